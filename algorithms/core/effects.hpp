@@ -1,0 +1,95 @@
+// What an algorithm asks its driver to do. Algorithms only *describe* effects; the simulator's
+// node host or the daemon's event loop reads them back and carries them out, in order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "algorithms/core/ids.hpp"
+#include "algorithms/core/message.hpp"
+#include "algorithms/core/time.hpp"
+
+namespace clocksim {
+
+enum class AdjustMode : std::uint8_t {
+  kSlew,  // adjtime: spread the correction at the clock's bounded slew rate
+  kStep,  // settimeofday: jump now
+};
+
+// Roles as the traces and the narrative show them.
+enum class Role : std::uint8_t { kNone, kSlave, kMaster, kCandidate, kClient, kServer };
+std::string_view role_name(Role r);
+
+// Structured events for metrics; the text is for events.log.
+enum class NoteKind : std::uint8_t {
+  kInfo,
+  kMasterSilent,     // a slave has not heard its master for its timeout (election trigger)
+  kElectionStarted,
+  kBecameMaster,
+  kBecameSlave,
+  kConflict,         // two masters found
+  kRoundComplete,    // a master finished a sync round
+  kOutlier,          // a clock left out of the average
+  kLateReply,        // a reply for an old sequence number was discarded
+  kPeerUnreachable,  // a peer did not answer this round
+};
+
+struct SendEffect {
+  NodeId to;  // kBroadcast: every other member
+  Message msg;
+};
+struct TimerEffect {
+  TimerId id;
+  Duration after;  // ignored when cancel is set
+  bool cancel;
+};
+struct ClockEffect {
+  enum class Kind : std::uint8_t { kAdjust, kSetRate } kind;
+  AdjustMode mode;     // kAdjust
+  Duration delta;      // kAdjust: relative change of the reading
+  double rate_ppm;     // kSetRate: frequency correction that replaces the previous one
+};
+struct NoteEffect {
+  NoteKind kind;
+  std::string text;
+};
+
+class Effects {
+ public:
+  void send(NodeId to, const Message& msg) { sends_.push_back({to, msg}); }
+  void broadcast(const Message& msg) { sends_.push_back({kBroadcast, msg}); }
+  // Arms timer `id` to fire `after` from now (local clock); re-arming replaces a pending one.
+  void set_timer(TimerId id, Duration after) { timers_.push_back({id, after, false}); }
+  void cancel_timer(TimerId id) { timers_.push_back({id, Duration::zero(), true}); }
+  void adjust_clock(Duration delta, AdjustMode mode) {
+    clock_.push_back({ClockEffect::Kind::kAdjust, mode, delta, 0.0});
+  }
+  void set_rate_correction_ppm(double ppm) {
+    clock_.push_back({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), ppm});
+  }
+  void note(NoteKind kind, std::string text) { notes_.push_back({kind, std::move(text)}); }
+
+  const std::vector<SendEffect>& sends() const { return sends_; }
+  const std::vector<TimerEffect>& timers() const { return timers_; }
+  const std::vector<ClockEffect>& clock() const { return clock_; }
+  const std::vector<NoteEffect>& notes() const { return notes_; }
+  bool empty() const { return sends_.empty() && timers_.empty() && clock_.empty() && notes_.empty(); }
+
+  // Keeps capacity: the driver reuses one Effects per dispatch, so the hot path never allocates.
+  void clear() {
+    sends_.clear();
+    timers_.clear();
+    clock_.clear();
+    notes_.clear();
+  }
+
+ private:
+  std::vector<SendEffect> sends_;
+  std::vector<TimerEffect> timers_;
+  std::vector<ClockEffect> clock_;
+  std::vector<NoteEffect> notes_;
+};
+
+}  // namespace clocksim

@@ -1,0 +1,68 @@
+// Typed, self-describing algorithm parameters.
+//
+// Each algorithm publishes the parameters it takes (name, type, default, range, doc). The scenario
+// loader validates a YAML `algorithm:` block against that list (so a typo names the key it
+// expected), the JSON Schema and the reference doc are generated from it, and the daemon's config
+// uses the same list. Algorithms stay ignorant of YAML.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "algorithms/core/time.hpp"
+
+namespace clocksim {
+
+// A duration drawn uniformly per use from [min, max] (min == max: a constant). Written
+// "uniform(6s, 15s)" or "10s" in a scenario.
+struct DurationRange {
+  Duration min;
+  Duration max;
+  friend bool operator==(const DurationRange&, const DurationRange&) = default;
+};
+
+enum class ParamType : std::uint8_t { kBool, kInt, kDouble, kDuration, kDurationRange, kChoice };
+
+using ParamValue = std::variant<bool, std::int64_t, double, Duration, DurationRange, std::string>;
+
+struct ParamSpec {
+  std::string name;
+  ParamType type;
+  ParamValue default_value;
+  std::string doc;
+  double min = -1e300;               // inclusive range for numbers and durations (ns for durations)
+  double max = 1e300;
+  std::vector<std::string> choices;  // kChoice
+};
+
+// Values by name; the loader fills every declared parameter (defaults included), so getters
+// never miss for a declared name. Getting an undeclared or mistyped name is a programming error.
+class ParamSet {
+ public:
+  void set(const std::string& name, ParamValue v) { values_[name] = std::move(v); }
+  bool has(const std::string& name) const { return values_.count(name) != 0; }
+  const std::map<std::string, ParamValue>& values() const { return values_; }
+
+  bool get_bool(const std::string& name) const { return std::get<bool>(at(name)); }
+  std::int64_t get_int(const std::string& name) const { return std::get<std::int64_t>(at(name)); }
+  double get_double(const std::string& name) const { return std::get<double>(at(name)); }
+  Duration get_duration(const std::string& name) const { return std::get<Duration>(at(name)); }
+  DurationRange get_range(const std::string& name) const { return std::get<DurationRange>(at(name)); }
+  const std::string& get_choice(const std::string& name) const { return std::get<std::string>(at(name)); }
+
+  // A ParamSet holding every default of `specs`.
+  static ParamSet defaults(const std::vector<ParamSpec>& specs);
+
+ private:
+  const ParamValue& at(const std::string& name) const;
+  std::map<std::string, ParamValue> values_;
+};
+
+// Text form of a value, as a scenario would write it (for summaries and docs).
+std::string param_to_string(const ParamValue& v);
+
+}  // namespace clocksim

@@ -1,0 +1,33 @@
+#include "algorithms/registry.hpp"
+
+#include <stdexcept>
+
+#include "algorithms/none/free_running.hpp"
+
+namespace clocksim::algorithms {
+
+const std::vector<AlgorithmInfo>& catalogue() {
+  static const std::vector<AlgorithmInfo> kCatalogue = [] {
+    std::vector<AlgorithmInfo> c;
+    c.push_back({"none", Layer::kSync, "free-running clocks: no synchronization", {}});
+    return c;
+  }();
+  return kCatalogue;
+}
+
+const AlgorithmInfo* find_algorithm(const std::string& kind, Layer layer) {
+  for (const auto& info : catalogue()) {
+    if (info.kind == kind && info.layer == layer) return &info;
+  }
+  return nullptr;
+}
+
+std::unique_ptr<Algorithm> make_stack(const StackSetup& setup) {
+  if (!setup.election.kind.empty()) {
+    throw std::invalid_argument("unknown election algorithm: " + setup.election.kind);
+  }
+  if (setup.sync.kind.empty() || setup.sync.kind == "none") return std::make_unique<FreeRunning>();
+  throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);
+}
+
+}  // namespace clocksim::algorithms

@@ -1,0 +1,163 @@
+// ScenarioSpec: a validated scenario as plain structs with units resolved. The loader
+// (scenario/loader) is the only code that touches YAML; the world builder reads only this.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "algorithms/core/ids.hpp"
+#include "algorithms/core/time.hpp"
+#include "algorithms/registry.hpp"
+
+namespace clocksim::scenario {
+
+// Where something was written, for errors found after loading (e.g. a failed expectation).
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
+};
+
+// A real-valued quantity drawn per node, per link or per message. Durations are held in ns,
+// rates in ppm; the field using it says which.
+//   constant(a) | a                  a
+//   uniform(a, b)                    [a, b]
+//   normal(mean=a, sd=b)             truncated at `lower` when the quantity is a latency
+//   lognormal(median=a, sigma=b)     sigma of the underlying normal
+//   exponential(mean=a)
+//   pareto(scale=a, shape=b)         support [a, inf)
+//   adversarial(min=a, max=b)        latency only: the network picks the worst delay in [a, b]
+// `shift` is added to every draw ("1ms + exponential(1ms)").
+struct Distribution {
+  enum class Kind : std::uint8_t { kConstant, kUniform, kNormal, kLognormal, kExponential, kPareto, kAdversarial };
+  Kind kind = Kind::kConstant;
+  double a = 0;
+  double b = 0;
+  double shift = 0;
+
+  static Distribution constant(double v) { return {Kind::kConstant, v, 0, 0}; }
+  static Distribution uniform(double lo, double hi) { return {Kind::kUniform, lo, hi, 0}; }
+  // Support of the distribution (shift included); upper is +inf for unbounded kinds.
+  double lower_bound() const;
+  double upper_bound() const;
+  double mean() const;
+};
+
+struct ClockSpec {
+  Distribution initial_offset_ns = Distribution::constant(0);
+  Distribution drift_ppm = Distribution::constant(0);
+  double wander_ppm_per_sqrt_s = 0;  // random walk of the rate (ppm after 1 s, grows with sqrt t)
+  Distribution sine_amplitude_ppm = Distribution::constant(0);  // temperature-like rate term
+  Duration sine_period = Duration::from_ns(86'400'000'000'000);  // one day
+  double max_slew_ppm = 500;         // adjtime's bounded slew rate (Linux: 500 ppm)
+  Duration resolution = Duration::from_ns(1);  // readings are truncated to this granularity
+};
+
+// Sparse per-node overrides of the cluster-wide clock spec (10^6 nodes must not each copy it).
+struct ClockOverride {
+  std::optional<Distribution> initial_offset_ns;
+  std::optional<Distribution> drift_ppm;
+  std::optional<double> wander_ppm_per_sqrt_s;
+  std::optional<Distribution> sine_amplitude_ppm;
+  std::optional<double> max_slew_ppm;
+};
+
+struct NodeSpec {
+  NodeId id = 0;
+  std::string name;          // "n<id>" unless given
+  bool can_be_master = true; // timed's -M
+  ClockOverride clock;
+};
+
+struct TopologySpec {
+  enum class Kind : std::uint8_t { kFullMesh, kStar, kRing, kLine, kGrid, kErdosRenyi, kBarabasiAlbert, kFile };
+  Kind kind = Kind::kFullMesh;
+  NodeId hub = 0;             // star
+  int rows = 0, cols = 0;     // grid (rows * cols == node count)
+  double p = 0;               // erdos_renyi edge probability
+  int m = 1;                  // barabasi_albert edges per new node
+  std::string file;           // GraphML (.graphml) or DOT (.dot/.gv), resolved relative to the scenario
+};
+
+struct LinkModel {
+  Distribution latency_ns = Distribution::constant(1'000'000);
+  // One-way asymmetry: the direction low id -> high id gets latency * (1 + asymmetry), the other
+  // latency * (1 - asymmetry). 0 = symmetric.
+  double asymmetry = 0;
+  double loss = 0;  // probability in [0, 1]
+};
+
+struct LinkOverride {
+  NodeId a = 0, b = 0;  // undirected
+  LinkModel model;
+};
+
+struct LinksSpec {
+  LinkModel defaults;
+  std::vector<LinkOverride> overrides;
+};
+
+struct AlgorithmSpec {
+  algorithms::LayerChoice sync;      // kind "none" when absent
+  algorithms::LayerChoice election;  // kind empty when absent
+};
+
+struct FaultSpec {
+  enum class Kind : std::uint8_t { kCrash, kRestart, kLinkDown, kLinkUp, kPartition, kHeal, kClockStep };
+  Kind kind = Kind::kCrash;
+  Duration at;
+  std::optional<Duration> until;      // crash -> restart, link_down -> up, partition -> heal
+  NodeId node = kNoNode;              // crash/restart/clock_step
+  bool node_is_master = false;        // "crash: master": whoever is master at that time
+  NodeId a = kNoNode, b = kNoNode;    // link_down/up
+  std::vector<std::vector<NodeId>> groups;  // partition: every node in exactly one group
+  Duration step;                      // clock_step
+  SourceLocation where;
+};
+
+struct ExpectSpec {
+  enum class Kind : std::uint8_t {
+    kMaxSkew,          // max skew after `after` <= value (or the bound when use_bound)
+    kMastersAtEnd,     // number of masters at the end == count
+    kFailoverTimeMax,  // every failover completes within value
+    kMaxAbsOffset,     // every up node's |offset| vs true time <= value after `after`
+  };
+  Kind kind = Kind::kMaxSkew;
+  Duration after;
+  std::optional<Duration> until;
+  Duration value;
+  bool use_bound = false;
+  double bound_factor = 1.0;  // "max_skew: 1.5 * bound"
+  std::int64_t count = 0;
+  SourceLocation where;
+};
+
+struct OutputSpec {
+  bool trace = true;
+  bool skew = true;
+  bool events = true;
+  bool summary = true;
+  std::vector<NodeId> trace_nodes;  // empty: all nodes
+  Duration trace_every;             // 0: every tick; else a multiple of tick
+};
+
+struct ScenarioSpec {
+  std::string name;
+  std::string description;
+  std::string source_file;
+  std::uint64_t seed = 1;
+  Duration duration;
+  Duration tick;
+  std::vector<NodeSpec> nodes;
+  ClockSpec clocks;
+  TopologySpec topology;
+  LinksSpec links;
+  AlgorithmSpec algorithm;
+  std::vector<FaultSpec> faults;
+  std::vector<ExpectSpec> expects;
+  OutputSpec output;
+};
+
+}  // namespace clocksim::scenario
