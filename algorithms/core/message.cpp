@@ -21,6 +21,7 @@ std::string_view msg_type_name(MsgType t) {
     case MsgType::kResolve: return "RESOLVE";
     case MsgType::kQuit: return "QUIT";
     case MsgType::kLoop: return "LOOP";
+    case MsgType::kElectionAck: return "ELECTION_ACK";
     case MsgType::kBullyElection: return "BULLY_ELECTION";
     case MsgType::kBullyOk: return "BULLY_OK";
     case MsgType::kBullyCoordinator: return "BULLY_COORDINATOR";

@@ -37,6 +37,7 @@ enum class MsgType : std::uint8_t {
   kResolve = 18,
   kQuit = 19,
   kLoop = 20,
+  kElectionAck = 21,  // TSP acknowledgement of ACCEPT/REFUSE/QUIT/CONFLICT (echoes seq)
   // Bully (Garcia-Molina).
   kBullyElection = 30,
   kBullyOk = 31,

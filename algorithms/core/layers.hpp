@@ -1,0 +1,40 @@
+// How an election and a sync protocol compose on one node (algorithms/stack drives this).
+//
+// The election decides who leads; the sync layer (Berkeley, Cristian's server, ...) does the time
+// work. The stack routes each message by type to the layer that owns it, and after every call into
+// the election compares its role and believed master with what they were before: a change calls
+// SyncLayer::lead or SyncLayer::follow. Traffic that proves the master alive (a probe, a
+// correction) is passed back to the election through ElectionLayer::on_master_activity, so that
+// TSP's election timer restarts on every ADJTIME exactly as in timed.
+//
+// Timer ids: the election owns TimerSpace part 1, the sync layer part 2, so the stack routes a
+// firing by TimerSpace::part(id).
+#pragma once
+
+#include "algorithms/core/algorithm.hpp"
+
+namespace clocksim {
+
+inline constexpr std::uint32_t kElectionTimerPart = 1;
+inline constexpr std::uint32_t kSyncTimerPart = 2;
+
+class SyncLayer : public Algorithm {
+ public:
+  // The election made this node the time master.
+  virtual void lead(LocalTime now, Effects& out) = 0;
+  // Follow `master` (kNoNode: none known; stay passive until told).
+  virtual void follow(NodeId master, LocalTime now, Effects& out) = 0;
+  // True when `msg` from `from` shows the current master alive (the stack forwards it).
+  virtual bool is_master_activity(NodeId from, const Message& msg) const = 0;
+};
+
+class ElectionLayer : public Algorithm {
+ public:
+  // The sync layer heard its master (`master`) at `now`: restart failure-detection timers.
+  virtual void on_master_activity(NodeId master, LocalTime now, Effects& out) = 0;
+};
+
+// Which layer a message type belongs to.
+bool is_election_message(MsgType t);
+
+}  // namespace clocksim
