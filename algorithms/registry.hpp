@@ -37,6 +37,7 @@ struct StackSetup {
   std::uint64_t seed = 0;  // the algorithm's own random stream
   LayerChoice sync;
   LayerChoice election;
+  bool can_be_master = true;  // timed's -M: a node without it never stands for election
 };
 
 // Builds the algorithm object(s) a node runs. Throws std::invalid_argument for an unknown kind

@@ -76,7 +76,7 @@ class ClockModel {
   double wander_sigma_ppm_ = 0;
   Duration wander_step_;
   Time next_wander_;
-  Rng rng_;
+  SmallRng rng_;  // 8 bytes: a million clocks must stay small
   // Sine.
   double sine_amp_ppm_ = 0;
   double sine_period_s_ = 1;
