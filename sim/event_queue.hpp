@@ -1,0 +1,208 @@
+// The simulator's pending-event set: ordered by (time, insertion sequence), O(1) cancellation.
+//
+// Layout. Payloads live in a slot array (recycled through a LIFO free list, so the slot a pop
+// frees is the one the handler's next push reuses, still in cache). The ordering structure (the
+// Index policy) holds only 16-byte EventKeys {time_ns, seq << slot_bits | slot}; sequence numbers
+// are unique, so comparing (time_ns, id) is comparing (time, seq): deterministic FIFO among equal
+// times. When the slot count outgrows slot_bits, or the sequence space (2^(64 - slot_bits), about
+// 10^12 events with the default 24 bits) runs out, the queue renumbers the pending events in
+// order (O(n log n), rare) instead of failing.
+//
+// Cancellation. A handle is (slot, generation). cancel() marks the slot cancelled in O(1) and
+// leaves its key in the index as a tombstone; pop()/next_time() discard tombstones they meet, and
+// once tombstones outnumber live events (and are at least kCompactMin) the index is compacted in
+// O(n), so a long run full of re-armed timers keeps index size <= 2 * live + kCompactMin. A slot
+// is recycled only when its tombstone leaves the index, so a stale key can never be mistaken for
+// a newer event. Generations are 32-bit: a handle kept across 2^32 reuses of its slot could alias.
+//
+// Choice of the default Index: QuaternaryHeap, provisionally (fewer levels and one cache line per
+// sibling group); the PHOLD measurements in bench/ decide it.
+#pragma once
+
+#include <algorithm>
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <type_traits>
+#include <vector>
+
+#include "sim/queue/dary_heap.hpp"
+#include "sim/queue/event_key.hpp"
+#include "sim/time.hpp"
+
+namespace clocksim::sim {
+
+struct EventHandle {
+  static constexpr std::uint32_t kInvalidSlot = std::numeric_limits<std::uint32_t>::max();
+  std::uint32_t slot = kInvalidSlot;
+  std::uint32_t generation = 0;  // 0 is never a live generation
+  friend constexpr bool operator==(EventHandle, EventHandle) = default;
+};
+static_assert(std::is_trivially_copyable_v<EventHandle>);
+
+template <class Payload, class Index = queue::QuaternaryHeap>
+class EventQueue {
+  static_assert(std::is_trivially_copyable_v<Payload>, "payloads are copied around by value");
+
+ public:
+  static constexpr unsigned kDefaultSlotBits = 24;
+  static constexpr std::size_t kCompactMin = 256;
+
+  // min_slot_bits only matters for tests: a large value shrinks the sequence space so that the
+  // renumbering path runs often.
+  explicit EventQueue(unsigned min_slot_bits = kDefaultSlotBits) { set_slot_bits(min_slot_bits); }
+
+  EventHandle push(Time at, const Payload& payload) {
+    assert(at.ns() >= last_pop_ns_ && "event scheduled before the last popped event");
+    if (free_.empty() && slots_.size() > slot_mask_) {
+      if (slots_.size() >= EventHandle::kInvalidSlot) throw std::length_error("EventQueue: too many events");
+      rekey(slot_bits_ + 2);
+    }
+    if (next_seq_ > max_seq_) rekey(slot_bits_);
+    std::uint32_t slot;
+    if (!free_.empty()) {
+      slot = free_.back();
+      free_.pop_back();
+    } else {
+      slot = static_cast<std::uint32_t>(slots_.size());
+      slots_.push_back(Slot{});
+    }
+    Slot& s = slots_[slot];
+    s.payload = payload;
+    s.generation = s.generation == std::numeric_limits<std::uint32_t>::max() ? 1 : s.generation + 1;
+    s.state = SlotState::kLive;
+    index_.push(queue::EventKey{at.ns(), (next_seq_++ << slot_bits_) | slot});
+    ++live_;
+    return EventHandle{slot, s.generation};
+  }
+
+  // O(1). False (and no effect) when the event already fired, was cancelled, or the handle is
+  // default-constructed.
+  bool cancel(EventHandle h) {
+    if (h.slot >= slots_.size()) return false;
+    Slot& s = slots_[h.slot];
+    if (s.state != SlotState::kLive || s.generation != h.generation) return false;
+    s.state = SlotState::kCancelled;
+    --live_;
+    ++dead_;
+    if (dead_ > live_ && dead_ >= kCompactMin) purge_cancelled();
+    return true;
+  }
+
+  // The earliest live event by (time, seq); false when there is none.
+  bool pop(Time& at, Payload& payload) {
+    while (!index_.empty()) {
+      const queue::EventKey key = index_.top();
+      const auto slot = static_cast<std::uint32_t>(key.id & slot_mask_);
+      Slot& s = slots_[slot];
+      index_.pop();
+      free_.push_back(slot);
+      if (s.state == SlotState::kCancelled) {
+        s.state = SlotState::kFree;
+        --dead_;
+        continue;
+      }
+      assert(s.state == SlotState::kLive);
+      assert(key.time_ns >= last_pop_ns_ && "event queue went backwards in time");
+      s.state = SlotState::kFree;
+      --live_;
+      last_pop_ns_ = key.time_ns;
+      at = Time::from_ns(key.time_ns);
+      payload = s.payload;
+      return true;
+    }
+    return false;
+  }
+
+  // Time of the earliest live event, discarding tombstones on top.
+  std::optional<Time> next_time() {
+    while (!index_.empty()) {
+      const queue::EventKey key = index_.top();
+      const auto slot = static_cast<std::uint32_t>(key.id & slot_mask_);
+      if (slots_[slot].state == SlotState::kLive) return Time::from_ns(key.time_ns);
+      index_.pop();
+      slots_[slot].state = SlotState::kFree;
+      free_.push_back(slot);
+      --dead_;
+    }
+    return std::nullopt;
+  }
+
+  std::size_t size() const { return live_; }
+  bool empty() const { return live_ == 0; }
+  void reserve(std::size_t n) {
+    index_.reserve(n);
+    slots_.reserve(n);
+  }
+
+  // Introspection for tests and the benchmark.
+  std::size_t tombstones() const { return dead_; }
+  std::size_t index_size() const { return index_.size(); }
+  std::size_t memory_bytes() const {
+    return index_.memory_bytes() + slots_.capacity() * sizeof(Slot) +
+           free_.capacity() * sizeof(std::uint32_t);
+  }
+  unsigned slot_bits() const { return slot_bits_; }
+
+ private:
+  enum class SlotState : std::uint8_t { kFree, kLive, kCancelled };
+  struct Slot {
+    Payload payload;
+    std::uint32_t generation = 0;
+    SlotState state = SlotState::kFree;
+  };
+
+  void set_slot_bits(unsigned bits) {
+    assert(bits >= 1 && bits <= 62);
+    slot_bits_ = bits;
+    slot_mask_ = (std::uint64_t{1} << bits) - 1;
+    max_seq_ = (std::uint64_t{1} << (64 - bits)) - 1;
+  }
+
+  void purge_cancelled() {
+    index_.remove_if([this](const queue::EventKey& key) {
+      const auto slot = static_cast<std::uint32_t>(key.id & slot_mask_);
+      if (slots_[slot].state != SlotState::kCancelled) return false;
+      slots_[slot].state = SlotState::kFree;
+      free_.push_back(slot);
+      return true;
+    });
+    dead_ = 0;
+  }
+
+  // Re-encodes every pending key with new_bits of slot and sequence numbers renumbered 0..n-1 in
+  // their old order; relative order is unchanged, so the index stays valid.
+  void rekey(unsigned new_bits) {
+    purge_cancelled();
+    std::vector<std::uint64_t> seqs;
+    seqs.reserve(index_.size());
+    index_.for_each([&](const queue::EventKey& key) { seqs.push_back(key.id >> slot_bits_); });
+    std::sort(seqs.begin(), seqs.end());
+    const unsigned old_bits = slot_bits_;
+    const std::uint64_t old_mask = slot_mask_;
+    set_slot_bits(new_bits);
+    if (seqs.size() >= max_seq_) throw std::length_error("EventQueue: sequence space exhausted");
+    index_.rewrite_ids([&](std::uint64_t id) {
+      const auto rank = static_cast<std::uint64_t>(
+          std::lower_bound(seqs.begin(), seqs.end(), id >> old_bits) - seqs.begin());
+      return (rank << slot_bits_) | (id & old_mask);
+    });
+    next_seq_ = seqs.size();
+  }
+
+  Index index_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_;
+  std::size_t live_ = 0;
+  std::size_t dead_ = 0;
+  std::uint64_t next_seq_ = 0;
+  unsigned slot_bits_ = 0;
+  std::uint64_t slot_mask_ = 0;
+  std::uint64_t max_seq_ = 0;
+  std::int64_t last_pop_ns_ = std::numeric_limits<std::int64_t>::min();
+};
+
+}  // namespace clocksim::sim

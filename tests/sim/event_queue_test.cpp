@@ -1,0 +1,259 @@
+#include "sim/event_queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/random/uniform_int_distribution.hpp>
+#include <cstdint>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "algorithms/core/rng.hpp"
+
+namespace clocksim::sim {
+namespace {
+
+struct Payload {
+  std::uint32_t node;
+  std::uint32_t kind;
+  std::uint64_t tag;
+};
+
+// Every index policy runs the same suite (as ns-3 runs one test case per scheduler). The
+// "Renumbering" variants squeeze the sequence space to 2^6 so that the O(n log n) renumbering of
+// pending events runs every few dozen pushes.
+template <class IndexT, unsigned kMinSlotBits>
+struct Variant {
+  using Index = IndexT;
+  using Queue = EventQueue<Payload, IndexT>;
+  static Queue make() { return Queue(kMinSlotBits); }
+};
+
+template <class V>
+class EventQueueTest : public ::testing::Test {};
+
+using Variants = ::testing::Types<
+    Variant<queue::BinaryHeap, EventQueue<Payload>::kDefaultSlotBits>,
+    Variant<queue::QuaternaryHeap, EventQueue<Payload>::kDefaultSlotBits>,
+    Variant<queue::BinaryHeap, 58>, Variant<queue::QuaternaryHeap, 58>>;
+TYPED_TEST_SUITE(EventQueueTest, Variants);
+
+Time at_ns(std::int64_t ns) { return Time::from_ns(ns); }
+Payload tagged(std::uint64_t tag) { return Payload{static_cast<std::uint32_t>(tag), 0, tag}; }
+
+TYPED_TEST(EventQueueTest, EmptyQueue) {
+  auto q = TypeParam::make();
+  Time t;
+  Payload p{};
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(q.size(), 0U);
+  EXPECT_FALSE(q.pop(t, p));
+  EXPECT_FALSE(q.next_time().has_value());
+}
+
+TYPED_TEST(EventQueueTest, PopsInTimeOrder) {
+  auto q = TypeParam::make();
+  for (std::int64_t t : {50, 10, 40, 20, 30, 0, 60}) q.push(at_ns(t), tagged(static_cast<std::uint64_t>(t)));
+  EXPECT_EQ(q.size(), 7U);
+  Time t;
+  Payload p{};
+  for (std::int64_t expected : {0, 10, 20, 30, 40, 50, 60}) {
+    ASSERT_TRUE(q.pop(t, p));
+    EXPECT_EQ(t.ns(), expected);
+    EXPECT_EQ(p.tag, static_cast<std::uint64_t>(expected));
+  }
+  EXPECT_FALSE(q.pop(t, p));
+}
+
+TYPED_TEST(EventQueueTest, FifoAmongEqualTimes) {
+  auto q = TypeParam::make();
+  // Interleave two times so that equal-time events are not pushed contiguously.
+  for (std::uint64_t i = 0; i < 40; ++i) q.push(at_ns(i % 2 == 0 ? 100 : 7), tagged(i));
+  Time t;
+  Payload p{};
+  std::vector<std::uint64_t> order;
+  while (q.pop(t, p)) order.push_back(p.tag);
+  std::vector<std::uint64_t> expected;
+  for (std::uint64_t i = 1; i < 40; i += 2) expected.push_back(i);
+  for (std::uint64_t i = 0; i < 40; i += 2) expected.push_back(i);
+  EXPECT_EQ(order, expected);
+}
+
+TYPED_TEST(EventQueueTest, PushAtCurrentTimeRunsAfterEarlierEqualEvents) {
+  auto q = TypeParam::make();
+  q.push(at_ns(5), tagged(1));
+  q.push(at_ns(5), tagged(2));
+  Time t;
+  Payload p{};
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_EQ(p.tag, 1U);
+  q.push(at_ns(5), tagged(3));  // scheduled "now": after everything already due now
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_EQ(p.tag, 2U);
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_EQ(p.tag, 3U);
+}
+
+TYPED_TEST(EventQueueTest, CancelRemovesEvent) {
+  auto q = TypeParam::make();
+  q.push(at_ns(1), tagged(1));
+  const EventHandle h = q.push(at_ns(2), tagged(2));
+  q.push(at_ns(3), tagged(3));
+  EXPECT_TRUE(q.cancel(h));
+  EXPECT_EQ(q.size(), 2U);
+  Time t;
+  Payload p{};
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_EQ(p.tag, 1U);
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_EQ(p.tag, 3U);
+  EXPECT_FALSE(q.pop(t, p));
+  EXPECT_TRUE(q.empty());
+}
+
+TYPED_TEST(EventQueueTest, CancelTwiceOrAfterFiringIsNoOp) {
+  auto q = TypeParam::make();
+  const EventHandle fired = q.push(at_ns(1), tagged(1));
+  const EventHandle cancelled = q.push(at_ns(2), tagged(2));
+  EXPECT_TRUE(q.cancel(cancelled));
+  EXPECT_FALSE(q.cancel(cancelled));
+  Time t;
+  Payload p{};
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_EQ(p.tag, 1U);
+  EXPECT_FALSE(q.cancel(fired));
+  // The freed slots get reused: old handles must not cancel the new occupants.
+  const EventHandle a = q.push(at_ns(3), tagged(3));
+  const EventHandle b = q.push(at_ns(4), tagged(4));
+  EXPECT_FALSE(q.cancel(fired));
+  EXPECT_FALSE(q.cancel(cancelled));
+  EXPECT_FALSE(q.cancel(EventHandle{}));
+  EXPECT_EQ(q.size(), 2U);
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_EQ(p.tag, 3U);
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_EQ(p.tag, 4U);
+  EXPECT_FALSE(q.cancel(a));
+  EXPECT_FALSE(q.cancel(b));
+}
+
+TYPED_TEST(EventQueueTest, NextTimeSkipsCancelled) {
+  auto q = TypeParam::make();
+  const EventHandle first = q.push(at_ns(10), tagged(1));
+  const EventHandle second = q.push(at_ns(20), tagged(2));
+  q.push(at_ns(30), tagged(3));
+  ASSERT_TRUE(q.next_time().has_value());
+  EXPECT_EQ(q.next_time()->ns(), 10);
+  q.cancel(first);
+  q.cancel(second);
+  ASSERT_TRUE(q.next_time().has_value());
+  EXPECT_EQ(q.next_time()->ns(), 30);
+  Time t;
+  Payload p{};
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_EQ(p.tag, 3U);
+  EXPECT_FALSE(q.next_time().has_value());
+}
+
+TYPED_TEST(EventQueueTest, RearmedTimersDoNotGrowTheIndex) {
+  // A node that re-arms its timeout on every message: one live event, a million cancels.
+  auto q = TypeParam::make();
+  EventHandle h = q.push(at_ns(1000), tagged(0));
+  std::size_t max_index = 0;
+  for (std::uint64_t i = 1; i <= 1'000'000; ++i) {
+    ASSERT_TRUE(q.cancel(h));
+    h = q.push(at_ns(1000 + static_cast<std::int64_t>(i)), tagged(i));
+    max_index = std::max(max_index, q.index_size());
+  }
+  EXPECT_EQ(q.size(), 1U);
+  EXPECT_LE(max_index, 2 * q.size() + EventQueue<Payload>::kCompactMin + 1);
+  Time t;
+  Payload p{};
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_EQ(p.tag, 1'000'000U);
+  EXPECT_EQ(t.ns(), 1'001'000);
+  EXPECT_FALSE(q.pop(t, p));
+}
+
+TYPED_TEST(EventQueueTest, GrowsBeyondInitialSlotBits) {
+  EventQueue<Payload, typename TypeParam::Index> q(1);  // two slots before the first rekey
+  for (std::uint64_t i = 0; i < 1000; ++i) q.push(at_ns(static_cast<std::int64_t>(i % 7)), tagged(i));
+  EXPECT_GE(q.slot_bits(), 10U);
+  Time t;
+  Payload p{};
+  std::int64_t last_t = -1;
+  std::uint64_t last_tag = 0;
+  std::size_t n = 0;
+  while (q.pop(t, p)) {
+    if (t.ns() == last_t) {
+      EXPECT_GT(p.tag, last_tag);  // FIFO survives renumbering
+    }
+    EXPECT_GE(t.ns(), last_t);
+    last_t = t.ns();
+    last_tag = p.tag;
+    ++n;
+  }
+  EXPECT_EQ(n, 1000U);
+}
+
+// Randomized comparison with a reference model: std::multimap keyed by (time, seq).
+TYPED_TEST(EventQueueTest, MatchesReferenceModel) {
+  auto q = TypeParam::make();
+  using RefKey = std::pair<std::int64_t, std::uint64_t>;
+  std::map<RefKey, std::uint64_t> ref;              // (time, seq) -> tag
+  std::vector<std::pair<EventHandle, RefKey>> handles;  // every handle ever issued
+  Rng rng(derive_seed(42, "event_queue_test"));
+  boost::random::uniform_int_distribution<int> op(0, 99);
+  boost::random::uniform_int_distribution<std::int64_t> delay(0, 50);  // many equal times
+  std::int64_t now = 0;
+  std::uint64_t seq = 0;
+  for (int step = 0; step < 200'000; ++step) {
+    const int o = op(rng);
+    // Keep the population small in the renumbering variants (sequence space of 64).
+    const std::size_t cap = q.slot_bits() > 32 ? 16 : 4096;
+    if (o < 45 && ref.size() < cap) {
+      const std::int64_t t = now + delay(rng);
+      const RefKey key{t, seq++};
+      handles.emplace_back(q.push(at_ns(t), tagged(key.second)), key);
+      ref.emplace(key, key.second);
+    } else if (o < 60 && !handles.empty()) {
+      boost::random::uniform_int_distribution<std::size_t> pick(0, handles.size() - 1);
+      const auto& [h, key] = handles[pick(rng)];
+      const bool live = ref.erase(key) == 1;
+      EXPECT_EQ(q.cancel(h), live);
+    } else if (o < 65) {
+      const auto next = q.next_time();
+      ASSERT_EQ(next.has_value(), !ref.empty());
+      if (next) {
+        EXPECT_EQ(next->ns(), ref.begin()->first.first);
+      }
+    } else {
+      Time t;
+      Payload p{};
+      const bool got = q.pop(t, p);
+      ASSERT_EQ(got, !ref.empty());
+      if (got) {
+        EXPECT_EQ(t.ns(), ref.begin()->first.first);
+        EXPECT_EQ(p.tag, ref.begin()->second);
+        now = t.ns();
+        ref.erase(ref.begin());
+      }
+    }
+    ASSERT_EQ(q.size(), ref.size());
+    if (handles.size() > 10'000) handles.erase(handles.begin(), handles.begin() + 5'000);
+  }
+}
+
+#ifndef NDEBUG
+TEST(EventQueueDeathTest, PushIntoThePastAsserts) {
+  EventQueue<Payload> q;
+  q.push(at_ns(10), tagged(1));
+  Time t;
+  Payload p{};
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_DEATH(q.push(at_ns(9), tagged(2)), "before the last popped event");
+}
+#endif
+
+}  // namespace
+}  // namespace clocksim::sim
