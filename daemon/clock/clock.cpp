@@ -1,0 +1,33 @@
+#include "daemon/clock/clock.hpp"
+
+#include <time.h>
+
+namespace clocksim::daemon {
+
+namespace {
+std::int64_t read_ns(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+}  // namespace
+
+std::int64_t HostTimeSource::monotonic_ns() { return read_ns(CLOCK_MONOTONIC); }
+std::int64_t HostTimeSource::realtime_ns() { return read_ns(CLOCK_REALTIME); }
+
+void apply_clock_effect(Clock& clock, const ClockEffect& effect) {
+  switch (effect.kind) {
+    case ClockEffect::Kind::kAdjust:
+      if (effect.mode == AdjustMode::kStep) {
+        clock.step(effect.delta);
+      } else {
+        clock.slew(effect.delta);
+      }
+      return;
+    case ClockEffect::Kind::kSetRate:
+      clock.set_rate_correction_ppm(effect.rate_ppm);
+      return;
+  }
+}
+
+}  // namespace clocksim::daemon

@@ -1,0 +1,54 @@
+// The clock a daemon reads and adjusts: the daemon-side twin of the simulator's clock model
+// (sim/clock), carrying out the same ClockEffects (algorithms/core/effects.hpp).
+//
+// Timers are armed against CLOCK_MONOTONIC for the span the local clock is expected to need, so
+// a later adjustment does not move an armed timer (as in the simulator's node host).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "algorithms/core/effects.hpp"
+#include "algorithms/core/time.hpp"
+
+namespace clocksim::daemon {
+
+// Where a clock gets host time from; tests substitute a scripted source.
+class TimeSource {
+ public:
+  virtual ~TimeSource() = default;
+  virtual std::int64_t monotonic_ns() = 0;  // CLOCK_MONOTONIC
+  virtual std::int64_t realtime_ns() = 0;   // CLOCK_REALTIME (the system clock)
+};
+
+class HostTimeSource final : public TimeSource {
+ public:
+  std::int64_t monotonic_ns() override;
+  std::int64_t realtime_ns() override;
+};
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::string_view backend() const = 0;
+
+  virtual LocalTime now() = 0;
+  // settimeofday-like: the reading jumps by delta now.
+  virtual void step(Duration delta) = 0;
+  // adjtime-like: spread delta at the bounded slew rate; replaces an unfinished slew.
+  virtual void slew(Duration delta) = 0;
+  // Frequency correction in ppm that replaces the previous one.
+  virtual void set_rate_correction_ppm(double ppm) = 0;
+
+  // CLOCK_MONOTONIC span that `local_span` of this clock takes from now at its current rate.
+  virtual Duration monotonic_span(Duration local_span) = 0;
+  // This clock's reading minus the system clock's (0 for the system backend).
+  virtual Duration offset_from_system() = 0;
+  virtual Duration pending_slew() = 0;
+  virtual double rate_correction_ppm() const = 0;
+};
+
+// Carries out one algorithm clock effect. Throws std::system_error when the OS refuses.
+void apply_clock_effect(Clock& clock, const ClockEffect& effect);
+
+}  // namespace clocksim::daemon
