@@ -1,0 +1,183 @@
+// GraphML and DOT topologies, read with Boost.Graph's own readers.
+//
+// Node mapping: when every node id in the file is a scenario node name ("n0", "n1", ... or the
+// names given in the scenario), nodes map by name; when none is, they map by order of
+// appearance (with a warning); a file where only some ids match is an error, since that is
+// almost always a typo. The file must have exactly as many nodes as the scenario.
+// "Order" is the order in which Boost's readers create vertices: document order of the <node>
+// elements for GraphML, but name order for DOT (read_graphviz keeps nodes in a std::map, so
+// "r10" comes before "r2"); the warning spells out the first few assignments.
+// Optional edge attributes: "latency" (a duration: "2ms") and "loss" (a probability).
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <unordered_map>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/graphml.hpp>
+#include <boost/graph/graphviz.hpp>
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
+
+#include "algorithms/core/duration_parse.hpp"
+#include "sim/network/topology.hpp"
+
+namespace clocksim::sim {
+
+namespace {
+
+struct FileVertex {
+  std::string name;
+};
+struct FileEdge {
+  std::string latency;  // a duration with its unit; a GraphML key of type "string"
+  double loss = std::numeric_limits<double>::quiet_NaN();  // NaN: absent
+};
+using FileGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, FileVertex, FileEdge>;
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw TopologyError(path + ": cannot open topology file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// GraphML node ids in document order: the order in which read_graphml creates vertices (it
+// adds the <node> elements of the graph first, in order). Boost's reader does not expose ids.
+std::vector<std::string> graphml_node_ids(const std::string& text) {
+  namespace pt = boost::property_tree;
+  pt::ptree doc;
+  std::istringstream in(text);
+  pt::read_xml(in, doc);
+  std::vector<std::string> ids;
+  const pt::ptree& graphml = doc.get_child("graphml");
+  for (const auto& [tag, graph] : graphml) {
+    if (tag != "graph") continue;
+    for (const auto& [node_tag, node] : graph)
+      if (node_tag == "node") ids.push_back(node.get<std::string>("<xmlattr>.id"));
+    break;  // the first graph, as read_graphml(..., graph_index = 0)
+  }
+  return ids;
+}
+
+std::vector<NodeId> map_nodes(const std::vector<std::string>& ids, NodeId node_count,
+                              std::span<const std::string> names, const std::string& path,
+                              std::vector<std::string>& warnings) {
+  if (ids.size() != node_count)
+    throw TopologyError(path + ": the file has " + std::to_string(ids.size()) +
+                        " nodes but the scenario has " + std::to_string(node_count));
+  std::unordered_map<std::string, NodeId> by_name;
+  for (NodeId i = 0; i < node_count; ++i)
+    by_name.emplace(i < names.size() ? names[i] : "n" + std::to_string(i), i);
+  std::vector<NodeId> map(ids.size());
+  std::size_t matched = 0;
+  const std::string* unmatched = nullptr;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto it = by_name.find(ids[i]);
+    if (it != by_name.end()) {
+      map[i] = it->second;
+      ++matched;
+    } else if (!unmatched) {
+      unmatched = &ids[i];
+    }
+  }
+  if (matched == ids.size()) return map;
+  if (matched > 0)
+    throw TopologyError(path + ": node \"" + *unmatched + "\" is not a scenario node name (" +
+                        std::to_string(matched) + " of " + std::to_string(ids.size()) +
+                        " ids match; use the scenario's names for all nodes or for none)");
+  std::string example;
+  for (std::size_t i = 0; i < ids.size() && i < 3; ++i)
+    example += (i ? ", " : "") + ids[i] + " -> " + std::to_string(i);
+  warnings.push_back(path + ": node ids are not scenario node names; mapped by the reader's order (" +
+                     example + (ids.size() > 3 ? ", ...)" : ")"));
+  for (std::size_t i = 0; i < ids.size(); ++i) map[i] = static_cast<NodeId>(i);
+  return map;
+}
+
+FileLinkAttributes parse_attributes(const FileEdge& e, NodeId a, NodeId b, const std::string& where) {
+  FileLinkAttributes attr{std::min(a, b), std::max(a, b), std::nullopt, std::nullopt};
+  if (!e.latency.empty()) {
+    const auto d = parse_duration(e.latency);
+    if (!d || d->ns() < 0)
+      throw TopologyError(where + ": latency \"" + e.latency +
+                          "\" is not a non-negative duration such as \"2ms\"");
+    attr.latency_ns = scenario::Distribution::constant(static_cast<double>(d->ns()));
+  }
+  if (!std::isnan(e.loss)) {
+    if (!(e.loss >= 0 && e.loss <= 1))
+      throw TopologyError(where + ": loss " + std::to_string(e.loss) + " is not a probability in [0, 1]");
+    attr.loss = e.loss;
+  }
+  return attr;
+}
+
+}  // namespace
+
+Topology read_topology_file(const std::string& path, NodeId node_count,
+                            std::span<const std::string> node_names) {
+  const bool graphml = ends_with(path, ".graphml") || ends_with(path, ".xml");
+  const bool dot = ends_with(path, ".dot") || ends_with(path, ".gv");
+  if (!graphml && !dot)
+    throw TopologyError(path + ": unknown topology file type (expected .graphml, .dot or .gv)");
+  const std::string text = read_all(path);
+
+  FileGraph g;
+  boost::dynamic_properties dp(boost::ignore_other_properties);
+  dp.property("latency", boost::get(&FileEdge::latency, g));
+  dp.property("loss", boost::get(&FileEdge::loss, g));
+  std::vector<std::string> ids;
+  try {
+    if (graphml) {
+      ids = graphml_node_ids(text);
+      std::istringstream in(text);
+      boost::read_graphml(in, g, dp);
+    } else {
+      dp.property("node_id", boost::get(&FileVertex::name, g));
+      if (!boost::read_graphviz(text, g, dp, "node_id"))
+        throw TopologyError(path + ": not a valid DOT graph");
+      for (auto v : boost::make_iterator_range(boost::vertices(g))) ids.push_back(g[v].name);
+    }
+  } catch (const TopologyError&) {
+    throw;
+  } catch (const boost::bad_any_cast&) {
+    throw TopologyError(path + ": edge attribute \"latency\" must be a string with a unit (\"2ms\") "
+                               "and \"loss\" a double or a string");
+  } catch (const std::exception& e) {
+    throw TopologyError(path + ": cannot read " + (graphml ? "GraphML" : "DOT") +
+                        " (expected an undirected graph): " + e.what());
+  }
+  if (ids.size() != boost::num_vertices(g))
+    throw TopologyError(path + ": every node must be declared as a <node> of one flat <graph> (" +
+                        std::to_string(boost::num_vertices(g)) + " vertices, " +
+                        std::to_string(ids.size()) + " declared)");
+
+  std::vector<std::string> warnings;
+  const std::vector<NodeId> map = map_nodes(ids, node_count, node_names, path, warnings);
+  std::vector<std::pair<NodeId, NodeId>> edges;
+  std::map<std::pair<NodeId, NodeId>, FileLinkAttributes> attributes;  // ordered: deterministic
+  for (auto e : boost::make_iterator_range(boost::edges(g))) {
+    const auto u = boost::source(e, g), v = boost::target(e, g);
+    const NodeId a = map[u], b = map[v];
+    edges.emplace_back(a, b);
+    const FileEdge& attr = g[e];
+    if (attr.latency.empty() && std::isnan(attr.loss)) continue;
+    // A repeated edge's attributes replace the earlier ones.
+    attributes[{std::min(a, b), std::max(a, b)}] =
+        parse_attributes(attr, a, b, path + ": edge " + ids[u] + " -- " + ids[v]);
+  }
+  Topology t = Topology::from_edges(node_count, std::move(edges));
+  for (auto& [key, attr] : attributes) t.link_attributes.push_back(attr);
+  t.warnings = std::move(warnings);
+  return t;
+}
+
+}  // namespace clocksim::sim

@@ -1,0 +1,264 @@
+#include "sim/network/topology.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "algorithms/core/rng.hpp"
+
+namespace clocksim::sim {
+namespace {
+
+using Kind = scenario::TopologySpec::Kind;
+
+scenario::TopologySpec spec_of(Kind kind) {
+  scenario::TopologySpec s;
+  s.kind = kind;
+  return s;
+}
+
+std::string fixture(const std::string& name) {
+  return std::string(CLOCKSIM_SOURCE_DIR) + "/tests/sim/network/" + name;
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::path(::testing::TempDir()) / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+// Every sparse topology: neighbours sorted and symmetric, link indices a bijection.
+void expect_well_formed(const Topology& t) {
+  std::set<std::uint64_t> indices;
+  for (NodeId v = 0; v < t.node_count(); ++v) {
+    NodeId previous = 0;
+    bool first = true;
+    std::uint64_t count = 0;
+    t.for_each_neighbor(v, [&](NodeId w) {
+      EXPECT_TRUE(first || w > previous) << "neighbours of " << v << " not sorted";
+      EXPECT_TRUE(t.adjacent(w, v));
+      indices.insert(t.directed_link_index(v, w));
+      previous = w;
+      first = false;
+      ++count;
+    });
+    EXPECT_EQ(count, t.degree(v));
+  }
+  EXPECT_EQ(indices.size(), t.directed_link_count());
+  if (!indices.empty()) {
+    EXPECT_EQ(*indices.rbegin(), t.directed_link_count() - 1);
+  }
+}
+
+TEST(Topology, FullMeshIsImplicit) {
+  const Topology t = build_topology(spec_of(Kind::kFullMesh), 1'000'000, 1);
+  EXPECT_TRUE(t.is_full_mesh());
+  EXPECT_EQ(t.edge_count(), 1'000'000ULL * 999'999 / 2);
+  EXPECT_EQ(t.degree(12345), 999'999u);
+  EXPECT_TRUE(t.adjacent(0, 999'999));
+  EXPECT_FALSE(t.adjacent(7, 7));
+  EXPECT_TRUE(t.connected());
+  EXPECT_EQ(boost::num_vertices(t.graph()), 0u);  // nothing materialised
+  expect_well_formed(Topology::full_mesh(6));
+}
+
+TEST(Topology, Star) {
+  auto s = spec_of(Kind::kStar);
+  s.hub = 3;
+  const Topology t = build_topology(s, 10, 1);
+  EXPECT_EQ(t.edge_count(), 9u);
+  EXPECT_EQ(t.degree(3), 9u);
+  EXPECT_EQ(t.degree(0), 1u);
+  EXPECT_TRUE(t.adjacent(0, 3));
+  EXPECT_FALSE(t.adjacent(0, 1));
+  expect_well_formed(t);
+  s.hub = 10;
+  EXPECT_THROW(build_topology(s, 10, 1), TopologyError);
+}
+
+TEST(Topology, RingAndLine) {
+  const Topology ring = build_topology(spec_of(Kind::kRing), 8, 1);
+  EXPECT_EQ(ring.edge_count(), 8u);
+  for (NodeId v = 0; v < 8; ++v) EXPECT_EQ(ring.degree(v), 2u);
+  EXPECT_TRUE(ring.adjacent(7, 0));
+  expect_well_formed(ring);
+  EXPECT_EQ(build_topology(spec_of(Kind::kRing), 2, 1).edge_count(), 1u);
+
+  const Topology line = build_topology(spec_of(Kind::kLine), 8, 1);
+  EXPECT_EQ(line.edge_count(), 7u);
+  EXPECT_EQ(line.degree(0), 1u);
+  EXPECT_EQ(line.degree(7), 1u);
+  EXPECT_EQ(line.degree(4), 2u);
+  EXPECT_FALSE(line.adjacent(7, 0));
+  expect_well_formed(line);
+}
+
+TEST(Topology, Grid) {
+  auto s = spec_of(Kind::kGrid);
+  s.rows = 3;
+  s.cols = 4;
+  const Topology t = build_topology(s, 12, 1);
+  EXPECT_EQ(t.edge_count(), 3u * 3 + 4u * 2);
+  EXPECT_EQ(t.degree(0), 2u);   // corner
+  EXPECT_EQ(t.degree(1), 3u);   // edge
+  EXPECT_EQ(t.degree(5), 4u);   // interior (row 1, col 1)
+  EXPECT_TRUE(t.adjacent(5, 9));
+  EXPECT_FALSE(t.adjacent(3, 4));  // no wrap from the end of row 0 to the start of row 1
+  expect_well_formed(t);
+  try {
+    build_topology(s, 13, 1);
+    FAIL() << "grid size mismatch accepted";
+  } catch (const TopologyError& e) {
+    EXPECT_NE(std::string(e.what()).find("rows * cols must equal the node count 13"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Topology, ErdosRenyiEdgeCountAndDeterminism) {
+  auto s = spec_of(Kind::kErdosRenyi);
+  s.p = 0.01;
+  const NodeId n = 2000;
+  const Topology t = build_topology(s, n, 7);
+  const double expected = s.p * n * (n - 1) / 2;
+  EXPECT_NEAR(double(t.edge_count()), expected, 5 * std::sqrt(expected * (1 - s.p)));
+  expect_well_formed(t);
+
+  const auto a = erdos_renyi_edges(n, s.p, derive_seed(7, "topology"));
+  const auto b = erdos_renyi_edges(n, s.p, derive_seed(7, "topology"));
+  const auto c = erdos_renyi_edges(n, s.p, derive_seed(8, "topology"));
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  EXPECT_TRUE(erdos_renyi_edges(n, 0, 1).empty());
+  EXPECT_EQ(erdos_renyi_edges(10, 1, 1).size(), 45u);
+  s.p = 1.5;
+  EXPECT_THROW(build_topology(s, 10, 1), TopologyError);
+}
+
+TEST(Topology, ErdosRenyiLargeSparseIsFast) {
+  // O(n + m) generation: 10^6 nodes, mean degree 4.
+  const auto edges = erdos_renyi_edges(1'000'000, 4e-6, 3);
+  EXPECT_NEAR(double(edges.size()), 2e6, 5 * std::sqrt(2e6));
+}
+
+TEST(Topology, DisconnectedGraphIsAWarningNotAnError) {
+  auto s = spec_of(Kind::kErdosRenyi);
+  s.p = 0.0;
+  const Topology t = build_topology(s, 5, 1);
+  EXPECT_EQ(t.component_count(), 5u);
+  ASSERT_EQ(t.warnings.size(), 1u);
+  EXPECT_NE(t.warnings[0].find("disconnected (5 components)"), std::string::npos);
+}
+
+TEST(Topology, BarabasiAlbert) {
+  auto s = spec_of(Kind::kBarabasiAlbert);
+  s.m = 2;
+  const NodeId n = 10'000;
+  const Topology t = build_topology(s, n, 11);
+  EXPECT_EQ(t.edge_count(), 2u * 3 / 2 + (n - 3) * 2u);
+  std::uint64_t max_degree = 0;
+  for (NodeId v = 0; v < n; ++v) {
+    EXPECT_GE(t.degree(v), 2u);
+    max_degree = std::max(max_degree, t.degree(v));
+  }
+  // Preferential attachment grows hubs (expected max degree ~ m sqrt(n) = 200); uniform
+  // attachment would stay near 20.
+  EXPECT_GT(max_degree, 60u);
+  EXPECT_TRUE(t.connected());
+  expect_well_formed(t);
+  EXPECT_EQ(barabasi_albert_edges(n, 2, 5), barabasi_albert_edges(n, 2, 5));
+  EXPECT_NE(barabasi_albert_edges(n, 2, 5), barabasi_albert_edges(n, 2, 6));
+  EXPECT_EQ(barabasi_albert_edges(3, 4, 5).size(), 3u);  // fewer nodes than m: complete graph
+}
+
+TEST(TopologyFile, GraphMLMapsByNameWithAttributes) {
+  auto s = spec_of(Kind::kFile);
+  s.file = fixture("small.graphml");
+  const Topology t = build_topology(s, 5, 1);
+  EXPECT_EQ(t.edge_count(), 5u);
+  EXPECT_TRUE(t.adjacent(0, 1));
+  EXPECT_TRUE(t.adjacent(3, 0));
+  EXPECT_TRUE(t.adjacent(4, 2));
+  EXPECT_FALSE(t.adjacent(0, 2));
+  EXPECT_EQ(t.degree(2), 3u);
+  EXPECT_TRUE(t.warnings.empty());
+  ASSERT_EQ(t.link_attributes.size(), 2u);
+  EXPECT_EQ(t.link_attributes[0].a, 0u);
+  EXPECT_EQ(t.link_attributes[0].b, 1u);
+  EXPECT_EQ(t.link_attributes[0].latency_ns->a, 2e6);
+  EXPECT_FALSE(t.link_attributes[0].loss);
+  EXPECT_EQ(t.link_attributes[1].a, 2u);
+  EXPECT_EQ(t.link_attributes[1].b, 3u);
+  EXPECT_EQ(t.link_attributes[1].latency_ns->a, 5e5);
+  EXPECT_EQ(*t.link_attributes[1].loss, 0.25);
+}
+
+TEST(TopologyFile, DotMapsByOrderWithAWarning) {
+  auto s = spec_of(Kind::kFile);
+  s.file = fixture("small.dot");
+  const Topology t = build_topology(s, 4, 1);
+  EXPECT_EQ(t.edge_count(), 4u);
+  // Boost's DOT reader orders nodes by name: alpha 0, beta 1, delta 2, gamma 3.
+  EXPECT_TRUE(t.adjacent(0, 1));  // alpha -- beta
+  EXPECT_TRUE(t.adjacent(0, 3));  // alpha -- gamma
+  EXPECT_TRUE(t.adjacent(3, 2));  // gamma -- delta
+  EXPECT_FALSE(t.adjacent(1, 2)); // beta -- delta
+  ASSERT_EQ(t.warnings.size(), 1u);
+  EXPECT_NE(t.warnings[0].find("mapped by the reader's order (alpha -> 0, beta -> 1, delta -> 2, ...)"),
+            std::string::npos) << t.warnings[0];
+  ASSERT_EQ(t.link_attributes.size(), 2u);
+  EXPECT_EQ(t.link_attributes[0].latency_ns->a, 3e6);
+  EXPECT_EQ(*t.link_attributes[1].loss, 0.1);
+  EXPECT_EQ(t.link_attributes[1].a, 2u);
+  EXPECT_EQ(t.link_attributes[1].b, 3u);
+}
+
+TEST(TopologyFile, GraphMLMapsByDocumentOrder) {
+  const std::string path = write_temp("order.graphml", R"(<graphml><graph edgedefault="undirected">
+    <node id="a"/><node id="c"/><node id="b"/>
+    <edge source="a" target="c"/></graph></graphml>)");
+  const Topology t = read_topology_file(path, 3, {});
+  EXPECT_TRUE(t.adjacent(0, 1));
+  EXPECT_EQ(t.edge_count(), 1u);
+  ASSERT_EQ(t.warnings.size(), 1u);
+  EXPECT_NE(t.warnings[0].find("(a -> 0, c -> 1, b -> 2)"), std::string::npos) << t.warnings[0];
+}
+
+TEST(TopologyFile, DotMapsByScenarioNames) {
+  const std::vector<std::string> names = {"delta", "gamma", "beta", "alpha"};
+  const Topology t = read_topology_file(fixture("small.dot"), 4, names);
+  EXPECT_TRUE(t.adjacent(3, 2));  // alpha -- beta
+  EXPECT_TRUE(t.adjacent(3, 1));  // alpha -- gamma
+  EXPECT_FALSE(t.adjacent(2, 0)); // beta -- delta
+  EXPECT_TRUE(t.warnings.empty());
+}
+
+void expect_error(const std::string& path, NodeId n, const std::string& fragment) {
+  try {
+    read_topology_file(path, n, {});
+    FAIL() << "accepted " << path;
+  } catch (const TopologyError& e) {
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+}
+
+TEST(TopologyFile, Errors) {
+  expect_error(fixture("small.graphml"), 6, "the file has 5 nodes but the scenario has 6");
+  expect_error(fixture("missing.graphml"), 5, "cannot open topology file");
+  expect_error(fixture("small.txt"), 5, "unknown topology file type");
+  expect_error(write_temp("partial.dot", "graph { n0 -- n1; n1 -- x; }"), 3,
+               "node \"x\" is not a scenario node name (2 of 3 ids match");
+  expect_error(write_temp("badlat.dot", "graph { n0 -- n1 [latency=fast]; }"), 2,
+               "latency \"fast\" is not a non-negative duration");
+  expect_error(write_temp("badloss.dot", "graph { n0 -- n1 [loss=2]; }"), 2,
+               "loss 2.000000 is not a probability");
+  expect_error(write_temp("syntax.dot", "graph { n0 -- ; }"), 2, "cannot read DOT");
+  expect_error(write_temp("broken.graphml", "<graphml><graph edgedefault=\"undirected\">"), 2,
+               "cannot read GraphML");
+}
+
+}  // namespace
+}  // namespace clocksim::sim
