@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "algorithms/berkeley/berkeley.hpp"
+#include "algorithms/berkeley/config.hpp"
 #include "algorithms/none/free_running.hpp"
 
 namespace clocksim::algorithms {
@@ -10,6 +12,9 @@ const std::vector<AlgorithmInfo>& catalogue() {
   static const std::vector<AlgorithmInfo> kCatalogue = [] {
     std::vector<AlgorithmInfo> c;
     c.push_back({"none", Layer::kSync, "free-running clocks: no synchronization", {}});
+    c.push_back({"berkeley", Layer::kSync,
+                 "Berkeley master/slave averaging as 4.3BSD timed does it (Gusella & Zatti)",
+                 berkeley::berkeley_params()});
     return c;
   }();
   return kCatalogue;
@@ -27,6 +32,11 @@ std::unique_ptr<Algorithm> make_stack(const StackSetup& setup) {
     throw std::invalid_argument("unknown election algorithm: " + setup.election.kind);
   }
   if (setup.sync.kind.empty() || setup.sync.kind == "none") return std::make_unique<FreeRunning>();
+  if (setup.sync.kind == "berkeley") {
+    // Sync-only stack: no election, so the static master (param `master`) leads.
+    return std::make_unique<berkeley::Berkeley>(setup.membership, berkeley::berkeley_config(setup.sync.params),
+                                                setup.seed, /*standalone=*/true);
+  }
   throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);
 }
 

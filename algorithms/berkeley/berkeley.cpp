@@ -1,0 +1,332 @@
+#include "algorithms/berkeley/berkeley.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "algorithms/berkeley/network_delta.hpp"
+#include "algorithms/berkeley/quantize.hpp"
+#include "algorithms/core/rng.hpp"
+
+namespace clocksim::berkeley {
+
+namespace {
+std::string node_name(NodeId id) { return "n" + std::to_string(id); }
+std::string ms_text(std::int64_t ns) {
+  const double ms = static_cast<double>(ns) * 1e-6;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%+.3fms", ms);
+  return buf;
+}
+}  // namespace
+
+Berkeley::Berkeley(Membership membership, BerkeleyConfig config, std::uint64_t seed, bool standalone)
+    : membership_(std::move(membership)), config_(config), standalone_(standalone) {
+  // acksend: the sequence counter starts at random() (TSP §1).
+  Rng rng(derive_seed(seed, "berkeley.seq"));
+  seq_ = static_cast<std::uint32_t>(rng());
+}
+
+void Berkeley::on_start(LocalTime now, Effects& out) {
+  if (!standalone_) return;  // the election decides
+  NodeId master = kNoNode;
+  if (config_.master >= 0) {
+    master = static_cast<NodeId>(config_.master);
+  } else if (membership_.members && !membership_.members->empty()) {
+    master = membership_.members->front();  // ascending: the lowest id
+  }
+  if (master == membership_.self) {
+    lead(now, out);
+  } else {
+    follow(master, now, out);
+  }
+}
+
+void Berkeley::lead(LocalTime now, Effects& out) {
+  if (role_ == Role::kMaster) return;
+  role_ = Role::kMaster;
+  master_ = membership_.self;
+  out.cancel_timer(kSlaveTimeoutTimer);
+  in_round_ = false;
+  if (config_.first_round_delay > Duration::zero()) {
+    out.set_timer(kRoundTimer, config_.first_round_delay);
+  } else {
+    start_round(now, out);
+  }
+}
+
+void Berkeley::follow(NodeId master, LocalTime /*now*/, Effects& out) {
+  if (role_ == Role::kMaster) stop_mastering(out);
+  role_ = Role::kSlave;
+  if (master != master_) {
+    last_adjust_from_ = kNoNode;
+    last_adjust_term_ = 0;
+  }
+  master_ = master;
+  if (master == kNoNode) {
+    out.cancel_timer(kSlaveTimeoutTimer);
+  } else {
+    arm_slave_timeout(out);
+  }
+}
+
+void Berkeley::stop_mastering(Effects& out) {
+  out.cancel_timer(kRoundTimer);
+  out.cancel_timer(kProbeTimer);
+  for (const auto& [slave, pending] : pending_) out.cancel_timer(ack_timer(slave));
+  pending_.clear();
+  rates_.clear();
+  in_round_ = false;
+  measured_.clear();
+}
+
+bool Berkeley::is_master_activity(NodeId from, const Message& msg) const {
+  if (from != master_ || from == membership_.self) return false;
+  return msg.type == MsgType::kAdjust || msg.type == MsgType::kTimeRequest || msg.type == MsgType::kSetTime;
+}
+
+void Berkeley::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
+  switch (msg.type) {
+    case MsgType::kTimeRequest:
+      answer_time_request(now, from, msg, out);
+      if (role_ == Role::kSlave && from == master_) arm_slave_timeout(out);
+      return;
+    case MsgType::kTimeReply:
+      on_time_reply(now, from, msg, out);
+      return;
+    case MsgType::kAdjust:
+      on_adjust(now, from, msg, out);
+      return;
+    case MsgType::kAck:
+      on_ack(from, msg, out);
+      return;
+    default:
+      return;  // not ours
+  }
+}
+
+void Berkeley::on_timer(LocalTime now, TimerId id, Effects& out) {
+  if (id == kRoundTimer) {
+    if (role_ == Role::kMaster && !in_round_) start_round(now, out);
+  } else if (id == kProbeTimer) {
+    if (role_ != Role::kMaster || !in_round_) return;
+    // No reply within probe_timeout: try again, unless out of probes or over the cap.
+    const bool more = static_cast<std::int64_t>(measuring_.probes.size()) < config_.probes &&
+                      now - measuring_.started < config_.measure_cap;
+    if (more) {
+      send_probe(now, out);
+    } else {
+      finish_slave(now, out);
+    }
+  } else if (id == kSlaveTimeoutTimer) {
+    if (role_ != Role::kSlave) return;
+    out.note(NoteKind::kMasterSilent, "no word from master " + node_name(master_) + " for " +
+                                          std::to_string(config_.effective_slave_timeout().seconds()) + " s");
+    arm_slave_timeout(out);
+  } else if (TimerSpace::part(id) == kSyncTimerPart && (TimerSpace::local(id) & kAckTimerBase) != 0) {
+    on_ack_timer(TimerSpace::local(id) & ~kAckTimerBase, out);
+  }
+}
+
+// ---- master -------------------------------------------------------------------------------
+
+void Berkeley::start_round(LocalTime now, Effects& out) {
+  in_round_ = true;
+  ++round_;
+  round_start_ = now;
+  round_slaves_.clear();
+  if (membership_.members) {
+    for (NodeId id : *membership_.members) {
+      if (id != membership_.self) round_slaves_.push_back(id);
+    }
+  }
+  measured_.clear();
+  slave_index_ = 0;
+  measure_next_slave(now, out);
+}
+
+void Berkeley::measure_next_slave(LocalTime now, Effects& out) {
+  if (slave_index_ >= round_slaves_.size()) {
+    finish_round(now, out);
+    return;
+  }
+  measuring_ = Measuring{};
+  measuring_.slave = round_slaves_[slave_index_];
+  measuring_.started = now;
+  measuring_.estimator = OffsetEstimator(config_.measurement, config_.round_trip_compensation);
+  send_probe(now, out);
+}
+
+void Berkeley::send_probe(LocalTime now, Effects& out) {
+  Message m = make_message(MsgType::kTimeRequest, next_seq());
+  m.term = round_;
+  m.t1_ns = now.ns();
+  measuring_.probes.push_back({m.seq, now, false});
+  out.send(measuring_.slave, m);
+  out.set_timer(kProbeTimer, config_.probe_timeout);
+}
+
+void Berkeley::on_time_reply(LocalTime now, NodeId from, const Message& msg, Effects& out) {
+  Probe* probe = nullptr;
+  if (role_ == Role::kMaster && in_round_ && from == measuring_.slave) {
+    for (auto& p : measuring_.probes) {
+      if (p.seq == msg.seq) probe = &p;
+    }
+  }
+  if (probe == nullptr) {
+    // A reply to a probe of an earlier slave or round: its clock reading is stale (measure.c
+    // matches the sequence number for the same reason).
+    out.note(NoteKind::kLateReply, "discarded reply seq " + std::to_string(msg.seq) + " from " + node_name(from));
+    return;
+  }
+  if (probe->answered) return;  // a duplicated packet: its sample is already in
+  probe->answered = true;
+  // t1 from our own record, not the echo: only what we sent is trusted.
+  measuring_.estimator.add(probe->sent.ns(), msg.t2_ns, msg.t3_ns, now.ns());
+  if (measuring_.estimator.samples() >= config_.good_replies) {
+    finish_slave(now, out);
+    return;
+  }
+  const bool all_answered = std::all_of(measuring_.probes.begin(), measuring_.probes.end(),
+                                        [](const Probe& p) { return p.answered; });
+  const bool more = static_cast<std::int64_t>(measuring_.probes.size()) < config_.probes &&
+                    now - measuring_.started < config_.measure_cap;
+  if (more) {
+    if (all_answered) send_probe(now, out);  // ping-pong: the next probe once this one is back
+  } else if (all_answered) {
+    finish_slave(now, out);
+  }
+}
+
+void Berkeley::finish_slave(LocalTime now, Effects& out) {
+  out.cancel_timer(kProbeTimer);
+  const NodeId slave = measuring_.slave;
+  if (const auto delta = measuring_.estimator.delta()) {
+    const std::int64_t d = truncate_to(*delta, config_.resolution.ns());
+    measured_.push_back({slave, d});
+    if (config_.rate_correction) {
+      rates_.try_emplace(slave, static_cast<std::size_t>(config_.rate_window)).first->second.add_measurement(now.ns(), d);
+    }
+  } else {
+    // timed: HOSTDOWN, skipped for this round.
+    out.note(NoteKind::kPeerUnreachable, node_name(slave) + " did not answer round " + std::to_string(round_));
+  }
+  measuring_.slave = kNoNode;
+  ++slave_index_;
+  measure_next_slave(now, out);
+}
+
+void Berkeley::finish_round(LocalTime now, Effects& out) {
+  std::vector<std::int64_t> deltas;
+  deltas.reserve(measured_.size() + 1);
+  deltas.push_back(0);  // the master's own delta
+  for (const auto& m : measured_) deltas.push_back(m.delta_ns);
+  const NetworkDelta nd = network_delta(deltas, config_.average, config_.tolerance.ns());
+  const std::int64_t avg = truncate_to(nd.avg, config_.resolution.ns());
+  last_avg_ns_ = avg;
+  const std::int64_t own = round_to_quantum(avg, config_.quantum.ns());
+
+  if (!nd.used[0]) out.note(NoteKind::kOutlier, "master's own clock outside the window this round");
+  for (std::size_t i = 0; i < measured_.size(); ++i) {
+    const auto& m = measured_[i];
+    if (!nd.used[i + 1]) {
+      out.note(NoteKind::kOutlier, node_name(m.slave) + " delta " + ms_text(m.delta_ns) + " left out of the average");
+    }
+    // Values outside the window are still corrected (correct.c).
+    const std::int64_t corr = round_to_quantum(avg - m.delta_ns, config_.quantum.ns());
+    Message adj = make_message(MsgType::kAdjust, next_seq());
+    adj.term = round_;
+    adj.value_ns = corr;
+    if (config_.rate_correction) {
+      auto& tracker = rates_.try_emplace(m.slave, static_cast<std::size_t>(config_.rate_window)).first->second;
+      tracker.add_phase_change(corr - own);
+      if (const auto ppb = tracker.fitted_correction_ppb()) {
+        const double limit = config_.max_rate_correction_ppm * 1000.0;
+        const double clamped = std::clamp(*ppb, -limit, limit);
+        tracker.set_rate(now.ns(), std::round(clamped));
+        adj.flags |= kAdjustHasRate;
+        adj.rate_ppb = static_cast<std::int64_t>(std::round(clamped));
+      }
+    }
+    // A new correction replaces an unacknowledged older one (the slave's clock moved on).
+    auto& pending = pending_[m.slave];
+    pending.msg = adj;
+    pending.sends = 1;
+    pending.wait = config_.ack_timeout;
+    out.send(m.slave, adj);
+    out.set_timer(ack_timer(m.slave), pending.wait);
+  }
+  if (own != 0) {
+    out.adjust_clock(Duration::from_ns(own),
+                     std::llabs(own) >= config_.step_threshold.ns() ? AdjustMode::kStep : AdjustMode::kSlew);
+  }
+  ++rounds_completed_;
+  in_round_ = false;
+  out.note(NoteKind::kRoundComplete, "round " + std::to_string(round_) + ": " + std::to_string(measured_.size()) +
+                                         " of " + std::to_string(round_slaves_.size()) + " slaves, avg " +
+                                         ms_text(avg));
+  const Duration elapsed = now - round_start_;
+  out.set_timer(kRoundTimer, std::max(Duration::zero(), config_.period - elapsed));
+}
+
+void Berkeley::on_ack(NodeId from, const Message& msg, Effects& out) {
+  auto it = pending_.find(from);
+  if (it == pending_.end() || it->second.msg.seq != msg.seq) return;  // acksend: wrong seq ignored
+  pending_.erase(it);
+  out.cancel_timer(ack_timer(from));
+}
+
+void Berkeley::on_ack_timer(NodeId slave, Effects& out) {
+  auto it = pending_.find(slave);
+  if (it == pending_.end() || role_ != Role::kMaster) return;
+  PendingAdjust& p = it->second;
+  if (p.sends < config_.ack_tries) {
+    // acksend: resend, the wait doubles (200, 400, 800, 1600, 3200 ms).
+    ++p.sends;
+    p.wait = p.wait * 2;
+    out.send(slave, p.msg);
+    out.set_timer(ack_timer(slave), p.wait);
+    return;
+  }
+  out.note(NoteKind::kPeerUnreachable, node_name(slave) + " never acknowledged its correction");
+  pending_.erase(it);
+  // Whether it applied the correction is unknown, so its rate bookkeeping no longer holds.
+  if (auto r = rates_.find(slave); r != rates_.end()) r->second.reset();
+}
+
+// ---- slave --------------------------------------------------------------------------------
+
+void Berkeley::on_adjust(LocalTime /*now*/, NodeId from, const Message& msg, Effects& out) {
+  if (role_ == Role::kMaster) return;  // two masters: the election's business, not ours
+  if (master_ != kNoNode && from != master_) return;  // not our master: no ACK, it will give up
+  Message ack = make_message(MsgType::kAck, msg.seq);
+  ack.term = msg.term;
+  out.send(from, ack);  // always ACK, also a duplicate: the first ACK may have been lost
+  arm_slave_timeout(out);
+  // Apply each round's correction once: a duplicate or a reordered older round is ignored.
+  if (from == last_adjust_from_ && msg.term <= last_adjust_term_) return;
+  last_adjust_from_ = from;
+  last_adjust_term_ = msg.term;
+  if (msg.value_ns != 0) {
+    const bool step = std::llabs(msg.value_ns) >= config_.step_threshold.ns();
+    out.adjust_clock(Duration::from_ns(msg.value_ns), step ? AdjustMode::kStep : AdjustMode::kSlew);
+  }
+  if ((msg.flags & kAdjustHasRate) != 0) out.set_rate_correction_ppm(static_cast<double>(msg.rate_ppb) * 1e-3);
+}
+
+void Berkeley::arm_slave_timeout(Effects& out) {
+  if (role_ == Role::kSlave && master_ != kNoNode) out.set_timer(kSlaveTimeoutTimer, config_.effective_slave_timeout());
+}
+
+void Berkeley::answer_time_request(LocalTime now, NodeId from, const Message& msg, Effects& out) {
+  // Like an ICMP timestamp reply: the receive and transmit stamps are the same reading here,
+  // because a sans-IO step takes no time on the node's clock.
+  Message r = make_message(MsgType::kTimeReply, msg.seq);
+  r.term = msg.term;
+  r.t1_ns = msg.t1_ns;
+  r.t2_ns = now.ns();
+  r.t3_ns = now.ns();
+  out.send(from, r);
+}
+
+}  // namespace clocksim::berkeley

@@ -1,0 +1,57 @@
+// Berkeley (timed) parameters: the ParamSpec list a scenario or the daemon config is checked
+// against, and the typed configuration the state machine reads.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "algorithms/core/params.hpp"
+#include "algorithms/core/time.hpp"
+
+namespace clocksim::berkeley {
+
+// How the network delta is formed from the measured deltas (master's own 0 included).
+enum class AverageRule : std::uint8_t {
+  kFaultTolerant,  // 4.3BSD networkdelta.c: largest window of width <= tolerance, truncated mean
+  kPlain,          // the textbook mean of everything
+  kMedian,         // true median (what the 4.4 rewrite approximates)
+};
+
+// How one slave's offset is measured.
+enum class MeasurementMethod : std::uint8_t {
+  kTimed,     // measure.c: min outbound and min inbound kept separately, delta = (min_out-min_in)/2
+  kCristian,  // one exchange per probe, keep the probe with the smallest round trip
+};
+
+struct BerkeleyConfig {
+  Duration period = Duration::from_ns(240'000'000'000);  // SAMPLEINTVL
+  Duration first_round_delay = Duration::zero();         // 4.3: 0; 4.4: 3 s after MASTERUP
+  std::int64_t probes = 10;                              // TRIALS
+  std::int64_t good_replies = 5;                         // MSGS
+  Duration probe_timeout = Duration::from_ns(100'000'000);   // per probe wait
+  Duration measure_cap = Duration::from_ns(3'000'000'000);   // per slave total cap (4.4)
+  MeasurementMethod measurement = MeasurementMethod::kTimed;
+  bool round_trip_compensation = true;
+  AverageRule average = AverageRule::kFaultTolerant;
+  Duration tolerance = Duration::from_ns(20'000'000);   // RANGE (4.3)
+  Duration quantum = Duration::zero();                  // timed: 5 ms rounding of corrections
+  Duration resolution = Duration::zero();               // timed: 1 ms integer arithmetic
+  Duration step_threshold = Duration::from_ns(20'000'000'000);  // MAXADJ
+  Duration slave_timeout = Duration::zero();            // 0: three periods
+  Duration ack_timeout = Duration::from_ns(200'000'000);  // acksend first wait, doubled per try
+  std::int64_t ack_tries = 5;
+  bool rate_correction = false;
+  std::int64_t rate_window = 8;                         // rounds in the least-squares fit
+  double max_rate_correction_ppm = 1000;
+  std::int64_t master = -1;                             // standalone: static master id; -1 lowest
+
+  Duration effective_slave_timeout() const {
+    return slave_timeout > Duration::zero() ? slave_timeout : period * 3;
+  }
+};
+
+std::vector<ParamSpec> berkeley_params();
+// Reads a ParamSet filled from berkeley_params() (the loader guarantees every name is present).
+BerkeleyConfig berkeley_config(const ParamSet& params);
+
+}  // namespace clocksim::berkeley
