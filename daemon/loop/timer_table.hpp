@@ -1,0 +1,27 @@
+// The algorithm's pending timers, as CLOCK_MONOTONIC deadlines (ns). Re-arming an id replaces it;
+// among timers due together the earlier deadline fires first, then the smaller id, so a firing
+// order never depends on container iteration order.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+
+#include "algorithms/core/ids.hpp"
+
+namespace clocksim::daemon {
+
+class TimerTable {
+ public:
+  void arm(TimerId id, std::int64_t deadline_mono_ns) { deadlines_[id] = deadline_mono_ns; }
+  void cancel(TimerId id) { deadlines_.erase(id); }
+  std::size_t size() const { return deadlines_.size(); }
+  std::optional<std::int64_t> next_deadline() const;
+  // Removes and returns the first timer due at `now_mono_ns`, if any.
+  std::optional<TimerId> pop_due(std::int64_t now_mono_ns);
+
+ private:
+  std::map<TimerId, std::int64_t> deadlines_;
+};
+
+}  // namespace clocksim::daemon
