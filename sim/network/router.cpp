@@ -1,0 +1,141 @@
+#include "sim/network/router.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace clocksim::sim {
+
+Router::Router(const Topology& topology, std::size_t cache_bytes)
+    : topology_(topology),
+      cache_capacity_(std::max<std::size_t>(
+          2, cache_bytes / (sizeof(std::uint32_t) * std::max<std::size_t>(1, topology.node_count())))) {}
+
+void Router::set_link_up(NodeId a, NodeId b, bool up) {
+  if (!topology_.adjacent(a, b))
+    throw std::invalid_argument("no link between node " + std::to_string(a) + " and node " +
+                                std::to_string(b) + " in the topology");
+  const bool changed = up ? down_.erase(pair_key(a, b)) > 0 : down_.insert(pair_key(a, b)).second;
+  if (changed) invalidate();
+}
+
+void Router::set_partition(const std::vector<std::vector<NodeId>>& groups) {
+  const auto rest = static_cast<std::uint32_t>(groups.size());
+  std::vector<std::uint32_t> group(topology_.node_count(), rest);
+  for (std::uint32_t g = 0; g < groups.size(); ++g) {
+    for (NodeId v : groups[g]) {
+      if (v >= group.size())
+        throw std::invalid_argument("partition names node " + std::to_string(v) + ", which does not exist");
+      if (group[v] != rest)
+        throw std::invalid_argument("partition puts node " + std::to_string(v) + " in two groups");
+      group[v] = g;
+    }
+  }
+  group_ = std::move(group);
+  invalidate();
+}
+
+void Router::heal() {
+  group_.clear();
+  group_.shrink_to_fit();
+  invalidate();
+}
+
+void Router::invalidate() {
+  cache_.clear();
+  cache_order_.clear();
+}
+
+const Router::Dist* Router::cached(NodeId root) const {
+  auto it = cache_.find(root);
+  return it == cache_.end() ? nullptr : &it->second;
+}
+
+const Router::Dist& Router::bfs(NodeId root) {
+  if (cache_.size() >= cache_capacity_) {
+    cache_.erase(cache_order_.front());
+    cache_order_.pop_front();
+  }
+  Dist dist(topology_.node_count(), kUnreached);
+  std::vector<NodeId> frontier{root}, next;
+  dist[root] = 0;
+  for (std::uint32_t level = 1; !frontier.empty(); ++level) {
+    next.clear();
+    for (NodeId u : frontier) {
+      topology_.for_each_neighbor(u, [&](NodeId w) {
+        if (dist[w] == kUnreached && usable(u, w)) {
+          dist[w] = level;
+          next.push_back(w);
+        }
+      });
+    }
+    frontier.swap(next);
+  }
+  ++bfs_computed_;
+  cache_order_.push_back(root);
+  return cache_.emplace(root, std::move(dist)).first->second;
+}
+
+bool Router::descend_towards_root(const Dist& dist, NodeId from, std::vector<NodeId>& path) {
+  if (dist[from] == kUnreached) return false;
+  NodeId u = from;
+  path.push_back(u);
+  while (dist[u] != 0) {
+    NodeId best = kNoNode;
+    topology_.for_each_neighbor(u, [&](NodeId w) {
+      if (best == kNoNode && dist[w] + 1 == dist[u] && usable(u, w)) best = w;  // ascending ids
+    });
+    u = best;
+    path.push_back(u);
+  }
+  return true;
+}
+
+bool Router::descend_from_root(const Dist& dist, NodeId from, NodeId to, std::vector<NodeId>& path) {
+  if (dist[to] == kUnreached) return false;
+  // Mark every node on some shortest from-to path: walk back from `to` over BFS predecessors.
+  if (mark_.size() != dist.size()) mark_.assign(dist.size(), 0);
+  if (++epoch_ == 0) {
+    std::fill(mark_.begin(), mark_.end(), 0);
+    epoch_ = 1;
+  }
+  std::vector<NodeId> stack{to};
+  mark_[to] = epoch_;
+  while (!stack.empty()) {
+    const NodeId x = stack.back();
+    stack.pop_back();
+    topology_.for_each_neighbor(x, [&](NodeId w) {
+      if (mark_[w] != epoch_ && dist[w] + 1 == dist[x] && usable(x, w)) {
+        mark_[w] = epoch_;
+        stack.push_back(w);
+      }
+    });
+  }
+  NodeId u = from;
+  path.push_back(u);
+  while (u != to) {
+    NodeId best = kNoNode;
+    topology_.for_each_neighbor(u, [&](NodeId w) {
+      if (best == kNoNode && mark_[w] == epoch_ && dist[w] == dist[u] + 1 && usable(u, w)) best = w;
+    });
+    u = best;
+    path.push_back(u);
+  }
+  return true;
+}
+
+bool Router::route(NodeId from, NodeId to, std::vector<NodeId>& path) {
+  path.clear();
+  if (!same_group(from, to) || topology_.component_of(from) != topology_.component_of(to)) return false;
+  if (const Dist* d = cached(to)) return descend_towards_root(*d, from, path);
+  if (const Dist* d = cached(from)) return descend_from_root(*d, from, to, path);
+  // Root the new BFS at the endpoint seen more often (a master, a time server): later messages
+  // to or from it then find it cached. Only the cost depends on this choice, never the route.
+  if (uses_.empty()) uses_.assign(topology_.node_count(), 0);
+  ++uses_[from];
+  ++uses_[to];
+  if (uses_[to] > uses_[from]) return descend_towards_root(bfs(to), from, path);
+  return descend_from_root(bfs(from), from, to, path);
+}
+
+}  // namespace clocksim::sim
