@@ -1,0 +1,290 @@
+"""Reads the files `clocksim run` and `clocksim sweep` write (docs/output-formats.md).
+
+Every reader checks that the file exists, that its header names the documented columns (extra
+columns are allowed so the format can grow additively) and that the values parse; anything else
+raises FormatError, which `run_main` turns into one clear line on stderr and exit code 2.
+Traces are read with explicit dtypes (int64, categories) so that 10^6 rows take well under a
+second; drawing code downsamples (see plot_common.minmax_indices).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+FORMAT_VERSION = 1
+EXIT_FORMAT_ERROR = 2
+
+TRACE_FILE = "trace.csv"
+SKEW_FILE = "skew.csv"
+EVENTS_FILE = "events.csv"
+EVENTS_LOG_FILE = "events.log"
+SUMMARY_FILE = "summary.json"
+SWEEP_FILE = "sweep.csv"
+
+TRACE_COLUMNS = ["t_ns", "node", "local_ns", "offset_ns", "role", "up"]
+SKEW_COLUMNS = ["t_ns", "max_skew_ns", "mean_abs_offset_ns", "bound_ns", "master", "masters"]
+EVENTS_COLUMNS = ["t_ns", "node", "kind", "detail"]
+ROLES = {"none", "slave", "master", "candidate", "client", "server"}
+EVENT_KINDS = (
+    "crash", "restart", "link_down", "link_up", "partition", "heal", "clock_step",
+    "master_silent", "election_started", "became_master", "became_slave", "conflict",
+    "round_complete", "outlier", "late_reply", "peer_unreachable", "info", "expect_failed",
+)
+
+# sweep.csv: every column that is not one of these is a swept parameter (see output-formats.md).
+SWEEP_RESULT_COLUMNS = [
+    "run", "seed", "max_skew_ns", "max_skew_after_warmup_ns", "bound_ns", "bound_violations",
+    "failovers", "events", "expects_failed", "wall_time_s",
+]
+SWEEP_REQUIRED_COLUMNS = ["run", "seed", "max_skew_ns", "bound_ns", "failovers", "events",
+                          "wall_time_s"]
+
+
+class FormatError(Exception):
+    """A missing or malformed input file; `path` says which one."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+def run_main(main: Callable[[list[str]], int], argv: list[str] | None = None) -> int:
+    """Runs a script's main; a FormatError becomes `error: <path>: <what>` and exit code 2."""
+    try:
+        return main(sys.argv[1:] if argv is None else argv)
+    except FormatError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_FORMAT_ERROR
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV plumbing
+
+def _require_file(path: str) -> None:
+    if not os.path.exists(path):
+        raise FormatError(path, "file not found (did the run write it? see the scenario's output: "
+                                "section)")
+    if os.path.isdir(path):
+        raise FormatError(path, "is a directory, expected a file")
+
+
+def _read_header(path: str, required: list[str]) -> list[str]:
+    _require_file(path)
+    with open(path, "r", encoding="utf-8", errors="replace") as f:
+        first = f.readline()
+    if not first.strip():
+        raise FormatError(path, "empty file; expected the header " + ",".join(required))
+    header = [c.strip() for c in first.rstrip("\r\n").split(",")]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise FormatError(
+            path, f"line 1: missing column(s) {', '.join(missing)}; expected header "
+                  f"{','.join(required)}, found {','.join(header)}")
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if dupes:
+        raise FormatError(path, f"line 1: duplicate column(s) {', '.join(dupes)}")
+    return header
+
+
+def _first_bad_line(path: str, column: str, allow_empty: bool) -> str:
+    """Finds where a numeric column fails to parse, for the error message (slow path only)."""
+    raw = pd.read_csv(path, usecols=[column], dtype=str, keep_default_na=False)[column]
+    numeric = pd.to_numeric(raw, errors="coerce")
+    bad = numeric.isna() & ~((raw == "") if allow_empty else False)
+    bad |= numeric.notna() & (numeric != np.floor(numeric.fillna(0)))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        return f"line {i + 2}: column {column}: expected an integer, found {raw.iloc[i]!r}"
+    return f"column {column}: malformed values"
+
+
+def _read_csv(path: str, required: list[str], dtypes: dict, int_columns: list[str],
+              nullable_int: tuple[str, ...] = ()) -> pd.DataFrame:
+    header = _read_header(path, required)
+    usecols = [c for c in header if c in dtypes]
+    na_values = {c: [""] for c in nullable_int}
+    try:
+        df = pd.read_csv(path, usecols=usecols, dtype={c: dtypes[c] for c in usecols},
+                         keep_default_na=False, na_values=na_values, engine="c")
+    except (ValueError, TypeError, OverflowError) as err:
+        for column in int_columns:
+            if column in usecols:
+                message = _first_bad_line(path, column, column in nullable_int)
+                if not message.endswith("malformed values"):
+                    raise FormatError(path, message) from err
+        raise FormatError(path, f"malformed CSV: {err}") from err
+    except pd.errors.ParserError as err:
+        raise FormatError(path, f"malformed CSV: {err}") from err
+    for column in int_columns:
+        if column in df.columns and column not in nullable_int and df[column].isna().any():
+            i = int(np.flatnonzero(df[column].isna().to_numpy())[0])
+            raise FormatError(path, f"line {i + 2}: column {column}: value missing")
+    return df
+
+
+def _sorted_by_time(df: pd.DataFrame) -> pd.DataFrame:
+    t = df["t_ns"].to_numpy()
+    if len(t) > 1 and np.any(t[1:] < t[:-1]):
+        df = df.sort_values("t_ns", kind="stable").reset_index(drop=True)
+    return df
+
+
+# ---------------------------------------------------------------------------------------------
+# One file each
+
+def read_trace(outdir: str) -> pd.DataFrame:
+    path = os.path.join(outdir, TRACE_FILE)
+    dtypes = {"t_ns": "int64", "node": "category", "local_ns": "int64", "offset_ns": "int64",
+              "role": "category", "up": "int8"}
+    df = _read_csv(path, TRACE_COLUMNS, dtypes, ["t_ns", "local_ns", "offset_ns", "up"])
+    unknown_roles = set(df["role"].cat.categories) - ROLES
+    if unknown_roles:
+        i = int(np.flatnonzero(df["role"].isin(unknown_roles).to_numpy())[0])
+        raise FormatError(path, f"line {i + 2}: column role: {df['role'].iloc[i]!r} is not one of "
+                                f"{', '.join(sorted(ROLES))}")
+    bad_up = ~df["up"].isin([0, 1])
+    if bad_up.any():
+        i = int(np.flatnonzero(bad_up.to_numpy())[0])
+        raise FormatError(path, f"line {i + 2}: column up: expected 0 or 1, found {df['up'].iloc[i]}")
+    return _sorted_by_time(df)
+
+
+def read_skew(outdir: str) -> pd.DataFrame:
+    path = os.path.join(outdir, SKEW_FILE)
+    dtypes = {"t_ns": "int64", "max_skew_ns": "int64", "mean_abs_offset_ns": "int64",
+              "bound_ns": "Int64", "master": "str", "masters": "int64"}
+    df = _read_csv(path, SKEW_COLUMNS, dtypes,
+                   ["t_ns", "max_skew_ns", "mean_abs_offset_ns", "bound_ns", "masters"],
+                   nullable_int=("bound_ns",))
+    return _sorted_by_time(df)
+
+
+def read_events(outdir: str) -> pd.DataFrame:
+    path = os.path.join(outdir, EVENTS_FILE)
+    dtypes = {"t_ns": "int64", "node": "str", "kind": "str", "detail": "str"}
+    df = _read_csv(path, EVENTS_COLUMNS, dtypes, ["t_ns"])
+    return _sorted_by_time(df)
+
+
+def read_events_log(outdir: str) -> list[str]:
+    path = os.path.join(outdir, EVENTS_LOG_FILE)
+    _require_file(path)
+    with open(path, "r", encoding="utf-8", errors="replace") as f:
+        return [line.rstrip("\n") for line in f if line.strip()]
+
+
+def read_summary(outdir: str) -> dict:
+    path = os.path.join(outdir, SUMMARY_FILE)
+    _require_file(path)
+    with open(path, "r", encoding="utf-8") as f:
+        text = f.read()
+    if not text.strip():
+        raise FormatError(path, "empty file; expected a JSON object")
+    try:
+        summary = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise FormatError(path, f"line {err.lineno}:{err.colno}: invalid JSON: {err.msg}") from err
+    if not isinstance(summary, dict):
+        raise FormatError(path, "expected a JSON object at the top level")
+    if "format_version" not in summary:
+        raise FormatError(path, f"missing key format_version (expected {FORMAT_VERSION})")
+    version = summary["format_version"]
+    if version != FORMAT_VERSION:
+        raise FormatError(path, f"format_version {version!r} is not supported: these scripts read "
+                                f"format_version {FORMAT_VERSION}; use the analysis/ scripts from "
+                                f"the same clocksim version as the binary")
+    for key in ("scenario", "results"):
+        if not isinstance(summary.get(key), dict):
+            raise FormatError(path, f"missing or non-object key {key!r}")
+    if not isinstance(summary.get("expects", []), list):
+        raise FormatError(path, "key 'expects' must be a list")
+    return summary
+
+
+def read_sweep(sweepdir: str) -> tuple[pd.DataFrame, list[str]]:
+    """Returns sweep.csv and the names of its swept-parameter columns, in file order."""
+    path = os.path.join(sweepdir, SWEEP_FILE)
+    header = _read_header(path, SWEEP_REQUIRED_COLUMNS)
+    params = [c for c in header if c not in SWEEP_RESULT_COLUMNS]
+    if not params:
+        raise FormatError(path, "line 1: no parameter columns: expected at least one swept "
+                                "parameter path (e.g. algorithm.sync.period) besides "
+                                + ",".join(SWEEP_RESULT_COLUMNS))
+    dtypes = {c: "str" for c in params}
+    dtypes.update({"run": "str", "seed": "int64", "max_skew_ns": "int64",
+                   "max_skew_after_warmup_ns": "Int64", "bound_ns": "Int64",
+                   "bound_violations": "Int64", "failovers": "int64", "events": "int64",
+                   "expects_failed": "Int64", "wall_time_s": "float64"})
+    ints = ["seed", "max_skew_ns", "max_skew_after_warmup_ns", "bound_ns", "bound_violations",
+            "failovers", "events", "expects_failed"]
+    df = _read_csv(path, SWEEP_REQUIRED_COLUMNS, dtypes, ints,
+                   nullable_int=("max_skew_after_warmup_ns", "bound_ns", "bound_violations",
+                                 "expects_failed"))
+    return df, params
+
+
+# ---------------------------------------------------------------------------------------------
+# A whole run folder
+
+@dataclass
+class Run:
+    outdir: str
+    summary: dict
+    trace: pd.DataFrame | None = None
+    skew: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    events_log: list[str] | None = None
+    missing: list[str] = field(default_factory=list)  # optional files that were absent
+
+    @property
+    def name(self) -> str:
+        return str(self.summary.get("scenario", {}).get("name") or os.path.basename(self.outdir))
+
+    @property
+    def seed(self):
+        return self.summary.get("scenario", {}).get("seed")
+
+    @property
+    def duration_ns(self) -> int:
+        d = self.summary.get("scenario", {}).get("duration_ns")
+        if isinstance(d, (int, float)) and d > 0:
+            return int(d)
+        for df in (self.skew, self.trace):
+            if df is not None and len(df):
+                return int(df["t_ns"].iloc[-1])
+        return 0
+
+    @property
+    def warmup_ns(self) -> int:
+        w = self.summary.get("results", {}).get("warmup_ns")
+        return int(w) if isinstance(w, (int, float)) else 0
+
+
+_READERS = {
+    "trace": (TRACE_FILE, read_trace),
+    "skew": (SKEW_FILE, read_skew),
+    "events": (EVENTS_FILE, read_events),
+    "events_log": (EVENTS_LOG_FILE, read_events_log),
+}
+
+
+def load_run(outdir: str, required=("trace", "skew"), optional=("events", "events_log")) -> Run:
+    """Reads summary.json plus the named files. A required file that is absent is an error; an
+    optional one is recorded in Run.missing. A present but malformed file is always an error."""
+    if not os.path.isdir(outdir):
+        raise FormatError(outdir, "no such output directory (expected the --out DIR of a run)")
+    run = Run(outdir=outdir, summary=read_summary(outdir))
+    for key in list(required) + list(optional):
+        filename, reader = _READERS[key]
+        if key in optional and not os.path.exists(os.path.join(outdir, filename)):
+            run.missing.append(filename)
+            continue
+        setattr(run, key, reader(outdir))
+    return run

@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+"""Plots one run: OUTDIR/offsets.png (every traced node's offset from true time, the master
+drawn thick, crash/partition/election intervals shaded) and OUTDIR/skew.png (measured max skew
+against the theoretical bound over time, violations in red).
+
+    analysis/plot_offsets.py out/failover [--max-nodes 16] [--max-points 4000]
+
+Reads only trace.csv, skew.csv, summary.json and (optionally) events.csv; see
+docs/output-formats.md. Exit code 2 on a missing or malformed file.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clocksim_io as cio  # noqa: E402
+import plot_common as pc  # noqa: E402
+
+DEFAULT_MAX_NODES = 16
+DEFAULT_MAX_POINTS = 4000  # per line; min/max per bucket keeps the peaks
+
+
+def master_names(skew: pd.DataFrame | None) -> list[str]:
+    """Nodes that were ever master, in order of first appearance."""
+    if skew is None or len(skew) == 0:
+        return []
+    names = skew["master"].to_numpy()
+    seen = pd.unique(names[names != ""])
+    return [str(n) for n in seen]
+
+
+def select_nodes(trace: pd.DataFrame, skew: pd.DataFrame | None, max_nodes: int) -> list[str]:
+    """Every node when there are at most max_nodes; otherwise the masters plus evenly spaced
+    others (by natural name order), so large runs stay readable and the choice is stable."""
+    all_nodes = sorted((str(n) for n in trace["node"].unique()), key=pc.natural_key)
+    if len(all_nodes) <= max_nodes:
+        return all_nodes
+    chosen = [m for m in master_names(skew) if m in set(all_nodes)][:max_nodes]
+    rest = [n for n in all_nodes if n not in set(chosen)]
+    k = max_nodes - len(chosen)
+    if k > 0 and rest:
+        picks = np.unique(np.linspace(0, len(rest) - 1, num=min(k, len(rest))).round().astype(int))
+        chosen += [rest[i] for i in picks]
+    return sorted(chosen, key=pc.natural_key)
+
+
+def _master_series(trace: pd.DataFrame, skew: pd.DataFrame) -> pd.DataFrame:
+    """Per skew tick, the offset of whoever is master then (NaN when none or not traced)."""
+    ticks = skew[["t_ns", "master"]]
+    masters = master_names(skew)
+    sub = trace.loc[trace["node"].isin(masters), ["t_ns", "node", "offset_ns"]].copy()
+    sub["node"] = sub["node"].astype(str)
+    merged = ticks.merge(sub, how="left", left_on=["t_ns", "master"], right_on=["t_ns", "node"])
+    return merged[["t_ns", "master", "offset_ns"]]
+
+
+def make_offsets_figure(run: cio.Run, max_nodes: int = DEFAULT_MAX_NODES,
+                        max_points: int = DEFAULT_MAX_POINTS):
+    trace = run.trace
+    fig, axes = pc.new_figure()
+    ax = axes[0, 0]
+    end_ns = max(run.duration_ns, int(trace["t_ns"].iloc[-1]) if len(trace) else 0)
+    t_scale, t_name = pc.time_unit(end_ns)
+    nodes = select_nodes(trace, run.skew, max_nodes) if len(trace) else []
+    total_nodes = int(trace["node"].nunique()) if len(trace) else 0
+
+    shown = trace[trace["node"].isin(nodes)] if len(trace) else trace
+    max_abs = float(np.abs(shown["offset_ns"].to_numpy()).max()) if len(shown) else 1.0
+    v_scale, v_name = pc.value_unit(max_abs)
+
+    ax.set_xlim(0, end_ns / t_scale if end_ns else 1)
+    pc.shade_intervals(ax, pc.event_intervals(run.events, end_ns), t_scale)
+    pc.mark_points(ax, pc.point_events(run.events), t_scale)
+
+    codes = shown["node"].cat.codes.to_numpy()
+    categories = list(shown["node"].cat.categories)
+    t_all = shown["t_ns"].to_numpy()
+    y_all = shown["offset_ns"].to_numpy()
+    up_all = shown["up"].to_numpy()
+    colors = pc.matplotlib.colormaps["tab20" if len(nodes) > 10 else "tab10"]
+    for i, node in enumerate(nodes):
+        mask = codes == categories.index(node)
+        t, y, up = t_all[mask], y_all[mask].astype(float), up_all[mask]
+        idx = pc.minmax_indices(y, max_points)
+        t, y, up = t[idx] / t_scale, y[idx] / v_scale, up[idx]
+        color = colors(i % colors.N)
+        ax.plot(t, np.where(up == 1, y, np.nan), lw=0.8, color=color, label=node, gid=f"node:{node}")
+        if (up == 0).any():
+            # A crashed node's clock keeps running (its rows are still written); draw it faint.
+            ax.plot(t, np.where(up == 0, y, np.nan), lw=0.8, ls=":", color=color, alpha=0.6,
+                    label="_nolegend_", gid=f"node-down:{node}")
+
+    if run.skew is not None and len(run.skew) and len(trace):
+        ms = _master_series(trace, run.skew)
+        y = ms["offset_ns"].to_numpy(dtype=float)
+        if np.isfinite(y).any():
+            step = max(1, len(y) // max_points)
+            ax.plot(ms["t_ns"].to_numpy()[::step] / t_scale, y[::step] / v_scale, lw=2.6,
+                    color=pc.MASTER_COLOR, alpha=0.85, label="master", gid="master", zorder=5)
+            names = ms["master"].to_numpy()
+            changes = np.flatnonzero((names != np.roll(names, 1)) & (names != ""))
+            changes = changes[np.isfinite(y[changes])][:20]
+            ax.plot(ms["t_ns"].to_numpy()[changes] / t_scale, y[changes] / v_scale, "D",
+                    color=pc.MASTER_COLOR, ms=6, label="_nolegend_", gid="master-change", zorder=6)
+            for j in changes:
+                ax.annotate(f" {names[j]}", (ms["t_ns"].iloc[j] / t_scale, y[j] / v_scale),
+                            fontsize=8, fontweight="bold", zorder=7)
+
+    ax.axhline(0, color="#888888", lw=0.6, zorder=1)
+    ax.set_xlabel(f"true time ({t_name})")
+    ax.set_ylabel(f"offset from true time ({v_name})")
+    subset = f" — {len(nodes)} of {total_nodes} nodes shown" if len(nodes) < total_nodes else ""
+    ax.set_title(f"{run.name} (seed {run.seed}): clock offsets{subset}")
+    ax.grid(True, alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    if len(nodes) > 12:  # too many node names for a legend: keep the master only
+        keep = [k for k, l in enumerate(labels) if l == "master"]
+        handles, labels = [handles[k] for k in keep], [labels[k] for k in keep]
+    extra = pc.interval_legend_handles(ax)
+    ax.legend(handles + extra, labels + [h.get_label() for h in extra], loc="upper right",
+              fontsize=7, ncol=2 if len(labels) > 8 else 1, framealpha=0.85)
+    if not len(trace):
+        ax.text(0.5, 0.5, "trace.csv has no rows", transform=ax.transAxes, ha="center")
+    fig.tight_layout()
+    return fig
+
+
+def violation_mask(skew: pd.DataFrame, warmup_ns: int) -> np.ndarray:
+    """Ticks after warm-up where the measured max skew exceeds the bound written for that tick."""
+    bound = skew["bound_ns"]
+    return (bound.notna() & (skew["max_skew_ns"] > bound.fillna(0))
+            & (skew["t_ns"] >= warmup_ns)).to_numpy(dtype=bool)
+
+
+def make_skew_figure(run: cio.Run, max_points: int = DEFAULT_MAX_POINTS):
+    skew = run.skew
+    fig, axes = pc.new_figure()
+    ax = axes[0, 0]
+    end_ns = max(run.duration_ns, int(skew["t_ns"].iloc[-1]) if len(skew) else 0)
+    t_scale, t_name = pc.time_unit(end_ns)
+    t = skew["t_ns"].to_numpy()
+    s = skew["max_skew_ns"].to_numpy(dtype=float)
+    b = skew["bound_ns"].to_numpy(dtype=float, na_value=np.nan)
+    top = np.nanmax(np.concatenate([s, b, [1.0]]))
+    v_scale, v_name = pc.value_unit(top)
+
+    ax.set_xlim(0, end_ns / t_scale if end_ns else 1)
+    if run.warmup_ns > 0:
+        ax.axvspan(0, run.warmup_ns / t_scale, color="#dddddd", alpha=0.5, lw=0, zorder=0,
+                   gid="warmup", label="warm-up")
+    pc.shade_intervals(ax, pc.event_intervals(run.events, end_ns), t_scale)
+    pc.mark_points(ax, pc.point_events(run.events), t_scale)
+
+    idx = pc.minmax_indices(s, max_points)
+    ax.plot(t[idx] / t_scale, s[idx] / v_scale, lw=0.9, color="#1f77b4", label="measured max skew",
+            gid="max_skew")
+    if np.isfinite(b).any():
+        bidx = pc.minmax_indices(b, max_points)
+        ax.plot(t[bidx] / t_scale, b[bidx] / v_scale, lw=1.4, ls="--", color="#2ca02c",
+                label="theoretical bound", gid="bound", drawstyle="steps-post")
+    viol = violation_mask(skew, run.warmup_ns)
+    n_viol = int(viol.sum())
+    if n_viol:
+        vi = np.flatnonzero(viol)
+        if len(vi) > max_points:
+            vi = vi[pc.minmax_indices(s[vi], max_points)]
+        ax.scatter(t[vi] / t_scale, s[vi] / v_scale, s=10, color=pc.VIOLATION_COLOR, zorder=6,
+                   label=f"bound violated ({n_viol} ticks)", gid="violations")
+    if pc.wants_log(np.concatenate([s, b])):
+        ax.set_yscale("log", nonpositive="mask")
+    else:
+        ax.set_ylim(bottom=0)
+    ax.set_xlabel(f"true time ({t_name})")
+    ax.set_ylabel(f"skew between up nodes ({v_name})")
+    bound_note = "" if np.isfinite(b).any() else " (this scenario has no theoretical bound)"
+    ax.set_title(f"{run.name} (seed {run.seed}): max skew vs bound{bound_note}")
+    ax.grid(True, alpha=0.3, which="both")
+    handles, labels = ax.get_legend_handles_labels()
+    extra = pc.interval_legend_handles(ax)
+    ax.legend(handles + extra, labels + [h.get_label() for h in extra], loc="upper right",
+              fontsize=8, framealpha=0.85)
+    fig.tight_layout()
+    return fig
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("outdir", help="a `clocksim run --out` directory")
+    parser.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES,
+                        help="draw at most this many nodes (masters first)")
+    parser.add_argument("--max-points", type=int, default=DEFAULT_MAX_POINTS,
+                        help="downsample each line to about this many points")
+    args = parser.parse_args(argv)
+    run = cio.load_run(args.outdir, required=("trace", "skew"), optional=("events",))
+    if run.missing:
+        print(f"note: {', '.join(run.missing)} not found; intervals are not shaded", file=sys.stderr)
+    for name, fig in (("offsets.png", make_offsets_figure(run, args.max_nodes, args.max_points)),
+                      ("skew.png", make_skew_figure(run, args.max_points))):
+        path = os.path.join(args.outdir, name)
+        pc.save_png(fig, path)
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cio.run_main(main))

@@ -1,0 +1,33 @@
+# pytest suites for analysis/ (the plotting and report scripts), run by Debian's python3 — the
+# interpreter that sees python3-matplotlib/-numpy/-pandas/-pytest. Each test file is one CTest
+# test (label "python"); the headless-Chromium check of report.html has its own label "browser".
+# Missing prerequisites make the tests report "skipped" (exit 77), not fail.
+set(CLOCKSIM_PYTHON3 /usr/bin/python3 CACHE FILEPATH "python3 with Debian's python3-* packages")
+set(_analysis_dir ${CMAKE_CURRENT_SOURCE_DIR}/analysis)
+set(_analysis_env PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg)
+if(TARGET clocksim)
+  # Lets test_real_run.py render from a real small `clocksim run`.
+  list(APPEND _analysis_env CLOCKSIM_BINARY=$<TARGET_FILE:clocksim>)
+endif()
+
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/analysis-tmp)
+foreach(_suite clocksim_io plot_offsets plot_sweep report real_run report_browser)
+  if(NOT EXISTS ${_analysis_dir}/test_${_suite}.py)
+    continue()
+  endif()
+  set(_needs "")
+  set(_label python)
+  if(_suite STREQUAL "report_browser")
+    set(_needs --needs-chromium)
+    set(_label browser)
+  elseif(_suite STREQUAL "real_run")
+    set(_needs --needs-binary)
+  endif()
+  add_test(NAME analysis.${_suite}
+    COMMAND ${CLOCKSIM_PYTHON3} ${_analysis_dir}/run_pytest.py ${_needs} --
+      ${_analysis_dir}/test_${_suite}.py
+      --basetemp=${CMAKE_CURRENT_BINARY_DIR}/analysis-tmp/${_suite}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(analysis.${_suite} PROPERTIES
+    LABELS ${_label} SKIP_RETURN_CODE 77 TIMEOUT 300 ENVIRONMENT "${_analysis_env}")
+endforeach()

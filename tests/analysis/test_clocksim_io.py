@@ -1,0 +1,148 @@
+"""analysis/clocksim_io.py: column, value and version checks with clear messages."""
+from __future__ import annotations
+
+import json
+import os
+
+import pandas as pd
+import pytest
+
+import clocksim_io as cio
+from conftest import run_script
+
+
+def _rewrite(path, fn):
+    with open(path) as f:
+        lines = f.read().splitlines()
+    with open(path, "w") as f:
+        f.write("\n".join(fn(lines)) + "\n")
+
+
+def test_reads_every_file_with_types(run_dir):
+    run = cio.load_run(run_dir, required=("trace", "skew", "events", "events_log"), optional=())
+    assert len(run.trace) == 6 * 600
+    assert run.trace["t_ns"].dtype == "int64" and run.trace["offset_ns"].dtype == "int64"
+    assert str(run.trace["node"].dtype) == "category"
+    assert len(run.skew) == 600 and run.skew["bound_ns"].notna().all()
+    assert set(run.events["kind"]) <= set(cio.EVENT_KINDS)
+    assert any("crashed" in line for line in run.events_log)
+    assert run.name == "fixture-failover" and run.seed == 7
+    assert run.duration_ns == 60_000_000_000 and run.warmup_ns == 15_000_000_000
+
+
+def test_missing_file_names_it(run_dir):
+    os.remove(os.path.join(run_dir, "trace.csv"))
+    with pytest.raises(cio.FormatError) as err:
+        cio.read_trace(run_dir)
+    assert err.value.path.endswith("trace.csv") and "file not found" in str(err.value)
+
+
+def test_missing_column_is_reported_with_expected_header(run_dir):
+    path = os.path.join(run_dir, "trace.csv")
+    _rewrite(path, lambda ls: [ls[0].replace("offset_ns", "offset")] + ls[1:])
+    with pytest.raises(cio.FormatError) as err:
+        cio.read_trace(run_dir)
+    assert "missing column(s) offset_ns" in str(err.value)
+    assert "t_ns,node,local_ns,offset_ns,role,up" in str(err.value)
+
+
+def test_extra_columns_are_tolerated(run_dir):
+    path = os.path.join(run_dir, "skew.csv")
+    _rewrite(path, lambda ls: [ls[0] + ",future"] + [l + ",1" for l in ls[1:]])
+    assert len(cio.read_skew(run_dir)) == 600
+
+
+def test_malformed_value_names_line_and_column(run_dir):
+    path = os.path.join(run_dir, "skew.csv")
+    _rewrite(path, lambda ls: ls[:3] + [ls[3].replace(ls[3].split(",")[1], "12x", 1)] + ls[4:])
+    with pytest.raises(cio.FormatError) as err:
+        cio.read_skew(run_dir)
+    assert "line 4" in str(err.value) and "max_skew_ns" in str(err.value)
+
+
+def test_empty_bound_is_missing_not_an_error(tmp_path):
+    import fixture_run
+    fixture_run.generate_run(str(tmp_path), with_bound=False, ticks=50)
+    skew = cio.read_skew(str(tmp_path))
+    assert skew["bound_ns"].isna().all()
+    with open(tmp_path / "skew.csv") as f:
+        assert f.readlines()[1].split(",")[3] == ""  # really written empty, per the format
+
+
+def test_unknown_role_and_bad_up_are_rejected(run_dir):
+    path = os.path.join(run_dir, "trace.csv")
+    _rewrite(path, lambda ls: ls[:2] + [ls[2].replace(",slave,", ",boss,")] + ls[3:])
+    with pytest.raises(cio.FormatError, match="line 3: column role: 'boss'"):
+        cio.read_trace(run_dir)
+
+
+def test_unsorted_rows_are_sorted(run_dir):
+    path = os.path.join(run_dir, "skew.csv")
+    _rewrite(path, lambda ls: [ls[0]] + ls[1:][::-1])
+    t = cio.read_skew(run_dir)["t_ns"]
+    assert t.is_monotonic_increasing
+
+
+def test_format_version_checked(run_dir):
+    path = os.path.join(run_dir, "summary.json")
+    with open(path) as f:
+        summary = json.load(f)
+    summary["format_version"] = 2
+    with open(path, "w") as f:
+        json.dump(summary, f)
+    with pytest.raises(cio.FormatError, match="format_version 2 is not supported"):
+        cio.read_summary(run_dir)
+    del summary["format_version"]
+    with open(path, "w") as f:
+        json.dump(summary, f)
+    with pytest.raises(cio.FormatError, match="missing key format_version"):
+        cio.read_summary(run_dir)
+
+
+def test_invalid_json_gives_line_and_column(run_dir):
+    with open(os.path.join(run_dir, "summary.json"), "w") as f:
+        f.write('{\n  "format_version": 1,\n  oops\n}')
+    with pytest.raises(cio.FormatError, match=r"line 3:3: invalid JSON"):
+        cio.read_summary(run_dir)
+
+
+def test_empty_csv_is_reported(run_dir):
+    open(os.path.join(run_dir, "events.csv"), "w").close()
+    with pytest.raises(cio.FormatError, match="empty file; expected the header t_ns,node,kind,detail"):
+        cio.read_events(run_dir)
+
+
+def test_events_detail_with_commas_and_quotes(run_dir):
+    path = os.path.join(run_dir, "events.csv")
+    with open(path, "a") as f:
+        f.write('59000000000,n2,info,"says ""hi"", twice"\n')
+    ev = cio.read_events(run_dir)
+    assert ev["detail"].iloc[-1] == 'says "hi", twice'
+
+
+def test_sweep_parameters_are_the_other_columns(sweep_dir):
+    df, params = cio.read_sweep(sweep_dir)
+    assert params == ["algorithm.sync.period", "clocks.drift_ppm"]
+    assert len(df) == 27 and df["bound_ns"].notna().all()
+
+
+def test_sweep_without_parameter_columns_is_rejected(sweep_dir):
+    path = os.path.join(sweep_dir, "sweep.csv")
+    df = pd.read_csv(path).drop(columns=["algorithm.sync.period", "clocks.drift_ppm"])
+    df.to_csv(path, index=False)
+    with pytest.raises(cio.FormatError, match="no parameter columns"):
+        cio.read_sweep(sweep_dir)
+
+
+@pytest.mark.parametrize("script", ["plot_offsets.py", "report.py"])
+def test_scripts_exit_2_with_one_line_message(run_dir, script):
+    os.remove(os.path.join(run_dir, "summary.json"))
+    result = run_script(script, run_dir)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and "summary.json: file not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_script_exit_2_on_missing_directory(tmp_path):
+    result = run_script("plot_offsets.py", str(tmp_path / "nope"))
+    assert result.returncode == 2 and "no such output directory" in result.stderr

@@ -1,0 +1,158 @@
+"""analysis/plot_offsets.py: the files it writes and what its figures contain."""
+from __future__ import annotations
+
+import os
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pandas as pd
+import pytest
+
+import clocksim_io as cio
+import fixture_run
+import plot_common as pc
+import plot_offsets
+from conftest import png_size, run_script
+
+
+def _gids(ax, prefix):
+    artists = list(ax.lines) + list(ax.collections) + list(ax.patches) + list(ax.texts)
+    return [a for a in artists if (a.get_gid() or "").startswith(prefix)]
+
+
+def _load(run_dir):
+    return cio.load_run(run_dir, required=("trace", "skew", "events"), optional=())
+
+
+def test_script_writes_both_pngs_at_1200x600(run_dir):
+    result = run_script("plot_offsets.py", run_dir)
+    assert result.returncode == 0, result.stderr
+    for name in ("offsets.png", "skew.png"):
+        path = os.path.join(run_dir, name)
+        assert os.path.getsize(path) > 10_000
+        assert png_size(path) == (1200, 600)
+    assert not [f for f in os.listdir(run_dir) if ".tmp-" in f]  # temp files renamed away
+
+
+def test_offsets_figure_structure(run_dir):
+    fig = plot_offsets.make_offsets_figure(_load(run_dir))
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "true time (s)"
+    assert ax.get_ylabel() == "offset from true time (ms)"  # offsets up to 50 ms
+    node_lines = _gids(ax, "node:")
+    assert sorted(l.get_label() for l in node_lines) == [f"n{i}" for i in range(6)]
+    # n0 crashed for a while: its down segment is drawn separately, dotted.
+    assert [l.get_gid() for l in _gids(ax, "node-down:")] == ["node-down:n0"]
+    master = _gids(ax, "master")[0]
+    assert master.get_linewidth() > 2 * node_lines[0].get_linewidth()
+    # The master line follows n0 then n1: compare with the trace directly.
+    trace = pd.read_csv(os.path.join(run_dir, "trace.csv"))
+    n1_end = trace[(trace.node == "n1")].offset_ns.iloc[-1] / 1e6
+    assert master.get_ydata()[-1] == pytest.approx(n1_end)
+    changes = [t.get_text().strip() for t in ax.texts if t.get_gid() != "interval-label"]
+    assert changes == ["n0", "n1"]
+    labels = {t.get_text().strip() for t in _gids(ax, "interval-label")}
+    assert labels == {"n0 down", "election → n1", "partition"}
+    kinds = {p.get_gid() for p in _gids(ax, "interval:")}
+    assert kinds == {"interval:down", "interval:election", "interval:partition"}
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "master" in legend and "node down" in legend and "partition" in legend
+
+
+def test_intervals_are_placed_at_event_times(run_dir):
+    fig = plot_offsets.make_offsets_figure(_load(run_dir))
+    down = _gids(fig.axes[0], "interval:down")[0]
+    xs = down.get_xy()[:, 0]
+    assert (xs.min(), xs.max()) == pytest.approx((24.0, 36.0))  # crash 40%, restart 60% of 60 s
+
+
+def test_large_runs_show_a_subset_with_the_masters(tmp_path):
+    fixture_run.generate_run(str(tmp_path), nodes=30, ticks=100)
+    run = _load(str(tmp_path))
+    fig = plot_offsets.make_offsets_figure(run, max_nodes=8)
+    ax = fig.axes[0]
+    shown = [l.get_label() for l in _gids(ax, "node:")]
+    assert len(shown) == 8 and "n0" in shown and "n1" in shown
+    assert "8 of 30 nodes shown" in ax.get_title()
+    assert "n0" in [t.get_text() for t in ax.get_legend().get_texts()]
+    # Beyond 12 lines the legend keeps the master and the interval kinds, not node names.
+    ax = plot_offsets.make_offsets_figure(run, max_nodes=14).axes[0]
+    assert len(_gids(ax, "node:")) == 14
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "master"
+
+
+def test_skew_figure_structure_and_violations(run_dir):
+    run = _load(run_dir)
+    fig = plot_offsets.make_skew_figure(run)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "true time (s)" and ax.get_ylabel().endswith("(ms)")
+    assert _gids(ax, "max_skew") and _gids(ax, "bound")
+    bound = _gids(ax, "bound")[0]
+    assert bound.get_drawstyle() == "steps-post"
+    # Violations: every tick after warm-up with max_skew > bound, computed here independently.
+    skew = pd.read_csv(os.path.join(run_dir, "skew.csv"))
+    expected = skew[(skew.max_skew_ns > skew.bound_ns) & (skew.t_ns >= run.warmup_ns)]
+    assert len(expected) > 0
+    viol = _gids(ax, "violations")[0]
+    assert len(viol.get_offsets()) == len(expected)
+    assert np.allclose(np.sort(viol.get_offsets()[:, 0]), expected.t_ns / 1e9)
+    assert mcolors.to_hex(viol.get_facecolor()[0]) == pc.VIOLATION_COLOR
+    assert f"bound violated ({len(expected)} ticks)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert _gids(ax, "warmup")
+    assert ax.get_yscale() == "log"  # 80 ms initial skew vs sub-ms steady state
+
+
+def test_skew_without_bound_has_no_bound_line(tmp_path):
+    fixture_run.generate_run(str(tmp_path), with_bound=False, ticks=100)
+    fig = plot_offsets.make_skew_figure(_load(str(tmp_path)))
+    ax = fig.axes[0]
+    assert not _gids(ax, "bound") and not _gids(ax, "violations")
+    assert "no theoretical bound" in ax.get_title()
+
+
+def test_downsampling_keeps_extremes_and_bounds_the_points(tmp_path):
+    fixture_run.generate_run(str(tmp_path), nodes=2, ticks=50_000, tick_ms=1)
+    run = _load(str(tmp_path))
+    fig = plot_offsets.make_skew_figure(run, max_points=1000)
+    line = _gids(fig.axes[0], "max_skew")[0]
+    assert len(line.get_ydata()) <= 1010
+    assert line.get_ydata().max() == pytest.approx(run.skew.max_skew_ns.max() / 1e6)
+
+
+def test_without_events_csv_still_plots(run_dir):
+    os.remove(os.path.join(run_dir, "events.csv"))
+    result = run_script("plot_offsets.py", run_dir)
+    assert result.returncode == 0 and "events.csv not found" in result.stderr
+
+
+def test_minmax_indices():
+    y = np.sin(np.linspace(0, 50, 100_001))
+    y[12_345] = 9.0
+    y[70_000] = -9.0
+    idx = pc.minmax_indices(y, 500)
+    assert len(idx) <= 502 and 12_345 in idx and 70_000 in idx
+    assert np.all(np.diff(idx) > 0)
+    assert list(pc.minmax_indices(np.arange(10.0), 500)) == list(range(10))
+
+
+@pytest.mark.parametrize("ns, unit", [(500, "ns"), (2_500, "µs"), (3.2e6, "ms"), (4e9, "s")])
+def test_value_unit(ns, unit):
+    assert pc.value_unit(ns)[1] == unit
+
+
+@pytest.mark.parametrize("ns, unit", [(1e9, "ms"), (300e9, "s"), (3600e9, "min"), (86400e9, "h")])
+def test_time_unit(ns, unit):
+    assert pc.time_unit(ns)[1] == unit
+
+
+def test_event_intervals_pairing():
+    ev = pd.DataFrame([
+        (10, "n1", "crash", ""), (12, "n2", "election_started", ""),
+        (13, "n3", "election_started", ""), (15, "n3", "became_master", ""),
+        (20, "n1", "restart", ""), (30, "n4", "link_down", "n4-n5"), (35, "n4", "link_up", "n4-n5"),
+        (40, "", "partition", "a|b"), (45, "n2", "crash", ""), (50, "", "heal", ""),
+    ], columns=["t_ns", "node", "kind", "detail"])
+    got = [(i.kind, i.start_ns, i.end_ns, i.label) for i in pc.event_intervals(ev, 100)]
+    assert got == [("down", 10, 20, "n1 down"), ("election", 12, 15, "election → n3"),
+                   ("link", 30, 35, "link n4-n5 down"), ("partition", 40, 50, "partition"),
+                   ("down", 45, 100, "n2 down")]
