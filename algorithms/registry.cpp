@@ -4,6 +4,7 @@
 
 #include "algorithms/berkeley/berkeley.hpp"
 #include "algorithms/berkeley/config.hpp"
+#include "algorithms/cristian/cristian.hpp"
 #include "algorithms/none/free_running.hpp"
 
 namespace clocksim::algorithms {
@@ -15,6 +16,9 @@ const std::vector<AlgorithmInfo>& catalogue() {
     c.push_back({"berkeley", Layer::kSync,
                  "Berkeley master/slave averaging as 4.3BSD timed does it (Gusella & Zatti)",
                  berkeley::berkeley_params()});
+    c.push_back({"cristian", Layer::kSync,
+                 "Cristian's algorithm: clients set their clocks from a time server (min-RTT of k probes)",
+                 cristian::cristian_params()});
     return c;
   }();
   return kCatalogue;
@@ -35,6 +39,10 @@ std::unique_ptr<Algorithm> make_stack(const StackSetup& setup) {
   if (setup.sync.kind == "berkeley") {
     // Sync-only stack: no election, so the static master (param `master`) leads.
     return std::make_unique<berkeley::Berkeley>(setup.membership, berkeley::berkeley_config(setup.sync.params),
+                                                setup.seed, /*standalone=*/true);
+  }
+  if (setup.sync.kind == "cristian") {
+    return std::make_unique<cristian::Cristian>(setup.membership, cristian::cristian_config(setup.sync.params),
                                                 setup.seed, /*standalone=*/true);
   }
   throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);

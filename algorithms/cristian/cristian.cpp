@@ -1,0 +1,183 @@
+#include "algorithms/cristian/cristian.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "algorithms/core/rng.hpp"
+
+namespace clocksim::cristian {
+
+namespace {
+ParamSpec make_param(std::string name, ParamType type, ParamValue def, std::string doc, double min, double max) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.type = type;
+  p.default_value = std::move(def);
+  p.doc = std::move(doc);
+  p.min = min;
+  p.max = max;
+  return p;
+}
+constexpr double kS = 1e9;
+}  // namespace
+
+std::vector<ParamSpec> cristian_params() {
+  const CristianConfig d;
+  return {
+      make_param("server", ParamType::kInt, d.server,
+                 "without an election: the time server's node id (the number of n<id>); -1: lowest id", -1,
+                 4294967294.0),
+      make_param("period", ParamType::kDuration, d.period, "time between a client's probe series", 1e-3 * kS, 1e7 * kS),
+      make_param("probes", ParamType::kInt, d.probes,
+                 "requests per series; the one with the smallest round trip is used", 1, 1000),
+      make_param("probe_timeout", ParamType::kDuration, d.probe_timeout,
+                 "wait for one reply before the next request", 1e-6 * kS, 60 * kS),
+      make_param("step_threshold", ParamType::kDuration, d.step_threshold,
+                 "corrections at least this large are stepped, smaller ones slewed", 0, 1e7 * kS),
+      make_param("min_delay", ParamType::kDuration, d.min_delay,
+                 "known minimum one-way delay, used for the error bound rtt/2 - min_delay", 0, 60 * kS),
+  };
+}
+
+CristianConfig cristian_config(const ParamSet& p) {
+  CristianConfig c;
+  c.server = p.get_int("server");
+  c.period = p.get_duration("period");
+  c.probes = p.get_int("probes");
+  c.probe_timeout = p.get_duration("probe_timeout");
+  c.step_threshold = p.get_duration("step_threshold");
+  c.min_delay = p.get_duration("min_delay");
+  return c;
+}
+
+CristianSample cristian_sample(std::int64_t t1, std::int64_t t2, std::int64_t t3, std::int64_t t4,
+                               std::int64_t min_delay_ns) {
+  CristianSample s;
+  s.rtt_ns = (t4 - t1) - (t3 - t2);
+  // The server read t3; the reply took between min and rtt − min: take the midpoint.
+  s.correction_ns = t3 + s.rtt_ns / 2 - t4;
+  s.error_bound_ns = std::max<std::int64_t>(0, s.rtt_ns / 2 - min_delay_ns);
+  return s;
+}
+
+Cristian::Cristian(Membership membership, CristianConfig config, std::uint64_t seed, bool standalone)
+    : membership_(std::move(membership)), config_(config), standalone_(standalone) {
+  Rng rng(derive_seed(seed, "cristian.seq"));
+  seq_ = static_cast<std::uint32_t>(rng());
+}
+
+void Cristian::on_start(LocalTime now, Effects& out) {
+  if (!standalone_) return;
+  NodeId server = kNoNode;
+  if (config_.server >= 0) {
+    server = static_cast<NodeId>(config_.server);
+  } else if (membership_.members && !membership_.members->empty()) {
+    server = membership_.members->front();
+  }
+  if (server == membership_.self) {
+    lead(now, out);
+  } else {
+    follow(server, now, out);
+  }
+}
+
+void Cristian::lead(LocalTime, Effects& out) {
+  role_ = Role::kServer;
+  server_ = membership_.self;
+  in_series_ = false;
+  out.cancel_timer(kCristianRoundTimer);
+  out.cancel_timer(kCristianProbeTimer);
+}
+
+void Cristian::follow(NodeId master, LocalTime now, Effects& out) {
+  role_ = Role::kClient;
+  server_ = master;
+  in_series_ = false;
+  out.cancel_timer(kCristianProbeTimer);
+  if (master == kNoNode) {
+    out.cancel_timer(kCristianRoundTimer);
+  } else {
+    start_series(now, out);
+  }
+}
+
+void Cristian::start_series(LocalTime now, Effects& out) {
+  in_series_ = true;
+  sent_ = 0;
+  best_.reset();
+  send_probe(now, out);
+  out.set_timer(kCristianRoundTimer, config_.period);
+}
+
+void Cristian::send_probe(LocalTime now, Effects& out) {
+  Message m = make_message(MsgType::kTimeRequest, seq_++);
+  m.t1_ns = now.ns();
+  outstanding_seq_ = m.seq;
+  outstanding_t1_ = now.ns();
+  awaiting_ = true;
+  ++sent_;
+  out.send(server_, m);
+  out.set_timer(kCristianProbeTimer, config_.probe_timeout);
+}
+
+void Cristian::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
+  if (msg.type == MsgType::kTimeRequest) {
+    Message r = make_message(MsgType::kTimeReply, msg.seq);
+    r.t1_ns = msg.t1_ns;
+    r.t2_ns = now.ns();
+    r.t3_ns = now.ns();
+    out.send(from, r);
+    return;
+  }
+  if (msg.type != MsgType::kTimeReply) return;
+  if (role_ != Role::kClient || !in_series_ || !awaiting_ || from != server_ || msg.seq != outstanding_seq_) {
+    out.note(NoteKind::kLateReply, "discarded reply seq " + std::to_string(msg.seq) + " from n" + std::to_string(from));
+    return;
+  }
+  awaiting_ = false;  // consumed: a duplicate no longer matches
+  const CristianSample s = cristian_sample(outstanding_t1_, msg.t2_ns, msg.t3_ns, now.ns(), config_.min_delay.ns());
+  if (!best_ || s.rtt_ns < best_->rtt_ns) best_ = s;
+  out.cancel_timer(kCristianProbeTimer);
+  if (sent_ < config_.probes) {
+    send_probe(now, out);
+  } else {
+    finish_series(out);
+  }
+}
+
+void Cristian::on_timer(LocalTime now, TimerId id, Effects& out) {
+  if (role_ != Role::kClient) return;
+  if (id == kCristianRoundTimer) {
+    if (in_series_) finish_series(out);  // a series longer than the period ends here
+    start_series(now, out);
+  } else if (id == kCristianProbeTimer && in_series_) {
+    if (sent_ < config_.probes) {
+      send_probe(now, out);
+    } else {
+      finish_series(out);
+    }
+  }
+}
+
+void Cristian::finish_series(Effects& out) {
+  in_series_ = false;
+  out.cancel_timer(kCristianProbeTimer);
+  if (!best_) {
+    out.note(NoteKind::kPeerUnreachable, "time server n" + std::to_string(server_) + " did not answer");
+    return;
+  }
+  const CristianSample s = *best_;
+  last_ = s;
+  if (s.correction_ns != 0) {
+    const bool step = std::llabs(s.correction_ns) >= config_.step_threshold.ns();
+    out.adjust_clock(Duration::from_ns(s.correction_ns), step ? AdjustMode::kStep : AdjustMode::kSlew);
+  }
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "corrected %+.3fms, rtt %.3fms, error bound +-%.3fms",
+                static_cast<double>(s.correction_ns) * 1e-6, static_cast<double>(s.rtt_ns) * 1e-6,
+                static_cast<double>(s.error_bound_ns) * 1e-6);
+  out.note(NoteKind::kInfo, buf);
+}
+
+}  // namespace clocksim::cristian
