@@ -1,0 +1,149 @@
+#include "sim/scenario/algorithm_parse.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "algorithms/core/duration_parse.hpp"
+#include "sim/scenario/distribution_parse.hpp"
+#include "sim/scenario/reader.hpp"
+#include "sim/scenario/suggest.hpp"
+
+namespace clocksim::scenario {
+namespace {
+
+using algorithms::AlgorithmInfo;
+using algorithms::Layer;
+
+const char* layer_name(Layer l) { return l == Layer::kSync ? "sync" : "election"; }
+
+std::vector<std::string> kinds_of(Layer layer, const std::vector<AlgorithmInfo>& catalogue) {
+  std::vector<std::string> kinds;
+  for (const auto& a : catalogue) {
+    if (a.layer == layer) kinds.push_back(a.kind);
+  }
+  return kinds;
+}
+
+Duration range_duration(double v) {
+  if (v >= 9.2e18) return Duration::max();
+  if (v <= -9.2e18) return Duration::from_ns(std::numeric_limits<std::int64_t>::min());
+  return Duration::from_ns(static_cast<std::int64_t>(v));
+}
+
+// Integer bounds of a declared real range (min rounded up, max rounded down).
+std::int64_t range_int(double v, bool is_min) {
+  if (v >= 9.2e18) return std::numeric_limits<std::int64_t>::max();
+  if (v <= -9.2e18) return std::numeric_limits<std::int64_t>::min();
+  return static_cast<std::int64_t>(is_min ? std::ceil(v) : std::floor(v));
+}
+
+}  // namespace
+
+ParamValue parse_param(const yaml::Node& node, const std::string& path, const ParamSpec& spec) {
+  switch (spec.type) {
+    case ParamType::kBool: return read_bool(node, path);
+    case ParamType::kInt: return read_int(node, path, range_int(spec.min, true), range_int(spec.max, false));
+    case ParamType::kDouble: return read_number(node, path, spec.min, spec.max);
+    case ParamType::kDuration: return read_duration(node, path, range_duration(spec.min), range_duration(spec.max));
+    case ParamType::kDurationRange: {
+      const Distribution d = parse_distribution(node, path, Quantity::kDuration);
+      if (d.kind != Distribution::Kind::kConstant && d.kind != Distribution::Kind::kUniform) {
+        fail_at(node, path, "expected a duration or uniform(min, max), got '" + node.text + "'");
+      }
+      if (d.shift != 0) fail_at(node, path, "expected a duration or uniform(min, max) without a shift, got '" + node.text + "'");
+      const double lo = d.lower_bound();
+      const double hi = d.upper_bound();
+      if (lo < spec.min || hi > spec.max) {
+        fail_at(node, path, "expected durations between " + format_duration(range_duration(spec.min)) + " and " +
+                                format_duration(range_duration(spec.max)) + ", got '" + node.text + "'");
+      }
+      return DurationRange{Duration::from_ns(static_cast<std::int64_t>(lo)), Duration::from_ns(static_cast<std::int64_t>(hi))};
+    }
+    case ParamType::kChoice: {
+      if (!node.is_scalar()) fail_at(node, path, "expected one of " + join(spec.choices) + ", got " + yaml::describe(node));
+      for (const auto& c : spec.choices) {
+        if (c == node.text) return c;
+      }
+      fail_at(node, path, "unknown value '" + node.text + "'" + did_you_mean(node.text, spec.choices) +
+                              "; expected one of " + join(spec.choices));
+    }
+  }
+  fail_at(node, path, "unsupported parameter type");
+}
+
+algorithms::LayerChoice parse_layer(const yaml::Node& node, const std::string& path, Layer layer,
+                                    const std::vector<AlgorithmInfo>& catalogue) {
+  algorithms::LayerChoice choice;
+  const yaml::Node* kind_node = &node;
+  if (node.is_map()) {
+    kind_node = &require_key(node, path, "kind", std::string("the ") + layer_name(layer) + " algorithm");
+  } else if (!node.is_scalar()) {
+    fail_at(node, path, std::string("expected a ") + layer_name(layer) +
+                            " algorithm: a kind such as " + (layer == Layer::kSync ? "berkeley" : "tsp") +
+                            " or a mapping {kind: ..., <parameters>}, got " + yaml::describe(node));
+  }
+  const std::string kind_path = node.is_map() ? child_path(path, "kind") : path;
+  const std::string kind = read_string(*kind_node, kind_path, "an algorithm kind");
+  // `election: none` means no election layer (the catalogue lists no "none" election).
+  bool catalogue_has_none = false;
+  for (const auto& a : catalogue) catalogue_has_none = catalogue_has_none || (a.kind == "none" && a.layer == layer);
+  if (layer == Layer::kElection && kind == "none" && !catalogue_has_none) {
+    if (node.is_map() && node.entries.size() > 1) fail_at(node, path, "election 'none' takes no parameters");
+    return choice;
+  }
+  const AlgorithmInfo* info = nullptr;
+  for (const auto& a : catalogue) {
+    if (a.kind == kind && a.layer == layer) info = &a;
+  }
+  if (!info) {
+    const auto kinds = kinds_of(layer, catalogue);
+    std::string where;
+    for (const auto& a : catalogue) {
+      if (a.kind == kind) where = " ('" + kind + "' is a " + layer_name(a.layer) + " algorithm)";
+    }
+    fail_at(*kind_node, kind_path,
+            std::string("unknown ") + layer_name(layer) + " algorithm '" + kind + "'" + did_you_mean(kind, kinds) + where +
+                "; available: " + (kinds.empty() ? std::string("none") : join(kinds)));
+  }
+  choice.kind = kind;
+  choice.params = ParamSet::defaults(info->params);
+  if (!node.is_map()) return choice;
+
+  std::vector<std::string> names;
+  for (const auto& p : info->params) names.push_back(p.name);
+  for (const auto& e : node.entries) {
+    if (e.key == "kind") continue;
+    const std::string p = child_path(path, e.key);
+    const ParamSpec* spec = nullptr;
+    for (const auto& s : info->params) {
+      if (s.name == e.key) spec = &s;
+    }
+    if (!spec) {
+      fail_at(e.key_pos, p,
+              "unknown parameter '" + e.key + "' for " + layer_name(layer) + " algorithm '" + kind + "'" +
+                  did_you_mean(e.key, names) +
+                  (names.empty() ? std::string("; it takes no parameters") : "; its parameters are " + join(names)));
+    }
+    choice.params.set(spec->name, parse_param(e.value, p, *spec));
+  }
+  return choice;
+}
+
+AlgorithmSpec parse_algorithm(const yaml::Node* node, const std::string& path,
+                              const std::vector<AlgorithmInfo>& catalogue) {
+  AlgorithmSpec spec;
+  spec.sync.kind = "none";
+  for (const auto& a : catalogue) {
+    if (a.kind == "none" && a.layer == Layer::kSync) spec.sync.params = ParamSet::defaults(a.params);
+  }
+  if (!node || node->is_null()) return spec;
+  expect_map(*node, path, "the algorithm section {sync: ..., election: ...}");
+  check_keys(*node, path, {"sync", "election"});
+  if (auto* v = node->find("sync"); v && !v->is_null()) spec.sync = parse_layer(*v, child_path(path, "sync"), Layer::kSync, catalogue);
+  if (auto* v = node->find("election"); v && !v->is_null()) {
+    spec.election = parse_layer(*v, child_path(path, "election"), Layer::kElection, catalogue);
+  }
+  return spec;
+}
+
+}  // namespace clocksim::scenario

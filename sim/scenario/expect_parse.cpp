@@ -1,0 +1,110 @@
+#include "sim/scenario/expect_parse.hpp"
+
+#include "algorithms/core/duration_parse.hpp"
+#include "sim/scenario/call_syntax.hpp"
+#include "sim/scenario/reader.hpp"
+#include "sim/scenario/suggest.hpp"
+
+namespace clocksim::scenario {
+namespace {
+
+using Kind = ExpectSpec::Kind;
+
+const std::vector<std::string>& kinds() {
+  static const std::vector<std::string> k{"max_skew", "masters_at_end", "failover_time_max", "max_abs_offset"};
+  return k;
+}
+
+// "bound", "1.5 * bound", "1.5*bound" or a duration.
+void read_skew_limit(const yaml::Node& v, const std::string& p, ExpectSpec& e) {
+  if (!v.is_scalar()) fail_at(v, p, "expected a skew limit such as 5ms, bound or 1.5 * bound, got " + yaml::describe(v));
+  const std::string_view text = trim(v.text);
+  if (text == "bound") {
+    e.use_bound = true;
+    return;
+  }
+  if (const auto star = text.find('*'); star != std::string_view::npos) {
+    const std::string_view lhs = trim(text.substr(0, star));
+    const std::string_view rhs = trim(text.substr(star + 1));
+    const auto factor = parse_number(lhs);
+    if (rhs != "bound" || !factor) {
+      fail_at(v, p, "expected a skew limit such as 5ms, bound or 1.5 * bound, got '" + v.text + "'");
+    }
+    if (*factor <= 0) fail_at(v, p, "the factor in '" + v.text + "' must be positive");
+    e.use_bound = true;
+    e.bound_factor = *factor;
+    return;
+  }
+  e.value = read_duration(v, p, Duration::zero());
+}
+
+}  // namespace
+
+std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string& path, Duration duration) {
+  std::vector<ExpectSpec> out;
+  if (!node || node->is_null()) return out;
+  expect_sequence(*node, path, "a list of expectations such as [{max_skew: bound, after: 30s}]");
+  for (std::size_t i = 0; i < node->items.size(); ++i) {
+    const yaml::Node& item = node->items[i];
+    const std::string p = child_path(path, i);
+    expect_map(item, p, "an expectation such as {max_skew: 5ms, after: 30s}");
+    std::string kind;
+    for (const auto& e : item.entries) {
+      if (e.key == "after" || e.key == "until") continue;
+      bool known = false;
+      for (const auto& k : kinds()) known = known || k == e.key;
+      if (!known) {
+        fail_at(e.key_pos, child_path(p, e.key),
+                "unknown expectation '" + e.key + "'" + did_you_mean(e.key, kinds()) + "; expected one of " +
+                    join(kinds()) + " (with optional after/until for max_skew and max_abs_offset)");
+      }
+      if (!kind.empty()) {
+        fail_at(e.key_pos, child_path(p, e.key), "an expectation checks one thing; this one has both '" + kind + "' and '" + e.key + "'");
+      }
+      kind = e.key;
+    }
+    if (kind.empty()) fail_at(item, p, "missing what to expect: one of " + join(kinds()));
+
+    ExpectSpec e;
+    e.where = SourceLocation{item.pos.source ? *item.pos.source : std::string(), item.pos.line, item.pos.column};
+    const yaml::Node& v = *item.find(kind);
+    const std::string vp = child_path(p, kind);
+    bool windowed = false;
+    if (kind == "max_skew") {
+      e.kind = Kind::kMaxSkew;
+      windowed = true;
+      read_skew_limit(v, vp, e);
+    } else if (kind == "max_abs_offset") {
+      e.kind = Kind::kMaxAbsOffset;
+      windowed = true;
+      e.value = read_duration(v, vp, Duration::zero());
+    } else if (kind == "masters_at_end") {
+      e.kind = Kind::kMastersAtEnd;
+      e.count = read_int(v, vp, 0);
+    } else {
+      e.kind = Kind::kFailoverTimeMax;
+      e.value = read_duration(v, vp, Duration::from_ns(1));
+    }
+    for (const char* key : {"after", "until"}) {
+      const yaml::Node* w = item.find(key);
+      if (!w) continue;
+      const std::string wp = child_path(p, key);
+      if (!windowed) fail_at(*w, wp, "'" + std::string(key) + "' applies only to max_skew and max_abs_offset");
+      const Duration t = read_duration(*w, wp, Duration::zero());
+      if (t > duration) {
+        fail_at(*w, wp, "'" + std::string(key) + "' (" + w->text + ") is after the end of the run (duration " +
+                            format_duration(duration) + ")");
+      }
+      if (std::string(key) == "after") {
+        e.after = t;
+      } else {
+        e.until = t;
+        if (t <= e.after) fail_at(*w, wp, "'until' (" + w->text + ") must be after 'after' (" + format_duration(e.after) + ")");
+      }
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace clocksim::scenario

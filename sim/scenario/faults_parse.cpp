@@ -1,0 +1,156 @@
+#include "sim/scenario/faults_parse.hpp"
+
+#include "algorithms/core/duration_parse.hpp"
+#include "sim/scenario/reader.hpp"
+#include "sim/scenario/suggest.hpp"
+
+namespace clocksim::scenario {
+namespace {
+
+using Kind = FaultSpec::Kind;
+
+const std::vector<std::string>& actions() {
+  static const std::vector<std::string> a{"crash", "restart", "link_down", "link_up", "partition", "heal", "clock_step"};
+  return a;
+}
+
+std::vector<std::string> fault_keys() {
+  std::vector<std::string> k{"at", "until"};
+  for (const auto& a : actions()) k.push_back(a);
+  return k;
+}
+
+SourceLocation where(const yaml::Node& n) {
+  return SourceLocation{n.pos.source ? *n.pos.source : std::string(), n.pos.line, n.pos.column};
+}
+
+void read_pair(const yaml::Node& v, const std::string& p, const NodeNames& names, FaultSpec& f) {
+  if (!v.is_sequence() || v.items.size() != 2) {
+    fail_at(v, p, "expected the two nodes of a link, e.g. [n0, n1], got " + yaml::describe(v));
+  }
+  f.a = names.read(v.items[0], child_path(p, std::size_t{0}));
+  f.b = names.read(v.items[1], child_path(p, std::size_t{1}));
+  if (f.a == f.b) fail_at(v, p, "a link joins two different nodes");
+}
+
+// Groups are disjoint and, with `rest` standing for every node not named, cover all nodes.
+void read_partition(const yaml::Node& v, const std::string& p, const NodeNames& names, FaultSpec& f) {
+  const char* expected = "a list of node groups, e.g. [[n0, n1], rest]";
+  expect_sequence(v, p, expected);
+  if (v.items.size() < 2) fail_at(v, p, std::string("a partition needs at least two groups; expected ") + expected);
+  std::vector<std::string> owner(names.size());  // path of the group holding each node
+  int rest_group = -1;
+  for (std::size_t g = 0; g < v.items.size(); ++g) {
+    const yaml::Node& group = v.items[g];
+    const std::string gp = child_path(p, g);
+    f.groups.emplace_back();
+    if (group.is_scalar() && group.text == "rest") {
+      if (rest_group >= 0) fail_at(group, gp, "'rest' may appear only once in a partition");
+      rest_group = static_cast<int>(g);
+      continue;
+    }
+    if (!group.is_sequence() || group.items.empty()) {
+      fail_at(group, gp, "expected a non-empty list of node names or 'rest', got " + yaml::describe(group));
+    }
+    for (std::size_t i = 0; i < group.items.size(); ++i) {
+      const std::string np = child_path(gp, i);
+      const NodeId id = names.read(group.items[i], np);
+      if (!owner[id].empty()) {
+        fail_at(group.items[i], np, "node '" + group.items[i].text + "' is in two partition groups (also in " + owner[id] + ")");
+      }
+      owner[id] = gp;
+      f.groups.back().push_back(id);
+    }
+  }
+  std::vector<NodeId> rest;
+  for (NodeId id = 0; id < owner.size(); ++id) {
+    if (owner[id].empty()) rest.push_back(id);
+  }
+  if (rest_group >= 0) {
+    if (rest.empty()) fail_at(v.items[static_cast<std::size_t>(rest_group)], child_path(p, static_cast<std::size_t>(rest_group)), "'rest' is empty: every node is already in a group");
+    f.groups[static_cast<std::size_t>(rest_group)] = std::move(rest);
+  } else if (!rest.empty()) {
+    fail_at(v, p, "node '" + names.name(rest.front()) + "' is in no partition group; " +
+                      "list every node or add 'rest' as a group");
+  }
+}
+
+}  // namespace
+
+std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& path, const NodeNames& names,
+                                    Duration duration) {
+  std::vector<FaultSpec> faults;
+  if (!node || node->is_null()) return faults;
+  expect_sequence(*node, path, "a list of faults such as [{at: 60s, crash: n0}]");
+  for (std::size_t i = 0; i < node->items.size(); ++i) {
+    const yaml::Node& item = node->items[i];
+    const std::string p = child_path(path, i);
+    expect_map(item, p, "a fault such as {at: 60s, crash: n0}");
+    check_keys(item, p, fault_keys());
+    std::string action;
+    for (const auto& e : item.entries) {
+      bool is_action = false;
+      for (const auto& a : actions()) is_action = is_action || a == e.key;
+      if (!is_action) continue;
+      if (!action.empty()) {
+        fail_at(e.key_pos, child_path(p, e.key), "a fault has exactly one action; this one has both '" + action + "' and '" + e.key + "'");
+      }
+      action = e.key;
+    }
+    if (action.empty()) fail_at(item, p, "missing the fault's action: one of " + join(actions()));
+
+    FaultSpec f;
+    f.where = where(item);
+    f.at = read_duration(require_key(item, p, "at", "when the fault happens, e.g. 60s"), child_path(p, "at"), Duration::zero(), duration);
+    const yaml::Node& v = *item.find(action);
+    const std::string ap = child_path(p, action);
+    bool may_end = false;
+    if (action == "crash") {
+      f.kind = Kind::kCrash;
+      may_end = true;
+      if (v.is_scalar() && v.text == "master") {
+        f.node_is_master = true;
+      } else {
+        f.node = names.read(v, ap);
+      }
+    } else if (action == "restart") {
+      f.kind = Kind::kRestart;
+      f.node = names.read(v, ap);
+    } else if (action == "link_down" || action == "link_up") {
+      f.kind = action == "link_down" ? Kind::kLinkDown : Kind::kLinkUp;
+      may_end = action == "link_down";
+      read_pair(v, ap, names, f);
+    } else if (action == "partition") {
+      f.kind = Kind::kPartition;
+      may_end = true;
+      read_partition(v, ap, names, f);
+    } else if (action == "heal") {
+      f.kind = Kind::kHeal;
+      if (!(v.is_scalar() && v.plain && (v.text == "all" || v.text == "true"))) {
+        fail_at(v, ap, "expected 'heal: all' (heals every partition), got " + yaml::describe(v));
+      }
+    } else {  // clock_step
+      f.kind = Kind::kClockStep;
+      expect_map(v, ap, "a clock step {node: n2, by: 50ms}");
+      check_keys(v, ap, {"node", "by"});
+      f.node = names.read(require_key(v, ap, "node", "the node whose clock steps"), child_path(ap, "node"));
+      f.step = read_duration(require_key(v, ap, "by", "the step, e.g. 50ms or -1s"), child_path(ap, "by"));
+    }
+    if (const yaml::Node* u = item.find("until")) {
+      const std::string up = child_path(p, "until");
+      if (!may_end) fail_at(*u, up, "'until' applies only to crash, link_down and partition, not to " + action);
+      f.until = read_duration(*u, up, Duration::zero());
+      if (*f.until <= f.at) {
+        fail_at(*u, up, "'until' (" + u->text + ") must be after 'at' (" + format_duration(f.at) + ")");
+      }
+      if (*f.until > duration) {
+        fail_at(*u, up, "'until' (" + u->text + ") is after the end of the run (duration " + format_duration(duration) +
+                            "); omit 'until' to keep the fault to the end");
+      }
+    }
+    faults.push_back(std::move(f));
+  }
+  return faults;
+}
+
+}  // namespace clocksim::scenario

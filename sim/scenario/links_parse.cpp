@@ -1,0 +1,60 @@
+#include "sim/scenario/links_parse.hpp"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "sim/scenario/distribution_parse.hpp"
+#include "sim/scenario/reader.hpp"
+
+namespace clocksim::scenario {
+namespace {
+
+// Reads the model keys present in `map` on top of `model`.
+void read_model(const yaml::Node& map, const std::string& path, LinkModel& model) {
+  if (auto* v = map.find("latency")) model.latency_ns = parse_distribution(*v, child_path(path, "latency"), Quantity::kLatency);
+  // |asymmetry| <= 1 keeps both directions' latency non-negative (see LinkModel).
+  if (auto* v = map.find("asymmetry")) model.asymmetry = read_number(*v, child_path(path, "asymmetry"), -1, 1);
+  if (auto* v = map.find("loss")) model.loss = read_number(*v, child_path(path, "loss"), 0, 1);
+}
+
+}  // namespace
+
+LinksSpec parse_links(const yaml::Node* node, const std::string& path, const NodeNames& names) {
+  LinksSpec links;
+  if (!node || node->is_null()) return links;
+  expect_map(*node, path, "the link model");
+  check_keys(*node, path, {"latency", "asymmetry", "loss", "overrides"});
+  read_model(*node, path, links.defaults);
+
+  const yaml::Node* ov = node->find("overrides");
+  if (!ov || ov->is_null()) return links;
+  const std::string ov_path = child_path(path, "overrides");
+  expect_sequence(*ov, ov_path, "per-link overrides such as [{between: [n0, n1], latency: 10ms}]");
+  std::map<std::pair<NodeId, NodeId>, std::string> seen;
+  for (std::size_t i = 0; i < ov->items.size(); ++i) {
+    const yaml::Node& item = ov->items[i];
+    const std::string p = child_path(ov_path, i);
+    expect_map(item, p, "a link override {between: [a, b], latency: ..., loss: ...}");
+    check_keys(item, p, {"between", "latency", "asymmetry", "loss"});
+    const std::string bp = child_path(p, "between");
+    const yaml::Node& between = require_key(item, p, "between", "the two nodes of the link, e.g. [n0, n1]");
+    if (!between.is_sequence() || between.items.size() != 2) {
+      fail_at(between, bp, "expected the two nodes of the link, e.g. [n0, n1], got " + yaml::describe(between));
+    }
+    LinkOverride lo;
+    lo.a = names.read(between.items[0], child_path(bp, std::size_t{0}));
+    lo.b = names.read(between.items[1], child_path(bp, std::size_t{1}));
+    if (lo.a == lo.b) fail_at(between, bp, "a link joins two different nodes, got [" + between.items[0].text + ", " + between.items[1].text + "]");
+    auto key = std::minmax(lo.a, lo.b);
+    if (auto [it, inserted] = seen.emplace(key, p); !inserted) {
+      fail_at(between, bp, "this link is already overridden by " + it->second);
+    }
+    lo.model = links.defaults;
+    read_model(item, p, lo.model);
+    links.overrides.push_back(lo);
+  }
+  return links;
+}
+
+}  // namespace clocksim::scenario

@@ -1,0 +1,99 @@
+#include "sim/scenario/loader.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "algorithms/core/duration_parse.hpp"
+#include "algorithms/registry.hpp"
+#include "sim/scenario/algorithm_parse.hpp"
+#include "sim/scenario/clocks_parse.hpp"
+#include "sim/scenario/expect_parse.hpp"
+#include "sim/scenario/faults_parse.hpp"
+#include "sim/scenario/links_parse.hpp"
+#include "sim/scenario/node_names.hpp"
+#include "sim/scenario/nodes_parse.hpp"
+#include "sim/scenario/output_parse.hpp"
+#include "sim/scenario/overrides.hpp"
+#include "sim/scenario/reader.hpp"
+#include "sim/scenario/topology_parse.hpp"
+#include "sim/scenario/yaml_tree.hpp"
+
+namespace clocksim::scenario {
+namespace {
+
+const std::vector<std::string>& top_level_keys() {
+  static const std::vector<std::string> k{"name",     "description", "seed",  "duration", "tick",   "nodes", "clocks",
+                                          "topology", "links",       "algorithm", "faults", "expect", "output"};
+  return k;
+}
+
+constexpr Duration kDefaultTick = Duration::from_ns(1'000'000'000);
+
+ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name) {
+  if (root.is_null()) {
+    fail_at(root, "", "the scenario is empty; expected a mapping with at least 'duration' and 'nodes'");
+  }
+  expect_map(root, "", "a scenario");
+  check_keys(root, "", top_level_keys());
+
+  ScenarioSpec spec;
+  spec.source_file = display_name;
+  spec.name = std::filesystem::path(display_name).stem().string();
+  if (auto* v = root.find("name")) spec.name = read_string(*v, "name", "a scenario name");
+  if (auto* v = root.find("description")) spec.description = read_string(*v, "description", "a description");
+  if (auto* v = root.find("seed")) spec.seed = read_uint64(*v, "seed");
+
+  const yaml::Node& duration_node = require_key(root, "", "duration", "how long to simulate, e.g. 5m");
+  spec.duration = read_duration(duration_node, "duration", Duration::from_ns(1));
+  spec.tick = kDefaultTick;
+  if (auto* v = root.find("tick")) spec.tick = read_duration(*v, "tick", Duration::from_ns(1));
+  // Output rows fall on multiples of tick and the last row is at `duration`, so the run length
+  // must be whole ticks.
+  const yaml::Node& tick_at = root.find("tick") ? *root.find("tick") : duration_node;
+  const std::string tick_path = root.find("tick") ? "tick" : "duration";
+  if (spec.tick > spec.duration) {
+    fail_at(tick_at, tick_path, "tick (" + format_duration(spec.tick) + ") is longer than duration (" +
+                                    format_duration(spec.duration) + ")");
+  }
+  if (spec.duration.ns() % spec.tick.ns() != 0) {
+    fail_at(tick_at, tick_path, "duration (" + format_duration(spec.duration) + ") must be a whole number of ticks (" +
+                                    format_duration(spec.tick) + ")");
+  }
+
+  spec.nodes = parse_nodes(require_key(root, "", "nodes", "a node count such as 8, or a list of nodes"), "nodes");
+  const NodeNames names(spec.nodes);
+  spec.clocks = parse_clocks(root.find("clocks"), "clocks");
+  const auto base_dir = std::filesystem::path(display_name).parent_path();
+  spec.topology = parse_topology(root.find("topology"), "topology", names, base_dir.empty() ? "." : base_dir);
+  spec.links = parse_links(root.find("links"), "links", names);
+  spec.algorithm = parse_algorithm(root.find("algorithm"), "algorithm", algorithms::catalogue());
+  spec.faults = parse_faults(root.find("faults"), "faults", names, spec.duration);
+  spec.expects = parse_expects(root.find("expect"), "expect", spec.duration);
+  spec.output = parse_output(root.find("output"), "output", names, spec.tick);
+  return spec;
+}
+
+}  // namespace
+
+ScenarioSpec load_scenario_text(std::string_view text, const std::string& display_name, const LoadOptions& options) {
+  yaml::Node root = yaml::parse_document(text, display_name);
+  for (const auto& s : options.set_overrides) apply_set_override(root, s);
+  return build_spec(root, display_name);
+}
+
+ScenarioSpec load_scenario_file(const std::string& path, const LoadOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw ScenarioError(path, 0, 0, "", "is a directory, not a scenario file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError(path, 0, 0, "", "cannot open the scenario file");
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > yaml::Limits{}.max_bytes) {
+    throw ScenarioError(path, 1, 1, "", "file is larger than " + std::to_string(yaml::Limits{}.max_bytes) + " bytes");
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return load_scenario_text(buf.str(), path, options);
+}
+
+}  // namespace clocksim::scenario

@@ -1,0 +1,16 @@
+// The `nodes:` section: a count, {count, overrides}, or a list of named nodes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/scenario/spec.hpp"
+#include "sim/scenario/yaml_tree.hpp"
+
+namespace clocksim::scenario {
+
+inline constexpr std::int64_t kMaxNodes = 10'000'000;
+
+std::vector<NodeSpec> parse_nodes(const yaml::Node& node, const std::string& path);
+
+}  // namespace clocksim::scenario

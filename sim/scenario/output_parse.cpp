@@ -1,0 +1,43 @@
+#include "sim/scenario/output_parse.hpp"
+
+#include <algorithm>
+
+#include "algorithms/core/duration_parse.hpp"
+#include "sim/scenario/reader.hpp"
+
+namespace clocksim::scenario {
+
+OutputSpec parse_output(const yaml::Node* node, const std::string& path, const NodeNames& names, Duration tick) {
+  OutputSpec out;
+  if (!node || node->is_null()) return out;
+  expect_map(*node, path, "the output section");
+  check_keys(*node, path, {"trace", "skew", "events", "summary", "trace_nodes", "trace_every"});
+  if (auto* v = node->find("trace")) out.trace = read_bool(*v, child_path(path, "trace"));
+  if (auto* v = node->find("skew")) out.skew = read_bool(*v, child_path(path, "skew"));
+  if (auto* v = node->find("events")) out.events = read_bool(*v, child_path(path, "events"));
+  if (auto* v = node->find("summary")) out.summary = read_bool(*v, child_path(path, "summary"));
+  if (auto* v = node->find("trace_nodes")) {
+    const std::string p = child_path(path, "trace_nodes");
+    if (!(v->is_scalar() && v->text == "all")) {
+      expect_sequence(*v, p, "'all' or a list of node names");
+      for (std::size_t i = 0; i < v->items.size(); ++i) {
+        const NodeId id = names.read(v->items[i], child_path(p, i));
+        if (std::find(out.trace_nodes.begin(), out.trace_nodes.end(), id) != out.trace_nodes.end()) {
+          fail_at(v->items[i], child_path(p, i), "node '" + v->items[i].text + "' is listed twice");
+        }
+        out.trace_nodes.push_back(id);
+      }
+      if (out.trace_nodes.empty()) fail_at(*v, p, "an empty list traces nothing; set 'trace: false' instead");
+    }
+  }
+  if (auto* v = node->find("trace_every")) {
+    const std::string p = child_path(path, "trace_every");
+    out.trace_every = read_duration(*v, p, Duration::zero());
+    if (tick > Duration::zero() && out.trace_every.ns() % tick.ns() != 0) {
+      fail_at(*v, p, "trace_every (" + v->text + ") must be a multiple of tick (" + format_duration(tick) + ")");
+    }
+  }
+  return out;
+}
+
+}  // namespace clocksim::scenario

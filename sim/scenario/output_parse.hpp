@@ -1,0 +1,14 @@
+// The `output:` section: which files to write and which rows to keep.
+#pragma once
+
+#include <string>
+
+#include "sim/scenario/node_names.hpp"
+#include "sim/scenario/spec.hpp"
+#include "sim/scenario/yaml_tree.hpp"
+
+namespace clocksim::scenario {
+
+OutputSpec parse_output(const yaml::Node* node, const std::string& path, const NodeNames& names, Duration tick);
+
+}  // namespace clocksim::scenario

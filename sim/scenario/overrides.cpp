@@ -1,0 +1,84 @@
+#include "sim/scenario/overrides.hpp"
+
+#include <memory>
+#include <vector>
+
+#include "sim/scenario/error.hpp"
+#include "sim/scenario/reader.hpp"
+
+namespace clocksim::scenario {
+
+namespace {
+[[noreturn]] void fail_set(const std::string& source, const std::string& path, const std::string& msg) {
+  throw ScenarioError(source, 0, 0, path, msg);
+}
+}  // namespace
+
+void apply_set_override(yaml::Node& root, const std::string& assignment) {
+  const std::string source = "--set " + assignment;
+  auto fail = [&](const std::string& path, const std::string& msg) { fail_set(source, path, msg); };
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    fail("", "expected key.path=value, e.g. --set links.loss=0.01");
+  }
+  const std::string key_path = assignment.substr(0, eq);
+  std::vector<std::string> segments;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = key_path.find('.', start);
+    segments.push_back(key_path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (segments.back().empty()) fail(key_path, "empty segment in key path '" + key_path + "'");
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+
+  const yaml::Pos here{std::make_shared<const std::string>(source), 0, 0};
+  yaml::Node value;
+  const std::string text = assignment.substr(eq + 1);
+  if (!text.empty()) {
+    yaml::Limits limits;
+    limits.max_bytes = 64 * 1024;
+    limits.max_nodes = 10'000;
+    value = yaml::parse_document(text, source, limits);
+  }
+  yaml::relocate(value, here);
+
+  if (root.is_null()) {
+    root.kind = yaml::Node::Kind::kMap;
+  }
+  yaml::Node* cur = &root;
+  std::string walked;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::string& seg = segments[i];
+    const std::string next_path = child_path(walked, seg);
+    if (cur->is_null()) {
+      cur->kind = yaml::Node::Kind::kMap;
+      cur->pos = here;
+    }
+    yaml::Node* child = nullptr;
+    if (cur->is_map()) {
+      child = cur->find(seg);
+      if (!child) {
+        cur->entries.push_back(yaml::Entry{seg, here, yaml::Node{}});
+        child = &cur->entries.back().value;
+        child->pos = here;
+      }
+    } else if (cur->is_sequence()) {
+      const auto index = parse_integer(seg);
+      if (!index || *index < 0) fail(next_path, "'" + walked + "' is a list: expected an index such as " + walked + ".0, got '" + seg + "'");
+      if (static_cast<std::size_t>(*index) >= cur->items.size()) {
+        fail(next_path, "index " + seg + " is out of range: '" + walked + "' has " + std::to_string(cur->items.size()) +
+                            (cur->items.size() == 1 ? " entry" : " entries"));
+      }
+      child = &cur->items[static_cast<std::size_t>(*index)];
+    } else {
+      fail(next_path, "cannot set '" + key_path + "': '" + walked + "' is the value '" + cur->text +
+                          "', not a mapping or list");
+    }
+    cur = child;
+    walked = next_path;
+  }
+  *cur = std::move(value);
+}
+
+}  // namespace clocksim::scenario

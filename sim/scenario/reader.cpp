@@ -1,0 +1,161 @@
+#include "sim/scenario/reader.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+#include "algorithms/core/duration_parse.hpp"
+#include "sim/scenario/error.hpp"
+#include "sim/scenario/suggest.hpp"
+
+namespace clocksim::scenario {
+
+std::string child_path(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string child_path(const std::string& path, std::size_t index) {
+  return child_path(path, std::to_string(index));
+}
+
+void fail_at(const yaml::Pos& pos, const std::string& path, const std::string& message) {
+  throw ScenarioError(pos.source ? *pos.source : std::string("<scenario>"), pos.line, pos.column, path, message);
+}
+
+void fail_at(const Node& node, const std::string& path, const std::string& message) {
+  fail_at(node.pos, path, message);
+}
+
+std::optional<double> parse_number(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  if (text.front() == '+') text.remove_prefix(1);
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<std::int64_t> parse_integer(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  if (text.front() == '+') text.remove_prefix(1);
+  std::int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+void expect_map(const Node& node, const std::string& path, std::string_view what) {
+  if (!node.is_map()) fail_at(node, path, "expected " + std::string(what) + " (a mapping of keys), got " + yaml::describe(node));
+}
+
+void expect_sequence(const Node& node, const std::string& path, std::string_view what) {
+  if (!node.is_sequence()) fail_at(node, path, "expected " + std::string(what) + " (a list), got " + yaml::describe(node));
+}
+
+void check_keys(const Node& map, const std::string& path, const std::vector<std::string>& allowed) {
+  for (const auto& e : map.entries) {
+    bool ok = false;
+    for (const auto& a : allowed) ok = ok || a == e.key;
+    if (ok) continue;
+    std::string msg = "unknown key '" + e.key + "'" + did_you_mean(e.key, allowed);
+    if (e.key == "<<") msg = "YAML merge keys ('<<') are not supported";
+    fail_at(e.key_pos, child_path(path, e.key), msg + "; allowed keys here: " + join(allowed));
+  }
+}
+
+const Node& require_key(const Node& map, const std::string& path, std::string_view key, std::string_view expected) {
+  const Node* v = map.find(key);
+  if (!v) fail_at(map, path, "missing required key '" + std::string(key) + "' (" + std::string(expected) + ")");
+  return *v;
+}
+
+namespace {
+std::string got(const Node& node) {
+  if (node.is_scalar() && !node.plain) return "the quoted string \"" + node.text + "\"";
+  return yaml::describe(node);
+}
+}  // namespace
+
+std::int64_t read_int(const Node& node, const std::string& path, std::int64_t min, std::int64_t max) {
+  std::optional<std::int64_t> v;
+  if (node.is_scalar() && node.plain) v = parse_integer(node.text);
+  if (!v) fail_at(node, path, "expected an integer, got " + got(node));
+  if (*v < min || *v > max) {
+    std::string range = max == std::numeric_limits<std::int64_t>::max()
+                            ? "at least " + std::to_string(min)
+                            : "between " + std::to_string(min) + " and " + std::to_string(max);
+    fail_at(node, path, "expected an integer " + range + ", got " + node.text);
+  }
+  return *v;
+}
+
+std::uint64_t read_uint64(const Node& node, const std::string& path) {
+  std::uint64_t v = 0;
+  bool ok = node.is_scalar() && node.plain && !node.text.empty();
+  if (ok) {
+    const auto [ptr, ec] = std::from_chars(node.text.data(), node.text.data() + node.text.size(), v);
+    ok = ec == std::errc() && ptr == node.text.data() + node.text.size();
+  }
+  if (!ok) fail_at(node, path, "expected a non-negative integer below 2^64, got " + got(node));
+  return v;
+}
+
+namespace {
+std::string format_number(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+}  // namespace
+
+double read_number(const Node& node, const std::string& path, double min, double max) {
+  std::optional<double> v;
+  if (node.is_scalar() && node.plain) v = parse_number(node.text);
+  if (!v) fail_at(node, path, "expected a number, got " + got(node));
+  if (*v < min || *v > max) {
+    std::string range = max >= 1e300 ? "at least " + format_number(min)
+                        : min <= -1e300 ? "at most " + format_number(max)
+                                        : "between " + format_number(min) + " and " + format_number(max);
+    fail_at(node, path, "expected a number " + range + ", got " + node.text);
+  }
+  return *v;
+}
+
+bool read_bool(const Node& node, const std::string& path) {
+  if (node.is_scalar() && node.plain && (node.text == "true" || node.text == "false")) return node.text == "true";
+  fail_at(node, path, "expected true or false, got " + got(node));
+}
+
+std::string duration_problem(std::string_view text) {
+  if (parse_number(text) && !parse_duration(text)) {
+    return "'" + std::string(text) + "' has no unit; write e.g. " + std::string(text) + "s or " +
+           std::string(text) + "ms (units: ns, us, ms, s, m, h)";
+  }
+  return "expected a duration such as 250ms, 1.5s or 2m (units: ns, us, ms, s, m, h), got '" +
+         std::string(text) + "'";
+}
+
+Duration read_duration(const Node& node, const std::string& path, Duration min, Duration max) {
+  if (!node.is_scalar()) {
+    fail_at(node, path, "expected a duration such as 250ms, 1.5s or 2m, got " + yaml::describe(node));
+  }
+  auto d = parse_duration(node.text);
+  if (!d) fail_at(node, path, duration_problem(node.text));
+  if (*d < min) {
+    fail_at(node, path, (min == Duration::zero() ? std::string("expected a duration >= 0")
+                         : min == Duration::from_ns(1) ? std::string("expected a positive duration")
+                                                       : "expected a duration of at least " + format_duration(min)) +
+                            ", got " + node.text);
+  }
+  if (*d > max) fail_at(node, path, "expected a duration of at most " + format_duration(max) + ", got " + node.text);
+  return *d;
+}
+
+std::string read_string(const Node& node, const std::string& path, std::string_view expected) {
+  if (!node.is_scalar() || node.text.empty()) {
+    fail_at(node, path, "expected " + std::string(expected) + ", got " + yaml::describe(node));
+  }
+  return node.text;
+}
+
+}  // namespace clocksim::scenario

@@ -1,0 +1,271 @@
+// Good scenarios parse into the expected ScenarioSpec.
+#include "sim/scenario/loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace clocksim::scenario {
+namespace {
+
+using namespace clocksim::literals;
+using DK = Distribution::Kind;
+
+ScenarioSpec load(const std::string& text, LoadOptions opts = {}) {
+  return load_scenario_text(text, "test.yaml", opts);
+}
+
+TEST(Loader, MinimalScenarioGetsDefaults) {
+  const auto s = load("duration: 10s\nnodes: 3\n");
+  EXPECT_EQ(s.name, "test");
+  EXPECT_EQ(s.seed, 1u);
+  EXPECT_EQ(s.duration, 10_s);
+  EXPECT_EQ(s.tick, 1_s);
+  ASSERT_EQ(s.nodes.size(), 3u);
+  EXPECT_EQ(s.nodes[2].id, 2u);
+  EXPECT_EQ(s.nodes[2].name, "n2");
+  EXPECT_TRUE(s.nodes[2].can_be_master);
+  EXPECT_EQ(s.topology.kind, TopologySpec::Kind::kFullMesh);
+  EXPECT_EQ(s.algorithm.sync.kind, "none");
+  EXPECT_TRUE(s.algorithm.election.kind.empty());
+  EXPECT_TRUE(s.faults.empty());
+  EXPECT_TRUE(s.expects.empty());
+  EXPECT_TRUE(s.output.trace);
+  EXPECT_EQ(s.links.defaults.latency_ns.kind, DK::kConstant);
+  EXPECT_DOUBLE_EQ(s.links.defaults.latency_ns.a, 1e6);
+}
+
+TEST(Loader, FullScenario) {
+  const auto s = load(R"yaml(
+name: failover
+description: Eight nodes; the master crashes.
+seed: 42
+duration: 5m
+tick: 100ms
+nodes: 8
+clocks:
+  drift_ppm: uniform(-100, 100)
+  initial_offset: uniform(-50ms, 50ms)
+  wander_ppm_per_sqrt_s: 0.01
+  sine_amplitude_ppm: 2
+  sine_period: 1h
+  max_slew_ppm: 500
+  resolution: 1us
+topology: star(n3)
+links:
+  latency: 1ms + exponential(2ms)
+  asymmetry: 0.2
+  loss: 0.01
+  overrides:
+    - {between: [n0, n1], latency: 'adversarial(1ms, 5ms)', loss: 0.5}
+faults:
+  - {at: 60s, crash: master}
+  - {at: 70s, crash: n2, until: 80s}
+  - {at: 180s, restart: n0}
+  - {at: 200s, partition: [[n0, n1, n2], rest], until: 240s}
+  - {at: 241s, heal: all}
+  - {at: 90s, link_down: [n4, n5], until: 95s}
+  - {at: 96s, link_up: [n4, n5]}
+  - {at: 30s, clock_step: {node: n6, by: -50ms}}
+expect:
+  - {max_skew: bound, after: 30s}
+  - {max_skew: 1.5 * bound, after: 10s, until: 20s}
+  - {max_skew: 5ms}
+  - {masters_at_end: 1}
+  - {failover_time_max: 20s}
+  - {max_abs_offset: 1s, after: 1m}
+output:
+  trace: false
+  events: true
+  trace_nodes: [n0, n7]
+  trace_every: 1s
+)yaml");
+  EXPECT_EQ(s.name, "failover");
+  EXPECT_EQ(s.seed, 42u);
+  EXPECT_EQ(s.duration, 300_s);
+  EXPECT_EQ(s.tick, 100_ms);
+  EXPECT_EQ(s.clocks.drift_ppm.kind, DK::kUniform);
+  EXPECT_DOUBLE_EQ(s.clocks.drift_ppm.a, -100);
+  EXPECT_DOUBLE_EQ(s.clocks.drift_ppm.b, 100);
+  EXPECT_DOUBLE_EQ(s.clocks.initial_offset_ns.a, -50e6);
+  EXPECT_DOUBLE_EQ(s.clocks.wander_ppm_per_sqrt_s, 0.01);
+  EXPECT_DOUBLE_EQ(s.clocks.sine_amplitude_ppm.a, 2);
+  EXPECT_EQ(s.clocks.sine_period, 3600_s);
+  EXPECT_EQ(s.clocks.resolution, 1000_ns);
+  EXPECT_EQ(s.topology.kind, TopologySpec::Kind::kStar);
+  EXPECT_EQ(s.topology.hub, 3u);
+  EXPECT_EQ(s.links.defaults.latency_ns.kind, DK::kExponential);
+  EXPECT_DOUBLE_EQ(s.links.defaults.latency_ns.a, 2e6);
+  EXPECT_DOUBLE_EQ(s.links.defaults.latency_ns.shift, 1e6);
+  EXPECT_DOUBLE_EQ(s.links.defaults.asymmetry, 0.2);
+  ASSERT_EQ(s.links.overrides.size(), 1u);
+  EXPECT_EQ(s.links.overrides[0].model.latency_ns.kind, DK::kAdversarial);
+  EXPECT_DOUBLE_EQ(s.links.overrides[0].model.loss, 0.5);
+  EXPECT_DOUBLE_EQ(s.links.overrides[0].model.asymmetry, 0.2);  // inherited
+
+  ASSERT_EQ(s.faults.size(), 8u);
+  EXPECT_EQ(s.faults[0].kind, FaultSpec::Kind::kCrash);
+  EXPECT_TRUE(s.faults[0].node_is_master);
+  EXPECT_EQ(s.faults[0].at, 60_s);
+  EXPECT_EQ(s.faults[0].where.line, 24);
+  EXPECT_EQ(s.faults[0].where.column, 5);
+  EXPECT_EQ(s.faults[1].node, 2u);
+  EXPECT_EQ(s.faults[1].until, 80_s);
+  EXPECT_EQ(s.faults[2].kind, FaultSpec::Kind::kRestart);
+  ASSERT_EQ(s.faults[3].groups.size(), 2u);
+  EXPECT_EQ(s.faults[3].groups[0], (std::vector<NodeId>{0, 1, 2}));
+  EXPECT_EQ(s.faults[3].groups[1], (std::vector<NodeId>{3, 4, 5, 6, 7}));
+  EXPECT_EQ(s.faults[4].kind, FaultSpec::Kind::kHeal);
+  EXPECT_EQ(s.faults[5].kind, FaultSpec::Kind::kLinkDown);
+  EXPECT_EQ(s.faults[5].a, 4u);
+  EXPECT_EQ(s.faults[5].b, 5u);
+  EXPECT_EQ(s.faults[6].kind, FaultSpec::Kind::kLinkUp);
+  EXPECT_EQ(s.faults[7].kind, FaultSpec::Kind::kClockStep);
+  EXPECT_EQ(s.faults[7].node, 6u);
+  EXPECT_EQ(s.faults[7].step, -50_ms);
+
+  ASSERT_EQ(s.expects.size(), 6u);
+  EXPECT_TRUE(s.expects[0].use_bound);
+  EXPECT_EQ(s.expects[0].after, 30_s);
+  EXPECT_DOUBLE_EQ(s.expects[1].bound_factor, 1.5);
+  EXPECT_EQ(s.expects[1].until, 20_s);
+  EXPECT_FALSE(s.expects[2].use_bound);
+  EXPECT_EQ(s.expects[2].value, 5_ms);
+  EXPECT_EQ(s.expects[3].kind, ExpectSpec::Kind::kMastersAtEnd);
+  EXPECT_EQ(s.expects[3].count, 1);
+  EXPECT_EQ(s.expects[4].kind, ExpectSpec::Kind::kFailoverTimeMax);
+  EXPECT_EQ(s.expects[4].value, 20_s);
+  EXPECT_EQ(s.expects[5].kind, ExpectSpec::Kind::kMaxAbsOffset);
+
+  EXPECT_FALSE(s.output.trace);
+  EXPECT_EQ(s.output.trace_nodes, (std::vector<NodeId>{0, 7}));
+  EXPECT_EQ(s.output.trace_every, 1_s);
+}
+
+TEST(Loader, NodeMappingWithOverrides) {
+  const auto s = load(R"yaml(
+duration: 1m
+nodes:
+  count: 4
+  overrides:
+    n2: {drift_ppm: 200, can_be_master: false, initial_offset: 5ms}
+)yaml");
+  ASSERT_EQ(s.nodes.size(), 4u);
+  EXPECT_FALSE(s.nodes[2].can_be_master);
+  ASSERT_TRUE(s.nodes[2].clock.drift_ppm);
+  EXPECT_DOUBLE_EQ(s.nodes[2].clock.drift_ppm->a, 200);
+  EXPECT_DOUBLE_EQ(s.nodes[2].clock.initial_offset_ns->a, 5e6);
+  EXPECT_FALSE(s.nodes[1].clock.drift_ppm);
+}
+
+TEST(Loader, NodeListWithNames) {
+  const auto s = load(R"yaml(
+duration: 1m
+nodes:
+  - alpha
+  - {name: beta, can_be_master: false, max_slew_ppm: 100}
+  - {drift_ppm: "normal(0, 10)"}
+faults:
+  - {at: 10s, crash: beta}
+  - {at: 20s, partition: [[alpha], [beta, n2]]}
+)yaml");
+  ASSERT_EQ(s.nodes.size(), 3u);
+  EXPECT_EQ(s.nodes[0].name, "alpha");
+  EXPECT_EQ(s.nodes[1].name, "beta");
+  EXPECT_EQ(s.nodes[2].name, "n2");
+  EXPECT_FALSE(s.nodes[1].can_be_master);
+  EXPECT_DOUBLE_EQ(*s.nodes[1].clock.max_slew_ppm, 100);
+  EXPECT_EQ(s.nodes[2].clock.drift_ppm->kind, DK::kNormal);
+  EXPECT_EQ(s.faults[0].node, 1u);
+  EXPECT_EQ(s.faults[1].groups[1], (std::vector<NodeId>{1, 2}));
+}
+
+TEST(Loader, Topologies) {
+  EXPECT_EQ(load("duration: 1s\nnodes: 6\ntopology: grid(2, 3)\n").topology.rows, 2);
+  EXPECT_EQ(load("duration: 1s\nnodes: 6\ntopology: grid(rows=3, cols=2)\n").topology.cols, 2);
+  EXPECT_EQ(load("duration: 1s\nnodes: 6\ntopology: ring\n").topology.kind, TopologySpec::Kind::kRing);
+  EXPECT_EQ(load("duration: 1s\nnodes: 6\ntopology: line\n").topology.kind, TopologySpec::Kind::kLine);
+  EXPECT_EQ(load("duration: 1s\nnodes: 6\ntopology: star\n").topology.hub, 0u);
+  EXPECT_DOUBLE_EQ(load("duration: 1s\nnodes: 6\ntopology: erdos_renyi(p=0.3)\n").topology.p, 0.3);
+  EXPECT_EQ(load("duration: 1s\nnodes: 6\ntopology: barabasi_albert(m=2)\n").topology.m, 2);
+}
+
+TEST(Loader, TopologyFileIsResolvedRelativeToTheScenario) {
+  const std::string dir = std::string(CLOCKSIM_BINARY_DIR) + "/scenario_loader_test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/net.graphml") << "<graphml/>\n";
+  std::ofstream(dir + "/s.yaml") << "duration: 1s\nnodes: 2\ntopology: {file: net.graphml}\n";
+  const auto s = load_scenario_file(dir + "/s.yaml");
+  EXPECT_EQ(s.topology.kind, TopologySpec::Kind::kFile);
+  EXPECT_EQ(s.topology.file, std::filesystem::path(dir + "/net.graphml").lexically_normal().string());
+}
+
+TEST(Loader, Distributions) {
+  auto drift = [](const std::string& d) { return load("duration: 1s\nnodes: 1\nclocks: {drift_ppm: '" + d + "'}\n").clocks.drift_ppm; };
+  auto lat = [](const std::string& d) { return load("duration: 1s\nnodes: 1\nlinks: {latency: '" + d + "'}\n").links.defaults.latency_ns; };
+  EXPECT_EQ(drift("5").kind, DK::kConstant);
+  EXPECT_DOUBLE_EQ(drift("-2.5").a, -2.5);
+  EXPECT_DOUBLE_EQ(drift("constant(3)").a, 3);
+  EXPECT_EQ(drift("normal(mean=1, sd=2)").kind, DK::kNormal);
+  EXPECT_DOUBLE_EQ(drift("normal(sd=2, mean=1)").b, 2);
+  const auto ln = lat("lognormal(2ms, 0.5)");
+  EXPECT_EQ(ln.kind, DK::kLognormal);
+  EXPECT_DOUBLE_EQ(ln.a, 2e6);
+  EXPECT_DOUBLE_EQ(ln.b, 0.5);
+  const auto p = lat("pareto(scale=1ms, shape=1.5)");
+  EXPECT_EQ(p.kind, DK::kPareto);
+  EXPECT_DOUBLE_EQ(p.b, 1.5);
+  EXPECT_DOUBLE_EQ(lat("normal(5ms, 1ms)").a, 5e6);
+  EXPECT_DOUBLE_EQ(lat("250us").a, 250e3);
+  EXPECT_DOUBLE_EQ(lat("0.5ms + uniform(0, 1ms)").shift, 0.5e6);
+  EXPECT_DOUBLE_EQ(drift("10 + normal(0, 1)").shift, 10);
+}
+
+TEST(Loader, SetOverridesEditTheTreeBeforeValidation) {
+  LoadOptions o;
+  o.set_overrides = {"seed=9", "nodes=5", "links.loss=0.25", "faults.0.at=20s", "output.trace_nodes=[n1, n4]",
+                     "clocks.drift_ppm=uniform(-1, 1)", "algorithm.sync.kind=none"};
+  const auto s = load("duration: 1m\nnodes: 3\nfaults:\n  - {at: 10s, crash: n0}\n", o);
+  EXPECT_EQ(s.seed, 9u);
+  EXPECT_EQ(s.nodes.size(), 5u);
+  EXPECT_DOUBLE_EQ(s.links.defaults.loss, 0.25);
+  EXPECT_EQ(s.faults[0].at, 20_s);
+  EXPECT_EQ(s.output.trace_nodes, (std::vector<NodeId>{1, 4}));
+  EXPECT_EQ(s.clocks.drift_ppm.kind, DK::kUniform);
+  EXPECT_EQ(s.algorithm.sync.kind, "none");
+}
+
+TEST(Loader, SetOverrideCanFillAnEmptyFile) {
+  LoadOptions o;
+  o.set_overrides = {"duration=2s", "nodes=1"};
+  EXPECT_EQ(load("", o).duration, 2_s);
+}
+
+TEST(Loader, AnchorsAndAliasesAreExpanded) {
+  const auto s = load(R"yaml(
+duration: 1m
+nodes: 3
+clocks: {drift_ppm: &d 'uniform(-5, 5)'}
+links: {overrides: [{between: [n0, n1], latency: &l 3ms}, {between: [n1, n2], latency: *l}]}
+)yaml");
+  EXPECT_DOUBLE_EQ(s.links.overrides[1].model.latency_ns.a, 3e6);
+}
+
+TEST(Loader, ErrorsAreScenarioErrorsWithLocation) {
+  try {
+    load("duration: 10s\nnodes: 3\nlinks:\n  latency: 5 parsecs\n");
+    FAIL() << "expected an error";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.file(), "test.yaml");
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_EQ(e.column(), 12);
+    EXPECT_EQ(e.key_path(), "links.latency");
+    EXPECT_STREQ(e.what(),
+                 "test.yaml:4:12: error: at 'links.latency': expected a latency distribution such as "
+                 "uniform(1ms, 5ms), got '5 parsecs'");
+  }
+}
+
+}  // namespace
+}  // namespace clocksim::scenario

@@ -1,0 +1,62 @@
+// validate_files (behind `clocksim validate`) and the shipped scenarios.
+#include "sim/scenario/validate.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace clocksim::scenario {
+namespace {
+
+std::vector<std::string> shipped_scenarios() {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios")) {
+    if (e.path().extension() == ".yaml") files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(Validate, EveryShippedScenarioIsValid) {
+  const auto files = shipped_scenarios();
+  ASSERT_FALSE(files.empty());
+  std::ostringstream out, err;
+  EXPECT_EQ(validate_files(files, out, err), 0) << err.str();
+  EXPECT_EQ(err.str(), "");
+  for (const auto& f : files) EXPECT_NE(out.str().find("ok: " + f), std::string::npos) << f;
+}
+
+TEST(Validate, DriftOnlyScenarioIsWhatTheEngineExpects) {
+  const auto s = load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/drift-only.yaml");
+  EXPECT_EQ(s.nodes.size(), 16u);
+  EXPECT_EQ(s.algorithm.sync.kind, "none");
+  EXPECT_EQ(s.clocks.drift_ppm.kind, Distribution::Kind::kUniform);
+  EXPECT_EQ(s.duration.ns(), 600'000'000'000);
+}
+
+TEST(Validate, BadFileGivesExitCode2AndTheLocatedError) {
+  const std::string dir = std::string(CLOCKSIM_BINARY_DIR) + "/validate_test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/good.yaml") << "duration: 1s\nnodes: 2\n";
+  std::ofstream(dir + "/bad.yaml") << "duration: 1s\nnodes: 2\nseeed: 3\n";
+  std::ostringstream out, err;
+  EXPECT_EQ(validate_files({dir + "/good.yaml", dir + "/bad.yaml"}, out, err), 2);
+  EXPECT_NE(out.str().find("ok: " + dir + "/good.yaml (good: 2 nodes, duration 1s"), std::string::npos) << out.str();
+  EXPECT_NE(err.str().find(dir + "/bad.yaml:3:1: error: at 'seeed': unknown key 'seeed' (did you mean 'seed'?)"),
+            std::string::npos)
+      << err.str();
+}
+
+TEST(Validate, MissingFileAndNoFiles) {
+  std::ostringstream out, err;
+  EXPECT_EQ(validate_files({"/nonexistent/x.yaml"}, out, err), 2);
+  EXPECT_NE(err.str().find("/nonexistent/x.yaml: error: cannot open"), std::string::npos) << err.str();
+  std::ostringstream out2, err2;
+  EXPECT_EQ(validate_files({}, out2, err2), 2);
+}
+
+}  // namespace
+}  // namespace clocksim::scenario
