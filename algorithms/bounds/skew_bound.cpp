@@ -1,0 +1,295 @@
+#include "algorithms/bounds/skew_bound.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace clocksim::bounds {
+
+namespace {
+constexpr double kPpm = 1e-6;
+constexpr double kNs = 1e-9;  // one integer nanosecond of truncation
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kWanderSigmas = 6.0;  // wander envelope: 6σ
+
+// Largest correction magnitude that is slewed rather than stepped.
+double slewed_part(double correction, double step_threshold) {
+  if (step_threshold <= 0) return 0;
+  return std::min(correction, step_threshold);
+}
+
+double slew_time(double amount, double slew) {
+  if (amount <= 0) return 0;
+  return slew > 0 ? amount / slew : kInf;
+}
+
+// One steady cycle (docs/bounds.md §4.4): the sup over the cycle of the pairwise skew, with
+// pairwise drift coefficient `drift` (s/s). Returns +inf when slews outlast the cycle.
+struct Cycle {
+  double sup = 0;
+  double correction = 0;
+  double done = 0;
+};
+Cycle steady_cycle(double k_new, double e_cross, double q, double drift, double cycle_max, double cycle_min,
+                   double t_meas, double apply_window, double slew, double step_threshold) {
+  Cycle c;
+  auto old_env = [&](double tau) { return k_new + drift * (cycle_max + tau); };
+  auto new_env = [&](double tau) { return k_new + drift * tau; };
+  auto cross = [&](double tau) { return old_env(tau) + drift * tau + e_cross + q; };
+  c.correction = old_env(t_meas) + e_cross + q;
+  const double slewed = slewed_part(c.correction, step_threshold);
+  c.done = apply_window + slew_time(slewed, slew);
+  if (c.done > cycle_min) {
+    c.sup = kInf;
+    return c;
+  }
+  const double e = apply_window;
+  auto pending = [&](double tau) { return tau < e ? c.correction : std::max(0.0, slewed - slew * (tau - e)); };
+  auto f = [&](double tau) { return std::min(cross(tau), new_env(tau) + 2 * pending(tau)); };
+  // Before e every correction may still be outstanding (pending = C); both envelopes rise, so
+  // the sup on [0, e) is their min at e from the left.
+  double sup = std::min(cross(e), new_env(e) + 2 * c.correction);
+  // On [e, done] both are linear: the sup of their min is at an end or at their crossing.
+  sup = std::max(sup, f(e));
+  sup = std::max(sup, f(c.done));
+  const double slope_cross = 2 * drift;
+  const double slope_pending = drift - 2 * slew;  // of new_env + 2·pending on [e, done]
+  if (slope_cross != slope_pending) {
+    const double tau = e + (new_env(e) + 2 * slewed - cross(e)) / (slope_cross - slope_pending);
+    if (tau > e && tau < c.done) sup = std::max(sup, f(tau));
+  }
+  // After the slews: only drift, up to the next round's start (the next cycle's old envelope).
+  sup = std::max(sup, new_env(cycle_max));
+  c.sup = sup;
+  return c;
+}
+}  // namespace
+
+double classic_skew_bound_s(double eps_s, double q_s, double rho_ppm, double period_s, double t_meas_s) {
+  const double rho = rho_ppm * kPpm;
+  return 2 * eps_s + 2 * q_s + 2 * rho * period_s + 2 * rho * t_meas_s;
+}
+
+double cristian_error_bound_s(double rtt_s, double min_delay_s) { return rtt_s / 2 - min_delay_s; }
+
+double cristian_error_bound_with_drift_s(double rtt_s, double min_delay_s, double rho_ppm) {
+  return rtt_s / 2 * (1 + 2 * rho_ppm * kPpm) - min_delay_s;
+}
+
+double timed_reading_error_s(double u_s) { return u_s / 2; }
+
+double lundelius_lynch_floor_s(double u_s, int n) {
+  if (n <= 0) return 0;
+  return u_s * (1.0 - 1.0 / n);
+}
+
+double ls_slope_error_bound(int k, double spacing, double jitter, double h) {
+  if (k < 2) return kInf;
+  const double mean_index = (k - 1) / 2.0;
+  double abs_sum = 0, sq_sum = 0;
+  for (int i = 0; i < k; ++i) {
+    const double dev = (i - mean_index) * spacing;
+    abs_sum += std::fabs(dev);
+    sq_sum += dev * dev;
+  }
+  // Jitter: Σ|x − x̄| grows by at most 2k·jitter; ||x − x̄|| shrinks by at most √k·jitter.
+  abs_sum += 2.0 * k * jitter;
+  const double norm = std::sqrt(sq_sum) - std::sqrt(static_cast<double>(k)) * jitter;
+  if (norm <= 0) return kInf;
+  return h * abs_sum / (norm * norm);
+}
+
+double SkewBound::at(double t_s) const {
+  if (!valid) return kInf;
+  if (t_s < first_round_start_min) return initial_spread + 2 * rho * t_s;
+  if (t_s <= first_done_max) {
+    // First round: any clock between its uncorrected and its corrected trajectory (§4.5).
+    double b = initial_spread + 2 * rho * t_s + 2 * rho * (t_s - first_round_start_min) + e_cross + quantum_half +
+               0.0;
+    if (t_s >= first_round_start_min + cycle_min) b = std::max(b, steady_plain);
+    return b;
+  }
+  return t_s >= rate_correction_from ? steady : steady_plain;
+}
+
+SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
+  SkewBound b;
+  const double d_min = in.latency_min_s, d_max = in.latency_max_s;
+  if (!(std::isfinite(d_max) && d_min >= 0 && d_max >= d_min)) {
+    b.reason = "latency is not bounded: no worst case";
+    return b;
+  }
+  if (!std::isfinite(in.initial_spread_s) || !std::isfinite(in.rho_ppm)) {
+    b.reason = "initial offsets or drift are not bounded";
+    return b;
+  }
+  b.wander_sigma = in.wander_ppm_per_sqrt_s * kPpm;
+  b.probabilistic = b.wander_sigma > 0;
+  // Wander: the rate may have walked 6σ√T away from its start by the end of the run.
+  const double rho = in.rho_ppm * kPpm + kWanderSigmas * b.wander_sigma * std::sqrt(std::max(0.0, in.horizon_s));
+  b.rho = rho;
+  b.initial_spread = in.initial_spread_s;
+  const double slew = in.slew_ppm * kPpm;
+  const double u = d_max - d_min;
+  const double q = in.quantum_s / 2;
+  b.quantum_half = q;
+  if (in.nodes <= 1) {
+    b.valid = true;
+    b.first_round_start_min = kInf;
+    b.reason = "a single node has no skew";
+    b.initial_spread = 0;
+    b.rho = 0;
+    return b;
+  }
+
+  // §4.1 reading error of one delta.
+  const double trunc = in.clock_resolution_s + in.resolution_s + kNs;
+  if (in.estimator == Estimator::kNaive) {
+    b.e_lo = -(1 + rho) * d_max - trunc;
+    b.e_hi = -(1 - rho) * d_min + trunc;
+  } else {
+    const double h = (1 + rho) * u / 2 + trunc;
+    b.e_lo = -h;
+    b.e_hi = h;
+  }
+  const double width = b.e_hi - b.e_lo;
+  const double magnitude = std::max(std::fabs(b.e_lo), std::fabs(b.e_hi));
+  b.e_cross = std::max(b.e_hi, 0.0) - std::min(b.e_lo, 0.0);
+  b.k_new = std::max(width, magnitude) + 2 * q;
+
+  // §4.2 timing of a round.
+  const double master_slew = in.step_threshold_s > 0 ? slew : 0.0;
+  if (rho + master_slew >= 1) {
+    b.reason = "rate error plus slew rate reach 100%";
+    return b;
+  }
+  b.cycle_max = in.period_s / (1 - rho - master_slew);
+  b.cycle_min = in.period_s / (1 + rho + master_slew);
+  const int answered = std::min(in.probes, in.good_replies);
+  double per_slave;
+  if (2 * d_max < in.probe_timeout_s / (1 + rho + master_slew)) {
+    per_slave = answered * 2 * d_max;  // ping-pong, every reply beats its timer
+  } else {
+    per_slave = std::min(in.probes * in.probe_timeout_s, in.measure_cap_s + in.probe_timeout_s) /
+                    (1 - rho - master_slew) + 2 * d_max;
+  }
+  b.t_meas = (in.nodes - 1) * per_slave;
+  b.apply_window = b.t_meas + d_max;
+  b.first_round_start_min = in.first_round_delay_s / (1 + rho);
+  b.first_round_start_max = in.first_round_delay_s / (1 - rho);
+
+  // §4.5 first round.
+  b.correction_first = in.initial_spread_s + 2 * rho * (b.first_round_start_max + b.t_meas) + b.e_cross + q;
+  const double first_done = b.apply_window + slew_time(slewed_part(b.correction_first, in.step_threshold_s), slew);
+  if (first_done > b.cycle_min) {
+    b.reason = "first-round slews outlast the period (raise the slew rate, lower step_threshold or the initial spread)";
+    return b;
+  }
+  b.first_done_max = b.first_round_start_max + first_done;
+
+  // §4.4 steady state, plain drift.
+  const double plain_drift = 2 * rho;
+  double drift_worst = plain_drift;
+  double rc_drift = plain_drift;
+  if (in.rate_correction) {
+    // §4.6: the least-squares fit's worst error; y errors half-width: half the reading-error
+    // width plus what the rate bookkeeping can miss per round.
+    const int k = std::max(2, in.rate_window);
+    const double clamp = in.max_rate_correction_ppm * kPpm;
+    const Cycle pre = steady_cycle(b.k_new, b.e_cross, q, plain_drift, b.cycle_max, b.cycle_min, b.t_meas,
+                                   b.apply_window, slew, in.step_threshold_s);
+    const double h = width / 2 + k * clamp * (d_max + b.t_meas + plain_drift * b.cycle_max);
+    const double jitter = b.t_meas + k * pre.correction;
+    double phi = ls_slope_error_bound(k, in.period_s, jitter, h) + 8 * rho * rho;
+    phi += kWanderSigmas * std::sqrt(2.0) * in.wander_ppm_per_sqrt_s * kPpm * std::sqrt((k + 1) * b.cycle_max);
+    const double g_max = std::min(phi, 2 * rho + clamp);
+    b.rate_fit_error_ppm = phi / kPpm;
+    rc_drift = 2 * g_max;
+    drift_worst = std::max(plain_drift, rc_drift);
+    b.rate_correction_from = b.first_round_start_max + (k + 1) * b.cycle_max;
+  }
+  const Cycle worst = steady_cycle(b.k_new, b.e_cross, q, drift_worst, b.cycle_max, b.cycle_min, b.t_meas,
+                                   b.apply_window, slew, in.step_threshold_s);
+  if (!std::isfinite(worst.sup)) {
+    b.reason = "steady-state slews outlast the period (raise the slew rate or lower step_threshold)";
+    return b;
+  }
+  b.correction_steady = worst.correction;
+  b.steady_plain = worst.sup;
+  if (in.rate_correction) {
+    const Cycle rc = steady_cycle(b.k_new, b.e_cross, q, rc_drift, b.cycle_max, b.cycle_min, b.t_meas,
+                                  b.apply_window, slew, in.step_threshold_s);
+    b.steady = rc.sup;
+    b.drift_rate = rc_drift;
+  } else {
+    b.steady = b.steady_plain;
+    b.drift_rate = plain_drift;
+    b.rate_correction_from = kInf;
+  }
+  b.valid = true;
+  if (b.probabilistic) b.reason = "rate wander: a 6-sigma envelope, not a hard bound";
+  return b;
+}
+
+SkewBound cristian_skew_bound(const CristianBoundInput& in) {
+  SkewBound b;
+  const double d_min = in.latency_min_s, d_max = in.latency_max_s;
+  if (!(std::isfinite(d_max) && d_min >= 0 && d_max >= d_min)) {
+    b.reason = "latency is not bounded: no worst case";
+    return b;
+  }
+  const double rho = in.rho_ppm * kPpm;
+  const double slew = in.slew_ppm * kPpm;
+  b.rho = rho;
+  b.initial_spread = in.initial_spread_s;
+  if (in.nodes <= 1) {
+    b.valid = true;
+    b.first_round_start_min = kInf;
+    b.rho = 0;
+    b.initial_spread = 0;
+    return b;
+  }
+  const double u = d_max - d_min;
+  // §6: the min-RTT exchange's actual error (not the guaranteed rtt/2 − min, which is larger).
+  const double e = (1 + rho) * u / 2 + in.clock_resolution_s + kNs;
+  b.e_lo = -e;
+  b.e_hi = e;
+  b.e_cross = 2 * e;
+  b.cycle_max = in.period_s / (1 - rho);
+  b.cycle_min = in.period_s / (1 + rho);
+  const double series = (2 * d_max < in.probe_timeout_s / (1 + rho + slew))
+                            ? in.probes * 2 * d_max
+                            : in.probes * in.probe_timeout_s / (1 - rho - slew) + 2 * d_max;
+  b.t_meas = series;
+  b.apply_window = series;
+  // First series at t = 0: each client between its initial and its corrected trajectory.
+  b.first_round_start_min = 0;
+  b.correction_first = in.initial_spread_s + 2 * rho * series + e;
+  const double first_done = series + slew_time(slewed_part(b.correction_first, in.step_threshold_s), slew);
+  if (first_done > b.cycle_min) {
+    b.reason = "first slews outlast the period";
+    return b;
+  }
+  b.first_done_max = first_done;
+  b.e_cross = e;  // at() adds e_cross in the first phase: |Y_i − X_j| <= S0 + 2ρt + E + 2ρt
+  // Steady: age of a client's last fully applied measurement, A = L + T + C'/s with
+  // C = 2E + 2ρA (a fixed point when slews are used), or C' <= step_threshold.
+  double age = b.cycle_max + series + slew_time(slewed_part(kInf, in.step_threshold_s), slew);
+  if (in.step_threshold_s > 0 && slew > 2 * rho) {
+    age = std::min(age, (b.cycle_max + series + 2 * e / slew) / (1 - 2 * rho / slew));
+  }
+  if (!std::isfinite(age) || age - b.cycle_max > b.cycle_min) {
+    b.reason = "slews outlast the period";
+    return b;
+  }
+  b.correction_steady = 2 * e + 2 * rho * age;
+  const double pair_error = in.nodes >= 3 ? 2 * e : e;  // two clients, or a client and the server
+  b.steady_plain = pair_error + 2 * rho * age;
+  b.steady = b.steady_plain;
+  b.drift_rate = 2 * rho;
+  b.rate_correction_from = kInf;
+  b.valid = true;
+  return b;
+}
+
+}  // namespace clocksim::bounds

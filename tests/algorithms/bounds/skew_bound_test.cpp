@@ -1,0 +1,180 @@
+#include "algorithms/bounds/skew_bound.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace clocksim::bounds {
+namespace {
+
+constexpr double kMs = 1e-3;
+
+// shared/docs/bounds.md §1 worked example: ρ = 10 ppm, R = 240 s, ε = 1 ms, q = 3 ms,
+// T_meas = 2 s -> 8 + 4.8 + 0.04 = 12.84 ms; without rounding 6.84 ms.
+TEST(ClassicBound, DocsWorkedExample) {
+  EXPECT_NEAR(classic_skew_bound_s(1 * kMs, 3 * kMs, 10, 240, 2), 12.84 * kMs, 1e-12);
+  EXPECT_NEAR(classic_skew_bound_s(1 * kMs, 0, 10, 240, 2), 6.84 * kMs, 1e-12);
+  // ρ = 100 ppm: the drift term 2ρR = 48 ms dominates.
+  EXPECT_NEAR(classic_skew_bound_s(0, 0, 100, 240, 0), 48 * kMs, 1e-12);
+  // timed's ceiling ρ = 0.3 %: 2ρR = 1.44 s, exactly BIG_ADJ.
+  EXPECT_NEAR(classic_skew_bound_s(0, 0, 3000, 240, 0), 1.44, 1e-12);
+}
+
+// §2: round trip 4 ms, min 1 ms -> e = 1 ms; with ρ = 10 ppm the drift adds 4e-5 ms.
+TEST(ReadingError, CristianAndTimed) {
+  EXPECT_NEAR(cristian_error_bound_s(4 * kMs, 1 * kMs), 1 * kMs, 1e-15);
+  EXPECT_NEAR(cristian_error_bound_with_drift_s(4 * kMs, 1 * kMs, 10), 1 * kMs + 4e-5 * kMs, 1e-15);
+  // timed example: d_f = 3, d_b = 1 -> error 1 ms = u/2 with u = 2 ms.
+  EXPECT_NEAR(timed_reading_error_s(2 * kMs), 1 * kMs, 1e-15);
+}
+
+// §3: u = 2 ms, n = 10 -> 1.8 ms; n = 2 -> u/2 = 1 ms.
+TEST(LundeliusLynch, Floor) {
+  EXPECT_NEAR(lundelius_lynch_floor_s(2 * kMs, 10), 1.8 * kMs, 1e-15);
+  EXPECT_NEAR(lundelius_lynch_floor_s(2 * kMs, 2), 1 * kMs, 1e-15);
+}
+
+TEST(LeastSquares, SlopeErrorBound) {
+  // Two points R apart with errors ±h: slope error 2h/R.
+  EXPECT_NEAR(ls_slope_error_bound(2, 10, 0, 1), 0.2, 1e-12);
+  // Eight points: h·16R/(42R²).
+  EXPECT_NEAR(ls_slope_error_bound(8, 10, 0, 1), 16.0 / 420.0, 1e-12);
+  // Jitter only makes it worse.
+  EXPECT_GT(ls_slope_error_bound(8, 10, 0.1, 1), ls_slope_error_bound(8, 10, 0, 1));
+  EXPECT_TRUE(std::isinf(ls_slope_error_bound(1, 10, 0, 1)));
+}
+
+BerkeleyBoundInput basic() {
+  BerkeleyBoundInput in;
+  in.nodes = 8;
+  in.rho_ppm = 100;
+  in.period_s = 10;
+  in.latency_min_s = 1 * kMs;
+  in.latency_max_s = 5 * kMs;
+  in.slew_ppm = 5000;
+  in.initial_spread_s = 20 * kMs;
+  return in;
+}
+
+TEST(BerkeleyBound, ComponentsOfTheBasicScenario) {
+  const SkewBound b = berkeley_skew_bound(basic());
+  ASSERT_TRUE(b.valid) << b.reason;
+  // Reading error u/2 (with the master's rate on the delays) plus 1 ns of integer truncation.
+  EXPECT_NEAR(b.e_hi, (1 + 1e-4) * 2 * kMs + 1e-9, 1e-12);
+  EXPECT_NEAR(b.k_new, 2 * b.e_hi, 1e-12);
+  // 7 slaves x 5 exchanges x 10 ms worst round trip.
+  EXPECT_NEAR(b.t_meas, 0.35, 1e-12);
+  EXPECT_NEAR(b.cycle_max, 10 / (1 - 1e-4 - 5e-3), 1e-9);
+  // The steady bound is at least the classic Δ0 + 2ρR (ε = u/2, q = 0) and not absurdly more.
+  const double classic = classic_skew_bound_s(2 * kMs, 0, 100, 10, 0);
+  EXPECT_GT(b.steady, classic);
+  EXPECT_LT(b.steady, 2 * classic);
+  // The first round starts at once: any clock may be corrected while another is not yet.
+  EXPECT_NEAR(b.at(0), 20 * kMs + b.e_cross, 1e-12);
+  // With a first-round delay, before it: initial spread plus free drift.
+  BerkeleyBoundInput delayed = basic();
+  delayed.first_round_delay_s = 5;
+  EXPECT_NEAR(berkeley_skew_bound(delayed).at(1), 20 * kMs + 2e-4, 1e-12);
+  EXPECT_DOUBLE_EQ(b.at(1000), b.steady);
+  EXPECT_FALSE(b.probabilistic);
+}
+
+TEST(BerkeleyBound, InvalidWhenUnboundedOrSlewTooSlow) {
+  BerkeleyBoundInput in = basic();
+  in.latency_max_s = std::numeric_limits<double>::infinity();
+  EXPECT_FALSE(berkeley_skew_bound(in).valid);
+  in = basic();
+  in.slew_ppm = 500;                 // 20 ms at 500 ppm takes 40 s > 10 s period
+  in.initial_spread_s = 20 * kMs;
+  EXPECT_FALSE(berkeley_skew_bound(in).valid);
+  in.step_threshold_s = 1 * kMs;     // large corrections stepped: valid again
+  EXPECT_TRUE(berkeley_skew_bound(in).valid);
+}
+
+// High drift (±10 %), corrections stepped: the drift term dominates and the bound is close to
+// 2ρL, L = R/(1 − ρ).
+TEST(BerkeleyBound, HighDriftIsDominatedByDrift) {
+  BerkeleyBoundInput in;
+  in.nodes = 8;
+  in.rho_ppm = 100'000;
+  in.period_s = 10;
+  in.latency_min_s = 1 * kMs;
+  in.latency_max_s = 1 * kMs;
+  in.step_threshold_s = 0;
+  in.initial_spread_s = 0;
+  const SkewBound b = berkeley_skew_bound(in);
+  ASSERT_TRUE(b.valid) << b.reason;
+  const double drift = 2 * 0.1 * 10 / 0.9;
+  EXPECT_GT(b.steady, drift);
+  EXPECT_LT(b.steady, drift * 1.05);
+}
+
+TEST(BerkeleyBound, NaiveMeasurementPaysTheWholeDelay) {
+  BerkeleyBoundInput in = basic();
+  in.estimator = Estimator::kNaive;
+  const SkewBound naive = berkeley_skew_bound(in);
+  const SkewBound timed = berkeley_skew_bound(basic());
+  ASSERT_TRUE(naive.valid);
+  EXPECT_NEAR(naive.e_lo, -(1 + 1e-4) * 5 * kMs - 1e-9, 1e-12);
+  EXPECT_GT(naive.steady, timed.steady);
+}
+
+TEST(BerkeleyBound, QuantumAddsItsRoundingError) {
+  BerkeleyBoundInput in = basic();
+  in.quantum_s = 5 * kMs;  // timed's 5 ms: q = 2.5 ms per correction
+  const SkewBound b = berkeley_skew_bound(in);
+  EXPECT_NEAR(b.k_new - berkeley_skew_bound(basic()).k_new, 5 * kMs, 1e-12);
+}
+
+// Drift-free, zero spread: the bound still covers the Lundelius-Lynch floor.
+TEST(BerkeleyBound, NeverBelowTheLundeliusLynchFloor) {
+  BerkeleyBoundInput in = basic();
+  in.rho_ppm = 0;
+  in.initial_spread_s = 0;
+  const SkewBound b = berkeley_skew_bound(in);
+  EXPECT_GE(b.steady, lundelius_lynch_floor_s(4 * kMs, 8));
+}
+
+TEST(BerkeleyBound, RateCorrectionShrinksDriftWhenTheFitIsGood) {
+  BerkeleyBoundInput in = basic();
+  in.latency_min_s = 1 * kMs;
+  in.latency_max_s = 1.1 * kMs;  // precise readings: a good fit
+  in.rate_correction = true;
+  in.rate_window = 16;
+  const SkewBound b = berkeley_skew_bound(in);
+  ASSERT_TRUE(b.valid) << b.reason;
+  EXPECT_LT(b.rate_fit_error_ppm, 100);
+  EXPECT_LT(b.steady, b.steady_plain);
+  EXPECT_DOUBLE_EQ(b.at(b.rate_correction_from - 1), b.steady_plain);
+  EXPECT_DOUBLE_EQ(b.at(b.rate_correction_from), b.steady);
+}
+
+TEST(BerkeleyBound, WanderMakesItProbabilistic) {
+  BerkeleyBoundInput in = basic();
+  in.wander_ppm_per_sqrt_s = 0.01;
+  in.horizon_s = 3600;
+  const SkewBound b = berkeley_skew_bound(in);
+  ASSERT_TRUE(b.valid);
+  EXPECT_TRUE(b.probabilistic);
+  EXPECT_GT(b.steady, berkeley_skew_bound(basic()).steady);
+}
+
+TEST(CristianBound, ClientsAgainstTheServer) {
+  CristianBoundInput in;
+  in.nodes = 5;
+  in.rho_ppm = 50;
+  in.period_s = 10;
+  in.latency_min_s = 1 * kMs;
+  in.latency_max_s = 3 * kMs;
+  in.step_threshold_s = 0;
+  in.initial_spread_s = 10 * kMs;
+  const SkewBound b = cristian_skew_bound(in);
+  ASSERT_TRUE(b.valid) << b.reason;
+  const double e = (1 + 5e-5) * 1 * kMs + 1e-9;
+  const double age = 10 / (1 - 5e-5) + 4 * 6 * kMs;
+  EXPECT_NEAR(b.steady, 2 * e + 2 * 5e-5 * age, 1e-12);
+  EXPECT_NEAR(b.at(0), 10 * kMs + e, 1e-12);
+}
+
+}  // namespace
+}  // namespace clocksim::bounds
