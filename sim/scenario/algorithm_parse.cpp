@@ -99,7 +99,7 @@ algorithms::LayerChoice parse_layer(const yaml::Node& node, const std::string& p
     const auto kinds = kinds_of(layer, catalogue);
     std::string where;
     for (const auto& a : catalogue) {
-      if (a.kind == kind) where = " ('" + kind + "' is a " + layer_name(a.layer) + " algorithm)";
+      if (a.kind == kind) where = " ('" + kind + "' is " + (a.layer == Layer::kSync ? "a sync" : "an election") + " algorithm)";
     }
     fail_at(*kind_node, kind_path,
             std::string("unknown ") + layer_name(layer) + " algorithm '" + kind + "'" + did_you_mean(kind, kinds) + where +

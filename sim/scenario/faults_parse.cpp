@@ -79,6 +79,7 @@ void read_partition(const yaml::Node& v, const std::string& p, const NodeNames& 
 
 std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& path, const NodeNames& names,
                                     Duration duration) {
+  const std::string duration_text = format_duration(duration);
   std::vector<FaultSpec> faults;
   if (!node || node->is_null()) return faults;
   expect_sequence(*node, path, "a list of faults such as [{at: 60s, crash: n0}]");
@@ -144,7 +145,7 @@ std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& p
         fail_at(*u, up, "'until' (" + u->text + ") must be after 'at' (" + format_duration(f.at) + ")");
       }
       if (*f.until > duration) {
-        fail_at(*u, up, "'until' (" + u->text + ") is after the end of the run (duration " + format_duration(duration) +
+        fail_at(*u, up, "'until' (" + u->text + ") is after the end of the run (duration " + duration_text +
                             "); omit 'until' to keep the fault to the end");
       }
     }

@@ -52,13 +52,12 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name)
   // must be whole ticks.
   const yaml::Node& tick_at = root.find("tick") ? *root.find("tick") : duration_node;
   const std::string tick_path = root.find("tick") ? "tick" : "duration";
+  const std::string tick_text = root.find("tick") ? tick_at.text : "1s, the default";
   if (spec.tick > spec.duration) {
-    fail_at(tick_at, tick_path, "tick (" + format_duration(spec.tick) + ") is longer than duration (" +
-                                    format_duration(spec.duration) + ")");
+    fail_at(tick_at, tick_path, "tick (" + tick_text + ") is longer than duration (" + duration_node.text + ")");
   }
   if (spec.duration.ns() % spec.tick.ns() != 0) {
-    fail_at(tick_at, tick_path, "duration (" + format_duration(spec.duration) + ") must be a whole number of ticks (" +
-                                    format_duration(spec.tick) + ")");
+    fail_at(tick_at, tick_path, "duration (" + duration_node.text + ") must be a whole number of ticks (" + tick_text + ")");
   }
 
   spec.nodes = parse_nodes(require_key(root, "", "nodes", "a node count such as 8, or a list of nodes"), "nodes");

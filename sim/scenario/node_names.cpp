@@ -49,7 +49,8 @@ NodeId NodeNames::read(const yaml::Node& node, const std::string& path) const {
   }
   if (auto id = find(node.text)) return *id;
   std::string hint;
-  if (nodes_->size() <= 1000) {
+  // n<k> beyond the cluster is a count mistake, not a typo: listing the names says enough.
+  if (nodes_->size() <= 1000 && !default_name_index(node.text)) {
     std::vector<std::string> names;
     for (const auto& n : *nodes_) names.push_back(n.name);
     hint = did_you_mean(node.text, names);

@@ -206,7 +206,7 @@ class TreeBuilder : public YAML::EventHandler {
     key_must_be_scalar(mark, true);
     check_tag(mark, tag);
     if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
-      fail(mark, path(), "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+      fail(mark, "", "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
     }
     count(mark, 1);
     Frame f;
@@ -244,7 +244,9 @@ class TreeBuilder : public YAML::EventHandler {
       }
       auto [it, inserted] = parent.seen.emplace(n.text, key_pos);
       if (!inserted) {
-        throw ScenarioError(*source_, key_pos.line, key_pos.column, path(),
+        const std::string parent_path = path();
+        throw ScenarioError(*source_, key_pos.line, key_pos.column,
+                            parent_path.empty() ? n.text : parent_path + "." + n.text,
                             "duplicate key '" + n.text + "' (first written at line " +
                                 std::to_string(it->second.line) + ", column " +
                                 std::to_string(it->second.column) + ")");
