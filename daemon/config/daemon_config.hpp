@@ -1,0 +1,59 @@
+// clocksyncd's configuration: a YAML file (daemon/examples/node1.yaml) and/or flags, validated
+// into what the loop, the clock and algorithms::make_stack need. Errors are values with context
+// (file:line:col, key, what was expected); the binary exits 2 on them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "algorithms/registry.hpp"
+#include "daemon/loop/daemon_loop.hpp"
+
+namespace clocksim::daemon {
+
+// "period=2s" from --set, or a key under algorithm.sync / algorithm.election in the file.
+struct ParamOverride {
+  std::string layer;  // "sync", "election", or "" (whichever layer declares the name)
+  std::string name;
+  std::string value;
+  std::string origin;  // "file:line:col" or "--set"
+};
+
+struct DaemonConfig {
+  std::optional<NodeId> id;
+  std::string listen;
+  std::string status;  // default: 127.0.0.1:<listen port + 1000>
+  std::vector<PeerConfig> peers;
+  std::uint32_t cluster = 0;
+  std::string key_file;
+  bool insecure = false;
+  std::string clock_backend = "virtual";
+  double drift_ppm = 0;
+  Duration offset;
+  double max_slew_ppm = 500;
+  bool allow_system_clock = false;
+  std::string sync_kind = "berkeley";
+  std::string election_kind;  // empty: none
+  std::vector<ParamOverride> params;
+  bool can_be_master = true;
+  std::uint64_t seed = 1;
+};
+
+// "3" or "n3".
+std::optional<NodeId> parse_node_id(const std::string& text);
+// "ID@HOST:PORT", e.g. "2@127.0.0.1:5526".
+std::variant<PeerConfig, std::string> parse_peer(const std::string& text);
+
+// Reads a YAML config into `cfg` (fields it does not name keep their value). A relative key_file
+// is taken relative to the config file's directory.
+std::optional<std::string> load_config_file(const std::string& path, DaemonConfig& cfg);
+
+// Checks everything that does not need the OS (ids, peers, algorithm kinds and parameters) and
+// builds the algorithm setup. The membership is self plus every peer.
+std::variant<algorithms::StackSetup, std::string> build_stack_setup(const DaemonConfig& cfg);
+std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg);
+
+}  // namespace clocksim::daemon

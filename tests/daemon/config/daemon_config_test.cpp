@@ -1,0 +1,154 @@
+#include "daemon/config/daemon_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "daemon/config/param_text.hpp"
+
+namespace clocksim::daemon {
+namespace {
+
+using namespace clocksim::literals;
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string path = std::string(CLOCKSIM_BINARY_DIR) + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+ParamSpec spec(ParamType t, double min = -1e300, double max = 1e300, std::vector<std::string> choices = {}) {
+  ParamSpec s;
+  s.name = "p";
+  s.type = t;
+  s.min = min;
+  s.max = max;
+  s.choices = std::move(choices);
+  return s;
+}
+
+template <class T>
+T value_of(const std::variant<ParamValue, std::string>& v) {
+  EXPECT_TRUE(std::holds_alternative<ParamValue>(v)) << std::get<std::string>(v);
+  return std::get<T>(std::get<ParamValue>(v));
+}
+
+std::string error_of(const std::variant<ParamValue, std::string>& v) {
+  EXPECT_TRUE(std::holds_alternative<std::string>(v));
+  return std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : "";
+}
+
+TEST(ParamText, ParsesEveryTypeAsScenariosWriteIt) {
+  EXPECT_EQ(value_of<bool>(parse_param_text(spec(ParamType::kBool), "true")), true);
+  EXPECT_EQ(value_of<std::int64_t>(parse_param_text(spec(ParamType::kInt), " 42 ")), 42);
+  EXPECT_DOUBLE_EQ(value_of<double>(parse_param_text(spec(ParamType::kDouble), "2.5")), 2.5);
+  EXPECT_EQ(value_of<Duration>(parse_param_text(spec(ParamType::kDuration), "250ms")), 250_ms);
+  EXPECT_EQ(value_of<DurationRange>(parse_param_text(spec(ParamType::kDurationRange), "uniform(6s, 15s)")),
+            (DurationRange{6_s, 15_s}));
+  EXPECT_EQ(value_of<DurationRange>(parse_param_text(spec(ParamType::kDurationRange), "10s")), (DurationRange{10_s, 10_s}));
+  EXPECT_EQ(value_of<std::string>(parse_param_text(spec(ParamType::kChoice, 0, 0, {"a", "b"}), "b")), "b");
+}
+
+TEST(ParamText, RejectsWithWhatWasExpected) {
+  EXPECT_NE(error_of(parse_param_text(spec(ParamType::kBool), "maybe")).find("true or false"), std::string::npos);
+  EXPECT_NE(error_of(parse_param_text(spec(ParamType::kInt, 1, 10), "11")).find("outside [1, 10]"), std::string::npos);
+  EXPECT_NE(error_of(parse_param_text(spec(ParamType::kInt), "1.5")).find("integer"), std::string::npos);
+  EXPECT_NE(error_of(parse_param_text(spec(ParamType::kDuration, 1e6, 1e9), "2s")).find("outside"), std::string::npos);
+  EXPECT_NE(error_of(parse_param_text(spec(ParamType::kDuration), "fast")).find("duration"), std::string::npos);
+  EXPECT_NE(error_of(parse_param_text(spec(ParamType::kDurationRange), "uniform(5s, 1s)")).find("MIN <= MAX"),
+            std::string::npos);
+  EXPECT_NE(error_of(parse_param_text(spec(ParamType::kChoice, 0, 0, {"a", "b"}), "c")).find("one of a, b"),
+            std::string::npos);
+}
+
+TEST(DaemonConfig, ParsesPeersAndIds) {
+  EXPECT_EQ(parse_node_id("n7"), 7u);
+  EXPECT_EQ(parse_node_id("7"), 7u);
+  EXPECT_FALSE(parse_node_id("x7"));
+  EXPECT_FALSE(parse_node_id(""));
+  auto p = parse_peer("3@127.0.0.1:5527");
+  ASSERT_TRUE(std::holds_alternative<PeerConfig>(p));
+  EXPECT_EQ(std::get<PeerConfig>(p).id, 3u);
+  EXPECT_EQ(std::get<PeerConfig>(p).address, "127.0.0.1:5527");
+  EXPECT_TRUE(std::holds_alternative<std::string>(parse_peer("127.0.0.1:5527")));
+  EXPECT_TRUE(std::holds_alternative<std::string>(parse_peer("3@127.0.0.1")));
+}
+
+TEST(DaemonConfig, LoadsAFileAndBuildsTheStack) {
+  const std::string path = write_file("daemon_cfg_ok.yaml", R"(
+id: 2
+listen: 127.0.0.1:5526
+cluster: 7
+key_file: cluster.key
+peers: [1@127.0.0.1:5525, 3@127.0.0.1:5527]
+clock: {backend: virtual, drift_ppm: -150, offset: 12ms}
+algorithm:
+  sync: {kind: berkeley, period: 2s, average: median}
+seed: 5
+)");
+  DaemonConfig cfg;
+  ASSERT_EQ(load_config_file(path, cfg), std::nullopt);
+  EXPECT_EQ(cfg.id, 2u);
+  EXPECT_EQ(cfg.cluster, 7u);
+  EXPECT_EQ(cfg.peers.size(), 2u);
+  EXPECT_DOUBLE_EQ(cfg.drift_ppm, -150);
+  EXPECT_EQ(cfg.offset, 12_ms);
+  EXPECT_EQ(cfg.key_file, std::string(CLOCKSIM_BINARY_DIR) + "/cluster.key");  // relative to the file
+  auto setup = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<algorithms::StackSetup>(setup)) << std::get<std::string>(setup);
+  const auto& s = std::get<algorithms::StackSetup>(setup);
+  EXPECT_EQ(s.sync.kind, "berkeley");
+  EXPECT_EQ(s.sync.params.get_duration("period"), 2_s);
+  EXPECT_EQ(s.sync.params.get_choice("average"), "median");
+  EXPECT_EQ(*s.membership.members, (std::vector<NodeId>{1, 2, 3}));
+  EXPECT_EQ(s.membership.self, 2u);
+  auto loop = build_loop_config(cfg);
+  ASSERT_TRUE(std::holds_alternative<LoopConfig>(loop));
+  EXPECT_EQ(std::get<LoopConfig>(loop).status, "127.0.0.1:6526");
+}
+
+TEST(DaemonConfig, ErrorsNameFileLineColumnAndKey) {
+  DaemonConfig cfg;
+  auto e = load_config_file(write_file("daemon_cfg_bad1.yaml", "id: 1\nlisten: 127.0.0.1:1\nclcok: {}\n"), cfg);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find("daemon_cfg_bad1.yaml:3:1: key 'clcok': unknown key"), std::string::npos) << *e;
+  e = load_config_file(write_file("daemon_cfg_bad2.yaml", "id: 1\nid: 2\n"), cfg);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find(":2:1: key 'id': given twice"), std::string::npos) << *e;
+  e = load_config_file(write_file("daemon_cfg_bad3.yaml", "clock:\n  drift_ppm: fast\n"), cfg);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find(":2:14: key 'clock.drift_ppm': expected a number"), std::string::npos) << *e;
+  e = load_config_file(write_file("daemon_cfg_bad4.yaml", "peers: [2-127.0.0.1:5]\n"), cfg);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find("ID@HOST:PORT"), std::string::npos) << *e;
+  e = load_config_file("/nonexistent/daemon.yaml", cfg);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find("cannot open"), std::string::npos);
+}
+
+TEST(DaemonConfig, ParametersAreValidatedAgainstTheRegistry) {
+  DaemonConfig cfg;
+  cfg.id = 1;
+  cfg.sync_kind = "berkeley";
+  cfg.params = {{"", "perod", "2s", "--set perod=2s"}};
+  auto s = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_NE(std::get<std::string>(s).find("--set perod=2s: parameter 'perod' is not declared"), std::string::npos)
+      << std::get<std::string>(s);
+  EXPECT_NE(std::get<std::string>(s).find("period"), std::string::npos);  // the list of expected names
+  cfg.params = {{"sync", "period", "-1s", "x.yaml:4:3"}};
+  s = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_NE(std::get<std::string>(s).find("x.yaml:4:3: parameter 'sync.period'"), std::string::npos);
+  cfg.params = {};
+  cfg.sync_kind = "sundial";
+  s = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_NE(std::get<std::string>(s).find("available: none, berkeley"), std::string::npos) << std::get<std::string>(s);
+  cfg.sync_kind = "berkeley";
+  cfg.peers = {{1, "127.0.0.1:5"}};
+  EXPECT_TRUE(std::holds_alternative<std::string>(build_stack_setup(cfg)));  // own id as a peer
+}
+
+}  // namespace
+}  // namespace clocksim::daemon
