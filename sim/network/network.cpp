@@ -86,13 +86,12 @@ const scenario::LinkModel& Network::link_model(NodeId a, NodeId b) const {
   return models_[it == model_of_pair_.end() ? 0 : it->second];
 }
 
-SmallRng& Network::stream(NodeId from, NodeId to) {
-  if (!topology_.is_full_mesh()) return streams_[topology_.directed_link_index(from, to)];
-  const std::uint64_t key = (std::uint64_t{from} << 32) | to;
-  auto it = mesh_streams_.find(key);
+SmallRng& Network::stream(NodeId from, NodeId to, std::uint64_t link) {
+  if (!topology_.is_full_mesh()) return streams_[link];
+  auto it = mesh_streams_.find(link);
   if (it == mesh_streams_.end()) {
     const std::uint64_t seed = derive_seed(derive_seed(link_seed_, std::uint64_t{from}), std::uint64_t{to});
-    it = mesh_streams_.emplace(key, SmallRng(seed)).first;
+    it = mesh_streams_.emplace(link, SmallRng(seed)).first;
   }
   return it->second;
 }
@@ -122,19 +121,22 @@ Delivery Network::transmit(NodeId from, NodeId to, const Message& msg, Time /*no
 
   const MessageContext context{from, to, msg.type};
   Duration total = Duration::zero();
-  auto hop = [&](NodeId u, NodeId v) {
-    const HopResult r = traverse_link(link_model(u, v), u, v, context, stream(u, v));
+  auto hop = [&](NodeId u, NodeId v, std::uint64_t link) {
+    const HopResult r = traverse_link(link_model(u, v), u, v, context, stream(u, v, link));
     total += r.delay;
     return !r.lost;
   };
 
   // Fast path: adjacent and the direct link usable. One hop is always a shortest path.
-  if (topology_.adjacent(from, to) && router_.usable(from, to)) {
-    if (!hop(from, to)) return drop(Delivery::Drop::kLoss);
+  const std::uint64_t direct = topology_.directed_link_index(from, to);
+  if (direct != Topology::kNoLink && router_.usable(from, to)) {
+    if (!hop(from, to, direct)) return drop(Delivery::Drop::kLoss);
   } else {
     if (!router_.route(from, to, path_)) return unroutable(from, to);
-    for (std::size_t i = 1; i < path_.size(); ++i)
-      if (!hop(path_[i - 1], path_[i])) return drop(Delivery::Drop::kLoss);
+    for (std::size_t i = 1; i < path_.size(); ++i) {
+      const NodeId u = path_[i - 1], v = path_[i];
+      if (!hop(u, v, topology_.directed_link_index(u, v))) return drop(Delivery::Drop::kLoss);
+    }
   }
   ++counters_.delivered;
   return {true, total, Delivery::Drop::kNone};

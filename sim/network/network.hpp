@@ -78,7 +78,8 @@ class Network {
   std::size_t routes_computed() const { return router_.bfs_computed(); }
 
  private:
-  SmallRng& stream(NodeId from, NodeId to);
+  // `link` is Topology::directed_link_index(from, to).
+  SmallRng& stream(NodeId from, NodeId to, std::uint64_t link);
   Delivery drop(Delivery::Drop why);
   Delivery unroutable(NodeId from, NodeId to);
 

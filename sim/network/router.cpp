@@ -9,7 +9,7 @@ namespace clocksim::sim {
 Router::Router(const Topology& topology, std::size_t cache_bytes)
     : topology_(topology),
       cache_capacity_(std::max<std::size_t>(
-          2, cache_bytes / (sizeof(std::uint32_t) * std::max<std::size_t>(1, topology.node_count())))) {}
+          2, cache_bytes / (2 * sizeof(std::uint32_t) * std::max<std::size_t>(1, topology.node_count())))) {}
 
 void Router::set_link_up(NodeId a, NodeId b, bool up) {
   if (!topology_.adjacent(a, b))
@@ -46,26 +46,31 @@ void Router::invalidate() {
   cache_order_.clear();
 }
 
-const Router::Dist* Router::cached(NodeId root) const {
+const Router::Tree* Router::cached(NodeId root) const {
   auto it = cache_.find(root);
   return it == cache_.end() ? nullptr : &it->second;
 }
 
-const Router::Dist& Router::bfs(NodeId root) {
+const Router::Tree& Router::bfs(NodeId root) {
   if (cache_.size() >= cache_capacity_) {
     cache_.erase(cache_order_.front());
     cache_order_.pop_front();
   }
-  Dist dist(topology_.node_count(), kUnreached);
+  const NodeId n = topology_.node_count();
+  Tree tree{std::vector<std::uint32_t>(n, kUnreached), std::vector<NodeId>(n, kNoNode)};
   std::vector<NodeId> frontier{root}, next;
-  dist[root] = 0;
+  tree.dist[root] = 0;
   for (std::uint32_t level = 1; !frontier.empty(); ++level) {
     next.clear();
     for (NodeId u : frontier) {
       topology_.for_each_neighbor(u, [&](NodeId w) {
-        if (dist[w] == kUnreached && usable(u, w)) {
-          dist[w] = level;
+        if (tree.dist[w] == kUnreached) {
+          if (!usable(u, w)) return;
+          tree.dist[w] = level;
+          tree.toward_root[w] = u;
           next.push_back(w);
+        } else if (tree.dist[w] == level && u < tree.toward_root[w] && usable(u, w)) {
+          tree.toward_root[w] = u;  // another parent one level up: keep the lowest id
         }
       });
     }
@@ -73,53 +78,55 @@ const Router::Dist& Router::bfs(NodeId root) {
   }
   ++bfs_computed_;
   cache_order_.push_back(root);
-  return cache_.emplace(root, std::move(dist)).first->second;
+  return cache_.emplace(root, std::move(tree)).first->second;
 }
 
-bool Router::descend_towards_root(const Dist& dist, NodeId from, std::vector<NodeId>& path) {
-  if (dist[from] == kUnreached) return false;
-  NodeId u = from;
-  path.push_back(u);
-  while (dist[u] != 0) {
-    NodeId best = kNoNode;
-    topology_.for_each_neighbor(u, [&](NodeId w) {
-      if (best == kNoNode && dist[w] + 1 == dist[u] && usable(u, w)) best = w;  // ascending ids
-    });
-    u = best;
-    path.push_back(u);
-  }
+bool Router::descend_towards_root(const Tree& tree, NodeId from, std::vector<NodeId>& path) const {
+  if (tree.dist[from] == kUnreached) return false;
+  for (NodeId u = from; u != kNoNode; u = tree.toward_root[u]) path.push_back(u);
   return true;
 }
 
-bool Router::descend_from_root(const Dist& dist, NodeId from, NodeId to, std::vector<NodeId>& path) {
+bool Router::descend_from_root(const Tree& tree, NodeId from, NodeId to, std::vector<NodeId>& path) {
+  const auto& dist = tree.dist;
   if (dist[to] == kUnreached) return false;
-  // Mark every node on some shortest from-to path: walk back from `to` over BFS predecessors.
-  if (mark_.size() != dist.size()) mark_.assign(dist.size(), 0);
+  if (mark_.size() != dist.size()) {
+    mark_.assign(dist.size(), 0);
+    next_.assign(dist.size(), kNoNode);
+    epoch_ = 0;
+  }
   if (++epoch_ == 0) {
     std::fill(mark_.begin(), mark_.end(), 0);
     epoch_ = 1;
   }
+  // Walk back from `to` over BFS predecessors: exactly the nodes on some shortest from-to path.
+  // Each records its lowest-id successor among them, which is the rule's next hop.
+  auto reach = [&](NodeId w, NodeId successor) {
+    if (mark_[w] != epoch_) {
+      mark_[w] = epoch_;
+      next_[w] = successor;
+      return true;
+    }
+    next_[w] = std::min(next_[w], successor);
+    return false;
+  };
   std::vector<NodeId> stack{to};
   mark_[to] = epoch_;
   while (!stack.empty()) {
     const NodeId x = stack.back();
     stack.pop_back();
+    if (dist[x] == 0) continue;
+    if (dist[x] == 1) {  // its only predecessor is the root: no need to scan its neighbours
+      reach(from, x);
+      continue;
+    }
     topology_.for_each_neighbor(x, [&](NodeId w) {
-      if (mark_[w] != epoch_ && dist[w] + 1 == dist[x] && usable(x, w)) {
-        mark_[w] = epoch_;
-        stack.push_back(w);
-      }
+      if (dist[w] + 1 == dist[x] && usable(x, w) && reach(w, x)) stack.push_back(w);
     });
   }
-  NodeId u = from;
-  path.push_back(u);
-  while (u != to) {
-    NodeId best = kNoNode;
-    topology_.for_each_neighbor(u, [&](NodeId w) {
-      if (best == kNoNode && mark_[w] == epoch_ && dist[w] == dist[u] + 1 && usable(u, w)) best = w;
-    });
-    u = best;
+  for (NodeId u = from;; u = next_[u]) {
     path.push_back(u);
+    if (u == to) break;
   }
   return true;
 }
@@ -127,8 +134,8 @@ bool Router::descend_from_root(const Dist& dist, NodeId from, NodeId to, std::ve
 bool Router::route(NodeId from, NodeId to, std::vector<NodeId>& path) {
   path.clear();
   if (!same_group(from, to) || topology_.component_of(from) != topology_.component_of(to)) return false;
-  if (const Dist* d = cached(to)) return descend_towards_root(*d, from, path);
-  if (const Dist* d = cached(from)) return descend_from_root(*d, from, to, path);
+  if (const Tree* t = cached(to)) return descend_towards_root(*t, from, path);
+  if (const Tree* t = cached(from)) return descend_from_root(*t, from, to, path);
   // Root the new BFS at the endpoint seen more often (a master, a time server): later messages
   // to or from it then find it cached. Only the cost depends on this choice, never the route.
   if (uses_.empty()) uses_.assign(topology_.node_count(), 0);
