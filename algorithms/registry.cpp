@@ -5,7 +5,11 @@
 #include "algorithms/berkeley/berkeley.hpp"
 #include "algorithms/berkeley/config.hpp"
 #include "algorithms/cristian/cristian.hpp"
+#include "algorithms/core/rng.hpp"
+#include "algorithms/election/election_factory.hpp"
 #include "algorithms/none/free_running.hpp"
+#include "algorithms/stack/no_sync.hpp"
+#include "algorithms/stack/stack.hpp"
 
 namespace clocksim::algorithms {
 
@@ -19,6 +23,7 @@ const std::vector<AlgorithmInfo>& catalogue() {
     c.push_back({"cristian", Layer::kSync,
                  "Cristian's algorithm: clients set their clocks from a time server (min-RTT of k probes)",
                  cristian::cristian_params()});
+    for (const auto& e : election::election_kinds()) c.push_back({e.kind, Layer::kElection, e.summary, *e.params});
     return c;
   }();
   return kCatalogue;
@@ -31,9 +36,32 @@ const AlgorithmInfo* find_algorithm(const std::string& kind, Layer layer) {
   return nullptr;
 }
 
+namespace {
+
+// The sync layer of a composed stack.
+std::unique_ptr<SyncLayer> make_sync_layer(const StackSetup& setup) {
+  if (setup.sync.kind.empty() || setup.sync.kind == "none") return std::make_unique<NoSync>();
+  if (setup.sync.kind == "berkeley") {
+    // Led by the election: passive until the stack calls lead() or follow().
+    return std::make_unique<berkeley::Berkeley>(setup.membership, berkeley::berkeley_config(setup.sync.params),
+                                                setup.seed, /*standalone=*/false);
+  }
+  throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);
+}
+
+}  // namespace
+
 std::unique_ptr<Algorithm> make_stack(const StackSetup& setup) {
   if (!setup.election.kind.empty()) {
-    throw std::invalid_argument("unknown election algorithm: " + setup.election.kind);
+    election::ElectionSetup es;
+    es.membership = setup.membership;
+    // Its own stream, so that adding an election never reshuffles the sync layer's draws.
+    es.seed = derive_seed(setup.seed, "election");
+    es.can_be_master = setup.can_be_master;
+    es.params = setup.election.params;
+    auto e = election::make_election(setup.election.kind, es);
+    if (!e) throw std::invalid_argument("unknown election algorithm: " + setup.election.kind);
+    return std::make_unique<Stack>(std::move(e), make_sync_layer(setup));
   }
   if (setup.sync.kind.empty() || setup.sync.kind == "none") return std::make_unique<FreeRunning>();
   if (setup.sync.kind == "berkeley") {

@@ -1,0 +1,482 @@
+#include "algorithms/election/tsp/tsp_election.hpp"
+
+namespace clocksim::election {
+
+namespace {
+constexpr std::uint8_t kMaxHopCount = 10;  // timed's MAX_HOPCNT for LOOP
+}
+
+TspElection::TspElection(const ElectionSetup& setup)
+    : self_(setup.membership.self),
+      can_be_master_(setup.can_be_master),
+      cfg_(TspConfig::from(setup.params)),
+      rng_(setup.seed),
+      acks_(kElectionTimerPart, kAckTimerBase, cfg_.ack_first_wait),
+      timeout_(draw(rng_, cfg_.election_timeout)) {}
+
+Role TspElection::role() const {
+  switch (state_) {
+    case State::kLooking: return Role::kNone;
+    case State::kSlave: return Role::kSlave;
+    case State::kCandidate: return Role::kCandidate;
+    case State::kMaster: return Role::kMaster;
+  }
+  return Role::kNone;
+}
+
+NodeId TspElection::believed_master() const {
+  if (state_ == State::kMaster) return self_;
+  if (state_ == State::kSlave) return master_;
+  return kNoNode;
+}
+
+// ---- sending -------------------------------------------------------------------------------
+
+std::uint32_t TspElection::acksend(NodeId to, Message msg, Purpose purpose, Duration delay, Effects& out) {
+  msg.seq = next_seq();
+  AckSender::Outgoing item;
+  item.to = to;
+  item.msg = msg;
+  item.expect = (purpose == Purpose::kMasterReq || purpose == Purpose::kResolve) ? MsgType::kMasterAck
+                                                                               : MsgType::kElectionAck;
+  item.max_sends = static_cast<int>(cfg_.ack_sends);
+  item.keep_collecting = purpose == Purpose::kResolve;
+  purposes_[msg.seq] = purpose;
+  acks_.start(item, delay, out);
+  return msg.seq;
+}
+
+void TspElection::send_later(NodeId to, Message msg, Duration delay, Effects& out) {
+  msg.seq = next_seq();
+  AckSender::Outgoing item;
+  item.to = to;
+  item.msg = msg;
+  acks_.start(item, delay, out);
+}
+
+void TspElection::ack(NodeId to, const Message& msg, Effects& out) {
+  Message reply = make_message(MsgType::kElectionAck, msg.seq);
+  reply.term = msg.term;
+  reply.subject = self_;
+  out.send(to, reply);
+}
+
+Message TspElection::mastership(MsgType type) const {
+  Message m = make_message(type);
+  m.subject = self_;
+  m.term = master_term_;
+  return m;
+}
+
+// Masters confronting each other: the one with the later election wins, then the higher id.
+bool TspElection::outranks(std::uint32_t their_term, NodeId them) const {
+  if (their_term != master_term_) return their_term > master_term_;
+  return them > self_;
+}
+
+// ---- state changes -------------------------------------------------------------------------
+
+void TspElection::restart_election_timer(Effects& out) {
+  if (cfg_.redraw_timeout) timeout_ = draw(rng_, cfg_.election_timeout);
+  out.set_timer(timer(kElectionTimer), timeout_);
+}
+
+void TspElection::become_slave(NodeId master, LocalTime /*now*/, Effects& out, const std::string& why) {
+  const bool changed = state_ != State::kSlave || master_ != master;
+  if (state_ == State::kCandidate) out.cancel_timer(timer(kCandidateTimer));
+  if (state_ == State::kMaster) out.cancel_timer(timer(kLoopTimer));
+  if (resolving_) {
+    acks_.cancel(resolve_seq_, out);
+    purposes_.erase(resolve_seq_);
+    resolving_ = false;
+  }
+  state_ = State::kSlave;
+  master_ = master;
+  restart_election_timer(out);
+  if (!changed) return;
+  if (master == kNoNode) {
+    out.note(NoteKind::kBecameSlave, "becomes slave, no master known (" + why + ")");
+  } else {
+    out.note(NoteKind::kBecameSlave, "becomes slave of " + node_name(master) + " (" + why + ")");
+  }
+}
+
+void TspElection::become_master(LocalTime /*now*/, Effects& out, const std::string& why) {
+  if (state_ == State::kCandidate) out.cancel_timer(timer(kCandidateTimer));
+  state_ = State::kMaster;
+  master_ = self_;
+  master_term_ = term_;
+  awaiting_second_answer_ = false;
+  out.cancel_timer(timer(kElectionTimer));
+  out.note(NoteKind::kBecameMaster, "becomes master (" + why + ")");
+  // §5: a new master solicits slaves with MASTERUP.
+  out.broadcast(mastership(MsgType::kMasterUp));
+  if (cfg_.loop_period > Duration::zero()) out.set_timer(timer(kLoopTimer), cfg_.loop_period);
+}
+
+void TspElection::start_candidacy(LocalTime /*now*/, Effects& out) {
+  state_ = State::kCandidate;
+  master_ = kNoNode;
+  ++term_;
+  supporters_.clear();
+  out.note(NoteKind::kElectionStarted, "starts election " + std::to_string(term_) + ": broadcasts ELECTION");
+  Message m = make_message(MsgType::kElection, next_seq());
+  m.subject = self_;
+  m.term = term_;
+  out.broadcast(m);  // §10: sent once, not acknowledged
+  out.set_timer(timer(kCandidateTimer), cfg_.candidate_window);
+}
+
+void TspElection::give_up(NodeId master, LocalTime now, Effects& out, const std::string& why) {
+  out.cancel_timer(timer(kCandidateTimer));
+  // Redraw so that two candidates that collided do not collide again at the next expiry.
+  timeout_ = draw(rng_, cfg_.election_timeout);
+  state_ = State::kSlave;  // so that become_slave reports the change against "candidate" below
+  master_ = kNoNode;
+  out.note(NoteKind::kBecameSlave, "gives up candidacy (" + why + ")");
+  become_slave(master, now, out, why);
+}
+
+void TspElection::look_for_master(Effects& out) {
+  state_ = State::kLooking;
+  master_ = kNoNode;
+  heard_other_starting_ = false;
+  awaiting_second_answer_ = false;
+  Message m = make_message(MsgType::kMasterReq);
+  m.subject = self_;
+  master_req_seq_ = acksend(kBroadcast, m, Purpose::kMasterReq, Duration::zero(), out);
+}
+
+void TspElection::lookup_failed(LocalTime now, Effects& out) {
+  if (heard_other_starting_) {
+    become_slave(kNoNode, now, out, "no master answered MASTERREQ and others are starting too");
+  } else if (can_be_master_) {
+    become_master(now, out, "no master answered MASTERREQ");
+  } else {
+    become_slave(kNoNode, now, out, "no master answered MASTERREQ; not allowed to be master");
+  }
+}
+
+void TspElection::send_quit(NodeId to, Effects& out) {
+  if (quitting_.count(to) != 0) return;
+  quitting_[to] = acksend(to, mastership(MsgType::kQuit), Purpose::kQuit, Duration::zero(), out);
+}
+
+void TspElection::start_resolve(Effects& out) {
+  if (resolving_) return;
+  resolving_ = true;
+  resolve_rounds_left_ = cfg_.resolve_rounds;
+  resolve_round(out);
+}
+
+void TspElection::resolve_round(Effects& out) {
+  --resolve_rounds_left_;
+  resolve_seq_ = acksend(kBroadcast, mastership(MsgType::kResolve), Purpose::kResolve, Duration::zero(), out);
+}
+
+void TspElection::on_ack_done(const AckSender::Outgoing& item, bool acked, LocalTime now, Effects& out) {
+  auto it = purposes_.find(item.msg.seq);
+  if (it == purposes_.end()) return;
+  const Purpose purpose = it->second;
+  purposes_.erase(it);
+  switch (purpose) {
+    case Purpose::kMasterReq:
+      if (!acked && state_ == State::kLooking) lookup_failed(now, out);
+      break;
+    case Purpose::kQuit:
+      quitting_.erase(item.to);
+      if (!acked) {
+        out.note(NoteKind::kPeerUnreachable, node_name(item.to) + " did not acknowledge QUIT");
+      } else if (state_ == State::kMaster) {
+        // §11: after a QUIT, MASTERUP collects the orphaned slaves of the loser.
+        out.broadcast(mastership(MsgType::kMasterUp));
+      }
+      break;
+    case Purpose::kResolve:
+      if (state_ != State::kMaster || item.msg.seq != resolve_seq_) break;
+      if (acked && resolve_rounds_left_ > 0) {
+        resolve_round(out);
+      } else {
+        resolving_ = false;
+        out.broadcast(mastership(MsgType::kMasterUp));
+      }
+      break;
+    case Purpose::kAccept:
+    case Purpose::kRefuse:
+    case Purpose::kConflict:
+    case Purpose::kSlaveUp:
+    case Purpose::kNone:
+      if (!acked) {
+        out.note(NoteKind::kPeerUnreachable, node_name(item.to) + " did not acknowledge " +
+                                                 std::string(msg_type_name(item.msg.type)));
+      }
+      break;
+  }
+}
+
+// ---- inputs --------------------------------------------------------------------------------
+
+void TspElection::on_start(LocalTime /*now*/, Effects& out) {
+  seq_ = draw_u32(rng_);  // timed starts its acksend counter at random()
+  out.note(NoteKind::kInfo, "starts: asks who is master (MASTERREQ)");
+  look_for_master(out);
+}
+
+void TspElection::on_timer(LocalTime now, TimerId id, Effects& out) {
+  if (acks_.owns(id)) {
+    const AckSender::TimerResult r = acks_.on_timer(id, out);
+    if (r.outcome == AckSender::Outcome::kExhausted) on_ack_done(r.item, false, now, out);
+    if (r.outcome == AckSender::Outcome::kCollected) on_ack_done(r.item, true, now, out);
+    return;
+  }
+  switch (TimerSpace::local(id)) {
+    case kElectionTimer: {
+      if (state_ != State::kSlave) return;
+      out.note(NoteKind::kMasterSilent,
+               master_ == kNoNode ? "timeout: no master for " + seconds_text(timeout_)
+                                  : "timeout: no word from master " + node_name(master_) + " for " +
+                                        seconds_text(timeout_));
+      if (can_be_master_) {
+        start_candidacy(now, out);
+      } else {
+        out.note(NoteKind::kInfo, "may not be master: asks for a master again (MASTERREQ)");
+        look_for_master(out);
+      }
+      return;
+    }
+    case kCandidateTimer:
+      if (state_ != State::kCandidate) return;
+      become_master(now, out, "won election " + std::to_string(term_) + ", " +
+                                  std::to_string(supporters_.size()) + " accepted");
+      return;
+    case kSecondAnswerTimer:
+      awaiting_second_answer_ = false;
+      return;
+    case kLoopTimer:
+      if (state_ != State::kMaster) return;
+      {
+        Message m = mastership(MsgType::kLoop);
+        m.hops = kMaxHopCount;
+        out.broadcast(m);
+      }
+      out.set_timer(timer(kLoopTimer), cfg_.loop_period);
+      return;
+    default:
+      return;
+  }
+}
+
+void TspElection::on_master_activity(NodeId master, LocalTime now, Effects& out) {
+  if (state_ != State::kSlave || master == self_) return;
+  if (master == master_) {
+    restart_election_timer(out);
+  } else if (master_ == kNoNode) {
+    become_slave(master, now, out, "it is synchronizing this node");
+  }
+}
+
+void TspElection::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
+  if (from == self_) return;  // timed drops its own broadcasts
+  switch (msg.type) {
+    case MsgType::kMasterReq: handle_master_req(from, msg, now, out); return;
+    case MsgType::kMasterAck: handle_master_ack(from, msg, now, out); return;
+    case MsgType::kMasterUp: handle_master_up(from, msg, now, out); return;
+    case MsgType::kSlaveUp:
+      if (state_ == State::kCandidate) supporters_.insert(from);
+      return;
+    case MsgType::kElection: handle_election(from, msg, now, out); return;
+    case MsgType::kAccept:
+      ack(from, msg, out);
+      if (state_ == State::kCandidate && msg.term == term_) supporters_.insert(from);
+      return;
+    case MsgType::kRefuse:
+      ack(from, msg, out);
+      handle_refuse(from, msg, now, out);
+      return;
+    case MsgType::kQuit:
+      ack(from, msg, out);
+      handle_quit(from, msg, now, out);
+      return;
+    case MsgType::kConflict:
+      ack(from, msg, out);
+      if (state_ == State::kMaster && !resolving_) {
+        out.note(NoteKind::kConflict, node_name(from) + " reports a second master: resolving (RESOLVE)");
+        start_resolve(out);
+      }
+      return;
+    case MsgType::kResolve:
+      if (state_ == State::kMaster) {
+        Message reply = mastership(MsgType::kMasterAck);
+        reply.seq = msg.seq;
+        out.send(from, reply);
+      }
+      return;
+    case MsgType::kLoop: handle_loop(from, msg, now, out); return;
+    case MsgType::kElectionAck:
+      if (auto done = acks_.on_reply(MsgType::kElectionAck, msg.seq, out)) on_ack_done(*done, true, now, out);
+      return;
+    default:
+      return;
+  }
+}
+
+void TspElection::handle_master_req(NodeId from, const Message& msg, LocalTime now, Effects& out) {
+  switch (state_) {
+    case State::kMaster: {
+      Message reply = mastership(MsgType::kMasterAck);
+      reply.seq = msg.seq;
+      out.send(from, reply);
+      return;
+    }
+    case State::kSlave:
+      restart_election_timer(out);
+      return;
+    case State::kCandidate:
+      give_up(kNoNode, now, out, node_name(from) + " is starting up (MASTERREQ)");
+      return;
+    case State::kLooking:
+      heard_other_starting_ = true;
+      return;
+  }
+}
+
+void TspElection::handle_master_ack(NodeId from, const Message& msg, LocalTime now, Effects& out) {
+  if (msg.term > term_) term_ = msg.term;
+  if (state_ == State::kLooking && msg.seq == master_req_seq_) {
+    if (auto done = acks_.on_reply(MsgType::kMasterAck, msg.seq, out)) {
+      purposes_.erase(done->msg.seq);
+      become_slave(from, now, out, "it answered MASTERREQ");
+      Message up = make_message(MsgType::kSlaveUp, next_seq());
+      up.subject = from;
+      out.send(from, up);
+      // §4: listen a little longer for a second master.
+      awaiting_second_answer_ = true;
+      out.set_timer(timer(kSecondAnswerTimer), cfg_.second_answer_wait);
+    }
+    return;
+  }
+  if (awaiting_second_answer_ && msg.seq == master_req_seq_ && from != master_ && master_ != kNoNode) {
+    awaiting_second_answer_ = false;
+    out.note(NoteKind::kConflict, "a second master " + node_name(from) + " answered: reports CONFLICT to " +
+                                      node_name(master_));
+    Message c = make_message(MsgType::kConflict);
+    c.subject = from;
+    acksend(master_, c, Purpose::kConflict, Duration::zero(), out);
+    return;
+  }
+  if (state_ == State::kMaster && resolving_ && msg.seq == resolve_seq_) {
+    acks_.on_reply(MsgType::kMasterAck, msg.seq, out);
+    out.note(NoteKind::kConflict, node_name(from) + " is also master: tells it to QUIT");
+    send_quit(from, out);
+  }
+}
+
+void TspElection::handle_master_up(NodeId from, const Message& msg, LocalTime now, Effects& out) {
+  if (msg.term > term_) term_ = msg.term;
+  Message up = make_message(MsgType::kSlaveUp);
+  up.subject = from;
+  switch (state_) {
+    case State::kMaster:
+      out.note(NoteKind::kConflict, "hears MASTERUP from " + node_name(from) + ", a second master: tells it to QUIT");
+      send_quit(from, out);
+      return;
+    case State::kCandidate:
+      give_up(from, now, out, node_name(from) + " announced itself master");
+      send_later(from, up, jitter(), out);
+      return;
+    case State::kLooking:
+      acks_.cancel(master_req_seq_, out);
+      purposes_.erase(master_req_seq_);
+      become_slave(from, now, out, "it announced itself master");
+      send_later(from, up, jitter(), out);
+      return;
+    case State::kSlave:
+      become_slave(from, now, out, "it announced itself master");
+      send_later(from, up, jitter(), out);
+      return;
+  }
+}
+
+void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now, Effects& out) {
+  if (msg.term > term_) term_ = msg.term;
+  switch (state_) {
+    case State::kMaster:
+      out.note(NoteKind::kInfo, "is master: tells candidate " + node_name(from) + " to QUIT");
+      send_quit(from, out);
+      return;
+    case State::kCandidate: {
+      Message r = make_message(MsgType::kRefuse);
+      r.subject = from;
+      r.term = msg.term;
+      out.note(NoteKind::kInfo, "is a candidate itself: refuses candidate " + node_name(from));
+      acksend(from, r, Purpose::kRefuse, jitter(), out);
+      return;
+    }
+    case State::kLooking:
+      heard_other_starting_ = true;
+      break;
+    case State::kSlave:
+      restart_election_timer(out);
+      break;
+  }
+  // §10: accept the first candidate; refuse others within the refuse window.
+  Message reply = make_message(MsgType::kAccept);
+  reply.subject = from;
+  reply.term = msg.term;
+  if (has_accepted_ && accepted_candidate_ != from && now - accepted_at_ < cfg_.refuse_window) {
+    reply.type = MsgType::kRefuse;
+    out.note(NoteKind::kInfo, "refuses candidate " + node_name(from) + ": accepted " +
+                                  node_name(accepted_candidate_) + " " + seconds_text(now - accepted_at_) + " ago");
+    acksend(from, reply, Purpose::kRefuse, jitter(), out);
+    return;
+  }
+  has_accepted_ = true;
+  accepted_candidate_ = from;
+  accepted_at_ = now;
+  out.note(NoteKind::kInfo, "accepts candidate " + node_name(from) + " (election " + std::to_string(msg.term) + ")");
+  acksend(from, reply, Purpose::kAccept, jitter(), out);
+}
+
+void TspElection::handle_refuse(NodeId from, const Message& msg, LocalTime now, Effects& out) {
+  if (state_ != State::kCandidate || msg.term != term_) return;  // an answer to an older candidacy
+  give_up(kNoNode, now, out, "refused by " + node_name(from));
+}
+
+void TspElection::handle_quit(NodeId from, const Message& msg, LocalTime now, Effects& out) {
+  if (state_ == State::kCandidate) {
+    give_up(from, now, out, "told to QUIT by master " + node_name(from));
+    return;
+  }
+  if (state_ != State::kMaster) return;
+  if (outranks(msg.term, from)) {
+    out.note(NoteKind::kConflict, "told to QUIT by master " + node_name(from) + ": steps down");
+    become_slave(from, now, out, "told to QUIT by " + node_name(from));
+    return;
+  }
+  out.note(NoteKind::kConflict, "ignores QUIT from " + node_name(from) + " (elected earlier or lower id): tells it to QUIT");
+  send_quit(from, out);
+}
+
+void TspElection::handle_loop(NodeId from, const Message& msg, LocalTime now, Effects& out) {
+  (void)msg;
+  switch (state_) {
+    case State::kMaster:
+      out.note(NoteKind::kConflict, "hears LOOP from another master " + node_name(from) + ": tells it to QUIT");
+      send_quit(from, out);
+      return;
+    case State::kSlave:
+      if (from == master_) {
+        restart_election_timer(out);
+      } else if (master_ == kNoNode) {
+        become_slave(from, now, out, "heard its LOOP");
+        Message up = make_message(MsgType::kSlaveUp);
+        up.subject = from;
+        send_later(from, up, jitter(), out);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace clocksim::election

@@ -1,0 +1,458 @@
+// Scripted single-machine tests of the TSP election: each test feeds inputs by hand and checks
+// the effects against timed's behaviour (berkeley-and-tsp.md §4-§11).
+#include "algorithms/election/tsp/tsp_election.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/algorithms/testing/election_helpers.hpp"
+
+namespace clocksim::election {
+namespace {
+
+using namespace clocksim::literals;
+using clocksim::testing::find_timer;
+using clocksim::testing::has_note;
+using clocksim::testing::has_timer;
+using clocksim::testing::sends_of;
+using clocksim::testing::setup_for;
+
+TimerId T(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
+LocalTime at(Duration d) { return LocalTime::from_ns(d.ns()); }
+
+// The acksend timer among these effects (the only election-part timer above the fixed ones).
+TimerId ack_timer(const Effects& out) {
+  for (const auto& t : out.timers()) {
+    if (!t.cancel && TimerSpace::local(t.id) >= TspElection::kAckTimerBase) return t.id;
+  }
+  ADD_FAILURE() << "no ack timer";
+  return 0;
+}
+
+struct Fixture {
+  explicit Fixture(NodeId self = 3, std::size_t n = 8, bool can_be_master = true) {
+    auto s = setup_for("tsp", self, n);
+    s.can_be_master = can_be_master;
+    s.params.set("timeout", DurationRange{10_s, 10_s});
+    s.params.set("refuse_window", 5_s);
+    m = std::make_unique<TspElection>(s);
+  }
+  std::unique_ptr<TspElection> m;
+};
+
+// Drives a node from on_start to a slave of `master` at t = 0.
+Fixture slave_of(NodeId master) {
+  Fixture f;
+  Effects out;
+  f.m->on_start(at(0_s), out);
+  Message ack = make_message(MsgType::kMasterAck, sends_of(out, MsgType::kMasterReq).at(0).seq);
+  Effects out2;
+  f.m->on_message(at(10_ms), master, ack, out2);
+  return f;
+}
+
+// Drives a node to master: start, no answer to MASTERREQ after every retry.
+Fixture lone_master() {
+  Fixture f;
+  Effects out;
+  f.m->on_start(at(0_s), out);
+  TimerId id = ack_timer(out);
+  for (int i = 0; i < 5; ++i) {
+    Effects o;
+    f.m->on_timer(at(1_s * (i + 1)), id, o);
+  }
+  EXPECT_EQ(f.m->role(), Role::kMaster);
+  return f;
+}
+
+TEST(TspElection, StartupBroadcastsMasterReqAndFollowsTheMasterThatAnswers) {
+  Fixture f;
+  Effects out;
+  f.m->on_start(at(0_s), out);
+  ASSERT_EQ(out.sends().size(), 1u);
+  EXPECT_EQ(out.sends()[0].to, kBroadcast);
+  EXPECT_EQ(out.sends()[0].msg.type, MsgType::kMasterReq);
+  EXPECT_EQ(f.m->role(), Role::kNone);
+
+  Message ack = make_message(MsgType::kMasterAck, out.sends()[0].msg.seq);
+  Effects out2;
+  f.m->on_message(at(5_ms), 6, ack, out2);
+  EXPECT_EQ(f.m->role(), Role::kSlave);
+  EXPECT_EQ(f.m->believed_master(), 6u);
+  ASSERT_EQ(sends_of(out2, MsgType::kSlaveUp, 6).size(), 1u);
+  EXPECT_TRUE(has_timer(out2, T(TspElection::kElectionTimer)));
+  EXPECT_TRUE(has_note(out2, NoteKind::kBecameSlave, "slave of n6"));
+}
+
+TEST(TspElection, MasterReqIsRetriedWithDoublingWaitThenNodeBecomesMaster) {
+  Fixture f;
+  Effects out;
+  f.m->on_start(at(0_s), out);
+  const TimerId id = ack_timer(out);
+  EXPECT_EQ(find_timer(out, id)->after, 200_ms);
+  std::vector<Duration> waits;
+  int req_sends = 1;
+  for (int i = 0; i < 4; ++i) {
+    Effects o;
+    f.m->on_timer(at(1_s), id, o);
+    req_sends += static_cast<int>(sends_of(o, MsgType::kMasterReq).size());
+    waits.push_back(find_timer(o, id)->after);
+  }
+  EXPECT_EQ(waits, (std::vector<Duration>{400_ms, 800_ms, 1600_ms, 3200_ms}));
+  EXPECT_EQ(req_sends, 5);
+  Effects last;
+  f.m->on_timer(at(7_s), id, last);
+  EXPECT_EQ(f.m->role(), Role::kMaster);
+  EXPECT_EQ(f.m->believed_master(), 3u);
+  EXPECT_EQ(sends_of(last, MsgType::kMasterUp).size(), 1u);
+  EXPECT_TRUE(has_note(last, NoteKind::kBecameMaster, "no master answered"));
+}
+
+TEST(TspElection, StaysSlaveWhenOthersAreStartingToo) {
+  Fixture f;
+  Effects out;
+  f.m->on_start(at(0_s), out);
+  const TimerId id = ack_timer(out);
+  Effects o;
+  f.m->on_message(at(1_ms), 5, make_message(MsgType::kMasterReq, 77), o);
+  for (int i = 0; i < 5; ++i) {
+    Effects e;
+    f.m->on_timer(at(1_s), id, e);
+  }
+  EXPECT_EQ(f.m->role(), Role::kSlave);
+  EXPECT_EQ(f.m->believed_master(), kNoNode);
+}
+
+TEST(TspElection, NodeWithoutMFlagNeverStands) {
+  Fixture f(3, 8, /*can_be_master=*/false);
+  Effects out;
+  f.m->on_start(at(0_s), out);
+  const TimerId id = ack_timer(out);
+  for (int i = 0; i < 5; ++i) {
+    Effects e;
+    f.m->on_timer(at(1_s), id, e);
+  }
+  EXPECT_EQ(f.m->role(), Role::kSlave);
+  Effects e;
+  f.m->on_timer(at(20_s), T(TspElection::kElectionTimer), e);
+  EXPECT_TRUE(sends_of(e, MsgType::kElection).empty());
+  EXPECT_EQ(sends_of(e, MsgType::kMasterReq).size(), 1u);  // asks for a master again instead
+  EXPECT_NE(f.m->role(), Role::kCandidate);
+}
+
+TEST(TspElection, ElectionTimerRestartsOnMasterActivityAndFiresIntoCandidacy) {
+  Fixture f = slave_of(6);
+  Effects a;
+  f.m->on_master_activity(6, at(5_s), a);
+  ASSERT_TRUE(has_timer(a, T(TspElection::kElectionTimer)));
+  EXPECT_EQ(find_timer(a, T(TspElection::kElectionTimer))->after, 10_s);
+  Effects other;
+  f.m->on_master_activity(2, at(6_s), other);  // not its master: no restart
+  EXPECT_FALSE(has_timer(other, T(TspElection::kElectionTimer)));
+
+  Effects fire;
+  f.m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
+  EXPECT_EQ(f.m->role(), Role::kCandidate);
+  EXPECT_TRUE(has_note(fire, NoteKind::kMasterSilent, "no word from master n6"));
+  EXPECT_TRUE(has_note(fire, NoteKind::kElectionStarted, "starts election 1"));
+  ASSERT_EQ(sends_of(fire, MsgType::kElection).size(), 1u);
+  EXPECT_EQ(sends_of(fire, MsgType::kElection)[0].term, 1u);
+  EXPECT_EQ(find_timer(fire, T(TspElection::kCandidateTimer))->after, 3_s);
+}
+
+TEST(TspElection, CandidateWithoutObjectionBecomesMasterAfterTheWindow) {
+  Fixture f = slave_of(6);
+  Effects fire;
+  f.m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
+  Message acc = make_message(MsgType::kAccept, 900);
+  acc.term = 1;
+  Effects a;
+  f.m->on_message(at(15_s + 50_ms), 1, acc, a);
+  ASSERT_EQ(sends_of(a, MsgType::kElectionAck, 1).size(), 1u);  // ACCEPT is acknowledged
+  EXPECT_EQ(sends_of(a, MsgType::kElectionAck, 1)[0].seq, 900u);
+  Effects win;
+  f.m->on_timer(at(18_s), T(TspElection::kCandidateTimer), win);
+  EXPECT_EQ(f.m->role(), Role::kMaster);
+  EXPECT_TRUE(has_note(win, NoteKind::kBecameMaster, "won election 1, 1 accepted"));
+  ASSERT_EQ(sends_of(win, MsgType::kMasterUp).size(), 1u);
+  EXPECT_EQ(sends_of(win, MsgType::kMasterUp)[0].term, 1u);
+}
+
+TEST(TspElection, CandidateGivesUpOnRefuseButIgnoresRefusalsOfAnOlderCandidacy) {
+  Fixture f = slave_of(6);
+  Effects fire;
+  f.m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
+  const Duration first_timeout = f.m->election_timeout();
+  Message stale = make_message(MsgType::kRefuse, 5);
+  stale.term = 0;
+  Effects s;
+  f.m->on_message(at(15_s + 10_ms), 2, stale, s);
+  EXPECT_EQ(f.m->role(), Role::kCandidate);
+  EXPECT_EQ(sends_of(s, MsgType::kElectionAck).size(), 1u);
+
+  Message refuse = make_message(MsgType::kRefuse, 6);
+  refuse.term = 1;
+  Effects r;
+  f.m->on_message(at(15_s + 20_ms), 2, refuse, r);
+  EXPECT_EQ(f.m->role(), Role::kSlave);
+  EXPECT_EQ(f.m->believed_master(), kNoNode);
+  EXPECT_TRUE(has_note(r, NoteKind::kBecameSlave, "refused by n2"));
+  EXPECT_TRUE(has_timer(r, T(TspElection::kElectionTimer)));
+  (void)first_timeout;
+}
+
+TEST(TspElection, CandidateRefusesARivalCandidate) {
+  Fixture f = slave_of(6);
+  Effects fire;
+  f.m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
+  Message rival = make_message(MsgType::kElection, 1);
+  rival.term = 1;
+  Effects r;
+  f.m->on_message(at(15_s + 1_ms), 4, rival, r);
+  // The REFUSE goes out after the answer jitter, reliably.
+  EXPECT_TRUE(sends_of(r, MsgType::kRefuse).empty());
+  const TimerId id = ack_timer(r);
+  Effects send;
+  f.m->on_timer(at(15_s + 50_ms), id, send);
+  ASSERT_EQ(sends_of(send, MsgType::kRefuse, 4).size(), 1u);
+  EXPECT_EQ(f.m->role(), Role::kCandidate);
+}
+
+TEST(TspElection, CandidateGivesUpOnMasterUpAndMasterReq) {
+  {
+    Fixture f = slave_of(6);
+    Effects fire;
+    f.m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
+    Effects r;
+    f.m->on_message(at(15_s + 1_ms), 7, make_message(MsgType::kMasterUp), r);
+    EXPECT_EQ(f.m->role(), Role::kSlave);
+    EXPECT_EQ(f.m->believed_master(), 7u);
+  }
+  {
+    Fixture f = slave_of(6);
+    Effects fire;
+    f.m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
+    Effects r;
+    f.m->on_message(at(15_s + 1_ms), 7, make_message(MsgType::kMasterReq), r);
+    EXPECT_EQ(f.m->role(), Role::kSlave);
+  }
+}
+
+TEST(TspElection, SlaveAcceptsFirstCandidateAndRefusesOthersWithinTheWindow) {
+  Fixture f = slave_of(6);
+  Message e1 = make_message(MsgType::kElection);
+  e1.term = 4;
+  Effects a;
+  f.m->on_message(at(20_s), 1, e1, a);
+  EXPECT_TRUE(has_note(a, NoteKind::kInfo, "accepts candidate n1"));
+  EXPECT_TRUE(has_timer(a, T(TspElection::kElectionTimer)));  // ELECTION restarts the timer
+  const TimerId accept_timer = ack_timer(a);
+  const Duration jitter = find_timer(a, accept_timer)->after;
+  EXPECT_GE(jitter, 1_ms);
+  EXPECT_LE(jitter, 100_ms);
+  Effects send;
+  f.m->on_timer(at(20_s + jitter), accept_timer, send);
+  ASSERT_EQ(sends_of(send, MsgType::kAccept, 1).size(), 1u);
+  EXPECT_EQ(sends_of(send, MsgType::kAccept, 1)[0].term, 4u);
+
+  Effects b;
+  f.m->on_message(at(21_s), 2, e1, b);
+  EXPECT_TRUE(has_note(b, NoteKind::kInfo, "refuses candidate n2: accepted n1"));
+  Effects c;
+  f.m->on_message(at(26_s), 2, e1, c);  // the 5 s window has passed
+  EXPECT_TRUE(has_note(c, NoteKind::kInfo, "accepts candidate n2"));
+}
+
+TEST(TspElection, AcceptIsResentUntilAcknowledged) {
+  Fixture f = slave_of(6);
+  Message e1 = make_message(MsgType::kElection);
+  e1.term = 1;
+  Effects a;
+  f.m->on_message(at(20_s), 1, e1, a);
+  const TimerId id = ack_timer(a);
+  int sends = 0;
+  std::uint32_t seq = 0;
+  for (int i = 0; i < 3; ++i) {  // jitter, then two lost copies
+    Effects o;
+    f.m->on_timer(at(21_s), id, o);
+    auto v = sends_of(o, MsgType::kAccept, 1);
+    sends += static_cast<int>(v.size());
+    if (!v.empty()) seq = v[0].seq;
+  }
+  EXPECT_EQ(sends, 3);
+  Effects acked;
+  f.m->on_message(at(22_s), 1, make_message(MsgType::kElectionAck, seq), acked);
+  ASSERT_NE(find_timer(acked, id), nullptr);
+  EXPECT_TRUE(find_timer(acked, id)->cancel);
+  Effects after;
+  f.m->on_timer(at(23_s), id, after);  // a stale firing sends nothing
+  EXPECT_TRUE(after.sends().empty());
+}
+
+TEST(TspElection, MasterAnswersMasterReqAndQuitsACandidate) {
+  Fixture f = lone_master();
+  Effects r;
+  f.m->on_message(at(10_s), 5, make_message(MsgType::kMasterReq, 42), r);
+  ASSERT_EQ(sends_of(r, MsgType::kMasterAck, 5).size(), 1u);
+  EXPECT_EQ(sends_of(r, MsgType::kMasterAck, 5)[0].seq, 42u);
+
+  Effects e;
+  f.m->on_message(at(11_s), 4, make_message(MsgType::kElection), e);
+  auto quits = sends_of(e, MsgType::kQuit, 4);
+  ASSERT_EQ(quits.size(), 1u);
+  Effects acked;
+  f.m->on_message(at(11_s + 2_ms), 4, make_message(MsgType::kElectionAck, quits[0].seq), acked);
+  // After a QUIT is acknowledged, MASTERUP collects the candidate's would-be slaves.
+  EXPECT_EQ(sends_of(acked, MsgType::kMasterUp).size(), 1u);
+  EXPECT_EQ(f.m->role(), Role::kMaster);
+}
+
+TEST(TspElection, CandidateToldToQuitFollowsThatMaster) {
+  Fixture f = slave_of(6);
+  Effects fire;
+  f.m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
+  Effects q;
+  f.m->on_message(at(15_s + 3_ms), 6, make_message(MsgType::kQuit, 8), q);
+  EXPECT_EQ(sends_of(q, MsgType::kElectionAck, 6).size(), 1u);
+  EXPECT_EQ(f.m->role(), Role::kSlave);
+  EXPECT_EQ(f.m->believed_master(), 6u);
+}
+
+TEST(TspElection, ConflictMakesMasterResolveAndQuitTheOtherMaster) {
+  Fixture f = lone_master();
+  Effects c;
+  f.m->on_message(at(10_s), 1, make_message(MsgType::kConflict, 3), c);
+  EXPECT_EQ(sends_of(c, MsgType::kElectionAck, 1).size(), 1u);
+  EXPECT_TRUE(has_note(c, NoteKind::kConflict, "reports a second master"));
+  auto resolve = sends_of(c, MsgType::kResolve);
+  ASSERT_EQ(resolve.size(), 1u);
+  const TimerId rt = ack_timer(c);
+
+  Effects ans;
+  f.m->on_message(at(10_s + 5_ms), 7, make_message(MsgType::kMasterAck, resolve[0].seq), ans);
+  auto quit = sends_of(ans, MsgType::kQuit, 7);
+  ASSERT_EQ(quit.size(), 1u);
+  Effects qa;
+  f.m->on_message(at(10_s + 8_ms), 7, make_message(MsgType::kElectionAck, quit[0].seq), qa);
+  EXPECT_EQ(sends_of(qa, MsgType::kMasterUp).size(), 1u);
+
+  // End of the wait with an answer: another RESOLVE round; a silent round ends the resolution.
+  Effects round2;
+  f.m->on_timer(at(10_s + 200_ms), rt, round2);
+  auto resolve2 = sends_of(round2, MsgType::kResolve);
+  ASSERT_EQ(resolve2.size(), 1u);
+  const TimerId rt2 = ack_timer(round2);
+  int resolves = 0;
+  int masterups = 0;
+  for (int i = 0; i < 5; ++i) {
+    Effects o;
+    f.m->on_timer(at(11_s), rt2, o);
+    resolves += static_cast<int>(sends_of(o, MsgType::kResolve).size());
+    masterups += static_cast<int>(sends_of(o, MsgType::kMasterUp).size());
+  }
+  EXPECT_EQ(resolves, 4);
+  EXPECT_EQ(masterups, 1);
+  EXPECT_EQ(f.m->role(), Role::kMaster);
+}
+
+TEST(TspElection, MasterObeysQuitFromAHigherRankedMasterOnly) {
+  {
+    Fixture f = lone_master();  // won no election: term 0, id 3
+    Message q = make_message(MsgType::kQuit, 1);
+    q.term = 0;
+    Effects o;
+    f.m->on_message(at(10_s), 5, q, o);  // same term, higher id: obey
+    EXPECT_EQ(f.m->role(), Role::kSlave);
+    EXPECT_EQ(f.m->believed_master(), 5u);
+    EXPECT_TRUE(has_note(o, NoteKind::kConflict, "steps down"));
+  }
+  {
+    Fixture f = lone_master();
+    Message q = make_message(MsgType::kQuit, 1);
+    q.term = 0;
+    Effects o;
+    f.m->on_message(at(10_s), 1, q, o);  // lower id: counter with a QUIT of its own
+    EXPECT_EQ(f.m->role(), Role::kMaster);
+    EXPECT_EQ(sends_of(o, MsgType::kElectionAck, 1).size(), 1u);
+    EXPECT_EQ(sends_of(o, MsgType::kQuit, 1).size(), 1u);
+  }
+}
+
+TEST(TspElection, MasterHearingAnotherMastersLoopOrMasterUpTellsItToQuit) {
+  Fixture f = lone_master();
+  Effects o;
+  f.m->on_message(at(10_s), 6, make_message(MsgType::kLoop), o);
+  EXPECT_EQ(sends_of(o, MsgType::kQuit, 6).size(), 1u);
+  EXPECT_TRUE(has_note(o, NoteKind::kConflict, "LOOP from another master n6"));
+  Effects p;
+  f.m->on_message(at(11_s), 7, make_message(MsgType::kMasterUp), p);
+  EXPECT_EQ(sends_of(p, MsgType::kQuit, 7).size(), 1u);
+}
+
+TEST(TspElection, MasterBroadcastsLoopEveryPeriod) {
+  Fixture f = lone_master();
+  Effects o;
+  f.m->on_timer(at(300_s), T(TspElection::kLoopTimer), o);
+  ASSERT_EQ(sends_of(o, MsgType::kLoop).size(), 1u);
+  EXPECT_EQ(sends_of(o, MsgType::kLoop)[0].hops, 10);
+  EXPECT_EQ(find_timer(o, T(TspElection::kLoopTimer))->after, 240_s);
+}
+
+TEST(TspElection, SecondMasterAnsweringMasterReqIsReportedAsConflict) {
+  Fixture f;
+  Effects out;
+  f.m->on_start(at(0_s), out);
+  const std::uint32_t seq = sends_of(out, MsgType::kMasterReq).at(0).seq;
+  Effects a;
+  f.m->on_message(at(2_ms), 6, make_message(MsgType::kMasterAck, seq), a);
+  Effects b;
+  f.m->on_message(at(3_ms), 2, make_message(MsgType::kMasterAck, seq), b);
+  EXPECT_TRUE(has_note(b, NoteKind::kConflict, "second master n2"));
+  EXPECT_EQ(sends_of(b, MsgType::kConflict, 6).size(), 1u);
+  EXPECT_EQ(f.m->believed_master(), 6u);
+
+  // After the 300 ms listening window a late answer is no longer a conflict report.
+  Fixture g;
+  Effects out2;
+  g.m->on_start(at(0_s), out2);
+  const std::uint32_t seq2 = sends_of(out2, MsgType::kMasterReq).at(0).seq;
+  Effects c;
+  g.m->on_message(at(2_ms), 6, make_message(MsgType::kMasterAck, seq2), c);
+  Effects d;
+  g.m->on_timer(at(302_ms), T(TspElection::kSecondAnswerTimer), d);
+  Effects e;
+  g.m->on_message(at(400_ms), 2, make_message(MsgType::kMasterAck, seq2), e);
+  EXPECT_TRUE(sends_of(e, MsgType::kConflict).empty());
+}
+
+TEST(TspElection, SlaveWithoutMasterAdoptsMasterFromLoopOrActivity) {
+  Fixture f;
+  Effects out;
+  f.m->on_start(at(0_s), out);
+  Effects o;
+  f.m->on_message(at(1_ms), 5, make_message(MsgType::kMasterReq, 77), o);
+  const TimerId id = ack_timer(out);
+  for (int i = 0; i < 5; ++i) {
+    Effects e;
+    f.m->on_timer(at(1_s), id, e);
+  }
+  ASSERT_EQ(f.m->believed_master(), kNoNode);
+  Effects act;
+  f.m->on_master_activity(2, at(8_s), act);
+  EXPECT_EQ(f.m->believed_master(), 2u);
+}
+
+TEST(TspElection, SameSeedSameDraws) {
+  Fixture a;
+  Fixture b;
+  EXPECT_EQ(a.m->election_timeout(), b.m->election_timeout());
+  auto s = setup_for("tsp", 3, 8, 99);
+  TspElection c(s);
+  auto s2 = setup_for("tsp", 3, 8, 100);
+  TspElection d(s2);
+  EXPECT_NE(c.election_timeout(), d.election_timeout());
+  EXPECT_GE(c.election_timeout(), 360_s);
+  EXPECT_LE(c.election_timeout(), 900_s);
+}
+
+}  // namespace
+}  // namespace clocksim::election

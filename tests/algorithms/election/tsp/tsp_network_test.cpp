@@ -1,0 +1,187 @@
+// Multi-node TSP runs on the in-test network: startup, master crash, simultaneous candidates,
+// a restarted old master, partition and heal, loss.
+#include <gtest/gtest.h>
+
+#include "algorithms/election/tsp/tsp_election.hpp"
+#include "tests/algorithms/testing/election_helpers.hpp"
+#include "tests/algorithms/testing/test_network.hpp"
+
+namespace clocksim::election {
+namespace {
+
+using namespace clocksim::literals;
+using clocksim::testing::setup_for;
+using clocksim::testing::TestNetwork;
+
+// timed's timers scaled to seconds, as the demo scenarios use them. With no sync layer here,
+// nothing but LOOP shows a master alive, so LOOP runs faster than the shortest election timeout.
+ParamSet scaled(const ParamSet& defaults) {
+  ParamSet p = defaults;
+  p.set("timeout", DurationRange{6_s, 15_s});
+  p.set("refuse_window", 3_s);
+  p.set("loop_period", 4_s);
+  return p;
+}
+
+std::unique_ptr<TspElection> make(NodeId id, std::size_t n, std::uint64_t seed,
+                                  const std::function<void(ParamSet&)>& tweak = {}) {
+  auto s = setup_for("tsp", id, n, seed);
+  s.params = scaled(s.params);
+  if (tweak) tweak(s.params);
+  return std::make_unique<TspElection>(s);
+}
+
+TestNetwork cluster(std::size_t n, std::uint64_t seed, const std::function<void(ParamSet&)>& tweak = {}) {
+  TestNetwork net(2_ms);
+  for (NodeId i = 0; i < n; ++i) net.add(make(i, n, seed, tweak));
+  return net;
+}
+
+NodeId the_master(const TestNetwork& net) {
+  auto m = net.masters();
+  return m.size() == 1 ? m[0] : kNoNode;
+}
+
+TEST(TspNetwork, EightNodesStartingTogetherElectExactlyOneMaster) {
+  TestNetwork net = cluster(8, 1);
+  net.start_all();
+  net.run_until(40_s);
+  ASSERT_EQ(net.masters().size(), 1u) << net.describe() << net.log();
+  EXPECT_TRUE(net.all_follow(the_master(net))) << net.describe();
+}
+
+TEST(TspNetwork, MasterCrashLeadsToANewMasterWithinTimeoutPlusWindow) {
+  TestNetwork net = cluster(8, 2);
+  net.start_all();
+  net.run_until(40_s);
+  const NodeId old = the_master(net);
+  ASSERT_NE(old, kNoNode) << net.describe();
+  net.crash(old);
+  const std::size_t before = net.sent().size();
+  net.run_until(40_s + 15_s + 3_s + 1_s);  // worst timeout + candidate window + slack
+  const NodeId now_master = the_master(net);
+  ASSERT_NE(now_master, kNoNode) << net.describe() << net.log();
+  EXPECT_NE(now_master, old);
+  EXPECT_TRUE(net.all_follow(now_master)) << net.describe();
+  EXPECT_GT(net.messages_since(before), 0u);
+}
+
+TEST(TspNetwork, SimultaneousCandidatesRefuseEachOtherGiveUpAndRetry) {
+  // Equal timeouts: all three expire at the same instant and stand at once.
+  TestNetwork net = cluster(3, 3, [](ParamSet& p) { p.set("timeout", DurationRange{10_s, 10_s}); });
+  net.start_all();
+  net.run_until(6_s + 200_ms + 10_s + 1_ms);  // MASTERREQ retries (6.2 s), then the timeout
+  EXPECT_GE(net.count_sent(MsgType::kElection), 3u);
+  net.run_until(20_s);
+  EXPECT_GT(net.count_sent(MsgType::kRefuse), 0u);
+  std::size_t gave_up = 0;
+  for (NodeId i = 0; i < 3; ++i) gave_up += net.has_note(i, NoteKind::kBecameSlave, "gives up candidacy") ? 1 : 0;
+  EXPECT_GE(gave_up, 2u) << net.log();
+  net.run_until(60_s);
+  ASSERT_EQ(net.masters().size(), 1u) << net.describe() << net.log();
+  EXPECT_TRUE(net.all_follow(the_master(net)));
+}
+
+TEST(TspNetwork, RestartedOldMasterRejoinsAsSlaveAndNeverMakesTwoMasters) {
+  TestNetwork net = cluster(6, 4);
+  net.start_all();
+  net.run_until(40_s);
+  const NodeId old = the_master(net);
+  ASSERT_NE(old, kNoNode);
+  net.crash(old);
+  net.run_until(70_s);
+  const NodeId fresh = the_master(net);
+  ASSERT_NE(fresh, kNoNode) << net.describe();
+  net.restart(old, make(old, 6, 4 + 1000));
+  for (Duration t = 70_s; t < 120_s; t += 100_ms) {
+    net.run_until(t);
+    ASSERT_LE(net.masters().size(), 1u) << "t=" << t.seconds() << " " << net.describe();
+  }
+  EXPECT_EQ(the_master(net), fresh);
+  EXPECT_EQ(net.node(old).believed_master(), fresh);
+  EXPECT_TRUE(net.all_follow(fresh)) << net.describe();
+}
+
+TEST(TspNetwork, PartitionHealLeavesOneMasterThroughLoop) {
+  TestNetwork net = cluster(6, 5);
+  net.start_all();
+  net.run_until(40_s);
+  const NodeId first = the_master(net);
+  ASSERT_NE(first, kNoNode);
+  std::vector<NodeId> side_a{first};
+  std::vector<NodeId> side_b;
+  for (NodeId i = 0; i < 6; ++i) {
+    if (i == first) continue;
+    (side_a.size() < 3 ? side_a : side_b).push_back(i);
+  }
+  net.partition({side_a, side_b});
+  net.run_until(80_s);
+  ASSERT_EQ(net.masters().size(), 2u) << net.describe();
+  net.heal();
+  net.run_until(80_s + 4_s + 7_s);  // one LOOP period, then QUIT (acked) and MASTERUP
+  ASSERT_EQ(net.masters().size(), 1u) << net.describe() << net.log();
+  EXPECT_TRUE(net.all_follow(the_master(net))) << net.describe();
+}
+
+TEST(TspNetwork, ConflictReportedByANewNodeIsResolved) {
+  // No LOOP, so only the CONFLICT/RESOLVE/QUIT path can find the second master.
+  auto no_loop = [](ParamSet& p) { p.set("loop_period", Duration::zero()); };
+  // Two lone nodes each find no master and take mastership (§4); nothing else runs, so no
+  // election timer disturbs the picture.
+  TestNetwork net = cluster(3, 6, no_loop);
+  net.partition({{0}, {1}, {2}});
+  net.start(0);
+  net.start(1);
+  net.run_until(10_s);
+  ASSERT_EQ(net.masters().size(), 2u) << net.describe();
+  net.heal();
+  net.run_until(15_s);
+  ASSERT_EQ(net.masters().size(), 2u) << net.describe() << net.log();  // nobody notices without LOOP
+  net.start(2);                          // a newcomer hears two MASTERACKs
+  net.run_until(25_s);
+  EXPECT_GT(net.count_sent(MsgType::kConflict), 0u);
+  EXPECT_GT(net.count_sent(MsgType::kResolve), 0u);
+  EXPECT_GT(net.count_sent(MsgType::kQuit), 0u);
+  ASSERT_EQ(net.masters().size(), 1u) << net.describe() << net.log();
+  EXPECT_TRUE(net.all_follow(the_master(net))) << net.describe();
+}
+
+TEST(TspNetwork, LostAcceptAcksAreRetried) {
+  TestNetwork net = cluster(4, 7);
+  int dropped = 0;
+  net.set_drop_rule([&](Duration, NodeId, NodeId, const Message& m) {
+    if (m.type == MsgType::kElectionAck && dropped < 3) {
+      ++dropped;
+      return true;
+    }
+    return false;
+  });
+  net.start_all();
+  net.run_until(40_s);
+  EXPECT_EQ(dropped, 3);
+  // Three lost ACKs cost three extra ACCEPT copies.
+  EXPECT_GE(net.count_sent(MsgType::kAccept), 3u + 3u);
+  ASSERT_EQ(net.masters().size(), 1u) << net.describe();
+}
+
+TEST(TspNetwork, ThirtyPercentLossElectsAMasterAndOneRemainsOnceLossStops) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    TestNetwork net = cluster(8, 100 + seed);
+    net.set_random_loss(0.3, seed);
+    net.start_all();
+    net.run_until(60_s);
+    const auto first = net.masters();
+    ASSERT_FALSE(first.empty()) << "seed " << seed << " " << net.describe();
+    net.crash(first[0]);
+    net.run_until(200_s);
+    EXPECT_FALSE(net.masters().empty()) << "seed " << seed << " " << net.describe();
+    // Under 30% loss a slave can miss every LOOP and stand while a master lives; LOOP then
+    // removes the extra master. Once loss stops, one LOOP period plus a QUIT settles it.
+    net.set_random_loss(0.0, seed);
+    net.run_until(200_s + 4_s + 7_s);
+    ASSERT_EQ(net.masters().size(), 1u) << "seed " << seed << " " << net.describe() << net.log();
+  }
+}
+
+}  // namespace
+}  // namespace clocksim::election
