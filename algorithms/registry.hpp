@@ -35,7 +35,6 @@ struct LayerChoice {
 struct StackSetup {
   Membership membership;
   std::uint64_t seed = 0;  // the algorithm's own random stream
-  bool can_be_master = true;  // timed's -M (NodeSpec::can_be_master): may this node ever lead?
   LayerChoice sync;
   LayerChoice election;
   bool can_be_master = true;  // timed's -M: a node without it never stands for election
