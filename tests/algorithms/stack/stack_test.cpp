@@ -132,6 +132,11 @@ TEST(Registry, MakeStackComposesAnElectionWithASyncLayer) {
   algo->on_start(at(0_s), out);
   EXPECT_EQ(clocksim::testing::sends_of(out, MsgType::kMasterReq).size(), 1u);
 
+  s.sync.kind = "berkeley";
+  s.sync.params = ParamSet::defaults(find_algorithm("berkeley", Layer::kSync)->params);
+  auto with_berkeley = make_stack(s);
+  ASSERT_NE(dynamic_cast<Stack*>(with_berkeley.get()), nullptr);
+
   s.election.kind = "raft";
   EXPECT_THROW(make_stack(s), std::invalid_argument);
 }
