@@ -46,6 +46,11 @@ std::unique_ptr<SyncLayer> make_sync_layer(const StackSetup& setup) {
     return std::make_unique<berkeley::Berkeley>(setup.membership, berkeley::berkeley_config(setup.sync.params),
                                                 setup.seed, /*standalone=*/false);
   }
+  if (setup.sync.kind == "cristian") {
+    // The election's winner serves time; the others are its clients.
+    return std::make_unique<cristian::Cristian>(setup.membership, cristian::cristian_config(setup.sync.params),
+                                                setup.seed, /*standalone=*/false);
+  }
   throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);
 }
 
