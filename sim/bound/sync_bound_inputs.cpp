@@ -1,0 +1,141 @@
+#include "sim/bound/sync_bound_inputs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "algorithms/berkeley/config.hpp"
+#include "algorithms/cristian/cristian.hpp"
+
+namespace clocksim::sim {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+NodeId static_master(std::int64_t param, const scenario::ScenarioSpec& spec) {
+  if (param >= 0) return static_cast<NodeId>(param);
+  NodeId lowest = kNoNode;
+  for (const auto& n : spec.nodes) lowest = std::min(lowest, n.id);
+  return lowest;
+}
+}  // namespace
+
+bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, SyncBoundEnvironment& env,
+                            std::string& why) {
+  if (!spec.faults.empty()) {
+    why = "faults (crashes, partitions, clock steps) are not covered by the sync bound";
+    return false;
+  }
+  if (!spec.algorithm.election.kind.empty()) {
+    why = "an election changes masters: not covered by the sync bound";
+    return false;
+  }
+  using Kind = scenario::TopologySpec::Kind;
+  const bool one_hop = spec.topology.kind == Kind::kFullMesh ||
+                       (spec.topology.kind == Kind::kStar && spec.topology.hub == master);
+  if (!one_hop) {
+    why = "the sync bound assumes every node one hop from the master (full mesh, or a star around it)";
+    return false;
+  }
+  const auto& c = spec.clocks;
+  double off_lo = kInf, off_hi = -kInf, rho = 0, wander = 0, slew = kInf;
+  auto take = [&](const scenario::ClockOverride& o) {
+    const auto& off = o.initial_offset_ns.value_or(c.initial_offset_ns);
+    const auto& drift = o.drift_ppm.value_or(c.drift_ppm);
+    const auto& sine = o.sine_amplitude_ppm.value_or(c.sine_amplitude_ppm);
+    off_lo = std::min(off_lo, off.lower_bound());
+    off_hi = std::max(off_hi, off.upper_bound());
+    const double sine_max = std::max(std::fabs(sine.lower_bound()), std::fabs(sine.upper_bound()));
+    rho = std::max(rho, std::max(std::fabs(drift.lower_bound()), std::fabs(drift.upper_bound())) + sine_max);
+    wander = std::max(wander, o.wander_ppm_per_sqrt_s.value_or(c.wander_ppm_per_sqrt_s));
+    slew = std::min(slew, o.max_slew_ppm.value_or(c.max_slew_ppm));
+  };
+  take(scenario::ClockOverride{});
+  for (const auto& n : spec.nodes) take(n.clock);
+  if (!std::isfinite(off_hi - off_lo) || !std::isfinite(rho)) {
+    why = "an unbounded clock distribution has no worst case";
+    return false;
+  }
+  double lat_lo = kInf, lat_hi = 0;
+  auto take_link = [&](const scenario::LinkModel& m) {
+    if (m.loss > 0) return false;
+    const double a = std::fabs(m.asymmetry);
+    lat_lo = std::min(lat_lo, m.latency_ns.lower_bound() * (1 - a));
+    lat_hi = std::max(lat_hi, m.latency_ns.upper_bound() * (1 + a));
+    return true;
+  };
+  bool lossless = take_link(spec.links.defaults);
+  for (const auto& o : spec.links.overrides) lossless = take_link(o.model) && lossless;
+  if (!lossless) {
+    why = "message loss can leave a slave uncorrected for rounds: no worst case";
+    return false;
+  }
+  if (!std::isfinite(lat_hi)) {
+    why = "an unbounded latency distribution has no worst case";
+    return false;
+  }
+  env.rho_ppm = rho;
+  env.wander_ppm_per_sqrt_s = wander;
+  env.initial_spread_s = (off_hi - off_lo) * 1e-9;
+  env.slew_ppm = slew;
+  env.clock_resolution_s = c.resolution.seconds();
+  env.latency_min_s = std::max(0.0, lat_lo) * 1e-9;
+  env.latency_max_s = lat_hi * 1e-9;
+  return true;
+}
+
+BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
+  const berkeley::BerkeleyConfig cfg = berkeley::berkeley_config(spec.algorithm.sync.params);
+  SyncBoundEnvironment env;
+  std::string why;
+  if (!sync_bound_environment(spec, static_master(cfg.master, spec), env, why)) return why;
+  bounds::BerkeleyBoundInput in;
+  in.nodes = static_cast<int>(spec.nodes.size());
+  in.rho_ppm = env.rho_ppm;
+  in.wander_ppm_per_sqrt_s = env.wander_ppm_per_sqrt_s;
+  in.horizon_s = spec.duration.seconds();
+  in.period_s = cfg.period.seconds();
+  in.first_round_delay_s = cfg.first_round_delay.seconds();
+  in.latency_min_s = env.latency_min_s;
+  in.latency_max_s = env.latency_max_s;
+  in.probes = static_cast<int>(cfg.probes);
+  in.good_replies = static_cast<int>(cfg.good_replies);
+  in.probe_timeout_s = cfg.probe_timeout.seconds();
+  in.measure_cap_s = cfg.measure_cap.seconds();
+  in.estimator = !cfg.round_trip_compensation ? bounds::Estimator::kNaive
+                 : cfg.measurement == berkeley::MeasurementMethod::kCristian ? bounds::Estimator::kCristianMinRtt
+                                                                              : bounds::Estimator::kTimedMinFilter;
+  in.slew_ppm = env.slew_ppm;
+  in.step_threshold_s = cfg.step_threshold.seconds();
+  in.quantum_s = cfg.quantum.seconds();
+  in.resolution_s = cfg.resolution.seconds();
+  in.clock_resolution_s = env.clock_resolution_s;
+  in.initial_spread_s = env.initial_spread_s;
+  in.rate_correction = cfg.rate_correction;
+  in.rate_window = static_cast<int>(cfg.rate_window);
+  in.max_rate_correction_ppm = cfg.max_rate_correction_ppm;
+  return in;
+}
+
+CristianInputOrWhy cristian_bound_input(const scenario::ScenarioSpec& spec) {
+  const cristian::CristianConfig cfg = cristian::cristian_config(spec.algorithm.sync.params);
+  SyncBoundEnvironment env;
+  std::string why;
+  if (!sync_bound_environment(spec, static_master(cfg.server, spec), env, why)) return why;
+  if (env.wander_ppm_per_sqrt_s > 0) return std::string("random-walk wander has no deterministic bound");
+  bounds::CristianBoundInput in;
+  in.nodes = static_cast<int>(spec.nodes.size());
+  in.rho_ppm = env.rho_ppm;
+  in.period_s = cfg.period.seconds();
+  in.latency_min_s = env.latency_min_s;
+  in.latency_max_s = env.latency_max_s;
+  in.probes = static_cast<int>(cfg.probes);
+  in.probe_timeout_s = cfg.probe_timeout.seconds();
+  in.slew_ppm = env.slew_ppm;
+  in.step_threshold_s = cfg.step_threshold.seconds();
+  in.clock_resolution_s = env.clock_resolution_s;
+  in.initial_spread_s = env.initial_spread_s;
+  return in;
+}
+
+}  // namespace clocksim::sim

@@ -1,0 +1,36 @@
+// Maps a scenario onto the inputs of the Berkeley and Cristian skew bounds
+// (algorithms/bounds, derived in docs/bounds.md). The engine's bound hook (sim/bound/skew_bound)
+// calls these for `sync: berkeley` and `sync: cristian`.
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include "algorithms/bounds/skew_bound.hpp"
+#include "sim/scenario/spec.hpp"
+
+namespace clocksim::sim {
+
+// Either the inputs, or why this scenario has no worst case (the text goes to summary.json).
+using BerkeleyInputOrWhy = std::variant<bounds::BerkeleyBoundInput, std::string>;
+using CristianInputOrWhy = std::variant<bounds::CristianBoundInput, std::string>;
+
+BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec);
+CristianInputOrWhy cristian_bound_input(const scenario::ScenarioSpec& spec);
+
+// The scenario-wide facts both use: every clock's worst rate error, initial offset spread,
+// slowest slew, and the one-way latency range over every link (asymmetry included).
+struct SyncBoundEnvironment {
+  double rho_ppm = 0;
+  double wander_ppm_per_sqrt_s = 0;
+  double initial_spread_s = 0;
+  double slew_ppm = 0;
+  double clock_resolution_s = 0;
+  double latency_min_s = 0;
+  double latency_max_s = 0;
+};
+// nullopt-like: returns the reason in `why` when there is no worst case.
+bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, SyncBoundEnvironment& env,
+                            std::string& why);
+
+}  // namespace clocksim::sim
