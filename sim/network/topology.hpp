@@ -33,8 +33,9 @@ class TopologyError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Per-link attributes read from a GraphML/DOT file ("latency" as a duration such as "2ms",
-// "loss" as a probability); absent ones fall back to the scenario's link defaults.
+// Per-link attributes read from a GraphML/DOT file ("latency" as in a scenario: "2ms",
+// "uniform(1ms, 5ms)"; "loss" as a probability); absent ones fall back to the scenario's link
+// defaults.
 struct FileLinkAttributes {
   NodeId a = 0, b = 0;
   std::optional<scenario::Distribution> latency_ns;

@@ -7,7 +7,8 @@
 // "Order" is the order in which Boost's readers create vertices: document order of the <node>
 // elements for GraphML, but name order for DOT (read_graphviz keeps nodes in a std::map, so
 // "r10" comes before "r2"); the warning spells out the first few assignments.
-// Optional edge attributes: "latency" (a duration: "2ms") and "loss" (a probability).
+// Optional edge attributes: "latency" (a latency distribution in the scenario syntax: "2ms",
+// "uniform(1ms, 5ms)") and "loss" (a probability).
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -21,8 +22,9 @@
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
 
-#include "algorithms/core/duration_parse.hpp"
 #include "sim/network/topology.hpp"
+#include "sim/scenario/distribution_parse.hpp"
+#include "sim/scenario/error.hpp"
 
 namespace clocksim::sim {
 
@@ -106,11 +108,15 @@ std::vector<NodeId> map_nodes(const std::vector<std::string>& ids, NodeId node_c
 FileLinkAttributes parse_attributes(const FileEdge& e, NodeId a, NodeId b, const std::string& where) {
   FileLinkAttributes attr{std::min(a, b), std::max(a, b), std::nullopt, std::nullopt};
   if (!e.latency.empty()) {
-    const auto d = parse_duration(e.latency);
-    if (!d || d->ns() < 0)
-      throw TopologyError(where + ": latency \"" + e.latency +
-                          "\" is not a non-negative duration such as \"2ms\"");
-    attr.latency_ns = scenario::Distribution::constant(static_cast<double>(d->ns()));
+    // The scenario's own syntax: "2ms", "uniform(1ms, 5ms)", "1ms + exponential(500us)", ...
+    scenario::yaml::Node value;
+    value.kind = scenario::yaml::Node::Kind::kScalar;
+    value.text = e.latency;
+    try {
+      attr.latency_ns = scenario::parse_distribution(value, "latency", scenario::Quantity::kLatency);
+    } catch (const scenario::ScenarioError& error) {
+      throw TopologyError(where + ": latency \"" + e.latency + "\": " + error.message());
+    }
   }
   if (!std::isnan(e.loss)) {
     if (!(e.loss >= 0 && e.loss <= 1))

@@ -208,11 +208,15 @@ TEST(TopologyFile, DotMapsByOrderWithAWarning) {
   ASSERT_EQ(t.warnings.size(), 1u);
   EXPECT_NE(t.warnings[0].find("mapped by the reader's order (alpha -> 0, beta -> 1, delta -> 2, ...)"),
             std::string::npos) << t.warnings[0];
-  ASSERT_EQ(t.link_attributes.size(), 2u);
+  ASSERT_EQ(t.link_attributes.size(), 3u);
   EXPECT_EQ(t.link_attributes[0].latency_ns->a, 3e6);
-  EXPECT_EQ(*t.link_attributes[1].loss, 0.1);
-  EXPECT_EQ(t.link_attributes[1].a, 2u);
+  EXPECT_EQ(t.link_attributes[1].a, 0u);  // alpha -- gamma
   EXPECT_EQ(t.link_attributes[1].b, 3u);
+  EXPECT_EQ(t.link_attributes[1].latency_ns->kind, scenario::Distribution::Kind::kUniform);
+  EXPECT_EQ(t.link_attributes[1].latency_ns->b, 2e6);
+  EXPECT_EQ(*t.link_attributes[2].loss, 0.1);
+  EXPECT_EQ(t.link_attributes[2].a, 2u);
+  EXPECT_EQ(t.link_attributes[2].b, 3u);
 }
 
 TEST(TopologyFile, GraphMLMapsByDocumentOrder) {
@@ -252,7 +256,7 @@ TEST(TopologyFile, Errors) {
   expect_error(write_temp("partial.dot", "graph { n0 -- n1; n1 -- x; }"), 3,
                "node \"x\" is not a scenario node name (2 of 3 ids match");
   expect_error(write_temp("badlat.dot", "graph { n0 -- n1 [latency=fast]; }"), 2,
-               "latency \"fast\" is not a non-negative duration");
+               "latency \"fast\": expected a latency");
   expect_error(write_temp("badloss.dot", "graph { n0 -- n1 [loss=2]; }"), 2,
                "loss 2.000000 is not a probability");
   expect_error(write_temp("syntax.dot", "graph { n0 -- ; }"), 2, "cannot read DOT");
