@@ -11,6 +11,7 @@
 //
 // A message between non-adjacent nodes (or whose direct link is down) follows the Router's
 // shortest path; each hop draws loss and latency on its own link, delays add up.
+// The whole design, the adversary's strategy and measured figures: docs/network.md.
 #pragma once
 
 #include <array>
@@ -52,7 +53,8 @@ class Network {
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
 
-  // The fate of one message sent now. A message to oneself is delivered at once. Drop reasons:
+  // The fate of one message sent now. `to` is one node (the host expands kBroadcast); ids out of
+  // range throw std::invalid_argument. A message to oneself is delivered at once. Drop reasons:
   // kPartition when the endpoints are in different partition groups (or their group is cut off
   // inside by the partition), kNoRoute when the topology itself never connects them, kLinkDown
   // when links that are down leave no route (also when a partition is active at the same time),
