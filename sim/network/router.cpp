@@ -134,6 +134,16 @@ bool Router::descend_from_root(const Tree& tree, NodeId from, NodeId to, std::ve
 bool Router::route(NodeId from, NodeId to, std::vector<NodeId>& path) {
   path.clear();
   if (!same_group(from, to) || topology_.component_of(from) != topology_.component_of(to)) return false;
+  if (topology_.is_full_mesh()) {
+    // Direct link unusable: a shortest path has two hops if any node still reaches both; the
+    // rule's choice is the lowest-id such node. O(n) instead of an O(n^2) BFS on the mesh.
+    for (NodeId w = 0; w < topology_.node_count(); ++w) {
+      if (w != from && w != to && usable(from, w) && usable(w, to)) {
+        path.assign({from, w, to});
+        return true;
+      }
+    }
+  }
   if (const Tree* t = cached(to)) return descend_towards_root(*t, from, path);
   if (const Tree* t = cached(from)) return descend_from_root(*t, from, to, path);
   // Root the new BFS at the endpoint seen more often (a master, a time server): later messages

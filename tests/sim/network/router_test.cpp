@@ -50,5 +50,26 @@ TEST(Router, LinkChangesInvalidateCachedRoutes) {
   EXPECT_EQ(route(r, 0, 5), (Path{0, 1, 5}));
 }
 
+TEST(Router, FullMeshDetoursWithoutABfs) {
+  const Topology mesh = Topology::full_mesh(100'000);
+  Router r(mesh);
+  r.set_link_up(5, 9, false);
+  EXPECT_EQ(route(r, 9, 5), (Path{9, 0, 5}));
+  r.set_link_up(0, 5, false);
+  EXPECT_EQ(route(r, 9, 5), (Path{9, 1, 5}));
+  EXPECT_EQ(r.bfs_computed(), 0u);
+  r.set_partition({{1, 5, 9}});  // 9 and 5 keep only node 1 in common
+  r.set_link_up(1, 5, false);   // and lose it: nobody left in the group reaches both
+  EXPECT_TRUE(route(r, 9, 5).empty());
+
+  // When every 2-hop detour is gone, longer routes come from the BFS.
+  const Topology small = Topology::full_mesh(4);
+  Router s(small);
+  s.set_link_up(0, 3, false);
+  s.set_link_up(1, 3, false);
+  s.set_link_up(0, 2, false);
+  EXPECT_EQ(route(s, 0, 3), (Path{0, 1, 2, 3}));
+}
+
 }  // namespace
 }  // namespace clocksim::sim
