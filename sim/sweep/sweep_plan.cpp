@@ -1,0 +1,116 @@
+#include "sim/sweep/sweep_plan.hpp"
+
+#include <cstdio>
+#include <map>
+
+namespace clocksim::sweep {
+namespace {
+
+// Folder names keep what reads well in a shell and a file manager; anything else becomes '_'.
+std::string sanitize(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '-' || c == '+' || c == '_';
+    out += keep ? c : '_';
+  }
+  return out.empty() ? "_" : out;
+}
+
+// Short label per parameter: its last path component, or the whole path when two parameters
+// share the last component (clocks.drift_ppm.max vs links.x.max).
+std::vector<std::string> short_names(const std::vector<SweepParameter>& matrix) {
+  std::map<std::string, int> count;
+  auto last = [](const std::string& path) {
+    const auto dot = path.rfind('.');
+    return dot == std::string::npos ? path : path.substr(dot + 1);
+  };
+  for (const SweepParameter& p : matrix) ++count[last(p.path)];
+  std::vector<std::string> out;
+  for (const SweepParameter& p : matrix) out.push_back(count[last(p.path)] > 1 ? p.path : last(p.path));
+  return out;
+}
+
+// FNV-1a: a stable, platform-independent tag to tell apart folders that sanitize alike.
+std::string fnv1a_hex(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return std::string(buf, 8);
+}
+
+std::string shell_quote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+=/:,") ==
+                        std::string::npos) {
+    return s;
+  }
+  std::string out = "'";
+  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+std::vector<PlannedRun> plan_sweep(const SweepSpec& spec) {
+  const std::vector<std::string> names = short_names(spec.matrix);
+  const std::vector<std::optional<std::uint64_t>> seeds = [&] {
+    std::vector<std::optional<std::uint64_t>> s(spec.seeds.begin(), spec.seeds.end());
+    if (s.empty()) s.emplace_back(std::nullopt);
+    return s;
+  }();
+  std::size_t combos = 1;
+  for (const SweepParameter& p : spec.matrix) combos *= p.values.size();
+
+  std::vector<PlannedRun> runs;
+  runs.reserve(combos * seeds.size());
+  std::vector<std::size_t> digit(spec.matrix.size(), 0);  // odometer over the matrix, last fastest
+  for (std::size_t c = 0; c < combos; ++c) {
+    for (const auto& seed : seeds) {
+      PlannedRun run;
+      run.index = runs.size();
+      run.overrides = spec.fixed_overrides;
+      std::string folder;
+      for (std::size_t i = 0; i < spec.matrix.size(); ++i) {
+        const std::string& value = spec.matrix[i].values[digit[i]];
+        run.values.push_back(value);
+        run.overrides.push_back(spec.matrix[i].path + "=" + value);
+        folder += (folder.empty() ? "" : ",") + sanitize(names[i]) + "=" + sanitize(value);
+      }
+      if (seed) {
+        run.seed = seed;
+        run.overrides.push_back("seed=" + std::to_string(*seed));
+        folder += ",seed=" + std::to_string(*seed);
+      }
+      run.folder = folder;
+      runs.push_back(std::move(run));
+    }
+    for (std::size_t i = spec.matrix.size(); i-- > 0;) {
+      if (++digit[i] < spec.matrix[i].values.size()) break;
+      digit[i] = 0;
+    }
+  }
+
+  // Values that differ only in sanitized characters ("1ms" vs "1 ms") would share a folder.
+  std::map<std::string, int> uses;
+  for (const PlannedRun& r : runs) ++uses[r.folder];
+  for (PlannedRun& r : runs) {
+    if (uses[r.folder] > 1) {
+      std::string key;
+      for (const std::string& o : r.overrides) key += o + '\n';
+      r.folder += "~" + fnv1a_hex(key);
+    }
+  }
+  return runs;
+}
+
+std::string equivalent_run_command(const SweepSpec& spec, const PlannedRun& run, const std::string& out_dir) {
+  std::string cmd = "clocksim run " + shell_quote(spec.base_scenario);
+  for (const std::string& o : run.overrides) cmd += " --set " + shell_quote(o);
+  return cmd + " --out " + shell_quote(out_dir + "/" + run.folder);
+}
+
+}  // namespace clocksim::sweep

@@ -1,0 +1,60 @@
+#include "sim/sweep/sweep_plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace clocksim::sweep {
+namespace {
+
+SweepSpec two_by_two() {
+  SweepSpec spec;
+  spec.base_scenario = "scenarios/base.yaml";
+  spec.fixed_overrides = {"duration=1m"};
+  spec.matrix = {{"algorithm.sync.period", {"5s", "10s"}}, {"clocks.drift_ppm", {"10", "uniform(-1, 1)"}}};
+  spec.seeds = {1, 2};
+  return spec;
+}
+
+TEST(SweepPlan, MatrixOrderFirstParameterSlowestSeedFastest) {
+  const std::vector<PlannedRun> runs = plan_sweep(two_by_two());
+  ASSERT_EQ(runs.size(), 8u);
+  EXPECT_EQ(runs[0].folder, "period=5s,drift_ppm=10,seed=1");
+  EXPECT_EQ(runs[1].folder, "period=5s,drift_ppm=10,seed=2");
+  EXPECT_EQ(runs[2].folder, "period=5s,drift_ppm=uniform_-1__1_,seed=1");
+  EXPECT_EQ(runs[7].folder, "period=10s,drift_ppm=uniform_-1__1_,seed=2");
+  EXPECT_EQ(runs[7].values, (std::vector<std::string>{"10s", "uniform(-1, 1)"}));
+  EXPECT_EQ(runs[7].overrides, (std::vector<std::string>{"duration=1m", "algorithm.sync.period=10s",
+                                                         "clocks.drift_ppm=uniform(-1, 1)", "seed=2"}));
+  for (std::size_t i = 0; i < runs.size(); ++i) EXPECT_EQ(runs[i].index, i);
+}
+
+TEST(SweepPlan, WithoutSeedsEachCombinationRunsOnceWithTheBaseSeed) {
+  SweepSpec spec = two_by_two();
+  spec.seeds.clear();
+  const std::vector<PlannedRun> runs = plan_sweep(spec);
+  ASSERT_EQ(runs.size(), 4u);
+  EXPECT_FALSE(runs[0].seed.has_value());
+  EXPECT_EQ(runs[0].folder, "period=5s,drift_ppm=10");
+  EXPECT_EQ(runs[0].overrides.back(), "clocks.drift_ppm=10");
+}
+
+TEST(SweepPlan, FoldersStayUniqueWhenValuesSanitizeAlike) {
+  SweepSpec spec;
+  spec.matrix = {{"links.latency", {"uniform(1ms, 2ms)", "uniform(1ms,_2ms)"}}, {"a.max", {"1"}}, {"b.max", {"2"}}};
+  const std::vector<PlannedRun> runs = plan_sweep(spec);
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_NE(runs[0].folder, runs[1].folder);
+  EXPECT_EQ(runs[0].folder.rfind("latency=uniform_1ms__2ms_,a.max=1,b.max=2~", 0), 0u) << runs[0].folder;
+  EXPECT_EQ(plan_sweep(spec)[0].folder, runs[0].folder);  // stable across calls
+}
+
+TEST(SweepPlan, EquivalentRunCommandQuotesForTheShell) {
+  const std::vector<PlannedRun> runs = plan_sweep(two_by_two());
+  EXPECT_EQ(equivalent_run_command(two_by_two(), runs[2], "out"),
+            "clocksim run scenarios/base.yaml --set duration=1m --set algorithm.sync.period=5s "
+            "--set 'clocks.drift_ppm=uniform(-1, 1)' --set seed=1 --out out/period=5s,drift_ppm=uniform_-1__1_,seed=1");
+}
+
+}  // namespace
+}  // namespace clocksim::sweep

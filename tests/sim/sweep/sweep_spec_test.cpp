@@ -1,0 +1,112 @@
+#include "sim/sweep/sweep_spec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace clocksim::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SweepSpecTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("clocksim_sweep_spec_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                                        "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "base.yaml") << "name: base\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  SweepSpec parse(const std::string& text) { return parse_sweep_text(text, "s.yaml", dir_.string()); }
+
+  // Returns the error text, or "" when the text parses.
+  std::string error(const std::string& text) {
+    try {
+      parse(text);
+    } catch (const SweepError& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(SweepSpecTest, ReadsMatrixInFileOrderSeedsAndFixedOverrides) {
+  const SweepSpec spec = parse(
+      "base: base.yaml\n"
+      "set: {duration: 2m, links.loss: 0.01}\n"
+      "matrix:\n"
+      "  algorithm.sync.period: [5s, 10s, 30s]\n"
+      "  clocks.drift_ppm: ['uniform(-10, 10)', 100]\n"
+      "  output.trace_nodes: [[n0, n1]]\n"
+      "seeds: [3, 1, 2]\n");
+  EXPECT_EQ(spec.name, "s");
+  EXPECT_EQ(spec.base_scenario, (dir_ / "base.yaml").lexically_normal().string());
+  EXPECT_EQ(spec.fixed_overrides, (std::vector<std::string>{"duration=2m", "links.loss=0.01"}));
+  ASSERT_EQ(spec.matrix.size(), 3u);
+  EXPECT_EQ(spec.matrix[0].path, "algorithm.sync.period");
+  EXPECT_EQ(spec.matrix[0].values, (std::vector<std::string>{"5s", "10s", "30s"}));
+  EXPECT_EQ(spec.matrix[1].values, (std::vector<std::string>{"uniform(-10, 10)", "100"}));
+  EXPECT_EQ(spec.matrix[2].values, (std::vector<std::string>{"[n0, n1]"}));
+  EXPECT_EQ(spec.seeds, (std::vector<std::uint64_t>{3, 1, 2}));
+}
+
+TEST_F(SweepSpecTest, SeedRangesAndDefault) {
+  EXPECT_EQ(parse("base: base.yaml\nmatrix: {a: [1]}\nseeds: 4..7\n").seeds,
+            (std::vector<std::uint64_t>{4, 5, 6, 7}));
+  EXPECT_EQ(parse("base: base.yaml\nmatrix: {a: [1]}\nseeds: {from: 1, to: 3}\n").seeds,
+            (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(parse("base: base.yaml\nmatrix: {a: [1]}\nseeds: 9\n").seeds, (std::vector<std::uint64_t>{9}));
+  EXPECT_TRUE(parse("base: base.yaml\nmatrix: {a: [1]}\n").seeds.empty());
+}
+
+TEST_F(SweepSpecTest, ErrorsNameFileLineColumnAndKey) {
+  EXPECT_EQ(error("base: base.yaml\nmatrix:\n  links.loss: 0.1\n"),
+            "s.yaml:3:15: error: at 'matrix.links.loss': expected a non-empty list of values, e.g. [5s, 10s, 30s]");
+  EXPECT_EQ(error("base: nope.yaml\nmatrix: {a: [1]}\n"),
+            "s.yaml:1:7: error: at 'base': no such scenario file: " + (dir_ / "nope.yaml").string());
+  EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1]}\nseeds: 5..2\n"),
+            "s.yaml:3:8: error: at 'seeds': empty range: the end is below the start");
+  EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1]}\nseeds: [1, x]\n"),
+            "s.yaml:3:12: error: at 'seeds': expected a non-negative integer seed, got 'x'");
+  EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1, 1]}\n"),
+            "s.yaml:2:17: error: at 'matrix.a': value '1' is listed twice");
+  EXPECT_EQ(error("base: base.yaml\nmatrix: {seed: [1, 2]}\n"),
+            "s.yaml:2:10: error: at 'matrix.seed': sweep seeds with the top-level `seeds:` key");
+  EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1]}\nmatrx: 1\n"),
+            "s.yaml:3:1: error: at 'matrx': unknown key; expected one of base, description, matrix, name, seeds, set");
+  EXPECT_EQ(error("base: base.yaml\nbase: base.yaml\nmatrix: {a: [1]}\n"),
+            "s.yaml:2:1: error: at 'base': duplicate key");
+  EXPECT_EQ(error("base: base.yaml\n"), "s.yaml:1:1: error: at 'matrix': missing key: parameter path -> list of values");
+  EXPECT_NE(error("base: [unclosed\n").find("s.yaml:2:1: error: invalid YAML"), std::string::npos)
+      << error("base: [unclosed\n");
+}
+
+TEST_F(SweepSpecTest, RefusesHugeSweeps) {
+  EXPECT_NE(error("base: base.yaml\nmatrix: {a: [1, 2]}\nseeds: 1..600000\n").find("more than 1000000 runs"),
+            std::string::npos);
+  EXPECT_NE(error("base: base.yaml\nmatrix: {a: [1]}\nseeds: 0..1000000000\n").find("more than 1000000 seeds"),
+            std::string::npos);
+}
+
+TEST_F(SweepSpecTest, LoadsFromFileWithBaseRelativeToIt) {
+  fs::create_directories(dir_ / "sweeps");
+  std::ofstream(dir_ / "sweeps" / "p.yaml") << "base: ../base.yaml\nmatrix: {duration: [1s]}\n";
+  const SweepSpec spec = load_sweep_file((dir_ / "sweeps" / "p.yaml").string());
+  EXPECT_EQ(spec.base_scenario, (dir_ / "base.yaml").lexically_normal().string());
+  EXPECT_EQ(spec.name, "p");
+  try {
+    load_sweep_file((dir_ / "missing.yaml").string());
+    FAIL() << "expected an error";
+  } catch (const SweepError& e) {
+    EXPECT_EQ(std::string(e.what()), (dir_ / "missing.yaml").string() + ": error: cannot open the sweep file");
+  }
+}
+
+}  // namespace
+}  // namespace clocksim::sweep
