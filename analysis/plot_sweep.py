@@ -40,8 +40,38 @@ def parse_axis(values: pd.Series) -> tuple[np.ndarray, str | None, list[str] | N
     if matches[0].notna().all():
         seconds = matches[0].astype(float) * matches[1].map(_UNIT_S)
         return seconds.to_numpy(dtype=float), "s", None
+    templated = _template_axis(raw)
+    if templated is not None:
+        return templated
     labels = list(pd.unique(raw))
     return raw.map({v: i for i, v in enumerate(labels)}).to_numpy(dtype=float), None, labels
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d*)?(?:[eE][-+]?\d+)?")  # unsigned: "-10" reads as "-X"
+
+
+def _template_axis(raw: pd.Series):
+    """Distributions that differ only in their numbers ("uniform(-10, 10)", "uniform(-100, 100)")
+    are placed by the one quantity that varies: the common magnitude when every number in a
+    value has the same absolute value, else the single number position that changes. The unit is
+    the template, e.g. "uniform(-X, X)". None when the values do not fit that shape."""
+    values = list(pd.unique(raw))
+    templates = {_NUMBER.sub("X", v) for v in values}
+    if len(templates) != 1 or "X" not in next(iter(templates)) or len(values) < 2:
+        return None
+    numbers = {v: [float(n) for n in _NUMBER.findall(v)] for v in values}
+    if all(len({abs(n) for n in ns}) == 1 for ns in numbers.values()):
+        position = {v: abs(ns[0]) for v, ns in numbers.items()}
+    else:
+        columns = list(zip(*numbers.values()))
+        varying = [i for i, col in enumerate(columns) if len(set(col)) > 1]
+        if len(varying) != 1:
+            return None
+        position = {v: ns[varying[0]] for v, ns in numbers.items()}
+    if len(set(position.values())) != len(values):
+        return None
+    template = next(iter(templates))
+    return raw.map(position).to_numpy(dtype=float), template, None
 
 
 def skew_column(df: pd.DataFrame) -> tuple[str, str]:

@@ -52,6 +52,11 @@ def test_one_panel_per_parameter_with_bound_and_bands(sweep_dir):
     assert "theoretical bound" in legend and "run over its bound (1)" in legend
 
 
+def test_unrelated_distributions_are_categories():
+    x, unit, cats = plot_sweep.parse_axis(pd.Series(["uniform(1ms, 5ms)", "exponential(2ms)"]))
+    assert list(x) == [0.0, 1.0] and cats == ["uniform(1ms, 5ms)", "exponential(2ms)"]
+
+
 def test_single_parameter_and_categories(tmp_path):
     rows = [{"run": f"r{i}", "links.latency": lat, "seed": s, "max_skew_ns": 1000 * (i + 1),
              "bound_ns": "", "failovers": 0, "events": 1, "wall_time_s": 0.1}
@@ -79,6 +84,8 @@ def test_many_combinations_are_pooled(tmp_path):
 @pytest.mark.parametrize("values, xs, unit", [
     (["5s", "250ms", "2m"], [5.0, 0.25, 120.0], "s"),
     (["10", "1e3", "0.5"], [10.0, 1000.0, 0.5], None),
+    (["uniform(-10, 10)", "uniform(-1e3, 1e3)"], [10.0, 1000.0], "uniform(-X, X)"),
+    (["normal(mean=0, sd=5)", "normal(mean=0, sd=50)"], [5.0, 50.0], "normal(mean=X, sd=X)"),
 ])
 def test_parse_axis(values, xs, unit):
     x, u, cats = plot_sweep.parse_axis(pd.Series(values))
