@@ -1,0 +1,118 @@
+#include "sim/scenario/yaml_tree.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim/scenario/error.hpp"
+
+namespace clocksim::scenario::yaml {
+namespace {
+
+TEST(YamlTree, PositionsAreOneBasedAndKeysKeepOrder) {
+  const Node root = parse_document("b: 1\na:\n  - x\n  - 'y'\n", "f.yaml");
+  ASSERT_TRUE(root.is_map());
+  ASSERT_EQ(root.entries.size(), 2u);
+  EXPECT_EQ(root.entries[0].key, "b");
+  EXPECT_EQ(root.entries[1].key, "a");
+  EXPECT_EQ(root.entries[1].key_pos.line, 2);
+  EXPECT_EQ(root.entries[1].key_pos.column, 1);
+  const Node& list = root.entries[1].value;
+  ASSERT_TRUE(list.is_sequence());
+  EXPECT_EQ(list.items[1].pos.line, 4);
+  EXPECT_EQ(list.items[1].pos.column, 5);
+  EXPECT_TRUE(list.items[0].plain);
+  EXPECT_FALSE(list.items[1].plain);  // quoted
+  EXPECT_EQ(*root.entries[0].value.pos.source, "f.yaml");
+}
+
+TEST(YamlTree, NullsAndEmptyDocument) {
+  EXPECT_TRUE(parse_document("", "f").is_null());
+  EXPECT_TRUE(parse_document("# only a comment\n", "f").is_null());
+  const Node root = parse_document("a:\nb: ~\nc: null\n", "f");
+  for (const auto& e : root.entries) EXPECT_TRUE(e.value.is_null()) << e.key;
+}
+
+TEST(YamlTree, DuplicateKeysAreRejectedEvenWhenNested) {
+  try {
+    parse_document("a:\n  x: 1\n  y: 2\n  x: 3\n", "f");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_EQ(e.column(), 3);
+    EXPECT_EQ(e.key_path(), "a.x");
+    EXPECT_NE(e.message().find("first written at line 2, column 3"), std::string::npos);
+  }
+}
+
+TEST(YamlTree, ComplexKeysAreRejected) {
+  EXPECT_THROW(parse_document("? [a, b]\n: 1\n", "f"), ScenarioError);
+  EXPECT_THROW(parse_document("{[a]: 1}\n", "f"), ScenarioError);
+}
+
+TEST(YamlTree, AliasesAreCopiedWithinTheBudget) {
+  const Node root = parse_document("a: &x {k: 1}\nb: *x\n", "f");
+  ASSERT_TRUE(root.find("b")->is_map());
+  EXPECT_EQ(root.find("b")->find("k")->text, "1");
+}
+
+TEST(YamlTree, AliasBombStopsAtTheNodeBudgetQuickly) {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  const char* names = "abcdefghijklmnopqrstuvwxyz";
+  for (int level = 1; level < 20; ++level) {
+    bomb += std::string(1, names[level]) + ": &" + names[level] + " [";
+    for (int k = 0; k < 10; ++k) bomb += std::string(k ? ", *" : "*") + names[level - 1];
+    bomb += "]\n";
+  }
+  Limits limits;
+  limits.max_nodes = 50'000;
+  try {
+    parse_document(bomb, "bomb.yaml", limits);
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(e.message().find("more than 50000 YAML nodes"), std::string::npos) << e.what();
+    EXPECT_EQ(e.line(), 5);  // level e (line 5) expands to 10^5 nodes
+  }
+}
+
+TEST(YamlTree, SizeAndDepthLimits) {
+  Limits limits;
+  limits.max_bytes = 10;
+  EXPECT_THROW(parse_document("a: 12345678901\n", "f", limits), ScenarioError);
+  limits = Limits{};
+  limits.max_depth = 3;
+  EXPECT_NO_THROW(parse_document("a: [[1]]\n", "f", limits));
+  EXPECT_THROW(parse_document("a: [[[1]]]\n", "f", limits), ScenarioError);
+}
+
+TEST(YamlTree, TabsInIndentationAreReportedWhereTheyAre) {
+  try {
+    parse_document("a:\n  b: 1\n \tc: 2\n", "f");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_EQ(e.column(), 2);
+  }
+  EXPECT_NO_THROW(parse_document("a: \"x\ty\"\n", "f"));  // a tab inside a value is fine
+}
+
+TEST(YamlTree, SyntaxErrorsCarryYamlCppPosition) {
+  try {
+    parse_document("a: [1, 2\nb: 3\n", "f");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_GE(e.line(), 1);
+    EXPECT_GE(e.column(), 1);
+    EXPECT_NE(e.message().find("YAML syntax error"), std::string::npos);
+  }
+}
+
+TEST(YamlTree, DescribeAndRelocate) {
+  Node root = parse_document("a: [1]\n", "f");
+  EXPECT_EQ(describe(root), "a mapping");
+  EXPECT_EQ(describe(root.entries[0].value), "a list");
+  EXPECT_EQ(describe(root.entries[0].value.items[0]), "'1'");
+  relocate(root, Pos{nullptr, 0, 0});
+  EXPECT_EQ(root.entries[0].value.items[0].pos.line, 0);
+}
+
+}  // namespace
+}  // namespace clocksim::scenario::yaml
