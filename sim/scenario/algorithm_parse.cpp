@@ -5,6 +5,7 @@
 
 #include "algorithms/core/duration_parse.hpp"
 #include "sim/scenario/distribution_parse.hpp"
+#include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/scenario/suggest.hpp"
 
@@ -138,7 +139,7 @@ AlgorithmSpec parse_algorithm(const yaml::Node* node, const std::string& path,
   }
   if (!node || node->is_null()) return spec;
   expect_map(*node, path, "the algorithm section {sync: ..., election: ...}");
-  check_keys(*node, path, {"sync", "election"});
+  check_keys(*node, path, keys::algorithm());
   if (auto* v = node->find("sync"); v && !v->is_null()) spec.sync = parse_layer(*v, child_path(path, "sync"), Layer::kSync, catalogue);
   if (auto* v = node->find("election"); v && !v->is_null()) {
     spec.election = parse_layer(*v, child_path(path, "election"), Layer::kElection, catalogue);

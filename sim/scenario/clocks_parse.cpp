@@ -1,6 +1,7 @@
 #include "sim/scenario/clocks_parse.hpp"
 
 #include "sim/scenario/distribution_parse.hpp"
+#include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
 
 namespace clocksim::scenario {
@@ -31,18 +32,14 @@ double read_slew(const yaml::Node& node, const std::string& path) {
 }  // namespace
 
 const std::vector<std::string>& clock_override_keys() {
-  static const std::vector<std::string> k{"initial_offset", "drift_ppm", "wander_ppm_per_sqrt_s",
-                                          "sine_amplitude_ppm", "max_slew_ppm"};
-  return k;
+  return keys::clock_override();
 }
 
 ClockSpec parse_clocks(const yaml::Node* node, const std::string& path) {
   ClockSpec c;
   if (!node || node->is_null()) return c;
   expect_map(*node, path, "the clock model");
-  check_keys(*node, path,
-             {"initial_offset", "drift_ppm", "wander_ppm_per_sqrt_s", "sine_amplitude_ppm", "sine_period",
-              "max_slew_ppm", "resolution"});
+  check_keys(*node, path, keys::clocks());
   if (auto* v = node->find("initial_offset")) c.initial_offset_ns = parse_distribution(*v, child_path(path, "initial_offset"), Quantity::kDuration);
   if (auto* v = node->find("drift_ppm")) c.drift_ppm = read_ppm(*v, child_path(path, "drift_ppm"));
   if (auto* v = node->find("wander_ppm_per_sqrt_s")) c.wander_ppm_per_sqrt_s = read_wander(*v, child_path(path, "wander_ppm_per_sqrt_s"));

@@ -2,6 +2,7 @@
 
 #include "algorithms/core/duration_parse.hpp"
 #include "sim/scenario/call_syntax.hpp"
+#include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/scenario/suggest.hpp"
 
@@ -11,8 +12,7 @@ namespace {
 using Kind = ExpectSpec::Kind;
 
 const std::vector<std::string>& kinds() {
-  static const std::vector<std::string> k{"max_skew", "masters_at_end", "failover_time_max", "max_abs_offset"};
-  return k;
+  return keys::expect_kinds();
 }
 
 // "bound", "1.5 * bound", "1.5*bound" or a duration.

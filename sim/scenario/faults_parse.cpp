@@ -1,6 +1,7 @@
 #include "sim/scenario/faults_parse.hpp"
 
 #include "algorithms/core/duration_parse.hpp"
+#include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/scenario/suggest.hpp"
 
@@ -10,15 +11,10 @@ namespace {
 using Kind = FaultSpec::Kind;
 
 const std::vector<std::string>& actions() {
-  static const std::vector<std::string> a{"crash", "restart", "link_down", "link_up", "partition", "heal", "clock_step"};
-  return a;
+  return keys::fault_actions();
 }
 
-std::vector<std::string> fault_keys() {
-  std::vector<std::string> k{"at", "until"};
-  for (const auto& a : actions()) k.push_back(a);
-  return k;
-}
+const std::vector<std::string>& fault_keys() { return keys::fault_entry(); }
 
 SourceLocation where(const yaml::Node& n) {
   return SourceLocation{n.pos.source ? *n.pos.source : std::string(), n.pos.line, n.pos.column};
@@ -133,7 +129,7 @@ std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& p
     } else {  // clock_step
       f.kind = Kind::kClockStep;
       expect_map(v, ap, "a clock step {node: n2, by: 50ms}");
-      check_keys(v, ap, {"node", "by"});
+      check_keys(v, ap, keys::clock_step());
       f.node = names.read(require_key(v, ap, "node", "the node whose clock steps"), child_path(ap, "node"));
       f.step = read_duration(require_key(v, ap, "by", "the step, e.g. 50ms or -1s"), child_path(ap, "by"));
     }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "sim/scenario/distribution_parse.hpp"
+#include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
 
 namespace clocksim::scenario {
@@ -24,7 +25,7 @@ LinksSpec parse_links(const yaml::Node* node, const std::string& path, const Nod
   LinksSpec links;
   if (!node || node->is_null()) return links;
   expect_map(*node, path, "the link model");
-  check_keys(*node, path, {"latency", "asymmetry", "loss", "overrides"});
+  check_keys(*node, path, keys::links());
   read_model(*node, path, links.defaults);
 
   const yaml::Node* ov = node->find("overrides");
@@ -36,7 +37,7 @@ LinksSpec parse_links(const yaml::Node* node, const std::string& path, const Nod
     const yaml::Node& item = ov->items[i];
     const std::string p = child_path(ov_path, i);
     expect_map(item, p, "a link override {between: [a, b], latency: ..., loss: ...}");
-    check_keys(item, p, {"between", "latency", "asymmetry", "loss"});
+    check_keys(item, p, keys::link_override());
     const std::string bp = child_path(p, "between");
     const yaml::Node& between = require_key(item, p, "between", "the two nodes of the link, e.g. [n0, n1]");
     if (!between.is_sequence() || between.items.size() != 2) {

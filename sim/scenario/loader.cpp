@@ -15,6 +15,7 @@
 #include "sim/scenario/nodes_parse.hpp"
 #include "sim/scenario/output_parse.hpp"
 #include "sim/scenario/overrides.hpp"
+#include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/scenario/topology_parse.hpp"
 #include "sim/scenario/yaml_tree.hpp"
@@ -22,11 +23,7 @@
 namespace clocksim::scenario {
 namespace {
 
-const std::vector<std::string>& top_level_keys() {
-  static const std::vector<std::string> k{"name",     "description", "seed",  "duration", "tick",   "nodes", "clocks",
-                                          "topology", "links",       "algorithm", "faults", "expect", "output"};
-  return k;
-}
+const std::vector<std::string>& top_level_keys() { return keys::top_level(); }
 
 constexpr Duration kDefaultTick = Duration::from_ns(1'000'000'000);
 

@@ -4,6 +4,7 @@
 
 #include "sim/scenario/clocks_parse.hpp"
 #include "sim/scenario/node_names.hpp"
+#include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
 
 namespace clocksim::scenario {
@@ -18,12 +19,11 @@ std::vector<NodeSpec> numbered(std::int64_t count) {
   return nodes;
 }
 
+// A node entry of the list form may carry a name; the overrides mapping is keyed by name.
 std::vector<std::string> override_keys(bool with_name) {
-  std::vector<std::string> keys;
-  if (with_name) keys.emplace_back("name");
-  keys.emplace_back("can_be_master");
-  for (const auto& k : clock_override_keys()) keys.push_back(k);
-  return keys;
+  std::vector<std::string> k = keys::node_entry();
+  if (!with_name) k.erase(k.begin());
+  return k;
 }
 
 void apply_overrides(const yaml::Node& map, const std::string& path, NodeSpec& node) {
@@ -55,7 +55,7 @@ std::vector<NodeSpec> parse_nodes(const yaml::Node& node, const std::string& pat
   if (node.is_scalar()) return numbered(read_int(node, path, 1, kMaxNodes));
 
   if (node.is_map()) {
-    check_keys(node, path, {"count", "overrides"});
+    check_keys(node, path, keys::nodes_mapping());
     const yaml::Node& count_node = require_key(node, path, "count", "the number of nodes");
     auto nodes = numbered(read_int(count_node, child_path(path, "count"), 1, kMaxNodes));
     if (const auto* ov = node.find("overrides"); ov && !ov->is_null()) {

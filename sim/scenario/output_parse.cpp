@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "algorithms/core/duration_parse.hpp"
+#include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
 
 namespace clocksim::scenario {
@@ -11,7 +12,7 @@ OutputSpec parse_output(const yaml::Node* node, const std::string& path, const N
   OutputSpec out;
   if (!node || node->is_null()) return out;
   expect_map(*node, path, "the output section");
-  check_keys(*node, path, {"trace", "skew", "events", "summary", "trace_nodes", "trace_every"});
+  check_keys(*node, path, keys::output());
   if (auto* v = node->find("trace")) out.trace = read_bool(*v, child_path(path, "trace"));
   if (auto* v = node->find("skew")) out.skew = read_bool(*v, child_path(path, "skew"));
   if (auto* v = node->find("events")) out.events = read_bool(*v, child_path(path, "events"));

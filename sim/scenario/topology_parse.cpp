@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "sim/scenario/call_syntax.hpp"
+#include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/scenario/suggest.hpp"
 
@@ -12,8 +13,7 @@ namespace {
 using Kind = TopologySpec::Kind;
 
 const std::vector<std::string>& topology_kinds() {
-  static const std::vector<std::string> k{"full_mesh", "star", "ring", "line", "grid", "erdos_renyi", "barabasi_albert"};
-  return k;
+  return keys::topology_kinds();
 }
 
 const char* kExpected =
@@ -30,7 +30,7 @@ yaml::Node arg_node(const yaml::Node& at, const std::string& value) {
 }
 
 TopologySpec parse_file_form(const yaml::Node& node, const std::string& path, const std::filesystem::path& base_dir) {
-  check_keys(node, path, {"file"});
+  check_keys(node, path, keys::topology_file());
   const std::string fpath = child_path(path, "file");
   const yaml::Node& f = require_key(node, path, "file", "a GraphML (.graphml) or DOT (.dot, .gv) file");
   const std::string file = read_string(f, fpath, "a file name");

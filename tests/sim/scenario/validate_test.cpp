@@ -60,3 +60,27 @@ TEST(Validate, MissingFileAndNoFiles) {
 
 }  // namespace
 }  // namespace clocksim::scenario
+
+namespace clocksim::scenario {
+namespace {
+
+TEST(Validate, GoodFixturesLoad) {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(CLOCKSIM_SOURCE_DIR) + "/tests/sim/scenario/good")) {
+    files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  ASSERT_GE(files.size(), 3u);
+  std::ostringstream out, err;
+  EXPECT_EQ(validate_files(files, out, err), 0) << err.str();
+  const auto s = load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/tests/sim/scenario/good/everything.yaml");
+  EXPECT_EQ(s.nodes.size(), 6u);
+  EXPECT_EQ(s.nodes[4].name, "n4");
+  EXPECT_FALSE(s.nodes[5].can_be_master);
+  EXPECT_EQ(s.faults[5].groups[2], (std::vector<NodeId>{3, 4, 5}));
+  EXPECT_EQ(s.algorithm.sync.kind, "berkeley");
+  EXPECT_EQ(s.algorithm.sync.params.get_choice("average"), "fault_tolerant");
+}
+
+}  // namespace
+}  // namespace clocksim::scenario

@@ -1,0 +1,307 @@
+#include "sim/scenario/json_schema.hpp"
+
+#include <map>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "algorithms/core/duration_parse.hpp"
+#include "algorithms/registry.hpp"
+#include "sim/scenario/keys.hpp"
+#include "sim/scenario/suggest.hpp"
+
+namespace clocksim::scenario {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json ref(const std::string& def) { return Json{{"$ref", "#/$defs/" + def}}; }
+
+// An object whose properties are exactly `keys`, each described in `props` (a key without a
+// description is a bug in this file, caught by the schema test).
+Json closed_object(const std::vector<std::string>& keys, const std::map<std::string, Json>& props,
+                   const std::vector<std::string>& required = {}) {
+  Json o{{"type", "object"}};
+  Json p = Json::object();
+  for (const auto& k : keys) {
+    auto it = props.find(k);
+    if (it == props.end()) throw std::logic_error("scenario schema: no description for key '" + k + "'");
+    p[k] = it->second;
+  }
+  o["properties"] = p;
+  if (!required.empty()) o["required"] = required;
+  o["additionalProperties"] = false;
+  return o;
+}
+
+Json with_doc(Json j, const std::string& doc) {
+  j["description"] = doc;
+  return j;
+}
+
+// Patterns (ECMA-262) mirroring parse_duration and the distribution grammar.
+const std::string kNumber = R"([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)";
+const std::string kUnit = "(?:ns|us|ms|s|min|m|h)";
+const std::string kDuration = R"((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))" " *" + kUnit;  // non-negative
+const std::string kSignedDuration = "[-+]?" + kDuration;
+
+// kind(args): each argument optionally named, its value a number or (for durations) a duration.
+std::string dist_call_pattern(bool durations, bool latency) {
+  std::vector<std::string> kinds;
+  for (const auto& k : keys::distribution_kinds()) {
+    if (k != "adversarial" || latency) kinds.push_back(k);
+  }
+  const std::string value = durations ? "(?:" + kSignedDuration + "|" + kNumber + ")" : kNumber;
+  const std::string arg = "(?:[a-z_]+ *= *)?" + value;
+  return "(?:" + join(kinds, "|") + ") *\\( *" + arg + "(?: *, *" + arg + ")* *\\)";
+}
+
+Json duration_schema(bool is_signed) {
+  return Json{{"description", std::string("a ") + (is_signed ? "" : "non-negative ") +
+                                  "duration with a unit: ns, us, ms, s, m (or min), h; e.g. 250ms, 1.5s, 2m"},
+              {"anyOf", Json::array({Json{{"type", "string"},
+                                          {"pattern", "^ *" + (is_signed ? kSignedDuration : kDuration) + " *$"}},
+                                     Json{{"const", 0}}})}};
+}
+
+Json distribution_schema(bool durations, bool latency) {
+  const std::string value = durations ? "(?:" + kSignedDuration + "|0)" : kNumber;
+  const std::string pattern = "^ *(?:" + value + "|(?:" + value + R"( *\+ *)?)" + dist_call_pattern(durations, latency) + ") *$";
+  Json alternatives = Json::array({Json{{"type", "string"}, {"pattern", pattern}}});
+  alternatives.push_back(durations ? Json{{"const", 0}} : Json{{"type", "number"}});
+  const std::string doc =
+      durations ? std::string("a duration or a distribution of durations: constant(v), uniform(min, max), normal(mean, sd), "
+                              "lognormal(median, sigma), exponential(mean), pareto(scale, shape)") +
+                      (latency ? ", adversarial(min, max)" : "") + ", optionally \"shift + dist(...)\""
+                : "a number in ppm or a distribution of numbers: constant(v), uniform(min, max), normal(mean, sd), "
+                  "lognormal(median, sigma), exponential(mean), pareto(scale, shape), optionally \"shift + dist(...)\"";
+  return Json{{"description", doc}, {"anyOf", alternatives}};
+}
+
+Json number_range(double min, double max) {
+  Json j{{"type", "number"}};
+  if (min > -1e300) j["minimum"] = min;
+  if (max < 1e300) j["maximum"] = max;
+  return j;
+}
+
+Json param_schema(const ParamSpec& p) {
+  Json j;
+  switch (p.type) {
+    case ParamType::kBool: j = Json{{"type", "boolean"}, {"default", std::get<bool>(p.default_value)}}; break;
+    case ParamType::kInt:
+      j = Json{{"type", "integer"}};
+      if (p.min > -1e300) j["minimum"] = static_cast<std::int64_t>(p.min);
+      if (p.max < 1e300) j["maximum"] = static_cast<std::int64_t>(p.max);
+      j["default"] = std::get<std::int64_t>(p.default_value);
+      break;
+    case ParamType::kDouble:
+      j = number_range(p.min, p.max);
+      j["default"] = std::get<double>(p.default_value);
+      break;
+    case ParamType::kDuration:
+      j = ref("duration");
+      j["default"] = param_to_string(p.default_value);
+      break;
+    case ParamType::kDurationRange:
+      j = Json{{"anyOf", Json::array({ref("duration"),
+                                      Json{{"type", "string"},
+                                           {"pattern", "^ *uniform *\\( *(?:min *= *)?" + kDuration +
+                                                           " *, *(?:max *= *)?" + kDuration + " *\\) *$"}}})}};
+      j["default"] = param_to_string(p.default_value);
+      break;
+    case ParamType::kChoice:
+      j = Json{{"enum", p.choices}, {"default", std::get<std::string>(p.default_value)}};
+      break;
+  }
+  j["description"] = p.doc;
+  return j;
+}
+
+Json layer_schema(algorithms::Layer layer) {
+  std::vector<std::string> kinds;
+  Json alternatives = Json::array();
+  for (const auto& a : algorithms::catalogue()) {
+    if (a.layer != layer) continue;
+    kinds.push_back(a.kind);
+    Json props = Json::object();
+    props["kind"] = Json{{"const", a.kind}, {"description", a.summary}};
+    for (const auto& p : a.params) props[p.name] = param_schema(p);
+    alternatives.push_back(
+        Json{{"type", "object"}, {"properties", props}, {"required", {"kind"}}, {"additionalProperties", false}});
+  }
+  if (layer == algorithms::Layer::kElection) kinds.insert(kinds.begin(), "none");
+  alternatives.insert(alternatives.begin(), Json{{"enum", kinds}, {"description", "an algorithm kind with default parameters"}});
+  return Json{{"anyOf", alternatives}};
+}
+
+Json node_name() {
+  return Json{{"type", "string"},
+              {"pattern", "^[A-Za-z_][A-Za-z0-9_.-]*$"},
+              {"description", "a node name: n<id> by default, or the name given in the nodes list"}};
+}
+
+Json node_pair() {
+  return Json{{"type", "array"}, {"items", ref("node_name")}, {"minItems", 2}, {"maxItems", 2}};
+}
+
+std::map<std::string, Json> clock_props() {
+  return {
+      {"initial_offset", with_doc(ref("duration_distribution"), "offset of each clock from true time at t=0 (default 0)")},
+      {"drift_ppm", with_doc(ref("ppm_distribution"), "constant rate error in ppm, drawn per node (default 0)")},
+      {"wander_ppm_per_sqrt_s", with_doc(number_range(0, 1e6), "random walk of the rate, ppm after 1 s (default 0)")},
+      {"sine_amplitude_ppm", with_doc(ref("ppm_distribution"), "amplitude of a sinusoidal (temperature-like) rate term (default 0)")},
+      {"sine_period", with_doc(ref("duration"), "period of the sinusoidal term (default 1 day)")},
+      {"max_slew_ppm", with_doc(number_range(0, 1e6), "adjtime's bounded slew rate in ppm (default 500)")},
+      {"resolution", with_doc(ref("duration"), "clock readings are truncated to this granularity (default 1ns)")},
+  };
+}
+
+Json nodes_schema() {
+  std::map<std::string, Json> entry = clock_props();
+  entry["name"] = ref("node_name");
+  entry["can_be_master"] = Json{{"type", "boolean"}, {"default", true}, {"description", "may this node become master (timed -M)"}};
+  Json list_entry = Json{{"anyOf", Json::array({ref("node_name"), closed_object(keys::node_entry(), entry)})}};
+  std::vector<std::string> override_keys(keys::node_entry().begin() + 1, keys::node_entry().end());
+  Json mapping = closed_object(
+      keys::nodes_mapping(),
+      {{"count", Json{{"type", "integer"}, {"minimum", 1}}},
+       {"overrides", Json{{"type", "object"},
+                          {"propertyNames", ref("node_name")},
+                          {"additionalProperties", closed_object(override_keys, entry)},
+                          {"description", "per-node overrides keyed by node name, e.g. {n3: {drift_ppm: 200}}"}}}},
+      {"count"});
+  return Json{{"description", "a node count, {count, overrides}, or a list of nodes (names and per-node overrides)"},
+              {"anyOf", Json::array({Json{{"type", "integer"}, {"minimum", 1}}, mapping,
+                                     Json{{"type", "array"}, {"items", list_entry}, {"minItems", 1}}})}};
+}
+
+Json topology_schema() {
+  const std::string n = R"([0-9]+)";
+  const std::string pattern = "^ *(?:(?:full_mesh|ring|line)(?: *\\( *\\))?|star(?: *\\( *(?:hub *= *)?[A-Za-z_][A-Za-z0-9_.-]* *\\))?"
+                              "|grid *\\( *(?:rows *= *)?" + n + " *, *(?:cols *= *)?" + n + " *\\)"
+                              "|erdos_renyi *\\( *(?:p *= *)?" + kNumber + " *\\)"
+                              "|barabasi_albert *\\( *(?:m *= *)?" + n + " *\\)) *$";
+  Json file = closed_object(keys::topology_file(),
+                            {{"file", Json{{"type", "string"},
+                                           {"pattern", "\\.(graphml|dot|gv)$"},
+                                           {"description", "GraphML or DOT file, relative to the scenario file"}}}},
+                            {"file"});
+  return Json{{"description", "full_mesh (default), star(hub), ring, line, grid(rows, cols), erdos_renyi(p), "
+                              "barabasi_albert(m), or {file: net.graphml}"},
+              {"anyOf", Json::array({Json{{"type", "string"}, {"pattern", pattern}}, file})}};
+}
+
+std::map<std::string, Json> link_props() {
+  return {{"latency", with_doc(ref("latency_distribution"), "one-way delay per message (default 1ms)")},
+          {"asymmetry", with_doc(number_range(-1, 1), "low id -> high id gets latency*(1+a), the reverse latency*(1-a) (default 0)")},
+          {"loss", with_doc(number_range(0, 1), "probability that a message is lost (default 0)")}};
+}
+
+Json links_schema() {
+  auto over = link_props();
+  over["between"] = node_pair();
+  auto props = link_props();
+  props["overrides"] = Json{{"type", "array"}, {"items", closed_object(keys::link_override(), over, {"between"})}};
+  return closed_object(keys::links(), props);
+}
+
+Json faults_schema() {
+  Json partition_group = Json{{"anyOf", Json::array({Json{{"const", "rest"}},
+                                                     Json{{"type", "array"}, {"items", ref("node_name")}, {"minItems", 1}}})}};
+  const std::map<std::string, Json> actions{
+      {"crash", Json{{"anyOf", Json::array({Json{{"const", "master"}}, ref("node_name")})},
+                     {"description", "a node, or 'master': whoever is master at that time"}}},
+      {"restart", ref("node_name")},
+      {"link_down", node_pair()},
+      {"link_up", node_pair()},
+      {"partition", Json{{"type", "array"}, {"items", partition_group}, {"minItems", 2},
+                         {"description", "disjoint groups covering every node; 'rest' is everyone not listed"}}},
+      {"heal", Json{{"enum", Json::array({"all", true})}, {"description", "heal every partition"}}},
+      {"clock_step", closed_object(keys::clock_step(), {{"node", ref("node_name")}, {"by", ref("signed_duration")}}, {"node", "by"})},
+  };
+  const std::vector<std::string> with_until{"crash", "link_down", "partition"};
+  Json alternatives = Json::array();
+  for (const auto& action : keys::fault_actions()) {
+    std::vector<std::string> k{"at"};
+    bool until = false;
+    for (const auto& u : with_until) until = until || u == action;
+    if (until) k.emplace_back("until");
+    k.push_back(action);
+    alternatives.push_back(closed_object(k, {{"at", ref("duration")}, {"until", ref("duration")}, {action, actions.at(action)}},
+                                         {"at", action}));
+  }
+  return Json{{"type", "array"}, {"items", Json{{"anyOf", alternatives}}}};
+}
+
+Json expect_schema() {
+  const std::map<std::string, Json> kinds{
+      {"max_skew", Json{{"anyOf", Json::array({ref("duration"),
+                                               Json{{"type", "string"}, {"pattern", "^ *(?:" + kNumber + " *\\* *)?bound *$"}}})},
+                        {"description", "a duration, 'bound' (the computed theoretical bound) or 'k * bound'"}}},
+      {"masters_at_end", Json{{"type", "integer"}, {"minimum", 0}}},
+      {"failover_time_max", ref("duration")},
+      {"max_abs_offset", ref("duration")},
+  };
+  Json alternatives = Json::array();
+  for (const auto& kind : keys::expect_kinds()) {
+    std::vector<std::string> k{kind};
+    if (kind == "max_skew" || kind == "max_abs_offset") k.insert(k.end(), keys::expect_window().begin(), keys::expect_window().end());
+    alternatives.push_back(closed_object(k, {{kind, kinds.at(kind)}, {"after", ref("duration")}, {"until", ref("duration")}}, {kind}));
+  }
+  return Json{{"type", "array"}, {"items", Json{{"anyOf", alternatives}}}};
+}
+
+Json output_schema() {
+  auto flag = [](const std::string& doc) { return Json{{"type", "boolean"}, {"default", true}, {"description", doc}}; };
+  return closed_object(
+      keys::output(),
+      {{"trace", flag("write trace.csv")},
+       {"skew", flag("write skew.csv")},
+       {"events", flag("write events.log")},
+       {"summary", flag("write summary.json")},
+       {"trace_nodes", Json{{"anyOf", Json::array({Json{{"const", "all"}},
+                                                   Json{{"type", "array"}, {"items", ref("node_name")}, {"minItems", 1}}})},
+                            {"description", "nodes in trace.csv (default all)"}}},
+       {"trace_every", with_doc(ref("duration"), "trace row interval, a multiple of tick (default 0: every tick)")}});
+}
+
+}  // namespace
+
+std::string scenario_json_schema() {
+  Json defs = Json::object();
+  defs["duration"] = duration_schema(false);
+  defs["signed_duration"] = duration_schema(true);
+  defs["duration_distribution"] = distribution_schema(true, false);
+  defs["latency_distribution"] = distribution_schema(true, true);
+  defs["ppm_distribution"] = distribution_schema(false, false);
+  defs["node_name"] = node_name();
+
+  const std::map<std::string, Json> top{
+      {"name", Json{{"type", "string"}, {"description", "scenario name (default: the file name without .yaml)"}}},
+      {"description", Json{{"type", "string"}}},
+      {"seed", Json{{"type", "integer"}, {"minimum", 0}, {"default", 1}, {"description", "root seed of every random stream"}}},
+      {"duration", with_doc(ref("duration"), "simulated time, a whole number of ticks (required)")},
+      {"tick", with_doc(ref("duration"), "output interval: one trace/skew row per tick (default 1s)")},
+      {"nodes", nodes_schema()},
+      {"clocks", closed_object(keys::clocks(), clock_props())},
+      {"topology", topology_schema()},
+      {"links", links_schema()},
+      {"algorithm", closed_object(keys::algorithm(), {{"sync", layer_schema(algorithms::Layer::kSync)},
+                                                      {"election", layer_schema(algorithms::Layer::kElection)}})},
+      {"faults", faults_schema()},
+      {"expect", expect_schema()},
+      {"output", output_schema()},
+  };
+  Json schema{{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+              {"$id", "https://clocksim.invalid/scenario.schema.json"},
+              {"title", "clocksim scenario"},
+              {"description", "A clocksim simulation scenario (see docs/scenario-reference.md). Generated by "
+                              "clocksim::scenario::scenario_json_schema(); do not edit by hand."}};
+  Json body = closed_object(keys::top_level(), top, {"duration", "nodes"});
+  for (auto it = body.begin(); it != body.end(); ++it) schema[it.key()] = it.value();
+  schema["$defs"] = defs;
+  return schema.dump(2) + "\n";
+}
+
+}  // namespace clocksim::scenario
