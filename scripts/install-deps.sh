@@ -8,6 +8,7 @@ packages=(
   libboost-graph-dev libboost-random-dev libyaml-cpp-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libssl-dev
   python3 python3-matplotlib python3-numpy python3-pandas python3-pytest
+  python3-jsonschema python3-yaml
 )
 # Chromium runs the report's browser test (CTest label "browser"); CI (CI set, as CI services do)
 # always installs it so that test runs there instead of being skipped.
