@@ -60,22 +60,60 @@ def _master_series(trace: pd.DataFrame, skew: pd.DataFrame) -> pd.DataFrame:
 
 
 def make_offsets_figure(run: cio.Run, max_nodes: int = DEFAULT_MAX_NODES,
-                        max_points: int = DEFAULT_MAX_POINTS):
+                        max_points: int = DEFAULT_MAX_POINTS, zoom: bool = True):
+    """The whole run; plus, when the offsets after warm-up span less than half of the whole
+    range (initial offsets dwarf the synchronised state), a second panel zoomed on that part."""
     trace = run.trace
-    fig, axes = pc.new_figure()
-    ax = axes[0, 0]
     end_ns = max(run.duration_ns, int(trace["t_ns"].iloc[-1]) if len(trace) else 0)
     t_scale, t_name = pc.time_unit(end_ns)
     nodes = select_nodes(trace, run.skew, max_nodes) if len(trace) else []
     total_nodes = int(trace["node"].nunique()) if len(trace) else 0
-
     shown = trace[trace["node"].isin(nodes)] if len(trace) else trace
+    master = (_master_series(trace, run.skew)
+              if run.skew is not None and len(run.skew) and len(trace) else None)
+
+    zoom_from = run.warmup_ns
+    after = shown.loc[shown["t_ns"] >= zoom_from, "offset_ns"].to_numpy() if len(shown) else []
+    with_zoom = (zoom and 0 < zoom_from < end_ns and len(after) > 0
+                 and np.ptp(after) < 0.5 * np.ptp(shown["offset_ns"].to_numpy()))
+    if with_zoom:
+        fig, axes = pc.new_figure(2, 1, figsize=(pc.FIGSIZE_IN[0], 9.0))
+    else:
+        fig, axes = pc.new_figure()
+    ax = axes[0, 0]
+    _draw_offsets(ax, run, shown, master, nodes, 0, end_ns, t_scale, max_points)
+    subset = f" — {len(nodes)} of {total_nodes} nodes shown" if len(nodes) < total_nodes else ""
+    ax.set_title(f"{run.name} (seed {run.seed}): clock offsets{subset}")
+    ax.set_xlabel(f"true time ({t_name})")
+    handles, labels = ax.get_legend_handles_labels()
+    if len(nodes) > 12:  # too many node names for a legend: keep the master only
+        keep = [k for k, l in enumerate(labels) if l == "master"]
+        handles, labels = [handles[k] for k in keep], [labels[k] for k in keep]
+    extra = pc.interval_legend_handles(ax)
+    ax.legend(handles + extra, labels + [h.get_label() for h in extra], loc="upper right",
+              fontsize=7, ncol=2 if len(labels) > 8 else 1, framealpha=0.85)
+    if not len(trace):
+        ax.text(0.5, 0.5, "trace.csv has no rows", transform=ax.transAxes, ha="center")
+    if with_zoom:
+        zax = axes[1, 0]
+        _draw_offsets(zax, run, shown[shown["t_ns"] >= zoom_from], master, nodes, zoom_from,
+                      end_ns, t_scale, max_points)
+        zax.set_title(f"after warm-up ({zoom_from / t_scale:g} {t_name} on), zoomed", fontsize=10)
+        zax.set_xlabel(f"true time ({t_name})")
+    fig.tight_layout()
+    return fig
+
+
+def _draw_offsets(ax, run: cio.Run, shown: pd.DataFrame, master: pd.DataFrame | None,
+                  nodes: list[str], start_ns: int, end_ns: int, t_scale: float,
+                  max_points: int) -> None:
+    """Node lines, the master line and the event intervals for [start_ns, end_ns] on ax."""
     max_abs = float(np.abs(shown["offset_ns"].to_numpy()).max()) if len(shown) else 1.0
     v_scale, v_name = pc.value_unit(max_abs)
-
-    ax.set_xlim(0, end_ns / t_scale if end_ns else 1)
-    pc.shade_intervals(ax, pc.event_intervals(run.events, end_ns), t_scale)
-    pc.mark_points(ax, pc.point_events(run.events), t_scale)
+    ax.set_xlim(start_ns / t_scale, (end_ns if end_ns > start_ns else start_ns + 1) / t_scale)
+    intervals = [iv for iv in pc.event_intervals(run.events, end_ns) if iv.end_ns >= start_ns]
+    pc.shade_intervals(ax, intervals, t_scale)
+    pc.mark_points(ax, [p for p in pc.point_events(run.events) if p.t_ns >= start_ns], t_scale)
 
     codes = shown["node"].cat.codes.to_numpy()
     categories = list(shown["node"].cat.categories)
@@ -95,39 +133,26 @@ def make_offsets_figure(run: cio.Run, max_nodes: int = DEFAULT_MAX_NODES,
             ax.plot(t, np.where(up == 0, y, np.nan), lw=0.8, ls=":", color=color, alpha=0.6,
                     label="_nolegend_", gid=f"node-down:{node}")
 
-    if run.skew is not None and len(run.skew) and len(trace):
-        ms = _master_series(trace, run.skew)
+    if master is not None:
+        ms = master[master["t_ns"] >= start_ns]
         y = ms["offset_ns"].to_numpy(dtype=float)
         if np.isfinite(y).any():
+            tm = ms["t_ns"].to_numpy()
             step = max(1, len(y) // max_points)
-            ax.plot(ms["t_ns"].to_numpy()[::step] / t_scale, y[::step] / v_scale, lw=2.6,
-                    color=pc.MASTER_COLOR, alpha=0.85, label="master", gid="master", zorder=5)
+            ax.plot(tm[::step] / t_scale, y[::step] / v_scale, lw=2.6, color=pc.MASTER_COLOR,
+                    alpha=0.85, label="master", gid="master", zorder=5)
             names = ms["master"].to_numpy()
             changes = np.flatnonzero((names != np.roll(names, 1)) & (names != ""))
             changes = changes[np.isfinite(y[changes])][:20]
-            ax.plot(ms["t_ns"].to_numpy()[changes] / t_scale, y[changes] / v_scale, "D",
-                    color=pc.MASTER_COLOR, ms=6, label="_nolegend_", gid="master-change", zorder=6)
+            ax.plot(tm[changes] / t_scale, y[changes] / v_scale, "D", color=pc.MASTER_COLOR, ms=6,
+                    label="_nolegend_", gid="master-change", zorder=6)
             for j in changes:
-                ax.annotate(f" {names[j]}", (ms["t_ns"].iloc[j] / t_scale, y[j] / v_scale),
-                            fontsize=8, fontweight="bold", zorder=7)
+                ax.annotate(f" {names[j]}", (tm[j] / t_scale, y[j] / v_scale), fontsize=8,
+                            fontweight="bold", zorder=7)
 
     ax.axhline(0, color="#888888", lw=0.6, zorder=1)
-    ax.set_xlabel(f"true time ({t_name})")
     ax.set_ylabel(f"offset from true time ({v_name})")
-    subset = f" — {len(nodes)} of {total_nodes} nodes shown" if len(nodes) < total_nodes else ""
-    ax.set_title(f"{run.name} (seed {run.seed}): clock offsets{subset}")
     ax.grid(True, alpha=0.3)
-    handles, labels = ax.get_legend_handles_labels()
-    if len(nodes) > 12:  # too many node names for a legend: keep the master only
-        keep = [k for k, l in enumerate(labels) if l == "master"]
-        handles, labels = [handles[k] for k in keep], [labels[k] for k in keep]
-    extra = pc.interval_legend_handles(ax)
-    ax.legend(handles + extra, labels + [h.get_label() for h in extra], loc="upper right",
-              fontsize=7, ncol=2 if len(labels) > 8 else 1, framealpha=0.85)
-    if not len(trace):
-        ax.text(0.5, 0.5, "trace.csv has no rows", transform=ax.transAxes, ha="center")
-    fig.tight_layout()
-    return fig
 
 
 def violation_mask(skew: pd.DataFrame, warmup_ns: int) -> np.ndarray:

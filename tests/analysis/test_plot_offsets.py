@@ -27,10 +27,10 @@ def _load(run_dir):
 def test_script_writes_both_pngs_at_1200x600(run_dir):
     result = run_script("plot_offsets.py", run_dir)
     assert result.returncode == 0, result.stderr
-    for name in ("offsets.png", "skew.png"):
+    for name, size in (("offsets.png", (1200, 900)), ("skew.png", (1200, 600))):
         path = os.path.join(run_dir, name)
         assert os.path.getsize(path) > 10_000
-        assert png_size(path) == (1200, 600)
+        assert png_size(path) == size  # offsets: two panels (whole run, zoom after warm-up)
     assert not [f for f in os.listdir(run_dir) if ".tmp-" in f]  # temp files renamed away
 
 
@@ -57,6 +57,27 @@ def test_offsets_figure_structure(run_dir):
     assert kinds == {"interval:down", "interval:election", "interval:partition"}
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "master" in legend and "node down" in legend and "partition" in legend
+
+
+def test_zoom_panel_after_warmup(run_dir):
+    run = _load(run_dir)
+    fig = plot_offsets.make_offsets_figure(run)
+    assert len(fig.axes) == 2
+    zoom = fig.axes[1]
+    assert zoom.get_xlim()[0] == pytest.approx(run.warmup_ns / 1e9)
+    assert "after warm-up" in zoom.get_title()
+    assert len(_gids(zoom, "node:")) == 6 and _gids(zoom, "master")
+    for line in _gids(zoom, "node:"):
+        assert min(line.get_xdata()) >= run.warmup_ns / 1e9
+    # Its y range is the synchronised state's, not the initial offsets'.
+    assert np.ptp(zoom.get_ylim()) < 0.5 * np.ptp(fig.axes[0].get_ylim())
+    assert len(plot_offsets.make_offsets_figure(run, zoom=False).axes) == 1
+
+
+def test_no_zoom_when_the_run_ends_within_warmup(tmp_path):
+    fixture_run.generate_run(str(tmp_path), nodes=1, ticks=100)  # 10 s run, 15 s warm-up
+    fig = plot_offsets.make_offsets_figure(_load(str(tmp_path)))
+    assert len(fig.axes) == 1
 
 
 def test_intervals_are_placed_at_event_times(run_dir):
