@@ -1,5 +1,7 @@
 #include "sim/scenario/faults_parse.hpp"
 
+#include <cstdint>
+
 #include "algorithms/core/duration_parse.hpp"
 #include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
@@ -34,7 +36,8 @@ void read_partition(const yaml::Node& v, const std::string& p, const NodeNames& 
   const char* expected = "a list of node groups, e.g. [[n0, n1], rest]";
   expect_sequence(v, p, expected);
   if (v.items.size() < 2) fail_at(v, p, std::string("a partition needs at least two groups; expected ") + expected);
-  std::vector<std::string> owner(names.size());  // path of the group holding each node
+  // Group index holding each node (-1: none yet); 4 bytes per node keeps huge clusters cheap.
+  std::vector<std::int32_t> owner(names.size(), -1);
   int rest_group = -1;
   for (std::size_t g = 0; g < v.items.size(); ++g) {
     const yaml::Node& group = v.items[g];
@@ -51,16 +54,17 @@ void read_partition(const yaml::Node& v, const std::string& p, const NodeNames& 
     for (std::size_t i = 0; i < group.items.size(); ++i) {
       const std::string np = child_path(gp, i);
       const NodeId id = names.read(group.items[i], np);
-      if (!owner[id].empty()) {
-        fail_at(group.items[i], np, "node '" + group.items[i].text + "' is in two partition groups (also in " + owner[id] + ")");
+      if (owner[id] >= 0) {
+        fail_at(group.items[i], np, "node '" + group.items[i].text + "' is in two partition groups (also in " +
+                                        child_path(p, static_cast<std::size_t>(owner[id])) + ")");
       }
-      owner[id] = gp;
+      owner[id] = static_cast<std::int32_t>(g);
       f.groups.back().push_back(id);
     }
   }
   std::vector<NodeId> rest;
   for (NodeId id = 0; id < owner.size(); ++id) {
-    if (owner[id].empty()) rest.push_back(id);
+    if (owner[id] < 0) rest.push_back(id);
   }
   if (rest_group >= 0) {
     if (rest.empty()) fail_at(v.items[static_cast<std::size_t>(rest_group)], child_path(p, static_cast<std::size_t>(rest_group)), "'rest' is empty: every node is already in a group");
