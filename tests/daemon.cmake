@@ -1,0 +1,13 @@
+# Daemon integration tests: real clocksyncd processes on 127.0.0.1 (label "daemon"). They are
+# not *_test.cpp files, so they stay out of the daemon_tests unit binary; each test bounds its own
+# time and stops every process it started.
+if(TARGET clocksyncd)
+  file(GLOB CLOCKSIM_DAEMON_ITESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/daemon/integration/*.cpp)
+  add_executable(daemon_integration_tests ${CLOCKSIM_DAEMON_ITESTS})
+  target_link_libraries(daemon_integration_tests PRIVATE clocksim_daemon GTest::gtest GTest::gtest_main clocksim_warnings)
+  target_compile_definitions(daemon_integration_tests PRIVATE
+    CLOCKSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CLOCKSIM_BINARY_DIR="${PROJECT_BINARY_DIR}"
+    CLOCKSYNCD_PATH="$<TARGET_FILE:clocksyncd>")
+  add_dependencies(daemon_integration_tests clocksyncd)
+  gtest_discover_tests(daemon_integration_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS daemon TIMEOUT 90)
+endif()

@@ -1,0 +1,158 @@
+#include "tests/daemon/integration/cluster_harness.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <variant>
+
+#include "daemon/loop/endpoint.hpp"
+#include "daemon/loop/status_client.hpp"
+
+namespace clocksim::daemon::testing {
+
+std::vector<std::uint16_t> free_udp_ports(std::size_t count) {
+  std::vector<UdpSocket> held;
+  std::vector<std::uint16_t> ports;
+  const auto any = std::get<Endpoint>(parse_endpoint("127.0.0.1:0"));
+  for (std::size_t i = 0; i < count; ++i) {
+    auto s = UdpSocket::bind_to(any);
+    if (!std::holds_alternative<UdpSocket>(s)) throw std::runtime_error("cannot bind a UDP port on 127.0.0.1");
+    ports.push_back(std::get<UdpSocket>(s).local_port());
+    held.push_back(std::move(std::get<UdpSocket>(s)));  // held until all are chosen: distinct
+  }
+  return ports;
+}
+
+bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout, std::chrono::milliseconds step) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (pred()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(step);
+  }
+}
+
+ClusterHarness::ClusterHarness(std::string name, std::vector<NodeSpec> nodes, std::vector<std::string> common_args)
+    : name_(std::move(name)), nodes_(std::move(nodes)), common_args_(std::move(common_args)) {
+  dir_ = std::string(CLOCKSIM_BINARY_DIR) + "/daemon-itest/" + name_;
+  std::filesystem::create_directories(dir_);
+  key_file_ = dir_ + "/cluster.key";
+  std::ofstream(key_file_) << "# test key\n" << "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n";
+  const auto ports = free_udp_ports(2 * nodes_.size());
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    data_ports_.push_back(ports[i]);
+    status_ports_.push_back(ports[nodes_.size() + i]);
+  }
+  pids_.assign(nodes_.size(), -1);
+}
+
+ClusterHarness::~ClusterHarness() {
+  for (std::size_t i = 0; i < pids_.size(); ++i) kill_hard(i);
+}
+
+std::size_t ClusterHarness::index_of(std::uint32_t id) const {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].id == id) return i;
+  }
+  return nodes_.size();
+}
+
+std::string ClusterHarness::status_address(std::size_t i) const {
+  return "127.0.0.1:" + std::to_string(status_ports_[i]);
+}
+
+void ClusterHarness::start_all() {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    std::vector<std::string> args = {CLOCKSYNCD_PATH,
+                                     "--id", std::to_string(nodes_[i].id),
+                                     "--listen", "127.0.0.1:" + std::to_string(data_ports_[i]),
+                                     "--status", status_address(i),
+                                     "--key-file", key_file_,
+                                     "--drift-ppm", std::to_string(nodes_[i].drift_ppm),
+                                     "--offset", std::to_string(static_cast<long long>(nodes_[i].offset_ms * 1000)) + "us"};
+    for (std::size_t j = 0; j < nodes_.size(); ++j) {
+      if (j == i) continue;
+      args.push_back("--peer");
+      args.push_back(std::to_string(nodes_[j].id) + "@127.0.0.1:" + std::to_string(data_ports_[j]));
+    }
+    for (const auto& [id, port] : external_) {
+      args.push_back("--peer");
+      args.push_back(std::to_string(id) + "@127.0.0.1:" + std::to_string(port));
+    }
+    args.insert(args.end(), common_args_.begin(), common_args_.end());
+    args.insert(args.end(), nodes_[i].extra_args.begin(), nodes_[i].extra_args.end());
+
+    const std::string log = dir_ + "/n" + std::to_string(nodes_[i].id) + ".log";
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0) {
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+      }
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    pids_[i] = pid;
+  }
+}
+
+void ClusterHarness::kill_hard(std::size_t i) {
+  if (pids_[i] <= 0) return;
+  ::kill(pids_[i], SIGKILL);
+  int st = 0;
+  ::waitpid(pids_[i], &st, 0);
+  pids_[i] = -1;
+}
+
+std::optional<int> ClusterHarness::stop_gracefully(std::size_t i, std::chrono::milliseconds timeout) {
+  if (pids_[i] <= 0) return std::nullopt;
+  ::kill(pids_[i], SIGTERM);
+  std::optional<int> code;
+  wait_until(
+      [&] {
+        int st = 0;
+        if (::waitpid(pids_[i], &st, WNOHANG) == pids_[i]) {
+          code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+          return true;
+        }
+        return false;
+      },
+      timeout, std::chrono::milliseconds(20));
+  if (code) {
+    pids_[i] = -1;
+  } else {
+    kill_hard(i);
+  }
+  return code;
+}
+
+std::optional<nlohmann::json> ClusterHarness::status(std::size_t i, int timeout_ms) const {
+  if (pids_[i] <= 0) return std::nullopt;
+  auto r = query_status(status_address(i), timeout_ms);
+  if (auto* j = std::get_if<nlohmann::json>(&r)) return *j;
+  return std::nullopt;
+}
+
+std::string ClusterHarness::log_tail(std::size_t i, std::size_t bytes) const {
+  std::ifstream f(dir_ + "/n" + std::to_string(nodes_[i].id) + ".log");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string s = ss.str();
+  return s.size() > bytes ? s.substr(s.size() - bytes) : s;
+}
+
+}  // namespace clocksim::daemon::testing

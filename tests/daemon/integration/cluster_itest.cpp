@@ -1,0 +1,181 @@
+// Five clocksyncd processes on 127.0.0.1 with virtual clocks drifting ±200 ppm: one master is
+// elected, offsets converge within the bound computed by algorithms/bounds, the master is
+// SIGKILLed, a new master is elected and offsets stay bounded. Every process is stopped by the
+// harness, even when an assertion fails.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "algorithms/bounds/skew_bound.hpp"
+#include "algorithms/registry.hpp"
+#include "tests/daemon/integration/cluster_harness.hpp"
+
+namespace clocksim::daemon::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+bool registered(const std::string& kind, algorithms::Layer layer) { return algorithms::find_algorithm(kind, layer) != nullptr; }
+
+// Drifts spread over ±200 ppm and initial offsets over 40 ms.
+std::vector<NodeSpec> five_nodes() {
+  return {{1, -200, 12, {}}, {2, 200, -20, {}}, {3, -100, 0, {}}, {4, 100, 20, {}}, {5, 50, -8, {}}};
+}
+
+constexpr double kPeriodS = 1.0;
+// Loopback is not a bounded-latency network, so the bound needs an assumption: one-way delay
+// (including scheduling on a loaded 2-core CI machine) at most 5 ms.
+constexpr double kLatencyMaxS = 0.005;
+
+std::vector<std::string> berkeley_args() {
+  return {"--sync", "berkeley",   "--set", "sync.period=1s", "--set", "probe_timeout=50ms",
+          "--set", "measure_cap=500ms", "--set", "quantum=0",      "--set", "resolution=0",
+          "--set", "step_threshold=250us", "--set", "first_round_delay=0"};
+}
+
+double skew_bound_s() {
+  bounds::BerkeleyBoundInput in;
+  in.nodes = 5;
+  in.rho_ppm = 200;
+  in.period_s = kPeriodS;
+  in.latency_min_s = 0;
+  in.latency_max_s = kLatencyMaxS;
+  in.probe_timeout_s = 0.05;
+  in.measure_cap_s = 0.5;
+  in.step_threshold_s = 0.00025;
+  in.quantum_s = 0;
+  in.resolution_s = 0;
+  in.initial_spread_s = 0.040;
+  const auto b = bounds::berkeley_skew_bound(in);
+  EXPECT_TRUE(b.valid) << b.reason;
+  return b.steady;
+}
+
+struct Snapshot {
+  std::map<std::uint32_t, nlohmann::json> by_id;
+  std::set<std::uint32_t> masters;
+  std::set<std::string> believed;  // every node's believed master ("null" when none)
+  double skew_ns = 0;
+};
+
+Snapshot snapshot(const ClusterHarness& c) {
+  Snapshot s;
+  double lo = 1e300, hi = -1e300;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    if (!c.alive(i)) continue;
+    auto j = c.status(i);
+    if (!j) {
+      s.believed.insert("no answer");
+      continue;
+    }
+    s.by_id[c.id(i)] = *j;
+    if ((*j)["role"] == "master") s.masters.insert(c.id(i));
+    s.believed.insert((*j)["believed_master"].dump());
+    const double off = (*j)["clock"]["offset_ns"].get<double>();
+    lo = std::min(lo, off);
+    hi = std::max(hi, off);
+  }
+  s.skew_ns = hi - lo;
+  return s;
+}
+
+// Exactly one master, every live node follows it; returns its id.
+std::optional<std::uint32_t> agreed_master(const ClusterHarness& c) {
+  const Snapshot s = snapshot(c);
+  if (s.masters.size() != 1 || s.believed.size() != 1) return std::nullopt;
+  const std::uint32_t m = *s.masters.begin();
+  if (*s.believed.begin() != std::to_string(m)) return std::nullopt;
+  return m;
+}
+
+std::uint64_t rounds_of(const ClusterHarness& c, std::uint32_t id) {
+  auto j = c.status(c.index_of(id));
+  return j ? (*j)["rounds"].get<std::uint64_t>() : 0;
+}
+
+// Samples the skew of the live nodes a few times; returns the largest seen.
+double max_skew_over(const ClusterHarness& c, int samples, milliseconds spacing) {
+  double worst = 0;
+  for (int k = 0; k < samples; ++k) {
+    worst = std::max(worst, snapshot(c).skew_ns);
+    std::this_thread::sleep_for(spacing);
+  }
+  return worst;
+}
+
+std::string logs(const ClusterHarness& c) {
+  std::string out;
+  for (std::size_t i = 0; i < c.size(); ++i) out += "--- n" + std::to_string(c.id(i)) + "\n" + c.log_tail(i, 1500);
+  return out;
+}
+
+TEST(DaemonCluster, StaticMasterBerkeleyConvergesWithinTheBound) {
+  if (!registered("berkeley", algorithms::Layer::kSync)) GTEST_SKIP() << "sync kind 'berkeley' not in the registry yet";
+  auto args = berkeley_args();
+  args.insert(args.end(), {"--election", "none"});
+  ClusterHarness c("static_berkeley", five_nodes(), args);
+  c.start_all();
+  ASSERT_TRUE(wait_until([&] { return agreed_master(c).has_value(); }, seconds(10))) << logs(c);
+  const auto master = *agreed_master(c);
+  EXPECT_EQ(master, 1u);  // standalone Berkeley: the lowest id leads
+  ASSERT_TRUE(wait_until([&] { return rounds_of(c, master) >= 4; }, seconds(15))) << logs(c);
+  const double bound_ns = skew_bound_s() * 1e9;
+  const double skew_ns = max_skew_over(c, 10, milliseconds(150));
+  std::printf("static master: skew %.3f ms, bound %.3f ms\n", skew_ns * 1e-6, bound_ns * 1e-6);
+  RecordProperty("skew_ms", std::to_string(skew_ns * 1e-6));
+  RecordProperty("bound_ms", std::to_string(bound_ns * 1e-6));
+  EXPECT_LE(skew_ns, bound_ns) << logs(c);
+  for (std::size_t i = 0; i < c.size(); ++i) EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
+}
+
+TEST(DaemonCluster, ElectsAMasterConvergesAndFailsOverAfterSigkill) {
+  if (!registered("berkeley", algorithms::Layer::kSync) || !registered("tsp", algorithms::Layer::kElection)) {
+    GTEST_SKIP() << "needs sync kind 'berkeley' and election kind 'tsp' in the registry (algorithms/registry.cpp)";
+  }
+  auto args = berkeley_args();
+  args.insert(args.end(), {"--election", "tsp", "--set", "election.timeout=uniform(1500ms, 3s)", "--set",
+                           "candidate_window=500ms", "--set", "election.ack_timeout=50ms", "--set", "ack_sends=3",
+                           "--set", "second_answer_wait=100ms", "--set", "answer_jitter=uniform(1ms, 20ms)"});
+  ClusterHarness c("tsp_failover", five_nodes(), args);
+  c.start_all();
+  ASSERT_TRUE(wait_until([&] { return agreed_master(c).has_value(); }, seconds(20))) << logs(c);
+  const auto first = *agreed_master(c);
+  ASSERT_TRUE(wait_until([&] { return rounds_of(c, first) >= 4; }, seconds(15))) << logs(c);
+  const double bound_ns = skew_bound_s() * 1e9;
+  const double skew_before = max_skew_over(c, 8, milliseconds(150));
+  EXPECT_LE(skew_before, bound_ns) << logs(c);
+
+  const auto killed_at = std::chrono::steady_clock::now();
+  c.kill_hard(c.index_of(first));
+  std::optional<std::uint32_t> second;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        second = agreed_master(c);
+        return second.has_value();
+      },
+      seconds(25)))
+      << logs(c);
+  const double failover_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed_at).count();
+  EXPECT_NE(*second, first);
+  const auto r0 = rounds_of(c, *second);
+  ASSERT_TRUE(wait_until([&] { return rounds_of(c, *second) >= r0 + 3; }, seconds(15))) << logs(c);
+  const double skew_after = max_skew_over(c, 8, milliseconds(150));
+  std::printf("tsp: master n%u, skew %.3f ms; killed; new master n%u after %.2f s, skew %.3f ms; bound %.3f ms\n",
+              first, skew_before * 1e-6, *second, failover_s, skew_after * 1e-6, bound_ns * 1e-6);
+  RecordProperty("failover_s", std::to_string(failover_s));
+  RecordProperty("skew_after_ms", std::to_string(skew_after * 1e-6));
+  EXPECT_LE(skew_after, bound_ns) << logs(c);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    if (c.alive(i)) {
+      EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace clocksim::daemon::testing
