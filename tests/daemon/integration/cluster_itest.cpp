@@ -140,7 +140,7 @@ TEST(DaemonCluster, ElectsAMasterConvergesAndFailsOverAfterSigkill) {
   auto args = berkeley_args();
   args.insert(args.end(), {"--election", "tsp", "--set", "election.timeout=uniform(1500ms, 3s)", "--set",
                            "candidate_window=500ms", "--set", "election.ack_timeout=50ms", "--set", "ack_sends=3",
-                           "--set", "second_answer_wait=100ms", "--set", "answer_jitter=uniform(1ms, 20ms)"});
+                           "--set", "second_answer_wait=100ms", "--set", "refuse_window=2s", "--set", "answer_jitter=uniform(1ms, 20ms)"});
   ClusterHarness c("tsp_failover", five_nodes(), args);
   c.start_all();
   ASSERT_TRUE(wait_until([&] { return agreed_master(c).has_value(); }, seconds(20))) << logs(c);
