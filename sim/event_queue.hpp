@@ -1,22 +1,23 @@
 // The simulator's pending-event set: ordered by (time, insertion sequence), O(1) cancellation.
 //
-// Layout. Payloads live in a slot array (recycled through a LIFO free list, so the slot a pop
-// frees is the one the handler's next push reuses, still in cache). The ordering structure (the
-// Index policy) holds only 16-byte EventKeys {time_ns, seq << slot_bits | slot}; sequence numbers
-// are unique, so comparing (time_ns, id) is comparing (time, seq): deterministic FIFO among equal
-// times. When the slot count outgrows slot_bits, or the sequence space (2^(64 - slot_bits), about
-// 10^12 events with the default 24 bits) runs out, the queue renumbers the pending events in
-// order (O(n log n), rare) instead of failing.
+// Layout. The ordering structure (the Index policy) holds entries {EventKey, Payload}; the key is
+// {time_ns, seq << slot_bits | slot}. Sequence numbers are unique, so comparing (time_ns, id) is
+// comparing (time, seq): deterministic FIFO among equal times. The payload travels with its key,
+// so a pop reads nothing outside the index. The slot array holds only (generation, state) for
+// cancellation, recycled through a LIFO free list (the slot a pop frees is the one the handler's
+// next push reuses, still in cache). When the slot count outgrows slot_bits, or the sequence
+// space (2^(64 - slot_bits), about 10^12 events with the default 24 bits) runs out, the queue
+// renumbers the pending events in order (O(n log n), rare) instead of failing.
 //
 // Cancellation. A handle is (slot, generation). cancel() marks the slot cancelled in O(1) and
-// leaves its key in the index as a tombstone; pop()/next_time() discard tombstones they meet, and
-// once tombstones outnumber live events (and are at least kCompactMin) the index is compacted in
-// O(n), so a long run full of re-armed timers keeps index size <= 2 * live + kCompactMin. A slot
-// is recycled only when its tombstone leaves the index, so a stale key can never be mistaken for
-// a newer event. Generations are 32-bit: a handle kept across 2^32 reuses of its slot could alias.
+// leaves its entry in the index as a tombstone; pop()/next_time() discard tombstones they meet
+// (and look at slots only while some tombstone exists). Once tombstones outnumber live events
+// (and are at least kCompactMin) the index is compacted in O(n), so a long run full of re-armed
+// timers keeps index size <= 2 * live + kCompactMin. A slot is recycled only when its tombstone
+// leaves the index, so a stale key can never be mistaken for a newer event. Generations are
+// 32-bit: a handle kept across 2^32 reuses of its slot could alias.
 //
-// Choice of the default Index: QuaternaryHeap, provisionally (fewer levels and one cache line per
-// sibling group); the PHOLD measurements in bench/ decide it.
+// Choice of the default Index: see the PHOLD figures below (bench/run.sh).
 #pragma once
 
 #include <algorithm>
@@ -43,7 +44,7 @@ struct EventHandle {
 };
 static_assert(std::is_trivially_copyable_v<EventHandle>);
 
-template <class Payload, class Index = queue::QuaternaryHeap>
+template <class Payload, template <class> class Index = queue::BinaryHeap>
 class EventQueue {
   static_assert(std::is_trivially_copyable_v<Payload>, "payloads are copied around by value");
 
@@ -71,10 +72,9 @@ class EventQueue {
       slots_.push_back(Slot{});
     }
     Slot& s = slots_[slot];
-    s.payload = payload;
     s.generation = s.generation == std::numeric_limits<std::uint32_t>::max() ? 1 : s.generation + 1;
     s.state = SlotState::kLive;
-    index_.push(queue::EventKey{at.ns(), (next_seq_++ << slot_bits_) | slot});
+    index_.push(Entry{queue::EventKey{at.ns(), (next_seq_++ << slot_bits_) | slot}, payload});
     ++live_;
     return EventHandle{slot, s.generation};
   }
@@ -94,41 +94,28 @@ class EventQueue {
 
   // The earliest live event by (time, seq); false when there is none.
   bool pop(Time& at, Payload& payload) {
-    while (!index_.empty()) {
-      const queue::EventKey key = index_.top();
-      const auto slot = static_cast<std::uint32_t>(key.id & slot_mask_);
-      Slot& s = slots_[slot];
-      index_.pop();
-      free_.push_back(slot);
-      if (s.state == SlotState::kCancelled) {
-        s.state = SlotState::kFree;
-        --dead_;
-        continue;
-      }
-      assert(s.state == SlotState::kLive);
-      assert(key.time_ns >= last_pop_ns_ && "event queue went backwards in time");
-      s.state = SlotState::kFree;
-      --live_;
-      last_pop_ns_ = key.time_ns;
-      at = Time::from_ns(key.time_ns);
-      payload = s.payload;
-      return true;
-    }
-    return false;
+    if (dead_ != 0) discard_cancelled_on_top();
+    if (index_.empty()) return false;
+    const Entry& top = index_.top();
+    const auto slot = static_cast<std::uint32_t>(top.key.id & slot_mask_);
+    assert(slots_[slot].state == SlotState::kLive);
+    assert(top.key.time_ns >= last_pop_ns_ && "event queue went backwards in time");
+    last_pop_ns_ = top.key.time_ns;
+    at = Time::from_ns(top.key.time_ns);
+    payload = top.payload;
+    index_.pop();
+    // A store only: nothing waits for this (possibly cold) slot.
+    slots_[slot].state = SlotState::kFree;
+    free_.push_back(slot);
+    --live_;
+    return true;
   }
 
   // Time of the earliest live event, discarding tombstones on top.
   std::optional<Time> next_time() {
-    while (!index_.empty()) {
-      const queue::EventKey key = index_.top();
-      const auto slot = static_cast<std::uint32_t>(key.id & slot_mask_);
-      if (slots_[slot].state == SlotState::kLive) return Time::from_ns(key.time_ns);
-      index_.pop();
-      slots_[slot].state = SlotState::kFree;
-      free_.push_back(slot);
-      --dead_;
-    }
-    return std::nullopt;
+    if (dead_ != 0) discard_cancelled_on_top();
+    if (index_.empty()) return std::nullopt;
+    return Time::from_ns(index_.top().key.time_ns);
   }
 
   std::size_t size() const { return live_; }
@@ -148,12 +135,27 @@ class EventQueue {
   unsigned slot_bits() const { return slot_bits_; }
 
  private:
-  enum class SlotState : std::uint8_t { kFree, kLive, kCancelled };
-  struct Slot {
+  struct Entry {
+    queue::EventKey key;
     Payload payload;
+  };
+  enum class SlotState : std::uint8_t { kFree, kLive, kCancelled };
+  // Only what cancellation needs; the payload travels in the index entry.
+  struct Slot {
     std::uint32_t generation = 0;
     SlotState state = SlotState::kFree;
   };
+
+  void discard_cancelled_on_top() {
+    while (!index_.empty()) {
+      const auto slot = static_cast<std::uint32_t>(index_.top().key.id & slot_mask_);
+      if (slots_[slot].state != SlotState::kCancelled) return;
+      index_.pop();
+      slots_[slot].state = SlotState::kFree;
+      free_.push_back(slot);
+      --dead_;
+    }
+  }
 
   void set_slot_bits(unsigned bits) {
     assert(bits >= 1 && bits <= 62);
@@ -163,8 +165,8 @@ class EventQueue {
   }
 
   void purge_cancelled() {
-    index_.remove_if([this](const queue::EventKey& key) {
-      const auto slot = static_cast<std::uint32_t>(key.id & slot_mask_);
+    index_.remove_if([this](const Entry& e) {
+      const auto slot = static_cast<std::uint32_t>(e.key.id & slot_mask_);
       if (slots_[slot].state != SlotState::kCancelled) return false;
       slots_[slot].state = SlotState::kFree;
       free_.push_back(slot);
@@ -179,7 +181,7 @@ class EventQueue {
     purge_cancelled();
     std::vector<std::uint64_t> seqs;
     seqs.reserve(index_.size());
-    index_.for_each([&](const queue::EventKey& key) { seqs.push_back(key.id >> slot_bits_); });
+    index_.for_each([&](const Entry& e) { seqs.push_back(e.key.id >> slot_bits_); });
     std::sort(seqs.begin(), seqs.end());
     const unsigned old_bits = slot_bits_;
     const std::uint64_t old_mask = slot_mask_;
@@ -193,7 +195,7 @@ class EventQueue {
     next_seq_ = seqs.size();
   }
 
-  Index index_;
+  Index<Entry> index_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_;
   std::size_t live_ = 0;

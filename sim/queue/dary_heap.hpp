@@ -1,17 +1,19 @@
-// An implicit d-ary min-heap of EventKeys: one index policy of EventQueue.
+// An implicit d-ary min-heap of entries ordered by their EventKey: one index policy of EventQueue.
 //
-// The root sits at physical index D-1, so the D children of logical node i (logical 4i+1..4i+4
-// for D = 4) start at a multiple of D; with 16-byte keys and a 64-byte aligned buffer, the four
-// children of a 4-ary node are exactly one cache line, and a sift-down touches one line per level
-// over log4(n) levels instead of log2(n) for the binary heap.
+// Entry is any trivially copyable struct with a member `EventKey key` (the queue stores the
+// payload next to the key, so a pop reads nothing but the heap). The root sits at physical index
+// D-1, so the D children of logical node i (logical Di+1..Di+D) start at a multiple of D; with a
+// 64-byte aligned buffer each sibling group starts on a cache-line boundary (for 32-byte entries:
+// one line per binary-heap level, two per 4-ary level over half as many levels).
 //
 // Index policy interface (shared with the other policies, used by EventQueue):
-//   push(key), top(), pop(), size(), empty(), reserve(n), memory_bytes(),
+//   push(entry), top(), pop(), size(), empty(), reserve(n), memory_bytes(),
 //   remove_if(pred) -> removed count, rewrite_ids(f) with f order-preserving, for_each(f).
 #pragma once
 
 #include <cassert>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -20,9 +22,10 @@
 
 namespace clocksim::sim::queue {
 
-template <unsigned D>
+template <unsigned D, class Entry>
 class DaryHeap {
   static_assert(D >= 2);
+  static_assert(std::is_trivially_copyable_v<Entry>);
 
  public:
   DaryHeap() : keys_(kRoot) {}
@@ -30,21 +33,21 @@ class DaryHeap {
   std::size_t size() const { return keys_.size() - kRoot; }
   bool empty() const { return keys_.size() == kRoot; }
   void reserve(std::size_t n) { keys_.reserve(n + kRoot); }
-  std::size_t memory_bytes() const { return keys_.capacity() * sizeof(EventKey); }
+  std::size_t memory_bytes() const { return keys_.capacity() * sizeof(Entry); }
 
-  const EventKey& top() const {
+  const Entry& top() const {
     assert(!empty());
     return keys_[kRoot];
   }
 
-  void push(const EventKey& key) {
+  void push(const Entry& key) {
     keys_.push_back(key);
     sift_up(size() - 1, key);
   }
 
   void pop() {
     assert(!empty());
-    const EventKey last = keys_.back();
+    const Entry last = keys_.back();
     keys_.pop_back();
     if (!empty()) sift_down(0, last);
   }
@@ -66,7 +69,7 @@ class DaryHeap {
   // property still holds afterwards.
   template <class F>
   void rewrite_ids(F f) {
-    for (std::size_t i = kRoot; i < keys_.size(); ++i) keys_[i].id = f(keys_[i].id);
+    for (std::size_t i = kRoot; i < keys_.size(); ++i) keys_[i].key.id = f(keys_[i].key.id);
   }
 
   template <class F>
@@ -77,38 +80,63 @@ class DaryHeap {
  private:
   static constexpr std::size_t kRoot = D - 1;
 
-  EventKey& at(std::size_t logical) { return keys_[logical + kRoot]; }
+  static bool less(const Entry& a, const Entry& b) { return a.key < b.key; }
 
-  void sift_up(std::size_t i, const EventKey key) {
+  Entry& at(std::size_t logical) { return keys_[logical + kRoot]; }
+
+  void sift_up(std::size_t i, const Entry key) {
     while (i > 0) {
       const std::size_t parent = (i - 1) / D;
-      if (!(key < at(parent))) break;
+      if (!less(key, at(parent))) break;
       at(i) = at(parent);
       i = parent;
     }
     at(i) = key;
   }
 
-  // Moves the hole at i down to where `key` belongs.
-  void sift_down(std::size_t i, const EventKey key) {
+  // Index of the smallest of the D children starting at `first` (all present). A tournament of
+  // independent comparisons, so the compiler can evaluate them with conditional moves.
+  std::size_t min_child_full(std::size_t first) {
+    if constexpr (D == 2) {
+      return less(at(first + 1), at(first)) ? first + 1 : first;
+    } else if constexpr (D == 4) {
+      const std::size_t a = less(at(first + 1), at(first)) ? first + 1 : first;
+      const std::size_t b = less(at(first + 3), at(first + 2)) ? first + 3 : first + 2;
+      return less(at(b), at(a)) ? b : a;
+    } else {
+      std::size_t best = first;
+      for (std::size_t c = first + 1; c < first + D; ++c) best = less(at(c), at(best)) ? c : best;
+      return best;
+    }
+  }
+
+  // Moves the hole at i down to where `key` belongs, bottom-up (Wegener's bottom-up heapsort, as
+  // libstdc++'s __adjust_heap does): first walk the hole to a leaf along the smallest children
+  // without comparing against `key`, then sift `key` up from there. The key re-inserted by pop()
+  // is the former last leaf, which almost always belongs near the bottom, so this saves one
+  // comparison per level.
+  void sift_down(std::size_t i, const Entry key) {
+    const std::size_t top = i;
     const std::size_t n = size();
     for (;;) {
       const std::size_t first = D * i + 1;
-      if (first >= n) break;
-      std::size_t best = first;
+      std::size_t best;
       if (first + D <= n) {
-        // Full sibling group (the common case): no bounds checks.
-        for (std::size_t c = first + 1; c < first + D; ++c) {
-          if (at(c) < at(best)) best = c;
-        }
+        best = min_child_full(first);
+      } else if (first < n) {
+        best = first;
+        for (std::size_t c = first + 1; c < n; ++c) best = less(at(c), at(best)) ? c : best;
       } else {
-        for (std::size_t c = first + 1; c < n; ++c) {
-          if (at(c) < at(best)) best = c;
-        }
+        break;
       }
-      if (!(at(best) < key)) break;
       at(i) = at(best);
       i = best;
+    }
+    while (i > top) {
+      const std::size_t parent = (i - 1) / D;
+      if (!less(key, at(parent))) break;
+      at(i) = at(parent);
+      i = parent;
     }
     at(i) = key;
   }
@@ -119,10 +147,12 @@ class DaryHeap {
     for (std::size_t i = (n - 2) / D + 1; i-- > 0;) sift_down(i, at(i));
   }
 
-  std::vector<EventKey, CacheAlignedAllocator<EventKey>> keys_;
+  std::vector<Entry, CacheAlignedAllocator<Entry>> keys_;
 };
 
-using BinaryHeap = DaryHeap<2>;
-using QuaternaryHeap = DaryHeap<4>;
+template <class Entry>
+using BinaryHeap = DaryHeap<2, Entry>;
+template <class Entry>
+using QuaternaryHeap = DaryHeap<4, Entry>;
 
 }  // namespace clocksim::sim::queue

@@ -22,11 +22,11 @@ struct Payload {
 // Every index policy runs the same suite (as ns-3 runs one test case per scheduler). The
 // "Renumbering" variants squeeze the sequence space to 2^6 so that the O(n log n) renumbering of
 // pending events runs every few dozen pushes.
-template <class IndexT, unsigned kMinSlotBits>
+template <template <class> class Index, unsigned kMinSlotBits>
 struct Variant {
-  using Index = IndexT;
-  using Queue = EventQueue<Payload, IndexT>;
+  using Queue = EventQueue<Payload, Index>;
   static Queue make() { return Queue(kMinSlotBits); }
+  static Queue make_with_slot_bits(unsigned bits) { return Queue(bits); }
 };
 
 template <class V>
@@ -176,7 +176,7 @@ TYPED_TEST(EventQueueTest, RearmedTimersDoNotGrowTheIndex) {
 }
 
 TYPED_TEST(EventQueueTest, GrowsBeyondInitialSlotBits) {
-  EventQueue<Payload, typename TypeParam::Index> q(1);  // two slots before the first rekey
+  auto q = TypeParam::make_with_slot_bits(1);  // two slots before the first rekey
   for (std::uint64_t i = 0; i < 1000; ++i) q.push(at_ns(static_cast<std::int64_t>(i % 7)), tagged(i));
   EXPECT_GE(q.slot_bits(), 10U);
   Time t;
