@@ -152,3 +152,23 @@ TEST(DaemonConfig, ParametersAreValidatedAgainstTheRegistry) {
 
 }  // namespace
 }  // namespace clocksim::daemon
+
+namespace clocksim::daemon {
+namespace {
+
+// The shipped examples stay loadable and valid against the registry.
+TEST(DaemonConfig, ExamplesLoadAndBuild) {
+  for (int i = 1; i <= 3; ++i) {
+    const std::string path = std::string(CLOCKSIM_SOURCE_DIR) + "/daemon/examples/node" + std::to_string(i) + ".yaml";
+    DaemonConfig cfg;
+    ASSERT_EQ(load_config_file(path, cfg), std::nullopt) << path;
+    EXPECT_EQ(cfg.id, static_cast<NodeId>(i));
+    EXPECT_EQ(cfg.peers.size(), 2u);
+    auto setup = build_stack_setup(cfg);
+    ASSERT_TRUE(std::holds_alternative<algorithms::StackSetup>(setup)) << std::get<std::string>(setup);
+    EXPECT_TRUE(std::holds_alternative<LoopConfig>(build_loop_config(cfg)));
+  }
+}
+
+}  // namespace
+}  // namespace clocksim::daemon
