@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace clocksim::bounds {
 
@@ -24,42 +25,63 @@ double slew_time(double amount, double slew) {
 }
 
 // One steady cycle (docs/bounds.md §4.4): the sup over the cycle of the pairwise skew, with
-// pairwise drift coefficient `drift` (s/s). Returns +inf when slews outlast the cycle.
+// pairwise drift coefficient `drift` (s/s). sup is +inf when slews outlast the cycle.
+struct CycleParams {
+  double k_new, e_cross, q, drift, cycle_max, cycle_min, t_meas, apply_window, slew, step_threshold;
+  double start_spread;  // latest − earliest start of applying a correction (master vs slaves)
+  bool uniform_slew;    // every node slews at the same rate (§4.4, synchronous-slew refinement)
+};
 struct Cycle {
   double sup = 0;
   double correction = 0;
   double done = 0;
 };
-Cycle steady_cycle(double k_new, double e_cross, double q, double drift, double cycle_max, double cycle_min,
-                   double t_meas, double apply_window, double slew, double step_threshold) {
+Cycle steady_cycle(const CycleParams& p) {
   Cycle c;
-  auto old_env = [&](double tau) { return k_new + drift * (cycle_max + tau); };
-  auto new_env = [&](double tau) { return k_new + drift * tau; };
-  auto cross = [&](double tau) { return old_env(tau) + drift * tau + e_cross + q; };
-  c.correction = old_env(t_meas) + e_cross + q;
-  const double slewed = slewed_part(c.correction, step_threshold);
-  c.done = apply_window + slew_time(slewed, slew);
-  if (c.done > cycle_min) {
+  const double e = p.apply_window;
+  c.correction = p.k_new + p.drift * (p.cycle_max + p.t_meas) + p.e_cross + p.q;
+  const double slewed = slewed_part(c.correction, p.step_threshold);
+  c.done = e + slew_time(slewed, p.slew);
+  if (c.done > p.cycle_min) {
     c.sup = kInf;
     return c;
   }
-  const double e = apply_window;
-  auto pending = [&](double tau) { return tau < e ? c.correction : std::max(0.0, slewed - slew * (tau - e)); };
-  auto f = [&](double tau) { return std::min(cross(tau), new_env(tau) + 2 * pending(tau)); };
-  // Before e every correction may still be outstanding (pending = C); both envelopes rise, so
+  // Three envelopes, each linear on [e, done] (value at e, slope):
+  //   cross: Old + Dτ + E_x + q           (segment lemma)
+  //   pend:  N + 2·pending                (distance from the new positions)
+  //   sync:  Old + s·spread               (all slewed at one rate: the synchronous-slew refinement)
+  const bool all_slewed = p.step_threshold > 0 && c.correction < p.step_threshold && p.slew > 0 && p.uniform_slew;
+  const double old_e = p.k_new + p.drift * (p.cycle_max + e);
+  const double new_e = p.k_new + p.drift * e;
+  struct Line {
+    double at_e, slope;
+    double operator()(double tau, double e0) const { return at_e + slope * (tau - e0); }
+  };
+  std::vector<Line> lines = {{old_e + p.drift * e + p.e_cross + p.q, 2 * p.drift},
+                             {new_e + 2 * slewed, p.drift - 2 * p.slew}};
+  if (all_slewed) lines.push_back({old_e + p.slew * p.start_spread, p.drift});
+  auto f = [&](double tau) {
+    double m = kInf;
+    for (const auto& l : lines) m = std::min(m, l(tau, e));
+    return m;
+  };
+  // Before e every correction may still be outstanding (pending = C); every envelope rises, so
   // the sup on [0, e) is their min at e from the left.
-  double sup = std::min(cross(e), new_env(e) + 2 * c.correction);
-  // On [e, done] both are linear: the sup of their min is at an end or at their crossing.
-  sup = std::max(sup, f(e));
-  sup = std::max(sup, f(c.done));
-  const double slope_cross = 2 * drift;
-  const double slope_pending = drift - 2 * slew;  // of new_env + 2·pending on [e, done]
-  if (slope_cross != slope_pending) {
-    const double tau = e + (new_env(e) + 2 * slewed - cross(e)) / (slope_cross - slope_pending);
-    if (tau > e && tau < c.done) sup = std::max(sup, f(tau));
+  double left = std::min(lines[0].at_e, new_e + 2 * c.correction);
+  if (all_slewed) left = std::min(left, lines[2].at_e);
+  double sup = left;
+  // On [e, done] the sup of the min of lines is at an end or where two of them cross.
+  std::vector<double> candidates = {e, c.done};
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    for (std::size_t j = i + 1; j < lines.size(); ++j) {
+      if (lines[i].slope == lines[j].slope) continue;
+      const double tau = e + (lines[j].at_e - lines[i].at_e) / (lines[i].slope - lines[j].slope);
+      if (tau > e && tau < c.done) candidates.push_back(tau);
+    }
   }
+  for (double tau : candidates) sup = std::max(sup, f(tau));
   // After the slews: only drift, up to the next round's start (the next cycle's old envelope).
-  sup = std::max(sup, new_env(cycle_max));
+  sup = std::max(sup, p.k_new + p.drift * p.cycle_max);
   c.sup = sup;
   return c;
 }
@@ -104,8 +126,8 @@ double SkewBound::at(double t_s) const {
   if (t_s < first_round_start_min) return initial_spread + 2 * rho * t_s;
   if (t_s <= first_done_max) {
     // First round: any clock between its uncorrected and its corrected trajectory (§4.5).
-    double b = initial_spread + 2 * rho * t_s + 2 * rho * (t_s - first_round_start_min) + e_cross + quantum_half +
-               0.0;
+    const double cross = 2 * rho * (t_s - first_round_start_min) + e_cross + quantum_half;
+    double b = initial_spread + 2 * rho * t_s + std::min(cross, first_sync_extra);
     if (t_s >= first_round_start_min + cycle_min) b = std::max(b, steady_plain);
     return b;
   }
@@ -186,8 +208,16 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     return b;
   }
   b.first_done_max = b.first_round_start_max + first_done;
+  if (in.step_threshold_s > 0 && b.correction_first < in.step_threshold_s && slew > 0 && in.uniform_slew) {
+    b.first_sync_extra = slew * d_max;
+  }
 
-  // §4.4 steady state, plain drift.
+  // §4.4 steady state. Corrections start applying between the master's own (at the end of
+  // measurement) and the last slave's arrival d_max later.
+  auto cycle_params = [&](double drift) {
+    return CycleParams{b.k_new, b.e_cross, q, drift, b.cycle_max, b.cycle_min, b.t_meas, b.apply_window,
+                       slew, in.step_threshold_s, d_max, in.uniform_slew};
+  };
   const double plain_drift = 2 * rho;
   double drift_worst = plain_drift;
   double rc_drift = plain_drift;
@@ -196,8 +226,7 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     // width plus what the rate bookkeeping can miss per round.
     const int k = std::max(2, in.rate_window);
     const double clamp = in.max_rate_correction_ppm * kPpm;
-    const Cycle pre = steady_cycle(b.k_new, b.e_cross, q, plain_drift, b.cycle_max, b.cycle_min, b.t_meas,
-                                   b.apply_window, slew, in.step_threshold_s);
+    const Cycle pre = steady_cycle(cycle_params(plain_drift));
     const double h = width / 2 + k * clamp * (d_max + b.t_meas + plain_drift * b.cycle_max);
     const double jitter = b.t_meas + k * pre.correction;
     double phi = ls_slope_error_bound(k, in.period_s, jitter, h) + 8 * rho * rho;
@@ -208,8 +237,7 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     drift_worst = std::max(plain_drift, rc_drift);
     b.rate_correction_from = b.first_round_start_max + (k + 1) * b.cycle_max;
   }
-  const Cycle worst = steady_cycle(b.k_new, b.e_cross, q, drift_worst, b.cycle_max, b.cycle_min, b.t_meas,
-                                   b.apply_window, slew, in.step_threshold_s);
+  const Cycle worst = steady_cycle(cycle_params(drift_worst));
   if (!std::isfinite(worst.sup)) {
     b.reason = "steady-state slews outlast the period (raise the slew rate or lower step_threshold)";
     return b;
@@ -217,8 +245,7 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
   b.correction_steady = worst.correction;
   b.steady_plain = worst.sup;
   if (in.rate_correction) {
-    const Cycle rc = steady_cycle(b.k_new, b.e_cross, q, rc_drift, b.cycle_max, b.cycle_min, b.t_meas,
-                                  b.apply_window, slew, in.step_threshold_s);
+    const Cycle rc = steady_cycle(cycle_params(rc_drift));
     b.steady = rc.sup;
     b.drift_rate = rc_drift;
   } else {

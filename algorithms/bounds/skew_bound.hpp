@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace clocksim::bounds {
@@ -53,7 +54,8 @@ struct BerkeleyBoundInput {
   double probe_timeout_s = 0.1;
   double measure_cap_s = 3;
   Estimator estimator = Estimator::kTimedMinFilter;
-  double slew_ppm = 500;             // adjtime's rate
+  double slew_ppm = 500;             // adjtime's rate (the slowest node's)
+  bool uniform_slew = true;          // every node slews at that same rate
   double step_threshold_s = 20;      // corrections at least this large are steps
   double quantum_s = 0;              // corrections rounded to multiples (error <= quantum/2)
   double resolution_s = 0;           // deltas truncated toward zero to this unit
@@ -90,6 +92,8 @@ struct SkewBound {
   double rho = 0;              // as a fraction (wander's 6σ envelope included)
   double wander_sigma = 0;     // fraction per sqrt(s) (already folded into rho)
   double quantum_half = 0;     // q: max rounding error of one correction
+  // First round, all corrections slewed at one rate: s·(start spread) replaces the cross term.
+  double first_sync_extra = std::numeric_limits<double>::infinity();
 
   // The bound at true time t (seconds since the start); +inf when invalid.
   double at(double t_s) const;

@@ -38,7 +38,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
     return false;
   }
   const auto& c = spec.clocks;
-  double off_lo = kInf, off_hi = -kInf, rho = 0, wander = 0, slew = kInf;
+  double off_lo = kInf, off_hi = -kInf, rho = 0, wander = 0, slew = kInf, slew_max = 0;
   auto take = [&](const scenario::ClockOverride& o) {
     const auto& off = o.initial_offset_ns.value_or(c.initial_offset_ns);
     const auto& drift = o.drift_ppm.value_or(c.drift_ppm);
@@ -49,6 +49,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
     rho = std::max(rho, std::max(std::fabs(drift.lower_bound()), std::fabs(drift.upper_bound())) + sine_max);
     wander = std::max(wander, o.wander_ppm_per_sqrt_s.value_or(c.wander_ppm_per_sqrt_s));
     slew = std::min(slew, o.max_slew_ppm.value_or(c.max_slew_ppm));
+    slew_max = std::max(slew_max, o.max_slew_ppm.value_or(c.max_slew_ppm));
   };
   take(scenario::ClockOverride{});
   for (const auto& n : spec.nodes) take(n.clock);
@@ -78,6 +79,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
   env.wander_ppm_per_sqrt_s = wander;
   env.initial_spread_s = (off_hi - off_lo) * 1e-9;
   env.slew_ppm = slew;
+  env.uniform_slew = slew == slew_max;
   env.clock_resolution_s = c.resolution.seconds();
   env.latency_min_s = std::max(0.0, lat_lo) * 1e-9;
   env.latency_max_s = lat_hi * 1e-9;
@@ -106,6 +108,7 @@ BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
                  : cfg.measurement == berkeley::MeasurementMethod::kCristian ? bounds::Estimator::kCristianMinRtt
                                                                               : bounds::Estimator::kTimedMinFilter;
   in.slew_ppm = env.slew_ppm;
+  in.uniform_slew = env.uniform_slew;
   in.step_threshold_s = cfg.step_threshold.seconds();
   in.quantum_s = cfg.quantum.seconds();
   in.resolution_s = cfg.resolution.seconds();

@@ -24,7 +24,8 @@ struct SyncBoundEnvironment {
   double rho_ppm = 0;
   double wander_ppm_per_sqrt_s = 0;
   double initial_spread_s = 0;
-  double slew_ppm = 0;
+  double slew_ppm = 0;        // the slowest node's
+  bool uniform_slew = true;   // every node slews at the same rate
   double clock_resolution_s = 0;
   double latency_min_s = 0;
   double latency_max_s = 0;

@@ -65,12 +65,22 @@ TEST(BerkeleyBound, ComponentsOfTheBasicScenario) {
   // 7 slaves x 5 exchanges x 10 ms worst round trip.
   EXPECT_NEAR(b.t_meas, 0.35, 1e-12);
   EXPECT_NEAR(b.cycle_max, 10 / (1 - 1e-4 - 5e-3), 1e-9);
-  // The steady bound is at least the classic Δ0 + 2ρR (ε = u/2, q = 0) and not absurdly more.
+  // Synchronous slews: the steady bound is K + 2ρ(L + e) + s·d_max (the classic Δ0 + 2ρR with
+  // ε = u/2, q = 0, plus the period stretch, the measurement spread and the slew skew), plus the
+  // drift while two same-sign slews leave a pair's old skew standing: at most 2ρ·C/s.
   const double classic = classic_skew_bound_s(2 * kMs, 0, 100, 10, 0);
   EXPECT_GT(b.steady, classic);
-  EXPECT_LT(b.steady, 2 * classic);
-  // The first round starts at once: any clock may be corrected while another is not yet.
-  EXPECT_NEAR(b.at(0), 20 * kMs + b.e_cross, 1e-12);
+  const double sync = b.k_new + 2e-4 * (b.cycle_max + b.apply_window) + 5e-3 * 5 * kMs;
+  EXPECT_GE(b.steady, sync);
+  EXPECT_LE(b.steady, sync + 2e-4 * b.correction_steady / 5e-3);
+  // The first round starts at once; all corrections are slewed at one rate, so a clock can be
+  // ahead of the synchronous schedule by at most s·d_max (5000 ppm · 5 ms = 25 µs).
+  EXPECT_NEAR(b.at(0), 20 * kMs + 25e-6, 1e-12);
+  // Without a uniform slew rate only the segment lemma holds: + E_x.
+  BerkeleyBoundInput mixed = basic();
+  mixed.uniform_slew = false;
+  EXPECT_NEAR(berkeley_skew_bound(mixed).at(0), 20 * kMs + b.e_cross, 1e-12);
+  EXPECT_GT(berkeley_skew_bound(mixed).steady, b.steady);
   // With a first-round delay, before it: initial spread plus free drift.
   BerkeleyBoundInput delayed = basic();
   delayed.first_round_delay_s = 5;
