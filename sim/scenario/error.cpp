@@ -18,4 +18,9 @@ ScenarioError::ScenarioError(std::string file, int line, int column, std::string
   what_ += message_;
 }
 
+std::string format_location(const SourceLocation& where) {
+  if (where.line <= 0) return where.file;
+  return where.file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+}
+
 }  // namespace clocksim::scenario

@@ -10,6 +10,8 @@
 #include <exception>
 #include <string>
 
+#include "sim/scenario/spec.hpp"
+
 namespace clocksim::scenario {
 
 class ScenarioError : public std::exception {
@@ -31,5 +33,9 @@ class ScenarioError : public std::exception {
   std::string message_;
   std::string what_;
 };
+
+// "file:line:col" (or just "file" when there is no position), for messages about a spec
+// element after loading, e.g. a failed expectation: "failover.yaml:40:5: expectation failed".
+std::string format_location(const SourceLocation& where);
 
 }  // namespace clocksim::scenario

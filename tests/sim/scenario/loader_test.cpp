@@ -110,6 +110,8 @@ output:
   EXPECT_EQ(s.faults[0].at, 60_s);
   EXPECT_EQ(s.faults[0].where.line, 24);
   EXPECT_EQ(s.faults[0].where.column, 5);
+  EXPECT_EQ(format_location(s.faults[0].where), "test.yaml:24:5");
+  EXPECT_EQ(format_location(s.expects[0].where), "test.yaml:33:5");
   EXPECT_EQ(s.faults[1].node, 2u);
   EXPECT_EQ(s.faults[1].until, 80_s);
   EXPECT_EQ(s.faults[2].kind, FaultSpec::Kind::kRestart);
