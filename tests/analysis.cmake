@@ -31,3 +31,9 @@ foreach(_suite clocksim_io plot_offsets plot_sweep report real_run report_browse
   set_tests_properties(analysis.${_suite} PROPERTIES
     LABELS ${_label} SKIP_RETURN_CODE 77 TIMEOUT 300 ENVIRONMENT "${_analysis_env}")
 endforeach()
+
+# A smoke run of bench/analysis_trace.py at tiny size so the benchmark cannot rot; no timing.
+add_test(NAME analysis.bench_smoke
+  COMMAND ${CLOCKSIM_PYTHON3} ${PROJECT_SOURCE_DIR}/bench/analysis_trace.py --nodes 4 --ticks 300)
+set_tests_properties(analysis.bench_smoke PROPERTIES LABELS bench TIMEOUT 300
+  ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1;MPLBACKEND=Agg")
