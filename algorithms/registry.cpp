@@ -10,6 +10,7 @@
 #include "algorithms/none/free_running.hpp"
 #include "algorithms/stack/no_sync.hpp"
 #include "algorithms/stack/stack.hpp"
+#include "algorithms/workload/phold.hpp"
 
 namespace clocksim::algorithms {
 
@@ -24,6 +25,7 @@ const std::vector<AlgorithmInfo>& catalogue() {
                  "Cristian's algorithm: clients set their clocks from a time server (min-RTT of k probes)",
                  cristian::cristian_params()});
     for (const auto& e : election::election_kinds()) c.push_back({e.kind, Layer::kElection, e.summary, *e.params});
+    c.push_back({"phold", Layer::kSync, "PHOLD benchmark workload (no synchronization)", Phold::param_specs()});
     return c;
   }();
   return kCatalogue;
@@ -78,6 +80,7 @@ std::unique_ptr<Algorithm> make_stack(const StackSetup& setup) {
     return std::make_unique<cristian::Cristian>(setup.membership, cristian::cristian_config(setup.sync.params),
                                                 setup.seed, /*standalone=*/true);
   }
+  if (setup.sync.kind == "phold") return std::make_unique<Phold>(setup.membership, setup.seed, setup.sync.params);
   throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);
 }
 

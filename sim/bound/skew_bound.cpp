@@ -1,0 +1,78 @@
+#include "sim/bound/skew_bound.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <sstream>
+
+namespace clocksim::sim {
+namespace {
+
+class FreeRunningBound final : public SkewBound {
+ public:
+  explicit FreeRunningBound(const ClockSpread& s) : s_(s) {}
+  std::optional<Duration> at(Time t) const override {
+    const double ns = s_.offset_spread_ns + s_.drift_spread_ppm * 1e-6 * static_cast<double>(t.ns()) +
+                      s_.sine_spread_ns + s_.steps_ns;
+    // Round up: a bound must never be below the truth by a rounding.
+    return Duration::from_ns(static_cast<std::int64_t>(std::ceil(ns)));
+  }
+  std::string describe() const override {
+    std::ostringstream os;
+    os << "free-running: offset spread " << s_.offset_spread_ns << " ns + drift spread "
+       << s_.drift_spread_ppm << " ppm * t + sine spread " << s_.sine_spread_ns << " ns + steps "
+       << s_.steps_ns << " ns";
+    return os.str();
+  }
+
+ private:
+  ClockSpread s_;
+};
+
+}  // namespace
+
+ClockSpread clock_spread(const scenario::ScenarioSpec& spec) {
+  const auto& c = spec.clocks;
+  double off_lo = std::numeric_limits<double>::infinity(), off_hi = -off_lo;
+  double drift_lo = off_lo, drift_hi = -off_lo;
+  double sine_lo = 0, sine_hi = 0;  // integrated sine lies in [min(0, 2A/w), max(0, 2A/w)]
+  ClockSpread s;
+  s.has_wander = c.wander_ppm_per_sqrt_s > 0;
+  const double w = 2 * std::numbers::pi / c.sine_period.seconds();
+  auto take = [&](const scenario::ClockOverride& o) {
+    const auto& off = o.initial_offset_ns.value_or(c.initial_offset_ns);
+    const auto& drift = o.drift_ppm.value_or(c.drift_ppm);
+    const auto& sine = o.sine_amplitude_ppm.value_or(c.sine_amplitude_ppm);
+    off_lo = std::min(off_lo, off.lower_bound());
+    off_hi = std::max(off_hi, off.upper_bound());
+    drift_lo = std::min(drift_lo, drift.lower_bound());
+    drift_hi = std::max(drift_hi, drift.upper_bound());
+    sine_lo = std::min(sine_lo, 2 * sine.lower_bound() * 1e-6 / w * 1e9);
+    sine_hi = std::max(sine_hi, 2 * sine.upper_bound() * 1e-6 / w * 1e9);
+    if (o.wander_ppm_per_sqrt_s.value_or(0) > 0) s.has_wander = true;
+  };
+  take(scenario::ClockOverride{});
+  for (const auto& n : spec.nodes) take(n.clock);
+  s.offset_spread_ns = off_hi - off_lo;
+  s.drift_spread_ppm = drift_hi - drift_lo;
+  s.max_abs_drift_ppm = std::max(std::fabs(drift_lo), std::fabs(drift_hi));
+  s.sine_spread_ns = sine_hi - sine_lo;
+  for (const auto& f : spec.faults) {
+    if (f.kind == scenario::FaultSpec::Kind::kClockStep) s.steps_ns += std::fabs(static_cast<double>(f.step.ns()));
+  }
+  return s;
+}
+
+BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec) {
+  const ClockSpread s = clock_spread(spec);
+  if (s.has_wander) return {nullptr, "random-walk wander has no deterministic bound"};
+  if (!std::isfinite(s.offset_spread_ns) || !std::isfinite(s.drift_spread_ppm) || !std::isfinite(s.sine_spread_ns)) {
+    return {nullptr, "an unbounded clock distribution (normal, exponential, ...) has no worst case"};
+  }
+  const std::string& kind = spec.algorithm.sync.kind;
+  if (kind.empty() || kind == "none") return {std::make_unique<FreeRunningBound>(s), ""};
+  return {nullptr, "no bound model for sync algorithm '" + kind + "'"};
+}
+
+}  // namespace clocksim::sim

@@ -1,0 +1,49 @@
+// The theoretical skew bound of a scenario as a function of true time, computed once in C++ and
+// written next to the measured skew (analysis never re-derives it).
+//
+// Each synchronization kind contributes its own model (see docs/bounds.md); the free-running
+// model (`none`) is: initial offset spread + drift-rate spread · t + sinusoidal-term spread +
+// injected clock steps. Where no deterministic bound exists (random-walk wander, an unbounded
+// latency distribution, a kind without a model) make_skew_bound returns nullptr and skew.csv
+// leaves bound_ns empty.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "algorithms/core/time.hpp"
+#include "sim/scenario/spec.hpp"
+#include "sim/time.hpp"
+
+namespace clocksim::sim {
+
+class SkewBound {
+ public:
+  virtual ~SkewBound() = default;
+  // Max skew between any two correct, up nodes at true time t (nullopt: no bound at t).
+  virtual std::optional<Duration> at(Time t) const = 0;
+  // The formula with this scenario's numbers, for summary.json and the docs.
+  virtual std::string describe() const = 0;
+};
+
+// Why a scenario has no bound (empty when it has one).
+struct BoundAvailability {
+  std::unique_ptr<SkewBound> bound;
+  std::string unavailable_reason;
+};
+
+BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec);
+
+// Pieces shared by the per-algorithm models.
+struct ClockSpread {
+  double offset_spread_ns = 0;  // max upper − min lower of initial offsets
+  double drift_spread_ppm = 0;  // max upper − min lower of drift rates
+  double max_abs_drift_ppm = 0;
+  double sine_spread_ns = 0;    // spread of the integrated sinusoidal terms
+  double steps_ns = 0;          // sum of |injected clock steps|
+  bool has_wander = false;
+};
+ClockSpread clock_spread(const scenario::ScenarioSpec& spec);
+
+}  // namespace clocksim::sim

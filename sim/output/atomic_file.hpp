@@ -1,0 +1,39 @@
+// A file that appears complete or not at all: written to a temporary name in the same directory
+// and renamed over the final name on commit(). Destroyed without commit, it removes the temporary,
+// so an interrupted or failed run never leaves a half-written trace.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace clocksim::sim {
+
+class AtomicFile {
+ public:
+  // Throws std::runtime_error naming the path if the temporary cannot be created.
+  explicit AtomicFile(std::string final_path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  // Buffered: writes go out in large blocks.
+  void write(std::string_view data);
+  void commit();  // flush, fsync-free close, rename; throws on I/O error
+  const std::string& path() const { return final_path_; }
+
+ private:
+  void flush_buffer();
+  std::string final_path_;
+  std::string temp_path_;
+  std::FILE* file_ = nullptr;
+  std::string buffer_;
+  bool failed_ = false;
+};
+
+// Appends the decimal form of v (faster than streams on the trace hot path).
+void append_int(std::string& out, std::int64_t v);
+// Appends a CSV field, quoted when it contains a comma, quote or newline.
+void append_csv_field(std::string& out, std::string_view field);
+
+}  // namespace clocksim::sim

@@ -1,0 +1,108 @@
+#include "sim/output/recorder.hpp"
+
+#include <cstdio>
+
+namespace clocksim::sim {
+
+Recorder::Recorder(const scenario::ScenarioSpec& spec, const std::string& out_dir, const SkewBound* bound,
+                   RunAnalysis& analysis)
+    : spec_(spec), bound_(bound), analysis_(analysis) {
+  const auto& o = spec.output;
+  if (o.trace) {
+    trace_ = std::make_unique<AtomicFile>(out_dir + "/trace.csv");
+    trace_->write("t_ns,node,local_ns,offset_ns,role,up\n");
+  }
+  if (o.skew) {
+    skew_ = std::make_unique<AtomicFile>(out_dir + "/skew.csv");
+    skew_->write("t_ns,max_skew_ns,mean_abs_offset_ns,bound_ns,master,masters\n");
+  }
+  if (o.events) {
+    events_csv_ = std::make_unique<AtomicFile>(out_dir + "/events.csv");
+    events_csv_->write("t_ns,node,kind,detail\n");
+    events_log_ = std::make_unique<AtomicFile>(out_dir + "/events.log");
+  }
+  traced_.assign(spec.nodes.size(), o.trace_nodes.empty());
+  for (NodeId id : o.trace_nodes) traced_[id] = true;
+  if (o.trace_every > Duration::zero()) trace_every_ticks_ = std::max<std::int64_t>(1, o.trace_every / spec.tick);
+}
+
+void Recorder::on_tick(const TickView& view) {
+  const std::optional<Duration> bound = bound_ ? bound_->at(view.now()) : std::nullopt;
+  const TickStats s = compute_tick_stats(view, bound, snapshots_, scratch_);
+  analysis_.on_tick(s);
+  const bool trace_this_tick = tick_index_ % trace_every_ticks_ == 0;
+  ++tick_index_;
+
+  if (trace_ && trace_this_tick) {
+    line_.clear();
+    for (const NodeSnapshot& n : snapshots_) {
+      if (!traced_[n.id]) continue;
+      append_int(line_, s.t.ns());
+      line_.push_back(',');
+      line_.append(view.node_name(n.id));
+      line_.push_back(',');
+      append_int(line_, n.local_ns);
+      line_.push_back(',');
+      append_int(line_, n.offset_ns);
+      line_.push_back(',');
+      line_.append(role_name(n.role));
+      line_.append(n.up ? ",1\n" : ",0\n");
+      if (line_.size() > (1 << 16)) {
+        trace_->write(line_);
+        line_.clear();
+      }
+    }
+    trace_->write(line_);
+  }
+  if (skew_) {
+    line_.clear();
+    append_int(line_, s.t.ns());
+    line_.push_back(',');
+    append_int(line_, s.max_skew_ns);
+    line_.push_back(',');
+    append_int(line_, s.mean_abs_offset_ns);
+    line_.push_back(',');
+    if (s.bound) append_int(line_, s.bound->ns());
+    line_.push_back(',');
+    if (s.master != kNoNode) line_.append(view.node_name(s.master));
+    line_.push_back(',');
+    append_int(line_, s.masters);
+    line_.push_back('\n');
+    skew_->write(line_);
+  }
+}
+
+void Recorder::on_event(Time t, NodeId node, EventKind kind, std::string_view detail) {
+  analysis_.on_event(t, node, kind);
+  if (!events_csv_) return;
+  const std::string& name = node == kNoNode ? std::string() : spec_.nodes[node].name;
+  line_.clear();
+  append_int(line_, t.ns());
+  line_.push_back(',');
+  line_.append(name);
+  line_.push_back(',');
+  line_.append(event_kind_name(kind));
+  line_.push_back(',');
+  append_csv_field(line_, detail);
+  line_.push_back('\n');
+  events_csv_->write(line_);
+
+  char when[48];
+  std::snprintf(when, sizeof when, "t=%.3fs ", t.seconds());
+  line_.assign(when);
+  if (!name.empty()) {
+    line_.append(name);
+    line_.push_back(' ');
+  }
+  line_.append(detail);
+  line_.push_back('\n');
+  events_log_->write(line_);
+}
+
+void Recorder::commit() {
+  for (auto* f : {trace_.get(), skew_.get(), events_csv_.get(), events_log_.get()}) {
+    if (f) f->commit();
+  }
+}
+
+}  // namespace clocksim::sim

@@ -1,0 +1,43 @@
+// The observer that turns a run into files (docs/output-formats.md): trace.csv, skew.csv,
+// events.csv and events.log, each atomic; it also feeds the run analysis with each tick's
+// aggregate so that the per-tick work is done once.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/bound/skew_bound.hpp"
+#include "sim/output/atomic_file.hpp"
+#include "sim/output/run_analysis.hpp"
+#include "sim/scenario/spec.hpp"
+#include "sim/world/observer.hpp"
+
+namespace clocksim::sim {
+
+class Recorder final : public Observer {
+ public:
+  // out_dir must exist. bound may be null (bound_ns left empty).
+  Recorder(const scenario::ScenarioSpec& spec, const std::string& out_dir, const SkewBound* bound,
+           RunAnalysis& analysis);
+
+  void on_tick(const TickView& view) override;
+  void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) override;
+  // Renames every file into place. Without it, nothing appears.
+  void commit();
+
+ private:
+  const scenario::ScenarioSpec& spec_;
+  const SkewBound* bound_;
+  RunAnalysis& analysis_;
+  std::unique_ptr<AtomicFile> trace_, skew_, events_csv_, events_log_;
+  std::vector<bool> traced_;
+  std::int64_t trace_every_ticks_ = 1;
+  std::int64_t tick_index_ = 0;
+  std::vector<NodeSnapshot> snapshots_;
+  std::vector<NodeId> scratch_;
+  std::string line_;
+};
+
+}  // namespace clocksim::sim

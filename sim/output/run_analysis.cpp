@@ -1,0 +1,232 @@
+#include "sim/output/run_analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "algorithms/core/duration_parse.hpp"
+
+namespace clocksim::sim {
+namespace {
+
+using Kind = scenario::ExpectSpec::Kind;
+
+std::string seconds_text(Time t) {
+  std::ostringstream os;
+  os.setf(std::ios::fixed);
+  os.precision(3);
+  os << t.seconds() << "s";
+  return os.str();
+}
+
+std::string expect_text(const scenario::ExpectSpec& e) {
+  std::string s;
+  switch (e.kind) {
+    case Kind::kMaxSkew:
+      s = "max_skew <= ";
+      if (e.use_bound) {
+        s += e.bound_factor == 1.0 ? "bound" : (std::to_string(e.bound_factor) + " * bound");
+      } else {
+        s += format_duration(e.value);
+      }
+      break;
+    case Kind::kMaxAbsOffset: s = "max_abs_offset <= " + format_duration(e.value); break;
+    case Kind::kMastersAtEnd: s = "masters_at_end == " + std::to_string(e.count); break;
+    case Kind::kFailoverTimeMax: s = "failover_time <= " + format_duration(e.value); break;
+  }
+  if (e.kind == Kind::kMaxSkew || e.kind == Kind::kMaxAbsOffset) {
+    if (e.after > Duration::zero()) s += " after " + format_duration(e.after);
+    if (e.until) s += " until " + format_duration(*e.until);
+  }
+  return s;
+}
+
+}  // namespace
+
+RunAnalysis::RunAnalysis(const scenario::ScenarioSpec& spec) : spec_(spec), state_(spec.expects.size()) {
+  // The warm-up reported in the summary: the latest `after` of the skew expectations, else none.
+  warmup_ = Duration::zero();
+  for (const auto& e : spec.expects) {
+    if (e.kind == Kind::kMaxSkew) warmup_ = std::max(warmup_, e.after);
+  }
+}
+
+void RunAnalysis::on_tick(const TickStats& s) {
+  max_skew_ns_ = std::max(max_skew_ns_, s.max_skew_ns);
+  const bool after_warmup = s.t - Time::epoch() >= warmup_;
+  if (after_warmup) {
+    max_skew_after_warmup_ns_ = std::max(max_skew_after_warmup_ns_, s.max_skew_ns);
+    if (s.bound && s.bound->ns() > 0) {
+      const auto ratio_ppm = static_cast<std::int64_t>(
+          static_cast<double>(s.max_skew_ns) / static_cast<double>(s.bound->ns()) * 1e6);
+      max_bound_ratio_ppm_ = std::max(max_bound_ratio_ppm_, ratio_ppm);
+    }
+  }
+  if (s.bound && s.max_skew_ns > s.bound->ns() && after_warmup) ++bound_violations_;
+  if (s.bound) last_bound_ns_ = s.bound->ns();
+  if (current_master_ == kNoNode && s.masters > 0 && s.master != kNoNode) current_master_ = s.master;
+  for (auto& f : failovers_) {
+    if (!f.elected_at) f.max_skew_during_ns = std::max(f.max_skew_during_ns, s.max_skew_ns);
+  }
+
+  for (std::size_t i = 0; i < spec_.expects.size(); ++i) {
+    const auto& e = spec_.expects[i];
+    if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset) continue;
+    const Duration since_start = s.t - Time::epoch();
+    if (since_start < e.after || (e.until && since_start > *e.until)) continue;
+    ExpectState& st = state_[i];
+    std::int64_t allowed = e.value.ns();
+    if (e.kind == Kind::kMaxSkew && e.use_bound) {
+      if (!s.bound) {
+        st.no_bound_at_some_tick = true;
+        continue;
+      }
+      allowed = static_cast<std::int64_t>(std::floor(static_cast<double>(s.bound->ns()) * e.bound_factor));
+    }
+    const std::int64_t value = e.kind == Kind::kMaxSkew ? s.max_skew_ns : s.max_abs_offset_ns;
+    const std::int64_t excess = value - allowed;
+    if (!st.checked_any || excess > st.worst_excess_ns) {
+      st.worst_excess_ns = excess;
+      st.worst_at = s.t;
+      st.worst_value_ns = value;
+      st.worst_allowed_ns = allowed;
+    }
+    st.checked_any = true;
+    if (excess > 0 && !st.first_violation) st.first_violation = s.t;
+  }
+  last_ = s;
+}
+
+void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
+  switch (kind) {
+    case EventKind::kCrash:
+      if (node == current_master_ && node != kNoNode) {
+        Failover f;
+        f.old_master = node;
+        f.lost_at = t;
+        failovers_.push_back(f);
+        current_master_ = kNoNode;
+      }
+      break;
+    case EventKind::kMasterSilent:
+    case EventKind::kElectionStarted:
+      if (kind == EventKind::kElectionStarted) ++elections_;
+      for (auto& f : failovers_) {
+        if (f.elected_at) continue;
+        if (!f.detected_at) f.detected_at = t;
+        if (kind == EventKind::kElectionStarted) ++f.elections_started;
+      }
+      break;
+    case EventKind::kBecameMaster:
+      current_master_ = node;
+      for (auto& f : failovers_) {
+        if (!f.elected_at) {
+          f.elected_at = t;
+          f.new_master = node;
+          if (!f.detected_at) f.detected_at = t;
+        }
+      }
+      break;
+    case EventKind::kBecameSlave:
+      if (node == current_master_) current_master_ = kNoNode;
+      break;
+    default: break;
+  }
+}
+
+void RunAnalysis::finish() {
+  masters_at_end_ = last_ ? last_->masters : 0;
+  expects_.clear();
+  for (std::size_t i = 0; i < spec_.expects.size(); ++i) {
+    const auto& e = spec_.expects[i];
+    const ExpectState& st = state_[i];
+    ExpectResult r;
+    r.text = expect_text(e);
+    r.where = e.where;
+    std::ostringstream d;
+    switch (e.kind) {
+      case Kind::kMaxSkew:
+      case Kind::kMaxAbsOffset:
+        if (e.use_bound && st.no_bound_at_some_tick) {
+          r.passed = false;
+          d << "this scenario has no theoretical bound (" << "see summary.json results.bound_note" << ")";
+        } else if (!st.checked_any) {
+          r.passed = false;
+          d << "no tick fell in the checked interval";
+        } else if (st.first_violation) {
+          r.passed = false;
+          d << "exceeded by " << format_duration(Duration::from_ns(st.worst_excess_ns)) << " at t="
+            << seconds_text(st.worst_at) << " (measured " << format_duration(Duration::from_ns(st.worst_value_ns))
+            << ", allowed " << format_duration(Duration::from_ns(st.worst_allowed_ns)) << "); first at t="
+            << seconds_text(*st.first_violation);
+        } else {
+          d << "worst " << format_duration(Duration::from_ns(st.worst_value_ns)) << " at t=" << seconds_text(st.worst_at)
+            << " (allowed " << format_duration(Duration::from_ns(st.worst_allowed_ns)) << ")";
+        }
+        break;
+      case Kind::kMastersAtEnd:
+        r.passed = static_cast<std::int64_t>(masters_at_end_) == e.count;
+        d << masters_at_end_ << " master(s) at the end";
+        break;
+      case Kind::kFailoverTimeMax: {
+        if (failovers_.empty()) {
+          r.passed = false;
+          d << "no failover happened (no master crashed)";
+          break;
+        }
+        Duration worst = Duration::zero();
+        for (const auto& f : failovers_) {
+          if (!f.elected_at) {
+            r.passed = false;
+            d << "master " << f.old_master << " lost at t=" << seconds_text(f.lost_at) << " was never replaced";
+            break;
+          }
+          worst = std::max(worst, *f.elected_at - f.lost_at);
+        }
+        if (r.passed) {
+          r.passed = worst <= e.value;
+          d << "worst failover " << format_duration(worst);
+          if (!r.passed) d << ", over by " << format_duration(worst - e.value);
+        }
+        break;
+      }
+    }
+    r.detail = d.str();
+    expects_.push_back(r);
+  }
+}
+
+bool RunAnalysis::all_passed() const {
+  return std::all_of(expects_.begin(), expects_.end(), [](const ExpectResult& r) { return r.passed; });
+}
+
+nlohmann::ordered_json RunAnalysis::results_json() const {
+  nlohmann::ordered_json j;
+  j["max_skew_ns"] = max_skew_ns_;
+  j["max_skew_after_warmup_ns"] = max_skew_after_warmup_ns_;
+  j["warmup_ns"] = warmup_.ns();
+  j["bound_ns"] = last_bound_ns_ ? nlohmann::ordered_json(*last_bound_ns_) : nlohmann::ordered_json(nullptr);
+  j["worst_skew_over_bound"] = max_bound_ratio_ppm_ >= 0
+                                   ? nlohmann::ordered_json(static_cast<double>(max_bound_ratio_ppm_) * 1e-6)
+                                   : nlohmann::ordered_json(nullptr);
+  j["bound_violations"] = bound_violations_;
+  j["elections"] = elections_;
+  nlohmann::ordered_json fos = nlohmann::ordered_json::array();
+  for (const auto& f : failovers_) {
+    nlohmann::ordered_json o;
+    o["old_master"] = spec_.nodes[f.old_master].name;
+    o["lost_at_ns"] = f.lost_at.ns();
+    o["detection_time_ns"] = f.detected_at ? nlohmann::ordered_json((*f.detected_at - f.lost_at).ns()) : nlohmann::ordered_json(nullptr);
+    o["election_time_ns"] = (f.detected_at && f.elected_at) ? nlohmann::ordered_json((*f.elected_at - *f.detected_at).ns()) : nlohmann::ordered_json(nullptr);
+    o["failover_time_ns"] = f.elected_at ? nlohmann::ordered_json((*f.elected_at - f.lost_at).ns()) : nlohmann::ordered_json(nullptr);
+    o["new_master"] = f.new_master != kNoNode ? nlohmann::ordered_json(spec_.nodes[f.new_master].name) : nlohmann::ordered_json(nullptr);
+    o["elections_started"] = f.elections_started;
+    o["max_skew_during_ns"] = f.max_skew_during_ns;
+    fos.push_back(o);
+  }
+  j["failovers"] = fos;
+  j["masters_at_end"] = masters_at_end_;
+  return j;
+}
+
+}  // namespace clocksim::sim

@@ -1,0 +1,77 @@
+// Everything a run concludes from its ticks and events: worst skew (overall and after the
+// warm-up), bound violations, elections and failovers, and the verdict of each `expect:` entry.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/output/tick_stats.hpp"
+#include "sim/scenario/spec.hpp"
+#include "sim/world/observer.hpp"
+
+namespace clocksim::sim {
+
+struct Failover {
+  NodeId old_master = kNoNode;
+  Time lost_at;                       // the master crashed
+  std::optional<Time> detected_at;    // first master_silent / election_started after that
+  std::optional<Time> elected_at;     // first became_master after that
+  NodeId new_master = kNoNode;
+  std::int64_t max_skew_during_ns = 0;  // skew excursion over the master-less interval
+  std::uint32_t elections_started = 0;
+};
+
+struct ExpectResult {
+  std::string text;  // "max_skew <= bound after 30s"
+  bool passed = true;
+  std::string detail;  // by how much, at what time
+  scenario::SourceLocation where;
+};
+
+class RunAnalysis {
+ public:
+  explicit RunAnalysis(const scenario::ScenarioSpec& spec);
+
+  void on_tick(const TickStats& s);
+  void on_event(Time t, NodeId node, EventKind kind);
+  // Call once after the last tick.
+  void finish();
+
+  const std::vector<ExpectResult>& expects() const { return expects_; }
+  bool all_passed() const;
+  const std::vector<Failover>& failovers() const { return failovers_; }
+  nlohmann::ordered_json results_json() const;
+  Duration warmup() const { return warmup_; }
+
+ private:
+  struct ExpectState {
+    std::optional<Time> first_violation;
+    std::int64_t worst_excess_ns = 0;  // measured − allowed, max over ticks
+    Time worst_at;
+    std::int64_t worst_value_ns = 0;
+    std::int64_t worst_allowed_ns = 0;
+    bool no_bound_at_some_tick = false;
+    bool checked_any = false;
+  };
+  const scenario::ScenarioSpec& spec_;
+  Duration warmup_;
+  std::vector<ExpectState> state_;
+  std::vector<ExpectResult> expects_;
+  std::vector<Failover> failovers_;
+  NodeId current_master_ = kNoNode;
+  std::int64_t max_skew_ns_ = 0;
+  std::int64_t max_skew_after_warmup_ns_ = 0;
+  std::int64_t max_bound_ratio_ppm_ = -1;  // worst measured/bound after warm-up, in ppm
+  std::uint64_t bound_violations_ = 0;
+  std::uint64_t elections_ = 0;
+  std::uint32_t masters_at_end_ = 0;
+  std::optional<TickStats> last_;
+  std::optional<std::int64_t> last_bound_ns_;
+};
+
+}  // namespace clocksim::sim

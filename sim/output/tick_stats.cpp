@@ -1,0 +1,52 @@
+#include "sim/output/tick_stats.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+
+namespace clocksim::sim {
+
+TickStats compute_tick_stats(const TickView& view, std::optional<Duration> bound,
+                             std::vector<NodeSnapshot>& snapshots, std::vector<NodeId>& beliefs) {
+  TickStats s;
+  s.t = view.now();
+  s.bound = bound;
+  const NodeId n = view.node_count();
+  snapshots.resize(n);
+  beliefs.clear();
+  std::int64_t lo = std::numeric_limits<std::int64_t>::max();
+  std::int64_t hi = std::numeric_limits<std::int64_t>::min();
+  // Summed in 128 bits: 10^6 offsets of 10^12 ns would overflow 64.
+  __extension__ __int128 abs_sum = 0;
+  for (NodeId i = 0; i < n; ++i) {
+    const NodeSnapshot snap = view.node(i);
+    snapshots[i] = snap;
+    if (!snap.up) continue;
+    ++s.up_nodes;
+    lo = std::min(lo, snap.offset_ns);
+    hi = std::max(hi, snap.offset_ns);
+    const std::int64_t a = snap.offset_ns < 0 ? -snap.offset_ns : snap.offset_ns;
+    abs_sum += a;
+    s.max_abs_offset_ns = std::max(s.max_abs_offset_ns, a);
+    if (snap.role == Role::kMaster) ++s.masters;
+    if (snap.believed_master != kNoNode) beliefs.push_back(snap.believed_master);
+  }
+  if (s.up_nodes >= 2) s.max_skew_ns = hi - lo;
+  if (s.up_nodes > 0) s.mean_abs_offset_ns = static_cast<std::int64_t>(abs_sum / s.up_nodes);
+  if (!beliefs.empty()) {
+    std::sort(beliefs.begin(), beliefs.end());
+    std::size_t best_count = 0;
+    for (std::size_t i = 0; i < beliefs.size();) {
+      std::size_t j = i;
+      while (j < beliefs.size() && beliefs[j] == beliefs[i]) ++j;
+      if (j - i > best_count) {
+        best_count = j - i;
+        s.master = beliefs[i];
+      }
+      i = j;
+    }
+  }
+  return s;
+}
+
+}  // namespace clocksim::sim

@@ -1,0 +1,30 @@
+// One tick's aggregate over the nodes: the numbers skew.csv holds and expectations check.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "algorithms/core/ids.hpp"
+#include "algorithms/core/time.hpp"
+#include "sim/time.hpp"
+#include "sim/world/observer.hpp"
+
+namespace clocksim::sim {
+
+struct TickStats {
+  Time t;
+  std::uint32_t up_nodes = 0;
+  std::int64_t max_skew_ns = 0;          // max − min offset over up nodes (0 with fewer than 2)
+  std::int64_t mean_abs_offset_ns = 0;   // truncated
+  std::int64_t max_abs_offset_ns = 0;
+  NodeId master = kNoNode;               // believed by the most up nodes (ties: lowest id)
+  std::uint32_t masters = 0;             // up nodes whose role is master
+  std::optional<Duration> bound;
+};
+
+// Fills `snapshots` (reused between ticks) and returns the aggregate.
+TickStats compute_tick_stats(const TickView& view, std::optional<Duration> bound,
+                             std::vector<NodeSnapshot>& snapshots, std::vector<NodeId>& scratch);
+
+}  // namespace clocksim::sim

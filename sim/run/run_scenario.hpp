@@ -1,0 +1,29 @@
+// One complete run: world + recorder + analysis, progress on a terminal, and the files of
+// docs/output-formats.md in the output folder. Shared by `clocksim run` and the sweep runner.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+
+#include "sim/scenario/spec.hpp"
+
+namespace clocksim::sim {
+
+struct RunOptions {
+  std::string out_dir;          // created if missing
+  bool progress = false;        // print progress lines (the CLI sets it on a terminal)
+  bool quiet = false;           // no result lines either
+};
+
+struct RunOutcome {
+  bool expectations_passed = true;
+  std::uint64_t events_processed = 0;
+  double wall_time_s = 0;
+};
+
+// Runs the scenario; throws std::runtime_error on I/O failure (nothing half-written remains).
+// Writes a short human report to `report` (which expectations held, by how much they failed).
+RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& options, std::ostream& report);
+
+}  // namespace clocksim::sim

@@ -1,0 +1,44 @@
+#include "sim/world/observer.hpp"
+
+namespace clocksim::sim {
+
+std::string_view event_kind_name(EventKind k) {
+  switch (k) {
+    case EventKind::kCrash: return "crash";
+    case EventKind::kRestart: return "restart";
+    case EventKind::kLinkDown: return "link_down";
+    case EventKind::kLinkUp: return "link_up";
+    case EventKind::kPartition: return "partition";
+    case EventKind::kHeal: return "heal";
+    case EventKind::kClockStep: return "clock_step";
+    case EventKind::kMasterSilent: return "master_silent";
+    case EventKind::kElectionStarted: return "election_started";
+    case EventKind::kBecameMaster: return "became_master";
+    case EventKind::kBecameSlave: return "became_slave";
+    case EventKind::kConflict: return "conflict";
+    case EventKind::kRoundComplete: return "round_complete";
+    case EventKind::kOutlier: return "outlier";
+    case EventKind::kLateReply: return "late_reply";
+    case EventKind::kPeerUnreachable: return "peer_unreachable";
+    case EventKind::kInfo: return "info";
+  }
+  return "info";
+}
+
+EventKind event_kind_for(NoteKind k) {
+  switch (k) {
+    case NoteKind::kInfo: return EventKind::kInfo;
+    case NoteKind::kMasterSilent: return EventKind::kMasterSilent;
+    case NoteKind::kElectionStarted: return EventKind::kElectionStarted;
+    case NoteKind::kBecameMaster: return EventKind::kBecameMaster;
+    case NoteKind::kBecameSlave: return EventKind::kBecameSlave;
+    case NoteKind::kConflict: return EventKind::kConflict;
+    case NoteKind::kRoundComplete: return EventKind::kRoundComplete;
+    case NoteKind::kOutlier: return EventKind::kOutlier;
+    case NoteKind::kLateReply: return EventKind::kLateReply;
+    case NoteKind::kPeerUnreachable: return EventKind::kPeerUnreachable;
+  }
+  return EventKind::kInfo;
+}
+
+}  // namespace clocksim::sim

@@ -1,0 +1,50 @@
+// What the world reports while it runs: per-tick snapshots and narrative events. The recorder
+// (files), the expectation checker and the failover analysis are observers; the world knows none
+// of them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "algorithms/core/effects.hpp"
+#include "algorithms/core/ids.hpp"
+#include "sim/time.hpp"
+
+namespace clocksim::sim {
+
+enum class EventKind : std::uint8_t {
+  kCrash, kRestart, kLinkDown, kLinkUp, kPartition, kHeal, kClockStep,
+  kMasterSilent, kElectionStarted, kBecameMaster, kBecameSlave, kConflict, kRoundComplete,
+  kOutlier, kLateReply, kPeerUnreachable, kInfo,
+};
+std::string_view event_kind_name(EventKind k);
+EventKind event_kind_for(NoteKind k);
+
+struct NodeSnapshot {
+  NodeId id;
+  std::int64_t local_ns;
+  std::int64_t offset_ns;  // local − true
+  Role role;
+  NodeId believed_master;
+  bool up;
+};
+
+// A read-only view of every node at one tick.
+class TickView {
+ public:
+  virtual ~TickView() = default;
+  virtual Time now() const = 0;
+  virtual NodeId node_count() const = 0;
+  virtual NodeSnapshot node(NodeId id) const = 0;
+  virtual const std::string& node_name(NodeId id) const = 0;
+};
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void on_tick(const TickView& view) = 0;
+  virtual void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) = 0;
+};
+
+}  // namespace clocksim::sim

@@ -1,0 +1,322 @@
+#include "sim/world/world.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <stdexcept>
+
+#include "algorithms/core/rng.hpp"
+#include "sim/distributions.hpp"
+#include "sim/network/topology.hpp"
+#include "sim/world/node_params.hpp"
+
+namespace clocksim::sim {
+
+World::World(const scenario::ScenarioSpec& spec)
+    : spec_(spec), now_(Time::epoch()), end_(Time::epoch() + spec.duration), tick_(spec.tick) {
+  assert(tick_ > Duration::zero());
+  const auto n = static_cast<NodeId>(spec.nodes.size());
+  names_.reserve(n);
+  for (const auto& ns : spec.nodes) names_.push_back(ns.name);
+
+  auto members = std::make_shared<std::vector<NodeId>>(n);
+  for (NodeId i = 0; i < n; ++i) (*members)[i] = i;
+  members_ = std::move(members);
+
+  // Each node's clock parameters come from its own stream: adding a node never changes another
+  // node's draws.
+  nodes_.reserve(n);
+  for (NodeId i = 0; i < n; ++i) {
+    nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), nullptr, {}, 0, true});
+  }
+
+  Topology topology = build_topology(spec.topology, n, spec.seed, names_);
+  startup_warnings_ = std::move(topology.warnings);
+  network_ = std::make_unique<Network>(std::move(topology), spec.links, n, spec.seed);
+  algorithm_seed_ = derive_seed(spec.seed, "algorithm");
+
+  // Ordering at equal times is by insertion: starts (by node id) before the first tick, faults in
+  // file order.
+  queue_.reserve(static_cast<std::size_t>(n) * 4 + 64);
+  for (NodeId i = 0; i < n; ++i) queue_.push(now_, Event{Event::Kind::kStart, i, 0, 0});
+  queue_.push(now_, Event{Event::Kind::kTick, 0, 0, 0});
+  for (std::uint32_t f = 0; f < spec.faults.size(); ++f) {
+    queue_.push(Time::epoch() + spec.faults[f].at, Event{Event::Kind::kFault, 0, f, 0});
+    if (spec.faults[f].until) {
+      queue_.push(Time::epoch() + *spec.faults[f].until, Event{Event::Kind::kFaultEnd, 0, f, 0});
+    }
+  }
+}
+
+World::~World() = default;
+
+std::unique_ptr<Algorithm> World::make_algorithm(NodeId id) const {
+  algorithms::StackSetup setup;
+  setup.membership.self = id;
+  setup.membership.members = members_;
+  // A restarted node is a new process: a fresh stream per incarnation.
+  setup.seed = derive_seed(derive_seed(algorithm_seed_, static_cast<std::uint64_t>(id)),
+                           static_cast<std::uint64_t>(nodes_[id].incarnation));
+  setup.sync = spec_.algorithm.sync;
+  setup.election = spec_.algorithm.election;
+  if (!spec_.nodes[id].can_be_master) setup.can_be_master = false;
+  return algorithms::make_stack(setup);
+}
+
+void World::run_until(Time until) {
+  if (!startup_warnings_.empty()) {
+    // Reported once observers are attached, at t = 0, before anything else happens.
+    for (const auto& w : startup_warnings_) emit(kNoNode, EventKind::kInfo, "warning: " + w);
+    startup_warnings_.clear();
+  }
+  if (until > end_) until = end_;
+  Time at;
+  Event ev{};
+  while (true) {
+    const auto next = queue_.next_time();
+    if (!next || *next > until) break;
+    const bool popped = queue_.pop(at, ev);
+    assert(popped);
+    (void)popped;
+    assert(at >= now_);  // time never goes backwards
+    now_ = at;
+    ++stats_.events_processed;
+    handle(ev);
+  }
+  if (now_ < until) now_ = until;
+}
+
+void World::handle(const Event& ev) {
+  switch (ev.kind) {
+    case Event::Kind::kStart: start_node(ev.node); break;
+    case Event::Kind::kDeliver: deliver(ev); break;
+    case Event::Kind::kTimer: fire_timer(ev); break;
+    case Event::Kind::kTick: tick(); break;
+    case Event::Kind::kFault: apply_fault(ev.a, false); break;
+    case Event::Kind::kFaultEnd: apply_fault(ev.a, true); break;
+  }
+}
+
+void World::start_node(NodeId id) {
+  Node& node = nodes_[id];
+  node.up = true;
+  node.algorithm = make_algorithm(id);
+  effects_.clear();
+  node.algorithm->on_start(node.clock.read(now_), effects_);
+  apply_effects(id);
+}
+
+void World::crash_node(NodeId id) {
+  Node& node = nodes_[id];
+  // A crash loses the process: its timers and its state. The hardware clock keeps running.
+  for (const auto& [timer, handle] : node.timers) queue_.cancel(handle);
+  node.timers.clear();
+  node.algorithm.reset();
+  node.up = false;
+  ++node.incarnation;
+}
+
+void World::deliver(const Event& ev) {
+  const InFlight f = inflight_[ev.a];
+  free_inflight_.push_back(ev.a);
+  Node& node = nodes_[f.to];
+  if (!node.up) {
+    ++stats_.messages_to_down_node;
+    return;
+  }
+  ++stats_.messages_delivered;
+  effects_.clear();
+  node.algorithm->on_message(node.clock.read(now_), f.from, f.msg, effects_);
+  apply_effects(f.to);
+}
+
+void World::fire_timer(const Event& ev) {
+  Node& node = nodes_[ev.node];
+  if (!node.up || node.incarnation != ev.b) return;  // cancelled with the crash
+  auto it = std::find_if(node.timers.begin(), node.timers.end(),
+                         [&](const auto& t) { return t.first == ev.a; });
+  assert(it != node.timers.end());
+  if (it == node.timers.end()) return;
+  *it = node.timers.back();
+  node.timers.pop_back();
+  effects_.clear();
+  node.algorithm->on_timer(node.clock.read(now_), ev.a, effects_);
+  apply_effects(ev.node);
+}
+
+std::uint32_t World::alloc_inflight(const InFlight& f) {
+  if (!free_inflight_.empty()) {
+    const std::uint32_t slot = free_inflight_.back();
+    free_inflight_.pop_back();
+    inflight_[slot] = f;
+    return slot;
+  }
+  inflight_.push_back(f);
+  return static_cast<std::uint32_t>(inflight_.size() - 1);
+}
+
+void World::send_one(NodeId from, NodeId to, const Message& msg) {
+  ++stats_.messages_sent;
+  const Delivery d = network_->transmit(from, to, msg, now_);
+  if (!d.delivered) {
+    ++stats_.messages_lost;
+    return;
+  }
+  const std::uint32_t slot = alloc_inflight(InFlight{from, to, msg});
+  queue_.push(now_ + d.delay, Event{Event::Kind::kDeliver, to, slot, 0});
+}
+
+void World::apply_effects(NodeId id) {
+  Node& node = nodes_[id];
+  assert(node.up);  // a node that is down does nothing
+  // Clock first: a message sent in the same step carries readings taken before the adjustment,
+  // which the algorithm already has; timers armed now run on the adjusted clock.
+  for (const auto& c : effects_.clock()) {
+    if (c.kind == ClockEffect::Kind::kAdjust) {
+      if (c.mode == AdjustMode::kStep) {
+        node.clock.step(now_, c.delta);
+      } else {
+        node.clock.slew(now_, c.delta);
+      }
+    } else {
+      node.clock.set_rate_correction_ppm(now_, c.rate_ppm);
+    }
+  }
+  for (const auto& s : effects_.sends()) {
+    if (s.to == kBroadcast) {
+      for (NodeId to = 0; to < nodes_.size(); ++to) {
+        if (to != id) send_one(id, to, s.msg);
+      }
+    } else {
+      assert(s.to < nodes_.size());
+      if (s.to < nodes_.size() && s.to != id) send_one(id, s.to, s.msg);
+    }
+  }
+  for (const auto& t : effects_.timers()) {
+    auto it = std::find_if(node.timers.begin(), node.timers.end(),
+                           [&](const auto& p) { return p.first == t.id; });
+    if (it != node.timers.end()) {
+      queue_.cancel(it->second);
+      *it = node.timers.back();
+      node.timers.pop_back();
+    }
+    if (t.cancel) continue;
+    const Duration span = node.clock.true_span(now_, t.after < Duration::zero() ? Duration::zero() : t.after);
+    const EventHandle h = queue_.push(now_ + span, Event{Event::Kind::kTimer, id, t.id, node.incarnation});
+    node.timers.emplace_back(t.id, h);
+  }
+  for (const auto& n : effects_.notes()) emit(id, event_kind_for(n.kind), n.text);
+}
+
+void World::emit(NodeId node, EventKind kind, const std::string& detail) {
+  for (Observer* o : observers_) o->on_event(now_, node, kind, detail);
+}
+
+void World::tick() {
+  for (Observer* o : observers_) o->on_tick(*this);
+  const Time next = now_ + tick_;
+  if (next <= end_) queue_.push(next, Event{Event::Kind::kTick, 0, 0, 0});
+}
+
+NodeSnapshot World::node(NodeId id) const {
+  // Reading advances a clock's lazy wander; that is part of the model's state, not an effect, and
+  // it is a pure function of (seed, t), so observing a clock never changes a result.
+  auto& clock = const_cast<ClockModel&>(nodes_[id].clock);
+  const Node& n = nodes_[id];
+  const std::int64_t local = clock.local_ns(now_);
+  NodeSnapshot s{};
+  s.id = id;
+  s.local_ns = local;
+  s.offset_ns = local - now_.ns();
+  s.up = n.up;
+  s.role = n.up && n.algorithm ? n.algorithm->role() : Role::kNone;
+  s.believed_master = n.up && n.algorithm ? n.algorithm->believed_master() : kNoNode;
+  return s;
+}
+
+void World::apply_fault(std::uint32_t index, bool ending) {
+  const scenario::FaultSpec& f = spec_.faults[index];
+  using K = scenario::FaultSpec::Kind;
+  switch (f.kind) {
+    case K::kCrash:
+    case K::kRestart: {
+      const bool crash = (f.kind == K::kCrash) != ending;
+      NodeId target = f.node;
+      if (f.node_is_master) {
+        // "crash: master" means whoever is master when the fault fires (lowest id if several);
+        // its restart (until:) brings back that same node.
+        if (!ending) {
+          target = kNoNode;
+          for (NodeId i = 0; i < nodes_.size(); ++i) {
+            if (nodes_[i].up && nodes_[i].algorithm && nodes_[i].algorithm->role() == Role::kMaster) {
+              target = i;
+              break;
+            }
+          }
+          resolved_fault_nodes_[index] = target;
+        } else {
+          target = resolved_fault_nodes_.count(index) ? resolved_fault_nodes_[index] : kNoNode;
+        }
+        if (target == kNoNode) {
+          emit(kNoNode, EventKind::kInfo, crash ? "fault: crash master, but there is no master" : "fault: no crashed master to restart");
+          return;
+        }
+      }
+      Node& node = nodes_[target];
+      if (crash) {
+        if (!node.up) return;
+        const bool was_master = node.algorithm && node.algorithm->role() == Role::kMaster;
+        crash_node(target);
+        ++stats_.crashes;
+        emit(target, EventKind::kCrash, was_master ? "crashed (was master)" : "crashed");
+      } else {
+        if (node.up) return;
+        ++stats_.restarts;
+        emit(target, EventKind::kRestart, "restarted");
+        start_node(target);
+      }
+      return;
+    }
+    case K::kLinkDown:
+    case K::kLinkUp: {
+      const bool down = (f.kind == K::kLinkDown) != ending;
+      network_->set_link_up(f.a, f.b, !down);
+      emit(f.a, down ? EventKind::kLinkDown : EventKind::kLinkUp,
+           std::string(down ? "link to " : "link restored to ") + names_[f.b] + (down ? " down" : ""));
+      return;
+    }
+    case K::kPartition:
+    case K::kHeal: {
+      const bool partition = (f.kind == K::kPartition) != ending;
+      if (partition) {
+        network_->set_partition(f.groups);
+        std::string text = "network partitioned:";
+        for (const auto& g : f.groups) {
+          text += " [";
+          for (std::size_t i = 0; i < g.size(); ++i) {
+            if (i) text += ' ';
+            if (i == 6 && g.size() > 8) {
+              text += "... " + std::to_string(g.size() - 6) + " more";
+              break;
+            }
+            text += names_[g[i]];
+          }
+          text += "]";
+        }
+        emit(kNoNode, EventKind::kPartition, text);
+      } else {
+        network_->heal();
+        emit(kNoNode, EventKind::kHeal, "network healed");
+      }
+      return;
+    }
+    case K::kClockStep: {
+      if (ending) return;
+      nodes_[f.node].clock.inject_step(now_, f.step);
+      emit(f.node, EventKind::kClockStep, "clock stepped by " + std::to_string(f.step.ns()) + " ns");
+      return;
+    }
+  }
+}
+
+}  // namespace clocksim::sim

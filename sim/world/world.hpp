@@ -1,0 +1,111 @@
+// The world: nodes (clock model + algorithm object), the network and the fault schedule, driven by
+// one event queue in true time. It carries out the effects algorithms describe and reports ticks
+// and narrative events to its observers. It knows nothing of files.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "algorithms/core/algorithm.hpp"
+#include "algorithms/core/effects.hpp"
+#include "algorithms/registry.hpp"
+#include "sim/clock/clock_model.hpp"
+#include "sim/event_queue.hpp"
+#include "sim/network/network.hpp"
+#include "sim/scenario/spec.hpp"
+#include "sim/time.hpp"
+#include "sim/world/observer.hpp"
+
+namespace clocksim::sim {
+
+struct WorldStats {
+  std::uint64_t events_processed = 0;
+  std::uint64_t messages_sent = 0;
+  std::uint64_t messages_delivered = 0;
+  std::uint64_t messages_lost = 0;          // by the network (loss, link down, partition, no route)
+  std::uint64_t messages_to_down_node = 0;  // arrived at a crashed node
+  std::uint64_t crashes = 0;
+  std::uint64_t restarts = 0;
+};
+
+class World final : public TickView {
+ public:
+  explicit World(const scenario::ScenarioSpec& spec);
+  ~World() override;
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  void add_observer(Observer* observer) { observers_.push_back(observer); }
+
+  // Processes every event up to and including `until` (clamped to the scenario's end).
+  void run_until(Time until);
+  bool finished() const { return now_ >= end_ && queue_.empty(); }
+  Time end() const { return end_; }
+
+  // TickView
+  Time now() const override { return now_; }
+  NodeId node_count() const override { return static_cast<NodeId>(nodes_.size()); }
+  NodeSnapshot node(NodeId id) const override;
+  const std::string& node_name(NodeId id) const override { return names_[id]; }
+
+  const WorldStats& stats() const { return stats_; }
+  const Network& network() const { return *network_; }
+
+ private:
+  struct Event {
+    enum class Kind : std::uint8_t { kStart, kDeliver, kTimer, kTick, kFault, kFaultEnd };
+    Kind kind;
+    std::uint32_t node;
+    std::uint32_t a;  // deliver: in-flight slot; timer: timer id; fault: index
+    std::uint32_t b;  // timer: node incarnation
+  };
+  struct Node {
+    ClockModel clock;
+    std::unique_ptr<Algorithm> algorithm;
+    std::vector<std::pair<TimerId, EventHandle>> timers;
+    std::uint32_t incarnation = 0;
+    bool up = true;
+  };
+  struct InFlight {
+    NodeId from;
+    NodeId to;
+    Message msg;
+  };
+
+  void handle(const Event& ev);
+  void start_node(NodeId id);
+  void crash_node(NodeId id);
+  void deliver(const Event& ev);
+  void fire_timer(const Event& ev);
+  void apply_fault(std::uint32_t index, bool ending);
+  void apply_effects(NodeId id);
+  void send_one(NodeId from, NodeId to, const Message& msg);
+  void tick();
+  void emit(NodeId node, EventKind kind, const std::string& detail);
+  std::unique_ptr<Algorithm> make_algorithm(NodeId id) const;
+  std::uint32_t alloc_inflight(const InFlight& f);
+
+  const scenario::ScenarioSpec& spec_;
+  std::vector<std::string> names_;
+  std::vector<Node> nodes_;
+  std::shared_ptr<const std::vector<NodeId>> members_;
+  std::unique_ptr<Network> network_;
+  EventQueue<Event> queue_;
+  std::vector<InFlight> inflight_;
+  std::vector<std::uint32_t> free_inflight_;
+  std::vector<Observer*> observers_;
+  Effects effects_;  // reused for every dispatch: the hot path does not allocate
+  WorldStats stats_;
+  Time now_;
+  Time end_;
+  Duration tick_;
+  std::uint64_t algorithm_seed_ = 0;
+  std::map<std::uint32_t, NodeId> resolved_fault_nodes_;
+  std::vector<std::string> startup_warnings_;  // e.g. a disconnected topology  // "crash: master" -> who it was
+};
+
+}  // namespace clocksim::sim

@@ -1,0 +1,147 @@
+#include "sim/run/run_scenario.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/sim/world/test_scenarios.hpp"
+
+namespace clocksim::sim {
+namespace {
+
+using namespace clocksim::literals;
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("clocksim_run_test_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  return dir;
+}
+
+scenario::ScenarioSpec with_faults(std::uint64_t seed) {
+  auto spec = testing::drift_only(12, 60_s, 500_ms, seed);
+  spec.clocks.wander_ppm_per_sqrt_s = 0.05;
+  scenario::FaultSpec crash;
+  crash.kind = scenario::FaultSpec::Kind::kCrash;
+  crash.at = 10_s;
+  crash.until = 20_s;
+  crash.node = 3;
+  spec.faults.push_back(crash);
+  scenario::FaultSpec step;
+  step.kind = scenario::FaultSpec::Kind::kClockStep;
+  step.at = 30_s;
+  step.node = 5;
+  step.step = 7_ms;
+  spec.faults.push_back(step);
+  return spec;
+}
+
+TEST(RunScenario, SameSeedGivesByteIdenticalFiles) {
+  const auto spec = with_faults(11);
+  const fs::path a = fresh_dir("a"), b = fresh_dir("b");
+  std::ostringstream report;
+  run_scenario(spec, RunOptions{a.string(), false, true}, report);
+  run_scenario(spec, RunOptions{b.string(), false, true}, report);
+  for (const char* f : {"trace.csv", "skew.csv", "events.csv", "events.log"}) {
+    const std::string x = slurp(a / f);
+    EXPECT_FALSE(x.empty()) << f;
+    EXPECT_EQ(x, slurp(b / f)) << f;
+  }
+  // summary.json differs only in its wall-time fields.
+  auto ja = nlohmann::json::parse(slurp(a / "summary.json"));
+  auto jb = nlohmann::json::parse(slurp(b / "summary.json"));
+  for (auto* j : {&ja, &jb}) {
+    j->erase("wall_time_s");
+    j->erase("events_per_s");
+  }
+  EXPECT_EQ(ja, jb);
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
+TEST(RunScenario, DifferentSeedChangesTheTrace) {
+  const fs::path a = fresh_dir("s1"), b = fresh_dir("s2");
+  std::ostringstream report;
+  run_scenario(with_faults(1), RunOptions{a.string(), false, true}, report);
+  run_scenario(with_faults(2), RunOptions{b.string(), false, true}, report);
+  EXPECT_NE(slurp(a / "trace.csv"), slurp(b / "trace.csv"));
+  EXPECT_NE(slurp(a / "skew.csv"), slurp(b / "skew.csv"));
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
+TEST(RunScenario, SkewColumnHasTheFreeRunningBoundAndRespectsIt) {
+  auto spec = testing::drift_only(20, 100_s, 1_s, 3);
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kMaxSkew;
+  e.use_bound = true;
+  spec.expects.push_back(e);
+  const fs::path dir = fresh_dir("bound");
+  std::ostringstream report;
+  const RunOutcome out = run_scenario(spec, RunOptions{dir.string(), false, true}, report);
+  EXPECT_TRUE(out.expectations_passed);
+  std::istringstream skew(slurp(dir / "skew.csv"));
+  std::string line;
+  std::getline(skew, line);
+  EXPECT_EQ(line, "t_ns,max_skew_ns,mean_abs_offset_ns,bound_ns,master,masters");
+  int rows = 0;
+  while (std::getline(skew, line)) {
+    ++rows;
+    std::vector<std::string> cols;
+    std::stringstream ls(line);
+    for (std::string c; std::getline(ls, c, ',');) cols.push_back(c);
+    ASSERT_GE(cols.size(), 4u) << line;
+    const std::int64_t t = std::stoll(cols[0]);
+    const std::int64_t bound = std::stoll(cols[3]);
+    // 100 ms offset window + 200 ppm drift window · t.
+    EXPECT_EQ(bound, static_cast<std::int64_t>(std::ceil(100e6 + 200e-6 * static_cast<double>(t))));
+    EXPECT_LE(std::stoll(cols[1]), bound);
+  }
+  EXPECT_EQ(rows, 101);
+  fs::remove_all(dir);
+}
+
+TEST(RunScenario, FailedExpectationSaysByHowMuchAndWhen) {
+  auto spec = testing::drift_only(20, 10_s, 1_s, 3);
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kMaxSkew;
+  e.value = 1_ms;  // 20 clocks spread over 100 ms: fails at once
+  e.where = {"x.yaml", 12, 5};
+  spec.expects.push_back(e);
+  const fs::path dir = fresh_dir("fail");
+  std::ostringstream report;
+  const RunOutcome out = run_scenario(spec, RunOptions{dir.string(), false, false}, report);
+  EXPECT_FALSE(out.expectations_passed);
+  EXPECT_NE(report.str().find("FAIL  max_skew <= 1ms"), std::string::npos) << report.str();
+  EXPECT_NE(report.str().find("exceeded by"), std::string::npos) << report.str();
+  EXPECT_NE(report.str().find("first at t=0.000s"), std::string::npos) << report.str();
+  EXPECT_NE(report.str().find("x.yaml:12"), std::string::npos) << report.str();
+  fs::remove_all(dir);
+}
+
+TEST(RunScenario, UnwritableOutputLeavesNothingBehind) {
+  const fs::path dir = fresh_dir("blocked");
+  fs::create_directories(dir);
+  // A file where the output folder should be: creating it fails before anything is written.
+  std::ofstream(dir / "out") << "x";
+  std::ostringstream report;
+  EXPECT_THROW(run_scenario(testing::drift_only(3, 1_s, 1_s), RunOptions{(dir / "out").string(), false, true}, report),
+               std::exception);
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
+  EXPECT_EQ(entries, 1u);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace clocksim::sim

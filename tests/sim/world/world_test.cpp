@@ -1,0 +1,117 @@
+#include "sim/world/world.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "sim/output/tick_stats.hpp"
+#include "sim/world/node_params.hpp"
+#include "tests/sim/world/test_scenarios.hpp"
+
+namespace clocksim::sim {
+namespace {
+
+using namespace clocksim::literals;
+
+// Checks every node at every tick against the closed form offset0 + drift·t.
+class DriftChecker final : public Observer {
+ public:
+  explicit DriftChecker(const scenario::ScenarioSpec& spec) {
+    for (NodeId i = 0; i < spec.nodes.size(); ++i) params_.push_back(draw_clock_params(spec, i));
+  }
+  void on_tick(const TickView& view) override {
+    ++ticks;
+    const TickStats s = compute_tick_stats(view, std::nullopt, snaps_, scratch_);
+    std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
+    for (NodeId i = 0; i < view.node_count(); ++i) {
+      const double t = static_cast<double>(view.now().ns());
+      const double expected = static_cast<double>(params_[i].initial_offset.ns()) + params_[i].drift_ppm * 1e-6 * t;
+      const std::int64_t offset = snaps_[i].offset_ns;
+      worst_error_ns = std::max(worst_error_ns, std::fabs(static_cast<double>(offset) - expected));
+      lo = std::min(lo, offset);
+      hi = std::max(hi, offset);
+    }
+    if (s.max_skew_ns != hi - lo) ++skew_mismatches;
+  }
+  void on_event(Time, NodeId, EventKind, std::string_view) override { ++events; }
+
+  std::vector<ClockParams> params_;
+  std::vector<NodeSnapshot> snaps_;
+  std::vector<NodeId> scratch_;
+  double worst_error_ns = 0;
+  int ticks = 0;
+  int skew_mismatches = 0;
+  int events = 0;
+};
+
+TEST(World, ConstantDriftMatchesClosedFormForAThousandNodesOverAnHour) {
+  const auto spec = testing::drift_only(1000, 1_h, 10_s);
+  World world(spec);
+  DriftChecker checker(spec);
+  world.add_observer(&checker);
+  world.run_until(world.end());
+  EXPECT_EQ(checker.ticks, 361);  // t = 0, 10 s, ..., 3600 s
+  EXPECT_LE(checker.worst_error_ns, 1.0);
+  EXPECT_EQ(checker.skew_mismatches, 0);
+  EXPECT_EQ(checker.events, 0);
+  // Drawn parameters really spread over their ranges.
+  double lo = 1e9, hi = -1e9;
+  for (const auto& p : checker.params_) {
+    lo = std::min(lo, p.drift_ppm);
+    hi = std::max(hi, p.drift_ppm);
+  }
+  EXPECT_LT(lo, -95);
+  EXPECT_GT(hi, 95);
+}
+
+TEST(World, AddingANodeDoesNotChangeTheOthersClocks) {
+  const auto small = testing::drift_only(10, 1_s, 1_s);
+  const auto large = testing::drift_only(11, 1_s, 1_s);
+  for (NodeId i = 0; i < 10; ++i) {
+    EXPECT_EQ(draw_clock_params(small, i).initial_offset, draw_clock_params(large, i).initial_offset);
+    EXPECT_EQ(draw_clock_params(small, i).drift_ppm, draw_clock_params(large, i).drift_ppm);
+  }
+}
+
+TEST(World, SeedChangesTheDraws) {
+  const auto a = testing::drift_only(4, 1_s, 1_s, 1);
+  const auto b = testing::drift_only(4, 1_s, 1_s, 2);
+  EXPECT_NE(draw_clock_params(a, 0).drift_ppm, draw_clock_params(b, 0).drift_ppm);
+}
+
+TEST(World, CrashAndRestartAreReportedAndNodeIsDownMeanwhile) {
+  auto spec = testing::drift_only(3, 10_s, 1_s);
+  scenario::FaultSpec crash;
+  crash.kind = scenario::FaultSpec::Kind::kCrash;
+  crash.at = 2_s;
+  crash.until = 5_s;
+  crash.node = 1;
+  spec.faults.push_back(crash);
+
+  struct Watch final : Observer {
+    std::vector<std::pair<std::int64_t, bool>> n1_up;
+    std::vector<std::string> events;
+    void on_tick(const TickView& v) override { n1_up.emplace_back(v.now().ns(), v.node(1).up); }
+    void on_event(Time t, NodeId n, EventKind k, std::string_view d) override {
+      events.push_back(std::to_string(t.ns()) + " " + std::to_string(n) + " " + std::string(event_kind_name(k)) + " " + std::string(d));
+    }
+  } watch;
+  World world(spec);
+  world.add_observer(&watch);
+  world.run_until(world.end());
+  ASSERT_EQ(watch.events.size(), 2u);
+  EXPECT_EQ(watch.events[0], "2000000000 1 crash crashed");
+  EXPECT_EQ(watch.events[1], "5000000000 1 restart restarted");
+  for (const auto& [t, up] : watch.n1_up) {
+    // The fault at 2 s is queued before the tick at 2 s (faults are pushed at start, ticks one at
+    // a time), so the tick at 2 s already sees the node down.
+    const bool expected_up = t < 2'000'000'000 || t >= 5'000'000'000;
+    EXPECT_EQ(up, expected_up) << t;
+  }
+}
+
+}  // namespace
+}  // namespace clocksim::sim
