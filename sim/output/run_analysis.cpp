@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "algorithms/core/duration_parse.hpp"
@@ -17,6 +18,24 @@ std::string seconds_text(Time t) {
   os.precision(3);
   os << t.seconds() << "s";
   return os.str();
+}
+
+// For reports: three significant decimals in the unit that fits ("65.641ms"), not an exact
+// round-trip form.
+std::string human(Duration d) {
+  const double ns = static_cast<double>(d.ns());
+  const double mag = ns < 0 ? -ns : ns;
+  char buf[48];
+  if (mag >= 1e9) {
+    std::snprintf(buf, sizeof buf, "%.3fs", ns * 1e-9);
+  } else if (mag >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%.3fms", ns * 1e-6);
+  } else if (mag >= 1e3) {
+    std::snprintf(buf, sizeof buf, "%.3fus", ns * 1e-3);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0fns", ns);
+  }
+  return buf;
 }
 
 std::string expect_text(const scenario::ExpectSpec& e) {
@@ -155,13 +174,13 @@ void RunAnalysis::finish() {
           d << "no tick fell in the checked interval";
         } else if (st.first_violation) {
           r.passed = false;
-          d << "exceeded by " << format_duration(Duration::from_ns(st.worst_excess_ns)) << " at t="
-            << seconds_text(st.worst_at) << " (measured " << format_duration(Duration::from_ns(st.worst_value_ns))
-            << ", allowed " << format_duration(Duration::from_ns(st.worst_allowed_ns)) << "); first at t="
+          d << "exceeded by " << human(Duration::from_ns(st.worst_excess_ns)) << " at t="
+            << seconds_text(st.worst_at) << " (measured " << human(Duration::from_ns(st.worst_value_ns))
+            << ", allowed " << human(Duration::from_ns(st.worst_allowed_ns)) << "); first at t="
             << seconds_text(*st.first_violation);
         } else {
-          d << "worst " << format_duration(Duration::from_ns(st.worst_value_ns)) << " at t=" << seconds_text(st.worst_at)
-            << " (allowed " << format_duration(Duration::from_ns(st.worst_allowed_ns)) << ")";
+          d << "worst " << human(Duration::from_ns(st.worst_value_ns)) << " at t=" << seconds_text(st.worst_at)
+            << " (allowed " << human(Duration::from_ns(st.worst_allowed_ns)) << ")";
         }
         break;
       case Kind::kMastersAtEnd:
@@ -185,8 +204,8 @@ void RunAnalysis::finish() {
         }
         if (r.passed) {
           r.passed = worst <= e.value;
-          d << "worst failover " << format_duration(worst);
-          if (!r.passed) d << ", over by " << format_duration(worst - e.value);
+          d << "worst failover " << human(worst);
+          if (!r.passed) d << ", over by " << human(worst - e.value);
         }
         break;
       }

@@ -1,0 +1,32 @@
+// clocksim: run, validate and inspect scenarios.
+//   clocksim run FILE [--seed N] [--out DIR] [--set key.path=value]... [--plot] [--quiet]
+//   clocksim validate FILE...
+// Exit codes: 0 success (every expectation held), 1 an expectation failed, 2 bad input or an
+// error that produced no output.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"clocksim: deterministic simulator for clock synchronization"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "clocksim 0.1.0");
+  clocksim::cli::register_run_command(app);
+  clocksim::cli::register_validate_command(app);
+  clocksim::cli::register_extra_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return clocksim::cli::exit_code();
+}

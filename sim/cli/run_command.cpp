@@ -1,0 +1,104 @@
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/cli/commands.hpp"
+#include "sim/run/run_scenario.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace clocksim::cli {
+namespace {
+
+int g_exit_code = 0;  // set once by the subcommand callback; main returns it
+
+struct RunArgs {
+  std::string file;
+  std::string out_dir;
+  std::vector<std::string> sets;
+  std::int64_t seed = -1;
+  bool plot = false;
+  bool quiet = false;
+};
+
+// Where the analysis scripts are: $CLOCKSIM_ANALYSIS_DIR, else the source tree this binary was
+// built from.
+std::string analysis_dir() {
+  if (const char* env = std::getenv("CLOCKSIM_ANALYSIS_DIR")) return env;
+  return std::string(CLOCKSIM_SOURCE_DIR) + "/analysis";
+}
+
+void plot(const std::string& out_dir, bool quiet) {
+  const std::string script = analysis_dir() + "/plot_offsets.py";
+  if (!std::filesystem::exists(script)) {
+    std::cerr << "clocksim: --plot: " << script << " not found; no plot made\n";
+    return;
+  }
+  if (std::system("/usr/bin/python3 -c 'import matplotlib, pandas' >/dev/null 2>&1") != 0) {
+    std::cerr << "clocksim: --plot: python3 with matplotlib and pandas is not installed "
+                 "(apt-get install python3-matplotlib python3-pandas); no plot made\n";
+    return;
+  }
+  const std::string cmd = "/usr/bin/python3 '" + script + "' '" + out_dir + "'";
+  if (std::system(cmd.c_str()) != 0) {
+    std::cerr << "clocksim: --plot: the plot script failed\n";
+  } else if (!quiet) {
+    std::cout << "plots written to " << out_dir << "/\n";
+  }
+}
+
+int do_run(const RunArgs& a) {
+  scenario::LoadOptions load;
+  load.set_overrides = a.sets;
+  if (a.seed >= 0) load.set_overrides.push_back("seed=" + std::to_string(a.seed));
+  scenario::ScenarioSpec spec;
+  try {
+    spec = scenario::load_scenario_file(a.file, load);
+  } catch (const scenario::ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  std::string out = a.out_dir;
+  if (out.empty()) out = "out/" + (spec.name.empty() ? std::filesystem::path(a.file).stem().string() : spec.name);
+  sim::RunOptions options;
+  options.out_dir = out;
+  options.quiet = a.quiet;
+  options.progress = ::isatty(STDERR_FILENO) != 0;
+  sim::RunOutcome outcome;
+  try {
+    if (!a.quiet) std::cout << "running " << a.file << " (seed " << spec.seed << ") -> " << out << "/\n";
+    outcome = sim::run_scenario(spec, options, std::cout);
+  } catch (const std::exception& e) {
+    std::cerr << "clocksim: " << a.file << ": " << e.what() << "\n";
+    return 2;
+  }
+  if (!a.quiet) {
+    std::cout << (outcome.expectations_passed ? "all expectations hold" : "EXPECTATION FAILED") << "; "
+              << outcome.events_processed << " events in " << outcome.wall_time_s << " s\n";
+  }
+  if (a.plot) plot(out, a.quiet);
+  return outcome.expectations_passed ? 0 : 1;
+}
+
+}  // namespace
+
+int exit_code() { return g_exit_code; }
+void set_exit_code(int code) { g_exit_code = code; }
+
+void register_run_command(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* run = app.add_subcommand("run", "Run a scenario and write trace.csv, skew.csv, events, summary.json");
+  run->add_option("scenario", args->file, "Scenario YAML file")->required();
+  run->add_option("--out,-o", args->out_dir, "Output folder (default out/<scenario name>)");
+  run->add_option("--seed", args->seed, "Override the scenario's seed")->check(CLI::NonNegativeNumber);
+  run->add_option("--set", args->sets, "Override a scalar: key.path=value (repeatable)")->take_all();
+  run->add_flag("--plot", args->plot, "Draw offsets.png and skew.png with analysis/plot_offsets.py");
+  run->add_flag("--quiet,-q", args->quiet, "No progress and no report");
+  run->callback([args] { set_exit_code(do_run(*args)); });
+}
+
+}  // namespace clocksim::cli
