@@ -1,0 +1,251 @@
+#include "algorithms/election/bully/bully_election.hpp"
+
+namespace clocksim::election {
+
+using namespace clocksim::literals;
+
+const std::vector<ParamSpec>& bully_param_specs() {
+  static const std::vector<ParamSpec> kSpecs = {
+      {"heartbeat_period", ParamType::kDuration, 1_s, "the coordinator broadcasts a heartbeat this often",
+       1e6, 1e13, {}},
+      {"failure_timeout", ParamType::kDuration, 3_s,
+       "H: a node that hears no heartbeat (or sync traffic) from the coordinator this long starts an election",
+       1e6, 1e14, {}},
+      {"answer_timeout", ParamType::kDuration, 500_ms,
+       "T: wait for an OK from a higher id (Garcia-Molina: about 2 max one-way delays + processing)", 1e5, 1e13, {}},
+      {"coordinator_timeout", ParamType::kDuration, 2_s,
+       "T': after an OK, wait this long for COORDINATOR before restarting the election", 1e5, 1e13, {}},
+      {"elect_on_start", ParamType::kBool, true,
+       "hold an election when starting or recovering (Garcia-Molina); false: listen for a coordinator first",
+       -1e300, 1e300, {}},
+  };
+  return kSpecs;
+}
+
+BullyConfig BullyConfig::from(const ParamSet& p) {
+  BullyConfig c{};
+  c.heartbeat_period = p.get_duration("heartbeat_period");
+  c.failure_timeout = p.get_duration("failure_timeout");
+  c.answer_timeout = p.get_duration("answer_timeout");
+  c.coordinator_timeout = p.get_duration("coordinator_timeout");
+  c.elect_on_start = p.get_bool("elect_on_start");
+  return c;
+}
+
+BullyElection::BullyElection(const ElectionSetup& setup)
+    : self_(setup.membership.self), can_be_master_(setup.can_be_master), cfg_(BullyConfig::from(setup.params)) {
+  if (setup.membership.members) members_ = *setup.membership.members;
+}
+
+Role BullyElection::role() const {
+  switch (state_) {
+    case State::kFollower: return Role::kSlave;
+    case State::kElecting: return can_be_master_ ? Role::kCandidate : Role::kSlave;
+    case State::kAwaitingCoordinator: return Role::kSlave;
+    case State::kCoordinator: return Role::kMaster;
+  }
+  return Role::kNone;
+}
+
+NodeId BullyElection::believed_master() const {
+  if (state_ == State::kCoordinator) return self_;
+  if (state_ == State::kFollower) return master_;
+  return kNoNode;
+}
+
+void BullyElection::cancel_election_timers(Effects& out) {
+  out.cancel_timer(timer(kAnswerTimer));
+  out.cancel_timer(timer(kCoordinatorTimer));
+}
+
+void BullyElection::start_election(Effects& out) {
+  ++term_;
+  state_ = State::kElecting;
+  master_ = kNoNode;
+  out.cancel_timer(timer(kFailureTimer));
+  out.cancel_timer(timer(kCoordinatorTimer));
+  Message m = make_message(MsgType::kBullyElection);
+  m.subject = self_;
+  m.term = term_;
+  if (!can_be_master_) m.flags |= kIneligibleSender;
+  std::string targets;
+  std::size_t asked = 0;
+  for (NodeId id : members_) {
+    if (id == self_ || (can_be_master_ && id < self_)) continue;
+    out.send(id, m);
+    ++asked;
+    if (asked <= 4) targets += (targets.empty() ? "" : ", ") + node_name(id);
+  }
+  if (asked > 4) targets += ", ... (" + std::to_string(asked) + " nodes)";
+  if (asked == 0) {
+    if (can_be_master_) {
+      out.note(NoteKind::kElectionStarted, "starts election " + std::to_string(term_) + ": no higher id exists");
+      become_coordinator(out);
+    } else {
+      out.note(NoteKind::kInfo, "may not lead and has nobody to ask: waits");
+      state_ = State::kFollower;
+      arm_failure_timer(out);
+    }
+    return;
+  }
+  out.note(NoteKind::kElectionStarted,
+           "starts election " + std::to_string(term_) + ": ELECTION to " + targets);
+  out.set_timer(timer(kAnswerTimer), cfg_.answer_timeout);
+}
+
+void BullyElection::become_coordinator(Effects& out) {
+  cancel_election_timers(out);
+  out.cancel_timer(timer(kFailureTimer));
+  const bool was = state_ == State::kCoordinator;
+  state_ = State::kCoordinator;
+  master_ = self_;
+  if (!was) out.note(NoteKind::kBecameMaster, "becomes master (no higher id answered, election " + std::to_string(term_) + ")");
+  Message m = make_message(MsgType::kBullyCoordinator);
+  m.subject = self_;
+  m.term = term_;
+  out.broadcast(m);
+  out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
+}
+
+void BullyElection::follow(NodeId master, Effects& out, const std::string& why) {
+  const bool changed = state_ != State::kFollower || master_ != master;
+  if (state_ == State::kCoordinator) out.cancel_timer(timer(kHeartbeatTimer));
+  cancel_election_timers(out);
+  state_ = State::kFollower;
+  master_ = master;
+  arm_failure_timer(out);
+  if (changed) out.note(NoteKind::kBecameSlave, "follows coordinator " + node_name(master) + " (" + why + ")");
+}
+
+void BullyElection::on_start(LocalTime /*now*/, Effects& out) {
+  if (cfg_.elect_on_start) {
+    out.note(NoteKind::kInfo, "starts: holds an election (Garcia-Molina recovery)");
+    start_election(out);
+  } else {
+    out.note(NoteKind::kInfo, "starts: listens for a coordinator");
+    arm_failure_timer(out);
+  }
+}
+
+void BullyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
+  switch (TimerSpace::local(id)) {
+    case kHeartbeatTimer:
+      if (state_ != State::kCoordinator) return;
+      {
+        Message hb = make_message(MsgType::kHeartbeat);
+        hb.subject = self_;
+        hb.term = term_;
+        out.broadcast(hb);
+      }
+      out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
+      return;
+    case kFailureTimer:
+      if (state_ != State::kFollower) return;
+      out.note(NoteKind::kMasterSilent,
+               master_ == kNoNode ? "timeout: no coordinator heard for " + seconds_text(cfg_.failure_timeout)
+                                  : "timeout: no heartbeat from coordinator " + node_name(master_) + " for " +
+                                        seconds_text(cfg_.failure_timeout));
+      start_election(out);
+      return;
+    case kAnswerTimer:
+      if (state_ != State::kElecting) return;
+      if (can_be_master_) {
+        become_coordinator(out);
+      } else {
+        out.note(NoteKind::kInfo, "no node that may lead answered: retries later");
+        state_ = State::kFollower;
+        master_ = kNoNode;
+        arm_failure_timer(out);
+      }
+      return;
+    case kCoordinatorTimer:
+      if (state_ != State::kAwaitingCoordinator) return;
+      out.note(NoteKind::kInfo, "got OK but no COORDINATOR within " + seconds_text(cfg_.coordinator_timeout) +
+                                    ": restarts election");
+      start_election(out);
+      return;
+    default:
+      return;
+  }
+}
+
+void BullyElection::on_master_activity(NodeId master, LocalTime /*now*/, Effects& out) {
+  if (state_ == State::kFollower && master == master_) arm_failure_timer(out);
+}
+
+void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& msg, Effects& out) {
+  if (from == self_) return;
+  if (msg.term > term_) term_ = msg.term;
+  switch (msg.type) {
+    case MsgType::kBullyElection: {
+      const bool ineligible_sender = (msg.flags & kIneligibleSender) != 0;
+      if (!can_be_master_ || (from > self_ && !ineligible_sender)) return;  // not ours to answer
+      Message ok = make_message(MsgType::kBullyOk);
+      ok.subject = self_;
+      ok.term = msg.term;
+      out.send(from, ok);
+      if (state_ == State::kCoordinator) {
+        // Already the highest live node: remind the asker who leads.
+        Message c = make_message(MsgType::kBullyCoordinator);
+        c.subject = self_;
+        c.term = term_;
+        out.broadcast(c);
+        return;
+      }
+      if (state_ == State::kFollower) {
+        out.note(NoteKind::kInfo, "answers OK to " + node_name(from) + " and takes the election over");
+        start_election(out);
+      }
+      return;
+    }
+    case MsgType::kBullyOk:
+      if (state_ != State::kElecting) return;
+      out.cancel_timer(timer(kAnswerTimer));
+      state_ = State::kAwaitingCoordinator;
+      out.note(NoteKind::kInfo, node_name(from) + " answered OK: waits for its COORDINATOR");
+      out.set_timer(timer(kCoordinatorTimer), cfg_.coordinator_timeout);
+      return;
+    case MsgType::kBullyCoordinator:
+      if (from < self_ && can_be_master_) {
+        if (state_ == State::kElecting || state_ == State::kAwaitingCoordinator) return;  // ours is under way
+        out.note(NoteKind::kConflict, node_name(from) + " claims to coordinate but has a lower id: bullies it");
+        if (state_ == State::kCoordinator) {
+          become_coordinator(out);  // re-announce
+        } else {
+          start_election(out);
+        }
+        return;
+      }
+      follow(from, out, "its COORDINATOR, election " + std::to_string(msg.term));
+      return;
+    case MsgType::kHeartbeat:
+      switch (state_) {
+        case State::kFollower:
+          if (from == master_) {
+            arm_failure_timer(out);
+          } else if (master_ == kNoNode || from > master_) {
+            if (from < self_ && can_be_master_) {
+              start_election(out);  // a lower coordinator while we live: bully it
+            } else {
+              follow(from, out, "heard its heartbeat");
+            }
+          }
+          return;
+        case State::kCoordinator:
+          if (from > self_) {
+            out.note(NoteKind::kConflict, "hears coordinator " + node_name(from) + " with a higher id: steps down");
+            follow(from, out, "higher id");
+          }
+          return;
+        case State::kElecting:
+        case State::kAwaitingCoordinator:
+          if (from > self_ || !can_be_master_) follow(from, out, "heard its heartbeat");
+          return;
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace clocksim::election

@@ -1,0 +1,77 @@
+// The Bully algorithm (Garcia-Molina, "Elections in a Distributed Computing System", IEEE ToC
+// C-31(1), 1982) as a sans-IO ElectionLayer: the highest live id that may lead wins.
+//
+// A node that suspects the coordinator (no heartbeat for `failure_timeout`), or that (re)starts,
+// sends ELECTION to every higher id and waits `answer_timeout` (T). No OK: it is the highest live
+// node and broadcasts COORDINATOR. An OK: a higher node took over; it waits `coordinator_timeout`
+// for the COORDINATOR and restarts the election if none comes. A node receiving ELECTION from a
+// lower id answers OK and holds its own election. A COORDINATOR from a lower id is "bullied": the
+// receiver holds an election. The coordinator broadcasts kHeartbeat every `heartbeat_period`
+// (the failure detector the 1982 paper assumes); a coordinator hearing a higher coordinator's
+// heartbeat steps down, which is what heals a partition.
+//
+// Nodes that may not lead (can_be_master = false) never answer OK and never claim; when one of
+// them detects a failure it asks every other node (flag kIneligibleSender), so eligible nodes of
+// any id answer and take the election over.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "algorithms/core/layers.hpp"
+#include "algorithms/election/common/election_setup.hpp"
+
+namespace clocksim::election {
+
+struct BullyConfig {
+  Duration heartbeat_period;
+  Duration failure_timeout;
+  Duration answer_timeout;
+  Duration coordinator_timeout;
+  bool elect_on_start;
+  static BullyConfig from(const ParamSet& params);
+};
+const std::vector<ParamSpec>& bully_param_specs();
+
+class BullyElection final : public ElectionLayer {
+ public:
+  enum class State : std::uint8_t { kFollower, kElecting, kAwaitingCoordinator, kCoordinator };
+  // Message::flags bit of kBullyElection: the sender may not lead (answer it whatever its id).
+  static constexpr std::uint16_t kIneligibleSender = 1;
+
+  explicit BullyElection(const ElectionSetup& setup);
+
+  void on_start(LocalTime now, Effects& out) override;
+  void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;
+  void on_timer(LocalTime now, TimerId id, Effects& out) override;
+  void on_master_activity(NodeId master, LocalTime now, Effects& out) override;
+  Role role() const override;
+  NodeId believed_master() const override;
+
+  State state() const { return state_; }
+  std::uint32_t term() const { return term_; }
+
+  static constexpr std::uint32_t kHeartbeatTimer = 1;
+  static constexpr std::uint32_t kFailureTimer = 2;
+  static constexpr std::uint32_t kAnswerTimer = 3;
+  static constexpr std::uint32_t kCoordinatorTimer = 4;
+
+ private:
+  static TimerId timer(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
+  void start_election(Effects& out);
+  void become_coordinator(Effects& out);
+  void follow(NodeId master, Effects& out, const std::string& why);
+  void arm_failure_timer(Effects& out) { out.set_timer(timer(kFailureTimer), cfg_.failure_timeout); }
+  void cancel_election_timers(Effects& out);
+
+  NodeId self_;
+  bool can_be_master_;
+  BullyConfig cfg_;
+  std::vector<NodeId> members_;
+  State state_ = State::kFollower;
+  NodeId master_ = kNoNode;
+  std::uint32_t term_ = 0;
+};
+
+}  // namespace clocksim::election

@@ -1,0 +1,274 @@
+#include "algorithms/election/ring/ring_election.hpp"
+
+#include <algorithm>
+
+#include "algorithms/core/rng.hpp"
+#include "algorithms/election/common/draw.hpp"
+
+namespace clocksim::election {
+
+using namespace clocksim::literals;
+
+const std::vector<ParamSpec>& ring_param_specs() {
+  static const std::vector<ParamSpec> kSpecs = {
+      {"heartbeat_period", ParamType::kDuration, 1_s, "the master broadcasts a heartbeat this often", 1e6, 1e13, {}},
+      {"failure_timeout", ParamType::kDuration, 3_s,
+       "H: no heartbeat (or sync traffic) from the master this long starts an election", 1e6, 1e14, {}},
+      {"hop_timeout", ParamType::kDuration, 100_ms,
+       "wait for a successor to acknowledge a ring message before re-sending", 1e5, 1e12, {}},
+      {"hop_sends", ParamType::kInt, std::int64_t{2},
+       "sends to one successor before skipping it as dead", 1, 20, {}},
+      {"election_timeout", ParamType::kDuration, 10_s,
+       "a participant that sees no ELECTED this long starts a new election (allow ~3n hops)", 1e6, 1e14, {}},
+  };
+  return kSpecs;
+}
+
+RingConfig RingConfig::from(const ParamSet& p) {
+  RingConfig c{};
+  c.heartbeat_period = p.get_duration("heartbeat_period");
+  c.failure_timeout = p.get_duration("failure_timeout");
+  c.hop_timeout = p.get_duration("hop_timeout");
+  c.hop_sends = p.get_int("hop_sends");
+  c.election_timeout = p.get_duration("election_timeout");
+  return c;
+}
+
+RingElection::RingElection(const ElectionSetup& setup)
+    : self_(setup.membership.self),
+      can_be_master_(setup.can_be_master),
+      cfg_(RingConfig::from(setup.params)),
+      hops_(kElectionTimerPart, kAckTimerBase, cfg_.hop_timeout) {
+  // Election numbers start at a random point so that a restarted node's elections are not
+  // mistaken for duplicates of its previous incarnation's.
+  Rng rng(setup.seed);
+  my_term_ = draw_u32(rng);
+  if (setup.membership.members) members_ = *setup.membership.members;
+  if (std::find(members_.begin(), members_.end(), self_) == members_.end()) {
+    members_.push_back(self_);
+    std::sort(members_.begin(), members_.end());
+  }
+}
+
+Role RingElection::role() const {
+  if (state_ == State::kMaster) return Role::kMaster;
+  if (state_ == State::kParticipant && initiating_) return Role::kCandidate;
+  return Role::kSlave;
+}
+
+NodeId RingElection::believed_master() const {
+  if (state_ == State::kMaster) return self_;
+  if (state_ == State::kFollower) return master_;
+  return kNoNode;
+}
+
+NodeId RingElection::successor_of(NodeId id) const {
+  auto it = std::upper_bound(members_.begin(), members_.end(), id);
+  return it == members_.end() ? members_.front() : *it;
+}
+
+void RingElection::pass_on(Message msg, NodeId to, Effects& out) {
+  if (to == self_) {
+    // Every other node was skipped: the message has come all the way round.
+    if (msg.type == MsgType::kRingElection) {
+      handle_election(msg, out);
+    } else {
+      handle_elected(msg, out);
+    }
+    return;
+  }
+  msg.seq = seq_++;
+  AckSender::Outgoing item;
+  item.to = to;
+  item.msg = msg;
+  item.expect = MsgType::kElectionAck;
+  item.max_sends = static_cast<int>(cfg_.hop_sends);
+  hops_.start(item, Duration::zero(), out);
+}
+
+void RingElection::initiate(Effects& out) {
+  ++my_term_;
+  initiating_ = true;
+  state_ = State::kParticipant;
+  master_ = kNoNode;
+  out.cancel_timer(timer(kFailureTimer));
+  out.set_timer(timer(kElectionTimer), cfg_.election_timeout);
+  Message m = make_message(MsgType::kRingElection);
+  m.subject = can_be_master_ ? self_ : kNoNode;
+  m.value_ns = self_;
+  m.term = my_term_;
+  seen_election_[self_] = my_term_;
+  out.note(NoteKind::kElectionStarted, "starts ring election " + std::to_string(my_term_) + ": ELECTION to " +
+                                           node_name(successor_of(self_)));
+  pass_on(m, successor_of(self_), out);
+}
+
+void RingElection::become_master(Effects& out, const std::string& why) {
+  const bool was = state_ == State::kMaster;
+  state_ = State::kMaster;
+  master_ = self_;
+  initiating_ = false;
+  out.cancel_timer(timer(kFailureTimer));
+  out.cancel_timer(timer(kElectionTimer));
+  if (!was) out.note(NoteKind::kBecameMaster, "becomes master (" + why + ")");
+  Message hb = make_message(MsgType::kHeartbeat);
+  hb.subject = self_;
+  out.broadcast(hb);
+  out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
+}
+
+void RingElection::follow(NodeId master, Effects& out, const std::string& why) {
+  const bool changed = state_ != State::kFollower || master_ != master;
+  if (state_ == State::kMaster) out.cancel_timer(timer(kHeartbeatTimer));
+  out.cancel_timer(timer(kElectionTimer));
+  state_ = State::kFollower;
+  master_ = master;
+  initiating_ = false;
+  arm_failure_timer(out);
+  if (changed) out.note(NoteKind::kBecameSlave, "follows master " + node_name(master) + " (" + why + ")");
+}
+
+void RingElection::apply_winner(NodeId winner, NodeId initiator, Effects& out) {
+  const std::string why = "ring election of " + node_name(initiator);
+  if (winner == self_) {
+    become_master(out, "won the " + why);
+  } else if (winner != kNoNode) {
+    follow(winner, out, why);
+  }
+}
+
+void RingElection::handle_election(const Message& msg, Effects& out) {
+  const auto initiator = static_cast<NodeId>(msg.value_ns);
+  if (initiator == self_) {
+    if (msg.term != my_term_ || !initiating_) return;  // an old round of ours
+    initiating_ = false;
+    const NodeId winner = msg.subject;
+    if (winner == kNoNode) {
+      out.note(NoteKind::kInfo, "ring election " + std::to_string(my_term_) + " found nobody who may lead");
+      state_ = State::kFollower;
+      arm_failure_timer(out);
+      return;
+    }
+    out.note(NoteKind::kInfo, "ring election " + std::to_string(my_term_) + " came back: " + node_name(winner) +
+                                  " wins; sends ELECTED round");
+    Message elected = make_message(MsgType::kRingElected);
+    elected.subject = winner;
+    elected.value_ns = self_;
+    elected.term = my_term_;
+    seen_elected_[self_] = my_term_;
+    apply_winner(winner, self_, out);
+    pass_on(elected, successor_of(self_), out);
+    return;
+  }
+  auto seen = seen_election_.find(initiator);
+  if (seen != seen_election_.end() && seen->second == msg.term) return;  // a duplicate
+  seen_election_[initiator] = msg.term;
+  // Chang-Roberts extinction: our own election (higher initiator) will finish instead.
+  if (initiating_ && initiator < self_) return;
+  Message fwd = msg;
+  if (can_be_master_ && (fwd.subject == kNoNode || self_ > fwd.subject)) fwd.subject = self_;
+  if (state_ != State::kMaster) {
+    if (state_ == State::kFollower) out.cancel_timer(timer(kFailureTimer));
+    state_ = state_ == State::kFollower ? State::kParticipant : state_;
+    master_ = kNoNode;
+    out.set_timer(timer(kElectionTimer), cfg_.election_timeout);
+  }
+  pass_on(fwd, successor_of(self_), out);
+}
+
+void RingElection::handle_elected(const Message& msg, Effects& out) {
+  const auto initiator = static_cast<NodeId>(msg.value_ns);
+  if (initiator == self_) return;  // back home: everyone has heard
+  auto seen = seen_elected_.find(initiator);
+  if (seen != seen_elected_.end() && seen->second == msg.term) return;
+  seen_elected_[initiator] = msg.term;
+  apply_winner(msg.subject, initiator, out);
+  pass_on(msg, successor_of(self_), out);
+}
+
+void RingElection::on_start(LocalTime /*now*/, Effects& out) {
+  out.note(NoteKind::kInfo, "starts: listens for a master");
+  arm_failure_timer(out);
+}
+
+void RingElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
+  if (hops_.owns(id)) {
+    const AckSender::TimerResult r = hops_.on_timer(id, out);
+    if (r.outcome != AckSender::Outcome::kExhausted) return;
+    const NodeId dead = r.item.to;
+    const NodeId next = successor_of(dead);
+    out.note(NoteKind::kPeerUnreachable, node_name(dead) + " does not answer: skips to " +
+                                             (next == self_ ? std::string("itself") : node_name(next)));
+    pass_on(r.item.msg, next, out);
+    return;
+  }
+  switch (TimerSpace::local(id)) {
+    case kHeartbeatTimer:
+      if (state_ != State::kMaster) return;
+      {
+        Message hb = make_message(MsgType::kHeartbeat);
+        hb.subject = self_;
+        out.broadcast(hb);
+      }
+      out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
+      return;
+    case kFailureTimer:
+      if (state_ != State::kFollower) return;
+      out.note(NoteKind::kMasterSilent, master_ == kNoNode
+                                            ? "timeout: no master heard for " + seconds_text(cfg_.failure_timeout)
+                                            : "timeout: no heartbeat from master " + node_name(master_) + " for " +
+                                                  seconds_text(cfg_.failure_timeout));
+      initiate(out);
+      return;
+    case kElectionTimer:
+      if (state_ != State::kParticipant) return;
+      out.note(NoteKind::kInfo, "no ELECTED within " + seconds_text(cfg_.election_timeout) + ": starts again");
+      initiate(out);
+      return;
+    default:
+      return;
+  }
+}
+
+void RingElection::on_master_activity(NodeId master, LocalTime /*now*/, Effects& out) {
+  if (state_ == State::kFollower && master == master_) arm_failure_timer(out);
+}
+
+void RingElection::on_message(LocalTime /*now*/, NodeId from, const Message& msg, Effects& out) {
+  if (from == self_) return;
+  switch (msg.type) {
+    case MsgType::kRingElection:
+    case MsgType::kRingElected: {
+      Message ack = make_message(MsgType::kElectionAck, msg.seq);
+      ack.subject = self_;
+      out.send(from, ack);
+      if (msg.type == MsgType::kRingElection) {
+        handle_election(msg, out);
+      } else {
+        handle_elected(msg, out);
+      }
+      return;
+    }
+    case MsgType::kElectionAck:
+      hops_.on_reply(MsgType::kElectionAck, msg.seq, out);
+      return;
+    case MsgType::kHeartbeat:
+      if (state_ == State::kMaster) {
+        if (from > self_) {
+          out.note(NoteKind::kConflict, "hears master " + node_name(from) + " with a higher id: steps down");
+          follow(from, out, "higher id");
+        }
+        return;
+      }
+      if (state_ == State::kFollower && from == master_) {
+        arm_failure_timer(out);
+        return;
+      }
+      if (master_ == kNoNode || from > master_) follow(from, out, "heard its heartbeat");
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace clocksim::election

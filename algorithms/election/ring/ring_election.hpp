@@ -1,0 +1,93 @@
+// Ring election (LeLann 1977; Chang & Roberts, CACM 22(5), 1979) as a sans-IO ElectionLayer.
+//
+// The logical ring is the members in ascending id order, wrapping around. A node that suspects
+// the master (no heartbeat for `failure_timeout`) initiates: it sends ELECTION(initiator = self,
+// best = self) to its successor. Each node forwards it with best = max(best, own id) (own id only
+// if it may lead). Chang-Roberts extinction: an initiator swallows an election started by a lower
+// initiator, so of concurrent elections only the highest initiator's completes. When the message
+// returns to its initiator, best is the winner and the initiator sends ELECTED around the ring;
+// every node adopts the winner as it passes, and the winner becomes master.
+//
+// Crashed nodes are skipped: every hop is acknowledged (kElectionAck echoing seq). A hop not
+// acknowledged after `hop_sends` sends (wait `hop_timeout`) goes to the next successor instead, so
+// the ring closes over dead nodes. A participant that sees no ELECTED within `election_timeout`
+// starts again. The master heartbeats (kHeartbeat); a master hearing a higher master's heartbeat
+// steps down, and a node with no master adopts a heartbeating one, which heals partitions.
+// Message fields: subject = best candidate or winner, value_ns = initiator id, term = that
+// initiator's election number.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "algorithms/core/layers.hpp"
+#include "algorithms/election/common/ack_sender.hpp"
+#include "algorithms/election/common/election_setup.hpp"
+
+namespace clocksim::election {
+
+struct RingConfig {
+  Duration heartbeat_period;
+  Duration failure_timeout;
+  Duration hop_timeout;
+  std::int64_t hop_sends;
+  Duration election_timeout;
+  static RingConfig from(const ParamSet& params);
+};
+const std::vector<ParamSpec>& ring_param_specs();
+
+class RingElection final : public ElectionLayer {
+ public:
+  enum class State : std::uint8_t { kFollower, kParticipant, kMaster };
+
+  explicit RingElection(const ElectionSetup& setup);
+
+  void on_start(LocalTime now, Effects& out) override;
+  void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;
+  void on_timer(LocalTime now, TimerId id, Effects& out) override;
+  void on_master_activity(NodeId master, LocalTime now, Effects& out) override;
+  Role role() const override;
+  NodeId believed_master() const override;
+
+  State state() const { return state_; }
+  // The ring neighbour after `id` (ascending ids, wrapping).
+  NodeId successor_of(NodeId id) const;
+
+  static constexpr std::uint32_t kHeartbeatTimer = 1;
+  static constexpr std::uint32_t kFailureTimer = 2;
+  static constexpr std::uint32_t kElectionTimer = 3;
+  static constexpr std::uint32_t kAckTimerBase = 0x10000;
+
+ private:
+  static TimerId timer(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
+  void initiate(Effects& out);
+  // Sends `msg` to `to` as an acknowledged hop; `to == self` means every other node was skipped.
+  void pass_on(Message msg, NodeId to, Effects& out);
+  void handle_election(const Message& msg, Effects& out);
+  void handle_elected(const Message& msg, Effects& out);
+  void apply_winner(NodeId winner, NodeId initiator, Effects& out);
+  void become_master(Effects& out, const std::string& why);
+  void follow(NodeId master, Effects& out, const std::string& why);
+  void arm_failure_timer(Effects& out) { out.set_timer(timer(kFailureTimer), cfg_.failure_timeout); }
+
+  NodeId self_;
+  bool can_be_master_;
+  RingConfig cfg_;
+  std::vector<NodeId> members_;
+  AckSender hops_;
+  std::uint32_t seq_ = 1;
+
+  State state_ = State::kFollower;
+  NodeId master_ = kNoNode;
+  std::uint32_t my_term_ = 0;     // number of this node's latest initiated election (random start)
+  bool initiating_ = false;       // its own election is under way (extinction applies)
+  // Last election number of each initiator whose ELECTION / ELECTED was forwarded: a copy
+  // re-sent after a lost acknowledgement must not travel the ring twice.
+  std::map<NodeId, std::uint32_t> seen_election_;
+  std::map<NodeId, std::uint32_t> seen_elected_;
+};
+
+}  // namespace clocksim::election

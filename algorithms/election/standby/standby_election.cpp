@@ -1,0 +1,141 @@
+#include "algorithms/election/standby/standby_election.hpp"
+
+namespace clocksim::election {
+
+using namespace clocksim::literals;
+
+const std::vector<ParamSpec>& standby_param_specs() {
+  static const std::vector<ParamSpec> kSpecs = {
+      {"primary", ParamType::kInt, std::int64_t{0}, "node id of the pre-chosen master (the number of n<id>)", 0,
+       4294967293.0, {}},
+      {"secondary", ParamType::kInt, std::int64_t{1}, "node id of the standby that takes over", 0, 4294967293.0, {}},
+      {"heartbeat_period", ParamType::kDuration, 1_s, "the master broadcasts a heartbeat this often", 1e6, 1e13, {}},
+      {"standby_timeout", ParamType::kDuration, 3_s,
+       "the standby takes over after hearing nothing from the master this long", 1e6, 1e14, {}},
+      {"on_primary_return", ParamType::kChoice, std::string("resume"),
+       "resume: a returning primary leads again at once; stay_secondary: it follows the acting master and "
+       "becomes the standby",
+       -1e300, 1e300, {"resume", "stay_secondary"}},
+  };
+  return kSpecs;
+}
+
+StandbyConfig StandbyConfig::from(const ParamSet& p) {
+  StandbyConfig c{};
+  c.primary = static_cast<NodeId>(p.get_int("primary"));
+  c.secondary = static_cast<NodeId>(p.get_int("secondary"));
+  c.heartbeat_period = p.get_duration("heartbeat_period");
+  c.standby_timeout = p.get_duration("standby_timeout");
+  c.resume = p.get_choice("on_primary_return") == "resume";
+  return c;
+}
+
+StandbyElection::StandbyElection(const ElectionSetup& setup)
+    : self_(setup.membership.self), can_be_master_(setup.can_be_master), cfg_(StandbyConfig::from(setup.params)) {}
+
+bool StandbyElection::may_take_over() const {
+  return can_be_master_ && (self_ == cfg_.primary || self_ == cfg_.secondary);
+}
+
+bool StandbyElection::outranks(NodeId a, std::uint32_t a_term, NodeId b, std::uint32_t b_term) const {
+  if (cfg_.resume) {
+    if ((a == cfg_.primary) != (b == cfg_.primary)) return a == cfg_.primary;
+    return a_term > b_term;
+  }
+  if (a_term != b_term) return a_term > b_term;
+  return a == cfg_.primary && b != cfg_.primary;
+}
+
+void StandbyElection::heartbeat(Effects& out) {
+  Message hb = make_message(MsgType::kHeartbeat);
+  hb.subject = self_;
+  hb.term = master_term_;
+  out.broadcast(hb);
+  out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
+}
+
+void StandbyElection::lead(Effects& out, const std::string& why) {
+  if (!leading_) {
+    // A takeover gets a term above every one seen; the primary's first start keeps term 0.
+    master_term_ = (self_ == cfg_.primary && term_ == 0) ? 0 : term_ + 1;
+    term_ = master_term_;
+    out.note(NoteKind::kBecameMaster, "becomes master (" + why + ")");
+  }
+  leading_ = true;
+  master_ = self_;
+  out.cancel_timer(timer(kWatchTimer));
+  heartbeat(out);
+}
+
+void StandbyElection::follow(NodeId master, std::uint32_t term, Effects& out, const std::string& why) {
+  const bool changed = leading_ || master_ != master;
+  if (leading_) out.cancel_timer(timer(kHeartbeatTimer));
+  leading_ = false;
+  master_ = master;
+  master_term_ = term;
+  out.set_timer(timer(kWatchTimer), cfg_.standby_timeout);
+  if (changed) out.note(NoteKind::kBecameSlave, "follows " + node_name(master) + " (" + why + ")");
+}
+
+void StandbyElection::on_start(LocalTime /*now*/, Effects& out) {
+  if (self_ == cfg_.primary && can_be_master_ && cfg_.resume) {
+    lead(out, "the designated primary");
+    return;
+  }
+  // Everyone else (and a primary told to stay secondary) listens first.
+  master_ = self_ == cfg_.primary ? kNoNode : cfg_.primary;
+  out.note(NoteKind::kInfo, self_ == cfg_.secondary ? "starts as standby of primary " + node_name(cfg_.primary)
+                                                    : "starts: listens for the master");
+  // At a cold start the secondary gives a listening primary time to come up first.
+  const bool cold_secondary = self_ == cfg_.secondary && !cfg_.resume;
+  out.set_timer(timer(kWatchTimer), cold_secondary ? cfg_.standby_timeout * 2 : cfg_.standby_timeout);
+}
+
+void StandbyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
+  switch (TimerSpace::local(id)) {
+    case kHeartbeatTimer:
+      if (leading_) heartbeat(out);
+      return;
+    case kWatchTimer:
+      if (leading_) return;
+      out.note(NoteKind::kMasterSilent, master_ == kNoNode ? "timeout: no master heard for " +
+                                                                   seconds_text(cfg_.standby_timeout)
+                                                             : "timeout: master " + node_name(master_) +
+                                                                   " silent for " + seconds_text(cfg_.standby_timeout));
+      if (may_take_over()) {
+        lead(out, self_ == cfg_.primary ? "primary: no acting master heard" : "standby takes over");
+        return;
+      }
+      master_ = kNoNode;
+      out.set_timer(timer(kWatchTimer), cfg_.standby_timeout);
+      return;
+    default:
+      return;
+  }
+}
+
+void StandbyElection::on_master_activity(NodeId master, LocalTime /*now*/, Effects& out) {
+  if (!leading_ && master == master_) out.set_timer(timer(kWatchTimer), cfg_.standby_timeout);
+}
+
+void StandbyElection::on_message(LocalTime /*now*/, NodeId from, const Message& msg, Effects& out) {
+  if (from == self_ || msg.type != MsgType::kHeartbeat) return;
+  if (msg.term > term_) term_ = msg.term;
+  if (leading_) {
+    if (outranks(from, msg.term, self_, master_term_)) {
+      out.note(NoteKind::kConflict, "hears master " + node_name(from) + ", which outranks it: steps down");
+      follow(from, msg.term, out, "outranked");
+    }
+    return;
+  }
+  if (from == master_) {
+    master_term_ = msg.term;
+    out.set_timer(timer(kWatchTimer), cfg_.standby_timeout);
+    return;
+  }
+  if (master_ == kNoNode || outranks(from, msg.term, master_, master_term_)) {
+    follow(from, msg.term, out, "heard its heartbeat");
+  }
+}
+
+}  // namespace clocksim::election

@@ -1,0 +1,205 @@
+#include "algorithms/election/bully/bully_election.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/algorithms/testing/election_helpers.hpp"
+#include "tests/algorithms/testing/test_network.hpp"
+
+namespace clocksim::election {
+namespace {
+
+using namespace clocksim::literals;
+using clocksim::testing::find_timer;
+using clocksim::testing::has_note;
+using clocksim::testing::sends_of;
+using clocksim::testing::setup_for;
+using clocksim::testing::TestNetwork;
+
+TimerId T(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
+LocalTime at(Duration d) { return LocalTime::from_ns(d.ns()); }
+
+std::unique_ptr<BullyElection> make(NodeId self, std::size_t n, bool can_be_master = true) {
+  auto s = setup_for("bully", self, n);
+  s.can_be_master = can_be_master;
+  return std::make_unique<BullyElection>(s);
+}
+
+TEST(BullyElection, StartSendsElectionToEveryHigherIdAndWinsWhenNoneAnswers) {
+  auto m = make(2, 5);
+  Effects out;
+  m->on_start(at(0_s), out);
+  ASSERT_EQ(out.sends().size(), 2u);
+  EXPECT_EQ(out.sends()[0].to, 3u);
+  EXPECT_EQ(out.sends()[1].to, 4u);
+  EXPECT_EQ(out.sends()[0].msg.type, MsgType::kBullyElection);
+  EXPECT_EQ(find_timer(out, T(BullyElection::kAnswerTimer))->after, 500_ms);
+  EXPECT_EQ(m->role(), Role::kCandidate);
+  Effects t;
+  m->on_timer(at(500_ms), T(BullyElection::kAnswerTimer), t);
+  EXPECT_EQ(m->role(), Role::kMaster);
+  EXPECT_EQ(sends_of(t, MsgType::kBullyCoordinator).size(), 1u);
+  EXPECT_TRUE(has_note(t, NoteKind::kBecameMaster));
+}
+
+TEST(BullyElection, HighestIdDeclaresItselfAtOnce) {
+  auto m = make(4, 5);
+  Effects out;
+  m->on_start(at(0_s), out);
+  EXPECT_EQ(m->role(), Role::kMaster);
+  EXPECT_EQ(sends_of(out, MsgType::kBullyElection).size(), 0u);
+  EXPECT_EQ(sends_of(out, MsgType::kBullyCoordinator).size(), 1u);
+  Effects hb;
+  m->on_timer(at(1_s), T(BullyElection::kHeartbeatTimer), hb);
+  EXPECT_EQ(sends_of(hb, MsgType::kHeartbeat).size(), 1u);
+}
+
+TEST(BullyElection, OkMeansWaitForCoordinatorAndRestartIfNoneComes) {
+  auto m = make(1, 5);
+  Effects out;
+  m->on_start(at(0_s), out);
+  Effects ok;
+  m->on_message(at(10_ms), 3, make_message(MsgType::kBullyOk), ok);
+  EXPECT_EQ(m->state(), BullyElection::State::kAwaitingCoordinator);
+  EXPECT_NE(find_timer(ok, T(BullyElection::kCoordinatorTimer)), nullptr);
+  Effects late;
+  m->on_timer(at(500_ms), T(BullyElection::kAnswerTimer), late);  // cancelled answer timer: stale
+  EXPECT_NE(m->role(), Role::kMaster);
+  Effects again;
+  m->on_timer(at(3_s), T(BullyElection::kCoordinatorTimer), again);
+  EXPECT_EQ(m->state(), BullyElection::State::kElecting);
+  EXPECT_EQ(sends_of(again, MsgType::kBullyElection).size(), 3u);
+}
+
+TEST(BullyElection, AnswersLowerIdsAndTakesOverButIgnoresHigherOnes) {
+  auto m = make(2, 5);
+  Effects s;
+  m->on_start(at(0_s), s);
+  Effects c;
+  m->on_message(at(1_ms), 4, make_message(MsgType::kBullyCoordinator), c);
+  ASSERT_EQ(m->believed_master(), 4u);
+  Effects low;
+  m->on_message(at(1_s), 0, make_message(MsgType::kBullyElection), low);
+  EXPECT_EQ(sends_of(low, MsgType::kBullyOk, 0).size(), 1u);
+  EXPECT_EQ(sends_of(low, MsgType::kBullyElection).size(), 2u);  // its own election to 3 and 4
+  Effects high;
+  m->on_message(at(2_s), 3, make_message(MsgType::kBullyElection), high);
+  EXPECT_TRUE(sends_of(high, MsgType::kBullyOk).empty());
+}
+
+TEST(BullyElection, LowerCoordinatorIsBullied) {
+  auto m = make(3, 5);
+  Effects s;
+  m->on_start(at(0_s), s);
+  Effects c;
+  m->on_message(at(1_ms), 4, make_message(MsgType::kBullyCoordinator), c);
+  Effects low;
+  m->on_message(at(1_s), 1, make_message(MsgType::kBullyCoordinator), low);
+  EXPECT_TRUE(has_note(low, NoteKind::kConflict, "bullies it"));
+  EXPECT_EQ(m->state(), BullyElection::State::kElecting);
+}
+
+TEST(BullyElection, SilentCoordinatorTriggersAnElection) {
+  auto m = make(1, 5);
+  Effects s;
+  m->on_start(at(0_s), s);
+  Effects c;
+  m->on_message(at(1_ms), 4, make_message(MsgType::kBullyCoordinator), c);
+  EXPECT_EQ(find_timer(c, T(BullyElection::kFailureTimer))->after, 3_s);
+  Effects hb;
+  m->on_message(at(1_s), 4, make_message(MsgType::kHeartbeat), hb);
+  EXPECT_NE(find_timer(hb, T(BullyElection::kFailureTimer)), nullptr);
+  Effects act;
+  m->on_master_activity(4, at(2_s), act);
+  EXPECT_NE(find_timer(act, T(BullyElection::kFailureTimer)), nullptr);
+  Effects fire;
+  m->on_timer(at(5_s), T(BullyElection::kFailureTimer), fire);
+  EXPECT_TRUE(has_note(fire, NoteKind::kMasterSilent, "no heartbeat from coordinator n4"));
+  EXPECT_TRUE(has_note(fire, NoteKind::kElectionStarted));
+  EXPECT_EQ(sends_of(fire, MsgType::kBullyElection).size(), 3u);
+}
+
+TEST(BullyElection, NodeThatMayNotLeadNeverAnswersNorClaims) {
+  auto m = make(4, 5, /*can_be_master=*/false);
+  Effects out;
+  m->on_start(at(0_s), out);
+  // It asks everyone (flagged), since any id may be the highest eligible one.
+  auto asked = sends_of(out, MsgType::kBullyElection);
+  ASSERT_EQ(asked.size(), 4u);
+  EXPECT_TRUE(asked[0].flags & BullyElection::kIneligibleSender);
+  Effects t;
+  m->on_timer(at(1_s), T(BullyElection::kAnswerTimer), t);
+  EXPECT_NE(m->role(), Role::kMaster);
+  Effects e;
+  m->on_message(at(2_s), 1, make_message(MsgType::kBullyElection), e);
+  EXPECT_TRUE(sends_of(e, MsgType::kBullyOk).empty());
+
+  auto lower = make(1, 5);
+  Effects s;
+  lower->on_start(at(0_s), s);
+  Message flagged = make_message(MsgType::kBullyElection);
+  flagged.flags = BullyElection::kIneligibleSender;
+  Effects r;
+  lower->on_message(at(1_ms), 4, flagged, r);
+  EXPECT_EQ(sends_of(r, MsgType::kBullyOk, 4).size(), 1u);
+}
+
+// ---- multi-node ------------------------------------------------------------------------------
+
+TestNetwork cluster(std::size_t n, std::uint64_t seed = 1) {
+  TestNetwork net(1_ms);
+  for (NodeId i = 0; i < n; ++i) {
+    auto s = setup_for("bully", i, n, seed);
+    net.add(std::make_unique<BullyElection>(s));
+  }
+  return net;
+}
+
+TEST(BullyNetwork, HighestIdWinsAndAChainWithDeadTopNodesEndsAtTheHighestLive) {
+  TestNetwork net = cluster(5);
+  net.start_all();
+  net.run_until(5_s);
+  ASSERT_EQ(net.masters(), (std::vector<NodeId>{4}));
+  EXPECT_TRUE(net.all_follow(4));
+  net.crash(4);
+  net.crash(3);
+  const std::size_t before = net.sent().size();
+  net.run_until(15_s);
+  ASSERT_EQ(net.masters(), (std::vector<NodeId>{2})) << net.describe() << net.log();
+  EXPECT_TRUE(net.all_follow(2));
+  // Every live node detected the silence; the chain asked the dead n3 and n4 too.
+  std::size_t to_dead = 0;
+  for (std::size_t i = before; i < net.sent().size(); ++i) {
+    const auto& s = net.sent()[i];
+    to_dead += (s.msg.type == MsgType::kBullyElection && (s.to == 3 || s.to == 4)) ? 1 : 0;
+  }
+  EXPECT_GE(to_dead, 6u);
+}
+
+TEST(BullyNetwork, RecoveredHighestIdBulliesItsWayBack) {
+  TestNetwork net = cluster(5);
+  net.start_all();
+  net.run_until(5_s);
+  net.crash(4);
+  net.run_until(12_s);
+  ASSERT_EQ(net.masters(), (std::vector<NodeId>{3}));
+  net.restart(4, std::make_unique<BullyElection>(setup_for("bully", 4, 5, 2)));
+  net.run_until(14_s);
+  EXPECT_EQ(net.masters(), (std::vector<NodeId>{4})) << net.describe();
+  EXPECT_TRUE(net.all_follow(4));
+}
+
+TEST(BullyNetwork, PartitionHealLeavesTheHigherCoordinator) {
+  TestNetwork net = cluster(6);
+  net.start_all();
+  net.run_until(5_s);
+  net.partition({{0, 1, 2}, {3, 4, 5}});
+  net.run_until(15_s);
+  ASSERT_EQ(net.masters().size(), 2u) << net.describe();
+  net.heal();
+  net.run_until(17_s);
+  EXPECT_EQ(net.masters(), (std::vector<NodeId>{5})) << net.describe() << net.log();
+  EXPECT_TRUE(net.all_follow(5));
+}
+
+}  // namespace
+}  // namespace clocksim::election
