@@ -67,6 +67,7 @@ std::vector<Variant> variants() {
       {"std::priority_queue (bare)", false, &measure<BarePriorityQueue>},
       {"EventQueue<BinaryHeap>", true, &measure<EventQueueScheduler<sim::queue::BinaryHeap>>},
       {"EventQueue<QuaternaryHeap>", true, &measure<EventQueueScheduler<sim::queue::QuaternaryHeap>>},
+      {"EventQueue<CalendarQueue>", true, &measure<EventQueueScheduler<sim::queue::CalendarQueue>>},
   };
 }
 

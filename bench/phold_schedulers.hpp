@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/event_queue.hpp"
+#include "sim/queue/calendar_queue.hpp"
 
 namespace clocksim::bench {
 

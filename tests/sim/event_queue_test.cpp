@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "algorithms/core/rng.hpp"
+#include "sim/queue/calendar_queue.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -35,7 +36,9 @@ class EventQueueTest : public ::testing::Test {};
 using Variants = ::testing::Types<
     Variant<queue::BinaryHeap, EventQueue<Payload>::kDefaultSlotBits>,
     Variant<queue::QuaternaryHeap, EventQueue<Payload>::kDefaultSlotBits>,
-    Variant<queue::BinaryHeap, 58>, Variant<queue::QuaternaryHeap, 58>>;
+    Variant<queue::CalendarQueue, EventQueue<Payload>::kDefaultSlotBits>,
+    Variant<queue::BinaryHeap, 58>, Variant<queue::QuaternaryHeap, 58>,
+    Variant<queue::CalendarQueue, 58>>;
 TYPED_TEST_SUITE(EventQueueTest, Variants);
 
 Time at_ns(std::int64_t ns) { return Time::from_ns(ns); }
@@ -196,21 +199,21 @@ TYPED_TEST(EventQueueTest, GrowsBeyondInitialSlotBits) {
   EXPECT_EQ(n, 1000U);
 }
 
-// Randomized comparison with a reference model: std::multimap keyed by (time, seq).
-TYPED_TEST(EventQueueTest, MatchesReferenceModel) {
-  auto q = TypeParam::make();
+// Randomized comparison with a reference model: std::map keyed by (time, seq). `delay` draws how
+// far ahead of the current time each push lands.
+template <class Queue, class DelayFn>
+void check_against_reference(Queue& q, std::uint64_t seed, int steps, DelayFn delay) {
   using RefKey = std::pair<std::int64_t, std::uint64_t>;
-  std::map<RefKey, std::uint64_t> ref;              // (time, seq) -> tag
-  std::vector<std::pair<EventHandle, RefKey>> handles;  // every handle ever issued
-  Rng rng(derive_seed(42, "event_queue_test"));
+  std::map<RefKey, std::uint64_t> ref;                  // (time, seq) -> tag
+  std::vector<std::pair<EventHandle, RefKey>> handles;  // recent handles, some long dead
+  Rng rng(seed);
   boost::random::uniform_int_distribution<int> op(0, 99);
-  boost::random::uniform_int_distribution<std::int64_t> delay(0, 50);  // many equal times
   std::int64_t now = 0;
   std::uint64_t seq = 0;
-  for (int step = 0; step < 200'000; ++step) {
+  // Keep the population small in the renumbering variants (sequence space of 64).
+  const std::size_t cap = q.slot_bits() > 32 ? 16 : 4096;
+  for (int step = 0; step < steps; ++step) {
     const int o = op(rng);
-    // Keep the population small in the renumbering variants (sequence space of 64).
-    const std::size_t cap = q.slot_bits() > 32 ? 16 : 4096;
     if (o < 45 && ref.size() < cap) {
       const std::int64_t t = now + delay(rng);
       const RefKey key{t, seq++};
@@ -220,12 +223,12 @@ TYPED_TEST(EventQueueTest, MatchesReferenceModel) {
       boost::random::uniform_int_distribution<std::size_t> pick(0, handles.size() - 1);
       const auto& [h, key] = handles[pick(rng)];
       const bool live = ref.erase(key) == 1;
-      EXPECT_EQ(q.cancel(h), live);
+      ASSERT_EQ(q.cancel(h), live);
     } else if (o < 65) {
       const auto next = q.next_time();
       ASSERT_EQ(next.has_value(), !ref.empty());
       if (next) {
-        EXPECT_EQ(next->ns(), ref.begin()->first.first);
+        ASSERT_EQ(next->ns(), ref.begin()->first.first);
       }
     } else {
       Time t;
@@ -233,8 +236,8 @@ TYPED_TEST(EventQueueTest, MatchesReferenceModel) {
       const bool got = q.pop(t, p);
       ASSERT_EQ(got, !ref.empty());
       if (got) {
-        EXPECT_EQ(t.ns(), ref.begin()->first.first);
-        EXPECT_EQ(p.tag, ref.begin()->second);
+        ASSERT_EQ(t.ns(), ref.begin()->first.first);
+        ASSERT_EQ(p.tag, ref.begin()->second);
         now = t.ns();
         ref.erase(ref.begin());
       }
@@ -242,6 +245,32 @@ TYPED_TEST(EventQueueTest, MatchesReferenceModel) {
     ASSERT_EQ(q.size(), ref.size());
     if (handles.size() > 10'000) handles.erase(handles.begin(), handles.begin() + 5'000);
   }
+}
+
+TYPED_TEST(EventQueueTest, MatchesReferenceModel) {
+  auto q = TypeParam::make();
+  boost::random::uniform_int_distribution<std::int64_t> delay(0, 50);  // many equal times
+  check_against_reference(q, derive_seed(42, "event_queue_test"), 200'000,
+                          [&](Rng& rng) { return delay(rng); });
+}
+
+// Delays that jump between nanoseconds, milliseconds, seconds and hours, with bursts at the current
+// instant: the calendar queue must re-estimate its windows and survive empty years.
+TYPED_TEST(EventQueueTest, MatchesReferenceModelAcrossTimeScales) {
+  auto q = TypeParam::make();
+  boost::random::uniform_int_distribution<int> scale(0, 99);
+  boost::random::uniform_int_distribution<std::int64_t> unit(0, 999);
+  int phase = 0;
+  check_against_reference(q, derive_seed(43, "event_queue_test"), 300'000, [&](Rng& rng) {
+    ++phase;
+    const int s = scale(rng);
+    const std::int64_t u = unit(rng);
+    if ((phase / 20'000) % 3 == 2 && s < 60) return std::int64_t{0};  // storms at "now"
+    if (s < 30) return u;                                             // ns
+    if (s < 70) return u * 1'000'000;                                 // ms
+    if (s < 95) return u * 1'000'000'000;                             // s
+    return u * 3'600'000'000'000;                                     // hours
+  });
 }
 
 #ifndef NDEBUG
