@@ -63,7 +63,7 @@ def expected_runs():
 
 
 def main():
-    binary, source_dir, work = sys.argv[1:4]
+    binary, source_dir, work = (os.path.abspath(a) for a in sys.argv[1:4])
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     base = os.path.join(source_dir, "scenarios", "drift-only.yaml")
