@@ -16,8 +16,8 @@ std::uint64_t pair_key(NodeId a, NodeId b) {
 void validate(const scenario::LinkModel& m, const std::string& where) {
   if (!(m.loss >= 0 && m.loss <= 1))
     throw std::invalid_argument(where + ": loss must be in [0, 1]");
-  if (!(std::abs(m.asymmetry) < 1))
-    throw std::invalid_argument(where + ": asymmetry must be in (-1, 1)");
+  if (!(std::abs(m.asymmetry) <= 1))
+    throw std::invalid_argument(where + ": asymmetry must be in [-1, 1]");
 }
 
 std::string link_name(NodeId a, NodeId b) {

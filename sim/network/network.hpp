@@ -47,7 +47,7 @@ struct NetworkCounters {
 class Network {
  public:
   // Throws TopologyError if an override names a pair that is not a link, std::invalid_argument
-  // for a model out of range (loss outside [0, 1], |asymmetry| >= 1).
+  // for a model out of range (loss outside [0, 1], asymmetry outside [-1, 1]).
   Network(Topology topology, const scenario::LinksSpec& links, NodeId node_count,
           std::uint64_t root_seed);
   Network(const Network&) = delete;

@@ -61,6 +61,12 @@ TEST(Network, AsymmetryStretchesLowToHighAndShrinksHighToLow) {
   EXPECT_EQ(net.transmit(2, 0, kPing, kNow).delay, 800'000_ns);
   EXPECT_EQ(net.min_latency(), 800'000_ns);
   EXPECT_EQ(net.max_latency(), 1'200'000_ns);
+  // The loader's range is [-1, 1]: a = -1 makes low -> high instantaneous.
+  Network extreme(Topology::full_mesh(2), links_with(Distribution::constant(1e6), 0, -1), 2, 1);
+  EXPECT_EQ(extreme.transmit(0, 1, kPing, kNow).delay, 0_ns);
+  EXPECT_EQ(extreme.transmit(1, 0, kPing, kNow).delay, 2_ms);
+  EXPECT_THROW(Network(Topology::full_mesh(2), links_with(Distribution::constant(1e6), 0, 1.5), 2, 1),
+               std::invalid_argument);
 }
 
 TEST(Network, RoutingOverALineAddsHops) {
