@@ -163,16 +163,17 @@ def event_intervals(events: pd.DataFrame | None, end_ns: int) -> list[Interval]:
         elif kind == "restart" and node in down:
             out.append(Interval("down", down.pop(node), t, f"{node} down"))
         elif kind == "link_down":
-            links.setdefault((node, detail), t)
+            links.setdefault((node, _link_peer(detail)), t)
         elif kind == "link_up":
-            key = (node, detail) if (node, detail) in links else next(
-                (k for k in links if k[0] == node), None)
+            key = (node, _link_peer(detail))
+            if key not in links:  # no peer named: the oldest open link of this node
+                key = next((k for k in links if k[0] == node), None)
             if key is not None:
                 out.append(Interval("link", links.pop(key), t, _link_label(*key)))
         elif kind == "partition":
             partitions.append((t, detail))
         elif kind == "heal" and partitions:
-            start, detail0 = partitions.pop(0)
+            start, _ = partitions.pop(0)
             out.append(Interval("partition", start, t, "partition"))
         elif kind == "election_started":
             if election_start is None:
@@ -192,8 +193,18 @@ def event_intervals(events: pd.DataFrame | None, end_ns: int) -> list[Interval]:
     return out
 
 
-def _link_label(node: str, detail: str) -> str:
-    return f"link {detail} down" if detail else f"link {node} down"
+_PEER = re.compile(r"\bto (\S+?)(?: down)?$")
+
+
+def _link_peer(detail: str) -> str:
+    """The far end named in the engine's link details ("link to n3 down", "link restored to
+    n3"); the detail itself when it names none (so equal details still pair)."""
+    m = _PEER.search(detail or "")
+    return m.group(1) if m else (detail or "")
+
+
+def _link_label(node: str, peer: str) -> str:
+    return f"link {node}–{peer} down" if peer and node else f"link {node or peer} down"
 
 
 def point_events(events: pd.DataFrame | None, kinds=("clock_step", "expect_failed")) -> list[PointEvent]:

@@ -118,6 +118,9 @@ def summary_cards(summary: dict) -> str:
     cards = [_card("max skew", pc.format_ns(r.get("max_skew_ns"))),
              _card("max skew after warm-up", pc.format_ns(r.get("max_skew_after_warmup_ns"))),
              _card("theoretical bound", pc.format_ns(r.get("bound_ns")))]
+    ratio = r.get("worst_skew_over_bound")
+    if isinstance(ratio, (int, float)):
+        cards.append(_card("worst skew / bound", f"{ratio:.3g}", "bad" if ratio > 1 else "good"))
     violations = r.get("bound_violations")
     if violations is not None:
         cards.append(_card("ticks over the bound", str(violations), "bad" if violations else "good"))
@@ -156,6 +159,25 @@ def expects_html(expects: list) -> str:
     head = (f'<p class="{"bad" if n_fail else "good"}">{len(expects) - n_fail} of {len(expects)} '
             f"expectations passed.</p>")
     return head + f"<table>{''.join(rows)}</table>"
+
+
+def _cell(key: str, value) -> str:
+    """Durations in readable units; instants (…_at_ns) in seconds of true time."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and key.endswith("_ns"):
+        return f"t={value / 1e9:.3f}s" if key.endswith("_at_ns") else pc.format_ns(value)
+    return "—" if value is None else str(value)
+
+
+def failovers_html(summary: dict) -> str:
+    failovers = summary.get("results", {}).get("failovers")
+    if not isinstance(failovers, list) or not failovers:
+        return '<p class="muted">No failovers.</p>'
+    rows = [f for f in failovers if isinstance(f, dict)]
+    columns = list(dict.fromkeys(k for f in rows for k in f))
+    head = "".join(f"<th>{esc(c.removesuffix('_ns').replace('_', ' '))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{esc(_cell(c, f.get(c)))}</td>" for c in columns) + "</tr>"
+                   for f in rows)
+    return f'<table id="failovers"><tr>{head}</tr>{body}</table>'
 
 
 def timeline_svg(run: cio.Run) -> str:
@@ -269,6 +291,7 @@ def build_report(run: cio.Run, max_nodes: int = plot_offsets.DEFAULT_MAX_NODES) 
 format_version {esc(s.get("format_version"))}</p>
 <h2>Summary</h2>{summary_cards(s)}
 <h2>Expectations</h2><div id="expects">{expects_html(s.get("expects", []))}</div>
+<h2>Failovers</h2>{failovers_html(s)}
 <h2>Plots</h2><div id="plots">{"".join(plots)}</div>
 <h2>Timeline</h2>{timeline_svg(run)}
 <h2>Events log</h2>{events_log_html(run)}

@@ -144,9 +144,15 @@ def generate_run(outdir: str, nodes: int = 6, ticks: int = 600, tick_ms: int = 1
                     "bound_violations": violations, "messages_sent": 1234,
                     "messages_delivered": 1200, "messages_lost": 34,
                     "events_processed": 98765, "elections": 1 if nodes > 1 else 0,
-                    "failovers": ([{"crash_ns": crash_ns, "new_master": "n1",
-                                    "elected_ns": elected_ns,
-                                    "duration_ns": elected_ns - crash_ns}] if nodes > 1 else []),
+                    "worst_skew_over_bound": float((max_skew[after] / bound[after]).max())
+                    if with_bound and after.any() else None,
+                    "failovers": ([{"old_master": "n0", "lost_at_ns": crash_ns,
+                                    "detection_time_ns": 6 * tick_ns * 10,
+                                    "election_time_ns": elected_ns - crash_ns - 6 * tick_ns * 10,
+                                    "failover_time_ns": elected_ns - crash_ns,
+                                    "new_master": "n1", "elections_started": 1,
+                                    "max_skew_during_ns": int(max_skew[(t >= crash_ns) & (t < elected_ns)].max())}]
+                                  if nodes > 1 else []),
                     "masters_at_end": 1},
         "expects": [
             {"text": "masters_at_end == 1", "passed": True, "detail": "1 master at the end"},

@@ -61,6 +61,8 @@ def test_report_shows_summary_expects_and_params(rendered):
     assert text.count('class="badge pass"') == 1 and text.count('class="badge fail"') == 1
     assert "1 of 2 expectations passed" in text
     assert "algorithm.sync.period" in text and "uniform(-100, 100)" in text
+    # The failover table: durations in readable units, instants in seconds.
+    assert "<th>lost at</th>" in text and "<td>t=24.000s</td>" in text and "<td>8 s</td>" in text
 
 
 def test_timeline_has_one_mark_per_event_and_interval(rendered):
