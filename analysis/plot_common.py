@@ -247,7 +247,14 @@ def interval_legend_handles(ax) -> list[Patch]:
             for k in getattr(ax, "_clocksim_interval_kinds", [])]
 
 
-def mark_points(ax, points: list[PointEvent], t_scale: float, max_points: int = 50) -> None:
-    for p in points[:max_points]:
+def mark_points(ax, points: list[PointEvent], t_scale: float, max_points: int = 50,
+                max_labels: int = 12) -> None:
+    """Dotted verticals for single events (clock steps, failed expectations), the first
+    max_labels of them named along the line."""
+    for i, p in enumerate(points[:max_points]):
         color = VIOLATION_COLOR if p.kind == "expect_failed" else "#555555"
         ax.axvline(p.t_ns / t_scale, color=color, ls=":", lw=1, gid=f"point:{p.kind}")
+        if i < max_labels:
+            ax.text(p.t_ns / t_scale, 0.02, " " + p.label, transform=ax.get_xaxis_transform(),
+                    rotation=90, fontsize=7, color=color, va="bottom", ha="right", clip_on=True,
+                    gid="point-label")

@@ -49,7 +49,9 @@ def test_offsets_figure_structure(run_dir):
     trace = pd.read_csv(os.path.join(run_dir, "trace.csv"))
     n1_end = trace[(trace.node == "n1")].offset_ns.iloc[-1] / 1e6
     assert master.get_ydata()[-1] == pytest.approx(n1_end)
-    changes = [t.get_text().strip() for t in ax.texts if t.get_gid() != "interval-label"]
+    changes = [t.get_text().strip() for t in ax.texts
+               if t.get_gid() not in ("interval-label", "point-label")]
+    assert [t.get_text().strip() for t in _gids(ax, "point-label")] == ["clock step n5"]
     assert changes == ["n0", "n1"]
     labels = {t.get_text().strip() for t in _gids(ax, "interval-label")}
     assert labels == {"n0 down", "election → n1", "partition"}
