@@ -50,13 +50,15 @@ std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string&
     expect_map(item, p, "an expectation such as {max_skew: 5ms, after: 30s}");
     std::string kind;
     for (const auto& e : item.entries) {
-      if (e.key == "after" || e.key == "until") continue;
+      bool window_key = false;
+      for (const auto& w : keys::expect_window()) window_key = window_key || w == e.key;
+      if (window_key) continue;
       bool known = false;
       for (const auto& k : kinds()) known = known || k == e.key;
       if (!known) {
         fail_at(e.key_pos, child_path(p, e.key),
                 "unknown expectation '" + e.key + "'" + did_you_mean(e.key, kinds()) + "; expected one of " +
-                    join(kinds()) + " (with optional after/until for max_skew and max_abs_offset)");
+                    join(kinds()) + " (with optional after, until, outside_failover for max_skew and max_abs_offset)");
       }
       if (!kind.empty()) {
         fail_at(e.key_pos, child_path(p, e.key), "an expectation checks one thing; this one has both '" + kind + "' and '" + e.key + "'");
@@ -84,6 +86,11 @@ std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string&
     } else {
       e.kind = Kind::kFailoverTimeMax;
       e.value = read_duration(v, vp, Duration::from_ns(1));
+    }
+    if (const yaml::Node* o = item.find("outside_failover")) {
+      const std::string op = child_path(p, "outside_failover");
+      if (!windowed) fail_at(*o, op, "'outside_failover' applies only to max_skew and max_abs_offset");
+      e.outside_failover = read_duration(*o, op, Duration::zero(), duration);
     }
     for (const char* key : {"after", "until"}) {
       const yaml::Node* w = item.find(key);

@@ -247,7 +247,13 @@ Json expect_schema() {
   for (const auto& kind : keys::expect_kinds()) {
     std::vector<std::string> k{kind};
     if (kind == "max_skew" || kind == "max_abs_offset") k.insert(k.end(), keys::expect_window().begin(), keys::expect_window().end());
-    alternatives.push_back(closed_object(k, {{kind, kinds.at(kind)}, {"after", ref("duration")}, {"until", ref("duration")}}, {kind}));
+    alternatives.push_back(closed_object(
+        k,
+        {{kind, kinds.at(kind)},
+         {"after", with_doc(ref("duration"), "start of the checked window (default 0)")},
+         {"until", with_doc(ref("duration"), "end of the checked window (default: the end of the run)")},
+         {"outside_failover", with_doc(ref("duration"), "skip ticks without exactly one master, and this long after each such interval")}},
+        {kind}));
   }
   return Json{{"type", "array"}, {"items", Json{{"anyOf", alternatives}}}};
 }

@@ -69,7 +69,7 @@ const std::vector<std::string>& expect_kinds() {
   return k;
 }
 const std::vector<std::string>& expect_window() {
-  static const std::vector<std::string> k{"after", "until"};
+  static const std::vector<std::string> k{"after", "until", "outside_failover"};
   return k;
 }
 const std::vector<std::string>& output() {

@@ -127,6 +127,10 @@ struct ExpectSpec {
   Kind kind = Kind::kMaxSkew;
   Duration after;
   std::optional<Duration> until;
+  // max_skew / max_abs_offset only: skip ticks at which there is not exactly one master, and
+  // this long after each such interval ends (issue 4: "max skew <= bound outside the
+  // master-less interval"; the settle time covers the new master's first round).
+  std::optional<Duration> outside_failover;
   Duration value;
   bool use_bound = false;
   double bound_factor = 1.0;  // "max_skew: 1.5 * bound"

@@ -74,7 +74,7 @@ expect:
   - {max_skew: 5ms}
   - {masters_at_end: 1}
   - {failover_time_max: 20s}
-  - {max_abs_offset: 1s, after: 1m}
+  - {max_abs_offset: 1s, after: 1m, outside_failover: 5s}
 output:
   trace: false
   events: true
@@ -139,6 +139,8 @@ output:
   EXPECT_EQ(s.expects[4].kind, ExpectSpec::Kind::kFailoverTimeMax);
   EXPECT_EQ(s.expects[4].value, 20_s);
   EXPECT_EQ(s.expects[5].kind, ExpectSpec::Kind::kMaxAbsOffset);
+  EXPECT_EQ(s.expects[5].outside_failover, 5_s);
+  EXPECT_FALSE(s.expects[0].outside_failover);
 
   EXPECT_FALSE(s.output.trace);
   EXPECT_EQ(s.output.trace_nodes, (std::vector<NodeId>{0, 7}));
