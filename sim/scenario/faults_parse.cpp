@@ -4,6 +4,7 @@
 
 #include "algorithms/core/duration_parse.hpp"
 #include "sim/scenario/keys.hpp"
+#include "sim/scenario/links_parse.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/scenario/suggest.hpp"
 
@@ -78,7 +79,7 @@ void read_partition(const yaml::Node& v, const std::string& p, const NodeNames& 
 }  // namespace
 
 std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& path, const NodeNames& names,
-                                    Duration duration) {
+                                    const TopologySpec& topology, Duration duration) {
   const std::string duration_text = format_duration(duration);
   std::vector<FaultSpec> faults;
   if (!node || node->is_null()) return faults;
@@ -121,6 +122,7 @@ std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& p
       f.kind = action == "link_down" ? Kind::kLinkDown : Kind::kLinkUp;
       may_end = action == "link_down";
       read_pair(v, ap, names, f);
+      require_link(v, ap, names, topology, f.a, f.b);
     } else if (action == "partition") {
       f.kind = Kind::kPartition;
       may_end = true;

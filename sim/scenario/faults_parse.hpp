@@ -17,6 +17,6 @@
 namespace clocksim::scenario {
 
 std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& path, const NodeNames& names,
-                                    Duration duration);
+                                    const TopologySpec& topology, Duration duration);
 
 }  // namespace clocksim::scenario

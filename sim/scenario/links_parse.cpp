@@ -7,6 +7,7 @@
 #include "sim/scenario/distribution_parse.hpp"
 #include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
+#include "sim/scenario/topology_adjacency.hpp"
 
 namespace clocksim::scenario {
 namespace {
@@ -21,7 +22,15 @@ void read_model(const yaml::Node& map, const std::string& path, LinkModel& model
 
 }  // namespace
 
-LinksSpec parse_links(const yaml::Node* node, const std::string& path, const NodeNames& names) {
+void require_link(const yaml::Node& at, const std::string& path, const NodeNames& names, const TopologySpec& topology,
+                  NodeId a, NodeId b) {
+  if (linked(topology, names.size(), a, b).value_or(true)) return;
+  fail_at(at, path, names.name(a) + " and " + names.name(b) + " share no link in this topology; a link override or " +
+                        "link fault must name two neighbours");
+}
+
+LinksSpec parse_links(const yaml::Node* node, const std::string& path, const NodeNames& names,
+                      const TopologySpec& topology) {
   LinksSpec links;
   if (!node || node->is_null()) return links;
   expect_map(*node, path, "the link model");
@@ -47,6 +56,7 @@ LinksSpec parse_links(const yaml::Node* node, const std::string& path, const Nod
     lo.a = names.read(between.items[0], child_path(bp, std::size_t{0}));
     lo.b = names.read(between.items[1], child_path(bp, std::size_t{1}));
     if (lo.a == lo.b) fail_at(between, bp, "a link joins two different nodes, got [" + between.items[0].text + ", " + between.items[1].text + "]");
+    require_link(between, bp, names, topology, lo.a, lo.b);
     auto key = std::minmax(lo.a, lo.b);
     if (auto [it, inserted] = seen.emplace(key, p); !inserted) {
       fail_at(between, bp, "this link is already overridden by " + it->second);

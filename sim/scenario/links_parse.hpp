@@ -9,6 +9,12 @@
 
 namespace clocksim::scenario {
 
-LinksSpec parse_links(const yaml::Node* node, const std::string& path, const NodeNames& names);
+// `topology` lets overrides naming two nodes without a link between them be refused.
+LinksSpec parse_links(const yaml::Node* node, const std::string& path, const NodeNames& names,
+                      const TopologySpec& topology);
+
+// Fails at `at` when a and b are known not to share a link in `topology`.
+void require_link(const yaml::Node& at, const std::string& path, const NodeNames& names, const TopologySpec& topology,
+                  NodeId a, NodeId b);
 
 }  // namespace clocksim::scenario

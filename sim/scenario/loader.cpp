@@ -62,9 +62,9 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name)
   spec.clocks = parse_clocks(root.find("clocks"), "clocks");
   const auto base_dir = std::filesystem::path(display_name).parent_path();
   spec.topology = parse_topology(root.find("topology"), "topology", names, base_dir.empty() ? "." : base_dir);
-  spec.links = parse_links(root.find("links"), "links", names);
+  spec.links = parse_links(root.find("links"), "links", names, spec.topology);
   spec.algorithm = parse_algorithm(root.find("algorithm"), "algorithm", algorithms::catalogue());
-  spec.faults = parse_faults(root.find("faults"), "faults", names, spec.duration);
+  spec.faults = parse_faults(root.find("faults"), "faults", names, spec.topology, spec.duration);
   spec.expects = parse_expects(root.find("expect"), "expect", spec.duration);
   spec.output = parse_output(root.find("output"), "output", names, spec.tick);
   return spec;

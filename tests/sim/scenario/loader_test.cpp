@@ -58,15 +58,15 @@ links:
   asymmetry: 0.2
   loss: 0.01
   overrides:
-    - {between: [n0, n1], latency: 'adversarial(1ms, 5ms)', loss: 0.5}
+    - {between: [n0, n3], latency: 'adversarial(1ms, 5ms)', loss: 0.5}
 faults:
   - {at: 60s, crash: master}
   - {at: 70s, crash: n2, until: 80s}
   - {at: 180s, restart: n0}
   - {at: 200s, partition: [[n0, n1, n2], rest], until: 240s}
   - {at: 241s, heal: all}
-  - {at: 90s, link_down: [n4, n5], until: 95s}
-  - {at: 96s, link_up: [n4, n5]}
+  - {at: 90s, link_down: [n3, n5], until: 95s}
+  - {at: 96s, link_up: [n5, n3]}
   - {at: 30s, clock_step: {node: n6, by: -50ms}}
 expect:
   - {max_skew: bound, after: 30s}
@@ -120,7 +120,7 @@ output:
   EXPECT_EQ(s.faults[3].groups[1], (std::vector<NodeId>{3, 4, 5, 6, 7}));
   EXPECT_EQ(s.faults[4].kind, FaultSpec::Kind::kHeal);
   EXPECT_EQ(s.faults[5].kind, FaultSpec::Kind::kLinkDown);
-  EXPECT_EQ(s.faults[5].a, 4u);
+  EXPECT_EQ(s.faults[5].a, 3u);
   EXPECT_EQ(s.faults[5].b, 5u);
   EXPECT_EQ(s.faults[6].kind, FaultSpec::Kind::kLinkUp);
   EXPECT_EQ(s.faults[7].kind, FaultSpec::Kind::kClockStep);
@@ -145,6 +145,14 @@ output:
   EXPECT_FALSE(s.output.trace);
   EXPECT_EQ(s.output.trace_nodes, (std::vector<NodeId>{0, 7}));
   EXPECT_EQ(s.output.trace_every, 1_s);
+}
+
+TEST(Loader, LinkOverridesAndLinkFaultsMustNameNeighbours) {
+  EXPECT_THROW(load("duration: 1m\nnodes: 4\ntopology: line\nlinks: {overrides: [{between: [n0, n2], loss: 1}]}\n"),
+               ScenarioError);
+  EXPECT_NO_THROW(load("duration: 1m\nnodes: 4\ntopology: line\nlinks: {overrides: [{between: [n2, n1], loss: 1}]}\n"));
+  // Random topologies are only known to the engine.
+  EXPECT_NO_THROW(load("duration: 1m\nnodes: 4\ntopology: erdos_renyi(0.5)\nfaults: [{at: 1s, link_up: [n0, n3]}]\n"));
 }
 
 TEST(Loader, NodeMappingWithOverrides) {
