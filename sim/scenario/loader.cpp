@@ -38,7 +38,10 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name)
   spec.source_file = display_name;
   spec.name = std::filesystem::path(display_name).stem().string();
   if (auto* v = root.find("name")) spec.name = read_string(*v, "name", "a scenario name");
-  if (auto* v = root.find("description")) spec.description = read_string(*v, "description", "a description");
+  if (auto* v = root.find("description")) {
+    if (!v->is_scalar()) fail_at(*v, "description", "expected a description (text), got " + yaml::describe(*v));
+    spec.description = v->text;  // may be empty
+  }
   if (auto* v = root.find("seed")) spec.seed = read_uint64(*v, "seed");
 
   const yaml::Node& duration_node = require_key(root, "", "duration", "how long to simulate, e.g. 5m");

@@ -248,6 +248,11 @@ TEST(Loader, SetOverridesEditTheTreeBeforeValidation) {
   EXPECT_EQ(s.algorithm.sync.kind, "none");
 }
 
+TEST(Loader, DescriptionMayBeEmptyButNotAList) {
+  EXPECT_EQ(load("duration: 1s\nnodes: 1\ndescription: ''\n").description, "");
+  EXPECT_THROW(load("duration: 1s\nnodes: 1\ndescription: [a]\n"), ScenarioError);
+}
+
 TEST(Loader, SetOverrideCanFillAnEmptyFile) {
   LoadOptions o;
   o.set_overrides = {"duration=2s", "nodes=1"};

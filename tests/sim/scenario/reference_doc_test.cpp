@@ -54,3 +54,29 @@ TEST(ReferenceDoc, EveryKeyAndKindIsDocumented) {
 
 }  // namespace
 }  // namespace clocksim::scenario
+
+#include "sim/scenario/loader.hpp"
+
+namespace clocksim::scenario {
+namespace {
+
+// Every complete example in the reference (a ```yaml block with a duration) must load.
+TEST(ReferenceDoc, CompleteExamplesLoad) {
+  const std::string doc = read_doc();
+  int examples = 0;
+  std::size_t pos = 0;
+  while ((pos = doc.find("```yaml\n", pos)) != std::string::npos) {
+    const std::size_t start = pos + 8;
+    const std::size_t end = doc.find("```", start);
+    ASSERT_NE(end, std::string::npos);
+    const std::string block = doc.substr(start, end - start);
+    pos = end + 3;
+    if (block.find("duration:") == std::string::npos) continue;
+    ++examples;
+    EXPECT_NO_THROW(load_scenario_text(block, "scenario-reference-example.yaml")) << block;
+  }
+  EXPECT_GE(examples, 1);
+}
+
+}  // namespace
+}  // namespace clocksim::scenario
