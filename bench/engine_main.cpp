@@ -1,0 +1,112 @@
+// The whole engine under the PHOLD workload, next to the reference loop in one run.
+//
+//   clocksim_bench_engine            the table below (a few minutes on 2 cores)
+//   clocksim_bench_engine --smoke    tiny sizes: checks it runs, not how fast
+//
+// "engine" = sim::World: every event goes through the node host, the algorithm object
+// (algorithms/workload/phold), the Effects buffer, the network (per-link random streams drawing
+// 1 ms + exponential(1 ms) from a full mesh) and the event queue. "bare" = a std::priority_queue
+// loop doing only the queue work and the same kind of draws (bench/phold.hpp). The ratio says what
+// the rest of a real simulator costs on top of the bare loop. Memory per idle node is measured by
+// building a world of 10^6 free-running nodes and reading the process's resident set.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+#include "bench/phold.hpp"
+#include "bench/phold_schedulers.hpp"
+#include "sim/world/world.hpp"
+
+namespace clocksim::bench {
+namespace {
+
+using namespace clocksim::literals;
+
+scenario::ScenarioSpec phold_world(std::uint32_t nodes, std::uint32_t k, Duration duration, const char* sync) {
+  scenario::ScenarioSpec s;
+  s.name = "phold";
+  s.seed = 1;
+  s.duration = duration;
+  s.tick = duration;  // two ticks: the bench measures events, not recording
+  s.nodes.resize(nodes);
+  for (std::uint32_t i = 0; i < nodes; ++i) {
+    s.nodes[i].id = i;
+    s.nodes[i].name = "n" + std::to_string(i);
+  }
+  scenario::Distribution latency;
+  latency.kind = scenario::Distribution::Kind::kExponential;
+  latency.a = 1e6;
+  latency.shift = 1e6;
+  s.links.defaults.latency_ns = latency;
+  s.algorithm.sync.kind = sync;
+  if (std::strcmp(sync, "phold") == 0) s.algorithm.sync.params.set("population", std::int64_t{k});
+  return s;
+}
+
+long resident_kib() {
+  std::ifstream statm("/proc/self/statm");
+  long pages_total = 0, pages_resident = 0;
+  statm >> pages_total >> pages_resident;
+  return pages_resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+struct Case {
+  std::uint32_t nodes;
+  std::uint32_t k;
+  std::uint64_t events;
+};
+
+int run(int argc, char** argv) {
+  bool smoke = false;
+  for (int i = 1; i < argc; ++i) smoke = smoke || std::strcmp(argv[i], "--smoke") == 0;
+  const std::vector<Case> cases = smoke ? std::vector<Case>{{100, 2, 20'000}}
+                                        : std::vector<Case>{{1'000, 1, 3'000'000},
+                                                            {1'000, 10, 3'000'000},
+                                                            {100'000, 10, 3'000'000},
+                                                            {1'000'000, 1, 3'000'000}};
+  std::printf("PHOLD through the whole engine vs the bare std::priority_queue loop (CPU time, one thread)\n");
+  std::printf("%-10s %4s %12s %14s %14s %8s\n", "nodes", "k", "events", "bare ev/s", "engine ev/s", "ratio");
+  for (const Case& c : cases) {
+    PholdConfig cfg;
+    cfg.nodes = c.nodes;
+    cfg.events_per_node = c.k;
+    cfg.timed_events = c.events;
+    BarePriorityQueue bare;
+    const PholdResult b = run_phold(bare, cfg);
+
+    // Simulated time that yields about c.events events: each pending message lives 2 ms on average.
+    const double seconds = static_cast<double>(c.events) * 2e-3 / (static_cast<double>(c.nodes) * c.k);
+    const auto spec = phold_world(c.nodes, c.k, Duration::from_seconds(seconds), "phold");
+    sim::World world(spec);
+    world.run_until(sim::Time::epoch());  // starts: the initial population is sent
+    const std::uint64_t before = world.stats().events_processed;
+    const double cpu0 = thread_cpu_seconds();
+    world.run_until(world.end());
+    const double cpu = thread_cpu_seconds() - cpu0;
+    const double engine_rate = static_cast<double>(world.stats().events_processed - before) / cpu;
+    std::printf("%-10u %4u %12llu %14.3g %14.3g %8.2f\n", c.nodes, c.k,
+                static_cast<unsigned long long>(world.stats().events_processed - before), b.events_per_second(),
+                engine_rate, engine_rate / b.events_per_second());
+  }
+
+  const std::uint32_t idle_nodes = smoke ? 10'000 : 1'000'000;
+  const long rss0 = resident_kib();
+  {
+    const auto spec = phold_world(idle_nodes, 1, 1_s, "none");
+    const long rss_spec = resident_kib();
+    sim::World world(spec);
+    world.run_until(sim::Time::epoch());
+    const long rss1 = resident_kib();
+    std::printf("\nidle world of %u free-running nodes: %.0f bytes/node (engine), %.0f bytes/node (scenario spec)\n",
+                idle_nodes, static_cast<double>(rss1 - rss_spec) * 1024.0 / idle_nodes,
+                static_cast<double>(rss_spec - rss0) * 1024.0 / idle_nodes);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace clocksim::bench
+
+int main(int argc, char** argv) { return clocksim::bench::run(argc, argv); }
