@@ -84,6 +84,10 @@ def _short(param: str) -> str:
     return param.split(".")[-1] if "." in param else param
 
 
+def _gids_startwith(ax, prefix: str) -> bool:
+    return any((line.get_gid() or "").startswith(prefix) for line in ax.lines)
+
+
 def make_sweep_figure(df: pd.DataFrame, params: list[str]):
     ncols = min(len(params), 3)
     nrows = int(np.ceil(len(params) / ncols))
@@ -146,8 +150,9 @@ def make_sweep_figure(df: pd.DataFrame, params: list[str]):
                      fontsize=10)
         ax.grid(True, alpha=0.3, which="both")
         handles += [Line2D([], [], color="black", marker="o", lw=1.6, ms=4, label="median over seeds"),
-                    Line2D([], [], color="black", marker="v", ls=":", ms=4, label="max over seeds (band: min..max)"),
-                    Line2D([], [], color="black", ls="--", lw=1.4, label="theoretical bound")]
+                    Line2D([], [], color="black", marker="v", ls=":", ms=4, label="max over seeds (band: min..max)")]
+        if _gids_startwith(ax, "bound:"):
+            handles.append(Line2D([], [], color="black", ls="--", lw=1.4, label="theoretical bound"))
         if over.any():
             handles.append(Line2D([], [], color=pc.VIOLATION_COLOR, marker="x", ls="",
                                   label=f"run over its bound ({int(over.sum())})"))

@@ -69,6 +69,7 @@ def test_single_parameter_and_categories(tmp_path):
     assert [t.get_text() for t in ax.get_xticklabels()] == ["uniform(1ms, 5ms)", "exponential(2ms)"]
     assert ax.get_ylabel() == "worst skew (µs)"  # no after-warm-up column
     assert not _gids(ax, "bound:")
+    assert "theoretical bound" not in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
 def test_many_combinations_are_pooled(tmp_path):
