@@ -13,7 +13,7 @@ import plot_offsets
 from conftest import SOURCE_DIR, png_size, run_script
 
 BINARY = os.environ.get("CLOCKSIM_BINARY", "")
-SCENARIOS = ["scenarios/failover.yaml", "scenarios/drift-only.yaml"]
+SCENARIOS = ["scenarios/failover.yaml", "scenarios/berkeley-basic.yaml", "scenarios/drift-only.yaml"]
 
 if not (BINARY and os.path.exists(BINARY)):
     pytest.skip("CLOCKSIM_SKIP: CLOCKSIM_BINARY not set (clocksim not built)", allow_module_level=True)
@@ -46,6 +46,11 @@ def test_plots_and_report_from_a_real_run(real_run):
     run = cio.load_run(real_run)
     ax = plot_offsets.make_skew_figure(run).axes[0]
     assert [l for l in ax.lines if l.get_gid() == "max_skew"]
+    if run.skew["bound_ns"].notna().any():
+        assert [l for l in ax.lines if l.get_gid() == "bound"]
+    if (run.skew["master"] != "").any():  # a master-led algorithm: the master line is drawn
+        ax = plot_offsets.make_offsets_figure(run).axes[0]
+        assert [l for l in ax.lines if l.get_gid() == "master"]
     result = run_script("report.py", real_run)
     assert result.returncode == 0, result.stderr
     assert os.path.getsize(os.path.join(real_run, "report.html")) > 10_000
