@@ -52,7 +52,13 @@ TEST(DaemonUnderAttack, DropsAndCountsBadPacketsWithoutStateChange) {
   const wire::ClusterKey& key = std::get<wire::ClusterKey>(key_or);
   const wire::ClusterKey wrong_key(std::vector<std::uint8_t>(32, 0x99));
   const sockaddr_in to = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(c.data_port(victim)))).addr;
-  auto send = [&](const std::vector<std::uint8_t>& b) { sock.send_to(b, to); };
+  // Paced so that the kernel's receive buffer (about 200 small datagrams by default) never
+  // overflows even when the daemon runs slowly (sanitizers): every packet must reach it.
+  int sent = 0;
+  auto send = [&](const std::vector<std::uint8_t>& b) {
+    sock.send_to(b, to);
+    if (++sent % 25 == 0) std::this_thread::sleep_for(milliseconds(10));
+  };
 
   // A forged "step your clock by +10 s" in the master's name: must never take effect.
   Message forged = make_message(MsgType::kAdjust, 1);
