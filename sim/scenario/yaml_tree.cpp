@@ -99,6 +99,12 @@ class TreeBuilder : public YAML::EventHandler {
     if (in_key_position() && !it->second.first.is_scalar()) {
       fail(mark, path(), "mapping keys must be plain names, not an alias to a list or mapping");
     }
+    alias_nodes_ += size;
+    if (alias_nodes_ > limits_.max_alias_nodes) {
+      fail(mark, path(),
+           "aliases expand to more than " + std::to_string(limits_.max_alias_nodes) +
+               " YAML nodes (an alias bomb?); scenarios must stay small");
+    }
     count(mark, size);
     finish(Node(it->second.first), 0, size);
   }
@@ -267,6 +273,7 @@ class TreeBuilder : public YAML::EventHandler {
   std::optional<Node> root_;
   std::map<YAML::anchor_t, std::pair<Node, std::size_t>> anchors_;
   std::size_t total_nodes_ = 0;
+  std::size_t alias_nodes_ = 0;
   int documents_ = 0;
 };
 

@@ -49,6 +49,7 @@ struct Entry {
 struct Limits {
   std::size_t max_bytes = 16u << 20;     // larger scenarios are generated, not written
   std::size_t max_nodes = 1'000'000;     // after alias expansion
+  std::size_t max_alias_nodes = 100'000;  // copied by aliases: a bomb stops after ~10 MB
   int max_depth = 32;
 };
 

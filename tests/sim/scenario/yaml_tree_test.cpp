@@ -64,6 +64,7 @@ TEST(YamlTree, AliasBombStopsAtTheNodeBudgetQuickly) {
   }
   Limits limits;
   limits.max_nodes = 50'000;
+  limits.max_alias_nodes = 1'000'000;  // the total budget trips first here
   try {
     parse_document(bomb, "bomb.yaml", limits);
     FAIL();
@@ -112,6 +113,29 @@ TEST(YamlTree, DescribeAndRelocate) {
   EXPECT_EQ(describe(root.entries[0].value.items[0]), "'1'");
   relocate(root, Pos{nullptr, 0, 0});
   EXPECT_EQ(root.entries[0].value.items[0].pos.line, 0);
+}
+
+}  // namespace
+}  // namespace clocksim::scenario::yaml
+
+namespace clocksim::scenario::yaml {
+namespace {
+
+TEST(YamlTree, AliasCopiesHaveTheirOwnSmallerBudget) {
+  std::string text = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: [";
+  for (int k = 0; k < 20; ++k) text += std::string(k ? ", " : "") + "*a";
+  text += "]\n";
+  Limits limits;
+  limits.max_alias_nodes = 100;  // 20 aliases x 11 nodes = 220 copied
+  try {
+    parse_document(text, "f", limits);
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(e.message().find("aliases expand to more than 100 YAML nodes"), std::string::npos) << e.what();
+    EXPECT_EQ(e.key_path(), "b.9");  // the 10th alias brings the copies to 110
+  }
+  limits.max_alias_nodes = 220;
+  EXPECT_NO_THROW(parse_document(text, "f", limits));
 }
 
 }  // namespace
