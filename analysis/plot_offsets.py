@@ -50,13 +50,15 @@ def select_nodes(trace: pd.DataFrame, skew: pd.DataFrame | None, max_nodes: int)
 
 
 def _master_series(trace: pd.DataFrame, skew: pd.DataFrame) -> pd.DataFrame:
-    """Per skew tick, the offset of whoever is master then (NaN when none or not traced)."""
+    """Per skew tick, the offset of whoever is master then (NaN when none, not traced or down)."""
     ticks = skew[["t_ns", "master"]]
     masters = master_names(skew)
-    sub = trace.loc[trace["node"].isin(masters), ["t_ns", "node", "offset_ns"]].copy()
+    sub = trace.loc[trace["node"].isin(masters), ["t_ns", "node", "offset_ns", "up"]].copy()
     sub["node"] = sub["node"].astype(str)
     merged = ticks.merge(sub, how="left", left_on=["t_ns", "master"], right_on=["t_ns", "node"])
-    return merged[["t_ns", "master", "offset_ns"]]
+    # Between a master's crash and the election the others still name it; it leads nothing then.
+    offset = merged["offset_ns"].astype(float).where(merged["up"] == 1)
+    return pd.DataFrame({"t_ns": merged["t_ns"], "master": merged["master"], "offset_ns": offset})
 
 
 def make_offsets_figure(run: cio.Run, max_nodes: int = DEFAULT_MAX_NODES,
@@ -72,7 +74,7 @@ def make_offsets_figure(run: cio.Run, max_nodes: int = DEFAULT_MAX_NODES,
     master = (_master_series(trace, run.skew)
               if run.skew is not None and len(run.skew) and len(trace) else None)
 
-    zoom_from = run.warmup_ns
+    zoom_from, zoom_what = _zoom_start(run)
     after = shown.loc[shown["t_ns"] >= zoom_from, "offset_ns"].to_numpy() if len(shown) else []
     with_zoom = (zoom and 0 < zoom_from < end_ns and len(after) > 0
                  and np.ptp(after) < 0.5 * np.ptp(shown["offset_ns"].to_numpy()))
@@ -98,10 +100,22 @@ def make_offsets_figure(run: cio.Run, max_nodes: int = DEFAULT_MAX_NODES,
         zax = axes[1, 0]
         _draw_offsets(zax, run, shown[shown["t_ns"] >= zoom_from], master, nodes, zoom_from,
                       end_ns, t_scale, max_points)
-        zax.set_title(f"after warm-up ({zoom_from / t_scale:g} {t_name} on), zoomed", fontsize=10)
+        zax.set_title(f"after {zoom_what} ({zoom_from / t_scale:.4g} {t_name} on), zoomed", fontsize=10)
         zax.set_xlabel(f"true time ({t_name})")
     fig.tight_layout()
     return fig
+
+
+def _zoom_start(run: cio.Run) -> tuple[int, str]:
+    """Where the synchronised state starts: the end of warm-up when the run has one, else the
+    first completed sync round (from events.csv); (0, "") when neither is known."""
+    if run.warmup_ns > 0:
+        return run.warmup_ns, "warm-up"
+    if run.events is not None and len(run.events):
+        rounds = run.events.loc[run.events["kind"] == "round_complete", "t_ns"]
+        if len(rounds):
+            return int(rounds.iloc[0]), "the first round"
+    return 0, ""
 
 
 def _draw_offsets(ax, run: cio.Run, shown: pd.DataFrame, master: pd.DataFrame | None,

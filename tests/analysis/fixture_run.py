@@ -74,9 +74,11 @@ def generate_run(outdir: str, nodes: int = 6, ticks: int = 600, tick_ms: int = 1
     offset = np.round(offset).astype(np.int64)
     local = offset + t[:, None]
 
-    master = np.where((t < crash_ns), "n0", np.where(t >= elected_ns, "n1" if nodes > 1 else "n0", ""))
+    # As the engine reports it: the slaves keep naming the crashed n0 until they notice (6 s).
+    silent_ns = crash_ns + 6 * tick_ns * 10
+    master = np.where((t < silent_ns), "n0", np.where(t >= elected_ns, "n1" if nodes > 1 else "n0", ""))
     role = np.full((ticks, nodes), "slave", dtype=object)
-    role[master == "n0", 0] = "master"
+    role[(master == "n0") & (t < crash_ns), 0] = "master"
     if nodes > 1:
         role[master == "n1", 1] = "master"
         role[(t >= crash_ns) & (t < elected_ns), 1] = "candidate"
@@ -107,8 +109,8 @@ def generate_run(outdir: str, nodes: int = 6, ticks: int = 600, tick_ms: int = 1
         if nodes > 1:
             events += [
                 (crash_ns, "n0", "crash", "was master"),
-                (crash_ns + 6 * tick_ns * 10, "n1", "master_silent", "no message from n0 for 6s"),
-                (crash_ns + 6 * tick_ns * 10, "n1", "election_started", "term 2"),
+                (silent_ns, "n1", "master_silent", "no message from n0 for 6s"),
+                (silent_ns, "n1", "election_started", "term 2"),
                 (elected_ns, "n1", "became_master", "votes 4/5, after 8.000s"),
                 (restart_ns, "n0", "restart", ""),
                 (restart_ns, "n0", "became_slave", "master n1"),

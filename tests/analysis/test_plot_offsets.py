@@ -49,6 +49,11 @@ def test_offsets_figure_structure(run_dir):
     trace = pd.read_csv(os.path.join(run_dir, "trace.csv"))
     n1_end = trace[(trace.node == "n1")].offset_ns.iloc[-1] / 1e6
     assert master.get_ydata()[-1] == pytest.approx(n1_end)
+    # Not drawn while the master named in skew.csv is down.
+    skew = pd.read_csv(os.path.join(run_dir, "skew.csv"), keep_default_na=False)
+    down_ticks = skew[(skew.t_ns >= 24e9) & (skew.t_ns < 36e9) & (skew.master == "n0")]
+    assert len(down_ticks) == 0 or np.isnan(
+        master.get_ydata()[np.isin(master.get_xdata(), down_ticks.t_ns / 1e9)]).all()
     changes = [t.get_text().strip() for t in ax.texts
                if t.get_gid() not in ("interval-label", "point-label")]
     assert [t.get_text().strip() for t in _gids(ax, "point-label")] == ["clock step n5"]
@@ -74,6 +79,15 @@ def test_zoom_panel_after_warmup(run_dir):
     # Its y range is the synchronised state's, not the initial offsets'.
     assert np.ptp(zoom.get_ylim()) < 0.5 * np.ptp(fig.axes[0].get_ylim())
     assert len(plot_offsets.make_offsets_figure(run, zoom=False).axes) == 1
+
+
+def test_zoom_from_first_round_without_warmup(run_dir):
+    run = _load(run_dir)
+    run.summary["results"]["warmup_ns"] = 0
+    fig = plot_offsets.make_offsets_figure(run)
+    assert len(fig.axes) == 2
+    assert fig.axes[1].get_xlim()[0] == pytest.approx(5.0)  # the fixture's first round
+    assert "after the first round" in fig.axes[1].get_title()
 
 
 def test_no_zoom_when_the_run_ends_within_warmup(tmp_path):
