@@ -83,27 +83,35 @@ def make_offsets_figure(run: cio.Run, max_nodes: int = DEFAULT_MAX_NODES,
     else:
         fig, axes = pc.new_figure()
     ax = axes[0, 0]
-    _draw_offsets(ax, run, shown, master, nodes, 0, end_ns, t_scale, max_points)
+    envelope = _envelope(trace) if len(nodes) < total_nodes else None
+    _draw_offsets(ax, run, shown, master, nodes, 0, end_ns, t_scale, max_points, envelope)
     subset = f" — {len(nodes)} of {total_nodes} nodes shown" if len(nodes) < total_nodes else ""
     ax.set_title(f"{run.name} (seed {run.seed}): clock offsets{subset}")
     ax.set_xlabel(f"true time ({t_name})")
     handles, labels = ax.get_legend_handles_labels()
-    if len(nodes) > 12:  # too many node names for a legend: keep the master only
-        keep = [k for k, l in enumerate(labels) if l == "master"]
+    if len(nodes) > 12:  # too many node names for a legend: keep the master and the band
+        keep = [k for k, l in enumerate(labels) if l in ("master", "range of all up nodes")]
         handles, labels = [handles[k] for k in keep], [labels[k] for k in keep]
     extra = pc.interval_legend_handles(ax)
-    ax.legend(handles + extra, labels + [h.get_label() for h in extra], loc="upper right",
-              fontsize=7, ncol=2 if len(labels) > 8 else 1, framealpha=0.85)
+    if handles or extra:
+        ax.legend(handles + extra, labels + [h.get_label() for h in extra], loc="upper right",
+                  fontsize=7, ncol=2 if len(labels) > 8 else 1, framealpha=0.85)
     if not len(trace):
         ax.text(0.5, 0.5, "trace.csv has no rows", transform=ax.transAxes, ha="center")
     if with_zoom:
         zax = axes[1, 0]
         _draw_offsets(zax, run, shown[shown["t_ns"] >= zoom_from], master, nodes, zoom_from,
-                      end_ns, t_scale, max_points)
+                      end_ns, t_scale, max_points, envelope)
         zax.set_title(f"after {zoom_what} ({zoom_from / t_scale:.4g} {t_name} on), zoomed", fontsize=10)
         zax.set_xlabel(f"true time ({t_name})")
     fig.tight_layout()
     return fig
+
+
+def _envelope(trace: pd.DataFrame) -> pd.DataFrame:
+    """Per tick, the lowest and highest offset over every up node (not only those drawn)."""
+    up = trace.loc[trace["up"] == 1, ["t_ns", "offset_ns"]]
+    return up.groupby("t_ns", sort=True)["offset_ns"].agg(["min", "max"]).reset_index()
 
 
 def _zoom_start(run: cio.Run) -> tuple[int, str]:
@@ -120,14 +128,25 @@ def _zoom_start(run: cio.Run) -> tuple[int, str]:
 
 def _draw_offsets(ax, run: cio.Run, shown: pd.DataFrame, master: pd.DataFrame | None,
                   nodes: list[str], start_ns: int, end_ns: int, t_scale: float,
-                  max_points: int) -> None:
-    """Node lines, the master line and the event intervals for [start_ns, end_ns] on ax."""
+                  max_points: int, envelope: pd.DataFrame | None = None) -> None:
+    """Node lines, the master line and the event intervals for [start_ns, end_ns] on ax; with
+    `envelope`, the range of all up nodes as a grey band behind the drawn subset."""
     max_abs = float(np.abs(shown["offset_ns"].to_numpy()).max()) if len(shown) else 1.0
+    if envelope is not None and len(envelope):
+        envelope = envelope[envelope["t_ns"] >= start_ns]
+        max_abs = max(max_abs, float(envelope[["min", "max"]].abs().to_numpy().max(initial=0)))
     v_scale, v_name = pc.value_unit(max_abs)
     ax.set_xlim(start_ns / t_scale, (end_ns if end_ns > start_ns else start_ns + 1) / t_scale)
     intervals = [iv for iv in pc.event_intervals(run.events, end_ns) if iv.end_ns >= start_ns]
     pc.shade_intervals(ax, intervals, t_scale)
     pc.mark_points(ax, [p for p in pc.point_events(run.events) if p.t_ns >= start_ns], t_scale)
+
+    if envelope is not None and len(envelope):
+        bucket = np.arange(len(envelope)) // max(1, len(envelope) // max_points)
+        e = envelope.groupby(bucket).agg({"t_ns": "first", "min": "min", "max": "max"})
+        ax.fill_between(e["t_ns"].to_numpy() / t_scale, e["min"].to_numpy() / v_scale,
+                        e["max"].to_numpy() / v_scale, color="#999999", alpha=0.25, lw=0,
+                        zorder=1, label="range of all up nodes", gid="all-nodes-range")
 
     codes = shown["node"].cat.codes.to_numpy()
     categories = list(shown["node"].cat.categories)

@@ -112,10 +112,19 @@ def test_large_runs_show_a_subset_with_the_masters(tmp_path):
     assert len(shown) == 8 and "n0" in shown and "n1" in shown
     assert "8 of 30 nodes shown" in ax.get_title()
     assert "n0" in [t.get_text() for t in ax.get_legend().get_texts()]
-    # Beyond 12 lines the legend keeps the master and the interval kinds, not node names.
+    # The grey band spans every up node, not just the drawn ones.
+    band = _gids(ax, "all-nodes-range")[0]
+    up = run.trace[run.trace.up == 1]
+    ys = band.get_paths()[0].vertices[:, 1] * 1e6
+    assert ys.min() == pytest.approx(up.offset_ns.min(), rel=1e-9)
+    assert ys.max() == pytest.approx(up.offset_ns.max(), rel=1e-9)
+    # Beyond 12 lines the legend keeps the master, the band and the interval kinds.
     ax = plot_offsets.make_offsets_figure(run, max_nodes=14).axes[0]
     assert len(_gids(ax, "node:")) == 14
-    assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "master"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:2] == ["range of all up nodes", "master"] and "n0" not in legend
+    # No band when every node is drawn.
+    assert not _gids(plot_offsets.make_offsets_figure(run, max_nodes=30).axes[0], "all-nodes-range")
 
 
 def test_skew_figure_structure_and_violations(run_dir):
