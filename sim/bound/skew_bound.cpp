@@ -1,5 +1,7 @@
 #include "sim/bound/skew_bound.hpp"
 
+#include "sim/bound/sync_skew_bound.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -72,6 +74,7 @@ BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec) {
   }
   const std::string& kind = spec.algorithm.sync.kind;
   if (kind.empty() || kind == "none") return {std::make_unique<FreeRunningBound>(s), ""};
+  if (kind == "berkeley" || kind == "cristian") return make_sync_skew_bound(spec);
   return {nullptr, "no bound model for sync algorithm '" + kind + "'"};
 }
 
