@@ -56,6 +56,25 @@ TEST(SyncBoundProperty, BerkeleyHighDriftIsTightAndHolds) {
   EXPECT_LE(worst, 1.0);
 }
 
+// Drift-free, adversarial latency: the adversary must realise >= 90 % of the bound, and the
+// measured skew sits above the Lundelius-Lynch floor u(1 - 1/n).
+TEST(SyncBoundProperty, AdversarialLatencyReachesTheBound) {
+  double worst = 0;
+  std::int64_t max_skew = 0;
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    const auto r = run_against_bound(load_repo_scenario("berkeley-adversarial.yaml", seed));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->violations, 0) << "seed " << seed;
+    worst = std::max(worst, r->max_ratio);
+    max_skew = std::max(max_skew, r->max_skew_ns);
+  }
+  const double floor_ms = 4.0 * (1.0 - 1.0 / 8);
+  std::printf("berkeley-adversarial: max skew %.4f ms, worst measured/bound %.3f, LL floor %.3f ms\n",
+              static_cast<double>(max_skew) * 1e-6, worst, floor_ms);
+  EXPECT_GE(worst, 0.9);
+  EXPECT_GE(static_cast<double>(max_skew) * 1e-6, floor_ms);
+}
+
 TEST(SyncBoundProperty, CristianBasicNeverExceedsTheBound) {
   double worst = 0;
   for (std::uint64_t seed = 1; seed <= 50; ++seed) {
