@@ -4,6 +4,7 @@
 # the failover with clocksyncctl. Every daemon is stopped on exit (also on Ctrl-C).
 #   BUILD_DIR   where clocksyncd/clocksyncctl were built (default: build/ci, else build)
 #   BASE_PORT   first cluster port (default 5525); status ports are BASE_PORT+1000...
+#   SEED        root seed of the daemons' algorithm streams (default 1): who wins depends on it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-5}
@@ -22,6 +23,7 @@ fi
 daemon=$build/daemon/clocksyncd
 ctl=$build/daemon/clocksyncctl
 base=${BASE_PORT:-5525}
+seed=${SEED:-1}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/clocksim-cluster.XXXXXX")
 pids=()
@@ -38,7 +40,7 @@ if command -v openssl >/dev/null; then openssl rand -hex 32 >"$work/cluster.key"
 else od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$work/cluster.key"; fi
 
 election=none
-if "$daemon" --list-algorithms | grep -q '^election tsp'; then election=tsp; fi
+if "$daemon" --list-algorithms | grep '^election tsp' >/dev/null; then election=tsp; fi
 sync_args=(--sync berkeley --set sync.period=1s --set step_threshold=250us --set quantum=0 --set resolution=0
            --set probe_timeout=50ms --set measure_cap=500ms)
 election_args=()
@@ -58,7 +60,7 @@ for ((i = 1; i <= n; i++)); do
   drift=$(( n > 1 ? -200 + 400 * (i - 1) / (n - 1) : 0 ))
   offset=$(( n > 1 ? -20 + 40 * ((i * 3) % n) / (n - 1) : 0 ))ms
   "$daemon" --id "$i" --listen "127.0.0.1:$((base + i - 1))" --status "127.0.0.1:$((base + 1000 + i - 1))" \
-    "${peers[@]}" --key-file "$work/cluster.key" --drift-ppm "$drift" --offset "$offset" \
+    "${peers[@]}" --key-file "$work/cluster.key" --drift-ppm "$drift" --offset "$offset" --seed "$seed" \
     "${sync_args[@]}" "${election_args[@]}" 2>"$work/n$i.log" &
   pids+=($!)
   status_peers+=(--peer "127.0.0.1:$((base + 1000 + i - 1))")
