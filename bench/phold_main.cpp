@@ -3,8 +3,9 @@
 //
 //   clocksim_bench_phold            the full table (bench/run.sh builds Release and runs this)
 //   clocksim_bench_phold --smoke    tiny sizes, one repetition: checks it runs, not how fast
-//   clocksim_bench_phold --reps 5   best of 5 interleaved repetitions per case (default 3)
+//   clocksim_bench_phold --reps 5   best of 5 interleaved repetitions per case (default 2)
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,11 +16,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #include "bench/phold.hpp"
 #include "bench/phold_schedulers.hpp"
@@ -31,8 +30,10 @@ struct Measurement {
   PholdResult result;
   std::size_t pending = 0;
   std::size_t capacity_bytes = 0;  // what the scheduler's buffers hold (capacity, not size)
-  long rss_delta_bytes = 0;        // resident memory the scheduler added, measured by the OS
+  long start_rss_bytes = 0;        // resident memory before the scheduler existed
+  long peak_rss_bytes = 0;         // ru_maxrss of the process that ran this variant alone
 };
+static_assert(std::is_trivially_copyable_v<Measurement>);
 
 long resident_bytes() {
   std::ifstream statm("/proc/self/statm");
@@ -42,14 +43,48 @@ long resident_bytes() {
 }
 
 template <class Scheduler>
-Measurement measure(const PholdConfig& cfg) {
-  const long rss_before = resident_bytes();
-  auto sched = std::make_unique<Scheduler>();
+Measurement measure_here(const PholdConfig& cfg) {
   Measurement m;
+  m.start_rss_bytes = resident_bytes();
+  auto sched = std::make_unique<Scheduler>();
   m.result = run_phold(*sched, cfg);
   m.pending = sched->pending();
   m.capacity_bytes = sched->memory_bytes();
-  m.rss_delta_bytes = resident_bytes() - rss_before;
+  return m;
+}
+
+// Runs one variant in a forked child, so that its peak resident memory (ru_maxrss from wait4) is
+// its own and not the high-water mark of whichever variant ran before it.
+template <class Scheduler>
+Measurement measure(const PholdConfig& cfg) {
+  int fds[2];
+  if (pipe(fds) != 0) std::abort();
+  const pid_t pid = fork();
+  if (pid < 0) std::abort();
+  if (pid == 0) {
+    close(fds[0]);
+    const Measurement m = measure_here<Scheduler>(cfg);
+    const ssize_t written = write(fds[1], &m, sizeof m);
+    _exit(written == static_cast<ssize_t>(sizeof m) ? 0 : 1);
+  }
+  close(fds[1]);
+  Measurement m;
+  char* out = reinterpret_cast<char*>(&m);
+  std::size_t got = 0;
+  while (got < sizeof m) {
+    const ssize_t n = read(fds[0], out + got, sizeof m - got);
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  close(fds[0]);
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  if (got != sizeof m || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "error: benchmark child failed\n");
+    std::exit(1);
+  }
+  m.peak_rss_bytes = usage.ru_maxrss * 1024L;
   return m;
 }
 
@@ -85,13 +120,13 @@ std::vector<Case> cases(bool smoke) {
       {"N=1e3 k=10", {1'000, 10, 100'000, 3'000'000, 1}},
       {"N=1e5 k=10", {100'000, 10, 1'000'000, 4'000'000, 1}},
       {"N=1e6 k=1", {1'000'000, 1, 1'000'000, 4'000'000, 1}},
-      {"N=1e6 k=10", {1'000'000, 10, 2'000'000, 4'000'000, 1}},
+      {"N=1e6 k=10", {1'000'000, 10, 1'000'000, 3'000'000, 1}},
   };
 }
 
 int run(int argc, char** argv) {
   bool smoke = false;
-  int reps = 3;
+  int reps = 2;
   std::string only;          // run only cases whose name contains this
   std::string only_variant;  // and only variants whose name contains this (plus the reference)
   std::uint64_t timed_events = 0;  // overrides each case's count when set
@@ -112,12 +147,8 @@ int run(int argc, char** argv) {
       return 2;
     }
   }
-#if defined(__GLIBC__)
-  // Large buffers straight from mmap, so that freeing one variant's queue really returns its
-  // memory and the next variant's resident-memory delta starts from the same baseline.
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-#endif
 
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured, even in a pipe
   auto vs = variants();
   if (!only_variant.empty()) {
     vs.erase(std::remove_if(vs.begin() + 1, vs.end(),
@@ -127,8 +158,8 @@ int run(int argc, char** argv) {
   bool agree = true;
   std::printf("PHOLD: each handled event schedules one more at a uniform random node after 1 ms + "
               "exp(mean 1 ms); best of %d interleaved runs per variant\n\n", reps);
-  std::printf("%-11s %-28s %9s %12s %7s %12s %10s %9s %6s\n", "case", "variant", "pending",
-              "events/cpu-s", "ratio", "events/wall-s", "B/pending", "RSS B/pe", "check");
+  std::printf("%-11s %-27s %9s %12s %6s %13s %9s %9s %9s %6s\n", "case", "variant", "pending",
+              "events/cpu-s", "ratio", "events/wall-s", "B/pending", "peak MiB", "peak B/pe", "check");
   for (Case c : cases(smoke)) {
     if (!only.empty() && std::string(c.name).find(only) == std::string::npos) continue;
     if (timed_events != 0) c.cfg.timed_events = timed_events;
@@ -154,22 +185,21 @@ int run(int argc, char** argv) {
       }
       const double pending = static_cast<double>(std::max<std::size_t>(m.pending, 1));
       const double wall_rate = static_cast<double>(m.result.events) / m.result.wall_seconds;
-      std::printf("%-11s %-28s %9zu %12.0f %7.2f %12.0f %10.1f %9.1f %6s\n", c.name, vs[v].name,
+      std::printf("%-11s %-27s %9zu %12.0f %6.2f %13.0f %9.1f %9.1f %9.1f %6s\n", c.name, vs[v].name,
                   m.pending, m.result.events_per_second(), m.result.events_per_second() / reference,
-                  wall_rate,
-                  static_cast<double>(m.capacity_bytes) / pending,
-                  static_cast<double>(m.rss_delta_bytes) / pending, check);
+                  wall_rate, static_cast<double>(m.capacity_bytes) / pending,
+                  static_cast<double>(m.peak_rss_bytes) / (1024.0 * 1024.0),
+                  static_cast<double>(m.peak_rss_bytes - m.start_rss_bytes) / pending, check);
     }
     std::printf("\n");
   }
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  std::printf("peak RSS of the whole process (ru_maxrss): %.1f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
   std::printf("events/cpu-s: timed events per second of this thread's CPU time (the machine may be\n"
               "shared); ratio: events/cpu-s over the bare std::priority_queue's, best run each.\n");
-  std::printf("B/pending: scheduler buffer capacity per pending event; RSS B/pe: resident memory the\n"
-              "scheduler added, per pending event. check: the (time, seq)-ordered variants popped the\n"
-              "same event sequence (the bare queue breaks ties by node id, so it may differ).\n");
+  std::printf("B/pending: scheduler buffer capacity per pending event (final, without malloc overhead).\n"
+              "peak MiB: ru_maxrss of a child process that ran only this variant (best run); peak B/pe:\n"
+              "that peak minus the child's starting RSS, per pending event (includes growth transients).\n"
+              "check: the (time, seq)-ordered variants popped the same event sequence (the bare queue\n"
+              "breaks ties by node id, so it may differ).\n");
   if (!agree) {
     std::fprintf(stderr, "error: EventQueue variants disagree on the event order\n");
     return 1;

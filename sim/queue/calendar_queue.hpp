@@ -12,8 +12,9 @@
 // Sizing follows Brown: nb doubles when the population exceeds 2 nb and halves below nb / 4; each
 // resize re-estimates the window from a sample of the pending times (about two events per window
 // near the front of the queue). Because a workload can change its time scale without changing its
-// population, the queue also re-estimates when pops keep skipping empty windows or keep landing
-// in crowded buckets, at most once per n/2 pops, so the O(n) rebuild stays amortized O(1).
+// population, the queue also re-estimates when pops keep landing in crowded buckets (checked every
+// n/2 pops) or have scanned more empty windows than a rebuild costs, so the O(n) rebuild stays
+// amortized O(1) and a burst followed by sparse events does not leave every pop scanning a year.
 #pragma once
 
 #include <algorithm>
@@ -74,9 +75,17 @@ class CalendarQueue {
     b.pop_back();
     --size_;
     located_ = false;
-    if (++pops_since_rebuild_ >= std::max<std::size_t>(size_ / 2, kMinPopsBetweenChecks)) check_width();
+    // Re-check the width after n/2 pops, or as soon as the windows scanned in vain since the last
+    // rebuild cost more than a rebuild would: either way the O(n) check stays amortized O(1).
+    if (++pops_since_rebuild_ >= std::max<std::size_t>(size_ / 2, kMinPopsBetweenChecks) ||
+        skipped_windows_ > 2 * (size_ + buckets_.size())) {
+      check_width();
+    }
     if (size_ < buckets_.size() / 4 && buckets_.size() > kMinBuckets) rebuild(buckets_.size() / 2);
   }
+
+  // Windows scanned in vain by all pops so far (introspection for tests).
+  std::uint64_t windows_skipped_total() const { return skipped_total_ + skipped_windows_; }
 
   template <class Pred>
   std::size_t remove_if(Pred pred) {
@@ -154,6 +163,7 @@ class CalendarQueue {
     if ((sparse || crowded) && estimate_shift() != shift_) {
       rebuild(buckets_.size());
     } else {
+      skipped_total_ += skipped_windows_;
       pops_since_rebuild_ = skipped_windows_ = crowded_pops_ = 0;
     }
   }
@@ -199,6 +209,7 @@ class CalendarQueue {
     }
     located_ = false;
     if (size_ == 0) cur_window_ = 0;
+    skipped_total_ += skipped_windows_;
     pops_since_rebuild_ = skipped_windows_ = crowded_pops_ = 0;
   }
 
@@ -211,6 +222,7 @@ class CalendarQueue {
   std::size_t pops_since_rebuild_ = 0;
   std::size_t skipped_windows_ = 0;
   std::size_t crowded_pops_ = 0;
+  std::uint64_t skipped_total_ = 0;
 };
 
 }  // namespace clocksim::sim::queue
