@@ -83,7 +83,10 @@ void RunAnalysis::on_tick(const TickStats& s) {
   }
   if (s.bound && s.max_skew_ns > s.bound->ns() && after_warmup) ++bound_violations_;
   if (s.bound) last_bound_ns_ = s.bound->ns();
-  if (current_master_ == kNoNode && s.masters > 0 && s.master != kNoNode) current_master_ = s.master;
+  if (current_master_ == kNoNode && s.masters > 0 && s.master != kNoNode &&
+      (masters_by_events_.empty() || masters_by_events_.count(s.master) != 0)) {
+    current_master_ = s.master;
+  }
   for (auto& f : failovers_) {
     if (!f.elected_at) f.max_skew_during_ns = std::max(f.max_skew_during_ns, s.max_skew_ns);
   }
@@ -119,6 +122,7 @@ void RunAnalysis::on_tick(const TickStats& s) {
 void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
   switch (kind) {
     case EventKind::kCrash:
+      masters_by_events_.erase(node);
       if (node == current_master_ && node != kNoNode) {
         Failover f;
         f.old_master = node;
@@ -137,6 +141,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
       }
       break;
     case EventKind::kBecameMaster:
+      masters_by_events_.insert(node);
       current_master_ = node;
       for (auto& f : failovers_) {
         if (!f.elected_at) {
@@ -147,6 +152,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
       }
       break;
     case EventKind::kBecameSlave:
+      masters_by_events_.erase(node);
       if (node == current_master_) current_master_ = kNoNode;
       break;
     default: break;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,10 @@ class RunAnalysis {
   std::vector<ExpectResult> expects_;
   std::vector<Failover> failovers_;
   NodeId current_master_ = kNoNode;
+  // Nodes whose last role event made them master. A tick's most-believed master is adopted as
+  // current only if it is one of them: nodes may still believe in a master that just stepped
+  // down (TSP QUIT, a higher Bully coordinator), and that one's later crash is no failover.
+  std::set<NodeId> masters_by_events_;
   std::int64_t max_skew_ns_ = 0;
   std::int64_t max_skew_after_warmup_ns_ = 0;
   std::int64_t max_bound_ratio_ppm_ = -1;  // worst measured/bound after warm-up, in ppm
