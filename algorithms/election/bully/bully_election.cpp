@@ -8,8 +8,9 @@ const std::vector<ParamSpec>& bully_param_specs() {
   static const std::vector<ParamSpec> kSpecs = {
       {"heartbeat_period", ParamType::kDuration, 1_s, "the coordinator broadcasts a heartbeat this often",
        1e6, 1e13, {}},
-      {"failure_timeout", ParamType::kDuration, 3_s,
-       "H: a node that hears no heartbeat (or sync traffic) from the coordinator this long starts an election",
+      {"failure_timeout", ParamType::kDuration, 4500_ms,
+       "H: a node that hears no heartbeat (or sync traffic) from the coordinator this long starts an election "
+       "(default: four lost heartbeats plus latency margin)",
        1e6, 1e14, {}},
       {"answer_timeout", ParamType::kDuration, 500_ms,
        "T: wait for an OK from a higher id (Garcia-Molina: about 2 max one-way delays + processing)", 1e5, 1e13, {}},
@@ -49,8 +50,7 @@ Role BullyElection::role() const {
 
 NodeId BullyElection::believed_master() const {
   if (state_ == State::kCoordinator) return self_;
-  if (state_ == State::kFollower) return master_;
-  return kNoNode;
+  return master_;  // during an election started for someone else: the coordinator still heard
 }
 
 void BullyElection::cancel_election_timers(Effects& out) {
@@ -58,10 +58,10 @@ void BullyElection::cancel_election_timers(Effects& out) {
   out.cancel_timer(timer(kCoordinatorTimer));
 }
 
-void BullyElection::start_election(Effects& out) {
+void BullyElection::start_election(Effects& out, bool master_presumed_dead) {
   ++term_;
   state_ = State::kElecting;
-  master_ = kNoNode;
+  if (master_presumed_dead) master_ = kNoNode;
   out.cancel_timer(timer(kFailureTimer));
   out.cancel_timer(timer(kCoordinatorTimer));
   Message m = make_message(MsgType::kBullyElection);
@@ -120,7 +120,7 @@ void BullyElection::follow(NodeId master, Effects& out, const std::string& why) 
 void BullyElection::on_start(LocalTime /*now*/, Effects& out) {
   if (cfg_.elect_on_start) {
     out.note(NoteKind::kInfo, "starts: holds an election (Garcia-Molina recovery)");
-    start_election(out);
+    start_election(out, true);
   } else {
     out.note(NoteKind::kInfo, "starts: listens for a coordinator");
     arm_failure_timer(out);
@@ -145,7 +145,7 @@ void BullyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
                master_ == kNoNode ? "timeout: no coordinator heard for " + seconds_text(cfg_.failure_timeout)
                                   : "timeout: no heartbeat from coordinator " + node_name(master_) + " for " +
                                         seconds_text(cfg_.failure_timeout));
-      start_election(out);
+      start_election(out, true);
       return;
     case kAnswerTimer:
       if (state_ != State::kElecting) return;
@@ -162,7 +162,7 @@ void BullyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
       if (state_ != State::kAwaitingCoordinator) return;
       out.note(NoteKind::kInfo, "got OK but no COORDINATOR within " + seconds_text(cfg_.coordinator_timeout) +
                                     ": restarts election");
-      start_election(out);
+      start_election(out, true);
       return;
     default:
       return;
@@ -194,7 +194,7 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
       }
       if (state_ == State::kFollower) {
         out.note(NoteKind::kInfo, "answers OK to " + node_name(from) + " and takes the election over");
-        start_election(out);
+        start_election(out, false);
       }
       return;
     }
@@ -212,7 +212,7 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
         if (state_ == State::kCoordinator) {
           become_coordinator(out);  // re-announce
         } else {
-          start_election(out);
+          start_election(out, true);
         }
         return;
       }
@@ -225,7 +225,7 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
             arm_failure_timer(out);
           } else if (master_ == kNoNode || from > master_) {
             if (from < self_ && can_be_master_) {
-              start_election(out);  // a lower coordinator while we live: bully it
+              start_election(out, true);  // a lower coordinator while we live: bully it
             } else {
               follow(from, out, "heard its heartbeat");
             }

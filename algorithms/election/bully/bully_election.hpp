@@ -59,7 +59,9 @@ class BullyElection final : public ElectionLayer {
 
  private:
   static TimerId timer(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
-  void start_election(Effects& out);
+  // `master_presumed_dead`: false when joining an election a lower node started while this
+  // node's coordinator may well be alive (it keeps believing in it until told otherwise).
+  void start_election(Effects& out, bool master_presumed_dead);
   void become_coordinator(Effects& out);
   void follow(NodeId master, Effects& out, const std::string& why);
   void arm_failure_timer(Effects& out) { out.set_timer(timer(kFailureTimer), cfg_.failure_timeout); }

@@ -12,8 +12,9 @@ using namespace clocksim::literals;
 const std::vector<ParamSpec>& ring_param_specs() {
   static const std::vector<ParamSpec> kSpecs = {
       {"heartbeat_period", ParamType::kDuration, 1_s, "the master broadcasts a heartbeat this often", 1e6, 1e13, {}},
-      {"failure_timeout", ParamType::kDuration, 3_s,
-       "H: no heartbeat (or sync traffic) from the master this long starts an election", 1e6, 1e14, {}},
+      {"failure_timeout", ParamType::kDuration, 4500_ms,
+       "H: no heartbeat (or sync traffic) from the master this long starts an election (default: four "
+       "lost heartbeats plus latency margin)", 1e6, 1e14, {}},
       {"hop_timeout", ParamType::kDuration, 100_ms,
        "wait for a successor to acknowledge a ring message before re-sending", 1e5, 1e12, {}},
       {"hop_sends", ParamType::kInt, std::int64_t{2},
@@ -167,10 +168,11 @@ void RingElection::handle_election(const Message& msg, Effects& out) {
   if (initiating_ && initiator < self_) return;
   Message fwd = msg;
   if (can_be_master_ && (fwd.subject == kNoNode || self_ > fwd.subject)) fwd.subject = self_;
-  if (state_ != State::kMaster) {
+  // A node that still hears its master keeps following it (its own failure timer guards that
+  // master); one with no master waits for the ELECTED this election will bring.
+  if (state_ == State::kParticipant || (state_ == State::kFollower && master_ == kNoNode)) {
     if (state_ == State::kFollower) out.cancel_timer(timer(kFailureTimer));
-    state_ = state_ == State::kFollower ? State::kParticipant : state_;
-    master_ = kNoNode;
+    state_ = State::kParticipant;
     out.set_timer(timer(kElectionTimer), cfg_.election_timeout);
   }
   pass_on(fwd, successor_of(self_), out);

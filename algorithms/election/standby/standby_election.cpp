@@ -10,8 +10,9 @@ const std::vector<ParamSpec>& standby_param_specs() {
        4294967293.0, {}},
       {"secondary", ParamType::kInt, std::int64_t{1}, "node id of the standby that takes over", 0, 4294967293.0, {}},
       {"heartbeat_period", ParamType::kDuration, 1_s, "the master broadcasts a heartbeat this often", 1e6, 1e13, {}},
-      {"standby_timeout", ParamType::kDuration, 3_s,
-       "the standby takes over after hearing nothing from the master this long", 1e6, 1e14, {}},
+      {"standby_timeout", ParamType::kDuration, 4500_ms,
+       "the standby takes over after hearing nothing from the master this long (default: four lost "
+       "heartbeats plus latency margin)", 1e6, 1e14, {}},
       {"on_primary_return", ParamType::kChoice, std::string("resume"),
        "resume: a returning primary leads again at once; stay_secondary: it follows the acting master and "
        "becomes the standby",

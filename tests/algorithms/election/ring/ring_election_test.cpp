@@ -66,6 +66,20 @@ TEST(RingElection, ForwardsWithTheBestIdSoFarAndAcknowledgesEachHop) {
   EXPECT_TRUE(sends_of(dup, MsgType::kRingElection).empty());
 }
 
+TEST(RingElection, ForwardingAnElectionKeepsFollowingAMasterStillHeard) {
+  auto m = make(3, 5);
+  Effects s;
+  m->on_start(at(0_s), s);
+  Effects hb;
+  m->on_message(at(1_s), 4, make_message(MsgType::kHeartbeat), hb);
+  ASSERT_EQ(m->believed_master(), 4u);
+  Effects a;
+  m->on_message(at(2_s), 2, election_msg(1, 2, 7), a);  // n1 suspects n4; this node does not
+  EXPECT_EQ(sends_of(a, MsgType::kRingElection, 4).size(), 1u);
+  EXPECT_EQ(m->believed_master(), 4u);
+  EXPECT_EQ(m->state(), RingElection::State::kFollower);
+}
+
 TEST(RingElection, NodeThatMayNotLeadForwardsWithoutPuttingItselfForward) {
   auto m = make(3, 5, /*can_be_master=*/false);
   Effects a;
