@@ -75,9 +75,14 @@ void ClusterHarness::start_all() {
                                      "--id", std::to_string(nodes_[i].id),
                                      "--listen", "127.0.0.1:" + std::to_string(data_ports_[i]),
                                      "--status", status_address(i),
-                                     "--key-file", key_file_,
                                      "--drift-ppm", std::to_string(nodes_[i].drift_ppm),
                                      "--offset", std::to_string(static_cast<long long>(nodes_[i].offset_ms * 1000)) + "us"};
+    if (nodes_[i].without_key) {
+      args.push_back("--insecure");
+    } else {
+      args.push_back("--key-file");
+      args.push_back(key_file_);
+    }
     for (std::size_t j = 0; j < nodes_.size(); ++j) {
       if (j == i) continue;
       args.push_back("--peer");

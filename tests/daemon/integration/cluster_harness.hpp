@@ -20,6 +20,7 @@ struct NodeSpec {
   double drift_ppm = 0;
   double offset_ms = 0;
   std::vector<std::string> extra_args;  // e.g. {"--no-master"}
+  bool without_key = false;             // start it --insecure, without the cluster key
 };
 
 class ClusterHarness {

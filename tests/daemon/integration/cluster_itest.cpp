@@ -177,5 +177,59 @@ TEST(DaemonCluster, ElectsAMasterConvergesAndFailsOverAfterSigkill) {
   }
 }
 
+// A node without the cluster key, configured as a member by everyone and eager to lead (short
+// election timer): its packets are dropped as unauthenticated, so it never becomes anyone's
+// master and never moves a keyed clock.
+TEST(DaemonCluster, AnUnkeyedNodeCannotBecomeMasterOrMoveClocks) {
+  if (!registered("berkeley", algorithms::Layer::kSync) || !registered("tsp", algorithms::Layer::kElection)) {
+    GTEST_SKIP() << "needs sync kind 'berkeley' and election kind 'tsp' in the registry (algorithms/registry.cpp)";
+  }
+  auto args = berkeley_args();
+  args.insert(args.end(), {"--election", "tsp", "--set", "election.timeout=uniform(1500ms, 3s)", "--set",
+                           "candidate_window=500ms", "--set", "election.ack_timeout=50ms", "--set", "ack_sends=3",
+                           "--set", "second_answer_wait=100ms", "--set", "refuse_window=2s"});
+  std::vector<NodeSpec> nodes = {{1, -200, 12, {}}, {2, 200, -20, {}}, {3, 0, 5, {}}};
+  NodeSpec intruder{4, 0, 900, {"--set", "election.timeout=uniform(100ms, 200ms)"}};
+  intruder.without_key = true;
+  nodes.push_back(intruder);
+  ClusterHarness c("unkeyed_node", nodes, args);
+  c.start_all();
+  auto keyed_master = [&]() -> std::optional<std::uint32_t> {
+    std::set<std::uint32_t> masters;
+    std::set<std::string> believed;
+    for (std::uint32_t id : {1u, 2u, 3u}) {
+      auto j = c.status(c.index_of(id));
+      if (!j) return std::nullopt;
+      if ((*j)["role"] == "master") masters.insert(id);
+      believed.insert((*j)["believed_master"].dump());
+    }
+    if (masters.size() != 1 || believed.size() != 1 || *believed.begin() != std::to_string(*masters.begin())) {
+      return std::nullopt;
+    }
+    return *masters.begin();
+  };
+  ASSERT_TRUE(wait_until([&] { return keyed_master().has_value(); }, seconds(20))) << logs(c);
+  const auto master = *keyed_master();
+  EXPECT_NE(master, 4u);
+  for (int k = 0; k < 10; ++k) {  // stays so while the intruder keeps calling elections
+    EXPECT_EQ(keyed_master(), master);
+    std::this_thread::sleep_for(milliseconds(300));
+  }
+  double lo = 1e300, hi = -1e300;
+  for (std::uint32_t id : {1u, 2u, 3u}) {
+    auto j = c.status(c.index_of(id));
+    ASSERT_TRUE(j);
+    EXPECT_GT((*j)["counters"]["dropped"]["unauthenticated"].get<std::uint64_t>(), 0u) << "n" << id;
+    const double off = (*j)["clock"]["offset_ns"].get<double>();
+    lo = std::min(lo, off);
+    hi = std::max(hi, off);
+    EXPECT_LT(std::abs(off), 100e6) << "n" << id << " pulled towards the intruder's +900 ms";
+  }
+  EXPECT_LE(hi - lo, skew_bound_s() * 1e9);
+  auto intruder_status = c.status(c.index_of(4));
+  ASSERT_TRUE(intruder_status);
+  EXPECT_GT((*intruder_status)["counters"]["dropped"]["unauthenticated"].get<std::uint64_t>(), 0u);
+}
+
 }  // namespace
 }  // namespace clocksim::daemon::testing
