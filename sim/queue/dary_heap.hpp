@@ -1,10 +1,9 @@
 // An implicit d-ary min-heap of entries ordered by their EventKey: one index policy of EventQueue.
 //
-// Entry is any trivially copyable struct with a member `EventKey key` (the queue stores the
-// payload next to the key, so a pop reads nothing but the heap). The root sits at physical index
-// D-1, so the D children of logical node i (logical Di+1..Di+D) start at a multiple of D; with a
-// 64-byte aligned buffer each sibling group starts on a cache-line boundary (for 32-byte entries:
-// one line per binary-heap level, two per 4-ary level over half as many levels).
+// Entry is any trivially copyable struct with a member `EventKey key` (EventQueue stores just the
+// 16-byte key). The root sits at physical index D-1, so the D children of logical node i (logical
+// Di+1..Di+D) start at a multiple of D; with a 64-byte aligned buffer no sibling group straddles a
+// cache line (16-byte keys: a binary pair is half a line, a 4-ary group exactly one line).
 //
 // Index policy interface (shared with the other policies, used by EventQueue):
 //   push(entry), top(), pop(), size(), empty(), reserve(n), memory_bytes(),
