@@ -231,12 +231,15 @@ def shade_intervals(ax, intervals: list[Interval], t_scale: float, max_labels: i
             kinds_seen.append(iv.kind)
         if i >= max_labels:
             continue
-        f0 = (x0 - xmin) / width
+        x_text = max(x0, xmin)  # an interval that began before the visible range: label at its edge
+        if x_text > xmax:
+            continue
+        f0 = (x_text - xmin) / width
         row = next((r for r, end in enumerate(row_ends) if end <= f0), len(row_ends))
         if row == len(row_ends):
             row_ends.append(0.0)
         row_ends[row] = f0 + (len(iv.label) + 2) * 0.0065  # ~7 pt characters on a 12 in axis
-        ax.text(x0, 0.99 - 0.045 * (row % 8), " " + iv.label, transform=ax.get_xaxis_transform(),
+        ax.text(x_text, 0.99 - 0.045 * (row % 8), " " + iv.label, transform=ax.get_xaxis_transform(),
                 fontsize=7, va="top", ha="left", color="#333333", clip_on=True,
                 gid="interval-label")
     ax._clocksim_interval_kinds = kinds_seen  # read by interval_legend_handles

@@ -75,7 +75,8 @@ def make_offsets_figure(run: cio.Run, max_nodes: int = DEFAULT_MAX_NODES,
               if run.skew is not None and len(run.skew) and len(trace) else None)
 
     zoom_from, zoom_what = _zoom_start(run)
-    after = shown.loc[shown["t_ns"] >= zoom_from, "offset_ns"].to_numpy() if len(shown) else []
+    after = (shown.loc[(shown["t_ns"] >= zoom_from) & (shown["up"] == 1), "offset_ns"].to_numpy()
+             if len(shown) else [])
     with_zoom = (zoom and 0 < zoom_from < end_ns and len(after) > 0
                  and np.ptp(after) < 0.5 * np.ptp(shown["offset_ns"].to_numpy()))
     if with_zoom:
@@ -183,7 +184,17 @@ def _draw_offsets(ax, run: cio.Run, shown: pd.DataFrame, master: pd.DataFrame | 
                 ax.annotate(f" {names[j]}", (tm[j] / t_scale, y[j] / v_scale), fontsize=8,
                             fontweight="bold", zorder=7)
 
-    ax.axhline(0, color="#888888", lw=0.6, zorder=1)
+    if start_ns > 0 and (shown["up"] == 1).any():
+        # The zoom follows the running clocks; a crashed node drifting away and the zero line
+        # must not stretch it back to the full range.
+        up_offsets = shown.loc[shown["up"] == 1, "offset_ns"].to_numpy() / v_scale
+        lo, hi = float(up_offsets.min()), float(up_offsets.max())
+        pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.05
+        ax.set_ylim(lo - pad, hi + pad)
+        if lo <= 0 <= hi:
+            ax.axhline(0, color="#888888", lw=0.6, zorder=1)
+    else:
+        ax.axhline(0, color="#888888", lw=0.6, zorder=1)
     ax.set_ylabel(f"offset from true time ({v_name})")
     ax.grid(True, alpha=0.3)
 

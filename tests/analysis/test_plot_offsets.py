@@ -76,9 +76,19 @@ def test_zoom_panel_after_warmup(run_dir):
     assert len(_gids(zoom, "node:")) == 6 and _gids(zoom, "master")
     for line in _gids(zoom, "node:"):
         assert min(line.get_xdata()) >= run.warmup_ns / 1e9
-    # Its y range is the synchronised state's, not the initial offsets'.
+    # Its y range is the running clocks' after warm-up, not the initial offsets'.
+    trace = run.trace
+    up_after = trace[(trace.t_ns >= run.warmup_ns) & (trace.up == 1)].offset_ns / 1e6
+    lo, hi = zoom.get_ylim()
+    assert lo <= up_after.min() and hi >= up_after.max()
+    assert hi - lo < 1.2 * (up_after.max() - up_after.min())
     assert np.ptp(zoom.get_ylim()) < 0.5 * np.ptp(fig.axes[0].get_ylim())
     assert len(plot_offsets.make_offsets_figure(run, zoom=False).axes) == 1
+    # An interval that began before the zoom (n0 down from 24 s) is named at its left edge.
+    run.summary["results"]["warmup_ns"] = 27_000_000_000
+    zoom = plot_offsets.make_offsets_figure(run).axes[1]
+    labels = {t.get_text().strip(): t.get_position()[0] for t in _gids(zoom, "interval-label")}
+    assert labels["n0 down"] == pytest.approx(27.0) and labels["partition"] == pytest.approx(42.0)
 
 
 def test_zoom_from_first_round_without_warmup(run_dir):
