@@ -27,3 +27,11 @@ if(TARGET clocksim_sim)
     set_tests_properties(election.partition_heal.${_name}.long PROPERTIES LABELS long TIMEOUT 3600)
   endforeach()
 endif()
+
+# The failover table of issue 4 (not a test: `build/tests/election_failover_table [SEEDS] [SIZES...]`);
+# a 2-seed, 8-node smoke run keeps it from rotting.
+add_executable(election_failover_table ${CMAKE_CURRENT_SOURCE_DIR}/property/failover_table.cpp)
+target_link_libraries(election_failover_table PRIVATE clocksim_algorithms clocksim_warnings)
+target_include_directories(election_failover_table PRIVATE ${PROJECT_SOURCE_DIR})
+add_test(NAME election.failover_table_smoke COMMAND election_failover_table 2 8)
+set_tests_properties(election.failover_table_smoke PROPERTIES LABELS bench TIMEOUT 300)

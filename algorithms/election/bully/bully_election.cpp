@@ -185,14 +185,17 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
       ok.term = msg.term;
       out.send(from, ok);
       if (state_ == State::kCoordinator) {
-        // Already the highest live node: remind the asker who leads.
+        // Already the highest live node: tell the asker who leads (only it asked).
         Message c = make_message(MsgType::kBullyCoordinator);
         c.subject = self_;
         c.term = term_;
-        out.broadcast(c);
+        out.send(from, c);
         return;
       }
-      if (state_ == State::kFollower) {
+      // Take the election over unless a coordinator above us is still heard: that one answers
+      // the asker itself, and if it is in fact dead our own failure timer fires within H. This
+      // keeps a burst of ELECTIONs from restarting n elections at every node (O(n^3) messages).
+      if (state_ == State::kFollower && (master_ == kNoNode || master_ < self_)) {
         out.note(NoteKind::kInfo, "answers OK to " + node_name(from) + " and takes the election over");
         start_election(out, false);
       }

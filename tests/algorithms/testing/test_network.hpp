@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <boost/random/bernoulli_distribution.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
 
 #include "algorithms/core/algorithm.hpp"
 #include "algorithms/core/rng.hpp"
@@ -39,7 +40,9 @@ class TestNetwork {
   };
   using DropRule = std::function<bool(Duration now, NodeId from, NodeId to, const Message& msg)>;
 
-  explicit TestNetwork(Duration latency) : latency_(latency) {}
+  explicit TestNetwork(Duration latency) : latency_(latency), latency_max_(latency) {}
+  // Latency uniform in [lo, hi] per message, from a seeded stream.
+  TestNetwork(Duration lo, Duration hi, std::uint64_t seed) : latency_(lo), latency_max_(hi), latency_rng_(seed) {}
 
   NodeId add(std::unique_ptr<Algorithm> node) {
     nodes_.push_back({std::move(node), false, {}});
@@ -189,7 +192,12 @@ class TestNetwork {
       boost::random::bernoulli_distribution<double> lost(loss_);
       if (lost(loss_rng_)) return;
     }
-    push(now_ + latency_, {Event::Kind::kDeliver, to, from, msg, 0, 0});
+    Duration latency = latency_;
+    if (latency_max_ > latency_) {
+      boost::random::uniform_int_distribution<std::int64_t> d(latency_.ns(), latency_max_.ns());
+      latency = Duration::from_ns(d(latency_rng_));
+    }
+    push(now_ + latency, {Event::Kind::kDeliver, to, from, msg, 0, 0});
   }
 
   void apply(NodeId id, const Effects& out) {
@@ -229,6 +237,8 @@ class TestNetwork {
   }
 
   Duration latency_;
+  Duration latency_max_;
+  Rng latency_rng_{0};
   Duration now_ = Duration::zero();
   std::vector<Node> nodes_;
   std::map<std::tuple<Duration, std::uint64_t>, Event> queue_;

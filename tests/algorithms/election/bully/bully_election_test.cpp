@@ -71,22 +71,21 @@ TEST(BullyElection, OkMeansWaitForCoordinatorAndRestartIfNoneComes) {
 }
 
 TEST(BullyElection, AnswersLowerIdsAndTakesOverButIgnoresHigherOnes) {
-  auto m = make(2, 5);
+  auto setup = setup_for("bully", 2, 5);
+  setup.params.set("elect_on_start", false);  // listens: a follower that knows no coordinator
+  BullyElection m(setup);
   Effects s;
-  m->on_start(at(0_s), s);
-  Effects c;
-  m->on_message(at(1_ms), 4, make_message(MsgType::kBullyCoordinator), c);
-  ASSERT_EQ(m->believed_master(), 4u);
+  m.on_start(at(0_s), s);
   Effects low;
-  m->on_message(at(1_s), 0, make_message(MsgType::kBullyElection), low);
+  m.on_message(at(1_s), 0, make_message(MsgType::kBullyElection), low);
   EXPECT_EQ(sends_of(low, MsgType::kBullyOk, 0).size(), 1u);
   EXPECT_EQ(sends_of(low, MsgType::kBullyElection).size(), 2u);  // its own election to 3 and 4
   Effects high;
-  m->on_message(at(2_s), 3, make_message(MsgType::kBullyElection), high);
+  m.on_message(at(2_s), 3, make_message(MsgType::kBullyElection), high);
   EXPECT_TRUE(sends_of(high, MsgType::kBullyOk).empty());
 }
 
-TEST(BullyElection, JoiningALowerNodesElectionKeepsBelievingTheLiveCoordinator) {
+TEST(BullyElection, FollowerOfALiveHigherCoordinatorAnswersOkWithoutTakingOver) {
   auto m = make(2, 5);
   Effects s;
   m->on_start(at(0_s), s);
@@ -94,11 +93,22 @@ TEST(BullyElection, JoiningALowerNodesElectionKeepsBelievingTheLiveCoordinator) 
   m->on_message(at(1_ms), 4, make_message(MsgType::kBullyCoordinator), c);
   Effects low;
   m->on_message(at(1_s), 0, make_message(MsgType::kBullyElection), low);
-  EXPECT_EQ(m->state(), BullyElection::State::kElecting);
-  EXPECT_EQ(m->believed_master(), 4u);  // only suspected by n0, not by this node
-  Effects silent;
-  m->on_timer(at(2_s), T(BullyElection::kAnswerTimer), silent);  // nobody higher answered
-  EXPECT_EQ(m->role(), Role::kMaster);
+  EXPECT_EQ(sends_of(low, MsgType::kBullyOk, 0).size(), 1u);
+  EXPECT_TRUE(sends_of(low, MsgType::kBullyElection).empty());  // n4 answers n0 itself
+  EXPECT_EQ(m->believed_master(), 4u);
+  EXPECT_EQ(m->state(), BullyElection::State::kFollower);
+}
+
+TEST(BullyElection, CoordinatorAnswersAnElectionWithOkAndItsCoordinatorToTheAskerOnly) {
+  auto m = make(4, 5);
+  Effects s;
+  m->on_start(at(0_s), s);
+  Effects e;
+  m->on_message(at(1_s), 1, make_message(MsgType::kBullyElection), e);
+  EXPECT_EQ(sends_of(e, MsgType::kBullyOk, 1).size(), 1u);
+  ASSERT_EQ(e.sends().size(), 2u);
+  EXPECT_EQ(e.sends()[1].to, 1u);
+  EXPECT_EQ(e.sends()[1].msg.type, MsgType::kBullyCoordinator);
 }
 
 TEST(BullyElection, LowerCoordinatorIsBullied) {
