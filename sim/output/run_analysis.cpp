@@ -56,6 +56,7 @@ std::string expect_text(const scenario::ExpectSpec& e) {
   if (e.kind == Kind::kMaxSkew || e.kind == Kind::kMaxAbsOffset) {
     if (e.after > Duration::zero()) s += " after " + format_duration(e.after);
     if (e.until) s += " until " + format_duration(*e.until);
+    if (e.outside_failover) s += " outside failovers (+" + format_duration(*e.outside_failover) + " settle)";
   }
   return s;
 }
@@ -96,6 +97,11 @@ void RunAnalysis::on_tick(const TickStats& s) {
     if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset) continue;
     const Duration since_start = s.t - Time::epoch();
     if (since_start < e.after || (e.until && since_start > *e.until)) continue;
+    if (e.outside_failover) {
+      // Skip ticks without exactly one master, and the settle time after each such interval.
+      if (s.masters != 1) continue;
+      if (last_not_one_master_ && s.t - *last_not_one_master_ <= *e.outside_failover) continue;
+    }
     ExpectState& st = state_[i];
     std::int64_t allowed = e.value.ns();
     if (e.kind == Kind::kMaxSkew && e.use_bound) {
@@ -117,6 +123,7 @@ void RunAnalysis::on_tick(const TickStats& s) {
     if (excess > 0 && !st.first_violation) st.first_violation = s.t;
   }
   last_ = s;
+  if (s.masters != 1) last_not_one_master_ = s.t;
 }
 
 void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {

@@ -76,6 +76,7 @@ class RunAnalysis {
   std::uint64_t elections_ = 0;
   std::uint32_t masters_at_end_ = 0;
   std::optional<TickStats> last_;
+  std::optional<Time> last_not_one_master_;  // latest tick with zero or several masters
   std::optional<std::int64_t> last_bound_ns_;
 };
 

@@ -45,5 +45,104 @@ TEST(RunAnalysis, StaleBeliefInAMasterThatSteppedDownDoesNotHideTheFailover) {
   EXPECT_EQ(*a.failovers()[0].elected_at - a.failovers()[0].lost_at, 13_s);
 }
 
+scenario::ScenarioSpec three_nodes() {
+  scenario::ScenarioSpec spec;
+  spec.duration = 100_s;
+  spec.tick = 1_s;
+  for (NodeId i = 0; i < 3; ++i) {
+    scenario::NodeSpec n;
+    n.id = i;
+    n.name = "n" + std::to_string(i);
+    spec.nodes.push_back(n);
+  }
+  return spec;
+}
+
+TickStats tick_at(Duration t, std::int64_t skew_ns, std::uint32_t masters, NodeId master = 0) {
+  TickStats s;
+  s.t = Time::epoch() + t;
+  s.up_nodes = 3;
+  s.max_skew_ns = skew_ns;
+  s.masters = masters;
+  s.master = masters > 0 ? master : kNoNode;
+  return s;
+}
+
+TEST(RunAnalysis, OutsideFailoverSkipsMasterlessTicksAndTheSettleTime) {
+  auto spec = three_nodes();
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kMaxSkew;
+  e.value = 1_ms;
+  e.outside_failover = 2_s;
+  spec.expects.push_back(e);
+  RunAnalysis a(spec);
+  a.on_tick(tick_at(0_s, 500'000, 1));
+  a.on_tick(tick_at(1_s, 9'000'000, 0));   // no master: skipped
+  a.on_tick(tick_at(2_s, 9'000'000, 1));   // settling (1 s after): skipped
+  a.on_tick(tick_at(3_s, 9'000'000, 1));   // settling (2 s after): skipped
+  a.on_tick(tick_at(4_s, 900'000, 1));     // checked, fine
+  a.finish();
+  ASSERT_EQ(a.expects().size(), 1u);
+  EXPECT_TRUE(a.expects()[0].passed) << a.expects()[0].detail;
+
+  RunAnalysis b(spec);
+  b.on_tick(tick_at(0_s, 500'000, 1));
+  b.on_tick(tick_at(1_s, 9'000'000, 2));   // two masters: skipped
+  b.on_tick(tick_at(5_s, 2'000'000, 1));   // checked: too much
+  b.finish();
+  EXPECT_FALSE(b.expects()[0].passed);
+  EXPECT_NE(b.expects()[0].detail.find("t=5.000s"), std::string::npos) << b.expects()[0].detail;
+}
+
+TEST(RunAnalysis, FailoverIsTimedFromMasterCrashToNewMaster) {
+  auto spec = three_nodes();
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kFailoverTimeMax;
+  e.value = 10_s;
+  spec.expects.push_back(e);
+  scenario::ExpectSpec m;
+  m.kind = scenario::ExpectSpec::Kind::kMastersAtEnd;
+  m.count = 1;
+  spec.expects.push_back(m);
+  RunAnalysis a(spec);
+  a.on_event(Time::epoch() + 1_s, 0, EventKind::kBecameMaster);
+  a.on_tick(tick_at(2_s, 0, 1, 0));
+  a.on_event(Time::epoch() + 20_s, 0, EventKind::kCrash);
+  a.on_tick(tick_at(21_s, 4'000'000, 0));
+  a.on_event(Time::epoch() + 24_s, 2, EventKind::kElectionStarted);
+  a.on_tick(tick_at(25_s, 7'000'000, 0));
+  a.on_event(Time::epoch() + 27_s, 2, EventKind::kBecameMaster);
+  a.on_tick(tick_at(28_s, 1'000'000, 1, 2));
+  a.finish();
+  ASSERT_EQ(a.failovers().size(), 1u);
+  const Failover& f = a.failovers()[0];
+  EXPECT_EQ(f.old_master, 0u);
+  EXPECT_EQ(f.new_master, 2u);
+  EXPECT_EQ(*f.detected_at - f.lost_at, 4_s);
+  EXPECT_EQ(*f.elected_at - f.lost_at, 7_s);
+  EXPECT_EQ(f.max_skew_during_ns, 7'000'000);
+  EXPECT_EQ(f.elections_started, 1u);
+  EXPECT_TRUE(a.expects()[0].passed) << a.expects()[0].detail;
+  EXPECT_TRUE(a.expects()[1].passed) << a.expects()[1].detail;
+  const auto j = a.results_json();
+  EXPECT_EQ(j["failovers"][0]["failover_time_ns"], 7'000'000'000);
+  EXPECT_EQ(j["failovers"][0]["new_master"], "n2");
+}
+
+TEST(RunAnalysis, FailoverExpectationFailsWhenNoMasterEverReturns) {
+  auto spec = three_nodes();
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kFailoverTimeMax;
+  e.value = 10_s;
+  spec.expects.push_back(e);
+  RunAnalysis a(spec);
+  a.on_event(Time::epoch() + 1_s, 1, EventKind::kBecameMaster);
+  a.on_event(Time::epoch() + 5_s, 1, EventKind::kCrash);
+  a.on_tick(tick_at(6_s, 0, 0));
+  a.finish();
+  EXPECT_FALSE(a.expects()[0].passed);
+  EXPECT_NE(a.expects()[0].detail.find("never replaced"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace clocksim::sim
