@@ -8,6 +8,7 @@ namespace clocksim::cli {
 
 void register_run_command(CLI::App& app);
 void register_validate_command(CLI::App& app);
+void register_schema_command(CLI::App& app);
 void register_extra_commands(CLI::App& app);
 
 // The exit code the executed subcommand chose.

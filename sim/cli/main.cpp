@@ -1,6 +1,8 @@
 // clocksim: run, validate and inspect scenarios.
 //   clocksim run FILE [--seed N] [--out DIR] [--set key.path=value]... [--plot] [--quiet]
 //   clocksim validate FILE...
+//   clocksim schema            (the JSON Schema of scenario files)
+//   clocksim sweep FILE        (docs/sweeps.md)
 // Exit codes: 0 success (every expectation held), 1 an expectation failed, 2 bad input or an
 // error that produced no output.
 #include <unistd.h>
@@ -21,6 +23,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "clocksim 0.1.0");
   clocksim::cli::register_run_command(app);
   clocksim::cli::register_validate_command(app);
+  clocksim::cli::register_schema_command(app);
   clocksim::cli::register_extra_commands(app);
   try {
     app.parse(argc, argv);

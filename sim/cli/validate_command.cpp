@@ -5,6 +5,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/scenario/json_schema.hpp"
 #include "sim/scenario/validate.hpp"
 
 namespace clocksim::cli {
@@ -14,6 +15,14 @@ void register_validate_command(CLI::App& app) {
   CLI::App* v = app.add_subcommand("validate", "Check scenario files; report every error with file:line:col");
   v->add_option("scenarios", *files, "Scenario YAML files")->required();
   v->callback([files] { set_exit_code(scenario::validate_files(*files, std::cout, std::cerr)); });
+}
+
+void register_schema_command(CLI::App& app) {
+  CLI::App* s = app.add_subcommand("schema", "Print the JSON Schema of scenario files (docs/scenario.schema.json)");
+  s->callback([] {
+    std::cout << scenario::scenario_json_schema() << "\n";
+    set_exit_code(0);
+  });
 }
 
 }  // namespace clocksim::cli

@@ -134,6 +134,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
         Failover f;
         f.old_master = node;
         f.lost_at = t;
+        f.messages_at_loss = messages_sent_ ? *messages_sent_ : 0;
         failovers_.push_back(f);
         current_master_ = kNoNode;
       }
@@ -154,6 +155,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
         if (!f.elected_at) {
           f.elected_at = t;
           f.new_master = node;
+          f.messages_sent = messages_sent_ ? *messages_sent_ - f.messages_at_loss : 0;
           if (!f.detected_at) f.detected_at = t;
         }
       }
@@ -253,6 +255,7 @@ nlohmann::ordered_json RunAnalysis::results_json() const {
     o["failover_time_ns"] = f.elected_at ? nlohmann::ordered_json((*f.elected_at - f.lost_at).ns()) : nlohmann::ordered_json(nullptr);
     o["new_master"] = f.new_master != kNoNode ? nlohmann::ordered_json(spec_.nodes[f.new_master].name) : nlohmann::ordered_json(nullptr);
     o["elections_started"] = f.elections_started;
+    o["messages_sent"] = f.elected_at ? nlohmann::ordered_json(f.messages_sent) : nlohmann::ordered_json(nullptr);
     o["max_skew_during_ns"] = f.max_skew_during_ns;
     fos.push_back(o);
   }

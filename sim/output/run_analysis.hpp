@@ -25,6 +25,8 @@ struct Failover {
   NodeId new_master = kNoNode;
   std::int64_t max_skew_during_ns = 0;  // skew excursion over the master-less interval
   std::uint32_t elections_started = 0;
+  std::uint64_t messages_at_loss = 0;
+  std::uint64_t messages_sent = 0;      // every message sent from the loss to the new master
 };
 
 struct ExpectResult {
@@ -40,6 +42,9 @@ class RunAnalysis {
 
   void on_tick(const TickStats& s);
   void on_event(Time t, NodeId node, EventKind kind);
+  // The world's running count of messages sent, read when a failover starts and ends (the
+  // analysis sees events as they happen, so the count is exact, not per tick).
+  void set_message_counter(const std::uint64_t* messages_sent) { messages_sent_ = messages_sent; }
   // Call once after the last tick.
   void finish();
 
@@ -60,6 +65,7 @@ class RunAnalysis {
     bool checked_any = false;
   };
   const scenario::ScenarioSpec& spec_;
+  const std::uint64_t* messages_sent_ = nullptr;
   Duration warmup_;
   std::vector<ExpectState> state_;
   std::vector<ExpectResult> expects_;

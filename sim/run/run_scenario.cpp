@@ -75,6 +75,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   Recorder recorder(spec, options.out_dir, bound.bound.get(), analysis);
   World world(spec);
   world.add_observer(&recorder);
+  analysis.set_message_counter(&world.stats().messages_sent);
 
   Progress progress(options.progress && !options.quiet);
   // Advance in slices so the progress line can be refreshed; slicing does not change the result

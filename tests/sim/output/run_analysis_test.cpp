@@ -105,12 +105,15 @@ TEST(RunAnalysis, FailoverIsTimedFromMasterCrashToNewMaster) {
   m.count = 1;
   spec.expects.push_back(m);
   RunAnalysis a(spec);
+  std::uint64_t sent = 100;
+  a.set_message_counter(&sent);
   a.on_event(Time::epoch() + 1_s, 0, EventKind::kBecameMaster);
   a.on_tick(tick_at(2_s, 0, 1, 0));
   a.on_event(Time::epoch() + 20_s, 0, EventKind::kCrash);
   a.on_tick(tick_at(21_s, 4'000'000, 0));
   a.on_event(Time::epoch() + 24_s, 2, EventKind::kElectionStarted);
   a.on_tick(tick_at(25_s, 7'000'000, 0));
+  sent = 142;
   a.on_event(Time::epoch() + 27_s, 2, EventKind::kBecameMaster);
   a.on_tick(tick_at(28_s, 1'000'000, 1, 2));
   a.finish();
@@ -127,6 +130,7 @@ TEST(RunAnalysis, FailoverIsTimedFromMasterCrashToNewMaster) {
   const auto j = a.results_json();
   EXPECT_EQ(j["failovers"][0]["failover_time_ns"], 7'000'000'000);
   EXPECT_EQ(j["failovers"][0]["new_master"], "n2");
+  EXPECT_EQ(j["failovers"][0]["messages_sent"], 42);
 }
 
 TEST(RunAnalysis, FailoverExpectationFailsWhenNoMasterEverReturns) {
