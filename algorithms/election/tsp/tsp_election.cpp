@@ -275,6 +275,29 @@ void TspElection::on_master_activity(NodeId master, LocalTime now, Effects& out)
   }
 }
 
+void TspElection::on_shutdown(LocalTime, Effects& out) {
+  if (state_ != State::kMaster) return;
+  Message leave = make_message(MsgType::kLeave);
+  leave.subject = self_;
+  leave.term = term_;
+  out.broadcast(leave);
+  out.note(NoteKind::kInfo, "shuts down: tells its slaves to elect a new master (LEAVE)");
+}
+
+void TspElection::handle_leave(NodeId from, Effects& out) {
+  if (state_ != State::kSlave || from != master_) return;
+  // The master said goodbye: elect now. A random pause within the answer jitter spreads the
+  // slaves' candidacies, as the randomized election timeout would, so that one usually wins the
+  // first round; the usual REFUSE/QUIT rules settle any collision.
+  master_ = kNoNode;
+  // The refuse window protects the candidate this node accepted; that candidate has just left, so
+  // the next candidate must not be refused on its account.
+  if (accepted_candidate_ == from) has_accepted_ = false;
+  const DurationRange soon{Duration::zero(), cfg_.answer_jitter.max};
+  out.note(NoteKind::kMasterSilent, "master " + node_name(from) + " left (shutdown)");
+  out.set_timer(timer(kElectionTimer), draw(rng_, soon));
+}
+
 void TspElection::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
   if (from == self_) return;  // timed drops its own broadcasts
   switch (msg.type) {
@@ -284,6 +307,7 @@ void TspElection::on_message(LocalTime now, NodeId from, const Message& msg, Eff
     case MsgType::kSlaveUp:
       if (state_ == State::kCandidate) supporters_.insert(from);
       return;
+    case MsgType::kLeave: handle_leave(from, out); return;
     case MsgType::kElection: handle_election(from, msg, now, out); return;
     case MsgType::kAccept:
       ack(from, msg, out);

@@ -48,6 +48,10 @@ class TspElection final : public ElectionLayer {
   void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;
   void on_timer(LocalTime now, TimerId id, Effects& out) override;
   void on_master_activity(NodeId master, LocalTime now, Effects& out) override;
+  // Graceful shutdown (the daemon's SIGTERM): a master broadcasts LEAVE so that its slaves start
+  // an election at once instead of waiting out their election timers (not in timed, which has no
+  // orderly exit: its slaves notice a stopped master only by timeout).
+  void on_shutdown(LocalTime now, Effects& out) override;
 
   Role role() const override;
   NodeId believed_master() const override;
@@ -77,6 +81,7 @@ class TspElection final : public ElectionLayer {
   void start_candidacy(LocalTime now, Effects& out);
   void give_up(NodeId master, LocalTime now, Effects& out, const std::string& why);
   void look_for_master(Effects& out);
+  void handle_leave(NodeId from, Effects& out);
   void lookup_failed(LocalTime now, Effects& out);
   void start_resolve(Effects& out);
   void resolve_round(Effects& out);

@@ -177,6 +177,47 @@ TEST(DaemonCluster, ElectsAMasterConvergesAndFailsOverAfterSigkill) {
   }
 }
 
+// SIGTERM is an orderly exit: the master says LEAVE and its slaves elect at once, so they learn
+// of its departure from the master itself, not from a timeout.
+TEST(DaemonCluster, MasterStoppedWithSigtermHandsOver) {
+  if (!registered("berkeley", algorithms::Layer::kSync) || !registered("tsp", algorithms::Layer::kElection)) {
+    GTEST_SKIP() << "needs sync kind 'berkeley' and election kind 'tsp' in the registry (algorithms/registry.cpp)";
+  }
+  auto args = berkeley_args();
+  args.insert(args.end(), {"--election", "tsp", "--set", "election.timeout=uniform(20s, 30s)", "--set",
+                           "candidate_window=500ms", "--set", "election.ack_timeout=50ms", "--set", "ack_sends=3",
+                           "--set", "second_answer_wait=100ms", "--set", "refuse_window=2s", "--set", "answer_jitter=uniform(1ms, 20ms)"});
+  ClusterHarness c("tsp_leave", five_nodes(), args);
+  c.start_all();
+  ASSERT_TRUE(wait_until([&] { return agreed_master(c).has_value(); }, seconds(60))) << logs(c);
+  const auto first = *agreed_master(c);
+  ASSERT_TRUE(wait_until([&] { return rounds_of(c, first) >= 2; }, seconds(15))) << logs(c);
+  const auto stopped_at = std::chrono::steady_clock::now();
+  EXPECT_EQ(c.stop_gracefully(c.index_of(first), milliseconds(3000)), 0) << c.log_tail(c.index_of(first));
+  std::optional<std::uint32_t> second;
+  // Well inside the 20 s election timeout: only the LEAVE can have started this election.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        second = agreed_master(c);
+        return second.has_value() && *second != first;
+      },
+      seconds(12)))
+      << logs(c);
+  const double failover_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped_at).count();
+  EXPECT_LT(failover_s, 12.0);
+  bool heard_leave = false;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    if (c.alive(i) && c.log_tail(i, 1 << 20).find("left (shutdown)") != std::string::npos) heard_leave = true;
+  }
+  EXPECT_TRUE(heard_leave) << logs(c);
+  std::printf("tsp: master n%u stopped with SIGTERM; new master n%u after %.2f s\n", first, *second, failover_s);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    if (c.alive(i)) {
+      EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
+    }
+  }
+}
+
 // A node without the cluster key, configured as a member by everyone and eager to lead (short
 // election timer): its packets are dropped as unauthenticated, so it never becomes anyone's
 // master and never moves a keyed clock.

@@ -454,5 +454,48 @@ TEST(TspElection, SameSeedSameDraws) {
   EXPECT_LE(c.election_timeout(), 900_s);
 }
 
+TEST(TspElection, MasterLeavingOnShutdownMakesItsSlavesElectAtOnce) {
+  Fixture master = lone_master();
+  Effects bye;
+  master.m->on_shutdown(at(30_s), bye);
+  ASSERT_EQ(sends_of(bye, MsgType::kLeave).size(), 1u);
+  const Message leave = sends_of(bye, MsgType::kLeave)[0];
+
+  Fixture slave = slave_of(6);
+  Effects stranger;
+  slave.m->on_message(at(30_s), 2, leave, stranger);  // not its master: ignored
+  EXPECT_FALSE(has_timer(stranger, T(TspElection::kElectionTimer)));
+  Effects heard;
+  slave.m->on_message(at(30_s), 6, leave, heard);
+  EXPECT_TRUE(has_note(heard, NoteKind::kMasterSilent, "master n6 left"));
+  const auto* t = find_timer(heard, T(TspElection::kElectionTimer));
+  ASSERT_NE(t, nullptr);
+  EXPECT_LE(t->after, 100_ms);  // at once, not after the 10 s election timeout
+  Effects fire;
+  slave.m->on_timer(at(30_s + t->after), T(TspElection::kElectionTimer), fire);
+  EXPECT_EQ(slave.m->role(), Role::kCandidate);
+
+  // A slave that accepted the leaving master as a candidate moments ago accepts the next one.
+  Fixture voter = slave_of(6);
+  Message el = make_message(MsgType::kElection, 77);
+  el.term = 1;
+  Effects voted;
+  voter.m->on_message(at(20_s), 6, el, voted);
+  Effects left;
+  voter.m->on_message(at(21_s), 6, leave, left);
+  Message rival = make_message(MsgType::kElection, 78);
+  rival.term = 1;
+  Effects answer;
+  voter.m->on_message(at(21_s + 10_ms), 2, rival, answer);
+  Effects sent;
+  for (const auto& t : answer.timers()) voter.m->on_timer(at(21_s + 200_ms), t.id, sent);
+  EXPECT_TRUE(sends_of(sent, MsgType::kRefuse).empty() && sends_of(answer, MsgType::kRefuse).empty());
+
+  Fixture follower = slave_of(6);
+  Effects none;
+  follower.m->on_shutdown(at(30_s), none);  // a slave leaves quietly
+  EXPECT_TRUE(sends_of(none, MsgType::kLeave).empty());
+}
+
 }  // namespace
 }  // namespace clocksim::election
