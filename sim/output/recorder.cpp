@@ -72,6 +72,10 @@ void Recorder::on_tick(const TickView& view) {
   }
 }
 
+void Recorder::on_message_sent(Time t, NodeId /*from*/, NodeId /*to*/, const Message& msg) {
+  analysis_.on_message_sent(t, msg.type);
+}
+
 void Recorder::on_event(Time t, NodeId node, EventKind kind, std::string_view detail) {
   analysis_.on_event(t, node, kind);
   if (!events_csv_) return;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "algorithms/core/duration_parse.hpp"
+#include "algorithms/core/layers.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -61,7 +62,42 @@ std::string expect_text(const scenario::ExpectSpec& e) {
   return s;
 }
 
+nlohmann::ordered_json counts_json(const MessageCounts& counts) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] == 0) continue;
+    const auto type = static_cast<MsgType>(i);
+    j[is_known_msg_type(static_cast<std::uint8_t>(i)) ? std::string(msg_type_name(type)) : "TYPE_" + std::to_string(i)] =
+        counts[i];
+  }
+  return j;
+}
+
 }  // namespace
+
+bool counts_as_election_message(MsgType t) {
+  return is_election_message(t) && t != MsgType::kHeartbeat && t != MsgType::kLoop;
+}
+
+std::uint64_t Failover::election_messages() const {
+  std::uint64_t sum = 0;
+  for (std::uint64_t c : election_by_type) sum += c;
+  return sum;
+}
+
+void RunAnalysis::on_message_sent(Time /*t*/, MsgType type) { ++sent_by_type_[static_cast<std::uint8_t>(type)]; }
+
+void RunAnalysis::close_election_windows(Time t) {
+  for (auto& f : failovers_) {
+    if (f.window_closed_at) continue;
+    f.window_closed_at = t;
+    for (std::size_t i = 0; i < sent_by_type_.size(); ++i) {
+      if (counts_as_election_message(static_cast<MsgType>(i))) {
+        f.election_by_type[i] = sent_by_type_[i] - f.sent_by_type_at_loss[i];
+      }
+    }
+  }
+}
 
 RunAnalysis::RunAnalysis(const scenario::ScenarioSpec& spec) : spec_(spec), state_(spec.expects.size()) {
   // The warm-up reported in the summary: the latest `after` of the skew expectations, else none.
@@ -128,13 +164,22 @@ void RunAnalysis::on_tick(const TickStats& s) {
 
 void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
   switch (kind) {
+    case EventKind::kRestart:
+    case EventKind::kLinkDown:
+    case EventKind::kLinkUp:
+    case EventKind::kPartition:
+    case EventKind::kHeal:
+      close_election_windows(t);
+      break;
     case EventKind::kCrash:
+      close_election_windows(t);
       masters_by_events_.erase(node);
       if (node == current_master_ && node != kNoNode) {
         Failover f;
         f.old_master = node;
         f.lost_at = t;
         f.messages_at_loss = messages_sent_ ? *messages_sent_ : 0;
+        f.sent_by_type_at_loss = sent_by_type_;
         failovers_.push_back(f);
         current_master_ = kNoNode;
       }
@@ -156,6 +201,9 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
           f.elected_at = t;
           f.new_master = node;
           f.messages_sent = messages_sent_ ? *messages_sent_ - f.messages_at_loss : 0;
+          for (std::size_t i = 0; i < sent_by_type_.size(); ++i) {
+            f.sent_by_type[i] = sent_by_type_[i] - f.sent_by_type_at_loss[i];
+          }
           if (!f.detected_at) f.detected_at = t;
         }
       }
@@ -169,6 +217,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
 }
 
 void RunAnalysis::finish() {
+  close_election_windows(last_ ? last_->t : Time::epoch() + spec_.duration);
   masters_at_end_ = last_ ? last_->masters : 0;
   expects_.clear();
   for (std::size_t i = 0; i < spec_.expects.size(); ++i) {
@@ -256,6 +305,9 @@ nlohmann::ordered_json RunAnalysis::results_json() const {
     o["new_master"] = f.new_master != kNoNode ? nlohmann::ordered_json(spec_.nodes[f.new_master].name) : nlohmann::ordered_json(nullptr);
     o["elections_started"] = f.elections_started;
     o["messages_sent"] = f.elected_at ? nlohmann::ordered_json(f.messages_sent) : nlohmann::ordered_json(nullptr);
+    o["messages_by_type"] = f.elected_at ? counts_json(f.sent_by_type) : nlohmann::ordered_json(nullptr);
+    o["election_messages"] = f.election_messages();
+    o["election_messages_by_type"] = counts_json(f.election_by_type);
     o["max_skew_during_ns"] = f.max_skew_during_ns;
     fos.push_back(o);
   }

@@ -2,6 +2,7 @@
 // warm-up), bound violations, elections and failovers, and the verdict of each `expect:` entry.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -17,6 +18,9 @@
 
 namespace clocksim::sim {
 
+// Messages sent, by type: index = the MsgType's wire value.
+using MessageCounts = std::array<std::uint64_t, 256>;
+
 struct Failover {
   NodeId old_master = kNoNode;
   Time lost_at;                       // the master crashed
@@ -27,7 +31,21 @@ struct Failover {
   std::uint32_t elections_started = 0;
   std::uint64_t messages_at_loss = 0;
   std::uint64_t messages_sent = 0;      // every message sent from the loss to the new master
+  // The same interval by message type (fed by on_message_sent; sums to messages_sent then).
+  MessageCounts sent_by_type_at_loss{};
+  MessageCounts sent_by_type{};
+  // Election-layer messages except the periodic HEARTBEAT and LOOP, from the loss until the
+  // next fault (crash, restart, link or partition change) or the end of the run: the whole
+  // election, including what follows the new master's appointment (TSP's SLAVEUPs, the ring's
+  // ELECTED round), which messages_sent stops short of.
+  std::optional<Time> window_closed_at;
+  MessageCounts election_by_type{};
+  std::uint64_t election_messages() const;
 };
+
+// Election-layer messages that make up an election, as opposed to a master's periodic liveness
+// traffic (HEARTBEAT, LOOP) and to the sync layer's messages.
+bool counts_as_election_message(MsgType t);
 
 struct ExpectResult {
   std::string text;  // "max_skew <= bound after 30s"
@@ -45,6 +63,8 @@ class RunAnalysis {
   // The world's running count of messages sent, read when a failover starts and ends (the
   // analysis sees events as they happen, so the count is exact, not per tick).
   void set_message_counter(const std::uint64_t* messages_sent) { messages_sent_ = messages_sent; }
+  // One message handed to the network (a broadcast: once per destination).
+  void on_message_sent(Time t, MsgType type);
   // Call once after the last tick.
   void finish();
 
@@ -70,6 +90,8 @@ class RunAnalysis {
   std::vector<ExpectState> state_;
   std::vector<ExpectResult> expects_;
   std::vector<Failover> failovers_;
+  MessageCounts sent_by_type_{};
+  void close_election_windows(Time t);
   NodeId current_master_ = kNoNode;
   // Nodes whose last role event made them master. A tick's most-believed master is adopted as
   // current only if it is one of them: nodes may still believe in a master that just stepped

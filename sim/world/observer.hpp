@@ -9,6 +9,7 @@
 
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/ids.hpp"
+#include "algorithms/core/message.hpp"
 #include "sim/time.hpp"
 
 namespace clocksim::sim {
@@ -45,6 +46,9 @@ class Observer {
   virtual ~Observer() = default;
   virtual void on_tick(const TickView& view) = 0;
   virtual void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) = 0;
+  // Every message the world hands to the network (a broadcast: once per destination), whatever
+  // the network then does with it. Lets the run analysis count a failover's messages by type.
+  virtual void on_message_sent(Time /*t*/, NodeId /*from*/, NodeId /*to*/, const Message& /*msg*/) {}
 };
 
 }  // namespace clocksim::sim

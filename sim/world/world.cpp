@@ -157,6 +157,7 @@ std::uint32_t World::alloc_inflight(const InFlight& f) {
 
 void World::send_one(NodeId from, NodeId to, const Message& msg) {
   ++stats_.messages_sent;
+  for (Observer* o : observers_) o->on_message_sent(now_, from, to, msg);
   const Delivery d = network_->transmit(from, to, msg, now_);
   if (!d.delivered) {
     ++stats_.messages_lost;

@@ -148,5 +148,70 @@ TEST(RunAnalysis, FailoverExpectationFailsWhenNoMasterEverReturns) {
   EXPECT_NE(a.expects()[0].detail.find("never replaced"), std::string::npos);
 }
 
+// The messages of a failover by type: the loss-to-new-master interval counts everything (sync
+// traffic and heartbeats too); the election count leaves out HEARTBEAT, LOOP and sync messages
+// but follows the election past the appointment, up to the next fault.
+TEST(RunAnalysis, FailoverMessagesAreCountedByTypeAndTheElectionUntilTheNextFault) {
+  auto spec = three_nodes();
+  RunAnalysis a(spec);
+  std::uint64_t sent = 0;
+  a.set_message_counter(&sent);
+  const auto send = [&](Duration t, MsgType type, int times) {
+    for (int i = 0; i < times; ++i) {
+      ++sent;
+      a.on_message_sent(Time::epoch() + t, type);
+    }
+  };
+  a.on_event(Time::epoch() + 1_s, 0, EventKind::kBecameMaster);
+  a.on_tick(tick_at(2_s, 0, 1, 0));
+  send(3_s, MsgType::kElection, 5);  // before the loss: not this failover's
+  a.on_event(Time::epoch() + 10_s, 0, EventKind::kCrash);
+  send(11_s, MsgType::kTimeRequest, 1);  // a sync message still going out
+  a.on_event(Time::epoch() + 12_s, 1, EventKind::kElectionStarted);
+  send(12_s, MsgType::kElection, 2);
+  send(12_s, MsgType::kAccept, 1);
+  send(12_s, MsgType::kElectionAck, 1);
+  send(15_s, MsgType::kMasterUp, 2);  // sent in the step that appoints the master, before the note
+  a.on_event(Time::epoch() + 15_s, 1, EventKind::kBecameMaster);
+  send(15_s, MsgType::kSlaveUp, 1);  // after the appointment: in the election count only
+  send(16_s, MsgType::kLoop, 2);
+  send(17_s, MsgType::kHeartbeat, 2);
+  a.on_event(Time::epoch() + 30_s, 0, EventKind::kRestart);
+  send(31_s, MsgType::kMasterReq, 2);  // after the next fault: not this failover's
+  a.finish();
+
+  ASSERT_EQ(a.failovers().size(), 1u);
+  const Failover& f = a.failovers()[0];
+  EXPECT_EQ(f.messages_sent, 7u);
+  EXPECT_EQ(f.election_messages(), 7u);  // 2 ELECTION + ACCEPT + ELECTION_ACK + 2 MASTERUP + SLAVEUP
+  const auto j = a.results_json()["failovers"][0];
+  EXPECT_EQ(j["messages_sent"], 7);
+  EXPECT_EQ(j["messages_by_type"]["TIME_REQUEST"], 1);
+  EXPECT_EQ(j["messages_by_type"]["ELECTION"], 2);
+  EXPECT_EQ(j["messages_by_type"]["MASTERUP"], 2);
+  EXPECT_FALSE(j["messages_by_type"].contains("SLAVEUP"));
+  EXPECT_EQ(j["election_messages"], 7);
+  EXPECT_EQ(j["election_messages_by_type"]["SLAVEUP"], 1);
+  EXPECT_FALSE(j["election_messages_by_type"].contains("TIME_REQUEST"));
+  EXPECT_FALSE(j["election_messages_by_type"].contains("LOOP"));
+  EXPECT_FALSE(j["election_messages_by_type"].contains("HEARTBEAT"));
+  EXPECT_FALSE(j["election_messages_by_type"].contains("MASTERREQ"));
+}
+
+TEST(RunAnalysis, AnElectionNeverFinishedStillCountsItsMessagesToTheEnd) {
+  auto spec = three_nodes();
+  RunAnalysis a(spec);
+  a.on_event(Time::epoch() + 1_s, 1, EventKind::kBecameMaster);
+  a.on_event(Time::epoch() + 5_s, 1, EventKind::kCrash);
+  a.on_message_sent(Time::epoch() + 6_s, MsgType::kBullyElection);
+  a.on_message_sent(Time::epoch() + 7_s, MsgType::kBullyOk);
+  a.on_tick(tick_at(8_s, 0, 0));
+  a.finish();
+  const auto j = a.results_json()["failovers"][0];
+  EXPECT_TRUE(j["messages_by_type"].is_null());
+  EXPECT_TRUE(j["messages_sent"].is_null());
+  EXPECT_EQ(j["election_messages"], 2);
+}
+
 }  // namespace
 }  // namespace clocksim::sim
