@@ -19,7 +19,7 @@
 # says why, and the printed table lists every override.
 #
 # Cost (2 shared cores, --jobs 2, release build): the default table (4 x {8, 64, 512} x 20 seeds,
-# 240 runs) takes about 3 minutes; the 512-node runs are nearly all of it. Results go to
+# 240 runs) takes about 1 minute (measured: 36-54 s wall); the 512-node runs are nearly all of it. Results go to
 # DIR/table.md, DIR/table.json and one run folder per seed (DIR/<algorithm>-n<N>/).
 # Builds build/release (the release preset, as scripts/demo.sh does) with -j2 when no --clocksim.
 set -euo pipefail

@@ -85,18 +85,30 @@ std::uint64_t Failover::election_messages() const {
   return sum;
 }
 
-void RunAnalysis::on_message_sent(Time /*t*/, MsgType type) { ++sent_by_type_[static_cast<std::uint8_t>(type)]; }
-
-void RunAnalysis::close_election_windows(Time t) {
-  for (auto& f : failovers_) {
-    if (f.window_closed_at) continue;
-    f.window_closed_at = t;
-    for (std::size_t i = 0; i < sent_by_type_.size(); ++i) {
-      if (counts_as_election_message(static_cast<MsgType>(i))) {
-        f.election_by_type[i] = sent_by_type_[i] - f.sent_by_type_at_loss[i];
-      }
-    }
+void RunAnalysis::on_message_sent(Time t, MsgType type) {
+  const auto i = static_cast<std::uint8_t>(type);
+  if (t != last_send_at_) {
+    for (std::uint8_t k : types_at_instant_) sent_at_instant_[k] = 0;
+    types_at_instant_.clear();
+    last_send_at_ = t;
   }
+  if (sent_at_instant_[i]++ == 0) types_at_instant_.push_back(i);
+  ++sent_by_type_[i];
+}
+
+void RunAnalysis::close_election_window(Failover& f, Time t, bool before_instant) {
+  if (f.window_closed_at) return;
+  f.window_closed_at = t;
+  const bool exclude = before_instant && t == last_send_at_;
+  for (std::size_t i = 0; i < sent_by_type_.size(); ++i) {
+    if (!counts_as_election_message(static_cast<MsgType>(i))) continue;
+    const std::uint64_t now = sent_by_type_[i] - (exclude ? sent_at_instant_[i] : 0);
+    f.election_by_type[i] = now - f.sent_by_type_at_loss[i];
+  }
+}
+
+void RunAnalysis::close_election_windows(Time t, bool before_instant) {
+  for (auto& f : failovers_) close_election_window(f, t, before_instant);
 }
 
 RunAnalysis::RunAnalysis(const scenario::ScenarioSpec& spec) : spec_(spec), state_(spec.expects.size()) {
@@ -169,10 +181,10 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
     case EventKind::kLinkUp:
     case EventKind::kPartition:
     case EventKind::kHeal:
-      close_election_windows(t);
+      close_election_windows(t, true);
       break;
     case EventKind::kCrash:
-      close_election_windows(t);
+      close_election_windows(t, true);
       masters_by_events_.erase(node);
       if (node == current_master_ && node != kNoNode) {
         Failover f;
@@ -185,6 +197,13 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
       }
       break;
     case EventKind::kMasterSilent:
+      // A node that already followed the new master and now misses it starts a new episode
+      // (a spurious timeout): not this failover's election. Late detectors of the lost master
+      // and orphans that missed the appointment are still this failover.
+      for (auto& f : failovers_) {
+        if (f.elected_at && f.followers.count(node) != 0) close_election_window(f, t, true);
+      }
+      [[fallthrough]];
     case EventKind::kElectionStarted:
       if (kind == EventKind::kElectionStarted) ++elections_;
       for (auto& f : failovers_) {
@@ -209,6 +228,9 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
       }
       break;
     case EventKind::kBecameSlave:
+      for (auto& f : failovers_) {
+        if (f.elected_at && !f.window_closed_at) f.followers.insert(node);
+      }
       masters_by_events_.erase(node);
       if (node == current_master_) current_master_ = kNoNode;
       break;
@@ -217,7 +239,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
 }
 
 void RunAnalysis::finish() {
-  close_election_windows(last_ ? last_->t : Time::epoch() + spec_.duration);
+  close_election_windows(last_ ? last_->t : Time::epoch() + spec_.duration, false);
   masters_at_end_ = last_ ? last_->masters : 0;
   expects_.clear();
   for (std::size_t i = 0; i < spec_.expects.size(); ++i) {

@@ -34,11 +34,15 @@ struct Failover {
   // The same interval by message type (fed by on_message_sent; sums to messages_sent then).
   MessageCounts sent_by_type_at_loss{};
   MessageCounts sent_by_type{};
-  // Election-layer messages except the periodic HEARTBEAT and LOOP, from the loss until the
-  // next fault (crash, restart, link or partition change) or the end of the run: the whole
-  // election, including what follows the new master's appointment (TSP's SLAVEUPs, the ring's
-  // ELECTED round), which messages_sent stops short of.
+  // Election-layer messages except the periodic HEARTBEAT and LOOP, from the loss until a node
+  // that already follows the new master detects a silence (a new episode: a spurious timeout),
+  // the next fault (crash, restart, link or partition change) or the end of the run: the whole
+  // election, including what follows the appointment (TSP's SLAVEUPs, the ring's ELECTED round,
+  // late detectors and orphans that never heard of the new master), which messages_sent stops
+  // short of. Messages sent at the very instant that closes the window (the new episode's first
+  // broadcast) are left out.
   std::optional<Time> window_closed_at;
+  std::set<NodeId> followers;  // nodes that became slaves after the appointment
   MessageCounts election_by_type{};
   std::uint64_t election_messages() const;
 };
@@ -91,7 +95,12 @@ class RunAnalysis {
   std::vector<ExpectResult> expects_;
   std::vector<Failover> failovers_;
   MessageCounts sent_by_type_{};
-  void close_election_windows(Time t);
+  // The messages sent at the latest send instant, so that a window can close just before it.
+  Time last_send_at_;
+  MessageCounts sent_at_instant_{};
+  std::vector<std::uint8_t> types_at_instant_;
+  void close_election_window(Failover& f, Time t, bool before_instant);
+  void close_election_windows(Time t, bool before_instant);
   NodeId current_master_ = kNoNode;
   // Nodes whose last role event made them master. A tick's most-believed master is adopted as
   // current only if it is one of them: nodes may still believe in a master that just stepped
