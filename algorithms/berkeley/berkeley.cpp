@@ -305,8 +305,19 @@ void Berkeley::on_adjust(LocalTime /*now*/, NodeId from, const Message& msg, Eff
   arm_slave_timeout(out);
   // Apply each round's correction once: a duplicate or a reordered older round is ignored.
   if (from == last_adjust_from_ && msg.term <= last_adjust_term_) return;
+  if (const auto a = answered_.find(from); a != answered_.end()) {
+    // Measured on a clock that has moved since (or superseded by a newer measurement): stale.
+    const bool stale = a->second.term > msg.term ||
+                       (a->second.term == msg.term && a->second.corrections != corrections_applied_);
+    if (stale) {
+      out.note(NoteKind::kLateReply, "correction of round " + std::to_string(msg.term) + " from " + node_name(from) +
+                                         " ignored: the clock was corrected after that measurement");
+      return;
+    }
+  }
   last_adjust_from_ = from;
   last_adjust_term_ = msg.term;
+  ++corrections_applied_;
   if (msg.value_ns != 0) {
     const bool step = std::llabs(msg.value_ns) >= config_.step_threshold.ns();
     out.adjust_clock(Duration::from_ns(msg.value_ns), step ? AdjustMode::kStep : AdjustMode::kSlew);
@@ -319,6 +330,13 @@ void Berkeley::arm_slave_timeout(Effects& out) {
 }
 
 void Berkeley::answer_time_request(LocalTime now, NodeId from, const Message& msg, Effects& out) {
+  // Terms only grow within one incarnation of a master: a smaller one means it restarted (and
+  // counts from 1 again), so its earlier terms say nothing about the new ones.
+  if (from == last_adjust_from_ && msg.term < last_adjust_term_) {
+    last_adjust_from_ = kNoNode;
+    last_adjust_term_ = 0;
+  }
+  answered_[from] = Answered{msg.term, corrections_applied_};
   // Like an ICMP timestamp reply: the receive and transmit stamps are the same reading here,
   // because a sans-IO step takes no time on the node's clock.
   Message r = make_message(MsgType::kTimeReply, msg.seq);

@@ -117,6 +117,16 @@ class Berkeley final : public SyncLayer {
   // Slave state: the last correction applied, for duplicates and reordering.
   NodeId last_adjust_from_ = kNoNode;
   std::uint32_t last_adjust_term_ = 0;
+  // The last measurement each master made of this clock (the term of the time request answered
+  // and how many corrections had been applied by then). A correction is only valid for the clock
+  // it was measured on: once another correction has moved the clock since, applying it would
+  // count that move twice (two masters during a conflict; a retransmitted older round).
+  struct Answered {
+    std::uint32_t term = 0;
+    std::uint64_t corrections = 0;
+  };
+  std::map<NodeId, Answered> answered_;  // ordered: deterministic; one entry per master seen
+  std::uint64_t corrections_applied_ = 0;
 };
 
 }  // namespace clocksim::berkeley

@@ -35,6 +35,7 @@ struct Cycle {
   double sup = 0;
   double correction = 0;
   double done = 0;
+  double corners = 0;  // widest corner spread in the cycle (§7)
 };
 Cycle steady_cycle(const CycleParams& p) {
   Cycle c;
@@ -83,6 +84,10 @@ Cycle steady_cycle(const CycleParams& p) {
   // After the slews: only drift, up to the next round's start (the next cycle's old envelope).
   sup = std::max(sup, p.k_new + p.drift * p.cycle_max);
   c.sup = sup;
+  // Corners: Cross bounds every pair of corners (Cross >= Old >= N) and rises, so its value when
+  // the last slew ends covers the cycle up to then; after that every clock sits on its new
+  // trajectory, within N, up to the next start.
+  c.corners = std::max(lines[0](c.done, e), p.k_new + p.drift * p.cycle_max);
   return c;
 }
 }  // namespace
@@ -132,6 +137,13 @@ double SkewBound::at(double t_s) const {
     return b;
   }
   return t_s >= rate_correction_from ? steady : steady_plain;
+}
+
+double SkewBound::full_round_done(double spread_s) const {
+  if (!valid) return kInf;
+  const double correction = spread_s + e_cross + quantum_half;
+  const double done = apply_window + slew_time(slewed_part(correction, step_threshold), slew_rate);
+  return done <= cycle_min ? done : kInf;
 }
 
 SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
@@ -195,15 +207,30 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     per_slave = std::min(in.probes * in.probe_timeout_s, in.measure_cap_s + in.probe_timeout_s) /
                     (1 - rho - master_slew) + 2 * d_max;
   }
-  b.t_meas = (in.nodes - 1) * per_slave;
+  // An unresponsive slave (crashed, cut off) costs the whole timeout schedule.
+  const int silent = std::clamp(in.unresponsive_slaves, 0, in.nodes - 1);
+  const double per_silent_slave = std::min(in.probes * in.probe_timeout_s, in.measure_cap_s + in.probe_timeout_s) /
+                                      (1 - rho - master_slew) + 2 * d_max;
+  b.t_meas = (in.nodes - 1 - silent) * per_slave + silent * std::max(per_slave, per_silent_slave);
   b.apply_window = b.t_meas + d_max;
+  // A round that outlasts the period starts the next one at once (finish_round arms the timer
+  // for period − elapsed, at least 0).
+  b.cycle_max = std::max(b.cycle_max, b.t_meas);
+  // §7: one round widens the hull of all clocks by at most 2M + q (the corrected ones land
+  // within M + q of a centre that is within M of the hull) plus what the clocks drift and slew
+  // between their measurement and the correction's arrival, retransmissions included. Valid
+  // whatever the steady state does, so it is set before any check can give up.
+  b.slew_rate = slew;
+  b.step_threshold = in.step_threshold_s;
+  const double pairwise_drift = in.rate_correction ? 2 * (rho + in.max_rate_correction_ppm * kPpm) : 2 * rho;
+  b.round_growth = 2 * magnitude + q + (pairwise_drift + slew) * (b.apply_window + in.retry_span_s);
   b.first_round_start_min = in.first_round_delay_s / (1 + rho);
   b.first_round_start_max = in.first_round_delay_s / (1 - rho);
 
   // §4.5 first round.
   b.correction_first = in.initial_spread_s + 2 * rho * (b.first_round_start_max + b.t_meas) + b.e_cross + q;
   const double first_done = b.apply_window + slew_time(slewed_part(b.correction_first, in.step_threshold_s), slew);
-  if (first_done > b.cycle_min) {
+  if (first_done > b.cycle_min && !in.epochs) {
     b.reason = "first-round slews outlast the period (raise the slew rate, lower step_threshold or the initial spread)";
     return b;
   }
@@ -244,6 +271,7 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
   }
   b.correction_steady = worst.correction;
   b.steady_plain = worst.sup;
+  b.steady_corners = worst.corners;
   if (in.rate_correction) {
     const Cycle rc = steady_cycle(cycle_params(rc_drift));
     b.steady = rc.sup;

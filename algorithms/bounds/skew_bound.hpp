@@ -64,6 +64,14 @@ struct BerkeleyBoundInput {
   bool rate_correction = false;
   int rate_window = 8;
   double max_rate_correction_ppm = 1000;
+  // Faults (docs/bounds.md §7): slaves whose measurement may run the whole probe timeout
+  // schedule (crashed or cut off), and how long after its round an ACKed correction may still be
+  // retransmitted (acksend's doubling waits).
+  int unresponsive_slaves = 0;
+  double retry_span_s = 0;
+  // The epoch model (§7) replaces §4.5: a first round whose slews would outlast the period does
+  // not invalidate the steady bound (the epoch model waits for a round that fits).
+  bool epochs = false;
 };
 
 struct SkewBound {
@@ -94,9 +102,20 @@ struct SkewBound {
   double quantum_half = 0;     // q: max rounding error of one correction
   // First round, all corrections slewed at one rate: s·(start spread) replaces the cross term.
   double first_sync_extra = std::numeric_limits<double>::infinity();
+  // §7, disruptions: the widest spread of the corner trajectories (each clock as if its
+  // correction were and were not applied) at any instant of a steady cycle; how much one round
+  // can widen the hull of all clocks when some are not corrected (a stale, crashed or cut-off
+  // clock); and what full_round_done needs.
+  double steady_corners = 0;
+  double round_growth = 0;
+  double slew_rate = 0;        // fraction
+  double step_threshold = 0;   // s
 
   // The bound at true time t (seconds since the start); +inf when invalid.
   double at(double t_s) const;
+  // §7: how long after its start a round that measures clocks spread over `spread_s` has every
+  // correction applied; +inf when its slews would outlast the period.
+  double full_round_done(double spread_s) const;
 };
 
 SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in);

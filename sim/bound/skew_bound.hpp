@@ -15,6 +15,7 @@
 #include "algorithms/core/time.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/time.hpp"
+#include "sim/world/observer.hpp"
 
 namespace clocksim::sim {
 
@@ -25,6 +26,9 @@ class SkewBound {
   virtual std::optional<Duration> at(Time t) const = 0;
   // The formula with this scenario's numbers, for summary.json and the docs.
   virtual std::string describe() const = 0;
+  // A model that follows the run (crashes, elections: docs/bounds.md §7) observes the world; it
+  // must be added before any observer that reads at().
+  virtual Observer* observer() { return nullptr; }
 };
 
 // Why a scenario has no bound (empty when it has one).

@@ -21,20 +21,22 @@ NodeId static_master(std::int64_t param, const scenario::ScenarioSpec& spec) {
 }  // namespace
 
 bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, SyncBoundEnvironment& env,
-                            std::string& why) {
-  if (!spec.faults.empty()) {
+                            std::string& why, bool disruptions) {
+  if (!disruptions && !spec.faults.empty()) {
     why = "faults (crashes, partitions, clock steps) are not covered by the sync bound";
     return false;
   }
-  if (!spec.algorithm.election.kind.empty()) {
+  if (!disruptions && !spec.algorithm.election.kind.empty()) {
     why = "an election changes masters: not covered by the sync bound";
     return false;
   }
   using Kind = scenario::TopologySpec::Kind;
+  // Through disruptions any node may become master: only a full mesh keeps it one hop from all.
   const bool one_hop = spec.topology.kind == Kind::kFullMesh ||
-                       (spec.topology.kind == Kind::kStar && spec.topology.hub == master);
+                       (!disruptions && spec.topology.kind == Kind::kStar && spec.topology.hub == master);
   if (!one_hop) {
-    why = "the sync bound assumes every node one hop from the master (full mesh, or a star around it)";
+    why = disruptions ? "the sync bound through master changes assumes a full mesh (every node one hop from any master)"
+                      : "the sync bound assumes every node one hop from the master (full mesh, or a star around it)";
     return false;
   }
   const auto& c = spec.clocks;
@@ -86,11 +88,19 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
   return true;
 }
 
+bool has_disruptions(const scenario::ScenarioSpec& spec) {
+  return !spec.faults.empty() || !spec.algorithm.election.kind.empty();
+}
+
 BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
   const berkeley::BerkeleyConfig cfg = berkeley::berkeley_config(spec.algorithm.sync.params);
   SyncBoundEnvironment env;
   std::string why;
-  if (!sync_bound_environment(spec, static_master(cfg.master, spec), env, why)) return why;
+  const bool disruptions = has_disruptions(spec);
+  if (!sync_bound_environment(spec, static_master(cfg.master, spec), env, why, disruptions)) return why;
+  if (disruptions && cfg.rate_correction) {
+    return std::string("rate corrections outlive the master that set them: master changes with rate correction are not covered");
+  }
   bounds::BerkeleyBoundInput in;
   in.nodes = static_cast<int>(spec.nodes.size());
   in.rho_ppm = env.rho_ppm;
@@ -117,6 +127,27 @@ BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
   in.rate_correction = cfg.rate_correction;
   in.rate_window = static_cast<int>(cfg.rate_window);
   in.max_rate_correction_ppm = cfg.max_rate_correction_ppm;
+  if (disruptions) {
+    in.epochs = true;
+    // A crashed or cut-off slave makes its measurement run the timeout schedule.
+    int silent = 0;
+    for (const auto& f : spec.faults) {
+      using K = scenario::FaultSpec::Kind;
+      if (f.kind == K::kCrash || f.kind == K::kLinkDown) ++silent;
+      if (f.kind == K::kPartition && !f.groups.empty()) {
+        // The master is cut off from everyone outside its own group, the smallest at worst.
+        std::size_t smallest = f.groups.front().size();
+        for (const auto& g : f.groups) smallest = std::min(smallest, g.size());
+        silent += in.nodes - static_cast<int>(smallest);
+      }
+    }
+    in.unresponsive_slaves = std::min(silent, in.nodes - 1);
+    // acksend: sends at 0, w, 3w, 7w, ... (w doubling), the last arriving d_max after it; read
+    // on the master's clock, which may run slow by rho plus its own slew.
+    double waits_s = 0;
+    for (std::int64_t k = 0; k + 1 < cfg.ack_tries; ++k) waits_s += cfg.ack_timeout.seconds() * std::ldexp(1.0, static_cast<int>(k));
+    in.retry_span_s = waits_s / (1 - env.rho_ppm * 1e-6 - env.slew_ppm * 1e-6) + env.latency_max_s;
+  }
   return in;
 }
 
@@ -124,7 +155,7 @@ CristianInputOrWhy cristian_bound_input(const scenario::ScenarioSpec& spec) {
   const cristian::CristianConfig cfg = cristian::cristian_config(spec.algorithm.sync.params);
   SyncBoundEnvironment env;
   std::string why;
-  if (!sync_bound_environment(spec, static_master(cfg.server, spec), env, why)) return why;
+  if (!sync_bound_environment(spec, static_master(cfg.server, spec), env, why, false)) return why;
   if (env.wander_ppm_per_sqrt_s > 0) return std::string("random-walk wander has no deterministic bound");
   bounds::CristianBoundInput in;
   in.nodes = static_cast<int>(spec.nodes.size());

@@ -31,7 +31,10 @@ struct SyncBoundEnvironment {
   double latency_max_s = 0;
 };
 // nullopt-like: returns the reason in `why` when there is no worst case.
+// With `disruptions`, faults and elections are allowed (the epoch model, docs/bounds.md §7).
 bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, SyncBoundEnvironment& env,
-                            std::string& why);
+                            std::string& why, bool disruptions);
+// Faults or an election: the bound must follow the run (EpochSkewBound).
+bool has_disruptions(const scenario::ScenarioSpec& spec);
 
 }  // namespace clocksim::sim

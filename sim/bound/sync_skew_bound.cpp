@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "sim/bound/epoch_skew_bound.hpp"
 #include "sim/bound/sync_bound_inputs.hpp"
 
 namespace clocksim::sim {
@@ -44,7 +45,13 @@ BoundAvailability make_sync_skew_bound(const scenario::ScenarioSpec& spec) {
   if (kind == "berkeley") {
     const auto in = berkeley_bound_input(spec);
     if (const auto* why = std::get_if<std::string>(&in)) return {nullptr, *why};
-    b = bounds::berkeley_skew_bound(std::get<bounds::BerkeleyBoundInput>(in));
+    const auto& input = std::get<bounds::BerkeleyBoundInput>(in);
+    if (has_disruptions(spec)) {
+      std::string why;
+      if (!EpochSkewBound::usable(input, why)) return {nullptr, why};
+      return {std::make_unique<EpochSkewBound>(input, spec), ""};
+    }
+    b = bounds::berkeley_skew_bound(input);
   } else if (kind == "cristian") {
     const auto in = cristian_bound_input(spec);
     if (const auto* why = std::get_if<std::string>(&in)) return {nullptr, *why};

@@ -74,6 +74,8 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   RunAnalysis analysis(spec);
   Recorder recorder(spec, options.out_dir, bound.bound.get(), analysis);
   World world(spec);
+  // The bound first: it must have seen a tick's events before the recorder asks it for the tick.
+  if (bound.bound && bound.bound->observer()) world.add_observer(bound.bound->observer());
   world.add_observer(&recorder);
   analysis.set_message_counter(&world.stats().messages_sent);
 

@@ -1,14 +1,19 @@
-// Property check over many seeds: after the last partition heals, exactly one master remains
-// within `settle` and stays the only one to the end of the run, and at the end every up node
-// follows it. (Between those points a node may briefly follow nobody: under loss a heartbeat
-// scheme can suspect a live master and hold an election that re-elects it.)
+// Property check over many seeds, for every election kind:
+// - after the last partition heals (if the scenario has one), exactly one master remains within
+//   `settle` and stays the only one to the end of the run, and at the end every up node follows
+//   it. (Between those points a node may briefly follow nobody: under loss a heartbeat scheme can
+//   suspect a live master and hold an election that re-elects it.)
+// - where the scenario has a skew bound (docs/bounds.md §7), the skew of the up nodes never
+//   exceeds it at any tick, failovers and partitions included.
 //
-//   election_property SCENARIO KIND FIRST_SEED COUNT SETTLE_SECONDS
+//   election_property SCENARIO KIND FIRST_SEED COUNT SETTLE_SECONDS [KEY=VALUE ...]
 //
 // KIND "file" keeps the scenario's own election block; any other kind replaces it with that
-// kind at its default parameters (as `--set algorithm.election=KIND` would). Exit 0 when every
-// seed holds, 1 when one does not (each failure printed with its seed and the picture at the
-// failing tick), 2 on a usage or scenario error.
+// kind at its default parameters (as `--set algorithm.election=KIND` would). KEY=VALUE are
+// further `--set` overrides (e.g. links.loss=0.05). Exit 0 when every seed holds, 1 when one
+// does not (each failure printed with its seed and the picture at the failing tick), 2 on a
+// usage or scenario error, or when there is nothing to check.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -17,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/bound/skew_bound.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
 
@@ -77,11 +83,50 @@ class HealWatcher final : public sim::Observer {
   std::string failure_;
 };
 
+// Max − min offset of the up nodes against the bound, at every tick.
+class BoundWatcher final : public sim::Observer {
+ public:
+  explicit BoundWatcher(const sim::SkewBound& bound) : bound_(bound) {}
+  void on_event(sim::Time, NodeId, sim::EventKind, std::string_view) override {}
+  void on_tick(const sim::TickView& view) override {
+    if (!failure_.empty()) return;
+    std::int64_t lo = 0, hi = 0;
+    bool any = false;
+    for (NodeId i = 0; i < view.node_count(); ++i) {
+      const auto s = view.node(i);
+      if (!s.up) continue;
+      lo = any ? std::min(lo, s.offset_ns) : s.offset_ns;
+      hi = any ? std::max(hi, s.offset_ns) : s.offset_ns;
+      any = true;
+    }
+    const auto b = bound_.at(view.now());
+    if (!b) {
+      failure_ = "t=" + std::to_string(view.now().seconds()) + "s: the bound is missing";
+    } else if (hi - lo > b->ns()) {
+      failure_ = "t=" + std::to_string(view.now().seconds()) + "s: skew " + std::to_string(hi - lo) +
+                 " ns above the bound " + std::to_string(b->ns()) + " ns";
+    }
+  }
+  const std::string& failure() const { return failure_; }
+
+ private:
+  const sim::SkewBound& bound_;
+  std::string failure_;
+};
+
+bool has_heal(const clocksim::scenario::ScenarioSpec& spec) {
+  for (const auto& f : spec.faults) {
+    if (f.kind == clocksim::scenario::FaultSpec::Kind::kPartition && f.until) return true;
+    if (f.kind == clocksim::scenario::FaultSpec::Kind::kHeal) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 6) {
-    std::cerr << "usage: election_property SCENARIO KIND FIRST_SEED COUNT SETTLE_SECONDS\n";
+  if (argc < 6) {
+    std::cerr << "usage: election_property SCENARIO KIND FIRST_SEED COUNT SETTLE_SECONDS [KEY=VALUE ...]\n";
     return 2;
   }
   const std::string path = argv[1];
@@ -94,29 +139,49 @@ int main(int argc, char** argv) {
   try {
     clocksim::scenario::LoadOptions options;
     if (kind != "file") options.set_overrides.push_back("algorithm.election=" + kind);
+    for (int i = 6; i < argc; ++i) options.set_overrides.emplace_back(argv[i]);
     spec = clocksim::scenario::load_scenario_file(path, options);
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 2;
   }
 
+  const bool check_heal = has_heal(spec);
+  // The bound model follows the run, so each seed gets its own.
+  const bool check_bound = sim::make_skew_bound(spec).bound != nullptr;
+  if (!check_heal && !check_bound) {
+    std::cerr << path << ": no partition heals and there is no skew bound: nothing to check ("
+              << sim::make_skew_bound(spec).unavailable_reason << ")\n";
+    return 2;
+  }
   std::uint64_t failures = 0;
   for (std::uint64_t seed = first; seed < first + count; ++seed) {
     spec.seed = seed;
     sim::World world(spec);
+    sim::BoundAvailability bound = sim::make_skew_bound(spec);
     HealWatcher watcher(settle, spec.tick, world.end());
+    std::optional<BoundWatcher> bound_watcher;
+    if (bound.bound) {
+      if (bound.bound->observer()) world.add_observer(bound.bound->observer());
+      bound_watcher.emplace(*bound.bound);
+      world.add_observer(&*bound_watcher);
+    }
     world.add_observer(&watcher);
     world.run_until(world.end());
-    if (!watcher.saw_heal()) {
-      std::cerr << path << ": the scenario never heals a partition\n";
-      return 2;
+    std::string failure;
+    if (check_heal && !watcher.saw_heal()) failure = "the partition never healed";
+    if (check_heal && !watcher.failure().empty()) failure = watcher.failure();
+    if (bound_watcher && !bound_watcher->failure().empty()) {
+      failure += (failure.empty() ? "" : "; ") + bound_watcher->failure();
     }
-    if (!watcher.failure().empty()) {
+    if (!failure.empty()) {
       ++failures;
-      std::cout << kind << " seed " << seed << ": " << watcher.failure() << "\n";
+      std::cout << kind << " seed " << seed << ": " << failure << "\n";
     }
   }
-  std::cout << kind << ": " << count - failures << " of " << count << " seeds settled to one master within "
-            << settle.seconds() << " s of the heal\n";
+  std::cout << kind << ": " << count - failures << " of " << count << " seeds held";
+  if (check_heal) std::cout << " (one master within " << settle.seconds() << " s of the heal)";
+  if (check_bound) std::cout << " (skew within the bound at every tick)";
+  std::cout << "\n";
   return failures == 0 ? 0 : 1;
 }

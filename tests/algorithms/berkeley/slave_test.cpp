@@ -175,5 +175,59 @@ TEST_F(SlaveTest, MasterSilenceIsNoted) {
   EXPECT_TRUE(armed);
 }
 
+Message time_request(std::uint32_t seq, std::uint32_t term) {
+  Message m = make_message(MsgType::kTimeRequest, seq);
+  m.term = term;
+  return m;
+}
+
+// Two masters measure the same slave during a conflict; the slave follows one, then the other
+// wins. The loser-turned-winner's correction was computed before the first master's correction
+// moved the clock: applying it would count that move twice.
+TEST(BerkeleySlaveStaleness, CorrectionMeasuredBeforeAnotherCorrectionIsIgnored) {
+  Berkeley slave(Membership{2, members_of(4)}, BerkeleyConfig{}, 7, /*standalone=*/false);
+  Effects out;
+  slave.on_start(LocalTime::epoch(), out);
+  slave.follow(kNoNode, LocalTime::epoch(), out);  // no master yet: accepts anyone
+  slave.on_message(LocalTime::from_ns(1000), 3, time_request(1, 7), out);  // master n3 measures
+  slave.on_message(LocalTime::from_ns(2000), 0, time_request(2, 4), out);  // master n0 measures
+  out.clear();
+  slave.on_message(LocalTime::from_ns(3000), 0, adjust(3, 4, 2_ms), out);  // n0's correction applies
+  EXPECT_EQ(out.clock().size(), 1u);
+  out.clear();
+  slave.on_message(LocalTime::from_ns(4000), 3, adjust(4, 7, 5_ms), out);  // n3's is stale now
+  EXPECT_TRUE(out.clock().empty());
+  EXPECT_NE(find_send(out, MsgType::kAck), nullptr) << "acknowledged, so that n3 stops resending it";
+  EXPECT_EQ(count_notes(out.notes(), NoteKind::kLateReply), 1);
+  // A fresh measurement by n3 makes its next correction valid again.
+  out.clear();
+  slave.on_message(LocalTime::from_ns(5000), 3, time_request(5, 8), out);
+  slave.on_message(LocalTime::from_ns(6000), 3, adjust(6, 8, 1_ms), out);
+  EXPECT_EQ(out.clock().size(), 1u);
+}
+
+// A retransmitted correction of an older round that arrives after the slave answered the next
+// round's measurement is stale: the newer correction already accounts for the clock as it was.
+TEST_F(SlaveTest, OlderRoundArrivingAfterANewerMeasurementIsIgnored) {
+  slave_.on_message(LocalTime::from_ns(1000), 0, time_request(1, 5), out_);
+  out_.clear();
+  slave_.on_message(LocalTime::from_ns(2000), 0, adjust(2, 4, 3_ms), out_);  // round 4, late
+  EXPECT_TRUE(out_.clock().empty());
+  out_.clear();
+  slave_.on_message(LocalTime::from_ns(3000), 0, adjust(3, 5, 1_ms), out_);
+  EXPECT_EQ(out_.clock().size(), 1u);
+}
+
+// A master that restarts counts its rounds from 1 again; its slave must not take the small terms
+// for old retransmissions.
+TEST_F(SlaveTest, RestartedMasterIsObeyedDespiteSmallerTerms) {
+  slave_.on_message(LocalTime::from_ns(1000), 0, time_request(1, 40), out_);
+  slave_.on_message(LocalTime::from_ns(2000), 0, adjust(2, 40, 3_ms), out_);
+  out_.clear();
+  slave_.on_message(LocalTime::from_ns(3000), 0, time_request(1, 1), out_);  // new incarnation
+  slave_.on_message(LocalTime::from_ns(4000), 0, adjust(2, 1, 2_ms), out_);
+  EXPECT_EQ(out_.clock().size(), 1u);
+}
+
 }  // namespace
 }  // namespace clocksim::berkeley

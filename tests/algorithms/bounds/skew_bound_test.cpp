@@ -89,6 +89,36 @@ TEST(BerkeleyBound, ComponentsOfTheBasicScenario) {
   EXPECT_FALSE(b.probabilistic);
 }
 
+// docs/bounds.md §7: the pieces the epoch model uses.
+TEST(BerkeleyBound, DisruptionPieces) {
+  const SkewBound b = berkeley_skew_bound(basic());
+  ASSERT_TRUE(b.valid) << b.reason;
+  // The corners cover every instant of a cycle, so they are at least the cycle bound.
+  EXPECT_GE(b.steady_corners, b.steady);
+  // One round widens the hull by 2M + q, plus drift and slew over the apply window.
+  EXPECT_NEAR(b.round_growth, 2 * b.e_hi + (2e-4 + 5e-3) * b.apply_window, 1e-12);
+  BerkeleyBoundInput retries = basic();
+  retries.retry_span_s = 6.2;
+  EXPECT_NEAR(berkeley_skew_bound(retries).round_growth, b.round_growth + (2e-4 + 5e-3) * 6.2, 1e-12);
+  // A round over clocks spread by S: corrections up to S + E_x + q, slewed at s after e.
+  EXPECT_NEAR(b.full_round_done(0.01), b.apply_window + (0.01 + b.e_cross) / 5e-3, 1e-12);
+  EXPECT_TRUE(std::isinf(b.full_round_done(1.0))) << "a 1 s slew outlasts the 10 s period";
+  // A silent slave costs its whole timeout schedule: min(probes·timeout, cap + timeout).
+  BerkeleyBoundInput silent = basic();
+  silent.unresponsive_slaves = 2;
+  const SkewBound s = berkeley_skew_bound(silent);
+  const double per_silent = std::min(10 * 0.1, 3 + 0.1) / (1 - 1e-4 - 5e-3) + 2 * 5 * kMs;
+  EXPECT_NEAR(s.t_meas, 5 * 0.05 + 2 * per_silent, 1e-12);
+  EXPECT_GT(s.steady, b.steady);
+  // A measurement longer than the period starts the next round at once: L grows with it.
+  silent.unresponsive_slaves = 7;
+  silent.period_s = 2;
+  silent.slew_ppm = 5e5;
+  const SkewBound longer = berkeley_skew_bound(silent);
+  EXPECT_NEAR(longer.cycle_max, longer.t_meas, 1e-12);
+  EXPECT_GT(longer.t_meas, 2.0);
+}
+
 TEST(BerkeleyBound, InvalidWhenUnboundedOrSlewTooSlow) {
   BerkeleyBoundInput in = basic();
   in.latency_max_s = std::numeric_limits<double>::infinity();
