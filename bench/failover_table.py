@@ -33,7 +33,7 @@ SCENARIOS = {
 LARGE_N = 256
 
 
-def overrides(algorithm, n):
+def overrides(algorithm, n, loss=None):
     """--set overrides for one (algorithm, n): (path, YAML value) pairs, in order.
 
     Every run: exactly one loss of the master and no return of the old one (bully-failover and
@@ -48,6 +48,8 @@ def overrides(algorithm, n):
         ("expect", "[{masters_at_end: 1}]"),
         ("duration", "200s" if large else "100s"),
     ]
+    if loss is not None:
+        sets.append(("links.loss", repr(loss)))
     if large:
         # A Berkeley round measures every slave in turn: with timed's 5 good replies of 10
         # probes, 511 slaves take about 15 s, longer than the 5 s period, and a slave hears its
@@ -101,7 +103,7 @@ def prediction(algorithm, n):
     raise ValueError(algorithm)
 
 
-def verdict(algorithm, n, election_msgs, candidacies, later, by_type):
+def verdict(algorithm, n, election_msgs, candidacies, later, by_type, late):
     _, low, high, _ = prediction(algorithm, n)
     if not election_msgs:
         return "no: no completed failover"
@@ -123,7 +125,7 @@ def verdict(algorithm, n, election_msgs, candidacies, later, by_type):
         causes = []
         # Every candidacy broadcasts one ELECTION (n-1 sends); those after the appointment are
         # orphans: slaves that missed the new master's MASTERUP (a broadcast nobody acknowledges).
-        broadcasts = [round(v / (n - 1)) for v in by_type.get("ELECTION", [])]
+        broadcasts = [round(v / (n - 1)) for v in by_type.get("ELECTION", [0] * runs)]
         orphans = sum(1 for b, c in zip(broadcasts, candidacies) if b > c)
         if orphans:
             causes.append("%d/%d runs with a candidacy after the appointment (an orphan that missed the "
@@ -131,9 +133,12 @@ def verdict(algorithm, n, election_msgs, candidacies, later, by_type):
                           "MASTERUP round" % (orphans, runs, 100 * (1 - 0.99 ** (n - 1))))
         refused = runs_with("REFUSE")
         if refused:
-            causes.append("%d run(s) with simultaneous candidates (REFUSE, retry)" % refused)
-        if worst > low:
-            causes.append("retransmissions after loss")
+            causes.append("%d run(s) with simultaneous candidates (REFUSE, new candidacy)" % refused)
+        refusing = by_type.get("REFUSE", [0] * runs)
+        other = sum(1 for m, b, c, r in zip(election_msgs, broadcasts, candidacies, refusing)
+                    if m > low and b <= c and r == 0)
+        if other:
+            causes.append("%d run(s) with retransmissions after loss" % other)
         if causes:
             text += "; above: " + ", ".join(causes)
         return text + later_text
@@ -154,8 +159,15 @@ def verdict(algorithm, n, election_msgs, candidacies, later, by_type):
         text += "; worst = %.2f x the quadratic n^2+n+2" % (worst / high)
         above = sum(1 for m in election_msgs if m > favourable)
         if above:
-            text += "; %d/%d runs above 6n-4 (detections staggered in id order: a message travels on " \
-                    "through higher nodes that have not started yet)" % (above, runs)
+            text += "; %d/%d runs above 6n-4" % (above, runs)
+            late_runs = sum(1 for v in late if v > 0)
+            text += " (initiators staggered in id order: a message travels on through nodes that have " \
+                    "not started yet)"
+            if late_runs:
+                text += "; %d/%d runs with late initiators (median %s, max %d) starting after the appointment: " \
+                        "nodes still following the dead higher-id master ignore the lower-id winner's " \
+                        "heartbeat, and each starts a full ELECTION circuit" % (
+                            late_runs, runs, fmt_num(statistics.median(late)), max(late))
         return text + later_text
     if algorithm == "standby":
         ok = worst == 0
@@ -165,24 +177,24 @@ def verdict(algorithm, n, election_msgs, candidacies, later, by_type):
 
 # ---- running --------------------------------------------------------------------------------
 
-def sweep_file(algorithm, n, seeds, path):
+def sweep_file(algorithm, n, seeds, path, loss):
     lines = ["# written by bench/failover_table.py",
              "name: failover-table-%s-%d" % (algorithm, n),
              "base: %s" % json.dumps(str(ROOT / SCENARIOS[algorithm])),
              "set:"]
-    for key, value in overrides(algorithm, n):
+    for key, value in overrides(algorithm, n, loss):
         lines.append("  %s: %s" % (key, value))
     lines += ["matrix:", "  nodes: [%d]" % n, "seeds: 1..%d" % seeds]
     path.write_text("\n".join(lines) + "\n")
 
 
-def run_sweep(clocksim, algorithm, n, seeds, out, jobs):
+def run_sweep(clocksim, algorithm, n, seeds, out, jobs, loss):
     folder = out / ("%s-n%d" % (algorithm, n))
     # A sweep resumes finished runs whatever their settings: start afresh every time.
     if folder.exists():
         shutil.rmtree(folder)
     sweep = out / ("%s-n%d.sweep.yaml" % (algorithm, n))
-    sweep_file(algorithm, n, seeds, sweep)
+    sweep_file(algorithm, n, seeds, sweep, loss)
     cmd = [clocksim, "sweep", str(sweep), "--out", str(folder), "--jobs", str(jobs), "--quiet"]
     start = time.monotonic()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -206,27 +218,31 @@ def run_sweep(clocksim, algorithm, n, seeds, out, jobs):
 
 
 def later_detections(folder, failovers):
-    """Later episodes, which summary.json's election_messages leaves out: master_silent events of
-    nodes that had already followed the new master (became_slave after the appointment)."""
+    """(later episodes, late initiators). Later episodes, which summary.json's election_messages
+    leaves out: master_silent events of nodes that had already followed the new master
+    (became_slave after the appointment). Late initiators: elections started after the
+    appointment, before any later episode, by nodes that had not followed the new master yet."""
     if not failovers or failovers[0]["failover_time_ns"] is None:
-        return 0
+        return 0, 0
     elected_ns = failovers[0]["lost_at_ns"] + failovers[0]["failover_time_ns"]
-    followers, count = set(), 0
+    followers, count, late = set(), 0, 0
     with open(folder / "events.csv", newline="") as f:
         for r in csv.DictReader(f):
-            if int(r["t_ns"]) < elected_ns:
+            if int(r["t_ns"]) <= elected_ns:
                 continue
             if r["kind"] == "became_slave":
                 followers.add(r["node"])
             elif r["kind"] == "master_silent" and r["node"] in followers:
                 count += 1
-    return count
+            elif r["kind"] == "election_started" and r["node"] not in followers and count == 0:
+                late += 1
+    return count, late
 
 
 def summarize(algorithm, n, runs):
     row = {"algorithm": algorithm, "n": n, "runs": len(runs), "problems": []}
-    det, ele, fo, sent, elect, cand, later = [], [], [], [], [], [], []
-    by_type = {}
+    det, ele, fo, sent, elect, cand, later, late = [], [], [], [], [], [], [], []
+    by_type, per_run_types = {}, []
     completed = 0
     for r in runs:
         if r["missing"]:
@@ -253,18 +269,19 @@ def summarize(algorithm, n, runs):
         sent.append(f["messages_sent"])
         elect.append(f["election_messages"])
         cand.append(f["elections_started"])
-        later.append(r["later_detections"])
-        for k, v in f["election_messages_by_type"].items():
-            by_type.setdefault(k, []).append(v)
-    # A type absent from a run counted 0 there.
-    for k in by_type:
-        by_type[k] += [0] * (completed - len(by_type[k]))
+        later.append(r["later_detections"][0])
+        late.append(r["later_detections"][1])
+        per_run_types.append(f["election_messages_by_type"])
+    # One list per type, aligned with the completed runs (a type absent from a run counted 0).
+    for k in sorted({k for t in per_run_types for k in t}):
+        by_type[k] = [t.get(k, 0) for t in per_run_types]
     row.update(completed=completed, detection_s=det, election_s=ele, failover_s=fo,
-               messages_sent=sent, election_messages=elect, elections_started=cand, later_detections=later,
+               messages_sent=sent, election_messages=elect, elections_started=cand,
+               later_detections=later, late_initiators=late,
                election_messages_by_type={k: statistics.median(v) for k, v in sorted(by_type.items())})
     formula, low, high, predicted = prediction(algorithm, n)
     row.update(formula=formula, predicted_low=low, predicted_high=high, predicted=predicted,
-               verdict=verdict(algorithm, n, elect, cand, later, by_type))
+               verdict=verdict(algorithm, n, elect, cand, later, by_type, late))
     return row
 
 
@@ -337,10 +354,13 @@ def markdown(rows, args, walls):
         parts = ", ".join("%s %s" % (k, fmt_num(v)) for k, v in r["election_messages_by_type"].items())
         out.append("| %s | %d | %s |" % (r["algorithm"], r["n"], parts or "-"))
     out.append("")
+    out.append("Link loss: %s." % ("as in the scenario files" if args.loss is None
+                                    else "links.loss = %g on every link (--loss)" % args.loss))
+    out.append("")
     out.append("Overrides (`--set`) of each run, on top of the scenario file:")
     for alg in args.algorithms:
         for n in args.nodes:
-            sets = " ".join("`%s=%s`" % (k, v.strip('"')) for k, v in overrides(alg, n))
+            sets = " ".join("`%s=%s`" % (k, v.strip('"')) for k, v in overrides(alg, n, args.loss))
             out.append("- %s n=%d (%s): %s" % (alg, n, SCENARIOS[alg], sets))
     problems = [(r["algorithm"], r["n"], p) for r in rows for p in r["problems"]]
     out.append("")
@@ -374,10 +394,14 @@ def main(argv=None):
     p.add_argument("--out", default=str(ROOT / "out" / "failover-table"),
                    help="folder for the runs, table.md and table.json (default out/failover-table)")
     p.add_argument("--jobs", type=int, default=2, help="runs in parallel (default 2)")
+    p.add_argument("--loss", type=float, default=None,
+                   help="set links.loss of every run (default: the scenario's own, lossless today)")
     args = p.parse_args(argv)
     for a in args.algorithms:
         if a not in SCENARIOS:
             p.error("unknown algorithm %r (choose from %s)" % (a, ",".join(SCENARIOS)))
+    if args.loss is not None and not 0 <= args.loss < 1:
+        p.error("--loss must be in [0, 1)")
     if args.seeds < 1 or any(n < 2 for n in args.nodes):
         p.error("--seeds must be >= 1 and every node count >= 2")
     out = Path(args.out).resolve()
@@ -386,7 +410,7 @@ def main(argv=None):
     for alg in args.algorithms:
         for n in args.nodes:
             sys.stderr.write("failover_table: %s n=%d, %d seeds ...\n" % (alg, n, args.seeds))
-            runs, wall, _ = run_sweep(args.clocksim, alg, n, args.seeds, out, args.jobs)
+            runs, wall, _ = run_sweep(args.clocksim, alg, n, args.seeds, out, args.jobs, args.loss)
             walls[(alg, n)] = wall
             rows.append(summarize(alg, n, runs))
     text = markdown(rows, args, walls)
