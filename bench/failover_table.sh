@@ -9,8 +9,10 @@
 #   bench/failover_table.sh                          # 8, 64, 512 nodes, 20 seeds each
 #   bench/failover_table.sh --nodes 8,64 --seeds 20  # a subset
 #   bench/failover_table.sh --algorithms ring --nodes 512 --seeds 5
+#   bench/failover_table.sh --loss 0.01 --out out/failover-table-loss1   # 1 % loss on every link
 #   options: --nodes LIST --seeds K --algorithms LIST --out DIR (default out/failover-table)
-#            --jobs J (default 2) --clocksim PATH (use this binary, skip the build)
+#            --jobs J (default 2) --loss P (links.loss of every run; default: the scenario's)
+#            --clocksim PATH (use this binary, skip the build)
 #
 # Every run: one crash of the master (60 s; 120 s from 256 nodes on), no return of the old
 # master, `expect` reduced to masters_at_end == 1. From 256 nodes on the Berkeley round is made to
@@ -19,8 +21,8 @@
 # says why, and the printed table lists every override.
 #
 # Cost (2 shared cores, --jobs 2, release build): the default table (4 x {8, 64, 512} x 20 seeds,
-# 240 runs) takes about 1 minute (measured: 36-54 s wall); the 512-node runs are nearly all of it. Results go to
-# DIR/table.md, DIR/table.json and one run folder per seed (DIR/<algorithm>-n<N>/).
+# 240 runs) takes about 1 minute (measured: 36-54 s wall); the 512-node runs are nearly all of
+# it. Results go to DIR/table.md, DIR/table.json and one run folder per seed (DIR/<algorithm>-n<N>/).
 # Builds build/release (the release preset, as scripts/demo.sh does) with -j2 when no --clocksim.
 set -euo pipefail
 cd "$(dirname "$0")/.."
