@@ -223,7 +223,10 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
   b.slew_rate = slew;
   b.step_threshold = in.step_threshold_s;
   const double pairwise_drift = in.rate_correction ? 2 * (rho + in.max_rate_correction_ppm * kPpm) : 2 * rho;
-  b.round_growth = 2 * magnitude + q + (pairwise_drift + slew) * (b.apply_window + in.retry_span_s);
+  // A step lands without cancelling a slew still running (only a new slew replaces it), so
+  // that slew's remainder, below the step threshold, may move the clock on afterwards.
+  const double running_slew = in.step_threshold_s > 0 && slew > 0 ? in.step_threshold_s : 0.0;
+  b.round_growth = 2 * magnitude + q + (pairwise_drift + slew) * (b.apply_window + in.retry_span_s) + running_slew;
   b.first_round_start_min = in.first_round_delay_s / (1 + rho);
   b.first_round_start_max = in.first_round_delay_s / (1 - rho);
 

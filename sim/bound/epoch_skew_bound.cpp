@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -31,12 +32,15 @@ bool one_master_followed(const TickView& view, NodeId& master) {
 }
 }  // namespace
 
-EpochSkewBound::EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario::ScenarioSpec& spec)
+EpochSkewBound::EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario::ScenarioSpec& spec, bool lossy)
     : input_(input), worst_(bounds::berkeley_skew_bound(input)), drift_(2 * worst_.rho),
-      retry_span_(Duration::from_ns(static_cast<std::int64_t>(std::ceil(input.retry_span_s * 1e9)))) {
+      retry_span_(Duration::from_ns(static_cast<std::int64_t>(std::ceil(input.retry_span_s * 1e9)))),
+      lossy_(lossy), slew_rate_(input.slew_ppm * 1e-6) {
   steady_by_down_.resize(static_cast<std::size_t>(std::max(1, input.nodes)));
   b_ = &steady(0);
-  assert(b_->valid);
+  assert(lossy_ || b_->valid);
+  nodes_.resize(static_cast<std::size_t>(std::max(0, input.nodes)));
+  watched_.resize(nodes_.size(), 0);
   for (const auto& f : spec.faults) {
     if (f.kind == scenario::FaultSpec::Kind::kClockStep) {
       steps_.push_back({f.at.ns(), f.node, std::fabs(f.step.seconds())});
@@ -46,7 +50,13 @@ EpochSkewBound::EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario:
   hull_ = Hull{Time::epoch(), input.initial_spread_s, 0};
 }
 
-bool EpochSkewBound::usable(const bounds::BerkeleyBoundInput& input, std::string& why) {
+bool EpochSkewBound::usable(const bounds::BerkeleyBoundInput& input, bool lossy, std::string& why) {
+  if (lossy) {
+    const bounds::SkewBound w = bounds::berkeley_skew_bound(input);
+    const bool ok = std::isfinite(w.round_growth) && w.round_growth > 0 && std::isfinite(w.k_new) && w.rho > 0;
+    if (!ok) why = w.reason.empty() ? "no finite growth per round" : w.reason;
+    return ok;
+  }
   bounds::BerkeleyBoundInput all_up = input;
   all_up.unresponsive_slaves = 0;
   const bounds::SkewBound b = bounds::berkeley_skew_bound(all_up);
@@ -97,11 +107,130 @@ void EpochSkewBound::disrupt(Time t, double extra_s) {
   reset_agreement();
 }
 
-void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_view /*detail*/) {
+EpochSkewBound::OldSlew EpochSkewBound::old_slew(NodeId node, bool corrected, bool new_is_slew, Time landing,
+                                                  Time from) const {
+  // The slew running before the correction that landed (or, for a master without one, the
+  // latest). A new slew replaces its remainder (adjtime); a step does not, so it runs on.
+  const NodeState& n = nodes_[node];
+  const Adjust& old = corrected ? n.before : n.last;
+  OldSlew r;
+  if (!old.slew || old.at_ns < 0 || slew_rate_ <= 0) return r;
+  const std::int64_t end_ns = old.at_ns + static_cast<std::int64_t>(std::ceil(old.size_s / slew_rate_ * 1e9));
+  const bool replaced = corrected && new_is_slew;
+  const std::int64_t until_ns = replaced ? std::min(landing.ns(), end_ns) : end_ns;
+  const double moving_s = static_cast<double>(until_ns - from.ns()) * 1e-9;
+  if (moving_s > 0) r.error_s = std::min(old.size_s, slew_rate_ * moving_s);
+  if (!replaced && end_ns > from.ns()) r.runs_until = Time::from_ns(end_ns);
+  return r;
+}
+
+void EpochSkewBound::note_error(Watch& w, const OldSlew& o) {
+  if (o.error_s > w.err1) {
+    w.err2 = w.err1;
+    w.err1 = o.error_s;
+  } else {
+    w.err2 = std::max(w.err2, o.error_s);
+  }
+  if (o.runs_until && *o.runs_until > w.settle) w.settle = *o.runs_until;
+}
+
+void EpochSkewBound::cancel_watch() {
+  watch_.reset();
+  std::fill(watched_.begin(), watched_.end(), 0);
+  pending_reset_.reset();
+}
+
+void EpochSkewBound::start_watch(Time t, NodeId master, std::string_view detail) {
+  cancel_watch();
+  if (master >= nodes_.size() || !nodes_[master].up) return;
+  // "round R: X of Y slaves, ...": X slaves were measured. All the up ones must be, so that
+  // each gets this round's correction and no older one (an older retransmission is stale for a
+  // slave this round measured: Berkeley::on_adjust drops it).
+  unsigned round = 0, measured = 0, members = 0;
+  const std::string text(detail);
+  if (std::sscanf(text.c_str(), "round %u: %u of %u", &round, &measured, &members) != 3) return;
+  std::uint32_t expected = 0;
+  for (NodeId i = 0; i < nodes_.size(); ++i) expected += (i != master && nodes_[i].up) ? 1 : 0;
+  if (measured != expected) return;
+  Watch w;
+  w.master = master;
+  w.completed = t;
+  // The round began at most T_meas before it completed, and after the master's previous one.
+  const double start_min_s = std::max(t.seconds() - worst_.t_meas, 0.0);
+  w.start_min = Time::from_ns(static_cast<std::int64_t>(std::floor(start_min_s * 1e9)));
+  const std::int64_t prev = nodes_[master].last_completion_ns;
+  if (prev >= 0 && prev > w.start_min.ns()) w.start_min = Time::from_ns(prev);
+  // The master applied its own correction at t (before this note), or none (it was 0).
+  const NodeState& m = nodes_[master];
+  const bool own = m.last.at_ns == t.ns();
+  w.settle = t;
+  if (own && m.last.slew && slew_rate_ > 0) {
+    w.settle = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(m.last.size_s / slew_rate_ * 1e9)));
+  }
+  note_error(w, old_slew(master, own, own && m.last.slew, t, w.start_min));
+  for (NodeId i = 0; i < nodes_.size(); ++i) {
+    if (i != master && nodes_[i].up) watched_[i] = 1;
+  }
+  w.left = expected;
+  watch_ = w;
+  finish_watch_if_done();
+}
+
+void EpochSkewBound::finish_watch_if_done() {
+  if (!watch_ || watch_->left > 0) return;
+  const Watch& w = *watch_;
+  // Every up clock sits on this round's trajectory once the slews are over: within K of §4.3,
+  // plus the drift since the round began, plus what two old slews moved after their measurement.
+  const double spread_s = worst_.k_new + drift_ * (w.settle - w.start_min).seconds() + w.err1 + w.err2;
+  pending_reset_ = PendingReset{w.settle, spread_s};
+  watch_.reset();
+  std::fill(watched_.begin(), watched_.end(), 0);
+}
+
+void EpochSkewBound::apply_pending_reset(Time t) {
+  if (!pending_reset_ || t < pending_reset_->at) return;
+  const PendingReset r = *pending_reset_;
+  pending_reset_.reset();
+  if (stable_) return;
+  if (r.spread_s < value_s(hull_, r.at)) {
+    hull_ = Hull{r.at, r.spread_s, 0};  // the up clocks; the down ones stay in down_
+    ++resets_;
+  }
+}
+
+void EpochSkewBound::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode) {
+  apply_pending_reset(t);
+  if (node >= nodes_.size()) return;
+  // Another correction before a pending reset takes effect is not part of that round.
+  pending_reset_.reset();
+  NodeState& n = nodes_[node];
+  n.before = n.last;
+  n.last = Adjust{t.ns(), std::fabs(delta.seconds()), mode == AdjustMode::kSlew};
+  if (!watch_) return;
+  Watch& w = *watch_;
+  if (node == w.master || watched_[node] != 1) {
+    cancel_watch();  // a second correction of a clock, or the master's again: not one round
+    return;
+  }
+  watched_[node] = 2;
+  --w.left;
+  note_error(w, old_slew(node, true, mode == AdjustMode::kSlew, t, w.start_min));
+  Time end = t;
+  if (mode == AdjustMode::kSlew && slew_rate_ > 0) {
+    end = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(std::fabs(delta.seconds()) / slew_rate_ * 1e9)));
+  }
+  if (end > w.settle) w.settle = end;
+  finish_watch_if_done();
+}
+
+void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_view detail) {
+  apply_pending_reset(t);
   switch (kind) {
     case EventKind::kRoundComplete: {
       ++hull_.rounds;
       if (down_) ++down_->rounds;
+      start_watch(t, node, detail);
+      if (node < nodes_.size()) nodes_[node].last_completion_ns = t.ns();
       if (stable_ || !agree_since_ || node != agreed_master_ || t < *agree_since_ + retry_span_) return;
       // The first completion may end a round that began before the agreement; the round after
       // it began later, so it measured and corrected every up node: a full round.
@@ -118,17 +247,28 @@ void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_v
       return;
     }
     case EventKind::kCrash:
+      cancel_watch();
+      if (node < nodes_.size()) nodes_[node].up = false;
       if (down_count_ == 0) down_ = Hull{t, corners_s(t), 0};
       // A silent slave lengthens the master's rounds: the steady bound for one more down node,
       // which holds for the cycle in progress too (its measurement is only longer).
       set_down_count(down_count_ + 1);
       if (node == agreed_master_ || (stable_ && !b_->valid)) disrupt(t, 0);
       return;
-    case EventKind::kRestart:
-      disrupt(t, 0);  // the hull now covers the restarted clock
+    case EventKind::kRestart: {
+      cancel_watch();
+      if (node < nodes_.size()) {
+        nodes_[node].up = true;
+        nodes_[node].last = nodes_[node].before = Adjust{};  // a new process: its slew is gone
+      }
+      // The hull now covers the restarted clock: the larger of the up clocks' and the down ones'.
+      const double spread_s = corners_s(t);
+      disrupt(t, 0);
+      hull_ = Hull{t, spread_s, 0};
       if (down_count_ > 0) set_down_count(down_count_ - 1);
       if (down_count_ == 0) down_.reset();
       return;
+    }
     case EventKind::kLinkDown:
       ++links_cut_;
       disrupt(t, 0);
@@ -146,6 +286,7 @@ void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_v
       reset_agreement();
       return;
     case EventKind::kClockStep: {
+      cancel_watch();
       double size_s = 0;
       for (const auto& s : steps_) {
         if (s.at_ns == t.ns() && s.node == node) size_s += s.size_s;
@@ -166,6 +307,7 @@ void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_v
 
 void EpochSkewBound::on_tick(const TickView& view) {
   const Time now = view.now();
+  apply_pending_reset(now);
   NodeId master = kNoNode;
   const bool agreed = links_cut_ == 0 && !partitioned_ && one_master_followed(view, master);
   if (stable_) {
@@ -182,7 +324,7 @@ void EpochSkewBound::on_tick(const TickView& view) {
     agree_since_ = now;
     agreed_master_ = master;
   }
-  if (stable_from_ && now >= *stable_from_ && b_->valid) {
+  if (stable_from_ && now >= *stable_from_ && b_->valid && !lossy_) {
     stable_ = true;
     ++stabilizations_;
   }
@@ -196,15 +338,25 @@ std::optional<Duration> EpochSkewBound::at(Time t) const {
 }
 
 std::string EpochSkewBound::describe() const {
-  const bounds::SkewBound& b = *steady_by_down_[0];
   std::ostringstream os;
-  os << "berkeley worst case through disruptions (docs/bounds.md §7): steady " << b.steady * 1e3
-     << " ms (all nodes up) once one master is followed by all and one of its full rounds is applied (K = "
-     << b.k_new * 1e3 << " ms, L = " << b.cycle_max << " s, T_meas = " << b.t_meas * 1e3
-     << " ms); while disrupted, the hull of all clocks grows by 2ρ = " << drift_ * 1e6 << " ppm and by "
-     << worst_.round_growth * 1e3 << " ms per completed round, from the steady corners " << b.steady_corners * 1e3
-     << " ms (or the initial spread " << input_.initial_spread_s * 1e3 << " ms)";
-  if (b.probabilistic) os << "; " << b.reason;
+  os << "berkeley worst case through disruptions (docs/bounds.md §7): ";
+  if (lossy_) {
+    os << "links lose messages, so no steady bound holds; the hull of all clocks grows by 2ρ = " << drift_ * 1e6
+       << " ppm and by " << worst_.round_growth * 1e3 << " ms per completed round (T_meas up to "
+       << worst_.t_meas * 1e3 << " ms), and shrinks to K = " << worst_.k_new * 1e3
+       << " ms + drift since the round began + old slews after every observed full round (every up clock"
+          " corrected once by it)";
+  } else {
+    const bounds::SkewBound& b = *steady_by_down_[0];
+    os << "steady " << b.steady * 1e3
+       << " ms (all nodes up) once one master is followed by all and one of its full rounds is applied (K = "
+       << b.k_new * 1e3 << " ms, L = " << b.cycle_max << " s, T_meas = " << b.t_meas * 1e3
+       << " ms); while disrupted, the hull of all clocks grows by 2ρ = " << drift_ * 1e6 << " ppm and by "
+       << worst_.round_growth * 1e3 << " ms per completed round, from the steady corners " << b.steady_corners * 1e3
+       << " ms (or the initial spread " << input_.initial_spread_s * 1e3
+       << " ms), and shrinks after every observed full round";
+  }
+  if (worst_.probabilistic) os << "; " << worst_.reason;
   return os.str();
 }
 

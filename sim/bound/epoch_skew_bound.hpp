@@ -4,6 +4,12 @@
 // ticks, and its bound at t is the worst case *given the disruptions, master changes and round
 // completions seen up to t*, never given the clocks' offsets.
 //
+// Under message loss the steady bound does not hold (a lost probe stretches a round, a lost
+// correction leaves a clock behind), so the model stays in the disrupted phase, where the hull
+// lemma still holds, and shrinks the hull after every *observed full round*: one in which every
+// up node applied exactly one correction of that round (on_clock_adjust). Lossless runs get the
+// same resets while disrupted.
+//
 // Two phases:
 // - disrupted (from the start when an election picks the first master; from any crash of the
 //   master, restart, partition, link change, clock step or change of roles): the hull of all
@@ -29,9 +35,11 @@ class EpochSkewBound final : public SkewBound, public Observer {
  public:
   // `input` describes the scenario (sim/bound/sync_bound_inputs), its unresponsive_slaves the
   // most that faults can make silent at once. Call only when usable(input).
-  EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario::ScenarioSpec& spec);
-  // The steady state must exist with every node up; otherwise returns false and why.
-  static bool usable(const bounds::BerkeleyBoundInput& input, std::string& why);
+  // `lossy`: some link loses messages (never stable; resets only).
+  EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario::ScenarioSpec& spec, bool lossy);
+  // Lossless: the steady state must exist with every node up. Lossy: the hull's pieces must be
+  // finite. Otherwise returns false and why.
+  static bool usable(const bounds::BerkeleyBoundInput& input, bool lossy, std::string& why);
 
   std::optional<Duration> at(Time t) const override;
   std::string describe() const override;
@@ -39,11 +47,13 @@ class EpochSkewBound final : public SkewBound, public Observer {
 
   void on_tick(const TickView& view) override;
   void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) override;
+  void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode) override;
 
   // For tests and summary.json.
   bool stable() const { return stable_; }
   std::uint32_t disruptions() const { return disruptions_; }
   std::uint32_t stabilizations() const { return stabilizations_; }
+  std::uint32_t resets() const { return resets_; }
 
  private:
   // A bound on the spread (max − min) of a set of clocks from `since`: spread_s then, plus drift,
@@ -59,6 +69,19 @@ class EpochSkewBound final : public SkewBound, public Observer {
   double corners_s(Time t) const;
   void disrupt(Time t, double extra_s);
   void reset_agreement();
+  // Full-round resets.
+  void start_watch(Time t, NodeId master, std::string_view detail);
+  void cancel_watch();
+  void finish_watch_if_done();
+  void apply_pending_reset(Time t);
+  // How far clock `node` may have moved after `from` (its measurement: the round's start at the
+  // earliest) by a slew it was running before this round's correction, which landed at `landing`
+  // (`corrected`): adjtime replaces a slew's remainder, a step leaves it running.
+  struct OldSlew {
+    double error_s = 0;
+    std::optional<Time> runs_until;  // it keeps moving the clock until then
+  };
+  OldSlew old_slew(NodeId node, bool corrected, bool new_is_slew, Time landing, Time from) const;
 
   // The steady bound with `down` crashed slaves (each costs the master the probe timeouts).
   const bounds::SkewBound& steady(std::uint32_t down);
@@ -92,6 +115,39 @@ class EpochSkewBound final : public SkewBound, public Observer {
 
   std::uint32_t disruptions_ = 0;
   std::uint32_t stabilizations_ = 0;
+  std::uint32_t resets_ = 0;
+
+  bool lossy_;
+  double slew_rate_;  // the slowest node's, fraction
+  // Every node: up, and its last two corrections (for the old-slew error of a reset).
+  struct Adjust {
+    std::int64_t at_ns = -1;
+    double size_s = 0;
+    bool slew = false;
+  };
+  struct NodeState {
+    bool up = true;
+    Adjust last, before;
+    std::int64_t last_completion_ns = -1;  // as a master
+  };
+  std::vector<NodeState> nodes_;
+  // The round being watched for a reset.
+  struct Watch {
+    NodeId master = kNoNode;
+    Time completed;
+    Time start_min;          // the round began no earlier
+    std::uint32_t left = 0;  // up slaves still to apply its correction
+    double err1 = 0, err2 = 0;  // the two largest old-slew errors
+    Time settle;             // every correction of the round applied, slews included
+  };
+  void note_error(Watch& w, const OldSlew& o);
+  std::optional<Watch> watch_;
+  std::vector<std::uint8_t> watched_;  // 1: expected, 2: applied
+  struct PendingReset {
+    Time at;
+    double spread_s;
+  };
+  std::optional<PendingReset> pending_reset_;
 };
 
 }  // namespace clocksim::sim

@@ -61,15 +61,15 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
   }
   double lat_lo = kInf, lat_hi = 0;
   auto take_link = [&](const scenario::LinkModel& m) {
-    if (m.loss > 0) return false;
     const double a = std::fabs(m.asymmetry);
     lat_lo = std::min(lat_lo, m.latency_ns.lower_bound() * (1 - a));
     lat_hi = std::max(lat_hi, m.latency_ns.upper_bound() * (1 + a));
-    return true;
+    return m.loss <= 0;
   };
   bool lossless = take_link(spec.links.defaults);
   for (const auto& o : spec.links.overrides) lossless = take_link(o.model) && lossless;
-  if (!lossless) {
+  env.lossy = !lossless;
+  if (!lossless && !disruptions) {
     why = "message loss can leave a slave uncorrected for rounds: no worst case";
     return false;
   }
@@ -89,7 +89,12 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
 }
 
 bool has_disruptions(const scenario::ScenarioSpec& spec) {
-  return !spec.faults.empty() || !spec.algorithm.election.kind.empty();
+  if (!spec.faults.empty() || !spec.algorithm.election.kind.empty()) return true;
+  if (spec.links.defaults.loss > 0) return true;
+  for (const auto& o : spec.links.overrides) {
+    if (o.model.loss > 0) return true;
+  }
+  return false;
 }
 
 BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
@@ -141,7 +146,8 @@ BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
         silent += in.nodes - static_cast<int>(smallest);
       }
     }
-    in.unresponsive_slaves = std::min(silent, in.nodes - 1);
+    // Under loss any probe may time out: every slave may cost the whole schedule.
+    in.unresponsive_slaves = env.lossy ? in.nodes - 1 : std::min(silent, in.nodes - 1);
     // acksend: sends at 0, w, 3w, 7w, ... (w doubling), the last arriving d_max after it; read
     // on the master's clock, which may run slow by rho plus its own slew.
     double waits_s = 0;

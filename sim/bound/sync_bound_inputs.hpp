@@ -29,12 +29,13 @@ struct SyncBoundEnvironment {
   double clock_resolution_s = 0;
   double latency_min_s = 0;
   double latency_max_s = 0;
+  bool lossy = false;  // some link loses messages (allowed only with `disruptions`)
 };
 // nullopt-like: returns the reason in `why` when there is no worst case.
 // With `disruptions`, faults and elections are allowed (the epoch model, docs/bounds.md §7).
 bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, SyncBoundEnvironment& env,
                             std::string& why, bool disruptions);
-// Faults or an election: the bound must follow the run (EpochSkewBound).
+// Faults, an election or message loss: the bound must follow the run (EpochSkewBound).
 bool has_disruptions(const scenario::ScenarioSpec& spec);
 
 }  // namespace clocksim::sim

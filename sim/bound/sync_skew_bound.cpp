@@ -47,9 +47,11 @@ BoundAvailability make_sync_skew_bound(const scenario::ScenarioSpec& spec) {
     if (const auto* why = std::get_if<std::string>(&in)) return {nullptr, *why};
     const auto& input = std::get<bounds::BerkeleyBoundInput>(in);
     if (has_disruptions(spec)) {
+      SyncBoundEnvironment env;
       std::string why;
-      if (!EpochSkewBound::usable(input, why)) return {nullptr, why};
-      return {std::make_unique<EpochSkewBound>(input, spec), ""};
+      sync_bound_environment(spec, kNoNode, env, why, true);
+      if (!EpochSkewBound::usable(input, env.lossy, why)) return {nullptr, why};
+      return {std::make_unique<EpochSkewBound>(input, spec, env.lossy), ""};
     }
     b = bounds::berkeley_skew_bound(input);
   } else if (kind == "cristian") {

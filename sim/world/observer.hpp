@@ -49,6 +49,9 @@ class Observer {
   // Every message the world hands to the network (a broadcast: once per destination), whatever
   // the network then does with it. Lets the run analysis count a failover's messages by type.
   virtual void on_message_sent(Time /*t*/, NodeId /*from*/, NodeId /*to*/, const Message& /*msg*/) {}
+  // Every clock correction an algorithm applies (step or slew; not frequency corrections), as it
+  // is applied. Lets the skew bound tell which clocks a round corrected (docs/bounds.md §7).
+  virtual void on_clock_adjust(Time /*t*/, NodeId /*node*/, Duration /*delta*/, AdjustMode /*mode*/) {}
 };
 
 }  // namespace clocksim::sim

@@ -174,6 +174,7 @@ void World::apply_effects(NodeId id) {
   // which the algorithm already has; timers armed now run on the adjusted clock.
   for (const auto& c : effects_.clock()) {
     if (c.kind == ClockEffect::Kind::kAdjust) {
+      for (Observer* o : observers_) o->on_clock_adjust(now_, id, c.delta, c.mode);
       if (c.mode == AdjustMode::kStep) {
         node.clock.step(now_, c.delta);
       } else {

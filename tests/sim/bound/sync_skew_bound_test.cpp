@@ -24,9 +24,10 @@ TEST(SyncSkewBound, BasicScenarioHasTheDerivedBound) {
 }
 
 TEST(SyncSkewBound, NoBoundWhereTheAssumptionsFail) {
+  // Loss: no bound fixed in advance; the epoch model (docs/bounds.md §7) follows the run.
   const auto lossy = make_skew_bound(load_repo_scenario("berkeley-basic.yaml", 1, {"links.loss=0.01"}));
-  EXPECT_EQ(lossy.bound, nullptr);
-  EXPECT_NE(lossy.unavailable_reason.find("loss"), std::string::npos);
+  ASSERT_NE(lossy.bound, nullptr) << lossy.unavailable_reason;
+  EXPECT_NE(lossy.bound->observer(), nullptr);
   const auto ring = make_skew_bound(load_repo_scenario("berkeley-basic.yaml", 1, {"topology=ring"}));
   EXPECT_EQ(ring.bound, nullptr);
   const auto slow = make_skew_bound(load_repo_scenario("berkeley-basic.yaml", 1, {"clocks.max_slew_ppm=500"}));
