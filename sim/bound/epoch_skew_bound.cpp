@@ -36,7 +36,6 @@ EpochSkewBound::EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario:
     : input_(input), worst_(bounds::berkeley_skew_bound(input)), drift_(2 * worst_.rho),
       retry_span_(Duration::from_ns(static_cast<std::int64_t>(std::ceil(input.retry_span_s * 1e9)))),
       lossy_(lossy), slew_rate_(input.slew_ppm * 1e-6) {
-  steady_by_down_.resize(static_cast<std::size_t>(std::max(1, input.nodes)));
   b_ = &steady(0);
   assert(lossy_ || b_->valid);
   nodes_.resize(static_cast<std::size_t>(std::max(0, input.nodes)));
@@ -65,14 +64,14 @@ bool EpochSkewBound::usable(const bounds::BerkeleyBoundInput& input, bool lossy,
 }
 
 const bounds::SkewBound& EpochSkewBound::steady(std::uint32_t down) {
-  const std::size_t k = std::min<std::size_t>(down, steady_by_down_.size() - 1);
-  auto& slot = steady_by_down_[k];
-  if (!slot) {
+  const auto k = std::min<std::uint32_t>(down, static_cast<std::uint32_t>(std::max(0, input_.nodes - 1)));
+  auto it = steady_by_down_.find(k);
+  if (it == steady_by_down_.end()) {
     bounds::BerkeleyBoundInput in = input_;
     in.unresponsive_slaves = static_cast<int>(k);
-    slot = bounds::berkeley_skew_bound(in);
+    it = steady_by_down_.emplace(k, bounds::berkeley_skew_bound(in)).first;  // std::map: stable references
   }
-  return *slot;
+  return it->second;
 }
 
 void EpochSkewBound::set_down_count(std::uint32_t down) {
@@ -308,13 +307,11 @@ void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_v
 void EpochSkewBound::on_tick(const TickView& view) {
   const Time now = view.now();
   apply_pending_reset(now);
+  // Stable: every change of roles comes with an event (became master or slave, crash, ...), so
+  // the per-tick scan of every node is only needed while waiting for agreement.
+  if (stable_) return;
   NodeId master = kNoNode;
   const bool agreed = links_cut_ == 0 && !partitioned_ && one_master_followed(view, master);
-  if (stable_) {
-    // Every change of roles comes with an event; this only guards against one that does not.
-    if (!agreed || master != agreed_master_) disrupt(now, 0);
-    return;
-  }
   if (!agreed) {
     reset_agreement();
     return;
@@ -347,7 +344,7 @@ std::string EpochSkewBound::describe() const {
        << " ms + drift since the round began + old slews after every observed full round (every up clock"
           " corrected once by it)";
   } else {
-    const bounds::SkewBound& b = *steady_by_down_[0];
+    const bounds::SkewBound& b = steady_by_down_.at(0);
     os << "steady " << b.steady * 1e3
        << " ms (all nodes up) once one master is followed by all and one of its full rounds is applied (K = "
        << b.k_new * 1e3 << " ms, L = " << b.cycle_max << " s, T_meas = " << b.t_meas * 1e3

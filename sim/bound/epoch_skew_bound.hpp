@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,7 +90,7 @@ class EpochSkewBound final : public SkewBound, public Observer {
 
   bounds::BerkeleyBoundInput input_;
   bounds::SkewBound worst_;        // every fault's silent slaves at once: for the growth per round
-  std::vector<std::optional<bounds::SkewBound>> steady_by_down_;
+  std::map<std::uint32_t, bounds::SkewBound> steady_by_down_;  // computed when first needed
   const bounds::SkewBound* b_;     // the steady bound for the current number of down nodes
   double drift_;                   // pairwise, s/s
   Duration retry_span_;
