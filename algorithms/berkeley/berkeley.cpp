@@ -81,7 +81,9 @@ void Berkeley::stop_mastering(Effects& out) {
 }
 
 bool Berkeley::is_master_activity(NodeId from, const Message& msg) const {
-  if (from != master_ || from == membership_.self) return false;
+  // Only a master probes and corrects. Whether `from` is this node's master is the election's
+  // call: its own master's traffic restarts its timer, another's may reveal a master it missed.
+  if (from == membership_.self) return false;
   return msg.type == MsgType::kAdjust || msg.type == MsgType::kTimeRequest || msg.type == MsgType::kSetTime;
 }
 

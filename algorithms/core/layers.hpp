@@ -24,13 +24,15 @@ class SyncLayer : public Algorithm {
   virtual void lead(LocalTime now, Effects& out) = 0;
   // Follow `master` (kNoNode: none known; stay passive until told).
   virtual void follow(NodeId master, LocalTime now, Effects& out) = 0;
-  // True when `msg` from `from` shows the current master alive (the stack forwards it).
+  // True when `msg` from `from` is a master's traffic (a probe, a correction); the stack forwards
+  // it to the election, which decides whether `from` is its master.
   virtual bool is_master_activity(NodeId from, const Message& msg) const = 0;
 };
 
 class ElectionLayer : public Algorithm {
  public:
-  // The sync layer heard its master (`master`) at `now`: restart failure-detection timers.
+  // The sync layer heard a master (`master`, not necessarily this node's) at `now`: this node's
+  // own master's traffic restarts failure-detection timers.
   virtual void on_master_activity(NodeId master, LocalTime now, Effects& out) = 0;
 };
 

@@ -124,6 +124,7 @@ void RingElection::follow(NodeId master, Effects& out, const std::string& why) {
   out.cancel_timer(timer(kElectionTimer));
   state_ = State::kFollower;
   master_ = master;
+  last_heard_master_ = now_;
   initiating_ = false;
   arm_failure_timer(out);
   if (changed) out.note(NoteKind::kBecameSlave, "follows master " + node_name(master) + " (" + why + ")");
@@ -188,12 +189,14 @@ void RingElection::handle_elected(const Message& msg, Effects& out) {
   pass_on(msg, successor_of(self_), out);
 }
 
-void RingElection::on_start(LocalTime /*now*/, Effects& out) {
+void RingElection::on_start(LocalTime now, Effects& out) {
+  now_ = now;
   out.note(NoteKind::kInfo, "starts: listens for a master");
   arm_failure_timer(out);
 }
 
-void RingElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
+void RingElection::on_timer(LocalTime now, TimerId id, Effects& out) {
+  now_ = now;
   if (hops_.owns(id)) {
     const AckSender::TimerResult r = hops_.on_timer(id, out);
     if (r.outcome != AckSender::Outcome::kExhausted) return;
@@ -232,11 +235,16 @@ void RingElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
   }
 }
 
-void RingElection::on_master_activity(NodeId master, LocalTime /*now*/, Effects& out) {
-  if (state_ == State::kFollower && master == master_) arm_failure_timer(out);
+void RingElection::on_master_activity(NodeId master, LocalTime now, Effects& out) {
+  now_ = now;
+  if (state_ == State::kFollower && master == master_) {
+    last_heard_master_ = now_;
+    arm_failure_timer(out);
+  }
 }
 
-void RingElection::on_message(LocalTime /*now*/, NodeId from, const Message& msg, Effects& out) {
+void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
+  now_ = now;
   if (from == self_) return;
   switch (msg.type) {
     case MsgType::kRingElection:
@@ -263,10 +271,18 @@ void RingElection::on_message(LocalTime /*now*/, NodeId from, const Message& msg
         return;
       }
       if (state_ == State::kFollower && from == master_) {
+        last_heard_master_ = now_;
         arm_failure_timer(out);
         return;
       }
-      if (master_ == kNoNode || from > master_) follow(from, out, "heard its heartbeat");
+      if (master_ == kNoNode || from > master_) {
+        follow(from, out, "heard its heartbeat");
+      } else if (state_ == State::kFollower && now_ - last_heard_master_ >= cfg_.failure_timeout / 2) {
+        // A lower id leads: an election this node has not heard of yet replaced its master, who
+        // has been silent for half the failure timeout. Following it spares a needless election
+        // round the ring (if the old master lives, its next heartbeat wins this node back).
+        follow(from, out, "heard its heartbeat; " + node_name(master_) + " has been silent");
+      }
       return;
     default:
       return;

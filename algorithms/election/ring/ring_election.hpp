@@ -81,6 +81,8 @@ class RingElection final : public ElectionLayer {
   std::uint32_t seq_ = 1;
 
   State state_ = State::kFollower;
+  LocalTime now_;                // the time of the call being handled
+  LocalTime last_heard_master_;  // the last sign of life of master_ (or when it became master_)
   NodeId master_ = kNoNode;
   std::uint32_t my_term_ = 0;     // number of this node's latest initiated election (random start)
   bool initiating_ = false;       // its own election is under way (extinction applies)

@@ -81,7 +81,7 @@ void TspElection::restart_election_timer(Effects& out) {
   out.set_timer(timer(kElectionTimer), timeout_);
 }
 
-void TspElection::become_slave(NodeId master, LocalTime /*now*/, Effects& out, const std::string& why) {
+void TspElection::become_slave(NodeId master, LocalTime now, Effects& out, const std::string& why) {
   const bool changed = state_ != State::kSlave || master_ != master;
   if (state_ == State::kCandidate) out.cancel_timer(timer(kCandidateTimer));
   if (state_ == State::kMaster) out.cancel_timer(timer(kLoopTimer));
@@ -92,6 +92,7 @@ void TspElection::become_slave(NodeId master, LocalTime /*now*/, Effects& out, c
   }
   state_ = State::kSlave;
   master_ = master;
+  last_heard_master_ = now;
   restart_election_timer(out);
   if (!changed) return;
   if (master == kNoNode) {
@@ -269,9 +270,18 @@ void TspElection::on_timer(LocalTime now, TimerId id, Effects& out) {
 void TspElection::on_master_activity(NodeId master, LocalTime now, Effects& out) {
   if (state_ != State::kSlave || master == self_) return;
   if (master == master_) {
+    last_heard_master_ = now;
     restart_election_timer(out);
   } else if (master_ == kNoNode) {
     become_slave(master, now, out, "it is synchronizing this node");
+  } else if (now - last_heard_master_ >= cfg_.election_timeout.min) {
+    // The MASTERUP of a new master is an unacknowledged broadcast: a slave that lost it still
+    // follows the old master, ignoring the new one's corrections until its own election timer
+    // makes it a candidate (and a QUIT follows). Once its master has been silent for the
+    // shortest election timeout, another master synchronizing it is the better evidence.
+    become_slave(master, now, out,
+                 "its master " + node_name(master_) + " has been silent, and " + node_name(master) +
+                     " is synchronizing this node");
   }
 }
 

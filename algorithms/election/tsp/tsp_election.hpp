@@ -107,6 +107,7 @@ class TspElection final : public ElectionLayer {
   Rng rng_;
   AckSender acks_;
   Duration timeout_;  // current delay2
+  LocalTime last_heard_master_;  // the last sign of life of master_ (or when it became master_)
 
   State state_ = State::kLooking;
   NodeId master_ = kNoNode;

@@ -94,8 +94,11 @@ TEST_F(SlaveTest, AnswersTimeRequestsWithItsReading) {
   EXPECT_EQ(s->msg.t1_ns, 1000);
   EXPECT_EQ(s->msg.t2_ns, 5000);
   EXPECT_EQ(s->msg.t3_ns, 5000);
+  // A master's traffic, whoever sends it (the election decides whether it is its master).
   EXPECT_TRUE(slave_.is_master_activity(0, req));
-  EXPECT_FALSE(slave_.is_master_activity(1, req));
+  EXPECT_TRUE(slave_.is_master_activity(1, req));
+  EXPECT_FALSE(slave_.is_master_activity(2, req)) << "its own";
+  EXPECT_FALSE(slave_.is_master_activity(0, make_message(MsgType::kTimeReply, 1)));
 }
 
 TEST_F(SlaveTest, SmallCorrectionIsSlewedAndAcked) {

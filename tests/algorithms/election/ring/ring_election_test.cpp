@@ -146,6 +146,28 @@ TestNetwork cluster(std::size_t n, std::uint64_t seed = 1, std::vector<bool> eli
   return net;
 }
 
+// A node that has not yet noticed its master's crash hears the heartbeat of the lower id the
+// others elected: once its own master has been silent for half the failure timeout it follows
+// that one instead of sending its own election round the ring; a live master wins it back.
+TEST(RingElection, LowerMastersHeartbeatIsFollowedOnceTheOwnMasterIsSilent) {
+  auto m = make(1, 5);
+  Effects s;
+  m->on_start(at(0_s), s);
+  Effects hb4;
+  m->on_message(at(1_s), 4, make_message(MsgType::kHeartbeat), hb4);
+  ASSERT_EQ(m->believed_master(), 4u);
+  Effects early;
+  m->on_message(at(1_s + 1_s), 3, make_message(MsgType::kHeartbeat), early);
+  EXPECT_EQ(m->believed_master(), 4u) << "n4 heard 1 s ago: not silent yet (default timeout 4.5 s)";
+  Effects late;
+  m->on_message(at(1_s + 2250_ms), 3, make_message(MsgType::kHeartbeat), late);
+  EXPECT_EQ(m->believed_master(), 3u);
+  EXPECT_TRUE(has_note(late, NoteKind::kBecameSlave, "follows master n3"));
+  Effects back;
+  m->on_message(at(4_s), 4, make_message(MsgType::kHeartbeat), back);
+  EXPECT_EQ(m->believed_master(), 4u) << "the higher id, alive after all";
+}
+
 TEST(RingNetwork, AllStartingTogetherElectTheHighestId) {
   TestNetwork net = cluster(6);
   net.start_all();

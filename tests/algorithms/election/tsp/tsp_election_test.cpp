@@ -441,6 +441,24 @@ TEST(TspElection, SlaveWithoutMasterAdoptsMasterFromLoopOrActivity) {
   EXPECT_EQ(f.m->believed_master(), 2u);
 }
 
+// A slave that missed the new master's MASTERUP (a broadcast nobody acknowledges) still follows
+// the old one; once that has been silent for the shortest election timeout, the new master's
+// synchronization makes it switch instead of standing as a candidate.
+TEST(TspElection, OrphanFollowsTheMasterSynchronizingItOnceItsOwnIsSilent) {
+  Fixture f = slave_of(6);
+  Effects a;
+  f.m->on_master_activity(6, at(5_s), a);
+  Effects early;
+  f.m->on_master_activity(2, at(5_s + 9_s), early);  // n6 heard 9 s ago: the minimum is 10 s
+  EXPECT_EQ(f.m->believed_master(), 6u);
+  Effects late;
+  f.m->on_master_activity(2, at(5_s + 10_s), late);
+  EXPECT_EQ(f.m->believed_master(), 2u);
+  EXPECT_EQ(f.m->role(), Role::kSlave);
+  EXPECT_TRUE(has_note(late, NoteKind::kBecameSlave, "becomes slave of n2"));
+  ASSERT_TRUE(has_timer(late, T(TspElection::kElectionTimer)));
+}
+
 TEST(TspElection, SameSeedSameDraws) {
   Fixture a;
   Fixture b;
