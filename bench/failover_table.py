@@ -165,8 +165,9 @@ def verdict(algorithm, n, election_msgs, candidacies, later, by_type, late):
                     "not started yet)"
             if late_runs:
                 text += "; %d/%d runs with late initiators (median %s, max %d) starting after the appointment: " \
-                        "nodes still following the dead higher-id master ignore the lower-id winner's " \
-                        "heartbeat, and each starts a full ELECTION circuit" % (
+                        "they timed out before the winner's heartbeat reached them (or while their " \
+                        "master had been silent for less than half the failure timeout), and each " \
+                        "starts a full ELECTION circuit" % (
                             late_runs, runs, fmt_num(statistics.median(late)), max(late))
         return text + later_text
     if algorithm == "standby":

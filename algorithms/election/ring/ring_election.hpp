@@ -12,7 +12,10 @@
 // acknowledged after `hop_sends` sends (wait `hop_timeout`) goes to the next successor instead, so
 // the ring closes over dead nodes. A participant that sees no ELECTED within `election_timeout`
 // starts again. The master heartbeats (kHeartbeat); a master hearing a higher master's heartbeat
-// steps down, and a node with no master adopts a heartbeating one, which heals partitions.
+// steps down, and a node with no master adopts a heartbeating one, which heals partitions. A
+// follower whose master has been silent for half the failure timeout adopts a lower heartbeating
+// master too (an election it has not heard of yet replaced its master): it does not start a
+// needless election round the ring; a live higher master's next heartbeat wins it back.
 // Message fields: subject = best candidate or winner, value_ns = initiator id, term = that
 // initiator's election number.
 #pragma once

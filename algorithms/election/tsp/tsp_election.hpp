@@ -20,7 +20,10 @@
 //    ignores answers meant for an earlier candidacy (timed flushes its queue instead);
 //  - two masters QUITting each other at once: the lower id obeys, the higher keeps mastership;
 //  - a candidate that gave up redraws its timeout (timed 4.3 did, with an unbounded backoff);
-//  - a slave with no known master adopts a master whose LOOP or MASTERUP it hears.
+//  - a slave with no known master adopts a master whose LOOP or MASTERUP it hears;
+//  - a slave whose master has been silent for the shortest election timeout follows another
+//    master that probes or corrects it (it missed that master's MASTERUP, an unacknowledged
+//    broadcast), instead of standing as a candidate that will be told to QUIT.
 #pragma once
 
 #include <cstdint>
