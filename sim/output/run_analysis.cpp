@@ -107,6 +107,33 @@ void RunAnalysis::close_election_window(Failover& f, Time t, bool before_instant
   }
 }
 
+bool RunAnalysis::concerns(const Failover& f, NodeId node) {
+  return !f.partition || std::binary_search(f.side.begin(), f.side.end(), node);
+}
+
+void RunAnalysis::start_partition_failovers(Time t) {
+  // The partition fault that fires now (the world emits one event per partition).
+  const scenario::FaultSpec* fault = nullptr;
+  for (const auto& f : spec_.faults) {
+    if (f.kind == scenario::FaultSpec::Kind::kPartition && f.at.ns() == t.ns()) fault = &f;
+  }
+  if (!fault || current_master_ == kNoNode) return;
+  // Every group without the master has lost it: its own failover (detection, election, new
+  // master among its nodes).
+  for (const auto& group : fault->groups) {
+    if (std::find(group.begin(), group.end(), current_master_) != group.end()) continue;
+    Failover f;
+    f.old_master = current_master_;
+    f.partition = true;
+    f.side = group;
+    std::sort(f.side.begin(), f.side.end());
+    f.lost_at = t;
+    f.messages_at_loss = messages_sent_ ? *messages_sent_ : 0;
+    f.sent_by_type_at_loss = sent_by_type_;
+    failovers_.push_back(f);
+  }
+}
+
 void RunAnalysis::close_election_windows(Time t, bool before_instant) {
   for (auto& f : failovers_) close_election_window(f, t, before_instant);
 }
@@ -179,9 +206,12 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
     case EventKind::kRestart:
     case EventKind::kLinkDown:
     case EventKind::kLinkUp:
-    case EventKind::kPartition:
     case EventKind::kHeal:
       close_election_windows(t, true);
+      break;
+    case EventKind::kPartition:
+      close_election_windows(t, true);
+      start_partition_failovers(t);
       break;
     case EventKind::kCrash:
       close_election_windows(t, true);
@@ -207,7 +237,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
     case EventKind::kElectionStarted:
       if (kind == EventKind::kElectionStarted) ++elections_;
       for (auto& f : failovers_) {
-        if (f.elected_at) continue;
+        if (f.elected_at || !concerns(f, node)) continue;
         if (!f.detected_at) f.detected_at = t;
         if (kind == EventKind::kElectionStarted) ++f.elections_started;
       }
@@ -216,7 +246,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
       masters_by_events_.insert(node);
       current_master_ = node;
       for (auto& f : failovers_) {
-        if (!f.elected_at) {
+        if (!f.elected_at && concerns(f, node)) {
           f.elected_at = t;
           f.new_master = node;
           f.messages_sent = messages_sent_ ? *messages_sent_ - f.messages_at_loss : 0;
@@ -320,6 +350,12 @@ nlohmann::ordered_json RunAnalysis::results_json() const {
   for (const auto& f : failovers_) {
     nlohmann::ordered_json o;
     o["old_master"] = spec_.nodes[f.old_master].name;
+    o["cause"] = f.partition ? "partition" : "crash";
+    if (f.partition) {
+      nlohmann::ordered_json side = nlohmann::ordered_json::array();
+      for (NodeId n : f.side) side.push_back(spec_.nodes[n].name);
+      o["side"] = side;
+    }
     o["lost_at_ns"] = f.lost_at.ns();
     o["detection_time_ns"] = f.detected_at ? nlohmann::ordered_json((*f.detected_at - f.lost_at).ns()) : nlohmann::ordered_json(nullptr);
     o["election_time_ns"] = (f.detected_at && f.elected_at) ? nlohmann::ordered_json((*f.elected_at - *f.detected_at).ns()) : nlohmann::ordered_json(nullptr);

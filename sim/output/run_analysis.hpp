@@ -23,7 +23,11 @@ using MessageCounts = std::array<std::uint64_t, 256>;
 
 struct Failover {
   NodeId old_master = kNoNode;
-  Time lost_at;                       // the master crashed
+  // A crash of the master, or a partition that cut `side` off from it: then only events of the
+  // nodes of `side` belong to this failover (its detection, its election, its new master).
+  bool partition = false;
+  std::vector<NodeId> side;           // ascending; empty for a crash
+  Time lost_at;                       // the master crashed, or the partition cut it off
   std::optional<Time> detected_at;    // first master_silent / election_started after that
   std::optional<Time> elected_at;     // first became_master after that
   NodeId new_master = kNoNode;
@@ -100,6 +104,9 @@ class RunAnalysis {
   MessageCounts sent_at_instant_{};
   std::vector<std::uint8_t> types_at_instant_;
   void close_election_window(Failover& f, Time t, bool before_instant);
+  // A partition-side failover only follows the events of its side's nodes.
+  static bool concerns(const Failover& f, NodeId node);
+  void start_partition_failovers(Time t);
   void close_election_windows(Time t, bool before_instant);
   NodeId current_master_ = kNoNode;
   // Nodes whose last role event made them master. A tick's most-believed master is adopted as

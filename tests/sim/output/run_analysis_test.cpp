@@ -133,6 +133,43 @@ TEST(RunAnalysis, FailoverIsTimedFromMasterCrashToNewMaster) {
   EXPECT_EQ(j["failovers"][0]["messages_sent"], 42);
 }
 
+// "Master partitioned away": the side without the master loses it at the partition and has its
+// own failover, timed by its own nodes' detection and election; the master's side has none.
+TEST(RunAnalysis, PartitionGivesTheSideWithoutTheMasterItsOwnFailover) {
+  auto spec = spec_with(6);
+  scenario::FaultSpec p;
+  p.kind = scenario::FaultSpec::Kind::kPartition;
+  p.at = 30_s;
+  p.groups = {{0, 1, 2}, {5, 3, 4}};
+  spec.faults.push_back(p);
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kFailoverTimeMax;
+  e.value = 8_s;
+  spec.expects.push_back(e);
+  RunAnalysis a(spec);
+  a.on_event(Time::epoch() + 1_s, 1, EventKind::kBecameMaster);
+  a.on_tick(tick(2_s, 1, 1));
+  a.on_event(Time::epoch() + 30_s, kNoNode, EventKind::kPartition);
+  a.on_event(Time::epoch() + 33_s, 2, EventKind::kMasterSilent);  // master's side: not this one
+  a.on_event(Time::epoch() + 35_s, 4, EventKind::kMasterSilent);
+  a.on_event(Time::epoch() + 35_s, 4, EventKind::kElectionStarted);
+  a.on_event(Time::epoch() + 38_s, 5, EventKind::kBecameMaster);
+  a.on_tick(tick(39_s, 1, 2));
+  a.finish();
+  ASSERT_EQ(a.failovers().size(), 1u);
+  const Failover& f = a.failovers()[0];
+  EXPECT_TRUE(f.partition);
+  EXPECT_EQ(f.side, (std::vector<NodeId>{3, 4, 5}));
+  EXPECT_EQ(f.old_master, 1u);
+  EXPECT_EQ(*f.detected_at - f.lost_at, 5_s);
+  EXPECT_EQ(f.new_master, 5u);
+  EXPECT_EQ(*f.elected_at - f.lost_at, 8_s);
+  EXPECT_TRUE(a.expects()[0].passed) << a.expects()[0].detail;
+  const auto j = a.results_json();
+  EXPECT_EQ(j["failovers"][0]["cause"], "partition");
+  EXPECT_EQ(j["failovers"][0]["side"], nlohmann::ordered_json::array({"n3", "n4", "n5"}));
+}
+
 TEST(RunAnalysis, FailoverExpectationFailsWhenNoMasterEverReturns) {
   auto spec = three_nodes();
   scenario::ExpectSpec e;
