@@ -309,7 +309,8 @@ void EpochSkewBound::on_tick(const TickView& view) {
   apply_pending_reset(now);
   // Stable: every change of roles comes with an event (became master or slave, crash, ...), so
   // the per-tick scan of every node is only needed while waiting for agreement.
-  if (stable_) return;
+  // Under loss it is never stable: the agreement is not needed either.
+  if (stable_ || lossy_) return;
   NodeId master = kNoNode;
   const bool agreed = links_cut_ == 0 && !partitioned_ && one_master_followed(view, master);
   if (!agreed) {
