@@ -71,7 +71,7 @@ void BullyElection::start_election(Effects& out, bool master_presumed_dead) {
   std::string targets;
   std::size_t asked = 0;
   for (NodeId id : members_) {
-    if (id == self_ || (can_be_master_ && id < self_)) continue;
+    if (id == self_ || (can_be_master_ && id < self_) || departed(id)) continue;
     out.send(id, m);
     ++asked;
     if (asked <= 4) targets += (targets.empty() ? "" : ", ") + node_name(id);
@@ -173,8 +173,38 @@ void BullyElection::on_master_activity(NodeId master, LocalTime /*now*/, Effects
   if (state_ == State::kFollower && master == master_) arm_failure_timer(out);
 }
 
+void BullyElection::on_shutdown(LocalTime /*now*/, Effects& out) {
+  if (state_ != State::kCoordinator) return;
+  Message leave = make_message(MsgType::kLeave);
+  leave.subject = self_;
+  leave.term = term_;
+  out.broadcast(leave);
+  out.note(NoteKind::kInfo, "shuts down: tells its followers to elect a new coordinator (LEAVE)");
+}
+
+void BullyElection::handle_leave(NodeId from, Effects& out) {
+  if (state_ == State::kCoordinator || from != master_) return;  // not our coordinator: ignore
+  departed_.insert(from);
+  out.note(NoteKind::kMasterSilent, "master " + node_name(from) + " left (shutdown)");
+  // Garcia-Molina's recovery step, started now rather than after the failure timeout: with the
+  // leaver excluded, the highest live node finds nobody above it and claims at once.
+  start_election(out, true);
+}
+
 void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& msg, Effects& out) {
   if (from == self_) return;
+  if (msg.type == MsgType::kLeave) {
+    handle_leave(from, out);
+    return;
+  }
+  if (departed(from)) {
+    // Only a node that is up holds an election or claims; a late HEARTBEAT or OK was sent
+    // before it left.
+    if (msg.type != MsgType::kBullyElection && msg.type != MsgType::kBullyCoordinator) return;
+    departed_.erase(from);
+    out.note(NoteKind::kInfo, node_name(from) + " is back: " +
+                                  (msg.type == MsgType::kBullyElection ? "it holds an election" : "it claims to coordinate"));
+  }
   if (msg.term > term_) term_ = msg.term;
   switch (msg.type) {
     case MsgType::kBullyElection: {

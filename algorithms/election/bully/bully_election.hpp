@@ -13,9 +13,19 @@
 // Nodes that may not lead (can_be_master = false) never answer OK and never claim; when one of
 // them detects a failure it asks every other node (flag kIneligibleSender), so eligible nodes of
 // any id answer and take the election over.
+//
+// Graceful hand-over (the daemon's SIGTERM; not in the 1982 paper, which knows only crashes): a
+// coordinator shutting down broadcasts LEAVE (subject = itself, term). A node that follows it
+// marks it departed and holds an election at once instead of waiting out `failure_timeout`. A
+// departed id counts as dead: it is sent no ELECTION, and its HEARTBEAT or OK (sent before it
+// left, arriving late) is ignored, so the highest *live* id wins -- usually the next highest
+// node, which then has nobody above it to ask and claims at once. A departed id counts as alive
+// again once it is heard holding an election or claiming (ELECTION or COORDINATOR), which is
+// what a restarted node sends. A LEAVE from anyone but the node's own coordinator is ignored.
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,11 +56,15 @@ class BullyElection final : public ElectionLayer {
   void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;
   void on_timer(LocalTime now, TimerId id, Effects& out) override;
   void on_master_activity(NodeId master, LocalTime now, Effects& out) override;
+  // A coordinator says LEAVE so that its followers elect at once; a follower leaves quietly.
+  void on_shutdown(LocalTime now, Effects& out) override;
   Role role() const override;
   NodeId believed_master() const override;
 
   State state() const { return state_; }
   std::uint32_t term() const { return term_; }
+  // Said LEAVE and not heard from since: treated as dead.
+  bool departed(NodeId id) const { return departed_.count(id) != 0; }
 
   static constexpr std::uint32_t kHeartbeatTimer = 1;
   static constexpr std::uint32_t kFailureTimer = 2;
@@ -66,6 +80,7 @@ class BullyElection final : public ElectionLayer {
   void follow(NodeId master, Effects& out, const std::string& why);
   void arm_failure_timer(Effects& out) { out.set_timer(timer(kFailureTimer), cfg_.failure_timeout); }
   void cancel_election_timers(Effects& out);
+  void handle_leave(NodeId from, Effects& out);
 
   NodeId self_;
   bool can_be_master_;
@@ -74,6 +89,7 @@ class BullyElection final : public ElectionLayer {
   State state_ = State::kFollower;
   NodeId master_ = kNoNode;
   std::uint32_t term_ = 0;
+  std::set<NodeId> departed_;  // said LEAVE, not heard holding an election or claiming since
 };
 
 }  // namespace clocksim::election

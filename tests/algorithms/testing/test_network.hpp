@@ -4,13 +4,15 @@
 // message takes a fixed latency, timers fire at exact instants, and ties are broken by insertion
 // order, so a test is a pure function of its script. Loss is scripted (a predicate) or random
 // from a seeded stream. Crashed nodes neither receive nor fire timers; restart builds a fresh
-// algorithm object, as the simulator and a rebooted daemon do.
+// algorithm object, as the simulator and a rebooted daemon do. A shutdown is a crash preceded by
+// on_shutdown, whose messages are still delivered.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -64,6 +66,11 @@ class TestNetwork {
     nodes_.at(id).up = false;
     nodes_.at(id).timers.clear();
   }
+  // An orderly exit (the daemon's SIGTERM): on_shutdown's sends go out, then the node is down.
+  void shutdown(NodeId id) {
+    call(id, [&](Algorithm& a, Effects& out) { a.on_shutdown(local(), out); });
+    crash(id);
+  }
   // A reboot: a fresh object (fresh state) that starts now.
   void restart(NodeId id, std::unique_ptr<Algorithm> fresh) {
     nodes_.at(id).algo = std::move(fresh);
@@ -101,6 +108,16 @@ class TestNetwork {
     if (now_ < until) now_ = until;
   }
   void run_for(Duration d) { run_until(now_ + d); }
+  // Runs in steps of `step` until `done()` holds; returns how long that took from now, or
+  // nothing if it did not hold within `limit`.
+  std::optional<Duration> run_until_true(const std::function<bool()>& done, Duration limit, Duration step) {
+    const Duration from = now_;
+    while (!done()) {
+      if (now_ - from >= limit) return std::nullopt;
+      run_for(step);
+    }
+    return now_ - from;
+  }
 
   const std::vector<Note>& notes() const { return notes_; }
   const std::vector<Sent>& sent() const { return sent_; }

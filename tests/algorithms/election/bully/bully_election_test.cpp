@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "tests/algorithms/testing/election_helpers.hpp"
 #include "tests/algorithms/testing/test_network.hpp"
 
@@ -168,6 +170,127 @@ TEST(BullyElection, NodeThatMayNotLeadNeverAnswersNorClaims) {
   EXPECT_EQ(sends_of(r, MsgType::kBullyOk, 4).size(), 1u);
 }
 
+
+// ---- graceful hand-over (LEAVE) ------------------------------------------------------------
+
+// A node of 5 that follows coordinator `master`.
+std::unique_ptr<BullyElection> follower_of(NodeId self, NodeId master) {
+  auto m = make(self, 5);
+  Effects s;
+  m->on_start(at(0_s), s);
+  Effects c;
+  m->on_message(at(1_ms), master, make_message(MsgType::kBullyCoordinator), c);
+  EXPECT_EQ(m->believed_master(), master);
+  return m;
+}
+
+Message leave_from(NodeId leaver) {
+  Message m = make_message(MsgType::kLeave);
+  m.subject = leaver;
+  return m;
+}
+
+TEST(BullyElection, CoordinatorSaysLeaveOnShutdownAFollowerLeavesQuietly) {
+  auto coord = make(4, 5);
+  Effects s;
+  coord->on_start(at(0_s), s);
+  ASSERT_EQ(coord->role(), Role::kMaster);
+  Effects bye;
+  coord->on_shutdown(at(10_s), bye);
+  const auto leaves = sends_of(bye, MsgType::kLeave, kBroadcast);
+  ASSERT_EQ(leaves.size(), 1u);
+  EXPECT_EQ(leaves[0].subject, 4u);
+  EXPECT_EQ(leaves[0].term, coord->term());
+  EXPECT_TRUE(has_note(bye, NoteKind::kInfo, "LEAVE"));
+
+  auto f = follower_of(2, 4);
+  Effects quiet;
+  f->on_shutdown(at(10_s), quiet);
+  EXPECT_TRUE(quiet.sends().empty());
+}
+
+TEST(BullyElection, LeaveFromItsCoordinatorStartsAnElectionAtOnceWithoutTheLeaver) {
+  auto f = follower_of(2, 4);
+  Effects stranger;
+  f->on_message(at(2_s), 3, leave_from(3), stranger);  // n3 is not its coordinator: ignored
+  EXPECT_TRUE(stranger.sends().empty());
+  EXPECT_TRUE(stranger.notes().empty());
+  EXPECT_EQ(f->state(), BullyElection::State::kFollower);
+  EXPECT_EQ(f->believed_master(), 4u);
+  EXPECT_FALSE(f->departed(3));
+
+  Effects left;
+  f->on_message(at(2_s), 4, leave_from(4), left);
+  EXPECT_TRUE(has_note(left, NoteKind::kMasterSilent, "master n4 left (shutdown)"));
+  EXPECT_TRUE(has_note(left, NoteKind::kElectionStarted));
+  EXPECT_EQ(f->state(), BullyElection::State::kElecting);
+  EXPECT_EQ(f->believed_master(), kNoNode);
+  EXPECT_TRUE(f->departed(4));
+  // ELECTION to the live higher id only; the leaver is not asked (it would never answer).
+  ASSERT_EQ(sends_of(left, MsgType::kBullyElection).size(), 1u);
+  EXPECT_EQ(sends_of(left, MsgType::kBullyElection, 3).size(), 1u);
+
+  // The next highest has nobody live above it: it claims at once.
+  auto next = follower_of(3, 4);
+  Effects claim;
+  next->on_message(at(2_s), 4, leave_from(4), claim);
+  EXPECT_EQ(next->role(), Role::kMaster);
+  EXPECT_TRUE(sends_of(claim, MsgType::kBullyElection).empty());
+  EXPECT_EQ(sends_of(claim, MsgType::kBullyCoordinator).size(), 1u);
+}
+
+TEST(BullyElection, LeaverIsNeverElectedUntilItIsHeardHoldingAnElectionOrClaiming) {
+  auto f = follower_of(2, 4);
+  Effects left;
+  f->on_message(at(2_s), 4, leave_from(4), left);
+  // Late messages the leaver sent before its LEAVE: no effect.
+  Effects late_ok;
+  f->on_message(at(2_s + 1_ms), 4, make_message(MsgType::kBullyOk), late_ok);
+  EXPECT_EQ(f->state(), BullyElection::State::kElecting);
+  Effects late_hb;
+  f->on_message(at(2_s + 1_ms), 4, make_message(MsgType::kHeartbeat), late_hb);
+  EXPECT_NE(f->believed_master(), 4u);
+  EXPECT_TRUE(late_hb.sends().empty());
+  // n3 does not answer either: n2 is the highest live node.
+  Effects won;
+  f->on_timer(at(2_s + 500_ms), T(BullyElection::kAnswerTimer), won);
+  EXPECT_EQ(f->role(), Role::kMaster);
+  EXPECT_TRUE(f->departed(4));
+
+  // n4 restarts and claims: it is back, and as the higher id it is followed.
+  Effects back;
+  f->on_message(at(20_s), 4, make_message(MsgType::kBullyCoordinator), back);
+  EXPECT_FALSE(f->departed(4));
+  EXPECT_TRUE(has_note(back, NoteKind::kInfo, "n4 is back"));
+  EXPECT_EQ(f->believed_master(), 4u);
+  // ... and asked again in the next election.
+  Effects fire;
+  f->on_timer(at(30_s), T(BullyElection::kFailureTimer), fire);
+  EXPECT_EQ(sends_of(fire, MsgType::kBullyElection, 4).size(), 1u);
+}
+
+TEST(BullyElection, RestartedLeaverHoldingAnElectionIsAnsweredAndAskedAgain) {
+  auto f = follower_of(2, 4);
+  Effects left;
+  f->on_message(at(2_s), 4, leave_from(4), left);
+  Effects fire;
+  f->on_timer(at(2_s + 500_ms), T(BullyElection::kAnswerTimer), fire);
+  ASSERT_EQ(f->role(), Role::kMaster);
+  // A restarted n4 (elect_on_start) asks nobody, since nobody is above it; a lower restarted
+  // node asks n2: either ELECTION shows it is up.
+  auto low = make(0, 5);
+  Effects s;
+  low->on_start(at(0_s), s);
+  Effects c;
+  low->on_message(at(1_ms), 4, make_message(MsgType::kBullyCoordinator), c);
+  Effects l;
+  low->on_message(at(2_s), 4, leave_from(4), l);
+  ASSERT_TRUE(low->departed(4));
+  Effects e;
+  low->on_message(at(20_s), 4, make_message(MsgType::kBullyElection), e);
+  EXPECT_FALSE(low->departed(4));
+}
+
 // ---- multi-node ------------------------------------------------------------------------------
 
 TestNetwork cluster(std::size_t n, std::uint64_t seed = 1) {
@@ -224,6 +347,61 @@ TEST(BullyNetwork, PartitionHealLeavesTheHigherCoordinator) {
   net.run_until(17_s);
   EXPECT_EQ(net.masters(), (std::vector<NodeId>{5})) << net.describe() << net.log();
   EXPECT_TRUE(net.all_follow(5));
+}
+
+// A coordinator stopped gracefully hands over within a few message delays; a crash of the same
+// node needs the failure timeout (4.5 s) first.
+TEST(BullyNetwork, CoordinatorLeavingHandsOverMuchFasterThanTheFailureTimeout) {
+  TestNetwork net = cluster(5);
+  net.start_all();
+  net.run_until(5_s);
+  ASSERT_EQ(net.masters(), (std::vector<NodeId>{4}));
+  const std::size_t before = net.sent().size();
+  net.shutdown(4);
+  const auto handover = net.run_until_true([&] { return net.masters() == std::vector<NodeId>{3} && net.all_follow(3); },
+                                           10_s, 1_ms);
+  ASSERT_TRUE(handover.has_value()) << net.describe() << net.log();
+  std::printf("bully: LEAVE hand-over %.3f ms (failure timeout 4.5 s)\n", handover->seconds() * 1e3);
+  EXPECT_LE(*handover, 10_ms);
+  for (NodeId i = 0; i < 4; ++i) EXPECT_TRUE(net.has_note(i, NoteKind::kMasterSilent, "master n4 left")) << i;
+  for (std::size_t i = before; i < net.sent().size(); ++i) {
+    EXPECT_FALSE(net.sent()[i].to == 4 && net.sent()[i].msg.type == MsgType::kBullyElection) << "asked the leaver";
+  }
+  net.run_until(20_s);  // stable: no timeout-driven election afterwards
+  EXPECT_EQ(net.masters(), (std::vector<NodeId>{3})) << net.describe();
+  EXPECT_TRUE(net.all_follow(3));
+
+  // The leaver comes back: it bullies its way back as the highest id and is followed again.
+  net.restart(4, std::make_unique<BullyElection>(setup_for("bully", 4, 5, 2)));
+  net.run_until(22_s);
+  EXPECT_EQ(net.masters(), (std::vector<NodeId>{4})) << net.describe() << net.log();
+  EXPECT_TRUE(net.all_follow(4));
+
+  // Compare: a crash of the same coordinator is noticed only after the failure timeout.
+  net.crash(4);
+  const auto failover = net.run_until_true([&] { return net.masters() == std::vector<NodeId>{3} && net.all_follow(3); },
+                                           20_s, 1_ms);
+  ASSERT_TRUE(failover.has_value()) << net.describe();
+  std::printf("bully: crash failover %.3f s\n", failover->seconds());
+  EXPECT_GT(*failover, 3_s);
+}
+
+TEST(BullyNetwork, LeaverThatIsNotTheHighestIdHandsOverToTheHighestLive) {
+  // n4 may not lead, so n3 coordinates; when n3 leaves, n2 is the highest live eligible node.
+  TestNetwork net(1_ms);
+  for (NodeId i = 0; i < 5; ++i) {
+    auto s = setup_for("bully", i, 5);
+    s.can_be_master = i != 4;
+    net.add(std::make_unique<BullyElection>(s));
+  }
+  net.start_all();
+  net.run_until(5_s);
+  ASSERT_EQ(net.masters(), (std::vector<NodeId>{3})) << net.describe();
+  net.shutdown(3);
+  const auto handover = net.run_until_true([&] { return net.masters() == std::vector<NodeId>{2} && net.all_follow(2); },
+                                           10_s, 1_ms);
+  ASSERT_TRUE(handover.has_value()) << net.describe() << net.log();
+  EXPECT_LE(*handover, 1_s);
 }
 
 }  // namespace
