@@ -39,11 +39,11 @@ RingElection::RingElection(const ElectionSetup& setup)
     : self_(setup.membership.self),
       can_be_master_(setup.can_be_master),
       cfg_(RingConfig::from(setup.params)),
+      rng_(setup.seed),
       hops_(kElectionTimerPart, kAckTimerBase, cfg_.hop_timeout) {
   // Election numbers start at a random point so that a restarted node's elections are not
   // mistaken for duplicates of its previous incarnation's.
-  Rng rng(setup.seed);
-  my_term_ = draw_u32(rng);
+  my_term_ = draw_u32(rng_);
   if (setup.membership.members) members_ = *setup.membership.members;
   if (std::find(members_.begin(), members_.end(), self_) == members_.end()) {
     members_.push_back(self_);
@@ -64,8 +64,13 @@ NodeId RingElection::believed_master() const {
 }
 
 NodeId RingElection::successor_of(NodeId id) const {
-  auto it = std::upper_bound(members_.begin(), members_.end(), id);
-  return it == members_.end() ? members_.front() : *it;
+  NodeId next = id;
+  for (std::size_t i = 0; i < members_.size(); ++i) {
+    auto it = std::upper_bound(members_.begin(), members_.end(), next);
+    next = it == members_.end() ? members_.front() : *it;
+    if (next == self_ || !departed(next)) return next;
+  }
+  return self_;
 }
 
 void RingElection::pass_on(Message msg, NodeId to, Effects& out) {
@@ -145,6 +150,13 @@ void RingElection::handle_election(const Message& msg, Effects& out) {
     if (msg.term != my_term_ || !initiating_) return;  // an old round of ours
     initiating_ = false;
     const NodeId winner = msg.subject;
+    if (winner != kNoNode && departed(winner)) {
+      // Put forward before it left (its LEAVE overtook this round): elect again without it.
+      out.note(NoteKind::kInfo, "ring election " + std::to_string(my_term_) + " came back naming " +
+                                    node_name(winner) + ", which left: starts again");
+      initiate(out);
+      return;
+    }
     if (winner == kNoNode) {
       out.note(NoteKind::kInfo, "ring election " + std::to_string(my_term_) + " found nobody who may lead");
       state_ = State::kFollower;
@@ -157,6 +169,7 @@ void RingElection::handle_election(const Message& msg, Effects& out) {
     elected.subject = winner;
     elected.value_ns = self_;
     elected.term = my_term_;
+    elected.flags = msg.flags & kBestIsBack;
     seen_elected_[self_] = my_term_;
     apply_winner(winner, self_, out);
     pass_on(elected, successor_of(self_), out);
@@ -168,7 +181,10 @@ void RingElection::handle_election(const Message& msg, Effects& out) {
   // Chang-Roberts extinction: our own election (higher initiator) will finish instead.
   if (initiating_ && initiator < self_) return;
   Message fwd = msg;
+  // A departed best (put forward before its LEAVE reached us) is never passed on.
+  if (fwd.subject != kNoNode && departed(fwd.subject)) fwd.subject = kNoNode;
   if (can_be_master_ && (fwd.subject == kNoNode || self_ > fwd.subject)) fwd.subject = self_;
+  if (fwd.subject != msg.subject) fwd.flags &= static_cast<std::uint16_t>(~kBestIsBack);
   // A node that still hears its master keeps following it (its own failure timer guards that
   // master); one with no master waits for the ELECTED this election will bring.
   if (state_ == State::kParticipant || (state_ == State::kFollower && master_ == kNoNode)) {
@@ -185,6 +201,12 @@ void RingElection::handle_elected(const Message& msg, Effects& out) {
   auto seen = seen_elected_.find(initiator);
   if (seen != seen_elected_.end() && seen->second == msg.term) return;
   seen_elected_[initiator] = msg.term;
+  if (msg.subject != kNoNode && departed(msg.subject)) {
+    // Named before the winner's LEAVE reached us: following a node that is gone would only
+    // wait out the failure timeout. The round stops here; the LEAVE starts a fresh election.
+    out.note(NoteKind::kInfo, "ignores ELECTED naming " + node_name(msg.subject) + ", which left");
+    return;
+  }
   apply_winner(msg.subject, initiator, out);
   pass_on(msg, successor_of(self_), out);
 }
@@ -225,6 +247,10 @@ void RingElection::on_timer(LocalTime now, TimerId id, Effects& out) {
                                                   seconds_text(cfg_.failure_timeout));
       initiate(out);
       return;
+    case kLeaveTimer:
+      if (state_ != State::kFollower || master_ != kNoNode) return;  // an election reached it first
+      initiate(out);
+      return;
     case kElectionTimer:
       if (state_ != State::kParticipant) return;
       out.note(NoteKind::kInfo, "no ELECTED within " + seconds_text(cfg_.election_timeout) + ": starts again");
@@ -243,6 +269,32 @@ void RingElection::on_master_activity(NodeId master, LocalTime now, Effects& out
   }
 }
 
+void RingElection::on_shutdown(LocalTime /*now*/, Effects& out) {
+  if (state_ != State::kMaster) return;
+  Message leave = make_message(MsgType::kLeave);
+  leave.subject = self_;
+  leave.term = my_term_;
+  out.broadcast(leave);
+  out.note(NoteKind::kInfo, "shuts down: tells its followers to elect a new master (LEAVE)");
+}
+
+void RingElection::handle_leave(NodeId from, Effects& out) {
+  if (state_ != State::kFollower || from != master_) return;  // not our master: ignore
+  departed_.insert(from);
+  master_ = kNoNode;
+  // Every follower heard the LEAVE at about the same time; a random pause within one hop timeout
+  // lets the first initiator's ELECTION reach most of the others before they initiate too.
+  const Duration pause = draw(rng_, DurationRange{Duration::zero(), cfg_.hop_timeout});
+  out.note(NoteKind::kMasterSilent, "master " + node_name(from) + " left (shutdown): initiates in " +
+                                        seconds_text(pause) + " unless an election reaches it first");
+  out.set_timer(timer(kLeaveTimer), pause);
+}
+
+void RingElection::revive(NodeId id, Effects& out, const std::string& how) {
+  if (departed_.erase(id) == 0) return;
+  out.note(NoteKind::kInfo, node_name(id) + " is back (" + how + ")");
+}
+
 void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
   now_ = now;
   if (from == self_) return;
@@ -252,17 +304,29 @@ void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Ef
       Message ack = make_message(MsgType::kElectionAck, msg.seq);
       ack.subject = self_;
       out.send(from, ack);
-      if (msg.type == MsgType::kRingElection) {
-        handle_election(msg, out);
+      // A node taking part in an election is up: a restarted leaver rejoins the ring.
+      Message in = msg;
+      if (departed(from)) {
+        revive(from, out, "it sent " + std::string(msg_type_name(msg.type)));
+        if (in.subject == from) in.flags |= kBestIsBack;
+      }
+      revive(static_cast<NodeId>(msg.value_ns), out, "it initiated an election");
+      if ((msg.flags & kBestIsBack) != 0) revive(msg.subject, out, "vouched for in an election");
+      if (in.type == MsgType::kRingElection) {
+        handle_election(in, out);
       } else {
-        handle_elected(msg, out);
+        handle_elected(in, out);
       }
       return;
     }
+    case MsgType::kLeave:
+      handle_leave(from, out);
+      return;
     case MsgType::kElectionAck:
       hops_.on_reply(MsgType::kElectionAck, msg.seq, out);
       return;
     case MsgType::kHeartbeat:
+      if (departed(from)) return;  // sent before its LEAVE
       if (state_ == State::kMaster) {
         if (from > self_) {
           out.note(NoteKind::kConflict, "hears master " + node_name(from) + " with a higher id: steps down");

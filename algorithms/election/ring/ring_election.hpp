@@ -18,15 +18,28 @@
 // needless election round the ring; a live higher master's next heartbeat wins it back.
 // Message fields: subject = best candidate or winner, value_ns = initiator id, term = that
 // initiator's election number.
+//
+// Graceful hand-over (the daemon's SIGTERM; LeLann and Chang-Roberts know only crashes): a master
+// shutting down broadcasts LEAVE (subject = itself, term). Each of its followers marks it
+// departed and initiates after a pause drawn from its own stream within [0, hop_timeout], so the
+// first initiator's ELECTION usually reaches the others before they start their own (extinction
+// settles the rest). A departed node is skipped as a successor without waiting for it to miss
+// its acknowledgements, is never put forward as best (a best naming it is dropped and the
+// forwarding node puts itself forward instead), an ELECTED naming it is not adopted, and its late
+// heartbeat is ignored. It counts as alive again once it is heard in an election: it sends an
+// ELECTION or ELECTED itself, initiates one, or a node that heard it directly vouches for it as
+// best (flag kBestIsBack). A LEAVE from anyone but the node's own master is ignored.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "algorithms/core/layers.hpp"
+#include "algorithms/core/rng.hpp"
 #include "algorithms/election/common/ack_sender.hpp"
 #include "algorithms/election/common/election_setup.hpp"
 
@@ -52,16 +65,25 @@ class RingElection final : public ElectionLayer {
   void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;
   void on_timer(LocalTime now, TimerId id, Effects& out) override;
   void on_master_activity(NodeId master, LocalTime now, Effects& out) override;
+  // A master says LEAVE so that its followers elect at once; a follower leaves quietly.
+  void on_shutdown(LocalTime now, Effects& out) override;
   Role role() const override;
   NodeId believed_master() const override;
 
   State state() const { return state_; }
-  // The ring neighbour after `id` (ascending ids, wrapping).
+  // The ring neighbour after `id` (ascending ids, wrapping), skipping departed nodes.
   NodeId successor_of(NodeId id) const;
+  // Said LEAVE and not heard in an election since: skipped, never elected.
+  bool departed(NodeId id) const { return departed_.count(id) != 0; }
+
+  // Message::flags bit of ELECTION / ELECTED: the node named in subject was heard directly after
+  // it had left (it is back), so nodes that still count it departed may keep it as best.
+  static constexpr std::uint16_t kBestIsBack = 1;
 
   static constexpr std::uint32_t kHeartbeatTimer = 1;
   static constexpr std::uint32_t kFailureTimer = 2;
   static constexpr std::uint32_t kElectionTimer = 3;
+  static constexpr std::uint32_t kLeaveTimer = 4;  // the pause before initiating after a LEAVE
   static constexpr std::uint32_t kAckTimerBase = 0x10000;
 
  private:
@@ -75,10 +97,13 @@ class RingElection final : public ElectionLayer {
   void become_master(Effects& out, const std::string& why);
   void follow(NodeId master, Effects& out, const std::string& why);
   void arm_failure_timer(Effects& out) { out.set_timer(timer(kFailureTimer), cfg_.failure_timeout); }
+  void handle_leave(NodeId from, Effects& out);
+  void revive(NodeId id, Effects& out, const std::string& how);
 
   NodeId self_;
   bool can_be_master_;
   RingConfig cfg_;
+  Rng rng_;
   std::vector<NodeId> members_;
   AckSender hops_;
   std::uint32_t seq_ = 1;
@@ -93,6 +118,7 @@ class RingElection final : public ElectionLayer {
   // re-sent after a lost acknowledgement must not travel the ring twice.
   std::map<NodeId, std::uint32_t> seen_election_;
   std::map<NodeId, std::uint32_t> seen_elected_;
+  std::set<NodeId> departed_;  // said LEAVE, not heard in an election since
 };
 
 }  // namespace clocksim::election

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <set>
+
 #include "tests/algorithms/testing/election_helpers.hpp"
 #include "tests/algorithms/testing/test_network.hpp"
 
@@ -9,6 +12,7 @@ namespace clocksim::election {
 namespace {
 
 using namespace clocksim::literals;
+using clocksim::testing::find_timer;
 using clocksim::testing::has_note;
 using clocksim::testing::sends_of;
 using clocksim::testing::setup_for;
@@ -138,6 +142,191 @@ TEST(RingElection, ReturningElectionMakesTheInitiatorAnnounceTheWinner) {
   EXPECT_EQ(m->role(), Role::kSlave);
 }
 
+
+// ---- graceful hand-over (LEAVE) ------------------------------------------------------------
+
+// A node of 5 that follows `master` (heard its heartbeat).
+std::unique_ptr<RingElection> follower_of(NodeId self, NodeId master, std::uint64_t seed = 1) {
+  auto m = make(self, 5, true, seed);
+  Effects s;
+  m->on_start(at(0_s), s);
+  Effects hb;
+  m->on_message(at(1_s), master, make_message(MsgType::kHeartbeat), hb);
+  EXPECT_EQ(m->believed_master(), master);
+  return m;
+}
+
+Message leave_from(NodeId leaver) {
+  Message m = make_message(MsgType::kLeave);
+  m.subject = leaver;
+  return m;
+}
+
+Message elected_msg(NodeId initiator, NodeId winner, std::uint32_t term) {
+  Message m = election_msg(initiator, winner, term);
+  m.type = MsgType::kRingElected;
+  return m;
+}
+
+TEST(RingElection, MasterSaysLeaveOnShutdownAFollowerLeavesQuietly) {
+  auto m = make(4, 5);
+  Effects s;
+  m->on_start(at(0_s), s);
+  Effects fire;
+  m->on_timer(at(3_s), T(RingElection::kFailureTimer), fire);
+  Message back = sends_of(fire, MsgType::kRingElection).at(0);
+  Effects won;
+  m->on_message(at(3_s + 5_ms), 3, back, won);
+  ASSERT_EQ(m->role(), Role::kMaster);
+  Effects bye;
+  m->on_shutdown(at(10_s), bye);
+  const auto leaves = sends_of(bye, MsgType::kLeave, kBroadcast);
+  ASSERT_EQ(leaves.size(), 1u);
+  EXPECT_EQ(leaves[0].subject, 4u);
+  EXPECT_TRUE(has_note(bye, NoteKind::kInfo, "LEAVE"));
+
+  auto f = follower_of(2, 4);
+  Effects quiet;
+  f->on_shutdown(at(10_s), quiet);
+  EXPECT_TRUE(quiet.sends().empty());
+}
+
+TEST(RingElection, LeaveFromItsMasterInitiatesAfterAShortSeededPause) {
+  auto f = follower_of(2, 4);
+  Effects stranger;
+  f->on_message(at(2_s), 3, leave_from(3), stranger);  // n3 is not its master: ignored
+  EXPECT_TRUE(stranger.timers().empty());
+  EXPECT_TRUE(stranger.notes().empty());
+  EXPECT_EQ(f->believed_master(), 4u);
+  EXPECT_FALSE(f->departed(3));
+
+  Effects left;
+  f->on_message(at(2_s), 4, leave_from(4), left);
+  EXPECT_TRUE(has_note(left, NoteKind::kMasterSilent, "master n4 left (shutdown)"));
+  EXPECT_TRUE(f->departed(4));
+  EXPECT_EQ(f->believed_master(), kNoNode);
+  const auto* pause = find_timer(left, T(RingElection::kLeaveTimer));
+  ASSERT_NE(pause, nullptr);
+  EXPECT_GE(pause->after, Duration::zero());
+  EXPECT_LE(pause->after, 100_ms);  // hop_timeout, far below the 4.5 s failure timeout
+  Effects go;
+  f->on_timer(at(2_s) + pause->after, T(RingElection::kLeaveTimer), go);
+  EXPECT_EQ(f->role(), Role::kCandidate);
+  EXPECT_EQ(sends_of(go, MsgType::kRingElection, 3).size(), 1u);
+
+  // The pause is a draw from the node's own stream: the same seed gives the same pause, and
+  // the followers' pauses differ.
+  std::set<std::int64_t> pauses;
+  for (NodeId self = 0; self < 4; ++self) {
+    for (int copy = 0; copy < 2; ++copy) {
+      auto g = follower_of(self, 4, 7);
+      Effects e;
+      g->on_message(at(2_s), 4, leave_from(4), e);
+      pauses.insert(find_timer(e, T(RingElection::kLeaveTimer))->after.ns());
+    }
+  }
+  EXPECT_EQ(pauses.size(), 4u);
+}
+
+TEST(RingElection, ElectionArrivingDuringThePauseIsJoinedInsteadOfInitiating) {
+  auto f = follower_of(2, 4);
+  Effects left;
+  f->on_message(at(2_s), 4, leave_from(4), left);
+  Effects joined;
+  f->on_message(at(2_s + 1_ms), 1, election_msg(1, 1, 9), joined);
+  EXPECT_EQ(sends_of(joined, MsgType::kRingElection, 3).at(0).subject, 2u);
+  EXPECT_EQ(f->state(), RingElection::State::kParticipant);
+  Effects late;
+  f->on_timer(at(2_s + 100_ms), T(RingElection::kLeaveTimer), late);
+  EXPECT_TRUE(sends_of(late, MsgType::kRingElection).empty());
+  EXPECT_EQ(f->role(), Role::kSlave);
+}
+
+TEST(RingElection, TheLeaverIsSkippedNeverPutForwardAndNeverFollowed) {
+  auto f = follower_of(3, 4);
+  Effects left;
+  f->on_message(at(2_s), 4, leave_from(4), left);
+  EXPECT_EQ(f->successor_of(3), 0u);  // straight past n4, without waiting for its ACK
+  // An ELECTION that named n4 as best before its LEAVE reached n2: n3 puts itself forward.
+  Effects a;
+  f->on_message(at(2_s + 1_ms), 2, election_msg(1, 4, 9), a);
+  auto fwd = sends_of(a, MsgType::kRingElection, 0);
+  ASSERT_EQ(fwd.size(), 1u);
+  EXPECT_EQ(fwd[0].subject, 3u);
+  EXPECT_TRUE(sends_of(a, MsgType::kRingElection, 4).empty());
+  // An ELECTED naming n4 is neither adopted nor passed on; its late heartbeat is ignored.
+  Effects e;
+  f->on_message(at(2_s + 2_ms), 2, elected_msg(0, 4, 3), e);
+  EXPECT_NE(f->believed_master(), 4u);
+  EXPECT_TRUE(sends_of(e, MsgType::kRingElected).empty());
+  Effects hb;
+  f->on_message(at(2_s + 3_ms), 4, make_message(MsgType::kHeartbeat), hb);
+  EXPECT_NE(f->believed_master(), 4u);
+}
+
+TEST(RingElection, AnInitiatorWhoseRoundNamesTheLeaverStartsAgain) {
+  // A participant follows nobody: a LEAVE is not from its master and is ignored.
+  auto f = follower_of(0, 4);
+  Effects fire;
+  f->on_timer(at(6_s), T(RingElection::kFailureTimer), fire);
+  Effects leave;
+  f->on_message(at(6_s + 1_ms), 4, leave_from(4), leave);
+  EXPECT_FALSE(f->departed(4));
+  // A follower that got the LEAVE: its returning round names n4 (put forward by n4 itself, or
+  // by a node that had not heard the LEAVE yet).
+  auto g = follower_of(1, 4);
+  Effects l;
+  g->on_message(at(2_s), 4, leave_from(4), l);
+  Effects go;
+  g->on_timer(at(2_s + 100_ms), T(RingElection::kLeaveTimer), go);
+  Message mine = sends_of(go, MsgType::kRingElection).at(0);
+  mine.subject = 4;
+  Effects again;
+  g->on_message(at(2_s + 110_ms), 0, mine, again);
+  EXPECT_TRUE(has_note(again, NoteKind::kInfo, "which left: starts again"));
+  EXPECT_TRUE(sends_of(again, MsgType::kRingElected).empty());
+  EXPECT_EQ(sends_of(again, MsgType::kRingElection, 2).size(), 1u);
+}
+
+TEST(RingElection, RestartedLeaverRejoinsWhenHeardInAnElection) {
+  auto f = follower_of(0, 4);
+  Effects left;
+  f->on_message(at(2_s), 4, leave_from(4), left);
+  ASSERT_TRUE(f->departed(4));
+  // The restarted n4 forwards an election with itself as best: n0 hears it directly.
+  Effects a;
+  f->on_message(at(20_s), 4, election_msg(2, 4, 11), a);
+  EXPECT_FALSE(f->departed(4));
+  EXPECT_TRUE(has_note(a, NoteKind::kInfo, "n4 is back"));
+  auto fwd = sends_of(a, MsgType::kRingElection, 1);
+  ASSERT_EQ(fwd.size(), 1u);
+  EXPECT_EQ(fwd[0].subject, 4u);
+  EXPECT_TRUE(fwd[0].flags & RingElection::kBestIsBack);
+  EXPECT_EQ(f->successor_of(3), 4u);
+
+  // n1 still counts n4 departed: n0's vouching keeps n4 as best; without it n4 is dropped.
+  auto g = follower_of(1, 4);
+  Effects l;
+  g->on_message(at(2_s), 4, leave_from(4), l);
+  Effects vouched;
+  g->on_message(at(20_s + 1_ms), 0, fwd[0], vouched);
+  EXPECT_FALSE(g->departed(4));
+  EXPECT_EQ(sends_of(vouched, MsgType::kRingElection, 2).at(0).subject, 4u);
+  auto h = follower_of(1, 4);
+  Effects l2;
+  h->on_message(at(2_s), 4, leave_from(4), l2);
+  Message unvouched = fwd[0];
+  unvouched.flags = 0;
+  Effects dropped;
+  h->on_message(at(20_s + 1_ms), 0, unvouched, dropped);
+  EXPECT_TRUE(h->departed(4));
+  EXPECT_EQ(sends_of(dropped, MsgType::kRingElection, 2).at(0).subject, 1u);
+  // An election initiated by n4 shows it is up, wherever it is heard.
+  Effects init;
+  h->on_message(at(30_s), 0, election_msg(4, 4, 12), init);
+  EXPECT_FALSE(h->departed(4));
+}
+
 // ---- multi-node ------------------------------------------------------------------------------
 
 TestNetwork cluster(std::size_t n, std::uint64_t seed = 1, std::vector<bool> eligible = {}) {
@@ -221,6 +410,55 @@ TEST(RingNetwork, PartitionHealLeavesTheHigherMaster) {
   net.run_until(22_s);
   EXPECT_EQ(net.masters(), (std::vector<NodeId>{5})) << net.describe();
   EXPECT_TRUE(net.all_follow(5));
+}
+
+// A master stopped gracefully hands over within a few hops; a crash of the same node needs the
+// failure timeout (4.5 s) plus the unacknowledged hops to it.
+TEST(RingNetwork, MasterLeavingHandsOverMuchFasterThanTheFailureTimeout) {
+  TestNetwork net = cluster(6);
+  net.start_all();
+  net.run_until(6_s);
+  ASSERT_EQ(net.masters(), (std::vector<NodeId>{5}));
+  const std::size_t before = net.sent().size();
+  const std::size_t notes_before = net.notes().size();
+  net.shutdown(5);
+  const auto handover = net.run_until_true([&] { return net.masters() == std::vector<NodeId>{4} && net.all_follow(4); },
+                                           10_s, 1_ms);
+  ASSERT_TRUE(handover.has_value()) << net.describe() << net.log();
+  std::size_t initiated = 0;
+  for (std::size_t i = notes_before; i < net.notes().size(); ++i) {
+    initiated += net.notes()[i].kind == NoteKind::kElectionStarted ? 1 : 0;
+  }
+  std::printf("ring: LEAVE hand-over %.3f ms, %zu of 5 followers initiated (failure timeout 4.5 s)\n",
+              handover->seconds() * 1e3, initiated);
+  EXPECT_LE(*handover, 150_ms);
+  EXPECT_LT(initiated, 5u);  // the seeded spread lets the first ELECTION overtake most others
+  for (std::size_t i = before; i < net.sent().size(); ++i) {
+    EXPECT_FALSE(net.sent()[i].to == 5 && net.sent()[i].msg.type == MsgType::kRingElection) << "hop to the leaver";
+  }
+  for (NodeId i = 0; i < 5; ++i) EXPECT_FALSE(net.has_note(i, NoteKind::kPeerUnreachable, "n5")) << i;
+  net.run_until(20_s);
+  EXPECT_EQ(net.masters(), (std::vector<NodeId>{4})) << net.describe();
+  EXPECT_TRUE(net.all_follow(4));
+
+  // The leaver restarts and follows n4; when n4 leaves in turn, n5 takes part again and wins.
+  net.restart(5, make(5, 6, true, 2));
+  net.run_until(22_s);
+  ASSERT_TRUE(net.all_follow(4)) << net.describe();
+  net.shutdown(4);
+  const auto second = net.run_until_true([&] { return net.masters() == std::vector<NodeId>{5} && net.all_follow(5); },
+                                         10_s, 1_ms);
+  ASSERT_TRUE(second.has_value()) << net.describe() << net.log();
+  std::printf("ring: second hand-over (to the restarted n5) %.3f ms\n", second->seconds() * 1e3);
+  EXPECT_LE(*second, 500_ms);
+
+  // Compare: a crash of the master is noticed only after the failure timeout.
+  net.crash(5);
+  const auto failover = net.run_until_true([&] { return net.masters() == std::vector<NodeId>{3} && net.all_follow(3); },
+                                           20_s, 1_ms);
+  ASSERT_TRUE(failover.has_value()) << net.describe();
+  std::printf("ring: crash failover %.3f s\n", failover->seconds());
+  EXPECT_GT(*failover, 3_s);
 }
 
 }  // namespace
