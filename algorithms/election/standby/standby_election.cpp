@@ -119,8 +119,34 @@ void StandbyElection::on_master_activity(NodeId master, LocalTime /*now*/, Effec
   if (!leading_ && master == master_) out.set_timer(timer(kWatchTimer), cfg_.standby_timeout);
 }
 
+void StandbyElection::on_shutdown(LocalTime /*now*/, Effects& out) {
+  if (!leading_) return;
+  Message leave = make_message(MsgType::kLeave);
+  leave.subject = self_;
+  leave.term = master_term_;
+  out.broadcast(leave);
+  out.note(NoteKind::kInfo, "shuts down: tells the standby to take over (LEAVE)");
+}
+
+void StandbyElection::handle_leave(NodeId from, Effects& out) {
+  if (leading_ || from != master_) return;  // not our master: ignore
+  out.note(NoteKind::kMasterSilent, "master " + node_name(from) + " left (shutdown)");
+  if (may_take_over()) {
+    lead(out, self_ == cfg_.primary ? "primary: the acting master " + node_name(from) + " left"
+                                    : "standby takes over: " + node_name(from) + " left");
+    return;
+  }
+  // Follow whichever of the pair heartbeats next; the watch timer stays armed in case none does.
+  master_ = kNoNode;
+}
+
 void StandbyElection::on_message(LocalTime /*now*/, NodeId from, const Message& msg, Effects& out) {
-  if (from == self_ || msg.type != MsgType::kHeartbeat) return;
+  if (from == self_) return;
+  if (msg.type == MsgType::kLeave) {
+    handle_leave(from, out);
+    return;
+  }
+  if (msg.type != MsgType::kHeartbeat) return;
   if (msg.term > term_) term_ = msg.term;
   if (leading_) {
     if (outranks(from, msg.term, self_, master_term_)) {

@@ -12,6 +12,16 @@
 // primary always wins; under "stay_secondary" the later takeover (higher term) wins, the primary
 // on a tie. A node that may not lead (can_be_master = false) never takes over. With both primary
 // and secondary down there is no master: that is the limit of a static standby scheme.
+//
+// Graceful hand-over (the daemon's SIGTERM): the acting master broadcasts LEAVE (subject =
+// itself, term). If the primary leaves, the secondary takes over at once instead of waiting out
+// `standby_timeout`; if the acting secondary leaves, the primary (when it is up and following it,
+// as under "stay_secondary") resumes at once. Nobody else may lead, so when the other of the pair
+// is down (or may not lead) the LEAVE leaves the cluster without a master until the primary or
+// secondary comes back -- the same limit as above, only reached sooner. Every follower forgets
+// the leaver and adopts the next heartbeating master. The LEAVE is a sender's last message, so a
+// heartbeat from the leaver after it comes from a restarted node and is followed as usual. A
+// LEAVE from anyone but the node's own master is ignored.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +51,8 @@ class StandbyElection final : public ElectionLayer {
   void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;
   void on_timer(LocalTime now, TimerId id, Effects& out) override;
   void on_master_activity(NodeId master, LocalTime now, Effects& out) override;
+  // The acting master says LEAVE so that the other of the pair leads at once.
+  void on_shutdown(LocalTime now, Effects& out) override;
   Role role() const override { return leading_ ? Role::kMaster : Role::kSlave; }
   NodeId believed_master() const override { return leading_ ? self_ : master_; }
 
@@ -55,6 +67,7 @@ class StandbyElection final : public ElectionLayer {
   void lead(Effects& out, const std::string& why);
   void follow(NodeId master, std::uint32_t term, Effects& out, const std::string& why);
   void heartbeat(Effects& out);
+  void handle_leave(NodeId from, Effects& out);
 
   NodeId self_;
   bool can_be_master_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "tests/algorithms/testing/election_helpers.hpp"
 #include "tests/algorithms/testing/test_network.hpp"
 
@@ -9,6 +11,8 @@ namespace clocksim::election {
 namespace {
 
 using namespace clocksim::literals;
+using clocksim::testing::has_note;
+using clocksim::testing::sends_of;
 using clocksim::testing::setup_for;
 using clocksim::testing::TestNetwork;
 
@@ -101,6 +105,156 @@ TEST(Standby, PartitionedSecondaryYieldsToThePrimaryOnHeal) {
   net.run_until(17_s);
   EXPECT_EQ(net.masters(), (std::vector<NodeId>{0})) << net.describe();
   EXPECT_TRUE(net.all_follow(0)) << net.describe();
+}
+
+// ---- graceful hand-over (LEAVE) ------------------------------------------------------------
+
+LocalTime at(Duration d) { return LocalTime::from_ns(d.ns()); }
+
+Message leave_from(NodeId leaver) {
+  Message m = make_message(MsgType::kLeave);
+  m.subject = leaver;
+  return m;
+}
+
+Message heartbeat_from(NodeId master, std::uint32_t term) {
+  Message m = make_message(MsgType::kHeartbeat);
+  m.subject = master;
+  m.term = term;
+  return m;
+}
+
+TEST(Standby, MasterSaysLeaveOnShutdownAFollowerLeavesQuietly) {
+  auto primary = make(0, 5, "resume");
+  Effects s;
+  primary->on_start(at(0_s), s);
+  ASSERT_EQ(primary->role(), Role::kMaster);
+  Effects bye;
+  primary->on_shutdown(at(5_s), bye);
+  const auto leaves = sends_of(bye, MsgType::kLeave, kBroadcast);
+  ASSERT_EQ(leaves.size(), 1u);
+  EXPECT_EQ(leaves[0].subject, 0u);
+  EXPECT_TRUE(has_note(bye, NoteKind::kInfo, "LEAVE"));
+
+  auto follower = make(3, 5, "resume");
+  Effects f;
+  follower->on_start(at(0_s), f);
+  Effects quiet;
+  follower->on_shutdown(at(5_s), quiet);
+  EXPECT_TRUE(quiet.sends().empty());
+}
+
+TEST(Standby, LeaveFromThePrimaryMakesTheSecondaryLeadAtOnce) {
+  auto secondary = make(1, 5, "resume");
+  Effects s;
+  secondary->on_start(at(0_s), s);
+  Effects hb;
+  secondary->on_message(at(1_s), 0, heartbeat_from(0, 0), hb);
+  Effects stranger;
+  secondary->on_message(at(2_s), 3, leave_from(3), stranger);  // not its master: ignored
+  EXPECT_TRUE(stranger.sends().empty());
+  EXPECT_TRUE(stranger.notes().empty());
+  EXPECT_EQ(secondary->believed_master(), 0u);
+  Effects left;
+  secondary->on_message(at(2_s), 0, leave_from(0), left);
+  EXPECT_EQ(secondary->role(), Role::kMaster);
+  EXPECT_TRUE(has_note(left, NoteKind::kMasterSilent, "master n0 left (shutdown)"));
+  EXPECT_TRUE(has_note(left, NoteKind::kBecameMaster, "standby takes over: n0 left"));
+  EXPECT_EQ(sends_of(left, MsgType::kHeartbeat).size(), 1u);
+
+  // Any other node forgets the leaver and follows the next heartbeat, the secondary's.
+  auto other = make(3, 5, "resume");
+  Effects o;
+  other->on_start(at(0_s), o);
+  Effects ol;
+  other->on_message(at(2_s), 0, leave_from(0), ol);
+  EXPECT_EQ(other->role(), Role::kSlave);
+  EXPECT_EQ(other->believed_master(), kNoNode);
+  Effects next;
+  other->on_message(at(2_s + 1_ms), 1, heartbeat_from(1, 1), next);
+  EXPECT_EQ(other->believed_master(), 1u);
+}
+
+TEST(Standby, LeavingActingSecondaryHandsBackToAFollowingPrimary) {
+  // stay_secondary: the returned primary follows the acting secondary and covers it.
+  auto primary = make(0, 5, "stay_secondary");
+  Effects s;
+  primary->on_start(at(0_s), s);
+  Effects hb;
+  primary->on_message(at(1_s), 1, heartbeat_from(1, 3), hb);
+  ASSERT_EQ(primary->believed_master(), 1u);
+  Effects left;
+  primary->on_message(at(2_s), 1, leave_from(1), left);
+  EXPECT_EQ(primary->role(), Role::kMaster);
+  EXPECT_TRUE(has_note(left, NoteKind::kBecameMaster, "primary: the acting master n1 left"));
+}
+
+TEST(Standby, LeavingSecondaryWithThePrimaryDownLeavesNoMaster) {
+  auto other = make(3, 5, "resume");
+  Effects s;
+  other->on_start(at(0_s), s);
+  Effects silent;  // the primary is down: n3 stops counting on it
+  other->on_timer(at(5_s), TimerSpace::make(kElectionTimerPart, StandbyElection::kWatchTimer), silent);
+  Effects hb;
+  other->on_message(at(5_s + 1_ms), 1, heartbeat_from(1, 1), hb);
+  ASSERT_EQ(other->believed_master(), 1u);
+  Effects left;
+  other->on_message(at(2_s), 1, leave_from(1), left);
+  EXPECT_EQ(other->role(), Role::kSlave);
+  EXPECT_EQ(other->believed_master(), kNoNode);
+  // The restarted primary (or secondary) is followed as soon as it heartbeats.
+  Effects back;
+  other->on_message(at(30_s), 0, heartbeat_from(0, 0), back);
+  EXPECT_EQ(other->believed_master(), 0u);
+}
+
+TEST(StandbyNetwork, PrimaryLeavingHandsOverMuchFasterThanTheStandbyTimeout) {
+  TestNetwork net = cluster(5, "resume");
+  net.start_all();
+  net.run_until(10_s);
+  ASSERT_EQ(net.masters(), (std::vector<NodeId>{0}));
+  net.shutdown(0);
+  const auto handover = net.run_until_true([&] { return net.masters() == std::vector<NodeId>{1} && net.all_follow(1); },
+                                           10_s, 1_ms);
+  ASSERT_TRUE(handover.has_value()) << net.describe() << net.log();
+  std::printf("standby: LEAVE hand-over %.3f ms (standby timeout 4.5 s)\n", handover->seconds() * 1e3);
+  EXPECT_LE(*handover, 10_ms);
+  EXPECT_FALSE(net.has_note(1, NoteKind::kMasterSilent, "silent"));
+  // The primary comes back and resumes (on_primary_return: resume).
+  net.restart(0, make(0, 5, "resume"));
+  net.run_until(20_s);
+  EXPECT_EQ(net.masters(), (std::vector<NodeId>{0})) << net.describe();
+  EXPECT_TRUE(net.all_follow(0));
+}
+
+TEST(StandbyNetwork, ActingSecondaryLeavingHandsBackToThePrimaryOrToNobody) {
+  TestNetwork net = cluster(5, "stay_secondary");
+  net.start_all();
+  net.run_until(10_s);
+  net.crash(0);
+  net.run_until(20_s);
+  net.restart(0, make(0, 5, "stay_secondary"));
+  net.run_until(30_s);
+  ASSERT_EQ(net.masters(), (std::vector<NodeId>{1})) << net.describe();
+  ASSERT_TRUE(net.all_follow(1));
+  net.shutdown(1);
+  const auto handover = net.run_until_true([&] { return net.masters() == std::vector<NodeId>{0} && net.all_follow(0); },
+                                           10_s, 1_ms);
+  ASSERT_TRUE(handover.has_value()) << net.describe() << net.log();
+  std::printf("standby: acting secondary LEAVE, primary resumes after %.3f ms\n", handover->seconds() * 1e3);
+  EXPECT_LE(*handover, 10_ms);
+
+  // Secondary acting, primary down: its LEAVE leaves no master (nobody else may lead).
+  TestNetwork lone = cluster(5, "resume");
+  lone.start_all();
+  lone.run_until(5_s);
+  lone.crash(0);
+  lone.run_until(15_s);
+  ASSERT_EQ(lone.masters(), (std::vector<NodeId>{1}));
+  lone.shutdown(1);
+  lone.run_until(40_s);
+  EXPECT_TRUE(lone.masters().empty()) << lone.describe();
+  EXPECT_TRUE(lone.all_follow(kNoNode)) << lone.describe();
 }
 
 }  // namespace
