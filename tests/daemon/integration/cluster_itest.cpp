@@ -1,12 +1,14 @@
 // Five clocksyncd processes on 127.0.0.1 with virtual clocks drifting ±200 ppm: one master is
 // elected, offsets converge within the bound computed by algorithms/bounds, the master is
-// SIGKILLed, a new master is elected and offsets stay bounded. Every process is stopped by the
+// SIGKILLed, a new master is elected and offsets stay bounded; a master stopped with SIGTERM
+// hands over at once (every election kind). Every process is stopped by the
 // harness, even when an assertion fails.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <ostream>
 #include <set>
 #include <thread>
 
@@ -177,46 +179,90 @@ TEST(DaemonCluster, ElectsAMasterConvergesAndFailsOverAfterSigkill) {
   }
 }
 
-// SIGTERM is an orderly exit: the master says LEAVE and its slaves elect at once, so they learn
-// of its departure from the master itself, not from a timeout.
-TEST(DaemonCluster, MasterStoppedWithSigtermHandsOver) {
-  if (!registered("berkeley", algorithms::Layer::kSync) || !registered("tsp", algorithms::Layer::kElection)) {
-    GTEST_SKIP() << "needs sync kind 'berkeley' and election kind 'tsp' in the registry (algorithms/registry.cpp)";
+// SIGTERM is an orderly exit: the master says LEAVE and its slaves elect (or the standby takes
+// over) at once, so they learn of its departure from the master itself, not from a timeout. Each
+// election kind is configured with a failure timeout far above `handover_max_s`, so only the
+// LEAVE can have moved mastership in time.
+struct HandOverCase {
+  std::string kind;
+  std::vector<std::string> election_args;
+  double handover_max_s;       // well inside the timeout that would otherwise notice the exit
+  std::uint32_t expected = 0;  // the new master, when the algorithm fixes it (0: any other node)
+};
+
+std::ostream& operator<<(std::ostream& os, const HandOverCase& c) { return os << c.kind; }
+
+class MasterStoppedWithSigtermHandsOver : public ::testing::TestWithParam<HandOverCase> {};
+
+TEST_P(MasterStoppedWithSigtermHandsOver, ToTheNextMasterAtOnce) {
+  const HandOverCase& hc = GetParam();
+  if (!registered("berkeley", algorithms::Layer::kSync) || !registered(hc.kind, algorithms::Layer::kElection)) {
+    GTEST_SKIP() << "needs sync kind 'berkeley' and election kind '" << hc.kind << "' in the registry";
   }
   auto args = berkeley_args();
-  args.insert(args.end(), {"--election", "tsp", "--set", "election.timeout=uniform(20s, 30s)", "--set",
-                           "candidate_window=500ms", "--set", "election.ack_timeout=50ms", "--set", "ack_sends=3",
-                           "--set", "second_answer_wait=100ms", "--set", "refuse_window=2s", "--set", "answer_jitter=uniform(1ms, 20ms)"});
-  ClusterHarness c("tsp_leave", five_nodes(), args);
+  args.insert(args.end(), {"--election", hc.kind});
+  args.insert(args.end(), hc.election_args.begin(), hc.election_args.end());
+  ClusterHarness c(hc.kind + "_leave", five_nodes(), args);
   c.start_all();
   ASSERT_TRUE(wait_until([&] { return agreed_master(c).has_value(); }, seconds(60))) << logs(c);
   const auto first = *agreed_master(c);
-  ASSERT_TRUE(wait_until([&] { return rounds_of(c, first) >= 2; }, seconds(15))) << logs(c);
+  ASSERT_TRUE(wait_until([&] { return rounds_of(c, first) >= 1; }, seconds(15))) << logs(c);
   const auto stopped_at = std::chrono::steady_clock::now();
   EXPECT_EQ(c.stop_gracefully(c.index_of(first), milliseconds(3000)), 0) << c.log_tail(c.index_of(first));
   std::optional<std::uint32_t> second;
-  // Well inside the 20 s election timeout: only the LEAVE can have started this election.
   ASSERT_TRUE(wait_until(
       [&] {
         second = agreed_master(c);
         return second.has_value() && *second != first;
       },
-      seconds(12)))
+      milliseconds(static_cast<int>(hc.handover_max_s * 1000))))
       << logs(c);
   const double failover_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped_at).count();
-  EXPECT_LT(failover_s, 12.0);
+  EXPECT_LT(failover_s, hc.handover_max_s);
+  if (hc.expected != 0) {
+    EXPECT_EQ(*second, hc.expected) << logs(c);
+  }
   bool heard_leave = false;
   for (std::size_t i = 0; i < c.size(); ++i) {
     if (c.alive(i) && c.log_tail(i, 1 << 20).find("left (shutdown)") != std::string::npos) heard_leave = true;
   }
   EXPECT_TRUE(heard_leave) << logs(c);
-  std::printf("tsp: master n%u stopped with SIGTERM; new master n%u after %.2f s\n", first, *second, failover_s);
+  std::printf("%s: master n%u stopped with SIGTERM; new master n%u after %.2f s\n", hc.kind.c_str(), first, *second,
+              failover_s);
+  RecordProperty("handover_s", std::to_string(failover_s));
   for (std::size_t i = 0; i < c.size(); ++i) {
     if (c.alive(i)) {
       EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    DaemonCluster, MasterStoppedWithSigtermHandsOver,
+    ::testing::Values(
+        // Election timeout 20-30 s: only the LEAVE can start an election within 12 s.
+        HandOverCase{"tsp",
+                     {"--set", "election.timeout=uniform(20s, 30s)", "--set", "candidate_window=500ms", "--set",
+                      "election.ack_timeout=50ms", "--set", "ack_sends=3", "--set", "second_answer_wait=100ms", "--set",
+                      "refuse_window=2s", "--set", "answer_jitter=uniform(1ms, 20ms)"},
+                     12.0},
+        // Failure timeout 20 s; n5 (highest id) leads first and n4, the highest live id, next.
+        HandOverCase{"bully",
+                     {"--set", "election.heartbeat_period=500ms", "--set", "election.failure_timeout=20s", "--set",
+                      "answer_timeout=100ms", "--set", "coordinator_timeout=1s"},
+                     5.0, 4},
+        // The ring elects only after a failure timeout, even at startup: 4 s keeps the start
+        // short, and the earliest timeout-driven election comes 3.5 s after the exit.
+        HandOverCase{"ring",
+                     {"--set", "election.heartbeat_period=500ms", "--set", "election.failure_timeout=4s", "--set",
+                      "hop_timeout=50ms"},
+                     2.5, 4},
+        // Standby timeout 20 s; primary n1, secondary n2.
+        HandOverCase{"standby",
+                     {"--set", "primary=1", "--set", "secondary=2", "--set", "election.heartbeat_period=500ms", "--set",
+                      "standby_timeout=20s"},
+                     5.0, 2}),
+    [](const ::testing::TestParamInfo<HandOverCase>& info) { return info.param.kind; });
 
 // A node without the cluster key, configured as a member by everyone and eager to lead (short
 // election timer): its packets are dropped as unauthenticated, so it never becomes anyone's
