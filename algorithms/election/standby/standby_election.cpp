@@ -51,6 +51,11 @@ void StandbyElection::heartbeat(Effects& out) {
   Message hb = make_message(MsgType::kHeartbeat);
   hb.subject = self_;
   hb.term = master_term_;
+  if (relay_leaver_ != kNoNode) {
+    hb.flags |= kRelaysLeave;
+    hb.value_ns = relay_leaver_;
+    relay_leaver_ = kNoNode;
+  }
   out.broadcast(hb);
   out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
 }
@@ -132,6 +137,7 @@ void StandbyElection::handle_leave(NodeId from, Effects& out) {
   if (leading_ || from != master_) return;  // not our master: ignore
   out.note(NoteKind::kMasterSilent, "master " + node_name(from) + " left (shutdown)");
   if (may_take_over()) {
+    relay_leaver_ = from;
     lead(out, self_ == cfg_.primary ? "primary: the acting master " + node_name(from) + " left"
                                     : "standby takes over: " + node_name(from) + " left");
     return;
@@ -148,6 +154,13 @@ void StandbyElection::on_message(LocalTime /*now*/, NodeId from, const Message& 
   }
   if (msg.type != MsgType::kHeartbeat) return;
   if (msg.term > term_) term_ = msg.term;
+  if (!leading_ && (msg.flags & kRelaysLeave) != 0 && from != master_ && master_ != kNoNode &&
+      master_ == static_cast<NodeId>(msg.value_ns)) {
+    // The new master's heartbeat overtook our master's own LEAVE.
+    out.note(NoteKind::kMasterSilent, "master " + node_name(master_) + " left (shutdown; relayed by " +
+                                          node_name(from) + ")");
+    master_ = kNoNode;
+  }
   if (leading_) {
     if (outranks(from, msg.term, self_, master_term_)) {
       out.note(NoteKind::kConflict, "hears master " + node_name(from) + ", which outranks it: steps down");

@@ -21,7 +21,10 @@
 // secondary comes back -- the same limit as above, only reached sooner. Every follower forgets
 // the leaver and adopts the next heartbeating master. The LEAVE is a sender's last message, so a
 // heartbeat from the leaver after it comes from a restarted node and is followed as usual. A
-// LEAVE from anyone but the node's own master is ignored.
+// LEAVE from anyone but the node's own master is ignored. The new master's first heartbeat
+// relays the LEAVE (flag kRelaysLeave, value = the leaver): it races the LEAVE itself, and a node
+// that still follows the leaver (under "resume" a primary outranks the secondary) would otherwise
+// ignore it and wait a heartbeat period for the next one.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +61,8 @@ class StandbyElection final : public ElectionLayer {
 
   static constexpr std::uint32_t kHeartbeatTimer = 1;
   static constexpr std::uint32_t kWatchTimer = 2;
+  // Message::flags bit of kHeartbeat: the sender took over because node `value_ns` said LEAVE.
+  static constexpr std::uint16_t kRelaysLeave = 1;
 
  private:
   static TimerId timer(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
@@ -76,6 +81,7 @@ class StandbyElection final : public ElectionLayer {
   NodeId master_ = kNoNode;
   std::uint32_t master_term_ = 0;  // term of the master followed (or of our own leadership)
   std::uint32_t term_ = 0;         // highest seen
+  NodeId relay_leaver_ = kNoNode;  // the leaver our next heartbeat names (after a LEAVE takeover)
 };
 
 }  // namespace clocksim::election

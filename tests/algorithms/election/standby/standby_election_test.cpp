@@ -208,6 +208,37 @@ TEST(Standby, LeavingSecondaryWithThePrimaryDownLeavesNoMaster) {
   EXPECT_EQ(other->believed_master(), 0u);
 }
 
+TEST(Standby, NewMastersFirstHeartbeatRelaysTheLeaveItMayOvertake) {
+  auto secondary = make(1, 5, "resume");
+  Effects s;
+  secondary->on_start(at(0_s), s);
+  Effects left;
+  secondary->on_message(at(2_s), 0, leave_from(0), left);
+  const auto first = sends_of(left, MsgType::kHeartbeat);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_TRUE(first[0].flags & StandbyElection::kRelaysLeave);
+  EXPECT_EQ(first[0].value_ns, 0);
+  Effects next;
+  secondary->on_timer(at(3_s), TimerSpace::make(kElectionTimerPart, StandbyElection::kHeartbeatTimer), next);
+  EXPECT_FALSE(sends_of(next, MsgType::kHeartbeat).at(0).flags & StandbyElection::kRelaysLeave);
+
+  // n3 hears the relaying heartbeat before n0's own LEAVE: it follows n1 at once.
+  auto other = make(3, 5, "resume");
+  Effects o;
+  other->on_start(at(0_s), o);
+  ASSERT_EQ(other->believed_master(), 0u);
+  Effects plain;
+  other->on_message(at(2_s), 1, heartbeat_from(1, 1), plain);
+  EXPECT_EQ(other->believed_master(), 0u) << "without the relay the primary still outranks n1";
+  Effects relayed;
+  other->on_message(at(2_s), 1, first[0], relayed);
+  EXPECT_EQ(other->believed_master(), 1u);
+  EXPECT_TRUE(has_note(relayed, NoteKind::kMasterSilent, "master n0 left (shutdown; relayed by n1)"));
+  Effects late;
+  other->on_message(at(2_s + 1_ms), 0, leave_from(0), late);  // no longer its master: ignored
+  EXPECT_EQ(other->believed_master(), 1u);
+}
+
 TEST(StandbyNetwork, PrimaryLeavingHandsOverMuchFasterThanTheStandbyTimeout) {
   TestNetwork net = cluster(5, "resume");
   net.start_all();
@@ -255,6 +286,21 @@ TEST(StandbyNetwork, ActingSecondaryLeavingHandsBackToThePrimaryOrToNobody) {
   lone.run_until(40_s);
   EXPECT_TRUE(lone.masters().empty()) << lone.describe();
   EXPECT_TRUE(lone.all_follow(kNoNode)) << lone.describe();
+}
+
+TEST(StandbyNetwork, FollowerThatMissesTheLeaveFollowsTheRelayingHeartbeat) {
+  TestNetwork net = cluster(5, "resume");
+  net.start_all();
+  net.run_until(10_s);
+  net.set_drop_rule([](Duration, NodeId from, NodeId to, const Message& m) {
+    return m.type == MsgType::kLeave && from == 0 && to == 3;
+  });
+  net.shutdown(0);
+  const auto handover = net.run_until_true([&] { return net.masters() == std::vector<NodeId>{1} && net.all_follow(1); },
+                                           10_s, 1_ms);
+  ASSERT_TRUE(handover.has_value()) << net.describe() << net.log();
+  EXPECT_LE(*handover, 10_ms);
+  EXPECT_TRUE(net.has_note(3, NoteKind::kMasterSilent, "relayed by n1"));
 }
 
 }  // namespace
