@@ -183,8 +183,11 @@ void BullyElection::on_shutdown(LocalTime /*now*/, Effects& out) {
 }
 
 void BullyElection::handle_leave(NodeId from, Effects& out) {
-  if (state_ == State::kCoordinator || from != master_) return;  // not our coordinator: ignore
+  // Whoever says LEAVE is going away: it is not asked nor followed from now on, even when it
+  // is not our coordinator (the new coordinator's COORDINATOR may have overtaken the old one's
+  // LEAVE). Only our own coordinator's LEAVE starts an election.
   departed_.insert(from);
+  if (state_ == State::kCoordinator || from != master_) return;
   out.note(NoteKind::kMasterSilent, "master " + node_name(from) + " left (shutdown)");
   // Garcia-Molina's recovery step, started now rather than after the failure timeout: with the
   // leaver excluded, the highest live node finds nobody above it and claims at once.

@@ -21,7 +21,9 @@
 // left, arriving late) is ignored, so the highest *live* id wins -- usually the next highest
 // node, which then has nobody above it to ask and claims at once. A departed id counts as alive
 // again once it is heard holding an election or claiming (ELECTION or COORDINATOR), which is
-// what a restarted node sends. A LEAVE from anyone but the node's own coordinator is ignored.
+// what a restarted node sends. A LEAVE from anyone but the node's own coordinator starts
+// nothing; its sender is still marked departed (a new coordinator's COORDINATOR may overtake the
+// old one's LEAVE, and that node must not follow the leaver's late heartbeat).
 #pragma once
 
 #include <cstdint>

@@ -279,8 +279,10 @@ void RingElection::on_shutdown(LocalTime /*now*/, Effects& out) {
 }
 
 void RingElection::handle_leave(NodeId from, Effects& out) {
-  if (state_ != State::kFollower || from != master_) return;  // not our master: ignore
+  // Whoever says LEAVE is going away: skip it from now on, even when it is not our master (an
+  // ELECTION may have overtaken our master's LEAVE). Only our own master's LEAVE starts one.
   departed_.insert(from);
+  if (state_ != State::kFollower || from != master_) return;
   master_ = kNoNode;
   // Every follower heard the LEAVE at about the same time; a random pause within one hop timeout
   // lets the first initiator's ELECTION reach most of the others before they initiate too.

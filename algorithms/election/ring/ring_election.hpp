@@ -28,7 +28,8 @@
 // forwarding node puts itself forward instead), an ELECTED naming it is not adopted, and its late
 // heartbeat is ignored. It counts as alive again once it is heard in an election: it sends an
 // ELECTION or ELECTED itself, initiates one, or a node that heard it directly vouches for it as
-// best (flag kBestIsBack). A LEAVE from anyone but the node's own master is ignored.
+// best (flag kBestIsBack). A LEAVE from anyone but the node's own master starts nothing, but
+// its sender is still marked departed (an ELECTION may overtake the master's LEAVE).
 #pragma once
 
 #include <cstdint>

@@ -212,12 +212,13 @@ TEST(BullyElection, CoordinatorSaysLeaveOnShutdownAFollowerLeavesQuietly) {
 TEST(BullyElection, LeaveFromItsCoordinatorStartsAnElectionAtOnceWithoutTheLeaver) {
   auto f = follower_of(2, 4);
   Effects stranger;
-  f->on_message(at(2_s), 3, leave_from(3), stranger);  // n3 is not its coordinator: ignored
+  f->on_message(at(2_s), 0, leave_from(0), stranger);  // n0 is not its coordinator: no election
   EXPECT_TRUE(stranger.sends().empty());
   EXPECT_TRUE(stranger.notes().empty());
+  EXPECT_TRUE(stranger.timers().empty());
   EXPECT_EQ(f->state(), BullyElection::State::kFollower);
   EXPECT_EQ(f->believed_master(), 4u);
-  EXPECT_FALSE(f->departed(3));
+  EXPECT_TRUE(f->departed(0));  // but n0 is going away (a lower id: never asked anyway)
 
   Effects left;
   f->on_message(at(2_s), 4, leave_from(4), left);
@@ -237,6 +238,23 @@ TEST(BullyElection, LeaveFromItsCoordinatorStartsAnElectionAtOnceWithoutTheLeave
   EXPECT_EQ(next->role(), Role::kMaster);
   EXPECT_TRUE(sends_of(claim, MsgType::kBullyElection).empty());
   EXPECT_EQ(sends_of(claim, MsgType::kBullyCoordinator).size(), 1u);
+}
+
+// The new coordinator's COORDINATOR can overtake the old one's LEAVE: the follower then follows
+// the new one, and the late LEAVE still keeps it from following the leaver's late heartbeat.
+TEST(BullyElection, LeaveOvertakenByTheNewCoordinatorStillMarksTheLeaverDeparted) {
+  auto f = follower_of(2, 4);
+  Effects c;
+  f->on_message(at(2_s), 3, make_message(MsgType::kBullyCoordinator), c);
+  ASSERT_EQ(f->believed_master(), 3u);
+  Effects late;
+  f->on_message(at(2_s + 1_ms), 4, leave_from(4), late);
+  EXPECT_TRUE(late.sends().empty());
+  EXPECT_EQ(f->believed_master(), 3u);
+  EXPECT_TRUE(f->departed(4));
+  Effects hb;
+  f->on_message(at(2_s + 2_ms), 4, make_message(MsgType::kHeartbeat), hb);
+  EXPECT_EQ(f->believed_master(), 3u) << "followed a heartbeat the leaver sent before its LEAVE";
 }
 
 TEST(BullyElection, LeaverIsNeverElectedUntilItIsHeardHoldingAnElectionOrClaiming) {

@@ -194,11 +194,13 @@ TEST(RingElection, MasterSaysLeaveOnShutdownAFollowerLeavesQuietly) {
 TEST(RingElection, LeaveFromItsMasterInitiatesAfterAShortSeededPause) {
   auto f = follower_of(2, 4);
   Effects stranger;
-  f->on_message(at(2_s), 3, leave_from(3), stranger);  // n3 is not its master: ignored
+  f->on_message(at(2_s), 0, leave_from(0), stranger);  // n0 is not its master: no election
   EXPECT_TRUE(stranger.timers().empty());
   EXPECT_TRUE(stranger.notes().empty());
+  EXPECT_TRUE(stranger.sends().empty());
   EXPECT_EQ(f->believed_master(), 4u);
-  EXPECT_FALSE(f->departed(3));
+  EXPECT_TRUE(f->departed(0));  // but n0 is going away: it is skipped as a successor
+  EXPECT_EQ(f->successor_of(4), 1u);
 
   Effects left;
   f->on_message(at(2_s), 4, leave_from(4), left);
@@ -265,13 +267,15 @@ TEST(RingElection, TheLeaverIsSkippedNeverPutForwardAndNeverFollowed) {
 }
 
 TEST(RingElection, AnInitiatorWhoseRoundNamesTheLeaverStartsAgain) {
-  // A participant follows nobody: a LEAVE is not from its master and is ignored.
+  // A participant follows nobody: a LEAVE is not from its master and starts nothing.
   auto f = follower_of(0, 4);
   Effects fire;
   f->on_timer(at(6_s), T(RingElection::kFailureTimer), fire);
   Effects leave;
   f->on_message(at(6_s + 1_ms), 4, leave_from(4), leave);
-  EXPECT_FALSE(f->departed(4));
+  EXPECT_TRUE(leave.timers().empty());
+  EXPECT_TRUE(leave.sends().empty());
+  EXPECT_TRUE(f->departed(4));
   // A follower that got the LEAVE: its returning round names n4 (put forward by n4 itself, or
   // by a node that had not heard the LEAVE yet).
   auto g = follower_of(1, 4);
