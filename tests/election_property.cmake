@@ -5,7 +5,8 @@
 #   election kind: exactly one master within the settle time after the heal, and the skew never
 #   above the worst-case bound of docs/bounds.md §7 (its lossy form) at any tick.
 # - bound.partition_heal_lossless.KIND: the same without loss (the bound's steady form).
-# - bound.SCENARIO: the failover scenarios (lossy-election and a lossy failover.yaml included):
+# - bound.SCENARIO: the failover scenarios (lossy-election, graceful-handover and a lossy
+#   failover.yaml included):
 #   the skew never exceeds the bound at any tick.
 if(TARGET clocksim_sim)
   add_executable(election_property ${CMAKE_CURRENT_SOURCE_DIR}/property/partition_heal_property.cpp)
@@ -37,7 +38,7 @@ if(TARGET clocksim_sim)
     clocksim_property(election.partition_heal.${_name} ${_scenario} ${_kind} ${_settle})
     clocksim_property(bound.partition_heal_lossless.${_name} ${_scenario} ${_kind} ${_settle} links.loss=0)
   endforeach()
-  foreach(_s failover bully-failover ring-failover standby lossy-election)
+  foreach(_s failover bully-failover ring-failover standby lossy-election graceful-handover)
     clocksim_property(bound.${_s} ${PROJECT_SOURCE_DIR}/scenarios/${_s}.yaml file 0)
   endforeach()
   clocksim_property(bound.failover_lossy ${PROJECT_SOURCE_DIR}/scenarios/failover.yaml file 0 links.loss=0.1)

@@ -107,8 +107,9 @@ std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& p
     const yaml::Node& v = *item.find(action);
     const std::string ap = child_path(p, action);
     bool may_end = false;
-    if (action == "crash") {
+    if (action == "crash" || action == "stop") {
       f.kind = Kind::kCrash;
+      f.graceful = action == "stop";
       may_end = true;
       if (v.is_scalar() && v.text == "master") {
         f.node_is_master = true;
@@ -141,7 +142,7 @@ std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& p
     }
     if (const yaml::Node* u = item.find("until")) {
       const std::string up = child_path(p, "until");
-      if (!may_end) fail_at(*u, up, "'until' applies only to crash, link_down and partition, not to " + action);
+      if (!may_end) fail_at(*u, up, "'until' applies only to crash, stop, link_down and partition, not to " + action);
       f.until = read_duration(*u, up, Duration::zero());
       if (*f.until <= f.at) {
         fail_at(*u, up, "'until' (" + u->text + ") must be after 'at' (" + format_duration(f.at) + ")");

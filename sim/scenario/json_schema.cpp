@@ -212,6 +212,8 @@ Json faults_schema() {
   const std::map<std::string, Json> actions{
       {"crash", Json{{"anyOf", Json::array({Json{{"const", "master"}}, ref("node_name")})},
                      {"description", "a node, or 'master': whoever is master at that time"}}},
+      {"stop", Json{{"anyOf", Json::array({Json{{"const", "master"}}, ref("node_name")})},
+                    {"description", "a graceful shutdown (the daemon's SIGTERM: a master hands over), then as crash"}}},
       {"restart", ref("node_name")},
       {"link_down", node_pair()},
       {"link_up", node_pair()},
@@ -220,7 +222,7 @@ Json faults_schema() {
       {"heal", Json{{"enum", Json::array({"all", true})}, {"description", "heal every partition"}}},
       {"clock_step", closed_object(keys::clock_step(), {{"node", ref("node_name")}, {"by", ref("signed_duration")}}, {"node", "by"})},
   };
-  const std::vector<std::string> with_until{"crash", "link_down", "partition"};
+  const std::vector<std::string> with_until{"crash", "stop", "link_down", "partition"};
   Json alternatives = Json::array();
   for (const auto& action : keys::fault_actions()) {
     std::vector<std::string> k{"at"};

@@ -53,7 +53,7 @@ const std::vector<std::string>& algorithm() {
   return k;
 }
 const std::vector<std::string>& fault_actions() {
-  static const std::vector<std::string> k{"crash", "restart", "link_down", "link_up", "partition", "heal", "clock_step"};
+  static const std::vector<std::string> k{"crash", "stop", "restart", "link_down", "link_up", "partition", "heal", "clock_step"};
   return k;
 }
 const std::vector<std::string>& fault_entry() {

@@ -111,6 +111,7 @@ struct FaultSpec {
   std::optional<Duration> until;      // crash -> restart, link_down -> up, partition -> heal
   NodeId node = kNoNode;              // crash/restart/clock_step
   bool node_is_master = false;        // "crash: master": whoever is master at that time
+  bool graceful = false;              // "stop:": a crash preceded by a graceful shutdown (on_shutdown)
   NodeId a = kNoNode, b = kNoNode;    // link_down/up
   std::vector<std::vector<NodeId>> groups;  // partition: every node in exactly one group
   Duration step;                      // clock_step

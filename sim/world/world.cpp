@@ -260,7 +260,9 @@ void World::apply_fault(std::uint32_t index, bool ending) {
           target = resolved_fault_nodes_.count(index) ? resolved_fault_nodes_[index] : kNoNode;
         }
         if (target == kNoNode) {
-          emit(kNoNode, EventKind::kInfo, crash ? "fault: crash master, but there is no master" : "fault: no crashed master to restart");
+          const std::string act = f.graceful ? "stop" : "crash";
+          emit(kNoNode, EventKind::kInfo, crash ? "fault: " + act + " master, but there is no master"
+                                                : "fault: no " + std::string(f.graceful ? "stopped" : "crashed") + " master to restart");
           return;
         }
       }
@@ -268,9 +270,17 @@ void World::apply_fault(std::uint32_t index, bool ending) {
       if (crash) {
         if (!node.up) return;
         const bool was_master = node.algorithm && node.algorithm->role() == Role::kMaster;
+        if (f.graceful && node.algorithm) {
+          // A graceful stop, like the daemon's SIGTERM: the algorithm may say goodbye (a master
+          // broadcasts LEAVE) before the process is gone; what it sends is delivered as usual.
+          effects_.clear();
+          node.algorithm->on_shutdown(node.clock.read(now_), effects_);
+          apply_effects(target);
+        }
         crash_node(target);
         ++stats_.crashes;
-        emit(target, EventKind::kCrash, was_master ? "crashed (was master)" : "crashed");
+        const char* what = f.graceful ? "stopped (graceful shutdown)" : "crashed";
+        emit(target, EventKind::kCrash, std::string(what) + (was_master ? " (was master)" : ""));
       } else {
         if (node.up) return;
         ++stats_.restarts;

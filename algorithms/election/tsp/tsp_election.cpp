@@ -77,6 +77,7 @@ bool TspElection::outranks(std::uint32_t their_term, NodeId them) const {
 // ---- state changes -------------------------------------------------------------------------
 
 void TspElection::restart_election_timer(Effects& out) {
+  after_leave_ = false;
   if (cfg_.redraw_timeout) timeout_ = draw(rng_, cfg_.election_timeout);
   out.set_timer(timer(kElectionTimer), timeout_);
 }
@@ -233,10 +234,14 @@ void TspElection::on_timer(LocalTime now, TimerId id, Effects& out) {
   switch (TimerSpace::local(id)) {
     case kElectionTimer: {
       if (state_ != State::kSlave) return;
-      out.note(NoteKind::kMasterSilent,
-               master_ == kNoNode ? "timeout: no master for " + seconds_text(timeout_)
-                                  : "timeout: no word from master " + node_name(master_) + " for " +
-                                        seconds_text(timeout_));
+      if (after_leave_) {
+        after_leave_ = false;  // the short pause after a LEAVE, not a timeout (noted on the LEAVE)
+      } else {
+        out.note(NoteKind::kMasterSilent,
+                 master_ == kNoNode ? "timeout: no master for " + seconds_text(timeout_)
+                                    : "timeout: no word from master " + node_name(master_) + " for " +
+                                          seconds_text(timeout_));
+      }
       if (can_be_master_) {
         start_candidacy(now, out);
       } else {
@@ -306,6 +311,7 @@ void TspElection::handle_leave(NodeId from, Effects& out) {
   const DurationRange soon{Duration::zero(), cfg_.answer_jitter.max};
   out.note(NoteKind::kMasterSilent, "master " + node_name(from) + " left (shutdown)");
   out.set_timer(timer(kElectionTimer), draw(rng_, soon));
+  after_leave_ = true;
 }
 
 void TspElection::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {

@@ -111,6 +111,7 @@ class TspElection final : public ElectionLayer {
   AckSender acks_;
   Duration timeout_;  // current delay2
   LocalTime last_heard_master_;  // the last sign of life of master_ (or when it became master_)
+  bool after_leave_ = false;     // the election timer was armed by a LEAVE: firing is no timeout
 
   State state_ = State::kLooking;
   NodeId master_ = kNoNode;

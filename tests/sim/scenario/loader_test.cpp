@@ -68,6 +68,7 @@ faults:
   - {at: 90s, link_down: [n3, n5], until: 95s}
   - {at: 96s, link_up: [n5, n3]}
   - {at: 30s, clock_step: {node: n6, by: -50ms}}
+  - {at: 250s, stop: master, until: 280s}
 expect:
   - {max_skew: bound, after: 30s}
   - {max_skew: 1.5 * bound, after: 10s, until: 20s}
@@ -104,14 +105,20 @@ output:
   EXPECT_DOUBLE_EQ(s.links.overrides[0].model.loss, 0.5);
   EXPECT_DOUBLE_EQ(s.links.overrides[0].model.asymmetry, 0.2);  // inherited
 
-  ASSERT_EQ(s.faults.size(), 8u);
+  ASSERT_EQ(s.faults.size(), 9u);
   EXPECT_EQ(s.faults[0].kind, FaultSpec::Kind::kCrash);
   EXPECT_TRUE(s.faults[0].node_is_master);
+  EXPECT_FALSE(s.faults[0].graceful);
+  // stop: a crash after a graceful shutdown.
+  EXPECT_EQ(s.faults[8].kind, FaultSpec::Kind::kCrash);
+  EXPECT_TRUE(s.faults[8].graceful);
+  EXPECT_TRUE(s.faults[8].node_is_master);
+  EXPECT_EQ(*s.faults[8].until, 280_s);
   EXPECT_EQ(s.faults[0].at, 60_s);
   EXPECT_EQ(s.faults[0].where.line, 24);
   EXPECT_EQ(s.faults[0].where.column, 5);
   EXPECT_EQ(format_location(s.faults[0].where), "test.yaml:24:5");
-  EXPECT_EQ(format_location(s.expects[0].where), "test.yaml:33:5");
+  EXPECT_EQ(format_location(s.expects[0].where), "test.yaml:34:5");
   EXPECT_EQ(s.faults[1].node, 2u);
   EXPECT_EQ(s.faults[1].until, 80_s);
   EXPECT_EQ(s.faults[2].kind, FaultSpec::Kind::kRestart);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/output/tick_stats.hpp"
+#include "sim/scenario/loader.hpp"
 #include "sim/world/node_params.hpp"
 #include "tests/sim/world/test_scenarios.hpp"
 
@@ -111,6 +112,34 @@ TEST(World, CrashAndRestartAreReportedAndNodeIsDownMeanwhile) {
     const bool expected_up = t < 2'000'000'000 || t >= 5'000'000'000;
     EXPECT_EQ(up, expected_up) << t;
   }
+}
+
+// stop: the algorithm's on_shutdown runs first (a TSP master broadcasts LEAVE, which is
+// delivered although the node is down by then), then the node is down as after a crash.
+TEST(World, StopShutsDownGracefullyBeforeTheNodeGoesDown) {
+  scenario::LoadOptions opt;
+  auto spec = scenario::load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/graceful-handover.yaml", opt);
+  struct Watch final : Observer {
+    std::vector<std::string> at_stop;
+    std::int64_t stopped_ns = -1, new_master_ns = -1, leaves = 0;
+    void on_tick(const TickView&) override {}
+    void on_event(Time t, NodeId, EventKind k, std::string_view d) override {
+      if (t.ns() == 60'000'000'000) at_stop.push_back(std::string(event_kind_name(k)) + ": " + std::string(d));
+      if (k == EventKind::kCrash) stopped_ns = t.ns();
+      if (k == EventKind::kBecameMaster && stopped_ns >= 0 && new_master_ns < 0) new_master_ns = t.ns();
+    }
+    void on_message_sent(Time, NodeId, NodeId, const Message& m) override { leaves += m.type == MsgType::kLeave; }
+  } watch;
+  World world(spec);
+  world.add_observer(&watch);
+  world.run_until(world.end());
+  ASSERT_EQ(watch.at_stop.size(), 2u);
+  EXPECT_EQ(watch.at_stop[0], "info: shuts down: tells its slaves to elect a new master (LEAVE)");
+  EXPECT_EQ(watch.at_stop[1], "crash: stopped (graceful shutdown) (was master)");
+  EXPECT_EQ(watch.leaves, 7) << "one LEAVE broadcast to the 7 others";
+  ASSERT_GE(watch.new_master_ns, 0);
+  // Without the LEAVE the slaves would wait 6-15 s for their election timers.
+  EXPECT_LT(watch.new_master_ns - watch.stopped_ns, 4'000'000'000);
 }
 
 }  // namespace
