@@ -2,6 +2,7 @@
 //
 //   clocksim_bench_engine            the table below (a few minutes on 2 cores)
 //   clocksim_bench_engine --smoke    tiny sizes: checks it runs, not how fast
+//   clocksim_bench_engine --case NODES K EVENTS [--no-idle]   one row (e.g. under a profiler)
 //
 // "engine" = sim::World: every event goes through the node host, the algorithm object
 // (algorithms/workload/phold), the Effects buffer, the network (per-link random streams drawing
@@ -60,12 +61,24 @@ struct Case {
 
 int run(int argc, char** argv) {
   bool smoke = false;
-  for (int i = 1; i < argc; ++i) smoke = smoke || std::strcmp(argv[i], "--smoke") == 0;
-  const std::vector<Case> cases = smoke ? std::vector<Case>{{100, 2, 20'000}}
-                                        : std::vector<Case>{{1'000, 1, 3'000'000},
-                                                            {1'000, 10, 3'000'000},
-                                                            {100'000, 10, 3'000'000},
-                                                            {1'000'000, 1, 3'000'000}};
+  bool idle = true;
+  std::vector<Case> cases{{1'000, 1, 3'000'000}, {1'000, 10, 3'000'000}, {100'000, 10, 3'000'000},
+                          {1'000'000, 1, 3'000'000}};
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--smoke") == 0) {
+      smoke = true;
+      cases = {{100, 2, 20'000}};
+    } else if (std::strcmp(argv[i], "--no-idle") == 0) {
+      idle = false;
+    } else if (std::strcmp(argv[i], "--case") == 0 && i + 3 < argc) {
+      cases = {{static_cast<std::uint32_t>(std::stoul(argv[i + 1])), static_cast<std::uint32_t>(std::stoul(argv[i + 2])),
+                std::stoull(argv[i + 3])}};
+      i += 3;
+    } else {
+      std::fprintf(stderr, "usage: %s [--smoke] [--case NODES K EVENTS] [--no-idle]\n", argv[0]);
+      return 2;
+    }
+  }
   std::printf("PHOLD through the whole engine vs the bare std::priority_queue loop (CPU time, one thread)\n");
   std::printf("%-10s %4s %12s %14s %14s %8s\n", "nodes", "k", "events", "bare ev/s", "engine ev/s", "ratio");
   for (const Case& c : cases) {
@@ -91,6 +104,7 @@ int run(int argc, char** argv) {
                 engine_rate, engine_rate / b.events_per_second());
   }
 
+  if (!idle) return 0;
   const std::uint32_t idle_nodes = smoke ? 10'000 : 1'000'000;
   const long rss0 = resident_kib();
   {

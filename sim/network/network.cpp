@@ -88,12 +88,9 @@ const scenario::LinkModel& Network::link_model(NodeId a, NodeId b) const {
 
 SmallRng& Network::stream(NodeId from, NodeId to, std::uint64_t link) {
   if (!topology_.is_full_mesh()) return streams_[link];
-  auto it = mesh_streams_.find(link);
-  if (it == mesh_streams_.end()) {
-    const std::uint64_t seed = derive_seed(derive_seed(link_seed_, std::uint64_t{from}), std::uint64_t{to});
-    it = mesh_streams_.emplace(link, SmallRng(seed)).first;
-  }
-  return it->second;
+  return mesh_streams_.find_or_create(link, [&] {
+    return derive_seed(derive_seed(link_seed_, std::uint64_t{from}), std::uint64_t{to});
+  });
 }
 
 Delivery Network::drop(Delivery::Drop why) {

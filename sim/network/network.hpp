@@ -4,7 +4,8 @@
 // Randomness: each directed link a -> b has its own 8-byte stream, seeded with
 // derive_seed(derive_seed(derive_seed(root, "link"), a), b), so a link's draws never depend on
 // the traffic elsewhere or on the order in which links are first used. Sparse topologies keep the
-// streams in an array indexed by CSR link position; a full mesh creates them on first use.
+// streams in an array indexed by CSR link position; a full mesh creates them on first use, in a
+// flat hash table (link_stream_table.hpp).
 //
 // Link models: scenario defaults, replaced field by field by a topology file's per-edge
 // attributes, replaced as a whole by the scenario's per-pair overrides.
@@ -22,6 +23,7 @@
 #include "algorithms/core/message.hpp"
 #include "algorithms/core/rng.hpp"
 #include "sim/network/link_delay.hpp"
+#include "sim/network/link_stream_table.hpp"
 #include "sim/network/router.hpp"
 #include "sim/network/topology.hpp"
 #include "sim/scenario/spec.hpp"
@@ -91,7 +93,7 @@ class Network {
   std::vector<scenario::LinkModel> models_;                 // [0] = defaults
   std::unordered_map<std::uint64_t, std::uint32_t> model_of_pair_;  // looked up, never iterated
   std::vector<SmallRng> streams_;                           // sparse: by directed link index
-  std::unordered_map<std::uint64_t, SmallRng> mesh_streams_;  // full mesh: lazily, never iterated
+  LinkStreamTable mesh_streams_;                            // full mesh: lazily, never iterated
   Duration min_latency_;
   Duration max_latency_;
   NetworkCounters counters_;
