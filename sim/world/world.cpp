@@ -38,12 +38,12 @@ World::World(const scenario::ScenarioSpec& spec)
   // Ordering at equal times is by insertion: starts (by node id) before the first tick, faults in
   // file order.
   queue_.reserve(static_cast<std::size_t>(n) * 4 + 64);
-  for (NodeId i = 0; i < n; ++i) queue_.push(now_, Event{Event::Kind::kStart, i, 0, 0});
-  queue_.push(now_, Event{Event::Kind::kTick, 0, 0, 0});
+  for (NodeId i = 0; i < n; ++i) queue_.push(now_, Event{Event::Kind::kStart, i, 0, 0, {}});
+  queue_.push(now_, Event{Event::Kind::kTick, 0, 0, 0, {}});
   for (std::uint32_t f = 0; f < spec.faults.size(); ++f) {
-    queue_.push(Time::epoch() + spec.faults[f].at, Event{Event::Kind::kFault, 0, f, 0});
+    queue_.push(Time::epoch() + spec.faults[f].at, Event{Event::Kind::kFault, 0, f, 0, {}});
     if (spec.faults[f].until) {
-      queue_.push(Time::epoch() + *spec.faults[f].until, Event{Event::Kind::kFaultEnd, 0, f, 0});
+      queue_.push(Time::epoch() + *spec.faults[f].until, Event{Event::Kind::kFaultEnd, 0, f, 0, {}});
     }
   }
 }
@@ -117,17 +117,15 @@ void World::crash_node(NodeId id) {
 }
 
 void World::deliver(const Event& ev) {
-  const InFlight f = inflight_[ev.a];
-  free_inflight_.push_back(ev.a);
-  Node& node = nodes_[f.to];
+  Node& node = nodes_[ev.node];
   if (!node.up) {
     ++stats_.messages_to_down_node;
     return;
   }
   ++stats_.messages_delivered;
   effects_.clear();
-  node.algorithm->on_message(node.clock.read(now_), f.from, f.msg, effects_);
-  apply_effects(f.to);
+  node.algorithm->on_message(node.clock.read(now_), ev.a, ev.msg, effects_);
+  apply_effects(ev.node);
 }
 
 void World::fire_timer(const Event& ev) {
@@ -144,17 +142,6 @@ void World::fire_timer(const Event& ev) {
   apply_effects(ev.node);
 }
 
-std::uint32_t World::alloc_inflight(const InFlight& f) {
-  if (!free_inflight_.empty()) {
-    const std::uint32_t slot = free_inflight_.back();
-    free_inflight_.pop_back();
-    inflight_[slot] = f;
-    return slot;
-  }
-  inflight_.push_back(f);
-  return static_cast<std::uint32_t>(inflight_.size() - 1);
-}
-
 void World::send_one(NodeId from, NodeId to, const Message& msg) {
   ++stats_.messages_sent;
   for (Observer* o : observers_) o->on_message_sent(now_, from, to, msg);
@@ -163,8 +150,7 @@ void World::send_one(NodeId from, NodeId to, const Message& msg) {
     ++stats_.messages_lost;
     return;
   }
-  const std::uint32_t slot = alloc_inflight(InFlight{from, to, msg});
-  queue_.push(now_ + d.delay, Event{Event::Kind::kDeliver, to, slot, 0});
+  queue_.push(now_ + d.delay, Event{Event::Kind::kDeliver, to, from, 0, msg});
 }
 
 void World::apply_effects(NodeId id) {
@@ -204,7 +190,7 @@ void World::apply_effects(NodeId id) {
     }
     if (t.cancel) continue;
     const Duration span = node.clock.true_span(now_, t.after < Duration::zero() ? Duration::zero() : t.after);
-    const EventHandle h = queue_.push(now_ + span, Event{Event::Kind::kTimer, id, t.id, node.incarnation});
+    const EventHandle h = queue_.push(now_ + span, Event{Event::Kind::kTimer, id, t.id, node.incarnation, {}});
     node.timers.emplace_back(t.id, h);
   }
   for (const auto& n : effects_.notes()) emit(id, event_kind_for(n.kind), n.text);
@@ -217,7 +203,7 @@ void World::emit(NodeId node, EventKind kind, const std::string& detail) {
 void World::tick() {
   for (Observer* o : observers_) o->on_tick(*this);
   const Time next = now_ + tick_;
-  if (next <= end_) queue_.push(next, Event{Event::Kind::kTick, 0, 0, 0});
+  if (next <= end_) queue_.push(next, Event{Event::Kind::kTick, 0, 0, 0, {}});
 }
 
 NodeSnapshot World::node(NodeId id) const {
