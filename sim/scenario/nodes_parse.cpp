@@ -28,7 +28,9 @@ std::vector<std::string> override_keys(bool with_name) {
 
 void apply_overrides(const yaml::Node& map, const std::string& path, NodeSpec& node) {
   if (auto* v = map.find("can_be_master")) node.can_be_master = read_bool(*v, child_path(path, "can_be_master"));
-  parse_clock_override(map, path, node.clock);
+  ClockOverride clock = node.clock;
+  parse_clock_override(map, path, clock);
+  node.clock = clock;
 }
 
 // Names are referred to in faults and partitions, where "master" and "rest" have meanings.

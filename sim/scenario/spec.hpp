@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,11 +65,44 @@ struct ClockOverride {
   std::optional<double> max_slew_ppm;
 };
 
+// One node's ClockOverride, stored only when the node has one: a node without overrides costs one
+// null pointer instead of ~150 bytes (10^6 nodes: 8 MB, not 150 MB). Reads as a ClockOverride
+// (all fields empty when there is none); writes replace the whole override.
+class NodeClockOverride {
+ public:
+  NodeClockOverride() = default;
+  NodeClockOverride(const ClockOverride& o) { *this = o; }  // NOLINT: implicit, reads like a struct field
+  NodeClockOverride(const NodeClockOverride& o) : p_(o.p_ ? std::make_unique<ClockOverride>(*o.p_) : nullptr) {}
+  NodeClockOverride(NodeClockOverride&&) noexcept = default;
+  NodeClockOverride& operator=(const NodeClockOverride& o) {
+    p_ = o.p_ ? std::make_unique<ClockOverride>(*o.p_) : nullptr;
+    return *this;
+  }
+  NodeClockOverride& operator=(NodeClockOverride&&) noexcept = default;
+  NodeClockOverride& operator=(const ClockOverride& o) {
+    const bool any = o.initial_offset_ns || o.drift_ppm || o.wander_ppm_per_sqrt_s || o.sine_amplitude_ppm || o.max_slew_ppm;
+    p_ = any ? std::make_unique<ClockOverride>(o) : nullptr;
+    return *this;
+  }
+
+  const ClockOverride& get() const { return p_ ? *p_ : none(); }
+  operator const ClockOverride&() const { return get(); }  // NOLINT: implicit on purpose
+  const ClockOverride* operator->() const { return &get(); }
+  bool has_value() const { return p_ != nullptr; }
+
+ private:
+  static const ClockOverride& none() {
+    static const ClockOverride kNone;  // immutable: shared by every node without overrides
+    return kNone;
+  }
+  std::unique_ptr<ClockOverride> p_;
+};
+
 struct NodeSpec {
   NodeId id = 0;
   std::string name;          // "n<id>" unless given
   bool can_be_master = true; // timed's -M
-  ClockOverride clock;
+  NodeClockOverride clock;   // sparse
 };
 
 struct TopologySpec {

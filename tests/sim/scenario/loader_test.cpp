@@ -172,10 +172,13 @@ nodes:
 )yaml");
   ASSERT_EQ(s.nodes.size(), 4u);
   EXPECT_FALSE(s.nodes[2].can_be_master);
-  ASSERT_TRUE(s.nodes[2].clock.drift_ppm);
-  EXPECT_DOUBLE_EQ(s.nodes[2].clock.drift_ppm->a, 200);
-  EXPECT_DOUBLE_EQ(s.nodes[2].clock.initial_offset_ns->a, 5e6);
-  EXPECT_FALSE(s.nodes[1].clock.drift_ppm);
+  ASSERT_TRUE(s.nodes[2].clock->drift_ppm);
+  EXPECT_DOUBLE_EQ(s.nodes[2].clock->drift_ppm->a, 200);
+  EXPECT_DOUBLE_EQ(s.nodes[2].clock->initial_offset_ns->a, 5e6);
+  EXPECT_FALSE(s.nodes[1].clock->drift_ppm);
+  // Sparse: only the node with overrides stores one.
+  EXPECT_TRUE(s.nodes[2].clock.has_value());
+  EXPECT_FALSE(s.nodes[1].clock.has_value());
 }
 
 TEST(Loader, NodeListWithNames) {
@@ -194,8 +197,8 @@ faults:
   EXPECT_EQ(s.nodes[1].name, "beta");
   EXPECT_EQ(s.nodes[2].name, "n2");
   EXPECT_FALSE(s.nodes[1].can_be_master);
-  EXPECT_DOUBLE_EQ(*s.nodes[1].clock.max_slew_ppm, 100);
-  EXPECT_EQ(s.nodes[2].clock.drift_ppm->kind, DK::kNormal);
+  EXPECT_DOUBLE_EQ(*s.nodes[1].clock->max_slew_ppm, 100);
+  EXPECT_EQ(s.nodes[2].clock->drift_ppm->kind, DK::kNormal);
   EXPECT_EQ(s.faults[0].node, 1u);
   EXPECT_EQ(s.faults[1].groups[1], (std::vector<NodeId>{1, 2}));
 }
