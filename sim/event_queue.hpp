@@ -138,6 +138,13 @@ class EventQueue {
     return Time::from_ns(index_.top().key.time_ns);
   }
 
+  // The payload of the event on top (possibly a cancelled one), or null; for prefetching what
+  // the next event will touch. Never changes what pop() returns.
+  const Payload* peek_top() {
+    if (index_.empty()) return nullptr;
+    return &slots_[index_.top().key.id & slot_mask_].payload;
+  }
+
   std::size_t size() const { return live_; }
   bool empty() const { return live_ == 0; }
   void reserve(std::size_t n) {

@@ -50,7 +50,7 @@ class World final : public TickView {
   Time now() const override { return now_; }
   NodeId node_count() const override { return static_cast<NodeId>(nodes_.size()); }
   NodeSnapshot node(NodeId id) const override;
-  const std::string& node_name(NodeId id) const override { return names_[id]; }
+  const std::string& node_name(NodeId id) const override { return spec_.nodes[id].name; }
 
   const WorldStats& stats() const { return stats_; }
   const Network& network() const { return *network_; }
@@ -76,6 +76,7 @@ class World final : public TickView {
   };
 
   void handle(const Event& ev);
+  void prefetch_next_node();
   void start_node(NodeId id);
   void crash_node(NodeId id);
   void deliver(const Event& ev);
@@ -88,7 +89,6 @@ class World final : public TickView {
   std::unique_ptr<Algorithm> make_algorithm(NodeId id) const;
 
   const scenario::ScenarioSpec& spec_;
-  std::vector<std::string> names_;
   std::vector<Node> nodes_;
   std::shared_ptr<const std::vector<NodeId>> members_;
   std::unique_ptr<Network> network_;
