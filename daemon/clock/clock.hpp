@@ -48,7 +48,4 @@ class Clock {
   virtual double rate_correction_ppm() const = 0;
 };
 
-// Carries out one algorithm clock effect. Throws std::system_error when the OS refuses.
-void apply_clock_effect(Clock& clock, const ClockEffect& effect);
-
 }  // namespace clocksim::daemon

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -57,6 +58,10 @@ std::optional<std::string> DaemonLoop::open() {
     if (auto* e = std::get_if<std::string>(&ep)) return "peer " + std::to_string(p.id) + ": " + *e;
     if (!peers_.emplace(p.id, std::get<Endpoint>(ep)).second) return "peer " + std::to_string(p.id) + " listed twice";
   }
+  members_.clear();
+  members_.push_back(config_.self);
+  for (const auto& [id, ep] : peers_) members_.push_back(id);
+  std::sort(members_.begin(), members_.end());
   auto data = UdpSocket::bind_to(std::get<Endpoint>(listen));
   if (auto* e = std::get_if<std::string>(&data)) return "listen: " + *e;
   data_socket_ = std::move(std::get<UdpSocket>(data));
@@ -194,57 +199,70 @@ void DaemonLoop::fire_due_timers() {
   }
 }
 
-void DaemonLoop::apply(Effects& fx) {
-  // Clock first: the sends below were computed from readings taken before the adjustment, as in
-  // the simulator's node host, and timers are monotonic spans either way.
-  for (const ClockEffect& c : fx.clock()) {
-    try {
-      apply_clock_effect(clock_, c);
-      if (c.kind == ClockEffect::Kind::kSetRate) {
-        ++counters_.rate_corrections;
-      } else if (c.mode == AdjustMode::kStep) {
-        ++counters_.clock_steps;
-      } else {
-        ++counters_.clock_slews;
-      }
-      log_.write("clock", {{"node", config_.self},
-                           {"op", c.kind == ClockEffect::Kind::kSetRate ? "rate"
-                                  : c.mode == AdjustMode::kStep        ? "step"
-                                                                       : "slew"},
-                           {"delta_ns", c.delta.ns()},
-                           {"rate_ppm", c.rate_ppm},
-                           {"offset_ns", clock_.offset_from_system().ns()}});
-    } catch (const std::exception& e) {
-      ++counters_.clock_errors;
-      log_.write("clock_error", {{"node", config_.self}, {"error", e.what()}});
-    }
+// Carries the algorithm's effects out on this host; apply_effects (algorithms/core/effects_apply.hpp)
+// fixes their order and meaning.
+class DaemonLoop::LoopEffectSink final : public EffectSink {
+ public:
+  explicit LoopEffectSink(DaemonLoop& loop) : loop_(loop) {}
+
+  void step_clock(Duration delta) override {
+    adjust("step", delta, 0.0, [&] { loop_.clock_.step(delta); }, loop_.counters_.clock_steps);
   }
-  const std::int64_t now_mono = host_.monotonic_ns();
-  for (const TimerEffect& t : fx.timers()) {
-    if (t.cancel) {
-      timers_.cancel(t.id);
+  void slew_clock(Duration delta) override {
+    adjust("slew", delta, 0.0, [&] { loop_.clock_.slew(delta); }, loop_.counters_.clock_slews);
+  }
+  void set_rate_correction_ppm(double ppm) override {
+    adjust("rate", Duration::zero(), ppm, [&] { loop_.clock_.set_rate_correction_ppm(ppm); },
+           loop_.counters_.rate_corrections);
+  }
+  void cancel_timer(TimerId id) override { loop_.timers_.cancel(id); }
+  void arm_timer(TimerId id, Duration after_local) override {
+    loop_.timers_.arm(id, loop_.host_.monotonic_ns() + loop_.clock_.monotonic_span(after_local).ns());
+  }
+  void send(NodeId to, const Message& msg) override { loop_.send_one(to, msg); }
+  void drop_send(NodeId, const Message&, SendDrop why) override {
+    if (why == SendDrop::kSelf) {
+      ++loop_.counters_.send_to_self;
     } else {
-      timers_.arm(t.id, now_mono + clock_.monotonic_span(t.after).ns());
+      ++loop_.counters_.send_unknown_peer;
     }
   }
-  for (const SendEffect& s : fx.sends()) {
-    if (s.to == kBroadcast) {
-      for (const auto& [id, ep] : peers_) send_one(id, s.msg);
-    } else {
-      send_one(s.to, s.msg);
-    }
-  }
-  for (const NoteEffect& n : fx.notes()) {
-    nlohmann::json line = {{"node", config_.self},
-                           {"local_ns", clock_.now().ns()},
+  void note(const NoteEffect& n) override {
+    nlohmann::json line = {{"node", loop_.config_.self},
+                           {"local_ns", loop_.clock_.now().ns()},
                            {"kind", note_kind_name(n.kind)},
                            {"text", n.text}};
     if (n.kind == NoteKind::kRoundComplete) {
-      ++rounds_;
-      last_round_ = nlohmann::json{{"local_ns", clock_.now().ns()}, {"number", rounds_}, {"text", n.text}};
+      ++loop_.rounds_;
+      loop_.last_round_ =
+          nlohmann::json{{"local_ns", loop_.clock_.now().ns()}, {"number", loop_.rounds_}, {"text", n.text}};
     }
-    log_.write("note", std::move(line));
+    loop_.log_.write("note", std::move(line));
   }
+
+ private:
+  template <class Change>
+  void adjust(const char* op, Duration delta, double rate_ppm, Change change, std::uint64_t& counter) {
+    try {
+      change();
+      ++counter;
+      loop_.log_.write("clock", {{"node", loop_.config_.self},
+                                 {"op", op},
+                                 {"delta_ns", delta.ns()},
+                                 {"rate_ppm", rate_ppm},
+                                 {"offset_ns", loop_.clock_.offset_from_system().ns()}});
+    } catch (const std::exception& e) {
+      ++loop_.counters_.clock_errors;
+      loop_.log_.write("clock_error", {{"node", loop_.config_.self}, {"error", e.what()}});
+    }
+  }
+
+  DaemonLoop& loop_;
+};
+
+void DaemonLoop::apply(Effects& fx) {
+  LoopEffectSink sink(*this);
+  apply_effects(fx, config_.self, members_, sink);
 }
 
 void DaemonLoop::send_one(NodeId to, const Message& msg) {
@@ -306,6 +324,7 @@ nlohmann::json DaemonLoop::status_json() {
         {"packets_out", counters_.packets_out},
         {"send_errors", counters_.send_errors},
         {"send_unknown_peer", counters_.send_unknown_peer},
+        {"send_to_self", counters_.send_to_self},
         {"timers_fired", counters_.timers_fired},
         {"clock_steps", counters_.clock_steps},
         {"clock_slews", counters_.clock_slews},

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "algorithms/core/algorithm.hpp"
+#include "algorithms/core/effects_apply.hpp"
 #include "daemon/clock/clock.hpp"
 #include "daemon/loop/endpoint.hpp"
 #include "daemon/loop/log.hpp"
@@ -50,7 +51,8 @@ struct Counters {
   std::uint64_t packets_accepted = 0;  // delivered to the algorithm
   std::uint64_t packets_out = 0;
   std::uint64_t send_errors = 0;
-  std::uint64_t send_unknown_peer = 0;
+  std::uint64_t send_unknown_peer = 0;  // addressed to an id that is not a member
+  std::uint64_t send_to_self = 0;       // addressed to this node (never transmitted)
   std::uint64_t timers_fired = 0;
   std::uint64_t clock_steps = 0;
   std::uint64_t clock_slews = 0;
@@ -89,6 +91,7 @@ class DaemonLoop {
   void dispatch_start();
   void handle_datagram(std::span<const std::uint8_t> bytes);
   void drop(wire::DropReason reason);
+  class LoopEffectSink;
   void apply(Effects& fx);
   void send_one(NodeId to, const Message& msg);
   void after_dispatch();
@@ -108,6 +111,7 @@ class DaemonLoop {
   int signal_fd_ = -1;
   int stop_fd_ = -1;  // eventfd
   std::map<NodeId, Endpoint> peers_;
+  std::vector<NodeId> members_;  // self and the peers, ascending
   std::map<NodeId, wire::ReplayWindow> replay_;
   TimerTable timers_;
   Effects fx_;
