@@ -33,8 +33,8 @@ std::uint64_t Counters::dropped_total() const {
   return sum;
 }
 
-DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, Clock& clock,
-                       const wire::ClusterKey* key, Logger& log)
+DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, node::Clock& clock,
+                       const node::wire::ClusterKey* key, node::Logger& log)
     : config_(std::move(config)), algorithm_(std::move(algorithm)), clock_(clock), key_(key), log_(log) {
   // Per-sender sequence numbers start at the wall clock in ns, so that a restarted daemon starts
   // above everything its peers' replay windows have seen from its previous life.
@@ -138,7 +138,7 @@ void DaemonLoop::run() {
           if (n < 0) break;  // EAGAIN: drained
           ++counters_.packets_in;
           if (static_cast<std::size_t>(n) > buf.size()) {
-            drop(wire::DropReason::kOversized);
+            drop(node::wire::DropReason::kOversized);
             continue;
           }
           handle_datagram({buf.data(), static_cast<std::size_t>(n)});
@@ -165,21 +165,21 @@ void DaemonLoop::dispatch_start() {
   after_dispatch();
 }
 
-void DaemonLoop::drop(wire::DropReason reason) {
+void DaemonLoop::drop(node::wire::DropReason reason) {
   const auto count = ++counters_.dropped[static_cast<std::size_t>(reason)];
   // First of each reason, then every 1000th: an attacker cannot flood the log.
   if (count == 1 || count % 1000 == 0) {
-    log_.write("drop", {{"node", config_.self}, {"reason", wire::drop_reason_name(reason)}, {"count", count}});
+    log_.write("drop", {{"node", config_.self}, {"reason", node::wire::drop_reason_name(reason)}, {"count", count}});
   }
 }
 
 void DaemonLoop::handle_datagram(std::span<const std::uint8_t> bytes) {
-  const wire::DecodeResult r = wire::decode(bytes, config_.cluster, key_);
+  const node::wire::DecodeResult r = node::wire::decode(bytes, config_.cluster, key_);
   if (!r.ok()) return drop(r.reason);
   const NodeId sender = r.packet->envelope.sender;
-  if (sender == config_.self || peers_.count(sender) == 0) return drop(wire::DropReason::kUnknownSender);
+  if (sender == config_.self || peers_.count(sender) == 0) return drop(node::wire::DropReason::kUnknownSender);
   // Only now, with the MAC verified, may the packet move the sender's window.
-  if (!replay_[sender].accept(r.packet->envelope.sender_seq)) return drop(wire::DropReason::kReplay);
+  if (!replay_[sender].accept(r.packet->envelope.sender_seq)) return drop(node::wire::DropReason::kReplay);
   ++counters_.packets_accepted;
   fx_.clear();
   algorithm_->on_message(clock_.now(), sender, r.packet->message, fx_);
@@ -230,7 +230,7 @@ class DaemonLoop::LoopEffectSink final : public EffectSink {
   void note(const NoteEffect& n) override {
     nlohmann::json line = {{"node", loop_.config_.self},
                            {"local_ns", loop_.clock_.now().ns()},
-                           {"kind", note_kind_name(n.kind)},
+                           {"kind", node::note_kind_name(n.kind)},
                            {"text", n.text}};
     if (n.kind == NoteKind::kRoundComplete) {
       ++loop_.rounds_;
@@ -271,8 +271,8 @@ void DaemonLoop::send_one(NodeId to, const Message& msg) {
     ++counters_.send_unknown_peer;
     return;
   }
-  const wire::Envelope env{config_.cluster, config_.self, next_sender_seq_++};
-  const wire::Packet p = wire::encode(env, msg, key_);
+  const node::wire::Envelope env{config_.cluster, config_.self, next_sender_seq_++};
+  const node::wire::Packet p = node::wire::encode(env, msg, key_);
   if (data_socket_.send_to(p.view(), it->second.addr)) {
     ++counters_.packets_out;
   } else {
@@ -297,8 +297,8 @@ void DaemonLoop::after_dispatch() {
 
 nlohmann::json DaemonLoop::status_json() {
   nlohmann::json dropped = nlohmann::json::object();
-  for (std::size_t i = 0; i < wire::kDropReasonCount; ++i) {
-    dropped[std::string(wire::drop_reason_name(static_cast<wire::DropReason>(i)))] = counters_.dropped[i];
+  for (std::size_t i = 0; i < node::wire::kDropReasonCount; ++i) {
+    dropped[std::string(node::wire::drop_reason_name(static_cast<node::wire::DropReason>(i)))] = counters_.dropped[i];
   }
   nlohmann::json peers = nlohmann::json::array();
   for (const auto& [id, ep] : peers_) peers.push_back({{"id", id}, {"address", ep.text}});

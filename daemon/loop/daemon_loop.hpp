@@ -21,13 +21,14 @@
 
 #include "algorithms/core/algorithm.hpp"
 #include "algorithms/core/effects_apply.hpp"
-#include "daemon/clock/clock.hpp"
+#include "daemon/clock/host_time_source.hpp"
+#include "node/clock/clock.hpp"
 #include "daemon/loop/endpoint.hpp"
-#include "daemon/loop/log.hpp"
-#include "daemon/loop/timer_table.hpp"
-#include "daemon/wire/auth.hpp"
-#include "daemon/wire/codec.hpp"
-#include "daemon/wire/replay_window.hpp"
+#include "node/loop/log.hpp"
+#include "node/loop/timer_table.hpp"
+#include "node/wire/auth.hpp"
+#include "node/wire/codec.hpp"
+#include "node/wire/replay_window.hpp"
 
 namespace clocksim::daemon {
 
@@ -60,15 +61,15 @@ struct Counters {
   std::uint64_t clock_errors = 0;
   std::uint64_t role_changes = 0;
   std::uint64_t status_queries = 0;
-  std::array<std::uint64_t, wire::kDropReasonCount> dropped{};
+  std::array<std::uint64_t, node::wire::kDropReasonCount> dropped{};
   std::uint64_t dropped_total() const;
 };
 
 class DaemonLoop {
  public:
   // `key` null: --insecure (packets carry no MAC). The loop does not own clock or key.
-  DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, Clock& clock,
-             const wire::ClusterKey* key, Logger& log);
+  DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, node::Clock& clock,
+             const node::wire::ClusterKey* key, node::Logger& log);
   ~DaemonLoop();
 
   // Binds sockets and resolves peers; an error message when it cannot.
@@ -90,7 +91,7 @@ class DaemonLoop {
  private:
   void dispatch_start();
   void handle_datagram(std::span<const std::uint8_t> bytes);
-  void drop(wire::DropReason reason);
+  void drop(node::wire::DropReason reason);
   class LoopEffectSink;
   void apply(Effects& fx);
   void send_one(NodeId to, const Message& msg);
@@ -101,9 +102,9 @@ class DaemonLoop {
 
   LoopConfig config_;
   std::unique_ptr<Algorithm> algorithm_;
-  Clock& clock_;
-  const wire::ClusterKey* key_;
-  Logger& log_;
+  node::Clock& clock_;
+  const node::wire::ClusterKey* key_;
+  node::Logger& log_;
   HostTimeSource host_;
 
   UdpSocket data_socket_;
@@ -112,8 +113,8 @@ class DaemonLoop {
   int stop_fd_ = -1;  // eventfd
   std::map<NodeId, Endpoint> peers_;
   std::vector<NodeId> members_;  // self and the peers, ascending
-  std::map<NodeId, wire::ReplayWindow> replay_;
-  TimerTable timers_;
+  std::map<NodeId, node::wire::ReplayWindow> replay_;
+  node::TimerTable timers_;
   Effects fx_;
   std::uint64_t next_sender_seq_ = 1;
   Counters counters_;

@@ -1,4 +1,4 @@
-#include "daemon/clock/clock.hpp"
+#include "daemon/clock/host_time_source.hpp"
 
 #include <time.h>
 

@@ -1,10 +1,10 @@
-#include "daemon/clock/virtual_clock.hpp"
+#include "node/clock/virtual_clock.hpp"
 
 #include <gtest/gtest.h>
 
-#include "tests/daemon/clock/fake_time_source.hpp"
+#include "tests/node/clock/fake_time_source.hpp"
 
-namespace clocksim::daemon {
+namespace clocksim::node {
 namespace {
 
 using namespace clocksim::literals;
@@ -85,4 +85,4 @@ TEST(VirtualClock, MonotonicSpanAccountsForRateAndSlew) {
 }
 
 }  // namespace
-}  // namespace clocksim::daemon
+}  // namespace clocksim::node

@@ -8,9 +8,9 @@
 #pragma once
 
 #include "algorithms/core/linear_clock.hpp"
-#include "daemon/clock/clock.hpp"
+#include "node/clock/clock.hpp"
 
-namespace clocksim::daemon {
+namespace clocksim::node {
 
 struct VirtualClockParams {
   double drift_ppm = 0;
@@ -37,4 +37,4 @@ class VirtualClock final : public Clock {
   LinearClock linear_;  // reference axis: the source's monotonic ns
 };
 
-}  // namespace clocksim::daemon
+}  // namespace clocksim::node

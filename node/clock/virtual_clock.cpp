@@ -1,6 +1,6 @@
-#include "daemon/clock/virtual_clock.hpp"
+#include "node/clock/virtual_clock.hpp"
 
-namespace clocksim::daemon {
+namespace clocksim::node {
 
 namespace {
 LinearClock start_clock(const VirtualClockParams& params, TimeSource& source) {
@@ -32,4 +32,4 @@ Duration VirtualClock::offset_from_system() {
 
 Duration VirtualClock::pending_slew() { return linear_.pending_slew(source_.monotonic_ns()); }
 
-}  // namespace clocksim::daemon
+}  // namespace clocksim::node

@@ -9,7 +9,7 @@
 
 #include "algorithms/core/ids.hpp"
 
-namespace clocksim::daemon {
+namespace clocksim::node {
 
 class TimerTable {
  public:
@@ -24,4 +24,4 @@ class TimerTable {
   std::map<TimerId, std::int64_t> deadlines_;
 };
 
-}  // namespace clocksim::daemon
+}  // namespace clocksim::node

@@ -9,7 +9,7 @@
 
 #include "algorithms/core/effects.hpp"
 
-namespace clocksim::daemon {
+namespace clocksim::node {
 
 class Logger {
  public:
@@ -22,4 +22,4 @@ class Logger {
 
 std::string_view note_kind_name(NoteKind k);
 
-}  // namespace clocksim::daemon
+}  // namespace clocksim::node
