@@ -15,6 +15,8 @@ class Logger {
  public:
   explicit Logger(std::FILE* out = stderr) : out_(out) {}
   void write(std::string_view event, nlohmann::json fields);
+  // False for a logger that writes nowhere: callers may skip building the line.
+  bool enabled() const { return out_ != nullptr; }
 
  private:
   std::FILE* out_;
