@@ -10,6 +10,7 @@ packages=(
   python3 python3-matplotlib python3-numpy python3-pandas python3-pytest
   python3-jsonschema python3-yaml
   openmpi-bin libopenmpi-dev
+  pybind11-dev python3-pybind11 python3-dev
 )
 # Chromium runs the report's browser test (CTest label "browser"); CI (CI set, as CI services do)
 # always installs it so that test runs there instead of being skipped.

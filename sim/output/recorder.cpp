@@ -2,24 +2,26 @@
 
 #include <cstdio>
 
+#include "sim/output/atomic_file.hpp"
+
 namespace clocksim::sim {
 
-Recorder::Recorder(const scenario::ScenarioSpec& spec, const std::string& out_dir, const SkewBound* bound,
+Recorder::Recorder(const scenario::ScenarioSpec& spec, OutputFolder& folder, const SkewBound* bound,
                    RunAnalysis& analysis)
     : spec_(spec), bound_(bound), analysis_(analysis) {
   const auto& o = spec.output;
   if (o.trace) {
-    trace_ = std::make_unique<AtomicFile>(out_dir + "/trace.csv");
+    trace_ = folder.create("trace.csv");
     trace_->write("t_ns,node,local_ns,offset_ns,role,up\n");
   }
   if (o.skew) {
-    skew_ = std::make_unique<AtomicFile>(out_dir + "/skew.csv");
+    skew_ = folder.create("skew.csv");
     skew_->write("t_ns,max_skew_ns,mean_abs_offset_ns,bound_ns,master,masters\n");
   }
   if (o.events) {
-    events_csv_ = std::make_unique<AtomicFile>(out_dir + "/events.csv");
+    events_csv_ = folder.create("events.csv");
     events_csv_->write("t_ns,node,kind,detail\n");
-    events_log_ = std::make_unique<AtomicFile>(out_dir + "/events.log");
+    events_log_ = folder.create("events.log");
   }
   traced_.assign(spec.nodes.size(), o.trace_nodes.empty());
   for (NodeId id : o.trace_nodes) traced_[id] = true;

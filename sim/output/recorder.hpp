@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sim/bound/skew_bound.hpp"
-#include "sim/output/atomic_file.hpp"
+#include "sim/output/output_folder.hpp"
 #include "sim/output/run_analysis.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/world/observer.hpp"
@@ -18,8 +18,8 @@ namespace clocksim::sim {
 
 class Recorder final : public Observer {
  public:
-  // out_dir must exist. bound may be null (bound_ns left empty).
-  Recorder(const scenario::ScenarioSpec& spec, const std::string& out_dir, const SkewBound* bound,
+  // bound may be null (bound_ns left empty).
+  Recorder(const scenario::ScenarioSpec& spec, OutputFolder& folder, const SkewBound* bound,
            RunAnalysis& analysis);
 
   void on_tick(const TickView& view) override;
@@ -32,7 +32,7 @@ class Recorder final : public Observer {
   const scenario::ScenarioSpec& spec_;
   const SkewBound* bound_;
   RunAnalysis& analysis_;
-  std::unique_ptr<AtomicFile> trace_, skew_, events_csv_, events_log_;
+  std::unique_ptr<OutputFile> trace_, skew_, events_csv_, events_log_;
   std::vector<bool> traced_;
   std::int64_t trace_every_ticks_ = 1;
   std::int64_t tick_index_ = 0;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -10,7 +11,7 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/params.hpp"
 #include "sim/bound/skew_bound.hpp"
-#include "sim/output/atomic_file.hpp"
+#include "sim/output/output_folder.hpp"
 #include "sim/output/recorder.hpp"
 #include "sim/output/run_analysis.hpp"
 #include "sim/world/world.hpp"
@@ -68,11 +69,16 @@ class Progress {
 
 RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& options, std::ostream& report) {
   const auto wall_start = std::chrono::steady_clock::now();
-  std::filesystem::create_directories(options.out_dir);
+  std::unique_ptr<DiskFolder> disk;
+  if (!options.folder) {
+    std::filesystem::create_directories(options.out_dir);
+    disk = std::make_unique<DiskFolder>(options.out_dir);
+  }
+  OutputFolder& folder = options.folder ? *options.folder : *disk;
 
   BoundAvailability bound = make_skew_bound(spec);
   RunAnalysis analysis(spec);
-  Recorder recorder(spec, options.out_dir, bound.bound.get(), analysis);
+  Recorder recorder(spec, folder, bound.bound.get(), analysis);
   World world(spec);
   // The bound first: it must have seen a tick's events before the recorder asks it for the tick.
   if (bound.bound && bound.bound->observer()) world.add_observer(bound.bound->observer());
@@ -141,10 +147,10 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
     j["wall_time_s"] = outcome.wall_time_s;
     j["events_per_s"] = outcome.wall_time_s > 0 ? static_cast<double>(st.events_processed) / outcome.wall_time_s : 0.0;
     // Written last: a folder with summary.json is a finished run (the sweep runner relies on it).
-    AtomicFile summary(options.out_dir + "/summary.json");
-    summary.write(j.dump(2));
-    summary.write("\n");
-    summary.commit();
+    const std::unique_ptr<OutputFile> summary = folder.create("summary.json");
+    summary->write(j.dump(2));
+    summary->write("\n");
+    summary->commit();
   }
 
   if (!options.quiet) {

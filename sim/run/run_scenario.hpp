@@ -10,10 +10,13 @@
 
 namespace clocksim::sim {
 
+class OutputFolder;
+
 struct RunOptions {
-  std::string out_dir;          // created if missing
+  std::string out_dir;          // created if missing; unused when `folder` is set
   bool progress = false;        // print progress lines (the CLI sets it on a terminal)
   bool quiet = false;           // no result lines either
+  OutputFolder* folder = nullptr;  // where the files go instead of out_dir (e.g. memory); not owned
 };
 
 struct RunOutcome {

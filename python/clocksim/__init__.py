@@ -1,0 +1,115 @@
+"""clocksim from Python: run scenarios in-process and get pandas DataFrames.
+
+    import clocksim
+    r = clocksim.run("scenarios/failover.yaml", set={"algorithm.sync.period": "5s"}, seed=7)
+    r.skew.plot(x="t_ns", y=["max_skew_ns", "bound_ns"])
+    r.summary["results"]["max_skew_ns"], r.passed
+
+A scenario is a file path or a dict with the same keys as a scenario file. Overrides (`set=`) are
+what `clocksim run --set` takes: a dict {"key.path": value} or a list of "key.path=value". The
+DataFrames are parsed from the exact text `clocksim run` writes to its files (docs/output-formats.md),
+so every number is the CLI's. Bad input raises clocksim.ScenarioError with the CLI's
+file:line:col message.
+"""
+import io
+import json
+import os
+from typing import Mapping, Optional, Sequence, Union
+
+import pandas as pd
+import yaml
+
+from . import _clocksim
+
+ScenarioError = _clocksim.ScenarioError
+SweepError = _clocksim.SweepError
+
+__all__ = ["run", "validate", "sweep", "Result", "ScenarioError", "SweepError"]
+
+Overrides = Union[None, Mapping[str, object], Sequence[str]]
+
+
+def _override_list(overrides: Overrides):
+    if overrides is None:
+        return []
+    if isinstance(overrides, Mapping):
+        return [f"{key}={_scalar_text(value)}" for key, value in overrides.items()]
+    if isinstance(overrides, str):
+        return [overrides]
+    return [str(item) for item in overrides]
+
+
+def _scalar_text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, dict)):
+        # Lists and mappings travel in YAML flow form, as `--set` takes them.
+        return yaml.safe_dump(value, default_flow_style=True).strip()
+    return str(value)
+
+
+class Result:
+    """One run: its files as DataFrames (trace, skew, events), summary.json as a dict, the raw
+    text of every file in `files`, whether every `expect:` held in `passed`, and `report`, the
+    lines `clocksim run` prints about the expectations."""
+
+    def __init__(self, raw):
+        self.files = dict(raw.files)
+        self.passed = bool(raw.passed)
+        self.report = raw.report
+        self.summary = json.loads(self.files["summary.json"]) if "summary.json" in self.files else None
+        self._frames = {}
+
+    def _frame(self, name):
+        if name not in self._frames:
+            text = self.files.get(name)
+            # keep_default_na=False: an empty field (no bound, no master) stays "" in text columns;
+            # numeric columns with gaps still become float with NaN.
+            self._frames[name] = None if text is None else pd.read_csv(io.StringIO(text), keep_default_na=False,
+                                                                        na_values=[""])
+        return self._frames[name]
+
+    @property
+    def trace(self):
+        return self._frame("trace.csv")
+
+    @property
+    def skew(self):
+        return self._frame("skew.csv")
+
+    @property
+    def events(self):
+        return self._frame("events.csv")
+
+    @property
+    def events_log(self):
+        return self.files.get("events.log")
+
+    def __repr__(self):
+        name = (self.summary or {}).get("scenario", {}).get("name", "?")
+        return f"<clocksim.Result {name!r} passed={self.passed} files={sorted(self.files)}>"
+
+
+def run(scenario: Union[str, os.PathLike, Mapping], *, set: Overrides = None, seed: Optional[int] = None,
+        name: str = "<dict>") -> Result:
+    """Runs a scenario (a file path or a dict) in this process and returns its Result."""
+    overrides = _override_list(set)
+    if isinstance(scenario, Mapping):
+        text = yaml.safe_dump(dict(scenario), sort_keys=False)
+        return Result(_clocksim.run_text(text, name, overrides, seed))
+    return Result(_clocksim.run_file(os.fspath(scenario), overrides, seed))
+
+
+def validate(path: Union[str, os.PathLike], *, set: Overrides = None) -> None:
+    """Raises ScenarioError if the scenario file (with the overrides) is invalid."""
+    _clocksim.validate_file(os.fspath(path), _override_list(set))
+
+
+def sweep(path: Union[str, os.PathLike], out: Union[str, os.PathLike], *, jobs: int = 0) -> pd.DataFrame:
+    """Runs a sweep file (docs/sweeps.md) into the folder `out`, exactly as `clocksim sweep` does
+    (resumable: finished runs are kept), and returns sweep.csv as one DataFrame. Raises
+    RuntimeError naming the runs that failed to complete."""
+    csv_text, failures = _clocksim.sweep_file(os.fspath(path), os.fspath(out), int(jobs))
+    if failures:
+        raise RuntimeError("sweep runs failed: " + "; ".join(failures))
+    return pd.read_csv(io.StringIO(csv_text))

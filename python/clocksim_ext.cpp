@@ -1,0 +1,115 @@
+// The C++ half of the `clocksim` Python package (python/clocksim/__init__.py is the other): load
+// and run scenarios in-process, returning every output file's text. The Python half turns the
+// text into DataFrames, so the numbers are, by construction, the bytes `clocksim run` writes.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/output/output_folder.hpp"
+#include "sim/run/run_scenario.hpp"
+#include "sim/scenario/error.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/sweep/sweep_plan.hpp"
+#include "sim/sweep/sweep_runner.hpp"
+#include "sim/sweep/sweep_spec.hpp"
+
+namespace py = pybind11;
+using namespace clocksim;
+
+namespace {
+
+scenario::LoadOptions load_options(const std::vector<std::string>& overrides, std::optional<std::int64_t> seed) {
+  scenario::LoadOptions options;
+  options.set_overrides = overrides;
+  // Like `clocksim run --seed`: the seed override comes after every --set.
+  if (seed) options.set_overrides.push_back("seed=" + std::to_string(*seed));
+  return options;
+}
+
+struct RunResult {
+  std::map<std::string, std::string> files;  // file name -> text, as `clocksim run` writes it
+  bool passed = true;
+  std::string report;  // the lines `clocksim run` prints about each expectation
+};
+
+RunResult run_spec(const scenario::ScenarioSpec& spec) {
+  RunResult result;
+  sim::MemoryFolder folder;
+  sim::RunOptions options;
+  options.folder = &folder;
+  std::ostringstream report;
+  {
+    py::gil_scoped_release unlocked;  // a long run must not block other Python threads
+    result.passed = sim::run_scenario(spec, options, report).expectations_passed;
+  }
+  result.files = folder.take_files();
+  result.report = report.str();
+  return result;
+}
+
+RunResult run_file(const std::string& path, const std::vector<std::string>& overrides, std::optional<std::int64_t> seed) {
+  return run_spec(scenario::load_scenario_file(path, load_options(overrides, seed)));
+}
+
+RunResult run_text(const std::string& yaml, const std::string& name, const std::vector<std::string>& overrides,
+                   std::optional<std::int64_t> seed) {
+  return run_spec(scenario::load_scenario_text(yaml, name, load_options(overrides, seed)));
+}
+
+void validate_file(const std::string& path, const std::vector<std::string>& overrides) {
+  scenario::load_scenario_file(path, load_options(overrides, std::nullopt));
+}
+
+// Runs a sweep file into out_dir (resumable, as `clocksim sweep`); returns sweep.csv's text and
+// the runs that failed to complete.
+std::pair<std::string, std::vector<std::string>> sweep_file(const std::string& path, const std::string& out_dir,
+                                                            unsigned jobs) {
+  const sweep::SweepSpec spec = sweep::load_sweep_file(path);
+  const std::vector<sweep::PlannedRun> runs = sweep::plan_sweep(spec);
+  auto load_run = [&spec](const sweep::PlannedRun& run) {
+    scenario::LoadOptions options;
+    options.set_overrides = run.overrides;
+    return scenario::load_scenario_file(spec.base_scenario, options);
+  };
+  for (const sweep::PlannedRun& run : runs) load_run(run);  // every combination valid before any runs
+  sweep::SweepReport report;
+  {
+    py::gil_scoped_release unlocked;
+    std::ostringstream progress;
+    report = sweep::run_sweep(spec, runs, {out_dir, jobs, false, {}},
+                              [&](const sweep::PlannedRun& run, const std::string& run_dir) {
+                                sim::RunOptions options;
+                                options.out_dir = run_dir;
+                                options.quiet = true;
+                                std::ostringstream ignored;
+                                sim::run_scenario(load_run(run), options, ignored);
+                              },
+                              progress);
+  }
+  std::ifstream in(out_dir + "/sweep.csv", std::ios::binary);
+  std::ostringstream csv;
+  csv << in.rdbuf();
+  return {csv.str(), report.failures};
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_clocksim, m) {
+  m.doc() = "clocksim's engine, in-process (use the `clocksim` package, not this module)";
+  py::register_exception<scenario::ScenarioError>(m, "ScenarioError", PyExc_ValueError);
+  py::register_exception<sweep::SweepError>(m, "SweepError", PyExc_ValueError);
+  py::class_<RunResult>(m, "RunResult")
+      .def_readonly("files", &RunResult::files)
+      .def_readonly("passed", &RunResult::passed)
+      .def_readonly("report", &RunResult::report);
+  m.def("run_file", &run_file, py::arg("path"), py::arg("overrides"), py::arg("seed"));
+  m.def("run_text", &run_text, py::arg("yaml"), py::arg("name"), py::arg("overrides"), py::arg("seed"));
+  m.def("validate_file", &validate_file, py::arg("path"), py::arg("overrides"));
+  m.def("sweep_file", &sweep_file, py::arg("path"), py::arg("out_dir"), py::arg("jobs"));
+}

@@ -1,0 +1,134 @@
+"""The clocksim Python module: in-process runs equal the CLI's files byte for byte, DataFrames
+equal what pandas reads from those files, dict scenarios, overrides, seeds, errors, sweeps."""
+import io
+import json
+import os
+import subprocess
+
+import pandas as pd
+import pytest
+
+import clocksim
+
+BINARY = os.environ["CLOCKSIM_BINARY"]
+SOURCE = os.environ["CLOCKSIM_SOURCE_DIR"]
+WALL_CLOCK_FIELDS = ("wall_time_s", "events_per_s")
+
+
+def scenario(name):
+    return os.path.join(SOURCE, "scenarios", name)
+
+
+def cli_run(path, out, *args):
+    result = subprocess.run([BINARY, "run", path, "--out", str(out), "--quiet", *args], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode
+
+
+def without_wall_clock(summary_text):
+    summary = json.loads(summary_text)
+    for key in WALL_CLOCK_FIELDS:
+        summary.pop(key)
+    return summary
+
+
+@pytest.mark.parametrize("name,sets", [
+    ("failover.yaml", ["duration=90s"]),
+    ("berkeley-adversarial.yaml", []),
+    ("cristian-basic.yaml", ["algorithm.sync.period=5s"]),
+])
+def test_in_process_run_equals_the_cli_files(tmp_path, name, sets):
+    code = cli_run(scenario(name), tmp_path, *sum((["--set", s] for s in sets), []))
+    result = clocksim.run(scenario(name), set=sets)
+    assert result.passed == (code == 0)
+    on_disk = sorted(p.name for p in tmp_path.iterdir())
+    assert sorted(result.files) == on_disk
+    for file_name in on_disk:
+        text = (tmp_path / file_name).read_text()
+        if file_name == "summary.json":
+            assert without_wall_clock(result.files[file_name]) == without_wall_clock(text)
+        else:
+            assert result.files[file_name] == text, f"{name}: {file_name} differs from the CLI's"
+    for frame, file_name in ((result.trace, "trace.csv"), (result.skew, "skew.csv"), (result.events, "events.csv")):
+        expected = pd.read_csv(tmp_path / file_name, keep_default_na=False, na_values=[""])
+        pd.testing.assert_frame_equal(frame, expected)
+    assert result.summary["results"]["max_skew_ns"] == json.loads((tmp_path / "summary.json").read_text())["results"]["max_skew_ns"]
+
+
+def test_frames_have_the_documented_columns_and_types():
+    r = clocksim.run(scenario("berkeley-basic.yaml"), set={"duration": "40s"})
+    assert list(r.trace.columns) == ["t_ns", "node", "local_ns", "offset_ns", "role", "up"]
+    assert r.trace["t_ns"].dtype.kind == "i" and r.trace["offset_ns"].dtype.kind == "i"
+    assert r.skew["max_skew_ns"].dtype.kind == "i"
+    assert r.skew["t_ns"].iloc[-1] == 40_000_000_000
+    assert set(r.trace["node"]) == {f"n{i}" for i in range(len(set(r.trace["node"])))}
+
+
+def test_seed_and_overrides_behave_like_the_cli(tmp_path):
+    cli_run(scenario("berkeley-basic.yaml"), tmp_path, "--seed", "11", "--set", "duration=40s")
+    r = clocksim.run(scenario("berkeley-basic.yaml"), seed=11, set=["duration=40s"])
+    assert r.files["trace.csv"] == (tmp_path / "trace.csv").read_text()
+    assert r.summary["scenario"]["seed"] == 11
+    other = clocksim.run(scenario("berkeley-basic.yaml"), seed=12, set=["duration=40s"])
+    assert other.files["trace.csv"] != r.files["trace.csv"]
+
+
+def test_a_dict_scenario_runs_like_its_file(tmp_path):
+    import yaml
+    with open(scenario("drift-only.yaml")) as f:
+        spec = yaml.safe_load(f)
+    from_dict = clocksim.run(spec, name="drift-only")
+    from_file = clocksim.run(scenario("drift-only.yaml"))
+    assert from_dict.files["trace.csv"] == from_file.files["trace.csv"]
+    assert from_dict.files["skew.csv"] == from_file.files["skew.csv"]
+
+
+def test_errors_carry_the_cli_message(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nduration: 10s\nnodes: 3\nlinks:\n  latency: 5 parsecs\n")
+    cli = subprocess.run([BINARY, "run", str(bad), "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert cli.returncode == 2
+    with pytest.raises(clocksim.ScenarioError) as err:
+        clocksim.run(bad)
+    assert str(err.value) == cli.stderr.strip()
+    assert f"{bad}:5:" in str(err.value)
+    with pytest.raises(clocksim.ScenarioError, match="links.latency"):
+        clocksim.validate(bad)
+    with pytest.raises(clocksim.ScenarioError, match="did you mean"):
+        clocksim.run(scenario("berkeley-basic.yaml"), set={"duratoin": "10s"})
+    with pytest.raises(clocksim.ScenarioError):
+        clocksim.run({"name": "x", "nodes": "many"})
+    assert isinstance(clocksim.ScenarioError("x"), ValueError)
+
+
+def test_sweep_returns_the_cli_table(tmp_path):
+    sweep_file = tmp_path / "s.yaml"
+    sweep_file.write_text(
+        f"name: s\nbase: {scenario('berkeley-basic.yaml')}\nset: {{duration: 40s}}\n"
+        "matrix:\n  algorithm.sync.period: [5s, 10s]\nseeds: [1, 2]\n")
+    table = clocksim.sweep(sweep_file, tmp_path / "py", jobs=2)
+    subprocess.run([BINARY, "sweep", str(sweep_file), "--out", str(tmp_path / "cli"), "--quiet"], check=True)
+    cli = pd.read_csv(tmp_path / "cli" / "sweep.csv")
+    assert len(table) == 4
+    pd.testing.assert_frame_equal(table.drop(columns=["wall_time_s"]), cli.drop(columns=["wall_time_s"]))
+    with pytest.raises(clocksim.SweepError):
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("name: s\nbase: nowhere.yaml\nmatrix: {}\n")
+        clocksim.sweep(bad, tmp_path / "bad")
+
+
+def test_the_python_sweep_example_measures_and_plots(tmp_path):
+    import importlib.util
+    path = os.path.join(SOURCE, "analysis", "sweep_from_python.py")
+    spec = importlib.util.spec_from_file_location("sweep_from_python", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    assert example.main(["--out", str(tmp_path), "--seeds", "1"]) == 0
+    table = pd.read_csv(tmp_path / "period_sweep.csv")
+    assert list(table["period_s"]) == example.PERIODS_S
+    assert (table["max_skew_ms"] > 0).all()
+    bounded = table[table["bound_ms"].notna()]
+    assert len(bounded) >= 3, table
+    assert (bounded["max_skew_ms"] <= bounded["bound_ms"]).all(), table  # measured within clocksim's bound
+    assert (tmp_path / "period_sweep.png").stat().st_size > 10_000
