@@ -17,7 +17,7 @@
 #include "daemon/clock/virtual_clock.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/daemon_loop.hpp"
-#include "daemon/wire/auth.hpp"
+#include "daemon/wire/key_file.hpp"
 
 namespace {
 
@@ -126,13 +126,14 @@ int run(int argc, char** argv) {
   }
 
   // Authentication first: no key, no start (unless explicitly insecure).
-  std::unique_ptr<wire::ClusterKey> key;
+  std::unique_ptr<wire::Keyring> keys;
   if (!cfg.key_file.empty()) {
-    auto k = wire::load_key_file(cfg.key_file);
+    auto k = wire::load_keyring_file(cfg.key_file);
     if (auto* e = std::get_if<std::string>(&k)) return user_error(*e);
-    key = std::make_unique<wire::ClusterKey>(std::move(std::get<wire::ClusterKey>(k)));
+    keys = std::make_unique<wire::Keyring>(std::move(std::get<wire::Keyring>(k)));
   } else if (!cfg.insecure) {
-    return user_error("refusing to start without a cluster key: give --key-file FILE (or --insecure for a test cluster)");
+    return user_error("refusing to start without keys: give --key-file FILE (make one with `clocksyncctl keygen`), "
+                      "or --insecure for a test cluster");
   }
 
   auto setup = build_stack_setup(cfg);
@@ -160,7 +161,7 @@ int run(int argc, char** argv) {
   }
 
   Logger log(stderr);
-  DaemonLoop loop(std::get<LoopConfig>(loop_cfg), std::move(algorithm), *clock, key.get(), log);
+  DaemonLoop loop(std::get<LoopConfig>(loop_cfg), std::move(algorithm), *clock, keys.get(), log);
   if (auto e = loop.open()) {
     std::cerr << "clocksyncd: " << *e << "\n";
     return 1;

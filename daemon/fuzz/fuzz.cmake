@@ -28,6 +28,9 @@ if(CLOCKSIM_FUZZ AND NOT CMAKE_CXX_FLAGS MATCHES "fsanitize")
       ${CMAKE_CURRENT_SOURCE_DIR}/wire/codec.cpp
       ${CMAKE_CURRENT_SOURCE_DIR}/wire/auth.cpp
       ${CMAKE_CURRENT_SOURCE_DIR}/wire/replay_window.cpp
+      ${CMAKE_CURRENT_SOURCE_DIR}/wire/keyring.cpp
+      ${CMAKE_CURRENT_SOURCE_DIR}/wire/freshness.cpp
+      ${CMAKE_CURRENT_SOURCE_DIR}/wire/channel.cpp
       ${PROJECT_SOURCE_DIR}/algorithms/core/message.cpp)
     file(GLOB fuzz_headers ${CMAKE_CURRENT_SOURCE_DIR}/wire/*.hpp ${PROJECT_SOURCE_DIR}/algorithms/core/*.hpp)
     set(fuzz_bin ${CMAKE_CURRENT_BINARY_DIR}/fuzz/decode_fuzz)

@@ -33,11 +33,8 @@ std::uint64_t Counters::dropped_total() const {
 }
 
 DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, Clock& clock,
-                       const wire::ClusterKey* key, Logger& log)
-    : config_(std::move(config)), algorithm_(std::move(algorithm)), clock_(clock), key_(key), log_(log) {
-  // Per-sender sequence numbers start at the wall clock in ns, so that a restarted daemon starts
-  // above everything its peers' replay windows have seen from its previous life.
-  next_sender_seq_ = static_cast<std::uint64_t>(host_.realtime_ns());
+                       const wire::Keyring* keys, Logger& log)
+    : config_(std::move(config)), algorithm_(std::move(algorithm)), clock_(clock), keys_(keys), log_(log) {
   started_mono_ns_ = host_.monotonic_ns();
 }
 
@@ -63,6 +60,16 @@ std::optional<std::string> DaemonLoop::open() {
   auto stat = UdpSocket::bind_to(std::get<Endpoint>(status));
   if (auto* e = std::get_if<std::string>(&stat)) return "status: " + *e;
   status_socket_ = std::move(std::get<UdpSocket>(stat));
+  wire::ChannelConfig channel;
+  channel.cluster = config_.cluster;
+  channel.self = config_.self;
+  for (const auto& [id, ep] : peers_) {
+    if (keys_ && !keys_->has_peer(id)) return "peer " + std::to_string(id) + " has no key in the key file";
+    channel.peers.insert(id);
+  }
+  // This run's epoch: the wall clock at start, so that it exceeds every earlier run's.
+  channel.epoch = static_cast<std::uint64_t>(host_.realtime_ns());
+  channel_.emplace(channel, keys_);
   stop_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (stop_fd_ < 0) return std::string("eventfd: ") + std::strerror(errno);
   return std::nullopt;
@@ -102,7 +109,8 @@ void DaemonLoop::run() {
                        {"status_port", status_port()},
                        {"peers", peers_.size()},
                        {"clock", clock_.backend()},
-                       {"auth", key_ ? "hmac-sha256" : "none"},
+                       {"auth", keys_ ? "hmac-sha256" : "none"},
+                       {"epoch", channel_->epoch()},
                        {"sync", config_.sync_kind},
                        {"election", config_.election_kind}});
   dispatch_start();
@@ -155,6 +163,10 @@ void DaemonLoop::dispatch_start() {
   fx_.clear();
   last_role_ = algorithm_->role();
   last_master_ = algorithm_->believed_master();
+  // Ask every peer for its epoch now, so that the first messages are not lost as stale.
+  for (const auto& [id, ep] : peers_) {
+    if (auto p = channel_->seal_hello_request(id)) send_packet(id, *p);
+  }
   algorithm_->on_start(clock_.now(), fx_);
   apply(fx_);
   after_dispatch();
@@ -169,15 +181,19 @@ void DaemonLoop::drop(wire::DropReason reason) {
 }
 
 void DaemonLoop::handle_datagram(std::span<const std::uint8_t> bytes) {
-  const wire::DecodeResult r = wire::decode(bytes, config_.cluster, key_);
-  if (!r.ok()) return drop(r.reason);
-  const NodeId sender = r.packet->envelope.sender;
-  if (sender == config_.self || peers_.count(sender) == 0) return drop(wire::DropReason::kUnknownSender);
-  // Only now, with the MAC verified, may the packet move the sender's window.
-  if (!replay_[sender].accept(r.packet->envelope.sender_seq)) return drop(wire::DropReason::kReplay);
+  wire::Channel::Opened o = channel_->open(bytes, host_.monotonic_ns());
+  if (o.reply) {
+    send_packet(o.reply_to, *o.reply);
+    ++counters_.hellos_out;
+  }
+  if (o.dropped) return drop(*o.dropped);
+  if (o.hello) {
+    ++counters_.hellos_in;
+    return;
+  }
   ++counters_.packets_accepted;
   fx_.clear();
-  algorithm_->on_message(clock_.now(), sender, r.packet->message, fx_);
+  algorithm_->on_message(clock_.now(), o.deliver->envelope.sender, o.deliver->message, fx_);
   apply(fx_);
   after_dispatch();
 }
@@ -248,13 +264,21 @@ void DaemonLoop::apply(Effects& fx) {
 }
 
 void DaemonLoop::send_one(NodeId to, const Message& msg) {
-  const auto it = peers_.find(to);
-  if (it == peers_.end()) {
+  if (peers_.count(to) == 0) {
     ++counters_.send_unknown_peer;
     return;
   }
-  const wire::Envelope env{config_.cluster, config_.self, next_sender_seq_++};
-  const wire::Packet p = wire::encode(env, msg, key_);
+  const auto p = channel_->seal(to, msg);
+  if (!p) {
+    ++counters_.send_unknown_peer;
+    return;
+  }
+  send_packet(to, *p);
+}
+
+void DaemonLoop::send_packet(NodeId to, const wire::Packet& p) {
+  const auto it = peers_.find(to);
+  if (it == peers_.end()) return;
   if (data_socket_.send_to(p.view(), it->second.addr)) {
     ++counters_.packets_out;
   } else {
@@ -292,7 +316,8 @@ nlohmann::json DaemonLoop::status_json() {
       {"sync", config_.sync_kind},
       {"election", config_.election_kind},
       {"cluster", config_.cluster},
-      {"auth", key_ ? "hmac-sha256" : "none"},
+      {"auth", keys_ ? (keys_->is_shared() ? "hmac-sha256 (cluster key)" : "hmac-sha256 (pair keys)") : "none"},
+      {"epoch", channel_ ? channel_->epoch() : 0},
       {"uptime_ms", (host_.monotonic_ns() - started_mono_ns_) / 1'000'000},
       {"clock",
        {{"backend", clock_.backend()},
@@ -313,6 +338,8 @@ nlohmann::json DaemonLoop::status_json() {
         {"clock_errors", counters_.clock_errors},
         {"role_changes", counters_.role_changes},
         {"status_queries", counters_.status_queries},
+        {"hellos_in", counters_.hellos_in},
+        {"hellos_out", counters_.hellos_out},
         {"dropped_total", counters_.dropped_total()},
         {"dropped", dropped}}},
       {"rounds", rounds_},

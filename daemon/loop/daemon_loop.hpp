@@ -24,9 +24,8 @@
 #include "daemon/loop/endpoint.hpp"
 #include "daemon/loop/log.hpp"
 #include "daemon/loop/timer_table.hpp"
-#include "daemon/wire/auth.hpp"
-#include "daemon/wire/codec.hpp"
-#include "daemon/wire/replay_window.hpp"
+#include "daemon/wire/channel.hpp"
+#include "daemon/wire/keyring.hpp"
 
 namespace clocksim::daemon {
 
@@ -58,15 +57,17 @@ struct Counters {
   std::uint64_t clock_errors = 0;
   std::uint64_t role_changes = 0;
   std::uint64_t status_queries = 0;
+  std::uint64_t hellos_in = 0;   // fresh hellos (freshness handshake), not delivered
+  std::uint64_t hellos_out = 0;
   std::array<std::uint64_t, wire::kDropReasonCount> dropped{};
   std::uint64_t dropped_total() const;
 };
 
 class DaemonLoop {
  public:
-  // `key` null: --insecure (packets carry no MAC). The loop does not own clock or key.
+  // `keys` null: --insecure (packets carry no MAC). The loop does not own clock or keys.
   DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, Clock& clock,
-             const wire::ClusterKey* key, Logger& log);
+             const wire::Keyring* keys, Logger& log);
   ~DaemonLoop();
 
   // Binds sockets and resolves peers; an error message when it cannot.
@@ -91,6 +92,7 @@ class DaemonLoop {
   void drop(wire::DropReason reason);
   void apply(Effects& fx);
   void send_one(NodeId to, const Message& msg);
+  void send_packet(NodeId to, const wire::Packet& p);
   void after_dispatch();
   void fire_due_timers();
   void answer_status();
@@ -99,7 +101,7 @@ class DaemonLoop {
   LoopConfig config_;
   std::unique_ptr<Algorithm> algorithm_;
   Clock& clock_;
-  const wire::ClusterKey* key_;
+  const wire::Keyring* keys_;
   Logger& log_;
   HostTimeSource host_;
 
@@ -108,10 +110,9 @@ class DaemonLoop {
   int signal_fd_ = -1;
   int stop_fd_ = -1;  // eventfd
   std::map<NodeId, Endpoint> peers_;
-  std::map<NodeId, wire::ReplayWindow> replay_;
   TimerTable timers_;
   Effects fx_;
-  std::uint64_t next_sender_seq_ = 1;
+  std::optional<wire::Channel> channel_;  // built in open(), once the peers are known
   Counters counters_;
 
   Role last_role_ = Role::kNone;

@@ -15,6 +15,7 @@
 
 #include "daemon/loop/endpoint.hpp"
 #include "daemon/loop/status_client.hpp"
+#include "daemon/wire/key_file.hpp"
 
 namespace clocksim::daemon::testing {
 
@@ -44,8 +45,6 @@ ClusterHarness::ClusterHarness(std::string name, std::vector<NodeSpec> nodes, st
     : name_(std::move(name)), nodes_(std::move(nodes)), common_args_(std::move(common_args)) {
   dir_ = std::string(CLOCKSIM_BINARY_DIR) + "/daemon-itest/" + name_;
   std::filesystem::create_directories(dir_);
-  key_file_ = dir_ + "/cluster.key";
-  std::ofstream(key_file_) << "# test key\n" << "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n";
   const auto ports = free_udp_ports(2 * nodes_.size());
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     data_ports_.push_back(ports[i]);
@@ -69,7 +68,17 @@ std::string ClusterHarness::status_address(std::size_t i) const {
   return "127.0.0.1:" + std::to_string(status_ports_[i]);
 }
 
+std::string ClusterHarness::key_file(std::uint32_t id) const { return dir_ + "/node" + std::to_string(id) + ".keys"; }
+
 void ClusterHarness::start_all() {
+  // Fresh pair keys for every member, external peers included (the test may play them).
+  std::vector<NodeId> ids;
+  for (const auto& n : nodes_) ids.push_back(n.id);
+  for (const auto& [id, port] : external_) ids.push_back(id);
+  const auto rings = wire::pairwise_keyrings(ids, 1);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (auto e = wire::write_secret_file(key_file(ids[i]), rings[i], true)) throw std::runtime_error(*e);
+  }
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     std::vector<std::string> args = {CLOCKSYNCD_PATH,
                                      "--id", std::to_string(nodes_[i].id),
@@ -81,7 +90,7 @@ void ClusterHarness::start_all() {
       args.push_back("--insecure");
     } else {
       args.push_back("--key-file");
-      args.push_back(key_file_);
+      args.push_back(key_file(nodes_[i].id));
     }
     for (std::size_t j = 0; j < nodes_.size(); ++j) {
       if (j == i) continue;

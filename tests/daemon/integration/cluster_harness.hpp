@@ -40,7 +40,9 @@ class ClusterHarness {
   std::size_t index_of(std::uint32_t id) const;
   std::uint16_t data_port(std::size_t i) const { return data_ports_[i]; }
   std::string status_address(std::size_t i) const;
-  const std::string& key_file() const { return key_file_; }
+  // The keyring of member `id` (pair keys with every other member, external peers included);
+  // written by start_all().
+  std::string key_file(std::uint32_t id) const;
   std::string log_tail(std::size_t i, std::size_t bytes = 2000) const;
 
   // SIGKILL: the node vanishes without a word.
@@ -55,7 +57,6 @@ class ClusterHarness {
   std::vector<NodeSpec> nodes_;
   std::vector<std::string> common_args_;
   std::string dir_;
-  std::string key_file_;
   std::vector<std::uint16_t> data_ports_;
   std::vector<std::uint16_t> status_ports_;
   std::vector<pid_t> pids_;

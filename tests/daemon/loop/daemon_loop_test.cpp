@@ -54,11 +54,16 @@ class LoopFixture : public ::testing::Test {
     auto probe = std::make_unique<Probe>();
     probe_ = probe.get();
     clock_ = std::make_unique<VirtualClock>(VirtualClockParams{100, 5_ms, 500}, host_);
-    loop_ = std::make_unique<DaemonLoop>(cfg, std::move(probe), *clock_, &key_, log_);
+    loop_ = std::make_unique<DaemonLoop>(cfg, std::move(probe), *clock_, &ring_, log_);
     ASSERT_EQ(loop_->open(), std::nullopt);
     daemon_addr_ = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(loop_->listen_port()))).addr;
     status_ = "127.0.0.1:" + std::to_string(loop_->status_port());
     thread_ = std::thread([this] { loop_->run(); });
+    // The loop asks every peer for its epoch at start; its request tells us the loop's.
+    auto hello = receive_any(2000);
+    ASSERT_TRUE(hello);
+    ASSERT_EQ(hello->envelope.kind, wire::PacketKind::kHelloRequest);
+    daemon_epoch_ = hello->envelope.sender_epoch;
   }
   void TearDown() override {
     if (thread_.joinable()) {
@@ -72,21 +77,39 @@ class LoopFixture : public ::testing::Test {
   }
 
   void send_raw(const std::vector<std::uint8_t>& bytes) { peer_.send_to(bytes, daemon_addr_); }
-  std::vector<std::uint8_t> packet(MsgType type, std::uint64_t sender_seq, NodeId sender = 2,
+  // A packet from `sender` that is fresh for the loop's run (counter = `counter`).
+  wire::Envelope envelope(NodeId sender, std::uint64_t counter) const {
+    wire::Envelope e;
+    e.cluster = kCluster;
+    e.sender = sender;
+    e.receiver = 1;
+    e.sender_epoch = 1000;
+    e.receiver_epoch = daemon_epoch_;
+    e.counter = counter;
+    return e;
+  }
+  std::vector<std::uint8_t> packet(MsgType type, std::uint64_t counter, NodeId sender = 2,
                                    const wire::ClusterKey* key = nullptr) {
     Message m = make_message(type, 77);
     m.value_ns = 1'000'000;
-    return bytes_of(wire::encode({kCluster, sender, sender_seq}, m, key ? key : &key_));
+    return bytes_of(wire::encode(envelope(sender, counter), m, key ? key : &key_));
   }
-  // Next datagram the peer receives, decoded with the cluster key.
-  std::optional<wire::Decoded> receive(int timeout_ms) {
+  // Next datagram the peer (node 2) receives, decoded with the cluster key.
+  std::optional<wire::Decoded> receive_any(int timeout_ms) {
     pollfd pfd{peer_.fd(), POLLIN, 0};
     if (::poll(&pfd, 1, timeout_ms) <= 0) return std::nullopt;
     std::array<std::uint8_t, 2048> buf{};
     const ssize_t n = ::recv(peer_.fd(), buf.data(), buf.size(), 0);
-    auto r = wire::decode({buf.data(), static_cast<std::size_t>(n)}, kCluster, &key_);
+    auto r = wire::decode({buf.data(), static_cast<std::size_t>(n)}, kCluster, 2, &ring_);
     EXPECT_TRUE(r.ok()) << wire::drop_reason_name(r.reason);
     return r.packet;
+  }
+  // Next message (hellos skipped).
+  std::optional<wire::Decoded> receive(int timeout_ms) {
+    for (;;) {
+      auto p = receive_any(timeout_ms);
+      if (!p || p->envelope.kind == wire::PacketKind::kMessage) return p;
+    }
   }
   nlohmann::json status() {
     auto s = query_status(status_, 2000);
@@ -106,6 +129,8 @@ class LoopFixture : public ::testing::Test {
 
   HostTimeSource host_;
   wire::ClusterKey key_{std::vector<std::uint8_t>(32, 0x42)};
+  wire::Keyring ring_ = wire::Keyring::shared(key_);
+  std::uint64_t daemon_epoch_ = 0;
   Logger log_{nullptr};
   UdpSocket peer_;
   Probe* probe_ = nullptr;
@@ -124,10 +149,11 @@ TEST_F(LoopFixture, TimerFiresAndBroadcastReachesPeersAuthenticated) {
   EXPECT_EQ(got->message.seq, 7u);  // the timer id the probe echoes
   auto s = status();
   EXPECT_EQ(s["counters"]["timers_fired"], 1);
-  EXPECT_EQ(s["counters"]["packets_out"], 2);  // broadcast: both configured peers
+  EXPECT_EQ(s["counters"]["packets_out"], 4);  // a hello request to each peer, then the broadcast to both
   EXPECT_EQ(s["id"], 1);
   EXPECT_EQ(s["role"], "slave");
-  EXPECT_EQ(s["auth"], "hmac-sha256");
+  EXPECT_EQ(s["auth"], "hmac-sha256 (cluster key)");
+  EXPECT_EQ(s["epoch"], daemon_epoch_);
   EXPECT_EQ(s["clock"]["backend"], "virtual");
   EXPECT_NEAR(s["clock"]["offset_ns"].get<double>(), 5e6, 1e6);
 }
@@ -153,6 +179,12 @@ TEST_F(LoopFixture, DropsAndCountsMalformedReplayedAndWronglyKeyedPackets) {
   send_raw(packet(MsgType::kAdjust, 500));                      // accepted
   send_raw(packet(MsgType::kAdjust, 500));                      // replay
   send_raw(packet(MsgType::kAdjust, 400));                      // too old for the window
+  auto stale = envelope(2, 600);
+  stale.receiver_epoch = daemon_epoch_ - 1;                     // made for an earlier run
+  send_raw(bytes_of(wire::encode(stale, make_message(MsgType::kAdjust), &key_)));
+  auto elsewhere = envelope(2, 601);
+  elsewhere.receiver = 3;                                       // addressed to node 3
+  send_raw(bytes_of(wire::encode(elsewhere, make_message(MsgType::kAdjust), &key_)));
   send_raw(packet(MsgType::kAdjust, 501, 2, &wrong));           // bad MAC
   send_raw(packet(MsgType::kAdjust, 502, 5));                   // not a configured peer
   send_raw(packet(MsgType::kAdjust, 503, 1));                   // claims to be us
@@ -164,9 +196,9 @@ TEST_F(LoopFixture, DropsAndCountsMalformedReplayedAndWronglyKeyedPackets) {
   auto unknown_type = packet(MsgType::kAdjust, 505);
   unknown_type[5] = 200;
   send_raw(unknown_type);
-  auto unauthenticated = bytes_of(wire::encode({kCluster, 2, 506}, make_message(MsgType::kAdjust), nullptr));
+  auto unauthenticated = bytes_of(wire::encode(envelope(2, 506), make_message(MsgType::kAdjust), nullptr));
   send_raw(unauthenticated);
-  auto s = wait_packets_in(11);
+  auto s = wait_packets_in(13);
   const auto& d = s["counters"]["dropped"];
   EXPECT_EQ(d["replay"], 2);
   EXPECT_EQ(d["bad_mac"], 1);
@@ -176,7 +208,10 @@ TEST_F(LoopFixture, DropsAndCountsMalformedReplayedAndWronglyKeyedPackets) {
   EXPECT_EQ(d["bad_magic"], 1);
   EXPECT_EQ(d["unknown_type"], 1);
   EXPECT_EQ(d["unauthenticated"], 1);
-  EXPECT_EQ(s["counters"]["dropped_total"], 10);
+  EXPECT_EQ(d["stale"], 1);
+  EXPECT_EQ(d["wrong_receiver"], 1);
+  EXPECT_EQ(s["counters"]["dropped_total"], 12);
+  EXPECT_EQ(s["counters"]["hellos_out"], 1);  // the stale packet was answered with a hello
   EXPECT_EQ(s["counters"]["packets_accepted"], 1);
   EXPECT_EQ(s["counters"]["clock_steps"], 1);  // only the authentic packet moved the clock
   stop();
