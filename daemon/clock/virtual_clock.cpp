@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace clocksim::daemon {
 
@@ -36,12 +38,22 @@ void VirtualClock::rebase(std::int64_t m) {
 LocalTime VirtualClock::now() { return LocalTime::from_ns(local_ns(source_.monotonic_ns())); }
 
 void VirtualClock::step(Duration delta) {
-  rebase(source_.monotonic_ns());
+  const std::int64_t m = source_.monotonic_ns();
+  std::int64_t stepped = 0;
+  if (__builtin_add_overflow(local_ns(m), delta.ns(), &stepped)) {
+    throw std::overflow_error("step of " + std::to_string(delta.ns()) + " ns would overflow the clock reading");
+  }
+  rebase(m);
   l0_ns_ += delta.ns();
 }
 
 void VirtualClock::slew(Duration delta) {
-  rebase(source_.monotonic_ns());
+  const std::int64_t m = source_.monotonic_ns();
+  std::int64_t target = 0;
+  if (__builtin_add_overflow(local_ns(m), delta.ns(), &target)) {
+    throw std::overflow_error("slew of " + std::to_string(delta.ns()) + " ns would overflow the clock reading");
+  }
+  rebase(m);
   // adjtime(2): what was slewed so far stays; the unfinished remainder is replaced.
   slew_total_ns_ = static_cast<double>(delta.ns());
   if (max_slew_ppm_ <= 0) {  // a clock that cannot slew applies the change at once
@@ -51,6 +63,11 @@ void VirtualClock::slew(Duration delta) {
 }
 
 void VirtualClock::set_rate_correction_ppm(double ppm) {
+  // A rate at or beyond -1e6 ppm would stop or reverse the clock and make every timer due at
+  // once; the sanity limits (clock_guard.hpp) keep rates far smaller, this is the last net.
+  if (!std::isfinite(ppm) || std::abs(drift_ppm_ + ppm) >= kMaxAbsRatePpm) {
+    throw std::invalid_argument("rate correction of " + std::to_string(ppm) + " ppm is out of range");
+  }
   rebase(source_.monotonic_ns());
   correction_ppm_ = ppm;
 }

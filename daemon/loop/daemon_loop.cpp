@@ -34,7 +34,8 @@ std::uint64_t Counters::dropped_total() const {
 
 DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, Clock& clock,
                        const wire::Keyring* keys, Logger& log)
-    : config_(std::move(config)), algorithm_(std::move(algorithm)), clock_(clock), keys_(keys), log_(log) {
+    : config_(std::move(config)), algorithm_(std::move(algorithm)), clock_(clock), keys_(keys), log_(log),
+      guard_(config_.clock_limits) {
   started_mono_ns_ = host_.monotonic_ns();
 }
 
@@ -46,8 +47,6 @@ DaemonLoop::~DaemonLoop() {
 std::optional<std::string> DaemonLoop::open() {
   auto listen = parse_endpoint(config_.listen);
   if (auto* e = std::get_if<std::string>(&listen)) return "listen: " + *e;
-  auto status = parse_endpoint(config_.status);
-  if (auto* e = std::get_if<std::string>(&status)) return "status: " + *e;
   for (const auto& p : config_.peers) {
     if (p.id == config_.self) return "peer " + std::to_string(p.id) + " has this node's own id";
     auto ep = parse_endpoint(p.address);
@@ -57,9 +56,7 @@ std::optional<std::string> DaemonLoop::open() {
   auto data = UdpSocket::bind_to(std::get<Endpoint>(listen));
   if (auto* e = std::get_if<std::string>(&data)) return "listen: " + *e;
   data_socket_ = std::move(std::get<UdpSocket>(data));
-  auto stat = UdpSocket::bind_to(std::get<Endpoint>(status));
-  if (auto* e = std::get_if<std::string>(&stat)) return "status: " + *e;
-  status_socket_ = std::move(std::get<UdpSocket>(stat));
+  if (auto e = control_.open({config_.control, config_.status, config_.allow_remote_status})) return e;
   wire::ChannelConfig channel;
   channel.cluster = config_.cluster;
   channel.self = config_.self;
@@ -107,6 +104,7 @@ void DaemonLoop::run() {
                        {"listen", config_.listen},
                        {"listen_port", listen_port()},
                        {"status_port", status_port()},
+                       {"control", config_.control},
                        {"peers", peers_.size()},
                        {"clock", clock_.backend()},
                        {"auth", keys_ ? "hmac-sha256" : "none"},
@@ -116,14 +114,18 @@ void DaemonLoop::run() {
   dispatch_start();
   std::array<std::uint8_t, kReceiveBuffer> buf{};
   while (!stopping_) {
-    pollfd fds[4] = {{data_socket_.fd(), POLLIN, 0}, {status_socket_.fd(), POLLIN, 0}, {stop_fd_, POLLIN, 0},
-                     {signal_fd_, POLLIN, 0}};
-    const nfds_t nfds = signal_fd_ >= 0 ? 4 : 3;
-    const int rc = ::poll(fds, nfds, poll_timeout_ms());
+    // Stop and signal first, then the cluster socket, then the control sockets (absent: fd -1,
+    // which poll ignores).
+    pollfd fds[5] = {{stop_fd_, POLLIN, 0},
+                     {signal_fd_, POLLIN, 0},
+                     {data_socket_.fd(), POLLIN, 0},
+                     {control_.unix_fd(), POLLIN, 0},
+                     {control_.udp_fd(), POLLIN, 0}};
+    const int rc = ::poll(fds, 5, poll_timeout_ms());
     if (rc < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
     if (rc > 0) {
-      if ((fds[2].revents & POLLIN) || (nfds == 4 && (fds[3].revents & POLLIN))) {
-        if (nfds == 4 && (fds[3].revents & POLLIN)) {
+      if ((fds[0].revents & POLLIN) || (fds[1].revents & POLLIN)) {
+        if (fds[1].revents & POLLIN) {
           signalfd_siginfo info{};
           [[maybe_unused]] const ssize_t n = ::read(signal_fd_, &info, sizeof info);
           log_.write("signal", {{"node", config_.self}, {"signo", info.ssi_signo}});
@@ -131,7 +133,7 @@ void DaemonLoop::run() {
         stopping_ = true;
         break;
       }
-      if (fds[0].revents & POLLIN) {
+      if (fds[2].revents & POLLIN) {
         // Drain what is queued, but bounded so timers and signals are not starved by a flood.
         for (int i = 0; i < 256; ++i) {
           sockaddr_in from{};
@@ -147,7 +149,14 @@ void DaemonLoop::run() {
           handle_datagram({buf.data(), static_cast<std::size_t>(n)});
         }
       }
-      if (fds[1].revents & POLLIN) answer_status();
+      for (int i : {3, 4}) {
+        if (fds[i].revents & POLLIN) {
+          control_.serve(fds[i].fd, [this] {
+            ++counters_.status_queries;
+            return status_json().dump();
+          }, host_.monotonic_ns());
+        }
+      }
     }
     fire_due_timers();
   }
@@ -199,7 +208,12 @@ void DaemonLoop::handle_datagram(std::span<const std::uint8_t> bytes) {
 }
 
 void DaemonLoop::fire_due_timers() {
-  for (;;) {
+  for (int fired = 0;; ++fired) {
+    if (fired >= config_.max_timers_per_turn) {
+      // Still due ones wait: poll() returns at once (timeout 0) after serving sockets and signals.
+      if (timers_.next_deadline() && *timers_.next_deadline() <= host_.monotonic_ns()) ++counters_.timer_turns_capped;
+      return;
+    }
     const auto id = timers_.pop_due(host_.monotonic_ns());
     if (!id) return;
     ++counters_.timers_fired;
@@ -213,7 +227,21 @@ void DaemonLoop::fire_due_timers() {
 void DaemonLoop::apply(Effects& fx) {
   // Clock first: the sends below were computed from readings taken before the adjustment, as in
   // the simulator's node host, and timers are monotonic spans either way.
-  for (const ClockEffect& c : fx.clock()) {
+  for (const ClockEffect& asked : fx.clock()) {
+    const ClockGuard::Verdict verdict = guard_.check(asked, clock_.now(), algorithm_->role() == Role::kMaster);
+    if (refused(verdict.outcome)) {
+      ++counters_.clock_refused;
+      log_.write("clock_refused", {{"node", config_.self},
+                                   {"reason", guard_outcome_name(verdict.outcome)},
+                                   {"op", asked.kind == ClockEffect::Kind::kSetRate ? "rate"
+                                          : asked.mode == AdjustMode::kStep        ? "step"
+                                                                                   : "slew"},
+                                   {"delta_ns", asked.delta.ns()},
+                                   {"rate_ppm", asked.rate_ppm}});
+      continue;
+    }
+    if (verdict.outcome != GuardOutcome::kApplied) ++counters_.clock_limited;
+    const ClockEffect& c = verdict.effect;
     try {
       apply_clock_effect(clock_, c);
       if (c.kind == ClockEffect::Kind::kSetRate) {
@@ -336,32 +364,22 @@ nlohmann::json DaemonLoop::status_json() {
         {"clock_slews", counters_.clock_slews},
         {"rate_corrections", counters_.rate_corrections},
         {"clock_errors", counters_.clock_errors},
+        {"clock_refused", counters_.clock_refused},
+        {"clock_limited", counters_.clock_limited},
+        {"timer_turns_capped", counters_.timer_turns_capped},
+        {"log_lines_suppressed", log_.suppressed_total()},
         {"role_changes", counters_.role_changes},
         {"status_queries", counters_.status_queries},
+        {"status_refused", control_.counters().too_small + control_.counters().rate_limited},
         {"hellos_in", counters_.hellos_in},
         {"hellos_out", counters_.hellos_out},
         {"dropped_total", counters_.dropped_total()},
         {"dropped", dropped}}},
+      {"clock_startup", guard_.in_startup()},
       {"rounds", rounds_},
       {"last_round", last_round_ ? *last_round_ : nlohmann::json(nullptr)},
       {"peers", peers},
   };
-}
-
-void DaemonLoop::answer_status() {
-  std::array<std::uint8_t, 512> buf{};
-  for (int i = 0; i < 64; ++i) {
-    sockaddr_in from{};
-    socklen_t from_len = sizeof from;
-    const ssize_t n = ::recvfrom(status_socket_.fd(), buf.data(), buf.size(), 0,
-                                 reinterpret_cast<sockaddr*>(&from), &from_len);
-    if (n < 0) return;
-    const std::string_view request(reinterpret_cast<const char*>(buf.data()), static_cast<std::size_t>(n));
-    if (request.substr(0, 6) != "status") continue;  // anything else: no answer
-    ++counters_.status_queries;
-    const std::string body = status_json().dump();
-    ::sendto(status_socket_.fd(), body.data(), body.size(), 0, reinterpret_cast<const sockaddr*>(&from), from_len);
-  }
 }
 
 }  // namespace clocksim::daemon

@@ -20,7 +20,9 @@
 #include <nlohmann/json.hpp>
 
 #include "algorithms/core/algorithm.hpp"
+#include "algorithms/core/clock_guard.hpp"
 #include "daemon/clock/clock.hpp"
+#include "daemon/loop/control_socket.hpp"
 #include "daemon/loop/endpoint.hpp"
 #include "daemon/loop/log.hpp"
 #include "daemon/loop/timer_table.hpp"
@@ -37,11 +39,17 @@ struct PeerConfig {
 struct LoopConfig {
   NodeId self = kNoNode;
   std::string listen;  // host:port for cluster traffic (port 0: any)
-  std::string status;  // host:port for clocksyncctl (port 0: any)
+  std::string control;  // Unix socket path for clocksyncctl (empty: none)
+  std::string status;   // host:port of the optional UDP status socket (empty: none; port 0: any)
+  bool allow_remote_status = false;  // permit a non-loopback status address
   std::vector<PeerConfig> peers;
   std::uint32_t cluster = 0;
   std::string sync_kind;      // for the status report
   std::string election_kind;
+  ClockGuardConfig clock_limits;  // sanity limits on every clock effect
+  // At most this many timers fire per loop turn; the rest wait for the next turn, after the
+  // sockets and signals have been served (a clock gone wild makes every timer due at once).
+  int max_timers_per_turn = 64;
 };
 
 struct Counters {
@@ -55,6 +63,9 @@ struct Counters {
   std::uint64_t clock_slews = 0;
   std::uint64_t rate_corrections = 0;
   std::uint64_t clock_errors = 0;
+  std::uint64_t clock_refused = 0;   // refused by the sanity limits (clock_guard.hpp)
+  std::uint64_t clock_limited = 0;   // carried out in a limited form (rate clamped, step slewed)
+  std::uint64_t timer_turns_capped = 0;  // loop turns that left due timers for the next turn
   std::uint64_t role_changes = 0;
   std::uint64_t status_queries = 0;
   std::uint64_t hellos_in = 0;   // fresh hellos (freshness handshake), not delivered
@@ -82,7 +93,7 @@ class DaemonLoop {
   void request_stop();
 
   std::uint16_t listen_port() const { return data_socket_.local_port(); }
-  std::uint16_t status_port() const { return status_socket_.local_port(); }
+  std::uint16_t status_port() const { return control_.udp_port(); }
   const Counters& counters() const { return counters_; }
   nlohmann::json status_json();
 
@@ -95,7 +106,7 @@ class DaemonLoop {
   void send_packet(NodeId to, const wire::Packet& p);
   void after_dispatch();
   void fire_due_timers();
-  void answer_status();
+
   int poll_timeout_ms();
 
   LoopConfig config_;
@@ -106,11 +117,12 @@ class DaemonLoop {
   HostTimeSource host_;
 
   UdpSocket data_socket_;
-  UdpSocket status_socket_;
+  ControlSocket control_;
   int signal_fd_ = -1;
   int stop_fd_ = -1;  // eventfd
   std::map<NodeId, Endpoint> peers_;
   TimerTable timers_;
+  ClockGuard guard_;
   Effects fx_;
   std::optional<wire::Channel> channel_;  // built in open(), once the peers are known
   Counters counters_;

@@ -45,11 +45,7 @@ ClusterHarness::ClusterHarness(std::string name, std::vector<NodeSpec> nodes, st
     : name_(std::move(name)), nodes_(std::move(nodes)), common_args_(std::move(common_args)) {
   dir_ = std::string(CLOCKSIM_BINARY_DIR) + "/daemon-itest/" + name_;
   std::filesystem::create_directories(dir_);
-  const auto ports = free_udp_ports(2 * nodes_.size());
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    data_ports_.push_back(ports[i]);
-    status_ports_.push_back(ports[nodes_.size() + i]);
-  }
+  data_ports_ = free_udp_ports(nodes_.size());
   pids_.assign(nodes_.size(), -1);
 }
 
@@ -65,7 +61,7 @@ std::size_t ClusterHarness::index_of(std::uint32_t id) const {
 }
 
 std::string ClusterHarness::status_address(std::size_t i) const {
-  return "127.0.0.1:" + std::to_string(status_ports_[i]);
+  return dir_ + "/n" + std::to_string(nodes_[i].id) + ".sock";
 }
 
 std::string ClusterHarness::key_file(std::uint32_t id) const { return dir_ + "/node" + std::to_string(id) + ".keys"; }
@@ -83,7 +79,7 @@ void ClusterHarness::start_all() {
     std::vector<std::string> args = {CLOCKSYNCD_PATH,
                                      "--id", std::to_string(nodes_[i].id),
                                      "--listen", "127.0.0.1:" + std::to_string(data_ports_[i]),
-                                     "--status", status_address(i),
+                                     "--control", status_address(i),
                                      "--drift-ppm", std::to_string(nodes_[i].drift_ppm),
                                      "--offset", std::to_string(static_cast<long long>(nodes_[i].offset_ms * 1000)) + "us"};
     if (nodes_[i].without_key) {
@@ -100,6 +96,11 @@ void ClusterHarness::start_all() {
     for (const auto& [id, port] : external_) {
       args.push_back("--peer");
       args.push_back(std::to_string(id) + "@127.0.0.1:" + std::to_string(port));
+    }
+    // Started as root (containers, CI): the daemon insists on dropping to an unprivileged user.
+    if (::geteuid() == 0) {
+      args.push_back("--user");
+      args.push_back("nobody");
     }
     args.insert(args.end(), common_args_.begin(), common_args_.end());
     args.insert(args.end(), nodes_[i].extra_args.begin(), nodes_[i].extra_args.end());

@@ -39,6 +39,7 @@ class ClusterHarness {
   std::uint32_t id(std::size_t i) const { return nodes_[i].id; }
   std::size_t index_of(std::uint32_t id) const;
   std::uint16_t data_port(std::size_t i) const { return data_ports_[i]; }
+  // The node's Unix control socket (clocksyncctl status --peer PATH).
   std::string status_address(std::size_t i) const;
   // The keyring of member `id` (pair keys with every other member, external peers included);
   // written by start_all().
@@ -58,7 +59,6 @@ class ClusterHarness {
   std::vector<std::string> common_args_;
   std::string dir_;
   std::vector<std::uint16_t> data_ports_;
-  std::vector<std::uint16_t> status_ports_;
   std::vector<pid_t> pids_;
   std::vector<std::pair<std::uint32_t, std::uint16_t>> external_;
 };
