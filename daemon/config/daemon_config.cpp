@@ -10,6 +10,7 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/rng.hpp"
 #include "daemon/config/param_text.hpp"
+#include "daemon/loop/control_socket.hpp"
 #include "daemon/loop/endpoint.hpp"
 
 namespace clocksim::daemon {
@@ -334,6 +335,15 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   loop.listen = cfg.listen;
   loop.status = cfg.status;
   loop.allow_remote_status = cfg.allow_remote_status;
+  if (!loop.status.empty()) {
+    auto status = parse_endpoint(loop.status);
+    if (auto* e = std::get_if<std::string>(&status)) return "status: " + *e;
+    if (!is_loopback(std::get<Endpoint>(status).addr) && !loop.allow_remote_status) {
+      return "status: " + loop.status +
+             " is not a loopback address; the UDP status socket answers anyone who can reach it, so this needs "
+             "--allow-remote-status (allow_remote_status: true), or use the Unix control socket";
+    }
+  }
   loop.control = cfg.control.empty() ? "/run/clocksyncd/node" + std::to_string(*cfg.id) + ".sock" : cfg.control;
   if (loop.control == "none") loop.control.clear();
   loop.clock_limits = cfg.limits;

@@ -57,7 +57,7 @@ std::variant<Keyring, std::string> parse_keyring_text(const std::string& text, c
   int line_no = 0;
   std::vector<std::string> bare_lines;
   Keyring ring;
-  bool any_pair = false;
+  bool any_pair = false;  // per-peer lines seen
   while (std::getline(in, line)) {
     ++line_no;
     const std::size_t start = line.find_first_not_of(" \t\r");
@@ -90,7 +90,8 @@ std::variant<Keyring, std::string> parse_keyring_text(const std::string& text, c
     if (auto* e = std::get_if<std::string>(&key)) return *e;
     return Keyring::shared(std::move(std::get<ClusterKey>(key)));
   }
-  if (!any_pair) return origin + ": no key in the file";
+  // No key at all is a valid keyring for a node without peers; the loop refuses any peer that
+  // has no key, naming it.
   return ring;
 }
 

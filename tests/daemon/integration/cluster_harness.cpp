@@ -44,6 +44,7 @@ bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds tim
 ClusterHarness::ClusterHarness(std::string name, std::vector<NodeSpec> nodes, std::vector<std::string> common_args)
     : name_(std::move(name)), nodes_(std::move(nodes)), common_args_(std::move(common_args)) {
   dir_ = std::string(CLOCKSIM_BINARY_DIR) + "/daemon-itest/" + name_;
+  std::filesystem::remove_all(dir_);  // logs are appended across restarts within one test
   std::filesystem::create_directories(dir_);
   data_ports_ = free_udp_ports(nodes_.size());
   pids_.assign(nodes_.size(), -1);
@@ -67,15 +68,22 @@ std::string ClusterHarness::status_address(std::size_t i) const {
 std::string ClusterHarness::key_file(std::uint32_t id) const { return dir_ + "/node" + std::to_string(id) + ".keys"; }
 
 void ClusterHarness::start_all() {
-  // Fresh pair keys for every member, external peers included (the test may play them).
-  std::vector<NodeId> ids;
-  for (const auto& n : nodes_) ids.push_back(n.id);
-  for (const auto& [id, port] : external_) ids.push_back(id);
-  const auto rings = wire::pairwise_keyrings(ids, 1);
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (auto e = wire::write_secret_file(key_file(ids[i]), rings[i], true)) throw std::runtime_error(*e);
+  for (std::size_t i = 0; i < nodes_.size(); ++i) start(i);
+}
+
+void ClusterHarness::start(std::size_t i) {
+  if (!keys_written_) {
+    // Fresh pair keys for every member, external peers included (the test may play them).
+    std::vector<NodeId> ids;
+    for (const auto& n : nodes_) ids.push_back(n.id);
+    for (const auto& [id, port] : external_) ids.push_back(id);
+    const auto rings = wire::pairwise_keyrings(ids, 1);
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      if (auto e = wire::write_secret_file(key_file(ids[k]), rings[k], true)) throw std::runtime_error(*e);
+    }
+    keys_written_ = true;
   }
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+  {
     std::vector<std::string> args = {CLOCKSYNCD_PATH,
                                      "--id", std::to_string(nodes_[i].id),
                                      "--listen", "127.0.0.1:" + std::to_string(data_ports_[i]),
@@ -91,7 +99,9 @@ void ClusterHarness::start_all() {
     for (std::size_t j = 0; j < nodes_.size(); ++j) {
       if (j == i) continue;
       args.push_back("--peer");
-      args.push_back(std::to_string(nodes_[j].id) + "@127.0.0.1:" + std::to_string(data_ports_[j]));
+      const auto route = routes_.find({nodes_[i].id, nodes_[j].id});
+      const std::uint16_t port = route != routes_.end() ? route->second : data_ports_[j];
+      args.push_back(std::to_string(nodes_[j].id) + "@127.0.0.1:" + std::to_string(port));
     }
     for (const auto& [id, port] : external_) {
       args.push_back("--peer");
@@ -110,7 +120,7 @@ void ClusterHarness::start_all() {
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (fd >= 0) {
         ::dup2(fd, 1);
         ::dup2(fd, 2);
