@@ -53,6 +53,10 @@ else
   election_args=(--election none)
 fi
 
+# Started as root the daemon insists on dropping to an unprivileged user.
+as_user=()
+if [[ $(id -u) == 0 ]]; then as_user=(--user nobody); fi
+
 status_peers=()
 for ((i = 1; i <= n; i++)); do
   peers=()
@@ -60,6 +64,7 @@ for ((i = 1; i <= n; i++)); do
   drift=$(( n > 1 ? -200 + 400 * (i - 1) / (n - 1) : 0 ))
   offset=$(( n > 1 ? -20 + 40 * ((i * 3) % n) / (n - 1) : 0 ))ms
   "$daemon" --id "$i" --listen "127.0.0.1:$((base + i - 1))" --status "127.0.0.1:$((base + 1000 + i - 1))" \
+    --control "$work/n$i.sock" "${as_user[@]}" \
     "${peers[@]}" --key-file "$work/node$i.keys" --drift-ppm "$drift" --offset "$offset" --seed "$seed" \
     "${sync_args[@]}" "${election_args[@]}" 2>"$work/n$i.log" &
   pids+=($!)

@@ -363,8 +363,9 @@ TEST(DaemonAttack, TheStatusSocketDoesNotAmplify) {
   }
   const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   // Binding the status socket to a non-loopback address is refused without the flag.
-  const std::string cmd = std::string(CLOCKSYNCD_PATH) + " --id 5 --listen 127.0.0.1:" + std::to_string(ports[1]) +
-                          " --insecure --sync none --control none --status 0.0.0.0:" + std::to_string(ports[1]) +
+  const auto more = free_udp_ports(2);
+  const std::string cmd = "timeout 2 " + std::string(CLOCKSYNCD_PATH) + " --id 5 --listen 127.0.0.1:" + std::to_string(more[0]) +
+                          " --insecure --sync none --control none --status 0.0.0.0:" + std::to_string(more[1]) +
                           (::geteuid() == 0 ? " --user nobody" : "") + " 2>/dev/null";
   const int st = std::system(cmd.c_str());
   std::printf("attack 7: 50 six-byte requests: %zu bytes in, %zu bytes out (%.2fx); padded requests answered %d/40; "
