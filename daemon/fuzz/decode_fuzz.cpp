@@ -97,7 +97,9 @@ void build_then_damage(const std::uint8_t* data, std::size_t size) {
   const bool typed = env.kind != PacketKind::kMessage || clocksim::is_known_msg_type(static_cast<std::uint8_t>(m.type));
   if (edits == 0 && cut >= kMaxPacketSize && typed) {
     // Undamaged and well-typed: must decode with the matching key setting.
-    if (!decode(p.view(), env.cluster, env.receiver, with_key ? &fuzz_shared_ring() : nullptr).ok()) std::abort();
+    Keyring matching;
+    matching.add(env.sender, env.key_id, fuzz_key());
+    if (!decode(p.view(), env.cluster, env.receiver, with_key ? &matching : nullptr).ok()) std::abort();
   }
 }
 
