@@ -226,6 +226,65 @@ TEST_F(LoopFixture, ShutdownFlushesTheAlgorithmsGoodbye) {
   EXPECT_EQ(got->message.type, MsgType::kLeave);
 }
 
+// An algorithm gone wild: every timer re-arms itself at once and asks for a huge backwards rate,
+// so every timer is always due. The loop must still answer status requests and stop on request.
+class Runaway final : public Algorithm {
+ public:
+  void on_start(LocalTime, Effects& out) override {
+    for (TimerId id = 1; id <= 100; ++id) out.set_timer(id, Duration::zero());
+  }
+  void on_message(LocalTime, NodeId, const Message&, Effects&) override {}
+  void on_timer(LocalTime, TimerId id, Effects& out) override {
+    out.set_timer(id, Duration::zero());
+    out.set_rate_correction_ppm(-2e6);
+  }
+  Role role() const override { return Role::kSlave; }
+};
+
+TEST(DaemonLoop, BoundedWorkPerTurnKeepsTheLoopResponsive) {
+  HostTimeSource host;
+  VirtualClock clock({}, host);
+  Logger log(nullptr);
+  LoopConfig cfg;
+  cfg.self = 1;
+  cfg.listen = "127.0.0.1:0";
+  cfg.status = "127.0.0.1:0";
+  DaemonLoop loop(cfg, std::make_unique<Runaway>(), clock, nullptr, log);
+  ASSERT_EQ(loop.open(), std::nullopt);
+  std::thread t([&] { loop.run(); });
+  const std::string status = "127.0.0.1:" + std::to_string(loop.status_port());
+  int answered = 0;
+  nlohmann::json last;
+  for (int k = 0; k < 5; ++k) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto r = query_status(status, 1000);
+    if (auto* j = std::get_if<nlohmann::json>(&r)) {
+      ++answered;
+      last = *j;
+    }
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  loop.request_stop();
+  t.join();
+  const double stop_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(answered, 5);
+  EXPECT_GT(last["counters"]["timer_turns_capped"].get<std::uint64_t>(), 0u);
+  EXPECT_DOUBLE_EQ(last["clock"]["rate_correction_ppm"].get<double>(), -500);  // clamped, never -2e6
+  EXPECT_LT(stop_ms, 500);
+}
+
+TEST(LogRateLimit, BurstThenSteadyRateAndCountsWhatItHeldBack) {
+  LogRateLimit limit(10, 5);
+  int passed = 0;
+  for (int i = 0; i < 100; ++i) passed += limit.allow(0) ? 1 : 0;
+  EXPECT_EQ(passed, 5);
+  EXPECT_EQ(limit.take_suppressed(), 95u);
+  EXPECT_EQ(limit.take_suppressed(), 0u);
+  passed = 0;
+  for (int ms = 1; ms <= 1000; ++ms) passed += limit.allow(static_cast<std::int64_t>(ms) * 1'000'000) ? 1 : 0;
+  EXPECT_EQ(passed, 10);  // 10 per second after the burst
+}
+
 TEST(DaemonLoop, OpenReportsBadAddressesAndDuplicatePeers) {
   HostTimeSource host;
   VirtualClock clock({}, host);
