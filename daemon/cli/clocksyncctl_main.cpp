@@ -9,7 +9,7 @@
 #include <iostream>
 
 #include "daemon/loop/status_client.hpp"
-#include "daemon/wire/key_file.hpp"
+#include "node/wire/key_file.hpp"
 
 namespace {
 
@@ -53,8 +53,8 @@ int main(int argc, char** argv) {
     }
     if (!out_file.empty()) {
       const std::string text = "# clocksyncd cluster key (keep secret: mode 0600)\n" +
-                               clocksim::daemon::wire::random_key_hex(32) + "\n";
-      if (auto e = clocksim::daemon::wire::write_secret_file(out_file, text, force)) {
+                               clocksim::node::wire::random_key_hex(32) + "\n";
+      if (auto e = clocksim::node::wire::write_secret_file(out_file, text, force)) {
         std::cerr << "clocksyncctl keygen: " << *e << "\n";
         return 1;
       }
@@ -67,10 +67,10 @@ int main(int argc, char** argv) {
       std::cerr << "clocksyncctl keygen: --ids lists an id twice\n";
       return 2;
     }
-    const auto texts = clocksim::daemon::wire::pairwise_keyrings(ids, key_id);
+    const auto texts = clocksim::node::wire::pairwise_keyrings(ids, key_id);
     for (std::size_t i = 0; i < ids.size(); ++i) {
       const std::string path = out_dir + "/node" + std::to_string(ids[i]) + ".keys";
-      if (auto e = clocksim::daemon::wire::write_secret_file(path, texts[i], force)) {
+      if (auto e = clocksim::node::wire::write_secret_file(path, texts[i], force)) {
         std::cerr << "clocksyncctl keygen: " << *e << "\n";
         return 1;
       }

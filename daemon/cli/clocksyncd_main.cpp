@@ -15,12 +15,13 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/registry.hpp"
 #include "daemon/clock/system_clock.hpp"
-#include "daemon/clock/virtual_clock.hpp"
+#include "daemon/clock/host_time_source.hpp"
+#include "node/clock/virtual_clock.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/daemon_loop.hpp"
 #include "daemon/os/privileges.hpp"
 #include "daemon/os/syscall_filter.hpp"
-#include "daemon/wire/key_file.hpp"
+#include "node/wire/key_file.hpp"
 
 namespace {
 
@@ -161,11 +162,11 @@ int run(int argc, char** argv) {
   }
 
   // Authentication first: no key, no start (unless explicitly insecure).
-  std::unique_ptr<wire::Keyring> keys;
+  std::unique_ptr<node::wire::Keyring> keys;
   if (!cfg.key_file.empty()) {
-    auto k = wire::load_keyring_file(cfg.key_file);
+    auto k = node::wire::load_keyring_file(cfg.key_file);
     if (auto* e = std::get_if<std::string>(&k)) return user_error(*e);
-    keys = std::make_unique<wire::Keyring>(std::move(std::get<wire::Keyring>(k)));
+    keys = std::make_unique<node::wire::Keyring>(std::move(std::get<node::wire::Keyring>(k)));
   } else if (!cfg.insecure) {
     return user_error("refusing to start without keys: give --key-file FILE (make one with `clocksyncctl keygen`), "
                       "or --insecure for a test cluster");
@@ -177,9 +178,9 @@ int run(int argc, char** argv) {
   if (auto* e = std::get_if<std::string>(&loop_cfg)) return user_error(*e);
 
   HostTimeSource host;
-  std::unique_ptr<Clock> clock;
+  std::unique_ptr<node::Clock> clock;
   if (cfg.clock_backend == "virtual") {
-    clock = std::make_unique<VirtualClock>(VirtualClockParams{cfg.drift_ppm, cfg.offset, cfg.max_slew_ppm}, host);
+    clock = std::make_unique<node::VirtualClock>(node::VirtualClockParams{cfg.drift_ppm, cfg.offset, cfg.max_slew_ppm}, host);
   } else if (cfg.clock_backend == "system") {
     auto c = open_system_clock(cfg.allow_system_clock);
     if (auto* e = std::get_if<std::string>(&c)) return user_error(*e);
@@ -195,7 +196,7 @@ int run(int argc, char** argv) {
     return user_error(e.what());
   }
 
-  Logger log(stderr);
+  node::Logger log(stderr);
   DaemonLoop loop(std::get<LoopConfig>(loop_cfg), std::move(algorithm), *clock, keys.get(), log);
   if (auto e = loop.open()) {
     std::cerr << "clocksyncd: " << *e << "\n";
@@ -213,7 +214,7 @@ int run(int argc, char** argv) {
   }
   // OpenSSL initialises itself lazily (and may read its configuration) on first use: do that
   // now, while the filter below still allows it.
-  (void)wire::ClusterKey(std::vector<std::uint8_t>(32, 1)).mac({});
+  (void)node::wire::ClusterKey(std::vector<std::uint8_t>(32, 1)).mac({});
   if (!no_seccomp) {
     if (auto e = install_syscall_filter()) {
       std::cerr << "clocksyncd: " << *e << "\n";

@@ -14,11 +14,11 @@
 #include <span>
 #include <vector>
 
-#include "daemon/wire/channel.hpp"
-#include "daemon/wire/codec.hpp"
+#include "node/wire/channel.hpp"
+#include "node/wire/codec.hpp"
 
 namespace {
-using namespace clocksim::daemon::wire;
+using namespace clocksim::node::wire;
 
 constexpr clocksim::NodeId kSelf = 1;
 

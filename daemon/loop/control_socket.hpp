@@ -12,7 +12,7 @@
 #include <string>
 
 #include "daemon/loop/endpoint.hpp"
-#include "daemon/loop/log_rate_limit.hpp"
+#include "node/loop/log_rate_limit.hpp"
 
 namespace clocksim::daemon {
 
@@ -55,7 +55,7 @@ class ControlSocket {
   int unix_fd_ = -1;
   bool unlink_on_close_ = false;
   UdpSocket udp_;
-  std::optional<LogRateLimit> udp_rate_;
+  std::optional<node::LogRateLimit> udp_rate_;
   ControlCounters counters_;
 };
 

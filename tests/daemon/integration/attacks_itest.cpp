@@ -18,12 +18,14 @@
 #include "algorithms/berkeley/berkeley.hpp"
 #include "daemon/loop/endpoint.hpp"
 #include "daemon/loop/status_client.hpp"
-#include "daemon/wire/codec.hpp"
-#include "daemon/wire/key_file.hpp"
+#include "node/wire/codec.hpp"
+#include "node/wire/key_file.hpp"
 #include "tests/daemon/integration/cluster_harness.hpp"
 
 namespace clocksim::daemon::testing {
 namespace {
+
+namespace wire = node::wire;
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;

@@ -15,9 +15,11 @@
 
 #include "daemon/loop/endpoint.hpp"
 #include "daemon/loop/status_client.hpp"
-#include "daemon/wire/key_file.hpp"
+#include "node/wire/key_file.hpp"
 
 namespace clocksim::daemon::testing {
+
+namespace wire = node::wire;
 
 std::vector<std::uint16_t> free_udp_ports(std::size_t count) {
   std::vector<UdpSocket> held;

@@ -11,11 +11,13 @@
 #include <thread>
 
 #include "daemon/loop/endpoint.hpp"
-#include "daemon/wire/codec.hpp"
+#include "node/wire/codec.hpp"
 #include "tests/daemon/integration/cluster_harness.hpp"
 
 namespace clocksim::daemon::testing {
 namespace {
+
+namespace wire = node::wire;
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;

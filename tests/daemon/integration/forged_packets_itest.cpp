@@ -10,13 +10,15 @@
 #include "algorithms/core/rng.hpp"
 #include "algorithms/registry.hpp"
 #include "daemon/loop/endpoint.hpp"
-#include "daemon/wire/auth.hpp"
-#include "daemon/wire/codec.hpp"
-#include "daemon/wire/key_file.hpp"
+#include "node/wire/auth.hpp"
+#include "node/wire/codec.hpp"
+#include "node/wire/key_file.hpp"
 #include "tests/daemon/integration/cluster_harness.hpp"
 
 namespace clocksim::daemon::testing {
 namespace {
+
+namespace wire = node::wire;
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;

@@ -7,11 +7,18 @@
 
 #include <thread>
 
-#include "daemon/clock/virtual_clock.hpp"
+#include "daemon/clock/host_time_source.hpp"
+#include "node/clock/virtual_clock.hpp"
 #include "daemon/loop/status_client.hpp"
 
 namespace clocksim::daemon {
 namespace {
+
+namespace wire = node::wire;
+using node::Logger;
+using node::VirtualClock;
+using node::VirtualClockParams;
+using node::LogRateLimit;
 
 using namespace clocksim::literals;
 

@@ -1,0 +1,289 @@
+#include "node/loop/node_loop.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include "algorithms/core/effects_apply.hpp"
+
+namespace clocksim::node {
+
+namespace {
+nlohmann::json node_or_null(NodeId id) {
+  if (id == kNoNode) return nullptr;
+  return id;
+}
+}  // namespace
+
+std::uint64_t Counters::dropped_total() const {
+  std::uint64_t sum = 0;
+  for (auto d : dropped) sum += d;
+  return sum;
+}
+
+// Carries the algorithm's effects out on this node; apply_effects (algorithms/core/effects_apply.hpp)
+// fixes their order and meaning.
+class NodeLoop::LoopEffectSink final : public EffectSink {
+ public:
+  explicit LoopEffectSink(NodeLoop& loop) : loop_(loop) {}
+
+  void step_clock(Duration delta) override { guarded({ClockEffect::Kind::kAdjust, AdjustMode::kStep, delta, 0.0}); }
+  void slew_clock(Duration delta) override { guarded({ClockEffect::Kind::kAdjust, AdjustMode::kSlew, delta, 0.0}); }
+  void set_rate_correction_ppm(double ppm) override {
+    guarded({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), ppm});
+  }
+  void cancel_timer(TimerId id) override { loop_.host_.timers.cancel(id); }
+  void arm_timer(TimerId id, Duration after_local) override {
+    // A monotonic deadline: a later adjustment of the clock does not move an armed timer.
+    loop_.host_.timers.arm(id, loop_.host_.time.monotonic_ns() + loop_.host_.clock.monotonic_span(after_local).ns());
+  }
+  void send(NodeId to, const Message& msg) override { loop_.send_one(to, msg); }
+  void drop_send(NodeId, const Message&, SendDrop why) override {
+    if (why == SendDrop::kSelf) {
+      ++loop_.counters_.send_to_self;
+    } else {
+      ++loop_.counters_.send_unknown_peer;
+    }
+  }
+  void note(const NoteEffect& n) override {
+    if (n.kind == NoteKind::kRoundComplete) {
+      ++loop_.rounds_;
+      loop_.last_round_ =
+          nlohmann::json{{"local_ns", loop_.host_.clock.now().ns()}, {"number", loop_.rounds_}, {"text", n.text}};
+    }
+    if (loop_.host_.observer) loop_.host_.observer->on_note(n);
+    if (!loop_.host_.log.enabled()) return;
+    loop_.host_.log.write("note", {{"node", loop_.config_.self},
+                                   {"local_ns", loop_.host_.clock.now().ns()},
+                                   {"kind", note_kind_name(n.kind)},
+                                   {"text", n.text}});
+  }
+
+ private:
+  // Every correction passes the sanity limits first (algorithms/core/clock_guard.hpp).
+  void guarded(const ClockEffect& asked) {
+    const ClockGuard::Verdict v =
+        loop_.guard_.check(asked, loop_.host_.clock.now(), loop_.algorithm_->role() == Role::kMaster);
+    const char* op = asked.kind == ClockEffect::Kind::kSetRate ? "rate" : asked.mode == AdjustMode::kStep ? "step" : "slew";
+    if (refused(v.outcome)) {
+      ++loop_.counters_.clock_refused;
+      loop_.host_.log.write("clock_refused", {{"node", loop_.config_.self},
+                                              {"reason", guard_outcome_name(v.outcome)},
+                                              {"op", op},
+                                              {"delta_ns", asked.delta.ns()},
+                                              {"rate_ppm", asked.rate_ppm}});
+      return;
+    }
+    if (v.outcome != GuardOutcome::kApplied) ++loop_.counters_.clock_limited;
+    const ClockEffect& c = v.effect;
+    Clock& clock = loop_.host_.clock;
+    if (c.kind == ClockEffect::Kind::kSetRate) {
+      adjust("rate", Duration::zero(), c.rate_ppm, [&] { clock.set_rate_correction_ppm(c.rate_ppm); },
+             loop_.counters_.rate_corrections);
+    } else if (c.mode == AdjustMode::kStep) {
+      adjust("step", c.delta, 0.0, [&] { clock.step(c.delta); }, loop_.counters_.clock_steps);
+    } else {
+      adjust("slew", c.delta, 0.0, [&] { clock.slew(c.delta); }, loop_.counters_.clock_slews);
+    }
+  }
+
+  template <class Change>
+  void adjust(const char* op, Duration delta, double rate_ppm, Change change, std::uint64_t& counter) {
+    try {
+      change();
+      ++counter;
+      if (!loop_.host_.log.enabled()) return;
+      loop_.host_.log.write("clock", {{"node", loop_.config_.self},
+                                      {"op", op},
+                                      {"delta_ns", delta.ns()},
+                                      {"rate_ppm", rate_ppm},
+                                      {"offset_ns", loop_.host_.clock.offset_from_system().ns()}});
+    } catch (const std::exception& e) {
+      // The OS may refuse (the system clock); the loop carries on and says so.
+      ++loop_.counters_.clock_errors;
+      loop_.host_.log.write("clock_error", {{"node", loop_.config_.self}, {"error", e.what()}});
+    }
+  }
+
+  NodeLoop& loop_;
+};
+
+namespace {
+wire::ChannelConfig channel_config(const NodeLoopConfig& c, TimeSource& time) {
+  wire::ChannelConfig ch;
+  ch.cluster = c.cluster;
+  ch.self = c.self;
+  if (c.members) {
+    for (NodeId id : *c.members) {
+      if (id != c.self) ch.peers.insert(id);
+    }
+  }
+  // This run's epoch: the host's wall clock at start, so that it exceeds every earlier run's.
+  ch.epoch = static_cast<std::uint64_t>(std::max<std::int64_t>(time.realtime_ns(), 1));
+  return ch;
+}
+}  // namespace
+
+NodeLoop::NodeLoop(NodeLoopConfig config, std::unique_ptr<Algorithm> algorithm, NodeLoopHost host,
+                   const wire::Keyring* keys)
+    : config_(std::move(config)),
+      algorithm_(std::move(algorithm)),
+      host_(host),
+      keys_(keys),
+      channel_(channel_config(config_, host.time), keys),
+      guard_(config_.clock_limits) {
+  if (!config_.members) config_.members = std::make_shared<const std::vector<NodeId>>(1, config_.self);
+  started_mono_ns_ = host_.time.monotonic_ns();
+}
+
+NodeLoop::~NodeLoop() = default;
+
+void NodeLoop::start() {
+  fx_.clear();
+  last_role_ = algorithm_->role();
+  last_master_ = algorithm_->believed_master();
+  // Ask every peer for its epoch now, so that the first messages are not lost as stale.
+  for (NodeId id : *config_.members) {
+    if (id == config_.self) continue;
+    if (auto p = channel_.seal_hello_request(id)) send_packet(id, *p, Message{});
+  }
+  algorithm_->on_start(host_.clock.now(), fx_);
+  LoopEffectSink sink(*this);
+  apply_effects(fx_, config_.self, *config_.members, sink);
+  dispatch_done();
+}
+
+void NodeLoop::drop(wire::DropReason reason) {
+  const auto count = ++counters_.dropped[static_cast<std::size_t>(reason)];
+  if (host_.observer) host_.observer->on_drop(reason);
+  // First of each reason, then every 1000th: an attacker cannot flood the log.
+  if (count == 1 || count % 1000 == 0) {
+    host_.log.write("drop", {{"node", config_.self}, {"reason", wire::drop_reason_name(reason)}, {"count", count}});
+  }
+}
+
+void NodeLoop::on_oversized_datagram() {
+  ++counters_.packets_in;
+  drop(wire::DropReason::kOversized);
+}
+
+void NodeLoop::on_datagram(std::span<const std::uint8_t> bytes) {
+  ++counters_.packets_in;
+  wire::Channel::Opened o = channel_.open(bytes, host_.time.monotonic_ns());
+  if (o.reply) {
+    send_packet(o.reply_to, *o.reply, Message{});
+    ++counters_.hellos_out;
+  }
+  if (o.dropped) return drop(*o.dropped);
+  if (o.hello) {
+    ++counters_.hellos_in;
+    return;
+  }
+  const auto& members = *config_.members;
+  ++counters_.packets_accepted;
+  fx_.clear();
+  algorithm_->on_message(host_.clock.now(), o.deliver->envelope.sender, o.deliver->message, fx_);
+  LoopEffectSink sink(*this);
+  apply_effects(fx_, config_.self, members, sink);
+  dispatch_done();
+}
+
+void NodeLoop::on_timer(TimerId id) {
+  ++counters_.timers_fired;
+  fx_.clear();
+  algorithm_->on_timer(host_.clock.now(), id, fx_);
+  LoopEffectSink sink(*this);
+  apply_effects(fx_, config_.self, *config_.members, sink);
+  dispatch_done();
+}
+
+void NodeLoop::shutdown() {
+  fx_.clear();
+  algorithm_->on_shutdown(host_.clock.now(), fx_);
+  LoopEffectSink sink(*this);
+  apply_effects(fx_, config_.self, *config_.members, sink);
+  dispatch_done();
+}
+
+void NodeLoop::send_one(NodeId to, const Message& msg) {
+  const auto p = channel_.seal(to, msg);
+  if (!p) {
+    ++counters_.send_unknown_peer;  // no key for it
+    return;
+  }
+  send_packet(to, *p, msg);
+}
+
+void NodeLoop::send_packet(NodeId to, const wire::Packet& p, const Message& carried) {
+  if (host_.transport.send_datagram(to, p.view(), carried)) {
+    ++counters_.packets_out;
+  } else {
+    ++counters_.send_errors;
+  }
+}
+
+void NodeLoop::dispatch_done() {
+  const Role role = algorithm_->role();
+  const NodeId master = algorithm_->believed_master();
+  if (role == last_role_ && master == last_master_) return;
+  ++counters_.role_changes;
+  role_since_local_ns_ = host_.clock.now().ns();
+  host_.log.write("role", {{"node", config_.self},
+                           {"local_ns", *role_since_local_ns_},
+                           {"from", role_name(last_role_)},
+                           {"role", role_name(role)},
+                           {"master", node_or_null(master)}});
+  last_role_ = role;
+  last_master_ = master;
+}
+
+nlohmann::json NodeLoop::status_json(nlohmann::json peers) {
+  nlohmann::json dropped = nlohmann::json::object();
+  for (std::size_t i = 0; i < wire::kDropReasonCount; ++i) {
+    dropped[std::string(wire::drop_reason_name(static_cast<wire::DropReason>(i)))] = counters_.dropped[i];
+  }
+  Clock& clock = host_.clock;
+  return {
+      {"id", config_.self},
+      {"role", role_name(algorithm_->role())},
+      {"believed_master", node_or_null(algorithm_->believed_master())},
+      {"role_since_local_ns", role_since_local_ns_ ? nlohmann::json(*role_since_local_ns_) : nlohmann::json(nullptr)},
+      {"sync", config_.sync_kind},
+      {"election", config_.election_kind},
+      {"cluster", config_.cluster},
+      {"auth", keys_ ? (keys_->is_shared() ? "hmac-sha256 (cluster key)" : "hmac-sha256 (pair keys)") : "none"},
+      {"epoch", channel_.epoch()},
+      {"clock_startup", guard_.in_startup()},
+      {"uptime_ms", (host_.time.monotonic_ns() - started_mono_ns_) / 1'000'000},
+      {"clock",
+       {{"backend", clock.backend()},
+        {"local_ns", clock.now().ns()},
+        {"offset_ns", clock.offset_from_system().ns()},
+        {"pending_slew_ns", clock.pending_slew().ns()},
+        {"rate_correction_ppm", clock.rate_correction_ppm()}}},
+      {"counters",
+       {{"packets_in", counters_.packets_in},
+        {"packets_accepted", counters_.packets_accepted},
+        {"packets_out", counters_.packets_out},
+        {"send_errors", counters_.send_errors},
+        {"send_unknown_peer", counters_.send_unknown_peer},
+        {"send_to_self", counters_.send_to_self},
+        {"timers_fired", counters_.timers_fired},
+        {"clock_steps", counters_.clock_steps},
+        {"clock_slews", counters_.clock_slews},
+        {"rate_corrections", counters_.rate_corrections},
+        {"clock_errors", counters_.clock_errors},
+        {"role_changes", counters_.role_changes},
+        {"status_queries", counters_.status_queries},
+        {"clock_refused", counters_.clock_refused},
+        {"clock_limited", counters_.clock_limited},
+        {"hellos_in", counters_.hellos_in},
+        {"hellos_out", counters_.hellos_out},
+        {"dropped_total", counters_.dropped_total()},
+        {"dropped", dropped}}},
+      {"rounds", rounds_},
+      {"last_round", last_round_ ? *last_round_ : nlohmann::json(nullptr)},
+      {"peers", std::move(peers)},
+  };
+}
+
+}  // namespace clocksim::node
