@@ -35,9 +35,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The shared cluster key (hex); every packet carries an HMAC-SHA256 made with it.
-if command -v openssl >/dev/null; then openssl rand -hex 32 >"$work/cluster.key"
-else od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$work/cluster.key"; fi
+# A key per pair of nodes (mode 0600): every packet carries an HMAC-SHA256 made with the key of
+# its sender and receiver, so no node can speak for another.
+"$ctl" keygen --ids "$(seq -s, 1 "$n")" --out-dir "$work" >/dev/null
 
 election=none
 if "$daemon" --list-algorithms | grep '^election tsp' >/dev/null; then election=tsp; fi
@@ -53,6 +53,10 @@ else
   election_args=(--election none)
 fi
 
+# Started as root the daemon insists on dropping to an unprivileged user.
+as_user=()
+if [[ $(id -u) == 0 ]]; then as_user=(--user nobody); fi
+
 status_peers=()
 for ((i = 1; i <= n; i++)); do
   peers=()
@@ -60,7 +64,8 @@ for ((i = 1; i <= n; i++)); do
   drift=$(( n > 1 ? -200 + 400 * (i - 1) / (n - 1) : 0 ))
   offset=$(( n > 1 ? -20 + 40 * ((i * 3) % n) / (n - 1) : 0 ))ms
   "$daemon" --id "$i" --listen "127.0.0.1:$((base + i - 1))" --status "127.0.0.1:$((base + 1000 + i - 1))" \
-    "${peers[@]}" --key-file "$work/cluster.key" --drift-ppm "$drift" --offset "$offset" --seed "$seed" \
+    --control "$work/n$i.sock" "${as_user[@]}" \
+    "${peers[@]}" --key-file "$work/node$i.keys" --drift-ppm "$drift" --offset "$offset" --seed "$seed" \
     "${sync_args[@]}" "${election_args[@]}" 2>"$work/n$i.log" &
   pids+=($!)
   status_peers+=(--peer "127.0.0.1:$((base + 1000 + i - 1))")

@@ -11,3 +11,12 @@ if(TARGET clocksyncd)
   add_dependencies(daemon_integration_tests clocksyncd)
   gtest_discover_tests(daemon_integration_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS daemon TIMEOUT 90)
 endif()
+
+# `cmake --install` puts the binaries, the hardened systemd unit and the example config where a
+# system expects them (staged under a DESTDIR; nothing outside the build tree is touched).
+if(TARGET clocksyncd)
+  add_test(NAME daemon.install
+    COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DSTAGE=${PROJECT_BINARY_DIR}/install-stage
+            -P ${CMAKE_CURRENT_SOURCE_DIR}/daemon/install_check.cmake)
+  set_tests_properties(daemon.install PROPERTIES LABELS daemon TIMEOUT 120)
+endif()

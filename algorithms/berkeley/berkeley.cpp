@@ -5,6 +5,7 @@
 #include <string>
 
 #include "algorithms/berkeley/network_delta.hpp"
+#include "algorithms/core/checked_math.hpp"
 #include "algorithms/berkeley/quantize.hpp"
 #include "algorithms/core/rng.hpp"
 
@@ -235,13 +236,13 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
       out.note(NoteKind::kOutlier, node_name(m.slave) + " delta " + ms_text(m.delta_ns) + " left out of the average");
     }
     // Values outside the window are still corrected (correct.c).
-    const std::int64_t corr = round_to_quantum(avg - m.delta_ns, config_.quantum.ns());
+    const std::int64_t corr = round_to_quantum(sat_sub(avg, m.delta_ns), config_.quantum.ns());
     Message adj = make_message(MsgType::kAdjust, next_seq());
     adj.term = round_;
     adj.value_ns = corr;
     if (config_.rate_correction) {
       auto& tracker = rates_.try_emplace(m.slave, static_cast<std::size_t>(config_.rate_window)).first->second;
-      tracker.add_phase_change(corr - own);
+      tracker.add_phase_change(sat_sub(corr, own));
       if (const auto ppb = tracker.fitted_correction_ppb()) {
         const double limit = config_.max_rate_correction_ppm * 1000.0;
         const double clamped = std::clamp(*ppb, -limit, limit);
@@ -260,7 +261,7 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
   }
   if (own != 0) {
     out.adjust_clock(Duration::from_ns(own),
-                     std::llabs(own) >= config_.step_threshold.ns() ? AdjustMode::kStep : AdjustMode::kSlew);
+                     abs_at_least(own, config_.step_threshold.ns()) ? AdjustMode::kStep : AdjustMode::kSlew);
   }
   ++rounds_completed_;
   in_round_ = false;
@@ -321,7 +322,7 @@ void Berkeley::on_adjust(LocalTime /*now*/, NodeId from, const Message& msg, Eff
   last_adjust_term_ = msg.term;
   ++corrections_applied_;
   if (msg.value_ns != 0) {
-    const bool step = std::llabs(msg.value_ns) >= config_.step_threshold.ns();
+    const bool step = abs_at_least(msg.value_ns, config_.step_threshold.ns());
     out.adjust_clock(Duration::from_ns(msg.value_ns), step ? AdjustMode::kStep : AdjustMode::kSlew);
   }
   if ((msg.flags & kAdjustHasRate) != 0) out.set_rate_correction_ppm(static_cast<double>(msg.rate_ppb) * 1e-3);

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 
+#include "algorithms/core/checked_math.hpp"
+
 namespace clocksim::berkeley {
 
 void OffsetEstimator::add(std::int64_t t1, std::int64_t t2, std::int64_t t3, std::int64_t t4) {
-  const std::int64_t out = t2 - t1;
-  const std::int64_t in = t4 - t3;
-  const std::int64_t rtt = out + in;  // = (t4 − t1) − (t3 − t2)
+  // t2 and t3 come from the network: saturate rather than wrap (checked_math.hpp).
+  const std::int64_t out = sat_sub(t2, t1);
+  const std::int64_t in = sat_sub(t4, t3);
+  const std::int64_t rtt = sat_add(out, in);  // = (t4 − t1) − (t3 − t2)
   if (samples_ == 0) {
     min_out_ = out;
     min_in_ = in;
@@ -28,10 +31,10 @@ void OffsetEstimator::add(std::int64_t t1, std::int64_t t2, std::int64_t t3, std
 
 std::optional<std::int64_t> OffsetEstimator::delta() const {
   if (samples_ == 0) return std::nullopt;
-  if (!compensate_) return -min_in_;
+  if (!compensate_) return sat_sub(0, min_in_);
   // Division truncates toward zero, like timed's integer arithmetic.
-  if (method_ == MeasurementMethod::kCristian) return (best_out_ - best_in_) / 2;
-  return (min_out_ - min_in_) / 2;
+  if (method_ == MeasurementMethod::kCristian) return sat_sub(best_out_, best_in_) / 2;
+  return sat_sub(min_out_, min_in_) / 2;
 }
 
 std::optional<std::int64_t> OffsetEstimator::min_rtt() const {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "algorithms/core/checked_math.hpp"
+
 namespace clocksim::berkeley {
 
 std::int64_t truncated_mean(std::span<const std::int64_t> values) {
@@ -51,7 +53,7 @@ NetworkDelta network_delta(std::span<const std::int64_t> deltas, AverageRule rul
       // Two-pointer scan: for each right end, the leftmost start keeping the span in tolerance.
       std::size_t best_lo = 0, best_hi = 0, lo = 0;
       for (std::size_t hi = 0; hi < sorted.size(); ++hi) {
-        while (sorted[hi] - sorted[lo] > tolerance) ++lo;
+        while (sat_sub(sorted[hi], sorted[lo]) > tolerance) ++lo;
         if (hi - lo >= best_hi - best_lo) {  // ">=": ties go to the later, higher window (4.3)
           best_lo = lo;
           best_hi = hi;

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "algorithms/core/checked_math.hpp"
+
 namespace clocksim::berkeley {
 
 // 4.3BSD mstotvround: round to the nearest multiple of q; a remainder of at most half of q goes
@@ -13,8 +15,8 @@ constexpr std::int64_t round_to_quantum(std::int64_t x, std::int64_t q) {
   const std::int64_t r = x % q;  // sign of x
   const std::int64_t base = x - r;
   const std::int64_t mag = r < 0 ? -r : r;
-  if (2 * mag <= q) return base;
-  return r < 0 ? base - q : base + q;
+  if (mag <= q - mag) return base;  // 2·mag <= q without overflow
+  return r < 0 ? sat_sub(base, q) : sat_add(base, q);
 }
 
 // Truncation toward zero to a multiple of `unit` (timed's integer milliseconds). unit <= 0: none.

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "algorithms/core/checked_math.hpp"
 #include "algorithms/core/rng.hpp"
 
 namespace clocksim::cristian {
@@ -54,9 +55,10 @@ CristianConfig cristian_config(const ParamSet& p) {
 CristianSample cristian_sample(std::int64_t t1, std::int64_t t2, std::int64_t t3, std::int64_t t4,
                                std::int64_t min_delay_ns) {
   CristianSample s;
-  s.rtt_ns = (t4 - t1) - (t3 - t2);
+  // t2 and t3 come from the network: saturate rather than wrap (checked_math.hpp).
+  s.rtt_ns = sat_sub(sat_sub(t4, t1), sat_sub(t3, t2));
   // The server read t3; the reply took between min and rtt − min: take the midpoint.
-  s.correction_ns = t3 + s.rtt_ns / 2 - t4;
+  s.correction_ns = sat_sub(sat_add(t3, s.rtt_ns / 2), t4);
   s.error_bound_ns = std::max<std::int64_t>(0, s.rtt_ns / 2 - min_delay_ns);
   return s;
 }
@@ -170,7 +172,7 @@ void Cristian::finish_series(Effects& out) {
   const CristianSample s = *best_;
   last_ = s;
   if (s.correction_ns != 0) {
-    const bool step = std::llabs(s.correction_ns) >= config_.step_threshold.ns();
+    const bool step = abs_at_least(s.correction_ns, config_.step_threshold.ns());
     out.adjust_clock(Duration::from_ns(s.correction_ns), step ? AdjustMode::kStep : AdjustMode::kSlew);
   }
   char buf[128];

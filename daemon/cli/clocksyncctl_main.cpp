@@ -1,11 +1,15 @@
-// clocksyncctl: asks running clocksyncd nodes for their status.
-//   clocksyncctl status --peer 127.0.0.1:6525 [--peer ...] [--json]
+// clocksyncctl: asks running clocksyncd nodes for their status, and makes their keys.
+//   clocksyncctl status --peer /run/clocksyncd/control.sock [--peer 127.0.0.1:6525 ...] [--json]
+//   clocksyncctl keygen --ids 1,2,3 --out-dir /etc/clocksyncd      (node1.keys, ... mode 0600)
+//   clocksyncctl keygen --out cluster.key                          (one cluster-wide key)
 // Exit 0 when every node answered, 1 when one did not, 2 on a usage error.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
 #include "daemon/loop/status_client.hpp"
+#include "node/wire/key_file.hpp"
 
 namespace {
 
@@ -22,14 +26,57 @@ int main(int argc, char** argv) {
   std::vector<std::string> peers;
   bool as_json = false;
   int timeout_ms = 1000;
-  status->add_option("--peer", peers, "status socket HOST:PORT of a node (repeat)")->required();
+  status->add_option("--peer", peers, "a node's control socket: a path (Unix socket) or HOST:PORT (UDP) (repeat)")->required();
   status->add_flag("--json", as_json, "print the raw JSON answers, one per line");
   status->add_option("--timeout-ms", timeout_ms, "wait this long for each answer");
+  auto* keygen = app.add_subcommand("keygen", "write key files (mode 0600): pair keys for --ids, or one cluster key");
+  std::vector<std::uint32_t> ids;
+  std::string out_dir, out_file;
+  std::uint32_t key_id = 1;
+  bool force = false;
+  keygen->add_option("--ids", ids, "member ids: one keyring per member, a key per pair (e.g. 1,2,3)")->delimiter(',');
+  keygen->add_option("--out-dir", out_dir, "directory for node<ID>.keys (with --ids)");
+  keygen->add_option("--key-id", key_id, "key id of the new pair keys (raise it to rotate)");
+  keygen->add_option("--out", out_file, "write one cluster-wide key here (any member can then speak for any other)");
+  keygen->add_flag("--force", force, "overwrite existing files");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  }
+
+  if (keygen->parsed()) {
+    if (ids.empty() == out_file.empty()) {
+      std::cerr << "clocksyncctl keygen: give either --ids (with --out-dir) or --out\n";
+      return 2;
+    }
+    if (!out_file.empty()) {
+      const std::string text = "# clocksyncd cluster key (keep secret: mode 0600)\n" +
+                               clocksim::node::wire::random_key_hex(32) + "\n";
+      if (auto e = clocksim::node::wire::write_secret_file(out_file, text, force)) {
+        std::cerr << "clocksyncctl keygen: " << *e << "\n";
+        return 1;
+      }
+      std::cout << out_file << "\n";
+      return 0;
+    }
+    if (out_dir.empty()) out_dir = ".";
+    std::sort(ids.begin(), ids.end());
+    if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) {
+      std::cerr << "clocksyncctl keygen: --ids lists an id twice\n";
+      return 2;
+    }
+    const auto texts = clocksim::node::wire::pairwise_keyrings(ids, key_id);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const std::string path = out_dir + "/node" + std::to_string(ids[i]) + ".keys";
+      if (auto e = clocksim::node::wire::write_secret_file(path, texts[i], force)) {
+        std::cerr << "clocksyncctl keygen: " << *e << "\n";
+        return 1;
+      }
+      std::cout << path << "\n";
+    }
+    return 0;
   }
 
   int rc = 0;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <tuple>
 
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/registry.hpp"
@@ -18,7 +19,9 @@
 #include "node/clock/virtual_clock.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/daemon_loop.hpp"
-#include "node/wire/auth.hpp"
+#include "daemon/os/privileges.hpp"
+#include "daemon/os/syscall_filter.hpp"
+#include "node/wire/key_file.hpp"
 
 namespace {
 
@@ -32,7 +35,11 @@ int user_error(const std::string& msg) {
 
 int run(int argc, char** argv) {
   CLI::App app{"clocksyncd: clock synchronization daemon running clocksim's algorithms over UDP"};
-  std::string config_file, id_text, listen, status, key_file, clock_backend, offset_text, sync_kind, election_kind;
+  std::string config_file, id_text, listen, status, control, key_file, clock_backend, offset_text, sync_kind,
+      election_kind, user, panic_text, master_max_text, min_step_text;
+  double max_rate_ppm = 500;
+  std::int64_t startup_updates = 3;
+  bool allow_remote_status = false, no_seccomp = false;
   std::vector<std::string> peers, sets;
   std::uint32_t cluster = 0;
   std::uint64_t seed = 1;
@@ -42,7 +49,16 @@ int run(int argc, char** argv) {
   app.add_option("--config", config_file, "YAML config file (flags override it)");
   auto* o_id = app.add_option("--id", id_text, "this node's id (e.g. 1 or n1)");
   auto* o_listen = app.add_option("--listen", listen, "HOST:PORT for cluster traffic");
-  auto* o_status = app.add_option("--status", status, "HOST:PORT of the status socket (default 127.0.0.1:<listen port + 1000>)");
+  auto* o_status = app.add_option("--status", status, "HOST:PORT of an optional UDP status socket (replies never larger than the request, rate-limited)");
+  auto* o_control = app.add_option("--control", control, "Unix control socket for clocksyncctl (default /run/clocksyncd/node<ID>.sock; 'none': no socket)");
+  auto* o_remote = app.add_flag("--allow-remote-status", allow_remote_status, "permit a non-loopback --status address");
+  auto* o_panic = app.add_option("--panic-threshold", panic_text, "refuse corrections larger than this after start-up (default 1000s; 0: off)");
+  auto* o_master_max = app.add_option("--master-max-adjust", master_max_text, "a master moves its own clock by at most this per adjustment (default 1s; 0: off)");
+  auto* o_min_step = app.add_option("--min-step", min_step_text, "after start-up, steps smaller than this are slewed (default 0: as the algorithm asks)");
+  auto* o_max_rate = app.add_option("--max-rate-ppm", max_rate_ppm, "clamp frequency corrections to +-this (default 500)");
+  auto* o_startup = app.add_option("--startup-updates", startup_updates, "adjustments of any size allowed at start-up (default 3)");
+  auto* o_user = app.add_option("--user", user, "drop to this user after start-up (required when started as root)");
+  app.add_flag("--no-seccomp", no_seccomp, "do not install the system call allow-list");
   auto* o_peer = app.add_option("--peer", peers, "a peer as ID@HOST:PORT (repeat for each)");
   auto* o_cluster = app.add_option("--cluster", cluster, "cluster id carried in every packet");
   auto* o_key = app.add_option("--key-file", key_file, "cluster key file (hex, e.g. `openssl rand -hex 32`)");
@@ -86,6 +102,25 @@ int run(int argc, char** argv) {
   }
   if (o_listen->count()) cfg.listen = listen;
   if (o_status->count()) cfg.status = status;
+  if (o_control->count()) cfg.control = control;
+  if (o_remote->count()) cfg.allow_remote_status = allow_remote_status;
+  if (o_user->count()) cfg.user = user;
+  for (auto [opt, text, target, name] : {std::tuple{o_panic, &panic_text, &cfg.limits.panic_threshold, "--panic-threshold"},
+                                         std::tuple{o_master_max, &master_max_text, &cfg.limits.master_max_adjust, "--master-max-adjust"},
+                                         std::tuple{o_min_step, &min_step_text, &cfg.limits.min_step, "--min-step"}}) {
+    if (!opt->count()) continue;
+    const auto d = parse_duration(*text);
+    if (!d || d->ns() < 0) return user_error(std::string(name) + ": expected a duration >= 0 such as 1000s, got '" + *text + "'");
+    *target = *d;
+  }
+  if (o_max_rate->count()) {
+    if (!(max_rate_ppm > 0 && max_rate_ppm <= 10'000)) return user_error("--max-rate-ppm: expected a number in (0, 10000]");
+    cfg.limits.max_rate_ppm = max_rate_ppm;
+  }
+  if (o_startup->count()) {
+    if (startup_updates < 0) return user_error("--startup-updates: expected a count >= 0");
+    cfg.limits.startup_updates = startup_updates;
+  }
   if (o_peer->count()) {
     cfg.peers.clear();
     for (const auto& text : peers) {
@@ -127,13 +162,14 @@ int run(int argc, char** argv) {
   }
 
   // Authentication first: no key, no start (unless explicitly insecure).
-  std::unique_ptr<node::wire::ClusterKey> key;
+  std::unique_ptr<node::wire::Keyring> keys;
   if (!cfg.key_file.empty()) {
-    auto k = node::wire::load_key_file(cfg.key_file);
+    auto k = node::wire::load_keyring_file(cfg.key_file);
     if (auto* e = std::get_if<std::string>(&k)) return user_error(*e);
-    key = std::make_unique<node::wire::ClusterKey>(std::move(std::get<node::wire::ClusterKey>(k)));
+    keys = std::make_unique<node::wire::Keyring>(std::move(std::get<node::wire::Keyring>(k)));
   } else if (!cfg.insecure) {
-    return user_error("refusing to start without a cluster key: give --key-file FILE (or --insecure for a test cluster)");
+    return user_error("refusing to start without keys: give --key-file FILE (make one with `clocksyncctl keygen`), "
+                      "or --insecure for a test cluster");
   }
 
   auto setup = build_stack_setup(cfg);
@@ -161,7 +197,7 @@ int run(int argc, char** argv) {
   }
 
   node::Logger log(stderr);
-  DaemonLoop loop(std::get<LoopConfig>(loop_cfg), std::move(algorithm), *clock, key.get(), log);
+  DaemonLoop loop(std::get<LoopConfig>(loop_cfg), std::move(algorithm), *clock, keys.get(), log);
   if (auto e = loop.open()) {
     std::cerr << "clocksyncd: " << *e << "\n";
     return 1;
@@ -170,6 +206,22 @@ int run(int argc, char** argv) {
     std::cerr << "clocksyncd: " << *e << "\n";
     return 1;
   }
+  // Everything that needs privileges is done (sockets bound, keys read, clock opened): give them
+  // up before the first packet is parsed.
+  if (auto e = drop_privileges({cfg.user, cfg.clock_backend == "system"})) {
+    std::cerr << "clocksyncd: " << *e << "\n";
+    return cfg.user.empty() ? 2 : 1;
+  }
+  // OpenSSL initialises itself lazily (and may read its configuration) on first use: do that
+  // now, while the filter below still allows it.
+  (void)node::wire::ClusterKey(std::vector<std::uint8_t>(32, 1)).mac({});
+  if (!no_seccomp) {
+    if (auto e = install_syscall_filter()) {
+      std::cerr << "clocksyncd: " << *e << "\n";
+      return 1;
+    }
+  }
+  log.write("privileges", {{"node", *cfg.id}, {"now", privilege_summary()}, {"seccomp", !no_seccomp}});
   loop.run();
   return 0;
 }

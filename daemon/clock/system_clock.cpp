@@ -29,7 +29,11 @@ LocalTime SystemClock::now() {
 }
 
 void SystemClock::step(Duration delta) {
-  const std::int64_t target = now().ns() + delta.ns();
+  std::int64_t target = 0;
+  if (__builtin_add_overflow(now().ns(), delta.ns(), &target) || target < 0) {
+    errno = EOVERFLOW;
+    fail("clock_settime (target out of range)");
+  }
   timespec ts{};
   ts.tv_sec = static_cast<time_t>(target / kNsPerS);
   ts.tv_nsec = static_cast<long>(target % kNsPerS);
@@ -54,6 +58,10 @@ void SystemClock::slew(Duration delta) {
 }
 
 void SystemClock::set_rate_correction_ppm(double ppm) {
+  if (!std::isfinite(ppm)) {
+    errno = EINVAL;
+    fail("adjtimex(ADJ_FREQUENCY) (rate not finite)");
+  }
   const double clamped = std::clamp(ppm, -kMaxFrequencyPpm, kMaxFrequencyPpm);
   timex tx{};
   tx.modes = ADJ_FREQUENCY;

@@ -10,6 +10,7 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/rng.hpp"
 #include "daemon/config/param_text.hpp"
+#include "daemon/loop/control_socket.hpp"
 #include "daemon/loop/endpoint.hpp"
 
 namespace clocksim::daemon {
@@ -125,8 +126,8 @@ std::optional<std::string> load_config_file(const std::string& path, DaemonConfi
     return path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " + e.msg;
   }
   const Reader r{path};
-  if (auto e = r.check_keys(root, "", {"id", "listen", "status", "peers", "cluster", "key_file", "insecure", "clock",
-                                       "algorithm", "seed"})) {
+  if (auto e = r.check_keys(root, "", {"id", "listen", "status", "control", "allow_remote_status", "peers", "cluster",
+                                       "key_file", "insecure", "clock", "limits", "user", "algorithm", "seed"})) {
     return e;
   }
   try {
@@ -140,6 +141,46 @@ std::optional<std::string> load_config_file(const std::string& path, DaemonConfi
     }
     if (const auto n = root["status"]) {
       if (auto e = read_string(r, n, "status", cfg.status)) return e;
+    }
+    if (const auto n = root["control"]) {
+      if (auto e = read_string(r, n, "control", cfg.control)) return e;
+      const std::filesystem::path p(cfg.control);
+      if (cfg.control != "none" && p.is_relative()) {
+        cfg.control = (std::filesystem::path(path).parent_path() / p).string();
+      }
+    }
+    if (const auto n = root["allow_remote_status"]) {
+      if (auto e = read_bool(r, n, "allow_remote_status", cfg.allow_remote_status)) return e;
+    }
+    if (const auto n = root["user"]) {
+      if (auto e = read_string(r, n, "user", cfg.user)) return e;
+    }
+    if (const auto n = root["limits"]) {
+      if (auto e = r.check_keys(n, "limits", {"panic_threshold", "master_max_adjust", "min_step", "max_rate_ppm",
+                                              "startup_updates"})) {
+        return e;
+      }
+      for (const char* name : {"panic_threshold", "master_max_adjust", "min_step"}) {
+        if (const auto d = n[name]) {
+          const auto v = d.IsScalar() ? parse_duration(d.Scalar()) : std::nullopt;
+          const std::string key = std::string("limits.") + name;
+          if (!v || v->ns() < 0) return r.error(d, key, "expected a duration >= 0 such as 1000s or 500ms (0: off)");
+          Duration& out = std::string(name) == "panic_threshold"     ? cfg.limits.panic_threshold
+                          : std::string(name) == "master_max_adjust" ? cfg.limits.master_max_adjust
+                                                                     : cfg.limits.min_step;
+          out = *v;
+        }
+      }
+      if (const auto d = n["max_rate_ppm"]) {
+        if (auto e = read_number(r, d, "limits.max_rate_ppm", cfg.limits.max_rate_ppm)) return e;
+        if (!(cfg.limits.max_rate_ppm > 0 && cfg.limits.max_rate_ppm <= 10'000)) {
+          return r.error(d, "limits.max_rate_ppm", "expected a number in (0, 10000]");
+        }
+      }
+      if (const auto d = n["startup_updates"]) {
+        if (auto e = read_number(r, d, "limits.startup_updates", cfg.limits.startup_updates)) return e;
+        if (cfg.limits.startup_updates < 0) return r.error(d, "limits.startup_updates", "expected a count >= 0");
+      }
     }
     if (const auto n = root["cluster"]) {
       if (auto e = read_number(r, n, "cluster", cfg.cluster)) return e;
@@ -293,11 +334,19 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   loop.self = *cfg.id;
   loop.listen = cfg.listen;
   loop.status = cfg.status;
-  if (loop.status.empty()) {
-    const int port = ntohs(std::get<Endpoint>(listen).addr.sin_port);
-    if (port == 0 || port + 1000 > 65535) return std::string("give a status address (--status HOST:PORT)");
-    loop.status = "127.0.0.1:" + std::to_string(port + 1000);
+  loop.allow_remote_status = cfg.allow_remote_status;
+  if (!loop.status.empty()) {
+    auto status = parse_endpoint(loop.status);
+    if (auto* e = std::get_if<std::string>(&status)) return "status: " + *e;
+    if (!is_loopback(std::get<Endpoint>(status).addr) && !loop.allow_remote_status) {
+      return "status: " + loop.status +
+             " is not a loopback address; the UDP status socket answers anyone who can reach it, so this needs "
+             "--allow-remote-status (allow_remote_status: true), or use the Unix control socket";
+    }
   }
+  loop.control = cfg.control.empty() ? "/run/clocksyncd/node" + std::to_string(*cfg.id) + ".sock" : cfg.control;
+  if (loop.control == "none") loop.control.clear();
+  loop.clock_limits = cfg.limits;
   loop.peers = cfg.peers;
   loop.cluster = cfg.cluster;
   loop.sync_kind = cfg.sync_kind;

@@ -25,7 +25,11 @@ struct ParamOverride {
 struct DaemonConfig {
   std::optional<NodeId> id;
   std::string listen;
-  std::string status;  // default: 127.0.0.1:<listen port + 1000>
+  std::string control;  // Unix socket path; default /run/clocksyncd/node<ID>.sock; "none": no socket
+  std::string status;   // optional UDP status socket HOST:PORT (default: none)
+  bool allow_remote_status = false;
+  ClockGuardConfig limits;  // sanity limits on clock corrections
+  std::string user;         // drop to this user after start-up (when started as root)
   std::vector<PeerConfig> peers;
   std::uint32_t cluster = 0;
   std::string key_file;

@@ -28,6 +28,9 @@ if(CLOCKSIM_FUZZ AND NOT CMAKE_CXX_FLAGS MATCHES "fsanitize")
       ${PROJECT_SOURCE_DIR}/node/wire/codec.cpp
       ${PROJECT_SOURCE_DIR}/node/wire/auth.cpp
       ${PROJECT_SOURCE_DIR}/node/wire/replay_window.cpp
+      ${PROJECT_SOURCE_DIR}/node/wire/keyring.cpp
+      ${PROJECT_SOURCE_DIR}/node/wire/freshness.cpp
+      ${PROJECT_SOURCE_DIR}/node/wire/channel.cpp
       ${PROJECT_SOURCE_DIR}/algorithms/core/message.cpp)
     file(GLOB fuzz_headers ${PROJECT_SOURCE_DIR}/node/wire/*.hpp ${PROJECT_SOURCE_DIR}/algorithms/core/*.hpp)
     set(fuzz_bin ${CMAKE_CURRENT_BINARY_DIR}/fuzz/decode_fuzz)

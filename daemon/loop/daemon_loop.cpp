@@ -32,12 +32,12 @@ std::shared_ptr<const std::vector<NodeId>> member_ids(const LoopConfig& config) 
 }  // namespace
 
 DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, node::Clock& clock,
-                       const node::wire::ClusterKey* key, node::Logger& log)
-    : config_(std::move(config)), clock_(clock), key_(key), log_(log) {
+                       const node::wire::Keyring* keys, node::Logger& log)
+    : config_(std::move(config)), clock_(clock), keys_(keys), log_(log) {
   node::NodeLoopConfig node_config{config_.self, member_ids(config_), config_.cluster, config_.sync_kind,
-                                   config_.election_kind};
+                                   config_.election_kind, config_.clock_limits};
   loop_ = std::make_unique<node::NodeLoop>(std::move(node_config), std::move(algorithm),
-                                           node::NodeLoopHost{clock_, host_, *this, timers_, log_, nullptr}, key_);
+                                           node::NodeLoopHost{clock_, host_, *this, timers_, log_, nullptr}, keys_);
 }
 
 DaemonLoop::~DaemonLoop() {
@@ -48,20 +48,17 @@ DaemonLoop::~DaemonLoop() {
 std::optional<std::string> DaemonLoop::open() {
   auto listen = parse_endpoint(config_.listen);
   if (auto* e = std::get_if<std::string>(&listen)) return "listen: " + *e;
-  auto status = parse_endpoint(config_.status);
-  if (auto* e = std::get_if<std::string>(&status)) return "status: " + *e;
   for (const auto& p : config_.peers) {
     if (p.id == config_.self) return "peer " + std::to_string(p.id) + " has this node's own id";
     auto ep = parse_endpoint(p.address);
     if (auto* e = std::get_if<std::string>(&ep)) return "peer " + std::to_string(p.id) + ": " + *e;
     if (!peers_.emplace(p.id, std::get<Endpoint>(ep)).second) return "peer " + std::to_string(p.id) + " listed twice";
+    if (keys_ && !keys_->has_peer(p.id)) return "peer " + std::to_string(p.id) + " has no key in the key file";
   }
   auto data = UdpSocket::bind_to(std::get<Endpoint>(listen));
   if (auto* e = std::get_if<std::string>(&data)) return "listen: " + *e;
   data_socket_ = std::move(std::get<UdpSocket>(data));
-  auto stat = UdpSocket::bind_to(std::get<Endpoint>(status));
-  if (auto* e = std::get_if<std::string>(&stat)) return "status: " + *e;
-  status_socket_ = std::move(std::get<UdpSocket>(stat));
+  if (auto e = control_.open({config_.control, config_.status, config_.allow_remote_status})) return e;
   stop_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (stop_fd_ < 0) return std::string("eventfd: ") + std::strerror(errno);
   return std::nullopt;
@@ -99,21 +96,26 @@ void DaemonLoop::run() {
                        {"listen", config_.listen},
                        {"listen_port", listen_port()},
                        {"status_port", status_port()},
+                       {"control", config_.control},
                        {"peers", peers_.size()},
                        {"clock", clock_.backend()},
-                       {"auth", key_ ? "hmac-sha256" : "none"},
+                       {"auth", keys_ ? "hmac-sha256" : "none"},
                        {"sync", config_.sync_kind},
                        {"election", config_.election_kind}});
   loop_->start();
   while (!stopping_) {
-    pollfd fds[4] = {{data_socket_.fd(), POLLIN, 0}, {status_socket_.fd(), POLLIN, 0}, {stop_fd_, POLLIN, 0},
-                     {signal_fd_, POLLIN, 0}};
-    const nfds_t nfds = signal_fd_ >= 0 ? 4 : 3;
-    const int rc = ::poll(fds, nfds, poll_timeout_ms());
+    // Stop and signal first, then the cluster socket, then the control sockets (absent: fd -1,
+    // which poll ignores).
+    pollfd fds[5] = {{stop_fd_, POLLIN, 0},
+                     {signal_fd_, POLLIN, 0},
+                     {data_socket_.fd(), POLLIN, 0},
+                     {control_.unix_fd(), POLLIN, 0},
+                     {control_.udp_fd(), POLLIN, 0}};
+    const int rc = ::poll(fds, 5, poll_timeout_ms());
     if (rc < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
     if (rc > 0) {
-      if ((fds[2].revents & POLLIN) || (nfds == 4 && (fds[3].revents & POLLIN))) {
-        if (nfds == 4 && (fds[3].revents & POLLIN)) {
+      if ((fds[0].revents & POLLIN) || (fds[1].revents & POLLIN)) {
+        if (fds[1].revents & POLLIN) {
           signalfd_siginfo info{};
           [[maybe_unused]] const ssize_t n = ::read(signal_fd_, &info, sizeof info);
           log_.write("signal", {{"node", config_.self}, {"signo", info.ssi_signo}});
@@ -121,8 +123,15 @@ void DaemonLoop::run() {
         stopping_ = true;
         break;
       }
-      if (fds[0].revents & POLLIN) receive_datagrams();
-      if (fds[1].revents & POLLIN) answer_status();
+      if (fds[2].revents & POLLIN) receive_datagrams();
+      for (int i : {3, 4}) {
+        if (fds[i].revents & POLLIN) {
+          control_.serve(fds[i].fd, [this] {
+            loop_->count_status_query();
+            return status_json().dump();
+          }, host_.monotonic_ns());
+        }
+      }
     }
     fire_due_timers();
   }
@@ -150,7 +159,12 @@ void DaemonLoop::receive_datagrams() {
 }
 
 void DaemonLoop::fire_due_timers() {
-  for (;;) {
+  for (int fired = 0;; ++fired) {
+    if (fired >= config_.max_timers_per_turn) {
+      // Still due ones wait: poll() returns at once (timeout 0) after serving sockets and signals.
+      if (timers_.next_deadline() && *timers_.next_deadline() <= host_.monotonic_ns()) ++timer_turns_capped_;
+      return;
+    }
     const auto id = timers_.pop_due(host_.monotonic_ns());
     if (!id) return;
     loop_->on_timer(*id);
@@ -166,23 +180,11 @@ bool DaemonLoop::send_datagram(NodeId to, std::span<const std::uint8_t> bytes, c
 nlohmann::json DaemonLoop::status_json() {
   nlohmann::json peers = nlohmann::json::array();
   for (const auto& [id, ep] : peers_) peers.push_back({{"id", id}, {"address", ep.text}});
-  return loop_->status_json(std::move(peers));
-}
-
-void DaemonLoop::answer_status() {
-  std::array<std::uint8_t, 512> buf{};
-  for (int i = 0; i < 64; ++i) {
-    sockaddr_in from{};
-    socklen_t from_len = sizeof from;
-    const ssize_t n = ::recvfrom(status_socket_.fd(), buf.data(), buf.size(), 0,
-                                 reinterpret_cast<sockaddr*>(&from), &from_len);
-    if (n < 0) return;
-    const std::string_view request(reinterpret_cast<const char*>(buf.data()), static_cast<std::size_t>(n));
-    if (request.substr(0, 6) != "status") continue;  // anything else: no answer
-    loop_->count_status_query();
-    const std::string body = status_json().dump();
-    ::sendto(status_socket_.fd(), body.data(), body.size(), 0, reinterpret_cast<const sockaddr*>(&from), from_len);
-  }
+  nlohmann::json s = loop_->status_json(std::move(peers));
+  s["counters"]["timer_turns_capped"] = timer_turns_capped_;
+  s["counters"]["log_lines_suppressed"] = log_.suppressed_total();
+  s["counters"]["status_refused"] = control_.counters().too_small + control_.counters().rate_limited;
+  return s;
 }
 
 }  // namespace clocksim::daemon

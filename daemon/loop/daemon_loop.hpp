@@ -19,12 +19,13 @@
 
 #include "algorithms/core/algorithm.hpp"
 #include "daemon/clock/host_time_source.hpp"
+#include "daemon/loop/control_socket.hpp"
 #include "daemon/loop/endpoint.hpp"
 #include "node/clock/clock.hpp"
 #include "node/loop/log.hpp"
 #include "node/loop/node_loop.hpp"
 #include "node/loop/timer_table.hpp"
-#include "node/wire/auth.hpp"
+#include "node/wire/keyring.hpp"
 
 namespace clocksim::daemon {
 
@@ -36,20 +37,26 @@ struct PeerConfig {
 struct LoopConfig {
   NodeId self = kNoNode;
   std::string listen;  // host:port for cluster traffic (port 0: any)
-  std::string status;  // host:port for clocksyncctl (port 0: any)
+  std::string control;  // Unix socket path for clocksyncctl (empty: none)
+  std::string status;   // host:port of the optional UDP status socket (empty: none; port 0: any)
+  bool allow_remote_status = false;  // permit a non-loopback status address
   std::vector<PeerConfig> peers;
   std::uint32_t cluster = 0;
   std::string sync_kind;      // for the status report
   std::string election_kind;
+  ClockGuardConfig clock_limits;  // sanity limits on every clock effect
+  // At most this many timers fire per loop turn; the rest wait for the next turn, after the
+  // sockets and signals have been served (a clock gone wild makes every timer due at once).
+  int max_timers_per_turn = 64;
 };
 
 using Counters = node::Counters;
 
 class DaemonLoop final : private node::DatagramTransport {
  public:
-  // `key` null: --insecure (packets carry no MAC). The loop does not own clock or key.
+  // `keys` null: --insecure (packets carry no MAC). The loop does not own clock or keys.
   DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, node::Clock& clock,
-             const node::wire::ClusterKey* key, node::Logger& log);
+             const node::wire::Keyring* keys, node::Logger& log);
   ~DaemonLoop() override;
 
   // Binds sockets and resolves peers; an error message when it cannot.
@@ -64,7 +71,7 @@ class DaemonLoop final : private node::DatagramTransport {
   void request_stop();
 
   std::uint16_t listen_port() const { return data_socket_.local_port(); }
-  std::uint16_t status_port() const { return status_socket_.local_port(); }
+  std::uint16_t status_port() const { return control_.udp_port(); }
   const Counters& counters() const { return loop_->counters(); }
   nlohmann::json status_json();
 
@@ -72,19 +79,19 @@ class DaemonLoop final : private node::DatagramTransport {
   bool send_datagram(NodeId to, std::span<const std::uint8_t> bytes, const Message& carried) override;
   void receive_datagrams();
   void fire_due_timers();
-  void answer_status();
   int poll_timeout_ms();
 
   LoopConfig config_;
   node::Clock& clock_;
-  const node::wire::ClusterKey* key_;
+  const node::wire::Keyring* keys_;
   node::Logger& log_;
   HostTimeSource host_;
   node::TimerTable timers_;
   std::unique_ptr<node::NodeLoop> loop_;
 
   UdpSocket data_socket_;
-  UdpSocket status_socket_;
+  ControlSocket control_;
+  std::uint64_t timer_turns_capped_ = 0;
   int signal_fd_ = -1;
   int stop_fd_ = -1;  // eventfd
   std::map<NodeId, Endpoint> peers_;

@@ -2,33 +2,74 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
+#include "daemon/loop/control_socket.hpp"
 #include "daemon/loop/endpoint.hpp"
 
 namespace clocksim::daemon {
 
+namespace {
+std::variant<nlohmann::json, std::string> await_answer(int fd, const std::string& endpoint, int timeout_ms) {
+  pollfd pfd{fd, POLLIN, 0};
+  if (::poll(&pfd, 1, timeout_ms) <= 0) return endpoint + ": no answer within " + std::to_string(timeout_ms) + " ms";
+  std::vector<char> buf(65536);
+  const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+  if (n <= 0) return endpoint + ": receive failed: " + std::strerror(errno);
+  auto j = nlohmann::json::parse(buf.data(), buf.data() + n, nullptr, false);
+  if (j.is_discarded()) return endpoint + ": answer is not JSON";
+  if (j.is_object() && j.contains("error")) return endpoint + ": " + j["error"].dump();
+  return j;
+}
+
+std::variant<nlohmann::json, std::string> query_unix(const std::string& path, int timeout_ms) {
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return path + ": socket: " + std::strerror(errno);
+  // Autobind: the kernel gives this socket a unique abstract address the daemon can answer to.
+  sockaddr_un self{};
+  self.sun_family = AF_UNIX;
+  std::variant<nlohmann::json, std::string> result;
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&self), sizeof(sa_family_t)) != 0) {
+    result = path + ": bind: " + std::strerror(errno);
+  } else {
+    sockaddr_un to{};
+    to.sun_family = AF_UNIX;
+    if (path.size() >= sizeof to.sun_path) {
+      result = path + ": path too long";
+    } else {
+      std::memcpy(to.sun_path, path.c_str(), path.size() + 1);
+      static const char kRequest[] = "status";
+      if (::sendto(fd, kRequest, sizeof kRequest - 1, 0, reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
+        result = path + ": send failed: " + std::strerror(errno);
+      } else {
+        result = await_answer(fd, path, timeout_ms);
+      }
+    }
+  }
+  ::close(fd);
+  return result;
+}
+}  // namespace
+
 std::variant<nlohmann::json, std::string> query_status(const std::string& endpoint, int timeout_ms) {
+  if (endpoint.find('/') != std::string::npos) return query_unix(endpoint, timeout_ms);
   auto ep = parse_endpoint(endpoint);
   if (auto* e = std::get_if<std::string>(&ep)) return *e;
   auto sock = UdpSocket::unbound();
   if (auto* e = std::get_if<std::string>(&sock)) return *e;
   const UdpSocket& s = std::get<UdpSocket>(sock);
-  const std::string request = "status";
-  if (!s.send_to({reinterpret_cast<const std::uint8_t*>(request.data()), request.size()}, std::get<Endpoint>(ep).addr)) {
+  // Padded: the daemon never answers with more bytes than it was sent (no amplification).
+  std::vector<std::uint8_t> request(ControlSocket::kUdpRequestSize, 0);
+  std::memcpy(request.data(), "status", 6);
+  if (!s.send_to(request, std::get<Endpoint>(ep).addr)) {
     return endpoint + ": send failed: " + std::strerror(errno);
   }
-  pollfd pfd{s.fd(), POLLIN, 0};
-  if (::poll(&pfd, 1, timeout_ms) <= 0) return endpoint + ": no answer within " + std::to_string(timeout_ms) + " ms";
-  std::array<char, 65536> buf{};
-  const ssize_t n = ::recv(s.fd(), buf.data(), buf.size(), 0);
-  if (n <= 0) return endpoint + ": receive failed: " + std::strerror(errno);
-  auto j = nlohmann::json::parse(buf.data(), buf.data() + n, nullptr, false);
-  if (j.is_discarded()) return endpoint + ": answer is not JSON";
-  return j;
+  return await_answer(s.fd(), endpoint, timeout_ms);
 }
 
 }  // namespace clocksim::daemon

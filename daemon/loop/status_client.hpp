@@ -1,4 +1,6 @@
-// The client side of the status socket (clocksyncctl, tests): send "status", read one JSON reply.
+// The client side of the control channel (clocksyncctl, tests): send "status", read one JSON
+// reply. `endpoint` with a '/' is a Unix socket path, otherwise HOST:PORT of a UDP status socket
+// (the request is then padded, since the daemon never answers with more than it was sent).
 #pragma once
 
 #include <string>

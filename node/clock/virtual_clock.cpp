@@ -1,5 +1,9 @@
 #include "node/clock/virtual_clock.hpp"
 
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
 namespace clocksim::node {
 
 namespace {
@@ -14,11 +18,34 @@ VirtualClock::VirtualClock(const VirtualClockParams& params, TimeSource& source)
 
 LocalTime VirtualClock::now() { return LocalTime::from_ns(linear_.local_ns(source_.monotonic_ns())); }
 
-void VirtualClock::step(Duration delta) { linear_.step(delta); }
+namespace {
+// The sanity limits (clock_guard.hpp) refuse these long before; this is the last net, so that
+// no host (a test, a future caller) can wrap the reading or stop the clock.
+void check_sum(std::int64_t now_ns, Duration delta, const char* what) {
+  std::int64_t r = 0;
+  if (__builtin_add_overflow(now_ns, delta.ns(), &r)) {
+    throw std::overflow_error(std::string(what) + " of " + std::to_string(delta.ns()) + " ns would overflow the clock reading");
+  }
+}
+}  // namespace
 
-void VirtualClock::slew(Duration delta) { linear_.slew(source_.monotonic_ns(), delta); }
+void VirtualClock::step(Duration delta) {
+  check_sum(now().ns(), delta, "step");
+  linear_.step(delta);
+}
 
-void VirtualClock::set_rate_correction_ppm(double ppm) { linear_.set_rate_correction_ppm(source_.monotonic_ns(), ppm); }
+void VirtualClock::slew(Duration delta) {
+  check_sum(now().ns(), delta, "slew");
+  linear_.slew(source_.monotonic_ns(), delta);
+}
+
+void VirtualClock::set_rate_correction_ppm(double ppm) {
+  // A rate at or beyond -1e6 ppm would stop or reverse the clock and make every timer due at once.
+  if (!std::isfinite(ppm) || std::abs(ppm) >= kMaxAbsRatePpm) {
+    throw std::invalid_argument("rate correction of " + std::to_string(ppm) + " ppm is out of range");
+  }
+  linear_.set_rate_correction_ppm(source_.monotonic_ns(), ppm);
+}
 
 Duration VirtualClock::monotonic_span(Duration local_span) {
   return linear_.reference_span(source_.monotonic_ns(), local_span);

@@ -20,6 +20,9 @@ struct VirtualClockParams {
 
 class VirtualClock final : public Clock {
  public:
+  // |drift + correction| must stay below this (a tenth of real time); beyond, set_rate throws.
+  static constexpr double kMaxAbsRatePpm = 100'000;
+
   VirtualClock(const VirtualClockParams& params, TimeSource& source);
 
   std::string_view backend() const override { return "virtual"; }

@@ -8,18 +8,24 @@
 #include <nlohmann/json.hpp>
 
 #include "algorithms/core/effects.hpp"
+#include "node/loop/log_rate_limit.hpp"
 
 namespace clocksim::node {
 
+// Lines are rate-limited (200 at once, then 20 per second); "start", "stop" and "signal" always
+// pass. A line after a suppressed stretch carries "suppressed": how many were held back.
 class Logger {
  public:
   explicit Logger(std::FILE* out = stderr) : out_(out) {}
   void write(std::string_view event, nlohmann::json fields);
+  std::uint64_t suppressed_total() const { return suppressed_total_; }
   // False for a logger that writes nowhere: callers may skip building the line.
   bool enabled() const { return out_ != nullptr; }
 
  private:
   std::FILE* out_;
+  LogRateLimit limit_{20, 200};
+  std::uint64_t suppressed_total_ = 0;
 };
 
 std::string_view note_kind_name(NoteKind k);

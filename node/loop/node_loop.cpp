@@ -26,15 +26,10 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
  public:
   explicit LoopEffectSink(NodeLoop& loop) : loop_(loop) {}
 
-  void step_clock(Duration delta) override {
-    adjust("step", delta, 0.0, [&] { loop_.host_.clock.step(delta); }, loop_.counters_.clock_steps);
-  }
-  void slew_clock(Duration delta) override {
-    adjust("slew", delta, 0.0, [&] { loop_.host_.clock.slew(delta); }, loop_.counters_.clock_slews);
-  }
+  void step_clock(Duration delta) override { guarded({ClockEffect::Kind::kAdjust, AdjustMode::kStep, delta, 0.0}); }
+  void slew_clock(Duration delta) override { guarded({ClockEffect::Kind::kAdjust, AdjustMode::kSlew, delta, 0.0}); }
   void set_rate_correction_ppm(double ppm) override {
-    adjust("rate", Duration::zero(), ppm, [&] { loop_.host_.clock.set_rate_correction_ppm(ppm); },
-           loop_.counters_.rate_corrections);
+    guarded({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), ppm});
   }
   void cancel_timer(TimerId id) override { loop_.host_.timers.cancel(id); }
   void arm_timer(TimerId id, Duration after_local) override {
@@ -64,6 +59,33 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
   }
 
  private:
+  // Every correction passes the sanity limits first (algorithms/core/clock_guard.hpp).
+  void guarded(const ClockEffect& asked) {
+    const ClockGuard::Verdict v =
+        loop_.guard_.check(asked, loop_.host_.clock.now(), loop_.algorithm_->role() == Role::kMaster);
+    const char* op = asked.kind == ClockEffect::Kind::kSetRate ? "rate" : asked.mode == AdjustMode::kStep ? "step" : "slew";
+    if (refused(v.outcome)) {
+      ++loop_.counters_.clock_refused;
+      loop_.host_.log.write("clock_refused", {{"node", loop_.config_.self},
+                                              {"reason", guard_outcome_name(v.outcome)},
+                                              {"op", op},
+                                              {"delta_ns", asked.delta.ns()},
+                                              {"rate_ppm", asked.rate_ppm}});
+      return;
+    }
+    if (v.outcome != GuardOutcome::kApplied) ++loop_.counters_.clock_limited;
+    const ClockEffect& c = v.effect;
+    Clock& clock = loop_.host_.clock;
+    if (c.kind == ClockEffect::Kind::kSetRate) {
+      adjust("rate", Duration::zero(), c.rate_ppm, [&] { clock.set_rate_correction_ppm(c.rate_ppm); },
+             loop_.counters_.rate_corrections);
+    } else if (c.mode == AdjustMode::kStep) {
+      adjust("step", c.delta, 0.0, [&] { clock.step(c.delta); }, loop_.counters_.clock_steps);
+    } else {
+      adjust("slew", c.delta, 0.0, [&] { clock.slew(c.delta); }, loop_.counters_.clock_slews);
+    }
+  }
+
   template <class Change>
   void adjust(const char* op, Duration delta, double rate_ppm, Change change, std::uint64_t& counter) {
     try {
@@ -85,14 +107,31 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
   NodeLoop& loop_;
 };
 
+namespace {
+wire::ChannelConfig channel_config(const NodeLoopConfig& c, TimeSource& time) {
+  wire::ChannelConfig ch;
+  ch.cluster = c.cluster;
+  ch.self = c.self;
+  if (c.members) {
+    for (NodeId id : *c.members) {
+      if (id != c.self) ch.peers.insert(id);
+    }
+  }
+  // This run's epoch: the host's wall clock at start, so that it exceeds every earlier run's.
+  ch.epoch = static_cast<std::uint64_t>(std::max<std::int64_t>(time.realtime_ns(), 1));
+  return ch;
+}
+}  // namespace
+
 NodeLoop::NodeLoop(NodeLoopConfig config, std::unique_ptr<Algorithm> algorithm, NodeLoopHost host,
-                   const wire::ClusterKey* key)
-    : config_(std::move(config)), algorithm_(std::move(algorithm)), host_(host), key_(key) {
+                   const wire::Keyring* keys)
+    : config_(std::move(config)),
+      algorithm_(std::move(algorithm)),
+      host_(host),
+      keys_(keys),
+      channel_(channel_config(config_, host.time), keys),
+      guard_(config_.clock_limits) {
   if (!config_.members) config_.members = std::make_shared<const std::vector<NodeId>>(1, config_.self);
-  // Per-sender sequence numbers start at the host's wall clock in ns, so that a restarted node
-  // starts above everything its peers' replay windows have seen from its previous life (0 is
-  // never sent).
-  next_sender_seq_ = static_cast<std::uint64_t>(std::max<std::int64_t>(host_.time.realtime_ns(), 1));
   started_mono_ns_ = host_.time.monotonic_ns();
 }
 
@@ -102,6 +141,11 @@ void NodeLoop::start() {
   fx_.clear();
   last_role_ = algorithm_->role();
   last_master_ = algorithm_->believed_master();
+  // Ask every peer for its epoch now, so that the first messages are not lost as stale.
+  for (NodeId id : *config_.members) {
+    if (id == config_.self) continue;
+    if (auto p = channel_.seal_hello_request(id)) send_packet(id, *p, Message{});
+  }
   algorithm_->on_start(host_.clock.now(), fx_);
   LoopEffectSink sink(*this);
   apply_effects(fx_, config_.self, *config_.members, sink);
@@ -124,18 +168,20 @@ void NodeLoop::on_oversized_datagram() {
 
 void NodeLoop::on_datagram(std::span<const std::uint8_t> bytes) {
   ++counters_.packets_in;
-  const wire::DecodeResult r = wire::decode(bytes, config_.cluster, key_);
-  if (!r.ok()) return drop(r.reason);
-  const NodeId sender = r.packet->envelope.sender;
-  const auto& members = *config_.members;
-  if (sender == config_.self || !std::binary_search(members.begin(), members.end(), sender)) {
-    return drop(wire::DropReason::kUnknownSender);
+  wire::Channel::Opened o = channel_.open(bytes, host_.time.monotonic_ns());
+  if (o.reply) {
+    send_packet(o.reply_to, *o.reply, Message{});
+    ++counters_.hellos_out;
   }
-  // Only now, with the MAC verified, may the packet move the sender's window.
-  if (!replay_[sender].accept(r.packet->envelope.sender_seq)) return drop(wire::DropReason::kReplay);
+  if (o.dropped) return drop(*o.dropped);
+  if (o.hello) {
+    ++counters_.hellos_in;
+    return;
+  }
+  const auto& members = *config_.members;
   ++counters_.packets_accepted;
   fx_.clear();
-  algorithm_->on_message(host_.clock.now(), sender, r.packet->message, fx_);
+  algorithm_->on_message(host_.clock.now(), o.deliver->envelope.sender, o.deliver->message, fx_);
   LoopEffectSink sink(*this);
   apply_effects(fx_, config_.self, members, sink);
   dispatch_done();
@@ -159,9 +205,16 @@ void NodeLoop::shutdown() {
 }
 
 void NodeLoop::send_one(NodeId to, const Message& msg) {
-  const wire::Envelope env{config_.cluster, config_.self, next_sender_seq_++};
-  const wire::Packet p = wire::encode(env, msg, key_);
-  if (host_.transport.send_datagram(to, p.view(), msg)) {
+  const auto p = channel_.seal(to, msg);
+  if (!p) {
+    ++counters_.send_unknown_peer;  // no key for it
+    return;
+  }
+  send_packet(to, *p, msg);
+}
+
+void NodeLoop::send_packet(NodeId to, const wire::Packet& p, const Message& carried) {
+  if (host_.transport.send_datagram(to, p.view(), carried)) {
     ++counters_.packets_out;
   } else {
     ++counters_.send_errors;
@@ -197,7 +250,9 @@ nlohmann::json NodeLoop::status_json(nlohmann::json peers) {
       {"sync", config_.sync_kind},
       {"election", config_.election_kind},
       {"cluster", config_.cluster},
-      {"auth", key_ ? "hmac-sha256" : "none"},
+      {"auth", keys_ ? (keys_->is_shared() ? "hmac-sha256 (cluster key)" : "hmac-sha256 (pair keys)") : "none"},
+      {"epoch", channel_.epoch()},
+      {"clock_startup", guard_.in_startup()},
       {"uptime_ms", (host_.time.monotonic_ns() - started_mono_ns_) / 1'000'000},
       {"clock",
        {{"backend", clock.backend()},
@@ -219,6 +274,10 @@ nlohmann::json NodeLoop::status_json(nlohmann::json peers) {
         {"clock_errors", counters_.clock_errors},
         {"role_changes", counters_.role_changes},
         {"status_queries", counters_.status_queries},
+        {"clock_refused", counters_.clock_refused},
+        {"clock_limited", counters_.clock_limited},
+        {"hellos_in", counters_.hellos_in},
+        {"hellos_out", counters_.hellos_out},
         {"dropped_total", counters_.dropped_total()},
         {"dropped", dropped}}},
       {"rounds", rounds_},

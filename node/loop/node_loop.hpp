@@ -3,7 +3,7 @@
 // daemon (daemon/loop/daemon_loop.hpp: UDP sockets, poll, signalfd) and the simulator's
 // `host: daemon` nodes (sim/world) run the very same code.
 //
-//   datagram --decode/auth/sender check/replay window--> on_message
+//   datagram --wire::Channel (decode, pair-key MAC, sender check, freshness)--> on_message
 //   due timer (host's TimerService)                  --> on_timer
 //   Effects --apply_effects--> clock, timers (deadline = monotonic now + clock span), encode +
 //                              send per member, notes; then role tracking; counters; status json
@@ -26,9 +26,9 @@
 #include "node/clock/clock.hpp"
 #include "node/loop/interfaces.hpp"
 #include "node/loop/log.hpp"
-#include "node/wire/auth.hpp"
-#include "node/wire/codec.hpp"
-#include "node/wire/replay_window.hpp"
+#include "algorithms/core/clock_guard.hpp"
+#include "node/wire/channel.hpp"
+#include "node/wire/keyring.hpp"
 
 namespace clocksim::node {
 
@@ -40,6 +40,7 @@ struct NodeLoopConfig {
   std::uint32_t cluster = 0;
   std::string sync_kind;  // for the status report
   std::string election_kind;
+  ClockGuardConfig clock_limits;  // sanity limits on every clock effect (clock_guard.hpp)
 };
 
 struct Counters {
@@ -56,6 +57,10 @@ struct Counters {
   std::uint64_t clock_errors = 0;
   std::uint64_t role_changes = 0;
   std::uint64_t status_queries = 0;
+  std::uint64_t clock_refused = 0;   // refused by the sanity limits
+  std::uint64_t clock_limited = 0;   // carried out in a limited form (rate clamped, step slewed)
+  std::uint64_t hellos_in = 0;       // fresh hellos (freshness handshake), not delivered
+  std::uint64_t hellos_out = 0;
   std::array<std::uint64_t, wire::kDropReasonCount> dropped{};
   std::uint64_t dropped_total() const;
 };
@@ -71,10 +76,10 @@ struct NodeLoopHost {
 
 class NodeLoop {
  public:
-  // `key` null: packets carry no MAC (--insecure). The loop owns neither the key nor the host's
-  // interfaces.
+  // `keys` null: packets carry no MAC (--insecure). The loop owns neither the keys nor the
+  // host's interfaces.
   NodeLoop(NodeLoopConfig config, std::unique_ptr<Algorithm> algorithm, NodeLoopHost host,
-           const wire::ClusterKey* key);
+           const wire::Keyring* keys);
   ~NodeLoop();
   NodeLoop(const NodeLoop&) = delete;
   NodeLoop& operator=(const NodeLoop&) = delete;
@@ -93,7 +98,8 @@ class NodeLoop {
   const Counters& counters() const { return counters_; }
   const Algorithm& algorithm() const { return *algorithm_; }
   NodeId self() const { return config_.self; }
-  bool authenticated() const { return key_ != nullptr; }
+  bool authenticated() const { return keys_ != nullptr; }
+  std::uint64_t epoch() const { return channel_.epoch(); }
   // The status report clocksyncctl shows; `peers` lists the members' addresses as the host knows
   // them.
   nlohmann::json status_json(nlohmann::json peers);
@@ -103,14 +109,15 @@ class NodeLoop {
   void dispatch_done();
   void drop(wire::DropReason reason);
   void send_one(NodeId to, const Message& msg);
+  void send_packet(NodeId to, const wire::Packet& p, const Message& carried);
 
   NodeLoopConfig config_;
   std::unique_ptr<Algorithm> algorithm_;
   NodeLoopHost host_;
-  const wire::ClusterKey* key_;
-  std::map<NodeId, wire::ReplayWindow> replay_;
+  const wire::Keyring* keys_;
+  wire::Channel channel_;
+  ClockGuard guard_;
   Effects fx_;
-  std::uint64_t next_sender_seq_ = 1;
   Counters counters_;
 
   Role last_role_ = Role::kNone;

@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -33,6 +34,24 @@ int hex_value(char c) {
   return -1;
 }
 }  // namespace
+
+std::optional<std::string> key_weakness(std::span<const std::uint8_t> key) {
+  // Not a proof of randomness, only a net for the keys people type: a random key of n >= 16
+  // bytes has about n distinct byte values (16 bytes: 15.5 on average; fewer than n/4 + 4 has a
+  // probability far below 1e-9) and never repeats a block shorter than itself.
+  const std::size_t n = key.size();
+  std::set<std::uint8_t> distinct(key.begin(), key.end());
+  if (distinct.size() < n / 4 + 4) {
+    return "only " + std::to_string(distinct.size()) + " distinct byte values in " + std::to_string(n) +
+           " bytes (low entropy: not a random key)";
+  }
+  for (std::size_t period = 1; period <= n / 2; ++period) {
+    bool repeats = true;
+    for (std::size_t i = period; i < n && repeats; ++i) repeats = key[i] == key[i - period];
+    if (repeats) return "the key repeats a " + std::to_string(period) + "-byte block (low entropy)";
+  }
+  return std::nullopt;
+}
 
 std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, const std::string& origin) {
   std::string digits;
@@ -66,15 +85,10 @@ std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, co
   for (std::size_t i = 0; i < n; ++i) {
     bytes[i] = static_cast<std::uint8_t>(hex_value(digits[2 * i]) * 16 + hex_value(digits[2 * i + 1]));
   }
+  if (auto weak = key_weakness(bytes)) {
+    return origin + ": key rejected: " + *weak + "; make one with `clocksyncctl keygen` (or `openssl rand -hex 32`)";
+  }
   return ClusterKey(std::move(bytes));
-}
-
-std::variant<ClusterKey, std::string> load_key_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return path + ": cannot open key file";
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return parse_key_text(ss.str(), path);
 }
 
 }  // namespace clocksim::node::wire

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -34,10 +35,12 @@ class ClusterKey {
   std::vector<std::uint8_t> bytes_;
 };
 
-// A key file holds the key as hex digits (e.g. `openssl rand -hex 32 > cluster.key`); blank
-// lines and lines starting with '#' are ignored. Returns the key or a message naming the file and
-// what was wrong.
-std::variant<ClusterKey, std::string> load_key_file(const std::string& path);
+// A key as hex digits (e.g. `openssl rand -hex 32`); blank lines and lines starting with '#' are
+// ignored. Returns the key or a message naming `origin` and what was wrong (also for a key that
+// looks typed rather than random). Key files: key_file.hpp.
+// Why `key` looks typed rather than drawn at random (too few distinct bytes, a repeated block),
+// or nullopt.
+std::optional<std::string> key_weakness(std::span<const std::uint8_t> key);
 std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, const std::string& origin);
 
 }  // namespace clocksim::node::wire

@@ -19,17 +19,24 @@ std::string_view drop_reason_name(DropReason r) {
     case DropReason::kBadMac: return "bad_mac";
     case DropReason::kUnknownSender: return "unknown_sender";
     case DropReason::kReplay: return "replay";
+    case DropReason::kWrongReceiver: return "wrong_receiver";
+    case DropReason::kUnknownKey: return "unknown_key";
+    case DropReason::kStale: return "stale";
   }
   return "?";
 }
 
 namespace {
 // Field offsets (format.hpp).
-constexpr std::size_t kOffMagic = 0, kOffVersion = 4, kOffType = 5, kOffLength = 6, kOffAuth = 8,
-                      kOffReserved = 9, kOffCluster = 12, kOffSender = 16, kOffSenderSeq = 20;
-constexpr std::size_t kOffHops = 28, kOffBodyReserved = 29, kOffFlags = 30, kOffSeq = 32,
-                      kOffSubject = 36, kOffTerm = 40, kOffT1 = 44, kOffT2 = 52, kOffT3 = 60,
-                      kOffValue = 68, kOffRate = 76;
+constexpr std::size_t kOffMagic = 0, kOffVersion = 4, kOffType = 5, kOffLength = 6, kOffAuth = 8, kOffKind = 9,
+                      kOffReserved = 10, kOffCluster = 12, kOffSender = 16, kOffReceiver = 20, kOffKeyId = 24,
+                      kOffSenderEpoch = 28, kOffReceiverEpoch = 36, kOffCounter = 44;
+constexpr std::size_t kOffBody = 52;
+constexpr std::size_t kOffHops = kOffBody, kOffBodyReserved = kOffBody + 1, kOffFlags = kOffBody + 2,
+                      kOffSeq = kOffBody + 4, kOffSubject = kOffBody + 8, kOffTerm = kOffBody + 12,
+                      kOffT1 = kOffBody + 16, kOffT2 = kOffBody + 24, kOffT3 = kOffBody + 32,
+                      kOffValue = kOffBody + 40, kOffRate = kOffBody + 48;
+static_assert(kOffCounter + 8 == kHeaderSize);
 static_assert(kOffRate + 8 == kUnauthPacketSize);
 
 DecodeResult drop(DropReason r) {
@@ -37,30 +44,40 @@ DecodeResult drop(DropReason r) {
   res.reason = r;
   return res;
 }
+
+bool is_known_kind(std::uint8_t k) { return k <= static_cast<std::uint8_t>(PacketKind::kHello); }
 }  // namespace
 
 Packet encode(const Envelope& env, const Message& msg, const ClusterKey* key) {
   Packet p;
   std::uint8_t* b = p.bytes.data();
   p.size = key ? kAuthPacketSize : kUnauthPacketSize;
+  const bool hello = env.kind != PacketKind::kMessage;
   put_u32(b + kOffMagic, kMagic);
   put_u8(b + kOffVersion, kVersion);
-  put_u8(b + kOffType, static_cast<std::uint8_t>(msg.type));
+  put_u8(b + kOffType, hello ? 0 : static_cast<std::uint8_t>(msg.type));
   put_u16(b + kOffLength, static_cast<std::uint16_t>(p.size));
   put_u8(b + kOffAuth, static_cast<std::uint8_t>(key ? AuthKind::kHmacSha256 : AuthKind::kNone));
+  put_u8(b + kOffKind, static_cast<std::uint8_t>(env.kind));
   put_u32(b + kOffCluster, env.cluster);
   put_u32(b + kOffSender, env.sender);
-  put_u64(b + kOffSenderSeq, env.sender_seq);
-  put_u8(b + kOffHops, msg.hops);
-  put_u16(b + kOffFlags, msg.flags);
-  put_u32(b + kOffSeq, msg.seq);
-  put_u32(b + kOffSubject, msg.subject);
-  put_u32(b + kOffTerm, msg.term);
-  put_i64(b + kOffT1, msg.t1_ns);
-  put_i64(b + kOffT2, msg.t2_ns);
-  put_i64(b + kOffT3, msg.t3_ns);
-  put_i64(b + kOffValue, msg.value_ns);
-  put_i64(b + kOffRate, msg.rate_ppb);
+  put_u32(b + kOffReceiver, env.receiver);
+  put_u32(b + kOffKeyId, env.key_id);
+  put_u64(b + kOffSenderEpoch, env.sender_epoch);
+  put_u64(b + kOffReceiverEpoch, env.receiver_epoch);
+  put_u64(b + kOffCounter, env.counter);
+  if (!hello) {
+    put_u8(b + kOffHops, msg.hops);
+    put_u16(b + kOffFlags, msg.flags);
+    put_u32(b + kOffSeq, msg.seq);
+    put_u32(b + kOffSubject, msg.subject);
+    put_u32(b + kOffTerm, msg.term);
+    put_i64(b + kOffT1, msg.t1_ns);
+    put_i64(b + kOffT2, msg.t2_ns);
+    put_i64(b + kOffT3, msg.t3_ns);
+    put_i64(b + kOffValue, msg.value_ns);
+    put_i64(b + kOffRate, msg.rate_ppb);
+  }
   if (key) {
     const Mac mac = key->mac({b, kUnauthPacketSize});
     std::copy(mac.begin(), mac.end(), b + kUnauthPacketSize);
@@ -68,7 +85,7 @@ Packet encode(const Envelope& env, const Message& msg, const ClusterKey* key) {
   return p;
 }
 
-DecodeResult decode(std::span<const std::uint8_t> d, std::uint32_t cluster, const ClusterKey* key) {
+DecodeResult decode(std::span<const std::uint8_t> d, std::uint32_t cluster, NodeId self, const Keyring* keys) {
   // Order matters: nothing is read before its bytes are known to exist, and the version is
   // checked before any version-dependent size.
   if (d.size() < kOffVersion + 1) return drop(DropReason::kTruncated);
@@ -88,14 +105,29 @@ DecodeResult decode(std::span<const std::uint8_t> d, std::uint32_t cluster, cons
   if (d.size() < length) return drop(DropReason::kTruncated);
   if (d.size() > length) return drop(DropReason::kOversized);
 
-  if (!is_known_msg_type(get_u8(b + kOffType))) return drop(DropReason::kUnknownType);
-  if (b[kOffReserved] != 0 || b[kOffReserved + 1] != 0 || b[kOffReserved + 2] != 0 || b[kOffBodyReserved] != 0) {
+  const std::uint8_t kind = get_u8(b + kOffKind);
+  if (!is_known_kind(kind)) return drop(DropReason::kMalformed);
+  const bool hello = kind != static_cast<std::uint8_t>(PacketKind::kMessage);
+  const std::uint8_t type = get_u8(b + kOffType);
+  if (hello ? type != 0 : !is_known_msg_type(type)) return drop(DropReason::kUnknownType);
+  if (b[kOffReserved] != 0 || b[kOffReserved + 1] != 0 || b[kOffBodyReserved] != 0) {
     return drop(DropReason::kMalformed);
   }
+  if (hello) {
+    // Canonical: a hello has an all-zero body, so two encodings of one hello cannot differ.
+    for (std::size_t i = kOffBody; i < kUnauthPacketSize; ++i) {
+      if (b[i] != 0) return drop(DropReason::kMalformed);
+    }
+  }
   if (get_u32(b + kOffCluster) != cluster) return drop(DropReason::kWrongCluster);
+  if (get_u32(b + kOffReceiver) != self) return drop(DropReason::kWrongReceiver);
 
-  if (key) {
+  const NodeId sender = get_u32(b + kOffSender);
+  const std::uint32_t key_id = get_u32(b + kOffKeyId);
+  if (keys) {
     if (auth != static_cast<std::uint8_t>(AuthKind::kHmacSha256)) return drop(DropReason::kUnauthenticated);
+    const ClusterKey* key = keys->find(sender, key_id);
+    if (key == nullptr) return drop(DropReason::kUnknownKey);
     if (!key->verify(d.first(kUnauthPacketSize), d.subspan(kUnauthPacketSize, kMacSize))) {
       return drop(DropReason::kBadMac);
     }
@@ -105,11 +137,17 @@ DecodeResult decode(std::span<const std::uint8_t> d, std::uint32_t cluster, cons
   }
 
   Decoded out;
-  out.envelope.cluster = get_u32(b + kOffCluster);
-  out.envelope.sender = get_u32(b + kOffSender);
-  out.envelope.sender_seq = get_u64(b + kOffSenderSeq);
+  Envelope& e = out.envelope;
+  e.cluster = get_u32(b + kOffCluster);
+  e.sender = sender;
+  e.receiver = get_u32(b + kOffReceiver);
+  e.key_id = key_id;
+  e.sender_epoch = get_u64(b + kOffSenderEpoch);
+  e.receiver_epoch = get_u64(b + kOffReceiverEpoch);
+  e.counter = get_u64(b + kOffCounter);
+  e.kind = static_cast<PacketKind>(kind);
   Message& m = out.message;
-  m.type = static_cast<MsgType>(get_u8(b + kOffType));
+  m.type = static_cast<MsgType>(type);
   m.hops = get_u8(b + kOffHops);
   m.flags = get_u16(b + kOffFlags);
   m.seq = get_u32(b + kOffSeq);

@@ -1,8 +1,8 @@
 // Encoding and decoding of wire packets (layout in format.hpp).
 //
 // Decoding never throws and never reads past the span it is given: every malformed input yields
-// a DropReason that the caller counts. The decoder checks the MAC but not the replay window, which
-// is per-sender state the loop owns (check it only after decode succeeded).
+// a DropReason that the caller counts. The decoder checks the receiver and the MAC but not
+// freshness, which is per-peer state (freshness.hpp; check it only after decode succeeded).
 #pragma once
 
 #include <array>
@@ -15,13 +15,19 @@
 #include "algorithms/core/message.hpp"
 #include "node/wire/auth.hpp"
 #include "node/wire/format.hpp"
+#include "node/wire/keyring.hpp"
 
 namespace clocksim::node::wire {
 
 struct Envelope {
   std::uint32_t cluster = 0;
   NodeId sender = kNoNode;
-  std::uint64_t sender_seq = 0;  // strictly increasing per sender (replay window)
+  NodeId receiver = kNoNode;
+  std::uint32_t key_id = 0;
+  std::uint64_t sender_epoch = 0;    // the sender's start-up stamp
+  std::uint64_t receiver_epoch = 0;  // the receiver's, as the sender knows it (0: unknown)
+  std::uint64_t counter = 0;         // per (sender epoch, receiver), from 1
+  PacketKind kind = PacketKind::kMessage;
 };
 
 struct Packet {
@@ -30,7 +36,8 @@ struct Packet {
   std::span<const std::uint8_t> view() const { return {bytes.data(), size}; }
 };
 
-// `key` null: an unauthenticated packet (auth = none), for --insecure clusters only.
+// `key` null: an unauthenticated packet (auth = none), for --insecure clusters only. A hello
+// (kind != message) is encoded with an empty body whatever `msg` holds.
 Packet encode(const Envelope& env, const Message& msg, const ClusterKey* key);
 
 struct Decoded {
@@ -44,8 +51,9 @@ struct DecodeResult {
   bool ok() const { return packet.has_value(); }
 };
 
-// `key` null: the receiver is insecure and accepts only auth = none packets. Otherwise only
-// packets whose MAC verifies with `key` pass. `cluster` must match the envelope's.
-DecodeResult decode(std::span<const std::uint8_t> datagram, std::uint32_t cluster, const ClusterKey* key);
+// `keys` null: the receiver is insecure and accepts only auth = none packets. Otherwise only
+// packets whose MAC verifies with the key the keyring holds for (sender, key id) pass.
+// `cluster` and `self` must match the envelope's cluster and receiver.
+DecodeResult decode(std::span<const std::uint8_t> datagram, std::uint32_t cluster, NodeId self, const Keyring* keys);
 
 }  // namespace clocksim::node::wire

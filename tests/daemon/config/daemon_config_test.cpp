@@ -82,6 +82,7 @@ cluster: 7
 key_file: cluster.key
 peers: [1@127.0.0.1:5525, 3@127.0.0.1:5527]
 clock: {backend: virtual, drift_ppm: -150, offset: 12ms}
+limits: {panic_threshold: 60s, master_max_adjust: 250ms, min_step: 0.5s, max_rate_ppm: 200, startup_updates: 2}
 algorithm:
   sync: {kind: berkeley, period: 2s, average: median}
 seed: 5
@@ -104,7 +105,26 @@ seed: 5
   EXPECT_EQ(s.membership.self, 2u);
   auto loop = build_loop_config(cfg);
   ASSERT_TRUE(std::holds_alternative<LoopConfig>(loop));
-  EXPECT_EQ(std::get<LoopConfig>(loop).status, "127.0.0.1:6526");
+  const LoopConfig& lc = std::get<LoopConfig>(loop);
+  EXPECT_EQ(lc.status, "");  // no UDP status socket unless asked for
+  EXPECT_EQ(lc.control, "/run/clocksyncd/node2.sock");
+  EXPECT_EQ(lc.clock_limits.panic_threshold, 60_s);
+  EXPECT_EQ(lc.clock_limits.master_max_adjust, 250_ms);
+  EXPECT_EQ(lc.clock_limits.min_step, 500_ms);
+  EXPECT_DOUBLE_EQ(lc.clock_limits.max_rate_ppm, 200);
+  EXPECT_EQ(lc.clock_limits.startup_updates, 2);
+}
+
+TEST(DaemonConfig, RejectsBadLimits) {
+  const std::string path = write_file("daemon_cfg_bad_limits.yaml", "id: 1\nlimits: {panic_threshold: -5s}\n");
+  DaemonConfig cfg;
+  auto e = load_config_file(path, cfg);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find("daemon_cfg_bad_limits.yaml:2:27: key 'limits.panic_threshold'"), std::string::npos) << *e;
+  const std::string path2 = write_file("daemon_cfg_bad_rate.yaml", "id: 1\nlimits:\n  max_rate_ppm: 2e6\n");
+  e = load_config_file(path2, cfg);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find("key 'limits.max_rate_ppm'"), std::string::npos) << *e;
 }
 
 TEST(DaemonConfig, ErrorsNameFileLineColumnAndKey) {

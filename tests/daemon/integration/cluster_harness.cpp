@@ -15,8 +15,11 @@
 
 #include "daemon/loop/endpoint.hpp"
 #include "daemon/loop/status_client.hpp"
+#include "node/wire/key_file.hpp"
 
 namespace clocksim::daemon::testing {
+
+namespace wire = node::wire;
 
 std::vector<std::uint16_t> free_udp_ports(std::size_t count) {
   std::vector<UdpSocket> held;
@@ -43,14 +46,9 @@ bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds tim
 ClusterHarness::ClusterHarness(std::string name, std::vector<NodeSpec> nodes, std::vector<std::string> common_args)
     : name_(std::move(name)), nodes_(std::move(nodes)), common_args_(std::move(common_args)) {
   dir_ = std::string(CLOCKSIM_BINARY_DIR) + "/daemon-itest/" + name_;
+  std::filesystem::remove_all(dir_);  // logs are appended across restarts within one test
   std::filesystem::create_directories(dir_);
-  key_file_ = dir_ + "/cluster.key";
-  std::ofstream(key_file_) << "# test key\n" << "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n";
-  const auto ports = free_udp_ports(2 * nodes_.size());
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    data_ports_.push_back(ports[i]);
-    status_ports_.push_back(ports[nodes_.size() + i]);
-  }
+  data_ports_ = free_udp_ports(nodes_.size());
   pids_.assign(nodes_.size(), -1);
 }
 
@@ -66,31 +64,55 @@ std::size_t ClusterHarness::index_of(std::uint32_t id) const {
 }
 
 std::string ClusterHarness::status_address(std::size_t i) const {
-  return "127.0.0.1:" + std::to_string(status_ports_[i]);
+  return dir_ + "/n" + std::to_string(nodes_[i].id) + ".sock";
 }
 
+std::string ClusterHarness::key_file(std::uint32_t id) const { return dir_ + "/node" + std::to_string(id) + ".keys"; }
+
 void ClusterHarness::start_all() {
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) start(i);
+}
+
+void ClusterHarness::start(std::size_t i) {
+  if (!keys_written_) {
+    // Fresh pair keys for every member, external peers included (the test may play them).
+    std::vector<NodeId> ids;
+    for (const auto& n : nodes_) ids.push_back(n.id);
+    for (const auto& [id, port] : external_) ids.push_back(id);
+    const auto rings = wire::pairwise_keyrings(ids, 1);
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      if (auto e = wire::write_secret_file(key_file(ids[k]), rings[k], true)) throw std::runtime_error(*e);
+    }
+    keys_written_ = true;
+  }
+  {
     std::vector<std::string> args = {CLOCKSYNCD_PATH,
                                      "--id", std::to_string(nodes_[i].id),
                                      "--listen", "127.0.0.1:" + std::to_string(data_ports_[i]),
-                                     "--status", status_address(i),
+                                     "--control", status_address(i),
                                      "--drift-ppm", std::to_string(nodes_[i].drift_ppm),
                                      "--offset", std::to_string(static_cast<long long>(nodes_[i].offset_ms * 1000)) + "us"};
     if (nodes_[i].without_key) {
       args.push_back("--insecure");
     } else {
       args.push_back("--key-file");
-      args.push_back(key_file_);
+      args.push_back(key_file(nodes_[i].id));
     }
     for (std::size_t j = 0; j < nodes_.size(); ++j) {
       if (j == i) continue;
       args.push_back("--peer");
-      args.push_back(std::to_string(nodes_[j].id) + "@127.0.0.1:" + std::to_string(data_ports_[j]));
+      const auto route = routes_.find({nodes_[i].id, nodes_[j].id});
+      const std::uint16_t port = route != routes_.end() ? route->second : data_ports_[j];
+      args.push_back(std::to_string(nodes_[j].id) + "@127.0.0.1:" + std::to_string(port));
     }
     for (const auto& [id, port] : external_) {
       args.push_back("--peer");
       args.push_back(std::to_string(id) + "@127.0.0.1:" + std::to_string(port));
+    }
+    // Started as root (containers, CI): the daemon insists on dropping to an unprivileged user.
+    if (::geteuid() == 0) {
+      args.push_back("--user");
+      args.push_back("nobody");
     }
     args.insert(args.end(), common_args_.begin(), common_args_.end());
     args.insert(args.end(), nodes_[i].extra_args.begin(), nodes_[i].extra_args.end());
@@ -100,7 +122,7 @@ void ClusterHarness::start_all() {
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (fd >= 0) {
         ::dup2(fd, 1);
         ::dup2(fd, 2);

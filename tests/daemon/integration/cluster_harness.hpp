@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,14 +34,23 @@ class ClusterHarness {
 
   // A peer every daemon lists but the harness does not start (the test plays it from a socket).
   void add_external_peer(std::uint32_t id, std::uint16_t port) { external_.emplace_back(id, port); }
+  // Node `from` sends its packets for `to` to 127.0.0.1:`port` instead (an on-path attacker's
+  // relay in the test). Call before start_all.
+  void route_via(std::uint32_t from, std::uint32_t to, std::uint16_t port) { routes_[{from, to}] = port; }
   void start_all();
+  // Starts node i (again, e.g. after kill_hard): a new run with the same arguments.
+  void start(std::size_t i);
+  pid_t pid(std::size_t i) const { return pids_[i]; }
   std::size_t size() const { return nodes_.size(); }
   bool alive(std::size_t i) const { return pids_[i] > 0; }
   std::uint32_t id(std::size_t i) const { return nodes_[i].id; }
   std::size_t index_of(std::uint32_t id) const;
   std::uint16_t data_port(std::size_t i) const { return data_ports_[i]; }
+  // The node's Unix control socket (clocksyncctl status --peer PATH).
   std::string status_address(std::size_t i) const;
-  const std::string& key_file() const { return key_file_; }
+  // The keyring of member `id` (pair keys with every other member, external peers included);
+  // written by start_all().
+  std::string key_file(std::uint32_t id) const;
   std::string log_tail(std::size_t i, std::size_t bytes = 2000) const;
 
   // SIGKILL: the node vanishes without a word.
@@ -55,11 +65,11 @@ class ClusterHarness {
   std::vector<NodeSpec> nodes_;
   std::vector<std::string> common_args_;
   std::string dir_;
-  std::string key_file_;
   std::vector<std::uint16_t> data_ports_;
-  std::vector<std::uint16_t> status_ports_;
   std::vector<pid_t> pids_;
   std::vector<std::pair<std::uint32_t, std::uint16_t>> external_;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint16_t> routes_;
+  bool keys_written_ = false;
 };
 
 // Polls `pred` every `step` until it holds or `timeout` passes.

@@ -12,15 +12,18 @@
 #include "daemon/loop/endpoint.hpp"
 #include "node/wire/auth.hpp"
 #include "node/wire/codec.hpp"
+#include "node/wire/key_file.hpp"
 #include "tests/daemon/integration/cluster_harness.hpp"
 
 namespace clocksim::daemon::testing {
 namespace {
 
+namespace wire = node::wire;
+
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::vector<std::uint8_t> bytes_of(const node::wire::Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
+std::vector<std::uint8_t> bytes_of(const wire::Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
 
 TEST(DaemonUnderAttack, DropsAndCountsBadPacketsWithoutStateChange) {
   if (!algorithms::find_algorithm("berkeley", algorithms::Layer::kSync)) {
@@ -47,10 +50,13 @@ TEST(DaemonUnderAttack, DropsAndCountsBadPacketsWithoutStateChange) {
   ASSERT_EQ(before["role"], "slave");
   ASSERT_EQ(before["believed_master"], 1);
 
-  auto key_or = node::wire::load_key_file(c.key_file());
-  ASSERT_TRUE(std::holds_alternative<node::wire::ClusterKey>(key_or));
-  const node::wire::ClusterKey& key = std::get<node::wire::ClusterKey>(key_or);
-  const node::wire::ClusterKey wrong_key(std::vector<std::uint8_t>(32, 0x99));
+  // Node 3's own keyring: the key it shares with the victim (and with node 1).
+  auto ring_or = wire::load_keyring_file(c.key_file(3));
+  ASSERT_TRUE(std::holds_alternative<wire::Keyring>(ring_or)) << std::get<std::string>(ring_or);
+  const wire::Keyring& ring = std::get<wire::Keyring>(ring_or);
+  const wire::ClusterKey& key = *ring.signing_key(2)->second;
+  const wire::ClusterKey wrong_key(std::vector<std::uint8_t>(32, 0x99));
+  const std::uint64_t victim_epoch = before["epoch"].get<std::uint64_t>();
   const sockaddr_in to = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(c.data_port(victim)))).addr;
   // Paced so that the kernel's receive buffer (about 200 small datagrams by default) never
   // overflows even when the daemon runs slowly (sanitizers): every packet must reach it.
@@ -59,36 +65,55 @@ TEST(DaemonUnderAttack, DropsAndCountsBadPacketsWithoutStateChange) {
     sock.send_to(b, to);
     if (++sent % 25 == 0) std::this_thread::sleep_for(milliseconds(10));
   };
+  // An envelope from `sender` to the victim that is fresh for its current run.
+  auto env = [&](std::uint32_t cluster, NodeId sender, std::uint64_t counter) {
+    wire::Envelope e;
+    e.cluster = cluster;
+    e.sender = sender;
+    e.receiver = 2;
+    e.key_id = 1;
+    e.sender_epoch = 1000;
+    e.receiver_epoch = victim_epoch;
+    e.counter = counter;
+    return e;
+  };
 
   // A forged "step your clock by +10 s" in the master's name: must never take effect.
   Message forged = make_message(MsgType::kAdjust, 1);
   forged.value_ns = 10'000'000'000;
   Message forged_set = make_message(MsgType::kSetTime, 2);
   forged_set.value_ns = 4'000'000'000'000'000'000;
-  std::uint64_t seq = 1'000'000;
+  std::uint64_t seq = 1'000;
   std::uint64_t expected_drops = 0;
 
   // One authentic, harmless packet from node 3 (an ACK for nothing), then its replays.
-  const auto genuine = bytes_of(node::wire::encode({7, 3, seq++}, make_message(MsgType::kAck, 424242), &key));
+  const auto genuine = bytes_of(wire::encode(env(7, 3, seq++), make_message(MsgType::kAck, 424242), &key));
   send(genuine);
   for (int i = 0; i < 5; ++i, ++expected_drops) send(genuine);
-  send(bytes_of(node::wire::encode({7, 3, 10}, make_message(MsgType::kAck, 1), &key)));  // below the window
+  send(bytes_of(wire::encode(env(7, 3, 10), make_message(MsgType::kAck, 1), &key)));  // below the window
   ++expected_drops;
-  // Wrong key, no key, wrong cluster, unknown sender.
-  send(bytes_of(node::wire::encode({7, 1, seq++}, forged, &wrong_key)));
-  send(bytes_of(node::wire::encode({7, 1, seq++}, forged_set, &wrong_key)));
-  send(bytes_of(node::wire::encode({7, 1, seq++}, forged, nullptr)));
-  send(bytes_of(node::wire::encode({8, 1, seq++}, forged, &key)));
-  send(bytes_of(node::wire::encode({7, 9, seq++}, forged, &key)));
-  expected_drops += 5;
+  // Node 3's key used in the master's name, a wrong key, no key, wrong cluster, unknown sender
+  // id, addressed to node 1, made before the victim started (stale).
+  send(bytes_of(wire::encode(env(7, 1, seq++), forged, &key)));
+  send(bytes_of(wire::encode(env(7, 3, seq++), forged_set, &wrong_key)));
+  send(bytes_of(wire::encode(env(7, 1, seq++), forged, nullptr)));
+  send(bytes_of(wire::encode(env(8, 3, seq++), forged, &key)));
+  send(bytes_of(wire::encode(env(7, 9, seq++), forged, &key)));
+  auto to_node1 = env(7, 3, seq++);
+  to_node1.receiver = 1;
+  send(bytes_of(wire::encode(to_node1, forged, &key)));
+  auto stale = env(7, 3, seq++);
+  stale.receiver_epoch = victim_epoch - 1;
+  send(bytes_of(wire::encode(stale, forged, &key)));
+  expected_drops += 7;
   // Malformed: truncated, oversized, unknown version, unknown type.
-  auto good = bytes_of(node::wire::encode({7, 3, seq++}, forged, &key));
+  auto good = bytes_of(wire::encode(env(7, 3, seq++), forged, &key));
   send({good.begin(), good.begin() + 40});
   auto big = good;
   big.resize(3000, 0);
   send(big);
   auto v2 = good;
-  v2[4] = 2;
+  v2[4] = 3;
   send(v2);
   auto t = good;
   t[5] = 99;
@@ -100,7 +125,7 @@ TEST(DaemonUnderAttack, DropsAndCountsBadPacketsWithoutStateChange) {
     std::vector<std::uint8_t> junk(rng() % 201);
     for (auto& b : junk) b = static_cast<std::uint8_t>(rng());
     if (i % 2 == 0 && junk.size() >= 5) {  // half of them look like our header
-      junk[0] = 'C', junk[1] = 'L', junk[2] = 'K', junk[3] = 'S', junk[4] = 1;
+      junk[0] = 'C', junk[1] = 'L', junk[2] = 'K', junk[3] = 'S', junk[4] = wire::kVersion;
     }
     send(junk);
   }
@@ -122,7 +147,10 @@ TEST(DaemonUnderAttack, DropsAndCountsBadPacketsWithoutStateChange) {
   EXPECT_EQ(d["bad_mac"], 2);
   EXPECT_EQ(d["unauthenticated"], 1);
   EXPECT_EQ(d["wrong_cluster"], 1);
-  EXPECT_EQ(d["unknown_sender"], 1);
+  EXPECT_EQ(d["unknown_key"], 1);
+  EXPECT_EQ(d["wrong_receiver"], 1);
+  // Start-up messages sent before the two daemons learned each other's epoch count as stale too.
+  EXPECT_EQ(d["stale"].get<int>() - before["counters"]["dropped"]["stale"].get<int>(), 1);
   EXPECT_GE(d["truncated"], 1);
   EXPECT_GE(d["oversized"], 1);
   EXPECT_GE(d["unknown_version"], 1);

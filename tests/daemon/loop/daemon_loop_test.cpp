@@ -14,6 +14,12 @@
 namespace clocksim::daemon {
 namespace {
 
+namespace wire = node::wire;
+using node::Logger;
+using node::VirtualClock;
+using node::VirtualClockParams;
+using node::LogRateLimit;
+
 using namespace clocksim::literals;
 
 // Records what it is given; answers with effects the test can observe from outside.
@@ -36,7 +42,7 @@ class Probe final : public Algorithm {
   Role role_ = Role::kSlave;
 };
 
-std::vector<std::uint8_t> bytes_of(const node::wire::Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
+std::vector<std::uint8_t> bytes_of(const wire::Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
 
 class LoopFixture : public ::testing::Test {
  protected:
@@ -54,12 +60,17 @@ class LoopFixture : public ::testing::Test {
     cfg.peers = {{2, "127.0.0.1:" + std::to_string(peer_.local_port())}, {3, "127.0.0.1:9"}};
     auto probe = std::make_unique<Probe>();
     probe_ = probe.get();
-    clock_ = std::make_unique<node::VirtualClock>(node::VirtualClockParams{100, 5_ms, 500}, host_);
-    loop_ = std::make_unique<DaemonLoop>(cfg, std::move(probe), *clock_, &key_, log_);
+    clock_ = std::make_unique<VirtualClock>(VirtualClockParams{100, 5_ms, 500}, host_);
+    loop_ = std::make_unique<DaemonLoop>(cfg, std::move(probe), *clock_, &ring_, log_);
     ASSERT_EQ(loop_->open(), std::nullopt);
     daemon_addr_ = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(loop_->listen_port()))).addr;
     status_ = "127.0.0.1:" + std::to_string(loop_->status_port());
     thread_ = std::thread([this] { loop_->run(); });
+    // The loop asks every peer for its epoch at start; its request tells us the loop's.
+    auto hello = receive_any(2000);
+    ASSERT_TRUE(hello);
+    ASSERT_EQ(hello->envelope.kind, wire::PacketKind::kHelloRequest);
+    daemon_epoch_ = hello->envelope.sender_epoch;
   }
   void TearDown() override {
     if (thread_.joinable()) {
@@ -73,21 +84,39 @@ class LoopFixture : public ::testing::Test {
   }
 
   void send_raw(const std::vector<std::uint8_t>& bytes) { peer_.send_to(bytes, daemon_addr_); }
-  std::vector<std::uint8_t> packet(MsgType type, std::uint64_t sender_seq, NodeId sender = 2,
-                                   const node::wire::ClusterKey* key = nullptr) {
+  // A packet from `sender` that is fresh for the loop's run (counter = `counter`).
+  wire::Envelope envelope(NodeId sender, std::uint64_t counter) const {
+    wire::Envelope e;
+    e.cluster = kCluster;
+    e.sender = sender;
+    e.receiver = 1;
+    e.sender_epoch = 1000;
+    e.receiver_epoch = daemon_epoch_;
+    e.counter = counter;
+    return e;
+  }
+  std::vector<std::uint8_t> packet(MsgType type, std::uint64_t counter, NodeId sender = 2,
+                                   const wire::ClusterKey* key = nullptr) {
     Message m = make_message(type, 77);
     m.value_ns = 1'000'000;
-    return bytes_of(node::wire::encode({kCluster, sender, sender_seq}, m, key ? key : &key_));
+    return bytes_of(wire::encode(envelope(sender, counter), m, key ? key : &key_));
   }
-  // Next datagram the peer receives, decoded with the cluster key.
-  std::optional<node::wire::Decoded> receive(int timeout_ms) {
+  // Next datagram the peer (node 2) receives, decoded with the cluster key.
+  std::optional<wire::Decoded> receive_any(int timeout_ms) {
     pollfd pfd{peer_.fd(), POLLIN, 0};
     if (::poll(&pfd, 1, timeout_ms) <= 0) return std::nullopt;
     std::array<std::uint8_t, 2048> buf{};
     const ssize_t n = ::recv(peer_.fd(), buf.data(), buf.size(), 0);
-    auto r = node::wire::decode({buf.data(), static_cast<std::size_t>(n)}, kCluster, &key_);
-    EXPECT_TRUE(r.ok()) << node::wire::drop_reason_name(r.reason);
+    auto r = wire::decode({buf.data(), static_cast<std::size_t>(n)}, kCluster, 2, &ring_);
+    EXPECT_TRUE(r.ok()) << wire::drop_reason_name(r.reason);
     return r.packet;
+  }
+  // Next message (hellos skipped).
+  std::optional<wire::Decoded> receive(int timeout_ms) {
+    for (;;) {
+      auto p = receive_any(timeout_ms);
+      if (!p || p->envelope.kind == wire::PacketKind::kMessage) return p;
+    }
   }
   nlohmann::json status() {
     auto s = query_status(status_, 2000);
@@ -106,11 +135,13 @@ class LoopFixture : public ::testing::Test {
   }
 
   HostTimeSource host_;
-  node::wire::ClusterKey key_{std::vector<std::uint8_t>(32, 0x42)};
-  node::Logger log_{nullptr};
+  wire::ClusterKey key_{std::vector<std::uint8_t>(32, 0x42)};
+  wire::Keyring ring_ = wire::Keyring::shared(key_);
+  std::uint64_t daemon_epoch_ = 0;
+  Logger log_{nullptr};
   UdpSocket peer_;
   Probe* probe_ = nullptr;
-  std::unique_ptr<node::VirtualClock> clock_;
+  std::unique_ptr<VirtualClock> clock_;
   std::unique_ptr<DaemonLoop> loop_;
   sockaddr_in daemon_addr_{};
   std::string status_;
@@ -125,10 +156,11 @@ TEST_F(LoopFixture, TimerFiresAndBroadcastReachesPeersAuthenticated) {
   EXPECT_EQ(got->message.seq, 7u);  // the timer id the probe echoes
   auto s = status();
   EXPECT_EQ(s["counters"]["timers_fired"], 1);
-  EXPECT_EQ(s["counters"]["packets_out"], 2);  // broadcast: both configured peers
+  EXPECT_EQ(s["counters"]["packets_out"], 4);  // a hello request to each peer, then the broadcast to both
   EXPECT_EQ(s["id"], 1);
   EXPECT_EQ(s["role"], "slave");
-  EXPECT_EQ(s["auth"], "hmac-sha256");
+  EXPECT_EQ(s["auth"], "hmac-sha256 (cluster key)");
+  EXPECT_EQ(s["epoch"], daemon_epoch_);
   EXPECT_EQ(s["clock"]["backend"], "virtual");
   EXPECT_NEAR(s["clock"]["offset_ns"].get<double>(), 5e6, 1e6);
 }
@@ -150,10 +182,16 @@ TEST_F(LoopFixture, DeliversAuthenticPacketsAndAppliesClockEffects) {
 }
 
 TEST_F(LoopFixture, DropsAndCountsMalformedReplayedAndWronglyKeyedPackets) {
-  const node::wire::ClusterKey wrong(std::vector<std::uint8_t>(32, 0x43));
+  const wire::ClusterKey wrong(std::vector<std::uint8_t>(32, 0x43));
   send_raw(packet(MsgType::kAdjust, 500));                      // accepted
   send_raw(packet(MsgType::kAdjust, 500));                      // replay
   send_raw(packet(MsgType::kAdjust, 400));                      // too old for the window
+  auto stale = envelope(2, 600);
+  stale.receiver_epoch = daemon_epoch_ - 1;                     // made for an earlier run
+  send_raw(bytes_of(wire::encode(stale, make_message(MsgType::kAdjust), &key_)));
+  auto elsewhere = envelope(2, 601);
+  elsewhere.receiver = 3;                                       // addressed to node 3
+  send_raw(bytes_of(wire::encode(elsewhere, make_message(MsgType::kAdjust), &key_)));
   send_raw(packet(MsgType::kAdjust, 501, 2, &wrong));           // bad MAC
   send_raw(packet(MsgType::kAdjust, 502, 5));                   // not a configured peer
   send_raw(packet(MsgType::kAdjust, 503, 1));                   // claims to be us
@@ -165,9 +203,9 @@ TEST_F(LoopFixture, DropsAndCountsMalformedReplayedAndWronglyKeyedPackets) {
   auto unknown_type = packet(MsgType::kAdjust, 505);
   unknown_type[5] = 200;
   send_raw(unknown_type);
-  auto unauthenticated = bytes_of(node::wire::encode({kCluster, 2, 506}, make_message(MsgType::kAdjust), nullptr));
+  auto unauthenticated = bytes_of(wire::encode(envelope(2, 506), make_message(MsgType::kAdjust), nullptr));
   send_raw(unauthenticated);
-  auto s = wait_packets_in(11);
+  auto s = wait_packets_in(13);
   const auto& d = s["counters"]["dropped"];
   EXPECT_EQ(d["replay"], 2);
   EXPECT_EQ(d["bad_mac"], 1);
@@ -177,7 +215,10 @@ TEST_F(LoopFixture, DropsAndCountsMalformedReplayedAndWronglyKeyedPackets) {
   EXPECT_EQ(d["bad_magic"], 1);
   EXPECT_EQ(d["unknown_type"], 1);
   EXPECT_EQ(d["unauthenticated"], 1);
-  EXPECT_EQ(s["counters"]["dropped_total"], 10);
+  EXPECT_EQ(d["stale"], 1);
+  EXPECT_EQ(d["wrong_receiver"], 1);
+  EXPECT_EQ(s["counters"]["dropped_total"], 12);
+  EXPECT_EQ(s["counters"]["hellos_out"], 1);  // the stale packet was answered with a hello
   EXPECT_EQ(s["counters"]["packets_accepted"], 1);
   EXPECT_EQ(s["counters"]["clock_steps"], 1);  // only the authentic packet moved the clock
   stop();
@@ -192,10 +233,69 @@ TEST_F(LoopFixture, ShutdownFlushesTheAlgorithmsGoodbye) {
   EXPECT_EQ(got->message.type, MsgType::kLeave);
 }
 
+// An algorithm gone wild: every timer re-arms itself at once and asks for a huge backwards rate,
+// so every timer is always due. The loop must still answer status requests and stop on request.
+class Runaway final : public Algorithm {
+ public:
+  void on_start(LocalTime, Effects& out) override {
+    for (TimerId id = 1; id <= 100; ++id) out.set_timer(id, Duration::zero());
+  }
+  void on_message(LocalTime, NodeId, const Message&, Effects&) override {}
+  void on_timer(LocalTime, TimerId id, Effects& out) override {
+    out.set_timer(id, Duration::zero());
+    out.set_rate_correction_ppm(-2e6);
+  }
+  Role role() const override { return Role::kSlave; }
+};
+
+TEST(DaemonLoop, BoundedWorkPerTurnKeepsTheLoopResponsive) {
+  HostTimeSource host;
+  VirtualClock clock({}, host);
+  Logger log(nullptr);
+  LoopConfig cfg;
+  cfg.self = 1;
+  cfg.listen = "127.0.0.1:0";
+  cfg.status = "127.0.0.1:0";
+  DaemonLoop loop(cfg, std::make_unique<Runaway>(), clock, nullptr, log);
+  ASSERT_EQ(loop.open(), std::nullopt);
+  std::thread t([&] { loop.run(); });
+  const std::string status = "127.0.0.1:" + std::to_string(loop.status_port());
+  int answered = 0;
+  nlohmann::json last;
+  for (int k = 0; k < 5; ++k) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto r = query_status(status, 1000);
+    if (auto* j = std::get_if<nlohmann::json>(&r)) {
+      ++answered;
+      last = *j;
+    }
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  loop.request_stop();
+  t.join();
+  const double stop_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(answered, 5);
+  EXPECT_GT(last["counters"]["timer_turns_capped"].get<std::uint64_t>(), 0u);
+  EXPECT_DOUBLE_EQ(last["clock"]["rate_correction_ppm"].get<double>(), -500);  // clamped, never -2e6
+  EXPECT_LT(stop_ms, 500);
+}
+
+TEST(LogRateLimit, BurstThenSteadyRateAndCountsWhatItHeldBack) {
+  LogRateLimit limit(10, 5);
+  int passed = 0;
+  for (int i = 0; i < 100; ++i) passed += limit.allow(0) ? 1 : 0;
+  EXPECT_EQ(passed, 5);
+  EXPECT_EQ(limit.take_suppressed(), 95u);
+  EXPECT_EQ(limit.take_suppressed(), 0u);
+  passed = 0;
+  for (int ms = 1; ms <= 1000; ++ms) passed += limit.allow(static_cast<std::int64_t>(ms) * 1'000'000) ? 1 : 0;
+  EXPECT_EQ(passed, 10);  // 10 per second after the burst
+}
+
 TEST(DaemonLoop, OpenReportsBadAddressesAndDuplicatePeers) {
   HostTimeSource host;
-  node::VirtualClock clock({}, host);
-  node::Logger log(nullptr);
+  VirtualClock clock({}, host);
+  Logger log(nullptr);
   LoopConfig cfg;
   cfg.self = 1;
   cfg.listen = "127.0.0.1:0";

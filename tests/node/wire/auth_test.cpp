@@ -1,5 +1,11 @@
 #include "node/wire/auth.hpp"
 
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "node/wire/key_file.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -27,7 +33,7 @@ TEST(ClusterKey, HmacSha256MatchesRfc4231TestCase2) {
 }
 
 TEST(KeyFile, ParsesHexWithCommentsAndWhitespace) {
-  auto r = parse_key_text("# cluster 7\n0011223344556677 8899aabbccddeeff\n\n", "k");
+  auto r = parse_key_text("# cluster 7\n0011223344556677 8899aabbccddeeff\n\n", "k");  // 16 distinct bytes
   ASSERT_TRUE(std::holds_alternative<ClusterKey>(r)) << std::get<std::string>(r);
   const auto& key = std::get<ClusterKey>(r);
   ASSERT_EQ(key.bytes().size(), 16u);
@@ -43,17 +49,73 @@ TEST(KeyFile, RejectsNonHexShortOddAndMissing) {
   ASSERT_TRUE(std::holds_alternative<std::string>(shorty));
   EXPECT_NE(std::get<std::string>(shorty).find("2 bytes"), std::string::npos);
   EXPECT_TRUE(std::holds_alternative<std::string>(parse_key_text("001", "k")));
-  auto missing = load_key_file("/nonexistent/clocksim.key");
+  auto missing = load_keyring_file("/nonexistent/clocksim.key");
   ASSERT_TRUE(std::holds_alternative<std::string>(missing));
   EXPECT_NE(std::get<std::string>(missing).find("cannot open"), std::string::npos);
 }
 
-TEST(KeyFile, LoadsFromDisk) {
-  const std::string path = std::string(CLOCKSIM_BINARY_DIR) + "/auth_test.key";
-  std::ofstream(path) << std::string(64, 'a') << "\n";
-  auto r = load_key_file(path);
-  ASSERT_TRUE(std::holds_alternative<ClusterKey>(r));
-  EXPECT_EQ(std::get<ClusterKey>(r).bytes().size(), 32u);
+TEST(KeyFile, RejectsLowEntropyKeys) {
+  for (const std::string& text : {std::string(32, '0'), std::string(64, 'a'), std::string("0102030405060708") + "0102030405060708",
+                                 std::string("00112233445566778899aabbccddeeff") + "00112233445566778899aabbccddeeff"}) {
+    auto r = parse_key_text(text, "weak.key");
+    ASSERT_TRUE(std::holds_alternative<std::string>(r)) << text;
+    EXPECT_NE(std::get<std::string>(r).find("weak.key: key rejected"), std::string::npos) << std::get<std::string>(r);
+  }
+  // A thousand generated keys all pass (the check never refuses what keygen makes).
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_TRUE(std::holds_alternative<ClusterKey>(parse_key_text(random_key_hex(16), "k")));
+  }
+}
+
+std::string temp_path(const std::string& name) {
+  const std::string path = std::string(CLOCKSIM_BINARY_DIR) + "/" + name;
+  std::filesystem::remove(path);
+  return path;
+}
+
+TEST(KeyFile, LoadsFromDiskOnlyWhenOwnerOnly) {
+  const std::string path = temp_path("auth_test.key");
+  ASSERT_FALSE(write_secret_file(path, random_key_hex(32) + "\n", false));
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto r = load_keyring_file(path);
+  ASSERT_TRUE(std::holds_alternative<Keyring>(r)) << std::get<std::string>(r);
+  EXPECT_TRUE(std::get<Keyring>(r).is_shared());
+  EXPECT_TRUE(write_secret_file(path, "x", false));  // never overwrites unless asked
+  for (auto mode : {0644, 0640, 0604, 0660, 0606, 0622}) {
+    ::chmod(path.c_str(), static_cast<mode_t>(mode));
+    auto open = load_keyring_file(path);
+    ASSERT_TRUE(std::holds_alternative<std::string>(open)) << mode;
+    EXPECT_NE(std::get<std::string>(open).find("too open"), std::string::npos) << std::get<std::string>(open);
+  }
+}
+
+TEST(Keyring, PairKeysPerPeerWithRotation) {
+  const auto rings = pairwise_keyrings({1, 2, 3}, 4);
+  ASSERT_EQ(rings.size(), 3u);
+  auto r1 = parse_keyring_text(rings[0], "n1");
+  auto r2 = parse_keyring_text(rings[1], "n2");
+  ASSERT_TRUE(std::holds_alternative<Keyring>(r1) && std::holds_alternative<Keyring>(r2));
+  const Keyring& k1 = std::get<Keyring>(r1);
+  const Keyring& k2 = std::get<Keyring>(r2);
+  EXPECT_FALSE(k1.is_shared());
+  // 1 and 2 share a key; 1's key with 3 is another one; 2's keyring has no key with itself.
+  EXPECT_EQ(k1.find(2, 4)->bytes()[0], k2.find(1, 4)->bytes()[0]);
+  EXPECT_TRUE(std::equal(k1.find(2, 4)->bytes().begin(), k1.find(2, 4)->bytes().end(), k2.find(1, 4)->bytes().begin()));
+  EXPECT_FALSE(std::equal(k1.find(2, 4)->bytes().begin(), k1.find(2, 4)->bytes().end(), k1.find(3, 4)->bytes().begin()));
+  EXPECT_EQ(k2.find(2, 4), nullptr);
+  EXPECT_EQ(k1.find(2, 3), nullptr);
+  // Rotation: the highest id signs, every listed id verifies.
+  auto rot = parse_keyring_text("2 1 " + random_key_hex(32) + "\n2 7 " + random_key_hex(32) + "\n", "rot");
+  ASSERT_TRUE(std::holds_alternative<Keyring>(rot));
+  EXPECT_EQ(std::get<Keyring>(rot).signing_key(2)->first, 7u);
+  EXPECT_NE(std::get<Keyring>(rot).find(2, 1), nullptr);
+  EXPECT_FALSE(std::get<Keyring>(rot).signing_key(3));
+  // Errors name the line.
+  auto bad = parse_keyring_text("2 x " + random_key_hex(32) + "\n", "bad.keys");
+  ASSERT_TRUE(std::holds_alternative<std::string>(bad));
+  EXPECT_NE(std::get<std::string>(bad).find("bad.keys:1: key id 'x'"), std::string::npos) << std::get<std::string>(bad);
+  auto mixed = parse_keyring_text(random_key_hex(32) + "\n2 1 " + random_key_hex(32) + "\n", "mixed.keys");
+  ASSERT_TRUE(std::holds_alternative<std::string>(mixed));
 }
 
 }  // namespace

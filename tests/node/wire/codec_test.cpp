@@ -11,6 +11,13 @@ namespace {
 
 ClusterKey test_key(std::uint8_t fill = 0x11) { return ClusterKey(std::vector<std::uint8_t>(32, fill)); }
 
+// The receiver's keyring: the key it shares with sender 3 under id 5.
+Keyring ring_of(const ClusterKey& k) {
+  Keyring r;
+  r.add(3, 5, k);
+  return r;
+}
+
 Message sample(MsgType type) {
   Message m;
   m.type = type;
@@ -41,7 +48,8 @@ void expect_same(const Message& a, const Message& b) {
   EXPECT_EQ(a.rate_ppb, b.rate_ppb);
 }
 
-constexpr Envelope kEnv{7, 3, 0x0123456789ABCDEFULL};
+constexpr Envelope kEnv{7, 3, 4, 5, 0x1111222233334444ULL, 0x5555666677778888ULL, 0x0123456789ABCDEFULL,
+                        PacketKind::kMessage};
 
 std::vector<std::uint8_t> bytes_of(const Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
 
@@ -54,12 +62,19 @@ TEST(WireCodec, RoundTripsEveryRegisteredTypeAuthenticated) {
     const Message m = sample(static_cast<MsgType>(raw));
     const Packet p = encode(kEnv, m, &key);
     ASSERT_EQ(p.size, kAuthPacketSize);
-    const DecodeResult r = decode(p.view(), kEnv.cluster, &key);
+    const Keyring ring = ring_of(key);
+    const DecodeResult r = decode(p.view(), kEnv.cluster, kEnv.receiver, &ring);
     ASSERT_TRUE(r.ok()) << msg_type_name(m.type) << ": " << drop_reason_name(r.reason);
     expect_same(m, r.packet->message);
-    EXPECT_EQ(r.packet->envelope.cluster, kEnv.cluster);
-    EXPECT_EQ(r.packet->envelope.sender, kEnv.sender);
-    EXPECT_EQ(r.packet->envelope.sender_seq, kEnv.sender_seq);
+    const Envelope& e = r.packet->envelope;
+    EXPECT_EQ(e.cluster, kEnv.cluster);
+    EXPECT_EQ(e.sender, kEnv.sender);
+    EXPECT_EQ(e.receiver, kEnv.receiver);
+    EXPECT_EQ(e.key_id, kEnv.key_id);
+    EXPECT_EQ(e.sender_epoch, kEnv.sender_epoch);
+    EXPECT_EQ(e.receiver_epoch, kEnv.receiver_epoch);
+    EXPECT_EQ(e.counter, kEnv.counter);
+    EXPECT_EQ(e.kind, PacketKind::kMessage);
   }
   EXPECT_GE(types, 26);  // the registry in message.hpp
 }
@@ -70,7 +85,7 @@ TEST(WireCodec, RoundTripsEveryRegisteredTypeInsecure) {
     const Message m = sample(static_cast<MsgType>(raw));
     const Packet p = encode(kEnv, m, nullptr);
     ASSERT_EQ(p.size, kUnauthPacketSize);
-    const DecodeResult r = decode(p.view(), kEnv.cluster, nullptr);
+    const DecodeResult r = decode(p.view(), kEnv.cluster, kEnv.receiver, nullptr);
     ASSERT_TRUE(r.ok()) << drop_reason_name(r.reason);
     expect_same(m, r.packet->message);
   }
@@ -86,13 +101,18 @@ TEST(WireCodec, LayoutIsBigEndianAtDocumentedOffsets) {
   EXPECT_EQ(b[5], static_cast<std::uint8_t>(MsgType::kAdjust));
   EXPECT_EQ(get_u16(b + 6), kAuthPacketSize);
   EXPECT_EQ(b[8], 1);
+  EXPECT_EQ(b[9], 0);  // kind: message
   EXPECT_EQ(get_u32(b + 12), 7u);
   EXPECT_EQ(get_u32(b + 16), 3u);
-  EXPECT_EQ(b[20], 0x01);
-  EXPECT_EQ(b[27], 0xEF);
-  EXPECT_EQ(b[28], 7);  // hops
-  EXPECT_EQ(get_u32(b + 32), 0xDEADBEEFu);
-  EXPECT_EQ(get_i64(b + 68), -123456789);
+  EXPECT_EQ(get_u32(b + 20), 4u);
+  EXPECT_EQ(get_u32(b + 24), 5u);
+  EXPECT_EQ(get_u64(b + 28), 0x1111222233334444ULL);
+  EXPECT_EQ(get_u64(b + 36), 0x5555666677778888ULL);
+  EXPECT_EQ(b[44], 0x01);
+  EXPECT_EQ(b[51], 0xEF);
+  EXPECT_EQ(b[52], 7);  // hops
+  EXPECT_EQ(get_u32(b + 56), 0xDEADBEEFu);
+  EXPECT_EQ(get_i64(b + 92), -123456789);
   const Mac mac = key.mac({b, kUnauthPacketSize});
   EXPECT_TRUE(std::equal(mac.begin(), mac.end(), b + kUnauthPacketSize));
 }
@@ -102,8 +122,10 @@ struct Case {
   DropReason expected;
 };
 
-DropReason reason_of(const std::vector<std::uint8_t>& d, const ClusterKey* key, std::uint32_t cluster = kEnv.cluster) {
-  const DecodeResult r = decode(d, cluster, key);
+DropReason reason_of(const std::vector<std::uint8_t>& d, const ClusterKey* key, std::uint32_t cluster = kEnv.cluster,
+                     NodeId self = kEnv.receiver) {
+  const Keyring ring = key ? ring_of(*key) : Keyring{};
+  const DecodeResult r = decode(d, cluster, self, key ? &ring : nullptr);
   EXPECT_FALSE(r.ok());
   return r.reason;
 }
@@ -133,7 +155,7 @@ TEST(WireCodec, RejectsOversizedPackets) {
 TEST(WireCodec, RejectsUnknownVersionBeforeLookingAtSizes) {
   const ClusterKey key = test_key();
   auto d = bytes_of(encode(kEnv, sample(MsgType::kTimeRequest), &key));
-  d[4] = 2;
+  d[4] = 3;
   EXPECT_EQ(reason_of(d, &key), DropReason::kUnknownVersion);
   d.resize(1000);  // a future version may be longer: still "unknown version"
   EXPECT_EQ(reason_of(d, &key), DropReason::kUnknownVersion);
@@ -162,12 +184,19 @@ TEST(WireCodec, RejectsBadMagicLengthAuthReservedAndCluster) {
   d = good;
   d[8] = 9;
   EXPECT_EQ(reason_of(d, &key), DropReason::kUnknownAuth);
-  for (std::size_t at : {9u, 10u, 11u, 29u}) {
+  for (std::size_t at : {10u, 11u, 53u}) {
     d = good;
     d[at] = 1;
     EXPECT_EQ(reason_of(d, &key), DropReason::kMalformed) << at;
   }
+  d = good;
+  d[9] = 3;  // unknown packet kind
+  EXPECT_EQ(reason_of(d, &key), DropReason::kMalformed);
   EXPECT_EQ(reason_of(good, &key, kEnv.cluster + 1), DropReason::kWrongCluster);
+  EXPECT_EQ(reason_of(good, &key, kEnv.cluster, kEnv.receiver + 1), DropReason::kWrongReceiver);
+  d = good;
+  put_u32(d.data() + 24, 6);  // a key id the receiver does not have for this sender
+  EXPECT_EQ(reason_of(d, &key), DropReason::kUnknownKey);
 }
 
 TEST(WireCodec, RejectsForgedAndWronglyKeyedPackets) {
@@ -179,17 +208,47 @@ TEST(WireCodec, RejectsForgedAndWronglyKeyedPackets) {
   for (std::size_t i = 0; i < good.size(); ++i) {
     auto d = good;
     d[i] ^= 0x01;
-    EXPECT_FALSE(decode(d, kEnv.cluster, &key).ok()) << "byte " << i;
+    const Keyring ring = ring_of(key);
+    EXPECT_FALSE(decode(d, kEnv.cluster, kEnv.receiver, &ring).ok()) << "byte " << i;
   }
   auto d = good;
-  d[40] ^= 0x80;  // term: only the MAC can notice
+  d[64] ^= 0x80;  // term: only the MAC can notice
   EXPECT_EQ(reason_of(d, &key), DropReason::kBadMac);
+  d = good;
+  d[47] ^= 0x01;  // the counter: only the MAC can notice
+  EXPECT_EQ(reason_of(d, &key), DropReason::kBadMac);
+  d = good;
+  d[23] ^= 0x01;  // the receiver id: bound by the MAC, so a re-addressed packet fails
+  EXPECT_EQ(reason_of(d, &key, kEnv.cluster, kEnv.receiver ^ 1), DropReason::kBadMac);
 }
 
 TEST(WireCodec, SecureAndInsecureNodesRejectEachOther) {
   const ClusterKey key = test_key();
   EXPECT_EQ(reason_of(bytes_of(encode(kEnv, sample(MsgType::kAdjust), nullptr)), &key), DropReason::kUnauthenticated);
   EXPECT_EQ(reason_of(bytes_of(encode(kEnv, sample(MsgType::kAdjust), &key)), nullptr), DropReason::kUnauthenticated);
+}
+
+TEST(WireCodec, HellosCarryNoBodyAndRoundTrip) {
+  const ClusterKey key = test_key();
+  for (PacketKind kind : {PacketKind::kHelloRequest, PacketKind::kHello}) {
+    Envelope env = kEnv;
+    env.kind = kind;
+    const auto bytes = bytes_of(encode(env, sample(MsgType::kAdjust), &key));  // the body is ignored
+    const Keyring ring = ring_of(key);
+    const DecodeResult r = decode(bytes, kEnv.cluster, kEnv.receiver, &ring);
+    ASSERT_TRUE(r.ok()) << drop_reason_name(r.reason);
+    EXPECT_EQ(r.packet->envelope.kind, kind);
+    EXPECT_EQ(r.packet->message.type, MsgType::kNone);
+    EXPECT_EQ(r.packet->message.value_ns, 0);
+    EXPECT_EQ(bytes_of(encode(r.packet->envelope, r.packet->message, &key)), bytes);
+    // A hello with a body or a type is not canonical.
+    auto d = bytes_of(encode(env, Message{}, nullptr));
+    d[100] = 1;
+    EXPECT_EQ(reason_of(d, nullptr), DropReason::kMalformed);
+    d = bytes_of(encode(env, Message{}, nullptr));
+    d[5] = static_cast<std::uint8_t>(MsgType::kAdjust);
+    EXPECT_EQ(reason_of(d, nullptr), DropReason::kUnknownType);
+  }
 }
 
 TEST(WireCodec, EveryReasonHasAName) {

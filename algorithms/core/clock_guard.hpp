@@ -1,0 +1,65 @@
+// Sanity limits on what an algorithm may do to its clock, in one place for every host: the
+// daemon's virtual and system clocks, and the simulator's node host if it wants them. Pure:
+// it judges a ClockEffect against the clock's reading and the node's role, nothing else.
+//
+// After start-up (the first `startup_updates` adjustments, ntpd's -g / chrony's makestep
+// count), the rules are those of the reference implementations, made per node:
+//  - a correction larger than `panic_threshold` is refused and reported (ntpd's 1000 s panic
+//    threshold; chrony's maxchange): one lying key holder cannot move a node by hours;
+//  - a master moves its own clock by at most `master_max_adjust` per adjustment, so a majority
+//    of slaves that jumped cannot drag it along (the jumped slaves are corrected back instead);
+//  - a step smaller than `min_step` is carried out as a slew (chrony's makestep threshold);
+//  - a frequency correction is clamped to ±max_rate_ppm (the kernel's ±500 ppm);
+// and always: a correction that would overflow the clock's int64 reading, or a non-finite rate,
+// is refused (RFC 5905 §10 sanity checks in the same spirit).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "algorithms/core/effects.hpp"
+#include "algorithms/core/time.hpp"
+
+namespace clocksim {
+
+// A zero panic_threshold or master_max_adjust switches that limit off (ntpd's `tinker panic 0`).
+struct ClockGuardConfig {
+  Duration panic_threshold = Duration::from_ns(1000'000'000'000);  // 1000 s
+  std::int64_t startup_updates = 3;   // adjustments of any size allowed at start
+  Duration master_max_adjust = Duration::from_ns(1'000'000'000);  // 1 s per adjustment
+  Duration min_step;                  // 0: steps as the algorithm asks
+  double max_rate_ppm = 500;
+};
+
+enum class GuardOutcome : std::uint8_t {
+  kApplied,          // as asked
+  kRateClamped,      // applied with the rate clamped
+  kStepAsSlew,       // a small step after start-up, slewed instead
+  kRefusedPanic,     // above the panic threshold after start-up
+  kRefusedMasterLimit,
+  kRefusedOverflow,  // would overflow the clock reading
+  kRefusedNotFinite, // NaN or infinite rate
+};
+std::string_view guard_outcome_name(GuardOutcome o);
+constexpr bool refused(GuardOutcome o) { return o >= GuardOutcome::kRefusedPanic; }
+
+class ClockGuard {
+ public:
+  explicit ClockGuard(ClockGuardConfig config = {}) : config_(config) {}
+
+  struct Verdict {
+    GuardOutcome outcome = GuardOutcome::kApplied;
+    ClockEffect effect;  // what to carry out (unless refused)
+  };
+  // Judges `effect` for a clock reading `now`; `is_master`: the node currently leads.
+  Verdict check(const ClockEffect& effect, LocalTime now, bool is_master);
+
+  bool in_startup() const { return adjustments_ < config_.startup_updates; }
+  const ClockGuardConfig& config() const { return config_; }
+
+ private:
+  ClockGuardConfig config_;
+  std::int64_t adjustments_ = 0;  // phase adjustments carried out so far
+};
+
+}  // namespace clocksim

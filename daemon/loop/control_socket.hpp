@@ -1,0 +1,65 @@
+// The control channel clocksyncctl talks to. By default a Unix datagram socket whose file mode
+// (0660) decides who may ask, as chronyc's /run/chrony/chronyd.sock: nothing on the network can
+// reach it. Optionally a UDP socket for remote monitoring, hardened against reflection: it binds
+// a non-loopback address only when explicitly allowed, answers at most `udp_per_second` requests
+// per second (token bucket), and never sends a reply larger than the request that asked for it
+// (clocksyncctl pads its request to kUdpRequestSize), so it cannot amplify a spoofed request.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "daemon/loop/endpoint.hpp"
+#include "node/loop/log_rate_limit.hpp"
+
+namespace clocksim::daemon {
+
+struct ControlConfig {
+  std::string unix_path;           // empty: no Unix socket
+  std::string udp;                 // HOST:PORT; empty: no UDP socket
+  bool allow_remote_udp = false;   // permit a non-loopback UDP bind
+  double udp_per_second = 10;      // answered requests per second (burst: the same number)
+};
+
+struct ControlCounters {
+  std::uint64_t answered = 0;
+  std::uint64_t ignored = 0;        // not a status request
+  std::uint64_t too_small = 0;      // UDP request shorter than the reply would be
+  std::uint64_t rate_limited = 0;   // UDP requests over the rate
+};
+
+class ControlSocket {
+ public:
+  // The size clocksyncctl pads a UDP status request to; a reply never exceeds the request.
+  static constexpr std::size_t kUdpRequestSize = 8192;
+
+  ControlSocket() = default;
+  ~ControlSocket();
+  ControlSocket(const ControlSocket&) = delete;
+  ControlSocket& operator=(const ControlSocket&) = delete;
+
+  std::optional<std::string> open(const ControlConfig& config);
+  int unix_fd() const { return unix_fd_; }
+  int udp_fd() const { return udp_.fd(); }
+  std::uint16_t udp_port() const { return udp_.fd() >= 0 ? udp_.local_port() : 0; }
+  const std::string& unix_path() const { return config_.unix_path; }
+
+  // Answers the requests queued on `fd` (at most 64 per call) with `answer()`.
+  void serve(int fd, const std::function<std::string()>& answer, std::int64_t now_mono_ns);
+  const ControlCounters& counters() const { return counters_; }
+
+ private:
+  ControlConfig config_;
+  int unix_fd_ = -1;
+  bool unlink_on_close_ = false;
+  UdpSocket udp_;
+  std::optional<node::LogRateLimit> udp_rate_;
+  ControlCounters counters_;
+};
+
+// True for 127.0.0.0/8.
+bool is_loopback(const sockaddr_in& addr);
+
+}  // namespace clocksim::daemon

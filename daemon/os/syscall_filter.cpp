@@ -1,0 +1,48 @@
+#include "daemon/os/syscall_filter.hpp"
+
+#include <fcntl.h>
+#include <seccomp.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace clocksim::daemon {
+
+std::optional<std::string> install_syscall_filter() {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+  if (ctx == nullptr) return std::string("seccomp_init failed");
+  static const int kAllowed[] = {
+      // event loop and sockets
+      SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(recvfrom),
+      SCMP_SYS(recvmsg), SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(getsockname), SCMP_SYS(close),
+      // clocks: reading, and adjusting (the system backend; CAP_SYS_TIME decides the rest)
+      SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(clock_settime), SCMP_SYS(settimeofday),
+      SCMP_SYS(adjtimex), SCMP_SYS(clock_adjtime), SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
+      // memory and threads (allocation, OpenSSL, libstdc++)
+      SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise), SCMP_SYS(mprotect),
+      SCMP_SYS(futex), SCMP_SYS(getrandom), SCMP_SYS(sched_yield),
+      // signals, exit, and what abort() needs
+      SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction), SCMP_SYS(restart_syscall),
+      SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(tgkill),
+      // status report and shutdown (remove the control socket)
+      SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek), SCMP_SYS(fsync), SCMP_SYS(unlink), SCMP_SYS(capget),
+      SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
+  };
+  for (int sc : kAllowed) {
+    if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sc, 0) != 0) {
+      seccomp_release(ctx);
+      return "seccomp_rule_add failed for syscall " + std::to_string(sc);
+    }
+  }
+  // Reading files only (OpenSSL may look up its configuration lazily); never writing or creating.
+  if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT, O_RDONLY)) != 0) {
+    seccomp_release(ctx);
+    return std::string("seccomp_rule_add failed for openat");
+  }
+  const int rc = seccomp_load(ctx);
+  seccomp_release(ctx);
+  if (rc != 0) return std::string("seccomp_load: ") + std::strerror(-rc);
+  return std::nullopt;
+}
+
+}  // namespace clocksim::daemon

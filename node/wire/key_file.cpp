@@ -1,0 +1,112 @@
+#include "node/wire/key_file.hpp"
+
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+
+namespace clocksim::node::wire {
+
+namespace {
+std::string mode_text(mode_t m) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
+  return buf;
+}
+
+// Closes the descriptor on every path out.
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+}  // namespace
+
+std::variant<Keyring, std::string> load_keyring_file(const std::string& path) {
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)};
+  if (f.fd < 0) return path + ": cannot open key file: " + std::strerror(errno);
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) return path + ": cannot stat key file: " + std::strerror(errno);
+  if (!S_ISREG(st.st_mode)) return path + ": key file is not a regular file";
+  if ((st.st_mode & 077) != 0) {
+    return path + ": permissions " + mode_text(st.st_mode) +
+           " are too open: a key file must be readable by its owner only (chmod 600 " + path + ")";
+  }
+  if (st.st_uid != ::geteuid() && st.st_uid != 0) {
+    return path + ": key file is owned by uid " + std::to_string(st.st_uid) + ", not by this user or root";
+  }
+  constexpr off_t kMaxBytes = 1 << 20;
+  if (st.st_size > kMaxBytes) return path + ": key file is larger than 1 MiB";
+  std::string text(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t n = ::read(f.fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  text.resize(got);
+  return parse_keyring_text(text, path);
+}
+
+std::string random_key_hex(std::size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  for (;;) {
+    if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+    if (!key_weakness(raw)) break;  // astronomically rare; never hand out a key we would refuse
+  }
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : raw) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+std::vector<std::string> pairwise_keyrings(const std::vector<NodeId>& ids, std::uint32_t key_id) {
+  std::map<std::pair<NodeId, NodeId>, std::string> pair_key;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (std::size_t j = i + 1; j < ids.size(); ++j) {
+      pair_key[{std::min(ids[i], ids[j]), std::max(ids[i], ids[j])}] = random_key_hex(32);
+    }
+  }
+  std::vector<std::string> out;
+  for (NodeId self : ids) {
+    std::string text = "# clocksyncd keyring of node " + std::to_string(self) +
+                       ": PEER_ID KEY_ID KEY (keep secret: mode 0600)\n";
+    for (NodeId peer : ids) {
+      if (peer == self) continue;
+      text += std::to_string(peer) + " " + std::to_string(key_id) + " " +
+              pair_key[{std::min(self, peer), std::max(self, peer)}] + "\n";
+    }
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
+std::optional<std::string> write_secret_file(const std::string& path, const std::string& text, bool overwrite) {
+  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (overwrite ? O_TRUNC : O_EXCL);
+  Fd f{::open(path.c_str(), flags, 0600)};
+  if (f.fd < 0) return path + ": cannot create: " + std::strerror(errno);
+  // An existing file keeps its mode under O_TRUNC; a secret must not stay readable by others.
+  if (::fchmod(f.fd, 0600) != 0) return path + ": chmod 600: " + std::strerror(errno);
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(f.fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return path + ": write failed: " + std::strerror(errno);
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(f.fd) != 0) return path + ": fsync: " + std::strerror(errno);
+  return std::nullopt;
+}
+
+}  // namespace clocksim::node::wire

@@ -1,0 +1,30 @@
+// Key files on disk. A key file is a secret: like ssh with a private key, the daemon refuses one
+// that anybody but its owner may read or write, and `clocksyncctl keygen` creates them 0600.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "algorithms/core/ids.hpp"
+#include "node/wire/keyring.hpp"
+
+namespace clocksim::node::wire {
+
+// Reads a keyring (keyring.hpp) after checking that `path` is a regular file owned by this user
+// (or root) with no group or world permission bits.
+std::variant<Keyring, std::string> load_keyring_file(const std::string& path);
+
+// `bytes` random bytes from the OpenSSL CSPRNG, as lowercase hex.
+std::string random_key_hex(std::size_t bytes);
+
+// Pairwise keys for the members `ids`: one keyring text per member holding the keys it shares
+// with every other member (key id `key_id`), in the order of `ids`.
+std::vector<std::string> pairwise_keyrings(const std::vector<NodeId>& ids, std::uint32_t key_id);
+
+// Creates `path` with mode 0600 (never overwrites unless `overwrite`) and writes `text`.
+std::optional<std::string> write_secret_file(const std::string& path, const std::string& text, bool overwrite);
+
+}  // namespace clocksim::node::wire

@@ -1,0 +1,45 @@
+// Per-pair keys, as chrony's and ntpd's key files: every (sender, receiver) pair has its own
+// secret, so a member that holds its own keys can neither speak for another member nor read a
+// packet meant for someone else as one meant for it. Each node's keyring holds only the keys it
+// shares with its peers (`clocksyncctl keygen` writes one file per node).
+//
+// File format, one key per line (blank lines and '#' comments ignored):
+//   PEER_ID KEY_ID HEX        e.g.  2 1 6f1c...   (the key shared with node 2, key id 1)
+//   HEX                       one cluster-wide key for every peer (key id 0): simpler, but then
+//                             any key holder can speak for any member; not recommended.
+// Several ids for one peer allow rotation: a node signs with the highest id and accepts any.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "algorithms/core/ids.hpp"
+#include "node/wire/auth.hpp"
+
+namespace clocksim::node::wire {
+
+class Keyring {
+ public:
+  // A keyring with one key for every peer (key id 0).
+  static Keyring shared(ClusterKey key);
+  void add(NodeId peer, std::uint32_t key_id, ClusterKey key);
+
+  const ClusterKey* find(NodeId peer, std::uint32_t key_id) const;
+  // The key to sign with for `peer`: the highest id it has.
+  std::optional<std::pair<std::uint32_t, const ClusterKey*>> signing_key(NodeId peer) const;
+  bool is_shared() const { return shared_.has_value(); }
+  bool has_peer(NodeId peer) const;
+  std::size_t size() const { return keys_.size() + (shared_ ? 1 : 0); }
+
+ private:
+  std::optional<ClusterKey> shared_;
+  std::map<std::pair<NodeId, std::uint32_t>, ClusterKey> keys_;
+};
+
+std::variant<Keyring, std::string> parse_keyring_text(const std::string& text, const std::string& origin);
+
+}  // namespace clocksim::node::wire
