@@ -130,9 +130,16 @@ double SkewBound::at(double t_s) const {
   if (!valid) return kInf;
   if (t_s < first_round_start_min) return initial_spread + 2 * rho * t_s;
   if (t_s <= first_done_max) {
-    // First round: any clock between its uncorrected and its corrected trajectory (§4.5).
-    const double cross = 2 * rho * (t_s - first_round_start_min) + e_cross + quantum_half;
-    double b = initial_spread + 2 * rho * t_s + std::min(cross, first_sync_extra);
+    // First round (§4.5): any clock between its uncorrected (Y) and its corrected (X) trajectory.
+    // The four corners: Y−Y (old), X−X (new), X−Y (cross); with synchronous slews the pair is a
+    // convex combination of Y−Y and X−X, off by s·d_max.
+    const double tau = t_s - first_round_start_min;
+    const double old_spread = initial_spread + 2 * rho * t_s;
+    const double new_spread = first_k + 2 * rho * tau;
+    const double cross = old_spread + 2 * rho * tau + e_cross + quantum_half;
+    const double segment = std::max(cross, new_spread);
+    const double sync = std::max(old_spread, new_spread) + first_sync_extra;
+    double b = std::min(segment, sync);
     if (t_s >= first_round_start_min + cycle_min) b = std::max(b, steady_plain);
     return b;
   }
@@ -238,6 +245,7 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     return b;
   }
   b.first_done_max = b.first_round_start_max + first_done;
+  b.first_k = b.k_new;
   if (in.step_threshold_s > 0 && b.correction_first < in.step_threshold_s && slew > 0 && in.uniform_slew) {
     b.first_sync_extra = slew * d_max;
   }
@@ -330,6 +338,8 @@ SkewBound cristian_skew_bound(const CristianBoundInput& in) {
   }
   b.first_done_max = first_done;
   b.e_cross = e;  // at() adds e_cross in the first phase: |Y_i − X_j| <= S0 + 2ρt + E + 2ρt
+  // Two clients both corrected by their first series: 2E + 2ρt whatever the initial spread.
+  b.first_k = in.nodes >= 3 ? 2 * e : e;
   // Steady: age of a client's last fully applied measurement, A = L + T + C'/s with
   // C = 2E + 2ρA (a fixed point when slews are used), or C' <= step_threshold.
   double age = b.cycle_max + series + slew_time(slewed_part(kInf, in.step_threshold_s), slew);

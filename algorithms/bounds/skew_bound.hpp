@@ -102,6 +102,10 @@ struct SkewBound {
   double quantum_half = 0;     // q: max rounding error of one correction
   // First round, all corrections slewed at one rate: s·(start spread) replaces the cross term.
   double first_sync_extra = std::numeric_limits<double>::infinity();
+  // Spread of two clocks both carrying a first-round correction, before drift: K (Berkeley), the
+  // pairwise reading error (Cristian). It may exceed the initial spread (clocks that start
+  // together are pulled up to K apart by the reading errors and the rounding).
+  double first_k = 0;
   // §7, disruptions: the widest spread of the corner trajectories (each clock as if its
   // correction were and were not applied) at any instant of a steady cycle; how much one round
   // can widen the hull of all clocks when some are not corrected (a stale, crashed or cut-off

@@ -217,5 +217,42 @@ TEST(CristianBound, ClientsAgainstTheServer) {
   EXPECT_NEAR(b.at(0), 10 * kMs + e, 1e-12);
 }
 
+// Clocks that start together: the first round's corrections carry clocks up to K apart (reading
+// errors of ±u/2 in opposite directions), so the first-round bound is at least K + s·d_max,
+// never the initial spread plus the slew skew alone.
+TEST(BerkeleyBound, FirstRoundFromZeroSpreadCoversTheNewEnvelope) {
+  BerkeleyBoundInput in = basic();
+  in.rho_ppm = 0;
+  in.initial_spread_s = 0;
+  const SkewBound b = berkeley_skew_bound(in);
+  ASSERT_TRUE(b.valid) << b.reason;
+  const double mid = b.first_done_max / 2;
+  // Segment lemma: max(cross, new) = max(E_x + q, K) here, below the synchronous-slew form.
+  EXPECT_NEAR(b.at(mid), std::max(b.e_cross + b.quantum_half, b.k_new), 1e-15);
+  EXPECT_LE(b.at(mid), b.steady);
+  // Steps (θ = 0) with a 5 ms quantum and S0 = 0 < q: two roundings of ±q apart, K = W + 2q,
+  // where the old cross term S0 + E_x + q fell short by q.
+  in.step_threshold_s = 0;
+  in.quantum_s = 5 * kMs;
+  const SkewBound q = berkeley_skew_bound(in);
+  ASSERT_TRUE(q.valid) << q.reason;
+  EXPECT_NEAR(q.k_new, q.e_cross + 5 * kMs, 1e-12);
+  EXPECT_GE(q.at(q.first_done_max / 2), q.k_new);
+}
+
+// Cristian: two clients corrected by their first series are 2E apart even when all start together.
+TEST(CristianBound, FirstSeriesFromZeroSpreadCoversTwoClients) {
+  CristianBoundInput in;
+  in.nodes = 5;
+  in.period_s = 10;
+  in.latency_min_s = 1 * kMs;
+  in.latency_max_s = 3 * kMs;
+  in.initial_spread_s = 0;
+  const SkewBound b = cristian_skew_bound(in);
+  ASSERT_TRUE(b.valid) << b.reason;
+  const double e = 1 * kMs + 1e-9;
+  EXPECT_NEAR(b.at(b.first_done_max / 2), 2 * e, 1e-12);
+}
+
 }  // namespace
 }  // namespace clocksim::bounds
