@@ -11,7 +11,6 @@ namespace {
 constexpr double kPpm = 1e-6;
 constexpr double kNs = 1e-9;  // one integer nanosecond of truncation
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kWanderSigmas = 6.0;  // wander envelope: 6σ
 
 // Largest correction magnitude that is slewed rather than stepped.
 double slewed_part(double correction, double step_threshold) {
@@ -92,6 +91,12 @@ Cycle steady_cycle(const CycleParams& p) {
 }
 }  // namespace
 
+double wander_envelope_ppm(double sigma_ppm_per_sqrt_s, double horizon_s) {
+  return kWanderSigmas * sigma_ppm_per_sqrt_s * std::sqrt(std::max(0.0, horizon_s));
+}
+
+double wander_miss_probability() { return 2.0 * std::erfc(kWanderSigmas / std::sqrt(2.0)); }
+
 double classic_skew_bound_s(double eps_s, double q_s, double rho_ppm, double period_s, double t_meas_s) {
   const double rho = rho_ppm * kPpm;
   return 2 * eps_s + 2 * q_s + 2 * rho * period_s + 2 * rho * t_meas_s;
@@ -144,6 +149,15 @@ double SkewBound::at(double t_s) const {
     return b;
   }
   return t_s >= rate_correction_from ? steady : steady_plain;
+}
+
+double SkewBound::grow(double hull_s) const {
+  if (!std::isfinite(hull_s)) return kInf;
+  // A running slew was sent by an earlier round over a hull no wider than this one (the hull
+  // only shrinks at a reset, when no older slew runs any more): at most that round's largest
+  // correction, measured over t_meas while clocks drift and slew.
+  const double running = std::min(running_slew_cap, hull_s + e_cross + quantum_half + growth_drift * t_meas);
+  return std::max(hull_s + round_growth, round_growth_floor) + running;
 }
 
 double SkewBound::full_round_done(double spread_s) const {
@@ -232,8 +246,13 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
   const double pairwise_drift = in.rate_correction ? 2 * (rho + in.max_rate_correction_ppm * kPpm) : 2 * rho;
   // A step lands without cancelling a slew still running (only a new slew replaces it), so
   // that slew's remainder, below the step threshold, may move the clock on afterwards.
-  const double running_slew = in.step_threshold_s > 0 && slew > 0 ? in.step_threshold_s : 0.0;
-  b.round_growth = 2 * magnitude + q + (pairwise_drift + slew) * (b.apply_window + in.retry_span_s) + running_slew;
+  b.running_slew_cap = in.step_threshold_s > 0 && slew > 0 ? in.step_threshold_s : 0.0;
+  const double in_flight = (pairwise_drift + slew) * (b.apply_window + in.retry_span_s);
+  b.round_growth = 2 * magnitude + q + in_flight;
+  // The corrected clocks land within M + q of one centre: 2M + 2q apart even from a hull
+  // narrower than q (the rounding can then push both ways).
+  b.round_growth_floor = 2 * magnitude + 2 * q + in_flight;
+  b.growth_drift = pairwise_drift + slew;
   b.first_round_start_min = in.first_round_delay_s / (1 + rho);
   b.first_round_start_max = in.first_round_delay_s / (1 - rho);
 
@@ -293,7 +312,10 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     b.rate_correction_from = kInf;
   }
   b.valid = true;
-  if (b.probabilistic) b.reason = "rate wander: a 6-sigma envelope, not a hard bound";
+  if (b.probabilistic) {
+    b.reason = "rate wander: a 6-sigma envelope, holds with probability >= 1 - " +
+               std::to_string(wander_miss_probability() * in.nodes) + " (every clock's walk within 6 sigma over the run)";
+  }
   return b;
 }
 

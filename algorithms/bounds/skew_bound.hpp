@@ -111,7 +111,14 @@ struct SkewBound {
   // can widen the hull of all clocks when some are not corrected (a stale, crashed or cut-off
   // clock); and what full_round_done needs.
   double steady_corners = 0;
+  // Growth of the hull by one round (§7): it sticks out by round_growth on one side, and the
+  // clocks it corrected span at most round_growth_floor, whatever the hull was; a step leaves a
+  // slew already running, at most running_slew_cap (the step threshold) and at most what a
+  // round over this hull could have sent.
   double round_growth = 0;
+  double round_growth_floor = 0;
+  double running_slew_cap = 0;
+  double growth_drift = 0;     // D + s: how fast a clock may move away while a correction flies
   double slew_rate = 0;        // fraction
   double step_threshold = 0;   // s
 
@@ -120,9 +127,18 @@ struct SkewBound {
   // §7: how long after its start a round that measures clocks spread over `spread_s` has every
   // correction applied; +inf when its slews would outlast the period.
   double full_round_done(double spread_s) const;
+  // §7: the hull after one more round of any master over clocks whose hull was `hull_s`.
+  double grow(double hull_s) const;
 };
 
 SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in);
+
+// §4.7, wander: a random walk of the rate with σ ppm/√s stays within kWanderSigmas·σ·√T of its
+// start over [0, T] except with probability at most wander_miss_probability per clock (reflection
+// principle: P(sup|W| ≥ a) ≤ 2·P(|W_T| ≥ a) = 4·Φ̄(a/σ√T)).
+inline constexpr double kWanderSigmas = 6.0;
+double wander_envelope_ppm(double sigma_ppm_per_sqrt_s, double horizon_s);
+double wander_miss_probability();  // per clock: 4·Φ̄(6) ≈ 3.9e-9
 
 struct CristianBoundInput {
   int nodes = 2;  // server included

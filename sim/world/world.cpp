@@ -85,7 +85,7 @@ void World::run_until(Time until) {
     (void)popped;
     assert(at >= now_);  // time never goes backwards
     now_ = at;
-    ++stats_.events_processed;
+    if (ev.kind != Event::Kind::kProbe) ++stats_.events_processed;
     handle(ev);
     prefetch_next_node();
   }
@@ -109,7 +109,20 @@ void World::handle(const Event& ev) {
     case Event::Kind::kTick: tick(); break;
     case Event::Kind::kFault: apply_fault(ev.a, false); break;
     case Event::Kind::kFaultEnd: apply_fault(ev.a, true); break;
+    case Event::Kind::kProbe:
+      for (Observer* o : observers_) o->on_probe(*this);
+      break;
   }
+}
+
+void World::schedule_probe(Time t) {
+  if (t > end_) return;
+  queue_.push(std::max(t, now_), Event{Event::Kind::kProbe, 0, 0, 0, {}});
+}
+
+std::int64_t World::offset_ns(NodeId id) const {
+  // As node(): reading advances a clock's lazy wander, a pure function of (seed, t).
+  return const_cast<ClockModel&>(nodes_[id].clock).local_ns(now_) - now_.ns();
 }
 
 void World::start_node(NodeId id) {
@@ -175,7 +188,7 @@ void World::apply_effects(NodeId id) {
   // which the algorithm already has; timers armed now run on the adjusted clock.
   for (const auto& c : effects_.clock()) {
     if (c.kind == ClockEffect::Kind::kAdjust) {
-      for (Observer* o : observers_) o->on_clock_adjust(now_, id, c.delta, c.mode);
+      for (Observer* o : observers_) o->on_clock_adjust(now_, id, c.delta, c.mode, c.source);
       if (c.mode == AdjustMode::kStep) {
         node.clock.step(now_, c.delta);
       } else {
@@ -183,6 +196,7 @@ void World::apply_effects(NodeId id) {
       }
     } else {
       node.clock.set_rate_correction_ppm(now_, c.rate_ppm);
+      for (Observer* o : observers_) o->on_rate_correction(now_, id, c.rate_ppm);
     }
   }
   for (const auto& s : effects_.sends()) {
