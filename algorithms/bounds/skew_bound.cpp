@@ -11,6 +11,9 @@ namespace {
 constexpr double kPpm = 1e-6;
 constexpr double kNs = 1e-9;  // one integer nanosecond of truncation
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// The phases of at() end at instants computed in doubles from integer-nanosecond inputs; a
+// correction landing exactly at the end must still be inside the phase, whatever the rounding.
+constexpr double kPhaseSlack = 2e-9;
 
 // Largest correction magnitude that is slewed rather than stepped.
 double slewed_part(double correction, double step_threshold) {
@@ -263,7 +266,7 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     b.reason = "first-round slews outlast the period (raise the slew rate, lower step_threshold or the initial spread)";
     return b;
   }
-  b.first_done_max = b.first_round_start_max + first_done;
+  b.first_done_max = b.first_round_start_max + first_done + kPhaseSlack;
   b.first_k = b.k_new;
   if (in.step_threshold_s > 0 && b.correction_first < in.step_threshold_s && slew > 0 && in.uniform_slew) {
     b.first_sync_extra = slew * d_max;
@@ -292,7 +295,7 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     b.rate_fit_error_ppm = phi / kPpm;
     rc_drift = 2 * g_max;
     drift_worst = std::max(plain_drift, rc_drift);
-    b.rate_correction_from = b.first_round_start_max + (k + 1) * b.cycle_max;
+    b.rate_correction_from = b.first_round_start_max + (k + 1) * b.cycle_max + kPhaseSlack;
   }
   const Cycle worst = steady_cycle(cycle_params(drift_worst));
   if (!std::isfinite(worst.sup)) {
@@ -358,7 +361,7 @@ SkewBound cristian_skew_bound(const CristianBoundInput& in) {
     b.reason = "first slews outlast the period";
     return b;
   }
-  b.first_done_max = first_done;
+  b.first_done_max = first_done + kPhaseSlack;
   b.e_cross = e;  // at() adds e_cross in the first phase: |Y_i − X_j| <= S0 + 2ρt + E + 2ρt
   // Two clients both corrected by their first series: 2E + 2ρt whatever the initial spread.
   b.first_k = in.nodes >= 3 ? 2 * e : e;

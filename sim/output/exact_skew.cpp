@@ -39,73 +39,73 @@ std::optional<Duration> ExactSkewChecker::bound_now(Time t) const {
   return bound_ ? bound_->at(t) : std::nullopt;
 }
 
-void ExactSkewChecker::note_bound(Time t) { bound_before_ = bound_now(t); }
+void ExactSkewChecker::enter(Time t) {
+  if (instant_ && *instant_ == t) return;
+  instant_ = t;
+  bound_left_ = bound_now(t);
+  left_done_ = false;
+  right_pending_ = false;
+}
 
-void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& before, const std::optional<Special>& after) {
+void ExactSkewChecker::changed(Time t, const std::optional<Special>& before) {
+  enter(t);
+  if (!left_done_) {
+    // The first change at t: what the view shows, but for `before`, is the left limit.
+    left_done_ = true;
+    evaluate(t, before, bound_left_);
+  }
+  if (!right_pending_) {
+    right_pending_ = true;
+    schedule_(t);
+  }
+}
+
+void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound) {
   ++evaluations_;
-  const NodeId special = before ? before->node : after ? after->node : kNoNode;
-  // Every clock but the special one, once: the same at the left limit and at the right value.
+  const NodeId skip = special ? special->node : kNoNode;
   std::int64_t hi = std::numeric_limits<std::int64_t>::min(), lo = std::numeric_limits<std::int64_t>::max();
   std::int64_t abs_max = 0;
   std::uint32_t up = 0;
-  const NodeId n = view_.node_count();
-  for (NodeId i = 0; i < n; ++i) {
-    if (i == special || !view_.is_up(i)) continue;
-    const std::int64_t o = view_.offset_ns(i);
+  auto take = [&](std::int64_t o) {
     hi = std::max(hi, o);
     lo = std::min(lo, o);
-    abs_max = std::max(abs_max, static_cast<std::int64_t>(std::llabs(o)));
+    abs_max = std::max<std::int64_t>(abs_max, o < 0 ? -o : o);
     ++up;
-  }
-  auto report = [&](const std::optional<Special>& s, std::optional<Duration> bound) {
-    std::int64_t h = hi, l = lo, a = abs_max;
-    std::uint32_t count = up;
-    if (s && s->up) {
-      h = std::max(h, s->offset_ns);
-      l = std::min(l, s->offset_ns);
-      a = std::max(a, static_cast<std::int64_t>(std::llabs(s->offset_ns)));
-      ++count;
-    }
-    analysis_.on_instant(t, count >= 2 ? h - l : 0, count >= 1 ? a : 0, bound);
   };
-  std::optional<Special> now_special = after;
-  if (!now_special && special != kNoNode) {
-    now_special = Special{special, view_.offset_ns(special), view_.is_up(special)};
+  const NodeId n = view_.node_count();
+  for (NodeId i = 0; i < n; ++i) {
+    if (i != skip && view_.is_up(i)) take(view_.offset_ns(i));
   }
-  const std::optional<Duration> bound_after = bound_now(t);
-  report(before ? before : now_special, bound_before_);
-  report(now_special, bound_after);
-  bound_before_ = bound_after;
+  if (special && special->up) take(special->offset_ns);
+  analysis_.on_instant(t, up >= 2 ? hi - lo : 0, up >= 1 ? abs_max : 0, bound);
 }
 
 void ExactSkewChecker::on_tick(const TickView& view) {
-  // The recorder checks the tick against the bound as it is now; if the bound changed at this
-  // tick, the same skew must also be checked against the bound just before.
-  const std::optional<Duration> b = bound_now(view.now());
-  if (b != bound_before_) evaluate(view.now(), std::nullopt, std::nullopt);
+  // The recorder checks the tick against the bound as it is now; a bound that changed at this
+  // instant is checked on both sides.
+  if (bound_now(view.now()) != bound_left_) changed(view.now(), std::nullopt);
 }
 
 void ExactSkewChecker::on_event(Time t, NodeId node, EventKind kind, std::string_view /*detail*/) {
   switch (kind) {
     case EventKind::kCrash:
       // The world crashed it before saying so: before, it was up with the reading it still has.
-      evaluate(t, Special{node, view_.offset_ns(node), true}, std::nullopt);
+      changed(t, Special{node, view_.offset_ns(node), true});
       return;
     case EventKind::kRestart:
-      // Said before it starts: down before, up after.
-      evaluate(t, Special{node, view_.offset_ns(node), false}, Special{node, view_.offset_ns(node), true});
+      // Said before it starts: the view still shows the left limit.
+      changed(t, std::nullopt);
       return;
     case EventKind::kClockStep: {
       std::int64_t step_ns = 0;
       for (const auto& f : spec_.faults) {
         if (f.kind == scenario::FaultSpec::Kind::kClockStep && f.node == node && f.at.ns() == t.ns()) step_ns += f.step.ns();
       }
-      const std::int64_t now = view_.offset_ns(node);
-      evaluate(t, Special{node, now - step_ns, view_.is_up(node)}, std::nullopt);
+      changed(t, Special{node, view_.offset_ns(node) - step_ns, view_.is_up(node)});
       return;
     }
     default:
-      if (bound_now(t) != bound_before_) evaluate(t, std::nullopt, std::nullopt);
+      if (bound_now(t) != bound_left_) changed(t, std::nullopt);
       return;
   }
 }
@@ -113,26 +113,22 @@ void ExactSkewChecker::on_event(Time t, NodeId node, EventKind kind, std::string
 void ExactSkewChecker::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode,
                                        CorrectionSource /*source*/) {
   // Called before the clock moves: the view shows the left limit.
-  const std::int64_t before = view_.offset_ns(node);
-  const bool at_once = mode == AdjustMode::kStep || slew_ppm(node) <= 0;
-  const Special b{node, before, true};
-  const Special a{node, at_once ? before + delta.ns() : before, true};
-  evaluate(t, b, a);
+  changed(t, std::nullopt);
+  const bool at_once = mode == AdjustMode::kStep || slew_ppm_[node] <= 0;
   if (!at_once && delta.ns() != 0) {
     // The slew's end: its slope changes back (a later slew may replace it: a harmless extra look).
-    const double span_ns = std::fabs(static_cast<double>(delta.ns())) / (slew_ppm(node) * 1e-6);
+    const double span_ns = std::fabs(static_cast<double>(delta.ns())) / (slew_ppm_[node] * 1e-6);
     schedule_(t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(span_ns))));
   }
 }
 
-void ExactSkewChecker::on_rate_correction(Time t, NodeId /*node*/, double /*ppm*/) {
-  evaluate(t, std::nullopt, std::nullopt);
-}
+void ExactSkewChecker::on_rate_correction(Time t, NodeId /*node*/, double /*ppm*/) { changed(t, std::nullopt); }
 
 void ExactSkewChecker::on_probe(const TickView& view) {
-  bound_before_ = bound_now(view.now());
-  evaluate(view.now(), std::nullopt, std::nullopt);
-  if (wander_step_ > Duration::zero() && view.now() >= next_wander_probe_) {
+  const Time t = view.now();
+  if (instant_ && *instant_ == t) right_pending_ = false;
+  evaluate(t, std::nullopt, bound_now(t));
+  if (wander_step_ > Duration::zero() && t >= next_wander_probe_) {
     next_wander_probe_ += wander_step_;
     schedule_(next_wander_probe_);
   }

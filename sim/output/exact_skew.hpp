@@ -28,7 +28,8 @@ class ExactSkewChecker final : public Observer {
   using ProbeScheduler = std::function<void(Time)>;
   ExactSkewChecker(const scenario::ScenarioSpec& spec, const TickView& view, const SkewBound* bound,
                    RunAnalysis& analysis, ProbeScheduler schedule);
-  // Register before every other observer: it notes the bound as it was before they see an event.
+  // Register before every other observer: it notes the bound as it was before anything happened
+  // at an instant.
   Observer* before_hook() { return &before_; }
   // The fixed probes: the bound's own drop instants and, with wander, every wander step.
   void start();
@@ -45,10 +46,10 @@ class ExactSkewChecker final : public Observer {
   class BeforeHook final : public Observer {
    public:
     explicit BeforeHook(ExactSkewChecker& c) : c_(c) {}
-    void on_tick(const TickView& view) override { c_.note_bound(view.now()); }
-    void on_event(Time t, NodeId, EventKind, std::string_view) override { c_.note_bound(t); }
-    void on_clock_adjust(Time t, NodeId, Duration, AdjustMode, CorrectionSource) override { c_.note_bound(t); }
-    void on_rate_correction(Time t, NodeId, double) override { c_.note_bound(t); }
+    void on_tick(const TickView& view) override { c_.enter(view.now()); }
+    void on_event(Time t, NodeId, EventKind, std::string_view) override { c_.enter(t); }
+    void on_clock_adjust(Time t, NodeId, Duration, AdjustMode, CorrectionSource) override { c_.enter(t); }
+    void on_rate_correction(Time t, NodeId, double) override { c_.enter(t); }
 
    private:
     ExactSkewChecker& c_;
@@ -59,12 +60,13 @@ class ExactSkewChecker final : public Observer {
     std::int64_t offset_ns = 0;
     bool up = false;
   };
-  void note_bound(Time t);
+  // An instant is its left limit (the state and bound before anything happened at t) and its
+  // right value (after everything at t: a probe queued behind the events at t); the states in
+  // between, while one event's effects are applied one by one, are not instants of the run.
+  void enter(Time t);
+  void changed(Time t, const std::optional<Special>& before);
   std::optional<Duration> bound_now(Time t) const;
-  // Evaluates the state before (with `before`) and after (the view) an instant, each against its
-  // bound; without a change of state only the bound's change matters.
-  void evaluate(Time t, const std::optional<Special>& before, const std::optional<Special>& after);
-  double slew_ppm(NodeId node) const { return slew_ppm_[node]; }
+  void evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound);
 
   const scenario::ScenarioSpec& spec_;
   const TickView& view_;
@@ -73,7 +75,10 @@ class ExactSkewChecker final : public Observer {
   ProbeScheduler schedule_;
   BeforeHook before_{*this};
   std::vector<double> slew_ppm_;
-  std::optional<Duration> bound_before_;
+  std::optional<Time> instant_;
+  std::optional<Duration> bound_left_;  // the bound before anything happened at instant_
+  bool left_done_ = false;
+  bool right_pending_ = false;
   Duration wander_step_ = Duration::zero();
   Time next_wander_probe_;
   std::uint64_t evaluations_ = 0;

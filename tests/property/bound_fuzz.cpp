@@ -165,7 +165,7 @@ Case draw_case(std::uint64_t index) {
       c.family = "static";
       c.nodes = d.integer(2, 64);
       const double drift = d.pick<double>({0.0, 10.0, 100.0, 1000.0});
-      c.clocks = clocks(d, drift, spread, d.pick<double>({0.0, 500.0, 5000.0, 50000.0}));
+      c.clocks = clocks(d, drift, spread, d.pick<double>({100.0, 500.0, 5000.0, 50000.0}));
       c.topology = d.chance(0.3) ? "star" : "full_mesh";
       c.links = "  latency: " + latency_law(d, lo, hi, d.chance(0.3)) + "\n";
       if (d.chance(0.3)) c.links += "  asymmetry: " + std::to_string(d.uniform(-0.5, 0.5)) + "\n";
