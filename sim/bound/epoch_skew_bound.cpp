@@ -178,6 +178,9 @@ void EpochSkewBound::start_watch(Time t, NodeId master) {
   w.start_min = Time::from_ns(static_cast<std::int64_t>(std::floor(start_min_s * 1e9)));
   const std::int64_t prev = nodes_[master].last_completion_ns;
   if (prev >= 0 && prev > w.start_min.ns()) w.start_min = Time::from_ns(prev);
+  // A clock stepped by a fault after the round may have begun: some of its measurements saw
+  // the clock before the step, so the corrections do not put it on the round's trajectory.
+  if (last_injected_step_ && *last_injected_step_ >= w.start_min) return;
   // The master applied its own correction at t (before its sends), or none (it was 0).
   const NodeState& m = nodes_[master];
   const bool own = m.last.at_ns == t.ns() && m.last_source.master == master && m.last_source.term == r.term;
@@ -317,6 +320,7 @@ void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_v
       return;
     case EventKind::kClockStep: {
       cancel_watch();
+      last_injected_step_ = t;
       double size_s = 0;
       for (const auto& s : steps_) {
         if (s.at_ns == t.ns() && s.node == node) size_s += s.size_s;

@@ -155,6 +155,7 @@ class EpochSkewBound final : public SkewBound, public Observer {
     NodeId master;
   };
   std::optional<PendingReset> pending_reset_;
+  std::optional<Time> last_injected_step_;  // a fault stepped some clock then
   // The kAdjust messages a master sent at its latest send instant: the round that completes then.
   struct RoundSends {
     std::int64_t at_ns = -1;

@@ -352,6 +352,25 @@ TEST_F(LossyEpochTest, ResetKeepsRecentRoundsOfOtherMastersCounted) {
   EXPECT_NEAR(bound_ms(30.2), worst_.grow(base) * 1e3, 1e-5);
 }
 
+// A fault that steps a clock while a round is measuring: that round's corrections do not put
+// the stepped clock on its trajectory (some probes saw it before the step), so no reset.
+TEST_F(LossyEpochTest, ClockStepDuringTheRoundPreventsItsReset) {
+  bound_.on_event(at_s(29.99), 2, EventKind::kClockStep, "");
+  complete(30, 0, 3, {1, 2, 3});
+  adjust(30.1, 1, 1_ms, 3);
+  adjust(30.1, 2, 1_ms, 3);
+  adjust(30.2, 3, 1_ms, 3);
+  bound_.on_event(at_s(31), kNoNode, EventKind::kInfo, "");
+  EXPECT_EQ(bound_.resets(), 0u);
+  // The next round began after the step: it counts.
+  complete(40, 0, 4, {1, 2, 3});
+  adjust(40.1, 1, 1_ms, 4);
+  adjust(40.1, 2, 1_ms, 4);
+  adjust(40.2, 3, 1_ms, 4);
+  bound_.on_event(at_s(41), kNoNode, EventKind::kInfo, "");
+  EXPECT_EQ(bound_.resets(), 1u);
+}
+
 // Below the quantum the hull can widen on both sides: 2M + 2q, not 2M + q.
 TEST(EpochGrowth, NarrowHullGrowsByTwoRoundings) {
   bounds::BerkeleyBoundInput in = input();
