@@ -156,11 +156,7 @@ double SkewBound::at(double t_s) const {
 
 double SkewBound::grow(double hull_s) const {
   if (!std::isfinite(hull_s)) return kInf;
-  // A running slew was sent by an earlier round over a hull no wider than this one (the hull
-  // only shrinks at a reset, when no older slew runs any more): at most that round's largest
-  // correction, measured over t_meas while clocks drift and slew.
-  const double running = std::min(running_slew_cap, hull_s + e_cross + quantum_half + growth_drift * t_meas);
-  return std::max(hull_s + round_growth, round_growth_floor) + running;
+  return std::max(hull_s + round_growth, round_growth_floor);
 }
 
 double SkewBound::full_round_done(double spread_s) const {

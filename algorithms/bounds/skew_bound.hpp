@@ -112,9 +112,8 @@ struct SkewBound {
   // clock); and what full_round_done needs.
   double steady_corners = 0;
   // Growth of the hull by one round (§7): it sticks out by round_growth on one side, and the
-  // clocks it corrected span at most round_growth_floor, whatever the hull was; a step leaves a
-  // slew already running, at most running_slew_cap (the step threshold) and at most what a
-  // round over this hull could have sent.
+  // clocks it corrected span at most round_growth_floor, whatever the hull was. (A step that
+  // leaves a slew running adds that slew's remainder, which the epoch model observes.)
   double round_growth = 0;
   double round_growth_floor = 0;
   double running_slew_cap = 0;

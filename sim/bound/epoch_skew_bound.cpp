@@ -90,10 +90,16 @@ double EpochSkewBound::corners_s(Time t) const {
   return down_ ? std::max(up, value_s(*down_, t)) : up;
 }
 
+Time EpochSkewBound::slew_end(const Adjust& a, Time t) const {
+  if (!a.slew || slew_rate_ <= 0) return t;
+  return t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(a.size_s / slew_rate_ * 1e9)));
+}
+
 void EpochSkewBound::reset_agreement() {
   agree_since_.reset();
   first_completion_.reset();
   stable_from_.reset();
+  full_round_.reset();
 }
 
 void EpochSkewBound::disrupt(Time t, double extra_s) {
@@ -230,7 +236,24 @@ void EpochSkewBound::on_clock_adjust(Time t, NodeId node, Duration delta, Adjust
   if (node >= nodes_.size()) return;
   // Another correction before a pending reset takes effect is not part of that round.
   pending_reset_.reset();
+  if (full_round_ && source.master == full_round_->master && source.term == full_round_->term) {
+    full_round_->settle = std::max(full_round_->settle, slew_end(Adjust{t.ns(), std::fabs(delta.seconds()), mode == AdjustMode::kSlew}, t));
+  }
   NodeState& n = nodes_[node];
+  if (mode == AdjustMode::kStep && n.last.slew && n.last.at_ns >= 0 && slew_rate_ > 0) {
+    // A step does not cancel a running slew (adjtime keeps it): its remainder moves the clock
+    // past both corners of this correction. What a round really moved, observed, not the
+    // whole step threshold.
+    const double ran_s = static_cast<double>(t.ns() - n.last.at_ns) * 1e-9;
+    const double remaining_s = n.last.size_s - slew_rate_ * ran_s;
+    if (remaining_s > 0) {
+      if (stable_) {
+        disrupt(t, remaining_s);
+      } else {
+        hull_.spread_s += remaining_s;
+      }
+    }
+  }
   n.before = n.last;
   n.last = Adjust{t.ns(), std::fabs(delta.seconds()), mode == AdjustMode::kSlew};
   n.last_source = source;
@@ -273,8 +296,17 @@ void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_v
         const double done_s = b_->full_round_done(value_s(hull_, t));
         if (std::isfinite(done_s)) {
           stable_from_ = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(done_s * 1e9)));
+        } else if (const auto sent = sends_.find(node); sent != sends_.end() && sent->second.at_ns == t.ns()) {
+          // Its slews may outlast the period in the worst case over this hull; watch the ones it
+          // really sends instead (all land within the apply window on lossless links).
+          FullRound f{node, sent->second.term, t, t};
+          const NodeState& m = nodes_[node];
+          if (m.last.at_ns == t.ns() && m.last_source.master == node && m.last_source.term == f.term) {
+            f.settle = std::max(f.settle, slew_end(m.last, t));
+          }
+          full_round_ = f;
         } else {
-          first_completion_ = t;  // its slews may outlast the period: wait for the next round
+          first_completion_ = t;  // wait for the next round
         }
       }
       return;
@@ -356,6 +388,22 @@ void EpochSkewBound::on_tick(const TickView& view) {
     reset_agreement();
     agree_since_ = now;
     agreed_master_ = master;
+  }
+  if (full_round_ && !stable_from_) {
+    const FullRound& f = *full_round_;
+    const Time landed = f.completed + Duration::from_ns(static_cast<std::int64_t>(std::ceil(worst_.apply_window * 1e9)));
+    if (now >= landed) {
+      // Every correction of the full round has landed; its slews end at f.settle. The next round
+      // must not measure one of them half done: it starts no earlier than L_min after this one.
+      const Time settle = std::max(landed, f.settle);
+      const double next_start_min_s = f.completed.seconds() - b_->t_meas + b_->cycle_min;
+      if (settle.seconds() <= next_start_min_s) {
+        stable_from_ = settle;
+      } else {
+        first_completion_ = f.completed;
+      }
+      full_round_.reset();
+    }
   }
   if (stable_from_ && now >= *stable_from_ && b_->valid && !lossy_) {
     stable_ = true;

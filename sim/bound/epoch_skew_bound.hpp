@@ -85,6 +85,8 @@ class EpochSkewBound final : public SkewBound, public Observer {
     double error_s = 0;
     std::optional<Time> runs_until;  // it keeps moving the clock until then
   };
+  struct Adjust;
+  Time slew_end(const Adjust& a, Time t) const;
   OldSlew old_slew(NodeId node, bool corrected, bool new_is_slew, Time landing, Time from) const;
 
   // The steady bound with `down` crashed slaves (each costs the master the probe timeouts).
@@ -116,6 +118,14 @@ class EpochSkewBound final : public SkewBound, public Observer {
   NodeId agreed_master_ = kNoNode;
   std::optional<Time> first_completion_;  // of that master, after agree_since_ + retry_span_
   std::optional<Time> stable_from_;       // the full round's corrections are applied by then
+  // A full round whose worst-case slews could outlast the period: its real slews, observed.
+  struct FullRound {
+    NodeId master;
+    std::uint32_t term;
+    Time completed;
+    Time settle;  // the latest end of its slews seen so far
+  };
+  std::optional<FullRound> full_round_;
 
   std::uint32_t disruptions_ = 0;
   std::uint32_t stabilizations_ = 0;

@@ -101,11 +101,10 @@ TEST_F(EpochSkewBoundTest, StartsFromTheInitialSpreadAndGrowsByDriftAndRounds) {
   EXPECT_NEAR(at(10), 50 + 100e-6 * 10 * 1e3, 1e-5);  // D = 2ρ = 100 ppm
   event(10, 0, EventKind::kRoundComplete);
   EXPECT_NEAR(at(10), worst_.grow(0.051) * 1e3, 1e-5);
-  // 2M + q plus drift and slew over the apply window and retries, as derived; a running slew
-  // left by a step adds at most the step threshold (1 ms here).
+  // 2M + q plus drift and slew over the apply window and retries, as derived.
   const double m = worst_.e_hi;
   EXPECT_NEAR(worst_.round_growth, 2 * m + (100e-6 + 500e-6) * (worst_.apply_window + 3), 1e-12);
-  EXPECT_NEAR(worst_.grow(0.051), 0.051 + worst_.round_growth + 0.001, 1e-12);
+  EXPECT_NEAR(worst_.grow(0.051), 0.051 + worst_.round_growth, 1e-12);
 }
 
 TEST_F(EpochSkewBoundTest, StableOnlyAfterAFullRoundOfTheAgreedMaster) {
@@ -381,14 +380,16 @@ TEST(EpochGrowth, NarrowHullGrowsByTwoRoundings) {
   EXPECT_NEAR(b.grow(0.01), 0.01 + b.round_growth, 1e-12);
 }
 
-// The running slew a step leaves is what a round could really send, not the whole threshold:
-// with timed's 20 s MAXADJ and a hull of a few ms it adds a few ms, not 20 s.
-TEST(EpochGrowth, RunningSlewIsAtMostARoundsCorrection) {
-  bounds::BerkeleyBoundInput in = input();
-  in.step_threshold_s = 20;
-  const bounds::SkewBound b = bounds::berkeley_skew_bound(in);
-  EXPECT_LT(b.grow(0.005), 0.005 + b.round_growth + 0.005 + b.e_cross + 0.01);
-  EXPECT_NEAR(b.grow(100), 100 + b.round_growth + 20, 1e-9);
+// A step that lands while the clock's previous slew runs adds that slew's observed remainder,
+// not the whole step threshold (20 s at timed's MAXADJ).
+TEST_F(LossyEpochTest, StepOverARunningSlewAddsItsRemainder) {
+  adjust(10, 1, 1_ms, 1, AdjustMode::kSlew);  // 1 ms at 500 ppm: runs until t = 12
+  const double before = bound_ms(11);
+  adjust(11, 1, 5_ms, 2);                     // a step at 11: 0.5 ms of the slew remain
+  EXPECT_NEAR(bound_ms(11), before + 0.5, 1e-5);
+  adjust(13, 2, 1_ms, 2, AdjustMode::kSlew);
+  adjust(15, 2, 5_ms, 3);                     // that slew ended at 15: nothing remains
+  EXPECT_NEAR(bound_ms(15), bound_ms(11) + 100e-6 * 4 * 1e3, 1e-5);
 }
 
 TEST(EpochSkewBoundScenarios, FailoverScenariosGetTheEpochModelAndLossGetsNone) {
