@@ -50,3 +50,17 @@ if(TARGET clocksim_sim)
   endforeach()
   clocksim_property(bound.failover_lossy ${PROJECT_SOURCE_DIR}/scenarios/failover.yaml file 0 links.loss=0.1)
 endif()
+
+# The bound fuzzer (tests/property/bound_fuzz.cpp): random scenarios over the space the bound
+# model claims, each under the exact checker. 500 cases in CI (label property), 20,000 long.
+if(TARGET clocksim_sim)
+  add_executable(bound_fuzz ${CMAKE_CURRENT_SOURCE_DIR}/property/bound_fuzz.cpp)
+  target_link_libraries(bound_fuzz PRIVATE clocksim_sim clocksim_warnings)
+  foreach(_chunk RANGE 0 4)
+    math(EXPR _first "${_chunk} * 100")
+    add_test(NAME bound.fuzz.${_chunk} COMMAND bound_fuzz ${_first} 100 --quiet --out ${PROJECT_BINARY_DIR}/bound-fuzz/${_chunk})
+    set_tests_properties(bound.fuzz.${_chunk} PROPERTIES LABELS property TIMEOUT 900)
+  endforeach()
+  add_test(NAME bound.fuzz.long COMMAND bound_fuzz 0 20000 --out ${PROJECT_BINARY_DIR}/bound-fuzz/long)
+  set_tests_properties(bound.fuzz.long PROPERTIES LABELS long TIMEOUT 36000)
+endif()

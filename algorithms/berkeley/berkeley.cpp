@@ -261,7 +261,8 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
   }
   if (own != 0) {
     out.adjust_clock(Duration::from_ns(own),
-                     abs_at_least(own, config_.step_threshold.ns()) ? AdjustMode::kStep : AdjustMode::kSlew);
+                     abs_at_least(own, config_.step_threshold.ns()) ? AdjustMode::kStep : AdjustMode::kSlew,
+                     CorrectionSource{membership_.self, round_});
   }
   ++rounds_completed_;
   in_round_ = false;
@@ -323,7 +324,8 @@ void Berkeley::on_adjust(LocalTime /*now*/, NodeId from, const Message& msg, Eff
   ++corrections_applied_;
   if (msg.value_ns != 0) {
     const bool step = abs_at_least(msg.value_ns, config_.step_threshold.ns());
-    out.adjust_clock(Duration::from_ns(msg.value_ns), step ? AdjustMode::kStep : AdjustMode::kSlew);
+    out.adjust_clock(Duration::from_ns(msg.value_ns), step ? AdjustMode::kStep : AdjustMode::kSlew,
+                     CorrectionSource{from, msg.term});
   }
   if ((msg.flags & kAdjustHasRate) != 0) out.set_rate_correction_ppm(static_cast<double>(msg.rate_ppb) * 1e-3);
 }

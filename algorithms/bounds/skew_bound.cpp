@@ -11,7 +11,9 @@ namespace {
 constexpr double kPpm = 1e-6;
 constexpr double kNs = 1e-9;  // one integer nanosecond of truncation
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kWanderSigmas = 6.0;  // wander envelope: 6σ
+// The phases of at() end at instants computed in doubles from integer-nanosecond inputs; a
+// correction landing exactly at the end must still be inside the phase, whatever the rounding.
+constexpr double kPhaseSlack = 2e-9;
 
 // Largest correction magnitude that is slewed rather than stepped.
 double slewed_part(double correction, double step_threshold) {
@@ -92,6 +94,12 @@ Cycle steady_cycle(const CycleParams& p) {
 }
 }  // namespace
 
+double wander_envelope_ppm(double sigma_ppm_per_sqrt_s, double horizon_s) {
+  return kWanderSigmas * sigma_ppm_per_sqrt_s * std::sqrt(std::max(0.0, horizon_s));
+}
+
+double wander_miss_probability() { return 2.0 * std::erfc(kWanderSigmas / std::sqrt(2.0)); }
+
 double classic_skew_bound_s(double eps_s, double q_s, double rho_ppm, double period_s, double t_meas_s) {
   const double rho = rho_ppm * kPpm;
   return 2 * eps_s + 2 * q_s + 2 * rho * period_s + 2 * rho * t_meas_s;
@@ -130,13 +138,25 @@ double SkewBound::at(double t_s) const {
   if (!valid) return kInf;
   if (t_s < first_round_start_min) return initial_spread + 2 * rho * t_s;
   if (t_s <= first_done_max) {
-    // First round: any clock between its uncorrected and its corrected trajectory (§4.5).
-    const double cross = 2 * rho * (t_s - first_round_start_min) + e_cross + quantum_half;
-    double b = initial_spread + 2 * rho * t_s + std::min(cross, first_sync_extra);
+    // First round (§4.5): any clock between its uncorrected (Y) and its corrected (X) trajectory.
+    // The four corners: Y−Y (old), X−X (new), X−Y (cross); with synchronous slews the pair is a
+    // convex combination of Y−Y and X−X, off by s·d_max.
+    const double tau = t_s - first_round_start_min;
+    const double old_spread = initial_spread + 2 * rho * t_s;
+    const double new_spread = first_k + 2 * rho * tau;
+    const double cross = old_spread + 2 * rho * tau + e_cross + quantum_half;
+    const double segment = std::max(cross, new_spread);
+    const double sync = std::max(old_spread, new_spread) + first_sync_extra;
+    double b = std::min(segment, sync);
     if (t_s >= first_round_start_min + cycle_min) b = std::max(b, steady_plain);
     return b;
   }
   return t_s >= rate_correction_from ? steady : steady_plain;
+}
+
+double SkewBound::grow(double hull_s) const {
+  if (!std::isfinite(hull_s)) return kInf;
+  return std::max(hull_s + round_growth, round_growth_floor);
 }
 
 double SkewBound::full_round_done(double spread_s) const {
@@ -225,8 +245,13 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
   const double pairwise_drift = in.rate_correction ? 2 * (rho + in.max_rate_correction_ppm * kPpm) : 2 * rho;
   // A step lands without cancelling a slew still running (only a new slew replaces it), so
   // that slew's remainder, below the step threshold, may move the clock on afterwards.
-  const double running_slew = in.step_threshold_s > 0 && slew > 0 ? in.step_threshold_s : 0.0;
-  b.round_growth = 2 * magnitude + q + (pairwise_drift + slew) * (b.apply_window + in.retry_span_s) + running_slew;
+  b.running_slew_cap = in.step_threshold_s > 0 && slew > 0 ? in.step_threshold_s : 0.0;
+  const double in_flight = (pairwise_drift + slew) * (b.apply_window + in.retry_span_s);
+  b.round_growth = 2 * magnitude + q + in_flight;
+  // The corrected clocks land within M + q of one centre: 2M + 2q apart even from a hull
+  // narrower than q (the rounding can then push both ways).
+  b.round_growth_floor = 2 * magnitude + 2 * q + in_flight;
+  b.growth_drift = pairwise_drift + slew;
   b.first_round_start_min = in.first_round_delay_s / (1 + rho);
   b.first_round_start_max = in.first_round_delay_s / (1 - rho);
 
@@ -237,7 +262,8 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     b.reason = "first-round slews outlast the period (raise the slew rate, lower step_threshold or the initial spread)";
     return b;
   }
-  b.first_done_max = b.first_round_start_max + first_done;
+  b.first_done_max = b.first_round_start_max + first_done + kPhaseSlack;
+  b.first_k = b.k_new;
   if (in.step_threshold_s > 0 && b.correction_first < in.step_threshold_s && slew > 0 && in.uniform_slew) {
     b.first_sync_extra = slew * d_max;
   }
@@ -265,7 +291,7 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     b.rate_fit_error_ppm = phi / kPpm;
     rc_drift = 2 * g_max;
     drift_worst = std::max(plain_drift, rc_drift);
-    b.rate_correction_from = b.first_round_start_max + (k + 1) * b.cycle_max;
+    b.rate_correction_from = b.first_round_start_max + (k + 1) * b.cycle_max + kPhaseSlack;
   }
   const Cycle worst = steady_cycle(cycle_params(drift_worst));
   if (!std::isfinite(worst.sup)) {
@@ -285,7 +311,10 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     b.rate_correction_from = kInf;
   }
   b.valid = true;
-  if (b.probabilistic) b.reason = "rate wander: a 6-sigma envelope, not a hard bound";
+  if (b.probabilistic) {
+    b.reason = "rate wander: a 6-sigma envelope, holds with probability >= 1 - " +
+               std::to_string(wander_miss_probability() * in.nodes) + " (every clock's walk within 6 sigma over the run)";
+  }
   return b;
 }
 
@@ -328,8 +357,10 @@ SkewBound cristian_skew_bound(const CristianBoundInput& in) {
     b.reason = "first slews outlast the period";
     return b;
   }
-  b.first_done_max = first_done;
+  b.first_done_max = first_done + kPhaseSlack;
   b.e_cross = e;  // at() adds e_cross in the first phase: |Y_i − X_j| <= S0 + 2ρt + E + 2ρt
+  // Two clients both corrected by their first series: 2E + 2ρt whatever the initial spread.
+  b.first_k = in.nodes >= 3 ? 2 * e : e;
   // Steady: age of a client's last fully applied measurement, A = L + T + C'/s with
   // C = 2E + 2ρA (a fixed point when slews are used), or C' <= step_threshold.
   double age = b.cycle_max + series + slew_time(slewed_part(kInf, in.step_threshold_s), slew);

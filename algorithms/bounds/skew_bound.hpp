@@ -102,12 +102,22 @@ struct SkewBound {
   double quantum_half = 0;     // q: max rounding error of one correction
   // First round, all corrections slewed at one rate: s·(start spread) replaces the cross term.
   double first_sync_extra = std::numeric_limits<double>::infinity();
+  // Spread of two clocks both carrying a first-round correction, before drift: K (Berkeley), the
+  // pairwise reading error (Cristian). It may exceed the initial spread (clocks that start
+  // together are pulled up to K apart by the reading errors and the rounding).
+  double first_k = 0;
   // §7, disruptions: the widest spread of the corner trajectories (each clock as if its
   // correction were and were not applied) at any instant of a steady cycle; how much one round
   // can widen the hull of all clocks when some are not corrected (a stale, crashed or cut-off
   // clock); and what full_round_done needs.
   double steady_corners = 0;
+  // Growth of the hull by one round (§7): it sticks out by round_growth on one side, and the
+  // clocks it corrected span at most round_growth_floor, whatever the hull was. (A step that
+  // leaves a slew running adds that slew's remainder, which the epoch model observes.)
   double round_growth = 0;
+  double round_growth_floor = 0;
+  double running_slew_cap = 0;
+  double growth_drift = 0;     // D + s: how fast a clock may move away while a correction flies
   double slew_rate = 0;        // fraction
   double step_threshold = 0;   // s
 
@@ -116,9 +126,18 @@ struct SkewBound {
   // §7: how long after its start a round that measures clocks spread over `spread_s` has every
   // correction applied; +inf when its slews would outlast the period.
   double full_round_done(double spread_s) const;
+  // §7: the hull after one more round of any master over clocks whose hull was `hull_s`.
+  double grow(double hull_s) const;
 };
 
 SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in);
+
+// §4.7, wander: a random walk of the rate with σ ppm/√s stays within kWanderSigmas·σ·√T of its
+// start over [0, T] except with probability at most wander_miss_probability per clock (reflection
+// principle: P(sup|W| ≥ a) ≤ 2·P(|W_T| ≥ a) = 4·Φ̄(a/σ√T)).
+inline constexpr double kWanderSigmas = 6.0;
+double wander_envelope_ppm(double sigma_ppm_per_sqrt_s, double horizon_s);
+double wander_miss_probability();  // per clock: 4·Φ̄(6) ≈ 3.9e-9
 
 struct CristianBoundInput {
   int nodes = 2;  // server included

@@ -45,11 +45,18 @@ struct TimerEffect {
   Duration after;  // ignored when cancel is set
   bool cancel;
 };
+// Which master's round computed a correction: lets an observer (the epoch skew bound) tie each
+// applied correction to the round that measured the clock, whatever order they arrive in.
+struct CorrectionSource {
+  NodeId master = kNoNode;  // kNoNode: not a master's round (a client's own estimate, a test)
+  std::uint32_t term = 0;   // that master's round number
+};
 struct ClockEffect {
   enum class Kind : std::uint8_t { kAdjust, kSetRate } kind;
   AdjustMode mode;     // kAdjust
   Duration delta;      // kAdjust: relative change of the reading
   double rate_ppm;     // kSetRate: frequency correction that replaces the previous one
+  CorrectionSource source{};  // kAdjust
 };
 struct NoteEffect {
   NoteKind kind;
@@ -63,8 +70,8 @@ class Effects {
   // Arms timer `id` to fire `after` from now (local clock); re-arming replaces a pending one.
   void set_timer(TimerId id, Duration after) { timers_.push_back({id, after, false}); }
   void cancel_timer(TimerId id) { timers_.push_back({id, Duration::zero(), true}); }
-  void adjust_clock(Duration delta, AdjustMode mode) {
-    clock_.push_back({ClockEffect::Kind::kAdjust, mode, delta, 0.0});
+  void adjust_clock(Duration delta, AdjustMode mode, CorrectionSource source = {}) {
+    clock_.push_back({ClockEffect::Kind::kAdjust, mode, delta, 0.0, source});
   }
   void set_rate_correction_ppm(double ppm) {
     clock_.push_back({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), ppm});

@@ -10,9 +10,9 @@ void apply_clock(const ClockEffect& c, EffectSink& sink) {
   switch (c.kind) {
     case ClockEffect::Kind::kAdjust:
       if (c.mode == AdjustMode::kStep) {
-        sink.step_clock(c.delta);
+        sink.step_clock(c.delta, c.source);
       } else {
-        sink.slew_clock(c.delta);
+        sink.slew_clock(c.delta, c.source);
       }
       return;
     case ClockEffect::Kind::kSetRate:

@@ -36,8 +36,9 @@ enum class SendDrop : std::uint8_t {
 class EffectSink {
  public:
   virtual ~EffectSink() = default;
-  virtual void step_clock(Duration delta) = 0;
-  virtual void slew_clock(Duration delta) = 0;
+  // `source`: the master and round that computed the correction (for observers; may be empty).
+  virtual void step_clock(Duration delta, CorrectionSource source) = 0;
+  virtual void slew_clock(Duration delta, CorrectionSource source) = 0;
   virtual void set_rate_correction_ppm(double ppm) = 0;
   // Removes a pending timer `id`, if any.
   virtual void cancel_timer(TimerId id) = 0;

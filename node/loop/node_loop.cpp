@@ -26,8 +26,12 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
  public:
   explicit LoopEffectSink(NodeLoop& loop) : loop_(loop) {}
 
-  void step_clock(Duration delta) override { guarded({ClockEffect::Kind::kAdjust, AdjustMode::kStep, delta, 0.0}); }
-  void slew_clock(Duration delta) override { guarded({ClockEffect::Kind::kAdjust, AdjustMode::kSlew, delta, 0.0}); }
+  void step_clock(Duration delta, CorrectionSource source) override {
+    guarded({ClockEffect::Kind::kAdjust, AdjustMode::kStep, delta, 0.0, source});
+  }
+  void slew_clock(Duration delta, CorrectionSource source) override {
+    guarded({ClockEffect::Kind::kAdjust, AdjustMode::kSlew, delta, 0.0, source});
+  }
   void set_rate_correction_ppm(double ppm) override {
     guarded({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), ppm});
   }

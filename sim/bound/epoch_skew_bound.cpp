@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -35,7 +34,8 @@ bool one_master_followed(const TickView& view, NodeId& master) {
 EpochSkewBound::EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario::ScenarioSpec& spec, bool lossy)
     : input_(input), worst_(bounds::berkeley_skew_bound(input)), drift_(2 * worst_.rho),
       retry_span_(Duration::from_ns(static_cast<std::int64_t>(std::ceil(input.retry_span_s * 1e9)))),
-      lossy_(lossy), slew_rate_(input.slew_ppm * 1e-6) {
+      lossy_(lossy), slew_rate_(input.slew_ppm * 1e-6),
+      in_flight_(Duration::from_ns(static_cast<std::int64_t>(std::ceil((worst_.apply_window + input.retry_span_s) * 1e9)))) {
   b_ = &steady(0);
   assert(lossy_ || b_->valid);
   nodes_.resize(static_cast<std::size_t>(std::max(0, input.nodes)));
@@ -46,7 +46,7 @@ EpochSkewBound::EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario:
     }
   }
   // Until the first master has run a full round, nothing is known but the initial spread.
-  hull_ = Hull{Time::epoch(), input.initial_spread_s, 0};
+  hull_ = Hull{Time::epoch(), input.initial_spread_s};
 }
 
 bool EpochSkewBound::usable(const bounds::BerkeleyBoundInput& input, bool lossy, std::string& why) {
@@ -80,24 +80,32 @@ void EpochSkewBound::set_down_count(std::uint32_t down) {
 }
 
 double EpochSkewBound::value_s(const Hull& h, Time t) const {
-  return h.spread_s + drift_ * std::max(0.0, (t - h.since).seconds()) + worst_.round_growth * h.rounds;
+  return h.spread_s + drift_ * std::max(0.0, (t - h.since).seconds());
 }
+
+void EpochSkewBound::grow(Hull& h, Time t) const { h = Hull{t, worst_.grow(value_s(h, t))}; }
 
 double EpochSkewBound::corners_s(Time t) const {
   const double up = stable_ ? b_->steady_corners : value_s(hull_, t);
   return down_ ? std::max(up, value_s(*down_, t)) : up;
 }
 
+Time EpochSkewBound::slew_end(const Adjust& a, Time t) const {
+  if (!a.slew || slew_rate_ <= 0) return t;
+  return t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(a.size_s / slew_rate_ * 1e9)));
+}
+
 void EpochSkewBound::reset_agreement() {
   agree_since_.reset();
   first_completion_.reset();
   stable_from_.reset();
+  full_round_.reset();
 }
 
 void EpochSkewBound::disrupt(Time t, double extra_s) {
   if (stable_) {
     // Every clock, down ones included, lies within the corners now; from here only the hull.
-    hull_ = Hull{t, corners_s(t), 0};
+    hull_ = Hull{t, corners_s(t)};
     stable_ = false;
     ++disruptions_;
   }
@@ -139,29 +147,49 @@ void EpochSkewBound::cancel_watch() {
   pending_reset_.reset();
 }
 
-void EpochSkewBound::start_watch(Time t, NodeId master, std::string_view detail) {
+void EpochSkewBound::on_message_sent(Time t, NodeId from, NodeId to, const Message& msg) {
+  if (msg.type != MsgType::kAdjust) return;
+  RoundSends& r = sends_[from];
+  if (r.at_ns != t.ns() || msg.term > r.term) {
+    // A new instant, or a newer round than a retransmission that happened to leave at the same
+    // instant: only the newest round's corrections describe the round completing now.
+    r.at_ns = t.ns();
+    r.term = msg.term;
+    r.to.clear();
+  }
+  if (msg.term == r.term) r.to.push_back(to);
+}
+
+void EpochSkewBound::start_watch(Time t, NodeId master) {
   cancel_watch();
   if (master >= nodes_.size() || !nodes_[master].up) return;
-  // "round R: X of Y slaves, ...": X slaves were measured. All the up ones must be, so that
-  // each gets this round's correction and no older one (an older retransmission is stale for a
-  // slave this round measured: Berkeley::on_adjust drops it).
-  unsigned round = 0, measured = 0, members = 0;
-  const std::string text(detail);
-  if (std::sscanf(text.c_str(), "round %u: %u of %u", &round, &measured, &members) != 3) return;
+  // The corrections it sent as it completed say which round this is and whom it measured. All
+  // the up slaves must have been, so that each gets this round's correction and no older one (an
+  // older retransmission is stale for a slave this round measured: Berkeley::on_adjust drops it).
+  const auto sent = sends_.find(master);
+  if (sent == sends_.end() || sent->second.at_ns != t.ns()) return;
+  const RoundSends& r = sent->second;
   std::uint32_t expected = 0;
-  for (NodeId i = 0; i < nodes_.size(); ++i) expected += (i != master && nodes_[i].up) ? 1 : 0;
-  if (measured != expected) return;
+  for (NodeId i = 0; i < nodes_.size(); ++i) {
+    if (i == master || !nodes_[i].up) continue;
+    if (std::find(r.to.begin(), r.to.end(), i) == r.to.end()) return;  // an up slave not measured
+    ++expected;
+  }
   Watch w;
   w.master = master;
+  w.term = r.term;
   w.completed = t;
   // The round began at most T_meas before it completed, and after the master's previous one.
   const double start_min_s = std::max(t.seconds() - worst_.t_meas, 0.0);
   w.start_min = Time::from_ns(static_cast<std::int64_t>(std::floor(start_min_s * 1e9)));
   const std::int64_t prev = nodes_[master].last_completion_ns;
   if (prev >= 0 && prev > w.start_min.ns()) w.start_min = Time::from_ns(prev);
-  // The master applied its own correction at t (before this note), or none (it was 0).
+  // A clock stepped by a fault after the round may have begun: some of its measurements saw
+  // the clock before the step, so the corrections do not put it on the round's trajectory.
+  if (last_injected_step_ && *last_injected_step_ >= w.start_min) return;
+  // The master applied its own correction at t (before its sends), or none (it was 0).
   const NodeState& m = nodes_[master];
-  const bool own = m.last.at_ns == t.ns();
+  const bool own = m.last.at_ns == t.ns() && m.last_source.master == master && m.last_source.term == r.term;
   w.settle = t;
   if (own && m.last.slew && slew_rate_ > 0) {
     w.settle = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(m.last.size_s / slew_rate_ * 1e9)));
@@ -181,7 +209,7 @@ void EpochSkewBound::finish_watch_if_done() {
   // Every up clock sits on this round's trajectory once the slews are over: within K of §4.3,
   // plus the drift since the round began, plus what two old slews moved after their measurement.
   const double spread_s = worst_.k_new + drift_ * (w.settle - w.start_min).seconds() + w.err1 + w.err2;
-  pending_reset_ = PendingReset{w.settle, spread_s};
+  pending_reset_ = PendingReset{w.settle, spread_s, w.master};
   watch_.reset();
   std::fill(watched_.begin(), watched_.end(), 0);
 }
@@ -191,24 +219,51 @@ void EpochSkewBound::apply_pending_reset(Time t) {
   const PendingReset r = *pending_reset_;
   pending_reset_.reset();
   if (stable_) return;
-  if (r.spread_s < value_s(hull_, r.at)) {
-    hull_ = Hull{r.at, r.spread_s, 0};  // the up clocks; the down ones stay in down_
+  // Rounds of other masters that completed recently may still land corrections after r; the
+  // hull they were counted in is about to be replaced, so count them on the reset instead.
+  Hull reset{r.at, r.spread_s};
+  for (const Completion& c : recent_) {
+    if (c.master != r.master && c.at + in_flight_ >= r.at) grow(reset, r.at);
+  }
+  if (reset.spread_s < value_s(hull_, r.at)) {
+    hull_ = reset;  // the up clocks; the down ones stay in down_
     ++resets_;
   }
 }
 
-void EpochSkewBound::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode) {
+void EpochSkewBound::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode, CorrectionSource source) {
   apply_pending_reset(t);
   if (node >= nodes_.size()) return;
   // Another correction before a pending reset takes effect is not part of that round.
   pending_reset_.reset();
+  if (full_round_ && source.master == full_round_->master && source.term == full_round_->term) {
+    full_round_->settle = std::max(full_round_->settle, slew_end(Adjust{t.ns(), std::fabs(delta.seconds()), mode == AdjustMode::kSlew}, t));
+  }
   NodeState& n = nodes_[node];
+  if (mode == AdjustMode::kStep && n.last.slew && n.last.at_ns >= 0 && slew_rate_ > 0) {
+    // A step does not cancel a running slew (adjtime keeps it): its remainder moves the clock
+    // past both corners of this correction. What a round really moved, observed, not the
+    // whole step threshold.
+    const double ran_s = static_cast<double>(t.ns() - n.last.at_ns) * 1e-9;
+    const double remaining_s = n.last.size_s - slew_rate_ * ran_s;
+    if (remaining_s > 0) {
+      if (stable_) {
+        disrupt(t, remaining_s);
+      } else {
+        hull_.spread_s += remaining_s;
+      }
+    }
+  }
   n.before = n.last;
   n.last = Adjust{t.ns(), std::fabs(delta.seconds()), mode == AdjustMode::kSlew};
+  n.last_source = source;
   if (!watch_) return;
   Watch& w = *watch_;
-  if (node == w.master || watched_[node] != 1) {
-    cancel_watch();  // a second correction of a clock, or the master's again: not one round
+  // Only the watched round's own correction of a clock it measured counts, whatever the order of
+  // arrival: a demoted master's correction still in flight is not this round's.
+  const bool of_round = source.master == w.master && source.term == w.term;
+  if (node == w.master || watched_[node] != 1 || !of_round) {
+    cancel_watch();
     return;
   }
   watched_[node] = 2;
@@ -222,13 +277,15 @@ void EpochSkewBound::on_clock_adjust(Time t, NodeId node, Duration delta, Adjust
   finish_watch_if_done();
 }
 
-void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_view detail) {
+void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_view /*detail*/) {
   apply_pending_reset(t);
   switch (kind) {
     case EventKind::kRoundComplete: {
-      ++hull_.rounds;
-      if (down_) ++down_->rounds;
-      start_watch(t, node, detail);
+      grow(hull_, t);
+      if (down_) grow(*down_, t);
+      while (!recent_.empty() && recent_.front().at + in_flight_ + in_flight_ < t) recent_.erase(recent_.begin());
+      recent_.push_back({t, node});
+      start_watch(t, node);
       if (node < nodes_.size()) nodes_[node].last_completion_ns = t.ns();
       if (stable_ || !agree_since_ || node != agreed_master_ || t < *agree_since_ + retry_span_) return;
       // The first completion may end a round that began before the agreement; the round after
@@ -239,8 +296,17 @@ void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_v
         const double done_s = b_->full_round_done(value_s(hull_, t));
         if (std::isfinite(done_s)) {
           stable_from_ = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(done_s * 1e9)));
+        } else if (const auto sent = sends_.find(node); sent != sends_.end() && sent->second.at_ns == t.ns()) {
+          // Its slews may outlast the period in the worst case over this hull; watch the ones it
+          // really sends instead (all land within the apply window on lossless links).
+          FullRound f{node, sent->second.term, t, t};
+          const NodeState& m = nodes_[node];
+          if (m.last.at_ns == t.ns() && m.last_source.master == node && m.last_source.term == f.term) {
+            f.settle = std::max(f.settle, slew_end(m.last, t));
+          }
+          full_round_ = f;
         } else {
-          first_completion_ = t;  // its slews may outlast the period: wait for the next round
+          first_completion_ = t;  // wait for the next round
         }
       }
       return;
@@ -248,7 +314,7 @@ void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_v
     case EventKind::kCrash:
       cancel_watch();
       if (node < nodes_.size()) nodes_[node].up = false;
-      if (down_count_ == 0) down_ = Hull{t, corners_s(t), 0};
+      if (down_count_ == 0) down_ = Hull{t, corners_s(t)};
       // A silent slave lengthens the master's rounds: the steady bound for one more down node,
       // which holds for the cycle in progress too (its measurement is only longer).
       set_down_count(down_count_ + 1);
@@ -258,13 +324,13 @@ void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_v
       cancel_watch();
       if (node < nodes_.size()) {
         nodes_[node].up = true;
-        nodes_[node].last = nodes_[node].before = Adjust{};  // a new process: its slew is gone
+        // A new process, but the kernel's slew (its last correction) runs on: keep it.
       }
       // The hull now covers the restarted clock: the larger of the up clocks' and the down ones'.
       const double spread_s = corners_s(t);
       disrupt(t, 0);
-      hull_ = Hull{t, spread_s, 0};
-      if (down_count_ > 0) set_down_count(down_count_ - 1);
+      hull_ = Hull{t, spread_s};
+        if (down_count_ > 0) set_down_count(down_count_ - 1);
       if (down_count_ == 0) down_.reset();
       return;
     }
@@ -286,6 +352,7 @@ void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_v
       return;
     case EventKind::kClockStep: {
       cancel_watch();
+      last_injected_step_ = t;
       double size_s = 0;
       for (const auto& s : steps_) {
         if (s.at_ns == t.ns() && s.node == node) size_s += s.size_s;
@@ -321,6 +388,22 @@ void EpochSkewBound::on_tick(const TickView& view) {
     reset_agreement();
     agree_since_ = now;
     agreed_master_ = master;
+  }
+  if (full_round_ && !stable_from_) {
+    const FullRound& f = *full_round_;
+    const Time landed = f.completed + Duration::from_ns(static_cast<std::int64_t>(std::ceil(worst_.apply_window * 1e9)));
+    if (now >= landed) {
+      // Every correction of the full round has landed; its slews end at f.settle. The next round
+      // must not measure one of them half done: it starts no earlier than L_min after this one.
+      const Time settle = std::max(landed, f.settle);
+      const double next_start_min_s = f.completed.seconds() - b_->t_meas + b_->cycle_min;
+      if (settle.seconds() <= next_start_min_s) {
+        stable_from_ = settle;
+      } else {
+        first_completion_ = f.completed;
+      }
+      full_round_.reset();
+    }
   }
   if (stable_from_ && now >= *stable_from_ && b_->valid && !lossy_) {
     stable_ = true;

@@ -48,7 +48,10 @@ class EpochSkewBound final : public SkewBound, public Observer {
 
   void on_tick(const TickView& view) override;
   void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) override;
-  void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode) override;
+  void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode, CorrectionSource source) override;
+  // A master's corrections (kAdjust) leave as its round completes: their term and recipients say
+  // which round completed and whom it measured, as typed data.
+  void on_message_sent(Time t, NodeId from, NodeId to, const Message& msg) override;
 
   // For tests and summary.json.
   bool stable() const { return stable_; }
@@ -57,13 +60,13 @@ class EpochSkewBound final : public SkewBound, public Observer {
   std::uint32_t resets() const { return resets_; }
 
  private:
-  // A bound on the spread (max − min) of a set of clocks from `since`: spread_s then, plus drift,
-  // plus round_growth per round completed since.
+  // A bound on the spread (max − min) of a set of clocks from `since`: spread_s then, plus drift
+  // (each completed round re-bases it through bounds::SkewBound::grow).
   struct Hull {
     Time since;
     double spread_s = 0;
-    std::uint32_t rounds = 0;
   };
+  void grow(Hull& h, Time t) const;
   double value_s(const Hull& h, Time t) const;
   // The widest corner spread of the up clocks at t: the hull when disrupted, the steady corners
   // when stable (plus the hull of the down clocks, which rejoin at their restart).
@@ -71,7 +74,7 @@ class EpochSkewBound final : public SkewBound, public Observer {
   void disrupt(Time t, double extra_s);
   void reset_agreement();
   // Full-round resets.
-  void start_watch(Time t, NodeId master, std::string_view detail);
+  void start_watch(Time t, NodeId master);
   void cancel_watch();
   void finish_watch_if_done();
   void apply_pending_reset(Time t);
@@ -82,6 +85,8 @@ class EpochSkewBound final : public SkewBound, public Observer {
     double error_s = 0;
     std::optional<Time> runs_until;  // it keeps moving the clock until then
   };
+  struct Adjust;
+  Time slew_end(const Adjust& a, Time t) const;
   OldSlew old_slew(NodeId node, bool corrected, bool new_is_slew, Time landing, Time from) const;
 
   // The steady bound with `down` crashed slaves (each costs the master the probe timeouts).
@@ -113,6 +118,14 @@ class EpochSkewBound final : public SkewBound, public Observer {
   NodeId agreed_master_ = kNoNode;
   std::optional<Time> first_completion_;  // of that master, after agree_since_ + retry_span_
   std::optional<Time> stable_from_;       // the full round's corrections are applied by then
+  // A full round whose worst-case slews could outlast the period: its real slews, observed.
+  struct FullRound {
+    NodeId master;
+    std::uint32_t term;
+    Time completed;
+    Time settle;  // the latest end of its slews seen so far
+  };
+  std::optional<FullRound> full_round_;
 
   std::uint32_t disruptions_ = 0;
   std::uint32_t stabilizations_ = 0;
@@ -129,12 +142,14 @@ class EpochSkewBound final : public SkewBound, public Observer {
   struct NodeState {
     bool up = true;
     Adjust last, before;
+    CorrectionSource last_source;
     std::int64_t last_completion_ns = -1;  // as a master
   };
   std::vector<NodeState> nodes_;
   // The round being watched for a reset.
   struct Watch {
     NodeId master = kNoNode;
+    std::uint32_t term = 0;  // only corrections computed by this round count
     Time completed;
     Time start_min;          // the round began no earlier
     std::uint32_t left = 0;  // up slaves still to apply its correction
@@ -147,8 +162,25 @@ class EpochSkewBound final : public SkewBound, public Observer {
   struct PendingReset {
     Time at;
     double spread_s;
+    NodeId master;
   };
   std::optional<PendingReset> pending_reset_;
+  std::optional<Time> last_injected_step_;  // a fault stepped some clock then
+  // The kAdjust messages a master sent at its latest send instant: the round that completes then.
+  struct RoundSends {
+    std::int64_t at_ns = -1;
+    std::uint32_t term = 0;
+    std::vector<NodeId> to;
+  };
+  std::map<NodeId, RoundSends> sends_;
+  // Recent round completions (time, master): corrections of another master's round may still
+  // land after a reset and must stay counted.
+  struct Completion {
+    Time at;
+    NodeId master;
+  };
+  std::vector<Completion> recent_;
+  Duration in_flight_;  // from a round's completion until its last correction may land
 };
 
 }  // namespace clocksim::sim

@@ -2,6 +2,8 @@
 
 #include "sim/bound/sync_skew_bound.hpp"
 
+#include "algorithms/bounds/skew_bound.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -53,6 +55,7 @@ ClockSpread clock_spread(const scenario::ScenarioSpec& spec) {
     sine_lo = std::min(sine_lo, 2 * sine.lower_bound() * 1e-6 / w * 1e9);
     sine_hi = std::max(sine_hi, 2 * sine.upper_bound() * 1e-6 / w * 1e9);
     if (o.wander_ppm_per_sqrt_s.value_or(0) > 0) s.has_wander = true;
+    s.max_wander_ppm_per_sqrt_s = std::max(s.max_wander_ppm_per_sqrt_s, o.wander_ppm_per_sqrt_s.value_or(c.wander_ppm_per_sqrt_s));
   };
   take(scenario::ClockOverride{});
   for (const auto& n : spec.nodes) take(n.clock);
@@ -67,13 +70,18 @@ ClockSpread clock_spread(const scenario::ScenarioSpec& spec) {
 }
 
 BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec) {
-  const ClockSpread s = clock_spread(spec);
-  if (s.has_wander) return {nullptr, "random-walk wander has no deterministic bound"};
+  ClockSpread s = clock_spread(spec);
   if (!std::isfinite(s.offset_spread_ns) || !std::isfinite(s.drift_spread_ppm) || !std::isfinite(s.sine_spread_ns)) {
     return {nullptr, "an unbounded clock distribution (normal, exponential, ...) has no worst case"};
   }
   const std::string& kind = spec.algorithm.sync.kind;
-  if (kind.empty() || kind == "none") return {std::make_unique<FreeRunningBound>(s), ""};
+  if (kind.empty() || kind == "none") {
+    if (s.has_wander) {
+      // Probabilistic (docs/bounds.md §4.7): every rate's walk within 6σ√T over the run.
+      s.drift_spread_ppm += 2 * bounds::wander_envelope_ppm(s.max_wander_ppm_per_sqrt_s, spec.duration.seconds());
+    }
+    return {std::make_unique<FreeRunningBound>(s), ""};
+  }
   if (kind == "berkeley" || kind == "cristian") return make_sync_skew_bound(spec);
   return {nullptr, "no bound model for sync algorithm '" + kind + "'"};
 }

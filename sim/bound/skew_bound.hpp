@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "algorithms/core/time.hpp"
 #include "sim/scenario/spec.hpp"
@@ -29,6 +30,10 @@ class SkewBound {
   // A model that follows the run (crashes, elections: docs/bounds.md §7) observes the world; it
   // must be added before any observer that reads at().
   virtual Observer* observer() { return nullptr; }
+  // For an exact check between ticks: at() is linear in t between changes of the model's state
+  // (a model that follows the run changes only in its observer calls) and, for a model fixed in
+  // advance, between these instants, where it may fall.
+  virtual std::vector<Time> drop_instants() const { return {}; }
 };
 
 // Why a scenario has no bound (empty when it has one).
@@ -47,6 +52,7 @@ struct ClockSpread {
   double sine_spread_ns = 0;    // spread of the integrated sinusoidal terms
   double steps_ns = 0;          // sum of |injected clock steps|
   bool has_wander = false;
+  double max_wander_ppm_per_sqrt_s = 0;
 };
 ClockSpread clock_spread(const scenario::ScenarioSpec& spec);
 

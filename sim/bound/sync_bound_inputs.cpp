@@ -41,6 +41,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
   }
   const auto& c = spec.clocks;
   double off_lo = kInf, off_hi = -kInf, rho = 0, wander = 0, slew = kInf, slew_max = 0;
+  bool any_cannot_slew = false;
   auto take = [&](const scenario::ClockOverride& o) {
     const auto& off = o.initial_offset_ns.value_or(c.initial_offset_ns);
     const auto& drift = o.drift_ppm.value_or(c.drift_ppm);
@@ -50,8 +51,15 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
     const double sine_max = std::max(std::fabs(sine.lower_bound()), std::fabs(sine.upper_bound()));
     rho = std::max(rho, std::max(std::fabs(drift.lower_bound()), std::fabs(drift.upper_bound())) + sine_max);
     wander = std::max(wander, o.wander_ppm_per_sqrt_s.value_or(c.wander_ppm_per_sqrt_s));
-    slew = std::min(slew, o.max_slew_ppm.value_or(c.max_slew_ppm));
-    slew_max = std::max(slew_max, o.max_slew_ppm.value_or(c.max_slew_ppm));
+    // A clock that cannot slew (max_slew_ppm: 0) applies every correction at once, as a step:
+    // the segment lemma covers it, and only the clocks that do slew set how long slews last.
+    const double rate = o.max_slew_ppm.value_or(c.max_slew_ppm);
+    if (rate <= 0) {
+      any_cannot_slew = true;
+    } else {
+      slew = std::min(slew, rate);
+    }
+    slew_max = std::max(slew_max, rate);
   };
   take(scenario::ClockOverride{});
   for (const auto& n : spec.nodes) take(n.clock);
@@ -80,8 +88,9 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
   env.rho_ppm = rho;
   env.wander_ppm_per_sqrt_s = wander;
   env.initial_spread_s = (off_hi - off_lo) * 1e-9;
-  env.slew_ppm = slew;
-  env.uniform_slew = slew == slew_max;
+  env.all_steps = !std::isfinite(slew);
+  env.slew_ppm = env.all_steps ? 0.0 : slew;
+  env.uniform_slew = !any_cannot_slew && slew == slew_max;
   env.clock_resolution_s = c.resolution.seconds();
   env.latency_min_s = std::max(0.0, lat_lo) * 1e-9;
   env.latency_max_s = lat_hi * 1e-9;
@@ -124,7 +133,7 @@ BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
                                                                               : bounds::Estimator::kTimedMinFilter;
   in.slew_ppm = env.slew_ppm;
   in.uniform_slew = env.uniform_slew;
-  in.step_threshold_s = cfg.step_threshold.seconds();
+  in.step_threshold_s = env.all_steps ? 0.0 : cfg.step_threshold.seconds();
   in.quantum_s = cfg.quantum.seconds();
   in.resolution_s = cfg.resolution.seconds();
   in.clock_resolution_s = env.clock_resolution_s;
@@ -162,17 +171,17 @@ CristianInputOrWhy cristian_bound_input(const scenario::ScenarioSpec& spec) {
   SyncBoundEnvironment env;
   std::string why;
   if (!sync_bound_environment(spec, static_master(cfg.server, spec), env, why, false)) return why;
-  if (env.wander_ppm_per_sqrt_s > 0) return std::string("random-walk wander has no deterministic bound");
   bounds::CristianBoundInput in;
   in.nodes = static_cast<int>(spec.nodes.size());
-  in.rho_ppm = env.rho_ppm;
+  // Wander: the same probabilistic rate envelope as Berkeley's (docs/bounds.md §4.7).
+  in.rho_ppm = env.rho_ppm + bounds::wander_envelope_ppm(env.wander_ppm_per_sqrt_s, spec.duration.seconds());
   in.period_s = cfg.period.seconds();
   in.latency_min_s = env.latency_min_s;
   in.latency_max_s = env.latency_max_s;
   in.probes = static_cast<int>(cfg.probes);
   in.probe_timeout_s = cfg.probe_timeout.seconds();
   in.slew_ppm = env.slew_ppm;
-  in.step_threshold_s = cfg.step_threshold.seconds();
+  in.step_threshold_s = env.all_steps ? 0.0 : cfg.step_threshold.seconds();
   in.clock_resolution_s = env.clock_resolution_s;
   in.initial_spread_s = env.initial_spread_s;
   return in;

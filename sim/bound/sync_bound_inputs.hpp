@@ -26,6 +26,7 @@ struct SyncBoundEnvironment {
   double initial_spread_s = 0;
   double slew_ppm = 0;        // the slowest node's
   bool uniform_slew = true;   // every node slews at the same rate
+  bool all_steps = false;     // no node can slew (max_slew_ppm: 0): every correction is a step
   double clock_resolution_s = 0;
   double latency_min_s = 0;
   double latency_max_s = 0;

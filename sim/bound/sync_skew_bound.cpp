@@ -18,6 +18,14 @@ class SyncSkewBound final : public SkewBound {
     // Round up: a bound must never fall below the truth by a rounding.
     return Duration::from_ns(static_cast<std::int64_t>(std::ceil(s * 1e9)));
   }
+  std::vector<Time> drop_instants() const override {
+    // The first phase ends (the steady bound may be lower), the rate-corrected bound starts.
+    std::vector<Time> v;
+    for (double s : {b_.first_done_max, b_.rate_correction_from}) {
+      if (std::isfinite(s) && s >= 0 && s < 1e9) v.push_back(Time::from_ns(static_cast<std::int64_t>(std::floor(s * 1e9)) + 1));
+    }
+    return v;
+  }
   std::string describe() const override {
     std::ostringstream os;
     os << kind_ << " worst case (docs/bounds.md): before the first corrections S0 + 2ρt + E_x + q with S0 = "
@@ -58,6 +66,11 @@ BoundAvailability make_sync_skew_bound(const scenario::ScenarioSpec& spec) {
     const auto in = cristian_bound_input(spec);
     if (const auto* why = std::get_if<std::string>(&in)) return {nullptr, *why};
     b = bounds::cristian_skew_bound(std::get<bounds::CristianBoundInput>(in));
+    if (clock_spread(spec).has_wander && b.valid) {
+      b.probabilistic = true;
+      b.reason = "rate wander: a 6-sigma envelope, holds with probability >= 1 - " +
+                 std::to_string(bounds::wander_miss_probability() * static_cast<double>(spec.nodes.size()));
+    }
   } else {
     return {nullptr, "no bound model for sync algorithm '" + kind + "'"};
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 
 #include "algorithms/core/duration_parse.hpp"
@@ -147,18 +148,6 @@ RunAnalysis::RunAnalysis(const scenario::ScenarioSpec& spec) : spec_(spec), stat
 }
 
 void RunAnalysis::on_tick(const TickStats& s) {
-  max_skew_ns_ = std::max(max_skew_ns_, s.max_skew_ns);
-  const bool after_warmup = s.t - Time::epoch() >= warmup_;
-  if (after_warmup) {
-    max_skew_after_warmup_ns_ = std::max(max_skew_after_warmup_ns_, s.max_skew_ns);
-    if (s.bound && s.bound->ns() > 0) {
-      const auto ratio_ppm = static_cast<std::int64_t>(
-          static_cast<double>(s.max_skew_ns) / static_cast<double>(s.bound->ns()) * 1e6);
-      max_bound_ratio_ppm_ = std::max(max_bound_ratio_ppm_, ratio_ppm);
-    }
-  }
-  if (s.bound && s.max_skew_ns > s.bound->ns() && after_warmup) ++bound_violations_;
-  if (s.bound) last_bound_ns_ = s.bound->ns();
   if (current_master_ == kNoNode && s.masters > 0 && s.master != kNoNode &&
       (masters_by_events_.empty() || masters_by_events_.count(s.master) != 0)) {
     current_master_ = s.master;
@@ -166,39 +155,76 @@ void RunAnalysis::on_tick(const TickStats& s) {
   for (auto& f : failovers_) {
     if (!f.elected_at) f.max_skew_during_ns = std::max(f.max_skew_during_ns, s.max_skew_ns);
   }
+  if (s.bound) last_bound_ns_ = s.bound->ns();
+  check(s.t, s.max_skew_ns, s.max_abs_offset_ns, s.bound, s.masters);
+  last_ = s;
+  if (s.masters != 1) last_not_one_master_ = s.t;
+}
+
+void RunAnalysis::on_instant(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
+                             std::optional<Duration> bound) {
+  // Between ticks the roles are those of the latest tick.
+  check(t, max_skew_ns, max_abs_offset_ns, bound, last_ ? last_->masters : 0);
+}
+
+void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offset, std::optional<Duration> bound,
+                        std::uint32_t masters) {
+  if (max_skew > max_skew_ns_) {
+    max_skew_ns_ = max_skew;
+    max_skew_at_ = t;
+  }
+  const bool after_warmup = t - Time::epoch() >= warmup_;
+  if (after_warmup) {
+    max_skew_after_warmup_ns_ = std::max(max_skew_after_warmup_ns_, max_skew);
+    if (bound && bound->ns() > 0) {
+      const auto ratio_ppm =
+          static_cast<std::int64_t>(static_cast<double>(max_skew) / static_cast<double>(bound->ns()) * 1e6);
+      if (ratio_ppm > max_bound_ratio_ppm_) {
+        max_bound_ratio_ppm_ = ratio_ppm;
+        max_bound_ratio_at_ = t;
+      }
+    }
+  }
+  if (bound && max_skew > bound->ns() && after_warmup) ++bound_violations_;
 
   for (std::size_t i = 0; i < spec_.expects.size(); ++i) {
     const auto& e = spec_.expects[i];
     if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset) continue;
-    const Duration since_start = s.t - Time::epoch();
+    const Duration since_start = t - Time::epoch();
     if (since_start < e.after || (e.until && since_start > *e.until)) continue;
     if (e.outside_failover) {
-      // Skip ticks without exactly one master, and the settle time after each such interval.
-      if (s.masters != 1) continue;
-      if (last_not_one_master_ && s.t - *last_not_one_master_ <= *e.outside_failover) continue;
+      // Skip instants without exactly one master, and the settle time after each such interval.
+      if (masters != 1) continue;
+      if (last_not_one_master_ && t - *last_not_one_master_ <= *e.outside_failover) continue;
     }
     ExpectState& st = state_[i];
     std::int64_t allowed = e.value.ns();
     if (e.kind == Kind::kMaxSkew && e.use_bound) {
-      if (!s.bound) {
+      if (!bound) {
         st.no_bound_at_some_tick = true;
         continue;
       }
-      allowed = static_cast<std::int64_t>(std::floor(static_cast<double>(s.bound->ns()) * e.bound_factor));
+      allowed = static_cast<std::int64_t>(std::floor(static_cast<double>(bound->ns()) * e.bound_factor));
     }
-    const std::int64_t value = e.kind == Kind::kMaxSkew ? s.max_skew_ns : s.max_abs_offset_ns;
+    const std::int64_t value = e.kind == Kind::kMaxSkew ? max_skew : max_abs_offset;
     const std::int64_t excess = value - allowed;
     if (!st.checked_any || excess > st.worst_excess_ns) {
       st.worst_excess_ns = excess;
-      st.worst_at = s.t;
+      st.worst_at = t;
       st.worst_value_ns = value;
       st.worst_allowed_ns = allowed;
     }
+    const double ratio = allowed > 0 ? static_cast<double>(value) / static_cast<double>(allowed)
+                                     : (value > 0 ? std::numeric_limits<double>::infinity() : 0.0);
+    if (!st.checked_any || ratio > st.worst_ratio) {
+      st.worst_ratio = ratio;
+      st.worst_ratio_at = t;
+      st.worst_ratio_value_ns = value;
+      st.worst_ratio_allowed_ns = allowed;
+    }
     st.checked_any = true;
-    if (excess > 0 && !st.first_violation) st.first_violation = s.t;
+    if (excess > 0 && (!st.first_violation || t < *st.first_violation)) st.first_violation = t;
   }
-  last_ = s;
-  if (s.masters != 1) last_not_one_master_ = s.t;
 }
 
 void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
@@ -295,8 +321,13 @@ void RunAnalysis::finish() {
             << ", allowed " << human(Duration::from_ns(st.worst_allowed_ns)) << "); first at t="
             << seconds_text(*st.first_violation);
         } else {
-          d << "worst " << human(Duration::from_ns(st.worst_value_ns)) << " at t=" << seconds_text(st.worst_at)
-            << " (allowed " << human(Duration::from_ns(st.worst_allowed_ns)) << ")";
+          // The instant closest to the limit by ratio: where the bound is small, a small skew
+          // can be the tightest point.
+          char ratio[32];
+          std::snprintf(ratio, sizeof ratio, "%.3f", st.worst_ratio);
+          d << "worst " << human(Duration::from_ns(st.worst_ratio_value_ns)) << " at t="
+            << seconds_text(st.worst_ratio_at) << " (allowed " << human(Duration::from_ns(st.worst_ratio_allowed_ns))
+            << ", ratio " << ratio << ")";
         }
         break;
       case Kind::kMastersAtEnd:
@@ -338,12 +369,15 @@ bool RunAnalysis::all_passed() const {
 nlohmann::ordered_json RunAnalysis::results_json() const {
   nlohmann::ordered_json j;
   j["max_skew_ns"] = max_skew_ns_;
+  j["max_skew_at_ns"] = max_skew_at_.ns();
   j["max_skew_after_warmup_ns"] = max_skew_after_warmup_ns_;
   j["warmup_ns"] = warmup_.ns();
   j["bound_ns"] = last_bound_ns_ ? nlohmann::ordered_json(*last_bound_ns_) : nlohmann::ordered_json(nullptr);
   j["worst_skew_over_bound"] = max_bound_ratio_ppm_ >= 0
                                    ? nlohmann::ordered_json(static_cast<double>(max_bound_ratio_ppm_) * 1e-6)
                                    : nlohmann::ordered_json(nullptr);
+  j["worst_skew_over_bound_at_ns"] =
+      max_bound_ratio_ppm_ >= 0 ? nlohmann::ordered_json(max_bound_ratio_at_.ns()) : nlohmann::ordered_json(nullptr);
   j["bound_violations"] = bound_violations_;
   j["elections"] = elections_;
   nlohmann::ordered_json fos = nlohmann::ordered_json::array();

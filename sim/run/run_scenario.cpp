@@ -11,6 +11,7 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/params.hpp"
 #include "sim/bound/skew_bound.hpp"
+#include "sim/output/exact_skew.hpp"
 #include "sim/output/output_folder.hpp"
 #include "sim/output/recorder.hpp"
 #include "sim/output/run_analysis.hpp"
@@ -80,9 +81,14 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   RunAnalysis analysis(spec);
   Recorder recorder(spec, folder, bound.bound.get(), analysis);
   World world(spec);
-  // The bound first: it must have seen a tick's events before the recorder asks it for the tick.
+  ExactSkewChecker exact(spec, world, bound.bound.get(), analysis, [&world](Time t) { world.schedule_probe(t); });
+  // The exact checker notes the bound before anyone sees an event, and checks after all did.
+  world.add_observer(exact.before_hook());
+  // The bound next: it must have seen a tick's events before the recorder asks it for the tick.
   if (bound.bound && bound.bound->observer()) world.add_observer(bound.bound->observer());
   world.add_observer(&recorder);
+  world.add_observer(&exact);
+  exact.start();
   analysis.set_message_counter(&world.stats().messages_sent);
 
   Progress progress(options.progress && !options.quiet);
@@ -133,6 +139,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
     results["crashes"] = st.crashes;
     results["restarts"] = st.restarts;
     results["events_processed"] = st.events_processed;
+    results["exact_check_instants"] = exact.evaluations();
     j["results"] = results;
     nlohmann::ordered_json ex = nlohmann::ordered_json::array();
     for (const auto& r : analysis.expects()) {

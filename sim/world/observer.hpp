@@ -39,6 +39,9 @@ class TickView {
   virtual NodeId node_count() const = 0;
   virtual NodeSnapshot node(NodeId id) const = 0;
   virtual const std::string& node_name(NodeId id) const = 0;
+  // Cheap reads for checks that run far more often than ticks (the exact skew checker).
+  virtual std::int64_t offset_ns(NodeId id) const { return node(id).offset_ns; }
+  virtual bool is_up(NodeId id) const { return node(id).up; }
 };
 
 class Observer {
@@ -50,8 +53,14 @@ class Observer {
   // the network then does with it. Lets the run analysis count a failover's messages by type.
   virtual void on_message_sent(Time /*t*/, NodeId /*from*/, NodeId /*to*/, const Message& /*msg*/) {}
   // Every clock correction an algorithm applies (step or slew; not frequency corrections), as it
-  // is applied. Lets the skew bound tell which clocks a round corrected (docs/bounds.md §7).
-  virtual void on_clock_adjust(Time /*t*/, NodeId /*node*/, Duration /*delta*/, AdjustMode /*mode*/) {}
+  // is applied, with the master and round that computed it. Lets the skew bound tell which clocks
+  // a round corrected (docs/bounds.md §7).
+  virtual void on_clock_adjust(Time /*t*/, NodeId /*node*/, Duration /*delta*/, AdjustMode /*mode*/,
+                               CorrectionSource /*source*/) {}
+  // A frequency correction replaced a clock's previous one (its slope changes, not its reading).
+  virtual void on_rate_correction(Time /*t*/, NodeId /*node*/, double /*ppm*/) {}
+  // An instant some observer asked the world for (World::schedule_probe); nothing changes here.
+  virtual void on_probe(const TickView& /*view*/) {}
 };
 
 }  // namespace clocksim::sim

@@ -86,7 +86,7 @@ void World::run_until(Time until) {
     (void)popped;
     assert(at >= now_);  // time never goes backwards
     now_ = at;
-    ++stats_.events_processed;
+    if (ev.kind != Event::Kind::kProbe) ++stats_.events_processed;
     handle(ev);
     prefetch_next_node();
   }
@@ -110,7 +110,20 @@ void World::handle(const Event& ev) {
     case Event::Kind::kTick: tick(); break;
     case Event::Kind::kFault: apply_fault(ev.a, false); break;
     case Event::Kind::kFaultEnd: apply_fault(ev.a, true); break;
+    case Event::Kind::kProbe:
+      for (Observer* o : observers_) o->on_probe(*this);
+      break;
   }
+}
+
+void World::schedule_probe(Time t) {
+  if (t > end_) return;
+  queue_.push(std::max(t, now_), Event{Event::Kind::kProbe, 0, 0, 0, {}});
+}
+
+std::int64_t World::offset_ns(NodeId id) const {
+  // As node(): reading advances a clock's lazy wander, a pure function of (seed, t).
+  return const_cast<ClockModel&>(nodes_[id].clock).local_ns(now_) - now_.ns();
 }
 
 void World::start_node(NodeId id) {
@@ -175,15 +188,18 @@ class World::NodeEffectSink final : public EffectSink {
  public:
   NodeEffectSink(World& world, NodeId id) : world_(world), id_(id), node_(world.nodes_[id]) {}
 
-  void step_clock(Duration delta) override {
-    for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kStep);
+  void step_clock(Duration delta, CorrectionSource source) override {
+    for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kStep, source);
     node_.clock.step(world_.now_, delta);
   }
-  void slew_clock(Duration delta) override {
-    for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kSlew);
+  void slew_clock(Duration delta, CorrectionSource source) override {
+    for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kSlew, source);
     node_.clock.slew(world_.now_, delta);
   }
-  void set_rate_correction_ppm(double ppm) override { node_.clock.set_rate_correction_ppm(world_.now_, ppm); }
+  void set_rate_correction_ppm(double ppm) override {
+    node_.clock.set_rate_correction_ppm(world_.now_, ppm);
+    for (Observer* o : world_.observers_) o->on_rate_correction(world_.now_, id_, ppm);
+  }
   void cancel_timer(TimerId timer) override { world_.cancel_timer_event(id_, timer); }
   void arm_timer(TimerId timer, Duration after_local) override {
     world_.arm_timer_event(id_, timer, world_.now_ + node_.clock.true_span(world_.now_, after_local));

@@ -44,6 +44,9 @@ class World final : public TickView {
   // Processes every event up to and including `until` (clamped to the scenario's end).
   void run_until(Time until);
   bool finished() const { return now_ >= end_ && queue_.empty(); }
+  // Calls every observer's on_probe at true time t (not before now): an instant where a clock's
+  // slope changes without an event (a slew ends, a wander step). Not counted as an event.
+  void schedule_probe(Time t);
   Time end() const { return end_; }
 
   // TickView
@@ -51,6 +54,8 @@ class World final : public TickView {
   NodeId node_count() const override { return static_cast<NodeId>(nodes_.size()); }
   NodeSnapshot node(NodeId id) const override;
   const std::string& node_name(NodeId id) const override { return spec_.nodes[id].name; }
+  std::int64_t offset_ns(NodeId id) const override;
+  bool is_up(NodeId id) const override { return nodes_[id].up; }
 
   const WorldStats& stats() const { return stats_; }
   const Network& network() const { return *network_; }
@@ -60,7 +65,7 @@ class World final : public TickView {
   // prefetches) already holds it, where a separate in-flight table cost one more cache miss per
   // message at 10^5+ nodes.
   struct Event {
-    enum class Kind : std::uint8_t { kStart, kDeliver, kTimer, kTick, kFault, kFaultEnd };
+    enum class Kind : std::uint8_t { kStart, kDeliver, kTimer, kTick, kFault, kFaultEnd, kProbe };
     Kind kind;
     std::uint32_t node;  // deliver: the receiver
     std::uint32_t a;     // deliver: the sender; timer: timer id; fault: index

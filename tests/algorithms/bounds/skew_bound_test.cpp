@@ -95,9 +95,11 @@ TEST(BerkeleyBound, DisruptionPieces) {
   ASSERT_TRUE(b.valid) << b.reason;
   // The corners cover every instant of a cycle, so they are at least the cycle bound.
   EXPECT_GE(b.steady_corners, b.steady);
-  // One round widens the hull by 2M + q, plus drift and slew over the apply window.
-  // (A step does not cancel a running slew: + the step threshold, 20 s here.)
-  EXPECT_NEAR(b.round_growth, 2 * b.e_hi + (2e-4 + 5e-3) * b.apply_window + 20, 1e-9);
+  // One round widens the hull by 2M + q, plus drift and slew over the apply window; a step
+  // does not cancel a running slew, at most what a round over the hull could send (not the whole
+  // 20 s step threshold).
+  EXPECT_NEAR(b.round_growth, 2 * b.e_hi + (2e-4 + 5e-3) * b.apply_window, 1e-9);
+  EXPECT_NEAR(b.grow(0.01), 0.01 + b.round_growth, 1e-9);
   BerkeleyBoundInput retries = basic();
   retries.retry_span_s = 6.2;
   EXPECT_NEAR(berkeley_skew_bound(retries).round_growth, b.round_growth + (2e-4 + 5e-3) * 6.2, 1e-9);
@@ -215,6 +217,43 @@ TEST(CristianBound, ClientsAgainstTheServer) {
   const double age = 10 / (1 - 5e-5) + 4 * 6 * kMs;
   EXPECT_NEAR(b.steady, 2 * e + 2 * 5e-5 * age, 1e-12);
   EXPECT_NEAR(b.at(0), 10 * kMs + e, 1e-12);
+}
+
+// Clocks that start together: the first round's corrections carry clocks up to K apart (reading
+// errors of ±u/2 in opposite directions), so the first-round bound is at least K + s·d_max,
+// never the initial spread plus the slew skew alone.
+TEST(BerkeleyBound, FirstRoundFromZeroSpreadCoversTheNewEnvelope) {
+  BerkeleyBoundInput in = basic();
+  in.rho_ppm = 0;
+  in.initial_spread_s = 0;
+  const SkewBound b = berkeley_skew_bound(in);
+  ASSERT_TRUE(b.valid) << b.reason;
+  const double mid = b.first_done_max / 2;
+  // Segment lemma: max(cross, new) = max(E_x + q, K) here, below the synchronous-slew form.
+  EXPECT_NEAR(b.at(mid), std::max(b.e_cross + b.quantum_half, b.k_new), 1e-15);
+  EXPECT_LE(b.at(mid), b.steady);
+  // Steps (θ = 0) with a 5 ms quantum and S0 = 0 < q: two roundings of ±q apart, K = W + 2q,
+  // where the old cross term S0 + E_x + q fell short by q.
+  in.step_threshold_s = 0;
+  in.quantum_s = 5 * kMs;
+  const SkewBound q = berkeley_skew_bound(in);
+  ASSERT_TRUE(q.valid) << q.reason;
+  EXPECT_NEAR(q.k_new, q.e_cross + 5 * kMs, 1e-12);
+  EXPECT_GE(q.at(q.first_done_max / 2), q.k_new);
+}
+
+// Cristian: two clients corrected by their first series are 2E apart even when all start together.
+TEST(CristianBound, FirstSeriesFromZeroSpreadCoversTwoClients) {
+  CristianBoundInput in;
+  in.nodes = 5;
+  in.period_s = 10;
+  in.latency_min_s = 1 * kMs;
+  in.latency_max_s = 3 * kMs;
+  in.initial_spread_s = 0;
+  const SkewBound b = cristian_skew_bound(in);
+  ASSERT_TRUE(b.valid) << b.reason;
+  const double e = 1 * kMs + 1e-9;
+  EXPECT_NEAR(b.at(b.first_done_max / 2), 2 * e, 1e-12);
 }
 
 }  // namespace

@@ -15,8 +15,8 @@ using namespace clocksim::literals;
 
 class RecordingSink final : public EffectSink {
  public:
-  void step_clock(Duration d) override { log.push_back("step " + std::to_string(d.ns())); }
-  void slew_clock(Duration d) override { log.push_back("slew " + std::to_string(d.ns())); }
+  void step_clock(Duration d, CorrectionSource) override { log.push_back("step " + std::to_string(d.ns())); }
+  void slew_clock(Duration d, CorrectionSource) override { log.push_back("slew " + std::to_string(d.ns())); }
   void set_rate_correction_ppm(double ppm) override { log.push_back("rate " + std::to_string(ppm)); }
   void cancel_timer(TimerId id) override { log.push_back("cancel " + std::to_string(id)); }
   void arm_timer(TimerId id, Duration after) override {

@@ -100,10 +100,11 @@ TEST_F(EpochSkewBoundTest, StartsFromTheInitialSpreadAndGrowsByDriftAndRounds) {
   EXPECT_NEAR(at(0), 50, 1e-6);
   EXPECT_NEAR(at(10), 50 + 100e-6 * 10 * 1e3, 1e-5);  // D = 2ρ = 100 ppm
   event(10, 0, EventKind::kRoundComplete);
-  EXPECT_NEAR(at(10), 51 + worst_.round_growth * 1e3, 1e-5);
+  EXPECT_NEAR(at(10), worst_.grow(0.051) * 1e3, 1e-5);
   // 2M + q plus drift and slew over the apply window and retries, as derived.
   const double m = worst_.e_hi;
-  EXPECT_NEAR(worst_.round_growth, 2 * m + (100e-6 + 500e-6) * (worst_.apply_window + 3) + 0.001, 1e-12);
+  EXPECT_NEAR(worst_.round_growth, 2 * m + (100e-6 + 500e-6) * (worst_.apply_window + 3), 1e-12);
+  EXPECT_NEAR(worst_.grow(0.051), 0.051 + worst_.round_growth, 1e-12);
 }
 
 TEST_F(EpochSkewBoundTest, StableOnlyAfterAFullRoundOfTheAgreedMaster) {
@@ -123,7 +124,9 @@ TEST_F(EpochSkewBoundTest, StableOnlyAfterAFullRoundOfTheAgreedMaster) {
   tick(36);
   EXPECT_FALSE(bound_.stable());
   event(40, 0, EventKind::kRoundComplete);  // the full round
-  const double done = steady_.full_round_done(0.05 + 100e-6 * 40 + 5 * worst_.round_growth);
+  double hull = 0.05 + 100e-6 * 40;
+  for (int i = 0; i < 5; ++i) hull = worst_.grow(hull);
+  const double done = steady_.full_round_done(hull);
   ASSERT_TRUE(std::isfinite(done));
   tick(40 + done - 0.01);
   EXPECT_FALSE(bound_.stable()) << "its corrections are still being applied";
@@ -181,7 +184,7 @@ TEST_F(EpochSkewBoundTest, SlaveCrashKeepsStableWithTheLongerRoundAndRestartDisr
   event(70, 3, EventKind::kRestart);
   view_.nodes_[3].up = true;
   EXPECT_FALSE(bound_.stable());
-  EXPECT_NEAR(at(70), (steady_.steady_corners + worst_.round_growth + 20 * 100e-6) * 1e3, 1e-5);
+  EXPECT_NEAR(at(70), (worst_.grow(steady_.steady_corners + 10 * 100e-6) + 10 * 100e-6) * 1e3, 1e-5);
 }
 
 TEST_F(EpochSkewBoundTest, ClockStepAddsItsSizeAndPartitionBlocksStability) {
@@ -224,11 +227,16 @@ class LossyEpochTest : public ::testing::Test {
     return in;
   }
   static Time at_s(double t) { return Time::from_ns(static_cast<std::int64_t>(std::llround(t * 1e9))); }
-  void adjust(double t, NodeId node, Duration delta, AdjustMode mode = AdjustMode::kStep) {
-    bound_.on_clock_adjust(at_s(t), node, delta, mode);
+  // A correction computed by round `term` of n0.
+  void adjust(double t, NodeId node, Duration delta, std::uint32_t term, AdjustMode mode = AdjustMode::kStep) {
+    bound_.on_clock_adjust(at_s(t), node, delta, mode, CorrectionSource{0, term});
   }
-  void complete(double t, NodeId master, const std::string& detail) {
-    bound_.on_event(at_s(t), master, EventKind::kRoundComplete, detail);
+  // n0 completes round `term`, sending corrections to the slaves it measured.
+  void complete(double t, NodeId master, std::uint32_t term, const std::vector<NodeId>& measured) {
+    Message m = make_message(MsgType::kAdjust, 7);
+    m.term = term;
+    for (NodeId to : measured) bound_.on_message_sent(at_s(t), master, to, m);
+    bound_.on_event(at_s(t), master, EventKind::kRoundComplete, "");
   }
   double bound_ms(double t) { return ms(bound_.at(at_s(t))); }
   EpochSkewBound bound_;
@@ -237,12 +245,12 @@ class LossyEpochTest : public ::testing::Test {
 
 TEST_F(LossyEpochTest, FullRoundResetsTheHull) {
   const double before = bound_ms(30);
-  adjust(30, 0, 2_ms);  // the master's own, applied as the round completes
-  complete(30, 0, "round 3: 3 of 3 slaves, avg 2.000 ms");
-  EXPECT_NEAR(bound_ms(30), before + worst_.round_growth * 1e3, 1e-5) << "counted before it lands";
-  adjust(30.002, 1, -1_ms);
-  adjust(30.003, 2, 500_us, AdjustMode::kSlew);  // slews 0.5 ms at 500 ppm: over at 31.003
-  adjust(30.004, 3, 3_ms);
+  adjust(30, 0, 2_ms, 3);  // the master's own, applied as the round completes
+  complete(30, 0, 3, {1, 2, 3});
+  EXPECT_NEAR(bound_ms(30), worst_.grow(before * 1e-3) * 1e3, 1e-5) << "counted before it lands";
+  adjust(30.002, 1, -1_ms, 3);
+  adjust(30.003, 2, 500_us, 3, AdjustMode::kSlew);  // slews 0.5 ms at 500 ppm: over at 31.003
+  adjust(30.004, 3, 3_ms, 3);
   // Not before the last slew is over.
   bound_.on_event(at_s(31), kNoNode, EventKind::kInfo, "");
   EXPECT_EQ(bound_.resets(), 0u);
@@ -255,11 +263,11 @@ TEST_F(LossyEpochTest, FullRoundResetsTheHull) {
 }
 
 TEST_F(LossyEpochTest, OldSlewsStillRunningAddTheirProgress) {
-  adjust(20, 1, 1_ms, AdjustMode::kSlew);   // n1 slews 1 ms until t = 22
-  complete(21, 0, "round 4: 3 of 3 slaves, avg 0.000 ms");  // no own correction (it was 0)
-  adjust(21.5, 1, 1_ms);
-  adjust(21.5, 2, 1_ms);
-  adjust(21.5, 3, 1_ms);
+  adjust(20, 1, 1_ms, 3, AdjustMode::kSlew);   // n1 slews 1 ms until t = 22
+  complete(21, 0, 4, {1, 2, 3});  // no own correction (it was 0)
+  adjust(21.5, 1, 1_ms, 4);
+  adjust(21.5, 2, 1_ms, 4);
+  adjust(21.5, 3, 1_ms, 4);
   bound_.on_event(at_s(21.6), kNoNode, EventKind::kInfo, "");
   EXPECT_EQ(bound_.resets(), 0u) << "n1's old slew runs on after the step, until t = 22";
   bound_.on_event(at_s(22.01), kNoNode, EventKind::kInfo, "");
@@ -269,11 +277,11 @@ TEST_F(LossyEpochTest, OldSlewsStillRunningAddTheirProgress) {
   const double moved = std::min(1e-3, 500e-6 * (22 - start));
   EXPECT_NEAR(bound_ms(22), (worst_.k_new + 100e-6 * (22 - start) + moved) * 1e3, 1e-5);
   // A new slew replaces the remainder: only the progress until it lands counts.
-  adjust(30, 2, 1_ms, AdjustMode::kSlew);  // until 32
-  complete(31, 0, "round 5: 3 of 3 slaves, avg 0.000 ms");
-  adjust(31.2, 1, 1_ms);
-  adjust(31.2, 2, 100_us, AdjustMode::kSlew);  // replaces n2's; its own lasts 0.2 s
-  adjust(31.2, 3, 1_ms);
+  adjust(30, 2, 1_ms, 4, AdjustMode::kSlew);  // until 32
+  complete(31, 0, 5, {1, 2, 3});
+  adjust(31.2, 1, 1_ms, 5);
+  adjust(31.2, 2, 100_us, 5, AdjustMode::kSlew);  // replaces n2's; its own lasts 0.2 s
+  adjust(31.2, 3, 1_ms, 5);
   bound_.on_event(at_s(31.41), kNoNode, EventKind::kInfo, "");
   ASSERT_EQ(bound_.resets(), 2u);
   const double start2 = std::max(31 - worst_.t_meas, 21.0);
@@ -282,30 +290,106 @@ TEST_F(LossyEpochTest, OldSlewsStillRunningAddTheirProgress) {
 }
 
 TEST_F(LossyEpochTest, RoundsThatMissAClockOrCorrectOneTwiceDoNotReset) {
-  complete(10, 0, "round 1: 2 of 3 slaves, avg 0.000 ms");  // one slave not measured
-  adjust(10.1, 1, 1_ms);
-  adjust(10.1, 2, 1_ms);
+  complete(10, 0, 1, {1, 2});  // one slave not measured
+  adjust(10.1, 1, 1_ms, 1);
+  adjust(10.1, 2, 1_ms, 1);
   bound_.on_event(at_s(11), kNoNode, EventKind::kInfo, "");
   EXPECT_EQ(bound_.resets(), 0u);
-  complete(20, 0, "round 2: 3 of 3 slaves, avg 0.000 ms");
-  adjust(20.1, 1, 1_ms);
-  adjust(20.2, 1, 1_ms);  // twice: something else moved it
-  adjust(20.3, 2, 1_ms);
-  adjust(20.3, 3, 1_ms);
+  complete(20, 0, 2, {1, 2, 3});
+  adjust(20.1, 1, 1_ms, 2);
+  adjust(20.2, 1, 1_ms, 2);  // twice: something else moved it
+  adjust(20.3, 2, 1_ms, 2);
+  adjust(20.3, 3, 1_ms, 2);
   bound_.on_event(at_s(21), kNoNode, EventKind::kInfo, "");
   EXPECT_EQ(bound_.resets(), 0u);
-  complete(30, 0, "round 3: 3 of 3 slaves, avg 0.000 ms");
-  adjust(30.1, 1, 1_ms);
+  complete(30, 0, 3, {1, 2, 3});
+  adjust(30.1, 1, 1_ms, 3);
   bound_.on_event(at_s(30.2), 2, EventKind::kCrash, "");  // the up set changed mid-round
-  adjust(30.3, 3, 1_ms);
+  adjust(30.3, 3, 1_ms, 3);
   bound_.on_event(at_s(31), kNoNode, EventKind::kInfo, "");
   EXPECT_EQ(bound_.resets(), 0u);
   // Only clocks that are up count: with n2 down, "2 of 3" is a full round.
-  complete(40, 0, "round 4: 2 of 3 slaves, avg 0.000 ms");
-  adjust(40.1, 1, 1_ms);
-  adjust(40.1, 3, 1_ms);
+  complete(40, 0, 4, {1, 3});
+  adjust(40.1, 1, 1_ms, 4);
+  adjust(40.1, 3, 1_ms, 4);
   bound_.on_event(at_s(41), kNoNode, EventKind::kInfo, "");
   EXPECT_EQ(bound_.resets(), 1u);
+}
+
+// A correction that arrives while a round is watched counts only if that round computed it: a
+// demoted master's correction still in flight must not complete the new master's round.
+TEST_F(LossyEpochTest, OnlyTheWatchedRoundsOwnCorrectionsCount) {
+  complete(10, 0, 6, {1, 2, 3});
+  adjust(10.1, 1, 1_ms, 6);
+  bound_.on_clock_adjust(at_s(10.1), 2, 1_ms, AdjustMode::kStep, CorrectionSource{3, 9});  // n3's old round
+  adjust(10.2, 3, 1_ms, 6);
+  bound_.on_event(at_s(11), kNoNode, EventKind::kInfo, "");
+  EXPECT_EQ(bound_.resets(), 0u);
+  // An older round of the same master (a retransmission) is not this round either.
+  complete(20, 0, 7, {1, 2, 3});
+  adjust(20.1, 1, 1_ms, 7);
+  adjust(20.1, 2, 1_ms, 6);
+  adjust(20.2, 3, 1_ms, 7);
+  bound_.on_event(at_s(21), kNoNode, EventKind::kInfo, "");
+  EXPECT_EQ(bound_.resets(), 0u);
+}
+
+// Another master's round that completed just before a reset may still land a correction after
+// it: the reset keeps that round counted.
+TEST_F(LossyEpochTest, ResetKeepsRecentRoundsOfOtherMastersCounted) {
+  Message m = make_message(MsgType::kAdjust, 9);
+  m.term = 2;
+  bound_.on_message_sent(at_s(29.9), 2, 3, m);
+  bound_.on_event(at_s(29.9), 2, EventKind::kRoundComplete, "");  // n2 also acts as a master
+  complete(30, 0, 3, {1, 2, 3});
+  adjust(30.1, 1, 1_ms, 3);
+  adjust(30.1, 2, 1_ms, 3);
+  adjust(30.2, 3, 1_ms, 3);
+  bound_.on_event(at_s(31), kNoNode, EventKind::kInfo, "");
+  ASSERT_EQ(bound_.resets(), 1u);
+  const double base = worst_.k_new + 100e-6 * (30.2 - (30 - worst_.t_meas));
+  EXPECT_NEAR(bound_ms(30.2), worst_.grow(base) * 1e3, 1e-5);
+}
+
+// A fault that steps a clock while a round is measuring: that round's corrections do not put
+// the stepped clock on its trajectory (some probes saw it before the step), so no reset.
+TEST_F(LossyEpochTest, ClockStepDuringTheRoundPreventsItsReset) {
+  bound_.on_event(at_s(29.99), 2, EventKind::kClockStep, "");
+  complete(30, 0, 3, {1, 2, 3});
+  adjust(30.1, 1, 1_ms, 3);
+  adjust(30.1, 2, 1_ms, 3);
+  adjust(30.2, 3, 1_ms, 3);
+  bound_.on_event(at_s(31), kNoNode, EventKind::kInfo, "");
+  EXPECT_EQ(bound_.resets(), 0u);
+  // The next round began after the step: it counts.
+  complete(40, 0, 4, {1, 2, 3});
+  adjust(40.1, 1, 1_ms, 4);
+  adjust(40.1, 2, 1_ms, 4);
+  adjust(40.2, 3, 1_ms, 4);
+  bound_.on_event(at_s(41), kNoNode, EventKind::kInfo, "");
+  EXPECT_EQ(bound_.resets(), 1u);
+}
+
+// Below the quantum the hull can widen on both sides: 2M + 2q, not 2M + q.
+TEST(EpochGrowth, NarrowHullGrowsByTwoRoundings) {
+  bounds::BerkeleyBoundInput in = input();
+  in.quantum_s = 0.005;
+  in.step_threshold_s = 0;
+  const bounds::SkewBound b = bounds::berkeley_skew_bound(in);
+  EXPECT_NEAR(b.grow(0), 2 * b.e_hi + 0.005 + (100e-6 + 500e-6) * (b.apply_window + 3), 1e-12);
+  EXPECT_NEAR(b.grow(0.01), 0.01 + b.round_growth, 1e-12);
+}
+
+// A step that lands while the clock's previous slew runs adds that slew's observed remainder,
+// not the whole step threshold (20 s at timed's MAXADJ).
+TEST_F(LossyEpochTest, StepOverARunningSlewAddsItsRemainder) {
+  adjust(10, 1, 1_ms, 1, AdjustMode::kSlew);  // 1 ms at 500 ppm: runs until t = 12
+  const double before = bound_ms(11);
+  adjust(11, 1, 5_ms, 2);                     // a step at 11: 0.5 ms of the slew remain
+  EXPECT_NEAR(bound_ms(11), before + 0.5, 1e-5);
+  adjust(13, 2, 1_ms, 2, AdjustMode::kSlew);
+  adjust(15, 2, 5_ms, 3);                     // that slew ended at 15: nothing remains
+  EXPECT_NEAR(bound_ms(15), bound_ms(11) + 100e-6 * 4 * 1e3, 1e-5);
 }
 
 TEST(EpochSkewBoundScenarios, FailoverScenariosGetTheEpochModelAndLossGetsNone) {

@@ -1,0 +1,87 @@
+// The skew's true supremum over the run, not a sample at ticks. Between two instants where some
+// clock's slope or value changes (a step, the start or end of a slew, a frequency correction, a
+// wander step, a crash or restart, an injected step) every clock is linear in true time, so the
+// skew max − min is convex there and the bound (linear between its own changes) is exceeded, if
+// at all, at an end of such an interval. This observer evaluates exactly those instants, each
+// as its left limit (the state and bound before the change) and its right value (after), and
+// hands them to RunAnalysis; the recorder still writes skew.csv per tick.
+//
+// Two limits, stated in docs/output-formats.md: a sinusoidal rate term is not linear (between
+// breakpoints it is checked at ticks only), and slew ends are taken at the nanosecond after.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "sim/bound/skew_bound.hpp"
+#include "sim/output/run_analysis.hpp"
+#include "sim/scenario/spec.hpp"
+#include "sim/world/observer.hpp"
+
+namespace clocksim::sim {
+
+class ExactSkewChecker final : public Observer {
+ public:
+  using ProbeScheduler = std::function<void(Time)>;
+  ExactSkewChecker(const scenario::ScenarioSpec& spec, const TickView& view, const SkewBound* bound,
+                   RunAnalysis& analysis, ProbeScheduler schedule);
+  // Register before every other observer: it notes the bound as it was before anything happened
+  // at an instant.
+  Observer* before_hook() { return &before_; }
+  // The fixed probes: the bound's own drop instants and, with wander, every wander step.
+  void start();
+
+  void on_tick(const TickView& view) override;
+  void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) override;
+  void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode, CorrectionSource source) override;
+  void on_rate_correction(Time t, NodeId node, double ppm) override;
+  void on_probe(const TickView& view) override;
+
+  std::uint64_t evaluations() const { return evaluations_; }
+
+ private:
+  class BeforeHook final : public Observer {
+   public:
+    explicit BeforeHook(ExactSkewChecker& c) : c_(c) {}
+    void on_tick(const TickView& view) override { c_.enter(view.now()); }
+    void on_event(Time t, NodeId, EventKind, std::string_view) override { c_.enter(t); }
+    void on_clock_adjust(Time t, NodeId, Duration, AdjustMode, CorrectionSource) override { c_.enter(t); }
+    void on_rate_correction(Time t, NodeId, double) override { c_.enter(t); }
+
+   private:
+    ExactSkewChecker& c_;
+  };
+  // One node seen differently from what the view shows now (before a step, before a crash).
+  struct Special {
+    NodeId node = kNoNode;
+    std::int64_t offset_ns = 0;
+    bool up = false;
+  };
+  // An instant is its left limit (the state and bound before anything happened at t) and its
+  // right value (after everything at t: a probe queued behind the events at t); the states in
+  // between, while one event's effects are applied one by one, are not instants of the run.
+  void enter(Time t);
+  void changed(Time t, const std::optional<Special>& before);
+  std::optional<Duration> bound_now(Time t) const;
+  void evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound);
+
+  const scenario::ScenarioSpec& spec_;
+  const TickView& view_;
+  const SkewBound* bound_;
+  RunAnalysis& analysis_;
+  ProbeScheduler schedule_;
+  BeforeHook before_{*this};
+  std::vector<double> slew_ppm_;
+  std::optional<Time> instant_;
+  std::optional<Duration> bound_left_;  // the bound before anything happened at instant_
+  bool left_done_ = false;
+  bool right_pending_ = false;
+  Duration wander_step_ = Duration::zero();
+  Time next_wander_probe_;
+  std::uint64_t evaluations_ = 0;
+};
+
+}  // namespace clocksim::sim

@@ -1,0 +1,349 @@
+// The bound fuzzer: random scenarios drawn over the space where clocksim claims a skew bound
+// (docs/bounds.md), each run under the exact checker (sim/output/exact_skew), which must find
+// the skew at or below the bound at every instant. A violation is shrunk (fewer nodes, faults,
+// seconds) and the smallest YAML that still fails is written out.
+//
+//   bound_fuzz FIRST COUNT [--out DIR] [--quiet]
+//
+// Case i is drawn from derive_seed(0xB0F2, i): the same case on every machine. Families:
+//   adversarial  drift-free, adversarial latency, static master (the reading-error worst case)
+//   drift        high drift (10^3..10^5 ppm) dominating the bound, static master
+//   static       everything else without faults: topologies star/mesh, latency laws with
+//                asymmetry, quantum, resolution, measurement and averaging options, slews
+//   disrupted    elections (tsp, bully, ring, standby), crashes and restarts of slaves and the
+//                master, partitions, clock steps, message loss (full mesh)
+// Prints one line per family: scenarios, claimed (the model gave a bound), worst skew/bound;
+// exit 1 on any violation, 2 on a usage error.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "algorithms/core/rng.hpp"
+#include "sim/bound/skew_bound.hpp"
+#include "sim/run/run_scenario.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using clocksim::Rng;
+
+struct Fault {
+  double at_s;
+  std::string text;  // the YAML flow mapping
+};
+
+// A scenario as the fuzzer draws and shrinks it.
+struct Case {
+  std::string family;
+  int nodes = 4;
+  double duration_s = 60;
+  double tick_ms = 100;
+  std::string clocks;    // YAML lines under clocks:
+  std::string topology;  // value
+  std::string links;     // YAML lines under links:
+  std::string sync;      // flow mapping
+  std::string election;  // flow mapping or empty
+  std::vector<Fault> faults;
+  std::uint64_t seed = 1;
+
+  std::string yaml() const {
+    std::ostringstream y;
+    y << "name: fuzz-" << family << "\nseed: " << seed << "\nduration: " << duration_s << "s\ntick: " << tick_ms
+      << "ms\nnodes: " << nodes << "\nclocks:\n"
+      << clocks << "topology: " << topology << "\nlinks:\n"
+      << links << "algorithm:\n  sync: " << sync << "\n";
+    if (!election.empty()) y << "  election: " << election << "\n";
+    if (!faults.empty()) {
+      y << "faults:\n";
+      for (const auto& f : faults) y << "  - " << f.text << "\n";
+    }
+    y << "expect:\n  - {max_skew: bound}\noutput: {trace: false, skew: false, events: false, summary: true}\n";
+    return y.str();
+  }
+};
+
+class Draw {
+ public:
+  explicit Draw(std::uint64_t seed) : rng_(seed) {}
+  double uniform(double lo, double hi) { return lo + (hi - lo) * rng_.uniform01(); }
+  int integer(int lo, int hi) { return lo + static_cast<int>(rng_.uniform01() * (hi - lo + 1)); }
+  bool chance(double p) { return rng_.uniform01() < p; }
+  template <typename T>
+  const T& pick(const std::vector<T>& v) { return v[static_cast<std::size_t>(integer(0, static_cast<int>(v.size()) - 1))]; }
+  std::uint64_t next() { return rng_(); }
+
+ private:
+  Rng rng_;
+};
+
+std::string ms(double v) {
+  char b[48];
+  std::snprintf(b, sizeof b, "%.3fms", v);
+  return b;
+}
+
+std::string latency_law(Draw& d, double lo_ms, double hi_ms, bool adversarial) {
+  if (adversarial) return "\"adversarial(" + ms(lo_ms) + ", " + ms(hi_ms) + ")\"";
+  if (hi_ms - lo_ms < 1e-3 || d.chance(0.15)) return ms(lo_ms);
+  return "\"uniform(" + ms(lo_ms) + ", " + ms(hi_ms) + ")\"";
+}
+
+// The sync block: every measurement and averaging option, quantum, resolution, slews, steps.
+std::string berkeley(Draw& d, double period_s, double step_threshold_ms, bool rich) {
+  std::ostringstream s;
+  s << "{kind: berkeley, period: " << period_s << "s, step_threshold: " << ms(step_threshold_ms);
+  if (rich) {
+    s << ", measurement: " << d.pick<std::string>({"timed", "cristian"});
+    s << ", average: " << d.pick<std::string>({"fault_tolerant", "plain", "median"});
+    if (d.chance(0.2)) s << ", round_trip_compensation: false";
+    if (d.chance(0.3)) s << ", quantum: " << ms(d.pick<double>({1, 5}));
+    if (d.chance(0.3)) s << ", resolution: " << ms(d.pick<double>({0.1, 1}));
+    if (d.chance(0.3)) s << ", probes: " << d.integer(1, 10) << ", good_replies: " << d.integer(1, 5);
+    if (d.chance(0.2)) s << ", first_round_delay: " << d.integer(0, 3) << "s";
+  }
+  s << "}";
+  return s.str();
+}
+
+std::string clocks(Draw& d, double drift_ppm, double spread_ms, double slew_ppm) {
+  std::ostringstream c;
+  c << "  drift_ppm: " << (drift_ppm > 0 ? "\"uniform(" + std::to_string(-drift_ppm) + ", " + std::to_string(drift_ppm) + ")\"" : "0")
+    << "\n";
+  if (spread_ms <= 0) {
+    c << "  initial_offset: 0ms\n";
+  } else {
+    c << "  initial_offset: \"uniform(" << ms(-spread_ms / 2) << ", " << ms(spread_ms / 2) << ")\"\n";
+  }
+  c << "  max_slew_ppm: " << slew_ppm << "\n";
+  if (d.chance(0.1)) c << "  resolution: " << d.pick<std::string>({"1us", "10us"}) << "\n";
+  return c.str();
+}
+
+Case draw_case(std::uint64_t index) {
+  Draw d(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz"), index));
+  Case c;
+  c.seed = d.next() % 1000000 + 1;
+  const int family = static_cast<int>(index % 4);
+  const double lo = d.uniform(0, 3), hi = lo + d.uniform(0, 5);
+  const double period = d.pick<double>({2, 5, 10});
+  c.tick_ms = d.pick<double>({10, 50, 100});
+  c.duration_s = period * d.integer(4, 10);
+  // Initial spread: 0, below K (the reading error), or wide.
+  const double spread = d.pick<double>({0.0, (hi - lo) / 2, d.uniform(0, 100)});
+  switch (family) {
+    case 0: {
+      c.family = "adversarial";
+      c.nodes = d.integer(2, 64);
+      c.clocks = clocks(d, 0, spread, d.pick<double>({5000, 50000}));
+      c.topology = "full_mesh";
+      c.links = "  latency: " + latency_law(d, lo, std::max(hi, lo + 1), true) + "\n";
+      c.sync = berkeley(d, period, 1000, false);
+      break;
+    }
+    case 1: {
+      c.family = "drift";
+      c.nodes = d.integer(2, 32);
+      const double drift = d.pick<double>({1e3, 1e4, 1e5});
+      c.clocks = clocks(d, drift, spread, 500);
+      c.topology = "full_mesh";
+      c.links = "  latency: " + ms(lo) + "\n";
+      c.sync = berkeley(d, period, 0, false);  // steps: the drift term dominates
+      break;
+    }
+    case 2: {
+      c.family = "static";
+      c.nodes = d.integer(2, 64);
+      const double drift = d.pick<double>({0.0, 10.0, 100.0, 1000.0});
+      c.clocks = clocks(d, drift, spread, d.pick<double>({100.0, 500.0, 5000.0, 50000.0}));
+      c.topology = d.chance(0.3) ? "star" : "full_mesh";
+      c.links = "  latency: " + latency_law(d, lo, hi, d.chance(0.3)) + "\n";
+      if (d.chance(0.3)) c.links += "  asymmetry: " + std::to_string(d.uniform(-0.5, 0.5)) + "\n";
+      c.sync = berkeley(d, period, d.pick<double>({0.0, 1.0, 20.0}), true);
+      break;
+    }
+    default: {
+      c.family = "disrupted";
+      c.nodes = d.integer(3, 16);
+      c.duration_s = std::max(60.0, period * d.integer(10, 20));
+      c.clocks = clocks(d, d.pick<double>({0.0, 20.0, 100.0}), spread, 500);
+      c.topology = "full_mesh";
+      c.links = "  latency: " + latency_law(d, lo, hi, d.chance(0.2)) + "\n";
+      if (d.chance(0.3)) c.links += "  loss: " + std::to_string(d.pick<double>({0.01, 0.05, 0.2})) + "\n";
+      c.sync = berkeley(d, period, 1, true);
+      const std::string kind = d.pick<std::string>({"tsp", "bully", "ring", "standby", ""});
+      if (!kind.empty()) c.election = "{kind: " + kind + "}";
+      const int faults = d.integer(0, 4);
+      for (int f = 0; f < faults; ++f) {
+        const double at = std::floor(d.uniform(5, c.duration_s - 5));
+        const double until = std::min(c.duration_s - 1, at + std::floor(d.uniform(5, 40)));
+        const std::string node = "n" + std::to_string(d.integer(0, c.nodes - 1));
+        std::ostringstream t;
+        switch (d.integer(0, 4)) {
+          case 0: t << "{at: " << at << "s, crash: master, until: " << until << "s}"; break;
+          case 1: t << "{at: " << at << "s, crash: " << node << ", until: " << until << "s}"; break;
+          case 2: t << "{at: " << at << "s, partition: [[n0], rest], until: " << until << "s}"; break;
+          case 3: t << "{at: " << at << "s, clock_step: {node: " << node << ", by: " << ms(d.uniform(-50, 50)) << "}}"; break;
+          default: t << "{at: " << at << "s, crash: " << node << "}"; break;
+        }
+        c.faults.push_back({at, t.str()});
+      }
+      std::sort(c.faults.begin(), c.faults.end(), [](const Fault& a, const Fault& b) { return a.at_s < b.at_s; });
+      break;
+    }
+  }
+  return c;
+}
+
+struct Result {
+  bool loaded = false;
+  bool claimed = false;  // the model gave a bound
+  bool passed = true;
+  double ratio = 0;
+  std::string why;
+};
+
+Result run_case(const Case& c, const fs::path& dir) {
+  Result r;
+  clocksim::scenario::ScenarioSpec spec;
+  try {
+    spec = clocksim::scenario::load_scenario_text(c.yaml(), "fuzz-" + c.family);
+  } catch (const std::exception& e) {
+    r.why = e.what();
+    return r;
+  }
+  r.loaded = true;
+  const auto bound = clocksim::sim::make_skew_bound(spec);
+  if (!bound.bound) {
+    r.why = bound.unavailable_reason;
+    return r;
+  }
+  r.claimed = true;
+  std::ostringstream sink;
+  clocksim::sim::RunOptions options;
+  options.out_dir = dir.string();
+  options.quiet = true;
+  const auto outcome = clocksim::sim::run_scenario(spec, options, sink);
+  r.passed = outcome.expectations_passed;
+  std::ifstream in(dir / "summary.json");
+  const auto j = nlohmann::json::parse(in);
+  const auto& ratio = j["results"]["worst_skew_over_bound"];
+  r.ratio = ratio.is_number() ? ratio.get<double>() : 0.0;
+  if (!r.passed) {
+    for (const auto& e : j["expects"]) r.why += e["detail"].get<std::string>();
+  }
+  return r;
+}
+
+// Smaller variants of a failing case, most drastic first.
+std::vector<Case> shrink_steps(const Case& c) {
+  std::vector<Case> v;
+  if (c.nodes > 2) {
+    Case s = c;
+    s.nodes = std::max(2, c.nodes / 2);
+    v.push_back(s);
+    s.nodes = c.nodes - 1;
+    v.push_back(s);
+  }
+  for (std::size_t i = 0; i < c.faults.size(); ++i) {
+    Case s = c;
+    s.faults.erase(s.faults.begin() + static_cast<std::ptrdiff_t>(i));
+    v.push_back(s);
+  }
+  const double last_fault = c.faults.empty() ? 0 : c.faults.back().at_s;
+  const double shorter = std::max({c.tick_ms / 1000, last_fault + 1, std::floor(c.duration_s / 2)});
+  if (shorter < c.duration_s) {
+    Case s = c;
+    s.duration_s = shorter;
+    v.push_back(s);
+  }
+  return v;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: bound_fuzz FIRST COUNT [--out DIR] [--quiet]\n";
+    return 2;
+  }
+  const std::uint64_t first = std::stoull(argv[1]);
+  const std::uint64_t count = std::stoull(argv[2]);
+  fs::path out = fs::temp_directory_path() / ("bound_fuzz_" + std::to_string(first));
+  bool quiet = false;
+  for (int i = 3; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--out" && i + 1 < argc) out = argv[++i];
+    if (a == "--quiet") quiet = true;
+  }
+  fs::create_directories(out);
+  struct Family {
+    std::uint64_t cases = 0, claimed = 0, violations = 0;
+    double worst = 0;
+  };
+  std::map<std::string, Family> families;
+  std::map<std::string, std::uint64_t> unclaimed_reasons;
+  int failures = 0;
+  for (std::uint64_t i = first; i < first + count; ++i) {
+    const Case c = draw_case(i);
+    const fs::path dir = out / ("case-" + std::to_string(i));
+    Result r = run_case(c, dir);
+    Family& f = families[c.family];
+    ++f.cases;
+    if (!r.loaded) {
+      std::cerr << "case " << i << ": the generator wrote an invalid scenario: " << r.why << "\n" << c.yaml();
+      return 2;
+    }
+    if (!r.claimed) {
+      ++unclaimed_reasons[c.family + ": " + r.why];
+      fs::remove_all(dir);
+      continue;
+    }
+    ++f.claimed;
+    f.worst = std::max(f.worst, r.ratio);
+    if (r.passed) {
+      fs::remove_all(dir);
+      continue;
+    }
+    ++f.violations;
+    ++failures;
+    // Shrink: take any smaller variant that still fails, until none does.
+    Case smallest = c;
+    for (bool progress = true; progress;) {
+      progress = false;
+      for (const Case& s : shrink_steps(smallest)) {
+        const Result rs = run_case(s, out / "shrink");
+        if (rs.claimed && !rs.passed) {
+          smallest = s;
+          progress = true;
+          break;
+        }
+      }
+    }
+    const fs::path yaml = out / ("violation-" + std::to_string(i) + ".yaml");
+    std::ofstream(yaml) << smallest.yaml();
+    std::cout << "VIOLATION case " << i << " (" << c.family << "): " << r.why << "\n  smallest: " << yaml.string()
+              << "\n";
+  }
+  for (const auto& [name, f] : families) {
+    char line[200];
+    std::snprintf(line, sizeof line, "%-12s scenarios %5llu  claimed %5llu  violations %llu  worst skew/bound %.3f\n",
+                  name.c_str(), static_cast<unsigned long long>(f.cases), static_cast<unsigned long long>(f.claimed),
+                  static_cast<unsigned long long>(f.violations), f.worst);
+    std::cout << line;
+  }
+  if (!quiet) {
+    for (const auto& [why, n] : unclaimed_reasons) std::cout << "  no bound (" << n << "): " << why << "\n";
+  }
+  return failures > 0 ? 1 : 0;
+}
