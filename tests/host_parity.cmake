@@ -1,0 +1,16 @@
+# One scenario, two hosts: every shipped scenario runs with `host: algorithm` (the world carries
+# out the algorithm's effects) and with `host: daemon` (every node is clocksyncd's node loop:
+# encoded, authenticated datagrams, replay windows, timers through the loop), with the same seed,
+# and the two runs must write the same events.csv, trace.csv and skew.csv byte for byte
+# (docs/architecture.md says why they can, and what could make them differ). Label "parity".
+if(TARGET clocksim)
+  file(GLOB CLOCKSIM_PARITY_SCENARIOS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.yaml)
+  foreach(file ${CLOCKSIM_PARITY_SCENARIOS})
+    get_filename_component(name ${file} NAME_WE)
+    add_test(NAME host_parity.${name}
+             COMMAND ${CMAKE_COMMAND} -DCLOCKSIM=$<TARGET_FILE:clocksim> -DSCENARIO=${file}
+                     -DOUT=${PROJECT_BINARY_DIR}/host-parity/${name}
+                     -P ${CMAKE_CURRENT_SOURCE_DIR}/parity/host_parity_check.cmake)
+    set_tests_properties(host_parity.${name} PROPERTIES LABELS parity TIMEOUT 600)
+  endforeach()
+endif()

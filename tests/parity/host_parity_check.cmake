@@ -1,0 +1,27 @@
+# cmake -DCLOCKSIM=... -DSCENARIO=... -DOUT=... -P host_parity_check.cmake
+# Runs SCENARIO with host=algorithm and host=daemon and compares the outputs byte for byte.
+file(REMOVE_RECURSE ${OUT})
+foreach(host algorithm daemon)
+  execute_process(COMMAND ${CLOCKSIM} run ${SCENARIO} --quiet --set host=${host} --out ${OUT}/${host}
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  # Exit 1 means an expect: block failed; the comparison below still says whether the hosts agree.
+  if(NOT rc EQUAL 0 AND NOT rc EQUAL 1)
+    message(FATAL_ERROR "clocksim run --set host=${host} ${SCENARIO} exited ${rc}: ${err}")
+  endif()
+  set(rc_${host} ${rc})
+endforeach()
+if(NOT rc_algorithm EQUAL rc_daemon)
+  message(FATAL_ERROR "exit codes differ: host=algorithm ${rc_algorithm}, host=daemon ${rc_daemon}")
+endif()
+foreach(f events.csv trace.csv skew.csv)
+  if(NOT EXISTS ${OUT}/algorithm/${f})
+    continue()
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}/algorithm/${f} ${OUT}/daemon/${f} RESULT_VARIABLE same)
+  if(NOT same EQUAL 0)
+    message(FATAL_ERROR "${f} differs between host=algorithm and host=daemon: see ${OUT}")
+  endif()
+endforeach()
+file(READ ${OUT}/algorithm/events.csv events)
+string(LENGTH "${events}" n)
+message(STATUS "host=algorithm and host=daemon agree (events.csv ${n} bytes, trace.csv, skew.csv)")
