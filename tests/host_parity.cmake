@@ -13,4 +13,12 @@ if(TARGET clocksim)
                      -P ${CMAKE_CURRENT_SOURCE_DIR}/parity/host_parity_check.cmake)
     set_tests_properties(host_parity.${name} PROPERTIES LABELS parity TIMEOUT 600)
   endforeach()
+  # The adversary of the replay window: 100 nodes and latencies from 1 ms to 3 s reorder datagrams
+  # heavily; a legitimate datagram overtaken by later ones must still be accepted.
+  add_test(NAME host_parity.failover-100-nodes-reordered
+           COMMAND ${CMAKE_COMMAND} -DCLOCKSIM=$<TARGET_FILE:clocksim> -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/failover.yaml
+                   "-DEXTRA=--set;nodes=100;--set;links.latency=uniform(1ms, 3s)"
+                   -DOUT=${PROJECT_BINARY_DIR}/host-parity/failover-100-nodes-reordered
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/parity/host_parity_check.cmake)
+  set_tests_properties(host_parity.failover-100-nodes-reordered PROPERTIES LABELS parity TIMEOUT 600)
 endif()

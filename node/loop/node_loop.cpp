@@ -89,10 +89,9 @@ NodeLoop::NodeLoop(NodeLoopConfig config, std::unique_ptr<Algorithm> algorithm, 
                    const wire::ClusterKey* key)
     : config_(std::move(config)), algorithm_(std::move(algorithm)), host_(host), key_(key) {
   if (!config_.members) config_.members = std::make_shared<const std::vector<NodeId>>(1, config_.self);
-  // Per-sender sequence numbers start at the host's wall clock in ns, so that a restarted node
-  // starts above everything its peers' replay windows have seen from its previous life (0 is
-  // never sent).
-  next_sender_seq_ = static_cast<std::uint64_t>(std::max<std::int64_t>(host_.time.realtime_ns(), 1));
+  // Sequence numbers start at the host's wall clock in ns, so that a restarted node starts above
+  // everything its peers' replay windows have seen from its previous life (0 is never sent).
+  seq_base_ = static_cast<std::uint64_t>(std::max<std::int64_t>(host_.time.realtime_ns(), 1));
   started_mono_ns_ = host_.time.monotonic_ns();
 }
 
@@ -159,7 +158,7 @@ void NodeLoop::shutdown() {
 }
 
 void NodeLoop::send_one(NodeId to, const Message& msg) {
-  const wire::Envelope env{config_.cluster, config_.self, next_sender_seq_++};
+  const wire::Envelope env{config_.cluster, config_.self, seq_base_ + sent_to_[to]++};
   const wire::Packet p = wire::encode(env, msg, key_);
   if (host_.transport.send_datagram(to, p.view(), msg)) {
     ++counters_.packets_out;

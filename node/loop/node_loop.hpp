@@ -18,6 +18,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -110,7 +111,13 @@ class NodeLoop {
   const wire::ClusterKey* key_;
   std::map<NodeId, wire::ReplayWindow> replay_;
   Effects fx_;
-  std::uint64_t next_sender_seq_ = 1;
+  // Sequence numbers count per destination from a base taken at start: a receiver's replay window
+  // (64 wide) then sees consecutive numbers from this sender, so only a datagram overtaken by 64
+  // later ones *to the same receiver* is refused. (One counter for all destinations made every
+  // broadcast advance each receiver's view by the cluster size, and a datagram overtaken by two
+  // later broadcasts in a 40-node cluster already fell out of the window.)
+  std::uint64_t seq_base_ = 1;
+  std::unordered_map<NodeId, std::uint64_t> sent_to_;
   Counters counters_;
 
   Role last_role_ = Role::kNone;

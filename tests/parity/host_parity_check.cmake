@@ -1,8 +1,8 @@
-# cmake -DCLOCKSIM=... -DSCENARIO=... -DOUT=... -P host_parity_check.cmake
+# cmake -DCLOCKSIM=... -DSCENARIO=... -DOUT=... [-DEXTRA="--set;key=value;..."] -P host_parity_check.cmake
 # Runs SCENARIO with host=algorithm and host=daemon and compares the outputs byte for byte.
 file(REMOVE_RECURSE ${OUT})
 foreach(host algorithm daemon)
-  execute_process(COMMAND ${CLOCKSIM} run ${SCENARIO} --quiet --set host=${host} --out ${OUT}/${host}
+  execute_process(COMMAND ${CLOCKSIM} run ${SCENARIO} --quiet ${EXTRA} --set host=${host} --out ${OUT}/${host}
                   RESULT_VARIABLE rc ERROR_VARIABLE err)
   # Exit 1 means an expect: block failed; the comparison below still says whether the hosts agree.
   if(NOT rc EQUAL 0 AND NOT rc EQUAL 1)
