@@ -12,6 +12,7 @@
 
 #include "daemon/clock/host_time_source.hpp"
 #include "node/clock/virtual_clock.hpp"
+#include "tests/node/loop/probe_algorithm.hpp"
 #include "daemon/loop/status_client.hpp"
 
 namespace clocksim::daemon {
@@ -19,25 +20,7 @@ namespace {
 
 using namespace clocksim::literals;
 
-// Records what it is given; answers with effects the test can observe from outside.
-class Probe final : public Algorithm {
- public:
-  void on_start(LocalTime, Effects& out) override { out.set_timer(7, 20_ms); }
-  void on_message(LocalTime, NodeId from, const Message& msg, Effects& out) override {
-    received.emplace_back(from, msg);
-    if (msg.type == MsgType::kAdjust) out.adjust_clock(Duration::from_ns(msg.value_ns), AdjustMode::kStep);
-    if (msg.type == MsgType::kMasterUp) role_ = Role::kMaster;
-  }
-  void on_timer(LocalTime now, TimerId id, Effects& out) override {
-    Message m = make_message(MsgType::kHeartbeat, id);
-    m.t1_ns = now.ns();
-    out.broadcast(m);
-  }
-  void on_shutdown(LocalTime, Effects& out) override { out.broadcast(make_message(MsgType::kLeave)); }
-  Role role() const override { return role_; }
-  std::vector<std::pair<NodeId, Message>> received;
-  Role role_ = Role::kSlave;
-};
+using node::testing::Probe;
 
 std::vector<std::uint8_t> bytes_of(const node::wire::Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
 

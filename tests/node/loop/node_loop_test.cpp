@@ -12,32 +12,12 @@
 #include "node/clock/virtual_clock.hpp"
 #include "node/loop/timer_table.hpp"
 #include "tests/node/clock/fake_time_source.hpp"
+#include "tests/node/loop/probe_algorithm.hpp"
 
 namespace clocksim::node {
 namespace {
 
 using namespace clocksim::literals;
-
-// Records what it is given; answers with effects the test can observe from outside.
-class Probe final : public Algorithm {
- public:
-  void on_start(LocalTime, Effects& out) override { out.set_timer(7, 20_ms); }
-  void on_message(LocalTime, NodeId from, const Message& msg, Effects& out) override {
-    received.emplace_back(from, msg);
-    if (msg.type == MsgType::kAdjust) out.adjust_clock(Duration::from_ns(msg.value_ns), AdjustMode::kStep);
-    if (msg.type == MsgType::kMasterUp) role_ = Role::kMaster;
-    if (msg.type == MsgType::kHeartbeat) out.send(1, make_message(MsgType::kHeartbeat));  // to itself
-  }
-  void on_timer(LocalTime now, TimerId id, Effects& out) override {
-    Message m = make_message(MsgType::kHeartbeat, id);
-    m.t1_ns = now.ns();
-    out.broadcast(m);
-  }
-  void on_shutdown(LocalTime, Effects& out) override { out.broadcast(make_message(MsgType::kLeave)); }
-  Role role() const override { return role_; }
-  std::vector<std::pair<NodeId, Message>> received;
-  Role role_ = Role::kSlave;
-};
 
 struct Sent {
   NodeId to;
@@ -59,7 +39,7 @@ class NodeLoopTest : public ::testing::Test {
   static constexpr std::uint32_t kCluster = 9;
 
   NodeLoopTest() {
-    auto probe = std::make_unique<Probe>();
+    auto probe = std::make_unique<testing::Probe>();
     probe_ = probe.get();
     auto members = std::make_shared<const std::vector<NodeId>>(std::vector<NodeId>{1, 2, 3});
     loop_ = std::make_unique<NodeLoop>(NodeLoopConfig{1, members, kCluster, "probe", "none"}, std::move(probe),
@@ -91,7 +71,7 @@ class NodeLoopTest : public ::testing::Test {
   TimerTable timers_;
   Logger log_{nullptr};
   wire::ClusterKey key_{std::vector<std::uint8_t>(32, 0x42)};
-  Probe* probe_ = nullptr;
+  testing::Probe* probe_ = nullptr;
   std::unique_ptr<NodeLoop> loop_;
 };
 
