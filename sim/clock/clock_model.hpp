@@ -59,6 +59,7 @@ class ClockModel {
   // Current total rate error in ppm (drift + wander + correction), excluding slew and sine.
   double rate_ppm() const { return linear_.rate_ppm(); }
   Duration pending_slew(Time t);
+  double correction_ppm() const { return linear_.correction_ppm(); }
 
  private:
   void advance_wander(Time t);

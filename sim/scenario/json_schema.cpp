@@ -289,6 +289,10 @@ std::string scenario_json_schema() {
       {"name", Json{{"type", "string"}, {"description", "scenario name (default: the file name without .yaml)"}}},
       {"description", Json{{"type", "string"}}},
       {"seed", Json{{"type", "integer"}, {"minimum", 0}, {"default", 1}, {"description", "root seed of every random stream"}}},
+      {"host", Json{{"enum", Json::array({"algorithm", "daemon"})},
+                    {"default", "algorithm"},
+                    {"description", "algorithm: the world carries out each algorithm's effects; daemon: every node "
+                                    "runs clocksyncd's node loop (encoded, authenticated datagrams, replay windows)"}}},
       {"duration", with_doc(ref("duration"), "simulated time, a whole number of ticks (required)")},
       {"tick", with_doc(ref("duration"), "output interval: one trace/skew row per tick (default 1s)")},
       {"nodes", nodes_schema()},

@@ -9,8 +9,8 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 }  // namespace
 
 const std::vector<std::string>& top_level() {
-  static const std::vector<std::string> k{"name",     "description", "seed",      "duration", "tick",   "nodes", "clocks",
-                                          "topology", "links",       "algorithm", "faults",   "expect", "output"};
+  static const std::vector<std::string> k{"name",     "description", "seed",      "host",     "duration", "tick",  "nodes",
+                                          "clocks",   "topology", "links",       "algorithm", "faults",   "expect", "output"};
   return k;
 }
 const std::vector<std::string>& nodes_mapping() {

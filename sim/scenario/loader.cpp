@@ -43,6 +43,14 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name)
     spec.description = v->text;  // may be empty
   }
   if (auto* v = root.find("seed")) spec.seed = read_uint64(*v, "seed");
+  if (auto* v = root.find("host")) {
+    const std::string host = read_string(*v, "host", "algorithm or daemon");
+    if (host == "daemon") {
+      spec.host = NodeHost::kDaemon;
+    } else if (host != "algorithm") {
+      fail_at(*v, "host", "unknown host '" + host + "'; expected algorithm or daemon");
+    }
+  }
 
   const yaml::Node& duration_node = require_key(root, "", "duration", "how long to simulate, e.g. 5m");
   spec.duration = read_duration(duration_node, "duration", Duration::from_ns(1));

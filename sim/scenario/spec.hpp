@@ -182,11 +182,17 @@ struct OutputSpec {
   Duration trace_every;             // 0: every tick; else a multiple of tick
 };
 
+// What runs each simulated node: the algorithm object alone (effects carried out by the world), or
+// the production node loop (node/loop/node_loop.hpp) around it, exchanging encoded, authenticated
+// datagrams over the simulated network.
+enum class NodeHost : std::uint8_t { kAlgorithm, kDaemon };
+
 struct ScenarioSpec {
   std::string name;
   std::string description;
   std::string source_file;
   std::uint64_t seed = 1;
+  NodeHost host = NodeHost::kAlgorithm;
   Duration duration;
   Duration tick;
   std::vector<NodeSpec> nodes;

@@ -9,6 +9,8 @@
 #include "algorithms/core/rng.hpp"
 #include "sim/distributions.hpp"
 #include "sim/network/topology.hpp"
+#include "node/wire/auth.hpp"
+#include "sim/world/hosted_node.hpp"
 #include "sim/world/node_params.hpp"
 
 namespace clocksim::sim {
@@ -33,7 +35,18 @@ World::World(const scenario::ScenarioSpec& spec)
   // node's draws.
   nodes_.reserve(n);
   for (NodeId i = 0; i < n; ++i) {
-    nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), nullptr, {}, 0, true});
+    nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), nullptr, nullptr, {}, 0, true});
+  }
+  if (spec.host == scenario::NodeHost::kDaemon) {
+    // One cluster key for every node, drawn from its own stream of the seed: a run is
+    // reproducible, and no other stream moves.
+    SmallRng key_rng(derive_seed(spec.seed, "cluster-key"));
+    std::vector<std::uint8_t> key(32);
+    for (auto& byte : key) byte = static_cast<std::uint8_t>(key_rng() >> 56);
+    // A cluster-wide key (key id 0) rather than per-pair keys: n² HMAC contexts at 10^4 nodes
+    // would cost more than the simulation, and no simulated member forges another's packets.
+    cluster_keys_ = std::make_unique<node::wire::Keyring>(node::wire::Keyring::shared(node::wire::ClusterKey(std::move(key))));
+    cluster_id_ = static_cast<std::uint32_t>(derive_seed(spec.seed, "cluster-id"));
   }
 
   Topology topology = build_topology(spec.topology, n, spec.seed, names);
@@ -106,6 +119,7 @@ void World::handle(const Event& ev) {
   switch (ev.kind) {
     case Event::Kind::kStart: start_node(ev.node); break;
     case Event::Kind::kDeliver: deliver(ev); break;
+    case Event::Kind::kDeliverDatagram: deliver_datagram(ev); break;
     case Event::Kind::kTimer: fire_timer(ev); break;
     case Event::Kind::kTick: tick(); break;
     case Event::Kind::kFault: apply_fault(ev.a, false); break;
@@ -126,9 +140,24 @@ std::int64_t World::offset_ns(NodeId id) const {
   return const_cast<ClockModel&>(nodes_[id].clock).local_ns(now_) - now_.ns();
 }
 
+const node::Counters* World::node_loop_counters(NodeId id) const {
+  const Node& n = nodes_[id];
+  return n.hosted ? &n.hosted->loop().counters() : nullptr;
+}
+
+const Algorithm* World::algorithm_of(const Node& node) const {
+  if (node.hosted) return &node.hosted->algorithm();
+  return node.algorithm.get();
+}
+
 void World::start_node(NodeId id) {
   Node& node = nodes_[id];
   node.up = true;
+  if (spec_.host == scenario::NodeHost::kDaemon) {
+    node.hosted = std::make_unique<HostedNode>(*this, id, make_algorithm(id));
+    node.hosted->loop().start();
+    return;
+  }
   node.algorithm = make_algorithm(id);
   effects_.clear();
   node.algorithm->on_start(node.clock.read(now_), effects_);
@@ -141,6 +170,7 @@ void World::crash_node(NodeId id) {
   for (const auto& [timer, handle] : node.timers) queue_.cancel(handle);
   node.timers.clear();
   node.algorithm.reset();
+  node.hosted.reset();
   node.up = false;
   ++node.incarnation;
 }
@@ -166,9 +196,45 @@ void World::fire_timer(const Event& ev) {
   if (it == node.timers.end()) return;
   *it = node.timers.back();
   node.timers.pop_back();
+  if (node.hosted) {
+    node.hosted->loop().on_timer(ev.a);
+    return;
+  }
   effects_.clear();
   node.algorithm->on_timer(node.clock.read(now_), ev.a, effects_);
   apply_effects(ev.node);
+}
+
+void World::deliver_datagram(const Event& ev) {
+  Node& node = nodes_[ev.node];
+  if (!node.up) {
+    ++stats_.messages_to_down_node;
+  } else {
+    ++stats_.messages_delivered;
+    node.hosted->loop().on_datagram(datagrams_[ev.b]);
+  }
+  datagrams_[ev.b].clear();
+  free_datagrams_.push_back(ev.b);
+}
+
+void World::send_datagram(NodeId from, NodeId to, std::span<const std::uint8_t> bytes, const Message& carried) {
+  ++stats_.messages_sent;
+  for (Observer* o : observers_) o->on_message_sent(now_, from, to, carried);
+  const Delivery d = network_->transmit(from, to, carried, now_);
+  if (!d.delivered) {
+    ++stats_.messages_lost;
+    return;
+  }
+  std::uint32_t slot;
+  if (free_datagrams_.empty()) {
+    slot = static_cast<std::uint32_t>(datagrams_.size());
+    datagrams_.emplace_back();
+  } else {
+    slot = free_datagrams_.back();
+    free_datagrams_.pop_back();
+  }
+  datagrams_[slot].assign(bytes.begin(), bytes.end());
+  queue_.push(now_ + d.delay, Event{Event::Kind::kDeliverDatagram, to, from, slot, {}});
 }
 
 void World::send_one(NodeId from, NodeId to, const Message& msg) {
@@ -256,8 +322,9 @@ NodeSnapshot World::node(NodeId id) const {
   s.local_ns = local;
   s.offset_ns = local - now_.ns();
   s.up = n.up;
-  s.role = n.up && n.algorithm ? n.algorithm->role() : Role::kNone;
-  s.believed_master = n.up && n.algorithm ? n.algorithm->believed_master() : kNoNode;
+  const Algorithm* algorithm = n.up ? algorithm_of(n) : nullptr;
+  s.role = algorithm ? algorithm->role() : Role::kNone;
+  s.believed_master = algorithm ? algorithm->believed_master() : kNoNode;
   return s;
 }
 
@@ -275,7 +342,8 @@ void World::apply_fault(std::uint32_t index, bool ending) {
         if (!ending) {
           target = kNoNode;
           for (NodeId i = 0; i < nodes_.size(); ++i) {
-            if (nodes_[i].up && nodes_[i].algorithm && nodes_[i].algorithm->role() == Role::kMaster) {
+            const Algorithm* algorithm = algorithm_of(nodes_[i]);
+            if (nodes_[i].up && algorithm && algorithm->role() == Role::kMaster) {
               target = i;
               break;
             }
@@ -294,8 +362,11 @@ void World::apply_fault(std::uint32_t index, bool ending) {
       Node& node = nodes_[target];
       if (crash) {
         if (!node.up) return;
-        const bool was_master = node.algorithm && node.algorithm->role() == Role::kMaster;
-        if (f.graceful && node.algorithm) {
+        const Algorithm* algorithm = algorithm_of(node);
+        const bool was_master = algorithm && algorithm->role() == Role::kMaster;
+        if (f.graceful && node.hosted) {
+          node.hosted->loop().shutdown();
+        } else if (f.graceful && node.algorithm) {
           // A graceful stop, like the daemon's SIGTERM: the algorithm may say goodbye (a master
           // broadcasts LEAVE) before the process is gone; what it sends is delivered as usual.
           effects_.clear();

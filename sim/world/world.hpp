@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,13 @@
 #include "sim/scenario/spec.hpp"
 #include "sim/time.hpp"
 #include "sim/world/observer.hpp"
+
+namespace clocksim::node {
+struct Counters;
+namespace wire {
+class Keyring;
+}
+}  // namespace clocksim::node
 
 namespace clocksim::sim {
 
@@ -58,6 +66,9 @@ class World final : public TickView {
   bool is_up(NodeId id) const override { return nodes_[id].up; }
 
   const WorldStats& stats() const { return stats_; }
+  // host: daemon: node `id`'s node-loop counters (packets in/out, drops by reason ...); null when
+  // the node is down or the scenario hosts bare algorithms.
+  const node::Counters* node_loop_counters(NodeId id) const;
   const Network& network() const { return *network_; }
 
  private:
@@ -65,16 +76,18 @@ class World final : public TickView {
   // prefetches) already holds it, where a separate in-flight table cost one more cache miss per
   // message at 10^5+ nodes.
   struct Event {
-    enum class Kind : std::uint8_t { kStart, kDeliver, kTimer, kTick, kFault, kFaultEnd, kProbe };
+    enum class Kind : std::uint8_t { kStart, kDeliver, kDeliverDatagram, kTimer, kTick, kFault, kFaultEnd, kProbe };
     Kind kind;
     std::uint32_t node;  // deliver: the receiver
     std::uint32_t a;     // deliver: the sender; timer: timer id; fault: index
-    std::uint32_t b;     // timer: node incarnation
+    std::uint32_t b;     // timer: node incarnation; datagram: its slot in datagrams_
     Message msg;         // deliver only
   };
+  class HostedNode;  // host: daemon (sim/world/hosted_node.hpp)
   struct Node {
     ClockModel clock;
-    std::unique_ptr<Algorithm> algorithm;
+    std::unique_ptr<Algorithm> algorithm;  // host: algorithm
+    std::unique_ptr<HostedNode> hosted;    // host: daemon (the node loop owns the algorithm)
     std::vector<std::pair<TimerId, EventHandle>> timers;
     std::uint32_t incarnation = 0;
     bool up = true;
@@ -85,6 +98,9 @@ class World final : public TickView {
   void start_node(NodeId id);
   void crash_node(NodeId id);
   void deliver(const Event& ev);
+  void deliver_datagram(const Event& ev);
+  void send_datagram(NodeId from, NodeId to, std::span<const std::uint8_t> bytes, const Message& carried);
+  const Algorithm* algorithm_of(const Node& node) const;
   void fire_timer(const Event& ev);
   void apply_fault(std::uint32_t index, bool ending);
   class NodeEffectSink;
@@ -109,6 +125,11 @@ class World final : public TickView {
   Duration tick_;
   std::uint64_t algorithm_seed_ = 0;
   std::map<std::uint32_t, NodeId> resolved_fault_nodes_;
+  // host: daemon: the cluster key derived from the seed, and datagrams in flight (free slots reused).
+  std::unique_ptr<node::wire::Keyring> cluster_keys_;
+  std::uint32_t cluster_id_ = 0;
+  std::vector<std::vector<std::uint8_t>> datagrams_;
+  std::vector<std::uint32_t> free_datagrams_;
   std::vector<std::string> startup_warnings_;  // e.g. a disconnected topology  // "crash: master" -> who it was
 };
 
