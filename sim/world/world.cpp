@@ -65,6 +65,10 @@ std::unique_ptr<Algorithm> World::make_algorithm(NodeId id) const {
   setup.sync = spec_.algorithm.sync;
   setup.election = spec_.algorithm.election;
   if (!spec_.nodes[id].can_be_master) setup.can_be_master = false;
+  if (const auto& h = spec_.nodes[id].hierarchy) {
+    setup.servers = h->servers;
+    setup.reference_clock = h->reference_error_ns.has_value();
+  }
   return algorithms::make_stack(setup);
 }
 
@@ -110,6 +114,22 @@ void World::handle(const Event& ev) {
     case Event::Kind::kFault: apply_fault(ev.a, false); break;
     case Event::Kind::kFaultEnd: apply_fault(ev.a, true); break;
   }
+}
+
+// A reference clock reads true time plus its error: the one place where true time reaches an
+// algorithm, as a typed reading and only for nodes the scenario gives a reference clock.
+void World::read_reference(NodeId id) {
+  Node& node = nodes_[id];
+  const auto& h = spec_.nodes[id].hierarchy;
+  auto [it, fresh] = reference_rngs_.try_emplace(id, derive_seed(derive_seed(spec_.seed, "reference_clock"),
+                                                                  static_cast<std::uint64_t>(id)));
+  (void)fresh;
+  ReferenceReading r;
+  r.reference_ns = now_.ns() + std::llround(sample(*h->reference_error_ns, it->second));
+  r.local = node.clock.read(now_);
+  effects_.clear();
+  node.algorithm->on_reference(r.local, r, effects_);
+  apply_effects(id);
 }
 
 void World::start_node(NodeId id) {
@@ -209,6 +229,11 @@ void World::apply_effects(NodeId id) {
     node.timers.emplace_back(t.id, h);
   }
   for (const auto& n : effects_.notes()) emit(id, event_kind_for(n.kind), n.text);
+  if (effects_.reference_read_requested()) {
+    const auto& h = spec_.nodes[id].hierarchy;
+    // Answered at once, at the same instant: the effects above are all carried out.
+    if (h && h->reference_error_ns) read_reference(id);
+  }
 }
 
 void World::emit(NodeId node, EventKind kind, const std::string& detail) {

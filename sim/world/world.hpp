@@ -12,6 +12,7 @@
 
 #include "algorithms/core/algorithm.hpp"
 #include "algorithms/core/effects.hpp"
+#include "algorithms/core/rng.hpp"
 #include "algorithms/registry.hpp"
 #include "sim/clock/clock_model.hpp"
 #include "sim/event_queue.hpp"
@@ -81,6 +82,7 @@ class World final : public TickView {
   void crash_node(NodeId id);
   void deliver(const Event& ev);
   void fire_timer(const Event& ev);
+  void read_reference(NodeId id);
   void apply_fault(std::uint32_t index, bool ending);
   void apply_effects(NodeId id);
   void send_one(NodeId from, NodeId to, const Message& msg);
@@ -101,6 +103,7 @@ class World final : public TickView {
   Duration tick_;
   std::uint64_t algorithm_seed_ = 0;
   std::map<std::uint32_t, NodeId> resolved_fault_nodes_;
+  std::map<NodeId, Rng> reference_rngs_;  // nodes with a reference clock: its error stream
   std::vector<std::string> startup_warnings_;  // e.g. a disconnected topology  // "crash: master" -> who it was
 };
 
