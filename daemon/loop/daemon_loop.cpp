@@ -63,6 +63,10 @@ std::optional<std::string> DaemonLoop::open() {
   auto stat = UdpSocket::bind_to(std::get<Endpoint>(status));
   if (auto* e = std::get_if<std::string>(&stat)) return "status: " + *e;
   status_socket_ = std::move(std::get<UdpSocket>(stat));
+  if (!config_.ntp_listen.empty()) {
+    ntp_ = std::make_unique<NtpService>(config_.ntp_listen, config_.ntp_servers, clock_, log_, config_.self);
+    if (auto e = ntp_->open()) return e;
+  }
   stop_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (stop_fd_ < 0) return std::string("eventfd: ") + std::strerror(errno);
   return std::nullopt;
@@ -108,14 +112,15 @@ void DaemonLoop::run() {
   dispatch_start();
   std::array<std::uint8_t, kReceiveBuffer> buf{};
   while (!stopping_) {
-    pollfd fds[4] = {{data_socket_.fd(), POLLIN, 0}, {status_socket_.fd(), POLLIN, 0}, {stop_fd_, POLLIN, 0},
-                     {signal_fd_, POLLIN, 0}};
-    const nfds_t nfds = signal_fd_ >= 0 ? 4 : 3;
+    // A negative fd (no signal watch, no NTP port) is skipped by poll(2).
+    pollfd fds[5] = {{data_socket_.fd(), POLLIN, 0}, {status_socket_.fd(), POLLIN, 0}, {stop_fd_, POLLIN, 0},
+                     {signal_fd_, POLLIN, 0}, {ntp_ ? ntp_->fd() : -1, POLLIN, 0}};
+    const nfds_t nfds = 5;
     const int rc = ::poll(fds, nfds, poll_timeout_ms());
     if (rc < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
     if (rc > 0) {
-      if ((fds[2].revents & POLLIN) || (nfds == 4 && (fds[3].revents & POLLIN))) {
-        if (nfds == 4 && (fds[3].revents & POLLIN)) {
+      if ((fds[2].revents & POLLIN) || (fds[3].revents & POLLIN)) {
+        if (fds[3].revents & POLLIN) {
           signalfd_siginfo info{};
           [[maybe_unused]] const ssize_t n = ::read(signal_fd_, &info, sizeof info);
           log_.write("signal", {{"node", config_.self}, {"signo", info.ssi_signo}});
@@ -139,6 +144,7 @@ void DaemonLoop::run() {
           handle_datagram({buf.data(), static_cast<std::size_t>(n)});
         }
       }
+      if (fds[4].revents & POLLIN) ntp_->receive([this](NodeId from, const Message& m) { deliver_ntp(from, m); });
       if (fds[1].revents & POLLIN) answer_status();
     }
     fire_due_timers();
@@ -178,6 +184,15 @@ void DaemonLoop::handle_datagram(std::span<const std::uint8_t> bytes) {
   ++counters_.packets_accepted;
   fx_.clear();
   algorithm_->on_message(clock_.now(), sender, r.packet->message, fx_);
+  apply(fx_);
+  after_dispatch();
+}
+
+// NTP packets carry no cluster MAC or sequence: their own origin check (algorithms/ntp) is what
+// rejects bogus and replayed replies.
+void DaemonLoop::deliver_ntp(NodeId from, const Message& msg) {
+  fx_.clear();
+  algorithm_->on_message(clock_.now(), from, msg, fx_);
   apply(fx_);
   after_dispatch();
 }
@@ -234,6 +249,7 @@ void DaemonLoop::apply(Effects& fx) {
       send_one(s.to, s.msg);
     }
   }
+  if (fx.reference_read_requested()) reference_pending_ = true;
   for (const NoteEffect& n : fx.notes()) {
     nlohmann::json line = {{"node", config_.self},
                            {"local_ns", clock_.now().ns()},
@@ -248,6 +264,7 @@ void DaemonLoop::apply(Effects& fx) {
 }
 
 void DaemonLoop::send_one(NodeId to, const Message& msg) {
+  if (ntp_ && ntp_->owns(to)) return ntp_->send(to, msg);
   const auto it = peers_.find(to);
   if (it == peers_.end()) {
     ++counters_.send_unknown_peer;
@@ -263,6 +280,19 @@ void DaemonLoop::send_one(NodeId to, const Message& msg) {
 }
 
 void DaemonLoop::after_dispatch() {
+  if (reference_pending_) {
+    // The system clock as a reference clock: read, never set (a stratum-1 daemon on a host whose
+    // clock something else keeps, e.g. a GPS-fed chronyd).
+    reference_pending_ = false;
+    if (config_.reference_clock_system) {
+      fx_.clear();
+      ReferenceReading r;
+      r.reference_ns = host_.realtime_ns();
+      r.local = clock_.now();
+      algorithm_->on_reference(r.local, r, fx_);
+      apply(fx_);
+    }
+  }
   const Role role = algorithm_->role();
   const NodeId master = algorithm_->believed_master();
   if (role == last_role_ && master == last_master_) return;
@@ -318,6 +348,7 @@ nlohmann::json DaemonLoop::status_json() {
       {"rounds", rounds_},
       {"last_round", last_round_ ? *last_round_ : nlohmann::json(nullptr)},
       {"peers", peers},
+      {"ntp", ntp_ ? ntp_->status_json() : nlohmann::json(nullptr)},
   };
 }
 

@@ -23,6 +23,7 @@
 #include "daemon/clock/clock.hpp"
 #include "daemon/loop/endpoint.hpp"
 #include "daemon/loop/log.hpp"
+#include "daemon/loop/ntp_service.hpp"
 #include "daemon/loop/timer_table.hpp"
 #include "daemon/wire/auth.hpp"
 #include "daemon/wire/codec.hpp"
@@ -43,6 +44,9 @@ struct LoopConfig {
   std::uint32_t cluster = 0;
   std::string sync_kind;      // for the status report
   std::string election_kind;
+  std::string ntp_listen;               // NTPv4 port (daemon/loop/ntp_service); empty: none
+  std::vector<NtpServer> ntp_servers;   // upstream NTP servers
+  bool reference_clock_system = false;  // answer reference-clock reads with CLOCK_REALTIME
 };
 
 struct Counters {
@@ -82,6 +86,7 @@ class DaemonLoop {
 
   std::uint16_t listen_port() const { return data_socket_.local_port(); }
   std::uint16_t status_port() const { return status_socket_.local_port(); }
+  std::uint16_t ntp_port() const { return ntp_ ? ntp_->local_port() : 0; }
   const Counters& counters() const { return counters_; }
   nlohmann::json status_json();
 
@@ -95,6 +100,7 @@ class DaemonLoop {
   void fire_due_timers();
   void answer_status();
   int poll_timeout_ms();
+  void deliver_ntp(NodeId from, const Message& msg);
 
   LoopConfig config_;
   std::unique_ptr<Algorithm> algorithm_;
@@ -107,6 +113,8 @@ class DaemonLoop {
   UdpSocket status_socket_;
   int signal_fd_ = -1;
   int stop_fd_ = -1;  // eventfd
+  std::unique_ptr<NtpService> ntp_;
+  bool reference_pending_ = false;  // the algorithm asked for a reference-clock reading
   std::map<NodeId, Endpoint> peers_;
   std::map<NodeId, wire::ReplayWindow> replay_;
   TimerTable timers_;
