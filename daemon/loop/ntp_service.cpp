@@ -121,7 +121,7 @@ void NtpService::handle(std::span<const std::uint8_t> bytes, const sockaddr_in& 
   h.root_delay_ns = wire::ns_from_ntp_short(p.root_delay);
   h.root_dispersion_ns = wire::ns_from_ntp_short(p.root_dispersion);
   ntp::put_header(m, h);
-  ++counters_.replies_accepted;
+  ++counters_.replies_delivered;
   deliver(it->first, m);
 }
 
@@ -182,7 +182,7 @@ nlohmann::json NtpService::status_json() const {
   return {{"port", local_port()},
           {"packets_in", counters_.packets_in},
           {"requests_served", counters_.requests_served},
-          {"replies_accepted", counters_.replies_accepted},
+          {"replies_delivered", counters_.replies_delivered},
           {"packets_out", counters_.packets_out},
           {"send_errors", counters_.send_errors},
           {"unknown_server", counters_.unknown_server},

@@ -41,7 +41,8 @@ struct NtpServer {
 struct NtpCounters {
   std::uint64_t packets_in = 0;
   std::uint64_t requests_served = 0;   // mode-3 requests handed to the algorithm
-  std::uint64_t replies_accepted = 0;  // mode-4 replies from configured servers
+  std::uint64_t replies_delivered = 0; // mode-4 replies from configured servers, handed to the
+                                       // algorithm (whose origin check may still reject them)
   std::uint64_t packets_out = 0;
   std::uint64_t send_errors = 0;
   std::uint64_t unknown_server = 0;    // mode 4 from an address we never asked

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -24,6 +26,8 @@
 #include <thread>
 #include <vector>
 
+#include "daemon/loop/endpoint.hpp"
+#include "daemon/wire/ntp_packet.hpp"
 #include "tests/daemon/integration/cluster_harness.hpp"
 
 namespace clocksim::daemon::testing {
@@ -164,9 +168,9 @@ TEST(NtpInterop, ClocksyncdFollowsAChronydServer) {
                          << "\nchronyd:\n" << slurp(dir + "/chronyd.log");
   const auto st = h.status(0);
   ASSERT_TRUE(st);
-  std::printf("clocksyncd following chronyd: virtual clock %+.3f ms from the machine's, %d replies accepted\n",
-              static_cast<double>(offset_ns) * 1e-6, (*st)["ntp"]["replies_accepted"].get<int>());
-  EXPECT_GE((*st)["ntp"]["replies_accepted"].get<int>(), 4);
+  std::printf("clocksyncd following chronyd: virtual clock %+.3f ms from the machine's, %d replies delivered\n",
+              static_cast<double>(offset_ns) * 1e-6, (*st)["ntp"]["replies_delivered"].get<int>());
+  EXPECT_GE((*st)["ntp"]["replies_delivered"].get<int>(), 4);
   // And it stays there while it keeps polling.
   std::int64_t worst_ns = 0;
   for (int i = 0; i < 12; ++i) {
@@ -177,6 +181,98 @@ TEST(NtpInterop, ClocksyncdFollowsAChronydServer) {
   }
   std::printf("over the next 6 s: worst %.3f ms\n", static_cast<double>(worst_ns) * 1e-6);
   EXPECT_LT(worst_ns, 2'000'000);
+}
+
+}  // namespace
+}  // namespace clocksim::daemon::testing
+
+namespace clocksim::daemon::testing {
+namespace {
+
+std::int64_t realtime_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// The adversary: the test plays the daemon's NTP server and, for every request, also sends a
+// garbage datagram, a wrong-version packet, a reply with a wrong origin claiming +10 s, the honest
+// reply, and then that honest reply again (a replay); a stranger sends +10 s from another port.
+// Only honest replies may move the clock: it must stay within 5 ms of the machine's clock (the
+// honest server serves the machine's clock) and never be stepped.
+TEST(NtpInterop, ForgedReplayedAndStrangersRepliesAreNeverApplied) {
+  const auto ports = free_udp_ports(1);
+  auto server_sock = UdpSocket::bind_to(std::get<Endpoint>(parse_endpoint("127.0.0.1:0")));
+  ASSERT_TRUE(std::holds_alternative<UdpSocket>(server_sock));
+  const UdpSocket& server = std::get<UdpSocket>(server_sock);
+  auto stranger_sock = UdpSocket::unbound();
+  ASSERT_TRUE(std::holds_alternative<UdpSocket>(stranger_sock));
+  const UdpSocket& stranger = std::get<UdpSocket>(stranger_sock);
+
+  NodeSpec node;
+  node.id = 1;
+  node.without_key = true;
+  node.extra_args = {"--sync", "ntp", "--ntp-listen", "127.0.0.1:" + std::to_string(ports[0]),
+                     "--ntp-server", "100@127.0.0.1:" + std::to_string(server.local_port()),
+                     "--set", "sync.minpoll=0", "--set", "sync.maxpoll=1", "--set", "sync.stepout=3s"};
+  ClusterHarness h("ntp-forged-replies", {node}, {});
+  h.start_all();
+  const sockaddr_in daemon_ntp = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(ports[0]))).addr;
+
+  int requests = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 12s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::array<std::uint8_t, 256> buf{};
+    sockaddr_in from{};
+    socklen_t len = sizeof from;
+    const ssize_t n = ::recvfrom(server.fd(), buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &len);
+    if (n < 0) {
+      std::this_thread::sleep_for(5ms);
+      continue;
+    }
+    const auto req = wire::decode_ntp({buf.data(), static_cast<std::size_t>(n)});
+    ASSERT_TRUE(std::holds_alternative<wire::NtpPacket>(req));
+    ++requests;
+    const std::uint64_t xmt = std::get<wire::NtpPacket>(req).transmit_ts;
+    const std::int64_t now = realtime_ns();
+    wire::NtpPacket reply;
+    reply.version = 4;
+    reply.mode = 4;
+    reply.stratum = 2;
+    reply.precision = -20;
+    reply.reference_id = 0x7F000001;
+    reply.reference_ts = wire::ntp_from_unix_ns(now);
+    reply.origin_ts = xmt;
+    reply.receive_ts = wire::ntp_from_unix_ns(now);
+    reply.transmit_ts = wire::ntp_from_unix_ns(now);
+    wire::NtpPacket forged = reply;
+    forged.origin_ts = xmt + 1;
+    forged.receive_ts = forged.transmit_ts = wire::ntp_from_unix_ns(now + 10'000'000'000);
+    wire::NtpPacket old_version = forged;
+    old_version.origin_ts = xmt;
+    old_version.version = 2;
+    const std::array<std::uint8_t, 10> garbage{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    server.send_to(garbage, from);
+    server.send_to(wire::encode_ntp(old_version), from);
+    server.send_to(wire::encode_ntp(forged), from);
+    wire::NtpPacket stranger_says = forged;
+    stranger_says.origin_ts = xmt;
+    stranger.send_to(wire::encode_ntp(stranger_says), daemon_ntp);
+    server.send_to(wire::encode_ntp(reply), from);
+    server.send_to(wire::encode_ntp(reply), from);  // the replay
+  }
+  ASSERT_GE(requests, 6) << h.log_tail(0);
+  const auto st = h.status(0);
+  ASSERT_TRUE(st) << h.log_tail(0);
+  const auto& ntp = (*st)["ntp"];
+  std::printf("forged-reply run: %d requests; status ntp block %s; clock offset %lld ns\n", requests, ntp.dump().c_str(),
+              static_cast<long long>((*st)["clock"]["offset_ns"].get<std::int64_t>()));
+  EXPECT_GE(ntp["dropped"]["ntp_too_short"].get<int>(), requests - 1);
+  EXPECT_GE(ntp["dropped"]["ntp_bad_version"].get<int>(), requests - 1);
+  EXPECT_GE(ntp["unknown_server"].get<int>(), requests - 1);
+  EXPECT_EQ((*st)["counters"]["clock_steps"].get<int>(), 0) << h.log_tail(0, 4000);
+  EXPECT_LT(std::llabs((*st)["clock"]["offset_ns"].get<std::int64_t>()), 5'000'000);
+  EXPECT_NE(h.log_tail(0, 200000).find("answers no pending request"), std::string::npos);
 }
 
 }  // namespace
