@@ -25,11 +25,11 @@ if(CLOCKSIM_FUZZ AND NOT CMAKE_CXX_FLAGS MATCHES "fsanitize")
   if(CLOCKSIM_CLANGXX AND CLOCKSIM_CLANG_HAS_LIBFUZZER)
     set(fuzz_sources
       ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/decode_fuzz.cpp
-      ${CMAKE_CURRENT_SOURCE_DIR}/wire/codec.cpp
-      ${CMAKE_CURRENT_SOURCE_DIR}/wire/auth.cpp
-      ${CMAKE_CURRENT_SOURCE_DIR}/wire/replay_window.cpp
+      ${PROJECT_SOURCE_DIR}/node/wire/codec.cpp
+      ${PROJECT_SOURCE_DIR}/node/wire/auth.cpp
+      ${PROJECT_SOURCE_DIR}/node/wire/replay_window.cpp
       ${PROJECT_SOURCE_DIR}/algorithms/core/message.cpp)
-    file(GLOB fuzz_headers ${CMAKE_CURRENT_SOURCE_DIR}/wire/*.hpp ${PROJECT_SOURCE_DIR}/algorithms/core/*.hpp)
+    file(GLOB fuzz_headers ${PROJECT_SOURCE_DIR}/node/wire/*.hpp ${PROJECT_SOURCE_DIR}/algorithms/core/*.hpp)
     set(fuzz_bin ${CMAKE_CURRENT_BINARY_DIR}/fuzz/decode_fuzz)
     file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/fuzz)
     add_custom_command(
@@ -48,14 +48,14 @@ if(CLOCKSIM_FUZZ AND NOT CMAKE_CXX_FLAGS MATCHES "fsanitize")
               -print_final_stats=1 -artifact_prefix=${fuzz_artifacts})
     set_tests_properties(daemon.wire.decode_fuzz PROPERTIES LABELS fuzz TIMEOUT 120)
 
-    # The NTPv4 codec (daemon/wire/ntp_packet) gets its own target: no cluster key involved.
-    set(ntp_fuzz_sources ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/ntp_fuzz.cpp ${CMAKE_CURRENT_SOURCE_DIR}/wire/ntp_packet.cpp)
+    # The NTPv4 codec (node/wire/ntp_packet) gets its own target: no cluster key involved.
+    set(ntp_fuzz_sources ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/ntp_fuzz.cpp ${PROJECT_SOURCE_DIR}/node/wire/ntp_packet.cpp)
     set(ntp_fuzz_bin ${CMAKE_CURRENT_BINARY_DIR}/fuzz/ntp_fuzz)
     add_custom_command(
       OUTPUT ${ntp_fuzz_bin}
       COMMAND ${CLOCKSIM_CLANGXX} -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined
               -fno-sanitize-recover=undefined -Wall -Wextra -I${PROJECT_SOURCE_DIR} ${ntp_fuzz_sources} -o ${ntp_fuzz_bin}
-      DEPENDS ${ntp_fuzz_sources} ${CMAKE_CURRENT_SOURCE_DIR}/wire/ntp_packet.hpp ${CMAKE_CURRENT_SOURCE_DIR}/wire/bytes.hpp
+      DEPENDS ${ntp_fuzz_sources} ${PROJECT_SOURCE_DIR}/node/wire/ntp_packet.hpp ${PROJECT_SOURCE_DIR}/node/wire/bytes.hpp
       COMMENT "clang++ -fsanitize=fuzzer: NTP packet fuzzer"
       VERBATIM)
     add_custom_target(ntp_fuzz ALL DEPENDS ${ntp_fuzz_bin})

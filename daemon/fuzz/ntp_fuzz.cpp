@@ -1,4 +1,4 @@
-// libFuzzer target for the NTPv4 packet codec (daemon/wire/ntp_packet): any datagram either
+// libFuzzer target for the NTPv4 packet codec (node/wire/ntp_packet): any datagram either
 // decodes into a packet that re-encodes to its first 48 bytes, or is dropped with a reason; the
 // timestamp conversions never trap (UBSan) for any value and pivot the input can give.
 #include <cstddef>
@@ -8,9 +8,9 @@
 #include <span>
 #include <variant>
 
-#include "daemon/wire/ntp_packet.hpp"
+#include "node/wire/ntp_packet.hpp"
 
-using namespace clocksim::daemon::wire;
+using namespace clocksim::node::wire;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto d = decode_ntp(std::span<const std::uint8_t>(data, size));

@@ -11,6 +11,8 @@
 
 namespace clocksim::daemon {
 
+namespace wire = node::wire;
+
 namespace {
 constexpr std::uint32_t ascii_id(const char (&s)[5]) {
   return (std::uint32_t(std::uint8_t(s[0])) << 24) | (std::uint32_t(std::uint8_t(s[1])) << 16) |
@@ -21,7 +23,7 @@ bool same_address(const sockaddr_in& a, const sockaddr_in& b) {
 }
 }  // namespace
 
-NtpService::NtpService(std::string listen, std::vector<NtpServer> servers, Clock& clock, Logger& log, NodeId self)
+NtpService::NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self)
     : listen_(std::move(listen)), configured_(std::move(servers)), clock_(clock), log_(log), self_(self) {}
 
 std::optional<std::string> NtpService::open() {

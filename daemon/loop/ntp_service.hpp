@@ -1,4 +1,4 @@
-// clocksyncd's NTP port: NTPv4 datagrams (daemon/wire/ntp_packet) in and out of the same
+// clocksyncd's NTP port: NTPv4 datagrams (node/wire/ntp_packet) in and out of the same
 // algorithms/ntp object the simulator runs, as its kNtpRequest / kNtpReply messages
 // (algorithms/ntp/ntp_message.hpp).
 //
@@ -23,10 +23,11 @@
 #include <vector>
 
 #include "algorithms/core/message.hpp"
-#include "daemon/clock/clock.hpp"
+#include "node/clock/clock.hpp"
 #include "daemon/loop/endpoint.hpp"
-#include "daemon/loop/log.hpp"
-#include "daemon/wire/ntp_packet.hpp"
+#include "node/loop/interfaces.hpp"
+#include "node/loop/log.hpp"
+#include "node/wire/ntp_packet.hpp"
 
 namespace clocksim::daemon {
 
@@ -46,22 +47,22 @@ struct NtpCounters {
   std::uint64_t packets_out = 0;
   std::uint64_t send_errors = 0;
   std::uint64_t unknown_server = 0;    // mode 4 from an address we never asked
-  std::array<std::uint64_t, wire::kNtpDropCount> dropped{};
+  std::array<std::uint64_t, node::wire::kNtpDropCount> dropped{};
 };
 
-class NtpService {
+class NtpService final : public node::ForeignTransport {
  public:
-  NtpService(std::string listen, std::vector<NtpServer> servers, Clock& clock, Logger& log, NodeId self);
+  NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self);
 
   std::optional<std::string> open();
   int fd() const { return socket_.fd(); }
   std::uint16_t local_port() const { return socket_.local_port(); }
-  bool owns(NodeId id) const;
+  bool owns(NodeId id) const override;
 
   // Reads what is queued (bounded) and hands each decoded packet to `deliver`, which must run
   // the algorithm and send its effects before returning (a reply needs the request's context).
   void receive(const std::function<void(NodeId, const Message&)>& deliver);
-  void send(NodeId to, const Message& msg);
+  void send(NodeId to, const Message& msg) override;
 
   const NtpCounters& counters() const { return counters_; }
   nlohmann::json status_json() const;
@@ -85,8 +86,8 @@ class NtpService {
 
   std::string listen_;
   std::vector<NtpServer> configured_;
-  Clock& clock_;
-  Logger& log_;
+  node::Clock& clock_;
+  node::Logger& log_;
   NodeId self_;
   UdpSocket socket_;
   std::map<NodeId, ServerState> servers_;

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "daemon/loop/endpoint.hpp"
-#include "daemon/wire/ntp_packet.hpp"
+#include "node/wire/ntp_packet.hpp"
 #include "tests/daemon/integration/cluster_harness.hpp"
 
 namespace clocksim::daemon::testing {
@@ -230,36 +230,36 @@ TEST(NtpInterop, ForgedReplayedAndStrangersRepliesAreNeverApplied) {
       std::this_thread::sleep_for(5ms);
       continue;
     }
-    const auto req = wire::decode_ntp({buf.data(), static_cast<std::size_t>(n)});
-    ASSERT_TRUE(std::holds_alternative<wire::NtpPacket>(req));
+    const auto req = node::wire::decode_ntp({buf.data(), static_cast<std::size_t>(n)});
+    ASSERT_TRUE(std::holds_alternative<node::wire::NtpPacket>(req));
     ++requests;
-    const std::uint64_t xmt = std::get<wire::NtpPacket>(req).transmit_ts;
+    const std::uint64_t xmt = std::get<node::wire::NtpPacket>(req).transmit_ts;
     const std::int64_t now = realtime_ns();
-    wire::NtpPacket reply;
+    node::wire::NtpPacket reply;
     reply.version = 4;
     reply.mode = 4;
     reply.stratum = 2;
     reply.precision = -20;
     reply.reference_id = 0x7F000001;
-    reply.reference_ts = wire::ntp_from_unix_ns(now);
+    reply.reference_ts = node::wire::ntp_from_unix_ns(now);
     reply.origin_ts = xmt;
-    reply.receive_ts = wire::ntp_from_unix_ns(now);
-    reply.transmit_ts = wire::ntp_from_unix_ns(now);
-    wire::NtpPacket forged = reply;
+    reply.receive_ts = node::wire::ntp_from_unix_ns(now);
+    reply.transmit_ts = node::wire::ntp_from_unix_ns(now);
+    node::wire::NtpPacket forged = reply;
     forged.origin_ts = xmt + 1;
-    forged.receive_ts = forged.transmit_ts = wire::ntp_from_unix_ns(now + 10'000'000'000);
-    wire::NtpPacket old_version = forged;
+    forged.receive_ts = forged.transmit_ts = node::wire::ntp_from_unix_ns(now + 10'000'000'000);
+    node::wire::NtpPacket old_version = forged;
     old_version.origin_ts = xmt;
     old_version.version = 2;
     const std::array<std::uint8_t, 10> garbage{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     server.send_to(garbage, from);
-    server.send_to(wire::encode_ntp(old_version), from);
-    server.send_to(wire::encode_ntp(forged), from);
-    wire::NtpPacket stranger_says = forged;
+    server.send_to(node::wire::encode_ntp(old_version), from);
+    server.send_to(node::wire::encode_ntp(forged), from);
+    node::wire::NtpPacket stranger_says = forged;
     stranger_says.origin_ts = xmt;
-    stranger.send_to(wire::encode_ntp(stranger_says), daemon_ntp);
-    server.send_to(wire::encode_ntp(reply), from);
-    server.send_to(wire::encode_ntp(reply), from);  // the replay
+    stranger.send_to(node::wire::encode_ntp(stranger_says), daemon_ntp);
+    server.send_to(node::wire::encode_ntp(reply), from);
+    server.send_to(node::wire::encode_ntp(reply), from);  // the replay
   }
   ASSERT_GE(requests, 6) << h.log_tail(0);
   const auto st = h.status(0);
