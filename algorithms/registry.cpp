@@ -8,6 +8,8 @@
 #include "algorithms/core/rng.hpp"
 #include "algorithms/election/election_factory.hpp"
 #include "algorithms/none/free_running.hpp"
+#include "algorithms/ntp/config.hpp"
+#include "algorithms/ntp/ntp.hpp"
 #include "algorithms/stack/no_sync.hpp"
 #include "algorithms/stack/stack.hpp"
 #include "algorithms/workload/phold.hpp"
@@ -24,6 +26,10 @@ const std::vector<AlgorithmInfo>& catalogue() {
     c.push_back({"cristian", Layer::kSync,
                  "Cristian's algorithm: clients set their clocks from a time server (min-RTT of k probes)",
                  cristian::cristian_params()});
+    c.push_back({"ntp", Layer::kSync,
+                 "NTP (RFC 5905): clock filter, selection, clustering, combining and the PLL/FLL discipline; strata "
+                 "from reference clocks",
+                 ntp::ntp_params()});
     for (const auto& e : election::election_kinds()) c.push_back({e.kind, Layer::kElection, e.summary, *e.params});
     c.push_back({"phold", Layer::kSync, "PHOLD benchmark workload (no synchronization)", Phold::param_specs()});
     return c;
@@ -40,6 +46,8 @@ const AlgorithmInfo* find_algorithm(const std::string& kind, Layer layer) {
 
 namespace {
 
+ntp::NtpHost ntp_host(const StackSetup& setup) { return ntp::NtpHost{setup.servers, setup.reference_clock}; }
+
 // The sync layer of a composed stack.
 std::unique_ptr<SyncLayer> make_sync_layer(const StackSetup& setup) {
   if (setup.sync.kind.empty() || setup.sync.kind == "none") return std::make_unique<NoSync>();
@@ -52,6 +60,10 @@ std::unique_ptr<SyncLayer> make_sync_layer(const StackSetup& setup) {
     // The election's winner serves time; the others are its clients.
     return std::make_unique<cristian::Cristian>(setup.membership, cristian::cristian_config(setup.sync.params),
                                                 setup.seed, /*standalone=*/false);
+  }
+  if (setup.sync.kind == "ntp") {
+    return std::make_unique<ntp::Ntp>(setup.membership, ntp::ntp_config(setup.sync.params), ntp_host(setup), setup.seed,
+                                      /*standalone=*/false);
   }
   throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);
 }
@@ -79,6 +91,10 @@ std::unique_ptr<Algorithm> make_stack(const StackSetup& setup) {
   if (setup.sync.kind == "cristian") {
     return std::make_unique<cristian::Cristian>(setup.membership, cristian::cristian_config(setup.sync.params),
                                                 setup.seed, /*standalone=*/true);
+  }
+  if (setup.sync.kind == "ntp") {
+    return std::make_unique<ntp::Ntp>(setup.membership, ntp::ntp_config(setup.sync.params), ntp_host(setup), setup.seed,
+                                      /*standalone=*/true);
   }
   if (setup.sync.kind == "phold") return std::make_unique<Phold>(setup.membership, setup.seed, setup.sync.params);
   throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);

@@ -38,6 +38,10 @@ struct StackSetup {
   LayerChoice sync;
   LayerChoice election;
   bool can_be_master = true;  // timed's -M: a node without it never stands for election
+  // This node's place in a time hierarchy (NTP): the servers it polls (empty: the algorithm's
+  // default) and whether its host gives it a reference clock (Algorithm::on_reference).
+  std::vector<NodeId> servers;
+  bool reference_clock = false;
 };
 
 // Builds the algorithm object(s) a node runs. Throws std::invalid_argument for an unknown kind

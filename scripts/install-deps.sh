@@ -12,6 +12,7 @@ packages=(
   python3-jsonschema python3-yaml
   openmpi-bin libopenmpi-dev
   pybind11-dev python3-pybind11 python3-dev
+  chrony  # the NTP interoperability test (daemon label) talks to a real chronyd on loopback
 )
 # Chromium runs the report's browser test (CTest label "browser"); CI (CI set, as CI services do)
 # always installs it so that test runs there instead of being skipped.

@@ -14,6 +14,7 @@
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/message.hpp"
+#include "algorithms/core/reference.hpp"
 #include "algorithms/core/time.hpp"
 
 namespace clocksim {
@@ -34,6 +35,8 @@ class Algorithm {
   virtual void on_timer(LocalTime now, TimerId id, Effects& out) = 0;
   // Graceful shutdown (the daemon's SIGTERM): a master may hand over here. Default: nothing.
   virtual void on_shutdown(LocalTime /*now*/, Effects& /*out*/) {}
+  // The host's answer to Effects::read_reference_clock. Default: nothing.
+  virtual void on_reference(LocalTime /*now*/, const ReferenceReading& /*reading*/, Effects& /*out*/) {}
 
   // For traces and the narrative: the role this node plays now and the master it follows
   // (kNoNode when it knows of none; itself when it is master).

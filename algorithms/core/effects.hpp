@@ -77,12 +77,18 @@ class Effects {
     clock_.push_back({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), ppm});
   }
   void note(NoteKind kind, std::string text) { notes_.push_back({kind, std::move(text)}); }
+  // Asks the host for one reading of this node's reference clock (Algorithm::on_reference, at the
+  // same local time); a host whose node has no reference clock ignores it.
+  void read_reference_clock() { reference_read_ = true; }
 
   const std::vector<SendEffect>& sends() const { return sends_; }
   const std::vector<TimerEffect>& timers() const { return timers_; }
   const std::vector<ClockEffect>& clock() const { return clock_; }
   const std::vector<NoteEffect>& notes() const { return notes_; }
-  bool empty() const { return sends_.empty() && timers_.empty() && clock_.empty() && notes_.empty(); }
+  bool reference_read_requested() const { return reference_read_; }
+  bool empty() const {
+    return sends_.empty() && timers_.empty() && clock_.empty() && notes_.empty() && !reference_read_;
+  }
 
   // Keeps capacity: the driver reuses one Effects per dispatch, so the hot path never allocates.
   void clear() {
@@ -90,6 +96,7 @@ class Effects {
     timers_.clear();
     clock_.clear();
     notes_.clear();
+    reference_read_ = false;
   }
 
  private:
@@ -97,6 +104,7 @@ class Effects {
   std::vector<TimerEffect> timers_;
   std::vector<ClockEffect> clock_;
   std::vector<NoteEffect> notes_;
+  bool reference_read_ = false;
 };
 
 }  // namespace clocksim

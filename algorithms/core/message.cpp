@@ -31,6 +31,8 @@ std::string_view msg_type_name(MsgType t) {
     case MsgType::kLeave: return "LEAVE";
     case MsgType::kLamport: return "LAMPORT";
     case MsgType::kPhold: return "PHOLD";
+    case MsgType::kNtpRequest: return "NTP_REQUEST";
+    case MsgType::kNtpReply: return "NTP_REPLY";
   }
   return "UNKNOWN";
 }

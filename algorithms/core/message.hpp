@@ -51,8 +51,11 @@ enum class MsgType : std::uint8_t {
   // Logical clocks and workloads.
   kLamport = 60,
   kPhold = 70,    // PHOLD benchmark workload
+  // NTP (RFC 5905), mapped onto this struct by algorithms/ntp/ntp_message.hpp: mode 3 and mode 4.
+  kNtpRequest = 80,
+  kNtpReply = 81,
 };
-inline constexpr std::uint8_t kMsgTypeMax = 70;
+inline constexpr std::uint8_t kMsgTypeMax = 81;
 
 bool is_known_msg_type(std::uint8_t raw);
 std::string_view msg_type_name(MsgType t);

@@ -25,6 +25,10 @@ class Stack final : public Algorithm {
   void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;
   void on_timer(LocalTime now, TimerId id, Effects& out) override;
   void on_shutdown(LocalTime now, Effects& out) override;
+  // Reference clocks serve time, which is the sync layer's business.
+  void on_reference(LocalTime now, const ReferenceReading& reading, Effects& out) override {
+    sync_->on_reference(now, reading, out);
+  }
 
   // The election says who leads; the stack shows that role (a master is master of both layers).
   Role role() const override { return election_->role(); }

@@ -41,6 +41,8 @@ int run(int argc, char** argv) {
   std::int64_t startup_updates = 3;
   bool allow_remote_status = false, no_seccomp = false;
   std::vector<std::string> peers, sets;
+  std::vector<std::string> ntp_servers;
+  std::string ntp_listen, reference_clock;
   std::uint32_t cluster = 0;
   std::uint64_t seed = 1;
   double drift_ppm = 0, max_slew_ppm = 500;
@@ -73,6 +75,10 @@ int run(int argc, char** argv) {
   auto* o_set = app.add_option("--set", sets, "algorithm parameter NAME=VALUE or sync.NAME=VALUE (repeat)");
   auto* o_seed = app.add_option("--seed", seed, "root seed of the algorithm's random stream");
   auto* o_nomaster = app.add_flag("--no-master", no_master, "never stand for master (timed without -M)");
+  auto* o_ntp_listen = app.add_option("--ntp-listen", ntp_listen, "HOST:PORT of the NTPv4 port (sync ntp): serve NTP clients there");
+  auto* o_ntp_server = app.add_option("--ntp-server", ntp_servers, "an upstream NTP server as ID@HOST:PORT (repeat; sync ntp)");
+  auto* o_refclock = app.add_option("--reference-clock", reference_clock, "none, or system: read (never set) the system clock as a stratum-0 reference")
+                         ->check(CLI::IsMember({"none", "system"}));
   app.add_flag("--list-algorithms", list_algorithms, "print the algorithm kinds and their parameters, then exit");
   try {
     app.parse(argc, argv);
@@ -145,6 +151,16 @@ int run(int argc, char** argv) {
   if (o_election->count()) cfg.election_kind = election_kind;
   if (o_seed->count()) cfg.seed = seed;
   if (o_nomaster->count()) cfg.can_be_master = !no_master;
+  if (o_ntp_listen->count()) cfg.ntp_listen = ntp_listen;
+  if (o_refclock->count()) cfg.reference_clock = reference_clock;
+  if (o_ntp_server->count()) {
+    cfg.ntp_servers.clear();
+    for (const auto& text : ntp_servers) {
+      auto p = parse_peer(text);
+      if (auto* e = std::get_if<std::string>(&p)) return user_error("--ntp-server: " + *e);
+      cfg.ntp_servers.push_back(std::get<PeerConfig>(p));
+    }
+  }
   if (o_set->count()) {
     for (const auto& s : sets) {
       const auto eq = s.find('=');

@@ -127,7 +127,7 @@ std::optional<std::string> load_config_file(const std::string& path, DaemonConfi
   }
   const Reader r{path};
   if (auto e = r.check_keys(root, "", {"id", "listen", "status", "control", "allow_remote_status", "peers", "cluster",
-                                       "key_file", "insecure", "clock", "limits", "user", "algorithm", "seed"})) {
+                                       "key_file", "insecure", "clock", "limits", "user", "algorithm", "seed", "ntp"})) {
     return e;
   }
   try {
@@ -227,6 +227,27 @@ std::optional<std::string> load_config_file(const std::string& path, DaemonConfi
         if (auto e = read_bool(r, a, "clock.allow_system_clock", cfg.allow_system_clock)) return e;
       }
     }
+    if (const auto n = root["ntp"]) {
+      if (auto e = r.check_keys(n, "ntp", {"listen", "servers", "reference_clock"})) return e;
+      if (const auto l = n["listen"]) {
+        if (auto e = read_string(r, l, "ntp.listen", cfg.ntp_listen)) return e;
+      }
+      if (const auto l = n["servers"]) {
+        if (!l.IsSequence()) return r.error(l, "ntp.servers", "expected a list of ID@HOST:PORT");
+        for (const auto& item : l) {
+          if (!item.IsScalar()) return r.error(item, "ntp.servers", "expected ID@HOST:PORT");
+          auto p = parse_peer(item.Scalar());
+          if (auto* e = std::get_if<std::string>(&p)) return r.error(item, "ntp.servers", *e);
+          cfg.ntp_servers.push_back(std::get<PeerConfig>(p));
+        }
+      }
+      if (const auto l = n["reference_clock"]) {
+        if (auto e = read_string(r, l, "ntp.reference_clock", cfg.reference_clock)) return e;
+        if (cfg.reference_clock != "none" && cfg.reference_clock != "system") {
+          return r.error(l, "ntp.reference_clock", "expected none or system, got '" + cfg.reference_clock + "'");
+        }
+      }
+    }
     if (const auto n = root["algorithm"]) {
       if (auto e = r.check_keys(n, "algorithm", {"sync", "election", "can_be_master"})) return e;
       if (const auto s = n["sync"]) {
@@ -317,6 +338,19 @@ std::variant<algorithms::StackSetup, std::string> build_stack_setup(const Daemon
   if (std::adjacent_find(members.begin(), members.end()) != members.end()) {
     return std::string("peer ids must be distinct and differ from this node's id");
   }
+  for (const auto& s : cfg.ntp_servers) {
+    if (std::binary_search(members.begin(), members.end(), s.id)) {
+      return "ntp server id " + std::to_string(s.id) + " is already this node's or a peer's id";
+    }
+    if (std::count_if(cfg.ntp_servers.begin(), cfg.ntp_servers.end(), [&s](const PeerConfig& o) { return o.id == s.id; }) > 1) {
+      return "ntp server id " + std::to_string(s.id) + " is listed twice";
+    }
+    setup.servers.push_back(s.id);
+  }
+  if ((!cfg.ntp_servers.empty() || cfg.reference_clock != "none") && cfg.sync_kind != "ntp") {
+    return std::string("ntp servers and a reference clock need sync: ntp");
+  }
+  setup.reference_clock = cfg.reference_clock == "system";
   setup.membership.self = *cfg.id;
   setup.membership.members = std::make_shared<const std::vector<NodeId>>(std::move(members));
   // Each node its own stream, derived as the simulator derives per-node streams.
@@ -351,6 +385,9 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   loop.cluster = cfg.cluster;
   loop.sync_kind = cfg.sync_kind;
   loop.election_kind = cfg.election_kind;
+  loop.ntp_listen = cfg.ntp_listen;
+  for (const auto& s : cfg.ntp_servers) loop.ntp_servers.push_back(NtpServer{s.id, s.address});
+  loop.reference_clock_system = cfg.reference_clock == "system";
   return loop;
 }
 

@@ -44,6 +44,11 @@ struct DaemonConfig {
   std::vector<ParamOverride> params;
   bool can_be_master = true;
   std::uint64_t seed = 1;
+  // NTP (sync: ntp): the NTPv4 port, upstream NTP servers (ID@HOST:PORT, ids outside the
+  // cluster's), and the reference clock: "none" or "system" (CLOCK_REALTIME, read only).
+  std::string ntp_listen;
+  std::vector<PeerConfig> ntp_servers;
+  std::string reference_clock = "none";
 };
 
 // "3" or "n3".

@@ -50,6 +50,22 @@ if(CLOCKSIM_FUZZ AND NOT CMAKE_CXX_FLAGS MATCHES "fsanitize")
       COMMAND ${fuzz_bin} -max_total_time=${CLOCKSIM_FUZZ_SECONDS} -seed=1 -rss_limit_mb=1024
               -print_final_stats=1 -artifact_prefix=${fuzz_artifacts})
     set_tests_properties(daemon.wire.decode_fuzz PROPERTIES LABELS fuzz TIMEOUT 120)
+
+    # The NTPv4 codec (node/wire/ntp_packet) gets its own target: no cluster key involved.
+    set(ntp_fuzz_sources ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/ntp_fuzz.cpp ${PROJECT_SOURCE_DIR}/node/wire/ntp_packet.cpp)
+    set(ntp_fuzz_bin ${CMAKE_CURRENT_BINARY_DIR}/fuzz/ntp_fuzz)
+    add_custom_command(
+      OUTPUT ${ntp_fuzz_bin}
+      COMMAND ${CLOCKSIM_CLANGXX} -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined
+              -fno-sanitize-recover=undefined -Wall -Wextra -I${PROJECT_SOURCE_DIR} ${ntp_fuzz_sources} -o ${ntp_fuzz_bin}
+      DEPENDS ${ntp_fuzz_sources} ${PROJECT_SOURCE_DIR}/node/wire/ntp_packet.hpp ${PROJECT_SOURCE_DIR}/node/wire/bytes.hpp
+      COMMENT "clang++ -fsanitize=fuzzer: NTP packet fuzzer"
+      VERBATIM)
+    add_custom_target(ntp_fuzz ALL DEPENDS ${ntp_fuzz_bin})
+    add_test(NAME daemon.wire.ntp_fuzz
+      COMMAND ${ntp_fuzz_bin} -max_total_time=${CLOCKSIM_FUZZ_SECONDS} -seed=1 -rss_limit_mb=1024
+              -print_final_stats=1 -artifact_prefix=${fuzz_artifacts})
+    set_tests_properties(daemon.wire.ntp_fuzz PROPERTIES LABELS fuzz TIMEOUT 120)
   else()
     message(STATUS "clocksim: no clang++ with libFuzzer; the wire decoder fuzzer is not built")
   endif()

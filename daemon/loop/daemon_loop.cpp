@@ -36,8 +36,14 @@ DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, 
     : config_(std::move(config)), clock_(clock), keys_(keys), log_(log) {
   node::NodeLoopConfig node_config{config_.self, member_ids(config_), config_.cluster, config_.sync_kind,
                                    config_.election_kind, config_.clock_limits};
-  loop_ = std::make_unique<node::NodeLoop>(std::move(node_config), std::move(algorithm),
-                                           node::NodeLoopHost{clock_, host_, *this, timers_, log_, nullptr}, keys_);
+  if (!config_.ntp_listen.empty()) {
+    ntp_ = std::make_unique<NtpService>(config_.ntp_listen, config_.ntp_servers, clock_, log_, config_.self);
+  }
+  loop_ = std::make_unique<node::NodeLoop>(
+      std::move(node_config), std::move(algorithm),
+      node::NodeLoopHost{clock_, host_, *this, timers_, log_, nullptr, ntp_.get(),
+                         config_.reference_clock_system ? static_cast<node::ReferenceSource*>(this) : nullptr},
+      keys_);
 }
 
 DaemonLoop::~DaemonLoop() {
@@ -59,6 +65,9 @@ std::optional<std::string> DaemonLoop::open() {
   if (auto* e = std::get_if<std::string>(&data)) return "listen: " + *e;
   data_socket_ = std::move(std::get<UdpSocket>(data));
   if (auto e = control_.open({config_.control, config_.status, config_.allow_remote_status})) return e;
+  if (ntp_) {
+    if (auto e = ntp_->open()) return e;
+  }
   stop_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (stop_fd_ < 0) return std::string("eventfd: ") + std::strerror(errno);
   return std::nullopt;
@@ -106,12 +115,13 @@ void DaemonLoop::run() {
   while (!stopping_) {
     // Stop and signal first, then the cluster socket, then the control sockets (absent: fd -1,
     // which poll ignores).
-    pollfd fds[5] = {{stop_fd_, POLLIN, 0},
+    pollfd fds[6] = {{stop_fd_, POLLIN, 0},
                      {signal_fd_, POLLIN, 0},
                      {data_socket_.fd(), POLLIN, 0},
                      {control_.unix_fd(), POLLIN, 0},
-                     {control_.udp_fd(), POLLIN, 0}};
-    const int rc = ::poll(fds, 5, poll_timeout_ms());
+                     {control_.udp_fd(), POLLIN, 0},
+                     {ntp_ ? ntp_->fd() : -1, POLLIN, 0}};
+    const int rc = ::poll(fds, 6, poll_timeout_ms());
     if (rc < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
     if (rc > 0) {
       if ((fds[0].revents & POLLIN) || (fds[1].revents & POLLIN)) {
@@ -131,6 +141,9 @@ void DaemonLoop::run() {
             return status_json().dump();
           }, host_.monotonic_ns());
         }
+      }
+      if (fds[5].revents & POLLIN) {
+        ntp_->receive([this](NodeId from, const Message& m) { loop_->on_foreign_message(from, m); });
       }
     }
     fire_due_timers();
@@ -177,6 +190,13 @@ bool DaemonLoop::send_datagram(NodeId to, std::span<const std::uint8_t> bytes, c
   return data_socket_.send_to(bytes, it->second.addr);
 }
 
+ReferenceReading DaemonLoop::read(LocalTime local_now) {
+  ReferenceReading r;
+  r.reference_ns = host_.realtime_ns();
+  r.local = local_now;
+  return r;
+}
+
 nlohmann::json DaemonLoop::status_json() {
   nlohmann::json peers = nlohmann::json::array();
   for (const auto& [id, ep] : peers_) peers.push_back({{"id", id}, {"address", ep.text}});
@@ -184,6 +204,7 @@ nlohmann::json DaemonLoop::status_json() {
   s["counters"]["timer_turns_capped"] = timer_turns_capped_;
   s["counters"]["log_lines_suppressed"] = log_.suppressed_total();
   s["counters"]["status_refused"] = control_.counters().too_small + control_.counters().rate_limited;
+  s["ntp"] = ntp_ ? ntp_->status_json() : nlohmann::json(nullptr);
   return s;
 }
 

@@ -21,6 +21,7 @@
 #include "daemon/clock/host_time_source.hpp"
 #include "daemon/loop/control_socket.hpp"
 #include "daemon/loop/endpoint.hpp"
+#include "daemon/loop/ntp_service.hpp"
 #include "node/clock/clock.hpp"
 #include "node/loop/log.hpp"
 #include "node/loop/node_loop.hpp"
@@ -48,11 +49,14 @@ struct LoopConfig {
   // At most this many timers fire per loop turn; the rest wait for the next turn, after the
   // sockets and signals have been served (a clock gone wild makes every timer due at once).
   int max_timers_per_turn = 64;
+  std::string ntp_listen;               // NTPv4 port (daemon/loop/ntp_service); empty: none
+  std::vector<NtpServer> ntp_servers;   // upstream NTP servers
+  bool reference_clock_system = false;  // answer reference-clock reads with CLOCK_REALTIME
 };
 
 using Counters = node::Counters;
 
-class DaemonLoop final : private node::DatagramTransport {
+class DaemonLoop final : private node::DatagramTransport, private node::ReferenceSource {
  public:
   // `keys` null: --insecure (packets carry no MAC). The loop does not own clock or keys.
   DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, node::Clock& clock,
@@ -72,11 +76,14 @@ class DaemonLoop final : private node::DatagramTransport {
 
   std::uint16_t listen_port() const { return data_socket_.local_port(); }
   std::uint16_t status_port() const { return control_.udp_port(); }
+  std::uint16_t ntp_port() const { return ntp_ ? ntp_->local_port() : 0; }
   const Counters& counters() const { return loop_->counters(); }
   nlohmann::json status_json();
 
  private:
   bool send_datagram(NodeId to, std::span<const std::uint8_t> bytes, const Message& carried) override;
+  // The system clock as a reference clock: read, never set.
+  ReferenceReading read(LocalTime local_now) override;
   void receive_datagrams();
   void fire_due_timers();
   int poll_timeout_ms();
@@ -87,6 +94,7 @@ class DaemonLoop final : private node::DatagramTransport {
   node::Logger& log_;
   HostTimeSource host_;
   node::TimerTable timers_;
+  std::unique_ptr<NtpService> ntp_;  // before loop_: the loop sends through it
   std::unique_ptr<node::NodeLoop> loop_;
 
   UdpSocket data_socket_;

@@ -7,11 +7,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/message.hpp"
+#include "algorithms/core/reference.hpp"
 #include "node/wire/format.hpp"
 
 namespace clocksim::node {
@@ -32,6 +34,23 @@ class TimerService {
   virtual void arm(TimerId id, std::int64_t deadline_mono_ns) = 0;
   // Forgets a pending timer `id`, if any.
   virtual void cancel(TimerId id) = 0;
+};
+
+// A protocol spoken beside the cluster format (NTPv4 on its own port: daemon/loop/ntp_service): its
+// peers have ids outside the membership, and the algorithm's sends to them go here instead of
+// being dropped as kNotMember.
+class ForeignTransport {
+ public:
+  virtual ~ForeignTransport() = default;
+  virtual bool owns(NodeId id) const = 0;
+  virtual void send(NodeId to, const Message& msg) = 0;
+};
+
+// The host's reference clock, read when the algorithm asks (Effects::read_reference_clock).
+class ReferenceSource {
+ public:
+  virtual ~ReferenceSource() = default;
+  virtual ReferenceReading read(LocalTime local_now) = 0;
 };
 
 // Typed events for a host that reports them (the simulator's observers); default: ignored.

@@ -41,7 +41,11 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
     loop_.host_.timers.arm(id, loop_.host_.time.monotonic_ns() + loop_.host_.clock.monotonic_span(after_local).ns());
   }
   void send(NodeId to, const Message& msg) override { loop_.send_one(to, msg); }
-  void drop_send(NodeId, const Message&, SendDrop why) override {
+  void drop_send(NodeId to, const Message& msg, SendDrop why) override {
+    if (why == SendDrop::kNotMember && loop_.host_.foreign && loop_.host_.foreign->owns(to)) {
+      loop_.host_.foreign->send(to, msg);
+      return;
+    }
     if (why == SendDrop::kSelf) {
       ++loop_.counters_.send_to_self;
     } else {
@@ -191,6 +195,14 @@ void NodeLoop::on_datagram(std::span<const std::uint8_t> bytes) {
   dispatch_done();
 }
 
+void NodeLoop::on_foreign_message(NodeId from, const Message& msg) {
+  fx_.clear();
+  algorithm_->on_message(host_.clock.now(), from, msg, fx_);
+  LoopEffectSink sink(*this);
+  apply_effects(fx_, config_.self, *config_.members, sink);
+  dispatch_done();
+}
+
 void NodeLoop::on_timer(TimerId id) {
   ++counters_.timers_fired;
   fx_.clear();
@@ -226,6 +238,15 @@ void NodeLoop::send_packet(NodeId to, const wire::Packet& p, const Message& carr
 }
 
 void NodeLoop::dispatch_done() {
+  if (fx_.reference_read_requested() && host_.reference) {
+    // Answered at once; a read asked for while answering is not answered again.
+    const LocalTime now = host_.clock.now();
+    const ReferenceReading r = host_.reference->read(now);
+    fx_.clear();
+    algorithm_->on_reference(now, r, fx_);
+    LoopEffectSink sink(*this);
+    apply_effects(fx_, config_.self, *config_.members, sink);
+  }
   const Role role = algorithm_->role();
   const NodeId master = algorithm_->believed_master();
   if (role == last_role_ && master == last_master_) return;

@@ -73,6 +73,8 @@ struct NodeLoopHost {
   TimerService& timers;
   Logger& log;
   NodeLoopObserver* observer = nullptr;  // optional
+  ForeignTransport* foreign = nullptr;    // optional: NTP's port
+  ReferenceSource* reference = nullptr;   // optional: a reference clock
 };
 
 class NodeLoop {
@@ -88,6 +90,9 @@ class NodeLoop {
   void start();
   // One datagram as received (any bytes at all: hostile input is dropped and counted).
   void on_datagram(std::span<const std::uint8_t> bytes);
+  // A message that came in through the foreign transport (already decoded by it; its protocol's
+  // own checks, e.g. NTP's origin check, are the algorithm's).
+  void on_foreign_message(NodeId from, const Message& msg);
   // A datagram the host could not read whole (larger than any valid packet).
   void on_oversized_datagram();
   // Timer `id` is due (the host removed it from its TimerService).

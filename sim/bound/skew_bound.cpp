@@ -83,6 +83,11 @@ BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec) {
     return {std::make_unique<FreeRunningBound>(s), ""};
   }
   if (kind == "berkeley" || kind == "cristian") return make_sync_skew_bound(spec);
+  if (kind == "ntp") {
+    return {nullptr,
+            "NTP has no a-priori skew bound: RFC 5905 bounds each clock's error only at run time, by its root "
+            "distance (root delay / 2 + root dispersion), and only while path asymmetry stays within it"};
+  }
   return {nullptr, "no bound model for sync algorithm '" + kind + "'"};
 }
 

@@ -161,6 +161,12 @@ Json nodes_schema() {
   std::map<std::string, Json> entry = clock_props();
   entry["name"] = ref("node_name");
   entry["can_be_master"] = Json{{"type", "boolean"}, {"default", true}, {"description", "may this node become master (timed -M)"}};
+  entry["servers"] = Json{{"type", "array"},
+                          {"items", ref("node_name")},
+                          {"uniqueItems", true},
+                          {"description", "the nodes this node takes time from (NTP)"}};
+  entry["reference_clock"] = with_doc(ref("duration_distribution"),
+                                      "this node has a reference clock: each reading is true time plus a draw of this error (NTP stratum 1)");
   Json list_entry = Json{{"anyOf", Json::array({ref("node_name"), closed_object(keys::node_entry(), entry)})}};
   std::vector<std::string> override_keys(keys::node_entry().begin() + 1, keys::node_entry().end());
   Json mapping = closed_object(

@@ -11,7 +11,7 @@ namespace clocksim::scenario::keys {
 const std::vector<std::string>& top_level();         // name, description, seed, duration, ...
 const std::vector<std::string>& nodes_mapping();     // count, overrides
 const std::vector<std::string>& clock_override();    // per-node clock keys
-const std::vector<std::string>& node_entry();        // name, can_be_master, + clock_override()
+const std::vector<std::string>& node_entry();        // name, can_be_master, servers, reference_clock, + clock_override()
 const std::vector<std::string>& clocks();            // the clocks section
 const std::vector<std::string>& topology_kinds();    // full_mesh, star, ...
 const std::vector<std::string>& topology_file();     // file

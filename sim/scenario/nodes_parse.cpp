@@ -3,6 +3,7 @@
 #include <map>
 
 #include "sim/scenario/clocks_parse.hpp"
+#include "sim/scenario/distribution_parse.hpp"
 #include "sim/scenario/node_names.hpp"
 #include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
@@ -26,11 +27,53 @@ std::vector<std::string> override_keys(bool with_name) {
   return k;
 }
 
-void apply_overrides(const yaml::Node& map, const std::string& path, NodeSpec& node) {
+// A `servers:` list names nodes that may come later in the file: it is resolved once every name
+// is known.
+struct PendingServers {
+  NodeId node;
+  const yaml::Node* list;
+  std::string path;
+};
+
+void apply_overrides(const yaml::Node& map, const std::string& path, NodeSpec& node, std::vector<PendingServers>& pending) {
   if (auto* v = map.find("can_be_master")) node.can_be_master = read_bool(*v, child_path(path, "can_be_master"));
   ClockOverride clock = node.clock;
   parse_clock_override(map, path, clock);
   node.clock = clock;
+  const yaml::Node* servers = map.find("servers");
+  const yaml::Node* reference = map.find("reference_clock");
+  if (servers || reference) {
+    auto h = std::make_shared<NodeHierarchy>(node.hierarchy ? *node.hierarchy : NodeHierarchy{});
+    if (reference) {
+      h->reference_error_ns = parse_distribution(*reference, child_path(path, "reference_clock"), Quantity::kDuration);
+    }
+    node.hierarchy = std::move(h);
+    if (servers) {
+      const std::string p = child_path(path, "servers");
+      if (!servers->is_sequence()) fail_at(*servers, p, "expected a list of node names, e.g. [s1a, s1b], got " + yaml::describe(*servers));
+      pending.push_back({node.id, servers, p});
+    }
+  }
+}
+
+void resolve_servers(std::vector<NodeSpec>& nodes, const std::vector<PendingServers>& pending) {
+  if (pending.empty()) return;
+  const NodeNames names(nodes);
+  for (const auto& ps : pending) {
+    std::vector<NodeId> ids;
+    for (std::size_t i = 0; i < ps.list->items.size(); ++i) {
+      const std::string p = child_path(ps.path, i);
+      const NodeId id = names.read(ps.list->items[i], p);
+      if (id == ps.node) fail_at(ps.list->items[i], p, "a node cannot be its own server");
+      for (NodeId seen : ids) {
+        if (seen == id) fail_at(ps.list->items[i], p, "server '" + names.name(id) + "' is listed twice");
+      }
+      ids.push_back(id);
+    }
+    auto h = std::make_shared<NodeHierarchy>(*nodes[ps.node].hierarchy);
+    h->servers = std::move(ids);
+    nodes[ps.node].hierarchy = std::move(h);
+  }
 }
 
 // Names are referred to in faults and partitions, where "master" and "rest" have meanings.
@@ -64,6 +107,7 @@ std::vector<NodeSpec> parse_nodes(const yaml::Node& node, const std::string& pat
       const std::string ov_path = child_path(path, "overrides");
       expect_map(*ov, ov_path, "per-node overrides keyed by node name, e.g. {n3: {drift_ppm: 200}}");
       const NodeNames names(nodes);
+      std::vector<PendingServers> pending;
       for (const auto& e : ov->entries) {
         const std::string p = child_path(ov_path, e.key);
         yaml::Node key_node;
@@ -73,8 +117,9 @@ std::vector<NodeSpec> parse_nodes(const yaml::Node& node, const std::string& pat
         const NodeId id = names.read(key_node, p);
         expect_map(e.value, p, "the overrides of node " + e.key);
         check_keys(e.value, p, override_keys(false));
-        apply_overrides(e.value, p, nodes[id]);
+        apply_overrides(e.value, p, nodes[id], pending);
       }
+      resolve_servers(nodes, pending);
     }
     return nodes;
   }
@@ -84,6 +129,7 @@ std::vector<NodeSpec> parse_nodes(const yaml::Node& node, const std::string& pat
     if (static_cast<std::int64_t>(node.items.size()) > kMaxNodes) fail_at(node, path, "too many nodes");
     std::vector<NodeSpec> nodes(node.items.size());
     std::map<std::string, std::string> seen;  // name -> path of its first use
+    std::vector<PendingServers> pending;
     for (std::size_t i = 0; i < node.items.size(); ++i) {
       const yaml::Node& item = node.items[i];
       const std::string p = child_path(path, i);
@@ -96,7 +142,7 @@ std::vector<NodeSpec> parse_nodes(const yaml::Node& node, const std::string& pat
       } else if (item.is_map()) {
         check_keys(item, p, override_keys(true));
         name_node = item.find("name");
-        apply_overrides(item, p, spec);
+        apply_overrides(item, p, spec, pending);
       } else {
         fail_at(item, p, "expected a node name or a mapping {name: ..., drift_ppm: ...}, got " + yaml::describe(item));
       }
@@ -108,6 +154,7 @@ std::vector<NodeSpec> parse_nodes(const yaml::Node& node, const std::string& pat
         if (!inserted) fail_at(*name_node, np, "node name '" + spec.name + "' is already used by " + it->second);
       }
     }
+    resolve_servers(nodes, pending);
     return nodes;
   }
 

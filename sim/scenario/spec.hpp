@@ -98,11 +98,20 @@ class NodeClockOverride {
   std::unique_ptr<ClockOverride> p_;
 };
 
+// A node's place in a time hierarchy (NTP), stored only for nodes that have one.
+struct NodeHierarchy {
+  std::vector<NodeId> servers;  // the nodes it takes time from
+  // Set: the node has a reference clock whose every reading is true time plus a draw of this
+  // error (ns), from the node's own stream.
+  std::optional<Distribution> reference_error_ns;
+};
+
 struct NodeSpec {
   NodeId id = 0;
   std::string name;          // "n<id>" unless given
   bool can_be_master = true; // timed's -M
   NodeClockOverride clock;   // sparse
+  std::shared_ptr<const NodeHierarchy> hierarchy;  // sparse: null for most nodes
 };
 
 struct TopologySpec {

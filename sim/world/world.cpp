@@ -79,6 +79,10 @@ std::unique_ptr<Algorithm> World::make_algorithm(NodeId id) const {
   setup.sync = spec_.algorithm.sync;
   setup.election = spec_.algorithm.election;
   if (!spec_.nodes[id].can_be_master) setup.can_be_master = false;
+  if (const auto& h = spec_.nodes[id].hierarchy) {
+    setup.servers = h->servers;
+    setup.reference_clock = h->reference_error_ns.has_value();
+  }
   return algorithms::make_stack(setup);
 }
 
@@ -148,6 +152,22 @@ const node::Counters* World::node_loop_counters(NodeId id) const {
 const Algorithm* World::algorithm_of(const Node& node) const {
   if (node.hosted) return &node.hosted->algorithm();
   return node.algorithm.get();
+}
+
+// A reference clock reads true time plus its error: the one place where true time reaches an
+// algorithm, as a typed reading and only for nodes the scenario gives a reference clock.
+void World::read_reference(NodeId id) {
+  Node& node = nodes_[id];
+  const auto& h = spec_.nodes[id].hierarchy;
+  auto [it, fresh] = reference_rngs_.try_emplace(id, derive_seed(derive_seed(spec_.seed, "reference_clock"),
+                                                                  static_cast<std::uint64_t>(id)));
+  (void)fresh;
+  ReferenceReading r;
+  r.reference_ns = now_.ns() + std::llround(sample(*h->reference_error_ns, it->second));
+  r.local = node.clock.read(now_);
+  effects_.clear();
+  node.algorithm->on_reference(r.local, r, effects_);
+  apply_effects(id);
 }
 
 void World::start_node(NodeId id) {
@@ -299,6 +319,11 @@ void World::apply_effects(NodeId id) {
   assert(nodes_[id].up);  // a node that is down does nothing
   NodeEffectSink sink(*this, id);
   clocksim::apply_effects(effects_, id, *members_, sink);
+  if (effects_.reference_read_requested()) {
+    const auto& h = spec_.nodes[id].hierarchy;
+    // Answered at once, at the same instant: the effects above are all carried out.
+    if (h && h->reference_error_ns) read_reference(id);
+  }
 }
 
 void World::emit(NodeId node, EventKind kind, const std::string& detail) {

@@ -13,6 +13,7 @@
 
 #include "algorithms/core/algorithm.hpp"
 #include "algorithms/core/effects.hpp"
+#include "algorithms/core/rng.hpp"
 #include "algorithms/registry.hpp"
 #include "sim/clock/clock_model.hpp"
 #include "sim/event_queue.hpp"
@@ -102,6 +103,7 @@ class World final : public TickView {
   void send_datagram(NodeId from, NodeId to, std::span<const std::uint8_t> bytes, const Message& carried);
   const Algorithm* algorithm_of(const Node& node) const;
   void fire_timer(const Event& ev);
+  void read_reference(NodeId id);
   void apply_fault(std::uint32_t index, bool ending);
   class NodeEffectSink;
   void apply_effects(NodeId id);
@@ -130,6 +132,7 @@ class World final : public TickView {
   std::uint32_t cluster_id_ = 0;
   std::vector<std::vector<std::uint8_t>> datagrams_;
   std::vector<std::uint32_t> free_datagrams_;
+  std::map<NodeId, Rng> reference_rngs_;  // nodes with a reference clock: its error stream
   std::vector<std::string> startup_warnings_;  // e.g. a disconnected topology  // "crash: master" -> who it was
 };
 

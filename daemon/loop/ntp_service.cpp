@@ -1,0 +1,194 @@
+#include "daemon/loop/ntp_service.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "algorithms/ntp/constants.hpp"
+#include "algorithms/ntp/ntp_message.hpp"
+
+namespace clocksim::daemon {
+
+namespace wire = node::wire;
+
+namespace {
+constexpr std::uint32_t ascii_id(const char (&s)[5]) {
+  return (std::uint32_t(std::uint8_t(s[0])) << 24) | (std::uint32_t(std::uint8_t(s[1])) << 16) |
+         (std::uint32_t(std::uint8_t(s[2])) << 8) | std::uint32_t(std::uint8_t(s[3]));
+}
+bool same_address(const sockaddr_in& a, const sockaddr_in& b) {
+  return a.sin_addr.s_addr == b.sin_addr.s_addr && a.sin_port == b.sin_port;
+}
+}  // namespace
+
+NtpService::NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self)
+    : listen_(std::move(listen)), configured_(std::move(servers)), clock_(clock), log_(log), self_(self) {}
+
+std::optional<std::string> NtpService::open() {
+  auto at = parse_endpoint(listen_);
+  if (auto* e = std::get_if<std::string>(&at)) return "ntp listen: " + *e;
+  for (const auto& s : configured_) {
+    if (s.id >= kNtpClientIdBase) return "ntp server " + std::to_string(s.id) + ": ids from " + std::to_string(kNtpClientIdBase) + " are reserved";
+    auto ep = parse_endpoint(s.address);
+    if (auto* e = std::get_if<std::string>(&ep)) return "ntp server " + std::to_string(s.id) + ": " + *e;
+    if (!servers_.emplace(s.id, ServerState{std::get<Endpoint>(ep), std::nullopt, 0}).second) {
+      return "ntp server " + std::to_string(s.id) + " listed twice";
+    }
+  }
+  auto sock = UdpSocket::bind_to(std::get<Endpoint>(at));
+  if (auto* e = std::get_if<std::string>(&sock)) return "ntp listen: " + *e;
+  socket_ = std::move(std::get<UdpSocket>(sock));
+  return std::nullopt;
+}
+
+bool NtpService::owns(NodeId id) const {
+  if (id >= kNtpClientIdBase) return id - kNtpClientIdBase < clients_.size();
+  return servers_.count(id) != 0;
+}
+
+NodeId NtpService::client_slot(const sockaddr_in& from) {
+  for (std::size_t i = 0; i < clients_.size(); ++i) {
+    if (same_address(clients_[i], from)) return kNtpClientIdBase + static_cast<NodeId>(i);
+  }
+  // A bounded table: the oldest slot is reused, so a flood of sources costs no memory.
+  std::size_t slot;
+  if (clients_.size() < kNtpClientSlots) {
+    slot = clients_.size();
+    clients_.push_back(from);
+  } else {
+    slot = next_slot_;
+    next_slot_ = (next_slot_ + 1) % kNtpClientSlots;
+    clients_[slot] = from;
+  }
+  return kNtpClientIdBase + static_cast<NodeId>(slot);
+}
+
+void NtpService::receive(const std::function<void(NodeId, const Message&)>& deliver) {
+  std::array<std::uint8_t, wire::kNtpMaxBytes + 1> buf{};
+  for (int i = 0; i < 256; ++i) {
+    sockaddr_in from{};
+    socklen_t len = sizeof from;
+    const ssize_t n = ::recvfrom(socket_.fd(), buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &len);
+    if (n < 0) return;
+    ++counters_.packets_in;
+    const std::size_t size = std::min(static_cast<std::size_t>(n), buf.size());
+    handle({buf.data(), size}, from, deliver);
+  }
+}
+
+void NtpService::handle(std::span<const std::uint8_t> bytes, const sockaddr_in& from,
+                        const std::function<void(NodeId, const Message&)>& deliver) {
+  auto decoded = wire::decode_ntp(bytes);
+  if (auto* d = std::get_if<wire::NtpDrop>(&decoded)) {
+    const auto count = ++counters_.dropped[static_cast<std::size_t>(*d)];
+    if (count == 1 || count % 1000 == 0) {
+      log_.write("drop", {{"node", self_}, {"reason", wire::ntp_drop_name(*d)}, {"count", count}});
+    }
+    return;
+  }
+  const wire::NtpPacket& p = std::get<wire::NtpPacket>(decoded);
+  const std::int64_t now_ns = clock_.now().ns();
+  if (p.mode == static_cast<std::uint8_t>(wire::NtpMode::kClient)) {
+    const NodeId client = client_slot(from);
+    Message m = make_message(MsgType::kNtpRequest, next_seq_++);
+    m.t1_ns = wire::unix_ns_from_ntp(p.transmit_ts, now_ns);
+    current_ = Request{client, m.seq, p.transmit_ts, p.version};
+    ++counters_.requests_served;
+    deliver(client, m);
+    current_.reset();
+    return;
+  }
+  // Mode 4: only from a server we asked, and matched to our last request by the origin.
+  auto it = std::find_if(servers_.begin(), servers_.end(), [&](const auto& s) { return same_address(s.second.endpoint.addr, from); });
+  if (it == servers_.end()) {
+    ++counters_.unknown_server;
+    return;
+  }
+  ServerState& s = it->second;
+  Message m = make_message(MsgType::kNtpReply);
+  // The exact local send time when the origin is ours (once); otherwise a value no request ever
+  // carries, which the algorithm's origin check rejects and notes like any bogus reply.
+  const bool ours = s.last_xmt_raw && *s.last_xmt_raw == p.origin_ts;
+  m.t1_ns = ours ? s.last_xmt_ns : std::numeric_limits<std::int64_t>::min();
+  if (ours) s.last_xmt_raw.reset();
+  m.t2_ns = wire::unix_ns_from_ntp(p.receive_ts, now_ns);
+  m.t3_ns = wire::unix_ns_from_ntp(p.transmit_ts, now_ns);
+  ntp::ReplyHeader h;
+  h.leap = static_cast<ntp::Leap>(p.leap);
+  h.stratum = p.stratum;
+  h.poll = p.poll;
+  h.reference_id = kNoNode;  // a foreign reference id names no node of ours
+  h.root_delay_ns = wire::ns_from_ntp_short(p.root_delay);
+  h.root_dispersion_ns = wire::ns_from_ntp_short(p.root_dispersion);
+  ntp::put_header(m, h);
+  ++counters_.replies_delivered;
+  deliver(it->first, m);
+}
+
+std::uint32_t NtpService::reference_id_for(NodeId id, int stratum) const {
+  if (stratum <= 1) return ascii_id("LOCL");  // a reference clock or this daemon's own clock
+  if (auto it = servers_.find(id); it != servers_.end()) return ntohl(it->second.endpoint.addr.sin_addr.s_addr);
+  return id;
+}
+
+void NtpService::send(NodeId to, const Message& msg) {
+  wire::NtpPacket p;
+  const sockaddr_in* dest = nullptr;
+  if (msg.type == MsgType::kNtpReply && to >= kNtpClientIdBase) {
+    if (!current_ || current_->client != to || current_->seq != msg.seq) return;  // not the request being served
+    const ntp::ReplyHeader h = ntp::get_header(msg);
+    p.leap = static_cast<std::uint8_t>(h.leap);
+    p.version = current_->version;
+    p.mode = static_cast<std::uint8_t>(wire::NtpMode::kServer);
+    p.stratum = static_cast<std::uint8_t>(std::clamp(h.stratum, 0, 16));
+    p.poll = static_cast<std::int8_t>(h.poll);
+    p.precision = static_cast<std::int8_t>(ntp::kPrecisionLog2);
+    p.root_delay = wire::ntp_short_from_ns(h.root_delay_ns);
+    p.root_dispersion = wire::ntp_short_from_ns(h.root_dispersion_ns);
+    p.reference_id = h.leap == ntp::Leap::kNotSynchronized ? 0 : reference_id_for(h.reference_id, h.stratum);
+    p.reference_ts = wire::ntp_from_unix_ns(msg.t2_ns);
+    p.origin_ts = current_->xmt_raw;  // bit for bit: clients match on it
+    p.receive_ts = wire::ntp_from_unix_ns(msg.t2_ns);
+    p.transmit_ts = wire::ntp_from_unix_ns(msg.t3_ns);
+    dest = &clients_[to - kNtpClientIdBase];
+  } else if (msg.type == MsgType::kNtpRequest) {
+    auto it = servers_.find(to);
+    if (it == servers_.end()) return;
+    p.leap = static_cast<std::uint8_t>(ntp::Leap::kNotSynchronized);
+    p.version = 4;
+    p.mode = static_cast<std::uint8_t>(wire::NtpMode::kClient);
+    p.poll = 6;
+    p.precision = static_cast<std::int8_t>(ntp::kPrecisionLog2);
+    p.transmit_ts = wire::ntp_from_unix_ns(msg.t1_ns);
+    it->second.last_xmt_raw = p.transmit_ts;
+    it->second.last_xmt_ns = msg.t1_ns;
+    dest = &it->second.endpoint.addr;
+  } else {
+    return;
+  }
+  const auto bytes = wire::encode_ntp(p);
+  if (socket_.send_to(bytes, *dest)) {
+    ++counters_.packets_out;
+  } else {
+    ++counters_.send_errors;
+  }
+}
+
+nlohmann::json NtpService::status_json() const {
+  nlohmann::json dropped = nlohmann::json::object();
+  for (std::size_t i = 0; i < wire::kNtpDropCount; ++i) {
+    dropped[std::string(wire::ntp_drop_name(static_cast<wire::NtpDrop>(i)))] = counters_.dropped[i];
+  }
+  return {{"port", local_port()},
+          {"packets_in", counters_.packets_in},
+          {"requests_served", counters_.requests_served},
+          {"replies_delivered", counters_.replies_delivered},
+          {"packets_out", counters_.packets_out},
+          {"send_errors", counters_.send_errors},
+          {"unknown_server", counters_.unknown_server},
+          {"dropped", dropped}};
+}
+
+}  // namespace clocksim::daemon

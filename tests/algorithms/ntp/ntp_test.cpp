@@ -1,0 +1,240 @@
+#include "algorithms/ntp/ntp.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "algorithms/ntp/ntp_message.hpp"
+
+namespace clocksim::ntp {
+namespace {
+
+using namespace literals;
+
+std::shared_ptr<const std::vector<NodeId>> members(NodeId n) {
+  auto v = std::make_shared<std::vector<NodeId>>();
+  for (NodeId i = 0; i < n; ++i) v->push_back(i);
+  return v;
+}
+
+NtpConfig fast_config() {
+  NtpConfig c;
+  c.minpoll = 4;
+  c.maxpoll = 6;
+  c.stepout = Duration::zero();
+  return c;
+}
+
+// Drives one Ntp object by hand: fires its timers in time order and answers its requests as
+// servers whose clocks are `offset` ahead of this node's and `delay` away each way.
+class Harness {
+ public:
+  Harness(NodeId self, NodeId n, NtpHost host, NtpConfig config = fast_config())
+      : ntp_(Membership{self, members(n)}, config, std::move(host), 7, true) {
+    ntp_.on_start(now_, out_);
+    absorb();
+  }
+  Ntp& ntp() { return ntp_; }
+  LocalTime now() const { return now_; }
+
+  // Runs until local time `until`, answering every request with `reply_for(server)`.
+  template <class ReplyFn>
+  void run(LocalTime until, ReplyFn reply_for) {
+    while (true) {
+      auto next = std::min_element(timers_.begin(), timers_.end(),
+                                   [](const auto& a, const auto& b) { return a.second < b.second; });
+      if (next == timers_.end() || next->second > until) break;
+      now_ = next->second;
+      const TimerId id = next->first;
+      timers_.erase(next);
+      out_.clear();
+      ntp_.on_timer(now_, id, out_);
+      absorb();
+      // Answer requests (delivered at once: the harness only moves timestamps).
+      auto sends = out_.sends();
+      const bool read_ref = out_.reference_read_requested();
+      for (const auto& s : sends) {
+        if (s.msg.type != MsgType::kNtpRequest) continue;
+        const auto reply = reply_for(s.to, s.msg);
+        if (!reply) continue;
+        out_.clear();
+        ntp_.on_message(now_, s.to, *reply, out_);
+        absorb();
+      }
+      if (read_ref) {
+        out_.clear();
+        ReferenceReading r;
+        r.local = now_;
+        r.reference_ns = now_.ns() + reference_offset_.ns();
+        ntp_.on_reference(now_, r, out_);
+        absorb();
+      }
+    }
+  }
+  void set_reference_offset(Duration d) { reference_offset_ = d; }
+  Duration stepped() const { return stepped_; }
+  double rate_ppm() const { return rate_ppm_; }
+  int notes_of(NoteKind k) const { return note_counts_[static_cast<int>(k)]; }
+
+ private:
+  void absorb() {
+    for (const auto& t : out_.timers()) {
+      timers_.erase(std::remove_if(timers_.begin(), timers_.end(), [&](const auto& p) { return p.first == t.id; }),
+                    timers_.end());
+      if (!t.cancel) timers_.emplace_back(t.id, now_ + t.after);
+    }
+    for (const auto& c : out_.clock()) {
+      if (c.kind == ClockEffect::Kind::kSetRate) rate_ppm_ = c.rate_ppm;
+      if (c.kind == ClockEffect::Kind::kAdjust && c.mode == AdjustMode::kStep) stepped_ += c.delta;
+    }
+    for (const auto& n : out_.notes()) ++note_counts_[static_cast<int>(n.kind)];
+  }
+  Ntp ntp_;
+  LocalTime now_ = LocalTime::from_ns(1'000'000'000'000);
+  Effects out_;
+  std::vector<std::pair<TimerId, LocalTime>> timers_;
+  Duration reference_offset_;
+  Duration stepped_;
+  double rate_ppm_ = 0;
+  int note_counts_[16] = {};
+};
+
+// A synchronized server's reply to `req`: its clock `offset` ahead, `delay` each way. The harness
+// delivers it at the request's own local time (t4 = t1), so the server's timestamps carry the
+// round trip: t2 = t1 + offset + delay, t3 = t4 + offset - delay.
+std::optional<Message> reply(const Message& req, Duration offset, Duration delay, int stratum = 1,
+                             NodeId refid = kNoNode) {
+  Message r = make_message(MsgType::kNtpReply, req.seq);
+  r.t1_ns = req.t1_ns;
+  r.t2_ns = req.t1_ns + offset.ns() + delay.ns();
+  r.t3_ns = req.t1_ns + offset.ns() - delay.ns();
+  ReplyHeader h;
+  h.leap = Leap::kNone;
+  h.stratum = stratum;
+  h.reference_id = refid;
+  put_header(r, h);
+  return r;
+}
+
+TEST(Ntp, ReferenceClockMakesAStratumOneServer) {
+  Harness h(0, 3, NtpHost{{}, true});
+  EXPECT_EQ(h.ntp().role(), Role::kServer);
+  h.set_reference_offset(2_ms);
+  h.run(h.now() + 200_s, [](NodeId, const Message&) { return std::optional<Message>(); });
+  EXPECT_EQ(h.ntp().stratum(), 1);
+  EXPECT_EQ(h.ntp().leap(), Leap::kNone);
+  // It serves: origin echoed, stratum 1, reference id "its reference clock".
+  Message req = make_message(MsgType::kNtpRequest, 9);
+  req.t1_ns = 12345;
+  Effects out;
+  h.ntp().on_message(h.now(), 1, req, out);
+  ASSERT_EQ(out.sends().size(), 1u);
+  const Message& r = out.sends()[0].msg;
+  EXPECT_EQ(r.type, MsgType::kNtpReply);
+  EXPECT_EQ(out.sends()[0].to, 1u);
+  EXPECT_EQ(r.t1_ns, 12345);
+  EXPECT_EQ(r.t2_ns, h.now().ns());
+  const ReplyHeader hdr = get_header(r);
+  EXPECT_EQ(hdr.stratum, 1);
+  EXPECT_EQ(hdr.leap, Leap::kNone);
+  EXPECT_EQ(hdr.reference_id, kNoNode);
+}
+
+TEST(Ntp, UnsynchronizedServerAdvertisesStratumSixteen) {
+  Harness h(1, 3, NtpHost{{0}, false});
+  Message req = make_message(MsgType::kNtpRequest, 1);
+  Effects out;
+  h.ntp().on_message(h.now(), 2, req, out);
+  const ReplyHeader hdr = get_header(out.sends().at(0).msg);
+  EXPECT_EQ(hdr.leap, Leap::kNotSynchronized);
+  EXPECT_EQ(hdr.stratum, kMaxStratum);
+}
+
+TEST(Ntp, ClientFollowsItsServerAtTheNextStratum) {
+  Harness h(1, 3, NtpHost{{0}, false});
+  EXPECT_EQ(h.ntp().role(), Role::kClient);
+  h.run(h.now() + 300_s, [](NodeId, const Message& req) { return reply(req, 3_ms, 1_ms); });
+  EXPECT_EQ(h.ntp().stratum(), 2);
+  EXPECT_EQ(h.ntp().believed_master(), 0u);
+  EXPECT_NEAR(h.ntp().system_offset_s(), 0.003, 1e-6);
+  EXPECT_NEAR(h.ntp().root_delay_s(), 0.002, 1e-9);  // the server's (0) plus the round trip
+  EXPECT_EQ(h.ntp().associations()[0].reach & 1, 1);
+}
+
+TEST(Ntp, LargeOffsetIsStepped) {
+  Harness h(1, 2, NtpHost{{0}, false});
+  // The harness does not move a clock: the server's offset shrinks by what was stepped.
+  h.run(h.now() + 120_s, [&h](NodeId, const Message& req) { return reply(req, 10_s - h.stepped(), 1_ms); });
+  EXPECT_NEAR(h.stepped().seconds(), 10.0, 1e-6);
+}
+
+TEST(Ntp, ReplyThatAnswersNoRequestIsDropped) {
+  Harness h(1, 2, NtpHost{{0}, false});
+  Message forged = *reply(make_message(MsgType::kNtpRequest, 1), 5_s, 1_ms);
+  forged.t1_ns = 42;  // not our transmit time
+  Effects out;
+  h.ntp().on_message(h.now(), 0, forged, out);
+  ASSERT_EQ(out.notes().size(), 1u);
+  EXPECT_EQ(out.notes()[0].kind, NoteKind::kLateReply);
+  EXPECT_TRUE(out.clock().empty());
+  EXPECT_EQ(h.ntp().associations()[0].reach, 0);
+  // A replay of a genuine reply is dropped as well.
+  std::optional<Message> first;
+  h.run(h.now() + 2_s, [&](NodeId, const Message& req) {
+    first = reply(req, 1_ms, 1_ms);
+    return first;
+  });
+  ASSERT_TRUE(first);
+  Effects again;
+  h.ntp().on_message(h.now(), 0, *first, again);
+  ASSERT_EQ(again.notes().size(), 1u);
+  EXPECT_EQ(again.notes()[0].kind, NoteKind::kLateReply);
+}
+
+// A server synchronized to us (its reference id is this node) is a timing loop: never selected.
+TEST(Ntp, LoopThroughThisNodeIsNotSelected) {
+  Harness h(1, 2, NtpHost{{0}, false});
+  h.run(h.now() + 300_s, [](NodeId, const Message& req) { return reply(req, 3_ms, 1_ms, 2, /*refid=*/1); });
+  EXPECT_EQ(h.ntp().stratum(), kMaxStratum);
+  EXPECT_EQ(h.ntp().believed_master(), kNoNode);
+}
+
+// Three servers agree near +2 ms; a fourth is 400 ms off: the falseticker is named and ignored.
+TEST(Ntp, FalsetickerAmongFourServersIsOutvoted) {
+  Harness h(4, 5, NtpHost{{0, 1, 2, 3}, false});
+  h.run(h.now() + 300_s, [](NodeId s, const Message& req) {
+    const Duration off = s == 3 ? 400_ms : Duration::from_ns(2'000'000 + static_cast<std::int64_t>(s) * 100'000);
+    return reply(req, off, 1_ms);
+  });
+  EXPECT_EQ(h.ntp().stratum(), 2);
+  EXPECT_NE(h.ntp().believed_master(), 3u);
+  EXPECT_NEAR(h.ntp().system_offset_s(), 0.0021, 0.0002);
+  EXPECT_GT(h.notes_of(NoteKind::kOutlier), 0);
+}
+
+// The discipline's frequency correction reaches the clock as set_rate_correction_ppm.
+TEST(Ntp, FrequencyErrorBecomesARateCorrection) {
+  NtpConfig c = fast_config();
+  c.stepout = 60_s;
+  Harness h(1, 2, NtpHost{{0}, false}, c);
+  const LocalTime start = h.now();
+  // The server gains 20 ppm on this clock (this clock is 20 ppm slow), the harness applies no
+  // correction: the measured offset grows and the FLL/PLL must ask for about +20 ppm.
+  h.run(start + 400_s, [&](NodeId, const Message& req) {
+    const double elapsed_s = (LocalTime::from_ns(req.t1_ns) - start).seconds();
+    return reply(req, Duration::from_seconds(1e-3 + 20e-6 * elapsed_s), 1_ms);
+  });
+  EXPECT_NEAR(h.rate_ppm(), 20.0, 3.0);
+}
+
+TEST(Ntp, DeterministicForASeed) {
+  auto run = [] {
+    Harness h(1, 2, NtpHost{{0}, false});
+    h.run(h.now() + 500_s, [](NodeId, const Message& req) { return reply(req, 7_ms, 2_ms); });
+    return std::make_pair(h.ntp().system_offset_s(), h.ntp().discipline().poll());
+  };
+  EXPECT_EQ(run(), run());
+}
+
+}  // namespace
+}  // namespace clocksim::ntp

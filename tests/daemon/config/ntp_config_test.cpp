@@ -1,0 +1,75 @@
+// The daemon's `ntp:` section and its checks (sync kind, ids).
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "daemon/config/daemon_config.hpp"
+
+namespace clocksim::daemon {
+namespace {
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string path = std::string(CLOCKSIM_BINARY_DIR) + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(NtpConfig, SectionReachesTheStackAndTheLoop) {
+  DaemonConfig cfg;
+  const auto err = load_config_file(write_file("ntp-ok.yaml", R"yaml(
+id: 1
+listen: 127.0.0.1:5525
+insecure: true
+ntp:
+  listen: 127.0.0.1:12301
+  servers: [100@127.0.0.1:12300, 101@127.0.0.1:12302]
+  reference_clock: system
+algorithm:
+  sync: {kind: ntp, minpoll: 0}
+)yaml"),
+                                    cfg);
+  ASSERT_FALSE(err) << *err;
+  const auto setup = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<algorithms::StackSetup>(setup)) << std::get<std::string>(setup);
+  const auto& s = std::get<algorithms::StackSetup>(setup);
+  EXPECT_EQ(s.servers, (std::vector<NodeId>{100, 101}));
+  EXPECT_TRUE(s.reference_clock);
+  const auto loop = build_loop_config(cfg);
+  ASSERT_TRUE(std::holds_alternative<LoopConfig>(loop));
+  EXPECT_EQ(std::get<LoopConfig>(loop).ntp_listen, "127.0.0.1:12301");
+  EXPECT_EQ(std::get<LoopConfig>(loop).ntp_servers.size(), 2u);
+  EXPECT_TRUE(std::get<LoopConfig>(loop).reference_clock_system);
+}
+
+TEST(NtpConfig, ErrorsNameTheKeyOrTheConflict) {
+  DaemonConfig bad_ref;
+  const auto e1 = load_config_file(write_file("ntp-bad-ref.yaml", "id: 1\nntp: {reference_clock: gps}\n"), bad_ref);
+  ASSERT_TRUE(e1);
+  EXPECT_NE(e1->find("ntp.reference_clock"), std::string::npos) << *e1;
+  EXPECT_NE(e1->find(":2:"), std::string::npos) << *e1;
+
+  DaemonConfig bad_key;
+  const auto e2 = load_config_file(write_file("ntp-bad-key.yaml", "id: 1\nntp: {lisen: 1.2.3.4:5}\n"), bad_key);
+  ASSERT_TRUE(e2);
+  EXPECT_NE(e2->find("lisen"), std::string::npos) << *e2;
+
+  DaemonConfig clash;
+  clash.id = 1;
+  clash.sync_kind = "ntp";
+  clash.peers = {PeerConfig{2, "127.0.0.1:5526"}};
+  clash.ntp_servers = {PeerConfig{2, "127.0.0.1:123"}};
+  const auto r1 = build_stack_setup(clash);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r1));
+  EXPECT_NE(std::get<std::string>(r1).find("already"), std::string::npos);
+
+  DaemonConfig wrong_sync;
+  wrong_sync.id = 1;
+  wrong_sync.sync_kind = "berkeley";
+  wrong_sync.ntp_servers = {PeerConfig{100, "127.0.0.1:123"}};
+  const auto r2 = build_stack_setup(wrong_sync);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r2));
+  EXPECT_NE(std::get<std::string>(r2).find("sync: ntp"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace clocksim::daemon
