@@ -9,6 +9,7 @@
 
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/message.hpp"
+#include "algorithms/core/note.hpp"
 #include "algorithms/core/time.hpp"
 
 namespace clocksim {
@@ -21,20 +22,6 @@ enum class AdjustMode : std::uint8_t {
 // Roles as the traces and the narrative show them.
 enum class Role : std::uint8_t { kNone, kSlave, kMaster, kCandidate, kClient, kServer };
 std::string_view role_name(Role r);
-
-// Structured events for metrics; the text is for events.log.
-enum class NoteKind : std::uint8_t {
-  kInfo,
-  kMasterSilent,     // a slave has not heard its master for its timeout (election trigger)
-  kElectionStarted,
-  kBecameMaster,
-  kBecameSlave,
-  kConflict,         // two masters found
-  kRoundComplete,    // a master finished a sync round
-  kOutlier,          // a clock left out of the average
-  kLateReply,        // a reply for an old sequence number was discarded
-  kPeerUnreachable,  // a peer did not answer this round
-};
 
 struct SendEffect {
   NodeId to;  // kBroadcast: every other member
@@ -51,10 +38,6 @@ struct ClockEffect {
   Duration delta;      // kAdjust: relative change of the reading
   double rate_ppm;     // kSetRate: frequency correction that replaces the previous one
 };
-struct NoteEffect {
-  NoteKind kind;
-  std::string text;
-};
 
 class Effects {
  public:
@@ -69,12 +52,12 @@ class Effects {
   void set_rate_correction_ppm(double ppm) {
     clock_.push_back({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), ppm});
   }
-  void note(NoteKind kind, std::string text) { notes_.push_back({kind, std::move(text)}); }
+  void note(Note n) { notes_.push_back(std::move(n)); }
 
   const std::vector<SendEffect>& sends() const { return sends_; }
   const std::vector<TimerEffect>& timers() const { return timers_; }
   const std::vector<ClockEffect>& clock() const { return clock_; }
-  const std::vector<NoteEffect>& notes() const { return notes_; }
+  const std::vector<Note>& notes() const { return notes_; }
   bool empty() const { return sends_.empty() && timers_.empty() && clock_.empty() && notes_.empty(); }
 
   // Keeps capacity: the driver reuses one Effects per dispatch, so the hot path never allocates.
@@ -89,7 +72,7 @@ class Effects {
   std::vector<SendEffect> sends_;
   std::vector<TimerEffect> timers_;
   std::vector<ClockEffect> clock_;
-  std::vector<NoteEffect> notes_;
+  std::vector<Note> notes_;
 };
 
 }  // namespace clocksim

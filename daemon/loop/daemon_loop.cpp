@@ -234,14 +234,12 @@ void DaemonLoop::apply(Effects& fx) {
       send_one(s.to, s.msg);
     }
   }
-  for (const NoteEffect& n : fx.notes()) {
-    nlohmann::json line = {{"node", config_.self},
-                           {"local_ns", clock_.now().ns()},
-                           {"kind", note_kind_name(n.kind)},
-                           {"text", n.text}};
-    if (n.kind == NoteKind::kRoundComplete) {
+  for (const Note& n : fx.notes()) {
+    nlohmann::json line = {{"node", config_.self}, {"local_ns", clock_.now().ns()}};
+    line.update(note_fields(n));
+    if (n.kind() == EventKind::kRoundComplete) {
       ++rounds_;
-      last_round_ = nlohmann::json{{"local_ns", clock_.now().ns()}, {"number", rounds_}, {"text", n.text}};
+      last_round_ = nlohmann::json{{"local_ns", clock_.now().ns()}, {"number", rounds_}, {"text", line["text"]}};
     }
     log_.write("note", std::move(line));
   }

@@ -139,15 +139,14 @@ void EpochSkewBound::cancel_watch() {
   pending_reset_.reset();
 }
 
-void EpochSkewBound::start_watch(Time t, NodeId master, std::string_view detail) {
+void EpochSkewBound::start_watch(Time t, NodeId master, const Note& round) {
   cancel_watch();
   if (master >= nodes_.size() || !nodes_[master].up) return;
-  // "round R: X of Y slaves, ...": X slaves were measured. All the up ones must be, so that
-  // each gets this round's correction and no older one (an older retransmission is stale for a
-  // slave this round measured: Berkeley::on_adjust drops it).
-  unsigned round = 0, measured = 0, members = 0;
-  const std::string text(detail);
-  if (std::sscanf(text.c_str(), "round %u: %u of %u", &round, &measured, &members) != 3) return;
+  // The round measured `count` slaves. All the up ones must be, so that each gets this
+  // round's correction and no older one (an older retransmission is stale for a slave this
+  // round measured: Berkeley::on_adjust drops it).
+  if (!round.count) return;
+  const std::uint64_t measured = *round.count;
   std::uint32_t expected = 0;
   for (NodeId i = 0; i < nodes_.size(); ++i) expected += (i != master && nodes_[i].up) ? 1 : 0;
   if (measured != expected) return;
@@ -222,13 +221,13 @@ void EpochSkewBound::on_clock_adjust(Time t, NodeId node, Duration delta, Adjust
   finish_watch_if_done();
 }
 
-void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_view detail) {
+void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
   apply_pending_reset(t);
-  switch (kind) {
+  switch (note.kind()) {
     case EventKind::kRoundComplete: {
       ++hull_.rounds;
       if (down_) ++down_->rounds;
-      start_watch(t, node, detail);
+      start_watch(t, node, note);
       if (node < nodes_.size()) nodes_[node].last_completion_ns = t.ns();
       if (stable_ || !agree_since_ || node != agreed_master_ || t < *agree_since_ + retry_span_) return;
       // The first completion may end a round that began before the agreement; the round after

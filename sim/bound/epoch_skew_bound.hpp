@@ -47,7 +47,7 @@ class EpochSkewBound final : public SkewBound, public Observer {
   Observer* observer() override { return this; }
 
   void on_tick(const TickView& view) override;
-  void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) override;
+  void on_event(Time t, NodeId node, const Note& note) override;
   void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode) override;
 
   // For tests and summary.json.
@@ -71,7 +71,7 @@ class EpochSkewBound final : public SkewBound, public Observer {
   void disrupt(Time t, double extra_s);
   void reset_agreement();
   // Full-round resets.
-  void start_watch(Time t, NodeId master, std::string_view detail);
+  void start_watch(Time t, NodeId master, const Note& round);
   void cancel_watch();
   void finish_watch_if_done();
   void apply_pending_reset(Time t);

@@ -3,8 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
-#include <string>
 
 #include "algorithms/core/algorithm.hpp"
 #include "algorithms/core/params.hpp"
@@ -18,18 +16,5 @@ struct ElectionSetup {
   bool can_be_master = true;
   ParamSet params;
 };
-
-// "n5": node names as the scenario and the narrative write them.
-inline std::string node_name(NodeId id) {
-  if (id == kNoNode) return "none";
-  return "n" + std::to_string(id);
-}
-
-// "8.213s": a span for the narrative, rounded to the millisecond.
-inline std::string seconds_text(Duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3fs", d.seconds());
-  return buf;
-}
 
 }  // namespace clocksim::election

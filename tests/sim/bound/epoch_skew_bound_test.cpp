@@ -75,8 +75,15 @@ class EpochSkewBoundTest : public ::testing::Test {
     view_.now_ = Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9)));
     bound_.on_tick(view_);
   }
+  // A note of `kind` with no fields set (a round note without counts starts no round watch).
   void event(double t_s, NodeId node, EventKind kind) {
-    bound_.on_event(Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9))), node, kind, "");
+    Note note;
+    for (int w = 0; w <= static_cast<int>(NoteWhat::kHigherCoordinatorHeard); ++w) {
+      note.what = static_cast<NoteWhat>(w);
+      if (note.kind() == kind) break;
+    }
+    ASSERT_EQ(note.kind(), kind);
+    bound_.on_event(Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9))), node, note);
   }
   double at(double t_s) { return ms(bound_.at(Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9))))); }
   // One master n0 followed by all from t_s; two of its rounds complete after the retry span.
@@ -197,7 +204,7 @@ TEST_F(EpochSkewBoundTest, ClockStepAddsItsSizeAndPartitionBlocksStability) {
   view_.now_ = Time::from_ns(1);
   b.on_tick(view_);
   const double before = ms(b.at(Time::from_ns(30'000'000'000)));
-  b.on_event(Time::from_ns(30'000'000'000), 1, EventKind::kClockStep, "");
+  b.on_event(Time::from_ns(30'000'000'000), 1, Note(NoteWhat::kClockStepped));
   EXPECT_NEAR(ms(b.at(Time::from_ns(30'000'000'000))), before + 7, 1e-5);
 
   event(0, kNoNode, EventKind::kPartition);
@@ -227,8 +234,9 @@ class LossyEpochTest : public ::testing::Test {
   void adjust(double t, NodeId node, Duration delta, AdjustMode mode = AdjustMode::kStep) {
     bound_.on_clock_adjust(at_s(t), node, delta, mode);
   }
-  void complete(double t, NodeId master, const std::string& detail) {
-    bound_.on_event(at_s(t), master, EventKind::kRoundComplete, detail);
+  // Berkeley's round note: `measured` of `slaves` slaves measured in round `round`.
+  void complete(double t, NodeId master, std::uint32_t round, std::uint64_t measured, std::uint64_t slaves) {
+    bound_.on_event(at_s(t), master, Note(NoteWhat::kRoundComplete).with_round(round).with_count(measured, slaves));
   }
   double bound_ms(double t) { return ms(bound_.at(at_s(t))); }
   EpochSkewBound bound_;
@@ -238,15 +246,15 @@ class LossyEpochTest : public ::testing::Test {
 TEST_F(LossyEpochTest, FullRoundResetsTheHull) {
   const double before = bound_ms(30);
   adjust(30, 0, 2_ms);  // the master's own, applied as the round completes
-  complete(30, 0, "round 3: 3 of 3 slaves, avg 2.000 ms");
+  complete(30, 0, 3, 3, 3);
   EXPECT_NEAR(bound_ms(30), before + worst_.round_growth * 1e3, 1e-5) << "counted before it lands";
   adjust(30.002, 1, -1_ms);
   adjust(30.003, 2, 500_us, AdjustMode::kSlew);  // slews 0.5 ms at 500 ppm: over at 31.003
   adjust(30.004, 3, 3_ms);
   // Not before the last slew is over.
-  bound_.on_event(at_s(31), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(31), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 0u);
-  bound_.on_event(at_s(31.01), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(31.01), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 1u);
   // K + D·(r − T_s,min), T_s,min = c − T_meas; no slew was running before the round.
   const double start = 30 - worst_.t_meas;
@@ -256,13 +264,13 @@ TEST_F(LossyEpochTest, FullRoundResetsTheHull) {
 
 TEST_F(LossyEpochTest, OldSlewsStillRunningAddTheirProgress) {
   adjust(20, 1, 1_ms, AdjustMode::kSlew);   // n1 slews 1 ms until t = 22
-  complete(21, 0, "round 4: 3 of 3 slaves, avg 0.000 ms");  // no own correction (it was 0)
+  complete(21, 0, 4, 3, 3);  // no own correction (it was 0)
   adjust(21.5, 1, 1_ms);
   adjust(21.5, 2, 1_ms);
   adjust(21.5, 3, 1_ms);
-  bound_.on_event(at_s(21.6), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(21.6), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 0u) << "n1's old slew runs on after the step, until t = 22";
-  bound_.on_event(at_s(22.01), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(22.01), kNoNode, Note());  // an info note: only time advances
   ASSERT_EQ(bound_.resets(), 1u);
   // It may have moved n1 by min(1 ms, s·(22 − start)) after the measurement.
   const double start = 21 - worst_.t_meas;
@@ -270,11 +278,11 @@ TEST_F(LossyEpochTest, OldSlewsStillRunningAddTheirProgress) {
   EXPECT_NEAR(bound_ms(22), (worst_.k_new + 100e-6 * (22 - start) + moved) * 1e3, 1e-5);
   // A new slew replaces the remainder: only the progress until it lands counts.
   adjust(30, 2, 1_ms, AdjustMode::kSlew);  // until 32
-  complete(31, 0, "round 5: 3 of 3 slaves, avg 0.000 ms");
+  complete(31, 0, 5, 3, 3);
   adjust(31.2, 1, 1_ms);
   adjust(31.2, 2, 100_us, AdjustMode::kSlew);  // replaces n2's; its own lasts 0.2 s
   adjust(31.2, 3, 1_ms);
-  bound_.on_event(at_s(31.41), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(31.41), kNoNode, Note());  // an info note: only time advances
   ASSERT_EQ(bound_.resets(), 2u);
   const double start2 = std::max(31 - worst_.t_meas, 21.0);
   const double moved2 = std::min(1e-3, 500e-6 * (31.2 - start2));
@@ -282,29 +290,29 @@ TEST_F(LossyEpochTest, OldSlewsStillRunningAddTheirProgress) {
 }
 
 TEST_F(LossyEpochTest, RoundsThatMissAClockOrCorrectOneTwiceDoNotReset) {
-  complete(10, 0, "round 1: 2 of 3 slaves, avg 0.000 ms");  // one slave not measured
+  complete(10, 0, 1, 2, 3);  // one slave not measured
   adjust(10.1, 1, 1_ms);
   adjust(10.1, 2, 1_ms);
-  bound_.on_event(at_s(11), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(11), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 0u);
-  complete(20, 0, "round 2: 3 of 3 slaves, avg 0.000 ms");
+  complete(20, 0, 2, 3, 3);
   adjust(20.1, 1, 1_ms);
   adjust(20.2, 1, 1_ms);  // twice: something else moved it
   adjust(20.3, 2, 1_ms);
   adjust(20.3, 3, 1_ms);
-  bound_.on_event(at_s(21), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(21), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 0u);
-  complete(30, 0, "round 3: 3 of 3 slaves, avg 0.000 ms");
+  complete(30, 0, 3, 3, 3);
   adjust(30.1, 1, 1_ms);
-  bound_.on_event(at_s(30.2), 2, EventKind::kCrash, "");  // the up set changed mid-round
+  bound_.on_event(at_s(30.2), 2, Note(NoteWhat::kCrashed));  // the up set changed mid-round
   adjust(30.3, 3, 1_ms);
-  bound_.on_event(at_s(31), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(31), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 0u);
   // Only clocks that are up count: with n2 down, "2 of 3" is a full round.
-  complete(40, 0, "round 4: 2 of 3 slaves, avg 0.000 ms");
+  complete(40, 0, 4, 2, 3);
   adjust(40.1, 1, 1_ms);
   adjust(40.1, 3, 1_ms);
-  bound_.on_event(at_s(41), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(41), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 1u);
 }
 
