@@ -1,0 +1,40 @@
+// A software clock over CLOCK_MONOTONIC with a configurable drift and offset: each daemon on one
+// host gets its own imperfect clock (like libfaketime, but in-process), so a cluster on loopback
+// behaves like machines with real crystals. Used by demos and the test suite.
+//
+// The arithmetic (rate, re-basing, step, adjtime-like slew, rounding) is LinearClock's
+// (algorithms/core/linear_clock.hpp) over CLOCK_MONOTONIC, the very code of the simulator's clock
+// model; this class only reads the time source.
+#pragma once
+
+#include "algorithms/core/linear_clock.hpp"
+#include "node/clock/clock.hpp"
+
+namespace clocksim::node {
+
+struct VirtualClockParams {
+  double drift_ppm = 0;
+  Duration initial_offset;    // local − system clock at start
+  double max_slew_ppm = 500;  // adjtime's bounded slew rate (Linux: 500 ppm)
+};
+
+class VirtualClock final : public Clock {
+ public:
+  VirtualClock(const VirtualClockParams& params, TimeSource& source);
+
+  std::string_view backend() const override { return "virtual"; }
+  LocalTime now() override;
+  void step(Duration delta) override;
+  void slew(Duration delta) override;
+  void set_rate_correction_ppm(double ppm) override;
+  Duration monotonic_span(Duration local_span) override;
+  Duration offset_from_system() override;
+  Duration pending_slew() override;
+  double rate_correction_ppm() const override { return linear_.correction_ppm(); }
+
+ private:
+  TimeSource& source_;
+  LinearClock linear_;  // reference axis: the source's monotonic ns
+};
+
+}  // namespace clocksim::node

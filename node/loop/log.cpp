@@ -1,0 +1,40 @@
+#include "node/loop/log.hpp"
+
+#include <string>
+
+#include "algorithms/core/note_text.hpp"
+
+namespace clocksim::node {
+
+void Logger::write(std::string_view event, nlohmann::json fields) {
+  if (out_ == nullptr) return;
+  nlohmann::json line = nlohmann::json::object();
+  line["event"] = event;
+  for (auto& [k, v] : fields.items()) line[k] = v;
+  // Replace invalid UTF-8 rather than throw: log lines may quote peer-controlled text.
+  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::fprintf(out_, "%s\n", text.c_str());
+  std::fflush(out_);
+}
+
+nlohmann::json note_fields(const Note& note) {
+  nlohmann::json j = {{"kind", event_kind_name(note.kind())},
+                      {"what", note_what_name(note.what)},
+                      {"text", note_text(note, NodeNames())}};
+  if (note.why != NoteWhy::kNone) j["why"] = note_why_name(note.why);
+  if (note.subject != kNoNode) j["subject"] = note.subject;
+  if (note.peer != kNoNode) j["peer"] = note.peer;
+  if (note.term) j["term"] = *note.term;
+  if (note.round) j["round"] = *note.round;
+  if (note.seq) j["seq"] = *note.seq;
+  if (note.message != MsgType::kNone) j["message"] = msg_type_name(note.message);
+  if (note.value_ns) j["value_ns"] = *note.value_ns;
+  if (note.rtt_ns) j["rtt_ns"] = *note.rtt_ns;
+  if (note.error_ns) j["error_ns"] = *note.error_ns;
+  if (note.count) j["count"] = *note.count;
+  if (note.total) j["total"] = *note.total;
+  if (!note.groups.empty()) j["groups"] = note.groups;
+  return j;
+}
+
+}  // namespace clocksim::node

@@ -1,0 +1,80 @@
+#include "node/wire/auth.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace clocksim::node::wire {
+
+Mac ClusterKey::mac(std::span<const std::uint8_t> data) const {
+  Mac out{};
+  unsigned int out_len = 0;
+  const unsigned char* r = HMAC(EVP_sha256(), bytes_.data(), static_cast<int>(bytes_.size()),
+                                data.data(), data.size(), out.data(), &out_len);
+  if (r == nullptr || out_len != out.size()) throw std::runtime_error("HMAC-SHA256 failed (OpenSSL)");
+  return out;
+}
+
+bool ClusterKey::verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> mac) const {
+  if (mac.size() != kMacSize) return false;
+  const Mac expected = this->mac(data);
+  return CRYPTO_memcmp(expected.data(), mac.data(), kMacSize) == 0;
+}
+
+namespace {
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, const std::string& origin) {
+  std::string digits;
+  std::istringstream in(text);
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    std::size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos || line[start] == '#') continue;
+    for (std::size_t i = start; i < line.size(); ++i) {
+      const char c = line[i];
+      if (c == ' ' || c == '\t' || c == '\r') continue;
+      if (hex_value(c) < 0) {
+        return origin + ":" + std::to_string(line_no) + ":" + std::to_string(i + 1) +
+               ": key file must hold hex digits only (e.g. `openssl rand -hex 32`), found '" +
+               std::string(1, c) + "'";
+      }
+      digits.push_back(c);
+    }
+  }
+  if (digits.size() % 2 != 0) return origin + ": key has an odd number of hex digits";
+  const std::size_t n = digits.size() / 2;
+  if (n < ClusterKey::kMinBytes || n > ClusterKey::kMaxBytes) {
+    return origin + ": key is " + std::to_string(n) + " bytes; expected " +
+           std::to_string(ClusterKey::kMinBytes) + " to " + std::to_string(ClusterKey::kMaxBytes) +
+           " bytes (" + std::to_string(2 * ClusterKey::kMinBytes) + " to " +
+           std::to_string(2 * ClusterKey::kMaxBytes) + " hex digits)";
+  }
+  std::vector<std::uint8_t> bytes(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    bytes[i] = static_cast<std::uint8_t>(hex_value(digits[2 * i]) * 16 + hex_value(digits[2 * i + 1]));
+  }
+  return ClusterKey(std::move(bytes));
+}
+
+std::variant<ClusterKey, std::string> load_key_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return path + ": cannot open key file";
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return parse_key_text(ss.str(), path);
+}
+
+}  // namespace clocksim::node::wire

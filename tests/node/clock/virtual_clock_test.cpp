@@ -1,0 +1,88 @@
+#include "node/clock/virtual_clock.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/node/clock/fake_time_source.hpp"
+
+namespace clocksim::node {
+namespace {
+
+using namespace clocksim::literals;
+using testing::FakeTimeSource;
+
+TEST(VirtualClock, StartsAtSystemTimePlusOffset) {
+  FakeTimeSource src;
+  VirtualClock c({0, 25_ms, 500}, src);
+  EXPECT_EQ(c.now().ns(), src.real_ns + 25'000'000);
+  EXPECT_EQ(c.offset_from_system(), 25_ms);
+}
+
+TEST(VirtualClock, DriftsAtItsPpm) {
+  FakeTimeSource src;
+  VirtualClock fast({200, Duration::zero(), 500}, src);
+  VirtualClock slow({-200, Duration::zero(), 500}, src);
+  src.advance_ns(10'000'000'000);  // 10 s
+  EXPECT_EQ(fast.offset_from_system(), 2_ms);   // 200 ppm * 10 s
+  EXPECT_EQ(slow.offset_from_system(), -2_ms);
+  src.advance_ns(3'600'000'000'000 - 10'000'000'000);  // one hour: exact to the ns
+  EXPECT_EQ(fast.offset_from_system().ns(), 720'000'000);
+}
+
+TEST(VirtualClock, StepJumpsAtOnce) {
+  FakeTimeSource src;
+  VirtualClock c({0, Duration::zero(), 500}, src);
+  const auto before = c.now();
+  c.step(-3_s);
+  EXPECT_EQ(c.now() - before, -3_s);
+  c.step(1_ms);
+  EXPECT_EQ(c.offset_from_system(), -3_s + 1_ms);
+}
+
+TEST(VirtualClock, SlewCompletesAtTheBoundedRate) {
+  FakeTimeSource src;
+  VirtualClock c({0, Duration::zero(), 500}, src);
+  c.slew(5_ms);  // 5 ms at 500 ppm takes 10 s
+  EXPECT_EQ(c.pending_slew(), 5_ms);
+  src.advance_ns(4'000'000'000);
+  EXPECT_EQ(c.offset_from_system(), 2_ms);  // 500 ppm * 4 s
+  EXPECT_EQ(c.pending_slew(), 3_ms);
+  src.advance_ns(6'000'000'000);
+  EXPECT_EQ(c.offset_from_system(), 5_ms);
+  EXPECT_EQ(c.pending_slew(), Duration::zero());
+  src.advance_ns(10'000'000'000);  // and then stops
+  EXPECT_EQ(c.offset_from_system(), 5_ms);
+}
+
+TEST(VirtualClock, NegativeSlewAndReplacementLikeAdjtime) {
+  FakeTimeSource src;
+  VirtualClock c({0, Duration::zero(), 500}, src);
+  c.slew(-10_ms);
+  src.advance_ns(2'000'000'000);  // -1 ms done
+  EXPECT_EQ(c.offset_from_system(), -1_ms);
+  c.slew(2_ms);  // replaces the remaining -9 ms
+  src.advance_ns(10'000'000'000);
+  EXPECT_EQ(c.offset_from_system(), 1_ms);
+}
+
+TEST(VirtualClock, RateCorrectionCancelsDrift) {
+  FakeTimeSource src;
+  VirtualClock c({150, Duration::zero(), 500}, src);
+  src.advance_ns(1'000'000'000);
+  EXPECT_EQ(c.offset_from_system(), 150_us);
+  c.set_rate_correction_ppm(-150);
+  EXPECT_DOUBLE_EQ(c.rate_correction_ppm(), -150);
+  src.advance_ns(100'000'000'000);
+  EXPECT_EQ(c.offset_from_system(), 150_us);
+}
+
+TEST(VirtualClock, MonotonicSpanAccountsForRateAndSlew) {
+  FakeTimeSource src;
+  VirtualClock c({1000, Duration::zero(), 500}, src);  // 1000 ppm fast: 1 s local = 0.999000999000999 s
+  EXPECT_EQ(c.monotonic_span(1_s).ns(), 999'001'000);  // rounded up: never early
+  c.slew(1_s);  // slewing forward adds 500 ppm
+  EXPECT_EQ(c.monotonic_span(1_s).ns(), 998'502'247);
+  EXPECT_EQ(c.monotonic_span(-1_s), Duration::zero());
+}
+
+}  // namespace
+}  // namespace clocksim::node

@@ -1,0 +1,202 @@
+#include "node/wire/codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "node/wire/bytes.hpp"
+
+namespace clocksim::node::wire {
+namespace {
+
+ClusterKey test_key(std::uint8_t fill = 0x11) { return ClusterKey(std::vector<std::uint8_t>(32, fill)); }
+
+Message sample(MsgType type) {
+  Message m;
+  m.type = type;
+  m.hops = 7;
+  m.flags = 0xBEEF;
+  m.seq = 0xDEADBEEF;
+  m.subject = 42;
+  m.term = 0x01020304;
+  m.t1_ns = -1;
+  m.t2_ns = 0x7FFFFFFFFFFFFFFF;
+  m.t3_ns = static_cast<std::int64_t>(0x8000000000000000ULL);
+  m.value_ns = -123456789;
+  m.rate_ppb = 2000;
+  return m;
+}
+
+void expect_same(const Message& a, const Message& b) {
+  EXPECT_EQ(a.type, b.type);
+  EXPECT_EQ(a.hops, b.hops);
+  EXPECT_EQ(a.flags, b.flags);
+  EXPECT_EQ(a.seq, b.seq);
+  EXPECT_EQ(a.subject, b.subject);
+  EXPECT_EQ(a.term, b.term);
+  EXPECT_EQ(a.t1_ns, b.t1_ns);
+  EXPECT_EQ(a.t2_ns, b.t2_ns);
+  EXPECT_EQ(a.t3_ns, b.t3_ns);
+  EXPECT_EQ(a.value_ns, b.value_ns);
+  EXPECT_EQ(a.rate_ppb, b.rate_ppb);
+}
+
+constexpr Envelope kEnv{7, 3, 0x0123456789ABCDEFULL};
+
+std::vector<std::uint8_t> bytes_of(const Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
+
+TEST(WireCodec, RoundTripsEveryRegisteredTypeAuthenticated) {
+  const ClusterKey key = test_key();
+  int types = 0;
+  for (int raw = 0; raw < 256; ++raw) {
+    if (!is_known_msg_type(static_cast<std::uint8_t>(raw))) continue;
+    ++types;
+    const Message m = sample(static_cast<MsgType>(raw));
+    const Packet p = encode(kEnv, m, &key);
+    ASSERT_EQ(p.size, kAuthPacketSize);
+    const DecodeResult r = decode(p.view(), kEnv.cluster, &key);
+    ASSERT_TRUE(r.ok()) << msg_type_name(m.type) << ": " << drop_reason_name(r.reason);
+    expect_same(m, r.packet->message);
+    EXPECT_EQ(r.packet->envelope.cluster, kEnv.cluster);
+    EXPECT_EQ(r.packet->envelope.sender, kEnv.sender);
+    EXPECT_EQ(r.packet->envelope.sender_seq, kEnv.sender_seq);
+  }
+  EXPECT_GE(types, 26);  // the registry in message.hpp
+}
+
+TEST(WireCodec, RoundTripsEveryRegisteredTypeInsecure) {
+  for (int raw = 1; raw < 256; ++raw) {
+    if (!is_known_msg_type(static_cast<std::uint8_t>(raw))) continue;
+    const Message m = sample(static_cast<MsgType>(raw));
+    const Packet p = encode(kEnv, m, nullptr);
+    ASSERT_EQ(p.size, kUnauthPacketSize);
+    const DecodeResult r = decode(p.view(), kEnv.cluster, nullptr);
+    ASSERT_TRUE(r.ok()) << drop_reason_name(r.reason);
+    expect_same(m, r.packet->message);
+  }
+}
+
+TEST(WireCodec, LayoutIsBigEndianAtDocumentedOffsets) {
+  const ClusterKey key = test_key();
+  const Packet p = encode(kEnv, sample(MsgType::kAdjust), &key);
+  const std::uint8_t* b = p.bytes.data();
+  EXPECT_EQ(get_u32(b + 0), kMagic);
+  EXPECT_EQ(b[0], 'C');
+  EXPECT_EQ(b[4], kVersion);
+  EXPECT_EQ(b[5], static_cast<std::uint8_t>(MsgType::kAdjust));
+  EXPECT_EQ(get_u16(b + 6), kAuthPacketSize);
+  EXPECT_EQ(b[8], 1);
+  EXPECT_EQ(get_u32(b + 12), 7u);
+  EXPECT_EQ(get_u32(b + 16), 3u);
+  EXPECT_EQ(b[20], 0x01);
+  EXPECT_EQ(b[27], 0xEF);
+  EXPECT_EQ(b[28], 7);  // hops
+  EXPECT_EQ(get_u32(b + 32), 0xDEADBEEFu);
+  EXPECT_EQ(get_i64(b + 68), -123456789);
+  const Mac mac = key.mac({b, kUnauthPacketSize});
+  EXPECT_TRUE(std::equal(mac.begin(), mac.end(), b + kUnauthPacketSize));
+}
+
+struct Case {
+  const char* name;
+  DropReason expected;
+};
+
+DropReason reason_of(const std::vector<std::uint8_t>& d, const ClusterKey* key, std::uint32_t cluster = kEnv.cluster) {
+  const DecodeResult r = decode(d, cluster, key);
+  EXPECT_FALSE(r.ok());
+  return r.reason;
+}
+
+TEST(WireCodec, RejectsTruncatedPackets) {
+  const ClusterKey key = test_key();
+  const auto full = bytes_of(encode(kEnv, sample(MsgType::kTimeRequest), &key));
+  for (std::size_t n = 0; n < full.size(); ++n) {
+    const std::vector<std::uint8_t> cut(full.begin(), full.begin() + static_cast<long>(n));
+    EXPECT_EQ(reason_of(cut, &key), DropReason::kTruncated) << "length " << n;
+  }
+}
+
+TEST(WireCodec, RejectsOversizedPackets) {
+  const ClusterKey key = test_key();
+  auto d = bytes_of(encode(kEnv, sample(MsgType::kTimeRequest), &key));
+  d.push_back(0);
+  EXPECT_EQ(reason_of(d, &key), DropReason::kOversized);
+  d.resize(4096, 0xAA);
+  EXPECT_EQ(reason_of(d, &key), DropReason::kOversized);
+  // An unauthenticated packet with trailing bytes is oversized for its own length field too.
+  auto u = bytes_of(encode(kEnv, sample(MsgType::kTimeRequest), nullptr));
+  u.push_back(0);
+  EXPECT_EQ(reason_of(u, nullptr), DropReason::kOversized);
+}
+
+TEST(WireCodec, RejectsUnknownVersionBeforeLookingAtSizes) {
+  const ClusterKey key = test_key();
+  auto d = bytes_of(encode(kEnv, sample(MsgType::kTimeRequest), &key));
+  d[4] = 2;
+  EXPECT_EQ(reason_of(d, &key), DropReason::kUnknownVersion);
+  d.resize(1000);  // a future version may be longer: still "unknown version"
+  EXPECT_EQ(reason_of(d, &key), DropReason::kUnknownVersion);
+  d[4] = 0;
+  EXPECT_EQ(reason_of(d, &key), DropReason::kUnknownVersion);
+}
+
+TEST(WireCodec, RejectsUnknownTypes) {
+  const ClusterKey key = test_key();
+  for (int raw : {0, 6, 9, 22, 29, 33, 42, 52, 61, 71, 255}) {
+    auto d = bytes_of(encode(kEnv, sample(MsgType::kTimeRequest), &key));
+    d[5] = static_cast<std::uint8_t>(raw);
+    EXPECT_EQ(reason_of(d, &key), DropReason::kUnknownType) << raw;
+  }
+}
+
+TEST(WireCodec, RejectsBadMagicLengthAuthReservedAndCluster) {
+  const ClusterKey key = test_key();
+  const auto good = bytes_of(encode(kEnv, sample(MsgType::kAdjust), &key));
+  auto d = good;
+  d[0] = 'X';
+  EXPECT_EQ(reason_of(d, &key), DropReason::kBadMagic);
+  d = good;
+  put_u16(d.data() + 6, kUnauthPacketSize);
+  EXPECT_EQ(reason_of(d, &key), DropReason::kBadLength);
+  d = good;
+  d[8] = 9;
+  EXPECT_EQ(reason_of(d, &key), DropReason::kUnknownAuth);
+  for (std::size_t at : {9u, 10u, 11u, 29u}) {
+    d = good;
+    d[at] = 1;
+    EXPECT_EQ(reason_of(d, &key), DropReason::kMalformed) << at;
+  }
+  EXPECT_EQ(reason_of(good, &key, kEnv.cluster + 1), DropReason::kWrongCluster);
+}
+
+TEST(WireCodec, RejectsForgedAndWronglyKeyedPackets) {
+  const ClusterKey key = test_key(0x11);
+  const ClusterKey other = test_key(0x22);
+  const auto good = bytes_of(encode(kEnv, sample(MsgType::kAdjust), &key));
+  EXPECT_EQ(reason_of(bytes_of(encode(kEnv, sample(MsgType::kAdjust), &other)), &key), DropReason::kBadMac);
+  // Flipping any single bit of the authenticated bytes breaks the MAC (or an earlier check).
+  for (std::size_t i = 0; i < good.size(); ++i) {
+    auto d = good;
+    d[i] ^= 0x01;
+    EXPECT_FALSE(decode(d, kEnv.cluster, &key).ok()) << "byte " << i;
+  }
+  auto d = good;
+  d[40] ^= 0x80;  // term: only the MAC can notice
+  EXPECT_EQ(reason_of(d, &key), DropReason::kBadMac);
+}
+
+TEST(WireCodec, SecureAndInsecureNodesRejectEachOther) {
+  const ClusterKey key = test_key();
+  EXPECT_EQ(reason_of(bytes_of(encode(kEnv, sample(MsgType::kAdjust), nullptr)), &key), DropReason::kUnauthenticated);
+  EXPECT_EQ(reason_of(bytes_of(encode(kEnv, sample(MsgType::kAdjust), &key)), nullptr), DropReason::kUnauthenticated);
+}
+
+TEST(WireCodec, EveryReasonHasAName) {
+  for (std::size_t i = 0; i < kDropReasonCount; ++i) {
+    EXPECT_NE(drop_reason_name(static_cast<DropReason>(i)), "?") << i;
+  }
+}
+
+}  // namespace
+}  // namespace clocksim::node::wire
