@@ -12,7 +12,7 @@ namespace clocksim::election {
 struct ElectionSetup {
   Membership membership;
   std::uint64_t seed = 0;
-  // timed's -M: a node without it never becomes candidate or master (berkeley-and-tsp.md §3).
+  // timed's -M: a node without it never becomes candidate or master (docs/berkeley-and-tsp.md §3).
   bool can_be_master = true;
   ParamSet params;
 };

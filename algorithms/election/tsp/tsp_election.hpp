@@ -1,4 +1,4 @@
-// The TSP election of BSD timed (Gusella & Zatti; berkeley-and-tsp.md §3-§11) as a sans-IO
+// The TSP election of BSD timed (Gusella & Zatti; docs/berkeley-and-tsp.md §3-§11) as a sans-IO
 // ElectionLayer.
 //
 // Startup (§4): reliably broadcast MASTERREQ; a MASTERACK makes the node a slave of that master

@@ -1,5 +1,5 @@
 // Scripted single-machine tests of the TSP election: each test feeds inputs by hand and checks
-// the effects against timed's behaviour (berkeley-and-tsp.md §4-§11).
+// the effects against timed's behaviour (docs/berkeley-and-tsp.md §4-§11).
 #include "algorithms/election/tsp/tsp_election.hpp"
 
 #include <gtest/gtest.h>
