@@ -7,6 +7,8 @@
 #include "algorithms/cristian/cristian.hpp"
 #include "algorithms/core/rng.hpp"
 #include "algorithms/election/election_factory.hpp"
+#include "algorithms/ftavg/welch_lynch.hpp"
+#include "algorithms/logical/logical_clocks.hpp"
 #include "algorithms/none/free_running.hpp"
 #include "algorithms/stack/no_sync.hpp"
 #include "algorithms/stack/stack.hpp"
@@ -24,6 +26,13 @@ const std::vector<AlgorithmInfo>& catalogue() {
     c.push_back({"cristian", Layer::kSync,
                  "Cristian's algorithm: clients set their clocks from a time server (min-RTT of k probes)",
                  cristian::cristian_params()});
+    c.push_back({"welch_lynch", Layer::kSync,
+                 "fault-tolerant averaging: read every peer, drop the f highest and lowest, move to the midpoint or mean "
+                 "(Welch & Lynch; Lundelius & Lynch)",
+                 ftavg::welch_lynch_params()});
+    c.push_back({"logical", Layer::kSync,
+                 "Lamport and vector clocks stamping an application workload (no physical synchronization)",
+                 logical::logical_params()});
     for (const auto& e : election::election_kinds()) c.push_back({e.kind, Layer::kElection, e.summary, *e.params});
     c.push_back({"phold", Layer::kSync, "PHOLD benchmark workload (no synchronization)", Phold::param_specs()});
     return c;
@@ -53,6 +62,13 @@ std::unique_ptr<SyncLayer> make_sync_layer(const StackSetup& setup) {
     return std::make_unique<cristian::Cristian>(setup.membership, cristian::cristian_config(setup.sync.params),
                                                 setup.seed, /*standalone=*/false);
   }
+  if (setup.sync.kind == "welch_lynch") {
+    return std::make_unique<ftavg::WelchLynch>(setup.membership, ftavg::welch_lynch_config(setup.sync.params));
+  }
+  if (setup.sync.kind == "logical") {
+    return std::make_unique<logical::LogicalClocks>(setup.membership, logical::logical_config(setup.sync.params),
+                                                    setup.seed);
+  }
   throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);
 }
 
@@ -79,6 +95,13 @@ std::unique_ptr<Algorithm> make_stack(const StackSetup& setup) {
   if (setup.sync.kind == "cristian") {
     return std::make_unique<cristian::Cristian>(setup.membership, cristian::cristian_config(setup.sync.params),
                                                 setup.seed, /*standalone=*/true);
+  }
+  if (setup.sync.kind == "welch_lynch") {
+    return std::make_unique<ftavg::WelchLynch>(setup.membership, ftavg::welch_lynch_config(setup.sync.params));
+  }
+  if (setup.sync.kind == "logical") {
+    return std::make_unique<logical::LogicalClocks>(setup.membership, logical::logical_config(setup.sync.params),
+                                                    setup.seed);
   }
   if (setup.sync.kind == "phold") return std::make_unique<Phold>(setup.membership, setup.seed, setup.sync.params);
   throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);

@@ -1,5 +1,6 @@
 #include "sim/bound/skew_bound.hpp"
 
+#include "sim/bound/ft_average_skew_bound.hpp"
 #include "sim/bound/sync_skew_bound.hpp"
 
 #include <algorithm>
@@ -73,8 +74,15 @@ BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec) {
     return {nullptr, "an unbounded clock distribution (normal, exponential, ...) has no worst case"};
   }
   const std::string& kind = spec.algorithm.sync.kind;
-  if (kind.empty() || kind == "none") return {std::make_unique<FreeRunningBound>(s), ""};
+  // Logical clocks never touch the physical ones: those run free.
+  if (kind.empty() || kind == "none" || kind == "logical") return {std::make_unique<FreeRunningBound>(s), ""};
+  for (const auto& f : spec.faults) {
+    if (f.kind == scenario::FaultSpec::Kind::kByzantine && kind != "welch_lynch") {
+      return {nullptr, "Byzantine clocks: only welch_lynch has a bound model with liars"};
+    }
+  }
   if (kind == "berkeley" || kind == "cristian") return make_sync_skew_bound(spec);
+  if (kind == "welch_lynch") return make_ft_average_skew_bound(spec);
   return {nullptr, "no bound model for sync algorithm '" + kind + "'"};
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -10,7 +11,9 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/params.hpp"
 #include "sim/bound/skew_bound.hpp"
+#include "sim/logical/causality.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/logical_csv.hpp"
 #include "sim/output/recorder.hpp"
 #include "sim/output/run_analysis.hpp"
 #include "sim/world/world.hpp"
@@ -64,6 +67,29 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
+// Checking every pair costs O(E^2): beyond this many events the check is left out (and says so).
+constexpr std::size_t kMaxCheckedLogicalEvents = 20'000;
+
+nlohmann::ordered_json logical_summary(const CausalityRecorder& c) {
+  nlohmann::ordered_json j;
+  j["events"] = c.events().size();
+  if (c.events().size() > kMaxCheckedLogicalEvents) {
+    j["checked"] = false;
+    j["note"] = "more than " + std::to_string(kMaxCheckedLogicalEvents) + " events: happened-before not checked";
+    return j;
+  }
+  const CausalityReport r = c.check();
+  j["checked"] = true;
+  j["happened_before_pairs"] = r.happened_before;
+  j["concurrent_pairs"] = (r.pairs - 2 * r.happened_before) / 2;
+  j["lamport_violations"] = r.lamport_violations;
+  j["vector_false_order"] = r.vector_false_order;
+  j["vector_missed_order"] = r.vector_missed_order;
+  j["unmatched_receives"] = r.unmatched_receives;
+  j["consistent"] = r.ok();
+  return j;
+}
+
 }  // namespace
 
 RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& options, std::ostream& report) {
@@ -78,6 +104,12 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   if (bound.bound && bound.bound->observer()) world.add_observer(bound.bound->observer());
   world.add_observer(&recorder);
   analysis.set_message_counter(&world.stats().messages_sent);
+  // Logical clocks: the true happened-before relation, checked against their stamps.
+  std::unique_ptr<CausalityRecorder> causality;
+  if (spec.algorithm.sync.kind == "logical") {
+    causality = std::make_unique<CausalityRecorder>(static_cast<NodeId>(spec.nodes.size()));
+    world.add_observer(causality.get());
+  }
 
   Progress progress(options.progress && !options.quiet);
   // Advance in slices so the progress line can be refreshed; slicing does not change the result
@@ -94,6 +126,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   progress.done();
   analysis.finish();
   recorder.commit();
+  if (causality && spec.output.trace) write_logical_csv(spec, *causality, options.out_dir + "/logical.csv");
 
   RunOutcome outcome;
   outcome.expectations_passed = analysis.all_passed();
@@ -127,6 +160,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
     results["crashes"] = st.crashes;
     results["restarts"] = st.restarts;
     results["events_processed"] = st.events_processed;
+    if (causality) results["logical"] = logical_summary(*causality);
     j["results"] = results;
     nlohmann::ordered_json ex = nlohmann::ordered_json::array();
     for (const auto& r : analysis.expects()) {

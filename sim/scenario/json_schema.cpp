@@ -221,8 +221,15 @@ Json faults_schema() {
                          {"description", "disjoint groups covering every node; 'rest' is everyone not listed"}}},
       {"heal", Json{{"enum", Json::array({"all", true})}, {"description", "heal every partition"}}},
       {"clock_step", closed_object(keys::clock_step(), {{"node", ref("node_name")}, {"by", ref("signed_duration")}}, {"node", "by"})},
+      {"byzantine",
+       closed_object(keys::byzantine(),
+                     {{"node", ref("node_name")},
+                      {"mode", Json{{"enum", keys::byzantine_modes()}}},
+                      {"lie", ref("duration")},
+                      {"told_behind", Json{{"type", "array"}, {"items", ref("node_name")}}}},
+                     {"node", "lie"})},
   };
-  const std::vector<std::string> with_until{"crash", "stop", "link_down", "partition"};
+  const std::vector<std::string> with_until{"crash", "stop", "link_down", "partition", "byzantine"};
   Json alternatives = Json::array();
   for (const auto& action : keys::fault_actions()) {
     std::vector<std::string> k{"at"};

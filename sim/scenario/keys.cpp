@@ -53,7 +53,8 @@ const std::vector<std::string>& algorithm() {
   return k;
 }
 const std::vector<std::string>& fault_actions() {
-  static const std::vector<std::string> k{"crash", "stop", "restart", "link_down", "link_up", "partition", "heal", "clock_step"};
+  static const std::vector<std::string> k{"crash", "stop", "restart", "link_down", "link_up", "partition", "heal", "clock_step",
+                                          "byzantine"};
   return k;
 }
 const std::vector<std::string>& fault_entry() {
@@ -62,6 +63,14 @@ const std::vector<std::string>& fault_entry() {
 }
 const std::vector<std::string>& clock_step() {
   static const std::vector<std::string> k{"node", "by"};
+  return k;
+}
+const std::vector<std::string>& byzantine() {
+  static const std::vector<std::string> k{"node", "mode", "lie", "told_behind"};
+  return k;
+}
+const std::vector<std::string>& byzantine_modes() {
+  static const std::vector<std::string> k{"two_faced", "arbitrary"};
   return k;
 }
 const std::vector<std::string>& expect_kinds() {

@@ -138,8 +138,20 @@ struct AlgorithmSpec {
   algorithms::LayerChoice election;  // kind empty when absent
 };
 
+// A Byzantine clock (a liar): its process runs as usual, but every clock reading it reports
+// (a reply's t2/t3, a correction's value) is falsified on the way out, per destination.
+struct ByzantineSpec {
+  enum class Mode : std::uint8_t {
+    kTwoFaced,   // `told_behind` hear it `lie` behind its clock, every other peer `lie` ahead
+    kArbitrary,  // every report shifted by an independent uniform draw in [-lie, +lie]
+  };
+  Mode mode = Mode::kTwoFaced;
+  Duration lie;
+  std::vector<NodeId> told_behind;
+};
+
 struct FaultSpec {
-  enum class Kind : std::uint8_t { kCrash, kRestart, kLinkDown, kLinkUp, kPartition, kHeal, kClockStep };
+  enum class Kind : std::uint8_t { kCrash, kRestart, kLinkDown, kLinkUp, kPartition, kHeal, kClockStep, kByzantine };
   Kind kind = Kind::kCrash;
   Duration at;
   std::optional<Duration> until;      // crash -> restart, link_down -> up, partition -> heal
@@ -149,6 +161,7 @@ struct FaultSpec {
   NodeId a = kNoNode, b = kNoNode;    // link_down/up
   std::vector<std::vector<NodeId>> groups;  // partition: every node in exactly one group
   Duration step;                      // clock_step
+  ByzantineSpec byzantine;            // byzantine (node: the liar)
   SourceLocation where;
 };
 

@@ -9,6 +9,7 @@
 
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/ids.hpp"
+#include "algorithms/core/logical_event.hpp"
 #include "algorithms/core/message.hpp"
 #include "sim/time.hpp"
 
@@ -29,6 +30,7 @@ struct NodeSnapshot {
   Role role;
   NodeId believed_master;
   bool up;
+  bool faulty = false;  // a Byzantine clock now: not among the correct nodes whose skew counts
 };
 
 // A read-only view of every node at one tick.
@@ -52,6 +54,11 @@ class Observer {
   // Every clock correction an algorithm applies (step or slew; not frequency corrections), as it
   // is applied. Lets the skew bound tell which clocks a round corrected (docs/bounds.md §7).
   virtual void on_clock_adjust(Time /*t*/, NodeId /*node*/, Duration /*delta*/, AdjustMode /*mode*/) {}
+  // Every message handed to a node that is up, just before the node handles it.
+  virtual void on_message_delivered(Time /*t*/, NodeId /*from*/, NodeId /*to*/, const Message& /*msg*/) {}
+  // A logical-clock event a node's algorithm stamped (algorithms/logical), reported before the
+  // messages that event sends.
+  virtual void on_logical_event(Time /*t*/, NodeId /*node*/, const LogicalEvent& /*event*/) {}
 };
 
 }  // namespace clocksim::sim

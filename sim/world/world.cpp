@@ -13,7 +13,11 @@
 namespace clocksim::sim {
 
 World::World(const scenario::ScenarioSpec& spec)
-    : spec_(spec), now_(Time::epoch()), end_(Time::epoch() + spec.duration), tick_(spec.tick) {
+    : spec_(spec),
+      now_(Time::epoch()),
+      end_(Time::epoch() + spec.duration),
+      tick_(spec.tick),
+      liars_(derive_seed(spec.seed, "byzantine")) {
   assert(tick_ > Duration::zero());
   const auto n = static_cast<NodeId>(spec.nodes.size());
   // Names stay in the spec (which outlives the world); a topology file's reader wants them
@@ -138,6 +142,7 @@ void World::deliver(const Event& ev) {
     return;
   }
   ++stats_.messages_delivered;
+  for (Observer* o : observers_) o->on_message_delivered(now_, ev.a, ev.node, ev.msg);
   effects_.clear();
   node.algorithm->on_message(node.clock.read(now_), ev.a, ev.msg, effects_);
   apply_effects(ev.node);
@@ -157,7 +162,14 @@ void World::fire_timer(const Event& ev) {
   apply_effects(ev.node);
 }
 
-void World::send_one(NodeId from, NodeId to, const Message& msg) {
+void World::send_one(NodeId from, NodeId to, const Message& sent) {
+  Message lie;
+  const Message* m = &sent;
+  if (liars_.any() && liars_.lying(from)) {
+    lie = liars_.tamper(from, to, sent);
+    m = &lie;
+  }
+  const Message& msg = *m;
   ++stats_.messages_sent;
   for (Observer* o : observers_) o->on_message_sent(now_, from, to, msg);
   const Delivery d = network_->transmit(from, to, msg, now_);
@@ -171,6 +183,7 @@ void World::send_one(NodeId from, NodeId to, const Message& msg) {
 void World::apply_effects(NodeId id) {
   Node& node = nodes_[id];
   assert(node.up);  // a node that is down does nothing
+  report_logical_event(id);
   // Clock first: a message sent in the same step carries readings taken before the adjustment,
   // which the algorithm already has; timers armed now run on the adjusted clock.
   for (const auto& c : effects_.clock()) {
@@ -232,6 +245,7 @@ NodeSnapshot World::node(NodeId id) const {
   s.local_ns = local;
   s.offset_ns = local - now_.ns();
   s.up = n.up;
+  s.faulty = liars_.any() && liars_.lying(id);
   s.role = n.up && n.algorithm ? n.algorithm->role() : Role::kNone;
   s.believed_master = n.up && n.algorithm ? n.algorithm->believed_master() : kNoNode;
   return s;
@@ -320,6 +334,19 @@ void World::apply_fault(std::uint32_t index, bool ending) {
       } else {
         network_->heal();
         emit(kNoNode, EventKind::kHeal, "network healed");
+      }
+      return;
+    }
+    case K::kByzantine: {
+      if (ending) {
+        liars_.stop(index);
+        emit(f.node, EventKind::kInfo, "byzantine: honest again");
+      } else {
+        liars_.start(index, f.node, f.byzantine);
+        emit(f.node, EventKind::kInfo,
+             std::string("byzantine: ") +
+                 (f.byzantine.mode == scenario::ByzantineSpec::Mode::kTwoFaced ? "two-faced" : "arbitrary") +
+                 " liar, off by up to " + std::to_string(f.byzantine.lie.ns()) + " ns");
       }
       return;
     }

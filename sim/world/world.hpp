@@ -18,6 +18,7 @@
 #include "sim/network/network.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/time.hpp"
+#include "sim/world/byzantine.hpp"
 #include "sim/world/observer.hpp"
 
 namespace clocksim::sim {
@@ -83,6 +84,7 @@ class World final : public TickView {
   void fire_timer(const Event& ev);
   void apply_fault(std::uint32_t index, bool ending);
   void apply_effects(NodeId id);
+  void report_logical_event(NodeId id);  // world_logical.cpp
   void send_one(NodeId from, NodeId to, const Message& msg);
   void tick();
   void emit(NodeId node, EventKind kind, const std::string& detail);
@@ -101,6 +103,7 @@ class World final : public TickView {
   Duration tick_;
   std::uint64_t algorithm_seed_ = 0;
   std::map<std::uint32_t, NodeId> resolved_fault_nodes_;
+  LiarTable liars_;  // Byzantine clocks, falsifying what they send
   std::vector<std::string> startup_warnings_;  // e.g. a disconnected topology  // "crash: master" -> who it was
 };
 
