@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "algorithms/bounds/skew_bound.hpp"
@@ -82,6 +83,8 @@ void check_floor_factor(int n, int faults, const char* combine) {
     EXPECT_EQ(s.violations, 0) << "seed " << seed;
     worst = std::max(worst, s.settled_max_ns);
   }
+  std::printf("welch_lynch n=%d f=%d %s: worst settled skew over 100 seeds %.4f ms, LL floor %.4f ms (x%.3f)\n", n,
+              faults, combine, static_cast<double>(worst) * 1e-6, floor_ns * 1e-6, static_cast<double>(worst) / floor_ns);
   EXPECT_LE(static_cast<double>(worst), 1.25 * floor_ns) << "n = " << n << ", worst " << worst << " ns";
   // Random delays rarely line up against every node at once: the worst case of 100 seeds is
   // well above u/2 yet below the floor itself for the mean.
@@ -107,6 +110,8 @@ TEST(FtAverageFloor, AdversarialDelaysReachTheFloor) {
   EXPECT_GE(static_cast<double>(s.last_ns), 0.9 * floor_ns);
   EXPECT_LE(static_cast<double>(s.settled_max_ns), 1.25 * floor_ns);
   EXPECT_NEAR(static_cast<double>(s.last_ns), floor_ns, 10.0);  // 1.5 ms to within rounding
+  std::printf("lundelius-lynch-floor: settled skew %.4f ms, floor %.4f ms\n", static_cast<double>(s.last_ns) * 1e-6,
+              floor_ns * 1e-6);
 }
 
 }  // namespace
