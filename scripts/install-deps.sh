@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libssl-dev
   python3 python3-matplotlib python3-numpy python3-pandas python3-pytest
   python3-jsonschema python3-yaml
+  openmpi-bin libopenmpi-dev
 )
 # Chromium runs the report's browser test (CTest label "browser"); CI (CI set, as CI services do)
 # always installs it so that test runs there instead of being skipped.

@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/sweep/mpi_sweep.hpp"
 #include "sim/sweep/sweep_plan.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_spec.hpp"
@@ -24,6 +26,9 @@ struct SweepArgs {
   unsigned jobs = 0;
   bool quiet = false;
   bool dry_run = false;
+  std::string shard;  // "i/K"
+  bool merge = false;
+  bool mpi = false;
 };
 
 scenario::ScenarioSpec load_run_spec(const sweep::SweepSpec& spec, const sweep::PlannedRun& run) {
@@ -52,6 +57,40 @@ int sweep_main(const SweepArgs& args) {
     std::cerr << e.what() << '\n';
     return 2;
   }
+  std::optional<sweep::Shard> shard = sweep::Shard{};
+  if (!args.shard.empty()) {
+    shard = sweep::parse_shard(args.shard);
+    if (!shard) {
+      std::cerr << "clocksim sweep: --shard " << args.shard << ": expected i/K with 0 <= i < K (e.g. 0/4)\n";
+      return 2;
+    }
+  }
+  if ((args.merge ? 1 : 0) + (args.mpi ? 1 : 0) + (args.shard.empty() ? 0 : 1) + (args.dry_run ? 1 : 0) > 1) {
+    std::cerr << "clocksim sweep: --shard, --mpi, --merge and --dry-run exclude one another\n";
+    return 2;
+  }
+  if (args.mpi && args.jobs > 1) {
+    std::cerr << "clocksim sweep: with --mpi every rank runs one simulation at a time; start one rank per "
+                 "core (mpirun -np K) instead of --jobs\n";
+    return 2;
+  }
+  if (args.merge) {
+    sweep::SweepReport merged;
+    try {
+      merged = sweep::merge_sweep(spec, runs, args.out_dir);
+    } catch (const std::exception& e) {
+      std::cerr << "clocksim sweep: " << e.what() << '\n';
+      return 1;
+    }
+    for (const std::string& failure : merged.failures) std::cerr << "failed: " << failure << '\n';
+    for (const std::string& folder : merged.missing) std::cerr << "not done: " << folder << '\n';
+    if (!args.quiet) {
+      std::cout << "sweep " << spec.name << ": " << merged.total << " runs, " << merged.resumed << " done, "
+                << merged.missing.size() << " not done, " << merged.failures.size()
+                << " unreadable; table: " << args.out_dir << "/sweep.csv\n";
+    }
+    return merged.missing.empty() && merged.failures.empty() ? 0 : 1;
+  }
   if (args.dry_run) {
     for (const sweep::PlannedRun& run : runs) std::cout << sweep::equivalent_run_command(spec, run, args.out_dir) << '\n';
     return 0;
@@ -67,17 +106,34 @@ int sweep_main(const SweepArgs& args) {
     sim::run_scenario(load_run_spec(spec, run), options, report);
   };
   sweep::SweepReport report;
+  const sweep::SweepOptions options{args.out_dir, args.jobs, progress, *shard};
   try {
-    report = sweep::run_sweep(spec, runs, {args.out_dir, args.jobs, progress}, run_one, std::cerr);
+    if (args.mpi) {
+      sweep::MpiSweepResult result = sweep::run_sweep_mpi(spec, runs, options, run_one, std::cerr);
+      if (!result.root) return 0;  // rank 0 reports for the whole sweep
+      report = std::move(result.report);
+      if (!args.quiet) {
+        std::cout << "runs per rank:";
+        for (std::size_t r = 0; r < result.runs_per_rank.size(); ++r) std::cout << ' ' << r << '=' << result.runs_per_rank[r];
+        std::cout << '\n';
+      }
+    } else {
+      report = sweep::run_sweep(spec, runs, options, run_one, std::cerr);
+    }
   } catch (const std::exception& e) {
     std::cerr << "clocksim sweep: " << e.what() << '\n';
-    return 1;
+    return args.mpi && !sweep::mpi_built_in() ? 2 : 1;
   }
   for (const std::string& failure : report.failures) std::cerr << "failed: " << failure << '\n';
   if (!args.quiet) {
     std::cout << "sweep " << spec.name << ": " << report.total << " runs (" << report.ran << " run now, "
-              << report.resumed << " already done, " << report.failures.size() << " failed); table: "
-              << args.out_dir << "/sweep.csv\n";
+              << report.resumed << " already done, " << report.failures.size() << " failed)";
+    if (shard->whole()) {
+      std::cout << "; table: " << args.out_dir << "/sweep.csv\n";
+    } else {
+      std::cout << " in shard " << shard->index << "/" << shard->count << "; once every shard is done: clocksim sweep "
+                << args.file << " --out " << args.out_dir << " --merge\n";
+    }
   }
   return report.failures.empty() ? 0 : 1;
 }
@@ -92,6 +148,14 @@ void register_sweep_command(CLI::App& app) {
   cmd->add_option("--jobs,-j", args->jobs, "Runs in parallel (default: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--quiet,-q", args->quiet, "No progress line and no closing summary");
   cmd->add_flag("--dry-run", args->dry_run, "Print the equivalent `clocksim run` commands and stop");
+  cmd->add_option("--shard", args->shard,
+                   "Run only part i of K (i/K, 0 <= i < K: the runs whose index is i mod K), e.g. a batch "
+                   "array task; writes no sweep.csv: --merge does once all parts are done");
+  cmd->add_flag("--merge", args->merge,
+                "Run nothing: write sweep.csv from the finished run folders and list the runs not done (exit 1)");
+  cmd->add_flag("--mpi", args->mpi,
+                "Spread the runs over the ranks of `mpirun -np K` (one at a time per rank; --out on a file "
+                "system every rank shares)");
   cmd->callback([args] { set_exit_code(sweep_main(*args)); });
 }
 

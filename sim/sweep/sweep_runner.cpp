@@ -2,23 +2,22 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <mutex>
 #include <ostream>
 #include <stdexcept>
 #include <thread>
-
-#include "sim/sweep/sweep_table.hpp"
 
 namespace clocksim::sweep {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
-bool is_done(const fs::path& run_dir) { return fs::is_regular_file(run_dir / "summary.json"); }
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 std::string format_eta(double seconds) {
   const long s = static_cast<long>(seconds + 0.5);
@@ -33,101 +32,167 @@ std::string format_eta(double seconds) {
   return buf;
 }
 
+bool parse_size(std::string_view text, std::size_t& out) {
+  if (text.empty()) return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
 }  // namespace
 
-SweepReport run_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs, const SweepOptions& options,
-                      const RunFunction& run_one, std::ostream& progress_out) {
-  const fs::path out_dir = options.out_dir;
-  fs::create_directories(out_dir);
-  const std::string csv_path = (out_dir / "sweep.csv").string();
+std::optional<Shard> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  Shard s;
+  if (!parse_size(std::string_view(text).substr(0, slash), s.index)) return std::nullopt;
+  if (!parse_size(std::string_view(text).substr(slash + 1), s.count)) return std::nullopt;
+  if (s.count == 0 || s.index >= s.count) return std::nullopt;
+  return s;
+}
 
-  SweepReport report;
-  report.total = runs.size();
-  SweepTable table(spec, runs);
+bool run_is_done(const std::string& out_dir, const PlannedRun& run) {
+  return fs::is_regular_file(fs::path(out_dir) / run.folder / "summary.json");
+}
+
+std::string execute_run(const std::string& out_dir, const PlannedRun& run, const RunFunction& run_one) {
+  const fs::path final_dir = fs::path(out_dir) / run.folder;
+  const fs::path partial_dir = fs::path(out_dir) / (run.folder + ".partial");
+  try {
+    fs::remove_all(partial_dir);  // left over from an interrupted sweep
+    run_one(run, partial_dir.string());
+    if (!fs::is_regular_file(partial_dir / "summary.json")) throw std::runtime_error("the run wrote no summary.json");
+    fs::remove_all(final_dir);  // an incomplete folder from an older layout
+    fs::rename(partial_dir, final_dir);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
+
+SweepProgress::SweepProgress(const SweepSpec& spec, const std::vector<PlannedRun>& runs,
+                             const SweepOptions& options, std::ostream& progress_out)
+    : spec_(spec), runs_(runs), options_(options), out_(progress_out), table_(spec, runs) {
+  fs::create_directories(options_.out_dir);
+  start_s_ = last_write_s_ = steady_seconds();
+}
+
+bool SweepProgress::writes_table() const { return options_.shard.whole(); }
+
+std::vector<std::size_t> SweepProgress::scan() {
+  const std::lock_guard lock(mutex_);
   std::vector<std::size_t> todo;
-  for (const PlannedRun& run : runs) {
-    const fs::path dir = out_dir / run.folder;
-    if (is_done(dir)) {
-      table.record(run.index, dir.string());
-      ++report.resumed;
+  for (const PlannedRun& run : runs_) {
+    if (!options_.shard.contains(run.index)) continue;
+    ++report_.total;
+    if (run_is_done(options_.out_dir, run)) {
+      table_.record(run.index, (fs::path(options_.out_dir) / run.folder).string());
+      ++report_.resumed;
     } else {
       todo.push_back(run.index);
     }
   }
-  table.write(csv_path);
+  todo_ = todo.size();
+  if (writes_table()) table_.write((fs::path(options_.out_dir) / "sweep.csv").string());
+  start_s_ = steady_seconds();
+  return todo;
+}
+
+void SweepProgress::finished(std::size_t index, std::string error) {
+  const std::lock_guard lock(mutex_);
+  const PlannedRun& run = runs_.at(index);
+  if (error.empty()) {
+    try {
+      table_.record(run.index, (fs::path(options_.out_dir) / run.folder).string());
+      ++report_.ran;
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  if (!error.empty()) failures_.emplace_back(run.index, run.folder + ": " + error);
+  // Rewriting the table costs O(runs); once a second keeps big sweeps cheap.
+  if (writes_table() && steady_seconds() - last_write_s_ > 1.0) {
+    try {
+      table_.write((fs::path(options_.out_dir) / "sweep.csv").string());
+    } catch (const std::exception&) {
+      // Not fatal here: the final write in finish() reports it.
+    }
+    last_write_s_ = steady_seconds();
+  }
+  print(false);
+}
+
+void SweepProgress::print(bool final_line) {
+  if (!options_.progress) return;
+  const std::size_t done = report_.ran + failures_.size();
+  const double elapsed = steady_seconds() - start_s_;
+  std::string eta = "?";
+  if (done > 0 && done < todo_) eta = format_eta(elapsed / static_cast<double>(done) * static_cast<double>(todo_ - done));
+  std::string what = spec_.name;
+  if (!options_.shard.whole()) {
+    what += " shard " + std::to_string(options_.shard.index) + "/" + std::to_string(options_.shard.count);
+  }
+  char line[240];
+  std::snprintf(line, sizeof line, "\rsweep %s: %zu/%zu runs (%.0f%%), %zu resumed, %zu failed, ETA %s   ",
+                what.c_str(), report_.resumed + done, report_.total,
+                report_.total ? 100.0 * static_cast<double>(report_.resumed + done) / static_cast<double>(report_.total)
+                              : 100.0,
+                report_.resumed, failures_.size(), final_line ? "0s" : eta.c_str());
+  out_ << line << (final_line ? "\n" : "") << std::flush;
+}
+
+SweepReport SweepProgress::finish() {
+  const std::lock_guard lock(mutex_);
+  if (writes_table()) table_.write((fs::path(options_.out_dir) / "sweep.csv").string());
+  print(true);
+  std::sort(failures_.begin(), failures_.end());
+  SweepReport report = report_;
+  for (auto& f : failures_) report.failures.push_back(std::move(f.second));
+  failures_.clear();
+  return report;
+}
+
+SweepReport run_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs, const SweepOptions& options,
+                      const RunFunction& run_one, std::ostream& progress_out) {
+  SweepProgress progress(spec, runs, options, progress_out);
+  const std::vector<std::size_t> todo = progress.scan();
 
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(todo.size(), 1)));
-
-  std::mutex mutex;  // guards table, report, failures, progress output and last_write
-  std::vector<std::pair<std::size_t, std::string>> failures;
   std::atomic<std::size_t> next{0};
-  const auto start = Clock::now();
-  auto last_write = start;
-
-  auto print_progress = [&](bool final_line) {
-    if (!options.progress) return;
-    const std::size_t done = report.ran + failures.size();
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    std::string eta = "?";
-    if (done > 0 && done < todo.size()) eta = format_eta(elapsed / static_cast<double>(done) * (todo.size() - done));
-    char line[200];
-    std::snprintf(line, sizeof line, "\rsweep %s: %zu/%zu runs (%.0f%%), %zu resumed, %zu failed, ETA %s   ",
-                  spec.name.c_str(), report.resumed + done, report.total,
-                  report.total ? 100.0 * static_cast<double>(report.resumed + done) / report.total : 100.0,
-                  report.resumed, failures.size(), final_line ? "0s" : eta.c_str());
-    progress_out << line << (final_line ? "\n" : "") << std::flush;
-  };
-
   auto worker = [&] {
     for (;;) {
       const std::size_t k = next.fetch_add(1);
       if (k >= todo.size()) return;
       const PlannedRun& run = runs[todo[k]];
-      const fs::path final_dir = out_dir / run.folder;
-      const fs::path partial_dir = out_dir / (run.folder + ".partial");
-      std::string error;
-      try {
-        fs::remove_all(partial_dir);  // left over from an interrupted sweep
-        run_one(run, partial_dir.string());
-        if (!is_done(partial_dir)) throw std::runtime_error("the run wrote no summary.json");
-        fs::remove_all(final_dir);  // an incomplete folder from an older layout
-        fs::rename(partial_dir, final_dir);
-      } catch (const std::exception& e) {
-        error = e.what();
-      }
-      const std::lock_guard lock(mutex);
-      if (error.empty()) {
-        try {
-          table.record(run.index, final_dir.string());
-          ++report.ran;
-        } catch (const std::exception& e) {
-          error = e.what();
-        }
-      }
-      if (!error.empty()) failures.emplace_back(run.index, run.folder + ": " + error);
-      // Rewriting the table costs O(runs); once a second keeps big sweeps cheap.
-      if (Clock::now() - last_write > std::chrono::seconds(1)) {
-        try {
-          table.write(csv_path);
-        } catch (const std::exception&) {
-          // Not fatal here: the final write below reports it.
-        }
-        last_write = Clock::now();
-      }
-      print_progress(false);
+      progress.finished(run.index, execute_run(options.out_dir, run, run_one));
     }
   };
-
   {
     std::vector<std::jthread> pool;
     for (unsigned i = 1; i < jobs; ++i) pool.emplace_back(worker);
     worker();  // the calling thread works too
   }
-  table.write(csv_path);
-  print_progress(true);
-  std::sort(failures.begin(), failures.end());
-  for (auto& f : failures) report.failures.push_back(std::move(f.second));
+  return progress.finish();
+}
+
+SweepReport merge_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs, const std::string& out_dir) {
+  SweepTable table(spec, runs);
+  SweepReport report;
+  report.total = runs.size();
+  for (const PlannedRun& run : runs) {
+    if (run_is_done(out_dir, run)) {
+      try {
+        table.record(run.index, (fs::path(out_dir) / run.folder).string());
+        ++report.resumed;
+      } catch (const std::exception& e) {
+        report.failures.push_back(run.folder + ": " + e.what());
+      }
+    } else {
+      report.missing.push_back(run.folder);
+    }
+  }
+  fs::create_directories(out_dir);
+  table.write((fs::path(out_dir) / "sweep.csv").string());
   return report;
 }
 

@@ -1,23 +1,43 @@
-// Runs a planned sweep on a thread pool: one folder per run under --out, sweep.csv beside them.
+// Runs a planned sweep: one folder per run under --out, sweep.csv beside them.
+//
 // Resuming: a run whose folder already holds summary.json is done and is not run again. A run is
 // written into "<folder>.partial" and renamed into place only once complete, so an interrupted
-// sweep never leaves a folder that looks done but is not.
+// sweep never leaves a folder that looks done but is not. Because "done" is a fact of the output
+// folder, the same rule lets several processes share one sweep: shards of a batch array, MPI
+// ranks, or a later invocation that merges what they left.
 #pragma once
 
 #include <cstddef>
 #include <functional>
 #include <iosfwd>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/sweep/sweep_plan.hpp"
+#include "sim/sweep/sweep_table.hpp"
 
 namespace clocksim::sweep {
+
+// Part `index` of `count` (0 <= index < count): the runs whose matrix index is index mod count.
+// Round robin rather than blocks, so that neighbouring (and similarly expensive) combinations
+// land on different shards.
+struct Shard {
+  std::size_t index = 0;
+  std::size_t count = 1;
+  bool contains(std::size_t run_index) const { return run_index % count == index; }
+  bool whole() const { return count == 1; }
+};
+// Parses "i/K"; nullopt when malformed or i >= K.
+std::optional<Shard> parse_shard(const std::string& text);
 
 struct SweepOptions {
   std::string out_dir;
   unsigned jobs = 0;      // 0: all cores
   bool progress = false;  // a live progress line (the CLI sets it on a terminal)
+  Shard shard;            // a part only: runs it, writes no sweep.csv (merge_sweep does)
 };
 
 // Runs one planned run, writing its files into `run_dir` (created by the callee). Throws on
@@ -25,13 +45,55 @@ struct SweepOptions {
 using RunFunction = std::function<void(const PlannedRun& run, const std::string& run_dir)>;
 
 struct SweepReport {
-  std::size_t total = 0;
+  std::size_t total = 0;    // runs in the sweep (in the shard, for a shard)
   std::size_t resumed = 0;  // already done before this invocation
   std::size_t ran = 0;      // completed now
   std::vector<std::string> failures;  // "<folder>: <what>", in matrix order
+  std::vector<std::string> missing;   // merge_sweep: folders of runs not done yet, in matrix order
 };
 
+bool run_is_done(const std::string& out_dir, const PlannedRun& run);
+
+// Runs `run` into <out_dir>/<folder> by way of <folder>.partial. Returns the error, empty when the
+// run completed and its folder is in place.
+std::string execute_run(const std::string& out_dir, const PlannedRun& run, const RunFunction& run_one);
+
+// Collects finished runs into sweep.csv (rewritten at most once a second and at the end) and
+// draws the progress line. Thread-safe.
+class SweepProgress {
+ public:
+  SweepProgress(const SweepSpec& spec, const std::vector<PlannedRun>& runs, const SweepOptions& options,
+                std::ostream& progress_out);
+  // Records the runs already done; returns the indices (within options.shard) still to do.
+  std::vector<std::size_t> scan();
+  // A run finished now, successfully when `error` is empty.
+  void finished(std::size_t index, std::string error);
+  // Final table write and progress line; the report, failures sorted in matrix order.
+  SweepReport finish();
+
+ private:
+  void print(bool final_line);
+  bool writes_table() const;
+
+  const SweepSpec& spec_;
+  const std::vector<PlannedRun>& runs_;
+  SweepOptions options_;
+  std::ostream& out_;
+  std::mutex mutex_;
+  SweepTable table_;
+  SweepReport report_;
+  std::size_t todo_ = 0;
+  std::vector<std::pair<std::size_t, std::string>> failures_;
+  double start_s_ = 0;
+  double last_write_s_ = 0;
+};
+
+// The threaded sweep: options.jobs threads (the caller's among them) take runs in matrix order.
 SweepReport run_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs, const SweepOptions& options,
                       const RunFunction& run_one, std::ostream& progress_out);
+
+// Runs nothing: writes sweep.csv from every finished run folder (after shards or ranks) and lists
+// the runs that are not done in report.missing.
+SweepReport merge_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs, const std::string& out_dir);
 
 }  // namespace clocksim::sweep

@@ -62,9 +62,10 @@ class SweepRunnerTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  SweepReport sweep(const fs::path& out, unsigned jobs, const RunFunction& fn, bool progress = false) {
+  SweepReport sweep(const fs::path& out, unsigned jobs, const RunFunction& fn, bool progress = false,
+                    Shard shard = {}) {
     std::ostringstream sink;
-    SweepReport r = run_sweep(spec_, runs_, {out.string(), jobs, progress}, fn, sink);
+    SweepReport r = run_sweep(spec_, runs_, {out.string(), jobs, progress, shard}, fn, sink);
     progress_ = sink.str();
     return r;
   }
@@ -168,6 +169,70 @@ TEST_F(SweepRunnerTest, ProgressLineWhenAsked) {
   sweep(dir_ / "p", 1, fake_run, /*progress=*/true);
   EXPECT_NE(progress_.find("sweep t: 12/12 runs (100%), 0 resumed, 0 failed"), std::string::npos) << progress_;
   EXPECT_EQ(progress_.back(), '\n');
+}
+
+TEST_F(SweepRunnerTest, ShardsThenMergeEqualTheWholeSweep) {
+  std::mutex m;
+  std::multiset<std::size_t> ran;
+  auto counting = [&](const PlannedRun& run, const std::string& d) {
+    {
+      const std::lock_guard lock(m);
+      ran.insert(run.index);
+    }
+    fake_run(run, d);
+  };
+  for (std::size_t i = 0; i < 5; ++i) {  // 12 runs over 5 shards: uneven on purpose
+    const SweepReport r = sweep(dir_ / "s", 1, counting, false, Shard{i, 5});
+    EXPECT_EQ(r.total, i < 2 ? 3u : 2u) << i;
+    EXPECT_EQ(r.ran, r.total);
+    EXPECT_FALSE(fs::exists(dir_ / "s" / "sweep.csv")) << "a shard must not write a partial table";
+  }
+  EXPECT_EQ(ran.size(), 12u);
+  for (std::size_t k = 0; k < 12; ++k) EXPECT_EQ(ran.count(k), 1u) << k;  // each run exactly once
+  const SweepReport merged = merge_sweep(spec_, runs_, (dir_ / "s").string());
+  EXPECT_TRUE(merged.missing.empty());
+  EXPECT_EQ(merged.resumed, 12u);
+  sweep(dir_ / "whole", 2, fake_run);
+  EXPECT_EQ(tree(dir_ / "s"), tree(dir_ / "whole"));
+}
+
+TEST_F(SweepRunnerTest, MergeListsWhatIsNotDoneAndWritesTheRest) {
+  sweep(dir_ / "p", 1, fake_run, false, Shard{1, 3});
+  const SweepReport merged = merge_sweep(spec_, runs_, (dir_ / "p").string());
+  ASSERT_EQ(merged.missing.size(), 8u);
+  EXPECT_EQ(merged.missing[0], runs_[0].folder);
+  EXPECT_EQ(merged.resumed, 4u);
+  const std::string csv = slurp(dir_ / "p" / "sweep.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);  // header + runs 1, 4, 7, 10
+  EXPECT_NE(csv.find(runs_[4].folder), std::string::npos);
+}
+
+TEST_F(SweepRunnerTest, AShardResumesLikeTheWholeSweep) {
+  sweep(dir_ / "r", 1, fake_run, false, Shard{0, 2});
+  std::atomic<int> calls{0};
+  const SweepReport again = sweep(dir_ / "r", 2, [&](const PlannedRun& run, const std::string& d) {
+    ++calls;
+    fake_run(run, d);
+  }, false, Shard{0, 2});
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_EQ(again.resumed, 6u);
+}
+
+TEST_F(SweepRunnerTest, ShardProgressNamesTheShard) {
+  sweep(dir_ / "q", 1, fake_run, /*progress=*/true, Shard{2, 3});
+  EXPECT_NE(progress_.find("sweep t shard 2/3: 4/4 runs (100%)"), std::string::npos) << progress_;
+}
+
+TEST(SweepShard, ParsesIndexOverCount) {
+  const auto s = parse_shard("3/8");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->index, 3u);
+  EXPECT_EQ(s->count, 8u);
+  EXPECT_TRUE(s->contains(11));
+  EXPECT_FALSE(s->contains(12));
+  for (const char* bad : {"", "3", "8/8", "9/8", "1/0", "-1/4", "a/4", "1/4x", "1//4", "/4", "1/"}) {
+    EXPECT_FALSE(parse_shard(bad)) << bad;
+  }
 }
 
 TEST(SweepTable, QuotesFieldsPerRfc4180) {

@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+"""CTest sweep.shard_merge and sweep.mpi: a sweep split into shards and merged, or spread over MPI
+ranks, writes the same run folders and the same sweep.csv as the threaded sweep (wall-clock
+fields aside), and resumes the same way.
+
+    sweep_distributed_check.py shard CLOCKSIM_BINARY SOURCE_DIR WORK_DIR
+    sweep_distributed_check.py mpi CLOCKSIM_BINARY SOURCE_DIR WORK_DIR MPIEXEC
+"""
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+WALL_CLOCK_FIELDS = ("wall_time_s", "events_per_s")
+
+SWEEP = """\
+name: distributed
+base: {base}
+set: {{duration: 40s, tick: 500ms}}
+matrix:
+  algorithm.sync.period: [5s, 10s, 20s]
+  nodes: [3, 4]
+seeds: [1, 2]
+"""
+RUNS = 12
+
+
+def sh(*cmd, ok=(0,), env=None):
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+    if result.returncode not in ok:
+        sys.exit(f"FAIL: {' '.join(cmd)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def folder_files(folder):
+    out = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            with open(path, "rb") as f:
+                data = f.read()
+            rel = os.path.relpath(path, folder)
+            if name == "summary.json":
+                summary = json.loads(data)
+                for key in WALL_CLOCK_FIELDS:
+                    summary.pop(key)
+                data = json.dumps(summary, sort_keys=True).encode()
+            elif rel == "sweep.csv":
+                rows = list(csv.DictReader(io.StringIO(data.decode())))
+                assert len(rows) == RUNS, f"{path}: {len(rows)} rows"
+                for row in rows:
+                    row.pop("wall_time_s")
+                data = json.dumps(rows).encode()
+            out[rel] = data
+    return out
+
+
+def assert_same(got_dir, want_dir, what):
+    got, want = folder_files(got_dir), folder_files(want_dir)
+    assert sorted(got) == sorted(want), (what, sorted(set(got) ^ set(want)))
+    for name in want:
+        assert got[name] == want[name], f"{what}: {name} differs from the threaded sweep"
+
+
+def main():
+    mode, binary, source_dir, work = sys.argv[1], *(os.path.abspath(a) for a in sys.argv[2:5])
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    base = os.path.join(source_dir, "scenarios", "berkeley-basic.yaml")
+    sweep_file = os.path.join(work, "distributed.yaml")
+    with open(sweep_file, "w") as f:
+        f.write(SWEEP.format(base=base))
+    threaded = os.path.join(work, "threaded")
+    sh(binary, "sweep", sweep_file, "--out", threaded, "--jobs", "2", "--quiet")
+
+    if mode == "shard":
+        out = os.path.join(work, "shards")
+        for i in range(3):
+            r = sh(binary, "sweep", sweep_file, "--out", out, "--shard", f"{i}/3")
+            assert f"in shard {i}/3" in r.stdout and "--merge" in r.stdout, r.stdout
+            if i < 2:
+                assert not os.path.exists(os.path.join(out, "sweep.csv")), "a shard wrote sweep.csv"
+            if i == 1:  # merging early lists what is missing, writes what is done, and fails
+                r = sh(binary, "sweep", sweep_file, "--out", out, "--merge", ok=(1,))
+                assert r.stderr.count("not done: ") == 4, r.stderr
+                with open(os.path.join(out, "sweep.csv")) as f:
+                    assert len(list(csv.DictReader(f))) == 8
+        r = sh(binary, "sweep", sweep_file, "--out", out, "--merge")
+        assert f"{RUNS} runs, {RUNS} done, 0 not done" in r.stdout, r.stdout
+        assert_same(out, threaded, "shards + merge")
+        for bad in ("3/3", "x", "1/0"):
+            r = sh(binary, "sweep", sweep_file, "--out", out, "--shard", bad, ok=(2,))
+            assert "expected i/K" in r.stderr, r.stderr
+        print(f"ok: 3 shards + merge identical to the threaded sweep ({RUNS} runs); bad --shard exits 2")
+        return
+
+    mpiexec = sys.argv[5]
+    launcher = [mpiexec, "-np", "2", "--oversubscribe"]
+    if os.geteuid() == 0:
+        launcher.append("--allow-run-as-root")
+    env = dict(os.environ, OMPI_MCA_btl="self,vader", OMPI_MCA_btl_vader_single_copy_mechanism="none")
+    out = os.path.join(work, "mpi")
+    r = sh(*launcher, binary, "sweep", sweep_file, "--out", out, "--mpi", env=env)
+    assert f"{RUNS} runs ({RUNS} run now, 0 already done, 0 failed)" in r.stdout, r.stdout
+    assert r.stdout.count("sweep distributed:") == 1, "only rank 0 reports: " + r.stdout
+    per_rank = dict(kv.split("=") for kv in r.stdout.split("runs per rank:")[1].split("\n")[0].split())
+    assert sorted(per_rank) == ["0", "1"] and sum(map(int, per_rank.values())) == RUNS, r.stdout
+    assert all(int(n) > 0 for n in per_rank.values()), "both ranks must have run some: " + r.stdout
+    assert_same(out, threaded, "mpirun -np 2 --mpi")
+    # Resume: one run removed and a stale .partial left; only that run is redone.
+    victim = sorted(d for d in os.listdir(out) if os.path.isdir(os.path.join(out, d)))[5]
+    shutil.rmtree(os.path.join(out, victim))
+    os.makedirs(os.path.join(out, victim + ".partial"))
+    r = sh(*launcher, binary, "sweep", sweep_file, "--out", out, "--mpi", env=env)
+    assert f"(1 run now, {RUNS - 1} already done, 0 failed)" in r.stdout, r.stdout
+    assert_same(out, threaded, "resumed --mpi")
+    r = sh(*launcher, binary, "sweep", sweep_file, "--out", out, "--mpi", "--jobs", "2", ok=(2,), env=env)
+    print(f"ok: mpirun -np 2 --mpi identical to the threaded sweep ({RUNS} runs) and resumes")
+
+
+if __name__ == "__main__":
+    main()
