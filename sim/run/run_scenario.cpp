@@ -14,6 +14,7 @@
 #include "sim/logical/causality.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/logical_csv.hpp"
+#include "sim/output/ordering_probe.hpp"
 #include "sim/output/recorder.hpp"
 #include "sim/output/run_analysis.hpp"
 #include "sim/world/world.hpp"
@@ -104,6 +105,11 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   if (bound.bound && bound.bound->observer()) world.add_observer(bound.bound->observer());
   world.add_observer(&recorder);
   analysis.set_message_counter(&world.stats().messages_sent);
+  std::unique_ptr<OrderingProbe> ordering;
+  if (spec.ordering) {
+    ordering = std::make_unique<OrderingProbe>(spec, *spec.ordering);
+    world.add_observer(ordering.get());
+  }
   // Logical clocks: the true happened-before relation, checked against their stamps.
   std::unique_ptr<CausalityRecorder> causality;
   if (spec.algorithm.sync.kind == "logical") {
@@ -161,6 +167,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
     results["restarts"] = st.restarts;
     results["events_processed"] = st.events_processed;
     if (causality) results["logical"] = logical_summary(*causality);
+    if (ordering) results["ordering"] = ordering->json();
     j["results"] = results;
     nlohmann::ordered_json ex = nlohmann::ordered_json::array();
     for (const auto& r : analysis.expects()) {

@@ -307,6 +307,13 @@ std::string scenario_json_schema() {
       {"faults", faults_schema()},
       {"expect", expect_schema()},
       {"output", output_schema()},
+      {"ordering",
+       closed_object(keys::ordering(),
+                     {{"servers", Json{{"type", "array"}, {"items", ref("node_name")}, {"minItems", 2},
+                                       {"description", "the nodes that take and stamp requests"}}},
+                      {"requests_per_s", Json{{"type", "number"}, {"exclusiveMinimum", 0}, {"default", 100},
+                                              {"description", "Poisson rate of requests, over all servers"}}}},
+                     {"servers"})},
   };
   Json schema{{"$schema", "https://json-schema.org/draft/2020-12/schema"},
               {"$id", "https://clocksim.invalid/scenario.schema.json"},

@@ -10,7 +10,8 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 
 const std::vector<std::string>& top_level() {
   static const std::vector<std::string> k{"name",     "description", "seed",      "duration", "tick",   "nodes", "clocks",
-                                          "topology", "links",       "algorithm", "faults",   "expect", "output"};
+                                          "topology", "links",       "algorithm", "faults",   "expect", "output",
+                                          "ordering"};
   return k;
 }
 const std::vector<std::string>& nodes_mapping() {
@@ -63,6 +64,10 @@ const std::vector<std::string>& fault_entry() {
 }
 const std::vector<std::string>& clock_step() {
   static const std::vector<std::string> k{"node", "by"};
+  return k;
+}
+const std::vector<std::string>& ordering() {
+  static const std::vector<std::string> k{"servers", "requests_per_s"};
   return k;
 }
 const std::vector<std::string>& byzantine() {

@@ -22,6 +22,7 @@ const std::vector<std::string>& fault_actions();     // crash, restart, ...
 const std::vector<std::string>& fault_entry();       // at, until, + fault_actions()
 const std::vector<std::string>& clock_step();
 const std::vector<std::string>& byzantine();
+const std::vector<std::string>& ordering();
 const std::vector<std::string>& byzantine_modes();        // node, by
 const std::vector<std::string>& expect_kinds();      // max_skew, ...
 const std::vector<std::string>& expect_window();     // after, until, outside_failover

@@ -195,6 +195,14 @@ struct OutputSpec {
   Duration trace_every;             // 0: every tick; else a multiple of tick
 };
 
+// The ordering lesson (scenarios/enrollment.yaml): requests reach `servers` as a Poisson stream
+// of `requests_per_s` in all, each stamped by the server that takes it; a central server orders
+// them by those stamps (sim/output/ordering_probe).
+struct OrderingSpec {
+  std::vector<NodeId> servers;
+  double requests_per_s = 100;
+};
+
 struct ScenarioSpec {
   std::string name;
   std::string description;
@@ -210,6 +218,7 @@ struct ScenarioSpec {
   std::vector<FaultSpec> faults;
   std::vector<ExpectSpec> expects;
   OutputSpec output;
+  std::optional<OrderingSpec> ordering;
 };
 
 }  // namespace clocksim::scenario
