@@ -2,7 +2,7 @@
 //
 // Like timed's `struct tsp`, one layout serves every protocol; the type says what the fields
 // mean. Being trivially copyable and free of pointers, it costs nothing to queue in the simulator
-// and maps one-to-one onto the daemon's versioned wire format (daemon/wire), which is why every
+// and maps one-to-one onto the daemon's versioned wire format (node/wire), which is why every
 // field has an explicit width.
 #pragma once
 

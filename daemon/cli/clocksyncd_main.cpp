@@ -14,10 +14,11 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/registry.hpp"
 #include "daemon/clock/system_clock.hpp"
-#include "daemon/clock/virtual_clock.hpp"
+#include "daemon/clock/host_time_source.hpp"
+#include "node/clock/virtual_clock.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/daemon_loop.hpp"
-#include "daemon/wire/auth.hpp"
+#include "node/wire/auth.hpp"
 
 namespace {
 
@@ -126,11 +127,11 @@ int run(int argc, char** argv) {
   }
 
   // Authentication first: no key, no start (unless explicitly insecure).
-  std::unique_ptr<wire::ClusterKey> key;
+  std::unique_ptr<node::wire::ClusterKey> key;
   if (!cfg.key_file.empty()) {
-    auto k = wire::load_key_file(cfg.key_file);
+    auto k = node::wire::load_key_file(cfg.key_file);
     if (auto* e = std::get_if<std::string>(&k)) return user_error(*e);
-    key = std::make_unique<wire::ClusterKey>(std::move(std::get<wire::ClusterKey>(k)));
+    key = std::make_unique<node::wire::ClusterKey>(std::move(std::get<node::wire::ClusterKey>(k)));
   } else if (!cfg.insecure) {
     return user_error("refusing to start without a cluster key: give --key-file FILE (or --insecure for a test cluster)");
   }
@@ -141,9 +142,9 @@ int run(int argc, char** argv) {
   if (auto* e = std::get_if<std::string>(&loop_cfg)) return user_error(*e);
 
   HostTimeSource host;
-  std::unique_ptr<Clock> clock;
+  std::unique_ptr<node::Clock> clock;
   if (cfg.clock_backend == "virtual") {
-    clock = std::make_unique<VirtualClock>(VirtualClockParams{cfg.drift_ppm, cfg.offset, cfg.max_slew_ppm}, host);
+    clock = std::make_unique<node::VirtualClock>(node::VirtualClockParams{cfg.drift_ppm, cfg.offset, cfg.max_slew_ppm}, host);
   } else if (cfg.clock_backend == "system") {
     auto c = open_system_clock(cfg.allow_system_clock);
     if (auto* e = std::get_if<std::string>(&c)) return user_error(*e);
@@ -159,7 +160,7 @@ int run(int argc, char** argv) {
     return user_error(e.what());
   }
 
-  Logger log(stderr);
+  node::Logger log(stderr);
   DaemonLoop loop(std::get<LoopConfig>(loop_cfg), std::move(algorithm), *clock, key.get(), log);
   if (auto e = loop.open()) {
     std::cerr << "clocksyncd: " << *e << "\n";

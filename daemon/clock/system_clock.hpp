@@ -8,11 +8,11 @@
 #include <string>
 #include <variant>
 
-#include "daemon/clock/clock.hpp"
+#include "node/clock/clock.hpp"
 
 namespace clocksim::daemon {
 
-class SystemClock final : public Clock {
+class SystemClock final : public node::Clock {
  public:
   std::string_view backend() const override { return "system"; }
   LocalTime now() override;

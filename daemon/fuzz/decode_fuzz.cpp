@@ -13,11 +13,11 @@
 #include <span>
 #include <vector>
 
-#include "daemon/wire/codec.hpp"
-#include "daemon/wire/replay_window.hpp"
+#include "node/wire/codec.hpp"
+#include "node/wire/replay_window.hpp"
 
 namespace {
-using namespace clocksim::daemon::wire;
+using namespace clocksim::node::wire;
 
 const ClusterKey& fuzz_key() {
   static const ClusterKey key(std::vector<std::uint8_t>(32, 0x5A));

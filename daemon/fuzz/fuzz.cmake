@@ -25,11 +25,11 @@ if(CLOCKSIM_FUZZ AND NOT CMAKE_CXX_FLAGS MATCHES "fsanitize")
   if(CLOCKSIM_CLANGXX AND CLOCKSIM_CLANG_HAS_LIBFUZZER)
     set(fuzz_sources
       ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/decode_fuzz.cpp
-      ${CMAKE_CURRENT_SOURCE_DIR}/wire/codec.cpp
-      ${CMAKE_CURRENT_SOURCE_DIR}/wire/auth.cpp
-      ${CMAKE_CURRENT_SOURCE_DIR}/wire/replay_window.cpp
+      ${PROJECT_SOURCE_DIR}/node/wire/codec.cpp
+      ${PROJECT_SOURCE_DIR}/node/wire/auth.cpp
+      ${PROJECT_SOURCE_DIR}/node/wire/replay_window.cpp
       ${PROJECT_SOURCE_DIR}/algorithms/core/message.cpp)
-    file(GLOB fuzz_headers ${CMAKE_CURRENT_SOURCE_DIR}/wire/*.hpp ${PROJECT_SOURCE_DIR}/algorithms/core/*.hpp)
+    file(GLOB fuzz_headers ${PROJECT_SOURCE_DIR}/node/wire/*.hpp ${PROJECT_SOURCE_DIR}/algorithms/core/*.hpp)
     set(fuzz_bin ${CMAKE_CURRENT_BINARY_DIR}/fuzz/decode_fuzz)
     file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/fuzz)
     add_custom_command(

@@ -1,15 +1,13 @@
-// The daemon's event loop: one algorithm object (from algorithms::make_stack, unchanged) driven
-// by UDP sockets and a Clock through the same Algorithm/Effects interface the simulator's node
-// host uses.
+// clocksyncd's socket loop: the node loop (node/loop/node_loop.hpp) driven by UDP sockets, the
+// host's monotonic clock and a Clock (system or virtual).
 //
-//   datagram --decode/auth/replay--> on_message     timer deadline (CLOCK_MONOTONIC) --> on_timer
-//   Effects --> clock adjustments, timers armed/cancelled, encode + sendto per peer, log lines
+//   cluster socket datagram --> NodeLoop::on_datagram     TimerTable deadline --> NodeLoop::on_timer
+//   NodeLoop's sends        --> sendto the member's configured address (DatagramTransport)
 //
 // poll(2) sleeps until a socket is readable, a signal arrives (signalfd) or the next timer is due:
 // no busy waiting. SIGTERM/SIGINT (or request_stop) call on_shutdown, flush its sends, and return.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,13 +18,13 @@
 #include <nlohmann/json.hpp>
 
 #include "algorithms/core/algorithm.hpp"
-#include "daemon/clock/clock.hpp"
+#include "daemon/clock/host_time_source.hpp"
 #include "daemon/loop/endpoint.hpp"
-#include "daemon/loop/log.hpp"
-#include "daemon/loop/timer_table.hpp"
-#include "daemon/wire/auth.hpp"
-#include "daemon/wire/codec.hpp"
-#include "daemon/wire/replay_window.hpp"
+#include "node/clock/clock.hpp"
+#include "node/loop/log.hpp"
+#include "node/loop/node_loop.hpp"
+#include "node/loop/timer_table.hpp"
+#include "node/wire/auth.hpp"
 
 namespace clocksim::daemon {
 
@@ -45,29 +43,14 @@ struct LoopConfig {
   std::string election_kind;
 };
 
-struct Counters {
-  std::uint64_t packets_in = 0;        // datagrams received on the cluster socket
-  std::uint64_t packets_accepted = 0;  // delivered to the algorithm
-  std::uint64_t packets_out = 0;
-  std::uint64_t send_errors = 0;
-  std::uint64_t send_unknown_peer = 0;
-  std::uint64_t timers_fired = 0;
-  std::uint64_t clock_steps = 0;
-  std::uint64_t clock_slews = 0;
-  std::uint64_t rate_corrections = 0;
-  std::uint64_t clock_errors = 0;
-  std::uint64_t role_changes = 0;
-  std::uint64_t status_queries = 0;
-  std::array<std::uint64_t, wire::kDropReasonCount> dropped{};
-  std::uint64_t dropped_total() const;
-};
+using Counters = node::Counters;
 
-class DaemonLoop {
+class DaemonLoop final : private node::DatagramTransport {
  public:
   // `key` null: --insecure (packets carry no MAC). The loop does not own clock or key.
-  DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, Clock& clock,
-             const wire::ClusterKey* key, Logger& log);
-  ~DaemonLoop();
+  DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, node::Clock& clock,
+             const node::wire::ClusterKey* key, node::Logger& log);
+  ~DaemonLoop() override;
 
   // Binds sockets and resolves peers; an error message when it cannot.
   std::optional<std::string> open();
@@ -82,44 +65,29 @@ class DaemonLoop {
 
   std::uint16_t listen_port() const { return data_socket_.local_port(); }
   std::uint16_t status_port() const { return status_socket_.local_port(); }
-  const Counters& counters() const { return counters_; }
+  const Counters& counters() const { return loop_->counters(); }
   nlohmann::json status_json();
 
  private:
-  void dispatch_start();
-  void handle_datagram(std::span<const std::uint8_t> bytes);
-  void drop(wire::DropReason reason);
-  void apply(Effects& fx);
-  void send_one(NodeId to, const Message& msg);
-  void after_dispatch();
+  bool send_datagram(NodeId to, std::span<const std::uint8_t> bytes, const Message& carried) override;
+  void receive_datagrams();
   void fire_due_timers();
   void answer_status();
   int poll_timeout_ms();
 
   LoopConfig config_;
-  std::unique_ptr<Algorithm> algorithm_;
-  Clock& clock_;
-  const wire::ClusterKey* key_;
-  Logger& log_;
+  node::Clock& clock_;
+  const node::wire::ClusterKey* key_;
+  node::Logger& log_;
   HostTimeSource host_;
+  node::TimerTable timers_;
+  std::unique_ptr<node::NodeLoop> loop_;
 
   UdpSocket data_socket_;
   UdpSocket status_socket_;
   int signal_fd_ = -1;
   int stop_fd_ = -1;  // eventfd
   std::map<NodeId, Endpoint> peers_;
-  std::map<NodeId, wire::ReplayWindow> replay_;
-  TimerTable timers_;
-  Effects fx_;
-  std::uint64_t next_sender_seq_ = 1;
-  Counters counters_;
-
-  Role last_role_ = Role::kNone;
-  NodeId last_master_ = kNoNode;
-  std::optional<std::int64_t> role_since_local_ns_;
-  std::optional<nlohmann::json> last_round_;
-  std::uint64_t rounds_ = 0;
-  std::int64_t started_mono_ns_ = 0;
   bool stopping_ = false;
 };
 

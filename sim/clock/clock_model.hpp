@@ -1,21 +1,21 @@
 // A node's hardware clock plus the adjustments its algorithm made, as a function of true time.
 //
 // local(t) = L0 + (t − T0)·(1 + rate_ppm·1e-6) + sine(t) + slew(t)
-// where (T0, L0) is re-based (rounded to the nanosecond) at every change of rate — a wander step,
-// a rate correction, a step — so that error never accumulates over a long run; with constant drift
-// and no adjustment there is no re-basing at all and local(t) = offset + t + drift·t to within the
-// one rounding of the final product (tested to 1 ns over an hour).
-//
-// rate_ppm = drift_ppm + wander (a random walk of the rate, advanced lazily in fixed steps from
-// the clock's own random stream, so a reading depends only on t and the seed) + the algorithm's
-// frequency correction. The sinusoidal (temperature-like) term is integrated in closed form.
-// Slew (adjtime) spreads a correction at ±max_slew_ppm until it is used up; a new slew replaces
-// the unfinished remainder, as adjtime(2) does.
+// The linear part, the re-basing, slew (adjtime), step, rate correction and the rounding rule are
+// LinearClock's (algorithms/core/linear_clock.hpp), over true time as its reference axis; this
+// model adds what only a simulated crystal has:
+//   - wander: a random walk of the hardware rate, advanced lazily in fixed steps from the clock's
+//     own random stream (a reading depends only on t and the seed), each step a re-base;
+//   - a sinusoidal (temperature-like) rate term, integrated in closed form;
+//   - a reading resolution (readings truncated toward −∞).
+// With constant drift and no adjustment local(t) = offset + t + drift·t to within one rounding
+// (tested to 1 ns over an hour).
 #pragma once
 
 #include <cstdint>
 
 #include "algorithms/core/effects.hpp"
+#include "algorithms/core/linear_clock.hpp"
 #include "algorithms/core/rng.hpp"
 #include "algorithms/core/time.hpp"
 #include "sim/time.hpp"
@@ -57,21 +57,16 @@ class ClockModel {
   Duration true_span(Time t, Duration local_span);
 
   // Current total rate error in ppm (drift + wander + correction), excluding slew and sine.
-  double rate_ppm() const { return drift_ppm_ + wander_ppm_ + correction_ppm_; }
+  double rate_ppm() const { return linear_.rate_ppm(); }
   Duration pending_slew(Time t);
 
  private:
   void advance_wander(Time t);
-  void rebase(Time t);
   double sine_offset_ns(Time t) const;
-  double slew_done_ns(Time t) const;
 
-  // Linear segment anchor.
-  Time t0_;
-  std::int64_t l0_ns_ = 0;
+  LinearClock linear_;  // reference axis: true time in ns
   double drift_ppm_ = 0;
   double wander_ppm_ = 0;
-  double correction_ppm_ = 0;
   // Wander.
   double wander_sigma_ppm_ = 0;
   Duration wander_step_;
@@ -80,10 +75,6 @@ class ClockModel {
   // Sine.
   double sine_amp_ppm_ = 0;
   double sine_period_s_ = 1;
-  // Slew in progress: started at slew_start_, total slew_total_ns_, at slew_rate_ppm_ (signed).
-  Time slew_start_;
-  double slew_total_ns_ = 0;
-  double max_slew_ppm_ = 500;
   Duration resolution_;
 };
 

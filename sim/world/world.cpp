@@ -5,6 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "algorithms/core/effects_apply.hpp"
 #include "algorithms/core/rng.hpp"
 #include "sim/distributions.hpp"
 #include "sim/network/topology.hpp"
@@ -180,48 +181,55 @@ void World::send_one(NodeId from, NodeId to, const Message& sent) {
   queue_.push(now_ + d.delay, Event{Event::Kind::kDeliver, to, from, 0, msg});
 }
 
-void World::apply_effects(NodeId id) {
+// Carries one node's effects out in true time; apply_effects (algorithms/core/effects_apply.hpp)
+// fixes their order and meaning.
+class World::NodeEffectSink final : public EffectSink {
+ public:
+  NodeEffectSink(World& world, NodeId id) : world_(world), id_(id), node_(world.nodes_[id]) {}
+
+  void step_clock(Duration delta) override {
+    for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kStep);
+    node_.clock.step(world_.now_, delta);
+  }
+  void slew_clock(Duration delta) override {
+    for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kSlew);
+    node_.clock.slew(world_.now_, delta);
+  }
+  void set_rate_correction_ppm(double ppm) override { node_.clock.set_rate_correction_ppm(world_.now_, ppm); }
+  void cancel_timer(TimerId timer) override { world_.cancel_timer_event(id_, timer); }
+  void arm_timer(TimerId timer, Duration after_local) override {
+    world_.arm_timer_event(id_, timer, world_.now_ + node_.clock.true_span(world_.now_, after_local));
+  }
+  void send(NodeId to, const Message& msg) override { world_.send_one(id_, to, msg); }
+  void drop_send(NodeId, const Message&, SendDrop) override {}
+  void note(const NoteEffect& n) override { world_.emit(id_, event_kind_for(n.kind), n.text); }
+
+ private:
+  World& world_;
+  NodeId id_;
+  Node& node_;
+};
+
+void World::cancel_timer_event(NodeId id, TimerId timer) {
   Node& node = nodes_[id];
-  assert(node.up);  // a node that is down does nothing
+  auto it = std::find_if(node.timers.begin(), node.timers.end(), [&](const auto& p) { return p.first == timer; });
+  if (it == node.timers.end()) return;
+  queue_.cancel(it->second);
+  *it = node.timers.back();
+  node.timers.pop_back();
+}
+
+void World::arm_timer_event(NodeId id, TimerId timer, Time at) {
+  Node& node = nodes_[id];
+  const EventHandle h = queue_.push(at, Event{Event::Kind::kTimer, id, timer, node.incarnation, {}});
+  node.timers.emplace_back(timer, h);
+}
+
+void World::apply_effects(NodeId id) {
+  assert(nodes_[id].up);  // a node that is down does nothing
   report_logical_event(id);
-  // Clock first: a message sent in the same step carries readings taken before the adjustment,
-  // which the algorithm already has; timers armed now run on the adjusted clock.
-  for (const auto& c : effects_.clock()) {
-    if (c.kind == ClockEffect::Kind::kAdjust) {
-      for (Observer* o : observers_) o->on_clock_adjust(now_, id, c.delta, c.mode);
-      if (c.mode == AdjustMode::kStep) {
-        node.clock.step(now_, c.delta);
-      } else {
-        node.clock.slew(now_, c.delta);
-      }
-    } else {
-      node.clock.set_rate_correction_ppm(now_, c.rate_ppm);
-    }
-  }
-  for (const auto& s : effects_.sends()) {
-    if (s.to == kBroadcast) {
-      for (NodeId to = 0; to < nodes_.size(); ++to) {
-        if (to != id) send_one(id, to, s.msg);
-      }
-    } else {
-      assert(s.to < nodes_.size());
-      if (s.to < nodes_.size() && s.to != id) send_one(id, s.to, s.msg);
-    }
-  }
-  for (const auto& t : effects_.timers()) {
-    auto it = std::find_if(node.timers.begin(), node.timers.end(),
-                           [&](const auto& p) { return p.first == t.id; });
-    if (it != node.timers.end()) {
-      queue_.cancel(it->second);
-      *it = node.timers.back();
-      node.timers.pop_back();
-    }
-    if (t.cancel) continue;
-    const Duration span = node.clock.true_span(now_, t.after < Duration::zero() ? Duration::zero() : t.after);
-    const EventHandle h = queue_.push(now_ + span, Event{Event::Kind::kTimer, id, t.id, node.incarnation, {}});
-    node.timers.emplace_back(t.id, h);
-  }
-  for (const auto& n : effects_.notes()) emit(id, event_kind_for(n.kind), n.text);
+  NodeEffectSink sink(*this, id);
+  clocksim::apply_effects(effects_, id, *members_, sink);
 }
 
 void World::emit(NodeId node, EventKind kind, const std::string& detail) {

@@ -83,8 +83,11 @@ class World final : public TickView {
   void deliver(const Event& ev);
   void fire_timer(const Event& ev);
   void apply_fault(std::uint32_t index, bool ending);
+  class NodeEffectSink;
   void apply_effects(NodeId id);
   void report_logical_event(NodeId id);  // world_logical.cpp
+  void cancel_timer_event(NodeId id, TimerId timer);
+  void arm_timer_event(NodeId id, TimerId timer, Time at);
   void send_one(NodeId from, NodeId to, const Message& msg);
   void tick();
   void emit(NodeId node, EventKind kind, const std::string& detail);

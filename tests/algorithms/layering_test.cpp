@@ -1,5 +1,7 @@
-// Layering: algorithms/ is sans-IO and shared by the simulator and the daemon, so no file under it
-// may include anything from sim/ or daemon/ (DESIGN.md, "Layers and who may include whom").
+// Layering (DESIGN.md, "Layers and who may include whom"): algorithms/ is sans-IO and shared by
+// the simulator and the daemon, so no file under it may include sim/, daemon/ or node/; node/
+// (wire format, node loop) serves both worlds, so it includes neither sim/ nor daemon/; the
+// simulator needs no sockets (no daemon/) and production code never links the engine (no sim/).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -13,7 +15,7 @@ namespace {
 // An #include of a header under sim/ or daemon/ (quoted or angled, any spacing).
 // (Hand-written rather than std::regex: GCC 12's <regex> trips -Wmaybe-uninitialized under the
 // sanitizer preset.)
-bool includes_forbidden_layer(std::string_view line) {
+bool includes_layer(std::string_view line, const std::vector<std::string_view>& layers) {
   auto skip_space = [&] {
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
   };
@@ -31,8 +33,13 @@ bool includes_forbidden_layer(std::string_view line) {
   skip_space();
   while (eat("../")) {
   }
-  return eat("sim/") || eat("daemon/");
+  for (const auto layer : layers) {
+    if (line.substr(0, layer.size()) == layer) return true;
+  }
+  return false;
 }
+
+bool includes_forbidden_layer(std::string_view line) { return includes_layer(line, {"sim/", "daemon/"}); }
 
 TEST(Layering, MatcherRecognisesForbiddenIncludes) {
   EXPECT_TRUE(includes_forbidden_layer("#include \"sim/time.hpp\""));
@@ -43,11 +50,13 @@ TEST(Layering, MatcherRecognisesForbiddenIncludes) {
   EXPECT_FALSE(includes_forbidden_layer("#include \"algorithms/simple/daemon_like.hpp\""));
 }
 
-TEST(Layering, AlgorithmsNeverIncludeSimOrDaemon) {
-  const std::filesystem::path root = std::filesystem::path(CLOCKSIM_SOURCE_DIR) / "algorithms";
-  ASSERT_TRUE(std::filesystem::is_directory(root)) << root;
+// Every #include under `folder` that names one of `layers`, as "file:line: text".
+std::vector<std::string> violations_in(const std::string& folder, const std::vector<std::string_view>& layers,
+                                       int& files) {
+  const std::filesystem::path root = std::filesystem::path(CLOCKSIM_SOURCE_DIR) / folder;
   std::vector<std::string> violations;
-  int files = 0;
+  files = 0;
+  if (!std::filesystem::is_directory(root)) return {"missing folder " + root.string()};
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file()) continue;
     const auto ext = entry.path().extension().string();
@@ -58,14 +67,35 @@ TEST(Layering, AlgorithmsNeverIncludeSimOrDaemon) {
     int line_no = 0;
     while (std::getline(in, line)) {
       ++line_no;
-      if (includes_forbidden_layer(line)) {
+      if (includes_layer(line, layers)) {
         violations.push_back(std::filesystem::relative(entry.path(), CLOCKSIM_SOURCE_DIR).string() + ":" +
                              std::to_string(line_no) + ": " + line);
       }
     }
   }
+  return violations;
+}
+
+TEST(Layering, AlgorithmsNeverIncludeSimDaemonOrNode) {
+  int files = 0;
+  const auto v = violations_in("algorithms", {"sim/", "daemon/", "node/"}, files);
   EXPECT_GT(files, 10);  // the scan did look at the tree
-  for (const auto& v : violations) ADD_FAILURE() << "algorithms/ must not include sim/ or daemon/: " << v;
+  for (const auto& line : v) ADD_FAILURE() << "algorithms/ must not include sim/, daemon/ or node/: " << line;
+}
+
+TEST(Layering, NodeNeverIncludesSimOrDaemon) {
+  int files = 0;
+  const auto v = violations_in("node", {"sim/", "daemon/"}, files);
+  EXPECT_GT(files, 5);
+  for (const auto& line : v) ADD_FAILURE() << "node/ must not include sim/ or daemon/: " << line;
+}
+
+TEST(Layering, SimulatorNeedsNoSocketsAndDaemonNoEngine) {
+  int files = 0;
+  for (const auto& line : violations_in("sim", {"daemon/"}, files)) ADD_FAILURE() << "sim/ must not include daemon/: " << line;
+  EXPECT_GT(files, 10);
+  for (const auto& line : violations_in("daemon", {"sim/"}, files)) ADD_FAILURE() << "daemon/ must not include sim/: " << line;
+  EXPECT_GT(files, 5);
 }
 
 }  // namespace

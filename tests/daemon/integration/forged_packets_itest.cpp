@@ -10,8 +10,8 @@
 #include "algorithms/core/rng.hpp"
 #include "algorithms/registry.hpp"
 #include "daemon/loop/endpoint.hpp"
-#include "daemon/wire/auth.hpp"
-#include "daemon/wire/codec.hpp"
+#include "node/wire/auth.hpp"
+#include "node/wire/codec.hpp"
 #include "tests/daemon/integration/cluster_harness.hpp"
 
 namespace clocksim::daemon::testing {
@@ -20,7 +20,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::vector<std::uint8_t> bytes_of(const wire::Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
+std::vector<std::uint8_t> bytes_of(const node::wire::Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
 
 TEST(DaemonUnderAttack, DropsAndCountsBadPacketsWithoutStateChange) {
   if (!algorithms::find_algorithm("berkeley", algorithms::Layer::kSync)) {
@@ -47,10 +47,10 @@ TEST(DaemonUnderAttack, DropsAndCountsBadPacketsWithoutStateChange) {
   ASSERT_EQ(before["role"], "slave");
   ASSERT_EQ(before["believed_master"], 1);
 
-  auto key_or = wire::load_key_file(c.key_file());
-  ASSERT_TRUE(std::holds_alternative<wire::ClusterKey>(key_or));
-  const wire::ClusterKey& key = std::get<wire::ClusterKey>(key_or);
-  const wire::ClusterKey wrong_key(std::vector<std::uint8_t>(32, 0x99));
+  auto key_or = node::wire::load_key_file(c.key_file());
+  ASSERT_TRUE(std::holds_alternative<node::wire::ClusterKey>(key_or));
+  const node::wire::ClusterKey& key = std::get<node::wire::ClusterKey>(key_or);
+  const node::wire::ClusterKey wrong_key(std::vector<std::uint8_t>(32, 0x99));
   const sockaddr_in to = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(c.data_port(victim)))).addr;
   // Paced so that the kernel's receive buffer (about 200 small datagrams by default) never
   // overflows even when the daemon runs slowly (sanitizers): every packet must reach it.
@@ -69,20 +69,20 @@ TEST(DaemonUnderAttack, DropsAndCountsBadPacketsWithoutStateChange) {
   std::uint64_t expected_drops = 0;
 
   // One authentic, harmless packet from node 3 (an ACK for nothing), then its replays.
-  const auto genuine = bytes_of(wire::encode({7, 3, seq++}, make_message(MsgType::kAck, 424242), &key));
+  const auto genuine = bytes_of(node::wire::encode({7, 3, seq++}, make_message(MsgType::kAck, 424242), &key));
   send(genuine);
   for (int i = 0; i < 5; ++i, ++expected_drops) send(genuine);
-  send(bytes_of(wire::encode({7, 3, 10}, make_message(MsgType::kAck, 1), &key)));  // below the window
+  send(bytes_of(node::wire::encode({7, 3, 10}, make_message(MsgType::kAck, 1), &key)));  // below the window
   ++expected_drops;
   // Wrong key, no key, wrong cluster, unknown sender.
-  send(bytes_of(wire::encode({7, 1, seq++}, forged, &wrong_key)));
-  send(bytes_of(wire::encode({7, 1, seq++}, forged_set, &wrong_key)));
-  send(bytes_of(wire::encode({7, 1, seq++}, forged, nullptr)));
-  send(bytes_of(wire::encode({8, 1, seq++}, forged, &key)));
-  send(bytes_of(wire::encode({7, 9, seq++}, forged, &key)));
+  send(bytes_of(node::wire::encode({7, 1, seq++}, forged, &wrong_key)));
+  send(bytes_of(node::wire::encode({7, 1, seq++}, forged_set, &wrong_key)));
+  send(bytes_of(node::wire::encode({7, 1, seq++}, forged, nullptr)));
+  send(bytes_of(node::wire::encode({8, 1, seq++}, forged, &key)));
+  send(bytes_of(node::wire::encode({7, 9, seq++}, forged, &key)));
   expected_drops += 5;
   // Malformed: truncated, oversized, unknown version, unknown type.
-  auto good = bytes_of(wire::encode({7, 3, seq++}, forged, &key));
+  auto good = bytes_of(node::wire::encode({7, 3, seq++}, forged, &key));
   send({good.begin(), good.begin() + 40});
   auto big = good;
   big.resize(3000, 0);

@@ -7,7 +7,8 @@
 
 #include <thread>
 
-#include "daemon/clock/virtual_clock.hpp"
+#include "daemon/clock/host_time_source.hpp"
+#include "node/clock/virtual_clock.hpp"
 #include "daemon/loop/status_client.hpp"
 
 namespace clocksim::daemon {
@@ -35,7 +36,7 @@ class Probe final : public Algorithm {
   Role role_ = Role::kSlave;
 };
 
-std::vector<std::uint8_t> bytes_of(const wire::Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
+std::vector<std::uint8_t> bytes_of(const node::wire::Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
 
 class LoopFixture : public ::testing::Test {
  protected:
@@ -53,7 +54,7 @@ class LoopFixture : public ::testing::Test {
     cfg.peers = {{2, "127.0.0.1:" + std::to_string(peer_.local_port())}, {3, "127.0.0.1:9"}};
     auto probe = std::make_unique<Probe>();
     probe_ = probe.get();
-    clock_ = std::make_unique<VirtualClock>(VirtualClockParams{100, 5_ms, 500}, host_);
+    clock_ = std::make_unique<node::VirtualClock>(node::VirtualClockParams{100, 5_ms, 500}, host_);
     loop_ = std::make_unique<DaemonLoop>(cfg, std::move(probe), *clock_, &key_, log_);
     ASSERT_EQ(loop_->open(), std::nullopt);
     daemon_addr_ = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(loop_->listen_port()))).addr;
@@ -73,19 +74,19 @@ class LoopFixture : public ::testing::Test {
 
   void send_raw(const std::vector<std::uint8_t>& bytes) { peer_.send_to(bytes, daemon_addr_); }
   std::vector<std::uint8_t> packet(MsgType type, std::uint64_t sender_seq, NodeId sender = 2,
-                                   const wire::ClusterKey* key = nullptr) {
+                                   const node::wire::ClusterKey* key = nullptr) {
     Message m = make_message(type, 77);
     m.value_ns = 1'000'000;
-    return bytes_of(wire::encode({kCluster, sender, sender_seq}, m, key ? key : &key_));
+    return bytes_of(node::wire::encode({kCluster, sender, sender_seq}, m, key ? key : &key_));
   }
   // Next datagram the peer receives, decoded with the cluster key.
-  std::optional<wire::Decoded> receive(int timeout_ms) {
+  std::optional<node::wire::Decoded> receive(int timeout_ms) {
     pollfd pfd{peer_.fd(), POLLIN, 0};
     if (::poll(&pfd, 1, timeout_ms) <= 0) return std::nullopt;
     std::array<std::uint8_t, 2048> buf{};
     const ssize_t n = ::recv(peer_.fd(), buf.data(), buf.size(), 0);
-    auto r = wire::decode({buf.data(), static_cast<std::size_t>(n)}, kCluster, &key_);
-    EXPECT_TRUE(r.ok()) << wire::drop_reason_name(r.reason);
+    auto r = node::wire::decode({buf.data(), static_cast<std::size_t>(n)}, kCluster, &key_);
+    EXPECT_TRUE(r.ok()) << node::wire::drop_reason_name(r.reason);
     return r.packet;
   }
   nlohmann::json status() {
@@ -105,11 +106,11 @@ class LoopFixture : public ::testing::Test {
   }
 
   HostTimeSource host_;
-  wire::ClusterKey key_{std::vector<std::uint8_t>(32, 0x42)};
-  Logger log_{nullptr};
+  node::wire::ClusterKey key_{std::vector<std::uint8_t>(32, 0x42)};
+  node::Logger log_{nullptr};
   UdpSocket peer_;
   Probe* probe_ = nullptr;
-  std::unique_ptr<VirtualClock> clock_;
+  std::unique_ptr<node::VirtualClock> clock_;
   std::unique_ptr<DaemonLoop> loop_;
   sockaddr_in daemon_addr_{};
   std::string status_;
@@ -149,7 +150,7 @@ TEST_F(LoopFixture, DeliversAuthenticPacketsAndAppliesClockEffects) {
 }
 
 TEST_F(LoopFixture, DropsAndCountsMalformedReplayedAndWronglyKeyedPackets) {
-  const wire::ClusterKey wrong(std::vector<std::uint8_t>(32, 0x43));
+  const node::wire::ClusterKey wrong(std::vector<std::uint8_t>(32, 0x43));
   send_raw(packet(MsgType::kAdjust, 500));                      // accepted
   send_raw(packet(MsgType::kAdjust, 500));                      // replay
   send_raw(packet(MsgType::kAdjust, 400));                      // too old for the window
@@ -164,7 +165,7 @@ TEST_F(LoopFixture, DropsAndCountsMalformedReplayedAndWronglyKeyedPackets) {
   auto unknown_type = packet(MsgType::kAdjust, 505);
   unknown_type[5] = 200;
   send_raw(unknown_type);
-  auto unauthenticated = bytes_of(wire::encode({kCluster, 2, 506}, make_message(MsgType::kAdjust), nullptr));
+  auto unauthenticated = bytes_of(node::wire::encode({kCluster, 2, 506}, make_message(MsgType::kAdjust), nullptr));
   send_raw(unauthenticated);
   auto s = wait_packets_in(11);
   const auto& d = s["counters"]["dropped"];
@@ -193,8 +194,8 @@ TEST_F(LoopFixture, ShutdownFlushesTheAlgorithmsGoodbye) {
 
 TEST(DaemonLoop, OpenReportsBadAddressesAndDuplicatePeers) {
   HostTimeSource host;
-  VirtualClock clock({}, host);
-  Logger log(nullptr);
+  node::VirtualClock clock({}, host);
+  node::Logger log(nullptr);
   LoopConfig cfg;
   cfg.self = 1;
   cfg.listen = "127.0.0.1:0";

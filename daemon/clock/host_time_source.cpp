@@ -1,4 +1,4 @@
-#include "daemon/clock/clock.hpp"
+#include "daemon/clock/host_time_source.hpp"
 
 #include <time.h>
 
@@ -14,20 +14,5 @@ std::int64_t read_ns(clockid_t id) {
 
 std::int64_t HostTimeSource::monotonic_ns() { return read_ns(CLOCK_MONOTONIC); }
 std::int64_t HostTimeSource::realtime_ns() { return read_ns(CLOCK_REALTIME); }
-
-void apply_clock_effect(Clock& clock, const ClockEffect& effect) {
-  switch (effect.kind) {
-    case ClockEffect::Kind::kAdjust:
-      if (effect.mode == AdjustMode::kStep) {
-        clock.step(effect.delta);
-      } else {
-        clock.slew(effect.delta);
-      }
-      return;
-    case ClockEffect::Kind::kSetRate:
-      clock.set_rate_correction_ppm(effect.rate_ppm);
-      return;
-  }
-}
 
 }  // namespace clocksim::daemon

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-namespace clocksim::daemon::wire {
+namespace clocksim::node::wire {
 
 class ReplayWindow {
  public:
@@ -24,4 +24,4 @@ class ReplayWindow {
   std::uint64_t bitmap_ = 0;  // bit i set: highest_ - i was seen
 };
 
-}  // namespace clocksim::daemon::wire
+}  // namespace clocksim::node::wire

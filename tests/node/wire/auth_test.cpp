@@ -1,4 +1,4 @@
-#include "daemon/wire/auth.hpp"
+#include "node/wire/auth.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <variant>
 
-namespace clocksim::daemon::wire {
+namespace clocksim::node::wire {
 namespace {
 
 TEST(ClusterKey, HmacSha256MatchesRfc4231TestCase2) {
@@ -57,4 +57,4 @@ TEST(KeyFile, LoadsFromDisk) {
 }
 
 }  // namespace
-}  // namespace clocksim::daemon::wire
+}  // namespace clocksim::node::wire

@@ -1,12 +1,12 @@
-#include "daemon/wire/codec.hpp"
+#include "node/wire/codec.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "daemon/wire/bytes.hpp"
+#include "node/wire/bytes.hpp"
 
-namespace clocksim::daemon::wire {
+namespace clocksim::node::wire {
 namespace {
 
 ClusterKey test_key(std::uint8_t fill = 0x11) { return ClusterKey(std::vector<std::uint8_t>(32, fill)); }
@@ -199,4 +199,4 @@ TEST(WireCodec, EveryReasonHasAName) {
 }
 
 }  // namespace
-}  // namespace clocksim::daemon::wire
+}  // namespace clocksim::node::wire

@@ -1,6 +1,6 @@
-#include "daemon/loop/timer_table.hpp"
+#include "node/loop/timer_table.hpp"
 
-namespace clocksim::daemon {
+namespace clocksim::node {
 
 std::optional<std::int64_t> TimerTable::next_deadline() const {
   std::optional<std::int64_t> best;
@@ -21,4 +21,4 @@ std::optional<TimerId> TimerTable::pop_due(std::int64_t now_mono_ns) {
   return id;
 }
 
-}  // namespace clocksim::daemon
+}  // namespace clocksim::node

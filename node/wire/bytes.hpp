@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace clocksim::daemon::wire {
+namespace clocksim::node::wire {
 
 inline void put_u8(std::uint8_t* p, std::uint8_t v) { p[0] = v; }
 inline void put_u16(std::uint8_t* p, std::uint16_t v) {
@@ -37,4 +37,4 @@ inline std::uint64_t get_u64(const std::uint8_t* p) {
 // Two's complement reinterpretation, well defined since C++20.
 inline std::int64_t get_i64(const std::uint8_t* p) { return static_cast<std::int64_t>(get_u64(p)); }
 
-}  // namespace clocksim::daemon::wire
+}  // namespace clocksim::node::wire

@@ -1,8 +1,8 @@
-#include "daemon/wire/replay_window.hpp"
+#include "node/wire/replay_window.hpp"
 
 #include <gtest/gtest.h>
 
-namespace clocksim::daemon::wire {
+namespace clocksim::node::wire {
 namespace {
 
 TEST(ReplayWindow, AcceptsIncreasingAndRejectsRepeats) {
@@ -48,4 +48,4 @@ TEST(ReplayWindow, RestartedSenderWithHigherStartIsAccepted) {
 }
 
 }  // namespace
-}  // namespace clocksim::daemon::wire
+}  // namespace clocksim::node::wire

@@ -1,8 +1,8 @@
-#include "daemon/loop/timer_table.hpp"
+#include "node/loop/timer_table.hpp"
 
 #include <gtest/gtest.h>
 
-namespace clocksim::daemon {
+namespace clocksim::node {
 namespace {
 
 TEST(TimerTable, FiresByDeadlineThenIdAndRearmReplaces) {
@@ -33,4 +33,4 @@ TEST(TimerTable, CancelRemoves) {
 }
 
 }  // namespace
-}  // namespace clocksim::daemon
+}  // namespace clocksim::node

@@ -1,5 +1,6 @@
-// The clock a daemon reads and adjusts: the daemon-side twin of the simulator's clock model
-// (sim/clock), carrying out the same ClockEffects (algorithms/core/effects.hpp).
+// The clock a node loop reads and adjusts: the system clock (daemon/clock), a virtual clock over a
+// time source (node/clock/virtual_clock.hpp), or a simulated node's clock model. apply_effects
+// (algorithms/core/effects_apply.hpp) decides which adjustment is made when.
 //
 // Timers are armed against CLOCK_MONOTONIC for the span the local clock is expected to need, so
 // a later adjustment does not move an armed timer (as in the simulator's node host).
@@ -11,20 +12,15 @@
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/time.hpp"
 
-namespace clocksim::daemon {
+namespace clocksim::node {
 
-// Where a clock gets host time from; tests substitute a scripted source.
+// Where a clock and a node loop get host time from: the host (daemon/clock/host_time_source.hpp),
+// the simulator's true time, or a scripted source in tests.
 class TimeSource {
  public:
   virtual ~TimeSource() = default;
   virtual std::int64_t monotonic_ns() = 0;  // CLOCK_MONOTONIC
   virtual std::int64_t realtime_ns() = 0;   // CLOCK_REALTIME (the system clock)
-};
-
-class HostTimeSource final : public TimeSource {
- public:
-  std::int64_t monotonic_ns() override;
-  std::int64_t realtime_ns() override;
 };
 
 class Clock {
@@ -48,7 +44,4 @@ class Clock {
   virtual double rate_correction_ppm() const = 0;
 };
 
-// Carries out one algorithm clock effect. Throws std::system_error when the OS refuses.
-void apply_clock_effect(Clock& clock, const ClockEffect& effect);
-
-}  // namespace clocksim::daemon
+}  // namespace clocksim::node

@@ -2,13 +2,15 @@
 // host gets its own imperfect clock (like libfaketime, but in-process), so a cluster on loopback
 // behaves like machines with real crystals. Used by demos and the test suite.
 //
-// local(m) = L0 + (m − M0)·(1 + (drift + correction)·1e-6) + slewed(m), re-based at every
-// adjustment; the same shape as the simulator's clock model, minus wander and sine.
+// The arithmetic (rate, re-basing, step, adjtime-like slew, rounding) is LinearClock's
+// (algorithms/core/linear_clock.hpp) over CLOCK_MONOTONIC, the very code of the simulator's clock
+// model; this class only reads the time source.
 #pragma once
 
-#include "daemon/clock/clock.hpp"
+#include "algorithms/core/linear_clock.hpp"
+#include "node/clock/clock.hpp"
 
-namespace clocksim::daemon {
+namespace clocksim::node {
 
 struct VirtualClockParams {
   double drift_ppm = 0;
@@ -28,21 +30,11 @@ class VirtualClock final : public Clock {
   Duration monotonic_span(Duration local_span) override;
   Duration offset_from_system() override;
   Duration pending_slew() override;
-  double rate_correction_ppm() const override { return correction_ppm_; }
+  double rate_correction_ppm() const override { return linear_.correction_ppm(); }
 
  private:
-  std::int64_t local_ns(std::int64_t m) const;
-  double slew_done_ns(std::int64_t m) const;
-  void rebase(std::int64_t m);
-
   TimeSource& source_;
-  double drift_ppm_;
-  double correction_ppm_ = 0;
-  double max_slew_ppm_;
-  std::int64_t m0_ns_;
-  std::int64_t l0_ns_;
-  std::int64_t slew_start_ns_;
-  double slew_total_ns_ = 0;
+  LinearClock linear_;  // reference axis: the source's monotonic ns
 };
 
-}  // namespace clocksim::daemon
+}  // namespace clocksim::node

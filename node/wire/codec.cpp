@@ -1,8 +1,8 @@
-#include "daemon/wire/codec.hpp"
+#include "node/wire/codec.hpp"
 
-#include "daemon/wire/bytes.hpp"
+#include "node/wire/bytes.hpp"
 
-namespace clocksim::daemon::wire {
+namespace clocksim::node::wire {
 
 std::string_view drop_reason_name(DropReason r) {
   switch (r) {
@@ -125,4 +125,4 @@ DecodeResult decode(std::span<const std::uint8_t> d, std::uint32_t cluster, cons
   return res;
 }
 
-}  // namespace clocksim::daemon::wire
+}  // namespace clocksim::node::wire

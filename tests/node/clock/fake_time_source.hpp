@@ -3,9 +3,9 @@
 
 #include <cstdint>
 
-#include "daemon/clock/clock.hpp"
+#include "node/clock/clock.hpp"
 
-namespace clocksim::daemon::testing {
+namespace clocksim::node::testing {
 
 class FakeTimeSource final : public TimeSource {
  public:
@@ -19,4 +19,4 @@ class FakeTimeSource final : public TimeSource {
   std::int64_t real_ns = 1'700'000'000'000'000'000;
 };
 
-}  // namespace clocksim::daemon::testing
+}  // namespace clocksim::node::testing

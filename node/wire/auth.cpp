@@ -1,4 +1,4 @@
-#include "daemon/wire/auth.hpp"
+#include "node/wire/auth.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace clocksim::daemon::wire {
+namespace clocksim::node::wire {
 
 Mac ClusterKey::mac(std::span<const std::uint8_t> data) const {
   Mac out{};
@@ -77,4 +77,4 @@ std::variant<ClusterKey, std::string> load_key_file(const std::string& path) {
   return parse_key_text(ss.str(), path);
 }
 
-}  // namespace clocksim::daemon::wire
+}  // namespace clocksim::node::wire

@@ -1,6 +1,6 @@
-#include "daemon/wire/replay_window.hpp"
+#include "node/wire/replay_window.hpp"
 
-namespace clocksim::daemon::wire {
+namespace clocksim::node::wire {
 
 bool ReplayWindow::accept(std::uint64_t seq) {
   if (seq == 0) return false;
@@ -19,4 +19,4 @@ bool ReplayWindow::accept(std::uint64_t seq) {
   return true;
 }
 
-}  // namespace clocksim::daemon::wire
+}  // namespace clocksim::node::wire

@@ -22,7 +22,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace clocksim::daemon::wire {
+namespace clocksim::node::wire {
 
 inline constexpr std::uint32_t kMagic = 0x434C4B53;  // "CLKS"
 inline constexpr std::uint8_t kVersion = 1;
@@ -56,4 +56,4 @@ inline constexpr std::size_t kDropReasonCount = 13;
 
 std::string_view drop_reason_name(DropReason r);
 
-}  // namespace clocksim::daemon::wire
+}  // namespace clocksim::node::wire

@@ -1,8 +1,8 @@
-#include "daemon/loop/log.hpp"
+#include "node/loop/log.hpp"
 
 #include <string>
 
-namespace clocksim::daemon {
+namespace clocksim::node {
 
 void Logger::write(std::string_view event, nlohmann::json fields) {
   if (out_ == nullptr) return;
@@ -31,4 +31,4 @@ std::string_view note_kind_name(NoteKind k) {
   return "?";
 }
 
-}  // namespace clocksim::daemon
+}  // namespace clocksim::node

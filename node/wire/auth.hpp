@@ -11,9 +11,9 @@
 #include <variant>
 #include <vector>
 
-#include "daemon/wire/format.hpp"
+#include "node/wire/format.hpp"
 
-namespace clocksim::daemon::wire {
+namespace clocksim::node::wire {
 
 using Mac = std::array<std::uint8_t, kMacSize>;
 
@@ -40,4 +40,4 @@ class ClusterKey {
 std::variant<ClusterKey, std::string> load_key_file(const std::string& path);
 std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, const std::string& origin);
 
-}  // namespace clocksim::daemon::wire
+}  // namespace clocksim::node::wire

@@ -13,10 +13,10 @@
 
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/message.hpp"
-#include "daemon/wire/auth.hpp"
-#include "daemon/wire/format.hpp"
+#include "node/wire/auth.hpp"
+#include "node/wire/format.hpp"
 
-namespace clocksim::daemon::wire {
+namespace clocksim::node::wire {
 
 struct Envelope {
   std::uint32_t cluster = 0;
@@ -48,4 +48,4 @@ struct DecodeResult {
 // packets whose MAC verifies with `key` pass. `cluster` must match the envelope's.
 DecodeResult decode(std::span<const std::uint8_t> datagram, std::uint32_t cluster, const ClusterKey* key);
 
-}  // namespace clocksim::daemon::wire
+}  // namespace clocksim::node::wire

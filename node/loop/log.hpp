@@ -9,12 +9,14 @@
 
 #include "algorithms/core/effects.hpp"
 
-namespace clocksim::daemon {
+namespace clocksim::node {
 
 class Logger {
  public:
   explicit Logger(std::FILE* out = stderr) : out_(out) {}
   void write(std::string_view event, nlohmann::json fields);
+  // False for a logger that writes nowhere: callers may skip building the line.
+  bool enabled() const { return out_ != nullptr; }
 
  private:
   std::FILE* out_;
@@ -22,4 +24,4 @@ class Logger {
 
 std::string_view note_kind_name(NoteKind k);
 
-}  // namespace clocksim::daemon
+}  // namespace clocksim::node

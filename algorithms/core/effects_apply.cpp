@@ -1,0 +1,48 @@
+#include "algorithms/core/effects_apply.hpp"
+
+#include <algorithm>
+
+namespace clocksim {
+
+namespace {
+
+void apply_clock(const ClockEffect& c, EffectSink& sink) {
+  switch (c.kind) {
+    case ClockEffect::Kind::kAdjust:
+      if (c.mode == AdjustMode::kStep) {
+        sink.step_clock(c.delta);
+      } else {
+        sink.slew_clock(c.delta);
+      }
+      return;
+    case ClockEffect::Kind::kSetRate:
+      sink.set_rate_correction_ppm(c.rate_ppm);
+      return;
+  }
+}
+
+}  // namespace
+
+void apply_effects(const Effects& fx, NodeId self, std::span<const NodeId> members, EffectSink& sink) {
+  for (const ClockEffect& c : fx.clock()) apply_clock(c, sink);
+  for (const TimerEffect& t : fx.timers()) {
+    sink.cancel_timer(t.id);
+    if (!t.cancel) sink.arm_timer(t.id, std::max(t.after, Duration::zero()));
+  }
+  for (const SendEffect& s : fx.sends()) {
+    if (s.to == kBroadcast) {
+      for (const NodeId to : members) {
+        if (to != self) sink.send(to, s.msg);
+      }
+    } else if (s.to == self) {
+      sink.drop_send(s.to, s.msg, SendDrop::kSelf);
+    } else if (std::binary_search(members.begin(), members.end(), s.to)) {
+      sink.send(s.to, s.msg);
+    } else {
+      sink.drop_send(s.to, s.msg, SendDrop::kNotMember);
+    }
+  }
+  for (const NoteEffect& n : fx.notes()) sink.note(n);
+}
+
+}  // namespace clocksim

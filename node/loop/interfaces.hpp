@@ -1,0 +1,45 @@
+// What a node loop is given by its host, so that the same loop runs over UDP sockets and the
+// host's clocks (daemon/) and over the simulator's links and simulated clocks (sim/):
+//   - a TimeSource (node/clock/clock.hpp): monotonic ns for timer deadlines and uptime;
+//   - a Clock (node/clock/clock.hpp): the clock the algorithm reads and adjusts;
+//   - a DatagramTransport: sends bytes to a member; inbound bytes are pushed into the loop;
+//   - a TimerService: keeps the deadlines; the host calls NodeLoop::on_timer when one is due.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "algorithms/core/effects.hpp"
+#include "algorithms/core/ids.hpp"
+#include "algorithms/core/message.hpp"
+#include "node/wire/format.hpp"
+
+namespace clocksim::node {
+
+class DatagramTransport {
+ public:
+  virtual ~DatagramTransport() = default;
+  // Hands one datagram for member `to` to the network; false when the host's network refused it
+  // (e.g. sendto failed). `carried` is the message the bytes encode: a real network ignores it, a
+  // simulated one may model per-message-type delays with it and counts messages by type.
+  virtual bool send_datagram(NodeId to, std::span<const std::uint8_t> bytes, const Message& carried) = 0;
+};
+
+class TimerService {
+ public:
+  virtual ~TimerService() = default;
+  // Timer `id` (not pending) falls due at `deadline_mono_ns` of the TimeSource's monotonic axis.
+  virtual void arm(TimerId id, std::int64_t deadline_mono_ns) = 0;
+  // Forgets a pending timer `id`, if any.
+  virtual void cancel(TimerId id) = 0;
+};
+
+// Typed events for a host that reports them (the simulator's observers); default: ignored.
+class NodeLoopObserver {
+ public:
+  virtual ~NodeLoopObserver() = default;
+  virtual void on_note(const NoteEffect& /*note*/) {}
+  virtual void on_drop(wire::DropReason /*reason*/) {}
+};
+
+}  // namespace clocksim::node

@@ -1,0 +1,100 @@
+// The effects contract: order, broadcast expansion, self-sends, non-members, timer re-arm and
+// negative durations, and notes passed through unchanged.
+#include "algorithms/core/effects_apply.hpp"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace clocksim {
+namespace {
+
+using namespace clocksim::literals;
+
+class RecordingSink final : public EffectSink {
+ public:
+  void step_clock(Duration d) override { log.push_back("step " + std::to_string(d.ns())); }
+  void slew_clock(Duration d) override { log.push_back("slew " + std::to_string(d.ns())); }
+  void set_rate_correction_ppm(double ppm) override { log.push_back("rate " + std::to_string(ppm)); }
+  void cancel_timer(TimerId id) override { log.push_back("cancel " + std::to_string(id)); }
+  void arm_timer(TimerId id, Duration after) override {
+    log.push_back("arm " + std::to_string(id) + " " + std::to_string(after.ns()));
+  }
+  void send(NodeId to, const Message& m) override {
+    log.push_back("send " + std::to_string(to) + " seq " + std::to_string(m.seq));
+  }
+  void drop_send(NodeId to, const Message&, SendDrop why) override {
+    log.push_back(std::string(why == SendDrop::kSelf ? "drop-self " : "drop-not-member ") + std::to_string(to));
+  }
+  void note(const NoteEffect& n) override { log.push_back("note " + n.text); }
+  std::vector<std::string> log;
+};
+
+const std::vector<NodeId> kMembers = {0, 1, 2, 5};
+
+TEST(EffectsApply, ClockThenTimersThenSendsThenNotesWhateverTheCallOrder) {
+  Effects fx;
+  fx.note(NoteKind::kInfo, "hello");
+  fx.send(2, make_message(MsgType::kHeartbeat, 1));
+  fx.set_timer(4, 10_ms);
+  fx.adjust_clock(3_ms, AdjustMode::kStep);
+  fx.adjust_clock(-2_ms, AdjustMode::kSlew);
+  fx.set_rate_correction_ppm(1.5);
+  RecordingSink sink;
+  apply_effects(fx, 1, kMembers, sink);
+  const std::vector<std::string> want = {"step 3000000", "slew -2000000", "rate 1.500000", "cancel 4",
+                                         "arm 4 10000000", "send 2 seq 1", "note hello"};
+  EXPECT_EQ(sink.log, want);
+}
+
+TEST(EffectsApply, BroadcastGoesToEveryOtherMemberAscending) {
+  Effects fx;
+  fx.broadcast(make_message(MsgType::kHeartbeat, 9));
+  RecordingSink sink;
+  apply_effects(fx, 2, kMembers, sink);
+  const std::vector<std::string> want = {"send 0 seq 9", "send 1 seq 9", "send 5 seq 9"};
+  EXPECT_EQ(sink.log, want);
+}
+
+TEST(EffectsApply, SendToSelfIsNeverTransmittedAndNonMembersAreReported) {
+  Effects fx;
+  fx.send(1, make_message(MsgType::kHeartbeat, 1));  // self
+  fx.send(3, make_message(MsgType::kHeartbeat, 2));  // a gap in the ids: not a member
+  fx.send(kNoNode, make_message(MsgType::kHeartbeat, 3));
+  fx.send(5, make_message(MsgType::kHeartbeat, 4));
+  RecordingSink sink;
+  apply_effects(fx, 1, kMembers, sink);
+  const std::vector<std::string> want = {"drop-self 1", "drop-not-member 3",
+                                         "drop-not-member " + std::to_string(kNoNode), "send 5 seq 4"};
+  EXPECT_EQ(sink.log, want);
+}
+
+TEST(EffectsApply, TimersCancelBeforeReArmAndNegativeDurationsAreClampedToZero) {
+  Effects fx;
+  fx.set_timer(1, -5_s);
+  fx.cancel_timer(2);
+  fx.set_timer(1, 7_ms);  // re-arm in the same batch: the last one wins
+  fx.set_timer(3, Duration::from_ns(std::numeric_limits<std::int64_t>::min()));
+  RecordingSink sink;
+  apply_effects(fx, 0, kMembers, sink);
+  const std::vector<std::string> want = {"cancel 1", "arm 1 0", "cancel 2", "cancel 1", "arm 1 7000000",
+                                         "cancel 3", "arm 3 0"};
+  EXPECT_EQ(sink.log, want);
+}
+
+TEST(EffectsApply, EmptyBatchCallsNothingAndNotesPassUnchanged) {
+  Effects fx;
+  RecordingSink sink;
+  apply_effects(fx, 0, kMembers, sink);
+  EXPECT_TRUE(sink.log.empty());
+  fx.note(NoteKind::kBecameMaster, "a");
+  fx.note(NoteKind::kInfo, "b");
+  apply_effects(fx, 0, {}, sink);
+  const std::vector<std::string> want = {"note a", "note b"};
+  EXPECT_EQ(sink.log, want);
+}
+
+}  // namespace
+}  // namespace clocksim
