@@ -7,6 +7,8 @@
 #include "algorithms/cristian/cristian.hpp"
 #include "algorithms/core/rng.hpp"
 #include "algorithms/election/election_factory.hpp"
+#include "algorithms/ftavg/welch_lynch.hpp"
+#include "algorithms/logical/logical_clocks.hpp"
 #include "algorithms/none/free_running.hpp"
 #include "algorithms/ntp/config.hpp"
 #include "algorithms/ntp/ntp.hpp"
@@ -30,6 +32,13 @@ const std::vector<AlgorithmInfo>& catalogue() {
                  "NTP (RFC 5905): clock filter, selection, clustering, combining and the PLL/FLL discipline; strata "
                  "from reference clocks",
                  ntp::ntp_params()});
+    c.push_back({"welch_lynch", Layer::kSync,
+                 "fault-tolerant averaging: read every peer, drop the f highest and lowest, move to the midpoint or mean "
+                 "(Welch & Lynch; Lundelius & Lynch)",
+                 ftavg::welch_lynch_params()});
+    c.push_back({"logical", Layer::kSync,
+                 "Lamport and vector clocks stamping an application workload (no physical synchronization)",
+                 logical::logical_params()});
     for (const auto& e : election::election_kinds()) c.push_back({e.kind, Layer::kElection, e.summary, *e.params});
     c.push_back({"phold", Layer::kSync, "PHOLD benchmark workload (no synchronization)", Phold::param_specs()});
     return c;
@@ -65,6 +74,13 @@ std::unique_ptr<SyncLayer> make_sync_layer(const StackSetup& setup) {
     return std::make_unique<ntp::Ntp>(setup.membership, ntp::ntp_config(setup.sync.params), ntp_host(setup), setup.seed,
                                       /*standalone=*/false);
   }
+  if (setup.sync.kind == "welch_lynch") {
+    return std::make_unique<ftavg::WelchLynch>(setup.membership, ftavg::welch_lynch_config(setup.sync.params));
+  }
+  if (setup.sync.kind == "logical") {
+    return std::make_unique<logical::LogicalClocks>(setup.membership, logical::logical_config(setup.sync.params),
+                                                    setup.seed);
+  }
   throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);
 }
 
@@ -95,6 +111,13 @@ std::unique_ptr<Algorithm> make_stack(const StackSetup& setup) {
   if (setup.sync.kind == "ntp") {
     return std::make_unique<ntp::Ntp>(setup.membership, ntp::ntp_config(setup.sync.params), ntp_host(setup), setup.seed,
                                       /*standalone=*/true);
+  }
+  if (setup.sync.kind == "welch_lynch") {
+    return std::make_unique<ftavg::WelchLynch>(setup.membership, ftavg::welch_lynch_config(setup.sync.params));
+  }
+  if (setup.sync.kind == "logical") {
+    return std::make_unique<logical::LogicalClocks>(setup.membership, logical::logical_config(setup.sync.params),
+                                                    setup.seed);
   }
   if (setup.sync.kind == "phold") return std::make_unique<Phold>(setup.membership, setup.seed, setup.sync.params);
   throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);

@@ -11,7 +11,7 @@ if(TARGET clocksim)
 endif()
 
 file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/analysis-tmp)
-foreach(_suite clocksim_io plot_offsets plot_sweep report real_run report_browser)
+foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering report real_run report_browser)
   if(NOT EXISTS ${_analysis_dir}/test_${_suite}.py)
     continue()
   endif()

@@ -13,6 +13,7 @@
 
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/ids.hpp"
+#include "algorithms/core/logical_event.hpp"
 #include "algorithms/core/message.hpp"
 #include "algorithms/core/reference.hpp"
 #include "algorithms/core/time.hpp"
@@ -42,6 +43,9 @@ class Algorithm {
   // (kNoNode when it knows of none; itself when it is master).
   virtual Role role() const = 0;
   virtual NodeId believed_master() const { return kNoNode; }
+  // The application event stamped by the last on_* call, if it made one (algorithms/logical):
+  // the simulator checks it against the true happened-before relation. nullptr otherwise.
+  virtual const LogicalEvent* last_logical_event() const { return nullptr; }
 };
 
 }  // namespace clocksim

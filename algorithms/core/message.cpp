@@ -30,6 +30,7 @@ std::string_view msg_type_name(MsgType t) {
     case MsgType::kHeartbeat: return "HEARTBEAT";
     case MsgType::kLeave: return "LEAVE";
     case MsgType::kLamport: return "LAMPORT";
+    case MsgType::kVectorStamp: return "VECTOR_STAMP";
     case MsgType::kPhold: return "PHOLD";
     case MsgType::kNtpRequest: return "NTP_REQUEST";
     case MsgType::kNtpReply: return "NTP_REPLY";

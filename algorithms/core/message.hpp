@@ -49,7 +49,8 @@ enum class MsgType : std::uint8_t {
   kHeartbeat = 50,
   kLeave = 51,    // graceful shutdown: "I am going away" (daemon SIGTERM)
   // Logical clocks and workloads.
-  kLamport = 60,
+  kLamport = 60,       // an application message with its Lamport time (and vector head)
+  kVectorStamp = 61,   // more entries of a vector timestamp (algorithms/logical/stamp_codec)
   kPhold = 70,    // PHOLD benchmark workload
   // NTP (RFC 5905), mapped onto this struct by algorithms/ntp/ntp_message.hpp: mode 3 and mode 4.
   kNtpRequest = 80,

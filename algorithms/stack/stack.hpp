@@ -33,6 +33,7 @@ class Stack final : public Algorithm {
   // The election says who leads; the stack shows that role (a master is master of both layers).
   Role role() const override { return election_->role(); }
   NodeId believed_master() const override { return election_->believed_master(); }
+  const LogicalEvent* last_logical_event() const override { return sync_->last_logical_event(); }
 
   const ElectionLayer& election() const { return *election_; }
   const SyncLayer& sync() const { return *sync_; }

@@ -1,5 +1,6 @@
 #include "sim/bound/skew_bound.hpp"
 
+#include "sim/bound/ft_average_skew_bound.hpp"
 #include "sim/bound/sync_skew_bound.hpp"
 
 #include "algorithms/bounds/skew_bound.hpp"
@@ -75,14 +76,20 @@ BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec) {
     return {nullptr, "an unbounded clock distribution (normal, exponential, ...) has no worst case"};
   }
   const std::string& kind = spec.algorithm.sync.kind;
-  if (kind.empty() || kind == "none") {
+  if (kind.empty() || kind == "none" || kind == "logical") {  // logical clocks leave the physical ones free
     if (s.has_wander) {
       // Probabilistic (docs/bounds.md §4.7): every rate's walk within 6σ√T over the run.
       s.drift_spread_ppm += 2 * bounds::wander_envelope_ppm(s.max_wander_ppm_per_sqrt_s, spec.duration.seconds());
     }
     return {std::make_unique<FreeRunningBound>(s), ""};
   }
+  for (const auto& f : spec.faults) {
+    if (f.kind == scenario::FaultSpec::Kind::kByzantine && kind != "welch_lynch") {
+      return {nullptr, "Byzantine clocks: only welch_lynch has a bound model with liars"};
+    }
+  }
   if (kind == "berkeley" || kind == "cristian") return make_sync_skew_bound(spec);
+  if (kind == "welch_lynch") return make_ft_average_skew_bound(spec);
   if (kind == "ntp") {
     return {nullptr,
             "NTP has no a-priori skew bound: RFC 5905 bounds each clock's error only at run time, by its root "

@@ -21,7 +21,7 @@ TickStats compute_tick_stats(const TickView& view, std::optional<Duration> bound
   for (NodeId i = 0; i < n; ++i) {
     const NodeSnapshot snap = view.node(i);
     snapshots[i] = snap;
-    if (!snap.up) continue;
+    if (!snap.up || snap.faulty) continue;
     ++s.up_nodes;
     lo = std::min(lo, snap.offset_ns);
     hi = std::max(hi, snap.offset_ns);

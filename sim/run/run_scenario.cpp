@@ -13,6 +13,9 @@
 #include "sim/bound/skew_bound.hpp"
 #include "sim/output/exact_skew.hpp"
 #include "sim/output/output_folder.hpp"
+#include "sim/logical/causality.hpp"
+#include "sim/output/logical_csv.hpp"
+#include "sim/output/ordering_probe.hpp"
 #include "sim/output/recorder.hpp"
 #include "sim/output/run_analysis.hpp"
 #include "sim/world/world.hpp"
@@ -66,6 +69,29 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
+// Checking every pair costs O(E^2): beyond this many events the check is left out (and says so).
+constexpr std::size_t kMaxCheckedLogicalEvents = 20'000;
+
+nlohmann::ordered_json logical_summary(const CausalityRecorder& c) {
+  nlohmann::ordered_json j;
+  j["events"] = c.events().size();
+  if (c.events().size() > kMaxCheckedLogicalEvents) {
+    j["checked"] = false;
+    j["note"] = "more than " + std::to_string(kMaxCheckedLogicalEvents) + " events: happened-before not checked";
+    return j;
+  }
+  const CausalityReport r = c.check();
+  j["checked"] = true;
+  j["happened_before_pairs"] = r.happened_before;
+  j["concurrent_pairs"] = (r.pairs - 2 * r.happened_before) / 2;
+  j["lamport_violations"] = r.lamport_violations;
+  j["vector_false_order"] = r.vector_false_order;
+  j["vector_missed_order"] = r.vector_missed_order;
+  j["unmatched_receives"] = r.unmatched_receives;
+  j["consistent"] = r.ok();
+  return j;
+}
+
 }  // namespace
 
 RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& options, std::ostream& report) {
@@ -90,6 +116,17 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   world.add_observer(&exact);
   exact.start();
   analysis.set_message_counter(&world.stats().messages_sent);
+  std::unique_ptr<OrderingProbe> ordering;
+  if (spec.ordering) {
+    ordering = std::make_unique<OrderingProbe>(spec, *spec.ordering);
+    world.add_observer(ordering.get());
+  }
+  // Logical clocks: the true happened-before relation, checked against their stamps.
+  std::unique_ptr<CausalityRecorder> causality;
+  if (spec.algorithm.sync.kind == "logical") {
+    causality = std::make_unique<CausalityRecorder>(static_cast<NodeId>(spec.nodes.size()));
+    world.add_observer(causality.get());
+  }
 
   Progress progress(options.progress && !options.quiet);
   // Advance in slices so the progress line can be refreshed; slicing does not change the result
@@ -106,6 +143,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   progress.done();
   analysis.finish();
   recorder.commit();
+  if (causality && spec.output.trace) write_logical_csv(spec, *causality, folder);
 
   RunOutcome outcome;
   outcome.expectations_passed = analysis.all_passed();
@@ -140,6 +178,8 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
     results["restarts"] = st.restarts;
     results["events_processed"] = st.events_processed;
     results["exact_check_instants"] = exact.evaluations();
+    if (causality) results["logical"] = logical_summary(*causality);
+    if (ordering) results["ordering"] = ordering->json();
     j["results"] = results;
     nlohmann::ordered_json ex = nlohmann::ordered_json::array();
     for (const auto& r : analysis.expects()) {

@@ -76,6 +76,43 @@ void read_partition(const yaml::Node& v, const std::string& p, const NodeNames& 
   }
 }
 
+// {node: n3, mode: two_faced, lie: 20ms, told_behind: [n0, n1]}; told_behind defaults to the
+// lower half of the node ids, the liar excluded.
+void read_byzantine(const yaml::Node& v, const std::string& p, const NodeNames& names, FaultSpec& f) {
+  expect_map(v, p, "a Byzantine clock {node: n3, mode: two_faced, lie: 20ms}");
+  check_keys(v, p, keys::byzantine());
+  f.node = names.read(require_key(v, p, "node", "the lying node"), child_path(p, "node"));
+  ByzantineSpec& b = f.byzantine;
+  if (const yaml::Node* m = v.find("mode")) {
+    const std::string mp = child_path(p, "mode");
+    const std::string mode = read_string(*m, mp, "two_faced or arbitrary");
+    if (mode == "two_faced") {
+      b.mode = ByzantineSpec::Mode::kTwoFaced;
+    } else if (mode == "arbitrary") {
+      b.mode = ByzantineSpec::Mode::kArbitrary;
+    } else {
+      fail_at(*m, mp, "unknown mode '" + mode + "'" + did_you_mean(mode, keys::byzantine_modes()) + "; expected one of " +
+                          join(keys::byzantine_modes()));
+    }
+  }
+  b.lie = read_duration(require_key(v, p, "lie", "how far off its reports are, e.g. 20ms"), child_path(p, "lie"),
+                        Duration::zero(), Duration::from_ns(1'000'000'000'000'000));
+  if (const yaml::Node* tb = v.find("told_behind")) {
+    const std::string tp = child_path(p, "told_behind");
+    if (b.mode != ByzantineSpec::Mode::kTwoFaced) fail_at(*tb, tp, "'told_behind' applies only to mode: two_faced");
+    expect_sequence(*tb, tp, "a list of nodes, e.g. [n0, n1]");
+    for (std::size_t i = 0; i < tb->items.size(); ++i) {
+      const NodeId id = names.read(tb->items[i], child_path(tp, i));
+      if (id == f.node) fail_at(tb->items[i], child_path(tp, i), "the liar does not lie to itself");
+      b.told_behind.push_back(id);
+    }
+  } else if (b.mode == ByzantineSpec::Mode::kTwoFaced) {
+    for (NodeId id = 0; id < names.size() / 2; ++id) {
+      if (id != f.node) b.told_behind.push_back(id);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& path, const NodeNames& names,
@@ -133,6 +170,10 @@ std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& p
       if (!(v.is_scalar() && v.plain && (v.text == "all" || v.text == "true"))) {
         fail_at(v, ap, "expected 'heal: all' (heals every partition), got " + yaml::describe(v));
       }
+    } else if (action == "byzantine") {
+      f.kind = Kind::kByzantine;
+      may_end = true;
+      read_byzantine(v, ap, names, f);
     } else {  // clock_step
       f.kind = Kind::kClockStep;
       expect_map(v, ap, "a clock step {node: n2, by: 50ms}");
@@ -142,7 +183,7 @@ std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& p
     }
     if (const yaml::Node* u = item.find("until")) {
       const std::string up = child_path(p, "until");
-      if (!may_end) fail_at(*u, up, "'until' applies only to crash, stop, link_down and partition, not to " + action);
+      if (!may_end) fail_at(*u, up, "'until' applies only to crash, stop, link_down, partition and byzantine, not to " + action);
       f.until = read_duration(*u, up, Duration::zero());
       if (*f.until <= f.at) {
         fail_at(*u, up, "'until' (" + u->text + ") must be after 'at' (" + format_duration(f.at) + ")");

@@ -227,8 +227,15 @@ Json faults_schema() {
                          {"description", "disjoint groups covering every node; 'rest' is everyone not listed"}}},
       {"heal", Json{{"enum", Json::array({"all", true})}, {"description", "heal every partition"}}},
       {"clock_step", closed_object(keys::clock_step(), {{"node", ref("node_name")}, {"by", ref("signed_duration")}}, {"node", "by"})},
+      {"byzantine",
+       closed_object(keys::byzantine(),
+                     {{"node", ref("node_name")},
+                      {"mode", Json{{"enum", keys::byzantine_modes()}}},
+                      {"lie", ref("duration")},
+                      {"told_behind", Json{{"type", "array"}, {"items", ref("node_name")}}}},
+                     {"node", "lie"})},
   };
-  const std::vector<std::string> with_until{"crash", "stop", "link_down", "partition"};
+  const std::vector<std::string> with_until{"crash", "stop", "link_down", "partition", "byzantine"};
   Json alternatives = Json::array();
   for (const auto& action : keys::fault_actions()) {
     std::vector<std::string> k{"at"};
@@ -310,6 +317,13 @@ std::string scenario_json_schema() {
       {"faults", faults_schema()},
       {"expect", expect_schema()},
       {"output", output_schema()},
+      {"ordering",
+       closed_object(keys::ordering(),
+                     {{"servers", Json{{"type", "array"}, {"items", ref("node_name")}, {"minItems", 2},
+                                       {"description", "the nodes that take and stamp requests"}}},
+                      {"requests_per_s", Json{{"type", "number"}, {"exclusiveMinimum", 0}, {"default", 100},
+                                              {"description", "Poisson rate of requests, over all servers"}}}},
+                     {"servers"})},
   };
   Json schema{{"$schema", "https://json-schema.org/draft/2020-12/schema"},
               {"$id", "https://clocksim.invalid/scenario.schema.json"},

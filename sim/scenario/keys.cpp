@@ -10,7 +10,8 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 
 const std::vector<std::string>& top_level() {
   static const std::vector<std::string> k{"name",     "description", "seed",      "host",     "duration", "tick",  "nodes",
-                                          "clocks",   "topology", "links",       "algorithm", "faults",   "expect", "output"};
+                                          "clocks",   "topology", "links",       "algorithm", "faults",   "expect", "output",
+                                          "ordering"};
   return k;
 }
 const std::vector<std::string>& nodes_mapping() {
@@ -53,7 +54,8 @@ const std::vector<std::string>& algorithm() {
   return k;
 }
 const std::vector<std::string>& fault_actions() {
-  static const std::vector<std::string> k{"crash", "stop", "restart", "link_down", "link_up", "partition", "heal", "clock_step"};
+  static const std::vector<std::string> k{"crash", "stop", "restart", "link_down", "link_up", "partition", "heal", "clock_step",
+                                          "byzantine"};
   return k;
 }
 const std::vector<std::string>& fault_entry() {
@@ -62,6 +64,18 @@ const std::vector<std::string>& fault_entry() {
 }
 const std::vector<std::string>& clock_step() {
   static const std::vector<std::string> k{"node", "by"};
+  return k;
+}
+const std::vector<std::string>& ordering() {
+  static const std::vector<std::string> k{"servers", "requests_per_s"};
+  return k;
+}
+const std::vector<std::string>& byzantine() {
+  static const std::vector<std::string> k{"node", "mode", "lie", "told_behind"};
+  return k;
+}
+const std::vector<std::string>& byzantine_modes() {
+  static const std::vector<std::string> k{"two_faced", "arbitrary"};
   return k;
 }
 const std::vector<std::string>& expect_kinds() {

@@ -20,7 +20,10 @@ const std::vector<std::string>& link_override();     // between, latency, asymme
 const std::vector<std::string>& algorithm();         // sync, election
 const std::vector<std::string>& fault_actions();     // crash, restart, ...
 const std::vector<std::string>& fault_entry();       // at, until, + fault_actions()
-const std::vector<std::string>& clock_step();        // node, by
+const std::vector<std::string>& clock_step();
+const std::vector<std::string>& byzantine();
+const std::vector<std::string>& ordering();
+const std::vector<std::string>& byzantine_modes();        // node, by
 const std::vector<std::string>& expect_kinds();      // max_skew, ...
 const std::vector<std::string>& expect_window();     // after, until, outside_failover
 const std::vector<std::string>& output();            // trace, skew, events, summary, trace_nodes, trace_every

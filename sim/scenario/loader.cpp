@@ -78,6 +78,7 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name)
   spec.faults = parse_faults(root.find("faults"), "faults", names, spec.topology, spec.duration);
   spec.expects = parse_expects(root.find("expect"), "expect", spec.duration);
   spec.output = parse_output(root.find("output"), "output", names, spec.tick);
+  spec.ordering = parse_ordering(root.find("ordering"), "ordering", names);
   return spec;
 }
 

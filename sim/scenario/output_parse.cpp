@@ -41,4 +41,26 @@ OutputSpec parse_output(const yaml::Node* node, const std::string& path, const N
   return out;
 }
 
+std::optional<OrderingSpec> parse_ordering(const yaml::Node* node, const std::string& path, const NodeNames& names) {
+  if (!node || node->is_null()) return std::nullopt;
+  expect_map(*node, path, "the ordering probe {servers: [n1, n2], requests_per_s: 100}");
+  check_keys(*node, path, keys::ordering());
+  OrderingSpec o;
+  const std::string sp = child_path(path, "servers");
+  const yaml::Node& servers = require_key(*node, path, "servers", "the nodes that take requests, e.g. [n1, n2, n3]");
+  expect_sequence(servers, sp, "a list of at least two node names");
+  for (std::size_t i = 0; i < servers.items.size(); ++i) {
+    const NodeId id = names.read(servers.items[i], child_path(sp, i));
+    if (std::find(o.servers.begin(), o.servers.end(), id) != o.servers.end()) {
+      fail_at(servers.items[i], child_path(sp, i), "node '" + servers.items[i].text + "' is listed twice");
+    }
+    o.servers.push_back(id);
+  }
+  if (o.servers.size() < 2) fail_at(servers, sp, "ordering needs at least two servers");
+  if (auto* v = node->find("requests_per_s")) {
+    o.requests_per_s = read_number(*v, child_path(path, "requests_per_s"), 1e-6, 1e7);
+  }
+  return o;
+}
+
 }  // namespace clocksim::scenario

@@ -147,8 +147,20 @@ struct AlgorithmSpec {
   algorithms::LayerChoice election;  // kind empty when absent
 };
 
+// A Byzantine clock (a liar): its process runs as usual, but every clock reading it reports
+// (a reply's t2/t3, a correction's value) is falsified on the way out, per destination.
+struct ByzantineSpec {
+  enum class Mode : std::uint8_t {
+    kTwoFaced,   // `told_behind` hear it `lie` behind its clock, every other peer `lie` ahead
+    kArbitrary,  // every report shifted by an independent uniform draw in [-lie, +lie]
+  };
+  Mode mode = Mode::kTwoFaced;
+  Duration lie;
+  std::vector<NodeId> told_behind;
+};
+
 struct FaultSpec {
-  enum class Kind : std::uint8_t { kCrash, kRestart, kLinkDown, kLinkUp, kPartition, kHeal, kClockStep };
+  enum class Kind : std::uint8_t { kCrash, kRestart, kLinkDown, kLinkUp, kPartition, kHeal, kClockStep, kByzantine };
   Kind kind = Kind::kCrash;
   Duration at;
   std::optional<Duration> until;      // crash -> restart, link_down -> up, partition -> heal
@@ -158,6 +170,7 @@ struct FaultSpec {
   NodeId a = kNoNode, b = kNoNode;    // link_down/up
   std::vector<std::vector<NodeId>> groups;  // partition: every node in exactly one group
   Duration step;                      // clock_step
+  ByzantineSpec byzantine;            // byzantine (node: the liar)
   SourceLocation where;
 };
 
@@ -195,6 +208,13 @@ struct OutputSpec {
 // the production node loop (node/loop/node_loop.hpp) around it, exchanging encoded, authenticated
 // datagrams over the simulated network.
 enum class NodeHost : std::uint8_t { kAlgorithm, kDaemon };
+// The ordering lesson (scenarios/enrollment.yaml): requests reach `servers` as a Poisson stream
+// of `requests_per_s` in all, each stamped by the server that takes it; a central server orders
+// them by those stamps (sim/output/ordering_probe).
+struct OrderingSpec {
+  std::vector<NodeId> servers;
+  double requests_per_s = 100;
+};
 
 struct ScenarioSpec {
   std::string name;
@@ -212,6 +232,7 @@ struct ScenarioSpec {
   std::vector<FaultSpec> faults;
   std::vector<ExpectSpec> expects;
   OutputSpec output;
+  std::optional<OrderingSpec> ordering;
 };
 
 }  // namespace clocksim::scenario

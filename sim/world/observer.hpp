@@ -9,6 +9,7 @@
 
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/ids.hpp"
+#include "algorithms/core/logical_event.hpp"
 #include "algorithms/core/message.hpp"
 #include "sim/time.hpp"
 
@@ -29,6 +30,7 @@ struct NodeSnapshot {
   Role role;
   NodeId believed_master;
   bool up;
+  bool faulty = false;  // a Byzantine clock now: not among the correct nodes whose skew counts
 };
 
 // A read-only view of every node at one tick.
@@ -61,6 +63,11 @@ class Observer {
   virtual void on_rate_correction(Time /*t*/, NodeId /*node*/, double /*ppm*/) {}
   // An instant some observer asked the world for (World::schedule_probe); nothing changes here.
   virtual void on_probe(const TickView& /*view*/) {}
+  // Every message handed to a node that is up, just before the node handles it.
+  virtual void on_message_delivered(Time /*t*/, NodeId /*from*/, NodeId /*to*/, const Message& /*msg*/) {}
+  // A logical-clock event a node's algorithm stamped (algorithms/logical), reported before the
+  // messages that event sends.
+  virtual void on_logical_event(Time /*t*/, NodeId /*node*/, const LogicalEvent& /*event*/) {}
 };
 
 }  // namespace clocksim::sim

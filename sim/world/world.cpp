@@ -16,7 +16,11 @@
 namespace clocksim::sim {
 
 World::World(const scenario::ScenarioSpec& spec)
-    : spec_(spec), now_(Time::epoch()), end_(Time::epoch() + spec.duration), tick_(spec.tick) {
+    : spec_(spec),
+      now_(Time::epoch()),
+      end_(Time::epoch() + spec.duration),
+      tick_(spec.tick),
+      liars_(derive_seed(spec.seed, "byzantine")) {
   assert(tick_ > Duration::zero());
   const auto n = static_cast<NodeId>(spec.nodes.size());
   // Names stay in the spec (which outlives the world); a topology file's reader wants them
@@ -202,6 +206,7 @@ void World::deliver(const Event& ev) {
     return;
   }
   ++stats_.messages_delivered;
+  for (Observer* o : observers_) o->on_message_delivered(now_, ev.a, ev.node, ev.msg);
   effects_.clear();
   node.algorithm->on_message(node.clock.read(now_), ev.a, ev.msg, effects_);
   apply_effects(ev.node);
@@ -257,7 +262,14 @@ void World::send_datagram(NodeId from, NodeId to, std::span<const std::uint8_t> 
   queue_.push(now_ + d.delay, Event{Event::Kind::kDeliverDatagram, to, from, slot, {}});
 }
 
-void World::send_one(NodeId from, NodeId to, const Message& msg) {
+void World::send_one(NodeId from, NodeId to, const Message& sent) {
+  Message lie;
+  const Message* m = &sent;
+  if (liars_.any() && liars_.lying(from)) {
+    lie = liars_.tamper(from, to, sent);
+    m = &lie;
+  }
+  const Message& msg = *m;
   ++stats_.messages_sent;
   for (Observer* o : observers_) o->on_message_sent(now_, from, to, msg);
   const Delivery d = network_->transmit(from, to, msg, now_);
@@ -317,6 +329,7 @@ void World::arm_timer_event(NodeId id, TimerId timer, Time at) {
 
 void World::apply_effects(NodeId id) {
   assert(nodes_[id].up);  // a node that is down does nothing
+  report_logical_event(id);
   NodeEffectSink sink(*this, id);
   clocksim::apply_effects(effects_, id, *members_, sink);
   if (effects_.reference_read_requested()) {
@@ -347,6 +360,7 @@ NodeSnapshot World::node(NodeId id) const {
   s.local_ns = local;
   s.offset_ns = local - now_.ns();
   s.up = n.up;
+  s.faulty = liars_.any() && liars_.lying(id);
   const Algorithm* algorithm = n.up ? algorithm_of(n) : nullptr;
   s.role = algorithm ? algorithm->role() : Role::kNone;
   s.believed_master = algorithm ? algorithm->believed_master() : kNoNode;
@@ -440,6 +454,19 @@ void World::apply_fault(std::uint32_t index, bool ending) {
       } else {
         network_->heal();
         emit(kNoNode, EventKind::kHeal, "network healed");
+      }
+      return;
+    }
+    case K::kByzantine: {
+      if (ending) {
+        liars_.stop(index);
+        emit(f.node, EventKind::kInfo, "byzantine: honest again");
+      } else {
+        liars_.start(index, f.node, f.byzantine);
+        emit(f.node, EventKind::kInfo,
+             std::string("byzantine: ") +
+                 (f.byzantine.mode == scenario::ByzantineSpec::Mode::kTwoFaced ? "two-faced" : "arbitrary") +
+                 " liar, off by up to " + std::to_string(f.byzantine.lie.ns()) + " ns");
       }
       return;
     }

@@ -20,6 +20,7 @@
 #include "sim/network/network.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/time.hpp"
+#include "sim/world/byzantine.hpp"
 #include "sim/world/observer.hpp"
 
 namespace clocksim::node {
@@ -64,7 +65,8 @@ class World final : public TickView {
   NodeSnapshot node(NodeId id) const override;
   const std::string& node_name(NodeId id) const override { return spec_.nodes[id].name; }
   std::int64_t offset_ns(NodeId id) const override;
-  bool is_up(NodeId id) const override { return nodes_[id].up; }
+  // Counted in the skew: up and not lying (a Byzantine clock is left out, as in the tick stats).
+  bool is_up(NodeId id) const override { return nodes_[id].up && !(liars_.any() && liars_.lying(id)); }
 
   const WorldStats& stats() const { return stats_; }
   // host: daemon: node `id`'s node-loop counters (packets in/out, drops by reason ...); null when
@@ -107,6 +109,7 @@ class World final : public TickView {
   void apply_fault(std::uint32_t index, bool ending);
   class NodeEffectSink;
   void apply_effects(NodeId id);
+  void report_logical_event(NodeId id);  // world_logical.cpp
   void cancel_timer_event(NodeId id, TimerId timer);
   void arm_timer_event(NodeId id, TimerId timer, Time at);
   void send_one(NodeId from, NodeId to, const Message& msg);
@@ -133,6 +136,7 @@ class World final : public TickView {
   std::vector<std::vector<std::uint8_t>> datagrams_;
   std::vector<std::uint32_t> free_datagrams_;
   std::map<NodeId, Rng> reference_rngs_;  // nodes with a reference clock: its error stream
+  LiarTable liars_;  // Byzantine clocks, falsifying what they send
   std::vector<std::string> startup_warnings_;  // e.g. a disconnected topology  // "crash: master" -> who it was
 };
 

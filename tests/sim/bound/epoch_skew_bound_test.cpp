@@ -21,7 +21,7 @@ class FakeView final : public TickView {
  public:
   explicit FakeView(NodeId n) : nodes_(n), names_(n) {
     for (NodeId i = 0; i < n; ++i) {
-      nodes_[i] = NodeSnapshot{i, 0, 0, Role::kSlave, kNoNode, true};
+      nodes_[i] = NodeSnapshot{i, 0, 0, Role::kSlave, kNoNode, true, false};
       names_[i] = "n" + std::to_string(i);
     }
   }

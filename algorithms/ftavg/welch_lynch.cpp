@@ -1,0 +1,184 @@
+#include "algorithms/ftavg/welch_lynch.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace clocksim::ftavg {
+
+namespace {
+ParamSpec make_param(std::string name, ParamType type, ParamValue def, std::string doc, double min, double max,
+                     std::vector<std::string> choices = {}) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.type = type;
+  p.default_value = std::move(def);
+  p.doc = std::move(doc);
+  p.min = min;
+  p.max = max;
+  p.choices = std::move(choices);
+  return p;
+}
+constexpr double kS = 1e9;
+
+// Floor modulo: a clock may read negative (an initial offset), rounds still align on multiples.
+std::int64_t floor_mod(std::int64_t a, std::int64_t m) {
+  const std::int64_t r = a % m;
+  return r < 0 ? r + m : r;
+}
+}  // namespace
+
+std::vector<ParamSpec> welch_lynch_params() {
+  const WelchLynchConfig d;
+  return {
+      make_param("period", ParamType::kDuration, d.period,
+                 "round length: a round starts whenever the local clock crosses a multiple of it", 1e-3 * kS, 1e7 * kS),
+      make_param("faults", ParamType::kInt, d.faults,
+                 "f: estimates dropped at each end (tolerates f Byzantine clocks when n >= 3f + 1)", 0, 1e6),
+      make_param("combine", ParamType::kChoice, std::string("midpoint"),
+                 "midpoint of the estimates left (Welch-Lynch) or their mean (Lundelius-Lynch with faults: 0)", 0, 0,
+                 {"midpoint", "mean"}),
+      make_param("read_window", ParamType::kDuration, d.read_window,
+                 "replies are awaited this long after the round start, then the correction is applied; must "
+                 "exceed the skew plus a round trip",
+                 1e-6 * kS, 1e6 * kS),
+      make_param("step_threshold", ParamType::kDuration, d.step_threshold,
+                 "corrections at least this large are stepped, smaller ones slewed (0: always step)", 0, 1e7 * kS),
+  };
+}
+
+WelchLynchConfig welch_lynch_config(const ParamSet& p) {
+  WelchLynchConfig c;
+  c.period = p.get_duration("period");
+  c.faults = p.get_int("faults");
+  c.combine = p.get_choice("combine") == "mean" ? Combine::kMean : Combine::kMidpoint;
+  c.read_window = p.get_duration("read_window");
+  c.step_threshold = p.get_duration("step_threshold");
+  return c;
+}
+
+std::optional<std::int64_t> fault_tolerant_combine(std::vector<std::int64_t> v, std::int64_t faults, Combine combine) {
+  if (faults < 0 || v.size() < static_cast<std::size_t>(2 * faults + 1)) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  const auto lo = v.begin() + faults;
+  const auto hi = v.end() - faults;  // one past the last kept
+  if (combine == Combine::kMidpoint) {
+    // Halves first: the sum of two readings near INT64_MAX must not overflow.
+    return *lo / 2 + *(hi - 1) / 2 + (*lo % 2 + *(hi - 1) % 2) / 2;
+  }
+  // Mean as a running quotient and remainder: no overflow for any count of int64 values.
+  const auto k = static_cast<std::int64_t>(hi - lo);
+  std::int64_t q = 0, r = 0;
+  for (auto it = lo; it != hi; ++it) {
+    q += *it / k;
+    r += *it % k;
+    q += r / k;
+    r %= k;
+  }
+  return q;
+}
+
+std::optional<std::int64_t> peer_offset_estimate_ns(std::int64_t t1, std::int64_t t3, std::int64_t t4) {
+  // The peer read t3 somewhere in [t1, t4] of our clock; the midpoint errs by (d_fwd - d_back)/2.
+  std::int64_t rtt = 0, mid = 0, est = 0;
+  if (__builtin_sub_overflow(t4, t1, &rtt) || __builtin_add_overflow(t1, rtt / 2, &mid) ||
+      __builtin_sub_overflow(t3, mid, &est)) {
+    return std::nullopt;
+  }
+  return est;
+}
+
+WelchLynch::WelchLynch(Membership membership, WelchLynchConfig config)
+    : membership_(std::move(membership)), config_(config) {
+  const std::size_t n = membership_.members ? membership_.members->size() : 0;
+  estimates_.assign(n, 0);
+  have_.assign(n, false);
+}
+
+void WelchLynch::on_start(LocalTime now, Effects& out) {
+  if (started_) return;
+  started_ = true;
+  arm_round_timer(now, out);
+}
+
+void WelchLynch::arm_round_timer(LocalTime now, Effects& out) {
+  const std::int64_t p = config_.period.ns();
+  std::int64_t until = p - floor_mod(now.ns(), p);
+  if (until == 0) until = p;
+  out.set_timer(kWelchLynchRoundTimer, Duration::from_ns(until));
+}
+
+void WelchLynch::start_round(LocalTime now, Effects& out) {
+  ++round_;
+  reading_ = true;
+  round_start_ns_ = now.ns();
+  std::fill(have_.begin(), have_.end(), false);
+  Message m = make_message(MsgType::kTimeRequest, round_);
+  m.term = round_;
+  m.t1_ns = now.ns();
+  out.broadcast(m);
+  out.set_timer(kWelchLynchApplyTimer, config_.read_window);
+}
+
+void WelchLynch::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
+  if (msg.type == MsgType::kTimeRequest) {
+    Message r = make_message(MsgType::kTimeReply, msg.seq);
+    r.term = msg.term;
+    r.t1_ns = msg.t1_ns;
+    r.t2_ns = now.ns();
+    r.t3_ns = now.ns();
+    out.send(from, r);
+    return;
+  }
+  if (msg.type != MsgType::kTimeReply) return;
+  // A reply counts once, in the round that asked and only if it echoes that round's send time.
+  if (!reading_ || msg.term != round_ || msg.t1_ns != round_start_ns_ || from >= have_.size() ||
+      from == membership_.self || have_[from]) {
+    out.note(NoteKind::kLateReply, "discarded reply of round " + std::to_string(msg.term) + " from n" +
+                                       std::to_string(from));
+    return;
+  }
+  const auto est = peer_offset_estimate_ns(msg.t1_ns, msg.t3_ns, now.ns());
+  if (!est) {
+    out.note(NoteKind::kLateReply, "discarded reply from n" + std::to_string(from) + ": its reading overflows");
+    return;
+  }
+  have_[from] = true;
+  estimates_[from] = *est;
+}
+
+void WelchLynch::on_timer(LocalTime now, TimerId id, Effects& out) {
+  if (id == kWelchLynchRoundTimer) {
+    start_round(now, out);
+    arm_round_timer(now, out);
+  } else if (id == kWelchLynchApplyTimer && reading_) {
+    apply(out);
+  }
+}
+
+void WelchLynch::apply(Effects& out) {
+  reading_ = false;
+  std::vector<std::int64_t> values{0};  // our own clock, read without error
+  for (std::size_t p = 0; p < have_.size(); ++p) {
+    if (have_[p]) values.push_back(estimates_[p]);
+  }
+  const std::size_t heard = values.size() - 1;
+  const auto c = fault_tolerant_combine(values, config_.faults, config_.combine);
+  if (!c) {
+    out.note(NoteKind::kPeerUnreachable, "round " + std::to_string(round_) + ": only " + std::to_string(heard) +
+                                             " peers answered, too few to drop " + std::to_string(config_.faults) +
+                                             " at each end");
+    return;
+  }
+  last_correction_ = *c;
+  if (*c != 0) {
+    const bool step = std::llabs(*c) >= config_.step_threshold.ns();
+    out.adjust_clock(Duration::from_ns(*c), step ? AdjustMode::kStep : AdjustMode::kSlew);
+  }
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "round %u: %zu peers read, corrected %+.6fms", round_, heard,
+                static_cast<double>(*c) * 1e-6);
+  out.note(NoteKind::kRoundComplete, buf);
+}
+
+}  // namespace clocksim::ftavg

@@ -1,0 +1,45 @@
+// Lamport clocks (Lamport, "Time, clocks, and the ordering of events in a distributed system",
+// CACM 21(7), 1978) and vector clocks (Fidge 1988; Mattern 1989): the rules, nothing else.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "algorithms/core/ids.hpp"
+
+namespace clocksim::logical {
+
+// IR1/IR2 of Lamport 1978: tick before every event; a receive first jumps past the timestamp.
+class LamportClock {
+ public:
+  std::uint64_t tick() { return ++time_; }
+  std::uint64_t receive(std::uint64_t stamp) {
+    if (stamp > time_) time_ = stamp;
+    return ++time_;
+  }
+  std::uint64_t now() const { return time_; }
+
+ private:
+  std::uint64_t time_ = 0;
+};
+
+enum class Causality : std::uint8_t { kEqual, kBefore, kAfter, kConcurrent };
+
+class VectorClock {
+ public:
+  VectorClock() = default;
+  VectorClock(std::size_t n, NodeId self) : v_(n, 0), self_(self) {}
+  const std::vector<std::uint64_t>& entries() const { return v_; }
+  void tick() { ++v_[self_]; }
+  // Entry-wise maximum with a received timestamp, then tick (the receive is an event).
+  void receive(const std::vector<std::uint64_t>& stamp);
+
+ private:
+  std::vector<std::uint64_t> v_;
+  NodeId self_ = 0;
+};
+
+// a < b (every entry <=, one <), a > b, equal, or concurrent. Sizes must match.
+Causality compare(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b);
+
+}  // namespace clocksim::logical

@@ -1,0 +1,81 @@
+#include "sim/bound/ft_average_skew_bound.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "algorithms/bounds/ft_average_bound.hpp"
+#include "algorithms/ftavg/welch_lynch.hpp"
+#include "sim/bound/sync_bound_inputs.hpp"
+
+namespace clocksim::sim {
+namespace {
+
+class FtAverageSkewBound final : public SkewBound {
+ public:
+  explicit FtAverageSkewBound(bounds::FtAverageBound b) : b_(std::move(b)) {}
+  std::optional<Duration> at(Time t) const override {
+    const double s = b_.at(t.seconds());
+    if (!std::isfinite(s)) return std::nullopt;
+    return Duration::from_ns(static_cast<std::int64_t>(std::ceil(s * 1e9)));  // never below the truth
+  }
+  std::string describe() const override {
+    std::ostringstream os;
+    os << "welch_lynch worst case (docs/bounds.md §8): S0 + 2ρt + ε until T1 = " << b_.first_done << " s (S0 = "
+       << b_.initial_spread * 1e3 << " ms, ρ = " << b_.rho * 1e6 << " ppm, ε = " << b_.eps * 1e3
+       << " ms); then per round, converging to " << b_.steady * 1e3 << " ms (K = " << b_.k_round * 1e3
+       << " ms, D = " << b_.drift * 1e3 << " ms, G = " << b_.round_gap << " s)";
+    return os.str();
+  }
+
+ private:
+  bounds::FtAverageBound b_;
+};
+
+}  // namespace
+
+BoundAvailability make_ft_average_skew_bound(const scenario::ScenarioSpec& spec) {
+  using K = scenario::FaultSpec::Kind;
+  std::set<NodeId> liars;
+  for (const auto& f : spec.faults) {
+    if (f.kind == K::kByzantine) {
+      liars.insert(f.node);
+    } else {
+      return {nullptr, "faults other than byzantine (crashes, partitions, clock steps) are not covered by the welch_lynch bound"};
+    }
+  }
+  if (!spec.algorithm.election.kind.empty()) return {nullptr, "welch_lynch needs no election; with one there is no bound model"};
+  SyncBoundEnvironment env;
+  std::string why;
+  if (!sync_bound_environment(spec, kNoNode, env, why, /*disruptions=*/true)) return {nullptr, why};
+  if (env.lossy) return {nullptr, "message loss changes which estimates each node keeps: no worst case"};
+  if (env.wander_ppm_per_sqrt_s > 0) return {nullptr, "random-walk wander has no deterministic bound"};
+  const ftavg::WelchLynchConfig cfg = ftavg::welch_lynch_config(spec.algorithm.sync.params);
+  bounds::FtAverageBoundInput in;
+  in.nodes = static_cast<int>(spec.nodes.size());
+  in.faults = static_cast<int>(cfg.faults);
+  in.mean = cfg.combine == ftavg::Combine::kMean;
+  in.liars = static_cast<int>(liars.size());
+  in.rho_ppm = env.rho_ppm;
+  in.latency_min_s = env.latency_min_s;
+  in.latency_max_s = env.latency_max_s;
+  in.period_s = cfg.period.seconds();
+  in.read_window_s = cfg.read_window.seconds();
+  in.step_threshold_s = cfg.step_threshold.seconds();
+  in.clock_resolution_s = env.clock_resolution_s;
+  in.initial_spread_s = env.initial_spread_s;
+  double max_abs = 0;
+  auto take = [&](const scenario::ClockOverride& o) {
+    const auto& off = o.initial_offset_ns.value_or(spec.clocks.initial_offset_ns);
+    max_abs = std::max({max_abs, std::fabs(off.lower_bound()), std::fabs(off.upper_bound())});
+  };
+  take(scenario::ClockOverride{});
+  for (const auto& n : spec.nodes) take(n.clock);
+  in.max_abs_initial_offset_s = max_abs * 1e-9;
+  bounds::FtAverageBound b = bounds::ft_average_skew_bound(in);
+  if (!b.valid) return {nullptr, b.reason};
+  return {std::make_unique<FtAverageSkewBound>(std::move(b)), ""};
+}
+
+}  // namespace clocksim::sim

@@ -1,0 +1,16 @@
+// The world's side of logical clocks: after each dispatch, the event the node's algorithm
+// stamped (if any) goes to the observers, which track the true happened-before relation
+// themselves (sim/logical) and write logical.csv.
+#include "sim/world/world.hpp"
+
+namespace clocksim::sim {
+
+void World::report_logical_event(NodeId id) {
+  const Node& node = nodes_[id];
+  if (!node.algorithm) return;
+  const LogicalEvent* e = node.algorithm->last_logical_event();
+  if (e == nullptr) return;
+  for (Observer* o : observers_) o->on_logical_event(now_, id, *e);
+}
+
+}  // namespace clocksim::sim

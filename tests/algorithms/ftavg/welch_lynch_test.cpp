@@ -1,0 +1,181 @@
+#include "algorithms/ftavg/welch_lynch.hpp"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <memory>
+
+namespace clocksim::ftavg {
+namespace {
+
+using namespace literals;
+constexpr std::int64_t kMs = 1'000'000;
+
+std::shared_ptr<const std::vector<NodeId>> members(NodeId n) {
+  auto v = std::make_shared<std::vector<NodeId>>();
+  for (NodeId i = 0; i < n; ++i) v->push_back(i);
+  return v;
+}
+
+// docs/bounds.md §4 worked example: n = 7, f = 2, {-9, -3, -1, 0, 2, 4, 500} ms -> +0.5 ms.
+TEST(FaultTolerantCombine, WorkedExampleMidpoint) {
+  const auto c = fault_tolerant_combine({-9 * kMs, -3 * kMs, -1 * kMs, 0, 2 * kMs, 4 * kMs, 500 * kMs}, 2,
+                                        Combine::kMidpoint);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(*c, kMs / 2);
+}
+
+TEST(FaultTolerantCombine, MeanOfKept) {
+  const auto c = fault_tolerant_combine({500 * kMs, -1 * kMs, 0, 4 * kMs, -9 * kMs, 2 * kMs, -3 * kMs}, 2,
+                                        Combine::kMean);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(*c, kMs / 3);  // (-1 + 0 + 2)/3 ms, order of input irrelevant
+  // f = 0, mean: the Lundelius-Lynch average of every estimate.
+  EXPECT_EQ(*fault_tolerant_combine({0, 3 * kMs, 6 * kMs}, 0, Combine::kMean), 3 * kMs);
+}
+
+TEST(FaultTolerantCombine, TooFewEstimates) {
+  EXPECT_FALSE(fault_tolerant_combine({0, 1, 2, 3}, 2, Combine::kMidpoint));
+  EXPECT_TRUE(fault_tolerant_combine({0, 1, 2, 3, 4}, 2, Combine::kMidpoint));
+  EXPECT_FALSE(fault_tolerant_combine({}, 0, Combine::kMean));
+}
+
+TEST(FaultTolerantCombine, ExtremeValuesDoNotOverflow) {
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+  const auto mid = fault_tolerant_combine({kMax, kMax - 2}, 0, Combine::kMidpoint);
+  ASSERT_TRUE(mid);
+  EXPECT_NEAR(static_cast<double>(*mid), static_cast<double>(kMax - 1), 1.0);
+  const auto mean = fault_tolerant_combine({kMax, kMax, kMax}, 0, Combine::kMean);
+  EXPECT_EQ(*mean, kMax);
+  const auto both = fault_tolerant_combine({kMin, kMax}, 0, Combine::kMean);
+  EXPECT_LE(std::llabs(*both), 1);
+}
+
+TEST(PeerOffsetEstimate, ErrorIsHalfTheDelayDifference) {
+  // Peer +25 ms; request takes 3 ms, reply 1 ms: estimate 26 ms (error (3 - 1)/2 = 1 ms).
+  const std::int64_t t1 = 1000 * kMs, t3 = t1 + 3 * kMs + 25 * kMs, t4 = t1 + 4 * kMs;
+  EXPECT_EQ(*peer_offset_estimate_ns(t1, t3, t4), 26 * kMs);
+  // A hostile reading that would overflow is refused, not wrapped.
+  EXPECT_FALSE(peer_offset_estimate_ns(1, std::numeric_limits<std::int64_t>::min(), 3));
+}
+
+class WelchLynchNode : public ::testing::Test {
+ protected:
+  void make(NodeId n, std::int64_t faults, Combine combine) {
+    config_.period = 10_s;
+    config_.faults = faults;
+    config_.combine = combine;
+    config_.read_window = 500_ms;
+    node_ = std::make_unique<WelchLynch>(Membership{0, members(n)}, config_);
+  }
+  WelchLynchConfig config_;
+  std::unique_ptr<WelchLynch> node_;
+  Effects out_;
+};
+
+TEST_F(WelchLynchNode, RoundsAlignOnMultiplesOfThePeriodOfTheLocalClock) {
+  make(4, 1, Combine::kMidpoint);
+  node_->on_start(LocalTime::from_ns(-3'000 * kMs), out_);  // a clock 3 s behind its epoch
+  ASSERT_EQ(out_.timers().size(), 1u);
+  EXPECT_EQ(out_.timers()[0].id, kWelchLynchRoundTimer);
+  EXPECT_EQ(out_.timers()[0].after.ns(), 3'000 * kMs);
+  out_.clear();
+  node_->on_start(LocalTime::from_ns(12'000 * kMs), out_);  // started once only
+  EXPECT_TRUE(out_.empty());
+}
+
+TEST_F(WelchLynchNode, AnswersRequestsWithItsReading) {
+  make(4, 1, Combine::kMidpoint);
+  Message req = make_message(MsgType::kTimeRequest, 7);
+  req.term = 7;
+  req.t1_ns = 123;
+  node_->on_message(LocalTime::from_ns(5 * kMs), 2, req, out_);
+  ASSERT_EQ(out_.sends().size(), 1u);
+  const auto& s = out_.sends()[0];
+  EXPECT_EQ(s.to, 2u);
+  EXPECT_EQ(s.msg.type, MsgType::kTimeReply);
+  EXPECT_EQ(s.msg.term, 7u);
+  EXPECT_EQ(s.msg.t1_ns, 123);
+  EXPECT_EQ(s.msg.t3_ns, 5 * kMs);
+}
+
+// A full round, scripted: n = 4, f = 1. Peers at +10, -4 and +900 ms (a liar) are read with
+// symmetric 1 ms delays; drop the lowest (-4) and highest (+900), midpoint of {0, 10} = +5 ms.
+TEST_F(WelchLynchNode, OneRoundDropsTheExtremesAndStepsToTheMidpoint) {
+  make(4, 1, Combine::kMidpoint);
+  node_->on_start(LocalTime::from_ns(0), out_);
+  out_.clear();
+  const std::int64_t t1 = 10'000 * kMs;
+  node_->on_timer(LocalTime::from_ns(t1), kWelchLynchRoundTimer, out_);
+  ASSERT_EQ(out_.sends().size(), 1u);
+  EXPECT_EQ(out_.sends()[0].to, kBroadcast);
+  const Message req = out_.sends()[0].msg;
+  EXPECT_EQ(req.type, MsgType::kTimeRequest);
+  out_.clear();
+  auto reply = [&](NodeId from, std::int64_t offset_ms) {
+    Message r = make_message(MsgType::kTimeReply, req.seq);
+    r.term = req.term;
+    r.t1_ns = req.t1_ns;
+    r.t2_ns = r.t3_ns = t1 + kMs + offset_ms * kMs;
+    node_->on_message(LocalTime::from_ns(t1 + 2 * kMs), from, r, out_);
+  };
+  reply(1, 10);
+  reply(2, -4);
+  reply(3, 900);
+  reply(3, 900);  // a duplicate is refused
+  EXPECT_EQ(out_.notes().size(), 1u);
+  EXPECT_TRUE(out_.clock().empty());  // nothing applied before the window ends
+  out_.clear();
+  node_->on_timer(LocalTime::from_ns(t1 + 500 * kMs), kWelchLynchApplyTimer, out_);
+  ASSERT_EQ(out_.clock().size(), 1u);
+  EXPECT_EQ(out_.clock()[0].delta.ns(), 5 * kMs);
+  EXPECT_EQ(out_.clock()[0].mode, AdjustMode::kStep);
+  EXPECT_EQ(node_->last_correction_ns(), 5 * kMs);
+}
+
+TEST_F(WelchLynchNode, StaleRepliesAndTooFewPeersChangeNothing) {
+  make(4, 1, Combine::kMean);
+  node_->on_start(LocalTime::from_ns(0), out_);
+  node_->on_timer(LocalTime::from_ns(10'000 * kMs), kWelchLynchRoundTimer, out_);
+  const Message req = out_.sends()[0].msg;
+  out_.clear();
+  Message old = make_message(MsgType::kTimeReply, req.seq - 1);
+  old.term = req.term - 1;
+  old.t1_ns = req.t1_ns - 10'000 * kMs;
+  old.t3_ns = req.t1_ns;
+  node_->on_message(LocalTime::from_ns(10'001 * kMs), 1, old, out_);
+  EXPECT_EQ(out_.notes().size(), 1u);
+  out_.clear();
+  // Only one peer answers: 2 values, fewer than 2f + 1 = 3.
+  Message r = make_message(MsgType::kTimeReply, req.seq);
+  r.term = req.term;
+  r.t1_ns = req.t1_ns;
+  r.t3_ns = req.t1_ns + 50 * kMs;
+  node_->on_message(LocalTime::from_ns(10'002 * kMs), 1, r, out_);
+  node_->on_timer(LocalTime::from_ns(10'500 * kMs), kWelchLynchApplyTimer, out_);
+  EXPECT_TRUE(out_.clock().empty());
+  ASSERT_FALSE(out_.notes().empty());
+  EXPECT_EQ(out_.notes().back().kind, NoteKind::kPeerUnreachable);
+}
+
+TEST_F(WelchLynchNode, SmallCorrectionsAreSlewedAboveTheThreshold) {
+  config_.step_threshold = 100_ms;
+  make(2, 0, Combine::kMean);
+  node_->on_start(LocalTime::from_ns(0), out_);
+  node_->on_timer(LocalTime::from_ns(10'000 * kMs), kWelchLynchRoundTimer, out_);
+  const Message req = out_.sends()[0].msg;
+  out_.clear();
+  Message r = make_message(MsgType::kTimeReply, req.seq);
+  r.term = req.term;
+  r.t1_ns = req.t1_ns;
+  r.t3_ns = req.t1_ns + kMs + 20 * kMs;  // peer +20 ms, 1 ms each way
+  node_->on_message(LocalTime::from_ns(req.t1_ns + 2 * kMs), 1, r, out_);
+  node_->on_timer(LocalTime::from_ns(10'500 * kMs), kWelchLynchApplyTimer, out_);
+  ASSERT_EQ(out_.clock().size(), 1u);
+  EXPECT_EQ(out_.clock()[0].delta.ns(), 10 * kMs);  // mean of {0, 20}
+  EXPECT_EQ(out_.clock()[0].mode, AdjustMode::kSlew);
+}
+
+}  // namespace
+}  // namespace clocksim::ftavg
