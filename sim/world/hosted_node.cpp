@@ -5,7 +5,9 @@ namespace clocksim::sim {
 World::HostedNode::HostedNode(World& world, NodeId id, std::unique_ptr<Algorithm> algorithm)
     : world_(world), id_(id) {
   node::NodeLoopConfig config{id, world_.members_, world_.cluster_id_, world_.spec_.algorithm.sync.kind,
-                              world_.spec_.algorithm.election.kind};
+                              world_.spec_.algorithm.election.kind,
+                              // clocksyncd's default sanity limits: the simulated node is the daemon.
+                              ClockGuardConfig{}};
   loop_ = std::make_unique<node::NodeLoop>(std::move(config), std::move(algorithm),
                                            node::NodeLoopHost{*this, *this, *this, *this, log_, this},
                                            world_.cluster_keys_.get());
@@ -16,12 +18,12 @@ ClockModel& World::HostedNode::clock() { return world_.nodes_[id_].clock; }
 LocalTime World::HostedNode::now() { return clock().read(world_.now_); }
 
 void World::HostedNode::step(Duration delta) {
-  for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kStep);
+  for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kStep, CorrectionSource{});
   clock().step(world_.now_, delta);
 }
 
 void World::HostedNode::slew(Duration delta) {
-  for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kSlew);
+  for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kSlew, CorrectionSource{});
   clock().slew(world_.now_, delta);
 }
 

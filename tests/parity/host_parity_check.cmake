@@ -1,7 +1,11 @@
 # cmake -DCLOCKSIM=... -DSCENARIO=... -DOUT=... [-DEXTRA="--set;key=value;..."] [-DSEEDS=N]
 #       -P host_parity_check.cmake
-# Runs SCENARIO with host=algorithm and host=daemon and compares the outputs byte for byte; with
-# SEEDS=N, for seeds 1..N (--seed), else with the scenario's own seed.
+# Runs SCENARIO with host=algorithm and host=daemon; with SEEDS=N, for seeds 1..N (--seed), else
+# with the scenario's own seed. Both runs must complete and agree on every expect: (the same exit
+# code). With -DBYTES=ON it also compares events.csv, trace.csv and skew.csv byte for byte: that
+# held until the wire format's start-up hello handshake (node/wire/channel.hpp), whose datagrams
+# draw link latencies and delay the first messages, so it is off until the simulated hosts
+# start with their peers' epochs known (docs/architecture.md).
 set(seed_args "")
 if(DEFINED SEEDS)
   foreach(s RANGE 1 ${SEEDS})
@@ -29,6 +33,9 @@ foreach(seed ${seed_args})
   if(NOT rc_algorithm EQUAL rc_daemon)
     message(FATAL_ERROR "seed ${seed}: exit codes differ: host=algorithm ${rc_algorithm}, host=daemon ${rc_daemon}")
   endif()
+  if(NOT BYTES)
+    continue()
+  endif()
   foreach(f events.csv trace.csv skew.csv)
     if(NOT EXISTS ${OUT}/${seed}/algorithm/${f})
       continue()
@@ -41,4 +48,8 @@ foreach(seed ${seed_args})
   endforeach()
 endforeach()
 list(LENGTH seed_args runs)
-message(STATUS "host=algorithm and host=daemon agree on events.csv, trace.csv and skew.csv (${runs} seed(s))")
+if(BYTES)
+  message(STATUS "host=algorithm and host=daemon agree on events.csv, trace.csv and skew.csv (${runs} seed(s))")
+else()
+  message(STATUS "host=algorithm and host=daemon agree on every expectation (${runs} seed(s))")
+endif()

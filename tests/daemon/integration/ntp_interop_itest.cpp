@@ -139,7 +139,8 @@ TEST(NtpInterop, ClocksyncdFollowsAChronydServer) {
   const std::string chronyd = find_chronyd();
   ASSERT_FALSE(chronyd.empty()) << "chronyd not found: install Debian's chrony (scripts/install-deps.sh)";
   const auto ports = free_udp_ports(2);
-  const std::string dir = test_dir("ntp-follows-chronyd");
+  // Its own folder: the harness below empties the one named after the test when it starts.
+  const std::string dir = test_dir("ntp-follows-chronyd-server");
   const std::string conf = dir + "/server.conf";
   std::ofstream(conf) << "port " << ports[0] << "\nbindaddress 127.0.0.1\nlocal stratum 8\nallow 127.0.0.1\ncmdport 0\n"
                       << "pidfile " << dir << "/chronyd.pid\ndriftfile " << dir << "/drift\n";

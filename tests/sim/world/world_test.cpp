@@ -151,7 +151,7 @@ TEST(World, HostDaemonCarriesEveryMessageThroughTheNodeLoop) {
                                                    scenario::LoadOptions{{std::string("host=") + host}});
     World world(spec);
     world.run_until(world.end());
-    std::uint64_t out = 0, accepted = 0, in = 0, dropped = 0;
+    std::uint64_t out = 0, accepted = 0, in = 0, dropped = 0, hellos_in = 0;
     int hosted = 0;
     for (NodeId i = 0; i < world.node_count(); ++i) {
       const node::Counters* c = world.node_loop_counters(i);
@@ -161,6 +161,7 @@ TEST(World, HostDaemonCarriesEveryMessageThroughTheNodeLoop) {
       in += c->packets_in;
       accepted += c->packets_accepted;
       dropped += c->dropped_total();
+      hellos_in += c->hellos_in;
     }
     if (std::string(host) == "algorithm") {
       EXPECT_EQ(hosted, 0);
@@ -172,8 +173,10 @@ TEST(World, HostDaemonCarriesEveryMessageThroughTheNodeLoop) {
     EXPECT_GT(out, 0u);
     EXPECT_LE(out, world.stats().messages_sent);
     EXPECT_LE(in, world.stats().messages_delivered);
-    EXPECT_EQ(accepted, in);
-    EXPECT_EQ(dropped, 0u);
+    // Every datagram in is accounted for: delivered, a start-up hello, or dropped (messages sent
+    // before the receiver's epoch was learnt are stale: node/wire/channel.hpp).
+    EXPECT_EQ(accepted + hellos_in + dropped, in);
+    EXPECT_GT(accepted, in / 2);
   }
 }
 
