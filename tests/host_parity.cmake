@@ -8,7 +8,9 @@
 #   berkeley-high-drift  the daemon's clock guard clamps rate corrections to ±500 ppm, as
 #                        clocksyncd does in production; the scenario's clocks drift further
 #   ntp-strata           the simulated node loop is not yet given the scenario's reference clocks
-#   cristian-basic       not yet understood: the daemon-hosted run misses an expectation
+#   cristian-basic       the start-up handshake drops the first probes as stale, so the first
+#                        series ends later than the bound model (no loss) allows: measured 8.9 ms
+#                        against 3.0 ms at t = 1.0 s under host: daemon
 #   graceful-handover    seed 10 disagrees (not yet understood); seeds 1-20 of it are not run
 set(CLOCKSIM_PARITY_OPEN berkeley-high-drift ntp-strata cristian-basic)
 if(TARGET clocksim)
