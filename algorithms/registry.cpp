@@ -28,16 +28,17 @@ void check(const std::vector<AlgorithmRegistration>& list) {
 
 }  // namespace
 
+std::vector<AlgorithmRegistration> sorted_and_checked(std::vector<AlgorithmRegistration> list) {
+  std::stable_sort(list.begin(), list.end(), [](const AlgorithmRegistration& a, const AlgorithmRegistration& b) {
+    if (a.info.layer != b.info.layer) return a.info.layer < b.info.layer;
+    return a.info.kind < b.info.kind;
+  });
+  check(list);
+  return list;
+}
+
 const std::vector<AlgorithmRegistration>& registrations() {
-  static const std::vector<AlgorithmRegistration> kRegistrations = [] {
-    auto list = registered_algorithms();
-    std::stable_sort(list.begin(), list.end(), [](const AlgorithmRegistration& a, const AlgorithmRegistration& b) {
-      if (a.info.layer != b.info.layer) return a.info.layer < b.info.layer;
-      return a.info.kind < b.info.kind;
-    });
-    check(list);
-    return list;
-  }();
+  static const std::vector<AlgorithmRegistration> kRegistrations = sorted_and_checked(registered_algorithms());
   return kRegistrations;
 }
 

@@ -17,6 +17,8 @@ namespace clocksim::algorithms {
 // order). Throws std::logic_error when two registrations claim the same kind and layer, or one
 // lacks the factory its layer needs.
 const std::vector<AlgorithmRegistration>& registrations();
+// What registrations() does to the generated list (exposed for tests).
+std::vector<AlgorithmRegistration> sorted_and_checked(std::vector<AlgorithmRegistration> list);
 const AlgorithmRegistration* find_registration(const std::string& kind, Layer layer);
 
 // The registrations' infos, in the same order.

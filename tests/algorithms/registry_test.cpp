@@ -77,5 +77,32 @@ TEST(Registry, EveryRegisteredKindBuildsAloneAndUnderEveryElection) {
   EXPECT_THROW(make_stack(unknown), std::invalid_argument);
 }
 
+AlgorithmRegistration fake(std::string kind, Layer layer) {
+  AlgorithmRegistration r;
+  r.info = {std::move(kind), layer, "", {}};
+  if (layer == Layer::kSync) {
+    r.make_alone = [](const StackSetup&) -> std::unique_ptr<Algorithm> { return nullptr; };
+  } else {
+    r.make_election = [](const election::ElectionSetup&) -> std::unique_ptr<ElectionLayer> { return nullptr; };
+  }
+  return r;
+}
+
+TEST(Registry, AKindRegisteredTwiceOrWithoutItsFactoryIsRefused) {
+  EXPECT_NO_THROW(sorted_and_checked({fake("b", Layer::kSync), fake("a", Layer::kSync), fake("a", Layer::kElection)}));
+  const auto sorted = sorted_and_checked({fake("z", Layer::kElection), fake("b", Layer::kSync), fake("a", Layer::kSync)});
+  EXPECT_EQ(sorted[0].info.kind, "a");
+  EXPECT_EQ(sorted[2].info.kind, "z");
+  EXPECT_THROW(sorted_and_checked({fake("a", Layer::kSync), fake("b", Layer::kSync), fake("a", Layer::kSync)}),
+               std::logic_error);
+  auto no_factory = fake("c", Layer::kSync);
+  no_factory.make_alone = nullptr;
+  EXPECT_THROW(sorted_and_checked({no_factory}), std::logic_error);
+  auto election_without = fake("d", Layer::kElection);
+  election_without.make_election = nullptr;
+  EXPECT_THROW(sorted_and_checked({election_without}), std::logic_error);
+  EXPECT_THROW(sorted_and_checked({fake("", Layer::kSync)}), std::logic_error);
+}
+
 }  // namespace
 }  // namespace clocksim::algorithms
