@@ -48,6 +48,38 @@ foreach(_s failover bully-failover ring-failover standby lossy-election graceful
   clocksim_property(bound.${_s} ${PROJECT_SOURCE_DIR}/scenarios/${_s}.yaml file 0)
 endforeach()
 clocksim_property(bound.failover_lossy ${PROJECT_SOURCE_DIR}/scenarios/failover.yaml file 0 links.loss=0.1)
+# CI runs the long label's fixed sample (test preset long-sample, label long_sample) after the
+# ordinary suite: these short runs and one 5000-seed run.
+set_tests_properties(bound.failover_lossy.long PROPERTIES LABELS "long;long_sample")
+
+# The loss and latency variants docs/bounds.md §7 cites, 100 seeds each (label long; each prints
+# its worst skew/bound): `ctest --preset long -R bound.variant`.
+foreach(_case
+    "failover_loss_1pct:failover:links.loss=0.01"
+    "failover_loss_10pct:failover:links.loss=0.1"
+    "failover_loss_30pct:failover:links.loss=0.3"
+    "partition_heal_loss_5pct:partition-heal:links.loss=0.05"
+    "bully_failover_loss_30pct:bully-failover:links.loss=0.3"
+    "standby_loss_10pct:standby:links.loss=0.1"
+    "ring_failover_loss_20pct:ring-failover:links.loss=0.2"
+    "lossy_election:lossy-election:"
+    "failover_adversarial_latency:failover:links.latency=adversarial(1ms, 5ms)")
+  string(REPLACE ":" ";" _parts "${_case}")
+  list(GET _parts 0 _name)
+  list(GET _parts 1 _file)
+  list(LENGTH _parts _n)
+  set(_override "")
+  if(_n GREATER 2)
+    list(GET _parts 2 _override)
+  endif()
+  set(_settle 0)
+  if(_file STREQUAL "partition-heal")
+    set(_settle 30)  # TSP's settle time after the heal, as in election.partition_heal.tsp
+  endif()
+  add_test(NAME bound.variant.${_name}
+           COMMAND election_property ${PROJECT_SOURCE_DIR}/scenarios/${_file}.yaml file 1 100 ${_settle} ${_override})
+  set_tests_properties(bound.variant.${_name} PROPERTIES LABELS "long;long_sample" TIMEOUT 600)
+endforeach()
 
 # The bound fuzzer (tests/property/bound_fuzz.cpp): random scenarios over the space the bound
 # model claims, each under the exact checker. 500 cases in CI (label property), 20,000 long.
