@@ -1,48 +1,29 @@
-// The catalogue of algorithms a scenario or the daemon can name, with their parameters.
+// The catalogue of algorithms a scenario or the daemon can name, with their parameters: every
+// algorithm's own registration (algorithms/registration.hpp), checked once and sorted.
 //
 // A node runs one *stack*: an optional election layer and a sync layer. `make_stack` builds the
 // composition (see algorithms/stack) or a single algorithm when only one layer is named.
 #pragma once
 
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "algorithms/core/algorithm.hpp"
-#include "algorithms/core/params.hpp"
+#include "algorithms/registration.hpp"
 
 namespace clocksim::algorithms {
 
-enum class Layer : std::uint8_t { kSync, kElection };
+// Every registration, sync layer first, each layer by kind (docs and schema are generated in this
+// order). Throws std::logic_error when two registrations claim the same kind and layer, or one
+// lacks the factory its layer needs.
+const std::vector<AlgorithmRegistration>& registrations();
+// What registrations() does to the generated list (exposed for tests).
+std::vector<AlgorithmRegistration> sorted_and_checked(std::vector<AlgorithmRegistration> list);
+const AlgorithmRegistration* find_registration(const std::string& kind, Layer layer);
 
-struct AlgorithmInfo {
-  std::string kind;  // as written in a scenario: "none", "berkeley", "tsp", ...
-  Layer layer;
-  std::string summary;
-  std::vector<ParamSpec> params;
-};
-
-// Every algorithm kind, in a fixed order (docs and schema are generated from this).
+// The registrations' infos, in the same order.
 const std::vector<AlgorithmInfo>& catalogue();
 const AlgorithmInfo* find_algorithm(const std::string& kind, Layer layer);
-
-struct LayerChoice {
-  std::string kind;  // empty: no such layer
-  ParamSet params;   // every declared parameter filled in
-};
-
-struct StackSetup {
-  Membership membership;
-  std::uint64_t seed = 0;  // the algorithm's own random stream
-  LayerChoice sync;
-  LayerChoice election;
-  bool can_be_master = true;  // timed's -M: a node without it never stands for election
-  // This node's place in a time hierarchy (NTP): the servers it polls (empty: the algorithm's
-  // default) and whether its host gives it a reference clock (Algorithm::on_reference).
-  std::vector<NodeId> servers;
-  bool reference_clock = false;
-};
 
 // Builds the algorithm object(s) a node runs. Throws std::invalid_argument for an unknown kind
 // (the scenario loader has already rejected those with a located error).

@@ -17,7 +17,7 @@ struct ElectionKind {
   const std::vector<ParamSpec>* params;
 };
 
-// In catalogue order.
+// In catalogue order (by kind), from the registrations (algorithms/registration.hpp).
 const std::vector<ElectionKind>& election_kinds();
 
 // nullptr for an unknown kind.

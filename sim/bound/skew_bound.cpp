@@ -1,7 +1,8 @@
 #include "sim/bound/skew_bound.hpp"
 
-#include "sim/bound/ft_average_skew_bound.hpp"
-#include "sim/bound/sync_skew_bound.hpp"
+#include "sim/bound/bound_hook.hpp"
+
+#include "algorithms/registry.hpp"
 
 #include "algorithms/bounds/skew_bound.hpp"
 
@@ -70,32 +71,28 @@ ClockSpread clock_spread(const scenario::ScenarioSpec& spec) {
   return s;
 }
 
-BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec) {
+BoundAvailability make_free_running_bound(const scenario::ScenarioSpec& spec) {
   ClockSpread s = clock_spread(spec);
+  if (s.has_wander) {
+    // Probabilistic (docs/bounds.md §4.7): every rate's walk within 6σ√T over the run.
+    s.drift_spread_ppm += 2 * bounds::wander_envelope_ppm(s.max_wander_ppm_per_sqrt_s, spec.duration.seconds());
+  }
+  return {std::make_unique<FreeRunningBound>(s), ""};
+}
+
+BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec) {
+  const ClockSpread s = clock_spread(spec);
   if (!std::isfinite(s.offset_spread_ns) || !std::isfinite(s.drift_spread_ppm) || !std::isfinite(s.sine_spread_ns)) {
     return {nullptr, "an unbounded clock distribution (normal, exponential, ...) has no worst case"};
   }
-  const std::string& kind = spec.algorithm.sync.kind;
-  if (kind.empty() || kind == "none" || kind == "logical") {  // logical clocks leave the physical ones free
-    if (s.has_wander) {
-      // Probabilistic (docs/bounds.md §4.7): every rate's walk within 6σ√T over the run.
-      s.drift_spread_ppm += 2 * bounds::wander_envelope_ppm(s.max_wander_ppm_per_sqrt_s, spec.duration.seconds());
-    }
-    return {std::make_unique<FreeRunningBound>(s), ""};
-  }
-  for (const auto& f : spec.faults) {
-    if (f.kind == scenario::FaultSpec::Kind::kByzantine && kind != "welch_lynch") {
-      return {nullptr, "Byzantine clocks: only welch_lynch has a bound model with liars"};
-    }
-  }
-  if (kind == "berkeley" || kind == "cristian") return make_sync_skew_bound(spec);
-  if (kind == "welch_lynch") return make_ft_average_skew_bound(spec);
-  if (kind == "ntp") {
-    return {nullptr,
-            "NTP has no a-priori skew bound: RFC 5905 bounds each clock's error only at run time, by its root "
-            "distance (root delay / 2 + root dispersion), and only while path asymmetry stays within it"};
-  }
-  return {nullptr, "no bound model for sync algorithm '" + kind + "'"};
+  // Each algorithm says whether it has a bound (its registration) and, if so, the engine holds
+  // the function under its kind (sim/bound/bound_hook.hpp).
+  const std::string kind = spec.algorithm.sync.kind.empty() ? "none" : spec.algorithm.sync.kind;
+  const auto* algorithm = algorithms::find_registration(kind, algorithms::Layer::kSync);
+  if (algorithm && !algorithm->bound.has_hook()) return {nullptr, algorithm->bound.no_bound_reason};
+  const auto* hook = find_bound_hook(kind);
+  if (!algorithm || !hook) return {nullptr, "no bound model for sync algorithm '" + kind + "'"};
+  return hook->make(spec);
 }
 
 }  // namespace clocksim::sim

@@ -1,7 +1,8 @@
 // The theoretical skew bound of a scenario as a function of true time, computed once in C++ and
 // written next to the measured skew (analysis never re-derives it).
 //
-// Each synchronization kind contributes its own model (see docs/bounds.md); the free-running
+// Each synchronization kind contributes its own model through its bound hook (bound_hook.hpp,
+// docs/bounds.md); the free-running
 // model (`none`) is: initial offset spread + drift-rate spread · t + sinusoidal-term spread +
 // injected clock steps. Where no deterministic bound exists (random-walk wander, an unbounded
 // latency distribution, a kind without a model) make_skew_bound returns nullptr and skew.csv
@@ -42,7 +43,11 @@ struct BoundAvailability {
   std::string unavailable_reason;
 };
 
+// Through the sync algorithm's bound hook (sim/bound/bound_hook.hpp).
 BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec);
+// No synchronization: initial spread + drift spread · t + sine spread + steps (+ a 6σ wander
+// envelope when the rates wander).
+BoundAvailability make_free_running_bound(const scenario::ScenarioSpec& spec);
 
 // Pieces shared by the per-algorithm models.
 struct ClockSpread {

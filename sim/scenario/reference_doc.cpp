@@ -60,6 +60,10 @@ std::string algorithm_reference_markdown() {
   for (const auto& a : algorithms::catalogue()) {
     md += "\n#### `" + a.kind + "` (" + (a.layer == algorithms::Layer::kSync ? "sync" : "election") + ")\n\n";
     md += cell(a.summary) + "\n\n";
+    if (const auto* r = algorithms::find_registration(a.kind, a.layer); r && a.layer == algorithms::Layer::kSync) {
+      md += r->bound.has_hook() ? std::string("Worst-case bound: yes (skew.csv `bound_ns`, docs/bounds.md).\n\n")
+                                : "Worst-case bound: none. " + cell(r->bound.no_bound_reason) + ".\n\n";
+    }
     if (a.params.empty()) {
       md += "No parameters.\n";
       continue;

@@ -83,6 +83,7 @@ std::unique_ptr<Algorithm> World::make_algorithm(NodeId id) const {
   setup.sync = spec_.algorithm.sync;
   setup.election = spec_.algorithm.election;
   if (!spec_.nodes[id].can_be_master) setup.can_be_master = false;
+  network_->topology().for_each_neighbor(id, [&setup](NodeId n) { setup.neighbours.push_back(n); });
   if (const auto& h = spec_.nodes[id].hierarchy) {
     setup.servers = h->servers;
     setup.reference_clock = h->reference_error_ns.has_value();

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "algorithms/registry.hpp"
 #include "daemon/config/param_text.hpp"
 
 namespace clocksim::daemon {
@@ -164,7 +165,7 @@ TEST(DaemonConfig, ParametersAreValidatedAgainstTheRegistry) {
   cfg.sync_kind = "sundial";
   s = build_stack_setup(cfg);
   ASSERT_TRUE(std::holds_alternative<std::string>(s));
-  EXPECT_NE(std::get<std::string>(s).find("available: none, berkeley"), std::string::npos) << std::get<std::string>(s);
+  EXPECT_NE(std::get<std::string>(s).find("available: berkeley, cristian"), std::string::npos) << std::get<std::string>(s);
   cfg.sync_kind = "berkeley";
   cfg.peers = {{1, "127.0.0.1:5"}};
   EXPECT_TRUE(std::holds_alternative<std::string>(build_stack_setup(cfg)));  // own id as a peer
@@ -188,6 +189,20 @@ TEST(DaemonConfig, ExamplesLoadAndBuild) {
     ASSERT_TRUE(std::holds_alternative<algorithms::StackSetup>(setup)) << std::get<std::string>(setup);
     EXPECT_TRUE(std::holds_alternative<LoopConfig>(build_loop_config(cfg)));
   }
+}
+
+// docs/extending.md's example algorithm, configured for the daemon like any shipped kind.
+TEST(DaemonConfig, TheExtendingGuideExampleLoadsAndBuilds) {
+  const std::string path = std::string(CLOCKSIM_SOURCE_DIR) + "/daemon/examples/neighbour-average-node1.yaml";
+  DaemonConfig cfg;
+  ASSERT_EQ(load_config_file(path, cfg), std::nullopt) << path;
+  auto setup = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<algorithms::StackSetup>(setup)) << std::get<std::string>(setup);
+  const auto& s = std::get<algorithms::StackSetup>(setup);
+  EXPECT_EQ(s.sync.kind, "neighbour_average");
+  EXPECT_EQ(s.sync.params.get_duration("period").ns(), 2'000'000'000);
+  EXPECT_TRUE(s.election.kind.empty());
+  EXPECT_NE(algorithms::make_stack(s), nullptr);
 }
 
 }  // namespace

@@ -72,7 +72,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"tsp", "failover.yaml", "trace.csv", 0xA5DD5D6BB1F0FC3AULL},
                       Pinned{"bully", "bully-failover.yaml", "trace.csv", 0x22FA35BC56689E97ULL},
                       Pinned{"ring", "ring-failover.yaml", "trace.csv", 0xE31D3227ABAE1468ULL},
-                      Pinned{"standby", "standby.yaml", "trace.csv", 0x8977B0BCA115D7A3ULL}),
+                      Pinned{"standby", "standby.yaml", "trace.csv", 0x8977B0BCA115D7A3ULL},
+                      Pinned{"neighbour_average", "neighbour-average-ring.yaml", "trace.csv", 0xC0BBBE76B6B92792ULL}),
     [](const ::testing::TestParamInfo<Pinned>& info) { return std::string(info.param.algorithm); });
 
 }  // namespace

@@ -1,0 +1,27 @@
+#include "algorithms/ntp/config.hpp"
+#include "algorithms/ntp/ntp.hpp"
+#include "algorithms/registration.hpp"
+
+namespace clocksim::algorithms::registrations {
+
+AlgorithmRegistration ntp_registration() {
+  AlgorithmRegistration r;
+  r.info = {"ntp", Layer::kSync,
+            "NTP (RFC 5905): clock filter, selection, clustering, combining and the PLL/FLL discipline; strata "
+            "from reference clocks",
+            ntp::ntp_params()};
+  r.make_alone = [](const StackSetup& s) {
+    return std::make_unique<ntp::Ntp>(s.membership, ntp::ntp_config(s.sync.params),
+                                      ntp::NtpHost{s.servers, s.reference_clock}, s.seed, /*standalone=*/true);
+  };
+  r.make_led = [](const StackSetup& s) {
+    return std::make_unique<ntp::Ntp>(s.membership, ntp::ntp_config(s.sync.params),
+                                      ntp::NtpHost{s.servers, s.reference_clock}, s.seed, /*standalone=*/false);
+  };
+  r.bound = BoundDeclaration::none(
+      "NTP has no a-priori skew bound: RFC 5905 bounds each clock's error only at run time, by its root "
+      "distance (root delay / 2 + root dispersion), and only while path asymmetry stays within it");
+  return r;
+}
+
+}  // namespace clocksim::algorithms::registrations

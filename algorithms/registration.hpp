@@ -1,0 +1,80 @@
+// How an algorithm declares itself, next to its own code: a file `<name>_registration.cpp` in
+// the algorithm's folder defines
+//
+//     AlgorithmRegistration clocksim::algorithms::registrations::<name>_registration();
+//
+// returning its kind, layer, summary, parameters, factories and bound declaration. The build
+// finds every such file (cmake/registration_list.cmake) and links it into registered_algorithms();
+// the catalogue, `clocksim schema`, docs/scenario-reference.md, the scenario loader, the daemon's
+// config reader and make_stack all read from there. docs/extending.md walks through one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "algorithms/core/algorithm.hpp"
+#include "algorithms/core/layers.hpp"
+#include "algorithms/core/params.hpp"
+#include "algorithms/election/common/election_setup.hpp"
+
+namespace clocksim::algorithms {
+
+enum class Layer : std::uint8_t { kSync, kElection };
+
+struct AlgorithmInfo {
+  std::string kind;  // as written in a scenario: "none", "berkeley", "tsp", ...
+  Layer layer;
+  std::string summary;
+  std::vector<ParamSpec> params;
+};
+
+struct LayerChoice {
+  std::string kind;  // empty: no such layer
+  ParamSet params;   // every declared parameter filled in
+};
+
+struct StackSetup {
+  Membership membership;
+  std::uint64_t seed = 0;  // the algorithm's own random stream
+  LayerChoice sync;
+  LayerChoice election;
+  bool can_be_master = true;  // timed's -M: a node without it never stands for election
+  // This node's place in a time hierarchy (NTP): the servers it polls (empty: the algorithm's
+  // default) and whether its host gives it a reference clock (Algorithm::on_reference).
+  std::vector<NodeId> servers;
+  bool reference_clock = false;
+  // The nodes this one shares a link with, ascending (empty: the host does not know its
+  // topology, as the daemon, whose peers are all reachable directly).
+  std::vector<NodeId> neighbours;
+};
+
+// Whether a sync algorithm has a worst-case skew bound. The bound function itself needs the whole
+// scenario (clock, link and fault models), which only the engine sees, so it is registered there
+// under the same kind: sim/bound/<kind>_bound_hook.cpp (see sim/bound/bound_hook.hpp). An
+// algorithm without one says why, and skew.csv and summary.json show that reason.
+struct BoundDeclaration {
+  std::string no_bound_reason;  // empty: the engine has a bound hook for this kind
+
+  static BoundDeclaration hook() { return {}; }
+  static BoundDeclaration none(std::string why) { return {std::move(why)}; }
+  bool has_hook() const { return no_bound_reason.empty(); }
+};
+
+struct AlgorithmRegistration {
+  AlgorithmInfo info;
+  // Sync layer, alone on the node (no election layer).
+  std::function<std::unique_ptr<Algorithm>(const StackSetup&)> make_alone;
+  // Sync layer under an election, led by it (empty: the kind cannot run under an election).
+  std::function<std::unique_ptr<SyncLayer>(const StackSetup&)> make_led;
+  // Election layer.
+  std::function<std::unique_ptr<ElectionLayer>(const election::ElectionSetup&)> make_election;
+  BoundDeclaration bound;  // sync layer only
+};
+
+// Every registration file's registration, in source path order (generated).
+std::vector<AlgorithmRegistration> registered_algorithms();
+
+}  // namespace clocksim::algorithms
