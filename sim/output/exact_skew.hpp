@@ -99,6 +99,8 @@ class ExactSkewChecker final : public Observer {
     Time t;
     std::int64_t skew_ns = 0;
     std::int64_t abs_offset_ns = 0;
+    std::int64_t min_offset_ns = 0;
+    std::int64_t max_offset_ns = 0;
   };
   bool bound_instants_;
   std::optional<Reading> last_full_;

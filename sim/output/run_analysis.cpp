@@ -53,10 +53,12 @@ std::string expect_text(const scenario::ExpectSpec& e) {
       }
       break;
     case Kind::kMaxAbsOffset: s = "max_abs_offset <= " + format_duration(e.value); break;
+    case Kind::kOffset: s = "offset == " + format_duration(e.value) + " +- " + format_duration(e.within); break;
     case Kind::kMastersAtEnd: s = "masters_at_end == " + std::to_string(e.count); break;
     case Kind::kFailoverTimeMax: s = "failover_time <= " + format_duration(e.value); break;
   }
-  if (e.kind == Kind::kMaxSkew || e.kind == Kind::kMaxAbsOffset) {
+  if (e.at_least) s += " and >= " + format_duration(*e.at_least);
+  if (e.kind == Kind::kMaxSkew || e.kind == Kind::kMaxAbsOffset || e.kind == Kind::kOffset) {
     if (e.after > Duration::zero()) s += " after " + format_duration(e.after);
     if (e.until) s += " until " + format_duration(*e.until);
     if (e.outside_failover) s += " outside failovers (+" + format_duration(*e.outside_failover) + " settle)";
@@ -157,34 +159,38 @@ void RunAnalysis::on_tick(const TickStats& s) {
     if (!f.elected_at) f.max_skew_during_ns = std::max(f.max_skew_during_ns, s.max_skew_ns);
   }
   if (s.bound) last_bound_ns_ = s.bound->ns();
-  check(s.t, s.max_skew_ns, s.max_abs_offset_ns, s.bound, s.masters);
+  check(s.t, s.max_skew_ns, s.max_abs_offset_ns, s.bound, s.masters, s.min_offset_ns, s.max_offset_ns);
   last_ = s;
   if (s.masters != 1) last_not_one_master_ = s.t;
 }
 
 void RunAnalysis::on_instant(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
-                             std::optional<Duration> bound) {
+                             std::optional<Duration> bound, std::int64_t min_offset_ns, std::int64_t max_offset_ns) {
   // Between ticks the roles are those of the latest tick.
-  check(t, max_skew_ns, max_abs_offset_ns, bound, last_ ? last_->masters : 0);
+  check(t, max_skew_ns, max_abs_offset_ns, bound, last_ ? last_->masters : 0, min_offset_ns, max_offset_ns);
 }
 
 void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offset, std::optional<Duration> bound,
-                        std::uint32_t masters) {
-  check_impl(*this, t, max_skew, max_abs_offset, bound, masters);
+                        std::uint32_t masters, std::int64_t min_offset, std::int64_t max_offset) {
+  check_impl(*this, t, max_skew, max_abs_offset, bound, masters, min_offset, max_offset);
 }
 
 bool RunAnalysis::instant_could_matter(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
-                                       std::optional<Duration> bound) const {
-  return check_impl(*this, t, max_skew_ns, max_abs_offset_ns, bound, last_ ? last_->masters : 0);
+                                       std::optional<Duration> bound, std::int64_t min_offset_ns,
+                                       std::int64_t max_offset_ns) const {
+  return check_impl(*this, t, max_skew_ns, max_abs_offset_ns, bound, last_ ? last_->masters : 0, min_offset_ns,
+                    max_offset_ns);
 }
 
 // One body for applying an instant (Self non-const) and for asking whether it would change
 // anything (Self const: returns at the first change it would make, mutates nothing). Every
-// statistic is a maximum or a first instant over a quantity that grows with the skew and the
-// offset, so an instant that changes nothing at upper bounds of both changes nothing at all.
+// statistic is a maximum, a worst ratio or a first violation of a quantity that grows with the
+// skew, the largest |offset| and the largest offset and falls with the smallest offset, so an
+// instant that changes nothing at those extremes changes nothing at all.
 template <class Self>
 bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int64_t max_abs_offset,
-                             std::optional<Duration> bound, std::uint32_t masters) {
+                             std::optional<Duration> bound, std::uint32_t masters, std::int64_t min_offset,
+                             std::int64_t max_offset) {
   constexpr bool kApply = !std::is_const_v<Self>;
   if (max_skew > self.max_skew_ns_) {
     if constexpr (!kApply) return true;
@@ -218,7 +224,7 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
 
   for (std::size_t i = 0; i < self.spec_.expects.size(); ++i) {
     const auto& e = self.spec_.expects[i];
-    if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset) continue;
+    if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset && e.kind != Kind::kOffset) continue;
     const Duration since_start = t - Time::epoch();
     if (since_start < e.after || (e.until && since_start > *e.until)) continue;
     if (e.outside_failover) {
@@ -238,16 +244,25 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
       }
       allowed = static_cast<std::int64_t>(std::floor(static_cast<double>(bound->ns()) * e.bound_factor));
     }
-    const std::int64_t value = e.kind == Kind::kMaxSkew ? max_skew : max_abs_offset;
+    if (e.kind == Kind::kOffset) allowed = e.within.ns();
+    // offset: how far the farthest up node is from the expected offset, on either side.
+    const std::int64_t value = e.kind == Kind::kMaxSkew       ? max_skew
+                               : e.kind == Kind::kMaxAbsOffset ? max_abs_offset
+                                                               : std::max(max_offset - e.value.ns(), e.value.ns() - min_offset);
     const std::int64_t excess = value - allowed;
     const double ratio = allowed > 0 ? static_cast<double>(value) / static_cast<double>(allowed)
                                      : (value > 0 ? std::numeric_limits<double>::infinity() : 0.0);
+    const bool larger = !st.checked_any || value > st.largest_ns;
     const bool worse_excess = !st.checked_any || excess > st.worst_excess_ns;
     const bool worse_ratio = !st.checked_any || ratio > st.worst_ratio;
     const bool first_violation = excess > 0 && (!st.first_violation || t < *st.first_violation);
     if constexpr (!kApply) {
-      if (worse_excess || worse_ratio || first_violation) return true;
+      if (larger || worse_excess || worse_ratio || first_violation) return true;
     } else {
+      if (larger) {
+        st.largest_ns = value;
+        st.largest_at = t;
+      }
       if (worse_excess) {
         st.worst_excess_ns = excess;
         st.worst_at = t;
@@ -348,6 +363,7 @@ void RunAnalysis::finish() {
     switch (e.kind) {
       case Kind::kMaxSkew:
       case Kind::kMaxAbsOffset:
+      case Kind::kOffset:
         if (e.use_bound && st.no_bound_at_some_tick) {
           r.passed = false;
           d << "this scenario has no theoretical bound (" << "see summary.json results.bound_note" << ")";
@@ -368,6 +384,14 @@ void RunAnalysis::finish() {
           d << "worst " << human(Duration::from_ns(st.worst_ratio_value_ns)) << " at t="
             << seconds_text(st.worst_ratio_at) << " (allowed " << human(Duration::from_ns(st.worst_ratio_allowed_ns))
             << ", ratio " << ratio << ")";
+        }
+        if (r.passed && e.at_least && st.largest_ns < e.at_least->ns()) {
+          r.passed = false;
+          d << "; but the largest value, " << human(Duration::from_ns(st.largest_ns)) << " at t="
+            << seconds_text(st.largest_at) << ", stays below the lower limit " << human(*e.at_least);
+        } else if (e.at_least) {
+          d << "; largest " << human(Duration::from_ns(st.largest_ns)) << " at t=" << seconds_text(st.largest_at)
+            << " (at least " << human(*e.at_least) << ")";
         }
         break;
       case Kind::kMastersAtEnd:

@@ -42,6 +42,8 @@ TEST(ExactSkewChecker, BoundingInstantsChangesNoOutput) {
   const std::vector<Case> cases{
       {"berkeley-adversarial-together.yaml", {}},
       {"berkeley-rate-correction.yaml", {}},
+      {"berkeley-textbook.yaml", {}},
+      {"drift-only.yaml", {}},
       {"wander-and-step.yaml", {}},
       {"byzantine-berkeley.yaml", {}},
       {"welch-lynch-byzantine.yaml", {}},
