@@ -3,6 +3,8 @@
 //   clocksim_bench_engine            the table below (a few minutes on 2 cores)
 //   clocksim_bench_engine --smoke    tiny sizes: checks it runs, not how fast
 //   clocksim_bench_engine --case NODES K EVENTS [--no-idle]   one row (e.g. under a profiler)
+//   clocksim_bench_engine --peer-line NODES K EVENTS          the engine alone, one key=value line
+//                                                             (bench/peers.sh reads it)
 //
 // "engine" = sim::World: every event goes through the node host, the algorithm object
 // (algorithms/workload/phold), the Effects buffer, the network (per-link random streams drawing
@@ -16,6 +18,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "bench/peers/measure.hpp"
 #include "bench/phold.hpp"
 #include "bench/phold_schedulers.hpp"
 #include "sim/world/world.hpp"
@@ -68,6 +71,25 @@ std::string measure_idle_world(std::uint32_t nodes) {
   return line;
 }
 
+// The engine's PHOLD run: events handled after the starts, and their CPU and wall time.
+struct EngineRun {
+  std::uint64_t events = 0;
+  double cpu_s = 0;
+  double wall_s = 0;
+};
+
+EngineRun run_engine(std::uint32_t nodes, std::uint32_t k, std::uint64_t events) {
+  // Simulated time that yields about `events` events: each pending message lives 2 ms on average.
+  const double seconds = static_cast<double>(events) * 2e-3 / (static_cast<double>(nodes) * k);
+  const auto spec = phold_world(nodes, k, Duration::from_seconds(seconds), "phold");
+  sim::World world(spec);
+  world.run_until(sim::Time::epoch());  // starts: the initial population is sent
+  const std::uint64_t before = world.stats().events_processed;
+  const Stopwatch sw;
+  world.run_until(world.end());
+  return EngineRun{world.stats().events_processed - before, sw.cpu(), sw.wall()};
+}
+
 struct Case {
   std::uint32_t nodes;
   std::uint32_t k;
@@ -85,12 +107,18 @@ int run(int argc, char** argv) {
       cases = {{100, 2, 20'000}};
     } else if (std::strcmp(argv[i], "--no-idle") == 0) {
       idle = false;
+    } else if (std::strcmp(argv[i], "--peer-line") == 0 && i + 3 == argc - 1) {
+      const EngineRun e = run_engine(static_cast<std::uint32_t>(std::stoul(argv[i + 1])),
+                                     static_cast<std::uint32_t>(std::stoul(argv[i + 2])), std::stoull(argv[i + 3]));
+      // The engine draws its own numbers (per-link streams), so there is no checksum to compare.
+      print_line("phold", "clocksim engine", e.events, e.cpu_s, e.wall_s, 0);
+      return 0;
     } else if (std::strcmp(argv[i], "--case") == 0 && i + 3 < argc) {
       cases = {{static_cast<std::uint32_t>(std::stoul(argv[i + 1])), static_cast<std::uint32_t>(std::stoul(argv[i + 2])),
                 std::stoull(argv[i + 3])}};
       i += 3;
     } else {
-      std::fprintf(stderr, "usage: %s [--smoke] [--case NODES K EVENTS] [--no-idle]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--smoke] [--case NODES K EVENTS] [--no-idle] | --peer-line NODES K EVENTS\n", argv[0]);
       return 2;
     }
   }
@@ -108,19 +136,10 @@ int run(int argc, char** argv) {
     BarePriorityQueue bare;
     const PholdResult b = run_phold(bare, cfg);
 
-    // Simulated time that yields about c.events events: each pending message lives 2 ms on average.
-    const double seconds = static_cast<double>(c.events) * 2e-3 / (static_cast<double>(c.nodes) * c.k);
-    const auto spec = phold_world(c.nodes, c.k, Duration::from_seconds(seconds), "phold");
-    sim::World world(spec);
-    world.run_until(sim::Time::epoch());  // starts: the initial population is sent
-    const std::uint64_t before = world.stats().events_processed;
-    const double cpu0 = thread_cpu_seconds();
-    world.run_until(world.end());
-    const double cpu = thread_cpu_seconds() - cpu0;
-    const double engine_rate = static_cast<double>(world.stats().events_processed - before) / cpu;
-    std::printf("%-10u %4u %12llu %14.3g %14.3g %8.2f\n", c.nodes, c.k,
-                static_cast<unsigned long long>(world.stats().events_processed - before), b.events_per_second(),
-                engine_rate, engine_rate / b.events_per_second());
+    const EngineRun e = run_engine(c.nodes, c.k, c.events);
+    const double engine_rate = static_cast<double>(e.events) / e.cpu_s;
+    std::printf("%-10u %4u %12llu %14.3g %14.3g %8.2f\n", c.nodes, c.k, static_cast<unsigned long long>(e.events),
+                b.events_per_second(), engine_rate, engine_rate / b.events_per_second());
   }
 
   if (idle) std::printf("\n%s\n", idle_line.c_str());

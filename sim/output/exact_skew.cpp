@@ -8,15 +8,32 @@
 #include "sim/world/node_params.hpp"
 
 namespace clocksim::sim {
+namespace {
+
+// |delta| added to a sum of jumps, saturating: a bound that overflows is simply never met.
+std::int64_t checked_add_abs(std::int64_t sum, std::int64_t delta) {
+  const std::int64_t a = delta == std::numeric_limits<std::int64_t>::min() ? std::numeric_limits<std::int64_t>::max()
+                                                                           : (delta < 0 ? -delta : delta);
+  return sum > std::numeric_limits<std::int64_t>::max() / 4 - a ? std::numeric_limits<std::int64_t>::max() / 4 : sum + a;
+}
+
+}  // namespace
 
 ExactSkewChecker::ExactSkewChecker(const scenario::ScenarioSpec& spec, const TickView& view, const SkewBound* bound,
-                                   RunAnalysis& analysis, ProbeScheduler schedule)
-    : spec_(spec), view_(view), bound_(bound), analysis_(analysis), schedule_(std::move(schedule)) {
+                                   RunAnalysis& analysis, ProbeScheduler schedule, bool bound_instants)
+    : spec_(spec),
+      view_(view),
+      bound_(bound),
+      analysis_(analysis),
+      schedule_(std::move(schedule)),
+      bound_instants_(bound_instants) {
   slew_ppm_.reserve(spec.nodes.size());
+  extra_rate_ppm_.reserve(spec.nodes.size());
   bool wander = false;
   for (NodeId i = 0; i < spec.nodes.size(); ++i) {
     const ClockParams p = draw_clock_params(spec, i);
     slew_ppm_.push_back(p.max_slew_ppm);
+    extra_rate_ppm_.push_back(std::max(0.0, p.max_slew_ppm) + std::fabs(p.sine_amplitude_ppm));
     if (p.wander_ppm_per_sqrt_s > 0) {
       wander = true;
       wander_step_ = p.wander_step;
@@ -60,8 +77,21 @@ void ExactSkewChecker::changed(Time t, const std::optional<Special>& before) {
   }
 }
 
+bool ExactSkewChecker::can_skip(Time t, std::optional<Duration> bound) const {
+  if (!bound_instants_ || !last_full_ || must_read_ || !std::isfinite(rate_bound_ppm_)) return false;
+  // How far any clock can have moved since the last full reading: its rate bound over the time
+  // since, the steps seen, and a nanosecond of rounding at each end.
+  const double drift_ns = rate_bound_ppm_ * 1e-6 * static_cast<double>((t - last_full_->t).ns());
+  if (drift_ns > 1e15) return false;
+  const std::int64_t move_ns = static_cast<std::int64_t>(std::ceil(drift_ns)) + jumps_ns_ + 2;
+  return !analysis_.instant_could_matter(t, last_full_->skew_ns + 2 * move_ns, last_full_->abs_offset_ns + move_ns, bound,
+                                         last_full_->min_offset_ns - move_ns, last_full_->max_offset_ns + move_ns);
+}
+
 void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound) {
   ++evaluations_;
+  if (can_skip(t, bound)) return;
+  ++full_readings_;
   const NodeId skip = special ? special->node : kNoNode;
   std::int64_t hi = std::numeric_limits<std::int64_t>::min(), lo = std::numeric_limits<std::int64_t>::max();
   std::int64_t abs_max = 0;
@@ -72,12 +102,28 @@ void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, s
     abs_max = std::max<std::int64_t>(abs_max, o < 0 ? -o : o);
     ++up;
   };
+  double rate_bound_ppm = 0;
+  auto take_rate = [&](NodeId i) {
+    const std::optional<double> r = view_.clock_rate_ppm(i);
+    rate_bound_ppm = std::max(rate_bound_ppm, r ? std::fabs(*r) + extra_rate_ppm_[i] : HUGE_VAL);
+  };
   const NodeId n = view_.node_count();
   for (NodeId i = 0; i < n; ++i) {
-    if (i != skip && view_.is_up(i)) take(view_.offset_ns(i));
+    if (i != skip && view_.is_up(i)) {
+      take(view_.offset_ns(i));  // reads the clock first: a lazy wander is brought up to t
+      take_rate(i);
+    }
   }
   if (special && special->up) take(special->offset_ns);
-  analysis_.on_instant(t, up >= 2 ? hi - lo : 0, up >= 1 ? abs_max : 0, bound, up >= 1 ? lo : 0, up >= 1 ? hi : 0);
+  const std::int64_t skew = up >= 2 ? hi - lo : 0;
+  const std::int64_t abs_offset = up >= 1 ? abs_max : 0;
+  const std::int64_t min_offset = up >= 1 ? lo : 0, max_offset = up >= 1 ? hi : 0;
+  analysis_.on_instant(t, skew, abs_offset, bound, min_offset, max_offset);
+  last_full_ = Reading{t, skew, abs_offset, min_offset, max_offset};
+  rate_bound_ppm_ = rate_bound_ppm;
+  jumps_ns_ = 0;
+  must_read_ = false;
+  rate_changed_.clear();
 }
 
 void ExactSkewChecker::on_tick(const TickView& view) {
@@ -93,8 +139,10 @@ void ExactSkewChecker::on_event(Time t, NodeId node, EventKind kind, std::string
       changed(t, Special{node, view_.offset_ns(node), true});
       return;
     case EventKind::kRestart:
-      // Said before it starts: the view still shows the left limit.
+      // Said before it starts: the view still shows the left limit. The clock that joins was not
+      // in the last full reading.
       changed(t, std::nullopt);
+      must_read_ = true;
       return;
     case EventKind::kClockStep: {
       std::int64_t step_ns = 0;
@@ -102,8 +150,20 @@ void ExactSkewChecker::on_event(Time t, NodeId node, EventKind kind, std::string
         if (f.kind == scenario::FaultSpec::Kind::kClockStep && f.node == node && f.at.ns() == t.ns()) step_ns += f.step.ns();
       }
       changed(t, Special{node, view_.offset_ns(node) - step_ns, view_.is_up(node)});
+      jumps_ns_ = checked_add_abs(jumps_ns_, step_ns);
       return;
     }
+    case EventKind::kInfo:
+      // A Byzantine node that turns honest joins the skew again.
+      for (const auto& f : spec_.faults) {
+        if (f.kind == scenario::FaultSpec::Kind::kByzantine && f.node == node && f.until && f.until->ns() == t.ns()) {
+          changed(t, std::nullopt);
+          must_read_ = true;
+          return;
+        }
+      }
+      if (bound_now(t) != bound_left_) changed(t, std::nullopt);
+      return;
     default:
       if (bound_now(t) != bound_left_) changed(t, std::nullopt);
       return;
@@ -115,6 +175,7 @@ void ExactSkewChecker::on_clock_adjust(Time t, NodeId node, Duration delta, Adju
   // Called before the clock moves: the view shows the left limit.
   changed(t, std::nullopt);
   const bool at_once = mode == AdjustMode::kStep || slew_ppm_[node] <= 0;
+  if (at_once) jumps_ns_ = checked_add_abs(jumps_ns_, delta.ns());
   if (!at_once && delta.ns() != 0) {
     // The slew's end: its slope changes back (a later slew may replace it: a harmless extra look).
     const double span_ns = std::fabs(static_cast<double>(delta.ns())) / (slew_ppm_[node] * 1e-6);
@@ -122,13 +183,27 @@ void ExactSkewChecker::on_clock_adjust(Time t, NodeId node, Duration delta, Adju
   }
 }
 
-void ExactSkewChecker::on_rate_correction(Time t, NodeId /*node*/, double /*ppm*/) { changed(t, std::nullopt); }
+void ExactSkewChecker::on_rate_correction(Time t, NodeId node, double /*ppm*/) {
+  changed(t, std::nullopt);
+  // The new rate holds from t on: folded into the bound at the probe after the change.
+  rate_changed_.push_back(node);
+}
 
 void ExactSkewChecker::on_probe(const TickView& view) {
   const Time t = view.now();
   if (instant_ && *instant_ == t) right_pending_ = false;
+  for (NodeId i : rate_changed_) {
+    if (!view_.is_up(i)) continue;
+    view_.offset_ns(i);  // brings a lazy wander up to t before the rate is read
+    const std::optional<double> r = view_.clock_rate_ppm(i);
+    rate_bound_ppm_ = std::max(rate_bound_ppm_, r ? std::fabs(*r) + extra_rate_ppm_[i] : HUGE_VAL);
+  }
+  rate_changed_.clear();
+  const bool wander_step = wander_step_ > Duration::zero() && t >= next_wander_probe_;
+  // Every clock's wander rate changes at a wander step: read them all there.
+  if (wander_step) must_read_ = true;
   evaluate(t, std::nullopt, bound_now(t));
-  if (wander_step_ > Duration::zero() && t >= next_wander_probe_) {
+  if (wander_step) {
     next_wander_probe_ += wander_step_;
     schedule_(next_wander_probe_);
   }

@@ -8,6 +8,13 @@
 //
 // Two limits, stated in docs/output-formats.md: a sinusoidal rate term is not linear (between
 // breakpoints it is checked at ticks only), and slew ends are taken at the nanosecond after.
+//
+// Reading every clock at every breakpoint costs O(N) each, and a star of N clients has O(N)
+// breakpoints per period. So an instant is first bounded: since the last full reading at t0,
+// no clock moved by more than its rate bound times (t − t0) plus the steps seen since, so the
+// skew is at most its value at t0 plus twice that. If RunAnalysis says no result could change
+// even at those upper bounds, the clocks are not read; the results are the same as reading them.
+// A restart (a clock that joins) forces a full reading.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +34,7 @@ class ExactSkewChecker final : public Observer {
  public:
   using ProbeScheduler = std::function<void(Time)>;
   ExactSkewChecker(const scenario::ScenarioSpec& spec, const TickView& view, const SkewBound* bound,
-                   RunAnalysis& analysis, ProbeScheduler schedule);
+                   RunAnalysis& analysis, ProbeScheduler schedule, bool bound_instants = true);
   // Register before every other observer: it notes the bound as it was before anything happened
   // at an instant.
   Observer* before_hook() { return &before_; }
@@ -41,6 +48,8 @@ class ExactSkewChecker final : public Observer {
   void on_probe(const TickView& view) override;
 
   std::uint64_t evaluations() const { return evaluations_; }
+  // Instants where every clock was read (the rest were bounded).
+  std::uint64_t full_readings() const { return full_readings_; }
 
  private:
   class BeforeHook final : public Observer {
@@ -82,6 +91,24 @@ class ExactSkewChecker final : public Observer {
   Duration wander_step_ = Duration::zero();
   Time next_wander_probe_;
   std::uint64_t evaluations_ = 0;
+  std::uint64_t full_readings_ = 0;
+
+  // The last full reading, and what bounds the clocks' movement since.
+  bool can_skip(Time t, std::optional<Duration> bound) const;
+  struct Reading {
+    Time t;
+    std::int64_t skew_ns = 0;
+    std::int64_t abs_offset_ns = 0;
+    std::int64_t min_offset_ns = 0;
+    std::int64_t max_offset_ns = 0;
+  };
+  bool bound_instants_;
+  std::optional<Reading> last_full_;
+  std::vector<double> extra_rate_ppm_;  // per node: slew rate plus sine amplitude, on top of the clock's rate
+  double rate_bound_ppm_ = 0;           // max over up clocks of |rate| + extra, since last_full_
+  std::int64_t jumps_ns_ = 0;           // sum of |steps| since last_full_
+  bool must_read_ = false;              // a clock joined since last_full_
+  std::vector<NodeId> rate_changed_;    // frequency corrections to fold into the bound
 };
 
 }  // namespace clocksim::sim

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 #include <sstream>
+#include <type_traits>
 
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/layers.hpp"
@@ -171,39 +172,74 @@ void RunAnalysis::on_instant(Time t, std::int64_t max_skew_ns, std::int64_t max_
 
 void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offset, std::optional<Duration> bound,
                         std::uint32_t masters, std::int64_t min_offset, std::int64_t max_offset) {
-  if (max_skew > max_skew_ns_) {
-    max_skew_ns_ = max_skew;
-    max_skew_at_ = t;
+  check_impl(*this, t, max_skew, max_abs_offset, bound, masters, min_offset, max_offset);
+}
+
+bool RunAnalysis::instant_could_matter(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
+                                       std::optional<Duration> bound, std::int64_t min_offset_ns,
+                                       std::int64_t max_offset_ns) const {
+  return check_impl(*this, t, max_skew_ns, max_abs_offset_ns, bound, last_ ? last_->masters : 0, min_offset_ns,
+                    max_offset_ns);
+}
+
+// One body for applying an instant (Self non-const) and for asking whether it would change
+// anything (Self const: returns at the first change it would make, mutates nothing). Every
+// statistic is a maximum, a worst ratio or a first violation of a quantity that grows with the
+// skew, the largest |offset| and the largest offset and falls with the smallest offset, so an
+// instant that changes nothing at those extremes changes nothing at all.
+template <class Self>
+bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int64_t max_abs_offset,
+                             std::optional<Duration> bound, std::uint32_t masters, std::int64_t min_offset,
+                             std::int64_t max_offset) {
+  constexpr bool kApply = !std::is_const_v<Self>;
+  if (max_skew > self.max_skew_ns_) {
+    if constexpr (!kApply) return true;
+    else {
+      self.max_skew_ns_ = max_skew;
+      self.max_skew_at_ = t;
+    }
   }
-  const bool after_warmup = t - Time::epoch() >= warmup_;
+  const bool after_warmup = t - Time::epoch() >= self.warmup_;
   if (after_warmup) {
-    max_skew_after_warmup_ns_ = std::max(max_skew_after_warmup_ns_, max_skew);
+    if (max_skew > self.max_skew_after_warmup_ns_) {
+      if constexpr (!kApply) return true;
+      else self.max_skew_after_warmup_ns_ = max_skew;
+    }
     if (bound && bound->ns() > 0) {
       const auto ratio_ppm =
           static_cast<std::int64_t>(static_cast<double>(max_skew) / static_cast<double>(bound->ns()) * 1e6);
-      if (ratio_ppm > max_bound_ratio_ppm_) {
-        max_bound_ratio_ppm_ = ratio_ppm;
-        max_bound_ratio_at_ = t;
+      if (ratio_ppm > self.max_bound_ratio_ppm_) {
+        if constexpr (!kApply) return true;
+        else {
+          self.max_bound_ratio_ppm_ = ratio_ppm;
+          self.max_bound_ratio_at_ = t;
+        }
       }
     }
   }
-  if (bound && max_skew > bound->ns() && after_warmup) ++bound_violations_;
+  if (bound && max_skew > bound->ns() && after_warmup) {
+    if constexpr (!kApply) return true;
+    else ++self.bound_violations_;
+  }
 
-  for (std::size_t i = 0; i < spec_.expects.size(); ++i) {
-    const auto& e = spec_.expects[i];
+  for (std::size_t i = 0; i < self.spec_.expects.size(); ++i) {
+    const auto& e = self.spec_.expects[i];
     if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset && e.kind != Kind::kOffset) continue;
     const Duration since_start = t - Time::epoch();
     if (since_start < e.after || (e.until && since_start > *e.until)) continue;
     if (e.outside_failover) {
       // Skip instants without exactly one master, and the settle time after each such interval.
       if (masters != 1) continue;
-      if (last_not_one_master_ && t - *last_not_one_master_ <= *e.outside_failover) continue;
+      if (self.last_not_one_master_ && t - *self.last_not_one_master_ <= *e.outside_failover) continue;
     }
-    ExpectState& st = state_[i];
+    auto& st = self.state_[i];
     std::int64_t allowed = e.value.ns();
     if (e.kind == Kind::kMaxSkew && e.use_bound) {
       if (!bound) {
-        st.no_bound_at_some_tick = true;
+        if (!st.no_bound_at_some_tick) {
+          if constexpr (!kApply) return true;
+          else st.no_bound_at_some_tick = true;
+        }
         continue;
       }
       allowed = static_cast<std::int64_t>(std::floor(static_cast<double>(bound->ns()) * e.bound_factor));
@@ -213,28 +249,37 @@ void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offs
     const std::int64_t value = e.kind == Kind::kMaxSkew       ? max_skew
                                : e.kind == Kind::kMaxAbsOffset ? max_abs_offset
                                                                : std::max(max_offset - e.value.ns(), e.value.ns() - min_offset);
-    if (!st.checked_any || value > st.largest_ns) {
-      st.largest_ns = value;
-      st.largest_at = t;
-    }
     const std::int64_t excess = value - allowed;
-    if (!st.checked_any || excess > st.worst_excess_ns) {
-      st.worst_excess_ns = excess;
-      st.worst_at = t;
-      st.worst_value_ns = value;
-      st.worst_allowed_ns = allowed;
-    }
     const double ratio = allowed > 0 ? static_cast<double>(value) / static_cast<double>(allowed)
                                      : (value > 0 ? std::numeric_limits<double>::infinity() : 0.0);
-    if (!st.checked_any || ratio > st.worst_ratio) {
-      st.worst_ratio = ratio;
-      st.worst_ratio_at = t;
-      st.worst_ratio_value_ns = value;
-      st.worst_ratio_allowed_ns = allowed;
+    const bool larger = !st.checked_any || value > st.largest_ns;
+    const bool worse_excess = !st.checked_any || excess > st.worst_excess_ns;
+    const bool worse_ratio = !st.checked_any || ratio > st.worst_ratio;
+    const bool first_violation = excess > 0 && (!st.first_violation || t < *st.first_violation);
+    if constexpr (!kApply) {
+      if (larger || worse_excess || worse_ratio || first_violation) return true;
+    } else {
+      if (larger) {
+        st.largest_ns = value;
+        st.largest_at = t;
+      }
+      if (worse_excess) {
+        st.worst_excess_ns = excess;
+        st.worst_at = t;
+        st.worst_value_ns = value;
+        st.worst_allowed_ns = allowed;
+      }
+      if (worse_ratio) {
+        st.worst_ratio = ratio;
+        st.worst_ratio_at = t;
+        st.worst_ratio_value_ns = value;
+        st.worst_ratio_allowed_ns = allowed;
+      }
+      st.checked_any = true;
+      if (first_violation) st.first_violation = t;
     }
-    st.checked_any = true;
-    if (excess > 0 && (!st.first_violation || t < *st.first_violation)) st.first_violation = t;
   }
+  return false;
 }
 
 void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {

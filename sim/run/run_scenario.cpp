@@ -107,7 +107,8 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   RunAnalysis analysis(spec);
   Recorder recorder(spec, folder, bound.bound.get(), analysis);
   World world(spec);
-  ExactSkewChecker exact(spec, world, bound.bound.get(), analysis, [&world](Time t) { world.schedule_probe(t); });
+  ExactSkewChecker exact(spec, world, bound.bound.get(), analysis, [&world](Time t) { world.schedule_probe(t); },
+                         !options.read_every_instant);
   // The exact checker notes the bound before anyone sees an event, and checks after all did.
   world.add_observer(exact.before_hook());
   // The bound next: it must have seen a tick's events before the recorder asks it for the tick.

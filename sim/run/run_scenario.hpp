@@ -17,6 +17,9 @@ struct RunOptions {
   bool progress = false;        // print progress lines (the CLI sets it on a terminal)
   bool quiet = false;           // no result lines either
   OutputFolder* folder = nullptr;  // where the files go instead of out_dir (e.g. memory); not owned
+  // The exact skew checker reads every clock at every instant instead of first bounding it
+  // (sim/output/exact_skew.hpp): slower, the same results; tests compare the two.
+  bool read_every_instant = false;
 };
 
 struct RunOutcome {

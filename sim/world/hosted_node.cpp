@@ -27,7 +27,10 @@ void World::HostedNode::slew(Duration delta) {
   clock().slew(world_.now_, delta);
 }
 
-void World::HostedNode::set_rate_correction_ppm(double ppm) { clock().set_rate_correction_ppm(world_.now_, ppm); }
+void World::HostedNode::set_rate_correction_ppm(double ppm) {
+  clock().set_rate_correction_ppm(world_.now_, ppm);
+  for (Observer* o : world_.observers_) o->on_rate_correction(world_.now_, id_, ppm);
+}
 
 Duration World::HostedNode::monotonic_span(Duration local_span) { return clock().true_span(world_.now_, local_span); }
 

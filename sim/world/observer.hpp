@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,10 @@ class TickView {
   // Cheap reads for checks that run far more often than ticks (the exact skew checker).
   virtual std::int64_t offset_ns(NodeId id) const { return node(id).offset_ns; }
   virtual bool is_up(NodeId id) const { return node(id).up; }
+  // The clock's rate error now, in ppm (drift, wander and frequency correction; not a slew in
+  // progress nor a sinusoidal term), if the view knows it: it lets the exact checker bound how far
+  // a clock can move before its next breakpoint.
+  virtual std::optional<double> clock_rate_ppm(NodeId /*id*/) const { return std::nullopt; }
 };
 
 class Observer {

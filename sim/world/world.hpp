@@ -65,6 +65,7 @@ class World final : public TickView {
   NodeSnapshot node(NodeId id) const override;
   const std::string& node_name(NodeId id) const override { return spec_.nodes[id].name; }
   std::int64_t offset_ns(NodeId id) const override;
+  std::optional<double> clock_rate_ppm(NodeId id) const override { return nodes_[id].clock.rate_ppm(); }
   // Counted in the skew: up and not lying (a Byzantine clock is left out, as in the tick stats).
   bool is_up(NodeId id) const override { return nodes_[id].up && !(liars_.any() && liars_.lying(id)); }
 
