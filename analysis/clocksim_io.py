@@ -39,9 +39,20 @@ EVENT_KINDS = (
 
 # sweep.csv: every column that is not one of these is a swept parameter (see output-formats.md).
 SWEEP_RESULT_COLUMNS = [
-    "run", "seed", "max_skew_ns", "max_skew_after_warmup_ns", "bound_ns", "bound_violations",
-    "failovers", "events", "expects_failed", "wall_time_s",
+    "run", "seed", "warmup_s", "max_skew_ns", "max_skew_after_warmup_ns", "steady_skew_mean_ns",
+    "steady_skew_p50_ns", "steady_skew_p99_ns", "bound_ns", "skew_over_bound", "bound_violations",
+    "bound_note", "elections", "failovers", "failover_time_max_s", "detection_time_max_s",
+    "election_messages", "messages_sent", "messages_lost", "events", "expects", "expects_failed",
+    "expects_not_evaluated", "wall_time_s",
 ]
+# Nullable integer columns of sweep.csv (empty: not applicable, e.g. no bound, no failover).
+SWEEP_NULLABLE_INT_COLUMNS = (
+    "max_skew_after_warmup_ns", "steady_skew_mean_ns", "steady_skew_p50_ns", "steady_skew_p99_ns",
+    "bound_ns", "bound_violations", "elections", "election_messages", "messages_sent",
+    "messages_lost", "expects", "expects_failed", "expects_not_evaluated",
+)
+SWEEP_FLOAT_COLUMNS = ("warmup_s", "skew_over_bound", "failover_time_max_s",
+                       "detection_time_max_s", "wall_time_s")
 SWEEP_REQUIRED_COLUMNS = ["run", "seed", "max_skew_ns", "bound_ns", "failovers", "events",
                           "wall_time_s"]
 
@@ -218,15 +229,15 @@ def read_sweep(sweepdir: str) -> tuple[pd.DataFrame, list[str]]:
                                 "parameter path (e.g. algorithm.sync.period) besides "
                                 + ",".join(SWEEP_RESULT_COLUMNS))
     dtypes = {c: "str" for c in params}
-    dtypes.update({"run": "str", "seed": "int64", "max_skew_ns": "int64",
-                   "max_skew_after_warmup_ns": "Int64", "bound_ns": "Int64",
-                   "bound_violations": "Int64", "failovers": "int64", "events": "int64",
-                   "expects_failed": "Int64", "wall_time_s": "float64"})
-    ints = ["seed", "max_skew_ns", "max_skew_after_warmup_ns", "bound_ns", "bound_violations",
-            "failovers", "events", "expects_failed"]
+    dtypes.update({"run": "str", "seed": "int64", "max_skew_ns": "int64", "failovers": "int64",
+                   "events": "int64", "bound_note": "str"})
+    dtypes.update({c: "Int64" for c in SWEEP_NULLABLE_INT_COLUMNS})
+    dtypes.update({c: "float64" for c in SWEEP_FLOAT_COLUMNS})
+    ints = ["seed", "max_skew_ns", "failovers", "events", *SWEEP_NULLABLE_INT_COLUMNS]
     df = _read_csv(path, SWEEP_REQUIRED_COLUMNS, dtypes, ints,
-                   nullable_int=("max_skew_after_warmup_ns", "bound_ns", "bound_violations",
-                                 "expects_failed"))
+                   nullable_int=SWEEP_NULLABLE_INT_COLUMNS + SWEEP_FLOAT_COLUMNS)
+    if "bound_note" in df.columns:
+        df["bound_note"] = df["bound_note"].fillna("")
     return df, params
 
 

@@ -308,6 +308,8 @@ std::string scenario_json_schema() {
                                     "runs clocksyncd's node loop (encoded, authenticated datagrams, replay windows)"}}},
       {"duration", with_doc(ref("duration"), "simulated time, a whole number of ticks (required)")},
       {"tick", with_doc(ref("duration"), "output interval: one trace/skew row per tick (default 1s)")},
+      {"warmup", with_doc(ref("duration"), "steady state starts this long after the start (default: after the first "
+                                           "full sync round); the summary's steady-state figures use it")},
       {"nodes", nodes_schema()},
       {"clocks", closed_object(keys::clocks(), clock_props())},
       {"topology", topology_schema()},

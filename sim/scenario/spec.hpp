@@ -224,6 +224,9 @@ struct ScenarioSpec {
   NodeHost host = NodeHost::kAlgorithm;
   Duration duration;
   Duration tick;
+  // When the steady state starts for the summary's steady-state figures (docs/output-formats.md):
+  // set, this long after the start; unset, after the first full sync round (sim/output/run_analysis).
+  std::optional<Duration> warmup;
   std::vector<NodeSpec> nodes;
   ClockSpec clocks;
   TopologySpec topology;
