@@ -26,10 +26,13 @@ EVENTS_FILE = "events.csv"
 EVENTS_LOG_FILE = "events.log"
 SUMMARY_FILE = "summary.json"
 SWEEP_FILE = "sweep.csv"
+MESSAGES_FILE = "messages.csv"
 
 TRACE_COLUMNS = ["t_ns", "node", "local_ns", "offset_ns", "role", "up"]
 SKEW_COLUMNS = ["t_ns", "max_skew_ns", "mean_abs_offset_ns", "bound_ns", "master", "masters"]
 EVENTS_COLUMNS = ["t_ns", "node", "kind", "detail"]
+MESSAGES_COLUMNS = ["sent_ns", "received_ns", "from", "to", "type", "layer", "fate"]
+MESSAGE_FATES = {"delivered", "lost", "to_down_node", "in_flight"}
 ROLES = {"none", "slave", "master", "candidate", "client", "server"}
 EVENT_KINDS = (
     "crash", "restart", "link_down", "link_up", "partition", "heal", "clock_step",
@@ -184,6 +187,21 @@ def read_events(outdir: str) -> pd.DataFrame:
     return _sorted_by_time(df)
 
 
+def read_messages(outdir: str) -> pd.DataFrame:
+    """messages.csv (written with `output: {messages: true}`): one row per message sent."""
+    path = os.path.join(outdir, MESSAGES_FILE)
+    dtypes = {"sent_ns": "int64", "received_ns": "Int64", "from": "str", "to": "str", "type": "str",
+              "layer": "str", "fate": "str"}
+    df = _read_csv(path, MESSAGES_COLUMNS, dtypes, ["sent_ns", "received_ns"],
+                   nullable_int=("received_ns",))
+    bad = ~df["fate"].isin(MESSAGE_FATES)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise FormatError(path, f"line {i + 2}: column fate: unknown value {df['fate'].iloc[i]!r}; "
+                                f"expected one of {', '.join(sorted(MESSAGE_FATES))}")
+    return df
+
+
 def read_events_log(outdir: str) -> list[str]:
     path = os.path.join(outdir, EVENTS_LOG_FILE)
     _require_file(path)
@@ -252,6 +270,7 @@ class Run:
     skew: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
     events_log: list[str] | None = None
+    messages: pd.DataFrame | None = None
     missing: list[str] = field(default_factory=list)  # optional files that were absent
 
     @property
@@ -283,6 +302,7 @@ _READERS = {
     "skew": (SKEW_FILE, read_skew),
     "events": (EVENTS_FILE, read_events),
     "events_log": (EVENTS_LOG_FILE, read_events_log),
+    "messages": (MESSAGES_FILE, read_messages),
 }
 
 

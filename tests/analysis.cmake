@@ -11,7 +11,8 @@ if(TARGET clocksim)
 endif()
 
 file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/analysis-tmp)
-foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering report real_run report_browser)
+foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering plot_sequence events compare report
+               real_run report_browser)
   if(NOT EXISTS ${_analysis_dir}/test_${_suite}.py)
     continue()
   endif()
@@ -20,7 +21,7 @@ foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering 
   if(_suite STREQUAL "report_browser")
     set(_needs --needs-chromium)
     set(_label browser)
-  elseif(_suite STREQUAL "real_run")
+  elseif(_suite STREQUAL "real_run" OR _suite STREQUAL "compare")
     set(_needs --needs-binary)
   endif()
   add_test(NAME analysis.${_suite}

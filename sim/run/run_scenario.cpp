@@ -15,6 +15,7 @@
 #include "sim/output/output_folder.hpp"
 #include "sim/logical/causality.hpp"
 #include "sim/output/logical_csv.hpp"
+#include "sim/output/message_log.hpp"
 #include "sim/output/ordering_probe.hpp"
 #include "sim/output/recorder.hpp"
 #include "sim/output/run_analysis.hpp"
@@ -166,6 +167,11 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   world.add_observer(&recorder);
   world.add_observer(&exact);
   exact.start();
+  std::unique_ptr<MessageLog> message_log;
+  if (spec.output.messages) {
+    message_log = std::make_unique<MessageLog>(spec, folder);
+    world.add_observer(message_log.get());
+  }
   analysis.set_message_counter(&world.stats().messages_sent);
   std::unique_ptr<OrderingProbe> ordering;
   if (spec.ordering) {
@@ -194,6 +200,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   progress.done();
   analysis.finish();
   recorder.commit();
+  if (message_log) message_log->commit(world.end());
   if (causality && spec.output.trace) write_logical_csv(spec, *causality, folder);
 
   RunOutcome outcome;

@@ -281,6 +281,8 @@ Json output_schema() {
        {"skew", flag("write skew.csv")},
        {"events", flag("write events.log")},
        {"summary", flag("write summary.json")},
+       {"messages", Json{{"type", "boolean"}, {"default", false},
+                         {"description", "write messages.csv: every message sent, when it arrived, its fate (opt-in)"}}},
        {"trace_nodes", Json{{"anyOf", Json::array({Json{{"const", "all"}},
                                                    Json{{"type", "array"}, {"items", ref("node_name")}, {"minItems", 1}}})},
                             {"description", "nodes in trace.csv (default all)"}}},

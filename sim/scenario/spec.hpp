@@ -200,6 +200,7 @@ struct OutputSpec {
   bool skew = true;
   bool events = true;
   bool summary = true;
+  bool messages = false;            // messages.csv: one row per message (opt-in: it grows with traffic)
   std::vector<NodeId> trace_nodes;  // empty: all nodes
   Duration trace_every;             // 0: every tick; else a multiple of tick
 };
