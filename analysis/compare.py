@@ -204,7 +204,10 @@ def sequences_html(sides: list[Side], window: tuple[int, int]) -> str:
                                                  title=s.label, origin_ns=s.origin_ns)
         parts.append(report._img(fig, f"message sequence: {s.label}").replace(
             'class="plot"', 'class="plot sequence"'))
-    return f'<div id="sequences" class="cards">{"".join(parts)}</div>'
+    note = ('<p class="muted">Each chart draws every election-layer message sent from just before the '
+            "detection to 0.6 s after the new master (HEARTBEATs included), so its count is not the "
+            "table's: the table counts the election window stated above.</p>")
+    return f'{note}<div id="sequences" class="cards">{"".join(parts)}</div>'
 
 
 def build_compare(runs: list[cio.Run], window: tuple[int, int] | None = None) -> str:

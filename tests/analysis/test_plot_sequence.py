@@ -43,7 +43,7 @@ def test_arrows_fates_and_events_of_the_window(tmp_path):
     write_messages(tmp_path)
     msgs = cio.read_messages(str(tmp_path))
     fig = plot_sequence.make_sequence_figure(msgs, _events(), 59_900 * MS, 60_500 * MS,
-                                             origin_ns=59_500 * MS)
+                                             origin_ns=59_500 * MS, time_axis="linear")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["n0", "n1", "n2", "n3"]
     top, bottom = ax.get_ylim()
@@ -62,7 +62,22 @@ def test_arrows_fates_and_events_of_the_window(tmp_path):
     assert "BULLY_ELECTION (3)" in legend and "BULLY_COORDINATOR (2)" in legend
     assert "TIME_REQUEST" not in " ".join(legend) and "HEARTBEAT" not in " ".join(legend)
     assert ax.get_ylabel() == "time since t=59.500s (ms)"
-    assert "6 messages" in ax.get_title()
+    assert "6 messages drawn (this window)" in ax.get_title()
+
+
+def test_event_order_axis_gives_every_instant_a_row_and_writes_out_long_pauses(tmp_path):
+    write_messages(tmp_path)
+    msgs = cio.read_messages(str(tmp_path))
+    fig = plot_sequence.make_sequence_figure(msgs, _events(), 59_900 * MS, 60_500 * MS, origin_ns=59_500 * MS)
+    ax = fig.axes[0]
+    # Instants (ms since 59.5 s): 500 sent, 503, 504, 506, 700, 701, 704: rows 0..6.
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["500.000", "503.000", "504.000", "506.000", "700.000", "701.000", "704.000"]
+    arrows = sorted((a.xyann, a.xy) for a in ax.texts if hasattr(a, "xyann"))
+    assert arrows == sorted([((1, 0.0), (2, 1.0)), ((2, 2.0), (1, 3.0)), ((2, 4.0), (0, 6.0)), ((2, 4.0), (1, 5.0))])
+    gaps = [t.get_text().strip() for t in ax.texts if t.get_gid() == "gap"]
+    assert gaps == ["+194 ms"]  # 506 -> 700 ms, hidden by the rows, written out
+    assert ax.get_ylabel() == "time since t=59.500s (ms), in event order"
 
 
 def test_layer_filter(tmp_path):
@@ -71,7 +86,7 @@ def test_layer_filter(tmp_path):
     fig = plot_sequence.make_sequence_figure(msgs, None, 58_000 * MS, 61_000 * MS, layer="sync")
     ax = fig.axes[0]
     assert len([a for a in ax.texts if hasattr(a, "xyann")]) == 1
-    assert "1 messages" in ax.get_title()
+    assert "1 messages drawn (sync layer, this window)" in ax.get_title()
 
 
 def test_script_writes_png_and_rejects_bad_input(tmp_path):
@@ -80,7 +95,7 @@ def test_script_writes_png_and_rejects_bad_input(tmp_path):
     ok = run_script("plot_sequence.py", str(tmp_path), "--window", "59.9s:60.5s", "--layer", "election")
     assert ok.returncode == 0, ok.stderr
     w, h = png_size(str(tmp_path / "sequence.png"))
-    assert w >= 600 and h == 700
+    assert w >= 800 and h == 700
     bad = run_script("plot_sequence.py", str(tmp_path), "--window", "60s")
     assert bad.returncode == 2 and "expected START:END" in bad.stderr
     (tmp_path / "messages.csv").write_text("sent_ns,received_ns,from,to,type,layer,fate\n1,,n0,n1,X,sync,eaten\n")
