@@ -26,10 +26,13 @@ EVENTS_FILE = "events.csv"
 EVENTS_LOG_FILE = "events.log"
 SUMMARY_FILE = "summary.json"
 SWEEP_FILE = "sweep.csv"
+MESSAGES_FILE = "messages.csv"
 
 TRACE_COLUMNS = ["t_ns", "node", "local_ns", "offset_ns", "role", "up"]
 SKEW_COLUMNS = ["t_ns", "max_skew_ns", "mean_abs_offset_ns", "bound_ns", "master", "masters"]
 EVENTS_COLUMNS = ["t_ns", "node", "kind", "detail"]
+MESSAGES_COLUMNS = ["sent_ns", "received_ns", "from", "to", "type", "layer", "fate"]
+MESSAGE_FATES = {"delivered", "lost", "to_down_node", "in_flight"}
 ROLES = {"none", "slave", "master", "candidate", "client", "server"}
 EVENT_KINDS = (
     "crash", "restart", "link_down", "link_up", "partition", "heal", "clock_step",
@@ -39,9 +42,20 @@ EVENT_KINDS = (
 
 # sweep.csv: every column that is not one of these is a swept parameter (see output-formats.md).
 SWEEP_RESULT_COLUMNS = [
-    "run", "seed", "max_skew_ns", "max_skew_after_warmup_ns", "bound_ns", "bound_violations",
-    "failovers", "events", "expects_failed", "wall_time_s",
+    "run", "seed", "warmup_s", "max_skew_ns", "max_skew_after_warmup_ns", "steady_skew_mean_ns",
+    "steady_skew_p50_ns", "steady_skew_p99_ns", "bound_ns", "skew_over_bound", "bound_violations",
+    "bound_note", "elections", "failovers", "failover_time_max_s", "detection_time_max_s",
+    "election_messages", "messages_sent", "messages_lost", "events", "expects", "expects_failed",
+    "expects_not_evaluated", "wall_time_s",
 ]
+# Nullable integer columns of sweep.csv (empty: not applicable, e.g. no bound, no failover).
+SWEEP_NULLABLE_INT_COLUMNS = (
+    "max_skew_after_warmup_ns", "steady_skew_mean_ns", "steady_skew_p50_ns", "steady_skew_p99_ns",
+    "bound_ns", "bound_violations", "elections", "election_messages", "messages_sent",
+    "messages_lost", "expects", "expects_failed", "expects_not_evaluated",
+)
+SWEEP_FLOAT_COLUMNS = ("warmup_s", "skew_over_bound", "failover_time_max_s",
+                       "detection_time_max_s", "wall_time_s")
 SWEEP_REQUIRED_COLUMNS = ["run", "seed", "max_skew_ns", "bound_ns", "failovers", "events",
                           "wall_time_s"]
 
@@ -173,6 +187,21 @@ def read_events(outdir: str) -> pd.DataFrame:
     return _sorted_by_time(df)
 
 
+def read_messages(outdir: str) -> pd.DataFrame:
+    """messages.csv (written with `output: {messages: true}`): one row per message sent."""
+    path = os.path.join(outdir, MESSAGES_FILE)
+    dtypes = {"sent_ns": "int64", "received_ns": "Int64", "from": "str", "to": "str", "type": "str",
+              "layer": "str", "fate": "str"}
+    df = _read_csv(path, MESSAGES_COLUMNS, dtypes, ["sent_ns", "received_ns"],
+                   nullable_int=("received_ns",))
+    bad = ~df["fate"].isin(MESSAGE_FATES)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise FormatError(path, f"line {i + 2}: column fate: unknown value {df['fate'].iloc[i]!r}; "
+                                f"expected one of {', '.join(sorted(MESSAGE_FATES))}")
+    return df
+
+
 def read_events_log(outdir: str) -> list[str]:
     path = os.path.join(outdir, EVENTS_LOG_FILE)
     _require_file(path)
@@ -218,15 +247,15 @@ def read_sweep(sweepdir: str) -> tuple[pd.DataFrame, list[str]]:
                                 "parameter path (e.g. algorithm.sync.period) besides "
                                 + ",".join(SWEEP_RESULT_COLUMNS))
     dtypes = {c: "str" for c in params}
-    dtypes.update({"run": "str", "seed": "int64", "max_skew_ns": "int64",
-                   "max_skew_after_warmup_ns": "Int64", "bound_ns": "Int64",
-                   "bound_violations": "Int64", "failovers": "int64", "events": "int64",
-                   "expects_failed": "Int64", "wall_time_s": "float64"})
-    ints = ["seed", "max_skew_ns", "max_skew_after_warmup_ns", "bound_ns", "bound_violations",
-            "failovers", "events", "expects_failed"]
+    dtypes.update({"run": "str", "seed": "int64", "max_skew_ns": "int64", "failovers": "int64",
+                   "events": "int64", "bound_note": "str"})
+    dtypes.update({c: "Int64" for c in SWEEP_NULLABLE_INT_COLUMNS})
+    dtypes.update({c: "float64" for c in SWEEP_FLOAT_COLUMNS})
+    ints = ["seed", "max_skew_ns", "failovers", "events", *SWEEP_NULLABLE_INT_COLUMNS]
     df = _read_csv(path, SWEEP_REQUIRED_COLUMNS, dtypes, ints,
-                   nullable_int=("max_skew_after_warmup_ns", "bound_ns", "bound_violations",
-                                 "expects_failed"))
+                   nullable_int=SWEEP_NULLABLE_INT_COLUMNS + SWEEP_FLOAT_COLUMNS)
+    if "bound_note" in df.columns:
+        df["bound_note"] = df["bound_note"].fillna("")
     return df, params
 
 
@@ -241,6 +270,7 @@ class Run:
     skew: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
     events_log: list[str] | None = None
+    messages: pd.DataFrame | None = None
     missing: list[str] = field(default_factory=list)  # optional files that were absent
 
     @property
@@ -272,6 +302,7 @@ _READERS = {
     "skew": (SKEW_FILE, read_skew),
     "events": (EVENTS_FILE, read_events),
     "events_log": (EVENTS_LOG_FILE, read_events_log),
+    "messages": (MESSAGES_FILE, read_messages),
 }
 
 

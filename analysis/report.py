@@ -3,7 +3,8 @@
 results, the offsets and skew plots (embedded as base64 PNG) and the events as a timeline plus
 the narrative log. The page is self-contained: no network access, no external files.
 
-    analysis/report.py out/failover [--max-nodes 16] [-o report.html]
+    analysis/report.py out/failover [--max-nodes 16] [-o report.html] [--window 60s:64s]
+    analysis/report.py out/tsp out/bully out/ring        # several runs: analysis/compare.py
 
 Needs summary.json; trace.csv, skew.csv, events.csv and events.log are used when present.
 Exit code 2 on a missing or malformed file.
@@ -50,6 +51,7 @@ table{border-collapse:collapse;font-size:.9em}td,th{padding:3px 10px;border-bott
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:.8em;font-weight:700;color:#fff}
 .badge.pass{background:#2e7d32}.badge.fail{background:#c62828}
 img.plot{width:100%;max-width:1200px;height:auto;border:1px solid #eee}
+img.plot.sequence{width:auto;max-width:100%}
 pre.log{max-height:420px;overflow:auto;background:#fafafa;border:1px solid #eee;padding:8px;
  font-size:.85em}
 #render-problems{display:none;background:#ffebee;color:#b71c1c;padding:8px;border:1px solid #e57373}
@@ -115,9 +117,13 @@ def _card(key: str, value: str, cls: str = "") -> str:
 
 def summary_cards(summary: dict) -> str:
     r = summary.get("results", {})
-    cards = [_card("max skew", pc.format_ns(r.get("max_skew_ns"))),
-             _card("max skew after warm-up", pc.format_ns(r.get("max_skew_after_warmup_ns"))),
-             _card("theoretical bound", pc.format_ns(r.get("bound_ns")))]
+    warmup = r.get("warmup_ns")
+    after = f"after t={warmup / 1e9:.1f}s" if isinstance(warmup, (int, float)) else "no steady state"
+    cards = [_card(f"worst steady skew ({after})", pc.format_ns(r.get("max_skew_after_warmup_ns"))),
+             _card("steady mean / p99", f"{pc.format_ns(r.get('steady_skew_mean_ns'))} / "
+                                        f"{pc.format_ns(r.get('steady_skew_p99_ns'))}"),
+             _card("theoretical bound", pc.format_ns(r.get("bound_ns"))),
+             _card("max skew incl. start-up", pc.format_ns(r.get("max_skew_ns")), "muted")]
     ratio = r.get("worst_skew_over_bound")
     if isinstance(ratio, (int, float)):
         cards.append(_card("worst skew / bound", f"{ratio:.3g}", "bad" if ratio > 1 else "good"))
@@ -150,7 +156,10 @@ def expects_html(expects: list) -> str:
     rows = []
     for e in expects:
         passed = bool(e.get("passed")) if isinstance(e, dict) else False
-        badge = '<span class="badge pass">PASS</span>' if passed else '<span class="badge fail">FAIL</span>'
+        evaluated = e.get("evaluated", True) if isinstance(e, dict) else True
+        badge = ('<span class="badge pass">PASS</span>' if passed else
+                 '<span class="badge fail">FAIL</span>' if evaluated else
+                 '<span class="badge" style="background:#777">N/A</span>')
         text = e.get("text", "") if isinstance(e, dict) else e
         detail = e.get("detail", "") if isinstance(e, dict) else ""
         rows.append(f'<tr class="expect {"pass" if passed else "fail"}"><td>{badge}</td>'
@@ -162,7 +171,12 @@ def expects_html(expects: list) -> str:
 
 
 def _cell(key: str, value) -> str:
-    """Durations in readable units; instants (…_at_ns) in seconds of true time."""
+    """Durations in readable units; instants (…_at_ns) in seconds of true time; counts by type
+    as "ELECTION 7 · OK 6"."""
+    if isinstance(value, dict):
+        return " · ".join(f"{k} {v}" for k, v in value.items()) or "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and key.endswith("_ns"):
         return f"t={value / 1e9:.3f}s" if key.endswith("_at_ns") else pc.format_ns(value)
     return "—" if value is None else str(value)
@@ -257,7 +271,39 @@ def events_log_html(run: cio.Run) -> str:
     return f'<pre class="log" id="events-log">{body}</pre>{tail}'
 
 
-def build_report(run: cio.Run, max_nodes: int = plot_offsets.DEFAULT_MAX_NODES) -> str:
+def sequence_window(run: cio.Run) -> tuple[int, int] | None:
+    """The first failover's election: from just before its detection to just after the new master."""
+    fos = [f for f in run.summary.get("results", {}).get("failovers") or [] if isinstance(f, dict)]
+    if not fos:
+        return None
+    f = fos[0]
+    lost = int(f["lost_at_ns"])
+    det = lost + int(f.get("detection_time_ns") or 0)
+    end = lost + int(f["failover_time_ns"]) if f.get("failover_time_ns") is not None else det + 5_000_000_000
+    return det - 100_000_000, end + 600_000_000
+
+
+def sequence_html(run: cio.Run, window: tuple[int, int] | None) -> str:
+    import plot_sequence
+    if run.messages is None:
+        return ('<p class="muted">No messages.csv: run with <code>--set output.messages=true</code> for the '
+                "message sequence chart.</p>")
+    # Without a chosen window: the first failover's election, election messages only (the sync
+    # layer's rounds would drown the cascade); a chosen window shows every layer.
+    layer = None if window else "election"
+    window = window or sequence_window(run)
+    if window is None:
+        return '<p class="muted">No failover to show; choose a window with --window START:END.</p>'
+    fig = plot_sequence.make_sequence_figure(run.messages, run.events, window[0], window[1], layer=layer,
+                                             title=run.name)
+    img = _img(fig, "message sequence chart").replace('class="plot"', 'class="plot sequence"')
+    what = "election-layer messages" if layer else "messages of every layer"
+    return (f'<div id="sequence"><p class="muted">{what} sent from t={window[0] / 1e9:.3f}s to '
+            f"t={window[1] / 1e9:.3f}s (--window START:END to choose).</p>{img}</div>")
+
+
+def build_report(run: cio.Run, max_nodes: int = plot_offsets.DEFAULT_MAX_NODES,
+                 window: tuple[int, int] | None = None) -> str:
     s = run.summary
     scenario = {k: v for k, v in s.get("scenario", {}).items() if k != "params"}
     scenario_rows: list[tuple[str, str]] = []
@@ -294,6 +340,7 @@ format_version {esc(s.get("format_version"))}</p>
 <h2>Failovers</h2>{failovers_html(s)}
 <h2>Plots</h2><div id="plots">{"".join(plots)}</div>
 <h2>Timeline</h2>{timeline_svg(run)}
+<h2>Message sequence</h2>{sequence_html(run, window)}
 <h2>Events log</h2>{events_log_html(run)}
 <h2>Scenario</h2>{_table(scenario_rows)}
 <h2>Parameters</h2>{_table(param_rows) if param_rows else '<p class="muted">none recorded</p>'}
@@ -318,14 +365,33 @@ def write_atomically(path: str, text: str) -> None:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("outdir", help="a `clocksim run --out` directory")
+    parser.add_argument("outdirs", nargs="+", metavar="outdir",
+                        help="a `clocksim run --out` directory; several: a comparison page (compare.py)")
     parser.add_argument("-o", "--output", help="where to write (default OUTDIR/report.html)")
     parser.add_argument("--max-nodes", type=int, default=plot_offsets.DEFAULT_MAX_NODES)
+    parser.add_argument("--window", help="the message sequence chart's window, START:END in true time "
+                                         "(default: the first failover's election); with several runs, "
+                                         "relative to the fault")
     args = parser.parse_args(argv)
-    run = cio.load_run(args.outdir, required=(),
-                       optional=("trace", "skew", "events", "events_log"))
-    path = args.output or os.path.join(args.outdir, "report.html")
-    write_atomically(path, build_report(run, args.max_nodes))
+    import plot_sequence  # noqa: E402 (imports this module's siblings)
+    window = None
+    if args.window:
+        try:
+            window = plot_sequence.parse_window(args.window)
+        except plot_sequence.OptionError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+    if len(args.outdirs) > 1:
+        import compare
+        runs = [cio.load_run(d, required=("skew",), optional=("events", "messages")) for d in args.outdirs]
+        path = args.output or os.path.join(os.path.dirname(os.path.abspath(args.outdirs[0])), "compare.html")
+        write_atomically(path, compare.build_compare(runs, window))
+        print(path)
+        return 0
+    run = cio.load_run(args.outdirs[0], required=(),
+                       optional=("trace", "skew", "events", "events_log", "messages"))
+    path = args.output or os.path.join(args.outdirs[0], "report.html")
+    write_atomically(path, build_report(run, args.max_nodes, window))
     print(path)
     return 0
 

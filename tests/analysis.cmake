@@ -9,13 +9,14 @@ set(_analysis_env PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg)
 list(APPEND _analysis_env CLOCKSIM_BINARY=$<TARGET_FILE:clocksim>)
 
 file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/analysis-tmp)
-foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering report real_run report_browser)
+foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering plot_sequence events compare report
+               real_run report_browser)
   set(_needs "")
   set(_label python)
   if(_suite STREQUAL "report_browser")
     set(_needs --needs-chromium)
     set(_label browser)
-  elseif(_suite STREQUAL "real_run")
+  elseif(_suite STREQUAL "real_run" OR _suite STREQUAL "compare")
     set(_needs --needs-binary)
   endif()
   add_test(NAME analysis.${_suite}

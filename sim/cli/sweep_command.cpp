@@ -29,6 +29,7 @@ struct SweepArgs {
   std::string shard;  // "i/K"
   bool merge = false;
   bool mpi = false;
+  bool traces = false;
 };
 
 scenario::ScenarioSpec load_run_spec(const sweep::SweepSpec& spec, const sweep::PlannedRun& run) {
@@ -42,6 +43,7 @@ int sweep_main(const SweepArgs& args) {
   std::vector<sweep::PlannedRun> runs;
   try {
     spec = sweep::load_sweep_file(args.file);
+    if (args.traces) spec.traces = true;
     runs = sweep::plan_sweep(spec);
     // Every combination is validated before anything runs, so a bad value fails in a second,
     // not after an hour of runs. The specs are rebuilt in the workers (cheap; keeps memory flat).
@@ -127,7 +129,9 @@ int sweep_main(const SweepArgs& args) {
   for (const std::string& failure : report.failures) std::cerr << "failed: " << failure << '\n';
   if (!args.quiet) {
     std::cout << "sweep " << spec.name << ": " << report.total << " runs (" << report.ran << " run now, "
-              << report.resumed << " already done, " << report.failures.size() << " failed)";
+              << report.resumed << " already done, " << report.failures.size() << " did not complete); expectations: "
+              << report.runs_expects_failed << " run(s) with one not met, " << report.runs_expects_not_evaluated
+              << " run(s) with one that could not be evaluated (see expects_not_evaluated, bound_note)";
     if (shard->whole()) {
       std::cout << "; table: " << args.out_dir << "/sweep.csv\n";
     } else {
@@ -147,6 +151,8 @@ void register_sweep_command(CLI::App& app) {
   cmd->add_option("--out,-o", args->out_dir, "Output folder: one folder per run plus sweep.csv")->required();
   cmd->add_option("--jobs,-j", args->jobs, "Runs in parallel (default: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--quiet,-q", args->quiet, "No progress line and no closing summary");
+  cmd->add_flag("--traces", args->traces,
+                "Keep trace.csv in every run folder (default: off, like `traces: false` in the sweep file)");
   cmd->add_flag("--dry-run", args->dry_run, "Print the equivalent `clocksim run` commands and stop");
   cmd->add_option("--shard", args->shard,
                    "Run only part i of K (i/K, 0 <= i < K: the runs whose index is i mod K), e.g. a batch "

@@ -31,6 +31,7 @@ Recorder::Recorder(const scenario::ScenarioSpec& spec, OutputFolder& folder, con
 void Recorder::on_tick(const TickView& view) {
   const std::optional<Duration> bound = bound_ ? bound_->at(view.now()) : std::nullopt;
   const TickStats s = compute_tick_stats(view, bound, snapshots_, scratch_);
+  analysis_.on_roles(s.t, snapshots_);
   analysis_.on_tick(s);
   const bool trace_this_tick = tick_index_ % trace_every_ticks_ == 0;
   ++tick_index_;
@@ -76,6 +77,10 @@ void Recorder::on_tick(const TickView& view) {
 
 void Recorder::on_message_sent(Time t, NodeId /*from*/, NodeId /*to*/, const Message& msg) {
   analysis_.on_message_sent(t, msg.type);
+}
+
+void Recorder::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode, CorrectionSource /*source*/) {
+  analysis_.on_clock_adjust(t, node, delta, mode);
 }
 
 void Recorder::on_event(Time t, NodeId node, EventKind kind, std::string_view detail) {

@@ -25,6 +25,7 @@ class Recorder final : public Observer {
   void on_tick(const TickView& view) override;
   void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) override;
   void on_message_sent(Time t, NodeId from, NodeId to, const Message& msg) override;
+  void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode, CorrectionSource source) override;
   // Renames every file into place. Without it, nothing appears.
   void commit();
 

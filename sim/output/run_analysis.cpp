@@ -142,12 +142,46 @@ void RunAnalysis::close_election_windows(Time t, bool before_instant) {
   for (auto& f : failovers_) close_election_window(f, t, before_instant);
 }
 
-RunAnalysis::RunAnalysis(const scenario::ScenarioSpec& spec) : spec_(spec), state_(spec.expects.size()) {
-  // The warm-up reported in the summary: the latest `after` of the skew expectations, else none.
-  warmup_ = Duration::zero();
-  for (const auto& e : spec.expects) {
-    if (e.kind == Kind::kMaxSkew) warmup_ = std::max(warmup_, e.after);
+RunAnalysis::RunAnalysis(const scenario::ScenarioSpec& spec)
+    : spec_(spec), first_correction_done_(spec.nodes.size()), state_(spec.expects.size()) {
+  const std::string& sync = spec.algorithm.sync.kind;
+  if (spec.warmup) {
+    steady_from_ = Time::epoch() + *spec.warmup;
+    warmup_rule_ = "scenario";
+  } else if (sync.empty() || sync == "none" || sync == "logical") {
+    // Nothing corrects the clocks: the start is as steady as the run gets.
+    steady_from_ = Time::epoch();
+    warmup_rule_ = "no_sync";
+  } else {
+    warmup_rule_ = "first_round";
   }
+}
+
+void RunAnalysis::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode) {
+  if (node >= first_correction_done_.size() || first_correction_done_[node]) return;
+  any_correction_ = true;
+  Time done = t;
+  if (mode == AdjustMode::kSlew) {
+    // adjtime spreads the correction at the node's bounded slew rate: the round has not taken
+    // effect on this clock until the slew ends.
+    const auto& o = spec_.nodes[node].clock.get();
+    const double slew_ppm = o.max_slew_ppm.value_or(spec_.clocks.max_slew_ppm);
+    const double magnitude_ns = std::fabs(static_cast<double>(delta.ns()));
+    if (slew_ppm > 0) done = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(magnitude_ns / (slew_ppm * 1e-6))));
+  }
+  first_correction_done_[node] = done;
+}
+
+void RunAnalysis::on_roles(Time t, const std::vector<NodeSnapshot>& nodes) {
+  if (steady_from_ || !any_correction_) return;
+  // The first full round is over once every up, correct node that takes time from others (not a
+  // master or a server) has had its first correction take effect.
+  for (const NodeSnapshot& n : nodes) {
+    if (!n.up || n.faulty || n.role == Role::kMaster || n.role == Role::kServer) continue;
+    const auto& done = first_correction_done_[n.id];
+    if (!done || *done > t) return;
+  }
+  steady_from_ = t;
 }
 
 void RunAnalysis::on_tick(const TickStats& s) {
@@ -160,6 +194,7 @@ void RunAnalysis::on_tick(const TickStats& s) {
   }
   if (s.bound) last_bound_ns_ = s.bound->ns();
   check(s.t, s.max_skew_ns, s.max_abs_offset_ns, s.bound, s.masters, s.min_offset_ns, s.max_offset_ns);
+  if (steady_from_ && s.t >= *steady_from_) steady_tick_skews_ns_.push_back(s.max_skew_ns);
   last_ = s;
   if (s.masters != 1) last_not_one_master_ = s.t;
 }
@@ -199,8 +234,12 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
       self.max_skew_at_ = t;
     }
   }
-  const bool after_warmup = t - Time::epoch() >= self.warmup_;
+  const bool after_warmup = self.steady_from_ && t >= *self.steady_from_;
   if (after_warmup) {
+    if (!self.checked_after_warmup_) {
+      if constexpr (!kApply) return true;
+      else self.checked_after_warmup_ = true;
+    }
     if (max_skew > self.max_skew_after_warmup_ns_) {
       if constexpr (!kApply) return true;
       else self.max_skew_after_warmup_ns_ = max_skew;
@@ -352,6 +391,25 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
 void RunAnalysis::finish() {
   close_election_windows(last_ ? last_->t : Time::epoch() + spec_.duration, false);
   masters_at_end_ = last_ ? last_->masters : 0;
+  if (!steady_tick_skews_ns_.empty()) {
+    std::vector<std::int64_t>& v = steady_tick_skews_ns_;
+    SteadyStats st;
+    double sum = 0;
+    for (std::int64_t x : v) sum += static_cast<double>(x);
+    st.mean_ns = sum / static_cast<double>(v.size());
+    // Nearest-rank percentiles: a value some tick actually had.
+    auto rank = [&v](double q) {
+      const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
+      const std::size_t i = k == 0 ? 0 : k - 1;
+      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+      return v[i];
+    };
+    st.p50_ns = rank(0.50);
+    st.p99_ns = rank(0.99);
+    steady_stats_ = st;
+    v.clear();
+    v.shrink_to_fit();
+  }
   expects_.clear();
   for (std::size_t i = 0; i < spec_.expects.size(); ++i) {
     const auto& e = spec_.expects[i];
@@ -366,9 +424,11 @@ void RunAnalysis::finish() {
       case Kind::kOffset:
         if (e.use_bound && st.no_bound_at_some_tick) {
           r.passed = false;
+          r.evaluated = false;
           d << "this scenario has no theoretical bound (" << "see summary.json results.bound_note" << ")";
         } else if (!st.checked_any) {
           r.passed = false;
+          r.evaluated = false;
           d << "no tick fell in the checked interval";
         } else if (st.first_violation) {
           r.passed = false;
@@ -401,6 +461,7 @@ void RunAnalysis::finish() {
       case Kind::kFailoverTimeMax: {
         if (failovers_.empty()) {
           r.passed = false;
+          r.evaluated = false;
           d << "no failover happened (no master crashed)";
           break;
         }
@@ -434,8 +495,13 @@ nlohmann::ordered_json RunAnalysis::results_json() const {
   nlohmann::ordered_json j;
   j["max_skew_ns"] = max_skew_ns_;
   j["max_skew_at_ns"] = max_skew_at_.ns();
-  j["max_skew_after_warmup_ns"] = max_skew_after_warmup_ns_;
-  j["warmup_ns"] = warmup_.ns();
+  const auto null = nlohmann::ordered_json(nullptr);
+  j["max_skew_after_warmup_ns"] = checked_after_warmup_ ? nlohmann::ordered_json(max_skew_after_warmup_ns_) : null;
+  j["warmup_ns"] = steady_from_ ? nlohmann::ordered_json((*steady_from_ - Time::epoch()).ns()) : null;
+  j["warmup_rule"] = std::string(warmup_rule_);
+  j["steady_skew_mean_ns"] = steady_stats_ ? nlohmann::ordered_json(std::llround(steady_stats_->mean_ns)) : null;
+  j["steady_skew_p50_ns"] = steady_stats_ ? nlohmann::ordered_json(steady_stats_->p50_ns) : null;
+  j["steady_skew_p99_ns"] = steady_stats_ ? nlohmann::ordered_json(steady_stats_->p99_ns) : null;
   j["bound_ns"] = last_bound_ns_ ? nlohmann::ordered_json(*last_bound_ns_) : nlohmann::ordered_json(nullptr);
   j["worst_skew_over_bound"] = max_bound_ratio_ppm_ >= 0
                                    ? nlohmann::ordered_json(static_cast<double>(max_bound_ratio_ppm_) * 1e-6)

@@ -58,6 +58,9 @@ bool counts_as_election_message(MsgType t);
 struct ExpectResult {
   std::string text;  // "max_skew <= bound after 30s"
   bool passed = true;
+  // Not passed because the run gave nothing to check (no bound, no tick in the interval, no
+  // failover): reported apart from a measured failure.
+  bool evaluated = true;
   std::string detail;  // by how much, at what time
   scenario::SourceLocation where;
 };
@@ -84,6 +87,10 @@ class RunAnalysis {
   void set_message_counter(const std::uint64_t* messages_sent) { messages_sent_ = messages_sent; }
   // One message handed to the network (a broadcast: once per destination).
   void on_message_sent(Time t, MsgType type);
+  // A sync correction applied to a node's clock, and every node's role at a tick (before its
+  // on_tick): together they tell when the first full round is over (the default warm-up).
+  void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode);
+  void on_roles(Time t, const std::vector<NodeSnapshot>& nodes);
   // Call once after the last tick.
   void finish();
 
@@ -91,7 +98,11 @@ class RunAnalysis {
   bool all_passed() const;
   const std::vector<Failover>& failovers() const { return failovers_; }
   nlohmann::ordered_json results_json() const;
-  Duration warmup() const { return warmup_; }
+  // When the steady state began; unset while (or if never) the first full round is over.
+  std::optional<Time> steady_from() const { return steady_from_; }
+  // How the warm-up was chosen: "scenario" (its `warmup:`), "first_round", "no_sync" (nothing
+  // to warm up: steady from the start).
+  std::string_view warmup_rule() const { return warmup_rule_; }
 
  private:
   struct ExpectState {
@@ -111,7 +122,20 @@ class RunAnalysis {
   };
   const scenario::ScenarioSpec& spec_;
   const std::uint64_t* messages_sent_ = nullptr;
-  Duration warmup_;
+  std::optional<Time> steady_from_;
+  std::string_view warmup_rule_;
+  // Per node: when its first sync correction has fully taken effect (a slew's end); unset: none
+  // applied yet.
+  std::vector<std::optional<Time>> first_correction_done_;
+  bool any_correction_ = false;
+  // Each tick's skew once in the steady state: its mean and percentiles (the max is exact).
+  std::vector<std::int64_t> steady_tick_skews_ns_;
+  struct SteadyStats {
+    double mean_ns = 0;
+    std::int64_t p50_ns = 0;
+    std::int64_t p99_ns = 0;
+  };
+  std::optional<SteadyStats> steady_stats_;
   std::vector<ExpectState> state_;
   std::vector<ExpectResult> expects_;
   std::vector<Failover> failovers_;
@@ -140,6 +164,7 @@ class RunAnalysis {
   Time max_skew_at_;
   Time max_bound_ratio_at_;
   std::int64_t max_skew_after_warmup_ns_ = 0;
+  bool checked_after_warmup_ = false;
   std::int64_t max_bound_ratio_ppm_ = -1;  // worst measured/bound after warm-up, in ppm
   std::uint64_t bound_violations_ = 0;
   std::uint64_t elections_ = 0;

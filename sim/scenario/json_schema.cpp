@@ -287,6 +287,8 @@ Json output_schema() {
        {"skew", flag("write skew.csv")},
        {"events", flag("write events.log")},
        {"summary", flag("write summary.json")},
+       {"messages", Json{{"type", "boolean"}, {"default", false},
+                         {"description", "write messages.csv: every message sent, when it arrived, its fate (opt-in)"}}},
        {"trace_nodes", Json{{"anyOf", Json::array({Json{{"const", "all"}},
                                                    Json{{"type", "array"}, {"items", ref("node_name")}, {"minItems", 1}}})},
                             {"description", "nodes in trace.csv (default all)"}}},
@@ -314,6 +316,8 @@ std::string scenario_json_schema() {
                                     "runs clocksyncd's node loop (encoded, authenticated datagrams, replay windows)"}}},
       {"duration", with_doc(ref("duration"), "simulated time, a whole number of ticks (required)")},
       {"tick", with_doc(ref("duration"), "output interval: one trace/skew row per tick (default 1s)")},
+      {"warmup", with_doc(ref("duration"), "steady state starts this long after the start (default: after the first "
+                                           "full sync round); the summary's steady-state figures use it")},
       {"nodes", nodes_schema()},
       {"clocks", closed_object(keys::clocks(), clock_props())},
       {"topology", topology_schema()},

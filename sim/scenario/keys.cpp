@@ -9,7 +9,7 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 }  // namespace
 
 const std::vector<std::string>& top_level() {
-  static const std::vector<std::string> k{"name",     "description", "seed",      "host",     "duration", "tick",  "nodes",
+  static const std::vector<std::string> k{"name",     "description", "seed",      "host",     "duration", "tick",  "warmup", "nodes",
                                           "clocks",   "topology", "links",       "algorithm", "faults",   "expect", "output",
                                           "ordering"};
   return k;
@@ -87,7 +87,7 @@ const std::vector<std::string>& expect_window() {
   return k;
 }
 const std::vector<std::string>& output() {
-  static const std::vector<std::string> k{"trace", "skew", "events", "summary", "trace_nodes", "trace_every"};
+  static const std::vector<std::string> k{"trace", "skew", "events", "summary", "messages", "trace_nodes", "trace_every"};
   return k;
 }
 const std::vector<std::string>& distribution_kinds() {

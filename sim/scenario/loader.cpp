@@ -68,6 +68,13 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name)
     fail_at(tick_at, tick_path, "duration (" + duration_node.text + ") must be a whole number of ticks (" + tick_text + ")");
   }
 
+  if (auto* v = root.find("warmup")) {
+    spec.warmup = read_duration(*v, "warmup", Duration::zero());
+    if (*spec.warmup > spec.duration) {
+      fail_at(*v, "warmup", "warmup (" + v->text + ") is longer than duration (" + duration_node.text + ")");
+    }
+  }
+
   spec.nodes = parse_nodes(require_key(root, "", "nodes", "a node count such as 8, or a list of nodes"), "nodes");
   const NodeNames names(spec.nodes);
   spec.clocks = parse_clocks(root.find("clocks"), "clocks");

@@ -78,6 +78,18 @@ void apply_set_override(yaml::Node& root, const std::string& assignment) {
     cur = child;
     walked = next_path;
   }
+  if (cur->is_map() && !cur->entries.empty() && !value.is_map()) {
+    // A scalar over a mapping would silently drop its keys ({kind: berkeley, period: 10s}
+    // becoming "cristian" at cristian's default period): say which way was meant.
+    std::string keys;
+    for (const auto& e : cur->entries) keys += (keys.empty() ? "" : ", ") + e.key;
+    const bool layer = cur->find("kind") != nullptr;
+    fail(key_path, "'" + key_path + "' is a mapping (" + keys + "); '" + text + "' would drop those keys. " +
+                       (layer ? "To change the kind and keep the parameters: --set " + key_path + ".kind=" + text +
+                                    "; for the kind at its defaults: --set '" + key_path + "={kind: " + text + "}'"
+                              : "Set one of them (--set " + key_path + "." + cur->entries.front().key +
+                                    "=...) or give a whole mapping ('" + key_path + "={...}')"));
+  }
   *cur = std::move(value);
 }
 

@@ -205,6 +205,7 @@ struct OutputSpec {
   bool skew = true;
   bool events = true;
   bool summary = true;
+  bool messages = false;            // messages.csv: one row per message (opt-in: it grows with traffic)
   std::vector<NodeId> trace_nodes;  // empty: all nodes
   Duration trace_every;             // 0: every tick; else a multiple of tick
 };
@@ -230,6 +231,9 @@ struct ScenarioSpec {
   NodeHost host = NodeHost::kAlgorithm;
   Duration duration;
   Duration tick;
+  // When the steady state starts for the summary's steady-state figures (docs/output-formats.md):
+  // set, this long after the start; unset, after the first full sync round (sim/output/run_analysis).
+  std::optional<Duration> warmup;
   std::vector<NodeSpec> nodes;
   ClockSpec clocks;
   TopologySpec topology;

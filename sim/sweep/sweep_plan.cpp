@@ -72,7 +72,8 @@ std::vector<PlannedRun> plan_sweep(const SweepSpec& spec) {
     for (const auto& seed : seeds) {
       PlannedRun run;
       run.index = runs.size();
-      run.overrides = spec.fixed_overrides;
+      if (!spec.traces) run.overrides.push_back("output.trace=false");
+      run.overrides.insert(run.overrides.end(), spec.fixed_overrides.begin(), spec.fixed_overrides.end());
       std::string folder;
       for (std::size_t i = 0; i < spec.matrix.size(); ++i) {
         const std::string& value = spec.matrix[i].values[digit[i]];

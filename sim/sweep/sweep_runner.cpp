@@ -85,7 +85,7 @@ std::vector<std::size_t> SweepProgress::scan() {
     if (!options_.shard.contains(run.index)) continue;
     ++report_.total;
     if (run_is_done(options_.out_dir, run)) {
-      table_.record(run.index, (fs::path(options_.out_dir) / run.folder).string());
+      report_.count(table_.record(run.index, (fs::path(options_.out_dir) / run.folder).string()));
       ++report_.resumed;
     } else {
       todo.push_back(run.index);
@@ -102,7 +102,7 @@ void SweepProgress::finished(std::size_t index, std::string error) {
   const PlannedRun& run = runs_.at(index);
   if (error.empty()) {
     try {
-      table_.record(run.index, (fs::path(options_.out_dir) / run.folder).string());
+      report_.count(table_.record(run.index, (fs::path(options_.out_dir) / run.folder).string()));
       ++report_.ran;
     } catch (const std::exception& e) {
       error = e.what();
@@ -182,7 +182,7 @@ SweepReport merge_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& ru
   for (const PlannedRun& run : runs) {
     if (run_is_done(out_dir, run)) {
       try {
-        table.record(run.index, (fs::path(out_dir) / run.folder).string());
+        report.count(table.record(run.index, (fs::path(out_dir) / run.folder).string()));
         ++report.resumed;
       } catch (const std::exception& e) {
         report.failures.push_back(run.folder + ": " + e.what());

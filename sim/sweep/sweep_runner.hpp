@@ -50,6 +50,14 @@ struct SweepReport {
   std::size_t ran = 0;      // completed now
   std::vector<std::string> failures;  // "<folder>: <what>", in matrix order
   std::vector<std::string> missing;   // merge_sweep: folders of runs not done yet, in matrix order
+  // Among the recorded runs: those with an expectation that was evaluated and not met, and those
+  // with one that could not be evaluated (e.g. `max_skew: bound` where the run has no bound).
+  std::size_t runs_expects_failed = 0;
+  std::size_t runs_expects_not_evaluated = 0;
+  void count(const RunVerdict& v) {
+    runs_expects_failed += v.failed > 0;
+    runs_expects_not_evaluated += v.not_evaluated > 0;
+  }
 };
 
 bool run_is_done(const std::string& out_dir, const PlannedRun& run);

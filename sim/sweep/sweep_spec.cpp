@@ -39,10 +39,15 @@ class Parser {
     if (!root.IsMap()) fail(root, "", "expected a mapping with keys base, matrix and optionally set, seeds, name");
     SweepSpec spec;
     spec.source_file = file_;
-    check_keys(root, "", {"name", "description", "base", "set", "matrix", "seeds"});
+    check_keys(root, "", {"name", "description", "base", "set", "matrix", "seeds", "traces"});
     if (const YAML::Node name = root["name"]) spec.name = scalar(name, "name");
     spec.base_scenario = parse_base(root);
     if (const YAML::Node set = root["set"]) spec.fixed_overrides = parse_set(set);
+    if (const YAML::Node traces = root["traces"]) {
+      const std::string text = scalar(traces, "traces");
+      if (text != "true" && text != "false") fail(traces, "traces", "expected true or false, found '" + text + "'");
+      spec.traces = text == "true";
+    }
     spec.matrix = parse_matrix(root);
     if (const YAML::Node seeds = root["seeds"]) spec.seeds = parse_seeds(seeds);
     std::uint64_t runs = spec.seeds.empty() ? 1 : spec.seeds.size();

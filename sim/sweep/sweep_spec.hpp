@@ -7,6 +7,7 @@
 //     algorithm.sync.period: [5s, 10s, 30s]
 //     clocks.drift_ppm.max: [10, 100, 1000]
 //   seeds: 1..5                            # or [1, 2, 3] or {from: 1, to: 5}; default: the base's
+//   traces: true                           # optional: keep trace.csv in every run (default off)
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,9 @@ struct SweepSpec {
   std::vector<std::string> fixed_overrides;  // "path=value" from `set:`, in file order
   std::vector<SweepParameter> matrix;        // in file order; the first varies slowest
   std::vector<std::uint64_t> seeds;          // empty: every run keeps the base scenario's seed
+  // Per-tick traces (trace.csv) in every run folder: off unless `traces: true` or --traces, as
+  // a sweep's questions are answered by summary.json and sweep.csv (and traces cost ~8x the disk).
+  bool traces = false;
 };
 
 // A user error in a sweep file, printed like a compiler diagnostic:

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,13 +12,17 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "algorithms/core/duration_parse.hpp"
+
 namespace clocksim::sweep {
 namespace {
 
 // The columns after the parameters; every other column of sweep.csv is a swept parameter.
 const std::vector<std::string> kResultColumns = {
-    "seed", "max_skew_ns", "max_skew_after_warmup_ns", "bound_ns", "bound_violations",
-    "failovers", "events", "expects_failed", "wall_time_s"};
+    "seed", "warmup_s", "max_skew_ns", "max_skew_after_warmup_ns", "steady_skew_mean_ns", "steady_skew_p50_ns",
+    "steady_skew_p99_ns", "bound_ns", "skew_over_bound", "bound_violations", "bound_note", "elections", "failovers",
+    "failover_time_max_s", "detection_time_max_s", "election_messages", "messages_sent", "messages_lost", "events",
+    "expects", "expects_failed", "expects_not_evaluated", "wall_time_s"};
 
 std::string number_text(const nlohmann::json& value) {
   if (value.is_null()) return "";
@@ -36,7 +42,38 @@ const nlohmann::json& at(const nlohmann::json& obj, const char* key, const std::
   return obj.at(key);
 }
 
+std::string ns_as_seconds(const nlohmann::json& value) {
+  if (value.is_null()) return "";
+  if (!value.is_number_integer()) throw std::runtime_error("expected integer nanoseconds, found " + value.dump());
+  return seconds_text(value.get<long long>());
+}
+
+// The largest of a field over the failovers (empty when none has it).
+std::string max_over_failovers(const nlohmann::json& failovers, const char* key) {
+  std::optional<long long> worst;
+  for (const nlohmann::json& f : failovers) {
+    const nlohmann::json& v = f.value(key, nlohmann::json());
+    if (v.is_number_integer()) worst = std::max(worst.value_or(v.get<long long>()), v.get<long long>());
+  }
+  return worst ? seconds_text(*worst) : std::string();
+}
+
 }  // namespace
+
+std::string seconds_text(long long ns) {
+  const bool negative = ns < 0;
+  const unsigned long long mag = negative ? 0ULL - static_cast<unsigned long long>(ns) : static_cast<unsigned long long>(ns);
+  std::string out = (negative ? "-" : "") + std::to_string(mag / 1'000'000'000ULL);
+  unsigned long long frac = mag % 1'000'000'000ULL;
+  if (frac != 0) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%09llu", frac);
+    std::string digits(buf);
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    out += "." + digits;
+  }
+  return out;
+}
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
@@ -48,11 +85,21 @@ std::string csv_field(const std::string& text) {
 SweepTable::SweepTable(const SweepSpec& spec, const std::vector<PlannedRun>& runs)
     : runs_(&runs), rows_(runs.size()) {
   header_.push_back("run");
-  for (const SweepParameter& p : spec.matrix) header_.push_back(p.path);
+  for (const SweepParameter& p : spec.matrix) {
+    // A parameter whose every value is a duration with a unit is a number of seconds: "10s"
+    // sorts after "5s" and plots on a numeric axis.
+    bool durations = true;
+    for (const std::string& v : p.values) {
+      durations = durations && v.find_first_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos &&
+                  parse_duration(v).has_value();
+    }
+    param_is_duration_.push_back(durations);
+    header_.push_back(durations ? p.path + "_s" : p.path);
+  }
   header_.insert(header_.end(), kResultColumns.begin(), kResultColumns.end());
 }
 
-void SweepTable::record(std::size_t index, const std::string& run_dir) {
+RunVerdict SweepTable::record(std::size_t index, const std::string& run_dir) {
   const std::string path = (std::filesystem::path(run_dir) / "summary.json").string();
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(path + ": cannot open");
@@ -66,23 +113,48 @@ void SweepTable::record(std::size_t index, const std::string& run_dir) {
     const PlannedRun& run = (*runs_)[index];
     const nlohmann::json& results = at(summary, "results", path);
     std::string line = csv_field(run.folder);
-    for (const std::string& v : run.values) line += "," + csv_field(v);
+    for (std::size_t i = 0; i < run.values.size(); ++i) {
+      const std::string& v = run.values[i];
+      line += "," + (param_is_duration_.at(i) ? seconds_text(parse_duration(v)->ns()) : csv_field(v));
+    }
     const nlohmann::json& seed = at(at(summary, "scenario", path), "seed", path);
     line += "," + (run.seed ? std::to_string(*run.seed) : number_text(seed));
+    const nlohmann::json none;
+    line += "," + ns_as_seconds(results.value("warmup_ns", none));
     line += "," + number_text(at(results, "max_skew_ns", path));
-    line += "," + number_text(results.value("max_skew_after_warmup_ns", nlohmann::json()));
-    line += "," + number_text(results.value("bound_ns", nlohmann::json()));
-    line += "," + number_text(results.value("bound_violations", nlohmann::json()));
-    const nlohmann::json& failovers = results.value("failovers", nlohmann::json::array());
-    line += "," + std::to_string(failovers.is_array() ? failovers.size() : 0);
-    line += "," + number_text(at(results, "events_processed", path));
-    std::size_t failed = 0;
-    for (const nlohmann::json& e : summary.value("expects", nlohmann::json::array())) {
-      if (!e.value("passed", false)) ++failed;
+    for (const char* key : {"max_skew_after_warmup_ns", "steady_skew_mean_ns", "steady_skew_p50_ns",
+                            "steady_skew_p99_ns", "bound_ns", "worst_skew_over_bound", "bound_violations"}) {
+      line += "," + number_text(results.value(key, none));
     }
-    line += "," + std::to_string(failed);
+    const nlohmann::json& note = results.value("bound_note", none);
+    line += "," + (note.is_string() ? csv_field(note.get<std::string>()) : std::string());
+    line += "," + number_text(results.value("elections", none));
+    const nlohmann::json failovers = results.value("failovers", nlohmann::json::array());
+    line += "," + std::to_string(failovers.is_array() ? failovers.size() : 0);
+    const nlohmann::json fos = failovers.is_array() ? failovers : nlohmann::json::array();
+    line += "," + max_over_failovers(fos, "failover_time_ns");
+    line += "," + max_over_failovers(fos, "detection_time_ns");
+    std::uint64_t election_messages = 0;
+    for (const nlohmann::json& f : fos) election_messages += f.value("election_messages", std::uint64_t{0});
+    line += "," + (fos.empty() ? std::string() : std::to_string(election_messages));
+    line += "," + number_text(results.value("messages_sent", none));
+    line += "," + number_text(results.value("messages_lost", none));
+    line += "," + number_text(at(results, "events_processed", path));
+    RunVerdict verdict;
+    for (const nlohmann::json& e : summary.value("expects", nlohmann::json::array())) {
+      ++verdict.expects;
+      if (e.value("passed", false)) continue;
+      if (e.value("evaluated", true)) {
+        ++verdict.failed;
+      } else {
+        ++verdict.not_evaluated;
+      }
+    }
+    line += "," + std::to_string(verdict.expects) + "," + std::to_string(verdict.failed) + "," +
+            std::to_string(verdict.not_evaluated);
     line += "," + number_text(summary.value("wall_time_s", nlohmann::json(0.0)));
     rows_.at(index) = std::move(line);
+    return verdict;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path + ": " + e.what());
   }

@@ -59,6 +59,10 @@ class Observer {
   // Every message the world hands to the network (a broadcast: once per destination), whatever
   // the network then does with it. Lets the run analysis count a failover's messages by type.
   virtual void on_message_sent(Time /*t*/, NodeId /*from*/, NodeId /*to*/, const Message& /*msg*/) {}
+  // The network's verdict on the message just reported by on_message_sent: when it will reach
+  // `to` (whether `to` is up then is decided at that instant), or nullopt when it is lost.
+  virtual void on_message_routed(Time /*t*/, NodeId /*from*/, NodeId /*to*/, const Message& /*msg*/,
+                                 std::optional<Time> /*arrives_at*/) {}
   // Every clock correction an algorithm applies (step or slew; not frequency corrections), as it
   // is applied, with the master and round that computed it. Lets the skew bound tell which clocks
   // a round corrected (docs/bounds.md §7).

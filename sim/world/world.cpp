@@ -247,6 +247,7 @@ void World::send_datagram(NodeId from, NodeId to, std::span<const std::uint8_t> 
   ++stats_.messages_sent;
   for (Observer* o : observers_) o->on_message_sent(now_, from, to, carried);
   const Delivery d = network_->transmit(from, to, carried, now_);
+  report_routed(from, to, carried, d);
   if (!d.delivered) {
     ++stats_.messages_lost;
     return;
@@ -263,6 +264,11 @@ void World::send_datagram(NodeId from, NodeId to, std::span<const std::uint8_t> 
   queue_.push(now_ + d.delay, Event{Event::Kind::kDeliverDatagram, to, from, slot, {}});
 }
 
+void World::report_routed(NodeId from, NodeId to, const Message& msg, const Delivery& d) {
+  const std::optional<Time> arrives = d.delivered ? std::optional<Time>(now_ + d.delay) : std::nullopt;
+  for (Observer* o : observers_) o->on_message_routed(now_, from, to, msg, arrives);
+}
+
 void World::send_one(NodeId from, NodeId to, const Message& sent) {
   Message lie;
   const Message* m = &sent;
@@ -274,6 +280,7 @@ void World::send_one(NodeId from, NodeId to, const Message& sent) {
   ++stats_.messages_sent;
   for (Observer* o : observers_) o->on_message_sent(now_, from, to, msg);
   const Delivery d = network_->transmit(from, to, msg, now_);
+  report_routed(from, to, msg, d);
   if (!d.delivered) {
     ++stats_.messages_lost;
     return;

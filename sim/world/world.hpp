@@ -114,6 +114,7 @@ class World final : public TickView {
   void cancel_timer_event(NodeId id, TimerId timer);
   void arm_timer_event(NodeId id, TimerId timer, Time at);
   void send_one(NodeId from, NodeId to, const Message& msg);
+  void report_routed(NodeId from, NodeId to, const Message& msg, const Delivery& d);
   void tick();
   void emit(NodeId node, EventKind kind, const std::string& detail);
   std::unique_ptr<Algorithm> make_algorithm(NodeId id) const;

@@ -22,7 +22,7 @@ FORMAT_VERSION = 1
 
 def generate_run(outdir: str, nodes: int = 6, ticks: int = 600, tick_ms: int = 100,
                  period_s: float = 5.0, seed: int = 7, with_bound: bool = True,
-                 with_events: bool = True) -> dict:
+                 with_events: bool = True, with_messages: bool = False) -> dict:
     """Writes the five files into outdir (created) and returns the summary dict."""
     os.makedirs(outdir, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -153,6 +153,8 @@ def generate_run(outdir: str, nodes: int = 6, ticks: int = 600, tick_ms: int = 1
                                     "election_time_ns": elected_ns - crash_ns - 6 * tick_ns * 10,
                                     "failover_time_ns": elected_ns - crash_ns,
                                     "new_master": "n1", "elections_started": 1,
+                                    "election_messages": 9,
+                                    "election_messages_by_type": {"ELECTION": 5, "ACCEPT": 4},
                                     "max_skew_during_ns": int(max_skew[(t >= crash_ns) & (t < elected_ns)].max())}]
                                   if nodes > 1 else []),
                     "masters_at_end": 1},
@@ -166,7 +168,26 @@ def generate_run(outdir: str, nodes: int = 6, ticks: int = 600, tick_ms: int = 1
     with open(os.path.join(outdir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")
+    if with_messages and nodes > 1:
+        write_messages(outdir, names, crash_ns + 6 * tick_ns * 10, elected_ns)
     return summary
+
+
+def write_messages(outdir: str, names: list[str], detected_ns: int, elected_ns: int) -> None:
+    """messages.csv for the failover: n1 asks every other up node (ELECTION, 2 ms) and each
+    accepts (ACCEPT, 3 ms); the one to the crashed n0 goes to a down node; one ACCEPT is lost."""
+    rows = []
+    t = detected_ns
+    for peer in names[2:]:
+        rows.append((t, t + 2_000_000, "n1", peer, "ELECTION", "election", "delivered"))
+        lost = peer == names[-1]
+        rows.append((t + 2_000_000, None if lost else t + 5_000_000, peer, "n1", "ACCEPT", "election",
+                     "lost" if lost else "delivered"))
+    rows.append((t, None, "n1", "n0", "ELECTION", "election", "to_down_node"))
+    rows.append((elected_ns, elected_ns + 1_000_000, "n1", names[-1], "TIME_REQUEST", "sync", "delivered"))
+    df = pd.DataFrame(rows, columns=["sent_ns", "received_ns", "from", "to", "type", "layer", "fate"])
+    df["received_ns"] = df["received_ns"].astype("Int64")
+    df.to_csv(os.path.join(outdir, "messages.csv"), index=False)
 
 
 def generate_sweep(sweepdir: str, periods=("5s", "10s", "30s"), drifts=("10", "100", "1000"),

@@ -105,3 +105,100 @@ def test_sweep_with_bad_number_exits_2(sweep_dir):
     df.to_csv(path, index=False)
     result = run_script("plot_sweep.py", sweep_dir)
     assert result.returncode == 2 and "line 6: column max_skew_ns" in result.stderr
+
+
+# --- --x / --hue / --facet / --metric -----------------------------------------------------------
+
+def _study(tmp_path):
+    """A kind x period x asymmetry x seed table shaped like scenarios/sweeps/asymmetry-vs-period:
+    Cristian has no bound at 5 s; one Berkeley run is over its end-of-run bound without any
+    violation (the bound varies per tick), one has bound_violations = 2."""
+    rows = []
+    for kind in ("berkeley", "cristian"):
+        for period in (5, 10, 30):
+            for asym in (0, 0.4, 0.8):
+                for seed in (1, 2, 3):
+                    skew = int(1e6 * (1 + period / 10 + asym * (2 if kind == "berkeley" else 1)) + seed * 1000)
+                    bound = "" if (kind == "cristian" and period == 5) else int(2e6 + 1e6 * period / 5 + 4e6 * asym)
+                    violations = 2 if (kind == "berkeley" and period == 30 and asym == 0.8 and seed == 3) else 0
+                    if kind == "berkeley" and period == 10 and asym == 0 and seed == 1:
+                        skew = bound + 5  # over the end-of-run bound, yet no instant violated it
+                    rows.append({
+                        "run": f"{kind}-{period}-{asym}-{seed}", "algorithm.sync.kind": kind,
+                        "algorithm.sync.period_s": period, "links.asymmetry": asym, "seed": seed,
+                        "max_skew_ns": skew * 5, "max_skew_after_warmup_ns": skew,
+                        "steady_skew_mean_ns": skew // 2, "bound_ns": bound,
+                        "skew_over_bound": "" if bound == "" else skew / bound,
+                        "bound_violations": violations, "bound_note": "no bound" if bound == "" else "",
+                        "failovers": 0, "events": 1, "wall_time_s": 0.1})
+    df = pd.DataFrame(rows)
+    df.to_csv(tmp_path / "sweep.csv", index=False)
+    return df
+
+
+def test_x_hue_facet_draws_one_panel_per_facet_with_medians_bounds_and_violations(tmp_path):
+    raw = _study(tmp_path)
+    df, params = cio.read_sweep(str(tmp_path))
+    fig = plot_sweep.make_sweep_figure(df, params, x="asymmetry", hue="kind", facet="period",
+                                       metric="steady_max")
+    axes = [a for a in fig.axes if a.get_visible()]
+    assert [a.get_gid() for a in axes] == ["facet:5", "facet:10", "facet:30"]
+    assert axes[0].get_title().startswith("period = 5 s: worst skew after warm-up vs asymmetry")
+    assert "3 seeds" in axes[0].get_title()
+    assert axes[0].get_xlabel() == "links.asymmetry"
+    assert len({a.get_ylim() for a in axes}) == 1  # one value scale across the facets
+    for ax, period in zip(axes, (5, 10, 30)):
+        for kind in ("berkeley", "cristian"):
+            cell = raw[(raw["algorithm.sync.period_s"] == period) & (raw["algorithm.sync.kind"] == kind)]
+            med = cell.groupby("links.asymmetry")["max_skew_after_warmup_ns"].median()
+            line = [l for l in _gids(ax, "median:") if l.get_gid() == f"median:{kind}"][0]
+            assert list(line.get_xdata()) == [0.0, 0.4, 0.8]
+            assert np.allclose(line.get_ydata(), med.to_numpy() / 1e6)
+        bounds = {l.get_gid() for l in _gids(ax, "bound:")}
+        assert bounds == ({"bound:berkeley"} if period == 5 else {"bound:berkeley", "bound:cristian"})
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert ("kind=cristian (no bound)" in legend) == (period == 5)
+        marks = _gids(ax, "violations")
+        # Only the run the simulator counted violations for, not the one over its end-of-run bound.
+        if period == 30:
+            assert len(marks) == 1 and len(marks[0].get_offsets()) == 1
+            assert marks[0].get_offsets()[0][0] == pytest.approx(0.8)
+        else:
+            assert not marks
+
+
+def test_metric_skew_over_bound_draws_the_bound_at_one(tmp_path):
+    _study(tmp_path)
+    df, params = cio.read_sweep(str(tmp_path))
+    fig = plot_sweep.make_sweep_figure(df, params, x="period", hue="kind", metric="skew_over_bound")
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "worst skew / bound after warm-up"
+    ratio = [l for l in ax.lines if l.get_gid() == "bound:ratio"]
+    assert len(ratio) == 1 and list(ratio[0].get_ydata()) == [1.0, 1.0]
+    assert "pooled over asymmetry and 3 seeds" in ax.get_title()
+    cristian = [l for l in _gids(ax, "median:") if l.get_gid() == "median:cristian"][0]
+    assert list(cristian.get_xdata()) == [10.0, 30.0]  # no ratio without a bound at 5 s
+
+
+def test_metric_mean_and_default_metric(tmp_path):
+    raw = _study(tmp_path)
+    df, params = cio.read_sweep(str(tmp_path))
+    fig = plot_sweep.make_sweep_figure(df, params, x="links.asymmetry", metric="steady_mean")
+    line = _gids(fig.axes[0], "median:")[0]
+    assert np.allclose(line.get_ydata(), raw.groupby("links.asymmetry")["steady_skew_mean_ns"].median() / 1e6)
+    assert fig.axes[0].get_ylabel().startswith("mean skew after warm-up")
+
+
+def test_script_options_and_errors(tmp_path):
+    _study(tmp_path)
+    out = tmp_path / "fig.png"
+    ok = run_script("plot_sweep.py", str(tmp_path), "--x", "asymmetry", "--hue", "kind", "--facet",
+                    "period", "--out", str(out))
+    assert ok.returncode == 0, ok.stderr
+    assert png_size(str(out)) == (1800, 500)
+    bad = run_script("plot_sweep.py", str(tmp_path), "--x", "latency")
+    assert bad.returncode == 2 and "--x latency: not a swept parameter" in bad.stderr
+    bad = run_script("plot_sweep.py", str(tmp_path), "--x", "kind", "--metric", "wat")
+    assert bad.returncode == 2 and "--metric wat: unknown" in bad.stderr
+    bad = run_script("plot_sweep.py", str(tmp_path), "--hue", "kind")
+    assert bad.returncode == 2 and "need --x" in bad.stderr

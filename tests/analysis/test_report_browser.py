@@ -74,3 +74,47 @@ def test_checks_catch_a_broken_page(report, tmp_path):
     assert 'data-loaded="0"' in dom
     assert "Could not display: clock offsets" in dom
     assert any("deliberate" in m for m in browser.console_messages(result.stderr))
+
+
+# --- the comparison page and the message sequence chart ------------------------------------------
+
+@pytest.fixture(scope="module")
+def compare_page(tmp_path_factory):
+    import fixture_run
+    base = tmp_path_factory.mktemp("cmp-browser")
+    dirs = []
+    for i, ticks in enumerate((600, 700, 800)):
+        d = str(base / f"run{i}")
+        fixture_run.generate_run(d, ticks=ticks, seed=i + 1, with_messages=True)
+        dirs.append(d)
+    out = base / "compare.html"
+    result = run_script("report.py", *dirs, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return str(out), dirs
+
+
+def test_compare_page_renders_every_plot_and_sequence(compare_page, tmp_path):
+    page, _ = compare_page
+    result = browser.run(CHROMIUM, str(tmp_path / "profile"), f"file://{page}", "--dump-dom")
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    assert _attr(dom, "data-rendered") == "1"
+    # Two comparison plots and one sequence chart per run, all decoded.
+    assert _attr(dom, "data-images-total") == "5" and _attr(dom, "data-images-ok") == "5"
+    widths = [int(w) for w in re.findall(r'data-natural-width="(\d+)"', dom)]
+    assert widths[:2] == [1200, 1200] and all(w >= 600 for w in widths[2:])
+    assert dom.count('class="plot sequence"') == 3
+    assert len(re.findall(r"<tr>", re.search(r'<table id="compare-table">.*?</table>', dom, re.S).group(0))) == 4
+    assert browser.console_messages(result.stderr) == []
+
+
+def test_report_shows_the_sequence_chart(compare_page, tmp_path):
+    _, dirs = compare_page
+    result = run_script("report.py", dirs[0])
+    assert result.returncode == 0, result.stderr
+    page = os.path.join(dirs[0], "report.html")
+    result = browser.run(CHROMIUM, str(tmp_path / "profile"), f"file://{page}", "--dump-dom")
+    dom = result.stdout
+    assert _attr(dom, "data-images-total") == "3" and _attr(dom, "data-images-ok") == "3"
+    assert 'alt="message sequence chart"' in dom and 'id="sequence"' in dom
+    assert browser.console_messages(result.stderr) == []

@@ -9,7 +9,7 @@
 //   election_property SCENARIO KIND FIRST_SEED COUNT SETTLE_SECONDS [KEY=VALUE ...]
 //
 // KIND "file" keeps the scenario's own election block; any other kind replaces it with that
-// kind at its default parameters (as `--set algorithm.election=KIND` would). KEY=VALUE are
+// kind at its default parameters (as `--set 'algorithm.election={kind: KIND}'` does). KEY=VALUE are
 // further `--set` overrides (e.g. links.loss=0.05). Exit 0 when every seed holds, 1 when one
 // does not (each failure printed with its seed and the picture at the failing tick), 2 on a
 // usage or scenario error, or when there is nothing to check.
@@ -153,7 +153,7 @@ int main(int argc, char** argv) {
   clocksim::scenario::ScenarioSpec spec;
   try {
     clocksim::scenario::LoadOptions options;
-    if (kind != "file") options.set_overrides.push_back("algorithm.election=" + kind);
+    if (kind != "file") options.set_overrides.push_back("algorithm.election={kind: " + kind + "}");
     for (int i = 6; i < argc; ++i) options.set_overrides.emplace_back(argv[i]);
     spec = clocksim::scenario::load_scenario_file(path, options);
   } catch (const std::exception& e) {

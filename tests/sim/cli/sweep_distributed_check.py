@@ -104,7 +104,7 @@ def main():
     env = dict(os.environ, OMPI_MCA_btl="self,vader", OMPI_MCA_btl_vader_single_copy_mechanism="none")
     out = os.path.join(work, "mpi")
     r = sh(*launcher, binary, "sweep", sweep_file, "--out", out, "--mpi", env=env)
-    assert f"{RUNS} runs ({RUNS} run now, 0 already done, 0 failed)" in r.stdout, r.stdout
+    assert f"{RUNS} runs ({RUNS} run now, 0 already done, 0 did not complete)" in r.stdout, r.stdout
     assert r.stdout.count("sweep distributed:") == 1, "only rank 0 reports: " + r.stdout
     per_rank = dict(kv.split("=") for kv in r.stdout.split("runs per rank:")[1].split("\n")[0].split())
     assert sorted(per_rank) == ["0", "1"] and sum(map(int, per_rank.values())) == RUNS, r.stdout
@@ -115,7 +115,7 @@ def main():
     shutil.rmtree(os.path.join(out, victim))
     os.makedirs(os.path.join(out, victim + ".partial"))
     r = sh(*launcher, binary, "sweep", sweep_file, "--out", out, "--mpi", env=env)
-    assert f"(1 run now, {RUNS - 1} already done, 0 failed)" in r.stdout, r.stdout
+    assert f"(1 run now, {RUNS - 1} already done, 0 did not complete)" in r.stdout, r.stdout
     assert_same(out, threaded, "resumed --mpi")
     r = sh(*launcher, binary, "sweep", sweep_file, "--out", out, "--mpi", "--jobs", "2", ok=(2,), env=env)
     print(f"ok: mpirun -np 2 --mpi identical to the threaded sweep ({RUNS} runs) and resumes")

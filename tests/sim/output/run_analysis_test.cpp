@@ -279,6 +279,85 @@ TEST(RunAnalysis, AnElectionNeverFinishedStillCountsItsMessagesToTheEnd) {
   EXPECT_EQ(j["election_messages"], 2);
 }
 
+// The default warm-up ends once every node that takes time (not the master) has had its first
+// correction take effect, a slew's end included; the steady figures start there.
+TEST(RunAnalysis, DefaultWarmupIsTheFirstFullRoundIncludingSlews) {
+  auto spec = three_nodes();
+  spec.algorithm.sync.kind = "berkeley";
+  spec.clocks.max_slew_ppm = 1000;  // 1 ms of correction takes 1 s
+  RunAnalysis a(spec);
+  auto roles = [](Role r0) {
+    std::vector<NodeSnapshot> v;
+    for (NodeId i = 0; i < 3; ++i) v.push_back({i, 0, 0, i == 0 ? r0 : Role::kSlave, 0, true, false});
+    return v;
+  };
+  auto skew_tick = [](Duration t, std::int64_t skew) {
+    TickStats s;
+    s.t = Time::epoch() + t;
+    s.max_skew_ns = skew;
+    s.masters = 1;
+    return s;
+  };
+  a.on_roles(Time::epoch() + 1_s, roles(Role::kMaster));
+  a.on_tick(skew_tick(1_s, 50'000'000));
+  a.on_clock_adjust(Time::epoch() + 1500_ms, 1, Duration::from_ns(2'000'000), AdjustMode::kSlew);  // ends at 3.5 s
+  a.on_clock_adjust(Time::epoch() + 1500_ms, 2, Duration::from_ns(-1'000'000), AdjustMode::kStep);
+  for (int s = 2; s <= 6; ++s) {
+    a.on_roles(Time::epoch() + Duration::from_ns(s * 1'000'000'000LL), roles(Role::kMaster));
+    a.on_tick(skew_tick(Duration::from_ns(s * 1'000'000'000LL), s < 4 ? 40'000'000 : 1'000'000 * s));
+  }
+  a.finish();
+  ASSERT_TRUE(a.steady_from().has_value());
+  EXPECT_EQ(*a.steady_from(), Time::epoch() + 4_s);
+  EXPECT_EQ(a.warmup_rule(), "first_round");
+  const auto j = a.results_json();
+  EXPECT_EQ(j["warmup_ns"], 4'000'000'000LL);
+  EXPECT_EQ(j["max_skew_ns"], 50'000'000);
+  EXPECT_EQ(j["max_skew_after_warmup_ns"], 6'000'000);
+  EXPECT_EQ(j["steady_skew_mean_ns"], 5'000'000);
+  EXPECT_EQ(j["steady_skew_p50_ns"], 5'000'000);
+  EXPECT_EQ(j["steady_skew_p99_ns"], 6'000'000);
+}
+
+TEST(RunAnalysis, ScenarioWarmupWinsAndAWarmupNeverReachedIsNull) {
+  auto spec = three_nodes();
+  spec.algorithm.sync.kind = "berkeley";
+  {
+    RunAnalysis a(spec);  // no correction ever: no steady state
+    TickStats s;
+    s.t = Time::epoch() + 5_s;
+    s.max_skew_ns = 7;
+    a.on_tick(s);
+    a.finish();
+    const auto j = a.results_json();
+    EXPECT_TRUE(j["warmup_ns"].is_null());
+    EXPECT_TRUE(j["max_skew_after_warmup_ns"].is_null());
+    EXPECT_TRUE(j["steady_skew_mean_ns"].is_null());
+  }
+  spec.warmup = 2_s;
+  RunAnalysis a(spec);
+  EXPECT_EQ(a.warmup_rule(), "scenario");
+  ASSERT_TRUE(a.steady_from().has_value());
+  EXPECT_EQ(*a.steady_from(), Time::epoch() + 2_s);
+}
+
+// An expectation with nothing to check against is reported as not evaluated, not as failed.
+TEST(RunAnalysis, ExpectationsWithoutABoundAreNotEvaluated) {
+  auto spec = three_nodes();
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kMaxSkew;
+  e.use_bound = true;
+  spec.expects.push_back(e);
+  RunAnalysis a(spec);
+  TickStats s;
+  s.t = Time::epoch() + 1_s;
+  a.on_tick(s);
+  a.finish();
+  ASSERT_EQ(a.expects().size(), 1u);
+  EXPECT_FALSE(a.expects()[0].passed);
+  EXPECT_FALSE(a.expects()[0].evaluated);
+}
+
 TickStats offsets_at(Duration t, std::int64_t lo_ns, std::int64_t hi_ns) {
   TickStats s = tick_at(t, hi_ns - lo_ns, 1);
   s.min_offset_ns = lo_ns;

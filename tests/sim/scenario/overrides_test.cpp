@@ -32,6 +32,34 @@ TEST(Overrides, ValueWithEqualsSignAndSpaces) {
   EXPECT_EQ(root.find("u")->text, "uniform(1ms, 5ms)");
 }
 
+// `--set algorithm.sync=cristian` on {kind: berkeley, period: 10s} would silently reset the period:
+// refused, with both ways to say what was meant; they work.
+TEST(Overrides, ScalarOverAMappingIsRefusedWithTheWaysToSayIt) {
+  yaml::Node root = yaml::parse_document("algorithm: {sync: {kind: berkeley, period: 30s}}\nnodes: {count: 8, overrides: []}\n", "f");
+  try {
+    apply_set_override(root, "algorithm.sync=cristian");
+    ADD_FAILURE() << "a bare kind over a layer mapping must be refused";
+  } catch (const ScenarioError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("is a mapping (kind, period)"), std::string::npos) << what;
+    EXPECT_NE(what.find("--set algorithm.sync.kind=cristian"), std::string::npos) << what;
+    EXPECT_NE(what.find("--set 'algorithm.sync={kind: cristian}'"), std::string::npos) << what;
+  }
+  apply_set_override(root, "algorithm.sync.kind=cristian");
+  const yaml::Node& sync = *root.find("algorithm")->find("sync");
+  EXPECT_EQ(sync.find("kind")->text, "cristian");
+  EXPECT_EQ(sync.find("period")->text, "30s");
+  try {
+    apply_set_override(root, "nodes=16");
+    ADD_FAILURE() << "a scalar over {count, overrides} must be refused";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("--set nodes.count="), std::string::npos) << e.what();
+  }
+  apply_set_override(root, "nodes={count: 16}");  // a whole mapping replaces it, as asked
+  EXPECT_EQ(root.find("nodes")->find("count")->text, "16");
+  EXPECT_EQ(root.find("nodes")->find("overrides"), nullptr);
+}
+
 TEST(Overrides, Errors) {
   yaml::Node root = yaml::parse_document("l: [1]\ns: 3\n", "f");
   EXPECT_THROW(apply_set_override(root, "=5"), ScenarioError);

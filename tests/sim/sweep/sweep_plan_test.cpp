@@ -24,9 +24,20 @@ TEST(SweepPlan, MatrixOrderFirstParameterSlowestSeedFastest) {
   EXPECT_EQ(runs[2].folder, "period=5s,drift_ppm=uniform_-1__1_,seed=1");
   EXPECT_EQ(runs[7].folder, "period=10s,drift_ppm=uniform_-1__1_,seed=2");
   EXPECT_EQ(runs[7].values, (std::vector<std::string>{"10s", "uniform(-1, 1)"}));
-  EXPECT_EQ(runs[7].overrides, (std::vector<std::string>{"duration=1m", "algorithm.sync.period=10s",
-                                                         "clocks.drift_ppm=uniform(-1, 1)", "seed=2"}));
+  // Traces are off unless the sweep asks for them; then the sweep's set:, the matrix, the seed.
+  EXPECT_EQ(runs[7].overrides,
+            (std::vector<std::string>{"output.trace=false", "duration=1m", "algorithm.sync.period=10s",
+                                      "clocks.drift_ppm=uniform(-1, 1)", "seed=2"}));
   for (std::size_t i = 0; i < runs.size(); ++i) EXPECT_EQ(runs[i].index, i);
+}
+
+TEST(SweepPlan, TracesKeptOnlyWhenTheSweepAsks) {
+  SweepSpec spec = two_by_two();
+  spec.traces = true;
+  for (const PlannedRun& run : plan_sweep(spec)) {
+    EXPECT_EQ(run.overrides.front(), "duration=1m");
+    for (const std::string& o : run.overrides) EXPECT_EQ(o.find("output.trace"), std::string::npos) << o;
+  }
 }
 
 TEST(SweepPlan, WithoutSeedsEachCombinationRunsOnceWithTheBaseSeed) {
@@ -52,7 +63,7 @@ TEST(SweepPlan, FoldersStayUniqueWhenValuesSanitizeAlike) {
 TEST(SweepPlan, EquivalentRunCommandQuotesForTheShell) {
   const std::vector<PlannedRun> runs = plan_sweep(two_by_two());
   EXPECT_EQ(equivalent_run_command(two_by_two(), runs[2], "out"),
-            "clocksim run scenarios/base.yaml --set duration=1m --set algorithm.sync.period=5s "
+            "clocksim run scenarios/base.yaml --set output.trace=false --set duration=1m --set algorithm.sync.period=5s "
             "--set 'clocks.drift_ppm=uniform(-1, 1)' --set seed=1 --out out/period=5s,drift_ppm=uniform_-1__1_,seed=1");
 }
 

@@ -44,8 +44,12 @@ void fake_run(const PlannedRun& run, const std::string& dir) {
   std::ofstream(fs::path(dir) / "summary.json")
       << R"({"format_version": 1, "scenario": {"seed": 42}, "results": {"max_skew_ns": )" << h % 100000
       << R"(, "max_skew_after_warmup_ns": )" << h % 1000 << R"(, "bound_ns": )" << (h % 2 ? "null" : "5000")
-      << R"(, "bound_violations": 0, "failovers": [{"a": 1}], "events_processed": 77},)"
-      << R"( "expects": [{"passed": true}, {"passed": false}], "wall_time_s": 0.25})";
+      << R"(, "bound_violations": 0, "warmup_ns": 2500000000, "worst_skew_over_bound": 0.5,)"
+      << R"( "bound_note": "no, \"quoted\"", "elections": 3,)"
+      << R"( "failovers": [{"failover_time_ns": 1500000000, "detection_time_ns": 1000000000, "election_messages": 7},)"
+      << R"( {"failover_time_ns": 250000000, "detection_time_ns": null, "election_messages": 5}],)"
+      << R"( "messages_sent": 90, "messages_lost": 1, "events_processed": 77},)"
+      << R"( "expects": [{"passed": true}, {"passed": false}, {"passed": false, "evaluated": false}], "wall_time_s": 0.25})";
 }
 
 class SweepRunnerTest : public ::testing::Test {
@@ -88,12 +92,17 @@ TEST_F(SweepRunnerTest, RunsEveryCombinationIntoItsFolderAndWritesTheTable) {
   std::string header, first;
   std::getline(lines, header);
   std::getline(lines, first);
+  // A swept duration is a number of seconds, its column named <path>_s.
   EXPECT_EQ(header,
-            "run,algorithm.sync.period,links.latency,seed,max_skew_ns,max_skew_after_warmup_ns,bound_ns,"
-            "bound_violations,failovers,events,expects_failed,wall_time_s");
-  EXPECT_EQ(first.rfind("\"period=5s,latency=uniform_1ms__2ms_,seed=1\",5s,\"uniform(1ms, 2ms)\",1,", 0), 0u)
+            "run,algorithm.sync.period_s,links.latency,seed,warmup_s,max_skew_ns,max_skew_after_warmup_ns,"
+            "steady_skew_mean_ns,steady_skew_p50_ns,steady_skew_p99_ns,bound_ns,skew_over_bound,bound_violations,"
+            "bound_note,elections,failovers,failover_time_max_s,detection_time_max_s,election_messages,"
+            "messages_sent,messages_lost,events,expects,expects_failed,expects_not_evaluated,wall_time_s");
+  EXPECT_EQ(first.rfind("\"period=5s,latency=uniform_1ms__2ms_,seed=1\",5,\"uniform(1ms, 2ms)\",1,2.5,", 0), 0u)
       << first;
-  EXPECT_EQ(first.substr(first.size() - 14), ",0,1,77,1,0.25");  // violations, failovers, events, expects_failed, wall
+  // bound_note quoted; 3 elections, 2 failovers (worst 1.5 s, detection 1 s), 12 election
+  // messages, 90 sent, 1 lost, 77 events; 3 expects: 1 failed, 1 not evaluated; wall time.
+  EXPECT_NE(first.find(",0.5,0,\"no, \"\"quoted\"\"\",3,2,1.5,1,12,90,1,77,3,1,1,0.25"), std::string::npos) << first;
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 13);
   for (const auto& e : fs::directory_iterator(dir_ / "a")) {
     EXPECT_EQ(e.path().string().find(".partial"), std::string::npos) << e.path();
@@ -239,6 +248,13 @@ TEST(SweepTable, QuotesFieldsPerRfc4180) {
   EXPECT_EQ(csv_field("plain"), "plain");
   EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
   EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+}
+
+TEST(SweepTable, SecondsTextIsExact) {
+  EXPECT_EQ(seconds_text(1'500'000'000), "1.5");
+  EXPECT_EQ(seconds_text(10'000'000'000), "10");
+  EXPECT_EQ(seconds_text(-250), "-0.00000025");
+  EXPECT_EQ(seconds_text(0), "0");
 }
 
 }  // namespace

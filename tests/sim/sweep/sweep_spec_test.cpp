@@ -79,7 +79,7 @@ TEST_F(SweepSpecTest, ErrorsNameFileLineColumnAndKey) {
   EXPECT_EQ(error("base: base.yaml\nmatrix: {seed: [1, 2]}\n"),
             "s.yaml:2:10: error: at 'matrix.seed': sweep seeds with the top-level `seeds:` key");
   EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1]}\nmatrx: 1\n"),
-            "s.yaml:3:1: error: at 'matrx': unknown key; expected one of base, description, matrix, name, seeds, set");
+            "s.yaml:3:1: error: at 'matrx': unknown key; expected one of base, description, matrix, name, seeds, set, traces");
   EXPECT_EQ(error("base: base.yaml\nbase: base.yaml\nmatrix: {a: [1]}\n"),
             "s.yaml:2:1: error: at 'base': duplicate key");
   EXPECT_EQ(error("base: base.yaml\n"), "s.yaml:1:1: error: at 'matrix': missing key: parameter path -> list of values");

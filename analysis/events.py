@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Prints a run's events (events.csv) as events.log lines, filtered:
+
+    analysis/events.py out/failover --only elections            # the election story alone
+    analysis/events.py out/failover --node n3 --only faults,elections
+    analysis/events.py out/failover --only became_master --from 55s --to 70s
+
+--only takes groups (elections, faults, rounds) and event kinds (docs/output-formats.md), comma
+separated; --node, comma separated node names (cluster-wide events such as a partition have no
+node and are left out by --node). Exit code 2 on a missing or malformed file or an unknown name.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clocksim_io as cio  # noqa: E402
+import plot_sequence  # noqa: E402
+
+GROUPS = {
+    "elections": ("master_silent", "election_started", "became_master", "became_slave", "conflict"),
+    "faults": ("crash", "restart", "link_down", "link_up", "partition", "heal", "clock_step"),
+    "rounds": ("round_complete", "outlier", "late_reply", "peer_unreachable"),
+}
+
+
+class OptionError(Exception):
+    pass
+
+
+def kinds_for(only: str | None) -> set[str] | None:
+    if not only:
+        return None
+    kinds: set[str] = set()
+    for name in (n.strip() for n in only.split(",") if n.strip()):
+        if name in GROUPS:
+            kinds.update(GROUPS[name])
+        elif name in cio.EVENT_KINDS:
+            kinds.add(name)
+        else:
+            raise OptionError(f"--only {name}: unknown; expected a group ({', '.join(GROUPS)}) or an event "
+                              f"kind ({', '.join(cio.EVENT_KINDS)})")
+    return kinds
+
+
+def filter_events(events, kinds: set[str] | None = None, nodes: set[str] | None = None,
+                  start_ns: int | None = None, end_ns: int | None = None):
+    ev = events
+    if kinds is not None:
+        ev = ev[ev["kind"].isin(sorted(kinds))]
+    if nodes is not None:
+        ev = ev[ev["node"].isin(sorted(nodes))]
+    if start_ns is not None:
+        ev = ev[ev["t_ns"] >= start_ns]
+    if end_ns is not None:
+        ev = ev[ev["t_ns"] <= end_ns]
+    return ev
+
+
+def log_lines(events) -> list[str]:
+    """events.log's form: "t=60.000s n2 <detail>" (the kind when there is no detail)."""
+    out = []
+    for t, node, kind, detail in zip(events["t_ns"], events["node"], events["kind"], events["detail"]):
+        text = detail if detail else kind
+        out.append(f"t={int(t) / 1e9:.3f}s " + (f"{node} " if node else "") + text)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("outdir", help="a `clocksim run --out` directory")
+    parser.add_argument("--only", help="groups and kinds, comma separated (elections, faults, rounds, crash, ...)")
+    parser.add_argument("--node", help="node names, comma separated")
+    parser.add_argument("--from", dest="start", help="from this true time (e.g. 55s)")
+    parser.add_argument("--to", dest="end", help="up to this true time (e.g. 70s)")
+    args = parser.parse_args(argv)
+    try:
+        kinds = kinds_for(args.only)
+        start = plot_sequence.parse_time_ns(args.start) if args.start else None
+        end = plot_sequence.parse_time_ns(args.end) if args.end else None
+    except (OptionError, plot_sequence.OptionError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    events = cio.read_events(args.outdir)
+    nodes = {n.strip() for n in args.node.split(",")} if args.node else None
+    if nodes:
+        known = set(events["node"])
+        unknown = sorted(n for n in nodes if n not in known)
+        if unknown:
+            print(f"error: --node {','.join(unknown)}: no event names this node", file=sys.stderr)
+            return 2
+    for line in log_lines(filter_events(events, kinds, nodes, start, end)):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cio.run_main(main))
