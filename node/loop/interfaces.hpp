@@ -57,7 +57,7 @@ class ReferenceSource {
 class NodeLoopObserver {
  public:
   virtual ~NodeLoopObserver() = default;
-  virtual void on_note(const NoteEffect& /*note*/) {}
+  virtual void on_note(const Note& /*note*/) {}
   virtual void on_drop(wire::DropReason /*reason*/) {}
 };
 

@@ -52,18 +52,20 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
       ++loop_.counters_.send_unknown_peer;
     }
   }
-  void note(const NoteEffect& n) override {
-    if (n.kind == NoteKind::kRoundComplete) {
+  void note(const Note& n) override {
+    if (n.kind() == EventKind::kRoundComplete) {
       ++loop_.rounds_;
-      loop_.last_round_ =
-          nlohmann::json{{"local_ns", loop_.host_.clock.now().ns()}, {"number", loop_.rounds_}, {"text", n.text}};
+      // The round's typed fields (round, count, total, value_ns, ...) and its sentence.
+      nlohmann::json last = note_fields(n);
+      last["local_ns"] = loop_.host_.clock.now().ns();
+      last["number"] = loop_.rounds_;
+      loop_.last_round_ = std::move(last);
     }
     if (loop_.host_.observer) loop_.host_.observer->on_note(n);
     if (!loop_.host_.log.enabled()) return;
-    loop_.host_.log.write("note", {{"node", loop_.config_.self},
-                                   {"local_ns", loop_.host_.clock.now().ns()},
-                                   {"kind", note_kind_name(n.kind)},
-                                   {"text", n.text}});
+    nlohmann::json line = {{"node", loop_.config_.self}, {"local_ns", loop_.host_.clock.now().ns()}};
+    line.update(note_fields(n));
+    loop_.host_.log.write("note", std::move(line));
   }
 
  private:

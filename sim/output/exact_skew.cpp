@@ -86,8 +86,8 @@ void ExactSkewChecker::on_tick(const TickView& view) {
   if (bound_now(view.now()) != bound_left_) changed(view.now(), std::nullopt);
 }
 
-void ExactSkewChecker::on_event(Time t, NodeId node, EventKind kind, std::string_view /*detail*/) {
-  switch (kind) {
+void ExactSkewChecker::on_event(Time t, NodeId node, const Note& note) {
+  switch (note.kind()) {
     case EventKind::kCrash:
       // The world crashed it before saying so: before, it was up with the reading it still has.
       changed(t, Special{node, view_.offset_ns(node), true});

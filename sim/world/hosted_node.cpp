@@ -53,6 +53,6 @@ void World::HostedNode::arm(TimerId id, std::int64_t deadline_mono_ns) {
 
 void World::HostedNode::cancel(TimerId id) { world_.cancel_timer_event(id_, id); }
 
-void World::HostedNode::on_note(const NoteEffect& note) { world_.emit(id_, event_kind_for(note.kind), note.text); }
+void World::HostedNode::on_note(const Note& note) { world_.emit(id_, note); }
 
 }  // namespace clocksim::sim

@@ -47,7 +47,7 @@ class World::HostedNode final : public node::Clock,
   void arm(TimerId id, std::int64_t deadline_mono_ns) override;
   void cancel(TimerId id) override;
   // node::NodeLoopObserver
-  void on_note(const NoteEffect& note) override;
+  void on_note(const Note& note) override;
 
  private:
   ClockModel& clock();

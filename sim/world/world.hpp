@@ -114,7 +114,7 @@ class World final : public TickView {
   void arm_timer_event(NodeId id, TimerId timer, Time at);
   void send_one(NodeId from, NodeId to, const Message& msg);
   void tick();
-  void emit(NodeId node, EventKind kind, const std::string& detail);
+  void emit(NodeId node, const Note& note);
   std::unique_ptr<Algorithm> make_algorithm(NodeId id) const;
 
   const scenario::ScenarioSpec& spec_;
