@@ -321,6 +321,8 @@ std::string scenario_json_schema() {
        closed_object(keys::ordering(),
                      {{"servers", Json{{"type", "array"}, {"items", ref("node_name")}, {"minItems", 2},
                                        {"description", "the nodes that take and stamp requests"}}},
+                      {"central", Json{{"allOf", Json::array({ref("node_name")})},
+                                       {"description", "the node that orders the requests; default: the lowest-numbered node that is not a server"}}},
                       {"requests_per_s", Json{{"type", "number"}, {"exclusiveMinimum", 0}, {"default", 100},
                                               {"description", "Poisson rate of requests, over all servers"}}}},
                      {"servers"})},

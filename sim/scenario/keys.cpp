@@ -67,7 +67,7 @@ const std::vector<std::string>& clock_step() {
   return k;
 }
 const std::vector<std::string>& ordering() {
-  static const std::vector<std::string> k{"servers", "requests_per_s"};
+  static const std::vector<std::string> k{"servers", "central", "requests_per_s"};
   return k;
 }
 const std::vector<std::string>& byzantine() {

@@ -43,7 +43,7 @@ OutputSpec parse_output(const yaml::Node* node, const std::string& path, const N
 
 std::optional<OrderingSpec> parse_ordering(const yaml::Node* node, const std::string& path, const NodeNames& names) {
   if (!node || node->is_null()) return std::nullopt;
-  expect_map(*node, path, "the ordering probe {servers: [n1, n2], requests_per_s: 100}");
+  expect_map(*node, path, "the ordering probe {servers: [n1, n2], central: n0, requests_per_s: 100}");
   check_keys(*node, path, keys::ordering());
   OrderingSpec o;
   const std::string sp = child_path(path, "servers");
@@ -57,6 +57,20 @@ std::optional<OrderingSpec> parse_ordering(const yaml::Node* node, const std::st
     o.servers.push_back(id);
   }
   if (o.servers.size() < 2) fail_at(servers, sp, "ordering needs at least two servers");
+  auto is_server = [&](NodeId id) { return std::find(o.servers.begin(), o.servers.end(), id) != o.servers.end(); };
+  if (auto* c = node->find("central")) {
+    o.central = names.read(*c, child_path(path, "central"));
+    if (is_server(o.central)) {
+      fail_at(*c, child_path(path, "central"), "the central server '" + c->text + "' is also listed in servers");
+    }
+  } else {
+    NodeId id = 0;
+    while (id < names.size() && is_server(id)) ++id;
+    if (id == names.size()) {
+      fail_at(servers, sp, "every node is a server: add a node for the central server (or name it in ordering.central)");
+    }
+    o.central = id;
+  }
   if (auto* v = node->find("requests_per_s")) {
     o.requests_per_s = read_number(*v, child_path(path, "requests_per_s"), 1e-6, 1e7);
   }

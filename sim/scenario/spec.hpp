@@ -209,10 +209,11 @@ struct OutputSpec {
 // datagrams over the simulated network.
 enum class NodeHost : std::uint8_t { kAlgorithm, kDaemon };
 // The ordering lesson (scenarios/enrollment.yaml): requests reach `servers` as a Poisson stream
-// of `requests_per_s` in all, each stamped by the server that takes it; a central server orders
-// them by those stamps (sim/output/ordering_probe).
+// of `requests_per_s` in all, each stamped by the server that takes it and forwarded to
+// `central`, which orders them by those stamps (sim/output/ordering_probe).
 struct OrderingSpec {
   std::vector<NodeId> servers;
+  NodeId central = 0;
   double requests_per_s = 100;
 };
 

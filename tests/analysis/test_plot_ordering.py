@@ -8,12 +8,13 @@ import plot_ordering
 from conftest import png_size, run_script
 
 
-def _run(tmp_path, name, clock, lamport, skew_ns):
+def _run(tmp_path, name, clock, lamport, skew_ns, arrival=0.05):
     d = tmp_path / name
     d.mkdir()
     summary = {"format_version": 1, "scenario": {"name": "enrollment"}, "expects": [],
                "results": {"ordering": {"requests": 100, "consecutive_pairs": 90,
                                         "wrongly_ordered_by_clock": clock, "wrongly_ordered_by_lamport": lamport,
+                                        "wrongly_ordered_by_arrival": arrival,
                                         "servers_max_skew_ns": skew_ns, "servers_mean_skew_ns": skew_ns // 2}}}
     (d / "summary.json").write_text(json.dumps(summary))
     return str(d)
@@ -21,11 +22,12 @@ def _run(tmp_path, name, clock, lamport, skew_ns):
 
 def test_bars_and_skews_per_run(tmp_path):
     runs = [("free", plot_ordering.read_ordering(_run(tmp_path, "free", 0.2, 0.4, 30_000_000))),
-            ("Berkeley", plot_ordering.read_ordering(_run(tmp_path, "berkeley", 0.01, 0.4, 1_500_000)))]
+            ("Berkeley", plot_ordering.read_ordering(_run(tmp_path, "berkeley", 0.01, 0.4, 1_500_000, 0.25)))]
     fig = plot_ordering.make_ordering_figure(runs)
     ax = fig.axes[0]
     bars = {p.get_gid(): p.get_height() for p in ax.patches if p.get_gid()}
-    assert bars == {"clock:free": 20.0, "lamport:free": 40.0, "clock:Berkeley": 1.0, "lamport:Berkeley": 40.0}
+    assert bars == {"clock:free": 20.0, "lamport:free": 40.0, "arrival:free": 5.0,
+                    "clock:Berkeley": 1.0, "lamport:Berkeley": 40.0, "arrival:Berkeley": 25.0}
     skews = {t.get_gid(): t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("skew:")}
     assert skews == {"skew:free": "mean skew 15 ms", "skew:Berkeley": "mean skew 750 µs"}
     assert [t.get_text() for t in ax.get_xticklabels()] == ["free", "Berkeley"]
