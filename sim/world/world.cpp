@@ -182,7 +182,15 @@ void World::start_node(NodeId id) {
   Node& node = nodes_[id];
   node.up = true;
   if (spec_.host == scenario::NodeHost::kDaemon) {
-    node.hosted = std::make_unique<HostedNode>(*this, id, make_algorithm(id));
+    // The world plans every run's epoch, so each node starts knowing its peers' epochs as if the
+    // hello exchange had completed: the first messages are fresh, as with host: algorithm, and
+    // no hello draws a link latency. A restarted node knows its peers' epochs, but they do not
+    // know its new one: what they send it is stale until the hello exchange, as in clocksyncd.
+    if (node.incarnation > 0) node.epoch = std::max(node.epoch + 1, static_cast<std::uint64_t>(now_.ns()) + 1);
+    node.hosted = std::make_unique<HostedNode>(*this, id, make_algorithm(id), node.epoch);
+    for (NodeId peer = 0; peer < nodes_.size(); ++peer) {
+      if (peer != id) node.hosted->loop().learn_peer_epoch(peer, nodes_[peer].epoch);
+    }
     node.hosted->loop().start();
     return;
   }

@@ -93,6 +93,9 @@ class World final : public TickView {
     std::unique_ptr<HostedNode> hosted;    // host: daemon (the node loop owns the algorithm)
     std::vector<std::pair<TimerId, EventHandle>> timers;
     std::uint32_t incarnation = 0;
+    // host: daemon: the start-up epoch of the node loop's current (or last) run
+    // (node/wire/freshness.hpp). Every node starts at t = 0 with epoch 1; a restart takes a larger one.
+    std::uint64_t epoch = 1;
     bool up = true;
   };
 
