@@ -12,12 +12,12 @@ packages=(
   python3-jsonschema python3-yaml
   openmpi-bin libopenmpi-dev
   pybind11-dev python3-pybind11 python3-dev
-  chrony  # the NTP interoperability test (daemon label) talks to a real chronyd on loopback
+  chrony    # the NTP interoperability test (daemon label) talks to a real chronyd on loopback
+  chromium  # the report's browser test (label "browser") renders report.html headless
+  clang libclang-rt-14-dev  # the wire decoders' libFuzzer targets (label "fuzz")
 )
-# Chromium runs the report's browser test (CTest label "browser"); CI (CI set, as CI services do)
-# always installs it so that test runs there instead of being skipped.
-if [[ "${CLOCKSIM_WITH_BROWSER:-0}" == 1 || -n "${CI:-}" ]]; then packages+=(chromium); fi
-if [[ "${CLOCKSIM_WITH_FUZZ:-0}" == 1 ]]; then packages+=(clang libclang-rt-14-dev); fi
+# Every test is part of the normal run, so everything any test needs is installed for everyone:
+# a test whose dependency is missing fails and names the package; none is skipped.
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,11 +2,8 @@
 # README command 2: installs what is missing, builds with warnings as errors, runs every test;
 # then (unless CLOCKSIM_SKIP_SANITIZERS=1) builds again under AddressSanitizer and
 # UndefinedBehaviorSanitizer and runs the unit and scenario tests there too.
-# The wire-decoder fuzzer (CTest label "fuzz", 10 s) needs clang + libclang-rt-14-dev, installed
-# by default here; CLOCKSIM_WITH_FUZZ=0 skips them (the fuzz target is then simply not built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CLOCKSIM_WITH_FUZZ="${CLOCKSIM_WITH_FUZZ:-1}"
 bash scripts/install-deps.sh
 jobs=$(nproc)
 

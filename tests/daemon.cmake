@@ -1,41 +1,35 @@
 # Daemon integration tests: real clocksyncd processes on 127.0.0.1 (label "daemon"). They are
 # not *_test.cpp files, so they stay out of the daemon_tests unit binary; each test bounds its own
 # time and stops every process it started.
-if(TARGET clocksyncd)
-  file(GLOB CLOCKSIM_DAEMON_ITESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/daemon/integration/*.cpp)
-  add_executable(daemon_integration_tests ${CLOCKSIM_DAEMON_ITESTS})
-  target_link_libraries(daemon_integration_tests PRIVATE clocksim_daemon GTest::gtest GTest::gtest_main clocksim_warnings)
-  target_compile_definitions(daemon_integration_tests PRIVATE
-    CLOCKSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CLOCKSIM_BINARY_DIR="${PROJECT_BINARY_DIR}"
-    CLOCKSYNCD_PATH="$<TARGET_FILE:clocksyncd>")
-  add_dependencies(daemon_integration_tests clocksyncd)
-  # The asan test preset leaves the label "daemon" to the ci preset: a daemon that dropped to
-  # another user under a seccomp allow-list can no longer read /proc/self/exe, which UBSan's vptr
-  # check and LeakSanitizer's exit-time tracer need, so sanitized daemons fail for the sandbox's
-  # sake, not ours. The daemon's units (daemon_tests, node_tests) still run under ASan and UBSan.
-  # Should the label be run with sanitizers anyway, LeakSanitizer is off in the daemons:
-  set(CLOCKSIM_DAEMON_ITEST_ENV "")
-  if(CMAKE_CXX_FLAGS MATCHES "sanitize=address")
-    set(CLOCKSIM_DAEMON_ITEST_ENV ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1")
-  endif()
-  gtest_discover_tests(daemon_integration_tests DISCOVERY_TIMEOUT 60
-                       PROPERTIES LABELS daemon TIMEOUT 90 ${CLOCKSIM_DAEMON_ITEST_ENV})
+file(GLOB CLOCKSIM_DAEMON_ITESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/daemon/integration/*.cpp)
+add_executable(daemon_integration_tests ${CLOCKSIM_DAEMON_ITESTS})
+target_link_libraries(daemon_integration_tests PRIVATE clocksim_daemon GTest::gtest GTest::gtest_main clocksim_warnings)
+target_compile_definitions(daemon_integration_tests PRIVATE
+  CLOCKSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CLOCKSIM_BINARY_DIR="${PROJECT_BINARY_DIR}"
+  CLOCKSYNCD_PATH="$<TARGET_FILE:clocksyncd>")
+add_dependencies(daemon_integration_tests clocksyncd)
+# The asan test preset leaves the label "daemon" to the ci preset: a daemon that dropped to
+# another user under a seccomp allow-list can no longer read /proc/self/exe, which UBSan's vptr
+# check and LeakSanitizer's exit-time tracer need, so sanitized daemons fail for the sandbox's
+# sake, not ours. The daemon's units (daemon_tests, node_tests) still run under ASan and UBSan.
+# Should the label be run with sanitizers anyway, LeakSanitizer is off in the daemons:
+set(CLOCKSIM_DAEMON_ITEST_ENV "")
+if(CMAKE_CXX_FLAGS MATCHES "sanitize=address")
+  set(CLOCKSIM_DAEMON_ITEST_ENV ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1")
 endif()
+gtest_discover_tests(daemon_integration_tests DISCOVERY_TIMEOUT 60
+                     PROPERTIES LABELS daemon TIMEOUT 90 ${CLOCKSIM_DAEMON_ITEST_ENV})
 
 # `cmake --install` puts the binaries, the hardened systemd unit and the example config where a
 # system expects them (staged under a DESTDIR; nothing outside the build tree is touched).
-if(TARGET clocksyncd)
-  add_test(NAME daemon.install
-    COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DSTAGE=${PROJECT_BINARY_DIR}/install-stage
-            -P ${CMAKE_CURRENT_SOURCE_DIR}/daemon/install_check.cmake)
-  set_tests_properties(daemon.install PROPERTIES LABELS daemon TIMEOUT 120)
-endif()
+add_test(NAME daemon.install
+  COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DSTAGE=${PROJECT_BINARY_DIR}/install-stage
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/daemon/install_check.cmake)
+set_tests_properties(daemon.install PROPERTIES LABELS daemon TIMEOUT 120)
 
 # A bad config is a user error: clocksyncd names file:line:col and the key, suggests the
 # intended key and exits 2 before opening a socket.
-if(TARGET clocksyncd)
-  add_test(NAME clocksyncd.bad_config_exits_2
-    COMMAND sh -c "out=$(\"$0\" --config \"$1\" 2>&1); rc=$?; echo \"$out\"; [ $rc -eq 2 ] && echo \"$out\" | grep -qF \"unknown-key.yaml:4:1: error: at 'clcok': unknown key 'clcok' (did you mean 'clock'?)\""
-            $<TARGET_FILE:clocksyncd> ${CMAKE_CURRENT_SOURCE_DIR}/daemon/config/unknown-key.yaml)
-  set_tests_properties(clocksyncd.bad_config_exits_2 PROPERTIES LABELS unit)
-endif()
+add_test(NAME clocksyncd.bad_config_exits_2
+  COMMAND sh -c "out=$(\"$0\" --config \"$1\" 2>&1); rc=$?; echo \"$out\"; [ $rc -eq 2 ] && echo \"$out\" | grep -qF \"unknown-key.yaml:4:1: error: at 'clcok': unknown key 'clcok' (did you mean 'clock'?)\""
+          $<TARGET_FILE:clocksyncd> ${CMAKE_CURRENT_SOURCE_DIR}/daemon/config/unknown-key.yaml)
+set_tests_properties(clocksyncd.bad_config_exits_2 PROPERTIES LABELS unit)

@@ -17,43 +17,41 @@
 #   ntp-strata           the simulated node loop is not yet given the scenario's reference clocks
 set(CLOCKSIM_PARITY_OPEN berkeley-high-drift ntp-strata)
 set(CLOCKSIM_PARITY_EXPECTATIONS_ONLY standby)
-if(TARGET clocksim)
-  file(GLOB CLOCKSIM_PARITY_SCENARIOS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.yaml)
-  foreach(file ${CLOCKSIM_PARITY_SCENARIOS})
-    get_filename_component(name ${file} NAME_WE)
-    if(name IN_LIST CLOCKSIM_PARITY_OPEN)
-      continue()
-    endif()
-    set(bytes ON)
-    if(name IN_LIST CLOCKSIM_PARITY_EXPECTATIONS_ONLY)
-      set(bytes OFF)
-    endif()
-    add_test(NAME host_parity.${name}
-             COMMAND ${CMAKE_COMMAND} -DCLOCKSIM=$<TARGET_FILE:clocksim> -DSCENARIO=${file} -DBYTES=${bytes}
-                     -DOUT=${PROJECT_BINARY_DIR}/host-parity/${name}
-                     -P ${CMAKE_CURRENT_SOURCE_DIR}/parity/host_parity_check.cmake)
-    set_tests_properties(host_parity.${name} PROPERTIES LABELS parity TIMEOUT 600)
-  endforeach()
-  # The adversary of the replay window: 100 nodes and latencies from 1 ms to 3 s reorder datagrams
-  # heavily; a legitimate datagram overtaken by later ones must still be accepted.
-  add_test(NAME host_parity.failover-100-nodes-reordered
-           COMMAND ${CMAKE_COMMAND} -DCLOCKSIM=$<TARGET_FILE:clocksim> -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/failover.yaml
-                   "-DEXTRA=--set;nodes=100;--set;links.latency=uniform(1ms, 3s)"
-                   -DOUT=${PROJECT_BINARY_DIR}/host-parity/failover-100-nodes-reordered
+file(GLOB CLOCKSIM_PARITY_SCENARIOS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.yaml)
+foreach(file ${CLOCKSIM_PARITY_SCENARIOS})
+  get_filename_component(name ${file} NAME_WE)
+  if(name IN_LIST CLOCKSIM_PARITY_OPEN)
+    continue()
+  endif()
+  set(bytes ON)
+  if(name IN_LIST CLOCKSIM_PARITY_EXPECTATIONS_ONLY)
+    set(bytes OFF)
+  endif()
+  add_test(NAME host_parity.${name}
+           COMMAND ${CMAKE_COMMAND} -DCLOCKSIM=$<TARGET_FILE:clocksim> -DSCENARIO=${file} -DBYTES=${bytes}
+                   -DOUT=${PROJECT_BINARY_DIR}/host-parity/${name}
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/parity/host_parity_check.cmake)
-  set_tests_properties(host_parity.failover-100-nodes-reordered PROPERTIES LABELS parity TIMEOUT 600)
-  # Crashes with restarts, graceful stops (LEAVE hand-overs), partitions and heals under seeds
-  # 1..20, byte for byte: the elections through the node loop agree with the bare algorithms for
-  # every seed. standby (a restart the peers learn of by hellos) on its expectations.
-  foreach(name failover graceful-handover partition-heal bully-failover ring-failover standby)
-    set(bytes ON)
-    if(name IN_LIST CLOCKSIM_PARITY_EXPECTATIONS_ONLY)
-      set(bytes OFF)
-    endif()
-    add_test(NAME host_parity.${name}-seeds-1-20
-             COMMAND ${CMAKE_COMMAND} -DCLOCKSIM=$<TARGET_FILE:clocksim> -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/${name}.yaml
-                     -DSEEDS=20 -DBYTES=${bytes} -DOUT=${PROJECT_BINARY_DIR}/host-parity/${name}-seeds
-                     -P ${CMAKE_CURRENT_SOURCE_DIR}/parity/host_parity_check.cmake)
-    set_tests_properties(host_parity.${name}-seeds-1-20 PROPERTIES LABELS parity TIMEOUT 600)
-  endforeach()
-endif()
+  set_tests_properties(host_parity.${name} PROPERTIES LABELS parity TIMEOUT 600)
+endforeach()
+# The adversary of the replay window: 100 nodes and latencies from 1 ms to 3 s reorder datagrams
+# heavily; a legitimate datagram overtaken by later ones must still be accepted.
+add_test(NAME host_parity.failover-100-nodes-reordered
+         COMMAND ${CMAKE_COMMAND} -DCLOCKSIM=$<TARGET_FILE:clocksim> -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/failover.yaml
+                 "-DEXTRA=--set;nodes=100;--set;links.latency=uniform(1ms, 3s)"
+                 -DOUT=${PROJECT_BINARY_DIR}/host-parity/failover-100-nodes-reordered
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/parity/host_parity_check.cmake)
+set_tests_properties(host_parity.failover-100-nodes-reordered PROPERTIES LABELS parity TIMEOUT 600)
+# Crashes with restarts, graceful stops (LEAVE hand-overs), partitions and heals under seeds
+# 1..20, byte for byte: the elections through the node loop agree with the bare algorithms for
+# every seed. standby (a restart the peers learn of by hellos) on its expectations.
+foreach(name failover graceful-handover partition-heal bully-failover ring-failover standby)
+  set(bytes ON)
+  if(name IN_LIST CLOCKSIM_PARITY_EXPECTATIONS_ONLY)
+    set(bytes OFF)
+  endif()
+  add_test(NAME host_parity.${name}-seeds-1-20
+           COMMAND ${CMAKE_COMMAND} -DCLOCKSIM=$<TARGET_FILE:clocksim> -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/${name}.yaml
+                   -DSEEDS=20 -DBYTES=${bytes} -DOUT=${PROJECT_BINARY_DIR}/host-parity/${name}-seeds
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/parity/host_parity_check.cmake)
+  set_tests_properties(host_parity.${name}-seeds-1-20 PROPERTIES LABELS parity TIMEOUT 600)
+endforeach()

@@ -60,9 +60,9 @@ std::vector<ParamSpec> berkeley_params() {
   v.push_back(duration_param("tolerance", d.tolerance,
                              "width of the fault-tolerant window (timed 4.3 RANGE: 20 ms)", 0, 1e7));
   v.push_back(duration_param("quantum", d.quantum,
-                             "corrections rounded to a multiple of this, 4.3 rule (timed: 5 ms; 0: none)", 0, 60));
+                             "corrections rounded to a multiple of this, 4.3 rule (timed's 5 ms; 0: exact)", 0, 60));
   v.push_back(duration_param("resolution", d.resolution,
-                             "deltas and the average truncated toward zero to this unit (timed: 1 ms; 0: none)",
+                             "deltas and the average truncated toward zero to this unit (timed's 1 ms; 0: exact)",
                              0, 60));
   v.push_back(duration_param("step_threshold", d.step_threshold,
                              "corrections at least this large are stepped, smaller ones slewed (timed MAXADJ: 20 s)",

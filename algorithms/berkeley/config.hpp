@@ -34,8 +34,8 @@ struct BerkeleyConfig {
   bool round_trip_compensation = true;
   AverageRule average = AverageRule::kFaultTolerant;
   Duration tolerance = Duration::from_ns(20'000'000);   // RANGE (4.3)
-  Duration quantum = Duration::zero();                  // timed: 5 ms rounding of corrections
-  Duration resolution = Duration::zero();               // timed: 1 ms integer arithmetic
+  Duration quantum = Duration::from_ns(5'000'000);      // timed 4.3: corrections in 5 ms steps
+  Duration resolution = Duration::from_ns(1'000'000);   // timed 4.3: integer milliseconds
   Duration step_threshold = Duration::from_ns(20'000'000'000);  // MAXADJ
   Duration slave_timeout = Duration::zero();            // 0: three periods
   Duration ack_timeout = Duration::from_ns(200'000'000);  // acksend first wait, doubled per try

@@ -77,7 +77,7 @@ void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, s
     if (i != skip && view_.is_up(i)) take(view_.offset_ns(i));
   }
   if (special && special->up) take(special->offset_ns);
-  analysis_.on_instant(t, up >= 2 ? hi - lo : 0, up >= 1 ? abs_max : 0, bound);
+  analysis_.on_instant(t, up >= 2 ? hi - lo : 0, up >= 1 ? abs_max : 0, bound, up >= 1 ? lo : 0, up >= 1 ? hi : 0);
 }
 
 void ExactSkewChecker::on_tick(const TickView& view) {

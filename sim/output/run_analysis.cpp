@@ -52,10 +52,12 @@ std::string expect_text(const scenario::ExpectSpec& e) {
       }
       break;
     case Kind::kMaxAbsOffset: s = "max_abs_offset <= " + format_duration(e.value); break;
+    case Kind::kOffset: s = "offset == " + format_duration(e.value) + " +- " + format_duration(e.within); break;
     case Kind::kMastersAtEnd: s = "masters_at_end == " + std::to_string(e.count); break;
     case Kind::kFailoverTimeMax: s = "failover_time <= " + format_duration(e.value); break;
   }
-  if (e.kind == Kind::kMaxSkew || e.kind == Kind::kMaxAbsOffset) {
+  if (e.at_least) s += " and >= " + format_duration(*e.at_least);
+  if (e.kind == Kind::kMaxSkew || e.kind == Kind::kMaxAbsOffset || e.kind == Kind::kOffset) {
     if (e.after > Duration::zero()) s += " after " + format_duration(e.after);
     if (e.until) s += " until " + format_duration(*e.until);
     if (e.outside_failover) s += " outside failovers (+" + format_duration(*e.outside_failover) + " settle)";
@@ -156,19 +158,19 @@ void RunAnalysis::on_tick(const TickStats& s) {
     if (!f.elected_at) f.max_skew_during_ns = std::max(f.max_skew_during_ns, s.max_skew_ns);
   }
   if (s.bound) last_bound_ns_ = s.bound->ns();
-  check(s.t, s.max_skew_ns, s.max_abs_offset_ns, s.bound, s.masters);
+  check(s.t, s.max_skew_ns, s.max_abs_offset_ns, s.bound, s.masters, s.min_offset_ns, s.max_offset_ns);
   last_ = s;
   if (s.masters != 1) last_not_one_master_ = s.t;
 }
 
 void RunAnalysis::on_instant(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
-                             std::optional<Duration> bound) {
+                             std::optional<Duration> bound, std::int64_t min_offset_ns, std::int64_t max_offset_ns) {
   // Between ticks the roles are those of the latest tick.
-  check(t, max_skew_ns, max_abs_offset_ns, bound, last_ ? last_->masters : 0);
+  check(t, max_skew_ns, max_abs_offset_ns, bound, last_ ? last_->masters : 0, min_offset_ns, max_offset_ns);
 }
 
 void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offset, std::optional<Duration> bound,
-                        std::uint32_t masters) {
+                        std::uint32_t masters, std::int64_t min_offset, std::int64_t max_offset) {
   if (max_skew > max_skew_ns_) {
     max_skew_ns_ = max_skew;
     max_skew_at_ = t;
@@ -189,7 +191,7 @@ void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offs
 
   for (std::size_t i = 0; i < spec_.expects.size(); ++i) {
     const auto& e = spec_.expects[i];
-    if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset) continue;
+    if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset && e.kind != Kind::kOffset) continue;
     const Duration since_start = t - Time::epoch();
     if (since_start < e.after || (e.until && since_start > *e.until)) continue;
     if (e.outside_failover) {
@@ -206,7 +208,15 @@ void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offs
       }
       allowed = static_cast<std::int64_t>(std::floor(static_cast<double>(bound->ns()) * e.bound_factor));
     }
-    const std::int64_t value = e.kind == Kind::kMaxSkew ? max_skew : max_abs_offset;
+    if (e.kind == Kind::kOffset) allowed = e.within.ns();
+    // offset: how far the farthest up node is from the expected offset, on either side.
+    const std::int64_t value = e.kind == Kind::kMaxSkew       ? max_skew
+                               : e.kind == Kind::kMaxAbsOffset ? max_abs_offset
+                                                               : std::max(max_offset - e.value.ns(), e.value.ns() - min_offset);
+    if (!st.checked_any || value > st.largest_ns) {
+      st.largest_ns = value;
+      st.largest_at = t;
+    }
     const std::int64_t excess = value - allowed;
     if (!st.checked_any || excess > st.worst_excess_ns) {
       st.worst_excess_ns = excess;
@@ -308,6 +318,7 @@ void RunAnalysis::finish() {
     switch (e.kind) {
       case Kind::kMaxSkew:
       case Kind::kMaxAbsOffset:
+      case Kind::kOffset:
         if (e.use_bound && st.no_bound_at_some_tick) {
           r.passed = false;
           d << "this scenario has no theoretical bound (" << "see summary.json results.bound_note" << ")";
@@ -328,6 +339,14 @@ void RunAnalysis::finish() {
           d << "worst " << human(Duration::from_ns(st.worst_ratio_value_ns)) << " at t="
             << seconds_text(st.worst_ratio_at) << " (allowed " << human(Duration::from_ns(st.worst_ratio_allowed_ns))
             << ", ratio " << ratio << ")";
+        }
+        if (r.passed && e.at_least && st.largest_ns < e.at_least->ns()) {
+          r.passed = false;
+          d << "; but the largest value, " << human(Duration::from_ns(st.largest_ns)) << " at t="
+            << seconds_text(st.largest_at) << ", stays below the lower limit " << human(*e.at_least);
+        } else if (e.at_least) {
+          d << "; largest " << human(Duration::from_ns(st.largest_ns)) << " at t=" << seconds_text(st.largest_at)
+            << " (at least " << human(*e.at_least) << ")";
         }
         break;
       case Kind::kMastersAtEnd:

@@ -69,7 +69,8 @@ class RunAnalysis {
   void on_tick(const TickStats& s);
   // An instant between ticks where the skew may peak (sim/output/exact_skew): it counts for the
   // worst skew, the bound and the skew expectations like a tick (failovers stay per tick).
-  void on_instant(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns, std::optional<Duration> bound);
+  void on_instant(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns, std::optional<Duration> bound,
+                  std::int64_t min_offset_ns, std::int64_t max_offset_ns);
   void on_event(Time t, NodeId node, EventKind kind);
   // The world's running count of messages sent, read when a failover starts and ends (the
   // analysis sees events as they happen, so the count is exact, not per tick).
@@ -96,6 +97,8 @@ class RunAnalysis {
     Time worst_ratio_at;
     std::int64_t worst_ratio_value_ns = 0;
     std::int64_t worst_ratio_allowed_ns = 0;
+    std::int64_t largest_ns = 0;  // the largest measured value in the window (for at_least)
+    Time largest_at;
     bool no_bound_at_some_tick = false;
     bool checked_any = false;
   };
@@ -121,7 +124,7 @@ class RunAnalysis {
   // down (TSP QUIT, a higher Bully coordinator), and that one's later crash is no failover.
   std::set<NodeId> masters_by_events_;
   void check(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns, std::optional<Duration> bound,
-             std::uint32_t masters);
+             std::uint32_t masters, std::int64_t min_offset_ns, std::int64_t max_offset_ns);
   std::int64_t max_skew_ns_ = 0;
   Time max_skew_at_;
   Time max_bound_ratio_at_;

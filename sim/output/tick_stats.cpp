@@ -32,6 +32,10 @@ TickStats compute_tick_stats(const TickView& view, std::optional<Duration> bound
     if (snap.believed_master != kNoNode) beliefs.push_back(snap.believed_master);
   }
   if (s.up_nodes >= 2) s.max_skew_ns = hi - lo;
+  if (s.up_nodes >= 1) {
+    s.min_offset_ns = lo;
+    s.max_offset_ns = hi;
+  }
   if (s.up_nodes > 0) s.mean_abs_offset_ns = static_cast<std::int64_t>(abs_sum / s.up_nodes);
   if (!beliefs.empty()) {
     std::sort(beliefs.begin(), beliefs.end());

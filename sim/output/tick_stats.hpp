@@ -18,6 +18,8 @@ struct TickStats {
   std::int64_t max_skew_ns = 0;          // max − min offset over up nodes (0 with fewer than 2)
   std::int64_t mean_abs_offset_ns = 0;   // truncated
   std::int64_t max_abs_offset_ns = 0;
+  std::int64_t min_offset_ns = 0;        // signed extremes over up nodes (0 with none)
+  std::int64_t max_offset_ns = 0;
   NodeId master = kNoNode;               // believed by the most up nodes (ties: lowest id)
   std::uint32_t masters = 0;             // up nodes whose role is master
   std::optional<Duration> bound;

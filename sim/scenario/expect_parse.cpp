@@ -58,7 +58,7 @@ std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string&
       if (!known) {
         fail_at(e.key_pos, child_path(p, e.key),
                 "unknown expectation '" + e.key + "'" + did_you_mean(e.key, kinds()) + "; expected one of " +
-                    join(kinds()) + " (with optional after, until, outside_failover for max_skew and max_abs_offset)");
+                    join(kinds()) + " (with optional after, until, outside_failover for max_skew, max_abs_offset and offset; at_least for max_skew and max_abs_offset; within for offset)");
       }
       if (!kind.empty()) {
         fail_at(e.key_pos, child_path(p, e.key), "an expectation checks one thing; this one has both '" + kind + "' and '" + e.key + "'");
@@ -80,6 +80,10 @@ std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string&
       e.kind = Kind::kMaxAbsOffset;
       windowed = true;
       e.value = read_duration(v, vp, Duration::zero());
+    } else if (kind == "offset") {
+      e.kind = Kind::kOffset;
+      windowed = true;
+      e.value = read_duration(v, vp);
     } else if (kind == "masters_at_end") {
       e.kind = Kind::kMastersAtEnd;
       e.count = read_int(v, vp, 0);
@@ -87,16 +91,31 @@ std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string&
       e.kind = Kind::kFailoverTimeMax;
       e.value = read_duration(v, vp, Duration::from_ns(1));
     }
+    if (const yaml::Node* a = item.find("at_least")) {
+      const std::string ap = child_path(p, "at_least");
+      if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset) {
+        fail_at(*a, ap, "'at_least' applies only to max_skew and max_abs_offset");
+      }
+      e.at_least = read_duration(*a, ap, Duration::zero());
+      if (!e.use_bound && *e.at_least > e.value) {
+        fail_at(*a, ap, "'at_least' (" + a->text + ") is above the upper limit " + format_duration(e.value));
+      }
+    }
+    if (const yaml::Node* w = item.find("within")) {
+      const std::string wp = child_path(p, "within");
+      if (e.kind != Kind::kOffset) fail_at(*w, wp, "'within' applies only to offset");
+      e.within = read_duration(*w, wp, Duration::zero());
+    }
     if (const yaml::Node* o = item.find("outside_failover")) {
       const std::string op = child_path(p, "outside_failover");
-      if (!windowed) fail_at(*o, op, "'outside_failover' applies only to max_skew and max_abs_offset");
+      if (!windowed) fail_at(*o, op, "'outside_failover' applies only to max_skew, max_abs_offset and offset");
       e.outside_failover = read_duration(*o, op, Duration::zero(), duration);
     }
     for (const char* key : {"after", "until"}) {
       const yaml::Node* w = item.find(key);
       if (!w) continue;
       const std::string wp = child_path(p, key);
-      if (!windowed) fail_at(*w, wp, "'" + std::string(key) + "' applies only to max_skew and max_abs_offset");
+      if (!windowed) fail_at(*w, wp, "'" + std::string(key) + "' applies only to max_skew, max_abs_offset and offset");
       const Duration t = read_duration(*w, wp, Duration::zero());
       if (t > duration) {
         fail_at(*w, wp, "'" + std::string(key) + "' (" + w->text + ") is after the end of the run (duration " +

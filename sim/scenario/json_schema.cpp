@@ -257,17 +257,23 @@ Json expect_schema() {
       {"masters_at_end", Json{{"type", "integer"}, {"minimum", 0}}},
       {"failover_time_max", ref("duration")},
       {"max_abs_offset", ref("duration")},
+      {"offset", with_doc(ref("duration"), "every up node's offset from true time, within 'within' (two-sided)")},
   };
   Json alternatives = Json::array();
   for (const auto& kind : keys::expect_kinds()) {
     std::vector<std::string> k{kind};
-    if (kind == "max_skew" || kind == "max_abs_offset") k.insert(k.end(), keys::expect_window().begin(), keys::expect_window().end());
+    if (kind == "max_skew" || kind == "max_abs_offset" || kind == "offset") {
+      k.insert(k.end(), {"after", "until", "outside_failover"});
+      k.push_back(kind == "offset" ? "within" : "at_least");
+    }
     alternatives.push_back(closed_object(
         k,
         {{kind, kinds.at(kind)},
          {"after", with_doc(ref("duration"), "start of the checked window (default 0)")},
          {"until", with_doc(ref("duration"), "end of the checked window (default: the end of the run)")},
-         {"outside_failover", with_doc(ref("duration"), "skip ticks without exactly one master, and this long after each such interval")}},
+         {"outside_failover", with_doc(ref("duration"), "skip ticks without exactly one master, and this long after each such interval")},
+         {"at_least", with_doc(ref("duration"), "the largest value in the window must also reach this (two-sided check)")},
+         {"within", with_doc(ref("duration"), "tolerance around the expected offset (default 0)")}},
         {kind}));
   }
   return Json{{"type", "array"}, {"items", Json{{"anyOf", alternatives}}}};

@@ -79,11 +79,11 @@ const std::vector<std::string>& byzantine_modes() {
   return k;
 }
 const std::vector<std::string>& expect_kinds() {
-  static const std::vector<std::string> k{"max_skew", "masters_at_end", "failover_time_max", "max_abs_offset"};
+  static const std::vector<std::string> k{"max_skew", "masters_at_end", "failover_time_max", "max_abs_offset", "offset"};
   return k;
 }
 const std::vector<std::string>& expect_window() {
-  static const std::vector<std::string> k{"after", "until", "outside_failover"};
+  static const std::vector<std::string> k{"after", "until", "outside_failover", "at_least", "within"};
   return k;
 }
 const std::vector<std::string>& output() {

@@ -180,6 +180,7 @@ struct ExpectSpec {
     kMastersAtEnd,     // number of masters at the end == count
     kFailoverTimeMax,  // every failover completes within value
     kMaxAbsOffset,     // every up node's |offset| vs true time <= value after `after`
+    kOffset,           // every up node's offset vs true time within value ± within (two-sided)
   };
   Kind kind = Kind::kMaxSkew;
   Duration after;
@@ -191,6 +192,10 @@ struct ExpectSpec {
   Duration value;
   bool use_bound = false;
   double bound_factor = 1.0;  // "max_skew: 1.5 * bound"
+  // max_skew / max_abs_offset: the largest value in the window must reach this too, so that a
+  // hand-calculated result is checked from both sides (a run that does nothing cannot pass).
+  std::optional<Duration> at_least;
+  Duration within;            // offset: the tolerance around value
   std::int64_t count = 0;
   SourceLocation where;
 };

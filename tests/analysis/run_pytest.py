@@ -1,15 +1,13 @@
 #!/usr/bin/python3
-"""CTest entry for the analysis tests: runs pytest on the given files, or exits 77 (CTest's
-SKIP_RETURN_CODE) with a reason when a prerequisite is missing, so a developer without the
-Python stack or Chromium sees "skipped" rather than a failure.
+"""CTest entry for the analysis tests: runs pytest on the given files. A missing prerequisite is
+a failure that names what to install (scripts/install-deps.sh installs all of them), never a
+skip.
 
     run_pytest.py [--needs-chromium] [--needs-binary] -- <pytest args>
 """
 import importlib.util
 import os
 import sys
-
-SKIP = 77
 
 
 def main(argv):
@@ -19,19 +17,20 @@ def main(argv):
     missing = [m for m in ("pytest", "matplotlib", "numpy", "pandas")
                if importlib.util.find_spec(m) is None]
     if missing:
-        print(f"skipped: {sys.executable} lacks {', '.join(missing)} "
-              "(Debian: python3-pytest python3-matplotlib python3-numpy python3-pandas)")
-        return SKIP
+        print(f"FAILED: {sys.executable} lacks {', '.join(missing)}: install the Debian packages "
+              "python3-pytest python3-matplotlib python3-numpy python3-pandas (scripts/install-deps.sh)")
+        return 1
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     if needs_chromium:
         import browser
         if browser.find_chromium() is None:
-            print("skipped: chromium not found (Debian package chromium; "
-                  "CLOCKSIM_WITH_BROWSER=1 scripts/install-deps.sh installs it)")
-            return SKIP
+            print("FAILED: chromium not found: install the Debian package chromium "
+                  "(scripts/install-deps.sh), or point CLOCKSIM_CHROMIUM at a Chromium binary")
+            return 1
     if needs_binary and not os.path.exists(os.environ.get("CLOCKSIM_BINARY") or "/nonexistent"):
-        print("skipped: the clocksim binary is not built (CLOCKSIM_BINARY unset)")
-        return SKIP
+        print("FAILED: the clocksim binary is not built (CLOCKSIM_BINARY unset or missing): "
+              "cmake --build --preset ci")
+        return 1
     import pytest
     return pytest.main(["-p", "no:cacheprovider", "-q", "-rs", *args])
 

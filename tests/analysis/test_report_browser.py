@@ -1,6 +1,6 @@
 """report.html in a real browser (headless Chromium): the plots decode, the timeline is drawn,
-and the page logs nothing to the console. Skipped when Chromium is not installed
-(CTest label "browser"; CI installs it via CLOCKSIM_WITH_BROWSER=1 scripts/install-deps.sh)."""
+and the page logs nothing to the console (CTest label "browser"). Fails naming the package when
+Chromium is not installed (scripts/install-deps.sh installs it)."""
 from __future__ import annotations
 
 import os
@@ -13,8 +13,8 @@ from conftest import run_script
 
 CHROMIUM = browser.find_chromium()
 if CHROMIUM is None:
-    pytest.skip("CLOCKSIM_SKIP: chromium not found (install the Debian package chromium)",
-                allow_module_level=True)
+    pytest.fail("chromium not found: install the Debian package chromium (scripts/install-deps.sh)",
+                pytrace=False)
 
 
 @pytest.fixture(scope="module")

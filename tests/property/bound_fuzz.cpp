@@ -111,6 +111,10 @@ std::string berkeley(Draw& d, double period_s, double step_threshold_ms, bool ri
     if (d.chance(0.3)) s << ", resolution: " << ms(d.pick<double>({0.1, 1}));
     if (d.chance(0.3)) s << ", probes: " << d.integer(1, 10) << ", good_replies: " << d.integer(1, 5);
     if (d.chance(0.2)) s << ", first_round_delay: " << d.integer(0, 3) << "s";
+    // Without a drawn quantum or resolution the defaults apply: timed's 5 ms and 1 ms.
+  } else {
+    // Exact arithmetic, so that the tightness of the other terms is measured undiluted by q.
+    s << ", quantum: 0s, resolution: 0s";
   }
   s << "}";
   return s.str();

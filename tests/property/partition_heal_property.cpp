@@ -100,6 +100,15 @@ class BoundWatcher final : public sim::Observer {
       any = true;
     }
     const auto b = bound_.at(view.now());
+    if (b && b->ns() > 0 && any) {
+      const double ratio = static_cast<double>(hi - lo) / static_cast<double>(b->ns());
+      if (ratio > worst_ratio_) {
+        worst_ratio_ = ratio;
+        worst_at_s_ = view.now().seconds();
+      }
+      // After the initial spread (which the bound is at t = 0 by construction) has been corrected.
+      if (view.now().seconds() >= 10 && ratio > worst_settled_ratio_) worst_settled_ratio_ = ratio;
+    }
     if (!b) {
       failure_ = "t=" + std::to_string(view.now().seconds()) + "s: the bound is missing";
     } else if (hi - lo > b->ns()) {
@@ -108,10 +117,16 @@ class BoundWatcher final : public sim::Observer {
     }
   }
   const std::string& failure() const { return failure_; }
+  double worst_ratio() const { return worst_ratio_; }
+  double worst_at_s() const { return worst_at_s_; }
+  double worst_settled_ratio() const { return worst_settled_ratio_; }
 
  private:
   const sim::SkewBound& bound_;
   std::string failure_;
+  double worst_ratio_ = 0;  // largest skew / bound at a tick
+  double worst_at_s_ = 0;
+  double worst_settled_ratio_ = 0;  // the same from t = 10 s on
 };
 
 bool has_heal(const clocksim::scenario::ScenarioSpec& spec) {
@@ -155,6 +170,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::uint64_t failures = 0;
+  double worst_ratio = 0;
+  std::uint64_t worst_seed = 0;
+  double worst_at_s = 0;
+  double worst_settled = 0;
   for (std::uint64_t seed = first; seed < first + count; ++seed) {
     spec.seed = seed;
     sim::World world(spec);
@@ -171,6 +190,12 @@ int main(int argc, char** argv) {
     std::string failure;
     if (check_heal && !watcher.saw_heal()) failure = "the partition never healed";
     if (check_heal && !watcher.failure().empty()) failure = watcher.failure();
+    if (bound_watcher && bound_watcher->worst_ratio() > worst_ratio) {
+      worst_ratio = bound_watcher->worst_ratio();
+      worst_seed = seed;
+      worst_at_s = bound_watcher->worst_at_s();
+    }
+    if (bound_watcher) worst_settled = std::max(worst_settled, bound_watcher->worst_settled_ratio());
     if (bound_watcher && !bound_watcher->failure().empty()) {
       failure += (failure.empty() ? "" : "; ") + bound_watcher->failure();
     }
@@ -181,7 +206,10 @@ int main(int argc, char** argv) {
   }
   std::cout << kind << ": " << count - failures << " of " << count << " seeds held";
   if (check_heal) std::cout << " (one master within " << settle.seconds() << " s of the heal)";
-  if (check_bound) std::cout << " (skew within the bound at every tick)";
+  if (check_bound) {
+    std::cout << " (skew within the bound at every tick; worst skew/bound " << worst_ratio << " at seed " << worst_seed
+              << ", t=" << worst_at_s << " s; from t = 10 s on " << worst_settled << ")";
+  }
   std::cout << "\n";
   return failures == 0 ? 0 : 1;
 }

@@ -146,5 +146,51 @@ TYPED_TEST(DistributionsTest, SameSeedSameSequenceOtherStreamDiffers) {
   }
 }
 
+// Known answers: the first draws of every law from each engine, exactly (hex floats). The moments
+// tests above would pass for another algorithm with the same law; these do not, so a change of
+// Boost.Random's method, of the parameterisation or of the engine is caught.
+template <class Engine>
+std::vector<double> first_three(const Distribution& d) {
+  Engine e(derive_seed(1, "kat"));
+  return {sample(d, e), sample(d, e), sample(d, e)};
+}
+
+TEST(DistributionsKnownAnswer, FirstDrawsOfEveryLaw) {
+  struct Case {
+    Distribution d;
+    std::vector<double> rng, small;
+  };
+  const Case cases[] = {
+      {make(Kind::kConstant, 5, 0), {5, 5, 5}, {5, 5, 5}},
+      {make(Kind::kUniform, 1e6, 3e6),
+       {0x1.1cf0837825c68p+21, 0x1.a8e98bae9019ep+20, 0x1.1804ab6531a1ep+20},
+       {0x1.097d5c9c2928p+21, 0x1.888be866b558bp+20, 0x1.317dd1c7ff0a5p+21}},
+      {make(Kind::kNormal, 1e6, 2e5),
+       {0x1.aa7662fb67b83p+19, 0x1.00725593d3fd6p+20, 0x1.df9d5dcb80599p+19},
+       {0x1.6815127d8dad2p+19, 0x1.09e3d00d98f9ep+20, 0x1.5dfbee6808cfp+19}},
+      {make(Kind::kLognormal, 1e6, 0.5),
+       {0x1.63cdc25380644p+19, 0x1.14ed955dd976dp+20, 0x1.d316ac994c08fp+19},
+       {0x1.fa919e7b0b298p+18, 0x1.310b54ff56a02p+20, 0x1.e10b1894080bbp+18}},
+      {make(Kind::kExponential, 1e6, 0, 5e5),
+       {0x1.ea1e637bd63c4p+19, 0x1.41ca3d426e098p+19, 0x1.1c5d054b80becp+19},
+       {0x1.220efd073c9a6p+21, 0x1.d81e4ff0743fbp+19, 0x1.16f93421e42aep+21}},
+      {make(Kind::kPareto, 1e6, 2.5),
+       {0x1.7b1240fa66d22p+20, 0x1.25bdb3dabf91ep+20, 0x1.f76aadece765p+19},
+       {0x1.5be50219fc322p+20, 0x1.1a370ebcee683p+20, 0x1.a9f4c8619f627p+20}},
+      {make(Kind::kAdversarial, 1e6, 5e6), {5e6, 5e6, 5e6}, {5e6, 5e6, 5e6}},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(first_three<Rng>(c.d), c.rng) << "Rng, kind " << int(c.d.kind);
+    EXPECT_EQ(first_three<SmallRng>(c.d), c.small) << "SmallRng, kind " << int(c.d.kind);
+  }
+}
+
+TEST(DistributionsKnownAnswer, TruncatedNormalLatencyFirstDraws) {
+  Rng e(derive_seed(1, "kat"));
+  const Distribution d = make(Kind::kNormal, 1e5, 2e5);
+  const std::vector<double> got = {sample_latency(d, e), sample_latency(d, e), sample_latency(d, e)};
+  EXPECT_EQ(got, (std::vector<double>{0x1.25c2ac9e9feafp+17, 0x1.414aee5c02cc9p+16, 0x1.efcb6d0d71432p+16}));
+}
+
 }  // namespace
 }  // namespace clocksim::sim

@@ -23,6 +23,15 @@ std::map<NodeId, ScriptedSlave> slaves_with_offsets_ms(const std::vector<std::in
   return s;
 }
 
+// Exact arithmetic (no 5 ms quantum, no 1 ms resolution): the tests below check the state
+// machine's numbers to the nanosecond; timed's arithmetic has its own tests.
+BerkeleyConfig exact() {
+  BerkeleyConfig c;
+  c.quantum = Duration::zero();
+  c.resolution = Duration::zero();
+  return c;
+}
+
 testing::RoundResult start_and_run(Berkeley& b, std::map<NodeId, ScriptedSlave>& slaves) {
   return run_round(b, LocalTime::epoch(), slaves, [&](Effects& out) { b.on_start(LocalTime::epoch(), out); });
 }
@@ -30,7 +39,7 @@ testing::RoundResult start_and_run(Berkeley& b, std::map<NodeId, ScriptedSlave>&
 // shared/docs/bounds.md §5 through the whole state machine with timed's arithmetic: 1 ms
 // resolution, 5 ms quantum, the 4.3 window. Zero latency, so every delta is exact.
 TEST(BerkeleyMaster, TimedCheckerVectorFullRound) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.resolution = 1_ms;
   c.quantum = 5_ms;
   Berkeley master(membership(0, 6), c, 1, true);
@@ -53,7 +62,7 @@ TEST(BerkeleyMaster, TimedCheckerVectorFullRound) {
 
 // Same vector in nanoseconds and without rounding: avg is exactly 7.5 ms.
 TEST(BerkeleyMaster, CheckerVectorWithoutTimedRounding) {
-  Berkeley master(membership(0, 6), BerkeleyConfig{}, 1, true);
+  Berkeley master(membership(0, 6), exact(), 1, true);
   auto slaves = slaves_with_offsets_ms({12, -7, 3, 250, 15});
   const auto r = start_and_run(master, slaves);
   EXPECT_EQ(master.last_average_ns(), 7'500'000);
@@ -65,7 +74,7 @@ TEST(BerkeleyMaster, CheckerVectorWithoutTimedRounding) {
 // Tanenbaum & van Steen: master 3:00, slaves 2:50 and 3:25 -> average 3:05; the master moves
 // +5 min, slave 1 +15 min, slave 2 -20 min. Textbook = plain average; these are steps (>= 20 s).
 TEST(BerkeleyMaster, TextbookExample) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.average = AverageRule::kPlain;
   Berkeley master(membership(0, 3), c, 1, true);
   std::map<NodeId, ScriptedSlave> slaves;
@@ -82,7 +91,7 @@ TEST(BerkeleyMaster, TextbookExample) {
 // Naive (no round-trip compensation): the reply's stamp as if it arrived at once: θ - d_back.
 TEST(BerkeleyMaster, RoundTripCompensationAndNaive) {
   for (bool compensate : {true, false}) {
-    BerkeleyConfig c;
+    BerkeleyConfig c = exact();
     c.probes = 1;
     c.good_replies = 1;
     c.round_trip_compensation = compensate;
@@ -105,7 +114,7 @@ TEST(BerkeleyMaster, TimedMinFilterVersusCristianMinRtt) {
     return std::make_optional(k % 2 == 0 ? std::make_pair(5_ms, 1_ms) : std::make_pair(1_ms, 5_ms));
   };
   for (auto method : {MeasurementMethod::kTimed, MeasurementMethod::kCristian}) {
-    BerkeleyConfig c;
+    BerkeleyConfig c = exact();
     c.measurement = method;
     c.good_replies = 2;
     c.average = AverageRule::kPlain;
@@ -122,7 +131,7 @@ TEST(BerkeleyMaster, TimedMinFilterVersusCristianMinRtt) {
 }
 
 TEST(BerkeleyMaster, CristianKeepsSmallestRoundTrip) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.measurement = MeasurementMethod::kCristian;
   c.good_replies = 3;
   c.average = AverageRule::kPlain;
@@ -140,7 +149,7 @@ TEST(BerkeleyMaster, CristianKeepsSmallestRoundTrip) {
 
 // A silent slave: every probe times out, it is skipped and counted, the others are corrected.
 TEST(BerkeleyMaster, LostRepliesSkipTheSlave) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.average = AverageRule::kPlain;
   Berkeley master(membership(0, 3), c, 1, true);
   std::map<NodeId, ScriptedSlave> slaves;
@@ -155,7 +164,7 @@ TEST(BerkeleyMaster, LostRepliesSkipTheSlave) {
 }
 
 TEST(BerkeleyMaster, SomeRepliesLostStillMeasures) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.average = AverageRule::kPlain;
   Berkeley master(membership(0, 2), c, 1, true);
   std::map<NodeId, ScriptedSlave> slaves;
@@ -170,7 +179,7 @@ TEST(BerkeleyMaster, SomeRepliesLostStillMeasures) {
 }
 
 TEST(BerkeleyMaster, MeasureCapStopsProbing) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.probe_timeout = 1_s;
   c.measure_cap = 2500_ms;
   Berkeley master(membership(0, 2), c, 1, true);
@@ -198,7 +207,7 @@ const Message* first_send(const Effects& out, MsgType type, NodeId to) {
 
 // A slave answers only after its probe timed out and the master moved on: discarded by seq.
 TEST(BerkeleyMaster, LateReplyDiscardedBySequence) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.probes = 1;
   c.average = AverageRule::kPlain;
   Berkeley master(membership(0, 3), c, 1, true);
@@ -230,7 +239,7 @@ TEST(BerkeleyMaster, LateReplyDiscardedBySequence) {
 
 // A duplicated reply counts once; reordered replies of the same slave both count.
 TEST(BerkeleyMaster, DuplicatedAndReorderedReplies) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.good_replies = 2;
   c.average = AverageRule::kPlain;
   Berkeley master(membership(0, 2), c, 1, true);
@@ -261,7 +270,7 @@ TEST(BerkeleyMaster, DuplicatedAndReorderedReplies) {
 }
 
 TEST(BerkeleyMaster, NextRoundAfterPeriodMinusRoundTime) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.period = 10_s;
   Berkeley master(membership(0, 2), c, 1, true);
   std::map<NodeId, ScriptedSlave> slaves;
@@ -278,7 +287,7 @@ TEST(BerkeleyMaster, NextRoundAfterPeriodMinusRoundTime) {
 }
 
 TEST(BerkeleyMaster, AcksendRetriesThenGivesUp) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.probes = 1;
   Berkeley master(membership(0, 2), c, 1, true);
   Effects out;
@@ -312,7 +321,7 @@ TEST(BerkeleyMaster, AcksendRetriesThenGivesUp) {
 }
 
 TEST(BerkeleyMaster, AckStopsRetries) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.probes = 1;
   Berkeley master(membership(0, 2), c, 1, true);
   Effects out;
@@ -332,7 +341,7 @@ TEST(BerkeleyMaster, AckStopsRetries) {
 
 TEST(BerkeleyMaster, OutlierExcludedByFaultTolerantButPullsPlain) {
   auto run = [](AverageRule rule) {
-    BerkeleyConfig c;
+    BerkeleyConfig c = exact();
     c.average = rule;
     Berkeley master(membership(0, 5), c, 1, true);
     auto slaves = slaves_with_offsets_ms({1, 2, 3, 600'000});  // n4 ten minutes ahead
@@ -351,7 +360,7 @@ TEST(BerkeleyMaster, OutlierExcludedByFaultTolerantButPullsPlain) {
 // slave's offset evolves by its rate between rounds; after rate_window rounds the master sends
 // a frequency correction that cancels the drift.
 TEST(BerkeleyMaster, RateCorrectionFitsTheDrift) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.period = 10_s;
   c.rate_correction = true;
   c.rate_window = 4;
@@ -391,7 +400,7 @@ TEST(BerkeleyMaster, RateCorrectionFitsTheDrift) {
 }
 
 TEST(BerkeleyMaster, RateCorrectionIsClamped) {
-  BerkeleyConfig c;
+  BerkeleyConfig c = exact();
   c.rate_correction = true;
   c.rate_window = 2;
   c.max_rate_correction_ppm = 10;

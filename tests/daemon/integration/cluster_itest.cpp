@@ -117,7 +117,7 @@ std::string logs(const ClusterHarness& c) {
 }
 
 TEST(DaemonCluster, StaticMasterBerkeleyConvergesWithinTheBound) {
-  if (!registered("berkeley", algorithms::Layer::kSync)) GTEST_SKIP() << "sync kind 'berkeley' not in the registry yet";
+  ASSERT_TRUE(registered("berkeley", algorithms::Layer::kSync)) << "sync kind 'berkeley' missing from algorithms/registry.cpp";
   auto args = berkeley_args();
   args.insert(args.end(), {"--election", "none"});
   ClusterHarness c("static_berkeley", five_nodes(), args);
@@ -136,9 +136,8 @@ TEST(DaemonCluster, StaticMasterBerkeleyConvergesWithinTheBound) {
 }
 
 TEST(DaemonCluster, ElectsAMasterConvergesAndFailsOverAfterSigkill) {
-  if (!registered("berkeley", algorithms::Layer::kSync) || !registered("tsp", algorithms::Layer::kElection)) {
-    GTEST_SKIP() << "needs sync kind 'berkeley' and election kind 'tsp' in the registry (algorithms/registry.cpp)";
-  }
+  ASSERT_TRUE(registered("berkeley", algorithms::Layer::kSync) && registered("tsp", algorithms::Layer::kElection))
+      << "needs sync kind 'berkeley' and election kind 'tsp' in algorithms/registry.cpp";
   auto args = berkeley_args();
   args.insert(args.end(), {"--election", "tsp", "--set", "election.timeout=uniform(1500ms, 3s)", "--set",
                            "candidate_window=500ms", "--set", "election.ack_timeout=50ms", "--set", "ack_sends=3",
@@ -196,9 +195,8 @@ class MasterStoppedWithSigtermHandsOver : public ::testing::TestWithParam<HandOv
 
 TEST_P(MasterStoppedWithSigtermHandsOver, ToTheNextMasterAtOnce) {
   const HandOverCase& hc = GetParam();
-  if (!registered("berkeley", algorithms::Layer::kSync) || !registered(hc.kind, algorithms::Layer::kElection)) {
-    GTEST_SKIP() << "needs sync kind 'berkeley' and election kind '" << hc.kind << "' in the registry";
-  }
+  ASSERT_TRUE(registered("berkeley", algorithms::Layer::kSync) && registered(hc.kind, algorithms::Layer::kElection))
+      << "needs sync kind 'berkeley' and election kind '" << hc.kind << "' in algorithms/registry.cpp";
   auto args = berkeley_args();
   args.insert(args.end(), {"--election", hc.kind});
   args.insert(args.end(), hc.election_args.begin(), hc.election_args.end());
@@ -265,9 +263,8 @@ INSTANTIATE_TEST_SUITE_P(
 // election timer): its packets are dropped as unauthenticated, so it never becomes anyone's
 // master and never moves a keyed clock.
 TEST(DaemonCluster, AnUnkeyedNodeCannotBecomeMasterOrMoveClocks) {
-  if (!registered("berkeley", algorithms::Layer::kSync) || !registered("tsp", algorithms::Layer::kElection)) {
-    GTEST_SKIP() << "needs sync kind 'berkeley' and election kind 'tsp' in the registry (algorithms/registry.cpp)";
-  }
+  ASSERT_TRUE(registered("berkeley", algorithms::Layer::kSync) && registered("tsp", algorithms::Layer::kElection))
+      << "needs sync kind 'berkeley' and election kind 'tsp' in algorithms/registry.cpp";
   auto args = berkeley_args();
   args.insert(args.end(), {"--election", "tsp", "--set", "election.timeout=uniform(1500ms, 3s)", "--set",
                            "candidate_window=500ms", "--set", "election.ack_timeout=50ms", "--set", "ack_sends=3",

@@ -26,9 +26,8 @@ using std::chrono::seconds;
 std::vector<std::uint8_t> bytes_of(const wire::Packet& p) { return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)}; }
 
 TEST(DaemonUnderAttack, DropsAndCountsBadPacketsWithoutStateChange) {
-  if (!algorithms::find_algorithm("berkeley", algorithms::Layer::kSync)) {
-    GTEST_SKIP() << "sync kind 'berkeley' not in the registry yet";
-  }
+  ASSERT_TRUE(algorithms::find_algorithm("berkeley", algorithms::Layer::kSync))
+      << "sync kind 'berkeley' missing from algorithms/registry.cpp";
   // The test plays node 3 from this socket: a configured peer, so its authentic packets count.
   auto sock_or = UdpSocket::bind_to(std::get<Endpoint>(parse_endpoint("127.0.0.1:0")));
   ASSERT_TRUE(std::holds_alternative<UdpSocket>(sock_or));

@@ -37,5 +37,48 @@ TEST(SyncSkewBound, NoBoundWhereTheAssumptionsFail) {
   EXPECT_NE(cristian.bound, nullptr) << cristian.unavailable_reason;
 }
 
+// max_slew_ppm 0 (docs/bounds.md §4.7b): clocks that cannot slew step every correction. The bound
+// must exist (all steps, θ = 0) and hold at every tick, for every node unable to slew and for one
+// such node among slewing ones.
+TEST(SyncSkewBound, ClocksThatCannotSlewAreBoundedAsSteppingAndTheBoundHolds) {
+  for (const bool all : {true, false}) {
+    for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+      auto spec = load_repo_scenario("berkeley-basic.yaml", seed, {"algorithm.sync.step_threshold=1s"});
+      for (auto& n : spec.nodes) {
+        if (!all && n.id != 3) continue;
+        scenario::ClockOverride o = n.clock.get();
+        o.max_slew_ppm = 0;
+        n.clock = o;
+      }
+      const auto r = testing::run_against_bound(spec);
+      ASSERT_TRUE(r.has_value()) << make_skew_bound(spec).unavailable_reason;
+      EXPECT_EQ(r->violations, 0) << (all ? "all" : "one") << " seed " << seed << " ratio " << r->max_ratio;
+      EXPECT_GT(r->ticks, 0);
+    }
+  }
+}
+
+// Wander (docs/bounds.md §4.7): a stated-confidence envelope, flagged probabilistic, that holds over
+// seeds for free-running clocks and under Berkeley, and is wider than without wander.
+TEST(SyncSkewBound, WanderEnvelopeIsProbabilisticAndHolds) {
+  for (const char* name : {"berkeley-basic.yaml", "drift-only.yaml"}) {
+    const auto plain = make_skew_bound(load_repo_scenario(name, 1));
+    ASSERT_NE(plain.bound, nullptr) << name << ": " << plain.unavailable_reason;
+    for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+      const auto spec = load_repo_scenario(name, seed, {"clocks.wander_ppm_per_sqrt_s=0.5"});
+      const auto b = make_skew_bound(spec);
+      ASSERT_NE(b.bound, nullptr) << name << ": " << b.unavailable_reason;
+      if (std::string(name) == "berkeley-basic.yaml") {
+        EXPECT_NE(b.bound->describe().find("wander"), std::string::npos) << b.bound->describe();
+      }
+      const Time late = Time::epoch() + spec.duration;
+      EXPECT_GT(b.bound->at(late)->ns(), plain.bound->at(late)->ns()) << name;
+      const auto r = testing::run_against_bound(spec);
+      ASSERT_TRUE(r.has_value());
+      EXPECT_EQ(r->violations, 0) << name << " seed " << seed << " ratio " << r->max_ratio;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace clocksim::sim

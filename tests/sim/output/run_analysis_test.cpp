@@ -279,5 +279,56 @@ TEST(RunAnalysis, AnElectionNeverFinishedStillCountsItsMessagesToTheEnd) {
   EXPECT_EQ(j["election_messages"], 2);
 }
 
+TickStats offsets_at(Duration t, std::int64_t lo_ns, std::int64_t hi_ns) {
+  TickStats s = tick_at(t, hi_ns - lo_ns, 1);
+  s.min_offset_ns = lo_ns;
+  s.max_offset_ns = hi_ns;
+  s.max_abs_offset_ns = std::max(lo_ns < 0 ? -lo_ns : lo_ns, hi_ns < 0 ? -hi_ns : hi_ns);
+  return s;
+}
+
+TEST(RunAnalysis, OffsetExpectationIsTwoSidedAndSigned) {
+  auto spec = three_nodes();
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kOffset;
+  e.value = 180_s;
+  e.within = 1_ms;
+  spec.expects.push_back(e);
+  RunAnalysis exact(spec);
+  exact.on_tick(offsets_at(1_s, 180'000'000'000 - 1'000'000, 180'000'000'000 + 1'000'000));
+  exact.finish();
+  EXPECT_TRUE(exact.expects()[0].passed) << exact.expects()[0].detail;
+  RunAnalysis behind(spec);  // three minutes behind: |offset| right, the sign wrong
+  behind.on_tick(offsets_at(1_s, -180'000'000'000, -180'000'000'000));
+  behind.finish();
+  EXPECT_FALSE(behind.expects()[0].passed);
+  RunAnalysis short_by_2ms(spec);  // one clock 2 ms short of the expected offset
+  short_by_2ms.on_tick(offsets_at(1_s, 180'000'000'000 - 2'000'000, 180'000'000'000));
+  short_by_2ms.finish();
+  EXPECT_FALSE(short_by_2ms.expects()[0].passed);
+  EXPECT_NE(short_by_2ms.expects()[0].detail.find("exceeded by 1.000ms"), std::string::npos)
+      << short_by_2ms.expects()[0].detail;
+}
+
+TEST(RunAnalysis, AtLeastFailsARunThatNeverReachesTheHandCalculatedValue) {
+  auto spec = three_nodes();
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kMaxSkew;
+  e.value = 80_ms;
+  e.at_least = 80_ms;
+  spec.expects.push_back(e);
+  RunAnalysis reached(spec);
+  reached.on_tick(tick_at(1_s, 20'000'000, 1));
+  reached.on_instant(Time::epoch() + 2_s, 80'000'000, 40'000'000, std::nullopt, -40'000'000, 40'000'000);
+  reached.finish();
+  EXPECT_TRUE(reached.expects()[0].passed) << reached.expects()[0].detail;
+  RunAnalysis idle(spec);  // nothing drifts: within the upper limit, but not the closed form
+  idle.on_tick(tick_at(1_s, 0, 1));
+  idle.on_tick(tick_at(2_s, 79'999'999, 1));
+  idle.finish();
+  EXPECT_FALSE(idle.expects()[0].passed);
+  EXPECT_NE(idle.expects()[0].detail.find("below the lower limit"), std::string::npos) << idle.expects()[0].detail;
+}
+
 }  // namespace
 }  // namespace clocksim::sim

@@ -263,6 +263,20 @@ TEST(Loader, DescriptionMayBeEmptyButNotAList) {
   EXPECT_THROW(load("duration: 1s\nnodes: 1\ndescription: [a]\n"), ScenarioError);
 }
 
+TEST(Loader, TwoSidedExpectationKeys) {
+  const auto s = load("duration: 1m\nnodes: 2\nexpect:\n  - {offset: -3m, within: 1us, after: 1s}\n"
+                      "  - {max_skew: 80ms, at_least: 79ms}\n");
+  ASSERT_EQ(s.expects.size(), 2u);
+  EXPECT_EQ(s.expects[0].kind, ExpectSpec::Kind::kOffset);
+  EXPECT_EQ(s.expects[0].value, Duration::from_seconds(-180));
+  EXPECT_EQ(s.expects[0].within, 1_us);
+  EXPECT_EQ(*s.expects[1].at_least, 79_ms);
+  // at_least above the upper limit, within on another kind, at_least on offset: refused.
+  EXPECT_THROW(load("duration: 1m\nnodes: 2\nexpect: [{max_skew: 1ms, at_least: 2ms}]\n"), ScenarioError);
+  EXPECT_THROW(load("duration: 1m\nnodes: 2\nexpect: [{max_skew: 1ms, within: 2ms}]\n"), ScenarioError);
+  EXPECT_THROW(load("duration: 1m\nnodes: 2\nexpect: [{offset: 1ms, at_least: 2ms}]\n"), ScenarioError);
+}
+
 TEST(Loader, SetOverrideCanFillAnEmptyFile) {
   LoadOptions o;
   o.set_overrides = {"duration=2s", "nodes=1"};

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks docs/scenario.schema.json against real files: every shipped scenario and every
 tests/sim/scenario/good/*.yaml must validate; every bad/*.yaml marked '# schema-rejects' must not.
-Exit 77 (CTest skip) when python3-jsonschema or python3-yaml is missing."""
+Fails naming the Debian packages when python3-jsonschema or python3-yaml is missing."""
 import json
 import pathlib
 import sys
@@ -10,8 +10,9 @@ try:
     import jsonschema
     import yaml
 except ImportError as e:  # pragma: no cover
-    print(f"skipped: {e}")
-    sys.exit(77)
+    print(f"missing {e.name}: install the Debian packages python3-jsonschema python3-yaml "
+          "(scripts/install-deps.sh)")
+    sys.exit(1)
 
 root = pathlib.Path(sys.argv[1])
 schema = json.loads((root / "docs/scenario.schema.json").read_text())
