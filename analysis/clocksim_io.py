@@ -30,7 +30,10 @@ MESSAGES_FILE = "messages.csv"
 
 TRACE_COLUMNS = ["t_ns", "node", "local_ns", "offset_ns", "role", "up"]
 SKEW_COLUMNS = ["t_ns", "max_skew_ns", "mean_abs_offset_ns", "bound_ns", "master", "masters"]
-EVENTS_COLUMNS = ["t_ns", "node", "kind", "detail"]
+# events.csv: typed note fields; node columns hold names, empty when the field is not set.
+EVENTS_COLUMNS = ["t_ns", "node", "kind", "what", "why", "subject", "peer", "term", "round", "seq",
+                  "message", "value_ns", "rtt_ns", "error_ns", "count", "total", "nodes", "detail"]
+EVENTS_INT_COLUMNS = ("term", "round", "seq", "value_ns", "rtt_ns", "error_ns", "count", "total")
 MESSAGES_COLUMNS = ["sent_ns", "received_ns", "from", "to", "type", "layer", "fate"]
 MESSAGE_FATES = {"delivered", "lost", "to_down_node", "in_flight"}
 ROLES = {"none", "slave", "master", "candidate", "client", "server"}
@@ -182,8 +185,10 @@ def read_skew(outdir: str) -> pd.DataFrame:
 
 def read_events(outdir: str) -> pd.DataFrame:
     path = os.path.join(outdir, EVENTS_FILE)
-    dtypes = {"t_ns": "int64", "node": "str", "kind": "str", "detail": "str"}
-    df = _read_csv(path, EVENTS_COLUMNS, dtypes, ["t_ns"])
+    dtypes = {c: "str" for c in EVENTS_COLUMNS}
+    dtypes["t_ns"] = "int64"
+    dtypes.update({c: "Int64" for c in EVENTS_INT_COLUMNS})
+    df = _read_csv(path, EVENTS_COLUMNS, dtypes, ["t_ns", *EVENTS_INT_COLUMNS], nullable_int=EVENTS_INT_COLUMNS)
     return _sorted_by_time(df)
 
 

@@ -146,34 +146,34 @@ class PointEvent:
 
 def event_intervals(events: pd.DataFrame | None, end_ns: int) -> list[Interval]:
     """Pairs opening and closing events: crash..restart per node, link_down..link_up per
-    (node, detail) (falling back to the node), partition..heal, and election_started..the next
-    became_master (concurrent candidates form one election)."""
+    (node, peer), partition..heal, and election_started..the next became_master (concurrent
+    candidates form one election)."""
     if events is None or len(events) == 0:
         return []
     out: list[Interval] = []
     down: dict[str, int] = {}
     links: dict[tuple[str, str], int] = {}
-    partitions: list[tuple[int, str]] = []
+    partitions: list[int] = []
     election_start: int | None = None
-    for t, node, kind, detail in zip(events["t_ns"].to_numpy(), events["node"], events["kind"],
-                                     events["detail"]):
+    for t, node, kind, peer in zip(events["t_ns"].to_numpy(), events["node"], events["kind"],
+                                   events["peer"]):
         t = int(t)
         if kind == "crash":
             down.setdefault(node, t)
         elif kind == "restart" and node in down:
             out.append(Interval("down", down.pop(node), t, f"{node} down"))
         elif kind == "link_down":
-            links.setdefault((node, _link_peer(detail)), t)
+            links.setdefault((node, peer), t)
         elif kind == "link_up":
-            key = (node, _link_peer(detail))
-            if key not in links:  # no peer named: the oldest open link of this node
-                key = next((k for k in links if k[0] == node), None)
+            key = (node, peer)
+            if key not in links:  # restored from the other end: the same link
+                key = (peer, node) if (peer, node) in links else None
             if key is not None:
                 out.append(Interval("link", links.pop(key), t, _link_label(*key)))
         elif kind == "partition":
-            partitions.append((t, detail))
+            partitions.append(t)
         elif kind == "heal" and partitions:
-            start, _ = partitions.pop(0)
+            start = partitions.pop(0)
             out.append(Interval("partition", start, t, "partition"))
         elif kind == "election_started":
             if election_start is None:
@@ -185,22 +185,12 @@ def event_intervals(events: pd.DataFrame | None, end_ns: int) -> list[Interval]:
         out.append(Interval("down", start, end_ns, f"{node} down"))
     for key, start in links.items():
         out.append(Interval("link", start, end_ns, _link_label(*key)))
-    for start, _ in partitions:
+    for start in partitions:
         out.append(Interval("partition", start, end_ns, "partition"))
     if election_start is not None:
         out.append(Interval("election", election_start, end_ns, "election (unfinished)"))
     out.sort(key=lambda iv: (iv.start_ns, iv.kind))
     return out
-
-
-_PEER = re.compile(r"\bto (\S+?)(?: down)?$")
-
-
-def _link_peer(detail: str) -> str:
-    """The far end named in the engine's link details ("link to n3 down", "link restored to
-    n3"); the detail itself when it names none (so equal details still pair)."""
-    m = _PEER.search(detail or "")
-    return m.group(1) if m else (detail or "")
 
 
 def _link_label(node: str, peer: str) -> str:

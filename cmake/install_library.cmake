@@ -4,14 +4,14 @@
 #   target_link_libraries(my_algo PRIVATE clocksim::algorithms)  # the sans-IO algorithms and core
 #   target_link_libraries(my_host PRIVATE clocksim::node)  # wire format, node loop, virtual clock
 # Component clocksim_dev (`cmake --install build --component clocksim_dev`); clocksyncd's files are
-# component clocksyncd (daemon/dist). Headers go to <prefix>/include/clocksim/{algorithms,sim}/..., so that the includes read the same
+# component clocksyncd (daemon/dist). Headers go to <prefix>/include/clocksim/{algorithms,config,node,sim}/..., so that the includes read the same
 # inside and outside the tree ("algorithms/core/time.hpp").
 include(CMakePackageConfigHelpers)
 set(CLOCKSIM_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/clocksim)
 
-install(TARGETS clocksim_algorithms clocksim_node clocksim_sim clocksim_warnings EXPORT clocksimTargets
+install(TARGETS clocksim_algorithms clocksim_config clocksim_node clocksim_sim clocksim_warnings EXPORT clocksimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT clocksim_dev)
-foreach(dir algorithms node sim)
+foreach(dir algorithms config node sim)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/clocksim/${dir}
           COMPONENT clocksim_dev FILES_MATCHING PATTERN "*.hpp")
 endforeach()
@@ -26,4 +26,5 @@ install(FILES ${PROJECT_BINARY_DIR}/clocksimConfig.cmake ${PROJECT_BINARY_DIR}/c
 set_target_properties(clocksim_algorithms PROPERTIES EXPORT_NAME algorithms)
 set_target_properties(clocksim_sim PROPERTIES EXPORT_NAME sim)
 set_target_properties(clocksim_node PROPERTIES EXPORT_NAME node)
+set_target_properties(clocksim_config PROPERTIES EXPORT_NAME config)
 set_target_properties(clocksim_warnings PROPERTIES EXPORT_NAME warnings)

@@ -26,3 +26,10 @@ add_test(NAME daemon.install
   COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DSTAGE=${PROJECT_BINARY_DIR}/install-stage
           -P ${CMAKE_CURRENT_SOURCE_DIR}/daemon/install_check.cmake)
 set_tests_properties(daemon.install PROPERTIES LABELS daemon TIMEOUT 120)
+
+# A bad config is a user error: clocksyncd names file:line:col and the key, suggests the
+# intended key and exits 2 before opening a socket.
+add_test(NAME clocksyncd.bad_config_exits_2
+  COMMAND sh -c "out=$(\"$0\" --config \"$1\" 2>&1); rc=$?; echo \"$out\"; [ $rc -eq 2 ] && echo \"$out\" | grep -qF \"unknown-key.yaml:4:1: error: at 'clcok': unknown key 'clcok' (did you mean 'clock'?)\""
+          $<TARGET_FILE:clocksyncd> ${CMAKE_CURRENT_SOURCE_DIR}/daemon/config/unknown-key.yaml)
+set_tests_properties(clocksyncd.bad_config_exits_2 PROPERTIES LABELS unit)

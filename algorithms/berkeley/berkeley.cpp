@@ -11,16 +11,6 @@
 
 namespace clocksim::berkeley {
 
-namespace {
-std::string node_name(NodeId id) { return "n" + std::to_string(id); }
-std::string ms_text(std::int64_t ns) {
-  const double ms = static_cast<double>(ns) * 1e-6;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%+.3fms", ms);
-  return buf;
-}
-}  // namespace
-
 Berkeley::Berkeley(Membership membership, BerkeleyConfig config, std::uint64_t seed, bool standalone)
     : membership_(std::move(membership)), config_(config), standalone_(standalone) {
   // acksend: the sequence counter starts at random() (TSP §1).
@@ -123,8 +113,7 @@ void Berkeley::on_timer(LocalTime now, TimerId id, Effects& out) {
     }
   } else if (id == kSlaveTimeoutTimer) {
     if (role_ != Role::kSlave) return;
-    out.note(NoteKind::kMasterSilent, "no word from master " + node_name(master_) + " for " +
-                                          std::to_string(config_.effective_slave_timeout().seconds()) + " s");
+    out.note(Note(NoteWhat::kMasterUnheard).with_subject(master_).with_value(config_.effective_slave_timeout()));
     arm_slave_timeout(out);
   } else if (TimerSpace::part(id) == kSyncTimerPart && (TimerSpace::local(id) & kAckTimerBase) != 0) {
     on_ack_timer(TimerSpace::local(id) & ~kAckTimerBase, out);
@@ -179,7 +168,7 @@ void Berkeley::on_time_reply(LocalTime now, NodeId from, const Message& msg, Eff
   if (probe == nullptr) {
     // A reply to a probe of an earlier slave or round: its clock reading is stale (measure.c
     // matches the sequence number for the same reason).
-    out.note(NoteKind::kLateReply, "discarded reply seq " + std::to_string(msg.seq) + " from " + node_name(from));
+    out.note(Note(NoteWhat::kReplyDiscarded).with_seq(msg.seq).with_peer(from));
     return;
   }
   if (probe->answered) return;  // a duplicated packet: its sample is already in
@@ -212,7 +201,7 @@ void Berkeley::finish_slave(LocalTime now, Effects& out) {
     }
   } else {
     // timed: HOSTDOWN, skipped for this round.
-    out.note(NoteKind::kPeerUnreachable, node_name(slave) + " did not answer round " + std::to_string(round_));
+    out.note(Note(NoteWhat::kRoundUnanswered).with_peer(slave).with_round(round_));
   }
   measuring_.slave = kNoNode;
   ++slave_index_;
@@ -229,11 +218,11 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
   last_avg_ns_ = avg;
   const std::int64_t own = round_to_quantum(avg, config_.quantum.ns());
 
-  if (!nd.used[0]) out.note(NoteKind::kOutlier, "master's own clock outside the window this round");
+  if (!nd.used[0]) out.note(Note(NoteWhat::kOwnClockOutlier).with_round(round_));
   for (std::size_t i = 0; i < measured_.size(); ++i) {
     const auto& m = measured_[i];
     if (!nd.used[i + 1]) {
-      out.note(NoteKind::kOutlier, node_name(m.slave) + " delta " + ms_text(m.delta_ns) + " left out of the average");
+      out.note(Note(NoteWhat::kDeltaOutlier).with_peer(m.slave).with_round(round_).with_value_ns(m.delta_ns));
     }
     // Values outside the window are still corrected (correct.c).
     const std::int64_t corr = round_to_quantum(sat_sub(avg, m.delta_ns), config_.quantum.ns());
@@ -266,9 +255,7 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
   }
   ++rounds_completed_;
   in_round_ = false;
-  out.note(NoteKind::kRoundComplete, "round " + std::to_string(round_) + ": " + std::to_string(measured_.size()) +
-                                         " of " + std::to_string(round_slaves_.size()) + " slaves, avg " +
-                                         ms_text(avg));
+  out.note(Note(NoteWhat::kRoundComplete).with_round(round_).with_count(measured_.size(), round_slaves_.size()).with_value_ns(avg));
   const Duration elapsed = now - round_start_;
   out.set_timer(kRoundTimer, std::max(Duration::zero(), config_.period - elapsed));
 }
@@ -292,7 +279,7 @@ void Berkeley::on_ack_timer(NodeId slave, Effects& out) {
     out.set_timer(ack_timer(slave), p.wait);
     return;
   }
-  out.note(NoteKind::kPeerUnreachable, node_name(slave) + " never acknowledged its correction");
+  out.note(Note(NoteWhat::kCorrectionUnacknowledged).with_peer(slave));
   pending_.erase(it);
   // Whether it applied the correction is unknown, so its rate bookkeeping no longer holds.
   if (auto r = rates_.find(slave); r != rates_.end()) r->second.reset();
@@ -314,8 +301,7 @@ void Berkeley::on_adjust(LocalTime /*now*/, NodeId from, const Message& msg, Eff
     const bool stale = a->second.term > msg.term ||
                        (a->second.term == msg.term && a->second.corrections != corrections_applied_);
     if (stale) {
-      out.note(NoteKind::kLateReply, "correction of round " + std::to_string(msg.term) + " from " + node_name(from) +
-                                         " ignored: the clock was corrected after that measurement");
+      out.note(Note(NoteWhat::kStaleCorrection).with_round(msg.term).with_peer(from));
       return;
     }
   }

@@ -9,6 +9,7 @@
 
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/message.hpp"
+#include "algorithms/core/note.hpp"
 #include "algorithms/core/time.hpp"
 
 namespace clocksim {
@@ -21,20 +22,6 @@ enum class AdjustMode : std::uint8_t {
 // Roles as the traces and the narrative show them.
 enum class Role : std::uint8_t { kNone, kSlave, kMaster, kCandidate, kClient, kServer };
 std::string_view role_name(Role r);
-
-// Structured events for metrics; the text is for events.log.
-enum class NoteKind : std::uint8_t {
-  kInfo,
-  kMasterSilent,     // a slave has not heard its master for its timeout (election trigger)
-  kElectionStarted,
-  kBecameMaster,
-  kBecameSlave,
-  kConflict,         // two masters found
-  kRoundComplete,    // a master finished a sync round
-  kOutlier,          // a clock left out of the average
-  kLateReply,        // a reply for an old sequence number was discarded
-  kPeerUnreachable,  // a peer did not answer this round
-};
 
 struct SendEffect {
   NodeId to;  // kBroadcast: every other member
@@ -58,10 +45,6 @@ struct ClockEffect {
   double rate_ppm;     // kSetRate: frequency correction that replaces the previous one
   CorrectionSource source{};  // kAdjust
 };
-struct NoteEffect {
-  NoteKind kind;
-  std::string text;
-};
 
 class Effects {
  public:
@@ -76,7 +59,7 @@ class Effects {
   void set_rate_correction_ppm(double ppm) {
     clock_.push_back({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), ppm});
   }
-  void note(NoteKind kind, std::string text) { notes_.push_back({kind, std::move(text)}); }
+  void note(Note n) { notes_.push_back(std::move(n)); }
   // Asks the host for one reading of this node's reference clock (Algorithm::on_reference, at the
   // same local time); a host whose node has no reference clock ignores it.
   void read_reference_clock() { reference_read_ = true; }
@@ -84,7 +67,7 @@ class Effects {
   const std::vector<SendEffect>& sends() const { return sends_; }
   const std::vector<TimerEffect>& timers() const { return timers_; }
   const std::vector<ClockEffect>& clock() const { return clock_; }
-  const std::vector<NoteEffect>& notes() const { return notes_; }
+  const std::vector<Note>& notes() const { return notes_; }
   bool reference_read_requested() const { return reference_read_; }
   bool empty() const {
     return sends_.empty() && timers_.empty() && clock_.empty() && notes_.empty() && !reference_read_;
@@ -103,7 +86,7 @@ class Effects {
   std::vector<SendEffect> sends_;
   std::vector<TimerEffect> timers_;
   std::vector<ClockEffect> clock_;
-  std::vector<NoteEffect> notes_;
+  std::vector<Note> notes_;
   bool reference_read_ = false;
 };
 

@@ -42,7 +42,7 @@ void apply_effects(const Effects& fx, NodeId self, std::span<const NodeId> membe
       sink.drop_send(s.to, s.msg, SendDrop::kNotMember);
     }
   }
-  for (const NoteEffect& n : fx.notes()) sink.note(n);
+  for (const Note& n : fx.notes()) sink.note(n);
 }
 
 }  // namespace clocksim

@@ -48,7 +48,7 @@ class EffectSink {
   // `to` is a member other than self.
   virtual void send(NodeId to, const Message& msg) = 0;
   virtual void drop_send(NodeId to, const Message& msg, SendDrop why) = 0;
-  virtual void note(const NoteEffect& note) = 0;
+  virtual void note(const Note& note) = 0;
 };
 
 // `members` holds every member id (self included or not), ascending and without duplicates.

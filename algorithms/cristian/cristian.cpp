@@ -1,7 +1,6 @@
 #include "algorithms/cristian/cristian.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
 
 #include "algorithms/core/checked_math.hpp"
@@ -134,7 +133,7 @@ void Cristian::on_message(LocalTime now, NodeId from, const Message& msg, Effect
   }
   if (msg.type != MsgType::kTimeReply) return;
   if (role_ != Role::kClient || !in_series_ || !awaiting_ || from != server_ || msg.seq != outstanding_seq_) {
-    out.note(NoteKind::kLateReply, "discarded reply seq " + std::to_string(msg.seq) + " from n" + std::to_string(from));
+    out.note(Note(NoteWhat::kReplyDiscarded).with_seq(msg.seq).with_peer(from));
     return;
   }
   awaiting_ = false;  // consumed: a duplicate no longer matches
@@ -166,7 +165,7 @@ void Cristian::finish_series(Effects& out) {
   in_series_ = false;
   out.cancel_timer(kCristianProbeTimer);
   if (!best_) {
-    out.note(NoteKind::kPeerUnreachable, "time server n" + std::to_string(server_) + " did not answer");
+    out.note(Note(NoteWhat::kServerSilent).with_peer(server_));
     return;
   }
   const CristianSample s = *best_;
@@ -175,11 +174,11 @@ void Cristian::finish_series(Effects& out) {
     const bool step = abs_at_least(s.correction_ns, config_.step_threshold.ns());
     out.adjust_clock(Duration::from_ns(s.correction_ns), step ? AdjustMode::kStep : AdjustMode::kSlew);
   }
-  char buf[128];
-  std::snprintf(buf, sizeof buf, "corrected %+.3fms, rtt %.3fms, error bound +-%.3fms",
-                static_cast<double>(s.correction_ns) * 1e-6, static_cast<double>(s.rtt_ns) * 1e-6,
-                static_cast<double>(s.error_bound_ns) * 1e-6);
-  out.note(NoteKind::kInfo, buf);
+  Note corrected(NoteWhat::kCorrected);
+  corrected.with_peer(server_).with_value_ns(s.correction_ns);
+  corrected.rtt_ns = s.rtt_ns;
+  corrected.error_ns = s.error_bound_ns;
+  out.note(std::move(corrected));
 }
 
 }  // namespace clocksim::cristian

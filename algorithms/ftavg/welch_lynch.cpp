@@ -134,13 +134,12 @@ void WelchLynch::on_message(LocalTime now, NodeId from, const Message& msg, Effe
   // A reply counts once, in the round that asked and only if it echoes that round's send time.
   if (!reading_ || msg.term != round_ || msg.t1_ns != round_start_ns_ || from >= have_.size() ||
       from == membership_.self || have_[from]) {
-    out.note(NoteKind::kLateReply, "discarded reply of round " + std::to_string(msg.term) + " from n" +
-                                       std::to_string(from));
+    out.note(Note(NoteWhat::kFtReplyDiscarded).with_round(msg.term).with_peer(from));
     return;
   }
   const auto est = peer_offset_estimate_ns(msg.t1_ns, msg.t3_ns, now.ns());
   if (!est) {
-    out.note(NoteKind::kLateReply, "discarded reply from n" + std::to_string(from) + ": its reading overflows");
+    out.note(Note(NoteWhat::kFtReadingOverflows).with_peer(from));
     return;
   }
   have_[from] = true;
@@ -165,9 +164,7 @@ void WelchLynch::apply(Effects& out) {
   const std::size_t heard = values.size() - 1;
   const auto c = fault_tolerant_combine(values, config_.faults, config_.combine);
   if (!c) {
-    out.note(NoteKind::kPeerUnreachable, "round " + std::to_string(round_) + ": only " + std::to_string(heard) +
-                                             " peers answered, too few to drop " + std::to_string(config_.faults) +
-                                             " at each end");
+    out.note(Note(NoteWhat::kFtTooFewReadings).with_round(round_).with_count(heard, config_.faults));
     return;
   }
   last_correction_ = *c;
@@ -175,10 +172,7 @@ void WelchLynch::apply(Effects& out) {
     const bool step = std::llabs(*c) >= config_.step_threshold.ns();
     out.adjust_clock(Duration::from_ns(*c), step ? AdjustMode::kStep : AdjustMode::kSlew);
   }
-  char buf[128];
-  std::snprintf(buf, sizeof buf, "round %u: %zu peers read, corrected %+.6fms", round_, heard,
-                static_cast<double>(*c) * 1e-6);
-  out.note(NoteKind::kRoundComplete, buf);
+  out.note(Note(NoteWhat::kFtRoundComplete).with_round(round_).with_count(heard).with_value_ns(*c));
 }
 
 }  // namespace clocksim::ftavg

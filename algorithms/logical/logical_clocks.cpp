@@ -96,13 +96,12 @@ void LogicalClocks::on_message(LocalTime, NodeId from, const Message& msg, Effec
   switch (inbox_.add(from, msg, stamp)) {
     case StampReassembler::Result::kComplete: break;
     case StampReassembler::Result::kMalformed:
-      out.note(NoteKind::kInfo, "dropped a malformed " + std::string(msg_type_name(msg.type)) + " from n" +
-                                    std::to_string(from));
+      out.note(Note(NoteWhat::kMalformedStampDropped).with_message(msg.type).with_peer(from));
       return;
     default: return;  // a fragment awaiting the rest, a duplicate, another protocol's message
   }
   if (config_.vector && stamp.vector.size() != n_) {
-    out.note(NoteKind::kInfo, "dropped a message from n" + std::to_string(from) + " without a full vector stamp");
+    out.note(Note(NoteWhat::kNoVectorStampDropped).with_peer(from));
     return;
   }
   lamport_.receive(stamp.lamport);

@@ -96,13 +96,12 @@ void NeighbourAverage::on_message(LocalTime now, NodeId from, const Message& msg
   // A reply counts once, from a neighbour we asked, in the round that asked (it echoes our t1).
   const auto index = neighbour_index(from);
   if (!reading_ || !index || msg.term != round_ || msg.t1_ns != asked_at_ns_ || estimates_[*index]) {
-    out.note(NoteKind::kLateReply, "discarded reply of round " + std::to_string(msg.term) + " from n" +
-                                       std::to_string(from));
+    out.note(Note(NoteWhat::kFtReplyDiscarded).with_round(msg.term).with_peer(from));
     return;
   }
   const auto estimate = ftavg::peer_offset_estimate_ns(msg.t1_ns, msg.t3_ns, now.ns());
   if (!estimate) {
-    out.note(NoteKind::kLateReply, "discarded reply from n" + std::to_string(from) + ": its reading overflows");
+    out.note(Note(NoteWhat::kFtReadingOverflows).with_peer(from));
     return;
   }
   estimates_[*index] = *estimate;
@@ -125,7 +124,7 @@ void NeighbourAverage::apply(Effects& out) {
   }
   const std::size_t heard = values.size() - 1;
   if (heard == 0) {
-    out.note(NoteKind::kPeerUnreachable, "round " + std::to_string(round_) + ": no neighbour answered");
+    out.note(Note(NoteWhat::kNoNeighbourAnswered).with_round(round_));
     return;
   }
   // The mean without overflow, whatever the readings (a hostile one cannot wrap it).
@@ -135,10 +134,10 @@ void NeighbourAverage::apply(Effects& out) {
     const bool step = std::llabs(correction) >= config_.step_threshold.ns();
     out.adjust_clock(Duration::from_ns(correction), step ? AdjustMode::kStep : AdjustMode::kSlew);
   }
-  char buf[128];
-  std::snprintf(buf, sizeof buf, "round %u: %zu of %zu neighbours read, corrected %+.6fms", round_, heard,
-                neighbours_.size(), static_cast<double>(correction) * 1e-6);
-  out.note(NoteKind::kRoundComplete, buf);
+  out.note(Note(NoteWhat::kNeighbourRoundComplete)
+               .with_round(round_)
+               .with_count(heard, neighbours_.size())
+               .with_value_ns(correction));
 }
 
 }  // namespace clocksim::neighbour_average

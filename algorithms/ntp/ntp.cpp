@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 
 #include "algorithms/ntp/ntp_message.hpp"
@@ -16,11 +15,6 @@ TimerId poll_timer(std::size_t k) {
   return TimerSpace::make(kSyncTimerPart, kNtpPollTimerBase + static_cast<std::uint32_t>(k));
 }
 std::int64_t seconds_to_ns(double s) { return std::llround(s * 1e9); }
-std::string ms_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%+.3fms", s * 1e3);
-  return buf;
-}
 }  // namespace
 
 Ntp::Ntp(Membership membership, NtpConfig config, NtpHost host, std::uint64_t seed, bool standalone)
@@ -194,7 +188,7 @@ void Ntp::receive_reply(LocalTime now, NodeId from, const Message& msg, Effects&
   // §8: a reply must echo our last request's transmit time, once; anything else is bogus, a
   // duplicate or a replay.
   if (it == assocs_.end() || !it->outstanding_xmt_ns || *it->outstanding_xmt_ns != msg.t1_ns) {
-    out.note(NoteKind::kLateReply, "NTP: dropped a reply from n" + std::to_string(from) + " that answers no pending request");
+    out.note(Note(NoteWhat::kNtpUnmatchedReply).with_peer(from));
     return;
   }
   Association& a = *it;
@@ -265,15 +259,16 @@ void Ntp::select_and_update(LocalTime now, Effects& out) {
   }
   const std::vector<Candidate> truechimers = intersect(candidates);
   if (truechimers.empty()) {
-    if (candidates.size() > 1) out.note(NoteKind::kOutlier, "NTP: no majority of servers agrees (no truechimers)");
+    if (candidates.size() > 1) out.note(Note(NoteWhat::kNtpNoMajority));
     return;
   }
   for (const auto& c : candidates) {
     const bool kept = std::any_of(truechimers.begin(), truechimers.end(), [&c](const Candidate& t) { return t.index == c.index; });
     if (!kept) {
       const Association& a = assocs_[c.index];
-      out.note(NoteKind::kOutlier, "NTP: falseticker " + (a.reference ? std::string("reference clock") : "n" + std::to_string(a.server)) +
-                                       " offset " + ms_text(c.offset_s));
+      out.note(Note(NoteWhat::kNtpFalseticker)
+                   .with_peer(a.reference ? kNoNode : a.server)
+                   .with_value_ns(seconds_to_ns(c.offset_s)));
     }
   }
   double selection_jitter_s = 0;
@@ -291,7 +286,7 @@ void Ntp::select_and_update(LocalTime now, Effects& out) {
   const DisciplineResult r = discipline_.update(combined.offset_s, now.ns());
   switch (r.kind) {
     case DisciplineResult::Kind::kPanic:
-      out.note(NoteKind::kInfo, "NTP: offset " + ms_text(combined.offset_s) + " beyond the panic threshold; ignored");
+      out.note(Note(NoteWhat::kNtpPanic).with_value_ns(seconds_to_ns(combined.offset_s)));
       return;
     case DisciplineResult::Kind::kIgnore:
       return;
@@ -301,7 +296,7 @@ void Ntp::select_and_update(LocalTime now, Effects& out) {
       have_update_ = true;
       leap_ = Leap::kNotSynchronized;
       stratum_ = kMaxStratum;
-      out.note(NoteKind::kInfo, "NTP: stepped the clock by " + ms_text(r.step_s));
+      out.note(Note(NoteWhat::kNtpStepped).with_value_ns(seconds_to_ns(r.step_s)));
       return;
     case DisciplineResult::Kind::kSlew: break;
   }
@@ -318,9 +313,10 @@ void Ntp::select_and_update(LocalTime now, Effects& out) {
   root_dispersion_s_ = peer.root_dispersion_s +
                        std::max(kMinDispersion, pf.dispersion_s + jitter + std::fabs(pf.offset_s));
   if (!was_synchronized || new_peer != system_peer_) {
-    out.note(NoteKind::kBecameSlave, "NTP: synchronized to " +
-                                         (peer.reference ? std::string("its reference clock") : "n" + std::to_string(peer.server)) +
-                                         " at stratum " + std::to_string(stratum_) + ", offset " + ms_text(combined.offset_s));
+    out.note(Note(NoteWhat::kNtpSynchronized)
+                 .with_peer(peer.reference ? kNoNode : peer.server)
+                 .with_count(static_cast<std::uint64_t>(stratum_))
+                 .with_value_ns(seconds_to_ns(combined.offset_s)));
   }
   system_peer_ = new_peer;
 }

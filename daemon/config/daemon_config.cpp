@@ -1,14 +1,14 @@
 #include "daemon/config/daemon_config.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <set>
 
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/rng.hpp"
+#include "config/error.hpp"
+#include "config/file.hpp"
+#include "config/reader.hpp"
 #include "daemon/config/param_text.hpp"
 #include "daemon/loop/control_socket.hpp"
 #include "daemon/loop/endpoint.hpp"
@@ -36,232 +36,135 @@ std::variant<PeerConfig, std::string> parse_peer(const std::string& text) {
 
 namespace {
 
-// Location of a YAML node, "file:line:col" (1-based).
-std::string where(const std::string& file, const YAML::Node& n) {
-  const YAML::Mark m = n.Mark();
-  return file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+using config::Node;
+
+std::string where(const Node& n) {
+  return (n.pos.source ? *n.pos.source : std::string()) + ":" + std::to_string(n.pos.line) + ":" +
+         std::to_string(n.pos.column);
 }
 
-struct Reader {
-  const std::string& file;
-
-  std::string error(const YAML::Node& n, const std::string& key, const std::string& what) const {
-    return where(file, n) + ": key '" + key + "': " + what;
+// algorithm.sync / algorithm.election: "berkeley" or {kind: berkeley, param: value, ...}. The
+// parameters are checked against the algorithm's ParamSpec once both kinds are known.
+void read_layer(const Node& n, const std::string& layer, std::string& kind, std::vector<ParamOverride>& params) {
+  const std::string path = "algorithm." + layer;
+  if (n.is_scalar()) {
+    kind = config::read_string(n, path, "an algorithm kind");
+    return;
   }
+  if (!n.is_map()) config::fail_at(n, path, "expected a kind or a mapping {kind: ..., param: value}, got " + config::yaml::describe(n));
+  kind = config::read_string(config::require_key(n, path, "kind", "an algorithm kind"), path + ".kind", "an algorithm kind");
+  for (const auto& e : n.entries) {
+    if (e.key == "kind") continue;
+    const std::string key_path = path + "." + e.key;
+    if (!e.value.is_scalar()) config::fail_at(e.value, key_path, "expected a single value, got " + config::yaml::describe(e.value));
+    params.push_back({layer, e.key, e.value.text, where(e.value)});
+  }
+}
 
-  // Every key known and none repeated (yaml-cpp 0.7 silently keeps one of two equal keys).
-  std::optional<std::string> check_keys(const YAML::Node& map, const std::string& ctx,
-                                        const std::vector<std::string>& allowed) const {
-    if (!map.IsMap()) return where(file, map) + ": '" + ctx + "' must be a mapping";
-    std::set<std::string> seen;
-    for (const auto& kv : map) {
-      const std::string key = kv.first.as<std::string>();
-      const std::string full = ctx.empty() ? key : ctx + "." + key;
-      if (!seen.insert(key).second) return error(kv.first, full, "given twice");
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        return error(kv.first, full, "unknown key; expected one of " + list);
-      }
+void read_clock(const Node& n, DaemonConfig& cfg) {
+  config::expect_map(n, "clock", "the clock section");
+  config::check_keys(n, "clock", {"backend", "drift_ppm", "offset", "max_slew_ppm", "allow_system_clock"});
+  if (const Node* b = n.find("backend")) cfg.clock_backend = config::read_string(*b, "clock.backend", "virtual or system");
+  if (const Node* d = n.find("drift_ppm")) cfg.drift_ppm = config::read_number(*d, "clock.drift_ppm");
+  if (const Node* m = n.find("max_slew_ppm")) cfg.max_slew_ppm = config::read_number(*m, "clock.max_slew_ppm", 0);
+  if (const Node* o = n.find("offset")) cfg.offset = config::read_duration(*o, "clock.offset");
+  if (const Node* a = n.find("allow_system_clock")) cfg.allow_system_clock = config::read_bool(*a, "clock.allow_system_clock");
+}
+
+void read_peer_list(const Node& n, const std::string& path, std::vector<PeerConfig>& out) {
+  config::expect_sequence(n, path, "a list of ID@HOST:PORT entries");
+  for (std::size_t i = 0; i < n.items.size(); ++i) {
+    const std::string item_path = config::child_path(path, i);
+    auto p = parse_peer(config::read_string(n.items[i], item_path, "ID@HOST:PORT"));
+    if (auto* e = std::get_if<std::string>(&p)) config::fail_at(n.items[i], item_path, *e);
+    out.push_back(std::get<PeerConfig>(p));
+  }
+}
+
+void read_limits(const Node& n, DaemonConfig& cfg) {
+  config::expect_map(n, "limits", "the limits section");
+  config::check_keys(n, "limits", {"panic_threshold", "master_max_adjust", "min_step", "max_rate_ppm", "startup_updates"});
+  // 0 switches a limit off; a negative one has no meaning.
+  if (const Node* d = n.find("panic_threshold")) {
+    cfg.limits.panic_threshold = config::read_duration(*d, "limits.panic_threshold", Duration::zero());
+  }
+  if (const Node* d = n.find("master_max_adjust")) {
+    cfg.limits.master_max_adjust = config::read_duration(*d, "limits.master_max_adjust", Duration::zero());
+  }
+  if (const Node* d = n.find("min_step")) cfg.limits.min_step = config::read_duration(*d, "limits.min_step", Duration::zero());
+  if (const Node* d = n.find("max_rate_ppm")) {
+    cfg.limits.max_rate_ppm = config::read_number(*d, "limits.max_rate_ppm", 0, 10'000);
+    if (!(cfg.limits.max_rate_ppm > 0)) config::fail_at(*d, "limits.max_rate_ppm", "expected a number in (0, 10000]");
+  }
+  if (const Node* d = n.find("startup_updates")) {
+    cfg.limits.startup_updates = config::read_int(*d, "limits.startup_updates", 0);
+  }
+}
+
+void read_ntp(const Node& n, DaemonConfig& cfg) {
+  config::expect_map(n, "ntp", "the ntp section");
+  config::check_keys(n, "ntp", {"listen", "servers", "reference_clock"});
+  if (const Node* l = n.find("listen")) cfg.ntp_listen = config::read_string(*l, "ntp.listen", "an address HOST:PORT");
+  if (const Node* l = n.find("servers")) read_peer_list(*l, "ntp.servers", cfg.ntp_servers);
+  if (const Node* l = n.find("reference_clock")) {
+    cfg.reference_clock = config::read_string(*l, "ntp.reference_clock", "none or system");
+    if (cfg.reference_clock != "none" && cfg.reference_clock != "system") {
+      config::fail_at(*l, "ntp.reference_clock", "expected none or system, got '" + cfg.reference_clock + "'");
     }
-    return std::nullopt;
   }
-};
-
-template <class T>
-std::optional<std::string> read_number(const Reader& r, const YAML::Node& n, const std::string& key, T& out) {
-  if (!n.IsScalar()) return r.error(n, key, "expected a number");
-  const std::string s = n.Scalar();
-  T v{};
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return r.error(n, key, "expected a number, got '" + s + "'");
-  out = v;
-  return std::nullopt;
 }
 
-std::optional<std::string> read_bool(const Reader& r, const YAML::Node& n, const std::string& key, bool& out) {
-  const std::string s = n.IsScalar() ? n.Scalar() : "";
-  if (s == "true" || s == "yes" || s == "on") return out = true, std::nullopt;
-  if (s == "false" || s == "no" || s == "off") return out = false, std::nullopt;
-  return r.error(n, key, "expected true or false, got '" + s + "'");
+// A relative path in the config file is relative to the file's folder.
+std::string beside(const std::string& config_path, const std::string& file) {
+  const std::filesystem::path p(file);
+  return p.is_relative() ? (std::filesystem::path(config_path).parent_path() / p).string() : file;
 }
 
-std::optional<std::string> read_string(const Reader& r, const YAML::Node& n, const std::string& key, std::string& out) {
-  if (!n.IsScalar() || n.Scalar().empty()) return r.error(n, key, "expected a non-empty string");
-  out = n.Scalar();
-  return std::nullopt;
-}
-
-std::optional<std::string> read_layer(const Reader& r, const YAML::Node& n, const std::string& layer,
-                                      std::string& kind, std::vector<ParamOverride>& params) {
-  const std::string ctx = "algorithm." + layer;
-  if (n.IsScalar()) return read_string(r, n, ctx, kind);  // "sync: berkeley"
-  if (!n.IsMap()) return r.error(n, ctx, "expected a kind or a mapping {kind: ..., param: value}");
-  std::set<std::string> seen;
-  bool has_kind = false;
-  for (const auto& kv : n) {
-    const std::string key = kv.first.as<std::string>();
-    if (!seen.insert(key).second) return r.error(kv.first, ctx + "." + key, "given twice");
-    if (key == "kind") {
-      if (auto e = read_string(r, kv.second, ctx + ".kind", kind)) return e;
-      has_kind = true;
-      continue;
-    }
-    if (!kv.second.IsScalar()) return r.error(kv.second, ctx + "." + key, "expected a single value");
-    params.push_back({layer, key, kv.second.Scalar(), where(r.file, kv.second)});
+void read_config(const Node& root, const std::string& path, DaemonConfig& cfg) {
+  config::expect_map(root, "", "the daemon configuration");
+  config::check_keys(root, "", {"id", "listen", "status", "control", "allow_remote_status", "peers", "cluster",
+                                "key_file", "insecure", "clock", "limits", "user", "algorithm", "seed", "ntp"});
+  if (const Node* n = root.find("id")) {
+    const auto id = n->is_scalar() ? parse_node_id(n->text) : std::nullopt;
+    if (!id) config::fail_at(*n, "id", "expected a node id such as 1 or n1, got " + config::yaml::describe(*n));
+    cfg.id = *id;
   }
-  if (!has_kind) return r.error(n, ctx, "missing 'kind'");
-  return std::nullopt;
+  if (const Node* n = root.find("listen")) cfg.listen = config::read_string(*n, "listen", "an address HOST:PORT");
+  if (const Node* n = root.find("status")) cfg.status = config::read_string(*n, "status", "an address HOST:PORT");
+  if (const Node* n = root.find("control")) {
+    cfg.control = config::read_string(*n, "control", "a socket path or none");
+    if (cfg.control != "none") cfg.control = beside(path, cfg.control);
+  }
+  if (const Node* n = root.find("allow_remote_status")) {
+    cfg.allow_remote_status = config::read_bool(*n, "allow_remote_status");
+  }
+  if (const Node* n = root.find("user")) cfg.user = config::read_string(*n, "user", "a user name");
+  if (const Node* n = root.find("limits")) read_limits(*n, cfg);
+  if (const Node* n = root.find("cluster")) {
+    cfg.cluster = static_cast<std::uint32_t>(config::read_int(*n, "cluster", 0, 0xFFFFFFFF));
+  }
+  if (const Node* n = root.find("seed")) cfg.seed = config::read_uint64(*n, "seed");
+  if (const Node* n = root.find("insecure")) cfg.insecure = config::read_bool(*n, "insecure");
+  if (const Node* n = root.find("key_file")) cfg.key_file = beside(path, config::read_string(*n, "key_file", "a file name"));
+  if (const Node* n = root.find("peers")) read_peer_list(*n, "peers", cfg.peers);
+  if (const Node* n = root.find("clock")) read_clock(*n, cfg);
+  if (const Node* n = root.find("ntp")) read_ntp(*n, cfg);
+  if (const Node* n = root.find("algorithm")) {
+    config::expect_map(*n, "algorithm", "the algorithm section");
+    config::check_keys(*n, "algorithm", {"sync", "election", "can_be_master"});
+    if (const Node* s = n->find("sync")) read_layer(*s, "sync", cfg.sync_kind, cfg.params);
+    if (const Node* e = n->find("election")) read_layer(*e, "election", cfg.election_kind, cfg.params);
+    if (const Node* m = n->find("can_be_master")) cfg.can_be_master = config::read_bool(*m, "algorithm.can_be_master");
+  }
 }
 
 }  // namespace
 
 std::optional<std::string> load_config_file(const std::string& path, DaemonConfig& cfg) {
-  YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    return path + ": cannot open config file";
-  } catch (const YAML::ParserException& e) {
-    return path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " + e.msg;
-  }
-  const Reader r{path};
-  if (auto e = r.check_keys(root, "", {"id", "listen", "status", "control", "allow_remote_status", "peers", "cluster",
-                                       "key_file", "insecure", "clock", "limits", "user", "algorithm", "seed", "ntp"})) {
-    return e;
-  }
-  try {
-    if (const auto n = root["id"]) {
-      const auto id = n.IsScalar() ? parse_node_id(n.Scalar()) : std::nullopt;
-      if (!id) return r.error(n, "id", "expected a node id such as 1 or n1");
-      cfg.id = *id;
-    }
-    if (const auto n = root["listen"]) {
-      if (auto e = read_string(r, n, "listen", cfg.listen)) return e;
-    }
-    if (const auto n = root["status"]) {
-      if (auto e = read_string(r, n, "status", cfg.status)) return e;
-    }
-    if (const auto n = root["control"]) {
-      if (auto e = read_string(r, n, "control", cfg.control)) return e;
-      const std::filesystem::path p(cfg.control);
-      if (cfg.control != "none" && p.is_relative()) {
-        cfg.control = (std::filesystem::path(path).parent_path() / p).string();
-      }
-    }
-    if (const auto n = root["allow_remote_status"]) {
-      if (auto e = read_bool(r, n, "allow_remote_status", cfg.allow_remote_status)) return e;
-    }
-    if (const auto n = root["user"]) {
-      if (auto e = read_string(r, n, "user", cfg.user)) return e;
-    }
-    if (const auto n = root["limits"]) {
-      if (auto e = r.check_keys(n, "limits", {"panic_threshold", "master_max_adjust", "min_step", "max_rate_ppm",
-                                              "startup_updates"})) {
-        return e;
-      }
-      for (const char* name : {"panic_threshold", "master_max_adjust", "min_step"}) {
-        if (const auto d = n[name]) {
-          const auto v = d.IsScalar() ? parse_duration(d.Scalar()) : std::nullopt;
-          const std::string key = std::string("limits.") + name;
-          if (!v || v->ns() < 0) return r.error(d, key, "expected a duration >= 0 such as 1000s or 500ms (0: off)");
-          Duration& out = std::string(name) == "panic_threshold"     ? cfg.limits.panic_threshold
-                          : std::string(name) == "master_max_adjust" ? cfg.limits.master_max_adjust
-                                                                     : cfg.limits.min_step;
-          out = *v;
-        }
-      }
-      if (const auto d = n["max_rate_ppm"]) {
-        if (auto e = read_number(r, d, "limits.max_rate_ppm", cfg.limits.max_rate_ppm)) return e;
-        if (!(cfg.limits.max_rate_ppm > 0 && cfg.limits.max_rate_ppm <= 10'000)) {
-          return r.error(d, "limits.max_rate_ppm", "expected a number in (0, 10000]");
-        }
-      }
-      if (const auto d = n["startup_updates"]) {
-        if (auto e = read_number(r, d, "limits.startup_updates", cfg.limits.startup_updates)) return e;
-        if (cfg.limits.startup_updates < 0) return r.error(d, "limits.startup_updates", "expected a count >= 0");
-      }
-    }
-    if (const auto n = root["cluster"]) {
-      if (auto e = read_number(r, n, "cluster", cfg.cluster)) return e;
-    }
-    if (const auto n = root["seed"]) {
-      if (auto e = read_number(r, n, "seed", cfg.seed)) return e;
-    }
-    if (const auto n = root["insecure"]) {
-      if (auto e = read_bool(r, n, "insecure", cfg.insecure)) return e;
-    }
-    if (const auto n = root["key_file"]) {
-      if (auto e = read_string(r, n, "key_file", cfg.key_file)) return e;
-      const std::filesystem::path p(cfg.key_file);
-      if (p.is_relative()) cfg.key_file = (std::filesystem::path(path).parent_path() / p).string();
-    }
-    if (const auto n = root["peers"]) {
-      if (!n.IsSequence()) return r.error(n, "peers", "expected a list of ID@HOST:PORT");
-      for (const auto& item : n) {
-        if (!item.IsScalar()) return r.error(item, "peers", "expected ID@HOST:PORT");
-        auto p = parse_peer(item.Scalar());
-        if (auto* e = std::get_if<std::string>(&p)) return r.error(item, "peers", *e);
-        cfg.peers.push_back(std::get<PeerConfig>(p));
-      }
-    }
-    if (const auto n = root["clock"]) {
-      if (auto e = r.check_keys(n, "clock", {"backend", "drift_ppm", "offset", "max_slew_ppm", "allow_system_clock"})) {
-        return e;
-      }
-      if (const auto b = n["backend"]) {
-        if (auto e = read_string(r, b, "clock.backend", cfg.clock_backend)) return e;
-      }
-      if (const auto d = n["drift_ppm"]) {
-        if (auto e = read_number(r, d, "clock.drift_ppm", cfg.drift_ppm)) return e;
-      }
-      if (const auto s = n["max_slew_ppm"]) {
-        if (auto e = read_number(r, s, "clock.max_slew_ppm", cfg.max_slew_ppm)) return e;
-      }
-      if (const auto o = n["offset"]) {
-        const auto d = o.IsScalar() ? parse_duration(o.Scalar()) : std::nullopt;
-        if (!d) return r.error(o, "clock.offset", "expected a duration such as 20ms or -1.5s");
-        cfg.offset = *d;
-      }
-      if (const auto a = n["allow_system_clock"]) {
-        if (auto e = read_bool(r, a, "clock.allow_system_clock", cfg.allow_system_clock)) return e;
-      }
-    }
-    if (const auto n = root["ntp"]) {
-      if (auto e = r.check_keys(n, "ntp", {"listen", "servers", "reference_clock"})) return e;
-      if (const auto l = n["listen"]) {
-        if (auto e = read_string(r, l, "ntp.listen", cfg.ntp_listen)) return e;
-      }
-      if (const auto l = n["servers"]) {
-        if (!l.IsSequence()) return r.error(l, "ntp.servers", "expected a list of ID@HOST:PORT");
-        for (const auto& item : l) {
-          if (!item.IsScalar()) return r.error(item, "ntp.servers", "expected ID@HOST:PORT");
-          auto p = parse_peer(item.Scalar());
-          if (auto* e = std::get_if<std::string>(&p)) return r.error(item, "ntp.servers", *e);
-          cfg.ntp_servers.push_back(std::get<PeerConfig>(p));
-        }
-      }
-      if (const auto l = n["reference_clock"]) {
-        if (auto e = read_string(r, l, "ntp.reference_clock", cfg.reference_clock)) return e;
-        if (cfg.reference_clock != "none" && cfg.reference_clock != "system") {
-          return r.error(l, "ntp.reference_clock", "expected none or system, got '" + cfg.reference_clock + "'");
-        }
-      }
-    }
-    if (const auto n = root["algorithm"]) {
-      if (auto e = r.check_keys(n, "algorithm", {"sync", "election", "can_be_master"})) return e;
-      if (const auto s = n["sync"]) {
-        if (auto e = read_layer(r, s, "sync", cfg.sync_kind, cfg.params)) return e;
-      }
-      if (const auto s = n["election"]) {
-        if (auto e = read_layer(r, s, "election", cfg.election_kind, cfg.params)) return e;
-      }
-      if (const auto m = n["can_be_master"]) {
-        if (auto e = read_bool(r, m, "algorithm.can_be_master", cfg.can_be_master)) return e;
-      }
-    }
-  } catch (const YAML::Exception& e) {
-    return path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " + e.msg;
+    read_config(config::load_yaml_file(path, "config file"), path, cfg);
+  } catch (const config::ConfigError& e) {
+    return std::string(e.what());
   }
   return std::nullopt;
 }

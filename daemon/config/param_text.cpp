@@ -41,8 +41,9 @@ std::variant<ParamValue, std::string> parse_param_text(const ParamSpec& spec, co
   const std::string text = trim(raw);
   switch (spec.type) {
     case ParamType::kBool:
-      if (text == "true" || text == "yes" || text == "on") return ParamValue(true);
-      if (text == "false" || text == "no" || text == "off") return ParamValue(false);
+      // As in a scenario: only true and false (YAML 1.1's yes/on/no/off are typos waiting to happen).
+      if (text == "true") return ParamValue(true);
+      if (text == "false") return ParamValue(false);
       return "expected true or false, got '" + text + "'";
     case ParamType::kInt: {
       std::int64_t v = 0;

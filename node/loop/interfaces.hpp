@@ -57,7 +57,10 @@ class ReferenceSource {
 class NodeLoopObserver {
  public:
   virtual ~NodeLoopObserver() = default;
-  virtual void on_note(const NoteEffect& /*note*/) {}
+  virtual void on_note(const Note& /*note*/) {}
+  // A clock effect that passed the sanity limits (as they left it), just before the clock
+  // carries it out: with the master and round that computed a correction.
+  virtual void on_clock_effect(const ClockEffect& /*applied*/) {}
   virtual void on_drop(wire::DropReason /*reason*/) {}
 };
 

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "algorithms/core/note_text.hpp"
+
 namespace clocksim::node {
 
 namespace {
@@ -31,20 +33,24 @@ void Logger::write(std::string_view event, nlohmann::json fields) {
   std::fflush(out_);
 }
 
-std::string_view note_kind_name(NoteKind k) {
-  switch (k) {
-    case NoteKind::kInfo: return "info";
-    case NoteKind::kMasterSilent: return "master_silent";
-    case NoteKind::kElectionStarted: return "election_started";
-    case NoteKind::kBecameMaster: return "became_master";
-    case NoteKind::kBecameSlave: return "became_slave";
-    case NoteKind::kConflict: return "conflict";
-    case NoteKind::kRoundComplete: return "round_complete";
-    case NoteKind::kOutlier: return "outlier";
-    case NoteKind::kLateReply: return "late_reply";
-    case NoteKind::kPeerUnreachable: return "peer_unreachable";
-  }
-  return "?";
+nlohmann::json note_fields(const Note& note) {
+  nlohmann::json j = {{"kind", event_kind_name(note.kind())},
+                      {"what", note_what_name(note.what)},
+                      {"text", note_text(note, NodeNames())}};
+  if (note.why != NoteWhy::kNone) j["why"] = note_why_name(note.why);
+  if (note.subject != kNoNode) j["subject"] = note.subject;
+  if (note.peer != kNoNode) j["peer"] = note.peer;
+  if (note.term) j["term"] = *note.term;
+  if (note.round) j["round"] = *note.round;
+  if (note.seq) j["seq"] = *note.seq;
+  if (note.message != MsgType::kNone) j["message"] = msg_type_name(note.message);
+  if (note.value_ns) j["value_ns"] = *note.value_ns;
+  if (note.rtt_ns) j["rtt_ns"] = *note.rtt_ns;
+  if (note.error_ns) j["error_ns"] = *note.error_ns;
+  if (note.count) j["count"] = *note.count;
+  if (note.total) j["total"] = *note.total;
+  if (!note.groups.empty()) j["groups"] = note.groups;
+  return j;
 }
 
 }  // namespace clocksim::node

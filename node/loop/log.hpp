@@ -1,5 +1,5 @@
 // Structured logs: one JSON object per line on stderr (or any FILE*), e.g.
-//   {"event":"note","node":1,"local_ns":...,"kind":"became_master","text":"..."}
+//   {"event":"note","node":1,"local_ns":...,"kind":"became_master","what":"becomes_master",...}
 #pragma once
 
 #include <cstdio>
@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "algorithms/core/effects.hpp"
+#include "algorithms/core/note.hpp"
 #include "node/loop/log_rate_limit.hpp"
 
 namespace clocksim::node {
@@ -28,6 +28,8 @@ class Logger {
   std::uint64_t suppressed_total_ = 0;
 };
 
-std::string_view note_kind_name(NoteKind k);
+// A note's typed fields for a log line: kind, what, the fields it sets (node ids as numbers) and
+// its sentence as "text".
+nlohmann::json note_fields(const Note& note);
 
 }  // namespace clocksim::node

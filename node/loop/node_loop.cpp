@@ -52,18 +52,20 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
       ++loop_.counters_.send_unknown_peer;
     }
   }
-  void note(const NoteEffect& n) override {
-    if (n.kind == NoteKind::kRoundComplete) {
+  void note(const Note& n) override {
+    if (n.kind() == EventKind::kRoundComplete) {
       ++loop_.rounds_;
-      loop_.last_round_ =
-          nlohmann::json{{"local_ns", loop_.host_.clock.now().ns()}, {"number", loop_.rounds_}, {"text", n.text}};
+      // The round's typed fields (round, count, total, value_ns, ...) and its sentence.
+      nlohmann::json last = note_fields(n);
+      last["local_ns"] = loop_.host_.clock.now().ns();
+      last["number"] = loop_.rounds_;
+      loop_.last_round_ = std::move(last);
     }
     if (loop_.host_.observer) loop_.host_.observer->on_note(n);
     if (!loop_.host_.log.enabled()) return;
-    loop_.host_.log.write("note", {{"node", loop_.config_.self},
-                                   {"local_ns", loop_.host_.clock.now().ns()},
-                                   {"kind", note_kind_name(n.kind)},
-                                   {"text", n.text}});
+    nlohmann::json line = {{"node", loop_.config_.self}, {"local_ns", loop_.host_.clock.now().ns()}};
+    line.update(note_fields(n));
+    loop_.host_.log.write("note", std::move(line));
   }
 
  private:
@@ -83,6 +85,7 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
     }
     if (v.outcome != GuardOutcome::kApplied) ++loop_.counters_.clock_limited;
     const ClockEffect& c = v.effect;
+    if (loop_.host_.observer) loop_.host_.observer->on_clock_effect(c);
     Clock& clock = loop_.host_.clock;
     if (c.kind == ClockEffect::Kind::kSetRate) {
       adjust("rate", Duration::zero(), c.rate_ppm, [&] { clock.set_rate_correction_ppm(c.rate_ppm); },
@@ -126,7 +129,7 @@ wire::ChannelConfig channel_config(const NodeLoopConfig& c, TimeSource& time) {
     }
   }
   // This run's epoch: the host's wall clock at start, so that it exceeds every earlier run's.
-  ch.epoch = static_cast<std::uint64_t>(std::max<std::int64_t>(time.realtime_ns(), 1));
+  ch.epoch = c.epoch != 0 ? c.epoch : static_cast<std::uint64_t>(std::max<std::int64_t>(time.realtime_ns(), 1));
   return ch;
 }
 }  // namespace
@@ -149,9 +152,10 @@ void NodeLoop::start() {
   fx_.clear();
   last_role_ = algorithm_->role();
   last_master_ = algorithm_->believed_master();
-  // Ask every peer for its epoch now, so that the first messages are not lost as stale.
+  // Ask every peer whose epoch is unknown for it now, so that the first messages are not lost
+  // as stale.
   for (NodeId id : *config_.members) {
-    if (id == config_.self) continue;
+    if (id == config_.self || channel_.known_epoch(id) != 0) continue;
     if (auto p = channel_.seal_hello_request(id)) send_packet(id, *p, Message{});
   }
   algorithm_->on_start(host_.clock.now(), fx_);

@@ -42,6 +42,9 @@ struct NodeLoopConfig {
   std::string sync_kind;  // for the status report
   std::string election_kind;
   ClockGuardConfig clock_limits;  // sanity limits on every clock effect (clock_guard.hpp)
+  // This run's start-up epoch (node/wire/freshness.hpp); 0: the host's wall clock at start, as
+  // clocksyncd does. A simulator that plans every run's epoch sets it.
+  std::uint64_t epoch = 0;
 };
 
 struct Counters {
@@ -106,6 +109,12 @@ class NodeLoop {
   NodeId self() const { return config_.self; }
   bool authenticated() const { return keys_ != nullptr; }
   std::uint64_t epoch() const { return channel_.epoch(); }
+  // A peer's start-up epoch known without a hello (the simulator knows them all): messages to it
+  // are fresh from the first one, and start() asks only the peers still unknown.
+  void learn_peer_epoch(NodeId peer, std::uint64_t epoch) { channel_.learn_peer_epoch(peer, epoch); }
+  // `msg` sealed for `to` as this node seals its own messages (nullopt: no key for `to`). The
+  // simulator's Byzantine liar uses it: a lying process signs its lies with its own keys.
+  std::optional<wire::Packet> seal(NodeId to, const Message& msg) { return channel_.seal(to, msg); }
   // The status report clocksyncctl shows; `peers` lists the members' addresses as the host knows
   // them.
   nlohmann::json status_json(nlohmann::json peers);

@@ -44,6 +44,8 @@ class Channel {
   Opened open(std::span<const std::uint8_t> datagram, std::int64_t now_mono_ns);
 
   std::uint64_t epoch() const { return freshness_.epoch(); }
+  std::uint64_t known_epoch(NodeId peer) const { return freshness_.known_epoch(peer); }
+  void learn_peer_epoch(NodeId peer, std::uint64_t epoch) { freshness_.learn_epoch(peer, epoch); }
   bool has_key_for(NodeId peer) const { return keys_ == nullptr || keys_->has_peer(peer); }
 
  private:

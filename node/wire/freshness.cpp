@@ -22,6 +22,13 @@ std::uint64_t Freshness::known_epoch(NodeId peer) const {
   return it == in_.end() ? 0 : it->second.epoch;
 }
 
+void Freshness::learn_epoch(NodeId peer, std::uint64_t epoch) {
+  Inbound& in = in_[peer];
+  if (epoch <= in.epoch) return;
+  in.epoch = epoch;
+  in.window = ReplayWindow{};
+}
+
 Freshness::Check Freshness::check(const Envelope& env, std::int64_t now_mono_ns) {
   Inbound& in = in_[env.sender];
   Check c;

@@ -50,6 +50,9 @@ class Freshness {
 
   // The peer's epoch as learned from its last fresh packet (0: not yet).
   std::uint64_t known_epoch(NodeId peer) const;
+  // Takes `epoch` as the peer's, as a fresh hello carrying it would (a lower one than known is
+  // ignored: an epoch only grows). For a host that knows every start-up epoch beforehand.
+  void learn_epoch(NodeId peer, std::uint64_t epoch);
 
  private:
   struct Inbound {

@@ -277,9 +277,9 @@ void EpochSkewBound::on_clock_adjust(Time t, NodeId node, Duration delta, Adjust
   finish_watch_if_done();
 }
 
-void EpochSkewBound::on_event(Time t, NodeId node, EventKind kind, std::string_view /*detail*/) {
+void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
   apply_pending_reset(t);
-  switch (kind) {
+  switch (note.kind()) {
     case EventKind::kRoundComplete: {
       grow(hull_, t);
       if (down_) grow(*down_, t);

@@ -47,7 +47,7 @@ class EpochSkewBound final : public SkewBound, public Observer {
   Observer* observer() override { return this; }
 
   void on_tick(const TickView& view) override;
-  void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) override;
+  void on_event(Time t, NodeId node, const Note& note) override;
   void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode, CorrectionSource source) override;
   // A master's corrections (kAdjust) leave as its round completes: their term and recipients say
   // which round completed and whom it measured, as typed data.

@@ -45,7 +45,7 @@ class CausalityRecorder final : public Observer {
   explicit CausalityRecorder(NodeId nodes) : last_delivery_(nodes, {kNoNode, 0}), last_event_(nodes, -1) {}
 
   void on_tick(const TickView&) override {}
-  void on_event(Time, NodeId, EventKind, std::string_view) override {}
+  void on_event(Time, NodeId, const Note&) override {}
   void on_message_sent(Time t, NodeId from, NodeId to, const Message& msg) override;
   void on_message_delivered(Time t, NodeId from, NodeId to, const Message& msg) override;
   void on_logical_event(Time t, NodeId node, const LogicalEvent& event) override;

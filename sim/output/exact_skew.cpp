@@ -132,8 +132,8 @@ void ExactSkewChecker::on_tick(const TickView& view) {
   if (bound_now(view.now()) != bound_left_) changed(view.now(), std::nullopt);
 }
 
-void ExactSkewChecker::on_event(Time t, NodeId node, EventKind kind, std::string_view /*detail*/) {
-  switch (kind) {
+void ExactSkewChecker::on_event(Time t, NodeId node, const Note& note) {
+  switch (note.kind()) {
     case EventKind::kCrash:
       // The world crashed it before saying so: before, it was up with the reading it still has.
       changed(t, Special{node, view_.offset_ns(node), true});
@@ -153,18 +153,13 @@ void ExactSkewChecker::on_event(Time t, NodeId node, EventKind kind, std::string
       jumps_ns_ = checked_add_abs(jumps_ns_, step_ns);
       return;
     }
-    case EventKind::kInfo:
-      // A Byzantine node that turns honest joins the skew again.
-      for (const auto& f : spec_.faults) {
-        if (f.kind == scenario::FaultSpec::Kind::kByzantine && f.node == node && f.until && f.until->ns() == t.ns()) {
-          changed(t, std::nullopt);
-          must_read_ = true;
-          return;
-        }
-      }
-      if (bound_now(t) != bound_left_) changed(t, std::nullopt);
-      return;
     default:
+      if (note.what == NoteWhat::kByzantineEnds) {
+        // A Byzantine node that turns honest joins the skew again.
+        changed(t, std::nullopt);
+        must_read_ = true;
+        return;
+      }
       if (bound_now(t) != bound_left_) changed(t, std::nullopt);
       return;
   }

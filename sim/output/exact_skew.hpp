@@ -42,7 +42,7 @@ class ExactSkewChecker final : public Observer {
   void start();
 
   void on_tick(const TickView& view) override;
-  void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) override;
+  void on_event(Time t, NodeId node, const Note& note) override;
   void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode, CorrectionSource source) override;
   void on_rate_correction(Time t, NodeId node, double ppm) override;
   void on_probe(const TickView& view) override;
@@ -56,7 +56,7 @@ class ExactSkewChecker final : public Observer {
    public:
     explicit BeforeHook(ExactSkewChecker& c) : c_(c) {}
     void on_tick(const TickView& view) override { c_.enter(view.now()); }
-    void on_event(Time t, NodeId, EventKind, std::string_view) override { c_.enter(t); }
+    void on_event(Time t, NodeId, const Note&) override { c_.enter(t); }
     void on_clock_adjust(Time t, NodeId, Duration, AdjustMode, CorrectionSource) override { c_.enter(t); }
     void on_rate_correction(Time t, NodeId, double) override { c_.enter(t); }
 

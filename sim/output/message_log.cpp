@@ -10,7 +10,8 @@ namespace clocksim::sim {
 MessageLog::MessageLog(const scenario::ScenarioSpec& spec, OutputFolder& folder)
     : spec_(spec), file_(folder.create("messages.csv")), up_changes_(spec.nodes.size()) {}
 
-void MessageLog::on_event(Time t, NodeId node, EventKind kind, std::string_view /*detail*/) {
+void MessageLog::on_event(Time t, NodeId node, const Note& note) {
+  const EventKind kind = note.kind();
   if (node >= up_changes_.size()) return;
   if (kind == EventKind::kCrash) up_changes_[node].emplace_back(t.ns(), false);
   if (kind == EventKind::kRestart) up_changes_[node].emplace_back(t.ns(), true);

@@ -19,7 +19,7 @@ class MessageLog final : public Observer {
   MessageLog(const scenario::ScenarioSpec& spec, OutputFolder& folder);
 
   void on_tick(const TickView& /*view*/) override {}
-  void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) override;
+  void on_event(Time t, NodeId node, const Note& note) override;
   void on_message_routed(Time t, NodeId from, NodeId to, const Message& msg, std::optional<Time> arrives_at) override;
   // Writes every row (fates settled against the crashes and restarts seen) and renames the file
   // into place. `end`: the run's end (later arrivals are still in flight).

@@ -50,7 +50,7 @@ class OrderingProbe final : public Observer {
  public:
   OrderingProbe(const scenario::ScenarioSpec& spec, const scenario::OrderingSpec& ordering);
   void on_tick(const TickView& view) override;
-  void on_event(Time, NodeId, EventKind, std::string_view) override {}
+  void on_event(Time, NodeId, const Note&) override {}
   const OrderingResult& result() const { return r_; }
   nlohmann::ordered_json json() const;
 

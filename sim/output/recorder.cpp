@@ -3,12 +3,17 @@
 #include <cstdio>
 
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/event_row.hpp"
 
 namespace clocksim::sim {
 
 Recorder::Recorder(const scenario::ScenarioSpec& spec, OutputFolder& folder, const SkewBound* bound,
                    RunAnalysis& analysis)
     : spec_(spec), bound_(bound), analysis_(analysis) {
+  std::vector<std::string> names;
+  names.reserve(spec.nodes.size());
+  for (const auto& n : spec.nodes) names.push_back(n.name);
+  names_ = NodeNames(std::move(names));
   const auto& o = spec.output;
   if (o.trace) {
     trace_ = folder.create("trace.csv");
@@ -20,7 +25,7 @@ Recorder::Recorder(const scenario::ScenarioSpec& spec, OutputFolder& folder, con
   }
   if (o.events) {
     events_csv_ = folder.create("events.csv");
-    events_csv_->write("t_ns,node,kind,detail\n");
+    events_csv_->write(events_csv_header());
     events_log_ = folder.create("events.log");
   }
   traced_.assign(spec.nodes.size(), o.trace_nodes.empty());
@@ -83,26 +88,19 @@ void Recorder::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode m
   analysis_.on_clock_adjust(t, node, delta, mode);
 }
 
-void Recorder::on_event(Time t, NodeId node, EventKind kind, std::string_view detail) {
-  analysis_.on_event(t, node, kind);
+void Recorder::on_event(Time t, NodeId node, const Note& note) {
+  analysis_.on_event(t, node, note.kind());
   if (!events_csv_) return;
-  const std::string& name = node == kNoNode ? std::string() : spec_.nodes[node].name;
+  const std::string detail = note_text(note, names_);
   line_.clear();
-  append_int(line_, t.ns());
-  line_.push_back(',');
-  line_.append(name);
-  line_.push_back(',');
-  line_.append(event_kind_name(kind));
-  line_.push_back(',');
-  append_csv_field(line_, detail);
-  line_.push_back('\n');
+  append_event_row(line_, t, node, note, names_, detail);
   events_csv_->write(line_);
 
   char when[48];
   std::snprintf(when, sizeof when, "t=%.3fs ", t.seconds());
   line_.assign(when);
-  if (!name.empty()) {
-    line_.append(name);
+  if (node != kNoNode) {
+    line_.append(names_(node));
     line_.push_back(' ');
   }
   line_.append(detail);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/core/note_text.hpp"
 #include "sim/bound/skew_bound.hpp"
 #include "sim/output/output_folder.hpp"
 #include "sim/output/run_analysis.hpp"
@@ -23,7 +24,7 @@ class Recorder final : public Observer {
            RunAnalysis& analysis);
 
   void on_tick(const TickView& view) override;
-  void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) override;
+  void on_event(Time t, NodeId node, const Note& note) override;
   void on_message_sent(Time t, NodeId from, NodeId to, const Message& msg) override;
   void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode, CorrectionSource source) override;
   // Renames every file into place. Without it, nothing appears.
@@ -32,6 +33,7 @@ class Recorder final : public Observer {
  private:
   const scenario::ScenarioSpec& spec_;
   const SkewBound* bound_;
+  NodeNames names_;
   RunAnalysis& analysis_;
   std::unique_ptr<OutputFile> trace_, skew_, events_csv_, events_log_;
   std::vector<bool> traced_;

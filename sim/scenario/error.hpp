@@ -1,38 +1,17 @@
-// ScenarioError: a user error in a scenario (or in a --set override), located precisely.
-//
-// what() reads like a compiler diagnostic so that editors can jump to it:
+// A user error in a scenario (or in a --set override) is a config::ConfigError, located
+// precisely (config/error.hpp):
 //   "failover.yaml:12:14: error: at 'links.latency': expected a latency distribution such as
 //    uniform(1ms, 5ms), got '5 parsecs'"
-// Errors that do not come from a file position (a --set override, an unreadable file) have
-// line 0 and print as "<source>: error: ...".
 #pragma once
 
-#include <exception>
 #include <string>
 
+#include "config/error.hpp"
 #include "sim/scenario/spec.hpp"
 
 namespace clocksim::scenario {
 
-class ScenarioError : public std::exception {
- public:
-  ScenarioError(std::string file, int line, int column, std::string key_path, std::string message);
-
-  const std::string& file() const { return file_; }
-  int line() const { return line_; }      // 1-based; 0 when there is no position
-  int column() const { return column_; }  // 1-based; 0 when there is no position
-  const std::string& key_path() const { return key_path_; }  // "links.latency", "faults.0.at"
-  const std::string& message() const { return message_; }
-  const char* what() const noexcept override { return what_.c_str(); }
-
- private:
-  std::string file_;
-  int line_;
-  int column_;
-  std::string key_path_;
-  std::string message_;
-  std::string what_;
-};
+using ScenarioError = config::ConfigError;
 
 // "file:line:col" (or just "file" when there is no position), for messages about a spec
 // element after loading, e.g. a failed expectation: "failover.yaml:40:5: expectation failed".

@@ -1,10 +1,9 @@
 #include "sim/scenario/loader.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "algorithms/core/duration_parse.hpp"
+#include "config/file.hpp"
 #include "algorithms/registry.hpp"
 #include "sim/scenario/algorithm_parse.hpp"
 #include "sim/scenario/clocks_parse.hpp"
@@ -98,17 +97,7 @@ ScenarioSpec load_scenario_text(std::string_view text, const std::string& displa
 }
 
 ScenarioSpec load_scenario_file(const std::string& path, const LoadOptions& options) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw ScenarioError(path, 0, 0, "", "is a directory, not a scenario file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScenarioError(path, 0, 0, "", "cannot open the scenario file");
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > yaml::Limits{}.max_bytes) {
-    throw ScenarioError(path, 1, 1, "", "file is larger than " + std::to_string(yaml::Limits{}.max_bytes) + " bytes");
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return load_scenario_text(buf.str(), path, options);
+  return load_scenario_text(config::read_text_file(path, "scenario file"), path, options);
 }
 
 }  // namespace clocksim::scenario

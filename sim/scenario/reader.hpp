@@ -1,52 +1,25 @@
-// Typed reading of located YAML values: every failure is a ScenarioError naming the position,
-// the key path and what was expected.
+// The typed, located value readers the scenario loader shares with the daemon's configuration
+// (config/reader.hpp), under the names the loader uses.
 #pragma once
 
-#include <cstdint>
-#include <limits>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include "algorithms/core/time.hpp"
+#include "config/reader.hpp"
 #include "sim/scenario/yaml_tree.hpp"
 
 namespace clocksim::scenario {
-
-using yaml::Node;
-
-// "links" + "latency" -> "links.latency"; "" + "seed" -> "seed".
-std::string child_path(const std::string& path, std::string_view key);
-std::string child_path(const std::string& path, std::size_t index);
-
-[[noreturn]] void fail_at(const yaml::Pos& pos, const std::string& path, const std::string& message);
-[[noreturn]] void fail_at(const Node& node, const std::string& path, const std::string& message);
-
-// Plain-text numbers (no YAML involved): whole text must be consumed; finite only.
-std::optional<double> parse_number(std::string_view text);
-std::optional<std::int64_t> parse_integer(std::string_view text);
-
-// Checks that `node` is a mapping (`what` names it in the message: "the links section").
-void expect_map(const Node& node, const std::string& path, std::string_view what);
-void expect_sequence(const Node& node, const std::string& path, std::string_view what);
-// Every key must be one of `allowed`; otherwise an error at the key with a suggestion.
-void check_keys(const Node& map, const std::string& path, const std::vector<std::string>& allowed);
-// A key that must be present in `map`.
-const Node& require_key(const Node& map, const std::string& path, std::string_view key, std::string_view expected);
-
-std::int64_t read_int(const Node& node, const std::string& path,
-                      std::int64_t min = std::numeric_limits<std::int64_t>::min(),
-                      std::int64_t max = std::numeric_limits<std::int64_t>::max());
-std::uint64_t read_uint64(const Node& node, const std::string& path);
-double read_number(const Node& node, const std::string& path, double min = -1e300, double max = 1e300);
-bool read_bool(const Node& node, const std::string& path);
-Duration read_duration(const Node& node, const std::string& path, Duration min = Duration::from_ns(std::numeric_limits<std::int64_t>::min()),
-                       Duration max = Duration::max());
-// Any scalar (quoted or not), non-empty.
-std::string read_string(const Node& node, const std::string& path, std::string_view expected);
-
-// Message fragment for a duration the parser refused ("'5' has no unit: ...").
-std::string duration_problem(std::string_view text);
-
+using config::check_keys;
+using config::child_path;
+using config::duration_problem;
+using config::expect_map;
+using config::expect_sequence;
+using config::fail_at;
+using config::Node;
+using config::parse_integer;
+using config::parse_number;
+using config::read_bool;
+using config::read_duration;
+using config::read_int;
+using config::read_number;
+using config::read_string;
+using config::read_uint64;
+using config::require_key;
 }  // namespace clocksim::scenario

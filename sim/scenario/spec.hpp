@@ -186,8 +186,8 @@ struct ExpectSpec {
   Duration after;
   std::optional<Duration> until;
   // max_skew / max_abs_offset only: skip ticks at which there is not exactly one master, and
-  // this long after each such interval ends (issue 4: "max skew <= bound outside the
-  // master-less interval"; the settle time covers the new master's first round).
+  // this long after each such interval ends: the bound is promised outside the master-less
+  // interval, and the settle time covers the new master's first round.
   std::optional<Duration> outside_failover;
   Duration value;
   bool use_bound = false;

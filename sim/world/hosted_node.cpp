@@ -2,12 +2,12 @@
 
 namespace clocksim::sim {
 
-World::HostedNode::HostedNode(World& world, NodeId id, std::unique_ptr<Algorithm> algorithm)
+World::HostedNode::HostedNode(World& world, NodeId id, std::unique_ptr<Algorithm> algorithm, std::uint64_t epoch)
     : world_(world), id_(id) {
   node::NodeLoopConfig config{id, world_.members_, world_.cluster_id_, world_.spec_.algorithm.sync.kind,
                               world_.spec_.algorithm.election.kind,
                               // clocksyncd's default sanity limits: the simulated node is the daemon.
-                              ClockGuardConfig{}};
+                              ClockGuardConfig{}, epoch};
   loop_ = std::make_unique<node::NodeLoop>(std::move(config), std::move(algorithm),
                                            node::NodeLoopHost{*this, *this, *this, *this, log_, this},
                                            world_.cluster_keys_.get());
@@ -17,19 +17,20 @@ ClockModel& World::HostedNode::clock() { return world_.nodes_[id_].clock; }
 
 LocalTime World::HostedNode::now() { return clock().read(world_.now_); }
 
-void World::HostedNode::step(Duration delta) {
-  for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kStep, CorrectionSource{});
-  clock().step(world_.now_, delta);
-}
+// Observers hear of a step or slew before the clock moves (on_clock_effect, with the round that
+// computed it) and of a rate correction after it, in the order the algorithm host tells them.
+void World::HostedNode::step(Duration delta) { clock().step(world_.now_, delta); }
 
-void World::HostedNode::slew(Duration delta) {
-  for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, delta, AdjustMode::kSlew, CorrectionSource{});
-  clock().slew(world_.now_, delta);
-}
+void World::HostedNode::slew(Duration delta) { clock().slew(world_.now_, delta); }
 
 void World::HostedNode::set_rate_correction_ppm(double ppm) {
   clock().set_rate_correction_ppm(world_.now_, ppm);
   for (Observer* o : world_.observers_) o->on_rate_correction(world_.now_, id_, ppm);
+}
+
+void World::HostedNode::on_clock_effect(const ClockEffect& applied) {
+  if (applied.kind != ClockEffect::Kind::kAdjust) return;
+  for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, applied.delta, applied.mode, applied.source);
 }
 
 Duration World::HostedNode::monotonic_span(Duration local_span) { return clock().true_span(world_.now_, local_span); }
@@ -46,6 +47,15 @@ std::int64_t World::HostedNode::monotonic_ns() { return world_.now_.ns(); }
 std::int64_t World::HostedNode::realtime_ns() { return world_.now_.ns(); }
 
 bool World::HostedNode::send_datagram(NodeId to, std::span<const std::uint8_t> bytes, const Message& carried) {
+  if (carried.type != MsgType::kNone && world_.liars_.any() && world_.liars_.lying(id_)) {
+    // A Byzantine node (scenario fault `byzantine`): its process lies as with host: algorithm,
+    // and seals the lie with its own keys, so the receivers authenticate it.
+    const Message lie = world_.liars_.tamper(id_, to, carried);
+    if (const auto p = loop_->seal(to, lie)) {
+      world_.send_datagram(id_, to, p->view(), lie);
+      return true;
+    }
+  }
   world_.send_datagram(id_, to, bytes, carried);
   return true;
 }
@@ -56,6 +66,6 @@ void World::HostedNode::arm(TimerId id, std::int64_t deadline_mono_ns) {
 
 void World::HostedNode::cancel(TimerId id) { world_.cancel_timer_event(id_, id); }
 
-void World::HostedNode::on_note(const NoteEffect& note) { world_.emit(id_, event_kind_for(note.kind), note.text); }
+void World::HostedNode::on_note(const Note& note) { world_.emit(id_, note); }
 
 }  // namespace clocksim::sim

@@ -24,7 +24,8 @@ class World::HostedNode final : public node::Clock,
                                 public node::TimerService,
                                 public node::NodeLoopObserver {
  public:
-  HostedNode(World& world, NodeId id, std::unique_ptr<Algorithm> algorithm);
+  // `epoch`: this run's start-up epoch (node/wire/freshness.hpp), planned by the world.
+  HostedNode(World& world, NodeId id, std::unique_ptr<Algorithm> algorithm, std::uint64_t epoch);
   node::NodeLoop& loop() { return *loop_; }
   const Algorithm& algorithm() const { return loop_->algorithm(); }
 
@@ -47,7 +48,8 @@ class World::HostedNode final : public node::Clock,
   void arm(TimerId id, std::int64_t deadline_mono_ns) override;
   void cancel(TimerId id) override;
   // node::NodeLoopObserver
-  void on_note(const NoteEffect& note) override;
+  void on_note(const Note& note) override;
+  void on_clock_effect(const ClockEffect& applied) override;
 
  private:
   ClockModel& clock();

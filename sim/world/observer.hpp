@@ -12,17 +12,10 @@
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/logical_event.hpp"
 #include "algorithms/core/message.hpp"
+#include "algorithms/core/note.hpp"
 #include "sim/time.hpp"
 
 namespace clocksim::sim {
-
-enum class EventKind : std::uint8_t {
-  kCrash, kRestart, kLinkDown, kLinkUp, kPartition, kHeal, kClockStep,
-  kMasterSilent, kElectionStarted, kBecameMaster, kBecameSlave, kConflict, kRoundComplete,
-  kOutlier, kLateReply, kPeerUnreachable, kInfo,
-};
-std::string_view event_kind_name(EventKind k);
-EventKind event_kind_for(NoteKind k);
 
 struct NodeSnapshot {
   NodeId id;
@@ -55,7 +48,8 @@ class Observer {
  public:
   virtual ~Observer() = default;
   virtual void on_tick(const TickView& view) = 0;
-  virtual void on_event(Time t, NodeId node, EventKind kind, std::string_view detail) = 0;
+  // A note of `node` (kNoNode: about the run as a whole), from an algorithm or the fault schedule.
+  virtual void on_event(Time t, NodeId node, const Note& note) = 0;
   // Every message the world hands to the network (a broadcast: once per destination), whatever
   // the network then does with it. Lets the run analysis count a failover's messages by type.
   virtual void on_message_sent(Time /*t*/, NodeId /*from*/, NodeId /*to*/, const Message& /*msg*/) {}

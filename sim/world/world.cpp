@@ -94,7 +94,11 @@ std::unique_ptr<Algorithm> World::make_algorithm(NodeId id) const {
 void World::run_until(Time until) {
   if (!startup_warnings_.empty()) {
     // Reported once observers are attached, at t = 0, before anything else happens.
-    for (const auto& w : startup_warnings_) emit(kNoNode, EventKind::kInfo, "warning: " + w);
+    for (const auto& w : startup_warnings_) {
+      Note warning(NoteWhat::kTopologyWarning);
+      warning.text = w;
+      emit(kNoNode, warning);
+    }
     startup_warnings_.clear();
   }
   if (until > end_) until = end_;
@@ -179,7 +183,15 @@ void World::start_node(NodeId id) {
   Node& node = nodes_[id];
   node.up = true;
   if (spec_.host == scenario::NodeHost::kDaemon) {
-    node.hosted = std::make_unique<HostedNode>(*this, id, make_algorithm(id));
+    // The world plans every run's epoch, so each node starts knowing its peers' epochs as if the
+    // hello exchange had completed: the first messages are fresh, as with host: algorithm, and
+    // no hello draws a link latency. A restarted node knows its peers' epochs, but they do not
+    // know its new one: what they send it is stale until the hello exchange, as in clocksyncd.
+    if (node.incarnation > 0) node.epoch = std::max(node.epoch + 1, static_cast<std::uint64_t>(now_.ns()) + 1);
+    node.hosted = std::make_unique<HostedNode>(*this, id, make_algorithm(id), node.epoch);
+    for (NodeId peer = 0; peer < nodes_.size(); ++peer) {
+      if (peer != id) node.hosted->loop().learn_peer_epoch(peer, nodes_[peer].epoch);
+    }
     node.hosted->loop().start();
     return;
   }
@@ -312,7 +324,7 @@ class World::NodeEffectSink final : public EffectSink {
   }
   void send(NodeId to, const Message& msg) override { world_.send_one(id_, to, msg); }
   void drop_send(NodeId, const Message&, SendDrop) override {}
-  void note(const NoteEffect& n) override { world_.emit(id_, event_kind_for(n.kind), n.text); }
+  void note(const Note& n) override { world_.emit(id_, n); }
 
  private:
   World& world_;
@@ -347,8 +359,8 @@ void World::apply_effects(NodeId id) {
   }
 }
 
-void World::emit(NodeId node, EventKind kind, const std::string& detail) {
-  for (Observer* o : observers_) o->on_event(now_, node, kind, detail);
+void World::emit(NodeId node, const Note& note) {
+  for (Observer* o : observers_) o->on_event(now_, node, note);
 }
 
 void World::tick() {
@@ -400,9 +412,10 @@ void World::apply_fault(std::uint32_t index, bool ending) {
           target = resolved_fault_nodes_.count(index) ? resolved_fault_nodes_[index] : kNoNode;
         }
         if (target == kNoNode) {
-          const std::string act = f.graceful ? "stop" : "crash";
-          emit(kNoNode, EventKind::kInfo, crash ? "fault: " + act + " master, but there is no master"
-                                                : "fault: no " + std::string(f.graceful ? "stopped" : "crashed") + " master to restart");
+          const NoteWhat what = crash ? (f.graceful ? NoteWhat::kNoMasterToStop : NoteWhat::kNoMasterToCrash)
+                                      : (f.graceful ? NoteWhat::kNoStoppedMasterToRestart
+                                                    : NoteWhat::kNoCrashedMasterToRestart);
+          emit(kNoNode, Note(what));
           return;
         }
       }
@@ -422,12 +435,12 @@ void World::apply_fault(std::uint32_t index, bool ending) {
         }
         crash_node(target);
         ++stats_.crashes;
-        const char* what = f.graceful ? "stopped (graceful shutdown)" : "crashed";
-        emit(target, EventKind::kCrash, std::string(what) + (was_master ? " (was master)" : ""));
+        emit(target, Note(f.graceful ? NoteWhat::kStopped : NoteWhat::kCrashed)
+                         .because(was_master ? NoteWhy::kWasMaster : NoteWhy::kNone));
       } else {
         if (node.up) return;
         ++stats_.restarts;
-        emit(target, EventKind::kRestart, "restarted");
+        emit(target, Note(NoteWhat::kRestarted));
         start_node(target);
       }
       return;
@@ -436,8 +449,7 @@ void World::apply_fault(std::uint32_t index, bool ending) {
     case K::kLinkUp: {
       const bool down = (f.kind == K::kLinkDown) != ending;
       network_->set_link_up(f.a, f.b, !down);
-      emit(f.a, down ? EventKind::kLinkDown : EventKind::kLinkUp,
-           std::string(down ? "link to " : "link restored to ") + node_name(f.b) + (down ? " down" : ""));
+      emit(f.a, Note(down ? NoteWhat::kLinkDown : NoteWhat::kLinkRestored).with_peer(f.b));
       return;
     }
     case K::kPartition:
@@ -445,43 +457,32 @@ void World::apply_fault(std::uint32_t index, bool ending) {
       const bool partition = (f.kind == K::kPartition) != ending;
       if (partition) {
         network_->set_partition(f.groups);
-        std::string text = "network partitioned:";
-        for (const auto& g : f.groups) {
-          text += " [";
-          for (std::size_t i = 0; i < g.size(); ++i) {
-            if (i) text += ' ';
-            if (i == 6 && g.size() > 8) {
-              text += "... " + std::to_string(g.size() - 6) + " more";
-              break;
-            }
-            text += node_name(g[i]);
-          }
-          text += "]";
-        }
-        emit(kNoNode, EventKind::kPartition, text);
+        Note partitioned(NoteWhat::kPartitioned);
+        for (const auto& g : f.groups) partitioned.with_group(g);
+        emit(kNoNode, partitioned);
       } else {
         network_->heal();
-        emit(kNoNode, EventKind::kHeal, "network healed");
+        emit(kNoNode, Note(NoteWhat::kHealed));
       }
       return;
     }
     case K::kByzantine: {
       if (ending) {
         liars_.stop(index);
-        emit(f.node, EventKind::kInfo, "byzantine: honest again");
+        emit(f.node, Note(NoteWhat::kByzantineEnds));
       } else {
         liars_.start(index, f.node, f.byzantine);
-        emit(f.node, EventKind::kInfo,
-             std::string("byzantine: ") +
-                 (f.byzantine.mode == scenario::ByzantineSpec::Mode::kTwoFaced ? "two-faced" : "arbitrary") +
-                 " liar, off by up to " + std::to_string(f.byzantine.lie.ns()) + " ns");
+        emit(f.node, Note(NoteWhat::kByzantineStarts)
+                         .because(f.byzantine.mode == scenario::ByzantineSpec::Mode::kTwoFaced ? NoteWhy::kTwoFaced
+                                                                                                : NoteWhy::kArbitrary)
+                         .with_value(f.byzantine.lie));
       }
       return;
     }
     case K::kClockStep: {
       if (ending) return;
       nodes_[f.node].clock.inject_step(now_, f.step);
-      emit(f.node, EventKind::kClockStep, "clock stepped by " + std::to_string(f.step.ns()) + " ns");
+      emit(f.node, Note(NoteWhat::kClockStepped).with_value(f.step));
       return;
     }
   }

@@ -94,6 +94,9 @@ class World final : public TickView {
     std::unique_ptr<HostedNode> hosted;    // host: daemon (the node loop owns the algorithm)
     std::vector<std::pair<TimerId, EventHandle>> timers;
     std::uint32_t incarnation = 0;
+    // host: daemon: the start-up epoch of the node loop's current (or last) run
+    // (node/wire/freshness.hpp). Every node starts at t = 0 with epoch 1; a restart takes a larger one.
+    std::uint64_t epoch = 1;
     bool up = true;
   };
 
@@ -116,7 +119,7 @@ class World final : public TickView {
   void send_one(NodeId from, NodeId to, const Message& msg);
   void report_routed(NodeId from, NodeId to, const Message& msg, const Delivery& d);
   void tick();
-  void emit(NodeId node, EventKind kind, const std::string& detail);
+  void emit(NodeId node, const Note& note);
   std::unique_ptr<Algorithm> make_algorithm(NodeId id) const;
 
   const scenario::ScenarioSpec& spec_;

@@ -18,6 +18,9 @@ import numpy as np
 import pandas as pd
 
 FORMAT_VERSION = 1
+# The header clocksim writes (docs/output-formats.md); the fixture fills t_ns, node, kind, detail.
+EVENTS_COLUMNS = ["t_ns", "node", "kind", "what", "why", "subject", "peer", "term", "round", "seq",
+                  "message", "value_ns", "rtt_ns", "error_ns", "count", "total", "nodes", "detail"]
 
 
 def generate_run(outdir: str, nodes: int = 6, ticks: int = 600, tick_ms: int = 100,
@@ -120,7 +123,10 @@ def generate_run(outdir: str, nodes: int = 6, ticks: int = 600, tick_ms: int = 1
             ]
         events.sort(key=lambda e: e[0])
     ev = pd.DataFrame(events, columns=["t_ns", "node", "kind", "detail"])
-    ev.to_csv(os.path.join(outdir, "events.csv"), index=False)
+    for column in EVENTS_COLUMNS:
+        if column not in ev.columns:
+            ev[column] = ""
+    ev[EVENTS_COLUMNS].to_csv(os.path.join(outdir, "events.csv"), index=False)
     with open(os.path.join(outdir, "events.log"), "w") as f:
         for t_e, node, kind, detail in events:
             text = {"crash": "crashed", "restart": "restarted", "partition": "partition",

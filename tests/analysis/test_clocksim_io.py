@@ -108,14 +108,14 @@ def test_invalid_json_gives_line_and_column(run_dir):
 
 def test_empty_csv_is_reported(run_dir):
     open(os.path.join(run_dir, "events.csv"), "w").close()
-    with pytest.raises(cio.FormatError, match="empty file; expected the header t_ns,node,kind,detail"):
+    with pytest.raises(cio.FormatError, match="empty file; expected the header t_ns,node,kind,what,why,"):
         cio.read_events(run_dir)
 
 
 def test_events_detail_with_commas_and_quotes(run_dir):
     path = os.path.join(run_dir, "events.csv")
     with open(path, "a") as f:
-        f.write('59000000000,n2,info,"says ""hi"", twice"\n')
+        f.write('59000000000,n2,info,topology_warning,,,,,,,,,,,,,,"says ""hi"", twice"\n')
     ev = cio.read_events(run_dir)
     assert ev["detail"].iloc[-1] == 'says "hi", twice'
 

@@ -205,13 +205,14 @@ def test_event_intervals_pairing():
     ev = pd.DataFrame([
         (10, "n1", "crash", ""), (12, "n2", "election_started", ""),
         (13, "n3", "election_started", ""), (15, "n3", "became_master", ""),
-        (20, "n1", "restart", ""), (30, "n4", "link_down", "link to n5 down"),
-        (31, "n4", "link_down", "link to n6 down"), (33, "n4", "link_up", "link restored to n6"),
-        (35, "n4", "link_up", "link restored to n5"),
-        (40, "", "partition", "a|b"), (45, "n2", "crash", ""), (50, "", "heal", ""),
-    ], columns=["t_ns", "node", "kind", "detail"])
+        (20, "n1", "restart", ""), (30, "n4", "link_down", "n5"),
+        (31, "n4", "link_down", "n6"), (33, "n4", "link_up", "n6"),
+        (35, "n4", "link_up", "n5"),
+        (40, "", "partition", ""), (45, "n2", "crash", ""), (50, "", "heal", ""),
+        (60, "n7", "link_down", "n8"), (65, "n8", "link_up", "n7"),
+    ], columns=["t_ns", "node", "kind", "peer"])
     got = [(i.kind, i.start_ns, i.end_ns, i.label) for i in pc.event_intervals(ev, 100)]
     assert got == [("down", 10, 20, "n1 down"), ("election", 12, 15, "election → n3"),
                    ("link", 30, 35, "link n4–n5 down"), ("link", 31, 33, "link n4–n6 down"),
                    ("partition", 40, 50, "partition"),
-                   ("down", 45, 100, "n2 down")]
+                   ("down", 45, 100, "n2 down"), ("link", 60, 65, "link n7–n8 down")]

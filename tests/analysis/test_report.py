@@ -79,7 +79,7 @@ def test_timeline_has_one_mark_per_event_and_interval(rendered):
 
 def test_text_is_escaped(run_dir):
     with open(os.path.join(run_dir, "events.csv"), "a") as f:
-        f.write('59000000000,n2,info,"<script>alert(1)</script>"\n')
+        f.write('59000000000,n2,info,topology_warning,,,,,,,,,,,,,,"<script>alert(1)</script>"\n')
     text, _ = _render(run_dir)
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
 

@@ -62,7 +62,7 @@ Sample run_once(const std::string& kind, std::size_t n, std::uint64_t seed) {
       net.run_for(500_ms);  // the answers still in flight (TSP's SLAVEUPs after their jitter)
       for (std::size_t i = notes_before; i < net.notes().size(); ++i) {
         const auto& note = net.notes()[i];
-        if (note.kind == NoteKind::kBecameMaster && note.node == m[0]) out.failover_s = (note.at - crashed_at).seconds();
+        if (note.note.kind() == EventKind::kBecameMaster && note.node == m[0]) out.failover_s = (note.at - crashed_at).seconds();
       }
       for (std::size_t i = sent_before; i < net.sent().size(); ++i) {
         const auto type = net.sent()[i].msg.type;

@@ -38,8 +38,8 @@ class HealWatcher final : public sim::Observer {
   HealWatcher(clocksim::Duration settle, clocksim::Duration tick, sim::Time end)
       : settle_(settle), view_tick_(tick), end_(end) {}
 
-  void on_event(sim::Time t, NodeId, sim::EventKind kind, std::string_view) override {
-    if (kind == sim::EventKind::kHeal) {
+  void on_event(sim::Time t, NodeId, const clocksim::Note& note) override {
+    if (note.kind() == clocksim::EventKind::kHeal) {
       healed_at_ = t;
       failure_.clear();
     }
@@ -87,7 +87,7 @@ class HealWatcher final : public sim::Observer {
 class BoundWatcher final : public sim::Observer {
  public:
   explicit BoundWatcher(const sim::SkewBound& bound) : bound_(bound) {}
-  void on_event(sim::Time, NodeId, sim::EventKind, std::string_view) override {}
+  void on_event(sim::Time, NodeId, const clocksim::Note&) override {}
   void on_tick(const sim::TickView& view) override {
     if (!failure_.empty()) return;
     std::int64_t lo = 0, hi = 0;

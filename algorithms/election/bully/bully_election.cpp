@@ -68,28 +68,25 @@ void BullyElection::start_election(Effects& out, bool master_presumed_dead) {
   m.subject = self_;
   m.term = term_;
   if (!can_be_master_) m.flags |= kIneligibleSender;
-  std::string targets;
-  std::size_t asked = 0;
+  std::vector<NodeId> asked;
   for (NodeId id : members_) {
     if (id == self_ || (can_be_master_ && id < self_) || departed(id)) continue;
     out.send(id, m);
-    ++asked;
-    if (asked <= 4) targets += (targets.empty() ? "" : ", ") + node_name(id);
+    asked.push_back(id);
   }
-  if (asked > 4) targets += ", ... (" + std::to_string(asked) + " nodes)";
-  if (asked == 0) {
+  if (asked.empty()) {
     if (can_be_master_) {
-      out.note(NoteKind::kElectionStarted, "starts election " + std::to_string(term_) + ": no higher id exists");
+      out.note(Note(NoteWhat::kElectionNoHigherId).with_term(term_));
       become_coordinator(out);
     } else {
-      out.note(NoteKind::kInfo, "may not lead and has nobody to ask: waits");
+      out.note(Note(NoteWhat::kMayNotLeadWaits));
       state_ = State::kFollower;
       arm_failure_timer(out);
     }
     return;
   }
-  out.note(NoteKind::kElectionStarted,
-           "starts election " + std::to_string(term_) + ": ELECTION to " + targets);
+  const std::size_t count = asked.size();
+  out.note(Note(NoteWhat::kBullyElectionStarted).with_term(term_).with_count(count).with_group(std::move(asked)));
   out.set_timer(timer(kAnswerTimer), cfg_.answer_timeout);
 }
 
@@ -99,7 +96,7 @@ void BullyElection::become_coordinator(Effects& out) {
   const bool was = state_ == State::kCoordinator;
   state_ = State::kCoordinator;
   master_ = self_;
-  if (!was) out.note(NoteKind::kBecameMaster, "becomes master (no higher id answered, election " + std::to_string(term_) + ")");
+  if (!was) out.note(Note(NoteWhat::kBecomesMaster).because(NoteWhy::kNoHigherIdAnswered).with_term(term_));
   Message m = make_message(MsgType::kBullyCoordinator);
   m.subject = self_;
   m.term = term_;
@@ -107,22 +104,22 @@ void BullyElection::become_coordinator(Effects& out) {
   out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
 }
 
-void BullyElection::follow(NodeId master, Effects& out, const std::string& why) {
+void BullyElection::follow(NodeId master, Effects& out, Note why) {
   const bool changed = state_ != State::kFollower || master_ != master;
   if (state_ == State::kCoordinator) out.cancel_timer(timer(kHeartbeatTimer));
   cancel_election_timers(out);
   state_ = State::kFollower;
   master_ = master;
   arm_failure_timer(out);
-  if (changed) out.note(NoteKind::kBecameSlave, "follows coordinator " + node_name(master) + " (" + why + ")");
+  if (changed) out.note(std::move(why.as(NoteWhat::kFollowsCoordinator).with_subject(master)));
 }
 
 void BullyElection::on_start(LocalTime /*now*/, Effects& out) {
   if (cfg_.elect_on_start) {
-    out.note(NoteKind::kInfo, "starts: holds an election (Garcia-Molina recovery)");
+    out.note(Note(NoteWhat::kBullyStartsElecting));
     start_election(out, true);
   } else {
-    out.note(NoteKind::kInfo, "starts: listens for a coordinator");
+    out.note(Note(NoteWhat::kBullyListens));
     arm_failure_timer(out);
   }
 }
@@ -141,10 +138,10 @@ void BullyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
       return;
     case kFailureTimer:
       if (state_ != State::kFollower) return;
-      out.note(NoteKind::kMasterSilent,
-               master_ == kNoNode ? "timeout: no coordinator heard for " + seconds_text(cfg_.failure_timeout)
-                                  : "timeout: no heartbeat from coordinator " + node_name(master_) + " for " +
-                                        seconds_text(cfg_.failure_timeout));
+      out.note(master_ == kNoNode ? Note(NoteWhat::kNoCoordinatorHeard).with_value(cfg_.failure_timeout)
+                                  : Note(NoteWhat::kNoHeartbeatFromCoordinator)
+                                        .with_subject(master_)
+                                        .with_value(cfg_.failure_timeout));
       start_election(out, true);
       return;
     case kAnswerTimer:
@@ -152,7 +149,7 @@ void BullyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
       if (can_be_master_) {
         become_coordinator(out);
       } else {
-        out.note(NoteKind::kInfo, "no node that may lead answered: retries later");
+        out.note(Note(NoteWhat::kNoLeaderAnswered));
         state_ = State::kFollower;
         master_ = kNoNode;
         arm_failure_timer(out);
@@ -160,8 +157,7 @@ void BullyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
       return;
     case kCoordinatorTimer:
       if (state_ != State::kAwaitingCoordinator) return;
-      out.note(NoteKind::kInfo, "got OK but no COORDINATOR within " + seconds_text(cfg_.coordinator_timeout) +
-                                    ": restarts election");
+      out.note(Note(NoteWhat::kNoCoordinatorAfterOk).with_value(cfg_.coordinator_timeout));
       start_election(out, true);
       return;
     default:
@@ -179,7 +175,7 @@ void BullyElection::on_shutdown(LocalTime /*now*/, Effects& out) {
   leave.subject = self_;
   leave.term = term_;
   out.broadcast(leave);
-  out.note(NoteKind::kInfo, "shuts down: tells its followers to elect a new coordinator (LEAVE)");
+  out.note(Note(NoteWhat::kBullyLeaveSent));
 }
 
 void BullyElection::handle_leave(NodeId from, Effects& out) {
@@ -188,7 +184,7 @@ void BullyElection::handle_leave(NodeId from, Effects& out) {
   // LEAVE). Only our own coordinator's LEAVE starts an election.
   departed_.insert(from);
   if (state_ == State::kCoordinator || from != master_) return;
-  out.note(NoteKind::kMasterSilent, "master " + node_name(from) + " left (shutdown)");
+  out.note(Note(NoteWhat::kMasterLeft).with_subject(from));
   // Garcia-Molina's recovery step, started now rather than after the failure timeout: with the
   // leaver excluded, the highest live node finds nobody above it and claims at once.
   start_election(out, true);
@@ -205,8 +201,9 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
     // before it left.
     if (msg.type != MsgType::kBullyElection && msg.type != MsgType::kBullyCoordinator) return;
     departed_.erase(from);
-    out.note(NoteKind::kInfo, node_name(from) + " is back: " +
-                                  (msg.type == MsgType::kBullyElection ? "it holds an election" : "it claims to coordinate"));
+    out.note(Note(NoteWhat::kBullyNodeBack)
+                 .with_peer(from)
+                 .because(msg.type == MsgType::kBullyElection ? NoteWhy::kHoldsElection : NoteWhy::kClaimsToCoordinate));
   }
   if (msg.term > term_) term_ = msg.term;
   switch (msg.type) {
@@ -229,7 +226,7 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
       // the asker itself, and if it is in fact dead our own failure timer fires within H. This
       // keeps a burst of ELECTIONs from restarting n elections at every node (O(n^3) messages).
       if (state_ == State::kFollower && (master_ == kNoNode || master_ < self_)) {
-        out.note(NoteKind::kInfo, "answers OK to " + node_name(from) + " and takes the election over");
+        out.note(Note(NoteWhat::kTakesElectionOver).with_peer(from));
         start_election(out, false);
       }
       return;
@@ -238,13 +235,13 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
       if (state_ != State::kElecting) return;
       out.cancel_timer(timer(kAnswerTimer));
       state_ = State::kAwaitingCoordinator;
-      out.note(NoteKind::kInfo, node_name(from) + " answered OK: waits for its COORDINATOR");
+      out.note(Note(NoteWhat::kOkReceived).with_peer(from));
       out.set_timer(timer(kCoordinatorTimer), cfg_.coordinator_timeout);
       return;
     case MsgType::kBullyCoordinator:
       if (from < self_ && can_be_master_) {
         if (state_ == State::kElecting || state_ == State::kAwaitingCoordinator) return;  // ours is under way
-        out.note(NoteKind::kConflict, node_name(from) + " claims to coordinate but has a lower id: bullies it");
+        out.note(Note(NoteWhat::kBulliesLower).with_peer(from));
         if (state_ == State::kCoordinator) {
           become_coordinator(out);  // re-announce
         } else {
@@ -252,7 +249,7 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
         }
         return;
       }
-      follow(from, out, "its COORDINATOR, election " + std::to_string(msg.term));
+      follow(from, out, because(NoteWhy::kItsCoordinator).with_term(msg.term));
       return;
     case MsgType::kHeartbeat:
       switch (state_) {
@@ -263,19 +260,19 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
             if (from < self_ && can_be_master_) {
               start_election(out, true);  // a lower coordinator while we live: bully it
             } else {
-              follow(from, out, "heard its heartbeat");
+              follow(from, out, because(NoteWhy::kHeardHeartbeat));
             }
           }
           return;
         case State::kCoordinator:
           if (from > self_) {
-            out.note(NoteKind::kConflict, "hears coordinator " + node_name(from) + " with a higher id: steps down");
-            follow(from, out, "higher id");
+            out.note(Note(NoteWhat::kHigherCoordinatorHeard).with_peer(from));
+            follow(from, out, because(NoteWhy::kHigherId));
           }
           return;
         case State::kElecting:
         case State::kAwaitingCoordinator:
-          if (from > self_ || !can_be_master_) follow(from, out, "heard its heartbeat");
+          if (from > self_ || !can_be_master_) follow(from, out, because(NoteWhy::kHeardHeartbeat));
           return;
       }
       return;

@@ -28,7 +28,6 @@
 
 #include <cstdint>
 #include <set>
-#include <string>
 #include <vector>
 
 #include "algorithms/core/layers.hpp"
@@ -79,7 +78,8 @@ class BullyElection final : public ElectionLayer {
   // node's coordinator may well be alive (it keeps believing in it until told otherwise).
   void start_election(Effects& out, bool master_presumed_dead);
   void become_coordinator(Effects& out);
-  void follow(NodeId master, Effects& out, const std::string& why);
+  // `why`: a reason (because(...)) with the fields it names.
+  void follow(NodeId master, Effects& out, Note why);
   void arm_failure_timer(Effects& out) { out.set_timer(timer(kFailureTimer), cfg_.failure_timeout); }
   void cancel_election_timers(Effects& out);
   void handle_leave(NodeId from, Effects& out);

@@ -1,4 +1,4 @@
-// Reliable sends for election protocols: timed's `acksend` (berkeley-and-tsp.md §1).
+// Reliable sends for election protocols: timed's `acksend` (docs/berkeley-and-tsp.md §1).
 //
 // A message is sent (optionally after an answer delay), then re-sent while no reply of the
 // expected type with the same seq arrives: the wait starts at `first_wait` and doubles after each

@@ -104,26 +104,25 @@ void RingElection::initiate(Effects& out) {
   m.value_ns = self_;
   m.term = my_term_;
   seen_election_[self_] = my_term_;
-  out.note(NoteKind::kElectionStarted, "starts ring election " + std::to_string(my_term_) + ": ELECTION to " +
-                                           node_name(successor_of(self_)));
+  out.note(Note(NoteWhat::kRingElectionStarted).with_term(my_term_).with_subject(successor_of(self_)));
   pass_on(m, successor_of(self_), out);
 }
 
-void RingElection::become_master(Effects& out, const std::string& why) {
+void RingElection::become_master(Effects& out, Note why) {
   const bool was = state_ == State::kMaster;
   state_ = State::kMaster;
   master_ = self_;
   initiating_ = false;
   out.cancel_timer(timer(kFailureTimer));
   out.cancel_timer(timer(kElectionTimer));
-  if (!was) out.note(NoteKind::kBecameMaster, "becomes master (" + why + ")");
+  if (!was) out.note(std::move(why.as(NoteWhat::kBecomesMaster)));
   Message hb = make_message(MsgType::kHeartbeat);
   hb.subject = self_;
   out.broadcast(hb);
   out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
 }
 
-void RingElection::follow(NodeId master, Effects& out, const std::string& why) {
+void RingElection::follow(NodeId master, Effects& out, Note why) {
   const bool changed = state_ != State::kFollower || master_ != master;
   if (state_ == State::kMaster) out.cancel_timer(timer(kHeartbeatTimer));
   out.cancel_timer(timer(kElectionTimer));
@@ -132,15 +131,14 @@ void RingElection::follow(NodeId master, Effects& out, const std::string& why) {
   last_heard_master_ = now_;
   initiating_ = false;
   arm_failure_timer(out);
-  if (changed) out.note(NoteKind::kBecameSlave, "follows master " + node_name(master) + " (" + why + ")");
+  if (changed) out.note(std::move(why.as(NoteWhat::kFollowsMaster).with_subject(master)));
 }
 
 void RingElection::apply_winner(NodeId winner, NodeId initiator, Effects& out) {
-  const std::string why = "ring election of " + node_name(initiator);
   if (winner == self_) {
-    become_master(out, "won the " + why);
+    become_master(out, because(NoteWhy::kWonRingElection).with_peer(initiator));
   } else if (winner != kNoNode) {
-    follow(winner, out, why);
+    follow(winner, out, because(NoteWhy::kRingElectionOf).with_peer(initiator));
   }
 }
 
@@ -152,19 +150,17 @@ void RingElection::handle_election(const Message& msg, Effects& out) {
     const NodeId winner = msg.subject;
     if (winner != kNoNode && departed(winner)) {
       // Put forward before it left (its LEAVE overtook this round): elect again without it.
-      out.note(NoteKind::kInfo, "ring election " + std::to_string(my_term_) + " came back naming " +
-                                    node_name(winner) + ", which left: starts again");
+      out.note(Note(NoteWhat::kRingWinnerLeft).with_term(my_term_).with_subject(winner));
       initiate(out);
       return;
     }
     if (winner == kNoNode) {
-      out.note(NoteKind::kInfo, "ring election " + std::to_string(my_term_) + " found nobody who may lead");
+      out.note(Note(NoteWhat::kRingNobodyMayLead).with_term(my_term_));
       state_ = State::kFollower;
       arm_failure_timer(out);
       return;
     }
-    out.note(NoteKind::kInfo, "ring election " + std::to_string(my_term_) + " came back: " + node_name(winner) +
-                                  " wins; sends ELECTED round");
+    out.note(Note(NoteWhat::kRingWinner).with_term(my_term_).with_subject(winner));
     Message elected = make_message(MsgType::kRingElected);
     elected.subject = winner;
     elected.value_ns = self_;
@@ -204,7 +200,7 @@ void RingElection::handle_elected(const Message& msg, Effects& out) {
   if (msg.subject != kNoNode && departed(msg.subject)) {
     // Named before the winner's LEAVE reached us: following a node that is gone would only
     // wait out the failure timeout. The round stops here; the LEAVE starts a fresh election.
-    out.note(NoteKind::kInfo, "ignores ELECTED naming " + node_name(msg.subject) + ", which left");
+    out.note(Note(NoteWhat::kElectedIgnored).with_subject(msg.subject));
     return;
   }
   apply_winner(msg.subject, initiator, out);
@@ -213,7 +209,7 @@ void RingElection::handle_elected(const Message& msg, Effects& out) {
 
 void RingElection::on_start(LocalTime now, Effects& out) {
   now_ = now;
-  out.note(NoteKind::kInfo, "starts: listens for a master");
+  out.note(Note(NoteWhat::kRingListens));
   arm_failure_timer(out);
 }
 
@@ -224,8 +220,8 @@ void RingElection::on_timer(LocalTime now, TimerId id, Effects& out) {
     if (r.outcome != AckSender::Outcome::kExhausted) return;
     const NodeId dead = r.item.to;
     const NodeId next = successor_of(dead);
-    out.note(NoteKind::kPeerUnreachable, node_name(dead) + " does not answer: skips to " +
-                                             (next == self_ ? std::string("itself") : node_name(next)));
+    out.note(next == self_ ? Note(NoteWhat::kHopSkippedToSelf).with_peer(dead)
+                           : Note(NoteWhat::kHopSkipped).with_peer(dead).with_subject(next));
     pass_on(r.item.msg, next, out);
     return;
   }
@@ -241,10 +237,9 @@ void RingElection::on_timer(LocalTime now, TimerId id, Effects& out) {
       return;
     case kFailureTimer:
       if (state_ != State::kFollower) return;
-      out.note(NoteKind::kMasterSilent, master_ == kNoNode
-                                            ? "timeout: no master heard for " + seconds_text(cfg_.failure_timeout)
-                                            : "timeout: no heartbeat from master " + node_name(master_) + " for " +
-                                                  seconds_text(cfg_.failure_timeout));
+      out.note(master_ == kNoNode
+                   ? Note(NoteWhat::kNoMasterHeard).with_value(cfg_.failure_timeout)
+                   : Note(NoteWhat::kNoHeartbeatFromMaster).with_subject(master_).with_value(cfg_.failure_timeout));
       initiate(out);
       return;
     case kLeaveTimer:
@@ -253,7 +248,7 @@ void RingElection::on_timer(LocalTime now, TimerId id, Effects& out) {
       return;
     case kElectionTimer:
       if (state_ != State::kParticipant) return;
-      out.note(NoteKind::kInfo, "no ELECTED within " + seconds_text(cfg_.election_timeout) + ": starts again");
+      out.note(Note(NoteWhat::kNoElected).with_value(cfg_.election_timeout));
       initiate(out);
       return;
     default:
@@ -275,7 +270,7 @@ void RingElection::on_shutdown(LocalTime /*now*/, Effects& out) {
   leave.subject = self_;
   leave.term = my_term_;
   out.broadcast(leave);
-  out.note(NoteKind::kInfo, "shuts down: tells its followers to elect a new master (LEAVE)");
+  out.note(Note(NoteWhat::kRingLeaveSent));
 }
 
 void RingElection::handle_leave(NodeId from, Effects& out) {
@@ -287,14 +282,13 @@ void RingElection::handle_leave(NodeId from, Effects& out) {
   // Every follower heard the LEAVE at about the same time; a random pause within one hop timeout
   // lets the first initiator's ELECTION reach most of the others before they initiate too.
   const Duration pause = draw(rng_, DurationRange{Duration::zero(), cfg_.hop_timeout});
-  out.note(NoteKind::kMasterSilent, "master " + node_name(from) + " left (shutdown): initiates in " +
-                                        seconds_text(pause) + " unless an election reaches it first");
+  out.note(Note(NoteWhat::kRingMasterLeft).with_subject(from).with_value(pause));
   out.set_timer(timer(kLeaveTimer), pause);
 }
 
-void RingElection::revive(NodeId id, Effects& out, const std::string& how) {
+void RingElection::revive(NodeId id, Effects& out, Note how) {
   if (departed_.erase(id) == 0) return;
-  out.note(NoteKind::kInfo, node_name(id) + " is back (" + how + ")");
+  out.note(std::move(how.as(NoteWhat::kRingNodeBack).with_peer(id)));
 }
 
 void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
@@ -309,11 +303,11 @@ void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Ef
       // A node taking part in an election is up: a restarted leaver rejoins the ring.
       Message in = msg;
       if (departed(from)) {
-        revive(from, out, "it sent " + std::string(msg_type_name(msg.type)));
+        revive(from, out, because(NoteWhy::kSentMessage).with_message(msg.type));
         if (in.subject == from) in.flags |= kBestIsBack;
       }
-      revive(static_cast<NodeId>(msg.value_ns), out, "it initiated an election");
-      if ((msg.flags & kBestIsBack) != 0) revive(msg.subject, out, "vouched for in an election");
+      revive(static_cast<NodeId>(msg.value_ns), out, because(NoteWhy::kInitiatedElection));
+      if ((msg.flags & kBestIsBack) != 0) revive(msg.subject, out, because(NoteWhy::kVouchedFor));
       if (in.type == MsgType::kRingElection) {
         handle_election(in, out);
       } else {
@@ -331,8 +325,8 @@ void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Ef
       if (departed(from)) return;  // sent before its LEAVE
       if (state_ == State::kMaster) {
         if (from > self_) {
-          out.note(NoteKind::kConflict, "hears master " + node_name(from) + " with a higher id: steps down");
-          follow(from, out, "higher id");
+          out.note(Note(NoteWhat::kHigherMasterHeard).with_peer(from));
+          follow(from, out, because(NoteWhy::kHigherId));
         }
         return;
       }
@@ -342,12 +336,12 @@ void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Ef
         return;
       }
       if (master_ == kNoNode || from > master_) {
-        follow(from, out, "heard its heartbeat");
+        follow(from, out, because(NoteWhy::kHeardHeartbeat));
       } else if (state_ == State::kFollower && now_ - last_heard_master_ >= cfg_.failure_timeout / 2) {
         // A lower id leads: an election this node has not heard of yet replaced its master, who
         // has been silent for half the failure timeout. Following it spares a needless election
         // round the ring (if the old master lives, its next heartbeat wins this node back).
-        follow(from, out, "heard its heartbeat; " + node_name(master_) + " has been silent");
+        follow(from, out, because(NoteWhy::kHeardHeartbeatMasterSilent).with_peer(master_));
       }
       return;
     default:

@@ -95,11 +95,12 @@ class RingElection final : public ElectionLayer {
   void handle_election(const Message& msg, Effects& out);
   void handle_elected(const Message& msg, Effects& out);
   void apply_winner(NodeId winner, NodeId initiator, Effects& out);
-  void become_master(Effects& out, const std::string& why);
-  void follow(NodeId master, Effects& out, const std::string& why);
+  // `why`: a reason (because(...)) with the fields it names.
+  void become_master(Effects& out, Note why);
+  void follow(NodeId master, Effects& out, Note why);
   void arm_failure_timer(Effects& out) { out.set_timer(timer(kFailureTimer), cfg_.failure_timeout); }
   void handle_leave(NodeId from, Effects& out);
-  void revive(NodeId id, Effects& out, const std::string& how);
+  void revive(NodeId id, Effects& out, Note how);
 
   NodeId self_;
   bool can_be_master_;

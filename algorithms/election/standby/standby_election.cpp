@@ -60,12 +60,12 @@ void StandbyElection::heartbeat(Effects& out) {
   out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
 }
 
-void StandbyElection::lead(Effects& out, const std::string& why) {
+void StandbyElection::lead(Effects& out, Note why) {
   if (!leading_) {
     // A takeover gets a term above every one seen; the primary's first start keeps term 0.
     master_term_ = (self_ == cfg_.primary && term_ == 0) ? 0 : term_ + 1;
     term_ = master_term_;
-    out.note(NoteKind::kBecameMaster, "becomes master (" + why + ")");
+    out.note(std::move(why.as(NoteWhat::kBecomesMaster)));
   }
   leading_ = true;
   master_ = self_;
@@ -73,25 +73,25 @@ void StandbyElection::lead(Effects& out, const std::string& why) {
   heartbeat(out);
 }
 
-void StandbyElection::follow(NodeId master, std::uint32_t term, Effects& out, const std::string& why) {
+void StandbyElection::follow(NodeId master, std::uint32_t term, Effects& out, NoteWhy why) {
   const bool changed = leading_ || master_ != master;
   if (leading_) out.cancel_timer(timer(kHeartbeatTimer));
   leading_ = false;
   master_ = master;
   master_term_ = term;
   out.set_timer(timer(kWatchTimer), cfg_.standby_timeout);
-  if (changed) out.note(NoteKind::kBecameSlave, "follows " + node_name(master) + " (" + why + ")");
+  if (changed) out.note(Note(NoteWhat::kStandbyFollows).with_subject(master).because(why));
 }
 
 void StandbyElection::on_start(LocalTime /*now*/, Effects& out) {
   if (self_ == cfg_.primary && can_be_master_ && cfg_.resume) {
-    lead(out, "the designated primary");
+    lead(out, because(NoteWhy::kDesignatedPrimary));
     return;
   }
   // Everyone else (and a primary told to stay secondary) listens first.
   master_ = self_ == cfg_.primary ? kNoNode : cfg_.primary;
-  out.note(NoteKind::kInfo, self_ == cfg_.secondary ? "starts as standby of primary " + node_name(cfg_.primary)
-                                                    : "starts: listens for the master");
+  out.note(self_ == cfg_.secondary ? Note(NoteWhat::kStandbyStarts).with_subject(cfg_.primary)
+                                   : Note(NoteWhat::kStandbyListens));
   // At a cold start the secondary gives a listening primary time to come up first.
   const bool cold_secondary = self_ == cfg_.secondary && !cfg_.resume;
   out.set_timer(timer(kWatchTimer), cold_secondary ? cfg_.standby_timeout * 2 : cfg_.standby_timeout);
@@ -104,12 +104,11 @@ void StandbyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
       return;
     case kWatchTimer:
       if (leading_) return;
-      out.note(NoteKind::kMasterSilent, master_ == kNoNode ? "timeout: no master heard for " +
-                                                                   seconds_text(cfg_.standby_timeout)
-                                                             : "timeout: master " + node_name(master_) +
-                                                                   " silent for " + seconds_text(cfg_.standby_timeout));
+      out.note(master_ == kNoNode
+                   ? Note(NoteWhat::kNoMasterHeard).with_value(cfg_.standby_timeout)
+                   : Note(NoteWhat::kMasterSilentFor).with_subject(master_).with_value(cfg_.standby_timeout));
       if (may_take_over()) {
-        lead(out, self_ == cfg_.primary ? "primary: no acting master heard" : "standby takes over");
+        lead(out, because(self_ == cfg_.primary ? NoteWhy::kPrimaryNoMaster : NoteWhy::kStandbyTakesOver));
         return;
       }
       master_ = kNoNode;
@@ -130,16 +129,15 @@ void StandbyElection::on_shutdown(LocalTime /*now*/, Effects& out) {
   leave.subject = self_;
   leave.term = master_term_;
   out.broadcast(leave);
-  out.note(NoteKind::kInfo, "shuts down: tells the standby to take over (LEAVE)");
+  out.note(Note(NoteWhat::kStandbyLeaveSent));
 }
 
 void StandbyElection::handle_leave(NodeId from, Effects& out) {
   if (leading_ || from != master_) return;  // not our master: ignore
-  out.note(NoteKind::kMasterSilent, "master " + node_name(from) + " left (shutdown)");
+  out.note(Note(NoteWhat::kMasterLeft).with_subject(from));
   if (may_take_over()) {
     relay_leaver_ = from;
-    lead(out, self_ == cfg_.primary ? "primary: the acting master " + node_name(from) + " left"
-                                    : "standby takes over: " + node_name(from) + " left");
+    lead(out, because(self_ == cfg_.primary ? NoteWhy::kPrimaryMasterLeft : NoteWhy::kStandbyMasterLeft).with_peer(from));
     return;
   }
   // Follow whichever of the pair heartbeats next; the watch timer stays armed in case none does.
@@ -157,14 +155,13 @@ void StandbyElection::on_message(LocalTime /*now*/, NodeId from, const Message& 
   if (!leading_ && (msg.flags & kRelaysLeave) != 0 && from != master_ && master_ != kNoNode &&
       master_ == static_cast<NodeId>(msg.value_ns)) {
     // The new master's heartbeat overtook our master's own LEAVE.
-    out.note(NoteKind::kMasterSilent, "master " + node_name(master_) + " left (shutdown; relayed by " +
-                                          node_name(from) + ")");
+    out.note(Note(NoteWhat::kMasterLeftRelayed).with_subject(master_).with_peer(from));
     master_ = kNoNode;
   }
   if (leading_) {
     if (outranks(from, msg.term, self_, master_term_)) {
-      out.note(NoteKind::kConflict, "hears master " + node_name(from) + ", which outranks it: steps down");
-      follow(from, msg.term, out, "outranked");
+      out.note(Note(NoteWhat::kOutranked).with_peer(from));
+      follow(from, msg.term, out, NoteWhy::kOutranked);
     }
     return;
   }
@@ -174,7 +171,7 @@ void StandbyElection::on_message(LocalTime /*now*/, NodeId from, const Message& 
     return;
   }
   if (master_ == kNoNode || outranks(from, msg.term, master_, master_term_)) {
-    follow(from, msg.term, out, "heard its heartbeat");
+    follow(from, msg.term, out, NoteWhy::kHeardHeartbeat);
   }
 }
 

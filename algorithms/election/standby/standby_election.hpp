@@ -69,8 +69,9 @@ class StandbyElection final : public ElectionLayer {
   bool may_take_over() const;
   // Does a master (id, term) outrank another?
   bool outranks(NodeId a, std::uint32_t a_term, NodeId b, std::uint32_t b_term) const;
-  void lead(Effects& out, const std::string& why);
-  void follow(NodeId master, std::uint32_t term, Effects& out, const std::string& why);
+  // `why`: a reason (because(...)) with the fields it names.
+  void lead(Effects& out, Note why);
+  void follow(NodeId master, std::uint32_t term, Effects& out, NoteWhy why);
   void heartbeat(Effects& out);
   void handle_leave(NodeId from, Effects& out);
 

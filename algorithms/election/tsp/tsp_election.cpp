@@ -82,7 +82,7 @@ void TspElection::restart_election_timer(Effects& out) {
   out.set_timer(timer(kElectionTimer), timeout_);
 }
 
-void TspElection::become_slave(NodeId master, LocalTime now, Effects& out, const std::string& why) {
+void TspElection::become_slave(NodeId master, LocalTime now, Effects& out, Note why) {
   const bool changed = state_ != State::kSlave || master_ != master;
   if (state_ == State::kCandidate) out.cancel_timer(timer(kCandidateTimer));
   if (state_ == State::kMaster) out.cancel_timer(timer(kLoopTimer));
@@ -96,21 +96,17 @@ void TspElection::become_slave(NodeId master, LocalTime now, Effects& out, const
   last_heard_master_ = now;
   restart_election_timer(out);
   if (!changed) return;
-  if (master == kNoNode) {
-    out.note(NoteKind::kBecameSlave, "becomes slave, no master known (" + why + ")");
-  } else {
-    out.note(NoteKind::kBecameSlave, "becomes slave of " + node_name(master) + " (" + why + ")");
-  }
+  out.note(std::move(why.as(master == kNoNode ? NoteWhat::kSlaveNoMaster : NoteWhat::kSlaveOf).with_subject(master)));
 }
 
-void TspElection::become_master(LocalTime /*now*/, Effects& out, const std::string& why) {
+void TspElection::become_master(LocalTime /*now*/, Effects& out, Note why) {
   if (state_ == State::kCandidate) out.cancel_timer(timer(kCandidateTimer));
   state_ = State::kMaster;
   master_ = self_;
   master_term_ = term_;
   awaiting_second_answer_ = false;
   out.cancel_timer(timer(kElectionTimer));
-  out.note(NoteKind::kBecameMaster, "becomes master (" + why + ")");
+  out.note(std::move(why.as(NoteWhat::kBecomesMaster)));
   // §5: a new master solicits slaves with MASTERUP.
   out.broadcast(mastership(MsgType::kMasterUp));
   if (cfg_.loop_period > Duration::zero()) out.set_timer(timer(kLoopTimer), cfg_.loop_period);
@@ -121,7 +117,7 @@ void TspElection::start_candidacy(LocalTime /*now*/, Effects& out) {
   master_ = kNoNode;
   ++term_;
   supporters_.clear();
-  out.note(NoteKind::kElectionStarted, "starts election " + std::to_string(term_) + ": broadcasts ELECTION");
+  out.note(Note(NoteWhat::kTspElectionStarted).with_term(term_));
   Message m = make_message(MsgType::kElection, next_seq());
   m.subject = self_;
   m.term = term_;
@@ -129,14 +125,15 @@ void TspElection::start_candidacy(LocalTime /*now*/, Effects& out) {
   out.set_timer(timer(kCandidateTimer), cfg_.candidate_window);
 }
 
-void TspElection::give_up(NodeId master, LocalTime now, Effects& out, const std::string& why) {
+void TspElection::give_up(NodeId master, LocalTime now, Effects& out, Note why) {
   out.cancel_timer(timer(kCandidateTimer));
   // Redraw so that two candidates that collided do not collide again at the next expiry.
   timeout_ = draw(rng_, cfg_.election_timeout);
   state_ = State::kSlave;  // so that become_slave reports the change against "candidate" below
   master_ = kNoNode;
-  out.note(NoteKind::kBecameSlave, "gives up candidacy (" + why + ")");
-  become_slave(master, now, out, why);
+  Note gave_up = why;
+  out.note(std::move(gave_up.as(NoteWhat::kGivesUpCandidacy)));
+  become_slave(master, now, out, std::move(why));
 }
 
 void TspElection::look_for_master(Effects& out) {
@@ -151,11 +148,11 @@ void TspElection::look_for_master(Effects& out) {
 
 void TspElection::lookup_failed(LocalTime now, Effects& out) {
   if (heard_other_starting_) {
-    become_slave(kNoNode, now, out, "no master answered MASTERREQ and others are starting too");
+    become_slave(kNoNode, now, out, because(NoteWhy::kOthersStarting));
   } else if (can_be_master_) {
-    become_master(now, out, "no master answered MASTERREQ");
+    become_master(now, out, because(NoteWhy::kNoMasterAnswered));
   } else {
-    become_slave(kNoNode, now, out, "no master answered MASTERREQ; not allowed to be master");
+    become_slave(kNoNode, now, out, because(NoteWhy::kMayNotLead));
   }
 }
 
@@ -188,7 +185,7 @@ void TspElection::on_ack_done(const AckSender::Outgoing& item, bool acked, Local
     case Purpose::kQuit:
       quitting_.erase(item.to);
       if (!acked) {
-        out.note(NoteKind::kPeerUnreachable, node_name(item.to) + " did not acknowledge QUIT");
+        out.note(Note(NoteWhat::kNotAcknowledged).with_peer(item.to).with_message(item.msg.type));
       } else if (state_ == State::kMaster) {
         // §11: after a QUIT, MASTERUP collects the orphaned slaves of the loser.
         out.broadcast(mastership(MsgType::kMasterUp));
@@ -209,8 +206,7 @@ void TspElection::on_ack_done(const AckSender::Outgoing& item, bool acked, Local
     case Purpose::kSlaveUp:
     case Purpose::kNone:
       if (!acked) {
-        out.note(NoteKind::kPeerUnreachable, node_name(item.to) + " did not acknowledge " +
-                                                 std::string(msg_type_name(item.msg.type)));
+        out.note(Note(NoteWhat::kNotAcknowledged).with_peer(item.to).with_message(item.msg.type));
       }
       break;
   }
@@ -220,7 +216,7 @@ void TspElection::on_ack_done(const AckSender::Outgoing& item, bool acked, Local
 
 void TspElection::on_start(LocalTime /*now*/, Effects& out) {
   seq_ = draw_u32(rng_);  // timed starts its acksend counter at random()
-  out.note(NoteKind::kInfo, "starts: asks who is master (MASTERREQ)");
+  out.note(Note(NoteWhat::kTspStarts));
   look_for_master(out);
 }
 
@@ -237,23 +233,20 @@ void TspElection::on_timer(LocalTime now, TimerId id, Effects& out) {
       if (after_leave_) {
         after_leave_ = false;  // the short pause after a LEAVE, not a timeout (noted on the LEAVE)
       } else {
-        out.note(NoteKind::kMasterSilent,
-                 master_ == kNoNode ? "timeout: no master for " + seconds_text(timeout_)
-                                    : "timeout: no word from master " + node_name(master_) + " for " +
-                                          seconds_text(timeout_));
+        out.note(master_ == kNoNode ? Note(NoteWhat::kNoMasterFor).with_value(timeout_)
+                                    : Note(NoteWhat::kNoWordFromMaster).with_subject(master_).with_value(timeout_));
       }
       if (can_be_master_) {
         start_candidacy(now, out);
       } else {
-        out.note(NoteKind::kInfo, "may not be master: asks for a master again (MASTERREQ)");
+        out.note(Note(NoteWhat::kAsksAgain));
         look_for_master(out);
       }
       return;
     }
     case kCandidateTimer:
       if (state_ != State::kCandidate) return;
-      become_master(now, out, "won election " + std::to_string(term_) + ", " +
-                                  std::to_string(supporters_.size()) + " accepted");
+      become_master(now, out, because(NoteWhy::kWonElection).with_term(term_).with_count(supporters_.size()));
       return;
     case kSecondAnswerTimer:
       awaiting_second_answer_ = false;
@@ -278,15 +271,13 @@ void TspElection::on_master_activity(NodeId master, LocalTime now, Effects& out)
     last_heard_master_ = now;
     restart_election_timer(out);
   } else if (master_ == kNoNode) {
-    become_slave(master, now, out, "it is synchronizing this node");
+    become_slave(master, now, out, because(NoteWhy::kSynchronizing));
   } else if (now - last_heard_master_ >= cfg_.election_timeout.min) {
     // The MASTERUP of a new master is an unacknowledged broadcast: a slave that lost it still
     // follows the old master, ignoring the new one's corrections until its own election timer
     // makes it a candidate (and a QUIT follows). Once its master has been silent for the
     // shortest election timeout, another master synchronizing it is the better evidence.
-    become_slave(master, now, out,
-                 "its master " + node_name(master_) + " has been silent, and " + node_name(master) +
-                     " is synchronizing this node");
+    become_slave(master, now, out, because(NoteWhy::kSilentMasterReplaced).with_peer(master_));
   }
 }
 
@@ -296,7 +287,7 @@ void TspElection::on_shutdown(LocalTime, Effects& out) {
   leave.subject = self_;
   leave.term = term_;
   out.broadcast(leave);
-  out.note(NoteKind::kInfo, "shuts down: tells its slaves to elect a new master (LEAVE)");
+  out.note(Note(NoteWhat::kTspLeaveSent));
 }
 
 void TspElection::handle_leave(NodeId from, Effects& out) {
@@ -309,7 +300,7 @@ void TspElection::handle_leave(NodeId from, Effects& out) {
   // the next candidate must not be refused on its account.
   if (accepted_candidate_ == from) has_accepted_ = false;
   const DurationRange soon{Duration::zero(), cfg_.answer_jitter.max};
-  out.note(NoteKind::kMasterSilent, "master " + node_name(from) + " left (shutdown)");
+  out.note(Note(NoteWhat::kMasterLeft).with_subject(from));
   out.set_timer(timer(kElectionTimer), draw(rng_, soon));
   after_leave_ = true;
 }
@@ -340,7 +331,7 @@ void TspElection::on_message(LocalTime now, NodeId from, const Message& msg, Eff
     case MsgType::kConflict:
       ack(from, msg, out);
       if (state_ == State::kMaster && !resolving_) {
-        out.note(NoteKind::kConflict, node_name(from) + " reports a second master: resolving (RESOLVE)");
+        out.note(Note(NoteWhat::kConflictReported).with_peer(from));
         start_resolve(out);
       }
       return;
@@ -372,7 +363,7 @@ void TspElection::handle_master_req(NodeId from, const Message& msg, LocalTime n
       restart_election_timer(out);
       return;
     case State::kCandidate:
-      give_up(kNoNode, now, out, node_name(from) + " is starting up (MASTERREQ)");
+      give_up(kNoNode, now, out, because(NoteWhy::kPeerStartingUp).with_peer(from));
       return;
     case State::kLooking:
       heard_other_starting_ = true;
@@ -385,7 +376,7 @@ void TspElection::handle_master_ack(NodeId from, const Message& msg, LocalTime n
   if (state_ == State::kLooking && msg.seq == master_req_seq_) {
     if (auto done = acks_.on_reply(MsgType::kMasterAck, msg.seq, out)) {
       purposes_.erase(done->msg.seq);
-      become_slave(from, now, out, "it answered MASTERREQ");
+      become_slave(from, now, out, because(NoteWhy::kAnsweredMasterReq));
       Message up = make_message(MsgType::kSlaveUp, next_seq());
       up.subject = from;
       out.send(from, up);
@@ -397,8 +388,7 @@ void TspElection::handle_master_ack(NodeId from, const Message& msg, LocalTime n
   }
   if (awaiting_second_answer_ && msg.seq == master_req_seq_ && from != master_ && master_ != kNoNode) {
     awaiting_second_answer_ = false;
-    out.note(NoteKind::kConflict, "a second master " + node_name(from) + " answered: reports CONFLICT to " +
-                                      node_name(master_));
+    out.note(Note(NoteWhat::kSecondMasterAnswered).with_peer(from).with_subject(master_));
     Message c = make_message(MsgType::kConflict);
     c.subject = from;
     acksend(master_, c, Purpose::kConflict, Duration::zero(), out);
@@ -406,7 +396,7 @@ void TspElection::handle_master_ack(NodeId from, const Message& msg, LocalTime n
   }
   if (state_ == State::kMaster && resolving_ && msg.seq == resolve_seq_) {
     acks_.on_reply(MsgType::kMasterAck, msg.seq, out);
-    out.note(NoteKind::kConflict, node_name(from) + " is also master: tells it to QUIT");
+    out.note(Note(NoteWhat::kAlsoMaster).with_peer(from));
     send_quit(from, out);
   }
 }
@@ -417,21 +407,21 @@ void TspElection::handle_master_up(NodeId from, const Message& msg, LocalTime no
   up.subject = from;
   switch (state_) {
     case State::kMaster:
-      out.note(NoteKind::kConflict, "hears MASTERUP from " + node_name(from) + ", a second master: tells it to QUIT");
+      out.note(Note(NoteWhat::kMasterUpFromMaster).with_peer(from));
       send_quit(from, out);
       return;
     case State::kCandidate:
-      give_up(from, now, out, node_name(from) + " announced itself master");
+      give_up(from, now, out, because(NoteWhy::kPeerAnnouncedMaster).with_peer(from));
       send_later(from, up, jitter(), out);
       return;
     case State::kLooking:
       acks_.cancel(master_req_seq_, out);
       purposes_.erase(master_req_seq_);
-      become_slave(from, now, out, "it announced itself master");
+      become_slave(from, now, out, because(NoteWhy::kAnnouncedMaster));
       send_later(from, up, jitter(), out);
       return;
     case State::kSlave:
-      become_slave(from, now, out, "it announced itself master");
+      become_slave(from, now, out, because(NoteWhy::kAnnouncedMaster));
       send_later(from, up, jitter(), out);
       return;
   }
@@ -441,14 +431,14 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
   if (msg.term > term_) term_ = msg.term;
   switch (state_) {
     case State::kMaster:
-      out.note(NoteKind::kInfo, "is master: tells candidate " + node_name(from) + " to QUIT");
+      out.note(Note(NoteWhat::kQuitsCandidate).with_peer(from));
       send_quit(from, out);
       return;
     case State::kCandidate: {
       Message r = make_message(MsgType::kRefuse);
       r.subject = from;
       r.term = msg.term;
-      out.note(NoteKind::kInfo, "is a candidate itself: refuses candidate " + node_name(from));
+      out.note(Note(NoteWhat::kRefusesAsCandidate).with_peer(from).with_term(msg.term));
       acksend(from, r, Purpose::kRefuse, jitter(), out);
       return;
     }
@@ -465,35 +455,38 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
   reply.term = msg.term;
   if (has_accepted_ && accepted_candidate_ != from && now - accepted_at_ < cfg_.refuse_window) {
     reply.type = MsgType::kRefuse;
-    out.note(NoteKind::kInfo, "refuses candidate " + node_name(from) + ": accepted " +
-                                  node_name(accepted_candidate_) + " " + seconds_text(now - accepted_at_) + " ago");
+    out.note(Note(NoteWhat::kRefusesCandidate)
+                 .with_peer(from)
+                 .with_term(msg.term)
+                 .with_subject(accepted_candidate_)
+                 .with_value(now - accepted_at_));
     acksend(from, reply, Purpose::kRefuse, jitter(), out);
     return;
   }
   has_accepted_ = true;
   accepted_candidate_ = from;
   accepted_at_ = now;
-  out.note(NoteKind::kInfo, "accepts candidate " + node_name(from) + " (election " + std::to_string(msg.term) + ")");
+  out.note(Note(NoteWhat::kAcceptsCandidate).with_peer(from).with_term(msg.term));
   acksend(from, reply, Purpose::kAccept, jitter(), out);
 }
 
 void TspElection::handle_refuse(NodeId from, const Message& msg, LocalTime now, Effects& out) {
   if (state_ != State::kCandidate || msg.term != term_) return;  // an answer to an older candidacy
-  give_up(kNoNode, now, out, "refused by " + node_name(from));
+  give_up(kNoNode, now, out, because(NoteWhy::kRefusedBy).with_peer(from));
 }
 
 void TspElection::handle_quit(NodeId from, const Message& msg, LocalTime now, Effects& out) {
   if (state_ == State::kCandidate) {
-    give_up(from, now, out, "told to QUIT by master " + node_name(from));
+    give_up(from, now, out, because(NoteWhy::kToldToQuitByMaster).with_peer(from));
     return;
   }
   if (state_ != State::kMaster) return;
   if (outranks(msg.term, from)) {
-    out.note(NoteKind::kConflict, "told to QUIT by master " + node_name(from) + ": steps down");
-    become_slave(from, now, out, "told to QUIT by " + node_name(from));
+    out.note(Note(NoteWhat::kToldToQuit).with_peer(from));
+    become_slave(from, now, out, because(NoteWhy::kToldToQuitBy).with_peer(from));
     return;
   }
-  out.note(NoteKind::kConflict, "ignores QUIT from " + node_name(from) + " (elected earlier or lower id): tells it to QUIT");
+  out.note(Note(NoteWhat::kQuitIgnored).with_peer(from));
   send_quit(from, out);
 }
 
@@ -501,14 +494,14 @@ void TspElection::handle_loop(NodeId from, const Message& msg, LocalTime now, Ef
   (void)msg;
   switch (state_) {
     case State::kMaster:
-      out.note(NoteKind::kConflict, "hears LOOP from another master " + node_name(from) + ": tells it to QUIT");
+      out.note(Note(NoteWhat::kLoopFromMaster).with_peer(from));
       send_quit(from, out);
       return;
     case State::kSlave:
       if (from == master_) {
         restart_election_timer(out);
       } else if (master_ == kNoNode) {
-        become_slave(from, now, out, "heard its LOOP");
+        become_slave(from, now, out, because(NoteWhy::kHeardLoop));
         Message up = make_message(MsgType::kSlaveUp);
         up.subject = from;
         send_later(from, up, jitter(), out);

@@ -1,4 +1,4 @@
-// The TSP election of BSD timed (Gusella & Zatti; berkeley-and-tsp.md §3-§11) as a sans-IO
+// The TSP election of BSD timed (Gusella & Zatti; docs/berkeley-and-tsp.md §3-§11) as a sans-IO
 // ElectionLayer.
 //
 // Startup (§4): reliably broadcast MASTERREQ; a MASTERACK makes the node a slave of that master
@@ -29,7 +29,6 @@
 #include <cstdint>
 #include <map>
 #include <set>
-#include <string>
 
 #include "algorithms/core/layers.hpp"
 #include "algorithms/core/rng.hpp"
@@ -79,10 +78,11 @@ class TspElection final : public ElectionLayer {
   Duration jitter() { return draw(rng_, cfg_.answer_jitter); }
 
   void restart_election_timer(Effects& out);
-  void become_slave(NodeId master, LocalTime now, Effects& out, const std::string& why);
-  void become_master(LocalTime now, Effects& out, const std::string& why);
+  // `why`: a reason (because(...)) with the fields it names.
+  void become_slave(NodeId master, LocalTime now, Effects& out, Note why);
+  void become_master(LocalTime now, Effects& out, Note why);
   void start_candidacy(LocalTime now, Effects& out);
-  void give_up(NodeId master, LocalTime now, Effects& out, const std::string& why);
+  void give_up(NodeId master, LocalTime now, Effects& out, Note why);
   void look_for_master(Effects& out);
   void handle_leave(NodeId from, Effects& out);
   void lookup_failed(LocalTime now, Effects& out);

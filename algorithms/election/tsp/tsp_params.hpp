@@ -1,5 +1,5 @@
 // Parameters of the TSP election (Gusella-Zatti, as run by BSD timed). Every timer is one;
-// defaults are timed's own (berkeley-and-tsp.md §2, §10, §12). Scenarios scale them to seconds.
+// defaults are timed's own (docs/berkeley-and-tsp.md §2, §10, §12). Scenarios scale them to seconds.
 #pragma once
 
 #include <cstdint>

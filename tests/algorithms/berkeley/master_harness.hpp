@@ -23,7 +23,7 @@ struct ScriptedSlave {
 struct RoundResult {
   std::map<NodeId, Message> adjusts;          // first kAdjust sent to each slave
   std::vector<ClockEffect> own_clock;         // the master's own adjustments
-  std::vector<NoteEffect> notes;
+  std::vector<Note> notes;
   std::map<NodeId, int> probes_sent;
   LocalTime end;
   std::optional<Duration> next_round;  // the round timer armed at the end
@@ -92,9 +92,9 @@ inline RoundResult run_round(Berkeley& master, LocalTime now, std::map<NodeId, S
   return r;
 }
 
-inline int count_notes(const std::vector<NoteEffect>& notes, NoteKind kind) {
+inline int count_notes(const std::vector<Note>& notes, EventKind kind) {
   int n = 0;
-  for (const auto& note : notes) n += note.kind == kind ? 1 : 0;
+  for (const auto& note : notes) n += note.kind() == kind ? 1 : 0;
   return n;
 }
 

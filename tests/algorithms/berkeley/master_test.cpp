@@ -54,8 +54,8 @@ TEST(BerkeleyMaster, TimedCheckerVectorFullRound) {
   ASSERT_EQ(r.adjusts.size(), 5u);
   for (auto [id, ms] : want) EXPECT_EQ(r.adjusts.at(id).value_ns, ms * kMs) << "n" << id;
   // B (-7) and D (+250) were outside the window.
-  EXPECT_EQ(count_notes(r.notes, NoteKind::kOutlier), 2);
-  EXPECT_EQ(count_notes(r.notes, NoteKind::kRoundComplete), 1);
+  EXPECT_EQ(count_notes(r.notes, EventKind::kOutlier), 2);
+  EXPECT_EQ(count_notes(r.notes, EventKind::kRoundComplete), 1);
   // Five good replies end a measurement: 5 probes per slave.
   for (NodeId id = 1; id <= 5; ++id) EXPECT_EQ(r.probes_sent.at(id), 5);
 }
@@ -157,7 +157,7 @@ TEST(BerkeleyMaster, LostRepliesSkipTheSlave) {
   slaves[2].delays = [](int) { return std::optional<std::pair<Duration, Duration>>(); };
   const auto r = start_and_run(master, slaves);
   EXPECT_EQ(r.probes_sent.at(2), 10);  // TRIALS
-  EXPECT_EQ(count_notes(r.notes, NoteKind::kPeerUnreachable), 1);
+  EXPECT_EQ(count_notes(r.notes, EventKind::kPeerUnreachable), 1);
   EXPECT_EQ(r.adjusts.count(2), 0u);
   EXPECT_EQ(r.adjusts.at(1).value_ns, 2 * kMs - 4 * kMs);  // avg of {0, 4}
   EXPECT_EQ(r.end - LocalTime::epoch(), 10 * 100_ms);       // ten 100 ms probe waits
@@ -175,7 +175,7 @@ TEST(BerkeleyMaster, SomeRepliesLostStillMeasures) {
   const auto r = start_and_run(master, slaves);
   EXPECT_EQ(r.probes_sent.at(1), 10);  // 5 lost + 5 good
   EXPECT_EQ(r.adjusts.at(1).value_ns, 3 * kMs - 6 * kMs);
-  EXPECT_EQ(count_notes(r.notes, NoteKind::kPeerUnreachable), 0);
+  EXPECT_EQ(count_notes(r.notes, EventKind::kPeerUnreachable), 0);
 }
 
 TEST(BerkeleyMaster, MeasureCapStopsProbing) {
@@ -217,12 +217,12 @@ TEST(BerkeleyMaster, LateReplyDiscardedBySequence) {
   out.clear();
   // n1 silent for 100 ms: the master gives up on it and probes n2.
   master.on_timer(LocalTime::from_ns((100_ms).ns()), kProbeTimer, out);
-  EXPECT_EQ(count_notes(out.notes(), NoteKind::kPeerUnreachable), 1);
+  EXPECT_EQ(count_notes(out.notes(), EventKind::kPeerUnreachable), 1);
   const Message probe2 = *first_send(out, MsgType::kTimeRequest, 2);
   out.clear();
   // n1's reply now arrives (it claims a 900 ms offset): discarded, noted.
   master.on_message(LocalTime::from_ns((150_ms).ns()), 1, reply_to(probe1, (900_ms).ns()), out);
-  EXPECT_EQ(count_notes(out.notes(), NoteKind::kLateReply), 1);
+  EXPECT_EQ(count_notes(out.notes(), EventKind::kLateReply), 1);
   EXPECT_TRUE(out.sends().empty());
   out.clear();
   // n2 answers its own probe with offset 0 (zero delay): the round completes without n1.
@@ -234,7 +234,7 @@ TEST(BerkeleyMaster, LateReplyDiscardedBySequence) {
   // A reply of a finished round is late too.
   out.clear();
   master.on_message(LocalTime::from_ns((200_ms).ns()), 2, reply_to(probe2, (200_ms).ns()), out);
-  EXPECT_EQ(count_notes(out.notes(), NoteKind::kLateReply), 1);
+  EXPECT_EQ(count_notes(out.notes(), EventKind::kLateReply), 1);
 }
 
 // A duplicated reply counts once; reordered replies of the same slave both count.
@@ -317,7 +317,7 @@ TEST(BerkeleyMaster, AcksendRetriesThenGivesUp) {
   out.clear();
   master.on_timer(LocalTime::epoch(), ack_timer(1), out);
   EXPECT_TRUE(out.sends().empty());
-  EXPECT_EQ(count_notes(out.notes(), NoteKind::kPeerUnreachable), 1);
+  EXPECT_EQ(count_notes(out.notes(), EventKind::kPeerUnreachable), 1);
 }
 
 TEST(BerkeleyMaster, AckStopsRetries) {
@@ -346,7 +346,7 @@ TEST(BerkeleyMaster, OutlierExcludedByFaultTolerantButPullsPlain) {
     Berkeley master(membership(0, 5), c, 1, true);
     auto slaves = slaves_with_offsets_ms({1, 2, 3, 600'000});  // n4 ten minutes ahead
     auto r = start_and_run(master, slaves);
-    return std::make_pair(master.last_average_ns(), count_notes(r.notes, NoteKind::kOutlier));
+    return std::make_pair(master.last_average_ns(), count_notes(r.notes, EventKind::kOutlier));
   };
   const auto ft = run(AverageRule::kFaultTolerant);
   EXPECT_EQ(ft.first, 1'500'000);  // (0+1+2+3)/4 ms

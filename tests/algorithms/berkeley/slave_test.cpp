@@ -169,7 +169,7 @@ TEST_F(SlaveTest, MasterSilenceIsNoted) {
   EXPECT_TRUE(armed);
   out.clear();
   s.on_timer(LocalTime::from_ns((720_s).ns()), kSlaveTimeoutTimer, out);
-  EXPECT_EQ(count_notes(out.notes(), NoteKind::kMasterSilent), 1);
+  EXPECT_EQ(count_notes(out.notes(), EventKind::kMasterSilent), 1);
   // An adjustment from the master re-arms it.
   out.clear();
   s.on_message(LocalTime::epoch(), 0, adjust(1, 1, 1_ms), out);
@@ -201,7 +201,7 @@ TEST(BerkeleySlaveStaleness, CorrectionMeasuredBeforeAnotherCorrectionIsIgnored)
   slave.on_message(LocalTime::from_ns(4000), 3, adjust(4, 7, 5_ms), out);  // n3's is stale now
   EXPECT_TRUE(out.clock().empty());
   EXPECT_NE(find_send(out, MsgType::kAck), nullptr) << "acknowledged, so that n3 stops resending it";
-  EXPECT_EQ(count_notes(out.notes(), NoteKind::kLateReply), 1);
+  EXPECT_EQ(count_notes(out.notes(), EventKind::kLateReply), 1);
   // A fresh measurement by n3 makes its next correction valid again.
   out.clear();
   slave.on_message(LocalTime::from_ns(5000), 3, time_request(5, 8), out);

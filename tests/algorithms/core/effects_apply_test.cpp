@@ -28,7 +28,7 @@ class RecordingSink final : public EffectSink {
   void drop_send(NodeId to, const Message&, SendDrop why) override {
     log.push_back(std::string(why == SendDrop::kSelf ? "drop-self " : "drop-not-member ") + std::to_string(to));
   }
-  void note(const NoteEffect& n) override { log.push_back("note " + n.text); }
+  void note(const Note& n) override { log.push_back("note " + std::string(note_what_name(n.what))); }
   std::vector<std::string> log;
 };
 
@@ -36,7 +36,7 @@ const std::vector<NodeId> kMembers = {0, 1, 2, 5};
 
 TEST(EffectsApply, ClockThenTimersThenSendsThenNotesWhateverTheCallOrder) {
   Effects fx;
-  fx.note(NoteKind::kInfo, "hello");
+  fx.note(Note(NoteWhat::kTspStarts));
   fx.send(2, make_message(MsgType::kHeartbeat, 1));
   fx.set_timer(4, 10_ms);
   fx.adjust_clock(3_ms, AdjustMode::kStep);
@@ -45,7 +45,7 @@ TEST(EffectsApply, ClockThenTimersThenSendsThenNotesWhateverTheCallOrder) {
   RecordingSink sink;
   apply_effects(fx, 1, kMembers, sink);
   const std::vector<std::string> want = {"step 3000000", "slew -2000000", "rate 1.500000", "cancel 4",
-                                         "arm 4 10000000", "send 2 seq 1", "note hello"};
+                                         "arm 4 10000000", "send 2 seq 1", "note tsp_starts"};
   EXPECT_EQ(sink.log, want);
 }
 
@@ -89,10 +89,10 @@ TEST(EffectsApply, EmptyBatchCallsNothingAndNotesPassUnchanged) {
   RecordingSink sink;
   apply_effects(fx, 0, kMembers, sink);
   EXPECT_TRUE(sink.log.empty());
-  fx.note(NoteKind::kBecameMaster, "a");
-  fx.note(NoteKind::kInfo, "b");
+  fx.note(Note(NoteWhat::kBecomesMaster));
+  fx.note(Note(NoteWhat::kTspStarts));
   apply_effects(fx, 0, {}, sink);
-  const std::vector<std::string> want = {"note a", "note b"};
+  const std::vector<std::string> want = {"note becomes_master", "note tsp_starts"};
   EXPECT_EQ(sink.log, want);
 }
 

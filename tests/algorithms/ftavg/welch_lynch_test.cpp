@@ -124,7 +124,10 @@ TEST_F(WelchLynchNode, OneRoundDropsTheExtremesAndStepsToTheMidpoint) {
   reply(2, -4);
   reply(3, 900);
   reply(3, 900);  // a duplicate is refused
-  EXPECT_EQ(out_.notes().size(), 1u);
+  ASSERT_EQ(out_.notes().size(), 1u);
+  EXPECT_EQ(out_.notes()[0].what, NoteWhat::kFtReplyDiscarded);
+  EXPECT_EQ(out_.notes()[0].peer, 3u);
+  EXPECT_EQ(out_.notes()[0].round, req.term);
   EXPECT_TRUE(out_.clock().empty());  // nothing applied before the window ends
   out_.clear();
   node_->on_timer(LocalTime::from_ns(t1 + 500 * kMs), kWelchLynchApplyTimer, out_);
@@ -145,7 +148,10 @@ TEST_F(WelchLynchNode, StaleRepliesAndTooFewPeersChangeNothing) {
   old.t1_ns = req.t1_ns - 10'000 * kMs;
   old.t3_ns = req.t1_ns;
   node_->on_message(LocalTime::from_ns(10'001 * kMs), 1, old, out_);
-  EXPECT_EQ(out_.notes().size(), 1u);
+  ASSERT_EQ(out_.notes().size(), 1u);
+  EXPECT_EQ(out_.notes()[0].what, NoteWhat::kFtReplyDiscarded);
+  EXPECT_EQ(out_.notes()[0].peer, 1u);
+  EXPECT_EQ(out_.notes()[0].round, req.term - 1);
   out_.clear();
   // Only one peer answers: 2 values, fewer than 2f + 1 = 3.
   Message r = make_message(MsgType::kTimeReply, req.seq);
@@ -156,7 +162,12 @@ TEST_F(WelchLynchNode, StaleRepliesAndTooFewPeersChangeNothing) {
   node_->on_timer(LocalTime::from_ns(10'500 * kMs), kWelchLynchApplyTimer, out_);
   EXPECT_TRUE(out_.clock().empty());
   ASSERT_FALSE(out_.notes().empty());
-  EXPECT_EQ(out_.notes().back().kind, NoteKind::kPeerUnreachable);
+  const Note& few = out_.notes().back();
+  EXPECT_EQ(few.what, NoteWhat::kFtTooFewReadings);
+  EXPECT_EQ(few.kind(), EventKind::kPeerUnreachable);
+  EXPECT_EQ(few.round, req.term);
+  EXPECT_EQ(few.count, 1u);  // peers heard
+  EXPECT_EQ(few.total, 1u);  // faults to drop at each end
 }
 
 TEST_F(WelchLynchNode, SmallCorrectionsAreSlewedAboveTheThreshold) {

@@ -131,7 +131,8 @@ TEST_F(NeighbourAverageNode, NoAnswerNoCorrection) {
   node_->on_timer(LocalTime::from_ns(10'200 * kMs), kApplyTimer, out_);
   EXPECT_TRUE(out_.clock().empty());
   ASSERT_EQ(out_.notes().size(), 1u);
-  EXPECT_EQ(out_.notes()[0].kind, NoteKind::kPeerUnreachable);
+  EXPECT_EQ(out_.notes()[0].what, NoteWhat::kNoNeighbourAnswered);
+  EXPECT_EQ(out_.notes()[0].kind(), EventKind::kPeerUnreachable);
 }
 
 TEST_F(NeighbourAverageNode, HostileReadingsAreDroppedOrAveragedWithoutOverflow) {

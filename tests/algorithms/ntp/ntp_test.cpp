@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <vector>
 
 #include "algorithms/ntp/ntp_message.hpp"
 
@@ -74,7 +75,8 @@ class Harness {
   void set_reference_offset(Duration d) { reference_offset_ = d; }
   Duration stepped() const { return stepped_; }
   double rate_ppm() const { return rate_ppm_; }
-  int notes_of(NoteKind k) const { return note_counts_[static_cast<int>(k)]; }
+  int notes_of(NoteWhat w) const { return note_counts_[static_cast<int>(w)]; }
+  const std::vector<Note>& notes() const { return notes_; }
 
  private:
   void absorb() {
@@ -87,7 +89,10 @@ class Harness {
       if (c.kind == ClockEffect::Kind::kSetRate) rate_ppm_ = c.rate_ppm;
       if (c.kind == ClockEffect::Kind::kAdjust && c.mode == AdjustMode::kStep) stepped_ += c.delta;
     }
-    for (const auto& n : out_.notes()) ++note_counts_[static_cast<int>(n.kind)];
+    for (const auto& n : out_.notes()) {
+      ++note_counts_[static_cast<int>(n.what)];
+      notes_.push_back(n);
+    }
   }
   Ntp ntp_;
   LocalTime now_ = LocalTime::from_ns(1'000'000'000'000);
@@ -96,7 +101,8 @@ class Harness {
   Duration reference_offset_;
   Duration stepped_;
   double rate_ppm_ = 0;
-  int note_counts_[16] = {};
+  int note_counts_[static_cast<int>(kLastNoteWhat) + 1] = {};
+  std::vector<Note> notes_;
 };
 
 // A synchronized server's reply to `req`: its clock `offset` ahead, `delay` each way. The harness
@@ -175,7 +181,8 @@ TEST(Ntp, ReplyThatAnswersNoRequestIsDropped) {
   Effects out;
   h.ntp().on_message(h.now(), 0, forged, out);
   ASSERT_EQ(out.notes().size(), 1u);
-  EXPECT_EQ(out.notes()[0].kind, NoteKind::kLateReply);
+  EXPECT_EQ(out.notes()[0].what, NoteWhat::kNtpUnmatchedReply);
+  EXPECT_EQ(out.notes()[0].peer, 0u);
   EXPECT_TRUE(out.clock().empty());
   EXPECT_EQ(h.ntp().associations()[0].reach, 0);
   // A replay of a genuine reply is dropped as well.
@@ -188,7 +195,8 @@ TEST(Ntp, ReplyThatAnswersNoRequestIsDropped) {
   Effects again;
   h.ntp().on_message(h.now(), 0, *first, again);
   ASSERT_EQ(again.notes().size(), 1u);
-  EXPECT_EQ(again.notes()[0].kind, NoteKind::kLateReply);
+  EXPECT_EQ(again.notes()[0].what, NoteWhat::kNtpUnmatchedReply);
+  EXPECT_EQ(again.notes()[0].kind(), EventKind::kLateReply);
 }
 
 // A server synchronized to us (its reference id is this node) is a timing loop: never selected.
@@ -209,7 +217,13 @@ TEST(Ntp, FalsetickerAmongFourServersIsOutvoted) {
   EXPECT_EQ(h.ntp().stratum(), 2);
   EXPECT_NE(h.ntp().believed_master(), 3u);
   EXPECT_NEAR(h.ntp().system_offset_s(), 0.0021, 0.0002);
-  EXPECT_GT(h.notes_of(NoteKind::kOutlier), 0);
+  ASSERT_GT(h.notes_of(NoteWhat::kNtpFalseticker), 0);
+  for (const Note& n : h.notes()) {
+    if (n.what != NoteWhat::kNtpFalseticker) continue;
+    EXPECT_EQ(n.peer, 3u);  // only the server 400 ms off
+    EXPECT_NEAR(static_cast<double>(*n.value_ns), 400e6, 5e6);
+  }
+  ASSERT_GT(h.notes_of(NoteWhat::kNtpSynchronized), 0);
 }
 
 // The discipline's frequency correction reaches the clock as set_rate_correction_ppm.

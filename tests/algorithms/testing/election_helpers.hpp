@@ -9,6 +9,7 @@
 #include "algorithms/core/algorithm.hpp"
 #include "algorithms/election/common/election_setup.hpp"
 #include "algorithms/election/election_factory.hpp"
+#include "tests/algorithms/testing/note_match.hpp"
 
 namespace clocksim::testing {
 
@@ -52,9 +53,16 @@ inline const TimerEffect* find_timer(const Effects& out, TimerId id) {
   return found;
 }
 
-inline bool has_note(const Effects& out, NoteKind kind, const std::string& substring = "") {
+inline bool has_note(const Effects& out, const Note& pattern) {
   for (const auto& n : out.notes()) {
-    if (n.kind == kind && n.text.find(substring) != std::string::npos) return true;
+    if (note_matches(n, pattern)) return true;
+  }
+  return false;
+}
+
+inline bool has_note(const Effects& out, EventKind kind) {
+  for (const auto& n : out.notes()) {
+    if (n.kind() == kind) return true;
   }
   return false;
 }

@@ -22,17 +22,18 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "algorithms/core/algorithm.hpp"
+#include "algorithms/core/note_text.hpp"
 #include "algorithms/core/rng.hpp"
+#include "tests/algorithms/testing/note_match.hpp"
 
 namespace clocksim::testing {
 
 class TestNetwork {
  public:
-  struct Note {
+  struct Noted {
     Duration at;
     NodeId node;
-    NoteKind kind;
-    std::string text;
+    Note note;
   };
   struct Sent {
     Duration at;
@@ -119,7 +120,7 @@ class TestNetwork {
     return now_ - from;
   }
 
-  const std::vector<Note>& notes() const { return notes_; }
+  const std::vector<Noted>& notes() const { return notes_; }
   const std::vector<Sent>& sent() const { return sent_; }
   std::size_t count_sent(MsgType t) const {
     std::size_t n = 0;
@@ -128,14 +129,14 @@ class TestNetwork {
   }
   // Sends since `from_index` (an earlier sent().size()), counting a broadcast once per receiver.
   std::size_t messages_since(std::size_t from_index) const { return sent_.size() - from_index; }
-  std::size_t count_notes(NodeId node, NoteKind kind) const {
+  std::size_t count_notes(NodeId node, EventKind kind) const {
     std::size_t n = 0;
-    for (const auto& x : notes_) n += (x.node == node && x.kind == kind) ? 1 : 0;
+    for (const auto& x : notes_) n += (x.node == node && x.note.kind() == kind) ? 1 : 0;
     return n;
   }
-  bool has_note(NodeId node, NoteKind kind, const std::string& substring) const {
+  bool has_note(NodeId node, const Note& pattern) const {
     for (const auto& x : notes_) {
-      if (x.node == node && x.kind == kind && x.text.find(substring) != std::string::npos) return true;
+      if (x.node == node && note_matches(x.note, pattern)) return true;
     }
     return false;
   }
@@ -168,7 +169,7 @@ class TestNetwork {
   std::string log() const {
     std::string s;
     for (const auto& n : notes_) {
-      s += "t=" + std::to_string(n.at.seconds()) + " n" + std::to_string(n.node) + " " + n.text + "\n";
+      s += "t=" + std::to_string(n.at.seconds()) + " n" + std::to_string(n.node) + " " + note_text(n.note, NodeNames()) + "\n";
     }
     return s;
   }
@@ -218,7 +219,7 @@ class TestNetwork {
   }
 
   void apply(NodeId id, const Effects& out) {
-    for (const auto& n : out.notes()) notes_.push_back({now_, id, n.kind, n.text});
+    for (const auto& n : out.notes()) notes_.push_back({now_, id, n});
     for (const auto& t : out.timers()) {
       auto& timers = nodes_.at(id).timers;
       if (t.cancel) {
@@ -265,7 +266,7 @@ class TestNetwork {
   double loss_ = 0;
   Rng loss_rng_{0};
   std::vector<int> group_;
-  std::vector<Note> notes_;
+  std::vector<Noted> notes_;
   std::vector<Sent> sent_;
 };
 

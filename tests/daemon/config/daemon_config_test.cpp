@@ -121,30 +121,76 @@ TEST(DaemonConfig, RejectsBadLimits) {
   DaemonConfig cfg;
   auto e = load_config_file(path, cfg);
   ASSERT_TRUE(e);
-  EXPECT_NE(e->find("daemon_cfg_bad_limits.yaml:2:27: key 'limits.panic_threshold'"), std::string::npos) << *e;
+  EXPECT_NE(e->find("daemon_cfg_bad_limits.yaml:2:27: error: at 'limits.panic_threshold': expected a duration >= 0"),
+            std::string::npos)
+      << *e;
   const std::string path2 = write_file("daemon_cfg_bad_rate.yaml", "id: 1\nlimits:\n  max_rate_ppm: 2e6\n");
   e = load_config_file(path2, cfg);
   ASSERT_TRUE(e);
-  EXPECT_NE(e->find("key 'limits.max_rate_ppm'"), std::string::npos) << *e;
+  EXPECT_NE(e->find("daemon_cfg_bad_rate.yaml:3:17: error: at 'limits.max_rate_ppm'"), std::string::npos) << *e;
+  // 0 is inside the reader's range but means no correction at all: refused as well.
+  e = load_config_file(write_file("daemon_cfg_zero_rate.yaml", "id: 1\nlimits:\n  max_rate_ppm: 0\n"), cfg);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find("at 'limits.max_rate_ppm': expected a number in (0, 10000]"), std::string::npos) << *e;
 }
 
-TEST(DaemonConfig, ErrorsNameFileLineColumnAndKey) {
+// The daemon's config goes through the scenarios' strict reader (config/): the same messages,
+// file:line:col first, then the key.
+std::string config_error(const std::string& name, const std::string& text) {
   DaemonConfig cfg;
-  auto e = load_config_file(write_file("daemon_cfg_bad1.yaml", "id: 1\nlisten: 127.0.0.1:1\nclcok: {}\n"), cfg);
-  ASSERT_TRUE(e);
-  EXPECT_NE(e->find("daemon_cfg_bad1.yaml:3:1: key 'clcok': unknown key"), std::string::npos) << *e;
-  e = load_config_file(write_file("daemon_cfg_bad2.yaml", "id: 1\nid: 2\n"), cfg);
-  ASSERT_TRUE(e);
-  EXPECT_NE(e->find(":2:1: key 'id': given twice"), std::string::npos) << *e;
-  e = load_config_file(write_file("daemon_cfg_bad3.yaml", "clock:\n  drift_ppm: fast\n"), cfg);
-  ASSERT_TRUE(e);
-  EXPECT_NE(e->find(":2:14: key 'clock.drift_ppm': expected a number"), std::string::npos) << *e;
-  e = load_config_file(write_file("daemon_cfg_bad4.yaml", "peers: [2-127.0.0.1:5]\n"), cfg);
-  ASSERT_TRUE(e);
-  EXPECT_NE(e->find("ID@HOST:PORT"), std::string::npos) << *e;
-  e = load_config_file("/nonexistent/daemon.yaml", cfg);
-  ASSERT_TRUE(e);
-  EXPECT_NE(e->find("cannot open"), std::string::npos);
+  const auto e = load_config_file(write_file(name, text), cfg);
+  return e ? *e : std::string("(no error)");
+}
+
+std::string tmp(const std::string& name) { return std::string(CLOCKSIM_BINARY_DIR) + "/" + name; }
+
+TEST(DaemonConfig, ErrorsNameFileLineColumnAndKey) {
+  EXPECT_EQ(config_error("daemon_cfg_bad1.yaml", "id: 1\nlisten: 127.0.0.1:1\nclcok: {}\n"),
+            tmp("daemon_cfg_bad1.yaml") +
+                ":3:1: error: at 'clcok': unknown key 'clcok' (did you mean 'clock'?); allowed keys here: id, "
+                "listen, status, control, allow_remote_status, peers, cluster, key_file, insecure, clock, limits, user, "
+                "algorithm, seed, ntp");
+  EXPECT_EQ(config_error("daemon_cfg_bad3.yaml", "clock:\n  drift_ppm: fast\n"),
+            tmp("daemon_cfg_bad3.yaml") + ":2:14: error: at 'clock.drift_ppm': expected a number, got 'fast'");
+  EXPECT_EQ(config_error("daemon_cfg_bad4.yaml", "peers: [2-127.0.0.1:5]\n"),
+            tmp("daemon_cfg_bad4.yaml") +
+                ":1:9: error: at 'peers.0': peer '2-127.0.0.1:5': expected ID@HOST:PORT, e.g. 2@127.0.0.1:5526");
+  EXPECT_EQ(config_error("daemon_cfg_bad5.yaml", "algorithm:\n  sync: {period: 2s}\n"),
+            tmp("daemon_cfg_bad5.yaml") +
+                ":2:9: error: at 'algorithm.sync': missing required key 'kind' (an algorithm kind)");
+  EXPECT_EQ(config_error("daemon_cfg_bad6.yaml", "clock: {allow_system_clock: yes}\n"),
+            tmp("daemon_cfg_bad6.yaml") +
+                ":1:29: error: at 'clock.allow_system_clock': expected true or false, got 'yes'");
+  EXPECT_EQ(config_error("daemon_cfg_bad7.yaml", "- id: 1\n"),
+            tmp("daemon_cfg_bad7.yaml") + ":1:1: error: expected the daemon configuration (a mapping of keys), got a list");
+  EXPECT_EQ(config_error("daemon_cfg_bad8.yaml", "ntp:\n  reference_clock: gps\n"),
+            tmp("daemon_cfg_bad8.yaml") + ":2:20: error: at 'ntp.reference_clock': expected none or system, got 'gps'");
+  EXPECT_EQ(config_error("daemon_cfg_bad9.yaml", "ntp: {servers: [100@127.0.0.1:1, x]}\n"),
+            tmp("daemon_cfg_bad9.yaml") +
+                ":1:34: error: at 'ntp.servers.1': peer 'x': expected ID@HOST:PORT, e.g. 2@127.0.0.1:5526");
+  // A duration without a unit is refused, as in scenarios.
+  const std::string no_unit = config_error("daemon_cfg_bad10.yaml", "limits: {min_step: 5}\n");
+  EXPECT_NE(no_unit.find(":1:20: error: at 'limits.min_step': "), std::string::npos) << no_unit;
+  DaemonConfig cfg;
+  const auto missing = load_config_file("/nonexistent/daemon.yaml", cfg);
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(*missing, "/nonexistent/daemon.yaml: error: cannot open the config file");
+}
+
+TEST(DaemonConfig, DuplicateKeysAreRefused) {
+  EXPECT_EQ(config_error("daemon_cfg_bad2.yaml", "id: 1\nid: 2\n"),
+            tmp("daemon_cfg_bad2.yaml") + ":2:1: error: at 'id': duplicate key 'id' (first written at line 1, column 1)");
+}
+
+TEST(DaemonConfig, BooleanParametersAreTrueOrFalseOnly) {
+  ParamSpec spec;
+  spec.name = "flag";
+  spec.type = ParamType::kBool;
+  for (const char* text : {"yes", "no", "on", "off", "True", "1"}) {
+    const auto v = parse_param_text(spec, text);
+    ASSERT_TRUE(std::holds_alternative<std::string>(v)) << text;
+    EXPECT_EQ(std::get<std::string>(v), "expected true or false, got '" + std::string(text) + "'");
+  }
 }
 
 TEST(DaemonConfig, ParametersAreValidatedAgainstTheRegistry) {

@@ -51,6 +51,35 @@ void handshake(Channel& a, NodeId a_id, Channel& b, NodeId b_id, std::int64_t no
   deliver(a, b, bytes_of(*b.seal_hello_request(a_id)), now);
 }
 
+// A host that knows the start-up epochs (the simulator) lets the channels skip the handshake; the
+// freshness rules still hold: a replay is refused, an older epoch stays stale, a restart is not
+// learned without a hello.
+TEST(Channel, LearnedEpochsMakeTheFirstMessageFreshAndKeepTheRules) {
+  Cluster c;
+  Channel a = c.make(1, 100), b = c.make(2, 200);
+  a.learn_peer_epoch(2, 200);
+  b.learn_peer_epoch(1, 100);
+  EXPECT_EQ(a.known_epoch(2), 200u);
+  const Bytes first = bytes_of(*a.seal(2, adjust(5)));
+  const auto o = b.open(first, 0);
+  ASSERT_TRUE(o.deliver);
+  EXPECT_EQ(o.deliver->message.value_ns, 5);
+  EXPECT_FALSE(o.reply);
+  const auto again = b.open(first, 1);
+  ASSERT_TRUE(again.dropped);
+  EXPECT_EQ(*again.dropped, DropReason::kReplay);
+  // An epoch only grows: learning an older one changes nothing.
+  b.learn_peer_epoch(1, 50);
+  EXPECT_EQ(b.known_epoch(1), 100u);
+  // b restarts with a larger epoch that a has not learned: a's messages are stale for it.
+  Channel b2 = c.make(2, 300);
+  b2.learn_peer_epoch(1, 100);
+  const auto stale = b2.open(bytes_of(*a.seal(2, adjust(6))), 2);
+  ASSERT_TRUE(stale.dropped);
+  EXPECT_EQ(*stale.dropped, DropReason::kStale);
+  EXPECT_TRUE(stale.reply);  // the hello that tells a the new epoch
+}
+
 TEST(Channel, HandshakeThenMessagesFlowOnce) {
   Cluster c;
   Channel a = c.make(1, 100), b = c.make(2, 200);

@@ -75,8 +75,15 @@ class EpochSkewBoundTest : public ::testing::Test {
     view_.now_ = Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9)));
     bound_.on_tick(view_);
   }
+  // A note of `kind` with no fields set (a round note without counts starts no round watch).
   void event(double t_s, NodeId node, EventKind kind) {
-    bound_.on_event(Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9))), node, kind, "");
+    Note note;
+    for (int w = 0; w <= static_cast<int>(kLastNoteWhat); ++w) {
+      note.what = static_cast<NoteWhat>(w);
+      if (note.kind() == kind) break;
+    }
+    ASSERT_EQ(note.kind(), kind);
+    bound_.on_event(Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9))), node, note);
   }
   double at(double t_s) { return ms(bound_.at(Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9))))); }
   // One master n0 followed by all from t_s; two of its rounds complete after the retry span.
@@ -200,7 +207,7 @@ TEST_F(EpochSkewBoundTest, ClockStepAddsItsSizeAndPartitionBlocksStability) {
   view_.now_ = Time::from_ns(1);
   b.on_tick(view_);
   const double before = ms(b.at(Time::from_ns(30'000'000'000)));
-  b.on_event(Time::from_ns(30'000'000'000), 1, EventKind::kClockStep, "");
+  b.on_event(Time::from_ns(30'000'000'000), 1, Note(NoteWhat::kClockStepped));
   EXPECT_NEAR(ms(b.at(Time::from_ns(30'000'000'000))), before + 7, 1e-5);
 
   event(0, kNoNode, EventKind::kPartition);
@@ -236,7 +243,7 @@ class LossyEpochTest : public ::testing::Test {
     Message m = make_message(MsgType::kAdjust, 7);
     m.term = term;
     for (NodeId to : measured) bound_.on_message_sent(at_s(t), master, to, m);
-    bound_.on_event(at_s(t), master, EventKind::kRoundComplete, "");
+    bound_.on_event(at_s(t), master, Note(NoteWhat::kRoundComplete).with_round(term));
   }
   double bound_ms(double t) { return ms(bound_.at(at_s(t))); }
   EpochSkewBound bound_;
@@ -252,9 +259,9 @@ TEST_F(LossyEpochTest, FullRoundResetsTheHull) {
   adjust(30.003, 2, 500_us, 3, AdjustMode::kSlew);  // slews 0.5 ms at 500 ppm: over at 31.003
   adjust(30.004, 3, 3_ms, 3);
   // Not before the last slew is over.
-  bound_.on_event(at_s(31), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(31), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 0u);
-  bound_.on_event(at_s(31.01), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(31.01), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 1u);
   // K + D·(r − T_s,min), T_s,min = c − T_meas; no slew was running before the round.
   const double start = 30 - worst_.t_meas;
@@ -268,9 +275,9 @@ TEST_F(LossyEpochTest, OldSlewsStillRunningAddTheirProgress) {
   adjust(21.5, 1, 1_ms, 4);
   adjust(21.5, 2, 1_ms, 4);
   adjust(21.5, 3, 1_ms, 4);
-  bound_.on_event(at_s(21.6), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(21.6), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 0u) << "n1's old slew runs on after the step, until t = 22";
-  bound_.on_event(at_s(22.01), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(22.01), kNoNode, Note());  // an info note: only time advances
   ASSERT_EQ(bound_.resets(), 1u);
   // It may have moved n1 by min(1 ms, s·(22 − start)) after the measurement.
   const double start = 21 - worst_.t_meas;
@@ -282,7 +289,7 @@ TEST_F(LossyEpochTest, OldSlewsStillRunningAddTheirProgress) {
   adjust(31.2, 1, 1_ms, 5);
   adjust(31.2, 2, 100_us, 5, AdjustMode::kSlew);  // replaces n2's; its own lasts 0.2 s
   adjust(31.2, 3, 1_ms, 5);
-  bound_.on_event(at_s(31.41), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(31.41), kNoNode, Note());  // an info note: only time advances
   ASSERT_EQ(bound_.resets(), 2u);
   const double start2 = std::max(31 - worst_.t_meas, 21.0);
   const double moved2 = std::min(1e-3, 500e-6 * (31.2 - start2));
@@ -293,26 +300,26 @@ TEST_F(LossyEpochTest, RoundsThatMissAClockOrCorrectOneTwiceDoNotReset) {
   complete(10, 0, 1, {1, 2});  // one slave not measured
   adjust(10.1, 1, 1_ms, 1);
   adjust(10.1, 2, 1_ms, 1);
-  bound_.on_event(at_s(11), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(11), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 0u);
   complete(20, 0, 2, {1, 2, 3});
   adjust(20.1, 1, 1_ms, 2);
   adjust(20.2, 1, 1_ms, 2);  // twice: something else moved it
   adjust(20.3, 2, 1_ms, 2);
   adjust(20.3, 3, 1_ms, 2);
-  bound_.on_event(at_s(21), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(21), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 0u);
   complete(30, 0, 3, {1, 2, 3});
   adjust(30.1, 1, 1_ms, 3);
-  bound_.on_event(at_s(30.2), 2, EventKind::kCrash, "");  // the up set changed mid-round
+  bound_.on_event(at_s(30.2), 2, Note(NoteWhat::kCrashed));  // the up set changed mid-round
   adjust(30.3, 3, 1_ms, 3);
-  bound_.on_event(at_s(31), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(31), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 0u);
   // Only clocks that are up count: with n2 down, "2 of 3" is a full round.
   complete(40, 0, 4, {1, 3});
   adjust(40.1, 1, 1_ms, 4);
   adjust(40.1, 3, 1_ms, 4);
-  bound_.on_event(at_s(41), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(41), kNoNode, Note());  // an info note: only time advances
   EXPECT_EQ(bound_.resets(), 1u);
 }
 
@@ -323,14 +330,14 @@ TEST_F(LossyEpochTest, OnlyTheWatchedRoundsOwnCorrectionsCount) {
   adjust(10.1, 1, 1_ms, 6);
   bound_.on_clock_adjust(at_s(10.1), 2, 1_ms, AdjustMode::kStep, CorrectionSource{3, 9});  // n3's old round
   adjust(10.2, 3, 1_ms, 6);
-  bound_.on_event(at_s(11), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(11), kNoNode, Note());
   EXPECT_EQ(bound_.resets(), 0u);
   // An older round of the same master (a retransmission) is not this round either.
   complete(20, 0, 7, {1, 2, 3});
   adjust(20.1, 1, 1_ms, 7);
   adjust(20.1, 2, 1_ms, 6);
   adjust(20.2, 3, 1_ms, 7);
-  bound_.on_event(at_s(21), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(21), kNoNode, Note());
   EXPECT_EQ(bound_.resets(), 0u);
 }
 
@@ -340,12 +347,12 @@ TEST_F(LossyEpochTest, ResetKeepsRecentRoundsOfOtherMastersCounted) {
   Message m = make_message(MsgType::kAdjust, 9);
   m.term = 2;
   bound_.on_message_sent(at_s(29.9), 2, 3, m);
-  bound_.on_event(at_s(29.9), 2, EventKind::kRoundComplete, "");  // n2 also acts as a master
+  bound_.on_event(at_s(29.9), 2, Note(NoteWhat::kRoundComplete).with_round(2));  // n2 also acts as a master
   complete(30, 0, 3, {1, 2, 3});
   adjust(30.1, 1, 1_ms, 3);
   adjust(30.1, 2, 1_ms, 3);
   adjust(30.2, 3, 1_ms, 3);
-  bound_.on_event(at_s(31), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(31), kNoNode, Note());
   ASSERT_EQ(bound_.resets(), 1u);
   const double base = worst_.k_new + 100e-6 * (30.2 - (30 - worst_.t_meas));
   EXPECT_NEAR(bound_ms(30.2), worst_.grow(base) * 1e3, 1e-5);
@@ -354,19 +361,19 @@ TEST_F(LossyEpochTest, ResetKeepsRecentRoundsOfOtherMastersCounted) {
 // A fault that steps a clock while a round is measuring: that round's corrections do not put
 // the stepped clock on its trajectory (some probes saw it before the step), so no reset.
 TEST_F(LossyEpochTest, ClockStepDuringTheRoundPreventsItsReset) {
-  bound_.on_event(at_s(29.99), 2, EventKind::kClockStep, "");
+  bound_.on_event(at_s(29.99), 2, Note(NoteWhat::kClockStepped));
   complete(30, 0, 3, {1, 2, 3});
   adjust(30.1, 1, 1_ms, 3);
   adjust(30.1, 2, 1_ms, 3);
   adjust(30.2, 3, 1_ms, 3);
-  bound_.on_event(at_s(31), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(31), kNoNode, Note());
   EXPECT_EQ(bound_.resets(), 0u);
   // The next round began after the step: it counts.
   complete(40, 0, 4, {1, 2, 3});
   adjust(40.1, 1, 1_ms, 4);
   adjust(40.1, 2, 1_ms, 4);
   adjust(40.2, 3, 1_ms, 4);
-  bound_.on_event(at_s(41), kNoNode, EventKind::kInfo, "");
+  bound_.on_event(at_s(41), kNoNode, Note());
   EXPECT_EQ(bound_.resets(), 1u);
 }
 

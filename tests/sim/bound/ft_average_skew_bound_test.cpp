@@ -44,7 +44,7 @@ class HonestSkew final : public Observer {
       last_ns = skew;
     }
   }
-  void on_event(Time, NodeId, EventKind, std::string_view) override {}
+  void on_event(Time, NodeId, const Note&) override {}
   std::int64_t max_ns = 0;
   std::int64_t settled_max_ns = 0;
   std::int64_t last_ns = 0;

@@ -52,7 +52,7 @@ class SkewVsBoundObserver final : public Observer {
       r_.t_at_max_s = view.now().seconds();
     }
   }
-  void on_event(Time, NodeId, EventKind, std::string_view) override {}
+  void on_event(Time, NodeId, const Note&) override {}
   const SkewVsBound& result() const { return r_; }
 
  private:

@@ -29,9 +29,9 @@ TEST(MessageLog, FatesFollowTheNetworkAndTheReceiversUpDownHistory) {
   const Time t0 = Time::epoch();
   log.on_message_routed(t0 + 1_s, 0, 1, make_message(MsgType::kHeartbeat), t0 + 1002_ms);
   log.on_message_routed(t0 + 2_s, 0, 2, make_message(MsgType::kHeartbeat), std::nullopt);
-  log.on_event(t0 + 3_s, 2, EventKind::kCrash, "");
+  log.on_event(t0 + 3_s, 2, Note(NoteWhat::kCrashed));
   log.on_message_routed(t0 + 3500_ms, 1, 2, make_message(MsgType::kHeartbeat), t0 + 3600_ms);
-  log.on_event(t0 + 4_s, 2, EventKind::kRestart, "");
+  log.on_event(t0 + 4_s, 2, Note(NoteWhat::kRestarted));
   log.on_message_routed(t0 + 4_s, 1, 2, make_message(MsgType::kHeartbeat), t0 + 4100_ms);
   log.on_message_routed(t0 + 9999_ms, 2, 0, make_message(MsgType::kHeartbeat), t0 + 10001_ms);
   log.commit(t0 + 10_s);

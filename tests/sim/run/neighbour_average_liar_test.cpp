@@ -32,7 +32,7 @@ TEST(NeighbourAverageLiar, OneTwoFacedNodeSplitsTheHonestClocks) {
   EXPECT_NE(honest["bound_note"].get<std::string>().find("tolerates no liar"), std::string::npos);
 
   const std::string text =
-      "name: liar\nseed: 1\nduration: 10m\ntick: 1s\nnodes: 8\nclocks:\n  initial_offset: uniform(-25ms, 25ms)\n"
+      "name: liar\nseed: 1\nduration: 10m\ntick: 1s\nwarmup: 1m\nnodes: 8\nclocks:\n  initial_offset: uniform(-25ms, 25ms)\n"
       "  drift_ppm: uniform(-50, 50)\ntopology: ring\nlinks:\n  latency: uniform(1ms, 3ms)\n"
       "algorithm: {sync: {kind: neighbour_average, period: 5s, read_window: 200ms, step_threshold: 0s}}\n"
       "faults:\n  - {at: 0s, byzantine: {node: n3, mode: two_faced, lie: 40ms, told_behind: [n2]}}\n";

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sim/scenario/loader.hpp"
 #include "tests/sim/world/test_scenarios.hpp"
 
 namespace clocksim::sim {
@@ -140,6 +141,47 @@ TEST(RunScenario, UnwritableOutputLeavesNothingBehind) {
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
   EXPECT_EQ(entries, 1u);
+  fs::remove_all(dir);
+}
+
+// The narrative and the typed columns use the scenario's node names, never "n<id>": the
+// algorithms note ids and the recorder names them.
+TEST(RunScenario, EventsUseTheScenarioNodeNames) {
+  const auto spec = scenario::load_scenario_text(R"yaml(
+seed: 3
+duration: 60s
+tick: 1s
+nodes: [alpha, beta, gamma, delta]
+links: {latency: "uniform(1ms, 2ms)"}
+algorithm:
+  sync: {kind: berkeley, period: 5s}
+  election: {kind: tsp, timeout: "uniform(6s, 9s)"}
+faults:
+  - {at: 20s, crash: master}
+)yaml", "named.yaml");
+  const fs::path dir = fresh_dir("named");
+  std::ostringstream report;
+  run_scenario(spec, RunOptions{dir.string(), false, true}, report);
+  const std::string log = slurp(dir / "events.log");
+  EXPECT_NE(log.find("becomes master"), std::string::npos) << log;
+  EXPECT_NE(log.find("crashed (was master)"), std::string::npos) << log;
+  for (const char* id_name : {" n0", " n1", " n2", " n3"}) EXPECT_EQ(log.find(id_name), std::string::npos) << log;
+  std::ifstream csv(dir / "events.csv");
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "t_ns,node,kind,what,why,subject,peer,term,round,seq,message,value_ns,rtt_ns,error_ns,count,"
+                  "total,nodes,detail");
+  int slave_rows = 0;
+  while (std::getline(csv, line)) {
+    // "...,became_slave,slave_of,<why>,<subject>,...": the subject column holds a name.
+    const auto at = line.find(",became_slave,slave_of,");
+    if (at == std::string::npos) continue;
+    ++slave_rows;
+    const auto subject_at = line.find(',', at + std::string(",became_slave,slave_of,").size()) + 1;
+    const std::string subject = line.substr(subject_at, line.find(',', subject_at) - subject_at);
+    EXPECT_TRUE(subject == "alpha" || subject == "beta" || subject == "gamma" || subject == "delta") << line;
+  }
+  EXPECT_GT(slave_rows, 0);
   fs::remove_all(dir);
 }
 

@@ -86,7 +86,7 @@ class Honest final : public Observer {
     }
     if (v.now() >= after_) r.max_skew_ns = std::max(r.max_skew_ns, hi - lo);
   }
-  void on_event(Time, NodeId, EventKind, std::string_view) override {}
+  void on_event(Time, NodeId, const Note&) override {}
   HonestRun r;
 
  private:

@@ -22,7 +22,7 @@ class OffsetWatch final : public Observer {
       role[i] = s.role;
     }
   }
-  void on_event(Time, NodeId, EventKind, std::string_view) override {}
+  void on_event(Time, NodeId, const Note&) override {}
   std::int64_t worst[3] = {};
   Role role[3] = {};
 };

@@ -38,7 +38,7 @@ class DriftChecker final : public Observer {
     }
     if (s.max_skew_ns != hi - lo) ++skew_mismatches;
   }
-  void on_event(Time, NodeId, EventKind, std::string_view) override { ++events; }
+  void on_event(Time, NodeId, const Note&) override { ++events; }
 
   std::vector<ClockParams> params_;
   std::vector<NodeSnapshot> snaps_;
@@ -95,18 +95,26 @@ TEST(World, CrashAndRestartAreReportedAndNodeIsDownMeanwhile) {
 
   struct Watch final : Observer {
     std::vector<std::pair<std::int64_t, bool>> n1_up;
-    std::vector<std::string> events;
+    struct Seen {
+      std::int64_t t_ns;
+      NodeId node;
+      Note note;
+    };
+    std::vector<Seen> events;
     void on_tick(const TickView& v) override { n1_up.emplace_back(v.now().ns(), v.node(1).up); }
-    void on_event(Time t, NodeId n, EventKind k, std::string_view d) override {
-      events.push_back(std::to_string(t.ns()) + " " + std::to_string(n) + " " + std::string(event_kind_name(k)) + " " + std::string(d));
-    }
+    void on_event(Time t, NodeId n, const Note& note) override { events.push_back({t.ns(), n, note}); }
   } watch;
   World world(spec);
   world.add_observer(&watch);
   world.run_until(world.end());
   ASSERT_EQ(watch.events.size(), 2u);
-  EXPECT_EQ(watch.events[0], "2000000000 1 crash crashed");
-  EXPECT_EQ(watch.events[1], "5000000000 1 restart restarted");
+  EXPECT_EQ(watch.events[0].t_ns, 2'000'000'000);
+  EXPECT_EQ(watch.events[0].node, 1u);
+  EXPECT_EQ(watch.events[0].note.what, NoteWhat::kCrashed);
+  EXPECT_EQ(watch.events[0].note.why, NoteWhy::kNone);  // n1 was not master
+  EXPECT_EQ(watch.events[1].t_ns, 5'000'000'000);
+  EXPECT_EQ(watch.events[1].node, 1u);
+  EXPECT_EQ(watch.events[1].note.what, NoteWhat::kRestarted);
   for (const auto& [t, up] : watch.n1_up) {
     // The fault at 2 s is queued before the tick at 2 s (faults are pushed at start, ticks one at
     // a time), so the tick at 2 s already sees the node down.
@@ -121,11 +129,12 @@ TEST(World, StopShutsDownGracefullyBeforeTheNodeGoesDown) {
   scenario::LoadOptions opt;
   auto spec = scenario::load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/graceful-handover.yaml", opt);
   struct Watch final : Observer {
-    std::vector<std::string> at_stop;
+    std::vector<Note> at_stop;
     std::int64_t stopped_ns = -1, new_master_ns = -1, leaves = 0;
     void on_tick(const TickView&) override {}
-    void on_event(Time t, NodeId, EventKind k, std::string_view d) override {
-      if (t.ns() == 60'000'000'000) at_stop.push_back(std::string(event_kind_name(k)) + ": " + std::string(d));
+    void on_event(Time t, NodeId, const Note& note) override {
+      const EventKind k = note.kind();
+      if (t.ns() == 60'000'000'000) at_stop.push_back(note);
       if (k == EventKind::kCrash) stopped_ns = t.ns();
       if (k == EventKind::kBecameMaster && stopped_ns >= 0 && new_master_ns < 0) new_master_ns = t.ns();
     }
@@ -135,8 +144,9 @@ TEST(World, StopShutsDownGracefullyBeforeTheNodeGoesDown) {
   world.add_observer(&watch);
   world.run_until(world.end());
   ASSERT_EQ(watch.at_stop.size(), 2u);
-  EXPECT_EQ(watch.at_stop[0], "info: shuts down: tells its slaves to elect a new master (LEAVE)");
-  EXPECT_EQ(watch.at_stop[1], "crash: stopped (graceful shutdown) (was master)");
+  EXPECT_EQ(watch.at_stop[0].what, NoteWhat::kTspLeaveSent);
+  EXPECT_EQ(watch.at_stop[1].what, NoteWhat::kStopped);
+  EXPECT_EQ(watch.at_stop[1].why, NoteWhy::kWasMaster);
   EXPECT_EQ(watch.leaves, 7) << "one LEAVE broadcast to the 7 others";
   ASSERT_GE(watch.new_master_ns, 0);
   // Without the LEAVE the slaves would wait 6-15 s for their election timers.
@@ -173,11 +183,45 @@ TEST(World, HostDaemonCarriesEveryMessageThroughTheNodeLoop) {
     EXPECT_GT(out, 0u);
     EXPECT_LE(out, world.stats().messages_sent);
     EXPECT_LE(in, world.stats().messages_delivered);
-    // Every datagram in is accounted for: delivered, a start-up hello, or dropped (messages sent
-    // before the receiver's epoch was learnt are stale: node/wire/channel.hpp).
+    // Every datagram in is accounted for: delivered, a hello, or dropped (messages sent before the
+    // receiver's epoch was learnt are stale: node/wire/channel.hpp).
     EXPECT_EQ(accepted + hellos_in + dropped, in);
     EXPECT_GT(accepted, in / 2);
   }
+}
+
+// The world plans every run's epoch and starts each node loop knowing its peers' (as if the hello
+// exchange had completed): without a restart no datagram is a hello or stale. A restarted node's
+// new epoch is learnt by hellos, as in clocksyncd.
+TEST(World, HostDaemonNeedsHellosOnlyAfterARestart) {
+  struct Sums {
+    std::uint64_t in = 0, accepted = 0, hellos_in = 0, hellos_out = 0, stale = 0;
+  };
+  auto run = [](const char* file) {
+    const auto spec = scenario::load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/" + file,
+                                                   scenario::LoadOptions{{"host=daemon"}});
+    World world(spec);
+    world.run_until(world.end());
+    Sums s;
+    for (NodeId i = 0; i < world.node_count(); ++i) {
+      const node::Counters* c = world.node_loop_counters(i);
+      if (c == nullptr) continue;
+      s.in += c->packets_in;
+      s.accepted += c->packets_accepted;
+      s.hellos_in += c->hellos_in;
+      s.hellos_out += c->hellos_out;
+      s.stale += c->dropped[static_cast<std::size_t>(node::wire::DropReason::kStale)];
+    }
+    return s;
+  };
+  const Sums steady = run("berkeley-basic.yaml");
+  EXPECT_GT(steady.in, 100u);
+  EXPECT_EQ(steady.accepted, steady.in);
+  EXPECT_EQ(steady.hellos_in + steady.hellos_out + steady.stale, 0u);
+  // standby: n0 restarts at 120 s; its peers' next messages to it are stale and answered.
+  const Sums restart = run("standby.yaml");
+  EXPECT_GT(restart.stale, 0u);
+  EXPECT_GT(restart.hellos_out, 0u);
 }
 
 }  // namespace

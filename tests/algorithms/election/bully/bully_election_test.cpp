@@ -40,7 +40,7 @@ TEST(BullyElection, StartSendsElectionToEveryHigherIdAndWinsWhenNoneAnswers) {
   m->on_timer(at(500_ms), T(BullyElection::kAnswerTimer), t);
   EXPECT_EQ(m->role(), Role::kMaster);
   EXPECT_EQ(sends_of(t, MsgType::kBullyCoordinator).size(), 1u);
-  EXPECT_TRUE(has_note(t, NoteKind::kBecameMaster));
+  EXPECT_TRUE(has_note(t, EventKind::kBecameMaster));
 }
 
 TEST(BullyElection, HighestIdDeclaresItselfAtOnce) {
@@ -121,7 +121,7 @@ TEST(BullyElection, LowerCoordinatorIsBullied) {
   m->on_message(at(1_ms), 4, make_message(MsgType::kBullyCoordinator), c);
   Effects low;
   m->on_message(at(1_s), 1, make_message(MsgType::kBullyCoordinator), low);
-  EXPECT_TRUE(has_note(low, NoteKind::kConflict, "bullies it"));
+  EXPECT_TRUE(has_note(low, Note(NoteWhat::kBulliesLower)));
   EXPECT_EQ(m->state(), BullyElection::State::kElecting);
 }
 
@@ -140,8 +140,8 @@ TEST(BullyElection, SilentCoordinatorTriggersAnElection) {
   EXPECT_NE(find_timer(act, T(BullyElection::kFailureTimer)), nullptr);
   Effects fire;
   m->on_timer(at(7_s), T(BullyElection::kFailureTimer), fire);
-  EXPECT_TRUE(has_note(fire, NoteKind::kMasterSilent, "no heartbeat from coordinator n4"));
-  EXPECT_TRUE(has_note(fire, NoteKind::kElectionStarted));
+  EXPECT_TRUE(has_note(fire, Note(NoteWhat::kNoHeartbeatFromCoordinator).with_subject(4)));
+  EXPECT_TRUE(has_note(fire, EventKind::kElectionStarted));
   EXPECT_EQ(sends_of(fire, MsgType::kBullyElection).size(), 3u);
 }
 
@@ -201,7 +201,7 @@ TEST(BullyElection, CoordinatorSaysLeaveOnShutdownAFollowerLeavesQuietly) {
   ASSERT_EQ(leaves.size(), 1u);
   EXPECT_EQ(leaves[0].subject, 4u);
   EXPECT_EQ(leaves[0].term, coord->term());
-  EXPECT_TRUE(has_note(bye, NoteKind::kInfo, "LEAVE"));
+  EXPECT_TRUE(has_note(bye, Note(NoteWhat::kBullyLeaveSent)));
 
   auto f = follower_of(2, 4);
   Effects quiet;
@@ -222,8 +222,8 @@ TEST(BullyElection, LeaveFromItsCoordinatorStartsAnElectionAtOnceWithoutTheLeave
 
   Effects left;
   f->on_message(at(2_s), 4, leave_from(4), left);
-  EXPECT_TRUE(has_note(left, NoteKind::kMasterSilent, "master n4 left (shutdown)"));
-  EXPECT_TRUE(has_note(left, NoteKind::kElectionStarted));
+  EXPECT_TRUE(has_note(left, Note(NoteWhat::kMasterLeft).with_subject(4)));
+  EXPECT_TRUE(has_note(left, EventKind::kElectionStarted));
   EXPECT_EQ(f->state(), BullyElection::State::kElecting);
   EXPECT_EQ(f->believed_master(), kNoNode);
   EXPECT_TRUE(f->departed(4));
@@ -279,7 +279,7 @@ TEST(BullyElection, LeaverIsNeverElectedUntilItIsHeardHoldingAnElectionOrClaimin
   Effects back;
   f->on_message(at(20_s), 4, make_message(MsgType::kBullyCoordinator), back);
   EXPECT_FALSE(f->departed(4));
-  EXPECT_TRUE(has_note(back, NoteKind::kInfo, "n4 is back"));
+  EXPECT_TRUE(has_note(back, Note(NoteWhat::kBullyNodeBack).with_peer(4)));
   EXPECT_EQ(f->believed_master(), 4u);
   // ... and asked again in the next election.
   Effects fire;
@@ -381,7 +381,7 @@ TEST(BullyNetwork, CoordinatorLeavingHandsOverMuchFasterThanTheFailureTimeout) {
   ASSERT_TRUE(handover.has_value()) << net.describe() << net.log();
   std::printf("bully: LEAVE hand-over %.3f ms (failure timeout 4.5 s)\n", handover->seconds() * 1e3);
   EXPECT_LE(*handover, 10_ms);
-  for (NodeId i = 0; i < 4; ++i) EXPECT_TRUE(net.has_note(i, NoteKind::kMasterSilent, "master n4 left")) << i;
+  for (NodeId i = 0; i < 4; ++i) EXPECT_TRUE(net.has_note(i, Note(NoteWhat::kMasterLeft).with_subject(4))) << i;
   for (std::size_t i = before; i < net.sent().size(); ++i) {
     EXPECT_FALSE(net.sent()[i].to == 4 && net.sent()[i].msg.type == MsgType::kBullyElection) << "asked the leaver";
   }

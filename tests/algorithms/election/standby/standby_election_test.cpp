@@ -50,8 +50,8 @@ TEST(Standby, SecondaryTakesOverAfterStandbyTimeoutOfSilence) {
   net.run_until(15_s);
   EXPECT_EQ(net.masters(), (std::vector<NodeId>{1})) << net.describe();
   EXPECT_TRUE(net.all_follow(1)) << net.describe();
-  EXPECT_TRUE(net.has_note(1, NoteKind::kBecameMaster, "standby takes over"));
-  EXPECT_TRUE(net.has_note(1, NoteKind::kMasterSilent, "master n0 silent"));
+  EXPECT_TRUE(net.has_note(1, Note(NoteWhat::kBecomesMaster).because(NoteWhy::kStandbyTakesOver)));
+  EXPECT_TRUE(net.has_note(1, Note(NoteWhat::kMasterSilentFor).with_subject(0)));
 }
 
 TEST(Standby, ReturningPrimaryResumesAndTheSecondaryStepsDown) {
@@ -64,7 +64,7 @@ TEST(Standby, ReturningPrimaryResumesAndTheSecondaryStepsDown) {
   net.run_until(22_s);
   EXPECT_EQ(net.masters(), (std::vector<NodeId>{0})) << net.describe();
   EXPECT_TRUE(net.all_follow(0)) << net.describe();
-  EXPECT_TRUE(net.has_note(1, NoteKind::kConflict, "steps down"));
+  EXPECT_TRUE(net.has_note(1, Note(NoteWhat::kOutranked)));
 }
 
 TEST(Standby, ReturningPrimaryStaysSecondaryAndCoversTheActingMaster) {
@@ -134,7 +134,7 @@ TEST(Standby, MasterSaysLeaveOnShutdownAFollowerLeavesQuietly) {
   const auto leaves = sends_of(bye, MsgType::kLeave, kBroadcast);
   ASSERT_EQ(leaves.size(), 1u);
   EXPECT_EQ(leaves[0].subject, 0u);
-  EXPECT_TRUE(has_note(bye, NoteKind::kInfo, "LEAVE"));
+  EXPECT_TRUE(has_note(bye, Note(NoteWhat::kStandbyLeaveSent)));
 
   auto follower = make(3, 5, "resume");
   Effects f;
@@ -158,8 +158,8 @@ TEST(Standby, LeaveFromThePrimaryMakesTheSecondaryLeadAtOnce) {
   Effects left;
   secondary->on_message(at(2_s), 0, leave_from(0), left);
   EXPECT_EQ(secondary->role(), Role::kMaster);
-  EXPECT_TRUE(has_note(left, NoteKind::kMasterSilent, "master n0 left (shutdown)"));
-  EXPECT_TRUE(has_note(left, NoteKind::kBecameMaster, "standby takes over: n0 left"));
+  EXPECT_TRUE(has_note(left, Note(NoteWhat::kMasterLeft).with_subject(0)));
+  EXPECT_TRUE(has_note(left, Note(NoteWhat::kBecomesMaster).because(NoteWhy::kStandbyMasterLeft).with_peer(0)));
   EXPECT_EQ(sends_of(left, MsgType::kHeartbeat).size(), 1u);
 
   // Any other node forgets the leaver and follows the next heartbeat, the secondary's.
@@ -186,7 +186,7 @@ TEST(Standby, LeavingActingSecondaryHandsBackToAFollowingPrimary) {
   Effects left;
   primary->on_message(at(2_s), 1, leave_from(1), left);
   EXPECT_EQ(primary->role(), Role::kMaster);
-  EXPECT_TRUE(has_note(left, NoteKind::kBecameMaster, "primary: the acting master n1 left"));
+  EXPECT_TRUE(has_note(left, Note(NoteWhat::kBecomesMaster).because(NoteWhy::kPrimaryMasterLeft).with_peer(1)));
 }
 
 TEST(Standby, LeavingSecondaryWithThePrimaryDownLeavesNoMaster) {
@@ -233,7 +233,7 @@ TEST(Standby, NewMastersFirstHeartbeatRelaysTheLeaveItMayOvertake) {
   Effects relayed;
   other->on_message(at(2_s), 1, first[0], relayed);
   EXPECT_EQ(other->believed_master(), 1u);
-  EXPECT_TRUE(has_note(relayed, NoteKind::kMasterSilent, "master n0 left (shutdown; relayed by n1)"));
+  EXPECT_TRUE(has_note(relayed, Note(NoteWhat::kMasterLeftRelayed).with_subject(0).with_peer(1)));
   Effects late;
   other->on_message(at(2_s + 1_ms), 0, leave_from(0), late);  // no longer its master: ignored
   EXPECT_EQ(other->believed_master(), 1u);
@@ -250,7 +250,7 @@ TEST(StandbyNetwork, PrimaryLeavingHandsOverMuchFasterThanTheStandbyTimeout) {
   ASSERT_TRUE(handover.has_value()) << net.describe() << net.log();
   std::printf("standby: LEAVE hand-over %.3f ms (standby timeout 4.5 s)\n", handover->seconds() * 1e3);
   EXPECT_LE(*handover, 10_ms);
-  EXPECT_FALSE(net.has_note(1, NoteKind::kMasterSilent, "silent"));
+  EXPECT_FALSE(net.has_note(1, Note(NoteWhat::kMasterSilentFor)));
   // The primary comes back and resumes (on_primary_return: resume).
   net.restart(0, make(0, 5, "resume"));
   net.run_until(20_s);
@@ -300,7 +300,7 @@ TEST(StandbyNetwork, FollowerThatMissesTheLeaveFollowsTheRelayingHeartbeat) {
                                            10_s, 1_ms);
   ASSERT_TRUE(handover.has_value()) << net.describe() << net.log();
   EXPECT_LE(*handover, 10_ms);
-  EXPECT_TRUE(net.has_note(3, NoteKind::kMasterSilent, "relayed by n1"));
+  EXPECT_TRUE(net.has_note(3, Note(NoteWhat::kMasterLeftRelayed).with_peer(1)));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Scripted single-machine tests of the TSP election: each test feeds inputs by hand and checks
-// the effects against timed's behaviour (berkeley-and-tsp.md §4-§11).
+// the effects against timed's behaviour (docs/berkeley-and-tsp.md §4-§11).
 #include "algorithms/election/tsp/tsp_election.hpp"
 
 #include <gtest/gtest.h>
@@ -80,7 +80,7 @@ TEST(TspElection, StartupBroadcastsMasterReqAndFollowsTheMasterThatAnswers) {
   EXPECT_EQ(f.m->believed_master(), 6u);
   ASSERT_EQ(sends_of(out2, MsgType::kSlaveUp, 6).size(), 1u);
   EXPECT_TRUE(has_timer(out2, T(TspElection::kElectionTimer)));
-  EXPECT_TRUE(has_note(out2, NoteKind::kBecameSlave, "slave of n6"));
+  EXPECT_TRUE(has_note(out2, Note(NoteWhat::kSlaveOf).with_subject(6)));
 }
 
 TEST(TspElection, MasterReqIsRetriedWithDoublingWaitThenNodeBecomesMaster) {
@@ -104,7 +104,7 @@ TEST(TspElection, MasterReqIsRetriedWithDoublingWaitThenNodeBecomesMaster) {
   EXPECT_EQ(f.m->role(), Role::kMaster);
   EXPECT_EQ(f.m->believed_master(), 3u);
   EXPECT_EQ(sends_of(last, MsgType::kMasterUp).size(), 1u);
-  EXPECT_TRUE(has_note(last, NoteKind::kBecameMaster, "no master answered"));
+  EXPECT_TRUE(has_note(last, Note(NoteWhat::kBecomesMaster).because(NoteWhy::kNoMasterAnswered)));
 }
 
 TEST(TspElection, StaysSlaveWhenOthersAreStartingToo) {
@@ -152,8 +152,8 @@ TEST(TspElection, ElectionTimerRestartsOnMasterActivityAndFiresIntoCandidacy) {
   Effects fire;
   f.m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
   EXPECT_EQ(f.m->role(), Role::kCandidate);
-  EXPECT_TRUE(has_note(fire, NoteKind::kMasterSilent, "no word from master n6"));
-  EXPECT_TRUE(has_note(fire, NoteKind::kElectionStarted, "starts election 1"));
+  EXPECT_TRUE(has_note(fire, Note(NoteWhat::kNoWordFromMaster).with_subject(6)));
+  EXPECT_TRUE(has_note(fire, Note(NoteWhat::kTspElectionStarted).with_term(1)));
   ASSERT_EQ(sends_of(fire, MsgType::kElection).size(), 1u);
   EXPECT_EQ(sends_of(fire, MsgType::kElection)[0].term, 1u);
   EXPECT_EQ(find_timer(fire, T(TspElection::kCandidateTimer))->after, 3_s);
@@ -172,7 +172,7 @@ TEST(TspElection, CandidateWithoutObjectionBecomesMasterAfterTheWindow) {
   Effects win;
   f.m->on_timer(at(18_s), T(TspElection::kCandidateTimer), win);
   EXPECT_EQ(f.m->role(), Role::kMaster);
-  EXPECT_TRUE(has_note(win, NoteKind::kBecameMaster, "won election 1, 1 accepted"));
+  EXPECT_TRUE(has_note(win, Note(NoteWhat::kBecomesMaster).because(NoteWhy::kWonElection).with_term(1).with_count(1)));
   ASSERT_EQ(sends_of(win, MsgType::kMasterUp).size(), 1u);
   EXPECT_EQ(sends_of(win, MsgType::kMasterUp)[0].term, 1u);
 }
@@ -195,7 +195,7 @@ TEST(TspElection, CandidateGivesUpOnRefuseButIgnoresRefusalsOfAnOlderCandidacy) 
   f.m->on_message(at(15_s + 20_ms), 2, refuse, r);
   EXPECT_EQ(f.m->role(), Role::kSlave);
   EXPECT_EQ(f.m->believed_master(), kNoNode);
-  EXPECT_TRUE(has_note(r, NoteKind::kBecameSlave, "refused by n2"));
+  EXPECT_TRUE(has_note(r, Note(NoteWhat::kGivesUpCandidacy).because(NoteWhy::kRefusedBy).with_peer(2)));
   EXPECT_TRUE(has_timer(r, T(TspElection::kElectionTimer)));
   (void)first_timeout;
 }
@@ -243,7 +243,7 @@ TEST(TspElection, SlaveAcceptsFirstCandidateAndRefusesOthersWithinTheWindow) {
   e1.term = 4;
   Effects a;
   f.m->on_message(at(20_s), 1, e1, a);
-  EXPECT_TRUE(has_note(a, NoteKind::kInfo, "accepts candidate n1"));
+  EXPECT_TRUE(has_note(a, Note(NoteWhat::kAcceptsCandidate).with_peer(1)));
   EXPECT_TRUE(has_timer(a, T(TspElection::kElectionTimer)));  // ELECTION restarts the timer
   const TimerId accept_timer = ack_timer(a);
   const Duration jitter = find_timer(a, accept_timer)->after;
@@ -256,10 +256,10 @@ TEST(TspElection, SlaveAcceptsFirstCandidateAndRefusesOthersWithinTheWindow) {
 
   Effects b;
   f.m->on_message(at(21_s), 2, e1, b);
-  EXPECT_TRUE(has_note(b, NoteKind::kInfo, "refuses candidate n2: accepted n1"));
+  EXPECT_TRUE(has_note(b, Note(NoteWhat::kRefusesCandidate).with_peer(2).with_subject(1)));
   Effects c;
   f.m->on_message(at(26_s), 2, e1, c);  // the 5 s window has passed
-  EXPECT_TRUE(has_note(c, NoteKind::kInfo, "accepts candidate n2"));
+  EXPECT_TRUE(has_note(c, Note(NoteWhat::kAcceptsCandidate).with_peer(2)));
 }
 
 TEST(TspElection, AcceptIsResentUntilAcknowledged) {
@@ -322,7 +322,7 @@ TEST(TspElection, ConflictMakesMasterResolveAndQuitTheOtherMaster) {
   Effects c;
   f.m->on_message(at(10_s), 1, make_message(MsgType::kConflict, 3), c);
   EXPECT_EQ(sends_of(c, MsgType::kElectionAck, 1).size(), 1u);
-  EXPECT_TRUE(has_note(c, NoteKind::kConflict, "reports a second master"));
+  EXPECT_TRUE(has_note(c, Note(NoteWhat::kConflictReported)));
   auto resolve = sends_of(c, MsgType::kResolve);
   ASSERT_EQ(resolve.size(), 1u);
   const TimerId rt = ack_timer(c);
@@ -363,7 +363,7 @@ TEST(TspElection, MasterObeysQuitFromAHigherRankedMasterOnly) {
     f.m->on_message(at(10_s), 5, q, o);  // same term, higher id: obey
     EXPECT_EQ(f.m->role(), Role::kSlave);
     EXPECT_EQ(f.m->believed_master(), 5u);
-    EXPECT_TRUE(has_note(o, NoteKind::kConflict, "steps down"));
+    EXPECT_TRUE(has_note(o, Note(NoteWhat::kToldToQuit)));
   }
   {
     Fixture f = lone_master();
@@ -382,7 +382,7 @@ TEST(TspElection, MasterHearingAnotherMastersLoopOrMasterUpTellsItToQuit) {
   Effects o;
   f.m->on_message(at(10_s), 6, make_message(MsgType::kLoop), o);
   EXPECT_EQ(sends_of(o, MsgType::kQuit, 6).size(), 1u);
-  EXPECT_TRUE(has_note(o, NoteKind::kConflict, "LOOP from another master n6"));
+  EXPECT_TRUE(has_note(o, Note(NoteWhat::kLoopFromMaster).with_peer(6)));
   Effects p;
   f.m->on_message(at(11_s), 7, make_message(MsgType::kMasterUp), p);
   EXPECT_EQ(sends_of(p, MsgType::kQuit, 7).size(), 1u);
@@ -406,7 +406,7 @@ TEST(TspElection, SecondMasterAnsweringMasterReqIsReportedAsConflict) {
   f.m->on_message(at(2_ms), 6, make_message(MsgType::kMasterAck, seq), a);
   Effects b;
   f.m->on_message(at(3_ms), 2, make_message(MsgType::kMasterAck, seq), b);
-  EXPECT_TRUE(has_note(b, NoteKind::kConflict, "second master n2"));
+  EXPECT_TRUE(has_note(b, Note(NoteWhat::kSecondMasterAnswered).with_peer(2)));
   EXPECT_EQ(sends_of(b, MsgType::kConflict, 6).size(), 1u);
   EXPECT_EQ(f.m->believed_master(), 6u);
 
@@ -455,7 +455,7 @@ TEST(TspElection, OrphanFollowsTheMasterSynchronizingItOnceItsOwnIsSilent) {
   f.m->on_master_activity(2, at(5_s + 10_s), late);
   EXPECT_EQ(f.m->believed_master(), 2u);
   EXPECT_EQ(f.m->role(), Role::kSlave);
-  EXPECT_TRUE(has_note(late, NoteKind::kBecameSlave, "becomes slave of n2"));
+  EXPECT_TRUE(has_note(late, Note(NoteWhat::kSlaveOf).with_subject(2)));
   ASSERT_TRUE(has_timer(late, T(TspElection::kElectionTimer)));
 }
 
@@ -485,7 +485,7 @@ TEST(TspElection, MasterLeavingOnShutdownMakesItsSlavesElectAtOnce) {
   EXPECT_FALSE(has_timer(stranger, T(TspElection::kElectionTimer)));
   Effects heard;
   slave.m->on_message(at(30_s), 6, leave, heard);
-  EXPECT_TRUE(has_note(heard, NoteKind::kMasterSilent, "master n6 left"));
+  EXPECT_TRUE(has_note(heard, Note(NoteWhat::kMasterLeft).with_subject(6)));
   const auto* t = find_timer(heard, T(TspElection::kElectionTimer));
   ASSERT_NE(t, nullptr);
   EXPECT_LE(t->after, 100_ms);  // at once, not after the 10 s election timeout

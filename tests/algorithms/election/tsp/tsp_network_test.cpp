@@ -78,7 +78,7 @@ TEST(TspNetwork, SimultaneousCandidatesRefuseEachOtherGiveUpAndRetry) {
   net.run_until(20_s);
   EXPECT_GT(net.count_sent(MsgType::kRefuse), 0u);
   std::size_t gave_up = 0;
-  for (NodeId i = 0; i < 3; ++i) gave_up += net.has_note(i, NoteKind::kBecameSlave, "gives up candidacy") ? 1 : 0;
+  for (NodeId i = 0; i < 3; ++i) gave_up += net.has_note(i, Note(NoteWhat::kGivesUpCandidacy)) ? 1 : 0;
   EXPECT_GE(gave_up, 2u) << net.log();
   net.run_until(60_s);
   ASSERT_EQ(net.masters().size(), 1u) << net.describe() << net.log();

@@ -1,10 +1,10 @@
-#include "sim/scenario/yaml_tree.hpp"
+#include "config/yaml_tree.hpp"
 
 #include <gtest/gtest.h>
 
-#include "sim/scenario/error.hpp"
+#include "config/error.hpp"
 
-namespace clocksim::scenario::yaml {
+namespace clocksim::config::yaml {
 namespace {
 
 TEST(YamlTree, PositionsAreOneBasedAndKeysKeepOrder) {
@@ -35,7 +35,7 @@ TEST(YamlTree, DuplicateKeysAreRejectedEvenWhenNested) {
   try {
     parse_document("a:\n  x: 1\n  y: 2\n  x: 3\n", "f");
     FAIL();
-  } catch (const ScenarioError& e) {
+  } catch (const ConfigError& e) {
     EXPECT_EQ(e.line(), 4);
     EXPECT_EQ(e.column(), 3);
     EXPECT_EQ(e.key_path(), "a.x");
@@ -44,8 +44,8 @@ TEST(YamlTree, DuplicateKeysAreRejectedEvenWhenNested) {
 }
 
 TEST(YamlTree, ComplexKeysAreRejected) {
-  EXPECT_THROW(parse_document("? [a, b]\n: 1\n", "f"), ScenarioError);
-  EXPECT_THROW(parse_document("{[a]: 1}\n", "f"), ScenarioError);
+  EXPECT_THROW(parse_document("? [a, b]\n: 1\n", "f"), ConfigError);
+  EXPECT_THROW(parse_document("{[a]: 1}\n", "f"), ConfigError);
 }
 
 TEST(YamlTree, AliasesAreCopiedWithinTheBudget) {
@@ -68,7 +68,7 @@ TEST(YamlTree, AliasBombStopsAtTheNodeBudgetQuickly) {
   try {
     parse_document(bomb, "bomb.yaml", limits);
     FAIL();
-  } catch (const ScenarioError& e) {
+  } catch (const ConfigError& e) {
     EXPECT_NE(e.message().find("more than 50000 YAML nodes"), std::string::npos) << e.what();
     EXPECT_EQ(e.line(), 5);  // level e (line 5) expands to 10^5 nodes
   }
@@ -77,18 +77,18 @@ TEST(YamlTree, AliasBombStopsAtTheNodeBudgetQuickly) {
 TEST(YamlTree, SizeAndDepthLimits) {
   Limits limits;
   limits.max_bytes = 10;
-  EXPECT_THROW(parse_document("a: 12345678901\n", "f", limits), ScenarioError);
+  EXPECT_THROW(parse_document("a: 12345678901\n", "f", limits), ConfigError);
   limits = Limits{};
   limits.max_depth = 3;
   EXPECT_NO_THROW(parse_document("a: [[1]]\n", "f", limits));
-  EXPECT_THROW(parse_document("a: [[[1]]]\n", "f", limits), ScenarioError);
+  EXPECT_THROW(parse_document("a: [[[1]]]\n", "f", limits), ConfigError);
 }
 
 TEST(YamlTree, TabsInIndentationAreReportedWhereTheyAre) {
   try {
     parse_document("a:\n  b: 1\n \tc: 2\n", "f");
     FAIL();
-  } catch (const ScenarioError& e) {
+  } catch (const ConfigError& e) {
     EXPECT_EQ(e.line(), 3);
     EXPECT_EQ(e.column(), 2);
   }
@@ -99,7 +99,7 @@ TEST(YamlTree, SyntaxErrorsCarryYamlCppPosition) {
   try {
     parse_document("a: [1, 2\nb: 3\n", "f");
     FAIL();
-  } catch (const ScenarioError& e) {
+  } catch (const ConfigError& e) {
     EXPECT_GE(e.line(), 1);
     EXPECT_GE(e.column(), 1);
     EXPECT_NE(e.message().find("YAML syntax error"), std::string::npos);
@@ -116,9 +116,9 @@ TEST(YamlTree, DescribeAndRelocate) {
 }
 
 }  // namespace
-}  // namespace clocksim::scenario::yaml
+}  // namespace clocksim::config::yaml
 
-namespace clocksim::scenario::yaml {
+namespace clocksim::config::yaml {
 namespace {
 
 TEST(YamlTree, AliasCopiesHaveTheirOwnSmallerBudget) {
@@ -130,7 +130,7 @@ TEST(YamlTree, AliasCopiesHaveTheirOwnSmallerBudget) {
   try {
     parse_document(text, "f", limits);
     FAIL();
-  } catch (const ScenarioError& e) {
+  } catch (const ConfigError& e) {
     EXPECT_NE(e.message().find("aliases expand to more than 100 YAML nodes"), std::string::npos) << e.what();
     EXPECT_EQ(e.key_path(), "b.9");  // the 10th alias brings the copies to 110
   }
@@ -139,4 +139,4 @@ TEST(YamlTree, AliasCopiesHaveTheirOwnSmallerBudget) {
 }
 
 }  // namespace
-}  // namespace clocksim::scenario::yaml
+}  // namespace clocksim::config::yaml

@@ -1,9 +1,9 @@
-#include "sim/scenario/suggest.hpp"
+#include "config/suggest.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace clocksim::scenario {
+namespace clocksim::config {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   const std::size_t n = a.size(), m = b.size();
@@ -52,4 +52,4 @@ std::string join(const std::vector<std::string>& words, std::string_view sep) {
   return out;
 }
 
-}  // namespace clocksim::scenario
+}  // namespace clocksim::config

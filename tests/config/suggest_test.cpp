@@ -1,8 +1,8 @@
-#include "sim/scenario/suggest.hpp"
+#include "config/suggest.hpp"
 
 #include <gtest/gtest.h>
 
-namespace clocksim::scenario {
+namespace clocksim::config {
 namespace {
 
 TEST(Suggest, EditDistance) {
@@ -23,4 +23,4 @@ TEST(Suggest, ClosestMatchOnlyForPlausibleTypos) {
 }
 
 }  // namespace
-}  // namespace clocksim::scenario
+}  // namespace clocksim::config

@@ -1,4 +1,4 @@
-#include "sim/scenario/yaml_tree.hpp"
+#include "config/yaml_tree.hpp"
 
 #include <cstddef>
 #include <map>
@@ -12,9 +12,9 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
-#include "sim/scenario/error.hpp"
+#include "config/error.hpp"
 
-namespace clocksim::scenario::yaml {
+namespace clocksim::config::yaml {
 
 const Node* Node::find(std::string_view key) const {
   for (const auto& e : entries) {
@@ -60,7 +60,7 @@ void reject_tab_indentation(std::string_view text, const std::string& source) {
     int column = 1;
     while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) {
       if (text[i] == '\t') {
-        throw ScenarioError(source, line, column, "",
+        throw ConfigError(source, line, column, "",
                             "tab character in indentation; YAML indentation must use spaces");
       }
       ++i;
@@ -80,7 +80,7 @@ class TreeBuilder : public YAML::EventHandler {
   std::optional<Node>& root() { return root_; }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
-    if (documents_++ > 0) fail(mark, "", "a scenario file holds exactly one YAML document; found a second one");
+    if (documents_++ > 0) fail(mark, "", "a file holds exactly one YAML document; found a second one");
   }
   void OnDocumentEnd() override {}
 
@@ -103,7 +103,7 @@ class TreeBuilder : public YAML::EventHandler {
     if (alias_nodes_ > limits_.max_alias_nodes) {
       fail(mark, path(),
            "aliases expand to more than " + std::to_string(limits_.max_alias_nodes) +
-               " YAML nodes (an alias bomb?); scenarios must stay small");
+               " YAML nodes (an alias bomb?); configuration files must stay small");
     }
     count(mark, size);
     finish(Node(it->second.first), 0, size);
@@ -149,7 +149,7 @@ class TreeBuilder : public YAML::EventHandler {
   Pos pos(const YAML::Mark& mark) const { return Pos{source_, mark.line + 1, mark.column + 1}; }
 
   [[noreturn]] void fail(const YAML::Mark& mark, const std::string& key_path, const std::string& msg) const {
-    throw ScenarioError(*source_, mark.line + 1, mark.column + 1, key_path, msg);
+    throw ConfigError(*source_, mark.line + 1, mark.column + 1, key_path, msg);
   }
 
   // Key path of the value being read, for messages ("links.overrides.0").
@@ -183,7 +183,7 @@ class TreeBuilder : public YAML::EventHandler {
     // "?" = untagged plain, "!" = quoted (non-specific). Explicit tags would change how
     // scalars are typed behind the schema's back.
     if (!tag.empty() && tag != "?" && tag != "!") {
-      fail(mark, path(), "YAML tags such as '" + tag + "' are not supported in scenarios");
+      fail(mark, path(), "YAML tags such as '" + tag + "' are not supported");
     }
   }
 
@@ -192,7 +192,7 @@ class TreeBuilder : public YAML::EventHandler {
     if (total_nodes_ > limits_.max_nodes) {
       fail(mark, path(),
            "document expands to more than " + std::to_string(limits_.max_nodes) +
-               " YAML nodes (an alias bomb?); scenarios must stay small");
+               " YAML nodes (an alias bomb?); configuration files must stay small");
     }
   }
 
@@ -203,7 +203,7 @@ class TreeBuilder : public YAML::EventHandler {
     std::ptrdiff_t depth = 0;
     for (char c : n.text) depth += c == '(' ? 1 : c == ')' ? -1 : 0;
     if (depth == 0) return;
-    throw ScenarioError(*source_, n.pos.line, n.pos.column, path(),
+    throw ConfigError(*source_, n.pos.line, n.pos.column, path(),
                         "'" + n.text + "' is cut at a comma: inside {...} or [...] a comma separates entries, "
                         "so quote values that contain commas, e.g. \"uniform(1ms, 5ms)\"");
   }
@@ -246,12 +246,12 @@ class TreeBuilder : public YAML::EventHandler {
       // n is the key (scalars only reach here; collections were refused in open()).
       const Pos key_pos = n.pos;
       if (n.is_null()) {
-        throw ScenarioError(*source_, key_pos.line, key_pos.column, path(), "mapping key is empty");
+        throw ConfigError(*source_, key_pos.line, key_pos.column, path(), "mapping key is empty");
       }
       auto [it, inserted] = parent.seen.emplace(n.text, key_pos);
       if (!inserted) {
         const std::string parent_path = path();
-        throw ScenarioError(*source_, key_pos.line, key_pos.column,
+        throw ConfigError(*source_, key_pos.line, key_pos.column,
                             parent_path.empty() ? n.text : parent_path + "." + n.text,
                             "duplicate key '" + n.text + "' (first written at line " +
                                 std::to_string(it->second.line) + ", column " +
@@ -281,7 +281,7 @@ class TreeBuilder : public YAML::EventHandler {
 
 Node parse_document(std::string_view text, const std::string& source_name, const Limits& limits) {
   if (text.size() > limits.max_bytes) {
-    throw ScenarioError(source_name, 1, 1, "",
+    throw ConfigError(source_name, 1, 1, "",
                         "file is larger than " + std::to_string(limits.max_bytes) + " bytes");
   }
   reject_tab_indentation(text, source_name);
@@ -293,7 +293,7 @@ Node parse_document(std::string_view text, const std::string& source_name, const
     while (parser.HandleNextDocument(builder)) {
     }
   } catch (const YAML::Exception& e) {
-    throw ScenarioError(source_name, e.mark.line + 1, e.mark.column + 1, "",
+    throw ConfigError(source_name, e.mark.line + 1, e.mark.column + 1, "",
                         "YAML syntax error: " + e.msg);
   }
   if (!builder.root()) {
@@ -304,4 +304,4 @@ Node parse_document(std::string_view text, const std::string& source_name, const
   return std::move(*builder.root());
 }
 
-}  // namespace clocksim::scenario::yaml
+}  // namespace clocksim::config::yaml

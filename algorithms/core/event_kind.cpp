@@ -1,6 +1,6 @@
-#include "sim/world/observer.hpp"
+#include "algorithms/core/event_kind.hpp"
 
-namespace clocksim::sim {
+namespace clocksim {
 
 std::string_view event_kind_name(EventKind k) {
   switch (k) {
@@ -25,20 +25,4 @@ std::string_view event_kind_name(EventKind k) {
   return "info";
 }
 
-EventKind event_kind_for(NoteKind k) {
-  switch (k) {
-    case NoteKind::kInfo: return EventKind::kInfo;
-    case NoteKind::kMasterSilent: return EventKind::kMasterSilent;
-    case NoteKind::kElectionStarted: return EventKind::kElectionStarted;
-    case NoteKind::kBecameMaster: return EventKind::kBecameMaster;
-    case NoteKind::kBecameSlave: return EventKind::kBecameSlave;
-    case NoteKind::kConflict: return EventKind::kConflict;
-    case NoteKind::kRoundComplete: return EventKind::kRoundComplete;
-    case NoteKind::kOutlier: return EventKind::kOutlier;
-    case NoteKind::kLateReply: return EventKind::kLateReply;
-    case NoteKind::kPeerUnreachable: return EventKind::kPeerUnreachable;
-  }
-  return EventKind::kInfo;
-}
-
-}  // namespace clocksim::sim
+}  // namespace clocksim

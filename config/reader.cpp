@@ -1,14 +1,14 @@
-#include "sim/scenario/reader.hpp"
+#include "config/reader.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <sstream>
 
 #include "algorithms/core/duration_parse.hpp"
-#include "sim/scenario/error.hpp"
-#include "sim/scenario/suggest.hpp"
+#include "config/error.hpp"
+#include "config/suggest.hpp"
 
-namespace clocksim::scenario {
+namespace clocksim::config {
 
 std::string child_path(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
@@ -19,7 +19,7 @@ std::string child_path(const std::string& path, std::size_t index) {
 }
 
 void fail_at(const yaml::Pos& pos, const std::string& path, const std::string& message) {
-  throw ScenarioError(pos.source ? *pos.source : std::string("<scenario>"), pos.line, pos.column, path, message);
+  throw ConfigError(pos.source ? *pos.source : std::string("<config>"), pos.line, pos.column, path, message);
 }
 
 void fail_at(const Node& node, const std::string& path, const std::string& message) {
@@ -158,4 +158,4 @@ std::string read_string(const Node& node, const std::string& path, std::string_v
   return node.text;
 }
 
-}  // namespace clocksim::scenario
+}  // namespace clocksim::config
