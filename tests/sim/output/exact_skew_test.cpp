@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -23,9 +22,17 @@ std::map<std::string, std::string> run_in_memory(const scenario::ScenarioSpec& s
   std::ostringstream report;
   run_scenario(spec, options, report);
   auto files = folder.take_files();
-  // The run's own timing is the only thing that may differ.
-  static const std::regex timing(R"re("(wall_time_s|events_per_s)": [^,\n}]*)re");
-  if (auto it = files.find("summary.json"); it != files.end()) it->second = std::regex_replace(it->second, timing, "");
+  // The run's own timing is the only thing that may differ: its lines are left out.
+  if (auto it = files.find("summary.json"); it != files.end()) {
+    std::istringstream in(it->second);
+    std::string kept;
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("\"wall_time_s\"") == std::string::npos && line.find("\"events_per_s\"") == std::string::npos) {
+        kept += line + "\n";
+      }
+    }
+    it->second = kept;
+  }
   return files;
 }
 
