@@ -46,8 +46,8 @@ struct StackSetup {
   // default) and whether its host gives it a reference clock (Algorithm::on_reference).
   std::vector<NodeId> servers;
   bool reference_clock = false;
-  // The nodes this one shares a link with, ascending (empty: the host does not know its
-  // topology, as the daemon, whose peers are all reachable directly).
+  // The nodes this one shares a link with, ascending (empty: every peer, as on a full mesh, or
+  // when the host does not know its topology, as the daemon, whose peers are all reachable).
   std::vector<NodeId> neighbours;
 };
 

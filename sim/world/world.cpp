@@ -83,7 +83,11 @@ std::unique_ptr<Algorithm> World::make_algorithm(NodeId id) const {
   setup.sync = spec_.algorithm.sync;
   setup.election = spec_.algorithm.election;
   if (!spec_.nodes[id].can_be_master) setup.can_be_master = false;
-  network_->topology().for_each_neighbor(id, [&setup](NodeId n) { setup.neighbours.push_back(n); });
+  // No list on a full mesh: empty means every peer (as in clocksyncd), and listing N - 1
+  // neighbours for each of N nodes would cost O(N^2) at start.
+  if (!network_->topology().is_full_mesh()) {
+    network_->topology().for_each_neighbor(id, [&setup](NodeId n) { setup.neighbours.push_back(n); });
+  }
   if (const auto& h = spec_.nodes[id].hierarchy) {
     setup.servers = h->servers;
     setup.reference_clock = h->reference_error_ns.has_value();
