@@ -78,16 +78,6 @@ std::optional<std::int64_t> fault_tolerant_combine(std::vector<std::int64_t> v, 
   return q;
 }
 
-std::optional<std::int64_t> peer_offset_estimate_ns(std::int64_t t1, std::int64_t t3, std::int64_t t4) {
-  // The peer read t3 somewhere in [t1, t4] of our clock; the midpoint errs by (d_fwd - d_back)/2.
-  std::int64_t rtt = 0, mid = 0, est = 0;
-  if (__builtin_sub_overflow(t4, t1, &rtt) || __builtin_add_overflow(t1, rtt / 2, &mid) ||
-      __builtin_sub_overflow(t3, mid, &est)) {
-    return std::nullopt;
-  }
-  return est;
-}
-
 WelchLynch::WelchLynch(Membership membership, WelchLynchConfig config)
     : membership_(std::move(membership)), config_(config) {
   const std::size_t n = membership_.members ? membership_.members->size() : 0;
@@ -113,21 +103,13 @@ void WelchLynch::start_round(LocalTime now, Effects& out) {
   reading_ = true;
   round_start_ns_ = now.ns();
   std::fill(have_.begin(), have_.end(), false);
-  Message m = make_message(MsgType::kTimeRequest, round_);
-  m.term = round_;
-  m.t1_ns = now.ns();
-  out.broadcast(m);
+  out.broadcast(clock_reading_request(round_, now));
   out.set_timer(kWelchLynchApplyTimer, config_.read_window);
 }
 
 void WelchLynch::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
   if (msg.type == MsgType::kTimeRequest) {
-    Message r = make_message(MsgType::kTimeReply, msg.seq);
-    r.term = msg.term;
-    r.t1_ns = msg.t1_ns;
-    r.t2_ns = now.ns();
-    r.t3_ns = now.ns();
-    out.send(from, r);
+    out.send(from, clock_reading_reply(msg, now));
     return;
   }
   if (msg.type != MsgType::kTimeReply) return;
