@@ -21,21 +21,22 @@ namespace {
 // the real length anyway).
 constexpr std::size_t kReceiveBuffer = 2048;
 
-std::shared_ptr<const std::vector<NodeId>> member_ids(const LoopConfig& config) {
+}  // namespace
+
+node::NodeLoopConfig node_loop_config(const LoopConfig& config) {
   auto ids = std::make_shared<std::vector<NodeId>>();
   ids->push_back(config.self);
   for (const auto& p : config.peers) ids->push_back(p.id);
   std::sort(ids->begin(), ids->end());
   ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
-  return ids;
+  return node::NodeLoopConfig{config.self, std::move(ids), config.cluster, config.sync_kind, config.election_kind,
+                              config.clock_limits};
 }
-}  // namespace
 
 DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, node::Clock& clock,
                        const node::wire::Keyring* keys, node::Logger& log)
     : config_(std::move(config)), clock_(clock), keys_(keys), log_(log) {
-  node::NodeLoopConfig node_config{config_.self, member_ids(config_), config_.cluster, config_.sync_kind,
-                                   config_.election_kind, config_.clock_limits};
+  node::NodeLoopConfig node_config = node_loop_config(config_);
   if (!config_.ntp_listen.empty()) {
     ntp_ = std::make_unique<NtpService>(config_.ntp_listen, config_.ntp_servers, clock_, log_, config_.self);
   }
