@@ -94,7 +94,7 @@ void DaemonLoop::request_stop() {
 int DaemonLoop::poll_timeout_ms() {
   const auto next = timers_.next_deadline();
   if (!next) return -1;
-  const std::int64_t wait_ns = *next - host_.monotonic_ns();
+  const std::int64_t wait_ns = (*next - host_.monotonic_now()).ns();
   if (wait_ns <= 0) return 0;
   // Round up: waking early would only make us sleep again for the remainder.
   const std::int64_t ms = (wait_ns + 999'999) / 1'000'000;
@@ -140,7 +140,7 @@ void DaemonLoop::run() {
           control_.serve(fds[i].fd, [this] {
             loop_->count_status_query();
             return status_json().dump();
-          }, host_.monotonic_ns());
+          }, host_.monotonic_now());
         }
       }
       if (fds[5].revents & POLLIN) {
@@ -176,10 +176,10 @@ void DaemonLoop::fire_due_timers() {
   for (int fired = 0;; ++fired) {
     if (fired >= config_.max_timers_per_turn) {
       // Still due ones wait: poll() returns at once (timeout 0) after serving sockets and signals.
-      if (timers_.next_deadline() && *timers_.next_deadline() <= host_.monotonic_ns()) ++timer_turns_capped_;
+      if (timers_.next_deadline() && *timers_.next_deadline() <= host_.monotonic_now()) ++timer_turns_capped_;
       return;
     }
-    const auto id = timers_.pop_due(host_.monotonic_ns());
+    const auto id = timers_.pop_due(host_.monotonic_now());
     if (!id) return;
     loop_->on_timer(*id);
   }
@@ -193,7 +193,7 @@ bool DaemonLoop::send_datagram(NodeId to, std::span<const std::uint8_t> bytes, c
 
 ReferenceReading DaemonLoop::read(LocalTime local_now) {
   ReferenceReading r;
-  r.reference_ns = host_.realtime_ns();
+  r.reference_ns = host_.wall_now().ns();
   r.local = local_now;
   return r;
 }
