@@ -35,6 +35,7 @@
 #include "algorithms/election/common/ack_sender.hpp"
 #include "algorithms/election/common/draw.hpp"
 #include "algorithms/election/common/election_setup.hpp"
+#include "algorithms/election/common/liveness.hpp"
 #include "algorithms/election/tsp/tsp_params.hpp"
 
 namespace clocksim::election {
@@ -110,7 +111,7 @@ class TspElection final : public ElectionLayer {
   Rng rng_;
   AckSender acks_;
   Duration timeout_;  // current delay2
-  LocalTime last_heard_master_;  // the last sign of life of master_ (or when it became master_)
+  Liveness live_;                // the election timer (with master_'s last sign of life), LEAVE
   bool after_leave_ = false;     // the election timer was armed by a LEAVE: firing is no timeout
 
   State state_ = State::kLooking;
