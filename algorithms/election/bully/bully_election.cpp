@@ -1,35 +1,32 @@
 #include "algorithms/election/bully/bully_election.hpp"
 
-#include "algorithms/election/common/election_params.hpp"
+#include "algorithms/election/common/param_table.hpp"
 
 namespace clocksim::election {
 
 using namespace clocksim::literals;
 
-const std::vector<ParamSpec>& bully_param_specs() {
-  static const std::vector<ParamSpec> kSpecs = {
-      heartbeat_period_spec(),
+namespace {
+const ParamTable<BullyConfig>& bully_params() {
+  static const ParamTable<BullyConfig> kTable = ParamTable<BullyConfig>::with_liveness(
       election_failure_timeout_spec(),
-      {"answer_timeout", ParamType::kDuration, 500_ms,
-       "T: wait for an OK from a higher id (Garcia-Molina: about 2 max one-way delays + processing)", 1e5, 1e13, {}},
-      {"coordinator_timeout", ParamType::kDuration, 2_s,
-       "T': after an OK, wait this long for COORDINATOR before restarting the election", 1e5, 1e13, {}},
-      {"elect_on_start", ParamType::kBool, true,
-       "hold an election when starting or recovering (Garcia-Molina); false: listen for a coordinator first",
-       -1e300, 1e300, {}},
-  };
-  return kSpecs;
+      {{{"answer_timeout", ParamType::kDuration, 500_ms,
+         "T: wait for an OK from a higher id (Garcia-Molina: about 2 max one-way delays + processing)", 1e5, 1e13, {}},
+        &BullyConfig::answer_timeout},
+       {{"coordinator_timeout", ParamType::kDuration, 2_s,
+         "T': after an OK, wait this long for COORDINATOR before restarting the election", 1e5, 1e13, {}},
+        &BullyConfig::coordinator_timeout},
+       {{"elect_on_start", ParamType::kBool, true,
+         "hold an election when starting or recovering (Garcia-Molina); false: listen for a coordinator first",
+         -1e300, 1e300, {}},
+        &BullyConfig::elect_on_start}});
+  return kTable;
 }
+}  // namespace
 
-BullyConfig BullyConfig::from(const ParamSet& p) {
-  BullyConfig c{};
-  c.heartbeat_period = p.get_duration("heartbeat_period");
-  c.failure_timeout = p.get_duration("failure_timeout");
-  c.answer_timeout = p.get_duration("answer_timeout");
-  c.coordinator_timeout = p.get_duration("coordinator_timeout");
-  c.elect_on_start = p.get_bool("elect_on_start");
-  return c;
-}
+const std::vector<ParamSpec>& bully_param_specs() { return bully_params().specs(); }
+
+BullyConfig BullyConfig::from(const ParamSet& params) { return bully_params().read(params); }
 
 BullyElection::BullyElection(const ElectionSetup& setup)
     : self_(setup.membership.self),

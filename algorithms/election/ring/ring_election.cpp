@@ -4,35 +4,31 @@
 
 #include "algorithms/core/rng.hpp"
 #include "algorithms/election/common/draw.hpp"
-#include "algorithms/election/common/election_params.hpp"
+#include "algorithms/election/common/param_table.hpp"
 
 namespace clocksim::election {
 
 using namespace clocksim::literals;
 
-const std::vector<ParamSpec>& ring_param_specs() {
-  static const std::vector<ParamSpec> kSpecs = {
-      heartbeat_period_spec(),
+namespace {
+const ParamTable<RingConfig>& ring_params() {
+  static const ParamTable<RingConfig> kTable = ParamTable<RingConfig>::with_liveness(
       election_failure_timeout_spec(),
-      {"hop_timeout", ParamType::kDuration, 100_ms,
-       "wait for a successor to acknowledge a ring message before re-sending", 1e5, 1e12, {}},
-      {"hop_sends", ParamType::kInt, std::int64_t{2},
-       "sends to one successor before skipping it as dead", 1, 20, {}},
-      {"election_timeout", ParamType::kDuration, 10_s,
-       "a participant that sees no ELECTED this long starts a new election (allow ~3n hops)", 1e6, 1e14, {}},
-  };
-  return kSpecs;
+      {{{"hop_timeout", ParamType::kDuration, 100_ms,
+         "wait for a successor to acknowledge a ring message before re-sending", 1e5, 1e12, {}},
+        &RingConfig::hop_timeout},
+       {{"hop_sends", ParamType::kInt, std::int64_t{2}, "sends to one successor before skipping it as dead", 1, 20, {}},
+        &RingConfig::hop_sends},
+       {{"election_timeout", ParamType::kDuration, 10_s,
+         "a participant that sees no ELECTED this long starts a new election (allow ~3n hops)", 1e6, 1e14, {}},
+        &RingConfig::election_timeout}});
+  return kTable;
 }
+}  // namespace
 
-RingConfig RingConfig::from(const ParamSet& p) {
-  RingConfig c{};
-  c.heartbeat_period = p.get_duration("heartbeat_period");
-  c.failure_timeout = p.get_duration("failure_timeout");
-  c.hop_timeout = p.get_duration("hop_timeout");
-  c.hop_sends = p.get_int("hop_sends");
-  c.election_timeout = p.get_duration("election_timeout");
-  return c;
-}
+const std::vector<ParamSpec>& ring_param_specs() { return ring_params().specs(); }
+
+RingConfig RingConfig::from(const ParamSet& params) { return ring_params().read(params); }
 
 RingElection::RingElection(const ElectionSetup& setup)
     : self_(setup.membership.self),

@@ -1,41 +1,38 @@
 #include "algorithms/election/standby/standby_election.hpp"
 
-#include "algorithms/election/common/election_params.hpp"
+#include "algorithms/election/common/param_table.hpp"
 
 namespace clocksim::election {
 
 using namespace clocksim::literals;
 
-const std::vector<ParamSpec>& standby_param_specs() {
-  static const std::vector<ParamSpec> kSpecs = {
-      {"primary", ParamType::kInt, std::int64_t{0}, "node id of the pre-chosen master (the number of n<id>)", 0,
-       4294967293.0, {}},
-      {"secondary", ParamType::kInt, std::int64_t{1}, "node id of the standby that takes over", 0, 4294967293.0, {}},
-      heartbeat_period_spec(),
+namespace {
+const ParamTable<StandbyConfig>& standby_params() {
+  static const ParamTable<StandbyConfig> kTable = ParamTable<StandbyConfig>::with_liveness(
       failure_timeout_spec("standby_timeout", "the standby takes over after hearing nothing from the master this long"),
-      {"on_primary_return", ParamType::kChoice, std::string("resume"),
-       "resume: a returning primary leads again at once; stay_secondary: it follows the acting master and "
-       "becomes the standby",
-       -1e300, 1e300, {"resume", "stay_secondary"}},
-  };
-  return kSpecs;
+      {{{"primary", ParamType::kInt, std::int64_t{0}, "node id of the pre-chosen master (the number of n<id>)", 0,
+         4294967293.0, {}},
+        &StandbyConfig::primary},
+       {{"secondary", ParamType::kInt, std::int64_t{1}, "node id of the standby that takes over", 0, 4294967293.0, {}},
+        &StandbyConfig::secondary},
+       {{"on_primary_return", ParamType::kChoice, std::string("resume"),
+         "resume: a returning primary leads again at once; stay_secondary: it follows the acting master and "
+         "becomes the standby",
+         -1e300, 1e300, {"resume", "stay_secondary"}},
+        &StandbyConfig::on_primary_return}});
+  return kTable;
 }
+}  // namespace
 
-StandbyConfig StandbyConfig::from(const ParamSet& p) {
-  StandbyConfig c{};
-  c.primary = static_cast<NodeId>(p.get_int("primary"));
-  c.secondary = static_cast<NodeId>(p.get_int("secondary"));
-  c.heartbeat_period = p.get_duration("heartbeat_period");
-  c.standby_timeout = p.get_duration("standby_timeout");
-  c.resume = p.get_choice("on_primary_return") == "resume";
-  return c;
-}
+const std::vector<ParamSpec>& standby_param_specs() { return standby_params().specs(); }
+
+StandbyConfig StandbyConfig::from(const ParamSet& params) { return standby_params().read(params); }
 
 StandbyElection::StandbyElection(const ElectionSetup& setup)
     : self_(setup.membership.self),
       can_be_master_(setup.can_be_master),
       cfg_(StandbyConfig::from(setup.params)),
-      live_(self_, {kHeartbeatTimer, kWatchTimer, cfg_.heartbeat_period, cfg_.standby_timeout},
+      live_(self_, {kHeartbeatTimer, kWatchTimer, cfg_.heartbeat_period, cfg_.failure_timeout},
             {NoteWhat::kNoMasterHeard, NoteWhat::kMasterSilentFor, NoteWhat::kStandbyLeaveSent}) {}
 
 bool StandbyElection::may_take_over() const {
@@ -43,7 +40,7 @@ bool StandbyElection::may_take_over() const {
 }
 
 bool StandbyElection::outranks(NodeId a, std::uint32_t a_term, NodeId b, std::uint32_t b_term) const {
-  if (cfg_.resume) {
+  if (cfg_.resume()) {
     if ((a == cfg_.primary) != (b == cfg_.primary)) return a == cfg_.primary;
     return a_term > b_term;
   }
@@ -85,7 +82,7 @@ void StandbyElection::follow(NodeId master, std::uint32_t term, Effects& out, No
 }
 
 void StandbyElection::on_start(LocalTime /*now*/, Effects& out) {
-  if (self_ == cfg_.primary && can_be_master_ && cfg_.resume) {
+  if (self_ == cfg_.primary && can_be_master_ && cfg_.resume()) {
     lead(out, because(NoteWhy::kDesignatedPrimary));
     return;
   }
@@ -94,8 +91,8 @@ void StandbyElection::on_start(LocalTime /*now*/, Effects& out) {
   out.note(self_ == cfg_.secondary ? Note(NoteWhat::kStandbyStarts).with_subject(cfg_.primary)
                                    : Note(NoteWhat::kStandbyListens));
   // At a cold start the secondary gives a listening primary time to come up first.
-  const bool cold_secondary = self_ == cfg_.secondary && !cfg_.resume;
-  live_.watch(cold_secondary ? cfg_.standby_timeout * 2 : cfg_.standby_timeout, out);
+  const bool cold_secondary = self_ == cfg_.secondary && !cfg_.resume();
+  live_.watch(cold_secondary ? cfg_.failure_timeout * 2 : cfg_.failure_timeout, out);
 }
 
 void StandbyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
@@ -105,7 +102,7 @@ void StandbyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
       return;
     case Liveness::Fired::kFailure:
       if (leading_) return;
-      out.note(live_.silence_note(master_, cfg_.standby_timeout));
+      out.note(live_.silence_note(master_, cfg_.failure_timeout));
       if (may_take_over()) {
         lead(out, because(self_ == cfg_.primary ? NoteWhy::kPrimaryNoMaster : NoteWhy::kStandbyTakesOver));
         return;

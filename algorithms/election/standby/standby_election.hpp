@@ -41,8 +41,9 @@ struct StandbyConfig {
   NodeId primary;
   NodeId secondary;
   Duration heartbeat_period;
-  Duration standby_timeout;
-  bool resume;  // on_primary_return == "resume"
+  Duration failure_timeout;  // standby_timeout
+  std::string on_primary_return;
+  bool resume() const { return on_primary_return == "resume"; }
   static StandbyConfig from(const ParamSet& params);
 };
 const std::vector<ParamSpec>& standby_param_specs();
