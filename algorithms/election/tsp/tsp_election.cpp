@@ -57,6 +57,12 @@ void TspElection::send_later(NodeId to, Message msg, Duration delay, Effects& ou
   acks_.start(item, delay, out);
 }
 
+void TspElection::join_later(NodeId master, Effects& out) {
+  Message up = make_message(MsgType::kSlaveUp);
+  up.subject = master;
+  send_later(master, up, jitter(), out);
+}
+
 void TspElection::ack(NodeId to, const Message& msg, Effects& out) {
   Message reply = make_message(MsgType::kElectionAck, msg.seq);
   reply.term = msg.term;
@@ -157,6 +163,11 @@ void TspElection::lookup_failed(LocalTime now, Effects& out) {
   } else {
     become_slave(kNoNode, now, out, because(NoteWhy::kMayNotLead));
   }
+}
+
+void TspElection::quit_rival(NoteWhat seen, NodeId rival, Effects& out) {
+  out.note(Note(seen).with_peer(rival));
+  send_quit(rival, out);
 }
 
 void TspElection::send_quit(NodeId to, Effects& out) {
@@ -398,26 +409,23 @@ void TspElection::handle_master_ack(NodeId from, const Message& msg, LocalTime n
 
 void TspElection::handle_master_up(NodeId from, const Message& msg, LocalTime now, Effects& out) {
   if (msg.term > term_) term_ = msg.term;
-  Message up = make_message(MsgType::kSlaveUp);
-  up.subject = from;
   switch (state_) {
     case State::kMaster:
-      out.note(Note(NoteWhat::kMasterUpFromMaster).with_peer(from));
-      send_quit(from, out);
+      quit_rival(NoteWhat::kMasterUpFromMaster, from, out);
       return;
     case State::kCandidate:
       give_up(from, now, out, because(NoteWhy::kPeerAnnouncedMaster).with_peer(from));
-      send_later(from, up, jitter(), out);
+      join_later(from, out);
       return;
     case State::kLooking:
       acks_.cancel(master_req_seq_, out);
       purposes_.erase(master_req_seq_);
       become_slave(from, now, out, because(NoteWhy::kAnnouncedMaster));
-      send_later(from, up, jitter(), out);
+      join_later(from, out);
       return;
     case State::kSlave:
       become_slave(from, now, out, because(NoteWhy::kAnnouncedMaster));
-      send_later(from, up, jitter(), out);
+      join_later(from, out);
       return;
   }
 }
@@ -426,8 +434,7 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
   if (msg.term > term_) term_ = msg.term;
   switch (state_) {
     case State::kMaster:
-      out.note(Note(NoteWhat::kQuitsCandidate).with_peer(from));
-      send_quit(from, out);
+      quit_rival(NoteWhat::kQuitsCandidate, from, out);
       return;
     case State::kCandidate: {
       Message r = make_message(MsgType::kRefuse);
@@ -489,17 +496,14 @@ void TspElection::handle_loop(NodeId from, const Message& msg, LocalTime now, Ef
   (void)msg;
   switch (state_) {
     case State::kMaster:
-      out.note(Note(NoteWhat::kLoopFromMaster).with_peer(from));
-      send_quit(from, out);
+      quit_rival(NoteWhat::kLoopFromMaster, from, out);
       return;
     case State::kSlave:
       if (from == master_) {
         restart_election_timer(out);
       } else if (master_ == kNoNode) {
         become_slave(from, now, out, because(NoteWhy::kHeardLoop));
-        Message up = make_message(MsgType::kSlaveUp);
-        up.subject = from;
-        send_later(from, up, jitter(), out);
+        join_later(from, out);
       }
       return;
     default:

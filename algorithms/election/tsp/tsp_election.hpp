@@ -76,6 +76,8 @@ class TspElection final : public ElectionLayer {
   std::uint32_t next_seq() { return seq_++; }
   std::uint32_t acksend(NodeId to, Message msg, Purpose purpose, Duration delay, Effects& out);
   void send_later(NodeId to, Message msg, Duration delay, Effects& out);
+  // SLAVEUP to a master this node now follows, after the answer jitter (§5).
+  void join_later(NodeId master, Effects& out);
   Duration jitter() { return draw(rng_, cfg_.answer_jitter); }
 
   void restart_election_timer(Effects& out);
@@ -92,6 +94,8 @@ class TspElection final : public ElectionLayer {
   bool outranks(std::uint32_t their_term, NodeId them) const;
   Message mastership(MsgType type) const;
   void send_quit(NodeId to, Effects& out);
+  // A master heard another master (`seen` says how) and tells it to QUIT.
+  void quit_rival(NoteWhat seen, NodeId rival, Effects& out);
   void on_ack_done(const AckSender::Outgoing& item, bool acked, LocalTime now, Effects& out);
 
   void handle_master_req(NodeId from, const Message& msg, LocalTime now, Effects& out);
