@@ -12,15 +12,9 @@ namespace clocksim::election {
 namespace {
 
 using namespace clocksim::literals;
-using clocksim::testing::find_timer;
-using clocksim::testing::has_note;
-using clocksim::testing::sends_of;
-using clocksim::testing::setup_for;
-using clocksim::testing::TestNetwork;
+using namespace clocksim::testing;
 
-TimerId T(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
-LocalTime at(Duration d) { return LocalTime::from_ns(d.ns()); }
-
+TimerId T(std::uint32_t local) { return election_timer(local); }
 std::unique_ptr<RingElection> make(NodeId self, std::size_t n, bool can_be_master = true, std::uint64_t seed = 1) {
   auto s = setup_for("ring", self, n, seed);
   s.can_be_master = can_be_master;
@@ -153,12 +147,6 @@ std::unique_ptr<RingElection> follower_of(NodeId self, NodeId master, std::uint6
   Effects hb;
   m->on_message(at(1_s), master, make_message(MsgType::kHeartbeat), hb);
   EXPECT_EQ(m->believed_master(), master);
-  return m;
-}
-
-Message leave_from(NodeId leaver) {
-  Message m = make_message(MsgType::kLeave);
-  m.subject = leaver;
   return m;
 }
 

@@ -11,10 +11,7 @@ namespace clocksim::election {
 namespace {
 
 using namespace clocksim::literals;
-using clocksim::testing::has_note;
-using clocksim::testing::sends_of;
-using clocksim::testing::setup_for;
-using clocksim::testing::TestNetwork;
+using namespace clocksim::testing;
 
 std::unique_ptr<StandbyElection> make(NodeId self, std::size_t n, const std::string& on_return, bool can_lead = true,
                                       NodeId primary = 0, NodeId secondary = 1) {
@@ -108,14 +105,6 @@ TEST(Standby, PartitionedSecondaryYieldsToThePrimaryOnHeal) {
 }
 
 // ---- graceful hand-over (LEAVE) ------------------------------------------------------------
-
-LocalTime at(Duration d) { return LocalTime::from_ns(d.ns()); }
-
-Message leave_from(NodeId leaver) {
-  Message m = make_message(MsgType::kLeave);
-  m.subject = leaver;
-  return m;
-}
 
 Message heartbeat_from(NodeId master, std::uint32_t term) {
   Message m = make_message(MsgType::kHeartbeat);
