@@ -178,25 +178,6 @@ std::unique_ptr<BullyElection> follower_of(NodeId self, NodeId master) {
   return m;
 }
 
-TEST(BullyElection, CoordinatorSaysLeaveOnShutdownAFollowerLeavesQuietly) {
-  auto coord = make(4, 5);
-  Effects s;
-  coord->on_start(at(0_s), s);
-  ASSERT_EQ(coord->role(), Role::kMaster);
-  Effects bye;
-  coord->on_shutdown(at(10_s), bye);
-  const auto leaves = sends_of(bye, MsgType::kLeave, kBroadcast);
-  ASSERT_EQ(leaves.size(), 1u);
-  EXPECT_EQ(leaves[0].subject, 4u);
-  EXPECT_EQ(leaves[0].term, coord->term());
-  EXPECT_TRUE(has_note(bye, Note(NoteWhat::kBullyLeaveSent)));
-
-  auto f = follower_of(2, 4);
-  Effects quiet;
-  f->on_shutdown(at(10_s), quiet);
-  EXPECT_TRUE(quiet.sends().empty());
-}
-
 TEST(BullyElection, LeaveFromItsCoordinatorStartsAnElectionAtOnceWithoutTheLeaver) {
   auto f = follower_of(2, 4);
   Effects stranger;

@@ -156,29 +156,6 @@ Message elected_msg(NodeId initiator, NodeId winner, std::uint32_t term) {
   return m;
 }
 
-TEST(RingElection, MasterSaysLeaveOnShutdownAFollowerLeavesQuietly) {
-  auto m = make(4, 5);
-  Effects s;
-  m->on_start(at(0_s), s);
-  Effects fire;
-  m->on_timer(at(3_s), T(RingElection::kFailureTimer), fire);
-  Message back = sends_of(fire, MsgType::kRingElection).at(0);
-  Effects won;
-  m->on_message(at(3_s + 5_ms), 3, back, won);
-  ASSERT_EQ(m->role(), Role::kMaster);
-  Effects bye;
-  m->on_shutdown(at(10_s), bye);
-  const auto leaves = sends_of(bye, MsgType::kLeave, kBroadcast);
-  ASSERT_EQ(leaves.size(), 1u);
-  EXPECT_EQ(leaves[0].subject, 4u);
-  EXPECT_TRUE(has_note(bye, Note(NoteWhat::kRingLeaveSent)));
-
-  auto f = follower_of(2, 4);
-  Effects quiet;
-  f->on_shutdown(at(10_s), quiet);
-  EXPECT_TRUE(quiet.sends().empty());
-}
-
 TEST(RingElection, LeaveFromItsMasterInitiatesAfterAShortSeededPause) {
   auto f = follower_of(2, 4);
   Effects stranger;

@@ -113,26 +113,6 @@ Message heartbeat_from(NodeId master, std::uint32_t term) {
   return m;
 }
 
-TEST(Standby, MasterSaysLeaveOnShutdownAFollowerLeavesQuietly) {
-  auto primary = make(0, 5, "resume");
-  Effects s;
-  primary->on_start(at(0_s), s);
-  ASSERT_EQ(primary->role(), Role::kMaster);
-  Effects bye;
-  primary->on_shutdown(at(5_s), bye);
-  const auto leaves = sends_of(bye, MsgType::kLeave, kBroadcast);
-  ASSERT_EQ(leaves.size(), 1u);
-  EXPECT_EQ(leaves[0].subject, 0u);
-  EXPECT_TRUE(has_note(bye, Note(NoteWhat::kStandbyLeaveSent)));
-
-  auto follower = make(3, 5, "resume");
-  Effects f;
-  follower->on_start(at(0_s), f);
-  Effects quiet;
-  follower->on_shutdown(at(5_s), quiet);
-  EXPECT_TRUE(quiet.sends().empty());
-}
-
 TEST(Standby, LeaveFromThePrimaryMakesTheSecondaryLeadAtOnce) {
   auto secondary = make(1, 5, "resume");
   Effects s;
