@@ -236,7 +236,7 @@ TEST(DaemonAttackSim, ExtremeTimestampsInAuthenticPacketsMoveNoClock) {
       Message m = make_message(type, static_cast<std::uint32_t>(c.status(0)["rounds"].get<std::uint64_t>() + 1));
       m.term = m.seq;
       m.t1_ns = v;
-      m.t2_ns = -v;
+      m.t2_ns = ~v;  // the other extreme (-v would overflow for INT64_MIN)
       m.t3_ns = v;
       m.value_ns = v;
       m.rate_ppb = v;
