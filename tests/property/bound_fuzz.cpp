@@ -9,7 +9,8 @@
 //   adversarial  drift-free, adversarial latency, static master (the reading-error worst case)
 //   drift        high drift (10^3..10^5 ppm) dominating the bound, static master
 //   static       everything else without faults: topologies star/mesh, latency laws with
-//                asymmetry, quantum, resolution, measurement and averaging options, slews
+//                asymmetry, quantum, resolution, measurement and averaging options, slews,
+//                SETTIME thresholds and LOSTHOST (drawn from a stream of their own)
 //   disrupted    elections (tsp, bully, ring, standby), crashes and restarts of slaves and the
 //                master, partitions, clock steps, message loss (full mesh)
 // Prints one line per family: scenarios, claimed (the model gave a bound), worst skew/bound;
@@ -100,7 +101,9 @@ std::string latency_law(Draw& d, double lo_ms, double hi_ms, bool adversarial) {
 }
 
 // The sync block: every measurement and averaging option, quantum, resolution, slews, steps.
-std::string berkeley(Draw& d, double period_s, double step_threshold_ms, bool rich) {
+// `timed`: a stream of its own for timed 4.4's host table and SETTIME, so that adding them left
+// every other draw of a case as it was.
+std::string berkeley(Draw& d, double period_s, double step_threshold_ms, bool rich, Draw* timed = nullptr) {
   std::ostringstream s;
   s << "{kind: berkeley, period: " << period_s << "s, step_threshold: " << ms(step_threshold_ms);
   if (rich) {
@@ -111,6 +114,12 @@ std::string berkeley(Draw& d, double period_s, double step_threshold_ms, bool ri
     if (d.chance(0.3)) s << ", resolution: " << ms(d.pick<double>({0.1, 1}));
     if (d.chance(0.3)) s << ", probes: " << d.integer(1, 10) << ", good_replies: " << d.integer(1, 5);
     if (d.chance(0.2)) s << ", first_round_delay: " << d.integer(0, 3) << "s";
+    if (timed != nullptr) {
+      // SETTIME (its error is the transit, docs/bounds.md §4.1b): a threshold the corrections
+      // reach, or timed's 20 s; LOSTHOST: drop at the first failure, timed's 3, or never.
+      if (timed->chance(0.4)) s << ", settime_threshold: " << timed->pick<std::string>({"0s", "1ms", "5ms", "30ms"});
+      if (timed->chance(0.4)) s << ", lost_host_rounds: " << timed->pick<std::string>({"0", "1", "2"});
+    }
     // Without a drawn quantum or resolution the defaults apply: timed's 5 ms and 1 ms.
   } else {
     // Exact arithmetic, so that the tightness of the other terms is measured undiluted by q.
@@ -136,6 +145,7 @@ std::string clocks(Draw& d, double drift_ppm, double spread_ms, double slew_ppm)
 
 Case draw_case(std::uint64_t index) {
   Draw d(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz"), index));
+  Draw timed(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.timed"), index));
   Case c;
   c.seed = d.next() % 1000000 + 1;
   const int family = static_cast<int>(index % 4);
@@ -173,7 +183,7 @@ Case draw_case(std::uint64_t index) {
       c.topology = d.chance(0.3) ? "star" : "full_mesh";
       c.links = "  latency: " + latency_law(d, lo, hi, d.chance(0.3)) + "\n";
       if (d.chance(0.3)) c.links += "  asymmetry: " + std::to_string(d.uniform(-0.5, 0.5)) + "\n";
-      c.sync = berkeley(d, period, d.pick<double>({0.0, 1.0, 20.0}), true);
+      c.sync = berkeley(d, period, d.pick<double>({0.0, 1.0, 20.0}), true, &timed);
       break;
     }
     default: {
@@ -184,7 +194,7 @@ Case draw_case(std::uint64_t index) {
       c.topology = "full_mesh";
       c.links = "  latency: " + latency_law(d, lo, hi, d.chance(0.2)) + "\n";
       if (d.chance(0.3)) c.links += "  loss: " + std::to_string(d.pick<double>({0.01, 0.05, 0.2})) + "\n";
-      c.sync = berkeley(d, period, 1, true);
+      c.sync = berkeley(d, period, 1, true, &timed);
       const std::string kind = d.pick<std::string>({"tsp", "bully", "ring", "standby", ""});
       if (!kind.empty()) c.election = "{kind: " + kind + "}";
       const int faults = d.integer(0, 4);

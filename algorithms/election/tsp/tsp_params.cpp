@@ -31,6 +31,10 @@ const std::vector<ParamSpec>& tsp_param_specs() {
        0, 1e14, {}},
       {"resolve_rounds", ParamType::kInt, std::int64_t{3},
        "RESOLVE/QUIT rounds a master runs after a CONFLICT report", 1, 20, {}},
+      {"trusted", ParamType::kNodeList, std::string(),
+       "node ids this node accepts as candidates and masters (timed -F; give the sync layer the same "
+       "list): an untrusted candidate is told to QUIT, an untrusted MASTERUP ignored; empty: everyone",
+       -1e300, 1e300, {}},
   };
   return kSpecs;
 }
@@ -47,6 +51,7 @@ TspConfig TspConfig::from(const ParamSet& p) {
   c.second_answer_wait = p.get_duration("second_answer_wait");
   c.loop_period = p.get_duration("loop_period");
   c.resolve_rounds = p.get_int("resolve_rounds");
+  c.trusted = p.get_node_list("trusted");
   return c;
 }
 
