@@ -226,9 +226,10 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   if (in.settime_error) {
     // §4.1b: a SETTIME puts the slave at the master's corrected time as read when sent, so it
     // lands behind by the transit, read on a master clock that may be slewing, ± a clock reading.
+    // Landing behind by x is what a delta read x too high leaves (slave − master = −error).
     const double rate_slew = in.step_threshold_s > 0 ? in.slew_ppm * kPpm : 0.0;
-    b.e_lo = std::min(b.e_lo, -(1 + rho + rate_slew) * d_max - in.clock_resolution_s - kNs);
-    b.e_hi = std::max(b.e_hi, -std::max(0.0, 1 - rho - rate_slew) * d_min + in.clock_resolution_s + kNs);
+    b.e_lo = std::min(b.e_lo, std::max(0.0, 1 - rho - rate_slew) * d_min - in.clock_resolution_s - kNs);
+    b.e_hi = std::max(b.e_hi, (1 + rho + rate_slew) * d_max + in.clock_resolution_s + kNs);
   }
   const double width = b.e_hi - b.e_lo;
   const double magnitude = std::max(std::fabs(b.e_lo), std::fabs(b.e_hi));

@@ -69,7 +69,7 @@ struct Case {
       y << "faults:\n";
       for (const auto& f : faults) y << "  - " << f.text << "\n";
     }
-    y << "expect:\n  - {max_skew: bound}\noutput: {trace: false, skew: false, events: false, summary: true}\n";
+    y << "expect:\n  - {max_skew: bound}\noutput: {trace: false, skew: false, events: true, summary: true}\n";
     return y.str();
   }
 };
@@ -225,6 +225,9 @@ struct Result {
   bool passed = true;
   double ratio = 0;
   std::string why;
+  // timed 4.4's behaviour that the case exercised (events.csv): a SETTIME sent, a host dropped.
+  bool set_time = false;
+  bool dropped = false;
 };
 
 Result run_case(const Case& c, const fs::path& dir) {
@@ -253,6 +256,11 @@ Result run_case(const Case& c, const fs::path& dir) {
   const auto j = nlohmann::json::parse(in);
   const auto& ratio = j["results"]["worst_skew_over_bound"];
   r.ratio = ratio.is_number() ? ratio.get<double>() : 0.0;
+  std::ifstream events(dir / "events.csv");
+  for (std::string line; std::getline(events, line);) {
+    r.set_time = r.set_time || line.find(",settime_sent,") != std::string::npos;
+    r.dropped = r.dropped || line.find(",host_dropped,") != std::string::npos;
+  }
   if (!r.passed) {
     for (const auto& e : j["expects"]) r.why += e["detail"].get<std::string>();
   }
@@ -302,7 +310,7 @@ int main(int argc, char** argv) {
   }
   fs::create_directories(out);
   struct Family {
-    std::uint64_t cases = 0, claimed = 0, violations = 0;
+    std::uint64_t cases = 0, claimed = 0, violations = 0, set_time = 0, dropped = 0;
     double worst = 0;
   };
   std::map<std::string, Family> families;
@@ -325,6 +333,8 @@ int main(int argc, char** argv) {
     }
     ++f.claimed;
     f.worst = std::max(f.worst, r.ratio);
+    f.set_time += r.set_time ? 1 : 0;
+    f.dropped += r.dropped ? 1 : 0;
     if (r.passed) {
       fs::remove_all(dir);
       continue;
@@ -355,6 +365,10 @@ int main(int argc, char** argv) {
                   name.c_str(), static_cast<unsigned long long>(f.cases), static_cast<unsigned long long>(f.claimed),
                   static_cast<unsigned long long>(f.violations), f.worst);
     std::cout << line;
+  }
+  for (const auto& [name, f] : families) {
+    std::cout << "  " << name << ": " << f.set_time << " claimed case(s) sent a SETTIME, " << f.dropped
+              << " dropped a host\n";
   }
   if (!quiet) {
     for (const auto& [why, n] : unclaimed_reasons) std::cout << "  no bound (" << n << "): " << why << "\n";

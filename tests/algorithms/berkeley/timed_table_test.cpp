@@ -2,6 +2,8 @@
 // sender, driven directly on the Berkeley state machine.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "algorithms/berkeley/berkeley.hpp"
 #include "tests/algorithms/berkeley/master_harness.hpp"
 
@@ -242,6 +244,22 @@ TEST(BerkeleySetTime, SlaveStepsToTheGivenTimeAndAcks) {
   ASSERT_EQ(out.clock().size(), 1u);
   EXPECT_EQ(out.clock()[0].mode, AdjustMode::kSlew);
   EXPECT_EQ(out.clock()[0].delta.ns(), 3 * kMs);
+}
+
+TEST(BerkeleySetTime, HostileTimesSaturateInsteadOfOverflowing) {
+  Berkeley slave(Membership{1, members_of(2)}, BerkeleyConfig{}, 1, true);
+  Effects out;
+  slave.on_start(LocalTime::epoch(), out);
+  std::uint32_t term = 1;
+  for (const std::int64_t value : {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()}) {
+    Message set = make_message(MsgType::kSetTime, term);
+    set.term = term++;
+    set.value_ns = value;
+    out.clear();
+    slave.on_message(LocalTime::from_ns(-5 * kMs), 0, set, out);
+    ASSERT_EQ(out.clock().size(), 1u);
+    EXPECT_EQ(out.clock()[0].delta.ns() > 0, value > 0);  // saturated, sign kept
+  }
 }
 
 // ---- trust and QUIT -------------------------------------------------------------------------

@@ -264,8 +264,9 @@ TEST_F(EpochSkewBoundTest, SetTimeRoundGrowsByTheTransitAndIsNotAFullRound) {
   bounds::BerkeleyBoundInput wide = input();
   wide.settime_error = true;
   const bounds::SkewBound w = bounds::berkeley_skew_bound(wide);
-  // The error interval now holds the transit: up to (1 + ρ + s)·d_max behind.
-  EXPECT_LE(w.e_lo, -(1 + 50e-6 + 500e-6) * 0.003);
+  // The error interval now holds the transit: landing up to (1 + ρ + s)·d_max behind is a
+  // delta read that much too high.
+  EXPECT_GE(w.e_hi, (1 + 50e-6 + 500e-6) * 0.003);
   EXPECT_GT(w.round_growth, worst_.round_growth);
   const double before = at(10);
   set_time_ = true;
