@@ -32,11 +32,11 @@ std::vector<std::string> split(const std::string& line) {
 }
 
 // events.csv: t_ns,node,kind,what,why,subject,peer,...
-std::vector<Row> run_and_read(const std::string& name, bool& passed) {
+std::vector<Row> run_and_read(const std::string& name, bool& passed, std::vector<std::string> overrides = {}) {
   const fs::path dir = fs::temp_directory_path() / ("clocksim_timed_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   const auto spec = scenario::load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/" + name + ".yaml",
-                                                 scenario::LoadOptions{});
+                                                 scenario::LoadOptions{std::move(overrides)});
   std::ostringstream report;
   passed = run_scenario(spec, RunOptions{dir.string(), false, true}, report).expectations_passed;
   std::ifstream csv(dir / "events.csv");
@@ -112,6 +112,22 @@ TEST(TimedScenarios, UntrustedCandidateIsToldToQuitAndATrustedOneTakesOver) {
     }
   }
   EXPECT_NE(last_master, "");
+}
+
+// Without the election's trusted list only the sync layer knows: n0 wins, its first corrections
+// are refused and answered with QUIT, and it steps down (here again and again, since its election
+// timer keeps running out first: why both layers take the list).
+TEST(TimedScenarios, SlavesRefuseAnUntrustedMastersCorrectionsAndItStepsDown) {
+  bool passed = true;
+  const auto rows = run_and_read("timed-untrusted-master", passed, {"algorithm.election.trusted=[]"});
+  const Row* refused = first(rows, "untrusted_master", "n0");
+  const Row* obeyed = first(rows, "quit_obeyed");
+  ASSERT_NE(refused, nullptr);
+  ASSERT_NE(obeyed, nullptr);
+  EXPECT_NE(refused->node, "n0");
+  EXPECT_EQ(obeyed->node, "n0");
+  EXPECT_GE(obeyed->t_ns, refused->t_ns);
+  EXPECT_FALSE(passed) << "n0 keeps winning without the election's list (masters_at_end fails)";
 }
 
 }  // namespace
