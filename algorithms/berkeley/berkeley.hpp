@@ -16,8 +16,8 @@
 // `settime_threshold` goes out as SETTIME, the master's corrected time (4.4 correct.c).
 // Trust (timed -F): a slave refuses corrections from a node outside `trusted` and answers QUIT.
 //
-// Composition: an election calls lead()/follow(). Standalone (no election) the node with id
-// `master` (or the lowest id) leads from on_start.
+// Composition: an election calls lead()/follow(); with no election named, the static election
+// (algorithms/election/static) names the master.
 #pragma once
 
 #include <cstdint>
@@ -46,7 +46,7 @@ constexpr TimerId ack_timer(NodeId slave) { return TimerSpace::make(kSyncTimerPa
 
 class Berkeley final : public SyncLayer {
  public:
-  Berkeley(Membership membership, BerkeleyConfig config, std::uint64_t seed, bool standalone);
+  Berkeley(Membership membership, BerkeleyConfig config, std::uint64_t seed);
 
   void on_start(LocalTime now, Effects& out) override;
   void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;
@@ -56,6 +56,7 @@ class Berkeley final : public SyncLayer {
   bool is_master_activity(NodeId from, const Message& msg) const override;
   bool hears_election_message(MsgType type) const override { return type == MsgType::kSlaveUp; }
   Role role() const override { return role_; }
+  NodeId self() const { return membership_.self; }
   NodeId believed_master() const override { return master_; }
 
   // For tests and traces.
@@ -111,7 +112,6 @@ class Berkeley final : public SyncLayer {
 
   Membership membership_;
   BerkeleyConfig config_;
-  bool standalone_;
   Role role_ = Role::kNone;
   NodeId master_ = kNoNode;
   std::uint32_t seq_;

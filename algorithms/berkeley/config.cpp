@@ -86,9 +86,6 @@ std::vector<ParamSpec> berkeley_params() {
     p.max = 1e6;
     v.push_back(p);
   }
-  v.push_back(int_param("master", d.master,
-                        "without an election: the static master's node id (the number of n<id>); -1: lowest id",
-                        -1, 4294967294.0));
   v.push_back(int_param("lost_host_rounds", d.lost_host_rounds,
                         "the master drops a slave from its host table after this many failed measurements or "
                         "unacknowledged corrections, until it announces itself again (timed 4.4 LOSTHOST: 3; 0: never)",
@@ -128,7 +125,6 @@ BerkeleyConfig berkeley_config(const ParamSet& p) {
   c.rate_correction = p.get_bool("rate_correction");
   c.rate_window = p.get_int("rate_window");
   c.max_rate_correction_ppm = p.get_double("max_rate_correction_ppm");
-  c.master = p.get_int("master");
   c.lost_host_rounds = p.get_int("lost_host_rounds");
   c.settime_threshold = p.get_duration("settime_threshold");
   c.trusted = p.get_node_list("trusted");

@@ -45,7 +45,6 @@ struct BerkeleyConfig {
   bool rate_correction = false;
   std::int64_t rate_window = 8;                         // rounds in the least-squares fit
   double max_rate_correction_ppm = 1000;
-  std::int64_t master = -1;                             // standalone: static master id; -1 lowest
   // The master's host table (timed 4.4): a slave that failed this many measurements or
   // corrections is dropped until it announces itself again (LOSTHOST); 0 never drops.
   std::int64_t lost_host_rounds = 3;

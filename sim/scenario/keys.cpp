@@ -87,7 +87,7 @@ const std::vector<std::string>& expect_window() {
   return k;
 }
 const std::vector<std::string>& output() {
-  static const std::vector<std::string> k{"trace", "skew", "events", "summary", "messages", "trace_nodes", "trace_every"};
+  static const std::vector<std::string> k{"trace", "skew", "events", "summary", "messages", "trace_nodes", "trace_every", "compress"};
   return k;
 }
 const std::vector<std::string>& distribution_kinds() {

@@ -34,7 +34,6 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,6 +42,7 @@
 #include "algorithms/core/rng.hpp"
 #include "algorithms/election/common/ack_sender.hpp"
 #include "algorithms/election/common/election_setup.hpp"
+#include "algorithms/election/common/liveness.hpp"
 
 namespace clocksim::election {
 
@@ -75,7 +75,7 @@ class RingElection final : public ElectionLayer {
   // The ring neighbour after `id` (ascending ids, wrapping), skipping departed nodes.
   NodeId successor_of(NodeId id) const;
   // Said LEAVE and not heard in an election since: skipped, never elected.
-  bool departed(NodeId id) const { return departed_.count(id) != 0; }
+  bool departed(NodeId id) const { return live_.departed(id); }
 
   // Message::flags bit of ELECTION / ELECTED: the node named in subject was heard directly after
   // it had left (it is back), so nodes that still count it departed may keep it as best.
@@ -98,7 +98,6 @@ class RingElection final : public ElectionLayer {
   // `why`: a reason (because(...)) with the fields it names.
   void become_master(Effects& out, Note why);
   void follow(NodeId master, Effects& out, Note why);
-  void arm_failure_timer(Effects& out) { out.set_timer(timer(kFailureTimer), cfg_.failure_timeout); }
   void handle_leave(NodeId from, Effects& out);
   void revive(NodeId id, Effects& out, Note how);
 
@@ -112,7 +111,6 @@ class RingElection final : public ElectionLayer {
 
   State state_ = State::kFollower;
   LocalTime now_;                // the time of the call being handled
-  LocalTime last_heard_master_;  // the last sign of life of master_ (or when it became master_)
   NodeId master_ = kNoNode;
   std::uint32_t my_term_ = 0;     // number of this node's latest initiated election (random start)
   bool initiating_ = false;       // its own election is under way (extinction applies)
@@ -120,7 +118,9 @@ class RingElection final : public ElectionLayer {
   // re-sent after a lost acknowledgement must not travel the ring twice.
   std::map<NodeId, std::uint32_t> seen_election_;
   std::map<NodeId, std::uint32_t> seen_elected_;
-  std::set<NodeId> departed_;  // said LEAVE, not heard in an election since
+  // Heartbeats, failure timer (with master_'s last sign of life), LEAVE, and who said LEAVE and
+  // has not been heard in an election since.
+  Liveness live_;
 };
 
 }  // namespace clocksim::election

@@ -40,6 +40,17 @@ const Message* first_send(const Effects& out, MsgType type, NodeId to) {
 
 std::optional<std::pair<Duration, Duration>> lost(int) { return std::nullopt; }
 
+// What the static election does for a group whose leader is node 0: it leads, the others
+// follow it.
+void start_static(Berkeley& b, LocalTime now, Effects& out) {
+  b.on_start(now, out);
+  if (b.self() == 0) {
+    b.lead(now, out);
+  } else {
+    b.follow(0, now, out);
+  }
+}
+
 // Runs the next round from the round timer at `now` (the master is already leading).
 testing::RoundResult next_round(Berkeley& master, LocalTime now, std::map<NodeId, ScriptedSlave>& slaves) {
   return run_round(master, now, slaves, [&](Effects& out) { master.on_timer(now, kRoundTimer, out); });
@@ -48,11 +59,11 @@ testing::RoundResult next_round(Berkeley& master, LocalTime now, std::map<NodeId
 // ---- host table -----------------------------------------------------------------------------
 
 TEST(BerkeleyHostTable, SilentSlaveDroppedAfterLostHostRoundsThenBackOnSlaveUp) {
-  Berkeley master(Membership{0, members_of(3)}, exact(), 1, true);
+  Berkeley master(Membership{0, members_of(3)}, exact(), 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = 2 * kMs;
   slaves[2].delays = lost;
-  auto r = run_round(master, LocalTime::epoch(), slaves, [&](Effects& out) { master.on_start(LocalTime::epoch(), out); });
+  auto r = run_round(master, LocalTime::epoch(), slaves, [&](Effects& out) { start_static(master, LocalTime::epoch(), out); });
   EXPECT_EQ(master.host_table(), (std::vector<NodeId>{1, 2}));
   EXPECT_EQ(count_what(r.notes, NoteWhat::kHostDropped), 0);
   LocalTime now = LocalTime::epoch() + 10_s;
@@ -93,11 +104,11 @@ TEST(BerkeleyHostTable, SilentSlaveDroppedAfterLostHostRoundsThenBackOnSlaveUp) 
 TEST(BerkeleyHostTable, ZeroLostHostRoundsNeverDrops) {
   BerkeleyConfig c = exact();
   c.lost_host_rounds = 0;
-  Berkeley master(Membership{0, members_of(3)}, c, 1, true);
+  Berkeley master(Membership{0, members_of(3)}, c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[2].delays = lost;
   slaves[1].offset_ns = 0;
-  run_round(master, LocalTime::epoch(), slaves, [&](Effects& out) { master.on_start(LocalTime::epoch(), out); });
+  run_round(master, LocalTime::epoch(), slaves, [&](Effects& out) { start_static(master, LocalTime::epoch(), out); });
   for (int k = 1; k <= 5; ++k) next_round(master, LocalTime::epoch() + 10_s * k, slaves);
   EXPECT_EQ(master.host_table(), (std::vector<NodeId>{1, 2}));
 }
@@ -106,12 +117,12 @@ TEST(BerkeleyHostTable, UnacknowledgedCorrectionsCountToo) {
   BerkeleyConfig c = exact();
   c.lost_host_rounds = 2;
   c.probes = 1;
-  Berkeley master(Membership{0, members_of(2)}, c, 1, true);
+  Berkeley master(Membership{0, members_of(2)}, c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = 6 * kMs;
   LocalTime now = LocalTime::epoch();
   for (int round = 0; round < 2; ++round) {
-    auto r = round == 0 ? run_round(master, now, slaves, [&](Effects& out) { master.on_start(now, out); })
+    auto r = round == 0 ? run_round(master, now, slaves, [&](Effects& out) { start_static(master, now, out); })
                         : next_round(master, now, slaves);
     ASSERT_EQ(r.adjusts.count(1), 1u);
     // Never ACKed: five sends, then it gives up and counts a failure.
@@ -128,9 +139,9 @@ TEST(BerkeleyHostTable, UnacknowledgedCorrectionsCountToo) {
 }
 
 TEST(BerkeleyHostTable, NewMasterStartsWithTheWholeGroupAndSlaveUpOfAKnownHostKeepsOneFailure) {
-  Berkeley b(Membership{1, members_of(4)}, exact(), 1, /*standalone=*/false);
+  Berkeley b(Membership{1, members_of(4)}, exact(), 1);
   Effects out;
-  b.on_start(LocalTime::epoch(), out);
+  b.on_start(LocalTime::epoch(), out);  // under an election: nobody leads until it says so
   EXPECT_TRUE(b.host_table().empty());
   b.lead(LocalTime::epoch(), out);
   EXPECT_EQ(b.host_table(), (std::vector<NodeId>{0, 2, 3}));
@@ -146,9 +157,9 @@ TEST(BerkeleyHostTable, NewMasterStartsWithTheWholeGroupAndSlaveUpOfAKnownHostKe
 
 TEST(BerkeleyHostTable, SilentMasterMakesTheSlaveAnnounceItself) {
   BerkeleyConfig c = exact();
-  Berkeley slave(Membership{2, members_of(3)}, c, 1, true);
+  Berkeley slave(Membership{2, members_of(3)}, c, 1);
   Effects out;
-  slave.on_start(LocalTime::epoch(), out);
+  start_static(slave, LocalTime::epoch(), out);
   out.clear();
   slave.on_timer(LocalTime::epoch() + 30_s, kSlaveTimeoutTimer, out);
   const Message* up = first_send(out, MsgType::kSlaveUp, 0);
@@ -161,12 +172,12 @@ TEST(BerkeleyHostTable, SilentMasterMakesTheSlaveAnnounceItself) {
 TEST(BerkeleySetTime, FarOffSlaveGetsTheMastersCorrectedTime) {
   BerkeleyConfig c = exact();
   c.average = AverageRule::kPlain;
-  Berkeley master(Membership{0, members_of(3)}, c, 1, true);
+  Berkeley master(Membership{0, members_of(3)}, c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = 4 * kMs;
   slaves[2].offset_ns = 60'000 * kMs;  // a minute ahead
   const LocalTime start = LocalTime::from_ns(1'000 * kMs);
-  const auto r = run_round(master, start, slaves, [&](Effects& out) { master.on_start(start, out); });
+  const auto r = run_round(master, start, slaves, [&](Effects& out) { start_static(master, start, out); });
   const std::int64_t avg = (0 + 4 * kMs + 60'000 * kMs) / 3;  // 20.001 s
   // n1's correction, 19.997 s, stays below timed's 20 s: an ADJTIME.
   ASSERT_EQ(r.adjusts.count(1), 1u);
@@ -185,10 +196,10 @@ TEST(BerkeleySetTime, FarOffSlaveGetsTheMastersCorrectedTime) {
 TEST(BerkeleySetTime, ThresholdZeroKeepsAdjtime) {
   BerkeleyConfig c = exact();
   c.settime_threshold = Duration::zero();
-  Berkeley master(Membership{0, members_of(2)}, c, 1, true);
+  Berkeley master(Membership{0, members_of(2)}, c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = 60'000 * kMs;
-  const auto r = run_round(master, LocalTime::epoch(), slaves, [&](Effects& out) { master.on_start(LocalTime::epoch(), out); });
+  const auto r = run_round(master, LocalTime::epoch(), slaves, [&](Effects& out) { start_static(master, LocalTime::epoch(), out); });
   ASSERT_EQ(r.adjusts.count(1), 1u);
   EXPECT_EQ(r.adjusts.at(1).type, MsgType::kAdjust);
 }
@@ -196,9 +207,9 @@ TEST(BerkeleySetTime, ThresholdZeroKeepsAdjtime) {
 TEST(BerkeleySetTime, SentOnceAndAMissingAckCountsAsAFailure) {
   BerkeleyConfig c = exact();
   c.probes = 1;
-  Berkeley master(Membership{0, members_of(2)}, c, 1, true);
+  Berkeley master(Membership{0, members_of(2)}, c, 1);
   Effects out;
-  master.on_start(LocalTime::epoch(), out);
+  start_static(master, LocalTime::epoch(), out);
   const Message p = *first_send(out, MsgType::kTimeRequest, 1);
   out.clear();
   Message reply = make_message(MsgType::kTimeReply, p.seq);
@@ -215,9 +226,9 @@ TEST(BerkeleySetTime, SentOnceAndAMissingAckCountsAsAFailure) {
 }
 
 TEST(BerkeleySetTime, SlaveStepsToTheGivenTimeAndAcks) {
-  Berkeley slave(Membership{1, members_of(2)}, BerkeleyConfig{}, 1, true);
+  Berkeley slave(Membership{1, members_of(2)}, BerkeleyConfig{}, 1);
   Effects out;
-  slave.on_start(LocalTime::epoch(), out);
+  start_static(slave, LocalTime::epoch(), out);
   out.clear();
   Message set = make_message(MsgType::kSetTime, 5);
   set.term = 1;
@@ -247,9 +258,9 @@ TEST(BerkeleySetTime, SlaveStepsToTheGivenTimeAndAcks) {
 }
 
 TEST(BerkeleySetTime, HostileTimesSaturateInsteadOfOverflowing) {
-  Berkeley slave(Membership{1, members_of(2)}, BerkeleyConfig{}, 1, true);
+  Berkeley slave(Membership{1, members_of(2)}, BerkeleyConfig{}, 1);
   Effects out;
-  slave.on_start(LocalTime::epoch(), out);
+  start_static(slave, LocalTime::epoch(), out);
   std::uint32_t term = 1;
   for (const std::int64_t value : {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()}) {
     Message set = make_message(MsgType::kSetTime, term);
@@ -267,9 +278,9 @@ TEST(BerkeleySetTime, HostileTimesSaturateInsteadOfOverflowing) {
 TEST(BerkeleyTrust, SlaveRefusesAnUntrustedMasterAndTellsItToQuit) {
   BerkeleyConfig c;
   c.trusted = {1, 2};
-  Berkeley slave(Membership{2, members_of(3)}, c, 1, true);  // static master n0, untrusted
+  Berkeley slave(Membership{2, members_of(3)}, c, 1);  // static master n0, untrusted
   Effects out;
-  slave.on_start(LocalTime::epoch(), out);
+  start_static(slave, LocalTime::epoch(), out);
   out.clear();
   Message adj = make_message(MsgType::kAdjust, 3);
   adj.term = 1;
@@ -296,12 +307,12 @@ TEST(BerkeleyTrust, EveryoneTrustedByDefault) {
   EXPECT_TRUE(c.trusts(12345));
 }
 
-TEST(BerkeleyTrust, StandaloneMasterObeysATrustedQuitAndAnswersTheFirstUntrustedOne) {
+TEST(BerkeleyTrust, StaticMasterObeysATrustedQuitAndAnswersTheFirstUntrustedOne) {
   BerkeleyConfig c;
   c.trusted = {1};
-  Berkeley master(Membership{0, members_of(3)}, c, 1, true);
+  Berkeley master(Membership{0, members_of(3)}, c, 1);
   Effects out;
-  master.on_start(LocalTime::epoch(), out);
+  start_static(master, LocalTime::epoch(), out);
   ASSERT_EQ(master.role(), Role::kMaster);
   Message q = make_message(MsgType::kQuit, 1);
   q.flags = kQuitUntrusted;
@@ -315,9 +326,9 @@ TEST(BerkeleyTrust, StandaloneMasterObeysATrustedQuitAndAnswersTheFirstUntrusted
   master.on_message(LocalTime::epoch(), 2, q, out);
   EXPECT_NE(master.role(), Role::kMaster);
   // A trusted node's QUIT is obeyed at once.
-  Berkeley other(Membership{0, members_of(3)}, c, 1, true);
+  Berkeley other(Membership{0, members_of(3)}, c, 1);
   out.clear();
-  other.on_start(LocalTime::epoch(), out);
+  start_static(other, LocalTime::epoch(), out);
   out.clear();
   other.on_message(LocalTime::epoch(), 1, q, out);
   EXPECT_EQ(other.role(), Role::kSlave);
