@@ -12,7 +12,8 @@ TspElection::TspElection(const ElectionSetup& setup)
       cfg_(TspConfig::from(setup.params)),
       rng_(setup.seed),
       acks_(kElectionTimerPart, kAckTimerBase, cfg_.ack_first_wait),
-      timeout_(draw(rng_, cfg_.election_timeout)) {}
+      timeout_(draw(rng_, cfg_.election_timeout)),
+      term_(setup.elections_before) {}
 
 Role TspElection::role() const {
   switch (state_) {
@@ -117,7 +118,7 @@ void TspElection::start_candidacy(LocalTime /*now*/, Effects& out) {
   master_ = kNoNode;
   ++term_;
   supporters_.clear();
-  out.note(Note(NoteWhat::kTspElectionStarted).with_term(term_));
+  out.note(Note(NoteWhat::kTspElectionStarted).with_election({self_, term_}));
   Message m = make_message(MsgType::kElection, next_seq());
   m.subject = self_;
   m.term = term_;
@@ -246,7 +247,7 @@ void TspElection::on_timer(LocalTime now, TimerId id, Effects& out) {
     }
     case kCandidateTimer:
       if (state_ != State::kCandidate) return;
-      become_master(now, out, because(NoteWhy::kWonElection).with_term(term_).with_count(supporters_.size()));
+      become_master(now, out, because(NoteWhy::kWonElection).with_election({self_, term_}).with_count(supporters_.size()));
       return;
     case kSecondAnswerTimer:
       awaiting_second_answer_ = false;
@@ -438,7 +439,7 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
       Message r = make_message(MsgType::kRefuse);
       r.subject = from;
       r.term = msg.term;
-      out.note(Note(NoteWhat::kRefusesAsCandidate).with_peer(from).with_term(msg.term));
+      out.note(Note(NoteWhat::kRefusesAsCandidate).with_peer(from).with_election({from, msg.term}));
       acksend(from, r, Purpose::kRefuse, jitter(), out);
       return;
     }
@@ -457,7 +458,7 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
     reply.type = MsgType::kRefuse;
     out.note(Note(NoteWhat::kRefusesCandidate)
                  .with_peer(from)
-                 .with_term(msg.term)
+                 .with_election({from, msg.term})
                  .with_subject(accepted_candidate_)
                  .with_value(now - accepted_at_));
     acksend(from, reply, Purpose::kRefuse, jitter(), out);
@@ -466,7 +467,7 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
   has_accepted_ = true;
   accepted_candidate_ = from;
   accepted_at_ = now;
-  out.note(Note(NoteWhat::kAcceptsCandidate).with_peer(from).with_term(msg.term));
+  out.note(Note(NoteWhat::kAcceptsCandidate).with_peer(from).with_election({from, msg.term}));
   acksend(from, reply, Purpose::kAccept, jitter(), out);
 }
 
