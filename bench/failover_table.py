@@ -243,7 +243,7 @@ def later_detections(folder, failovers):
 def summarize(algorithm, n, runs):
     row = {"algorithm": algorithm, "n": n, "runs": len(runs), "problems": []}
     det, ele, fo, sent, elect, cand, later, late = [], [], [], [], [], [], [], []
-    steady, bounds, ratios = [], [], []
+    steady, bounds, ratios, notes = [], [], [], set()
     by_type, per_run_types = {}, []
     completed = 0
     for r in runs:
@@ -281,13 +281,15 @@ def summarize(algorithm, n, runs):
             bounds.append(res["bound_ns"] / 1e6)
         if res.get("worst_skew_over_bound") is not None:
             ratios.append(res["worst_skew_over_bound"])
+        if res.get("bound_ns") is None and res.get("bound_note"):
+            notes.add(res["bound_note"])
     # One list per type, aligned with the completed runs (a type absent from a run counted 0).
     for k in sorted({k for t in per_run_types for k in t}):
         by_type[k] = [t.get(k, 0) for t in per_run_types]
     row.update(completed=completed, detection_s=det, election_s=ele, failover_s=fo,
                messages_sent=sent, election_messages=elect, elections_started=cand,
                later_detections=later, late_initiators=late,
-               steady_skew_ms=steady, bound_ms=bounds, skew_over_bound=ratios,
+               steady_skew_ms=steady, bound_ms=bounds, skew_over_bound=ratios, bound_notes=sorted(notes),
                election_messages_by_type={k: statistics.median(v) for k, v in sorted(by_type.items())})
     formula, low, high, predicted = prediction(algorithm, n)
     row.update(formula=formula, predicted_low=low, predicted_high=high, predicted=predicted,
@@ -343,6 +345,12 @@ def markdown(rows, args, walls):
             ("%.3f" % statistics.median(r["bound_ms"])) if r["bound_ms"] else "none",
             ("%.3f" % max(r["skew_over_bound"])) if r["skew_over_bound"] else "-"))
     out.append("")
+    unbounded = [(r["algorithm"], r["n"], note) for r in rows for note in r["bound_notes"]]
+    if unbounded:
+        out.append("Runs without a bound (summary.json `bound_note`):")
+        for alg, n, note in unbounded:
+            out.append("- %s n=%d: %s" % (alg, n, note))
+        out.append("")
     out.append("Times are from the loss of the master: detection = first master_silent or "
                "election_started; election = detection → became_master; failover = loss → became_master.")
     out.append("Every message count on this page (this table, the verdicts, the by-type table below) and on "
