@@ -291,6 +291,7 @@ class Run:
     events: pd.DataFrame | None = None
     events_log: list[str] | None = None
     messages: pd.DataFrame | None = None
+    links: pd.DataFrame | None = None
     missing: list[str] = field(default_factory=list)  # optional files that were absent
 
     @property
@@ -323,6 +324,7 @@ _READERS = {
     "events": (EVENTS_FILE, read_events),
     "events_log": (EVENTS_LOG_FILE, read_events_log),
     "messages": (MESSAGES_FILE, read_messages),
+    "links": (LINKS_FILE, read_links),
 }
 
 
