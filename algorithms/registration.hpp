@@ -68,7 +68,8 @@ struct BoundDeclaration {
 
 struct AlgorithmRegistration {
   AlgorithmInfo info;
-  // Sync layer, alone on the node (no election layer).
+  // Sync layer alone on the node, when no election is named (empty: the kind needs a leader and
+  // runs under the static election then, algorithms/election/static).
   std::function<std::unique_ptr<Algorithm>(const StackSetup&)> make_alone;
   // Sync layer under an election, led by it (empty: the kind cannot run under an election).
   std::function<std::unique_ptr<SyncLayer>(const StackSetup&)> make_led;
@@ -76,6 +77,15 @@ struct AlgorithmRegistration {
   std::function<std::unique_ptr<ElectionLayer>(const election::ElectionSetup&)> make_election;
   BoundDeclaration bound;  // sync layer only
 };
+
+// The registration of election layer `E`, built from an ElectionSetup.
+template <class E>
+AlgorithmRegistration election_registration(std::string kind, std::string summary, std::vector<ParamSpec> params) {
+  AlgorithmRegistration r;
+  r.info = {std::move(kind), Layer::kElection, std::move(summary), std::move(params)};
+  r.make_election = [](const election::ElectionSetup& s) { return std::make_unique<E>(s); };
+  return r;
+}
 
 // Every registration file's registration, in source path order (generated).
 std::vector<AlgorithmRegistration> registered_algorithms();

@@ -16,7 +16,9 @@ void check(const std::vector<AlgorithmRegistration>& list) {
     const auto& r = list[i];
     const std::string what = layer_name(r.info.layer) + " algorithm '" + r.info.kind + "'";
     if (r.info.kind.empty()) throw std::logic_error("a registration has no kind");
-    if (r.info.layer == Layer::kSync && !r.make_alone) throw std::logic_error(what + " registers no make_alone");
+    if (r.info.layer == Layer::kSync && !r.make_alone && !r.make_led) {
+      throw std::logic_error(what + " registers neither make_alone nor make_led");
+    }
     if (r.info.layer == Layer::kElection && !r.make_election) {
       throw std::logic_error(what + " registers no make_election");
     }
@@ -67,22 +69,23 @@ std::unique_ptr<Algorithm> make_stack(const StackSetup& setup) {
   // No sync layer named: the clocks run free.
   const std::string sync_kind = setup.sync.kind.empty() ? "none" : setup.sync.kind;
   const auto* sync = find_registration(sync_kind, Layer::kSync);
-  if (!setup.election.kind.empty()) {
-    const auto* chosen = find_registration(setup.election.kind, Layer::kElection);
-    if (!chosen) throw std::invalid_argument("unknown election algorithm: " + setup.election.kind);
-    if (!sync || !sync->make_led) throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);
-    election::ElectionSetup es;
-    es.membership = setup.membership;
-    // Its own stream, so that adding an election never reshuffles the sync layer's draws.
-    es.seed = derive_seed(setup.seed, "election");
-    es.can_be_master = setup.can_be_master;
-    es.params = setup.election.params;
-    es.elections_before = setup.elections_before;
-    auto election = chosen->make_election(es);
-    return std::make_unique<Stack>(std::move(election), sync->make_led(setup));
-  }
   if (!sync) throw std::invalid_argument("unknown sync algorithm: " + setup.sync.kind);
-  return sync->make_alone(setup);
+  if (setup.election.kind.empty() && sync->make_alone) return sync->make_alone(setup);
+  // A sync layer that needs a leader runs under the named election, or else under the static
+  // one with its defaults (the lowest id leads).
+  const std::string election_kind = setup.election.kind.empty() ? "static" : setup.election.kind;
+  const auto* chosen = find_registration(election_kind, Layer::kElection);
+  if (!chosen) throw std::invalid_argument("unknown election algorithm: " + election_kind);
+  if (!sync->make_led) throw std::invalid_argument("sync algorithm " + sync_kind + " cannot run under an election");
+  election::ElectionSetup es;
+  es.membership = setup.membership;
+  // Its own stream, so that adding an election never reshuffles the sync layer's draws.
+  es.seed = derive_seed(setup.seed, "election");
+  es.can_be_master = setup.can_be_master;
+  es.params = setup.election.kind.empty() ? ParamSet::defaults(chosen->info.params) : setup.election.params;
+  es.elections_before = setup.elections_before;
+  auto election = chosen->make_election(es);
+  return std::make_unique<Stack>(std::move(election), sync->make_led(setup));
 }
 
 }  // namespace clocksim::algorithms

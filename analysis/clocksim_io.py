@@ -8,9 +8,11 @@ second; drawing code downsamples (see plot_common.minmax_indices).
 """
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sys
+import zlib
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -94,10 +96,23 @@ def _require_file(path: str) -> None:
         raise FormatError(path, "is a directory, expected a file")
 
 
+def _present(outdir: str, filename: str) -> str:
+    """The path of `filename` in outdir, or of its gzip form (output.compress: gzip) when only that
+    exists; the plain name when neither does, for the error message."""
+    path = os.path.join(outdir, filename)
+    if not os.path.exists(path) and os.path.exists(path + ".gz"):
+        return path + ".gz"
+    return path
+
+
 def _read_header(path: str, required: list[str]) -> list[str]:
     _require_file(path)
-    with open(path, "r", encoding="utf-8", errors="replace") as f:
-        first = f.readline()
+    opener = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+            first = f.readline()
+    except (OSError, EOFError, zlib.error) as e:  # a truncated or non-gzip .gz
+        raise FormatError(path, f"cannot read: {e}") from None
     if not first.strip():
         raise FormatError(path, "empty file; expected the header " + ",".join(required))
     header = [c.strip() for c in first.rstrip("\r\n").split(",")]
@@ -141,6 +156,8 @@ def _read_csv(path: str, required: list[str], dtypes: dict, int_columns: list[st
         raise FormatError(path, f"malformed CSV: {err}") from err
     except pd.errors.ParserError as err:
         raise FormatError(path, f"malformed CSV: {err}") from err
+    except (OSError, EOFError, zlib.error) as err:  # a .gz cut short or damaged after its header
+        raise FormatError(path, f"cannot read: {err}") from err
     for column in int_columns:
         if column in df.columns and column not in nullable_int and df[column].isna().any():
             i = int(np.flatnonzero(df[column].isna().to_numpy())[0])
@@ -159,7 +176,7 @@ def _sorted_by_time(df: pd.DataFrame) -> pd.DataFrame:
 # One file each
 
 def read_trace(outdir: str) -> pd.DataFrame:
-    path = os.path.join(outdir, TRACE_FILE)
+    path = _present(outdir, TRACE_FILE)
     dtypes = {"t_ns": "int64", "node": "category", "local_ns": "int64", "offset_ns": "int64",
               "role": "category", "up": "int8"}
     df = _read_csv(path, TRACE_COLUMNS, dtypes, ["t_ns", "local_ns", "offset_ns", "up"])
@@ -336,7 +353,7 @@ def load_run(outdir: str, required=("trace", "skew"), optional=("events", "event
     run = Run(outdir=outdir, summary=read_summary(outdir))
     for key in list(required) + list(optional):
         filename, reader = _READERS[key]
-        if key in optional and not os.path.exists(os.path.join(outdir, filename)):
+        if key in optional and not os.path.exists(_present(outdir, filename)):
             run.missing.append(filename)
             continue
         setattr(run, key, reader(outdir))

@@ -28,7 +28,18 @@ struct PholdConfig {
   std::uint64_t warmup_events = 0;    // handled before the clock starts (reach steady state)
   std::uint64_t timed_events = 1'000'000;
   std::uint64_t seed = 1;
+  // 0: PHOLD. Otherwise the bursty shape of a synchronization round: a handled event schedules the
+  // next one in the following round, at the round's start (a multiple of this period) plus the
+  // same 1 ms + exp(1 ms) delay, so every node's event of a round lands in a few milliseconds
+  // (the star of the peer comparison, Berkeley's rounds) and the queue sits idle in between.
+  std::int64_t round_period_ns = 0;
 };
+
+inline sim::Time next_at(const PholdConfig& cfg, sim::Time now, Duration delay) {
+  if (cfg.round_period_ns <= 0) return now + delay;
+  const std::int64_t round_start = (now.ns() / cfg.round_period_ns + 1) * cfg.round_period_ns;
+  return sim::Time::from_ns(round_start) + delay;
+}
 
 struct PholdResult {
   std::uint64_t events = 0;    // timed events handled
@@ -81,7 +92,7 @@ PholdResult run_phold(Scheduler& sched, const PholdConfig& cfg) {
   std::uint32_t node = 0;
   for (std::uint64_t i = 0; i < cfg.warmup_events && sched.next(at, node); ++i) {
     const std::uint32_t dest = draws.node();  // same draw order as the timed loop
-    sched.schedule(at + draws.delay(), dest);
+    sched.schedule(next_at(cfg, at, draws.delay()), dest);
   }
   PholdResult r;
   const auto start = std::chrono::steady_clock::now();
@@ -89,7 +100,7 @@ PholdResult run_phold(Scheduler& sched, const PholdConfig& cfg) {
   for (; r.events < cfg.timed_events && sched.next(at, node); ++r.events) {
     r.checksum = mix_checksum(r.checksum, at.ns(), node);
     const std::uint32_t dest = draws.node();
-    sched.schedule(at + draws.delay(), dest);
+    sched.schedule(next_at(cfg, at, draws.delay()), dest);
   }
   r.seconds = thread_cpu_seconds() - cpu_start;
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

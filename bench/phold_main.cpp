@@ -121,6 +121,8 @@ std::vector<Case> cases(bool smoke) {
       {"N=1e5 k=10", {100'000, 10, 1'000'000, 4'000'000, 1}},
       {"N=1e6 k=1", {1'000'000, 1, 1'000'000, 4'000'000, 1}},
       {"N=1e6 k=10", {1'000'000, 10, 1'000'000, 3'000'000, 1}},
+      {"rounds 1e4", {10'000, 1, 100'000, 3'000'000, 1, 1'000'000'000}},
+      {"rounds 1e5", {100'000, 1, 1'000'000, 4'000'000, 1, 1'000'000'000}},
   };
 }
 
@@ -157,7 +159,8 @@ int run(int argc, char** argv) {
   }
   bool agree = true;
   std::printf("PHOLD: each handled event schedules one more at a uniform random node after 1 ms + "
-              "exp(mean 1 ms); best of %d interleaved runs per variant\n\n", reps);
+              "exp(mean 1 ms); rounds: the same, but in the next 1 s round (bursts of N events); best of %d "
+              "interleaved runs per variant\n\n", reps);
   std::printf("%-11s %-27s %9s %12s %6s %13s %9s %9s %9s %6s\n", "case", "variant", "pending",
               "events/cpu-s", "ratio", "events/wall-s", "B/pending", "peak MiB", "peak B/pe", "check");
   for (Case c : cases(smoke)) {

@@ -105,7 +105,20 @@ PYBIND11_MODULE(_clocksim, m) {
   py::register_exception<scenario::ScenarioError>(m, "ScenarioError", PyExc_ValueError);
   py::register_exception<sweep::SweepError>(m, "SweepError", PyExc_ValueError);
   py::class_<RunResult>(m, "RunResult")
-      .def_readonly("files", &RunResult::files)
+      // Text files as str; a compressed one (output.compress: gzip) as the bytes it holds.
+      .def_property_readonly("files",
+                             [](const RunResult& r) {
+                               py::dict files;
+                               for (const auto& [name, content] : r.files) {
+                                 const bool binary = name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0;
+                                 if (binary) {
+                                   files[py::str(name)] = py::bytes(content);
+                                 } else {
+                                   files[py::str(name)] = py::str(content);
+                                 }
+                               }
+                               return files;
+                             })
       .def_readonly("passed", &RunResult::passed)
       .def_readonly("report", &RunResult::report);
   m.def("run_file", &run_file, py::arg("path"), py::arg("overrides"), py::arg("seed"));

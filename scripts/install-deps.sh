@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-graph-dev libboost-random-dev libyaml-cpp-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libssl-dev
-  libcap-dev libseccomp-dev
+  libcap-dev libseccomp-dev zlib1g-dev
   python3 python3-matplotlib python3-numpy python3-pandas python3-pytest
   python3-jsonschema python3-yaml
   openmpi-bin libopenmpi-dev

@@ -15,12 +15,12 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIO = os.path.join(ROOT, "scenarios", "enrollment.yaml")
-KINDS = [  # (label, algorithm.sync); every kind polls or is led by the central, n0
+KINDS = [  # (label, algorithm.sync); every kind polls or is led by the central, n0 (the lowest id)
     ("free-running", "none"),
-    ("Berkeley", "{kind: berkeley, period: 10s, master: 0, step_threshold: 0s, quantum: 0s, resolution: 0s}"),
+    ("Berkeley", "{kind: berkeley, period: 10s, step_threshold: 0s, quantum: 0s, resolution: 0s}"),
     # timed's own arithmetic: corrections in 5 ms quanta, readings at 1 ms resolution.
-    ("Berkeley (timed 5 ms quantum)", "{kind: berkeley, period: 10s, master: 0, step_threshold: 0s}"),
-    ("Cristian", "{kind: cristian, period: 10s, server: 0, step_threshold: 0s, min_delay: 1ms}"),
+    ("Berkeley (timed 5 ms quantum)", "{kind: berkeley, period: 10s, step_threshold: 0s}"),
+    ("Cristian", "{kind: cristian, period: 10s, step_threshold: 0s, min_delay: 1ms}"),
     ("Welch-Lynch", "{kind: welch_lynch, period: 10s, faults: 1, read_window: 500ms, step_threshold: 0s}"),
     # A two-minute lesson: NTP polls every 2-8 s and steps offsets above 1 ms after 4 s, where
     # ntpd's defaults (64-1024 s, 300 s stepout) would not finish its first step in the run.

@@ -11,27 +11,15 @@
 
 namespace clocksim::berkeley {
 
-Berkeley::Berkeley(Membership membership, BerkeleyConfig config, std::uint64_t seed, bool standalone)
-    : membership_(std::move(membership)), config_(config), standalone_(standalone) {
+Berkeley::Berkeley(Membership membership, BerkeleyConfig config, std::uint64_t seed)
+    : membership_(std::move(membership)), config_(config) {
   // acksend: the sequence counter starts at random() (TSP §1).
   Rng rng(derive_seed(seed, "berkeley.seq"));
   seq_ = static_cast<std::uint32_t>(rng());
 }
 
-void Berkeley::on_start(LocalTime now, Effects& out) {
-  if (!standalone_) return;  // the election decides
-  NodeId master = kNoNode;
-  if (config_.master >= 0) {
-    master = static_cast<NodeId>(config_.master);
-  } else if (membership_.members && !membership_.members->empty()) {
-    master = membership_.members->front();  // ascending: the lowest id
-  }
-  if (master == membership_.self) {
-    lead(now, out);
-  } else {
-    follow(master, now, out);
-  }
-}
+// Nothing to do until the election says who leads (Stack::propagate calls lead or follow).
+void Berkeley::on_start(LocalTime /*now*/, Effects& /*out*/) {}
 
 void Berkeley::lead(LocalTime now, Effects& out) {
   if (role_ == Role::kMaster) return;

@@ -8,8 +8,8 @@
 // 200 ms doubling, 5 sends) and apply its own avg. Slaves slew small corrections and step large
 // ones (>= step_threshold, timed's MAXADJ). Optional frequency correction (rate_fit.hpp).
 //
-// Composition: an election calls lead()/follow(). Standalone (no election) the node with id
-// `master` (or the lowest id) leads from on_start.
+// Composition: an election calls lead()/follow(); with no election named, the static election
+// (algorithms/election/static) names the master.
 #pragma once
 
 #include <cstdint>
@@ -38,7 +38,7 @@ constexpr TimerId ack_timer(NodeId slave) { return TimerSpace::make(kSyncTimerPa
 
 class Berkeley final : public SyncLayer {
  public:
-  Berkeley(Membership membership, BerkeleyConfig config, std::uint64_t seed, bool standalone);
+  Berkeley(Membership membership, BerkeleyConfig config, std::uint64_t seed);
 
   void on_start(LocalTime now, Effects& out) override;
   void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;
@@ -96,7 +96,6 @@ class Berkeley final : public SyncLayer {
 
   Membership membership_;
   BerkeleyConfig config_;
-  bool standalone_;
   Role role_ = Role::kNone;
   NodeId master_ = kNoNode;
   std::uint32_t seq_;

@@ -8,15 +8,10 @@ AlgorithmRegistration berkeley_registration() {
   AlgorithmRegistration r;
   r.info = {"berkeley", Layer::kSync, "Berkeley master/slave averaging as 4.3BSD timed does it (Gusella & Zatti)",
             berkeley::berkeley_params()};
-  // Alone, the static master (param `master`) leads; under an election it stays passive until the
-  // stack calls lead() or follow().
-  r.make_alone = [](const StackSetup& s) {
-    return std::make_unique<berkeley::Berkeley>(s.membership, berkeley::berkeley_config(s.sync.params), s.seed,
-                                                /*standalone=*/true);
-  };
+  // Led only: it stays passive until the stack calls lead() or follow(); with no election named,
+  // the static election names the master.
   r.make_led = [](const StackSetup& s) {
-    return std::make_unique<berkeley::Berkeley>(s.membership, berkeley::berkeley_config(s.sync.params), s.seed,
-                                                /*standalone=*/false);
+    return std::make_unique<berkeley::Berkeley>(s.membership, berkeley::berkeley_config(s.sync.params), s.seed);
   };
   r.bound = BoundDeclaration::hook();  // sim/bound/berkeley_bound_hook.cpp
   return r;

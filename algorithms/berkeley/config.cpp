@@ -86,9 +86,6 @@ std::vector<ParamSpec> berkeley_params() {
     p.max = 1e6;
     v.push_back(p);
   }
-  v.push_back(int_param("master", d.master,
-                        "without an election: the static master's node id (the number of n<id>); -1: lowest id",
-                        -1, 4294967294.0));
   return v;
 }
 
@@ -114,7 +111,6 @@ BerkeleyConfig berkeley_config(const ParamSet& p) {
   c.rate_correction = p.get_bool("rate_correction");
   c.rate_window = p.get_int("rate_window");
   c.max_rate_correction_ppm = p.get_double("max_rate_correction_ppm");
-  c.master = p.get_int("master");
   return c;
 }
 

@@ -43,7 +43,6 @@ struct BerkeleyConfig {
   bool rate_correction = false;
   std::int64_t rate_window = 8;                         // rounds in the least-squares fit
   double max_rate_correction_ppm = 1000;
-  std::int64_t master = -1;                             // standalone: static master id; -1 lowest
 
   Duration effective_slave_timeout() const {
     return slave_timeout > Duration::zero() ? slave_timeout : period * 3;

@@ -34,6 +34,9 @@ class ElectionLayer : public Algorithm {
   // The sync layer heard a master (`master`, not necessarily this node's) at `now`: this node's
   // own master's traffic restarts failure-detection timers.
   virtual void on_master_activity(NodeId master, LocalTime now, Effects& out) = 0;
+  // False for a layer that never holds an election (a leader fixed in advance): it has no role
+  // of its own to show, so the stack shows the sync layer's role and master.
+  virtual bool elects() const { return true; }
 };
 
 // Which layer a message type belongs to.

@@ -25,9 +25,6 @@ constexpr double kS = 1e9;
 std::vector<ParamSpec> cristian_params() {
   const CristianConfig d;
   return {
-      make_param("server", ParamType::kInt, d.server,
-                 "without an election: the time server's node id (the number of n<id>); -1: lowest id", -1,
-                 4294967294.0),
       make_param("period", ParamType::kDuration, d.period, "time between a client's probe series", 1e-3 * kS, 1e7 * kS),
       make_param("probes", ParamType::kInt, d.probes,
                  "requests per series; the one with the smallest round trip is used", 1, 1000),
@@ -42,7 +39,6 @@ std::vector<ParamSpec> cristian_params() {
 
 CristianConfig cristian_config(const ParamSet& p) {
   CristianConfig c;
-  c.server = p.get_int("server");
   c.period = p.get_duration("period");
   c.probes = p.get_int("probes");
   c.probe_timeout = p.get_duration("probe_timeout");
@@ -62,26 +58,14 @@ CristianSample cristian_sample(std::int64_t t1, std::int64_t t2, std::int64_t t3
   return s;
 }
 
-Cristian::Cristian(Membership membership, CristianConfig config, std::uint64_t seed, bool standalone)
-    : membership_(std::move(membership)), config_(config), standalone_(standalone) {
+Cristian::Cristian(Membership membership, CristianConfig config, std::uint64_t seed)
+    : membership_(std::move(membership)), config_(config) {
   Rng rng(derive_seed(seed, "cristian.seq"));
   seq_ = static_cast<std::uint32_t>(rng());
 }
 
-void Cristian::on_start(LocalTime now, Effects& out) {
-  if (!standalone_) return;
-  NodeId server = kNoNode;
-  if (config_.server >= 0) {
-    server = static_cast<NodeId>(config_.server);
-  } else if (membership_.members && !membership_.members->empty()) {
-    server = membership_.members->front();
-  }
-  if (server == membership_.self) {
-    lead(now, out);
-  } else {
-    follow(server, now, out);
-  }
-}
+// Nothing to do until the election says who serves (Stack::propagate calls lead or follow).
+void Cristian::on_start(LocalTime /*now*/, Effects& /*out*/) {}
 
 void Cristian::lead(LocalTime, Effects& out) {
   role_ = Role::kServer;

@@ -7,7 +7,7 @@
 // smallest error bound) and applies server_time + rtt/2 − own_time as a relative correction:
 // slewed below `step_threshold`, stepped above. Any node answers kTimeRequest with kTimeReply, so
 // the server needs no state. As a SyncLayer, lead() makes a node the server and follow(s) a
-// client of s; standalone, the node `server` (or the lowest id) serves.
+// client of s; with no election named, the static election names the server.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,6 @@
 namespace clocksim::cristian {
 
 struct CristianConfig {
-  std::int64_t server = -1;  // standalone: server node id; -1: the lowest id
   Duration period = Duration::from_ns(60'000'000'000);
   std::int64_t probes = 4;
   Duration probe_timeout = Duration::from_ns(1'000'000'000);
@@ -46,7 +45,7 @@ CristianSample cristian_sample(std::int64_t t1, std::int64_t t2, std::int64_t t3
 
 class Cristian final : public SyncLayer {
  public:
-  Cristian(Membership membership, CristianConfig config, std::uint64_t seed, bool standalone);
+  Cristian(Membership membership, CristianConfig config, std::uint64_t seed);
 
   void on_start(LocalTime now, Effects& out) override;
   void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;
@@ -69,7 +68,6 @@ class Cristian final : public SyncLayer {
 
   Membership membership_;
   CristianConfig config_;
-  bool standalone_;
   Role role_ = Role::kNone;
   NodeId server_ = kNoNode;
   std::uint32_t seq_;

@@ -8,14 +8,10 @@ AlgorithmRegistration cristian_registration() {
   r.info = {"cristian", Layer::kSync,
             "Cristian's algorithm: clients set their clocks from a time server (min-RTT of k probes)",
             cristian::cristian_params()};
-  r.make_alone = [](const StackSetup& s) {
-    return std::make_unique<cristian::Cristian>(s.membership, cristian::cristian_config(s.sync.params), s.seed,
-                                                /*standalone=*/true);
-  };
-  // Under an election the winner serves time; the others are its clients.
+  // Led only: the elected (or, with no election named, the static) leader serves time; the
+  // others are its clients.
   r.make_led = [](const StackSetup& s) {
-    return std::make_unique<cristian::Cristian>(s.membership, cristian::cristian_config(s.sync.params), s.seed,
-                                                /*standalone=*/false);
+    return std::make_unique<cristian::Cristian>(s.membership, cristian::cristian_config(s.sync.params), s.seed);
   };
   r.bound = BoundDeclaration::hook();  // sim/bound/cristian_bound_hook.cpp
   return r;

@@ -28,9 +28,7 @@ std::vector<ParamSpec> ntp_params() {
       make_param("local_stratum", ParamType::kInt, d.local_stratum,
                  "stratum served by a node with neither servers nor reference clock; 0: such a node serves nothing", 0, 15),
       make_param("reference_dispersion", ParamType::kDuration, d.reference_dispersion,
-                 "error a reference clock states for each reading (the host adds the scenario's real error)", 0, 1 * kS),
-      make_param("server", ParamType::kInt, d.server,
-                 "default server of a node whose entry names no servers (node id); -1: the lowest id", -1, 4294967294.0),
+                 "error a reference clock states for each reading (the host adds the scenario's real error)", 0, 1 * kS)
   };
 }
 
@@ -43,7 +41,6 @@ NtpConfig ntp_config(const ParamSet& p) {
   c.stepout = p.get_duration("stepout");
   c.local_stratum = p.get_int("local_stratum");
   c.reference_dispersion = p.get_duration("reference_dispersion");
-  c.server = p.get_int("server");
   if (c.maxpoll < c.minpoll) c.maxpoll = c.minpoll;
   return c;
 }

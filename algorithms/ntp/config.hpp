@@ -19,7 +19,6 @@ struct NtpConfig {
   std::int64_t local_stratum = 10;  // a node with neither servers nor reference clock serves its own
                                     // clock at this stratum (chrony's `local stratum`); 0: it does not
   Duration reference_dispersion = Duration::from_ns(1'000);  // a reference reading's stated error
-  std::int64_t server = -1;    // sync-only scenarios: default server of nodes given none; -1: lowest id
 };
 
 std::vector<ParamSpec> ntp_params();

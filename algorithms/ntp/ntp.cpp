@@ -17,40 +17,30 @@ TimerId poll_timer(std::size_t k) {
 std::int64_t seconds_to_ns(double s) { return std::llround(s * 1e9); }
 }  // namespace
 
-Ntp::Ntp(Membership membership, NtpConfig config, NtpHost host, std::uint64_t seed, bool standalone)
+Ntp::Ntp(Membership membership, NtpConfig config, NtpHost host, std::uint64_t seed)
     : membership_(std::move(membership)),
       config_(config),
       host_(std::move(host)),
-      standalone_(standalone),
       rng_(derive_seed(seed, "ntp")),
       discipline_(static_cast<int>(config.minpoll), static_cast<int>(config.maxpoll), config.step_threshold.seconds(),
                   config.stepout.seconds()) {}
 
-void Ntp::on_start(LocalTime now, Effects& out) {
+void Ntp::on_start(LocalTime /*now*/, Effects& out) {
   // The discipline starts in NSET and measures the frequency from scratch (no drift file), so the
   // clock must run uncorrected: a correction left by a previous incarnation would be measured as
   // zero error and then replaced by that zero.
   out.set_rate_correction_ppm(0);
   out.set_timer(kNtpAdjustTimer, Duration::from_ns(1'000'000'000));
-  if (!standalone_) return;
-  std::vector<NodeId> servers = host_.servers;
-  if (servers.empty() && !host_.reference_clock) {
-    NodeId fallback = kNoNode;
-    if (config_.server >= 0) {
-      fallback = static_cast<NodeId>(config_.server);
-    } else if (membership_.members && !membership_.members->empty()) {
-      fallback = membership_.members->front();
-    }
-    if (fallback != membership_.self && fallback != kNoNode) servers.push_back(fallback);
-  }
-  configure(std::move(servers), host_.reference_clock, now, out);
+  // The associations follow when the election says who leads (Stack::propagate).
 }
 
-void Ntp::lead(LocalTime now, Effects& out) { configure({}, host_.reference_clock, now, out); }
+void Ntp::lead(LocalTime now, Effects& out) { follow(membership_.self, now, out); }
 
 void Ntp::follow(NodeId master, LocalTime now, Effects& out) {
-  std::vector<NodeId> servers;
-  if (master != kNoNode && master != membership_.self) servers.push_back(master);
+  std::vector<NodeId> servers = host_.servers;
+  if (servers.empty() && !host_.reference_clock && master != kNoNode && master != membership_.self) {
+    servers.push_back(master);
+  }
   configure(std::move(servers), host_.reference_clock, now, out);
 }
 

@@ -53,12 +53,14 @@ struct Association {
 
 class Ntp final : public SyncLayer {
  public:
-  Ntp(Membership membership, NtpConfig config, NtpHost host, std::uint64_t seed, bool standalone);
+  Ntp(Membership membership, NtpConfig config, NtpHost host, std::uint64_t seed);
 
   void on_start(LocalTime now, Effects& out) override;
   void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;
   void on_timer(LocalTime now, TimerId id, Effects& out) override;
   void on_reference(LocalTime now, const ReferenceReading& reading, Effects& out) override;
+  // The host's hierarchy (its servers, its reference clock) is the node's own configuration, as
+  // ntp.conf is, and wins; a node given neither polls the leader (the leader itself: nobody).
   void lead(LocalTime now, Effects& out) override;
   void follow(NodeId master, LocalTime now, Effects& out) override;
   bool is_master_activity(NodeId from, const Message& msg) const override {
@@ -94,7 +96,6 @@ class Ntp final : public SyncLayer {
   Membership membership_;
   NtpConfig config_;
   NtpHost host_;
-  bool standalone_;
   Rng rng_;
   std::vector<Association> assocs_;
   Discipline discipline_;

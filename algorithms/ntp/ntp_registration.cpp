@@ -10,13 +10,11 @@ AlgorithmRegistration ntp_registration() {
             "NTP (RFC 5905): clock filter, selection, clustering, combining and the PLL/FLL discipline; strata "
             "from reference clocks",
             ntp::ntp_params()};
-  r.make_alone = [](const StackSetup& s) {
-    return std::make_unique<ntp::Ntp>(s.membership, ntp::ntp_config(s.sync.params),
-                                      ntp::NtpHost{s.servers, s.reference_clock}, s.seed, /*standalone=*/true);
-  };
+  // Led only: a node's configured servers and reference clock win (Ntp::follow); one given
+  // neither polls the leader, with no election named the static election's (the lowest id).
   r.make_led = [](const StackSetup& s) {
     return std::make_unique<ntp::Ntp>(s.membership, ntp::ntp_config(s.sync.params),
-                                      ntp::NtpHost{s.servers, s.reference_clock}, s.seed, /*standalone=*/false);
+                                      ntp::NtpHost{s.servers, s.reference_clock}, s.seed);
   };
   r.bound = BoundDeclaration::none(
       "NTP has no a-priori skew bound: RFC 5905 bounds each clock's error only at run time, by its root "

@@ -30,9 +30,13 @@ class Stack final : public Algorithm {
     sync_->on_reference(now, reading, out);
   }
 
-  // The election says who leads; the stack shows that role (a master is master of both layers).
-  Role role() const override { return election_->role(); }
-  NodeId believed_master() const override { return election_->believed_master(); }
+  // The election says who leads; the stack shows that role (a master is master of both layers),
+  // unless the election never elects (a static leader): then the sync layer's own role (a
+  // Cristian server, an NTP client) and the master it follows (NTP's system peer) are shown.
+  Role role() const override { return election_->elects() ? election_->role() : sync_->role(); }
+  NodeId believed_master() const override {
+    return election_->elects() ? election_->believed_master() : sync_->believed_master();
+  }
   const LogicalEvent* last_logical_event() const override { return sync_->last_logical_event(); }
 
   const ElectionLayer& election() const { return *election_; }

@@ -6,6 +6,7 @@
 
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/rng.hpp"
+#include "algorithms/election/static/static_election.hpp"
 #include "config/error.hpp"
 #include "config/file.hpp"
 #include "config/reader.hpp"
@@ -215,6 +216,11 @@ std::variant<algorithms::StackSetup, std::string> build_stack_setup(const Daemon
     const ParamSpec* in_election =
         o.layer != "sync" ? find_spec(setup.election.kind, algorithms::Layer::kElection, o.name) : nullptr;
     const std::string key = (o.layer.empty() ? "" : o.layer + ".") + o.name;
+    if (!in_sync && !in_election && o.layer != "election") {
+      if (auto instead = election::moved_to_static_election(setup.sync.kind, o.name)) {
+        return o.origin + ": parameter '" + key + "' of sync algorithm '" + setup.sync.kind + "' has moved: " + *instead;
+      }
+    }
     if (!in_sync && !in_election) {
       std::string list;
       if (const auto* i = algorithms::find_algorithm(setup.sync.kind, algorithms::Layer::kSync)) {

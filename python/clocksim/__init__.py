@@ -11,6 +11,7 @@ DataFrames are parsed from the exact text `clocksim run` writes to its files (do
 so every number is the CLI's. Bad input raises clocksim.ScenarioError with the CLI's
 file:line:col message.
 """
+import gzip
 import io
 import json
 import os
@@ -63,6 +64,8 @@ class Result:
     def _frame(self, name):
         if name not in self._frames:
             text = self.files.get(name)
+            if text is None and name + ".gz" in self.files:  # output.compress: gzip
+                text = gzip.decompress(self.files[name + ".gz"]).decode("utf-8")
             # keep_default_na=False: an empty field (no bound, no master) stays "" in text columns;
             # numeric columns with gaps still become float with NaN.
             self._frames[name] = None if text is None else pd.read_csv(io.StringIO(text), keep_default_na=False,

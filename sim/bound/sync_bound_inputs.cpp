@@ -12,8 +12,18 @@ namespace clocksim::sim {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-NodeId static_master(std::int64_t param, const scenario::ScenarioSpec& spec) {
-  if (param >= 0) return static_cast<NodeId>(param);
+// A static election (named, or implied when none is) never changes masters.
+bool holds_elections(const scenario::ScenarioSpec& spec) {
+  const std::string& kind = spec.algorithm.election.kind;
+  return !kind.empty() && kind != "static";
+}
+
+// The fixed master: the static election's `leader`, else the lowest id.
+NodeId static_master(const scenario::ScenarioSpec& spec) {
+  const auto& election = spec.algorithm.election;
+  if (election.kind == "static" && election.params.get_int("leader") >= 0) {
+    return static_cast<NodeId>(election.params.get_int("leader"));
+  }
   NodeId lowest = kNoNode;
   for (const auto& n : spec.nodes) lowest = std::min(lowest, n.id);
   return lowest;
@@ -26,7 +36,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
     why = "faults (crashes, partitions, clock steps) are not covered by the sync bound";
     return false;
   }
-  if (!disruptions && !spec.algorithm.election.kind.empty()) {
+  if (!disruptions && holds_elections(spec)) {
     why = "an election changes masters: not covered by the sync bound";
     return false;
   }
@@ -98,7 +108,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
 }
 
 bool has_disruptions(const scenario::ScenarioSpec& spec) {
-  if (!spec.faults.empty() || !spec.algorithm.election.kind.empty()) return true;
+  if (!spec.faults.empty() || holds_elections(spec)) return true;
   if (spec.links.defaults.loss > 0) return true;
   for (const auto& o : spec.links.overrides) {
     if (o.model.loss > 0) return true;
@@ -111,7 +121,7 @@ BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
   SyncBoundEnvironment env;
   std::string why;
   const bool disruptions = has_disruptions(spec);
-  if (!sync_bound_environment(spec, static_master(cfg.master, spec), env, why, disruptions)) return why;
+  if (!sync_bound_environment(spec, static_master(spec), env, why, disruptions)) return why;
   if (disruptions && cfg.rate_correction) {
     return std::string("rate corrections outlive the master that set them: master changes with rate correction are not covered");
   }
@@ -170,7 +180,7 @@ CristianInputOrWhy cristian_bound_input(const scenario::ScenarioSpec& spec) {
   const cristian::CristianConfig cfg = cristian::cristian_config(spec.algorithm.sync.params);
   SyncBoundEnvironment env;
   std::string why;
-  if (!sync_bound_environment(spec, static_master(cfg.server, spec), env, why, false)) return why;
+  if (!sync_bound_environment(spec, static_master(spec), env, why, false)) return why;
   bounds::CristianBoundInput in;
   in.nodes = static_cast<int>(spec.nodes.size());
   // Wander: the same probabilistic rate envelope as Berkeley's (docs/bounds.md §4.7).

@@ -40,6 +40,12 @@ ExactSkewChecker::ExactSkewChecker(const scenario::ScenarioSpec& spec, const Tic
     }
   }
   if (!wander) wander_step_ = Duration::zero();
+  if (bound_instants_) {
+    std::vector<double> sine_ppm;
+    sine_ppm.reserve(spec.nodes.size());
+    for (NodeId i = 0; i < spec.nodes.size(); ++i) sine_ppm.push_back(std::fabs(draw_clock_params(spec, i).sine_amplitude_ppm));
+    tournament_.emplace(view_, std::move(sine_ppm), slew_ppm_);
+  }
 }
 
 void ExactSkewChecker::start() {
@@ -107,11 +113,22 @@ void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, s
     const std::optional<double> r = view_.clock_rate_ppm(i);
     rate_bound_ppm = std::max(rate_bound_ppm, r ? std::fabs(*r) + extra_rate_ppm_[i] : HUGE_VAL);
   };
-  const NodeId n = view_.node_count();
-  for (NodeId i = 0; i < n; ++i) {
-    if (i != skip && view_.is_up(i)) {
-      take(view_.offset_ns(i));  // reads the clock first: a lazy wander is brought up to t
-      take_rate(i);
+  if (tournament_) {
+    const OffsetTournament::Extremes x = tournament_->query(t, skip);
+    if (x.count > 0) {
+      hi = x.hi_ns;
+      lo = x.lo_ns;
+      abs_max = std::max(x.hi_ns < 0 ? -x.hi_ns : x.hi_ns, x.lo_ns < 0 ? -x.lo_ns : x.lo_ns);
+      up = x.count;
+    }
+    rate_bound_ppm = x.rate_bound_ppm;
+  } else {
+    const NodeId n = view_.node_count();
+    for (NodeId i = 0; i < n; ++i) {
+      if (i != skip && view_.is_up(i)) {
+        take(view_.offset_ns(i));  // reads the clock first: a lazy wander is brought up to t
+        take_rate(i);
+      }
     }
   }
   if (special && special->up) take(special->offset_ns);
@@ -137,12 +154,14 @@ void ExactSkewChecker::on_event(Time t, NodeId node, const Note& note) {
     case EventKind::kCrash:
       // The world crashed it before saying so: before, it was up with the reading it still has.
       changed(t, Special{node, view_.offset_ns(node), true});
+      touch(node);
       return;
     case EventKind::kRestart:
       // Said before it starts: the view still shows the left limit. The clock that joins was not
       // in the last full reading.
       changed(t, std::nullopt);
       must_read_ = true;
+      touch(node);
       return;
     case EventKind::kClockStep: {
       std::int64_t step_ns = 0;
@@ -151,6 +170,7 @@ void ExactSkewChecker::on_event(Time t, NodeId node, const Note& note) {
       }
       changed(t, Special{node, view_.offset_ns(node) - step_ns, view_.is_up(node)});
       jumps_ns_ = checked_add_abs(jumps_ns_, step_ns);
+      touch(node);
       return;
     }
     default:
@@ -158,8 +178,11 @@ void ExactSkewChecker::on_event(Time t, NodeId node, const Note& note) {
         // A Byzantine node that turns honest joins the skew again.
         changed(t, std::nullopt);
         must_read_ = true;
+        touch(node);
         return;
       }
+      // A node that starts lying leaves the skew: the instant needs no look, the tournament does.
+      if (note.what == NoteWhat::kByzantineStarts) touch(node);
       if (bound_now(t) != bound_left_) changed(t, std::nullopt);
       return;
   }
@@ -174,15 +197,21 @@ void ExactSkewChecker::on_clock_adjust(Time t, NodeId node, Duration delta, Adju
   if (!at_once && delta.ns() != 0) {
     // The slew's end: its slope changes back (a later slew may replace it: a harmless extra look).
     const double span_ns = std::fabs(static_cast<double>(delta.ns())) / (slew_ppm_[node] * 1e-6);
-    schedule_(t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(span_ns))));
+    const Time end = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(span_ns)));
+    schedule_(end);
+    if (tournament_) tournament_->slewing(node, end);
   }
+  touch(node);
 }
 
 void ExactSkewChecker::on_rate_correction(Time t, NodeId node, double /*ppm*/) {
   changed(t, std::nullopt);
   // The new rate holds from t on: folded into the bound at the probe after the change.
   rate_changed_.push_back(node);
+  touch(node);
 }
+
+void ExactSkewChecker::on_node_started(Time /*t*/, NodeId node) { touch(node); }
 
 void ExactSkewChecker::on_probe(const TickView& view) {
   const Time t = view.now();
@@ -196,7 +225,10 @@ void ExactSkewChecker::on_probe(const TickView& view) {
   rate_changed_.clear();
   const bool wander_step = wander_step_ > Duration::zero() && t >= next_wander_probe_;
   // Every clock's wander rate changes at a wander step: read them all there.
-  if (wander_step) must_read_ = true;
+  if (wander_step) {
+    must_read_ = true;
+    if (tournament_) tournament_->touch_all();
+  }
   evaluate(t, std::nullopt, bound_now(t));
   if (wander_step) {
     next_wander_probe_ += wander_step_;

@@ -15,6 +15,12 @@
 // skew is at most its value at t0 plus twice that. If RunAnalysis says no result could change
 // even at those upper bounds, the clocks are not read; the results are the same as reading them.
 // A restart (a clock that joins) forces a full reading.
+//
+// A full reading asks an OffsetTournament (sim/output/offset_tournament.hpp) for the largest and
+// smallest offset instead of scanning every clock: it reads the clocks that changed and those
+// whose order may have, O(log N) each, so a star's N breakpoints per period no longer cost N
+// readings each. The scan remains as the reference (bound_instants = false), and tests compare
+// the two.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +30,7 @@
 #include <vector>
 
 #include "sim/bound/skew_bound.hpp"
+#include "sim/output/offset_tournament.hpp"
 #include "sim/output/run_analysis.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/world/observer.hpp"
@@ -45,6 +52,7 @@ class ExactSkewChecker final : public Observer {
   void on_event(Time t, NodeId node, const Note& note) override;
   void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode, CorrectionSource source) override;
   void on_rate_correction(Time t, NodeId node, double ppm) override;
+  void on_node_started(Time t, NodeId node) override;
   void on_probe(const TickView& view) override;
 
   std::uint64_t evaluations() const { return evaluations_; }
@@ -109,6 +117,10 @@ class ExactSkewChecker final : public Observer {
   std::int64_t jumps_ns_ = 0;           // sum of |steps| since last_full_
   bool must_read_ = false;              // a clock joined since last_full_
   std::vector<NodeId> rate_changed_;    // frequency corrections to fold into the bound
+  std::optional<OffsetTournament> tournament_;  // absent in the reference mode: every clock is read
+  void touch(NodeId node) {
+    if (tournament_) tournament_->touch(node);
+  }
 };
 
 }  // namespace clocksim::sim

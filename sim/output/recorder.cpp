@@ -4,6 +4,7 @@
 
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/event_row.hpp"
+#include "sim/output/gzip_file.hpp"
 
 namespace clocksim::sim {
 
@@ -16,7 +17,7 @@ Recorder::Recorder(const scenario::ScenarioSpec& spec, OutputFolder& folder, con
   names_ = NodeNames(std::move(names));
   const auto& o = spec.output;
   if (o.trace) {
-    trace_ = folder.create("trace.csv");
+    trace_ = o.compress_trace ? std::make_unique<GzipFile>(folder.create("trace.csv.gz")) : folder.create("trace.csv");
     trace_->write("t_ns,node,local_ns,offset_ns,role,up\n");
   }
   if (o.skew) {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "algorithms/core/duration_parse.hpp"
+#include "algorithms/election/static/static_election.hpp"
 #include "sim/scenario/distribution_parse.hpp"
 #include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
@@ -118,6 +119,11 @@ algorithms::LayerChoice parse_layer(const yaml::Node& node, const std::string& p
     const ParamSpec* spec = nullptr;
     for (const auto& s : info->params) {
       if (s.name == e.key) spec = &s;
+    }
+    if (!spec && layer == Layer::kSync) {
+      if (auto instead = election::moved_to_static_election(kind, e.key)) {
+        fail_at(e.key_pos, p, "parameter '" + e.key + "' of sync algorithm '" + kind + "' has moved: " + *instead);
+      }
     }
     if (!spec) {
       fail_at(e.key_pos, p,

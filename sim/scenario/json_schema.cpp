@@ -313,7 +313,9 @@ Json output_schema() {
        {"trace_nodes", Json{{"anyOf", Json::array({Json{{"const", "all"}},
                                                    Json{{"type", "array"}, {"items", ref("node_name")}, {"minItems", 1}}})},
                             {"description", "nodes in trace.csv (default all)"}}},
-       {"trace_every", with_doc(ref("duration"), "trace row interval, a multiple of tick (default 0: every tick)")}});
+       {"trace_every", with_doc(ref("duration"), "trace row interval, a multiple of tick (default 0: every tick)")},
+       {"compress", Json{{"enum", Json::array({"none", "gzip"})}, {"default", "none"},
+                         {"description", "gzip: write trace.csv.gz instead of trace.csv (large runs; pandas reads it as is)"}}}});
 }
 
 }  // namespace

@@ -92,7 +92,8 @@ const std::vector<std::string>& expect_window() {
   return k;
 }
 const std::vector<std::string>& output() {
-  static const std::vector<std::string> k{"trace", "skew", "events", "summary", "messages", "links", "trace_nodes", "trace_every"};
+  static const std::vector<std::string> k{"trace",    "skew",        "events",      "summary", "messages",
+                                          "links",    "trace_nodes", "trace_every", "compress"};
   return k;
 }
 const std::vector<std::string>& distribution_kinds() {

@@ -27,7 +27,7 @@ const std::vector<std::string>& ordering();
 const std::vector<std::string>& byzantine_modes();        // node, by
 const std::vector<std::string>& expect_kinds();      // max_skew, ...
 const std::vector<std::string>& expect_window();     // after, until, outside_failover
-const std::vector<std::string>& output();            // trace, skew, events, summary, trace_nodes, trace_every
+const std::vector<std::string>& output();            // trace, skew, events, summary, trace_nodes, trace_every, compress
 const std::vector<std::string>& distribution_kinds();  // constant, uniform, ...
 
 }  // namespace clocksim::scenario::keys

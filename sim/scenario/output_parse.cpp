@@ -40,6 +40,13 @@ OutputSpec parse_output(const yaml::Node* node, const std::string& path, const N
       fail_at(*v, p, "trace_every (" + v->text + ") must be a multiple of tick (" + format_duration(tick) + ")");
     }
   }
+  if (auto* v = node->find("compress")) {
+    const std::string p = child_path(path, "compress");
+    if (!v->is_scalar() || (v->text != "none" && v->text != "gzip")) {
+      fail_at(*v, p, "expected 'none' or 'gzip' (gzip writes trace.csv.gz), got '" + v->text + "'");
+    }
+    out.compress_trace = v->text == "gzip";
+  }
   return out;
 }
 

@@ -220,6 +220,7 @@ struct OutputSpec {
   std::optional<bool> links;
   std::vector<NodeId> trace_nodes;  // empty: all nodes
   Duration trace_every;             // 0: every tick; else a multiple of tick
+  bool compress_trace = false;      // output.compress: gzip writes trace.csv.gz instead
 };
 
 // What runs each simulated node: the algorithm object alone (effects carried out by the world), or

@@ -64,6 +64,8 @@ class Observer {
                                CorrectionSource /*source*/) {}
   // A frequency correction replaced a clock's previous one (its slope changes, not its reading).
   virtual void on_rate_correction(Time /*t*/, NodeId /*node*/, double /*ppm*/) {}
+  // A node's process starts (at t = 0, or a restart): from now on it is up.
+  virtual void on_node_started(Time /*t*/, NodeId /*node*/) {}
   // An instant some observer asked the world for (World::schedule_probe); nothing changes here.
   virtual void on_probe(const TickView& /*view*/) {}
   // Every message handed to a node that is up, just before the node handles it.

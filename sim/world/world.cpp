@@ -187,6 +187,7 @@ void World::read_reference(NodeId id) {
 void World::start_node(NodeId id) {
   Node& node = nodes_[id];
   node.up = true;
+  for (Observer* o : observers_) o->on_node_started(now_, id);
   if (spec_.host == scenario::NodeHost::kDaemon) {
     // The world plans every run's epoch, so each node starts knowing its peers' epochs as if the
     // hello exchange had completed: the first messages are fresh, as with host: algorithm, and

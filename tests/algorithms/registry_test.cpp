@@ -41,7 +41,7 @@ TEST(Registry, SyncFirstThenElectionEachByKind) {
 TEST(Registry, EachLayerHasItsFactoriesAndEverySyncKindSaysWhetherItHasABound) {
   for (const auto& r : registrations()) {
     if (r.info.layer == Layer::kSync) {
-      EXPECT_TRUE(r.make_alone) << r.info.kind;
+      EXPECT_TRUE(r.make_alone || r.make_led) << r.info.kind;
       EXPECT_FALSE(r.make_election) << r.info.kind;
     } else {
       EXPECT_TRUE(r.make_election) << r.info.kind;
@@ -49,6 +49,13 @@ TEST(Registry, EachLayerHasItsFactoriesAndEverySyncKindSaysWhetherItHasABound) {
       EXPECT_TRUE(r.bound.has_hook()) << r.info.kind << ": an election declares nothing about bounds";
     }
   }
+  // No "standalone" mode: a sync kind that needs a leader is led, by the static election when
+  // no other is named.
+  for (const char* led : {"berkeley", "cristian", "ntp"}) {
+    EXPECT_FALSE(find_registration(led, Layer::kSync)->make_alone) << led;
+    EXPECT_TRUE(find_registration(led, Layer::kSync)->make_led) << led;
+  }
+  EXPECT_TRUE(find_registration("static", Layer::kElection));
   EXPECT_FALSE(find_registration("ntp", Layer::kSync)->bound.has_hook());
   EXPECT_TRUE(find_registration("berkeley", Layer::kSync)->bound.has_hook());
 }

@@ -146,3 +146,28 @@ def test_scripts_exit_2_with_one_line_message(run_dir, script):
 def test_script_exit_2_on_missing_directory(tmp_path):
     result = run_script("plot_offsets.py", str(tmp_path / "nope"))
     assert result.returncode == 2 and "no such output directory" in result.stderr
+
+
+def test_reads_a_gzip_trace_as_the_plain_one(run_dir):
+    """output.compress: gzip writes trace.csv.gz; the readers take it in place of trace.csv."""
+    import gzip
+    import shutil
+    plain = cio.read_trace(run_dir)
+    src = os.path.join(run_dir, "trace.csv")
+    with open(src, "rb") as f_in, gzip.open(src + ".gz", "wb") as f_out:
+        shutil.copyfileobj(f_in, f_out)
+    os.remove(src)
+    packed = cio.read_trace(run_dir)
+    pd.testing.assert_frame_equal(plain, packed)
+    run = cio.load_run(run_dir)
+    assert len(run.trace) == len(plain) and "trace.csv" not in run.missing
+
+
+def test_a_damaged_gzip_trace_is_a_format_error(run_dir):
+    src = os.path.join(run_dir, "trace.csv")
+    with open(src + ".gz", "wb") as f:
+        f.write(b"\x1f\x8b\x08\x00not really gzip")
+    os.remove(src)
+    with pytest.raises(cio.FormatError) as err:
+        cio.read_trace(run_dir)
+    assert err.value.path.endswith("trace.csv.gz")

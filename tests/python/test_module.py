@@ -65,6 +65,16 @@ def test_frames_have_the_documented_columns_and_types():
     assert set(r.trace["node"]) == {f"n{i}" for i in range(len(set(r.trace["node"])))}
 
 
+def test_a_gzip_trace_equals_the_cli_file_and_reads_as_the_plain_one(tmp_path):
+    sets = ["duration=40s", "output.compress=gzip"]
+    cli_run(scenario("berkeley-basic.yaml"), tmp_path, *sum((["--set", s] for s in sets), []))
+    packed = clocksim.run(scenario("berkeley-basic.yaml"), set=sets)
+    plain = clocksim.run(scenario("berkeley-basic.yaml"), set=["duration=40s"])
+    assert "trace.csv" not in packed.files and isinstance(packed.files["trace.csv.gz"], bytes)
+    assert packed.files["trace.csv.gz"] == (tmp_path / "trace.csv.gz").read_bytes()
+    pd.testing.assert_frame_equal(packed.trace, plain.trace)
+
+
 def test_seed_and_overrides_behave_like_the_cli(tmp_path):
     cli_run(scenario("berkeley-basic.yaml"), tmp_path, "--seed", "11", "--set", "duration=40s")
     r = clocksim.run(scenario("berkeley-basic.yaml"), seed=11, set=["duration=40s"])

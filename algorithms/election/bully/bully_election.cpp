@@ -1,43 +1,40 @@
 #include "algorithms/election/bully/bully_election.hpp"
 
+#include "algorithms/election/common/param_table.hpp"
+
 namespace clocksim::election {
 
 using namespace clocksim::literals;
 
-const std::vector<ParamSpec>& bully_param_specs() {
-  static const std::vector<ParamSpec> kSpecs = {
-      {"heartbeat_period", ParamType::kDuration, 1_s, "the coordinator broadcasts a heartbeat this often",
-       1e6, 1e13, {}},
-      {"failure_timeout", ParamType::kDuration, 4500_ms,
-       "H: a node that hears no heartbeat (or sync traffic) from the coordinator this long starts an election "
-       "(default: four lost heartbeats plus latency margin)",
-       1e6, 1e14, {}},
-      {"answer_timeout", ParamType::kDuration, 500_ms,
-       "T: wait for an OK from a higher id (Garcia-Molina: about 2 max one-way delays + processing)", 1e5, 1e13, {}},
-      {"coordinator_timeout", ParamType::kDuration, 2_s,
-       "T': after an OK, wait this long for COORDINATOR before restarting the election", 1e5, 1e13, {}},
-      {"elect_on_start", ParamType::kBool, true,
-       "hold an election when starting or recovering (Garcia-Molina); false: listen for a coordinator first",
-       -1e300, 1e300, {}},
-  };
-  return kSpecs;
+namespace {
+const ParamTable<BullyConfig>& bully_params() {
+  static const ParamTable<BullyConfig> kTable = ParamTable<BullyConfig>::with_liveness(
+      election_failure_timeout_spec(),
+      {{{"answer_timeout", ParamType::kDuration, 500_ms,
+         "T: wait for an OK from a higher id (Garcia-Molina: about 2 max one-way delays + processing)", 1e5, 1e13, {}},
+        &BullyConfig::answer_timeout},
+       {{"coordinator_timeout", ParamType::kDuration, 2_s,
+         "T': after an OK, wait this long for COORDINATOR before restarting the election", 1e5, 1e13, {}},
+        &BullyConfig::coordinator_timeout},
+       {{"elect_on_start", ParamType::kBool, true,
+         "hold an election when starting or recovering (Garcia-Molina); false: listen for a coordinator first",
+         -1e300, 1e300, {}},
+        &BullyConfig::elect_on_start}});
+  return kTable;
 }
+}  // namespace
 
-BullyConfig BullyConfig::from(const ParamSet& p) {
-  BullyConfig c{};
-  c.heartbeat_period = p.get_duration("heartbeat_period");
-  c.failure_timeout = p.get_duration("failure_timeout");
-  c.answer_timeout = p.get_duration("answer_timeout");
-  c.coordinator_timeout = p.get_duration("coordinator_timeout");
-  c.elect_on_start = p.get_bool("elect_on_start");
-  return c;
-}
+const std::vector<ParamSpec>& bully_param_specs() { return bully_params().specs(); }
+
+BullyConfig BullyConfig::from(const ParamSet& params) { return bully_params().read(params); }
 
 BullyElection::BullyElection(const ElectionSetup& setup)
     : self_(setup.membership.self),
       can_be_master_(setup.can_be_master),
       cfg_(BullyConfig::from(setup.params)),
-      term_(setup.elections_before) {
+      term_(setup.elections_before),
+      live_(self_, {kHeartbeatTimer, kFailureTimer, cfg_.heartbeat_period, cfg_.failure_timeout},
+            {NoteWhat::kNoCoordinatorHeard, NoteWhat::kNoHeartbeatFromCoordinator, NoteWhat::kBullyLeaveSent}) {
   if (setup.membership.members) members_ = *setup.membership.members;
 }
 
@@ -65,7 +62,7 @@ void BullyElection::start_election(Effects& out, bool master_presumed_dead) {
   ++term_;
   state_ = State::kElecting;
   if (master_presumed_dead) master_ = kNoNode;
-  out.cancel_timer(timer(kFailureTimer));
+  live_.unwatch(out);
   out.cancel_timer(timer(kCoordinatorTimer));
   Message m = make_message(MsgType::kBullyElection);
   m.subject = self_;
@@ -84,7 +81,7 @@ void BullyElection::start_election(Effects& out, bool master_presumed_dead) {
     } else {
       out.note(Note(NoteWhat::kMayNotLeadWaits));
       state_ = State::kFollower;
-      arm_failure_timer(out);
+      live_.watch(out);
     }
     return;
   }
@@ -98,7 +95,7 @@ void BullyElection::start_election(Effects& out, bool master_presumed_dead) {
 
 void BullyElection::become_coordinator(Effects& out) {
   cancel_election_timers(out);
-  out.cancel_timer(timer(kFailureTimer));
+  live_.unwatch(out);
   const bool was = state_ == State::kCoordinator;
   state_ = State::kCoordinator;
   master_ = self_;
@@ -107,16 +104,16 @@ void BullyElection::become_coordinator(Effects& out) {
   m.subject = self_;
   m.term = term_;
   out.broadcast(m);
-  out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
+  live_.schedule_beat(out);
 }
 
 void BullyElection::follow(NodeId master, Effects& out, Note why) {
   const bool changed = state_ != State::kFollower || master_ != master;
-  if (state_ == State::kCoordinator) out.cancel_timer(timer(kHeartbeatTimer));
+  if (state_ == State::kCoordinator) live_.stop_beating(out);
   cancel_election_timers(out);
   state_ = State::kFollower;
   master_ = master;
-  arm_failure_timer(out);
+  live_.watch(out);
   if (changed) out.note(std::move(why.as(NoteWhat::kFollowsCoordinator).with_subject(master)));
 }
 
@@ -126,30 +123,24 @@ void BullyElection::on_start(LocalTime /*now*/, Effects& out) {
     start_election(out, true);
   } else {
     out.note(Note(NoteWhat::kBullyListens));
-    arm_failure_timer(out);
+    live_.watch(out);
   }
 }
 
 void BullyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
-  switch (TimerSpace::local(id)) {
-    case kHeartbeatTimer:
-      if (state_ != State::kCoordinator) return;
-      {
-        Message hb = make_message(MsgType::kHeartbeat);
-        hb.subject = self_;
-        hb.term = term_;
-        out.broadcast(hb);
-      }
-      out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
+  switch (live_.fired(id)) {
+    case Liveness::Fired::kHeartbeat:
+      if (state_ == State::kCoordinator) live_.beat(live_.heartbeat(term_), out);
       return;
-    case kFailureTimer:
+    case Liveness::Fired::kFailure:
       if (state_ != State::kFollower) return;
-      out.note(master_ == kNoNode ? Note(NoteWhat::kNoCoordinatorHeard).with_value(cfg_.failure_timeout)
-                                  : Note(NoteWhat::kNoHeartbeatFromCoordinator)
-                                        .with_subject(master_)
-                                        .with_value(cfg_.failure_timeout));
+      out.note(live_.silence_note(master_, live_.failure_timeout()));
       start_election(out, true);
       return;
+    case Liveness::Fired::kOther:
+      break;
+  }
+  switch (TimerSpace::local(id)) {
     case kAnswerTimer:
       if (state_ != State::kElecting) return;
       if (can_be_master_) {
@@ -158,7 +149,7 @@ void BullyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
         out.note(Note(NoteWhat::kNoLeaderAnswered));
         state_ = State::kFollower;
         master_ = kNoNode;
-        arm_failure_timer(out);
+        live_.watch(out);
       }
       return;
     case kCoordinatorTimer:
@@ -172,23 +163,17 @@ void BullyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
 }
 
 void BullyElection::on_master_activity(NodeId master, LocalTime /*now*/, Effects& out) {
-  if (state_ == State::kFollower && master == master_) arm_failure_timer(out);
+  if (state_ == State::kFollower && master == master_) live_.watch(out);
 }
 
 void BullyElection::on_shutdown(LocalTime /*now*/, Effects& out) {
-  if (state_ != State::kCoordinator) return;
-  Message leave = make_message(MsgType::kLeave);
-  leave.subject = self_;
-  leave.term = term_;
-  out.broadcast(leave);
-  out.note(Note(NoteWhat::kBullyLeaveSent));
+  live_.leave(state_ == State::kCoordinator, term_, out);
 }
 
 void BullyElection::handle_leave(NodeId from, Effects& out) {
-  // Whoever says LEAVE is going away: it is not asked nor followed from now on, even when it
-  // is not our coordinator (the new coordinator's COORDINATOR may have overtaken the old one's
-  // LEAVE). Only our own coordinator's LEAVE starts an election.
-  departed_.insert(from);
+  // The leaver is not asked nor followed from now on (Liveness::depart); only our own
+  // coordinator's LEAVE starts an election.
+  live_.depart(from);
   if (state_ == State::kCoordinator || from != master_) return;
   out.note(Note(NoteWhat::kMasterLeft).with_subject(from));
   // Garcia-Molina's recovery step, started now rather than after the failure timeout: with the
@@ -206,7 +191,7 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
     // Only a node that is up holds an election or claims; a late HEARTBEAT or OK was sent
     // before it left.
     if (msg.type != MsgType::kBullyElection && msg.type != MsgType::kBullyCoordinator) return;
-    departed_.erase(from);
+    live_.revive(from);
     out.note(Note(NoteWhat::kBullyNodeBack)
                  .with_peer(from)
                  .because(msg.type == MsgType::kBullyElection ? NoteWhy::kHoldsElection : NoteWhy::kClaimsToCoordinate));
@@ -260,7 +245,7 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
       switch (state_) {
         case State::kFollower:
           if (from == master_) {
-            arm_failure_timer(out);
+            live_.watch(out);
           } else if (master_ == kNoNode || from > master_) {
             if (from < self_ && can_be_master_) {
               start_election(out, true);  // a lower coordinator while we live: bully it

@@ -31,11 +31,11 @@
 #pragma once
 
 #include <cstdint>
-#include <set>
 #include <vector>
 
 #include "algorithms/core/layers.hpp"
 #include "algorithms/election/common/election_setup.hpp"
+#include "algorithms/election/common/liveness.hpp"
 
 namespace clocksim::election {
 
@@ -70,7 +70,7 @@ class BullyElection final : public ElectionLayer {
   // The number of this node's latest election (0: none yet), continuing across restarts.
   std::uint32_t term() const { return term_; }
   // Said LEAVE and not heard from since: treated as dead.
-  bool departed(NodeId id) const { return departed_.count(id) != 0; }
+  bool departed(NodeId id) const { return live_.departed(id); }
 
   static constexpr std::uint32_t kHeartbeatTimer = 1;
   static constexpr std::uint32_t kFailureTimer = 2;
@@ -85,7 +85,6 @@ class BullyElection final : public ElectionLayer {
   void become_coordinator(Effects& out);
   // `why`: a reason (because(...)) with the fields it names.
   void follow(NodeId master, Effects& out, Note why);
-  void arm_failure_timer(Effects& out) { out.set_timer(timer(kFailureTimer), cfg_.failure_timeout); }
   void cancel_election_timers(Effects& out);
   void handle_leave(NodeId from, Effects& out);
   ElectionId own_election() const { return {self_, term_}; }
@@ -97,7 +96,9 @@ class BullyElection final : public ElectionLayer {
   State state_ = State::kFollower;
   NodeId master_ = kNoNode;
   std::uint32_t term_ = 0;  // this node's own election count
-  std::set<NodeId> departed_;  // said LEAVE, not heard holding an election or claiming since
+  // Heartbeats, failure timer, LEAVE, and who said LEAVE and has not been heard holding an
+  // election or claiming since.
+  Liveness live_;
 };
 
 }  // namespace clocksim::election

@@ -4,13 +4,11 @@
 namespace clocksim::algorithms::registrations {
 
 AlgorithmRegistration bully_registration() {
-  AlgorithmRegistration r;
-  r.info = {"bully", Layer::kElection,
-            "Bully algorithm (Garcia-Molina 1982): the highest live id wins; ELECTION/OK/COORDINATOR, "
-            "coordinator heartbeats",
-            election::bully_param_specs()};
-  r.make_election = [](const election::ElectionSetup& s) { return std::make_unique<election::BullyElection>(s); };
-  return r;
+  return election_registration<election::BullyElection>(
+      "bully",
+      "Bully algorithm (Garcia-Molina 1982): the highest live id wins; ELECTION/OK/COORDINATOR, "
+      "coordinator heartbeats",
+      election::bully_param_specs());
 }
 
 }  // namespace clocksim::algorithms::registrations

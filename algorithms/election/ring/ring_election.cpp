@@ -4,43 +4,40 @@
 
 #include "algorithms/core/rng.hpp"
 #include "algorithms/election/common/draw.hpp"
+#include "algorithms/election/common/param_table.hpp"
 
 namespace clocksim::election {
 
 using namespace clocksim::literals;
 
-const std::vector<ParamSpec>& ring_param_specs() {
-  static const std::vector<ParamSpec> kSpecs = {
-      {"heartbeat_period", ParamType::kDuration, 1_s, "the master broadcasts a heartbeat this often", 1e6, 1e13, {}},
-      {"failure_timeout", ParamType::kDuration, 4500_ms,
-       "H: no heartbeat (or sync traffic) from the master this long starts an election (default: four "
-       "lost heartbeats plus latency margin)", 1e6, 1e14, {}},
-      {"hop_timeout", ParamType::kDuration, 100_ms,
-       "wait for a successor to acknowledge a ring message before re-sending", 1e5, 1e12, {}},
-      {"hop_sends", ParamType::kInt, std::int64_t{2},
-       "sends to one successor before skipping it as dead", 1, 20, {}},
-      {"election_timeout", ParamType::kDuration, 10_s,
-       "a participant that sees no ELECTED this long starts a new election (allow ~3n hops)", 1e6, 1e14, {}},
-  };
-  return kSpecs;
+namespace {
+const ParamTable<RingConfig>& ring_params() {
+  static const ParamTable<RingConfig> kTable = ParamTable<RingConfig>::with_liveness(
+      election_failure_timeout_spec(),
+      {{{"hop_timeout", ParamType::kDuration, 100_ms,
+         "wait for a successor to acknowledge a ring message before re-sending", 1e5, 1e12, {}},
+        &RingConfig::hop_timeout},
+       {{"hop_sends", ParamType::kInt, std::int64_t{2}, "sends to one successor before skipping it as dead", 1, 20, {}},
+        &RingConfig::hop_sends},
+       {{"election_timeout", ParamType::kDuration, 10_s,
+         "a participant that sees no ELECTED this long starts a new election (allow ~3n hops)", 1e6, 1e14, {}},
+        &RingConfig::election_timeout}});
+  return kTable;
 }
+}  // namespace
 
-RingConfig RingConfig::from(const ParamSet& p) {
-  RingConfig c{};
-  c.heartbeat_period = p.get_duration("heartbeat_period");
-  c.failure_timeout = p.get_duration("failure_timeout");
-  c.hop_timeout = p.get_duration("hop_timeout");
-  c.hop_sends = p.get_int("hop_sends");
-  c.election_timeout = p.get_duration("election_timeout");
-  return c;
-}
+const std::vector<ParamSpec>& ring_param_specs() { return ring_params().specs(); }
+
+RingConfig RingConfig::from(const ParamSet& params) { return ring_params().read(params); }
 
 RingElection::RingElection(const ElectionSetup& setup)
     : self_(setup.membership.self),
       can_be_master_(setup.can_be_master),
       cfg_(RingConfig::from(setup.params)),
       rng_(setup.seed),
-      hops_(kElectionTimerPart, kAckTimerBase, cfg_.hop_timeout) {
+      hops_(kElectionTimerPart, kAckTimerBase, cfg_.hop_timeout),
+      live_(self_, {kHeartbeatTimer, kFailureTimer, cfg_.heartbeat_period, cfg_.failure_timeout},
+            {NoteWhat::kNoMasterHeard, NoteWhat::kNoHeartbeatFromMaster, NoteWhat::kRingLeaveSent}) {
   // Numbers continue above the earlier incarnations' where the host carries them (the
   // simulator); the random stamp of this incarnation tells a restarted node's new elections from
   // repeats of its previous life's where it does not (clocksyncd starts again at 1).
@@ -70,7 +67,7 @@ NodeId RingElection::successor_of(NodeId id) const {
   for (std::size_t i = 0; i < members_.size(); ++i) {
     auto it = std::upper_bound(members_.begin(), members_.end(), next);
     next = it == members_.end() ? members_.front() : *it;
-    if (next == self_ || !departed(next)) return next;
+    if (next == self_ || !live_.departed(next)) return next;
   }
   return self_;
 }
@@ -99,7 +96,7 @@ void RingElection::initiate(Effects& out) {
   initiating_ = true;
   state_ = State::kParticipant;
   master_ = kNoNode;
-  out.cancel_timer(timer(kFailureTimer));
+  live_.unwatch(out);
   out.set_timer(timer(kElectionTimer), cfg_.election_timeout);
   Message m = make_message(MsgType::kRingElection);
   m.subject = can_be_master_ ? self_ : kNoNode;
@@ -116,24 +113,21 @@ void RingElection::become_master(Effects& out, Note why) {
   state_ = State::kMaster;
   master_ = self_;
   initiating_ = false;
-  out.cancel_timer(timer(kFailureTimer));
+  live_.unwatch(out);
   out.cancel_timer(timer(kElectionTimer));
   if (!was) out.note(std::move(why.as(NoteWhat::kBecomesMaster)));
-  Message hb = make_message(MsgType::kHeartbeat);
-  hb.subject = self_;
-  out.broadcast(hb);
-  out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
+  live_.beat(live_.heartbeat(0), out);  // ring heartbeats carry no election number
 }
 
 void RingElection::follow(NodeId master, Effects& out, Note why) {
   const bool changed = state_ != State::kFollower || master_ != master;
-  if (state_ == State::kMaster) out.cancel_timer(timer(kHeartbeatTimer));
+  if (state_ == State::kMaster) live_.stop_beating(out);
   out.cancel_timer(timer(kElectionTimer));
   state_ = State::kFollower;
   master_ = master;
-  last_heard_master_ = now_;
+  live_.heard(now_);
   initiating_ = false;
-  arm_failure_timer(out);
+  live_.watch(out);
   if (changed) out.note(std::move(why.as(NoteWhat::kFollowsMaster).with_subject(master)));
 }
 
@@ -151,7 +145,7 @@ void RingElection::handle_election(const Message& msg, Effects& out) {
     if (msg.term != my_term_ || !initiating_) return;  // an old round of ours
     initiating_ = false;
     const NodeId winner = msg.subject;
-    if (winner != kNoNode && departed(winner)) {
+    if (winner != kNoNode && live_.departed(winner)) {
       // Put forward before it left (its LEAVE overtook this round): elect again without it.
       out.note(Note(NoteWhat::kRingWinnerLeft).with_election(own_election()).with_subject(winner));
       initiate(out);
@@ -160,7 +154,7 @@ void RingElection::handle_election(const Message& msg, Effects& out) {
     if (winner == kNoNode) {
       out.note(Note(NoteWhat::kRingNobodyMayLead).with_election(own_election()));
       state_ = State::kFollower;
-      arm_failure_timer(out);
+      live_.watch(out);
       return;
     }
     out.note(Note(NoteWhat::kRingWinner).with_election(own_election()).with_subject(winner));
@@ -182,13 +176,13 @@ void RingElection::handle_election(const Message& msg, Effects& out) {
   if (initiating_ && initiator < self_) return;
   Message fwd = msg;
   // A departed best (put forward before its LEAVE reached us) is never passed on.
-  if (fwd.subject != kNoNode && departed(fwd.subject)) fwd.subject = kNoNode;
+  if (fwd.subject != kNoNode && live_.departed(fwd.subject)) fwd.subject = kNoNode;
   if (can_be_master_ && (fwd.subject == kNoNode || self_ > fwd.subject)) fwd.subject = self_;
   if (fwd.subject != msg.subject) fwd.flags &= static_cast<std::uint16_t>(~kBestIsBack);
   // A node that still hears its master keeps following it (its own failure timer guards that
   // master); one with no master waits for the ELECTED this election will bring.
   if (state_ == State::kParticipant || (state_ == State::kFollower && master_ == kNoNode)) {
-    if (state_ == State::kFollower) out.cancel_timer(timer(kFailureTimer));
+    if (state_ == State::kFollower) live_.unwatch(out);
     state_ = State::kParticipant;
     out.set_timer(timer(kElectionTimer), cfg_.election_timeout);
   }
@@ -201,7 +195,7 @@ void RingElection::handle_elected(const Message& msg, Effects& out) {
   auto seen = seen_elected_.find(initiator);
   if (seen != seen_elected_.end() && seen->second == copy_of(msg)) return;
   seen_elected_[initiator] = copy_of(msg);
-  if (msg.subject != kNoNode && departed(msg.subject)) {
+  if (msg.subject != kNoNode && live_.departed(msg.subject)) {
     // Named before the winner's LEAVE reached us: following a node that is gone would only
     // wait out the failure timeout. The round stops here; the LEAVE starts a fresh election.
     out.note(Note(NoteWhat::kElectedIgnored).with_subject(msg.subject));
@@ -214,7 +208,7 @@ void RingElection::handle_elected(const Message& msg, Effects& out) {
 void RingElection::on_start(LocalTime now, Effects& out) {
   now_ = now;
   out.note(Note(NoteWhat::kRingListens));
-  arm_failure_timer(out);
+  live_.watch(out);
 }
 
 void RingElection::on_timer(LocalTime now, TimerId id, Effects& out) {
@@ -229,23 +223,19 @@ void RingElection::on_timer(LocalTime now, TimerId id, Effects& out) {
     pass_on(r.item.msg, next, out);
     return;
   }
-  switch (TimerSpace::local(id)) {
-    case kHeartbeatTimer:
-      if (state_ != State::kMaster) return;
-      {
-        Message hb = make_message(MsgType::kHeartbeat);
-        hb.subject = self_;
-        out.broadcast(hb);
-      }
-      out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
+  switch (live_.fired(id)) {
+    case Liveness::Fired::kHeartbeat:
+      if (state_ == State::kMaster) live_.beat(live_.heartbeat(0), out);
       return;
-    case kFailureTimer:
+    case Liveness::Fired::kFailure:
       if (state_ != State::kFollower) return;
-      out.note(master_ == kNoNode
-                   ? Note(NoteWhat::kNoMasterHeard).with_value(cfg_.failure_timeout)
-                   : Note(NoteWhat::kNoHeartbeatFromMaster).with_subject(master_).with_value(cfg_.failure_timeout));
+      out.note(live_.silence_note(master_, live_.failure_timeout()));
       initiate(out);
       return;
+    case Liveness::Fired::kOther:
+      break;
+  }
+  switch (TimerSpace::local(id)) {
     case kLeaveTimer:
       if (state_ != State::kFollower || master_ != kNoNode) return;  // an election reached it first
       initiate(out);
@@ -263,24 +253,17 @@ void RingElection::on_timer(LocalTime now, TimerId id, Effects& out) {
 void RingElection::on_master_activity(NodeId master, LocalTime now, Effects& out) {
   now_ = now;
   if (state_ == State::kFollower && master == master_) {
-    last_heard_master_ = now_;
-    arm_failure_timer(out);
+    live_.heard(now_);
+    live_.watch(out);
   }
 }
 
-void RingElection::on_shutdown(LocalTime /*now*/, Effects& out) {
-  if (state_ != State::kMaster) return;
-  Message leave = make_message(MsgType::kLeave);
-  leave.subject = self_;
-  leave.term = my_term_;
-  out.broadcast(leave);
-  out.note(Note(NoteWhat::kRingLeaveSent));
-}
+void RingElection::on_shutdown(LocalTime /*now*/, Effects& out) { live_.leave(state_ == State::kMaster, my_term_, out); }
 
 void RingElection::handle_leave(NodeId from, Effects& out) {
-  // Whoever says LEAVE is going away: skip it from now on, even when it is not our master (an
-  // ELECTION may have overtaken our master's LEAVE). Only our own master's LEAVE starts one.
-  departed_.insert(from);
+  // The leaver is skipped from now on (Liveness::depart); only our own master's LEAVE starts an
+  // election.
+  live_.depart(from);
   if (state_ != State::kFollower || from != master_) return;
   master_ = kNoNode;
   // Every follower heard the LEAVE at about the same time; a random pause within one hop timeout
@@ -291,7 +274,7 @@ void RingElection::handle_leave(NodeId from, Effects& out) {
 }
 
 void RingElection::revive(NodeId id, Effects& out, Note how) {
-  if (departed_.erase(id) == 0) return;
+  if (!live_.revive(id)) return;
   out.note(std::move(how.as(NoteWhat::kRingNodeBack).with_peer(id)));
 }
 
@@ -306,7 +289,7 @@ void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Ef
       out.send(from, ack);
       // A node taking part in an election is up: a restarted leaver rejoins the ring.
       Message in = msg;
-      if (departed(from)) {
+      if (live_.departed(from)) {
         revive(from, out, because(NoteWhy::kSentMessage).with_message(msg.type));
         if (in.subject == from) in.flags |= kBestIsBack;
       }
@@ -326,7 +309,7 @@ void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Ef
       hops_.on_reply(MsgType::kElectionAck, msg.seq, out);
       return;
     case MsgType::kHeartbeat:
-      if (departed(from)) return;  // sent before its LEAVE
+      if (live_.departed(from)) return;  // sent before its LEAVE
       if (state_ == State::kMaster) {
         if (from > self_) {
           out.note(Note(NoteWhat::kHigherMasterHeard).with_peer(from));
@@ -335,13 +318,13 @@ void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Ef
         return;
       }
       if (state_ == State::kFollower && from == master_) {
-        last_heard_master_ = now_;
-        arm_failure_timer(out);
+        live_.heard(now_);
+        live_.watch(out);
         return;
       }
       if (master_ == kNoNode || from > master_) {
         follow(from, out, because(NoteWhy::kHeardHeartbeat));
-      } else if (state_ == State::kFollower && now_ - last_heard_master_ >= cfg_.failure_timeout / 2) {
+      } else if (state_ == State::kFollower && live_.silence(now_) >= live_.failure_timeout() / 2) {
         // A lower id leads: an election this node has not heard of yet replaced its master, who
         // has been silent for half the failure timeout. Following it spares a needless election
         // round the ring (if the old master lives, its next heartbeat wins this node back).

@@ -37,7 +37,6 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +45,7 @@
 #include "algorithms/core/rng.hpp"
 #include "algorithms/election/common/ack_sender.hpp"
 #include "algorithms/election/common/election_setup.hpp"
+#include "algorithms/election/common/liveness.hpp"
 
 namespace clocksim::election {
 
@@ -78,7 +78,7 @@ class RingElection final : public ElectionLayer {
   // The ring neighbour after `id` (ascending ids, wrapping), skipping departed nodes.
   NodeId successor_of(NodeId id) const;
   // Said LEAVE and not heard in an election since: skipped, never elected.
-  bool departed(NodeId id) const { return departed_.count(id) != 0; }
+  bool departed(NodeId id) const { return live_.departed(id); }
 
   // Message::flags bit of ELECTION / ELECTED: the node named in subject was heard directly after
   // it had left (it is back), so nodes that still count it departed may keep it as best.
@@ -102,7 +102,6 @@ class RingElection final : public ElectionLayer {
   // `why`: a reason (because(...)) with the fields it names.
   void become_master(Effects& out, Note why);
   void follow(NodeId master, Effects& out, Note why);
-  void arm_failure_timer(Effects& out) { out.set_timer(timer(kFailureTimer), cfg_.failure_timeout); }
   void handle_leave(NodeId from, Effects& out);
   void revive(NodeId id, Effects& out, Note how);
 
@@ -116,7 +115,6 @@ class RingElection final : public ElectionLayer {
 
   State state_ = State::kFollower;
   LocalTime now_;                // the time of the call being handled
-  LocalTime last_heard_master_;  // the last sign of life of master_ (or when it became master_)
   NodeId master_ = kNoNode;
   std::uint32_t my_term_ = 0;     // number of this node's latest initiated election
   std::uint32_t stamp_ = 0;       // this incarnation's random stamp
@@ -127,7 +125,9 @@ class RingElection final : public ElectionLayer {
   static Copy copy_of(const Message& m) { return {m.t1_ns, m.term}; }
   std::map<NodeId, Copy> seen_election_;
   std::map<NodeId, Copy> seen_elected_;
-  std::set<NodeId> departed_;  // said LEAVE, not heard in an election since
+  // Heartbeats, failure timer (with master_'s last sign of life), LEAVE, and who said LEAVE and
+  // has not been heard in an election since.
+  Liveness live_;
 };
 
 }  // namespace clocksim::election

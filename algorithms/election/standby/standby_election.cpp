@@ -1,45 +1,46 @@
 #include "algorithms/election/standby/standby_election.hpp"
 
+#include "algorithms/election/common/param_table.hpp"
+
 namespace clocksim::election {
 
 using namespace clocksim::literals;
 
-const std::vector<ParamSpec>& standby_param_specs() {
-  static const std::vector<ParamSpec> kSpecs = {
-      {"primary", ParamType::kInt, std::int64_t{0}, "node id of the pre-chosen master (the number of n<id>)", 0,
-       4294967293.0, {}},
-      {"secondary", ParamType::kInt, std::int64_t{1}, "node id of the standby that takes over", 0, 4294967293.0, {}},
-      {"heartbeat_period", ParamType::kDuration, 1_s, "the master broadcasts a heartbeat this often", 1e6, 1e13, {}},
-      {"standby_timeout", ParamType::kDuration, 4500_ms,
-       "the standby takes over after hearing nothing from the master this long (default: four lost "
-       "heartbeats plus latency margin)", 1e6, 1e14, {}},
-      {"on_primary_return", ParamType::kChoice, std::string("resume"),
-       "resume: a returning primary leads again at once; stay_secondary: it follows the acting master and "
-       "becomes the standby",
-       -1e300, 1e300, {"resume", "stay_secondary"}},
-  };
-  return kSpecs;
+namespace {
+const ParamTable<StandbyConfig>& standby_params() {
+  static const ParamTable<StandbyConfig> kTable = ParamTable<StandbyConfig>::with_liveness(
+      failure_timeout_spec("standby_timeout", "the standby takes over after hearing nothing from the master this long"),
+      {{{"primary", ParamType::kInt, std::int64_t{0}, "node id of the pre-chosen master (the number of n<id>)", 0,
+         4294967293.0, {}},
+        &StandbyConfig::primary},
+       {{"secondary", ParamType::kInt, std::int64_t{1}, "node id of the standby that takes over", 0, 4294967293.0, {}},
+        &StandbyConfig::secondary},
+       {{"on_primary_return", ParamType::kChoice, std::string("resume"),
+         "resume: a returning primary leads again at once; stay_secondary: it follows the acting master and "
+         "becomes the standby",
+         -1e300, 1e300, {"resume", "stay_secondary"}},
+        &StandbyConfig::on_primary_return}});
+  return kTable;
 }
+}  // namespace
 
-StandbyConfig StandbyConfig::from(const ParamSet& p) {
-  StandbyConfig c{};
-  c.primary = static_cast<NodeId>(p.get_int("primary"));
-  c.secondary = static_cast<NodeId>(p.get_int("secondary"));
-  c.heartbeat_period = p.get_duration("heartbeat_period");
-  c.standby_timeout = p.get_duration("standby_timeout");
-  c.resume = p.get_choice("on_primary_return") == "resume";
-  return c;
-}
+const std::vector<ParamSpec>& standby_param_specs() { return standby_params().specs(); }
+
+StandbyConfig StandbyConfig::from(const ParamSet& params) { return standby_params().read(params); }
 
 StandbyElection::StandbyElection(const ElectionSetup& setup)
-    : self_(setup.membership.self), can_be_master_(setup.can_be_master), cfg_(StandbyConfig::from(setup.params)) {}
+    : self_(setup.membership.self),
+      can_be_master_(setup.can_be_master),
+      cfg_(StandbyConfig::from(setup.params)),
+      live_(self_, {kHeartbeatTimer, kWatchTimer, cfg_.heartbeat_period, cfg_.failure_timeout},
+            {NoteWhat::kNoMasterHeard, NoteWhat::kMasterSilentFor, NoteWhat::kStandbyLeaveSent}) {}
 
 bool StandbyElection::may_take_over() const {
   return can_be_master_ && (self_ == cfg_.primary || self_ == cfg_.secondary);
 }
 
 bool StandbyElection::outranks(NodeId a, std::uint32_t a_term, NodeId b, std::uint32_t b_term) const {
-  if (cfg_.resume) {
+  if (cfg_.resume()) {
     if ((a == cfg_.primary) != (b == cfg_.primary)) return a == cfg_.primary;
     return a_term > b_term;
   }
@@ -48,16 +49,13 @@ bool StandbyElection::outranks(NodeId a, std::uint32_t a_term, NodeId b, std::ui
 }
 
 void StandbyElection::heartbeat(Effects& out) {
-  Message hb = make_message(MsgType::kHeartbeat);
-  hb.subject = self_;
-  hb.term = master_term_;
+  Message hb = live_.heartbeat(master_term_);
   if (relay_leaver_ != kNoNode) {
     hb.flags |= kRelaysLeave;
     hb.value_ns = relay_leaver_;
     relay_leaver_ = kNoNode;
   }
-  out.broadcast(hb);
-  out.set_timer(timer(kHeartbeatTimer), cfg_.heartbeat_period);
+  live_.beat(hb, out);
 }
 
 void StandbyElection::lead(Effects& out, Note why) {
@@ -69,22 +67,22 @@ void StandbyElection::lead(Effects& out, Note why) {
   }
   leading_ = true;
   master_ = self_;
-  out.cancel_timer(timer(kWatchTimer));
+  live_.unwatch(out);
   heartbeat(out);
 }
 
 void StandbyElection::follow(NodeId master, std::uint32_t term, Effects& out, NoteWhy why) {
   const bool changed = leading_ || master_ != master;
-  if (leading_) out.cancel_timer(timer(kHeartbeatTimer));
+  if (leading_) live_.stop_beating(out);
   leading_ = false;
   master_ = master;
   master_term_ = term;
-  out.set_timer(timer(kWatchTimer), cfg_.standby_timeout);
+  live_.watch(out);
   if (changed) out.note(Note(NoteWhat::kStandbyFollows).with_subject(master).because(why));
 }
 
 void StandbyElection::on_start(LocalTime /*now*/, Effects& out) {
-  if (self_ == cfg_.primary && can_be_master_ && cfg_.resume) {
+  if (self_ == cfg_.primary && can_be_master_ && cfg_.resume()) {
     lead(out, because(NoteWhy::kDesignatedPrimary));
     return;
   }
@@ -93,44 +91,35 @@ void StandbyElection::on_start(LocalTime /*now*/, Effects& out) {
   out.note(self_ == cfg_.secondary ? Note(NoteWhat::kStandbyStarts).with_subject(cfg_.primary)
                                    : Note(NoteWhat::kStandbyListens));
   // At a cold start the secondary gives a listening primary time to come up first.
-  const bool cold_secondary = self_ == cfg_.secondary && !cfg_.resume;
-  out.set_timer(timer(kWatchTimer), cold_secondary ? cfg_.standby_timeout * 2 : cfg_.standby_timeout);
+  const bool cold_secondary = self_ == cfg_.secondary && !cfg_.resume();
+  live_.watch(cold_secondary ? cfg_.failure_timeout * 2 : cfg_.failure_timeout, out);
 }
 
 void StandbyElection::on_timer(LocalTime /*now*/, TimerId id, Effects& out) {
-  switch (TimerSpace::local(id)) {
-    case kHeartbeatTimer:
+  switch (live_.fired(id)) {
+    case Liveness::Fired::kHeartbeat:
       if (leading_) heartbeat(out);
       return;
-    case kWatchTimer:
+    case Liveness::Fired::kFailure:
       if (leading_) return;
-      out.note(master_ == kNoNode
-                   ? Note(NoteWhat::kNoMasterHeard).with_value(cfg_.standby_timeout)
-                   : Note(NoteWhat::kMasterSilentFor).with_subject(master_).with_value(cfg_.standby_timeout));
+      out.note(live_.silence_note(master_, cfg_.failure_timeout));
       if (may_take_over()) {
         lead(out, because(self_ == cfg_.primary ? NoteWhy::kPrimaryNoMaster : NoteWhy::kStandbyTakesOver));
         return;
       }
       master_ = kNoNode;
-      out.set_timer(timer(kWatchTimer), cfg_.standby_timeout);
+      live_.watch(out);
       return;
-    default:
+    case Liveness::Fired::kOther:
       return;
   }
 }
 
 void StandbyElection::on_master_activity(NodeId master, LocalTime /*now*/, Effects& out) {
-  if (!leading_ && master == master_) out.set_timer(timer(kWatchTimer), cfg_.standby_timeout);
+  if (!leading_ && master == master_) live_.watch(out);
 }
 
-void StandbyElection::on_shutdown(LocalTime /*now*/, Effects& out) {
-  if (!leading_) return;
-  Message leave = make_message(MsgType::kLeave);
-  leave.subject = self_;
-  leave.term = master_term_;
-  out.broadcast(leave);
-  out.note(Note(NoteWhat::kStandbyLeaveSent));
-}
+void StandbyElection::on_shutdown(LocalTime /*now*/, Effects& out) { live_.leave(leading_, master_term_, out); }
 
 void StandbyElection::handle_leave(NodeId from, Effects& out) {
   if (leading_ || from != master_) return;  // not our master: ignore
@@ -167,7 +156,7 @@ void StandbyElection::on_message(LocalTime /*now*/, NodeId from, const Message& 
   }
   if (from == master_) {
     master_term_ = msg.term;
-    out.set_timer(timer(kWatchTimer), cfg_.standby_timeout);
+    live_.watch(out);
     return;
   }
   if (master_ == kNoNode || outranks(from, msg.term, master_, master_term_)) {

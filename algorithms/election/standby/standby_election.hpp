@@ -33,6 +33,7 @@
 
 #include "algorithms/core/layers.hpp"
 #include "algorithms/election/common/election_setup.hpp"
+#include "algorithms/election/common/liveness.hpp"
 
 namespace clocksim::election {
 
@@ -40,8 +41,9 @@ struct StandbyConfig {
   NodeId primary;
   NodeId secondary;
   Duration heartbeat_period;
-  Duration standby_timeout;
-  bool resume;  // on_primary_return == "resume"
+  Duration failure_timeout;  // standby_timeout
+  std::string on_primary_return;
+  bool resume() const { return on_primary_return == "resume"; }
   static StandbyConfig from(const ParamSet& params);
 };
 const std::vector<ParamSpec>& standby_param_specs();
@@ -65,7 +67,6 @@ class StandbyElection final : public ElectionLayer {
   static constexpr std::uint16_t kRelaysLeave = 1;
 
  private:
-  static TimerId timer(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
   bool may_take_over() const;
   // Does a master (id, term) outrank another?
   bool outranks(NodeId a, std::uint32_t a_term, NodeId b, std::uint32_t b_term) const;
@@ -83,6 +84,7 @@ class StandbyElection final : public ElectionLayer {
   std::uint32_t master_term_ = 0;  // term of the master followed (or of our own leadership)
   std::uint32_t term_ = 0;         // highest seen
   NodeId relay_leaver_ = kNoNode;  // the leaver our next heartbeat names (after a LEAVE takeover)
+  Liveness live_;                  // heartbeats, the watch on the master, LEAVE
 };
 
 }  // namespace clocksim::election

@@ -4,12 +4,10 @@
 namespace clocksim::algorithms::registrations {
 
 AlgorithmRegistration standby_registration() {
-  AlgorithmRegistration r;
-  r.info = {"standby", Layer::kElection,
-            "static primary with a standby secondary that takes over after standby_timeout of silence",
-            election::standby_param_specs()};
-  r.make_election = [](const election::ElectionSetup& s) { return std::make_unique<election::StandbyElection>(s); };
-  return r;
+  return election_registration<election::StandbyElection>(
+      "standby",
+      "static primary with a standby secondary that takes over after standby_timeout of silence",
+      election::standby_param_specs());
 }
 
 }  // namespace clocksim::algorithms::registrations

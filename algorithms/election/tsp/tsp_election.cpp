@@ -13,6 +13,9 @@ TspElection::TspElection(const ElectionSetup& setup)
       rng_(setup.seed),
       acks_(kElectionTimerPart, kAckTimerBase, cfg_.ack_first_wait),
       timeout_(draw(rng_, cfg_.election_timeout)),
+      // No heartbeats: a TSP master shows it lives by its synchronization traffic and LOOP.
+      live_(self_, {0, kElectionTimer, Duration::zero(), cfg_.election_timeout.min},
+            {NoteWhat::kNoMasterFor, NoteWhat::kNoWordFromMaster, NoteWhat::kTspLeaveSent}),
       term_(setup.elections_before) {}
 
 Role TspElection::role() const {
@@ -55,6 +58,12 @@ void TspElection::send_later(NodeId to, Message msg, Duration delay, Effects& ou
   acks_.start(item, delay, out);
 }
 
+void TspElection::join_later(NodeId master, Effects& out) {
+  Message up = make_message(MsgType::kSlaveUp);
+  up.subject = master;
+  send_later(master, up, jitter(), out);
+}
+
 void TspElection::ack(NodeId to, const Message& msg, Effects& out) {
   Message reply = make_message(MsgType::kElectionAck, msg.seq);
   reply.term = msg.term;
@@ -80,7 +89,7 @@ bool TspElection::outranks(std::uint32_t their_term, NodeId them) const {
 void TspElection::restart_election_timer(Effects& out) {
   after_leave_ = false;
   if (cfg_.redraw_timeout) timeout_ = draw(rng_, cfg_.election_timeout);
-  out.set_timer(timer(kElectionTimer), timeout_);
+  live_.watch(timeout_, out);
 }
 
 void TspElection::become_slave(NodeId master, LocalTime now, Effects& out, Note why) {
@@ -94,7 +103,7 @@ void TspElection::become_slave(NodeId master, LocalTime now, Effects& out, Note 
   }
   state_ = State::kSlave;
   master_ = master;
-  last_heard_master_ = now;
+  live_.heard(now);
   restart_election_timer(out);
   if (!changed) return;
   out.note(std::move(why.as(master == kNoNode ? NoteWhat::kSlaveNoMaster : NoteWhat::kSlaveOf).with_subject(master)));
@@ -106,7 +115,7 @@ void TspElection::become_master(LocalTime /*now*/, Effects& out, Note why) {
   master_ = self_;
   master_term_ = term_;
   awaiting_second_answer_ = false;
-  out.cancel_timer(timer(kElectionTimer));
+  live_.unwatch(out);
   out.note(std::move(why.as(NoteWhat::kBecomesMaster)));
   // §5: a new master solicits slaves with MASTERUP.
   out.broadcast(mastership(MsgType::kMasterUp));
@@ -155,6 +164,11 @@ void TspElection::lookup_failed(LocalTime now, Effects& out) {
   } else {
     become_slave(kNoNode, now, out, because(NoteWhy::kMayNotLead));
   }
+}
+
+void TspElection::quit_rival(NoteWhat seen, NodeId rival, Effects& out) {
+  out.note(Note(seen).with_peer(rival));
+  send_quit(rival, out);
 }
 
 void TspElection::send_quit(NodeId to, Effects& out) {
@@ -228,23 +242,22 @@ void TspElection::on_timer(LocalTime now, TimerId id, Effects& out) {
     if (r.outcome == AckSender::Outcome::kCollected) on_ack_done(r.item, true, now, out);
     return;
   }
-  switch (TimerSpace::local(id)) {
-    case kElectionTimer: {
-      if (state_ != State::kSlave) return;
-      if (after_leave_) {
-        after_leave_ = false;  // the short pause after a LEAVE, not a timeout (noted on the LEAVE)
-      } else {
-        out.note(master_ == kNoNode ? Note(NoteWhat::kNoMasterFor).with_value(timeout_)
-                                    : Note(NoteWhat::kNoWordFromMaster).with_subject(master_).with_value(timeout_));
-      }
-      if (can_be_master_) {
-        start_candidacy(now, out);
-      } else {
-        out.note(Note(NoteWhat::kAsksAgain));
-        look_for_master(out);
-      }
-      return;
+  if (live_.fired(id) == Liveness::Fired::kFailure) {
+    if (state_ != State::kSlave) return;
+    if (after_leave_) {
+      after_leave_ = false;  // the short pause after a LEAVE, not a timeout (noted on the LEAVE)
+    } else {
+      out.note(live_.silence_note(master_, timeout_));
     }
+    if (can_be_master_) {
+      start_candidacy(now, out);
+    } else {
+      out.note(Note(NoteWhat::kAsksAgain));
+      look_for_master(out);
+    }
+    return;
+  }
+  switch (TimerSpace::local(id)) {
     case kCandidateTimer:
       if (state_ != State::kCandidate) return;
       become_master(now, out, because(NoteWhy::kWonElection).with_election({self_, term_}).with_count(supporters_.size()));
@@ -269,11 +282,11 @@ void TspElection::on_timer(LocalTime now, TimerId id, Effects& out) {
 void TspElection::on_master_activity(NodeId master, LocalTime now, Effects& out) {
   if (state_ != State::kSlave || master == self_) return;
   if (master == master_) {
-    last_heard_master_ = now;
+    live_.heard(now);
     restart_election_timer(out);
   } else if (master_ == kNoNode) {
     become_slave(master, now, out, because(NoteWhy::kSynchronizing));
-  } else if (now - last_heard_master_ >= cfg_.election_timeout.min) {
+  } else if (live_.silence(now) >= cfg_.election_timeout.min) {
     // The MASTERUP of a new master is an unacknowledged broadcast: a slave that lost it still
     // follows the old master, ignoring the new one's corrections until its own election timer
     // makes it a candidate (and a QUIT follows). Once its master has been silent for the
@@ -282,14 +295,7 @@ void TspElection::on_master_activity(NodeId master, LocalTime now, Effects& out)
   }
 }
 
-void TspElection::on_shutdown(LocalTime, Effects& out) {
-  if (state_ != State::kMaster) return;
-  Message leave = make_message(MsgType::kLeave);
-  leave.subject = self_;
-  leave.term = term_;
-  out.broadcast(leave);
-  out.note(Note(NoteWhat::kTspLeaveSent));
-}
+void TspElection::on_shutdown(LocalTime, Effects& out) { live_.leave(state_ == State::kMaster, term_, out); }
 
 void TspElection::handle_leave(NodeId from, Effects& out) {
   if (state_ != State::kSlave || from != master_) return;
@@ -302,7 +308,7 @@ void TspElection::handle_leave(NodeId from, Effects& out) {
   if (accepted_candidate_ == from) has_accepted_ = false;
   const DurationRange soon{Duration::zero(), cfg_.answer_jitter.max};
   out.note(Note(NoteWhat::kMasterLeft).with_subject(from));
-  out.set_timer(timer(kElectionTimer), draw(rng_, soon));
+  live_.watch(draw(rng_, soon), out);
   after_leave_ = true;
 }
 
@@ -404,26 +410,23 @@ void TspElection::handle_master_ack(NodeId from, const Message& msg, LocalTime n
 
 void TspElection::handle_master_up(NodeId from, const Message& msg, LocalTime now, Effects& out) {
   if (msg.term > term_) term_ = msg.term;
-  Message up = make_message(MsgType::kSlaveUp);
-  up.subject = from;
   switch (state_) {
     case State::kMaster:
-      out.note(Note(NoteWhat::kMasterUpFromMaster).with_peer(from));
-      send_quit(from, out);
+      quit_rival(NoteWhat::kMasterUpFromMaster, from, out);
       return;
     case State::kCandidate:
       give_up(from, now, out, because(NoteWhy::kPeerAnnouncedMaster).with_peer(from));
-      send_later(from, up, jitter(), out);
+      join_later(from, out);
       return;
     case State::kLooking:
       acks_.cancel(master_req_seq_, out);
       purposes_.erase(master_req_seq_);
       become_slave(from, now, out, because(NoteWhy::kAnnouncedMaster));
-      send_later(from, up, jitter(), out);
+      join_later(from, out);
       return;
     case State::kSlave:
       become_slave(from, now, out, because(NoteWhy::kAnnouncedMaster));
-      send_later(from, up, jitter(), out);
+      join_later(from, out);
       return;
   }
 }
@@ -432,8 +435,7 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
   if (msg.term > term_) term_ = msg.term;
   switch (state_) {
     case State::kMaster:
-      out.note(Note(NoteWhat::kQuitsCandidate).with_peer(from));
-      send_quit(from, out);
+      quit_rival(NoteWhat::kQuitsCandidate, from, out);
       return;
     case State::kCandidate: {
       Message r = make_message(MsgType::kRefuse);
@@ -495,17 +497,14 @@ void TspElection::handle_loop(NodeId from, const Message& msg, LocalTime now, Ef
   (void)msg;
   switch (state_) {
     case State::kMaster:
-      out.note(Note(NoteWhat::kLoopFromMaster).with_peer(from));
-      send_quit(from, out);
+      quit_rival(NoteWhat::kLoopFromMaster, from, out);
       return;
     case State::kSlave:
       if (from == master_) {
         restart_election_timer(out);
       } else if (master_ == kNoNode) {
         become_slave(from, now, out, because(NoteWhy::kHeardLoop));
-        Message up = make_message(MsgType::kSlaveUp);
-        up.subject = from;
-        send_later(from, up, jitter(), out);
+        join_later(from, out);
       }
       return;
     default:

@@ -37,6 +37,7 @@
 #include "algorithms/election/common/ack_sender.hpp"
 #include "algorithms/election/common/draw.hpp"
 #include "algorithms/election/common/election_setup.hpp"
+#include "algorithms/election/common/liveness.hpp"
 #include "algorithms/election/tsp/tsp_params.hpp"
 
 namespace clocksim::election {
@@ -77,6 +78,8 @@ class TspElection final : public ElectionLayer {
   std::uint32_t next_seq() { return seq_++; }
   std::uint32_t acksend(NodeId to, Message msg, Purpose purpose, Duration delay, Effects& out);
   void send_later(NodeId to, Message msg, Duration delay, Effects& out);
+  // SLAVEUP to a master this node now follows, after the answer jitter (§5).
+  void join_later(NodeId master, Effects& out);
   Duration jitter() { return draw(rng_, cfg_.answer_jitter); }
 
   void restart_election_timer(Effects& out);
@@ -93,6 +96,8 @@ class TspElection final : public ElectionLayer {
   bool outranks(std::uint32_t their_term, NodeId them) const;
   Message mastership(MsgType type) const;
   void send_quit(NodeId to, Effects& out);
+  // A master heard another master (`seen` says how) and tells it to QUIT.
+  void quit_rival(NoteWhat seen, NodeId rival, Effects& out);
   void on_ack_done(const AckSender::Outgoing& item, bool acked, LocalTime now, Effects& out);
 
   void handle_master_req(NodeId from, const Message& msg, LocalTime now, Effects& out);
@@ -112,7 +117,7 @@ class TspElection final : public ElectionLayer {
   Rng rng_;
   AckSender acks_;
   Duration timeout_;  // current delay2
-  LocalTime last_heard_master_;  // the last sign of life of master_ (or when it became master_)
+  Liveness live_;                // the election timer (with master_'s last sign of life), LEAVE
   bool after_leave_ = false;     // the election timer was armed by a LEAVE: firing is no timeout
 
   State state_ = State::kLooking;

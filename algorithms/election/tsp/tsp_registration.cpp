@@ -5,13 +5,11 @@
 namespace clocksim::algorithms::registrations {
 
 AlgorithmRegistration tsp_registration() {
-  AlgorithmRegistration r;
-  r.info = {"tsp", Layer::kElection,
-            "TSP election of BSD timed (Gusella-Zatti): MASTERREQ, randomized election timer, "
-            "ELECTION/ACCEPT/REFUSE, CONFLICT/RESOLVE/QUIT",
-            election::tsp_param_specs()};
-  r.make_election = [](const election::ElectionSetup& s) { return std::make_unique<election::TspElection>(s); };
-  return r;
+  return election_registration<election::TspElection>(
+      "tsp",
+      "TSP election of BSD timed (Gusella-Zatti): MASTERREQ, randomized election timer, "
+      "ELECTION/ACCEPT/REFUSE, CONFLICT/RESOLVE/QUIT",
+      election::tsp_param_specs());
 }
 
 }  // namespace clocksim::algorithms::registrations

@@ -25,6 +25,12 @@ std::map<NodeId, ScriptedSlave> slaves_with_offsets_ms(const std::vector<std::in
 
 // Exact arithmetic (no 5 ms quantum, no 1 ms resolution): the tests below check the state
 // machine's numbers to the nanosecond; timed's arithmetic has its own tests.
+// What the stack does at a start when the election (static or not) names this node master.
+void start_as_master(Berkeley& b, LocalTime now, Effects& out) {
+  b.on_start(now, out);
+  b.lead(now, out);
+}
+
 BerkeleyConfig exact() {
   BerkeleyConfig c;
   c.quantum = Duration::zero();
@@ -33,7 +39,7 @@ BerkeleyConfig exact() {
 }
 
 testing::RoundResult start_and_run(Berkeley& b, std::map<NodeId, ScriptedSlave>& slaves) {
-  return run_round(b, LocalTime::epoch(), slaves, [&](Effects& out) { b.on_start(LocalTime::epoch(), out); });
+  return run_round(b, LocalTime::epoch(), slaves, [&](Effects& out) { start_as_master(b, LocalTime::epoch(), out); });
 }
 
 // shared/docs/bounds.md §5 through the whole state machine with timed's arithmetic: 1 ms
@@ -42,7 +48,7 @@ TEST(BerkeleyMaster, TimedCheckerVectorFullRound) {
   BerkeleyConfig c = exact();
   c.resolution = 1_ms;
   c.quantum = 5_ms;
-  Berkeley master(membership(0, 6), c, 1, true);
+  Berkeley master(membership(0, 6), c, 1);
   auto slaves = slaves_with_offsets_ms({12, -7, 3, 250, 15});  // A..E = n1..n5
   const auto r = start_and_run(master, slaves);
   ASSERT_EQ(master.rounds_completed(), 1u);
@@ -62,7 +68,7 @@ TEST(BerkeleyMaster, TimedCheckerVectorFullRound) {
 
 // Same vector in nanoseconds and without rounding: avg is exactly 7.5 ms.
 TEST(BerkeleyMaster, CheckerVectorWithoutTimedRounding) {
-  Berkeley master(membership(0, 6), exact(), 1, true);
+  Berkeley master(membership(0, 6), exact(), 1);
   auto slaves = slaves_with_offsets_ms({12, -7, 3, 250, 15});
   const auto r = start_and_run(master, slaves);
   EXPECT_EQ(master.last_average_ns(), 7'500'000);
@@ -76,7 +82,7 @@ TEST(BerkeleyMaster, CheckerVectorWithoutTimedRounding) {
 TEST(BerkeleyMaster, TextbookExample) {
   BerkeleyConfig c = exact();
   c.average = AverageRule::kPlain;
-  Berkeley master(membership(0, 3), c, 1, true);
+  Berkeley master(membership(0, 3), c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = (-10_min).ns();
   slaves[2].offset_ns = (25_min).ns();
@@ -96,7 +102,7 @@ TEST(BerkeleyMaster, RoundTripCompensationAndNaive) {
     c.good_replies = 1;
     c.round_trip_compensation = compensate;
     c.average = AverageRule::kPlain;
-    Berkeley master(membership(0, 2), c, 1, true);
+    Berkeley master(membership(0, 2), c, 1);
     std::map<NodeId, ScriptedSlave> slaves;
     slaves[1].offset_ns = 25 * kMs;
     slaves[1].delays = [](int) { return std::make_optional(std::make_pair(3_ms, 1_ms)); };
@@ -118,7 +124,7 @@ TEST(BerkeleyMaster, TimedMinFilterVersusCristianMinRtt) {
     c.measurement = method;
     c.good_replies = 2;
     c.average = AverageRule::kPlain;
-    Berkeley master(membership(0, 2), c, 1, true);
+    Berkeley master(membership(0, 2), c, 1);
     std::map<NodeId, ScriptedSlave> slaves;
     slaves[1].offset_ns = 10 * kMs;
     slaves[1].delays = delays;
@@ -135,7 +141,7 @@ TEST(BerkeleyMaster, CristianKeepsSmallestRoundTrip) {
   c.measurement = MeasurementMethod::kCristian;
   c.good_replies = 3;
   c.average = AverageRule::kPlain;
-  Berkeley master(membership(0, 2), c, 1, true);
+  Berkeley master(membership(0, 2), c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = 0;
   slaves[1].delays = [](int k) {
@@ -151,7 +157,7 @@ TEST(BerkeleyMaster, CristianKeepsSmallestRoundTrip) {
 TEST(BerkeleyMaster, LostRepliesSkipTheSlave) {
   BerkeleyConfig c = exact();
   c.average = AverageRule::kPlain;
-  Berkeley master(membership(0, 3), c, 1, true);
+  Berkeley master(membership(0, 3), c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = 4 * kMs;
   slaves[2].delays = [](int) { return std::optional<std::pair<Duration, Duration>>(); };
@@ -166,7 +172,7 @@ TEST(BerkeleyMaster, LostRepliesSkipTheSlave) {
 TEST(BerkeleyMaster, SomeRepliesLostStillMeasures) {
   BerkeleyConfig c = exact();
   c.average = AverageRule::kPlain;
-  Berkeley master(membership(0, 2), c, 1, true);
+  Berkeley master(membership(0, 2), c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = 6 * kMs;
   slaves[1].delays = [](int k) {
@@ -182,7 +188,7 @@ TEST(BerkeleyMaster, MeasureCapStopsProbing) {
   BerkeleyConfig c = exact();
   c.probe_timeout = 1_s;
   c.measure_cap = 2500_ms;
-  Berkeley master(membership(0, 2), c, 1, true);
+  Berkeley master(membership(0, 2), c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].delays = [](int) { return std::optional<std::pair<Duration, Duration>>(); };
   const auto r = start_and_run(master, slaves);
@@ -210,9 +216,9 @@ TEST(BerkeleyMaster, LateReplyDiscardedBySequence) {
   BerkeleyConfig c = exact();
   c.probes = 1;
   c.average = AverageRule::kPlain;
-  Berkeley master(membership(0, 3), c, 1, true);
+  Berkeley master(membership(0, 3), c, 1);
   Effects out;
-  master.on_start(LocalTime::epoch(), out);
+  start_as_master(master, LocalTime::epoch(), out);
   const Message probe1 = *first_send(out, MsgType::kTimeRequest, 1);
   out.clear();
   // n1 silent for 100 ms: the master gives up on it and probes n2.
@@ -242,9 +248,9 @@ TEST(BerkeleyMaster, DuplicatedAndReorderedReplies) {
   BerkeleyConfig c = exact();
   c.good_replies = 2;
   c.average = AverageRule::kPlain;
-  Berkeley master(membership(0, 2), c, 1, true);
+  Berkeley master(membership(0, 2), c, 1);
   Effects out;
-  master.on_start(LocalTime::epoch(), out);
+  start_as_master(master, LocalTime::epoch(), out);
   const Message p1 = *first_send(out, MsgType::kTimeRequest, 1);
   out.clear();
   // p1 times out, p2 goes out at 100 ms.
@@ -272,7 +278,7 @@ TEST(BerkeleyMaster, DuplicatedAndReorderedReplies) {
 TEST(BerkeleyMaster, NextRoundAfterPeriodMinusRoundTime) {
   BerkeleyConfig c = exact();
   c.period = 10_s;
-  Berkeley master(membership(0, 2), c, 1, true);
+  Berkeley master(membership(0, 2), c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].delays = [](int) { return std::make_optional(std::make_pair(1_ms, 1_ms)); };
   const auto r = start_and_run(master, slaves);
@@ -289,9 +295,9 @@ TEST(BerkeleyMaster, NextRoundAfterPeriodMinusRoundTime) {
 TEST(BerkeleyMaster, AcksendRetriesThenGivesUp) {
   BerkeleyConfig c = exact();
   c.probes = 1;
-  Berkeley master(membership(0, 2), c, 1, true);
+  Berkeley master(membership(0, 2), c, 1);
   Effects out;
-  master.on_start(LocalTime::epoch(), out);
+  start_as_master(master, LocalTime::epoch(), out);
   const Message p = *first_send(out, MsgType::kTimeRequest, 1);
   out.clear();
   master.on_message(LocalTime::epoch(), 1, reply_to(p, 0), out);
@@ -323,9 +329,9 @@ TEST(BerkeleyMaster, AcksendRetriesThenGivesUp) {
 TEST(BerkeleyMaster, AckStopsRetries) {
   BerkeleyConfig c = exact();
   c.probes = 1;
-  Berkeley master(membership(0, 2), c, 1, true);
+  Berkeley master(membership(0, 2), c, 1);
   Effects out;
-  master.on_start(LocalTime::epoch(), out);
+  start_as_master(master, LocalTime::epoch(), out);
   const Message p = *first_send(out, MsgType::kTimeRequest, 1);
   out.clear();
   master.on_message(LocalTime::epoch(), 1, reply_to(p, 0), out);
@@ -343,7 +349,7 @@ TEST(BerkeleyMaster, OutlierExcludedByFaultTolerantButPullsPlain) {
   auto run = [](AverageRule rule) {
     BerkeleyConfig c = exact();
     c.average = rule;
-    Berkeley master(membership(0, 5), c, 1, true);
+    Berkeley master(membership(0, 5), c, 1);
     auto slaves = slaves_with_offsets_ms({1, 2, 3, 600'000});  // n4 ten minutes ahead
     auto r = start_and_run(master, slaves);
     return std::make_pair(master.last_average_ns(), count_notes(r.notes, EventKind::kOutlier));
@@ -365,7 +371,7 @@ TEST(BerkeleyMaster, RateCorrectionFitsTheDrift) {
   c.rate_correction = true;
   c.rate_window = 4;
   c.average = AverageRule::kPlain;
-  Berkeley master(membership(0, 2), c, 1, true);
+  Berkeley master(membership(0, 2), c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = 3 * kMs;
   const double natural_ppb = 50'000;
@@ -375,7 +381,7 @@ TEST(BerkeleyMaster, RateCorrectionFitsTheDrift) {
   for (int round = 0; round < 8; ++round) {
     auto r = run_round(master, now, slaves, [&](Effects& out) {
       if (round == 0) {
-        master.on_start(now, out);
+        start_as_master(master, now, out);
       } else {
         master.on_timer(now, kRoundTimer, out);
       }
@@ -405,14 +411,14 @@ TEST(BerkeleyMaster, RateCorrectionIsClamped) {
   c.rate_window = 2;
   c.max_rate_correction_ppm = 10;
   c.average = AverageRule::kPlain;
-  Berkeley master(membership(0, 2), c, 1, true);
+  Berkeley master(membership(0, 2), c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = 0;
   LocalTime now = LocalTime::epoch();
   Message last;
   for (int round = 0; round < 2; ++round) {
     auto r = run_round(master, now, slaves, [&](Effects& out) {
-      if (round == 0) master.on_start(now, out); else master.on_timer(now, kRoundTimer, out);
+      if (round == 0) start_as_master(master, now, out); else master.on_timer(now, kRoundTimer, out);
     });
     last = r.adjusts.at(1);
     slaves[1].offset_ns += last.value_ns - (r.own_clock.empty() ? 0 : r.own_clock[0].delta.ns());

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "algorithms/berkeley/berkeley.hpp"
+#include "algorithms/election/static/static_election.hpp"
+#include "algorithms/registry.hpp"
 #include "tests/algorithms/berkeley/master_harness.hpp"
 
 namespace clocksim::berkeley {
@@ -27,8 +29,9 @@ const SendEffect* find_send(const Effects& out, MsgType type) {
 
 class SlaveTest : public ::testing::Test {
  protected:
-  SlaveTest() : slave_(Membership{2, members_of(4)}, BerkeleyConfig{}, 7, true) {
-    slave_.on_start(LocalTime::epoch(), out_);  // static master: the lowest id, n0
+  SlaveTest() : slave_(Membership{2, members_of(4)}, BerkeleyConfig{}, 7) {
+    slave_.on_start(LocalTime::epoch(), out_);
+    slave_.follow(0, LocalTime::epoch(), out_);  // the static election's master: the lowest id, n0
     out_.clear();
   }
   Berkeley slave_;
@@ -38,10 +41,12 @@ class SlaveTest : public ::testing::Test {
 TEST_F(SlaveTest, RolesAndBelievedMaster) {
   EXPECT_EQ(slave_.role(), Role::kSlave);
   EXPECT_EQ(slave_.believed_master(), 0u);
-  Berkeley master(Membership{0, members_of(4)}, BerkeleyConfig{}, 7, true);
+  Berkeley master(Membership{0, members_of(4)}, BerkeleyConfig{}, 7);
   EXPECT_EQ(master.role(), Role::kNone);
   Effects out;
   master.on_start(LocalTime::epoch(), out);
+  EXPECT_EQ(master.role(), Role::kNone);  // until an election (static or not) says who leads
+  master.lead(LocalTime::epoch(), out);
   EXPECT_EQ(master.role(), Role::kMaster);
   EXPECT_EQ(master.believed_master(), 0u);
   // An election can demote it and promote another.
@@ -54,18 +59,28 @@ TEST_F(SlaveTest, RolesAndBelievedMaster) {
   EXPECT_EQ(slave_.believed_master(), 2u);
 }
 
-TEST(BerkeleyRoles, StaticMasterParameter) {
-  BerkeleyConfig c;
-  c.master = 3;
-  Berkeley b(Membership{3, members_of(4)}, c, 1, true);
+TEST(BerkeleyRoles, TheStaticElectionNamesTheMaster) {
+  algorithms::StackSetup s;
+  s.membership = Membership{3, members_of(4)};
+  s.sync = {"berkeley", ParamSet::defaults(berkeley_params())};
+  s.election = {"static", ParamSet::defaults(election::static_param_specs())};
+  s.election.params.set("leader", std::int64_t{3});
+  auto node = algorithms::make_stack(s);
   Effects out;
-  b.on_start(LocalTime::epoch(), out);
-  EXPECT_EQ(b.role(), Role::kMaster);
+  node->on_start(LocalTime::epoch(), out);
+  EXPECT_EQ(node->role(), Role::kMaster);
   EXPECT_NE(find_send(out, MsgType::kTimeRequest), nullptr);
+  // With no election named, the static election's default leads: the lowest id.
+  s.election = {};
+  node = algorithms::make_stack(s);
+  out.clear();
+  node->on_start(LocalTime::epoch(), out);
+  EXPECT_EQ(node->role(), Role::kSlave);
+  EXPECT_EQ(node->believed_master(), 0u);
 }
 
 TEST(BerkeleyRoles, ComposedWaitsForTheElection) {
-  Berkeley b(Membership{0, members_of(4)}, BerkeleyConfig{}, 1, /*standalone=*/false);
+  Berkeley b(Membership{0, members_of(4)}, BerkeleyConfig{}, 1);
   Effects out;
   b.on_start(LocalTime::epoch(), out);
   EXPECT_EQ(b.role(), Role::kNone);
@@ -161,9 +176,10 @@ TEST_F(SlaveTest, RateCorrectionApplied) {
 
 TEST_F(SlaveTest, MasterSilenceIsNoted) {
   // follow() armed the timeout: three default periods.
-  Berkeley s(Membership{2, members_of(4)}, BerkeleyConfig{}, 7, true);
+  Berkeley s(Membership{2, members_of(4)}, BerkeleyConfig{}, 7);
   Effects out;
   s.on_start(LocalTime::epoch(), out);
+  s.follow(0, LocalTime::epoch(), out);
   bool armed = false;
   for (const auto& t : out.timers()) armed |= (t.id == kSlaveTimeoutTimer && !t.cancel && t.after == 720_s);
   EXPECT_TRUE(armed);
@@ -188,7 +204,7 @@ Message time_request(std::uint32_t seq, std::uint32_t term) {
 // wins. The loser-turned-winner's correction was computed before the first master's correction
 // moved the clock: applying it would count that move twice.
 TEST(BerkeleySlaveStaleness, CorrectionMeasuredBeforeAnotherCorrectionIsIgnored) {
-  Berkeley slave(Membership{2, members_of(4)}, BerkeleyConfig{}, 7, /*standalone=*/false);
+  Berkeley slave(Membership{2, members_of(4)}, BerkeleyConfig{}, 7);
   Effects out;
   slave.on_start(LocalTime::epoch(), out);
   slave.follow(kNoNode, LocalTime::epoch(), out);  // no master yet: accepts anyone

@@ -55,8 +55,9 @@ class CristianClient : public ::testing::Test {
   CristianClient() {
     config_.probes = 3;
     config_.min_delay = 1_ms;
-    client_ = std::make_unique<Cristian>(Membership{1, members(2)}, config_, 5, true);
+    client_ = std::make_unique<Cristian>(Membership{1, members(2)}, config_, 5);
     client_->on_start(now_, out_);
+    client_->follow(0, now_, out_);  // what the stack does when the election names n0
   }
   // Answers the outstanding request with the given delays; nullopt forward = lost.
   void answer(Duration offset, Duration fwd, Duration back) {
@@ -74,9 +75,10 @@ class CristianClient : public ::testing::Test {
 TEST_F(CristianClient, Roles) {
   EXPECT_EQ(client_->role(), Role::kClient);
   EXPECT_EQ(client_->believed_master(), 0u);
-  Cristian server(Membership{0, members(2)}, config_, 5, true);
+  Cristian server(Membership{0, members(2)}, config_, 5);
   Effects out;
   server.on_start(LocalTime::epoch(), out);
+  server.lead(LocalTime::epoch(), out);
   EXPECT_EQ(server.role(), Role::kServer);
   EXPECT_TRUE(out.sends().empty());
   Message req = make_message(MsgType::kTimeRequest, 77);

@@ -31,8 +31,9 @@ NtpConfig fast_config() {
 class Harness {
  public:
   Harness(NodeId self, NodeId n, NtpHost host, NtpConfig config = fast_config())
-      : ntp_(Membership{self, members(n)}, config, std::move(host), 7, true) {
+      : ntp_(Membership{self, members(n)}, config, std::move(host), 7) {
     ntp_.on_start(now_, out_);
+    ntp_.follow(0, now_, out_);  // what the stack does under the static election: n0 leads
     absorb();
   }
   Ntp& ntp() { return ntp_; }

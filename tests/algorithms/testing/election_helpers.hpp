@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "algorithms/core/algorithm.hpp"
+#include "algorithms/core/layers.hpp"
 #include "algorithms/election/common/election_setup.hpp"
 #include "algorithms/election/election_factory.hpp"
 #include "tests/algorithms/testing/note_match.hpp"
@@ -65,6 +66,19 @@ inline bool has_note(const Effects& out, EventKind kind) {
     if (n.kind() == kind) return true;
   }
   return false;
+}
+
+// An election's timer by its local id (TimerSpace part kElectionTimerPart).
+inline TimerId election_timer(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
+
+// A local clock reading `d` after the epoch.
+inline LocalTime at(Duration d) { return LocalTime::from_ns(d.ns()); }
+
+// The LEAVE a node says on a graceful shutdown.
+inline Message leave_from(NodeId leaver) {
+  Message m = make_message(MsgType::kLeave);
+  m.subject = leaver;
+  return m;
 }
 
 }  // namespace clocksim::testing

@@ -251,5 +251,32 @@ TEST(DaemonConfig, TheExtendingGuideExampleLoadsAndBuilds) {
   EXPECT_NE(algorithms::make_stack(s), nullptr);
 }
 
+// The fixed leader moved from the sync layer to the static election: the old names say so.
+TEST(DaemonConfig, TheFormerLeaderParametersPointToTheStaticElection) {
+  DaemonConfig cfg;
+  cfg.id = 1;
+  cfg.sync_kind = "berkeley";
+  cfg.params = {{"", "master", "2", "--set master=2"}};
+  auto s = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_NE(std::get<std::string>(s).find("--set master=2: parameter 'master' of sync algorithm 'berkeley' has moved"),
+            std::string::npos)
+      << std::get<std::string>(s);
+  EXPECT_NE(std::get<std::string>(s).find("election: {kind: static, leader: <id>}"), std::string::npos);
+  cfg.sync_kind = "cristian";
+  cfg.params = {{"sync", "server", "2", "c.yaml:5:3"}};
+  s = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_NE(std::get<std::string>(s).find("c.yaml:5:3: parameter 'sync.server' of sync algorithm 'cristian' has moved"),
+            std::string::npos)
+      << std::get<std::string>(s);
+  // What to write instead works: the static election with a leader.
+  cfg.election_kind = "static";
+  cfg.params = {{"election", "leader", "2", "c.yaml:6:3"}};
+  s = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<algorithms::StackSetup>(s)) << std::get<std::string>(s);
+  EXPECT_EQ(std::get<algorithms::StackSetup>(s).election.params.get_int("leader"), 2);
+}
+
 }  // namespace
 }  // namespace clocksim::daemon

@@ -81,6 +81,7 @@ output:
   events: true
   trace_nodes: [n0, n7]
   trace_every: 1s
+  compress: gzip
 )yaml");
   EXPECT_EQ(s.name, "failover");
   EXPECT_EQ(s.seed, 42u);
@@ -152,6 +153,7 @@ output:
   EXPECT_FALSE(s.output.trace);
   EXPECT_EQ(s.output.trace_nodes, (std::vector<NodeId>{0, 7}));
   EXPECT_EQ(s.output.trace_every, 1_s);
+  EXPECT_TRUE(s.output.compress_trace);
 }
 
 TEST(Loader, LinkOverridesAndLinkFaultsMustNameNeighbours) {

@@ -139,10 +139,10 @@ TEST(ByzantineBoundary, ThreeFLetsTheLiarDriveHonestClocksApart) {
 // The same liar as Berkeley's master: it tells each slave a different correction, and the
 // 4.3 window (which only the master applies) cannot help; as a slave it is merely left out.
 TEST(ByzantineBoundary, BerkeleyMasterLiarSplitsItsSlaves) {
-  std::string y = boundary_yaml(4, 1, "{kind: berkeley, period: 10s, master: 2, step_threshold: 0s}");
+  std::string y = boundary_yaml(4, 1, "{kind: berkeley, period: 10s, step_threshold: 0s}\n  election: {kind: static, leader: 2}");
   const HonestRun master = run(y, Time::from_ns(30'000'000'000));
   EXPECT_GT(master.max_skew_ns, 350'000'000);  // 2 * 200 ms, less what the slaves' own spread hides
-  y = boundary_yaml(4, 1, "{kind: berkeley, period: 10s, master: 3, step_threshold: 0s}");
+  y = boundary_yaml(4, 1, "{kind: berkeley, period: 10s, step_threshold: 0s}\n  election: {kind: static, leader: 3}");
   const HonestRun slave = run(y, Time::from_ns(30'000'000'000));
   EXPECT_LT(slave.max_skew_ns, 20'000'000);
 }

@@ -36,7 +36,8 @@ nodes:
   - {name: free, initial_offset: 40ms, drift_ppm: 20}
   - {name: local, servers: [free], initial_offset: 0s}
 algorithm:
-  sync: {kind: ntp, minpoll: 3, maxpoll: 4, stepout: 120s, step_threshold: 5ms, local_stratum: 0, server: 1}
+  sync: {kind: ntp, minpoll: 3, maxpoll: 4, stepout: 120s, step_threshold: 5ms, local_stratum: 0}
+  election: {kind: static, leader: 1}
 )yaml",
                                                  "ref.yaml");
   World world(spec);
@@ -46,7 +47,7 @@ algorithm:
   EXPECT_EQ(watch.role[0], Role::kServer);
   EXPECT_LT(watch.worst[0], 2'000'000);   // disciplined to true time within 2 ms
   EXPECT_GT(watch.worst[1], 40'000'000);  // no reference clock, no servers: free running
-  // `free` is the default server (server: 1) and so polls nobody; `local` polls it, but it serves
+  // `free` is the static leader (leader: 1), the default server, and so polls nobody; `local` polls it, but it serves
   // nothing (local_stratum 0), so `local` stays where it started.
   EXPECT_LT(watch.worst[2], 1'000'000);
 }

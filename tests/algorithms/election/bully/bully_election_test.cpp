@@ -11,15 +11,9 @@ namespace clocksim::election {
 namespace {
 
 using namespace clocksim::literals;
-using clocksim::testing::find_timer;
-using clocksim::testing::has_note;
-using clocksim::testing::sends_of;
-using clocksim::testing::setup_for;
-using clocksim::testing::TestNetwork;
+using namespace clocksim::testing;
 
-TimerId T(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
-LocalTime at(Duration d) { return LocalTime::from_ns(d.ns()); }
-
+TimerId T(std::uint32_t local) { return election_timer(local); }
 std::unique_ptr<BullyElection> make(NodeId self, std::size_t n, bool can_be_master = true) {
   auto s = setup_for("bully", self, n);
   s.can_be_master = can_be_master;
@@ -182,31 +176,6 @@ std::unique_ptr<BullyElection> follower_of(NodeId self, NodeId master) {
   m->on_message(at(1_ms), master, make_message(MsgType::kBullyCoordinator), c);
   EXPECT_EQ(m->believed_master(), master);
   return m;
-}
-
-Message leave_from(NodeId leaver) {
-  Message m = make_message(MsgType::kLeave);
-  m.subject = leaver;
-  return m;
-}
-
-TEST(BullyElection, CoordinatorSaysLeaveOnShutdownAFollowerLeavesQuietly) {
-  auto coord = make(4, 5);
-  Effects s;
-  coord->on_start(at(0_s), s);
-  ASSERT_EQ(coord->role(), Role::kMaster);
-  Effects bye;
-  coord->on_shutdown(at(10_s), bye);
-  const auto leaves = sends_of(bye, MsgType::kLeave, kBroadcast);
-  ASSERT_EQ(leaves.size(), 1u);
-  EXPECT_EQ(leaves[0].subject, 4u);
-  EXPECT_EQ(leaves[0].term, coord->term());
-  EXPECT_TRUE(has_note(bye, Note(NoteWhat::kBullyLeaveSent)));
-
-  auto f = follower_of(2, 4);
-  Effects quiet;
-  f->on_shutdown(at(10_s), quiet);
-  EXPECT_TRUE(quiet.sends().empty());
 }
 
 TEST(BullyElection, LeaveFromItsCoordinatorStartsAnElectionAtOnceWithoutTheLeaver) {

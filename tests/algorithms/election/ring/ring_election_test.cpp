@@ -12,15 +12,9 @@ namespace clocksim::election {
 namespace {
 
 using namespace clocksim::literals;
-using clocksim::testing::find_timer;
-using clocksim::testing::has_note;
-using clocksim::testing::sends_of;
-using clocksim::testing::setup_for;
-using clocksim::testing::TestNetwork;
+using namespace clocksim::testing;
 
-TimerId T(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
-LocalTime at(Duration d) { return LocalTime::from_ns(d.ns()); }
-
+TimerId T(std::uint32_t local) { return election_timer(local); }
 std::unique_ptr<RingElection> make(NodeId self, std::size_t n, bool can_be_master = true, std::uint64_t seed = 1) {
   auto s = setup_for("ring", self, n, seed);
   s.can_be_master = can_be_master;
@@ -156,39 +150,10 @@ std::unique_ptr<RingElection> follower_of(NodeId self, NodeId master, std::uint6
   return m;
 }
 
-Message leave_from(NodeId leaver) {
-  Message m = make_message(MsgType::kLeave);
-  m.subject = leaver;
-  return m;
-}
-
 Message elected_msg(NodeId initiator, NodeId winner, std::uint32_t term) {
   Message m = election_msg(initiator, winner, term);
   m.type = MsgType::kRingElected;
   return m;
-}
-
-TEST(RingElection, MasterSaysLeaveOnShutdownAFollowerLeavesQuietly) {
-  auto m = make(4, 5);
-  Effects s;
-  m->on_start(at(0_s), s);
-  Effects fire;
-  m->on_timer(at(3_s), T(RingElection::kFailureTimer), fire);
-  Message back = sends_of(fire, MsgType::kRingElection).at(0);
-  Effects won;
-  m->on_message(at(3_s + 5_ms), 3, back, won);
-  ASSERT_EQ(m->role(), Role::kMaster);
-  Effects bye;
-  m->on_shutdown(at(10_s), bye);
-  const auto leaves = sends_of(bye, MsgType::kLeave, kBroadcast);
-  ASSERT_EQ(leaves.size(), 1u);
-  EXPECT_EQ(leaves[0].subject, 4u);
-  EXPECT_TRUE(has_note(bye, Note(NoteWhat::kRingLeaveSent)));
-
-  auto f = follower_of(2, 4);
-  Effects quiet;
-  f->on_shutdown(at(10_s), quiet);
-  EXPECT_TRUE(quiet.sends().empty());
 }
 
 TEST(RingElection, LeaveFromItsMasterInitiatesAfterAShortSeededPause) {

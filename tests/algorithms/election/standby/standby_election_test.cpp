@@ -11,10 +11,7 @@ namespace clocksim::election {
 namespace {
 
 using namespace clocksim::literals;
-using clocksim::testing::has_note;
-using clocksim::testing::sends_of;
-using clocksim::testing::setup_for;
-using clocksim::testing::TestNetwork;
+using namespace clocksim::testing;
 
 std::unique_ptr<StandbyElection> make(NodeId self, std::size_t n, const std::string& on_return, bool can_lead = true,
                                       NodeId primary = 0, NodeId secondary = 1) {
@@ -109,39 +106,11 @@ TEST(Standby, PartitionedSecondaryYieldsToThePrimaryOnHeal) {
 
 // ---- graceful hand-over (LEAVE) ------------------------------------------------------------
 
-LocalTime at(Duration d) { return LocalTime::from_ns(d.ns()); }
-
-Message leave_from(NodeId leaver) {
-  Message m = make_message(MsgType::kLeave);
-  m.subject = leaver;
-  return m;
-}
-
 Message heartbeat_from(NodeId master, std::uint32_t term) {
   Message m = make_message(MsgType::kHeartbeat);
   m.subject = master;
   m.term = term;
   return m;
-}
-
-TEST(Standby, MasterSaysLeaveOnShutdownAFollowerLeavesQuietly) {
-  auto primary = make(0, 5, "resume");
-  Effects s;
-  primary->on_start(at(0_s), s);
-  ASSERT_EQ(primary->role(), Role::kMaster);
-  Effects bye;
-  primary->on_shutdown(at(5_s), bye);
-  const auto leaves = sends_of(bye, MsgType::kLeave, kBroadcast);
-  ASSERT_EQ(leaves.size(), 1u);
-  EXPECT_EQ(leaves[0].subject, 0u);
-  EXPECT_TRUE(has_note(bye, Note(NoteWhat::kStandbyLeaveSent)));
-
-  auto follower = make(3, 5, "resume");
-  Effects f;
-  follower->on_start(at(0_s), f);
-  Effects quiet;
-  follower->on_shutdown(at(5_s), quiet);
-  EXPECT_TRUE(quiet.sends().empty());
 }
 
 TEST(Standby, LeaveFromThePrimaryMakesTheSecondaryLeadAtOnce) {

@@ -10,15 +10,9 @@ namespace clocksim::election {
 namespace {
 
 using namespace clocksim::literals;
-using clocksim::testing::find_timer;
-using clocksim::testing::has_note;
-using clocksim::testing::has_timer;
-using clocksim::testing::sends_of;
-using clocksim::testing::setup_for;
+using namespace clocksim::testing;
 
-TimerId T(std::uint32_t local) { return TimerSpace::make(kElectionTimerPart, local); }
-LocalTime at(Duration d) { return LocalTime::from_ns(d.ns()); }
-
+TimerId T(std::uint32_t local) { return election_timer(local); }
 // The acksend timer among these effects (the only election-part timer above the fixed ones).
 TimerId ack_timer(const Effects& out) {
   for (const auto& t : out.timers()) {

@@ -1,0 +1,257 @@
+#include "sim/output/offset_tournament.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace clocksim::sim {
+namespace {
+
+// Two readings each within half a nanosecond of the real line they round, at two instants: the
+// gap between two clocks can look up to 2 ns smaller than the real one. Twice that, for safety.
+constexpr std::int64_t kSlackNs = 4;
+
+std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
+  return a > std::numeric_limits<std::int64_t>::max() - b ? std::numeric_limits<std::int64_t>::max() : a + b;
+}
+
+}  // namespace
+
+OffsetTournament::OffsetTournament(const TickView& view, std::vector<double> extra_rate_ppm,
+                                   std::vector<double> max_slew_ppm)
+    : view_(view), extra_rate_ppm_(std::move(extra_rate_ppm)), max_slew_ppm_(std::move(max_slew_ppm)) {
+  n_ = view_.node_count();
+  width_ = std::max<std::uint32_t>(2, std::bit_ceil(std::max<std::uint32_t>(n_, 1)));
+  leaves_.resize(n_);
+  for (int d = 0; d < 2; ++d) {
+    win_[d].assign(width_, kNone);
+    cert_[d].assign(width_, kNever);
+  }
+  rate_max_.assign(width_, 0.0);
+  heap_pos_.assign(2 * static_cast<std::size_t>(width_), kNone);
+  dirty_.assign(width_, 0);
+  leaf_touched_.assign(n_, 0);
+  cache_.assign(n_, 0);
+  cache_stamp_.assign(n_, 0);
+  touch_all();
+}
+
+void OffsetTournament::touch(NodeId i) {
+  if (i >= n_ || leaf_touched_[i]) return;
+  leaf_touched_[i] = 1;
+  touched_.push_back(i);
+}
+
+void OffsetTournament::touch_all() {
+  for (NodeId i = 0; i < n_; ++i) touch(i);
+}
+
+void OffsetTournament::slewing(NodeId i, Time until) {
+  if (i >= n_) return;
+  leaves_[i].slew_until_ns = std::max(leaves_[i].slew_until_ns, until.ns());
+  slew_ends_.push(SlewEnd{until.ns(), i});
+  touch(i);
+}
+
+std::int64_t OffsetTournament::value(std::uint32_t leaf) {
+  if (cache_stamp_[leaf] != stamp_) {
+    cache_stamp_[leaf] = stamp_;
+    cache_[leaf] = view_.offset_ns(leaf);
+    ++readings_;
+  }
+  return cache_[leaf];
+}
+
+void OffsetTournament::mark(std::uint32_t k) {
+  if (!dirty_[k]) {
+    dirty_[k] = 1;
+    dirty_nodes_.push_back(k);
+  }
+}
+
+void OffsetTournament::refresh_leaf(NodeId i, std::int64_t now_ns) {
+  Leaf& leaf = leaves_[i];
+  const bool was = leaf.present;
+  leaf.present = view_.is_up(i);
+  if (leaf.present) {
+    value(i);  // reads the clock first: a lazy wander is brought up to now before its rate is read
+    const std::optional<double> rate = view_.clock_rate_ppm(i);
+    const double slew_ppm = std::max(0.0, max_slew_ppm_[i]);
+    const double spread = extra_rate_ppm_[i] + (leaf.slew_until_ns > now_ns ? slew_ppm : 0.0);
+    if (rate && std::isfinite(*rate)) {
+      leaf.lo_ppm = *rate - spread;
+      leaf.hi_ppm = *rate + spread;
+      leaf.rate_bound_ppm = std::fabs(*rate) + extra_rate_ppm_[i] + slew_ppm;
+    } else {
+      leaf.lo_ppm = -HUGE_VAL;
+      leaf.hi_ppm = HUGE_VAL;
+      leaf.rate_bound_ppm = HUGE_VAL;
+    }
+  }
+  if (was != leaf.present) present_ += leaf.present ? 1 : -1;
+  for (std::uint32_t k = (width_ + i) / 2; k >= 1; k /= 2) mark(k);
+}
+
+std::uint32_t OffsetTournament::winner(int dir, std::uint32_t k) const {
+  if (k < width_) return win_[dir][k];
+  const std::uint32_t i = k - width_;
+  return i < n_ && leaves_[i].present ? i : kNone;
+}
+
+std::int64_t OffsetTournament::certificate(int dir, std::uint32_t w, std::uint32_t l, std::int64_t now_ns) {
+  const std::int64_t vw = value(w), vl = value(l);
+  const std::int64_t gap = dir == kMax ? vw - vl : vl - vw;
+  // How fast the loser can close the gap at most, in ns per second of true time (ppm).
+  const double closing_ppm =
+      dir == kMax ? leaves_[l].hi_ppm - leaves_[w].lo_ppm : leaves_[w].hi_ppm - leaves_[l].lo_ppm;
+  if (gap <= kSlackNs || std::isnan(closing_ppm) || std::isinf(closing_ppm)) return now_ns;
+  if (closing_ppm <= 0) return kNever;
+  const double span_ns = static_cast<double>(gap - kSlackNs) / (closing_ppm * 1e-6) * (1 - 1e-9);
+  if (!(span_ns < 9e18)) return kNever;
+  return saturating_add(now_ns, static_cast<std::int64_t>(std::floor(span_ns)));
+}
+
+bool OffsetTournament::recompute(std::uint32_t k, std::int64_t now_ns) {
+  bool changed = false;
+  for (int dir = 0; dir < 2; ++dir) {
+    const std::uint32_t a = winner(dir, 2 * k), b = winner(dir, 2 * k + 1);
+    std::uint32_t w = kNone;
+    std::int64_t cert = kNever;
+    if (a == kNone || b == kNone) {
+      w = a == kNone ? b : a;
+    } else {
+      const std::int64_t va = value(a), vb = value(b);
+      const bool a_wins = dir == kMax ? va >= vb : va <= vb;
+      w = a_wins ? a : b;
+      cert = certificate(dir, w, a_wins ? b : a, now_ns);
+    }
+    changed |= w != win_[dir][k];
+    win_[dir][k] = w;
+    set_cert(dir, k, cert);
+  }
+  auto rate_of = [&](std::uint32_t c) {
+    if (c < width_) return rate_max_[c];
+    const std::uint32_t i = c - width_;
+    return i < n_ && leaves_[i].present ? leaves_[i].rate_bound_ppm : 0.0;
+  };
+  rate_max_[k] = std::max(rate_of(2 * k), rate_of(2 * k + 1));
+  return changed;
+}
+
+void OffsetTournament::set_cert(int dir, std::uint32_t k, std::int64_t t_ns) {
+  const std::int64_t old = cert_[dir][k];
+  cert_[dir][k] = t_ns;
+  const std::uint32_t id = 2 * k + static_cast<std::uint32_t>(dir);
+  const std::uint32_t pos = heap_pos_[id];
+  if (pos == kNone) {
+    if (t_ns == kNever) return;
+    heap_pos_[id] = static_cast<std::uint32_t>(heap_.size());
+    heap_.push_back(id);
+    sift_up(heap_.size() - 1);
+  } else if (t_ns == kNever) {
+    heap_remove(pos);
+  } else if (t_ns < old) {
+    sift_up(pos);
+  } else if (t_ns > old) {
+    sift_down(pos);
+  }
+}
+
+void OffsetTournament::heap_swap(std::size_t a, std::size_t b) {
+  std::swap(heap_[a], heap_[b]);
+  heap_pos_[heap_[a]] = static_cast<std::uint32_t>(a);
+  heap_pos_[heap_[b]] = static_cast<std::uint32_t>(b);
+}
+
+void OffsetTournament::sift_up(std::size_t i) {
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / 2;
+    if (cert_key(heap_[parent]) <= cert_key(heap_[i])) return;
+    heap_swap(i, parent);
+    i = parent;
+  }
+}
+
+void OffsetTournament::sift_down(std::size_t i) {
+  const std::size_t n = heap_.size();
+  while (true) {
+    const std::size_t l = 2 * i + 1;
+    if (l >= n) return;
+    std::size_t m = l;
+    if (l + 1 < n && cert_key(heap_[l + 1]) < cert_key(heap_[l])) m = l + 1;
+    if (cert_key(heap_[i]) <= cert_key(heap_[m])) return;
+    heap_swap(i, m);
+    i = m;
+  }
+}
+
+void OffsetTournament::heap_remove(std::size_t i) {
+  const std::uint32_t id = heap_[i];
+  const std::size_t last = heap_.size() - 1;
+  if (i != last) heap_swap(i, last);
+  heap_.pop_back();
+  heap_pos_[id] = kNone;
+  if (i < heap_.size()) {
+    sift_up(i);
+    sift_down(i);
+  }
+}
+
+OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
+  const std::int64_t now_ns = t.ns();
+  ++stamp_;
+  while (!slew_ends_.empty() && slew_ends_.top().t_ns <= now_ns) {
+    const NodeId i = slew_ends_.top().node;
+    slew_ends_.pop();
+    if (leaves_[i].slew_until_ns <= now_ns) touch(i);  // its slope interval narrows again
+  }
+  for (NodeId i : touched_) {
+    leaf_touched_[i] = 0;
+    refresh_leaf(i, now_ns);
+  }
+  touched_.clear();
+  while (!heap_.empty() && cert_key(heap_.front()) <= now_ns) {
+    const std::uint32_t id = heap_.front();
+    heap_remove(0);
+    cert_[id & 1][id >> 1] = kNever;  // expired: recomputed below
+    mark(id >> 1);
+  }
+  // Children before parents: in the implicit tree a child's index is larger than its parent's.
+  std::make_heap(dirty_nodes_.begin(), dirty_nodes_.end());
+  while (!dirty_nodes_.empty()) {
+    std::pop_heap(dirty_nodes_.begin(), dirty_nodes_.end());
+    const std::uint32_t k = dirty_nodes_.back();
+    dirty_nodes_.pop_back();
+    dirty_[k] = 0;
+    if (recompute(k, now_ns) && k > 1 && !dirty_[k / 2]) {
+      dirty_[k / 2] = 1;
+      dirty_nodes_.push_back(k / 2);
+      std::push_heap(dirty_nodes_.begin(), dirty_nodes_.end());
+    }
+  }
+
+  Extremes out;
+  out.rate_bound_ppm = rate_max_[1];
+  if (exclude >= n_ || !leaves_[exclude].present) {
+    const std::uint32_t hi = win_[kMax][1], lo = win_[kMin][1];
+    out.count = present_;
+    if (hi != kNone) out.hi_ns = value(hi);
+    if (lo != kNone) out.lo_ns = value(lo);
+    return out;
+  }
+  // Everything but `exclude`: the winners of the subtrees hanging off its path to the root.
+  std::int64_t hi = std::numeric_limits<std::int64_t>::min(), lo = std::numeric_limits<std::int64_t>::max();
+  for (std::uint32_t k = width_ + exclude; k > 1; k /= 2) {
+    const std::uint32_t sibling = k ^ 1;
+    if (const std::uint32_t w = winner(kMax, sibling); w != kNone) hi = std::max(hi, value(w));
+    if (const std::uint32_t w = winner(kMin, sibling); w != kNone) lo = std::min(lo, value(w));
+  }
+  out.count = present_ - 1;
+  if (out.count > 0) {
+    out.hi_ns = hi;
+    out.lo_ns = lo;
+  }
+  return out;
+}
+
+}  // namespace clocksim::sim

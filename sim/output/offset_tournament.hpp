@@ -1,0 +1,115 @@
+// The largest and smallest clock offset among the up nodes at an instant, exactly, without
+// reading every clock: a kinetic tournament (Basch, Guibas and Hershberger's kinetic data
+// structures) over the nodes' offsets.
+//
+// Between the changes the exact skew checker is told of (a step, a rate correction, a crash or
+// restart, a wander step), a node's offset moves with a slope inside a known interval: its rate
+// plus or minus what a slew in progress and the sinusoidal rate term can add. Each internal node
+// of a complete binary tree keeps the winner of its two children (the larger offset, and for the
+// other tournament the smaller) and a certificate: the earliest instant at which the loser could
+// catch up, from the gap between them when they were compared and the fastest the gap can
+// close, minus the rounding of the two readings. Until then the winner stays the winner; at a
+// query the expired certificates and the paths of changed nodes are re-compared, bottom-up, by
+// reading those clocks exactly. So a query reads O(log N) clocks plus those whose certificates
+// expired, where a full scan reads N; the answer is the same, because every value compared is an
+// exact reading and a certificate never outlives the order it certifies.
+//
+// A gap within the rounding slack certifies nothing: the pair is compared again at the next
+// query. Clocks that are all equal (no drift, no offsets) thus cost O(N) a query, like a scan.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <queue>
+#include <vector>
+
+#include "algorithms/core/ids.hpp"
+#include "sim/time.hpp"
+#include "sim/world/observer.hpp"
+
+namespace clocksim::sim {
+
+class OffsetTournament {
+ public:
+  // extra_rate_ppm[i]: what node i's offset slope may add to its rate besides a slew (the
+  // sinusoidal term's amplitude); max_slew_ppm[i]: its slew rate (<= 0: adjustments step).
+  OffsetTournament(const TickView& view, std::vector<double> extra_rate_ppm, std::vector<double> max_slew_ppm);
+
+  // Node i's value, slope or presence (is_up) changes from now on: re-read at the next query.
+  void touch(NodeId i);
+  void touch_all();
+  // Node i slews until `until` (true time): its slope interval is widened until then.
+  void slewing(NodeId i, Time until);
+
+  struct Extremes {
+    std::int64_t hi_ns = 0;
+    std::int64_t lo_ns = 0;
+    std::uint32_t count = 0;     // up nodes taken into account
+    double rate_bound_ppm = 0;   // max over them of |rate| + extra + slew rate
+  };
+  // The extremes over the up nodes at the view's current time, leaving out `exclude` (kNoNode:
+  // none). Times of successive queries must not decrease.
+  Extremes query(Time t, NodeId exclude);
+
+  // Clock readings the tournament made (introspection for tests and the benchmark).
+  std::uint64_t readings() const { return readings_; }
+
+ private:
+  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  static constexpr int kMax = 0;
+  static constexpr int kMin = 1;
+
+  struct Leaf {
+    bool present = false;
+    double lo_ppm = 0;  // slope interval of the offset, in ppm
+    double hi_ppm = 0;
+    double rate_bound_ppm = 0;
+    std::int64_t slew_until_ns = std::numeric_limits<std::int64_t>::min();
+  };
+  struct SlewEnd {
+    std::int64_t t_ns;
+    NodeId node;
+    bool operator>(const SlewEnd& o) const { return t_ns > o.t_ns; }
+  };
+
+  std::int64_t value(std::uint32_t leaf);
+  void refresh_leaf(NodeId i, std::int64_t now_ns);
+  void mark(std::uint32_t k);
+  // Re-compares node k's children at now_ns; true when a winner changed.
+  bool recompute(std::uint32_t k, std::int64_t now_ns);
+  std::uint32_t winner(int dir, std::uint32_t k) const;
+  std::int64_t certificate(int dir, std::uint32_t w, std::uint32_t l, std::int64_t now_ns);
+  // The certificates that expire, as an indexed min-heap of cert ids (2 k + dir) keyed by
+  // cert_[dir][k]: a recomputed certificate moves in place, so no stale entries pile up.
+  std::int64_t cert_key(std::uint32_t id) const { return cert_[id & 1][id >> 1]; }
+  void set_cert(int dir, std::uint32_t k, std::int64_t t_ns);
+  void heap_swap(std::size_t a, std::size_t b);
+  void sift_up(std::size_t i);
+  void sift_down(std::size_t i);
+  void heap_remove(std::size_t i);
+
+  const TickView& view_;
+  std::vector<double> extra_rate_ppm_;
+  std::vector<double> max_slew_ppm_;
+  std::uint32_t n_ = 0;
+  std::uint32_t width_ = 1;  // leaves sit at width_ + i
+  std::vector<Leaf> leaves_;
+  std::vector<std::uint32_t> win_[2];   // per internal node
+  std::vector<std::int64_t> cert_[2];   // per internal node
+  std::vector<double> rate_max_;        // per internal node: max rate_bound_ppm below
+  std::vector<std::uint8_t> dirty_;     // per internal node
+  std::vector<std::uint32_t> dirty_nodes_;
+  std::vector<std::uint8_t> leaf_touched_;
+  std::vector<NodeId> touched_;
+  std::vector<std::uint32_t> heap_;      // cert ids
+  std::vector<std::uint32_t> heap_pos_;  // per cert id: its index in heap_, or kNone
+  std::priority_queue<SlewEnd, std::vector<SlewEnd>, std::greater<>> slew_ends_;
+  std::vector<std::int64_t> cache_;
+  std::vector<std::uint64_t> cache_stamp_;
+  std::uint64_t stamp_ = 0;
+  std::uint32_t present_ = 0;
+  std::uint64_t readings_ = 0;
+};
+
+}  // namespace clocksim::sim

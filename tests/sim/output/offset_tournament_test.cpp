@@ -1,0 +1,210 @@
+#include "sim/output/offset_tournament.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace clocksim::sim {
+namespace {
+
+// Clocks whose offset is base + rate·(t − t0) + slew progress, rounded to the nanosecond like a
+// real clock's, with steps, rate changes, slews, crashes and unknown rates: everything the exact
+// checker tells the tournament about, and the rounding it must survive.
+class FakeClocks final : public TickView {
+ public:
+  struct Clock {
+    std::int64_t base_ns = 0;
+    std::int64_t t0_ns = 0;
+    double rate_ppm = 0;
+    bool up = true;
+    bool rate_known = true;
+    double slew_ppm = 0;        // signed slope of the slew in progress
+    std::int64_t slew_end_ns = 0;
+  };
+  explicit FakeClocks(std::size_t n) : clocks(n) {}
+
+  Time now() const override { return now_; }
+  NodeId node_count() const override { return static_cast<NodeId>(clocks.size()); }
+  NodeSnapshot node(NodeId id) const override {
+    return NodeSnapshot{id, 0, offset_ns(id), Role::kSlave, kNoNode, clocks[id].up};
+  }
+  const std::string& node_name(NodeId) const override { return name_; }
+  std::int64_t offset_ns(NodeId id) const override { return offset_at(clocks[id], now_.ns()); }
+  bool is_up(NodeId id) const override { return clocks[id].up; }
+  std::optional<double> clock_rate_ppm(NodeId id) const override {
+    return clocks[id].rate_known ? std::optional<double>(clocks[id].rate_ppm) : std::nullopt;
+  }
+
+  static std::int64_t offset_at(const Clock& c, std::int64_t t_ns) {
+    const double dt = static_cast<double>(t_ns - c.t0_ns);
+    const std::int64_t slewing_ns = std::max<std::int64_t>(0, std::min(t_ns, c.slew_end_ns) - c.t0_ns);
+    return c.base_ns + std::llround(dt * c.rate_ppm * 1e-6 + c.slew_ppm * 1e-6 * static_cast<double>(slewing_ns));
+  }
+  // Re-bases clock i at now (its value continues), as a real clock does at each adjustment.
+  void rebase(NodeId i) {
+    Clock& c = clocks[i];
+    c.base_ns = offset_at(c, now_.ns());
+    if (c.slew_end_ns <= now_.ns()) c.slew_ppm = 0;  // otherwise the slew goes on from the new base
+    c.t0_ns = now_.ns();
+  }
+
+  std::vector<Clock> clocks;
+  Time now_;
+
+ private:
+  std::string name_ = "n";
+};
+
+struct Brute {
+  std::int64_t hi = 0, lo = 0;
+  std::uint32_t count = 0;
+};
+Brute brute(const FakeClocks& v, NodeId exclude) {
+  Brute b;
+  std::int64_t hi = std::numeric_limits<std::int64_t>::min(), lo = std::numeric_limits<std::int64_t>::max();
+  for (NodeId i = 0; i < v.node_count(); ++i) {
+    if (i == exclude || !v.is_up(i)) continue;
+    hi = std::max(hi, v.offset_ns(i));
+    lo = std::min(lo, v.offset_ns(i));
+    ++b.count;
+  }
+  if (b.count > 0) {
+    b.hi = hi;
+    b.lo = lo;
+  }
+  return b;
+}
+
+// Random histories, from clocks that all tie (no drift, no offset) to wide drifts and
+// microsecond gaps that rounding could flip: every query must equal a scan of every clock.
+// change_percent: how many instants change a clock; slews_only: every change is a slew (whose
+// slope the tournament knows only as an interval).
+void run_history(std::uint64_t seed, std::size_t n, double rate_spread_ppm, std::int64_t offset_spread_ns,
+                 int change_percent = 47, bool slews_only = false) {
+  std::mt19937_64 rng(seed);
+  FakeClocks view(n);
+  const double max_slew_ppm = 500, sine_ppm = 0;
+  std::uniform_real_distribution<double> rate(-rate_spread_ppm, rate_spread_ppm);
+  std::uniform_int_distribution<std::int64_t> offset(-offset_spread_ns, offset_spread_ns);
+  for (auto& c : view.clocks) {
+    c.rate_ppm = rate(rng);
+    c.base_ns = offset(rng);
+  }
+  OffsetTournament t(view, std::vector<double>(n, sine_ppm), std::vector<double>(n, max_slew_ppm));
+  std::uniform_int_distribution<int> what(0, 99);
+  std::uniform_int_distribution<NodeId> node(0, static_cast<NodeId>(n - 1));
+  std::uniform_int_distribution<std::int64_t> gap_ns(0, 20'000'000);
+  for (int step = 0; step < 3000; ++step) {
+    view.now_ = view.now_ + Duration::from_ns(what(rng) < 30 ? 0 : gap_ns(rng));
+    int w = what(rng);
+    if (w >= change_percent) w = 100;
+    else if (slews_only) w = 35;
+    const NodeId i = node(rng);
+    if (w < 20) {  // a step
+      view.rebase(i);
+      view.clocks[i].base_ns += offset(rng) / 10;
+      t.touch(i);
+    } else if (w < 30) {  // a rate correction
+      view.rebase(i);
+      view.clocks[i].rate_ppm = rate(rng);
+      t.touch(i);
+    } else if (w < 40) {  // a slew
+      view.rebase(i);
+      const std::int64_t delta = offset(rng);
+      const double span = std::fabs(static_cast<double>(delta)) / (max_slew_ppm * 1e-6);
+      view.clocks[i].slew_ppm = delta < 0 ? -max_slew_ppm : max_slew_ppm;
+      view.clocks[i].slew_end_ns = view.now_.ns() + static_cast<std::int64_t>(std::ceil(span));
+      t.slewing(i, Time::from_ns(view.clocks[i].slew_end_ns));
+    } else if (w < 45) {  // a crash or a restart
+      view.clocks[i].up = !view.clocks[i].up;
+      t.touch(i);
+    } else if (w < 47) {  // a clock whose rate the view cannot tell
+      view.rebase(i);
+      view.clocks[i].rate_known = !view.clocks[i].rate_known;
+      t.touch(i);
+    }
+    const NodeId exclude = what(rng) < 20 ? node(rng) : kNoNode;
+    const auto got = t.query(view.now_, exclude);
+    const Brute want = brute(view, exclude);
+    ASSERT_EQ(got.count, want.count) << "seed " << seed << " step " << step;
+    if (want.count > 0) {
+      ASSERT_EQ(got.hi_ns, want.hi) << "seed " << seed << " step " << step;
+      ASSERT_EQ(got.lo_ns, want.lo) << "seed " << seed << " step " << step;
+    }
+  }
+}
+
+TEST(OffsetTournament, MatchesAScanOfEveryClockOverRandomHistories) {
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    run_history(seed, 1 + seed * 7 % 40, 100, 2'000'000);
+  }
+}
+
+TEST(OffsetTournament, MatchesAScanWhenClocksTieOrSitWithinRounding) {
+  for (std::uint64_t seed = 100; seed < 106; ++seed) {
+    run_history(seed, 33, 0, 0);    // all equal, no drift
+    run_history(seed, 33, 1e-3, 3);  // within a few ns, nearly equal rates: rounding decides
+  }
+}
+
+// The smallest case of the above: one clock slews past another between two queries.
+TEST(OffsetTournament, SeesASlewOvertake) {
+  FakeClocks view(2);
+  view.clocks[1].base_ns = -10'000;
+  OffsetTournament t(view, {0.0, 0.0}, {500.0, 500.0});
+  EXPECT_EQ(t.query(view.now_, kNoNode).hi_ns, 0);
+  view.clocks[1].slew_ppm = 500;
+  view.clocks[1].slew_end_ns = 40'000'000;  // +20 us over 40 ms
+  t.slewing(1, Time::from_ns(view.clocks[1].slew_end_ns));
+  EXPECT_EQ(t.query(view.now_, kNoNode).hi_ns, 0);
+  view.now_ = Time::from_ns(30'000'000);
+  EXPECT_EQ(t.query(view.now_, kNoNode).hi_ns, 5'000);
+  EXPECT_EQ(t.query(view.now_, kNoNode).lo_ns, 0);
+}
+
+// Few changes, long quiet spells in which slews carry clocks past each other: only the slope
+// interval of a slewing clock can tell when its order may change.
+TEST(OffsetTournament, MatchesAScanWhileSlewsOvertake) {
+  for (std::uint64_t seed = 300; seed < 340; ++seed) run_history(seed, 2 + seed % 7, 0, 20'000, 3, true);
+}
+
+TEST(OffsetTournament, MatchesAScanUnderExtremeRates) {
+  for (std::uint64_t seed = 200; seed < 204; ++seed) run_history(seed, 17, 1e5, 1'000'000'000);
+}
+
+// The point of it: a star of N clients that each correct once per period costs O(log N)
+// readings per instant, not N.
+TEST(OffsetTournament, ReadsFewClocksPerInstant) {
+  const std::size_t n = 4096;
+  FakeClocks view(n);
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> rate(-50, 50);
+  std::uniform_int_distribution<std::int64_t> offset(-1'000'000, 1'000'000);
+  for (auto& c : view.clocks) {
+    c.rate_ppm = rate(rng);
+    c.base_ns = offset(rng);
+  }
+  OffsetTournament t(view, std::vector<double>(n, 0.0), std::vector<double>(n, 0.0));
+  t.query(view.now_, kNoNode);
+  const std::uint64_t before = t.readings();
+  const int instants = 20'000;
+  for (int k = 0; k < instants; ++k) {
+    view.now_ = view.now_ + Duration::from_ns(1'000'000'000 / static_cast<std::int64_t>(n));
+    const NodeId i = static_cast<NodeId>(k % n);
+    view.rebase(i);
+    view.clocks[i].base_ns = offset(rng);
+    t.touch(i);
+    const auto got = t.query(view.now_, kNoNode);
+    ASSERT_EQ(got.hi_ns, brute(view, kNoNode).hi);
+  }
+  const double per_instant = static_cast<double>(t.readings() - before) / instants;
+  EXPECT_LT(per_instant, 64.0) << "a scan reads " << n;
+}
+
+}  // namespace
+}  // namespace clocksim::sim
