@@ -79,7 +79,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
   }
   double lat_lo = kInf, lat_hi = 0;
   auto take_link = [&](const scenario::LinkModel& m) {
-    const double a = std::fabs(m.asymmetry);
+    const double a = m.max_abs_asymmetry();
     lat_lo = std::min(lat_lo, m.latency_ns.lower_bound() * (1 - a));
     lat_hi = std::max(lat_hi, m.latency_ns.upper_bound() * (1 + a));
     return m.loss <= 0;

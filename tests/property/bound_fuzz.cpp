@@ -9,8 +9,8 @@
 //   adversarial  drift-free, adversarial latency, static master (the reading-error worst case)
 //   drift        high drift (10^3..10^5 ppm) dominating the bound, static master
 //   static       everything else without faults: topologies star/mesh, latency laws with
-//                asymmetry, quantum, resolution, measurement and averaging options, slews,
-//                SETTIME thresholds and LOSTHOST (drawn from a stream of their own)
+//                asymmetry (constant or drawn per link), quantum, resolution, measurement and
+//                averaging options, slews, SETTIME thresholds and LOSTHOST (drawn from a stream of their own)
 //   disrupted    elections (tsp, bully, ring, standby), crashes and restarts of slaves and the
 //                master, partitions, clock steps, message loss (full mesh)
 // Prints one line per family: scenarios, claimed (the model gave a bound), worst skew/bound;
@@ -182,7 +182,15 @@ Case draw_case(std::uint64_t index) {
       c.clocks = clocks(d, drift, spread, d.pick<double>({100.0, 500.0, 5000.0, 50000.0}));
       c.topology = d.chance(0.3) ? "star" : "full_mesh";
       c.links = "  latency: " + latency_law(d, lo, hi, d.chance(0.3)) + "\n";
-      if (d.chance(0.3)) c.links += "  asymmetry: " + std::to_string(d.uniform(-0.5, 0.5)) + "\n";
+      if (d.chance(0.3)) {
+        // One asymmetry for every link, or one drawn per link (either slow direction): the bound
+        // must allow the largest |a| the law can give.
+        const double w = d.uniform(0.01, 0.5);
+        const int form = d.integer(0, 2);
+        c.links += form == 0   ? "  asymmetry: " + std::to_string(d.uniform(-0.5, 0.5)) + "\n"
+                   : form == 1 ? "  asymmetry: \"uniform(" + std::to_string(-w) + ", " + std::to_string(w) + ")\"\n"
+                               : "  asymmetry: {draw: \"uniform(0, " + std::to_string(w) + ")\", slow: high_to_low}\n";
+      }
       c.sync = berkeley(d, period, d.pick<double>({0.0, 1.0, 20.0}), true, &timed);
       break;
     }

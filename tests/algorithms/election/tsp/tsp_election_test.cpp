@@ -147,7 +147,7 @@ TEST(TspElection, ElectionTimerRestartsOnMasterActivityAndFiresIntoCandidacy) {
   f.m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
   EXPECT_EQ(f.m->role(), Role::kCandidate);
   EXPECT_TRUE(has_note(fire, Note(NoteWhat::kNoWordFromMaster).with_subject(6)));
-  EXPECT_TRUE(has_note(fire, Note(NoteWhat::kTspElectionStarted).with_term(1)));
+  EXPECT_TRUE(has_note(fire, Note(NoteWhat::kTspElectionStarted).with_election({3, 1})));
   ASSERT_EQ(sends_of(fire, MsgType::kElection).size(), 1u);
   EXPECT_EQ(sends_of(fire, MsgType::kElection)[0].term, 1u);
   EXPECT_EQ(find_timer(fire, T(TspElection::kCandidateTimer))->after, 3_s);
@@ -166,7 +166,7 @@ TEST(TspElection, CandidateWithoutObjectionBecomesMasterAfterTheWindow) {
   Effects win;
   f.m->on_timer(at(18_s), T(TspElection::kCandidateTimer), win);
   EXPECT_EQ(f.m->role(), Role::kMaster);
-  EXPECT_TRUE(has_note(win, Note(NoteWhat::kBecomesMaster).because(NoteWhy::kWonElection).with_term(1).with_count(1)));
+  EXPECT_TRUE(has_note(win, Note(NoteWhat::kBecomesMaster).because(NoteWhy::kWonElection).with_election({3, 1}).with_count(1)));
   ASSERT_EQ(sends_of(win, MsgType::kMasterUp).size(), 1u);
   EXPECT_EQ(sends_of(win, MsgType::kMasterUp)[0].term, 1u);
 }
@@ -531,7 +531,7 @@ TEST(TspTrust, SlaveTellsAnUntrustedCandidateToQuitAndIgnoresItsMasterUp) {
   Message election = make_message(MsgType::kElection, 9);
   election.term = 1;
   m->on_message(at(1_s), 5, election, e);
-  EXPECT_TRUE(has_note(e, Note(NoteWhat::kUntrustedMaster).with_peer(5).with_term(1)));
+  EXPECT_TRUE(has_note(e, Note(NoteWhat::kUntrustedMaster).with_peer(5).with_election({5, 1})));
   EXPECT_TRUE(sends_of(e, MsgType::kAccept, 5).empty());
   // The QUIT leaves after the answer jitter, reliably.
   Effects later;
