@@ -47,6 +47,12 @@ enum class NoteWhat : std::uint8_t {
   kStaleCorrection,            // round, peer: a correction measured on a clock corrected since
   kServerSilent,               // peer: the time server
   kCorrected,                  // value_ns: correction; rtt_ns; error_ns: the error bound
+  kHostDropped,                // peer: the slave; round; count: its failures
+  kHostAdded,                  // peer: the slave that announced itself
+  kSetTimeSent,                // peer: the slave; round; value_ns: the correction it replaces
+  kUntrustedMaster,            // peer: a sender of corrections this node does not trust (told to QUIT)
+  kQuitObeyed,                 // peer: the node that said QUIT
+  kQuitSuppressed,             // peer: an untrusted node that said QUIT (answered with QUIT)
   // Elections: shared.
   kBecomesMaster,              // why
   kMasterLeft,                 // subject: the master that said LEAVE

@@ -158,6 +158,15 @@ std::string note_text(const Note& n, const NodeNames& name) {
       return "correction of round " + num(n.round) + " from " + name(n.peer) +
              " ignored: the clock was corrected after that measurement";
     case NoteWhat::kServerSilent: return "time server " + name(n.peer) + " did not answer";
+    case NoteWhat::kHostDropped:
+      return "dropped " + name(n.peer) + " from the host table after round " + num(n.round) + " (" + num(n.count) +
+             " failures)";
+    case NoteWhat::kHostAdded: return name(n.peer) + " announced itself: back in the host table";
+    case NoteWhat::kSetTimeSent:
+      return "round " + num(n.round) + ": SETTIME to " + name(n.peer) + " (correction " + signed_ms_text(v) + ")";
+    case NoteWhat::kUntrustedMaster: return "refused a correction from untrusted " + name(n.peer) + ": told it to QUIT";
+    case NoteWhat::kQuitObeyed: return "told to QUIT by " + name(n.peer) + ": no longer master";
+    case NoteWhat::kQuitSuppressed: return "untrusted " + name(n.peer) + " said QUIT: told it to QUIT";
     case NoteWhat::kCorrected:
       return "corrected " + signed_ms_text(v) + ", rtt " + ms_text(n.rtt_ns.value_or(0)) + ", error bound +-" +
              ms_text(n.error_ns.value_or(0));

@@ -113,6 +113,14 @@ Json param_schema(const ParamSpec& p) {
     case ParamType::kChoice:
       j = Json{{"enum", p.choices}, {"default", std::get<std::string>(p.default_value)}};
       break;
+    case ParamType::kNodeList: {
+      Json ids = Json::array();
+      if (const auto parsed = parse_node_list(std::get<std::string>(p.default_value))) {
+        for (NodeId id : *parsed) ids.push_back(id);
+      }
+      j = Json{{"type", "array"}, {"items", Json{{"type", "integer"}, {"minimum", 0}}}, {"default", ids}};
+      break;
+    }
   }
   j["description"] = p.doc;
   return j;

@@ -409,6 +409,11 @@ void TspElection::handle_master_ack(NodeId from, const Message& msg, LocalTime n
 }
 
 void TspElection::handle_master_up(NodeId from, const Message& msg, LocalTime now, Effects& out) {
+  if (state_ != State::kMaster && !cfg_.trusts(from)) {
+    // timed: only a trusted sender's MASTERUP is followed.
+    out.note(Note(NoteWhat::kUntrustedMaster).with_peer(from));
+    return;
+  }
   if (msg.term > term_) term_ = msg.term;
   switch (state_) {
     case State::kMaster:
@@ -452,6 +457,16 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
       restart_election_timer(out);
       break;
   }
+  if (!cfg_.trusts(from)) {
+    // §10: an untrusted candidate is told to QUIT (timed's slave.c).
+    out.note(Note(NoteWhat::kUntrustedMaster).with_peer(from).with_election({from, msg.term}));
+    Message q = make_message(MsgType::kQuit);
+    q.subject = self_;
+    q.term = msg.term;
+    q.flags = kQuitUntrusted;
+    acksend(from, q, Purpose::kRefuse, jitter(), out);
+    return;
+  }
   // §10: accept the first candidate; refuse others within the refuse window.
   Message reply = make_message(MsgType::kAccept);
   reply.subject = from;
@@ -480,10 +495,20 @@ void TspElection::handle_refuse(NodeId from, const Message& msg, LocalTime now, 
 
 void TspElection::handle_quit(NodeId from, const Message& msg, LocalTime now, Effects& out) {
   if (state_ == State::kCandidate) {
-    give_up(from, now, out, because(NoteWhy::kToldToQuitByMaster).with_peer(from));
+    // A master's QUIT makes the candidate its slave; an untrusting slave's only ends the candidacy.
+    const bool untrusting = (msg.flags & kQuitUntrusted) != 0;
+    give_up(untrusting ? kNoNode : from, now, out,
+            because(untrusting ? NoteWhy::kToldToQuitBy : NoteWhy::kToldToQuitByMaster).with_peer(from));
     return;
   }
   if (state_ != State::kMaster) return;
+  if ((msg.flags & kQuitUntrusted) != 0) {
+    // A node that does not trust this master refuses its corrections (timed's suppress): obey,
+    // as timed's doquit does, and leave the mastership to a trusted node.
+    out.note(Note(NoteWhat::kQuitObeyed).with_peer(from));
+    become_slave(kNoNode, now, out, because(NoteWhy::kToldToQuitBy).with_peer(from));
+    return;
+  }
   if (outranks(msg.term, from)) {
     out.note(Note(NoteWhat::kToldToQuit).with_peer(from));
     become_slave(from, now, out, because(NoteWhy::kToldToQuitBy).with_peer(from));
