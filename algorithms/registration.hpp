@@ -42,6 +42,9 @@ struct StackSetup {
   LayerChoice sync;
   LayerChoice election;
   bool can_be_master = true;  // timed's -M: a node without it never stands for election
+  // The highest election number the node's earlier incarnations started (the simulator carries
+  // it across a restart; clocksyncd keeps no state: 0). See algorithms/core/election_id.hpp.
+  std::uint32_t elections_before = 0;
   // This node's place in a time hierarchy (NTP): the servers it polls (empty: the algorithm's
   // default) and whether its host gives it a reference clock (Algorithm::on_reference).
   std::vector<NodeId> servers;

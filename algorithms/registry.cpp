@@ -83,6 +83,7 @@ std::unique_ptr<Algorithm> make_stack(const StackSetup& setup) {
   es.seed = derive_seed(setup.seed, "election");
   es.can_be_master = setup.can_be_master;
   es.params = setup.election.kind.empty() ? ParamSet::defaults(chosen->info.params) : setup.election.params;
+  es.elections_before = setup.elections_before;
   auto election = chosen->make_election(es);
   return std::make_unique<Stack>(std::move(election), sync->make_led(setup));
 }

@@ -29,14 +29,16 @@ EVENTS_LOG_FILE = "events.log"
 SUMMARY_FILE = "summary.json"
 SWEEP_FILE = "sweep.csv"
 MESSAGES_FILE = "messages.csv"
+LINKS_FILE = "links.csv"
 
 TRACE_COLUMNS = ["t_ns", "node", "local_ns", "offset_ns", "role", "up"]
 SKEW_COLUMNS = ["t_ns", "max_skew_ns", "mean_abs_offset_ns", "bound_ns", "master", "masters"]
 # events.csv: typed note fields; node columns hold names, empty when the field is not set.
-EVENTS_COLUMNS = ["t_ns", "node", "kind", "what", "why", "subject", "peer", "term", "round", "seq",
+EVENTS_COLUMNS = ["t_ns", "node", "kind", "what", "why", "subject", "peer", "election", "round", "seq",
                   "message", "value_ns", "rtt_ns", "error_ns", "count", "total", "nodes", "detail"]
-EVENTS_INT_COLUMNS = ("term", "round", "seq", "value_ns", "rtt_ns", "error_ns", "count", "total")
-MESSAGES_COLUMNS = ["sent_ns", "received_ns", "from", "to", "type", "layer", "fate"]
+EVENTS_INT_COLUMNS = ("round", "seq", "value_ns", "rtt_ns", "error_ns", "count", "total")
+MESSAGES_COLUMNS = ["sent_ns", "received_ns", "from", "to", "type", "layer", "fate", "election"]
+LINKS_COLUMNS = ["a", "b", "asymmetry", "factor_ab", "factor_ba"]
 MESSAGE_FATES = {"delivered", "lost", "to_down_node", "in_flight"}
 ROLES = {"none", "slave", "master", "candidate", "client", "server"}
 EVENT_KINDS = (
@@ -213,7 +215,7 @@ def read_messages(outdir: str) -> pd.DataFrame:
     """messages.csv (written with `output: {messages: true}`): one row per message sent."""
     path = os.path.join(outdir, MESSAGES_FILE)
     dtypes = {"sent_ns": "int64", "received_ns": "Int64", "from": "str", "to": "str", "type": "str",
-              "layer": "str", "fate": "str"}
+              "layer": "str", "fate": "str", "election": "str"}
     df = _read_csv(path, MESSAGES_COLUMNS, dtypes, ["sent_ns", "received_ns"],
                    nullable_int=("received_ns",))
     bad = ~df["fate"].isin(MESSAGE_FATES)
@@ -221,6 +223,19 @@ def read_messages(outdir: str) -> pd.DataFrame:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise FormatError(path, f"line {i + 2}: column fate: unknown value {df['fate'].iloc[i]!r}; "
                                 f"expected one of {', '.join(sorted(MESSAGE_FATES))}")
+    return df
+
+
+def read_links(outdir: str) -> pd.DataFrame:
+    """links.csv (written when the asymmetry is drawn per link, or with `output: {links: true}`):
+    one row per link a -- b, its asymmetry and the latency factor of each direction."""
+    path = os.path.join(outdir, LINKS_FILE)
+    dtypes = {"a": "str", "b": "str", "asymmetry": "float64", "factor_ab": "float64", "factor_ba": "float64"}
+    df = _read_csv(path, LINKS_COLUMNS, dtypes, [])
+    bad = ~df["asymmetry"].between(-1, 1)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise FormatError(path, f"line {i + 2}: column asymmetry: {df['asymmetry'].iloc[i]} is outside [-1, 1]")
     return df
 
 
@@ -293,6 +308,7 @@ class Run:
     events: pd.DataFrame | None = None
     events_log: list[str] | None = None
     messages: pd.DataFrame | None = None
+    links: pd.DataFrame | None = None
     missing: list[str] = field(default_factory=list)  # optional files that were absent
 
     @property
@@ -325,6 +341,7 @@ _READERS = {
     "events": (EVENTS_FILE, read_events),
     "events_log": (EVENTS_LOG_FILE, read_events_log),
     "messages": (MESSAGES_FILE, read_messages),
+    "links": (LINKS_FILE, read_links),
 }
 
 

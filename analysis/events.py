@@ -4,10 +4,12 @@
     analysis/events.py out/failover --only elections            # the election story alone
     analysis/events.py out/failover --node n3 --only faults,elections
     analysis/events.py out/failover --only became_master --from 55s --to 70s
+    analysis/events.py out/bully-failover --election n6#1     # one election, every node's part
 
 --only takes groups (elections, faults, rounds) and event kinds (docs/output-formats.md), comma
 separated; --node, comma separated node names (cluster-wide events such as a partition have no
-node and are left out by --node). Exit code 2 on a missing or malformed file or an unknown name.
+node and are left out by --node); --election, election ids as events.csv writes them ("n6#1": the
+events of that election at every node). Exit code 2 on a missing or malformed file or an unknown name.
 """
 from __future__ import annotations
 
@@ -46,8 +48,10 @@ def kinds_for(only: str | None) -> set[str] | None:
 
 
 def filter_events(events, kinds: set[str] | None = None, nodes: set[str] | None = None,
-                  start_ns: int | None = None, end_ns: int | None = None):
+                  start_ns: int | None = None, end_ns: int | None = None, elections: set[str] | None = None):
     ev = events
+    if elections is not None:
+        ev = ev[ev["election"].isin(sorted(elections))]
     if kinds is not None:
         ev = ev[ev["kind"].isin(sorted(kinds))]
     if nodes is not None:
@@ -75,6 +79,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--node", help="node names, comma separated")
     parser.add_argument("--from", dest="start", help="from this true time (e.g. 55s)")
     parser.add_argument("--to", dest="end", help="up to this true time (e.g. 70s)")
+    parser.add_argument("--election", help="election ids, comma separated (e.g. n6#1)")
     args = parser.parse_args(argv)
     try:
         kinds = kinds_for(args.only)
@@ -91,7 +96,14 @@ def main(argv: list[str]) -> int:
         if unknown:
             print(f"error: --node {','.join(unknown)}: no event names this node", file=sys.stderr)
             return 2
-    for line in log_lines(filter_events(events, kinds, nodes, start, end)):
+    elections = {e.strip() for e in args.election.split(",")} if args.election else None
+    if elections:
+        unknown = sorted(e for e in elections if e not in set(events["election"]))
+        if unknown:
+            print(f"error: --election {','.join(unknown)}: no event names this election (ids such as n6#1: "
+                  f"events.csv's election column)", file=sys.stderr)
+            return 2
+    for line in log_lines(filter_events(events, kinds, nodes, start, end, elections)):
         print(line)
     return 0
 

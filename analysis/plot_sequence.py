@@ -4,7 +4,7 @@ node (columns), time flowing down (in event order by default: one row per distin
 labelled with its time; --linear for true time to scale), one arrow per message from its sending to its receiving
 instant, coloured by type; lost messages end in a cross half-way, messages to a down node in a
 cross at the receiver. Role events from events.csv (crash, election started, became master) are
-marked on the lifelines.
+marked on the lifelines, with the election's id ("n3#2") beside an election's start and its winner.
 
     analysis/plot_sequence.py out/bully --window 60s:64s [--layer election] [-o seq.png]
 
@@ -152,6 +152,12 @@ def make_sequence_figure(messages: pd.DataFrame, events: pd.DataFrame | None, st
             ax.scatter([col[n] for n in sub["node"]], y(sub["t_ns"]), marker=marker, s=60, color=color,
                        edgecolors="white", zorder=5, gid=f"event:{kind}")
             handles.append(Line2D([], [], marker=marker, ls="", color=color, label=label))
+            # Which election: "n3#2" (events.csv `election`) beside the marker.
+            if "election" in sub.columns:
+                for n, t, eid in zip(sub["node"], sub["t_ns"], sub["election"]):
+                    if isinstance(eid, str) and eid:
+                        ax.text(col[n] + 0.1, float(y(t)), eid, fontsize=7, va="center", ha="left", zorder=6,
+                                color="#333333", backgroundcolor=(1, 1, 1, 0.7), gid="election_id")
     ax.set_xticks(range(len(nodes)), nodes)
     ax.xaxis.tick_top()
     ax.set_xlim(-0.5, len(nodes) - 0.5)

@@ -320,6 +320,9 @@ def build_report(run: cio.Run, max_nodes: int = plot_offsets.DEFAULT_MAX_NODES,
         plots.append(_img(plot_offsets.make_offsets_figure(run, max_nodes), "clock offsets"))
     if run.skew is not None:
         plots.append(_img(plot_offsets.make_skew_figure(run), "max skew vs bound"))
+    if run.links is not None and len(run.links):
+        import plot_links
+        plots.append(_img(plot_links.make_links_figure(run.links), "link asymmetry"))
     missing = [f for f in (cio.TRACE_FILE, cio.SKEW_FILE) if f in run.missing]
     if missing:
         plots.append(f'<p class="muted">Not plotted: {esc(", ".join(missing))} not written '
@@ -389,7 +392,7 @@ def main(argv: list[str]) -> int:
         print(path)
         return 0
     run = cio.load_run(args.outdirs[0], required=(),
-                       optional=("trace", "skew", "events", "events_log", "messages"))
+                       optional=("trace", "skew", "events", "events_log", "messages", "links"))
     path = args.output or os.path.join(args.outdirs[0], "report.html")
     write_atomically(path, build_report(run, args.max_nodes, window))
     print(path)

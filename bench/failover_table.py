@@ -243,6 +243,7 @@ def later_detections(folder, failovers):
 def summarize(algorithm, n, runs):
     row = {"algorithm": algorithm, "n": n, "runs": len(runs), "problems": []}
     det, ele, fo, sent, elect, cand, later, late = [], [], [], [], [], [], [], []
+    steady, bounds, ratios, notes = [], [], [], set()
     by_type, per_run_types = {}, []
     completed = 0
     for r in runs:
@@ -273,17 +274,33 @@ def summarize(algorithm, n, runs):
         later.append(r["later_detections"][0])
         late.append(r["later_detections"][1])
         per_run_types.append(f["election_messages_by_type"])
+        res = r["results"]
+        if res.get("max_skew_after_warmup_ns") is not None:
+            steady.append(res["max_skew_after_warmup_ns"] / 1e6)
+        if res.get("bound_ns") is not None:
+            bounds.append(res["bound_ns"] / 1e6)
+        if res.get("worst_skew_over_bound") is not None:
+            ratios.append(res["worst_skew_over_bound"])
+        if res.get("bound_ns") is None and res.get("bound_note"):
+            notes.add(res["bound_note"])
     # One list per type, aligned with the completed runs (a type absent from a run counted 0).
     for k in sorted({k for t in per_run_types for k in t}):
         by_type[k] = [t.get(k, 0) for t in per_run_types]
     row.update(completed=completed, detection_s=det, election_s=ele, failover_s=fo,
                messages_sent=sent, election_messages=elect, elections_started=cand,
                later_detections=later, late_initiators=late,
+               steady_skew_ms=steady, bound_ms=bounds, skew_over_bound=ratios, bound_notes=sorted(notes),
                election_messages_by_type={k: statistics.median(v) for k, v in sorted(by_type.items())})
     formula, low, high, predicted = prediction(algorithm, n)
     row.update(formula=formula, predicted_low=low, predicted_high=high, predicted=predicted,
+               predicted_short=("%d" % low) if low == high else "%d .. %d" % (low, high),
                verdict=verdict(algorithm, n, elect, cand, later, by_type, late))
     return row
+
+
+def verdict_word(text):
+    """The verdict's first word: yes, partly or no."""
+    return text.split(":", 1)[0].split(",", 1)[0]
 
 
 def fmt_num(x):
@@ -302,25 +319,43 @@ def seconds(x):
 
 def markdown(rows, args, walls):
     out = []
+    # Short cells only (a wide table overflows the page): the verdicts' reasons follow as a list.
     out.append("| algorithm | n | runs | failovers | detection s (med / worst) | election s (med / worst) "
-               "| failover s (med / worst) | msgs loss→master (med / worst) | election msgs (med / worst) "
-               "| predicted | matches? |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+               "| failover s (med / worst) | election msgs (med / worst) | predicted | matches? |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for r in rows:
-        pred = r["predicted"]
-        out.append("| %s | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |" % (
+        out.append("| %s | %d | %d | %d | %s | %s | %s | %s | %s | %s |" % (
             r["algorithm"], r["n"], r["runs"], r["completed"],
             med_worst(r["detection_s"], seconds), med_worst(r["election_s"], seconds),
-            med_worst(r["failover_s"], seconds), med_worst(r["messages_sent"], fmt_num),
-            med_worst(r["election_messages"], fmt_num), pred, r["verdict"]))
+            med_worst(r["failover_s"], seconds), med_worst(r["election_messages"], fmt_num),
+            r["predicted_short"], verdict_word(r["verdict"])))
     out.append("")
+    out.append("Verdicts (*election msgs* against the formula):")
+    for r in rows:
+        out.append("- %s n=%d: %s" % (r["algorithm"], r["n"], r["verdict"]))
+    out.append("")
+    out.append("Clock skew in the same runs, in steady state (after the warm-up: the first full sync round, "
+               "docs/output-formats.md#summaryjson; the start-up spread is not counted), next to the bound:")
+    out.append("")
+    out.append("| algorithm | n | steady worst skew ms (med / worst) | bound ms (med) | worst skew / bound (worst) |")
+    out.append("|---|---:|---:|---:|---:|")
+    for r in rows:
+        out.append("| %s | %d | %s | %s | %s |" % (
+            r["algorithm"], r["n"], med_worst(r["steady_skew_ms"], lambda x: "%.3f" % x),
+            ("%.3f" % statistics.median(r["bound_ms"])) if r["bound_ms"] else "none",
+            ("%.3f" % max(r["skew_over_bound"])) if r["skew_over_bound"] else "-"))
+    out.append("")
+    unbounded = [(r["algorithm"], r["n"], note) for r in rows for note in r["bound_notes"]]
+    if unbounded:
+        out.append("Runs without a bound (summary.json `bound_note`):")
+        for alg, n, note in unbounded:
+            out.append("- %s n=%d: %s" % (alg, n, note))
+        out.append("")
     out.append("Times are from the loss of the master: detection = first master_silent or "
                "election_started; election = detection → became_master; failover = loss → became_master.")
-    out.append("*msgs loss→master* is summary.json `messages_sent`: every message the world sent between the "
-               "loss and the new master's appointment, of every type (Berkeley probes, heartbeats and the new "
-               "master's first broadcast included; what follows the appointment, e.g. TSP's SLAVEUPs or the "
-               "ring's ELECTED round, excluded).")
-    out.append("*election msgs* is summary.json `election_messages`: election-layer messages except HEARTBEAT "
+    out.append("Every message count on this page (this table, the verdicts, the by-type table below) and on "
+               "analysis/compare.py's page is the same one, over the same window. "
+               "*election msgs* is summary.json `election_messages`: election-layer messages except HEARTBEAT "
                "and LOOP, from the loss until a node that already follows the new master reports a silence "
                "(a new, spurious episode), the next fault or the end of the run — the whole election, "
                "announcements after the appointment, late detectors and orphans included, no sync traffic. "

@@ -9,7 +9,7 @@ set(_analysis_env PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg)
 list(APPEND _analysis_env CLOCKSIM_BINARY=$<TARGET_FILE:clocksim>)
 
 file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/analysis-tmp)
-foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering plot_sequence events compare report
+foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering plot_sequence plot_links events compare report
                real_run report_browser)
   set(_needs "")
   set(_label python)

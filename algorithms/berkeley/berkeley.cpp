@@ -25,6 +25,14 @@ void Berkeley::lead(LocalTime now, Effects& out) {
   if (role_ == Role::kMaster) return;
   role_ = Role::kMaster;
   master_ = membership_.self;
+  // A new master's table holds the whole group, as if every member had answered its MASTERUP.
+  hosts_.clear();
+  if (membership_.members) {
+    for (NodeId id : *membership_.members) {
+      if (id != membership_.self) hosts_.emplace_hint(hosts_.end(), id, 0);
+    }
+  }
+  untrusted_quits_ = 0;
   out.cancel_timer(kSlaveTimeoutTimer);
   in_round_ = false;
   if (config_.first_round_delay > Duration::zero()) {
@@ -55,6 +63,7 @@ void Berkeley::stop_mastering(Effects& out) {
   for (const auto& [slave, pending] : pending_) out.cancel_timer(ack_timer(slave));
   pending_.clear();
   rates_.clear();
+  hosts_.clear();  // timed drops the table with the mastership
   in_round_ = false;
   measured_.clear();
 }
@@ -62,7 +71,7 @@ void Berkeley::stop_mastering(Effects& out) {
 bool Berkeley::is_master_activity(NodeId from, const Message& msg) const {
   // Only a master probes and corrects. Whether `from` is this node's master is the election's
   // call: its own master's traffic restarts its timer, another's may reveal a master it missed.
-  if (from == membership_.self) return false;
+  if (from == membership_.self || !config_.trusts(from)) return false;
   return msg.type == MsgType::kAdjust || msg.type == MsgType::kTimeRequest || msg.type == MsgType::kSetTime;
 }
 
@@ -76,7 +85,14 @@ void Berkeley::on_message(LocalTime now, NodeId from, const Message& msg, Effect
       on_time_reply(now, from, msg, out);
       return;
     case MsgType::kAdjust:
+    case MsgType::kSetTime:
       on_adjust(now, from, msg, out);
+      return;
+    case MsgType::kSlaveUp:
+      on_slave_up(from, out);
+      return;
+    case MsgType::kQuit:
+      on_quit(now, from, out);
       return;
     case MsgType::kAck:
       on_ack(from, msg, out);
@@ -102,6 +118,13 @@ void Berkeley::on_timer(LocalTime now, TimerId id, Effects& out) {
   } else if (id == kSlaveTimeoutTimer) {
     if (role_ != Role::kSlave) return;
     out.note(Note(NoteWhat::kMasterUnheard).with_subject(master_).with_value(config_.effective_slave_timeout()));
+    // Its master may have dropped it from the host table: announce itself again (timed's
+    // slave reaches the same SLAVEUP through a new lookup for a master).
+    if (master_ != kNoNode) {
+      Message up = make_message(MsgType::kSlaveUp, next_seq());
+      up.subject = master_;
+      out.send(master_, up);
+    }
     arm_slave_timeout(out);
   } else if (TimerSpace::part(id) == kSyncTimerPart && (TimerSpace::local(id) & kAckTimerBase) != 0) {
     on_ack_timer(TimerSpace::local(id) & ~kAckTimerBase, out);
@@ -115,11 +138,8 @@ void Berkeley::start_round(LocalTime now, Effects& out) {
   ++round_;
   round_start_ = now;
   round_slaves_.clear();
-  if (membership_.members) {
-    for (NodeId id : *membership_.members) {
-      if (id != membership_.self) round_slaves_.push_back(id);
-    }
-  }
+  round_slaves_.reserve(hosts_.size());
+  for (const auto& [id, failures] : hosts_) round_slaves_.push_back(id);
   measured_.clear();
   slave_index_ = 0;
   measure_next_slave(now, out);
@@ -188,8 +208,9 @@ void Berkeley::finish_slave(LocalTime now, Effects& out) {
       rates_.try_emplace(slave, static_cast<std::size_t>(config_.rate_window)).first->second.add_measurement(now.ns(), d);
     }
   } else {
-    // timed: HOSTDOWN, skipped for this round.
+    // timed: HOSTDOWN, skipped for this round, and one more failure (dropped after the round).
     out.note(Note(NoteWhat::kRoundUnanswered).with_peer(slave).with_round(round_));
+    count_failure(slave, false, out);
   }
   measuring_.slave = kNoNode;
   ++slave_index_;
@@ -214,10 +235,17 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
     }
     // Values outside the window are still corrected (correct.c).
     const std::int64_t corr = round_to_quantum(sat_sub(avg, m.delta_ns), config_.quantum.ns());
-    Message adj = make_message(MsgType::kAdjust, next_seq());
+    // Far off (4.4 correct.c): set its clock to the master's corrected time instead. The slave
+    // cannot know the transit time, so it lands behind by the one-way delay.
+    const bool set_time = config_.settime_threshold > Duration::zero() && abs_at_least(corr, config_.settime_threshold.ns());
+    Message adj = make_message(set_time ? MsgType::kSetTime : MsgType::kAdjust, next_seq());
     adj.term = round_;
-    adj.value_ns = corr;
-    if (config_.rate_correction) {
+    adj.value_ns = set_time ? sat_add(now.ns(), own) : corr;
+    if (set_time) {
+      out.note(Note(NoteWhat::kSetTimeSent).with_peer(m.slave).with_round(round_).with_value_ns(corr));
+      // Its phase after a SETTIME is known only to the transit time: start its rate fit afresh.
+      if (auto r = rates_.find(m.slave); r != rates_.end()) r->second.reset();
+    } else if (config_.rate_correction) {
       auto& tracker = rates_.try_emplace(m.slave, static_cast<std::size_t>(config_.rate_window)).first->second;
       tracker.add_phase_change(sat_sub(corr, own));
       if (const auto ppb = tracker.fitted_correction_ppb()) {
@@ -231,7 +259,9 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
     // A new correction replaces an unacknowledged older one (the slave's clock moved on).
     auto& pending = pending_[m.slave];
     pending.msg = adj;
-    pending.sends = 1;
+    // A SETTIME sent again later would carry an old time: it goes once, and a lost one counts
+    // as a failure (the next round measures the slave afresh).
+    pending.sends = set_time ? config_.ack_tries : 1;
     pending.wait = config_.ack_timeout;
     out.send(m.slave, adj);
     out.set_timer(ack_timer(m.slave), pending.wait);
@@ -244,6 +274,7 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
   ++rounds_completed_;
   in_round_ = false;
   out.note(Note(NoteWhat::kRoundComplete).with_round(round_).with_count(measured_.size(), round_slaves_.size()).with_value_ns(avg));
+  drop_lost_hosts(out);
   const Duration elapsed = now - round_start_;
   out.set_timer(kRoundTimer, std::max(Duration::zero(), config_.period - elapsed));
 }
@@ -271,12 +302,83 @@ void Berkeley::on_ack_timer(NodeId slave, Effects& out) {
   pending_.erase(it);
   // Whether it applied the correction is unknown, so its rate bookkeeping no longer holds.
   if (auto r = rates_.find(slave); r != rates_.end()) r->second.reset();
+  count_failure(slave, !in_round_, out);
+}
+
+void Berkeley::count_failure(NodeId slave, bool drop_now, Effects& out) {
+  auto it = hosts_.find(slave);
+  if (it == hosts_.end()) return;
+  ++it->second;
+  if (drop_now) drop_lost_hosts(out);
+}
+
+void Berkeley::drop_lost_hosts(Effects& out) {
+  if (config_.lost_host_rounds <= 0) return;
+  const auto limit = static_cast<std::uint64_t>(config_.lost_host_rounds);
+  for (auto it = hosts_.begin(); it != hosts_.end();) {
+    if (it->second < limit) {
+      ++it;
+      continue;
+    }
+    // LOSTHOST: no longer measured or corrected until it announces itself again.
+    out.note(Note(NoteWhat::kHostDropped).with_peer(it->first).with_round(round_).with_count(it->second));
+    if (auto p = pending_.find(it->first); p != pending_.end()) {
+      out.cancel_timer(ack_timer(it->first));
+      pending_.erase(p);
+    }
+    rates_.erase(it->first);
+    it = hosts_.erase(it);
+  }
+}
+
+void Berkeley::on_slave_up(NodeId from, Effects& out) {
+  if (role_ != Role::kMaster || from == membership_.self) return;
+  if (membership_.members && !std::binary_search(membership_.members->begin(), membership_.members->end(), from)) return;
+  const auto [it, added] = hosts_.try_emplace(from, 0);
+  if (added) {
+    out.note(Note(NoteWhat::kHostAdded).with_peer(from));
+  } else {
+    it->second = std::min<std::uint32_t>(it->second, 1);  // addmach: a known host keeps one failure
+  }
+}
+
+void Berkeley::on_quit(LocalTime now, NodeId from, Effects& out) {
+  // Only without an election: a stack routes QUIT to its election, which owns the role.
+  if (role_ != Role::kMaster || from == membership_.self) return;
+  if (!config_.trusts(from) && untrusted_quits_ == 0) {
+    // timed's doquit: an untrusted QUIT is answered with QUIT once; a second one is obeyed.
+    ++untrusted_quits_;
+    out.note(Note(NoteWhat::kQuitSuppressed).with_peer(from));
+    Message q = make_message(MsgType::kQuit, next_seq());
+    q.flags = kQuitUntrusted;
+    q.subject = membership_.self;
+    out.send(from, q);
+    return;
+  }
+  out.note(Note(NoteWhat::kQuitObeyed).with_peer(from));
+  follow(kNoNode, now, out);
+}
+
+std::vector<NodeId> Berkeley::host_table() const {
+  std::vector<NodeId> ids;
+  ids.reserve(hosts_.size());
+  for (const auto& [id, failures] : hosts_) ids.push_back(id);
+  return ids;
 }
 
 // ---- slave --------------------------------------------------------------------------------
 
-void Berkeley::on_adjust(LocalTime /*now*/, NodeId from, const Message& msg, Effects& out) {
+void Berkeley::on_adjust(LocalTime now, NodeId from, const Message& msg, Effects& out) {
   if (role_ == Role::kMaster) return;  // two masters: the election's business, not ours
+  if (!config_.trusts(from)) {
+    // timed's suppress(): no ACK, nothing applied, and the sender is told to step down.
+    out.note(Note(NoteWhat::kUntrustedMaster).with_peer(from).with_round(msg.term));
+    Message q = make_message(MsgType::kQuit, next_seq());
+    q.flags = kQuitUntrusted;
+    q.subject = membership_.self;
+    out.send(from, q);
+    return;
+  }
   if (master_ != kNoNode && from != master_) return;  // not our master: no ACK, it will give up
   Message ack = make_message(MsgType::kAck, msg.seq);
   ack.term = msg.term;
@@ -296,12 +398,16 @@ void Berkeley::on_adjust(LocalTime /*now*/, NodeId from, const Message& msg, Eff
   last_adjust_from_ = from;
   last_adjust_term_ = msg.term;
   ++corrections_applied_;
-  if (msg.value_ns != 0) {
-    const bool step = abs_at_least(msg.value_ns, config_.step_threshold.ns());
-    out.adjust_clock(Duration::from_ns(msg.value_ns), step ? AdjustMode::kStep : AdjustMode::kSlew,
-                     CorrectionSource{from, msg.term});
+  // SETTIME carries the master's time: the correction is the difference from this clock
+  // (applied like any other: stepped at or above step_threshold, slewed below).
+  const std::int64_t corr = msg.type == MsgType::kSetTime ? sat_sub(msg.value_ns, now.ns()) : msg.value_ns;
+  if (corr != 0) {
+    const bool step = abs_at_least(corr, config_.step_threshold.ns());
+    out.adjust_clock(Duration::from_ns(corr), step ? AdjustMode::kStep : AdjustMode::kSlew, CorrectionSource{from, msg.term});
   }
-  if ((msg.flags & kAdjustHasRate) != 0) out.set_rate_correction_ppm(static_cast<double>(msg.rate_ppb) * 1e-3);
+  if (msg.type == MsgType::kAdjust && (msg.flags & kAdjustHasRate) != 0) {
+    out.set_rate_correction_ppm(static_cast<double>(msg.rate_ppb) * 1e-3);
+  }
 }
 
 void Berkeley::arm_slave_timeout(Effects& out) {

@@ -8,6 +8,14 @@
 // 200 ms doubling, 5 sends) and apply its own avg. Slaves slew small corrections and step large
 // ones (>= step_threshold, timed's MAXADJ). Optional frequency correction (rate_fit.hpp).
 //
+// Host table (timed 4.4 master.c): the master measures and corrects the slaves in its table,
+// which holds every other member when it starts leading. A failed measurement or an
+// unacknowledged correction counts against a slave; after `lost_host_rounds` of them it is
+// dropped (LOSTHOST) until it announces itself with SLAVEUP (the election's, or its own when it
+// has heard nothing from its master for the slave timeout). A correction of at least
+// `settime_threshold` goes out as SETTIME, the master's corrected time (4.4 correct.c).
+// Trust (timed -F): a slave refuses corrections from a node outside `trusted` and answers QUIT.
+//
 // Composition: an election calls lead()/follow(); with no election named, the static election
 // (algorithms/election/static) names the master.
 #pragma once
@@ -46,7 +54,9 @@ class Berkeley final : public SyncLayer {
   void lead(LocalTime now, Effects& out) override;
   void follow(NodeId master, LocalTime now, Effects& out) override;
   bool is_master_activity(NodeId from, const Message& msg) const override;
+  bool hears_election_message(MsgType type) const override { return type == MsgType::kSlaveUp; }
   Role role() const override { return role_; }
+  NodeId self() const { return membership_.self; }
   NodeId believed_master() const override { return master_; }
 
   // For tests and traces.
@@ -54,6 +64,8 @@ class Berkeley final : public SyncLayer {
   bool round_in_progress() const { return in_round_; }
   // The network delta of the last completed round (ns), before quantisation.
   std::int64_t last_average_ns() const { return last_avg_ns_; }
+  // The master's host table: the slaves it measures.
+  std::vector<NodeId> host_table() const;
 
  private:
   struct Probe {
@@ -87,6 +99,10 @@ class Berkeley final : public SyncLayer {
   void on_ack(NodeId from, const Message& msg, Effects& out);
   void on_ack_timer(NodeId slave, Effects& out);
   void stop_mastering(Effects& out);
+  void count_failure(NodeId slave, bool drop_now, Effects& out);
+  void drop_lost_hosts(Effects& out);
+  void on_slave_up(NodeId from, Effects& out);
+  void on_quit(LocalTime now, NodeId from, Effects& out);
   // Slave.
   void on_adjust(LocalTime now, NodeId from, const Message& msg, Effects& out);
   void arm_slave_timeout(Effects& out);
@@ -112,6 +128,9 @@ class Berkeley final : public SyncLayer {
   std::map<NodeId, PendingAdjust> pending_;  // ordered: deterministic iteration
   std::map<NodeId, RateTracker> rates_;
   std::int64_t last_avg_ns_ = 0;
+  // The host table: each slave and how often it failed (timed's noanswer).
+  std::map<NodeId, std::uint32_t> hosts_;  // ordered: slaves measured in ascending id
+  std::uint32_t untrusted_quits_ = 0;      // QUITs from untrusted nodes (timed's quit_count)
 
   // Slave state: the last correction applied, for duplicates and reordering.
   NodeId last_adjust_from_ = kNoNode;

@@ -86,6 +86,20 @@ std::vector<ParamSpec> berkeley_params() {
     p.max = 1e6;
     v.push_back(p);
   }
+  v.push_back(int_param("lost_host_rounds", d.lost_host_rounds,
+                        "the master drops a slave from its host table after this many failed measurements or "
+                        "unacknowledged corrections, until it announces itself again (timed 4.4 LOSTHOST: 3; 0: never)",
+                        0, 1000));
+  v.push_back(duration_param("settime_threshold", d.settime_threshold,
+                             "corrections at least this large are sent as SETTIME, the master's corrected time, "
+                             "instead of ADJTIME (timed 4.4: MAXADJ, 20 s; 0: never)",
+                             0, 1e7));
+  {
+    ParamSpec p = make_param("trusted", ParamType::kNodeList, std::string(),
+                             "node ids whose corrections a slave obeys (timed -F); a correction from another is "
+                             "refused and answered with QUIT; empty: everyone is trusted");
+    v.push_back(p);
+  }
   return v;
 }
 
@@ -111,6 +125,9 @@ BerkeleyConfig berkeley_config(const ParamSet& p) {
   c.rate_correction = p.get_bool("rate_correction");
   c.rate_window = p.get_int("rate_window");
   c.max_rate_correction_ppm = p.get_double("max_rate_correction_ppm");
+  c.lost_host_rounds = p.get_int("lost_host_rounds");
+  c.settime_threshold = p.get_duration("settime_threshold");
+  c.trusted = p.get_node_list("trusted");
   return c;
 }
 

@@ -2,9 +2,11 @@
 // against, and the typed configuration the state machine reads.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
+#include "algorithms/core/ids.hpp"
 #include "algorithms/core/params.hpp"
 #include "algorithms/core/time.hpp"
 
@@ -43,6 +45,19 @@ struct BerkeleyConfig {
   bool rate_correction = false;
   std::int64_t rate_window = 8;                         // rounds in the least-squares fit
   double max_rate_correction_ppm = 1000;
+  // The master's host table (timed 4.4): a slave that failed this many measurements or
+  // corrections is dropped until it announces itself again (LOSTHOST); 0 never drops.
+  std::int64_t lost_host_rounds = 3;
+  // A correction at least this large goes out as SETTIME, the master's corrected time, instead
+  // of an ADJTIME (timed 4.4 correct.c: MAXADJ); 0: never.
+  Duration settime_threshold = Duration::from_ns(20'000'000'000);
+  // Nodes whose corrections a slave obeys (timed -F/-G); empty: everyone. Another sender's are
+  // refused and answered with QUIT.
+  std::vector<NodeId> trusted;
+
+  bool trusts(NodeId id) const {
+    return trusted.empty() || std::binary_search(trusted.begin(), trusted.end(), id);
+  }
 
   Duration effective_slave_timeout() const {
     return slave_timeout > Duration::zero() ? slave_timeout : period * 3;

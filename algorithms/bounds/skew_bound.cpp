@@ -166,7 +166,24 @@ double SkewBound::full_round_done(double spread_s) const {
   return done <= cycle_min ? done : kInf;
 }
 
+namespace {
+SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in);
+}  // namespace
+
 SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
+  SkewBound b = berkeley_skew_bound_once(in);
+  if (in.settime_error || !(in.settime_threshold_s > 0) || !b.valid) return b;
+  // §4.1b: a correction that can reach the threshold may be a SETTIME. The epoch model follows
+  // the first round and any disruption itself; the steady cycle's largest correction it cannot.
+  const double largest = in.epochs ? b.correction_steady : std::max(b.correction_first, b.correction_steady);
+  if (largest < in.settime_threshold_s) return b;
+  BerkeleyBoundInput wide = in;
+  wide.settime_error = true;
+  return berkeley_skew_bound_once(wide);
+}
+
+namespace {
+SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   SkewBound b;
   const double d_min = in.latency_min_s, d_max = in.latency_max_s;
   if (!(std::isfinite(d_max) && d_min >= 0 && d_max >= d_min)) {
@@ -205,6 +222,14 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
     const double h = (1 + rho) * u / 2 + trunc;
     b.e_lo = -h;
     b.e_hi = h;
+  }
+  if (in.settime_error) {
+    // §4.1b: a SETTIME puts the slave at the master's corrected time as read when sent, so it
+    // lands behind by the transit, read on a master clock that may be slewing, ± a clock reading.
+    // Landing behind by x is what a delta read x too high leaves (slave − master = −error).
+    const double rate_slew = in.step_threshold_s > 0 ? in.slew_ppm * kPpm : 0.0;
+    b.e_lo = std::min(b.e_lo, std::max(0.0, 1 - rho - rate_slew) * d_min - in.clock_resolution_s - kNs);
+    b.e_hi = std::max(b.e_hi, (1 + rho + rate_slew) * d_max + in.clock_resolution_s + kNs);
   }
   const double width = b.e_hi - b.e_lo;
   const double magnitude = std::max(std::fabs(b.e_lo), std::fabs(b.e_hi));
@@ -317,6 +342,8 @@ SkewBound berkeley_skew_bound(const BerkeleyBoundInput& in) {
   }
   return b;
 }
+
+}  // namespace
 
 SkewBound cristian_skew_bound(const CristianBoundInput& in) {
   SkewBound b;

@@ -69,6 +69,12 @@ struct BerkeleyBoundInput {
   // retransmitted (acksend's doubling waits).
   int unresponsive_slaves = 0;
   double retry_span_s = 0;
+  // Corrections at least this large go out as SETTIME (the master's time, uncompensated for
+  // transit); 0: never. When the largest correction the model allows can reach it, the error
+  // interval widens to a SETTIME's (§4.1b). settime_error forces that widening (the epoch model
+  // uses it for rounds that did send a SETTIME).
+  double settime_threshold_s = 0;
+  bool settime_error = false;
   // The epoch model (§7) replaces §4.5: a first round whose slews would outlast the period does
   // not invalidate the steady bound (the epoch model waits for a round that fits).
   bool epochs = false;

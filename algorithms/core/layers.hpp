@@ -27,6 +27,9 @@ class SyncLayer : public Algorithm {
   // True when `msg` from `from` is a master's traffic (a probe, a correction); the stack forwards
   // it to the election, which decides whether `from` is its master.
   virtual bool is_master_activity(NodeId from, const Message& msg) const = 0;
+  // True when the sync layer also wants to see an election message of this type after the
+  // election has handled it (Berkeley's host table hears SLAVEUP, a slave announcing itself).
+  virtual bool hears_election_message(MsgType /*type*/) const { return false; }
 };
 
 class ElectionLayer : public Algorithm {

@@ -58,6 +58,10 @@ enum class MsgType : std::uint8_t {
 };
 inline constexpr std::uint8_t kMsgTypeMax = 81;
 
+// Message::flags of kQuit: sent by a node that refuses the receiver's corrections because it
+// does not trust it as a master (timed's suppress()), not by a rival master.
+inline constexpr std::uint16_t kQuitUntrusted = 1;
+
 bool is_known_msg_type(std::uint8_t raw);
 std::string_view msg_type_name(MsgType t);
 

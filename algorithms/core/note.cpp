@@ -58,6 +58,8 @@ EventKind note_what_kind(NoteWhat w) {
     case NoteWhat::kNoVectorStampDropped:
     case NoteWhat::kNtpPanic:
     case NoteWhat::kNtpStepped:
+    case NoteWhat::kHostAdded:
+    case NoteWhat::kSetTimeSent:
     case NoteWhat::kByzantineStarts:
     case NoteWhat::kByzantineEnds:
       return EventKind::kInfo;
@@ -93,6 +95,7 @@ EventKind note_what_kind(NoteWhat w) {
       return EventKind::kMasterSilent;
     case NoteWhat::kRoundUnanswered:
     case NoteWhat::kCorrectionUnacknowledged:
+    case NoteWhat::kHostDropped:
     case NoteWhat::kServerSilent:
     case NoteWhat::kHopSkipped:
     case NoteWhat::kHopSkippedToSelf:
@@ -109,6 +112,7 @@ EventKind note_what_kind(NoteWhat w) {
     case NoteWhat::kFollowsMaster:
     case NoteWhat::kSlaveNoMaster:
     case NoteWhat::kSlaveOf:
+    case NoteWhat::kQuitObeyed:
     case NoteWhat::kGivesUpCandidacy:
     case NoteWhat::kFollowsCoordinator:
       return EventKind::kBecameSlave;
@@ -120,6 +124,8 @@ EventKind note_what_kind(NoteWhat w) {
     case NoteWhat::kMasterUpFromMaster:
     case NoteWhat::kToldToQuit:
     case NoteWhat::kQuitIgnored:
+    case NoteWhat::kUntrustedMaster:
+    case NoteWhat::kQuitSuppressed:
     case NoteWhat::kLoopFromMaster:
     case NoteWhat::kBulliesLower:
     case NoteWhat::kHigherCoordinatorHeard:
@@ -156,6 +162,12 @@ std::string_view note_what_name(NoteWhat w) {
     case NoteWhat::kRoundComplete: return "round_complete";
     case NoteWhat::kCorrectionUnacknowledged: return "correction_unacknowledged";
     case NoteWhat::kStaleCorrection: return "stale_correction";
+    case NoteWhat::kHostDropped: return "host_dropped";
+    case NoteWhat::kHostAdded: return "host_added";
+    case NoteWhat::kSetTimeSent: return "settime_sent";
+    case NoteWhat::kUntrustedMaster: return "untrusted_master";
+    case NoteWhat::kQuitObeyed: return "quit_obeyed";
+    case NoteWhat::kQuitSuppressed: return "quit_suppressed";
     case NoteWhat::kServerSilent: return "server_silent";
     case NoteWhat::kCorrected: return "corrected";
     case NoteWhat::kBecomesMaster: return "becomes_master";

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "algorithms/core/election_id.hpp"
 #include "algorithms/core/event_kind.hpp"
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/message.hpp"
@@ -46,6 +47,12 @@ enum class NoteWhat : std::uint8_t {
   kStaleCorrection,            // round, peer: a correction measured on a clock corrected since
   kServerSilent,               // peer: the time server
   kCorrected,                  // value_ns: correction; rtt_ns; error_ns: the error bound
+  kHostDropped,                // peer: the slave; round; count: its failures
+  kHostAdded,                  // peer: the slave that announced itself
+  kSetTimeSent,                // peer: the slave; round; value_ns: the correction it replaces
+  kUntrustedMaster,            // peer: a sender of corrections this node does not trust (told to QUIT)
+  kQuitObeyed,                 // peer: the node that said QUIT
+  kQuitSuppressed,             // peer: an untrusted node that said QUIT (answered with QUIT)
   // Elections: shared.
   kBecomesMaster,              // why
   kMasterLeft,                 // subject: the master that said LEAVE
@@ -59,11 +66,11 @@ enum class NoteWhat : std::uint8_t {
   kStandbyLeaveSent,
   kOutranked,                  // peer: the master that outranks this one
   // Ring.
-  kRingElectionStarted,        // term; subject: the successor
+  kRingElectionStarted,        // election; subject: the successor
   kFollowsMaster,              // subject: the master; why
-  kRingWinnerLeft,             // term; subject: the winner that left
-  kRingNobodyMayLead,          // term
-  kRingWinner,                 // term; subject: the winner
+  kRingWinnerLeft,             // election; subject: the winner that left
+  kRingNobodyMayLead,          // election
+  kRingWinner,                 // election; subject: the winner
   kElectedIgnored,             // subject: the departed winner
   kRingListens,
   kHopSkipped,                 // peer: the silent successor; subject: the next one
@@ -77,7 +84,7 @@ enum class NoteWhat : std::uint8_t {
   // TSP.
   kSlaveNoMaster,              // why
   kSlaveOf,                    // subject: the master; why
-  kTspElectionStarted,         // term
+  kTspElectionStarted,         // election
   kGivesUpCandidacy,           // why
   kNotAcknowledged,            // peer; message: the type not acknowledged
   kTspStarts,
@@ -92,14 +99,14 @@ enum class NoteWhat : std::uint8_t {
   kQuitsCandidate,             // peer: the candidate
   kRefusesAsCandidate,         // peer: the candidate
   kRefusesCandidate,           // peer: the candidate; subject: the one accepted; value_ns: how long ago
-  kAcceptsCandidate,           // peer: the candidate; term
+  kAcceptsCandidate,           // peer: the candidate; election
   kToldToQuit,                 // peer: the master that outranks this one
   kQuitIgnored,                // peer
   kLoopFromMaster,             // peer
   // Bully.
-  kElectionNoHigherId,         // term
+  kElectionNoHigherId,         // election
   kMayNotLeadWaits,
-  kBullyElectionStarted,       // term; groups[0]: the nodes asked; count: how many
+  kBullyElectionStarted,       // election; groups[0]: the nodes asked; count: how many
   kFollowsCoordinator,         // subject: the coordinator; why
   kBullyStartsElecting,
   kBullyListens,
@@ -109,8 +116,8 @@ enum class NoteWhat : std::uint8_t {
   kNoCoordinatorAfterOk,       // value_ns: the coordinator timeout
   kBullyLeaveSent,
   kBullyNodeBack,              // peer: the node back; why
-  kTakesElectionOver,          // peer: the asker
-  kOkReceived,                 // peer
+  kTakesElectionOver,          // peer: the asker; election: the asker's
+  kOkReceived,                 // peer; election: this node's
   kBulliesLower,               // peer: the lower claimant
   kHigherCoordinatorHeard,     // peer
   // Welch-Lynch fault-tolerant averaging.
@@ -156,15 +163,15 @@ enum class NoteWhy : std::uint8_t {
   kToldToQuitByMaster,      // peer
   kToldToQuitBy,            // peer
   kHeardLoop,
-  kWonElection,             // term; count: nodes that accepted
+  kWonElection,             // election; count: nodes that accepted
   // Bully.
-  kNoHigherIdAnswered,      // term
-  kItsCoordinator,          // term
+  kNoHigherIdAnswered,      // election
+  kItsCoordinator,          // election
   kHeardHeartbeat,
   kHigherId,
   // Ring.
-  kWonRingElection,         // peer: the initiator
-  kRingElectionOf,          // peer: the initiator
+  kWonRingElection,         // peer: the initiator; election
+  kRingElectionOf,          // peer: the initiator; election
   kHeardHeartbeatMasterSilent,  // peer: the silent master
   // Standby.
   kDesignatedPrimary,
@@ -193,7 +200,7 @@ struct Note {
   NoteWhy why = NoteWhy::kNone;
   NodeId subject = kNoNode;                // the node the note is about (a master, a winner)
   NodeId peer = kNoNode;                   // the other node involved (a sender, a slave)
-  std::optional<std::uint32_t> term;       // election number
+  std::optional<ElectionId> election;      // the election involved ("n6#2" in files)
   std::optional<std::uint32_t> round;      // sync round number
   std::optional<std::uint32_t> seq;        // message sequence number
   MsgType message = MsgType::kNone;        // a message type involved
@@ -212,7 +219,7 @@ struct Note {
   Note& because(NoteWhy w) { why = w; return *this; }
   Note& with_subject(NodeId id) { subject = id; return *this; }
   Note& with_peer(NodeId id) { peer = id; return *this; }
-  Note& with_term(std::uint32_t t) { term = t; return *this; }
+  Note& with_election(ElectionId e) { election = e; return *this; }
   Note& with_round(std::uint32_t r) { round = r; return *this; }
   Note& with_seq(std::uint32_t s) { seq = s; return *this; }
   Note& with_message(MsgType t) { message = t; return *this; }

@@ -45,6 +45,10 @@ std::string server_text(NodeId id, const NodeNames& name, const char* reference)
 }
 
 std::string num(const std::optional<std::uint32_t>& v) { return std::to_string(v.value_or(0)); }
+// "n6#2"; "?" when the note names no election.
+std::string election_text(const Note& n, const NodeNames& name) {
+  return n.election ? election_id_text(*n.election, name(n.election->initiator)) : std::string("?");
+}
 std::string num(const std::optional<std::uint64_t>& v) { return std::to_string(v.value_or(0)); }
 
 std::string why_text(const Note& n, const NodeNames& name) {
@@ -65,13 +69,13 @@ std::string why_text(const Note& n, const NodeNames& name) {
     case NoteWhy::kToldToQuitByMaster: return "told to QUIT by master " + name(n.peer);
     case NoteWhy::kToldToQuitBy: return "told to QUIT by " + name(n.peer);
     case NoteWhy::kHeardLoop: return "heard its LOOP";
-    case NoteWhy::kWonElection: return "won election " + num(n.term) + ", " + num(n.count) + " accepted";
-    case NoteWhy::kNoHigherIdAnswered: return "no higher id answered, election " + num(n.term);
-    case NoteWhy::kItsCoordinator: return "its COORDINATOR, election " + num(n.term);
+    case NoteWhy::kWonElection: return "won election " + election_text(n, name) + ", " + num(n.count) + " accepted";
+    case NoteWhy::kNoHigherIdAnswered: return "no higher id answered, election " + election_text(n, name);
+    case NoteWhy::kItsCoordinator: return "its COORDINATOR, election " + election_text(n, name);
     case NoteWhy::kHeardHeartbeat: return "heard its heartbeat";
     case NoteWhy::kHigherId: return "higher id";
-    case NoteWhy::kWonRingElection: return "won the ring election of " + name(n.peer);
-    case NoteWhy::kRingElectionOf: return "ring election of " + name(n.peer);
+    case NoteWhy::kWonRingElection: return "won ring election " + election_text(n, name);
+    case NoteWhy::kRingElectionOf: return "ring election " + election_text(n, name);
     case NoteWhy::kHeardHeartbeatMasterSilent: return "heard its heartbeat; " + name(n.peer) + " has been silent";
     case NoteWhy::kDesignatedPrimary: return "the designated primary";
     case NoteWhy::kPrimaryNoMaster: return "primary: no acting master heard";
@@ -154,6 +158,15 @@ std::string note_text(const Note& n, const NodeNames& name) {
       return "correction of round " + num(n.round) + " from " + name(n.peer) +
              " ignored: the clock was corrected after that measurement";
     case NoteWhat::kServerSilent: return "time server " + name(n.peer) + " did not answer";
+    case NoteWhat::kHostDropped:
+      return "dropped " + name(n.peer) + " from the host table after round " + num(n.round) + " (" + num(n.count) +
+             " failures)";
+    case NoteWhat::kHostAdded: return name(n.peer) + " announced itself: back in the host table";
+    case NoteWhat::kSetTimeSent:
+      return "round " + num(n.round) + ": SETTIME to " + name(n.peer) + " (correction " + signed_ms_text(v) + ")";
+    case NoteWhat::kUntrustedMaster: return "refused a correction from untrusted " + name(n.peer) + ": told it to QUIT";
+    case NoteWhat::kQuitObeyed: return "told to QUIT by " + name(n.peer) + ": no longer master";
+    case NoteWhat::kQuitSuppressed: return "untrusted " + name(n.peer) + " said QUIT: told it to QUIT";
     case NoteWhat::kCorrected:
       return "corrected " + signed_ms_text(v) + ", rtt " + ms_text(n.rtt_ns.value_or(0)) + ", error bound +-" +
              ms_text(n.error_ns.value_or(0));
@@ -172,13 +185,13 @@ std::string note_text(const Note& n, const NodeNames& name) {
     case NoteWhat::kOutranked: return "hears master " + name(n.peer) + ", which outranks it: steps down";
 
     case NoteWhat::kRingElectionStarted:
-      return "starts ring election " + num(n.term) + ": ELECTION to " + name(n.subject);
+      return "starts ring election " + election_text(n, name) + ": ELECTION to " + name(n.subject);
     case NoteWhat::kFollowsMaster: return "follows master " + name(n.subject) + " " + why;
     case NoteWhat::kRingWinnerLeft:
-      return "ring election " + num(n.term) + " came back naming " + name(n.subject) + ", which left: starts again";
-    case NoteWhat::kRingNobodyMayLead: return "ring election " + num(n.term) + " found nobody who may lead";
+      return "ring election " + election_text(n, name) + " came back naming " + name(n.subject) + ", which left: starts again";
+    case NoteWhat::kRingNobodyMayLead: return "ring election " + election_text(n, name) + " found nobody who may lead";
     case NoteWhat::kRingWinner:
-      return "ring election " + num(n.term) + " came back: " + name(n.subject) + " wins; sends ELECTED round";
+      return "ring election " + election_text(n, name) + " came back: " + name(n.subject) + " wins; sends ELECTED round";
     case NoteWhat::kElectedIgnored: return "ignores ELECTED naming " + name(n.subject) + ", which left";
     case NoteWhat::kRingListens: return "starts: listens for a master";
     case NoteWhat::kHopSkipped: return name(n.peer) + " does not answer: skips to " + name(n.subject);
@@ -195,7 +208,7 @@ std::string note_text(const Note& n, const NodeNames& name) {
 
     case NoteWhat::kSlaveNoMaster: return "becomes slave, no master known " + why;
     case NoteWhat::kSlaveOf: return "becomes slave of " + name(n.subject) + " " + why;
-    case NoteWhat::kTspElectionStarted: return "starts election " + num(n.term) + ": broadcasts ELECTION";
+    case NoteWhat::kTspElectionStarted: return "starts election " + election_text(n, name) + ": broadcasts ELECTION";
     case NoteWhat::kGivesUpCandidacy: return "gives up candidacy " + why;
     case NoteWhat::kNotAcknowledged:
       return name(n.peer) + " did not acknowledge " + std::string(msg_type_name(n.message));
@@ -215,15 +228,15 @@ std::string note_text(const Note& n, const NodeNames& name) {
     case NoteWhat::kRefusesAsCandidate: return "is a candidate itself: refuses candidate " + name(n.peer);
     case NoteWhat::kRefusesCandidate:
       return "refuses candidate " + name(n.peer) + ": accepted " + name(n.subject) + " " + seconds_text(v) + " ago";
-    case NoteWhat::kAcceptsCandidate: return "accepts candidate " + name(n.peer) + " (election " + num(n.term) + ")";
+    case NoteWhat::kAcceptsCandidate: return "accepts candidate " + name(n.peer) + " (election " + election_text(n, name) + ")";
     case NoteWhat::kToldToQuit: return "told to QUIT by master " + name(n.peer) + ": steps down";
     case NoteWhat::kQuitIgnored:
       return "ignores QUIT from " + name(n.peer) + " (elected earlier or lower id): tells it to QUIT";
     case NoteWhat::kLoopFromMaster: return "hears LOOP from another master " + name(n.peer) + ": tells it to QUIT";
 
-    case NoteWhat::kElectionNoHigherId: return "starts election " + num(n.term) + ": no higher id exists";
+    case NoteWhat::kElectionNoHigherId: return "starts election " + election_text(n, name) + ": no higher id exists";
     case NoteWhat::kMayNotLeadWaits: return "may not lead and has nobody to ask: waits";
-    case NoteWhat::kBullyElectionStarted: return "starts election " + num(n.term) + ": ELECTION to " + asked_text(n, name);
+    case NoteWhat::kBullyElectionStarted: return "starts election " + election_text(n, name) + ": ELECTION to " + asked_text(n, name);
     case NoteWhat::kFollowsCoordinator: return "follows coordinator " + name(n.subject) + " " + why;
     case NoteWhat::kBullyStartsElecting: return "starts: holds an election (Garcia-Molina recovery)";
     case NoteWhat::kBullyListens: return "starts: listens for a coordinator";
@@ -235,8 +248,10 @@ std::string note_text(const Note& n, const NodeNames& name) {
       return "got OK but no COORDINATOR within " + seconds_text(v) + ": restarts election";
     case NoteWhat::kBullyLeaveSent: return "shuts down: tells its followers to elect a new coordinator (LEAVE)";
     case NoteWhat::kBullyNodeBack: return name(n.peer) + " is back: " + why_text(n, name);
-    case NoteWhat::kTakesElectionOver: return "answers OK to " + name(n.peer) + " and takes the election over";
-    case NoteWhat::kOkReceived: return name(n.peer) + " answered OK: waits for its COORDINATOR";
+    case NoteWhat::kTakesElectionOver:
+      return "answers OK to " + name(n.peer) + "'s election " + election_text(n, name) + " and takes it over";
+    case NoteWhat::kOkReceived:
+      return name(n.peer) + " answered OK to election " + election_text(n, name) + ": waits for its COORDINATOR";
     case NoteWhat::kBulliesLower: return name(n.peer) + " claims to coordinate but has a lower id: bullies it";
     case NoteWhat::kHigherCoordinatorHeard:
       return "hears coordinator " + name(n.peer) + " with a higher id: steps down";

@@ -10,9 +10,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
+#include "algorithms/core/ids.hpp"
 #include "algorithms/core/time.hpp"
 
 namespace clocksim {
@@ -25,7 +27,9 @@ struct DurationRange {
   friend bool operator==(const DurationRange&, const DurationRange&) = default;
 };
 
-enum class ParamType : std::uint8_t { kBool, kInt, kDouble, kDuration, kDurationRange, kChoice };
+// kNodeList: a set of node ids (the number of n<id>), held canonically as text, "1,3,7" (ascending,
+// distinct; "" for none), so that it prints and compares like any other value.
+enum class ParamType : std::uint8_t { kBool, kInt, kDouble, kDuration, kDurationRange, kChoice, kNodeList };
 
 using ParamValue = std::variant<bool, std::int64_t, double, Duration, DurationRange, std::string>;
 
@@ -60,6 +64,8 @@ class ParamSet {
   Duration get_duration(const std::string& name) const { return std::get<Duration>(at(name)); }
   DurationRange get_range(const std::string& name) const { return std::get<DurationRange>(at(name)); }
   const std::string& get_choice(const std::string& name) const { return std::get<std::string>(at(name)); }
+  // A kNodeList value (the loader has checked its text).
+  std::vector<NodeId> get_node_list(const std::string& name) const;
 
   // A ParamSet holding every default of `specs`.
   static ParamSet defaults(const std::vector<ParamSpec>& specs);
@@ -68,6 +74,12 @@ class ParamSet {
   const ParamValue& at(const std::string& name) const;
   std::map<std::string, ParamValue> values_;
 };
+
+// A node list from "1, 3,7" (commas and/or spaces; "" or "[]" for none): ascending and distinct,
+// or nullopt when an element is not a node id.
+std::optional<std::vector<NodeId>> parse_node_list(std::string_view text);
+// The canonical text of a node list: "1,3,7".
+std::string node_list_text(const std::vector<NodeId>& ids);
 
 // Text form of a value, as a scenario would write it (for summaries and docs).
 std::string param_to_string(const ParamValue& v);

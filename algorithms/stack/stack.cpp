@@ -34,6 +34,7 @@ void Stack::on_message(LocalTime now, NodeId from, const Message& msg, Effects& 
   if (is_election_message(msg.type)) {
     election_->on_message(now, from, msg, out);
     propagate(now, out);
+    if (sync_->hears_election_message(msg.type)) sync_->on_message(now, from, msg, out);
     return;
   }
   sync_->on_message(now, from, msg, out);

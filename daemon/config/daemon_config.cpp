@@ -57,6 +57,16 @@ void read_layer(const Node& n, const std::string& layer, std::string& kind, std:
   for (const auto& e : n.entries) {
     if (e.key == "kind") continue;
     const std::string key_path = path + "." + e.key;
+    if (e.value.is_sequence()) {
+      // A list (trusted: [1, 3]) reaches the parameter as its text, "1,3".
+      std::string text;
+      for (const auto& item : e.value.items) {
+        if (!item.is_scalar()) config::fail_at(item, key_path, "expected a list of single values, got " + config::yaml::describe(item));
+        text += (text.empty() ? "" : ",") + item.text;
+      }
+      params.push_back({layer, e.key, text, where(e.value)});
+      continue;
+    }
     if (!e.value.is_scalar()) config::fail_at(e.value, key_path, "expected a single value, got " + config::yaml::describe(e.value));
     params.push_back({layer, e.key, e.value.text, where(e.value)});
   }

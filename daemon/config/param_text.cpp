@@ -96,6 +96,11 @@ std::variant<ParamValue, std::string> parse_param_text(const ParamSpec& spec, co
       }
       return "expected one of " + allowed + ", got '" + text + "'";
     }
+    case ParamType::kNodeList: {
+      const auto ids = parse_node_list(text);
+      if (!ids) return "expected node ids such as 1,3, got '" + text + "'";
+      return ParamValue(node_list_text(*ids));
+    }
   }
   return std::string("unsupported parameter type");
 }

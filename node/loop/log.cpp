@@ -40,7 +40,7 @@ nlohmann::json note_fields(const Note& note) {
   if (note.why != NoteWhy::kNone) j["why"] = note_why_name(note.why);
   if (note.subject != kNoNode) j["subject"] = note.subject;
   if (note.peer != kNoNode) j["peer"] = note.peer;
-  if (note.term) j["term"] = *note.term;
+  if (note.election) j["election"] = {{"initiator", note.election->initiator}, {"number", note.election->number}};
   if (note.round) j["round"] = *note.round;
   if (note.seq) j["seq"] = *note.seq;
   if (note.message != MsgType::kNone) j["message"] = msg_type_name(note.message);

@@ -32,7 +32,13 @@ bool one_master_followed(const TickView& view, NodeId& master) {
 }  // namespace
 
 EpochSkewBound::EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario::ScenarioSpec& spec, bool lossy)
-    : input_(input), worst_(bounds::berkeley_skew_bound(input)), drift_(2 * worst_.rho),
+    : input_(input), worst_(bounds::berkeley_skew_bound(input)),
+      worst_settime_(bounds::berkeley_skew_bound([&input] {
+        bounds::BerkeleyBoundInput wide = input;
+        wide.settime_error = true;
+        return wide;
+      }())),
+      drift_(2 * worst_.rho),
       retry_span_(Duration::from_ns(static_cast<std::int64_t>(std::ceil(input.retry_span_s * 1e9)))),
       lossy_(lossy), slew_rate_(input.slew_ppm * 1e-6),
       in_flight_(Duration::from_ns(static_cast<std::int64_t>(std::ceil((worst_.apply_window + input.retry_span_s) * 1e9)))) {
@@ -83,7 +89,25 @@ double EpochSkewBound::value_s(const Hull& h, Time t) const {
   return h.spread_s + drift_ * std::max(0.0, (t - h.since).seconds());
 }
 
-void EpochSkewBound::grow(Hull& h, Time t) const { h = Hull{t, worst_.grow(value_s(h, t))}; }
+void EpochSkewBound::grow(Hull& h, Time t, bool set_time) const {
+  h = Hull{t, (set_time ? worst_settime_ : worst_).grow(value_s(h, t))};
+}
+
+bool EpochSkewBound::round_set_time(NodeId master, Time t) const {
+  const auto sent = sends_.find(master);
+  return sent != sends_.end() && sent->second.at_ns == t.ns() && sent->second.set_time;
+}
+
+bool EpochSkewBound::round_measured_all_up(NodeId master, Time t) const {
+  const auto sent = sends_.find(master);
+  if (sent == sends_.end() || sent->second.at_ns != t.ns()) return false;
+  const std::vector<NodeId>& to = sent->second.to;
+  for (NodeId i = 0; i < nodes_.size(); ++i) {
+    if (i == master || !nodes_[i].up) continue;
+    if (std::find(to.begin(), to.end(), i) == to.end()) return false;
+  }
+  return true;
+}
 
 double EpochSkewBound::corners_s(Time t) const {
   const double up = stable_ ? b_->steady_corners : value_s(hull_, t);
@@ -148,7 +172,7 @@ void EpochSkewBound::cancel_watch() {
 }
 
 void EpochSkewBound::on_message_sent(Time t, NodeId from, NodeId to, const Message& msg) {
-  if (msg.type != MsgType::kAdjust) return;
+  if (msg.type != MsgType::kAdjust && msg.type != MsgType::kSetTime) return;
   RoundSends& r = sends_[from];
   if (r.at_ns != t.ns() || msg.term > r.term) {
     // A new instant, or a newer round than a retransmission that happened to leave at the same
@@ -156,8 +180,12 @@ void EpochSkewBound::on_message_sent(Time t, NodeId from, NodeId to, const Messa
     r.at_ns = t.ns();
     r.term = msg.term;
     r.to.clear();
+    r.set_time = false;
   }
-  if (msg.term == r.term) r.to.push_back(to);
+  if (msg.term == r.term) {
+    r.to.push_back(to);
+    r.set_time = r.set_time || msg.type == MsgType::kSetTime;
+  }
 }
 
 void EpochSkewBound::start_watch(Time t, NodeId master) {
@@ -279,18 +307,37 @@ void EpochSkewBound::on_clock_adjust(Time t, NodeId node, Duration delta, Adjust
 
 void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
   apply_pending_reset(t);
+  if (note.what == NoteWhat::kHostDropped && note.peer < nodes_.size() && nodes_[note.peer].up) {
+    // An up slave left out of the master's rounds is no longer corrected: not the steady cycle.
+    cancel_watch();
+    disrupt(t, 0);
+    return;
+  }
   switch (note.kind()) {
     case EventKind::kRoundComplete: {
-      grow(hull_, t);
-      if (down_) grow(*down_, t);
+      // A SETTIME lands the slave behind by its transit, which no steady cycle allows for
+      // unless its largest correction could reach the threshold (then b_ already does).
+      const bool set_time = round_set_time(node, t);
+      if (set_time && stable_) disrupt(t, 0);
+      grow(hull_, t, set_time);
+      if (down_) grow(*down_, t, set_time);
       while (!recent_.empty() && recent_.front().at + in_flight_ + in_flight_ < t) recent_.erase(recent_.begin());
       recent_.push_back({t, node});
-      start_watch(t, node);
+      if (set_time) {
+        cancel_watch();
+      } else {
+        start_watch(t, node);
+      }
       if (node < nodes_.size()) nodes_[node].last_completion_ns = t.ns();
       if (stable_ || !agree_since_ || node != agreed_master_ || t < *agree_since_ + retry_span_) return;
       // The first completion may end a round that began before the agreement; the round after
-      // it began later, so it measured and corrected every up node: a full round.
-      if (!first_completion_) {
+      // it began later, so it measured and corrected every up node that is in the master's host
+      // table: a full round if that is every up node (and none got a SETTIME).
+      if (set_time || !round_measured_all_up(node, t)) {
+        stable_from_.reset();
+        full_round_.reset();
+        first_completion_ = t;  // the next round may be a full one
+      } else if (!first_completion_) {
         first_completion_ = t;
       } else if (!stable_from_) {
         const double done_s = b_->full_round_done(value_s(hull_, t));

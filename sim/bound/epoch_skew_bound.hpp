@@ -66,7 +66,8 @@ class EpochSkewBound final : public SkewBound, public Observer {
     Time since;
     double spread_s = 0;
   };
-  void grow(Hull& h, Time t) const;
+  // `set_time`: the round sent a SETTIME, whose error is the transit (§4.1b), not a reading's.
+  void grow(Hull& h, Time t, bool set_time = false) const;
   double value_s(const Hull& h, Time t) const;
   // The widest corner spread of the up clocks at t: the hull when disrupted, the steady corners
   // when stable (plus the hull of the down clocks, which rejoin at their restart).
@@ -95,6 +96,7 @@ class EpochSkewBound final : public SkewBound, public Observer {
 
   bounds::BerkeleyBoundInput input_;
   bounds::SkewBound worst_;        // every fault's silent slaves at once: for the growth per round
+  bounds::SkewBound worst_settime_;  // the same with a SETTIME's error (rounds that sent one)
   std::map<std::uint32_t, bounds::SkewBound> steady_by_down_;  // computed when first needed
   const bounds::SkewBound* b_;     // the steady bound for the current number of down nodes
   double drift_;                   // pairwise, s/s
@@ -171,7 +173,12 @@ class EpochSkewBound final : public SkewBound, public Observer {
     std::int64_t at_ns = -1;
     std::uint32_t term = 0;
     std::vector<NodeId> to;
+    bool set_time = false;  // some of them were SETTIMEs
   };
+  // The round `master` completes at t: whether it sent a SETTIME, and whether it corrected every
+  // up node (its host table may have dropped one).
+  bool round_set_time(NodeId master, Time t) const;
+  bool round_measured_all_up(NodeId master, Time t) const;
   std::map<NodeId, RoundSends> sends_;
   // Recent round completions (time, master): corrections of another master's round may still
   // land after a reset and must stay counted.

@@ -79,7 +79,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
   }
   double lat_lo = kInf, lat_hi = 0;
   auto take_link = [&](const scenario::LinkModel& m) {
-    const double a = std::fabs(m.asymmetry);
+    const double a = m.max_abs_asymmetry();
     lat_lo = std::min(lat_lo, m.latency_ns.lower_bound() * (1 - a));
     lat_hi = std::max(lat_hi, m.latency_ns.upper_bound() * (1 + a));
     return m.loss <= 0;
@@ -125,6 +125,17 @@ BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
   if (disruptions && cfg.rate_correction) {
     return std::string("rate corrections outlive the master that set them: master changes with rate correction are not covered");
   }
+  if (!cfg.trusted.empty()) {
+    // A master some slaves do not trust is refused (and told to QUIT): it corrects only some
+    // clocks, or none once it steps down.
+    const NodeId fixed = static_master(spec);
+    for (const auto& n : spec.nodes) {
+      const bool may_lead = holds_elections(spec) ? n.can_be_master : n.id == fixed;
+      if (may_lead && !cfg.trusts(n.id)) {
+        return std::string("node ") + n.name + " may lead but is not in the trusted set: its corrections are refused";
+      }
+    }
+  }
   bounds::BerkeleyBoundInput in;
   in.nodes = static_cast<int>(spec.nodes.size());
   in.rho_ppm = env.rho_ppm;
@@ -148,6 +159,7 @@ BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
   in.resolution_s = cfg.resolution.seconds();
   in.clock_resolution_s = env.clock_resolution_s;
   in.initial_spread_s = env.initial_spread_s;
+  in.settime_threshold_s = cfg.settime_threshold.seconds();
   in.rate_correction = cfg.rate_correction;
   in.rate_window = static_cast<int>(cfg.rate_window);
   in.max_rate_correction_ppm = cfg.max_rate_correction_ppm;

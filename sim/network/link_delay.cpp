@@ -1,5 +1,6 @@
 #include "sim/network/link_delay.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -11,17 +12,25 @@ namespace {
 
 using Kind = scenario::Distribution::Kind;
 
-// Low id -> high id is the "forward" direction of the asymmetry (sim/scenario/spec.hpp).
-double asymmetry_factor(const scenario::LinkModel& model, NodeId u, NodeId v) {
-  return u < v ? 1 + model.asymmetry : 1 - model.asymmetry;
-}
-
 Duration round_ns(double ns) {
   if (!(ns < 9.2e18)) return Duration::max();
   return Duration::from_ns(std::llround(ns));
 }
 
 }  // namespace
+
+double link_asymmetry(const scenario::LinkModel& model, NodeId u, NodeId v, std::uint64_t asymmetry_seed) {
+  const scenario::Distribution& law = model.asymmetry;
+  if (law.kind == Kind::kConstant) return law.a + law.shift;
+  SmallRng stream(derive_seed(derive_seed(asymmetry_seed, std::uint64_t{std::min(u, v)}), std::uint64_t{std::max(u, v)}));
+  // The parser keeps the support within [-1, 1]; the clamp only guards rounding at its ends.
+  return std::clamp(sample(law, stream), -1.0, 1.0);
+}
+
+double direction_factor(const scenario::LinkModel& model, double asymmetry, NodeId u, NodeId v) {
+  const bool slow = (u < v) != model.slow_high_to_low;
+  return slow ? 1 + asymmetry : 1 - asymmetry;
+}
 
 bool adversary_picks_max(const MessageContext& msg) {
   const bool even = ((msg.from ^ msg.to) & 1U) == 0;
@@ -34,7 +43,7 @@ bool adversary_picks_max(const MessageContext& msg) {
 }
 
 HopResult traverse_link(const scenario::LinkModel& model, NodeId u, NodeId v,
-                        const MessageContext& msg, SmallRng& stream) {
+                        const MessageContext& msg, SmallRng& stream, double asymmetry) {
   if (model.loss > 0 && stream.uniform01() < model.loss) return {true, Duration::zero()};
   const scenario::Distribution& law = model.latency_ns;
   double latency_ns = 0;
@@ -43,11 +52,11 @@ HopResult traverse_link(const scenario::LinkModel& model, NodeId u, NodeId v,
   } else {
     latency_ns = sample_latency(law, stream);
   }
-  return {false, round_ns(latency_ns * asymmetry_factor(model, u, v))};
+  return {false, round_ns(latency_ns * direction_factor(model, asymmetry, u, v))};
 }
 
 LatencyRange latency_range(const scenario::LinkModel& model) {
-  const double a = std::abs(model.asymmetry);
+  const double a = model.max_abs_asymmetry();
   const double lower = std::max(0.0, model.latency_ns.lower_bound()) * (1 - a);
   const double upper = model.latency_ns.upper_bound();
   return {round_ns(lower), std::isinf(upper) ? Duration::max() : round_ns(std::max(0.0, upper) * (1 + a))};

@@ -24,10 +24,23 @@ struct HopResult {
   Duration delay;
 };
 
-// One hop u -> v. Draw order on the link's stream: a uniform for the loss test (only when
-// loss > 0), then the latency draw(s) (none for constant or adversarial latency).
+// The asymmetry a of the undirected link {u, v} (LinkModel::asymmetry): the constant, or one
+// draw of the law from a stream named by the link alone, derive_seed(derive_seed(seed, low id),
+// high id) with seed = derive_seed(scenario seed, "link_asymmetry"), so a link's draw depends on
+// nothing else and costs no memory (a 10^6-node mesh has 5 * 10^11 links).
+double link_asymmetry(const scenario::LinkModel& model, NodeId u, NodeId v, std::uint64_t asymmetry_seed);
+inline std::uint64_t link_asymmetry_seed(std::uint64_t scenario_seed) {
+  return derive_seed(scenario_seed, "link_asymmetry");
+}
+// The latency factor of direction u -> v on a link of asymmetry a: 1 + a on its slow direction
+// (lower id -> higher id unless model.slow_high_to_low), 1 - a on the other.
+double direction_factor(const scenario::LinkModel& model, double asymmetry, NodeId u, NodeId v);
+
+// One hop u -> v over a link of asymmetry `asymmetry` (link_asymmetry). Draw order on the link's
+// stream: a uniform for the loss test (only when loss > 0), then the latency draw(s) (none for
+// constant or adversarial latency).
 HopResult traverse_link(const scenario::LinkModel& model, NodeId u, NodeId v,
-                        const MessageContext& msg, SmallRng& stream);
+                        const MessageContext& msg, SmallRng& stream, double asymmetry);
 
 // The latency law's support on one link, asymmetry included (both directions), in ns, rounded
 // as draws are. upper is Duration::max() for unbounded laws.

@@ -16,7 +16,7 @@ std::uint64_t pair_key(NodeId a, NodeId b) {
 void validate(const scenario::LinkModel& m, const std::string& where) {
   if (!(m.loss >= 0 && m.loss <= 1))
     throw std::invalid_argument(where + ": loss must be in [0, 1]");
-  if (!(std::abs(m.asymmetry) <= 1))
+  if (!(m.max_abs_asymmetry() <= 1))
     throw std::invalid_argument(where + ": asymmetry must be in [-1, 1]");
 }
 
@@ -30,7 +30,8 @@ Network::Network(Topology topology, const scenario::LinksSpec& links, NodeId nod
                  std::uint64_t root_seed)
     : topology_(std::move(topology)),
       router_(topology_),
-      link_seed_(derive_seed(root_seed, "link")) {
+      link_seed_(derive_seed(root_seed, "link")),
+      asymmetry_seed_(link_asymmetry_seed(root_seed)) {
   if (topology_.node_count() != node_count)
     throw TopologyError("topology has " + std::to_string(topology_.node_count()) +
                         " nodes but the scenario has " + std::to_string(node_count));
@@ -119,7 +120,8 @@ Delivery Network::transmit(NodeId from, NodeId to, const Message& msg, Time /*no
   const MessageContext context{from, to, msg.type};
   Duration total = Duration::zero();
   auto hop = [&](NodeId u, NodeId v, std::uint64_t link) {
-    const HopResult r = traverse_link(link_model(u, v), u, v, context, stream(u, v, link));
+    const scenario::LinkModel& model = link_model(u, v);
+    const HopResult r = traverse_link(model, u, v, context, stream(u, v, link), link_asymmetry(model, u, v, asymmetry_seed_));
     total += r.delay;
     return !r.lost;
   };

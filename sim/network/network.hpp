@@ -77,6 +77,8 @@ class Network {
   const NetworkCounters& counters() const { return counters_; }
   const Topology& topology() const { return topology_; }
   const scenario::LinkModel& link_model(NodeId a, NodeId b) const;
+  // The asymmetry of link {a, b} (link_delay.hpp link_asymmetry), as transmit() applies it.
+  double asymmetry(NodeId a, NodeId b) const { return link_asymmetry(link_model(a, b), a, b, asymmetry_seed_); }
   // The path transmit() would use now (from, ..., to), or empty; for tests and tools.
   std::vector<NodeId> route(NodeId from, NodeId to);
   std::size_t routes_computed() const { return router_.bfs_computed(); }
@@ -90,6 +92,7 @@ class Network {
   Topology topology_;
   Router router_;
   std::uint64_t link_seed_;
+  std::uint64_t asymmetry_seed_;  // link_asymmetry
   std::vector<scenario::LinkModel> models_;                 // [0] = defaults
   std::unordered_map<std::uint64_t, std::uint32_t> model_of_pair_;  // looked up, never iterated
   std::vector<SmallRng> streams_;                           // sparse: by directed link index

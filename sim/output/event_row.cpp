@@ -31,7 +31,7 @@ void append_groups(std::string& line, const Note& note, const NodeNames& names) 
 }  // namespace
 
 std::string_view events_csv_header() {
-  return "t_ns,node,kind,what,why,subject,peer,term,round,seq,message,value_ns,rtt_ns,error_ns,count,total,"
+  return "t_ns,node,kind,what,why,subject,peer,election,round,seq,message,value_ns,rtt_ns,error_ns,count,total,"
          "nodes,detail\n";
 }
 
@@ -51,7 +51,7 @@ void append_event_row(std::string& line, Time t, NodeId node, const Note& note, 
   line.push_back(',');
   append_node(line, note.peer, names);
   line.push_back(',');
-  append_optional(line, note.term);
+  if (note.election) append_csv_field(line, election_id_text(*note.election, names(note.election->initiator)));
   line.push_back(',');
   append_optional(line, note.round);
   line.push_back(',');

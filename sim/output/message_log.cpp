@@ -18,7 +18,7 @@ void MessageLog::on_event(Time t, NodeId node, const Note& note) {
 }
 
 void MessageLog::on_message_routed(Time t, NodeId from, NodeId to, const Message& msg, std::optional<Time> arrives_at) {
-  rows_.push_back({t.ns(), arrives_at ? arrives_at->ns() : -1, from, to, msg.type});
+  rows_.push_back({t.ns(), arrives_at ? arrives_at->ns() : -1, from, to, msg.type, election_of_message(from, to, msg)});
 }
 
 bool MessageLog::down_at(NodeId node, std::int64_t t_ns) const {
@@ -31,7 +31,7 @@ bool MessageLog::down_at(NodeId node, std::int64_t t_ns) const {
 }
 
 void MessageLog::commit(Time end) {
-  std::string line = "sent_ns,received_ns,from,to,type,layer,fate\n";
+  std::string line = "sent_ns,received_ns,from,to,type,layer,fate,election\n";
   for (const Row& r : rows_) {
     append_int(line, r.sent_ns);
     line.push_back(',');
@@ -55,6 +55,11 @@ void MessageLog::commit(Time end) {
     line.append(is_known_msg_type(raw) ? std::string(msg_type_name(r.type)) : "TYPE_" + std::to_string(raw));
     line.append(is_election_message(r.type) ? ",election," : ",sync,");
     line.append(fate);
+    line.push_back(',');
+    if (r.election) {
+      const NodeId who = r.election->initiator;
+      line.append(election_id_text(*r.election, who < spec_.nodes.size() ? spec_.nodes[who].name : "n" + std::to_string(who)));
+    }
     line.push_back('\n');
     if (line.size() > (1 << 16)) {
       file_->write(line);

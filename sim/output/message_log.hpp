@@ -1,5 +1,6 @@
 // messages.csv (docs/output-formats.md): every message the world handed to the network, with
-// when it was sent and received, between whom, its type and layer, and its fate. Opt-in
+// when it was sent and received, between whom, its type and layer, its fate and the election it
+// belongs to ("n6#2", election_of_message). Opt-in
 // (`output: {messages: true}`): the rows are kept until the run ends, when each fate is known.
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "algorithms/core/election_id.hpp"
 #include "sim/output/output_folder.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/world/observer.hpp"
@@ -31,6 +33,7 @@ class MessageLog final : public Observer {
     std::int64_t arrives_ns;  // -1: lost on the way
     NodeId from, to;
     MsgType type;
+    std::optional<ElectionId> election;
   };
   // True when `node` was down at `t`: its latest crash at or before t is later than its latest
   // restart at or before t (the world delivers to a node only while it is up).

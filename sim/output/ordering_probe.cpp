@@ -25,6 +25,7 @@ OrderingProbe::OrderingProbe(const scenario::ScenarioSpec& spec, const scenario:
       per_server_per_tick_(ordering.requests_per_s / static_cast<double>(ordering.servers.size()) * spec.tick.seconds()),
       rng_(derive_seed(spec.seed, "ordering")),
       trips_(derive_seed(spec.seed, "ordering/trips")),
+      asymmetry_seed_(link_asymmetry_seed(spec.seed)),
       lamport_(ordering.servers.size(), 0),
       heard_(ordering.servers.size(), 0) {
   for (NodeId s : servers_) {
@@ -40,7 +41,9 @@ std::int64_t OrderingProbe::trip_ns(NodeId from, NodeId to) {
   const NodeId server = from == central_ ? to : from;
   const auto it = std::find(servers_.begin(), servers_.end(), server);
   const scenario::LinkModel& m = to_central_[static_cast<std::size_t>(it - servers_.begin())];
-  return traverse_link(m, from, to, MessageContext{from, to, MsgType::kNone}, trips_).delay.ns();
+  return traverse_link(m, from, to, MessageContext{from, to, MsgType::kNone}, trips_,
+                       link_asymmetry(m, from, to, asymmetry_seed_))
+      .delay.ns();
 }
 
 void OrderingProbe::deliver_until(std::int64_t now_ns) {

@@ -87,6 +87,7 @@ class OrderingProbe final : public Observer {
   double per_server_per_tick_;
   Rng rng_;
   SmallRng trips_;
+  std::uint64_t asymmetry_seed_;  // the network's per-link asymmetry draws
   std::vector<std::uint64_t> lamport_;  // per server
   std::uint64_t central_lamport_ = 0;
   std::uint64_t central_received_ = 0;

@@ -12,6 +12,7 @@
 #include "algorithms/core/params.hpp"
 #include "sim/bound/skew_bound.hpp"
 #include "sim/output/exact_skew.hpp"
+#include "sim/output/link_table.hpp"
 #include "sim/output/output_folder.hpp"
 #include "sim/logical/causality.hpp"
 #include "sim/output/logical_csv.hpp"
@@ -174,6 +175,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
     world.add_observer(message_log.get());
   }
   analysis.set_message_counter(&world.stats().messages_sent);
+  if (wants_link_table(spec)) write_link_table(spec, world.network(), folder);
   std::unique_ptr<OrderingProbe> ordering;
   if (spec.ordering) {
     ordering = std::make_unique<OrderingProbe>(spec, *spec.ordering);

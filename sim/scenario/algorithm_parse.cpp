@@ -1,5 +1,6 @@
 #include "sim/scenario/algorithm_parse.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -68,6 +69,25 @@ ParamValue parse_param(const yaml::Node& node, const std::string& path, const Pa
       }
       fail_at(node, path, "unknown value '" + node.text + "'" + did_you_mean(node.text, spec.choices) +
                               "; expected one of " + join(spec.choices));
+    }
+    case ParamType::kNodeList: {
+      // A sequence of node ids ([1, 3]), or the same as text ("1,3") as a --set override gives it.
+      std::vector<NodeId> ids;
+      if (node.is_sequence()) {
+        for (std::size_t i = 0; i < node.items.size(); ++i) {
+          ids.push_back(static_cast<NodeId>(
+              read_int(node.items[i], path + "[" + std::to_string(i) + "]", 0, static_cast<std::int64_t>(kBroadcast) - 1)));
+        }
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      } else if (node.is_scalar()) {
+        const auto parsed = parse_node_list(node.text);
+        if (!parsed) fail_at(node, path, "expected a list of node ids such as [1, 3], got '" + node.text + "'");
+        ids = *parsed;
+      } else {
+        fail_at(node, path, "expected a list of node ids such as [1, 3], got " + yaml::describe(node));
+      }
+      return node_list_text(ids);
     }
   }
   fail_at(node, path, "unsupported parameter type");

@@ -113,6 +113,14 @@ Json param_schema(const ParamSpec& p) {
     case ParamType::kChoice:
       j = Json{{"enum", p.choices}, {"default", std::get<std::string>(p.default_value)}};
       break;
+    case ParamType::kNodeList: {
+      Json ids = Json::array();
+      if (const auto parsed = parse_node_list(std::get<std::string>(p.default_value))) {
+        for (NodeId id : *parsed) ids.push_back(id);
+      }
+      j = Json{{"type", "array"}, {"items", Json{{"type", "integer"}, {"minimum", 0}}}, {"default", ids}};
+      break;
+    }
   }
   j["description"] = p.doc;
   return j;
@@ -198,9 +206,27 @@ Json topology_schema() {
               {"anyOf", Json::array({Json{{"type", "string"}, {"pattern", pattern}}, file})}};
 }
 
+// A number or a law (its support within [-1, 1] is checked by the loader), optionally with the
+// slow direction named.
+Json asymmetry_schema() {
+  // A law is a string (its support is checked by the loader); a bare number must be in range.
+  const Json law = Json{{"allOf", Json::array({Json{{"type", "string"}}, ref("ppm_distribution")})}};
+  const Json value = Json{{"anyOf", Json::array({number_range(-1, 1), law})}};
+  const Json with_direction = closed_object(
+      keys::asymmetry(),
+      {{"draw", with_doc(value, "a in [-1, 1], or a law drawn once per link, e.g. uniform(0, 0.5)")},
+       {"slow", Json{{"enum", Json::array({"low_to_high", "high_to_low"})},
+                     {"description", "the direction that takes latency*(1+a) (default low_to_high)"}}}},
+      {"draw"});
+  return Json{{"description", "one-way asymmetry a: the slow direction (lower id -> higher id unless slow: high_to_low) "
+                              "gets latency*(1+a), the reverse latency*(1-a); a number, a law drawn once per link from "
+                              "the seed's link_asymmetry stream, or {draw, slow} (default 0)"},
+              {"anyOf", Json::array({value, with_direction})}};
+}
+
 std::map<std::string, Json> link_props() {
   return {{"latency", with_doc(ref("latency_distribution"), "one-way delay per message (default 1ms)")},
-          {"asymmetry", with_doc(number_range(-1, 1), "low id -> high id gets latency*(1+a), the reverse latency*(1-a) (default 0)")},
+          {"asymmetry", asymmetry_schema()},
           {"loss", with_doc(number_range(0, 1), "probability that a message is lost (default 0)")}};
 }
 
@@ -289,6 +315,9 @@ Json output_schema() {
        {"summary", flag("write summary.json")},
        {"messages", Json{{"type", "boolean"}, {"default", false},
                          {"description", "write messages.csv: every message sent, when it arrived, its fate (opt-in)"}}},
+       {"links", Json{{"type", "boolean"},
+                      {"description", "write links.csv: each link's asymmetry and direction factors (default: when "
+                                      "the asymmetry is drawn per link)"}}},
        {"trace_nodes", Json{{"anyOf", Json::array({Json{{"const", "all"}},
                                                    Json{{"type", "array"}, {"items", ref("node_name")}, {"minItems", 1}}})},
                             {"description", "nodes in trace.csv (default all)"}}},

@@ -49,6 +49,11 @@ const std::vector<std::string>& link_override() {
   static const std::vector<std::string> k{"between", "latency", "asymmetry", "loss"};
   return k;
 }
+
+const std::vector<std::string>& asymmetry() {
+  static const std::vector<std::string> k{"draw", "slow"};
+  return k;
+}
 const std::vector<std::string>& algorithm() {
   static const std::vector<std::string> k{"sync", "election"};
   return k;
@@ -87,7 +92,8 @@ const std::vector<std::string>& expect_window() {
   return k;
 }
 const std::vector<std::string>& output() {
-  static const std::vector<std::string> k{"trace", "skew", "events", "summary", "messages", "trace_nodes", "trace_every", "compress"};
+  static const std::vector<std::string> k{"trace",    "skew",        "events",      "summary", "messages",
+                                          "links",    "trace_nodes", "trace_every", "compress"};
   return k;
 }
 const std::vector<std::string>& distribution_kinds() {

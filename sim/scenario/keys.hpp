@@ -17,6 +17,7 @@ const std::vector<std::string>& topology_kinds();    // full_mesh, star, ...
 const std::vector<std::string>& topology_file();     // file
 const std::vector<std::string>& links();             // latency, asymmetry, loss, overrides
 const std::vector<std::string>& link_override();     // between, latency, asymmetry, loss
+const std::vector<std::string>& asymmetry();         // draw, slow
 const std::vector<std::string>& algorithm();         // sync, election
 const std::vector<std::string>& fault_actions();     // crash, restart, ...
 const std::vector<std::string>& fault_entry();       // at, until, + fault_actions()

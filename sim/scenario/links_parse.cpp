@@ -12,11 +12,43 @@
 namespace clocksim::scenario {
 namespace {
 
+// A constant in [-1, 1] or a law whose support lies within it: |a| <= 1 keeps both directions'
+// latency non-negative (see LinkModel).
+Distribution read_asymmetry_law(const yaml::Node& node, const std::string& path) {
+  if (parse_number(node.text)) return Distribution::constant(read_number(node, path, -1, 1));
+  const Distribution law = parse_distribution(node, path, Quantity::kPpm);
+  if (!(law.lower_bound() >= -1 && law.upper_bound() <= 1)) {
+    fail_at(node, path, "an asymmetry is drawn within [-1, 1] (a bounded law such as uniform(-0.5, 0.5)), got " +
+                            yaml::describe(node));
+  }
+  return law;
+}
+
+// `asymmetry: a`, `asymmetry: uniform(lo, hi)` (one draw per link), or
+// `asymmetry: {draw: a-or-law, slow: low_to_high | high_to_low}` naming the slow direction.
+void read_asymmetry(const yaml::Node& node, const std::string& path, LinkModel& model) {
+  if (!node.is_map()) {
+    model.asymmetry = read_asymmetry_law(node, path);
+    return;
+  }
+  check_keys(node, path, keys::asymmetry());
+  model.asymmetry = read_asymmetry_law(
+      require_key(node, path, "draw", "the asymmetry: a number in [-1, 1] or a law such as uniform(0, 0.5)"),
+      child_path(path, "draw"));
+  if (auto* v = node.find("slow")) {
+    const std::string slow = read_string(*v, child_path(path, "slow"), "low_to_high or high_to_low");
+    if (slow != "low_to_high" && slow != "high_to_low") {
+      fail_at(*v, child_path(path, "slow"), "expected low_to_high or high_to_low (the direction that takes latency * (1 + a)), got " +
+                                                yaml::describe(*v));
+    }
+    model.slow_high_to_low = slow == "high_to_low";
+  }
+}
+
 // Reads the model keys present in `map` on top of `model`.
 void read_model(const yaml::Node& map, const std::string& path, LinkModel& model) {
   if (auto* v = map.find("latency")) model.latency_ns = parse_distribution(*v, child_path(path, "latency"), Quantity::kLatency);
-  // |asymmetry| <= 1 keeps both directions' latency non-negative (see LinkModel).
-  if (auto* v = map.find("asymmetry")) model.asymmetry = read_number(*v, child_path(path, "asymmetry"), -1, 1);
+  if (auto* v = map.find("asymmetry")) read_asymmetry(*v, child_path(path, "asymmetry"), model);
   if (auto* v = map.find("loss")) model.loss = read_number(*v, child_path(path, "loss"), 0, 1);
 }
 

@@ -18,6 +18,7 @@ OutputSpec parse_output(const yaml::Node* node, const std::string& path, const N
   if (auto* v = node->find("events")) out.events = read_bool(*v, child_path(path, "events"));
   if (auto* v = node->find("summary")) out.summary = read_bool(*v, child_path(path, "summary"));
   if (auto* v = node->find("messages")) out.messages = read_bool(*v, child_path(path, "messages"));
+  if (auto* v = node->find("links")) out.links = read_bool(*v, child_path(path, "links"));
   if (auto* v = node->find("trace_nodes")) {
     const std::string p = child_path(path, "trace_nodes");
     if (!(v->is_scalar() && v->text == "all")) {

@@ -28,6 +28,7 @@ std::string type_name(ParamType t) {
     case ParamType::kDuration: return "duration";
     case ParamType::kDurationRange: return "duration or uniform(min, max)";
     case ParamType::kChoice: return "choice";
+    case ParamType::kNodeList: return "list of node ids";
   }
   return "";
 }
@@ -41,6 +42,7 @@ std::string number(double v) {
 std::string allowed(const ParamSpec& p) {
   if (p.type == ParamType::kChoice) return join(p.choices, ", ");
   if (p.type == ParamType::kBool) return "true, false";
+  if (p.type == ParamType::kNodeList) return "[id, ...]";
   const bool has_min = p.min > -1e300, has_max = p.max < 1e300;
   if (!has_min && !has_max) return "any";
   const bool durations = p.type == ParamType::kDuration || p.type == ParamType::kDurationRange;
@@ -70,7 +72,8 @@ std::string algorithm_reference_markdown() {
     }
     md += "| parameter | type | default | allowed | meaning |\n|---|---|---|---|---|\n";
     for (const auto& p : a.params) {
-      md += "| `" + p.name + "` | " + type_name(p.type) + " | `" + cell(param_to_string(p.default_value)) + "` | " +
+      md += "| `" + p.name + "` | " + type_name(p.type) + " | `" +
+            cell(p.type == ParamType::kNodeList ? "[" + param_to_string(p.default_value) + "]" : param_to_string(p.default_value)) + "` | " +
             cell(allowed(p)) + " | " + cell(p.doc) + " |\n";
     }
   }

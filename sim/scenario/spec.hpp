@@ -2,6 +2,8 @@
 // (scenario/loader) is the only code that touches YAML; the world builder reads only this.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -126,9 +128,17 @@ struct TopologySpec {
 
 struct LinkModel {
   Distribution latency_ns = Distribution::constant(1'000'000);
-  // One-way asymmetry: the direction low id -> high id gets latency * (1 + asymmetry), the other
-  // latency * (1 - asymmetry). 0 = symmetric.
-  double asymmetry = 0;
+  // One-way asymmetry a of a link: its slow direction takes latency * (1 + a), the reverse
+  // latency * (1 - a) (a < 0 swaps them; 0 = symmetric). The slow direction runs from the lower
+  // node id to the higher one, or back when slow_high_to_low. `asymmetry` is a constant, or a law
+  // drawn once per link from the seed's "link_asymmetry" stream (sim/network/link_delay.hpp);
+  // its support lies within [-1, 1] so that no latency is negative.
+  Distribution asymmetry = Distribution::constant(0);
+  bool slow_high_to_low = false;
+  // The largest |a| the law can give: what the worst-case bound must allow.
+  double max_abs_asymmetry() const {
+    return std::max(std::fabs(asymmetry.lower_bound()), std::fabs(asymmetry.upper_bound()));
+  }
   double loss = 0;  // probability in [0, 1]
 };
 
@@ -206,6 +216,8 @@ struct OutputSpec {
   bool events = true;
   bool summary = true;
   bool messages = false;            // messages.csv: one row per message (opt-in: it grows with traffic)
+  // links.csv: each link's asymmetry. Unset: written when some link draws its asymmetry per link.
+  std::optional<bool> links;
   std::vector<NodeId> trace_nodes;  // empty: all nodes
   Duration trace_every;             // 0: every tick; else a multiple of tick
   bool compress_trace = false;      // output.compress: gzip writes trace.csv.gz instead

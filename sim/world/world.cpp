@@ -83,6 +83,7 @@ std::unique_ptr<Algorithm> World::make_algorithm(NodeId id) const {
   setup.sync = spec_.algorithm.sync;
   setup.election = spec_.algorithm.election;
   if (!spec_.nodes[id].can_be_master) setup.can_be_master = false;
+  setup.elections_before = nodes_[id].elections_started;
   // No list on a full mesh: empty means every peer (as in clocksyncd), and listing N - 1
   // neighbours for each of N nodes would cost O(N^2) at start.
   if (!network_->topology().is_full_mesh()) {
@@ -365,6 +366,9 @@ void World::apply_effects(NodeId id) {
 }
 
 void World::emit(NodeId node, const Note& note) {
+  if (note.election && note.election->initiator == node && node < nodes_.size()) {
+    nodes_[node].elections_started = std::max(nodes_[node].elections_started, note.election->number);
+  }
   for (Observer* o : observers_) o->on_event(now_, node, note);
 }
 

@@ -98,6 +98,9 @@ class World final : public TickView {
     // (node/wire/freshness.hpp). Every node starts at t = 0 with epoch 1; a restart takes a larger one.
     std::uint64_t epoch = 1;
     bool up = true;
+    // The highest election number this node started (its notes' ElectionId), handed to its next
+    // incarnation as stable storage would (algorithms/core/election_id.hpp).
+    std::uint32_t elections_started = 0;
   };
 
   void handle(const Event& ev);

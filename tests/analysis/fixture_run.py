@@ -19,7 +19,7 @@ import pandas as pd
 
 FORMAT_VERSION = 1
 # The header clocksim writes (docs/output-formats.md); the fixture fills t_ns, node, kind, detail.
-EVENTS_COLUMNS = ["t_ns", "node", "kind", "what", "why", "subject", "peer", "term", "round", "seq",
+EVENTS_COLUMNS = ["t_ns", "node", "kind", "what", "why", "subject", "peer", "election", "round", "seq",
                   "message", "value_ns", "rtt_ns", "error_ns", "count", "total", "nodes", "detail"]
 
 
@@ -113,7 +113,7 @@ def generate_run(outdir: str, nodes: int = 6, ticks: int = 600, tick_ms: int = 1
             events += [
                 (crash_ns, "n0", "crash", "was master"),
                 (silent_ns, "n1", "master_silent", "no message from n0 for 6s"),
-                (silent_ns, "n1", "election_started", "term 2"),
+                (silent_ns, "n1", "election_started", "election n1#2"),
                 (elected_ns, "n1", "became_master", "votes 4/5, after 8.000s"),
                 (restart_ns, "n0", "restart", ""),
                 (restart_ns, "n0", "became_slave", "master n1"),
@@ -126,6 +126,8 @@ def generate_run(outdir: str, nodes: int = 6, ticks: int = 600, tick_ms: int = 1
     for column in EVENTS_COLUMNS:
         if column not in ev.columns:
             ev[column] = ""
+    # n1's election and its win name the election (events.csv `election`).
+    ev.loc[(ev["node"] == "n1") & ev["kind"].isin(["election_started", "became_master"]), "election"] = "n1#2"
     ev[EVENTS_COLUMNS].to_csv(os.path.join(outdir, "events.csv"), index=False)
     with open(os.path.join(outdir, "events.log"), "w") as f:
         for t_e, node, kind, detail in events:
@@ -181,17 +183,18 @@ def generate_run(outdir: str, nodes: int = 6, ticks: int = 600, tick_ms: int = 1
 
 def write_messages(outdir: str, names: list[str], detected_ns: int, elected_ns: int) -> None:
     """messages.csv for the failover: n1 asks every other up node (ELECTION, 2 ms) and each
-    accepts (ACCEPT, 3 ms); the one to the crashed n0 goes to a down node; one ACCEPT is lost."""
+    accepts (ACCEPT, 3 ms); the one to the crashed n0 goes to a down node; one ACCEPT is lost.
+    All of them belong to election n1#2."""
     rows = []
     t = detected_ns
     for peer in names[2:]:
-        rows.append((t, t + 2_000_000, "n1", peer, "ELECTION", "election", "delivered"))
+        rows.append((t, t + 2_000_000, "n1", peer, "ELECTION", "election", "delivered", "n1#2"))
         lost = peer == names[-1]
         rows.append((t + 2_000_000, None if lost else t + 5_000_000, peer, "n1", "ACCEPT", "election",
-                     "lost" if lost else "delivered"))
-    rows.append((t, None, "n1", "n0", "ELECTION", "election", "to_down_node"))
-    rows.append((elected_ns, elected_ns + 1_000_000, "n1", names[-1], "TIME_REQUEST", "sync", "delivered"))
-    df = pd.DataFrame(rows, columns=["sent_ns", "received_ns", "from", "to", "type", "layer", "fate"])
+                     "lost" if lost else "delivered", "n1#2"))
+    rows.append((t, None, "n1", "n0", "ELECTION", "election", "to_down_node", "n1#2"))
+    rows.append((elected_ns, elected_ns + 1_000_000, "n1", names[-1], "TIME_REQUEST", "sync", "delivered", ""))
+    df = pd.DataFrame(rows, columns=["sent_ns", "received_ns", "from", "to", "type", "layer", "fate", "election"])
     df["received_ns"] = df["received_ns"].astype("Int64")
     df.to_csv(os.path.join(outdir, "messages.csv"), index=False)
 

@@ -108,3 +108,14 @@ def test_real_tsp_bully_ring_side_by_side(tmp_path):
         assert len(sent) >= f["election_messages"] > 0
     html = compare.build_compare(runs)
     assert html.count('class="plot sequence"') == 3
+    for run in runs:
+        f = run.summary["results"]["failovers"][0]
+        ev, m = run.events, run.messages
+        # The winner's election has a readable id, and its messages carry it.
+        won = ev[(ev["kind"] == "became_master") & (ev["t_ns"] > f["lost_at_ns"])].iloc[0]
+        assert won["node"] == f["new_master"] and re.fullmatch(r"n[0-7]#[1-9][0-9]*", won["election"])
+        assert (m["election"] == won["election"]).sum() > 0
+        # The old master comes back in all three and rejoins by its algorithm's rules.
+        back = ev[(ev["node"] == f["old_master"]) & (ev["t_ns"] > f["lost_at_ns"])]
+        assert back["kind"].iloc[0] == "restart"
+        assert back["kind"].isin(["became_slave", "became_master"]).any()

@@ -32,6 +32,15 @@ def test_time_window(run_dir):
     assert len(lines) == int(((ev["t_ns"] >= t0) & (ev["t_ns"] <= t1)).sum())
 
 
+def test_one_election_by_its_id(run_dir):
+    ev = cio.read_events(run_dir)
+    lines = _lines(run_script("events.py", run_dir, "--election", "n1#2"))
+    assert len(lines) == int((ev["election"] == "n1#2").sum()) == 2
+    assert all(" n1 " in l for l in lines)
+    bad = run_script("events.py", run_dir, "--election", "n1#9")
+    assert bad.returncode == 2 and "--election n1#9: no event names this election" in bad.stderr
+
+
 def test_unknown_names_exit_2(run_dir):
     bad = run_script("events.py", run_dir, "--only", "electons")
     assert bad.returncode == 2 and "--only electons: unknown" in bad.stderr

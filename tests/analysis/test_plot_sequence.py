@@ -16,14 +16,14 @@ MS = 1_000_000
 def write_messages(outdir) -> pd.DataFrame:
     """A bully-like cascade at t = 60 s: n3 (down) is lost as master; n1 starts an election."""
     rows = [
-        (59_000 * MS, 59_002 * MS, "n0", "n1", "TIME_REQUEST", "sync", "delivered"),
-        (60_000 * MS, None, "n1", "n3", "BULLY_ELECTION", "election", "to_down_node"),
-        (60_000 * MS, 60_003 * MS, "n1", "n2", "BULLY_ELECTION", "election", "delivered"),
-        (60_004 * MS, 60_006 * MS, "n2", "n1", "BULLY_OK", "election", "delivered"),
-        (60_004 * MS, None, "n2", "n0", "BULLY_ELECTION", "election", "lost"),
-        (60_200 * MS, 60_204 * MS, "n2", "n0", "BULLY_COORDINATOR", "election", "delivered"),
-        (60_200 * MS, 60_201 * MS, "n2", "n1", "BULLY_COORDINATOR", "election", "delivered"),
-        (70_000 * MS, 70_001 * MS, "n2", "n1", "HEARTBEAT", "election", "delivered"),
+        (59_000 * MS, 59_002 * MS, "n0", "n1", "TIME_REQUEST", "sync", "delivered", ""),
+        (60_000 * MS, None, "n1", "n3", "BULLY_ELECTION", "election", "to_down_node", "n1#2"),
+        (60_000 * MS, 60_003 * MS, "n1", "n2", "BULLY_ELECTION", "election", "delivered", "n1#2"),
+        (60_004 * MS, 60_006 * MS, "n2", "n1", "BULLY_OK", "election", "delivered", "n1#2"),
+        (60_004 * MS, None, "n2", "n0", "BULLY_ELECTION", "election", "lost", "n2#1"),
+        (60_200 * MS, 60_204 * MS, "n2", "n0", "BULLY_COORDINATOR", "election", "delivered", "n2#1"),
+        (60_200 * MS, 60_201 * MS, "n2", "n1", "BULLY_COORDINATOR", "election", "delivered", "n2#1"),
+        (70_000 * MS, 70_001 * MS, "n2", "n1", "HEARTBEAT", "election", "delivered", ""),
     ]
     df = pd.DataFrame(rows, columns=cio.MESSAGES_COLUMNS)
     df["received_ns"] = df["received_ns"].astype("Int64")
@@ -36,6 +36,7 @@ def _events():
     return pd.DataFrame({"t_ns": [59_500 * MS, 60_000 * MS, 60_200 * MS],
                          "node": ["n3", "n1", "n2"],
                          "kind": ["crash", "election_started", "became_master"],
+                         "election": ["", "n1#2", "n2#1"],
                          "detail": ["", "", ""]})
 
 
@@ -58,6 +59,9 @@ def test_arrows_fates_and_events_of_the_window(tmp_path):
     assert len(down) == 1 and down[0].get_xdata()[0] == 3  # the cross sits on the receiver
     marks = {c.get_gid(): c.get_offsets().tolist() for c in ax.collections}
     assert marks == {"event:election_started": [[1, 500.0]], "event:became_master": [[2, 700.0]]}
+    # Each election mark names its election, beside the marker.
+    ids = [(t.get_text(), t.get_position()) for t in ax.texts if t.get_gid() == "election_id"]
+    assert sorted(ids) == [("n1#2", (1.1, 500.0)), ("n2#1", (2.1, 700.0))]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "BULLY_ELECTION (3)" in legend and "BULLY_COORDINATOR (2)" in legend
     assert "TIME_REQUEST" not in " ".join(legend) and "HEARTBEAT" not in " ".join(legend)
@@ -98,7 +102,7 @@ def test_script_writes_png_and_rejects_bad_input(tmp_path):
     assert w >= 800 and h == 700
     bad = run_script("plot_sequence.py", str(tmp_path), "--window", "60s")
     assert bad.returncode == 2 and "expected START:END" in bad.stderr
-    (tmp_path / "messages.csv").write_text("sent_ns,received_ns,from,to,type,layer,fate\n1,,n0,n1,X,sync,eaten\n")
+    (tmp_path / "messages.csv").write_text("sent_ns,received_ns,from,to,type,layer,fate,election\n1,,n0,n1,X,sync,eaten,\n")
     bad = run_script("plot_sequence.py", str(tmp_path), "--window", "0s:1s")
     assert bad.returncode == 2 and "line 2: column fate: unknown value 'eaten'" in bad.stderr
 

@@ -92,6 +92,14 @@ def test_summary_only_run_still_reports(run_dir):
     assert "Not plotted: trace.csv, skew.csv" in text and "No events were recorded" in text
 
 
+def test_links_csv_adds_the_asymmetry_figure(run_dir):
+    with open(os.path.join(run_dir, "links.csv"), "w") as f:
+        f.write("a,b,asymmetry,factor_ab,factor_ba\nn0,n1,0.4,1.4,0.6\nn0,n2,-0.2,0.8,1.2\nn1,n2,0,1,1\n")
+    text, tags = _render(run_dir)
+    imgs = [a for t, a in tags if t == "img"]
+    assert "link asymmetry" in [a["alt"] for a in imgs]
+
+
 def test_output_option(run_dir, tmp_path):
     out = tmp_path / "elsewhere.html"
     result = run_script("report.py", run_dir, "-o", str(out))

@@ -9,7 +9,8 @@
 //   adversarial  drift-free, adversarial latency, static master (the reading-error worst case)
 //   drift        high drift (10^3..10^5 ppm) dominating the bound, static master
 //   static       everything else without faults: topologies star/mesh, latency laws with
-//                asymmetry, quantum, resolution, measurement and averaging options, slews
+//                asymmetry (constant or drawn per link), quantum, resolution, measurement and
+//                averaging options, slews, SETTIME thresholds and LOSTHOST (drawn from a stream of their own)
 //   disrupted    elections (tsp, bully, ring, standby), crashes and restarts of slaves and the
 //                master, partitions, clock steps, message loss (full mesh)
 // Prints one line per family: scenarios, claimed (the model gave a bound), worst skew/bound;
@@ -68,7 +69,7 @@ struct Case {
       y << "faults:\n";
       for (const auto& f : faults) y << "  - " << f.text << "\n";
     }
-    y << "expect:\n  - {max_skew: bound}\noutput: {trace: false, skew: false, events: false, summary: true}\n";
+    y << "expect:\n  - {max_skew: bound}\noutput: {trace: false, skew: false, events: true, summary: true}\n";
     return y.str();
   }
 };
@@ -100,7 +101,9 @@ std::string latency_law(Draw& d, double lo_ms, double hi_ms, bool adversarial) {
 }
 
 // The sync block: every measurement and averaging option, quantum, resolution, slews, steps.
-std::string berkeley(Draw& d, double period_s, double step_threshold_ms, bool rich) {
+// `timed`: a stream of its own for timed 4.4's host table and SETTIME, so that adding them left
+// every other draw of a case as it was.
+std::string berkeley(Draw& d, double period_s, double step_threshold_ms, bool rich, Draw* timed = nullptr) {
   std::ostringstream s;
   s << "{kind: berkeley, period: " << period_s << "s, step_threshold: " << ms(step_threshold_ms);
   if (rich) {
@@ -111,6 +114,12 @@ std::string berkeley(Draw& d, double period_s, double step_threshold_ms, bool ri
     if (d.chance(0.3)) s << ", resolution: " << ms(d.pick<double>({0.1, 1}));
     if (d.chance(0.3)) s << ", probes: " << d.integer(1, 10) << ", good_replies: " << d.integer(1, 5);
     if (d.chance(0.2)) s << ", first_round_delay: " << d.integer(0, 3) << "s";
+    if (timed != nullptr) {
+      // SETTIME (its error is the transit, docs/bounds.md §4.1b): a threshold the corrections
+      // reach, or timed's 20 s; LOSTHOST: drop at the first failure, timed's 3, or never.
+      if (timed->chance(0.4)) s << ", settime_threshold: " << timed->pick<std::string>({"0s", "1ms", "5ms", "30ms"});
+      if (timed->chance(0.4)) s << ", lost_host_rounds: " << timed->pick<std::string>({"0", "1", "2"});
+    }
     // Without a drawn quantum or resolution the defaults apply: timed's 5 ms and 1 ms.
   } else {
     // Exact arithmetic, so that the tightness of the other terms is measured undiluted by q.
@@ -136,6 +145,7 @@ std::string clocks(Draw& d, double drift_ppm, double spread_ms, double slew_ppm)
 
 Case draw_case(std::uint64_t index) {
   Draw d(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz"), index));
+  Draw timed(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.timed"), index));
   Case c;
   c.seed = d.next() % 1000000 + 1;
   const int family = static_cast<int>(index % 4);
@@ -172,8 +182,16 @@ Case draw_case(std::uint64_t index) {
       c.clocks = clocks(d, drift, spread, d.pick<double>({100.0, 500.0, 5000.0, 50000.0}));
       c.topology = d.chance(0.3) ? "star" : "full_mesh";
       c.links = "  latency: " + latency_law(d, lo, hi, d.chance(0.3)) + "\n";
-      if (d.chance(0.3)) c.links += "  asymmetry: " + std::to_string(d.uniform(-0.5, 0.5)) + "\n";
-      c.sync = berkeley(d, period, d.pick<double>({0.0, 1.0, 20.0}), true);
+      if (d.chance(0.3)) {
+        // One asymmetry for every link, or one drawn per link (either slow direction): the bound
+        // must allow the largest |a| the law can give.
+        const double w = d.uniform(0.01, 0.5);
+        const int form = d.integer(0, 2);
+        c.links += form == 0   ? "  asymmetry: " + std::to_string(d.uniform(-0.5, 0.5)) + "\n"
+                   : form == 1 ? "  asymmetry: \"uniform(" + std::to_string(-w) + ", " + std::to_string(w) + ")\"\n"
+                               : "  asymmetry: {draw: \"uniform(0, " + std::to_string(w) + ")\", slow: high_to_low}\n";
+      }
+      c.sync = berkeley(d, period, d.pick<double>({0.0, 1.0, 20.0}), true, &timed);
       break;
     }
     default: {
@@ -184,7 +202,7 @@ Case draw_case(std::uint64_t index) {
       c.topology = "full_mesh";
       c.links = "  latency: " + latency_law(d, lo, hi, d.chance(0.2)) + "\n";
       if (d.chance(0.3)) c.links += "  loss: " + std::to_string(d.pick<double>({0.01, 0.05, 0.2})) + "\n";
-      c.sync = berkeley(d, period, 1, true);
+      c.sync = berkeley(d, period, 1, true, &timed);
       const std::string kind = d.pick<std::string>({"tsp", "bully", "ring", "standby", ""});
       if (!kind.empty()) c.election = "{kind: " + kind + "}";
       const int faults = d.integer(0, 4);
@@ -215,6 +233,9 @@ struct Result {
   bool passed = true;
   double ratio = 0;
   std::string why;
+  // timed 4.4's behaviour that the case exercised (events.csv): a SETTIME sent, a host dropped.
+  bool set_time = false;
+  bool dropped = false;
 };
 
 Result run_case(const Case& c, const fs::path& dir) {
@@ -243,6 +264,11 @@ Result run_case(const Case& c, const fs::path& dir) {
   const auto j = nlohmann::json::parse(in);
   const auto& ratio = j["results"]["worst_skew_over_bound"];
   r.ratio = ratio.is_number() ? ratio.get<double>() : 0.0;
+  std::ifstream events(dir / "events.csv");
+  for (std::string line; std::getline(events, line);) {
+    r.set_time = r.set_time || line.find(",settime_sent,") != std::string::npos;
+    r.dropped = r.dropped || line.find(",host_dropped,") != std::string::npos;
+  }
   if (!r.passed) {
     for (const auto& e : j["expects"]) r.why += e["detail"].get<std::string>();
   }
@@ -292,7 +318,7 @@ int main(int argc, char** argv) {
   }
   fs::create_directories(out);
   struct Family {
-    std::uint64_t cases = 0, claimed = 0, violations = 0;
+    std::uint64_t cases = 0, claimed = 0, violations = 0, set_time = 0, dropped = 0;
     double worst = 0;
   };
   std::map<std::string, Family> families;
@@ -315,6 +341,8 @@ int main(int argc, char** argv) {
     }
     ++f.claimed;
     f.worst = std::max(f.worst, r.ratio);
+    f.set_time += r.set_time ? 1 : 0;
+    f.dropped += r.dropped ? 1 : 0;
     if (r.passed) {
       fs::remove_all(dir);
       continue;
@@ -345,6 +373,10 @@ int main(int argc, char** argv) {
                   name.c_str(), static_cast<unsigned long long>(f.cases), static_cast<unsigned long long>(f.claimed),
                   static_cast<unsigned long long>(f.violations), f.worst);
     std::cout << line;
+  }
+  for (const auto& [name, f] : families) {
+    std::cout << "  " << name << ": " << f.set_time << " claimed case(s) sent a SETTIME, " << f.dropped
+              << " dropped a host\n";
   }
   if (!quiet) {
     for (const auto& [why, n] : unclaimed_reasons) std::cout << "  no bound (" << n << "): " << why << "\n";

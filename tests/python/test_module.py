@@ -34,7 +34,7 @@ def without_wall_clock(summary_text):
 
 
 @pytest.mark.parametrize("name,sets", [
-    ("failover.yaml", ["duration=90s"]),
+    ("failover.yaml", ["duration=90s", "faults.0.until=80s"]),
     ("berkeley-adversarial.yaml", []),
     ("cristian-basic.yaml", ["algorithm.sync.period=5s"]),
 ])

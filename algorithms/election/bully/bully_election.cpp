@@ -32,6 +32,7 @@ BullyElection::BullyElection(const ElectionSetup& setup)
     : self_(setup.membership.self),
       can_be_master_(setup.can_be_master),
       cfg_(BullyConfig::from(setup.params)),
+      term_(setup.elections_before),
       live_(self_, {kHeartbeatTimer, kFailureTimer, cfg_.heartbeat_period, cfg_.failure_timeout},
             {NoteWhat::kNoCoordinatorHeard, NoteWhat::kNoHeartbeatFromCoordinator, NoteWhat::kBullyLeaveSent}) {
   if (setup.membership.members) members_ = *setup.membership.members;
@@ -75,7 +76,7 @@ void BullyElection::start_election(Effects& out, bool master_presumed_dead) {
   }
   if (asked.empty()) {
     if (can_be_master_) {
-      out.note(Note(NoteWhat::kElectionNoHigherId).with_term(term_));
+      out.note(Note(NoteWhat::kElectionNoHigherId).with_election(own_election()));
       become_coordinator(out);
     } else {
       out.note(Note(NoteWhat::kMayNotLeadWaits));
@@ -85,7 +86,10 @@ void BullyElection::start_election(Effects& out, bool master_presumed_dead) {
     return;
   }
   const std::size_t count = asked.size();
-  out.note(Note(NoteWhat::kBullyElectionStarted).with_term(term_).with_count(count).with_group(std::move(asked)));
+  out.note(Note(NoteWhat::kBullyElectionStarted)
+               .with_election(own_election())
+               .with_count(count)
+               .with_group(std::move(asked)));
   out.set_timer(timer(kAnswerTimer), cfg_.answer_timeout);
 }
 
@@ -95,7 +99,7 @@ void BullyElection::become_coordinator(Effects& out) {
   const bool was = state_ == State::kCoordinator;
   state_ = State::kCoordinator;
   master_ = self_;
-  if (!was) out.note(Note(NoteWhat::kBecomesMaster).because(NoteWhy::kNoHigherIdAnswered).with_term(term_));
+  if (!was) out.note(Note(NoteWhat::kBecomesMaster).because(NoteWhy::kNoHigherIdAnswered).with_election(own_election()));
   Message m = make_message(MsgType::kBullyCoordinator);
   m.subject = self_;
   m.term = term_;
@@ -192,7 +196,6 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
                  .with_peer(from)
                  .because(msg.type == MsgType::kBullyElection ? NoteWhy::kHoldsElection : NoteWhy::kClaimsToCoordinate));
   }
-  if (msg.term > term_) term_ = msg.term;
   switch (msg.type) {
     case MsgType::kBullyElection: {
       const bool ineligible_sender = (msg.flags & kIneligibleSender) != 0;
@@ -213,7 +216,7 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
       // the asker itself, and if it is in fact dead our own failure timer fires within H. This
       // keeps a burst of ELECTIONs from restarting n elections at every node (O(n^3) messages).
       if (state_ == State::kFollower && (master_ == kNoNode || master_ < self_)) {
-        out.note(Note(NoteWhat::kTakesElectionOver).with_peer(from));
+        out.note(Note(NoteWhat::kTakesElectionOver).with_peer(from).with_election({from, msg.term}));
         start_election(out, false);
       }
       return;
@@ -222,7 +225,7 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
       if (state_ != State::kElecting) return;
       out.cancel_timer(timer(kAnswerTimer));
       state_ = State::kAwaitingCoordinator;
-      out.note(Note(NoteWhat::kOkReceived).with_peer(from));
+      out.note(Note(NoteWhat::kOkReceived).with_peer(from).with_election({self_, msg.term}));
       out.set_timer(timer(kCoordinatorTimer), cfg_.coordinator_timeout);
       return;
     case MsgType::kBullyCoordinator:
@@ -236,7 +239,7 @@ void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& ms
         }
         return;
       }
-      follow(from, out, because(NoteWhy::kItsCoordinator).with_term(msg.term));
+      follow(from, out, because(NoteWhy::kItsCoordinator).with_election({from, msg.term}));
       return;
     case MsgType::kHeartbeat:
       switch (state_) {

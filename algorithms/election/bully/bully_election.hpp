@@ -10,6 +10,10 @@
 // (the failure detector the 1982 paper assumes); a coordinator hearing a higher coordinator's
 // heartbeat steps down, which is what heals a partition.
 //
+// Elections are named by their initiator and its own count (ElectionId, "n6#2"): Message::term
+// of ELECTION is the asker's number, OK echoes it, COORDINATOR and HEARTBEAT carry the number of
+// the election their sender won. The protocol never compares them; they name, not rank.
+//
 // Nodes that may not lead (can_be_master = false) never answer OK and never claim; when one of
 // them detects a failure it asks every other node (flag kIneligibleSender), so eligible nodes of
 // any id answer and take the election over.
@@ -63,6 +67,7 @@ class BullyElection final : public ElectionLayer {
   NodeId believed_master() const override;
 
   State state() const { return state_; }
+  // The number of this node's latest election (0: none yet), continuing across restarts.
   std::uint32_t term() const { return term_; }
   // Said LEAVE and not heard from since: treated as dead.
   bool departed(NodeId id) const { return live_.departed(id); }
@@ -82,6 +87,7 @@ class BullyElection final : public ElectionLayer {
   void follow(NodeId master, Effects& out, Note why);
   void cancel_election_timers(Effects& out);
   void handle_leave(NodeId from, Effects& out);
+  ElectionId own_election() const { return {self_, term_}; }
 
   NodeId self_;
   bool can_be_master_;
@@ -89,7 +95,7 @@ class BullyElection final : public ElectionLayer {
   std::vector<NodeId> members_;
   State state_ = State::kFollower;
   NodeId master_ = kNoNode;
-  std::uint32_t term_ = 0;
+  std::uint32_t term_ = 0;  // this node's own election count
   // Heartbeats, failure timer, LEAVE, and who said LEAVE and has not been heard holding an
   // election or claiming since.
   Liveness live_;

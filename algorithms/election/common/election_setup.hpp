@@ -15,6 +15,9 @@ struct ElectionSetup {
   // timed's -M: a node without it never becomes candidate or master (docs/berkeley-and-tsp.md §3).
   bool can_be_master = true;
   ParamSet params;
+  // The highest election number this node started in its earlier incarnations: its numbers
+  // continue above it, so an ElectionId names one election only (algorithms/core/election_id.hpp).
+  std::uint32_t elections_before = 0;
 };
 
 }  // namespace clocksim::election

@@ -18,9 +18,9 @@ namespace clocksim::election {
 template <class Config>
 class ParamTable {
  public:
-  // kChoice fills a std::string; kInt an int64 or a node id.
+  // kChoice fills a std::string; kInt an int64 or a node id; kNodeList a list of node ids.
   using Field = std::variant<Duration Config::*, DurationRange Config::*, std::int64_t Config::*, bool Config::*,
-                             NodeId Config::*, std::string Config::*>;
+                             NodeId Config::*, std::string Config::*, std::vector<NodeId> Config::*>;
   struct Entry {
     ParamSpec spec;
     Field field;
@@ -57,6 +57,7 @@ class ParamTable {
   static void assign(bool& v, const ParamSet& p, const std::string& n) { v = p.get_bool(n); }
   static void assign(NodeId& v, const ParamSet& p, const std::string& n) { v = static_cast<NodeId>(p.get_int(n)); }
   static void assign(std::string& v, const ParamSet& p, const std::string& n) { v = p.get_choice(n); }
+  static void assign(std::vector<NodeId>& v, const ParamSet& p, const std::string& n) { v = p.get_node_list(n); }
 
   std::vector<Entry> entries_;
   std::vector<ParamSpec> specs_;

@@ -38,9 +38,11 @@ RingElection::RingElection(const ElectionSetup& setup)
       hops_(kElectionTimerPart, kAckTimerBase, cfg_.hop_timeout),
       live_(self_, {kHeartbeatTimer, kFailureTimer, cfg_.heartbeat_period, cfg_.failure_timeout},
             {NoteWhat::kNoMasterHeard, NoteWhat::kNoHeartbeatFromMaster, NoteWhat::kRingLeaveSent}) {
-  // Election numbers start at a random point so that a restarted node's elections are not
-  // mistaken for duplicates of its previous incarnation's.
-  my_term_ = draw_u32(rng_);
+  // Numbers continue above the earlier incarnations' where the host carries them (the
+  // simulator); the random stamp of this incarnation tells a restarted node's new elections from
+  // repeats of its previous life's where it does not (clocksyncd starts again at 1).
+  stamp_ = draw_u32(rng_);
+  my_term_ = setup.elections_before;
   if (setup.membership.members) members_ = *setup.membership.members;
   if (std::find(members_.begin(), members_.end(), self_) == members_.end()) {
     members_.push_back(self_);
@@ -100,8 +102,9 @@ void RingElection::initiate(Effects& out) {
   m.subject = can_be_master_ ? self_ : kNoNode;
   m.value_ns = self_;
   m.term = my_term_;
-  seen_election_[self_] = my_term_;
-  out.note(Note(NoteWhat::kRingElectionStarted).with_term(my_term_).with_subject(successor_of(self_)));
+  m.t1_ns = stamp_;
+  seen_election_[self_] = {stamp_, my_term_};
+  out.note(Note(NoteWhat::kRingElectionStarted).with_election(own_election()).with_subject(successor_of(self_)));
   pass_on(m, successor_of(self_), out);
 }
 
@@ -128,11 +131,11 @@ void RingElection::follow(NodeId master, Effects& out, Note why) {
   if (changed) out.note(std::move(why.as(NoteWhat::kFollowsMaster).with_subject(master)));
 }
 
-void RingElection::apply_winner(NodeId winner, NodeId initiator, Effects& out) {
+void RingElection::apply_winner(NodeId winner, ElectionId election, Effects& out) {
   if (winner == self_) {
-    become_master(out, because(NoteWhy::kWonRingElection).with_peer(initiator));
+    become_master(out, because(NoteWhy::kWonRingElection).with_peer(election.initiator).with_election(election));
   } else if (winner != kNoNode) {
-    follow(winner, out, because(NoteWhy::kRingElectionOf).with_peer(initiator));
+    follow(winner, out, because(NoteWhy::kRingElectionOf).with_peer(election.initiator).with_election(election));
   }
 }
 
@@ -144,30 +147,31 @@ void RingElection::handle_election(const Message& msg, Effects& out) {
     const NodeId winner = msg.subject;
     if (winner != kNoNode && live_.departed(winner)) {
       // Put forward before it left (its LEAVE overtook this round): elect again without it.
-      out.note(Note(NoteWhat::kRingWinnerLeft).with_term(my_term_).with_subject(winner));
+      out.note(Note(NoteWhat::kRingWinnerLeft).with_election(own_election()).with_subject(winner));
       initiate(out);
       return;
     }
     if (winner == kNoNode) {
-      out.note(Note(NoteWhat::kRingNobodyMayLead).with_term(my_term_));
+      out.note(Note(NoteWhat::kRingNobodyMayLead).with_election(own_election()));
       state_ = State::kFollower;
       live_.watch(out);
       return;
     }
-    out.note(Note(NoteWhat::kRingWinner).with_term(my_term_).with_subject(winner));
+    out.note(Note(NoteWhat::kRingWinner).with_election(own_election()).with_subject(winner));
     Message elected = make_message(MsgType::kRingElected);
     elected.subject = winner;
     elected.value_ns = self_;
     elected.term = my_term_;
+    elected.t1_ns = stamp_;
     elected.flags = msg.flags & kBestIsBack;
-    seen_elected_[self_] = my_term_;
-    apply_winner(winner, self_, out);
+    seen_elected_[self_] = {stamp_, my_term_};
+    apply_winner(winner, own_election(), out);
     pass_on(elected, successor_of(self_), out);
     return;
   }
   auto seen = seen_election_.find(initiator);
-  if (seen != seen_election_.end() && seen->second == msg.term) return;  // a duplicate
-  seen_election_[initiator] = msg.term;
+  if (seen != seen_election_.end() && seen->second == copy_of(msg)) return;  // a duplicate
+  seen_election_[initiator] = copy_of(msg);
   // Chang-Roberts extinction: our own election (higher initiator) will finish instead.
   if (initiating_ && initiator < self_) return;
   Message fwd = msg;
@@ -189,15 +193,15 @@ void RingElection::handle_elected(const Message& msg, Effects& out) {
   const auto initiator = static_cast<NodeId>(msg.value_ns);
   if (initiator == self_) return;  // back home: everyone has heard
   auto seen = seen_elected_.find(initiator);
-  if (seen != seen_elected_.end() && seen->second == msg.term) return;
-  seen_elected_[initiator] = msg.term;
+  if (seen != seen_elected_.end() && seen->second == copy_of(msg)) return;
+  seen_elected_[initiator] = copy_of(msg);
   if (msg.subject != kNoNode && live_.departed(msg.subject)) {
     // Named before the winner's LEAVE reached us: following a node that is gone would only
     // wait out the failure timeout. The round stops here; the LEAVE starts a fresh election.
     out.note(Note(NoteWhat::kElectedIgnored).with_subject(msg.subject));
     return;
   }
-  apply_winner(msg.subject, initiator, out);
+  apply_winner(msg.subject, {initiator, msg.term}, out);
   pass_on(msg, successor_of(self_), out);
 }
 

@@ -17,7 +17,10 @@
 // master too (an election it has not heard of yet replaced its master): it does not start a
 // needless election round the ring; a live higher master's next heartbeat wins it back.
 // Message fields: subject = best candidate or winner, value_ns = initiator id, term = that
-// initiator's election number.
+// initiator's election number (with the initiator, the ElectionId "n6#2"; numbers continue across
+// a restart where the host carries them, ElectionSetup::elections_before), t1_ns = the
+// initiator's incarnation stamp (random per start): a copy with the stamp and number already
+// seen from that initiator is a repeat.
 //
 // Graceful hand-over (the daemon's SIGTERM; LeLann and Chang-Roberts know only crashes): a master
 // shutting down broadcasts LEAVE (subject = itself, term). Each of its followers marks it
@@ -94,7 +97,8 @@ class RingElection final : public ElectionLayer {
   void pass_on(Message msg, NodeId to, Effects& out);
   void handle_election(const Message& msg, Effects& out);
   void handle_elected(const Message& msg, Effects& out);
-  void apply_winner(NodeId winner, NodeId initiator, Effects& out);
+  void apply_winner(NodeId winner, ElectionId election, Effects& out);
+  ElectionId own_election() const { return {self_, my_term_}; }
   // `why`: a reason (because(...)) with the fields it names.
   void become_master(Effects& out, Note why);
   void follow(NodeId master, Effects& out, Note why);
@@ -112,12 +116,15 @@ class RingElection final : public ElectionLayer {
   State state_ = State::kFollower;
   LocalTime now_;                // the time of the call being handled
   NodeId master_ = kNoNode;
-  std::uint32_t my_term_ = 0;     // number of this node's latest initiated election (random start)
+  std::uint32_t my_term_ = 0;     // number of this node's latest initiated election
+  std::uint32_t stamp_ = 0;       // this incarnation's random stamp
   bool initiating_ = false;       // its own election is under way (extinction applies)
   // Last election number of each initiator whose ELECTION / ELECTED was forwarded: a copy
   // re-sent after a lost acknowledgement must not travel the ring twice.
-  std::map<NodeId, std::uint32_t> seen_election_;
-  std::map<NodeId, std::uint32_t> seen_elected_;
+  using Copy = std::pair<std::int64_t, std::uint32_t>;  // (incarnation stamp, election number)
+  static Copy copy_of(const Message& m) { return {m.t1_ns, m.term}; }
+  std::map<NodeId, Copy> seen_election_;
+  std::map<NodeId, Copy> seen_elected_;
   // Heartbeats, failure timer (with master_'s last sign of life), LEAVE, and who said LEAVE and
   // has not been heard in an election since.
   Liveness live_;

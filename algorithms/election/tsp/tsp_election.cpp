@@ -15,7 +15,8 @@ TspElection::TspElection(const ElectionSetup& setup)
       timeout_(draw(rng_, cfg_.election_timeout)),
       // No heartbeats: a TSP master shows it lives by its synchronization traffic and LOOP.
       live_(self_, {0, kElectionTimer, Duration::zero(), cfg_.election_timeout.min},
-            {NoteWhat::kNoMasterFor, NoteWhat::kNoWordFromMaster, NoteWhat::kTspLeaveSent}) {}
+            {NoteWhat::kNoMasterFor, NoteWhat::kNoWordFromMaster, NoteWhat::kTspLeaveSent}),
+      term_(setup.elections_before) {}
 
 Role TspElection::role() const {
   switch (state_) {
@@ -126,7 +127,7 @@ void TspElection::start_candidacy(LocalTime /*now*/, Effects& out) {
   master_ = kNoNode;
   ++term_;
   supporters_.clear();
-  out.note(Note(NoteWhat::kTspElectionStarted).with_term(term_));
+  out.note(Note(NoteWhat::kTspElectionStarted).with_election({self_, term_}));
   Message m = make_message(MsgType::kElection, next_seq());
   m.subject = self_;
   m.term = term_;
@@ -259,7 +260,7 @@ void TspElection::on_timer(LocalTime now, TimerId id, Effects& out) {
   switch (TimerSpace::local(id)) {
     case kCandidateTimer:
       if (state_ != State::kCandidate) return;
-      become_master(now, out, because(NoteWhy::kWonElection).with_term(term_).with_count(supporters_.size()));
+      become_master(now, out, because(NoteWhy::kWonElection).with_election({self_, term_}).with_count(supporters_.size()));
       return;
     case kSecondAnswerTimer:
       awaiting_second_answer_ = false;
@@ -408,6 +409,11 @@ void TspElection::handle_master_ack(NodeId from, const Message& msg, LocalTime n
 }
 
 void TspElection::handle_master_up(NodeId from, const Message& msg, LocalTime now, Effects& out) {
+  if (state_ != State::kMaster && !cfg_.trusts(from)) {
+    // timed: only a trusted sender's MASTERUP is followed.
+    out.note(Note(NoteWhat::kUntrustedMaster).with_peer(from));
+    return;
+  }
   if (msg.term > term_) term_ = msg.term;
   switch (state_) {
     case State::kMaster:
@@ -440,7 +446,7 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
       Message r = make_message(MsgType::kRefuse);
       r.subject = from;
       r.term = msg.term;
-      out.note(Note(NoteWhat::kRefusesAsCandidate).with_peer(from).with_term(msg.term));
+      out.note(Note(NoteWhat::kRefusesAsCandidate).with_peer(from).with_election({from, msg.term}));
       acksend(from, r, Purpose::kRefuse, jitter(), out);
       return;
     }
@@ -451,6 +457,16 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
       restart_election_timer(out);
       break;
   }
+  if (!cfg_.trusts(from)) {
+    // §10: an untrusted candidate is told to QUIT (timed's slave.c).
+    out.note(Note(NoteWhat::kUntrustedMaster).with_peer(from).with_election({from, msg.term}));
+    Message q = make_message(MsgType::kQuit);
+    q.subject = self_;
+    q.term = msg.term;
+    q.flags = kQuitUntrusted;
+    acksend(from, q, Purpose::kRefuse, jitter(), out);
+    return;
+  }
   // §10: accept the first candidate; refuse others within the refuse window.
   Message reply = make_message(MsgType::kAccept);
   reply.subject = from;
@@ -459,7 +475,7 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
     reply.type = MsgType::kRefuse;
     out.note(Note(NoteWhat::kRefusesCandidate)
                  .with_peer(from)
-                 .with_term(msg.term)
+                 .with_election({from, msg.term})
                  .with_subject(accepted_candidate_)
                  .with_value(now - accepted_at_));
     acksend(from, reply, Purpose::kRefuse, jitter(), out);
@@ -468,7 +484,7 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
   has_accepted_ = true;
   accepted_candidate_ = from;
   accepted_at_ = now;
-  out.note(Note(NoteWhat::kAcceptsCandidate).with_peer(from).with_term(msg.term));
+  out.note(Note(NoteWhat::kAcceptsCandidate).with_peer(from).with_election({from, msg.term}));
   acksend(from, reply, Purpose::kAccept, jitter(), out);
 }
 
@@ -479,10 +495,20 @@ void TspElection::handle_refuse(NodeId from, const Message& msg, LocalTime now, 
 
 void TspElection::handle_quit(NodeId from, const Message& msg, LocalTime now, Effects& out) {
   if (state_ == State::kCandidate) {
-    give_up(from, now, out, because(NoteWhy::kToldToQuitByMaster).with_peer(from));
+    // A master's QUIT makes the candidate its slave; an untrusting slave's only ends the candidacy.
+    const bool untrusting = (msg.flags & kQuitUntrusted) != 0;
+    give_up(untrusting ? kNoNode : from, now, out,
+            because(untrusting ? NoteWhy::kToldToQuitBy : NoteWhy::kToldToQuitByMaster).with_peer(from));
     return;
   }
   if (state_ != State::kMaster) return;
+  if ((msg.flags & kQuitUntrusted) != 0) {
+    // A node that does not trust this master refuses its corrections (timed's suppress): obey,
+    // as timed's doquit does, and leave the mastership to a trusted node.
+    out.note(Note(NoteWhat::kQuitObeyed).with_peer(from));
+    become_slave(kNoNode, now, out, because(NoteWhy::kToldToQuitBy).with_peer(from));
+    return;
+  }
   if (outranks(msg.term, from)) {
     out.note(Note(NoteWhat::kToldToQuit).with_peer(from));
     become_slave(from, now, out, because(NoteWhy::kToldToQuitBy).with_peer(from));

@@ -16,8 +16,10 @@
 // MASTERUP so that the loser's slaves join it.
 //
 // Deliberate departures from timed, each to keep "exactly one master" reachable under loss:
-//  - elections are numbered (Message::term); ACCEPT/REFUSE echo the number and a candidate
-//    ignores answers meant for an earlier candidacy (timed flushes its queue instead);
+//  - elections are numbered (Message::term: one above the highest number the candidate has
+//    seen, continuing across its restarts); ACCEPT/REFUSE echo the number and a candidate
+//    ignores answers meant for an earlier candidacy (timed flushes its queue instead). With the
+//    candidate, the number names the election (ElectionId, "n7#3");
 //  - two masters QUITting each other at once: the lower id obeys, the higher keeps mastership;
 //  - a candidate that gave up redraws its timeout (timed 4.3 did, with an unbounded backoff);
 //  - a slave with no known master adopts a master whose LOOP or MASTERUP it hears;

@@ -43,6 +43,11 @@ const ParamTable<TspConfig>& tsp_params() {
       {{"resolve_rounds", ParamType::kInt, std::int64_t{3}, "RESOLVE/QUIT rounds a master runs after a CONFLICT report",
         1, 20, {}},
        &TspConfig::resolve_rounds},
+      {{"trusted", ParamType::kNodeList, std::string(),
+        "node ids this node accepts as candidates and masters (timed -F; give the sync layer the same "
+        "list): an untrusted candidate is told to QUIT, an untrusted MASTERUP ignored; empty: everyone",
+        -1e300, 1e300, {}},
+       &TspConfig::trusted},
   });
   return kTable;
 }

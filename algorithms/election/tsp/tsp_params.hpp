@@ -2,6 +2,7 @@
 // defaults are timed's own (docs/berkeley-and-tsp.md §2, §10, §12). Scenarios scale them to seconds.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -20,6 +21,11 @@ struct TspConfig {
   Duration second_answer_wait;     // lookformaster listens 300 ms for a second MASTERACK
   Duration loop_period;            // master's LOOP broadcast period (0: never)
   std::int64_t resolve_rounds;     // CONFLICT: RESOLVE/QUIT repeated up to 3 times (4.4)
+  std::vector<NodeId> trusted;     // timed -F: who may be candidate or master; empty: everyone
+
+  bool trusts(NodeId id) const {
+    return trusted.empty() || std::binary_search(trusted.begin(), trusted.end(), id);
+  }
 
   static TspConfig from(const ParamSet& params);
 };

@@ -21,7 +21,7 @@ struct ScriptedSlave {
 };
 
 struct RoundResult {
-  std::map<NodeId, Message> adjusts;          // first kAdjust sent to each slave
+  std::map<NodeId, Message> adjusts;          // first kAdjust (or kSetTime) sent to each slave
   std::vector<ClockEffect> own_clock;         // the master's own adjustments
   std::vector<Note> notes;
   std::map<NodeId, int> probes_sent;
@@ -60,7 +60,7 @@ inline RoundResult run_round(Berkeley& master, LocalTime now, std::map<NodeId, S
           reply.t3_ns = reply.t2_ns;
           inbox.emplace(now.ns() + (d->first + d->second).ns(), std::make_pair(s.to, reply));
         }
-      } else if (s.msg.type == MsgType::kAdjust) {
+      } else if (s.msg.type == MsgType::kAdjust || s.msg.type == MsgType::kSetTime) {
         r.adjusts.try_emplace(s.to, s.msg);
       }
     }

@@ -89,8 +89,17 @@ TEST(BerkeleyMaster, TextbookExample) {
   const auto r = start_and_run(master, slaves);
   EXPECT_EQ(r.own_clock.at(0).delta, 5_min);
   EXPECT_EQ(r.own_clock.at(0).mode, AdjustMode::kStep);
-  EXPECT_EQ(r.adjusts.at(1).value_ns, (15_min).ns());
-  EXPECT_EQ(r.adjusts.at(2).value_ns, (-20_min).ns());
+  // Minutes off: timed 4.4 sends each its new time (SETTIME), the master's corrected time.
+  EXPECT_EQ(r.adjusts.at(1).type, MsgType::kSetTime);
+  EXPECT_EQ(r.adjusts.at(1).value_ns, r.end.ns() + (5_min).ns());
+  EXPECT_EQ(r.adjusts.at(2).value_ns, r.end.ns() + (5_min).ns());
+  // As relative ADJTIMEs (settime_threshold 0): the textbook's +15 and −20 minutes.
+  c.settime_threshold = Duration::zero();
+  Berkeley adjtime_only(membership(0, 3), c, 1);
+  const auto a = start_and_run(adjtime_only, slaves);
+  EXPECT_EQ(a.adjusts.at(1).type, MsgType::kAdjust);
+  EXPECT_EQ(a.adjusts.at(1).value_ns, (15_min).ns());
+  EXPECT_EQ(a.adjusts.at(2).value_ns, (-20_min).ns());
 }
 
 // bounds.md §2: θ = +25 ms, d_fwd = 3 ms, d_back = 1 ms: out 28, in -24, θ̂ = 26 ms.

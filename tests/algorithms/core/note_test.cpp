@@ -58,7 +58,7 @@ TEST(Note, BuildersSetFields) {
   EXPECT_EQ(n.count, 3u);
   EXPECT_EQ(n.total, 4u);
   EXPECT_EQ(n.value_ns, -1500);
-  EXPECT_FALSE(n.term);
+  EXPECT_FALSE(n.election);
   EXPECT_EQ(n.subject, kNoNode);
   Note reason = because(NoteWhy::kRefusedBy).with_peer(2);
   const Note gave_up = reason.as(NoteWhat::kGivesUpCandidacy);

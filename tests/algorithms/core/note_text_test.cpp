@@ -23,8 +23,8 @@ TEST(NoteText, RendersTheNarrative) {
             "round 5: 3 of 4 slaves, avg +1.234ms");
   EXPECT_EQ(note_text(Note(NoteWhat::kDeltaOutlier).with_peer(3).with_value_ns(-25'000'000), n),
             "n3 delta -25.000ms left out of the average");
-  EXPECT_EQ(note_text(Note(NoteWhat::kBecomesMaster).because(NoteWhy::kWonElection).with_term(2).with_count(5), n),
-            "becomes master (won election 2, 5 accepted)");
+  EXPECT_EQ(note_text(Note(NoteWhat::kBecomesMaster).because(NoteWhy::kWonElection).with_election({3, 2}).with_count(5), n),
+            "becomes master (won election n3#2, 5 accepted)");
   EXPECT_EQ(note_text(Note(NoteWhat::kSlaveOf).with_subject(4).because(NoteWhy::kSilentMasterReplaced).with_peer(2), n),
             "becomes slave of n4 (its master n2 has been silent, and n4 is synchronizing this node)");
   EXPECT_EQ(note_text(Note(NoteWhat::kNoWordFromMaster).with_subject(2).with_value(6741_ms), n),
@@ -57,12 +57,22 @@ TEST(NoteText, NamesAreAppliedOnlyWhenRendering) {
   EXPECT_EQ(note_text(n, NodeNames()), "a second master n2 answered: reports CONFLICT to n0");
 }
 
+TEST(NoteText, ElectionIdsReadAsInitiatorAndNumberWithScenarioNames) {
+  const NodeNames names({"paris", "lyon", "nice"});
+  const Note n = Note(NoteWhat::kAcceptsCandidate).with_peer(2).with_election({2, 7});
+  EXPECT_EQ(note_text(n, names), "accepts candidate nice (election nice#7)");
+  EXPECT_EQ(note_text(n, NodeNames()), "accepts candidate n2 (election n2#7)");
+  EXPECT_EQ(note_text(Note(NoteWhat::kFollowsMaster).with_subject(1).because(NoteWhy::kRingElectionOf).with_peer(0).with_election({0, 3}),
+                      names),
+            "follows master lyon (ring election paris#3)");
+}
+
 TEST(NoteText, BullyTargetsShowTheFirstFour) {
   const NodeNames n;
-  EXPECT_EQ(note_text(Note(NoteWhat::kBullyElectionStarted).with_term(1).with_count(2).with_group({5, 6}), n),
-            "starts election 1: ELECTION to n5, n6");
-  EXPECT_EQ(note_text(Note(NoteWhat::kBullyElectionStarted).with_term(3).with_count(6).with_group({2, 3, 4, 5, 6, 7}), n),
-            "starts election 3: ELECTION to n2, n3, n4, n5, ... (6 nodes)");
+  EXPECT_EQ(note_text(Note(NoteWhat::kBullyElectionStarted).with_election({4, 1}).with_count(2).with_group({5, 6}), n),
+            "starts election n4#1: ELECTION to n5, n6");
+  EXPECT_EQ(note_text(Note(NoteWhat::kBullyElectionStarted).with_election({1, 3}).with_count(6).with_group({2, 3, 4, 5, 6, 7}), n),
+            "starts election n1#3: ELECTION to n2, n3, n4, n5, ... (6 nodes)");
 }
 
 TEST(NoteText, LongPartitionSidesAreShortened) {

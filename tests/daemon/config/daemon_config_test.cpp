@@ -60,6 +60,28 @@ TEST(ParamText, RejectsWithWhatWasExpected) {
             std::string::npos);
   EXPECT_NE(error_of(parse_param_text(spec(ParamType::kChoice, 0, 0, {"a", "b"}), "c")).find("one of a, b"),
             std::string::npos);
+  EXPECT_NE(error_of(parse_param_text(spec(ParamType::kNodeList), "1,x")).find("node ids"), std::string::npos);
+  EXPECT_NE(error_of(parse_param_text(spec(ParamType::kNodeList), "-1")).find("node ids"), std::string::npos);
+}
+
+TEST(ParamText, NodeListsAreCanonical) {
+  EXPECT_EQ(value_of<std::string>(parse_param_text(spec(ParamType::kNodeList), "3, 1,3")), "1,3");
+  EXPECT_EQ(value_of<std::string>(parse_param_text(spec(ParamType::kNodeList), "[2 5]")), "2,5");
+  EXPECT_EQ(value_of<std::string>(parse_param_text(spec(ParamType::kNodeList), "")), "");
+}
+
+TEST(DaemonConfig, ListParameterFromYaml) {
+  const std::string path = write_file("daemon_cfg_trusted.yaml", R"(
+id: 1
+peers: [2@127.0.0.1:5001, 3@127.0.0.1:5002]
+algorithm:
+  sync: {kind: berkeley, trusted: [3, 2]}
+)");
+  DaemonConfig cfg;
+  ASSERT_EQ(load_config_file(path, cfg), std::nullopt);
+  auto s = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<algorithms::StackSetup>(s)) << std::get<std::string>(s);
+  EXPECT_EQ(std::get<algorithms::StackSetup>(s).sync.params.get_node_list("trusted"), (std::vector<NodeId>{2, 3}));
 }
 
 TEST(DaemonConfig, ParsesPeersAndIds) {

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "algorithms/core/election_id.hpp"
 #include "node/wire/bytes.hpp"
 
 namespace clocksim::node::wire {
@@ -77,6 +78,27 @@ TEST(WireCodec, RoundTripsEveryRegisteredTypeAuthenticated) {
     EXPECT_EQ(e.kind, PacketKind::kMessage);
   }
   EXPECT_GE(types, 26);  // the registry in message.hpp
+}
+
+// An election's id rides on fields every packet carries (sender, term, subject, value_ns), so the
+// receiver of a decoded packet names the same election the sender did (n3#9 here: the envelope's
+// sender is 3), whatever the election message.
+TEST(WireCodec, ElectionIdsSurviveTheRoundTrip) {
+  const ClusterKey key = test_key();
+  const Keyring ring = ring_of(key);
+  for (MsgType type : {MsgType::kElection, MsgType::kAccept, MsgType::kBullyElection, MsgType::kBullyOk,
+                       MsgType::kBullyCoordinator, MsgType::kRingElection, MsgType::kRingElected}) {
+    Message m = make_message(type, 11);
+    m.term = 9;
+    m.subject = 3;
+    m.value_ns = 3;
+    const auto sent = election_of_message(kEnv.sender, kEnv.receiver, m);
+    ASSERT_TRUE(sent.has_value()) << msg_type_name(type);
+    const DecodeResult r = decode(encode(kEnv, m, &key).view(), kEnv.cluster, kEnv.receiver, &ring);
+    ASSERT_TRUE(r.ok()) << msg_type_name(type);
+    const auto& e = r.packet->envelope;
+    EXPECT_EQ(election_of_message(e.sender, e.receiver, r.packet->message), sent) << msg_type_name(type);
+  }
 }
 
 TEST(WireCodec, RoundTripsEveryRegisteredTypeInsecure) {

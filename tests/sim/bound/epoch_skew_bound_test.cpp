@@ -83,8 +83,20 @@ class EpochSkewBoundTest : public ::testing::Test {
       if (note.kind() == kind) break;
     }
     ASSERT_EQ(note.kind(), kind);
-    bound_.on_event(Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9))), node, note);
+    const Time t = Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9)));
+    if (kind == EventKind::kRoundComplete && node < view_.nodes_.size()) {
+      // A round corrects every up node in the master's table (here: all but `skip`).
+      Message m = make_message(set_time_ ? MsgType::kSetTime : MsgType::kAdjust, 7);
+      m.term = ++term_;
+      for (NodeId to = 0; to < view_.nodes_.size(); ++to) {
+        if (to != node && to != skip_ && view_.nodes_[to].up) bound_.on_message_sent(t, node, to, m);
+      }
+    }
+    bound_.on_event(t, node, note);
   }
+  NodeId skip_ = kNoNode;
+  bool set_time_ = false;
+  std::uint32_t term_ = 0;
   double at(double t_s) { return ms(bound_.at(Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9))))); }
   // One master n0 followed by all from t_s; two of its rounds complete after the retry span.
   void stabilize(double t_s) {
@@ -221,6 +233,62 @@ TEST_F(EpochSkewBoundTest, ClockStepAddsItsSizeAndPartitionBlocksStability) {
   event(51, kNoNode, EventKind::kHeal);
   stabilize(52);
   EXPECT_TRUE(bound_.stable());
+}
+
+TEST_F(EpochSkewBoundTest, RoundsThatSkipAnUpSlaveNeverMakeItStable) {
+  skip_ = 3;  // dropped from the master's host table, but up
+  stabilize(20);
+  event(44, 0, EventKind::kRoundComplete);
+  tick(60);
+  EXPECT_FALSE(bound_.stable());
+  skip_ = kNoNode;  // back in the table: the next two rounds make it stable
+  stabilize(70);
+  EXPECT_TRUE(bound_.stable());
+}
+
+TEST_F(EpochSkewBoundTest, HostDroppedWhileStableDisrupts) {
+  stabilize(20);
+  ASSERT_TRUE(bound_.stable());
+  bound_.on_event(Time::from_ns(50'000'000'000), 0, Note(NoteWhat::kHostDropped).with_peer(2));
+  EXPECT_FALSE(bound_.stable());
+  // A dropped slave that is down changes nothing.
+  stabilize(60);
+  ASSERT_TRUE(bound_.stable());
+  view_.nodes_[3].up = false;
+  event(90, 3, EventKind::kCrash);
+  bound_.on_event(Time::from_ns(95'000'000'000), 0, Note(NoteWhat::kHostDropped).with_peer(3));
+  EXPECT_TRUE(bound_.stable());
+}
+
+TEST_F(EpochSkewBoundTest, SetTimeRoundGrowsByTheTransitAndIsNotAFullRound) {
+  bounds::BerkeleyBoundInput wide = input();
+  wide.settime_error = true;
+  const bounds::SkewBound w = bounds::berkeley_skew_bound(wide);
+  // The error interval now holds the transit: landing up to (1 + ρ + s)·d_max behind is a
+  // delta read that much too high.
+  EXPECT_GE(w.e_hi, (1 + 50e-6 + 500e-6) * 0.003);
+  EXPECT_GT(w.round_growth, worst_.round_growth);
+  const double before = at(10);
+  set_time_ = true;
+  event(10, 0, EventKind::kRoundComplete);
+  EXPECT_NEAR(at(10), w.grow(before * 1e-3) * 1e3, 1e-5);
+  // Agreement and two completions, but the second sent SETTIMEs: not stable from it.
+  view_.follow(0);
+  tick(20);
+  event(24, 0, EventKind::kRoundComplete);
+  event(34, 0, EventKind::kRoundComplete);
+  tick(40);
+  tick(45);
+  EXPECT_FALSE(bound_.stable());
+  set_time_ = false;
+  event(44.5, 0, EventKind::kRoundComplete);
+  tick(50);
+  tick(55);
+  EXPECT_TRUE(bound_.stable());
+  // Stable: a SETTIME disrupts first.
+  set_time_ = true;
+  event(60, 0, EventKind::kRoundComplete);
+  EXPECT_FALSE(bound_.stable());
 }
 
 // Under loss there is no steady phase: the hull only shrinks after a round seen to correct every

@@ -15,7 +15,7 @@ scenario::LinksSpec links_with(Distribution latency, double loss = 0, double asy
   scenario::LinksSpec l;
   l.defaults.latency_ns = latency;
   l.defaults.loss = loss;
-  l.defaults.asymmetry = asymmetry;
+  l.defaults.asymmetry = Distribution::constant(asymmetry);
   return l;
 }
 
@@ -227,22 +227,22 @@ TEST(Network, LatencyBoundsCoverEveryModelInUse) {
   scenario::LinksSpec links = links_with(Distribution::uniform(1e6, 5e6), 0, 0.1);
   EXPECT_EQ(Network(ring(4), links, 4, 1).min_latency(), 900'000_ns);
   EXPECT_EQ(Network(ring(4), links, 4, 1).max_latency(), 5'500'000_ns);
-  links.overrides.push_back({0, 1, {Distribution::constant(10e6), 0, 0}});
+  links.overrides.push_back({0, 1, {Distribution::constant(10e6), Distribution::constant(0), false, 0}});
   EXPECT_EQ(Network(ring(4), links, 4, 1).max_latency(), 10_ms);
   EXPECT_EQ(Network(ring(4), links, 4, 1).min_latency(), 900'000_ns);
-  links.overrides.push_back({1, 2, {{Distribution::Kind::kExponential, 1e6, 0, 0}, 0, 0}});
+  links.overrides.push_back({1, 2, {{Distribution::Kind::kExponential, 1e6, 0, 0}, Distribution::constant(0), false, 0}});
   EXPECT_EQ(Network(ring(4), links, 4, 1).max_latency(), Duration::max());
   // Overrides covering every link: the defaults no longer count.
   scenario::LinksSpec all = links_with(Distribution::constant(50e6));
-  all.overrides.push_back({0, 1, {Distribution::constant(2e6), 0, 0}});
+  all.overrides.push_back({0, 1, {Distribution::constant(2e6), Distribution::constant(0), false, 0}});
   EXPECT_EQ(Network(line(2), all, 2, 1).max_latency(), 2_ms);
-  all.overrides.push_back({0, 2, {Distribution::constant(2e6), 0, 0}});
+  all.overrides.push_back({0, 2, {Distribution::constant(2e6), Distribution::constant(0), false, 0}});
   EXPECT_THROW(Network(line(2), all, 2, 1), TopologyError);  // 0 -- 2 is no link
 }
 
 TEST(Network, PerLinkModelsFromOverridesAndFiles) {
   scenario::LinksSpec links = links_with(Distribution::constant(1e6));
-  links.overrides.push_back({3, 2, {Distribution::constant(7e6), 0, 0}});
+  links.overrides.push_back({3, 2, {Distribution::constant(7e6), Distribution::constant(0), false, 0}});
   scenario::TopologySpec spec;
   spec.kind = scenario::TopologySpec::Kind::kFile;
   spec.file = std::string(CLOCKSIM_SOURCE_DIR) + "/tests/sim/network/small.graphml";

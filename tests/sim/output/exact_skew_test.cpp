@@ -55,7 +55,7 @@ TEST(ExactSkewChecker, BoundingInstantsChangesNoOutput) {
       {"byzantine-berkeley.yaml", {}},
       {"welch-lynch-byzantine.yaml", {}},
       {"cristian-basic.yaml", {}},
-      {"failover.yaml", {"duration=60s"}},
+      {"failover.yaml", {"duration=60s", "faults=[{at: 60s, crash: master}]"}},
       {"partition-heal.yaml", {}},
       {"graceful-handover.yaml", {"host=daemon"}},
       {"berkeley-basic.yaml", {"algorithm.sync.step_threshold=1us"}},

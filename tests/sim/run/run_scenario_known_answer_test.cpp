@@ -69,10 +69,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"ntp", "ntp-strata.yaml", "trace.csv", 0xED47B6A2042A2E10ULL},
                       Pinned{"welch_lynch", "welch-lynch-mesh.yaml", "trace.csv", 0x3D23D7AE7DE8FCECULL},
                       Pinned{"logical", "logical-clocks.yaml", "logical.csv", 0x13A94789FC75497BULL},
-                      Pinned{"tsp", "failover.yaml", "trace.csv", 0xA5DD5D6BB1F0FC3AULL},
-                      Pinned{"bully", "bully-failover.yaml", "trace.csv", 0x22FA35BC56689E97ULL},
-                      Pinned{"ring", "ring-failover.yaml", "trace.csv", 0xE31D3227ABAE1468ULL},
-                      Pinned{"standby", "standby.yaml", "trace.csv", 0x8977B0BCA115D7A3ULL},
+                      Pinned{"tsp", "failover.yaml", "trace.csv", 0x03E9D4A7C159FB20ULL},
+                      Pinned{"bully", "bully-failover.yaml", "trace.csv", 0x04848025AE801CA0ULL},
+                      Pinned{"ring", "ring-failover.yaml", "trace.csv", 0xB102B76C0375510DULL},
+                      Pinned{"standby", "standby.yaml", "trace.csv", 0x65BF5595382A076FULL},
                       Pinned{"neighbour_average", "neighbour-average-ring.yaml", "trace.csv", 0xC0BBBE76B6B92792ULL}),
     [](const ::testing::TestParamInfo<Pinned>& info) { return std::string(info.param.algorithm); });
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "sim/scenario/loader.hpp"
@@ -169,7 +170,7 @@ faults:
   std::ifstream csv(dir / "events.csv");
   std::string line;
   std::getline(csv, line);
-  EXPECT_EQ(line, "t_ns,node,kind,what,why,subject,peer,term,round,seq,message,value_ns,rtt_ns,error_ns,count,"
+  EXPECT_EQ(line, "t_ns,node,kind,what,why,subject,peer,election,round,seq,message,value_ns,rtt_ns,error_ns,count,"
                   "total,nodes,detail");
   int slave_rows = 0;
   while (std::getline(csv, line)) {
@@ -182,7 +183,91 @@ faults:
     EXPECT_TRUE(subject == "alpha" || subject == "beta" || subject == "gamma" || subject == "delta") << line;
   }
   EXPECT_GT(slave_rows, 0);
+  // Election ids carry the names too ("gamma#1"), never an id.
+  EXPECT_NE(log.find("#1"), std::string::npos) << log;
+  EXPECT_EQ(log.find(" n0#"), std::string::npos) << log;
   fs::remove_all(dir);
+}
+
+// An election id names one election: a node that crashes and restarts continues its count (the
+// world carries it, as stable storage would), so Bully's highest node, which claims at start
+// ("delta#1") and again after its restart, calls the second one "delta#2"; every COORDINATOR
+// of it says so in messages.csv.
+TEST(RunScenario, ElectionNumbersContinueAcrossARestart) {
+  const auto spec = scenario::load_scenario_text(R"yaml(
+seed: 4
+duration: 40s
+tick: 1s
+nodes: [alpha, beta, gamma, delta]
+links: {latency: "uniform(1ms, 2ms)"}
+algorithm:
+  sync: {kind: berkeley, period: 5s}
+  election: {kind: bully, heartbeat_period: 1s, failure_timeout: 3s, answer_timeout: 200ms}
+faults:
+  - {at: 10s, crash: delta, until: 20s}
+output: {messages: true}
+)yaml", "restart.yaml");
+  const fs::path dir = fresh_dir("restart_ids");
+  std::ostringstream report;
+  run_scenario(spec, RunOptions{dir.string(), false, true}, report);
+  const std::string log = slurp(dir / "events.log");
+  EXPECT_NE(log.find("t=0.000s delta starts election delta#1: no higher id exists"), std::string::npos) << log;
+  EXPECT_NE(log.find("t=20.000s delta starts election delta#2: no higher id exists"), std::string::npos) << log;
+  EXPECT_EQ(log.find("t=20.000s delta starts election delta#1"), std::string::npos) << log;
+  const std::string messages = slurp(dir / "messages.csv");
+  EXPECT_NE(messages.find(",delta,alpha,BULLY_COORDINATOR,election,delivered,delta#2\n"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+// A drawn asymmetry gives each link its own a, from the seed's link_asymmetry stream alone: the
+// same for the same seed, within the law's support, with both directions' factors written to
+// links.csv; a constant asymmetry writes no links.csv unless asked.
+TEST(RunScenario, DrawnAsymmetryIsPerLinkDeterministicAndListed) {
+  const std::string text = R"yaml(
+seed: 9
+duration: 5s
+tick: 1s
+nodes: 5
+links: {latency: 2ms, asymmetry: {draw: "uniform(0.1, 0.6)", slow: high_to_low}}
+)yaml";
+  const auto spec = scenario::load_scenario_text(text, "asym.yaml");
+  const fs::path a = fresh_dir("asym_a"), b = fresh_dir("asym_b");
+  std::ostringstream report;
+  run_scenario(spec, RunOptions{a.string(), false, true}, report);
+  run_scenario(spec, RunOptions{b.string(), false, true}, report);
+  const std::string links = slurp(a / "links.csv");
+  EXPECT_EQ(links, slurp(b / "links.csv"));
+  std::istringstream rows(links);
+  std::string line;
+  std::getline(rows, line);
+  EXPECT_EQ(line, "a,b,asymmetry,factor_ab,factor_ba");
+  int count = 0;
+  std::set<std::string> distinct;
+  while (std::getline(rows, line)) {
+    ++count;
+    std::istringstream f(line);
+    std::string na, nb, sa, sab, sba;
+    std::getline(f, na, ',');
+    std::getline(f, nb, ',');
+    std::getline(f, sa, ',');
+    std::getline(f, sab, ',');
+    std::getline(f, sba, ',');
+    const double asym = std::stod(sa);
+    EXPECT_GE(asym, 0.1) << line;
+    EXPECT_LT(asym, 0.6) << line;
+    // slow: high_to_low, so the direction from the higher id (b) is the slow one.
+    EXPECT_NEAR(std::stod(sba), 1 + asym, 1e-8) << line;  // nine significant digits
+    EXPECT_NEAR(std::stod(sab), 1 - asym, 1e-8) << line;
+    distinct.insert(sa);
+  }
+  EXPECT_EQ(count, 10);            // 5 nodes, full mesh
+  EXPECT_EQ(distinct.size(), 10u);  // one draw per link
+  auto constant = scenario::load_scenario_text(
+      "seed: 9\nduration: 5s\ntick: 1s\nnodes: 3\nlinks: {latency: 2ms, asymmetry: 0.3}\n", "const.yaml");
+  const fs::path c = fresh_dir("asym_c");
+  run_scenario(constant, RunOptions{c.string(), false, true}, report);
+  EXPECT_FALSE(fs::exists(c / "links.csv"));
+  for (const auto& d : {a, b, c}) fs::remove_all(d);
 }
 
 }  // namespace

@@ -100,11 +100,11 @@ output:
   EXPECT_EQ(s.links.defaults.latency_ns.kind, DK::kExponential);
   EXPECT_DOUBLE_EQ(s.links.defaults.latency_ns.a, 2e6);
   EXPECT_DOUBLE_EQ(s.links.defaults.latency_ns.shift, 1e6);
-  EXPECT_DOUBLE_EQ(s.links.defaults.asymmetry, 0.2);
+  EXPECT_DOUBLE_EQ(s.links.defaults.asymmetry.a, 0.2);
   ASSERT_EQ(s.links.overrides.size(), 1u);
   EXPECT_EQ(s.links.overrides[0].model.latency_ns.kind, DK::kAdversarial);
   EXPECT_DOUBLE_EQ(s.links.overrides[0].model.loss, 0.5);
-  EXPECT_DOUBLE_EQ(s.links.overrides[0].model.asymmetry, 0.2);  // inherited
+  EXPECT_DOUBLE_EQ(s.links.overrides[0].model.asymmetry.a, 0.2);  // inherited
 
   ASSERT_EQ(s.faults.size(), 9u);
   EXPECT_EQ(s.faults[0].kind, FaultSpec::Kind::kCrash);

@@ -391,5 +391,38 @@ TEST(BullyNetwork, LeaverThatIsNotTheHighestIdHandsOverToTheHighestLive) {
   EXPECT_LE(*handover, 1_s);
 }
 
+// Elections are named by their initiator and its own count: the asker's id travels in ELECTION's
+// term, OK echoes it, and the one who takes over names both its own election and the asker's.
+// A restarted node continues its count (elections_before), so "n2#1" names one election only.
+TEST(BullyElection, ElectionIdsAreTheInitiatorsOwnCountContinuingAcrossARestart) {
+  auto s = setup_for("bully", 2, 5);
+  s.elections_before = 4;  // its earlier incarnations started elections 1..4
+  BullyElection m(s);
+  Effects out;
+  m.on_start(at(0_s), out);
+  EXPECT_TRUE(has_note(out, Note(NoteWhat::kBullyElectionStarted).with_election({2, 5})));
+  for (const auto& e : sends_of(out, MsgType::kBullyElection)) EXPECT_EQ(e.term, 5u);
+
+  auto lower = make(1, 5);
+  Effects lo;
+  lower->on_start(at(0_s), lo);
+  const Message asked = sends_of(lo, MsgType::kBullyElection, 2).at(0);
+  EXPECT_EQ(asked.term, 1u);  // n1's first election: n1#1
+  Effects over;
+  m.on_message(at(5_ms), 1, asked, over);
+  EXPECT_EQ(sends_of(over, MsgType::kBullyOk, 1).at(0).term, 1u);
+  Effects ok;
+  lower->on_message(at(6_ms), 2, sends_of(over, MsgType::kBullyOk, 1).at(0), ok);
+  EXPECT_TRUE(has_note(ok, Note(NoteWhat::kOkReceived).with_peer(2).with_election({1, 1})));
+  // n2 was already electing (its own n2#5): it answers without a second election of its own.
+  EXPECT_EQ(m.term(), 5u);
+  // A higher term heard from another node does not renumber this node's elections.
+  Message foreign = make_message(MsgType::kBullyElection);
+  foreign.term = 40;
+  Effects f;
+  m.on_message(at(7_ms), 0, foreign, f);
+  EXPECT_EQ(m.term(), 5u);
+}
+
 }  // namespace
 }  // namespace clocksim::election

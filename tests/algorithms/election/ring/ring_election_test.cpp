@@ -432,5 +432,65 @@ TEST(RingNetwork, MasterLeavingHandsOverMuchFasterThanTheFailureTimeout) {
   EXPECT_GT(*failover, 3_s);
 }
 
+// An initiator numbers its elections from its earlier incarnations' count on (the host carries
+// it): a restarted node's first election is not a repeat of its previous life's, so the others
+// forward it instead of dropping it as a copy already seen.
+TEST(RingElection, ElectionIdsContinueAcrossARestartAndAreNotTakenForRepeats) {
+  auto forwarder = make(3, 5);
+  Effects first;
+  forwarder->on_message(at(1_s), 2, election_msg(2, 2, 1), first);  // n2#1, before n2's crash
+  ASSERT_EQ(sends_of(first, MsgType::kRingElection, 4).size(), 1u);
+
+  auto s = setup_for("ring", 2, 5);
+  s.elections_before = 1;  // n2 restarted after its election n2#1
+  RingElection restarted(s);
+  Effects st;
+  restarted.on_start(at(0_s), st);
+  Effects fire;
+  restarted.on_timer(at(3_s), T(RingElection::kFailureTimer), fire);
+  EXPECT_TRUE(has_note(fire, Note(NoteWhat::kRingElectionStarted).with_election({2, 2})));
+  const Message again = sends_of(fire, MsgType::kRingElection, 3).at(0);
+  EXPECT_EQ(again.term, 2u);
+  Effects second;
+  forwarder->on_message(at(4_s), 2, again, second);
+  EXPECT_EQ(sends_of(second, MsgType::kRingElection, 4).size(), 1u);
+  // Winning or following names the election it came from.
+  Message elected = make_message(MsgType::kRingElected, 9);
+  elected.value_ns = 2;
+  elected.subject = 4;
+  elected.term = 2;
+  Effects follow;
+  forwarder->on_message(at(4100_ms), 2, elected, follow);
+  EXPECT_TRUE(has_note(follow, Note(NoteWhat::kFollowsMaster).with_subject(4).with_election({2, 2})));
+}
+
+// Without a carried count (clocksyncd keeps no state: a restarted daemon numbers from 1 again)
+// the initiator's incarnation stamp still tells its new n2#1 from the old n2#1's repeat.
+TEST(RingElection, ARestartedInitiatorsRepeatedNumberIsNotTakenForACopy) {
+  auto before = make(2, 5, true, 1);
+  Effects b0, b1;
+  before->on_start(at(0_s), b0);
+  before->on_timer(at(3_s), T(RingElection::kFailureTimer), b1);
+  const Message old_one = sends_of(b1, MsgType::kRingElection, 3).at(0);
+  auto forwarder = make(3, 5);
+  Effects f1;
+  forwarder->on_message(at(3_s), 2, old_one, f1);
+  ASSERT_EQ(sends_of(f1, MsgType::kRingElection, 4).size(), 1u);
+  Effects again;
+  forwarder->on_message(at(3200_ms), 2, old_one, again);  // a re-sent copy: not forwarded twice
+  EXPECT_TRUE(sends_of(again, MsgType::kRingElection).empty());
+
+  auto after = make(2, 5, true, 2);  // the same node, restarted: a new process, a new stream
+  Effects a0, a1;
+  after->on_start(at(0_s), a0);
+  after->on_timer(at(3_s), T(RingElection::kFailureTimer), a1);
+  const Message new_one = sends_of(a1, MsgType::kRingElection, 3).at(0);
+  ASSERT_EQ(new_one.term, old_one.term);  // both n2#1
+  ASSERT_NE(new_one.t1_ns, old_one.t1_ns);
+  Effects f2;
+  forwarder->on_message(at(10_s), 2, new_one, f2);
+  EXPECT_EQ(sends_of(f2, MsgType::kRingElection, 4).size(), 1u);
+}
+
 }  // namespace
 }  // namespace clocksim::election

@@ -147,7 +147,7 @@ TEST(TspElection, ElectionTimerRestartsOnMasterActivityAndFiresIntoCandidacy) {
   f.m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
   EXPECT_EQ(f.m->role(), Role::kCandidate);
   EXPECT_TRUE(has_note(fire, Note(NoteWhat::kNoWordFromMaster).with_subject(6)));
-  EXPECT_TRUE(has_note(fire, Note(NoteWhat::kTspElectionStarted).with_term(1)));
+  EXPECT_TRUE(has_note(fire, Note(NoteWhat::kTspElectionStarted).with_election({3, 1})));
   ASSERT_EQ(sends_of(fire, MsgType::kElection).size(), 1u);
   EXPECT_EQ(sends_of(fire, MsgType::kElection)[0].term, 1u);
   EXPECT_EQ(find_timer(fire, T(TspElection::kCandidateTimer))->after, 3_s);
@@ -166,7 +166,7 @@ TEST(TspElection, CandidateWithoutObjectionBecomesMasterAfterTheWindow) {
   Effects win;
   f.m->on_timer(at(18_s), T(TspElection::kCandidateTimer), win);
   EXPECT_EQ(f.m->role(), Role::kMaster);
-  EXPECT_TRUE(has_note(win, Note(NoteWhat::kBecomesMaster).because(NoteWhy::kWonElection).with_term(1).with_count(1)));
+  EXPECT_TRUE(has_note(win, Note(NoteWhat::kBecomesMaster).because(NoteWhy::kWonElection).with_election({3, 1}).with_count(1)));
   ASSERT_EQ(sends_of(win, MsgType::kMasterUp).size(), 1u);
   EXPECT_EQ(sends_of(win, MsgType::kMasterUp)[0].term, 1u);
 }
@@ -507,6 +507,68 @@ TEST(TspElection, MasterLeavingOnShutdownMakesItsSlavesElectAtOnce) {
   Effects none;
   follower.m->on_shutdown(at(30_s), none);  // a slave leaves quietly
   EXPECT_TRUE(sends_of(none, MsgType::kLeave).empty());
+}
+
+}  // namespace
+}  // namespace clocksim::election
+
+namespace clocksim::election {
+namespace {
+
+// timed's trusted set (-F): node 5 is not trusted.
+std::unique_ptr<TspElection> trusting_node(NodeId self) {
+  auto s = setup_for("tsp", self, 8);
+  s.params.set("timeout", DurationRange{10_s, 10_s});
+  s.params.set("trusted", std::string("0,1,2,3,4,6,7"));
+  return std::make_unique<TspElection>(s);
+}
+
+TEST(TspTrust, SlaveTellsAnUntrustedCandidateToQuitAndIgnoresItsMasterUp) {
+  auto m = trusting_node(3);
+  Effects out;
+  m->on_start(at(0_s), out);
+  Effects e;
+  Message election = make_message(MsgType::kElection, 9);
+  election.term = 1;
+  m->on_message(at(1_s), 5, election, e);
+  EXPECT_TRUE(has_note(e, Note(NoteWhat::kUntrustedMaster).with_peer(5).with_election({5, 1})));
+  EXPECT_TRUE(sends_of(e, MsgType::kAccept, 5).empty());
+  // The QUIT leaves after the answer jitter, reliably.
+  Effects later;
+  m->on_timer(at(1_s + 200_ms), ack_timer(e), later);
+  auto quits = sends_of(later, MsgType::kQuit, 5);
+  ASSERT_EQ(quits.size(), 1u);
+  EXPECT_EQ(quits[0].flags & kQuitUntrusted, kQuitUntrusted);
+  // Its MASTERUP is not followed.
+  Effects up;
+  m->on_message(at(2_s), 5, make_message(MsgType::kMasterUp, 10), up);
+  EXPECT_NE(m->believed_master(), 5u);
+  EXPECT_TRUE(sends_of(up, MsgType::kSlaveUp, 5).empty());
+}
+
+TEST(TspTrust, CandidateToldToQuitByAnUntrustingSlaveFollowsNobody) {
+  Fixture f = slave_of(6);
+  Effects fire;
+  f.m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
+  ASSERT_EQ(f.m->role(), Role::kCandidate);
+  Message q = make_message(MsgType::kQuit, 8);
+  q.flags = kQuitUntrusted;
+  Effects out;
+  f.m->on_message(at(15_s + 3_ms), 2, q, out);
+  EXPECT_EQ(f.m->role(), Role::kSlave);
+  EXPECT_EQ(f.m->believed_master(), kNoNode);
+}
+
+TEST(TspTrust, MasterStepsDownOnAnUntrustingQuit) {
+  Fixture f = lone_master();
+  Message q = make_message(MsgType::kQuit, 8);
+  q.flags = kQuitUntrusted;
+  Effects out;
+  f.m->on_message(at(20_s), 2, q, out);
+  EXPECT_EQ(f.m->role(), Role::kSlave);
+  EXPECT_EQ(f.m->believed_master(), kNoNode);
+  EXPECT_TRUE(has_note(out, Note(NoteWhat::kQuitObeyed).with_peer(2)));
+  EXPECT_EQ(sends_of(out, MsgType::kElectionAck, 2).size(), 1u);
 }
 
 }  // namespace
