@@ -1,4 +1,4 @@
-// The whole engine under the PHOLD workload, next to the reference loop in one run.
+// The whole engine under the PHOLD workload, next to the bare reference loop in one run.
 //
 //   clocksim_bench_engine            the table below (a few minutes on 2 cores)
 //   clocksim_bench_engine --smoke    tiny sizes: checks it runs, not how fast

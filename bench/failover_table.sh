@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Failover table of issue 4 (docs/failover-table.md), measured with the simulator itself: for each
+# The failover table (docs/failover-table.md), measured with the simulator itself: for each
 # election algorithm (tsp, bully, ring, standby) and node count, runs the algorithm's failover
 # scenario (scenarios/{failover,bully-failover,ring-failover,standby}.yaml) through
 # `clocksim sweep` over seeds 1..K and prints a markdown table of detection, election and
@@ -20,9 +20,8 @@
 # uniform(15 s, 30 s) and the ring's election timeout 20 s; bench/failover_table.py overrides()
 # says why, and the printed table lists every override.
 #
-# Cost (2 shared cores, --jobs 2, release build): the default table (4 x {8, 64, 512} x 20 seeds,
-# 240 runs) takes about 1 minute (measured: 36-54 s wall); the 512-node runs are nearly all of
-# it. Results go to DIR/table.md, DIR/table.json and one run folder per seed (DIR/<algorithm>-n<N>/).
+# The default table is 4 x {8, 64, 512} x 20 seeds (240 runs); the 512-node runs are nearly all
+# of its time. Results go to DIR/table.md, DIR/table.json and one run folder per seed (DIR/<algorithm>-n<N>/).
 # Builds build/release (the release preset, as scripts/demo.sh does) with -j2 when no --clocksim.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,4 @@
-// PHOLD (Fujimoto 1990) as issue 2 specifies it: N nodes; every handled event schedules one more
+// PHOLD (Fujimoto 1990) in the form the benchmarks use: N nodes; every handled event schedules one more
 // at a uniformly random node after 1 ms + exponential(mean 1 ms); the initial population is k
 // events per node, drawn the same way from time 0.
 //

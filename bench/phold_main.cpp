@@ -1,5 +1,5 @@
 // clocksim_bench_phold: events per second and memory of each event-queue variant on PHOLD,
-// all in one process with the same draws, against a bare std::priority_queue loop (issue 2).
+// all in one process with the same draws, against a bare std::priority_queue loop.
 //
 //   clocksim_bench_phold            the full table (bench/run.sh builds Release and runs this)
 //   clocksim_bench_phold --smoke    tiny sizes, one repetition: checks it runs, not how fast

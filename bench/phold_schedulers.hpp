@@ -13,7 +13,7 @@
 
 namespace clocksim::bench {
 
-// The reference: a bare std::priority_queue of (time, node) doing the same draws. It has
+// The reference: a bare std::priority_queue of (time, node) doing the same draws. It has
 // no insertion sequence (ties break by node id) and no cancellation.
 class BarePriorityQueue {
  public:

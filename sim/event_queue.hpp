@@ -18,23 +18,12 @@
 // leaves the index, so a stale key can never be mistaken for a newer event. Generations are
 // 32-bit: a handle kept across 2^32 reuses of its slot could alias.
 //
-// Choice of the default Index: CalendarQueue, by measurement (bench/run.sh: PHOLD, N nodes, each
-// event schedules one more at a random node after 1 ms + exp(1 ms), same draws for every variant,
-// events per CPU-second relative to a bare std::priority_queue<(time, node)> loop in the same
-// process; 2-core VM shared with other jobs, so figures move by +-20% between runs):
-//                      N=1e3 k=1   N=1e3 k=10   N=1e5 k=10   N=1e6 k=1   N=1e6 k=10   peak B/pending
-//   BinaryHeap          0.98-0.99   0.96         0.88-1.05    0.76-0.77   0.77-0.85    41-54
-//   QuaternaryHeap      0.81-0.82   0.82         0.79-0.84    0.65-0.72   0.76-0.92    45-54
-//   CalendarQueue       1.58-1.64   1.87         0.92-1.23    0.74-0.98   0.82-1.07    92-115
-// (bench/README.md has a full table.)
-// The calendar queue is O(1) per event, 1.6-1.9x the bare loop while the queue fits in cache and
-// about on par with it at 10^6-10^7 pending (the target, ratio >= 1.0 at 1e5 x 10, is met
-// in some runs only); it was the fastest variant in all but one same-run comparison, and pays with
-// twice the memory of the binary heap (~100 B per pending event, inside the budget of 200 B per
-// idle node). The 4-ary heap loses to the binary one here: its three comparisons per
-// level cost more than the levels it saves, since every level of a 16-byte-key heap of 10^6
-// entries is in the 480 MB L3 of this machine. queue::BinaryHeap is the fallback with a hard
-// O(log n) bound and the smallest footprint: EventQueue<Payload, queue::BinaryHeap>.
+// Choice of the default Index: CalendarQueue, by measurement on the PHOLD workload (bench/run.sh;
+// the figures are in bench/README.md). It is O(1) per event and the fastest variant while the
+// queue fits in cache, and pays with about twice the memory of the binary heap per pending event.
+// The 4-ary heap saves levels but spends three comparisons per level, which costs more while a
+// 16-byte-key heap stays in cache. queue::BinaryHeap is the fallback with a hard O(log n) bound and
+// the smallest footprint: EventQueue<Payload, queue::BinaryHeap>.
 #pragma once
 
 #include <algorithm>

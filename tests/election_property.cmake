@@ -1,4 +1,4 @@
-# Property tests of issue 4 over many seeds (tests/property/partition_heal_property.cpp), in
+# Election property tests over many seeds (tests/property/partition_heal_property.cpp), in
 # chunks of 100 seeds so that `ctest -j` runs them in parallel (label "property"); the long forms
 # run 5000 seeds (label "long").
 # - election.partition_heal.KIND: scenarios/partition-heal.yaml (5% loss on every link) for every

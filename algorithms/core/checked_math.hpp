@@ -1,4 +1,5 @@
-// Overflow-safe integer nanosecond arithmetic for values that may come from the network. Signed
+// Overflow-safe integer nanosecond arithmetic for values that may come from the network, and the
+// saturating primitives of Duration and Instant (time.hpp). Signed
 // overflow is undefined behaviour in C++, and a hostile timestamp of INT64_MAX must not wrap a
 // clock by 292 years: these saturate instead, so a nonsense value stays a huge value that the
 // sanity limits (clock_guard.hpp) then refuse.
@@ -21,6 +22,14 @@ constexpr std::int64_t sat_sub(std::int64_t a, std::int64_t b) {
   std::int64_t r = 0;
   if (__builtin_sub_overflow(a, b, &r)) {
     return b < 0 ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+  }
+  return r;
+}
+
+constexpr std::int64_t sat_mul(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r)) {
+    return (a < 0) == (b < 0) ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
   }
   return r;
 }

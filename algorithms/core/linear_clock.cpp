@@ -3,7 +3,18 @@
 #include <cassert>
 #include <cmath>
 
+#include "algorithms/core/checked_math.hpp"
+
 namespace clocksim {
+
+namespace {
+// Nearest ns, half away from zero (std::llround), saturated beyond the int64 range, where
+// llround's result is unspecified.
+std::int64_t rounded(double ns) {
+  if (ns >= 9.2e18 || ns <= -9.2e18 || ns != ns) return Duration::from_ns_rounded(ns).ns();
+  return std::llround(ns);
+}
+}  // namespace
 
 LinearClock::LinearClock(std::int64_t ref0_ns, std::int64_t local0_ns, double hardware_ppm, double max_slew_ppm)
     : ref0_ns_(ref0_ns),
@@ -15,7 +26,7 @@ LinearClock::LinearClock(std::int64_t ref0_ns, std::int64_t local0_ns, double ha
 void LinearClock::rebase(std::int64_t ref_ns) {
   assert(ref_ns >= ref0_ns_);
   const std::int64_t dt = ref_ns - ref0_ns_;
-  local0_ns_ += dt + std::llround(static_cast<double>(dt) * rate_ppm() * 1e-6);
+  local0_ns_ = sat_add(sat_add(local0_ns_, dt), rounded(static_cast<double>(dt) * rate_ppm() * 1e-6));
   ref0_ns_ = ref_ns;
 }
 
@@ -31,18 +42,18 @@ double LinearClock::slew_done_ns(std::int64_t ref_ns) const {
 std::int64_t LinearClock::local_ns(std::int64_t ref_ns, double extra_ns) const {
   assert(ref_ns >= ref0_ns_);
   const std::int64_t dt = ref_ns - ref0_ns_;
-  return local0_ns_ + dt +
-         std::llround(static_cast<double>(dt) * rate_ppm() * 1e-6 + extra_ns + slew_done_ns(ref_ns));
+  return sat_add(sat_add(local0_ns_, dt),
+                 rounded(static_cast<double>(dt) * rate_ppm() * 1e-6 + extra_ns + slew_done_ns(ref_ns)));
 }
 
-void LinearClock::step(Duration delta) { local0_ns_ += delta.ns(); }
+void LinearClock::step(Duration delta) { local0_ns_ = sat_add(local0_ns_, delta.ns()); }
 
 void LinearClock::slew(std::int64_t ref_ns, Duration delta) {
-  local0_ns_ += std::llround(slew_done_ns(ref_ns));
+  local0_ns_ = sat_add(local0_ns_, rounded(slew_done_ns(ref_ns)));
   slew_start_ns_ = ref_ns;
   slew_total_ns_ = static_cast<double>(delta.ns());
   if (max_slew_ppm_ <= 0) {  // a clock that cannot slew applies the change at once
-    local0_ns_ += delta.ns();
+    local0_ns_ = sat_add(local0_ns_, delta.ns());
     slew_total_ns_ = 0;
   }
 }
@@ -58,7 +69,7 @@ void LinearClock::set_hardware_ppm(std::int64_t ref_ns, double ppm) {
 }
 
 Duration LinearClock::pending_slew(std::int64_t ref_ns) const {
-  return Duration::from_ns(std::llround(slew_total_ns_ - slew_done_ns(ref_ns)));
+  return Duration::from_ns(rounded(slew_total_ns_ - slew_done_ns(ref_ns)));
 }
 
 Duration LinearClock::reference_span(std::int64_t ref_ns, Duration local_span, double extra_rate_ppm) const {
@@ -70,7 +81,9 @@ Duration LinearClock::reference_span(std::int64_t ref_ns, Duration local_span, d
   }
   const double factor = 1 + rate * 1e-6;
   assert(factor > 0);
-  return Duration::from_ns(static_cast<std::int64_t>(std::ceil(static_cast<double>(local_span.ns()) / factor)));
+  // Saturated: a span of Duration::max() ("never") on a slow clock stays never.
+  const double span_ns = std::ceil(static_cast<double>(local_span.ns()) / factor);
+  return span_ns >= 9223372036854775808.0 ? Duration::max() : Duration::from_ns(static_cast<std::int64_t>(span_ns));
 }
 
 }  // namespace clocksim

@@ -43,6 +43,13 @@ struct ParamSpec {
   std::vector<std::string> choices;  // kChoice
 };
 
+// One declared parameter, every field named at once (a braced ParamSpec{...} would have to spell
+// out `choices` for numbers as well).
+inline ParamSpec param_spec(std::string name, ParamType type, ParamValue default_value, std::string doc,
+                            double min = -1e300, double max = 1e300, std::vector<std::string> choices = {}) {
+  return {std::move(name), type, std::move(default_value), std::move(doc), min, max, std::move(choices)};
+}
+
 // Values by name; the loader fills every declared parameter (defaults included), so getters
 // never miss for a declared name. Getting an undeclared or mistyped name is a programming error.
 class ParamSet {

@@ -9,30 +9,20 @@
 namespace clocksim::cristian {
 
 namespace {
-ParamSpec make_param(std::string name, ParamType type, ParamValue def, std::string doc, double min, double max) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.default_value = std::move(def);
-  p.doc = std::move(doc);
-  p.min = min;
-  p.max = max;
-  return p;
-}
 constexpr double kS = 1e9;
 }  // namespace
 
 std::vector<ParamSpec> cristian_params() {
   const CristianConfig d;
   return {
-      make_param("period", ParamType::kDuration, d.period, "time between a client's probe series", 1e-3 * kS, 1e7 * kS),
-      make_param("probes", ParamType::kInt, d.probes,
+      param_spec("period", ParamType::kDuration, d.period, "time between a client's probe series", 1e-3 * kS, 1e7 * kS),
+      param_spec("probes", ParamType::kInt, d.probes,
                  "requests per series; the one with the smallest round trip is used", 1, 1000),
-      make_param("probe_timeout", ParamType::kDuration, d.probe_timeout,
+      param_spec("probe_timeout", ParamType::kDuration, d.probe_timeout,
                  "wait for one reply before the next request", 1e-6 * kS, 60 * kS),
-      make_param("step_threshold", ParamType::kDuration, d.step_threshold,
+      param_spec("step_threshold", ParamType::kDuration, d.step_threshold,
                  "corrections at least this large are stepped, smaller ones slewed", 0, 1e7 * kS),
-      make_param("min_delay", ParamType::kDuration, d.min_delay,
+      param_spec("min_delay", ParamType::kDuration, d.min_delay,
                  "known minimum one-way delay, used for the error bound rtt/2 - min_delay", 0, 60 * kS),
   };
 }

@@ -7,18 +7,6 @@
 namespace clocksim::ftavg {
 
 namespace {
-ParamSpec make_param(std::string name, ParamType type, ParamValue def, std::string doc, double min, double max,
-                     std::vector<std::string> choices = {}) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.default_value = std::move(def);
-  p.doc = std::move(doc);
-  p.min = min;
-  p.max = max;
-  p.choices = std::move(choices);
-  return p;
-}
 constexpr double kS = 1e9;
 
 // Floor modulo: a clock may read negative (an initial offset), rounds still align on multiples.
@@ -31,18 +19,18 @@ std::int64_t floor_mod(std::int64_t a, std::int64_t m) {
 std::vector<ParamSpec> welch_lynch_params() {
   const WelchLynchConfig d;
   return {
-      make_param("period", ParamType::kDuration, d.period,
+      param_spec("period", ParamType::kDuration, d.period,
                  "round length: a round starts whenever the local clock crosses a multiple of it", 1e-3 * kS, 1e7 * kS),
-      make_param("faults", ParamType::kInt, d.faults,
+      param_spec("faults", ParamType::kInt, d.faults,
                  "f: estimates dropped at each end (tolerates f Byzantine clocks when n >= 3f + 1)", 0, 1e6),
-      make_param("combine", ParamType::kChoice, std::string("midpoint"),
+      param_spec("combine", ParamType::kChoice, std::string("midpoint"),
                  "midpoint of the estimates left (Welch-Lynch) or their mean (Lundelius-Lynch with faults: 0)", 0, 0,
                  {"midpoint", "mean"}),
-      make_param("read_window", ParamType::kDuration, d.read_window,
+      param_spec("read_window", ParamType::kDuration, d.read_window,
                  "replies are awaited this long after the round start, then the correction is applied; must "
                  "exceed the skew plus a round trip",
                  1e-6 * kS, 1e6 * kS),
-      make_param("step_threshold", ParamType::kDuration, d.step_threshold,
+      param_spec("step_threshold", ParamType::kDuration, d.step_threshold,
                  "corrections at least this large are stepped, smaller ones slewed (0: always step)", 0, 1e7 * kS),
   };
 }
@@ -78,16 +66,6 @@ std::optional<std::int64_t> fault_tolerant_combine(std::vector<std::int64_t> v, 
   return q;
 }
 
-std::optional<std::int64_t> peer_offset_estimate_ns(std::int64_t t1, std::int64_t t3, std::int64_t t4) {
-  // The peer read t3 somewhere in [t1, t4] of our clock; the midpoint errs by (d_fwd - d_back)/2.
-  std::int64_t rtt = 0, mid = 0, est = 0;
-  if (__builtin_sub_overflow(t4, t1, &rtt) || __builtin_add_overflow(t1, rtt / 2, &mid) ||
-      __builtin_sub_overflow(t3, mid, &est)) {
-    return std::nullopt;
-  }
-  return est;
-}
-
 WelchLynch::WelchLynch(Membership membership, WelchLynchConfig config)
     : membership_(std::move(membership)), config_(config) {
   const std::size_t n = membership_.members ? membership_.members->size() : 0;
@@ -113,21 +91,13 @@ void WelchLynch::start_round(LocalTime now, Effects& out) {
   reading_ = true;
   round_start_ns_ = now.ns();
   std::fill(have_.begin(), have_.end(), false);
-  Message m = make_message(MsgType::kTimeRequest, round_);
-  m.term = round_;
-  m.t1_ns = now.ns();
-  out.broadcast(m);
+  out.broadcast(clock_reading_request(round_, now));
   out.set_timer(kWelchLynchApplyTimer, config_.read_window);
 }
 
 void WelchLynch::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
   if (msg.type == MsgType::kTimeRequest) {
-    Message r = make_message(MsgType::kTimeReply, msg.seq);
-    r.term = msg.term;
-    r.t1_ns = msg.t1_ns;
-    r.t2_ns = now.ns();
-    r.t3_ns = now.ns();
-    out.send(from, r);
+    out.send(from, clock_reading_reply(msg, now));
     return;
   }
   if (msg.type != MsgType::kTimeReply) return;

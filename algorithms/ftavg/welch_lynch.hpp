@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "algorithms/core/algorithm.hpp"
+#include "algorithms/ftavg/clock_reading.hpp"
 #include "algorithms/core/layers.hpp"
 #include "algorithms/core/params.hpp"
 
@@ -45,10 +46,6 @@ inline constexpr TimerId kWelchLynchApplyTimer = TimerSpace::make(kSyncTimerPart
 // zero to within 1 ns; never overflows). nullopt when fewer than 2f + 1 estimates are given.
 std::optional<std::int64_t> fault_tolerant_combine(std::vector<std::int64_t> estimates_ns, std::int64_t faults,
                                                    Combine combine);
-
-// A peer's offset against the reader from one exchange: t1/t4 the reader's send/receive times,
-// t3 the peer's reading when it answered. nullopt when a hostile t3 makes it overflow.
-std::optional<std::int64_t> peer_offset_estimate_ns(std::int64_t t1, std::int64_t t3, std::int64_t t4);
 
 class WelchLynch final : public SyncLayer {
  public:

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "algorithms/ftavg/clock_reading.hpp"
 #include "algorithms/ftavg/welch_lynch.hpp"
 
 namespace clocksim::neighbour_average {
@@ -68,9 +69,7 @@ void NeighbourAverage::start_round(LocalTime now, Effects& out) {
   reading_ = true;
   asked_at_ns_ = now.ns();
   std::fill(estimates_.begin(), estimates_.end(), std::nullopt);
-  Message m = make_message(MsgType::kTimeRequest, round_);
-  m.term = round_;
-  m.t1_ns = now.ns();
+  const Message m = ftavg::clock_reading_request(round_, now);
   for (NodeId n : neighbours_) out.send(n, m);
   out.set_timer(kApplyTimer, config_.read_window);
 }
@@ -84,12 +83,7 @@ std::optional<std::size_t> NeighbourAverage::neighbour_index(NodeId id) const {
 void NeighbourAverage::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
   if (msg.type == MsgType::kTimeRequest) {
     // Anyone may read our clock: the asker decides whom it averages with.
-    Message r = make_message(MsgType::kTimeReply, msg.seq);
-    r.term = msg.term;
-    r.t1_ns = msg.t1_ns;
-    r.t2_ns = now.ns();
-    r.t3_ns = now.ns();
-    out.send(from, r);
+    out.send(from, ftavg::clock_reading_reply(msg, now));
     return;
   }
   if (msg.type != MsgType::kTimeReply) return;

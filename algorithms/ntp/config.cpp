@@ -2,32 +2,22 @@
 
 namespace clocksim::ntp {
 namespace {
-ParamSpec make_param(std::string name, ParamType type, ParamValue def, std::string doc, double min, double max) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.default_value = std::move(def);
-  p.doc = std::move(doc);
-  p.min = min;
-  p.max = max;
-  return p;
-}
 constexpr double kS = 1e9;
 }  // namespace
 
 std::vector<ParamSpec> ntp_params() {
   const NtpConfig d;
   return {
-      make_param("minpoll", ParamType::kInt, d.minpoll, "shortest poll interval, as a power of 2 seconds (RFC 5905 §7.2)", 0, 17),
-      make_param("maxpoll", ParamType::kInt, d.maxpoll, "longest poll interval, as a power of 2 seconds", 0, 17),
-      make_param("iburst", ParamType::kBool, d.iburst, "send a burst of 8 requests 2 s apart while a server is unreachable", 0, 1),
-      make_param("step_threshold", ParamType::kDuration, d.step_threshold,
+      param_spec("minpoll", ParamType::kInt, d.minpoll, "shortest poll interval, as a power of 2 seconds (RFC 5905 §7.2)", 0, 17),
+      param_spec("maxpoll", ParamType::kInt, d.maxpoll, "longest poll interval, as a power of 2 seconds", 0, 17),
+      param_spec("iburst", ParamType::kBool, d.iburst, "send a burst of 8 requests 2 s apart while a server is unreachable", 0, 1),
+      param_spec("step_threshold", ParamType::kDuration, d.step_threshold,
                  "offsets above this are stepped after the stepout, smaller ones disciplined (STEPT)", 1e-6 * kS, 1e6 * kS),
-      make_param("stepout", ParamType::kDuration, d.stepout,
+      param_spec("stepout", ParamType::kDuration, d.stepout,
                  "how long an offset above step_threshold must persist before a step (WATCH)", 0, 1e6 * kS),
-      make_param("local_stratum", ParamType::kInt, d.local_stratum,
+      param_spec("local_stratum", ParamType::kInt, d.local_stratum,
                  "stratum served by a node with neither servers nor reference clock; 0: such a node serves nothing", 0, 15),
-      make_param("reference_dispersion", ParamType::kDuration, d.reference_dispersion,
+      param_spec("reference_dispersion", ParamType::kDuration, d.reference_dispersion,
                  "error a reference clock states for each reading (the host adds the scenario's real error)", 0, 1 * kS)
   };
 }

@@ -1,5 +1,5 @@
 // How an NTP packet's fields sit in the shared Message struct (RFC 5905 §7.3). The daemon's
-// NTPv4 codec (daemon/wire/ntp_packet) converts between this and the 48-byte wire header.
+// NTPv4 codec (node/wire/ntp_packet) converts between this and the 48-byte wire header.
 //
 //   kNtpRequest (mode 3): t1_ns = the client's transmit timestamp (xmt); the rest unused.
 //   kNtpReply   (mode 4): t1_ns = origin (the request's xmt, echoed), t2_ns = receive,

@@ -163,17 +163,9 @@ int run(int argc, char** argv) {
   }
   if (o_set->count()) {
     for (const auto& s : sets) {
-      const auto eq = s.find('=');
-      if (eq == std::string::npos || eq == 0) return user_error("--set: expected NAME=VALUE, got '" + s + "'");
-      std::string name = s.substr(0, eq);
-      std::string layer;
-      for (const char* l : {"sync.", "election."}) {
-        if (name.rfind(l, 0) == 0) {
-          layer = std::string(l, std::string(l).size() - 1);
-          name = name.substr(std::string(l).size());
-        }
-      }
-      cfg.params.push_back({layer, name, s.substr(eq + 1), "--set " + s});
+      auto o = parse_param_override(s);
+      if (auto* e = std::get_if<std::string>(&o)) return user_error(*e);
+      cfg.params.push_back(std::get<ParamOverride>(std::move(o)));
     }
   }
 

@@ -12,7 +12,7 @@ std::int64_t read_ns(clockid_t id) {
 }
 }  // namespace
 
-std::int64_t HostTimeSource::monotonic_ns() { return read_ns(CLOCK_MONOTONIC); }
-std::int64_t HostTimeSource::realtime_ns() { return read_ns(CLOCK_REALTIME); }
+node::MonoTime HostTimeSource::monotonic_now() { return node::MonoTime::from_ns(read_ns(CLOCK_MONOTONIC)); }
+node::WallTime HostTimeSource::wall_now() { return node::WallTime::from_ns(read_ns(CLOCK_REALTIME)); }
 
 }  // namespace clocksim::daemon

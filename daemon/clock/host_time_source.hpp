@@ -7,8 +7,8 @@ namespace clocksim::daemon {
 
 class HostTimeSource final : public node::TimeSource {
  public:
-  std::int64_t monotonic_ns() override;
-  std::int64_t realtime_ns() override;
+  node::MonoTime monotonic_now() override;
+  node::WallTime wall_now() override;
 };
 
 }  // namespace clocksim::daemon

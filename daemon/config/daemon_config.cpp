@@ -211,6 +211,22 @@ const ParamSpec* find_spec(const std::string& kind, algorithms::Layer layer, con
 
 }  // namespace
 
+std::variant<ParamOverride, std::string> parse_param_override(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) return "--set: expected NAME=VALUE, got '" + text + "'";
+  ParamOverride o;
+  o.name = text.substr(0, eq);
+  for (const std::string layer : {"sync", "election"}) {
+    if (o.name.rfind(layer + ".", 0) == 0) {
+      o.layer = layer;
+      o.name = o.name.substr(layer.size() + 1);
+    }
+  }
+  o.value = text.substr(eq + 1);
+  o.origin = "--set " + text;
+  return o;
+}
+
 std::variant<algorithms::StackSetup, std::string> build_stack_setup(const DaemonConfig& cfg) {
   if (!cfg.id) return std::string("no node id: give --id or 'id:' in the config");
   algorithms::StackSetup setup;

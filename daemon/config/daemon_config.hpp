@@ -55,6 +55,8 @@ struct DaemonConfig {
 std::optional<NodeId> parse_node_id(const std::string& text);
 // "ID@HOST:PORT", e.g. "2@127.0.0.1:5526".
 std::variant<PeerConfig, std::string> parse_peer(const std::string& text);
+// A --set argument: "NAME=VALUE", "sync.NAME=VALUE" or "election.NAME=VALUE".
+std::variant<ParamOverride, std::string> parse_param_override(const std::string& text);
 
 // Reads a YAML config into `cfg` (fields it does not name keep their value). A relative key_file
 // is taken relative to the config file's directory.

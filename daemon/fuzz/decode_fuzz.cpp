@@ -126,7 +126,7 @@ struct Receiver {
       delivered.clear();
     }
     (void)cluster;
-    const Channel::Opened o = channel.open(in, now);
+    const Channel::Opened o = channel.open(in, clocksim::node::MonoTime::from_ns(now));
     if (o.deliver) {
       const auto& e = o.deliver->envelope;
       if (e.receiver_epoch != epoch) std::abort();  // a stale packet got through

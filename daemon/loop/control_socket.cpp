@@ -59,7 +59,7 @@ std::optional<std::string> ControlSocket::open(const ControlConfig& config) {
   return std::nullopt;
 }
 
-void ControlSocket::serve(int fd, const std::function<std::string()>& answer, std::int64_t now_mono_ns) {
+void ControlSocket::serve(int fd, const std::function<std::string()>& answer, node::MonoTime now) {
   static constexpr std::string_view kRequest = "status";
   std::vector<std::uint8_t> buf(kUdpRequestSize * 2);
   const bool udp = fd == udp_.fd();
@@ -74,7 +74,7 @@ void ControlSocket::serve(int fd, const std::function<std::string()>& answer, st
       ++counters_.ignored;
       continue;
     }
-    if (udp && !udp_rate_->allow(now_mono_ns)) {
+    if (udp && !udp_rate_->allow(now.ns())) {
       ++counters_.rate_limited;
       continue;
     }

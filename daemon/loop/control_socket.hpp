@@ -12,6 +12,7 @@
 #include <string>
 
 #include "daemon/loop/endpoint.hpp"
+#include "node/clock/host_time.hpp"
 #include "node/loop/log_rate_limit.hpp"
 
 namespace clocksim::daemon {
@@ -47,7 +48,7 @@ class ControlSocket {
   const std::string& unix_path() const { return config_.unix_path; }
 
   // Answers the requests queued on `fd` (at most 64 per call) with `answer()`.
-  void serve(int fd, const std::function<std::string()>& answer, std::int64_t now_mono_ns);
+  void serve(int fd, const std::function<std::string()>& answer, node::MonoTime now);
   const ControlCounters& counters() const { return counters_; }
 
  private:

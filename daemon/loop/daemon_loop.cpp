@@ -21,21 +21,22 @@ namespace {
 // the real length anyway).
 constexpr std::size_t kReceiveBuffer = 2048;
 
-std::shared_ptr<const std::vector<NodeId>> member_ids(const LoopConfig& config) {
+}  // namespace
+
+node::NodeLoopConfig node_loop_config(const LoopConfig& config) {
   auto ids = std::make_shared<std::vector<NodeId>>();
   ids->push_back(config.self);
   for (const auto& p : config.peers) ids->push_back(p.id);
   std::sort(ids->begin(), ids->end());
   ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
-  return ids;
+  return node::NodeLoopConfig{config.self, std::move(ids), config.cluster, config.sync_kind, config.election_kind,
+                              config.clock_limits};
 }
-}  // namespace
 
 DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, node::Clock& clock,
                        const node::wire::Keyring* keys, node::Logger& log)
     : config_(std::move(config)), clock_(clock), keys_(keys), log_(log) {
-  node::NodeLoopConfig node_config{config_.self, member_ids(config_), config_.cluster, config_.sync_kind,
-                                   config_.election_kind, config_.clock_limits};
+  node::NodeLoopConfig node_config = node_loop_config(config_);
   if (!config_.ntp_listen.empty()) {
     ntp_ = std::make_unique<NtpService>(config_.ntp_listen, config_.ntp_servers, clock_, log_, config_.self);
   }
@@ -93,7 +94,7 @@ void DaemonLoop::request_stop() {
 int DaemonLoop::poll_timeout_ms() {
   const auto next = timers_.next_deadline();
   if (!next) return -1;
-  const std::int64_t wait_ns = *next - host_.monotonic_ns();
+  const std::int64_t wait_ns = (*next - host_.monotonic_now()).ns();
   if (wait_ns <= 0) return 0;
   // Round up: waking early would only make us sleep again for the remainder.
   const std::int64_t ms = (wait_ns + 999'999) / 1'000'000;
@@ -139,7 +140,7 @@ void DaemonLoop::run() {
           control_.serve(fds[i].fd, [this] {
             loop_->count_status_query();
             return status_json().dump();
-          }, host_.monotonic_ns());
+          }, host_.monotonic_now());
         }
       }
       if (fds[5].revents & POLLIN) {
@@ -175,10 +176,10 @@ void DaemonLoop::fire_due_timers() {
   for (int fired = 0;; ++fired) {
     if (fired >= config_.max_timers_per_turn) {
       // Still due ones wait: poll() returns at once (timeout 0) after serving sockets and signals.
-      if (timers_.next_deadline() && *timers_.next_deadline() <= host_.monotonic_ns()) ++timer_turns_capped_;
+      if (timers_.next_deadline() && *timers_.next_deadline() <= host_.monotonic_now()) ++timer_turns_capped_;
       return;
     }
-    const auto id = timers_.pop_due(host_.monotonic_ns());
+    const auto id = timers_.pop_due(host_.monotonic_now());
     if (!id) return;
     loop_->on_timer(*id);
   }
@@ -192,7 +193,7 @@ bool DaemonLoop::send_datagram(NodeId to, std::span<const std::uint8_t> bytes, c
 
 ReferenceReading DaemonLoop::read(LocalTime local_now) {
   ReferenceReading r;
-  r.reference_ns = host_.realtime_ns();
+  r.reference_ns = host_.wall_now().ns();
   r.local = local_now;
   return r;
 }

@@ -56,6 +56,10 @@ struct LoopConfig {
 
 using Counters = node::Counters;
 
+// What the node loop is configured with on this daemon: the membership is self plus every peer.
+// DaemonLoop uses it, and so do tests that host the same loop over simulated links.
+node::NodeLoopConfig node_loop_config(const LoopConfig& config);
+
 class DaemonLoop final : private node::DatagramTransport, private node::ReferenceSource {
  public:
   // `keys` null: --insecure (packets carry no MAC). The loop does not own clock or keys.

@@ -11,6 +11,7 @@
 
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/time.hpp"
+#include "node/clock/host_time.hpp"
 
 namespace clocksim::node {
 
@@ -19,8 +20,8 @@ namespace clocksim::node {
 class TimeSource {
  public:
   virtual ~TimeSource() = default;
-  virtual std::int64_t monotonic_ns() = 0;  // CLOCK_MONOTONIC
-  virtual std::int64_t realtime_ns() = 0;   // CLOCK_REALTIME (the system clock)
+  virtual MonoTime monotonic_now() = 0;  // CLOCK_MONOTONIC
+  virtual WallTime wall_now() = 0;       // CLOCK_REALTIME (the system clock)
 };
 
 class Clock {

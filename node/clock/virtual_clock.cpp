@@ -4,19 +4,24 @@
 #include <stdexcept>
 #include <string>
 
+#include "algorithms/core/checked_math.hpp"
+
 namespace clocksim::node {
 
 namespace {
 LinearClock start_clock(const VirtualClockParams& params, TimeSource& source) {
-  const std::int64_t mono = source.monotonic_ns();
-  return LinearClock(mono, source.realtime_ns() + params.initial_offset.ns(), params.drift_ppm, params.max_slew_ppm);
+  const std::int64_t mono = source.monotonic_now().ns();
+  // Saturated: an absurd configured offset reads as the end of time, which the sanity limits then
+  // refuse to move further; it does not wrap.
+  return LinearClock(mono, sat_add(source.wall_now().ns(), params.initial_offset.ns()), params.drift_ppm,
+                     params.max_slew_ppm);
 }
 }  // namespace
 
 VirtualClock::VirtualClock(const VirtualClockParams& params, TimeSource& source)
     : source_(source), linear_(start_clock(params, source)) {}
 
-LocalTime VirtualClock::now() { return LocalTime::from_ns(linear_.local_ns(source_.monotonic_ns())); }
+LocalTime VirtualClock::now() { return LocalTime::from_ns(linear_.local_ns(source_.monotonic_now().ns())); }
 
 namespace {
 // The sanity limits (clock_guard.hpp) refuse these long before; this is the last net, so that
@@ -36,7 +41,7 @@ void VirtualClock::step(Duration delta) {
 
 void VirtualClock::slew(Duration delta) {
   check_sum(now().ns(), delta, "slew");
-  linear_.slew(source_.monotonic_ns(), delta);
+  linear_.slew(source_.monotonic_now().ns(), delta);
 }
 
 void VirtualClock::set_rate_correction_ppm(double ppm) {
@@ -44,19 +49,17 @@ void VirtualClock::set_rate_correction_ppm(double ppm) {
   if (!std::isfinite(ppm) || std::abs(ppm) >= kMaxAbsRatePpm) {
     throw std::invalid_argument("rate correction of " + std::to_string(ppm) + " ppm is out of range");
   }
-  linear_.set_rate_correction_ppm(source_.monotonic_ns(), ppm);
+  linear_.set_rate_correction_ppm(source_.monotonic_now().ns(), ppm);
 }
 
 Duration VirtualClock::monotonic_span(Duration local_span) {
-  return linear_.reference_span(source_.monotonic_ns(), local_span);
+  return linear_.reference_span(source_.monotonic_now().ns(), local_span);
 }
 
 Duration VirtualClock::offset_from_system() {
-  const std::int64_t m = source_.monotonic_ns();
-  const std::int64_t r = source_.realtime_ns();
-  return Duration::from_ns(linear_.local_ns(m) - r);
+  return LocalTime::from_ns(linear_.local_ns(source_.monotonic_now().ns())) - LocalTime::from_ns(source_.wall_now().ns());
 }
 
-Duration VirtualClock::pending_slew() { return linear_.pending_slew(source_.monotonic_ns()); }
+Duration VirtualClock::pending_slew() { return linear_.pending_slew(source_.monotonic_now().ns()); }
 
 }  // namespace clocksim::node

@@ -14,6 +14,7 @@
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/message.hpp"
 #include "algorithms/core/reference.hpp"
+#include "node/clock/host_time.hpp"
 #include "node/wire/format.hpp"
 
 namespace clocksim::node {
@@ -30,8 +31,8 @@ class DatagramTransport {
 class TimerService {
  public:
   virtual ~TimerService() = default;
-  // Timer `id` (not pending) falls due at `deadline_mono_ns` of the TimeSource's monotonic axis.
-  virtual void arm(TimerId id, std::int64_t deadline_mono_ns) = 0;
+  // Timer `id` (not pending) falls due at `deadline` of the TimeSource's monotonic axis.
+  virtual void arm(TimerId id, MonoTime deadline) = 0;
   // Forgets a pending timer `id`, if any.
   virtual void cancel(TimerId id) = 0;
 };

@@ -38,7 +38,7 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
   void cancel_timer(TimerId id) override { loop_.host_.timers.cancel(id); }
   void arm_timer(TimerId id, Duration after_local) override {
     // A monotonic deadline: a later adjustment of the clock does not move an armed timer.
-    loop_.host_.timers.arm(id, loop_.host_.time.monotonic_ns() + loop_.host_.clock.monotonic_span(after_local).ns());
+    loop_.host_.timers.arm(id, loop_.host_.time.monotonic_now() + loop_.host_.clock.monotonic_span(after_local));
   }
   void send(NodeId to, const Message& msg) override { loop_.send_one(to, msg); }
   void drop_send(NodeId to, const Message& msg, SendDrop why) override {
@@ -129,7 +129,7 @@ wire::ChannelConfig channel_config(const NodeLoopConfig& c, TimeSource& time) {
     }
   }
   // This run's epoch: the host's wall clock at start, so that it exceeds every earlier run's.
-  ch.epoch = c.epoch != 0 ? c.epoch : static_cast<std::uint64_t>(std::max<std::int64_t>(time.realtime_ns(), 1));
+  ch.epoch = c.epoch != 0 ? c.epoch : static_cast<std::uint64_t>(std::max<std::int64_t>(time.wall_now().ns(), 1));
   return ch;
 }
 }  // namespace
@@ -143,7 +143,7 @@ NodeLoop::NodeLoop(NodeLoopConfig config, std::unique_ptr<Algorithm> algorithm, 
       channel_(channel_config(config_, host.time), keys),
       guard_(config_.clock_limits) {
   if (!config_.members) config_.members = std::make_shared<const std::vector<NodeId>>(1, config_.self);
-  started_mono_ns_ = host_.time.monotonic_ns();
+  started_mono_ = host_.time.monotonic_now();
 }
 
 NodeLoop::~NodeLoop() = default;
@@ -180,7 +180,7 @@ void NodeLoop::on_oversized_datagram() {
 
 void NodeLoop::on_datagram(std::span<const std::uint8_t> bytes) {
   ++counters_.packets_in;
-  wire::Channel::Opened o = channel_.open(bytes, host_.time.monotonic_ns());
+  wire::Channel::Opened o = channel_.open(bytes, host_.time.monotonic_now());
   if (o.reply) {
     send_packet(o.reply_to, *o.reply, Message{});
     ++counters_.hellos_out;
@@ -282,7 +282,7 @@ nlohmann::json NodeLoop::status_json(nlohmann::json peers) {
       {"auth", keys_ ? (keys_->is_shared() ? "hmac-sha256 (cluster key)" : "hmac-sha256 (pair keys)") : "none"},
       {"epoch", channel_.epoch()},
       {"clock_startup", guard_.in_startup()},
-      {"uptime_ms", (host_.time.monotonic_ns() - started_mono_ns_) / 1'000'000},
+      {"uptime_ms", (host_.time.monotonic_now() - started_mono_).ns() / 1'000'000},
       {"clock",
        {{"backend", clock.backend()},
         {"local_ns", clock.now().ns()},

@@ -140,7 +140,7 @@ class NodeLoop {
   std::optional<std::int64_t> role_since_local_ns_;
   std::optional<nlohmann::json> last_round_;
   std::uint64_t rounds_ = 0;
-  std::int64_t started_mono_ns_ = 0;
+  MonoTime started_mono_;
 };
 
 }  // namespace clocksim::node

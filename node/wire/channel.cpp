@@ -34,7 +34,7 @@ std::optional<Packet> Channel::seal_hello_request(NodeId to) {
   return seal_envelope(env, to, Message{});
 }
 
-Channel::Opened Channel::open(std::span<const std::uint8_t> datagram, std::int64_t now_mono_ns) {
+Channel::Opened Channel::open(std::span<const std::uint8_t> datagram, MonoTime now) {
   Opened o;
   DecodeResult r = decode(datagram, config_.cluster, config_.self, keys_);
   if (!r.ok()) {
@@ -47,7 +47,7 @@ Channel::Opened Channel::open(std::span<const std::uint8_t> datagram, std::int64
     return o;
   }
   // Only now, with the MAC verified, may the packet touch the sender's freshness state.
-  const Freshness::Check c = freshness_.check(env, now_mono_ns);
+  const Freshness::Check c = freshness_.check(env, now);
   if (c.verdict == Freshness::Verdict::kStale) {
     o.dropped = DropReason::kStale;
     if (c.answer_with_hello) {

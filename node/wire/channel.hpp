@@ -41,7 +41,7 @@ class Channel {
     std::optional<Packet> reply;      // a hello to send back to `reply_to`
     NodeId reply_to = kNoNode;
   };
-  Opened open(std::span<const std::uint8_t> datagram, std::int64_t now_mono_ns);
+  Opened open(std::span<const std::uint8_t> datagram, MonoTime now);
 
   std::uint64_t epoch() const { return freshness_.epoch(); }
   std::uint64_t known_epoch(NodeId peer) const { return freshness_.known_epoch(peer); }

@@ -29,16 +29,16 @@ void Freshness::learn_epoch(NodeId peer, std::uint64_t epoch) {
   in.window = ReplayWindow{};
 }
 
-Freshness::Check Freshness::check(const Envelope& env, std::int64_t now_mono_ns) {
+Freshness::Check Freshness::check(const Envelope& env, MonoTime now) {
   Inbound& in = in_[env.sender];
   Check c;
   if (env.receiver_epoch != epoch_) {
     c.verdict = Verdict::kStale;
     // Answering a hello with a hello could ping-pong between two nodes that both restarted.
     if (env.kind != PacketKind::kHello &&
-        (!in.hello_sent || now_mono_ns - in.last_hello_ns >= hello_interval_ns_)) {
+        (!in.hello_sent || (now - in.last_hello).ns() >= hello_interval_ns_)) {
       in.hello_sent = true;
-      in.last_hello_ns = now_mono_ns;
+      in.last_hello = now;
       c.answer_with_hello = true;
     }
     return c;

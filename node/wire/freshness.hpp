@@ -22,6 +22,7 @@
 #include <map>
 
 #include "algorithms/core/ids.hpp"
+#include "node/clock/host_time.hpp"
 #include "node/wire/codec.hpp"
 #include "node/wire/replay_window.hpp"
 
@@ -46,7 +47,7 @@ class Freshness {
     bool answer_with_hello = false;  // stale and not itself a hello, and not rate-limited
   };
   // For an authenticated packet from a configured peer.
-  Check check(const Envelope& env, std::int64_t now_mono_ns);
+  Check check(const Envelope& env, MonoTime now);
 
   // The peer's epoch as learned from its last fresh packet (0: not yet).
   std::uint64_t known_epoch(NodeId peer) const;
@@ -58,7 +59,7 @@ class Freshness {
   struct Inbound {
     std::uint64_t epoch = 0;
     ReplayWindow window;
-    std::int64_t last_hello_ns = 0;
+    MonoTime last_hello;
     bool hello_sent = false;
   };
   std::uint64_t epoch_;

@@ -43,8 +43,10 @@ Duration World::HostedNode::pending_slew() { return clock().pending_slew(world_.
 
 double World::HostedNode::rate_correction_ppm() const { return world_.nodes_[id_].clock.correction_ppm(); }
 
-std::int64_t World::HostedNode::monotonic_ns() { return world_.now_.ns(); }
-std::int64_t World::HostedNode::realtime_ns() { return world_.now_.ns(); }
+// The simulated host's monotonic and wall clocks are both its true time: the one place where the
+// axes meet on purpose.
+node::MonoTime World::HostedNode::monotonic_now() { return node::MonoTime::from_ns(world_.now_.ns()); }
+node::WallTime World::HostedNode::wall_now() { return node::WallTime::from_ns(world_.now_.ns()); }
 
 bool World::HostedNode::send_datagram(NodeId to, std::span<const std::uint8_t> bytes, const Message& carried) {
   if (carried.type != MsgType::kNone && world_.liars_.any() && world_.liars_.lying(id_)) {
@@ -60,8 +62,8 @@ bool World::HostedNode::send_datagram(NodeId to, std::span<const std::uint8_t> b
   return true;
 }
 
-void World::HostedNode::arm(TimerId id, std::int64_t deadline_mono_ns) {
-  world_.arm_timer_event(id_, id, Time::from_ns(deadline_mono_ns));
+void World::HostedNode::arm(TimerId id, node::MonoTime deadline) {
+  world_.arm_timer_event(id_, id, Time::from_ns(deadline.ns()));
 }
 
 void World::HostedNode::cancel(TimerId id) { world_.cancel_timer_event(id_, id); }

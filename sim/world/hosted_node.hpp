@@ -40,12 +40,12 @@ class World::HostedNode final : public node::Clock,
   Duration pending_slew() override;
   double rate_correction_ppm() const override;
   // node::TimeSource: the simulated host's monotonic and wall clocks both read true time.
-  std::int64_t monotonic_ns() override;
-  std::int64_t realtime_ns() override;
+  node::MonoTime monotonic_now() override;
+  node::WallTime wall_now() override;
   // node::DatagramTransport
   bool send_datagram(NodeId to, std::span<const std::uint8_t> bytes, const Message& carried) override;
   // node::TimerService
-  void arm(TimerId id, std::int64_t deadline_mono_ns) override;
+  void arm(TimerId id, node::MonoTime deadline) override;
   void cancel(TimerId id) override;
   // node::NodeLoopObserver
   void on_note(const Note& note) override;

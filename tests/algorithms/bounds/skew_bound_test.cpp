@@ -233,7 +233,7 @@ TEST(BerkeleyBound, FirstRoundFromZeroSpreadCoversTheNewEnvelope) {
   EXPECT_NEAR(b.at(mid), std::max(b.e_cross + b.quantum_half, b.k_new), 1e-15);
   EXPECT_LE(b.at(mid), b.steady);
   // Steps (θ = 0) with a 5 ms quantum and S0 = 0 < q: two roundings of ±q apart, K = W + 2q,
-  // where the old cross term S0 + E_x + q fell short by q.
+  // which a cross term of S0 + E_x + q alone would miss by q.
   in.step_threshold_s = 0;
   in.quantum_s = 5 * kMs;
   const SkewBound q = berkeley_skew_bound(in);

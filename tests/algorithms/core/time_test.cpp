@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <stdexcept>
 #include <type_traits>
 
 #include "algorithms/core/duration_parse.hpp"
@@ -31,6 +33,85 @@ TEST(Duration, FromSecondsRoundsToNearest) {
   EXPECT_EQ(Duration::from_seconds(1e-9 * 0.6).ns(), 1);
   EXPECT_EQ(Duration::from_seconds(-1e-9 * 0.6).ns(), -1);
   EXPECT_EQ(Duration::from_seconds(1e-9 * 0.4).ns(), 0);
+}
+
+// The adversary of the arithmetic: every operation at the edges of int64. Under the asan preset
+// (UBSan) a single signed overflow here fails the run.
+constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+
+TEST(Duration, SumsAndDifferencesSaturateSoThatNeverStaysNever) {
+  EXPECT_EQ(Duration::max() + 1_s, Duration::max());
+  EXPECT_EQ(Duration::max() + Duration::max(), Duration::max());
+  EXPECT_EQ(Duration::min() - 1_ns, Duration::min());
+  EXPECT_EQ(Duration::min() + Duration::min(), Duration::min());
+  EXPECT_EQ(Duration::max() - Duration::min(), Duration::max());
+  EXPECT_EQ(Duration::min() - Duration::max(), Duration::min());
+  EXPECT_EQ(Duration::max() + Duration::min(), -1_ns);  // no overflow: exact
+  Duration d = Duration::max();
+  d += 1_h;
+  EXPECT_EQ(d, Duration::max());
+  d = Duration::min();
+  d -= 1_h;
+  EXPECT_EQ(d, Duration::min());
+}
+
+TEST(Duration, NegationAbsAndProductsSaturate) {
+  EXPECT_EQ(-Duration::min(), Duration::max());
+  EXPECT_EQ(-Duration::max(), Duration::from_ns(kMin + 1));
+  EXPECT_EQ(abs(Duration::min()), Duration::max());
+  EXPECT_EQ(Duration::max() * 2, Duration::max());
+  EXPECT_EQ(Duration::max() * -2, Duration::min());
+  EXPECT_EQ(-3 * Duration::min(), Duration::max());
+  EXPECT_EQ(Duration::min() * -1, Duration::max());
+  EXPECT_EQ(1_h * 3'000'000'000LL, Duration::max());  // 342 years of hours: beyond int64 ns
+  EXPECT_EQ(1_s * 1000, 1000_s);
+}
+
+TEST(Duration, DivisionByZeroIsCheckedAndTheOneOverflowingQuotientSaturates) {
+  EXPECT_THROW((void)(1_s / 0), std::domain_error);
+  EXPECT_THROW((void)(1_s / Duration::zero()), std::domain_error);
+  EXPECT_EQ(Duration::min() / -1, Duration::max());
+  EXPECT_EQ(Duration::min() / Duration::from_ns(-1), kMax);
+  EXPECT_EQ(Duration::max() / Duration::from_ns(1), kMax);
+}
+
+TEST(Duration, FromSecondsSaturatesBeyondTheRangeAndRefusesNaN) {
+  EXPECT_EQ(Duration::from_seconds(1e300), Duration::max());
+  EXPECT_EQ(Duration::from_seconds(-1e300), Duration::min());
+  EXPECT_EQ(Duration::from_seconds(std::numeric_limits<double>::infinity()), Duration::max());
+  EXPECT_EQ(Duration::from_seconds(-std::numeric_limits<double>::infinity()), Duration::min());
+  EXPECT_EQ(Duration::from_seconds(9.3e9), Duration::max());   // 294 years
+  EXPECT_EQ(Duration::from_seconds(-9.3e9), Duration::min());
+  EXPECT_THROW((void)Duration::from_seconds(std::numeric_limits<double>::quiet_NaN()), std::domain_error);
+}
+
+TEST(Duration, CheckedOperationsReportOverflowInsteadOfClamping) {
+  EXPECT_EQ(checked_add(1_s, 2_s), 3_s);
+  EXPECT_FALSE(checked_add(Duration::max(), 1_ns));
+  EXPECT_FALSE(checked_sub(Duration::min(), 1_ns));
+  EXPECT_EQ(checked_sub(Duration::zero(), Duration::max()), Duration::from_ns(kMin + 1));
+  EXPECT_FALSE(checked_mul(Duration::max(), 2));
+  EXPECT_FALSE(checked_mul(Duration::min(), -1));
+  EXPECT_EQ(checked_mul(2_s, -3), Duration::zero() - 6_s);
+}
+
+// Literals are evaluated by the compiler (consteval): the largest hour count that fits compiles,
+// 2'562'048_h would not.
+static_assert((2'562'047_h).ns() == 2'562'047LL * 3'600'000'000'000LL);
+
+TEST(Instant, ArithmeticSaturatesAtTheEndsOfTheAxis) {
+  EXPECT_EQ(LocalTime::max() + 1_s, LocalTime::max());
+  EXPECT_EQ(1_s + LocalTime::max(), LocalTime::max());
+  EXPECT_EQ(LocalTime::min() - 1_s, LocalTime::min());
+  EXPECT_EQ(LocalTime::max() - LocalTime::min(), Duration::max());
+  EXPECT_EQ(LocalTime::min() - LocalTime::max(), Duration::min());
+  EXPECT_EQ(LocalTime::from_ns(-5) - Duration::max(), LocalTime::min());
+  LocalTime t = LocalTime::max();
+  t += Duration::max();
+  EXPECT_EQ(t, LocalTime::max());
+  // A deadline "never" stays later than every finite one.
+  EXPECT_GT(sim::Time::from_ns(kMax - 1) + Duration::max(), sim::Time::from_ns(kMax - 1));
 }
 
 TEST(Instant, DifferenceIsDuration) {

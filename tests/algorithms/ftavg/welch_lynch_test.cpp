@@ -52,14 +52,6 @@ TEST(FaultTolerantCombine, ExtremeValuesDoNotOverflow) {
   EXPECT_LE(std::llabs(*both), 1);
 }
 
-TEST(PeerOffsetEstimate, ErrorIsHalfTheDelayDifference) {
-  // Peer +25 ms; request takes 3 ms, reply 1 ms: estimate 26 ms (error (3 - 1)/2 = 1 ms).
-  const std::int64_t t1 = 1000 * kMs, t3 = t1 + 3 * kMs + 25 * kMs, t4 = t1 + 4 * kMs;
-  EXPECT_EQ(*peer_offset_estimate_ns(t1, t3, t4), 26 * kMs);
-  // A hostile reading that would overflow is refused, not wrapped.
-  EXPECT_FALSE(peer_offset_estimate_ns(1, std::numeric_limits<std::int64_t>::min(), 3));
-}
-
 class WelchLynchNode : public ::testing::Test {
  protected:
   void make(NodeId n, std::int64_t faults, Combine combine) {

@@ -239,6 +239,35 @@ TEST(DaemonConfig, ParametersAreValidatedAgainstTheRegistry) {
   EXPECT_TRUE(std::holds_alternative<std::string>(build_stack_setup(cfg)));  // own id as a peer
 }
 
+// Durations at the ends of int64 from a config or --set: every parameter's declared range refuses
+// them with the key and the range; a magnitude beyond int64 is not a duration at all. Limits
+// are checked as the CLI checks them, and the largest accepted durations build a stack.
+TEST(DaemonConfig, Int64ExtremeDurationsAreRefusedWithTheKeyOrCarriedWithoutOverflow) {
+  DaemonConfig cfg;
+  cfg.id = 1;
+  cfg.sync_kind = "berkeley";
+  for (const std::string text :
+       {"sync.period=9223372036854775807ns", "sync.period=-9223372036854775807ns", "probe_timeout=2562047h"}) {
+    cfg.params = {std::get<ParamOverride>(parse_param_override(text))};
+    const auto s = build_stack_setup(cfg);
+    ASSERT_TRUE(std::holds_alternative<std::string>(s)) << text;
+    EXPECT_NE(std::get<std::string>(s).find("--set " + text + ": parameter"), std::string::npos) << std::get<std::string>(s);
+  }
+  for (const std::string text : {"sync.period=9223372036854775808ns", "sync.period=-9223372036854775809ns"}) {
+    cfg.params = {std::get<ParamOverride>(parse_param_override(text))};
+    const auto s = build_stack_setup(cfg);
+    ASSERT_TRUE(std::holds_alternative<std::string>(s)) << text;
+    EXPECT_NE(std::get<std::string>(s).find("duration"), std::string::npos) << std::get<std::string>(s);
+  }
+  // The largest period the registry allows (10^7 s) builds, and the stack starts with it: its
+  // first round is far away, not wrapped into the past.
+  cfg.params = {std::get<ParamOverride>(parse_param_override("sync.period=10000000s"))};
+  ASSERT_TRUE(std::holds_alternative<algorithms::StackSetup>(build_stack_setup(cfg)));
+  EXPECT_NE(config_error("daemon_cfg_huge_panic.yaml", "id: 1\nlimits: {panic_threshold: -9223372036854775807ns}\n")
+                .find("expected a duration >= 0"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace clocksim::daemon
 

@@ -1,4 +1,4 @@
-// A flood of forged packets (100,000 per second for 10 s, 127.0.0.1 only) at a slave: the cluster
+// A flood of forged packets (100,000 per second for 4 s, 127.0.0.1 only) at a slave: the cluster
 // keeps completing rounds, the slave keeps answering and stays synchronized, its memory stays
 // flat, and its log does not grow with the flood.
 #include <gtest/gtest.h>
@@ -75,9 +75,9 @@ TEST(DaemonFlood, HundredThousandForgedPacketsPerSecondDoNotStopTheCluster) {
   const sockaddr_in to = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(c.data_port(victim)))).addr;
 
   // A sender thread: batches of 64 datagrams per sendmmsg(2), paced to 100,000 per second for
-  // 10 s (catching up when late); the test thread meanwhile asks for status once a second.
+  // 4 s (catching up when late); the test thread meanwhile asks for status once a second.
   constexpr double kRatePerSecond = 100'000;
-  constexpr auto kDuration = seconds(10);
+  constexpr auto kDuration = seconds(4);
   std::atomic<std::uint64_t> sent{0};
   const auto t0 = Clock::now();
   std::thread sender([&] {
@@ -139,7 +139,7 @@ TEST(DaemonFlood, HundredThousandForgedPacketsPerSecondDoNotStopTheCluster) {
   // 2-core machine it reaches the target, on a loaded one it falls short; the line above says
   // what it reached. Below 40 % the test would no longer show anything.
   EXPECT_GE(static_cast<double>(sent) / elapsed, 0.4 * kRatePerSecond);
-  EXPECT_GE(rounds, 12u);  // 20 at 500 ms; some slow ones allowed on a loaded machine
+  EXPECT_GE(rounds, 5u);  // 8 at 500 ms; some slow ones allowed on a loaded machine
   EXPECT_GE(accepted, 10u);
   EXPECT_EQ(status_answers, status_asks);
   EXPECT_LT(rss_max - rss_before, 2048);  // KiB: flat, no per-packet state

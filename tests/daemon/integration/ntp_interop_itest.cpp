@@ -178,13 +178,13 @@ TEST(NtpInterop, ClocksyncdFollowsAChronydServer) {
   EXPECT_GE((*st)["ntp"]["replies_delivered"].get<int>(), 4);
   // And it stays there while it keeps polling.
   std::int64_t worst_ns = 0;
-  for (int i = 0; i < 12; ++i) {
+  for (int i = 0; i < 6; ++i) {
     std::this_thread::sleep_for(500ms);
     const auto s2 = h.status(0);
     ASSERT_TRUE(s2);
     worst_ns = std::max<std::int64_t>(worst_ns, std::llabs((*s2)["clock"]["offset_ns"].get<std::int64_t>()));
   }
-  std::printf("over the next 6 s: worst %.3f ms\n", static_cast<double>(worst_ns) * 1e-6);
+  std::printf("over the next 3 s: worst %.3f ms\n", static_cast<double>(worst_ns) * 1e-6);
   EXPECT_LT(worst_ns, 2'000'000);
 }
 
@@ -225,8 +225,8 @@ TEST(NtpInterop, ForgedReplayedAndStrangersRepliesAreNeverApplied) {
   const sockaddr_in daemon_ntp = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(ports[0]))).addr;
 
   int requests = 0;
-  const auto deadline = std::chrono::steady_clock::now() + 12s;
-  while (std::chrono::steady_clock::now() < deadline) {
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (requests < 6 && std::chrono::steady_clock::now() < deadline) {
     std::array<std::uint8_t, 256> buf{};
     sockaddr_in from{};
     socklen_t len = sizeof from;

@@ -9,8 +9,8 @@ namespace clocksim::node::testing {
 
 class FakeTimeSource final : public TimeSource {
  public:
-  std::int64_t monotonic_ns() override { return mono_ns; }
-  std::int64_t realtime_ns() override { return real_ns; }
+  MonoTime monotonic_now() override { return MonoTime::from_ns(mono_ns); }
+  WallTime wall_now() override { return WallTime::from_ns(real_ns); }
   void advance_ns(std::int64_t ns) {
     mono_ns += ns;
     real_ns += ns;

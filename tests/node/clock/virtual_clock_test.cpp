@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "tests/node/clock/fake_time_source.hpp"
 
 namespace clocksim::node {
@@ -15,6 +17,24 @@ TEST(VirtualClock, StartsAtSystemTimePlusOffset) {
   VirtualClock c({0, 25_ms, 500}, src);
   EXPECT_EQ(c.now().ns(), src.real_ns + 25'000'000);
   EXPECT_EQ(c.offset_from_system(), 25_ms);
+}
+
+// A configured offset at the ends of int64 (--offset 9223372036854775807ns): the reading
+// saturates at the end of time instead of wrapping (the asan preset's UBSan checks the "instead").
+TEST(VirtualClock, AnOffsetAtTheEndsOfTheRangeSaturatesTheReading) {
+  FakeTimeSource src;
+  VirtualClock late({200, Duration::max(), 500}, src);
+  EXPECT_EQ(late.now(), LocalTime::max());
+  src.advance_ns(3'600'000'000'000);
+  EXPECT_EQ(late.now(), LocalTime::max());
+  EXPECT_EQ(late.offset_from_system(), Duration::max() - Duration::from_ns(src.real_ns));
+  EXPECT_THROW(late.step(1_s), std::overflow_error);
+  VirtualClock early({-200, Duration::min(), 500}, src);
+  EXPECT_EQ(early.now(), LocalTime::from_ns(src.real_ns) + Duration::min());  // exact: no overflow here
+  EXPECT_THROW(early.step(Duration::min()), std::overflow_error);
+  EXPECT_LT(early.now(), LocalTime::from_ns(0));
+  // A timer of "never" on a slow clock stays never.
+  EXPECT_EQ(early.monotonic_span(Duration::max()), Duration::max());
 }
 
 TEST(VirtualClock, DriftsAtItsPpm) {

@@ -59,7 +59,7 @@ class NodeLoopTest : public ::testing::Test {
   // Advances the scripted time and fires what fell due, as the daemon's poll loop does.
   void advance(Duration d) {
     time_.advance_ns(d.ns());
-    while (auto id = timers_.pop_due(time_.mono_ns)) loop_->on_timer(*id);
+    while (auto id = timers_.pop_due(MonoTime::from_ns(time_.mono_ns))) loop_->on_timer(*id);
   }
   // A packet from `sender` to node 1, every envelope field at the test's choice.
   struct Forge {
@@ -118,7 +118,7 @@ TEST_F(NodeLoopTest, TimerFiresOnTheClocksSpanAndBroadcastGoesToEveryOtherMember
   EXPECT_TRUE(transport_.sent.empty()) << "both peers' epochs are known: no hello";
   ASSERT_TRUE(timers_.next_deadline());
   // 20 ms of a clock 100 ppm fast: 19.998 ms of monotonic time, rounded up.
-  EXPECT_EQ(*timers_.next_deadline() - time_.mono_ns, 19'998'001);
+  EXPECT_EQ(*timers_.next_deadline() - MonoTime::from_ns(time_.mono_ns), Duration::from_ns(19'998'001));
   advance(19'998_us);
   EXPECT_TRUE(transport_.sent.empty());
   advance(1_us);
@@ -157,7 +157,7 @@ TEST_F(NodeLoopTest, StartAsksOnlyPeersWithUnknownEpochsAndTheirHelloCompletesTh
   peer3.peers = {1, 2};
   peer3.epoch = kPeerEpoch;
   wire::Channel three(peer3, &keys_);
-  const wire::Channel::Opened asked = three.open(transport_.sent[0].bytes, 0);
+  const wire::Channel::Opened asked = three.open(transport_.sent[0].bytes, MonoTime::from_ns(0));
   ASSERT_TRUE(asked.dropped);  // a hello request echoes no epoch of node 3's: stale, answered
   ASSERT_TRUE(asked.reply);
   deliver({asked.reply->bytes.begin(), asked.reply->bytes.begin() + static_cast<long>(asked.reply->size)});
@@ -166,7 +166,7 @@ TEST_F(NodeLoopTest, StartAsksOnlyPeersWithUnknownEpochsAndTheirHelloCompletesTh
   advance(20_ms);
   ASSERT_EQ(transport_.sent.size(), 3u);
   ASSERT_EQ(transport_.sent[2].to, 3u);
-  const wire::Channel::Opened heartbeat = three.open(transport_.sent[2].bytes, 1);
+  const wire::Channel::Opened heartbeat = three.open(transport_.sent[2].bytes, MonoTime::from_ns(1));
   ASSERT_TRUE(heartbeat.deliver);
   EXPECT_EQ(heartbeat.deliver->message.type, MsgType::kHeartbeat);
 }

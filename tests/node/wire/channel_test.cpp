@@ -40,8 +40,8 @@ Message adjust(std::int64_t v) {
 
 // Delivers `p` to `to`; a hello it answers with goes back to `from` (and so on), as a network would.
 Channel::Opened deliver(Channel& to, Channel& from, const Bytes& p, std::int64_t now) {
-  Channel::Opened o = to.open(p, now);
-  if (o.reply) from.open(bytes_of(*o.reply), now);
+  Channel::Opened o = to.open(p, MonoTime::from_ns(now));
+  if (o.reply) from.open(bytes_of(*o.reply), MonoTime::from_ns(now));
   return o;
 }
 
@@ -61,11 +61,11 @@ TEST(Channel, LearnedEpochsMakeTheFirstMessageFreshAndKeepTheRules) {
   b.learn_peer_epoch(1, 100);
   EXPECT_EQ(a.known_epoch(2), 200u);
   const Bytes first = bytes_of(*a.seal(2, adjust(5)));
-  const auto o = b.open(first, 0);
+  const auto o = b.open(first, MonoTime::from_ns(0));
   ASSERT_TRUE(o.deliver);
   EXPECT_EQ(o.deliver->message.value_ns, 5);
   EXPECT_FALSE(o.reply);
-  const auto again = b.open(first, 1);
+  const auto again = b.open(first, MonoTime::from_ns(1));
   ASSERT_TRUE(again.dropped);
   EXPECT_EQ(*again.dropped, DropReason::kReplay);
   // An epoch only grows: learning an older one changes nothing.
@@ -74,7 +74,7 @@ TEST(Channel, LearnedEpochsMakeTheFirstMessageFreshAndKeepTheRules) {
   // b restarts with a larger epoch that a has not learned: a's messages are stale for it.
   Channel b2 = c.make(2, 300);
   b2.learn_peer_epoch(1, 100);
-  const auto stale = b2.open(bytes_of(*a.seal(2, adjust(6))), 2);
+  const auto stale = b2.open(bytes_of(*a.seal(2, adjust(6))), MonoTime::from_ns(2));
   ASSERT_TRUE(stale.dropped);
   EXPECT_EQ(*stale.dropped, DropReason::kStale);
   EXPECT_TRUE(stale.reply);  // the hello that tells a the new epoch
@@ -84,16 +84,16 @@ TEST(Channel, HandshakeThenMessagesFlowOnce) {
   Cluster c;
   Channel a = c.make(1, 100), b = c.make(2, 200);
   // Before the handshake a message is stale (b cannot tell it from a recording), and answered.
-  const auto early = b.open(bytes_of(*a.seal(2, adjust(1))), 0);
+  const auto early = b.open(bytes_of(*a.seal(2, adjust(1))), MonoTime::from_ns(0));
   ASSERT_TRUE(early.dropped);
   EXPECT_EQ(*early.dropped, DropReason::kStale);
   ASSERT_TRUE(early.reply);
-  EXPECT_TRUE(a.open(bytes_of(*early.reply), 0).hello);  // a now knows b's epoch
+  EXPECT_TRUE(a.open(bytes_of(*early.reply), MonoTime::from_ns(0)).hello);  // a now knows b's epoch
   const Bytes msg = bytes_of(*a.seal(2, adjust(42)));
-  const auto got = b.open(msg, 1);
+  const auto got = b.open(msg, MonoTime::from_ns(1));
   ASSERT_TRUE(got.deliver) << (got.dropped ? drop_reason_name(*got.dropped) : "");
   EXPECT_EQ(got.deliver->message.value_ns, 42);
-  const auto again = b.open(msg, 2);
+  const auto again = b.open(msg, MonoTime::from_ns(2));
   ASSERT_TRUE(again.dropped);
   EXPECT_EQ(*again.dropped, DropReason::kReplay);
 }
@@ -107,17 +107,17 @@ TEST(Channel, ARestartedReceiverRefusesEverythingRecordedBefore) {
   Channel b2 = c.make(2, 300);  // b restarts: no state kept
   int hellos = 0;
   for (std::size_t i = 0; i < recorded.size(); ++i) {
-    const auto o = b2.open(recorded[i], static_cast<std::int64_t>(i) * 10);
+    const auto o = b2.open(recorded[i], MonoTime::from_ns(static_cast<std::int64_t>(i) * 10));
     ASSERT_TRUE(o.dropped);
     EXPECT_EQ(*o.dropped, DropReason::kStale);
     if (o.reply) {
       ++hellos;
       // The answer echoes a's current epoch, so the real a learns b2's: the recording helps nobody.
-      EXPECT_TRUE(a.open(bytes_of(*o.reply), 0).hello);
+      EXPECT_TRUE(a.open(bytes_of(*o.reply), MonoTime::from_ns(0)).hello);
     }
   }
   EXPECT_LE(hellos, 2);  // rate-limited: one per 100 ns of the fake clock
-  const auto fresh = b2.open(bytes_of(*a.seal(2, adjust(7))), 1000);
+  const auto fresh = b2.open(bytes_of(*a.seal(2, adjust(7))), MonoTime::from_ns(1000));
   ASSERT_TRUE(fresh.deliver);
   EXPECT_EQ(fresh.deliver->message.value_ns, 7);
 }
@@ -128,11 +128,11 @@ TEST(Channel, ARestartedSenderIsAcceptedAndItsOldRunIsNot) {
   handshake(a, 1, b, 2, 0);
   const Bytes old_run = bytes_of(*a.seal(2, adjust(1)));
   const Bytes old_run_unseen = bytes_of(*a.seal(2, adjust(2)));
-  ASSERT_TRUE(b.open(old_run, 1).deliver);
+  ASSERT_TRUE(b.open(old_run, MonoTime::from_ns(1)).deliver);
   Channel a2 = c.make(1, 150);  // a restarts (a later wall clock)
   handshake(a2, 1, b, 2, 1000);
-  ASSERT_TRUE(b.open(bytes_of(*a2.seal(2, adjust(3))), 1001).deliver);
-  const auto o = b.open(old_run_unseen, 1002);  // never seen, but from a's earlier run
+  ASSERT_TRUE(b.open(bytes_of(*a2.seal(2, adjust(3))), MonoTime::from_ns(1001)).deliver);
+  const auto o = b.open(old_run_unseen, MonoTime::from_ns(1002));  // never seen, but from a's earlier run
   ASSERT_TRUE(o.dropped);
   EXPECT_EQ(*o.dropped, DropReason::kReplay);
 }
@@ -143,13 +143,13 @@ TEST(Channel, APacketForOneNodeIsWorthlessAtAnother) {
   handshake(a, 1, b, 2, 0);
   handshake(a, 1, n3, 3, 0);
   const Bytes to_b = bytes_of(*a.seal(2, adjust(5)));
-  const auto at_c = n3.open(to_b, 1);
+  const auto at_c = n3.open(to_b, MonoTime::from_ns(1));
   ASSERT_TRUE(at_c.dropped);
   EXPECT_EQ(*at_c.dropped, DropReason::kWrongReceiver);
   // Re-addressed by flipping the receiver field: the MAC (with the 1-3 pair key) fails.
   Bytes readdressed = to_b;
   readdressed[23] = 3;
-  const auto forged = n3.open(readdressed, 1);
+  const auto forged = n3.open(readdressed, MonoTime::from_ns(1));
   ASSERT_TRUE(forged.dropped);
   EXPECT_EQ(*forged.dropped, DropReason::kBadMac);
 }
@@ -168,20 +168,20 @@ TEST(Channel, OneMemberCannotSpeakForAnother) {
   env.receiver_epoch = 200;
   env.counter = 1'000'000;
   const ClusterKey* k32 = c.rings[2].find(2, 1);
-  const auto o = b.open(bytes_of(encode(env, adjust(3'600'000'000'000), k32)), 1);
+  const auto o = b.open(bytes_of(encode(env, adjust(3'600'000'000'000), k32)), MonoTime::from_ns(1));
   ASSERT_TRUE(o.dropped);
   EXPECT_EQ(*o.dropped, DropReason::kBadMac);
   // And the real node 1 is not locked out by the forged counter.
-  EXPECT_TRUE(b.open(bytes_of(*a.seal(2, adjust(1))), 2).deliver);
+  EXPECT_TRUE(b.open(bytes_of(*a.seal(2, adjust(1))), MonoTime::from_ns(2)).deliver);
 }
 
 TEST(Channel, HellosAreNeverAnsweredWithHellos) {
   Cluster c;
   Channel a = c.make(1, 100), b = c.make(2, 200);
-  const auto o = b.open(bytes_of(*a.seal_hello_request(2)), 0);
+  const auto o = b.open(bytes_of(*a.seal_hello_request(2)), MonoTime::from_ns(0));
   ASSERT_TRUE(o.reply);
   Channel a2 = c.make(1, 150);  // the hello reaches a restarted a: stale, and not answered
-  const auto back = a2.open(bytes_of(*o.reply), 1);
+  const auto back = a2.open(bytes_of(*o.reply), MonoTime::from_ns(1));
   ASSERT_TRUE(back.dropped);
   EXPECT_EQ(*back.dropped, DropReason::kStale);
   EXPECT_FALSE(back.reply);

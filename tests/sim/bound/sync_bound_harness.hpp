@@ -1,5 +1,5 @@
 // Runs a scenario in-process and compares the measured skew with the engine's bound at every
-// tick: the property tests of issue 3 (the bound is never exceeded; on high drift it is tight).
+// tick, for the property tests of the skew bound (the bound is never exceeded; on high drift it is tight).
 #pragma once
 
 #include <algorithm>

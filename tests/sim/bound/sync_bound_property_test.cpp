@@ -1,4 +1,4 @@
-// Issue 3's property tests: the Berkeley/Cristian worst case (docs/bounds.md) holds at every tick
+// Property tests of the skew bound: the Berkeley/Cristian worst case (docs/bounds.md) holds at every tick
 // over many seeds, and is tight where drift dominates. The worst ratios are printed for the
 // record (ctest --output-on-failure -V shows them).
 #include <gtest/gtest.h>

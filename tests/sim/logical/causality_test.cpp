@@ -1,4 +1,4 @@
-// The property of issue 13 over every event of 100 seeds per workload: a -> b => L(a) < L(b),
+// The clock condition over every event of 100 seeds per workload: a -> b => L(a) < L(b),
 // and V(a) < V(b) <=> a -> b, against the happened-before relation the simulator tracks itself.
 #include "sim/logical/causality.hpp"
 

@@ -1,0 +1,259 @@
+// The attacks on a clocksyncd cluster that need only its network, replayed against a simulated
+// cluster (tests/daemon/sim/sim_cluster.hpp): forged corrections with stolen keys, a rate packet
+// that would run a clock backwards, overflowing steps, a forged counter, recorded packets replayed
+// to a restarted node and packets for one node delivered to another. Every attack must fail. The
+// attacks on the process itself (status socket, key files, privileges) stay real:
+// tests/daemon/integration/attacks_itest.cpp.
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "algorithms/berkeley/berkeley.hpp"
+#include "node/wire/codec.hpp"
+#include "tests/daemon/sim/sim_cluster.hpp"
+
+namespace clocksim::daemon::testing {
+namespace {
+
+namespace wire = node::wire;
+using namespace clocksim::literals;
+
+// A static-master Berkeley cluster (node 1 leads), 500 ms rounds, three nodes.
+DaemonConfig static_berkeley() {
+  DaemonConfig cfg;
+  cfg.sync_kind = "berkeley";
+  cfg.election_kind = "none";
+  cfg.cluster = 7;
+  for (std::string s : {"period=500ms", "probe_timeout=20ms", "measure_cap=200ms", "quantum=0", "resolution=0"}) {
+    cfg.params.push_back(std::get<ParamOverride>(parse_param_override(s)));
+  }
+  return cfg;
+}
+
+std::vector<SimNodeSpec> three_nodes() { return {{1, 100, 5_ms, {}}, {2, -100, Duration::zero() - 5_ms, {}}, {3, 50, 2_ms, {}}}; }
+
+std::uint64_t counter(const nlohmann::json& s, const std::string& name) { return s["counters"][name].get<std::uint64_t>(); }
+std::uint64_t dropped(const nlohmann::json& s, const std::string& reason) {
+  return s["counters"]["dropped"][reason].get<std::uint64_t>();
+}
+Duration offset(const nlohmann::json& s) { return Duration::from_ns(s["clock"]["offset_ns"].get<std::int64_t>()); }
+
+void run_rounds(SimCluster& c, std::uint64_t rounds) {
+  ASSERT_TRUE(c.run_until([&] { return c.status(0)["rounds"].get<std::uint64_t>() >= rounds; }, 15_s));
+}
+
+// Packets in a member's name made with the keys that `holder` holds (stolen, or its own).
+struct Forger {
+  const wire::Keyring& ring;
+  std::uint64_t counter = 1'000'000'000;
+
+  std::vector<std::uint8_t> packet(NodeId claimed_sender, NodeId to, std::uint64_t to_epoch, std::uint64_t sender_epoch,
+                                   const Message& m) {
+    wire::Envelope e;
+    e.cluster = 7;
+    e.sender = claimed_sender;
+    e.receiver = to;
+    const auto key = ring.signing_key(to);
+    e.key_id = key ? key->first : 1;
+    e.sender_epoch = sender_epoch;
+    e.receiver_epoch = to_epoch;
+    e.counter = counter++;
+    const wire::Packet p = wire::encode(e, m, key ? key->second : nullptr);
+    return {p.bytes.begin(), p.bytes.begin() + static_cast<long>(p.size)};
+  }
+};
+
+Message forged_adjust(std::uint32_t term, std::int64_t value_ns, std::optional<std::int64_t> rate_ppb = std::nullopt) {
+  Message m = make_message(MsgType::kAdjust, 0xA77AC4);
+  m.term = term;
+  m.value_ns = value_ns;
+  if (rate_ppb) {
+    m.flags |= berkeley::kAdjustHasRate;
+    m.rate_ppb = *rate_ppb;
+  }
+  return m;
+}
+
+std::uint32_t next_term(SimCluster& c) { return static_cast<std::uint32_t>(c.status(0)["rounds"].get<std::uint64_t>() + 2); }
+
+// +3600 s ADJUSTs in the master's name to both slaves, first by another member (its own keys),
+// then with the master's own keys (stolen): no clock moves by more than milliseconds.
+TEST(DaemonAttackSim, KeyHolderCannotMoveTheClusterByHours) {
+  SimCluster c(three_nodes(), static_berkeley());
+  c.start_all();
+  run_rounds(c, 6);  // past the start-up allowance
+  std::vector<nlohmann::json> before;
+  for (std::size_t i = 0; i < 3; ++i) before.push_back(c.status(i));
+  Forger member3{c.keyring(3)}, stolen_master{c.keyring(1)};
+  const std::uint32_t term = next_term(c);
+  for (NodeId victim : {2u, 3u}) {
+    const std::size_t vi = c.index_of(victim);
+    if (victim != 3) c.inject(vi, member3.packet(1, victim, c.epoch(vi), c.epoch(0), forged_adjust(term, 3'600'000'000'000)));
+    c.inject(vi, stolen_master.packet(1, victim, c.epoch(vi), c.epoch(0), forged_adjust(term, 3'600'000'000'000)));
+  }
+  c.run_for(2500_ms);  // several rounds: would the master follow?
+  Duration worst_jump = Duration::zero();
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto after = c.status(i);
+    worst_jump = std::max(worst_jump, abs(offset(after) - offset(before[i])));
+    if (c.id(i) != 1) {
+      EXPECT_GE(counter(after, "clock_refused"), 1u) << "n" << c.id(i);
+    }
+  }
+  EXPECT_EQ(dropped(c.status(1), "bad_mac") - dropped(before[1], "bad_mac"), 1u);  // member 3 cannot speak for 1
+  EXPECT_LT(worst_jump, 50_ms);
+}
+
+// One ADJUST carrying rate_ppb = -2e9 (the clock would run backwards): the node keeps its rate
+// within the limits, its timers sane (no storm of sends) and stops in order.
+TEST(DaemonAttackSim, OneRatePacketCannotWedgeANode) {
+  SimCluster c(three_nodes(), static_berkeley());
+  c.start_all();
+  run_rounds(c, 6);
+  const std::size_t vi = c.index_of(2);
+  const auto before = c.status(vi);
+  Forger stolen_master{c.keyring(1)};
+  c.inject(vi, stolen_master.packet(1, 2, c.epoch(vi), c.epoch(0), forged_adjust(next_term(c), 0, -2'000'000'000)));
+  c.run_for(2_s);
+  const auto after = c.status(vi);
+  EXPECT_GE(after["clock"]["rate_correction_ppm"].get<double>(), -500.0);
+  EXPECT_LT(counter(after, "packets_out") - counter(before, "packets_out"), 200u);  // replies per round, not a storm
+  c.stop_gracefully(vi);
+  EXPECT_FALSE(c.alive(vi));
+}
+
+// A step of INT64_MAX (and of INT64_MIN) in the master's name: refused; the reading does not wrap.
+TEST(DaemonAttackSim, OverflowingCorrectionsAreRefused) {
+  SimCluster c(three_nodes(), static_berkeley());
+  c.start_all();
+  run_rounds(c, 6);
+  const std::size_t vi = c.index_of(2);
+  const auto before = c.status(vi);
+  Forger stolen_master{c.keyring(1)};
+  const std::uint32_t term = next_term(c);
+  c.inject(vi, stolen_master.packet(1, 2, c.epoch(vi), c.epoch(0), forged_adjust(term, std::numeric_limits<std::int64_t>::max())));
+  c.inject(vi, stolen_master.packet(1, 2, c.epoch(vi), c.epoch(0), forged_adjust(term + 1, std::numeric_limits<std::int64_t>::min())));
+  c.run_for(1500_ms);
+  const auto after = c.status(vi);
+  EXPECT_LT(abs(offset(after) - offset(before)), 50_ms);
+  EXPECT_EQ(counter(after, "clock_refused") - counter(before, "clock_refused"), 2u);
+  EXPECT_GT(after["clock"]["local_ns"].get<std::int64_t>(), 0);
+}
+
+// Member 3 sends packets in the master's name with a counter near 2^64 to node 2: they fail the
+// MAC (pair keys), and the real master is not locked out.
+TEST(DaemonAttackSim, AForgedCounterCannotLockAMemberOut) {
+  SimCluster c(three_nodes(), static_berkeley());
+  c.start_all();
+  run_rounds(c, 4);
+  const std::size_t vi = c.index_of(2);
+  const auto before = c.status(vi);
+  Forger member3{c.keyring(3), std::numeric_limits<std::uint64_t>::max() - 10};
+  for (int k = 0; k < 5; ++k) c.inject(vi, member3.packet(1, 2, c.epoch(vi), c.epoch(0), make_message(MsgType::kAck, 1)));
+  c.run_for(2_s);
+  const auto after = c.status(vi);
+  EXPECT_EQ(dropped(after, "replay") - dropped(before, "replay"), 0u);
+  EXPECT_GE(counter(after, "packets_accepted") - counter(before, "packets_accepted"), 6u);  // about four rounds
+  EXPECT_EQ(dropped(after, "bad_mac") - dropped(before, "bad_mac"), 5u);
+}
+
+// No key needed: record the master's packets to node 2, restart node 2, hold back the real master
+// and replay the recording: the restarted node accepts none of it.
+TEST(DaemonAttackSim, ARestartedNodeAcceptsNoRecordedPackets) {
+  SimCluster c(three_nodes(), static_berkeley());
+  std::vector<std::vector<std::uint8_t>> recorded;
+  bool forward = true;
+  c.set_tap([&](NodeId from, NodeId to, std::span<const std::uint8_t> bytes) {
+    if (from != 1 || to != 2) return true;
+    recorded.emplace_back(bytes.begin(), bytes.end());
+    return forward;
+  });
+  c.start_all();
+  run_rounds(c, 6);
+  ASSERT_GE(recorded.size(), 10u);
+  forward = false;
+  const std::size_t vi = c.index_of(2);
+  c.kill_hard(vi);
+  c.run_for(100_ms);
+  c.start(vi);
+  const auto before = c.status(vi);
+  for (const auto& p : std::vector(recorded)) c.inject(vi, p);
+  c.run_for(500_ms);
+  const auto after = c.status(vi);
+  EXPECT_EQ(counter(after, "packets_accepted") - counter(before, "packets_accepted"), 0u);
+  EXPECT_GE(dropped(after, "stale") - dropped(before, "stale"), 10u);
+  EXPECT_EQ(counter(after, "clock_steps") + counter(after, "clock_slews"), 0u);
+}
+
+// No key needed: the master's packets for node 2 are also delivered to node 3 (whose own traffic
+// from the master the attacker holds back): node 3 accepts none of them.
+TEST(DaemonAttackSim, PacketsForOneNodeAreRefusedByAnother) {
+  SimCluster c(three_nodes(), static_berkeley());
+  std::vector<std::vector<std::uint8_t>> for_two;
+  bool forward_to_three = true;
+  c.set_tap([&](NodeId from, NodeId to, std::span<const std::uint8_t> bytes) {
+    if (from == 1 && to == 2) for_two.emplace_back(bytes.begin(), bytes.end());
+    return !(from == 1 && to == 3) || forward_to_three;
+  });
+  c.start_all();
+  run_rounds(c, 3);
+  forward_to_three = false;
+  c.run_for(10_ms);  // what was already on its way to node 3 arrives
+  const std::size_t three = c.index_of(3);
+  const auto before = c.status(three);
+  const std::size_t seen = for_two.size();
+  c.run_for(2_s);
+  const std::size_t misdelivered = for_two.size() - seen;  // the tap goes on recording below
+  ASSERT_GE(misdelivered, 8u);
+  for (std::size_t k = seen; k < seen + misdelivered; ++k) c.inject(three, for_two[k]);
+  c.run_for(300_ms);
+  const auto after = c.status(three);
+  EXPECT_EQ(counter(after, "packets_accepted") - counter(before, "packets_accepted"), 0u);
+  EXPECT_EQ(counter(after, "packets_in") - counter(before, "packets_in"), misdelivered);
+  EXPECT_EQ(dropped(after, "wrong_receiver") - dropped(before, "wrong_receiver"),
+            counter(after, "dropped_total") - counter(before, "dropped_total"));
+}
+
+// Authentic packets (the master's stolen keys, and a slave's own) whose every time field is an
+// extreme of int64, of every type the cluster speaks: decoded, handed to the algorithm, and
+// either ignored or refused by the sanity limits; no clock moves by more than the rounds' own
+// corrections, nothing overflows (the asan preset's UBSan would fail the run) and the cluster
+// keeps its rounds.
+TEST(DaemonAttackSim, ExtremeTimestampsInAuthenticPacketsMoveNoClock) {
+  SimCluster c(three_nodes(), static_berkeley());
+  c.start_all();
+  run_rounds(c, 6);
+  std::vector<Duration> before;
+  for (std::size_t i = 0; i < 3; ++i) before.push_back(c.offset(i));
+  const std::uint64_t rounds_before = c.status(0)["rounds"].get<std::uint64_t>();
+  Forger stolen_master{c.keyring(1)}, slave2{c.keyring(2)};
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  std::size_t sent = 0;
+  for (MsgType type : {MsgType::kTimeRequest, MsgType::kTimeReply, MsgType::kAdjust, MsgType::kSetTime, MsgType::kAck,
+                       MsgType::kMasterUp, MsgType::kSlaveUp}) {
+    for (std::int64_t v : {kMax, kMin, kMax - 1, kMin + 1, std::int64_t{-1}}) {
+      Message m = make_message(type, static_cast<std::uint32_t>(c.status(0)["rounds"].get<std::uint64_t>() + 1));
+      m.term = m.seq;
+      m.t1_ns = v;
+      m.t2_ns = ~v;  // the other extreme (-v would overflow for INT64_MIN)
+      m.t3_ns = v;
+      m.value_ns = v;
+      m.rate_ppb = v;
+      c.inject(c.index_of(2), stolen_master.packet(1, 2, c.epoch(1), c.epoch(0), m));
+      c.inject(c.index_of(1), slave2.packet(2, 1, c.epoch(0), c.epoch(1), m));
+      sent += 2;
+      c.run_for(50_ms);
+    }
+  }
+  c.run_for(3_s);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_LT(abs(c.offset(i) - before[i]), 50_ms) << "n" << c.id(i);
+    EXPECT_GT(c.status(i)["clock"]["local_ns"].get<std::int64_t>(), 0);
+  }
+  EXPECT_GT(c.status(0)["rounds"].get<std::uint64_t>(), rounds_before + 4);
+  EXPECT_EQ(sent, 70u);
+}
+
+}  // namespace
+}  // namespace clocksim::daemon::testing

@@ -1,0 +1,224 @@
+#include "tests/daemon/sim/sim_cluster.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "algorithms/registry.hpp"
+
+namespace clocksim::daemon::testing {
+
+namespace wire = node::wire;
+
+// One host for every node, as a cluster on loopback: the monotonic axis is the simulation's
+// time, the wall clock a fixed distance ahead of it.
+class SimCluster::Time final : public node::TimeSource {
+ public:
+  explicit Time(const SimCluster& c) : c_(c) {}
+  node::MonoTime monotonic_now() override { return c_.now_; }
+  node::WallTime wall_now() override { return node::WallTime::from_ns(c_.now_.ns() + kWallAhead_ns); }
+  static constexpr std::int64_t kWallAhead_ns = 1'700'000'000'000'000'000;
+
+ private:
+  const SimCluster& c_;
+};
+
+struct SimCluster::Transport final : node::DatagramTransport {
+  Transport(SimCluster& c, std::size_t from) : c(c), from(from) {}
+  bool send_datagram(NodeId to, std::span<const std::uint8_t> bytes, const Message&) override {
+    c.send(from, to, bytes);
+    return true;
+  }
+  SimCluster& c;
+  std::size_t from;
+};
+
+struct SimCluster::Node {
+  SimNodeSpec spec;
+  std::unique_ptr<Transport> transport;
+  std::unique_ptr<node::VirtualClock> clock;
+  node::TimerTable timers;
+  node::Logger log{nullptr};
+  std::unique_ptr<node::NodeLoop> loop;
+};
+
+SimCluster::SimCluster(std::vector<SimNodeSpec> nodes, DaemonConfig common, SimNetworkSpec net, std::uint64_t seed)
+    : time_(std::make_unique<Time>(*this)), net_(net), rng_(derive_seed(seed, "sim_cluster")), common_(std::move(common)) {
+  // Pair keys drawn from the seed (a run is repeatable), one per pair of members.
+  for (const auto& s : nodes) keyrings_[s.id];
+  for (auto a = keyrings_.begin(); a != keyrings_.end(); ++a) {
+    for (auto b = std::next(a); b != keyrings_.end(); ++b) {
+      std::vector<std::uint8_t> key(32);
+      for (auto& byte : key) byte = static_cast<std::uint8_t>(rng_());
+      a->second.add(b->first, 1, wire::ClusterKey(key));
+      b->second.add(a->first, 1, wire::ClusterKey(key));
+    }
+  }
+  for (auto& s : nodes) {
+    auto n = std::make_unique<Node>();
+    n->spec = std::move(s);
+    n->transport = std::make_unique<Transport>(*this, nodes_.size());
+    nodes_.push_back(std::move(n));
+  }
+}
+
+SimCluster::~SimCluster() = default;
+
+NodeId SimCluster::id(std::size_t i) const { return nodes_.at(i)->spec.id; }
+
+std::size_t SimCluster::index_of(NodeId id) const {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i]->spec.id == id) return i;
+  }
+  throw std::out_of_range("no node " + std::to_string(id));
+}
+
+bool SimCluster::alive(std::size_t i) const { return nodes_.at(i)->loop != nullptr; }
+
+void SimCluster::start_all() {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) start(i);
+}
+
+void SimCluster::start(std::size_t i) {
+  Node& n = *nodes_.at(i);
+  DaemonConfig cfg = common_;
+  cfg.id = n.spec.id;
+  cfg.listen = "127.0.0.1:0";
+  cfg.control = "none";
+  cfg.peers.clear();
+  for (const auto& other : nodes_) {
+    if (other.get() != &n) cfg.peers.push_back({other->spec.id, "127.0.0.1:1"});
+  }
+  for (const auto& s : n.spec.sets) {
+    auto o = parse_param_override(s);
+    if (auto* e = std::get_if<std::string>(&o)) throw std::invalid_argument(*e);
+    cfg.params.push_back(std::get<ParamOverride>(o));
+  }
+  auto setup = build_stack_setup(cfg);
+  if (auto* e = std::get_if<std::string>(&setup)) throw std::invalid_argument(*e);
+  auto loop_cfg = build_loop_config(cfg);
+  if (auto* e = std::get_if<std::string>(&loop_cfg)) throw std::invalid_argument(*e);
+  n.timers = node::TimerTable{};
+  n.clock = std::make_unique<node::VirtualClock>(node::VirtualClockParams{n.spec.drift_ppm, n.spec.offset, cfg.max_slew_ppm},
+                                                 *time_);
+  n.loop = std::make_unique<node::NodeLoop>(node_loop_config(std::get<LoopConfig>(loop_cfg)),
+                                      algorithms::make_stack(std::get<algorithms::StackSetup>(setup)),
+                                      node::NodeLoopHost{*n.clock, *time_, *n.transport, n.timers, n.log},
+                                      n.spec.keyed ? &keyrings_.at(n.spec.id) : nullptr);
+  n.loop->start();
+}
+
+void SimCluster::kill_hard(std::size_t i) {
+  Node& n = *nodes_.at(i);
+  n.loop.reset();
+  n.timers = node::TimerTable{};
+}
+
+void SimCluster::stop_gracefully(std::size_t i) {
+  Node& n = *nodes_.at(i);
+  if (n.loop) n.loop->shutdown();
+  kill_hard(i);
+}
+
+void SimCluster::send(std::size_t from, NodeId to, std::span<const std::uint8_t> bytes) {
+  if (tap_ && !tap_(nodes_[from]->spec.id, to, bytes)) return;
+  const std::int64_t lo = net_.latency_min.ns(), hi = net_.latency_max.ns();
+  const std::int64_t span = hi - lo + 1;
+  const Duration latency = Duration::from_ns(lo + static_cast<std::int64_t>(rng_() % static_cast<std::uint64_t>(span)));
+  in_flight_.push({now_ + latency, seq_++, index_of(to), {bytes.begin(), bytes.end()}});
+}
+
+void SimCluster::inject(std::size_t i, std::vector<std::uint8_t> bytes) {
+  in_flight_.push({now_, seq_++, i, std::move(bytes)});
+}
+
+void SimCluster::deliver_now(std::size_t i, std::span<const std::uint8_t> bytes) { nodes_.at(i)->loop->on_datagram(bytes); }
+
+Duration SimCluster::offset(std::size_t i) const { return nodes_.at(i)->clock->offset_from_system(); }
+
+bool SimCluster::step(node::MonoTime limit) {
+  // The earliest of: a delivery, every live node's next timer. Ties: deliveries first, then
+  // timers by node index, so the order never depends on anything but the events.
+  std::optional<node::MonoTime> next;
+  std::size_t timer_node = nodes_.size();
+  if (!in_flight_.empty()) next = in_flight_.top().at;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i]->loop) continue;
+    const auto d = nodes_[i]->timers.next_deadline();
+    if (d && (!next || *d < *next)) {
+      next = *d;
+      timer_node = i;
+    }
+  }
+  if (!next || *next > limit) return false;
+  now_ = std::max(now_, *next);
+  if (timer_node == nodes_.size()) {
+    Delivery d = in_flight_.top();
+    in_flight_.pop();
+    if (nodes_[d.to]->loop) nodes_[d.to]->loop->on_datagram(d.bytes);
+    return true;
+  }
+  Node& n = *nodes_[timer_node];
+  if (const auto id = n.timers.pop_due(now_)) n.loop->on_timer(*id);
+  return true;
+}
+
+void SimCluster::run_for(Duration d) {
+  const node::MonoTime end = now_ + d;
+  while (step(end)) {
+  }
+  now_ = end;
+}
+
+bool SimCluster::run_until(const std::function<bool()>& pred, Duration timeout) {
+  const node::MonoTime end = now_ + timeout;
+  for (;;) {
+    if (pred()) return true;
+    if (!step(end)) break;
+  }
+  now_ = end;
+  return pred();
+}
+
+nlohmann::json SimCluster::status(std::size_t i) {
+  Node& n = *nodes_.at(i);
+  if (!n.loop) throw std::logic_error("node " + std::to_string(n.spec.id) + " is not running");
+  return n.loop->status_json(nlohmann::json::array());
+}
+
+const node::Counters& SimCluster::counters(std::size_t i) const { return nodes_.at(i)->loop->counters(); }
+
+std::uint64_t SimCluster::epoch(std::size_t i) const { return nodes_.at(i)->loop->epoch(); }
+
+const wire::Keyring& SimCluster::keyring(NodeId id) const { return keyrings_.at(id); }
+
+std::optional<NodeId> SimCluster::agreed_master() {
+  std::optional<NodeId> master;
+  bool one = true;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i]->loop) continue;
+    const Algorithm& a = nodes_[i]->loop->algorithm();
+    if (a.role() == Role::kMaster) {
+      if (master) one = false;
+      master = id(i);
+    }
+  }
+  if (!master || !one) return std::nullopt;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i]->loop && nodes_[i]->loop->algorithm().believed_master() != *master) return std::nullopt;
+  }
+  return master;
+}
+
+Duration SimCluster::skew() {
+  Duration lo = Duration::max(), hi = Duration::min();
+  for (auto& n : nodes_) {
+    if (!n->loop) continue;
+    const Duration off = n->clock->offset_from_system();
+    lo = std::min(lo, off);
+    hi = std::max(hi, off);
+  }
+  return lo > hi ? Duration::zero() : hi - lo;
+}
+
+}  // namespace clocksim::daemon::testing

@@ -1,0 +1,9 @@
+# The repository's own hygiene (label "unit", fast): comments name only paths that exist and cite
+# no issue numbers (tests/repo/comment_refs_check.py); the check's self-test shows it can fail.
+set(CLOCKSIM_PYTHON3 /usr/bin/python3 CACHE FILEPATH "python3 with Debian's python3-* packages")
+add_test(NAME repo.comment_refs
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/repo/comment_refs_check.py ${PROJECT_SOURCE_DIR})
+add_test(NAME repo.comment_refs_self_test
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/repo/comment_refs_check.py --self-test)
+set_tests_properties(repo.comment_refs repo.comment_refs_self_test PROPERTIES LABELS unit TIMEOUT 60
+  ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
