@@ -7,6 +7,7 @@
 
 #include "algorithms/core/effects_apply.hpp"
 #include "algorithms/core/rng.hpp"
+#include "algorithms/none/free_running.hpp"
 #include "sim/distributions.hpp"
 #include "sim/network/topology.hpp"
 #include "node/wire/auth.hpp"
@@ -39,9 +40,10 @@ World::World(const scenario::ScenarioSpec& spec)
   // node's draws.
   nodes_.reserve(n);
   for (NodeId i = 0; i < n; ++i) {
-    nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), nullptr, nullptr, {}, 0, true});
+    nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), nullptr, nullptr, {}, 0, 0, true});
   }
   if (spec.host == scenario::NodeHost::kDaemon) {
+    epochs_.assign(n, 1);
     // One cluster key for every node, drawn from its own stream of the seed: a run is
     // reproducible, and no other stream moves.
     SmallRng key_rng(derive_seed(spec.seed, "cluster-key"));
@@ -59,9 +61,10 @@ World::World(const scenario::ScenarioSpec& spec)
   algorithm_seed_ = derive_seed(spec.seed, "algorithm");
 
   // Ordering at equal times is by insertion: starts (by node id) before the first tick, faults in
-  // file order.
+  // file order. The starts are one queue entry (see handle): N entries would leave N slots
+  // resident for the rest of the run.
   queue_.reserve(static_cast<std::size_t>(n) * 4 + 64);
-  for (NodeId i = 0; i < n; ++i) queue_.push(now_, Event{Event::Kind::kStart, i, 0, 0});
+  if (n > 0) queue_.push(now_, Event{Event::Kind::kStartAll, 0, 0, 0});
   queue_.push(now_, Event{Event::Kind::kTick, 0, 0, 0});
   for (std::uint32_t f = 0; f < spec.faults.size(); ++f) {
     queue_.push(Time::epoch() + spec.faults[f].at, Event{Event::Kind::kFault, 0, f, 0});
@@ -72,6 +75,26 @@ World::World(const scenario::ScenarioSpec& spec)
 }
 
 World::~World() = default;
+
+namespace {
+
+// Stateless (every handler does nothing), so one object serves every free-running node of every
+// world, in any thread.
+Algorithm& shared_free_running() {
+  static algorithms::FreeRunning instance;
+  return instance;
+}
+
+}  // namespace
+
+void World::AlgorithmDeleter::operator()(Algorithm* algorithm) const {
+  if (algorithm != &shared_free_running()) delete algorithm;
+}
+
+// What make_stack builds for sync "none" alone: a FreeRunning.
+bool World::free_running() const {
+  return (spec_.algorithm.sync.kind.empty() || spec_.algorithm.sync.kind == "none") && spec_.algorithm.election.kind.empty();
+}
 
 std::unique_ptr<Algorithm> World::make_algorithm(NodeId id) const {
   algorithms::StackSetup setup;
@@ -141,7 +164,12 @@ void World::prefetch_next_node() {
 
 void World::handle(const Event& ev) {
   switch (ev.kind) {
-    case Event::Kind::kStart: start_node(ev.node); break;
+    case Event::Kind::kStartAll:
+      // Every node's start in id order, counted as one event each. Nothing can come between two
+      // of them: whatever a start schedules at t = 0 queues behind the tick and the faults.
+      for (NodeId i = 0; i < nodes_.size(); ++i) start_node(i);
+      stats_.events_processed += nodes_.size() - 1;  // run_until counted the entry once
+      break;
     case Event::Kind::kDeliver: deliver(ev); break;
     case Event::Kind::kDeliverDatagram: deliver_datagram(ev); break;
     case Event::Kind::kTimer: fire_timer(ev); break;
@@ -199,15 +227,16 @@ void World::start_node(NodeId id) {
     // hello exchange had completed: the first messages are fresh, as with host: algorithm, and
     // no hello draws a link latency. A restarted node knows its peers' epochs, but they do not
     // know its new one: what they send it is stale until the hello exchange, as in clocksyncd.
-    if (node.incarnation > 0) node.epoch = std::max(node.epoch + 1, static_cast<std::uint64_t>(now_.ns()) + 1);
-    node.hosted = std::make_unique<HostedNode>(*this, id, make_algorithm(id), node.epoch);
+    std::uint64_t& epoch = epochs_[id];
+    if (node.incarnation > 0) epoch = std::max(epoch + 1, static_cast<std::uint64_t>(now_.ns()) + 1);
+    node.hosted = std::make_unique<HostedNode>(*this, id, make_algorithm(id), epoch);
     for (NodeId peer = 0; peer < nodes_.size(); ++peer) {
-      if (peer != id) node.hosted->loop().learn_peer_epoch(peer, nodes_[peer].epoch);
+      if (peer != id) node.hosted->loop().learn_peer_epoch(peer, epochs_[peer]);
     }
     node.hosted->loop().start();
     return;
   }
-  node.algorithm = make_algorithm(id);
+  node.algorithm = free_running() ? AlgorithmPtr(&shared_free_running()) : AlgorithmPtr(make_algorithm(id).release());
   effects_.clear();
   node.algorithm->on_start(node.clock.read(now_), effects_);
   apply_effects(id);
