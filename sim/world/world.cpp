@@ -156,7 +156,9 @@ void World::prefetch_next_node() {
   const char* p = reinterpret_cast<const char*>(&nodes_[next->node]);
   for (std::size_t line = 0; line < sizeof(Node); line += 64) __builtin_prefetch(p + line);
   if (next->kind == Event::Kind::kDeliver && next->b < in_flight_.size()) {
-    __builtin_prefetch(&in_flight_[next->b]);
+    const char* m = reinterpret_cast<const char*>(&in_flight_[next->b]);
+    __builtin_prefetch(m);
+    __builtin_prefetch(m + sizeof(Message) - 1);
   }
 }
 
@@ -253,7 +255,7 @@ void World::crash_node(NodeId id) {
 
 void World::deliver(const Event& ev) {
   // A copy: its slot is free again at once, for whatever the handler sends.
-  const Message msg = in_flight_[ev.b].msg;
+  const Message msg = in_flight_[ev.b];
   free_in_flight_.push_back(ev.b);
   Node& node = nodes_[ev.node];
   if (!node.up) {
@@ -342,11 +344,11 @@ void World::send_one(NodeId from, NodeId to, const Message& sent) {
   std::uint32_t slot;
   if (free_in_flight_.empty()) {
     slot = static_cast<std::uint32_t>(in_flight_.size());
-    in_flight_.push_back(InFlight{msg});
+    in_flight_.push_back(msg);
   } else {
     slot = free_in_flight_.back();
     free_in_flight_.pop_back();
-    in_flight_[slot].msg = msg;
+    in_flight_[slot] = msg;
   }
   queue_.push(now_ + d.delay, Event{Event::Kind::kDeliver, to, from, slot});
 }

@@ -153,12 +153,8 @@ class World final : public TickView {
   std::vector<std::uint64_t> epochs_;
   std::vector<std::vector<std::uint8_t>> datagrams_;
   // Messages in flight (host: algorithm), free slots reused last-freed first: the slot a delivery
-  // frees is still in cache when its handler sends the next message. One cache line each, so
-  // that a delivery's message costs one miss, not two.
-  struct alignas(64) InFlight {
-    Message msg;
-  };
-  std::vector<InFlight> in_flight_;
+  // frees is still in cache when its handler sends the next message.
+  std::vector<Message> in_flight_;
   std::vector<std::uint32_t> free_in_flight_;
   std::vector<std::uint32_t> free_datagrams_;
   std::map<NodeId, Rng> reference_rngs_;  // nodes with a reference clock: its error stream
