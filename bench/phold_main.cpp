@@ -1,5 +1,6 @@
-// clocksim_bench_phold: events per second and memory of each event-queue variant on PHOLD,
-// all in one process with the same draws, against a bare std::priority_queue loop.
+// clocksim_bench_phold: events per second and memory of each event-queue variant on PHOLD, the
+// bursty rounds shape and the timer-heavy shape (bench/phold.hpp), all in one process with the
+// same draws, against a bare std::priority_queue loop.
 //
 //   clocksim_bench_phold            the full table (bench/run.sh builds Release and runs this)
 //   clocksim_bench_phold --smoke    tiny sizes, one repetition: checks it runs, not how fast
