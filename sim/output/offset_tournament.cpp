@@ -31,6 +31,7 @@ OffsetTournament::OffsetTournament(const TickView& view, std::vector<double> ext
   heap_pos_.assign(2 * static_cast<std::size_t>(width_), kNone);
   dirty_.assign(width_, 0);
   leaf_touched_.assign(n_, 0);
+  refreshed_stamp_.assign(n_, 0);
   cache_.assign(n_, 0);
   cache_stamp_.assign(n_, 0);
   touch_all();
@@ -46,9 +47,10 @@ void OffsetTournament::touch_all() {
   for (NodeId i = 0; i < n_; ++i) touch(i);
 }
 
-void OffsetTournament::slewing(NodeId i, Time until) {
+void OffsetTournament::slewing(NodeId i, Time until, double slew_ppm) {
   if (i >= n_) return;
-  leaves_[i].slew_until_ns = std::max(leaves_[i].slew_until_ns, until.ns());
+  leaves_[i].slew_until_ns = until.ns();
+  leaves_[i].slew_ppm = slew_ppm;
   slew_ends_.push(SlewEnd{until.ns(), i});
   touch(i);
 }
@@ -77,10 +79,13 @@ void OffsetTournament::refresh_leaf(NodeId i, std::int64_t now_ns) {
     value(i);  // reads the clock first: a lazy wander is brought up to now before its rate is read
     const std::optional<double> rate = view_.clock_rate_ppm(i);
     const double slew_ppm = std::max(0.0, max_slew_ppm_[i]);
-    const double spread = extra_rate_ppm_[i] + (leaf.slew_until_ns > now_ns ? slew_ppm : 0.0);
+    // A slew in progress moves the slope by exactly its signed rate until it ends, when the leaf
+    // is re-read (slew_ends_).
+    const double slope_ppm = leaf.slew_until_ns > now_ns ? leaf.slew_ppm : 0.0;
+    const double spread = extra_rate_ppm_[i];
     if (rate && std::isfinite(*rate)) {
-      leaf.lo_ppm = *rate - spread;
-      leaf.hi_ppm = *rate + spread;
+      leaf.lo_ppm = *rate + slope_ppm - spread;
+      leaf.hi_ppm = *rate + slope_ppm + spread;
       leaf.rate_bound_ppm = std::fabs(*rate) + extra_rate_ppm_[i] + slew_ppm;
     } else {
       leaf.lo_ppm = -HUGE_VAL;
@@ -89,7 +94,25 @@ void OffsetTournament::refresh_leaf(NodeId i, std::int64_t now_ns) {
     }
   }
   if (was != leaf.present) present_ += leaf.present ? 1 : -1;
-  for (std::uint32_t k = (width_ + i) / 2; k >= 1; k /= 2) mark(k);
+  refreshed_stamp_[i] = stamp_;
+  // Only the comparisons this leaf takes part in change: its parent's, and above it those it
+  // wins its way into (query() climbs while a winner changed or is a re-read leaf).
+  mark((width_ + i) / 2);
+  update_rate_path(i);
+}
+
+void OffsetTournament::update_rate_path(NodeId i) {
+  for (std::uint32_t k = (width_ + i) / 2; k >= 1; k /= 2) {
+    const double r = std::max(rate_of(2 * k), rate_of(2 * k + 1));
+    if (r == rate_max_[k]) return;
+    rate_max_[k] = r;
+  }
+}
+
+double OffsetTournament::rate_of(std::uint32_t c) const {
+  if (c < width_) return rate_max_[c];
+  const std::uint32_t i = c - width_;
+  return i < n_ && leaves_[i].present ? leaves_[i].rate_bound_ppm : 0.0;
 }
 
 std::uint32_t OffsetTournament::winner(int dir, std::uint32_t k) const {
@@ -125,16 +148,11 @@ bool OffsetTournament::recompute(std::uint32_t k, std::int64_t now_ns) {
       w = a_wins ? a : b;
       cert = certificate(dir, w, a_wins ? b : a, now_ns);
     }
-    changed |= w != win_[dir][k];
+    // The parent compares this winner again if it is another node or one whose line moved.
+    changed |= w != win_[dir][k] || (w != kNone && refreshed_stamp_[w] == stamp_);
     win_[dir][k] = w;
     set_cert(dir, k, cert);
   }
-  auto rate_of = [&](std::uint32_t c) {
-    if (c < width_) return rate_max_[c];
-    const std::uint32_t i = c - width_;
-    return i < n_ && leaves_[i].present ? leaves_[i].rate_bound_ppm : 0.0;
-  };
-  rate_max_[k] = std::max(rate_of(2 * k), rate_of(2 * k + 1));
   return changed;
 }
 
@@ -203,7 +221,7 @@ OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
   while (!slew_ends_.empty() && slew_ends_.top().t_ns <= now_ns) {
     const NodeId i = slew_ends_.top().node;
     slew_ends_.pop();
-    if (leaves_[i].slew_until_ns <= now_ns) touch(i);  // its slope interval narrows again
+    if (leaves_[i].slew_until_ns <= now_ns) touch(i);  // its slope is its rate again
   }
   for (NodeId i : touched_) {
     leaf_touched_[i] = 0;

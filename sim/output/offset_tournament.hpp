@@ -2,15 +2,17 @@
 // reading every clock: a kinetic tournament (Basch, Guibas and Hershberger's kinetic data
 // structures) over the nodes' offsets.
 //
-// Between the changes the exact skew checker is told of (a step, a rate correction, a crash or
-// restart, a wander step), a node's offset moves with a slope inside a known interval: its rate
-// plus or minus what a slew in progress and the sinusoidal rate term can add. Each internal node
+// Between the changes the exact skew checker is told of (a step, a rate correction, a slew, a
+// slew's end, a crash or restart, a wander step), a node's offset moves with a slope inside a
+// known interval: its rate plus the signed rate of a slew in progress, plus or minus the
+// sinusoidal rate term's amplitude. Each internal node
 // of a complete binary tree keeps the winner of its two children (the larger offset, and for the
 // other tournament the smaller) and a certificate: the earliest instant at which the loser could
 // catch up, from the gap between them when they were compared and the fastest the gap can
 // close, minus the rounding of the two readings. Until then the winner stays the winner; at a
-// query the expired certificates and the paths of changed nodes are re-compared, bottom-up, by
-// reading those clocks exactly. So a query reads O(log N) clocks plus those whose certificates
+// query the expired certificates and the comparisons a changed node takes part in (its parent's,
+// and above that those it wins its way into) are re-compared, bottom-up, by reading those clocks
+// exactly. So a query reads O(log N) clocks plus those whose certificates
 // expired, where a full scan reads N; the answer is the same, because every value compared is an
 // exact reading and a certificate never outlives the order it certifies.
 //
@@ -38,8 +40,10 @@ class OffsetTournament {
   // Node i's value, slope or presence (is_up) changes from now on: re-read at the next query.
   void touch(NodeId i);
   void touch_all();
-  // Node i slews until `until` (true time): its slope interval is widened until then.
-  void slewing(NodeId i, Time until);
+  // Node i slews at slew_ppm (signed) from now until `until` (true time), replacing any slew in
+  // progress, as adjtime does: its slope is its rate plus slew_ppm until then, and it is re-read
+  // when the slew ends. An `until` not after now ends a slew.
+  void slewing(NodeId i, Time until, double slew_ppm);
 
   struct Extremes {
     std::int64_t hi_ns = 0;
@@ -65,6 +69,7 @@ class OffsetTournament {
     double lo_ppm = 0;  // slope interval of the offset, in ppm
     double hi_ppm = 0;
     double rate_bound_ppm = 0;
+    double slew_ppm = 0;  // signed, while now < slew_until_ns
     std::int64_t slew_until_ns = std::numeric_limits<std::int64_t>::min();
   };
   struct SlewEnd {
@@ -75,8 +80,12 @@ class OffsetTournament {
 
   std::int64_t value(std::uint32_t leaf);
   void refresh_leaf(NodeId i, std::int64_t now_ns);
+  // Brings rate_max_ on leaf i's path up to date, stopping where nothing changes.
+  void update_rate_path(NodeId i);
+  double rate_of(std::uint32_t c) const;  // a tree node's or a leaf's rate bound
   void mark(std::uint32_t k);
-  // Re-compares node k's children at now_ns; true when a winner changed.
+  // Re-compares node k's children at now_ns; true when the parent must compare again: a winner
+  // changed or is a leaf re-read at this query.
   bool recompute(std::uint32_t k, std::int64_t now_ns);
   std::uint32_t winner(int dir, std::uint32_t k) const;
   std::int64_t certificate(int dir, std::uint32_t w, std::uint32_t l, std::int64_t now_ns);
@@ -101,6 +110,7 @@ class OffsetTournament {
   std::vector<std::uint8_t> dirty_;     // per internal node
   std::vector<std::uint32_t> dirty_nodes_;
   std::vector<std::uint8_t> leaf_touched_;
+  std::vector<std::uint64_t> refreshed_stamp_;  // per leaf: the query that last re-read its slope
   std::vector<NodeId> touched_;
   std::vector<std::uint32_t> heap_;      // cert ids
   std::vector<std::uint32_t> heap_pos_;  // per cert id: its index in heap_, or kNone

@@ -83,9 +83,10 @@ Brute brute(const FakeClocks& v, NodeId exclude) {
 // Random histories, from clocks that all tie (no drift, no offset) to wide drifts and
 // microsecond gaps that rounding could flip: every query must equal a scan of every clock.
 // change_percent: how many instants change a clock; slews_only: every change is a slew (whose
-// slope the tournament knows only as an interval).
+// slope the tournament takes as exact until the slew's end); zero_slew_percent: how many slews
+// are of nothing (adjtime(0): the slew in progress stops).
 void run_history(std::uint64_t seed, std::size_t n, double rate_spread_ppm, std::int64_t offset_spread_ns,
-                 int change_percent = 47, bool slews_only = false) {
+                 int change_percent = 47, bool slews_only = false, int zero_slew_percent = 0) {
   std::mt19937_64 rng(seed);
   FakeClocks view(n);
   const double max_slew_ppm = 500, sine_ppm = 0;
@@ -115,11 +116,11 @@ void run_history(std::uint64_t seed, std::size_t n, double rate_spread_ppm, std:
       t.touch(i);
     } else if (w < 40) {  // a slew
       view.rebase(i);
-      const std::int64_t delta = offset(rng);
+      const std::int64_t delta = zero_slew_percent > 0 && what(rng) < zero_slew_percent ? 0 : offset(rng);
       const double span = std::fabs(static_cast<double>(delta)) / (max_slew_ppm * 1e-6);
       view.clocks[i].slew_ppm = delta < 0 ? -max_slew_ppm : max_slew_ppm;
       view.clocks[i].slew_end_ns = view.now_.ns() + static_cast<std::int64_t>(std::ceil(span));
-      t.slewing(i, Time::from_ns(view.clocks[i].slew_end_ns));
+      t.slewing(i, Time::from_ns(view.clocks[i].slew_end_ns), view.clocks[i].slew_ppm);
     } else if (w < 45) {  // a crash or a restart
       view.clocks[i].up = !view.clocks[i].up;
       t.touch(i);
@@ -160,7 +161,7 @@ TEST(OffsetTournament, SeesASlewOvertake) {
   EXPECT_EQ(t.query(view.now_, kNoNode).hi_ns, 0);
   view.clocks[1].slew_ppm = 500;
   view.clocks[1].slew_end_ns = 40'000'000;  // +20 us over 40 ms
-  t.slewing(1, Time::from_ns(view.clocks[1].slew_end_ns));
+  t.slewing(1, Time::from_ns(view.clocks[1].slew_end_ns), 500);
   EXPECT_EQ(t.query(view.now_, kNoNode).hi_ns, 0);
   view.now_ = Time::from_ns(30'000'000);
   EXPECT_EQ(t.query(view.now_, kNoNode).hi_ns, 5'000);
@@ -171,6 +172,14 @@ TEST(OffsetTournament, SeesASlewOvertake) {
 // interval of a slewing clock can tell when its order may change.
 TEST(OffsetTournament, MatchesAScanWhileSlewsOvertake) {
   for (std::uint64_t seed = 300; seed < 340; ++seed) run_history(seed, 2 + seed % 7, 0, 20'000, 3, true);
+}
+
+// Slews that replace, cancel or outlast each other, with steps and crashes in between: the slope
+// of a slewing clock changes at each, and at the end of the slew in force only.
+TEST(OffsetTournament, MatchesAScanWhenSlewsAreReplacedOrCancelled) {
+  for (std::uint64_t seed = 400; seed < 430; ++seed) {
+    run_history(seed, 3 + seed % 11, 50, 200'000, 60, seed % 2 == 0, 25);
+  }
 }
 
 TEST(OffsetTournament, MatchesAScanUnderExtremeRates) {
