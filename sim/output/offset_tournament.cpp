@@ -30,6 +30,7 @@ OffsetTournament::OffsetTournament(const TickView& view, std::vector<double> ext
   rate_max_.assign(width_, 0.0);
   heap_pos_.assign(2 * static_cast<std::size_t>(width_), kNone);
   dirty_.assign(width_, 0);
+  dirty_by_level_.resize(static_cast<std::size_t>(std::bit_width(width_)));
   leaf_touched_.assign(n_, 0);
   refreshed_stamp_.assign(n_, 0);
   cache_.assign(n_, 0);
@@ -64,11 +65,9 @@ std::int64_t OffsetTournament::value(std::uint32_t leaf) {
   return cache_[leaf];
 }
 
-void OffsetTournament::mark(std::uint32_t k) {
-  if (!dirty_[k]) {
-    dirty_[k] = 1;
-    dirty_nodes_.push_back(k);
-  }
+void OffsetTournament::mark(std::uint32_t k, std::uint8_t dirs) {
+  if (!dirty_[k]) dirty_by_level_[static_cast<std::size_t>(std::bit_width(k)) - 1].push_back(k);
+  dirty_[k] |= dirs;
 }
 
 void OffsetTournament::refresh_leaf(NodeId i, std::int64_t now_ns) {
@@ -97,7 +96,7 @@ void OffsetTournament::refresh_leaf(NodeId i, std::int64_t now_ns) {
   refreshed_stamp_[i] = stamp_;
   // Only the comparisons this leaf takes part in change: its parent's, and above it those it
   // wins its way into (query() climbs while a winner changed or is a re-read leaf).
-  mark((width_ + i) / 2);
+  mark((width_ + i) / 2, kBoth);
   update_rate_path(i);
 }
 
@@ -134,9 +133,10 @@ std::int64_t OffsetTournament::certificate(int dir, std::uint32_t w, std::uint32
   return saturating_add(now_ns, static_cast<std::int64_t>(std::floor(span_ns)));
 }
 
-bool OffsetTournament::recompute(std::uint32_t k, std::int64_t now_ns) {
-  bool changed = false;
+std::uint8_t OffsetTournament::recompute(std::uint32_t k, std::uint8_t dirs, std::int64_t now_ns) {
+  std::uint8_t changed = 0;
   for (int dir = 0; dir < 2; ++dir) {
+    if (!(dirs & (1u << dir))) continue;
     const std::uint32_t a = winner(dir, 2 * k), b = winner(dir, 2 * k + 1);
     std::uint32_t w = kNone;
     std::int64_t cert = kNever;
@@ -149,7 +149,7 @@ bool OffsetTournament::recompute(std::uint32_t k, std::int64_t now_ns) {
       cert = certificate(dir, w, a_wins ? b : a, now_ns);
     }
     // The parent compares this winner again if it is another node or one whose line moved.
-    changed |= w != win_[dir][k] || (w != kNone && refreshed_stamp_[w] == stamp_);
+    if (w != win_[dir][k] || (w != kNone && refreshed_stamp_[w] == stamp_)) changed |= static_cast<std::uint8_t>(1u << dir);
     win_[dir][k] = w;
     set_cert(dir, k, cert);
   }
@@ -232,20 +232,17 @@ OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
     const std::uint32_t id = heap_.front();
     heap_remove(0);
     cert_[id & 1][id >> 1] = kNever;  // expired: recomputed below
-    mark(id >> 1);
+    mark(id >> 1, static_cast<std::uint8_t>(1u << (id & 1)));
   }
-  // Children before parents: in the implicit tree a child's index is larger than its parent's.
-  std::make_heap(dirty_nodes_.begin(), dirty_nodes_.end());
-  while (!dirty_nodes_.empty()) {
-    std::pop_heap(dirty_nodes_.begin(), dirty_nodes_.end());
-    const std::uint32_t k = dirty_nodes_.back();
-    dirty_nodes_.pop_back();
-    dirty_[k] = 0;
-    if (recompute(k, now_ns) && k > 1 && !dirty_[k / 2]) {
-      dirty_[k / 2] = 1;
-      dirty_nodes_.push_back(k / 2);
-      std::push_heap(dirty_nodes_.begin(), dirty_nodes_.end());
+  // Children before parents: level by level, deepest first (nodes of one level do not depend on
+  // each other).
+  for (std::size_t level = dirty_by_level_.size(); level-- > 0;) {
+    for (const std::uint32_t k : dirty_by_level_[level]) {
+      const std::uint8_t dirs = dirty_[k];
+      dirty_[k] = 0;
+      if (const std::uint8_t up = recompute(k, dirs, now_ns); up && k > 1) mark(k / 2, up);
     }
+    dirty_by_level_[level].clear();
   }
 
   Extremes out;

@@ -63,6 +63,7 @@ class OffsetTournament {
   static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
   static constexpr int kMax = 0;
   static constexpr int kMin = 1;
+  static constexpr std::uint8_t kBoth = 3;
 
   struct Leaf {
     bool present = false;
@@ -83,10 +84,12 @@ class OffsetTournament {
   // Brings rate_max_ on leaf i's path up to date, stopping where nothing changes.
   void update_rate_path(NodeId i);
   double rate_of(std::uint32_t c) const;  // a tree node's or a leaf's rate bound
-  void mark(std::uint32_t k);
-  // Re-compares node k's children at now_ns; true when the parent must compare again: a winner
-  // changed or is a leaf re-read at this query.
-  bool recompute(std::uint32_t k, std::int64_t now_ns);
+  // Node k's comparisons in the directions `dirs` (bit kMax, bit kMin) are re-made at the query.
+  void mark(std::uint32_t k, std::uint8_t dirs);
+  // Re-compares node k's children at now_ns in the directions `dirs`; returns those in which the
+  // parent must compare again: the winner changed or is a leaf re-read at this query. A direction
+  // whose winners below are the same nodes on the same lines keeps its certificate.
+  std::uint8_t recompute(std::uint32_t k, std::uint8_t dirs, std::int64_t now_ns);
   std::uint32_t winner(int dir, std::uint32_t k) const;
   std::int64_t certificate(int dir, std::uint32_t w, std::uint32_t l, std::int64_t now_ns);
   // The certificates that expire, as an indexed min-heap of cert ids (2 k + dir) keyed by
@@ -107,8 +110,8 @@ class OffsetTournament {
   std::vector<std::uint32_t> win_[2];   // per internal node
   std::vector<std::int64_t> cert_[2];   // per internal node
   std::vector<double> rate_max_;        // per internal node: max rate_bound_ppm below
-  std::vector<std::uint8_t> dirty_;     // per internal node
-  std::vector<std::uint32_t> dirty_nodes_;
+  std::vector<std::uint8_t> dirty_;     // per internal node: the directions to re-compare
+  std::vector<std::vector<std::uint32_t>> dirty_by_level_;  // dirty internal nodes by depth
   std::vector<std::uint8_t> leaf_touched_;
   std::vector<std::uint64_t> refreshed_stamp_;  // per leaf: the query that last re-read its slope
   std::vector<NodeId> touched_;
