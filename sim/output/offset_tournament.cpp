@@ -23,18 +23,12 @@ OffsetTournament::OffsetTournament(const TickView& view, std::vector<double> ext
   n_ = view_.node_count();
   width_ = std::max<std::uint32_t>(2, std::bit_ceil(std::max<std::uint32_t>(n_, 1)));
   leaves_.resize(n_);
-  for (int d = 0; d < 2; ++d) {
-    win_[d].assign(width_, kNone);
-    cert_[d].assign(width_, kNever);
-  }
+  slews_.resize(n_);
+  leaf_touched_.assign(n_, 0);
+  inner_.resize(width_);
   rate_max_.assign(width_, 0.0);
-  heap_pos_.assign(2 * static_cast<std::size_t>(width_), kNone);
   dirty_.assign(width_, 0);
   dirty_by_level_.resize(static_cast<std::size_t>(std::bit_width(width_)));
-  leaf_touched_.assign(n_, 0);
-  refreshed_stamp_.assign(n_, 0);
-  cache_.assign(n_, 0);
-  cache_stamp_.assign(n_, 0);
   touch_all();
 }
 
@@ -50,19 +44,20 @@ void OffsetTournament::touch_all() {
 
 void OffsetTournament::slewing(NodeId i, Time until, double slew_ppm) {
   if (i >= n_) return;
-  leaves_[i].slew_until_ns = until.ns();
-  leaves_[i].slew_ppm = slew_ppm;
+  slews_[i].slew_until_ns = until.ns();
+  slews_[i].slew_ppm = slew_ppm;
   slew_ends_.push(SlewEnd{until.ns(), i});
   touch(i);
 }
 
 std::int64_t OffsetTournament::value(std::uint32_t leaf) {
-  if (cache_stamp_[leaf] != stamp_) {
-    cache_stamp_[leaf] = stamp_;
-    cache_[leaf] = view_.offset_ns(leaf);
+  Leaf& l = leaves_[leaf];
+  if (l.cache_stamp != stamp_) {
+    l.cache_stamp = stamp_;
+    l.cache_ns = view_.offset_ns(leaf);
     ++readings_;
   }
-  return cache_[leaf];
+  return l.cache_ns;
 }
 
 void OffsetTournament::mark(std::uint32_t k, std::uint8_t dirs) {
@@ -72,6 +67,7 @@ void OffsetTournament::mark(std::uint32_t k, std::uint8_t dirs) {
 
 void OffsetTournament::refresh_leaf(NodeId i, std::int64_t now_ns) {
   Leaf& leaf = leaves_[i];
+  LeafSlew& slew = slews_[i];
   const bool was = leaf.present;
   leaf.present = view_.is_up(i);
   if (leaf.present) {
@@ -80,20 +76,20 @@ void OffsetTournament::refresh_leaf(NodeId i, std::int64_t now_ns) {
     const double slew_ppm = std::max(0.0, max_slew_ppm_[i]);
     // A slew in progress moves the slope by exactly its signed rate until it ends, when the leaf
     // is re-read (slew_ends_).
-    const double slope_ppm = leaf.slew_until_ns > now_ns ? leaf.slew_ppm : 0.0;
+    const double slope_ppm = slew.slew_until_ns > now_ns ? slew.slew_ppm : 0.0;
     const double spread = extra_rate_ppm_[i];
     if (rate && std::isfinite(*rate)) {
       leaf.lo_ppm = *rate + slope_ppm - spread;
       leaf.hi_ppm = *rate + slope_ppm + spread;
-      leaf.rate_bound_ppm = std::fabs(*rate) + extra_rate_ppm_[i] + slew_ppm;
+      slew.rate_bound_ppm = std::fabs(*rate) + extra_rate_ppm_[i] + slew_ppm;
     } else {
       leaf.lo_ppm = -HUGE_VAL;
       leaf.hi_ppm = HUGE_VAL;
-      leaf.rate_bound_ppm = HUGE_VAL;
+      slew.rate_bound_ppm = HUGE_VAL;
     }
   }
   if (was != leaf.present) present_ += leaf.present ? 1 : -1;
-  refreshed_stamp_[i] = stamp_;
+  leaf.refreshed_stamp = stamp_;
   // Only the comparisons this leaf takes part in change: its parent's, and above it those it
   // wins its way into (query() climbs while a winner changed or is a re-read leaf).
   mark((width_ + i) / 2, kBoth);
@@ -111,11 +107,11 @@ void OffsetTournament::update_rate_path(NodeId i) {
 double OffsetTournament::rate_of(std::uint32_t c) const {
   if (c < width_) return rate_max_[c];
   const std::uint32_t i = c - width_;
-  return i < n_ && leaves_[i].present ? leaves_[i].rate_bound_ppm : 0.0;
+  return i < n_ && leaves_[i].present ? slews_[i].rate_bound_ppm : 0.0;
 }
 
 std::uint32_t OffsetTournament::winner(int dir, std::uint32_t k) const {
-  if (k < width_) return win_[dir][k];
+  if (k < width_) return inner_[k].win[dir];
   const std::uint32_t i = k - width_;
   return i < n_ && leaves_[i].present ? i : kNone;
 }
@@ -149,42 +145,44 @@ std::uint8_t OffsetTournament::recompute(std::uint32_t k, std::uint8_t dirs, std
       cert = certificate(dir, w, a_wins ? b : a, now_ns);
     }
     // The parent compares this winner again if it is another node or one whose line moved.
-    if (w != win_[dir][k] || (w != kNone && refreshed_stamp_[w] == stamp_)) changed |= static_cast<std::uint8_t>(1u << dir);
-    win_[dir][k] = w;
+    if (w != inner_[k].win[dir] || (w != kNone && leaves_[w].refreshed_stamp == stamp_)) {
+      changed |= static_cast<std::uint8_t>(1u << dir);
+    }
+    inner_[k].win[dir] = w;
     set_cert(dir, k, cert);
   }
   return changed;
 }
 
 void OffsetTournament::set_cert(int dir, std::uint32_t k, std::int64_t t_ns) {
-  const std::int64_t old = cert_[dir][k];
-  cert_[dir][k] = t_ns;
-  const std::uint32_t id = 2 * k + static_cast<std::uint32_t>(dir);
-  const std::uint32_t pos = heap_pos_[id];
+  Inner& node = inner_[k];
+  const std::int64_t old = node.cert[dir];
+  node.cert[dir] = t_ns;
+  const std::uint32_t pos = node.heap_pos[dir];
   if (pos == kNone) {
     if (t_ns == kNever) return;
-    heap_pos_[id] = static_cast<std::uint32_t>(heap_.size());
-    heap_.push_back(id);
+    node.heap_pos[dir] = static_cast<std::uint32_t>(heap_.size());
+    heap_.push_back(HeapEntry{t_ns, 2 * k + static_cast<std::uint32_t>(dir)});
     sift_up(heap_.size() - 1);
   } else if (t_ns == kNever) {
     heap_remove(pos);
-  } else if (t_ns < old) {
-    sift_up(pos);
-  } else if (t_ns > old) {
-    sift_down(pos);
+  } else if (t_ns != old) {
+    heap_[pos].t_ns = t_ns;
+    if (t_ns < old) sift_up(pos);
+    else sift_down(pos);
   }
 }
 
 void OffsetTournament::heap_swap(std::size_t a, std::size_t b) {
   std::swap(heap_[a], heap_[b]);
-  heap_pos_[heap_[a]] = static_cast<std::uint32_t>(a);
-  heap_pos_[heap_[b]] = static_cast<std::uint32_t>(b);
+  inner_[heap_[a].id >> 1].heap_pos[heap_[a].id & 1] = static_cast<std::uint32_t>(a);
+  inner_[heap_[b].id >> 1].heap_pos[heap_[b].id & 1] = static_cast<std::uint32_t>(b);
 }
 
 void OffsetTournament::sift_up(std::size_t i) {
   while (i > 0) {
     const std::size_t parent = (i - 1) / 2;
-    if (cert_key(heap_[parent]) <= cert_key(heap_[i])) return;
+    if (heap_[parent].t_ns <= heap_[i].t_ns) return;
     heap_swap(i, parent);
     i = parent;
   }
@@ -196,19 +194,19 @@ void OffsetTournament::sift_down(std::size_t i) {
     const std::size_t l = 2 * i + 1;
     if (l >= n) return;
     std::size_t m = l;
-    if (l + 1 < n && cert_key(heap_[l + 1]) < cert_key(heap_[l])) m = l + 1;
-    if (cert_key(heap_[i]) <= cert_key(heap_[m])) return;
+    if (l + 1 < n && heap_[l + 1].t_ns < heap_[l].t_ns) m = l + 1;
+    if (heap_[i].t_ns <= heap_[m].t_ns) return;
     heap_swap(i, m);
     i = m;
   }
 }
 
 void OffsetTournament::heap_remove(std::size_t i) {
-  const std::uint32_t id = heap_[i];
+  const std::uint32_t id = heap_[i].id;
   const std::size_t last = heap_.size() - 1;
   if (i != last) heap_swap(i, last);
   heap_.pop_back();
-  heap_pos_[id] = kNone;
+  inner_[id >> 1].heap_pos[id & 1] = kNone;
   if (i < heap_.size()) {
     sift_up(i);
     sift_down(i);
@@ -217,21 +215,24 @@ void OffsetTournament::heap_remove(std::size_t i) {
 
 OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
   const std::int64_t now_ns = t.ns();
-  ++stamp_;
+  if (++stamp_ == 0) {  // wrapped: no leaf may look read at the new stamp
+    for (Leaf& leaf : leaves_) leaf.cache_stamp = leaf.refreshed_stamp = 0;
+    stamp_ = 1;
+  }
   while (!slew_ends_.empty() && slew_ends_.top().t_ns <= now_ns) {
     const NodeId i = slew_ends_.top().node;
     slew_ends_.pop();
-    if (leaves_[i].slew_until_ns <= now_ns) touch(i);  // its slope is its rate again
+    if (slews_[i].slew_until_ns <= now_ns) touch(i);  // its slope is its rate again
   }
   for (NodeId i : touched_) {
     leaf_touched_[i] = 0;
     refresh_leaf(i, now_ns);
   }
   touched_.clear();
-  while (!heap_.empty() && cert_key(heap_.front()) <= now_ns) {
-    const std::uint32_t id = heap_.front();
+  while (!heap_.empty() && heap_.front().t_ns <= now_ns) {
+    const std::uint32_t id = heap_.front().id;
     heap_remove(0);
-    cert_[id & 1][id >> 1] = kNever;  // expired: recomputed below
+    inner_[id >> 1].cert[id & 1] = kNever;  // expired: recomputed below
     mark(id >> 1, static_cast<std::uint8_t>(1u << (id & 1)));
   }
   // Children before parents: level by level, deepest first (nodes of one level do not depend on
@@ -248,7 +249,7 @@ OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
   Extremes out;
   out.rate_bound_ppm = rate_max_[1];
   if (exclude >= n_ || !leaves_[exclude].present) {
-    const std::uint32_t hi = win_[kMax][1], lo = win_[kMin][1];
+    const std::uint32_t hi = inner_[1].win[kMax], lo = inner_[1].win[kMin];
     out.count = present_;
     if (hi != kNone) out.hi_ns = value(hi);
     if (lo != kNone) out.lo_ns = value(lo);

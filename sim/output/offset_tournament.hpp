@@ -65,13 +65,31 @@ class OffsetTournament {
   static constexpr int kMin = 1;
   static constexpr std::uint8_t kBoth = 3;
 
+  // What the comparisons read of a leaf, together: one or two cache lines per leaf, not one per
+  // field.
   struct Leaf {
-    bool present = false;
-    double lo_ppm = 0;  // slope interval of the offset, in ppm
+    std::int64_t cache_ns = 0;  // the reading at query cache_stamp
+    double lo_ppm = 0;          // slope interval of the offset, in ppm
     double hi_ppm = 0;
+    std::uint32_t cache_stamp = 0;
+    std::uint32_t refreshed_stamp = 0;  // the query that last re-read its slope
+    bool present = false;
+  };
+  // What only a refresh reads.
+  struct LeafSlew {
     double rate_bound_ppm = 0;
     double slew_ppm = 0;  // signed, while now < slew_until_ns
     std::int64_t slew_until_ns = std::numeric_limits<std::int64_t>::min();
+  };
+  // An internal node: per direction its winner, its certificate and where that sits in heap_.
+  struct alignas(32) Inner {
+    std::uint32_t win[2] = {kNone, kNone};
+    std::uint32_t heap_pos[2] = {kNone, kNone};
+    std::int64_t cert[2] = {kNever, kNever};
+  };
+  struct HeapEntry {
+    std::int64_t t_ns;
+    std::uint32_t id;  // 2 k + dir
   };
   struct SlewEnd {
     std::int64_t t_ns;
@@ -92,9 +110,8 @@ class OffsetTournament {
   std::uint8_t recompute(std::uint32_t k, std::uint8_t dirs, std::int64_t now_ns);
   std::uint32_t winner(int dir, std::uint32_t k) const;
   std::int64_t certificate(int dir, std::uint32_t w, std::uint32_t l, std::int64_t now_ns);
-  // The certificates that expire, as an indexed min-heap of cert ids (2 k + dir) keyed by
-  // cert_[dir][k]: a recomputed certificate moves in place, so no stale entries pile up.
-  std::int64_t cert_key(std::uint32_t id) const { return cert_[id & 1][id >> 1]; }
+  // The certificates that expire, as an indexed min-heap of cert ids (2 k + dir) with their
+  // instants: a recomputed certificate moves in place, so no stale entries pile up.
   void set_cert(int dir, std::uint32_t k, std::int64_t t_ns);
   void heap_swap(std::size_t a, std::size_t b);
   void sift_up(std::size_t i);
@@ -107,20 +124,16 @@ class OffsetTournament {
   std::uint32_t n_ = 0;
   std::uint32_t width_ = 1;  // leaves sit at width_ + i
   std::vector<Leaf> leaves_;
-  std::vector<std::uint32_t> win_[2];   // per internal node
-  std::vector<std::int64_t> cert_[2];   // per internal node
+  std::vector<LeafSlew> slews_;         // per leaf
+  std::vector<Inner> inner_;            // per internal node
   std::vector<double> rate_max_;        // per internal node: max rate_bound_ppm below
   std::vector<std::uint8_t> dirty_;     // per internal node: the directions to re-compare
   std::vector<std::vector<std::uint32_t>> dirty_by_level_;  // dirty internal nodes by depth
-  std::vector<std::uint8_t> leaf_touched_;
-  std::vector<std::uint64_t> refreshed_stamp_;  // per leaf: the query that last re-read its slope
+  std::vector<std::uint8_t> leaf_touched_;  // per leaf, apart: touch() must not miss the cache
   std::vector<NodeId> touched_;
-  std::vector<std::uint32_t> heap_;      // cert ids
-  std::vector<std::uint32_t> heap_pos_;  // per cert id: its index in heap_, or kNone
+  std::vector<HeapEntry> heap_;
   std::priority_queue<SlewEnd, std::vector<SlewEnd>, std::greater<>> slew_ends_;
-  std::vector<std::int64_t> cache_;
-  std::vector<std::uint64_t> cache_stamp_;
-  std::uint64_t stamp_ = 0;
+  std::uint32_t stamp_ = 0;  // the query; 0 is never one (stamps restart when it wraps)
   std::uint32_t present_ = 0;
   std::uint64_t readings_ = 0;
 };
