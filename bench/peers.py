@@ -77,6 +77,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--quick", action="store_true", help="small sizes (a minute)")
     p.add_argument("--full", action="store_true", help="add the 10^5-client star (tens of minutes)")
     p.add_argument("--reps", type=int, default=1)
+    p.add_argument("--smoke", action="store_true", help="tiny sizes: checks that every variant runs (CTest)")
     args = p.parse_args(argv)
     b = lambda name: os.path.join(args.build, "bench", name)  # noqa: E731
     clocksim = os.path.join(args.build, "sim", "clocksim")
@@ -85,7 +86,10 @@ def main(argv: list[str]) -> int:
             print(f"error: {exe} missing (bench/peers.sh builds it; ns-3 needs Debian's libns3-dev)", file=sys.stderr)
             return 2
 
-    if args.quick:
+    if args.smoke:
+        phold = [(1_000, 1, 20_000)]
+        star = [(10, 10)]
+    elif args.quick:
         phold = [(10_000, 10, 1_000_000)]
         star = [(1_000, 600)]
     else:
