@@ -215,5 +215,44 @@ TEST(OffsetTournament, ReadsFewClocksPerInstant) {
   EXPECT_LT(per_instant, 64.0) << "a scan reads " << n;
 }
 
+// The same with every client slewing its correction in, as Cristian's clients do: a slewing
+// clock's slope is known exactly, so the certificates between two slewing clocks last as long
+// as between two free-running ones, and the readings stay O(log N) an instant.
+TEST(OffsetTournament, ReadsFewClocksPerInstantWhileClientsSlew) {
+  const std::size_t n = 4096;
+  const double slew_ppm = 500;
+  FakeClocks view(n);
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> rate(-50, 50);
+  std::uniform_int_distribution<std::int64_t> offset(-1'000'000, 1'000'000);
+  for (auto& c : view.clocks) {
+    c.rate_ppm = rate(rng);
+    c.base_ns = offset(rng);
+  }
+  OffsetTournament t(view, std::vector<double>(n, 0.0), std::vector<double>(n, slew_ppm));
+  t.query(view.now_, kNoNode);
+  const std::uint64_t before = t.readings();
+  const int instants = 8'000;
+  for (int k = 0; k < instants; ++k) {
+    view.now_ = view.now_ + Duration::from_ns(1'000'000'000 / static_cast<std::int64_t>(n));
+    const NodeId i = static_cast<NodeId>(k % n);
+    view.rebase(i);
+    // Back toward zero, as a client corrects toward its server: the slews last up to 2 s.
+    const std::int64_t delta = -view.clocks[i].base_ns / 2;
+    view.clocks[i].slew_ppm = delta < 0 ? -slew_ppm : slew_ppm;
+    view.clocks[i].slew_end_ns =
+        view.now_.ns() + static_cast<std::int64_t>(std::ceil(std::fabs(static_cast<double>(delta)) / (slew_ppm * 1e-6)));
+    t.slewing(i, Time::from_ns(view.clocks[i].slew_end_ns), view.clocks[i].slew_ppm);
+    const auto got = t.query(view.now_, kNoNode);
+    const Brute want = brute(view, kNoNode);
+    ASSERT_EQ(got.hi_ns, want.hi) << "instant " << k;
+    ASSERT_EQ(got.lo_ns, want.lo) << "instant " << k;
+  }
+  const double per_instant = static_cast<double>(t.readings() - before) / instants;
+  // About 10 here; widening a slewing clock's slope by the slew rate both ways (what a checker
+  // that ignored the slew's sign would do) reads about 34.
+  EXPECT_LT(per_instant, 20.0) << "a scan reads " << n;
+}
+
 }  // namespace
 }  // namespace clocksim::sim
