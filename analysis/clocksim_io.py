@@ -8,7 +8,9 @@ second; drawing code downsamples (see plot_common.minmax_indices).
 """
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import os
 import sys
@@ -65,6 +67,11 @@ SWEEP_FLOAT_COLUMNS = ("warmup_s", "skew_over_bound", "failover_time_max_s",
                        "detection_time_max_s", "wall_time_s")
 SWEEP_REQUIRED_COLUMNS = ["run", "seed", "max_skew_ns", "bound_ns", "failovers", "events",
                           "wall_time_s"]
+
+
+# The fields of summary.json and sweep.csv that measure the machine rather than the run
+# (docs/output-formats.md): left out when two outputs of one scenario and seed are compared.
+WALL_CLOCK_FIELDS = ("wall_time_s", "events_per_s")
 
 
 class FormatError(Exception):
@@ -358,3 +365,31 @@ def load_run(outdir: str, required=("trace", "skew"), optional=("events", "event
             continue
         setattr(run, key, reader(outdir))
     return run
+
+
+def deterministic_files(folder: str, require_wall_clock: bool = False) -> dict[str, bytes]:
+    """Every file below a run or sweep folder, by relative path, with the wall-clock fields of
+    summary.json and sweep.csv taken out: what must be equal byte for byte between two outputs
+    of the same scenario and seed, on any number of threads, ranks or shards. With
+    `require_wall_clock`, a summary.json without those fields raises FormatError."""
+    out = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, folder)
+            with open(path, "rb") as f:
+                data = f.read()
+            if name == SUMMARY_FILE:
+                summary = json.loads(data)
+                for key in WALL_CLOCK_FIELDS:
+                    if key not in summary and require_wall_clock:
+                        raise FormatError(path, f"no {key}")
+                    summary.pop(key, None)
+                data = json.dumps(summary, sort_keys=True).encode()
+            elif rel == SWEEP_FILE:
+                rows = list(csv.DictReader(io.StringIO(data.decode())))
+                for row in rows:
+                    row.pop("wall_time_s", None)
+                data = json.dumps(rows).encode()
+            out[rel] = data
+    return out

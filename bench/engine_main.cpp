@@ -3,6 +3,7 @@
 //   clocksim_bench_engine            the table below (a few minutes on 2 cores)
 //   clocksim_bench_engine --smoke    tiny sizes: checks it runs, not how fast
 //   clocksim_bench_engine --case NODES K EVENTS [--no-idle]   one row (e.g. under a profiler)
+//   clocksim_bench_engine --idle     only the memory lines: bytes per idle node at 10^5 and 10^6
 //   clocksim_bench_engine --peer-line NODES K EVENTS          the engine alone, one key=value line
 //                                                             (bench/peers.sh reads it)
 //
@@ -11,13 +12,13 @@
 // 1 ms + exponential(1 ms) from a full mesh) and the event queue. "bare" = a std::priority_queue
 // loop doing only the queue work and the same kind of draws (bench/phold.hpp). The ratio says what
 // the rest of a real simulator costs on top of the bare loop. Memory per idle node is measured by
-// building a world of 10^6 free-running nodes and reading the process's resident set.
+// building worlds of 10^5 and 10^6 free-running nodes and reading the resident set (idle_world.hpp).
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <string>
-#include <unistd.h>
+#include <vector>
 
+#include "bench/idle_world.hpp"
 #include "bench/peers/measure.hpp"
 #include "bench/phold.hpp"
 #include "bench/phold_schedulers.hpp"
@@ -49,28 +50,6 @@ scenario::ScenarioSpec phold_world(std::uint32_t nodes, std::uint32_t k, Duratio
   return s;
 }
 
-long resident_kib() {
-  std::ifstream statm("/proc/self/statm");
-  long pages_total = 0, pages_resident = 0;
-  statm >> pages_total >> pages_resident;
-  return pages_resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-// Resident memory per node of a world of free-running nodes (after their starts), and of its spec.
-std::string measure_idle_world(std::uint32_t nodes) {
-  const long rss0 = resident_kib();
-  const auto spec = phold_world(nodes, 1, 1_s, "none");
-  const long rss_spec = resident_kib();
-  sim::World world(spec);
-  world.run_until(sim::Time::epoch());
-  const long rss1 = resident_kib();
-  char line[200];
-  std::snprintf(line, sizeof line, "idle world of %u free-running nodes: %.0f bytes/node (engine), %.0f bytes/node (scenario spec)",
-                nodes, static_cast<double>(rss1 - rss_spec) * 1024.0 / nodes,
-                static_cast<double>(rss_spec - rss0) * 1024.0 / nodes);
-  return line;
-}
-
 // The engine's PHOLD run: events handled after the starts, and their CPU and wall time.
 struct EngineRun {
   std::uint64_t events = 0;
@@ -99,6 +78,7 @@ struct Case {
 int run(int argc, char** argv) {
   bool smoke = false;
   bool idle = true;
+  bool idle_only = false;
   std::vector<Case> cases{{1'000, 1, 3'000'000}, {1'000, 10, 3'000'000}, {100'000, 10, 3'000'000},
                           {1'000'000, 1, 3'000'000}};
   for (int i = 1; i < argc; ++i) {
@@ -107,6 +87,8 @@ int run(int argc, char** argv) {
       cases = {{100, 2, 20'000}};
     } else if (std::strcmp(argv[i], "--no-idle") == 0) {
       idle = false;
+    } else if (std::strcmp(argv[i], "--idle") == 0) {
+      idle_only = true;
     } else if (std::strcmp(argv[i], "--peer-line") == 0 && i + 3 == argc - 1) {
       const EngineRun e = run_engine(static_cast<std::uint32_t>(std::stoul(argv[i + 1])),
                                      static_cast<std::uint32_t>(std::stoul(argv[i + 2])), std::stoull(argv[i + 3]));
@@ -118,13 +100,20 @@ int run(int argc, char** argv) {
                 std::stoull(argv[i + 3])}};
       i += 3;
     } else {
-      std::fprintf(stderr, "usage: %s [--smoke] [--case NODES K EVENTS] [--no-idle] | --peer-line NODES K EVENTS\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--smoke] [--case NODES K EVENTS] [--no-idle] | --idle | --peer-line NODES K EVENTS\n", argv[0]);
       return 2;
     }
   }
   // Measured first, while the heap holds no freed memory a world could reuse unseen.
-  std::string idle_line;
-  if (idle) idle_line = measure_idle_world(smoke ? 10'000 : 1'000'000);
+  std::string idle_lines;
+  if (idle || idle_only) {
+    const std::vector<std::uint32_t> sizes = smoke ? std::vector<std::uint32_t>{10'000} : std::vector<std::uint32_t>{100'000, 1'000'000};
+    for (std::uint32_t n : sizes) idle_lines += idle_world_line(measure_idle_world(n)) + "\n";
+  }
+  if (idle_only) {
+    std::printf("%s", idle_lines.c_str());
+    return 0;
+  }
 
   std::printf("PHOLD through the whole engine vs the bare std::priority_queue loop (CPU time, one thread)\n");
   std::printf("%-10s %4s %12s %14s %14s %8s\n", "nodes", "k", "events", "bare ev/s", "engine ev/s", "ratio");
@@ -142,7 +131,7 @@ int run(int argc, char** argv) {
                 b.events_per_second(), engine_rate, engine_rate / b.events_per_second());
   }
 
-  if (idle) std::printf("\n%s\n", idle_line.c_str());
+  if (idle) std::printf("\n%s", idle_lines.c_str());
   return 0;
 }
 

@@ -13,9 +13,6 @@ wall time on K; run it on an otherwise idle machine (the load average is printed
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import os
 import shutil
 import subprocess
@@ -24,7 +21,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WALL_CLOCK_FIELDS = ("wall_time_s", "events_per_s")
+sys.path.insert(0, os.path.join(ROOT, "analysis"))
+from clocksim_io import deterministic_files  # noqa: E402
 
 SWEEP = """\
 name: speedup
@@ -34,29 +32,6 @@ matrix:
   nodes: [{sizes}]
 seeds: 1..4
 """
-
-
-def deterministic_files(folder: str) -> dict[str, bytes]:
-    """Every file of a sweep's output, with the fields that measure the machine removed."""
-    out = {}
-    for root, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(root, name)
-            rel = os.path.relpath(path, folder)
-            with open(path, "rb") as f:
-                data = f.read()
-            if name == "summary.json":
-                summary = json.loads(data)
-                for key in WALL_CLOCK_FIELDS:
-                    summary.pop(key, None)
-                data = json.dumps(summary, sort_keys=True).encode()
-            elif rel == "sweep.csv":
-                rows = list(csv.DictReader(io.StringIO(data.decode())))
-                for row in rows:
-                    row.pop("wall_time_s", None)
-                data = json.dumps(rows).encode()
-            out[rel] = data
-    return out
 
 
 def timed(cmd: list[str]) -> tuple[float, float]:
@@ -96,6 +71,8 @@ def main(argv: list[str]) -> int:
                                  duration=duration))
         variants = [("threads", 1), ("threads", cores)]
         if not args.no_mpi:
+            # Shared memory only, and no single-copy transport: containers often forbid it.
+            os.environ.update(OMPI_MCA_btl="self,vader", OMPI_MCA_btl_vader_single_copy_mechanism="none")
             mpi = [mpirun, "--oversubscribe"] + (["--allow-run-as-root"] if os.geteuid() == 0 else [])
             variants += [("MPI ranks", 1), ("MPI ranks", cores)]
         rows = []

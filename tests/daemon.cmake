@@ -38,10 +38,11 @@ add_test(NAME clocksyncd.bad_config_exits_2
 set_tests_properties(clocksyncd.bad_config_exits_2 PROPERTIES LABELS unit)
 
 # clocksyncd nodes as deterministic simulations (tests/daemon/sim/sim_cluster.hpp): the daemon's
-# protocol and loop behaviour in simulated time (label "daemon", a few seconds in all).
+# protocol and loop behaviour in simulated time, a few seconds in all. Label "daemon_sim", not
+# "daemon": no process, socket or sandbox is involved, so the asan preset runs them too.
 # *_simtest.cpp, so that the unit binary's *_test.cpp glob leaves them here.
 file(GLOB CLOCKSIM_DAEMON_SIMTESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/daemon/sim/*.cpp)
 add_executable(daemon_sim_tests ${CLOCKSIM_DAEMON_SIMTESTS})
 target_link_libraries(daemon_sim_tests PRIVATE clocksim_daemon GTest::gtest GTest::gtest_main clocksim_warnings)
 target_compile_definitions(daemon_sim_tests PRIVATE CLOCKSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-gtest_discover_tests(daemon_sim_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS daemon TIMEOUT 120)
+gtest_discover_tests(daemon_sim_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS daemon_sim TIMEOUT 120)

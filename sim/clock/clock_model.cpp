@@ -8,38 +8,36 @@
 namespace clocksim::sim {
 
 ClockModel::ClockModel(const ClockParams& p)
-    : linear_(0, p.initial_offset.ns(), p.drift_ppm, p.max_slew_ppm),
-      drift_ppm_(p.drift_ppm),
-      wander_sigma_ppm_(p.wander_ppm_per_sqrt_s),
-      wander_step_(p.wander_step),
-      next_wander_(Time::epoch() + p.wander_step),
-      rng_(p.seed),
-      sine_amp_ppm_(p.sine_amplitude_ppm),
-      sine_period_s_(p.sine_period.seconds()),
-      resolution_(p.resolution) {
-  assert(wander_step_ > Duration::zero());
+    : linear_(0, p.initial_offset.ns(), p.drift_ppm, p.max_slew_ppm), resolution_(p.resolution) {
+  assert(p.wander_step > Duration::zero());
   assert(resolution_ > Duration::zero());
-  assert(sine_period_s_ > 0);
+  assert(p.sine_period.seconds() > 0);
+  if (p.wander_ppm_per_sqrt_s != 0 || p.sine_amplitude_ppm != 0) {
+    variation_ = std::make_unique<Variation>(Variation{p.drift_ppm, 0, p.wander_ppm_per_sqrt_s, p.wander_step,
+                                                       Time::epoch() + p.wander_step, SmallRng(p.seed),
+                                                       p.sine_amplitude_ppm, p.sine_period.seconds()});
+  }
 }
 
 void ClockModel::advance_wander(Time t) {
-  if (wander_sigma_ppm_ == 0) return;
+  if (!variation_ || variation_->wander_sigma_ppm == 0) return;
+  Variation& v = *variation_;
   // Each step adds an independent N(0, σ²·step) to the rate: a random walk whose spread grows
   // with sqrt(time), drawn in time order from this clock's own stream.
-  const double step_sd = wander_sigma_ppm_ * std::sqrt(wander_step_.seconds());
-  while (next_wander_ <= t) {
+  const double step_sd = v.wander_sigma_ppm * std::sqrt(v.wander_step.seconds());
+  while (v.next_wander <= t) {
     boost::random::normal_distribution<double> normal(0.0, step_sd);
-    wander_ppm_ += normal(rng_);
-    linear_.set_hardware_ppm(next_wander_.ns(), drift_ppm_ + wander_ppm_);
-    next_wander_ += wander_step_;
+    v.wander_ppm += normal(v.rng);
+    linear_.set_hardware_ppm(v.next_wander.ns(), v.drift_ppm + v.wander_ppm);
+    v.next_wander += v.wander_step;
   }
 }
 
 double ClockModel::sine_offset_ns(Time t) const {
-  if (sine_amp_ppm_ == 0) return 0;
+  if (!variation_ || variation_->sine_amp_ppm == 0) return 0;
   // ∫0^t A·1e-6·sin(2πs/P) ds, in ns.
-  const double w = 2 * std::numbers::pi / sine_period_s_;
-  return sine_amp_ppm_ * 1e-6 / w * (1 - std::cos(w * t.seconds())) * 1e9;
+  const double w = 2 * std::numbers::pi / variation_->sine_period_s;
+  return variation_->sine_amp_ppm * 1e-6 / w * (1 - std::cos(w * t.seconds())) * 1e9;
 }
 
 std::int64_t ClockModel::local_ns(Time t) {
@@ -80,7 +78,9 @@ Duration ClockModel::pending_slew(Time t) {
 Duration ClockModel::true_span(Time t, Duration local_span) {
   advance_wander(t);
   const double sine_rate_ppm =
-      sine_amp_ppm_ == 0 ? 0.0 : sine_amp_ppm_ * std::sin(2 * std::numbers::pi * t.seconds() / sine_period_s_);
+      !variation_ || variation_->sine_amp_ppm == 0
+          ? 0.0
+          : variation_->sine_amp_ppm * std::sin(2 * std::numbers::pi * t.seconds() / variation_->sine_period_s);
   return linear_.reference_span(t.ns(), local_span, sine_rate_ppm);
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/linear_clock.hpp"
@@ -62,20 +63,24 @@ class ClockModel {
   double correction_ppm() const { return linear_.correction_ppm(); }
 
  private:
+  // Wander and the sine term: most clocks have neither, and a million of them stay small when
+  // this lives out of line, allocated only for a clock that has one.
+  struct Variation {
+    double drift_ppm = 0;
+    double wander_ppm = 0;
+    double wander_sigma_ppm = 0;
+    Duration wander_step;
+    Time next_wander;
+    SmallRng rng;
+    double sine_amp_ppm = 0;
+    double sine_period_s = 1;
+  };
+
   void advance_wander(Time t);
   double sine_offset_ns(Time t) const;
 
   LinearClock linear_;  // reference axis: true time in ns
-  double drift_ppm_ = 0;
-  double wander_ppm_ = 0;
-  // Wander.
-  double wander_sigma_ppm_ = 0;
-  Duration wander_step_;
-  Time next_wander_;
-  SmallRng rng_;  // 8 bytes: a million clocks must stay small
-  // Sine.
-  double sine_amp_ppm_ = 0;
-  double sine_period_s_ = 1;
+  std::unique_ptr<Variation> variation_;  // null: no wander, no sine
   Duration resolution_;
 };
 

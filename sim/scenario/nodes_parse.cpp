@@ -43,9 +43,9 @@ void apply_overrides(const yaml::Node& map, const std::string& path, NodeSpec& n
   const yaml::Node* servers = map.find("servers");
   const yaml::Node* reference = map.find("reference_clock");
   if (servers || reference) {
-    auto h = std::make_shared<NodeHierarchy>(node.hierarchy ? *node.hierarchy : NodeHierarchy{});
+    NodeHierarchy h = node.hierarchy ? *node.hierarchy : NodeHierarchy{};
     if (reference) {
-      h->reference_error_ns = parse_distribution(*reference, child_path(path, "reference_clock"), Quantity::kDuration);
+      h.reference_error_ns = parse_distribution(*reference, child_path(path, "reference_clock"), Quantity::kDuration);
     }
     node.hierarchy = std::move(h);
     if (servers) {
@@ -70,8 +70,8 @@ void resolve_servers(std::vector<NodeSpec>& nodes, const std::vector<PendingServ
       }
       ids.push_back(id);
     }
-    auto h = std::make_shared<NodeHierarchy>(*nodes[ps.node].hierarchy);
-    h->servers = std::move(ids);
+    NodeHierarchy h = *nodes[ps.node].hierarchy;
+    h.servers = std::move(ids);
     nodes[ps.node].hierarchy = std::move(h);
   }
 }

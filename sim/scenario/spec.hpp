@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "algorithms/core/ids.hpp"
@@ -100,6 +101,29 @@ class NodeClockOverride {
   std::unique_ptr<ClockOverride> p_;
 };
 
+// A value stored only for the nodes that have one: an empty one costs a null pointer, where the
+// value itself (or a std::shared_ptr to it) would cost every node of 10^6. Copies are deep.
+template <class T>
+class Sparse {
+ public:
+  Sparse() = default;
+  Sparse(T value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT: implicit, reads like a field
+  Sparse(const Sparse& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Sparse(Sparse&&) noexcept = default;
+  Sparse& operator=(const Sparse& o) {
+    p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Sparse& operator=(Sparse&&) noexcept = default;
+
+  explicit operator bool() const { return p_ != nullptr; }
+  const T& operator*() const { return *p_; }
+  const T* operator->() const { return p_.get(); }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
 // A node's place in a time hierarchy (NTP), stored only for nodes that have one.
 struct NodeHierarchy {
   std::vector<NodeId> servers;  // the nodes it takes time from
@@ -110,11 +134,13 @@ struct NodeHierarchy {
 
 struct NodeSpec {
   NodeId id = 0;
-  std::string name;          // "n<id>" unless given
   bool can_be_master = true; // timed's -M
+  std::string name;          // "n<id>" unless given
   NodeClockOverride clock;   // sparse
-  std::shared_ptr<const NodeHierarchy> hierarchy;  // sparse: null for most nodes
+  Sparse<NodeHierarchy> hierarchy;  // empty for most nodes
 };
+// A 10^6-node scenario keeps one per node.
+static_assert(sizeof(NodeSpec) <= 56, "per-node overrides stay out of line");
 
 struct TopologySpec {
   enum class Kind : std::uint8_t { kFullMesh, kStar, kRing, kLine, kGrid, kErdosRenyi, kBarabasiAlbert, kFile };

@@ -7,6 +7,7 @@
 
 #include "algorithms/core/effects_apply.hpp"
 #include "algorithms/core/rng.hpp"
+#include "algorithms/none/free_running.hpp"
 #include "sim/distributions.hpp"
 #include "sim/network/topology.hpp"
 #include "node/wire/auth.hpp"
@@ -39,9 +40,10 @@ World::World(const scenario::ScenarioSpec& spec)
   // node's draws.
   nodes_.reserve(n);
   for (NodeId i = 0; i < n; ++i) {
-    nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), nullptr, nullptr, {}, 0, true});
+    nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), nullptr, nullptr, {}, 0, 0, true});
   }
   if (spec.host == scenario::NodeHost::kDaemon) {
+    epochs_.assign(n, 1);
     // One cluster key for every node, drawn from its own stream of the seed: a run is
     // reproducible, and no other stream moves.
     SmallRng key_rng(derive_seed(spec.seed, "cluster-key"));
@@ -59,19 +61,40 @@ World::World(const scenario::ScenarioSpec& spec)
   algorithm_seed_ = derive_seed(spec.seed, "algorithm");
 
   // Ordering at equal times is by insertion: starts (by node id) before the first tick, faults in
-  // file order.
+  // file order. The starts are one queue entry (see handle): N entries would leave N slots
+  // resident for the rest of the run.
   queue_.reserve(static_cast<std::size_t>(n) * 4 + 64);
-  for (NodeId i = 0; i < n; ++i) queue_.push(now_, Event{Event::Kind::kStart, i, 0, 0, {}});
-  queue_.push(now_, Event{Event::Kind::kTick, 0, 0, 0, {}});
+  if (n > 0) queue_.push(now_, Event{Event::Kind::kStartAll, 0, 0, 0});
+  queue_.push(now_, Event{Event::Kind::kTick, 0, 0, 0});
   for (std::uint32_t f = 0; f < spec.faults.size(); ++f) {
-    queue_.push(Time::epoch() + spec.faults[f].at, Event{Event::Kind::kFault, 0, f, 0, {}});
+    queue_.push(Time::epoch() + spec.faults[f].at, Event{Event::Kind::kFault, 0, f, 0});
     if (spec.faults[f].until) {
-      queue_.push(Time::epoch() + *spec.faults[f].until, Event{Event::Kind::kFaultEnd, 0, f, 0, {}});
+      queue_.push(Time::epoch() + *spec.faults[f].until, Event{Event::Kind::kFaultEnd, 0, f, 0});
     }
   }
 }
 
 World::~World() = default;
+
+namespace {
+
+// Stateless (every handler does nothing), so one object serves every free-running node of every
+// world, in any thread.
+Algorithm& shared_free_running() {
+  static algorithms::FreeRunning instance;
+  return instance;
+}
+
+}  // namespace
+
+void World::AlgorithmDeleter::operator()(Algorithm* algorithm) const {
+  if (algorithm != &shared_free_running()) delete algorithm;
+}
+
+// What make_stack builds for sync "none" alone: a FreeRunning.
+bool World::free_running() const {
+  return (spec_.algorithm.sync.kind.empty() || spec_.algorithm.sync.kind == "none") && spec_.algorithm.election.kind.empty();
+}
 
 std::unique_ptr<Algorithm> World::make_algorithm(NodeId id) const {
   algorithms::StackSetup setup;
@@ -125,17 +148,28 @@ void World::run_until(Time until) {
 }
 
 // The next event's slot is in cache by now (the pop prefetched it); start loading the node it
-// goes to, which at 10^5+ nodes is a cache miss, while the queue pops it.
+// goes to and the message it delivers, which at 10^5+ nodes are cache misses, while the queue
+// pops it.
 void World::prefetch_next_node() {
   const Event* next = queue_.peek_top();
   if (next == nullptr || next->node >= nodes_.size()) return;
   const char* p = reinterpret_cast<const char*>(&nodes_[next->node]);
   for (std::size_t line = 0; line < sizeof(Node); line += 64) __builtin_prefetch(p + line);
+  if (next->kind == Event::Kind::kDeliver && next->b < in_flight_.size()) {
+    const char* m = reinterpret_cast<const char*>(&in_flight_[next->b]);
+    __builtin_prefetch(m);
+    __builtin_prefetch(m + sizeof(Message) - 1);
+  }
 }
 
 void World::handle(const Event& ev) {
   switch (ev.kind) {
-    case Event::Kind::kStart: start_node(ev.node); break;
+    case Event::Kind::kStartAll:
+      // Every node's start in id order, counted as one event each. Nothing can come between two
+      // of them: whatever a start schedules at t = 0 queues behind the tick and the faults.
+      for (NodeId i = 0; i < nodes_.size(); ++i) start_node(i);
+      stats_.events_processed += nodes_.size() - 1;  // run_until counted the entry once
+      break;
     case Event::Kind::kDeliver: deliver(ev); break;
     case Event::Kind::kDeliverDatagram: deliver_datagram(ev); break;
     case Event::Kind::kTimer: fire_timer(ev); break;
@@ -150,7 +184,7 @@ void World::handle(const Event& ev) {
 
 void World::schedule_probe(Time t) {
   if (t > end_) return;
-  queue_.push(std::max(t, now_), Event{Event::Kind::kProbe, 0, 0, 0, {}});
+  queue_.push(std::max(t, now_), Event{Event::Kind::kProbe, 0, 0, 0});
 }
 
 std::int64_t World::offset_ns(NodeId id) const {
@@ -193,15 +227,16 @@ void World::start_node(NodeId id) {
     // hello exchange had completed: the first messages are fresh, as with host: algorithm, and
     // no hello draws a link latency. A restarted node knows its peers' epochs, but they do not
     // know its new one: what they send it is stale until the hello exchange, as in clocksyncd.
-    if (node.incarnation > 0) node.epoch = std::max(node.epoch + 1, static_cast<std::uint64_t>(now_.ns()) + 1);
-    node.hosted = std::make_unique<HostedNode>(*this, id, make_algorithm(id), node.epoch);
+    std::uint64_t& epoch = epochs_[id];
+    if (node.incarnation > 0) epoch = std::max(epoch + 1, static_cast<std::uint64_t>(now_.ns()) + 1);
+    node.hosted = std::make_unique<HostedNode>(*this, id, make_algorithm(id), epoch);
     for (NodeId peer = 0; peer < nodes_.size(); ++peer) {
-      if (peer != id) node.hosted->loop().learn_peer_epoch(peer, nodes_[peer].epoch);
+      if (peer != id) node.hosted->loop().learn_peer_epoch(peer, epochs_[peer]);
     }
     node.hosted->loop().start();
     return;
   }
-  node.algorithm = make_algorithm(id);
+  node.algorithm = free_running() ? AlgorithmPtr(&shared_free_running()) : AlgorithmPtr(make_algorithm(id).release());
   effects_.clear();
   node.algorithm->on_start(node.clock.read(now_), effects_);
   apply_effects(id);
@@ -219,15 +254,18 @@ void World::crash_node(NodeId id) {
 }
 
 void World::deliver(const Event& ev) {
+  // A copy: its slot is free again at once, for whatever the handler sends.
+  const Message msg = in_flight_[ev.b];
+  free_in_flight_.push_back(ev.b);
   Node& node = nodes_[ev.node];
   if (!node.up) {
     ++stats_.messages_to_down_node;
     return;
   }
   ++stats_.messages_delivered;
-  for (Observer* o : observers_) o->on_message_delivered(now_, ev.a, ev.node, ev.msg);
+  for (Observer* o : observers_) o->on_message_delivered(now_, ev.a, ev.node, msg);
   effects_.clear();
-  node.algorithm->on_message(node.clock.read(now_), ev.a, ev.msg, effects_);
+  node.algorithm->on_message(node.clock.read(now_), ev.a, msg, effects_);
   apply_effects(ev.node);
 }
 
@@ -279,7 +317,7 @@ void World::send_datagram(NodeId from, NodeId to, std::span<const std::uint8_t> 
     free_datagrams_.pop_back();
   }
   datagrams_[slot].assign(bytes.begin(), bytes.end());
-  queue_.push(now_ + d.delay, Event{Event::Kind::kDeliverDatagram, to, from, slot, {}});
+  queue_.push(now_ + d.delay, Event{Event::Kind::kDeliverDatagram, to, from, slot});
 }
 
 void World::report_routed(NodeId from, NodeId to, const Message& msg, const Delivery& d) {
@@ -303,7 +341,16 @@ void World::send_one(NodeId from, NodeId to, const Message& sent) {
     ++stats_.messages_lost;
     return;
   }
-  queue_.push(now_ + d.delay, Event{Event::Kind::kDeliver, to, from, 0, msg});
+  std::uint32_t slot;
+  if (free_in_flight_.empty()) {
+    slot = static_cast<std::uint32_t>(in_flight_.size());
+    in_flight_.push_back(msg);
+  } else {
+    slot = free_in_flight_.back();
+    free_in_flight_.pop_back();
+    in_flight_[slot] = msg;
+  }
+  queue_.push(now_ + d.delay, Event{Event::Kind::kDeliver, to, from, slot});
 }
 
 // Carries one node's effects out in true time; apply_effects (algorithms/core/effects_apply.hpp)
@@ -349,7 +396,7 @@ void World::cancel_timer_event(NodeId id, TimerId timer) {
 
 void World::arm_timer_event(NodeId id, TimerId timer, Time at) {
   Node& node = nodes_[id];
-  const EventHandle h = queue_.push(at, Event{Event::Kind::kTimer, id, timer, node.incarnation, {}});
+  const EventHandle h = queue_.push(at, Event{Event::Kind::kTimer, id, timer, node.incarnation});
   node.timers.emplace_back(timer, h);
 }
 
@@ -375,7 +422,7 @@ void World::emit(NodeId node, const Note& note) {
 void World::tick() {
   for (Observer* o : observers_) o->on_tick(*this);
   const Time next = now_ + tick_;
-  if (next <= end_) queue_.push(next, Event{Event::Kind::kTick, 0, 0, 0, {}});
+  if (next <= end_) queue_.push(next, Event{Event::Kind::kTick, 0, 0, 0});
 }
 
 NodeSnapshot World::node(NodeId id) const {

@@ -76,32 +76,38 @@ class World final : public TickView {
   const Network& network() const { return *network_; }
 
  private:
-  // A message in flight travels inside its delivery event: the queue slot the pop reads (and
-  // prefetches) already holds it, where a separate in-flight table cost one more cache miss per
-  // message at 10^5+ nodes.
+  // A pending event is 16 bytes whatever its kind: timers and ticks, most of a run's pending
+  // events, carry no message. A message in flight waits in in_flight_ (its slot in `b`), which the
+  // world prefetches together with the receiving node one event ahead.
   struct Event {
-    enum class Kind : std::uint8_t { kStart, kDeliver, kDeliverDatagram, kTimer, kTick, kFault, kFaultEnd, kProbe };
+    enum class Kind : std::uint8_t { kStartAll, kDeliver, kDeliverDatagram, kTimer, kTick, kFault, kFaultEnd, kProbe };
     Kind kind;
     std::uint32_t node;  // deliver: the receiver
     std::uint32_t a;     // deliver: the sender; timer: timer id; fault: index
-    std::uint32_t b;     // timer: node incarnation; datagram: its slot in datagrams_
-    Message msg;         // deliver only
+    std::uint32_t b;     // timer: node incarnation; deliver: its slot in in_flight_; datagram: in datagrams_
   };
+  static_assert(sizeof(Event) <= 16, "a pending event carries no payload of its own");
   class HostedNode;  // host: daemon (sim/world/hosted_node.hpp)
+  // Free-running nodes (sync "none", no election) share one stateless algorithm object; every
+  // other algorithm object is the node's own.
+  struct AlgorithmDeleter {
+    void operator()(Algorithm* algorithm) const;
+  };
+  using AlgorithmPtr = std::unique_ptr<Algorithm, AlgorithmDeleter>;
+  // Kept to two cache lines: the world prefetches the next event's node whole, and an idle node
+  // of a 10^6-node world costs little more than this.
   struct Node {
     ClockModel clock;
-    std::unique_ptr<Algorithm> algorithm;  // host: algorithm
-    std::unique_ptr<HostedNode> hosted;    // host: daemon (the node loop owns the algorithm)
+    AlgorithmPtr algorithm;              // host: algorithm
+    std::unique_ptr<HostedNode> hosted;  // host: daemon (the node loop owns the algorithm)
     std::vector<std::pair<TimerId, EventHandle>> timers;
     std::uint32_t incarnation = 0;
-    // host: daemon: the start-up epoch of the node loop's current (or last) run
-    // (node/wire/freshness.hpp). Every node starts at t = 0 with epoch 1; a restart takes a larger one.
-    std::uint64_t epoch = 1;
-    bool up = true;
     // The highest election number this node started (its notes' ElectionId), handed to its next
     // incarnation as stable storage would (algorithms/core/election_id.hpp).
     std::uint32_t elections_started = 0;
+    bool up = true;
   };
+  static_assert(sizeof(Node) <= 128, "an idle node stays within two cache lines");
 
   void handle(const Event& ev);
   void prefetch_next_node();
@@ -124,6 +130,7 @@ class World final : public TickView {
   void tick();
   void emit(NodeId node, const Note& note);
   std::unique_ptr<Algorithm> make_algorithm(NodeId id) const;
+  bool free_running() const;
 
   const scenario::ScenarioSpec& spec_;
   std::vector<Node> nodes_;
@@ -141,7 +148,14 @@ class World final : public TickView {
   // host: daemon: the cluster key derived from the seed, and datagrams in flight (free slots reused).
   std::unique_ptr<node::wire::Keyring> cluster_keys_;
   std::uint32_t cluster_id_ = 0;
+  // host: daemon: each node's start-up epoch of its node loop's current (or last) run
+  // (node/wire/freshness.hpp). Every node starts at t = 0 with epoch 1; a restart takes a larger one.
+  std::vector<std::uint64_t> epochs_;
   std::vector<std::vector<std::uint8_t>> datagrams_;
+  // Messages in flight (host: algorithm), free slots reused last-freed first: the slot a delivery
+  // frees is still in cache when its handler sends the next message.
+  std::vector<Message> in_flight_;
+  std::vector<std::uint32_t> free_in_flight_;
   std::vector<std::uint32_t> free_datagrams_;
   std::map<NodeId, Rng> reference_rngs_;  // nodes with a reference clock: its error stream
   LiarTable liars_;  // Byzantine clocks, falsifying what they send

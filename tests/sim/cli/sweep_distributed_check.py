@@ -7,14 +7,14 @@ fields aside), and resumes the same way.
     sweep_distributed_check.py mpi CLOCKSIM_BINARY SOURCE_DIR WORK_DIR MPIEXEC
 """
 import csv
-import io
-import json
 import os
 import shutil
 import subprocess
 import sys
 
-WALL_CLOCK_FIELDS = ("wall_time_s", "events_per_s")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "analysis"))
+from clocksim_io import deterministic_files  # noqa: E402
+
 
 SWEEP = """\
 name: distributed
@@ -35,31 +35,10 @@ def sh(*cmd, ok=(0,), env=None):
     return result
 
 
-def folder_files(folder):
-    out = {}
-    for root, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(root, name)
-            with open(path, "rb") as f:
-                data = f.read()
-            rel = os.path.relpath(path, folder)
-            if name == "summary.json":
-                summary = json.loads(data)
-                for key in WALL_CLOCK_FIELDS:
-                    summary.pop(key)
-                data = json.dumps(summary, sort_keys=True).encode()
-            elif rel == "sweep.csv":
-                rows = list(csv.DictReader(io.StringIO(data.decode())))
-                assert len(rows) == RUNS, f"{path}: {len(rows)} rows"
-                for row in rows:
-                    row.pop("wall_time_s")
-                data = json.dumps(rows).encode()
-            out[rel] = data
-    return out
-
-
 def assert_same(got_dir, want_dir, what):
-    got, want = folder_files(got_dir), folder_files(want_dir)
+    got, want = deterministic_files(got_dir, require_wall_clock=True), deterministic_files(want_dir)
+    with open(os.path.join(got_dir, "sweep.csv")) as f:
+        assert len(list(csv.DictReader(f))) == RUNS, f"{got_dir}/sweep.csv: not {RUNS} rows"
     assert sorted(got) == sorted(want), (what, sorted(set(got) ^ set(want)))
     for name in want:
         assert got[name] == want[name], f"{what}: {name} differs from the threaded sweep"

@@ -6,13 +6,14 @@ except summary.json's two wall-clock fields; and a resumed sweep redoes only wha
     sweep_identity_check.py CLOCKSIM_BINARY SOURCE_DIR WORK_DIR
 """
 import csv
-import json
 import os
 import shutil
 import subprocess
 import sys
 
-WALL_CLOCK_FIELDS = ("wall_time_s", "events_per_s")  # docs/output-formats.md: the only varying ones
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "analysis"))
+from clocksim_io import deterministic_files  # noqa: E402
+
 
 SWEEP = """\
 name: identity
@@ -37,20 +38,7 @@ def sh(*cmd, ok=(0,)):
 
 
 def files(folder):
-    out = {}
-    for root, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(root, name)
-            with open(path, "rb") as f:
-                data = f.read()
-            if name == "summary.json":
-                summary = json.loads(data)
-                for key in WALL_CLOCK_FIELDS:
-                    assert key in summary, f"{path}: no {key}"
-                    summary.pop(key)
-                data = json.dumps(summary, sort_keys=True).encode()
-            out[os.path.relpath(path, folder)] = data
-    return out
+    return deterministic_files(folder, require_wall_clock=True)
 
 
 def expected_runs():

@@ -11,7 +11,7 @@ scenario::ScenarioSpec spec_with(std::size_t n) {
   scenario::ScenarioSpec spec;
   spec.duration = 100_s;
   spec.tick = 1_s;
-  for (NodeId i = 0; i < n; ++i) spec.nodes.push_back({i, "n" + std::to_string(i), true, {}, {}});
+  for (NodeId i = 0; i < n; ++i) spec.nodes.push_back({i, true, "n" + std::to_string(i), {}, {}});
   return spec;
 }
 
