@@ -33,6 +33,10 @@ struct PholdConfig {
   // same 1 ms + exp(1 ms) delay, so every node's event of a round lands in a few milliseconds
   // (the star of the peer comparison, Berkeley's rounds) and the queue sits idle in between.
   std::int64_t round_period_ns = 0;
+  // 0: no timers. Otherwise the timer-heavy shape of failure detectors and elections
+  // (run_timer_heavy): every node also keeps one failure timer, and each message a node receives
+  // re-arms it (cancel + arm) to fire this long + one more delay draw later; few ever fire.
+  std::int64_t failure_timeout_ns = 0;
 };
 
 inline sim::Time next_at(const PholdConfig& cfg, sim::Time now, Duration delay) {
@@ -101,6 +105,47 @@ PholdResult run_phold(Scheduler& sched, const PholdConfig& cfg) {
     r.checksum = mix_checksum(r.checksum, at.ns(), node);
     const std::uint32_t dest = draws.node();
     sched.schedule(next_at(cfg, at, draws.delay()), dest);
+  }
+  r.seconds = thread_cpu_seconds() - cpu_start;
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.end_time_ns = at.ns();
+  return r;
+}
+
+// Event ids of run_timer_heavy: a node's failure timer is reported as node | kTimerBit.
+inline constexpr std::uint32_t kTimerBit = 0x8000'0000U;
+
+// PHOLD plus one failure timer per node, as heartbeats and election timeouts behave: a message
+// handled at a node re-arms that node's timer (the scheduler cancels the pending one), a timer that
+// fires re-arms itself. The scheduler needs a third call, replacing the node's pending timer:
+//   void rearm(sim::Time at, std::uint32_t node);   // next() then reports node | kTimerBit
+template <class Scheduler>
+PholdResult run_timer_heavy(Scheduler& sched, const PholdConfig& cfg) {
+  PholdDraws draws(cfg.seed, cfg.nodes);
+  const Duration timeout = Duration::from_ns(cfg.failure_timeout_ns);
+  for (std::uint32_t node = 0; node < cfg.nodes; ++node) {
+    for (std::uint32_t j = 0; j < cfg.events_per_node; ++j) {
+      sched.schedule(sim::Time::epoch() + draws.delay(), node);
+    }
+    sched.rearm(sim::Time::epoch() + timeout + draws.delay(), node);
+  }
+  sim::Time at;
+  std::uint32_t id = 0;
+  auto handle = [&] {
+    const std::uint32_t node = id & ~kTimerBit;
+    if ((id & kTimerBit) == 0) {
+      const std::uint32_t dest = draws.node();
+      sched.schedule(at + draws.delay(), dest);
+    }
+    sched.rearm(at + timeout + draws.delay(), node);
+  };
+  for (std::uint64_t i = 0; i < cfg.warmup_events && sched.next(at, id); ++i) handle();
+  PholdResult r;
+  const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = thread_cpu_seconds();
+  for (; r.events < cfg.timed_events && sched.next(at, id); ++r.events) {
+    r.checksum = mix_checksum(r.checksum, at.ns(), id);
+    handle();
   }
   r.seconds = thread_cpu_seconds() - cpu_start;
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

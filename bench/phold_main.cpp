@@ -1,5 +1,6 @@
-// clocksim_bench_phold: events per second and memory of each event-queue variant on PHOLD,
-// all in one process with the same draws, against a bare std::priority_queue loop.
+// clocksim_bench_phold: events per second and memory of each event-queue variant on PHOLD, the
+// bursty rounds shape and the timer-heavy shape (bench/phold.hpp), all in one process with the
+// same draws, against a bare std::priority_queue loop.
 //
 //   clocksim_bench_phold            the full table (bench/run.sh builds Release and runs this)
 //   clocksim_bench_phold --smoke    tiny sizes, one repetition: checks it runs, not how fast
@@ -47,7 +48,7 @@ Measurement measure_here(const PholdConfig& cfg) {
   Measurement m;
   m.start_rss_bytes = resident_bytes();
   auto sched = std::make_unique<Scheduler>();
-  m.result = run_phold(*sched, cfg);
+  m.result = cfg.failure_timeout_ns > 0 ? run_timer_heavy(*sched, cfg) : run_phold(*sched, cfg);
   m.pending = sched->pending();
   m.capacity_bytes = sched->memory_bytes();
   return m;
@@ -113,7 +114,9 @@ struct Case {
 
 std::vector<Case> cases(bool smoke) {
   if (smoke) {
-    return {{"N=100 k=1", {100, 1, 1'000, 10'000, 1}}, {"N=1000 k=10", {1000, 10, 10'000, 20'000, 1}}};
+    return {{"N=100 k=1", {100, 1, 1'000, 10'000, 1}},
+            {"N=1000 k=10", {1000, 10, 10'000, 20'000, 1}},
+            {"timers 1e3", {1000, 1, 10'000, 20'000, 1, 0, 10'000'000}}};
   }
   return {
       {"N=1e3 k=1", {1'000, 1, 100'000, 3'000'000, 1}},
@@ -123,6 +126,8 @@ std::vector<Case> cases(bool smoke) {
       {"N=1e6 k=10", {1'000'000, 10, 1'000'000, 3'000'000, 1}},
       {"rounds 1e4", {10'000, 1, 100'000, 3'000'000, 1, 1'000'000'000}},
       {"rounds 1e5", {100'000, 1, 1'000'000, 4'000'000, 1, 1'000'000'000}},
+      {"timers 1e4", {10'000, 1, 100'000, 3'000'000, 1, 0, 10'000'000}},
+      {"timers 1e5", {100'000, 1, 1'000'000, 4'000'000, 1, 0, 10'000'000}},
   };
 }
 
@@ -159,8 +164,9 @@ int run(int argc, char** argv) {
   }
   bool agree = true;
   std::printf("PHOLD: each handled event schedules one more at a uniform random node after 1 ms + "
-              "exp(mean 1 ms); rounds: the same, but in the next 1 s round (bursts of N events); best of %d "
-              "interleaved runs per variant\n\n", reps);
+              "exp(mean 1 ms); rounds: the same, but in the next 1 s round (bursts of N events); timers: PHOLD "
+              "where each node also keeps a failure timer that every message it receives re-arms (cancel + "
+              "arm 10 ms + 1 ms + exp(1 ms) later; few fire); best of %d interleaved runs per variant\n\n", reps);
   std::printf("%-11s %-27s %9s %12s %6s %13s %9s %9s %9s %6s\n", "case", "variant", "pending",
               "events/cpu-s", "ratio", "events/wall-s", "B/pending", "peak MiB", "peak B/pe", "check");
   for (Case c : cases(smoke)) {

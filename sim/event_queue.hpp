@@ -18,12 +18,13 @@
 // leaves the index, so a stale key can never be mistaken for a newer event. Generations are
 // 32-bit: a handle kept across 2^32 reuses of its slot could alias.
 //
-// Choice of the default Index: CalendarQueue, by measurement on the PHOLD workload (bench/run.sh;
-// the figures are in bench/README.md). It is O(1) per event and the fastest variant while the
-// queue fits in cache, and pays with about twice the memory of the binary heap per pending event.
-// The 4-ary heap saves levels but spends three comparisons per level, which costs more while a
-// 16-byte-key heap stays in cache. queue::BinaryHeap is the fallback with a hard O(log n) bound and
-// the smallest footprint: EventQueue<Payload, queue::BinaryHeap>.
+// Choice of the default Index: queue::BinaryHeap, by measurement on four workload shapes (PHOLD,
+// bursty rounds, timer-heavy failure detectors; bench/run.sh, docs/performance.md "Queues on four
+// shapes"): it is the fastest or within noise of it on each, has a hard O(log n) bound whatever the
+// time distribution, and the smallest footprint (16 bytes of key per pending event). Its sift
+// compares branch (event_key.hpp), which lets the processor overlap the cache misses of a heap
+// larger than the cache. queue::CalendarQueue (O(1) expected, about 6x the index memory) stays
+// available: EventQueue<Payload, queue::CalendarQueue>.
 #pragma once
 
 #include <algorithm>
@@ -51,7 +52,7 @@ struct EventHandle {
 };
 static_assert(std::is_trivially_copyable_v<EventHandle>);
 
-template <class Payload, template <class> class Index = queue::CalendarQueue>
+template <class Payload, template <class> class Index = queue::BinaryHeap>
 class EventQueue {
   static_assert(std::is_trivially_copyable_v<Payload>, "payloads are copied around by value");
 

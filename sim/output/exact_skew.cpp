@@ -199,7 +199,9 @@ void ExactSkewChecker::on_clock_adjust(Time t, NodeId node, Duration delta, Adju
     const double span_ns = std::fabs(static_cast<double>(delta.ns())) / (slew_ppm_[node] * 1e-6);
     const Time end = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(span_ns)));
     schedule_(end);
-    if (tournament_) tournament_->slewing(node, end);
+    if (tournament_) tournament_->slewing(node, end, delta.ns() < 0 ? -slew_ppm_[node] : slew_ppm_[node]);
+  } else if (!at_once && tournament_) {
+    tournament_->slewing(node, t, 0);  // a slew of nothing ends the one in progress
   }
   touch(node);
 }

@@ -23,16 +23,12 @@ OffsetTournament::OffsetTournament(const TickView& view, std::vector<double> ext
   n_ = view_.node_count();
   width_ = std::max<std::uint32_t>(2, std::bit_ceil(std::max<std::uint32_t>(n_, 1)));
   leaves_.resize(n_);
-  for (int d = 0; d < 2; ++d) {
-    win_[d].assign(width_, kNone);
-    cert_[d].assign(width_, kNever);
-  }
-  rate_max_.assign(width_, 0.0);
-  heap_pos_.assign(2 * static_cast<std::size_t>(width_), kNone);
-  dirty_.assign(width_, 0);
+  slews_.resize(n_);
   leaf_touched_.assign(n_, 0);
-  cache_.assign(n_, 0);
-  cache_stamp_.assign(n_, 0);
+  inner_.resize(width_);
+  rate_max_.assign(width_, 0.0);
+  dirty_.assign(width_, 0);
+  dirty_by_level_.resize(static_cast<std::size_t>(std::bit_width(width_)));
   touch_all();
 }
 
@@ -46,54 +42,76 @@ void OffsetTournament::touch_all() {
   for (NodeId i = 0; i < n_; ++i) touch(i);
 }
 
-void OffsetTournament::slewing(NodeId i, Time until) {
+void OffsetTournament::slewing(NodeId i, Time until, double slew_ppm) {
   if (i >= n_) return;
-  leaves_[i].slew_until_ns = std::max(leaves_[i].slew_until_ns, until.ns());
+  slews_[i].slew_until_ns = until.ns();
+  slews_[i].slew_ppm = slew_ppm;
   slew_ends_.push(SlewEnd{until.ns(), i});
   touch(i);
 }
 
 std::int64_t OffsetTournament::value(std::uint32_t leaf) {
-  if (cache_stamp_[leaf] != stamp_) {
-    cache_stamp_[leaf] = stamp_;
-    cache_[leaf] = view_.offset_ns(leaf);
+  Leaf& l = leaves_[leaf];
+  if (l.cache_stamp != stamp_) {
+    l.cache_stamp = stamp_;
+    l.cache_ns = view_.offset_ns(leaf);
     ++readings_;
   }
-  return cache_[leaf];
+  return l.cache_ns;
 }
 
-void OffsetTournament::mark(std::uint32_t k) {
-  if (!dirty_[k]) {
-    dirty_[k] = 1;
-    dirty_nodes_.push_back(k);
-  }
+void OffsetTournament::mark(std::uint32_t k, std::uint8_t dirs) {
+  if (!dirty_[k]) dirty_by_level_[static_cast<std::size_t>(std::bit_width(k)) - 1].push_back(k);
+  dirty_[k] |= dirs;
 }
 
 void OffsetTournament::refresh_leaf(NodeId i, std::int64_t now_ns) {
   Leaf& leaf = leaves_[i];
+  LeafSlew& slew = slews_[i];
   const bool was = leaf.present;
   leaf.present = view_.is_up(i);
   if (leaf.present) {
     value(i);  // reads the clock first: a lazy wander is brought up to now before its rate is read
     const std::optional<double> rate = view_.clock_rate_ppm(i);
     const double slew_ppm = std::max(0.0, max_slew_ppm_[i]);
-    const double spread = extra_rate_ppm_[i] + (leaf.slew_until_ns > now_ns ? slew_ppm : 0.0);
+    // A slew in progress moves the slope by exactly its signed rate until it ends, when the leaf
+    // is re-read (slew_ends_).
+    const double slope_ppm = slew.slew_until_ns > now_ns ? slew.slew_ppm : 0.0;
+    const double spread = extra_rate_ppm_[i];
     if (rate && std::isfinite(*rate)) {
-      leaf.lo_ppm = *rate - spread;
-      leaf.hi_ppm = *rate + spread;
-      leaf.rate_bound_ppm = std::fabs(*rate) + extra_rate_ppm_[i] + slew_ppm;
+      leaf.lo_ppm = *rate + slope_ppm - spread;
+      leaf.hi_ppm = *rate + slope_ppm + spread;
+      slew.rate_bound_ppm = std::fabs(*rate) + extra_rate_ppm_[i] + slew_ppm;
     } else {
       leaf.lo_ppm = -HUGE_VAL;
       leaf.hi_ppm = HUGE_VAL;
-      leaf.rate_bound_ppm = HUGE_VAL;
+      slew.rate_bound_ppm = HUGE_VAL;
     }
   }
   if (was != leaf.present) present_ += leaf.present ? 1 : -1;
-  for (std::uint32_t k = (width_ + i) / 2; k >= 1; k /= 2) mark(k);
+  leaf.refreshed_stamp = stamp_;
+  // Only the comparisons this leaf takes part in change: its parent's, and above it those it
+  // wins its way into (query() climbs while a winner changed or is a re-read leaf).
+  mark((width_ + i) / 2, kBoth);
+  update_rate_path(i);
+}
+
+void OffsetTournament::update_rate_path(NodeId i) {
+  for (std::uint32_t k = (width_ + i) / 2; k >= 1; k /= 2) {
+    const double r = std::max(rate_of(2 * k), rate_of(2 * k + 1));
+    if (r == rate_max_[k]) return;
+    rate_max_[k] = r;
+  }
+}
+
+double OffsetTournament::rate_of(std::uint32_t c) const {
+  if (c < width_) return rate_max_[c];
+  const std::uint32_t i = c - width_;
+  return i < n_ && leaves_[i].present ? slews_[i].rate_bound_ppm : 0.0;
 }
 
 std::uint32_t OffsetTournament::winner(int dir, std::uint32_t k) const {
-  if (k < width_) return win_[dir][k];
+  if (k < width_) return inner_[k].win[dir];
   const std::uint32_t i = k - width_;
   return i < n_ && leaves_[i].present ? i : kNone;
 }
@@ -111,9 +129,10 @@ std::int64_t OffsetTournament::certificate(int dir, std::uint32_t w, std::uint32
   return saturating_add(now_ns, static_cast<std::int64_t>(std::floor(span_ns)));
 }
 
-bool OffsetTournament::recompute(std::uint32_t k, std::int64_t now_ns) {
-  bool changed = false;
+std::uint8_t OffsetTournament::recompute(std::uint32_t k, std::uint8_t dirs, std::int64_t now_ns) {
+  std::uint8_t changed = 0;
   for (int dir = 0; dir < 2; ++dir) {
+    if (!(dirs & (1u << dir))) continue;
     const std::uint32_t a = winner(dir, 2 * k), b = winner(dir, 2 * k + 1);
     std::uint32_t w = kNone;
     std::int64_t cert = kNever;
@@ -125,48 +144,45 @@ bool OffsetTournament::recompute(std::uint32_t k, std::int64_t now_ns) {
       w = a_wins ? a : b;
       cert = certificate(dir, w, a_wins ? b : a, now_ns);
     }
-    changed |= w != win_[dir][k];
-    win_[dir][k] = w;
+    // The parent compares this winner again if it is another node or one whose line moved.
+    if (w != inner_[k].win[dir] || (w != kNone && leaves_[w].refreshed_stamp == stamp_)) {
+      changed |= static_cast<std::uint8_t>(1u << dir);
+    }
+    inner_[k].win[dir] = w;
     set_cert(dir, k, cert);
   }
-  auto rate_of = [&](std::uint32_t c) {
-    if (c < width_) return rate_max_[c];
-    const std::uint32_t i = c - width_;
-    return i < n_ && leaves_[i].present ? leaves_[i].rate_bound_ppm : 0.0;
-  };
-  rate_max_[k] = std::max(rate_of(2 * k), rate_of(2 * k + 1));
   return changed;
 }
 
 void OffsetTournament::set_cert(int dir, std::uint32_t k, std::int64_t t_ns) {
-  const std::int64_t old = cert_[dir][k];
-  cert_[dir][k] = t_ns;
-  const std::uint32_t id = 2 * k + static_cast<std::uint32_t>(dir);
-  const std::uint32_t pos = heap_pos_[id];
+  Inner& node = inner_[k];
+  const std::int64_t old = node.cert[dir];
+  node.cert[dir] = t_ns;
+  const std::uint32_t pos = node.heap_pos[dir];
   if (pos == kNone) {
     if (t_ns == kNever) return;
-    heap_pos_[id] = static_cast<std::uint32_t>(heap_.size());
-    heap_.push_back(id);
+    node.heap_pos[dir] = static_cast<std::uint32_t>(heap_.size());
+    heap_.push_back(HeapEntry{t_ns, 2 * k + static_cast<std::uint32_t>(dir)});
     sift_up(heap_.size() - 1);
   } else if (t_ns == kNever) {
     heap_remove(pos);
-  } else if (t_ns < old) {
-    sift_up(pos);
-  } else if (t_ns > old) {
-    sift_down(pos);
+  } else if (t_ns != old) {
+    heap_[pos].t_ns = t_ns;
+    if (t_ns < old) sift_up(pos);
+    else sift_down(pos);
   }
 }
 
 void OffsetTournament::heap_swap(std::size_t a, std::size_t b) {
   std::swap(heap_[a], heap_[b]);
-  heap_pos_[heap_[a]] = static_cast<std::uint32_t>(a);
-  heap_pos_[heap_[b]] = static_cast<std::uint32_t>(b);
+  inner_[heap_[a].id >> 1].heap_pos[heap_[a].id & 1] = static_cast<std::uint32_t>(a);
+  inner_[heap_[b].id >> 1].heap_pos[heap_[b].id & 1] = static_cast<std::uint32_t>(b);
 }
 
 void OffsetTournament::sift_up(std::size_t i) {
   while (i > 0) {
     const std::size_t parent = (i - 1) / 2;
-    if (cert_key(heap_[parent]) <= cert_key(heap_[i])) return;
+    if (heap_[parent].t_ns <= heap_[i].t_ns) return;
     heap_swap(i, parent);
     i = parent;
   }
@@ -178,19 +194,19 @@ void OffsetTournament::sift_down(std::size_t i) {
     const std::size_t l = 2 * i + 1;
     if (l >= n) return;
     std::size_t m = l;
-    if (l + 1 < n && cert_key(heap_[l + 1]) < cert_key(heap_[l])) m = l + 1;
-    if (cert_key(heap_[i]) <= cert_key(heap_[m])) return;
+    if (l + 1 < n && heap_[l + 1].t_ns < heap_[l].t_ns) m = l + 1;
+    if (heap_[i].t_ns <= heap_[m].t_ns) return;
     heap_swap(i, m);
     i = m;
   }
 }
 
 void OffsetTournament::heap_remove(std::size_t i) {
-  const std::uint32_t id = heap_[i];
+  const std::uint32_t id = heap_[i].id;
   const std::size_t last = heap_.size() - 1;
   if (i != last) heap_swap(i, last);
   heap_.pop_back();
-  heap_pos_[id] = kNone;
+  inner_[id >> 1].heap_pos[id & 1] = kNone;
   if (i < heap_.size()) {
     sift_up(i);
     sift_down(i);
@@ -199,41 +215,41 @@ void OffsetTournament::heap_remove(std::size_t i) {
 
 OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
   const std::int64_t now_ns = t.ns();
-  ++stamp_;
+  if (++stamp_ == 0) {  // wrapped: no leaf may look read at the new stamp
+    for (Leaf& leaf : leaves_) leaf.cache_stamp = leaf.refreshed_stamp = 0;
+    stamp_ = 1;
+  }
   while (!slew_ends_.empty() && slew_ends_.top().t_ns <= now_ns) {
     const NodeId i = slew_ends_.top().node;
     slew_ends_.pop();
-    if (leaves_[i].slew_until_ns <= now_ns) touch(i);  // its slope interval narrows again
+    if (slews_[i].slew_until_ns <= now_ns) touch(i);  // its slope is its rate again
   }
   for (NodeId i : touched_) {
     leaf_touched_[i] = 0;
     refresh_leaf(i, now_ns);
   }
   touched_.clear();
-  while (!heap_.empty() && cert_key(heap_.front()) <= now_ns) {
-    const std::uint32_t id = heap_.front();
+  while (!heap_.empty() && heap_.front().t_ns <= now_ns) {
+    const std::uint32_t id = heap_.front().id;
     heap_remove(0);
-    cert_[id & 1][id >> 1] = kNever;  // expired: recomputed below
-    mark(id >> 1);
+    inner_[id >> 1].cert[id & 1] = kNever;  // expired: recomputed below
+    mark(id >> 1, static_cast<std::uint8_t>(1u << (id & 1)));
   }
-  // Children before parents: in the implicit tree a child's index is larger than its parent's.
-  std::make_heap(dirty_nodes_.begin(), dirty_nodes_.end());
-  while (!dirty_nodes_.empty()) {
-    std::pop_heap(dirty_nodes_.begin(), dirty_nodes_.end());
-    const std::uint32_t k = dirty_nodes_.back();
-    dirty_nodes_.pop_back();
-    dirty_[k] = 0;
-    if (recompute(k, now_ns) && k > 1 && !dirty_[k / 2]) {
-      dirty_[k / 2] = 1;
-      dirty_nodes_.push_back(k / 2);
-      std::push_heap(dirty_nodes_.begin(), dirty_nodes_.end());
+  // Children before parents: level by level, deepest first (nodes of one level do not depend on
+  // each other).
+  for (std::size_t level = dirty_by_level_.size(); level-- > 0;) {
+    for (const std::uint32_t k : dirty_by_level_[level]) {
+      const std::uint8_t dirs = dirty_[k];
+      dirty_[k] = 0;
+      if (const std::uint8_t up = recompute(k, dirs, now_ns); up && k > 1) mark(k / 2, up);
     }
+    dirty_by_level_[level].clear();
   }
 
   Extremes out;
   out.rate_bound_ppm = rate_max_[1];
   if (exclude >= n_ || !leaves_[exclude].present) {
-    const std::uint32_t hi = win_[kMax][1], lo = win_[kMin][1];
+    const std::uint32_t hi = inner_[1].win[kMax], lo = inner_[1].win[kMin];
     out.count = present_;
     if (hi != kNone) out.hi_ns = value(hi);
     if (lo != kNone) out.lo_ns = value(lo);

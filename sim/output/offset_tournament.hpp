@@ -2,15 +2,17 @@
 // reading every clock: a kinetic tournament (Basch, Guibas and Hershberger's kinetic data
 // structures) over the nodes' offsets.
 //
-// Between the changes the exact skew checker is told of (a step, a rate correction, a crash or
-// restart, a wander step), a node's offset moves with a slope inside a known interval: its rate
-// plus or minus what a slew in progress and the sinusoidal rate term can add. Each internal node
+// Between the changes the exact skew checker is told of (a step, a rate correction, a slew, a
+// slew's end, a crash or restart, a wander step), a node's offset moves with a slope inside a
+// known interval: its rate plus the signed rate of a slew in progress, plus or minus the
+// sinusoidal rate term's amplitude. Each internal node
 // of a complete binary tree keeps the winner of its two children (the larger offset, and for the
 // other tournament the smaller) and a certificate: the earliest instant at which the loser could
 // catch up, from the gap between them when they were compared and the fastest the gap can
 // close, minus the rounding of the two readings. Until then the winner stays the winner; at a
-// query the expired certificates and the paths of changed nodes are re-compared, bottom-up, by
-// reading those clocks exactly. So a query reads O(log N) clocks plus those whose certificates
+// query the expired certificates and the comparisons a changed node takes part in (its parent's,
+// and above that those it wins its way into) are re-compared, bottom-up, by reading those clocks
+// exactly. So a query reads O(log N) clocks plus those whose certificates
 // expired, where a full scan reads N; the answer is the same, because every value compared is an
 // exact reading and a certificate never outlives the order it certifies.
 //
@@ -38,8 +40,10 @@ class OffsetTournament {
   // Node i's value, slope or presence (is_up) changes from now on: re-read at the next query.
   void touch(NodeId i);
   void touch_all();
-  // Node i slews until `until` (true time): its slope interval is widened until then.
-  void slewing(NodeId i, Time until);
+  // Node i slews at slew_ppm (signed) from now until `until` (true time), replacing any slew in
+  // progress, as adjtime does: its slope is its rate plus slew_ppm until then, and it is re-read
+  // when the slew ends. An `until` not after now ends a slew.
+  void slewing(NodeId i, Time until, double slew_ppm);
 
   struct Extremes {
     std::int64_t hi_ns = 0;
@@ -59,13 +63,33 @@ class OffsetTournament {
   static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
   static constexpr int kMax = 0;
   static constexpr int kMin = 1;
+  static constexpr std::uint8_t kBoth = 3;
 
+  // What the comparisons read of a leaf, together: one or two cache lines per leaf, not one per
+  // field.
   struct Leaf {
-    bool present = false;
-    double lo_ppm = 0;  // slope interval of the offset, in ppm
+    std::int64_t cache_ns = 0;  // the reading at query cache_stamp
+    double lo_ppm = 0;          // slope interval of the offset, in ppm
     double hi_ppm = 0;
+    std::uint32_t cache_stamp = 0;
+    std::uint32_t refreshed_stamp = 0;  // the query that last re-read its slope
+    bool present = false;
+  };
+  // What only a refresh reads.
+  struct LeafSlew {
     double rate_bound_ppm = 0;
+    double slew_ppm = 0;  // signed, while now < slew_until_ns
     std::int64_t slew_until_ns = std::numeric_limits<std::int64_t>::min();
+  };
+  // An internal node: per direction its winner, its certificate and where that sits in heap_.
+  struct alignas(32) Inner {
+    std::uint32_t win[2] = {kNone, kNone};
+    std::uint32_t heap_pos[2] = {kNone, kNone};
+    std::int64_t cert[2] = {kNever, kNever};
+  };
+  struct HeapEntry {
+    std::int64_t t_ns;
+    std::uint32_t id;  // 2 k + dir
   };
   struct SlewEnd {
     std::int64_t t_ns;
@@ -75,14 +99,19 @@ class OffsetTournament {
 
   std::int64_t value(std::uint32_t leaf);
   void refresh_leaf(NodeId i, std::int64_t now_ns);
-  void mark(std::uint32_t k);
-  // Re-compares node k's children at now_ns; true when a winner changed.
-  bool recompute(std::uint32_t k, std::int64_t now_ns);
+  // Brings rate_max_ on leaf i's path up to date, stopping where nothing changes.
+  void update_rate_path(NodeId i);
+  double rate_of(std::uint32_t c) const;  // a tree node's or a leaf's rate bound
+  // Node k's comparisons in the directions `dirs` (bit kMax, bit kMin) are re-made at the query.
+  void mark(std::uint32_t k, std::uint8_t dirs);
+  // Re-compares node k's children at now_ns in the directions `dirs`; returns those in which the
+  // parent must compare again: the winner changed or is a leaf re-read at this query. A direction
+  // whose winners below are the same nodes on the same lines keeps its certificate.
+  std::uint8_t recompute(std::uint32_t k, std::uint8_t dirs, std::int64_t now_ns);
   std::uint32_t winner(int dir, std::uint32_t k) const;
   std::int64_t certificate(int dir, std::uint32_t w, std::uint32_t l, std::int64_t now_ns);
-  // The certificates that expire, as an indexed min-heap of cert ids (2 k + dir) keyed by
-  // cert_[dir][k]: a recomputed certificate moves in place, so no stale entries pile up.
-  std::int64_t cert_key(std::uint32_t id) const { return cert_[id & 1][id >> 1]; }
+  // The certificates that expire, as an indexed min-heap of cert ids (2 k + dir) with their
+  // instants: a recomputed certificate moves in place, so no stale entries pile up.
   void set_cert(int dir, std::uint32_t k, std::int64_t t_ns);
   void heap_swap(std::size_t a, std::size_t b);
   void sift_up(std::size_t i);
@@ -95,19 +124,16 @@ class OffsetTournament {
   std::uint32_t n_ = 0;
   std::uint32_t width_ = 1;  // leaves sit at width_ + i
   std::vector<Leaf> leaves_;
-  std::vector<std::uint32_t> win_[2];   // per internal node
-  std::vector<std::int64_t> cert_[2];   // per internal node
+  std::vector<LeafSlew> slews_;         // per leaf
+  std::vector<Inner> inner_;            // per internal node
   std::vector<double> rate_max_;        // per internal node: max rate_bound_ppm below
-  std::vector<std::uint8_t> dirty_;     // per internal node
-  std::vector<std::uint32_t> dirty_nodes_;
-  std::vector<std::uint8_t> leaf_touched_;
+  std::vector<std::uint8_t> dirty_;     // per internal node: the directions to re-compare
+  std::vector<std::vector<std::uint32_t>> dirty_by_level_;  // dirty internal nodes by depth
+  std::vector<std::uint8_t> leaf_touched_;  // per leaf, apart: touch() must not miss the cache
   std::vector<NodeId> touched_;
-  std::vector<std::uint32_t> heap_;      // cert ids
-  std::vector<std::uint32_t> heap_pos_;  // per cert id: its index in heap_, or kNone
+  std::vector<HeapEntry> heap_;
   std::priority_queue<SlewEnd, std::vector<SlewEnd>, std::greater<>> slew_ends_;
-  std::vector<std::int64_t> cache_;
-  std::vector<std::uint64_t> cache_stamp_;
-  std::uint64_t stamp_ = 0;
+  std::uint32_t stamp_ = 0;  // the query; 0 is never one (stamps restart when it wraps)
   std::uint32_t present_ = 0;
   std::uint64_t readings_ = 0;
 };

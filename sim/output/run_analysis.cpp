@@ -158,7 +158,8 @@ RunAnalysis::RunAnalysis(const scenario::ScenarioSpec& spec)
 }
 
 void RunAnalysis::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode) {
-  if (node >= first_correction_done_.size() || first_correction_done_[node]) return;
+  // Once the first round is over nothing here is read again (on_roles): no look at the node.
+  if (steady_from_ || node >= first_correction_done_.size() || first_correction_done_[node]) return;
   any_correction_ = true;
   Time done = t;
   if (mode == AdjustMode::kSlew) {

@@ -94,7 +94,8 @@ class DaryHeap {
   }
 
   // Index of the smallest of the D children starting at `first` (all present). A tournament of
-  // independent comparisons, so the compiler can evaluate them with conditional moves.
+  // independent comparisons rather than a chain; each one branches (event_key.hpp says why a
+  // branch beats a conditional move once the heap outgrows the cache).
   std::size_t min_child_full(std::size_t first) {
     if constexpr (D == 2) {
       return less(at(first + 1), at(first)) ? first + 1 : first;

@@ -16,11 +16,13 @@ struct EventKey {
   std::uint64_t id;  // seq << slot_bits | slot
 };
 
-// Bitwise rather than short-circuit operators: the heaps pick the smallest of several children,
-// and a branch-free comparison lets the compiler use conditional moves there instead of
-// mispredicted jumps (the outcome is a coin toss).
+// Short-circuit on purpose: it compiles to a conditional branch, so while a heap's sift waits for
+// one level's children to arrive from memory the processor already loads the next level along the
+// predicted path. A branch-free form (bitwise operators) compiles to conditional moves, which make
+// every level wait for the one above: measured 2.5x slower on a 10^6-entry heap (PHOLD), where the
+// misses, not the mispredictions, are the cost.
 constexpr bool operator<(const EventKey& a, const EventKey& b) {
-  return (a.time_ns < b.time_ns) | ((a.time_ns == b.time_ns) & (a.id < b.id));
+  return a.time_ns < b.time_ns || (a.time_ns == b.time_ns && a.id < b.id);
 }
 constexpr bool operator==(const EventKey& a, const EventKey& b) {
   return a.time_ns == b.time_ns && a.id == b.id;

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/random/uniform_int_distribution.hpp>
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <utility>
 #include <vector>
@@ -271,6 +273,41 @@ TYPED_TEST(EventQueueTest, MatchesReferenceModelAcrossTimeScales) {
     if (s < 95) return u * 1'000'000'000;                             // s
     return u * 3'600'000'000'000;                                     // hours
   });
+}
+
+// The extremes of the time axis, equal times among them, and a storm of cancellations: every
+// policy must still pop in (time, insertion) order. Times near INT64_MAX stress any arithmetic on
+// keys (the calendar's windows, a comparator that subtracted), the storm the tombstone purge.
+TYPED_TEST(EventQueueTest, ExtremeTimesEqualTimesAndCancellationStorm) {
+  auto q = TypeParam::make();
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  const std::vector<std::int64_t> times = {kMax, kMin + 1, 0, kMax, -1, kMax - 1, kMin + 1, 1, kMax, -kMax};
+  const std::size_t storm = q.slot_bits() > 32 ? 20 : 5000;
+  std::vector<std::pair<std::int64_t, std::uint64_t>> want;  // (time, tag) in pop order
+  std::uint64_t tag = 0;
+  for (std::size_t round = 0; round < 3; ++round) {
+    for (const std::int64_t t : times) {
+      q.push(at_ns(t), tagged(tag));
+      want.emplace_back(t, tag++);
+    }
+    // Timers armed and cancelled, again and again, all at the far end and at the start of time.
+    std::vector<EventHandle> timers;
+    for (std::size_t i = 0; i < storm; ++i) timers.push_back(q.push(at_ns(i % 2 == 0 ? kMax : kMin + 1), tagged(1u << 31)));
+    for (const EventHandle h : timers) ASSERT_TRUE(q.cancel(h));
+  }
+  std::stable_sort(want.begin(), want.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  EXPECT_EQ(q.size(), want.size());
+  for (const auto& [t_want, tag_want] : want) {
+    Time t;
+    Payload p{};
+    ASSERT_TRUE(q.pop(t, p));
+    EXPECT_EQ(t.ns(), t_want);
+    EXPECT_EQ(p.tag, tag_want);
+  }
+  Time t;
+  Payload p{};
+  EXPECT_FALSE(q.pop(t, p));
 }
 
 #ifndef NDEBUG

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <vector>
@@ -94,6 +95,36 @@ TEST(EffectsApply, EmptyBatchCallsNothingAndNotesPassUnchanged) {
   apply_effects(fx, 0, {}, sink);
   const std::vector<std::string> want = {"note becomes_master", "note tsp_starts"};
   EXPECT_EQ(sink.log, want);
+}
+
+// Membership has a shortcut for a contiguous id range; it must agree with the definition (the
+// list's elements) for every id around the ends, gaps included, and for the extreme ids.
+TEST(EffectsApply, MembershipOfContiguousAndGappedListsMatchesTheList) {
+  const std::vector<std::vector<NodeId>> lists = {
+      {}, {0}, {7}, {3, 4, 5, 6}, {0, 1, 2, 3, 4}, {0, 2, 3, 4}, {1, 2, 3, 5}, {0, 1, 3, 4},
+      {kNoNode - 4, kNoNode - 3, kNoNode - 2}, {0, kNoNode - 2}};
+  for (const auto& members : lists) {
+    std::vector<NodeId> probes = {0, 1, 2, 8, kNoNode - 4, kNoNode - 1};
+    for (const NodeId m : members) {
+      probes.push_back(m);
+      probes.push_back(m + 1);
+      if (m > 0) probes.push_back(m - 1);
+    }
+    for (const NodeId to : probes) {
+      if (to == kBroadcast) continue;  // a broadcast, not a send to one member
+      Effects fx;
+      fx.send(to, make_message(MsgType::kHeartbeat, 1));
+      RecordingSink sink;
+      const NodeId self = kNoNode - 5;
+      apply_effects(fx, self, members, sink);
+      const bool member = std::find(members.begin(), members.end(), to) != members.end();
+      ASSERT_EQ(sink.log.size(), 1U);
+      const std::string want = to == self ? "drop-self " + std::to_string(to)
+                               : member   ? "send " + std::to_string(to) + " seq 1"
+                                          : "drop-not-member " + std::to_string(to);
+      EXPECT_EQ(sink.log[0], want) << "to " << to << " among " << members.size() << " members";
+    }
+  }
 }
 
 }  // namespace

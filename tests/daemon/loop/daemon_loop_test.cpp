@@ -249,8 +249,11 @@ TEST(DaemonLoop, BoundedWorkPerTurnKeepsTheLoopResponsive) {
   const std::string status = "127.0.0.1:" + std::to_string(loop.status_port());
   int answered = 0;
   nlohmann::json last;
-  for (int k = 0; k < 5; ++k) {  // each query waits for its answer while the runaway timers fire
-    auto r = query_status(status, 1000);
+  // Each query waits for its answer while the runaway timers fire. An unbounded loop never
+  // answers nor stops, so generous limits still tell it apart, and a loaded CI host (sanitizers,
+  // parallel tests) does not fail a loop that is merely slow.
+  for (int k = 0; k < 5; ++k) {
+    auto r = query_status(status, 3000);
     if (auto* j = std::get_if<nlohmann::json>(&r)) {
       ++answered;
       last = *j;
@@ -263,7 +266,7 @@ TEST(DaemonLoop, BoundedWorkPerTurnKeepsTheLoopResponsive) {
   EXPECT_EQ(answered, 5);
   EXPECT_GT(last["counters"]["timer_turns_capped"].get<std::uint64_t>(), 0u);
   EXPECT_DOUBLE_EQ(last["clock"]["rate_correction_ppm"].get<double>(), -500);  // clamped, never -2e6
-  EXPECT_LT(stop_ms, 500);
+  EXPECT_LT(stop_ms, 2000);
 }
 
 TEST(LogRateLimit, BurstThenSteadyRateAndCountsWhatItHeldBack) {

@@ -83,9 +83,10 @@ Brute brute(const FakeClocks& v, NodeId exclude) {
 // Random histories, from clocks that all tie (no drift, no offset) to wide drifts and
 // microsecond gaps that rounding could flip: every query must equal a scan of every clock.
 // change_percent: how many instants change a clock; slews_only: every change is a slew (whose
-// slope the tournament knows only as an interval).
+// slope the tournament takes as exact until the slew's end); zero_slew_percent: how many slews
+// are of nothing (adjtime(0): the slew in progress stops).
 void run_history(std::uint64_t seed, std::size_t n, double rate_spread_ppm, std::int64_t offset_spread_ns,
-                 int change_percent = 47, bool slews_only = false) {
+                 int change_percent = 47, bool slews_only = false, int zero_slew_percent = 0) {
   std::mt19937_64 rng(seed);
   FakeClocks view(n);
   const double max_slew_ppm = 500, sine_ppm = 0;
@@ -115,11 +116,11 @@ void run_history(std::uint64_t seed, std::size_t n, double rate_spread_ppm, std:
       t.touch(i);
     } else if (w < 40) {  // a slew
       view.rebase(i);
-      const std::int64_t delta = offset(rng);
+      const std::int64_t delta = zero_slew_percent > 0 && what(rng) < zero_slew_percent ? 0 : offset(rng);
       const double span = std::fabs(static_cast<double>(delta)) / (max_slew_ppm * 1e-6);
       view.clocks[i].slew_ppm = delta < 0 ? -max_slew_ppm : max_slew_ppm;
       view.clocks[i].slew_end_ns = view.now_.ns() + static_cast<std::int64_t>(std::ceil(span));
-      t.slewing(i, Time::from_ns(view.clocks[i].slew_end_ns));
+      t.slewing(i, Time::from_ns(view.clocks[i].slew_end_ns), view.clocks[i].slew_ppm);
     } else if (w < 45) {  // a crash or a restart
       view.clocks[i].up = !view.clocks[i].up;
       t.touch(i);
@@ -160,7 +161,7 @@ TEST(OffsetTournament, SeesASlewOvertake) {
   EXPECT_EQ(t.query(view.now_, kNoNode).hi_ns, 0);
   view.clocks[1].slew_ppm = 500;
   view.clocks[1].slew_end_ns = 40'000'000;  // +20 us over 40 ms
-  t.slewing(1, Time::from_ns(view.clocks[1].slew_end_ns));
+  t.slewing(1, Time::from_ns(view.clocks[1].slew_end_ns), 500);
   EXPECT_EQ(t.query(view.now_, kNoNode).hi_ns, 0);
   view.now_ = Time::from_ns(30'000'000);
   EXPECT_EQ(t.query(view.now_, kNoNode).hi_ns, 5'000);
@@ -171,6 +172,14 @@ TEST(OffsetTournament, SeesASlewOvertake) {
 // interval of a slewing clock can tell when its order may change.
 TEST(OffsetTournament, MatchesAScanWhileSlewsOvertake) {
   for (std::uint64_t seed = 300; seed < 340; ++seed) run_history(seed, 2 + seed % 7, 0, 20'000, 3, true);
+}
+
+// Slews that replace, cancel or outlast each other, with steps and crashes in between: the slope
+// of a slewing clock changes at each, and at the end of the slew in force only.
+TEST(OffsetTournament, MatchesAScanWhenSlewsAreReplacedOrCancelled) {
+  for (std::uint64_t seed = 400; seed < 430; ++seed) {
+    run_history(seed, 3 + seed % 11, 50, 200'000, 60, seed % 2 == 0, 25);
+  }
 }
 
 TEST(OffsetTournament, MatchesAScanUnderExtremeRates) {
@@ -204,6 +213,45 @@ TEST(OffsetTournament, ReadsFewClocksPerInstant) {
   }
   const double per_instant = static_cast<double>(t.readings() - before) / instants;
   EXPECT_LT(per_instant, 64.0) << "a scan reads " << n;
+}
+
+// The same with every client slewing its correction in, as Cristian's clients do: a slewing
+// clock's slope is known exactly, so the certificates between two slewing clocks last as long
+// as between two free-running ones, and the readings stay O(log N) an instant.
+TEST(OffsetTournament, ReadsFewClocksPerInstantWhileClientsSlew) {
+  const std::size_t n = 4096;
+  const double slew_ppm = 500;
+  FakeClocks view(n);
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> rate(-50, 50);
+  std::uniform_int_distribution<std::int64_t> offset(-1'000'000, 1'000'000);
+  for (auto& c : view.clocks) {
+    c.rate_ppm = rate(rng);
+    c.base_ns = offset(rng);
+  }
+  OffsetTournament t(view, std::vector<double>(n, 0.0), std::vector<double>(n, slew_ppm));
+  t.query(view.now_, kNoNode);
+  const std::uint64_t before = t.readings();
+  const int instants = 8'000;
+  for (int k = 0; k < instants; ++k) {
+    view.now_ = view.now_ + Duration::from_ns(1'000'000'000 / static_cast<std::int64_t>(n));
+    const NodeId i = static_cast<NodeId>(k % n);
+    view.rebase(i);
+    // Back toward zero, as a client corrects toward its server: the slews last up to 2 s.
+    const std::int64_t delta = -view.clocks[i].base_ns / 2;
+    view.clocks[i].slew_ppm = delta < 0 ? -slew_ppm : slew_ppm;
+    view.clocks[i].slew_end_ns =
+        view.now_.ns() + static_cast<std::int64_t>(std::ceil(std::fabs(static_cast<double>(delta)) / (slew_ppm * 1e-6)));
+    t.slewing(i, Time::from_ns(view.clocks[i].slew_end_ns), view.clocks[i].slew_ppm);
+    const auto got = t.query(view.now_, kNoNode);
+    const Brute want = brute(view, kNoNode);
+    ASSERT_EQ(got.hi_ns, want.hi) << "instant " << k;
+    ASSERT_EQ(got.lo_ns, want.lo) << "instant " << k;
+  }
+  const double per_instant = static_cast<double>(t.readings() - before) / instants;
+  // About 10 here; widening a slewing clock's slope by the slew rate both ways (what a checker
+  // that ignored the slew's sign would do) reads about 34.
+  EXPECT_LT(per_instant, 20.0) << "a scan reads " << n;
 }
 
 }  // namespace
