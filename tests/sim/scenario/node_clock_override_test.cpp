@@ -50,5 +50,22 @@ TEST(NodeClockOverride, NodeWithoutOverridesIsSmall) {
   EXPECT_GT(sizeof(ClockOverride), 4 * sizeof(NodeClockOverride));
 }
 
+TEST(Sparse, HierarchyCopiesAreDeepAndIndependent) {
+  NodeSpec a;
+  EXPECT_FALSE(a.hierarchy);
+  a.hierarchy = NodeHierarchy{{1, 2}, Distribution::constant(5)};
+  NodeSpec b = a;
+  a.hierarchy = NodeHierarchy{{3}, std::nullopt};
+  ASSERT_TRUE(b.hierarchy);
+  EXPECT_EQ(b.hierarchy->servers, (std::vector<NodeId>{1, 2}));
+  EXPECT_TRUE(b.hierarchy->reference_error_ns);
+  EXPECT_EQ(a.hierarchy->servers, (std::vector<NodeId>{3}));
+  EXPECT_FALSE(a.hierarchy->reference_error_ns);
+  b = NodeSpec{};
+  EXPECT_FALSE(b.hierarchy);
+  EXPECT_TRUE(a.hierarchy);
+  EXPECT_LE(sizeof(Sparse<NodeHierarchy>), sizeof(void*));
+}
+
 }  // namespace
 }  // namespace clocksim::scenario

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "sim/output/tick_stats.hpp"
@@ -82,6 +83,23 @@ TEST(World, SeedChangesTheDraws) {
   const auto a = testing::drift_only(4, 1_s, 1_s, 1);
   const auto b = testing::drift_only(4, 1_s, 1_s, 2);
   EXPECT_NE(draw_clock_params(a, 0).drift_ppm, draw_clock_params(b, 0).drift_ppm);
+}
+
+TEST(World, StartsComeInIdOrderBeforeTheFirstTickAndCountOneEventEach) {
+  struct Watch final : Observer {
+    std::vector<std::string> seen;
+    void on_node_started(Time t, NodeId id) override { seen.push_back(std::to_string(t.ns()) + ":n" + std::to_string(id)); }
+    void on_tick(const TickView& v) override { seen.push_back(std::to_string(v.now().ns()) + ":tick"); }
+    void on_event(Time, NodeId, const Note&) override {}
+  } watch;
+  const auto spec = testing::drift_only(4, 2_s, 1_s);
+  World world(spec);
+  world.add_observer(&watch);
+  world.run_until(Time::epoch());
+  EXPECT_EQ(watch.seen, (std::vector<std::string>{"0:n0", "0:n1", "0:n2", "0:n3", "0:tick"}));
+  EXPECT_EQ(world.stats().events_processed, 5u);  // four starts and a tick
+  for (NodeId i = 0; i < 4; ++i) EXPECT_TRUE(world.node(i).up);
+  EXPECT_EQ(world.node(2).role, Role::kNone);
 }
 
 TEST(World, CrashAndRestartAreReportedAndNodeIsDownMeanwhile) {
