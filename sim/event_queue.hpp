@@ -168,7 +168,7 @@ class EventQueue {
     if (index_.empty()) return;
     const Slot* s = &slots_[index_.top().key.id & slot_mask_];
     __builtin_prefetch(s);
-    // A large payload (the world's delivery events carry their message) spans two lines.
+    // A payload larger than a line (a caller's choice; the world's are 16 bytes) spans two.
     if constexpr (sizeof(Slot) > 64) __builtin_prefetch(reinterpret_cast<const char*>(s) + sizeof(Slot) - 1);
   }
 
