@@ -31,7 +31,8 @@ Network::Network(Topology topology, const scenario::LinksSpec& links, NodeId nod
     : topology_(std::move(topology)),
       router_(topology_),
       link_seed_(derive_seed(root_seed, "link")),
-      asymmetry_seed_(link_asymmetry_seed(root_seed)) {
+      asymmetry_seed_(link_asymmetry_seed(root_seed)),
+      mesh_streams_(topology_.is_full_mesh() ? node_count : 0) {
   if (topology_.node_count() != node_count)
     throw TopologyError("topology has " + std::to_string(topology_.node_count()) +
                         " nodes but the scenario has " + std::to_string(node_count));
@@ -89,7 +90,7 @@ const scenario::LinkModel& Network::link_model(NodeId a, NodeId b) const {
 
 SmallRng& Network::stream(NodeId from, NodeId to, std::uint64_t link) {
   if (!topology_.is_full_mesh()) return streams_[link];
-  return mesh_streams_.find_or_create(link, [&] {
+  return mesh_streams_.find_or_create(from, link, [&] {
     return derive_seed(derive_seed(link_seed_, std::uint64_t{from}), std::uint64_t{to});
   });
 }

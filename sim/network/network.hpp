@@ -62,6 +62,9 @@ class Network {
   // when links that are down leave no route (also when a partition is active at the same time),
   // kLoss when a hop loses it.
   Delivery transmit(NodeId from, NodeId to, const Message& msg, Time now);
+  // A hint: node `from` is about to send (its next event is being popped). Starts loading what
+  // transmit() reads first for its links; changes no result.
+  void prefetch_sender(NodeId from) const { mesh_streams_.prefetch_sender(from); }
 
   void set_link_up(NodeId a, NodeId b, bool up) { router_.set_link_up(a, b, up); }
   bool link_up(NodeId a, NodeId b) const { return router_.link_up(a, b); }
