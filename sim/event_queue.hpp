@@ -5,7 +5,8 @@
 // (time, seq): deterministic FIFO among equal times. Payloads sit in a slot array with
 // (generation, state) for cancellation, recycled through a LIFO free list (the slot a pop frees
 // is the one the handler's next push reuses, still in cache); each pop prefetches the slot of the
-// next event on top. Keys rather than key+payload entries in the index: measured faster on PHOLD
+// event expected next. With a heap index, a pop and the handler's next push are one sift
+// (kFusedPopPush below). Keys rather than key+payload entries in the index: measured faster on PHOLD
 // (heap sift-downs move half the bytes) and the calendar queue's buckets shrink. When the slot count outgrows slot_bits, or the sequence
 // space (2^(64 - slot_bits), about 10^12 events with the default 24 bits) runs out, the queue
 // renumbers the pending events in order (O(n log n), rare) instead of failing.
@@ -83,7 +84,17 @@ class EventQueue {
     s.payload = payload;
     s.generation = s.generation == std::numeric_limits<std::uint32_t>::max() ? 1 : s.generation + 1;
     s.state = SlotState::kLive;
-    index_.push(Entry{queue::EventKey{at.ns(), (next_seq_++ << slot_bits_) | slot}});
+    const Entry entry{queue::EventKey{at.ns(), (next_seq_++ << slot_bits_) | slot}};
+    if constexpr (kFusedPopPush) {
+      if (top_taken_) {
+        top_taken_ = false;
+        index_.replace_top(entry);
+      } else {
+        index_.push(entry);
+      }
+    } else {
+      index_.push(entry);
+    }
     ++live_;
     return EventHandle{slot, s.generation};
   }
@@ -103,6 +114,7 @@ class EventQueue {
 
   // The earliest live event by (time, seq); false when there is none.
   bool pop(Time& at, Payload& payload) {
+    settle_top();
     if (dead_ != 0) discard_cancelled_on_top();
     if (index_.empty()) return false;
     const queue::EventKey key = index_.top().key;
@@ -114,7 +126,11 @@ class EventQueue {
     at = Time::from_ns(key.time_ns);
     payload = s.payload;
     s.state = SlotState::kFree;
-    index_.pop();
+    if constexpr (kFusedPopPush) {
+      top_taken_ = true;
+    } else {
+      index_.pop();
+    }
     free_.push_back(slot);
     --live_;
     prefetch_top_slot();
@@ -123,16 +139,18 @@ class EventQueue {
 
   // Time of the earliest live event, discarding tombstones on top.
   std::optional<Time> next_time() {
+    settle_top();
     if (dead_ != 0) discard_cancelled_on_top();
     if (index_.empty()) return std::nullopt;
     return Time::from_ns(index_.top().key.time_ns);
   }
 
-  // The payload of the event on top (possibly a cancelled one), or null; for prefetching what
-  // the next event will touch. Never changes what pop() returns.
+  // The payload of the event expected next (possibly a cancelled one, or not the next one if a
+  // push comes first), or null; for prefetching what the next event will touch. Never changes
+  // what pop() returns.
   const Payload* peek_top() {
-    if (index_.empty()) return nullptr;
-    return &slots_[index_.top().key.id & slot_mask_].payload;
+    const Entry* e = expected_top();
+    return e == nullptr ? nullptr : &slots_[e->key.id & slot_mask_].payload;
   }
 
   std::size_t size() const { return live_; }
@@ -144,7 +162,7 @@ class EventQueue {
 
   // Introspection for tests and the benchmark.
   std::size_t tombstones() const { return dead_; }
-  std::size_t index_size() const { return index_.size(); }
+  std::size_t index_size() const { return index_.size() - (top_taken_ ? 1 : 0); }
   std::size_t memory_bytes() const {
     return index_.memory_bytes() + slots_.capacity() * sizeof(Slot) +
            free_.capacity() * sizeof(std::uint32_t);
@@ -154,6 +172,15 @@ class EventQueue {
  private:
   struct Entry {
     queue::EventKey key;
+  };
+  // With an index that can replace its top (the heaps), pop() only marks the top taken: the
+  // handler of an event usually schedules one, and the push then sifts it down from the root in
+  // place of the top (replace_top) instead of a pop's sift plus a push's. The index holds the
+  // same set either way, and order is a function of the keys alone, so nothing else can tell.
+  // Every other use of the index first settles the pop (settle_top).
+  static constexpr bool kFusedPopPush = requires(Index<Entry>& index, const Entry& e) {
+    index.replace_top(e);
+    index.next_after_top();
   };
   enum class SlotState : std::uint8_t { kFree, kLive, kCancelled };
   struct Slot {
@@ -165,11 +192,29 @@ class EventQueue {
   // The next pop reads the slot of the event now on top: start loading it while the caller
   // handles this one, so that the pop does not wait for a cache miss.
   void prefetch_top_slot() {
-    if (index_.empty()) return;
-    const Slot* s = &slots_[index_.top().key.id & slot_mask_];
+    const Entry* e = expected_top();
+    if (e == nullptr) return;
+    const Slot* s = &slots_[e->key.id & slot_mask_];
     __builtin_prefetch(s);
     // A payload larger than a line (a caller's choice; the world's are 16 bytes) spans two.
     if constexpr (sizeof(Slot) > 64) __builtin_prefetch(reinterpret_cast<const char*>(s) + sizeof(Slot) - 1);
+  }
+
+  // The entry on top once a taken top is settled (without settling it), or null.
+  const Entry* expected_top() {
+    if constexpr (kFusedPopPush) {
+      if (top_taken_) return index_.next_after_top();
+    }
+    return index_.empty() ? nullptr : &index_.top();
+  }
+
+  void settle_top() {
+    if constexpr (kFusedPopPush) {
+      if (top_taken_) {
+        top_taken_ = false;
+        index_.pop();
+      }
+    }
   }
 
   void discard_cancelled_on_top() {
@@ -191,6 +236,7 @@ class EventQueue {
   }
 
   void purge_cancelled() {
+    settle_top();
     index_.remove_if([this](const Entry& e) {
       const auto slot = static_cast<std::uint32_t>(e.key.id & slot_mask_);
       if (slots_[slot].state != SlotState::kCancelled) return false;
@@ -231,6 +277,7 @@ class EventQueue {
   std::uint64_t slot_mask_ = 0;
   std::uint64_t max_seq_ = 0;
   std::int64_t last_pop_ns_ = std::numeric_limits<std::int64_t>::min();
+  bool top_taken_ = false;  // pop() took the top; the index still holds its key (kFusedPopPush)
 };
 
 }  // namespace clocksim::sim

@@ -7,7 +7,8 @@
 //
 // Index policy interface (shared with the other policies, used by EventQueue):
 //   push(entry), top(), pop(), size(), empty(), reserve(n), memory_bytes(),
-//   remove_if(pred) -> removed count, rewrite_ids(f) with f order-preserving, for_each(f).
+//   remove_if(pred) -> removed count, rewrite_ids(f) with f order-preserving, for_each(f);
+//   optional (EventQueue uses them when present): replace_top(entry), next_after_top().
 #pragma once
 
 #include <cassert>
@@ -51,6 +52,20 @@ class DaryHeap {
     if (!empty()) sift_down(0, last);
   }
 
+  // pop() then push(key) in one sift: the new key takes the root's place and moves down. The
+  // same set afterwards, so the same order of tops; one walk from the root instead of a walk
+  // down plus a walk up from the last leaf.
+  void replace_top(const Entry& key) {
+    assert(!empty());
+    sift_down(0, key);
+  }
+
+  // The entry that pop() would bring to the top (the smallest child of the root), or null.
+  const Entry* next_after_top() const {
+    const std::size_t best = next_index();
+    return best == 0 ? nullptr : &at(best);
+  }
+
   // Removes every key for which pred(key) holds, then rebuilds the heap (Floyd, O(n)).
   template <class Pred>
   std::size_t remove_if(Pred pred) {
@@ -82,6 +97,16 @@ class DaryHeap {
   static bool less(const Entry& a, const Entry& b) { return a.key < b.key; }
 
   Entry& at(std::size_t logical) { return keys_[logical + kRoot]; }
+
+  // Logical index of the smallest child of the root, 0 if there is none.
+  std::size_t next_index() const {
+    const std::size_t n = size();
+    if (n < 2) return 0;
+    std::size_t best = 1;
+    for (std::size_t c = 2; c <= D && c < n; ++c) best = less(at(c), at(best)) ? c : best;
+    return best;
+  }
+  const Entry& at(std::size_t logical) const { return keys_[logical + kRoot]; }
 
   void sift_up(std::size_t i, const Entry key) {
     while (i > 0) {

@@ -311,6 +311,69 @@ TYPED_TEST(EventQueueTest, ExtremeTimesEqualTimesAndCancellationStorm) {
 }
 
 #ifndef NDEBUG
+// The heaps fuse a pop with the push its handler makes (replace_top); the calendar queue does
+// not. Driven like the world drives it (pop, then usually one push, sometimes none or two, with
+// cancellations, peeks and next_time in between), both must pop the same events in the same order.
+template <template <class> class Index>
+void check_fused_against_calendar(std::uint64_t seed) {
+  EventQueue<Payload, Index> fused;
+  EventQueue<Payload, queue::CalendarQueue> plain;
+  SmallRng rng(seed);
+  std::int64_t now = 0;
+  std::uint64_t tag = 0;
+  std::vector<std::pair<EventHandle, EventHandle>> handles;
+  auto push = [&] {
+    const std::int64_t t = now + (rng() % 3 == 0 ? 0 : static_cast<std::int64_t>(rng() % 100'000));
+    handles.emplace_back(fused.push(at_ns(t), tagged(tag)), plain.push(at_ns(t), tagged(tag)));
+    ++tag;
+  };
+  for (int i = 0; i < 500; ++i) push();
+  for (int step = 0; step < 100'000; ++step) {
+    const Payload* expected = fused.peek_top();
+    const bool exact = expected != nullptr && fused.tombstones() == 0;
+    const std::uint64_t expected_tag = expected != nullptr ? expected->tag : 0;
+    Time t1, t2;
+    Payload p1{}, p2{};
+    const bool got = fused.pop(t1, p1);
+    ASSERT_EQ(got, plain.pop(t2, p2));
+    if (!got) {
+      push();
+      continue;
+    }
+    ASSERT_EQ(t1, t2);
+    ASSERT_EQ(p1.tag, p2.tag) << step;
+    if (exact) {
+      // With no tombstone, the prediction made before the pop is exact.
+      ASSERT_EQ(expected_tag, p1.tag) << step;
+    }
+    now = t1.ns();
+    const std::uint64_t r = rng() % 16;
+    if (r == 0) {
+      ASSERT_EQ(fused.next_time(), plain.next_time());
+    } else if (r == 1 && !handles.empty()) {
+      const auto& [h1, h2] = handles[rng() % handles.size()];
+      ASSERT_EQ(fused.cancel(h1), plain.cancel(h2));
+    } else if (r == 2) {
+      const Payload* next = fused.peek_top();
+      const auto time = fused.next_time();
+      ASSERT_EQ(next == nullptr, !time.has_value());
+    }
+    const std::uint64_t pushes = r == 3 ? 0 : (r == 4 ? 2 : 1);
+    for (std::uint64_t k = 0; k < pushes; ++k) push();
+    ASSERT_EQ(fused.size(), plain.size());
+    ASSERT_EQ(fused.index_size() - fused.tombstones(), fused.size());
+    if (handles.size() > 10'000) handles.erase(handles.begin(), handles.begin() + 5'000);
+  }
+}
+
+TEST(EventQueue, FusedPopPushMatchesTheCalendarQueueBinary) {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) check_fused_against_calendar<queue::BinaryHeap>(seed);
+}
+
+TEST(EventQueue, FusedPopPushMatchesTheCalendarQueueQuaternary) {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) check_fused_against_calendar<queue::QuaternaryHeap>(seed);
+}
+
 TEST(EventQueueDeathTest, PushIntoThePastAsserts) {
   EventQueue<Payload> q;
   q.push(at_ns(10), tagged(1));
