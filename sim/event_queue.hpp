@@ -189,8 +189,9 @@ class EventQueue {
     SlotState state = SlotState::kFree;
   };
 
-  // The next pop reads the slot of the event now on top: start loading it while the caller
-  // handles this one, so that the pop does not wait for a cache miss.
+  // The next pop reads the slot of the event expected on top: start loading it while the caller
+  // handles this one, so that the pop (and the world's prefetch of what the event touches) does
+  // not wait for a cache miss.
   void prefetch_top_slot() {
     const Entry* e = expected_top();
     if (e == nullptr) return;
