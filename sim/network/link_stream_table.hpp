@@ -134,18 +134,24 @@ class LinkStreamTable {
 
   void allocate_filters() {
     // Anonymous memory comes zeroed and is mapped page by page as it is first written. Huge
-    // pages where the kernel offers them: a sender's line is read at random, and with 4 KiB pages
-    // nearly every read would be a TLB miss, which a prefetch does not hide.
+    // pages where the kernel offers them, once the filters fill one: a sender's line is read at
+    // random, and with 4 KiB pages nearly every read would be a TLB miss, which a prefetch does
+    // not hide. Fewer senders (under 32768) fit in the TLB anyway and keep to 4 KiB pages.
     constexpr std::size_t kHuge = std::size_t{2} << 20;
-    const std::size_t bytes = (std::size_t{senders_} * sizeof(Filter) + kHuge - 1) & ~(kHuge - 1);
-    const std::size_t mapped = bytes + kHuge;
+    const std::size_t bytes = std::size_t{senders_} * sizeof(Filter);
+    const bool huge = bytes >= kHuge;
+    const std::size_t mapped = huge ? ((bytes + kHuge - 1) & ~(kHuge - 1)) + kHuge : bytes;
     void* raw = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) throw std::bad_alloc();
     filter_memory_ = Mapping(raw, mapped);
+    if (!huge) {
+      filters_ = static_cast<Filter*>(raw);  // page-aligned
+      return;
+    }
     const auto addr = (reinterpret_cast<std::uintptr_t>(raw) + kHuge - 1) & ~std::uintptr_t{kHuge - 1};
     filters_ = reinterpret_cast<Filter*>(addr);
 #ifdef MADV_HUGEPAGE
-    madvise(filters_, bytes, MADV_HUGEPAGE);  // a hint: without it the filters work the same
+    madvise(filters_, mapped - kHuge, MADV_HUGEPAGE);  // a hint: without it the filters work the same
 #endif
   }
 
