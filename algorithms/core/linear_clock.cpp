@@ -7,15 +7,6 @@
 
 namespace clocksim {
 
-namespace {
-// Nearest ns, half away from zero (std::llround), saturated beyond the int64 range, where
-// llround's result is unspecified.
-std::int64_t rounded(double ns) {
-  if (ns >= 9.2e18 || ns <= -9.2e18 || ns != ns) return Duration::from_ns_rounded(ns).ns();
-  return std::llround(ns);
-}
-}  // namespace
-
 LinearClock::LinearClock(std::int64_t ref0_ns, std::int64_t local0_ns, double hardware_ppm, double max_slew_ppm)
     : ref0_ns_(ref0_ns),
       local0_ns_(local0_ns),
@@ -26,30 +17,14 @@ LinearClock::LinearClock(std::int64_t ref0_ns, std::int64_t local0_ns, double ha
 void LinearClock::rebase(std::int64_t ref_ns) {
   assert(ref_ns >= ref0_ns_);
   const std::int64_t dt = ref_ns - ref0_ns_;
-  local0_ns_ = sat_add(sat_add(local0_ns_, dt), rounded(static_cast<double>(dt) * rate_ppm() * 1e-6));
+  local0_ns_ = sat_add(sat_add(local0_ns_, dt), round_ns_half_away(static_cast<double>(dt) * rate_ppm() * 1e-6));
   ref0_ns_ = ref_ns;
-}
-
-double LinearClock::slew_done_ns(std::int64_t ref_ns) const {
-  if (slew_total_ns_ == 0) return 0;
-  const double elapsed_ns = static_cast<double>(ref_ns - slew_start_ns_);
-  const double possible = max_slew_ppm_ * 1e-6 * elapsed_ns;
-  const double total_abs = std::fabs(slew_total_ns_);
-  const double done = possible < total_abs ? possible : total_abs;
-  return slew_total_ns_ < 0 ? -done : done;
-}
-
-std::int64_t LinearClock::local_ns(std::int64_t ref_ns, double extra_ns) const {
-  assert(ref_ns >= ref0_ns_);
-  const std::int64_t dt = ref_ns - ref0_ns_;
-  return sat_add(sat_add(local0_ns_, dt),
-                 rounded(static_cast<double>(dt) * rate_ppm() * 1e-6 + extra_ns + slew_done_ns(ref_ns)));
 }
 
 void LinearClock::step(Duration delta) { local0_ns_ = sat_add(local0_ns_, delta.ns()); }
 
 void LinearClock::slew(std::int64_t ref_ns, Duration delta) {
-  local0_ns_ = sat_add(local0_ns_, rounded(slew_done_ns(ref_ns)));
+  local0_ns_ = sat_add(local0_ns_, round_ns_half_away(slew_done_ns(ref_ns)));
   slew_start_ns_ = ref_ns;
   slew_total_ns_ = static_cast<double>(delta.ns());
   if (max_slew_ppm_ <= 0) {  // a clock that cannot slew applies the change at once
@@ -69,7 +44,7 @@ void LinearClock::set_hardware_ppm(std::int64_t ref_ns, double ppm) {
 }
 
 Duration LinearClock::pending_slew(std::int64_t ref_ns) const {
-  return Duration::from_ns(rounded(slew_total_ns_ - slew_done_ns(ref_ns)));
+  return Duration::from_ns(round_ns_half_away(slew_total_ns_ - slew_done_ns(ref_ns)));
 }
 
 Duration LinearClock::reference_span(std::int64_t ref_ns, Duration local_span, double extra_rate_ppm) const {

@@ -19,8 +19,8 @@ ClockModel::ClockModel(const ClockParams& p)
   }
 }
 
-void ClockModel::advance_wander(Time t) {
-  if (!variation_ || variation_->wander_sigma_ppm == 0) return;
+void ClockModel::step_wander(Time t) {
+  if (variation_->wander_sigma_ppm == 0) return;
   Variation& v = *variation_;
   // Each step adds an independent N(0, σ²·step) to the rate: a random walk whose spread grows
   // with sqrt(time), drawn in time order from this clock's own stream.
@@ -40,15 +40,13 @@ double ClockModel::sine_offset_ns(Time t) const {
   return variation_->sine_amp_ppm * 1e-6 / w * (1 - std::cos(w * t.seconds())) * 1e9;
 }
 
-std::int64_t ClockModel::local_ns(Time t) {
+std::int64_t ClockModel::varied_local_ns(Time t) {
   advance_wander(t);
   return linear_.local_ns(t.ns(), sine_offset_ns(t));
 }
 
-LocalTime ClockModel::read(Time t) {
-  const std::int64_t ns = local_ns(t);
+LocalTime ClockModel::quantised(std::int64_t ns) const {
   const std::int64_t r = resolution_.ns();
-  if (r == 1) return LocalTime::from_ns(ns);
   // Truncate toward −∞ so that readings stay monotone across zero.
   std::int64_t q = ns / r;
   if (ns % r != 0 && ns < 0) --q;

@@ -41,9 +41,13 @@ class ClockModel {
 
   // What the clock reads at true time t. Calls must come with non-decreasing t (the event queue
   // guarantees it); the model advances its wander lazily.
-  LocalTime read(Time t);
-  // The exact (unquantised) local time in ns, for traces and tests.
-  std::int64_t local_ns(Time t);
+  LocalTime read(Time t) {
+    const std::int64_t ns = local_ns(t);
+    return resolution_.ns() == 1 ? LocalTime::from_ns(ns) : quantised(ns);
+  }
+  // The exact (unquantised) local time in ns, for traces and tests. Most clocks have no wander
+  // and no sine: their reading is the linear clock's, inline.
+  std::int64_t local_ns(Time t) { return variation_ ? varied_local_ns(t) : linear_.local_ns(t.ns()); }
 
   // Algorithm effects, applied at true time t.
   void step(Time t, Duration delta);
@@ -76,8 +80,13 @@ class ClockModel {
     double sine_period_s = 1;
   };
 
-  void advance_wander(Time t);
+  void advance_wander(Time t) {
+    if (variation_) step_wander(t);
+  }
+  void step_wander(Time t);
   double sine_offset_ns(Time t) const;
+  std::int64_t varied_local_ns(Time t);
+  LocalTime quantised(std::int64_t ns) const;
 
   LinearClock linear_;  // reference axis: true time in ns
   std::unique_ptr<Variation> variation_;  // null: no wander, no sine

@@ -59,7 +59,18 @@ std::uint64_t Topology::directed_link_index(NodeId from, NodeId to) const {
   if (from >= node_count_ || to >= node_count_ || from == to) return kNoLink;
   if (full_mesh_) return std::uint64_t{from} * (node_count_ - 1) + (to - (to > from ? 1 : 0));
   auto [first, last] = boost::out_edges(from, graph_);
-  // Out-edges are sorted by target and the CSR edge iterator is random access.
+  if (first == last) return kNoLink;
+  // Out-edges are sorted by target, unique, never `from` itself, and the CSR edge iterator is
+  // random access. When they fill the range between the first and last target (but for `from`),
+  // as a star's hub, a ring's or a line's node and any dense row do, the position is arithmetic.
+  const NodeId lo = boost::target(*first, graph_), hi = boost::target(*(last - 1), graph_);
+  if (to < lo || to > hi) return kNoLink;
+  const bool skips_self = lo < from && from < hi;
+  const auto degree = static_cast<std::uint64_t>(last - first);
+  if (degree == std::uint64_t{hi} - lo + (skips_self ? 0 : 1)) {
+    const std::uint64_t position = std::uint64_t{to} - lo - (skips_self && to > from ? 1 : 0);
+    return boost::get(boost::edge_index, graph_, *(first + static_cast<std::ptrdiff_t>(position)));
+  }
   auto it = std::lower_bound(first, last, to, [this](const auto& e, NodeId target) {
     return boost::target(e, graph_) < target;
   });

@@ -23,7 +23,7 @@ OffsetTournament::OffsetTournament(const TickView& view, std::vector<double> ext
   n_ = view_.node_count();
   width_ = std::max<std::uint32_t>(2, std::bit_ceil(std::max<std::uint32_t>(n_, 1)));
   leaves_.resize(n_);
-  slews_.resize(n_);
+  rate_bound_ppm_.assign(n_, 0.0);
   leaf_touched_.assign(n_, 0);
   inner_.resize(width_);
   rate_max_.assign(width_, 0.0);
@@ -44,9 +44,8 @@ void OffsetTournament::touch_all() {
 
 void OffsetTournament::slewing(NodeId i, Time until, double slew_ppm) {
   if (i >= n_) return;
-  slews_[i].slew_until_ns = until.ns();
-  slews_[i].slew_ppm = slew_ppm;
-  slew_ends_.push(SlewEnd{until.ns(), i});
+  leaves_[i].slew_until_ns = until.ns();
+  leaves_[i].slew_ppm = slew_ppm;
   touch(i);
 }
 
@@ -65,27 +64,25 @@ void OffsetTournament::mark(std::uint32_t k, std::uint8_t dirs) {
   dirty_[k] |= dirs;
 }
 
-void OffsetTournament::refresh_leaf(NodeId i, std::int64_t now_ns) {
+void OffsetTournament::refresh_leaf(NodeId i) {
   Leaf& leaf = leaves_[i];
-  LeafSlew& slew = slews_[i];
   const bool was = leaf.present;
   leaf.present = view_.is_up(i);
   if (leaf.present) {
     value(i);  // reads the clock first: a lazy wander is brought up to now before its rate is read
     const std::optional<double> rate = view_.clock_rate_ppm(i);
     const double slew_ppm = std::max(0.0, max_slew_ppm_[i]);
-    // A slew in progress moves the slope by exactly its signed rate until it ends, when the leaf
-    // is re-read (slew_ends_).
-    const double slope_ppm = slew.slew_until_ns > now_ns ? slew.slew_ppm : 0.0;
+    // A slew in progress moves the slope by exactly its signed rate until it ends (leaf.slew_ppm,
+    // which certificate() adds until then).
     const double spread = extra_rate_ppm_[i];
     if (rate && std::isfinite(*rate)) {
-      leaf.lo_ppm = *rate + slope_ppm - spread;
-      leaf.hi_ppm = *rate + slope_ppm + spread;
-      slew.rate_bound_ppm = std::fabs(*rate) + extra_rate_ppm_[i] + slew_ppm;
+      leaf.lo_ppm = *rate - spread;
+      leaf.hi_ppm = *rate + spread;
+      rate_bound_ppm_[i] = std::fabs(*rate) + extra_rate_ppm_[i] + slew_ppm;
     } else {
       leaf.lo_ppm = -HUGE_VAL;
       leaf.hi_ppm = HUGE_VAL;
-      slew.rate_bound_ppm = HUGE_VAL;
+      rate_bound_ppm_[i] = HUGE_VAL;
     }
   }
   if (was != leaf.present) present_ += leaf.present ? 1 : -1;
@@ -107,7 +104,7 @@ void OffsetTournament::update_rate_path(NodeId i) {
 double OffsetTournament::rate_of(std::uint32_t c) const {
   if (c < width_) return rate_max_[c];
   const std::uint32_t i = c - width_;
-  return i < n_ && leaves_[i].present ? slews_[i].rate_bound_ppm : 0.0;
+  return i < n_ && leaves_[i].present ? rate_bound_ppm_[i] : 0.0;
 }
 
 std::uint32_t OffsetTournament::winner(int dir, std::uint32_t k) const {
@@ -119,14 +116,40 @@ std::uint32_t OffsetTournament::winner(int dir, std::uint32_t k) const {
 std::int64_t OffsetTournament::certificate(int dir, std::uint32_t w, std::uint32_t l, std::int64_t now_ns) {
   const std::int64_t vw = value(w), vl = value(l);
   const std::int64_t gap = dir == kMax ? vw - vl : vl - vw;
-  // How fast the loser can close the gap at most, in ns per second of true time (ppm).
-  const double closing_ppm =
-      dir == kMax ? leaves_[l].hi_ppm - leaves_[w].lo_ppm : leaves_[w].hi_ppm - leaves_[l].lo_ppm;
-  if (gap <= kSlackNs || std::isnan(closing_ppm) || std::isinf(closing_ppm)) return now_ns;
-  if (closing_ppm <= 0) return kNever;
-  const double span_ns = static_cast<double>(gap - kSlackNs) / (closing_ppm * 1e-6) * (1 - 1e-9);
-  if (!(span_ns < 9e18)) return kNever;
-  return saturating_add(now_ns, static_cast<std::int64_t>(std::floor(span_ns)));
+  // How fast the loser can close the gap at most, in ns per second of true time (ppm): the upper
+  // slope of the one below minus the lower slope of the one above, each with its slew until the
+  // slew ends. So the closing rate is constant between the slews' ends still ahead.
+  const Leaf& below = leaves_[dir == kMax ? l : w];
+  const Leaf& above = leaves_[dir == kMax ? w : l];
+  const double base_ppm = below.hi_ppm - above.lo_ppm;
+  if (gap <= kSlackNs || std::isnan(base_ppm) || std::isinf(base_ppm)) return now_ns;
+  std::int64_t ends_ns[2];
+  int n = 0;
+  if (below.slew_until_ns > now_ns) ends_ns[n++] = below.slew_until_ns;
+  if (above.slew_until_ns > now_ns) ends_ns[n++] = above.slew_until_ns;
+  if (n == 2 && ends_ns[1] < ends_ns[0]) std::swap(ends_ns[0], ends_ns[1]);
+  // Piece by piece, what is left of the gap (less the rounding slack) stays on the safe side: the
+  // time a piece needs is rounded down, what it closes up, and a piece that widens the gap is
+  // taken as one that holds it.
+  double left_ns = static_cast<double>(gap - kSlackNs);
+  std::int64_t from_ns = now_ns;
+  for (int k = 0;; ++k) {
+    const bool last = k == n;
+    const double closing_ppm = base_ppm + (below.slew_until_ns > from_ns ? below.slew_ppm : 0.0) -
+                               (above.slew_until_ns > from_ns ? above.slew_ppm : 0.0);
+    if (closing_ppm > 0) {
+      const double span_ns = left_ns / (closing_ppm * 1e-6) * (1 - 1e-9);
+      if (last || span_ns < static_cast<double>(ends_ns[k] - from_ns)) {
+        if (!(span_ns < 9e18)) return kNever;
+        return saturating_add(from_ns, static_cast<std::int64_t>(std::floor(span_ns)));
+      }
+      left_ns -= closing_ppm * 1e-6 * static_cast<double>(ends_ns[k] - from_ns) * (1 + 1e-9);
+      if (left_ns <= 0) return ends_ns[k];
+    } else if (last) {
+      return kNever;
+    }
+    from_ns = ends_ns[k];
+  }
 }
 
 std::uint8_t OffsetTournament::recompute(std::uint32_t k, std::uint8_t dirs, std::int64_t now_ns) {
@@ -219,14 +242,9 @@ OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
     for (Leaf& leaf : leaves_) leaf.cache_stamp = leaf.refreshed_stamp = 0;
     stamp_ = 1;
   }
-  while (!slew_ends_.empty() && slew_ends_.top().t_ns <= now_ns) {
-    const NodeId i = slew_ends_.top().node;
-    slew_ends_.pop();
-    if (slews_[i].slew_until_ns <= now_ns) touch(i);  // its slope is its rate again
-  }
   for (NodeId i : touched_) {
     leaf_touched_[i] = 0;
-    refresh_leaf(i, now_ns);
+    refresh_leaf(i);
   }
   touched_.clear();
   while (!heap_.empty() && heap_.front().t_ns <= now_ns) {

@@ -3,13 +3,13 @@
 // structures) over the nodes' offsets.
 //
 // Between the changes the exact skew checker is told of (a step, a rate correction, a slew, a
-// slew's end, a crash or restart, a wander step), a node's offset moves with a slope inside a
-// known interval: its rate plus the signed rate of a slew in progress, plus or minus the
+// crash or restart, a wander step), a node's offset moves with a slope inside a known interval:
+// its rate plus the signed rate of a slew in progress until the slew's end, plus or minus the
 // sinusoidal rate term's amplitude. Each internal node
 // of a complete binary tree keeps the winner of its two children (the larger offset, and for the
 // other tournament the smaller) and a certificate: the earliest instant at which the loser could
 // catch up, from the gap between them when they were compared and the fastest the gap can
-// close, minus the rounding of the two readings. Until then the winner stays the winner; at a
+// close (piecewise: faster or slower once a slew ends), minus the rounding of the two readings. Until then the winner stays the winner; at a
 // query the expired certificates and the comparisons a changed node takes part in (its parent's,
 // and above that those it wins its way into) are re-compared, bottom-up, by reading those clocks
 // exactly. So a query reads O(log N) clocks plus those whose certificates
@@ -22,7 +22,6 @@
 
 #include <cstdint>
 #include <limits>
-#include <queue>
 #include <vector>
 
 #include "algorithms/core/ids.hpp"
@@ -41,8 +40,9 @@ class OffsetTournament {
   void touch(NodeId i);
   void touch_all();
   // Node i slews at slew_ppm (signed) from now until `until` (true time), replacing any slew in
-  // progress, as adjtime does: its slope is its rate plus slew_ppm until then, and it is re-read
-  // when the slew ends. An `until` not after now ends a slew.
+  // progress, as adjtime does: its slope is its rate plus slew_ppm until then, its rate after (the
+  // certificates it takes part in allow for both, so the slew's end needs no re-reading). An
+  // `until` not after now ends a slew.
   void slewing(NodeId i, Time until, double slew_ppm);
 
   struct Extremes {
@@ -65,21 +65,16 @@ class OffsetTournament {
   static constexpr int kMin = 1;
   static constexpr std::uint8_t kBoth = 3;
 
-  // What the comparisons read of a leaf, together: one or two cache lines per leaf, not one per
-  // field.
+  // What the comparisons read of a leaf, together: one cache line per leaf, not one per field.
   struct Leaf {
     std::int64_t cache_ns = 0;  // the reading at query cache_stamp
-    double lo_ppm = 0;          // slope interval of the offset, in ppm
+    double lo_ppm = 0;          // slope interval of the offset without the slew, in ppm
     double hi_ppm = 0;
+    double slew_ppm = 0;        // added to both while the true time is before slew_until_ns
+    std::int64_t slew_until_ns = std::numeric_limits<std::int64_t>::min();
     std::uint32_t cache_stamp = 0;
     std::uint32_t refreshed_stamp = 0;  // the query that last re-read its slope
     bool present = false;
-  };
-  // What only a refresh reads.
-  struct LeafSlew {
-    double rate_bound_ppm = 0;
-    double slew_ppm = 0;  // signed, while now < slew_until_ns
-    std::int64_t slew_until_ns = std::numeric_limits<std::int64_t>::min();
   };
   // An internal node: per direction its winner, its certificate and where that sits in heap_.
   struct alignas(32) Inner {
@@ -91,14 +86,9 @@ class OffsetTournament {
     std::int64_t t_ns;
     std::uint32_t id;  // 2 k + dir
   };
-  struct SlewEnd {
-    std::int64_t t_ns;
-    NodeId node;
-    bool operator>(const SlewEnd& o) const { return t_ns > o.t_ns; }
-  };
 
   std::int64_t value(std::uint32_t leaf);
-  void refresh_leaf(NodeId i, std::int64_t now_ns);
+  void refresh_leaf(NodeId i);
   // Brings rate_max_ on leaf i's path up to date, stopping where nothing changes.
   void update_rate_path(NodeId i);
   double rate_of(std::uint32_t c) const;  // a tree node's or a leaf's rate bound
@@ -124,7 +114,7 @@ class OffsetTournament {
   std::uint32_t n_ = 0;
   std::uint32_t width_ = 1;  // leaves sit at width_ + i
   std::vector<Leaf> leaves_;
-  std::vector<LeafSlew> slews_;         // per leaf
+  std::vector<double> rate_bound_ppm_;  // per leaf: what only a refresh reads
   std::vector<Inner> inner_;            // per internal node
   std::vector<double> rate_max_;        // per internal node: max rate_bound_ppm below
   std::vector<std::uint8_t> dirty_;     // per internal node: the directions to re-compare
@@ -132,7 +122,6 @@ class OffsetTournament {
   std::vector<std::uint8_t> leaf_touched_;  // per leaf, apart: touch() must not miss the cache
   std::vector<NodeId> touched_;
   std::vector<HeapEntry> heap_;
-  std::priority_queue<SlewEnd, std::vector<SlewEnd>, std::greater<>> slew_ends_;
   std::uint32_t stamp_ = 0;  // the query; 0 is never one (stamps restart when it wraps)
   std::uint32_t present_ = 0;
   std::uint64_t readings_ = 0;

@@ -134,6 +134,11 @@ void World::run_until(Time until) {
   Event ev{};
   while (true) {
     const auto next = queue_.next_time();
+    if (probes_now_ != 0 && (!next || *next > now_) && now_ <= until) {
+      --probes_now_;
+      fire_probe();
+      continue;
+    }
     if (!next || *next > until) break;
     const bool popped = queue_.pop(at, ev);
     assert(popped);
@@ -177,15 +182,28 @@ void World::handle(const Event& ev) {
     case Event::Kind::kTick: tick(); break;
     case Event::Kind::kFault: apply_fault(ev.a, false); break;
     case Event::Kind::kFaultEnd: apply_fault(ev.a, true); break;
-    case Event::Kind::kProbe:
-      for (Observer* o : observers_) o->on_probe(*this);
-      break;
+    case Event::Kind::kProbe: fire_probe(); break;
   }
+}
+
+void World::fire_probe() {
+  for (Observer* o : observers_) o->on_probe(*this);
 }
 
 void World::schedule_probe(Time t) {
   if (t > end_) return;
-  queue_.push(std::max(t, now_), Event{Event::Kind::kProbe, 0, 0, 0});
+  if (t <= now_) {
+    ++probes_now_;
+    return;
+  }
+  queue_.push(t, Event{Event::Kind::kProbe, 0, 0, 0});
+}
+
+EventHandle World::schedule(Time at, const Event& ev) {
+  if (probes_now_ != 0 && at == now_) {
+    for (; probes_now_ != 0; --probes_now_) queue_.push(now_, Event{Event::Kind::kProbe, 0, 0, 0});
+  }
+  return queue_.push(at, ev);
 }
 
 std::int64_t World::offset_ns(NodeId id) const {
@@ -318,7 +336,7 @@ void World::send_datagram(NodeId from, NodeId to, std::span<const std::uint8_t> 
     free_datagrams_.pop_back();
   }
   datagrams_[slot].assign(bytes.begin(), bytes.end());
-  queue_.push(now_ + d.delay, Event{Event::Kind::kDeliverDatagram, to, from, slot});
+  schedule(now_ + d.delay, Event{Event::Kind::kDeliverDatagram, to, from, slot});
 }
 
 void World::report_routed(NodeId from, NodeId to, const Message& msg, const Delivery& d) {
@@ -351,7 +369,7 @@ void World::send_one(NodeId from, NodeId to, const Message& sent) {
     free_in_flight_.pop_back();
     in_flight_[slot] = msg;
   }
-  queue_.push(now_ + d.delay, Event{Event::Kind::kDeliver, to, from, slot});
+  schedule(now_ + d.delay, Event{Event::Kind::kDeliver, to, from, slot});
 }
 
 // Carries one node's effects out in true time; apply_effects (algorithms/core/effects_apply.hpp)
@@ -397,7 +415,7 @@ void World::cancel_timer_event(NodeId id, TimerId timer) {
 
 void World::arm_timer_event(NodeId id, TimerId timer, Time at) {
   Node& node = nodes_[id];
-  const EventHandle h = queue_.push(at, Event{Event::Kind::kTimer, id, timer, node.incarnation});
+  const EventHandle h = schedule(at, Event{Event::Kind::kTimer, id, timer, node.incarnation});
   node.timers.emplace_back(timer, h);
 }
 
@@ -423,7 +441,7 @@ void World::emit(NodeId node, const Note& note) {
 void World::tick() {
   for (Observer* o : observers_) o->on_tick(*this);
   const Time next = now_ + tick_;
-  if (next <= end_) queue_.push(next, Event{Event::Kind::kTick, 0, 0, 0});
+  if (next <= end_) schedule(next, Event{Event::Kind::kTick, 0, 0, 0});
 }
 
 NodeSnapshot World::node(NodeId id) const {

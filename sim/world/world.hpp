@@ -53,9 +53,10 @@ class World final : public TickView {
 
   // Processes every event up to and including `until` (clamped to the scenario's end).
   void run_until(Time until);
-  bool finished() const { return now_ >= end_ && queue_.empty(); }
+  bool finished() const { return now_ >= end_ && queue_.empty() && probes_now_ == 0; }
   // Calls every observer's on_probe at true time t (not before now): an instant where a clock's
-  // slope changes without an event (a slew ends, a wander step). Not counted as an event.
+  // slope changes without an event (a slew ends, a wander step). Not counted as an event. A probe
+  // comes after the events at t scheduled before it and before those scheduled after it.
   void schedule_probe(Time t);
   Time end() const { return end_; }
 
@@ -110,6 +111,9 @@ class World final : public TickView {
   static_assert(sizeof(Node) <= 128, "an idle node stays within two cache lines");
 
   void handle(const Event& ev);
+  // Every event goes in through here: see probes_now_.
+  EventHandle schedule(Time at, const Event& ev);
+  void fire_probe();
   void prefetch_next_node();
   void start_node(NodeId id);
   void crash_node(NodeId id);
@@ -137,6 +141,11 @@ class World final : public TickView {
   std::shared_ptr<const std::vector<NodeId>> members_;
   std::unique_ptr<Network> network_;
   EventQueue<Event> queue_;
+  // Probes asked for at the current instant (most of them: the exact skew checker's look after
+  // everything at an instant happened), kept out of the queue: they fire once no event at this
+  // instant is left. Should an event at this instant be scheduled while some wait, they enter the
+  // queue first, so they still come before it, as if they had been queued when asked for.
+  std::uint32_t probes_now_ = 0;
   std::vector<Observer*> observers_;
   Effects effects_;  // reused for every dispatch: the hot path does not allocate
   WorldStats stats_;

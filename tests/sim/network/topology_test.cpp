@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <vector>
 
 #include "algorithms/core/rng.hpp"
 
@@ -51,6 +52,43 @@ void expect_well_formed(const Topology& t) {
   if (!indices.empty()) {
     EXPECT_EQ(*indices.rbegin(), t.directed_link_count() - 1);
   }
+}
+
+// directed_link_index against the CSR rows read one by one, for every ordered pair: rows that
+// fill their range (a hub anywhere, rings, lines, dense rows), rows with a gap, and random ones.
+void expect_link_indices_match_rows(const Topology& t) {
+  const NodeId n = t.node_count();
+  std::vector<std::uint64_t> want(static_cast<std::size_t>(n) * n, Topology::kNoLink);
+  for (NodeId v = 0; v < n; ++v) {
+    auto [it, end] = boost::out_edges(v, t.graph());
+    for (; it != end; ++it) {
+      want[static_cast<std::size_t>(v) * n + boost::target(*it, t.graph())] = boost::get(boost::edge_index, t.graph(), *it);
+    }
+  }
+  for (NodeId v = 0; v < n; ++v) {
+    for (NodeId w = 0; w < n; ++w) {
+      ASSERT_EQ(t.directed_link_index(v, w), want[static_cast<std::size_t>(v) * n + w]) << v << " -> " << w;
+    }
+    EXPECT_EQ(t.directed_link_index(v, n), Topology::kNoLink);
+  }
+}
+
+TEST(Topology, LinkIndexMatchesTheRowsWhateverTheirShape) {
+  for (NodeId hub : {0u, 1u, 6u, 12u, 13u}) expect_link_indices_match_rows(Topology::from_edges(14, star_edges(14, hub)));
+  expect_link_indices_match_rows(Topology::from_edges(9, ring_edges(9)));
+  expect_link_indices_match_rows(Topology::from_edges(9, line_edges(9)));
+  expect_link_indices_match_rows(Topology::from_edges(12, grid_edges(3, 4)));
+  // A hub that misses one client, two hubs, a row that is full but for its own id and one more.
+  auto gap = star_edges(10, 4);
+  gap.erase(gap.begin() + 6);
+  expect_link_indices_match_rows(Topology::from_edges(10, gap));
+  auto two = star_edges(10, 0);
+  for (const auto& e : star_edges(10, 9)) two.push_back(e);
+  expect_link_indices_match_rows(Topology::from_edges(10, two));
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    expect_link_indices_match_rows(Topology::from_edges(16, erdos_renyi_edges(16, 0.05 * static_cast<double>(seed % 20), seed)));
+  }
+  expect_link_indices_match_rows(Topology::from_edges(5, {}));
 }
 
 TEST(Topology, FullMeshIsImplicit) {

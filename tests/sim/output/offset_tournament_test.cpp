@@ -168,6 +168,26 @@ TEST(OffsetTournament, SeesASlewOvertake) {
   EXPECT_EQ(t.query(view.now_, kNoNode).lo_ns, 0);
 }
 
+// A slew holds the loser back, then ends: nobody says so (the checker probes the instant but
+// does not touch the clock), and the certificate must still have allowed for the faster slope
+// after the end.
+TEST(OffsetTournament, SeesTheLoserCatchUpOnceItsSlewEnds) {
+  FakeClocks view(2);
+  view.clocks[0].base_ns = 1'000'000;
+  view.clocks[1].rate_ppm = 100;
+  OffsetTournament t(view, {0.0, 0.0}, {500.0, 500.0});
+  view.clocks[1].slew_ppm = -500;
+  view.clocks[1].slew_end_ns = 2'000'000'000;  // -1 ms over 2 s: the gap grows to 1.8 ms
+  t.slewing(1, Time::from_ns(view.clocks[1].slew_end_ns), -500);
+  for (const std::int64_t at_ns : {0LL, 1'000'000'000LL, 2'000'000'000LL, 10'000'000'000LL, 19'900'000'000LL}) {
+    view.now_ = Time::from_ns(at_ns);
+    EXPECT_EQ(t.query(view.now_, kNoNode).hi_ns, 1'000'000) << at_ns;
+  }
+  view.now_ = Time::from_ns(21'000'000'000);  // 100 ppm closes 1.8 ms in 18 s: passed at 20 s
+  EXPECT_EQ(t.query(view.now_, kNoNode).hi_ns, 1'100'000);
+  EXPECT_EQ(t.query(view.now_, kNoNode).lo_ns, 1'000'000);
+}
+
 // Few changes, long quiet spells in which slews carry clocks past each other: only the slope
 // interval of a slewing clock can tell when its order may change.
 TEST(OffsetTournament, MatchesAScanWhileSlewsOvertake) {

@@ -102,6 +102,46 @@ TEST(World, StartsComeInIdOrderBeforeTheFirstTickAndCountOneEventEach) {
   EXPECT_EQ(world.node(2).role, Role::kNone);
 }
 
+// A probe asked for at the current instant comes after the events of that instant scheduled
+// before it and before those scheduled after it. Over zero-latency links a whole Cristian series
+// happens at t = 0, each delivery scheduling the next; a probe asked for at each delivery must
+// fire between it and the next, not after the whole chain.
+TEST(World, ProbeAtTheCurrentInstantComesBeforeEventsScheduledAfterIt) {
+  const auto spec = scenario::load_scenario_text(R"yaml(
+name: probe-order
+seed: 3
+duration: 1500ms
+tick: 500ms
+nodes: 2
+topology: full_mesh
+links: {latency: 0}
+algorithm:
+  sync: {kind: cristian, period: 1s, probes: 3}
+  election: {kind: static, leader: 0}
+)yaml",
+                                                 "probe-order.yaml");
+  World world(spec);
+  struct Watch final : Observer {
+    World* world = nullptr;
+    std::string seen;
+    void on_tick(const TickView& v) override {
+      if (v.now() == Time::epoch()) seen += 'T';
+    }
+    void on_event(Time, NodeId, const Note&) override {}
+    void on_message_delivered(Time t, NodeId, NodeId, const Message&) override {
+      seen += t == Time::epoch() ? 'd' : 'D';
+      world->schedule_probe(t);
+    }
+    void on_probe(const TickView& v) override { seen += v.now() == Time::epoch() ? 'p' : 'P'; }
+  } watch;
+  watch.world = &world;
+  world.add_observer(&watch);
+  world.run_until(world.end());
+  // At 0: the tick, then three requests and three replies, each followed by its probe; about
+  // 1 s later the next series.
+  EXPECT_EQ(watch.seen, "TdpdpdpdpdpdpDPDPDPDPDPDP");
+}
+
 TEST(World, CrashAndRestartAreReportedAndNodeIsDownMeanwhile) {
   auto spec = testing::drift_only(3, 10_s, 1_s);
   scenario::FaultSpec crash;
