@@ -38,6 +38,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "sim/memory/huge_page_allocator.hpp"
 #include "sim/queue/calendar_queue.hpp"
 #include "sim/queue/dary_heap.hpp"
 #include "sim/queue/event_key.hpp"
@@ -269,7 +270,7 @@ class EventQueue {
   }
 
   Index<Entry> index_;
-  std::vector<Slot> slots_;
+  std::vector<Slot, memory::HugePageAllocator<Slot>> slots_;
   std::vector<std::uint32_t> free_;
   std::size_t live_ = 0;
   std::size_t dead_ = 0;

@@ -35,6 +35,7 @@
 #include <sys/mman.h>
 
 #include "algorithms/core/rng.hpp"
+#include "sim/memory/huge_page_allocator.hpp"
 
 namespace clocksim::sim {
 
@@ -177,7 +178,7 @@ class LinkStreamTable {
   }
 
   void grow() {
-    std::vector<Slot> old;
+    std::vector<Slot, memory::HugePageAllocator<Slot>> old;
     old.swap(slots_);
     const std::size_t capacity = old.empty() ? std::size_t{64} : old.size() * 2;
     slots_.assign(capacity, Slot{});
@@ -190,7 +191,7 @@ class LinkStreamTable {
     }
   }
 
-  std::vector<Slot> slots_;
+  std::vector<Slot, memory::HugePageAllocator<Slot>> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;  // in slots_
   std::uint32_t senders_ = 0;

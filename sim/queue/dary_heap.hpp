@@ -3,7 +3,8 @@
 // Entry is any trivially copyable struct with a member `EventKey key` (EventQueue stores just the
 // 16-byte key). The root sits at physical index D-1, so the D children of logical node i (logical
 // Di+1..Di+D) start at a multiple of D; with a 64-byte aligned buffer no sibling group straddles a
-// cache line (16-byte keys: a binary pair is half a line, a 4-ary group exactly one line).
+// cache line (16-byte keys: a binary pair is half a line, a 4-ary group exactly one line). A large
+// heap sits on huge pages (memory/huge_page_allocator.hpp).
 //
 // Index policy interface (shared with the other policies, used by EventQueue):
 //   push(entry), top(), pop(), size(), empty(), reserve(n), memory_bytes(),
@@ -17,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/queue/cache_aligned_allocator.hpp"
+#include "sim/memory/huge_page_allocator.hpp"
 #include "sim/queue/event_key.hpp"
 
 namespace clocksim::sim::queue {
@@ -172,7 +173,7 @@ class DaryHeap {
     for (std::size_t i = (n - 2) / D + 1; i-- > 0;) sift_down(i, at(i));
   }
 
-  std::vector<Entry, CacheAlignedAllocator<Entry>> keys_;
+  std::vector<Entry, memory::HugePageAllocator<Entry>> keys_;
 };
 
 template <class Entry>

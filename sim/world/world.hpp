@@ -17,6 +17,7 @@
 #include "algorithms/registry.hpp"
 #include "sim/clock/clock_model.hpp"
 #include "sim/event_queue.hpp"
+#include "sim/memory/huge_page_allocator.hpp"
 #include "sim/network/network.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/time.hpp"
@@ -137,7 +138,7 @@ class World final : public TickView {
   bool free_running() const;
 
   const scenario::ScenarioSpec& spec_;
-  std::vector<Node> nodes_;
+  std::vector<Node, memory::HugePageAllocator<Node>> nodes_;
   std::shared_ptr<const std::vector<NodeId>> members_;
   std::unique_ptr<Network> network_;
   EventQueue<Event> queue_;
@@ -163,7 +164,7 @@ class World final : public TickView {
   std::vector<std::vector<std::uint8_t>> datagrams_;
   // Messages in flight (host: algorithm), free slots reused last-freed first: the slot a delivery
   // frees is still in cache when its handler sends the next message.
-  std::vector<Message> in_flight_;
+  std::vector<Message, memory::HugePageAllocator<Message>> in_flight_;
   std::vector<std::uint32_t> free_in_flight_;
   std::vector<std::uint32_t> free_datagrams_;
   std::map<NodeId, Rng> reference_rngs_;  // nodes with a reference clock: its error stream
