@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <utility>
 
 #include <sys/mman.h>
 
@@ -45,6 +46,43 @@ inline void* map_huge(std::size_t bytes) {
 }
 
 inline void unmap_huge(void* p, std::size_t bytes) noexcept { munmap(p, bytes); }
+
+// An owned anonymous mapping of zeroed memory, whose pages become resident only as they are first
+// written (a table that stays mostly unwritten costs what is written); on huge pages if asked and
+// at least one fits, at a 2 MiB boundary.
+class ZeroedMapping {
+ public:
+  ZeroedMapping() = default;
+  ZeroedMapping(std::size_t bytes, bool huge_pages) {
+    if (bytes == 0) return;
+    if (huge_pages && bytes >= kHugePageBytes) {
+      bytes_ = (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+      p_ = map_huge(bytes_);
+      return;
+    }
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    p_ = p;
+    bytes_ = bytes;
+  }
+  ZeroedMapping(ZeroedMapping&& o) noexcept : p_(o.p_), bytes_(o.bytes_) { o.p_ = nullptr; }
+  ZeroedMapping& operator=(ZeroedMapping&& o) noexcept {
+    std::swap(p_, o.p_);
+    std::swap(bytes_, o.bytes_);
+    return *this;
+  }
+  ZeroedMapping(const ZeroedMapping&) = delete;
+  ZeroedMapping& operator=(const ZeroedMapping&) = delete;
+  ~ZeroedMapping() {
+    if (p_ != nullptr) munmap(p_, bytes_);
+  }
+
+  void* data() const { return p_; }  // page-aligned (2 MiB-aligned on huge pages)
+
+ private:
+  void* p_ = nullptr;
+  std::size_t bytes_ = 0;
+};
 
 inline constexpr std::size_t round_up_to_huge_page(std::size_t bytes) {
   return (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);

@@ -28,11 +28,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <new>
-#include <utility>
 #include <vector>
-
-#include <sys/mman.h>
 
 #include "algorithms/core/rng.hpp"
 #include "sim/memory/huge_page_allocator.hpp"
@@ -102,25 +98,6 @@ class LinkStreamTable {
   struct alignas(64) Filter {
     std::uint64_t words[8];
   };
-  // Owns an anonymous mapping.
-  class Mapping {
-   public:
-    Mapping() = default;
-    Mapping(void* p, std::size_t bytes) : p_(p), bytes_(bytes) {}
-    Mapping(Mapping&& o) noexcept : p_(std::exchange(o.p_, nullptr)), bytes_(o.bytes_) {}
-    Mapping& operator=(Mapping&& o) noexcept {
-      std::swap(p_, o.p_);
-      std::swap(bytes_, o.bytes_);
-      return *this;
-    }
-    ~Mapping() {
-      if (p_ != nullptr) munmap(p_, bytes_);
-    }
-
-   private:
-    void* p_ = nullptr;
-    std::size_t bytes_ = 0;
-  };
   // Links waiting for their table insert. Small enough to stay in cache; large enough that the
   // probes of one flush overlap.
   static constexpr std::size_t kBatch = 64;
@@ -135,26 +112,12 @@ class LinkStreamTable {
   }
 
   void allocate_filters() {
-    // Anonymous memory comes zeroed and is mapped page by page as it is first written. Huge
-    // pages where the kernel offers them, once the filters fill one: a sender's line is read at
-    // random, and with 4 KiB pages nearly every read would be a TLB miss, which a prefetch does
-    // not hide. Fewer senders (under 32768) fit in the TLB anyway and keep to 4 KiB pages.
-    constexpr std::size_t kHuge = std::size_t{2} << 20;
-    const std::size_t bytes = std::size_t{senders_} * sizeof(Filter);
-    const bool huge = bytes >= kHuge;
-    const std::size_t mapped = huge ? ((bytes + kHuge - 1) & ~(kHuge - 1)) + kHuge : bytes;
-    void* raw = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (raw == MAP_FAILED) throw std::bad_alloc();
-    filter_memory_ = Mapping(raw, mapped);
-    if (!huge) {
-      filters_ = static_cast<Filter*>(raw);  // page-aligned
-      return;
-    }
-    const auto addr = (reinterpret_cast<std::uintptr_t>(raw) + kHuge - 1) & ~std::uintptr_t{kHuge - 1};
-    filters_ = reinterpret_cast<Filter*>(addr);
-#ifdef MADV_HUGEPAGE
-    madvise(filters_, mapped - kHuge, MADV_HUGEPAGE);  // a hint: without it the filters work the same
-#endif
+    // Zero pages, mapped as they are first written. Huge pages where the kernel offers them, once
+    // the filters fill one: a sender's line is read at random, and with 4 KiB pages nearly every
+    // read would be a TLB miss, which a prefetch does not hide. Fewer senders (under 32768) fit in
+    // the TLB anyway and keep to 4 KiB pages.
+    filter_memory_ = memory::ZeroedMapping(std::size_t{senders_} * sizeof(Filter), /*huge_pages=*/true);
+    filters_ = static_cast<Filter*>(filter_memory_.data());
   }
 
   std::size_t home(std::uint64_t key) const { return static_cast<std::size_t>(mix64(key)) & mask_; }
@@ -195,7 +158,7 @@ class LinkStreamTable {
   std::size_t mask_ = 0;
   std::size_t size_ = 0;  // in slots_
   std::uint32_t senders_ = 0;
-  Mapping filter_memory_;
+  memory::ZeroedMapping filter_memory_;
   Filter* filters_ = nullptr;
   Slot pending_[kBatch];
   std::size_t pending_size_ = 0;

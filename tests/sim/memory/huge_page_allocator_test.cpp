@@ -1,11 +1,13 @@
 // HugePageAllocator: large blocks are 2 MiB-aligned mappings, small ones cache-line aligned heap
 // blocks; either kind holds what is written to it, survives a vector's growth across the size
 // where the kind changes, and is released through the matching path (ASan checks the heap side).
+// ZeroedMapping: zeroed, page- or 2 MiB-aligned, owned (a move hands the mapping over).
 #include "sim/memory/huge_page_allocator.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace clocksim::sim::memory {
@@ -58,6 +60,36 @@ TEST(HugePageAllocator, AVectorKeepsItsContentsWhileGrowingIntoHugePages) {
 TEST(HugePageAllocator, AnImpossibleSizeThrowsInsteadOfWrapping) {
   HugePageAllocator<Item> alloc;
   EXPECT_THROW((void)alloc.allocate(static_cast<std::size_t>(-1) / 2), std::bad_array_new_length);
+}
+
+TEST(ZeroedMapping, IsZeroedAlignedAndWritable) {
+  for (const bool huge : {false, true}) {
+    for (std::size_t bytes : {std::size_t{100}, kHugePageBytes - 64, kHugePageBytes + 4096, 3 * kHugePageBytes}) {
+      ZeroedMapping m(bytes, huge);
+      auto* p = static_cast<unsigned char*>(m.data());
+      ASSERT_NE(p, nullptr);
+      const std::size_t alignment = huge && bytes >= kHugePageBytes ? kHugePageBytes : 4096;
+      EXPECT_EQ(address(p) % alignment, 0u) << bytes << " huge " << huge;
+      for (std::size_t i = 0; i < bytes; i += 1000) ASSERT_EQ(p[i], 0) << i;
+      EXPECT_EQ(p[bytes - 1], 0);
+      p[0] = 1;
+      p[bytes - 1] = 2;
+      EXPECT_EQ(p[bytes - 1], 2);
+    }
+  }
+}
+
+TEST(ZeroedMapping, AMoveHandsTheMappingOver) {
+  ZeroedMapping a(8192, false);
+  static_cast<unsigned char*>(a.data())[5] = 7;
+  ZeroedMapping b(std::move(a));
+  EXPECT_EQ(a.data(), nullptr);  // NOLINT(bugprone-use-after-move): the moved-from state is the point
+  ASSERT_NE(b.data(), nullptr);
+  EXPECT_EQ(static_cast<unsigned char*>(b.data())[5], 7);
+  ZeroedMapping c;
+  c = std::move(b);
+  EXPECT_EQ(static_cast<unsigned char*>(c.data())[5], 7);
+  EXPECT_EQ(ZeroedMapping(0, true).data(), nullptr);
 }
 
 }  // namespace
