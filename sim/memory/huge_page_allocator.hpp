@@ -26,6 +26,10 @@ inline constexpr std::size_t kCacheLineBytes = 64;
 inline constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
 inline constexpr std::size_t kHugeBlockMinBytes = std::size_t{16} << 20;
 
+inline constexpr std::size_t round_up_to_huge_page(std::size_t bytes) {
+  return (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+}
+
 // A mapping of `bytes` (a multiple of kHugePageBytes) at a kHugePageBytes boundary, advised for
 // huge pages; released with unmap_huge(p, bytes).
 inline void* map_huge(std::size_t bytes) {
@@ -56,7 +60,7 @@ class ZeroedMapping {
   ZeroedMapping(std::size_t bytes, bool huge_pages) {
     if (bytes == 0) return;
     if (huge_pages && bytes >= kHugePageBytes) {
-      bytes_ = (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+      bytes_ = round_up_to_huge_page(bytes);
       p_ = map_huge(bytes_);
       return;
     }
@@ -83,10 +87,6 @@ class ZeroedMapping {
   void* p_ = nullptr;
   std::size_t bytes_ = 0;
 };
-
-inline constexpr std::size_t round_up_to_huge_page(std::size_t bytes) {
-  return (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
-}
 
 template <class T>
 struct HugePageAllocator {
