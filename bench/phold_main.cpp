@@ -104,6 +104,7 @@ std::vector<Variant> variants() {
       {"EventQueue<BinaryHeap>", true, &measure<EventQueueScheduler<sim::queue::BinaryHeap>>},
       {"EventQueue<QuaternaryHeap>", true, &measure<EventQueueScheduler<sim::queue::QuaternaryHeap>>},
       {"EventQueue<CalendarQueue>", true, &measure<EventQueueScheduler<sim::queue::CalendarQueue>>},
+      {"EventQueue<LadderQueue>", true, &measure<EventQueueScheduler<sim::queue::LadderQueue>>},
   };
 }
 

@@ -11,6 +11,7 @@
 #include "bench/phold.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/queue/calendar_queue.hpp"
+#include "sim/queue/ladder_queue.hpp"
 
 namespace clocksim::bench {
 

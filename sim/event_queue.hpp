@@ -19,13 +19,16 @@
 // leaves the index, so a stale key can never be mistaken for a newer event. Generations are
 // 32-bit: a handle kept across 2^32 reuses of its slot could alias.
 //
-// Choice of the default Index: queue::BinaryHeap, by measurement on four workload shapes (PHOLD,
+// Choice of the default Index: queue::LadderQueue, by measurement on four workload shapes (PHOLD,
 // bursty rounds, timer-heavy failure detectors; bench/run.sh, docs/performance.md "Queues on four
-// shapes"): it is the fastest or within noise of it on each, has a hard O(log n) bound whatever the
-// time distribution, and the smallest footprint (16 bytes of key per pending event). Its sift
-// compares branch (event_key.hpp), which lets the processor overlap the cache misses of a heap
-// larger than the cache. queue::CalendarQueue (O(1) expected, about 6x the index memory) stays
-// available: EventQueue<Payload, queue::CalendarQueue>.
+// shapes"): it is the fastest on each shape once more than a few thousand events are pending,
+// because its sifts stay in a heap of a few dozen entries and everything else is an append,
+// where a heap of 10^6 entries takes a cache miss on most of its levels. It costs about 30 more
+// bytes per pending event than the heap (chunked buckets and its far list). The heaps
+// (queue::BinaryHeap, queue::QuaternaryHeap: O(log n) whatever the time distribution, 16 bytes of
+// key per pending event, and a pop fused with the next push) and queue::CalendarQueue stay
+// available: EventQueue<Payload, queue::BinaryHeap>. The order of events is the same under all
+// of them: (time, insertion sequence).
 #pragma once
 
 #include <algorithm>
@@ -42,6 +45,7 @@
 #include "sim/queue/calendar_queue.hpp"
 #include "sim/queue/dary_heap.hpp"
 #include "sim/queue/event_key.hpp"
+#include "sim/queue/ladder_queue.hpp"
 #include "sim/time.hpp"
 
 namespace clocksim::sim {
@@ -54,7 +58,7 @@ struct EventHandle {
 };
 static_assert(std::is_trivially_copyable_v<EventHandle>);
 
-template <class Payload, template <class> class Index = queue::BinaryHeap>
+template <class Payload, template <class> class Index = queue::LadderQueue>
 class EventQueue {
   static_assert(std::is_trivially_copyable_v<Payload>, "payloads are copied around by value");
 

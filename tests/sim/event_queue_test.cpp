@@ -12,6 +12,7 @@
 
 #include "algorithms/core/rng.hpp"
 #include "sim/queue/calendar_queue.hpp"
+#include "sim/queue/ladder_queue.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -39,8 +40,9 @@ using Variants = ::testing::Types<
     Variant<queue::BinaryHeap, EventQueue<Payload>::kDefaultSlotBits>,
     Variant<queue::QuaternaryHeap, EventQueue<Payload>::kDefaultSlotBits>,
     Variant<queue::CalendarQueue, EventQueue<Payload>::kDefaultSlotBits>,
+    Variant<queue::LadderQueue, EventQueue<Payload>::kDefaultSlotBits>,
     Variant<queue::BinaryHeap, 58>, Variant<queue::QuaternaryHeap, 58>,
-    Variant<queue::CalendarQueue, 58>>;
+    Variant<queue::CalendarQueue, 58>, Variant<queue::LadderQueue, 58>>;
 TYPED_TEST_SUITE(EventQueueTest, Variants);
 
 Time at_ns(std::int64_t ns) { return Time::from_ns(ns); }
@@ -372,6 +374,11 @@ TEST(EventQueue, FusedPopPushMatchesTheCalendarQueueBinary) {
 
 TEST(EventQueue, FusedPopPushMatchesTheCalendarQueueQuaternary) {
   for (std::uint64_t seed = 1; seed <= 3; ++seed) check_fused_against_calendar<queue::QuaternaryHeap>(seed);
+}
+
+// The default index (the ladder, which does not fuse) driven the same way.
+TEST(EventQueue, LadderQueueMatchesTheCalendarQueue) {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) check_fused_against_calendar<queue::LadderQueue>(seed);
 }
 
 TEST(EventQueueDeathTest, PushIntoThePastAsserts) {

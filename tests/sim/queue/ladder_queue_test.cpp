@@ -1,0 +1,177 @@
+#include "sim/queue/ladder_queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+#include <limits>
+#include <set>
+#include <vector>
+
+#include "algorithms/core/rng.hpp"
+
+namespace clocksim::sim::queue {
+namespace {
+
+struct Entry {
+  EventKey key;
+};
+
+constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+
+// The ladder against an ordered set of the same keys, under one random schedule of pushes (at the
+// current time, just after it, far after it, at the end of time), pops, removals and id
+// rewrites. Any entry in the wrong part (heap, bucket, far list) shows up as a pop out of order.
+void check_against_a_set(std::uint64_t seed, int steps) {
+  LadderQueue<Entry> q;
+  std::set<EventKey> want;
+  SmallRng rng(seed);
+  std::int64_t now = (seed % 2 == 0) ? 0 : kMin / 2;
+  std::uint64_t id = 0;
+  // now + d, saturated at the end of time.
+  auto after = [&](std::uint64_t d) {
+    return d > static_cast<std::uint64_t>(kMax - now) ? kMax : now + static_cast<std::int64_t>(d);
+  };
+  auto push = [&] {
+    std::int64_t t = now;
+    switch (rng() % 8) {
+      case 0: break;  // the current instant
+      case 1: t = after(rng() % 16); break;
+      case 2: t = after(rng() % 1'000'000); break;
+      case 3: t = after(rng() % 1'000'000'000'000ULL); break;
+      case 4: t = std::max(now, kMax - static_cast<std::int64_t>(rng() % 3)); break;  // the end of time
+      default: t = after(rng() % 10'000); break;
+    }
+    const EventKey key{t, id};
+    id += 2;  // even ids: rewrite_ids below maps them order-preservingly
+    q.push(Entry{key});
+    want.insert(key);
+  };
+  for (int i = 0; i < 200; ++i) push();
+  for (int step = 0; step < steps; ++step) {
+    ASSERT_EQ(q.size(), want.size());
+    const std::uint64_t r = rng() % 64;
+    if (r == 0) {
+      // Remove a random third, as EventQueue's purge of tombstones does.
+      const std::uint64_t salt = rng();
+      auto doomed = [salt](const EventKey& k) { return mix64(k.id ^ salt) % 3 == 0; };
+      std::size_t expected = 0;
+      for (auto it = want.begin(); it != want.end();) {
+        if (doomed(*it)) {
+          it = want.erase(it);
+          ++expected;
+        } else {
+          ++it;
+        }
+      }
+      ASSERT_EQ(q.remove_if([&](const Entry& e) { return doomed(e.key); }), expected);
+    } else if (r == 1) {
+      // An order-preserving renumbering, as EventQueue's rekey does.
+      q.rewrite_ids([](std::uint64_t v) { return v + 1; });
+      std::set<EventKey> moved;
+      for (const EventKey& k : want) moved.insert(EventKey{k.time_ns, k.id + 1});
+      want.swap(moved);
+      q.rewrite_ids([](std::uint64_t v) { return v - 1; });
+      moved.clear();
+      for (const EventKey& k : want) moved.insert(EventKey{k.time_ns, k.id - 1});
+      want.swap(moved);
+    } else if (r == 2) {
+      std::size_t seen = 0;
+      q.for_each([&](const Entry& e) {
+        ++seen;
+        EXPECT_TRUE(want.count(e.key) == 1);
+      });
+      ASSERT_EQ(seen, want.size());
+    }
+    const std::uint64_t pops = rng() % 3;
+    for (std::uint64_t k = 0; k < pops && !want.empty(); ++k) {
+      ASSERT_EQ(q.top().key, *want.begin()) << "step " << step;
+      now = want.begin()->time_ns;
+      q.pop();
+      want.erase(want.begin());
+    }
+    const std::uint64_t pushes = rng() % 3;
+    for (std::uint64_t k = 0; k < pushes; ++k) push();
+  }
+  while (!want.empty()) {
+    ASSERT_EQ(q.top().key, *want.begin());
+    q.pop();
+    want.erase(want.begin());
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(LadderQueue, PopsLikeAnOrderedSetUnderRandomSchedules) {
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) check_against_a_set(seed, 40'000);
+}
+
+// Events of one instant keep their insertion order, however many there are and wherever they
+// wait (all in the far list, then one bucket, then the heap).
+TEST(LadderQueue, StormAtOneInstantIsFifo) {
+  LadderQueue<Entry> q;
+  for (std::uint64_t i = 0; i < 50'000; ++i) q.push(Entry{{1'000, i}});
+  q.push(Entry{{5, 99'999'999}});
+  q.push(Entry{{2'000, 99'999'998}});
+  EXPECT_EQ(q.top().key.id, 99'999'999U);
+  q.pop();
+  for (std::uint64_t i = 0; i < 50'000; ++i) {
+    ASSERT_EQ(q.top().key, (EventKey{1'000, i}));
+    q.pop();
+    if (i % 1000 == 0) q.push(Entry{{1'000, 100'000'000 + i}});  // same instant, later: after all
+  }
+  for (std::uint64_t i = 0; i < 50'000; i += 1000) {
+    ASSERT_EQ(q.top().key, (EventKey{1'000, 100'000'000 + i}));
+    q.pop();
+  }
+  EXPECT_EQ(q.top().key.time_ns, 2'000);
+}
+
+// The rung spans the whole range of int64 time without overflowing its bucket arithmetic.
+TEST(LadderQueue, SpansTheWholeRangeOfTime) {
+  LadderQueue<Entry> q;
+  const std::vector<std::int64_t> times = {kMax, kMin, 0, -1, 1, kMax - 1, kMin + 1, kMax / 2, kMin / 2};
+  std::uint64_t id = 0;
+  for (std::int64_t t : times) q.push(Entry{{t, id++}});
+  std::set<EventKey> want;
+  id = 0;
+  for (std::int64_t t : times) want.insert(EventKey{t, id++});
+  for (const EventKey& k : want) {
+    ASSERT_EQ(q.top().key, k);
+    q.pop();
+    // A push at the instant just popped lands in the heap and comes next.
+    if (k.time_ns == 0) {
+      q.push(Entry{{0, 1'000}});
+      ASSERT_EQ(q.top().key, (EventKey{0, 1'000}));
+      q.pop();
+    }
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+// Buckets hand their chunks back: the same population, cycled through many rungs, keeps the
+// memory of one population rather than growing with the number of rebuilds.
+TEST(LadderQueue, MemoryFollowsThePopulation) {
+  LadderQueue<Entry> q;
+  SmallRng rng(7);
+  std::uint64_t id = 0;
+  std::int64_t now = 0;
+  for (int i = 0; i < 100'000; ++i) q.push(Entry{{static_cast<std::int64_t>(rng() % 10'000'000), id++}});
+  std::size_t after_first_round = 0;
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 100'000; ++i) {
+      now = q.top().key.time_ns;
+      q.pop();
+      q.push(Entry{{now + 1 + static_cast<std::int64_t>(rng() % 10'000'000), id++}});
+    }
+    if (round == 0) after_first_round = q.memory_bytes();
+  }
+  EXPECT_EQ(q.size(), 100'000U);
+  EXPECT_LE(q.memory_bytes(), after_first_round * 5 / 4);
+  // About 16 bytes of key per entry, plus chunk slack and the far list's capacity.
+  EXPECT_LT(q.memory_bytes(), 100'000U * 96);
+}
+
+}  // namespace
+}  // namespace clocksim::sim::queue
