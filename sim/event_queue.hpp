@@ -206,10 +206,16 @@ class EventQueue {
     if constexpr (sizeof(Slot) > 64) __builtin_prefetch(reinterpret_cast<const char*>(s) + sizeof(Slot) - 1);
   }
 
-  // The entry on top once a taken top is settled (without settling it), or null.
+  // The entry on top once a taken top is settled (without settling it where the index can tell),
+  // or null.
   const Entry* expected_top() {
     if constexpr (kFusedPopPush) {
-      if (top_taken_) return index_.next_after_top();
+      if (top_taken_) {
+        if (const Entry* next = index_.next_after_top()) return next;
+        // The index cannot name it without completing the pop (the ladder, whose near heap is
+        // down to the taken top): complete it, as the next pop would.
+        settle_top();
+      }
     }
     return index_.empty() ? nullptr : &index_.top();
   }

@@ -1,26 +1,29 @@
-// A two-tier ladder queue (after W. T. Tang, R. S. M. Goh, I. L.-J. Thng, "Ladder queue: an O(1)
-// priority queue structure for large-scale discrete event simulation", ACM TOMACS 15(3), 2005):
-// one index policy of EventQueue.
+// A ladder queue (after W. T. Tang, R. S. M. Goh, I. L.-J. Thng, "Ladder queue: an O(1) priority
+// queue structure for large-scale discrete event simulation", ACM TOMACS 15(3), 2005): one index
+// policy of EventQueue.
 //
-// Three parts, ordered by time: a small binary heap (`near`) of every entry before near_end_, a
-// rung of equal-width buckets (unsorted) up to rung_end_, and an unsorted list (`far`) beyond.
-// A push is a heap push only when it lands in the near window; otherwise it is an append. A
-// bucket is a list of 128-byte chunks of seven entries from one pool with a free list, so its
-// memory follows what it holds (vectors per bucket would each keep their largest size). When
-// the heap runs dry, the next non-empty bucket moves into it; when the rung is used up, it is
-// rebuilt over the far list's span, sized so that a bucket holds about kPerBucket entries. Each
-// entry is therefore appended at most twice and sifted only in a heap of about kPerBucket
-// entries, which stays in the cache however many events are pending: a 10^6-entry binary heap
-// takes a cache and TLB miss on most of its 20 levels per pop.
+// The parts, ordered by time: a small binary heap (`near`) of every entry before near_end_; a
+// ladder of rungs, each a row of equal-width unsorted buckets, the innermost (latest spawned)
+// covering the earliest times; and an unsorted list (`far`) beyond the outermost rung. A push is
+// a heap push only when it lands in the near window; otherwise it is an append. When the heap
+// runs dry, the innermost rung's next non-empty bucket moves into it, unless that bucket is
+// crowded (a burst: a thousand clients' timers within a few milliseconds), in which case it is
+// spread over a finer rung of its own first. When the outermost rung is used up, it is rebuilt
+// over the far list's span. Rungs are sized so that a bucket holds about kPerBucket entries, so an
+// entry is appended a few times and sifted only in a heap of a few dozen entries, which stays in
+// the cache however many events are pending: a 10^6-entry binary heap takes a cache and TLB miss
+// on most of its 20 levels per pop.
+//
+// A bucket is a list of 128-byte chunks of seven entries from one pool with a free list, so its
+// memory follows what it holds (a vector per bucket would keep its largest size for good).
 //
 // Order: the heap orders by the full EventKey (time, then insertion sequence), and every entry of
 // one time lies in the same part (the boundaries are times), so pops come in exactly the order of
-// any other policy: (time, seq), FIFO among equal times. A bucket crowded with one instant (a
-// million timers due together) just makes a large near heap: O(log n), never worse than the heap.
+// any other policy: (time, seq), FIFO among equal times. A crowd at one instant (a million timers
+// due together) cannot be split and makes a large near heap: O(log n), never worse than the heap.
 #pragma once
 
 #include <algorithm>
-#include <bit>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -43,8 +46,10 @@ class LadderQueue {
   bool empty() const { return size_ == 0; }
   void reserve(std::size_t) {}
   std::size_t memory_bytes() const {
-    return near_.memory_bytes() + far_.capacity() * sizeof(Entry) + buckets_.capacity() * sizeof(Bucket) +
-           chunks_.capacity() * sizeof(Chunk);
+    std::size_t bytes = near_.memory_bytes() + far_.capacity() * sizeof(Entry) + chunks_.capacity() * sizeof(Chunk) +
+                        rungs_.capacity() * sizeof(Rung);
+    for (const Rung& r : rungs_) bytes += r.buckets.capacity() * sizeof(Bucket);
+    return bytes;
   }
 
   const Entry& top() {
@@ -55,16 +60,23 @@ class LadderQueue {
 
   void push(const Entry& e) {
     const std::int64_t t = e.key.time_ns;
+    ++size_;
     if (t < near_end_ns_) {
       near_.push(e);
-    } else if (t < rung_end_ns_) {
-      append(buckets_[bucket_of(t)], e);
-    } else {
-      far_.push_back(e);
-      far_min_ns_ = std::min(far_min_ns_, t);
-      far_max_ns_ = std::max(far_max_ns_, t);
+      return;
     }
-    ++size_;
+    // Innermost first: it covers the earliest times, and an entry past its end belongs to a rung
+    // further out (always in a bucket that rung has not moved yet).
+    for (std::size_t d = depth_; d-- > 0;) {
+      Rung& r = rungs_[d];
+      if (t < r.end_ns) {
+        append(r.buckets[r.bucket_of(t)], e);
+        return;
+      }
+    }
+    far_.push_back(e);
+    far_min_ns_ = std::min(far_min_ns_, t);
+    far_max_ns_ = std::max(far_max_ns_, t);
   }
 
   void pop() {
@@ -74,21 +86,42 @@ class LadderQueue {
     --size_;
   }
 
+  // pop() then push(e), in one sift when e lands in the near window (a reply due before the
+  // current bucket ends), the common case for a handler's push on sparse workloads.
+  void replace_top(const Entry& e) {
+    assert(!empty());
+    fill_near();
+    if (e.key.time_ns < near_end_ns_) {
+      near_.replace_top(e);
+    } else {
+      near_.pop();
+      --size_;
+      push(e);
+    }
+  }
+
+  // The entry that pop() would bring to the top, or null when it is not in the near heap (then
+  // it is unknown until the next bucket moves in): a hint for prefetching, never for order.
+  const Entry* next_after_top() const { return near_.next_after_top(); }
+
   template <class Pred>
   std::size_t remove_if(Pred pred) {
     std::size_t removed = near_.remove_if(pred);
     std::vector<Entry> kept;
-    for (Bucket& b : buckets_) {
-      kept.clear();
-      walk(*this, b, [&](const Entry& e) {
-        if (pred(e)) {
-          ++removed;
-        } else {
-          kept.push_back(e);
-        }
-      });
-      release(b);
-      for (const Entry& e : kept) append(b, e);
+    for (std::size_t d = 0; d < depth_; ++d) {
+      for (Bucket& b : rungs_[d].buckets) {
+        if (b.count == 0) continue;
+        kept.clear();
+        walk(*this, b, [&](const Entry& e) {
+          if (pred(e)) {
+            ++removed;
+          } else {
+            kept.push_back(e);
+          }
+        });
+        release(b);
+        for (const Entry& e : kept) append(b, e);
+      }
     }
     const auto it = std::remove_if(far_.begin(), far_.end(), [&](const Entry& e) { return pred(e); });
     removed += static_cast<std::size_t>(far_.end() - it);
@@ -107,18 +140,36 @@ class LadderQueue {
   template <class F>
   void rewrite_ids(F f) {
     near_.rewrite_ids(f);
-    for (Bucket& b : buckets_) walk(*this, b, [&](Entry& e) { e.key.id = f(e.key.id); });
+    for (std::size_t d = 0; d < depth_; ++d) {
+      for (Bucket& b : rungs_[d].buckets) walk(*this, b, [&](Entry& e) { e.key.id = f(e.key.id); });
+    }
     for (Entry& e : far_) e.key.id = f(e.key.id);
   }
 
   template <class F>
   void for_each(F f) const {
     near_.for_each(f);
-    for (const Bucket& b : buckets_) walk(*this, b, [&](const Entry& e) { f(e); });
+    for (std::size_t d = 0; d < depth_; ++d) {
+      for (const Bucket& b : rungs_[d].buckets) walk(*this, b, [&](const Entry& e) { f(e); });
+    }
     for (const Entry& e : far_) f(e);
   }
 
+  // For tests: how many rungs are in use.
+  std::size_t depth() const { return depth_; }
+
  private:
+  static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  static constexpr std::int64_t kBefore = std::numeric_limits<std::int64_t>::min();
+  // Entries per bucket when a rung is laid out: the near heap's usual size. Small enough to stay
+  // in L1, large enough that moving a bucket and laying out a rung are amortised.
+  static constexpr std::size_t kPerBucket = 32;
+  // A bucket with more entries than this gets a finer rung of its own before it reaches the heap.
+  static constexpr std::uint32_t kSpreadAbove = 4 * kPerBucket;
+  // Nesting limit: each level narrows the width at least twofold, so 64 levels would reach one
+  // nanosecond anyway; the limit only bounds the rung array.
+  static constexpr std::size_t kMaxDepth = 64;
+
   static constexpr std::uint32_t kNoChunk = std::numeric_limits<std::uint32_t>::max();
   static constexpr std::uint32_t kChunkEntries = (128 - sizeof(std::uint32_t)) / sizeof(Entry);
   static_assert(kChunkEntries >= 1);
@@ -127,13 +178,37 @@ class LadderQueue {
     std::uint32_t next;  // the bucket's next (older, full) chunk
   };
   // The fill of the newest chunk sits here rather than in the chunk, so that an append reads only
-  // this array (small, cached) and merely stores into the chunk, which may be far from the cache.
+  // the rung's bucket array (small, cached) and merely stores into the chunk, which may not be.
   struct Bucket {
     std::uint32_t head = kNoChunk;  // newest chunk
     std::uint32_t head_count = 0;   // entries in it; every older chunk is full
+    std::uint32_t count = 0;        // entries in the bucket
   };
 
-  // Calls f on each entry of bucket b of `self` (const or not).
+  struct Rung {
+    std::int64_t start_ns = 0;
+    std::int64_t end_ns = 0;  // one past the last time it holds (saturated at kNever)
+    unsigned shift = 0;       // bucket width 2^shift ns
+    std::size_t next = 0;     // first bucket not yet moved out
+    std::vector<Bucket> buckets;
+
+    std::size_t bucket_of(std::int64_t t) const {
+      return static_cast<std::size_t>((static_cast<std::uint64_t>(t) - static_cast<std::uint64_t>(start_ns)) >> shift);
+    }
+    // End of bucket i, clipped to the rung's end.
+    std::int64_t bucket_end(std::size_t i) const {
+      const std::uint64_t start = static_cast<std::uint64_t>(start_ns);
+      const std::uint64_t width = shift >= 64 ? 0 : (std::uint64_t{1} << shift);
+      const std::uint64_t offset = std::uint64_t{i} * width;
+      const std::uint64_t room = static_cast<std::uint64_t>(end_ns) - start;
+      // offset + width >= room: the last bucket (or an overflowing one) ends with the rung.
+      if (width == 0 || offset >= room || width >= room - offset) return end_ns;
+      return static_cast<std::int64_t>(start + offset + width);
+    }
+  };
+
+  // Calls f on each entry of bucket b of `self` (const or not). f may append to other buckets (the
+  // chunks are found by index, so growth of the pool is safe) if it takes the entry by value.
   template <class Self, class F>
   static void walk(Self& self, const Bucket& b, F&& f) {
     std::uint32_t n = b.head_count;
@@ -142,67 +217,84 @@ class LadderQueue {
       n = kChunkEntries;
     }
   }
-  static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
-  static constexpr std::int64_t kBefore = std::numeric_limits<std::int64_t>::min();
-  // Entries per bucket at a rebuild: the near heap's usual size. Small enough to stay in L1,
-  // large enough that a bucket's move and the rung's bookkeeping are amortised.
-  static constexpr std::size_t kPerBucket = 32;
-
-  std::size_t bucket_of(std::int64_t t) const {
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(t) - static_cast<std::uint64_t>(rung_start_ns_)) >>
-                                    shift_);
-  }
 
   // Makes the near heap non-empty (the queue is not empty).
   void fill_near() {
     while (near_.empty()) {
-      while (next_bucket_ < buckets_.size() && buckets_[next_bucket_].head == kNoChunk) ++next_bucket_;
-      if (next_bucket_ == buckets_.size()) {
-        rebuild_rung();
+      if (depth_ == 0) {
+        assert(!far_.empty());
+        lay_out_far();
         continue;
       }
-      Bucket& b = buckets_[next_bucket_];
+      Rung& r = rungs_[depth_ - 1];
+      while (r.next < r.buckets.size() && r.buckets[r.next].count == 0) ++r.next;
+      if (r.next == r.buckets.size()) {
+        --depth_;  // used up: its range is behind near_end_ns_ now
+        continue;
+      }
+      Bucket& b = r.buckets[r.next];
+      if (b.count > kSpreadAbove && depth_ < kMaxDepth && spread(b)) continue;
       // The bucket after this one is needed after about kPerBucket pops: start loading it.
-      if (next_bucket_ + 1 < buckets_.size() && buckets_[next_bucket_ + 1].head != kNoChunk) {
-        __builtin_prefetch(&chunks_[buckets_[next_bucket_ + 1].head]);
+      if (r.next + 1 < r.buckets.size() && r.buckets[r.next + 1].count != 0) {
+        __builtin_prefetch(&chunks_[r.buckets[r.next + 1].head]);
       }
       walk(*this, b, [this](const Entry& e) { near_.push(e); });
       release(b);
-      ++next_bucket_;
-      near_end_ns_ = next_bucket_ == buckets_.size() ? rung_end_ns_ : bucket_start(next_bucket_);
+      near_end_ns_ = r.bucket_end(r.next);
+      ++r.next;
     }
   }
 
-  std::int64_t bucket_start(std::size_t i) const {
-    return static_cast<std::int64_t>(static_cast<std::uint64_t>(rung_start_ns_) + (std::uint64_t{i} << shift_));
-  }
-
-  // Spreads the far list over a new rung covering its span. Called with the heap and every
-  // bucket empty, so nothing is pending before far_min_ns_.
-  void rebuild_rung() {
-    assert(!far_.empty());
-    const std::uint64_t span = static_cast<std::uint64_t>(far_max_ns_) - static_cast<std::uint64_t>(far_min_ns_);
-    const std::size_t wanted = std::max<std::size_t>(1, far_.size() / kPerBucket);
-    // Width: the smallest power of two with span / width < wanted, so the rung has at most
-    // `wanted` buckets; a span of one instant gets a single bucket.
+  // Opens a rung at depth_ for `count` entries spanning [min_ns, max_ns], sized for about
+  // kPerBucket entries a bucket, and returns it.
+  Rung& open_rung(std::int64_t min_ns, std::int64_t max_ns, std::size_t count) {
+    const std::uint64_t span = static_cast<std::uint64_t>(max_ns) - static_cast<std::uint64_t>(min_ns);
+    const std::size_t wanted = std::max<std::size_t>(1, count / kPerBucket);
+    // The smallest power-of-two width with at most `wanted` buckets over the span.
     unsigned shift = 0;
     while (shift < 63 && (span >> shift) >= wanted) ++shift;
-    const std::size_t count = static_cast<std::size_t>(span >> shift) + 1;
-    rung_start_ns_ = far_min_ns_;
-    shift_ = shift;
-    assert(std::all_of(buckets_.begin(), buckets_.end(), [](const Bucket& b) { return b.head == kNoChunk; }));
-    buckets_.assign(count, Bucket{});
-    // rung_end_ns_: one past the last bucket, saturated (a rung can reach the end of time).
-    const std::uint64_t end = static_cast<std::uint64_t>(rung_start_ns_) + (std::uint64_t{count} << shift);
-    const bool wraps = shift >= 63 || end < static_cast<std::uint64_t>(rung_start_ns_) ||
-                       end > static_cast<std::uint64_t>(kNever);
-    rung_end_ns_ = wraps ? kNever : static_cast<std::int64_t>(end);
-    for (const Entry& e : far_) append(buckets_[bucket_of(e.key.time_ns)], e);
+    const std::size_t buckets = static_cast<std::size_t>(span >> shift) + 1;
+    if (rungs_.size() == depth_) rungs_.emplace_back();
+    Rung& r = rungs_[depth_++];
+    r.start_ns = min_ns;
+    r.end_ns = max_ns == kNever ? kNever : max_ns + 1;
+    r.shift = shift;
+    r.next = 0;
+    r.buckets.assign(buckets, Bucket{});
+    return r;
+  }
+
+  // Lays the far list out as the outermost rung. Called with nothing else pending.
+  void lay_out_far() {
+    Rung& r = open_rung(far_min_ns_, far_max_ns_, far_.size());
+    for (const Entry& e : far_) append(r.buckets[r.bucket_of(e.key.time_ns)], e);
     far_.clear();
     far_min_ns_ = kNever;
     far_max_ns_ = kBefore;
-    next_bucket_ = 0;
-    near_end_ns_ = rung_start_ns_;
+    near_end_ns_ = r.start_ns;
+  }
+
+  // Spreads crowded bucket b of the innermost rung over a finer rung covering its entries' span. The
+  // bucket stays the parent's next one: later pushes past the new rung's end but inside the
+  // bucket land there, and are moved once the new rung is used up. False if the entries share
+  // one instant (nothing to spread).
+  bool spread(Bucket& b) {
+    std::int64_t lo = kNever;
+    std::int64_t hi = kBefore;
+    walk(*this, b, [&](const Entry& e) {
+      lo = std::min(lo, e.key.time_ns);
+      hi = std::max(hi, e.key.time_ns);
+    });
+    if (lo == hi) return false;
+    const Bucket crowd = b;
+    b = Bucket{};
+    Rung& child = open_rung(lo, hi, crowd.count);  // may move the rungs: `parent` is stale now
+    // By value: an append may grow the chunk pool and move the entry being read.
+    walk(*this, crowd, [&](const Entry e) { append(child.buckets[child.bucket_of(e.key.time_ns)], e); });
+    Bucket spent = crowd;
+    release(spent);
+    near_end_ns_ = child.start_ns;
+    return true;
   }
 
   void append(Bucket& b, const Entry& e) {
@@ -221,6 +313,7 @@ class LadderQueue {
       b.head_count = 0;
     }
     chunks_[b.head].entries[b.head_count++] = e;
+    ++b.count;
   }
 
   // Returns a bucket's chunks to the free list and empties it.
@@ -232,19 +325,17 @@ class LadderQueue {
       b.head = next;
     }
     b.head_count = 0;
+    b.count = 0;
   }
 
   DaryHeap<2, Entry> near_;
-  std::vector<Bucket> buckets_;
+  std::vector<Rung> rungs_;  // [0, depth_) in use; rungs_[depth_ - 1] is the innermost
+  std::size_t depth_ = 0;
   std::vector<Chunk> chunks_;
   std::uint32_t free_chunk_ = kNoChunk;
   std::vector<Entry> far_;
-  std::size_t next_bucket_ = 0;
   std::size_t size_ = 0;
   std::int64_t near_end_ns_ = kBefore;  // the heap holds every entry before this
-  std::int64_t rung_start_ns_ = 0;
-  std::int64_t rung_end_ns_ = kBefore;  // the buckets hold every entry before this (and after near)
-  unsigned shift_ = 0;
   std::int64_t far_min_ns_ = kNever;
   std::int64_t far_max_ns_ = kBefore;
 };

@@ -128,6 +128,45 @@ TEST(LadderQueue, StormAtOneInstantIsFifo) {
   EXPECT_EQ(q.top().key.time_ns, 2'000);
 }
 
+// Bursts (a thousand clients' timers within a few microseconds, every second) are spread over
+// finer rungs; pushes that land inside a burst's bucket while its finer rung is in use, before
+// and after that rung's span, still pop in order.
+TEST(LadderQueue, BurstsSpreadOverFinerRungsStayInOrder) {
+  LadderQueue<Entry> q;
+  std::set<EventKey> want;
+  SmallRng rng(11);
+  std::uint64_t id = 0;
+  auto push = [&](std::int64_t t) {
+    q.push(Entry{{t, id}});
+    want.insert(EventKey{t, id});
+    ++id;
+  };
+  for (int second = 1; second <= 20; ++second) {
+    for (int i = 0; i < 1000; ++i) push(second * 1'000'000'000LL + static_cast<std::int64_t>(rng() % 5'000));
+  }
+  std::size_t deepest = 0;
+  while (!want.empty()) {
+    ASSERT_EQ(q.top().key, *want.begin());
+    const std::int64_t now = want.begin()->time_ns;
+    q.pop();
+    want.erase(want.begin());
+    deepest = std::max(deepest, q.depth());
+    switch (rng() % 4) {
+      case 0: push(now + static_cast<std::int64_t>(rng() % 3)); break;           // inside the burst
+      case 1: push(now + 5'000 + static_cast<std::int64_t>(rng() % 1'000)); break;  // just after it
+      case 2: push(now + 1'000'000'000LL + static_cast<std::int64_t>(rng() % 5'000)); break;  // next round
+      default: break;
+    }
+    if (want.size() > 40'000) break;
+  }
+  while (!want.empty()) {
+    ASSERT_EQ(q.top().key, *want.begin());
+    q.pop();
+    want.erase(want.begin());
+  }
+  EXPECT_GE(deepest, 2U);  // the bursts did get rungs of their own
+}
+
 // The rung spans the whole range of int64 time without overflowing its bucket arithmetic.
 TEST(LadderQueue, SpansTheWholeRangeOfTime) {
   LadderQueue<Entry> q;
