@@ -23,7 +23,7 @@
 // bursty rounds, timer-heavy failure detectors; bench/run.sh, docs/performance.md "Queues on four
 // shapes"): it is the fastest on each shape once more than a few thousand events are pending,
 // because its sifts stay in a heap of a few dozen entries and everything else is an append,
-// where a heap of 10^6 entries takes a cache miss on most of its levels. It costs about 30 more
+// where a heap of 10^6 entries takes a cache miss on most of its levels. It costs about 34 more
 // bytes per pending event than the heap (chunked buckets and its far list). The heaps
 // (queue::BinaryHeap, queue::QuaternaryHeap: O(log n) whatever the time distribution, 16 bytes of
 // key per pending event, and a pop fused with the next push) and queue::CalendarQueue stay
