@@ -32,7 +32,9 @@ void check_against_a_set(std::uint64_t seed, int steps) {
   std::uint64_t id = 0;
   // now + d, saturated at the end of time.
   auto after = [&](std::uint64_t d) {
-    return d > static_cast<std::uint64_t>(kMax - now) ? kMax : now + static_cast<std::int64_t>(d);
+    // The room left before the end of time, in unsigned arithmetic (now may be negative).
+    const std::uint64_t room = static_cast<std::uint64_t>(kMax) - static_cast<std::uint64_t>(now);
+    return d > room ? kMax : static_cast<std::int64_t>(static_cast<std::uint64_t>(now) + d);
   };
   auto push = [&] {
     std::int64_t t = now;
