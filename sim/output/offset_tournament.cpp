@@ -236,11 +236,56 @@ void OffsetTournament::heap_remove(std::size_t i) {
   }
 }
 
+OffsetTournament::Extremes OffsetTournament::scan(NodeId exclude) {
+  for (NodeId i : touched_) leaf_touched_[i] = 0;
+  touched_.clear();
+  stale_ = true;
+  Extremes out;
+  std::int64_t hi = std::numeric_limits<std::int64_t>::min(), lo = std::numeric_limits<std::int64_t>::max();
+  for (NodeId i = 0; i < n_; ++i) {
+    if (!view_.is_up(i)) continue;
+    const std::int64_t v = view_.offset_ns(i);  // first: a lazy wander is brought up to now
+    ++readings_;
+    const std::optional<double> rate = view_.clock_rate_ppm(i);
+    // The tournament's rate bound, which counts the excluded node too.
+    out.rate_bound_ppm = std::max(out.rate_bound_ppm, rate && std::isfinite(*rate)
+                                                          ? std::fabs(*rate) + extra_rate_ppm_[i] + std::max(0.0, max_slew_ppm_[i])
+                                                          : HUGE_VAL);
+    if (i == exclude) continue;
+    hi = std::max(hi, v);
+    lo = std::min(lo, v);
+    ++out.count;
+  }
+  if (out.count > 0) {
+    out.hi_ns = hi;
+    out.lo_ns = lo;
+  }
+  return out;
+}
+
 OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
   const std::int64_t now_ns = t.ns();
   if (++stamp_ == 0) {  // wrapped: no leaf may look read at the new stamp
     for (Leaf& leaf : leaves_) leaf.cache_stamp = leaf.refreshed_stamp = 0;
     stamp_ = 1;
+  }
+  // Keeping the tree costs at least log N re-comparisons (each with its certificate and a heap
+  // move) per changed node, and more when certificates expire; a scan costs N plain readings
+  // per query. Over each window of queries, the cheaper of the two at the window's rate of
+  // changes per query is used for the next window. Leaving scans for the tree costs one
+  // rebuild, O(N), which the window pays for.
+  ++window_queries_;
+  window_touches_ += touched_.size();
+  if (window_queries_ == kWindow) {
+    const double levels = static_cast<double>(dirty_by_level_.size() - 1);
+    scan_mode_ = static_cast<double>(window_queries_) * n_ < kScanWeight * static_cast<double>(window_touches_) * levels;
+    window_queries_ = 0;
+    window_touches_ = 0;
+  }
+  if (scan_mode_) return scan(exclude);
+  if (stale_) {
+    stale_ = false;
+    touch_all();
   }
   for (NodeId i : touched_) {
     leaf_touched_[i] = 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <random>
 #include <string>
@@ -63,12 +64,16 @@ class FakeClocks final : public TickView {
 struct Brute {
   std::int64_t hi = 0, lo = 0;
   std::uint32_t count = 0;
+  double rate_bound_ppm = 0;  // over every up clock, the excluded one too
 };
-Brute brute(const FakeClocks& v, NodeId exclude) {
+Brute brute(const FakeClocks& v, NodeId exclude, double sine_ppm = 0, double max_slew_ppm = 0) {
   Brute b;
   std::int64_t hi = std::numeric_limits<std::int64_t>::min(), lo = std::numeric_limits<std::int64_t>::max();
   for (NodeId i = 0; i < v.node_count(); ++i) {
-    if (i == exclude || !v.is_up(i)) continue;
+    if (!v.is_up(i)) continue;
+    const auto rate = v.clock_rate_ppm(i);
+    b.rate_bound_ppm = std::max(b.rate_bound_ppm, rate ? std::fabs(*rate) + sine_ppm + max_slew_ppm : HUGE_VAL);
+    if (i == exclude) continue;
     hi = std::max(hi, v.offset_ns(i));
     lo = std::min(lo, v.offset_ns(i));
     ++b.count;
@@ -85,8 +90,11 @@ Brute brute(const FakeClocks& v, NodeId exclude) {
 // change_percent: how many instants change a clock; slews_only: every change is a slew (whose
 // slope the tournament takes as exact until the slew's end); zero_slew_percent: how many slews
 // are of nothing (adjtime(0): the slew in progress stops).
+// changes_per_query: how many instants' changes come before each query (1: a query at every
+// instant), as a function of the query's number.
 void run_history(std::uint64_t seed, std::size_t n, double rate_spread_ppm, std::int64_t offset_spread_ns,
-                 int change_percent = 47, bool slews_only = false, int zero_slew_percent = 0) {
+                 int change_percent = 47, bool slews_only = false, int zero_slew_percent = 0,
+                 const std::function<int(int)>& changes_per_query = [](int) { return 1; }) {
   std::mt19937_64 rng(seed);
   FakeClocks view(n);
   const double max_slew_ppm = 500, sine_ppm = 0;
@@ -100,7 +108,7 @@ void run_history(std::uint64_t seed, std::size_t n, double rate_spread_ppm, std:
   std::uniform_int_distribution<int> what(0, 99);
   std::uniform_int_distribution<NodeId> node(0, static_cast<NodeId>(n - 1));
   std::uniform_int_distribution<std::int64_t> gap_ns(0, 20'000'000);
-  for (int step = 0; step < 3000; ++step) {
+  auto change = [&] {
     view.now_ = view.now_ + Duration::from_ns(what(rng) < 30 ? 0 : gap_ns(rng));
     int w = what(rng);
     if (w >= change_percent) w = 100;
@@ -129,14 +137,18 @@ void run_history(std::uint64_t seed, std::size_t n, double rate_spread_ppm, std:
       view.clocks[i].rate_known = !view.clocks[i].rate_known;
       t.touch(i);
     }
+  };
+  for (int step = 0; step < 3000; ++step) {
+    for (int c = changes_per_query(step); c > 0; --c) change();
     const NodeId exclude = what(rng) < 20 ? node(rng) : kNoNode;
     const auto got = t.query(view.now_, exclude);
-    const Brute want = brute(view, exclude);
+    const Brute want = brute(view, exclude, sine_ppm, max_slew_ppm);
     ASSERT_EQ(got.count, want.count) << "seed " << seed << " step " << step;
     if (want.count > 0) {
       ASSERT_EQ(got.hi_ns, want.hi) << "seed " << seed << " step " << step;
       ASSERT_EQ(got.lo_ns, want.lo) << "seed " << seed << " step " << step;
     }
+    ASSERT_EQ(got.rate_bound_ppm, want.rate_bound_ppm) << "seed " << seed << " step " << step;
   }
 }
 
@@ -200,6 +212,61 @@ TEST(OffsetTournament, MatchesAScanWhenSlewsAreReplacedOrCancelled) {
   for (std::uint64_t seed = 400; seed < 430; ++seed) {
     run_history(seed, 3 + seed % 11, 50, 200'000, 60, seed % 2 == 0, 25);
   }
+}
+
+// Phases where most clocks change between two queries (the tournament answers by reading every
+// clock) and phases with a change or none per query (it keeps its tree again, rebuilt from
+// whatever the scans left), each several windows of queries long, and phases that change every
+// few queries: every answer must be a scan's, across every switch.
+TEST(OffsetTournament, MatchesAScanAcrossSwitchesBetweenTreeAndScan) {
+  for (std::uint64_t seed = 500; seed < 512; ++seed) {
+    const std::size_t n = 5 + seed % 6 * 40;
+    const int phase = 64 * (1 + static_cast<int>(seed % 3)) + static_cast<int>(seed % 5) * 7;
+    run_history(seed, n, 50, 2'000'000, 60, seed % 2 == 0, 10, [n, phase](int q) {
+      switch (q / phase % 3) {
+        case 0: return static_cast<int>(n);
+        case 1: return q % 2;
+        default: return q % 9 == 0 ? static_cast<int>(n / 2) : 0;
+      }
+    });
+  }
+}
+
+// What the switch is for: while most clocks change between queries, a query reads each clock
+// once; once changes are rare again, it reads O(log N).
+TEST(OffsetTournament, ScansWhileMostClocksChangeBetweenQueries) {
+  const std::size_t n = 4096;
+  FakeClocks view(n);
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> rate(-50, 50);
+  std::uniform_int_distribution<std::int64_t> offset(-1'000'000, 1'000'000);
+  for (auto& c : view.clocks) {
+    c.rate_ppm = rate(rng);
+    c.base_ns = offset(rng);
+  }
+  OffsetTournament t(view, std::vector<double>(n, 0.0), std::vector<double>(n, 0.0));
+  NodeId next = 0;
+  auto run = [&](int queries, std::size_t changes_per_query) {
+    const std::uint64_t before = t.readings();
+    for (int q = 0; q < queries; ++q) {
+      for (std::size_t c = 0; c < changes_per_query; ++c) {
+        view.now_ = view.now_ + Duration::from_ns(1'000);
+        view.rebase(next);
+        view.clocks[next].base_ns = offset(rng);
+        t.touch(next);
+        next = static_cast<NodeId>((next + 1) % n);
+      }
+      const auto got = t.query(view.now_, kNoNode);
+      const Brute want = brute(view, kNoNode);
+      EXPECT_EQ(got.hi_ns, want.hi);
+      EXPECT_EQ(got.lo_ns, want.lo);
+    }
+    return static_cast<double>(t.readings() - before) / queries;
+  };
+  run(128, n / 4);  // the first window decides
+  EXPECT_EQ(run(64, n / 4), static_cast<double>(n)) << "one reading per clock and query";
+  run(64, 1);
+  EXPECT_LT(run(256, 1), 64.0) << "back on the tree, a scan reads " << n;
 }
 
 TEST(OffsetTournament, MatchesAScanUnderExtremeRates) {
