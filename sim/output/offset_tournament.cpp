@@ -242,11 +242,12 @@ OffsetTournament::Extremes OffsetTournament::scan(NodeId exclude) {
   stale_ = true;
   Extremes out;
   std::int64_t hi = std::numeric_limits<std::int64_t>::min(), lo = std::numeric_limits<std::int64_t>::max();
-  for (NodeId i = 0; i < n_; ++i) {
-    if (!view_.is_up(i)) continue;
-    const std::int64_t v = view_.offset_ns(i);  // first: a lazy wander is brought up to now
-    ++readings_;
-    const std::optional<double> rate = view_.clock_rate_ppm(i);
+  view_.read_up_clocks(scan_);
+  readings_ += scan_.size();
+  for (const TickView::ClockReading& c : scan_) {
+    const NodeId i = c.id;
+    const std::int64_t v = c.offset_ns;
+    const std::optional<double>& rate = c.rate_ppm;
     // The tournament's rate bound, which counts the excluded node too.
     out.rate_bound_ppm = std::max(out.rate_bound_ppm, rate && std::isfinite(*rate)
                                                           ? std::fabs(*rate) + extra_rate_ppm_[i] + std::max(0.0, max_slew_ppm_[i])

@@ -137,6 +137,7 @@ class OffsetTournament {
   std::uint32_t window_queries_ = 0;
   std::uint64_t window_touches_ = 0;
   bool scan_mode_ = false;
+  std::vector<TickView::ClockReading> scan_;  // a scan's readings, kept for the next one
   bool stale_ = false;  // a scan answered since the last update: the tree is rebuilt before use
   std::uint64_t readings_ = 0;
 };

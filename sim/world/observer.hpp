@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/ids.hpp"
@@ -42,6 +43,22 @@ class TickView {
   // progress nor a sinusoidal term), if the view knows it: it lets the exact checker bound how far
   // a clock can move before its next breakpoint.
   virtual std::optional<double> clock_rate_ppm(NodeId /*id*/) const { return std::nullopt; }
+
+  struct ClockReading {
+    NodeId id;
+    std::int64_t offset_ns;
+    std::optional<double> rate_ppm;
+  };
+  // Every node that is_up, in id order, with offset_ns and then clock_rate_ppm read as those calls
+  // would: one call for a scan of every clock (a view can read its clocks in a tight loop).
+  virtual void read_up_clocks(std::vector<ClockReading>& out) const {
+    out.clear();
+    for (NodeId i = 0; i < node_count(); ++i) {
+      if (!is_up(i)) continue;
+      const std::int64_t offset = offset_ns(i);
+      out.push_back(ClockReading{i, offset, clock_rate_ppm(i)});
+    }
+  }
 };
 
 class Observer {

@@ -211,6 +211,19 @@ std::int64_t World::offset_ns(NodeId id) const {
   return const_cast<ClockModel&>(nodes_[id].clock).local_ns(now_) - now_.ns();
 }
 
+void World::read_up_clocks(std::vector<ClockReading>& out) const {
+  out.clear();
+  const bool liars = liars_.any();
+  for (NodeId i = 0; i < nodes_.size(); ++i) {
+    const Node& n = nodes_[i];
+    if (!n.up || (liars && liars_.lying(i))) continue;
+    // As offset_ns(): reading advances a lazy wander, a pure function of (seed, t).
+    ClockModel& clock = const_cast<ClockModel&>(n.clock);
+    const std::int64_t offset = clock.local_ns(now_) - now_.ns();
+    out.push_back(ClockReading{i, offset, clock.rate_ppm()});
+  }
+}
+
 const node::Counters* World::node_loop_counters(NodeId id) const {
   const Node& n = nodes_[id];
   return n.hosted ? &n.hosted->loop().counters() : nullptr;

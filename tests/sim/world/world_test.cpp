@@ -282,5 +282,36 @@ TEST(World, HostDaemonNeedsHellosOnlyAfterARestart) {
   EXPECT_GT(restart.hellos_out, 0u);
 }
 
+// The exact checker's scan reads every clock in one call: it must read what the calls one by one
+// read, with crashed nodes, Byzantine clocks (left out while they lie), wander and steps.
+TEST(World, ReadUpClocksReadsWhatTheCallsOneByOneRead) {
+  for (const char* file : {"wander-and-step.yaml", "byzantine-berkeley.yaml", "failover.yaml", "daemon-failover.yaml"}) {
+    const auto spec = scenario::load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/" + file);
+    World world(spec);
+    std::vector<TickView::ClockReading> got;
+    std::size_t left_out = 0;
+    for (int step = 1; step <= 97; ++step) {
+      world.run_until(Time::epoch() + spec.duration * step / 97);
+      world.read_up_clocks(got);
+      std::size_t k = 0;
+      for (NodeId i = 0; i < world.node_count(); ++i) {
+        if (!world.is_up(i)) {
+          ++left_out;
+          continue;
+        }
+        ASSERT_LT(k, got.size()) << file;
+        EXPECT_EQ(got[k].id, i) << file;
+        EXPECT_EQ(got[k].offset_ns, world.offset_ns(i)) << file << " node " << i;
+        EXPECT_EQ(got[k].rate_ppm, world.clock_rate_ppm(i)) << file << " node " << i;
+        ++k;
+      }
+      EXPECT_EQ(k, got.size()) << file;
+    }
+    if (std::string(file) != "wander-and-step.yaml") {
+      EXPECT_GT(left_out, 0u) << file << ": nobody crashed or lied";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace clocksim::sim
