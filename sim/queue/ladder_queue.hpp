@@ -32,8 +32,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "sim/queue/dary_heap.hpp"
 #include "sim/queue/event_key.hpp"
+#include "sim/queue/sorted_run.hpp"
 
 namespace clocksim::sim::queue {
 
@@ -238,7 +238,7 @@ class LadderQueue {
       if (r.next + 1 < r.buckets.size() && r.buckets[r.next + 1].count != 0) {
         __builtin_prefetch(&chunks_[r.buckets[r.next + 1].head]);
       }
-      walk(*this, b, [this](const Entry& e) { near_.push(e); });
+      near_.load(b.count, [&](auto&& add) { walk(*this, b, add); });
       release(b);
       near_end_ns_ = r.bucket_end(r.next);
       ++r.next;
@@ -328,7 +328,7 @@ class LadderQueue {
     b.count = 0;
   }
 
-  DaryHeap<2, Entry> near_;
+  SortedRun<Entry> near_;
   std::vector<Rung> rungs_;  // [0, depth_) in use; rungs_[depth_ - 1] is the innermost
   std::size_t depth_ = 0;
   std::vector<Chunk> chunks_;
