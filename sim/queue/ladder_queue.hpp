@@ -2,25 +2,28 @@
 // queue structure for large-scale discrete event simulation", ACM TOMACS 15(3), 2005): one index
 // policy of EventQueue.
 //
-// The parts, ordered by time: a small binary heap (`near`) of every entry before near_end_; a
-// ladder of rungs, each a row of equal-width unsorted buckets, the innermost (latest spawned)
-// covering the earliest times; and an unsorted list (`far`) beyond the outermost rung. A push is
-// a heap push only when it lands in the near window; otherwise it is an append. When the heap
-// runs dry, the innermost rung's next non-empty bucket moves into it, unless that bucket is
+// The parts, ordered by time: the near part (`near`: every entry before near_end_, as the bucket
+// being worked through, sorted, plus a small heap of what arrives meanwhile out of order:
+// sorted_run.hpp); a ladder of rungs, each a row of equal-width unsorted buckets, the innermost
+// (latest spawned) covering the earliest times; and an unsorted list (`far`) beyond the outermost
+// rung. A push goes to the near part only when it lands in the near window; otherwise it is an
+// append. When the near part runs dry, the innermost rung's next non-empty bucket is sorted into
+// it, unless that bucket is
 // crowded (a burst: a thousand clients' timers within a few milliseconds), in which case it is
 // spread over a finer rung of its own first. When the outermost rung is used up, it is rebuilt
 // over the far list's span. Rungs are sized so that a bucket holds about kPerBucket entries, so an
-// entry is appended a few times and sifted only in a heap of a few dozen entries, which stays in
-// the cache however many events are pending: a 10^6-entry binary heap takes a cache and TLB miss
-// on most of its 20 levels per pop.
+// entry is appended a few times and sorted only among a few dozen entries, which stay in the
+// cache however many events are pending: a 10^6-entry binary heap takes a cache and TLB miss on
+// most of its 20 levels per pop.
 //
 // A bucket is a list of 128-byte chunks of seven entries from one pool with a free list, so its
 // memory follows what it holds (a vector per bucket would keep its largest size for good).
 //
-// Order: the heap orders by the full EventKey (time, then insertion sequence), and every entry of
-// one time lies in the same part (the boundaries are times), so pops come in exactly the order of
-// any other policy: (time, seq), FIFO among equal times. A crowd at one instant (a million timers
-// due together) cannot be split and makes a large near heap: O(log n), never worse than the heap.
+// Order: the near part orders by the full EventKey (time, then insertion sequence), and every
+// entry of one time lies in the same part (the boundaries are times), so pops come in exactly the
+// order of any other policy: (time, seq), FIFO among equal times. A crowd at one instant (a
+// million timers due together) cannot be split and makes a large near part: sorted once, and
+// what its handlers push at that instant or later is appended to the run.
 #pragma once
 
 #include <algorithm>
@@ -86,8 +89,8 @@ class LadderQueue {
     --size_;
   }
 
-  // pop() then push(e), in one sift when e lands in the near window (a reply due before the
-  // current bucket ends), the common case for a handler's push on sparse workloads.
+  // pop() then push(e): EventQueue's fused pop and push. When e lands in the near window (a reply
+  // due before the current bucket ends) it goes straight to the near part.
   void replace_top(const Entry& e) {
     assert(!empty());
     fill_near();
@@ -100,7 +103,7 @@ class LadderQueue {
     }
   }
 
-  // The entry that pop() would bring to the top, or null when it is not in the near heap (then
+  // The entry that pop() would bring to the top, or null when it is not in the near part (then
   // it is unknown until the next bucket moves in): a hint for prefetching, never for order.
   const Entry* next_after_top() const { return near_.next_after_top(); }
 
@@ -161,10 +164,10 @@ class LadderQueue {
  private:
   static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
   static constexpr std::int64_t kBefore = std::numeric_limits<std::int64_t>::min();
-  // Entries per bucket when a rung is laid out: the near heap's usual size. Small enough to stay
+  // Entries per bucket when a rung is laid out: the near part's usual size. Small enough to stay
   // in L1, large enough that moving a bucket and laying out a rung are amortised.
   static constexpr std::size_t kPerBucket = 32;
-  // A bucket with more entries than this gets a finer rung of its own before it reaches the heap.
+  // A bucket with more entries than this gets a finer rung of its own before it reaches the near part.
   static constexpr std::uint32_t kSpreadAbove = 4 * kPerBucket;
   // Nesting limit: each level narrows the width at least twofold, so 64 levels would reach one
   // nanosecond anyway; the limit only bounds the rung array.
@@ -218,7 +221,7 @@ class LadderQueue {
     }
   }
 
-  // Makes the near heap non-empty (the queue is not empty).
+  // Makes the near part non-empty (the queue is not empty).
   void fill_near() {
     while (near_.empty()) {
       if (depth_ == 0) {
@@ -335,7 +338,7 @@ class LadderQueue {
   std::uint32_t free_chunk_ = kNoChunk;
   std::vector<Entry> far_;
   std::size_t size_ = 0;
-  std::int64_t near_end_ns_ = kBefore;  // the heap holds every entry before this
+  std::int64_t near_end_ns_ = kBefore;  // the near part holds every entry before this
   std::int64_t far_min_ns_ = kNever;
   std::int64_t far_max_ns_ = kBefore;
 };
