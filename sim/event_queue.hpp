@@ -212,7 +212,7 @@ class EventQueue {
     if constexpr (kFusedPopPush) {
       if (top_taken_) {
         if (const Entry* next = index_.next_after_top()) return next;
-        // The index cannot name it without completing the pop (the ladder, whose near heap is
+        // The index cannot name it without completing the pop (the ladder, whose near part is
         // down to the taken top): complete it, as the next pop would.
         settle_top();
       }
