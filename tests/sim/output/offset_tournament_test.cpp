@@ -85,6 +85,18 @@ Brute brute(const FakeClocks& v, NodeId exclude, double sine_ppm = 0, double max
   return b;
 }
 
+// n clients of a star: drifts uniform in +-50 ppm, offsets in +-1 ms, drawn from rng.
+FakeClocks star_clients(std::size_t n, std::mt19937_64& rng) {
+  FakeClocks view(n);
+  std::uniform_real_distribution<double> rate(-50, 50);
+  std::uniform_int_distribution<std::int64_t> offset(-1'000'000, 1'000'000);
+  for (auto& c : view.clocks) {
+    c.rate_ppm = rate(rng);
+    c.base_ns = offset(rng);
+  }
+  return view;
+}
+
 // Random histories, from clocks that all tie (no drift, no offset) to wide drifts and
 // microsecond gaps that rounding could flip: every query must equal a scan of every clock.
 // change_percent: how many instants change a clock; slews_only: every change is a slew (whose
@@ -236,14 +248,9 @@ TEST(OffsetTournament, MatchesAScanAcrossSwitchesBetweenTreeAndScan) {
 // once; once changes are rare again, it reads O(log N).
 TEST(OffsetTournament, ScansWhileMostClocksChangeBetweenQueries) {
   const std::size_t n = 4096;
-  FakeClocks view(n);
   std::mt19937_64 rng(5);
-  std::uniform_real_distribution<double> rate(-50, 50);
+  FakeClocks view = star_clients(n, rng);
   std::uniform_int_distribution<std::int64_t> offset(-1'000'000, 1'000'000);
-  for (auto& c : view.clocks) {
-    c.rate_ppm = rate(rng);
-    c.base_ns = offset(rng);
-  }
   OffsetTournament t(view, std::vector<double>(n, 0.0), std::vector<double>(n, 0.0));
   NodeId next = 0;
   auto run = [&](int queries, std::size_t changes_per_query) {
@@ -277,14 +284,9 @@ TEST(OffsetTournament, MatchesAScanUnderExtremeRates) {
 // readings per instant, not N.
 TEST(OffsetTournament, ReadsFewClocksPerInstant) {
   const std::size_t n = 4096;
-  FakeClocks view(n);
   std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> rate(-50, 50);
+  FakeClocks view = star_clients(n, rng);
   std::uniform_int_distribution<std::int64_t> offset(-1'000'000, 1'000'000);
-  for (auto& c : view.clocks) {
-    c.rate_ppm = rate(rng);
-    c.base_ns = offset(rng);
-  }
   OffsetTournament t(view, std::vector<double>(n, 0.0), std::vector<double>(n, 0.0));
   t.query(view.now_, kNoNode);
   const std::uint64_t before = t.readings();
@@ -308,14 +310,8 @@ TEST(OffsetTournament, ReadsFewClocksPerInstant) {
 TEST(OffsetTournament, ReadsFewClocksPerInstantWhileClientsSlew) {
   const std::size_t n = 4096;
   const double slew_ppm = 500;
-  FakeClocks view(n);
   std::mt19937_64 rng(11);
-  std::uniform_real_distribution<double> rate(-50, 50);
-  std::uniform_int_distribution<std::int64_t> offset(-1'000'000, 1'000'000);
-  for (auto& c : view.clocks) {
-    c.rate_ppm = rate(rng);
-    c.base_ns = offset(rng);
-  }
+  FakeClocks view = star_clients(n, rng);
   OffsetTournament t(view, std::vector<double>(n, 0.0), std::vector<double>(n, slew_ppm));
   t.query(view.now_, kNoNode);
   const std::uint64_t before = t.readings();
