@@ -1,5 +1,6 @@
 // A std::allocator look-alike for the engine's large arrays that are read at random (the event
-// heap, the event slots, the messages in flight, the nodes, a full mesh's link streams): blocks of
+// heap, the event slots, the messages in flight, the nodes; a full mesh's link streams use a
+// ZeroedMapping, below, which can grow in place): blocks of
 // 16 MiB or more are anonymous mappings aligned to 2 MiB and offered to the kernel for transparent
 // huge pages; smaller blocks come from operator new, aligned to a cache line.
 //
@@ -57,22 +58,25 @@ inline void unmap_huge(void* p, std::size_t bytes) noexcept { munmap(p, bytes); 
 class ZeroedMapping {
  public:
   ZeroedMapping() = default;
-  ZeroedMapping(std::size_t bytes, bool huge_pages) {
+  ZeroedMapping(std::size_t bytes, bool huge_pages) : huge_pages_(huge_pages) {
     if (bytes == 0) return;
     if (huge_pages && bytes >= kHugePageBytes) {
       bytes_ = round_up_to_huge_page(bytes);
       p_ = map_huge(bytes_);
       return;
     }
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    bytes_ = round_up_to_page(bytes);
+    void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     p_ = p;
-    bytes_ = bytes;
   }
-  ZeroedMapping(ZeroedMapping&& o) noexcept : p_(o.p_), bytes_(o.bytes_) { o.p_ = nullptr; }
+  ZeroedMapping(ZeroedMapping&& o) noexcept : p_(o.p_), bytes_(o.bytes_), huge_pages_(o.huge_pages_) {
+    o.p_ = nullptr;
+  }
   ZeroedMapping& operator=(ZeroedMapping&& o) noexcept {
     std::swap(p_, o.p_);
     std::swap(bytes_, o.bytes_);
+    std::swap(huge_pages_, o.huge_pages_);
     return *this;
   }
   ZeroedMapping(const ZeroedMapping&) = delete;
@@ -81,11 +85,36 @@ class ZeroedMapping {
     if (p_ != nullptr) munmap(p_, bytes_);
   }
 
-  void* data() const { return p_; }  // page-aligned (2 MiB-aligned on huge pages)
+  void* data() const { return p_; }  // page-aligned (2 MiB-aligned on huge pages, until grow())
+
+  // Extends the mapping to `bytes` (more than now), keeping its contents: the pages written stay
+  // as they are (no copy, no clearing) and the new part is zeroed memory like the rest. It may
+  // move: data() changes. Advised for huge pages if they were asked for and one fits (the base
+  // may then no longer sit at a 2 MiB boundary: the pages in between stay small).
+  void grow(std::size_t bytes) {
+    if (p_ == nullptr) {
+      *this = ZeroedMapping(bytes, huge_pages_);
+      return;
+    }
+    const bool huge = huge_pages_ && bytes >= kHugePageBytes;
+    bytes = huge ? round_up_to_huge_page(bytes) : round_up_to_page(bytes);
+    if (bytes <= bytes_) return;
+    void* p = mremap(p_, bytes_, bytes, MREMAP_MAYMOVE);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    p_ = p;
+    bytes_ = bytes;
+#ifdef MADV_HUGEPAGE
+    if (huge) madvise(p_, bytes_, MADV_HUGEPAGE);  // a hint, as in map_huge
+#endif
+  }
 
  private:
+  static constexpr std::size_t kPageBytes = 4096;
+  static constexpr std::size_t round_up_to_page(std::size_t bytes) { return (bytes + kPageBytes - 1) & ~(kPageBytes - 1); }
+
   void* p_ = nullptr;
   std::size_t bytes_ = 0;
+  bool huge_pages_ = false;
 };
 
 template <class T>

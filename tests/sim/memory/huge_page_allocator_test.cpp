@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -90,6 +91,30 @@ TEST(ZeroedMapping, AMoveHandsTheMappingOver) {
   c = std::move(b);
   EXPECT_EQ(static_cast<unsigned char*>(c.data())[5], 7);
   EXPECT_EQ(ZeroedMapping(0, true).data(), nullptr);
+}
+
+// Growing in place keeps what was written and adds zeroed memory, from a page to past several
+// huge pages, with and without huge pages asked for, and from nothing.
+TEST(ZeroedMapping, GrowKeepsTheContentsAndZeroesTheRest) {
+  for (const bool huge : {false, true}) {
+    ZeroedMapping m(0, huge);
+    std::size_t written = 0;  // every 509th byte below this holds its pattern
+    const auto pattern = [](std::size_t i) { return static_cast<unsigned char>(i % 251 + 1); };
+    for (const std::size_t next : {std::size_t{100}, std::size_t{5000}, kHugePageBytes - 64, kHugePageBytes + 4096,
+                                   3 * kHugePageBytes, 7 * kHugePageBytes + 1}) {
+      m.grow(next);
+      auto* p = static_cast<unsigned char*>(m.data());
+      ASSERT_NE(p, nullptr);
+      EXPECT_EQ(address(p) % 4096, 0u);
+      std::size_t i = 0;
+      for (; i < written; i += 509) ASSERT_EQ(p[i], pattern(i)) << i << " huge " << huge;
+      const std::size_t first_new = i;
+      for (; i < next; i += 509) ASSERT_EQ(p[i], 0) << i << " huge " << huge;
+      EXPECT_EQ(p[next - 1], 0);
+      for (i = first_new; i < next; i += 509) p[i] = pattern(i);
+      written = next;
+    }
+  }
 }
 
 }  // namespace

@@ -55,6 +55,32 @@ TEST(LinkStreamTable, GrowthKeepsEveryStreamWhereItWas) {
   EXPECT_GE(3 * table.memory_bytes(), 4 * links * 16);  // at most three quarters full
 }
 
+// The table doubles in place, so the clusters that wrap from its end to its start are the hard
+// case: links whose homes sit at the end of every table up to 1024 slots (their hash's low ten
+// bits all at least 1000), mixed with ordinary ones, through six doublings. Every stream must
+// be found where it was, none created twice.
+TEST(LinkStreamTable, GrowthInPlaceKeepsClustersThatWrapAround) {
+  std::vector<std::uint64_t> links;
+  for (std::uint64_t link = 0; links.size() < 700; ++link) {
+    if ((mix64(link + 1) & 1023) >= 1000 || link % 3 == 0) links.push_back(link);
+  }
+  LinkStreamTable table;
+  for (std::size_t n = 0; n < links.size(); ++n) {
+    SmallRng& s = table.find_or_create(0, links[n], [&] { return links[n] * 7 + 1; });
+    s();
+    // After each insert, every link so far is found with its stream one draw in.
+    if (n % 37 == 0 || n + 1 == links.size()) {
+      for (std::size_t k = 0; k <= n; ++k) {
+        SmallRng copy = table.find_or_create(0, links[k], [] { return std::uint64_t{0}; });
+        SmallRng reference(links[k] * 7 + 1);
+        reference();
+        ASSERT_EQ(copy(), reference()) << "link " << links[k] << " after " << n << " inserts";
+      }
+      ASSERT_EQ(table.size(), n + 1);
+    }
+  }
+}
+
 // The adversary of the filter: random senders and links, many first uses (each proven new by a
 // filter and batched), links reused at once (inside the pending batch) and much later, senders
 // whose filters fill up (every test positive), senders without a filter, and a varying number of
