@@ -64,6 +64,11 @@ void OffsetTournament::mark(std::uint32_t k, std::uint8_t dirs) {
   dirty_[k] |= dirs;
 }
 
+double OffsetTournament::rate_bound_of(NodeId i, const std::optional<double>& rate_ppm) const {
+  if (!rate_ppm || !std::isfinite(*rate_ppm)) return HUGE_VAL;
+  return std::fabs(*rate_ppm) + extra_rate_ppm_[i] + std::max(0.0, max_slew_ppm_[i]);
+}
+
 void OffsetTournament::refresh_leaf(NodeId i) {
   Leaf& leaf = leaves_[i];
   const bool was = leaf.present;
@@ -71,18 +76,16 @@ void OffsetTournament::refresh_leaf(NodeId i) {
   if (leaf.present) {
     value(i);  // reads the clock first: a lazy wander is brought up to now before its rate is read
     const std::optional<double> rate = view_.clock_rate_ppm(i);
-    const double slew_ppm = std::max(0.0, max_slew_ppm_[i]);
+    rate_bound_ppm_[i] = rate_bound_of(i, rate);
     // A slew in progress moves the slope by exactly its signed rate until it ends (leaf.slew_ppm,
     // which certificate() adds until then).
     const double spread = extra_rate_ppm_[i];
     if (rate && std::isfinite(*rate)) {
       leaf.lo_ppm = *rate - spread;
       leaf.hi_ppm = *rate + spread;
-      rate_bound_ppm_[i] = std::fabs(*rate) + extra_rate_ppm_[i] + slew_ppm;
     } else {
       leaf.lo_ppm = -HUGE_VAL;
       leaf.hi_ppm = HUGE_VAL;
-      rate_bound_ppm_[i] = HUGE_VAL;
     }
   }
   if (was != leaf.present) present_ += leaf.present ? 1 : -1;
@@ -247,11 +250,8 @@ OffsetTournament::Extremes OffsetTournament::scan(NodeId exclude) {
   for (const TickView::ClockReading& c : scan_) {
     const NodeId i = c.id;
     const std::int64_t v = c.offset_ns;
-    const std::optional<double>& rate = c.rate_ppm;
-    // The tournament's rate bound, which counts the excluded node too.
-    out.rate_bound_ppm = std::max(out.rate_bound_ppm, rate && std::isfinite(*rate)
-                                                          ? std::fabs(*rate) + extra_rate_ppm_[i] + std::max(0.0, max_slew_ppm_[i])
-                                                          : HUGE_VAL);
+    // The tree's rate bound, which counts the excluded node too.
+    out.rate_bound_ppm = std::max(out.rate_bound_ppm, rate_bound_of(i, c.rate_ppm));
     if (i == exclude) continue;
     hi = std::max(hi, v);
     lo = std::min(lo, v);

@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "algorithms/core/ids.hpp"
@@ -95,6 +96,9 @@ class OffsetTournament {
   Extremes scan(NodeId exclude);
   std::int64_t value(std::uint32_t leaf);
   void refresh_leaf(NodeId i);
+  // What node i's offset slope may reach in absolute value: its rate, its sine term and its
+  // slew rate (infinite when the rate is unknown).
+  double rate_bound_of(NodeId i, const std::optional<double>& rate_ppm) const;
   // Brings rate_max_ on leaf i's path up to date, stopping where nothing changes.
   void update_rate_path(NodeId i);
   double rate_of(std::uint32_t c) const;  // a tree node's or a leaf's rate bound
