@@ -40,8 +40,9 @@ World::World(const scenario::ScenarioSpec& spec)
   // node's draws.
   nodes_.reserve(n);
   for (NodeId i = 0; i < n; ++i) {
-    nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), nullptr, nullptr, {}, 0, 0, true});
+    nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), nullptr, {}, 0, 0, true});
   }
+  algorithms_.resize(n);
   if (spec.host == scenario::NodeHost::kDaemon) {
     epochs_.assign(n, 1);
     // One cluster key for every node, drawn from its own stream of the seed: a run is
@@ -153,14 +154,16 @@ void World::run_until(Time until) {
 }
 
 // The next event's slot is in cache by now (the pop prefetched it); start loading the node it
-// goes to, the message it delivers and the node's link filter (the node handling an event is the
-// one that sends), which at 10^5+ nodes are cache misses, while the queue pops it.
+// goes to, its algorithm object, the message it delivers and the node's link filter (the node
+// handling an event is the one that sends), which at 10^5+ nodes are cache misses, while the
+// queue pops it. All of them at once: none of their addresses waits for another's line.
 void World::prefetch_next_node() {
   const Event* next = queue_.peek_top();
   if (next == nullptr || next->node >= nodes_.size()) return;
   const char* p = reinterpret_cast<const char*>(&nodes_[next->node]);
   for (std::size_t line = 0; line < sizeof(Node); line += 64) __builtin_prefetch(p + line);
   network_->prefetch_sender(next->node);
+  __builtin_prefetch(algorithms_[next->node].get());  // a null or shared one: a harmless hint
   if (next->kind == Event::Kind::kDeliver && next->b < in_flight_.size()) {
     const char* m = reinterpret_cast<const char*>(&in_flight_[next->b]);
     __builtin_prefetch(m);
@@ -229,9 +232,9 @@ const node::Counters* World::node_loop_counters(NodeId id) const {
   return n.hosted ? &n.hosted->loop().counters() : nullptr;
 }
 
-const Algorithm* World::algorithm_of(const Node& node) const {
-  if (node.hosted) return &node.hosted->algorithm();
-  return node.algorithm.get();
+const Algorithm* World::algorithm_of(NodeId id) const {
+  if (nodes_[id].hosted) return &nodes_[id].hosted->algorithm();
+  return algorithms_[id].get();
 }
 
 // A reference clock reads true time plus its error: the one place where true time reaches an
@@ -246,7 +249,7 @@ void World::read_reference(NodeId id) {
   r.reference_ns = now_.ns() + std::llround(sample(*h->reference_error_ns, it->second));
   r.local = node.clock.read(now_);
   effects_.clear();
-  node.algorithm->on_reference(r.local, r, effects_);
+  algorithms_[id]->on_reference(r.local, r, effects_);
   apply_effects(id);
 }
 
@@ -268,9 +271,10 @@ void World::start_node(NodeId id) {
     node.hosted->loop().start();
     return;
   }
-  node.algorithm = free_running() ? AlgorithmPtr(&shared_free_running()) : AlgorithmPtr(make_algorithm(id).release());
+  Algorithm& algorithm = *(algorithms_[id] = free_running() ? AlgorithmPtr(&shared_free_running())
+                                                             : AlgorithmPtr(make_algorithm(id).release()));
   effects_.clear();
-  node.algorithm->on_start(node.clock.read(now_), effects_);
+  algorithm.on_start(node.clock.read(now_), effects_);
   apply_effects(id);
 }
 
@@ -279,7 +283,7 @@ void World::crash_node(NodeId id) {
   // A crash loses the process: its timers and its state. The hardware clock keeps running.
   for (const auto& [timer, handle] : node.timers) queue_.cancel(handle);
   node.timers.clear();
-  node.algorithm.reset();
+  algorithms_[id].reset();
   node.hosted.reset();
   node.up = false;
   ++node.incarnation;
@@ -297,7 +301,7 @@ void World::deliver(const Event& ev) {
   ++stats_.messages_delivered;
   for (Observer* o : observers_) o->on_message_delivered(now_, ev.a, ev.node, msg);
   effects_.clear();
-  node.algorithm->on_message(node.clock.read(now_), ev.a, msg, effects_);
+  algorithms_[ev.node]->on_message(node.clock.read(now_), ev.a, msg, effects_);
   apply_effects(ev.node);
 }
 
@@ -315,7 +319,7 @@ void World::fire_timer(const Event& ev) {
     return;
   }
   effects_.clear();
-  node.algorithm->on_timer(node.clock.read(now_), ev.a, effects_);
+  algorithms_[ev.node]->on_timer(node.clock.read(now_), ev.a, effects_);
   apply_effects(ev.node);
 }
 
@@ -469,7 +473,7 @@ NodeSnapshot World::node(NodeId id) const {
   s.offset_ns = local - now_.ns();
   s.up = n.up;
   s.faulty = liars_.any() && liars_.lying(id);
-  const Algorithm* algorithm = n.up ? algorithm_of(n) : nullptr;
+  const Algorithm* algorithm = n.up ? algorithm_of(id) : nullptr;
   s.role = algorithm ? algorithm->role() : Role::kNone;
   s.believed_master = algorithm ? algorithm->believed_master() : kNoNode;
   return s;
@@ -489,7 +493,7 @@ void World::apply_fault(std::uint32_t index, bool ending) {
         if (!ending) {
           target = kNoNode;
           for (NodeId i = 0; i < nodes_.size(); ++i) {
-            const Algorithm* algorithm = algorithm_of(nodes_[i]);
+            const Algorithm* algorithm = algorithm_of(i);
             if (nodes_[i].up && algorithm && algorithm->role() == Role::kMaster) {
               target = i;
               break;
@@ -510,15 +514,15 @@ void World::apply_fault(std::uint32_t index, bool ending) {
       Node& node = nodes_[target];
       if (crash) {
         if (!node.up) return;
-        const Algorithm* algorithm = algorithm_of(node);
+        const Algorithm* algorithm = algorithm_of(target);
         const bool was_master = algorithm && algorithm->role() == Role::kMaster;
         if (f.graceful && node.hosted) {
           node.hosted->loop().shutdown();
-        } else if (f.graceful && node.algorithm) {
+        } else if (f.graceful && algorithms_[target]) {
           // A graceful stop, like the daemon's SIGTERM: the algorithm may say goodbye (a master
           // broadcasts LEAVE) before the process is gone; what it sends is delivered as usual.
           effects_.clear();
-          node.algorithm->on_shutdown(node.clock.read(now_), effects_);
+          algorithms_[target]->on_shutdown(node.clock.read(now_), effects_);
           apply_effects(target);
         }
         crash_node(target);

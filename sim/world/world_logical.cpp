@@ -6,9 +6,9 @@
 namespace clocksim::sim {
 
 void World::report_logical_event(NodeId id) {
-  const Node& node = nodes_[id];
-  if (!node.algorithm) return;
-  const LogicalEvent* e = node.algorithm->last_logical_event();
+  const Algorithm* algorithm = algorithms_[id].get();
+  if (algorithm == nullptr) return;
+  const LogicalEvent* e = algorithm->last_logical_event();
   if (e == nullptr) return;
   for (Observer* o : observers_) o->on_logical_event(now_, id, *e);
 }
