@@ -123,6 +123,7 @@ class EventQueue {
     if (dead_ != 0) discard_cancelled_on_top();
     if (index_.empty()) return false;
     const queue::EventKey key = index_.top().key;
+    if constexpr (kLoadsAhead) prefetch_loaded_slots();
     const auto slot = static_cast<std::uint32_t>(key.id & slot_mask_);
     Slot& s = slots_[slot];  // prefetched by the previous pop
     assert(s.state == SlotState::kLive);
@@ -187,6 +188,12 @@ class EventQueue {
     index.replace_top(e);
     index.next_after_top();
   };
+  // An index that moves its entries into a sorted near part in batches (the ladder) names the
+  // batch when it moves in (prefetch_loaded_slots).
+  static constexpr bool kLoadsAhead = requires(const Index<Entry>& index) {
+    index.loads();
+    index.loaded_ahead();
+  };
   enum class SlotState : std::uint8_t { kFree, kLive, kCancelled };
   struct Slot {
     Payload payload;
@@ -204,6 +211,16 @@ class EventQueue {
     __builtin_prefetch(s);
     // A payload larger than a line (a caller's choice; the world's are 16 bytes) spans two.
     if constexpr (sizeof(Slot) > 64) __builtin_prefetch(reinterpret_cast<const char*>(s) + sizeof(Slot) - 1);
+  }
+
+  // When a batch of entries has just moved into the index's near part, starts loading all of
+  // their slots: they are random lines of a large array, needed one by one over the next few
+  // dozen pops, and fetched together their misses overlap. Each pop then finds the next event's
+  // slot in cache, so the caller can read it (and prefetch what it touches) a whole event ahead.
+  void prefetch_loaded_slots() {
+    if (index_.loads() == loads_seen_) return;
+    loads_seen_ = index_.loads();
+    for (const Entry& e : index_.loaded_ahead()) __builtin_prefetch(&slots_[e.key.id & slot_mask_]);
   }
 
   // The entry on top once a taken top is settled (without settling it where the index can tell),
@@ -290,6 +307,7 @@ class EventQueue {
   std::uint64_t max_seq_ = 0;
   std::int64_t last_pop_ns_ = std::numeric_limits<std::int64_t>::min();
   bool top_taken_ = false;  // pop() took the top; the index still holds its key (kFusedPopPush)
+  std::uint64_t loads_seen_ = 0;  // the index's loads() when its batch's slots were last prefetched
 };
 
 }  // namespace clocksim::sim

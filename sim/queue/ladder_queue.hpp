@@ -31,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
@@ -106,6 +107,12 @@ class LadderQueue {
   // The entry that pop() would bring to the top, or null when it is not in the near part (then
   // it is unknown until the next bucket moves in): a hint for prefetching, never for order.
   const Entry* next_after_top() const { return near_.next_after_top(); }
+
+  // How many buckets have moved into the near part so far, and the entries of the last one not
+  // yet popped: the caller can start loading what each of them refers to as soon as the bucket
+  // moves in, some dozens of events before they are needed. Hints, never for order.
+  std::uint64_t loads() const { return loads_; }
+  std::span<const Entry> loaded_ahead() const { return near_.run_ahead(); }
 
   template <class Pred>
   std::size_t remove_if(Pred pred) {
@@ -245,6 +252,7 @@ class LadderQueue {
       release(b);
       near_end_ns_ = r.bucket_end(r.next);
       ++r.next;
+      ++loads_;
     }
   }
 
@@ -338,6 +346,7 @@ class LadderQueue {
   std::uint32_t free_chunk_ = kNoChunk;
   std::vector<Entry> far_;
   std::size_t size_ = 0;
+  std::uint64_t loads_ = 0;
   std::int64_t near_end_ns_ = kBefore;  // the near part holds every entry before this
   std::int64_t far_min_ns_ = kNever;
   std::int64_t far_max_ns_ = kBefore;

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstddef>
+#include <span>
 #include <type_traits>
 #include <vector>
 
@@ -77,6 +78,10 @@ class SortedRun {
     pop();
     push(e);
   }
+
+  // The run's entries not yet popped, in order (the side heap's are not among them): hints for
+  // prefetching what the next events touch, never for order.
+  std::span<const Entry> run_ahead() const { return {run_.data() + head_, run_.size() - head_}; }
 
   // The entry that pop() would bring to the top, or null if there is none.
   const Entry* next_after_top() const {

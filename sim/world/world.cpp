@@ -147,16 +147,19 @@ void World::run_until(Time until) {
     assert(at >= now_);  // time never goes backwards
     now_ = at;
     if (ev.kind != Event::Kind::kProbe) ++stats_.events_processed;
-    handle(ev);
     prefetch_next_node();
+    handle(ev);
   }
   if (now_ < until) now_ = until;
 }
 
-// The next event's slot is in cache by now (the pop prefetched it); start loading the node it
-// goes to, its algorithm object, the message it delivers and the node's link filter (the node
-// handling an event is the one that sends), which at 10^5+ nodes are cache misses, while the
-// queue pops it. All of them at once: none of their addresses waits for another's line.
+// Called before the current event is handled: the next event's slot is in cache by now (the
+// queue prefetches a bucket's slots as it moves in, and each pop the next one's), so start
+// loading the node it goes to, its algorithm object, the message it delivers and the node's link
+// filter (the node handling an event is the one that sends), which at 10^5+ nodes are cache
+// misses, while this event is handled: all of them at once, as none of their addresses waits
+// for another's line. A push by this event's handler can come first; the hint is then wasted,
+// never wrong.
 void World::prefetch_next_node() {
   const Event* next = queue_.peek_top();
   if (next == nullptr || next->node >= nodes_.size()) return;

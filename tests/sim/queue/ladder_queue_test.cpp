@@ -52,6 +52,7 @@ void check_against_a_set(std::uint64_t seed, int steps) {
     want.insert(key);
   };
   for (int i = 0; i < 200; ++i) push();
+  std::uint64_t loads_seen = q.loads();
   for (int step = 0; step < steps; ++step) {
     ASSERT_EQ(q.size(), want.size());
     const std::uint64_t r = rng() % 64;
@@ -90,6 +91,22 @@ void check_against_a_set(std::uint64_t seed, int steps) {
     const std::uint64_t pops = rng() % 3;
     for (std::uint64_t k = 0; k < pops && !want.empty(); ++k) {
       ASSERT_EQ(q.top().key, *want.begin()) << "step " << step;
+      // The prefetch hint names pending entries, in order, none before the top; just after a
+      // bucket moved in, that bucket.
+      const auto ahead = q.loaded_ahead();
+      if (q.loads() != loads_seen) {
+        loads_seen = q.loads();
+        ASSERT_FALSE(ahead.empty());
+      }
+      if (!ahead.empty()) {
+        ASSERT_FALSE(ahead.front().key < q.top().key) << "step " << step;
+      }
+      for (std::size_t j = 0; j < ahead.size(); ++j) {
+        ASSERT_EQ(want.count(ahead[j].key), 1U) << "step " << step;
+        if (j > 0) {
+          ASSERT_TRUE(ahead[j - 1].key < ahead[j].key);
+        }
+      }
       now = want.begin()->time_ns;
       q.pop();
       want.erase(want.begin());
@@ -103,6 +120,7 @@ void check_against_a_set(std::uint64_t seed, int steps) {
     want.erase(want.begin());
   }
   EXPECT_TRUE(q.empty());
+  EXPECT_GT(loads_seen, 100U);  // the hint was checked across many buckets
 }
 
 TEST(LadderQueue, PopsLikeAnOrderedSetUnderRandomSchedules) {
