@@ -159,6 +159,20 @@ class EventQueue {
     return e == nullptr ? nullptr : &slots_[e->key.id & slot_mask_].payload;
   }
 
+  // The payload of the event expected `n` events after the next one (n >= 1), as far as the
+  // index's loaded batch tells (kLoadsAhead), else null: a hint for prefetching further ahead,
+  // which may name a cancelled event or the wrong one. Its slot is usually in cache
+  // (prefetch_loaded_slots). Never changes what pop() returns.
+  const Payload* peek_ahead(std::size_t n) const {
+    if constexpr (kLoadsAhead) {
+      const auto ahead = index_.loaded_ahead();
+      // A taken top is still the batch's first entry.
+      const std::size_t i = n + (top_taken_ ? 1 : 0);
+      if (i < ahead.size()) return &slots_[ahead[i].key.id & slot_mask_].payload;
+    }
+    return nullptr;
+  }
+
   std::size_t size() const { return live_; }
   bool empty() const { return live_ == 0; }
   void reserve(std::size_t n) {

@@ -108,9 +108,10 @@ class LadderQueue {
   // it is unknown until the next bucket moves in): a hint for prefetching, never for order.
   const Entry* next_after_top() const { return near_.next_after_top(); }
 
-  // How many buckets have moved into the near part so far, and the entries of the last one not
-  // yet popped: the caller can start loading what each of them refers to as soon as the bucket
-  // moves in, some dozens of events before they are needed. Hints, never for order.
+  // How many buckets have moved into the near part so far, and the entries that the next pops
+  // return, in order, as far as the near part knows them (SortedRun::run_ahead: just after a
+  // move, the whole bucket): the caller can start loading what each of them refers to as soon as
+  // the bucket moves in, some dozens of events before they are needed. Hints, never for order.
   std::uint64_t loads() const { return loads_; }
   std::span<const Entry> loaded_ahead() const { return near_.run_ahead(); }
 

@@ -79,9 +79,13 @@ class SortedRun {
     push(e);
   }
 
-  // The run's entries not yet popped, in order (the side heap's are not among them): hints for
-  // prefetching what the next events touch, never for order.
-  std::span<const Entry> run_ahead() const { return {run_.data() + head_, run_.size() - head_}; }
+  // The entries that the next pops return, in that order, as far as the run knows them: its
+  // entries not yet popped while the side heap is empty, else none (the heap's would interleave).
+  // For prefetching what the next events touch, never for order.
+  std::span<const Entry> run_ahead() const {
+    if (!side_.empty()) return {};
+    return {run_.data() + head_, run_.size() - head_};
+  }
 
   // The entry that pop() would bring to the top, or null if there is none.
   const Entry* next_after_top() const {

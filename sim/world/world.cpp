@@ -161,6 +161,11 @@ void World::run_until(Time until) {
 // for another's line. A push by this event's handler can come first; the hint is then wasted,
 // never wrong.
 void World::prefetch_next_node() {
+  // One event further: the entry of algorithms_ that the next call reads (at 10^6 nodes an
+  // 8 MB array, so a miss whose wait would otherwise come first here).
+  if (const Event* after = queue_.peek_ahead(1); after != nullptr && after->node < algorithms_.size()) {
+    __builtin_prefetch(&algorithms_[after->node]);
+  }
   const Event* next = queue_.peek_top();
   if (next == nullptr || next->node >= nodes_.size()) return;
   const char* p = reinterpret_cast<const char*>(&nodes_[next->node]);

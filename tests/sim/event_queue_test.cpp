@@ -376,9 +376,60 @@ TEST(EventQueue, FusedPopPushMatchesTheCalendarQueueQuaternary) {
   for (std::uint64_t seed = 1; seed <= 3; ++seed) check_fused_against_calendar<queue::QuaternaryHeap>(seed);
 }
 
-// The default index (the ladder, which does not fuse) driven the same way.
+// The default index (the ladder) driven the same way.
 TEST(EventQueue, LadderQueueMatchesTheCalendarQueue) {
   for (std::uint64_t seed = 1; seed <= 3; ++seed) check_fused_against_calendar<queue::LadderQueue>(seed);
+}
+
+// The hint one event further than peek_top: with no push in between, it names the event popped
+// the time after next (the ladder names its loaded batch; a heap names nothing), and it never
+// changes what pops return. Each handled event schedules one more, as PHOLD does.
+TEST(EventQueue, PeekAheadNamesTheEventAfterNext) {
+  EventQueue<Payload> q;
+  EventQueue<Payload, queue::BinaryHeap> reference;
+  SmallRng rng(7);
+  std::uint64_t tag = 0;
+  auto push_both = [&](std::int64_t t) {
+    q.push(at_ns(t), tagged(tag));
+    reference.push(at_ns(t), tagged(tag));
+    ++tag;
+  };
+  for (int i = 0; i < 5'000; ++i) push_both(static_cast<std::int64_t>(rng() % 1'000'000));
+  std::size_t named = 0;
+  std::size_t right = 0;
+  for (int step = 0; step < 20'000; ++step) {
+    Time t;
+    Time t_ref;
+    Payload p{};
+    Payload p_ref{};
+    ASSERT_TRUE(q.pop(t, p));
+    ASSERT_TRUE(reference.pop(t_ref, p_ref));
+    ASSERT_EQ(t, t_ref);
+    ASSERT_EQ(p.tag, p_ref.tag);
+    EXPECT_EQ(reference.peek_ahead(1), nullptr);
+    const Payload* after = q.peek_ahead(1);
+    const std::uint64_t expected_tag = after == nullptr ? 0 : after->tag;
+    if (step % 2 == 0) {
+      // No push before the next two pops: the hint must name the second.
+      Payload skip{};
+      Payload second{};
+      ASSERT_TRUE(q.pop(t, skip));
+      ASSERT_TRUE(reference.pop(t_ref, p_ref));
+      ASSERT_EQ(skip.tag, p_ref.tag);
+      ASSERT_TRUE(q.pop(t, second));
+      ASSERT_TRUE(reference.pop(t_ref, p_ref));
+      ASSERT_EQ(second.tag, p_ref.tag);
+      if (after != nullptr) {
+        ++named;
+        if (expected_tag == second.tag) ++right;
+      }
+      push_both(t.ns() + static_cast<std::int64_t>(rng() % 1'000'000));
+      push_both(t.ns() + static_cast<std::int64_t>(rng() % 1'000'000));
+    }
+    push_both(t.ns() + static_cast<std::int64_t>(rng() % 1'000'000));
+  }
+  EXPECT_EQ(right, named);
+  EXPECT_GT(named, 5'000U);  // most of the time the batch knows
 }
 
 TEST(EventQueueDeathTest, PushIntoThePastAsserts) {
