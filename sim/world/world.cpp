@@ -40,9 +40,10 @@ World::World(const scenario::ScenarioSpec& spec)
   // node's draws.
   nodes_.reserve(n);
   for (NodeId i = 0; i < n; ++i) {
-    nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), nullptr, {}, 0, 0, true});
+    nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), {}, 0, 0, true});
   }
   algorithms_.resize(n);
+  if (spec.host == scenario::NodeHost::kDaemon) hosted_.resize(n);
   if (spec.host == scenario::NodeHost::kDaemon) {
     epochs_.assign(n, 1);
     // One cluster key for every node, drawn from its own stream of the seed: a run is
@@ -236,12 +237,12 @@ void World::read_up_clocks(std::vector<ClockReading>& out) const {
 }
 
 const node::Counters* World::node_loop_counters(NodeId id) const {
-  const Node& n = nodes_[id];
-  return n.hosted ? &n.hosted->loop().counters() : nullptr;
+  HostedNode* h = hosted(id);
+  return h != nullptr ? &h->loop().counters() : nullptr;
 }
 
 const Algorithm* World::algorithm_of(NodeId id) const {
-  if (nodes_[id].hosted) return &nodes_[id].hosted->algorithm();
+  if (const HostedNode* h = hosted(id)) return &h->algorithm();
   return algorithms_[id].get();
 }
 
@@ -272,11 +273,11 @@ void World::start_node(NodeId id) {
     // know its new one: what they send it is stale until the hello exchange, as in clocksyncd.
     std::uint64_t& epoch = epochs_[id];
     if (node.incarnation > 0) epoch = std::max(epoch + 1, static_cast<std::uint64_t>(now_.ns()) + 1);
-    node.hosted = std::make_unique<HostedNode>(*this, id, make_algorithm(id), epoch);
+    HostedNode& h = *(hosted_[id] = std::make_unique<HostedNode>(*this, id, make_algorithm(id), epoch));
     for (NodeId peer = 0; peer < nodes_.size(); ++peer) {
-      if (peer != id) node.hosted->loop().learn_peer_epoch(peer, epochs_[peer]);
+      if (peer != id) h.loop().learn_peer_epoch(peer, epochs_[peer]);
     }
-    node.hosted->loop().start();
+    h.loop().start();
     return;
   }
   Algorithm& algorithm = *(algorithms_[id] = free_running() ? AlgorithmPtr(&shared_free_running())
@@ -289,10 +290,10 @@ void World::start_node(NodeId id) {
 void World::crash_node(NodeId id) {
   Node& node = nodes_[id];
   // A crash loses the process: its timers and its state. The hardware clock keeps running.
-  for (const auto& [timer, handle] : node.timers) queue_.cancel(handle);
+  node.timers.for_each([this](const NodeTimers::Armed& a) { queue_.cancel(a.handle); });
   node.timers.clear();
   algorithms_[id].reset();
-  node.hosted.reset();
+  if (!hosted_.empty()) hosted_[id].reset();
   node.up = false;
   ++node.incarnation;
 }
@@ -316,14 +317,11 @@ void World::deliver(const Event& ev) {
 void World::fire_timer(const Event& ev) {
   Node& node = nodes_[ev.node];
   if (!node.up || node.incarnation != ev.b) return;  // cancelled with the crash
-  auto it = std::find_if(node.timers.begin(), node.timers.end(),
-                         [&](const auto& t) { return t.first == ev.a; });
-  assert(it != node.timers.end());
-  if (it == node.timers.end()) return;
-  *it = node.timers.back();
-  node.timers.pop_back();
-  if (node.hosted) {
-    node.hosted->loop().on_timer(ev.a);
+  const EventHandle armed = node.timers.take(ev.a);
+  assert(armed != EventHandle{});
+  if (armed == EventHandle{}) return;
+  if (HostedNode* h = hosted(ev.node)) {
+    h->loop().on_timer(ev.a);
     return;
   }
   effects_.clear();
@@ -337,7 +335,7 @@ void World::deliver_datagram(const Event& ev) {
     ++stats_.messages_to_down_node;
   } else {
     ++stats_.messages_delivered;
-    node.hosted->loop().on_datagram(datagrams_[ev.b]);
+    hosted(ev.node)->loop().on_datagram(datagrams_[ev.b]);
   }
   datagrams_[ev.b].clear();
   free_datagrams_.push_back(ev.b);
@@ -431,17 +429,15 @@ class World::NodeEffectSink final : public EffectSink {
 
 void World::cancel_timer_event(NodeId id, TimerId timer) {
   Node& node = nodes_[id];
-  auto it = std::find_if(node.timers.begin(), node.timers.end(), [&](const auto& p) { return p.first == timer; });
-  if (it == node.timers.end()) return;
-  queue_.cancel(it->second);
-  *it = node.timers.back();
-  node.timers.pop_back();
+  const EventHandle armed = node.timers.take(timer);
+  if (armed == EventHandle{}) return;
+  queue_.cancel(armed);
 }
 
 void World::arm_timer_event(NodeId id, TimerId timer, Time at) {
   Node& node = nodes_[id];
   const EventHandle h = schedule(at, Event{Event::Kind::kTimer, id, timer, node.incarnation});
-  node.timers.emplace_back(timer, h);
+  node.timers.add(timer, h);
 }
 
 void World::apply_effects(NodeId id) {
@@ -524,8 +520,8 @@ void World::apply_fault(std::uint32_t index, bool ending) {
         if (!node.up) return;
         const Algorithm* algorithm = algorithm_of(target);
         const bool was_master = algorithm && algorithm->role() == Role::kMaster;
-        if (f.graceful && node.hosted) {
-          node.hosted->loop().shutdown();
+        if (HostedNode* h = hosted(target); f.graceful && h != nullptr) {
+          h->loop().shutdown();
         } else if (f.graceful && algorithms_[target]) {
           // A graceful stop, like the daemon's SIGTERM: the algorithm may say goodbye (a master
           // broadcasts LEAVE) before the process is gone; what it sends is delivered as usual.

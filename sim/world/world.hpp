@@ -22,6 +22,7 @@
 #include "sim/scenario/spec.hpp"
 #include "sim/time.hpp"
 #include "sim/world/byzantine.hpp"
+#include "sim/world/node_timers.hpp"
 #include "sim/world/observer.hpp"
 
 namespace clocksim::node {
@@ -103,8 +104,7 @@ class World final : public TickView {
   // without waiting for the node to arrive.
   struct Node {
     ClockModel clock;
-    std::unique_ptr<HostedNode> hosted;  // host: daemon (the node loop owns the algorithm)
-    std::vector<std::pair<TimerId, EventHandle>> timers;
+    NodeTimers timers;
     std::uint32_t incarnation = 0;
     // The highest election number this node started (its notes' ElectionId), handed to its next
     // incarnation as stable storage would (algorithms/core/election_id.hpp).
@@ -124,6 +124,8 @@ class World final : public TickView {
   void deliver_datagram(const Event& ev);
   void send_datagram(NodeId from, NodeId to, std::span<const std::uint8_t> bytes, const Message& carried);
   const Algorithm* algorithm_of(NodeId id) const;
+  // host: daemon: node id's node loop and algorithm, else (or while it is down) null.
+  HostedNode* hosted(NodeId id) const { return hosted_.empty() ? nullptr : hosted_[id].get(); }
   void fire_timer(const Event& ev);
   void read_reference(NodeId id);
   void apply_fault(std::uint32_t index, bool ending);
@@ -145,6 +147,9 @@ class World final : public TickView {
   // pointers, mostly in cache, where the Node holding it would be a miss to wait for first: the
   // world prefetches the next event's algorithm object together with its node.
   std::vector<AlgorithmPtr, memory::HugePageAllocator<AlgorithmPtr>> algorithms_;
+  // host: daemon: node i's node loop, which owns its algorithm (null while it is down); empty
+  // with host: algorithm, so that those worlds' node records do not carry the pointer.
+  std::vector<std::unique_ptr<HostedNode>> hosted_;
   std::shared_ptr<const std::vector<NodeId>> members_;
   std::unique_ptr<Network> network_;
   EventQueue<Event> queue_;
