@@ -43,8 +43,8 @@ World::World(const scenario::ScenarioSpec& spec)
     nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), {}, 0, 0, true});
   }
   algorithms_.resize(n);
-  if (spec.host == scenario::NodeHost::kDaemon) hosted_.resize(n);
   if (spec.host == scenario::NodeHost::kDaemon) {
+    hosted_.resize(n);
     epochs_.assign(n, 1);
     // One cluster key for every node, drawn from its own stream of the seed: a run is
     // reproducible, and no other stream moves.
