@@ -46,6 +46,12 @@ class Algorithm {
   // The application event stamped by the last on_* call, if it made one (algorithms/logical):
   // the simulator checks it against the true happened-before relation. nullptr otherwise.
   virtual const LogicalEvent* last_logical_event() const { return nullptr; }
+
+  // A hint from a host that runs many nodes in one process: one of this node's calls comes next,
+  // so start loading the state it will read beyond this object (parts it owns through pointers),
+  // whose cache misses would otherwise come one after another inside the call. Changes nothing;
+  // a host may call it any number of times, or never. Default: nothing.
+  virtual void prefetch_state() const {}
 };
 
 }  // namespace clocksim

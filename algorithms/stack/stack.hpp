@@ -38,6 +38,11 @@ class Stack final : public Algorithm {
     return election_->elects() ? election_->believed_master() : sync_->believed_master();
   }
   const LogicalEvent* last_logical_event() const override { return sync_->last_logical_event(); }
+  // Every call goes through one layer or both, each a separate allocation.
+  void prefetch_state() const override {
+    __builtin_prefetch(election_.get());
+    __builtin_prefetch(sync_.get());
+  }
 
   const ElectionLayer& election() const { return *election_; }
   const SyncLayer& sync() const { return *sync_; }

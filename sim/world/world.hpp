@@ -177,6 +177,8 @@ class World final : public TickView {
   // frees is still in cache when its handler sends the next message.
   std::vector<Message, memory::HugePageAllocator<Message>> in_flight_;
   std::vector<std::uint32_t> free_in_flight_;
+  // The algorithm object prefetch_next_node asked to load for the event after the next one.
+  const Algorithm* object_loading_ = nullptr;
   std::vector<std::uint32_t> free_datagrams_;
   std::map<NodeId, Rng> reference_rngs_;  // nodes with a reference clock: its error stream
   LiarTable liars_;  // Byzantine clocks, falsifying what they send
