@@ -3,7 +3,7 @@
 libns3-dev, each of its event schedulers) on the same workloads, measured in one run on this
 machine, printed as one table with ratios. bench/peers.sh builds everything and calls this.
 
-    bench/peers.py BUILD_DIR [--quick] [--full] [--reps N]
+    bench/peers.py BUILD_DIR [--quick] [--full] [--reps N] [--cpu N]
 
 Workloads (docs/performance.md):
 - PHOLD (bench/phold.hpp): N nodes, k pending events each, every event schedules one more at a
@@ -17,7 +17,10 @@ Workloads (docs/performance.md):
   the bare loop and ns-3 run the event skeleton of it (3 events per exchange).
 
 Times are CPU seconds of the measured process (the machine may be shared; wall time is printed
-too); the best of --reps runs. Ratios: events per CPU-second against the bare loop's, and for
+too); the best of --reps runs, taken in turns (every variant of a workload once, then again), so
+that a slow spell of a shared host falls on all of them alike. On a host whose cores differ in
+speed (a virtual machine whose core shares its physical one with another guest), --cpu N runs
+every variant on the same core. Ratios: events per CPU-second against the bare loop's, and for
 the star the whole run's CPU time against the bare loop's.
 """
 from __future__ import annotations
@@ -42,19 +45,25 @@ def parse_line(text: str) -> dict:
     raise RuntimeError(f"no result line in: {text!r}")
 
 
-def run_measured(cmd: list[str]) -> dict:
-    r = subprocess.run(cmd, capture_output=True, text=True)
+def pinned(cpu: int | None):
+    """What a child runs before exec: staying on one core, when asked to."""
+    return None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
+
+
+def run_measured(cmd: list[str], cpu: int | None = None) -> dict:
+    r = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=pinned(cpu))
     if r.returncode not in (0, 1):  # clocksim run exits 1 when an expectation fails; none here
         raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()}")
     return parse_line(r.stdout)
 
 
-def run_clocksim_star(clocksim: str, clients: int, seconds: int) -> dict:
+def run_clocksim_star(clocksim: str, clients: int, seconds: int, cpu: int | None = None) -> dict:
     with tempfile.TemporaryDirectory() as out:
         cmd = [clocksim, "run", os.path.join(ROOT, "bench", "peers", "star.yaml"), "--quiet", "--out", out,
                "--set", f"nodes={clients + 1}", "--set", f"duration={seconds}s"]
         wall0 = time.monotonic()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=pinned(cpu))
         stderr = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)  # this child's own CPU time and peak RSS
         wall = time.monotonic() - wall0
@@ -72,12 +81,22 @@ def best(runs: list[dict]) -> dict:
     return min(runs, key=lambda r: float(r["cpu_s"]))
 
 
+def measure_in_turns(variants: list, reps: int) -> list[dict]:
+    """The best run of each variant (a callable), running them in turns `reps` times."""
+    runs: list[list[dict]] = [[] for _ in variants]
+    for _ in range(reps):
+        for i, run in enumerate(variants):
+            runs[i].append(run())
+    return [best(r) for r in runs]
+
+
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("build", help="a build directory with sim/clocksim and bench/clocksim_bench_{bare,ns3,engine}")
     p.add_argument("--quick", action="store_true", help="small sizes (a minute)")
     p.add_argument("--full", action="store_true", help="add the 10^5-client star (tens of minutes)")
     p.add_argument("--reps", type=int, default=1)
+    p.add_argument("--cpu", type=int, default=None, help="run every measured process on this core")
     p.add_argument("--smoke", action="store_true", help="tiny sizes: checks that every variant runs (CTest)")
     args = p.parse_args(argv)
     b = lambda name: os.path.join(args.build, "bench", name)  # noqa: E731
@@ -86,6 +105,11 @@ def main(argv: list[str]) -> int:
         if not os.access(exe, os.X_OK):
             print(f"error: {exe} missing (bench/peers.sh builds it; ns-3 needs Debian's libns3-dev)", file=sys.stderr)
             return 2
+
+    if args.cpu is not None and args.cpu not in os.sched_getaffinity(0):
+        print(f"error: --cpu {args.cpu}: not a core this process may run on "
+              f"({sorted(os.sched_getaffinity(0))})", file=sys.stderr)
+        return 2
 
     if args.smoke:
         phold = [(1_000, 1, 20_000)]
@@ -98,27 +122,25 @@ def main(argv: list[str]) -> int:
         star = [(1_000, 3600), (10_000, 3600)] + ([(100_000, 3600)] if args.full else [])
 
     rows = []
+    cpu = args.cpu
+    measured = lambda cmd: (lambda: run_measured(cmd, cpu))  # noqa: E731
     for nodes, k, events in phold:
         case = f"PHOLD {nodes:.0e} x {k}, {events:.0e} ev".replace("e+0", "e")
-        group = [best([run_measured([b("clocksim_bench_bare"), "phold", str(nodes), str(k), str(events)])
-                       for _ in range(args.reps)])]
-        for s in NS3_SCHEDULERS:
-            group.append(best([run_measured([b("clocksim_bench_ns3"), s, "phold", str(nodes), str(k), str(events)])
-                               for _ in range(args.reps)]))
-        group.append(best([run_measured([b("clocksim_bench_engine"), "--peer-line", str(nodes), str(k), str(events)])
-                           for _ in range(args.reps)]))
-        rows.append((case, group, "rate"))
+        size = [str(nodes), str(k), str(events)]
+        variants = [measured([b("clocksim_bench_bare"), "phold", *size])]
+        variants += [measured([b("clocksim_bench_ns3"), s, "phold", *size]) for s in NS3_SCHEDULERS]
+        variants.append(measured([b("clocksim_bench_engine"), "--peer-line", *size]))
+        rows.append((case, measure_in_turns(variants, args.reps), "rate"))
     for clients, seconds in star:
         case = f"star {clients:.0e} clients, {seconds // 60} min".replace("e+0", "e")
-        group = [best([run_measured([b("clocksim_bench_bare"), "star", str(clients), str(seconds)])
-                       for _ in range(args.reps)])]
-        for s in ["map", "priority_queue"]:
-            group.append(best([run_measured([b("clocksim_bench_ns3"), s, "star", str(clients), str(seconds)])
-                               for _ in range(args.reps)]))
-        group.append(best([run_clocksim_star(clocksim, clients, seconds) for _ in range(args.reps)]))
-        rows.append((case, group, "time"))
+        size = [str(clients), str(seconds)]
+        variants = [measured([b("clocksim_bench_bare"), "star", *size])]
+        variants += [measured([b("clocksim_bench_ns3"), s, "star", *size]) for s in ["map", "priority_queue"]]
+        variants.append(lambda c=clients, t=seconds: run_clocksim_star(clocksim, c, t, cpu))
+        rows.append((case, measure_in_turns(variants, args.reps), "time"))
 
-    print(f"host: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print(f"host: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+          + ("" if cpu is None else f", every run on core {cpu}"))
     print(f"| workload | variant | events | CPU s | wall s | M events/CPU-s | vs bare | peak RSS MiB | check |")
     print("|---|---|---|---|---|---|---|---|---|")
     for case, group, how in rows:

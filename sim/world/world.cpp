@@ -44,6 +44,7 @@ World::World(const scenario::ScenarioSpec& spec)
     nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), {}, 0, 0, true});
   }
   algorithms_.resize(n);
+  staged_prefetch_ = n >= kStagedPrefetchNodes;
   if (spec.host == scenario::NodeHost::kDaemon) {
     hosted_.resize(n);
     epochs_.assign(n, 1);
@@ -166,13 +167,18 @@ void World::prefetch_next_node() {
   // Further ahead, in stages, each reading only what the stage before loaded: two events on, the
   // entry of algorithms_ (at 10^6 nodes an 8 MB array); one event on, the algorithm object it
   // points to; for the next event, the parts that object owns (a protocol stack's layers).
-  if (const Event* far = queue_.peek_ahead(2); far != nullptr && far->node < algorithms_.size()) {
-    __builtin_prefetch(&algorithms_[far->node]);
-  }
+  // Small worlds stay in cache, where the stages only cost: there, the entry one event on.
   const Algorithm* loading = nullptr;
-  if (const Event* after = queue_.peek_ahead(1); after != nullptr && after->node < algorithms_.size()) {
-    loading = algorithms_[after->node].get();
-    __builtin_prefetch(loading);  // a null or shared one: a harmless hint
+  if (staged_prefetch_) {
+    if (const Event* far = queue_.peek_ahead(2); far != nullptr && far->node < algorithms_.size()) {
+      __builtin_prefetch(&algorithms_[far->node]);
+    }
+    if (const Event* after = queue_.peek_ahead(1); after != nullptr && after->node < algorithms_.size()) {
+      loading = algorithms_[after->node].get();
+      __builtin_prefetch(loading);  // a null or shared one: a harmless hint
+    }
+  } else if (const Event* after = queue_.peek_ahead(1); after != nullptr && after->node < algorithms_.size()) {
+    __builtin_prefetch(&algorithms_[after->node]);
   }
   const Algorithm* loaded = std::exchange(object_loading_, loading);
   const Event* next = queue_.peek_top();
