@@ -95,6 +95,24 @@ SmallRng& Network::stream(NodeId from, NodeId to, std::uint64_t link) {
   });
 }
 
+void Network::prefetch_sender_links(NodeId from, NodeId reply_to) const {
+  if (topology_.is_full_mesh()) {
+    mesh_streams_.prefetch_sender(from);
+    return;
+  }
+  if (from >= topology_.node_count()) return;
+  const Topology::Graph& g = topology_.graph();
+  auto [first, last] = boost::out_edges(from, g);
+  if (first == last) return;
+  __builtin_prefetch(&g.m_forward.m_column[boost::get(boost::edge_index, g, *first)]);
+  __builtin_prefetch(&streams_[boost::get(boost::edge_index, g, *first)]);
+  if (reply_to != kNoNode && last - first > 1) {
+    if (const std::uint64_t link = topology_.directed_link_index(from, reply_to); link != Topology::kNoLink) {
+      __builtin_prefetch(&streams_[link]);
+    }
+  }
+}
+
 Delivery Network::drop(Delivery::Drop why) {
   ++counters_.dropped[static_cast<std::size_t>(why)];
   return {false, Duration::zero(), why};

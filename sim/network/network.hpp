@@ -65,6 +65,12 @@ class Network {
   // A hint: node `from` is about to send (its next event is being popped). Starts loading what
   // transmit() reads first for its links; changes no result.
   void prefetch_sender(NodeId from) const { mesh_streams_.prefetch_sender(from); }
+  // The same in two stages, for worlds too large for the cache. The first starts loading where
+  // the node's links are found; the second, an event later, what transmit() reads for its first
+  // link (a client's only one), and for the link to `reply_to` (kNoNode: none known) when it is
+  // likely to answer a message.
+  void prefetch_sender_row(NodeId from) const { topology_.prefetch_row(from); }
+  void prefetch_sender_links(NodeId from, NodeId reply_to) const;
 
   void set_link_up(NodeId a, NodeId b, bool up) { router_.set_link_up(a, b, up); }
   bool link_up(NodeId a, NodeId b) const { return router_.link_up(a, b); }

@@ -176,6 +176,7 @@ void World::prefetch_next_node() {
     if (const Event* after = queue_.peek_ahead(1); after != nullptr && after->node < algorithms_.size()) {
       loading = algorithms_[after->node].get();
       __builtin_prefetch(loading);  // a null or shared one: a harmless hint
+      network_->prefetch_sender_row(after->node);
     }
   } else if (const Event* after = queue_.peek_ahead(1); after != nullptr && after->node < algorithms_.size()) {
     __builtin_prefetch(&algorithms_[after->node]);
@@ -185,7 +186,12 @@ void World::prefetch_next_node() {
   if (next == nullptr || next->node >= nodes_.size()) return;
   const char* p = reinterpret_cast<const char*>(&nodes_[next->node]);
   for (std::size_t line = 0; line < sizeof(Node); line += 64) __builtin_prefetch(p + line);
-  network_->prefetch_sender(next->node);
+  if (staged_prefetch_) {
+    // A node that receives a message is likely to answer its sender (a request's reply).
+    network_->prefetch_sender_links(next->node, next->kind == Event::Kind::kDeliver ? next->a : kNoNode);
+  } else {
+    network_->prefetch_sender(next->node);
+  }
   if (const Algorithm* a = algorithms_[next->node].get(); a != nullptr) {
     // Reading the object for its parts would wait for its line, unless it was asked for one
     // event ago (the usual case; a push since then can put another event first).
