@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
+#include <vector>
 
 namespace clocksim::sim {
 namespace {
@@ -165,6 +167,38 @@ TEST(Network, SameSeedSameDelaysWhateverOrderLinksAreUsed) {
     EXPECT_EQ(a10, b10);
     EXPECT_NE(a01, a10);  // each direction has its own stream
     EXPECT_NE(a01, delays(*other, 0, 1, 50));
+  }
+}
+
+TEST(Network, PrefetchHintsChangeNoDelivery) {
+  // A hub, a sparse row (0's links are not a range), an isolated node, a ring and a full mesh;
+  // hints for every sender and reply target, ids out of range too, before every transmission.
+  const std::vector<std::function<Topology()>> shapes = {
+      [] { return Topology::from_edges(9, star_edges(9, 0)); },
+      [] { return Topology::from_edges(8, {{0, 2}, {0, 5}, {0, 7}, {1, 3}, {5, 6}}); },
+      [] { return ring(6); },
+      [] { return Topology::full_mesh(6); },
+  };
+  for (const auto& shape : shapes) {
+    const Topology t = shape();
+    const NodeId n = t.node_count();
+    const auto links = links_with({Distribution::Kind::kExponential, 1e6, 0, 0}, 0.2);
+    Network hinted(shape(), links, n, 7), plain(shape(), links, n, 7);
+    for (NodeId from = 0; from < n; ++from) {
+      for (NodeId to = 0; to < n; ++to) {
+        if (from == to) continue;
+        for (NodeId x = 0; x < n + 2; ++x) {
+          hinted.prefetch_sender(x);
+          hinted.prefetch_sender_row(x);
+          hinted.prefetch_sender_links(x, kNoNode);
+          for (NodeId y = 0; y < n + 2; ++y) hinted.prefetch_sender_links(x, y);
+        }
+        const Delivery a = hinted.transmit(from, to, kPing, kNow), b = plain.transmit(from, to, kPing, kNow);
+        ASSERT_EQ(a.delivered, b.delivered) << from << " -> " << to;
+        ASSERT_EQ(a.delay, b.delay) << from << " -> " << to;
+        ASSERT_EQ(a.drop, b.drop) << from << " -> " << to;
+      }
+    }
   }
 }
 
