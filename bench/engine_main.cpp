@@ -6,6 +6,8 @@
 //   clocksim_bench_engine --idle     only the memory lines: bytes per idle node at 10^5 and 10^6
 //   clocksim_bench_engine --peer-line NODES K EVENTS          the engine alone, one key=value line
 //                                                             (bench/peers.sh reads it)
+//   clocksim_bench_engine --star-line FILE CLIENTS SECONDS    a scenario (bench/peers/star.yaml)
+//                                                             through the engine alone, one line
 //
 // "engine" = sim::World: every event goes through the node host, the algorithm object
 // (algorithms/workload/phold), the Effects buffer, the network (per-link random streams drawing
@@ -22,6 +24,7 @@
 #include "bench/peers/measure.hpp"
 #include "bench/phold.hpp"
 #include "bench/phold_schedulers.hpp"
+#include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
 
 namespace clocksim::bench {
@@ -89,6 +92,23 @@ EngineRun run_engine(std::uint32_t nodes, std::uint32_t k, std::uint64_t events)
   return EngineRun{world.stats().events_processed - before, sw.cpu(), sw.wall(), checksum.checksum()};
 }
 
+// A scenario through the engine alone: the same World as `clocksim run` (node host, algorithm
+// objects, clock models, network, queue), with none of the run's observers (the exact skew checker,
+// the per-tick statistics, the outputs). Its event count is the full run's (the checker's probes
+// are not events), so next to `clocksim run` the difference in CPU time is what checking and
+// recording cost.
+EngineRun run_scenario_engine(const std::string& file, std::uint32_t clients, std::uint32_t seconds) {
+  scenario::LoadOptions load;
+  load.set_overrides = {"nodes=" + std::to_string(clients + 1), "duration=" + std::to_string(seconds) + "s"};
+  const auto spec = scenario::load_scenario_file(file, load);
+  const Stopwatch sw;
+  sim::World world(spec);
+  DeliveryChecksum checksum;
+  world.add_observer(&checksum);
+  world.run_until(world.end());
+  return EngineRun{world.stats().events_processed, sw.cpu(), sw.wall(), checksum.checksum()};
+}
+
 struct Case {
   std::uint32_t nodes;
   std::uint32_t k;
@@ -116,12 +136,26 @@ int run(int argc, char** argv) {
       // CTest bench.engine_event_order, not comparable with the bare loop's.
       print_line("phold", "clocksim engine", e.events, e.cpu_s, e.wall_s, e.checksum);
       return 0;
+    } else if (std::strcmp(argv[i], "--star-line") == 0 && i + 3 == argc - 1) {
+      EngineRun e;
+      try {
+        e = run_scenario_engine(argv[i + 1], static_cast<std::uint32_t>(std::stoul(argv[i + 2])),
+                                static_cast<std::uint32_t>(std::stoul(argv[i + 3])));
+      } catch (const scenario::ScenarioError& err) {
+        std::fprintf(stderr, "%s\n", err.what());
+        return 2;
+      }
+      print_line("star", "clocksim engine only (no checker)", e.events, e.cpu_s, e.wall_s, e.checksum);
+      return 0;
     } else if (std::strcmp(argv[i], "--case") == 0 && i + 3 < argc) {
       cases = {{static_cast<std::uint32_t>(std::stoul(argv[i + 1])), static_cast<std::uint32_t>(std::stoul(argv[i + 2])),
                 std::stoull(argv[i + 3])}};
       i += 3;
     } else {
-      std::fprintf(stderr, "usage: %s [--smoke] [--case NODES K EVENTS] [--no-idle] | --idle | --peer-line NODES K EVENTS\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--smoke] [--case NODES K EVENTS] [--no-idle] | --idle | --peer-line NODES K EVENTS"
+                   " | --star-line FILE CLIENTS SECONDS\n",
+                   argv[0]);
       return 2;
     }
   }

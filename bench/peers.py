@@ -14,7 +14,10 @@ Workloads (docs/performance.md):
 - The clock-sync star (bench/peers/star.hpp, bench/peers/star.yaml): N clients ask a time
   server once per second of simulated time, one request and one reply each, for an hour.
   clocksim runs the real scenario (Cristian, probes 1, the exact skew checker, summary.json);
-  the bare loop and ns-3 run the event skeleton of it (3 events per exchange).
+  the bare loop and ns-3 run the event skeleton of it (3 events per exchange). A second clocksim
+  row runs the same scenario through the engine alone (clocksim_bench_engine --star-line: the
+  World without the checker, the statistics and the outputs; the same events), so the table
+  shows what the engine costs and what checking adds.
 
 Times are CPU seconds of the measured process (the machine may be shared; wall time is printed
 too); the best of --reps runs, taken in turns (every variant of a workload once, then again), so
@@ -34,6 +37,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STAR_SCENARIO = os.path.join(ROOT, "bench", "peers", "star.yaml")
 NS3_SCHEDULERS = ["map", "heap", "calendar", "priority_queue"]  # list is O(n) per insert
 
 
@@ -59,7 +63,7 @@ def run_measured(cmd: list[str], cpu: int | None = None) -> dict:
 
 def run_clocksim_star(clocksim: str, clients: int, seconds: int, cpu: int | None = None) -> dict:
     with tempfile.TemporaryDirectory() as out:
-        cmd = [clocksim, "run", os.path.join(ROOT, "bench", "peers", "star.yaml"), "--quiet", "--out", out,
+        cmd = [clocksim, "run", STAR_SCENARIO, "--quiet", "--out", out,
                "--set", f"nodes={clients + 1}", "--set", f"duration={seconds}s"]
         wall0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -137,7 +141,13 @@ def main(argv: list[str]) -> int:
         variants = [measured([b("clocksim_bench_bare"), "star", *size])]
         variants += [measured([b("clocksim_bench_ns3"), s, "star", *size]) for s in ["map", "priority_queue"]]
         variants.append(lambda c=clients, t=seconds: run_clocksim_star(clocksim, c, t, cpu))
-        rows.append((case, measure_in_turns(variants, args.reps), "time"))
+        variants.append(measured([b("clocksim_bench_engine"), "--star-line", STAR_SCENARIO, *size]))
+        group = measure_in_turns(variants, args.reps)
+        run, engine_only = group[-2], group[-1]
+        if run["events"] != engine_only["events"]:  # the same World: only the observers differ
+            raise RuntimeError(f"{case}: the engine alone handled {engine_only['events']} events, "
+                               f"the full run {run['events']}")
+        rows.append((case, group, "time"))
 
     print(f"host: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
           + ("" if cpu is None else f", every run on core {cpu}"))
