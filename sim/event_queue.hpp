@@ -119,10 +119,17 @@ class EventQueue {
 
   // The earliest live event by (time, seq); false when there is none.
   bool pop(Time& at, Payload& payload) {
+    return pop_until(Time::from_ns(std::numeric_limits<std::int64_t>::max()), at, payload);
+  }
+
+  // pop() if the earliest live event is due at or before `limit`, else false and no change: what
+  // next_time() and then pop() do, with one look at the top instead of two.
+  bool pop_until(Time limit, Time& at, Payload& payload) {
     settle_top();
     if (dead_ != 0) discard_cancelled_on_top();
     if (index_.empty()) return false;
     const queue::EventKey key = index_.top().key;
+    if (key.time_ns > limit.ns()) return false;
     if constexpr (kLoadsAhead) prefetch_loaded_slots();
     const auto slot = static_cast<std::uint32_t>(key.id & slot_mask_);
     Slot& s = slots_[slot];  // prefetched by the previous pop

@@ -137,16 +137,16 @@ void World::run_until(Time until) {
   Time at;
   Event ev{};
   while (true) {
-    const auto next = queue_.next_time();
-    if (probes_now_ != 0 && (!next || *next > now_) && now_ <= until) {
-      --probes_now_;
-      fire_probe();
-      continue;
+    if (probes_now_ != 0) {
+      // Probes at now_ come after every event at now_ already queued, before anything later.
+      const auto next = queue_.next_time();
+      if ((!next || *next > now_) && now_ <= until) {
+        --probes_now_;
+        fire_probe();
+        continue;
+      }
     }
-    if (!next || *next > until) break;
-    const bool popped = queue_.pop(at, ev);
-    assert(popped);
-    (void)popped;
+    if (!queue_.pop_until(until, at, ev)) break;
     assert(at >= now_);  // time never goes backwards
     now_ = at;
     if (ev.kind != Event::Kind::kProbe) ++stats_.events_processed;

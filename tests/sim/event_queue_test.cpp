@@ -203,8 +203,8 @@ TYPED_TEST(EventQueueTest, GrowsBeyondInitialSlotBits) {
   EXPECT_EQ(n, 1000U);
 }
 
-// Randomized comparison with a reference model: std::map keyed by (time, seq). `delay` draws how
-// far ahead of the current time each push lands.
+// Randomized comparison with a reference model, std::map keyed by (time, seq), over push, cancel,
+// next_time, pop_until and pop. `delay` draws how far ahead of the current time each push lands.
 template <class Queue, class DelayFn>
 void check_against_reference(Queue& q, std::uint64_t seed, int steps, DelayFn delay) {
   using RefKey = std::pair<std::int64_t, std::uint64_t>;
@@ -233,6 +233,21 @@ void check_against_reference(Queue& q, std::uint64_t seed, int steps, DelayFn de
       ASSERT_EQ(next.has_value(), !ref.empty());
       if (next) {
         ASSERT_EQ(next->ns(), ref.begin()->first.first);
+      }
+    } else if (o < 75) {
+      // pop_until: a limit drawn like a push, so it falls before, at or after the next event.
+      const std::int64_t limit = now + delay(rng);
+      Time t = at_ns(-1);
+      Payload p{};
+      const bool due = !ref.empty() && ref.begin()->first.first <= limit;
+      ASSERT_EQ(q.pop_until(at_ns(limit), t, p), due);
+      if (due) {
+        ASSERT_EQ(t.ns(), ref.begin()->first.first);
+        ASSERT_EQ(p.tag, ref.begin()->second);
+        now = t.ns();
+        ref.erase(ref.begin());
+      } else {
+        ASSERT_EQ(t.ns(), -1);  // nothing popped, nothing written
       }
     } else {
       Time t;
