@@ -15,8 +15,10 @@
 // loop doing only the queue work and the same kind of draws (bench/phold.hpp). The ratio says what
 // the rest of a real simulator costs on top of the bare loop. Memory per idle node is measured by
 // building worlds of 10^5 and 10^6 free-running nodes and reading the resident set (idle_world.hpp).
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -109,6 +111,23 @@ EngineRun run_scenario_engine(const std::string& file, std::uint32_t clients, st
   return EngineRun{world.stats().events_processed, sw.cpu(), sw.wall(), checksum.checksum()};
 }
 
+// A whole decimal count from the command line (CLIENTS, SECONDS, NODES, ...); anything else, or
+// one beyond `max`, is an error naming the argument.
+std::uint64_t parse_count(const char* text, const char* name, std::uint64_t max) {
+  const std::string t(text);
+  std::uint64_t v = 0;
+  bool ok = !t.empty() && t.size() <= 19;
+  for (char c : t) ok = ok && c >= '0' && c <= '9';
+  if (ok) v = std::stoull(t);
+  if (!ok || v == 0 || v > max) {
+    throw std::invalid_argument(std::string(name) + ": expected a whole number from 1 to " + std::to_string(max) +
+                                ", got '" + t + "'");
+  }
+  return v;
+}
+
+constexpr std::uint64_t kMaxU32 = 0xFFFFFFFFu;
+
 struct Case {
   std::uint32_t nodes;
   std::uint32_t k;
@@ -130,8 +149,9 @@ int run(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--idle") == 0) {
       idle_only = true;
     } else if (std::strcmp(argv[i], "--peer-line") == 0 && i + 3 == argc - 1) {
-      const EngineRun e = run_engine(static_cast<std::uint32_t>(std::stoul(argv[i + 1])),
-                                     static_cast<std::uint32_t>(std::stoul(argv[i + 2])), std::stoull(argv[i + 3]));
+      const EngineRun e = run_engine(static_cast<std::uint32_t>(parse_count(argv[i + 1], "NODES", kMaxU32)),
+                                     static_cast<std::uint32_t>(parse_count(argv[i + 2], "K", kMaxU32)),
+                                     parse_count(argv[i + 3], "EVENTS", UINT64_MAX));
       // The engine draws its own numbers (per-link streams): its checksum is its own, pinned by
       // CTest bench.engine_event_order, not comparable with the bare loop's.
       print_line("phold", "clocksim engine", e.events, e.cpu_s, e.wall_s, e.checksum);
@@ -139,8 +159,9 @@ int run(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--star-line") == 0 && i + 3 == argc - 1) {
       EngineRun e;
       try {
-        e = run_scenario_engine(argv[i + 1], static_cast<std::uint32_t>(std::stoul(argv[i + 2])),
-                                static_cast<std::uint32_t>(std::stoul(argv[i + 3])));
+        // The scenario has CLIENTS + 1 nodes (the server is n0).
+        e = run_scenario_engine(argv[i + 1], static_cast<std::uint32_t>(parse_count(argv[i + 2], "CLIENTS", kMaxU32 - 1)),
+                                static_cast<std::uint32_t>(parse_count(argv[i + 3], "SECONDS", kMaxU32)));
       } catch (const scenario::ScenarioError& err) {
         std::fprintf(stderr, "%s\n", err.what());
         return 2;
@@ -148,8 +169,9 @@ int run(int argc, char** argv) {
       print_line("star", "clocksim engine only (no checker)", e.events, e.cpu_s, e.wall_s, e.checksum);
       return 0;
     } else if (std::strcmp(argv[i], "--case") == 0 && i + 3 < argc) {
-      cases = {{static_cast<std::uint32_t>(std::stoul(argv[i + 1])), static_cast<std::uint32_t>(std::stoul(argv[i + 2])),
-                std::stoull(argv[i + 3])}};
+      cases = {{static_cast<std::uint32_t>(parse_count(argv[i + 1], "NODES", kMaxU32)),
+                static_cast<std::uint32_t>(parse_count(argv[i + 2], "K", kMaxU32)),
+                parse_count(argv[i + 3], "EVENTS", UINT64_MAX)}};
       i += 3;
     } else {
       std::fprintf(stderr,
@@ -195,4 +217,11 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace clocksim::bench
 
-int main(int argc, char** argv) { return clocksim::bench::run(argc, argv); }
+int main(int argc, char** argv) {
+  try {
+    return clocksim::bench::run(argc, argv);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "clocksim_bench_engine: %s\n", e.what());
+    return 2;
+  }
+}
