@@ -203,7 +203,8 @@ void ExactSkewChecker::on_clock_adjust(Time t, NodeId node, Duration delta, Adju
   } else if (!at_once && tournament_) {
     tournament_->slewing(node, t, 0);  // a slew of nothing ends the one in progress
   }
-  touch(node);
+  // A slew keeps the clock within its slope bound (slewing() told the tournament); a step does not.
+  if (at_once) touch(node);
 }
 
 void ExactSkewChecker::on_rate_correction(Time t, NodeId node, double /*ppm*/) {

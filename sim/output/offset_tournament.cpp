@@ -21,6 +21,7 @@ OffsetTournament::OffsetTournament(const TickView& view, std::vector<double> ext
                                    std::vector<double> max_slew_ppm)
     : view_(view), extra_rate_ppm_(std::move(extra_rate_ppm)), max_slew_ppm_(std::move(max_slew_ppm)) {
   n_ = view_.node_count();
+  scan_readings_ = n_;
   width_ = std::max<std::uint32_t>(2, std::bit_ceil(std::max<std::uint32_t>(n_, 1)));
   leaves_.resize(n_);
   rate_bound_ppm_.assign(n_, 0.0);
@@ -32,21 +33,39 @@ OffsetTournament::OffsetTournament(const TickView& view, std::vector<double> ext
   touch_all();
 }
 
-void OffsetTournament::touch(NodeId i) {
-  if (i >= n_ || leaf_touched_[i]) return;
-  leaf_touched_[i] = 1;
+void OffsetTournament::touch_tree(NodeId i) {
+  if (i >= n_ || (leaf_touched_[i] & kTouched)) return;
+  leaf_touched_[i] |= kTouched;
   touched_.push_back(i);
 }
 
+void OffsetTournament::touch(NodeId i) {
+  if (i >= n_) return;
+  touch_tree(i);
+  if (!(leaf_touched_[i] & kMoved)) {
+    leaf_touched_[i] |= kMoved;
+    moved_.push_back(i);
+  }
+}
+
 void OffsetTournament::touch_all() {
-  for (NodeId i = 0; i < n_; ++i) touch(i);
+  for (NodeId i = 0; i < n_; ++i) touch_tree(i);
+  forget_near();
+}
+
+void OffsetTournament::forget_near() {
+  near_.valid = false;
+  for (NodeId i : moved_) leaf_touched_[i] &= static_cast<std::uint8_t>(~kMoved);
+  moved_.clear();
+  near_nodes_.clear();
 }
 
 void OffsetTournament::slewing(NodeId i, Time until, double slew_ppm) {
   if (i >= n_) return;
   leaves_[i].slew_until_ns = until.ns();
   leaves_[i].slew_ppm = slew_ppm;
-  touch(i);
+  touch_tree(i);
+  ++slews_since_scan_;
 }
 
 std::int64_t OffsetTournament::value(std::uint32_t leaf) {
@@ -239,19 +258,38 @@ void OffsetTournament::heap_remove(std::size_t i) {
   }
 }
 
-OffsetTournament::Extremes OffsetTournament::scan(NodeId exclude) {
-  for (NodeId i : touched_) leaf_touched_[i] = 0;
+OffsetTournament::Extremes OffsetTournament::scan(NodeId exclude, std::int64_t now_ns) {
+  for (NodeId i : touched_) leaf_touched_[i] &= static_cast<std::uint8_t>(~kTouched);
   touched_.clear();
   stale_ = true;
+  const double gap_ns = static_cast<double>(now_ns - last_scan_query_ns_);
+  query_gap_ns_ = query_gap_ns_ == 0 ? gap_ns : query_gap_ns_ + (gap_ns - query_gap_ns_) / 8;
+  last_scan_query_ns_ = now_ns;
+  Extremes out;
+  if (near_.valid && scan_near_extremes(exclude, now_ns, out)) return out;
+  return full_scan(exclude, now_ns);
+}
+
+OffsetTournament::Extremes OffsetTournament::full_scan(NodeId exclude, std::int64_t now_ns) {
   Extremes out;
   std::int64_t hi = std::numeric_limits<std::int64_t>::min(), lo = std::numeric_limits<std::int64_t>::max();
+  std::int64_t all_hi = hi, all_lo = lo;  // the excluded clock too: the near set is for later queries
   view_.read_up_clocks(scan_);
   readings_ += scan_.size();
+  top_rates_.clear();
   for (const TickView::ClockReading& c : scan_) {
     const NodeId i = c.id;
     const std::int64_t v = c.offset_ns;
     // The tree's rate bound, which counts the excluded node too.
-    out.rate_bound_ppm = std::max(out.rate_bound_ppm, rate_bound_of(i, c.rate_ppm));
+    const double rate = rate_bound_of(i, c.rate_ppm);
+    out.rate_bound_ppm = std::max(out.rate_bound_ppm, rate);
+    if (top_rates_.size() < kTopRates || rate > top_rates_.back().first) {
+      if (top_rates_.size() == kTopRates) top_rates_.pop_back();
+      auto at = std::find_if(top_rates_.begin(), top_rates_.end(), [rate](const auto& r) { return r.first < rate; });
+      top_rates_.insert(at, {rate, i});
+    }
+    all_hi = std::max(all_hi, v);
+    all_lo = std::min(all_lo, v);
     if (i == exclude) continue;
     hi = std::max(hi, v);
     lo = std::min(lo, v);
@@ -261,7 +299,88 @@ OffsetTournament::Extremes OffsetTournament::scan(NodeId exclude) {
     out.hi_ns = hi;
     out.lo_ns = lo;
   }
+
+  // The near set for the queries to come: the clocks within a margin of the extremes, which is
+  // what the fastest slope covers in a few query intervals.
+  forget_near();
+  slews_since_scan_ = 0;
+  for (NodeId i = 0; i < n_; ++i) leaf_touched_[i] &= static_cast<std::uint8_t>(~kUpAtScan);
+  const double margin = out.rate_bound_ppm * 1e-6 * kMarginQueries * query_gap_ns_;
+  constexpr std::int64_t kFar = std::int64_t{1} << 61;  // beyond: no near set, so no overflow below
+  if (scan_.empty() || !(margin < 1e15) || all_hi > kFar || all_lo < -kFar) return out;
+  for (const TickView::ClockReading& c : scan_) leaf_touched_[c.id] |= kUpAtScan;
+  // Where the clocks crowd near the extremes, a narrower margin: a near set of a quarter of them
+  // at most (one of half saves too little to be worth a failed attempt).
+  std::int64_t margin_ns = static_cast<std::int64_t>(std::ceil(margin)) + 4 * kSlackNs;
+  while (true) {
+    near_nodes_.clear();
+    near_.hi_floor_ns = all_hi - margin_ns;
+    near_.lo_ceil_ns = all_lo + margin_ns;
+    for (const TickView::ClockReading& c : scan_) {
+      if (c.offset_ns >= near_.hi_floor_ns || c.offset_ns <= near_.lo_ceil_ns) near_nodes_.push_back(c.id);
+    }
+    if (near_nodes_.size() * 4 <= scan_.size() || margin_ns <= 4 * kSlackNs) break;
+    margin_ns = std::max<std::int64_t>(4 * kSlackNs, margin_ns / 2);
+  }
+  near_.t0_ns = now_ns;
+  near_.rate_ppm = out.rate_bound_ppm;
+  near_.up = static_cast<std::uint32_t>(scan_.size());
+  near_.rest = near_nodes_.size() < scan_.size();
+  near_.valid = near_nodes_.size() * 2 <= scan_.size();
   return out;
+}
+
+bool OffsetTournament::scan_near_extremes(NodeId exclude, std::int64_t now_ns, Extremes& out) {
+  if ((near_nodes_.size() + moved_.size()) * 2 > near_.up) return false;
+  // How far any clock outside the near set and untouched since t0 can have moved: its slope bound
+  // over the time since, the rounding of two readings, and a nanosecond for each slew (re-basing
+  // a slew rounds what it had done so far).
+  const double grow = near_.rate_ppm * 1e-6 * static_cast<double>(now_ns - near_.t0_ns) * (1 + 1e-9);
+  if (!(grow < 1e15) || slews_since_scan_ > (std::uint64_t{1} << 40)) return false;
+  const std::int64_t grow_ns =
+      static_cast<std::int64_t>(std::ceil(grow)) + kSlackNs + static_cast<std::int64_t>(slews_since_scan_);
+  const std::int64_t rest_hi = near_.hi_floor_ns - 1 + grow_ns;
+  const std::int64_t rest_lo = near_.lo_ceil_ns + 1 - grow_ns;
+
+  std::int64_t hi = std::numeric_limits<std::int64_t>::min(), lo = std::numeric_limits<std::int64_t>::max();
+  std::uint32_t up = near_.up;
+  double rate_ppm = 0;
+  for (const NodeId i : near_nodes_) {
+    if ((leaf_touched_[i] & kMoved) || i == exclude) continue;  // a touched one: below
+    const std::int64_t v = view_.offset_ns(i);
+    ++readings_;
+    hi = std::max(hi, v);
+    lo = std::min(lo, v);
+  }
+  for (const NodeId i : moved_) {
+    const bool was_up = leaf_touched_[i] & kUpAtScan;
+    const bool is_up = view_.is_up(i);
+    up = up + (is_up ? 1 : 0) - (was_up ? 1 : 0);
+    if (!is_up) continue;
+    const std::int64_t v = view_.offset_ns(i);  // first: a lazy wander is brought up to now
+    ++readings_;
+    rate_ppm = std::max(rate_ppm, rate_bound_of(i, view_.clock_rate_ppm(i)));
+    if (i == exclude) continue;
+    hi = std::max(hi, v);
+    lo = std::min(lo, v);
+  }
+  // The untouched clocks keep the rate bounds they had at t0.
+  bool untouched_rate = top_rates_.size() < kTopRates;
+  for (const auto& [r, i] : top_rates_) {
+    if (!(leaf_touched_[i] & kMoved)) {
+      rate_ppm = std::max(rate_ppm, r);
+      untouched_rate = true;
+      break;
+    }
+  }
+  if (!untouched_rate || (near_.rest && (hi < rest_hi || lo > rest_lo))) return false;
+  out.count = up - (exclude < n_ && view_.is_up(exclude) ? 1 : 0);
+  if (out.count > 0) {
+    out.hi_ns = hi;
+    out.lo_ns = lo;
+  }
+  out.rate_bound_ppm = rate_ppm;
+  return true;
 }
 
 OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
@@ -278,18 +397,22 @@ OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
   ++window_queries_;
   window_touches_ += touched_.size();
   if (window_queries_ == kWindow) {
+    // What a scan costs is what the last window of scans read (a near set reads far fewer than N).
+    if (scan_mode_) scan_readings_ = static_cast<double>(readings_ - window_readings_) / kWindow;
     const double levels = static_cast<double>(dirty_by_level_.size() - 1);
-    scan_mode_ = static_cast<double>(window_queries_) * n_ < kScanWeight * static_cast<double>(window_touches_) * levels;
+    scan_mode_ = static_cast<double>(window_queries_) * scan_readings_ <
+                 kScanWeight * static_cast<double>(window_touches_) * levels;
     window_queries_ = 0;
     window_touches_ = 0;
+    window_readings_ = readings_;
   }
-  if (scan_mode_) return scan(exclude);
+  if (scan_mode_) return scan(exclude, now_ns);
   if (stale_) {
     stale_ = false;
     touch_all();
   }
   for (NodeId i : touched_) {
-    leaf_touched_[i] = 0;
+    leaf_touched_[i] &= static_cast<std::uint8_t>(~kTouched);
     refresh_leaf(i);
   }
   touched_.clear();

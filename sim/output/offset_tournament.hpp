@@ -21,6 +21,15 @@
 //
 // A gap within the rounding slack certifies nothing: the pair is compared again at the next
 // query. Clocks that are all equal (no drift, no offsets) thus cost O(N) a query, like a scan.
+//
+// In scan mode, a query need not read every clock either. After a full scan at t0, no clock can
+// have moved by more than the fastest slope any of them may have (rate, sine and slew rate) times
+// (t - t0), unless something other than a slew changed it since (a step, a rate correction, a
+// crash or restart: touch(), as opposed to slewing()). So the scan also keeps the clocks that read
+// within a margin of the largest or smallest offset, and a later query reads only those and the
+// touched ones: if the largest of them is at least what any other clock can have grown to, it is
+// the largest offset (and likewise the smallest); otherwise it scans again. The margin is a few
+// query intervals' worth of that slope, so one scan serves several queries.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +49,8 @@ class OffsetTournament {
   // sinusoidal term's amplitude); max_slew_ppm[i]: its slew rate (<= 0: adjustments step).
   OffsetTournament(const TickView& view, std::vector<double> extra_rate_ppm, std::vector<double> max_slew_ppm);
 
-  // Node i's value, slope or presence (is_up) changes from now on: re-read at the next query.
+  // Node i's value, slope or presence (is_up) changes from now on, other than by a slew:
+  // re-read at the next query.
   void touch(NodeId i);
   void touch_all();
   // Node i slews at slew_ppm (signed) from now until `until` (true time), replacing any slew in
@@ -92,8 +102,15 @@ class OffsetTournament {
   };
 
   // The extremes by reading every clock, when too many changed since the last query for the tree
-  // to be cheaper; leaves the tree stale.
-  Extremes scan(NodeId exclude);
+  // to be cheaper; leaves the tree stale. Reads only the clocks near the extremes and the touched
+  // ones when that is enough (the class comment).
+  Extremes scan(NodeId exclude, std::int64_t now_ns);
+  Extremes full_scan(NodeId exclude, std::int64_t now_ns);
+  bool scan_near_extremes(NodeId exclude, std::int64_t now_ns, Extremes& out);
+  // Marks node i for the tree only (a slew: within the slope bound the near set relies on).
+  void touch_tree(NodeId i);
+  // Drops the near set and what was touched since the scan that made it.
+  void forget_near();
   std::int64_t value(std::uint32_t leaf);
   void refresh_leaf(NodeId i);
   // What node i's offset slope may reach in absolute value: its rate, its sine term and its
@@ -129,7 +146,12 @@ class OffsetTournament {
   std::vector<double> rate_max_;        // per internal node: max rate_bound_ppm below
   std::vector<std::uint8_t> dirty_;     // per internal node: the directions to re-compare
   std::vector<std::vector<std::uint32_t>> dirty_by_level_;  // dirty internal nodes by depth
-  std::vector<std::uint8_t> leaf_touched_;  // per leaf, apart: touch() must not miss the cache
+  // Per leaf, apart (touch() must not miss the cache): bits kTouched (re-read for the tree),
+  // kMoved (touched since the near set's scan) and kUpAtScan (up at that scan).
+  static constexpr std::uint8_t kTouched = 1;
+  static constexpr std::uint8_t kMoved = 2;
+  static constexpr std::uint8_t kUpAtScan = 4;
+  std::vector<std::uint8_t> leaf_touched_;
   std::vector<NodeId> touched_;
   std::vector<HeapEntry> heap_;
   std::uint32_t stamp_ = 0;  // the query; 0 is never one (stamps restart when it wraps)
@@ -140,8 +162,32 @@ class OffsetTournament {
   static constexpr double kScanWeight = 2.0;
   std::uint32_t window_queries_ = 0;
   std::uint64_t window_touches_ = 0;
+  std::uint64_t window_readings_ = 0;  // readings_ when the window began
+  double scan_readings_ = 0;           // readings per query in the last window of scans
   bool scan_mode_ = false;
   std::vector<TickView::ClockReading> scan_;  // a scan's readings, kept for the next one
+
+  // The near set of the last full scan (class comment), valid while in scan mode.
+  struct Near {
+    bool valid = false;
+    std::int64_t t0_ns = 0;
+    std::int64_t hi_floor_ns = 0;  // every other clock up at t0 read below this
+    std::int64_t lo_ceil_ns = 0;   // and above this
+    bool rest = false;             // some clock up at t0 is not in the near set
+    double rate_ppm = 0;           // the largest rate bound at t0
+    std::uint32_t up = 0;          // clocks up at t0
+  };
+  static constexpr std::size_t kTopRates = 8;
+  static constexpr double kMarginQueries = 4;
+  Near near_;
+  std::vector<NodeId> near_nodes_;
+  std::vector<NodeId> moved_;  // touched since the near set's scan
+  // The largest rate bounds at t0, largest first: the first one whose clock was not touched since
+  // is the largest among the untouched clocks.
+  std::vector<std::pair<double, NodeId>> top_rates_;
+  std::uint64_t slews_since_scan_ = 0;  // each may move its clock by a rounding, 1 ns
+  std::int64_t last_scan_query_ns_ = 0;
+  double query_gap_ns_ = 0;  // a moving average of the time between queries in scan mode
   bool stale_ = false;  // a scan answered since the last update: the tree is rebuilt before use
   std::uint64_t readings_ = 0;
 };
