@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The peer comparison (bench/peers.py, docs/performance.md): installs ns-3 from Debian if it is
 # missing, builds clocksim and the peer harnesses in Release (build/bench) and prints the table.
-#   bench/peers.sh [--quick] [--full] [--reps N]
+#   bench/peers.sh [--quick] [--full] [--reps N] [--cpu N] [--star-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! dpkg -s libns3-dev >/dev/null 2>&1; then
