@@ -374,7 +374,16 @@ bool OffsetTournament::scan_near_extremes(NodeId exclude, std::int64_t now_ns, E
     }
   }
   if (!untouched_rate || (near_.rest && (hi < rest_hi || lo > rest_lo))) return false;
-  out.count = up - (exclude < n_ && view_.is_up(exclude) ? 1 : 0);
+  // Less the excluded clock as counted above: an untouched one by its state at t0, as the tree
+  // counts it (a crash is looked at, with the crashed clock excluded, before it is touched).
+  if (exclude < n_) {
+    const bool counted = (leaf_touched_[exclude] & kMoved) ? view_.is_up(exclude) : (leaf_touched_[exclude] & kUpAtScan) != 0;
+    if (counted) --up;
+  }
+  out.count = up;
+  if (up > 0 && (hi == std::numeric_limits<std::int64_t>::min() || lo == std::numeric_limits<std::int64_t>::max())) {
+    return false;  // nothing read, though a clock is up: a full scan says what it reads
+  }
   if (out.count > 0) {
     out.hi_ns = hi;
     out.lo_ns = lo;
