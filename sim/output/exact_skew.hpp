@@ -19,9 +19,11 @@
 // A full reading asks an OffsetTournament (sim/output/offset_tournament.hpp) for the largest and
 // smallest offset instead of scanning every clock: it reads the clocks that changed and those
 // whose order may have, O(log N) each, so a star's N breakpoints per period no longer cost N
-// readings each (where full readings are rare next to changes, it reads every clock in one call
-// instead, which is then cheaper). The scan here remains as the reference (bound_instants =
-// false), and tests compare the two.
+// readings each (where full readings are rare next to changes, it scans instead, which is then
+// cheaper, and most scans read only the clocks near the extremes and those stepped, crashed or
+// restarted since). The scan here remains as the reference (bound_instants = false), and tests
+// compare the two. So a slew, which keeps a clock within its slope bound, is told to the
+// tournament as slewing(), and every other change as touch().
 #pragma once
 
 #include <cstdint>
