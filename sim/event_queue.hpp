@@ -72,6 +72,10 @@ class EventQueue {
 
   EventHandle push(Time at, const Payload& payload) {
     assert(at.ns() >= last_pop_ns_ && "event scheduled before the last popped event");
+    if (free_.empty() && !cold_free_.empty()) {
+      free_.push_back(cold_free_.back());
+      cold_free_.pop_back();
+    }
     if (free_.empty() && slots_.size() > slot_mask_) {
       if (slots_.size() >= EventHandle::kInvalidSlot) throw std::length_error("EventQueue: too many events");
       rekey(slot_bits_ + 2);
@@ -101,6 +105,7 @@ class EventQueue {
       index_.push(entry);
     }
     ++live_;
+    ++pushes_since_pop_;
     return EventHandle{slot, s.generation};
   }
 
@@ -111,6 +116,7 @@ class EventQueue {
     Slot& s = slots_[h.slot];
     if (s.state != SlotState::kLive || s.generation != h.generation) return false;
     s.state = SlotState::kCancelled;
+    if constexpr (kDropsMarked) index_.mark_dead(h.slot);
     --live_;
     ++dead_;
     if (dead_ > live_ && dead_ >= kCompactMin) purge_cancelled();
@@ -129,6 +135,7 @@ class EventQueue {
     if (dead_ != 0) discard_cancelled_on_top();
     if (index_.empty()) return false;
     const queue::EventKey key = index_.top().key;
+    if constexpr (kDropsMarked) reap_dropped();
     if (key.time_ns > limit.ns()) return false;
     if constexpr (kLoadsAhead) prefetch_loaded_slots();
     const auto slot = static_cast<std::uint32_t>(key.id & slot_mask_);
@@ -147,6 +154,9 @@ class EventQueue {
     free_.push_back(slot);
     --live_;
     prefetch_top_slot();
+    // Worth it when handlers push more than one event; the last one tells.
+    if (pushes_since_pop_ >= 2) prefetch_second_free_slot();
+    pushes_since_pop_ = 0;
     return true;
   }
 
@@ -155,7 +165,9 @@ class EventQueue {
     settle_top();
     if (dead_ != 0) discard_cancelled_on_top();
     if (index_.empty()) return std::nullopt;
-    return Time::from_ns(index_.top().key.time_ns);
+    const std::int64_t t = index_.top().key.time_ns;
+    if constexpr (kDropsMarked) reap_dropped();
+    return Time::from_ns(t);
   }
 
   // The payload of the event expected next (possibly a cancelled one, or not the next one if a
@@ -192,7 +204,7 @@ class EventQueue {
   std::size_t index_size() const { return index_.size() - (top_taken_ ? 1 : 0); }
   std::size_t memory_bytes() const {
     return index_.memory_bytes() + slots_.capacity() * sizeof(Slot) +
-           free_.capacity() * sizeof(std::uint32_t);
+           (free_.capacity() + cold_free_.capacity()) * sizeof(std::uint32_t);
   }
   unsigned slot_bits() const { return slot_bits_; }
 
@@ -215,6 +227,15 @@ class EventQueue {
     index.loads();
     index.loaded_ahead();
   };
+  // An index that drops cancelled entries as it moves them (the ladder: mark_dead) hands back
+  // their ids, whose slots are recycled then rather than when a tombstone reaches the top.
+  static constexpr bool kDropsMarked = requires(Index<Entry>& index, std::vector<std::uint64_t>& out) {
+    index.mark_dead(std::uint64_t{0});
+    index.unmark(std::uint64_t{0});
+    index.take_dropped(out);
+    index.has_dropped();
+    index.set_mark_mask(std::uint64_t{0});
+  };
   enum class SlotState : std::uint8_t { kFree, kLive, kCancelled };
   struct Slot {
     Payload payload;
@@ -232,6 +253,19 @@ class EventQueue {
     __builtin_prefetch(s);
     // A payload larger than a line (a caller's choice; the world's are 16 bytes) spans two.
     if constexpr (sizeof(Slot) > 64) __builtin_prefetch(reinterpret_cast<const char*>(s) + sizeof(Slot) - 1);
+  }
+
+  // A handler usually pushes more than one event: the first takes the slot the pop just freed,
+  // still in cache; the second takes the one below it on the free list (or a dropped tombstone's),
+  // whose line left the cache long ago. Start loading it now.
+  void prefetch_second_free_slot() const {
+    const std::uint32_t* next = nullptr;
+    if (free_.size() >= 2) {
+      next = &free_[free_.size() - 2];
+    } else if (!cold_free_.empty()) {
+      next = &cold_free_.back();
+    }
+    if (next != nullptr) __builtin_prefetch(&slots_[*next], 1);
   }
 
   // When a batch of entries has just moved into the index's near part, starts loading all of
@@ -255,7 +289,10 @@ class EventQueue {
         settle_top();
       }
     }
-    return index_.empty() ? nullptr : &index_.top();
+    if (index_.empty()) return nullptr;
+    const Entry* top = &index_.top();
+    if constexpr (kDropsMarked) reap_dropped();
+    return top;
   }
 
   void settle_top() {
@@ -267,11 +304,31 @@ class EventQueue {
     }
   }
 
+  // Recycles the slots of the tombstones the index dropped. They go to a list of their own, used
+  // once the usual one is empty: their lines left the cache long ago, while the slot a pop just
+  // freed (the usual list's last) is still there for the handler's push.
+  void reap_dropped() {
+    if (index_.has_dropped()) reap_dropped_now();
+  }
+  [[gnu::noinline]] void reap_dropped_now() {
+    reaped_.clear();
+    index_.take_dropped(reaped_);
+    for (const std::uint64_t id : reaped_) {
+      const auto slot = static_cast<std::uint32_t>(id & slot_mask_);
+      assert(slots_[slot].state == SlotState::kCancelled);
+      slots_[slot].state = SlotState::kFree;
+      cold_free_.push_back(slot);
+      --dead_;
+    }
+  }
+
   void discard_cancelled_on_top() {
     while (!index_.empty()) {
       const auto slot = static_cast<std::uint32_t>(index_.top().key.id & slot_mask_);
+      if constexpr (kDropsMarked) reap_dropped();
       if (slots_[slot].state != SlotState::kCancelled) return;
       index_.pop();
+      if constexpr (kDropsMarked) index_.unmark(slot);
       slots_[slot].state = SlotState::kFree;
       free_.push_back(slot);
       --dead_;
@@ -283,13 +340,16 @@ class EventQueue {
     slot_bits_ = bits;
     slot_mask_ = (std::uint64_t{1} << bits) - 1;
     max_seq_ = (std::uint64_t{1} << (64 - bits)) - 1;
+    if constexpr (kDropsMarked) index_.set_mark_mask(slot_mask_);
   }
 
   void purge_cancelled() {
     settle_top();
+    if constexpr (kDropsMarked) reap_dropped();
     index_.remove_if([this](const Entry& e) {
       const auto slot = static_cast<std::uint32_t>(e.key.id & slot_mask_);
       if (slots_[slot].state != SlotState::kCancelled) return false;
+      if constexpr (kDropsMarked) index_.unmark(slot);
       slots_[slot].state = SlotState::kFree;
       free_.push_back(slot);
       return true;
@@ -319,7 +379,8 @@ class EventQueue {
 
   Index<Entry> index_;
   std::vector<Slot, memory::HugePageAllocator<Slot>> slots_;
-  std::vector<std::uint32_t> free_;
+  std::vector<std::uint32_t> free_;       // LIFO: the slot a pop frees is the next push's
+  std::vector<std::uint32_t> cold_free_;  // slots of dropped tombstones, used when free_ is empty
   std::size_t live_ = 0;
   std::size_t dead_ = 0;
   std::uint64_t next_seq_ = 0;
@@ -329,6 +390,8 @@ class EventQueue {
   std::int64_t last_pop_ns_ = std::numeric_limits<std::int64_t>::min();
   bool top_taken_ = false;  // pop() took the top; the index still holds its key (kFusedPopPush)
   std::uint64_t loads_seen_ = 0;  // the index's loads() when its batch's slots were last prefetched
+  std::vector<std::uint64_t> reaped_;  // scratch for reap_dropped
+  std::uint32_t pushes_since_pop_ = 0;
 };
 
 }  // namespace clocksim::sim

@@ -16,6 +16,14 @@
 // cache however many events are pending: a 10^6-entry binary heap takes a cache and TLB miss on
 // most of its 20 levels per pop.
 //
+// Tombstones leave as they move. The owner may mark an entry dead (mark_dead: a cancelled event,
+// named by the low bits of its id, its slot) and the ladder then drops it the next time it moves
+// it: laying the far list out, spreading a bucket or sorting one into the near part. The ids it
+// dropped are handed back (take_dropped) so the owner can recycle what they named. A timeout that
+// a reply cancels (one per exchange of a request/reply protocol) is then never appended to a
+// bucket, sorted or popped; an entry already in the near part is left to the owner's pop, which
+// looks at its state anyway. Dropping changes no order: a dead entry is never returned.
+//
 // A bucket is a list of 128-byte chunks of seven entries from one pool with a free list, so its
 // memory follows what it holds (a vector per bucket would keep its largest size for good).
 //
@@ -51,7 +59,8 @@ class LadderQueue {
   void reserve(std::size_t) {}
   std::size_t memory_bytes() const {
     std::size_t bytes = near_.memory_bytes() + far_.capacity() * sizeof(Entry) + chunks_.capacity() * sizeof(Chunk) +
-                        rungs_.capacity() * sizeof(Rung);
+                        rungs_.capacity() * sizeof(Rung) + dead_marks_.capacity() * sizeof(std::uint64_t) +
+                        dropped_.capacity() * sizeof(std::uint64_t);
     for (const Rung& r : rungs_) bytes += r.buckets.capacity() * sizeof(Bucket);
     return bytes;
   }
@@ -114,6 +123,31 @@ class LadderQueue {
   // the bucket moves in, some dozens of events before they are needed. Hints, never for order.
   std::uint64_t loads() const { return loads_; }
   std::span<const Entry> loaded_ahead() const { return near_.run_ahead(); }
+
+  // Marks the entry whose id has `low` in its low bits (id & mask, set_mark_mask) as dead: it may
+  // be dropped from now on. At most one pending entry may have a given low value while it is
+  // marked. unmark() takes the mark back; the owner must do so before an entry that was not
+  // dropped (say, popped as a tombstone) can be followed by another with the same low bits.
+  void set_mark_mask(std::uint64_t mask) { mark_mask_ = mask; }
+  void mark_dead(std::uint64_t low) {
+    const std::size_t word = static_cast<std::size_t>(low >> 6);
+    if (word >= dead_marks_.size()) grow_marks(word);
+    dead_marks_[word] |= std::uint64_t{1} << (low & 63);
+    ++marked_;
+  }
+  void unmark(std::uint64_t low) {
+    const std::size_t word = static_cast<std::size_t>(low >> 6);
+    assert(word < dead_marks_.size() && (dead_marks_[word] >> (low & 63) & 1) != 0);
+    dead_marks_[word] &= ~(std::uint64_t{1} << (low & 63));
+    --marked_;
+  }
+  // The ids of the entries dropped since the last call, in the order they were dropped; their
+  // marks are already cleared. Appends to `out`.
+  void take_dropped(std::vector<std::uint64_t>& out) {
+    out.insert(out.end(), dropped_.begin(), dropped_.end());
+    dropped_.clear();
+  }
+  bool has_dropped() const { return !dropped_.empty(); }
 
   template <class Pred>
   std::size_t remove_if(Pred pred) {
@@ -229,7 +263,8 @@ class LadderQueue {
     }
   }
 
-  // Makes the near part non-empty (the queue is not empty).
+  // Makes the near part non-empty (the queue is not empty, and moving entries never drops the
+  // last one).
   void fill_near() {
     while (near_.empty()) {
       if (depth_ == 0) {
@@ -249,7 +284,11 @@ class LadderQueue {
       if (r.next + 1 < r.buckets.size() && r.buckets[r.next + 1].count != 0) {
         __builtin_prefetch(&chunks_[r.buckets[r.next + 1].head]);
       }
-      near_.load(b.count, [&](auto&& add) { walk(*this, b, add); });
+      near_.load(b.count, [&](auto&& add) {
+        walk(*this, b, [&](const Entry& e) {
+          if (!drop_if_dead(e)) add(e);
+        });
+      });
       release(b);
       near_end_ns_ = r.bucket_end(r.next);
       ++r.next;
@@ -279,7 +318,9 @@ class LadderQueue {
   // Lays the far list out as the outermost rung. Called with nothing else pending.
   void lay_out_far() {
     Rung& r = open_rung(far_min_ns_, far_max_ns_, far_.size());
-    for (const Entry& e : far_) append(r.buckets[r.bucket_of(e.key.time_ns)], e);
+    for (const Entry& e : far_) {
+      if (!drop_if_dead(e)) append(r.buckets[r.bucket_of(e.key.time_ns)], e);
+    }
     far_.clear();
     far_min_ns_ = kNever;
     far_max_ns_ = kBefore;
@@ -302,11 +343,38 @@ class LadderQueue {
     b = Bucket{};
     Rung& child = open_rung(lo, hi, crowd.count);  // may move the rungs: `parent` is stale now
     // By value: an append may grow the chunk pool and move the entry being read.
-    walk(*this, crowd, [&](const Entry e) { append(child.buckets[child.bucket_of(e.key.time_ns)], e); });
+    walk(*this, crowd, [&](const Entry e) {
+      if (!drop_if_dead(e)) append(child.buckets[child.bucket_of(e.key.time_ns)], e);
+    });
     Bucket spent = crowd;
     release(spent);
     near_end_ns_ = child.start_ns;
     return true;
+  }
+
+  [[gnu::noinline]] void grow_marks(std::size_t word) {
+    dead_marks_.resize(std::max<std::size_t>(word + 1, 2 * dead_marks_.size()), 0);
+  }
+
+  // Drops `e` if it is marked dead: counts it out, clears its mark and records its id. The test
+  // is inline (every moved entry takes it); the drop is not (about one entry in five on a
+  // request/reply protocol's star). The last entry is never dropped, so a ladder that was not
+  // empty before a move is not empty after it (the owner checked empty() before asking for the
+  // top).
+  bool drop_if_dead(const Entry& e) {
+    if (marked_ == 0 || size_ == 1) return false;
+    const std::uint64_t low = e.key.id & mark_mask_;
+    const std::size_t word = static_cast<std::size_t>(low >> 6);
+    if (word >= dead_marks_.size() || (dead_marks_[word] >> (low & 63) & 1) == 0) return false;
+    drop(e.key.id);
+    return true;
+  }
+  [[gnu::noinline]] void drop(std::uint64_t id) {
+    const std::uint64_t low = id & mark_mask_;
+    dead_marks_[static_cast<std::size_t>(low >> 6)] &= ~(std::uint64_t{1} << (low & 63));
+    --marked_;
+    --size_;
+    dropped_.push_back(id);
   }
 
   void append(Bucket& b, const Entry& e) {
@@ -348,6 +416,10 @@ class LadderQueue {
   std::vector<Entry> far_;
   std::size_t size_ = 0;
   std::uint64_t loads_ = 0;
+  std::uint64_t mark_mask_ = 0;
+  std::vector<std::uint64_t> dead_marks_;  // bit (id & mark_mask_): the entry is dead
+  std::size_t marked_ = 0;
+  std::vector<std::uint64_t> dropped_;  // ids dropped since the last take_dropped
   std::int64_t near_end_ns_ = kBefore;  // the near part holds every entry before this
   std::int64_t far_min_ns_ = kNever;
   std::int64_t far_max_ns_ = kBefore;

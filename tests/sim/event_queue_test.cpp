@@ -396,6 +396,41 @@ TEST(EventQueue, LadderQueueMatchesTheCalendarQueue) {
   for (std::uint64_t seed = 1; seed <= 3; ++seed) check_fused_against_calendar<queue::LadderQueue>(seed);
 }
 
+// The ladder drops a cancelled event when it moves it, so a timeout that a reply cancels is never
+// sorted or popped: once the far list is laid out, the index holds live events only, the dropped
+// events' slots are free again, and the rest pop in order.
+TEST(EventQueue, LadderDropsCancelledEventsWhenItMovesThem) {
+  EventQueue<Payload> q;  // the default index: the ladder
+  std::vector<EventHandle> handles;
+  for (std::uint64_t i = 0; i < 10'000; ++i) {
+    handles.push_back(q.push(at_ns(1'000'000'000 + static_cast<std::int64_t>(i % 977) * 1'000), tagged(i)));
+  }
+  q.push(at_ns(5), tagged(99'999));
+  for (std::size_t i = 0; i < handles.size(); i += 2) ASSERT_TRUE(q.cancel(handles[i]));
+  EXPECT_EQ(q.tombstones(), 5'000U);
+  EXPECT_EQ(q.index_size(), 10'001U);
+  Time t;
+  Payload p{};
+  ASSERT_TRUE(q.pop(t, p));
+  EXPECT_EQ(p.tag, 99'999U);
+  EXPECT_EQ(q.tombstones(), 0U);
+  EXPECT_EQ(q.index_size(), q.size());
+  // Freed slots are reused: 5,000 more events need no new slot.
+  const std::size_t bytes = q.memory_bytes();
+  for (std::uint64_t i = 0; i < 5'000; ++i) q.push(at_ns(2'000'000'000), tagged(20'000 + i));
+  EXPECT_EQ(q.memory_bytes(), bytes);
+  std::vector<std::pair<std::int64_t, std::uint64_t>> want;
+  for (std::uint64_t i = 1; i < 10'000; i += 2) want.emplace_back(1'000'000'000 + static_cast<std::int64_t>(i % 977) * 1'000, i);
+  std::stable_sort(want.begin(), want.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::uint64_t i = 0; i < 5'000; ++i) want.emplace_back(2'000'000'000, 20'000 + i);
+  for (const auto& [t_want, tag_want] : want) {
+    ASSERT_TRUE(q.pop(t, p));
+    ASSERT_EQ(t.ns(), t_want);
+    ASSERT_EQ(p.tag, tag_want);
+  }
+  EXPECT_FALSE(q.pop(t, p));
+}
+
 // The hint one event further than peek_top: with no push in between, it names the event popped
 // the time after next (the ladder names its loaded batch; a heap names nothing), and it never
 // changes what pops return. Each handled event schedules one more, as PHOLD does.
