@@ -13,7 +13,9 @@
 //
 // Cancellation. A handle is (slot, generation). cancel() marks the slot cancelled in O(1) and
 // leaves its entry in the index as a tombstone; pop()/next_time() discard tombstones they meet
-// (and look at slots for cancellation only while some tombstone exists). Once tombstones outnumber live events
+// (and look at slots for cancellation only while some tombstone exists). An index that moves its
+// entries in batches (the ladder) is told of each cancellation and drops the tombstone when it
+// next moves it, so most never reach the top (kDropsMarked). Once tombstones outnumber live events
 // (and are at least kCompactMin) the index is compacted in O(n), so a long run full of re-armed
 // timers keeps index size <= 2 * live + kCompactMin. A slot is recycled only when its tombstone
 // leaves the index, so a stale key can never be mistaken for a newer event. Generations are
