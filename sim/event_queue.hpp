@@ -78,7 +78,8 @@ class EventQueue {
       free_.push_back(cold_free_.back());
       cold_free_.pop_back();
     }
-    if (free_.empty() && slots_.size() > slot_mask_) {
+    // Slot numbers stay below slot_mask_, which marks a bare event (push_bare).
+    if (free_.empty() && slots_.size() >= slot_mask_) {
       if (slots_.size() >= EventHandle::kInvalidSlot) throw std::length_error("EventQueue: too many events");
       rekey(slot_bits_ + 2);
     }
@@ -95,21 +96,24 @@ class EventQueue {
     s.payload = payload;
     s.generation = s.generation == std::numeric_limits<std::uint32_t>::max() ? 1 : s.generation + 1;
     s.state = SlotState::kLive;
-    const Entry entry{queue::EventKey{at.ns(), (next_seq_++ << slot_bits_) | slot}};
-    if constexpr (kFusedPopPush) {
-      if (top_taken_) {
-        top_taken_ = false;
-        index_.replace_top(entry);
-      } else {
-        index_.push(entry);
-      }
-    } else {
-      index_.push(entry);
-    }
+    push_entry(Entry{queue::EventKey{at.ns(), (next_seq_++ << slot_bits_) | slot}});
     ++live_;
     ++pushes_since_pop_;
     return EventHandle{slot, s.generation};
   }
+
+  // An event without a slot, which pops as the payload set by set_bare_payload and cannot be
+  // cancelled: for the world's probes (instants an observer asked to look at), which carry
+  // nothing. The key alone goes to the index, its low bits all ones (no slot has that number), so
+  // there is no slot to take, write, read back and free. Ordered like any other event.
+  void push_bare(Time at) {
+    assert(at.ns() >= last_pop_ns_ && "event scheduled before the last popped event");
+    if (next_seq_ > max_seq_) rekey(slot_bits_);
+    push_entry(Entry{queue::EventKey{at.ns(), (next_seq_++ << slot_bits_) | slot_mask_}});
+    ++live_;
+    ++pushes_since_pop_;
+  }
+  void set_bare_payload(const Payload& payload) { bare_payload_ = payload; }
 
   // O(1). False (and no effect) when the event already fired, was cancelled, or the handle is
   // default-constructed.
@@ -140,20 +144,24 @@ class EventQueue {
     if constexpr (kDropsMarked) reap_dropped();
     if (key.time_ns > limit.ns()) return false;
     if constexpr (kLoadsAhead) prefetch_loaded_slots();
-    const auto slot = static_cast<std::uint32_t>(key.id & slot_mask_);
-    Slot& s = slots_[slot];  // prefetched by the previous pop
-    assert(s.state == SlotState::kLive);
     assert(key.time_ns >= last_pop_ns_ && "event queue went backwards in time");
     last_pop_ns_ = key.time_ns;
     at = Time::from_ns(key.time_ns);
-    payload = s.payload;
-    s.state = SlotState::kFree;
+    if (const std::uint64_t low = key.id & slot_mask_; low != slot_mask_) {
+      const auto slot = static_cast<std::uint32_t>(low);
+      Slot& s = slots_[slot];  // prefetched by the previous pop
+      assert(s.state == SlotState::kLive);
+      payload = s.payload;
+      s.state = SlotState::kFree;
+      free_.push_back(slot);
+    } else {
+      payload = bare_payload_;
+    }
     if constexpr (kFusedPopPush) {
       top_taken_ = true;
     } else {
       index_.pop();
     }
-    free_.push_back(slot);
     --live_;
     prefetch_top_slot();
     // Worth it when handlers push more than one event; the last one tells.
@@ -177,7 +185,7 @@ class EventQueue {
   // what pop() returns.
   const Payload* peek_top() {
     const Entry* e = expected_top();
-    return e == nullptr ? nullptr : &slots_[e->key.id & slot_mask_].payload;
+    return e == nullptr ? nullptr : payload_of(e->key.id);
   }
 
   // The payload of the event expected `n` events after the next one (n >= 1), as far as the
@@ -189,7 +197,7 @@ class EventQueue {
       const auto ahead = index_.loaded_ahead();
       // A taken top is still the batch's first entry.
       const std::size_t i = n + (top_taken_ ? 1 : 0);
-      if (i < ahead.size()) return &slots_[ahead[i].key.id & slot_mask_].payload;
+      if (i < ahead.size()) return payload_of(ahead[i].key.id);
     }
     return nullptr;
   }
@@ -245,12 +253,28 @@ class EventQueue {
     SlotState state = SlotState::kFree;
   };
 
+  void push_entry(const Entry& entry) {
+    if constexpr (kFusedPopPush) {
+      if (top_taken_) {
+        top_taken_ = false;
+        index_.replace_top(entry);
+        return;
+      }
+    }
+    index_.push(entry);
+  }
+
+  const Payload* payload_of(std::uint64_t id) const {
+    const std::uint64_t slot = id & slot_mask_;
+    return slot == slot_mask_ ? &bare_payload_ : &slots_[slot].payload;
+  }
+
   // The next pop reads the slot of the event expected on top: start loading it while the caller
   // handles this one, so that the pop (and the world's prefetch of what the event touches) does
   // not wait for a cache miss.
   void prefetch_top_slot() {
     const Entry* e = expected_top();
-    if (e == nullptr) return;
+    if (e == nullptr || (e->key.id & slot_mask_) == slot_mask_) return;
     const Slot* s = &slots_[e->key.id & slot_mask_];
     __builtin_prefetch(s);
     // A payload larger than a line (a caller's choice; the world's are 16 bytes) spans two.
@@ -277,7 +301,7 @@ class EventQueue {
   void prefetch_loaded_slots() {
     if (index_.loads() == loads_seen_) return;
     loads_seen_ = index_.loads();
-    for (const Entry& e : index_.loaded_ahead()) __builtin_prefetch(&slots_[e.key.id & slot_mask_]);
+    for (const Entry& e : index_.loaded_ahead()) __builtin_prefetch(payload_of(e.key.id));
   }
 
   // The entry on top once a taken top is settled (without settling it where the index can tell),
@@ -326,8 +350,10 @@ class EventQueue {
 
   void discard_cancelled_on_top() {
     while (!index_.empty()) {
-      const auto slot = static_cast<std::uint32_t>(index_.top().key.id & slot_mask_);
+      const std::uint64_t low = index_.top().key.id & slot_mask_;
       if constexpr (kDropsMarked) reap_dropped();
+      if (low == slot_mask_) return;  // a bare event: never cancelled
+      const auto slot = static_cast<std::uint32_t>(low);
       if (slots_[slot].state != SlotState::kCancelled) return;
       index_.pop();
       if constexpr (kDropsMarked) index_.unmark(slot);
@@ -349,7 +375,9 @@ class EventQueue {
     settle_top();
     if constexpr (kDropsMarked) reap_dropped();
     index_.remove_if([this](const Entry& e) {
-      const auto slot = static_cast<std::uint32_t>(e.key.id & slot_mask_);
+      const std::uint64_t low = e.key.id & slot_mask_;
+      if (low == slot_mask_) return false;  // a bare event: never cancelled
+      const auto slot = static_cast<std::uint32_t>(low);
       if (slots_[slot].state != SlotState::kCancelled) return false;
       if constexpr (kDropsMarked) index_.unmark(slot);
       slots_[slot].state = SlotState::kFree;
@@ -374,7 +402,8 @@ class EventQueue {
     index_.rewrite_ids([&](std::uint64_t id) {
       const auto rank = static_cast<std::uint64_t>(
           std::lower_bound(seqs.begin(), seqs.end(), id >> old_bits) - seqs.begin());
-      return (rank << slot_bits_) | (id & old_mask);
+      const std::uint64_t low = id & old_mask;
+      return (rank << slot_bits_) | (low == old_mask ? slot_mask_ : low);  // a bare event stays bare
     });
     next_seq_ = seqs.size();
   }
@@ -394,6 +423,7 @@ class EventQueue {
   std::uint64_t loads_seen_ = 0;  // the index's loads() when its batch's slots were last prefetched
   std::vector<std::uint64_t> reaped_;  // scratch for reap_dropped
   std::uint32_t pushes_since_pop_ = 0;
+  Payload bare_payload_{};
 };
 
 }  // namespace clocksim::sim

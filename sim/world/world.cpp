@@ -68,6 +68,8 @@ World::World(const scenario::ScenarioSpec& spec)
   // file order. The starts are one queue entry (see handle): N entries would leave N slots
   // resident for the rest of the run.
   queue_.reserve(static_cast<std::size_t>(n) * 4 + 64);
+  // Probes carry nothing: they are queued as bare keys (schedule_probe).
+  queue_.set_bare_payload(Event{Event::Kind::kProbe, 0, 0, 0});
   if (n > 0) queue_.push(now_, Event{Event::Kind::kStartAll, 0, 0, 0});
   queue_.push(now_, Event{Event::Kind::kTick, 0, 0, 0});
   for (std::uint32_t f = 0; f < spec.faults.size(); ++f) {
@@ -233,12 +235,12 @@ void World::schedule_probe(Time t) {
     ++probes_now_;
     return;
   }
-  queue_.push(t, Event{Event::Kind::kProbe, 0, 0, 0});
+  queue_.push_bare(t);
 }
 
 EventHandle World::schedule(Time at, const Event& ev) {
   if (probes_now_ != 0 && at == now_) {
-    for (; probes_now_ != 0; --probes_now_) queue_.push(now_, Event{Event::Kind::kProbe, 0, 0, 0});
+    for (; probes_now_ != 0; --probes_now_) queue_.push_bare(now_);
   }
   return queue_.push(at, ev);
 }

@@ -205,8 +205,13 @@ TYPED_TEST(EventQueueTest, GrowsBeyondInitialSlotBits) {
 
 // Randomized comparison with a reference model, std::map keyed by (time, seq), over push, cancel,
 // next_time, pop_until and pop. `delay` draws how far ahead of the current time each push lands.
+// A share `bare_percent` of the pushes are bare events (push_bare), which pop as the payload
+// tagged kBareTag and cannot be cancelled.
+constexpr std::uint64_t kBareTag = 0xba5eba11;
+
 template <class Queue, class DelayFn>
-void check_against_reference(Queue& q, std::uint64_t seed, int steps, DelayFn delay) {
+void check_against_reference(Queue& q, std::uint64_t seed, int steps, DelayFn delay, std::uint64_t bare_percent = 0) {
+  q.set_bare_payload(tagged(kBareTag));
   using RefKey = std::pair<std::int64_t, std::uint64_t>;
   std::map<RefKey, std::uint64_t> ref;                  // (time, seq) -> tag
   std::vector<std::pair<EventHandle, RefKey>> handles;  // recent handles, some long dead
@@ -221,8 +226,13 @@ void check_against_reference(Queue& q, std::uint64_t seed, int steps, DelayFn de
     if (o < 45 && ref.size() < cap) {
       const std::int64_t t = now + delay(rng);
       const RefKey key{t, seq++};
-      handles.emplace_back(q.push(at_ns(t), tagged(key.second)), key);
-      ref.emplace(key, key.second);
+      if (bare_percent != 0 && rng() % 100 < bare_percent) {
+        q.push_bare(at_ns(t));
+        ref.emplace(key, kBareTag);
+      } else {
+        handles.emplace_back(q.push(at_ns(t), tagged(key.second)), key);
+        ref.emplace(key, key.second);
+      }
     } else if (o < 60 && !handles.empty()) {
       boost::random::uniform_int_distribution<std::size_t> pick(0, handles.size() - 1);
       const auto& [h, key] = handles[pick(rng)];
@@ -264,6 +274,44 @@ void check_against_reference(Queue& q, std::uint64_t seed, int steps, DelayFn de
     ASSERT_EQ(q.size(), ref.size());
     if (handles.size() > 10'000) handles.erase(handles.begin(), handles.begin() + 5'000);
   }
+}
+
+// Bare events among the others, under every operation, on every index, through the renumbering
+// (the variants with 58 slot bits renumber every few dozen pushes).
+TYPED_TEST(EventQueueTest, MatchesReferenceModelWithBareEvents) {
+  auto q = TypeParam::make();
+  boost::random::uniform_int_distribution<std::int64_t> delay(0, 2'000'000);
+  check_against_reference(q, derive_seed(44, "event_queue_test"), 100'000, [&](Rng& rng) { return delay(rng); }, 30);
+}
+
+// A bare event stays bare when the queue outgrows its slot bits: its low bits are all ones
+// before and after, and no slot ever takes that number.
+TYPED_TEST(EventQueueTest, BareEventsSurviveGrowthOfTheSlotBits) {
+  auto q = TypeParam::make_with_slot_bits(1);  // one slot before the first rekey
+  q.set_bare_payload(tagged(kBareTag));
+  std::vector<std::pair<std::int64_t, std::uint64_t>> want;  // (time, tag) in push order
+  for (std::uint64_t i = 0; i < 3000; ++i) {
+    const std::int64_t t = static_cast<std::int64_t>(i % 11);
+    if (i % 3 == 0) {
+      q.push_bare(at_ns(t));
+      want.emplace_back(t, kBareTag);
+    } else {
+      q.push(at_ns(t), tagged(i));
+      want.emplace_back(t, i);
+    }
+  }
+  EXPECT_GE(q.slot_bits(), 11U);
+  std::stable_sort(want.begin(), want.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [t_want, tag_want] : want) {
+    Time t;
+    Payload p{};
+    ASSERT_TRUE(q.pop(t, p));
+    ASSERT_EQ(t.ns(), t_want);
+    ASSERT_EQ(p.tag, tag_want);
+  }
+  Time t;
+  Payload p{};
+  EXPECT_FALSE(q.pop(t, p));
 }
 
 TYPED_TEST(EventQueueTest, MatchesReferenceModel) {
