@@ -98,7 +98,6 @@ class EventQueue {
     s.state = SlotState::kLive;
     push_entry(Entry{queue::EventKey{at.ns(), (next_seq_++ << slot_bits_) | slot}});
     ++live_;
-    ++pushes_since_pop_;
     return EventHandle{slot, s.generation};
   }
 
@@ -111,7 +110,6 @@ class EventQueue {
     if (next_seq_ > max_seq_) rekey(slot_bits_);
     push_entry(Entry{queue::EventKey{at.ns(), (next_seq_++ << slot_bits_) | slot_mask_}});
     ++live_;
-    ++pushes_since_pop_;
   }
   void set_bare_payload(const Payload& payload) { bare_payload_ = payload; }
 
@@ -165,8 +163,8 @@ class EventQueue {
     --live_;
     prefetch_top_slot();
     // Worth it when handlers push more than one event; the last one tells.
-    if (pushes_since_pop_ >= 2) prefetch_second_free_slot();
-    pushes_since_pop_ = 0;
+    prefetch_second_free_slot();
+    if constexpr (kDropsMarked) prefetch_cold_free_slot();
     return true;
   }
 
@@ -282,16 +280,16 @@ class EventQueue {
   }
 
   // A handler usually pushes more than one event: the first takes the slot the pop just freed,
-  // still in cache; the second takes the one below it on the free list (or a dropped tombstone's),
-  // whose line left the cache long ago. Start loading it now.
+  // still in cache; the second takes the one below it on the free list, whose line left the
+  // cache long ago. Start loading it now.
   void prefetch_second_free_slot() const {
-    const std::uint32_t* next = nullptr;
-    if (free_.size() >= 2) {
-      next = &free_[free_.size() - 2];
-    } else if (!cold_free_.empty()) {
-      next = &cold_free_.back();
-    }
-    if (next != nullptr) __builtin_prefetch(&slots_[*next], 1);
+    if (free_.size() >= 2) __builtin_prefetch(&slots_[free_[free_.size() - 2]], 1);
+  }
+
+  // Once the free list runs low, pushes take the slots of dropped tombstones, cold by nature:
+  // the next one is loaded some events before it is taken (the same line again until then, a hit).
+  void prefetch_cold_free_slot() const {
+    if (free_.size() <= 2 && !cold_free_.empty()) __builtin_prefetch(&slots_[cold_free_.back()], 1);
   }
 
   // When a batch of entries has just moved into the index's near part, starts loading all of
@@ -339,10 +337,12 @@ class EventQueue {
   [[gnu::noinline]] void reap_dropped_now() {
     reaped_.clear();
     index_.take_dropped(reaped_);
+    // The slots are not touched here (their lines are long out of the cache): a free slot's state
+    // is read by nothing but cancel(), to which kCancelled and kFree say the same, and push()
+    // rewrites it.
     for (const std::uint64_t id : reaped_) {
       const auto slot = static_cast<std::uint32_t>(id & slot_mask_);
       assert(slots_[slot].state == SlotState::kCancelled);
-      slots_[slot].state = SlotState::kFree;
       cold_free_.push_back(slot);
       --dead_;
     }
@@ -422,7 +422,6 @@ class EventQueue {
   bool top_taken_ = false;  // pop() took the top; the index still holds its key (kFusedPopPush)
   std::uint64_t loads_seen_ = 0;  // the index's loads() when its batch's slots were last prefetched
   std::vector<std::uint64_t> reaped_;  // scratch for reap_dropped
-  std::uint32_t pushes_since_pop_ = 0;
   Payload bare_payload_{};
 };
 
