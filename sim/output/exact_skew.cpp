@@ -83,7 +83,7 @@ void ExactSkewChecker::changed(Time t, const std::optional<Special>& before) {
   }
 }
 
-bool ExactSkewChecker::can_skip(Time t, const std::optional<Duration>& bound) const {
+bool ExactSkewChecker::can_skip(Time t, std::optional<Duration> bound) const {
   if (!bound_instants_ || !last_full_ || must_read_ || !std::isfinite(rate_bound_ppm_)) return false;
   // How far any clock can have moved since the last full reading: its rate bound over the time
   // since, the steps seen, and a nanosecond of rounding at each end.
@@ -94,7 +94,7 @@ bool ExactSkewChecker::can_skip(Time t, const std::optional<Duration>& bound) co
                                          last_full_->min_offset_ns - move_ns, last_full_->max_offset_ns + move_ns);
 }
 
-void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, const std::optional<Duration>& bound) {
+void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound) {
   ++evaluations_;
   if (can_skip(t, bound)) return;
   ++full_readings_;
@@ -232,14 +232,7 @@ void ExactSkewChecker::on_probe(const TickView& view) {
     must_read_ = true;
     if (tournament_) tournament_->touch_all();
   }
-  // Not through bound_now(): merging its two sources of an optional made the compiler store the
-  // value in two parts and load it back as one, a load that waits for every older store to
-  // reach the cache (in the star, stores that miss it).
-  if (bound_ != nullptr) {
-    evaluate(t, std::nullopt, bound_->at(t));
-  } else {
-    evaluate(t, std::nullopt, std::nullopt);
-  }
+  evaluate(t, std::nullopt, bound_now(t));
   if (wander_step) {
     next_wander_probe_ += wander_step_;
     schedule_(next_wander_probe_);

@@ -86,7 +86,7 @@ class ExactSkewChecker final : public Observer {
   void enter(Time t);
   void changed(Time t, const std::optional<Special>& before);
   std::optional<Duration> bound_now(Time t) const;
-  void evaluate(Time t, const std::optional<Special>& special, const std::optional<Duration>& bound);
+  void evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound);
 
   const scenario::ScenarioSpec& spec_;
   const TickView& view_;
@@ -105,7 +105,7 @@ class ExactSkewChecker final : public Observer {
   std::uint64_t full_readings_ = 0;
 
   // The last full reading, and what bounds the clocks' movement since.
-  bool can_skip(Time t, const std::optional<Duration>& bound) const;
+  bool can_skip(Time t, std::optional<Duration> bound) const;
   struct Reading {
     Time t;
     std::int64_t skew_ns = 0;
