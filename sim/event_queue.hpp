@@ -6,7 +6,8 @@
 // (generation, state) for cancellation, recycled through a LIFO free list (the slot a pop frees
 // is the one the handler's next push reuses, still in cache); each pop prefetches the slot of the
 // event expected next. With a heap index, a pop and the handler's next push are one sift
-// (kFusedPopPush below). Keys rather than key+payload entries in the index: measured faster on PHOLD
+// (kFusedPopPush below). A bare event (push_bare: the world's probes, which carry nothing) has a
+// key and no slot. Keys rather than key+payload entries in the index: measured faster on PHOLD
 // (heap sift-downs move half the bytes) and the calendar queue's buckets shrink. When the slot count outgrows slot_bits, or the sequence
 // space (2^(64 - slot_bits), about 10^12 events with the default 24 bits) runs out, the queue
 // renumbers the pending events in order (O(n log n), rare) instead of failing.
