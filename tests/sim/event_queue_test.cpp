@@ -48,6 +48,22 @@ TYPED_TEST_SUITE(EventQueueTest, Variants);
 Time at_ns(std::int64_t ns) { return Time::from_ns(ns); }
 Payload tagged(std::uint64_t tag) { return Payload{static_cast<std::uint32_t>(tag), 0, tag}; }
 
+// Pops everything: `want` (time, tag) in push order, stably sorted by time, then nothing.
+template <class Queue>
+void expect_pops_in_push_order_by_time(Queue& q, std::vector<std::pair<std::int64_t, std::uint64_t>> want) {
+  std::stable_sort(want.begin(), want.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [t_want, tag_want] : want) {
+    Time t;
+    Payload p{};
+    ASSERT_TRUE(q.pop(t, p));
+    ASSERT_EQ(t.ns(), t_want);
+    ASSERT_EQ(p.tag, tag_want);
+  }
+  Time t;
+  Payload p{};
+  EXPECT_FALSE(q.pop(t, p));
+}
+
 TYPED_TEST(EventQueueTest, EmptyQueue) {
   auto q = TypeParam::make();
   Time t;
@@ -301,17 +317,7 @@ TYPED_TEST(EventQueueTest, BareEventsSurviveGrowthOfTheSlotBits) {
     }
   }
   EXPECT_GE(q.slot_bits(), 11U);
-  std::stable_sort(want.begin(), want.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [t_want, tag_want] : want) {
-    Time t;
-    Payload p{};
-    ASSERT_TRUE(q.pop(t, p));
-    ASSERT_EQ(t.ns(), t_want);
-    ASSERT_EQ(p.tag, tag_want);
-  }
-  Time t;
-  Payload p{};
-  EXPECT_FALSE(q.pop(t, p));
+  expect_pops_in_push_order_by_time(q, want);
 }
 
 TYPED_TEST(EventQueueTest, MatchesReferenceModel) {
@@ -361,18 +367,8 @@ TYPED_TEST(EventQueueTest, ExtremeTimesEqualTimesAndCancellationStorm) {
     for (std::size_t i = 0; i < storm; ++i) timers.push_back(q.push(at_ns(i % 2 == 0 ? kMax : kMin + 1), tagged(1u << 31)));
     for (const EventHandle h : timers) ASSERT_TRUE(q.cancel(h));
   }
-  std::stable_sort(want.begin(), want.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   EXPECT_EQ(q.size(), want.size());
-  for (const auto& [t_want, tag_want] : want) {
-    Time t;
-    Payload p{};
-    ASSERT_TRUE(q.pop(t, p));
-    EXPECT_EQ(t.ns(), t_want);
-    EXPECT_EQ(p.tag, tag_want);
-  }
-  Time t;
-  Payload p{};
-  EXPECT_FALSE(q.pop(t, p));
+  expect_pops_in_push_order_by_time(q, want);
 }
 
 #ifndef NDEBUG
@@ -469,14 +465,8 @@ TEST(EventQueue, LadderDropsCancelledEventsWhenItMovesThem) {
   EXPECT_EQ(q.memory_bytes(), bytes);
   std::vector<std::pair<std::int64_t, std::uint64_t>> want;
   for (std::uint64_t i = 1; i < 10'000; i += 2) want.emplace_back(1'000'000'000 + static_cast<std::int64_t>(i % 977) * 1'000, i);
-  std::stable_sort(want.begin(), want.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (std::uint64_t i = 0; i < 5'000; ++i) want.emplace_back(2'000'000'000, 20'000 + i);
-  for (const auto& [t_want, tag_want] : want) {
-    ASSERT_TRUE(q.pop(t, p));
-    ASSERT_EQ(t.ns(), t_want);
-    ASSERT_EQ(p.tag, tag_want);
-  }
-  EXPECT_FALSE(q.pop(t, p));
+  expect_pops_in_push_order_by_time(q, want);
 }
 
 // The hint one event further than peek_top: with no push in between, it names the event popped
