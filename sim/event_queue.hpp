@@ -163,7 +163,6 @@ class EventQueue {
     }
     --live_;
     prefetch_top_slot();
-    // Worth it when handlers push more than one event; the last one tells.
     prefetch_second_free_slot();
     if constexpr (kDropsMarked) prefetch_cold_free_slot();
     return true;
