@@ -1,6 +1,9 @@
 # pytest suites for analysis/ (the plotting and report scripts), run by Debian's python3 — the
 # interpreter that sees python3-matplotlib/-numpy/-pandas/-pytest. Each test file is one CTest
 # test (label "python"); the headless-Chromium check of report.html has its own label "browser".
+# The suites that run the clocksim binary have the label "python_binary" instead (`ctest -L
+# python` still selects them): the asan preset runs those against the sanitized binary and leaves
+# the pure-Python ones, which no sanitizer sees, to the ci preset.
 # A missing prerequisite makes the test fail and name the Debian package to install.
 set(CLOCKSIM_PYTHON3 /usr/bin/python3 CACHE FILEPATH "python3 with Debian's python3-* packages")
 set(_analysis_dir ${CMAKE_CURRENT_SOURCE_DIR}/analysis)
@@ -18,6 +21,7 @@ foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering 
     set(_label browser)
   elseif(_suite STREQUAL "real_run" OR _suite STREQUAL "compare")
     set(_needs --needs-binary)
+    set(_label python_binary)
   endif()
   add_test(NAME analysis.${_suite}
     COMMAND ${CLOCKSIM_PYTHON3} ${_analysis_dir}/run_pytest.py ${_needs} --

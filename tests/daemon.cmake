@@ -5,6 +5,7 @@
 if(CLOCKSIM_DAEMON_ITESTS)
   file(GLOB CLOCKSIM_DAEMON_ITESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/daemon/integration/*.cpp)
   add_executable(daemon_integration_tests ${CLOCKSIM_DAEMON_ITESTS})
+  clocksim_test_target(daemon_integration_tests)
   target_link_libraries(daemon_integration_tests PRIVATE clocksim_daemon GTest::gtest GTest::gtest_main clocksim_warnings)
   target_compile_definitions(daemon_integration_tests PRIVATE
     CLOCKSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CLOCKSIM_BINARY_DIR="${PROJECT_BINARY_DIR}"
@@ -43,6 +44,7 @@ set_tests_properties(clocksyncd.bad_config_exits_2 PROPERTIES LABELS unit)
 # *_simtest.cpp, so that the unit binary's *_test.cpp glob leaves them here.
 file(GLOB CLOCKSIM_DAEMON_SIMTESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/daemon/sim/*.cpp)
 add_executable(daemon_sim_tests ${CLOCKSIM_DAEMON_SIMTESTS})
+clocksim_test_target(daemon_sim_tests)
 target_link_libraries(daemon_sim_tests PRIVATE clocksim_daemon GTest::gtest GTest::gtest_main clocksim_warnings)
 target_compile_definitions(daemon_sim_tests PRIVATE CLOCKSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 gtest_discover_tests(daemon_sim_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS daemon_sim TIMEOUT 120)
