@@ -184,6 +184,8 @@ class World final : public TickView {
   // and 10^4 clients).
   static constexpr std::size_t kStagedPrefetchNodes = 4096;
   bool staged_prefetch_ = false;
+  // Whether to prefetch at all (prefetch_next_node): the staged worlds and full meshes.
+  bool prefetch_ = false;
   std::vector<std::uint32_t> free_datagrams_;
   std::map<NodeId, Rng> reference_rngs_;  // nodes with a reference clock: its error stream
   LiarTable liars_;  // Byzantine clocks, falsifying what they send
