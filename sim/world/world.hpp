@@ -181,7 +181,7 @@ class World final : public TickView {
   const Algorithm* object_loading_ = nullptr;
   // From about this many nodes, their records and algorithm objects outgrow a core's L2 cache
   // (0.5-1 MB), and prefetching two events ahead pays for itself (measured on the star at 10^3
-  // and 10^4 clients).
+  // and 10^4 clients). Below it a sparse world is all in cache and is not prefetched for at all.
   static constexpr std::size_t kStagedPrefetchNodes = 4096;
   bool staged_prefetch_ = false;
   // Whether to prefetch at all (prefetch_next_node): the staged worlds and full meshes.
