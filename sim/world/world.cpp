@@ -173,7 +173,9 @@ void World::prefetch_next_node() {
   // Further ahead, in stages, each reading only what the stage before loaded: two events on, the
   // entry of algorithms_ (at 10^6 nodes an 8 MB array); one event on, the algorithm object it
   // points to; for the next event, the parts that object owns (a protocol stack's layers).
-  // Small worlds stay in cache, where the stages only cost: there, the entry one event on.
+  // Small worlds stay in cache, where the stages only cost: a small full mesh (whose link
+  // streams do not stay in cache) gets the entry one event on; a small sparse world is not
+  // prefetched for at all (prefetch_).
   const Algorithm* loading = nullptr;
   if (staged_prefetch_) {
     if (const Event* far = queue_.peek_ahead(2); far != nullptr && far->node < algorithms_.size()) {
