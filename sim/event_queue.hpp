@@ -113,6 +113,10 @@ class EventQueue {
     ++live_;
   }
   void set_bare_payload(const Payload& payload) { bare_payload_ = payload; }
+  // Whether pops start loading the slots the next events will read (on by default). A queue whose
+  // slots stay in cache (a world of a few thousand nodes) only pays for the hints: the owner
+  // turns them off. The order of events does not depend on it.
+  void set_prefetch(bool on) { prefetch_ = on; }
 
   // O(1). False (and no effect) when the event already fired, was cancelled, or the handle is
   // default-constructed.
@@ -142,7 +146,7 @@ class EventQueue {
     const queue::EventKey key = index_.top().key;
     if constexpr (kDropsMarked) reap_dropped();
     if (key.time_ns > limit.ns()) return false;
-    if constexpr (kLoadsAhead) prefetch_loaded_slots();
+    if constexpr (kLoadsAhead) if (prefetch_) prefetch_loaded_slots();
     assert(key.time_ns >= last_pop_ns_ && "event queue went backwards in time");
     last_pop_ns_ = key.time_ns;
     at = Time::from_ns(key.time_ns);
@@ -162,9 +166,11 @@ class EventQueue {
       index_.pop();
     }
     --live_;
-    prefetch_top_slot();
-    prefetch_second_free_slot();
-    if constexpr (kDropsMarked) prefetch_cold_free_slot();
+    if (prefetch_) {
+      prefetch_top_slot();
+      prefetch_second_free_slot();
+      if constexpr (kDropsMarked) prefetch_cold_free_slot();
+    }
     return true;
   }
 
@@ -419,6 +425,7 @@ class EventQueue {
   std::uint64_t slot_mask_ = 0;
   std::uint64_t max_seq_ = 0;
   std::int64_t last_pop_ns_ = std::numeric_limits<std::int64_t>::min();
+  bool prefetch_ = true;
   bool top_taken_ = false;  // pop() took the top; the index still holds its key (kFusedPopPush)
   std::uint64_t loads_seen_ = 0;  // the index's loads() when its batch's slots were last prefetched
   std::vector<std::uint64_t> reaped_;  // scratch for reap_dropped

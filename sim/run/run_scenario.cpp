@@ -183,7 +183,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   }
   // Logical clocks: the true happened-before relation, checked against their stamps.
   std::unique_ptr<CausalityRecorder> causality;
-  if (spec.algorithm.sync.kind == "logical") {
+  if (world.logical()) {
     causality = std::make_unique<CausalityRecorder>(static_cast<NodeId>(spec.nodes.size()));
     world.add_observer(causality.get());
   }

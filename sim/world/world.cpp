@@ -64,8 +64,10 @@ World::World(const scenario::ScenarioSpec& spec)
   network_ = std::make_unique<Network>(std::move(topology), spec.links, n, spec.seed);
   // A full mesh's n(n - 1) links give each sender a row of link streams that leaves the cache
   // long before the node records do; a sparse small world stays in cache, where every hint
-  // only costs.
+  // only costs, the queue's hints for its event slots too.
   prefetch_ = staged_prefetch_ || network_->topology().is_full_mesh();
+  queue_.set_prefetch(prefetch_);
+  logical_ = spec.algorithm.sync.kind == "logical";
   algorithm_seed_ = derive_seed(spec.seed, "algorithm");
 
   // Ordering at equal times is by insertion: starts (by node id) before the first tick, faults in
@@ -475,7 +477,7 @@ void World::arm_timer_event(NodeId id, TimerId timer, Time at) {
 
 void World::apply_effects(NodeId id) {
   assert(nodes_[id].up);  // a node that is down does nothing
-  report_logical_event(id);
+  if (logical_) report_logical_event(id);
   NodeEffectSink sink(*this, id);
   clocksim::apply_effects(effects_, id, *members_, sink);
   if (effects_.reference_read_requested()) {

@@ -52,6 +52,9 @@ class World final : public TickView {
   World& operator=(const World&) = delete;
 
   void add_observer(Observer* observer) { observers_.push_back(observer); }
+  // Whether the nodes run logical clocks (sync kind "logical"): only then does the world ask an
+  // algorithm, after each dispatch, for the event it stamped (Observer::on_logical_event).
+  bool logical() const { return logical_; }
 
   // Processes every event up to and including `until` (clamped to the scenario's end).
   void run_until(Time until);
@@ -186,10 +189,11 @@ class World final : public TickView {
   bool staged_prefetch_ = false;
   // Whether to prefetch at all (prefetch_next_node): the staged worlds and full meshes.
   bool prefetch_ = false;
+  bool logical_ = false;
   std::vector<std::uint32_t> free_datagrams_;
   std::map<NodeId, Rng> reference_rngs_;  // nodes with a reference clock: its error stream
   LiarTable liars_;  // Byzantine clocks, falsifying what they send
-  std::vector<std::string> startup_warnings_;  // e.g. a disconnected topology  // "crash: master" -> who it was
+  std::vector<std::string> startup_warnings_;  // e.g. a disconnected topology
 };
 
 }  // namespace clocksim::sim
