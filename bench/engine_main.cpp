@@ -6,7 +6,8 @@
 //   clocksim_bench_engine --idle     only the memory lines: bytes per idle node at 10^5 and 10^6
 //   clocksim_bench_engine --peer-line NODES K EVENTS          the engine alone, one key=value line
 //                                                             (bench/peers.sh reads it)
-//   clocksim_bench_engine --star-line FILE CLIENTS SECONDS    a scenario (bench/peers/star.yaml)
+//   clocksim_bench_engine --star-line FILE CLIENTS SECONDS [PERIOD_SECONDS]
+//                                                             a scenario (bench/peers/star.yaml)
 //                                                             through the engine alone, one line
 //
 // "engine" = sim::World: every event goes through the node host, the algorithm object
@@ -99,9 +100,11 @@ EngineRun run_engine(std::uint32_t nodes, std::uint32_t k, std::uint64_t events)
 // the per-tick statistics, the outputs). Its event count is the full run's (the checker's probes
 // are not events), so next to `clocksim run` the difference in CPU time is what checking and
 // recording cost.
-EngineRun run_scenario_engine(const std::string& file, std::uint32_t clients, std::uint32_t seconds) {
+// period_s: the sync layer's period, when not 0 (the star's request interval).
+EngineRun run_scenario_engine(const std::string& file, std::uint32_t clients, std::uint32_t seconds, std::uint32_t period_s) {
   scenario::LoadOptions load;
   load.set_overrides = {"nodes=" + std::to_string(clients + 1), "duration=" + std::to_string(seconds) + "s"};
+  if (period_s != 0) load.set_overrides.push_back("algorithm.sync.period=" + std::to_string(period_s) + "s");
   const auto spec = scenario::load_scenario_file(file, load);
   const Stopwatch sw;
   sim::World world(spec);
@@ -156,12 +159,14 @@ int run(int argc, char** argv) {
       // CTest bench.engine_event_order, not comparable with the bare loop's.
       print_line("phold", "clocksim engine", e.events, e.cpu_s, e.wall_s, e.checksum);
       return 0;
-    } else if (std::strcmp(argv[i], "--star-line") == 0 && i + 3 == argc - 1) {
+    } else if (std::strcmp(argv[i], "--star-line") == 0 && (i + 3 == argc - 1 || i + 4 == argc - 1)) {
       EngineRun e;
       try {
         // The scenario has CLIENTS + 1 nodes (the server is n0).
+        const auto period_s =
+            i + 4 == argc - 1 ? static_cast<std::uint32_t>(parse_count(argv[i + 4], "PERIOD_SECONDS", kMaxU32)) : 0;
         e = run_scenario_engine(argv[i + 1], static_cast<std::uint32_t>(parse_count(argv[i + 2], "CLIENTS", kMaxU32 - 1)),
-                                static_cast<std::uint32_t>(parse_count(argv[i + 3], "SECONDS", kMaxU32)));
+                                static_cast<std::uint32_t>(parse_count(argv[i + 3], "SECONDS", kMaxU32)), period_s);
       } catch (const scenario::ScenarioError& err) {
         std::fprintf(stderr, "%s\n", err.what());
         return 2;
@@ -176,7 +181,7 @@ int run(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: %s [--smoke] [--case NODES K EVENTS] [--no-idle] | --idle | --peer-line NODES K EVENTS"
-                   " | --star-line FILE CLIENTS SECONDS\n",
+                   " | --star-line FILE CLIENTS SECONDS [PERIOD_SECONDS]\n",
                    argv[0]);
       return 2;
     }

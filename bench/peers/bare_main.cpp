@@ -2,7 +2,7 @@
 // running PHOLD (bench/phold.hpp) or the clock-sync star (star.hpp) with the same draws as the
 // ns-3 harness, so their checksums must agree.
 //   clocksim_bench_bare phold NODES K EVENTS
-//   clocksim_bench_bare star CLIENTS SECONDS
+//   clocksim_bench_bare star CLIENTS SECONDS [PERIOD_SECONDS]   (a request per client per period, 1 s by default)
 #include <cstdlib>
 #include <cstring>
 #include <queue>
@@ -66,10 +66,15 @@ int run(int argc, char** argv) {
     print_line("phold", "bare", r.events, r.seconds, r.wall_seconds, r.checksum);
     return 0;
   }
-  if (argc == 4 && std::strcmp(argv[1], "star") == 0) {
+  if ((argc == 4 || argc == 5) && std::strcmp(argv[1], "star") == 0) {
     StarConfig cfg;
     cfg.clients = static_cast<std::uint32_t>(std::stoul(argv[2]));
     cfg.duration_ns = std::stoll(argv[3]) * 1'000'000'000;
+    if (argc == 5) cfg.period_ns = std::stoll(argv[4]) * 1'000'000'000;
+    if (cfg.period_ns <= 0) {
+      std::fprintf(stderr, "PERIOD_SECONDS: expected a whole number of seconds from 1, got '%s'\n", argv[4]);
+      return 2;
+    }
     StarWorkload w(cfg);
     std::priority_queue<Pending, std::vector<Pending>, std::greater<>> q;
     std::uint64_t seq = 0;
@@ -84,7 +89,7 @@ int run(int argc, char** argv) {
     print_line("star", "bare", w.result().events, sw.cpu(), sw.wall(), w.result().checksum);
     return 0;
   }
-  std::fprintf(stderr, "usage: %s phold NODES K EVENTS | star CLIENTS SECONDS\n", argv[0]);
+  std::fprintf(stderr, "usage: %s phold NODES K EVENTS | star CLIENTS SECONDS [PERIOD_SECONDS]\n", argv[0]);
   return 2;
 }
 

@@ -3,7 +3,7 @@
 // order as the bare loop, so the checksums agree. Only ns-3's core (Simulator, its schedulers)
 // is used: the workloads are event loads, and no ns-3 network model would draw the same numbers.
 //   clocksim_bench_ns3 SCHEDULER phold NODES K EVENTS
-//   clocksim_bench_ns3 SCHEDULER star CLIENTS SECONDS
+//   clocksim_bench_ns3 SCHEDULER star CLIENTS SECONDS [PERIOD_SECONDS]
 // SCHEDULER: map (ns-3's default), heap, list, calendar, priority_queue.
 #include <cstdio>
 #include <cstring>
@@ -58,7 +58,7 @@ int run(int argc, char** argv) {
                                                       {"calendar", "ns3::CalendarScheduler"},
                                                       {"priority_queue", "ns3::PriorityQueueScheduler"}};
   if (argc < 3 || schedulers.count(argv[1]) == 0) {
-    std::fprintf(stderr, "usage: %s map|heap|list|calendar|priority_queue phold NODES K EVENTS | star CLIENTS SECONDS\n",
+    std::fprintf(stderr, "usage: %s map|heap|list|calendar|priority_queue phold NODES K EVENTS | star CLIENTS SECONDS [PERIOD_SECONDS]\n",
                  argv[0]);
     return 2;
   }
@@ -81,10 +81,15 @@ int run(int argc, char** argv) {
     ns3::Simulator::Destroy();
     return 0;
   }
-  if (argc == 5 && std::strcmp(argv[2], "star") == 0) {
+  if ((argc == 5 || argc == 6) && std::strcmp(argv[2], "star") == 0) {
     StarConfig cfg;
     cfg.clients = static_cast<std::uint32_t>(std::stoul(argv[3]));
     cfg.duration_ns = std::stoll(argv[4]) * 1'000'000'000;
+    if (argc == 6) cfg.period_ns = std::stoll(argv[5]) * 1'000'000'000;
+    if (cfg.period_ns <= 0) {
+      std::fprintf(stderr, "PERIOD_SECONDS: expected a whole number of seconds from 1, got '%s'\n", argv[5]);
+      return 2;
+    }
     StarWorkload w(cfg);
     const Stopwatch sw;
     w.start([&w](std::int64_t at_ns, const StarEvent& e) { star_schedule(&w, at_ns, e); });
@@ -93,7 +98,7 @@ int run(int argc, char** argv) {
     ns3::Simulator::Destroy();
     return 0;
   }
-  std::fprintf(stderr, "usage: %s SCHEDULER phold NODES K EVENTS | star CLIENTS SECONDS\n", argv[0]);
+  std::fprintf(stderr, "usage: %s SCHEDULER phold NODES K EVENTS | star CLIENTS SECONDS [PERIOD_SECONDS]\n", argv[0]);
   return 2;
 }
 

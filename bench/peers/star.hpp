@@ -1,9 +1,9 @@
 // The clock-sync star as a bare event workload, the shape of Cristian's algorithm with one probe:
-// N clients and a time server (node 0). Every client, once per second of its own phase, sends a
-// request; it reaches the server after a one-way latency, the server answers at once, and the
-// reply reaches the client after another latency; the client then computes its offset estimate
-// (its clock runs at 1 + drift) and waits for its next second. Three events per client per
-// second: the client's timer, the request's arrival, the reply's arrival.
+// N clients and a time server (node 0). Every client, once per period (a second unless set) of
+// its own phase, sends a request; it reaches the server after a one-way latency, the server
+// answers at once, and the reply reaches the client after another latency; the client then
+// computes its offset estimate (its clock runs at 1 + drift) and waits for its next period. Three
+// events per client per period: the client's timer, the request's arrival, the reply's arrival.
 //
 // Written once against a two-call scheduler interface (as bench/phold.hpp) so the bare loop and
 // every ns-3 scheduler draw the same numbers in the same order and hash the same event sequence:
@@ -30,6 +30,7 @@ struct StarEvent {
 struct StarConfig {
   std::uint32_t clients = 10'000;
   std::int64_t duration_ns = 3'600'000'000'000;
+  std::int64_t period_ns = 1'000'000'000;  // between a client's requests
   std::uint64_t seed = 1;
 };
 
@@ -40,11 +41,11 @@ struct StarResult {
   std::int64_t offset_sum_ns = 0;  // keeps the estimate from being optimised away
 };
 
-// Latency uniform in [1 ms, 3 ms] and phases uniform in [0, 1 s), from one named stream.
+// Latency uniform in [1 ms, 3 ms] and phases uniform in [0, period), from one named stream.
 class StarDraws {
  public:
-  explicit StarDraws(std::uint64_t seed)
-      : rng_(derive_seed(seed, "star")), latency_ns_(1'000'000, 3'000'000), phase_ns_(0, 999'999'999) {}
+  StarDraws(std::uint64_t seed, std::int64_t period_ns)
+      : rng_(derive_seed(seed, "star")), latency_ns_(1'000'000, 3'000'000), phase_ns_(0, period_ns - 1) {}
   std::int64_t latency_ns() { return latency_ns_(rng_); }
   std::int64_t phase_ns() { return phase_ns_(rng_); }
 
@@ -57,7 +58,7 @@ class StarDraws {
 // What a client does with an event, and what it schedules next. Shared by every variant.
 class StarWorkload {
  public:
-  explicit StarWorkload(const StarConfig& cfg) : cfg_(cfg), draws_(cfg.seed) {}
+  explicit StarWorkload(const StarConfig& cfg) : cfg_(cfg), draws_(cfg.seed, cfg.period_ns) {}
 
   template <class Schedule>
   void start(Schedule&& schedule) {
@@ -72,7 +73,7 @@ class StarWorkload {
     switch (e.kind) {
       case StarKind::kTimer:
         schedule(now_ns + draws_.latency_ns(), StarEvent{e.client, StarKind::kRequestAtServer, local_ns(e.client, now_ns), 0});
-        if (now_ns + 1'000'000'000 < cfg_.duration_ns) schedule(now_ns + 1'000'000'000, StarEvent{e.client, StarKind::kTimer, 0, 0});
+        if (now_ns + cfg_.period_ns < cfg_.duration_ns) schedule(now_ns + cfg_.period_ns, StarEvent{e.client, StarKind::kTimer, 0, 0});
         break;
       case StarKind::kRequestAtServer:
         schedule(now_ns + draws_.latency_ns(), StarEvent{e.client, StarKind::kReplyAtClient, e.sent_ns, now_ns});
