@@ -49,6 +49,7 @@
 #include "sim/queue/dary_heap.hpp"
 #include "sim/queue/event_key.hpp"
 #include "sim/queue/ladder_queue.hpp"
+#include "sim/queue/slot_stack.hpp"
 #include "sim/time.hpp"
 
 namespace clocksim::sim {
@@ -76,7 +77,7 @@ class EventQueue {
   EventHandle push(Time at, const Payload& payload) {
     assert(at.ns() >= last_pop_ns_ && "event scheduled before the last popped event");
     if (free_.empty() && !cold_free_.empty()) {
-      free_.push_back(cold_free_.back());
+      free_.push(cold_free_.back());
       cold_free_.pop_back();
     }
     // Slot numbers stay below slot_mask_, which marks a bare event (push_bare).
@@ -87,11 +88,11 @@ class EventQueue {
     if (next_seq_ > max_seq_) rekey(slot_bits_);
     std::uint32_t slot;
     if (!free_.empty()) {
-      slot = free_.back();
-      free_.pop_back();
+      slot = free_.pop();
     } else {
       slot = static_cast<std::uint32_t>(slots_.size());
       slots_.push_back(Slot{});
+      free_.cover(slots_.size());
     }
     Slot& s = slots_[slot];
     s.payload = payload;
@@ -140,11 +141,9 @@ class EventQueue {
   // pop() if the earliest live event is due at or before `limit`, else false and no change: what
   // next_time() and then pop() do, with one look at the top instead of two.
   bool pop_until(Time limit, Time& at, Payload& payload) {
-    settle_top();
-    if (dead_ != 0) discard_cancelled_on_top();
-    if (index_.empty()) return false;
-    const queue::EventKey key = index_.top().key;
-    if constexpr (kDropsMarked) reap_dropped();
+    const Entry* top = live_top();
+    if (top == nullptr) return false;
+    const queue::EventKey key = top->key;
     if (key.time_ns > limit.ns()) return false;
     if constexpr (kLoadsAhead) if (prefetch_) prefetch_loaded_slots();
     assert(key.time_ns >= last_pop_ns_ && "event queue went backwards in time");
@@ -156,7 +155,7 @@ class EventQueue {
       assert(s.state == SlotState::kLive);
       payload = s.payload;
       s.state = SlotState::kFree;
-      free_.push_back(slot);
+      free_.push(slot);
     } else {
       payload = bare_payload_;
     }
@@ -176,12 +175,9 @@ class EventQueue {
 
   // Time of the earliest live event, discarding tombstones on top.
   std::optional<Time> next_time() {
-    settle_top();
-    if (dead_ != 0) discard_cancelled_on_top();
-    if (index_.empty()) return std::nullopt;
-    const std::int64_t t = index_.top().key.time_ns;
-    if constexpr (kDropsMarked) reap_dropped();
-    return Time::from_ns(t);
+    const Entry* top = live_top();
+    if (top == nullptr) return std::nullopt;
+    return Time::from_ns(top->key.time_ns);
   }
 
   // The payload of the event expected next (possibly a cancelled one, or not the next one if a
@@ -289,7 +285,7 @@ class EventQueue {
   // still in cache; the second takes the one below it on the free list, whose line left the
   // cache long ago. Start loading it now.
   void prefetch_second_free_slot() const {
-    if (free_.size() >= 2) __builtin_prefetch(&slots_[free_[free_.size() - 2]], 1);
+    if (free_.size() >= 2) __builtin_prefetch(&slots_[free_.below_top()], 1);
   }
 
   // Once the free list runs low, pushes take the slots of dropped tombstones, cold by nature:
@@ -354,19 +350,25 @@ class EventQueue {
     }
   }
 
-  void discard_cancelled_on_top() {
+  // The index's top once a taken top is settled and the tombstones on top are discarded, or null
+  // when nothing is pending: one look at the index for both.
+  const Entry* live_top() {
+    settle_top();
     while (!index_.empty()) {
-      const std::uint64_t low = index_.top().key.id & slot_mask_;
+      const Entry& top = index_.top();
       if constexpr (kDropsMarked) reap_dropped();
-      if (low == slot_mask_) return;  // a bare event: never cancelled
+      if (dead_ == 0) return &top;  // no tombstone anywhere
+      const std::uint64_t low = top.key.id & slot_mask_;
+      if (low == slot_mask_) return &top;  // a bare event: never cancelled
       const auto slot = static_cast<std::uint32_t>(low);
-      if (slots_[slot].state != SlotState::kCancelled) return;
+      if (slots_[slot].state != SlotState::kCancelled) return &top;
       index_.pop();
       if constexpr (kDropsMarked) index_.unmark(slot);
       slots_[slot].state = SlotState::kFree;
-      free_.push_back(slot);
+      free_.push(slot);
       --dead_;
     }
+    return nullptr;
   }
 
   void set_slot_bits(unsigned bits) {
@@ -387,7 +389,7 @@ class EventQueue {
       if (slots_[slot].state != SlotState::kCancelled) return false;
       if constexpr (kDropsMarked) index_.unmark(slot);
       slots_[slot].state = SlotState::kFree;
-      free_.push_back(slot);
+      free_.push(slot);
       return true;
     });
     dead_ = 0;
@@ -416,7 +418,7 @@ class EventQueue {
 
   Index<Entry> index_;
   std::vector<Slot, memory::HugePageAllocator<Slot>> slots_;
-  std::vector<std::uint32_t> free_;       // LIFO: the slot a pop frees is the next push's
+  queue::SlotStack free_;                 // LIFO: the slot a pop frees is the next push's
   std::vector<std::uint32_t> cold_free_;  // slots of dropped tombstones, used when free_ is empty
   std::size_t live_ = 0;
   std::size_t dead_ = 0;

@@ -336,7 +336,7 @@ void World::crash_node(NodeId id) {
 void World::deliver(const Event& ev) {
   // A copy: its slot is free again at once, for whatever the handler sends.
   const Message msg = in_flight_[ev.b];
-  free_in_flight_.push_back(ev.b);
+  free_in_flight_.push(ev.b);
   Node& node = nodes_[ev.node];
   if (!node.up) {
     ++stats_.messages_to_down_node;
@@ -422,9 +422,9 @@ void World::send_one(NodeId from, NodeId to, const Message& sent) {
   if (free_in_flight_.empty()) {
     slot = static_cast<std::uint32_t>(in_flight_.size());
     in_flight_.push_back(msg);
+    free_in_flight_.cover(in_flight_.size());
   } else {
-    slot = free_in_flight_.back();
-    free_in_flight_.pop_back();
+    slot = free_in_flight_.pop();
     in_flight_[slot] = msg;
   }
   schedule(now_ + d.delay, Event{Event::Kind::kDeliver, to, from, slot});

@@ -19,6 +19,7 @@
 #include "sim/event_queue.hpp"
 #include "sim/memory/huge_page_allocator.hpp"
 #include "sim/network/network.hpp"
+#include "sim/queue/slot_stack.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/time.hpp"
 #include "sim/world/byzantine.hpp"
@@ -179,7 +180,7 @@ class World final : public TickView {
   // Messages in flight (host: algorithm), free slots reused last-freed first: the slot a delivery
   // frees is still in cache when its handler sends the next message.
   std::vector<Message, memory::HugePageAllocator<Message>> in_flight_;
-  std::vector<std::uint32_t> free_in_flight_;
+  queue::SlotStack free_in_flight_;
   // The algorithm object prefetch_next_node asked to load for the event after the next one.
   const Algorithm* object_loading_ = nullptr;
   // From about this many nodes, their records and algorithm objects outgrow a core's L2 cache
