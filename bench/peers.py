@@ -124,7 +124,7 @@ def main(argv: list[str]) -> int:
         return 2
 
     # Star rows: (clients, seconds, period in seconds).
-    hour_1e5 = (100_000, 3600, 15)
+    hour_1e5 = (10, 60, 15) if args.smoke else (100_000, 3600, 15)  # --smoke: tiny sizes of whatever runs
     if args.smoke:
         phold = [(1_000, 1, 20_000)]
         star = [(10, 10, 1), (10, 30, 7)]
@@ -134,7 +134,7 @@ def main(argv: list[str]) -> int:
     else:
         phold = [(100_000, 10, 5_000_000), (1_000_000, 1, 5_000_000)]
         star = [(1_000, 3600, 1), (10_000, 3600, 1)] + ([(100_000, 3600, 1), hour_1e5] if args.full else [])
-    if args.hour_1e5 and not args.smoke:
+    if args.hour_1e5:
         phold, star = [], [hour_1e5]
     if args.star_only:
         phold = []
