@@ -114,23 +114,6 @@ EngineRun run_scenario_engine(const std::string& file, std::uint32_t clients, st
   return EngineRun{world.stats().events_processed, sw.cpu(), sw.wall(), checksum.checksum()};
 }
 
-// A whole decimal count from the command line (CLIENTS, SECONDS, NODES, ...); anything else, or
-// one beyond `max`, is an error naming the argument.
-std::uint64_t parse_count(const char* text, const char* name, std::uint64_t max) {
-  const std::string t(text);
-  std::uint64_t v = 0;
-  bool ok = !t.empty() && t.size() <= 19;
-  for (char c : t) ok = ok && c >= '0' && c <= '9';
-  if (ok) v = std::stoull(t);
-  if (!ok || v == 0 || v > max) {
-    throw std::invalid_argument(std::string(name) + ": expected a whole number from 1 to " + std::to_string(max) +
-                                ", got '" + t + "'");
-  }
-  return v;
-}
-
-constexpr std::uint64_t kMaxU32 = 0xFFFFFFFFu;
-
 struct Case {
   std::uint32_t nodes;
   std::uint32_t k;
@@ -223,10 +206,5 @@ int run(int argc, char** argv) {
 }  // namespace clocksim::bench
 
 int main(int argc, char** argv) {
-  try {
-    return clocksim::bench::run(argc, argv);
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "clocksim_bench_engine: %s\n", e.what());
-    return 2;
-  }
+  return clocksim::bench::main_refusing_bad_arguments("clocksim_bench_engine", clocksim::bench::run, argc, argv);
 }

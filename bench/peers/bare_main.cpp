@@ -58,9 +58,9 @@ class BareQueue {
 int run(int argc, char** argv) {
   if (argc == 5 && std::strcmp(argv[1], "phold") == 0) {
     PholdConfig cfg;
-    cfg.nodes = static_cast<std::uint32_t>(std::stoul(argv[2]));
-    cfg.events_per_node = static_cast<std::uint32_t>(std::stoul(argv[3]));
-    cfg.timed_events = std::stoull(argv[4]);
+    cfg.nodes = static_cast<std::uint32_t>(parse_count(argv[2], "NODES", kMaxU32));
+    cfg.events_per_node = static_cast<std::uint32_t>(parse_count(argv[3], "K", kMaxU32));
+    cfg.timed_events = parse_count(argv[4], "EVENTS", UINT64_MAX);
     BareQueue bare;
     const PholdResult r = run_phold(bare, cfg);
     print_line("phold", "bare", r.events, r.seconds, r.wall_seconds, r.checksum);
@@ -68,13 +68,9 @@ int run(int argc, char** argv) {
   }
   if ((argc == 4 || argc == 5) && std::strcmp(argv[1], "star") == 0) {
     StarConfig cfg;
-    cfg.clients = static_cast<std::uint32_t>(std::stoul(argv[2]));
-    cfg.duration_ns = std::stoll(argv[3]) * 1'000'000'000;
-    if (argc == 5) cfg.period_ns = std::stoll(argv[4]) * 1'000'000'000;
-    if (cfg.period_ns <= 0) {
-      std::fprintf(stderr, "PERIOD_SECONDS: expected a whole number of seconds from 1, got '%s'\n", argv[4]);
-      return 2;
-    }
+    cfg.clients = static_cast<std::uint32_t>(parse_count(argv[2], "CLIENTS", kMaxU32));
+    cfg.duration_ns = parse_seconds_ns(argv[3], "SECONDS");
+    if (argc == 5) cfg.period_ns = parse_seconds_ns(argv[4], "PERIOD_SECONDS");
     StarWorkload w(cfg);
     std::priority_queue<Pending, std::vector<Pending>, std::greater<>> q;
     std::uint64_t seq = 0;
@@ -96,4 +92,6 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace clocksim::bench
 
-int main(int argc, char** argv) { return clocksim::bench::run(argc, argv); }
+int main(int argc, char** argv) {
+  return clocksim::bench::main_refusing_bad_arguments("clocksim_bench_bare", clocksim::bench::run, argc, argv);
+}

@@ -68,9 +68,9 @@ int run(int argc, char** argv) {
   const std::string variant = std::string("ns-3 ") + argv[1];
 
   if (argc == 6 && std::strcmp(argv[2], "phold") == 0) {
-    const auto nodes = static_cast<std::uint32_t>(std::stoul(argv[3]));
-    const auto k = static_cast<std::uint32_t>(std::stoul(argv[4]));
-    PholdRun run{PholdDraws(1, nodes), std::stoull(argv[5])};
+    const auto nodes = static_cast<std::uint32_t>(parse_count(argv[3], "NODES", kMaxU32));
+    const auto k = static_cast<std::uint32_t>(parse_count(argv[4], "K", kMaxU32));
+    PholdRun run{PholdDraws(1, nodes), parse_count(argv[5], "EVENTS", UINT64_MAX)};
     // The initial population, drawn as run_phold draws it: node by node, k each.
     for (std::uint32_t node = 0; node < nodes; ++node)
       for (std::uint32_t j = 0; j < k; ++j)
@@ -83,13 +83,9 @@ int run(int argc, char** argv) {
   }
   if ((argc == 5 || argc == 6) && std::strcmp(argv[2], "star") == 0) {
     StarConfig cfg;
-    cfg.clients = static_cast<std::uint32_t>(std::stoul(argv[3]));
-    cfg.duration_ns = std::stoll(argv[4]) * 1'000'000'000;
-    if (argc == 6) cfg.period_ns = std::stoll(argv[5]) * 1'000'000'000;
-    if (cfg.period_ns <= 0) {
-      std::fprintf(stderr, "PERIOD_SECONDS: expected a whole number of seconds from 1, got '%s'\n", argv[5]);
-      return 2;
-    }
+    cfg.clients = static_cast<std::uint32_t>(parse_count(argv[3], "CLIENTS", kMaxU32));
+    cfg.duration_ns = parse_seconds_ns(argv[4], "SECONDS");
+    if (argc == 6) cfg.period_ns = parse_seconds_ns(argv[5], "PERIOD_SECONDS");
     StarWorkload w(cfg);
     const Stopwatch sw;
     w.start([&w](std::int64_t at_ns, const StarEvent& e) { star_schedule(&w, at_ns, e); });
@@ -105,4 +101,6 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace clocksim::bench
 
-int main(int argc, char** argv) { return clocksim::bench::run(argc, argv); }
+int main(int argc, char** argv) {
+  return clocksim::bench::main_refusing_bad_arguments("clocksim_bench_ns3", clocksim::bench::run, argc, argv);
+}
