@@ -36,15 +36,16 @@ Recorder::Recorder(const scenario::ScenarioSpec& spec, OutputFolder& folder, con
 
 void Recorder::on_tick(const TickView& view) {
   const std::optional<Duration> bound = bound_ ? bound_->at(view.now()) : std::nullopt;
-  const TickStats s = compute_tick_stats(view, bound, snapshots_, scratch_);
-  analysis_.on_roles(s.t, snapshots_);
+  const std::vector<NodeSnapshot>& snapshots = view.snapshot_all();
+  const TickStats s = compute_tick_stats(view.now(), snapshots, bound, scratch_);
+  analysis_.on_roles(s.t, snapshots);
   analysis_.on_tick(s);
   const bool trace_this_tick = tick_index_ % trace_every_ticks_ == 0;
   ++tick_index_;
 
   if (trace_ && trace_this_tick) {
     line_.clear();
-    for (const NodeSnapshot& n : snapshots_) {
+    for (const NodeSnapshot& n : snapshots) {
       if (!traced_[n.id]) continue;
       append_int(line_, s.t.ns());
       line_.push_back(',');

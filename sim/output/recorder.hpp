@@ -39,7 +39,6 @@ class Recorder final : public Observer {
   std::vector<bool> traced_;
   std::int64_t trace_every_ticks_ = 1;
   std::int64_t tick_index_ = 0;
-  std::vector<NodeSnapshot> snapshots_;
   std::vector<NodeId> scratch_;
   std::string line_;
 };

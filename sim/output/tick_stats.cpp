@@ -6,13 +6,12 @@
 
 namespace clocksim::sim {
 
-TickStats compute_tick_stats(const TickView& view, std::optional<Duration> bound,
-                             std::vector<NodeSnapshot>& snapshots, std::vector<NodeId>& beliefs) {
+TickStats compute_tick_stats(Time t, const std::vector<NodeSnapshot>& snapshots, std::optional<Duration> bound,
+                             std::vector<NodeId>& beliefs) {
   TickStats s;
-  s.t = view.now();
+  s.t = t;
   s.bound = bound;
-  const NodeId n = view.node_count();
-  snapshots.resize(n);
+  const NodeId n = static_cast<NodeId>(snapshots.size());
   // Per node, how many up nodes believe it is the master: the most believed one in O(N), with
   // no per-tick sort (ties go to the lowest id).
   beliefs.assign(n, 0);
@@ -20,9 +19,7 @@ TickStats compute_tick_stats(const TickView& view, std::optional<Duration> bound
   std::int64_t hi = std::numeric_limits<std::int64_t>::min();
   // Summed in 128 bits: 10^6 offsets of 10^12 ns would overflow 64.
   __extension__ __int128 abs_sum = 0;
-  for (NodeId i = 0; i < n; ++i) {
-    const NodeSnapshot snap = view.node(i);
-    snapshots[i] = snap;
+  for (const NodeSnapshot& snap : snapshots) {
     if (!snap.up || snap.faulty) continue;
     ++s.up_nodes;
     lo = std::min(lo, snap.offset_ns);

@@ -25,8 +25,9 @@ struct TickStats {
   std::optional<Duration> bound;
 };
 
-// Fills `snapshots` (reused between ticks) and returns the aggregate.
-TickStats compute_tick_stats(const TickView& view, std::optional<Duration> bound,
-                             std::vector<NodeSnapshot>& snapshots, std::vector<NodeId>& scratch);
+// The aggregate at t of every node's snapshot (TickView::snapshot_all); `scratch` is reused
+// between ticks.
+TickStats compute_tick_stats(Time t, const std::vector<NodeSnapshot>& snapshots, std::optional<Duration> bound,
+                             std::vector<NodeId>& scratch);
 
 }  // namespace clocksim::sim

@@ -44,6 +44,7 @@ World::World(const scenario::ScenarioSpec& spec)
     nodes_.push_back(Node{ClockModel(draw_clock_params(spec, i)), {}, 0, 0, true});
   }
   algorithms_.resize(n);
+  role_stale_.assign((static_cast<std::size_t>(n) + 63) / 64, ~std::uint64_t{0});
   staged_prefetch_ = n >= kStagedPrefetchNodes;
   if (spec.host == scenario::NodeHost::kDaemon) {
     hosted_.resize(n);
@@ -292,6 +293,7 @@ void World::read_reference(NodeId id) {
   ReferenceReading r;
   r.reference_ns = now_.ns() + std::llround(sample(*h->reference_error_ns, it->second));
   r.local = node.clock.read(now_);
+  roles_may_change(id);
   effects_.clear();
   algorithms_[id]->on_reference(r.local, r, effects_);
   apply_effects(id);
@@ -300,6 +302,7 @@ void World::read_reference(NodeId id) {
 void World::start_node(NodeId id) {
   Node& node = nodes_[id];
   node.up = true;
+  roles_may_change(id);
   for (Observer* o : observers_) o->on_node_started(now_, id);
   if (spec_.host == scenario::NodeHost::kDaemon) {
     // The world plans every run's epoch, so each node starts knowing its peers' epochs as if the
@@ -330,6 +333,7 @@ void World::crash_node(NodeId id) {
   algorithms_[id].reset();
   if (!hosted_.empty()) hosted_[id].reset();
   node.up = false;
+  roles_may_change(id);
   ++node.incarnation;
 }
 
@@ -344,6 +348,7 @@ void World::deliver(const Event& ev) {
   }
   ++stats_.messages_delivered;
   for (Observer* o : observers_) o->on_message_delivered(now_, ev.a, ev.node, msg);
+  roles_may_change(ev.node);
   effects_.clear();
   algorithms_[ev.node]->on_message(node.clock.read(now_), ev.a, msg, effects_);
   apply_effects(ev.node);
@@ -355,6 +360,7 @@ void World::fire_timer(const Event& ev) {
   const EventHandle armed = node.timers.take(ev.a);
   assert(armed != EventHandle{});
   if (armed == EventHandle{}) return;
+  roles_may_change(ev.node);
   if (HostedNode* h = hosted(ev.node)) {
     h->loop().on_timer(ev.a);
     return;
@@ -370,6 +376,7 @@ void World::deliver_datagram(const Event& ev) {
     ++stats_.messages_to_down_node;
   } else {
     ++stats_.messages_delivered;
+    roles_may_change(ev.node);
     hosted(ev.node)->loop().on_datagram(datagrams_[ev.b]);
   }
   datagrams_[ev.b].clear();
@@ -518,8 +525,37 @@ NodeSnapshot World::node(NodeId id) const {
   return s;
 }
 
+const std::vector<NodeSnapshot>& World::snapshot_all() const {
+  const NodeId n = node_count();
+  snapshots_.resize(n);
+  const bool liars = liars_.any();
+  for (NodeId i = 0; i < n; ++i) {
+    // As node(): reading advances a clock's lazy wander, a pure function of (seed, t).
+    auto& clock = const_cast<ClockModel&>(nodes_[i].clock);
+    const Node& node = nodes_[i];
+    NodeSnapshot& s = snapshots_[i];
+    const std::int64_t local = clock.local_ns(now_);
+    s.id = i;
+    s.local_ns = local;
+    s.offset_ns = local - now_.ns();
+    s.up = node.up;
+    s.faulty = liars && liars_.lying(i);
+    std::uint64_t& stale = role_stale_[i >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (i & 63);
+    if ((stale & bit) == 0) continue;
+    stale &= ~bit;
+    const Algorithm* algorithm = node.up ? algorithm_of(i) : nullptr;
+    s.role = algorithm ? algorithm->role() : Role::kNone;
+    s.believed_master = algorithm ? algorithm->believed_master() : kNoNode;
+  }
+  return snapshots_;
+}
+
 void World::apply_fault(std::uint32_t index, bool ending) {
   const scenario::FaultSpec& f = spec_.faults[index];
+  // Faults are rare: whatever one does to a node's process (a graceful stop's goodbye, a crash, a
+  // restart, a Byzantine clock), every snapshot is taken afresh after it.
+  roles_may_change_all();
   using K = scenario::FaultSpec::Kind;
   switch (f.kind) {
     case K::kCrash:

@@ -70,6 +70,7 @@ class World final : public TickView {
   Time now() const override { return now_; }
   NodeId node_count() const override { return static_cast<NodeId>(nodes_.size()); }
   NodeSnapshot node(NodeId id) const override;
+  const std::vector<NodeSnapshot>& snapshot_all() const override;
   const std::string& node_name(NodeId id) const override { return spec_.nodes[id].name; }
   std::int64_t offset_ns(NodeId id) const override;
   std::optional<double> clock_rate_ppm(NodeId id) const override { return nodes_[id].clock.rate_ppm(); }
@@ -142,6 +143,10 @@ class World final : public TickView {
   void report_routed(NodeId from, NodeId to, const Message& msg, const Delivery& d);
   void tick();
   void emit(NodeId node, const Note& note);
+  // Node id's role or believed master may change from here on (it handles something, starts or
+  // crashes): snapshot_all asks its algorithm again.
+  void roles_may_change(NodeId id) { role_stale_[id >> 6] |= std::uint64_t{1} << (id & 63); }
+  void roles_may_change_all() { std::fill(role_stale_.begin(), role_stale_.end(), ~std::uint64_t{0}); }
   std::unique_ptr<Algorithm> make_algorithm(NodeId id) const;
   bool free_running() const;
 
@@ -194,6 +199,11 @@ class World final : public TickView {
   std::vector<std::uint32_t> free_datagrams_;
   std::map<NodeId, Rng> reference_rngs_;  // nodes with a reference clock: its error stream
   LiarTable liars_;  // Byzantine clocks, falsifying what they send
+  // snapshot_all's: the last snapshots, and one bit per node whose role and believed master in
+  // them may be out of date. An algorithm changes only while it handles something, so the rest
+  // are still right; the bits cost 1/8 byte a node, the snapshots are made on the first call.
+  mutable std::vector<std::uint64_t> role_stale_;
+  mutable std::vector<NodeSnapshot> snapshots_;
   std::vector<std::string> startup_warnings_;  // e.g. a disconnected topology
 };
 

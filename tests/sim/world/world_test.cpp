@@ -27,7 +27,8 @@ class DriftChecker final : public Observer {
   }
   void on_tick(const TickView& view) override {
     ++ticks;
-    const TickStats s = compute_tick_stats(view, std::nullopt, snaps_, scratch_);
+    snaps_ = view.snapshot_all();
+    const TickStats s = compute_tick_stats(view.now(), snaps_, std::nullopt, scratch_);
     std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
     for (NodeId i = 0; i < view.node_count(); ++i) {
       const double t = static_cast<double>(view.now().ns());

@@ -1,0 +1,120 @@
+// TickView::snapshot_all keeps a node's role and believed master from its last call unless the
+// node handled something, started or crashed since, or a fault struck. These tests hold it to
+// node(i) for every node at every instant an observer can look: ticks, probes, notes, clock
+// corrections, sends and deliveries, across every shipped scenario (elections, failovers,
+// restarts, partitions, Byzantine clocks, the daemon host).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/loader.hpp"
+#include "sim/world/world.hpp"
+
+namespace clocksim::sim {
+namespace {
+
+class SnapshotCompare final : public Observer {
+ public:
+  explicit SnapshotCompare(const TickView& view) : view_(view) {}
+
+  void on_tick(const TickView&) override { compare("tick"); }
+  void on_event(Time, NodeId, const Note&) override { compare("note"); }
+  void on_probe(const TickView&) override { compare("probe"); }
+  void on_clock_adjust(Time, NodeId, Duration, AdjustMode, CorrectionSource) override { compare("clock adjust"); }
+  void on_message_sent(Time, NodeId, NodeId, const Message&) override { compare("send"); }
+  void on_message_delivered(Time, NodeId, NodeId, const Message&) override { compare("delivery"); }
+
+  std::uint64_t comparisons = 0;
+  std::uint64_t mismatches = 0;
+  std::string first_mismatch;
+
+ private:
+  void compare(const char* where) {
+    const std::vector<NodeSnapshot>& all = view_.snapshot_all();
+    ++comparisons;
+    if (all.size() != view_.node_count()) {
+      note(where, "size");
+      return;
+    }
+    for (NodeId i = 0; i < all.size(); ++i) {
+      const NodeSnapshot one = view_.node(i);
+      const NodeSnapshot& s = all[i];
+      if (s.id != one.id || s.local_ns != one.local_ns || s.offset_ns != one.offset_ns || s.role != one.role ||
+          s.believed_master != one.believed_master || s.up != one.up || s.faulty != one.faulty) {
+        note(where, "node " + std::to_string(i));
+      }
+    }
+  }
+  void note(const char* where, const std::string& what) {
+    if (mismatches++ == 0) first_mismatch = std::string(where) + " at t=" + std::to_string(view_.now().ns()) + ": " + what;
+  }
+
+  const TickView& view_;
+};
+
+// Runs `file` (with `overrides`) and compares at every look; returns the comparisons made.
+std::uint64_t check_scenario(const std::string& file, std::vector<std::string> overrides) {
+  scenario::LoadOptions opt;
+  opt.set_overrides = std::move(overrides);
+  const auto spec = scenario::load_scenario_file(file, opt);
+  World world(spec);
+  SnapshotCompare compare(world);
+  world.add_observer(&compare);
+  world.run_until(world.end());
+  EXPECT_EQ(compare.mismatches, 0u) << file << ": first at " << compare.first_mismatch;
+  return compare.comparisons;
+}
+
+std::vector<std::string> shipped_scenarios() {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(SnapshotAll, MatchesNodeByNodeInEveryShippedScenario) {
+  const auto files = shipped_scenarios();
+  ASSERT_GE(files.size(), 20u);
+  for (const std::string& file : files) {
+    EXPECT_GT(check_scenario(file, {}), 0u) << file;
+  }
+}
+
+// The daemon host runs algorithms inside node loops, with their own timers and datagrams.
+TEST(SnapshotAll, MatchesNodeByNodeUnderTheDaemonHost) {
+  for (const char* name : {"failover.yaml", "graceful-handover.yaml", "bully-failover.yaml", "partition-heal.yaml"}) {
+    EXPECT_GT(check_scenario(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/" + name, {"host=daemon"}), 0u) << name;
+  }
+}
+
+// A view that does not keep snapshots of its own gets one that asks node() for each.
+TEST(SnapshotAll, TheDefaultReadsEveryNode) {
+  struct Fixed final : TickView {
+    Time now() const override { return Time::epoch(); }
+    NodeId node_count() const override { return 3; }
+    NodeSnapshot node(NodeId id) const override {
+      NodeSnapshot s{};
+      s.id = id;
+      s.offset_ns = 10 * static_cast<std::int64_t>(id);
+      s.up = id != 1;
+      s.role = id == 0 ? Role::kMaster : Role::kSlave;
+      s.believed_master = 0;
+      return s;
+    }
+    const std::string& node_name(NodeId) const override { return name_; }
+    std::string name_ = "n";
+  } view;
+  const auto& all = view.snapshot_all();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].offset_ns, 20);
+  EXPECT_FALSE(all[1].up);
+  EXPECT_EQ(all[0].role, Role::kMaster);
+}
+
+}  // namespace
+}  // namespace clocksim::sim
