@@ -27,25 +27,25 @@ ExactSkewChecker::ExactSkewChecker(const scenario::ScenarioSpec& spec, const Tic
       analysis_(analysis),
       schedule_(std::move(schedule)),
       bound_instants_(bound_instants) {
-  slew_ppm_.reserve(spec.nodes.size());
-  extra_rate_ppm_.reserve(spec.nodes.size());
+  std::vector<double> slew_ppm, extra_rate_ppm, sine_ppm;
+  slew_ppm.reserve(spec.nodes.size());
+  extra_rate_ppm.reserve(spec.nodes.size());
+  sine_ppm.reserve(spec.nodes.size());
   bool wander = false;
   for (NodeId i = 0; i < spec.nodes.size(); ++i) {
     const ClockParams p = draw_clock_params(spec, i);
-    slew_ppm_.push_back(p.max_slew_ppm);
-    extra_rate_ppm_.push_back(std::max(0.0, p.max_slew_ppm) + std::fabs(p.sine_amplitude_ppm));
+    slew_ppm.push_back(p.max_slew_ppm);
+    extra_rate_ppm.push_back(std::max(0.0, p.max_slew_ppm) + std::fabs(p.sine_amplitude_ppm));
+    sine_ppm.push_back(std::fabs(p.sine_amplitude_ppm));
     if (p.wander_ppm_per_sqrt_s > 0) {
       wander = true;
       wander_step_ = p.wander_step;
     }
   }
   if (!wander) wander_step_ = Duration::zero();
-  if (bound_instants_) {
-    std::vector<double> sine_ppm;
-    sine_ppm.reserve(spec.nodes.size());
-    for (NodeId i = 0; i < spec.nodes.size(); ++i) sine_ppm.push_back(std::fabs(draw_clock_params(spec, i).sine_amplitude_ppm));
-    tournament_.emplace(view_, std::move(sine_ppm), slew_ppm_);
-  }
+  if (bound_instants_) tournament_.emplace(view_, std::move(sine_ppm), slew_ppm);
+  slew_ppm_ = PerNodeValues<double>(std::move(slew_ppm));
+  extra_rate_ppm_ = PerNodeValues<double>(std::move(extra_rate_ppm));
 }
 
 void ExactSkewChecker::start() {

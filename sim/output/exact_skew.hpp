@@ -34,6 +34,7 @@
 
 #include "sim/bound/skew_bound.hpp"
 #include "sim/output/offset_tournament.hpp"
+#include "sim/output/per_node_values.hpp"
 #include "sim/output/run_analysis.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/world/observer.hpp"
@@ -94,7 +95,7 @@ class ExactSkewChecker final : public Observer {
   RunAnalysis& analysis_;
   ProbeScheduler schedule_;
   BeforeHook before_{*this};
-  std::vector<double> slew_ppm_;
+  PerNodeValues<double> slew_ppm_;
   std::optional<Time> instant_;
   std::optional<Duration> bound_left_;  // the bound before anything happened at instant_
   bool left_done_ = false;
@@ -115,7 +116,7 @@ class ExactSkewChecker final : public Observer {
   };
   bool bound_instants_;
   std::optional<Reading> last_full_;
-  std::vector<double> extra_rate_ppm_;  // per node: slew rate plus sine amplitude, on top of the clock's rate
+  PerNodeValues<double> extra_rate_ppm_;  // per node: slew rate plus sine amplitude, on top of the clock's rate
   double rate_bound_ppm_ = 0;           // max over up clocks of |rate| + extra, since last_full_
   std::int64_t jumps_ns_ = 0;           // sum of |steps| since last_full_
   bool must_read_ = false;              // a clock joined since last_full_

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "algorithms/core/ids.hpp"
+#include "sim/output/per_node_values.hpp"
 #include "sim/time.hpp"
 #include "sim/world/observer.hpp"
 
@@ -136,8 +137,8 @@ class OffsetTournament {
   void heap_remove(std::size_t i);
 
   const TickView& view_;
-  std::vector<double> extra_rate_ppm_;
-  std::vector<double> max_slew_ppm_;
+  PerNodeValues<double> extra_rate_ppm_;
+  PerNodeValues<double> max_slew_ppm_;
   std::uint32_t n_ = 0;
   std::uint32_t width_ = 1;  // leaves sit at width_ + i
   std::vector<Leaf> leaves_;
