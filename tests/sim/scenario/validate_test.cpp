@@ -8,17 +8,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/sim/scenario/shipped_scenarios.hpp"
+
 namespace clocksim::scenario {
 namespace {
 
-std::vector<std::string> shipped_scenarios() {
-  std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios")) {
-    if (e.path().extension() == ".yaml") files.push_back(e.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
+using clocksim::testing::shipped_scenarios;
 
 TEST(Validate, EveryShippedScenarioIsValid) {
   const auto files = shipped_scenarios();

@@ -5,13 +5,12 @@
 // restarts, partitions, Byzantine clocks, the daemon host).
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
+#include "tests/sim/scenario/shipped_scenarios.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -68,17 +67,8 @@ std::uint64_t check_scenario(const std::string& file, std::vector<std::string> o
   return compare.comparisons;
 }
 
-std::vector<std::string> shipped_scenarios() {
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios")) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 TEST(SnapshotAll, MatchesNodeByNodeInEveryShippedScenario) {
-  const auto files = shipped_scenarios();
+  const auto files = testing::shipped_scenarios();
   ASSERT_GE(files.size(), 20u);
   for (const std::string& file : files) {
     EXPECT_GT(check_scenario(file, {}), 0u) << file;
