@@ -24,8 +24,14 @@
 // bucket, sorted or popped; an entry already in the near part is left to the owner's pop, which
 // looks at its state anyway. Dropping changes no order: a dead entry is never returned.
 //
-// A bucket is a list of 128-byte chunks of seven entries from one pool with a free list, so its
-// memory follows what it holds (a vector per bucket would keep its largest size for good).
+// A bucket is a list of 128-byte chunks of entries from one pool with a free list, so its memory
+// follows what it holds (a vector per bucket would keep its largest size for good). The links
+// between chunks live apart from the chunks, in a small array that stays in cache: a chunk is
+// written when its bucket is filled and read again only when the bucket moves, often a second
+// later and long out of cache, so a link kept inside it would make a walk over a bucket one
+// dependent miss per chunk, and taking a chunk from the free list a miss of its own. With the
+// links apart, a move first names every chunk of the bucket to the memory system (prefetch_chain)
+// and the misses overlap.
 //
 // Order: the near part orders by the full EventKey (time, then insertion sequence), and every
 // entry of one time lies in the same part (the boundaries are times), so pops come in exactly the
@@ -59,6 +65,7 @@ class LadderQueue {
   void reserve(std::size_t) {}
   std::size_t memory_bytes() const {
     std::size_t bytes = near_.memory_bytes() + far_.capacity() * sizeof(Entry) + chunks_.capacity() * sizeof(Chunk) +
+                        chunk_next_.capacity() * sizeof(std::uint32_t) +
                         rungs_.capacity() * sizeof(Rung) + dead_marks_.capacity() * sizeof(std::uint64_t) +
                         dropped_.capacity() * sizeof(std::uint64_t);
     for (const Rung& r : rungs_) bytes += r.buckets.capacity() * sizeof(Bucket);
@@ -216,11 +223,10 @@ class LadderQueue {
   static constexpr std::size_t kMaxDepth = 64;
 
   static constexpr std::uint32_t kNoChunk = std::numeric_limits<std::uint32_t>::max();
-  static constexpr std::uint32_t kChunkEntries = (128 - sizeof(std::uint32_t)) / sizeof(Entry);
-  static_assert(kChunkEntries >= 1);
+  static constexpr std::size_t kChunkBytes = 128;
+  static constexpr std::uint32_t kChunkEntries = sizeof(Entry) <= kChunkBytes ? kChunkBytes / sizeof(Entry) : 1;
   struct alignas(64) Chunk {
     Entry entries[kChunkEntries];
-    std::uint32_t next;  // the bucket's next (older, full) chunk
   };
   // The fill of the newest chunk sits here rather than in the chunk, so that an append reads only
   // the rung's bucket array (small, cached) and merely stores into the chunk, which may not be.
@@ -257,7 +263,7 @@ class LadderQueue {
   template <class Self, class F>
   static void walk(Self& self, const Bucket& b, F&& f) {
     std::uint32_t n = b.head_count;
-    for (std::uint32_t c = b.head; c != kNoChunk; c = self.chunks_[c].next) {
+    for (std::uint32_t c = b.head; c != kNoChunk; c = self.chunk_next_[c]) {
       for (std::uint32_t j = 0; j < n; ++j) f(self.chunks_[c].entries[j]);
       n = kChunkEntries;
     }
@@ -280,10 +286,9 @@ class LadderQueue {
       }
       Bucket& b = r.buckets[r.next];
       if (b.count > kSpreadAbove && depth_ < kMaxDepth && spread(b)) continue;
+      prefetch_chain(b);
       // The bucket after this one is needed after about kPerBucket pops: start loading it.
-      if (r.next + 1 < r.buckets.size() && r.buckets[r.next + 1].count != 0) {
-        __builtin_prefetch(&chunks_[r.buckets[r.next + 1].head]);
-      }
+      if (r.next + 1 < r.buckets.size()) prefetch_chain(r.buckets[r.next + 1]);
       near_.load(b.count, [&](auto&& add) {
         walk(*this, b, [&](const Entry& e) {
           if (!drop_if_dead(e)) add(e);
@@ -332,6 +337,7 @@ class LadderQueue {
   // bucket land there, and are moved once the new rung is used up. False if the entries share
   // one instant (nothing to spread).
   bool spread(Bucket& b) {
+    prefetch_chain(b);
     std::int64_t lo = kNever;
     std::int64_t hi = kBefore;
     walk(*this, b, [&](const Entry& e) {
@@ -382,13 +388,14 @@ class LadderQueue {
       std::uint32_t c;
       if (free_chunk_ != kNoChunk) {
         c = free_chunk_;
-        free_chunk_ = chunks_[c].next;
+        free_chunk_ = chunk_next_[c];
       } else {
         if (chunks_.size() >= kNoChunk) throw std::length_error("LadderQueue: too many pending events");
         c = static_cast<std::uint32_t>(chunks_.size());
         chunks_.emplace_back();
+        chunk_next_.push_back(kNoChunk);
       }
-      chunks_[c].next = b.head;
+      chunk_next_[c] = b.head;
       b.head = c;
       b.head_count = 0;
     }
@@ -396,11 +403,20 @@ class LadderQueue {
     ++b.count;
   }
 
+  // Starts loading every chunk of bucket b (the links are in cache), so that the walk that follows
+  // waits for them together rather than one after another.
+  void prefetch_chain(const Bucket& b) const {
+    for (std::uint32_t c = b.head; c != kNoChunk; c = chunk_next_[c]) {
+      const char* p = reinterpret_cast<const char*>(&chunks_[c]);
+      for (std::size_t off = 0; off < sizeof(Chunk); off += 64) __builtin_prefetch(p + off);
+    }
+  }
+
   // Returns a bucket's chunks to the free list and empties it.
   void release(Bucket& b) {
     while (b.head != kNoChunk) {
-      const std::uint32_t next = chunks_[b.head].next;
-      chunks_[b.head].next = free_chunk_;
+      const std::uint32_t next = chunk_next_[b.head];
+      chunk_next_[b.head] = free_chunk_;
       free_chunk_ = b.head;
       b.head = next;
     }
@@ -412,6 +428,7 @@ class LadderQueue {
   std::vector<Rung> rungs_;  // [0, depth_) in use; rungs_[depth_ - 1] is the innermost
   std::size_t depth_ = 0;
   std::vector<Chunk> chunks_;
+  std::vector<std::uint32_t> chunk_next_;  // chunk c's next (older, full) chunk in its bucket, or in the free list
   std::uint32_t free_chunk_ = kNoChunk;
   std::vector<Entry> far_;
   std::size_t size_ = 0;
