@@ -4,7 +4,8 @@
 //   clocksim schema            (the JSON Schema of scenario files)
 //   clocksim sweep FILE        (docs/sweeps.md)
 // Exit codes: 0 success (every expectation held), 1 an expectation failed, 2 bad input or an
-// error that produced no output.
+// error that produced no output (a write error, such as a full disk, stops the run at once).
+// Ended by SIGINT, SIGTERM, SIGHUP, SIGQUIT or SIGPIPE, it first removes its unfinished files.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -16,8 +17,10 @@
 #include <vector>
 
 #include "sim/cli/commands.hpp"
+#include "sim/output/pending_files.hpp"
 
 int main(int argc, char** argv) {
+  clocksim::sim::remove_pending_files_on_signals();
   CLI::App app{"clocksim: deterministic simulator for clock synchronization"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "clocksim 0.1.0");

@@ -1,6 +1,8 @@
 #include "sim/output/atomic_file.hpp"
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
@@ -10,15 +12,24 @@ namespace clocksim::sim {
 
 namespace {
 constexpr std::size_t kFlushBytes = 1 << 20;
+
+std::string temp_path_for(const std::string& final_path) {
+  const auto slash = final_path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "" : final_path.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? final_path : final_path.substr(slash + 1);
+  return dir + "." + base + ".tmp." + std::to_string(::getpid());
 }
 
-AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_path)) {
-  const auto slash = final_path_.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "" : final_path_.substr(0, slash + 1);
-  const std::string base = slash == std::string::npos ? final_path_ : final_path_.substr(slash + 1);
-  temp_path_ = dir + "." + base + ".tmp." + std::to_string(::getpid());
+std::string io_error(const std::string& path, int error) {
+  return "I/O error writing " + path + ": " + std::strerror(error);
+}
+}  // namespace
+
+// Registered before the temporary exists, so there is no moment at which a signal could leave it.
+AtomicFile::AtomicFile(std::string final_path)
+    : final_path_(std::move(final_path)), temp_path_(temp_path_for(final_path_)), pending_(temp_path_) {
   file_ = std::fopen(temp_path_.c_str(), "wb");
-  if (!file_) throw std::runtime_error("cannot write " + temp_path_);
+  if (!file_) throw std::runtime_error("cannot write " + temp_path_ + ": " + std::strerror(errno));
   buffer_.reserve(kFlushBytes + 4096);
 }
 
@@ -31,8 +42,9 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::flush_buffer() {
   if (buffer_.empty()) return;
-  if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) failed_ = true;
+  const bool ok = std::fwrite(buffer_.data(), 1, buffer_.size(), file_) == buffer_.size();
   buffer_.clear();
+  if (!ok) throw std::runtime_error(io_error(final_path_, errno));
 }
 
 void AtomicFile::write(std::string_view data) {
@@ -43,15 +55,20 @@ void AtomicFile::write(std::string_view data) {
 void AtomicFile::commit() {
   flush_buffer();
   const bool close_failed = std::fclose(file_) != 0;
+  const int close_error = errno;
   file_ = nullptr;
-  if (failed_ || close_failed) {
+  if (close_failed) {
     std::remove(temp_path_.c_str());
-    throw std::runtime_error("I/O error writing " + final_path_);
+    pending_.release();
+    throw std::runtime_error(io_error(final_path_, close_error));
   }
   if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+    const int rename_error = errno;
     std::remove(temp_path_.c_str());
-    throw std::runtime_error("cannot rename into " + final_path_);
+    pending_.release();
+    throw std::runtime_error("cannot rename into " + final_path_ + ": " + std::strerror(rename_error));
   }
+  pending_.release();
 }
 
 void append_int(std::string& out, std::int64_t v) {

@@ -1,11 +1,14 @@
 // A file that appears complete or not at all: written to a temporary name in the same directory
 // and renamed over the final name on commit(). Destroyed without commit, it removes the temporary,
-// so an interrupted or failed run never leaves a half-written trace.
+// so a failed run never leaves a half-written trace; the temporary is also registered as a
+// PendingFile, so a run killed by a signal removes it too (pending_files.hpp).
 #pragma once
 
 #include <cstdio>
 #include <string>
 #include <string_view>
+
+#include "sim/output/pending_files.hpp"
 
 namespace clocksim::sim {
 
@@ -17,7 +20,9 @@ class AtomicFile {
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
-  // Buffered: writes go out in large blocks.
+  // Buffered: writes go out in large blocks. Throws std::runtime_error naming the path and the
+  // system's reason as soon as a block cannot be written (disk full, file-size limit), so a run
+  // that can no longer record stops at once instead of simulating on for nothing.
   void write(std::string_view data);
   void commit();  // flush, fsync-free close, rename; throws on I/O error
   const std::string& path() const { return final_path_; }
@@ -26,9 +31,9 @@ class AtomicFile {
   void flush_buffer();
   std::string final_path_;
   std::string temp_path_;
+  PendingFile pending_;
   std::FILE* file_ = nullptr;
   std::string buffer_;
-  bool failed_ = false;
 };
 
 // Appends the decimal form of v (faster than streams on the trace hot path).

@@ -1,7 +1,5 @@
 #include "sim/sweep/sweep_table.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -13,6 +11,7 @@
 #include <stdexcept>
 
 #include "algorithms/core/duration_parse.hpp"
+#include "sim/output/atomic_file.hpp"
 
 namespace clocksim::sweep {
 namespace {
@@ -177,19 +176,9 @@ std::string SweepTable::csv() const {
 }
 
 void SweepTable::write(const std::string& path) const {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << csv();
-    out.flush();
-    if (!out) throw std::runtime_error(tmp + ": cannot write");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp);
-    throw std::runtime_error(path + ": cannot replace: " + ec.message());
-  }
+  sim::AtomicFile file(path);
+  file.write(csv());
+  file.commit();
 }
 
 }  // namespace clocksim::sweep

@@ -1,0 +1,44 @@
+// Unfinished output files, removed if the process is killed by a signal before they are committed.
+//
+// An AtomicFile removes its temporary when it is destroyed, but a run ended by Ctrl-C, `kill`, a
+// closed terminal or a closed pipe never unwinds, and a long run's temporary can be gigabytes.
+// So every AtomicFile registers its temporary's path here for its lifetime, and a program that
+// owns its process (the clocksim CLI; not a library user such as the Python module, whose host
+// handles signals itself) calls remove_pending_files_on_signals() once at start.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace clocksim::sim {
+
+// Holds one registration; unregisters on destruction. A path that does not fit a slot (more
+// than kMaxPendingFiles at once, or longer than PATH_MAX) is not registered, and then only the
+// normal destructor cleanup applies to it.
+class PendingFile {
+ public:
+  explicit PendingFile(const std::string& path);
+  ~PendingFile();
+  PendingFile(const PendingFile&) = delete;
+  PendingFile& operator=(const PendingFile&) = delete;
+
+  bool registered() const { return slot_ != kNoSlot; }
+  void release();  // the file was committed or removed: forget it now
+
+ private:
+  static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
+  std::size_t slot_ = kNoSlot;
+};
+
+inline constexpr std::size_t kMaxPendingFiles = 256;
+
+// Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE that unlink every pending
+// file and then let the signal take its default action (so the exit status still says which
+// signal ended the process), and ignores SIGXFSZ, so that exceeding a file-size limit is a write
+// error the run reports (exit 2) instead of a silent kill.
+void remove_pending_files_on_signals();
+
+// The paths registered now (for tests).
+std::size_t pending_file_count();
+
+}  // namespace clocksim::sim

@@ -1,0 +1,8 @@
+# The clocksim CLI under interruption and write errors (label "cli"): a run or sweep ended by a
+# signal, or refused a write (file-size limit, full disk), leaves no unfinished file behind, ends
+# with the signal's status or exit 2, and a sweep resumes afterwards
+# (tests/sim/cli/interrupt_check.py).
+add_test(NAME cli.interrupt_and_write_errors
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/sim/cli/interrupt_check.py
+    $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-interrupt)
+set_tests_properties(cli.interrupt_and_write_errors PROPERTIES LABELS cli TIMEOUT 600)
