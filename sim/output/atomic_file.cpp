@@ -34,10 +34,13 @@ AtomicFile::AtomicFile(std::string final_path)
 }
 
 AtomicFile::~AtomicFile() {
-  if (file_) {
-    std::fclose(file_);
-    std::remove(temp_path_.c_str());
-  }
+  if (file_) std::fclose(file_);
+  if (!published_) std::remove(temp_path_.c_str());
+}
+
+void AtomicFile::discard() {
+  std::remove(temp_path_.c_str());
+  pending_.release();
 }
 
 void AtomicFile::flush_buffer() {
@@ -52,22 +55,24 @@ void AtomicFile::write(std::string_view data) {
   if (buffer_.size() >= kFlushBytes) flush_buffer();
 }
 
-void AtomicFile::commit() {
+void AtomicFile::finish() {
   flush_buffer();
   const bool close_failed = std::fclose(file_) != 0;
   const int close_error = errno;
   file_ = nullptr;
   if (close_failed) {
-    std::remove(temp_path_.c_str());
-    pending_.release();
+    discard();
     throw std::runtime_error(io_error(final_path_, close_error));
   }
+}
+
+void AtomicFile::publish() {
   if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
     const int rename_error = errno;
-    std::remove(temp_path_.c_str());
-    pending_.release();
+    discard();
     throw std::runtime_error("cannot rename into " + final_path_ + ": " + std::strerror(rename_error));
   }
+  published_ = true;
   pending_.release();
 }
 

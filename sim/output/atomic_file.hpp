@@ -1,5 +1,7 @@
 // A file that appears complete or not at all: written to a temporary name in the same directory
-// and renamed over the final name on commit(). Destroyed without commit, it removes the temporary,
+// and renamed over the final name on commit() (or finish() now and publish() later, so that a set
+// of files can be completed first and made visible together). Destroyed before it is published,
+// it removes the temporary,
 // so a failed run never leaves a half-written trace; the temporary is also registered as a
 // PendingFile, so a run killed by a signal removes it too (pending_files.hpp).
 #pragma once
@@ -24,16 +26,25 @@ class AtomicFile {
   // system's reason as soon as a block cannot be written (disk full, file-size limit), so a run
   // that can no longer record stops at once instead of simulating on for nothing.
   void write(std::string_view data);
-  void commit();  // flush, fsync-free close, rename; throws on I/O error
+  void commit() {  // finish(), then publish()
+    finish();
+    publish();
+  }
+  // Writes out the rest and closes the temporary (fsync-free); throws on I/O error.
+  void finish();
+  // Renames the finished temporary over the final name; throws if it cannot.
+  void publish();
   const std::string& path() const { return final_path_; }
 
  private:
   void flush_buffer();
+  void discard();
   std::string final_path_;
   std::string temp_path_;
   PendingFile pending_;
   std::FILE* file_ = nullptr;
   std::string buffer_;
+  bool published_ = false;
 };
 
 // Appends the decimal form of v (faster than streams on the trace hot path).

@@ -5,6 +5,7 @@
 
 #include "sim/network/link_delay.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/run_files.hpp"
 
 namespace clocksim::sim {
 
@@ -31,7 +32,7 @@ bool wants_link_table(const scenario::ScenarioSpec& spec) {
 }
 
 void write_link_table(const scenario::ScenarioSpec& spec, const Network& network, OutputFolder& folder) {
-  auto file = folder.create("links.csv");
+  auto file = folder.create(std::string(run_files::kLinks));
   std::string line = "a,b,asymmetry,factor_ab,factor_ba\n";
   const Topology& topology = network.topology();
   for (NodeId a = 0; a < topology.node_count(); ++a) {

@@ -1,6 +1,7 @@
 #include "sim/output/logical_csv.hpp"
 
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/run_files.hpp"
 
 namespace clocksim::sim {
 
@@ -17,7 +18,7 @@ const char* kind_name(LogicalEvent::Kind k) {
 
 void write_logical_csv(const scenario::ScenarioSpec& spec, const CausalityRecorder& causality,
                        OutputFolder& folder) {
-  const std::unique_ptr<OutputFile> file = folder.create("logical.csv");
+  const std::unique_ptr<OutputFile> file = folder.create(std::string(run_files::kLogical));
   OutputFile& f = *file;
   f.write("event,t_ns,node,kind,peer,message_id,cause,lamport,vector\n");
   std::string line;

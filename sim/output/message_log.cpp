@@ -4,11 +4,12 @@
 
 #include "algorithms/core/layers.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/run_files.hpp"
 
 namespace clocksim::sim {
 
 MessageLog::MessageLog(const scenario::ScenarioSpec& spec, OutputFolder& folder)
-    : spec_(spec), file_(folder.create("messages.csv")), up_changes_(spec.nodes.size()) {}
+    : spec_(spec), file_(folder.create(std::string(run_files::kMessages))), up_changes_(spec.nodes.size()) {}
 
 void MessageLog::on_event(Time t, NodeId node, const Note& note) {
   const EventKind kind = note.kind();

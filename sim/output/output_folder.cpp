@@ -1,5 +1,10 @@
 #include "sim/output/output_folder.hpp"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
 #include "sim/output/atomic_file.hpp"
 
 namespace clocksim::sim {
@@ -7,12 +12,16 @@ namespace {
 
 class DiskFile final : public OutputFile {
  public:
-  explicit DiskFile(std::string path) : file_(std::move(path)) {}
-  void write(std::string_view data) override { file_.write(data); }
-  void commit() override { file_.commit(); }
+  DiskFile(DiskFolder& folder, std::string path) : folder_(folder), file_(std::make_unique<AtomicFile>(std::move(path))) {}
+  void write(std::string_view data) override { file_->write(data); }
+  void commit() override {
+    file_->finish();
+    folder_.stage(std::move(file_));
+  }
 
  private:
-  AtomicFile file_;
+  DiskFolder& folder_;
+  std::unique_ptr<AtomicFile> file_;
 };
 
 class MemoryFile final : public OutputFile {
@@ -29,8 +38,26 @@ class MemoryFile final : public OutputFile {
 
 }  // namespace
 
+DiskFolder::DiskFolder(std::string dir) : dir_(std::move(dir)) {}
+DiskFolder::~DiskFolder() = default;
+
 std::unique_ptr<OutputFile> DiskFolder::create(const std::string& name) {
-  return std::make_unique<DiskFile>(dir_ + "/" + name);
+  created_.insert(name);
+  return std::make_unique<DiskFile>(*this, dir_ + "/" + name);
+}
+
+void DiskFolder::stage(std::unique_ptr<AtomicFile> file) { staged_.push_back(std::move(file)); }
+
+void DiskFolder::publish(std::span<const std::string_view> run_files) {
+  for (std::string_view name : run_files) {
+    if (created_.contains(name)) continue;
+    const std::string path = dir_ + "/" + std::string(name);
+    if (std::remove(path.c_str()) != 0 && errno != ENOENT) {
+      throw std::runtime_error("cannot remove " + path + " (left by an earlier run): " + std::strerror(errno));
+    }
+  }
+  for (const auto& file : staged_) file->publish();
+  staged_.clear();
 }
 
 std::unique_ptr<OutputFile> MemoryFolder::create(const std::string& name) {

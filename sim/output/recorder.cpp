@@ -5,6 +5,7 @@
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/event_row.hpp"
 #include "sim/output/gzip_file.hpp"
+#include "sim/output/run_files.hpp"
 
 namespace clocksim::sim {
 
@@ -17,17 +18,18 @@ Recorder::Recorder(const scenario::ScenarioSpec& spec, OutputFolder& folder, con
   names_ = NodeNames(std::move(names));
   const auto& o = spec.output;
   if (o.trace) {
-    trace_ = o.compress_trace ? std::make_unique<GzipFile>(folder.create("trace.csv.gz")) : folder.create("trace.csv");
+    trace_ = o.compress_trace ? std::make_unique<GzipFile>(folder.create(std::string(run_files::kTraceGzip)))
+                               : folder.create(std::string(run_files::kTrace));
     trace_->write("t_ns,node,local_ns,offset_ns,role,up\n");
   }
   if (o.skew) {
-    skew_ = folder.create("skew.csv");
+    skew_ = folder.create(std::string(run_files::kSkew));
     skew_->write("t_ns,max_skew_ns,mean_abs_offset_ns,bound_ns,master,masters\n");
   }
   if (o.events) {
-    events_csv_ = folder.create("events.csv");
+    events_csv_ = folder.create(std::string(run_files::kEvents));
     events_csv_->write(events_csv_header());
-    events_log_ = folder.create("events.log");
+    events_log_ = folder.create(std::string(run_files::kEventsLog));
   }
   traced_.assign(spec.nodes.size(), o.trace_nodes.empty());
   for (NodeId id : o.trace_nodes) traced_[id] = true;

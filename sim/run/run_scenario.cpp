@@ -21,6 +21,7 @@
 #include "sim/output/recorder.hpp"
 #include "sim/output/run_analysis.hpp"
 #include "sim/world/world.hpp"
+#include "sim/output/run_files.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -256,11 +257,12 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
     j["wall_time_s"] = outcome.wall_time_s;
     j["events_per_s"] = outcome.wall_time_s > 0 ? static_cast<double>(st.events_processed) / outcome.wall_time_s : 0.0;
     // Written last: a folder with summary.json is a finished run (the sweep runner relies on it).
-    const std::unique_ptr<OutputFile> summary = folder.create("summary.json");
+    const std::unique_ptr<OutputFile> summary = folder.create(std::string(run_files::kSummary));
     summary->write(j.dump(2));
     summary->write("\n");
     summary->commit();
   }
+  folder.publish(run_files::kAll);
 
   if (!options.quiet) {
     write_result_lines(analysis.results_json(), bound.unavailable_reason, report);

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -142,6 +147,70 @@ TEST(RunScenario, UnwritableOutputLeavesNothingBehind) {
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
   EXPECT_EQ(entries, 1u);
+  fs::remove_all(dir);
+}
+
+std::set<std::string> files_in(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+// A folder reused by another run holds that run's files only: what the new run does not write
+// (messages off, a compressed trace instead of a plain one, no summary) goes, the user's own
+// files stay, and a run that fails leaves the old run's files as they were.
+TEST(RunScenario, AReusedFolderKeepsNoFileOfTheOldRun) {
+  const fs::path dir = fresh_dir("reuse");
+  std::ostringstream report;
+  auto spec = testing::drift_only(3, 2_s, 1_s);
+  spec.output.messages = true;
+  run_scenario(spec, RunOptions{dir.string(), false, true}, report);
+  std::ofstream(dir / "notes.txt") << "mine\n";
+  EXPECT_EQ(files_in(dir), (std::set<std::string>{"events.csv", "events.log", "messages.csv", "notes.txt", "skew.csv",
+                                                  "summary.json", "trace.csv"}));
+
+  spec.output.messages = false;
+  spec.output.compress_trace = true;
+  run_scenario(spec, RunOptions{dir.string(), false, true}, report);
+  EXPECT_EQ(files_in(dir), (std::set<std::string>{"events.csv", "events.log", "notes.txt", "skew.csv", "summary.json",
+                                                  "trace.csv.gz"}));
+
+  spec.output.summary = false;
+  spec.output.events = false;
+  spec.output.compress_trace = false;
+  run_scenario(spec, RunOptions{dir.string(), false, true}, report);
+  EXPECT_EQ(files_in(dir), (std::set<std::string>{"notes.txt", "skew.csv", "trace.csv"}));
+
+  // A run that cannot finish (its writes are refused: a file-size limit here, a full disk alike)
+  // changes nothing. In a child process, so that the limit stays there.
+  const std::string old_trace = slurp(dir / "trace.csv");
+  const std::string old_skew = slurp(dir / "skew.csv");
+  const pid_t child = ::fork();
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit{};
+    ::getrlimit(RLIMIT_FSIZE, &limit);
+    limit.rlim_cur = 64 * 1024;
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    auto big = testing::drift_only(3, 600_s, 10_ms, 99);  // a trace of about 4 MB
+    big.output.events = true;
+    big.output.messages = true;
+    int code = 1;
+    try {
+      std::ostringstream quiet;
+      run_scenario(big, RunOptions{dir.string(), false, true}, quiet);
+    } catch (const std::exception&) {
+      code = 0;
+    }
+    ::_exit(code);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the run under a 64 KiB file-size limit did not fail";
+  EXPECT_EQ(slurp(dir / "trace.csv"), old_trace);
+  EXPECT_EQ(slurp(dir / "skew.csv"), old_skew);
+  EXPECT_EQ(files_in(dir), (std::set<std::string>{"notes.txt", "skew.csv", "trace.csv"}));
   fs::remove_all(dir);
 }
 
