@@ -4,11 +4,14 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sim/output/output_folder.hpp"
@@ -38,15 +41,33 @@ struct RunResult {
   std::string report;  // the lines `clocksim run` prints about each expectation
 };
 
+// Lets Ctrl-C (or any signal Python handles) through a long run: asked between slices of a run
+// while the GIL is released, it runs Python's signal handlers on the main thread, and a handler
+// that raises (KeyboardInterrupt) stops the run; the caller then re-raises the Python error.
+// Once one run is told to stop, `stop` tells every other run of a sweep.
+std::function<bool()> python_signals_stop(std::atomic<bool>& stop) {
+  return [&stop, main = std::this_thread::get_id()] {
+    if (stop.load()) return true;
+    if (std::this_thread::get_id() != main) return false;
+    py::gil_scoped_acquire locked;
+    if (PyErr_CheckSignals() != 0) stop = true;
+    return stop.load();
+  };
+}
+
 RunResult run_spec(const scenario::ScenarioSpec& spec) {
   RunResult result;
   sim::MemoryFolder folder;
   sim::RunOptions options;
   options.folder = &folder;
+  std::atomic<bool> stop{false};
+  options.should_stop = python_signals_stop(stop);
   std::ostringstream report;
-  {
+  try {
     py::gil_scoped_release unlocked;  // a long run must not block other Python threads
     result.passed = sim::run_scenario(spec, options, report).expectations_passed;
+  } catch (const sim::RunStopped&) {
+    throw py::error_already_set();  // the exception the signal handler raised
   }
   result.files = folder.take_files();
   result.report = report.str();
@@ -79,7 +100,9 @@ std::pair<std::string, std::vector<std::string>> sweep_file(const std::string& p
   };
   for (const sweep::PlannedRun& run : runs) load_run(run);  // every combination valid before any runs
   sweep::SweepReport report;
-  {
+  std::atomic<bool> stop{false};
+  const std::function<bool()> should_stop = python_signals_stop(stop);
+  try {
     py::gil_scoped_release unlocked;
     std::ostringstream progress;
     report = sweep::run_sweep(spec, runs, {out_dir, jobs, false, {}},
@@ -87,10 +110,13 @@ std::pair<std::string, std::vector<std::string>> sweep_file(const std::string& p
                                 sim::RunOptions options;
                                 options.out_dir = run_dir;
                                 options.quiet = true;
+                                options.should_stop = should_stop;
                                 std::ostringstream ignored;
                                 sim::run_scenario(load_run(run), options, ignored);
                               },
                               progress);
+  } catch (const sim::RunStopped&) {
+    throw py::error_already_set();
   }
   std::ifstream in(out_dir + "/sweep.csv", std::ios::binary);
   std::ostringstream csv;

@@ -1,5 +1,6 @@
 #include "sim/run/run_scenario.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -190,14 +191,20 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   }
 
   Progress progress(options.progress && !options.quiet);
-  // Advance in slices so the progress line can be refreshed; slicing does not change the result
-  // (events are processed in the same order whatever the slice boundaries).
-  const Duration slice = std::max(spec.duration / 200, Duration::from_ns(1));
+  // Advance in slices so the progress line can be refreshed and a stop request noticed; slicing
+  // does not change the result (events are processed in the same order whatever the slice
+  // boundaries). At most a simulated second a slice, so that a large world answers soon.
+  const Duration slice = std::clamp(spec.duration / 200, Duration::from_ns(1), Duration::from_ns(1'000'000'000));
+  auto next_look = std::chrono::steady_clock::now();
   Time t = Time::epoch();
   while (true) {
     world.run_until(t);
-    progress.update(static_cast<double>(t.ns()) / static_cast<double>(std::max<std::int64_t>(1, spec.duration.ns())),
-                    t.seconds(), world.end().seconds(), world.stats().events_processed);
+    if (const auto now = std::chrono::steady_clock::now(); now >= next_look || t >= world.end()) {
+      next_look = now + std::chrono::milliseconds(100);
+      if (options.should_stop && options.should_stop()) throw RunStopped{};
+      progress.update(static_cast<double>(t.ns()) / static_cast<double>(std::max<std::int64_t>(1, spec.duration.ns())),
+                      t.seconds(), world.end().seconds(), world.stats().events_processed);
+    }
     if (t >= world.end()) break;
     t = std::min(world.end(), t + slice);
   }

@@ -2,6 +2,7 @@
 // docs/output-formats.md in the output folder. Shared by `clocksim run` and the sweep runner.
 #pragma once
 
+#include <exception>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -20,6 +21,15 @@ struct RunOptions {
   // The exact skew checker reads every clock at every instant instead of first bounding it
   // (sim/output/exact_skew.hpp): slower, the same results; tests compare the two.
   bool read_every_instant = false;
+  // Asked every tenth of a second of wall time or so; true stops the run with RunStopped (how an
+  // in-process caller such as the Python module lets Ctrl-C through a long run).
+  std::function<bool()> should_stop = nullptr;
+};
+
+// Thrown when RunOptions::should_stop said so. Nothing is published: the output folder is as it
+// was. Not a std::runtime_error, so that callers counting failed runs (the sweep) let it through.
+struct RunStopped : std::exception {
+  const char* what() const noexcept override { return "the run was stopped"; }
 };
 
 struct RunOutcome {

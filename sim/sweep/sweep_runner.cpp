@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "sim/run/run_scenario.hpp"
+
 namespace clocksim::sweep {
 namespace {
 
@@ -63,6 +65,8 @@ std::string execute_run(const std::string& out_dir, const PlannedRun& run, const
     if (!fs::is_regular_file(partial_dir / "summary.json")) throw std::runtime_error("the run wrote no summary.json");
     fs::remove_all(final_dir);  // an incomplete folder from an older layout
     fs::rename(partial_dir, final_dir);
+  } catch (const sim::RunStopped&) {
+    throw;  // not a failed run: the whole sweep stops (its partial folder is redone on resume)
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -159,12 +163,18 @@ SweepReport run_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(todo.size(), 1)));
   std::atomic<std::size_t> next{0};
+  std::atomic<bool> stopped{false};
   auto worker = [&] {
-    for (;;) {
+    while (!stopped.load()) {
       const std::size_t k = next.fetch_add(1);
       if (k >= todo.size()) return;
       const PlannedRun& run = runs[todo[k]];
-      progress.finished(run.index, execute_run(options.out_dir, run, run_one));
+      try {
+        progress.finished(run.index, execute_run(options.out_dir, run, run_one));
+      } catch (const sim::RunStopped&) {
+        stopped = true;  // the other workers start nothing new
+        return;
+      }
     }
   };
   {
@@ -172,7 +182,9 @@ SweepReport run_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs
     for (unsigned i = 1; i < jobs; ++i) pool.emplace_back(worker);
     worker();  // the calling thread works too
   }
-  return progress.finish();
+  SweepReport report = progress.finish();  // sweep.csv holds what finished; the rest resumes
+  if (stopped) throw sim::RunStopped{};
+  return report;
 }
 
 SweepReport merge_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs, const std::string& out_dir) {

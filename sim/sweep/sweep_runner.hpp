@@ -97,6 +97,8 @@ class SweepProgress {
 };
 
 // The threaded sweep: options.jobs threads (the caller's among them) take runs in matrix order.
+// A run that throws sim::RunStopped stops the sweep: no new run starts, sweep.csv is written for
+// what finished, and RunStopped is rethrown (the same sweep again resumes it).
 SweepReport run_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs, const SweepOptions& options,
                       const RunFunction& run_one, std::ostream& progress_out);
 

@@ -142,3 +142,49 @@ def test_the_python_sweep_example_measures_and_plots(tmp_path):
     assert len(bounded) >= 3, table
     assert (bounded["max_skew_ms"] <= bounded["bound_ms"]).all(), table  # measured within clocksim's bound
     assert (tmp_path / "period_sweep.png").stat().st_size > 10_000
+
+
+# About a minute of work for one core if nothing stops it; Ctrl-C must stop it within a second.
+ENDLESS = {"name": "endless", "duration": "100000s", "tick": "1s", "nodes": 200,
+           "algorithm": {"sync": {"kind": "berkeley", "period": "1s"}}, "output": {"trace": False}}
+
+
+def interrupt_after(seconds):
+    import signal
+    import threading
+    timer = threading.Timer(seconds, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    return timer
+
+
+def test_ctrl_c_stops_a_long_run(tmp_path):
+    import time
+    timer = interrupt_after(0.5)
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        clocksim.run(ENDLESS)
+    timer.join()
+    assert time.monotonic() - start < 5
+    # The module still works afterwards.
+    assert clocksim.run({"name": "after", "duration": "2s", "nodes": 3}).passed
+
+
+def test_ctrl_c_stops_a_sweep_and_the_sweep_resumes(tmp_path):
+    import time
+    import yaml
+    base = tmp_path / "endless.yaml"
+    base.write_text(yaml.safe_dump(ENDLESS))
+    sweep_file = tmp_path / "s.yaml"
+    sweep_file.write_text(f"name: s\nbase: {base}\nmatrix:\n  nodes: [200, 201, 202, 203]\nseeds: [1]\n")
+    timer = interrupt_after(0.5)
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        clocksim.sweep(sweep_file, tmp_path / "out", jobs=2)
+    timer.join()
+    assert time.monotonic() - start < 5
+    left = [p.name for p in (tmp_path / "out").rglob("*") if ".tmp." in p.name]
+    assert left == []
+    # Resumed with runs short enough to finish, the same sweep completes.
+    sweep_file.write_text(f"name: s\nbase: {base}\nset: {{duration: 3s}}\nmatrix:\n  nodes: [200, 201, 202, 203]\n"
+                          "seeds: [1]\n")
+    assert len(clocksim.sweep(sweep_file, tmp_path / "out", jobs=2)) == 4

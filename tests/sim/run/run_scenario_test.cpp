@@ -214,6 +214,27 @@ TEST(RunScenario, AReusedFolderKeepsNoFileOfTheOldRun) {
   fs::remove_all(dir);
 }
 
+// should_stop is asked as the run goes (not only at its end) and stops it with RunStopped; nothing
+// of the stopped run appears, and the folder keeps what it held.
+TEST(RunScenario, AStopRequestEndsTheRunAndPublishesNothing) {
+  const fs::path dir = fresh_dir("stop");
+  std::ostringstream report;
+  auto spec = testing::drift_only(3, 2_s, 1_s);
+  run_scenario(spec, RunOptions{dir.string(), false, true}, report);
+  const std::string old_trace = slurp(dir / "trace.csv");
+  const std::set<std::string> old_files = files_in(dir);
+  RunOptions options{dir.string(), false, true};
+  int asked = 0;
+  options.should_stop = [&asked] { return ++asked == 1; };
+  spec.duration = 3600_s;
+  spec.seed = 5;
+  EXPECT_THROW(run_scenario(spec, options, report), RunStopped);
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(files_in(dir), old_files);
+  EXPECT_EQ(slurp(dir / "trace.csv"), old_trace);
+  fs::remove_all(dir);
+}
+
 // The narrative and the typed columns use the scenario's node names, never "n<id>": the
 // algorithms note ids and the recorder names them.
 TEST(RunScenario, EventsUseTheScenarioNodeNames) {

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/run/run_scenario.hpp"
 #include "sim/sweep/sweep_table.hpp"
 
 namespace clocksim::sweep {
@@ -106,9 +107,33 @@ TEST_F(SweepRunnerTest, RunsEveryCombinationIntoItsFolderAndWritesTheTable) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 13);
   for (const auto& e : fs::directory_iterator(dir_ / "a")) {
     EXPECT_EQ(e.path().string().find(".partial"), std::string::npos) << e.path();
-    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << e.path();
   }
   EXPECT_TRUE(progress_.empty());  // progress off: quiet
+}
+
+// A run told to stop (Ctrl-C in the Python module) is not a failed run: the sweep starts nothing
+// more, writes the table of what finished, rethrows, and the same sweep again completes it.
+TEST_F(SweepRunnerTest, AStoppedRunStopsTheSweepWhichThenResumes) {
+  std::atomic<int> started{0};
+  EXPECT_THROW(sweep(dir_ / "s", 1,
+                     [&](const PlannedRun& run, const std::string& d) {
+                       if (++started == 5) throw sim::RunStopped{};
+                       fake_run(run, d);
+                     }),
+               sim::RunStopped);
+  EXPECT_EQ(started.load(), 5);
+  const std::string csv = slurp(dir_ / "s" / "sweep.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);  // the header and the four that finished
+  const SweepReport again = sweep(dir_ / "s", 2, fake_run);
+  EXPECT_EQ(again.resumed, 4u);
+  EXPECT_EQ(again.ran, 8u);
+  EXPECT_TRUE(again.failures.empty());
+  sweep(dir_ / "whole", 2, fake_run);
+  auto a = tree(dir_ / "s"), b = tree(dir_ / "whole");
+  a.erase("sweep.csv");
+  b.erase("sweep.csv");
+  EXPECT_EQ(a, b);
 }
 
 TEST_F(SweepRunnerTest, OutputDoesNotDependOnTheNumberOfJobs) {
