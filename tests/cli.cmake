@@ -6,3 +6,10 @@ add_test(NAME cli.interrupt_and_write_errors
   COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/sim/cli/interrupt_check.py
     $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-interrupt)
 set_tests_properties(cli.interrupt_and_write_errors PROPERTIES LABELS cli TIMEOUT 600)
+
+# Two sweeps never write one folder at once: a second copy, a shard twice, or a merge beside
+# running shards stop with exit 2; a killed sweep leaves no lock (tests/sim/cli/sweep_lock_check.py).
+add_test(NAME cli.sweep_folder_lock
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/sim/cli/sweep_lock_check.py
+    $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-sweep-lock)
+set_tests_properties(cli.sweep_folder_lock PROPERTIES LABELS "cli;sweep" TIMEOUT 600)

@@ -80,6 +80,9 @@ int sweep_main(const SweepArgs& args) {
     sweep::SweepReport merged;
     try {
       merged = sweep::merge_sweep(spec, runs, args.out_dir);
+    } catch (const sweep::SweepBusy& e) {
+      std::cerr << "clocksim sweep: " << e.what() << '\n';
+      return 2;
     } catch (const std::exception& e) {
       std::cerr << "clocksim sweep: " << e.what() << '\n';
       return 1;
@@ -122,6 +125,9 @@ int sweep_main(const SweepArgs& args) {
     } else {
       report = sweep::run_sweep(spec, runs, options, run_one, std::cerr);
     }
+  } catch (const sweep::SweepBusy& e) {
+    std::cerr << "clocksim sweep: " << e.what() << '\n';
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "clocksim sweep: " << e.what() << '\n';
     return args.mpi && !sweep::mpi_built_in() ? 2 : 1;

@@ -75,8 +75,8 @@ std::string execute_run(const std::string& out_dir, const PlannedRun& run, const
 
 SweepProgress::SweepProgress(const SweepSpec& spec, const std::vector<PlannedRun>& runs,
                              const SweepOptions& options, std::ostream& progress_out)
-    : spec_(spec), runs_(runs), options_(options), out_(progress_out), table_(spec, runs) {
-  fs::create_directories(options_.out_dir);
+    : spec_(spec), runs_(runs), options_(options), lock_(options.out_dir, options.shard), out_(progress_out),
+      table_(spec, runs) {
   start_s_ = last_write_s_ = steady_seconds();
 }
 
@@ -188,6 +188,8 @@ SweepReport run_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs
 }
 
 SweepReport merge_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs, const std::string& out_dir) {
+  const SweepLock lock(out_dir, Shard{});
+  lock.remove_shard_locks();
   SweepTable table(spec, runs);
   SweepReport report;
   report.total = runs.size();
@@ -203,7 +205,6 @@ SweepReport merge_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& ru
       report.missing.push_back(run.folder);
     }
   }
-  fs::create_directories(out_dir);
   table.write((fs::path(out_dir) / "sweep.csv").string());
   return report;
 }

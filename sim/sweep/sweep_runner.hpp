@@ -16,20 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "sim/sweep/shard.hpp"
+#include "sim/sweep/sweep_lock.hpp"
 #include "sim/sweep/sweep_plan.hpp"
 #include "sim/sweep/sweep_table.hpp"
 
 namespace clocksim::sweep {
 
-// Part `index` of `count` (0 <= index < count): the runs whose matrix index is index mod count.
-// Round robin rather than blocks, so that neighbouring (and similarly expensive) combinations
-// land on different shards.
-struct Shard {
-  std::size_t index = 0;
-  std::size_t count = 1;
-  bool contains(std::size_t run_index) const { return run_index % count == index; }
-  bool whole() const { return count == 1; }
-};
 // Parses "i/K"; nullopt when malformed or i >= K.
 std::optional<Shard> parse_shard(const std::string& text);
 
@@ -86,6 +79,7 @@ class SweepProgress {
   const SweepSpec& spec_;
   const std::vector<PlannedRun>& runs_;
   SweepOptions options_;
+  SweepLock lock_;  // taken before anything in the folder is read or written
   std::ostream& out_;
   std::mutex mutex_;
   SweepTable table_;

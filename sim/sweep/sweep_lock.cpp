@@ -1,0 +1,61 @@
+#include "sim/sweep/sweep_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace clocksim::sweep {
+
+SweepLock::SweepLock(const std::string& out_dir, const Shard& shard) : folder_(out_dir), whole_(shard.whole()) {
+  std::filesystem::create_directories(out_dir);
+  const std::string& folder = folder_;
+  try {
+    if (shard.whole()) {
+      take(folder + "/.sweep.lock", true,
+           folder + " is in use by another clocksim sweep (a second copy of this one, its shards, or a merge); "
+                    "wait for it to end, or give another --out");
+    } else {
+      take(folder + "/.sweep.lock", false,
+           folder + " is in use by the whole sweep or a merge; a shard can run only beside the other shards");
+      const std::string name = std::to_string(shard.index) + "-of-" + std::to_string(shard.count);
+      take(folder + "/.sweep-shard-" + name + ".lock", true,
+           folder + ": shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) +
+               " is already running there");
+    }
+  } catch (...) {
+    for (int fd : fds_) ::close(fd);
+    throw;
+  }
+}
+
+SweepLock::~SweepLock() {
+  for (int fd : fds_) ::close(fd);  // closing the descriptor releases its lock
+}
+
+void SweepLock::remove_shard_locks() const {
+  if (!whole_) return;
+  for (const auto& entry : std::filesystem::directory_iterator(folder_)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(".sweep-shard-") && name.ends_with(".lock")) std::filesystem::remove(entry.path());
+  }
+}
+
+void SweepLock::take(const std::string& path, bool exclusive, const std::string& busy_message) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
+  if (::flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+    const int error = errno;
+    if (error == EWOULDBLOCK) {
+      ::close(fd);
+      throw SweepBusy(busy_message);
+    }
+    // ENOLCK, EOPNOTSUPP, ENOSYS, EINVAL: this file system cannot lock; go on without.
+  }
+  fds_.push_back(fd);
+}
+
+}  // namespace clocksim::sweep
