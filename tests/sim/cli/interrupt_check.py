@@ -21,36 +21,16 @@ import subprocess
 import sys
 import time
 
-# Long enough that only an interruption or a write error can end it within the test's timeout
-# (about 10^8 ticks of three traced nodes); the trace grows by megabytes a second.
-ENDLESS = """\
-name: endless
-seed: 1
-duration: 100000s
-tick: 1ms
-nodes: 3
-algorithm:
-  sync: {kind: berkeley, period: 1s}
-"""
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_check_common import endless_scenario, fail, sweep_over, wait_for  # noqa: E402
 
-SWEEP = """\
-name: endless-sweep
-base: endless.yaml
-set: {{duration: {duration}}}
-matrix:
-  nodes: [3, 4, 5, 6]
-seeds: [1]
-traces: true
-"""
+# The trace of three nodes at a 1 ms tick grows by megabytes a second.
+ENDLESS = endless_scenario("1ms", 3)
 
 
 def no_core():
     # SIGQUIT's default action dumps core; the test wants the exit status, not a core file.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def fail(message):
-    sys.exit("FAIL: " + message)
 
 
 def every_file(folder):
@@ -62,15 +42,6 @@ def every_file(folder):
 
 def temporaries(folder):
     return [f for f in every_file(folder) if ".tmp" in os.path.basename(f)]
-
-
-def wait_for(predicate, what, timeout_s=60):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    fail("timed out waiting for " + what)
 
 
 def check_run_signal(clocksim, work, scenario, sig):
@@ -130,7 +101,7 @@ def check_sweep_signal(clocksim, work):
         f.write(ENDLESS)
     sweep_file = os.path.join(folder, "sweep.yaml")
     with open(sweep_file, "w") as f:
-        f.write(SWEEP.format(duration="100000s"))
+        f.write(sweep_over("endless.yaml", "endless-sweep", "100000s", 3))
     out = os.path.join(folder, "out")
     proc = subprocess.Popen([clocksim, "sweep", sweep_file, "--out", out, "--jobs", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -148,7 +119,7 @@ def check_sweep_signal(clocksim, work):
         fail(f"the interrupted sweep left temporary files: {left}")
     # The same command again, with runs short enough to finish, completes the sweep.
     with open(sweep_file, "w") as f:
-        f.write(SWEEP.format(duration="2s"))
+        f.write(sweep_over("endless.yaml", "endless-sweep", "2s", 3))
     result = subprocess.run([clocksim, "sweep", sweep_file, "--out", out, "--jobs", "2"],
                             capture_output=True, text=True, timeout=300)
     if result.returncode != 0:

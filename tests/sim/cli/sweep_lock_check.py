@@ -14,43 +14,22 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
-ENDLESS = """\
-name: endless
-seed: 1
-duration: 100000s
-tick: 1s
-nodes: 50
-algorithm:
-  sync: {kind: berkeley, period: 1s}
-"""
-
-SWEEP = """\
-name: locked
-base: endless.yaml
-set: {{duration: {duration}}}
-matrix:
-  nodes: [50, 51, 52, 53]
-seeds: [1]
-"""
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_check_common import endless_scenario, fail, sweep_over, wait_for  # noqa: E402
 
 
-def fail(message):
-    sys.exit("FAIL: " + message)
+def sweep_text(duration):
+    return sweep_over("endless.yaml", "locked", duration, 50)
 
 
 def start(clocksim, *args):
     return subprocess.Popen([clocksim, "sweep", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_started(out, count=1, timeout_s=60):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if os.path.isdir(out) and sum(name.endswith(".partial") for name in os.listdir(out)) >= count:
-            return
-        time.sleep(0.05)
-    fail(f"no run started in {out}")
+def wait_started(out, count=1):
+    wait_for(lambda: os.path.isdir(out) and sum(name.endswith(".partial") for name in os.listdir(out)) >= count,
+             f"{count} run(s) to start in {out}")
 
 
 def refused(clocksim, args, expected):
@@ -73,10 +52,10 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     with open(os.path.join(work, "endless.yaml"), "w") as f:
-        f.write(ENDLESS)
+        f.write(endless_scenario("1s", 50))
     sweep_file = os.path.join(work, "sweep.yaml")
     with open(sweep_file, "w") as f:
-        f.write(SWEEP.format(duration="100000s"))
+        f.write(sweep_text("100000s"))
 
     # A second copy of a running sweep.
     out = os.path.join(work, "whole")
@@ -95,7 +74,7 @@ def main():
     first.kill()
     first.communicate(timeout=60)
     with open(sweep_file, "w") as f:
-        f.write(SWEEP.format(duration="2s"))
+        f.write(sweep_text("2s"))
     result = subprocess.run([clocksim, "sweep", sweep_file, "--out", out, "--quiet"], capture_output=True, text=True,
                             timeout=300)
     if result.returncode != 0:
@@ -104,7 +83,7 @@ def main():
 
     # Shards side by side, but each once.
     with open(sweep_file, "w") as f:
-        f.write(SWEEP.format(duration="100000s"))
+        f.write(sweep_text("100000s"))
     shards_out = os.path.join(work, "shards")
     a = start(clocksim, sweep_file, "--out", shards_out, "--shard", "0/2")
     b = start(clocksim, sweep_file, "--out", shards_out, "--shard", "1/2")
