@@ -1,6 +1,5 @@
 """The clocksim Python module: in-process runs equal the CLI's files byte for byte, DataFrames
 equal what pandas reads from those files, dict scenarios, overrides, seeds, errors, sweeps."""
-import io
 import json
 import os
 import subprocess
