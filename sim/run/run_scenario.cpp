@@ -15,6 +15,7 @@
 #include "sim/output/exact_skew.hpp"
 #include "sim/output/link_table.hpp"
 #include "sim/output/output_folder.hpp"
+#include "sim/output/output_room.hpp"
 #include "sim/logical/causality.hpp"
 #include "sim/output/logical_csv.hpp"
 #include "sim/output/message_log.hpp"
@@ -153,6 +154,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   const auto wall_start = std::chrono::steady_clock::now();
   std::unique_ptr<DiskFolder> disk;
   if (!options.folder) {
+    check_output_room(spec, options.out_dir);  // before creating anything
     std::filesystem::create_directories(options.out_dir);
     disk = std::make_unique<DiskFolder>(options.out_dir);
   }

@@ -8,6 +8,8 @@ leaves no unfinished file behind.
 - `clocksim run` under a file-size limit (a full disk fails the same way): it stops at the first
   refused write, long before the run would end, with exit 2, a message naming the file and the
   reason, and nothing in the output folder.
+- `clocksim run` whose trace could not fit on the file system at all: refused before it starts,
+  with exit 2, and nothing created.
 - `clocksim sweep` ended by SIGTERM: no temporary file anywhere under its folder, and running the
   same command again finishes the sweep.
 
@@ -24,8 +26,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cli_check_common import endless_scenario, fail, sweep_over, wait_for  # noqa: E402
 
-# The trace of three nodes at a 1 ms tick grows by megabytes a second.
-ENDLESS = endless_scenario("1ms", 3)
+# The trace of three nodes at a 10 ms tick grows by a hundred megabytes a second or more, and the
+# whole run would write about 1.5 GB (the run refuses to start with less than 580 MB free).
+ENDLESS = endless_scenario("10ms", 3)
 
 
 def no_core():
@@ -87,10 +90,28 @@ def check_file_size_limit(clocksim, work, scenario):
     for needed in ("trace.csv", "File too large"):
         if needed not in result.stderr:
             fail(f"the write error's message lacks {needed!r}: {result.stderr!r}")
+    # The limit is reached within milliseconds of the start; the whole run takes seconds (more
+    # under a sanitizer). Going on to the end would not be stopping at the refused write.
+    if took > 3:
+        fail(f"the run went on for {took:.1f} s after its first refused write")
     left = every_file(out) if os.path.isdir(out) else []
     if left:
         fail(f"the failed run left {left} in {out}")
     print(f"ok: a refused write stopped the run after {took:.1f} s with exit 2: {result.stderr.strip()}")
+
+
+def check_no_room(clocksim, work):
+    out = os.path.join(work, "run-no-room", "out")
+    scenario = os.path.join(work, "petabytes.yaml")
+    with open(scenario, "w") as f:
+        f.write("name: petabytes\nduration: 1000000s\ntick: 1ns\nnodes: 3\n")
+    result = subprocess.run([clocksim, "run", scenario, "--out", out, "--quiet"], capture_output=True, text=True,
+                            timeout=60)
+    if result.returncode != 2 or "need at least" not in result.stderr:
+        fail(f"a petabyte trace: expected exit 2 saying how much it needs, got {result.returncode}: {result.stderr!r}")
+    if os.path.exists(os.path.dirname(out)):
+        fail("the refused run created its output folder")
+    print(f"ok: refused before it started: {result.stderr.strip()}")
 
 
 def check_sweep_signal(clocksim, work):
@@ -140,6 +161,7 @@ def main():
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         check_run_signal(clocksim, work, scenario, sig)
     check_file_size_limit(clocksim, work, scenario)
+    check_no_room(clocksim, work)
     check_sweep_signal(clocksim, work)
 
 

@@ -1,0 +1,30 @@
+// Before a run starts: will its files fit where they go? The trace and skew files have a known
+// number of rows (nodes traced × ticks recorded, and one row a tick), and every row has a known
+// minimum length, so a lower bound on their size is exact arithmetic. A run whose lower bound
+// exceeds the free space of its output folder's file system cannot finish; it is refused at
+// once instead of filling the disk first (a 1 ns tick over a long duration asks for petabytes).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/scenario/spec.hpp"
+
+namespace clocksim::sim {
+
+struct OutputSizeFloor {
+  std::uint64_t trace_rows = 0;  // rows of trace.csv; 0 when the trace is off or compressed
+  std::uint64_t skew_rows = 0;   // rows of skew.csv; 0 when off
+  std::uint64_t bytes = 0;       // at least this many bytes (saturates at 2^64 - 1)
+};
+
+// The least the run's trace.csv and skew.csv can take. A compressed trace counts nothing: gzip
+// has no useful floor.
+OutputSizeFloor output_size_floor(const scenario::ScenarioSpec& spec);
+
+// Throws std::runtime_error, saying how much is needed and what to change, when the floor
+// exceeds the space available to this user on the file system that holds, or will hold,
+// `out_dir` (which need not exist yet). Does nothing when that space cannot be read.
+void check_output_room(const scenario::ScenarioSpec& spec, const std::string& out_dir);
+
+}  // namespace clocksim::sim
