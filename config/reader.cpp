@@ -127,6 +127,16 @@ bool read_bool(const Node& node, const std::string& path) {
 }
 
 std::string duration_problem(std::string_view text) {
+  switch (duration_text_problem(text)) {
+    case DurationTextProblem::kTooLarge:
+      return "'" + std::string(text) + "' is out of range: durations are whole nanoseconds in 64 bits, within " +
+             "±9223372036.854775807s (about 292 years)";
+    case DurationTextProblem::kBelowNanosecond:
+      return "'" + std::string(text) + "' is finer than a nanosecond, the resolution of every duration here";
+    case DurationTextProblem::kNone:
+    case DurationTextProblem::kMalformed:
+      break;
+  }
   if (parse_number(text) && !parse_duration(text)) {
     return "'" + std::string(text) + "' has no unit; write e.g. " + std::string(text) + "s or " +
            std::string(text) + "ms (units: ns, us, ms, s, m, h)";

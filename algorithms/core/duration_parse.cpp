@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <utility>
 
 namespace clocksim {
@@ -27,9 +28,8 @@ __extension__ typedef unsigned __int128 u128;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-}  // namespace
-
-std::optional<Duration> parse_duration(std::string_view text) {
+std::optional<Duration> parse(std::string_view text, DurationTextProblem& why) {
+  why = DurationTextProblem::kMalformed;
   // Trim spaces.
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
@@ -46,7 +46,13 @@ std::optional<Duration> parse_duration(std::string_view text) {
   std::size_t int_digits = 0;
   while (i < text.size() && is_digit(text[i])) {
     int_part = int_part * 10 + static_cast<unsigned>(text[i] - '0');
-    if (int_part > (static_cast<u128>(1) << 80)) return std::nullopt;
+    if (int_part > (static_cast<u128>(1) << 80)) {
+      // Still a number? Then it is a well-formed duration that is too large.
+      std::size_t j = i + 1;
+      while (j < text.size() && (is_digit(text[j]) || text[j] == '.')) ++j;
+      if (parse(std::string("1") + std::string(text.substr(j)), why)) why = DurationTextProblem::kTooLarge;
+      return std::nullopt;
+    }
     ++i;
     ++int_digits;
   }
@@ -88,11 +94,31 @@ std::optional<Duration> parse_duration(std::string_view text) {
     if (denom > static_cast<u128>(1e30)) return std::nullopt;
   }
   const u128 frac_ns_num = frac_acc * scale;
-  if (frac_ns_num % denom != 0) return std::nullopt;  // below nanosecond resolution
+  if (frac_ns_num % denom != 0) {
+    why = DurationTextProblem::kBelowNanosecond;
+    return std::nullopt;
+  }
   total += frac_ns_num / denom;
-  if (total > static_cast<u128>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+  if (total > static_cast<u128>(std::numeric_limits<std::int64_t>::max())) {
+    why = DurationTextProblem::kTooLarge;
+    return std::nullopt;
+  }
   const auto ns = static_cast<std::int64_t>(total);
+  why = DurationTextProblem::kNone;
   return Duration::from_ns(negative ? -ns : ns);
+}
+
+}  // namespace
+
+std::optional<Duration> parse_duration(std::string_view text) {
+  DurationTextProblem why{};
+  return parse(text, why);
+}
+
+DurationTextProblem duration_text_problem(std::string_view text) {
+  DurationTextProblem why{};
+  parse(text, why);
+  return why;
 }
 
 std::string format_duration(Duration d) {

@@ -15,6 +15,15 @@ namespace clocksim {
 // not through double), and overflow is rejected.
 std::optional<Duration> parse_duration(std::string_view text);
 
+// Why parse_duration refused a text, for error messages that say what to fix.
+enum class DurationTextProblem {
+  kNone,             // it parses
+  kMalformed,        // not a number with a unit (a bare nonzero number included)
+  kTooLarge,         // beyond int64 nanoseconds (about 292 years) either way
+  kBelowNanosecond,  // a fraction finer than the nanosecond resolution
+};
+DurationTextProblem duration_text_problem(std::string_view text);
+
 // Human-readable form that parse_duration reads back exactly: "1.5s", "250ms", "-3us", "0s".
 std::string format_duration(Duration d);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "algorithms/core/duration_parse.hpp"
+#include "config/reader.hpp"
 
 namespace clocksim::daemon {
 
@@ -29,7 +30,7 @@ std::string range_text(const ParamSpec& spec, bool duration) {
 
 std::variant<Duration, std::string> duration_in_range(const ParamSpec& spec, const std::string& text) {
   const auto d = parse_duration(text);
-  if (!d) return "expected a duration such as 250ms, 1.5s or 2m, got '" + text + "'";
+  if (!d) return config::duration_problem(text);
   const double ns = static_cast<double>(d->ns());
   if (ns < spec.min || ns > spec.max) return "duration " + text + " is outside " + range_text(spec, true);
   return *d;

@@ -156,6 +156,23 @@ TEST(ParseDuration, RejectsNonsense) {
   }
 }
 
+// Why a text is refused, so that the message can say what to fix.
+TEST(ParseDuration, SaysWhyATextIsRefused) {
+  EXPECT_EQ(duration_text_problem("250ms"), DurationTextProblem::kNone);
+  EXPECT_EQ(duration_text_problem("9223372036.854775807s"), DurationTextProblem::kNone);
+  EXPECT_EQ(duration_text_problem("-9223372036854775807ns"), DurationTextProblem::kNone);
+  for (const char* big : {"9223372036.854775808s", "9223372037s", "2562048h", "-9223372036854775808ns",
+                          "99999999999999999999999999999s", "99999999999999999999999999999.5 ms"}) {
+    EXPECT_EQ(duration_text_problem(big), DurationTextProblem::kTooLarge) << big;
+  }
+  for (const char* fine : {"0.5ns", "1.0000000001s", "0.0001us"}) {
+    EXPECT_EQ(duration_text_problem(fine), DurationTextProblem::kBelowNanosecond) << fine;
+  }
+  for (const char* bad : {"", "abc", "5", "1e3s", "1 parsec", "99999999999999999999999999999", "99999999999999999999999999999x"}) {
+    EXPECT_EQ(duration_text_problem(bad), DurationTextProblem::kMalformed) << bad;
+  }
+}
+
 TEST(FormatDuration, RoundTrips) {
   for (Duration d : {0_ns, 1_ns, 250_ms, 1500_ms, -3_us, 1_h, 123456789_ns, Duration::from_ns(-1)}) {
     const auto back = parse_duration(format_duration(d));
