@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
+#include <vector>
 
 namespace clocksim::sim {
 namespace {
@@ -52,15 +53,17 @@ OutputSizeFloor output_size_floor(const scenario::ScenarioSpec& spec) {
     const std::uint64_t every =
         spec.output.trace_every > Duration::zero() ? std::max<std::int64_t>(1, spec.output.trace_every / spec.tick) : 1;
     const std::uint64_t traced_ticks = (ticks + every - 1) / every;
+    // Which nodes are traced, as the recorder decides it (linear, not a search per node).
+    std::vector<bool> traced(spec.nodes.size(), spec.output.trace_nodes.empty());
+    for (NodeId id : spec.output.trace_nodes) {
+      if (id < traced.size()) traced[id] = true;
+    }
     std::uint64_t row_bytes = 0;  // one tick's rows, over every traced node
     std::uint64_t nodes = 0;
-    for (const auto& node : spec.nodes) {
-      const bool traced = spec.output.trace_nodes.empty() ||
-                          std::find(spec.output.trace_nodes.begin(), spec.output.trace_nodes.end(), node.id) !=
-                              spec.output.trace_nodes.end();
-      if (!traced) continue;
+    for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
+      if (!traced[i]) continue;
       ++nodes;
-      row_bytes += min_trace_row_bytes(node.name);
+      row_bytes += min_trace_row_bytes(spec.nodes[i].name);
     }
     f.trace_rows = saturating_mul(traced_ticks, nodes);
     f.bytes = saturating_add(f.bytes, saturating_mul(traced_ticks, row_bytes));
