@@ -13,3 +13,11 @@ add_test(NAME cli.sweep_folder_lock
   COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/sim/cli/sweep_lock_check.py
     $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-sweep-lock)
 set_tests_properties(cli.sweep_folder_lock PROPERTIES LABELS "cli;sweep" TIMEOUT 600)
+
+# A simulated clock runs forward: scenarios whose rates, each within its key's range, could add
+# up to standstill are refused with a located error, and the unbounded parts (wander, rate
+# corrections) are held inside the room; none aborts (tests/sim/cli/clock_rate_check.py).
+add_test(NAME cli.clock_rates_adversary
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/sim/cli/clock_rate_check.py
+    $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-clock-rates)
+set_tests_properties(cli.clock_rates_adversary PROPERTIES LABELS cli TIMEOUT 600)

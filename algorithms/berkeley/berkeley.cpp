@@ -380,6 +380,13 @@ void Berkeley::on_adjust(LocalTime now, NodeId from, const Message& msg, Effects
     return;
   }
   if (master_ != kNoNode && from != master_) return;  // not our master: no ACK, it will give up
+  // Honest masters clamp what they send to max_rate_correction_ppm, which the cluster shares: a
+  // larger rate is a lying or broken master, and could stop this clock. Nothing of it is applied,
+  // and no ACK tells the master it was.
+  if (msg.type == MsgType::kAdjust && (msg.flags & kAdjustHasRate) != 0 && !rate_acceptable(msg.rate_ppb)) {
+    out.note(Note(NoteWhat::kRateRefused).with_peer(from).with_value_ns(msg.rate_ppb));
+    return;
+  }
   Message ack = make_message(MsgType::kAck, msg.seq);
   ack.term = msg.term;
   out.send(from, ack);  // always ACK, also a duplicate: the first ACK may have been lost
@@ -408,6 +415,11 @@ void Berkeley::on_adjust(LocalTime now, NodeId from, const Message& msg, Effects
   if (msg.type == MsgType::kAdjust && (msg.flags & kAdjustHasRate) != 0) {
     out.set_rate_correction_ppm(static_cast<double>(msg.rate_ppb) * 1e-3);
   }
+}
+
+bool Berkeley::rate_acceptable(std::int64_t rate_ppb) const {
+  // An honest master sends round(clamp(fit, ±limit)), which is within ±round(limit).
+  return std::fabs(static_cast<double>(rate_ppb)) <= std::round(config_.max_rate_correction_ppm * 1000.0);
 }
 
 void Berkeley::arm_slave_timeout(Effects& out) {

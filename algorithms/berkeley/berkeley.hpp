@@ -106,6 +106,7 @@ class Berkeley final : public SyncLayer {
   // Slave.
   void on_adjust(LocalTime now, NodeId from, const Message& msg, Effects& out);
   void arm_slave_timeout(Effects& out);
+  bool rate_acceptable(std::int64_t rate_ppb) const;
   // Any role.
   void answer_time_request(LocalTime now, NodeId from, const Message& msg, Effects& out);
   std::uint32_t next_seq() { return seq_++; }

@@ -126,6 +126,7 @@ EventKind note_what_kind(NoteWhat w) {
     case NoteWhat::kQuitIgnored:
     case NoteWhat::kUntrustedMaster:
     case NoteWhat::kQuitSuppressed:
+    case NoteWhat::kRateRefused:
     case NoteWhat::kLoopFromMaster:
     case NoteWhat::kBulliesLower:
     case NoteWhat::kHigherCoordinatorHeard:
@@ -248,6 +249,7 @@ std::string_view note_what_name(NoteWhat w) {
     case NoteWhat::kNtpSynchronized: return "ntp_synchronized";
     case NoteWhat::kByzantineStarts: return "byzantine_starts";
     case NoteWhat::kByzantineEnds: return "byzantine_ends";
+    case NoteWhat::kRateRefused: return "rate_refused";
   }
   return "?";
 }

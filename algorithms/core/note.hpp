@@ -141,9 +141,11 @@ enum class NoteWhat : std::uint8_t {
   // Byzantine clocks (a scenario fault).
   kByzantineStarts,            // why: kTwoFaced or kArbitrary; value_ns: the largest lie
   kByzantineEnds,
+  // Berkeley (kept after the others so that no value moves).
+  kRateRefused,                // peer: the master; value_ns: the rate asked, in ppb
 };
 // The last NoteWhat: tests walk every value up to it.
-inline constexpr NoteWhat kLastNoteWhat = NoteWhat::kByzantineEnds;
+inline constexpr NoteWhat kLastNoteWhat = NoteWhat::kRateRefused;
 
 // Why a role changed, or what qualifies an event. Fields it names are the note's own.
 enum class NoteWhy : std::uint8_t {

@@ -288,6 +288,9 @@ std::string note_text(const Note& n, const NodeNames& name) {
     case NoteWhat::kByzantineStarts:
       return "byzantine: " + why_text(n, name) + " liar, off by up to " + std::to_string(v) + " ns";
     case NoteWhat::kByzantineEnds: return "byzantine: honest again";
+    case NoteWhat::kRateRefused:
+      return "correction from " + name(n.peer) + " refused: its frequency correction of " + std::to_string(static_cast<double>(v) * 1e-3) +
+             " ppm is beyond max_rate_correction_ppm";
   }
   return "";
 }

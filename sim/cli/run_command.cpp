@@ -72,6 +72,10 @@ int do_run(const RunArgs& a) {
   try {
     if (!a.quiet) std::cout << "running " << a.file << " (seed " << spec.seed << ") -> " << out << "/\n";
     outcome = sim::run_scenario(spec, options, std::cout);
+  } catch (const scenario::ScenarioError& e) {
+    // Found while building the world (a node's drawn rates): already located in the file.
+    std::cerr << e.what() << "\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "clocksim: " << a.file << ": " << e.what() << "\n";
     return 2;

@@ -1,6 +1,7 @@
 #include "sim/clock/clock_model.hpp"
 
 #include <boost/random/normal_distribution.hpp>
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <numbers>
@@ -8,7 +9,11 @@
 namespace clocksim::sim {
 
 ClockModel::ClockModel(const ClockParams& p)
-    : linear_(0, p.initial_offset.ns(), p.drift_ppm, p.max_slew_ppm), resolution_(p.resolution) {
+    : linear_(0, p.initial_offset.ns(), p.drift_ppm, p.max_slew_ppm),
+      resolution_(p.resolution),
+      rate_room_ppm_(rate_room_ppm(p)) {
+  // The loader refuses parameters without room (draw_clock_params in sim/world/node_params.hpp).
+  assert(std::fabs(p.drift_ppm) <= rate_room_ppm_);
   assert(p.wander_step > Duration::zero());
   assert(resolution_ > Duration::zero());
   assert(p.sine_period.seconds() > 0);
@@ -28,6 +33,10 @@ void ClockModel::step_wander(Time t) {
   while (v.next_wander <= t) {
     boost::random::normal_distribution<double> normal(0.0, step_sd);
     v.wander_ppm += normal(v.rng);
+    // A walk that would stop the clock stays at the edge of the room instead: the same draws,
+    // so a clock that never reaches the edge is the unbounded walk exactly.
+    const double others_ppm = v.drift_ppm + linear_.correction_ppm();
+    v.wander_ppm = std::clamp(v.wander_ppm, -rate_room_ppm_ - others_ppm, rate_room_ppm_ - others_ppm);
     linear_.set_hardware_ppm(v.next_wander.ns(), v.drift_ppm + v.wander_ppm);
     v.next_wander += v.wander_step;
   }
@@ -63,9 +72,14 @@ void ClockModel::slew(Time t, Duration delta) {
   linear_.slew(t.ns(), delta);
 }
 
-void ClockModel::set_rate_correction_ppm(Time t, double ppm) {
+double ClockModel::set_rate_correction_ppm(Time t, double ppm) {
   advance_wander(t);
-  linear_.set_rate_correction_ppm(t.ns(), ppm);
+  if (std::isnan(ppm)) return linear_.correction_ppm();  // no rate at all: nothing to apply
+  // As a kernel clamps adjtimex's frequency: the algorithm asks, the clock does what it can.
+  const double hardware_ppm = linear_.hardware_ppm();
+  const double applied_ppm = std::clamp(ppm, -rate_room_ppm_ - hardware_ppm, rate_room_ppm_ - hardware_ppm);
+  linear_.set_rate_correction_ppm(t.ns(), applied_ppm);
+  return applied_ppm;
 }
 
 Duration ClockModel::pending_slew(Time t) {

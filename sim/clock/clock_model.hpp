@@ -19,6 +19,7 @@
 #include "algorithms/core/linear_clock.hpp"
 #include "algorithms/core/rng.hpp"
 #include "algorithms/core/time.hpp"
+#include "sim/clock/rate_room.hpp"
 #include "sim/time.hpp"
 
 namespace clocksim::sim {
@@ -34,6 +35,9 @@ struct ClockParams {
   Duration resolution = Duration::from_ns(1);  // readings truncated to this granularity
   std::uint64_t seed = 0;                // the wander stream
 };
+
+// The room left for |drift + wander + correction| by this clock's sine term and slew (rate_room.hpp).
+inline double rate_room_ppm(const ClockParams& p) { return rate_room_ppm(p.sine_amplitude_ppm, p.max_slew_ppm); }
 
 class ClockModel {
  public:
@@ -52,7 +56,8 @@ class ClockModel {
   // Algorithm effects, applied at true time t.
   void step(Time t, Duration delta);
   void slew(Time t, Duration delta);
-  void set_rate_correction_ppm(Time t, double ppm);
+  // Returns the correction applied: `ppm`, or held to the clock's rate room (rate_room_ppm).
+  double set_rate_correction_ppm(Time t, double ppm);
   // A fault: jump the reading by delta (like step, but not the algorithm's doing).
   void inject_step(Time t, Duration delta) { step(t, delta); }
 
@@ -91,6 +96,7 @@ class ClockModel {
   LinearClock linear_;  // reference axis: true time in ns
   std::unique_ptr<Variation> variation_;  // null: no wander, no sine
   Duration resolution_;
+  double rate_room_ppm_;
 };
 
 }  // namespace clocksim::sim

@@ -3,23 +3,46 @@
 #include "sim/scenario/distribution_parse.hpp"
 #include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
+#include "sim/clock/rate_room.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
 
 namespace clocksim::scenario {
 namespace {
 
-// Rates beyond ±10% are not clocks any more (berkeley-high-drift uses 10%); the slew limit
+// A rate of −1e6 ppm is a clock that stands still (sim/clock/rate_room.hpp); the slew limit
 // likewise stays a rate.
-constexpr double kMaxRatePpm = 1e6;
+constexpr double kMaxRatePpm = sim::kStandstillPpm;
 
 Distribution read_ppm(const yaml::Node& node, const std::string& path) {
   Distribution d = parse_distribution(node, path, Quantity::kPpm);
-  if (d.lower_bound() < -kMaxRatePpm || d.upper_bound() > kMaxRatePpm) {
+  if (d.lower_bound() <= -kMaxRatePpm || d.upper_bound() >= kMaxRatePpm) {
     if (d.kind == Distribution::Kind::kConstant || d.kind == Distribution::Kind::kUniform) {
-      fail_at(node, path, "rates must stay within ±1000000 ppm (a clock that stops or runs at double speed), got '" +
+      fail_at(node, path, "rates must stay strictly within ±1000000 ppm (at −1000000 a clock stands still), got '" +
                               node.text + "'");
     }
   }
   return d;
+}
+
+double largest_magnitude(const Distribution& d) { return std::max(std::fabs(d.lower_bound()), std::fabs(d.upper_bound())); }
+
+// The bounded parts of a clock's rate, at their worst together, must leave it running; unbounded
+// draws (a normal drift) are checked node by node when drawn (draw_clock_params).
+void check_rate_room(const yaml::Node& clocks, const std::string& path, const ClockSpec& c) {
+  const double sine_ppm = largest_magnitude(c.sine_amplitude_ppm);
+  const double drift_ppm = largest_magnitude(c.drift_ppm);
+  if (!std::isfinite(sine_ppm) || !std::isfinite(drift_ppm)) return;
+  if (drift_ppm <= sim::rate_room_ppm(sine_ppm, c.max_slew_ppm)) return;
+  const char* worst_key = clocks.find("drift_ppm") ? "drift_ppm" : (clocks.find("sine_amplitude_ppm") ? "sine_amplitude_ppm" : "max_slew_ppm");
+  const yaml::Node& at = clocks.find(worst_key) ? *clocks.find(worst_key) : clocks;
+  fail_at(at, child_path(path, worst_key),
+          "these rates can stop a clock: |drift_ppm| up to " + sim::ppm_text(drift_ppm) + ", |sine_amplitude_ppm| up to " +
+              sim::ppm_text(sine_ppm) + " and max_slew_ppm " + sim::ppm_text(std::max(0.0, c.max_slew_ppm)) +
+              " add up to " + sim::ppm_text(drift_ppm + sine_ppm + std::max(0.0, c.max_slew_ppm)) +
+              " ppm; at 1000000 a clock stands still, so keep their sum below 999999");
 }
 
 double read_wander(const yaml::Node& node, const std::string& path) { return read_number(node, path, 0, kMaxRatePpm); }
@@ -47,6 +70,8 @@ ClockSpec parse_clocks(const yaml::Node* node, const std::string& path) {
   if (auto* v = node->find("sine_period")) c.sine_period = read_duration(*v, child_path(path, "sine_period"), Duration::from_ns(1));
   if (auto* v = node->find("max_slew_ppm")) c.max_slew_ppm = read_slew(*v, child_path(path, "max_slew_ppm"));
   if (auto* v = node->find("resolution")) c.resolution = read_duration(*v, child_path(path, "resolution"), Duration::from_ns(1));
+  check_rate_room(*node, path, c);
+  c.where = SourceLocation{node->pos.source ? *node->pos.source : std::string(), node->pos.line, node->pos.column};
   return c;
 }
 

@@ -57,6 +57,7 @@ struct ClockSpec {
   Duration sine_period = Duration::from_ns(86'400'000'000'000);  // one day
   double max_slew_ppm = 500;         // adjtime's bounded slew rate (Linux: 500 ppm)
   Duration resolution = Duration::from_ns(1);  // readings are truncated to this granularity
+  SourceLocation where;              // the `clocks` mapping, for errors found when a node's rates are drawn
 };
 
 // Sparse per-node overrides of the cluster-wide clock spec (10^6 nodes must not each copy it).

@@ -24,8 +24,8 @@ void World::HostedNode::step(Duration delta) { clock().step(world_.now_, delta);
 void World::HostedNode::slew(Duration delta) { clock().slew(world_.now_, delta); }
 
 void World::HostedNode::set_rate_correction_ppm(double ppm) {
-  clock().set_rate_correction_ppm(world_.now_, ppm);
-  for (Observer* o : world_.observers_) o->on_rate_correction(world_.now_, id_, ppm);
+  const double applied_ppm = clock().set_rate_correction_ppm(world_.now_, ppm);
+  for (Observer* o : world_.observers_) o->on_rate_correction(world_.now_, id_, applied_ppm);
 }
 
 void World::HostedNode::on_clock_effect(const ClockEffect& applied) {

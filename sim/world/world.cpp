@@ -452,8 +452,8 @@ class World::NodeEffectSink final : public EffectSink {
     node_.clock.slew(world_.now_, delta);
   }
   void set_rate_correction_ppm(double ppm) override {
-    node_.clock.set_rate_correction_ppm(world_.now_, ppm);
-    for (Observer* o : world_.observers_) o->on_rate_correction(world_.now_, id_, ppm);
+    const double applied_ppm = node_.clock.set_rate_correction_ppm(world_.now_, ppm);
+    for (Observer* o : world_.observers_) o->on_rate_correction(world_.now_, id_, applied_ppm);
   }
   void cancel_timer(TimerId timer) override { world_.cancel_timer_event(id_, timer); }
   void arm_timer(TimerId timer, Duration after_local) override {

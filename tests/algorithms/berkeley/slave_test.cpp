@@ -1,6 +1,8 @@
 // The Berkeley slave side and the roles, driven directly.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "algorithms/berkeley/berkeley.hpp"
 #include "algorithms/election/static/static_election.hpp"
 #include "algorithms/registry.hpp"
@@ -172,6 +174,32 @@ TEST_F(SlaveTest, RateCorrectionApplied) {
   out_.clear();
   slave_.on_message(LocalTime::epoch(), 0, adjust(10, 2, 1_ms), out_);
   EXPECT_EQ(out_.clock().size(), 1u);
+}
+
+// An honest master clamps its rate to max_rate_correction_ppm (default 1000); a larger one, from
+// a lying or broken master, could stop the slave's clock: nothing of that correction applies.
+TEST_F(SlaveTest, RateBeyondTheClusterLimitIsRefusedWhole) {
+  for (const std::int64_t ppb : {std::int64_t{1'000'001}, std::int64_t{-2'000'000'000}, std::numeric_limits<std::int64_t>::min(),
+                                 std::numeric_limits<std::int64_t>::max()}) {
+    out_.clear();
+    Message m = adjust(static_cast<std::uint32_t>(20 + (ppb & 7)), 1, 1_ms);
+    m.flags = kAdjustHasRate;
+    m.rate_ppb = ppb;
+    slave_.on_message(LocalTime::epoch(), 0, m, out_);
+    EXPECT_TRUE(out_.clock().empty()) << ppb;
+    EXPECT_EQ(find_send(out_, MsgType::kAck), nullptr) << ppb;
+    ASSERT_EQ(out_.notes().size(), 1u) << ppb;
+    EXPECT_EQ(out_.notes()[0].what, NoteWhat::kRateRefused);
+    EXPECT_EQ(out_.notes()[0].value_ns, ppb);
+  }
+  // The limit itself is what an honest master may send.
+  out_.clear();
+  Message m = adjust(40, 2, 1_ms);
+  m.flags = kAdjustHasRate;
+  m.rate_ppb = -1'000'000;
+  slave_.on_message(LocalTime::epoch(), 0, m, out_);
+  ASSERT_EQ(out_.clock().size(), 2u);
+  EXPECT_DOUBLE_EQ(out_.clock()[1].rate_ppm, -1000);
 }
 
 TEST_F(SlaveTest, MasterSilenceIsNoted) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 namespace clocksim::sim {
 namespace {
@@ -107,6 +108,52 @@ TEST(ClockModel, TrueSpanAccountsForRate) {
   const Duration span = clock.true_span(at(0_s), 10_s);
   EXPECT_NEAR(static_cast<double>(span.ns()), 10e9 / 1.0001, 1.0);
   EXPECT_GE(clock.local_ns(at(span)), (10_s).ns());
+}
+
+// A clock runs forward whatever its wander and its algorithm ask: the walk and the correction
+// stay inside the room its sine term and slew leave (rate_room.hpp), so that the slowest rate it
+// can have is above standstill and every timer span is finite.
+TEST(ClockModel, AWildWanderNeverStopsTheClock) {
+  ClockParams p;
+  p.drift_ppm = -400'000;
+  p.wander_ppm_per_sqrt_s = 1e6;
+  p.sine_amplitude_ppm = 100'000;
+  p.sine_period = 7_s;
+  p.max_slew_ppm = 400'000;
+  const double room = rate_room_ppm(p);
+  ASSERT_GT(room, 0);
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    p.seed = seed;
+    ClockModel clock(p);
+    bool reached_edge = false;
+    for (int s = 1; s <= 300; ++s) {
+      const Time t = at(Duration::from_ns(static_cast<std::int64_t>(s) * 1'000'000'000 + 1));
+      if (s % 10 == 0) clock.slew(t, s % 20 == 0 ? -1_s : 1_s);
+      const Duration span = clock.true_span(t, 1_ms);
+      EXPECT_GT(span, Duration::zero());
+      EXPECT_LT(span, Duration::from_ns(2'000'000'000'000)) << "a millisecond at the slowest possible rate";
+      EXPECT_LE(std::fabs(clock.rate_ppm()), room + 1e-6) << seed << " " << s;
+      reached_edge |= std::fabs(clock.rate_ppm()) > room - 1;
+    }
+    EXPECT_TRUE(reached_edge) << "the walk must be wild enough to test the edge, seed " << seed;
+  }
+}
+
+TEST(ClockModel, ARateCorrectionIsHeldToTheRoomAndReported) {
+  ClockParams p;
+  p.drift_ppm = 300'000;
+  p.max_slew_ppm = 500;
+  ClockModel clock(p);
+  const double room = rate_room_ppm(p);
+  EXPECT_DOUBLE_EQ(room, 1e6 - 1 - 500);
+  EXPECT_DOUBLE_EQ(clock.set_rate_correction_ppm(at(1_s), -250), -250);
+  EXPECT_DOUBLE_EQ(clock.set_rate_correction_ppm(at(2_s), -5e9), -room - 300'000);
+  EXPECT_DOUBLE_EQ(clock.rate_ppm(), -room);
+  EXPECT_GT(clock.true_span(at(3_s), 1_us), Duration::zero());
+  EXPECT_DOUBLE_EQ(clock.set_rate_correction_ppm(at(4_s), 5e9), room - 300'000);
+  EXPECT_DOUBLE_EQ(clock.set_rate_correction_ppm(at(5_s), std::numeric_limits<double>::infinity()), room - 300'000);
+  // NaN is no rate at all: the correction in force stays.
+  EXPECT_DOUBLE_EQ(clock.set_rate_correction_ppm(at(6_s), std::nan("")), room - 300'000);
 }
 
 }  // namespace

@@ -1,0 +1,52 @@
+// draw_clock_params: a node's drawn rates must leave its clock running; the loader checks bounded
+// distributions, a draw from an unbounded one is checked here, with the scenario's position.
+#include "sim/world/node_params.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim/scenario/error.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace clocksim::sim {
+namespace {
+
+scenario::ScenarioSpec load(const std::string& clocks, const std::string& nodes = "4") {
+  return scenario::load_scenario_text("duration: 1m\nnodes: " + nodes + "\nclocks: " + clocks + "\n", "rates.yaml");
+}
+
+TEST(DrawClockParams, AnUnboundedDrawThatWouldStopAClockIsALocatedError) {
+  // normal(0, 1e6): about a third of the nodes draw beyond ±1e6 ppm.
+  const scenario::ScenarioSpec spec = load("{drift_ppm: \"normal(0, 1000000)\"}", "40");
+  int refused = 0;
+  for (NodeId i = 0; i < spec.nodes.size(); ++i) {
+    try {
+      const ClockParams p = draw_clock_params(spec, i);
+      EXPECT_LE(std::fabs(p.drift_ppm), rate_room_ppm(p));
+    } catch (const scenario::ScenarioError& e) {
+      ++refused;
+      EXPECT_EQ(e.file(), "rates.yaml");
+      EXPECT_EQ(e.line(), 3);
+      EXPECT_EQ(e.key_path(), "clocks.drift_ppm");
+      EXPECT_NE(e.message().find("node " + spec.nodes[i].name + "'s clock can stand still"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_GT(refused, 4);
+  EXPECT_LT(refused, 36);
+}
+
+TEST(DrawClockParams, ANodesOverridesAreCheckedWithTheClustersRates) {
+  const scenario::ScenarioSpec spec = load("{drift_ppm: 200000}", "[n0, {name: n1, max_slew_ppm: 800000}, n2]");
+  EXPECT_NO_THROW(draw_clock_params(spec, 0));
+  EXPECT_THROW(draw_clock_params(spec, 1), scenario::ScenarioError);
+  EXPECT_NO_THROW(draw_clock_params(spec, 2));
+}
+
+TEST(DrawClockParams, ABoundedDistributionAtTheEdgeLoadsAndDraws) {
+  // 999999 − 500 (slew) = 999499: the largest |drift| that leaves a clock running.
+  const scenario::ScenarioSpec spec = load("{drift_ppm: \"uniform(-999498, 999498)\"}", "50");
+  for (NodeId i = 0; i < spec.nodes.size(); ++i) EXPECT_NO_THROW(draw_clock_params(spec, i));
+  EXPECT_THROW(load("{drift_ppm: -999500}"), scenario::ScenarioError);
+}
+
+}  // namespace
+}  // namespace clocksim::sim
