@@ -29,6 +29,9 @@ struct AlgorithmInfo {
   Layer layer;
   std::string summary;
   std::vector<ParamSpec> params;
+  // Sync layers: whether it can run under an election (its registration has make_led); filled
+  // in by the catalogue, so that a scenario naming both is refused on loading.
+  bool runs_under_election = true;
 };
 
 struct LayerChoice {

@@ -54,7 +54,10 @@ const AlgorithmRegistration* find_registration(const std::string& kind, Layer la
 const std::vector<AlgorithmInfo>& catalogue() {
   static const std::vector<AlgorithmInfo> kCatalogue = [] {
     std::vector<AlgorithmInfo> c;
-    for (const auto& r : registrations()) c.push_back(r.info);
+    for (const auto& r : registrations()) {
+      c.push_back(r.info);
+      c.back().runs_under_election = r.info.layer != Layer::kSync || static_cast<bool>(r.make_led);
+    }
     return c;
   }();
   return kCatalogue;

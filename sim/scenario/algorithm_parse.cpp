@@ -169,6 +169,12 @@ AlgorithmSpec parse_algorithm(const yaml::Node* node, const std::string& path,
   if (auto* v = node->find("sync"); v && !v->is_null()) spec.sync = parse_layer(*v, child_path(path, "sync"), Layer::kSync, catalogue);
   if (auto* v = node->find("election"); v && !v->is_null()) {
     spec.election = parse_layer(*v, child_path(path, "election"), Layer::kElection, catalogue);
+    for (const auto& a : catalogue) {
+      if (!spec.election.kind.empty() && a.layer == Layer::kSync && a.kind == spec.sync.kind && !a.runs_under_election) {
+        fail_at(*v, child_path(path, "election"),
+                "sync algorithm '" + a.kind + "' runs alone and cannot run under an election; leave 'election' out");
+      }
+    }
   }
   return spec;
 }
