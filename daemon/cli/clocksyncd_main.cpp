@@ -66,9 +66,11 @@ int run(int argc, char** argv) {
   auto* o_key = app.add_option("--key-file", key_file, "cluster key file (hex, e.g. `openssl rand -hex 32`)");
   auto* o_insecure = app.add_flag("--insecure", insecure, "run without authentication (testing only)");
   auto* o_clock = app.add_option("--clock", clock_backend, "clock backend: virtual or system")->check(CLI::IsMember({"virtual", "system"}));
-  auto* o_drift = app.add_option("--drift-ppm", drift_ppm, "virtual clock: frequency error in ppm");
+  auto* o_drift = app.add_option("--drift-ppm", drift_ppm, "virtual clock: frequency error in ppm")
+                      ->check(CLI::Range(-node::VirtualClock::kMaxAbsRatePpm, node::VirtualClock::kMaxAbsRatePpm));
   auto* o_offset = app.add_option("--offset", offset_text, "virtual clock: initial offset vs the system clock (e.g. 20ms)");
-  auto* o_slew = app.add_option("--max-slew-ppm", max_slew_ppm, "virtual clock: adjtime's bounded slew rate");
+  auto* o_slew = app.add_option("--max-slew-ppm", max_slew_ppm, "virtual clock: adjtime's bounded slew rate")
+                     ->check(CLI::Range(0.0, node::VirtualClock::kMaxSlewPpm));
   auto* o_allow = app.add_flag("--allow-system-clock", allow_system_clock, "permit --clock system to change the machine's time");
   auto* o_sync = app.add_option("--sync", sync_kind, "sync algorithm kind (registry), e.g. berkeley");
   auto* o_election = app.add_option("--election", election_kind, "election algorithm kind (registry), e.g. tsp; none for no election");

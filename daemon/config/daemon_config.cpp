@@ -10,6 +10,7 @@
 #include "config/error.hpp"
 #include "config/file.hpp"
 #include "config/reader.hpp"
+#include "node/clock/virtual_clock.hpp"
 #include "daemon/config/param_text.hpp"
 #include "daemon/loop/control_socket.hpp"
 #include "daemon/loop/endpoint.hpp"
@@ -76,8 +77,13 @@ void read_clock(const Node& n, DaemonConfig& cfg) {
   config::expect_map(n, "clock", "the clock section");
   config::check_keys(n, "clock", {"backend", "drift_ppm", "offset", "max_slew_ppm", "allow_system_clock"});
   if (const Node* b = n.find("backend")) cfg.clock_backend = config::read_string(*b, "clock.backend", "virtual or system");
-  if (const Node* d = n.find("drift_ppm")) cfg.drift_ppm = config::read_number(*d, "clock.drift_ppm");
-  if (const Node* m = n.find("max_slew_ppm")) cfg.max_slew_ppm = config::read_number(*m, "clock.max_slew_ppm", 0);
+  // The virtual clock's limits (node/clock/virtual_clock.hpp): it must keep running forward.
+  if (const Node* d = n.find("drift_ppm")) {
+    cfg.drift_ppm = config::read_number(*d, "clock.drift_ppm", -node::VirtualClock::kMaxAbsRatePpm, node::VirtualClock::kMaxAbsRatePpm);
+  }
+  if (const Node* m = n.find("max_slew_ppm")) {
+    cfg.max_slew_ppm = config::read_number(*m, "clock.max_slew_ppm", 0, node::VirtualClock::kMaxSlewPpm);
+  }
   if (const Node* o = n.find("offset")) cfg.offset = config::read_duration(*o, "clock.offset");
   if (const Node* a = n.find("allow_system_clock")) cfg.allow_system_clock = config::read_bool(*a, "clock.allow_system_clock");
 }

@@ -18,8 +18,20 @@ LinearClock start_clock(const VirtualClockParams& params, TimeSource& source) {
 }
 }  // namespace
 
+namespace {
+const VirtualClockParams& checked(const VirtualClockParams& params) {
+  if (!(std::abs(params.drift_ppm) <= VirtualClock::kMaxAbsRatePpm)) {
+    throw std::invalid_argument("virtual clock drift of " + std::to_string(params.drift_ppm) + " ppm is out of range");
+  }
+  if (!(params.max_slew_ppm >= 0 && params.max_slew_ppm <= VirtualClock::kMaxSlewPpm)) {
+    throw std::invalid_argument("virtual clock slew rate of " + std::to_string(params.max_slew_ppm) + " ppm is out of range");
+  }
+  return params;
+}
+}  // namespace
+
 VirtualClock::VirtualClock(const VirtualClockParams& params, TimeSource& source)
-    : source_(source), linear_(start_clock(params, source)) {}
+    : source_(source), linear_(start_clock(checked(params), source)) {}
 
 LocalTime VirtualClock::now() { return LocalTime::from_ns(linear_.local_ns(source_.monotonic_now().ns())); }
 

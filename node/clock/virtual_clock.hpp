@@ -20,8 +20,11 @@ struct VirtualClockParams {
 
 class VirtualClock final : public Clock {
  public:
-  // |drift + correction| must stay below this (a tenth of real time); beyond, set_rate throws.
+  // |drift| (at most) and |correction| (below) must each stay within this (a tenth of real time), and the slew rate
+  // at most kMaxSlewPpm: together they leave the clock running forward (at −1e6 ppm it would stand
+  // still and every timer would be due at once). Beyond, the constructor and set_rate throw.
   static constexpr double kMaxAbsRatePpm = 100'000;
+  static constexpr double kMaxSlewPpm = 100'000;
 
   VirtualClock(const VirtualClockParams& params, TimeSource& source);
 

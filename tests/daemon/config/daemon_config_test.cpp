@@ -84,6 +84,23 @@ algorithm:
   EXPECT_EQ(std::get<algorithms::StackSetup>(s).sync.params.get_node_list("trusted"), (std::vector<NodeId>{2, 3}));
 }
 
+// A virtual clock must run forward: a drift or slew rate that could stop it is a located error.
+TEST(DaemonConfig, ClockRatesThatCouldStopTheVirtualClockAreRefused) {
+  for (const auto& [clock, key] : std::vector<std::pair<std::string, std::string>>{
+           {"{drift_ppm: -2000000}", "clock.drift_ppm"}, {"{drift_ppm: 100001}", "clock.drift_ppm"},
+           {"{max_slew_ppm: 1e12}", "clock.max_slew_ppm"}, {"{max_slew_ppm: -1}", "clock.max_slew_ppm"}}) {
+    const std::string path = write_file("daemon_cfg_rates.yaml", "id: 1\npeers: [2@127.0.0.1:5001]\nclock: " + clock + "\n");
+    DaemonConfig cfg;
+    const auto error = load_config_file(path, cfg);
+    ASSERT_TRUE(error) << clock;
+    EXPECT_NE(error->find("daemon_cfg_rates.yaml:3:"), std::string::npos) << *error;
+    EXPECT_NE(error->find("'" + key + "'"), std::string::npos) << *error;
+  }
+  const std::string path = write_file("daemon_cfg_rates.yaml", "id: 1\npeers: [2@127.0.0.1:5001]\nclock: {drift_ppm: -100000, max_slew_ppm: 100000}\n");
+  DaemonConfig cfg;
+  EXPECT_EQ(load_config_file(path, cfg), std::nullopt);
+}
+
 TEST(DaemonConfig, ParsesPeersAndIds) {
   EXPECT_EQ(parse_node_id("n7"), 7u);
   EXPECT_EQ(parse_node_id("7"), 7u);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "tests/node/clock/fake_time_source.hpp"
@@ -35,6 +36,19 @@ TEST(VirtualClock, AnOffsetAtTheEndsOfTheRangeSaturatesTheReading) {
   EXPECT_LT(early.now(), LocalTime::from_ns(0));
   // A timer of "never" on a slow clock stays never.
   EXPECT_EQ(early.monotonic_span(Duration::max()), Duration::max());
+}
+
+// The last net under the config's checks: no host can build a clock that could stop.
+TEST(VirtualClock, RatesThatCouldStopItAreRefused) {
+  FakeTimeSource src;
+  EXPECT_THROW(VirtualClock({-1'000'000, 0_s, 500}, src), std::invalid_argument);
+  EXPECT_THROW(VirtualClock({100'001, 0_s, 500}, src), std::invalid_argument);
+  EXPECT_THROW(VirtualClock({0, 0_s, 1e12}, src), std::invalid_argument);
+  EXPECT_THROW(VirtualClock({std::nan(""), 0_s, 500}, src), std::invalid_argument);
+  VirtualClock slowest({-100'000, 0_s, 100'000}, src);
+  slowest.set_rate_correction_ppm(-99'999);
+  slowest.slew(-1_s);
+  EXPECT_GT(slowest.monotonic_span(1_ms), Duration::zero());
 }
 
 TEST(VirtualClock, DriftsAtItsPpm) {
