@@ -9,9 +9,7 @@
 #pragma once
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <string>
 
 namespace clocksim::sim {
 
@@ -22,13 +20,6 @@ inline constexpr double kRunningMarginPpm = 1;
 // slew take it as far as they can: negative when those two alone could stop it.
 inline double rate_room_ppm(double sine_amplitude_ppm, double max_slew_ppm) {
   return kStandstillPpm - kRunningMarginPpm - std::fabs(sine_amplitude_ppm) - std::max(0.0, max_slew_ppm);
-}
-
-// A rate for an error message: plain digits, as few as name the value ("600000", "0.5").
-inline std::string ppm_text(double ppm) {
-  char buf[400];  // the longest fixed-notation double
-  const auto r = std::to_chars(buf, buf + sizeof buf, ppm, std::chars_format::fixed);
-  return r.ec == std::errc() ? std::string(buf, r.ptr) : std::string("(out of range)");
 }
 
 }  // namespace clocksim::sim

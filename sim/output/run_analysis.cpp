@@ -9,6 +9,7 @@
 
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/layers.hpp"
+#include "algorithms/core/number_text.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -47,7 +48,7 @@ std::string expect_text(const scenario::ExpectSpec& e) {
     case Kind::kMaxSkew:
       s = "max_skew <= ";
       if (e.use_bound) {
-        s += e.bound_factor == 1.0 ? "bound" : (std::to_string(e.bound_factor) + " * bound");
+        s += e.bound_factor == 1.0 ? "bound" : (number_text(e.bound_factor) + " * bound");
       } else {
         s += format_duration(e.value);
       }

@@ -4,6 +4,7 @@
 #include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/clock/rate_room.hpp"
+#include "algorithms/core/number_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -39,9 +40,9 @@ void check_rate_room(const yaml::Node& clocks, const std::string& path, const Cl
   const char* worst_key = clocks.find("drift_ppm") ? "drift_ppm" : (clocks.find("sine_amplitude_ppm") ? "sine_amplitude_ppm" : "max_slew_ppm");
   const yaml::Node& at = clocks.find(worst_key) ? *clocks.find(worst_key) : clocks;
   fail_at(at, child_path(path, worst_key),
-          "these rates can stop a clock: |drift_ppm| up to " + sim::ppm_text(drift_ppm) + ", |sine_amplitude_ppm| up to " +
-              sim::ppm_text(sine_ppm) + " and max_slew_ppm " + sim::ppm_text(std::max(0.0, c.max_slew_ppm)) +
-              " add up to " + sim::ppm_text(drift_ppm + sine_ppm + std::max(0.0, c.max_slew_ppm)) +
+          "these rates can stop a clock: |drift_ppm| up to " + number_text(drift_ppm) + ", |sine_amplitude_ppm| up to " +
+              number_text(sine_ppm) + " and max_slew_ppm " + number_text(std::max(0.0, c.max_slew_ppm)) +
+              " add up to " + number_text(drift_ppm + sine_ppm + std::max(0.0, c.max_slew_ppm)) +
               " ppm; at 1000000 a clock stands still, so keep their sum below 999999");
 }
 

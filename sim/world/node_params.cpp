@@ -5,6 +5,7 @@
 #include <string>
 
 #include "algorithms/core/rng.hpp"
+#include "algorithms/core/number_text.hpp"
 #include "sim/distributions.hpp"
 #include "sim/scenario/error.hpp"
 
@@ -22,9 +23,9 @@ void check_rate_room(const scenario::ScenarioSpec& spec, NodeId id, const ClockP
   const std::string file = at.file.empty() ? spec.source_file : at.file;
   throw scenario::ScenarioError(
       file, at.line, at.column, "clocks.drift_ppm",
-      "node " + spec.nodes[id].name + "'s clock can stand still or run backwards: its drift_ppm " + ppm_text(p.drift_ppm) +
-          " (as drawn for it), |sine_amplitude_ppm| " + ppm_text(std::fabs(p.sine_amplitude_ppm)) + " and max_slew_ppm " +
-          ppm_text(std::max(0.0, p.max_slew_ppm)) + " can add up to 1000000 ppm or more; keep their sum below 999999 " +
+      "node " + spec.nodes[id].name + "'s clock can stand still or run backwards: its drift_ppm " + number_text(p.drift_ppm) +
+          " (as drawn for it), |sine_amplitude_ppm| " + number_text(std::fabs(p.sine_amplitude_ppm)) + " and max_slew_ppm " +
+          number_text(std::max(0.0, p.max_slew_ppm)) + " can add up to 1000000 ppm or more; keep their sum below 999999 " +
           "(a drift distribution without bounds, e.g. normal(0, 50), must not reach that far)");
 }
 
