@@ -68,6 +68,9 @@ std::string execute_run(const std::string& out_dir, const PlannedRun& run, const
   } catch (const sim::RunStopped&) {
     throw;  // not a failed run: the whole sweep stops (its partial folder is redone on resume)
   } catch (const std::exception& e) {
+    // A failed run keeps nothing: its files are incomplete, and the run is listed as failed.
+    std::error_code ignored;
+    fs::remove_all(partial_dir, ignored);
     return e.what();
   }
   return {};

@@ -157,8 +157,12 @@ TEST_F(SweepRunnerTest, ResumesWithoutRedoingFinishedRuns) {
   EXPECT_EQ(calls.load(), 12);
   ASSERT_EQ(first.failures.size(), 4u);
   EXPECT_EQ(first.failures[0], runs_[0].folder + ": killed");
-  EXPECT_TRUE(fs::exists(dir_ / "r" / (runs_[0].folder + ".partial")));
+  // A failed run keeps nothing, not even its half-written folder.
+  EXPECT_FALSE(fs::exists(dir_ / "r" / (runs_[0].folder + ".partial")));
   EXPECT_FALSE(fs::exists(dir_ / "r" / runs_[0].folder));
+  // What a killed process leaves behind (no handler ran): a partial folder, redone on resume.
+  fs::create_directories(dir_ / "r" / (runs_[3].folder + ".partial"));
+  std::ofstream(dir_ / "r" / (runs_[3].folder + ".partial") / "trace.csv") << "half";
 
   std::mutex m;
   std::set<std::size_t> rerun;
