@@ -27,7 +27,7 @@ using namespace clocksim;
 
 namespace {
 
-scenario::LoadOptions load_options(const std::vector<std::string>& overrides, std::optional<std::int64_t> seed) {
+scenario::LoadOptions load_options(const std::vector<std::string>& overrides, std::optional<std::uint64_t> seed) {
   scenario::LoadOptions options;
   options.set_overrides = overrides;
   // Like `clocksim run --seed`: the seed override comes after every --set.
@@ -74,12 +74,12 @@ RunResult run_spec(const scenario::ScenarioSpec& spec) {
   return result;
 }
 
-RunResult run_file(const std::string& path, const std::vector<std::string>& overrides, std::optional<std::int64_t> seed) {
+RunResult run_file(const std::string& path, const std::vector<std::string>& overrides, std::optional<std::uint64_t> seed) {
   return run_spec(scenario::load_scenario_file(path, load_options(overrides, seed)));
 }
 
 RunResult run_text(const std::string& yaml, const std::string& name, const std::vector<std::string>& overrides,
-                   std::optional<std::int64_t> seed) {
+                   std::optional<std::uint64_t> seed) {
   return run_spec(scenario::load_scenario_text(yaml, name, load_options(overrides, seed)));
 }
 

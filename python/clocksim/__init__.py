@@ -97,6 +97,8 @@ def run(scenario: Union[str, os.PathLike, Mapping], *, set: Overrides = None, se
         name: str = "<dict>") -> Result:
     """Runs a scenario (a file path or a dict) in this process and returns its Result."""
     overrides = _override_list(set)
+    if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**64):
+        raise ValueError(f"seed must be an integer in 0 .. 2**64 - 1, got {seed!r}")
     if isinstance(scenario, Mapping):
         text = yaml.safe_dump(dict(scenario), sort_keys=False)
         return Result(_clocksim.run_text(text, name, overrides, seed))

@@ -83,6 +83,15 @@ def test_seed_and_overrides_behave_like_the_cli(tmp_path):
     assert other.files["trace.csv"] != r.files["trace.csv"]
 
 
+def test_a_seed_outside_the_scenario_range_is_a_value_error():
+    # The full uint64 range runs; beyond it, or not an integer, is refused before anything runs.
+    top = clocksim.run(scenario("drift-only.yaml"), seed=2**64 - 1, set=["duration=10s"])
+    assert top.summary["scenario"]["seed"] == 2**64 - 1
+    for bad in (-1, 2**64, 2**70, 1.5, True, "7"):
+        with pytest.raises(ValueError, match="seed must be an integer"):
+            clocksim.run(scenario("drift-only.yaml"), seed=bad)
+
+
 def test_a_dict_scenario_runs_like_its_file(tmp_path):
     import yaml
     with open(scenario("drift-only.yaml")) as f:
