@@ -89,15 +89,17 @@ std::int64_t read_int(const Node& node, const std::string& path, std::int64_t mi
   return *v;
 }
 
-std::uint64_t read_uint64(const Node& node, const std::string& path) {
+std::optional<std::uint64_t> parse_uint64(std::string_view text) {
   std::uint64_t v = 0;
-  bool ok = node.is_scalar() && node.plain && !node.text.empty();
-  if (ok) {
-    const auto [ptr, ec] = std::from_chars(node.text.data(), node.text.data() + node.text.size(), v);
-    ok = ec == std::errc() && ptr == node.text.data() + node.text.size();
-  }
-  if (!ok) fail_at(node, path, "expected a non-negative integer below 2^64, got " + got(node));
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
   return v;
+}
+
+std::uint64_t read_uint64(const Node& node, const std::string& path) {
+  const std::optional<std::uint64_t> v = node.is_scalar() && node.plain ? parse_uint64(node.text) : std::nullopt;
+  if (!v) fail_at(node, path, "expected a non-negative integer below 2^64, got " + got(node));
+  return *v;
 }
 
 namespace {

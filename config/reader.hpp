@@ -39,6 +39,8 @@ std::int64_t read_int(const Node& node, const std::string& path,
                       std::int64_t min = std::numeric_limits<std::int64_t>::min(),
                       std::int64_t max = std::numeric_limits<std::int64_t>::max());
 std::uint64_t read_uint64(const Node& node, const std::string& path);
+// Decimal digits only, 0 .. 2^64 − 1 (no sign, no wrap-around, no saturation): seeds.
+std::optional<std::uint64_t> parse_uint64(std::string_view text);
 double read_number(const Node& node, const std::string& path, double min = -1e300, double max = 1e300);
 bool read_bool(const Node& node, const std::string& path);
 Duration read_duration(const Node& node, const std::string& path, Duration min = Duration::from_ns(std::numeric_limits<std::int64_t>::min()),

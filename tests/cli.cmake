@@ -21,3 +21,10 @@ add_test(NAME cli.clock_rates_adversary
   COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/sim/cli/clock_rate_check.py
     $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-clock-rates)
 set_tests_properties(cli.clock_rates_adversary PROPERTIES LABELS cli TIMEOUT 600)
+
+# --seed takes every seed a scenario takes and refuses the rest with exit 2; CLI11's own
+# conversion wrapped -1 and saturated 2^64 (tests/sim/cli/seed_option_check.py).
+add_test(NAME cli.seed_option
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/sim/cli/seed_option_check.py
+    $<TARGET_FILE:clocksim> $<TARGET_FILE:clocksyncd> ${CMAKE_CURRENT_BINARY_DIR}/cli-seed-option)
+set_tests_properties(cli.seed_option PROPERTIES LABELS cli TIMEOUT 120)

@@ -16,6 +16,7 @@
 #include "algorithms/registry.hpp"
 #include "daemon/clock/system_clock.hpp"
 #include "daemon/clock/host_time_source.hpp"
+#include "config/seed_option.hpp"
 #include "node/clock/virtual_clock.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/daemon_loop.hpp"
@@ -44,7 +45,7 @@ int run(int argc, char** argv) {
   std::vector<std::string> ntp_servers;
   std::string ntp_listen, reference_clock;
   std::uint32_t cluster = 0;
-  std::uint64_t seed = 1;
+  std::string seed;  // config/seed_option.hpp
   double drift_ppm = 0, max_slew_ppm = 500;
   bool insecure = false, allow_system_clock = false, no_master = false, list_algorithms = false;
 
@@ -75,7 +76,7 @@ int run(int argc, char** argv) {
   auto* o_sync = app.add_option("--sync", sync_kind, "sync algorithm kind (registry), e.g. berkeley");
   auto* o_election = app.add_option("--election", election_kind, "election algorithm kind (registry), e.g. tsp; none for no election");
   auto* o_set = app.add_option("--set", sets, "algorithm parameter NAME=VALUE or sync.NAME=VALUE (repeat)");
-  auto* o_seed = app.add_option("--seed", seed, "root seed of the algorithm's random stream");
+  auto* o_seed = config::add_seed_option(app, seed, "root seed of the algorithm's random stream");
   auto* o_nomaster = app.add_flag("--no-master", no_master, "never stand for master (timed without -M)");
   auto* o_ntp_listen = app.add_option("--ntp-listen", ntp_listen, "HOST:PORT of the NTPv4 port (sync ntp): serve NTP clients there");
   auto* o_ntp_server = app.add_option("--ntp-server", ntp_servers, "an upstream NTP server as ID@HOST:PORT (repeat; sync ntp)");
@@ -151,7 +152,7 @@ int run(int argc, char** argv) {
   if (o_allow->count()) cfg.allow_system_clock = allow_system_clock;
   if (o_sync->count()) cfg.sync_kind = sync_kind;
   if (o_election->count()) cfg.election_kind = election_kind;
-  if (o_seed->count()) cfg.seed = seed;
+  if (o_seed->count()) cfg.seed = *config::seed_value(seed);
   if (o_nomaster->count()) cfg.can_be_master = !no_master;
   if (o_ntp_listen->count()) cfg.ntp_listen = ntp_listen;
   if (o_refclock->count()) cfg.reference_clock = reference_clock;

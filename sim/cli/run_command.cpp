@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "config/seed_option.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/loader.hpp"
@@ -20,7 +22,7 @@ struct RunArgs {
   std::string file;
   std::string out_dir;
   std::vector<std::string> sets;
-  std::int64_t seed = -1;
+  std::string seed;  // config/seed_option.hpp
   bool plot = false;
   bool quiet = false;
 };
@@ -54,7 +56,7 @@ void plot(const std::string& out_dir, bool quiet) {
 int do_run(const RunArgs& a) {
   scenario::LoadOptions load;
   load.set_overrides = a.sets;
-  if (a.seed >= 0) load.set_overrides.push_back("seed=" + std::to_string(a.seed));
+  if (const auto seed = config::seed_value(a.seed)) load.set_overrides.push_back("seed=" + std::to_string(*seed));
   scenario::ScenarioSpec spec;
   try {
     spec = scenario::load_scenario_file(a.file, load);
@@ -98,7 +100,7 @@ void register_run_command(CLI::App& app) {
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write trace.csv, skew.csv, events, summary.json");
   run->add_option("scenario", args->file, "Scenario YAML file")->required();
   run->add_option("--out,-o", args->out_dir, "Output folder (default out/<scenario name>)");
-  run->add_option("--seed", args->seed, "Override the scenario's seed")->check(CLI::NonNegativeNumber);
+  config::add_seed_option(*run, args->seed, "Override the scenario's seed");
   run->add_option("--set", args->sets, "Override a scalar: key.path=value (repeatable)")->take_all();
   run->add_flag("--plot", args->plot, "Draw offsets.png and skew.png with analysis/plot_offsets.py");
   run->add_flag("--quiet,-q", args->quiet, "No progress and no report");
