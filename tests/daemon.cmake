@@ -48,3 +48,10 @@ clocksim_test_target(daemon_sim_tests)
 target_link_libraries(daemon_sim_tests PRIVATE clocksim_daemon GTest::gtest GTest::gtest_main clocksim_warnings)
 target_compile_definitions(daemon_sim_tests PRIVATE CLOCKSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 gtest_discover_tests(daemon_sim_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS daemon_sim TIMEOUT 120)
+
+# clocksyncctl keygen writes every member's keyring or none, and reads ids as the daemon does
+# (tests/daemon/cli/keygen_check.py).
+add_test(NAME daemon.keygen_all_or_none
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/daemon/cli/keygen_check.py
+    $<TARGET_FILE:clocksyncctl> ${CMAKE_CURRENT_BINARY_DIR}/daemon-keygen)
+set_tests_properties(daemon.keygen_all_or_none PROPERTIES LABELS daemon TIMEOUT 120)

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/status_client.hpp"
 #include "node/wire/key_file.hpp"
 
@@ -30,11 +31,11 @@ int main(int argc, char** argv) {
   status->add_flag("--json", as_json, "print the raw JSON answers, one per line");
   status->add_option("--timeout-ms", timeout_ms, "wait this long for each answer");
   auto* keygen = app.add_subcommand("keygen", "write key files (mode 0600): pair keys for --ids, or one cluster key");
-  std::vector<std::uint32_t> ids;
+  std::vector<std::string> id_texts;  // as the daemon reads ids: 7 or n7
   std::string out_dir, out_file;
   std::uint32_t key_id = 1;
   bool force = false;
-  keygen->add_option("--ids", ids, "member ids: one keyring per member, a key per pair (e.g. 1,2,3)")->delimiter(',');
+  keygen->add_option("--ids", id_texts, "member ids: one keyring per member, a key per pair (e.g. 1,2,3)")->delimiter(',');
   keygen->add_option("--out-dir", out_dir, "directory for node<ID>.keys (with --ids)");
   keygen->add_option("--key-id", key_id, "key id of the new pair keys (raise it to rotate)");
   keygen->add_option("--out", out_file, "write one cluster-wide key here (any member can then speak for any other)");
@@ -47,6 +48,15 @@ int main(int argc, char** argv) {
   }
 
   if (keygen->parsed()) {
+    std::vector<clocksim::NodeId> ids;
+    for (const std::string& text : id_texts) {
+      const auto id = clocksim::daemon::parse_node_id(text);
+      if (!id) {
+        std::cerr << "clocksyncctl keygen: --ids: '" << text << "' is not a node id (a number such as 7, or n7)\n";
+        return 2;
+      }
+      ids.push_back(*id);
+    }
     if (ids.empty() == out_file.empty()) {
       std::cerr << "clocksyncctl keygen: give either --ids (with --out-dir) or --out\n";
       return 2;
@@ -67,15 +77,24 @@ int main(int argc, char** argv) {
       std::cerr << "clocksyncctl keygen: --ids lists an id twice\n";
       return 2;
     }
+    if (ids.size() < 2) {
+      std::cerr << "clocksyncctl keygen: --ids needs at least two members (a key per pair); for one key shared by "
+                   "all, use --out FILE\n";
+      return 2;
+    }
     const auto texts = clocksim::node::wire::pairwise_keyrings(ids, key_id);
+    // All or none: a keyring whose partners got no file would hold keys nobody else has.
+    std::vector<std::string> written;
     for (std::size_t i = 0; i < ids.size(); ++i) {
       const std::string path = out_dir + "/node" + std::to_string(ids[i]) + ".keys";
       if (auto e = clocksim::node::wire::write_secret_file(path, texts[i], force)) {
-        std::cerr << "clocksyncctl keygen: " << *e << "\n";
+        std::cerr << "clocksyncctl keygen: " << *e << (written.empty() ? "" : "; removed the key files written before it") << "\n";
+        for (const std::string& w : written) std::remove(w.c_str());
         return 1;
       }
-      std::cout << path << "\n";
+      written.push_back(path);
     }
+    for (const std::string& w : written) std::cout << w << "\n";
     return 0;
   }
 
