@@ -29,6 +29,14 @@
 namespace clocksim::sim {
 
 namespace {
+// "2 edge(s) listed more than once, ...: a -- b, c -- d" (the first few named).
+std::string listed(const std::vector<std::string>& items, const std::string& what) {
+  constexpr std::size_t kNamed = 5;
+  std::string s = std::to_string(items.size()) + " " + what + ": ";
+  for (std::size_t i = 0; i < items.size() && i < kNamed; ++i) s += (i ? ", " : "") + items[i];
+  if (items.size() > kNamed) s += ", ...";
+  return s;
+}
 
 struct FileVertex {
   std::string name;
@@ -170,9 +178,17 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
   const std::vector<NodeId> map = map_nodes(ids, node_count, node_names, path, warnings);
   std::vector<std::pair<NodeId, NodeId>> edges;
   std::map<std::pair<NodeId, NodeId>, FileLinkAttributes> attributes;  // ordered: deterministic
+  // A loop or a repeated edge is legal in both formats but means nothing here: said, not fatal.
+  std::map<std::pair<NodeId, NodeId>, std::size_t> seen;
+  std::vector<std::string> loops, repeats;
   for (auto e : boost::make_iterator_range(boost::edges(g))) {
     const auto u = boost::source(e, g), v = boost::target(e, g);
     const NodeId a = map[u], b = map[v];
+    if (a == b) {
+      loops.push_back(ids[u]);
+      continue;
+    }
+    if (++seen[{std::min(a, b), std::max(a, b)}] == 2) repeats.push_back(ids[u] + " -- " + ids[v]);
     edges.emplace_back(a, b);
     const FileEdge& attr = g[e];
     if (attr.latency.empty() && std::isnan(attr.loss)) continue;
@@ -180,6 +196,8 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
     attributes[{std::min(a, b), std::max(a, b)}] =
         parse_attributes(attr, a, b, path + ": edge " + ids[u] + " -- " + ids[v]);
   }
+  if (!loops.empty()) warnings.push_back(path + ": " + listed(loops, "edge(s) from a node to itself ignored"));
+  if (!repeats.empty()) warnings.push_back(path + ": " + listed(repeats, "edge(s) listed more than once, kept as one link with the last attributes given"));
   Topology t = Topology::from_edges(node_count, std::move(edges));
   for (auto& [key, attr] : attributes) t.link_attributes.push_back(attr);
   t.warnings = std::move(warnings);

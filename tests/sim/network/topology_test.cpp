@@ -287,6 +287,20 @@ void expect_error(const std::string& path, NodeId n, const std::string& fragment
   }
 }
 
+// Loops and repeated edges are legal DOT and GraphML but mean nothing here: warned, not fatal.
+TEST(TopologyFile, LoopsAndRepeatedEdgesAreWarnedAbout) {
+  const std::vector<std::string> names{"n0", "n1", "n2"};
+  const Topology t = read_topology_file(
+      write_temp("repeats.dot", "graph { n0 -- n0; n0 -- n1 [latency=\"1ms\"]; n1 -- n0 [latency=\"5ms\"]; n1 -- n2; }"), 3,
+      names);
+  EXPECT_EQ(t.edge_count(), 2u);
+  ASSERT_EQ(t.warnings.size(), 2u);
+  EXPECT_NE(t.warnings[0].find("1 edge(s) from a node to itself ignored: n0"), std::string::npos) << t.warnings[0];
+  EXPECT_NE(t.warnings[1].find("1 edge(s) listed more than once, kept as one link with the last attributes given: n1 -- n0"),
+            std::string::npos)
+      << t.warnings[1];
+}
+
 TEST(TopologyFile, Errors) {
   expect_error(fixture("small.graphml"), 6, "the file has 5 nodes but the scenario has 6");
   expect_error(fixture("missing.graphml"), 5, "cannot open topology file");
