@@ -30,6 +30,7 @@ AtomicFile::AtomicFile(std::string final_path)
     : final_path_(std::move(final_path)), temp_path_(temp_path_for(final_path_)), pending_(temp_path_) {
   file_ = std::fopen(temp_path_.c_str(), "wb");
   if (!file_) throw std::runtime_error("cannot write " + temp_path_ + ": " + std::strerror(errno));
+  pending_.created();
   buffer_.reserve(kFlushBytes + 4096);
 }
 

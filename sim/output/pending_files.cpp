@@ -25,10 +25,16 @@ static_assert(std::atomic<int>::is_always_lock_free);
 // Process-wide by necessity: a signal handler can reach no other state. Zero-initialised, so it
 // costs no start-up work and its pages are touched only when used.
 constinit Slot g_slots[kMaxPendingFiles];
+// Set by the handler before it looks at the slots. Sequentially consistent, with the slots'
+// publication and the check in created(): a file is either seen by the handler after it exists,
+// or its creator sees this flag afterwards and removes it itself.
+constinit std::atomic<bool> g_dying{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 extern "C" void remove_pending_and_die(int sig) {
+  g_dying.store(true, std::memory_order_seq_cst);
   for (Slot& s : g_slots) {
-    if (s.state.load(std::memory_order_acquire) == kReady) ::unlink(s.path);
+    if (s.state.load(std::memory_order_seq_cst) == kReady) ::unlink(s.path);
   }
   // The handler was installed with SA_RESETHAND, so the disposition is the default again, and the
   // signal stays blocked until the handler returns: raising it now ends the process as the
@@ -44,13 +50,21 @@ PendingFile::PendingFile(const std::string& path) {
     int expected = kFree;
     if (!g_slots[i].state.compare_exchange_strong(expected, kFilling, std::memory_order_acquire)) continue;
     std::memcpy(g_slots[i].path, path.c_str(), path.size() + 1);
-    g_slots[i].state.store(kReady, std::memory_order_release);
+    g_slots[i].state.store(kReady, std::memory_order_seq_cst);
     slot_ = i;
     return;
   }
 }
 
 PendingFile::~PendingFile() { release(); }
+
+void PendingFile::created() {
+  if (slot_ == kNoSlot || !g_dying.load(std::memory_order_seq_cst)) return;
+  ::unlink(g_slots[slot_].path);
+  // The handler raises the signal again with its default action, which ends the whole process;
+  // until then this thread must create, write and rename nothing.
+  for (;;) ::pause();
+}
 
 void PendingFile::release() {
   if (slot_ == kNoSlot) return;
@@ -71,6 +85,8 @@ void remove_pending_files_on_signals() {
   }
   std::signal(SIGXFSZ, SIG_IGN);
 }
+
+void mark_pending_file_removal_started() { g_dying.store(true, std::memory_order_seq_cst); }
 
 std::size_t pending_file_count() {
   std::size_t n = 0;

@@ -24,6 +24,10 @@ class PendingFile {
 
   bool registered() const { return slot_ != kNoSlot; }
   void release();  // the file was committed or removed: forget it now
+  // Call right after creating the file. A handler already at work on another thread may have
+  // looked at this slot before the file existed; then the file is removed here, and this thread
+  // does nothing more until the signal ends the process.
+  void created();
 
  private:
   static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
@@ -40,5 +44,8 @@ void remove_pending_files_on_signals();
 
 // The paths registered now (for tests).
 std::size_t pending_file_count();
+
+// What the signal handler does first, without the rest (for tests of the race created() closes).
+void mark_pending_file_removal_started();
 
 }  // namespace clocksim::sim

@@ -7,6 +7,7 @@
 
 #include <climits>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -92,6 +93,41 @@ TEST(PendingFile, ASignalRemovesUnfinishedFilesAndStillEndsTheProcess) {
     EXPECT_EQ(left, std::vector<std::string>{"done.csv"}) << "signal " << sig;
     fs::remove_all(dir);
   }
+}
+
+// The handler, on another thread, may look at a slot between its registration and the file's
+// creation; the creator then finds the removal started, removes the file itself and does nothing
+// more until the signal ends the process.
+TEST(PendingFile, AFileCreatedWhileTheHandlerRunsIsRemovedByItsCreator) {
+  const fs::path dir = fresh_dir("race");
+  const fs::path reached = dir / "reached";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    AtomicFile* file = nullptr;
+    {
+      PendingFile early((dir / ".early").string());  // what AtomicFile registers before fopen
+      mark_pending_file_removal_started();
+      std::FILE* f = std::fopen((dir / "reached").string().c_str(), "w");
+      if (f) std::fclose(f);
+      file = new AtomicFile((dir / "trace.csv").string());  // registers, creates, finds the removal started
+    }
+    (void)file;
+    ::_exit(5);  // not reached: created() parks the thread
+  }
+  ASSERT_GT(pid, 0);
+  bool parked = false;
+  for (int i = 0; i < 500 && !parked; ++i) {
+    ::usleep(10'000);
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(dir)) left.push_back(e.path().filename().string());
+    parked = fs::exists(reached) && left == std::vector<std::string>{"reached"};
+  }
+  int status = 0;
+  EXPECT_EQ(::waitpid(pid, &status, WNOHANG), 0) << "the creator must wait for the signal, not go on";
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(parked) << "the temporary created after the handler looked was left behind";
+  fs::remove_all(dir);
 }
 
 TEST(PendingFile, AnIgnoredSignalStaysIgnored) {
