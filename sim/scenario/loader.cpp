@@ -77,6 +77,7 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name)
   spec.nodes = parse_nodes(require_key(root, "", "nodes", "a node count such as 8, or a list of nodes"), "nodes");
   const NodeNames names(spec.nodes);
   spec.clocks = parse_clocks(root.find("clocks"), "clocks");
+  check_override_rate_rooms(spec.clocks, spec.nodes);
   const auto base_dir = std::filesystem::path(display_name).parent_path();
   spec.topology = parse_topology(root.find("topology"), "topology", names, base_dir.empty() ? "." : base_dir);
   spec.links = parse_links(root.find("links"), "links", names, spec.topology);

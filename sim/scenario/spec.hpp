@@ -67,6 +67,10 @@ struct ClockOverride {
   std::optional<double> wander_ppm_per_sqrt_s;
   std::optional<Distribution> sine_amplitude_ppm;
   std::optional<double> max_slew_ppm;
+  // The first of drift_ppm, sine_amplitude_ppm, max_slew_ppm given, for errors about the node's
+  // rates found after loading (empty key: none given).
+  SourceLocation rates_where;
+  std::string rates_key;
 };
 
 // One node's ClockOverride, stored only when the node has one: a node without overrides costs one

@@ -19,10 +19,13 @@ namespace {
 void check_rate_room(const scenario::ScenarioSpec& spec, NodeId id, const ClockParams& p) {
   const double room_ppm = rate_room_ppm(p);
   if (std::fabs(p.drift_ppm) <= room_ppm) return;
-  const scenario::SourceLocation& at = spec.clocks.where;
+  // At the node's own rate keys if it has some, else at the cluster's `clocks`.
+  const scenario::ClockOverride& o = spec.nodes[id].clock;
+  const bool own = !o.rates_key.empty();
+  const scenario::SourceLocation& at = own ? o.rates_where : spec.clocks.where;
   const std::string file = at.file.empty() ? spec.source_file : at.file;
   throw scenario::ScenarioError(
-      file, at.line, at.column, "clocks.drift_ppm",
+      file, at.line, at.column, own ? o.rates_key : "clocks.drift_ppm",
       "node " + spec.nodes[id].name + "'s clock can stand still or run backwards: its drift_ppm " + number_text(p.drift_ppm) +
           " (as drawn for it), |sine_amplitude_ppm| " + number_text(std::fabs(p.sine_amplitude_ppm)) + " and max_slew_ppm " +
           number_text(std::max(0.0, p.max_slew_ppm)) + " can add up to 1000000 ppm or more; keep their sum below 999999 " +

@@ -34,11 +34,26 @@ TEST(DrawClockParams, AnUnboundedDrawThatWouldStopAClockIsALocatedError) {
   EXPECT_LT(refused, 36);
 }
 
-TEST(DrawClockParams, ANodesOverridesAreCheckedWithTheClustersRates) {
-  const scenario::ScenarioSpec spec = load("{drift_ppm: 200000}", "[n0, {name: n1, max_slew_ppm: 800000}, n2]");
-  EXPECT_NO_THROW(draw_clock_params(spec, 0));
-  EXPECT_THROW(draw_clock_params(spec, 1), scenario::ScenarioError);
-  EXPECT_NO_THROW(draw_clock_params(spec, 2));
+TEST(DrawClockParams, ANodesOverridesAreCheckedWithTheClustersRatesAtTheNodesKeys) {
+  // Bounded: refused on loading, at the node's own key.
+  try {
+    load("{drift_ppm: 200000}", "[n0, {name: n1, max_slew_ppm: 800000}, n2]");
+    ADD_FAILURE() << "loaded";
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.key_path(), "nodes.1.max_slew_ppm");
+    EXPECT_NE(e.message().find("node n1, with the cluster's clocks: these rates can stop a clock"), std::string::npos)
+        << e.what();
+  }
+  // Unbounded: a node's draw is refused at its own keys when it has some.
+  const scenario::ScenarioSpec spec = load("{drift_ppm: \"normal(0, 2000000)\"}", "[{name: n0, max_slew_ppm: 100}, n1]");
+  for (NodeId i = 0; i < 2; ++i) {
+    try {
+      draw_clock_params(spec, i);
+    } catch (const scenario::ScenarioError& e) {
+      EXPECT_EQ(e.key_path(), i == 0 ? "nodes.0.max_slew_ppm" : "clocks.drift_ppm") << e.what();
+    }
+  }
 }
 
 TEST(DrawClockParams, ABoundedDistributionAtTheEdgeLoadsAndDraws) {
