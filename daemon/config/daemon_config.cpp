@@ -31,7 +31,7 @@ std::variant<PeerConfig, std::string> parse_peer(const std::string& text) {
   if (at == std::string::npos) return "peer '" + text + "': expected ID@HOST:PORT, e.g. 2@127.0.0.1:5526";
   const auto id = parse_node_id(text.substr(0, at));
   if (!id) return "peer '" + text + "': '" + text.substr(0, at) + "' is not a node id (e.g. 2 or n2)";
-  auto ep = parse_endpoint(text.substr(at + 1));
+  auto ep = parse_destination(text.substr(at + 1));
   if (auto* e = std::get_if<std::string>(&ep)) return "peer " + *e;
   return PeerConfig{*id, text.substr(at + 1)};
 }

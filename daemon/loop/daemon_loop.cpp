@@ -57,7 +57,7 @@ std::optional<std::string> DaemonLoop::open() {
   if (auto* e = std::get_if<std::string>(&listen)) return "listen: " + *e;
   for (const auto& p : config_.peers) {
     if (p.id == config_.self) return "peer " + std::to_string(p.id) + " has this node's own id";
-    auto ep = parse_endpoint(p.address);
+    auto ep = parse_destination(p.address);
     if (auto* e = std::get_if<std::string>(&ep)) return "peer " + std::to_string(p.id) + ": " + *e;
     if (!peers_.emplace(p.id, std::get<Endpoint>(ep)).second) return "peer " + std::to_string(p.id) + " listed twice";
     if (keys_ && !keys_->has_peer(p.id)) return "peer " + std::to_string(p.id) + " has no key in the key file";

@@ -42,6 +42,14 @@ std::variant<Endpoint, std::string> parse_endpoint(const std::string& text) {
   return ep;
 }
 
+std::variant<Endpoint, std::string> parse_destination(const std::string& text) {
+  auto ep = parse_endpoint(text);
+  if (const auto* e = std::get_if<Endpoint>(&ep); e && e->addr.sin_port == 0) {
+    return "'" + text + "': port 0 is no destination; give the port the other end listens on";
+  }
+  return ep;
+}
+
 std::string endpoint_to_string(const sockaddr_in& addr) {
   char buf[INET_ADDRSTRLEN] = {};
   inet_ntop(AF_INET, &addr.sin_addr, buf, sizeof buf);

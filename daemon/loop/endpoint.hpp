@@ -19,6 +19,9 @@ struct Endpoint {
 // Resolves "host:port" (host: dotted quad or a name; port 0..65535). Returns an error message
 // naming the text when it cannot.
 std::variant<Endpoint, std::string> parse_endpoint(const std::string& text);
+// An address to send to: as parse_endpoint, and a port other than 0 (which only a socket being
+// bound can take, for "any free port").
+std::variant<Endpoint, std::string> parse_destination(const std::string& text);
 std::string endpoint_to_string(const sockaddr_in& addr);
 
 class UdpSocket {

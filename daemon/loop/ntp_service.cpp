@@ -31,7 +31,7 @@ std::optional<std::string> NtpService::open() {
   if (auto* e = std::get_if<std::string>(&at)) return "ntp listen: " + *e;
   for (const auto& s : configured_) {
     if (s.id >= kNtpClientIdBase) return "ntp server " + std::to_string(s.id) + ": ids from " + std::to_string(kNtpClientIdBase) + " are reserved";
-    auto ep = parse_endpoint(s.address);
+    auto ep = parse_destination(s.address);
     if (auto* e = std::get_if<std::string>(&ep)) return "ntp server " + std::to_string(s.id) + ": " + *e;
     if (!servers_.emplace(s.id, ServerState{std::get<Endpoint>(ep), std::nullopt, 0}).second) {
       return "ntp server " + std::to_string(s.id) + " listed twice";

@@ -58,7 +58,7 @@ std::variant<nlohmann::json, std::string> query_unix(const std::string& path, in
 
 std::variant<nlohmann::json, std::string> query_status(const std::string& endpoint, int timeout_ms) {
   if (endpoint.find('/') != std::string::npos) return query_unix(endpoint, timeout_ms);
-  auto ep = parse_endpoint(endpoint);
+  auto ep = parse_destination(endpoint);
   if (auto* e = std::get_if<std::string>(&ep)) return *e;
   auto sock = UdpSocket::unbound();
   if (auto* e = std::get_if<std::string>(&sock)) return *e;

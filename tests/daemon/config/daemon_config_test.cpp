@@ -112,6 +112,10 @@ TEST(DaemonConfig, ParsesPeersAndIds) {
   EXPECT_EQ(std::get<PeerConfig>(p).address, "127.0.0.1:5527");
   EXPECT_TRUE(std::holds_alternative<std::string>(parse_peer("127.0.0.1:5527")));
   EXPECT_TRUE(std::holds_alternative<std::string>(parse_peer("3@127.0.0.1")));
+  // Port 0 binds "any free port" but reaches no one: a peer needs the port it listens on.
+  const auto zero = parse_peer("3@127.0.0.1:0");
+  ASSERT_TRUE(std::holds_alternative<std::string>(zero));
+  EXPECT_NE(std::get<std::string>(zero).find("port 0 is no destination"), std::string::npos);
 }
 
 TEST(DaemonConfig, LoadsAFileAndBuildsTheStack) {
