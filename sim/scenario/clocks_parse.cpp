@@ -80,7 +80,7 @@ ClockSpec parse_clocks(const yaml::Node* node, const std::string& path) {
   if (auto* v = node->find("max_slew_ppm")) c.max_slew_ppm = read_slew(*v, child_path(path, "max_slew_ppm"));
   if (auto* v = node->find("resolution")) c.resolution = read_duration(*v, child_path(path, "resolution"), Duration::from_ns(1));
   if (auto problem = rate_room_problem(c.drift_ppm, c.sine_amplitude_ppm, c.max_slew_ppm)) fail_rate_room(*node, path, *problem);
-  c.where = SourceLocation{node->pos.source ? *node->pos.source : std::string(), node->pos.line, node->pos.column};
+  c.where = location_of(*node);
   return c;
 }
 
@@ -104,7 +104,7 @@ void parse_clock_override(const yaml::Node& map, const std::string& path, ClockO
   if (auto* v = map.find("max_slew_ppm")) out.max_slew_ppm = read_slew(*v, child_path(path, "max_slew_ppm"));
   for (const char* key : {"drift_ppm", "sine_amplitude_ppm", "max_slew_ppm"}) {
     if (const yaml::Node* v = map.find(key)) {
-      out.rates_where = SourceLocation{v->pos.source ? *v->pos.source : std::string(), v->pos.line, v->pos.column};
+      out.rates_where = location_of(*v);
       out.rates_key = child_path(path, key);
       break;
     }

@@ -68,7 +68,7 @@ std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string&
     if (kind.empty()) fail_at(item, p, "missing what to expect: one of " + join(kinds()));
 
     ExpectSpec e;
-    e.where = SourceLocation{item.pos.source ? *item.pos.source : std::string(), item.pos.line, item.pos.column};
+    e.where = location_of(item);
     const yaml::Node& v = *item.find(kind);
     const std::string vp = child_path(p, kind);
     bool windowed = false;

@@ -19,10 +19,6 @@ const std::vector<std::string>& actions() {
 
 const std::vector<std::string>& fault_keys() { return keys::fault_entry(); }
 
-SourceLocation where(const yaml::Node& n) {
-  return SourceLocation{n.pos.source ? *n.pos.source : std::string(), n.pos.line, n.pos.column};
-}
-
 void read_pair(const yaml::Node& v, const std::string& p, const NodeNames& names, FaultSpec& f) {
   if (!v.is_sequence() || v.items.size() != 2) {
     fail_at(v, p, "expected the two nodes of a link, e.g. [n0, n1], got " + yaml::describe(v));
@@ -139,7 +135,7 @@ std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& p
     if (action.empty()) fail_at(item, p, "missing the fault's action: one of " + join(actions()));
 
     FaultSpec f;
-    f.where = where(item);
+    f.where = location_of(item);
     f.at = read_duration(require_key(item, p, "at", "when the fault happens, e.g. 60s"), child_path(p, "at"), Duration::zero(), duration);
     const yaml::Node& v = *item.find(action);
     const std::string ap = child_path(p, action);

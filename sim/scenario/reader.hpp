@@ -2,7 +2,10 @@
 // (config/reader.hpp), under the names the loader uses.
 #pragma once
 
+#include <string>
+
 #include "config/reader.hpp"
+#include "sim/scenario/spec.hpp"
 #include "sim/scenario/yaml_tree.hpp"
 
 namespace clocksim::scenario {
@@ -22,4 +25,9 @@ using config::read_number;
 using config::read_string;
 using config::read_uint64;
 using config::require_key;
+
+// Where a value was written, kept in the spec for errors found after loading.
+inline SourceLocation location_of(const yaml::Node& n) {
+  return SourceLocation{n.pos.source ? *n.pos.source : std::string(), n.pos.line, n.pos.column};
+}
 }  // namespace clocksim::scenario
