@@ -13,6 +13,8 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <memory>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -22,6 +24,7 @@
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
 
+#include "algorithms/core/number_text.hpp"
 #include "sim/network/topology.hpp"
 #include "sim/scenario/distribution_parse.hpp"
 #include "sim/scenario/error.hpp"
@@ -62,7 +65,8 @@ std::string read_all(const std::string& path) {
 
 // GraphML node ids in document order: the order in which read_graphml creates vertices (it
 // adds the <node> elements of the graph first, in order). Boost's reader does not expose ids.
-std::vector<std::string> graphml_node_ids(const std::string& text) {
+// An edge naming an undeclared node would make the reader add a vertex of its own: named here.
+std::vector<std::string> graphml_node_ids(const std::string& text, const std::string& path) {
   namespace pt = boost::property_tree;
   pt::ptree doc;
   std::istringstream in(text);
@@ -73,10 +77,36 @@ std::vector<std::string> graphml_node_ids(const std::string& text) {
     if (tag != "graph") continue;
     for (const auto& [node_tag, node] : graph)
       if (node_tag == "node") ids.push_back(node.get<std::string>("<xmlattr>.id"));
+    const std::set<std::string> declared(ids.begin(), ids.end());
+    for (const auto& [edge_tag, edge] : graph) {
+      if (edge_tag != "edge") continue;
+      const std::string source = edge.get<std::string>("<xmlattr>.source", "");
+      const std::string target = edge.get<std::string>("<xmlattr>.target", "");
+      for (const std::string* end : {&source, &target}) {
+        if (!declared.contains(*end))
+          throw TopologyError(path + ": edge " + source + " -- " + target + ": node \"" + *end +
+                              "\" is not declared as a <node> of the graph");
+      }
+    }
     break;  // the first graph, as read_graphml(..., graph_index = 0)
   }
   return ids;
 }
+
+// Records the attributes the reader meets but clocksim does not read (a misspelt "lossy" would
+// otherwise leave every link lossless without a word).
+class IgnoredAttributes {
+ public:
+  boost::shared_ptr<boost::dynamic_property_map> operator()(const std::string& name, const boost::any& key,
+                                                           const boost::any&) {
+    if (key.type() == typeid(boost::graph_traits<FileGraph>::edge_descriptor)) names_->insert(name);
+    return {};  // no map: the reader drops the value
+  }
+  const std::set<std::string>& names() const { return *names_; }
+
+ private:
+  std::shared_ptr<std::set<std::string>> names_ = std::make_shared<std::set<std::string>>();
+};
 
 std::vector<NodeId> map_nodes(const std::vector<std::string>& ids, NodeId node_count,
                               std::span<const std::string> names, const std::string& path,
@@ -128,7 +158,7 @@ FileLinkAttributes parse_attributes(const FileEdge& e, NodeId a, NodeId b, const
   }
   if (!std::isnan(e.loss)) {
     if (!(e.loss >= 0 && e.loss <= 1))
-      throw TopologyError(where + ": loss " + std::to_string(e.loss) + " is not a probability in [0, 1]");
+      throw TopologyError(where + ": loss " + number_text(e.loss) + " is not a probability in [0, 1]");
     attr.loss = e.loss;
   }
   return attr;
@@ -145,13 +175,14 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
   const std::string text = read_all(path);
 
   FileGraph g;
-  boost::dynamic_properties dp(boost::ignore_other_properties);
+  const IgnoredAttributes ignored;
+  boost::dynamic_properties dp(ignored);
   dp.property("latency", boost::get(&FileEdge::latency, g));
   dp.property("loss", boost::get(&FileEdge::loss, g));
   std::vector<std::string> ids;
   try {
     if (graphml) {
-      ids = graphml_node_ids(text);
+      ids = graphml_node_ids(text, path);
       std::istringstream in(text);
       boost::read_graphml(in, g, dp);
     } else {
@@ -162,6 +193,8 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
     }
   } catch (const TopologyError&) {
     throw;
+  } catch (const boost::property_tree::xml_parser_error& e) {
+    throw TopologyError(path + ":" + std::to_string(e.line()) + ": not well-formed XML: " + e.message());
   } catch (const boost::bad_any_cast&) {
     throw TopologyError(path + ": edge attribute \"latency\" must be a string with a unit (\"2ms\") "
                                "and \"loss\" a double or a string");
@@ -197,6 +230,10 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
         parse_attributes(attr, a, b, path + ": edge " + ids[u] + " -- " + ids[v]);
   }
   if (!loops.empty()) warnings.push_back(path + ": " + listed(loops, "edge(s) from a node to itself ignored"));
+  if (!ignored.names().empty()) {
+    const std::vector<std::string> names(ignored.names().begin(), ignored.names().end());
+    warnings.push_back(path + ": " + listed(names, "edge attribute(s) ignored (clocksim reads an edge's latency and loss)"));
+  }
   if (!repeats.empty()) warnings.push_back(path + ": " + listed(repeats, "edge(s) listed more than once, kept as one link with the last attributes given"));
   Topology t = Topology::from_edges(node_count, std::move(edges));
   for (auto& [key, attr] : attributes) t.link_attributes.push_back(attr);

@@ -112,7 +112,7 @@ void read_byzantine(const yaml::Node& v, const std::string& p, const NodeNames& 
 }  // namespace
 
 std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& path, const NodeNames& names,
-                                    const TopologySpec& topology, Duration duration) {
+                                    const TopologyAdjacency& topology, Duration duration) {
   const std::string duration_text = format_duration(duration);
   std::vector<FaultSpec> faults;
   if (!node || node->is_null()) return faults;

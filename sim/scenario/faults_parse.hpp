@@ -12,11 +12,12 @@
 
 #include "sim/scenario/node_names.hpp"
 #include "sim/scenario/spec.hpp"
+#include "sim/scenario/topology_adjacency.hpp"
 #include "sim/scenario/yaml_tree.hpp"
 
 namespace clocksim::scenario {
 
 std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& path, const NodeNames& names,
-                                    const TopologySpec& topology, Duration duration);
+                                    const TopologyAdjacency& topology, Duration duration);
 
 }  // namespace clocksim::scenario

@@ -7,7 +7,6 @@
 #include "sim/scenario/distribution_parse.hpp"
 #include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
-#include "sim/scenario/topology_adjacency.hpp"
 
 namespace clocksim::scenario {
 namespace {
@@ -54,15 +53,15 @@ void read_model(const yaml::Node& map, const std::string& path, LinkModel& model
 
 }  // namespace
 
-void require_link(const yaml::Node& at, const std::string& path, const NodeNames& names, const TopologySpec& topology,
+void require_link(const yaml::Node& at, const std::string& path, const NodeNames& names, const TopologyAdjacency& topology,
                   NodeId a, NodeId b) {
-  if (linked(topology, names.size(), a, b).value_or(true)) return;
+  if (topology.linked(a, b)) return;
   fail_at(at, path, names.name(a) + " and " + names.name(b) + " share no link in this topology; a link override or " +
                         "link fault must name two neighbours");
 }
 
 LinksSpec parse_links(const yaml::Node* node, const std::string& path, const NodeNames& names,
-                      const TopologySpec& topology) {
+                      const TopologyAdjacency& topology) {
   LinksSpec links;
   if (!node || node->is_null()) return links;
   expect_map(*node, path, "the link model");

@@ -16,6 +16,7 @@
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
+#include "sim/scenario/topology_adjacency.hpp"
 #include "sim/scenario/topology_parse.hpp"
 #include "sim/scenario/yaml_tree.hpp"
 
@@ -80,9 +81,11 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name)
   check_override_rate_rooms(spec.clocks, spec.nodes);
   const auto base_dir = std::filesystem::path(display_name).parent_path();
   spec.topology = parse_topology(root.find("topology"), "topology", names, base_dir.empty() ? "." : base_dir);
-  spec.links = parse_links(root.find("links"), "links", names, spec.topology);
+  const TopologyAdjacency adjacency(spec.topology, names, spec.seed, spec.source_file);
+  adjacency.check_file();
+  spec.links = parse_links(root.find("links"), "links", names, adjacency);
   spec.algorithm = parse_algorithm(root.find("algorithm"), "algorithm", algorithms::catalogue());
-  spec.faults = parse_faults(root.find("faults"), "faults", names, spec.topology, spec.duration);
+  spec.faults = parse_faults(root.find("faults"), "faults", names, adjacency, spec.duration);
   spec.expects = parse_expects(root.find("expect"), "expect", spec.duration);
   spec.output = parse_output(root.find("output"), "output", names, spec.tick);
   spec.ordering = parse_ordering(root.find("ordering"), "ordering", names);

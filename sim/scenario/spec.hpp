@@ -155,6 +155,7 @@ struct TopologySpec {
   double p = 0;               // erdos_renyi edge probability
   int m = 1;                  // barabasi_albert edges per new node
   std::string file;           // GraphML (.graphml) or DOT (.dot/.gv), resolved relative to the scenario
+  SourceLocation where;       // the `topology` value (its `file` for a file), for errors found building it
 };
 
 struct LinkModel {

@@ -1,6 +1,11 @@
 #include "sim/scenario/topology_adjacency.hpp"
 
 #include <algorithm>
+#include <string>
+#include <vector>
+
+#include "sim/network/topology.hpp"
+#include "sim/scenario/error.hpp"
 
 namespace clocksim::scenario {
 
@@ -23,6 +28,40 @@ std::optional<bool> linked(const TopologySpec& t, std::size_t n, NodeId a, NodeI
     case Kind::kFile: return std::nullopt;
   }
   return std::nullopt;
+}
+
+TopologyAdjacency::TopologyAdjacency(const TopologySpec& topology, const NodeNames& names, std::uint64_t seed,
+                                     const std::string& source_file)
+    : topology_(topology), names_(names), seed_(seed), source_file_(source_file) {}
+
+TopologyAdjacency::~TopologyAdjacency() = default;
+
+bool TopologyAdjacency::linked(NodeId a, NodeId b) const {
+  if (const std::optional<bool> known = scenario::linked(topology_, names_.size(), a, b)) return *known;
+  return a != b && built().adjacent(a, b);
+}
+
+void TopologyAdjacency::check_file() const {
+  if (topology_.kind == TopologySpec::Kind::kFile) built();
+}
+
+const sim::Topology& TopologyAdjacency::built() const {
+  if (built_) return *built_;
+  const auto n = static_cast<NodeId>(names_.size());
+  std::vector<std::string> names;
+  if (topology_.kind == TopologySpec::Kind::kFile) {
+    names.reserve(n);
+    for (NodeId i = 0; i < n; ++i) names.push_back(names_.name(i));
+  }
+  try {
+    built_ = std::make_unique<sim::Topology>(sim::build_topology(topology_, n, seed_, names));
+  } catch (const sim::TopologyError& e) {
+    const SourceLocation& at = topology_.where;
+    const bool file = topology_.kind == TopologySpec::Kind::kFile;
+    throw ScenarioError(at.file.empty() ? source_file_ : at.file, at.line, at.column, file ? "topology.file" : "topology",
+                        e.what());
+  }
+  return *built_;
 }
 
 }  // namespace clocksim::scenario

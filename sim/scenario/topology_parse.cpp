@@ -47,6 +47,7 @@ TopologySpec parse_file_form(const yaml::Node& node, const std::string& path, co
   TopologySpec t;
   t.kind = Kind::kFile;
   t.file = p.lexically_normal().string();
+  t.where = location_of(f);
   return t;
 }
 
@@ -57,6 +58,7 @@ TopologySpec parse_topology(const yaml::Node* node, const std::string& path, con
   TopologySpec t;
   if (!node || node->is_null()) return t;
   if (node->is_map()) return parse_file_form(*node, path, base_dir);
+  t.where = location_of(*node);
   if (!node->is_scalar()) fail_at(*node, path, std::string("expected ") + kExpected + ", got " + yaml::describe(*node));
 
   const Call call = parse_call(node->text, *node, path, kExpected);

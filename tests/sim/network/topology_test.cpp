@@ -301,6 +301,34 @@ TEST(TopologyFile, LoopsAndRepeatedEdgesAreWarnedAbout) {
       << t.warnings[1];
 }
 
+// Attributes clocksim does not read are said, each once: a misspelt "lossy" must not leave every
+// link lossless without a word. Node attributes (a DOT shape, a GraphML label) are not links'.
+TEST(TopologyFile, IgnoredEdgeAttributesAreNamed) {
+  const std::vector<std::string> names{"n0", "n1", "n2"};
+  const Topology dot = read_topology_file(
+      write_temp("attrs.dot", "graph { n0 [shape=box]; n0 -- n1 [latency=\"2ms\", color=red]; n1 -- n2 [lossy=0.5, color=blue]; }"),
+      3, names);
+  ASSERT_EQ(dot.warnings.size(), 1u);
+  EXPECT_NE(dot.warnings[0].find("2 edge attribute(s) ignored (clocksim reads an edge's latency and loss): color, lossy"),
+            std::string::npos)
+      << dot.warnings[0];
+  EXPECT_EQ(dot.link_attributes.size(), 1u);  // n0 -- n1's latency; "lossy" set nothing
+  const Topology graphml = read_topology_file(
+      write_temp("attrs.graphml",
+                 "<graphml><key id=\"w\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>"
+                 "<key id=\"l\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>"
+                 "<graph edgedefault=\"undirected\"><node id=\"n0\"><data key=\"l\">a</data></node><node id=\"n1\"/>"
+                 "<node id=\"n2\"/><edge source=\"n0\" target=\"n1\"><data key=\"w\">3</data></edge>"
+                 "<edge source=\"n1\" target=\"n2\"/></graph></graphml>"),
+      3, names);
+  ASSERT_EQ(graphml.warnings.size(), 1u);
+  EXPECT_NE(graphml.warnings[0].find("1 edge attribute(s) ignored (clocksim reads an edge's latency and loss): weight"),
+            std::string::npos)
+      << graphml.warnings[0];
+  const Topology plain = read_topology_file(write_temp("plain.dot", "graph { n0 -- n1 [loss=0.1]; n1 -- n2; }"), 3, names);
+  EXPECT_TRUE(plain.warnings.empty());
+}
+
 TEST(TopologyFile, Errors) {
   expect_error(fixture("small.graphml"), 6, "the file has 5 nodes but the scenario has 6");
   expect_error(fixture("missing.graphml"), 5, "cannot open topology file");
@@ -310,10 +338,13 @@ TEST(TopologyFile, Errors) {
   expect_error(write_temp("badlat.dot", "graph { n0 -- n1 [latency=fast]; }"), 2,
                "latency \"fast\": expected a latency");
   expect_error(write_temp("badloss.dot", "graph { n0 -- n1 [loss=2]; }"), 2,
-               "loss 2.000000 is not a probability");
+               "edge n0 -- n1: loss 2 is not a probability");
   expect_error(write_temp("syntax.dot", "graph { n0 -- ; }"), 2, "cannot read DOT");
   expect_error(write_temp("broken.graphml", "<graphml><graph edgedefault=\"undirected\">"), 2,
-               "cannot read GraphML");
+               "broken.graphml:1: not well-formed XML");
+  expect_error(write_temp("undeclared.graphml", "<graphml><graph edgedefault=\"undirected\"><node id=\"n0\"/>"
+                                                "<node id=\"n1\"/><edge source=\"n0\" target=\"n2\"/></graph></graphml>"),
+               2, "edge n0 -- n2: node \"n2\" is not declared");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 //   # expect-error: L:C: <text>   what() must start with "<file>:L:C: error: <text>"
 //   # expect-error: --set ...      (command-line errors) what() must start with the text itself
 //   # set: key.path=value          applied as a --set override first
+// In <text>, "{dir}/" stands for this directory (a file the scenario names, as resolved).
 #include "sim/scenario/loader.hpp"
 
 #include <gtest/gtest.h>
@@ -52,6 +53,7 @@ std::vector<BadCase> bad_cases() {
         } else {
           std::string text = spec.substr(second + 1);
           if (!text.empty() && text[0] == ' ') text.erase(0, 1);
+          for (std::size_t at; (at = text.find("{dir}/")) != std::string::npos;) text.replace(at, 5, kBadDir);
           c.expected_prefix = c.file + ":" + spec.substr(0, second) + ": error: " + text;
         }
       }

@@ -218,7 +218,8 @@ TEST(Loader, Topologies) {
 TEST(Loader, TopologyFileIsResolvedRelativeToTheScenario) {
   const std::string dir = std::string(CLOCKSIM_BINARY_DIR) + "/scenario_loader_test";
   std::filesystem::create_directories(dir);
-  std::ofstream(dir + "/net.graphml") << "<graphml/>\n";
+  std::ofstream(dir + "/net.graphml") << "<graphml><graph edgedefault=\"undirected\"><node id=\"n0\"/><node id=\"n1\"/>"
+                                          "<edge source=\"n0\" target=\"n1\"/></graph></graphml>\n";
   std::ofstream(dir + "/s.yaml") << "duration: 1s\nnodes: 2\ntopology: {file: net.graphml}\n";
   const auto s = load_scenario_file(dir + "/s.yaml");
   EXPECT_EQ(s.topology.kind, TopologySpec::Kind::kFile);
