@@ -13,11 +13,16 @@ namespace clocksim::sim {
 namespace {
 constexpr std::size_t kFlushBytes = 1 << 20;
 
-std::string temp_path_for(const std::string& final_path) {
+// Unique among every temporary alive on the machine: the process id tells processes apart, and
+// the writer's own address the writers of one process (two runs into one folder from the Python
+// module's threads). The name is fixed before the file exists, so that it can be registered first.
+std::string temp_path_for(const std::string& final_path, const void* writer) {
   const auto slash = final_path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "" : final_path.substr(0, slash + 1);
   const std::string base = slash == std::string::npos ? final_path : final_path.substr(slash + 1);
-  return dir + "." + base + ".tmp." + std::to_string(::getpid());
+  char address[2 * sizeof(std::uintptr_t) + 1];
+  const auto end = std::to_chars(address, address + sizeof(address), reinterpret_cast<std::uintptr_t>(writer), 16).ptr;
+  return dir + "." + base + ".tmp." + std::to_string(::getpid()) + "." + std::string(address, end);
 }
 
 std::string io_error(const std::string& path, int error) {
@@ -27,7 +32,7 @@ std::string io_error(const std::string& path, int error) {
 
 // Registered before the temporary exists, so there is no moment at which a signal could leave it.
 AtomicFile::AtomicFile(std::string final_path)
-    : final_path_(std::move(final_path)), temp_path_(temp_path_for(final_path_)), pending_(temp_path_) {
+    : final_path_(std::move(final_path)), temp_path_(temp_path_for(final_path_, this)), pending_(temp_path_) {
   file_ = std::fopen(temp_path_.c_str(), "wb");
   if (!file_) throw std::runtime_error("cannot write " + temp_path_ + ": " + std::strerror(errno));
   pending_.created();

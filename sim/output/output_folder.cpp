@@ -1,5 +1,9 @@
 #include "sim/output/output_folder.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -36,6 +40,29 @@ class MemoryFile final : public OutputFile {
   std::string text_;
 };
 
+// An exclusive flock on the folder while a run's files replace another's: two runs publishing
+// into one folder at once would otherwise leave one's trace beside the other's summary. Each run
+// still writes its temporaries side by side; only the swap is one at a time, and the folder then
+// holds the whole of the run that published last.
+class FolderLock {
+ public:
+  explicit FolderLock(const std::string& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (fd_ < 0) throw std::runtime_error("cannot open " + dir + " to publish the run's files: " + std::strerror(errno));
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno == EINTR) continue;
+      const int error = errno;
+      ::close(fd_);
+      throw std::runtime_error("cannot lock " + dir + " to publish the run's files: " + std::strerror(error));
+    }
+  }
+  ~FolderLock() { ::close(fd_); }  // closing the last descriptor releases the lock
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  int fd_;
+};
+
 }  // namespace
 
 DiskFolder::DiskFolder(std::string dir) : dir_(std::move(dir)) {}
@@ -49,6 +76,7 @@ std::unique_ptr<OutputFile> DiskFolder::create(const std::string& name) {
 void DiskFolder::stage(std::unique_ptr<AtomicFile> file) { staged_.push_back(std::move(file)); }
 
 void DiskFolder::publish(std::span<const std::string_view> run_files) {
+  const FolderLock lock(dir_);
   for (std::string_view name : run_files) {
     if (created_.contains(name)) continue;
     const std::string path = dir_ + "/" + std::string(name);

@@ -1,6 +1,15 @@
 #include "sim/output/output_folder.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <barrier>
+#include <chrono>
+#include <thread>
 
 #include <algorithm>
 #include <filesystem>
@@ -92,6 +101,72 @@ TEST(DiskFolder, PublishRemovesOnlyTheKnownFilesItDidNotWrite) {
   // The user's own file stays; the old run's files go or are replaced.
   EXPECT_EQ(names_in(dir), (std::vector<std::string>{"notes.txt", "summary.json", "trace.csv.gz"}));
   EXPECT_EQ(slurp(dir / "summary.json"), "new");
+  std::filesystem::remove_all(dir);
+}
+
+// Two runs publishing into one folder at once: the folder ends with the whole of one run, never
+// one run's trace beside the other's summary.
+TEST(DiskFolder, TwoRunsPublishingAtOnceNeverMixTheirFiles) {
+  const auto dir = std::filesystem::temp_directory_path() / "clocksim_disk_folder_race_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string_view known[] = {"a.csv", "b.csv", "c.csv", "d.csv"};
+  constexpr int kRounds = 300;
+  std::barrier both(2);
+  int mixed = 0;
+  // Each round: both write their files, publish at the same moment, then `looker` checks the folder.
+  auto run = [&](const std::string& tag, bool looker) {
+    for (int round = 0; round < kRounds; ++round) {
+      DiskFolder folder(dir.string());
+      for (std::string_view name : known) {
+        auto f = folder.create(std::string(name));
+        f->write(tag);
+        f->commit();
+      }
+      both.arrive_and_wait();
+      folder.publish(known);
+      both.arrive_and_wait();
+      if (looker) {
+        const std::string first = slurp(dir / "a.csv");
+        for (std::string_view name : known) mixed += slurp(dir / std::string(name)) != first ? 1 : 0;
+      }
+      both.arrive_and_wait();
+    }
+  };
+  std::thread x([&] { run("x", false); });
+  std::thread y([&] { run("y", true); });
+  x.join();
+  y.join();
+  EXPECT_EQ(mixed, 0) << "files of two runs side by side in " << mixed << " checks";
+  EXPECT_EQ(names_in(dir), (std::vector<std::string>{"a.csv", "b.csv", "c.csv", "d.csv"}));
+  std::filesystem::remove_all(dir);
+}
+
+// The lock is an flock on the folder: a publish waits while another process holds it.
+TEST(DiskFolder, PublishWaitsForTheFolderLock) {
+  const auto dir = std::filesystem::temp_directory_path() / "clocksim_disk_folder_lock_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const int held = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX), 0);
+  const std::string_view known[] = {"summary.json"};
+  std::atomic<bool> done{false};
+  std::thread publisher([&] {
+    DiskFolder folder(dir.string());
+    auto f = folder.create("summary.json");
+    f->write("{}\n");
+    f->commit();
+    folder.publish(known);
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(done.load());
+  EXPECT_FALSE(std::filesystem::exists(dir / "summary.json"));
+  ::close(held);  // releases the lock
+  publisher.join();
+  EXPECT_TRUE(done.load());
+  EXPECT_EQ(slurp(dir / "summary.json"), "{}\n");
   std::filesystem::remove_all(dir);
 }
 
