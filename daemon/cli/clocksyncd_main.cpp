@@ -2,6 +2,8 @@
 //   clocksyncd --config daemon/examples/node1.yaml
 //   clocksyncd --id 1 --listen 127.0.0.1:5525 --peer 2@127.0.0.1:5526 --key-file cluster.key
 //              --sync berkeley --election tsp --set period=2s
+//   clocksyncd --config node1.yaml --check-config   (checks everything it can without binding a
+//                                                  socket or touching a clock; exit 0 or 2)
 // Flags override the file. Exit 0 after a graceful stop (SIGTERM/SIGINT), 2 on a user error,
 // 1 when the OS refuses (port in use, clock not adjustable).
 #include <signal.h>
@@ -47,7 +49,7 @@ int run(int argc, char** argv) {
   std::uint32_t cluster = 0;
   std::string seed;  // config/seed_option.hpp
   double drift_ppm = 0, max_slew_ppm = 500;
-  bool insecure = false, allow_system_clock = false, no_master = false, list_algorithms = false;
+  bool insecure = false, allow_system_clock = false, no_master = false, list_algorithms = false, check_config = false;
 
   app.add_option("--config", config_file, "YAML config file (flags override it)");
   auto* o_id = app.add_option("--id", id_text, "this node's id (e.g. 1 or n1)");
@@ -83,6 +85,9 @@ int run(int argc, char** argv) {
   auto* o_refclock = app.add_option("--reference-clock", reference_clock, "none, or system: read (never set) the system clock as a stratum-0 reference")
                          ->check(CLI::IsMember({"none", "system"}));
   app.add_flag("--list-algorithms", list_algorithms, "print the algorithm kinds and their parameters, then exit");
+  app.add_flag("--check-config", check_config,
+               "check the configuration, key file, algorithms and user, print a summary and exit (0: would start, 2: "
+               "would not); binds no socket and changes no clock");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -205,6 +210,17 @@ int run(int argc, char** argv) {
     algorithm = algorithms::make_stack(std::get<algorithms::StackSetup>(setup));
   } catch (const std::invalid_argument& e) {
     return user_error(e.what());
+  }
+
+  if (check_config) {
+    if (auto e = privilege_drop_problem({cfg.user, cfg.clock_backend == "system"})) return user_error(*e);
+    const LoopConfig& l = std::get<LoopConfig>(loop_cfg);
+    std::cout << "ok: " << (config_file.empty() ? std::string("flags") : config_file) << " (node " << *cfg.id << ", listen "
+              << l.listen << ", " << l.peers.size() << " peer(s), cluster " << l.cluster << ", sync " << cfg.sync_kind
+              << ", election " << (cfg.election_kind.empty() ? "none" : cfg.election_kind) << ", clock "
+              << cfg.clock_backend << ", " << (keys ? "hmac-sha256 keys from " + cfg.key_file : std::string("INSECURE: no keys"))
+              << ")\n";
+    return 0;
   }
 
   node::Logger log(stderr);

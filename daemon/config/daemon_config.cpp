@@ -45,16 +45,43 @@ std::string where(const Node& n) {
          std::to_string(n.pos.column);
 }
 
+// "sync algorithm 'x' is not known; available: ..." when `kind` names no algorithm of `layer`.
+std::optional<std::string> unknown_kind(const std::string& kind, algorithms::Layer layer, const std::string& layer_name) {
+  if (kind.empty() || (layer == algorithms::Layer::kElection && kind == "none")) return std::nullopt;
+  if (algorithms::find_algorithm(kind, layer)) return std::nullopt;
+  std::string list;
+  for (const auto& a : algorithms::catalogue()) {
+    if (a.layer == layer) list += (list.empty() ? "" : ", ") + a.kind;
+  }
+  return layer_name + " algorithm '" + kind + "' is not known; available: " + list;
+}
+
+// A kind read from the file is checked where it is written (a flag may still replace it).
+std::string read_kind(const Node& n, const std::string& path, const std::string& layer) {
+  std::string kind = config::read_string(n, path, "an algorithm kind");
+  const auto l = layer == "sync" ? algorithms::Layer::kSync : algorithms::Layer::kElection;
+  if (auto e = unknown_kind(kind, l, layer)) config::fail_at(n, path, *e);
+  return kind;
+}
+
+// An address the daemon binds (listen, status, ntp.listen), checked where it is written.
+std::string read_bind_address(const Node& n, const std::string& path) {
+  std::string text = config::read_string(n, path, "an address HOST:PORT");
+  auto ep = parse_endpoint(text);
+  if (auto* e = std::get_if<std::string>(&ep)) config::fail_at(n, path, *e);
+  return text;
+}
+
 // algorithm.sync / algorithm.election: "berkeley" or {kind: berkeley, param: value, ...}. The
 // parameters are checked against the algorithm's ParamSpec once both kinds are known.
 void read_layer(const Node& n, const std::string& layer, std::string& kind, std::vector<ParamOverride>& params) {
   const std::string path = "algorithm." + layer;
   if (n.is_scalar()) {
-    kind = config::read_string(n, path, "an algorithm kind");
+    kind = read_kind(n, path, layer);
     return;
   }
   if (!n.is_map()) config::fail_at(n, path, "expected a kind or a mapping {kind: ..., param: value}, got " + config::yaml::describe(n));
-  kind = config::read_string(config::require_key(n, path, "kind", "an algorithm kind"), path + ".kind", "an algorithm kind");
+  kind = read_kind(config::require_key(n, path, "kind", "an algorithm kind"), path + ".kind", layer);
   for (const auto& e : n.entries) {
     if (e.key == "kind") continue;
     const std::string key_path = path + "." + e.key;
@@ -76,7 +103,12 @@ void read_layer(const Node& n, const std::string& layer, std::string& kind, std:
 void read_clock(const Node& n, DaemonConfig& cfg) {
   config::expect_map(n, "clock", "the clock section");
   config::check_keys(n, "clock", {"backend", "drift_ppm", "offset", "max_slew_ppm", "allow_system_clock"});
-  if (const Node* b = n.find("backend")) cfg.clock_backend = config::read_string(*b, "clock.backend", "virtual or system");
+  if (const Node* b = n.find("backend")) {
+    cfg.clock_backend = config::read_string(*b, "clock.backend", "virtual or system");
+    if (cfg.clock_backend != "virtual" && cfg.clock_backend != "system") {
+      config::fail_at(*b, "clock.backend", "expected virtual or system, got '" + cfg.clock_backend + "'");
+    }
+  }
   // The virtual clock's limits (node/clock/virtual_clock.hpp): it must keep running forward.
   if (const Node* d = n.find("drift_ppm")) {
     cfg.drift_ppm = config::read_number(*d, "clock.drift_ppm", -node::VirtualClock::kMaxAbsRatePpm, node::VirtualClock::kMaxAbsRatePpm);
@@ -121,7 +153,7 @@ void read_limits(const Node& n, DaemonConfig& cfg) {
 void read_ntp(const Node& n, DaemonConfig& cfg) {
   config::expect_map(n, "ntp", "the ntp section");
   config::check_keys(n, "ntp", {"listen", "servers", "reference_clock"});
-  if (const Node* l = n.find("listen")) cfg.ntp_listen = config::read_string(*l, "ntp.listen", "an address HOST:PORT");
+  if (const Node* l = n.find("listen")) cfg.ntp_listen = read_bind_address(*l, "ntp.listen");
   if (const Node* l = n.find("servers")) read_peer_list(*l, "ntp.servers", cfg.ntp_servers);
   if (const Node* l = n.find("reference_clock")) {
     cfg.reference_clock = config::read_string(*l, "ntp.reference_clock", "none or system");
@@ -146,8 +178,8 @@ void read_config(const Node& root, const std::string& path, DaemonConfig& cfg) {
     if (!id) config::fail_at(*n, "id", "expected a node id such as 1 or n1, got " + config::yaml::describe(*n));
     cfg.id = *id;
   }
-  if (const Node* n = root.find("listen")) cfg.listen = config::read_string(*n, "listen", "an address HOST:PORT");
-  if (const Node* n = root.find("status")) cfg.status = config::read_string(*n, "status", "an address HOST:PORT");
+  if (const Node* n = root.find("listen")) cfg.listen = read_bind_address(*n, "listen");
+  if (const Node* n = root.find("status")) cfg.status = read_bind_address(*n, "status");
   if (const Node* n = root.find("control")) {
     cfg.control = config::read_string(*n, "control", "a socket path or none");
     if (cfg.control != "none") cfg.control = beside(path, cfg.control);
@@ -191,15 +223,9 @@ namespace {
 std::variant<algorithms::LayerChoice, std::string> build_layer(const std::string& kind,
                                                                algorithms::Layer layer, const std::string& layer_name) {
   algorithms::LayerChoice choice;
+  if (auto e = unknown_kind(kind, layer, layer_name)) return *e;
   if (kind.empty() || (layer == algorithms::Layer::kElection && kind == "none")) return choice;
   const auto* info = algorithms::find_algorithm(kind, layer);
-  if (!info) {
-    std::string list;
-    for (const auto& a : algorithms::catalogue()) {
-      if (a.layer == layer) list += (list.empty() ? "" : ", ") + a.kind;
-    }
-    return layer_name + " algorithm '" + kind + "' is not known; available: " + list;
-  }
   choice.kind = kind;
   choice.params = ParamSet::defaults(info->params);
   return choice;
@@ -326,6 +352,10 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   loop.cluster = cfg.cluster;
   loop.sync_kind = cfg.sync_kind;
   loop.election_kind = cfg.election_kind;
+  if (!cfg.ntp_listen.empty()) {
+    auto ntp = parse_endpoint(cfg.ntp_listen);
+    if (auto* e = std::get_if<std::string>(&ntp)) return "ntp listen: " + *e;
+  }
   loop.ntp_listen = cfg.ntp_listen;
   for (const auto& s : cfg.ntp_servers) loop.ntp_servers.push_back(NtpServer{s.id, s.address});
   loop.reference_clock_system = cfg.reference_clock == "system";

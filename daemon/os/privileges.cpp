@@ -32,21 +32,24 @@ std::optional<std::string> set_capabilities(bool keep_sys_time) {
 }
 }  // namespace
 
+std::optional<std::string> privilege_drop_problem(const PrivilegeDrop& drop) {
+  if (::geteuid() != 0) {
+    if (drop.user.empty()) return std::nullopt;
+    const passwd* pw = ::getpwnam(drop.user.c_str());
+    if (pw == nullptr || pw->pw_uid != ::geteuid()) return "cannot switch to user '" + drop.user + "': not started as root";
+    return std::nullopt;
+  }
+  if (drop.user.empty()) {
+    return "started as root: give --user NAME (an unprivileged user; the Debian package creates "
+           "'clocksyncd'), so that packets are never parsed as root";
+  }
+  if (::getpwnam(drop.user.c_str()) == nullptr) return "user '" + drop.user + "' does not exist";
+  return std::nullopt;
+}
+
 std::optional<std::string> drop_privileges(const PrivilegeDrop& drop) {
-  const bool root = ::geteuid() == 0;
-  if (!root) {
-    if (!drop.user.empty()) {
-      const passwd* pw = ::getpwnam(drop.user.c_str());
-      if (pw == nullptr || pw->pw_uid != ::geteuid()) {
-        return "cannot switch to user '" + drop.user + "': not started as root";
-      }
-    }
-  } else {
-    if (drop.user.empty()) {
-      return "started as root: give --user NAME (an unprivileged user; the Debian package creates "
-             "'clocksyncd'), so that packets are never parsed as root";
-    }
-    errno = 0;
+  if (auto problem = privilege_drop_problem(drop)) return problem;
+  if (::geteuid() == 0) {
     const passwd* pw = ::getpwnam(drop.user.c_str());
     if (pw == nullptr) return "user '" + drop.user + "' does not exist";
     const uid_t uid = pw->pw_uid;

@@ -20,6 +20,9 @@ struct PrivilegeDrop {
 // all other capabilities and sets no_new_privs. An error message when any step fails; the
 // caller must then exit (half-dropped privileges are not a state to run in).
 std::optional<std::string> drop_privileges(const PrivilegeDrop& drop);
+// What drop_privileges would refuse before it changes anything (root without a user, a user
+// that does not exist or that this process cannot become), for --check-config.
+std::optional<std::string> privilege_drop_problem(const PrivilegeDrop& drop);
 
 // What the process holds now, for the log and the status report: "uid=.. gid=.. caps=..".
 std::string privilege_summary();

@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""clocksyncd --check-config says whether the daemon would start, without binding a socket or
+touching a clock: every shipped example config passes (exit 0, a one-line summary), and each
+broken one fails with exit 2 and its error located in the file (file:line:col, key).
+
+usage: check_config_check.py CLOCKSYNCD CLOCKSYNCCTL EXAMPLES_DIR WORK_DIR"""
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+daemon, ctl, examples, work = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3]), pathlib.Path(sys.argv[4])
+shutil.rmtree(work, ignore_errors=True)
+work.mkdir(parents=True)
+# As root the daemon insists on a user to drop to; as anyone else it stays who it is.
+user = ["--user", "nobody"] if os.geteuid() == 0 else []
+
+
+def fail(message):
+    sys.exit("FAIL: " + message)
+
+
+def check(config, *flags):
+    return subprocess.run([daemon, "--config", str(config), "--check-config", *user, *flags],
+                          capture_output=True, text=True, timeout=60)
+
+
+for f in sorted(examples.glob("*.yaml")):
+    shutil.copy(f, work / f.name)
+p = subprocess.run([ctl, "keygen", "--ids", "1,2,3", "--out-dir", str(work)], capture_output=True, text=True, timeout=60)
+if p.returncode != 0:
+    fail(f"keygen: {p.stderr}")
+
+configs = sorted(work.glob("*.yaml"))
+if not configs:
+    fail(f"no example configs in {examples}")
+for c in configs:
+    p = check(c)
+    if p.returncode != 0 or not p.stdout.startswith(f"ok: {c} (node "):
+        fail(f"{c.name}: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr.strip()!r}")
+    if "hmac-sha256 keys from" not in p.stdout:
+        fail(f"{c.name}: the summary must say how packets are authenticated: {p.stdout!r}")
+    # Nothing was bound: the control socket the example names does not exist afterwards.
+    if list(work.glob("*.sock")):
+        fail(f"{c.name}: --check-config created a socket")
+
+base = (work / "node1.yaml").read_text()
+broken = [
+    ("kind: berkeley", "kind: berkley", "error: at 'algorithm.sync.kind': sync algorithm 'berkley' is not known"),
+    ("backend: virtual", "backend: virtul", "error: at 'clock.backend': expected virtual or system, got 'virtul'"),
+    ("listen: 127.0.0.1:5525", "listen: 127.0.0.1:70000", "error: at 'listen': '127.0.0.1:70000': port must be a number"),
+    ("kind: tsp", "kind: tps", "error: at 'algorithm.election.kind': election algorithm 'tps' is not known"),
+    ("drift_ppm: -150", "drift_ppm: -2000000", "error: at 'clock.drift_ppm'"),
+]
+for old, new, says in broken:
+    if old not in base:
+        fail(f"node1.yaml no longer has {old!r}; update this test")
+    bad = work / "bad.yaml"
+    bad.write_text(base.replace(old, new))
+    p = check(bad)
+    line = next(i + 1 for i, text in enumerate(bad.read_text().splitlines()) if new in text)
+    if p.returncode != 2 or f"{bad}:{line}:" not in p.stderr or says not in p.stderr:
+        fail(f"{new!r}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+
+# Problems outside the file: a key file that is not there, a user that does not exist.
+p = check(work / "node1.yaml", "--key-file", str(work / "missing.keys"))
+if p.returncode != 2 or "cannot open key file" not in p.stderr:
+    fail(f"a missing key file: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+if os.geteuid() == 0:
+    p = subprocess.run([daemon, "--config", str(work / "node1.yaml"), "--check-config", "--user", "no-such-user-x"],
+                       capture_output=True, text=True, timeout=60)
+    if p.returncode != 2 or "does not exist" not in p.stderr:
+        fail(f"an unknown user: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+print("ok")
