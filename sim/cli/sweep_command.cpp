@@ -51,7 +51,7 @@ int sweep_main(const SweepArgs& args) {
       try {
         load_run_spec(spec, run);
       } catch (const scenario::ScenarioError& e) {
-        std::cerr << args.file << ": run " << run.folder << ": " << e.what() << '\n';
+        std::cerr << sweep::describe_run_error(spec, run, e) << '\n';
         return 2;
       }
     }

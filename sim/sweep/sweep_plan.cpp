@@ -115,3 +115,35 @@ std::string equivalent_run_command(const SweepSpec& spec, const PlannedRun& run,
 }
 
 }  // namespace clocksim::sweep
+
+namespace clocksim::sweep {
+
+std::string describe_run_error(const SweepSpec& spec, const PlannedRun& run, const config::ConfigError& error) {
+  const std::string generic = spec.source_file + ": run " + run.folder + ": " + error.what();
+  constexpr std::string_view kSet = "--set ";
+  if (!error.file().starts_with(kSet)) return generic;
+  const std::string assignment = error.file().substr(kSet.size());
+  auto at = [&](const std::string& key, const std::string& value, const SweepOrigin& origin) {
+    const std::string scenario_key =
+        error.key_path().empty() || key.ends_with("." + error.key_path()) ? "" : "; in the scenario at '" + error.key_path() + "'";
+    return SweepError(spec.source_file, origin.line, origin.column, key,
+                      "value '" + value + "' (run " + run.folder + scenario_key + "): " + error.message())
+        .what();
+  };
+  for (std::size_t i = 0; i < spec.fixed_overrides.size() && i < spec.fixed_origins.size(); ++i) {
+    if (spec.fixed_overrides[i] != assignment) continue;
+    const std::string& text = spec.fixed_overrides[i];
+    const auto eq = text.find('=');
+    return at("set." + text.substr(0, eq), text.substr(eq + 1), spec.fixed_origins[i]);
+  }
+  for (std::size_t i = 0; i < spec.matrix.size() && i < run.values.size(); ++i) {
+    const SweepParameter& p = spec.matrix[i];
+    if (p.path + "=" + run.values[i] != assignment) continue;
+    for (std::size_t j = 0; j < p.values.size() && j < p.origins.size(); ++j) {
+      if (p.values[j] == run.values[i]) return at("matrix." + p.path, run.values[i], p.origins[j]);
+    }
+  }
+  return generic;
+}
+
+}  // namespace clocksim::sweep

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "config/error.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 
 namespace clocksim::sweep {
@@ -23,6 +24,12 @@ struct PlannedRun {
 };
 
 std::vector<PlannedRun> plan_sweep(const SweepSpec& spec);
+
+// A run's scenario refused on loading, said where the user wrote the cause: a value of the
+// matrix or of `set:` that the base scenario refuses is reported at that value in the sweep file,
+//   "sweep.yaml:5:26: error: at 'matrix.nodes' = '3,4' (run nodes=3_4): expected an integer, got '3,4'"
+// anything else (an error in the base file itself) as the base file reports it, after the run.
+std::string describe_run_error(const SweepSpec& spec, const PlannedRun& run, const config::ConfigError& error);
 
 // The single-run command that produces the same folder, for logs and docs:
 //   clocksim run base.yaml --set a=1 --set seed=2 --out OUT/folder

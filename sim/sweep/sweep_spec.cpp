@@ -42,7 +42,7 @@ class Parser {
     check_keys(root, "", {"name", "description", "base", "set", "matrix", "seeds", "traces"});
     if (const YAML::Node name = root["name"]) spec.name = scalar(name, "name");
     spec.base_scenario = parse_base(root);
-    if (const YAML::Node set = root["set"]) spec.fixed_overrides = parse_set(set);
+    if (const YAML::Node set = root["set"]) parse_set(set, spec);
     if (const YAML::Node traces = root["traces"]) {
       const std::string text = scalar(traces, "traces");
       if (text != "true" && text != "false") fail(traces, "traces", "expected true or false, found '" + text + "'");
@@ -103,15 +103,20 @@ class Parser {
     return path.lexically_normal().string();
   }
 
-  std::vector<std::string> parse_set(const YAML::Node& set) const {
+  static SweepOrigin origin(const YAML::Node& node) {
+    const YAML::Mark mark = node.Mark();
+    if (mark.line < 0 || mark.column < 0) return {};
+    return {mark.line + 1, mark.column + 1};
+  }
+
+  void parse_set(const YAML::Node& set, SweepSpec& spec) const {
     if (!set.IsMap()) fail(set, "set", "expected a mapping of parameter path -> value");
     check_keys(set, "set", {});
-    std::vector<std::string> out;
     for (const auto& kv : set) {
       const std::string key = kv.first.Scalar();
-      out.push_back(key + "=" + value_text(kv.second, "set." + key));
+      spec.fixed_overrides.push_back(key + "=" + value_text(kv.second, "set." + key));
+      spec.fixed_origins.push_back(origin(kv.second));
     }
-    return out;
   }
 
   std::vector<SweepParameter> parse_matrix(const YAML::Node& root) const {
@@ -135,6 +140,7 @@ class Parser {
         std::string text = value_text(v, key_path);
         if (!seen.insert(text).second) fail(v, key_path, "value '" + text + "' is listed twice");
         p.values.push_back(std::move(text));
+        p.origins.push_back(origin(v));
       }
       out.push_back(std::move(p));
     }

@@ -18,9 +18,17 @@
 
 namespace clocksim::sweep {
 
+// Where a value is written in the sweep file (1-based; 0: nowhere), so that a value the base
+// scenario refuses is reported at the value, not at the --set it became.
+struct SweepOrigin {
+  int line = 0;
+  int column = 0;
+};
+
 struct SweepParameter {
   std::string path;                 // scenario key path, as --set takes it ("links.latency")
   std::vector<std::string> values;  // as written (scalars verbatim, lists/maps in YAML flow form)
+  std::vector<SweepOrigin> origins = {};  // one per value
 };
 
 struct SweepSpec {
@@ -28,6 +36,7 @@ struct SweepSpec {
   std::string name;                          // defaults to the file's stem
   std::string base_scenario;                 // path, resolved against the sweep file's directory
   std::vector<std::string> fixed_overrides;  // "path=value" from `set:`, in file order
+  std::vector<SweepOrigin> fixed_origins;    // one per fixed override
   std::vector<SweepParameter> matrix;        // in file order; the first varies slowest
   std::vector<std::uint64_t> seeds;          // empty: every run keeps the base scenario's seed
   // Per-tick traces (trace.csv) in every run folder: off unless `traces: true` or --traces, as

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/scenario/loader.hpp"
+#include "sim/sweep/sweep_plan.hpp"
+
 #include <filesystem>
 #include <fstream>
 
@@ -105,6 +108,52 @@ TEST_F(SweepSpecTest, LoadsFromFileWithBaseRelativeToIt) {
     FAIL() << "expected an error";
   } catch (const SweepError& e) {
     EXPECT_EQ(std::string(e.what()), (dir_ / "missing.yaml").string() + ": error: cannot open the sweep file");
+  }
+}
+
+// A value the base scenario refuses is reported where the sweep file writes it; an error of the
+// base file itself stays located in the base file.
+TEST_F(SweepSpecTest, ARefusedValueIsReportedAtItsPlaceInTheSweepFile) {
+  std::ofstream(dir_ / "base.yaml") << "name: base\nduration: 1m\nnodes: 4\nfaults:\n  - {at: 30s, crash: n1}\n";
+  const SweepSpec spec = parse(
+      "base: base.yaml\n"
+      "set:\n"
+      "  links.loss: 0.1\n"
+      "matrix:\n"
+      "  nodes: [3, '3,4']\n"
+      "  duration: [1m, 10s]\n");
+  auto refusal = [&](const std::string& folder) {
+    for (const PlannedRun& run : plan_sweep(spec)) {
+      if (run.folder != folder) continue;
+      scenario::LoadOptions options;
+      options.set_overrides = run.overrides;
+      try {
+        (void)scenario::load_scenario_file(spec.base_scenario, options);
+      } catch (const scenario::ScenarioError& e) {
+        return describe_run_error(spec, run, e);
+      }
+      return std::string("(loaded)");
+    }
+    return std::string("(no such run)");
+  };
+  EXPECT_EQ(refusal("nodes=3,duration=1m"), "(loaded)");
+  EXPECT_EQ(refusal("nodes=3_4,duration=1m"),
+            "s.yaml:5:14: error: at 'matrix.nodes': value '3,4' (run nodes=3_4,duration=1m): expected an integer, got '3,4'");
+  // The fault at 30 s is the base file's; the matrix only made the run too short for it.
+  const std::string short_run = refusal("nodes=3,duration=10s");
+  EXPECT_EQ(short_run.rfind("s.yaml: run nodes=3,duration=10s: " + spec.base_scenario + ":5:", 0), 0u) << short_run;
+  SweepSpec lossy = spec;
+  lossy.fixed_overrides = {"links.loss=3"};
+  const PlannedRun run = plan_sweep(lossy).front();
+  scenario::LoadOptions options;
+  options.set_overrides = run.overrides;
+  try {
+    (void)scenario::load_scenario_file(lossy.base_scenario, options);
+    ADD_FAILURE() << "a loss of 3 loaded";
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_EQ(describe_run_error(lossy, run, e),
+              "s.yaml:3:15: error: at 'set.links.loss': value '3' (run " + run.folder +
+                  "): expected a number between 0 and 1, got 3");
   }
 }
 
