@@ -25,6 +25,7 @@
 #include <boost/property_tree/xml_parser.hpp>
 
 #include "algorithms/core/number_text.hpp"
+#include "config/file.hpp"
 #include "sim/network/topology.hpp"
 #include "sim/scenario/distribution_parse.hpp"
 #include "sim/scenario/error.hpp"
@@ -55,12 +56,15 @@ bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// Far above any topology a run can hold (a 10^6-node GraphML is a few hundred MB), far below
+// what a device that never ends would fill.
+constexpr std::size_t kMaxTopologyBytes = std::size_t{1} << 30;
+
 std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TopologyError(path + ": cannot open topology file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  config::BoundedText file = config::read_bounded(path, kMaxTopologyBytes);
+  if (!file.opened) throw TopologyError(path + ": cannot open topology file");
+  if (!file.complete) throw TopologyError(path + ": topology file is larger than " + std::to_string(kMaxTopologyBytes) + " bytes");
+  return std::move(file.text);
 }
 
 // GraphML node ids in document order: the order in which read_graphml creates vertices (it

@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "config/file.hpp"
+
 namespace clocksim::sweep {
 namespace {
 
@@ -220,11 +222,13 @@ SweepSpec parse_sweep_text(std::string_view yaml, const std::string& display_nam
 }
 
 SweepSpec load_sweep_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SweepError(path, 0, 0, "", "cannot open the sweep file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_sweep_text(text.str(), path, std::filesystem::path(path).parent_path().string());
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw SweepError(path, 0, 0, "", "is a directory, not a sweep file");
+  const std::size_t limit = config::yaml::Limits{}.max_bytes;  // a sweep file is no larger than a scenario
+  const config::BoundedText file = config::read_bounded(path, limit);
+  if (!file.opened) throw SweepError(path, 0, 0, "", "cannot open the sweep file");
+  if (!file.complete) throw SweepError(path, 1, 1, "", "file is larger than " + std::to_string(limit) + " bytes");
+  return parse_sweep_text(file.text, path, std::filesystem::path(path).parent_path().string());
 }
 
 }  // namespace clocksim::sweep
