@@ -37,7 +37,29 @@ def _override_list(overrides: Overrides):
         return [f"{key}={_scalar_text(value)}" for key, value in overrides.items()]
     if isinstance(overrides, str):
         return [overrides]
-    return [str(item) for item in overrides]
+    if isinstance(overrides, (list, tuple)) and all(isinstance(item, str) for item in overrides):
+        return list(overrides)
+    raise TypeError("set= takes a dict {'key.path': value} or a list of 'key.path=value' strings, got "
+                    + type(overrides).__name__ + (" of other things" if isinstance(overrides, (list, tuple)) else ""))
+
+
+_YAML_TYPES = (str, int, float, bool, type(None))
+
+
+def _check_yaml_values(value, path="scenario"):
+    """A dict scenario holds what a scenario file can: text, numbers, booleans, lists and dicts.
+    Anything else is named with its place, before PyYAML's own message ("cannot represent an object")."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, (str, int, float, bool)):
+                raise TypeError(f"{path}: key {key!r} is a {type(key).__name__}; a scenario's keys are text")
+            _check_yaml_values(item, f"{path}.{key}" if path != "scenario" else str(key))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _check_yaml_values(item, f"{path}.{i}")
+    elif not isinstance(value, _YAML_TYPES):
+        raise TypeError(f"at '{path}': a {type(value).__name__} has no place in a scenario; "
+                        "use text, numbers, booleans, lists and dicts as in a scenario file")
 
 
 def _scalar_text(value):
@@ -100,6 +122,7 @@ def run(scenario: Union[str, os.PathLike, Mapping], *, set: Overrides = None, se
     if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**64):
         raise ValueError(f"seed must be an integer in 0 .. 2**64 - 1, got {seed!r}")
     if isinstance(scenario, Mapping):
+        _check_yaml_values(scenario)
         text = yaml.safe_dump(dict(scenario), sort_keys=False)
         return Result(_clocksim.run_text(text, name, overrides, seed))
     return Result(_clocksim.run_file(os.fspath(scenario), overrides, seed))

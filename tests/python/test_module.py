@@ -120,6 +120,21 @@ def test_errors_carry_the_cli_message(tmp_path):
     assert isinstance(clocksim.ScenarioError("x"), ValueError)
 
 
+def test_python_values_a_scenario_cannot_hold_are_named_with_their_place():
+    small = {"name": "x", "duration": "10s", "nodes": 3}
+    with pytest.raises(TypeError, match=r"at 'clocks.drift_ppm': a object has no place in a scenario"):
+        clocksim.run({**small, "clocks": {"drift_ppm": object()}})
+    with pytest.raises(TypeError, match=r"at 'faults.0.at': a bytes has no place"):
+        clocksim.run({**small, "faults": [{"at": b"5s", "crash": "n1"}]})
+    for bad in (5, ["nodes=3", 4], object()):
+        with pytest.raises(TypeError, match=r"set= takes a dict"):
+            clocksim.run(small, set=bad)
+    # What set= does take, each way.
+    assert clocksim.run(small, set={"nodes": 4}).summary["scenario"]["nodes"] == 4
+    assert clocksim.run(small, set=("nodes=5",)).summary["scenario"]["nodes"] == 5
+    assert clocksim.run(small, set="nodes=6").summary["scenario"]["nodes"] == 6
+
+
 def test_sweep_returns_the_cli_table(tmp_path):
     sweep_file = tmp_path / "s.yaml"
     sweep_file.write_text(
