@@ -331,6 +331,13 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   if (cfg.listen.empty()) return std::string("no listen address: give --listen HOST:PORT or 'listen:' in the config");
   auto listen = parse_endpoint(cfg.listen);
   if (auto* e = std::get_if<std::string>(&listen)) return "listen: " + *e;
+  for (const auto& p : cfg.peers) {
+    auto peer = parse_destination(p.address);
+    if (auto* e = std::get_if<std::string>(&peer)) return "peer " + std::to_string(p.id) + ": " + *e;
+    if (auto e = ip_version_mismatch(std::get<Endpoint>(listen), std::get<Endpoint>(peer))) {
+      return "peer " + std::to_string(p.id) + ": " + *e;
+    }
+  }
   LoopConfig loop;
   loop.self = *cfg.id;
   loop.listen = cfg.listen;
@@ -339,7 +346,7 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   if (!loop.status.empty()) {
     auto status = parse_endpoint(loop.status);
     if (auto* e = std::get_if<std::string>(&status)) return "status: " + *e;
-    if (!is_loopback(std::get<Endpoint>(status).addr) && !loop.allow_remote_status) {
+    if (!std::get<Endpoint>(status).addr.is_loopback() && !loop.allow_remote_status) {
       return "status: " + loop.status +
              " is not a loopback address; the UDP status socket answers anyone who can reach it, so this needs "
              "--allow-remote-status (allow_remote_status: true), or use the Unix control socket";
@@ -355,6 +362,13 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   if (!cfg.ntp_listen.empty()) {
     auto ntp = parse_endpoint(cfg.ntp_listen);
     if (auto* e = std::get_if<std::string>(&ntp)) return "ntp listen: " + *e;
+    for (const auto& s : cfg.ntp_servers) {
+      auto server = parse_destination(s.address);
+      if (auto* e = std::get_if<std::string>(&server)) return "ntp server " + std::to_string(s.id) + ": " + *e;
+      if (auto e = ip_version_mismatch(std::get<Endpoint>(ntp), std::get<Endpoint>(server))) {
+        return "ntp server " + std::to_string(s.id) + ": " + *e;
+      }
+    }
   }
   loop.ntp_listen = cfg.ntp_listen;
   for (const auto& s : cfg.ntp_servers) loop.ntp_servers.push_back(NtpServer{s.id, s.address});

@@ -13,8 +13,6 @@
 
 namespace clocksim::daemon {
 
-bool is_loopback(const sockaddr_in& addr) { return (ntohl(addr.sin_addr.s_addr) >> 24) == 127; }
-
 ControlSocket::~ControlSocket() {
   if (unix_fd_ >= 0) ::close(unix_fd_);
   if (unlink_on_close_) ::unlink(config_.unix_path.c_str());
@@ -46,7 +44,7 @@ std::optional<std::string> ControlSocket::open(const ControlConfig& config) {
     auto ep = parse_endpoint(config.udp);
     if (auto* e = std::get_if<std::string>(&ep)) return "status: " + *e;
     const Endpoint& at = std::get<Endpoint>(ep);
-    if (!is_loopback(at.addr) && !config.allow_remote_udp) {
+    if (!at.addr.is_loopback() && !config.allow_remote_udp) {
       return "status: " + config.udp +
              " is not a loopback address; the status socket answers anyone who can reach it, so a "
              "non-loopback bind needs --allow-remote-status (or use the Unix control socket)";

@@ -60,7 +60,4 @@ class ControlSocket {
   ControlCounters counters_;
 };
 
-// True for 127.0.0.0/8.
-bool is_loopback(const sockaddr_in& addr);
-
 }  // namespace clocksim::daemon

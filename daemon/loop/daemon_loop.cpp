@@ -59,6 +59,9 @@ std::optional<std::string> DaemonLoop::open() {
     if (p.id == config_.self) return "peer " + std::to_string(p.id) + " has this node's own id";
     auto ep = parse_destination(p.address);
     if (auto* e = std::get_if<std::string>(&ep)) return "peer " + std::to_string(p.id) + ": " + *e;
+    if (auto e = ip_version_mismatch(std::get<Endpoint>(listen), std::get<Endpoint>(ep))) {
+      return "peer " + std::to_string(p.id) + ": " + *e;
+    }
     if (!peers_.emplace(p.id, std::get<Endpoint>(ep)).second) return "peer " + std::to_string(p.id) + " listed twice";
     if (keys_ && !keys_->has_peer(p.id)) return "peer " + std::to_string(p.id) + " has no key in the key file";
   }
@@ -159,16 +162,14 @@ void DaemonLoop::receive_datagrams() {
   std::array<std::uint8_t, kReceiveBuffer> buf{};
   // Drain what is queued, but bounded so timers and signals are not starved by a flood.
   for (int i = 0; i < 256; ++i) {
-    sockaddr_in from{};
-    socklen_t from_len = sizeof from;
-    const ssize_t n = ::recvfrom(data_socket_.fd(), buf.data(), buf.size(), MSG_TRUNC,
-                                 reinterpret_cast<sockaddr*>(&from), &from_len);
-    if (n < 0) return;  // EAGAIN: drained
-    if (static_cast<std::size_t>(n) > buf.size()) {
+    // Where a datagram comes from decides nothing: its MAC says who sent it.
+    const auto got = data_socket_.receive(buf);
+    if (!got) return;  // EAGAIN: drained
+    if (got->length > buf.size()) {
       loop_->on_oversized_datagram();
       continue;
     }
-    loop_->on_datagram({buf.data(), static_cast<std::size_t>(n)});
+    loop_->on_datagram({buf.data(), got->length});
   }
 }
 

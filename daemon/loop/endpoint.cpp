@@ -2,58 +2,169 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netdb.h>
-#include <sys/socket.h>
 #include <unistd.h>
+#include <openssl/evp.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
 namespace clocksim::daemon {
 
+namespace {
+
+const sockaddr_in& v4(const sockaddr_storage& s) { return *reinterpret_cast<const sockaddr_in*>(&s); }
+const sockaddr_in6& v6(const sockaddr_storage& s) { return *reinterpret_cast<const sockaddr_in6*>(&s); }
+
+std::optional<std::uint16_t> parse_port(const std::string& text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  std::uint32_t port = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    port = port * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  if (port > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(port);
+}
+
+}  // namespace
+
+std::optional<SocketAddress> SocketAddress::from(const sockaddr_storage& storage, socklen_t length) {
+  SocketAddress a;
+  if (storage.ss_family == AF_INET && length >= static_cast<socklen_t>(sizeof(sockaddr_in))) {
+    a.length_ = sizeof(sockaddr_in);
+  } else if (storage.ss_family == AF_INET6 && length >= static_cast<socklen_t>(sizeof(sockaddr_in6))) {
+    a.length_ = sizeof(sockaddr_in6);
+  } else {
+    return std::nullopt;
+  }
+  std::memcpy(&a.storage_, &storage, a.length_);
+  return a;
+}
+
+std::uint16_t SocketAddress::port() const {
+  if (family() == AF_INET) return ntohs(v4(storage_).sin_port);
+  if (family() == AF_INET6) return ntohs(v6(storage_).sin6_port);
+  return 0;
+}
+
+void SocketAddress::set_port(std::uint16_t port) {
+  if (family() == AF_INET) reinterpret_cast<sockaddr_in*>(&storage_)->sin_port = htons(port);
+  if (family() == AF_INET6) reinterpret_cast<sockaddr_in6*>(&storage_)->sin6_port = htons(port);
+}
+
+bool SocketAddress::is_loopback() const {
+  if (family() == AF_INET) return (ntohl(v4(storage_).sin_addr.s_addr) >> 24) == 127;
+  if (family() != AF_INET6) return false;
+  const in6_addr& a = v6(storage_).sin6_addr;
+  if (IN6_IS_ADDR_LOOPBACK(&a)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127;
+}
+
+std::uint32_t SocketAddress::ntp_reference_id() const {
+  if (family() == AF_INET) return ntohl(v4(storage_).sin_addr.s_addr);
+  if (family() != AF_INET6) return 0;
+  const in6_addr& a = v6(storage_).sin6_addr;
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(a.s6_addr, sizeof a.s6_addr, digest.data(), &length, EVP_md5(), nullptr) != 1 || length < 4) return 0;
+  return (std::uint32_t(digest[0]) << 24) | (std::uint32_t(digest[1]) << 16) | (std::uint32_t(digest[2]) << 8) |
+         std::uint32_t(digest[3]);
+}
+
+std::string SocketAddress::to_string() const {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (family() == AF_INET) {
+    inet_ntop(AF_INET, &v4(storage_).sin_addr, buf, sizeof buf);
+    return std::string(buf) + ":" + std::to_string(port());
+  }
+  if (family() == AF_INET6) {
+    inet_ntop(AF_INET6, &v6(storage_).sin6_addr, buf, sizeof buf);
+    std::string host = buf;
+    if (const std::uint32_t scope = v6(storage_).sin6_scope_id; scope != 0) {
+      char name[IF_NAMESIZE] = {};
+      host += "%" + std::string(if_indextoname(scope, name) ? name : std::to_string(scope).c_str());
+    }
+    return "[" + host + "]:" + std::to_string(port());
+  }
+  return "?";
+}
+
+bool operator==(const SocketAddress& a, const SocketAddress& b) {
+  if (a.family() != b.family()) return false;
+  if (a.family() == AF_INET) {
+    return v4(a.storage_).sin_addr.s_addr == v4(b.storage_).sin_addr.s_addr && v4(a.storage_).sin_port == v4(b.storage_).sin_port;
+  }
+  if (a.family() == AF_INET6) {
+    const sockaddr_in6 &x = v6(a.storage_), &y = v6(b.storage_);
+    return std::memcmp(&x.sin6_addr, &y.sin6_addr, sizeof x.sin6_addr) == 0 && x.sin6_port == y.sin6_port &&
+           x.sin6_scope_id == y.sin6_scope_id;
+  }
+  return true;
+}
+
 std::variant<Endpoint, std::string> parse_endpoint(const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-    return "'" + text + "': expected host:port (e.g. 127.0.0.1:5525)";
+    return "'" + text + "': expected host:port (e.g. 127.0.0.1:5525 or [::1]:5525)";
   }
-  const std::string host = text.substr(0, colon);
-  const std::string port_text = text.substr(colon + 1);
-  std::uint32_t port = 0;
-  for (char c : port_text) {
-    if (c < '0' || c > '9' || port > 65535) return "'" + text + "': port must be a number 0..65535";
-    port = port * 10 + static_cast<std::uint32_t>(c - '0');
+  std::string host = text.substr(0, colon);
+  const std::optional<std::uint16_t> port = parse_port(text.substr(colon + 1));
+  if (!port) return "'" + text + "': port must be a number 0..65535";
+  const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+  if (bracketed) {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    return "'" + text + "': write an IPv6 address in brackets, e.g. [::1]:5525";
   }
-  if (port > 65535) return "'" + text + "': port must be a number 0..65535";
-
-  Endpoint ep;
-  ep.text = text;
-  ep.addr.sin_family = AF_INET;
-  ep.addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  if (inet_pton(AF_INET, host.c_str(), &ep.addr.sin_addr) == 1) return ep;
+  if (host.empty()) return "'" + text + "': expected host:port (e.g. 127.0.0.1:5525 or [::1]:5525)";
 
   addrinfo hints{};
-  hints.ai_family = AF_INET;
+  hints.ai_family = bracketed ? AF_INET6 : AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;
+  if (bracketed) hints.ai_flags = AI_NUMERICHOST;
   addrinfo* res = nullptr;
   const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &res);
-  if (rc != 0 || res == nullptr) return "'" + text + "': cannot resolve host '" + host + "': " + gai_strerror(rc);
-  ep.addr.sin_addr = reinterpret_cast<const sockaddr_in*>(res->ai_addr)->sin_addr;
+  if (rc != 0 || res == nullptr) {
+    if (bracketed) return "'" + text + "': '" + host + "' is not an IPv6 address";
+    return "'" + text + "': cannot resolve host '" + host + "': " + gai_strerror(rc);
+  }
+  // A name with both kinds of address takes its IPv4 one: the same choice on every host,
+  // whatever the resolver's order.
+  const addrinfo* pick = res;
+  for (const addrinfo* r = res; r != nullptr; r = r->ai_next) {
+    if (r->ai_family == AF_INET) {
+      pick = r;
+      break;
+    }
+  }
+  Endpoint ep;
+  ep.text = text;
+  sockaddr_storage storage{};
+  std::memcpy(&storage, pick->ai_addr, std::min<std::size_t>(pick->ai_addrlen, sizeof storage));
+  const auto address = SocketAddress::from(storage, static_cast<socklen_t>(pick->ai_addrlen));
   freeaddrinfo(res);
+  if (!address) return "'" + text + "': '" + host + "' is neither an IPv4 nor an IPv6 address";
+  ep.addr = *address;
+  ep.addr.set_port(*port);
   return ep;
 }
 
 std::variant<Endpoint, std::string> parse_destination(const std::string& text) {
   auto ep = parse_endpoint(text);
-  if (const auto* e = std::get_if<Endpoint>(&ep); e && e->addr.sin_port == 0) {
+  if (const auto* e = std::get_if<Endpoint>(&ep); e && e->addr.port() == 0) {
     return "'" + text + "': port 0 is no destination; give the port the other end listens on";
   }
   return ep;
 }
 
-std::string endpoint_to_string(const sockaddr_in& addr) {
-  char buf[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, &addr.sin_addr, buf, sizeof buf);
-  return std::string(buf) + ":" + std::to_string(ntohs(addr.sin_port));
+std::optional<std::string> ip_version_mismatch(const Endpoint& local, const Endpoint& remote) {
+  if (local.addr.family() == remote.addr.family()) return std::nullopt;
+  auto version = [](const Endpoint& e) { return e.addr.family() == AF_INET6 ? "IPv6" : "IPv4"; };
+  return remote.text + " is " + version(remote) + " but " + local.text + ", the socket it is reached from, is " +
+         version(local) + "; give addresses of one IP version";
 }
 
 UdpSocket::~UdpSocket() {
@@ -69,32 +180,47 @@ UdpSocket& UdpSocket::operator=(UdpSocket&& o) noexcept {
   return *this;
 }
 
-std::variant<UdpSocket, std::string> UdpSocket::unbound() {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+std::variant<UdpSocket, std::string> UdpSocket::unbound(int family) {
+  const int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return std::string("socket: ") + std::strerror(errno);
   return UdpSocket(fd);
 }
 
 std::variant<UdpSocket, std::string> UdpSocket::bind_to(const Endpoint& at) {
-  auto s = unbound();
-  if (auto* err = std::get_if<std::string>(&s)) return *err;
+  auto s = unbound(at.addr.family());
+  if (auto* err = std::get_if<std::string>(&s)) return "cannot bind " + at.text + ": " + *err;
   UdpSocket sock = std::move(std::get<UdpSocket>(s));
-  if (::bind(sock.fd_, reinterpret_cast<const sockaddr*>(&at.addr), sizeof at.addr) != 0) {
+  if (at.addr.family() == AF_INET6) {
+    const int only = 1;
+    if (::setsockopt(sock.fd_, IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof only) != 0) {
+      return "cannot bind " + at.text + ": IPV6_V6ONLY: " + std::strerror(errno);
+    }
+  }
+  if (::bind(sock.fd_, at.addr.get(), at.addr.size()) != 0) {
     return "cannot bind " + at.text + ": " + std::strerror(errno);
   }
   return sock;
 }
 
 std::uint16_t UdpSocket::local_port() const {
-  sockaddr_in a{};
+  sockaddr_storage a{};
   socklen_t len = sizeof a;
   if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) return 0;
-  return ntohs(a.sin_port);
+  const auto address = SocketAddress::from(a, len);
+  return address ? address->port() : 0;
 }
 
-bool UdpSocket::send_to(std::span<const std::uint8_t> bytes, const sockaddr_in& to) const {
-  const ssize_t n = ::sendto(fd_, bytes.data(), bytes.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+bool UdpSocket::send_to(std::span<const std::uint8_t> bytes, const SocketAddress& to) const {
+  const ssize_t n = ::sendto(fd_, bytes.data(), bytes.size(), 0, to.get(), to.size());
   return n == static_cast<ssize_t>(bytes.size());
+}
+
+std::optional<UdpSocket::Received> UdpSocket::receive(std::span<std::uint8_t> buffer) const {
+  sockaddr_storage from{};
+  socklen_t from_len = sizeof from;
+  const ssize_t n = ::recvfrom(fd_, buffer.data(), buffer.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &from_len);
+  if (n < 0) return std::nullopt;
+  return Received{static_cast<std::size_t>(n), SocketAddress::from(from, from_len)};
 }
 
 }  // namespace clocksim::daemon

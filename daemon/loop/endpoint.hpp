@@ -1,7 +1,9 @@
-// UDP endpoints ("host:port", IPv4) and a small RAII socket.
+// UDP endpoints over IPv4 or IPv6 ("127.0.0.1:5525", "[::1]:5525", "host:5525") and a small
+// RAII socket.
 #pragma once
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cstdint>
 #include <optional>
@@ -11,18 +13,51 @@
 
 namespace clocksim::daemon {
 
+// An IPv4 or IPv6 socket address, as the kernel takes and gives it.
+class SocketAddress {
+ public:
+  SocketAddress() = default;
+  // From what recvfrom() filled in: nullopt unless it is AF_INET or AF_INET6.
+  static std::optional<SocketAddress> from(const sockaddr_storage& storage, socklen_t length);
+
+  int family() const { return storage_.ss_family; }  // AF_INET, AF_INET6, or AF_UNSPEC when empty
+  const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage_); }
+  socklen_t size() const { return length_; }
+  std::uint16_t port() const;
+  void set_port(std::uint16_t port);
+  // 127.0.0.0/8, ::1, or an IPv4-mapped 127.0.0.0/8.
+  bool is_loopback() const;
+  // The address's first four octets as an NTP reference id: the IPv4 address itself, or for
+  // IPv6 the first four octets of the MD5 digest of the address (RFC 5905, section 7.3).
+  std::uint32_t ntp_reference_id() const;
+  // "127.0.0.1:5525" or "[::1]:5525".
+  std::string to_string() const;
+
+  // Same family, address, port (and IPv6 scope).
+  friend bool operator==(const SocketAddress& a, const SocketAddress& b);
+
+ private:
+  sockaddr_storage storage_{};
+  socklen_t length_ = 0;
+};
+
 struct Endpoint {
-  sockaddr_in addr{};
+  SocketAddress addr;
   std::string text;  // as configured, for logs
 };
 
-// Resolves "host:port" (host: dotted quad or a name; port 0..65535). Returns an error message
-// naming the text when it cannot.
+// Resolves "host:port": host is a dotted quad, a bracketed IPv6 address ("[::1]", "[fe80::1%eth0]")
+// or a name (its IPv4 address when it has one, else its IPv6 one); port 0..65535. A bare IPv6
+// address is refused (its last group would read as the port). Returns an error message naming the
+// text when it cannot.
 std::variant<Endpoint, std::string> parse_endpoint(const std::string& text);
 // An address to send to: as parse_endpoint, and a port other than 0 (which only a socket being
 // bound can take, for "any free port").
 std::variant<Endpoint, std::string> parse_destination(const std::string& text);
-std::string endpoint_to_string(const sockaddr_in& addr);
+
+// One socket speaks one IP version (an IPv6 one here is IPv6 only), so every address it sends to
+// must be of its version: an error naming both when `remote` is not of `local`'s.
+std::optional<std::string> ip_version_mismatch(const Endpoint& local, const Endpoint& remote);
 
 class UdpSocket {
  public:
@@ -33,14 +68,22 @@ class UdpSocket {
   UdpSocket(const UdpSocket&) = delete;
   UdpSocket& operator=(const UdpSocket&) = delete;
 
-  // A non-blocking socket bound to `at` (port 0: the kernel picks one), or an error message.
+  // A non-blocking socket bound to `at` (port 0: the kernel picks one), or an error message. An
+  // IPv6 socket is IPv6 only: "[::]:5525" does not also take IPv4 traffic.
   static std::variant<UdpSocket, std::string> bind_to(const Endpoint& at);
-  // An unbound non-blocking socket (clients).
-  static std::variant<UdpSocket, std::string> unbound();
+  // An unbound non-blocking socket of `family` (clients).
+  static std::variant<UdpSocket, std::string> unbound(int family = AF_INET);
 
   int fd() const { return fd_; }
   std::uint16_t local_port() const;
-  bool send_to(std::span<const std::uint8_t> bytes, const sockaddr_in& to) const;
+  bool send_to(std::span<const std::uint8_t> bytes, const SocketAddress& to) const;
+  // One datagram from the socket: its length (which may exceed `buffer`: MSG_TRUNC) and where it
+  // came from, or nullopt when none is queued.
+  struct Received {
+    std::size_t length;
+    std::optional<SocketAddress> from;  // nullopt: not an IP address (cannot happen on UDP)
+  };
+  std::optional<Received> receive(std::span<std::uint8_t> buffer) const;
 
  private:
   explicit UdpSocket(int fd) : fd_(fd) {}

@@ -18,9 +18,6 @@ constexpr std::uint32_t ascii_id(const char (&s)[5]) {
   return (std::uint32_t(std::uint8_t(s[0])) << 24) | (std::uint32_t(std::uint8_t(s[1])) << 16) |
          (std::uint32_t(std::uint8_t(s[2])) << 8) | std::uint32_t(std::uint8_t(s[3]));
 }
-bool same_address(const sockaddr_in& a, const sockaddr_in& b) {
-  return a.sin_addr.s_addr == b.sin_addr.s_addr && a.sin_port == b.sin_port;
-}
 }  // namespace
 
 NtpService::NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self)
@@ -33,7 +30,11 @@ std::optional<std::string> NtpService::open() {
     if (s.id >= kNtpClientIdBase) return "ntp server " + std::to_string(s.id) + ": ids from " + std::to_string(kNtpClientIdBase) + " are reserved";
     auto ep = parse_destination(s.address);
     if (auto* e = std::get_if<std::string>(&ep)) return "ntp server " + std::to_string(s.id) + ": " + *e;
-    if (!servers_.emplace(s.id, ServerState{std::get<Endpoint>(ep), std::nullopt, 0}).second) {
+    if (auto e = ip_version_mismatch(std::get<Endpoint>(at), std::get<Endpoint>(ep))) {
+      return "ntp server " + std::to_string(s.id) + ": " + *e;  // requests leave from the NTP port's socket
+    }
+    const Endpoint& server = std::get<Endpoint>(ep);
+    if (!servers_.emplace(s.id, ServerState{server, std::nullopt, 0, server.addr.ntp_reference_id()}).second) {
       return "ntp server " + std::to_string(s.id) + " listed twice";
     }
   }
@@ -48,9 +49,9 @@ bool NtpService::owns(NodeId id) const {
   return servers_.count(id) != 0;
 }
 
-NodeId NtpService::client_slot(const sockaddr_in& from) {
+NodeId NtpService::client_slot(const SocketAddress& from) {
   for (std::size_t i = 0; i < clients_.size(); ++i) {
-    if (same_address(clients_[i], from)) return kNtpClientIdBase + static_cast<NodeId>(i);
+    if (clients_[i] == from) return kNtpClientIdBase + static_cast<NodeId>(i);
   }
   // A bounded table: the oldest slot is reused, so a flood of sources costs no memory.
   std::size_t slot;
@@ -68,17 +69,16 @@ NodeId NtpService::client_slot(const sockaddr_in& from) {
 void NtpService::receive(const std::function<void(NodeId, const Message&)>& deliver) {
   std::array<std::uint8_t, wire::kNtpMaxBytes + 1> buf{};
   for (int i = 0; i < 256; ++i) {
-    sockaddr_in from{};
-    socklen_t len = sizeof from;
-    const ssize_t n = ::recvfrom(socket_.fd(), buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &len);
-    if (n < 0) return;
+    const auto got = socket_.receive(buf);
+    if (!got) return;
     ++counters_.packets_in;
-    const std::size_t size = std::min(static_cast<std::size_t>(n), buf.size());
-    handle({buf.data(), size}, from, deliver);
+    if (!got->from) continue;  // not from an IP address: nobody to answer
+    const std::size_t size = std::min(got->length, buf.size());
+    handle({buf.data(), size}, *got->from, deliver);
   }
 }
 
-void NtpService::handle(std::span<const std::uint8_t> bytes, const sockaddr_in& from,
+void NtpService::handle(std::span<const std::uint8_t> bytes, const SocketAddress& from,
                         const std::function<void(NodeId, const Message&)>& deliver) {
   auto decoded = wire::decode_ntp(bytes);
   if (auto* d = std::get_if<wire::NtpDrop>(&decoded)) {
@@ -101,7 +101,7 @@ void NtpService::handle(std::span<const std::uint8_t> bytes, const sockaddr_in& 
     return;
   }
   // Mode 4: only from a server we asked, and matched to our last request by the origin.
-  auto it = std::find_if(servers_.begin(), servers_.end(), [&](const auto& s) { return same_address(s.second.endpoint.addr, from); });
+  auto it = std::find_if(servers_.begin(), servers_.end(), [&](const auto& s) { return s.second.endpoint.addr == from; });
   if (it == servers_.end()) {
     ++counters_.unknown_server;
     return;
@@ -129,13 +129,13 @@ void NtpService::handle(std::span<const std::uint8_t> bytes, const sockaddr_in& 
 
 std::uint32_t NtpService::reference_id_for(NodeId id, int stratum) const {
   if (stratum <= 1) return ascii_id("LOCL");  // a reference clock or this daemon's own clock
-  if (auto it = servers_.find(id); it != servers_.end()) return ntohl(it->second.endpoint.addr.sin_addr.s_addr);
+  if (auto it = servers_.find(id); it != servers_.end()) return it->second.reference_id;
   return id;
 }
 
 void NtpService::send(NodeId to, const Message& msg) {
   wire::NtpPacket p;
-  const sockaddr_in* dest = nullptr;
+  const SocketAddress* dest = nullptr;
   if (msg.type == MsgType::kNtpReply && to >= kNtpClientIdBase) {
     if (!current_ || current_->client != to || current_->seq != msg.seq) return;  // not the request being served
     const ntp::ReplyHeader h = ntp::get_header(msg);

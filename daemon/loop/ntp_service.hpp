@@ -72,6 +72,8 @@ class NtpService final : public node::ForeignTransport {
     Endpoint endpoint;
     std::optional<std::uint64_t> last_xmt_raw;  // what we put on the wire
     std::int64_t last_xmt_ns = 0;                 // the local time it stands for
+    // Computed on opening, before the system call filter: an IPv6 server's id is a digest.
+    std::uint32_t reference_id = 0;
   };
   struct Request {  // the request being answered right now
     NodeId client;
@@ -79,9 +81,9 @@ class NtpService final : public node::ForeignTransport {
     std::uint64_t xmt_raw;
     std::uint8_t version;
   };
-  void handle(std::span<const std::uint8_t> bytes, const sockaddr_in& from,
+  void handle(std::span<const std::uint8_t> bytes, const SocketAddress& from,
               const std::function<void(NodeId, const Message&)>& deliver);
-  NodeId client_slot(const sockaddr_in& from);
+  NodeId client_slot(const SocketAddress& from);
   std::uint32_t reference_id_for(NodeId id, int stratum) const;
 
   std::string listen_;
@@ -91,7 +93,7 @@ class NtpService final : public node::ForeignTransport {
   NodeId self_;
   UdpSocket socket_;
   std::map<NodeId, ServerState> servers_;
-  std::vector<sockaddr_in> clients_;  // slot -> address
+  std::vector<SocketAddress> clients_;  // slot -> address
   std::size_t next_slot_ = 0;
   std::uint32_t next_seq_ = 1;
   std::optional<Request> current_;

@@ -60,7 +60,7 @@ std::variant<nlohmann::json, std::string> query_status(const std::string& endpoi
   if (endpoint.find('/') != std::string::npos) return query_unix(endpoint, timeout_ms);
   auto ep = parse_destination(endpoint);
   if (auto* e = std::get_if<std::string>(&ep)) return *e;
-  auto sock = UdpSocket::unbound();
+  auto sock = UdpSocket::unbound(std::get<Endpoint>(ep).addr.family());
   if (auto* e = std::get_if<std::string>(&sock)) return *e;
   const UdpSocket& s = std::get<UdpSocket>(sock);
   // Padded: the daemon never answers with more bytes than it was sent (no amplification).

@@ -226,9 +226,21 @@ TEST(DaemonConfig, ErrorsNameFileLineColumnAndKey) {
   EXPECT_EQ(config_error("daemon_cfg_bad14.yaml", "id: 1\nlisten: 127.0.0.1:99999\n"),
             tmp("daemon_cfg_bad14.yaml") + ":2:9: error: at 'listen': '127.0.0.1:99999': port must be a number 0..65535");
   EXPECT_EQ(config_error("daemon_cfg_bad15.yaml", "status: nowhere\n"),
-            tmp("daemon_cfg_bad15.yaml") + ":1:9: error: at 'status': 'nowhere': expected host:port (e.g. 127.0.0.1:5525)");
+            tmp("daemon_cfg_bad15.yaml") + ":1:9: error: at 'status': 'nowhere': expected host:port (e.g. 127.0.0.1:5525 or [::1]:5525)");
   EXPECT_EQ(config_error("daemon_cfg_bad16.yaml", "ntp:\n  listen: 127.0.0.1\n"),
-            tmp("daemon_cfg_bad16.yaml") + ":2:11: error: at 'ntp.listen': '127.0.0.1': expected host:port (e.g. 127.0.0.1:5525)");
+            tmp("daemon_cfg_bad16.yaml") + ":2:11: error: at 'ntp.listen': '127.0.0.1': expected host:port (e.g. 127.0.0.1:5525 or [::1]:5525)");
+  // One socket, one IP version: a peer of the other version is refused before anything binds.
+  DaemonConfig mixed;
+  mixed.id = 1;
+  mixed.listen = "[::1]:5525";
+  mixed.peers = {PeerConfig{2, "[::1]:5526"}, PeerConfig{3, "127.0.0.1:5527"}};
+  const auto mixed_loop = build_loop_config(mixed);
+  ASSERT_TRUE(std::holds_alternative<std::string>(mixed_loop));
+  EXPECT_EQ(std::get<std::string>(mixed_loop),
+            "peer 3: 127.0.0.1:5527 is IPv4 but [::1]:5525, the socket it is reached from, is IPv6; give addresses of one "
+            "IP version");
+  mixed.peers.pop_back();
+  EXPECT_TRUE(std::holds_alternative<LoopConfig>(build_loop_config(mixed)));
   // A flag's value is checked when the settings are assembled.
   DaemonConfig flagged;
   flagged.id = 1;
@@ -236,7 +248,7 @@ TEST(DaemonConfig, ErrorsNameFileLineColumnAndKey) {
   flagged.ntp_listen = "bogus";
   const auto loop = build_loop_config(flagged);
   ASSERT_TRUE(std::holds_alternative<std::string>(loop));
-  EXPECT_EQ(std::get<std::string>(loop), "ntp listen: 'bogus': expected host:port (e.g. 127.0.0.1:5525)");
+  EXPECT_EQ(std::get<std::string>(loop), "ntp listen: 'bogus': expected host:port (e.g. 127.0.0.1:5525 or [::1]:5525)");
   // A duration without a unit is refused, as in scenarios.
   const std::string no_unit = config_error("daemon_cfg_bad10.yaml", "limits: {min_step: 5}\n");
   EXPECT_NE(no_unit.find(":1:20: error: at 'limits.min_step': "), std::string::npos) << no_unit;

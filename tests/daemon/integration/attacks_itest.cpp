@@ -39,7 +39,7 @@ UdpSocket loopback_socket() {
   return std::move(std::get<UdpSocket>(s));
 }
 
-sockaddr_in loopback(std::uint16_t port) {
+SocketAddress loopback(std::uint16_t port) {
   return std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(port))).addr;
 }
 

@@ -21,13 +21,13 @@ namespace clocksim::daemon::testing {
 
 namespace wire = node::wire;
 
-std::vector<std::uint16_t> free_udp_ports(std::size_t count) {
+std::vector<std::uint16_t> free_udp_ports(std::size_t count, const std::string& host) {
   std::vector<UdpSocket> held;
   std::vector<std::uint16_t> ports;
-  const auto any = std::get<Endpoint>(parse_endpoint("127.0.0.1:0"));
+  const auto any = std::get<Endpoint>(parse_endpoint(host + ":0"));
   for (std::size_t i = 0; i < count; ++i) {
     auto s = UdpSocket::bind_to(any);
-    if (!std::holds_alternative<UdpSocket>(s)) throw std::runtime_error("cannot bind a UDP port on 127.0.0.1");
+    if (!std::holds_alternative<UdpSocket>(s)) throw std::runtime_error("cannot bind a UDP port on " + host + ": " + std::get<std::string>(s));
     ports.push_back(std::get<UdpSocket>(s).local_port());
     held.push_back(std::move(std::get<UdpSocket>(s)));  // held until all are chosen: distinct
   }
@@ -43,12 +43,13 @@ bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds tim
   }
 }
 
-ClusterHarness::ClusterHarness(std::string name, std::vector<NodeSpec> nodes, std::vector<std::string> common_args)
-    : name_(std::move(name)), nodes_(std::move(nodes)), common_args_(std::move(common_args)) {
+ClusterHarness::ClusterHarness(std::string name, std::vector<NodeSpec> nodes, std::vector<std::string> common_args,
+                               std::string host)
+    : name_(std::move(name)), host_(std::move(host)), nodes_(std::move(nodes)), common_args_(std::move(common_args)) {
   dir_ = std::string(CLOCKSIM_BINARY_DIR) + "/daemon-itest/" + name_;
   std::filesystem::remove_all(dir_);  // logs are appended across restarts within one test
   std::filesystem::create_directories(dir_);
-  data_ports_ = free_udp_ports(nodes_.size());
+  data_ports_ = free_udp_ports(nodes_.size(), host_);
   pids_.assign(nodes_.size(), -1);
 }
 
@@ -88,7 +89,7 @@ void ClusterHarness::start(std::size_t i) {
   {
     std::vector<std::string> args = {CLOCKSYNCD_PATH,
                                      "--id", std::to_string(nodes_[i].id),
-                                     "--listen", "127.0.0.1:" + std::to_string(data_ports_[i]),
+                                     "--listen", host_ + ":" + std::to_string(data_ports_[i]),
                                      "--control", status_address(i),
                                      "--drift-ppm", std::to_string(nodes_[i].drift_ppm),
                                      "--offset", std::to_string(static_cast<long long>(nodes_[i].offset_ms * 1000)) + "us"};
@@ -103,11 +104,11 @@ void ClusterHarness::start(std::size_t i) {
       args.push_back("--peer");
       const auto route = routes_.find({nodes_[i].id, nodes_[j].id});
       const std::uint16_t port = route != routes_.end() ? route->second : data_ports_[j];
-      args.push_back(std::to_string(nodes_[j].id) + "@127.0.0.1:" + std::to_string(port));
+      args.push_back(std::to_string(nodes_[j].id) + "@" + host_ + ":" + std::to_string(port));
     }
     for (const auto& [id, port] : external_) {
       args.push_back("--peer");
-      args.push_back(std::to_string(id) + "@127.0.0.1:" + std::to_string(port));
+      args.push_back(std::to_string(id) + "@" + host_ + ":" + std::to_string(port));
     }
     // Started as root (containers, CI): the daemon insists on dropping to an unprivileged user.
     if (::geteuid() == 0) {

@@ -1,4 +1,4 @@
-// Starts clocksyncd processes on 127.0.0.1 for integration tests and guarantees they are gone
+// Starts clocksyncd processes on 127.0.0.1 (or [::1]) for integration tests and guarantees they are gone
 // when the harness is: SIGKILL + waitpid in the destructor, and PR_SET_PDEATHSIG in each child
 // so that even a crashed test binary leaves no daemon behind.
 #pragma once
@@ -27,7 +27,9 @@ struct NodeSpec {
 class ClusterHarness {
  public:
   // `name` names the log directory under the build tree (logs are kept for post-mortems).
-  ClusterHarness(std::string name, std::vector<NodeSpec> nodes, std::vector<std::string> common_args);
+  // `host`: the loopback every daemon listens on and reaches its peers at, "127.0.0.1" or "[::1]".
+  ClusterHarness(std::string name, std::vector<NodeSpec> nodes, std::vector<std::string> common_args,
+                 std::string host = "127.0.0.1");
   ~ClusterHarness();
   ClusterHarness(const ClusterHarness&) = delete;
   ClusterHarness& operator=(const ClusterHarness&) = delete;
@@ -62,6 +64,7 @@ class ClusterHarness {
 
  private:
   std::string name_;
+  std::string host_;
   std::vector<NodeSpec> nodes_;
   std::vector<std::string> common_args_;
   std::string dir_;
@@ -76,7 +79,7 @@ class ClusterHarness {
 bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout,
                 std::chrono::milliseconds step = std::chrono::milliseconds(100));
 
-// `count` distinct UDP ports on 127.0.0.1 that were free a moment ago.
-std::vector<std::uint16_t> free_udp_ports(std::size_t count);
+// `count` distinct UDP ports on `host` (127.0.0.1 or [::1]) that were free a moment ago.
+std::vector<std::uint16_t> free_udp_ports(std::size_t count, const std::string& host = "127.0.0.1");
 
 }  // namespace clocksim::daemon::testing

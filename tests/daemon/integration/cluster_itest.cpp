@@ -115,11 +115,18 @@ std::string logs(const ClusterHarness& c) {
   return out;
 }
 
-TEST(DaemonCluster, StaticMasterBerkeleyConvergesWithinTheBound) {
+// Over 127.0.0.1 and over [::1]: the same cluster, the same bound.
+class DaemonCluster : public ::testing::TestWithParam<const char*> {};
+
+INSTANTIATE_TEST_SUITE_P(Loopback, DaemonCluster, ::testing::Values("127.0.0.1", "[::1]"),
+                         [](const auto& info) { return std::string(info.param[0] == '[' ? "Ipv6" : "Ipv4"); });
+
+TEST_P(DaemonCluster, StaticMasterBerkeleyConvergesWithinTheBound) {
   ASSERT_TRUE(registered("berkeley", algorithms::Layer::kSync)) << "sync kind 'berkeley' missing from algorithms/registry.cpp";
   auto args = berkeley_args();
   args.insert(args.end(), {"--election", "none"});
-  ClusterHarness c("static_berkeley", five_nodes(), args);
+  const std::string host = GetParam();
+  ClusterHarness c(std::string("static_berkeley") + (host[0] == '[' ? "_ipv6" : ""), five_nodes(), args, host);
   c.start_all();
   ASSERT_TRUE(wait_until([&] { return agreed_master(c).has_value(); }, seconds(10))) << logs(c);
   const auto master = *agreed_master(c);

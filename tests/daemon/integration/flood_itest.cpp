@@ -72,7 +72,7 @@ TEST(DaemonFlood, HundredThousandForgedPacketsPerSecondDoNotStopTheCluster) {
   auto sock_or = UdpSocket::bind_to(std::get<Endpoint>(parse_endpoint("127.0.0.1:0")));
   ASSERT_TRUE(std::holds_alternative<UdpSocket>(sock_or));
   const UdpSocket& sock = std::get<UdpSocket>(sock_or);
-  const sockaddr_in to = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(c.data_port(victim)))).addr;
+  const SocketAddress to = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(c.data_port(victim)))).addr;
 
   // A sender thread: batches of 64 datagrams per sendmmsg(2), paced to 100,000 per second for
   // 4 s (catching up when late); the test thread meanwhile asks for status once a second.
@@ -94,8 +94,8 @@ TEST(DaemonFlood, HundredThousandForgedPacketsPerSecondDoNotStopTheCluster) {
           auto& p = forged[(n + b) % forged.size()];
           iov[b] = {p.data(), p.size()};
           msgs[b].msg_hdr = {};
-          msgs[b].msg_hdr.msg_name = const_cast<sockaddr_in*>(&to);
-          msgs[b].msg_hdr.msg_namelen = sizeof to;
+          msgs[b].msg_hdr.msg_name = const_cast<sockaddr*>(to.get());
+          msgs[b].msg_hdr.msg_namelen = to.size();
           msgs[b].msg_hdr.msg_iov = &iov[b];
           msgs[b].msg_hdr.msg_iovlen = 1;
         }

@@ -56,7 +56,7 @@ TEST(DaemonUnderAttack, DropsAndCountsBadPacketsWithoutStateChange) {
   const wire::ClusterKey& key = *ring.signing_key(2)->second;
   const wire::ClusterKey wrong_key(std::vector<std::uint8_t>(32, 0x99));
   const std::uint64_t victim_epoch = before["epoch"].get<std::uint64_t>();
-  const sockaddr_in to = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(c.data_port(victim)))).addr;
+  const SocketAddress to = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(c.data_port(victim)))).addr;
   // Paced so that the kernel's receive buffer (about 200 small datagrams by default) never
   // overflows even when the daemon runs slowly (sanitizers): every packet must reach it.
   int sent = 0;

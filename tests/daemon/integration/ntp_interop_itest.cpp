@@ -222,20 +222,19 @@ TEST(NtpInterop, ForgedReplayedAndStrangersRepliesAreNeverApplied) {
                      "--set", "sync.minpoll=0", "--set", "sync.maxpoll=1", "--set", "sync.stepout=3s"};
   ClusterHarness h("ntp-forged-replies", {node}, {});
   h.start_all();
-  const sockaddr_in daemon_ntp = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(ports[0]))).addr;
+  const SocketAddress daemon_ntp = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(ports[0]))).addr;
 
   int requests = 0;
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   while (requests < 6 && std::chrono::steady_clock::now() < deadline) {
     std::array<std::uint8_t, 256> buf{};
-    sockaddr_in from{};
-    socklen_t len = sizeof from;
-    const ssize_t n = ::recvfrom(server.fd(), buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &len);
-    if (n < 0) {
+    const auto got = server.receive(buf);
+    if (!got || !got->from) {
       std::this_thread::sleep_for(5ms);
       continue;
     }
-    const auto req = node::wire::decode_ntp({buf.data(), static_cast<std::size_t>(n)});
+    const SocketAddress from = *got->from;
+    const auto req = node::wire::decode_ntp({buf.data(), std::min(got->length, buf.size())});
     ASSERT_TRUE(std::holds_alternative<node::wire::NtpPacket>(req));
     ++requests;
     const std::uint64_t xmt = std::get<node::wire::NtpPacket>(req).transmit_ts;

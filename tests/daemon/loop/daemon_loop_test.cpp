@@ -129,7 +129,7 @@ class LoopFixture : public ::testing::Test {
   Probe* probe_ = nullptr;
   std::unique_ptr<VirtualClock> clock_;
   std::unique_ptr<DaemonLoop> loop_;
-  sockaddr_in daemon_addr_{};
+  SocketAddress daemon_addr_{};
   std::string status_;
   std::thread thread_;
 };
