@@ -137,7 +137,9 @@ def sweep(path: Union[str, os.PathLike], out: Union[str, os.PathLike], *, jobs: 
     """Runs a sweep file (docs/sweeps.md) into the folder `out`, exactly as `clocksim sweep` does
     (resumable: finished runs are kept), and returns sweep.csv as one DataFrame. Raises
     RuntimeError naming the runs that failed to complete."""
-    csv_text, failures = _clocksim.sweep_file(os.fspath(path), os.fspath(out), int(jobs))
+    if not (isinstance(jobs, int) and not isinstance(jobs, bool) and 0 <= jobs <= 1024):
+        raise ValueError(f"jobs must be an integer in 0 .. 1024 (0: every core), got {jobs!r}")
+    csv_text, failures = _clocksim.sweep_file(os.fspath(path), os.fspath(out), jobs)
     if failures:
         raise RuntimeError("sweep runs failed: " + "; ".join(failures))
     return pd.read_csv(io.StringIO(csv_text))

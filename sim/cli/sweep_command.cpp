@@ -155,7 +155,8 @@ void register_sweep_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("sweep", "Run every combination of a sweep file (docs/sweeps.md)");
   cmd->add_option("sweep", args->file, "Sweep file (YAML)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out,-o", args->out_dir, "Output folder: one folder per run plus sweep.csv")->required();
-  cmd->add_option("--jobs,-j", args->jobs, "Runs in parallel (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--jobs,-j", args->jobs, "Runs in parallel (default: all cores; at most 1024)")
+      ->check(CLI::Range(0u, sweep::kMaxSweepJobs));
   cmd->add_flag("--quiet,-q", args->quiet, "No progress line and no closing summary");
   cmd->add_flag("--traces", args->traces,
                 "Keep trace.csv in every run folder (default: off, like `traces: false` in the sweep file)");

@@ -123,12 +123,12 @@ std::string describe_run_error(const SweepSpec& spec, const PlannedRun& run, con
   constexpr std::string_view kSet = "--set ";
   if (!error.file().starts_with(kSet)) return generic;
   const std::string assignment = error.file().substr(kSet.size());
-  auto at = [&](const std::string& key, const std::string& value, const SweepOrigin& origin) {
+  auto at = [&](const std::string& key, const std::string& value, const SweepOrigin& origin) -> std::string {
     const std::string scenario_key =
         error.key_path().empty() || key.ends_with("." + error.key_path()) ? "" : "; in the scenario at '" + error.key_path() + "'";
-    return SweepError(spec.source_file, origin.line, origin.column, key,
-                      "value '" + value + "' (run " + run.folder + scenario_key + "): " + error.message())
-        .what();
+    const SweepError located(spec.source_file, origin.line, origin.column, key,
+                             "value '" + value + "' (run " + run.folder + scenario_key + "): " + error.message());
+    return located.what();
   };
   for (std::size_t i = 0; i < spec.fixed_overrides.size() && i < spec.fixed_origins.size(); ++i) {
     if (spec.fixed_overrides[i] != assignment) continue;

@@ -26,6 +26,10 @@ namespace clocksim::sweep {
 // Parses "i/K"; nullopt when malformed or i >= K.
 std::optional<Shard> parse_shard(const std::string& text);
 
+// More runs in parallel than any machine has cores only costs memory (each run holds its world);
+// a typo of --jobs 100000 must not start 100000 threads.
+inline constexpr unsigned kMaxSweepJobs = 1024;
+
 struct SweepOptions {
   std::string out_dir;
   unsigned jobs = 0;      // 0: all cores

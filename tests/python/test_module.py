@@ -149,6 +149,10 @@ def test_sweep_returns_the_cli_table(tmp_path):
         bad = tmp_path / "bad.yaml"
         bad.write_text("name: s\nbase: nowhere.yaml\nmatrix: {}\n")
         clocksim.sweep(bad, tmp_path / "bad")
+    for jobs in (-1, 1025, 2.5, True):
+        with pytest.raises(ValueError, match="jobs must be an integer in 0 .. 1024"):
+            clocksim.sweep(sweep_file, tmp_path / "never", jobs=jobs)
+    assert not (tmp_path / "never").exists()
 
 
 def test_the_python_sweep_example_measures_and_plots(tmp_path):

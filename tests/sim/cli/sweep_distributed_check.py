@@ -73,6 +73,9 @@ def main():
         for bad in ("3/3", "x", "1/0"):
             r = sh(binary, "sweep", sweep_file, "--out", out, "--shard", bad, ok=(2,))
             assert "expected i/K" in r.stderr, r.stderr
+        for bad in ("-1", "1025", "99999999999"):
+            r = sh(binary, "sweep", sweep_file, "--out", out, "--jobs", bad, ok=(2,))
+            assert "--jobs" in r.stderr and "1797693" not in r.stderr, r.stderr
         print(f"ok: 3 shards + merge identical to the threaded sweep ({RUNS} runs); bad --shard exits 2")
         return
 
