@@ -326,18 +326,29 @@ std::variant<algorithms::StackSetup, std::string> build_stack_setup(const Daemon
   return setup;
 }
 
+namespace {
+
+// A socket's own address and every address reached from it: each parses, and all are of the
+// socket's IP version.
+std::optional<std::string> check_addresses(const std::string& local, const std::string& local_what,
+                                           const std::vector<PeerConfig>& remotes, const std::string& remote_what) {
+  auto at = parse_endpoint(local);
+  if (auto* e = std::get_if<std::string>(&at)) return local_what + ": " + *e;
+  for (const auto& r : remotes) {
+    auto to = parse_destination(r.address);
+    const std::string who = remote_what + " " + std::to_string(r.id) + ": ";
+    if (auto* e = std::get_if<std::string>(&to)) return who + *e;
+    if (auto e = ip_version_mismatch(std::get<Endpoint>(at), std::get<Endpoint>(to))) return who + *e;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg) {
   if (!cfg.id) return std::string("no node id: give --id or 'id:' in the config");
   if (cfg.listen.empty()) return std::string("no listen address: give --listen HOST:PORT or 'listen:' in the config");
-  auto listen = parse_endpoint(cfg.listen);
-  if (auto* e = std::get_if<std::string>(&listen)) return "listen: " + *e;
-  for (const auto& p : cfg.peers) {
-    auto peer = parse_destination(p.address);
-    if (auto* e = std::get_if<std::string>(&peer)) return "peer " + std::to_string(p.id) + ": " + *e;
-    if (auto e = ip_version_mismatch(std::get<Endpoint>(listen), std::get<Endpoint>(peer))) {
-      return "peer " + std::to_string(p.id) + ": " + *e;
-    }
-  }
+  if (auto e = check_addresses(cfg.listen, "listen", cfg.peers, "peer")) return *e;
   LoopConfig loop;
   loop.self = *cfg.id;
   loop.listen = cfg.listen;
@@ -360,15 +371,7 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   loop.sync_kind = cfg.sync_kind;
   loop.election_kind = cfg.election_kind;
   if (!cfg.ntp_listen.empty()) {
-    auto ntp = parse_endpoint(cfg.ntp_listen);
-    if (auto* e = std::get_if<std::string>(&ntp)) return "ntp listen: " + *e;
-    for (const auto& s : cfg.ntp_servers) {
-      auto server = parse_destination(s.address);
-      if (auto* e = std::get_if<std::string>(&server)) return "ntp server " + std::to_string(s.id) + ": " + *e;
-      if (auto e = ip_version_mismatch(std::get<Endpoint>(ntp), std::get<Endpoint>(server))) {
-        return "ntp server " + std::to_string(s.id) + ": " + *e;
-      }
-    }
+    if (auto e = check_addresses(cfg.ntp_listen, "ntp listen", cfg.ntp_servers, "ntp server")) return *e;
   }
   loop.ntp_listen = cfg.ntp_listen;
   for (const auto& s : cfg.ntp_servers) loop.ntp_servers.push_back(NtpServer{s.id, s.address});

@@ -213,22 +213,26 @@ TEST(DaemonConfig, ErrorsNameFileLineColumnAndKey) {
                 ":1:34: error: at 'ntp.servers.1': peer 'x': expected ID@HOST:PORT, e.g. 2@127.0.0.1:5526");
   // Values checked only when the daemon assembled its settings used to be reported without a
   // place: an algorithm kind, the clock backend, an address to bind.
-  EXPECT_EQ(config_error("daemon_cfg_bad11.yaml", "algorithm:\n  sync: {kind: berkley, period: 2s}\n"),
-            tmp("daemon_cfg_bad11.yaml") +
-                ":2:16: error: at 'algorithm.sync.kind': sync algorithm 'berkley' is not known; available: berkeley, "
-                "cristian, logical, neighbour_average, none, ntp, phold, welch_lynch");
-  EXPECT_EQ(config_error("daemon_cfg_bad12.yaml", "algorithm: {sync: cristian, election: tps}\n"),
-            tmp("daemon_cfg_bad12.yaml") +
-                ":1:39: error: at 'algorithm.election': election algorithm 'tps' is not known; available: bully, ring, "
-                "standby, static, tsp");
-  EXPECT_EQ(config_error("daemon_cfg_bad13.yaml", "clock:\n  backend: virtul\n"),
-            tmp("daemon_cfg_bad13.yaml") + ":2:12: error: at 'clock.backend': expected virtual or system, got 'virtul'");
-  EXPECT_EQ(config_error("daemon_cfg_bad14.yaml", "id: 1\nlisten: 127.0.0.1:99999\n"),
-            tmp("daemon_cfg_bad14.yaml") + ":2:9: error: at 'listen': '127.0.0.1:99999': port must be a number 0..65535");
-  EXPECT_EQ(config_error("daemon_cfg_bad15.yaml", "status: nowhere\n"),
-            tmp("daemon_cfg_bad15.yaml") + ":1:9: error: at 'status': 'nowhere': expected host:port (e.g. 127.0.0.1:5525 or [::1]:5525)");
-  EXPECT_EQ(config_error("daemon_cfg_bad16.yaml", "ntp:\n  listen: 127.0.0.1\n"),
-            tmp("daemon_cfg_bad16.yaml") + ":2:11: error: at 'ntp.listen': '127.0.0.1': expected host:port (e.g. 127.0.0.1:5525 or [::1]:5525)");
+  const struct {
+    const char* text;
+    const char* error;  // after "<file>:"
+  } placed[] = {
+      {"algorithm:\n  sync: {kind: berkley, period: 2s}\n",
+       "2:16: error: at 'algorithm.sync.kind': sync algorithm 'berkley' is not known; available: berkeley, cristian, "
+       "logical, neighbour_average, none, ntp, phold, welch_lynch"},
+      {"algorithm: {sync: cristian, election: tps}\n",
+       "1:39: error: at 'algorithm.election': election algorithm 'tps' is not known; available: bully, ring, standby, "
+       "static, tsp"},
+      {"clock:\n  backend: virtul\n", "2:12: error: at 'clock.backend': expected virtual or system, got 'virtul'"},
+      {"id: 1\nlisten: 127.0.0.1:99999\n", "2:9: error: at 'listen': '127.0.0.1:99999': port must be a number 0..65535"},
+      {"status: nowhere\n", "1:9: error: at 'status': 'nowhere': expected host:port (e.g. 127.0.0.1:5525 or [::1]:5525)"},
+      {"ntp:\n  listen: 127.0.0.1\n",
+       "2:11: error: at 'ntp.listen': '127.0.0.1': expected host:port (e.g. 127.0.0.1:5525 or [::1]:5525)"},
+  };
+  for (std::size_t i = 0; i < std::size(placed); ++i) {
+    const std::string name = "daemon_cfg_placed" + std::to_string(i) + ".yaml";
+    EXPECT_EQ(config_error(name, placed[i].text), tmp(name) + ":" + placed[i].error);
+  }
   // One socket, one IP version: a peer of the other version is refused before anything binds.
   DaemonConfig mixed;
   mixed.id = 1;
