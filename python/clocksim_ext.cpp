@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/output/output_folder.hpp"
+#include "sim/network/topology_cache.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
@@ -55,11 +56,12 @@ std::function<bool()> python_signals_stop(std::atomic<bool>& stop) {
   };
 }
 
-RunResult run_spec(const scenario::ScenarioSpec& spec) {
+RunResult run_spec(const scenario::ScenarioSpec& spec, sim::TopologyCache& topologies) {
   RunResult result;
   sim::MemoryFolder folder;
   sim::RunOptions options;
   options.folder = &folder;
+  options.topologies = &topologies;
   std::atomic<bool> stop{false};
   options.should_stop = python_signals_stop(stop);
   std::ostringstream report;
@@ -74,13 +76,20 @@ RunResult run_spec(const scenario::ScenarioSpec& spec) {
   return result;
 }
 
+// The topology file, if any, is read once: for the loader's check and for the run.
 RunResult run_file(const std::string& path, const std::vector<std::string>& overrides, std::optional<std::uint64_t> seed) {
-  return run_spec(scenario::load_scenario_file(path, load_options(overrides, seed)));
+  sim::TopologyCache topologies;
+  scenario::LoadOptions options = load_options(overrides, seed);
+  options.topologies = &topologies;
+  return run_spec(scenario::load_scenario_file(path, options), topologies);
 }
 
 RunResult run_text(const std::string& yaml, const std::string& name, const std::vector<std::string>& overrides,
                    std::optional<std::uint64_t> seed) {
-  return run_spec(scenario::load_scenario_text(yaml, name, load_options(overrides, seed)));
+  sim::TopologyCache topologies;
+  scenario::LoadOptions options = load_options(overrides, seed);
+  options.topologies = &topologies;
+  return run_spec(scenario::load_scenario_text(yaml, name, options), topologies);
 }
 
 void validate_file(const std::string& path, const std::vector<std::string>& overrides) {
@@ -93,9 +102,11 @@ std::pair<std::string, std::vector<std::string>> sweep_file(const std::string& p
                                                             unsigned jobs) {
   const sweep::SweepSpec spec = sweep::load_sweep_file(path);
   const std::vector<sweep::PlannedRun> runs = sweep::plan_sweep(spec);
-  auto load_run = [&spec](const sweep::PlannedRun& run) {
+  sim::TopologyCache topologies;  // a topology file is read once for the whole sweep
+  auto load_run = [&spec, &topologies](const sweep::PlannedRun& run) {
     scenario::LoadOptions options;
     options.set_overrides = run.overrides;
+    options.topologies = &topologies;
     return scenario::load_scenario_file(spec.base_scenario, options);
   };
   for (const sweep::PlannedRun& run : runs) load_run(run);  // every combination valid before any runs
@@ -111,6 +122,7 @@ std::pair<std::string, std::vector<std::string>> sweep_file(const std::string& p
                                 sim::RunOptions options;
                                 options.out_dir = run_dir;
                                 options.quiet = true;
+                                options.topologies = &topologies;
                                 options.should_stop = should_stop;
                                 std::ostringstream ignored;
                                 sim::run_scenario(load_run(run), options, ignored);

@@ -10,6 +10,7 @@
 
 #include "config/seed_option.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/network/topology_cache.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/loader.hpp"
 
@@ -54,8 +55,10 @@ void plot(const std::string& out_dir, bool quiet) {
 }
 
 int do_run(const RunArgs& a) {
+  sim::TopologyCache topologies;  // a topology file is read once, for the check and the run
   scenario::LoadOptions load;
   load.set_overrides = a.sets;
+  load.topologies = &topologies;
   if (const auto seed = config::seed_value(a.seed)) load.set_overrides.push_back("seed=" + std::to_string(*seed));
   scenario::ScenarioSpec spec;
   try {
@@ -70,6 +73,7 @@ int do_run(const RunArgs& a) {
   options.out_dir = out;
   options.quiet = a.quiet;
   options.progress = ::isatty(STDERR_FILENO) != 0;
+  options.topologies = &topologies;
   sim::RunOutcome outcome;
   try {
     if (!a.quiet) std::cout << "running " << a.file << " (seed " << spec.seed << ") -> " << out << "/\n";

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sim/cli/commands.hpp"
+#include "sim/network/topology_cache.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
@@ -32,13 +33,16 @@ struct SweepArgs {
   bool traces = false;
 };
 
-scenario::ScenarioSpec load_run_spec(const sweep::SweepSpec& spec, const sweep::PlannedRun& run) {
+scenario::ScenarioSpec load_run_spec(const sweep::SweepSpec& spec, const sweep::PlannedRun& run,
+                                     sim::TopologyCache& topologies) {
   scenario::LoadOptions options;
   options.set_overrides = run.overrides;
+  options.topologies = &topologies;
   return scenario::load_scenario_file(spec.base_scenario, options);
 }
 
 int sweep_main(const SweepArgs& args) {
+  sim::TopologyCache topologies;  // a topology file is read once for the whole sweep
   sweep::SweepSpec spec;
   std::vector<sweep::PlannedRun> runs;
   try {
@@ -49,7 +53,7 @@ int sweep_main(const SweepArgs& args) {
     // not after an hour of runs. The specs are rebuilt in the workers (cheap; keeps memory flat).
     for (const sweep::PlannedRun& run : runs) {
       try {
-        load_run_spec(spec, run);
+        load_run_spec(spec, run, topologies);
       } catch (const scenario::ScenarioError& e) {
         std::cerr << sweep::describe_run_error(spec, run, e) << '\n';
         return 2;
@@ -102,13 +106,14 @@ int sweep_main(const SweepArgs& args) {
   }
 
   const bool progress = !args.quiet && ::isatty(STDERR_FILENO) != 0;
-  const sweep::RunFunction run_one = [&spec](const sweep::PlannedRun& run, const std::string& run_dir) {
+  const sweep::RunFunction run_one = [&spec, &topologies](const sweep::PlannedRun& run, const std::string& run_dir) {
     sim::RunOptions options;
+    options.topologies = &topologies;
     options.out_dir = run_dir;
     options.progress = false;  // one line for the whole sweep instead
     options.quiet = true;
     std::ostringstream report;  // expectation results are in summary.json and sweep.csv
-    sim::run_scenario(load_run_spec(spec, run), options, report);
+    sim::run_scenario(load_run_spec(spec, run, topologies), options, report);
   };
   sweep::SweepReport report;
   const sweep::SweepOptions options{args.out_dir, args.jobs, progress, *shard};

@@ -163,7 +163,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   BoundAvailability bound = make_skew_bound(spec);
   RunAnalysis analysis(spec);
   Recorder recorder(spec, folder, bound.bound.get(), analysis);
-  World world(spec);
+  World world(spec, options.topologies);
   ExactSkewChecker exact(spec, world, bound.bound.get(), analysis, [&world](Time t) { world.schedule_probe(t); },
                          !options.read_every_instant);
   // The exact checker notes the bound before anyone sees an event, and checks after all did.

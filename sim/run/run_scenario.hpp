@@ -11,6 +11,8 @@
 
 namespace clocksim::sim {
 
+class TopologyCache;
+
 class OutputFolder;
 
 struct RunOptions {
@@ -24,6 +26,9 @@ struct RunOptions {
   // Asked every tenth of a second of wall time or so; true stops the run with RunStopped (how an
   // in-process caller such as the Python module lets Ctrl-C through a long run).
   std::function<bool()> should_stop = nullptr;
+  // Where the world takes its topology from (the loader's, when it was given the same cache); not
+  // owned. Null: the world builds it.
+  TopologyCache* topologies = nullptr;
 };
 
 // Thrown when RunOptions::should_stop said so. Nothing is published: the output folder is as it

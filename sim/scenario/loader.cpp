@@ -27,7 +27,7 @@ const std::vector<std::string>& top_level_keys() { return keys::top_level(); }
 
 constexpr Duration kDefaultTick = Duration::from_ns(1'000'000'000);
 
-ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name) {
+ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name, sim::TopologyCache* topologies) {
   if (root.is_null()) {
     fail_at(root, "", "the scenario is empty; expected a mapping with at least 'duration' and 'nodes'");
   }
@@ -81,7 +81,7 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name)
   check_override_rate_rooms(spec.clocks, spec.nodes);
   const auto base_dir = std::filesystem::path(display_name).parent_path();
   spec.topology = parse_topology(root.find("topology"), "topology", names, base_dir.empty() ? "." : base_dir);
-  const TopologyAdjacency adjacency(spec.topology, names, spec.seed, spec.source_file);
+  const TopologyAdjacency adjacency(spec.topology, names, spec.seed, spec.source_file, topologies);
   adjacency.check_file();
   spec.links = parse_links(root.find("links"), "links", names, adjacency);
   spec.algorithm = parse_algorithm(root.find("algorithm"), "algorithm", algorithms::catalogue());
@@ -97,7 +97,7 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name)
 ScenarioSpec load_scenario_text(std::string_view text, const std::string& display_name, const LoadOptions& options) {
   yaml::Node root = yaml::parse_document(text, display_name);
   for (const auto& s : options.set_overrides) apply_set_override(root, s);
-  return build_spec(root, display_name);
+  return build_spec(root, display_name, options.topologies);
 }
 
 ScenarioSpec load_scenario_file(const std::string& path, const LoadOptions& options) {

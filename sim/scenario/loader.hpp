@@ -10,10 +10,17 @@
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/spec.hpp"
 
+namespace clocksim::sim {
+class TopologyCache;
+}
+
 namespace clocksim::scenario {
 
 struct LoadOptions {
   std::vector<std::string> set_overrides;  // "key.path=value", applied in order before validation
+  // A file or random topology the loader builds to check it goes here, for the run to take
+  // (RunOptions::topologies) instead of building it again; not owned. Null: built and dropped.
+  sim::TopologyCache* topologies = nullptr;
 };
 
 // Reads and validates a scenario file; a relative topology file is resolved against the

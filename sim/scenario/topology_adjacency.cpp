@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/network/topology.hpp"
+#include "sim/network/topology_cache.hpp"
 #include "sim/scenario/error.hpp"
 
 namespace clocksim::scenario {
@@ -31,8 +32,8 @@ std::optional<bool> linked(const TopologySpec& t, std::size_t n, NodeId a, NodeI
 }
 
 TopologyAdjacency::TopologyAdjacency(const TopologySpec& topology, const NodeNames& names, std::uint64_t seed,
-                                     const std::string& source_file)
-    : topology_(topology), names_(names), seed_(seed), source_file_(source_file) {}
+                                     const std::string& source_file, sim::TopologyCache* topologies)
+    : topology_(topology), names_(names), seed_(seed), source_file_(source_file), topologies_(topologies) {}
 
 TopologyAdjacency::~TopologyAdjacency() = default;
 
@@ -54,7 +55,8 @@ const sim::Topology& TopologyAdjacency::built() const {
     for (NodeId i = 0; i < n; ++i) names.push_back(names_.name(i));
   }
   try {
-    built_ = std::make_unique<sim::Topology>(sim::build_topology(topology_, n, seed_, names));
+    built_ = topologies_ ? topologies_->get(topology_, n, seed_, names)
+                         : std::make_shared<const sim::Topology>(sim::build_topology(topology_, n, seed_, names));
   } catch (const sim::TopologyError& e) {
     const SourceLocation& at = topology_.where;
     const bool file = topology_.kind == TopologySpec::Kind::kFile;

@@ -16,6 +16,7 @@
 
 namespace clocksim::sim {
 class Topology;
+class TopologyCache;
 }
 
 namespace clocksim::scenario {
@@ -25,9 +26,10 @@ std::optional<bool> linked(const TopologySpec& topology, std::size_t node_count,
 
 class TopologyAdjacency {
  public:
-  // `topology`, `names` and `source_file` must outlive this object.
+  // `topology`, `names` and `source_file` must outlive this object. A topology it builds goes
+  // through `topologies` when given (where the run will find it).
   TopologyAdjacency(const TopologySpec& topology, const NodeNames& names, std::uint64_t seed,
-                    const std::string& source_file);
+                    const std::string& source_file, sim::TopologyCache* topologies = nullptr);
   ~TopologyAdjacency();
   TopologyAdjacency(const TopologyAdjacency&) = delete;
   TopologyAdjacency& operator=(const TopologyAdjacency&) = delete;
@@ -46,7 +48,8 @@ class TopologyAdjacency {
   const NodeNames& names_;
   std::uint64_t seed_;
   const std::string& source_file_;
-  mutable std::unique_ptr<sim::Topology> built_;
+  sim::TopologyCache* topologies_;
+  mutable std::shared_ptr<const sim::Topology> built_;
 };
 
 }  // namespace clocksim::scenario

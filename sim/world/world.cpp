@@ -17,7 +17,7 @@
 
 namespace clocksim::sim {
 
-World::World(const scenario::ScenarioSpec& spec)
+World::World(const scenario::ScenarioSpec& spec, TopologyCache* topologies)
     : spec_(spec),
       now_(Time::epoch()),
       end_(Time::epoch() + spec.duration),
@@ -60,7 +60,8 @@ World::World(const scenario::ScenarioSpec& spec)
     cluster_id_ = static_cast<std::uint32_t>(derive_seed(spec.seed, "cluster-id"));
   }
 
-  Topology topology = build_topology(spec.topology, n, spec.seed, names);
+  Topology topology = topologies ? Topology(*topologies->get(spec.topology, n, spec.seed, names))
+                                 : build_topology(spec.topology, n, spec.seed, names);
   startup_warnings_ = std::move(topology.warnings);
   network_ = std::make_unique<Network>(std::move(topology), spec.links, n, spec.seed);
   // A full mesh's n(n - 1) links give each sender a row of link streams that leaves the cache

@@ -19,6 +19,7 @@
 #include "sim/event_queue.hpp"
 #include "sim/memory/huge_page_allocator.hpp"
 #include "sim/network/network.hpp"
+#include "sim/network/topology_cache.hpp"
 #include "sim/queue/slot_stack.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/time.hpp"
@@ -47,7 +48,9 @@ struct WorldStats {
 
 class World final : public TickView {
  public:
-  explicit World(const scenario::ScenarioSpec& spec);
+  // `topologies`, when given, supplies the topology (built once for the loader's check and the
+  // world, or for a sweep's runs); not owned.
+  explicit World(const scenario::ScenarioSpec& spec, TopologyCache* topologies = nullptr);
   ~World() override;
   World(const World&) = delete;
   World& operator=(const World&) = delete;
