@@ -28,3 +28,8 @@ add_test(NAME cli.seed_option
   COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/sim/cli/seed_option_check.py
     $<TARGET_FILE:clocksim> $<TARGET_FILE:clocksyncd> ${CMAKE_CURRENT_BINARY_DIR}/cli-seed-option)
 set_tests_properties(cli.seed_option PROPERTIES LABELS cli TIMEOUT 120)
+
+# A misspelt command is named with the commands there are (tests/sim/cli/command_names_check.py).
+add_test(NAME cli.command_names
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/sim/cli/command_names_check.py $<TARGET_FILE:clocksim>)
+set_tests_properties(cli.command_names PROPERTIES LABELS cli TIMEOUT 60)

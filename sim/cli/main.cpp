@@ -28,6 +28,20 @@ int main(int argc, char** argv) {
   clocksim::cli::register_validate_command(app);
   clocksim::cli::register_schema_command(app);
   clocksim::cli::register_extra_commands(app);
+  // CLI11 would answer "A subcommand is required" to a misspelt one ("clocksim rnu").
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string given = argv[1];
+    std::string known;
+    bool found = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      found = found || sub->check_name(given);
+      known += (known.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!found) {
+      std::cerr << "clocksim: unknown command '" << given << "'; the commands are " << known << " (clocksim --help)\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
