@@ -110,22 +110,41 @@ std::string test_dir(const std::string& name) {
   return d;
 }
 
-TEST(NtpInterop, ChronyMeasuresAClocksyncdServer) {
+// The interoperability runs over 127.0.0.1 and over [::1].
+struct Loopback {
+  const char* endpoint_host;  // as clocksyncd takes it: 127.0.0.1, [::1]
+  const char* chrony_host;    // as chrony's configuration takes it: 127.0.0.1, ::1
+  const char* suffix;         // of the log folder
+};
+
+void PrintTo(const Loopback& at, std::ostream* os) { *os << at.endpoint_host; }
+
+class NtpInteropOver : public ::testing::TestWithParam<Loopback> {};
+
+INSTANTIATE_TEST_SUITE_P(Loopback, NtpInteropOver,
+                         ::testing::Values(Loopback{"127.0.0.1", "127.0.0.1", ""}, Loopback{"[::1]", "::1", "-ipv6"}),
+                         [](const auto& info) { return std::string(info.param.suffix[0] ? "Ipv6" : "Ipv4"); });
+
+TEST_P(NtpInteropOver, ChronyMeasuresAClocksyncdServer) {
+  const Loopback at = GetParam();
   const std::string chronyd = find_chronyd();
   ASSERT_FALSE(chronyd.empty()) << "chronyd not found: install Debian's chrony (scripts/install-deps.sh)";
-  const auto ntp_port = free_udp_ports(1)[0];
+  const auto ntp_port = free_udp_ports(1, at.endpoint_host)[0];
   NodeSpec node;
   node.id = 1;
   node.offset_ms = 250;  // the virtual clock runs 250 ms ahead of the machine's
   node.without_key = true;
-  node.extra_args = {"--sync", "ntp", "--ntp-listen", "127.0.0.1:" + std::to_string(ntp_port), "--set", "sync.local_stratum=8"};
-  ClusterHarness h("ntp-chrony-queries", {node}, {});
+  node.extra_args = {"--sync", "ntp", "--ntp-listen", std::string(at.endpoint_host) + ":" + std::to_string(ntp_port),
+                     "--set", "sync.local_stratum=8"};
+  ClusterHarness h(std::string("ntp-chrony-queries") + at.suffix, {node}, {}, at.endpoint_host);
   h.start_all();
   ASSERT_TRUE(wait_until([&] { return h.status(0).has_value(); }, 10s)) << h.log_tail(0);
 
-  const std::string dir = test_dir("ntp-chrony-queries");
+  const std::string dir = test_dir(std::string("ntp-chrony-queries") + at.suffix);
   const std::string out = dir + "/chronyd-Q.log";
-  Child q({chronyd, "-Q", "-t", "20", "-f", "/dev/null", "server 127.0.0.1 port " + std::to_string(ntp_port) + " iburst"}, out);
+  Child q({chronyd, "-Q", "-t", "20", "-f", "/dev/null",
+           std::string("server ") + at.chrony_host + " port " + std::to_string(ntp_port) + " iburst"},
+          out);
   const int code = q.wait(40s);
   const std::string text = slurp(out);
   ASSERT_EQ(code, 0) << text << "\nclocksyncd:\n" << h.log_tail(0);
@@ -139,14 +158,16 @@ TEST(NtpInterop, ChronyMeasuresAClocksyncdServer) {
   EXPECT_GE((*st)["ntp"]["requests_served"].get<int>(), 1);
 }
 
-TEST(NtpInterop, ClocksyncdFollowsAChronydServer) {
+TEST_P(NtpInteropOver, ClocksyncdFollowsAChronydServer) {
+  const Loopback at = GetParam();
   const std::string chronyd = find_chronyd();
   ASSERT_FALSE(chronyd.empty()) << "chronyd not found: install Debian's chrony (scripts/install-deps.sh)";
-  const auto ports = free_udp_ports(2);
+  const auto ports = free_udp_ports(2, at.endpoint_host);
   // Its own folder: the harness below empties the one named after the test when it starts.
-  const std::string dir = test_dir("ntp-follows-chronyd-server");
+  const std::string dir = test_dir(std::string("ntp-follows-chronyd-server") + at.suffix);
   const std::string conf = dir + "/server.conf";
-  std::ofstream(conf) << "port " << ports[0] << "\nbindaddress 127.0.0.1\nlocal stratum 8\nallow 127.0.0.1\ncmdport 0\n"
+  std::ofstream(conf) << "port " << ports[0] << "\nbindaddress " << at.chrony_host << "\nlocal stratum 8\nallow "
+                      << at.chrony_host << "\ncmdport 0\n"
                       << "pidfile " << dir << "/chronyd.pid\ndriftfile " << dir << "/drift\n";
   Child server({chronyd, "-x", "-d", "-f", conf}, dir + "/chronyd.log");
 
@@ -154,10 +175,11 @@ TEST(NtpInterop, ClocksyncdFollowsAChronydServer) {
   node.id = 1;
   node.offset_ms = -300;  // starts 300 ms behind the machine's clock, which chronyd serves
   node.without_key = true;
-  node.extra_args = {"--sync", "ntp", "--ntp-listen", "127.0.0.1:" + std::to_string(ports[1]),
-                     "--ntp-server", "100@127.0.0.1:" + std::to_string(ports[0]),
+  const std::string host = at.endpoint_host;
+  node.extra_args = {"--sync", "ntp", "--ntp-listen", host + ":" + std::to_string(ports[1]),
+                     "--ntp-server", "100@" + host + ":" + std::to_string(ports[0]),
                      "--set", "sync.minpoll=0", "--set", "sync.maxpoll=2", "--set", "sync.stepout=5s"};
-  ClusterHarness h("ntp-follows-chronyd", {node}, {});
+  ClusterHarness h(std::string("ntp-follows-chronyd") + at.suffix, {node}, {}, host);
   h.start_all();
   // Synchronized (its system peer is the chronyd server, id 100: the step is done and the
   // discipline has accepted a later sample) and within 2 ms of the machine's clock.
