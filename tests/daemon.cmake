@@ -51,15 +51,10 @@ gtest_discover_tests(daemon_sim_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS dae
 
 # clocksyncctl keygen writes every member's keyring or none, and reads ids as the daemon does
 # (tests/daemon/cli/keygen_check.py).
-add_test(NAME daemon.keygen_all_or_none
-  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/daemon/cli/keygen_check.py
-    $<TARGET_FILE:clocksyncctl> ${CMAKE_CURRENT_BINARY_DIR}/daemon-keygen)
-set_tests_properties(daemon.keygen_all_or_none PROPERTIES LABELS daemon TIMEOUT 120)
+clocksim_script_test(daemon.keygen_all_or_none daemon 120 daemon/cli/keygen_check.py
+  $<TARGET_FILE:clocksyncctl> ${CMAKE_CURRENT_BINARY_DIR}/daemon-keygen)
 
 # clocksyncd --check-config: the examples would start; broken configs fail located, exit 2
 # (tests/daemon/cli/check_config_check.py).
-add_test(NAME daemon.check_config
-  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/daemon/cli/check_config_check.py
-    $<TARGET_FILE:clocksyncd> $<TARGET_FILE:clocksyncctl> ${PROJECT_SOURCE_DIR}/daemon/examples
-    ${CMAKE_CURRENT_BINARY_DIR}/daemon-check-config)
-set_tests_properties(daemon.check_config PROPERTIES LABELS daemon TIMEOUT 120)
+clocksim_script_test(daemon.check_config daemon 120 daemon/cli/check_config_check.py
+  $<TARGET_FILE:clocksyncd> $<TARGET_FILE:clocksyncctl> ${PROJECT_SOURCE_DIR}/daemon/examples ${CMAKE_CURRENT_BINARY_DIR}/daemon-check-config)
