@@ -2,12 +2,15 @@
 //   clocksyncctl status --peer /run/clocksyncd/control.sock [--peer 127.0.0.1:6525 ...] [--json]
 //   clocksyncctl keygen --ids 1,2,3 --out-dir /etc/clocksyncd      (node1.keys, ... mode 0600)
 //   clocksyncctl keygen --out cluster.key                          (one cluster-wide key)
+//   clocksyncctl keygen --ids 1,2,3 --out-dir /etc/clocksyncd --rotate   (add a new key id; reload)
+//   clocksyncctl keygen --ids 1,2,3 --out-dir /etc/clocksyncd --retire   (drop the old ids; reload)
 // Exit 0 when every node answered, 1 when one did not, 2 on a usage error.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
 
+#include "daemon/cli/key_rotation_command.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/status_client.hpp"
 #include "node/wire/key_file.hpp"
@@ -40,6 +43,14 @@ int main(int argc, char** argv) {
   keygen->add_option("--key-id", key_id, "key id of the new pair keys (raise it to rotate)");
   keygen->add_option("--out", out_file, "write one cluster-wide key here (any member can then speak for any other)");
   keygen->add_flag("--force", force, "overwrite existing files");
+  bool rotate = false, retire = false;
+  auto* o_rotate = keygen->add_flag("--rotate", rotate,
+                                    "add pair keys with a new key id (one above the highest, or --key-id) to the "
+                                    "existing files in --out-dir, keeping the old ones; then reload each node (SIGHUP)");
+  auto* o_retire = keygen->add_flag("--retire", retire,
+                                    "once every node has reloaded after --rotate: keep only the highest key id in "
+                                    "the files in --out-dir; then reload each node again");
+  o_rotate->excludes(o_retire);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -72,6 +83,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (out_dir.empty()) out_dir = ".";
+    if ((rotate || retire) && force) {
+      std::cerr << "clocksyncctl keygen: --force writes new files; --rotate and --retire change the existing ones\n";
+      return 2;
+    }
     std::sort(ids.begin(), ids.end());
     if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) {
       std::cerr << "clocksyncctl keygen: --ids lists an id twice\n";
@@ -81,6 +96,10 @@ int main(int argc, char** argv) {
       std::cerr << "clocksyncctl keygen: --ids needs at least two members (a key per pair); for one key shared by "
                    "all, use --out FILE\n";
       return 2;
+    }
+    if (rotate || retire) {
+      const bool key_id_given = keygen->get_option("--key-id")->count() > 0;
+      return clocksim::daemon::rotate_key_files(ids, out_dir, retire, key_id_given ? std::optional<std::uint32_t>(key_id) : std::nullopt);
     }
     const auto texts = clocksim::node::wire::pairwise_keyrings(ids, key_id);
     // All or none: a keyring whose partners got no file would hold keys nobody else has.

@@ -5,11 +5,12 @@
 //   clocksyncd --config node1.yaml --check-config   (checks everything it can without binding a
 //                                                  socket or touching a clock; exit 0 or 2)
 // Flags override the file. Exit 0 after a graceful stop (SIGTERM/SIGINT), 2 on a user error,
-// 1 when the OS refuses (port in use, clock not adjustable).
+// 1 when the OS refuses (port in use, clock not adjustable). SIGHUP reloads the key file.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <tuple>
@@ -180,7 +181,8 @@ int run(int argc, char** argv) {
   // Authentication first: no key, no start (unless explicitly insecure).
   std::unique_ptr<node::wire::Keyring> keys;
   if (!cfg.key_file.empty()) {
-    auto k = node::wire::load_keyring_file(cfg.key_file);
+    // A key file owned by the user to drop to is accepted too: that user reads it again on SIGHUP.
+    auto k = node::wire::load_keyring_file(cfg.key_file, uid_of_user(cfg.user));
     if (auto* e = std::get_if<std::string>(&k)) return user_error(*e);
     keys = std::make_unique<node::wire::Keyring>(std::move(std::get<node::wire::Keyring>(k)));
   } else if (!cfg.insecure) {
@@ -229,7 +231,15 @@ int run(int argc, char** argv) {
     std::cerr << "clocksyncd: " << *e << "\n";
     return 1;
   }
-  if (auto e = loop.watch_termination_signals()) {
+  // SIGHUP reads the same file again, by an absolute path: a reload must not depend on the
+  // working directory.
+  if (keys) {
+    std::error_code ec;
+    std::string path = std::filesystem::absolute(cfg.key_file, ec).string();
+    if (ec) path = cfg.key_file;
+    loop.set_key_loader([path] { return node::wire::load_keyring_file(path); });
+  }
+  if (auto e = loop.watch_signals()) {
     std::cerr << "clocksyncd: " << *e << "\n";
     return 1;
   }
@@ -256,11 +266,13 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Block the termination signals before anything else so that only the signalfd sees them.
+  // Block the termination and reload signals before anything else so that only the signalfd
+  // sees them.
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
   sigprocmask(SIG_BLOCK, &set, nullptr);
   try {
     return run(argc, argv);

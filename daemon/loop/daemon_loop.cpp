@@ -77,14 +77,48 @@ std::optional<std::string> DaemonLoop::open() {
   return std::nullopt;
 }
 
-std::optional<std::string> DaemonLoop::watch_termination_signals() {
+std::optional<std::string> DaemonLoop::watch_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
   signal_fd_ = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
   if (signal_fd_ < 0) return std::string("signalfd: ") + std::strerror(errno);
   return std::nullopt;
+}
+
+std::optional<std::string> DaemonLoop::reload_keys() {
+  auto refuse = [this](std::string why) {
+    ++key_reloads_refused_;
+    last_reload_error_ = why;
+    log_.write("keys", {{"node", config_.self}, {"reload", "refused"}, {"error", why}, {"kept", signing_key_ids()}});
+    return std::optional<std::string>(std::move(why));
+  };
+  if (keys_ == nullptr || !load_keys_) return refuse("this node runs without keys (--insecure): there are none to reload");
+  auto loaded = load_keys_();
+  if (auto* e = std::get_if<std::string>(&loaded)) return refuse(*e);
+  auto keys = std::make_unique<node::wire::Keyring>(std::move(std::get<node::wire::Keyring>(loaded)));
+  for (const auto& [id, address] : peers_) {
+    if (!keys->has_peer(id)) return refuse("peer " + std::to_string(id) + " has no key in the new key file");
+  }
+  keys_ = keys.get();
+  loop_->replace_keys(keys_);
+  reloaded_keys_ = std::move(keys);  // the previous reload's keys are no longer referred to
+  ++key_reloads_;
+  last_reload_error_.reset();
+  log_.write("keys", {{"node", config_.self}, {"reload", "done"}, {"signing", signing_key_ids()}});
+  return std::nullopt;
+}
+
+nlohmann::json DaemonLoop::signing_key_ids() const {
+  nlohmann::json ids = nlohmann::json::object();
+  if (keys_ == nullptr) return ids;
+  for (const auto& [id, address] : peers_) {
+    const auto k = keys_->signing_key(id);
+    ids[std::to_string(id)] = k ? nlohmann::json(k->first) : nlohmann::json(nullptr);
+  }
+  return ids;
 }
 
 void DaemonLoop::request_stop() {
@@ -131,7 +165,11 @@ void DaemonLoop::run() {
       if ((fds[0].revents & POLLIN) || (fds[1].revents & POLLIN)) {
         if (fds[1].revents & POLLIN) {
           signalfd_siginfo info{};
-          [[maybe_unused]] const ssize_t n = ::read(signal_fd_, &info, sizeof info);
+          const ssize_t n = ::read(signal_fd_, &info, sizeof info);
+          if (n == static_cast<ssize_t>(sizeof info) && info.ssi_signo == SIGHUP) {
+            reload_keys();  // logged and counted there; the loop goes on either way
+            continue;
+          }
           log_.write("signal", {{"node", config_.self}, {"signo", info.ssi_signo}});
         }
         stopping_ = true;
@@ -207,6 +245,12 @@ nlohmann::json DaemonLoop::status_json() {
   s["counters"]["log_lines_suppressed"] = log_.suppressed_total();
   s["counters"]["status_refused"] = control_.counters().too_small + control_.counters().rate_limited;
   s["ntp"] = ntp_ ? ntp_->status_json() : nlohmann::json(nullptr);
+  s["keys"] = keys_ == nullptr ? nlohmann::json(nullptr)
+                               : nlohmann::json{{"signing_key_ids", signing_key_ids()},
+                                                {"reloads", key_reloads_},
+                                                {"reloads_refused", key_reloads_refused_},
+                                                {"last_reload_error", last_reload_error_ ? nlohmann::json(*last_reload_error_)
+                                                                                          : nlohmann::json(nullptr)}};
   return s;
 }
 

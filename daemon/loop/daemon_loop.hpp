@@ -5,14 +5,17 @@
 //   NodeLoop's sends        --> sendto the member's configured address (DatagramTransport)
 //
 // poll(2) sleeps until a socket is readable, a signal arrives (signalfd) or the next timer is due:
-// no busy waiting. SIGTERM/SIGINT (or request_stop) call on_shutdown, flush its sends, and return.
+// no busy waiting. SIGTERM/SIGINT (or request_stop) call on_shutdown, flush its sends, and return;
+// SIGHUP reloads the key file.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -69,9 +72,20 @@ class DaemonLoop final : private node::DatagramTransport, private node::Referenc
 
   // Binds sockets and resolves peers; an error message when it cannot.
   std::optional<std::string> open();
-  // Also stop on SIGTERM/SIGINT, which the caller must have blocked in every thread
-  // (sigprocmask) before creating threads.
-  std::optional<std::string> watch_termination_signals();
+  // Stop on SIGTERM/SIGINT and reload the keys on SIGHUP (reload_keys), signals the caller
+  // must have blocked in every thread (sigprocmask) before creating threads.
+  std::optional<std::string> watch_signals();
+
+  // Where a reload reads the keys: the key file the daemon started with. Not set (--insecure),
+  // a reload is refused.
+  using KeyLoader = std::function<std::variant<node::wire::Keyring, std::string>()>;
+  void set_key_loader(KeyLoader load) { load_keys_ = std::move(load); }
+  // Reads the keys again and signs and checks with them from the next packet on, keeping the
+  // peers' epochs and replay windows; refused, with the reason, unless the key file passes the
+  // checks of start-up and holds a key for every peer. A refused reload
+  // keeps the keys in use: a typo in the key file never cuts a node off its cluster. Counted and
+  // logged either way. What SIGHUP does (`systemctl reload clocksyncd`).
+  std::optional<std::string> reload_keys();
 
   // Runs until stopped; returns after on_shutdown's sends went out.
   void run();
@@ -91,10 +105,17 @@ class DaemonLoop final : private node::DatagramTransport, private node::Referenc
   void receive_datagrams();
   void fire_due_timers();
   int poll_timeout_ms();
+  // Per peer, the id of the key this node signs with (the highest it holds for that peer).
+  nlohmann::json signing_key_ids() const;
 
   LoopConfig config_;
   node::Clock& clock_;
   const node::wire::Keyring* keys_;
+  KeyLoader load_keys_;
+  std::unique_ptr<node::wire::Keyring> reloaded_keys_;  // the keys in use once a reload took
+  std::uint64_t key_reloads_ = 0;
+  std::uint64_t key_reloads_refused_ = 0;
+  std::optional<std::string> last_reload_error_;
   node::Logger& log_;
   HostTimeSource host_;
   node::TimerTable timers_;

@@ -87,4 +87,11 @@ std::string privilege_summary() {
   return "uid=" + std::to_string(::getuid()) + " gid=" + std::to_string(::getgid()) + " caps=" + caps_text;
 }
 
+std::optional<std::uint32_t> uid_of_user(const std::string& user) {
+  if (user.empty()) return std::nullopt;
+  const passwd* pw = ::getpwnam(user.c_str());
+  if (pw == nullptr) return std::nullopt;
+  return static_cast<std::uint32_t>(pw->pw_uid);
+}
+
 }  // namespace clocksim::daemon

@@ -5,6 +5,7 @@
 // do the same; the packet parser then never runs as root.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,9 @@ std::optional<std::string> drop_privileges(const PrivilegeDrop& drop);
 // What drop_privileges would refuse before it changes anything (root without a user, a user
 // that does not exist or that this process cannot become), for --check-config.
 std::optional<std::string> privilege_drop_problem(const PrivilegeDrop& drop);
+
+// The uid of `user`, when it exists (empty: none).
+std::optional<std::uint32_t> uid_of_user(const std::string& user);
 
 // What the process holds now, for the log and the status report: "uid=.. gid=.. caps=..".
 std::string privilege_summary();

@@ -108,6 +108,12 @@ class NodeLoop {
   const Algorithm& algorithm() const { return *algorithm_; }
   NodeId self() const { return config_.self; }
   bool authenticated() const { return keys_ != nullptr; }
+  // Uses `keys` from the next packet on (Channel::replace_keys: epochs and replay windows are
+  // kept). The loop does not own them; the previous ones may be freed once this returns.
+  void replace_keys(const wire::Keyring* keys) {
+    channel_.replace_keys(keys);
+    keys_ = keys;
+  }
   std::uint64_t epoch() const { return channel_.epoch(); }
   // A peer's start-up epoch known without a hello (the simulator knows them all): messages to it
   // are fresh from the first one, and start() asks only the peers still unknown.

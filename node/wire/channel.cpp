@@ -1,9 +1,18 @@
 #include "node/wire/channel.hpp"
 
+#include <stdexcept>
+
 namespace clocksim::node::wire {
 
 Channel::Channel(ChannelConfig config, const Keyring* keys)
     : config_(std::move(config)), keys_(keys), freshness_(config_.epoch, config_.hello_interval_ns) {}
+
+void Channel::replace_keys(const Keyring* keys) {
+  if ((keys == nullptr) != (keys_ == nullptr)) {
+    throw std::logic_error("Channel::replace_keys: a keyed channel cannot become insecure, nor the reverse");
+  }
+  keys_ = keys;
+}
 
 std::optional<Packet> Channel::seal_envelope(Envelope env, NodeId to, const Message& msg) {
   env.cluster = config_.cluster;

@@ -47,6 +47,11 @@ class Channel {
   std::uint64_t known_epoch(NodeId peer) const { return freshness_.known_epoch(peer); }
   void learn_peer_epoch(NodeId peer, std::uint64_t epoch) { freshness_.learn_epoch(peer, epoch); }
   bool has_key_for(NodeId peer) const { return keys_ == nullptr || keys_->has_peer(peer); }
+  // Seals and opens with `keys` from now on (a reloaded key file: rotation without a restart).
+  // Epochs, counters and replay windows are kept: they belong to the peers' runs, not to the
+  // keys, so a packet recorded before the change is refused after it as before. A keyed channel
+  // stays keyed and an insecure one insecure.
+  void replace_keys(const Keyring* keys);
 
  private:
   std::optional<Packet> seal_envelope(Envelope env, NodeId to, const Message& msg);

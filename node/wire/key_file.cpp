@@ -29,7 +29,7 @@ struct Fd {
 };
 }  // namespace
 
-std::variant<Keyring, std::string> load_keyring_file(const std::string& path) {
+std::variant<Keyring, std::string> load_keyring_file(const std::string& path, std::optional<std::uint32_t> run_as_uid) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)};
   if (f.fd < 0) return path + ": cannot open key file: " + std::strerror(errno);
   struct stat st {};
@@ -39,8 +39,9 @@ std::variant<Keyring, std::string> load_keyring_file(const std::string& path) {
     return path + ": permissions " + mode_text(st.st_mode) +
            " are too open: a key file must be readable by its owner only (chmod 600 " + path + ")";
   }
-  if (st.st_uid != ::geteuid() && st.st_uid != 0) {
-    return path + ": key file is owned by uid " + std::to_string(st.st_uid) + ", not by this user or root";
+  if (st.st_uid != ::geteuid() && st.st_uid != 0 && (!run_as_uid || st.st_uid != *run_as_uid)) {
+    return path + ": key file is owned by uid " + std::to_string(st.st_uid) + ", not by this user or root" +
+           (run_as_uid ? " or the user the daemon runs as (uid " + std::to_string(*run_as_uid) + ")" : std::string());
   }
   constexpr off_t kMaxBytes = 1 << 20;
   if (st.st_size > kMaxBytes) return path + ": key file is larger than 1 MiB";

@@ -13,9 +13,11 @@
 
 namespace clocksim::node::wire {
 
-// Reads a keyring (keyring.hpp) after checking that `path` is a regular file owned by this user
-// (or root) with no group or world permission bits.
-std::variant<Keyring, std::string> load_keyring_file(const std::string& path);
+// Reads a keyring (keyring.hpp) after checking that `path` is a regular file with no group or
+// world permission bits, owned by this user, by root or by `run_as_uid`: the user a daemon
+// started as root is about to become, who must be able to read the file again to reload it.
+std::variant<Keyring, std::string> load_keyring_file(const std::string& path,
+                                                     std::optional<std::uint32_t> run_as_uid = std::nullopt);
 
 // `bytes` random bytes from the OpenSSL CSPRNG, as lowercase hex.
 std::string random_key_hex(std::size_t bytes);

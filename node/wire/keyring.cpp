@@ -1,5 +1,6 @@
 #include "node/wire/keyring.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 #include <vector>
@@ -33,6 +34,12 @@ std::optional<std::pair<std::uint32_t, const ClusterKey*>> Keyring::signing_key(
 }
 
 bool Keyring::has_peer(NodeId peer) const { return signing_key(peer).has_value(); }
+
+std::uint32_t Keyring::highest_key_id() const {
+  std::uint32_t highest = 0;
+  for (const auto& [peer_and_id, key] : keys_) highest = std::max(highest, peer_and_id.second);
+  return highest;
+}
 
 namespace {
 std::vector<std::string> split_words(const std::string& line) {

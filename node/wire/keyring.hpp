@@ -33,6 +33,8 @@ class Keyring {
   std::optional<std::pair<std::uint32_t, const ClusterKey*>> signing_key(NodeId peer) const;
   bool is_shared() const { return shared_.has_value(); }
   bool has_peer(NodeId peer) const;
+  // The highest key id of any pair key (0 for a cluster key or an empty keyring).
+  std::uint32_t highest_key_id() const;
   std::size_t size() const { return keys_.size() + (shared_ ? 1 : 0); }
 
  private:

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """clocksyncctl keygen writes a keyring for every member of --ids or none: ids are read as the
 daemon reads them (7 or n7), at least two (a key per pair), and a failure part-way removes the
-files it wrote.
+files it wrote. --rotate adds a new key id to every member's file and --retire keeps only the
+highest, each to every file or to none, keeping mode 0600.
 
 usage: keygen_check.py CLOCKSYNCCTL WORK_DIR"""
 import os
@@ -51,4 +52,67 @@ if p.returncode == 0:
     fail("keygen overwrote an existing key file without --force")
 if sorted(x.name for x in part.iterdir()) != ["node3.keys"] or (part / "node3.keys").read_text() != "keep me\n":
     fail(f"a failed keygen left {sorted(x.name for x in part.iterdir())}: {p.stderr}")
-print("ok: keygen writes every keyring or none")
+
+
+def ctl_keygen(*args):
+    return subprocess.run([ctl, "keygen", *args], capture_output=True, text=True, timeout=60)
+
+
+def key_ids(path):
+    return sorted({int(line.split()[1]) for line in path.read_text().splitlines()
+                   if line.strip() and not line.lstrip().startswith("#")})
+
+
+# Rotation: id 2 beside id 1 in every file, then only id 2; the old pair keys stay byte for byte.
+rot = work / "rot"
+rot.mkdir()
+if keygen("1,2,3", rot).returncode != 0:
+    fail("keygen for the rotation")
+old_lines = {n: [l for l in (rot / f"node{n}.keys").read_text().splitlines() if not l.startswith("#")] for n in (1, 2, 3)}
+p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(rot), "--rotate")
+if p.returncode != 0:
+    fail(f"--rotate: exit {p.returncode}, {p.stderr}")
+for n in (1, 2, 3):
+    f = rot / f"node{n}.keys"
+    if key_ids(f) != [1, 2] or not set(old_lines[n]) <= set(f.read_text().splitlines()):
+        fail(f"--rotate: node{n}.keys holds ids {key_ids(f)}:\n{f.read_text()}")
+    if stat.S_IMODE(f.stat().st_mode) != 0o600:
+        fail("--rotate must keep key files 0600")
+# Nodes 1 and 2 share the new key: the same hex under both ids' lines.
+k12 = [l.split()[2] for l in (rot / "node1.keys").read_text().splitlines() if l.startswith("2 2 ")]
+k21 = [l.split()[2] for l in (rot / "node2.keys").read_text().splitlines() if l.startswith("1 2 ")]
+if len(k12) != 1 or k12 != k21:
+    fail("--rotate: nodes 1 and 2 do not share one new key")
+p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(rot), "--rotate", "--key-id", "2")
+if p.returncode != 2 or "not above the highest" not in p.stderr:
+    fail(f"--rotate --key-id 2 over id 2: exit {p.returncode}, {p.stderr}")
+p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(rot), "--retire")
+if p.returncode != 0 or any(key_ids(rot / f"node{n}.keys") != [2] for n in (1, 2, 3)):
+    fail(f"--retire: exit {p.returncode}, {p.stderr}")
+
+# A member whose file lacks the new id cannot be retired to it; nothing changes.
+lag = work / "lag"
+lag.mkdir()
+keygen("1,2,3", lag)
+ctl_keygen("--ids", "1,2,3", "--out-dir", str(lag), "--rotate")
+before = {n: (lag / f"node{n}.keys").read_text() for n in (1, 2, 3)}
+(lag / "node3.keys").write_text("\n".join(l for l in before[3].splitlines() if not l.startswith(("1 2 ", "2 2 "))) + "\n")
+before[3] = (lag / "node3.keys").read_text()
+p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(lag), "--retire")
+if p.returncode != 2 or "run --rotate for every member first" not in p.stderr:
+    fail(f"--retire with a lagging file: exit {p.returncode}, {p.stderr}")
+if any((lag / f"node{n}.keys").read_text() != before[n] for n in (1, 2, 3)):
+    fail("a refused --retire changed a file")
+# A missing member file, or a world-readable one, refuses the rotation before any change.
+os.chmod(lag / "node2.keys", 0o644)
+p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(lag), "--rotate")
+if p.returncode != 2 or "too open" not in p.stderr or any((lag / f"node{n}.keys").read_text() != before[n] for n in (1, 2, 3)):
+    fail(f"--rotate over a 0644 file: exit {p.returncode}, {p.stderr}")
+os.chmod(lag / "node2.keys", 0o600)
+p = ctl_keygen("--ids", "1,2,4", "--out-dir", str(lag), "--rotate")
+if p.returncode != 2 or "node4.keys" not in p.stderr:
+    fail(f"--rotate with a member file missing: exit {p.returncode}, {p.stderr}")
+p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(lag), "--rotate", "--retire")
+if p.returncode != 2:
+    fail(f"--rotate with --retire: exit {p.returncode}")
+print("ok: keygen writes every keyring or none; --rotate and --retire change every file or none")

@@ -3,6 +3,7 @@
 // node loop decides (decode, auth, replay, effects, counters) is tested deterministically in
 // tests/node/loop/node_loop_test.cpp.
 #include "daemon/loop/daemon_loop.hpp"
+#include "node/wire/key_file.hpp"
 
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -314,6 +315,53 @@ TEST(DaemonLoop, OpenReportsBadAddressesAndDuplicatePeers) {
   err = c.open();
   ASSERT_TRUE(err);
   EXPECT_NE(err->find("host:port"), std::string::npos);
+}
+
+// A reload (SIGHUP) takes a new keyring only when it covers every peer; otherwise, and on a node
+// without keys, the keys in use stay and the status report says why.
+TEST(DaemonLoop, AReloadTakesOnlyAKeyringThatCoversEveryPeer) {
+  HostTimeSource host;
+  VirtualClock clock({}, host);
+  Logger log(nullptr);
+  LoopConfig cfg;
+  cfg.self = 1;
+  cfg.listen = "127.0.0.1:0";
+  cfg.control = "none";
+  cfg.peers = {{2, "127.0.0.1:7000"}, {3, "127.0.0.1:7001"}};
+  auto ring_of = [](const std::string& text) { return std::get<node::wire::Keyring>(node::wire::parse_keyring_text(text, "t")); };
+  const node::wire::Keyring start = ring_of(node::wire::pairwise_keyrings({1, 2, 3}, 1)[0]);
+  DaemonLoop loop(cfg, std::make_unique<Probe>(), clock, &start, log);
+  ASSERT_EQ(loop.open(), std::nullopt);
+  EXPECT_EQ(loop.status_json()["keys"]["signing_key_ids"], (nlohmann::json{{"2", 1}, {"3", 1}}));
+
+  std::variant<node::wire::Keyring, std::string> next = ring_of(node::wire::pairwise_keyrings({1, 2}, 5)[0]);
+  loop.set_key_loader([&next] { return next; });
+  auto refused = loop.reload_keys();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(*refused, "peer 3 has no key in the new key file");
+  next = std::string("k.keys: permissions 0644 are too open");
+  EXPECT_EQ(loop.reload_keys(), std::optional<std::string>("k.keys: permissions 0644 are too open"));
+  nlohmann::json keys = loop.status_json()["keys"];
+  EXPECT_EQ(keys["signing_key_ids"], (nlohmann::json{{"2", 1}, {"3", 1}}));
+  EXPECT_EQ(keys["reloads"], 0);
+  EXPECT_EQ(keys["reloads_refused"], 2);
+  EXPECT_EQ(keys["last_reload_error"], "k.keys: permissions 0644 are too open");
+
+  next = ring_of(node::wire::pairwise_keyrings({1, 2, 3}, 1)[0] + node::wire::pairwise_keyrings({1, 2, 3}, 2)[0]);
+  EXPECT_EQ(loop.reload_keys(), std::nullopt);
+  keys = loop.status_json()["keys"];
+  EXPECT_EQ(keys["signing_key_ids"], (nlohmann::json{{"2", 2}, {"3", 2}}));
+  EXPECT_EQ(keys["reloads"], 1);
+  EXPECT_TRUE(keys["last_reload_error"].is_null());
+
+  // Insecure: nothing to reload.
+  cfg.listen = "127.0.0.1:0";
+  DaemonLoop insecure(cfg, std::make_unique<Probe>(), clock, nullptr, log);
+  ASSERT_EQ(insecure.open(), std::nullopt);
+  auto none = insecure.reload_keys();
+  ASSERT_TRUE(none);
+  EXPECT_NE(none->find("--insecure"), std::string::npos);
+  EXPECT_TRUE(insecure.status_json()["keys"].is_null());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "node/wire/auth.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -89,6 +90,29 @@ TEST(KeyFile, LoadsFromDiskOnlyWhenOwnerOnly) {
   }
 }
 
+// A daemon started as root drops to its user and reads the file again on SIGHUP: a file that user
+// owns is accepted when the loader is told who it will run as, and refused otherwise.
+TEST(KeyFile, AFileOwnedByTheUserToRunAsIsAccepted) {
+  const std::string path = temp_path("auth_test_run_as.key");
+  std::filesystem::remove(path);
+  ASSERT_FALSE(write_secret_file(path, random_key_hex(32) + "\n", false));
+  const std::uint32_t other = ::geteuid() == 0 ? 65534 : ::geteuid();
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(path.c_str(), other, other), 0);
+  }
+  auto run_as = load_keyring_file(path, other);
+  ASSERT_TRUE(std::holds_alternative<Keyring>(run_as)) << std::get<std::string>(run_as);
+  if (::geteuid() == 0) {
+    auto plain = load_keyring_file(path);
+    ASSERT_TRUE(std::holds_alternative<std::string>(plain));
+    EXPECT_NE(std::get<std::string>(plain).find("owned by uid 65534"), std::string::npos) << std::get<std::string>(plain);
+    auto someone_else = load_keyring_file(path, 4242);
+    ASSERT_TRUE(std::holds_alternative<std::string>(someone_else));
+    EXPECT_NE(std::get<std::string>(someone_else).find("the user the daemon runs as (uid 4242)"), std::string::npos);
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(Keyring, PairKeysPerPeerWithRotation) {
   const auto rings = pairwise_keyrings({1, 2, 3}, 4);
   ASSERT_EQ(rings.size(), 3u);
@@ -110,6 +134,8 @@ TEST(Keyring, PairKeysPerPeerWithRotation) {
   EXPECT_EQ(std::get<Keyring>(rot).signing_key(2)->first, 7u);
   EXPECT_NE(std::get<Keyring>(rot).find(2, 1), nullptr);
   EXPECT_FALSE(std::get<Keyring>(rot).signing_key(3));
+  EXPECT_EQ(std::get<Keyring>(rot).highest_key_id(), 7u);
+  EXPECT_EQ(k1.highest_key_id(), 4u);
   // Errors name the line.
   auto bad = parse_keyring_text("2 x " + random_key_hex(32) + "\n", "bad.keys");
   ASSERT_TRUE(std::holds_alternative<std::string>(bad));

@@ -189,3 +189,75 @@ TEST(Channel, HellosAreNeverAnsweredWithHellos) {
 
 }  // namespace
 }  // namespace clocksim::node::wire
+
+namespace clocksim::node::wire {
+namespace {
+
+Keyring ring_of(const std::string& text) { return std::get<Keyring>(parse_keyring_text(text, "t")); }
+
+Channel pair_channel(NodeId self, NodeId peer, std::uint64_t epoch, const Keyring* keys) {
+  ChannelConfig c;
+  c.cluster = 9;
+  c.self = self;
+  c.peers = {peer};
+  c.epoch = epoch;
+  return Channel(c, keys);
+}
+
+// A reloaded key file (SIGHUP) takes effect at the next packet, in both directions, while the
+// freshness state stays: a packet recorded before the reload is still a replay after it.
+TEST(Channel, ReplacedKeysTakeEffectAtTheNextPacketAndKeepTheReplayWindows) {
+  const auto old_keys = pairwise_keyrings({1, 2}, 1);
+  const auto new_keys = pairwise_keyrings({1, 2}, 2);
+  const Keyring a_old = ring_of(old_keys[0]), b_old = ring_of(old_keys[1]);
+  const Keyring a_both = ring_of(old_keys[0] + new_keys[0]), b_both = ring_of(old_keys[1] + new_keys[1]);
+  const Keyring a_new = ring_of(new_keys[0]), b_new = ring_of(new_keys[1]);
+  Channel a = pair_channel(1, 2, 100, &a_old), b = pair_channel(2, 1, 200, &b_old);
+  a.learn_peer_epoch(2, 200);
+  b.learn_peer_epoch(1, 100);
+  auto open = [&b](const Bytes& p) { return b.open(p, MonoTime::from_ns(0)); };
+
+  const Bytes recorded = bytes_of(*a.seal(2, adjust(1)));
+  ASSERT_TRUE(open(recorded).deliver);
+
+  // a reloads first: it signs with key id 2, which b does not hold yet.
+  a.replace_keys(&a_both);
+  const auto early = open(bytes_of(*a.seal(2, adjust(2))));
+  ASSERT_TRUE(early.dropped);
+  EXPECT_EQ(*early.dropped, DropReason::kUnknownKey);
+
+  // b reloads: id 2 is accepted, and so is id 1 from a member still on the old file.
+  b.replace_keys(&b_both);
+  const auto fresh = open(bytes_of(*a.seal(2, adjust(3))));
+  ASSERT_TRUE(fresh.deliver) << drop_reason_name(*fresh.dropped);
+  EXPECT_EQ(fresh.deliver->envelope.key_id, 2u);
+  EXPECT_EQ(fresh.deliver->message.value_ns, 3);
+  a.replace_keys(&a_old);
+  const auto late = open(bytes_of(*a.seal(2, adjust(4))));
+  ASSERT_TRUE(late.deliver) << drop_reason_name(*late.dropped);
+  EXPECT_EQ(late.deliver->envelope.key_id, 1u);
+
+  // The replay window survived both reloads.
+  const auto replayed = open(recorded);
+  ASSERT_TRUE(replayed.dropped);
+  EXPECT_EQ(*replayed.dropped, DropReason::kReplay);
+
+  // Retired: b holds id 2 only, so the old key (a thief's copy of it) opens nothing, and b's
+  // own packets go out under id 2.
+  b.replace_keys(&b_new);
+  const auto stolen = open(bytes_of(*a.seal(2, adjust(5))));
+  ASSERT_TRUE(stolen.dropped);
+  EXPECT_EQ(*stolen.dropped, DropReason::kUnknownKey);
+  a.replace_keys(&a_new);
+  const auto to_a = a.open(bytes_of(*b.seal(1, adjust(6))), MonoTime::from_ns(0));
+  ASSERT_TRUE(to_a.deliver) << drop_reason_name(*to_a.dropped);
+  EXPECT_EQ(to_a.deliver->envelope.key_id, 2u);
+
+  // A keyed channel never becomes an insecure one by a reload, nor the reverse.
+  EXPECT_THROW(b.replace_keys(nullptr), std::logic_error);
+  Channel insecure = pair_channel(2, 1, 300, nullptr);
+  EXPECT_THROW(insecure.replace_keys(&b_new), std::logic_error);
+}
+
+}  // namespace
+}  // namespace clocksim::node::wire

@@ -1,0 +1,97 @@
+#include "daemon/cli/key_rotation_command.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "node/wire/key_file.hpp"
+#include "node/wire/key_rotation.hpp"
+
+namespace clocksim::daemon {
+
+int rotate_key_files(const std::vector<NodeId>& ids, const std::string& dir, bool retire,
+                     std::optional<std::uint32_t> new_key_id) {
+  const char* what = retire ? "--retire" : "--rotate";
+  auto refuse = [&](const std::string& why) {
+    std::cerr << "clocksyncctl keygen " << what << ": " << why << "; no file changed\n";
+    return 2;
+  };
+  std::vector<std::string> paths, old_texts;
+  std::vector<node::wire::Keyring> rings;
+  for (NodeId id : ids) {
+    const std::string path = dir + "/node" + std::to_string(id) + ".keys";
+    // The checks a daemon makes (mode 0600, owner, key strength, syntax) before anything is
+    // changed; root may tend files that the daemon's user owns.
+    std::optional<std::uint32_t> owner;
+    struct stat st {};
+    if (::geteuid() == 0 && ::stat(path.c_str(), &st) == 0) owner = static_cast<std::uint32_t>(st.st_uid);
+    auto ring = node::wire::load_keyring_file(path, owner);
+    if (auto* e = std::get_if<std::string>(&ring)) return refuse(*e);
+    if (std::get<node::wire::Keyring>(ring).is_shared()) {
+      return refuse(path + " holds one cluster-wide key, which has no key ids: write pair keys with "
+                           "`clocksyncctl keygen --ids ... --force` instead");
+    }
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) return refuse(path + ": cannot read it");
+    paths.push_back(path);
+    old_texts.push_back(text.str());
+    rings.push_back(std::move(std::get<node::wire::Keyring>(ring)));
+  }
+  std::uint32_t highest = 0;
+  for (const auto& r : rings) highest = std::max(highest, r.highest_key_id());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (NodeId peer : ids) {
+      if (peer == ids[i]) continue;
+      const auto k = rings[i].signing_key(peer);
+      if (!k) return refuse(paths[i] + " has no key for member " + std::to_string(peer));
+      if (retire && k->first != highest) {
+        return refuse(paths[i] + " has no key with id " + std::to_string(highest) + " for member " +
+                      std::to_string(peer) + " (its highest is " + std::to_string(k->first) +
+                      "): run --rotate for every member first");
+      }
+    }
+  }
+
+  std::vector<std::string> new_texts;
+  if (retire) {
+    for (const std::string& t : old_texts) new_texts.push_back(node::wire::keep_key_id(t, highest));
+  } else {
+    const std::uint32_t id = new_key_id.value_or(highest + 1);
+    if (id <= highest) {
+      return refuse("key id " + std::to_string(id) + " is not above the highest in use, " + std::to_string(highest) +
+                    " (a node signs with its highest id)");
+    }
+    const auto added = node::wire::pairwise_keyrings(ids, id);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      std::string t = old_texts[i];
+      if (!t.empty() && t.back() != '\n') t += '\n';
+      // The new keys without the file header the old text already has.
+      const std::string& keys = added[i];
+      const std::size_t body = keys.rfind("#", 0) == 0 ? keys.find('\n') + 1 : 0;
+      t += "# key id " + std::to_string(id) + " (clocksyncctl keygen --rotate)\n" + keys.substr(body);
+      new_texts.push_back(std::move(t));
+    }
+  }
+
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (auto e = node::wire::replace_secret_file(paths[i], new_texts[i])) {
+      std::cerr << "clocksyncctl keygen " << what << ": " << *e;
+      for (std::size_t j = 0; j < i; ++j) {
+        if (auto back = node::wire::replace_secret_file(paths[j], old_texts[j])) {
+          std::cerr << "; and could not put back " << paths[j] << ": " << *back;
+        }
+      }
+      std::cerr << (i > 0 ? "; put back the files changed before it" : "") << "\n";
+      return 1;
+    }
+  }
+  for (const std::string& p : paths) std::cout << p << "\n";
+  return 0;
+}
+
+}  // namespace clocksim::daemon
