@@ -10,12 +10,16 @@
 // Optional edge attributes: "latency" (a latency distribution in the scenario syntax: "2ms",
 // "uniform(1ms, 5ms)") and "loss" (a probability).
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 
 #include <boost/graph/adjacency_list.hpp>
@@ -26,6 +30,7 @@
 
 #include "algorithms/core/number_text.hpp"
 #include "config/file.hpp"
+#include "sim/network/dot_outline.hpp"
 #include "sim/network/topology.hpp"
 #include "sim/scenario/distribution_parse.hpp"
 #include "sim/scenario/error.hpp"
@@ -112,15 +117,28 @@ class IgnoredAttributes {
   std::shared_ptr<std::set<std::string>> names_ = std::make_shared<std::set<std::string>>();
 };
 
+// `where(id)`: the file, and in a DOT file the line and column where node `id` is first written.
 std::vector<NodeId> map_nodes(const std::vector<std::string>& ids, NodeId node_count,
                               std::span<const std::string> names, const std::string& path,
+                              const std::function<std::string(const std::string&)>& where,
                               std::vector<std::string>& warnings) {
-  if (ids.size() != node_count)
-    throw TopologyError(path + ": the file has " + std::to_string(ids.size()) +
-                        " nodes but the scenario has " + std::to_string(node_count));
   std::unordered_map<std::string, NodeId> by_name;
   for (NodeId i = 0; i < node_count; ++i)
     by_name.emplace(i < names.size() ? names[i] : "n" + std::to_string(i), i);
+  if (ids.size() != node_count) {
+    // Named by the scenario's names but for a few: those few are the likely typos.
+    std::vector<std::string> strangers;
+    for (const std::string& id : ids) {
+      if (!by_name.contains(id)) strangers.push_back(id);
+    }
+    std::string which;
+    if (!strangers.empty() && strangers.size() < ids.size() && strangers.size() <= 3) {
+      which = "; not scenario node names:";
+      for (const std::string& id : strangers) which += " \"" + id + "\" (" + where(id) + ")";
+    }
+    throw TopologyError(path + ": the file has " + std::to_string(ids.size()) + " nodes but the scenario has " +
+                        std::to_string(node_count) + which);
+  }
   std::vector<NodeId> map(ids.size());
   std::size_t matched = 0;
   const std::string* unmatched = nullptr;
@@ -135,7 +153,7 @@ std::vector<NodeId> map_nodes(const std::vector<std::string>& ids, NodeId node_c
   }
   if (matched == ids.size()) return map;
   if (matched > 0)
-    throw TopologyError(path + ": node \"" + *unmatched + "\" is not a scenario node name (" +
+    throw TopologyError(where(*unmatched) + ": node \"" + *unmatched + "\" is not a scenario node name (" +
                         std::to_string(matched) + " of " + std::to_string(ids.size()) +
                         " ids match; use the scenario's names for all nodes or for none)");
   std::string example;
@@ -147,7 +165,11 @@ std::vector<NodeId> map_nodes(const std::vector<std::string>& ids, NodeId node_c
   return map;
 }
 
-FileLinkAttributes parse_attributes(const FileEdge& e, NodeId a, NodeId b, const std::string& where) {
+// Names where an edge's attribute is written: "FILE: edge a -- b", with the line and column in
+// a DOT file (GraphML's reader keeps none).
+using WhereOf = std::function<std::string(std::string_view attribute, const std::function<bool(std::string_view)>& matches)>;
+
+FileLinkAttributes parse_attributes(const FileEdge& e, NodeId a, NodeId b, const WhereOf& where) {
   FileLinkAttributes attr{std::min(a, b), std::max(a, b), std::nullopt, std::nullopt};
   if (!e.latency.empty()) {
     // The scenario's own syntax: "2ms", "uniform(1ms, 5ms)", "1ms + exponential(500us)", ...
@@ -157,15 +179,39 @@ FileLinkAttributes parse_attributes(const FileEdge& e, NodeId a, NodeId b, const
     try {
       attr.latency_ns = scenario::parse_distribution(value, "latency", scenario::Quantity::kLatency);
     } catch (const scenario::ScenarioError& error) {
-      throw TopologyError(where + ": latency \"" + e.latency + "\": " + error.message());
+      throw TopologyError(where("latency", [&](std::string_view v) { return v == e.latency; }) + ": latency \"" +
+                          e.latency + "\": " + error.message());
     }
   }
   if (!std::isnan(e.loss)) {
-    if (!(e.loss >= 0 && e.loss <= 1))
-      throw TopologyError(where + ": loss " + number_text(e.loss) + " is not a probability in [0, 1]");
+    if (!(e.loss >= 0 && e.loss <= 1)) {
+      const auto same = [&](std::string_view v) { return std::strtod(std::string(v).c_str(), nullptr) == e.loss; };
+      throw TopologyError(where("loss", same) + ": loss " + number_text(e.loss) + " is not a probability in [0, 1]");
+    }
     attr.loss = e.loss;
   }
   return attr;
+}
+
+// A DOT file Boost's reader refused, located by the outline when it can tell where.
+[[noreturn]] void refuse_dot(const std::string& path, const std::string& text, const std::string& boost_says) {
+  const dot::Outline o = dot::outline(text);
+  if (o.problem_at) {
+    throw TopologyError(path + ":" + std::to_string(o.problem_at->line) + ":" + std::to_string(o.problem_at->column) +
+                        ": " + o.problem);
+  }
+  // A loss that is not a number fails Boost's conversion, which names no attribute.
+  const auto not_number = [](std::string_view v) {
+    const std::string s(v);
+    char* end = nullptr;
+    std::strtod(s.c_str(), &end);
+    return s.empty() || end != s.c_str() + s.size();
+  };
+  if (const auto bad = dot::find_attribute(o, "loss", not_number)) {
+    throw TopologyError(path + ":" + std::to_string(bad->at.line) + ":" + std::to_string(bad->at.column) +
+                        ": loss \"" + bad->value + "\" is not a number");
+  }
+  throw TopologyError(path + ": cannot read DOT (expected an undirected graph): " + boost_says);
 }
 
 }  // namespace
@@ -173,8 +219,8 @@ FileLinkAttributes parse_attributes(const FileEdge& e, NodeId a, NodeId b, const
 Topology read_topology_file(const std::string& path, NodeId node_count,
                             std::span<const std::string> node_names) {
   const bool graphml = ends_with(path, ".graphml") || ends_with(path, ".xml");
-  const bool dot = ends_with(path, ".dot") || ends_with(path, ".gv");
-  if (!graphml && !dot)
+  const bool dot_file = ends_with(path, ".dot") || ends_with(path, ".gv");
+  if (!graphml && !dot_file)
     throw TopologyError(path + ": unknown topology file type (expected .graphml, .dot or .gv)");
   const std::string text = read_all(path);
 
@@ -191,8 +237,13 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
       boost::read_graphml(in, g, dp);
     } else {
       dp.property("node_id", boost::get(&FileVertex::name, g));
-      if (!boost::read_graphviz(text, g, dp, "node_id"))
-        throw TopologyError(path + ": not a valid DOT graph");
+      bool read = false;
+      try {
+        read = boost::read_graphviz(text, g, dp, "node_id");
+      } catch (const std::exception& e) {
+        refuse_dot(path, text, e.what());
+      }
+      if (!read) refuse_dot(path, text, "not a valid DOT graph");
       for (auto v : boost::make_iterator_range(boost::vertices(g))) ids.push_back(g[v].name);
     }
   } catch (const TopologyError&) {
@@ -212,7 +263,16 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
                         std::to_string(ids.size()) + " declared)");
 
   std::vector<std::string> warnings;
-  const std::vector<NodeId> map = map_nodes(ids, node_count, node_names, path, warnings);
+  std::optional<dot::Outline> outline;  // read only to locate a problem
+  auto outlined = [&]() -> const dot::Outline& {
+    if (!outline) outline = dot::outline(text);
+    return *outline;
+  };
+  const auto where_node = [&](const std::string& id) {
+    const std::optional<dot::Location> at = dot_file ? dot::node_location(outlined(), id) : std::nullopt;
+    return at ? path + ":" + std::to_string(at->line) + ":" + std::to_string(at->column) : path;
+  };
+  const std::vector<NodeId> map = map_nodes(ids, node_count, node_names, path, where_node, warnings);
   std::vector<std::pair<NodeId, NodeId>> edges;
   std::map<std::pair<NodeId, NodeId>, FileLinkAttributes> attributes;  // ordered: deterministic
   // A loop or a repeated edge is legal in both formats but means nothing here: said, not fatal.
@@ -230,8 +290,13 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
     const FileEdge& attr = g[e];
     if (attr.latency.empty() && std::isnan(attr.loss)) continue;
     // A repeated edge's attributes replace the earlier ones.
-    attributes[{std::min(a, b), std::max(a, b)}] =
-        parse_attributes(attr, a, b, path + ": edge " + ids[u] + " -- " + ids[v]);
+    const WhereOf where = [&](std::string_view attribute, const std::function<bool(std::string_view)>& matches) {
+      const std::string edge = ": edge " + ids[u] + " -- " + ids[v];
+      if (!dot_file) return path + edge;
+      const auto at = dot::edge_location(outlined(), ids[u], ids[v], attribute, matches);
+      return at ? path + ":" + std::to_string(at->line) + ":" + std::to_string(at->column) + edge : path + edge;
+    };
+    attributes[{std::min(a, b), std::max(a, b)}] = parse_attributes(attr, a, b, where);
   }
   if (!loops.empty()) warnings.push_back(path + ": " + listed(loops, "edge(s) from a node to itself ignored"));
   if (!ignored.names().empty()) {

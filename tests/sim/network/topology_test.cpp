@@ -339,7 +339,17 @@ TEST(TopologyFile, Errors) {
                "latency \"fast\": expected a latency");
   expect_error(write_temp("badloss.dot", "graph { n0 -- n1 [loss=2]; }"), 2,
                "edge n0 -- n1: loss 2 is not a probability");
-  expect_error(write_temp("syntax.dot", "graph { n0 -- ; }"), 2, "cannot read DOT");
+  expect_error(write_temp("syntax.dot", "graph { n0 -- ; }"), 2,
+               "syntax.dot:1:15: expected a node name, a subgraph or a statement, got ';'");
+  // Located in the file: a bad attribute value, and a loss that is not a number.
+  expect_error(write_temp("latency.dot", "graph {\n  n0 -- n1;\n  n1 -- n0 [latency=\"5 parsecs\"];\n}\n"), 2,
+               "latency.dot:3:21: edge n1 -- n0: latency \"5 parsecs\"");
+  const std::string count = write_temp("count.dot", "graph {\n  n0 -- n1;\n  n1 -- nl;\n}\n");
+  expect_error(count, 2, "the file has 3 nodes but the scenario has 2; not scenario node names: \"nl\" (" + count + ":3:9)");
+  expect_error(write_temp("name.dot", "graph {\n  n0 -- n1;\n  n1 -- N2;\n}\n"), 3, "name.dot:3:9: node \"N2\" is not a scenario node name");
+  expect_error(write_temp("loss.dot", "graph {\n  n0 -- n1\n  [loss=\"x\"];\n}\n"), 2, "loss.dot:3:9: loss \"x\" is not a number");
+  expect_error(write_temp("range.dot", "graph {\n  n0 -- n1 [loss=0.5];\n  n1 -- n0 [loss=1.5];\n}\n"), 2,
+               "range.dot:3:18: edge n1 -- n0: loss 1.5 is not a probability");
   expect_error(write_temp("broken.graphml", "<graphml><graph edgedefault=\"undirected\">"), 2,
                "broken.graphml:1: not well-formed XML");
   expect_error(write_temp("undeclared.graphml", "<graphml><graph edgedefault=\"undirected\"><node id=\"n0\"/>"

@@ -101,7 +101,7 @@ TEST(TopologyAdjacency, ABadTopologyFileFailsOnLoadingAtItsKey) {
     ADD_FAILURE() << "a topology file with a loss of 1.5 loaded";
   } catch (const ScenarioError& e) {
     EXPECT_NE(std::string(e.what()).find(dir + "/s.yaml:4:9: error: at 'topology.file': " + dir +
-                                         "/net.dot: edge n1 -- n2: loss 1.5 is not a probability in [0, 1]"),
+                                         "/net.dot:1:34: edge n1 -- n2: loss 1.5 is not a probability in [0, 1]"),
               std::string::npos)
         << e.what();
   }

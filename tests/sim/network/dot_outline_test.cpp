@@ -1,0 +1,99 @@
+#include "sim/network/dot_outline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace clocksim::sim::dot {
+namespace {
+
+std::string problem_of(const std::string& text) {
+  const Outline o = outline(text);
+  if (!o.problem_at) return "none";
+  return std::to_string(o.problem_at->line) + ":" + std::to_string(o.problem_at->column) + ": " + o.problem;
+}
+
+TEST(DotOutline, SyntaxErrorsAreLocated) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"graph g {\n  n0 -- n1 [latency=\"2ms\"];\n  n1 -- n2 [latency=\"5ms\" ;\n}\n",
+       "4:1: expected an attribute name or ']', got '}'"},
+      {"graph g {\n  n0 -> n1;\n}\n", "2:6: an undirected graph joins nodes with '--', got '->'"},
+      {"digraph g {\n  n0 -- n1;\n}\n", "2:6: a directed graph joins nodes with '->', got '--'"},
+      {"graph {\n  a -- b [latency=\"2ms];\n}\n", "2:19: a quoted string is never closed"},
+      {"graph {\n  /* a -- b\n}\n", "2:3: a /* comment is never closed"},
+      {"graph { a -- <b\n}\n", "1:14: an HTML string <...> is never closed"},
+      {"graph {\n  a -- b @\n}\n", "2:10: unexpected character '@'"},
+      {"graph {\n  a -- b;\n", "3:1: expected '}' or a statement, got the end of the file"},
+      {"graph { a -- b } c", "1:18: expected the end of the file after the graph's '}', got 'c'"},
+      {"grpah { a -- b }", "1:1: expected 'graph' or 'digraph', got 'grpah'"},
+      {"graph { a -- b [latency 5] }", "1:25: expected '=' after attribute 'latency', got '5'"},
+      {"graph { a -- b;; }", "1:16: expected a node name, a subgraph or a statement, got ';'"},
+      {"graph { a -- { b } }", "1:14: expected a node name or 'subgraph' (Boost's reader needs the keyword before '{'), got '{'"},
+      {"graph { a [label=<<b>x</b>>]; a -- b }", "1:18: an HTML string <...> cannot be read here: write the value in double quotes"},
+      {"graph { a -- ; }", "1:14: expected a node name, a subgraph or a statement, got ';'"},
+      {"graph { node; }", "1:13: expected '[' after 'node', got ';'"},
+      {"graph { a -- b [loss=] }", "1:22: expected a value for attribute 'loss', got ']'"},
+      {"graph { a -- b [loss=-] }", "1:23: expected a number after '-'"},
+  };
+  for (const auto& [text, says] : cases) EXPECT_EQ(problem_of(text), says) << text;
+}
+
+TEST(DotOutline, TheGrammarOfGraphvizIsAccepted) {
+  const std::vector<std::string> valid = {
+      "graph {}",
+      "strict GRAPH \"my graph\" { }",
+      "# 1 \"net.dot\" (a preprocessor's line)\ngraph g {\n  // a comment\n  /* another\n     one */\n  a -- b;\n}\n",
+      "graph { \"n \\\"0\\\"\" -- n1 [latency = \"2\" + \"ms\"] }",
+      "graph { a:p1:n -- b:sw; c:e -- d }",
+      "graph { a -- subgraph {b c} -- d; subgraph s { e -- f } -- g; subgraph { h } }",
+      "graph { graph [rankdir=LR]; node [shape=box, color=red]; edge [latency=\"1ms\"; loss=0.5] rankdir = LR; a }",
+      "graph { a -- b [loss=.5][latency=\"1ms\",] c -- d [weight=-1.5] e -- f [w=10.] g -- h [dashed, w] }",
+      "digraph { a -> b -> c }",
+      "graph { a -- b\n c -- d; }",
+  };
+  for (const std::string& text : valid) EXPECT_EQ(problem_of(text), "none") << text;
+}
+
+TEST(DotOutline, EdgesAreFoundWhereTheirAttributeIsWritten) {
+  const std::string text =
+      "graph g {\n"
+      "  edge [loss=0.2];\n"
+      "  n0 -- n1 [latency=\"1ms\"];\n"
+      "  n2 -- n1 -- n3 [latency=\"3ms\"];\n"
+      "  n0 -- n1 [latency=\"5 parsecs\"];\n"
+      "  n3 -- n4;\n"
+      "  n5 -- subgraph {n6 n7};\n"
+      "}\n";
+  const Outline o = outline(text);
+  ASSERT_FALSE(o.problem_at) << o.problem;
+  auto at = [&](std::string_view a, std::string_view b, std::string_view name, std::string_view value) {
+    const auto l = edge_location(o, a, b, name, [&](std::string_view v) { return v == value; });
+    return l ? std::to_string(l->line) + ":" + std::to_string(l->column) : std::string("none");
+  };
+  // A repeated edge: the statement that writes the value, not the first one.
+  EXPECT_EQ(at("n1", "n0", "latency", "5 parsecs"), "5:21");
+  EXPECT_EQ(at("n0", "n1", "latency", "1ms"), "3:21");
+  // A chain: each pair it joins; either direction.
+  EXPECT_EQ(at("n3", "n1", "latency", "3ms"), "4:27");
+  EXPECT_EQ(at("n1", "n2", "latency", "3ms"), "4:27");
+  // A value from the edge defaults.
+  EXPECT_EQ(at("n3", "n4", "loss", "0.2"), "2:14");
+  // No statement writes it: where the edge is.
+  EXPECT_EQ(at("n3", "n4", "latency", "9ms"), "6:3");
+  // Joined through a subgraph, or not at all: unknown.
+  EXPECT_EQ(at("n5", "n6", "latency", "1ms"), "none");
+  EXPECT_EQ(at("n0", "n4", "latency", "1ms"), "none");
+  const auto loss = find_attribute(o, "loss", [](std::string_view v) { return v == "0.2"; });
+  ASSERT_TRUE(loss);
+  EXPECT_EQ(loss->at.line, 2);
+  EXPECT_FALSE(find_attribute(o, "loss", [](std::string_view v) { return v == "x"; }));
+  ASSERT_TRUE(node_location(o, "n3"));
+  EXPECT_EQ(node_location(o, "n3")->line, 4);
+  EXPECT_EQ(node_location(o, "n3")->column, 15);
+  EXPECT_FALSE(node_location(o, "n9"));
+}
+
+}  // namespace
+}  // namespace clocksim::sim::dot
