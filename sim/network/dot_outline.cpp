@@ -104,7 +104,7 @@ class Lexer {
       const char c = s_[i_];
       if (std::isspace(static_cast<unsigned char>(c))) {
         advance();
-      } else if (c == '#' && col_ == 1) {  // a C preprocessor's line: dropped, as Graphviz does
+      } else if (c == '#') {  // Graphviz drops a C preprocessor's line; Boost any '#' to the end of the line
         while (i_ < s_.size() && s_[i_] != '\n') advance();
       } else if (c == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
         while (i_ < s_.size() && s_[i_] != '\n') advance();
@@ -282,6 +282,11 @@ class Parser {
       s.operands.emplace_back();
       s.operand_at.push_back(peek().at);
       ++i_;
+      // `subgraph s` alone names a subgraph written before, as Boost's reader allows.
+      if (peek().kind == Token::Kind::kId && !punct("{", 1)) {
+        ++i_;
+        return;
+      }
       if (peek().kind == Token::Kind::kId) ++i_;
       expect("{", "to open the subgraph");
       statements();
@@ -303,11 +308,11 @@ class Parser {
       ++i_;
       while (!punct("]")) {
         const Token& name = id("an attribute name or ']'");
-        // `[name]` alone is read as name=true, as Boost's reader does.
-        if (punct(",") || punct(";") || punct("]")) {
+        // A name without '=' is read as name=true, as Boost's reader does (`[dashed]`).
+        if (!punct("=")) {
           into.push_back(Attribute{name.text, "true", name.at});
         } else {
-          expect("=", "after attribute '" + name.text + "'");
+          ++i_;
           const Token& value = id("a value for attribute '" + name.text + "'");
           into.push_back(Attribute{name.text, value.text, value.at});
         }
