@@ -30,7 +30,9 @@ struct Fd {
 }  // namespace
 
 std::variant<Keyring, std::string> load_keyring_file(const std::string& path, std::optional<std::uint32_t> run_as_uid) {
-  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)};
+  // O_NONBLOCK: a FIFO put where the key file was would block the open, and with it a reload
+  // (SIGHUP) in the daemon's loop, until someone wrote to it; it is refused below instead.
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
   if (f.fd < 0) return path + ": cannot open key file: " + std::strerror(errno);
   struct stat st {};
   if (::fstat(f.fd, &st) != 0) return path + ": cannot stat key file: " + std::strerror(errno);

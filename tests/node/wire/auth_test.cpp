@@ -90,6 +90,18 @@ TEST(KeyFile, LoadsFromDiskOnlyWhenOwnerOnly) {
   }
 }
 
+// A FIFO where the key file should be is refused at once; opening it for reading would otherwise
+// wait for a writer, and a reload (SIGHUP) would stall the daemon's loop with it.
+TEST(KeyFile, AFifoIsRefusedWithoutWaitingForAWriter) {
+  const std::string path = temp_path("auth_test.fifo");
+  std::filesystem::remove(path);
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  auto r = load_keyring_file(path);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_NE(std::get<std::string>(r).find("not a regular file"), std::string::npos) << std::get<std::string>(r);
+  std::filesystem::remove(path);
+}
+
 // A daemon started as root drops to its user and reads the file again on SIGHUP: a file that user
 // owns is accepted when the loader is told who it will run as, and refused otherwise.
 TEST(KeyFile, AFileOwnedByTheUserToRunAsIsAccepted) {
