@@ -328,8 +328,8 @@ std::variant<algorithms::StackSetup, std::string> build_stack_setup(const Daemon
 
 namespace {
 
-// A socket's own address and every address reached from it: each parses, and all are of the
-// socket's IP version.
+// A socket's own address and every address reached from it: each parses, and each can be reached
+// from that socket (reachable_from: its IP version, or either from the dual-stack [::]).
 std::optional<std::string> check_addresses(const std::string& local, const std::string& local_what,
                                            const std::vector<PeerConfig>& remotes, const std::string& remote_what) {
   auto at = parse_endpoint(local);
@@ -338,7 +338,8 @@ std::optional<std::string> check_addresses(const std::string& local, const std::
     auto to = parse_destination(r.address);
     const std::string who = remote_what + " " + std::to_string(r.id) + ": ";
     if (auto* e = std::get_if<std::string>(&to)) return who + *e;
-    if (auto e = ip_version_mismatch(std::get<Endpoint>(at), std::get<Endpoint>(to))) return who + *e;
+    auto reached = reachable_from(std::get<Endpoint>(at), std::get<Endpoint>(to));
+    if (auto* e = std::get_if<std::string>(&reached)) return who + *e;
   }
   return std::nullopt;
 }

@@ -59,10 +59,9 @@ std::optional<std::string> DaemonLoop::open() {
     if (p.id == config_.self) return "peer " + std::to_string(p.id) + " has this node's own id";
     auto ep = parse_destination(p.address);
     if (auto* e = std::get_if<std::string>(&ep)) return "peer " + std::to_string(p.id) + ": " + *e;
-    if (auto e = ip_version_mismatch(std::get<Endpoint>(listen), std::get<Endpoint>(ep))) {
-      return "peer " + std::to_string(p.id) + ": " + *e;
-    }
-    if (!peers_.emplace(p.id, std::get<Endpoint>(ep)).second) return "peer " + std::to_string(p.id) + " listed twice";
+    auto reached = reachable_from(std::get<Endpoint>(listen), std::get<Endpoint>(ep));
+    if (auto* e = std::get_if<std::string>(&reached)) return "peer " + std::to_string(p.id) + ": " + *e;
+    if (!peers_.emplace(p.id, std::get<Endpoint>(reached)).second) return "peer " + std::to_string(p.id) + " listed twice";
     if (keys_ && !keys_->has_peer(p.id)) return "peer " + std::to_string(p.id) + " has no key in the key file";
   }
   auto data = UdpSocket::bind_to(std::get<Endpoint>(listen));

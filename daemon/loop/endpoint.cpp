@@ -67,6 +67,10 @@ std::uint32_t SocketAddress::ntp_reference_id() const {
   if (family() == AF_INET) return ntohl(v4(storage_).sin_addr.s_addr);
   if (family() != AF_INET6) return 0;
   const in6_addr& a = v6(storage_).sin6_addr;
+  if (IN6_IS_ADDR_V4MAPPED(&a)) {
+    return (std::uint32_t(a.s6_addr[12]) << 24) | (std::uint32_t(a.s6_addr[13]) << 16) |
+           (std::uint32_t(a.s6_addr[14]) << 8) | std::uint32_t(a.s6_addr[15]);
+  }
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   if (EVP_Digest(a.s6_addr, sizeof a.s6_addr, digest.data(), &length, EVP_md5(), nullptr) != 1 || length < 4) return 0;
@@ -90,6 +94,23 @@ std::string SocketAddress::to_string() const {
     return "[" + host + "]:" + std::to_string(port());
   }
   return "?";
+}
+
+bool SocketAddress::is_ipv6_any() const {
+  return family() == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&v6(storage_).sin6_addr);
+}
+
+SocketAddress SocketAddress::mapped_to_ipv6() const {
+  if (family() != AF_INET) return *this;
+  SocketAddress m;
+  sockaddr_in6& out = *reinterpret_cast<sockaddr_in6*>(&m.storage_);
+  out.sin6_family = AF_INET6;
+  out.sin6_port = v4(storage_).sin_port;
+  out.sin6_addr.s6_addr[10] = 0xff;
+  out.sin6_addr.s6_addr[11] = 0xff;
+  std::memcpy(&out.sin6_addr.s6_addr[12], &v4(storage_).sin_addr.s_addr, 4);
+  m.length_ = sizeof(sockaddr_in6);
+  return m;
 }
 
 bool operator==(const SocketAddress& a, const SocketAddress& b) {
@@ -160,11 +181,17 @@ std::variant<Endpoint, std::string> parse_destination(const std::string& text) {
   return ep;
 }
 
-std::optional<std::string> ip_version_mismatch(const Endpoint& local, const Endpoint& remote) {
-  if (local.addr.family() == remote.addr.family()) return std::nullopt;
+std::variant<Endpoint, std::string> reachable_from(const Endpoint& local, const Endpoint& remote) {
+  if (local.addr.family() == remote.addr.family()) return remote;
+  if (local.addr.is_ipv6_any() && remote.addr.family() == AF_INET) {
+    Endpoint mapped = remote;
+    mapped.addr = remote.addr.mapped_to_ipv6();
+    return mapped;
+  }
   auto version = [](const Endpoint& e) { return e.addr.family() == AF_INET6 ? "IPv6" : "IPv4"; };
   return remote.text + " is " + version(remote) + " but " + local.text + ", the socket it is reached from, is " +
-         version(local) + "; give addresses of one IP version";
+         version(local) + (local.addr.family() == AF_INET6 ? " only" : "") +
+         "; give addresses of one IP version, or bind to [::] to speak both";
 }
 
 UdpSocket::~UdpSocket() {
@@ -191,7 +218,8 @@ std::variant<UdpSocket, std::string> UdpSocket::bind_to(const Endpoint& at) {
   if (auto* err = std::get_if<std::string>(&s)) return "cannot bind " + at.text + ": " + *err;
   UdpSocket sock = std::move(std::get<UdpSocket>(s));
   if (at.addr.family() == AF_INET6) {
-    const int only = 1;
+    // The wildcard [::] takes IPv4 too (as IPv4-mapped addresses); a given IPv6 address only IPv6.
+    const int only = at.addr.is_ipv6_any() ? 0 : 1;
     if (::setsockopt(sock.fd_, IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof only) != 0) {
       return "cannot bind " + at.text + ": IPV6_V6ONLY: " + std::strerror(errno);
     }

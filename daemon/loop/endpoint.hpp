@@ -27,11 +27,16 @@ class SocketAddress {
   void set_port(std::uint16_t port);
   // 127.0.0.0/8, ::1, or an IPv4-mapped 127.0.0.0/8.
   bool is_loopback() const;
-  // The address's first four octets as an NTP reference id: the IPv4 address itself, or for
-  // IPv6 the first four octets of the MD5 digest of the address (RFC 5905, section 7.3).
+  // The address's first four octets as an NTP reference id: the IPv4 address itself (also when
+  // written IPv4-mapped), or for IPv6 the first four octets of the MD5 digest of the address
+  // (RFC 5905, section 7.3).
   std::uint32_t ntp_reference_id() const;
   // "127.0.0.1:5525" or "[::1]:5525".
   std::string to_string() const;
+  // The IPv6 wildcard `::`: a socket bound to it takes both IP versions (UdpSocket::bind_to).
+  bool is_ipv6_any() const;
+  // An IPv4 address as its IPv4-mapped IPv6 form (same port); any other address unchanged.
+  SocketAddress mapped_to_ipv6() const;
 
   // Same family, address, port (and IPv6 scope).
   friend bool operator==(const SocketAddress& a, const SocketAddress& b);
@@ -55,9 +60,11 @@ std::variant<Endpoint, std::string> parse_endpoint(const std::string& text);
 // bound can take, for "any free port").
 std::variant<Endpoint, std::string> parse_destination(const std::string& text);
 
-// One socket speaks one IP version (an IPv6 one here is IPv6 only), so every address it sends to
-// must be of its version: an error naming both when `remote` is not of `local`'s.
-std::optional<std::string> ip_version_mismatch(const Endpoint& local, const Endpoint& remote);
+// `remote` as a socket bound to `local` addresses it, or an error naming both. A socket bound to
+// an IPv4 address or to a specific IPv6 one speaks that version only; one bound to the IPv6
+// wildcard `[::]` speaks both (dual stack, IPV6_V6ONLY off), and reaches an IPv4 address as the
+// IPv4-mapped IPv6 address `::ffff:a.b.c.d`, the form in which that peer's datagrams arrive too.
+std::variant<Endpoint, std::string> reachable_from(const Endpoint& local, const Endpoint& remote);
 
 class UdpSocket {
  public:

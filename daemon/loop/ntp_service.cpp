@@ -30,10 +30,11 @@ std::optional<std::string> NtpService::open() {
     if (s.id >= kNtpClientIdBase) return "ntp server " + std::to_string(s.id) + ": ids from " + std::to_string(kNtpClientIdBase) + " are reserved";
     auto ep = parse_destination(s.address);
     if (auto* e = std::get_if<std::string>(&ep)) return "ntp server " + std::to_string(s.id) + ": " + *e;
-    if (auto e = ip_version_mismatch(std::get<Endpoint>(at), std::get<Endpoint>(ep))) {
-      return "ntp server " + std::to_string(s.id) + ": " + *e;  // requests leave from the NTP port's socket
-    }
-    const Endpoint& server = std::get<Endpoint>(ep);
+    // Requests leave from the NTP port's socket, and replies are matched by their source address
+    // in the form that socket gives it.
+    auto reached = reachable_from(std::get<Endpoint>(at), std::get<Endpoint>(ep));
+    if (auto* e = std::get_if<std::string>(&reached)) return "ntp server " + std::to_string(s.id) + ": " + *e;
+    const Endpoint& server = std::get<Endpoint>(reached);
     if (!servers_.emplace(s.id, ServerState{server, std::nullopt, 0, server.addr.ntp_reference_id()}).second) {
       return "ntp server " + std::to_string(s.id) + " listed twice";
     }

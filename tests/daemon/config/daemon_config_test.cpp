@@ -233,7 +233,8 @@ TEST(DaemonConfig, ErrorsNameFileLineColumnAndKey) {
     const std::string name = "daemon_cfg_placed" + std::to_string(i) + ".yaml";
     EXPECT_EQ(config_error(name, placed[i].text), tmp(name) + ":" + placed[i].error);
   }
-  // One socket, one IP version: a peer of the other version is refused before anything binds.
+  // One socket, one IP version unless it is bound to [::]: a peer of the other version is refused
+  // before anything binds.
   DaemonConfig mixed;
   mixed.id = 1;
   mixed.listen = "[::1]:5525";
@@ -241,8 +242,12 @@ TEST(DaemonConfig, ErrorsNameFileLineColumnAndKey) {
   const auto mixed_loop = build_loop_config(mixed);
   ASSERT_TRUE(std::holds_alternative<std::string>(mixed_loop));
   EXPECT_EQ(std::get<std::string>(mixed_loop),
-            "peer 3: 127.0.0.1:5527 is IPv4 but [::1]:5525, the socket it is reached from, is IPv6; give addresses of one "
-            "IP version");
+            "peer 3: 127.0.0.1:5527 is IPv4 but [::1]:5525, the socket it is reached from, is IPv6 only; give addresses "
+            "of one IP version, or bind to [::] to speak both");
+  // From the IPv6 wildcard both versions are reached (dual stack).
+  mixed.listen = "[::]:5525";
+  EXPECT_TRUE(std::holds_alternative<LoopConfig>(build_loop_config(mixed)));
+  mixed.listen = "[::1]:5525";
   mixed.peers.pop_back();
   EXPECT_TRUE(std::holds_alternative<LoopConfig>(build_loop_config(mixed)));
   // A flag's value is checked when the settings are assembled.

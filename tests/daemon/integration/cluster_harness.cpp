@@ -89,7 +89,8 @@ void ClusterHarness::start(std::size_t i) {
   {
     std::vector<std::string> args = {CLOCKSYNCD_PATH,
                                      "--id", std::to_string(nodes_[i].id),
-                                     "--listen", host_ + ":" + std::to_string(data_ports_[i]),
+                                     "--listen", (nodes_[i].listen_host.empty() ? host_ : nodes_[i].listen_host) + ":" +
+                                                     std::to_string(data_ports_[i]),
                                      "--control", status_address(i),
                                      "--drift-ppm", std::to_string(nodes_[i].drift_ppm),
                                      "--offset", std::to_string(static_cast<long long>(nodes_[i].offset_ms * 1000)) + "us"};

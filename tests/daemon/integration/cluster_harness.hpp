@@ -22,6 +22,7 @@ struct NodeSpec {
   double offset_ms = 0;
   std::vector<std::string> extra_args;  // e.g. {"--no-master"}
   bool without_key = false;             // start it --insecure, without the cluster key
+  std::string listen_host = {};         // where it binds, if not the harness's host (e.g. "[::]")
 };
 
 class ClusterHarness {

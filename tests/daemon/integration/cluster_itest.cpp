@@ -141,5 +141,30 @@ TEST_P(DaemonCluster, StaticMasterBerkeleyConvergesWithinTheBound) {
   for (std::size_t i = 0; i < c.size(); ++i) EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
 }
 
+// The master binds the IPv6 wildcard [::], which takes both IP versions: its slaves, on 127.0.0.1
+// or on [::1], reach it at that address, and it reaches them at theirs (an IPv4 one as
+// IPv4-mapped). The cluster converges within the same bound.
+TEST_P(DaemonCluster, ADualStackMasterLeadsPeersOfEitherVersion) {
+  ASSERT_TRUE(registered("berkeley", algorithms::Layer::kSync)) << "sync kind 'berkeley' missing from algorithms/registry.cpp";
+  auto args = berkeley_args();
+  args.insert(args.end(), {"--election", "none"});
+  const std::string host = GetParam();
+  auto nodes = five_nodes();
+  nodes[0].listen_host = "[::]";
+  ClusterHarness c(std::string("dual_stack_master") + (host[0] == '[' ? "_ipv6" : ""), nodes, args, host);
+  c.start_all();
+  ASSERT_TRUE(wait_until([&] { return agreed_master(c).has_value(); }, seconds(10))) << logs(c);
+  EXPECT_EQ(*agreed_master(c), 1u);
+  ASSERT_TRUE(wait_until([&] { return rounds_of(c, 1) >= 4; }, seconds(15))) << logs(c);
+  const double skew_ns = max_skew_over(c, 6, milliseconds(100));
+  EXPECT_LE(skew_ns, skew_bound_s() * 1e9) << logs(c);
+  const auto master = c.status(c.index_of(1));
+  ASSERT_TRUE(master);
+  // Nothing dropped but the start-up messages sent before the epochs were learned.
+  EXPECT_EQ((*master)["counters"]["dropped_total"], (*master)["counters"]["dropped"]["stale"]) << master->dump();
+  EXPECT_GT((*master)["counters"]["packets_accepted"].get<std::uint64_t>(), 8u) << master->dump();
+  for (std::size_t i = 0; i < c.size(); ++i) EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
+}
+
 }  // namespace
 }  // namespace clocksim::daemon::testing

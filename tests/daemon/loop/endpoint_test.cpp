@@ -68,6 +68,32 @@ TEST(Endpoint, RejectsWithTheTextAndTheExpectedForm) {
 TEST(Endpoint, NtpReferenceIds) {
   EXPECT_EQ(endpoint("192.0.2.7:123").addr.ntp_reference_id(), 0xC0000207u);
   EXPECT_EQ(endpoint("[::1]:123").addr.ntp_reference_id(), 0xCF404DC8u);
+  // An IPv4 server reached from a dual-stack socket keeps its IPv4 reference id.
+  EXPECT_EQ(endpoint("192.0.2.7:123").addr.mapped_to_ipv6().ntp_reference_id(), 0xC0000207u);
+  EXPECT_EQ(endpoint("[::ffff:192.0.2.7]:123").addr.ntp_reference_id(), 0xC0000207u);
+}
+
+// Which addresses a socket reaches: its own IP version; both from the IPv6 wildcard, IPv4 ones in
+// their IPv4-mapped form; a mix otherwise is an error naming both.
+TEST(Endpoint, ReachableFromOneVersionOrFromTheDualStackWildcard) {
+  auto reach = [](const std::string& local, const std::string& remote) { return reachable_from(endpoint(local), endpoint(remote)); };
+  const auto mapped = reach("[::]:5525", "127.0.0.1:5526");
+  ASSERT_TRUE(std::holds_alternative<Endpoint>(mapped)) << std::get<std::string>(mapped);
+  EXPECT_EQ(std::get<Endpoint>(mapped).addr.to_string(), "[::ffff:127.0.0.1]:5526");
+  EXPECT_EQ(std::get<Endpoint>(mapped).text, "127.0.0.1:5526");
+  EXPECT_TRUE(std::get<Endpoint>(mapped).addr.is_loopback());
+  EXPECT_EQ(std::get<Endpoint>(mapped).addr, endpoint("[::ffff:127.0.0.1]:5526").addr);
+  EXPECT_EQ(std::get<Endpoint>(reach("[::]:5525", "[::1]:5526")).addr.to_string(), "[::1]:5526");
+  EXPECT_EQ(std::get<Endpoint>(reach("127.0.0.1:5525", "127.0.0.2:5526")).addr.to_string(), "127.0.0.2:5526");
+  EXPECT_EQ(std::get<std::string>(reach("[::1]:5525", "127.0.0.1:5526")),
+            "127.0.0.1:5526 is IPv4 but [::1]:5525, the socket it is reached from, is IPv6 only; give addresses of one IP "
+            "version, or bind to [::] to speak both");
+  EXPECT_EQ(std::get<std::string>(reach("0.0.0.0:5525", "[::1]:5526")),
+            "[::1]:5526 is IPv6 but 0.0.0.0:5525, the socket it is reached from, is IPv4; give addresses of one IP "
+            "version, or bind to [::] to speak both");
+  EXPECT_TRUE(endpoint("[::]:1").addr.is_ipv6_any());
+  EXPECT_FALSE(endpoint("[::1]:1").addr.is_ipv6_any());
+  EXPECT_FALSE(endpoint("0.0.0.0:1").addr.is_ipv6_any());
 }
 
 TEST(UdpSocket, BindsAnEphemeralPortAndReportsBusyPorts) {
@@ -99,6 +125,35 @@ TEST(UdpSocket, SendsAndReceivesOverIpv6) {
   ASSERT_TRUE(got && got->from);
   EXPECT_EQ(got->length, 3u);
   EXPECT_EQ(got->from->to_string(), "[::1]:" + std::to_string(c.local_port()));
+}
+
+// A socket bound to [::] takes datagrams from IPv4 and IPv6 senders, and answers each at the
+// address it came from; an IPv4 peer as configured (reachable_from) is that same address.
+TEST(UdpSocket, TheIpv6WildcardSpeaksBothVersions) {
+  auto dual_or = UdpSocket::bind_to(endpoint("[::]:0"));
+  ASSERT_TRUE(std::holds_alternative<UdpSocket>(dual_or)) << std::get<std::string>(dual_or);
+  const UdpSocket& dual = std::get<UdpSocket>(dual_or);
+  const std::string port = std::to_string(dual.local_port());
+  for (const char* host : {"127.0.0.1", "[::1]"}) {
+    SCOPED_TRACE(host);
+    auto peer_or = UdpSocket::bind_to(endpoint(std::string(host) + ":0"));
+    ASSERT_TRUE(std::holds_alternative<UdpSocket>(peer_or));
+    const UdpSocket& peer = std::get<UdpSocket>(peer_or);
+    const std::array<std::uint8_t, 2> ping{7, 8};
+    ASSERT_TRUE(peer.send_to(ping, endpoint(std::string(host) + ":" + port).addr));
+    std::array<std::uint8_t, 16> buf{};
+    pollfd ready{dual.fd(), POLLIN, 0};
+    ASSERT_EQ(::poll(&ready, 1, 5000), 1);
+    const auto got = dual.receive(buf);
+    ASSERT_TRUE(got && got->from);
+    const Endpoint configured = std::get<Endpoint>(
+        reachable_from(endpoint("[::]:0"), endpoint(std::string(host) + ":" + std::to_string(peer.local_port()))));
+    EXPECT_EQ(*got->from, configured.addr) << got->from->to_string();
+    ASSERT_TRUE(dual.send_to(ping, configured.addr));
+    pollfd back{peer.fd(), POLLIN, 0};
+    ASSERT_EQ(::poll(&back, 1, 5000), 1);
+    EXPECT_TRUE(peer.receive(buf));
+  }
 }
 
 }  // namespace
