@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "node/wire/key_file.hpp"
-#include "node/wire/key_rotation.hpp"
 
 namespace clocksim::daemon {
 

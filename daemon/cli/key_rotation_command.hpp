@@ -1,4 +1,4 @@
-// clocksyncctl keygen --rotate / --retire (node/wire/key_rotation.hpp has the procedure).
+// clocksyncctl keygen --rotate / --retire (node/wire/keyring.hpp, keep_key_id, has the procedure).
 #pragma once
 
 #include <cstdint>

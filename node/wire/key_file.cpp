@@ -112,4 +112,33 @@ std::optional<std::string> write_secret_file(const std::string& path, const std:
   return std::nullopt;
 }
 
+std::optional<std::string> replace_secret_file(const std::string& path, const std::string& text) {
+  struct stat old {};
+  if (::stat(path.c_str(), &old) != 0) return path + ": " + std::strerror(errno);
+  const std::string temp = path + ".new." + std::to_string(::getpid());
+  auto fail = [&](const std::string& what) {
+    const std::string message = temp + ": " + what + ": " + std::strerror(errno);
+    ::unlink(temp.c_str());
+    return std::optional<std::string>(message);
+  };
+  {
+    Fd f{::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
+    if (f.fd < 0) return temp + ": cannot create: " + std::strerror(errno);
+    if (::fchmod(f.fd, 0600) != 0) return fail("chmod 600");
+    if ((old.st_uid != ::geteuid() || old.st_gid != ::getegid()) && ::fchown(f.fd, old.st_uid, old.st_gid) != 0) {
+      return fail("cannot give it the owner of " + path);
+    }
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = ::write(f.fd, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return fail("write failed");
+      done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(f.fd) != 0) return fail("fsync");
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) return fail("rename to " + path);
+  return std::nullopt;
+}
+
 }  // namespace clocksim::node::wire

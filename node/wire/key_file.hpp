@@ -29,4 +29,10 @@ std::vector<std::string> pairwise_keyrings(const std::vector<NodeId>& ids, std::
 // Creates `path` with mode 0600 (never overwrites unless `overwrite`) and writes `text`.
 std::optional<std::string> write_secret_file(const std::string& path, const std::string& text, bool overwrite);
 
+// Replaces the secret file at `path` by `text` atomically (a temporary beside it, mode 0600,
+// fsync, rename), so a daemon reloading meanwhile reads the old file or the new one, never half
+// of one; the new file keeps the old one's owner and group (as root, a file the daemon's user
+// owns stays readable by that user for its next reload).
+std::optional<std::string> replace_secret_file(const std::string& path, const std::string& text);
+
 }  // namespace clocksim::node::wire

@@ -102,4 +102,26 @@ std::variant<Keyring, std::string> parse_keyring_text(const std::string& text, c
   return ring;
 }
 
+std::string keep_key_id(const std::string& text, std::uint32_t key_id) {
+  std::istringstream in(text);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    const auto words = split_words(line);
+    const bool comment = words.empty() || words[0][0] == '#';
+    // A key line's id is its second word; a rotation's comment ("# key id N (...)") its fourth.
+    const std::size_t at = comment ? 3 : 1;
+    const bool key_line = !comment && words.size() == 3;
+    const bool rotation_note = comment && words.size() >= 4 && words[0] == "#" && words[1] == "key" && words[2] == "id";
+    if (key_line || rotation_note) {
+      std::uint32_t id = 0;
+      const std::string& w = words[at];
+      const auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), id);
+      if (ec == std::errc() && end == w.data() + w.size() && id != key_id) continue;
+    }
+    out += line;
+    out += '\n';
+  }
+  return out;
+}
+
 }  // namespace clocksim::node::wire

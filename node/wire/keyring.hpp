@@ -44,4 +44,13 @@ class Keyring {
 
 std::variant<Keyring, std::string> parse_keyring_text(const std::string& text, const std::string& origin);
 
+// `text` (a keyring file's text) without the pair keys whose key id is not `key_id`; comments
+// and blank lines are kept, and lines that are not pair keys. For retiring the old ids after a
+// rotation (clocksyncctl keygen --retire): a node signs with the highest key id it holds for a
+// peer and accepts every id it lists, and reloads its key file on SIGHUP, so keys with a new id
+// are added to every member's file and each member reloaded (it signs with the new id at once
+// and still accepts the old one from members not yet reloaded); once all have reloaded, the
+// files keep only the new id and are reloaded again, after which a stolen old key opens nothing.
+std::string keep_key_id(const std::string& text, std::uint32_t key_id);
+
 }  // namespace clocksim::node::wire

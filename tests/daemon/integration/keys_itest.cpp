@@ -15,7 +15,6 @@
 #include "daemon/loop/endpoint.hpp"
 #include "node/wire/codec.hpp"
 #include "node/wire/key_file.hpp"
-#include "node/wire/key_rotation.hpp"
 #include "tests/daemon/integration/cluster_harness.hpp"
 
 namespace clocksim::daemon::testing {

@@ -236,13 +236,23 @@ class Runaway final : public Algorithm {
   Role role() const override { return Role::kSlave; }
 };
 
-TEST(DaemonLoop, BoundedWorkPerTurnKeepsTheLoopResponsive) {
+// What a DaemonLoop test opens a loop with: a virtual clock on the host's time, no log, node 1 on
+// an ephemeral loopback port.
+struct LoopParts {
   HostTimeSource host;
-  VirtualClock clock({}, host);
-  Logger log(nullptr);
-  LoopConfig cfg;
-  cfg.self = 1;
-  cfg.listen = "127.0.0.1:0";
+  VirtualClock clock{{}, host};
+  Logger log{nullptr};
+  LoopConfig cfg = [] {
+    LoopConfig c;
+    c.self = 1;
+    c.listen = "127.0.0.1:0";
+    return c;
+  }();
+};
+
+TEST(DaemonLoop, BoundedWorkPerTurnKeepsTheLoopResponsive) {
+  LoopParts p;
+  auto& [host, clock, log, cfg] = p;
   cfg.status = "127.0.0.1:0";
   DaemonLoop loop(cfg, std::make_unique<Runaway>(), clock, nullptr, log);
   ASSERT_EQ(loop.open(), std::nullopt);
@@ -292,12 +302,8 @@ TEST(LogRateLimit, BurstThenSteadyRateAndCountsWhatItHeldBack) {
 }
 
 TEST(DaemonLoop, OpenReportsBadAddressesAndDuplicatePeers) {
-  HostTimeSource host;
-  VirtualClock clock({}, host);
-  Logger log(nullptr);
-  LoopConfig cfg;
-  cfg.self = 1;
-  cfg.listen = "127.0.0.1:0";
+  LoopParts p;
+  auto& [host, clock, log, cfg] = p;
   cfg.status = "127.0.0.1:0";
   cfg.peers = {{2, "127.0.0.1:7000"}, {2, "127.0.0.1:7001"}};
   DaemonLoop a(cfg, std::make_unique<Probe>(), clock, nullptr, log);
@@ -320,12 +326,8 @@ TEST(DaemonLoop, OpenReportsBadAddressesAndDuplicatePeers) {
 // A reload (SIGHUP) takes a new keyring only when it covers every peer; otherwise, and on a node
 // without keys, the keys in use stay and the status report says why.
 TEST(DaemonLoop, AReloadTakesOnlyAKeyringThatCoversEveryPeer) {
-  HostTimeSource host;
-  VirtualClock clock({}, host);
-  Logger log(nullptr);
-  LoopConfig cfg;
-  cfg.self = 1;
-  cfg.listen = "127.0.0.1:0";
+  LoopParts p;
+  auto& [host, clock, log, cfg] = p;
   cfg.control = "none";
   cfg.peers = {{2, "127.0.0.1:7000"}, {3, "127.0.0.1:7001"}};
   auto ring_of = [](const std::string& text) { return std::get<node::wire::Keyring>(node::wire::parse_keyring_text(text, "t")); };
