@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <stdexcept>
@@ -112,9 +113,16 @@ std::optional<std::string> write_secret_file(const std::string& path, const std:
   return std::nullopt;
 }
 
-std::optional<std::string> replace_secret_file(const std::string& path, const std::string& text) {
+std::optional<std::string> replace_secret_file(const std::string& link_or_path, const std::string& text) {
+  // A key file reached through a symbolic link (a secrets volume) is replaced where it is, and
+  // the link stays: renaming over the link would turn it into a file of its own.
+  char* resolved = ::realpath(link_or_path.c_str(), nullptr);
+  if (resolved == nullptr) return link_or_path + ": " + std::strerror(errno);
+  const std::string path = resolved;
+  std::free(resolved);
   struct stat old {};
   if (::stat(path.c_str(), &old) != 0) return path + ": " + std::strerror(errno);
+  if (!S_ISREG(old.st_mode)) return path + ": not a regular file";
   const std::string temp = path + ".new." + std::to_string(::getpid());
   auto fail = [&](const std::string& what) {
     const std::string message = temp + ": " + what + ": " + std::strerror(errno);

@@ -207,7 +207,17 @@ TEST(KeyFile, ReplacingASecretFileKeepsItsModeAndOwnerAndLeavesNoTemporary) {
   EXPECT_EQ(st.st_uid, root ? 65534u : ::geteuid());
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
-  EXPECT_EQ(files, 1u);
+  EXPECT_EQ(files, 1u);  // no temporary left
+  // Through a symbolic link: the file it points to is replaced, and the link stays a link.
+  const std::string link = (dir / "link.keys").string();
+  std::filesystem::create_symlink(path, link);
+  ASSERT_FALSE(replace_secret_file(link, "2 3 cccc\n"));
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  std::ifstream again(path);
+  std::stringstream now;
+  now << again.rdbuf();
+  EXPECT_EQ(now.str(), "2 3 cccc\n");
+  std::filesystem::remove(link);
   // A file that is not there is not created.
   EXPECT_TRUE(replace_secret_file((dir / "absent.keys").string(), "x\n"));
   EXPECT_FALSE(std::filesystem::exists(dir / "absent.keys"));
