@@ -31,6 +31,7 @@
 #include "algorithms/core/number_text.hpp"
 #include "config/file.hpp"
 #include "sim/network/dot_outline.hpp"
+#include "sim/network/graphml_outline.hpp"
 #include "sim/network/topology.hpp"
 #include "sim/scenario/distribution_parse.hpp"
 #include "sim/scenario/error.hpp"
@@ -92,9 +93,12 @@ std::vector<std::string> graphml_node_ids(const std::string& text, const std::st
       const std::string source = edge.get<std::string>("<xmlattr>.source", "");
       const std::string target = edge.get<std::string>("<xmlattr>.target", "");
       for (const std::string* end : {&source, &target}) {
-        if (!declared.contains(*end))
-          throw TopologyError(path + ": edge " + source + " -- " + target + ": node \"" + *end +
+        if (!declared.contains(*end)) {
+          const auto at = graphml::edge_location(graphml::outline(text), source, target, "", [](std::string_view) { return false; });
+          throw TopologyError(path + (at ? ":" + std::to_string(at->line) + ":" + std::to_string(at->column) : "") +
+                              ": edge " + source + " -- " + target + ": node \"" + *end +
                               "\" is not declared as a <node> of the graph");
+        }
       }
     }
     break;  // the first graph, as read_graphml(..., graph_index = 0)
@@ -165,8 +169,8 @@ std::vector<NodeId> map_nodes(const std::vector<std::string>& ids, NodeId node_c
   return map;
 }
 
-// Names where an edge's attribute is written: "FILE: edge a -- b", with the line and column in
-// a DOT file (GraphML's reader keeps none).
+// Names where an edge's attribute is written: "FILE:LINE:COL: edge a -- b" (the outlines of
+// dot_outline.hpp and graphml_outline.hpp find the place; Boost's readers keep none).
 using WhereOf = std::function<std::string(std::string_view attribute, const std::function<bool(std::string_view)>& matches)>;
 
 FileLinkAttributes parse_attributes(const FileEdge& e, NodeId a, NodeId b, const WhereOf& where) {
@@ -263,15 +267,30 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
                         std::to_string(ids.size()) + " declared)");
 
   std::vector<std::string> warnings;
-  std::optional<dot::Outline> outline;  // read only to locate a problem
-  auto outlined = [&]() -> const dot::Outline& {
-    if (!outline) outline = dot::outline(text);
-    return *outline;
-  };
-  const auto where_node = [&](const std::string& id) {
-    const std::optional<dot::Location> at = dot_file ? dot::node_location(outlined(), id) : std::nullopt;
+  // Outlines of the file, read only to locate a problem.
+  std::optional<dot::Outline> dot_outline;
+  std::optional<graphml::Outline> graphml_outline;
+  auto located = [&](const std::optional<dot::Location>& at) {
     return at ? path + ":" + std::to_string(at->line) + ":" + std::to_string(at->column) : path;
   };
+  auto node_at = [&](const std::string& id) -> std::optional<dot::Location> {
+    if (dot_file) {
+      if (!dot_outline) dot_outline = dot::outline(text);
+      return dot::node_location(*dot_outline, id);
+    }
+    if (!graphml_outline) graphml_outline = graphml::outline(text);
+    return graphml::node_location(*graphml_outline, id);
+  };
+  auto edge_at = [&](const std::string& a, const std::string& b, std::string_view attribute,
+                     const std::function<bool(std::string_view)>& matches) -> std::optional<dot::Location> {
+    if (dot_file) {
+      if (!dot_outline) dot_outline = dot::outline(text);
+      return dot::edge_location(*dot_outline, a, b, attribute, matches);
+    }
+    if (!graphml_outline) graphml_outline = graphml::outline(text);
+    return graphml::edge_location(*graphml_outline, a, b, attribute, matches);
+  };
+  const auto where_node = [&](const std::string& id) { return located(node_at(id)); };
   const std::vector<NodeId> map = map_nodes(ids, node_count, node_names, path, where_node, warnings);
   std::vector<std::pair<NodeId, NodeId>> edges;
   std::map<std::pair<NodeId, NodeId>, FileLinkAttributes> attributes;  // ordered: deterministic
@@ -291,10 +310,7 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
     if (attr.latency.empty() && std::isnan(attr.loss)) continue;
     // A repeated edge's attributes replace the earlier ones.
     const WhereOf where = [&](std::string_view attribute, const std::function<bool(std::string_view)>& matches) {
-      const std::string edge = ": edge " + ids[u] + " -- " + ids[v];
-      if (!dot_file) return path + edge;
-      const auto at = dot::edge_location(outlined(), ids[u], ids[v], attribute, matches);
-      return at ? path + ":" + std::to_string(at->line) + ":" + std::to_string(at->column) + edge : path + edge;
+      return located(edge_at(ids[u], ids[v], attribute, matches)) + ": edge " + ids[u] + " -- " + ids[v];
     };
     attributes[{std::min(a, b), std::max(a, b)}] = parse_attributes(attr, a, b, where);
   }

@@ -344,6 +344,16 @@ TEST(TopologyFile, Errors) {
   // Located in the file: a bad attribute value, and a loss that is not a number.
   expect_error(write_temp("latency.dot", "graph {\n  n0 -- n1;\n  n1 -- n0 [latency=\"5 parsecs\"];\n}\n"), 2,
                "latency.dot:3:21: edge n1 -- n0: latency \"5 parsecs\"");
+  // And in a GraphML file.
+  expect_error(write_temp("latency.graphml",
+                          "<graphml><key id=\"d0\" for=\"edge\" attr.name=\"latency\" attr.type=\"string\"/>\n"
+                          "<graph edgedefault=\"undirected\"><node id=\"n0\"/><node id=\"n1\"/>\n"
+                          "<edge source=\"n0\" target=\"n1\">\n  <data key=\"d0\">5 parsecs</data>\n</edge></graph></graphml>\n"),
+               2, "latency.graphml:4:18: edge n0 -- n1: latency \"5 parsecs\"");
+  expect_error(write_temp("undeclared.graphml",
+                          "<graphml><graph edgedefault=\"undirected\">\n<node id=\"n0\"/><node id=\"n1\"/>\n"
+                          "<edge source=\"n0\" target=\"n7\"/></graph></graphml>\n"),
+               2, "undeclared.graphml:3:1: edge n0 -- n7: node \"n7\" is not declared");
   const std::string count = write_temp("count.dot", "graph {\n  n0 -- n1;\n  n1 -- nl;\n}\n");
   expect_error(count, 2, "the file has 3 nodes but the scenario has 2; not scenario node names: \"nl\" (" + count + ":3:9)");
   expect_error(write_temp("name.dot", "graph {\n  n0 -- n1;\n  n1 -- N2;\n}\n"), 3, "name.dot:3:9: node \"N2\" is not a scenario node name");
