@@ -39,21 +39,24 @@ struct SimCluster::Node {
   std::unique_ptr<node::VirtualClock> clock;
   node::TimerTable timers;
   node::Logger log{nullptr};
+  // The keys the running process read from its file (keyrings_ is the file), at start or at its
+  // last reload; declared before the loop, which refers to them.
+  std::unique_ptr<wire::Keyring> loaded_keys;
   std::unique_ptr<node::NodeLoop> loop;
 };
 
 SimCluster::SimCluster(std::vector<SimNodeSpec> nodes, DaemonConfig common, SimNetworkSpec net, std::uint64_t seed)
-    : time_(std::make_unique<Time>(*this)), net_(net), rng_(derive_seed(seed, "sim_cluster")), common_(std::move(common)) {
+    : time_(std::make_unique<Time>(*this)), net_(net), rng_(derive_seed(seed, "sim_cluster")), seed_(seed), common_(std::move(common)) {
   // Pair keys drawn from the seed (a run is repeatable), one per pair of members.
   for (const auto& s : nodes) keyrings_[s.id];
   for (auto a = keyrings_.begin(); a != keyrings_.end(); ++a) {
     for (auto b = std::next(a); b != keyrings_.end(); ++b) {
       std::vector<std::uint8_t> key(32);
       for (auto& byte : key) byte = static_cast<std::uint8_t>(rng_());
-      a->second.add(b->first, 1, wire::ClusterKey(key));
-      b->second.add(a->first, 1, wire::ClusterKey(key));
+      pair_keys_[{a->first, b->first, 1}] = key;
     }
   }
+  write_keyrings(0);
   for (auto& s : nodes) {
     auto n = std::make_unique<Node>();
     n->spec = std::move(s);
@@ -101,11 +104,50 @@ void SimCluster::start(std::size_t i) {
   n.timers = node::TimerTable{};
   n.clock = std::make_unique<node::VirtualClock>(node::VirtualClockParams{n.spec.drift_ppm, n.spec.offset, cfg.max_slew_ppm},
                                                  *time_);
+  // The process reads its key file as it is now.
+  n.loop.reset();
+  n.loaded_keys = n.spec.keyed ? std::make_unique<wire::Keyring>(keyrings_.at(n.spec.id)) : nullptr;
   n.loop = std::make_unique<node::NodeLoop>(node_loop_config(std::get<LoopConfig>(loop_cfg)),
                                       algorithms::make_stack(std::get<algorithms::StackSetup>(setup)),
                                       node::NodeLoopHost{*n.clock, *time_, *n.transport, n.timers, n.log},
-                                      n.spec.keyed ? &keyrings_.at(n.spec.id) : nullptr);
+                                      n.loaded_keys.get());
   n.loop->start();
+}
+
+void SimCluster::write_keyrings(std::uint32_t below) {
+  for (auto& [id, ring] : keyrings_) ring = wire::Keyring{};
+  for (const auto& [pair, key] : pair_keys_) {
+    const auto& [a, b, key_id] = pair;
+    if (key_id < below) continue;
+    keyrings_.at(a).add(b, key_id, wire::ClusterKey(key));
+    keyrings_.at(b).add(a, key_id, wire::ClusterKey(key));
+  }
+}
+
+void SimCluster::add_keys(std::uint32_t key_id) {
+  // From a stream of their own, so that rotating draws nothing from the network's.
+  Rng draw(derive_seed(derive_seed(seed_, "sim_cluster_keys"), std::to_string(key_id)));
+  for (auto a = keyrings_.begin(); a != keyrings_.end(); ++a) {
+    for (auto b = std::next(a); b != keyrings_.end(); ++b) {
+      std::vector<std::uint8_t> key(32);
+      for (auto& byte : key) byte = static_cast<std::uint8_t>(draw());
+      pair_keys_[{a->first, b->first, key_id}] = key;
+    }
+  }
+  write_keyrings(retired_below_);
+}
+
+void SimCluster::retire_keys_below(std::uint32_t key_id) {
+  retired_below_ = key_id;
+  write_keyrings(key_id);
+}
+
+void SimCluster::reload_keys(std::size_t i) {
+  Node& n = *nodes_.at(i);
+  if (!n.loop || !n.loaded_keys) throw std::logic_error("reload_keys: node " + std::to_string(n.spec.id) + " runs without keys");
+  auto keys = std::make_unique<wire::Keyring>(keyrings_.at(n.spec.id));
+  n.loop->replace_keys(keys.get());
+  n.loaded_keys = std::move(keys);
 }
 
 void SimCluster::kill_hard(std::size_t i) {

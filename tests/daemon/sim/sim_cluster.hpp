@@ -16,6 +16,7 @@
 #include <queue>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -74,8 +75,15 @@ class SimCluster {
   nlohmann::json status(std::size_t i);
   const node::Counters& counters(std::size_t i) const;
   std::uint64_t epoch(std::size_t i) const;
-  // The keys member `id` holds (pair keys with every member): what a thief of its key file has.
+  // The keys in member `id`'s key file (pair keys with every member): what a thief of it has.
   const node::wire::Keyring& keyring(NodeId id) const;
+  // Key rotation as `clocksyncctl keygen --rotate` and `--retire` do it to the files: pair keys
+  // with id `key_id` (drawn from a stream of the seed's own) added to every member's file, or
+  // every id below `key_id` dropped. A running node goes on with the keys it read until
+  // reload_keys (SIGHUP); a node started later reads the file as it is then.
+  void add_keys(std::uint32_t key_id);
+  void retire_keys_below(std::uint32_t key_id);
+  void reload_keys(std::size_t i);
 
   // Bytes from an attacker on the network, delivered to node i now (as the next event).
   void inject(std::size_t i, std::vector<std::uint8_t> bytes);
@@ -106,6 +114,7 @@ class SimCluster {
   class Time;
 
   void send(std::size_t from, NodeId to, std::span<const std::uint8_t> bytes);
+  void write_keyrings(std::uint32_t below);
   // Runs the earliest event due at or before `limit`; false when there is none.
   bool step(node::MonoTime limit);
 
@@ -113,8 +122,13 @@ class SimCluster {
   node::MonoTime now_ = node::MonoTime::from_ns(1'000'000'000);
   SimNetworkSpec net_;
   SmallRng rng_;
+  std::uint64_t seed_;
   DaemonConfig common_;
   std::vector<std::unique_ptr<Node>> nodes_;
+  // Every pair key ever made, by (lower id, higher id, key id); the keyrings (the members' key
+  // files) are written from those at or above retired_below_.
+  std::map<std::tuple<NodeId, NodeId, std::uint32_t>, std::vector<std::uint8_t>> pair_keys_;
+  std::uint32_t retired_below_ = 0;
   std::map<NodeId, node::wire::Keyring> keyrings_;
   std::priority_queue<Delivery, std::vector<Delivery>, std::greater<>> in_flight_;
   std::uint64_t seq_ = 0;
