@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   status->add_option("--peer", peers, "a node's control socket: a path (Unix socket) or HOST:PORT (UDP) (repeat)")->required();
   status->add_flag("--json", as_json, "print the raw JSON answers, one per line");
   status->add_option("--timeout-ms", timeout_ms, "wait this long for each answer");
-  auto* keygen = app.add_subcommand("keygen", "write key files (mode 0600): pair keys for --ids, or one cluster key");
+  auto* keygen = app.add_subcommand("keygen", "write key files (mode 0600): pair keys for --ids, or one cluster key; --rotate / --retire change existing ones");
   std::vector<std::string> id_texts;  // as the daemon reads ids: 7 or n7
   std::string out_dir, out_file;
   std::uint32_t key_id = 1;

@@ -67,7 +67,7 @@ int run(int argc, char** argv) {
   app.add_flag("--no-seccomp", no_seccomp, "do not install the system call allow-list");
   auto* o_peer = app.add_option("--peer", peers, "a peer as ID@HOST:PORT (repeat for each)");
   auto* o_cluster = app.add_option("--cluster", cluster, "cluster id carried in every packet");
-  auto* o_key = app.add_option("--key-file", key_file, "cluster key file (hex, e.g. `openssl rand -hex 32`)");
+  auto* o_key = app.add_option("--key-file", key_file, "key file: pair keys from `clocksyncctl keygen`, or one hex cluster key; read again on SIGHUP");
   auto* o_insecure = app.add_flag("--insecure", insecure, "run without authentication (testing only)");
   auto* o_clock = app.add_option("--clock", clock_backend, "clock backend: virtual or system")->check(CLI::IsMember({"virtual", "system"}));
   auto* o_drift = app.add_option("--drift-ppm", drift_ppm, "virtual clock: frequency error in ppm")
