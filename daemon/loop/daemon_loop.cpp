@@ -62,7 +62,9 @@ std::optional<std::string> DaemonLoop::open() {
     auto reached = reachable_from(std::get<Endpoint>(listen), std::get<Endpoint>(ep));
     if (auto* e = std::get_if<std::string>(&reached)) return "peer " + std::to_string(p.id) + ": " + *e;
     if (!peers_.emplace(p.id, std::get<Endpoint>(reached)).second) return "peer " + std::to_string(p.id) + " listed twice";
-    if (keys_ && !keys_->has_peer(p.id)) return "peer " + std::to_string(p.id) + " has no key in the key file";
+  }
+  if (keys_) {
+    if (auto peer = peer_without_key(*keys_)) return "peer " + std::to_string(*peer) + " has no key in the key file";
   }
   auto data = UdpSocket::bind_to(std::get<Endpoint>(listen));
   if (auto* e = std::get_if<std::string>(&data)) return "listen: " + *e;
@@ -98,15 +100,20 @@ std::optional<std::string> DaemonLoop::reload_keys() {
   auto loaded = load_keys_();
   if (auto* e = std::get_if<std::string>(&loaded)) return refuse(*e);
   auto keys = std::make_unique<node::wire::Keyring>(std::move(std::get<node::wire::Keyring>(loaded)));
-  for (const auto& [id, address] : peers_) {
-    if (!keys->has_peer(id)) return refuse("peer " + std::to_string(id) + " has no key in the new key file");
-  }
+  if (auto peer = peer_without_key(*keys)) return refuse("peer " + std::to_string(*peer) + " has no key in the new key file");
   keys_ = keys.get();
   loop_->replace_keys(keys_);
   reloaded_keys_ = std::move(keys);  // the previous reload's keys are no longer referred to
   ++key_reloads_;
   last_reload_error_.reset();
   log_.write("keys", {{"node", config_.self}, {"reload", "done"}, {"signing", signing_key_ids()}});
+  return std::nullopt;
+}
+
+std::optional<NodeId> DaemonLoop::peer_without_key(const node::wire::Keyring& keys) const {
+  for (const auto& [id, address] : peers_) {
+    if (!keys.has_peer(id)) return id;
+  }
   return std::nullopt;
 }
 

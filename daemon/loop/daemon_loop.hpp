@@ -107,6 +107,8 @@ class DaemonLoop final : private node::DatagramTransport, private node::Referenc
   int poll_timeout_ms();
   // Per peer, the id of the key this node signs with (the highest it holds for that peer).
   nlohmann::json signing_key_ids() const;
+  // The first configured peer `keys` holds no key for: at start-up and on a reload alike.
+  std::optional<NodeId> peer_without_key(const node::wire::Keyring& keys) const;
 
   LoopConfig config_;
   node::Clock& clock_;

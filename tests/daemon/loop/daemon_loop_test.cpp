@@ -356,6 +356,11 @@ TEST(DaemonLoop, AReloadTakesOnlyAKeyringThatCoversEveryPeer) {
   EXPECT_EQ(keys["reloads"], 1);
   EXPECT_TRUE(keys["last_reload_error"].is_null());
 
+  // The same rule at start-up: a key file without a key for a peer does not open.
+  const node::wire::Keyring partial = ring_of(node::wire::pairwise_keyrings({1, 2}, 1)[0]);
+  DaemonLoop short_of_keys(cfg, std::make_unique<Probe>(), clock, &partial, log);
+  EXPECT_EQ(short_of_keys.open(), std::optional<std::string>("peer 3 has no key in the key file"));
+
   // Insecure: nothing to reload.
   cfg.listen = "127.0.0.1:0";
   DaemonLoop insecure(cfg, std::make_unique<Probe>(), clock, nullptr, log);
