@@ -2,8 +2,9 @@
 //   clocksyncctl status --peer /run/clocksyncd/control.sock [--peer 127.0.0.1:6525 ...] [--json]
 //   clocksyncctl keygen --ids 1,2,3 --out-dir /etc/clocksyncd      (node1.keys, ... mode 0600)
 //   clocksyncctl keygen --out cluster.key                          (one cluster-wide key)
-//   clocksyncctl keygen --ids 1,2,3 --out-dir /etc/clocksyncd --rotate   (add a new key id; reload)
-//   clocksyncctl keygen --ids 1,2,3 --out-dir /etc/clocksyncd --retire   (drop the old ids; reload)
+//   clocksyncctl keygen --ids 1,2,3 --out-dir /etc/clocksyncd --rotate     (add a new key id, accepted only; reload)
+//   clocksyncctl keygen --ids 1,2,3 --out-dir /etc/clocksyncd --activate   (sign with it; reload)
+//   clocksyncctl keygen --ids 1,2,3 --out-dir /etc/clocksyncd --retire     (drop the old ids; reload)
 // Exit 0 when every node answered, 1 when one did not, 2 on a usage error.
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -33,7 +34,7 @@ int main(int argc, char** argv) {
   status->add_option("--peer", peers, "a node's control socket: a path (Unix socket) or HOST:PORT (UDP) (repeat)")->required();
   status->add_flag("--json", as_json, "print the raw JSON answers, one per line");
   status->add_option("--timeout-ms", timeout_ms, "wait this long for each answer");
-  auto* keygen = app.add_subcommand("keygen", "write key files (mode 0600): pair keys for --ids, or one cluster key; --rotate / --retire change existing ones");
+  auto* keygen = app.add_subcommand("keygen", "write key files (mode 0600): pair keys for --ids, or one cluster key; --rotate, --activate and --retire change existing ones");
   std::vector<std::string> id_texts;  // as the daemon reads ids: 7 or n7
   std::string out_dir, out_file;
   std::uint32_t key_id = 1;
@@ -43,14 +44,19 @@ int main(int argc, char** argv) {
   keygen->add_option("--key-id", key_id, "key id of the new pair keys (raise it to rotate)");
   keygen->add_option("--out", out_file, "write one cluster-wide key here (any member can then speak for any other)");
   keygen->add_flag("--force", force, "overwrite existing files");
-  bool rotate = false, retire = false;
+  bool rotate = false, activate = false, retire = false;
   auto* o_rotate = keygen->add_flag("--rotate", rotate,
-                                    "add pair keys with a new key id (one above the highest, or --key-id) to the "
-                                    "existing files in --out-dir, keeping the old ones; then reload each node (SIGHUP)");
+                                    "rotation, step 1 of 3: add pair keys with a new key id (one above the highest, or "
+                                    "--key-id), accept-only, to the existing files in --out-dir; then reload each node "
+                                    "(SIGHUP): it accepts the new id and still signs with the old one");
+  auto* o_activate = keygen->add_flag("--activate", activate,
+                                      "step 2, once every node has reloaded after --rotate: sign with the new key id; "
+                                      "then reload each node again");
   auto* o_retire = keygen->add_flag("--retire", retire,
-                                    "once every node has reloaded after --rotate: keep only the highest key id in "
-                                    "the files in --out-dir; then reload each node again");
-  o_rotate->excludes(o_retire);
+                                    "step 3, once every node has reloaded after --activate: keep only the newest key "
+                                    "id; then reload each node again, after which an old key opens nothing");
+  o_rotate->excludes(o_activate)->excludes(o_retire);
+  o_activate->excludes(o_retire);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -83,8 +89,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (out_dir.empty()) out_dir = ".";
-    if ((rotate || retire) && force) {
-      std::cerr << "clocksyncctl keygen: --force writes new files; --rotate and --retire change the existing ones\n";
+    const bool rotation_step = rotate || activate || retire;
+    if (rotation_step && force) {
+      std::cerr << "clocksyncctl keygen: --force writes new files; --rotate, --activate and --retire change the "
+                   "existing ones\n";
       return 2;
     }
     std::sort(ids.begin(), ids.end());
@@ -97,9 +105,16 @@ int main(int argc, char** argv) {
                    "all, use --out FILE\n";
       return 2;
     }
-    if (rotate || retire) {
-      const bool key_id_given = keygen->get_option("--key-id")->count() > 0;
-      return clocksim::daemon::rotate_key_files(ids, out_dir, retire, key_id_given ? std::optional<std::uint32_t>(key_id) : std::nullopt);
+    const bool key_id_given = keygen->get_option("--key-id")->count() > 0;
+    if (key_id_given && (activate || retire)) {
+      std::cerr << "clocksyncctl keygen: --key-id names the id --rotate adds; --activate and --retire act on the "
+                   "newest id the files hold\n";
+      return 2;
+    }
+    if (rotation_step) {
+      using clocksim::daemon::RotationStep;
+      const RotationStep step = rotate ? RotationStep::kRotate : activate ? RotationStep::kActivate : RotationStep::kRetire;
+      return clocksim::daemon::rotate_key_files(ids, out_dir, step, key_id_given ? std::optional<std::uint32_t>(key_id) : std::nullopt);
     }
     const auto texts = clocksim::node::wire::pairwise_keyrings(ids, key_id);
     // All or none: a keyring whose partners got no file would hold keys nobody else has.

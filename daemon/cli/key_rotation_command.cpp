@@ -10,10 +10,54 @@
 #include "node/wire/key_file.hpp"
 
 namespace clocksim::daemon {
+namespace {
 
-int rotate_key_files(const std::vector<NodeId>& ids, const std::string& dir, bool retire,
+const char* flag_of(RotationStep step) {
+  switch (step) {
+    case RotationStep::kRotate: return "--rotate";
+    case RotationStep::kActivate: return "--activate";
+    case RotationStep::kRetire: return "--retire";
+  }
+  return "";
+}
+
+// Why the file `path` (`ring`) lacks a key `step` needs for `peer`, where `highest` is the highest
+// key id any member's file holds.
+std::optional<std::string> key_missing(RotationStep step, const node::wire::Keyring& ring, const std::string& path,
+                                       NodeId peer, std::uint32_t highest) {
+  const std::string member = "member " + std::to_string(peer);
+  if (ring.accepted_key_ids(peer).empty()) return path + " has no key for " + member;
+  const auto signing = ring.signing_key(peer);
+  if (!signing) return path + " has no key to sign with for " + member + " (only accept-only ones)";
+  if (step != RotationStep::kRotate && ring.find(peer, highest) == nullptr) {
+    return path + " has no key with id " + std::to_string(highest) + " for " + member + " (its highest is " +
+           std::to_string(ring.accepted_key_ids(peer).back()) + "): run --rotate for every member first";
+  }
+  return std::nullopt;
+}
+
+// Why `step` cannot follow the step `path` is at for `peer`, once no key is missing.
+std::optional<std::string> out_of_order(RotationStep step, const node::wire::Keyring& ring, const std::string& path,
+                                        NodeId peer, std::uint32_t highest) {
+  const std::string member = "member " + std::to_string(peer);
+  const std::uint32_t signing_id = ring.signing_key(peer)->first;
+  if (step == RotationStep::kRotate && ring.accepted_key_ids(peer).back() > signing_id) {
+    return path + " still accepts key id " + std::to_string(ring.accepted_key_ids(peer).back()) + " from " + member +
+           " without signing with it: a rotation is under way; finish it with --activate (then --retire), "
+           "reloading every member after each";
+  }
+  if (step == RotationStep::kRetire && signing_id != highest) {
+    return path + " still only accepts key id " + std::to_string(highest) + " from " + member +
+           ": run --activate and reload every member first, or members not yet signing with it would be cut off";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int rotate_key_files(const std::vector<NodeId>& ids, const std::string& dir, RotationStep step,
                      std::optional<std::uint32_t> new_key_id) {
-  const char* what = retire ? "--retire" : "--rotate";
+  const char* what = flag_of(step);
   auto refuse = [&](const std::string& why) {
     std::cerr << "clocksyncctl keygen " << what << ": " << why << "; no file changed\n";
     return 2;
@@ -43,37 +87,42 @@ int rotate_key_files(const std::vector<NodeId>& ids, const std::string& dir, boo
   }
   std::uint32_t highest = 0;
   for (const auto& r : rings) highest = std::max(highest, r.highest_key_id());
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    for (NodeId peer : ids) {
-      if (peer == ids[i]) continue;
-      const auto k = rings[i].signing_key(peer);
-      if (!k) return refuse(paths[i] + " has no key for member " + std::to_string(peer));
-      if (retire && k->first != highest) {
-        return refuse(paths[i] + " has no key with id " + std::to_string(highest) + " for member " +
-                      std::to_string(peer) + " (its highest is " + std::to_string(k->first) +
-                      "): run --rotate for every member first");
+  // A missing key first: no order of steps mends it.
+  for (auto check : {key_missing, out_of_order}) {
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      for (NodeId peer : ids) {
+        if (peer == ids[i]) continue;
+        if (auto why = check(step, rings[i], paths[i], peer, highest)) return refuse(*why);
       }
     }
   }
 
   std::vector<std::string> new_texts;
-  if (retire) {
-    for (const std::string& t : old_texts) new_texts.push_back(node::wire::keep_key_id(t, highest));
-  } else {
-    const std::uint32_t id = new_key_id.value_or(highest + 1);
-    if (id <= highest) {
-      return refuse("key id " + std::to_string(id) + " is not above the highest in use, " + std::to_string(highest) +
-                    " (a node signs with its highest id)");
-    }
-    const auto added = node::wire::pairwise_keyrings(ids, id);
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      std::string t = old_texts[i];
-      if (!t.empty() && t.back() != '\n') t += '\n';
-      // The new keys without the file header the old text already has.
-      const std::string& keys = added[i];
-      const std::size_t body = keys.rfind("#", 0) == 0 ? keys.find('\n') + 1 : 0;
-      t += "# key id " + std::to_string(id) + " (clocksyncctl keygen --rotate)\n" + keys.substr(body);
-      new_texts.push_back(std::move(t));
+  switch (step) {
+    case RotationStep::kRetire:
+      for (const std::string& t : old_texts) new_texts.push_back(node::wire::keep_key_id(t, highest));
+      break;
+    case RotationStep::kActivate:
+      for (const std::string& t : old_texts) new_texts.push_back(node::wire::activate_key_id(t, highest));
+      break;
+    case RotationStep::kRotate: {
+      const std::uint32_t id = new_key_id.value_or(highest + 1);
+      if (id <= highest) {
+        return refuse("key id " + std::to_string(id) + " is not above the highest in use, " + std::to_string(highest) +
+                      " (a node signs with its highest id)");
+      }
+      const auto added = node::wire::pairwise_keyrings(ids, id, /*accept_only=*/true);
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        std::string t = old_texts[i];
+        if (!t.empty() && t.back() != '\n') t += '\n';
+        // The new keys without the file header the old text already has.
+        const std::string& keys = added[i];
+        const std::size_t body = keys.rfind("#", 0) == 0 ? keys.find('\n') + 1 : 0;
+        t += "# key id " + std::to_string(id) + " (clocksyncctl keygen --rotate; --activate signs with it)\n" +
+             keys.substr(body);
+        new_texts.push_back(std::move(t));
+      }
+      break;
     }
   }
 

@@ -64,7 +64,7 @@ std::optional<std::string> DaemonLoop::open() {
     if (!peers_.emplace(p.id, std::get<Endpoint>(reached)).second) return "peer " + std::to_string(p.id) + " listed twice";
   }
   if (keys_) {
-    if (auto peer = peer_without_key(*keys_)) return "peer " + std::to_string(*peer) + " has no key in the key file";
+    if (auto why = peer_without_key(*keys_, "the key file")) return why;
   }
   auto data = UdpSocket::bind_to(std::get<Endpoint>(listen));
   if (auto* e = std::get_if<std::string>(&data)) return "listen: " + *e;
@@ -100,21 +100,32 @@ std::optional<std::string> DaemonLoop::reload_keys() {
   auto loaded = load_keys_();
   if (auto* e = std::get_if<std::string>(&loaded)) return refuse(*e);
   auto keys = std::make_unique<node::wire::Keyring>(std::move(std::get<node::wire::Keyring>(loaded)));
-  if (auto peer = peer_without_key(*keys)) return refuse("peer " + std::to_string(*peer) + " has no key in the new key file");
+  if (auto why = peer_without_key(*keys, "the new key file")) return refuse(*why);
   keys_ = keys.get();
   loop_->replace_keys(keys_);
   reloaded_keys_ = std::move(keys);  // the previous reload's keys are no longer referred to
   ++key_reloads_;
   last_reload_error_.reset();
-  log_.write("keys", {{"node", config_.self}, {"reload", "done"}, {"signing", signing_key_ids()}});
+  log_.write("keys",
+             {{"node", config_.self}, {"reload", "done"}, {"signing", signing_key_ids()}, {"accepted", accepted_key_ids()}});
   return std::nullopt;
 }
 
-std::optional<NodeId> DaemonLoop::peer_without_key(const node::wire::Keyring& keys) const {
+std::optional<std::string> DaemonLoop::peer_without_key(const node::wire::Keyring& keys, const char* file) const {
   for (const auto& [id, address] : peers_) {
-    if (!keys.has_peer(id)) return id;
+    if (keys.has_peer(id)) continue;
+    if (keys.accepted_key_ids(id).empty()) return "peer " + std::to_string(id) + " has no key in " + file;
+    return "peer " + std::to_string(id) + " has only accept-only keys in " + file +
+           ": none to sign with (clocksyncctl keygen --activate makes the newest one signing)";
   }
   return std::nullopt;
+}
+
+nlohmann::json DaemonLoop::accepted_key_ids() const {
+  nlohmann::json ids = nlohmann::json::object();
+  if (keys_ == nullptr) return ids;
+  for (const auto& [id, address] : peers_) ids[std::to_string(id)] = keys_->accepted_key_ids(id);
+  return ids;
 }
 
 nlohmann::json DaemonLoop::signing_key_ids() const {
@@ -253,6 +264,7 @@ nlohmann::json DaemonLoop::status_json() {
   s["ntp"] = ntp_ ? ntp_->status_json() : nlohmann::json(nullptr);
   s["keys"] = keys_ == nullptr ? nlohmann::json(nullptr)
                                : nlohmann::json{{"signing_key_ids", signing_key_ids()},
+                                                {"accepted_key_ids", accepted_key_ids()},
                                                 {"reloads", key_reloads_},
                                                 {"reloads_refused", key_reloads_refused_},
                                                 {"last_reload_error", last_reload_error_ ? nlohmann::json(*last_reload_error_)

@@ -105,10 +105,14 @@ class DaemonLoop final : private node::DatagramTransport, private node::Referenc
   void receive_datagrams();
   void fire_due_timers();
   int poll_timeout_ms();
-  // Per peer, the id of the key this node signs with (the highest it holds for that peer).
+  // Per peer, the id of the key this node signs with (the highest it holds for that peer that is
+  // not accept-only).
   nlohmann::json signing_key_ids() const;
-  // The first configured peer `keys` holds no key for: at start-up and on a reload alike.
-  std::optional<NodeId> peer_without_key(const node::wire::Keyring& keys) const;
+  // Per peer, every key id this node accepts.
+  nlohmann::json accepted_key_ids() const;
+  // Why `keys` (from `file`) cannot serve: the first configured peer it holds no key to sign with
+  // for; at start-up and on a reload alike.
+  std::optional<std::string> peer_without_key(const node::wire::Keyring& keys, const char* file) const;
 
   LoopConfig config_;
   node::Clock& clock_;

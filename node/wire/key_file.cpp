@@ -75,7 +75,7 @@ std::string random_key_hex(std::size_t bytes) {
   return out;
 }
 
-std::vector<std::string> pairwise_keyrings(const std::vector<NodeId>& ids, std::uint32_t key_id) {
+std::vector<std::string> pairwise_keyrings(const std::vector<NodeId>& ids, std::uint32_t key_id, bool accept_only) {
   std::map<std::pair<NodeId, NodeId>, std::string> pair_key;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     for (std::size_t j = i + 1; j < ids.size(); ++j) {
@@ -89,7 +89,7 @@ std::vector<std::string> pairwise_keyrings(const std::vector<NodeId>& ids, std::
     for (NodeId peer : ids) {
       if (peer == self) continue;
       text += std::to_string(peer) + " " + std::to_string(key_id) + " " +
-              pair_key[{std::min(self, peer), std::max(self, peer)}] + "\n";
+              pair_key[{std::min(self, peer), std::max(self, peer)}] + (accept_only ? " accept-only\n" : "\n");
     }
     out.push_back(std::move(text));
   }

@@ -23,8 +23,10 @@ std::variant<Keyring, std::string> load_keyring_file(const std::string& path,
 std::string random_key_hex(std::size_t bytes);
 
 // Pairwise keys for the members `ids`: one keyring text per member holding the keys it shares
-// with every other member (key id `key_id`), in the order of `ids`.
-std::vector<std::string> pairwise_keyrings(const std::vector<NodeId>& ids, std::uint32_t key_id);
+// with every other member (key id `key_id`, marked accept-only if `accept_only`), in the order
+// of `ids`.
+std::vector<std::string> pairwise_keyrings(const std::vector<NodeId>& ids, std::uint32_t key_id,
+                                           bool accept_only = false);
 
 // Creates `path` with mode 0600 (never overwrites unless `overwrite`) and writes `text`.
 std::optional<std::string> write_secret_file(const std::string& path, const std::string& text, bool overwrite);

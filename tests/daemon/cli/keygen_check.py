@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """clocksyncctl keygen writes a keyring for every member of --ids or none: ids are read as the
 daemon reads them (7 or n7), at least two (a key per pair), and a failure part-way removes the
-files it wrote. --rotate adds a new key id to every member's file and --retire keeps only the
-highest, each to every file or to none, keeping mode 0600.
+files it wrote. A rotation is three steps, each to every file or to none, keeping mode 0600:
+--rotate adds a new key id, accept-only, to every member's file; --activate makes it the id
+members sign with; --retire keeps only it. Each refuses to run out of order.
 
 usage: keygen_check.py CLOCKSYNCCTL WORK_DIR"""
 import os
@@ -63,12 +64,21 @@ def key_ids(path):
                    if line.strip() and not line.lstrip().startswith("#")})
 
 
-# Rotation: id 2 beside id 1 in every file, then only id 2; the old pair keys stay byte for byte.
+def key_lines(path):
+    return [l for l in path.read_text().splitlines() if l.strip() and not l.lstrip().startswith("#")]
+
+
+def texts(folder):
+    return {n: (folder / f"node{n}.keys").read_text() for n in (1, 2, 3)}
+
+
+# Rotation: id 2 beside id 1 in every file, accept-only; then signing; then only id 2. The old
+# pair keys stay byte for byte, and the new ones keep their bytes from step to step.
 rot = work / "rot"
 rot.mkdir()
 if keygen("1,2,3", rot).returncode != 0:
     fail("keygen for the rotation")
-old_lines = {n: [l for l in (rot / f"node{n}.keys").read_text().splitlines() if not l.startswith("#")] for n in (1, 2, 3)}
+old_lines = {n: key_lines(rot / f"node{n}.keys") for n in (1, 2, 3)}
 p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(rot), "--rotate")
 if p.returncode != 0:
     fail(f"--rotate: exit {p.returncode}, {p.stderr}")
@@ -76,6 +86,9 @@ for n in (1, 2, 3):
     f = rot / f"node{n}.keys"
     if key_ids(f) != [1, 2] or not set(old_lines[n]) <= set(f.read_text().splitlines()):
         fail(f"--rotate: node{n}.keys holds ids {key_ids(f)}:\n{f.read_text()}")
+    new = [l for l in key_lines(f) if l.split()[1] == "2"]
+    if len(new) != 2 or any(l.split()[3:] != ["accept-only"] for l in new):
+        fail(f"--rotate: the new keys of node{n}.keys are not accept-only:\n{f.read_text()}")
     if stat.S_IMODE(f.stat().st_mode) != 0o600:
         fail("--rotate must keep key files 0600")
 # Nodes 1 and 2 share the new key: the same hex under both ids' lines.
@@ -83,26 +96,50 @@ k12 = [l.split()[2] for l in (rot / "node1.keys").read_text().splitlines() if l.
 k21 = [l.split()[2] for l in (rot / "node2.keys").read_text().splitlines() if l.startswith("1 2 ")]
 if len(k12) != 1 or k12 != k21:
     fail("--rotate: nodes 1 and 2 do not share one new key")
+rotated = texts(rot)
+for args, says in ((["--rotate"], "a rotation is under way"),
+                   (["--rotate", "--key-id", "3"], "a rotation is under way"),
+                   (["--retire"], "run --activate"),
+                   (["--activate", "--key-id", "2"], "--key-id names the id --rotate adds"),
+                   (["--rotate", "--activate"], "excludes"),
+                   (["--activate", "--retire"], "excludes")):
+    p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(rot), *args)
+    if p.returncode != 2 or says not in p.stderr or texts(rot) != rotated:
+        fail(f"{' '.join(args)} in the middle of a rotation: exit {p.returncode}, {p.stderr}")
+for attempt in (1, 2):  # a second --activate changes nothing
+    p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(rot), "--activate")
+    if p.returncode != 0:
+        fail(f"--activate (#{attempt}): exit {p.returncode}, {p.stderr}")
+    for n in (1, 2, 3):
+        f = rot / f"node{n}.keys"
+        want = [" ".join(l.split()[:3]) for l in key_lines(f)]
+        if "accept-only" in f.read_text() or key_ids(f) != [1, 2] or \
+                want != [" ".join(l.split()[:3]) for l in rotated[n].splitlines()
+                         if l.strip() and not l.lstrip().startswith("#")]:
+            fail(f"--activate: node{n}.keys:\n{f.read_text()}")
 p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(rot), "--rotate", "--key-id", "2")
 if p.returncode != 2 or "not above the highest" not in p.stderr:
     fail(f"--rotate --key-id 2 over id 2: exit {p.returncode}, {p.stderr}")
 p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(rot), "--retire")
 if p.returncode != 0 or any(key_ids(rot / f"node{n}.keys") != [2] for n in (1, 2, 3)):
     fail(f"--retire: exit {p.returncode}, {p.stderr}")
+if (rot / "node1.keys").read_text().count("2 2 " + k12[0]) != 1:
+    fail("--retire changed the new key's bytes")
 
 # A member whose file lacks the new id cannot be retired to it; nothing changes.
 lag = work / "lag"
 lag.mkdir()
 keygen("1,2,3", lag)
 ctl_keygen("--ids", "1,2,3", "--out-dir", str(lag), "--rotate")
-before = {n: (lag / f"node{n}.keys").read_text() for n in (1, 2, 3)}
+before = texts(lag)
 (lag / "node3.keys").write_text("\n".join(l for l in before[3].splitlines() if not l.startswith(("1 2 ", "2 2 "))) + "\n")
 before[3] = (lag / "node3.keys").read_text()
-p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(lag), "--retire")
-if p.returncode != 2 or "run --rotate for every member first" not in p.stderr:
-    fail(f"--retire with a lagging file: exit {p.returncode}, {p.stderr}")
-if any((lag / f"node{n}.keys").read_text() != before[n] for n in (1, 2, 3)):
-    fail("a refused --retire changed a file")
+for step in ("--activate", "--retire"):
+    p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(lag), step)
+    if p.returncode != 2 or "run --rotate" not in p.stderr or "node3.keys" not in p.stderr:
+        fail(f"{step} with a lagging file: exit {p.returncode}, {p.stderr}")
+    if texts(lag) != before:
+        fail(f"a refused {step} changed a file")
 # A missing member file, or a world-readable one, refuses the rotation before any change.
 os.chmod(lag / "node2.keys", 0o644)
 p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(lag), "--rotate")
@@ -115,4 +152,4 @@ if p.returncode != 2 or "node4.keys" not in p.stderr:
 p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(lag), "--rotate", "--retire")
 if p.returncode != 2:
     fail(f"--rotate with --retire: exit {p.returncode}")
-print("ok: keygen writes every keyring or none; --rotate and --retire change every file or none")
+print("ok: keygen writes every keyring or none; --rotate, --activate and --retire change every file or none, in order")

@@ -1,6 +1,7 @@
-// Key rotation on running clocksyncd processes: new pair keys are added to every member's key
-// file and each daemon is sent SIGHUP; they sign with the new key id from then on and keep
-// synchronizing, with no restart. A broken key file is refused on reload and the keys in use are
+// Key rotation on running clocksyncd processes: new pair keys are added accept-only to every
+// member's key file and each daemon is sent SIGHUP (they accept the new key id and still sign
+// with the old one); the new id is activated and each is sent SIGHUP again (they sign with it);
+// they keep synchronizing throughout, with no restart. A broken key file is refused on reload and the keys in use are
 // kept. Once the old id is retired, a packet made with an old key (a thief's copy of a member's
 // former file) is dropped as `unknown_key`, where before the retirement it was accepted.
 #include <gtest/gtest.h>
@@ -94,14 +95,23 @@ TEST(DaemonKeys, SighupRotatesAndRetiresKeysWithoutARestart) {
   auto hup = [&](std::size_t i) { ASSERT_EQ(::kill(c.pid(i), SIGHUP), 0); };
   ASSERT_TRUE(all_keys(0, 1));
 
-  // Rotate: key id 2 beside id 1 in every file, then SIGHUP each daemon.
-  const auto added = wire::pairwise_keyrings({1, 2, 3}, 2);
+  // Rotate: key id 2 beside id 1 in every file, accept-only, then SIGHUP each daemon.
+  const auto added = wire::pairwise_keyrings({1, 2, 3}, 2, /*accept_only=*/true);
   for (std::uint32_t id : {1u, 2u, 3u}) {
     ASSERT_FALSE(wire::replace_secret_file(c.key_file(id), read_text(c.key_file(id)) + added[id - 1]));
   }
   hup(n1);
   hup(n2);
-  ASSERT_TRUE(wait_until([&] { return all_keys(1, 2); }, seconds(5))) << c.log_tail(n1) << c.log_tail(n2);
+  ASSERT_TRUE(wait_until([&] { return all_keys(1, 1); }, seconds(5))) << c.log_tail(n1) << c.log_tail(n2);
+  EXPECT_EQ((*c.status(n1))["keys"]["accepted_key_ids"], (nlohmann::json{{"2", {1, 2}}, {"3", {1, 2}}}));
+  EXPECT_TRUE(keeps_synchronizing()) << c.log_tail(n2);
+  // Activate: the daemons sign with id 2.
+  for (std::uint32_t id : {1u, 2u, 3u}) {
+    ASSERT_FALSE(wire::replace_secret_file(c.key_file(id), wire::activate_key_id(read_text(c.key_file(id)), 2)));
+  }
+  hup(n1);
+  hup(n2);
+  ASSERT_TRUE(wait_until([&] { return all_keys(2, 2); }, seconds(5))) << c.log_tail(n1) << c.log_tail(n2);
   EXPECT_TRUE(keeps_synchronizing()) << c.log_tail(n2);
   // Id 1 is still accepted from a member that has not reloaded yet.
   const std::uint64_t before_old = accepted(*c.status(n2));
@@ -115,7 +125,7 @@ TEST(DaemonKeys, SighupRotatesAndRetiresKeysWithoutARestart) {
   const nlohmann::json refused = *c.status(n2);
   EXPECT_NE(refused["keys"]["last_reload_error"].get<std::string>().find("too open"), std::string::npos)
       << refused["keys"].dump();
-  EXPECT_TRUE(all_keys(1, 2));
+  EXPECT_TRUE(all_keys(2, 2));
   EXPECT_TRUE(keeps_synchronizing()) << c.log_tail(n2);
   ASSERT_EQ(::chmod(c.key_file(2).c_str(), 0600), 0);
 
@@ -125,8 +135,9 @@ TEST(DaemonKeys, SighupRotatesAndRetiresKeysWithoutARestart) {
   }
   hup(n1);
   hup(n2);
-  ASSERT_TRUE(wait_until([&] { return all_keys(2, 2); }, seconds(5))) << c.log_tail(n1) << c.log_tail(n2);
+  ASSERT_TRUE(wait_until([&] { return all_keys(3, 2); }, seconds(5))) << c.log_tail(n1) << c.log_tail(n2);
   EXPECT_TRUE((*c.status(n2))["keys"]["last_reload_error"].is_null());
+  EXPECT_EQ((*c.status(n1))["keys"]["accepted_key_ids"], (nlohmann::json{{"2", {2}}, {"3", {2}}}));
   EXPECT_TRUE(keeps_synchronizing()) << c.log_tail(n2);
   const std::uint64_t unknown_before = dropped(*c.status(n2), "unknown_key");
   send_with_old_key();

@@ -349,12 +349,28 @@ TEST(DaemonLoop, AReloadTakesOnlyAKeyringThatCoversEveryPeer) {
   EXPECT_EQ(keys["reloads_refused"], 2);
   EXPECT_EQ(keys["last_reload_error"], "k.keys: permissions 0644 are too open");
 
-  next = ring_of(node::wire::pairwise_keyrings({1, 2, 3}, 1)[0] + node::wire::pairwise_keyrings({1, 2, 3}, 2)[0]);
+  // A rotation's first step: id 2 accept-only is accepted, and id 1 still signs.
+  const std::string first = node::wire::pairwise_keyrings({1, 2, 3}, 1)[0];
+  const std::string second = node::wire::pairwise_keyrings({1, 2, 3}, 2, /*accept_only=*/true)[0];
+  next = ring_of(first + second);
+  EXPECT_EQ(loop.reload_keys(), std::nullopt);
+  keys = loop.status_json()["keys"];
+  EXPECT_EQ(keys["signing_key_ids"], (nlohmann::json{{"2", 1}, {"3", 1}}));
+  EXPECT_EQ(keys["accepted_key_ids"], (nlohmann::json{{"2", {1, 2}}, {"3", {1, 2}}}));
+  EXPECT_EQ(keys["reloads"], 1);
+  EXPECT_TRUE(keys["last_reload_error"].is_null());
+  // The second: id 2 signs.
+  next = ring_of(first + node::wire::activate_key_id(second, 2));
   EXPECT_EQ(loop.reload_keys(), std::nullopt);
   keys = loop.status_json()["keys"];
   EXPECT_EQ(keys["signing_key_ids"], (nlohmann::json{{"2", 2}, {"3", 2}}));
-  EXPECT_EQ(keys["reloads"], 1);
-  EXPECT_TRUE(keys["last_reload_error"].is_null());
+  EXPECT_EQ(keys["reloads"], 2);
+  // A file whose only key for a peer is accept-only leaves nothing to sign with: refused.
+  next = ring_of(node::wire::pairwise_keyrings({1, 2, 3}, 3, /*accept_only=*/true)[0]);
+  refused = loop.reload_keys();
+  ASSERT_TRUE(refused);
+  EXPECT_NE(refused->find("peer 2 has only accept-only keys in the new key file"), std::string::npos) << *refused;
+  EXPECT_EQ(loop.status_json()["keys"]["signing_key_ids"], (nlohmann::json{{"2", 2}, {"3", 2}}));
 
   // The same rule at start-up: a key file without a key for a peer does not open.
   const node::wire::Keyring partial = ring_of(node::wire::pairwise_keyrings({1, 2}, 1)[0]);

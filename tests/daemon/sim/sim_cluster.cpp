@@ -119,12 +119,14 @@ void SimCluster::write_keyrings(std::uint32_t below) {
   for (const auto& [pair, key] : pair_keys_) {
     const auto& [a, b, key_id] = pair;
     if (key_id < below) continue;
-    keyrings_.at(a).add(b, key_id, wire::ClusterKey(key));
-    keyrings_.at(b).add(a, key_id, wire::ClusterKey(key));
+    const bool accept_only = accept_only_ids_.count(key_id) > 0;
+    keyrings_.at(a).add(b, key_id, wire::ClusterKey(key), accept_only);
+    keyrings_.at(b).add(a, key_id, wire::ClusterKey(key), accept_only);
   }
 }
 
-void SimCluster::add_keys(std::uint32_t key_id) {
+void SimCluster::add_keys(std::uint32_t key_id, bool accept_only) {
+  if (accept_only) accept_only_ids_.insert(key_id);
   // From a stream of their own, so that rotating draws nothing from the network's.
   Rng draw(derive_seed(derive_seed(seed_, "sim_cluster_keys"), std::to_string(key_id)));
   for (auto a = keyrings_.begin(); a != keyrings_.end(); ++a) {
@@ -134,6 +136,11 @@ void SimCluster::add_keys(std::uint32_t key_id) {
       pair_keys_[{a->first, b->first, key_id}] = key;
     }
   }
+  write_keyrings(retired_below_);
+}
+
+void SimCluster::activate_keys(std::uint32_t key_id) {
+  accept_only_ids_.erase(key_id);
   write_keyrings(retired_below_);
 }
 

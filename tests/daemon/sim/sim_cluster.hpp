@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <queue>
+#include <set>
 #include <span>
 #include <string>
 #include <tuple>
@@ -77,11 +78,13 @@ class SimCluster {
   std::uint64_t epoch(std::size_t i) const;
   // The keys in member `id`'s key file (pair keys with every member): what a thief of it has.
   const node::wire::Keyring& keyring(NodeId id) const;
-  // Key rotation as `clocksyncctl keygen --rotate` and `--retire` do it to the files: pair keys
-  // with id `key_id` (drawn from a stream of the seed's own) added to every member's file, or
-  // every id below `key_id` dropped. A running node goes on with the keys it read until
-  // reload_keys (SIGHUP); a node started later reads the file as it is then.
-  void add_keys(std::uint32_t key_id);
+  // Key rotation as `clocksyncctl keygen --rotate`, `--activate` and `--retire` do it to the
+  // files: pair keys with id `key_id` (drawn from a stream of the seed's own) added accept-only
+  // to every member's file (or, with `accept_only` false, signing at once, as a hand-made file
+  // might), made signing, or every id below `key_id` dropped. A running node goes on with the
+  // keys it read until reload_keys (SIGHUP); a node started later reads the file as it is then.
+  void add_keys(std::uint32_t key_id, bool accept_only = true);
+  void activate_keys(std::uint32_t key_id);
   void retire_keys_below(std::uint32_t key_id);
   void reload_keys(std::size_t i);
 
@@ -129,6 +132,7 @@ class SimCluster {
   // files) are written from those at or above retired_below_.
   std::map<std::tuple<NodeId, NodeId, std::uint32_t>, std::vector<std::uint8_t>> pair_keys_;
   std::uint32_t retired_below_ = 0;
+  std::set<std::uint32_t> accept_only_ids_;
   std::map<NodeId, node::wire::Keyring> keyrings_;
   std::priority_queue<Delivery, std::vector<Delivery>, std::greater<>> in_flight_;
   std::uint64_t seq_ = 0;

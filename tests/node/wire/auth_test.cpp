@@ -185,6 +185,69 @@ TEST(Keyring, RetiringKeepsOneKeyIdAndTheComments) {
   EXPECT_EQ(keep_key_id("abcdef\n2 x ff\n", 2), "abcdef\n2 x ff\n");
 }
 
+// The first step of a rotation adds keys marked accept-only: they verify, and do not sign.
+TEST(Keyring, AcceptOnlyKeysVerifyButDoNotSign) {
+  const std::string k1 = random_key_hex(32), k2 = random_key_hex(32), k3 = random_key_hex(32);
+  auto ring = parse_keyring_text("2 1 " + k1 + "\n2 2 " + k2 + " accept-only\n3 2 " + k3 + "  accept-only \n", "r");
+  ASSERT_TRUE(std::holds_alternative<Keyring>(ring)) << std::get<std::string>(ring);
+  const Keyring& r = std::get<Keyring>(ring);
+  EXPECT_EQ(r.signing_key(2)->first, 1u);
+  EXPECT_NE(r.find(2, 2), nullptr);
+  EXPECT_TRUE(r.is_accept_only(2, 2));
+  EXPECT_FALSE(r.is_accept_only(2, 1));
+  EXPECT_EQ(r.accepted_key_ids(2), (std::vector<std::uint32_t>{1, 2}));
+  EXPECT_EQ(r.accepted_key_ids(4), std::vector<std::uint32_t>{});
+  // Peer 3 has only an accept-only key: nothing to sign with, so no peer to talk to.
+  EXPECT_FALSE(r.signing_key(3));
+  EXPECT_FALSE(r.has_peer(3));
+  EXPECT_EQ(r.accepted_key_ids(3), std::vector<std::uint32_t>{2});
+  EXPECT_EQ(r.highest_key_id(), 2u);
+  // A signing id above an accept-only one (a later rotation's leftovers) still signs.
+  auto mixed = parse_keyring_text("2 1 " + k1 + " accept-only\n2 5 " + k2 + "\n2 9 " + k3 + " accept-only\n", "m");
+  ASSERT_TRUE(std::holds_alternative<Keyring>(mixed));
+  EXPECT_EQ(std::get<Keyring>(mixed).signing_key(2)->first, 5u);
+  // Only that word may follow a key, located.
+  auto bad = parse_keyring_text("# c\n2 1 " + k1 + " accept_only\n", "bad.keys");
+  ASSERT_TRUE(std::holds_alternative<std::string>(bad));
+  EXPECT_NE(std::get<std::string>(bad).find("bad.keys:2: the fourth field may only be 'accept-only', found 'accept_only'"),
+            std::string::npos)
+      << std::get<std::string>(bad);
+  auto five = parse_keyring_text("2 1 " + k1 + " accept-only x\n", "five.keys");
+  ASSERT_TRUE(std::holds_alternative<std::string>(five));
+  EXPECT_NE(std::get<std::string>(five).find("five.keys:1: expected"), std::string::npos);
+  // A cluster key accepts id 0 only.
+  EXPECT_EQ(Keyring::shared(std::get<ClusterKey>(parse_key_text(k1, "s"))).accepted_key_ids(2),
+            std::vector<std::uint32_t>{0});
+}
+
+TEST(Keyring, ActivatingDropsTheMarkerOfOneKeyIdOnly) {
+  const std::string text =
+      "# clocksyncd keyring of node 1\n"
+      "2 1 aaaa\n"
+      "# key id 2 (clocksyncctl keygen --rotate; --activate signs with it)\n"
+      "2 2 cccc accept-only\n"
+      "  3   2   dddd   accept-only  \n"
+      "3 3 eeee accept-only\n"
+      "# accept-only in a comment stays\n";
+  EXPECT_EQ(activate_key_id(text, 2),
+            "# clocksyncd keyring of node 1\n"
+            "2 1 aaaa\n"
+            "# key id 2 (clocksyncctl keygen --rotate; --activate signs with it)\n"
+            "2 2 cccc\n"
+            "  3   2   dddd  \n"
+            "3 3 eeee accept-only\n"
+            "# accept-only in a comment stays\n");
+  EXPECT_EQ(activate_key_id(activate_key_id(text, 2), 2), activate_key_id(text, 2));
+  // On keys of full strength: the id-2 key signs after activation.
+  const std::string real = "2 1 " + random_key_hex(32) + "\n2 2 " + random_key_hex(32) + " accept-only\n";
+  auto before = parse_keyring_text(real, "b"), after = parse_keyring_text(activate_key_id(real, 2), "a");
+  ASSERT_TRUE(std::holds_alternative<Keyring>(before) && std::holds_alternative<Keyring>(after));
+  EXPECT_EQ(std::get<Keyring>(before).signing_key(2)->first, 1u);
+  EXPECT_EQ(std::get<Keyring>(after).signing_key(2)->first, 2u);
+  // Retiring handles accept-only lines as any other key line.
+  EXPECT_EQ(keep_key_id(text, 3), "# clocksyncd keyring of node 1\n3 3 eeee accept-only\n# accept-only in a comment stays\n");
+}
+
 TEST(KeyFile, ReplacingASecretFileKeepsItsModeAndOwnerAndLeavesNoTemporary) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("key_rotation_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
