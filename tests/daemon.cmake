@@ -10,7 +10,7 @@ if(CLOCKSIM_DAEMON_ITESTS)
   target_compile_definitions(daemon_integration_tests PRIVATE
     CLOCKSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CLOCKSIM_BINARY_DIR="${PROJECT_BINARY_DIR}"
     CLOCKSYNCD_PATH="$<TARGET_FILE:clocksyncd>")
-  add_dependencies(daemon_integration_tests clocksyncd)
+  add_dependencies(daemon_integration_tests clocksyncd clocksyncctl)
   # The asan test preset leaves the label "daemon" to the ci preset: a daemon that dropped to
   # another user under a seccomp allow-list can no longer read /proc/self/exe, which UBSan's vptr
   # check and LeakSanitizer's exit-time tracer need, so sanitized daemons fail for the sandbox's

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <set>
 
 #include "daemon/cli/key_rotation_command.hpp"
 #include "daemon/config/daemon_config.hpp"
@@ -21,6 +22,25 @@ namespace {
 using clocksim::daemon::query_status;
 
 std::string master_text(const nlohmann::json& j) { return j.is_null() ? "-" : std::to_string(j.get<std::uint32_t>()); }
+
+// The key ids a node signs with over all its peers, and in brackets those it accepts when they are
+// more (a rotation under way): "1", "1 [1,2]" after --rotate, "2 [1,2]" after --activate.
+std::string keys_text(const nlohmann::json& keys) {
+  if (keys.is_null()) return "insecure";
+  std::set<std::uint32_t> signing, accepted;
+  for (const auto& [peer, id] : keys.at("signing_key_ids").items()) {
+    if (!id.is_null()) signing.insert(id.get<std::uint32_t>());
+  }
+  for (const auto& [peer, ids] : keys.at("accepted_key_ids").items()) {
+    for (const auto& id : ids) accepted.insert(id.get<std::uint32_t>());
+  }
+  auto joined = [](const std::set<std::uint32_t>& ids) {
+    std::string t;
+    for (std::uint32_t id : ids) t += (t.empty() ? "" : ",") + std::to_string(id);
+    return t.empty() ? std::string("-") : t;
+  };
+  return accepted == signing ? joined(signing) : joined(signing) + " [" + joined(accepted) + "]";
+}
 
 }  // namespace
 
@@ -134,8 +154,8 @@ int main(int argc, char** argv) {
 
   int rc = 0;
   if (!as_json) {
-    std::printf("%-22s %5s %-10s %7s %14s %9s %9s %8s %7s\n", "node", "id", "role", "master", "offset_ms", "pkts_in",
-                "pkts_out", "dropped", "rounds");
+    std::printf("%-22s %5s %-10s %7s %14s %9s %9s %8s %7s  %s\n", "node", "id", "role", "master", "offset_ms", "pkts_in",
+                "pkts_out", "dropped", "rounds", "keys");
   }
   for (const auto& p : peers) {
     auto r = query_status(p, timeout_ms);
@@ -155,13 +175,13 @@ int main(int argc, char** argv) {
     }
     try {
       const auto& c = j.at("counters");
-      std::printf("%-22s %5u %-10s %7s %14.3f %9llu %9llu %8llu %7llu\n", p.c_str(), j.at("id").get<unsigned>(),
+      std::printf("%-22s %5u %-10s %7s %14.3f %9llu %9llu %8llu %7llu  %s\n", p.c_str(), j.at("id").get<unsigned>(),
                   j.at("role").get<std::string>().c_str(), master_text(j.at("believed_master")).c_str(),
                   j.at("clock").at("offset_ns").get<double>() * 1e-6,
                   static_cast<unsigned long long>(c.at("packets_in").get<std::uint64_t>()),
                   static_cast<unsigned long long>(c.at("packets_out").get<std::uint64_t>()),
                   static_cast<unsigned long long>(c.at("dropped_total").get<std::uint64_t>()),
-                  static_cast<unsigned long long>(j.at("rounds").get<std::uint64_t>()));
+                  static_cast<unsigned long long>(j.at("rounds").get<std::uint64_t>()), keys_text(j.at("keys")).c_str());
     } catch (const nlohmann::json::exception& e) {
       std::printf("%-22s unexpected answer: %s\n", p.c_str(), e.what());
       rc = 1;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -29,6 +30,16 @@ std::string read_text(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::string command_output(const std::string& command) {
+  std::string out;
+  if (FILE* f = ::popen(command.c_str(), "r")) {
+    char buf[512];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+    ::pclose(f);
+  }
+  return out;
 }
 
 std::uint64_t accepted(const nlohmann::json& s) { return s["counters"]["packets_accepted"].get<std::uint64_t>(); }
@@ -104,6 +115,9 @@ TEST(DaemonKeys, SighupRotatesAndRetiresKeysWithoutARestart) {
   hup(n2);
   ASSERT_TRUE(wait_until([&] { return all_keys(1, 1); }, seconds(5))) << c.log_tail(n1) << c.log_tail(n2);
   EXPECT_EQ((*c.status(n1))["keys"]["accepted_key_ids"], (nlohmann::json{{"2", {1, 2}}, {"3", {1, 2}}}));
+  // clocksyncctl's table says so too: signing with 1, accepting 1 and 2.
+  const std::string ctl = std::string(CLOCKSYNCD_PATH).substr(0, std::string(CLOCKSYNCD_PATH).rfind('/')) + "/clocksyncctl";
+  EXPECT_NE(command_output(ctl + " status --peer " + c.status_address(n1)).find(" 1 [1,2]\n"), std::string::npos);
   EXPECT_TRUE(keeps_synchronizing()) << c.log_tail(n2);
   // Activate: the daemons sign with id 2.
   for (std::uint32_t id : {1u, 2u, 3u}) {
@@ -138,6 +152,7 @@ TEST(DaemonKeys, SighupRotatesAndRetiresKeysWithoutARestart) {
   ASSERT_TRUE(wait_until([&] { return all_keys(3, 2); }, seconds(5))) << c.log_tail(n1) << c.log_tail(n2);
   EXPECT_TRUE((*c.status(n2))["keys"]["last_reload_error"].is_null());
   EXPECT_EQ((*c.status(n1))["keys"]["accepted_key_ids"], (nlohmann::json{{"2", {2}}, {"3", {2}}}));
+  EXPECT_NE(command_output(ctl + " status --peer " + c.status_address(n1)).find("  2\n"), std::string::npos);
   EXPECT_TRUE(keeps_synchronizing()) << c.log_tail(n2);
   const std::uint64_t unknown_before = dropped(*c.status(n2), "unknown_key");
   send_with_old_key();
