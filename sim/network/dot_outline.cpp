@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 namespace clocksim::sim::dot {
@@ -12,7 +13,9 @@ struct Token {
   Kind kind = Kind::kEnd;
   std::string text;  // an id unquoted (`"a" + "b"` joined), else the characters themselves
   bool quoted = false;
+  bool html = false;  // <...>: text is what is between the outer brackets
   Location at;
+  std::size_t begin = 0, end = 0;  // byte offsets in the text, end past the last character
 };
 
 // A located syntax error; caught by outline(), which records it.
@@ -34,6 +37,7 @@ class Lexer {
       skip_space_and_comments();
       Token t;
       t.at = here();
+      t.begin = t.end = i_;
       if (i_ >= s_.size()) {
         out.push_back(t);
         return out;
@@ -62,9 +66,11 @@ class Lexer {
           break;
         }
       } else if (c == '<') {
-        // Graphviz reads <...> as an HTML string; Boost's reader does not, and refuses the file.
-        html();
-        throw SyntaxError{t.at, "an HTML string <...> cannot be read here: write the value in double quotes"};
+        // Graphviz reads <...> as an HTML string, an id like any other; Boost's reader does not
+        // (in_boost_dialect() quotes it).
+        t.kind = Token::Kind::kId;
+        t.html = true;
+        t.text = html();
       } else if (c == '-' && i_ + 1 < s_.size() && (s_[i_ + 1] == '-' || s_[i_ + 1] == '>')) {
         t.kind = Token::Kind::kEdgeOp;
         t.text = std::string(s_.substr(i_, 2));
@@ -82,6 +88,7 @@ class Lexer {
       } else {
         throw SyntaxError{t.at, std::string("unexpected character '") + c + "'"};
       }
+      t.end = i_;
       out.push_back(std::move(t));
     }
   }
@@ -142,16 +149,24 @@ class Lexer {
     return out;
   }
 
-  // <...> with nested <> inside, as one id: its text between the outer brackets.
+  // <...> with nested <> inside, as one id: its text between the outer brackets. Quoted for
+  // Boost's reader, a backslash before a quote, a line end or the end would read as an escape (a
+  // quote or a line continued): refused, located, rather than read as another name or value.
   std::string html() {
     const Location start = here();
     advance();  // <
     std::string out;
     for (int depth = 1;;) {
       if (i_ >= s_.size()) throw SyntaxError{start, "an HTML string <...> is never closed"};
+      const Location at = here();
       const char c = advance();
       if (c == '<') ++depth;
       if (c == '>' && --depth == 0) return out;
+      const bool closing_next = i_ < s_.size() && s_[i_] == '>' && depth == 1;
+      if (c == '\\' && i_ < s_.size() && (closing_next || std::string_view("\"\n\r").find(s_[i_]) != std::string_view::npos)) {
+        throw SyntaxError{at, "a backslash before a quote, a line end or the closing '>' of an HTML string <...> "
+                              "cannot be read here: write the value in double quotes"};
+      }
       out += c;
     }
   }
@@ -182,7 +197,7 @@ class Lexer {
 };
 
 bool keyword(const Token& t, std::string_view word) {
-  if (t.kind != Token::Kind::kId || t.quoted || t.text.size() != word.size()) return false;
+  if (t.kind != Token::Kind::kId || t.quoted || t.html || t.text.size() != word.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
     if (std::tolower(static_cast<unsigned char>(t.text[i])) != word[i]) return false;
   }
@@ -192,6 +207,7 @@ bool keyword(const Token& t, std::string_view word) {
 std::string shown(const Token& t) {
   if (t.kind == Token::Kind::kEnd) return "the end of the file";
   if (t.kind == Token::Kind::kId && t.quoted) return "\"" + t.text + "\"";
+  if (t.kind == Token::Kind::kId && t.html) return "<" + t.text + ">";
   return "'" + t.text + "'";
 }
 
@@ -277,30 +293,60 @@ class Parser {
 
   // A node id (with an optional port) or a subgraph, appended to s.operands.
   void operand(Statement& s) {
-    if (punct("{")) fail("expected a node name or 'subgraph' (Boost's reader needs the keyword before '{')");
+    if (punct("{")) {
+      // A subgraph without the keyword, as Graphviz reads it (`a -- {b c}`, `{rank=same; a b}`);
+      // Boost's reader needs the keyword (in_boost_dialect() writes it).
+      out_.anonymous_subgraphs.push_back(peek().begin);
+      s.operands.emplace_back();
+      s.operand_at.push_back(peek().at);
+      ++i_;
+      s.operand_nodes.push_back(subgraph_body());
+      return;
+    }
     if (keyword(peek(), "subgraph")) {
       s.operands.emplace_back();
       s.operand_at.push_back(peek().at);
       ++i_;
       // `subgraph s` alone names a subgraph written before, as Boost's reader allows.
       if (peek().kind == Token::Kind::kId && !punct("{", 1)) {
+        const auto written = subgraph_nodes_.find(peek().text);
+        s.operand_nodes.push_back(written == subgraph_nodes_.end() ? std::vector<std::string>{} : written->second);
+        note_written(s.operand_nodes.back());
         ++i_;
         return;
       }
-      if (peek().kind == Token::Kind::kId) ++i_;
+      const std::string name = peek().kind == Token::Kind::kId ? t_[i_++].text : std::string();
       expect("{", "to open the subgraph");
-      statements();
-      expect("}", "or a statement");
+      s.operand_nodes.push_back(subgraph_body());
+      if (!name.empty()) subgraph_nodes_[name] = s.operand_nodes.back();
       return;
     }
     const Token& name = id("a node name, a subgraph or a statement");
     s.operands.push_back(name.text);
     s.operand_at.push_back(name.at);
+    s.operand_nodes.push_back({name.text});
+    note_written(s.operand_nodes.back());
     if (seen_.insert(name.text).second) out_.nodes.emplace_back(name.text, name.at);
     for (int k = 0; k < 2 && punct(":"); ++k) {  // port, then compass point
       ++i_;
       id("a port after ':'");
     }
+  }
+
+  // A subgraph's statements and its closing '}', after its '{': the nodes written inside.
+  std::vector<std::string> subgraph_body() {
+    open_subgraphs_.emplace_back();
+    statements();
+    expect("}", "or a statement");
+    std::vector<std::string> nodes = std::move(open_subgraphs_.back());
+    open_subgraphs_.pop_back();
+    note_written(nodes);
+    return nodes;
+  }
+
+  // Nodes written in the innermost subgraph being read, if any (and so in those around it).
+  void note_written(const std::vector<std::string>& nodes) {
+    if (!open_subgraphs_.empty()) open_subgraphs_.back().insert(open_subgraphs_.back().end(), nodes.begin(), nodes.end());
   }
 
   void attributes(std::vector<Attribute>& into) {
@@ -327,6 +373,8 @@ class Parser {
   bool directed_ = false;
   Outline& out_;
   std::set<std::string> seen_;
+  std::vector<std::vector<std::string>> open_subgraphs_;  // the nodes written in each subgraph being read
+  std::map<std::string, std::vector<std::string>> subgraph_nodes_;  // by name, for `subgraph s` written again
 };
 
 }  // namespace
@@ -334,7 +382,11 @@ class Parser {
 Outline outline(std::string_view text) {
   Outline o;
   try {
-    Parser(Lexer(text).tokens(), o).graph();
+    std::vector<Token> tokens = Lexer(text).tokens();
+    for (const Token& t : tokens) {
+      if (t.html) o.html_strings.emplace_back(t.begin, t.end);
+    }
+    Parser(std::move(tokens), o).graph();
   } catch (const SyntaxError& e) {
     o.problem_at = e.at;
     o.problem = e.message;
@@ -342,13 +394,47 @@ Outline outline(std::string_view text) {
   return o;
 }
 
+std::optional<std::string> in_boost_dialect(std::string_view text) {
+  // A file with one '{' (the graph's) and no '<' has nothing to rewrite: most files, read once.
+  if (text.find('<') == std::string_view::npos && std::count(text.begin(), text.end(), '{') <= 1) return std::nullopt;
+  const Outline o = outline(text);
+  if (o.problem_at || (o.anonymous_subgraphs.empty() && o.html_strings.empty())) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() + 9 * o.anonymous_subgraphs.size() + 2 * o.html_strings.size());
+  std::size_t copied = 0;  // text before this is in out
+  auto subgraph = o.anonymous_subgraphs.begin();
+  auto html = o.html_strings.begin();
+  while (subgraph != o.anonymous_subgraphs.end() || html != o.html_strings.end()) {
+    const bool take_subgraph = html == o.html_strings.end() || (subgraph != o.anonymous_subgraphs.end() && *subgraph < html->first);
+    if (take_subgraph) {
+      out.append(text.substr(copied, *subgraph - copied));
+      out += "subgraph ";
+      copied = *subgraph++;
+    } else {
+      out.append(text.substr(copied, html->first - copied));
+      out += '"';
+      for (const char c : text.substr(html->first + 1, html->second - html->first - 2)) {
+        if (c == '"') out += '\\';
+        out += c;
+      }
+      out += '"';
+      copied = html++->second;
+    }
+  }
+  out.append(text.substr(copied));
+  return out;
+}
+
 std::optional<Location> edge_location(const Outline& o, std::string_view a, std::string_view b, std::string_view name,
                                       const std::function<bool(std::string_view)>& matches) {
   auto joins = [&](const Statement& s) -> std::optional<Location> {
-    for (std::size_t k = 0; k + 1 < s.operands.size(); ++k) {
-      const std::string& x = s.operands[k];
-      const std::string& y = s.operands[k + 1];
-      if ((x == a && y == b) || (x == b && y == a)) return s.operand_at[k];
+    auto has = [](const std::vector<std::string>& nodes, std::string_view n) {
+      return std::find(nodes.begin(), nodes.end(), n) != nodes.end();
+    };
+    for (std::size_t k = 0; k + 1 < s.operand_nodes.size(); ++k) {
+      const auto& x = s.operand_nodes[k];
+      const auto& y = s.operand_nodes[k + 1];
+      if ((has(x, a) && has(y, b)) || (has(x, b) && has(y, a))) return s.operand_at[k];
     }
     return std::nullopt;
   };

@@ -243,7 +243,9 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
       dp.property("node_id", boost::get(&FileVertex::name, g));
       bool read = false;
       try {
-        read = boost::read_graphviz(text, g, dp, "node_id");
+        // Subgraphs without the keyword and HTML strings, which Graphviz reads, in the form Boost reads.
+        const std::optional<std::string> dialect = dot::in_boost_dialect(text);
+        read = boost::read_graphviz(dialect ? *dialect : text, g, dp, "node_id");
       } catch (const std::exception& e) {
         refuse_dot(path, text, e.what());
       }

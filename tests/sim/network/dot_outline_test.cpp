@@ -6,6 +6,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,8 +37,12 @@ TEST(DotOutline, SyntaxErrorsAreLocated) {
       {"grpah { a -- b }", "1:1: expected 'graph' or 'digraph', got 'grpah'"},
       {"graph { a -- b [latency 5 =] }", "1:28: expected a value for attribute '5', got ']'"},
       {"graph { a -- b;; }", "1:16: expected a node name, a subgraph or a statement, got ';'"},
-      {"graph { a -- { b } }", "1:14: expected a node name or 'subgraph' (Boost's reader needs the keyword before '{'), got '{'"},
-      {"graph { a [label=<<b>x</b>>]; a -- b }", "1:18: an HTML string <...> cannot be read here: write the value in double quotes"},
+      {"graph { a -- { b ; }", "1:21: expected '}' or a statement, got the end of the file"},
+      {"graph { a [label=<x\\>]; a -- b }", "1:20: a backslash before a quote, a line end or the closing '>' of an HTML "
+                                              "string <...> cannot be read here: write the value in double quotes"},
+      {"graph { a [label=<x\\\"y>] }", "1:20: a backslash before a quote, a line end or the closing '>' of an HTML "
+                                          "string <...> cannot be read here: write the value in double quotes"},
+      {"graph { <a> [x=1]; a -- ; }", "1:25: expected a node name, a subgraph or a statement, got ';'"},
       {"graph { a -- ; }", "1:14: expected a node name, a subgraph or a statement, got ';'"},
       {"graph { node; }", "1:13: expected '[' after 'node', got ';'"},
       {"graph { a -- b [loss=] }", "1:22: expected a value for attribute 'loss', got ']'"},
@@ -58,6 +63,9 @@ TEST(DotOutline, TheGrammarOfGraphvizIsAccepted) {
       "graph { a -- b [loss=.5][latency=\"1ms\",] c -- d [weight=-1.5] e -- f [w=10.] g -- h [dashed, w] }",
       "digraph { a -> b -> c }",
       "graph { a -- b\n c -- d; }",
+      "graph { a -- { b c } -- d; {rank=same; e f} { } }",
+      "graph { a [label=<<b>x</b> &amp; \"q\">]; <c> -- d [latency=<1ms>] }",
+      "graph { a [label=<x\\y>]; b [label=<<i>\\</i>>] }",
   };
   for (const std::string& text : valid) EXPECT_EQ(problem_of(text), "none") << text;
 }
@@ -88,9 +96,26 @@ TEST(DotOutline, EdgesAreFoundWhereTheirAttributeIsWritten) {
   EXPECT_EQ(at("n3", "n4", "loss", "0.2"), "2:14");
   // No statement writes it: where the edge is.
   EXPECT_EQ(at("n3", "n4", "latency", "9ms"), "6:3");
-  // Joined through a subgraph, or not at all: unknown.
-  EXPECT_EQ(at("n5", "n6", "latency", "1ms"), "none");
+  // Joined through a subgraph: where the edge to it is written.
+  EXPECT_EQ(at("n5", "n6", "latency", "1ms"), "7:3");
+  EXPECT_EQ(at("n7", "n5", "latency", "1ms"), "7:3");
+  EXPECT_EQ(at("n6", "n7", "latency", "1ms"), "none");  // in the same subgraph, not joined
+  // Not joined at all: unknown.
   EXPECT_EQ(at("n0", "n4", "latency", "1ms"), "none");
+  // Subgraphs without the keyword, nested, and named then written again: every node inside.
+  const Outline sub = outline(
+      "graph {\n  a -- {b {c}} [latency=\"x\"]\n  subgraph s {d e}\n  f -- subgraph s -- {g}\n  {h} -- i\n}\n");
+  ASSERT_FALSE(sub.problem_at) << sub.problem;
+  auto sub_at = [&](std::string_view a, std::string_view b, std::string_view value) {
+    const auto l = edge_location(sub, a, b, "latency", [&](std::string_view v) { return v == value; });
+    return l ? std::to_string(l->line) + ":" + std::to_string(l->column) : std::string("none");
+  };
+  EXPECT_EQ(sub_at("a", "c", "x"), "2:25");
+  EXPECT_EQ(sub_at("b", "a", "x"), "2:25");
+  EXPECT_EQ(sub_at("f", "e", "y"), "4:3");
+  EXPECT_EQ(sub_at("g", "d", "y"), "4:8");
+  EXPECT_EQ(sub_at("i", "h", "y"), "5:3");
+  EXPECT_EQ(sub_at("f", "g", "y"), "none");
   const auto loss = find_attribute(o, "loss", [](std::string_view v) { return v == "0.2"; });
   ASSERT_TRUE(loss);
   EXPECT_EQ(loss->at.line, 2);
@@ -99,6 +124,44 @@ TEST(DotOutline, EdgesAreFoundWhereTheirAttributeIsWritten) {
   EXPECT_EQ(node_location(o, "n3")->line, 4);
   EXPECT_EQ(node_location(o, "n3")->column, 15);
   EXPECT_FALSE(node_location(o, "n9"));
+}
+
+// Graphviz's subgraphs without the keyword and HTML strings, in the form Boost's reader takes,
+// read by Boost as Graphviz reads the original.
+TEST(DotOutline, GraphvizFormsBoostRefusesAreRewrittenForIt) {
+  EXPECT_EQ(in_boost_dialect("graph { a -- b }"), std::nullopt);
+  EXPECT_EQ(in_boost_dialect("graph { a -- subgraph { b } }"), std::nullopt);
+  EXPECT_EQ(in_boost_dialect("graph { a -- { b "), std::nullopt);  // broken: Boost refuses it, the outline says where
+  EXPECT_EQ(in_boost_dialect("graph { hub -- {a b}; {rank=same; a b} }"),
+            "graph { hub -- subgraph {a b}; subgraph {rank=same; a b} }");
+  EXPECT_EQ(in_boost_dialect("graph { a [label=<<b>\"x\"</b>>] {<c>} }"),
+            "graph { a [label=\"<b>\\\"x\\\"</b>\"] subgraph {\"c\"} }");
+  // A '<' or '{' in a quoted string is not one.
+  EXPECT_EQ(in_boost_dialect("graph { a [label=\"{<\"] }"), std::nullopt);
+
+  auto read = [](const std::string& text) {
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::property<boost::vertex_name_t, std::string>,
+                          boost::property<boost::edge_name_t, std::string>>
+        g;
+    boost::dynamic_properties dp(boost::ignore_other_properties);
+    dp.property("node_id", boost::get(boost::vertex_name, g));
+    dp.property("latency", boost::get(boost::edge_name, g));
+    const auto dialect = in_boost_dialect(text);
+    EXPECT_TRUE(boost::read_graphviz(dialect ? *dialect : text, g, dp, "node_id")) << text;
+    std::vector<std::string> edges;
+    for (auto e : boost::make_iterator_range(boost::edges(g))) {
+      std::string a = get(boost::vertex_name, g, boost::source(e, g)), b = get(boost::vertex_name, g, boost::target(e, g));
+      if (b < a) std::swap(a, b);
+      edges.push_back(a + "-" + b + (get(boost::edge_name, g, e).empty() ? "" : " " + get(boost::edge_name, g, e)));
+    }
+    std::sort(edges.begin(), edges.end());
+    return edges;
+  };
+  // An edge to a subgraph joins every node in it, as Graphviz draws it.
+  EXPECT_EQ(read("graph { hub -- {a b} [latency=\"2ms\"]; {rank=same; c -- d} }"),
+            (std::vector<std::string>{"a-hub 2ms", "b-hub 2ms", "c-d"}));
+  // An HTML string is an id like any other: a node's name, an attribute's value.
+  EXPECT_EQ(read("graph { <n\"1\"> -- n2 [latency=<3ms>] }"), (std::vector<std::string>{"n\"1\"-n2 3ms"}));
 }
 
 }  // namespace
@@ -140,7 +203,8 @@ TEST(DotOutline, AgreesWithBoostOnMutatedFiles) {
     boost::dynamic_properties dp(boost::ignore_other_properties);
     bool read = false;
     try {
-      read = boost::read_graphviz(text, g, dp);
+      const auto dialect = in_boost_dialect(text);
+      read = boost::read_graphviz(dialect ? *dialect : text, g, dp);
     } catch (const std::exception&) {
     }
     if (read) {
