@@ -400,7 +400,7 @@ std::optional<std::string> in_boost_dialect(std::string_view text) {
   const Outline o = outline(text);
   if (o.problem_at || (o.anonymous_subgraphs.empty() && o.html_strings.empty())) return std::nullopt;
   std::string out;
-  out.reserve(text.size() + 9 * o.anonymous_subgraphs.size() + 2 * o.html_strings.size());
+  out.reserve(text.size() + 10 * o.anonymous_subgraphs.size() + 4 * o.html_strings.size());
   std::size_t copied = 0;  // text before this is in out
   auto subgraph = o.anonymous_subgraphs.begin();
   auto html = o.html_strings.begin();
@@ -408,16 +408,17 @@ std::optional<std::string> in_boost_dialect(std::string_view text) {
     const bool take_subgraph = html == o.html_strings.end() || (subgraph != o.anonymous_subgraphs.end() && *subgraph < html->first);
     if (take_subgraph) {
       out.append(text.substr(copied, *subgraph - copied));
-      out += "subgraph ";
+      // Spaced, so that it cannot run into a name before it (`a{b}` is a node, then a subgraph).
+      out += " subgraph ";
       copied = *subgraph++;
     } else {
       out.append(text.substr(copied, html->first - copied));
-      out += '"';
+      out += " \"";
       for (const char c : text.substr(html->first + 1, html->second - html->first - 2)) {
         if (c == '"') out += '\\';
         out += c;
       }
-      out += '"';
+      out += "\" ";
       copied = html++->second;
     }
   }

@@ -58,9 +58,9 @@ struct Outline {
 
 Outline outline(std::string_view text);
 
-// `text` with every subgraph written without the keyword given it (`{` becomes `subgraph {`)
-// and every HTML string quoted (`<b>x</b>` becomes "b>x</b", its text between the outer
-// brackets, a quote in it escaped): what Boost's reader reads as Graphviz reads the original.
+// `text` with every subgraph written without the keyword given it (`{` becomes ` subgraph {`)
+// and every HTML string quoted (`<<b>x</b>>` becomes ` "<b>x</b>" `, its text between the
+// outer brackets, a quote in it escaped; spaced, so that no token runs into its neighbour): what Boost's reader reads as Graphviz reads the original.
 // Nothing when there is nothing to rewrite, or when the text leaves the grammar (Boost's reader
 // then refuses the original, and the outline says where).
 std::optional<std::string> in_boost_dialect(std::string_view text);

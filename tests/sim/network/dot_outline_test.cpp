@@ -133,9 +133,9 @@ TEST(DotOutline, GraphvizFormsBoostRefusesAreRewrittenForIt) {
   EXPECT_EQ(in_boost_dialect("graph { a -- subgraph { b } }"), std::nullopt);
   EXPECT_EQ(in_boost_dialect("graph { a -- { b "), std::nullopt);  // broken: Boost refuses it, the outline says where
   EXPECT_EQ(in_boost_dialect("graph { hub -- {a b}; {rank=same; a b} }"),
-            "graph { hub -- subgraph {a b}; subgraph {rank=same; a b} }");
+            "graph { hub --  subgraph {a b};  subgraph {rank=same; a b} }");
   EXPECT_EQ(in_boost_dialect("graph { a [label=<<b>\"x\"</b>>] {<c>} }"),
-            "graph { a [label=\"<b>\\\"x\\\"</b>\"] subgraph {\"c\"} }");
+            "graph { a [label= \"<b>\\\"x\\\"</b>\" ]  subgraph { \"c\" } }");
   // A '<' or '{' in a quoted string is not one.
   EXPECT_EQ(in_boost_dialect("graph { a [label=\"{<\"] }"), std::nullopt);
 
@@ -157,6 +157,8 @@ TEST(DotOutline, GraphvizFormsBoostRefusesAreRewrittenForIt) {
     std::sort(edges.begin(), edges.end());
     return edges;
   };
+  // Nothing runs into its neighbour: `a{b}` is node a, then a subgraph; `"a"<b>` two nodes.
+  EXPECT_EQ(read("graph { a{b} -- c; \"d\"<e> -- f }"), (std::vector<std::string>{"b-c", "e-f"}));
   // An edge to a subgraph joins every node in it, as Graphviz draws it.
   EXPECT_EQ(read("graph { hub -- {a b} [latency=\"2ms\"]; {rank=same; c -- d} }"),
             (std::vector<std::string>{"a-hub 2ms", "b-hub 2ms", "c-d"}));
