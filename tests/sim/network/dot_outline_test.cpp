@@ -126,6 +126,130 @@ TEST(DotOutline, EdgesAreFoundWhereTheirAttributeIsWritten) {
   EXPECT_FALSE(node_location(o, "n9"));
 }
 
+// Random graphs written twice: as Graphviz users write them (subgraphs without the keyword,
+// HTML strings, tokens run together where the grammar allows) and as Boost's reader wants them
+// (the keyword, every id quoted, spaced). Boost must read the same graph from the first through
+// in_boost_dialect() as from the second: names with quotes, spaces and tags, nested subgraphs,
+// attributes on edges to subgraphs.
+class TwoWriters {
+ public:
+  explicit TwoWriters(std::uint64_t seed) : rng_(derive_seed(seed, "dot_dialect_graphs")) {}
+
+  std::pair<std::string, std::string> graph() {
+    graphviz_ = "graph g {";
+    boost_ = "graph g {";
+    statements(0);
+    graphviz_ += "}";
+    boost_ += "}";
+    return {graphviz_, boost_};
+  }
+
+ private:
+  std::uint64_t pick(std::uint64_t n) { return rng_() % n; }
+  // Between two tokens: nothing where neither is a bare name (they cannot run together), else a
+  // blank of some kind.
+  void gap(bool bare_before, bool bare_after) {
+    static const char* blanks[] = {" ", "\n", "\t ", " /* c */ "};
+    if (!(bare_before && bare_after) && pick(2) == 0) return;
+    graphviz_ += blanks[pick(std::size(blanks))];
+  }
+  void both(const std::string& graphviz, const std::string& boost, bool bare = false) {
+    gap(last_bare_, bare);
+    graphviz_ += graphviz;
+    boost_ += " " + boost + " ";
+    last_bare_ = bare;
+  }
+  void name() {
+    static const char* names[] = {"n0", "n1", "n2", "n3", "a b", "q\"t\"", "<i>x</i>", "p<b>q</b>r", "&amp;"};
+    const std::string n = names[pick(std::size(names))];
+    std::string quoted;
+    for (char c : n) quoted += c == '"' ? std::string("\\\"") : std::string(1, c);
+    const bool plain = n.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") == std::string::npos;
+    if (plain && pick(2) == 0) both(n, "\"" + quoted + "\"", true);
+    else if (pick(3) != 0) both("<" + n + ">", "\"" + quoted + "\"");
+    else both("\"" + quoted + "\"", "\"" + quoted + "\"");
+  }
+  // Whether it was a subgraph.
+  bool operand(int depth) {
+    if (depth < 3 && pick(3) == 0) {
+      if (pick(4) == 0) both("subgraph", "", true);  // the keyword written: nothing to rewrite
+      both("{", "subgraph {");
+      statements(depth + 1);
+      both("}", "}");
+      return true;
+    }
+    name();
+    return false;
+  }
+  void attributes() {
+    if (pick(2) == 0) return;
+    const std::string ms = std::to_string(1 + pick(9)) + "ms";
+    both("[", "[");
+    both("latency", "latency", true);
+    both("=", "=");
+    if (pick(2) == 0) both("<" + ms + ">", "\"" + ms + "\"");
+    else both("\"" + ms + "\"", "\"" + ms + "\"");
+    both("]", "]");
+  }
+  void statements(int depth) {
+    for (std::uint64_t k = 1 + pick(3); k > 0; --k) {
+      const bool subgraph = operand(depth);
+      const std::uint64_t edges = pick(3);
+      for (std::uint64_t e = edges; e > 0; --e) {
+        both("--", "--");
+        operand(depth);
+      }
+      if (edges > 0 || !subgraph) attributes();  // a subgraph statement takes none
+      if (pick(2) == 0) both(";", ";");
+    }
+  }
+
+  Rng rng_;
+  std::string graphviz_, boost_;
+  bool last_bare_ = false;
+};
+
+TEST(DotOutline, GraphvizFormsReadAsTheirBoostSpelling) {
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
+                                      boost::property<boost::vertex_name_t, std::string>,
+                                      boost::property<boost::edge_name_t, std::string>>;
+  auto read = [](const std::string& text, std::vector<std::string>& nodes, std::vector<std::string>& edges) {
+    Graph g;
+    boost::dynamic_properties dp(boost::ignore_other_properties);
+    dp.property("node_id", boost::get(boost::vertex_name, g));
+    dp.property("latency", boost::get(boost::edge_name, g));
+    try {
+      if (!boost::read_graphviz(text, g, dp, "node_id")) return false;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+      return false;
+    }
+    for (auto v : boost::make_iterator_range(boost::vertices(g))) nodes.push_back(get(boost::vertex_name, g, v));
+    for (auto e : boost::make_iterator_range(boost::edges(g))) {
+      std::string a = get(boost::vertex_name, g, boost::source(e, g)), b = get(boost::vertex_name, g, boost::target(e, g));
+      if (b < a) std::swap(a, b);
+      edges.push_back(a + " -- " + b + " " + get(boost::edge_name, g, e));
+    }
+    std::sort(nodes.begin(), nodes.end());
+    std::sort(edges.begin(), edges.end());
+    return true;
+  };
+  TwoWriters writers(1);
+  int rewritten = 0;
+  for (int k = 0; k < 1000; ++k) {
+    const auto [graphviz, boost_form] = writers.graph();
+    const std::optional<std::string> dialect = in_boost_dialect(graphviz);
+    rewritten += dialect.has_value();
+    std::vector<std::string> nodes_a, edges_a, nodes_b, edges_b;
+    ASSERT_TRUE(read(boost_form, nodes_b, edges_b)) << boost_form;
+    ASSERT_TRUE(read(dialect ? *dialect : graphviz, nodes_a, edges_a))
+        << graphviz << "\nrewritten:\n" << dialect.value_or("(not rewritten)") << "\n" << outline(graphviz).problem;
+    ASSERT_EQ(nodes_a, nodes_b) << graphviz << "\n" << boost_form;
+    ASSERT_EQ(edges_a, edges_b) << graphviz << "\n" << boost_form;
+  }
+  EXPECT_GT(rewritten, 750);
+}
+
 // Graphviz's subgraphs without the keyword and HTML strings, in the form Boost's reader takes,
 // read by Boost as Graphviz reads the original.
 TEST(DotOutline, GraphvizFormsBoostRefusesAreRewrittenForIt) {
