@@ -15,7 +15,6 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "algorithms/berkeley/berkeley.hpp"
@@ -96,10 +95,7 @@ int run_with_key(const std::string& key_path, std::string& err) {
                           std::to_string(ports[0]) + " --sync none --control none --key-file " + key_path +
                           (::geteuid() == 0 ? " --user nobody" : "") + " 2>" + err_path;
   const int st = std::system(cmd.c_str());
-  std::ifstream f(err_path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  err = ss.str();
+  err = read_file_text(err_path);
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 

@@ -176,11 +176,15 @@ std::optional<nlohmann::json> ClusterHarness::status(std::size_t i, int timeout_
   return std::nullopt;
 }
 
-std::string ClusterHarness::log_tail(std::size_t i, std::size_t bytes) const {
-  std::ifstream f(dir_ + "/n" + std::to_string(nodes_[i].id) + ".log");
+std::string read_file_text(const std::string& path) {
+  std::ifstream f(path);
   std::stringstream ss;
   ss << f.rdbuf();
-  const std::string s = ss.str();
+  return ss.str();
+}
+
+std::string ClusterHarness::log_tail(std::size_t i, std::size_t bytes) const {
+  const std::string s = read_file_text(dir_ + "/n" + std::to_string(nodes_[i].id) + ".log");
   return s.size() > bytes ? s.substr(s.size() - bytes) : s;
 }
 

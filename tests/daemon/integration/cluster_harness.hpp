@@ -80,6 +80,9 @@ class ClusterHarness {
 bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout,
                 std::chrono::milliseconds step = std::chrono::milliseconds(100));
 
+// The whole of a file's text (empty when it cannot be read).
+std::string read_file_text(const std::string& path);
+
 // `count` distinct UDP ports on `host` (127.0.0.1 or [::1]) that were free a moment ago.
 std::vector<std::uint16_t> free_udp_ports(std::size_t count, const std::string& host = "127.0.0.1");
 

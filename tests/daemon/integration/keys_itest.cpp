@@ -10,8 +10,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "algorithms/registry.hpp"
 #include "daemon/loop/endpoint.hpp"
@@ -24,13 +22,6 @@ namespace {
 
 namespace wire = node::wire;
 using std::chrono::seconds;
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string command_output(const std::string& command) {
   std::string out;
@@ -109,7 +100,7 @@ TEST(DaemonKeys, SighupRotatesAndRetiresKeysWithoutARestart) {
   // Rotate: key id 2 beside id 1 in every file, accept-only, then SIGHUP each daemon.
   const auto added = wire::pairwise_keyrings({1, 2, 3}, 2, /*accept_only=*/true);
   for (std::uint32_t id : {1u, 2u, 3u}) {
-    ASSERT_FALSE(wire::replace_secret_file(c.key_file(id), read_text(c.key_file(id)) + added[id - 1]));
+    ASSERT_FALSE(wire::replace_secret_file(c.key_file(id), read_file_text(c.key_file(id)) + added[id - 1]));
   }
   hup(n1);
   hup(n2);
@@ -121,7 +112,7 @@ TEST(DaemonKeys, SighupRotatesAndRetiresKeysWithoutARestart) {
   EXPECT_TRUE(keeps_synchronizing()) << c.log_tail(n2);
   // Activate: the daemons sign with id 2.
   for (std::uint32_t id : {1u, 2u, 3u}) {
-    ASSERT_FALSE(wire::replace_secret_file(c.key_file(id), wire::activate_key_id(read_text(c.key_file(id)), 2)));
+    ASSERT_FALSE(wire::replace_secret_file(c.key_file(id), wire::activate_key_id(read_file_text(c.key_file(id)), 2)));
   }
   hup(n1);
   hup(n2);
@@ -145,7 +136,7 @@ TEST(DaemonKeys, SighupRotatesAndRetiresKeysWithoutARestart) {
 
   // Retire id 1 everywhere and reload: the old key opens nothing now.
   for (std::uint32_t id : {1u, 2u, 3u}) {
-    ASSERT_FALSE(wire::replace_secret_file(c.key_file(id), wire::keep_key_id(read_text(c.key_file(id)), 2)));
+    ASSERT_FALSE(wire::replace_secret_file(c.key_file(id), wire::keep_key_id(read_file_text(c.key_file(id)), 2)));
   }
   hup(n1);
   hup(n2);

@@ -25,7 +25,6 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -97,13 +96,6 @@ class Child {
   pid_t pid_ = -1;
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 std::string test_dir(const std::string& name) {
   const std::string d = std::string(CLOCKSIM_BINARY_DIR) + "/daemon-itest/" + name;
   std::filesystem::create_directories(d);
@@ -146,7 +138,7 @@ TEST_P(NtpInteropOver, ChronyMeasuresAClocksyncdServer) {
            std::string("server ") + at.chrony_host + " port " + std::to_string(ntp_port) + " iburst"},
           out);
   const int code = q.wait(40s);
-  const std::string text = slurp(out);
+  const std::string text = read_file_text(out);
   ASSERT_EQ(code, 0) << text << "\nclocksyncd:\n" << h.log_tail(0);
   std::smatch m;
   ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(System clock wrong by (-?[0-9.]+) seconds)"))) << text;
@@ -192,7 +184,7 @@ TEST_P(NtpInteropOver, ClocksyncdFollowsAChronydServer) {
   };
   const bool converged = wait_until(synchronized, 60s, 250ms);
   ASSERT_TRUE(converged) << "virtual clock still " << offset_ns << " ns off the machine's\nclocksyncd:\n" << h.log_tail(0, 4000)
-                         << "\nchronyd:\n" << slurp(dir + "/chronyd.log");
+                         << "\nchronyd:\n" << read_file_text(dir + "/chronyd.log");
   const auto st = h.status(0);
   ASSERT_TRUE(st);
   std::printf("clocksyncd following chronyd: virtual clock %+.3f ms from the machine's, %d replies delivered\n",
