@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -63,6 +64,12 @@ class World final : public TickView {
   // Processes every event up to and including `until` (clamped to the scenario's end).
   void run_until(Time until);
   bool finished() const { return now_ >= end_ && queue_.empty() && probes_now_ == 0; }
+  // The instant of the next event or probe, if any is pending: run_until may skip to it, since
+  // nothing happens before it.
+  std::optional<Time> next_event_time() {
+    if (probes_now_ != 0) return now_;
+    return queue_.next_time();
+  }
   // Calls every observer's on_probe at true time t (not before now): an instant where a clock's
   // slope changes without an event (a slew ends, a wander step). Not counted as an event. A probe
   // comes after the events at t scheduled before it and before those scheduled after it.

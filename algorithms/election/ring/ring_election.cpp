@@ -103,7 +103,7 @@ void RingElection::initiate(Effects& out) {
   m.value_ns = self_;
   m.term = my_term_;
   m.t1_ns = stamp_;
-  seen_election_[self_] = {stamp_, my_term_};
+  seen_election_.first_sight(self_, stamp_, my_term_);
   out.note(Note(NoteWhat::kRingElectionStarted).with_election(own_election()).with_subject(successor_of(self_)));
   pass_on(m, successor_of(self_), out);
 }
@@ -164,14 +164,12 @@ void RingElection::handle_election(const Message& msg, Effects& out) {
     elected.term = my_term_;
     elected.t1_ns = stamp_;
     elected.flags = msg.flags & kBestIsBack;
-    seen_elected_[self_] = {stamp_, my_term_};
+    seen_elected_.first_sight(self_, stamp_, my_term_);
     apply_winner(winner, own_election(), out);
     pass_on(elected, successor_of(self_), out);
     return;
   }
-  auto seen = seen_election_.find(initiator);
-  if (seen != seen_election_.end() && seen->second == copy_of(msg)) return;  // a duplicate
-  seen_election_[initiator] = copy_of(msg);
+  if (!seen_election_.first_sight(initiator, msg.t1_ns, msg.term)) return;  // a copy, or superseded
   // Chang-Roberts extinction: our own election (higher initiator) will finish instead.
   if (initiating_ && initiator < self_) return;
   Message fwd = msg;
@@ -192,9 +190,7 @@ void RingElection::handle_election(const Message& msg, Effects& out) {
 void RingElection::handle_elected(const Message& msg, Effects& out) {
   const auto initiator = static_cast<NodeId>(msg.value_ns);
   if (initiator == self_) return;  // back home: everyone has heard
-  auto seen = seen_elected_.find(initiator);
-  if (seen != seen_elected_.end() && seen->second == copy_of(msg)) return;
-  seen_elected_[initiator] = copy_of(msg);
+  if (!seen_elected_.first_sight(initiator, msg.t1_ns, msg.term)) return;
   if (msg.subject != kNoNode && live_.departed(msg.subject)) {
     // Named before the winner's LEAVE reached us: following a node that is gone would only
     // wait out the failure timeout. The round stops here; the LEAVE starts a fresh election.

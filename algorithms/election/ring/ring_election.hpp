@@ -19,8 +19,8 @@
 // Message fields: subject = best candidate or winner, value_ns = initiator id, term = that
 // initiator's election number (with the initiator, the ElectionId "n6#2"; numbers continue across
 // a restart where the host carries them, ElectionSetup::elections_before), t1_ns = the
-// initiator's incarnation stamp (random per start): a copy with the stamp and number already
-// seen from that initiator is a repeat.
+// initiator's incarnation stamp (random per start): a copy with a stamp already seen from that
+// initiator and a number no higher than seen with it is a repeat or superseded (RingCopies).
 //
 // Graceful hand-over (the daemon's SIGTERM; LeLann and Chang-Roberts know only crashes): a master
 // shutting down broadcasts LEAVE (subject = itself, term). Each of its followers marks it
@@ -36,9 +36,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "algorithms/core/layers.hpp"
@@ -46,6 +44,7 @@
 #include "algorithms/election/common/ack_sender.hpp"
 #include "algorithms/election/common/election_setup.hpp"
 #include "algorithms/election/common/liveness.hpp"
+#include "algorithms/election/ring/ring_copies.hpp"
 
 namespace clocksim::election {
 
@@ -119,12 +118,9 @@ class RingElection final : public ElectionLayer {
   std::uint32_t my_term_ = 0;     // number of this node's latest initiated election
   std::uint32_t stamp_ = 0;       // this incarnation's random stamp
   bool initiating_ = false;       // its own election is under way (extinction applies)
-  // Last election number of each initiator whose ELECTION / ELECTED was forwarded: a copy
-  // re-sent after a lost acknowledgement must not travel the ring twice.
-  using Copy = std::pair<std::int64_t, std::uint32_t>;  // (incarnation stamp, election number)
-  static Copy copy_of(const Message& m) { return {m.t1_ns, m.term}; }
-  std::map<NodeId, Copy> seen_election_;
-  std::map<NodeId, Copy> seen_elected_;
+  // The ELECTION and ELECTED copies already passed on: each election travels the ring once.
+  RingCopies seen_election_;
+  RingCopies seen_elected_;
   // Heartbeats, failure timer (with master_'s last sign of life), LEAVE, and who said LEAVE and
   // has not been heard in an election since.
   Liveness live_;

@@ -235,6 +235,25 @@ TEST(RunScenario, AStopRequestEndsTheRunAndPublishesNothing) {
   fs::remove_all(dir);
 }
 
+// Slices of at most a simulated second keep the progress line and stop requests answered, but a
+// world with nothing to do skips to its next event: a century with a tick every ten years has
+// twelve events, not three billion slices. should_stop is asked once at the start, once at the end
+// and otherwise only every tenth of a second of wall time, so a third question means the run
+// spent that long looking at an empty queue.
+TEST(RunScenario, AnIdleCenturyIsSkippedToItsEvents) {
+  const fs::path dir = fresh_dir("idle_century");
+  const Duration century = Duration::from_ns(100LL * 365 * 86'400 * 1'000'000'000);
+  auto spec = testing::drift_only(2, century, century / 10);
+  RunOptions options{dir.string(), false, true};
+  int asked = 0;
+  options.should_stop = [&asked] { return ++asked == 3; };
+  std::ostringstream report;
+  const RunOutcome outcome = run_scenario(spec, options, report);
+  EXPECT_EQ(asked, 2);
+  EXPECT_EQ(outcome.events_processed, 13u);
+  fs::remove_all(dir);
+}
+
 // The narrative and the typed columns use the scenario's node names, never "n<id>": the
 // algorithms note ids and the recorder names them.
 TEST(RunScenario, EventsUseTheScenarioNodeNames) {
