@@ -6,13 +6,25 @@
 
 namespace clocksim::bounds {
 
+namespace {
+// The piece in force from just after t_s on: the first round's up to T1, then round j's.
+double piece_at(const FtAverageBound& b, double t_s) {
+  // Round 1 may be half applied at any moment before T1: a corrected clock lies within factor·ε
+  // of the hull of the others, and two corrected clocks within the spread one round leaves
+  // (docs/bounds.md §8).
+  if (t_s < b.first_done || b.per_round.empty()) {
+    return std::max(b.initial_spread + 2 * b.rho * t_s + b.factor * b.eps, b.first_round_pair);
+  }
+  const auto j = static_cast<std::size_t>((t_s - b.first_done) / b.round_gap);
+  return b.per_round[std::min(j, b.per_round.size() - 1)];
+}
+}  // namespace
+
 double FtAverageBound::at(double t_s) const {
   if (!valid) return std::numeric_limits<double>::infinity();
-  // Round 1 may be half applied at any moment before T1: a corrected clock lies within ε of
-  // the hull of the others (docs/bounds.md §8).
-  if (t_s < first_done || per_round.empty()) return initial_spread + 2 * rho * t_s + factor * eps;
-  const auto j = static_cast<std::size_t>((t_s - first_done) / round_gap);
-  return per_round[std::min(j, per_round.size() - 1)];
+  // The last correction of a round can land exactly at its end (the clock with the extreme
+  // initial offset reads its round time at T1): at that instant the skew before it still counts.
+  return std::max(piece_at(*this, t_s), piece_at(*this, t_s - kBoundarySlack_s));
 }
 
 FtAverageBound ft_average_skew_bound(const FtAverageBoundInput& in) {
@@ -70,6 +82,7 @@ FtAverageBound ft_average_skew_bound(const FtAverageBoundInput& in) {
     b.drift = 2 * rho * b.round_gap;
     b.per_round.clear();
     double s = in.liars > 0 ? first_pre / 2 + 2 * b.eps + 2 * rho * A : b.k_round;
+    b.first_round_pair = s;
     double next_max = first_pre;
     for (int j = 0; j < 200; ++j) {
       const double pre = s + b.drift;

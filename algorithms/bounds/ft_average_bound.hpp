@@ -34,6 +34,7 @@ struct FtAverageBound {
   double eps = 0;          // ε: error of one offset estimate, as applied
   double factor = 1;       // 1 − 1/n for the mean of all estimates, else 1
   double k_round = 0;      // spread right after an honest round (no liars)
+  double first_round_pair = 0;  // between two clocks that both applied round 1 (liars or not)
   double first_done = 0;   // T1: every node has applied its first correction
   double round_gap = 0;    // G: longest true time from one round's end to the next's
   double drift = 0;        // D = 2ρG
@@ -42,8 +43,12 @@ struct FtAverageBound {
   double rho = 0;
   std::vector<double> per_round;  // bound for t in [T1 + jG, T1 + (j+1)G); the last one holds on
 
-  // +inf when invalid.
+  // +inf when invalid. At the instant a piece ends (T1, T1 + jG) the corrections that end it may
+  // not all have landed yet: the larger of the two pieces holds there (see kBoundarySlack_s).
   double at(double t_s) const;
+  // A piece's end as an instant of the run is a whole nanosecond that the double T1 + jG can miss
+  // either way: every instant within this much of an end counts as that end.
+  static constexpr double kBoundarySlack_s = 2e-9;
 };
 
 FtAverageBound ft_average_skew_bound(const FtAverageBoundInput& in);

@@ -314,7 +314,12 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
     phi += kWanderSigmas * std::sqrt(2.0) * in.wander_ppm_per_sqrt_s * kPpm * std::sqrt((k + 1) * b.cycle_max);
     const double g_max = std::min(phi, 2 * rho + clamp);
     b.rate_fit_error_ppm = phi / kPpm;
-    rc_drift = 2 * g_max;
+    // A slave whose rate differs from the master's by more than the clamp c keeps the excess: the
+    // correction stops at c however well the fit sees the slope. With e(x) = x − clamp(x, ±c)
+    // and two fitted slopes a, b (rate differences within 2ρ of 0 and of each other, each off by
+    // at most g), e(a) − e(b) ≤ (2ρ + g − c)+ + (g − c)+, on top of the two fits' errors 2g.
+    const double beyond_clamp = std::max(0.0, 2 * rho + g_max - clamp) + std::max(0.0, g_max - clamp);
+    rc_drift = std::min(2 * g_max + beyond_clamp, 2 * (2 * rho + clamp));
     drift_worst = std::max(plain_drift, rc_drift);
     b.rate_correction_from = b.first_round_start_max + (k + 1) * b.cycle_max + kPhaseSlack;
   }

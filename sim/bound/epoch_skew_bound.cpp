@@ -119,6 +119,21 @@ Time EpochSkewBound::slew_end(const Adjust& a, Time t) const {
   return t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(a.size_s / slew_rate_ * 1e9)));
 }
 
+bool EpochSkewBound::older_slew_ran_into(NodeId master, Time completed) const {
+  // The round began at most T_meas before it completed, and after the master's previous one.
+  Time start = Time::from_ns(std::max<std::int64_t>(
+      0, static_cast<std::int64_t>(std::floor((completed.seconds() - worst_.t_meas) * 1e9))));
+  const std::int64_t prev = master < nodes_.size() ? nodes_[master].last_completion_ns : -1;
+  if (prev >= 0 && prev > start.ns()) start = Time::from_ns(prev);
+  for (const NodeState& n : nodes_) {
+    if (!n.up) continue;
+    // The master's own correction of this round lands as it completes: the one before it counts.
+    const Adjust& a = n.last.at_ns < completed.ns() ? n.last : n.before;
+    if (a.at_ns >= 0 && slew_end(a, Time::from_ns(a.at_ns)) > start) return true;
+  }
+  return false;
+}
+
 void EpochSkewBound::reset_agreement() {
   agree_since_.reset();
   first_completion_.reset();
@@ -333,7 +348,7 @@ void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
       // The first completion may end a round that began before the agreement; the round after
       // it began later, so it measured and corrected every up node that is in the master's host
       // table: a full round if that is every up node (and none got a SETTIME).
-      if (set_time || !round_measured_all_up(node, t)) {
+      if (set_time || !round_measured_all_up(node, t) || older_slew_ran_into(node, t)) {
         stable_from_.reset();
         full_round_.reset();
         first_completion_ = t;  // the next round may be a full one

@@ -88,6 +88,11 @@ class EpochSkewBound final : public SkewBound, public Observer {
   };
   struct Adjust;
   Time slew_end(const Adjust& a, Time t) const;
+  // Whether a slew of an older correction still ran while `master`'s round completing at
+  // `completed` measured: the slew's motion during an exchange reads as offset (its rate times
+  // the round trip), an error the steady cycle has no room for, so that round cannot be the full
+  // round that makes the run stable.
+  bool older_slew_ran_into(NodeId master, Time completed) const;
   OldSlew old_slew(NodeId node, bool corrected, bool new_is_slew, Time landing, Time from) const;
 
   // The steady bound with `down` crashed slaves (each costs the master the probe timeouts).

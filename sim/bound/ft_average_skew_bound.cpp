@@ -22,7 +22,7 @@ class FtAverageSkewBound final : public SkewBound {
   }
   std::string describe() const override {
     std::ostringstream os;
-    os << "welch_lynch worst case (docs/bounds.md §8): S0 + 2ρt + ε until T1 = " << b_.first_done << " s (S0 = "
+    os << "welch_lynch worst case (docs/bounds.md §8): max(S0 + 2ρt + ε, one round's spread) until T1 = " << b_.first_done << " s (S0 = "
        << b_.initial_spread * 1e3 << " ms, ρ = " << b_.rho * 1e6 << " ppm, ε = " << b_.eps * 1e3
        << " ms); then per round, converging to " << b_.steady * 1e3 << " ms (K = " << b_.k_round * 1e3
        << " ms, D = " << b_.drift * 1e3 << " ms, G = " << b_.round_gap << " s)";

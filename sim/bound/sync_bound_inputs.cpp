@@ -28,6 +28,15 @@ NodeId static_master(const scenario::ScenarioSpec& spec) {
   for (const auto& n : spec.nodes) lowest = std::min(lowest, n.id);
   return lowest;
 }
+// The most hops a message between two nodes of the full mesh can take. A link cut by a fault
+// sends its messages round by the shortest path that is left (sim/network/router.hpp), each hop
+// with a latency of its own. On a shortest path v0 ... vd, v0 is adjacent to none of v2 ... vd,
+// so d hops need d - 1 links cut: with k cuts, at most k + 1 hops (and n - 1).
+std::size_t route_hops_max(const scenario::ScenarioSpec& spec) {
+  std::size_t cuts = 0;
+  for (const auto& f : spec.faults) cuts += f.kind == scenario::FaultSpec::Kind::kLinkDown ? 1 : 0;
+  return std::max<std::size_t>(1, std::min(cuts + 1, spec.nodes.size() - 1));
+}
 }  // namespace
 
 bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, SyncBoundEnvironment& env,
@@ -103,7 +112,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
   env.uniform_slew = !any_cannot_slew && slew == slew_max;
   env.clock_resolution_s = c.resolution.seconds();
   env.latency_min_s = std::max(0.0, lat_lo) * 1e-9;
-  env.latency_max_s = lat_hi * 1e-9;
+  env.latency_max_s = lat_hi * 1e-9 * static_cast<double>(route_hops_max(spec));
   return true;
 }
 
