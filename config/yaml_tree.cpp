@@ -1,6 +1,8 @@
 #include "config/yaml_tree.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -69,6 +71,50 @@ void reject_tab_indentation(std::string_view text, const std::string& source) {
     while (i < text.size() && text[i] != '\n') ++i;
     if (i < text.size()) ++i;
     ++line;
+  }
+}
+
+// YAML text is Unicode, and every name and description read from it ends up in JSON, CSV and
+// HTML outputs: a byte sequence that is not UTF-8 is refused where it is, not when summary.json
+// is written. Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+void reject_invalid_utf8(std::string_view text, const std::string& source) {
+  int line = 1;
+  int column = 1;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    std::size_t len = 0;
+    std::uint32_t min_code = 0;
+    std::uint32_t code = 0;
+    if (b < 0x80) {
+      len = 1;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+      len = 2, min_code = 0x80, code = b & 0x1Fu;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3, min_code = 0x800, code = b & 0x0Fu;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4, min_code = 0x10000, code = b & 0x07u;
+    }
+    bool ok = len > 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      ok = (c & 0xC0u) == 0x80u;
+      code = (code << 6) | (c & 0x3Fu);
+    }
+    ok = ok && code >= min_code && code <= 0x10FFFF && !(code >= 0xD800 && code <= 0xDFFF);
+    if (!ok) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(b));
+      throw ConfigError(source, line, column, "",
+                        std::string("byte ") + hex + " is not UTF-8; save the file as UTF-8 (YAML text is Unicode)");
+    }
+    if (b == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += len;
   }
 }
 
@@ -284,6 +330,7 @@ Node parse_document(std::string_view text, const std::string& source_name, const
     throw ConfigError(source_name, 1, 1, "",
                         "file is larger than " + std::to_string(limits.max_bytes) + " bytes");
   }
+  reject_invalid_utf8(text, source_name);
   reject_tab_indentation(text, source_name);
   auto source = std::make_shared<const std::string>(source_name);
   std::istringstream in{std::string(text)};

@@ -41,6 +41,9 @@ struct ParamSpec {
   double min = -1e300;               // inclusive range for numbers and durations (ns for durations)
   double max = 1e300;
   std::vector<std::string> choices;  // kChoice
+  // kInt: the value is a node id (negative: none named), which the scenario loader checks against
+  // the nodes there are. A kNodeList always names nodes.
+  bool names_node = false;
 };
 
 // One declared parameter, every field named at once (a braced ParamSpec{...} would have to spell

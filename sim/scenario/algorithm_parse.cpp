@@ -179,4 +179,43 @@ AlgorithmSpec parse_algorithm(const yaml::Node* node, const std::string& path,
   return spec;
 }
 
+void check_node_params(const yaml::Node* algorithm_node, const std::string& path, const AlgorithmSpec& spec,
+                       std::size_t node_count, const std::vector<AlgorithmInfo>& catalogue) {
+  auto check_layer = [&](const algorithms::LayerChoice& choice, Layer layer, const char* key) {
+    if (choice.kind.empty()) return;
+    const AlgorithmInfo* info = nullptr;
+    for (const auto& a : catalogue) {
+      if (a.kind == choice.kind && a.layer == layer) info = &a;
+    }
+    // A layer with a kind was written, so the section is there (sync `none` names no node).
+    if (info == nullptr || algorithm_node == nullptr) return;
+    const yaml::Node* layer_node = algorithm_node == nullptr ? nullptr : algorithm_node->find(key);
+    const std::string layer_path = child_path(path, key);
+    for (const ParamSpec& p : info->params) {
+      std::vector<NodeId> ids;
+      if (p.type == ParamType::kNodeList) {
+        ids = choice.params.get_node_list(p.name);
+      } else if (p.type == ParamType::kInt && p.names_node && choice.params.get_int(p.name) >= 0) {
+        ids.push_back(static_cast<NodeId>(choice.params.get_int(p.name)));
+      }
+      for (NodeId id : ids) {
+        if (id < node_count) continue;
+        const std::string nodes = node_count == 1 ? std::string("the only node is n0")
+                                                  : "the nodes are n0 .. n" + std::to_string(node_count - 1);
+        const yaml::Node* written = layer_node != nullptr && layer_node->is_map() ? layer_node->find(p.name) : nullptr;
+        if (written != nullptr) {
+          fail_at(*written, child_path(layer_path, p.name),
+                  "node id " + std::to_string(id) + " is not a node of this scenario (" + nodes + ")");
+        }
+        const yaml::Node& at = layer_node != nullptr ? *layer_node : *algorithm_node;
+        fail_at(at, layer_path,
+                "'" + choice.kind + "' defaults " + p.name + " to node id " + std::to_string(id) +
+                    ", which is not a node of this scenario (" + nodes + "); set " + p.name + ":");
+      }
+    }
+  };
+  check_layer(spec.sync, Layer::kSync, "sync");
+  check_layer(spec.election, Layer::kElection, "election");
+}
+
 }  // namespace clocksim::scenario

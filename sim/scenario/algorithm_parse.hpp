@@ -21,6 +21,12 @@ AlgorithmSpec parse_algorithm(const yaml::Node* node, const std::string& path,
 algorithms::LayerChoice parse_layer(const yaml::Node& node, const std::string& path, algorithms::Layer layer,
                                     const std::vector<algorithms::AlgorithmInfo>& catalogue);
 
+// Every parameter that names nodes (a kNodeList, or a node id: ParamSpec::names_node) names nodes
+// of the scenario: an id past the last node is an error at the parameter, or at the layer when it
+// is a default (standby's secondary 1 in a one-node scenario).
+void check_node_params(const yaml::Node* algorithm_node, const std::string& path, const AlgorithmSpec& spec,
+                       std::size_t node_count, const std::vector<algorithms::AlgorithmInfo>& catalogue);
+
 // One parameter value of the declared type.
 ParamValue parse_param(const yaml::Node& node, const std::string& path, const ParamSpec& spec);
 

@@ -85,6 +85,7 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name,
   adjacency.check_file();
   spec.links = parse_links(root.find("links"), "links", names, adjacency);
   spec.algorithm = parse_algorithm(root.find("algorithm"), "algorithm", algorithms::catalogue());
+  check_node_params(root.find("algorithm"), "algorithm", spec.algorithm, spec.nodes.size(), algorithms::catalogue());
   spec.faults = parse_faults(root.find("faults"), "faults", names, adjacency, spec.duration);
   spec.expects = parse_expects(root.find("expect"), "expect", spec.duration);
   spec.output = parse_output(root.find("output"), "output", names, spec.tick);

@@ -95,6 +95,35 @@ TEST(YamlTree, TabsInIndentationAreReportedWhereTheyAre) {
   EXPECT_NO_THROW(parse_document("a: \"x\ty\"\n", "f"));  // a tab inside a value is fine
 }
 
+// Names and descriptions end up in JSON and HTML: text that is not UTF-8 is refused where it is.
+TEST(YamlTree, BytesThatAreNotUtf8AreRefusedWhereTheyAre) {
+  struct Case {
+    std::string text;
+    int line, column;
+  };
+  const std::vector<Case> bad = {
+      {"name: caf\xE9\n", 1, 10},                  // Latin-1
+      {"a: 1\nname: \xC3\xA9t\xC3\n", 2, 9},    // a truncated sequence after a good one
+      {"a: \xC0\xAF\n", 1, 4},                    // overlong '/'
+      {"a: \xED\xA0\x80\n", 1, 4},                // a surrogate
+      {"a: \xF4\x90\x80\x80\n", 1, 4},           // above U+10FFFF
+      {"a: \x80\n", 1, 4},                         // a lone continuation byte
+      {"a: x\xE2\x82", 1, 5},                      // cut at the end of the file
+  };
+  for (const Case& c : bad) {
+    try {
+      parse_document(c.text, "f");
+      ADD_FAILURE() << "accepted: " << c.text;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.line(), c.line) << c.text;
+      EXPECT_EQ(e.column(), c.column) << c.text;
+      EXPECT_NE(e.message().find("not UTF-8"), std::string::npos) << e.message();
+    }
+  }
+  const Node ok = parse_document("name: \xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x95\x90\n", "f");
+  EXPECT_EQ(ok.find("name")->text, "\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x95\x90");
+}
+
 TEST(YamlTree, SyntaxErrorsCarryYamlCppPosition) {
   try {
     parse_document("a: [1, 2\nb: 3\n", "f");

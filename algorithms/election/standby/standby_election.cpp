@@ -11,9 +11,10 @@ const ParamTable<StandbyConfig>& standby_params() {
   static const ParamTable<StandbyConfig> kTable = ParamTable<StandbyConfig>::with_liveness(
       failure_timeout_spec("standby_timeout", "the standby takes over after hearing nothing from the master this long"),
       {{{"primary", ParamType::kInt, std::int64_t{0}, "node id of the pre-chosen master (the number of n<id>)", 0,
-         4294967293.0, {}},
+         4294967293.0, {}, /*names_node=*/true},
         &StandbyConfig::primary},
-       {{"secondary", ParamType::kInt, std::int64_t{1}, "node id of the standby that takes over", 0, 4294967293.0, {}},
+       {{"secondary", ParamType::kInt, std::int64_t{1}, "node id of the standby that takes over", 0, 4294967293.0, {},
+         /*names_node=*/true},
         &StandbyConfig::secondary},
        {{"on_primary_return", ParamType::kChoice, std::string("resume"),
          "resume: a returning primary leads again at once; stay_secondary: it follows the acting master and "

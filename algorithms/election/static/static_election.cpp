@@ -7,7 +7,7 @@ const std::vector<ParamSpec>& static_param_specs() {
       {"leader", ParamType::kInt, std::int64_t{-1},
        "the node id that leads (the number of n<id>): Berkeley's master, Cristian's time server, NTP's default "
        "server; -1: the lowest id",
-       -1, 4294967294.0, {}},
+       -1, 4294967294.0, {}, /*names_node=*/true},
   };
   return kSpecs;
 }
