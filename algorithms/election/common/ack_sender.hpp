@@ -3,8 +3,11 @@
 // A message is sent (optionally after an answer delay), then re-sent while no reply of the
 // expected type with the same seq arrives: the wait starts at `first_wait` and doubles after each
 // send, up to `max_sends` sends (timed: 200, 400, 800, 1600, 3200 ms, 5 sends, ~6.2 s). Each
-// outstanding message owns one timer in the election's TimerSpace part, derived from its seq, so
-// any number can be in flight at once. The owner decides what a reply or an exhaustion means.
+// outstanding message owns one timer in the election's TimerSpace part: slot seq mod 2^16, or the
+// next free one when two outstanding seqs share it, so that one message's timer never stands in
+// for another's. At most kMaxPending are outstanding (timeouts far below the round trip pile them
+// up): a new one beyond that abandons the oldest, as a bounded retransmission queue must. The
+// owner decides what a reply or an exhaustion means.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +38,8 @@ class AckSender {
     Outgoing item;
   };
 
+  static constexpr std::size_t kMaxPending = 1u << 12;
+
   // Ack timers use local ids [timer_base, timer_base + 2^16) of TimerSpace part `part`.
   AckSender(std::uint32_t part, std::uint32_t timer_base, Duration first_wait)
       : part_(part), timer_base_(timer_base), first_wait_(first_wait) {}
@@ -55,15 +60,24 @@ class AckSender {
   void cancel(std::uint32_t seq, Effects& out);
   void cancel_all(Effects& out);
   bool empty() const { return pending_.empty(); }
+  std::size_t pending() const { return pending_.size(); }
 
  private:
-  TimerId timer_of(std::uint32_t seq) const;
+  struct Pending {
+    Outgoing item;
+    std::uint32_t slot = 0;  // its timer's
+  };
+  TimerId timer_of_slot(std::uint32_t slot) const;
+  // Files `item` under its seq with a free timer slot (abandoning the oldest item if full).
+  Pending& admit(const Outgoing& item, Effects& out);
+  void erase(std::map<std::uint32_t, Pending>::iterator it);
   void send_now(Outgoing& item, Effects& out);
 
   std::uint32_t part_;
   std::uint32_t timer_base_;
   Duration first_wait_;
-  std::map<std::uint32_t, Outgoing> pending_;  // by seq; ordered, so iteration is deterministic
+  std::map<std::uint32_t, Pending> pending_;         // by seq; ordered, so iteration is deterministic
+  std::map<std::uint32_t, std::uint32_t> seq_of_slot_;  // the timer slots in use
 };
 
 }  // namespace clocksim::election
