@@ -32,6 +32,9 @@ struct AlgorithmInfo {
   // Sync layers: whether it can run under an election (its registration has make_led); filled
   // in by the catalogue, so that a scenario naming both is refused on loading.
   bool runs_under_election = true;
+  // It answers every message with another and arms no timer, so over links that always take no
+  // time its run would never leave t = 0: the loader refuses a zero default latency for it.
+  bool needs_link_delay = false;
 };
 
 struct LayerChoice {

@@ -1,5 +1,7 @@
 #include "sim/scenario/loader.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "algorithms/core/duration_parse.hpp"
@@ -26,6 +28,62 @@ namespace {
 const std::vector<std::string>& top_level_keys() { return keys::top_level(); }
 
 constexpr Duration kDefaultTick = Duration::from_ns(1'000'000'000);
+
+// A workload that only answers messages (AlgorithmInfo::needs_link_delay) over links that take
+// no time would process events at t = 0 forever.
+void check_link_delay(const yaml::Node& root, const ScenarioSpec& spec) {
+  for (const auto& a : algorithms::catalogue()) {
+    if (a.kind != spec.algorithm.sync.kind || a.layer != algorithms::Layer::kSync || !a.needs_link_delay) continue;
+    if (spec.links.defaults.latency_ns.upper_bound() > 0) return;
+    const yaml::Node* links = root.find("links");
+    const yaml::Node* latency = links != nullptr && links->is_map() ? links->find("latency") : nullptr;
+    fail_at(latency != nullptr ? *latency : root, latency != nullptr ? "links.latency" : "links",
+            "'" + a.kind + "' answers every message with another and arms no timer: over links that take no " +
+                "time its run would never leave t = 0; give links a latency above 0");
+  }
+}
+
+// Clock readings and offsets are int64 nanoseconds (±292 years), and a skew is the difference of
+// two offsets. So the farthest any offset can get over the run (the initial offset, the drift and
+// sine terms for the whole duration, every clock step), times three (a skew, and the corrections
+// that move clocks by up to a skew), plus the duration, must fit: beyond that readings would
+// saturate and the results be wrong without a word. Unbounded laws (normal) are left to the draws.
+void check_clock_range(const yaml::Node& root, const ScenarioSpec& spec) {
+  auto magnitude = [](const Distribution& d) { return std::max(std::fabs(d.lower_bound()), std::fabs(d.upper_bound())); };
+  const ClockSpec& c = spec.clocks;
+  double offset_ns = magnitude(c.initial_offset_ns);
+  double rate_ppm = magnitude(c.drift_ppm) + magnitude(c.sine_amplitude_ppm);
+  for (const NodeSpec& n : spec.nodes) {
+    if (!n.clock.has_value()) continue;
+    const ClockOverride& o = n.clock;
+    if (o.initial_offset_ns) offset_ns = std::max(offset_ns, magnitude(*o.initial_offset_ns));
+    rate_ppm = std::max(rate_ppm, magnitude(o.drift_ppm.value_or(c.drift_ppm)) +
+                                      magnitude(o.sine_amplitude_ppm.value_or(c.sine_amplitude_ppm)));
+  }
+  double steps_ns = 0;
+  for (const FaultSpec& f : spec.faults) {
+    if (f.kind == FaultSpec::Kind::kClockStep) steps_ns += std::fabs(static_cast<double>(f.step.ns()));
+  }
+  const double duration_ns = static_cast<double>(spec.duration.ns());
+  const double reach_ns = offset_ns + duration_ns * rate_ppm * 1e-6 + steps_ns;
+  if (!std::isfinite(reach_ns)) return;
+  constexpr double kRoomNs = 9.2e18;  // int64's 9.223e18, less a margin for slews and ticks
+  if (duration_ns + 3 * reach_ns <= kRoomNs) return;
+  const std::string room = format_duration(Duration::from_ns(static_cast<std::int64_t>(kRoomNs)));
+  const yaml::Node* duration = root.find("duration");
+  if (reach_ns == 0 || duration_ns >= kRoomNs) {
+    fail_at(duration != nullptr ? *duration : root, "duration",
+            "nanosecond clock arithmetic holds 292 years: a run may last at most " + room);
+  }
+  const yaml::Node* clocks = root.find("clocks");
+  const yaml::Node* at = clocks != nullptr && clocks->is_map() ? clocks->find("initial_offset") : nullptr;
+  const std::string reach = reach_ns >= kRoomNs ? "more than " + room
+                                                : format_duration(Duration::from_ns(static_cast<std::int64_t>(reach_ns)));
+  fail_at(at != nullptr ? *at : (duration != nullptr ? *duration : root), at != nullptr ? "clocks.initial_offset" : "duration",
+          "clock offsets could reach " + reach +
+              " (initial offset, drift and sine over the whole duration, clock steps); the duration plus three times "
+              "that must stay within " + room + ", which nanosecond clock arithmetic holds");
+}
 
 ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name, sim::TopologyCache* topologies) {
   if (root.is_null()) {
@@ -86,7 +144,9 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name,
   spec.links = parse_links(root.find("links"), "links", names, adjacency);
   spec.algorithm = parse_algorithm(root.find("algorithm"), "algorithm", algorithms::catalogue());
   check_node_params(root.find("algorithm"), "algorithm", spec.algorithm, spec.nodes.size(), algorithms::catalogue());
+  check_link_delay(root, spec);
   spec.faults = parse_faults(root.find("faults"), "faults", names, adjacency, spec.duration);
+  check_clock_range(root, spec);
   spec.expects = parse_expects(root.find("expect"), "expect", spec.duration);
   spec.output = parse_output(root.find("output"), "output", names, spec.tick);
   spec.ordering = parse_ordering(root.find("ordering"), "ordering", names);
