@@ -24,3 +24,8 @@ clocksim_script_test(cli.seed_option cli 120 sim/cli/seed_option_check.py
 # A misspelt command is named with the commands there are (tests/sim/cli/command_names_check.py).
 clocksim_script_test(cli.command_names cli 60 sim/cli/command_names_check.py
   $<TARGET_FILE:clocksim>)
+
+# Without --out a run writes to out/<scenario name>; a name with separators or dots stays one
+# folder inside out/ (tests/sim/cli/default_out_check.py).
+clocksim_script_test(cli.default_out_folder cli 60 sim/cli/default_out_check.py
+  $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-default-out)

@@ -17,6 +17,18 @@
 namespace clocksim::cli {
 namespace {
 
+// out/<name> when no --out is given. A name is free text ("Berkeley / TSP"), so it becomes one
+// path component: separators turn into '_', and a name that would climb out of out/ ("..") or
+// say nothing gives way to the file's stem.
+std::string default_folder_name(const std::string& name, const std::string& file) {
+  std::string folder = name;
+  for (char& ch : folder) {
+    if (ch == '/' || ch == '\\' || ch == '\0') ch = '_';
+  }
+  if (folder.empty() || folder == "." || folder == "..") folder = std::filesystem::path(file).stem().string();
+  return folder;
+}
+
 int g_exit_code = 0;  // set once by the subcommand callback; main returns it
 
 struct RunArgs {
@@ -68,7 +80,7 @@ int do_run(const RunArgs& a) {
     return 2;
   }
   std::string out = a.out_dir;
-  if (out.empty()) out = "out/" + (spec.name.empty() ? std::filesystem::path(a.file).stem().string() : spec.name);
+  if (out.empty()) out = "out/" + default_folder_name(spec.name, a.file);
   sim::RunOptions options;
   options.out_dir = out;
   options.quiet = a.quiet;
