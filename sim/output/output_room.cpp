@@ -77,7 +77,9 @@ void check_output_room(const scenario::ScenarioSpec& spec, const std::string& ou
   std::error_code ec;
   while (!std::filesystem::exists(at, ec) && at.has_parent_path() && at.parent_path() != at) at = at.parent_path();
   struct statvfs fs {};
-  if (::statvfs(at.c_str(), &fs) != 0) return;
+  // A pseudo file system (/proc, /sys) has no blocks at all: its free space says nothing, and
+  // making the folder there fails with its own reason.
+  if (::statvfs(at.c_str(), &fs) != 0 || fs.f_blocks == 0) return;
   const std::uint64_t available = saturating_mul(fs.f_bavail, fs.f_frsize);
   const OutputSizeFloor floor = output_size_floor(spec);
   if (floor.bytes <= available) return;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include "sim/bound/skew_bound.hpp"
 #include "sim/output/exact_skew.hpp"
 #include "sim/output/link_table.hpp"
+#include "sim/output/output_dir.hpp"
 #include "sim/output/output_folder.hpp"
 #include "sim/output/output_room.hpp"
 #include "sim/logical/causality.hpp"
@@ -152,10 +154,11 @@ void write_result_lines(const nlohmann::ordered_json& r, const std::string& boun
 
 RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& options, std::ostream& report) {
   const auto wall_start = std::chrono::steady_clock::now();
+  std::optional<OutputDir> dir;  // declared before the files in it, so that it goes after them
   std::unique_ptr<DiskFolder> disk;
   if (!options.folder) {
     check_output_room(spec, options.out_dir);  // before creating anything
-    std::filesystem::create_directories(options.out_dir);
+    dir.emplace(options.out_dir);
     disk = std::make_unique<DiskFolder>(options.out_dir);
   }
   OutputFolder& folder = options.folder ? *options.folder : *disk;
@@ -275,6 +278,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
     summary->commit();
   }
   folder.publish(run_files::kAll);
+  if (dir) dir->keep();
 
   if (!options.quiet) {
     write_result_lines(analysis.results_json(), bound.unavailable_reason, report);

@@ -235,6 +235,32 @@ TEST(RunScenario, AStopRequestEndsTheRunAndPublishesNothing) {
   fs::remove_all(dir);
 }
 
+// A run that does not publish (stopped, refused, failed) takes away the folders it made for its
+// output, and only those; a file in the way of --out is named as such.
+TEST(RunScenario, ARunThatDoesNotPublishLeavesNoFolderItMade) {
+  const fs::path base = fresh_dir("unmade");
+  fs::create_directories(base);
+  const fs::path out = base / "a" / "b" / "c";
+  auto spec = testing::drift_only(3, 3600_s, 1_s);
+  RunOptions options{out.string(), false, true};
+  options.should_stop = [] { return true; };
+  std::ostringstream report;
+  EXPECT_THROW(run_scenario(spec, options, report), RunStopped);
+  EXPECT_FALSE(fs::exists(base / "a"));
+  EXPECT_TRUE(fs::exists(base));
+
+  std::ofstream(base / "file") << "x";
+  RunOptions blocked{(base / "file" / "sub").string(), false, true};
+  try {
+    run_scenario(testing::drift_only(3, 2_s, 1_s), blocked, report);
+    ADD_FAILURE() << "ran under a file";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find((base / "file").string() + " is a file, not a folder"), std::string::npos)
+        << e.what();
+  }
+  fs::remove_all(base);
+}
+
 // Slices of at most a simulated second keep the progress line and stop requests answered, but a
 // world with nothing to do skips to its next event: a century with a tick every ten years has
 // twelve events, not three billion slices. should_stop is asked once at the start, once at the end
