@@ -85,6 +85,13 @@ Json number_range(double min, double max) {
   return j;
 }
 
+// (0, max]: the loader refuses 0 as it refuses a negative number.
+Json positive_up_to(double max) {
+  Json j{{"type", "number"}, {"exclusiveMinimum", 0}};
+  j["maximum"] = max;
+  return j;
+}
+
 Json param_schema(const ParamSpec& p) {
   Json j;
   switch (p.type) {
@@ -160,7 +167,7 @@ std::map<std::string, Json> clock_props() {
       {"wander_ppm_per_sqrt_s", with_doc(number_range(0, 1e6), "random walk of the rate, ppm after 1 s (default 0)")},
       {"sine_amplitude_ppm", with_doc(ref("ppm_distribution"), "amplitude of a sinusoidal (temperature-like) rate term (default 0)")},
       {"sine_period", with_doc(ref("duration"), "period of the sinusoidal term (default 1 day)")},
-      {"max_slew_ppm", with_doc(number_range(0, 1e6), "adjtime's bounded slew rate in ppm (default 500)")},
+      {"max_slew_ppm", with_doc(positive_up_to(1e6), "adjtime's bounded slew rate in ppm (default 500)")},
       {"resolution", with_doc(ref("duration"), "clock readings are truncated to this granularity (default 1ns)")},
   };
 }
