@@ -302,6 +302,7 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   const double plain_drift = 2 * rho;
   double drift_worst = plain_drift;
   double rc_drift = plain_drift;
+  bool rate_fit_holds = true;
   if (in.rate_correction) {
     // §4.6: the least-squares fit's worst error; y errors half-width: half the reading-error
     // width plus what the rate bookkeeping can miss per round.
@@ -322,6 +323,18 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
     rc_drift = std::min(2 * g_max + beyond_clamp, 2 * (2 * rho + clamp));
     drift_worst = std::max(plain_drift, rc_drift);
     b.rate_correction_from = b.first_round_start_max + (k + 1) * b.cycle_max + kPhaseSlack;
+    // A SETTIME starts the slave's fit afresh (Berkeley::finish_round): while the corrections of
+    // the plain steady cycle can reach the threshold, rate correction may never take hold, and a
+    // first round that can send one puts the first fit a cycle later.
+    if (in.settime_threshold_s > 0 && pre.correction >= in.settime_threshold_s) {
+      rate_fit_holds = false;
+      rc_drift = plain_drift;
+      drift_worst = plain_drift;
+      b.reason = "rate correction not counted: a steady correction can reach settime_threshold, and the SETTIME "
+                 "restarts the slave's rate fit";
+    } else if (in.settime_threshold_s > 0 && b.correction_first >= in.settime_threshold_s) {
+      b.rate_correction_from += b.cycle_max;
+    }
   }
   const Cycle worst = steady_cycle(cycle_params(drift_worst));
   if (!std::isfinite(worst.sup)) {
@@ -331,7 +344,7 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   b.correction_steady = worst.correction;
   b.steady_plain = worst.sup;
   b.steady_corners = worst.corners;
-  if (in.rate_correction) {
+  if (in.rate_correction && rate_fit_holds) {
     const Cycle rc = steady_cycle(cycle_params(rc_drift));
     b.steady = rc.sup;
     b.drift_rate = rc_drift;
@@ -342,7 +355,8 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   }
   b.valid = true;
   if (b.probabilistic) {
-    b.reason = "rate wander: a 6-sigma envelope, holds with probability >= 1 - " +
+    b.reason = (b.reason.empty() ? std::string() : b.reason + "; ") +
+               "rate wander: a 6-sigma envelope, holds with probability >= 1 - " +
                std::to_string(wander_miss_probability() * in.nodes) + " (every clock's walk within 6 sigma over the run)";
   }
   return b;

@@ -12,7 +12,10 @@
 //                asymmetry (constant or drawn per link), quantum, resolution, measurement and
 //                averaging options, slews, SETTIME thresholds and LOSTHOST (drawn from a stream of their own)
 //   disrupted    elections (tsp, bully, ring, standby), crashes and restarts of slaves and the
-//                master, partitions, clock steps, message loss (full mesh)
+//                master, partitions, clock steps, cut links, message loss (full mesh)
+//   welch_lynch  drawn in place of some adversarial cases: fault-tolerant averaging, every
+//                combine, up to f two-faced liars
+// and in some static cases rate corrections, often clamped below the drift.
 // Prints one line per family: scenarios, claimed (the model gave a bound), worst skew/bound;
 // exit 1 on any violation, 2 on a usage error.
 #include <algorithm>
@@ -143,9 +146,35 @@ std::string clocks(Draw& d, double drift_ppm, double spread_ms, double slew_ppm)
   return c.str();
 }
 
+// Welch-Lynch over the adversarial family's clocks and links: 3..10 nodes, every combine, up to
+// f faults tolerated and, with the midpoint and n >= 3f + 1, up to f two-faced liars.
+void make_welch_lynch(Case& c, Draw& ext, double period_s) {
+  c.family = "welch_lynch";
+  c.nodes = ext.integer(3, 10);
+  const int f = ext.integer(0, (c.nodes - 1) / 3);
+  const bool midpoint = f > 0 || ext.chance(0.5);
+  c.sync = "{kind: welch_lynch, period: " + std::to_string(static_cast<int>(period_s)) + "s, faults: " +
+           std::to_string(f) + ", combine: " + (midpoint ? "midpoint" : "mean") + "}";
+  c.election.clear();
+  c.faults.clear();
+  if (midpoint && f > 0 && ext.chance(0.6)) {
+    const int liars = ext.integer(1, f);
+    for (int l = 0; l < liars; ++l) {
+      std::ostringstream t;
+      t << "{at: 0s, byzantine: {node: n" << c.nodes - 1 - l << ", mode: two_faced, lie: " << ms(ext.uniform(0.5, 50))
+        << "}}";
+      c.faults.push_back({0, t.str()});
+    }
+  }
+}
+
 Case draw_case(std::uint64_t index) {
   Draw d(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz"), index));
   Draw timed(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.timed"), index));
+  // What was added later draws from a stream of its own, so that every other draw of a case stayed
+  // as it was: rate corrections against their clamp (static), cut links (disrupted), Welch-Lynch
+  // in place of Berkeley (adversarial).
+  Draw ext(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.ext"), index));
   Case c;
   c.seed = d.next() % 1000000 + 1;
   const int family = static_cast<int>(index % 4);
@@ -163,6 +192,7 @@ Case draw_case(std::uint64_t index) {
       c.topology = "full_mesh";
       c.links = "  latency: " + latency_law(d, lo, std::max(hi, lo + 1), true) + "\n";
       c.sync = berkeley(d, period, 1000, false);
+      if (ext.chance(0.3)) make_welch_lynch(c, ext, period);
       break;
     }
     case 1: {
@@ -192,6 +222,14 @@ Case draw_case(std::uint64_t index) {
                                : "  asymmetry: {draw: \"uniform(0, " + std::to_string(w) + ")\", slow: high_to_low}\n";
       }
       c.sync = berkeley(d, period, d.pick<double>({0.0, 1.0, 20.0}), true, &timed);
+      if (ext.chance(0.3)) {
+        // Rate corrections, often clamped below the drift they face.
+        c.clocks = clocks(ext, ext.pick<double>({100.0, 1000.0, 3000.0}), spread, ext.pick<double>({500.0, 5000.0}));
+        c.sync.pop_back();  // the closing brace
+        c.sync += ", rate_correction: true, max_rate_correction_ppm: " +
+                  std::to_string(ext.pick<int>({50, 200, 1000, 5000})) +
+                  ", rate_window: " + std::to_string(ext.pick<int>({2, 4, 8})) + "}";
+      }
       break;
     }
     default: {
@@ -218,6 +256,17 @@ Case draw_case(std::uint64_t index) {
           case 3: t << "{at: " << at << "s, clock_step: {node: " << node << ", by: " << ms(d.uniform(-50, 50)) << "}}"; break;
           default: t << "{at: " << at << "s, crash: " << node << "}"; break;
         }
+        c.faults.push_back({at, t.str()});
+      }
+      if (ext.chance(0.3)) {
+        // A cut link: its messages go round by two hops or more while it is down.
+        const double at = std::floor(ext.uniform(5, c.duration_s - 5));
+        const int a = ext.integer(0, c.nodes - 1);
+        const int b = (a + ext.integer(1, c.nodes - 1)) % c.nodes;
+        std::ostringstream t;
+        t << "{at: " << at << "s, link_down: [n" << a << ", n" << b << "]";
+        if (ext.chance(0.5)) t << ", until: " << std::min(c.duration_s - 1, at + std::floor(ext.uniform(5, 40))) << "s";
+        t << "}";
         c.faults.push_back({at, t.str()});
       }
       std::sort(c.faults.begin(), c.faults.end(), [](const Fault& a, const Fault& b) { return a.at_s < b.at_s; });
