@@ -1,6 +1,7 @@
 #include "sim/scenario/overrides.hpp"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "sim/scenario/error.hpp"
@@ -11,6 +12,36 @@ namespace clocksim::scenario {
 namespace {
 [[noreturn]] void fail_set(const std::string& source, const std::string& path, const std::string& msg) {
   throw ScenarioError(source, 0, 0, path, msg);
+}
+}  // namespace
+
+namespace {
+// The first '[' or '{' of a flow value left open (outside quoted text), if any.
+std::optional<char> unclosed_flow(const std::string& text) {
+  std::vector<char> open;
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == '\\' && quote == '"') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      open.push_back(c);
+    } else if ((c == ']' || c == '}') && !open.empty()) {
+      open.pop_back();
+    } else if (c == '#' && (i == 0 || text[i - 1] == ' ')) {
+      break;  // a comment
+    }
+  }
+  if (open.empty()) return std::nullopt;
+  return open.front();
 }
 }  // namespace
 
@@ -35,6 +66,10 @@ void apply_set_override(yaml::Node& root, const std::string& assignment) {
   const yaml::Pos here{std::make_shared<const std::string>(source), 0, 0};
   yaml::Node value;
   const std::string text = assignment.substr(eq + 1);
+  if (const auto unclosed = unclosed_flow(text)) {
+    // yaml-cpp reads an unclosed flow collection as a mapping keyed by it, and says so instead.
+    fail(key_path, "the value '" + text + "' is not valid YAML: a '" + std::string(1, *unclosed) + "' is never closed");
+  }
   if (!text.empty()) {
     yaml::Limits limits;
     limits.max_bytes = 64 * 1024;
