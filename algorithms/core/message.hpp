@@ -61,6 +61,9 @@ inline constexpr std::uint8_t kMsgTypeMax = 81;
 // Message::flags of kQuit: sent by a node that refuses the receiver's corrections because it
 // does not trust it as a master (timed's suppress()), not by a rival master.
 inline constexpr std::uint16_t kQuitUntrusted = 1;
+// Message::flags of kLeave: value_ns names the successor the leaving master hands over to (a
+// LEAVE without it, as older senders send, names none).
+inline constexpr std::uint16_t kLeaveNamesSuccessor = 1;
 
 bool is_known_msg_type(std::uint8_t raw);
 std::string_view msg_type_name(MsgType t);

@@ -295,20 +295,45 @@ void TspElection::on_master_activity(NodeId master, LocalTime now, Effects& out)
   }
 }
 
-void TspElection::on_shutdown(LocalTime, Effects& out) { live_.leave(state_ == State::kMaster, term_, out); }
+void TspElection::on_shutdown(LocalTime, Effects& out) {
+  if (state_ != State::kMaster) return;
+  Message leave = make_message(MsgType::kLeave);
+  leave.subject = self_;
+  leave.term = term_;
+  // supporters_ is ordered: its first other node is the lowest id.
+  for (NodeId n : supporters_) {
+    if (n == self_) continue;
+    leave.flags = kLeaveNamesSuccessor;
+    leave.value_ns = n;
+    break;
+  }
+  out.broadcast(leave);
+  Note sent(NoteWhat::kTspLeaveSent);
+  if (leave.flags & kLeaveNamesSuccessor) sent.with_subject(static_cast<NodeId>(leave.value_ns));
+  out.note(std::move(sent));
+}
 
-void TspElection::handle_leave(NodeId from, Effects& out) {
+void TspElection::handle_leave(NodeId from, const Message& msg, Effects& out) {
   if (state_ != State::kSlave || from != master_) return;
-  // The master said goodbye: elect now. A random pause within the answer jitter spreads the
-  // slaves' candidacies, as the randomized election timeout would, so that one usually wins the
-  // first round; the usual REFUSE/QUIT rules settle any collision.
+  // The master said goodbye: elect now. The successor it names stands at once; the others give
+  // it two candidate windows. Without one (or after those), a random pause within the answer
+  // jitter spreads the slaves' candidacies, as the randomized election timeout would, so that
+  // one usually wins the first round; the usual REFUSE/QUIT rules settle any collision.
   master_ = kNoNode;
   // The refuse window protects the candidate this node accepted; that candidate has just left, so
   // the next candidate must not be refused on its account.
   if (accepted_candidate_ == from) has_accepted_ = false;
+  const bool named = (msg.flags & kLeaveNamesSuccessor) != 0 && msg.value_ns >= 0 && msg.value_ns < kNoNode;
+  const NodeId successor = named ? static_cast<NodeId>(msg.value_ns) : kNoNode;
   const DurationRange soon{Duration::zero(), cfg_.answer_jitter.max};
+  Duration pause = draw(rng_, soon);
+  if (successor == self_ && can_be_master_) {
+    pause = Duration::zero();
+  } else if (successor != kNoNode) {
+    pause = pause + cfg_.candidate_window * 2;
+  }
   out.note(Note(NoteWhat::kMasterLeft).with_subject(from));
-  live_.watch(draw(rng_, soon), out);
+  live_.watch(pause, out);
   after_leave_ = true;
 }
 
@@ -321,7 +346,7 @@ void TspElection::on_message(LocalTime now, NodeId from, const Message& msg, Eff
     case MsgType::kSlaveUp:
       if (state_ == State::kCandidate) supporters_.insert(from);
       return;
-    case MsgType::kLeave: handle_leave(from, out); return;
+    case MsgType::kLeave: handle_leave(from, msg, out); return;
     case MsgType::kElection: handle_election(from, msg, now, out); return;
     case MsgType::kAccept:
       ack(from, msg, out);

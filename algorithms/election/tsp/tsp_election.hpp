@@ -55,7 +55,11 @@ class TspElection final : public ElectionLayer {
   void on_master_activity(NodeId master, LocalTime now, Effects& out) override;
   // Graceful shutdown (the daemon's SIGTERM): a master broadcasts LEAVE so that its slaves start
   // an election at once instead of waiting out their election timers (not in timed, which has no
-  // orderly exit: its slaves notice a stopped master only by timeout).
+  // orderly exit: its slaves notice a stopped master only by timeout). The LEAVE names a
+  // successor, the lowest id among the nodes that supported this master's election: it stands at
+  // once, alone, so that no two candidates collide and refuse each other (which would leave the
+  // hand-over to the election timers). The others wait two candidate windows for its MASTERUP
+  // before they race with short random pauses, as they do at once when no successor is named.
   void on_shutdown(LocalTime now, Effects& out) override;
 
   Role role() const override;
@@ -89,7 +93,7 @@ class TspElection final : public ElectionLayer {
   void start_candidacy(LocalTime now, Effects& out);
   void give_up(NodeId master, LocalTime now, Effects& out, Note why);
   void look_for_master(Effects& out);
-  void handle_leave(NodeId from, Effects& out);
+  void handle_leave(NodeId from, const Message& msg, Effects& out);
   void lookup_failed(LocalTime now, Effects& out);
   void start_resolve(Effects& out);
   void resolve_round(Effects& out);

@@ -509,6 +509,54 @@ TEST(TspElection, MasterLeavingOnShutdownMakesItsSlavesElectAtOnce) {
   EXPECT_TRUE(sends_of(none, MsgType::kLeave).empty());
 }
 
+// A LEAVE that names a successor: the successor stands at once, every other slave gives it two
+// candidate windows (3 s each by default) before racing; a LEAVE without the flag (an older
+// sender's, whose value_ns is 0) names nobody, not node 0.
+TEST(TspElection, TheSuccessorALeaveNamesStandsAtOnceAndTheOthersWaitForIt) {
+  Message leave = make_message(MsgType::kLeave);
+  leave.subject = 6;
+  leave.flags = kLeaveNamesSuccessor;
+  leave.value_ns = 3;
+  Fixture successor = slave_of(6);  // node 3
+  Effects own;
+  successor.m->on_message(at(30_s), 6, leave, own);
+  const auto* now_timer = find_timer(own, T(TspElection::kElectionTimer));
+  ASSERT_NE(now_timer, nullptr);
+  EXPECT_EQ(now_timer->after, Duration::zero());
+
+  Fixture other(4);
+  {
+    Effects st;
+    other.m->on_start(at(0_s), st);
+    Message ack = make_message(MsgType::kMasterAck, sends_of(st, MsgType::kMasterReq).at(0).seq);
+    Effects o;
+    other.m->on_message(at(10_ms), 6, ack, o);
+  }
+  Effects waits;
+  other.m->on_message(at(30_s), 6, leave, waits);
+  const auto* later = find_timer(waits, T(TspElection::kElectionTimer));
+  ASSERT_NE(later, nullptr);
+  EXPECT_GE(later->after, 6_s);
+  EXPECT_LE(later->after, 6_s + 100_ms);
+
+  Message old_style = make_message(MsgType::kLeave);
+  old_style.subject = 6;
+  old_style.value_ns = 0;
+  Fixture zero(0);
+  {
+    Effects st;
+    zero.m->on_start(at(0_s), st);
+    Message ack = make_message(MsgType::kMasterAck, sends_of(st, MsgType::kMasterReq).at(0).seq);
+    Effects o;
+    zero.m->on_message(at(10_ms), 6, ack, o);
+  }
+  Effects plain;
+  zero.m->on_message(at(30_s), 6, old_style, plain);
+  const auto* race = find_timer(plain, T(TspElection::kElectionTimer));
+  ASSERT_NE(race, nullptr);
+  EXPECT_LE(race->after, 100_ms) << "a LEAVE without the flag names no successor";
+}
+
 }  // namespace
 }  // namespace clocksim::election
 
