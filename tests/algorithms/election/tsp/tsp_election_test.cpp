@@ -34,8 +34,8 @@ struct Fixture {
 };
 
 // Drives a node from on_start to a slave of `master` at t = 0.
-Fixture slave_of(NodeId master) {
-  Fixture f;
+Fixture slave_of(NodeId master, NodeId self = 3) {
+  Fixture f(self);
   Effects out;
   f.m->on_start(at(0_s), out);
   Message ack = make_message(MsgType::kMasterAck, sends_of(out, MsgType::kMasterReq).at(0).seq);
@@ -524,14 +524,7 @@ TEST(TspElection, TheSuccessorALeaveNamesStandsAtOnceAndTheOthersWaitForIt) {
   ASSERT_NE(now_timer, nullptr);
   EXPECT_EQ(now_timer->after, Duration::zero());
 
-  Fixture other(4);
-  {
-    Effects st;
-    other.m->on_start(at(0_s), st);
-    Message ack = make_message(MsgType::kMasterAck, sends_of(st, MsgType::kMasterReq).at(0).seq);
-    Effects o;
-    other.m->on_message(at(10_ms), 6, ack, o);
-  }
+  Fixture other = slave_of(6, 4);
   Effects waits;
   other.m->on_message(at(30_s), 6, leave, waits);
   const auto* later = find_timer(waits, T(TspElection::kElectionTimer));
@@ -542,14 +535,7 @@ TEST(TspElection, TheSuccessorALeaveNamesStandsAtOnceAndTheOthersWaitForIt) {
   Message old_style = make_message(MsgType::kLeave);
   old_style.subject = 6;
   old_style.value_ns = 0;
-  Fixture zero(0);
-  {
-    Effects st;
-    zero.m->on_start(at(0_s), st);
-    Message ack = make_message(MsgType::kMasterAck, sends_of(st, MsgType::kMasterReq).at(0).seq);
-    Effects o;
-    zero.m->on_message(at(10_ms), 6, ack, o);
-  }
+  Fixture zero = slave_of(6, 0);
   Effects plain;
   zero.m->on_message(at(30_s), 6, old_style, plain);
   const auto* race = find_timer(plain, T(TspElection::kElectionTimer));

@@ -186,6 +186,13 @@ TEST(TspNetwork, ThirtyPercentLossElectsAMasterAndOneRemainsOnceLossStops) {
   }
 }
 
+// Starts every node and lets the cluster settle: its master by 40 s (kNoNode if none or several).
+NodeId first_master(TestNetwork& net) {
+  net.start_all();
+  net.run_until(40_s);
+  return the_master(net);
+}
+
 // A master stopped gracefully (LEAVE): its slaves elect at once, so a new master is in place
 // after the answer jitter plus the candidate window (3 s), not after the election timeout
 // (6-15 s) a crash needs first.
@@ -193,9 +200,7 @@ TEST(TspNetwork, MasterLeavingHandsOverWithinTheCandidateWindow) {
   Duration worst = Duration::zero();
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     TestNetwork net = cluster(8, seed);
-    net.start_all();
-    net.run_until(40_s);
-    const NodeId old = the_master(net);
+    const NodeId old = first_master(net);
     ASSERT_NE(old, kNoNode) << net.describe();
     net.shutdown(old);
     const auto handover = net.run_until_true(
@@ -217,9 +222,7 @@ TEST(TspNetwork, MasterLeavingHandsOverWithinTheCandidateWindow) {
 TEST(TspNetwork, AGoneSuccessorDelaysTheHandOverByTwoCandidateWindowsOnly) {
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     TestNetwork net = cluster(8, seed);
-    net.start_all();
-    net.run_until(40_s);
-    const NodeId old = the_master(net);
+    const NodeId old = first_master(net);
     ASSERT_NE(old, kNoNode) << net.describe();
     const std::size_t before = net.sent().size();
     net.shutdown(old);
