@@ -217,7 +217,9 @@ std::string note_text(const Note& n, const NodeNames& name) {
     case NoteWhat::kNoWordFromMaster:
       return "timeout: no word from master " + name(n.subject) + " for " + seconds_text(v);
     case NoteWhat::kAsksAgain: return "may not be master: asks for a master again (MASTERREQ)";
-    case NoteWhat::kTspLeaveSent: return "shuts down: tells its slaves to elect a new master (LEAVE)";
+    case NoteWhat::kTspLeaveSent:
+      if (n.subject != kNoNode) return "shuts down: hands over to " + name(n.subject) + ", the successor its LEAVE names";
+      return "shuts down: tells its slaves to elect a new master (LEAVE)";
     case NoteWhat::kConflictReported: return name(n.peer) + " reports a second master: resolving (RESOLVE)";
     case NoteWhat::kSecondMasterAnswered:
       return "a second master " + name(n.peer) + " answered: reports CONFLICT to " + name(n.subject);
