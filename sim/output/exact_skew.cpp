@@ -91,7 +91,8 @@ bool ExactSkewChecker::can_skip(Time t, std::optional<Duration> bound) const {
   if (drift_ns > 1e15) return false;
   const std::int64_t move_ns = static_cast<std::int64_t>(std::ceil(drift_ns)) + jumps_ns_ + 2;
   return !analysis_.instant_could_matter(t, last_full_->skew_ns + 2 * move_ns, last_full_->abs_offset_ns + move_ns, bound,
-                                         last_full_->min_offset_ns - move_ns, last_full_->max_offset_ns + move_ns);
+                                         last_full_->min_offset_ns - move_ns, last_full_->max_offset_ns + move_ns,
+                                         last_full_->up_nodes);
 }
 
 void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound) {
@@ -135,8 +136,8 @@ void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, s
   const std::int64_t skew = up >= 2 ? hi - lo : 0;
   const std::int64_t abs_offset = up >= 1 ? abs_max : 0;
   const std::int64_t min_offset = up >= 1 ? lo : 0, max_offset = up >= 1 ? hi : 0;
-  analysis_.on_instant(t, skew, abs_offset, bound, min_offset, max_offset);
-  last_full_ = Reading{t, skew, abs_offset, min_offset, max_offset};
+  analysis_.on_instant(t, skew, abs_offset, bound, min_offset, max_offset, up);
+  last_full_ = Reading{t, skew, abs_offset, min_offset, max_offset, up};
   rate_bound_ppm_ = rate_bound_ppm;
   jumps_ns_ = 0;
   must_read_ = false;

@@ -113,6 +113,7 @@ class ExactSkewChecker final : public Observer {
     std::int64_t abs_offset_ns = 0;
     std::int64_t min_offset_ns = 0;
     std::int64_t max_offset_ns = 0;
+    std::uint32_t up_nodes = 0;
   };
   bool bound_instants_;
   std::optional<Reading> last_full_;

@@ -389,6 +389,39 @@ TEST(RunAnalysis, OffsetExpectationIsTwoSidedAndSigned) {
       << short_by_2ms.expects()[0].detail;
 }
 
+// A tick or instant with no node up has no clock to measure: its zeros neither fail an offset
+// expectation nor pass a skew or |offset| one. Over an interval with no node up at all, every
+// one of them is not evaluated, and says why.
+TEST(RunAnalysis, AnInstantWithNoNodeUpCountsForNoExpectation) {
+  auto spec = three_nodes();
+  for (auto kind : {scenario::ExpectSpec::Kind::kOffset, scenario::ExpectSpec::Kind::kMaxAbsOffset,
+                    scenario::ExpectSpec::Kind::kMaxSkew}) {
+    scenario::ExpectSpec e;
+    e.kind = kind;
+    e.value = kind == scenario::ExpectSpec::Kind::kOffset ? 5_ms : 1_ns;
+    e.after = 2_s;
+    spec.expects.push_back(e);
+  }
+  RunAnalysis none_up(spec);
+  TickStats empty = offsets_at(2_s, 0, 0);
+  empty.up_nodes = 0;
+  none_up.on_tick(empty);
+  none_up.on_instant(Time::epoch() + 2500_ms, 0, 0, std::nullopt, 0, 0, 0);
+  none_up.finish();
+  for (const auto& r : none_up.expects()) {
+    EXPECT_FALSE(r.evaluated) << r.text << ": " << r.detail;
+    EXPECT_NE(r.detail.find("no tick with a node up"), std::string::npos) << r.detail;
+  }
+  RunAnalysis one_up(spec);  // the same zeros from a node that is up are measured
+  TickStats zero = offsets_at(2_s, 0, 0);
+  zero.up_nodes = 1;
+  one_up.on_tick(zero);
+  one_up.finish();
+  EXPECT_FALSE(one_up.expects()[0].passed);
+  EXPECT_TRUE(one_up.expects()[0].evaluated);
+  EXPECT_TRUE(one_up.expects()[1].passed);
+}
+
 TEST(RunAnalysis, AtLeastFailsARunThatNeverReachesTheHandCalculatedValue) {
   auto spec = three_nodes();
   scenario::ExpectSpec e;
@@ -398,7 +431,7 @@ TEST(RunAnalysis, AtLeastFailsARunThatNeverReachesTheHandCalculatedValue) {
   spec.expects.push_back(e);
   RunAnalysis reached(spec);
   reached.on_tick(tick_at(1_s, 20'000'000, 1));
-  reached.on_instant(Time::epoch() + 2_s, 80'000'000, 40'000'000, std::nullopt, -40'000'000, 40'000'000);
+  reached.on_instant(Time::epoch() + 2_s, 80'000'000, 40'000'000, std::nullopt, -40'000'000, 40'000'000, 3);
   reached.finish();
   EXPECT_TRUE(reached.expects()[0].passed) << reached.expects()[0].detail;
   RunAnalysis idle(spec);  // nothing drifts: within the upper limit, but not the closed form
