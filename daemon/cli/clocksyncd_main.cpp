@@ -6,6 +6,7 @@
 //                                                  socket or touching a clock; exit 0 or 2)
 // Flags override the file. Exit 0 after a graceful stop (SIGTERM/SIGINT), 2 on a user error,
 // 1 when the OS refuses (port in use, clock not adjustable). SIGHUP reloads the key file.
+#include <cmath>
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -148,10 +149,17 @@ int run(int argc, char** argv) {
   if (o_key->count()) cfg.key_file = key_file;
   if (o_insecure->count()) cfg.insecure = insecure;
   if (o_clock->count()) cfg.clock_backend = clock_backend;
+  // CLI11's ranges let NaN through (every comparison with it is false).
+  if (o_drift->count() && !std::isfinite(drift_ppm)) return user_error("--drift-ppm: expected a number, got " + std::to_string(drift_ppm));
+  if (o_slew->count() && !std::isfinite(max_slew_ppm)) return user_error("--max-slew-ppm: expected a number, got " + std::to_string(max_slew_ppm));
   if (o_drift->count()) cfg.drift_ppm = drift_ppm;
   if (o_offset->count()) {
     const auto d = parse_duration(offset_text);
     if (!d) return user_error("--offset: expected a duration such as 20ms, got '" + offset_text + "'");
+    if (d->ns() > node::VirtualClock::kMaxAbsOffsetNs || d->ns() < -node::VirtualClock::kMaxAbsOffsetNs) {
+      return user_error("--offset: at most a century either way (the clock's readings must stay inside int64 "
+                        "nanoseconds), got '" + offset_text + "'");
+    }
     cfg.offset = *d;
   }
   if (o_slew->count()) cfg.max_slew_ppm = max_slew_ppm;
@@ -214,8 +222,13 @@ int run(int argc, char** argv) {
     return user_error(e.what());
   }
 
+  node::Logger log(stderr);
+  DaemonLoop loop(std::get<LoopConfig>(loop_cfg), std::move(algorithm), *clock, keys.get(), log);
   if (check_config) {
     if (auto e = privilege_drop_problem({cfg.user, cfg.clock_backend == "system"})) return user_error(*e);
+    // What the daemon would refuse before it binds (a peer without a key, its own id among the
+    // peers, a control path too long): refused here too.
+    if (auto e = loop.check()) return user_error(*e);
     const LoopConfig& l = std::get<LoopConfig>(loop_cfg);
     std::cout << "ok: " << (config_file.empty() ? std::string("flags") : config_file) << " (node " << *cfg.id << ", listen "
               << l.listen << ", " << l.peers.size() << " peer(s), cluster " << l.cluster << ", sync " << cfg.sync_kind
@@ -225,8 +238,7 @@ int run(int argc, char** argv) {
     return 0;
   }
 
-  node::Logger log(stderr);
-  DaemonLoop loop(std::get<LoopConfig>(loop_cfg), std::move(algorithm), *clock, keys.get(), log);
+  if (auto e = loop.check()) return user_error(*e);  // the configuration's fault: exit 2
   if (auto e = loop.open()) {
     std::cerr << "clocksyncd: " << *e << "\n";
     return 1;

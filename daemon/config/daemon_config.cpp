@@ -116,7 +116,10 @@ void read_clock(const Node& n, DaemonConfig& cfg) {
   if (const Node* m = n.find("max_slew_ppm")) {
     cfg.max_slew_ppm = config::read_number(*m, "clock.max_slew_ppm", 0, node::VirtualClock::kMaxSlewPpm);
   }
-  if (const Node* o = n.find("offset")) cfg.offset = config::read_duration(*o, "clock.offset");
+  if (const Node* o = n.find("offset")) {
+    cfg.offset = config::read_duration(*o, "clock.offset", Duration::from_ns(-node::VirtualClock::kMaxAbsOffsetNs),
+                                       Duration::from_ns(node::VirtualClock::kMaxAbsOffsetNs));
+  }
   if (const Node* a = n.find("allow_system_clock")) cfg.allow_system_clock = config::read_bool(*a, "clock.allow_system_clock");
 }
 

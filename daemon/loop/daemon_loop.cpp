@@ -1,5 +1,7 @@
 #include "daemon/loop/daemon_loop.hpp"
 
+#include <sys/un.h>
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
@@ -52,9 +54,10 @@ DaemonLoop::~DaemonLoop() {
   if (stop_fd_ >= 0) ::close(stop_fd_);
 }
 
-std::optional<std::string> DaemonLoop::open() {
+std::optional<std::string> DaemonLoop::check() {
   auto listen = parse_endpoint(config_.listen);
   if (auto* e = std::get_if<std::string>(&listen)) return "listen: " + *e;
+  peers_.clear();
   for (const auto& p : config_.peers) {
     if (p.id == config_.self) return "peer " + std::to_string(p.id) + " has this node's own id";
     auto ep = parse_destination(p.address);
@@ -66,6 +69,16 @@ std::optional<std::string> DaemonLoop::open() {
   if (keys_) {
     if (auto why = peer_without_key(*keys_, "the key file")) return why;
   }
+  if (config_.control.size() >= sizeof(sockaddr_un{}.sun_path)) {
+    return "control socket path is too long (at most " + std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
+           " bytes): " + config_.control;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> DaemonLoop::open() {
+  if (auto e = check()) return e;
+  auto listen = parse_endpoint(config_.listen);
   auto data = UdpSocket::bind_to(std::get<Endpoint>(listen));
   if (auto* e = std::get_if<std::string>(&data)) return "listen: " + *e;
   data_socket_ = std::move(std::get<UdpSocket>(data));

@@ -70,7 +70,10 @@ class DaemonLoop final : private node::DatagramTransport, private node::Referenc
              const node::wire::Keyring* keys, node::Logger& log);
   ~DaemonLoop() override;
 
-  // Binds sockets and resolves peers; an error message when it cannot.
+  // Everything open() checks before it binds anything: the listen address, the peers (own id,
+  // twice, reachable), a key for every peer, the control socket's path. --check-config asks this.
+  std::optional<std::string> check();
+  // check(), then binds sockets; an error message when it cannot.
   std::optional<std::string> open();
   // Stop on SIGTERM/SIGINT and reload the keys on SIGHUP (reload_keys), signals the caller
   // must have blocked in every thread (sigprocmask) before creating threads.

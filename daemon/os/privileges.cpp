@@ -43,7 +43,12 @@ std::optional<std::string> privilege_drop_problem(const PrivilegeDrop& drop) {
     return "started as root: give --user NAME (an unprivileged user; the Debian package creates "
            "'clocksyncd'), so that packets are never parsed as root";
   }
-  if (::getpwnam(drop.user.c_str()) == nullptr) return "user '" + drop.user + "' does not exist";
+  const passwd* pw = ::getpwnam(drop.user.c_str());
+  if (pw == nullptr) return "user '" + drop.user + "' does not exist";
+  if (pw->pw_uid == 0) {
+    return "user '" + drop.user + "' is uid 0: give an unprivileged user (the Debian package creates 'clocksyncd'), "
+           "so that packets are never parsed as root";
+  }
   return std::nullopt;
 }
 

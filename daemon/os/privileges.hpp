@@ -16,8 +16,9 @@ struct PrivilegeDrop {
   bool keep_sys_time = false;  // keep CAP_SYS_TIME (system clock backend)
 };
 
-// Started as root: switches to `user` (which must exist and must not be root unless the caller
-// insists with user == "root"). Not root: `user` must be empty or this user. Either way drops
+// Started as root: switches to `user`, which must exist and must not be uid 0 (root, or any
+// other name for uid 0: packets are never parsed as root). Not root: `user` must be empty or
+// this user. Either way drops
 // all other capabilities and sets no_new_privs. An error message when any step fails; the
 // caller must then exit (half-dropped privileges are not a state to run in).
 std::optional<std::string> drop_privileges(const PrivilegeDrop& drop);

@@ -25,6 +25,9 @@ class VirtualClock final : public Clock {
   // still and every timer would be due at once). Beyond, the constructor and set_rate throw.
   static constexpr double kMaxAbsRatePpm = 100'000;
   static constexpr double kMaxSlewPpm = 100'000;
+  // Its offset from the time source: a century either way keeps every reading of the next
+  // century inside int64 nanoseconds (a reading saturated at its maximum would stand still).
+  static constexpr std::int64_t kMaxAbsOffsetNs = 100LL * 365 * 86'400 * 1'000'000'000;
 
   VirtualClock(const VirtualClockParams& params, TimeSource& source);
 

@@ -67,9 +67,34 @@ for old, new, says in broken:
 p = check(work / "node1.yaml", "--key-file", str(work / "missing.keys"))
 if p.returncode != 2 or "cannot open key file" not in p.stderr:
     fail(f"a missing key file: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+# What the daemon refuses before it binds, --check-config refuses too (exit 2): a peer the key
+# file has no key for, a control socket path longer than a Unix socket takes.
+partial = work / "partial.keys"
+partial.write_text("".join(line for line in (work / "node1.keys").read_text().splitlines(keepends=True)
+                           if not line.startswith("3 ")))
+partial.chmod(0o600)
+if os.geteuid() == 0:
+    shutil.chown(partial, "nobody")
+p = check(work / "node1.yaml", "--key-file", str(partial))
+if p.returncode != 2 or "peer 3 has no key" not in p.stderr:
+    fail(f"a key file without peer 3: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+p = check(work / "node1.yaml", "--control", str(work / ("c" * 120 + ".sock")))
+if p.returncode != 2 or "control socket path is too long" not in p.stderr:
+    fail(f"a long control path: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+# Flag values outside what the virtual clock holds: NaN passes CLI11's ranges, a huge offset
+# would saturate the clock.
+for flag, value, says in (("--drift-ppm", "nan", "expected a number"), ("--offset", "9000000000s", "a century")):
+    p = check(work / "node1.yaml", flag, value)
+    if p.returncode != 2 or says not in p.stderr:
+        fail(f"{flag} {value}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 if os.geteuid() == 0:
     p = subprocess.run([daemon, "--config", str(work / "node1.yaml"), "--check-config", "--user", "no-such-user-x"],
                        capture_output=True, text=True, timeout=60)
     if p.returncode != 2 or "does not exist" not in p.stderr:
         fail(f"an unknown user: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+    # Dropping to uid 0 is no drop: packets would be parsed as root.
+    p = subprocess.run([daemon, "--config", str(work / "node1.yaml"), "--check-config", "--user", "root"],
+                       capture_output=True, text=True, timeout=60)
+    if p.returncode != 2 or "is uid 0" not in p.stderr:
+        fail(f"--user root: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 print("ok")
