@@ -92,11 +92,16 @@ std::vector<std::size_t> SweepProgress::scan() {
     if (!options_.shard.contains(run.index)) continue;
     ++report_.total;
     if (run_is_done(options_.out_dir, run)) {
-      report_.count(table_.record(run.index, (fs::path(options_.out_dir) / run.folder).string()));
-      ++report_.resumed;
-    } else {
-      todo.push_back(run.index);
+      try {
+        report_.count(table_.record(run.index, (fs::path(options_.out_dir) / run.folder).string()));
+        ++report_.resumed;
+        continue;
+      } catch (const std::exception&) {
+        // Its summary.json cannot be read (cut short, edited, emptied): it is run again, and the
+        // new run replaces every file of the old one.
+      }
     }
+    todo.push_back(run.index);
   }
   todo_ = todo.size();
   if (writes_table()) table_.write((fs::path(options_.out_dir) / "sweep.csv").string());

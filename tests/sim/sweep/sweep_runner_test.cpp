@@ -181,6 +181,31 @@ TEST_F(SweepRunnerTest, ResumesWithoutRedoingFinishedRuns) {
   EXPECT_EQ(tree(dir_ / "r"), tree(dir_ / "clean"));  // resumed == uninterrupted, no leftovers
 }
 
+// A finished run whose summary.json was damaged afterwards (cut short, emptied, edited) is run
+// again on resume, and the sweep goes on; before, the first such folder stopped the whole resume
+// with the JSON parser's message, and nothing else was run.
+TEST_F(SweepRunnerTest, AResumeRunsAgainAFinishedRunWhoseSummaryIsDamaged) {
+  sweep(dir_ / "d", 2, fake_run);
+  const std::vector<std::string> damage = {"", "{", "{}", "not json at all"};
+  for (std::size_t i = 0; i < damage.size(); ++i) {
+    std::ofstream(dir_ / "d" / runs_[i * 2].folder / "summary.json", std::ios::trunc) << damage[i];
+  }
+  fs::remove_all(dir_ / "d" / runs_[1].folder);  // and one not run at all
+  std::mutex m;
+  std::set<std::size_t> rerun;
+  const SweepReport resumed = sweep(dir_ / "d", 2, [&](const PlannedRun& run, const std::string& d) {
+    {
+      const std::lock_guard lock(m);
+      rerun.insert(run.index);
+    }
+    fake_run(run, d);
+  });
+  EXPECT_EQ(rerun, (std::set<std::size_t>{0, 1, 2, 4, 6}));
+  EXPECT_TRUE(resumed.failures.empty());
+  sweep(dir_ / "clean", 1, fake_run);
+  EXPECT_EQ(tree(dir_ / "d"), tree(dir_ / "clean"));
+}
+
 TEST_F(SweepRunnerTest, ARunWithoutSummaryIsAFailureNotDone) {
   const SweepReport r = sweep(dir_ / "n", 1, [](const PlannedRun& run, const std::string& d) {
     if (run.index == 1) {
