@@ -87,6 +87,9 @@ int sweep_main(const SweepArgs& args) {
     } catch (const sweep::SweepBusy& e) {
       std::cerr << "clocksim sweep: " << e.what() << '\n';
       return 2;
+    } catch (const sweep::SweepFolderError& e) {
+      std::cerr << "clocksim sweep: " << e.what() << '\n';
+      return 2;
     } catch (const std::exception& e) {
       std::cerr << "clocksim sweep: " << e.what() << '\n';
       return 1;
@@ -131,6 +134,9 @@ int sweep_main(const SweepArgs& args) {
       report = sweep::run_sweep(spec, runs, options, run_one, std::cerr);
     }
   } catch (const sweep::SweepBusy& e) {
+    std::cerr << "clocksim sweep: " << e.what() << '\n';
+    return 2;
+  } catch (const sweep::SweepFolderError& e) {
     std::cerr << "clocksim sweep: " << e.what() << '\n';
     return 2;
   } catch (const std::exception& e) {

@@ -11,7 +11,18 @@
 namespace clocksim::sweep {
 
 SweepLock::SweepLock(const std::string& out_dir, const Shard& shard) : folder_(out_dir), whole_(shard.whole()) {
-  std::filesystem::create_directories(out_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec || !std::filesystem::is_directory(out_dir)) {
+    std::filesystem::path at = std::filesystem::absolute(out_dir, ec);
+    while (!at.empty() && !std::filesystem::exists(at, ec) && at.has_parent_path() && at.parent_path() != at) {
+      at = at.parent_path();
+    }
+    if (std::filesystem::exists(at, ec) && !std::filesystem::is_directory(at, ec)) {
+      throw SweepFolderError("cannot use the output folder " + out_dir + ": " + at.string() + " is a file, not a folder");
+    }
+    throw SweepFolderError("cannot create the output folder " + out_dir + (ec ? ": " + ec.message() : std::string()));
+  }
   const std::string& folder = folder_;
   try {
     if (shard.whole()) {
@@ -25,6 +36,7 @@ SweepLock::SweepLock(const std::string& out_dir, const Shard& shard) : folder_(o
       take(folder + "/.sweep-shard-" + name + ".lock", true,
            folder + ": shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) +
                " is already running there");
+      refuse_other_counts(shard.count);
     }
   } catch (...) {
     for (int fd : fds_) ::close(fd);
@@ -40,7 +52,30 @@ void SweepLock::remove_shard_locks() const {
   if (!whole_) return;
   for (const auto& entry : std::filesystem::directory_iterator(folder_)) {
     const std::string name = entry.path().filename().string();
-    if (name.starts_with(".sweep-shard-") && name.ends_with(".lock")) std::filesystem::remove(entry.path());
+    if ((name.starts_with(".sweep-shard-") || name.starts_with(".sweep-count-")) && name.ends_with(".lock")) {
+      std::filesystem::remove(entry.path());
+    }
+  }
+}
+
+void SweepLock::refuse_other_counts(std::size_t count) {
+  // Ours first, then a look at the others': of two shards of different counts starting together,
+  // at least one sees the other's.
+  take(folder_ + "/.sweep-count-" + std::to_string(count) + ".lock", false,
+       folder_ + ": a shard of another count is starting there; give every shard the same count");
+  for (const auto& entry : std::filesystem::directory_iterator(folder_)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(".sweep-count-") || !name.ends_with(".lock")) continue;
+    const std::string other = name.substr(13, name.size() - 13 - 5);
+    if (other == std::to_string(count)) continue;
+    const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    const bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+    if (held) {
+      throw SweepBusy(folder_ + ": shards of " + other + " are running there; shards of " + std::to_string(count) +
+                      " would run some of the same runs: give every shard the same count");
+    }
   }
 }
 

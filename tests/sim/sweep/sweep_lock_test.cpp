@@ -52,11 +52,33 @@ TEST_F(SweepLockTest, ShardsRunSideBySideButEachOnlyOnce) {
   EXPECT_THROW(SweepLock(dir_, Shard{}), SweepBusy);  // the whole sweep, or a merge, waits
 }
 
-TEST_F(SweepLockTest, AFolderThatCannotHoldTheLockFileIsAnError) {
+// Shard 0/4 beside shard 0/2 would run runs 0, 4, 8, ... twice and clobber each other's partial
+// folders: shards of another count are refused while any of these hold the folder, and taken
+// once they are gone.
+TEST_F(SweepLockTest, ShardsOfAnotherCountAreRefusedWhileTheseRun) {
+  {
+    SweepLock a(dir_, Shard{0, 2});
+    try {
+      SweepLock other(dir_, Shard{1, 4});
+      FAIL() << "shard 1/4 ran beside shard 0/2";
+    } catch (const SweepBusy& e) {
+      EXPECT_NE(std::string(e.what()).find("shards of 2 are running there"), std::string::npos) << e.what();
+    }
+    SweepLock b(dir_, Shard{1, 2});  // the same count: side by side
+  }
+  SweepLock later(dir_, Shard{1, 4});
+}
+
+TEST_F(SweepLockTest, AFolderThatCannotBeMadeIsNamed) {
   fs::create_directories(fs::path(dir_).parent_path());
   const std::string file = dir_ + "-file";
   { std::ofstream(file) << "x"; }
-  EXPECT_THROW(SweepLock(file + "/sub", Shard{}), std::exception);
+  try {
+    SweepLock(file + "/sub", Shard{});
+    FAIL() << "a sweep folder under a file";
+  } catch (const SweepFolderError& e) {
+    EXPECT_NE(std::string(e.what()).find(file + " is a file, not a folder"), std::string::npos) << e.what();
+  }
   fs::remove(file);
 }
 
