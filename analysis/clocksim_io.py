@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
 import zlib
 from dataclasses import dataclass, field
@@ -89,6 +90,12 @@ def run_main(main: Callable[[list[str]], int], argv: list[str] | None = None) ->
         return main(sys.argv[1:] if argv is None else argv)
     except FormatError as err:
         print(f"error: {err}", file=sys.stderr)
+        return EXIT_FORMAT_ERROR
+    except OSError as err:
+        # Where an output cannot go (a missing folder, a file in the way, no permission): the
+        # user's to fix, said in a line, not a traceback.
+        where = "output" if err.filename is None else re.sub(r"\.tmp-\d+$", "", str(err.filename))
+        print(f"error: {where}: {err.strerror or err}", file=sys.stderr)
         return EXIT_FORMAT_ERROR
 
 

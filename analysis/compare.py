@@ -237,12 +237,25 @@ def build_compare(runs: list[cio.Run], window: tuple[int, int] | None = None) ->
 def find_clocksim(explicit: str | None) -> str | None:
     """--clocksim, $CLOCKSIM_BINARY, `clocksim` on PATH, or a build of this source tree."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    for candidate in (explicit, os.environ.get("CLOCKSIM_BINARY"), shutil.which("clocksim"),
+    if explicit:  # named: that one or none, never another in its place
+        return explicit if os.path.isfile(explicit) and os.access(explicit, os.X_OK) else None
+    for candidate in (os.environ.get("CLOCKSIM_BINARY"), shutil.which("clocksim"),
                       os.path.join(root, "build", "ci", "sim", "clocksim"),
                       os.path.join(root, "build", "release", "sim", "clocksim")):
         if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     return None
+
+
+def check_distinct_stems(scenarios: list[str], out: str) -> None:
+    """Each scenario runs into OUT/<file stem>: two with one stem would share a folder."""
+    stems: dict[str, str] = {}
+    for scenario in scenarios:
+        stem = os.path.splitext(os.path.basename(scenario))[0]
+        if stem in stems:
+            raise cio.FormatError(scenario, f"has the same file name as {stems[stem]}: both would run into "
+                                            f"{os.path.join(out, stem)}; rename one")
+        stems[stem] = scenario
 
 
 def run_scenarios(clocksim: str, scenarios: list[str], out: str, sets: list[str]) -> list[str]:
@@ -274,7 +287,11 @@ def main(argv: list[str]) -> int:
                                            "build/ci or build/release of this tree)")
     args = parser.parse_args(argv)
     if args.run:
+        check_distinct_stems(args.run, args.out or os.path.join("out", "compare"))
         clocksim = find_clocksim(args.clocksim)
+        if clocksim is None and args.clocksim:
+            print(f"error: --clocksim {args.clocksim}: not an executable file", file=sys.stderr)
+            return 2
         if clocksim is None:
             print("error: --run: no clocksim binary found; build it (cmake --build --preset ci) or pass --clocksim",
                   file=sys.stderr)

@@ -85,6 +85,8 @@ def main(argv: list[str]) -> int:
         kinds = kinds_for(args.only)
         start = plot_sequence.parse_time_ns(args.start) if args.start else None
         end = plot_sequence.parse_time_ns(args.end) if args.end else None
+        if start is not None and end is not None and end < start:
+            raise OptionError(f"--to {args.end} is before --from {args.start}")
     except (OptionError, plot_sequence.OptionError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -265,6 +265,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--max-points", type=int, default=DEFAULT_MAX_POINTS,
                         help="downsample each line to about this many points")
     args = parser.parse_args(argv)
+    if args.max_points < 2 or args.max_nodes < 1:
+        parser.error("--max-points must be at least 2 and --max-nodes at least 1")
     run = cio.load_run(args.outdir, required=("trace", "skew"), optional=("events",))
     if run.missing:
         print(f"note: {', '.join(run.missing)} not found; intervals are not shaded", file=sys.stderr)

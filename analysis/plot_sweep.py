@@ -122,6 +122,9 @@ def resolve_metric(df: pd.DataFrame, name: str | None) -> tuple[str, str, str]:
                           f"clocksim?)")
     if not df[column].notna().any():
         raise OptionError(f"--metric {name}: column {column} is empty in every run")
+    if not pd.api.types.is_numeric_dtype(df[column]):
+        numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and c != "seed"]
+        raise OptionError(f"--metric {name}: column {column} is not numeric; numeric columns: {', '.join(numeric)}")
     return column, label, kind
 
 
