@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/error.hpp"
 #include "config/file.hpp"
 
 namespace clocksim::sweep {
@@ -210,6 +211,14 @@ SweepError::SweepError(const std::string& file, int line, int column, const std:
       key_path_(key_path) {}
 
 SweepSpec parse_sweep_text(std::string_view yaml, const std::string& display_name, const std::string& base_dir) {
+  // The rules every configuration file of ours is read by (one document, UTF-8, no duplicate keys,
+  // no tabs in indentation, the size, depth and alias budgets), located; the parser below walks
+  // yaml-cpp's tree of the same text.
+  try {
+    config::yaml::parse_document(yaml, display_name);
+  } catch (const config::ConfigError& e) {
+    throw SweepError(e.file(), e.line(), e.column(), e.key_path(), e.message());
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));

@@ -84,10 +84,15 @@ TEST_F(SweepSpecTest, ErrorsNameFileLineColumnAndKey) {
   EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1]}\nmatrx: 1\n"),
             "s.yaml:3:1: error: at 'matrx': unknown key; expected one of base, description, matrix, name, seeds, set, traces");
   EXPECT_EQ(error("base: base.yaml\nbase: base.yaml\nmatrix: {a: [1]}\n"),
-            "s.yaml:2:1: error: at 'base': duplicate key");
+            "s.yaml:2:1: error: at 'base': duplicate key 'base' (first written at line 1, column 1)");
   EXPECT_EQ(error("base: base.yaml\n"), "s.yaml:1:1: error: at 'matrix': missing key: parameter path -> list of values");
-  EXPECT_NE(error("base: [unclosed\n").find("s.yaml:2:1: error: invalid YAML"), std::string::npos)
+  EXPECT_NE(error("base: [unclosed\n").find("s.yaml:2:1: error: YAML syntax error"), std::string::npos)
       << error("base: [unclosed\n");
+  // The rules of every configuration file: one document, UTF-8.
+  EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1]}\n---\nmatrix: {b: [2]}\n"),
+            "s.yaml:3:1: error: a file holds exactly one YAML document; found a second one");
+  EXPECT_NE(error("base: base.yaml\nname: caf\xE9\nmatrix: {a: [1]}\n").find("s.yaml:2:10: error: byte 0xE9 is not UTF-8"),
+            std::string::npos);
 }
 
 TEST_F(SweepSpecTest, RefusesHugeSweeps) {
