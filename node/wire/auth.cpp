@@ -53,11 +53,12 @@ std::optional<std::string> key_weakness(std::span<const std::uint8_t> key) {
   return std::nullopt;
 }
 
-std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, const std::string& origin) {
+std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, const std::string& origin,
+                                                     int first_line, std::size_t column_offset) {
   std::string digits;
   std::istringstream in(text);
   std::string line;
-  int line_no = 0;
+  int line_no = first_line - 1;
   while (std::getline(in, line)) {
     ++line_no;
     std::size_t start = line.find_first_not_of(" \t\r");
@@ -66,7 +67,7 @@ std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, co
       const char c = line[i];
       if (c == ' ' || c == '\t' || c == '\r') continue;
       if (hex_value(c) < 0) {
-        return origin + ":" + std::to_string(line_no) + ":" + std::to_string(i + 1) +
+        return origin + ":" + std::to_string(line_no) + ":" + std::to_string(column_offset + i + 1) +
                ": key file must hold hex digits only (e.g. `openssl rand -hex 32`), found '" +
                std::string(1, c) + "'";
       }

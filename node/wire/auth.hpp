@@ -41,6 +41,9 @@ class ClusterKey {
 // Why `key` looks typed rather than drawn at random (too few distinct bytes, a repeated block),
 // or nullopt.
 std::optional<std::string> key_weakness(std::span<const std::uint8_t> key);
-std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, const std::string& origin);
+// `text` may be part of a file: its first line is the file's line `first_line`, and its first
+// column the file's column 1 + `column_offset`, so that an error names the place in the file.
+std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, const std::string& origin,
+                                                     int first_line = 1, std::size_t column_offset = 0);
 
 }  // namespace clocksim::node::wire

@@ -116,7 +116,13 @@ std::variant<Keyring, std::string> parse_keyring_text(const std::string& text, c
     const auto id = parse_u32(words[1]);
     if (!peer) return where + ": peer id '" + words[0] + "' is not a number";
     if (!id) return where + ": key id '" + words[1] + "' is not a number";
-    auto key = parse_key_text(words[2], where);
+    // The key is the third word: its errors are located in the file, not in the word.
+    std::size_t key_column = 0;
+    for (int w = 0; w < 3; ++w) {
+      key_column = line.find_first_not_of(" \t\r", key_column);
+      if (w < 2) key_column = line.find_first_of(" \t\r", key_column);
+    }
+    auto key = parse_key_text(words[2], origin, line_no, key_column);
     if (auto* e = std::get_if<std::string>(&key)) return *e;
     if (ring.find(*peer, *id)) return where + ": key " + words[1] + " of peer " + words[0] + " given twice";
     ring.add(*peer, *id, std::move(std::get<ClusterKey>(key)), words.size() == 4);
@@ -124,9 +130,8 @@ std::variant<Keyring, std::string> parse_keyring_text(const std::string& text, c
   }
   if (!bare_lines.empty()) {
     if (any_pair) return origin + ": mixes a cluster-wide key with per-peer keys; use one form";
-    std::string joined;
-    for (const auto& l : bare_lines) joined += l + "\n";
-    auto key = parse_key_text(joined, origin);
+    // Every line holds one word or none here: the whole text, so that errors keep their lines.
+    auto key = parse_key_text(text, origin);
     if (auto* e = std::get_if<std::string>(&key)) return *e;
     return Keyring::shared(std::move(std::get<ClusterKey>(key)));
   }

@@ -56,6 +56,22 @@ TEST(KeyFile, RejectsNonHexShortOddAndMissing) {
   EXPECT_NE(std::get<std::string>(missing).find("cannot open"), std::string::npos);
 }
 
+// A bad digit is named at its line and column in the file, whether the key is a peer line's third
+// word or a cluster key after comments and blank lines.
+TEST(KeyFile, ABadDigitIsLocatedInTheFile) {
+  const std::string key = "3f9a0c7e5b21d4866a0fe3b9c5d1724e8b6f0a3c9d2e7f1456a8b0c3e5d7f921";
+  std::string bad = key;
+  bad[10] = 'g';
+  auto pair = parse_keyring_text("# peers\n2 1 " + key + "\n3  1 " + bad + "\n", "k.keys");
+  ASSERT_TRUE(std::holds_alternative<std::string>(pair));
+  EXPECT_EQ(std::get<std::string>(pair).rfind("k.keys:3:16: key file must hold hex digits only", 0), 0u)
+      << std::get<std::string>(pair);
+  auto cluster = parse_keyring_text("# cluster key\n\n  " + bad + "\n", "c.key");
+  ASSERT_TRUE(std::holds_alternative<std::string>(cluster));
+  EXPECT_EQ(std::get<std::string>(cluster).rfind("c.key:3:13: key file must hold hex digits only", 0), 0u)
+      << std::get<std::string>(cluster);
+}
+
 TEST(KeyFile, RejectsLowEntropyKeys) {
   for (const std::string& text : {std::string(32, '0'), std::string(64, 'a'), std::string("0102030405060708") + "0102030405060708",
                                  std::string("00112233445566778899aabbccddeeff") + "00112233445566778899aabbccddeeff"}) {
