@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <limits>
 #include <iostream>
 #include <sstream>
 
@@ -106,6 +107,10 @@ int rotate_key_files(const std::vector<NodeId>& ids, const std::string& dir, Rot
       for (const std::string& t : old_texts) new_texts.push_back(node::wire::activate_key_id(t, highest));
       break;
     case RotationStep::kRotate: {
+      if (!new_key_id && highest == std::numeric_limits<std::uint32_t>::max()) {
+        return refuse("no key id above " + std::to_string(highest) +
+                      " is left (a node signs with its highest id): generate new files with `keygen --key-id 1`");
+      }
       const std::uint32_t id = new_key_id.value_or(highest + 1);
       if (id <= highest) {
         return refuse("key id " + std::to_string(id) + " is not above the highest in use, " + std::to_string(highest) +

@@ -152,4 +152,14 @@ if p.returncode != 2 or "node4.keys" not in p.stderr:
 p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(lag), "--rotate", "--retire")
 if p.returncode != 2:
     fail(f"--rotate with --retire: exit {p.returncode}")
+# Past the last key id there is no rotation: refused, saying so, not wrapped round to id 0.
+top = work / "top"
+top.mkdir()
+p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(top), "--key-id", "4294967295")
+if p.returncode != 0:
+    fail(f"keygen --key-id 4294967295: exit {p.returncode}, {p.stderr}")
+before = texts(top)
+p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(top), "--rotate")
+if p.returncode != 2 or "no key id above 4294967295 is left" not in p.stderr or texts(top) != before:
+    fail(f"--rotate past the last key id: exit {p.returncode}, {p.stderr}")
 print("ok: keygen writes every keyring or none; --rotate, --activate and --retire change every file or none, in order")
