@@ -303,11 +303,12 @@ std::variant<algorithms::StackSetup, std::string> build_stack_setup(const Daemon
   }
 
   std::vector<NodeId> members{*cfg.id};
-  for (const auto& p : cfg.peers) members.push_back(p.id);
-  std::sort(members.begin(), members.end());
-  if (std::adjacent_find(members.begin(), members.end()) != members.end()) {
-    return std::string("peer ids must be distinct and differ from this node's id");
+  for (const auto& p : cfg.peers) {
+    if (p.id == *cfg.id) return "peers: " + std::to_string(p.id) + " is this node's own id";
+    if (std::count(members.begin(), members.end(), p.id) > 0) return "peers: id " + std::to_string(p.id) + " is listed twice";
+    members.push_back(p.id);
   }
+  std::sort(members.begin(), members.end());
   for (const auto& s : cfg.ntp_servers) {
     if (std::binary_search(members.begin(), members.end(), s.id)) {
       return "ntp server id " + std::to_string(s.id) + " is already this node's or a peer's id";

@@ -69,6 +69,14 @@ std::optional<std::string> DaemonLoop::check() {
   if (keys_) {
     if (auto why = peer_without_key(*keys_, "the key file")) return why;
   }
+  // Two of its own sockets on one address: the second bind would fail, after the first (port 0
+  // asks for any free port, a different one for each).
+  for (const auto& [name, address] : {std::pair<const char*, const std::string&>{"status", config_.status},
+                                      std::pair<const char*, const std::string&>{"ntp.listen", config_.ntp_listen}}) {
+    if (!address.empty() && address == config_.listen && !address.ends_with(":0")) {
+      return std::string(name) + " " + address + " is the address of `listen`; give it a port of its own";
+    }
+  }
   if (config_.control.size() >= sizeof(sockaddr_un{}.sun_path)) {
     return "control socket path is too long (at most " + std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
            " bytes): " + config_.control;

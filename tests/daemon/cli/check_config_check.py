@@ -81,6 +81,20 @@ if p.returncode != 2 or "peer 3 has no key" not in p.stderr:
 p = check(work / "node1.yaml", "--control", str(work / ("c" * 120 + ".sock")))
 if p.returncode != 2 or "control socket path is too long" not in p.stderr:
     fail(f"a long control path: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+# Two of the node's own sockets on one address, and a peer listed twice: refused, named.
+same = work / "same.yaml"
+if "status: 127.0.0.1:6525" not in base:
+    fail("node1.yaml no longer has its status address; update this test")
+same.write_text(base.replace("status: 127.0.0.1:6525", "status: 127.0.0.1:5525"))
+p = check(same)
+if p.returncode != 2 or "is the address of `listen`" not in p.stderr:
+    fail(f"status on the listen address: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+twice = work / "twice.yaml"
+twice.write_text(base.replace("peers: [2@127.0.0.1:5526, 3@127.0.0.1:5527]",
+                              "peers: [2@127.0.0.1:5526, 3@127.0.0.1:5527, 2@127.0.0.1:5528]"))
+p = check(twice)
+if p.returncode != 2 or "id 2 is listed twice" not in p.stderr:
+    fail(f"a peer listed twice: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 # Flag values outside what the virtual clock holds: NaN passes CLI11's ranges, a huge offset
 # would saturate the clock.
 for flag, value, says in (("--drift-ppm", "nan", "expected a number"), ("--offset", "9000000000s", "a century")):
