@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 
 namespace clocksim::sweep {
 
@@ -63,10 +64,11 @@ void SweepLock::refuse_other_counts(std::size_t count) {
   // at least one sees the other's.
   take(folder_ + "/.sweep-count-" + std::to_string(count) + ".lock", false,
        folder_ + ": a shard of another count is starting there; give every shard the same count");
+  constexpr std::string_view kPrefix = ".sweep-count-", kSuffix = ".lock";
   for (const auto& entry : std::filesystem::directory_iterator(folder_)) {
     const std::string name = entry.path().filename().string();
-    if (!name.starts_with(".sweep-count-") || !name.ends_with(".lock")) continue;
-    const std::string other = name.substr(13, name.size() - 13 - 5);
+    if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix)) continue;
+    const std::string other = name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
     if (other == std::to_string(count)) continue;
     const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -52,6 +53,19 @@ void fake_run(const PlannedRun& run, const std::string& dir) {
       << R"( "messages_sent": 90, "messages_lost": 1, "events_processed": 77},)"
       << R"( "expects": [{"passed": true}, {"passed": false}, {"passed": false, "evaluated": false}], "wall_time_s": 0.25})";
 }
+
+// fake_run, noting which runs it was given (the sweep calls it from several threads).
+struct RecordingRun {
+  void operator()(const PlannedRun& run, const std::string& dir) {
+    {
+      const std::lock_guard lock(mutex);
+      indices.insert(run.index);
+    }
+    fake_run(run, dir);
+  }
+  std::mutex mutex;
+  std::set<std::size_t> indices;
+};
 
 class SweepRunnerTest : public ::testing::Test {
  protected:
@@ -164,16 +178,9 @@ TEST_F(SweepRunnerTest, ResumesWithoutRedoingFinishedRuns) {
   fs::create_directories(dir_ / "r" / (runs_[3].folder + ".partial"));
   std::ofstream(dir_ / "r" / (runs_[3].folder + ".partial") / "trace.csv") << "half";
 
-  std::mutex m;
-  std::set<std::size_t> rerun;
-  const SweepReport second = sweep(dir_ / "r", 2, [&](const PlannedRun& run, const std::string& d) {
-    {
-      const std::lock_guard lock(m);
-      rerun.insert(run.index);
-    }
-    fake_run(run, d);
-  });
-  EXPECT_EQ(rerun, (std::set<std::size_t>{0, 3, 6, 9}));
+  RecordingRun rerun;
+  const SweepReport second = sweep(dir_ / "r", 2, std::ref(rerun));
+  EXPECT_EQ(rerun.indices, (std::set<std::size_t>{0, 3, 6, 9}));
   EXPECT_EQ(second.resumed, 8u);
   EXPECT_EQ(second.ran, 4u);
   EXPECT_TRUE(second.failures.empty());
@@ -191,16 +198,9 @@ TEST_F(SweepRunnerTest, AResumeRunsAgainAFinishedRunWhoseSummaryIsDamaged) {
     std::ofstream(dir_ / "d" / runs_[i * 2].folder / "summary.json", std::ios::trunc) << damage[i];
   }
   fs::remove_all(dir_ / "d" / runs_[1].folder);  // and one not run at all
-  std::mutex m;
-  std::set<std::size_t> rerun;
-  const SweepReport resumed = sweep(dir_ / "d", 2, [&](const PlannedRun& run, const std::string& d) {
-    {
-      const std::lock_guard lock(m);
-      rerun.insert(run.index);
-    }
-    fake_run(run, d);
-  });
-  EXPECT_EQ(rerun, (std::set<std::size_t>{0, 1, 2, 4, 6}));
+  RecordingRun rerun;
+  const SweepReport resumed = sweep(dir_ / "d", 2, std::ref(rerun));
+  EXPECT_EQ(rerun.indices, (std::set<std::size_t>{0, 1, 2, 4, 6}));
   EXPECT_TRUE(resumed.failures.empty());
   sweep(dir_ / "clean", 1, fake_run);
   EXPECT_EQ(tree(dir_ / "d"), tree(dir_ / "clean"));
