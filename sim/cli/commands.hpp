@@ -6,13 +6,11 @@
 
 namespace clocksim::cli {
 
-void register_run_command(CLI::App& app);
-void register_validate_command(CLI::App& app);
-void register_schema_command(CLI::App& app);
-void register_extra_commands(CLI::App& app);
-
-// The exit code the executed subcommand chose.
-int exit_code();
-void set_exit_code(int code);
+// Each subcommand's callback writes the exit code it chose into `exit_code`, which main owns
+// and returns: CLI11 callbacks return nothing.
+void register_run_command(CLI::App& app, int& exit_code);
+void register_validate_command(CLI::App& app, int& exit_code);
+void register_schema_command(CLI::App& app, int& exit_code);
+void register_extra_commands(CLI::App& app, int& exit_code);
 
 }  // namespace clocksim::cli

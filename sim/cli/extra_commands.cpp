@@ -4,6 +4,6 @@
 namespace clocksim::cli {
 
 // Further subcommands (sweep, ...) add a one-line call here.
-void register_extra_commands(CLI::App& app) { register_sweep_command(app); }
+void register_extra_commands(CLI::App& app, int& exit_code) { register_sweep_command(app, exit_code); }
 
 }  // namespace clocksim::cli

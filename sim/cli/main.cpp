@@ -24,10 +24,11 @@ int main(int argc, char** argv) {
   CLI::App app{"clocksim: deterministic simulator for clock synchronization"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "clocksim 0.1.0");
-  clocksim::cli::register_run_command(app);
-  clocksim::cli::register_validate_command(app);
-  clocksim::cli::register_schema_command(app);
-  clocksim::cli::register_extra_commands(app);
+  int exit_code = 0;  // the executed subcommand's callback sets it
+  clocksim::cli::register_run_command(app, exit_code);
+  clocksim::cli::register_validate_command(app, exit_code);
+  clocksim::cli::register_schema_command(app, exit_code);
+  clocksim::cli::register_extra_commands(app, exit_code);
   // CLI11 would answer "A subcommand is required" to a misspelt one ("clocksim rnu").
   if (argc > 1 && argv[1][0] != '-') {
     const std::string given = argv[1];
@@ -48,5 +49,5 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  return clocksim::cli::exit_code();
+  return exit_code;
 }

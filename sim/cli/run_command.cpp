@@ -29,8 +29,6 @@ std::string default_folder_name(const std::string& name, const std::string& file
   return folder;
 }
 
-int g_exit_code = 0;  // set once by the subcommand callback; main returns it
-
 struct RunArgs {
   std::string file;
   std::string out_dir;
@@ -108,10 +106,7 @@ int do_run(const RunArgs& a) {
 
 }  // namespace
 
-int exit_code() { return g_exit_code; }
-void set_exit_code(int code) { g_exit_code = code; }
-
-void register_run_command(CLI::App& app) {
+void register_run_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write trace.csv, skew.csv, events, summary.json");
   run->add_option("scenario", args->file, "Scenario YAML file")->required();
@@ -120,7 +115,7 @@ void register_run_command(CLI::App& app) {
   run->add_option("--set", args->sets, "Override a scalar: key.path=value (repeatable)")->take_all();
   run->add_flag("--plot", args->plot, "Draw offsets.png and skew.png with analysis/plot_offsets.py");
   run->add_flag("--quiet,-q", args->quiet, "No progress and no report");
-  run->callback([args] { set_exit_code(do_run(*args)); });
+  run->callback([args, &exit_code] { exit_code = do_run(*args); });
 }
 
 }  // namespace clocksim::cli

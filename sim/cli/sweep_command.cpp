@@ -161,7 +161,7 @@ int sweep_main(const SweepArgs& args) {
 
 }  // namespace
 
-void register_sweep_command(CLI::App& app) {
+void register_sweep_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<SweepArgs>();
   CLI::App* cmd = app.add_subcommand("sweep", "Run every combination of a sweep file (docs/sweeps.md)");
   cmd->add_option("sweep", args->file, "Sweep file (YAML)")->required()->check(CLI::ExistingFile);
@@ -180,7 +180,7 @@ void register_sweep_command(CLI::App& app) {
   cmd->add_flag("--mpi", args->mpi,
                 "Spread the runs over the ranks of `mpirun -np K` (one at a time per rank; --out on a file "
                 "system every rank shares)");
-  cmd->callback([args] { set_exit_code(sweep_main(*args)); });
+  cmd->callback([args, &exit_code] { exit_code = sweep_main(*args); });
 }
 
 }  // namespace clocksim::cli

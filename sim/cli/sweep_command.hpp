@@ -8,6 +8,6 @@
 
 namespace clocksim::cli {
 
-void register_sweep_command(CLI::App& app);
+void register_sweep_command(CLI::App& app, int& exit_code);
 
 }  // namespace clocksim::cli

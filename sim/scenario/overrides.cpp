@@ -86,6 +86,13 @@ void apply_set_override(yaml::Node& root, const std::string& assignment) {
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const std::string& seg = segments[i];
     const std::string next_path = child_path(walked, seg);
+    if (cur->is_null() && i > 0 && parse_integer(seg)) {
+      // An index into a list that is not there: no key of a scenario mapping is a number, so
+      // making '{0: ...}' would only earn a puzzling "expected a list, got a mapping" later.
+      fail(next_path, "there is no entry " + seg + ": the scenario has no '" + walked +
+                          "' list, and --set changes entries that exist; give the whole list instead, e.g. --set '" +
+                          walked + "=[{...}]'");
+    }
     if (cur->is_null()) {
       cur->kind = yaml::Node::Kind::kMap;
       cur->pos = here;
