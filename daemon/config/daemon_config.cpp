@@ -129,6 +129,14 @@ void read_peer_list(const Node& n, const std::string& path, std::vector<PeerConf
     const std::string item_path = config::child_path(path, i);
     auto p = parse_peer(config::read_string(n.items[i], item_path, "ID@HOST:PORT"));
     if (auto* e = std::get_if<std::string>(&p)) config::fail_at(n.items[i], item_path, *e);
+    const NodeId id = std::get<PeerConfig>(p).id;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (out[out.size() - i + j].id == id) {
+        config::fail_at(n.items[i], item_path,
+                        "id " + std::to_string(id) + " is listed twice (first as " + config::child_path(path, j) + ", line " +
+                            std::to_string(n.items[j].pos.line) + ")");
+      }
+    }
     out.push_back(std::get<PeerConfig>(p));
   }
 }

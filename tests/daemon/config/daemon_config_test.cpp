@@ -272,6 +272,13 @@ TEST(DaemonConfig, DuplicateKeysAreRefused) {
             tmp("daemon_cfg_bad2.yaml") + ":2:1: error: at 'id': duplicate key 'id' (first written at line 1, column 1)");
 }
 
+TEST(DaemonConfig, APeerListedTwiceIsLocatedAtItsSecondPlace) {
+  EXPECT_EQ(config_error("daemon_cfg_twice.yaml", "id: 1\npeers:\n  - 2@127.0.0.1:5526\n  - 3@127.0.0.1:5527\n  - 2@127.0.0.1:5528\n"),
+            tmp("daemon_cfg_twice.yaml") + ":5:5: error: at 'peers.2': id 2 is listed twice (first as peers.0, line 3)");
+  EXPECT_EQ(config_error("daemon_cfg_twice_ntp.yaml", "id: 1\nntp: {servers: [7@127.0.0.1:123, 7@127.0.0.1:124]}\n"),
+            tmp("daemon_cfg_twice_ntp.yaml") + ":2:34: error: at 'ntp.servers.1': id 7 is listed twice (first as ntp.servers.0, line 2)");
+}
+
 TEST(DaemonConfig, BooleanParametersAreTrueOrFalseOnly) {
   ParamSpec spec;
   spec.name = "flag";
