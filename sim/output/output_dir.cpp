@@ -26,7 +26,13 @@ OutputDir::OutputDir(const std::string& path) {
       throw std::runtime_error("cannot create the output folder " + it->string() + ": " + why);
     }
     created_.push_back(*it);
+    pending_.push_back(std::make_unique<PendingFile>(it->string(), PendingKind::kFolderIfEmpty));
   }
+}
+
+void OutputDir::keep() {
+  keep_ = true;
+  pending_.clear();
 }
 
 OutputDir::~OutputDir() {
@@ -39,6 +45,7 @@ void OutputDir::remove_created() {
   std::error_code ec;
   for (auto it = created_.rbegin(); it != created_.rend(); ++it) fs::remove(*it, ec);
   created_.clear();
+  pending_.clear();
 }
 
 }  // namespace clocksim::sim

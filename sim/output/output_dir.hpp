@@ -1,11 +1,15 @@
 // The folder a run writes to: made with whatever parents it lacks, and taken away again (only the
 // folders made here, and only while empty) when the run ends without publishing, so that a
-// refused or failed run leaves the file system as it found it.
+// refused or failed run leaves the file system as it found it. The folders made are pending
+// (sim/output/pending_files.hpp) until then, so a run killed by a signal takes them away too.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "sim/output/pending_files.hpp"
 
 namespace clocksim::sim {
 
@@ -19,11 +23,12 @@ class OutputDir {
   OutputDir& operator=(const OutputDir&) = delete;
 
   // The run published its files: the folders stay.
-  void keep() { keep_ = true; }
+  void keep();
 
  private:
   void remove_created();
   std::vector<std::filesystem::path> created_;  // outermost first
+  std::vector<std::unique_ptr<PendingFile>> pending_;  // created_'s registrations
   bool keep_ = false;
 };
 

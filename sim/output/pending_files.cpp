@@ -18,6 +18,7 @@ enum SlotState : int { kFree = 0, kFilling = 1, kReady = 2 };
 
 struct Slot {
   std::atomic<int> state{kFree};
+  bool folder;  // written before the slot is published (kReady), read only after
   char path[PATH_MAX];
 };
 static_assert(std::atomic<int>::is_always_lock_free);
@@ -34,7 +35,19 @@ static_assert(std::atomic<bool>::is_always_lock_free);
 extern "C" void remove_pending_and_die(int sig) {
   g_dying.store(true, std::memory_order_seq_cst);
   for (Slot& s : g_slots) {
-    if (s.state.load(std::memory_order_seq_cst) == kReady) ::unlink(s.path);
+    if (s.state.load(std::memory_order_seq_cst) == kReady && !s.folder) ::unlink(s.path);
+  }
+  // Folders nest (out/a/b): a pass removes those already empty, which may empty their parents;
+  // rmdir takes an empty folder only, so a folder holding any kept file stays.
+  bool removed = true;
+  for (std::size_t pass = 0; removed && pass < kMaxPendingFiles; ++pass) {
+    removed = false;
+    for (Slot& s : g_slots) {
+      if (s.state.load(std::memory_order_seq_cst) == kReady && s.folder && s.path[0] != '\0' && ::rmdir(s.path) == 0) {
+        s.path[0] = '\0';
+        removed = true;
+      }
+    }
   }
   // The handler was installed with SA_RESETHAND, so the disposition is the default again, and the
   // signal stays blocked until the handler returns: raising it now ends the process as the
@@ -44,11 +57,12 @@ extern "C" void remove_pending_and_die(int sig) {
 
 }  // namespace
 
-PendingFile::PendingFile(const std::string& path) {
+PendingFile::PendingFile(const std::string& path, PendingKind kind) {
   if (path.size() >= PATH_MAX) return;
   for (std::size_t i = 0; i < kMaxPendingFiles; ++i) {
     int expected = kFree;
     if (!g_slots[i].state.compare_exchange_strong(expected, kFilling, std::memory_order_acquire)) continue;
+    g_slots[i].folder = kind == PendingKind::kFolderIfEmpty;
     std::memcpy(g_slots[i].path, path.c_str(), path.size() + 1);
     g_slots[i].state.store(kReady, std::memory_order_seq_cst);
     slot_ = i;

@@ -12,12 +12,17 @@
 
 namespace clocksim::sim {
 
+// What a registration stands for: a file the handler unlinks, or a folder this process made,
+// which the handler removes only if it is empty once the files are gone (rmdir refuses any other),
+// so that a run killed before writing anything leaves no empty folder behind.
+enum class PendingKind { kFile, kFolderIfEmpty };
+
 // Holds one registration; unregisters on destruction. A path that does not fit a slot (more
 // than kMaxPendingFiles at once, or longer than PATH_MAX) is not registered, and then only the
 // normal destructor cleanup applies to it.
 class PendingFile {
  public:
-  explicit PendingFile(const std::string& path);
+  explicit PendingFile(const std::string& path, PendingKind kind = PendingKind::kFile);
   ~PendingFile();
   PendingFile(const PendingFile&) = delete;
   PendingFile& operator=(const PendingFile&) = delete;
@@ -37,7 +42,7 @@ class PendingFile {
 inline constexpr std::size_t kMaxPendingFiles = 256;
 
 // Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE that unlink every pending
-// file and then let the signal take its default action (so the exit status still says which
+// file, remove the pending folders left empty (innermost first), and then let the signal take its default action (so the exit status still says which
 // signal ended the process), and ignores SIGXFSZ, so that exceeding a file-size limit is a write
 // error the run reports (exit 2) instead of a silent kill.
 void remove_pending_files_on_signals();
