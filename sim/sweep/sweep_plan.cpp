@@ -72,7 +72,6 @@ std::vector<PlannedRun> plan_sweep(const SweepSpec& spec) {
     for (const auto& seed : seeds) {
       PlannedRun run;
       run.index = runs.size();
-      if (!spec.traces) run.overrides.push_back("output.trace=false");
       run.overrides.insert(run.overrides.end(), spec.fixed_overrides.begin(), spec.fixed_overrides.end());
       std::string folder;
       for (std::size_t i = 0; i < spec.matrix.size(); ++i) {
@@ -86,6 +85,9 @@ std::vector<PlannedRun> plan_sweep(const SweepSpec& spec) {
         run.overrides.push_back("seed=" + std::to_string(*seed));
         folder += ",seed=" + std::to_string(*seed);
       }
+      // Last, so that a `set:` or matrix value replacing the whole output mapping cannot bring
+      // trace.csv back (the spec refuses one that names output.trace itself).
+      if (!spec.traces) run.overrides.push_back("output.trace=false");
       run.folder = folder;
       runs.push_back(std::move(run));
     }

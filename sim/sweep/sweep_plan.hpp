@@ -18,8 +18,8 @@ struct PlannedRun {
   std::string folder;                  // relative to the sweep's --out, e.g. "period=5s,drift_ppm=10,seed=1"
   std::vector<std::string> values;     // one per matrix parameter, as written in the sweep file
   std::optional<std::uint64_t> seed;   // empty: the base scenario's own seed
-  // "path=value": output.trace=false unless the sweep keeps traces, the sweep's set:, then the
-  // matrix, then seed
+  // "path=value": the sweep's set:, then the matrix, then seed, then output.trace=false unless
+  // the sweep keeps traces
   std::vector<std::string> overrides;
 };
 

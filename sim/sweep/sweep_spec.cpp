@@ -112,11 +112,24 @@ class Parser {
     return {mark.line + 1, mark.column + 1};
   }
 
+  // Whether runs keep trace.csv has one knob, `traces:` (or --traces): a parameter setting
+  // output.trace too would be overridden by it, or override it, without a word.
+  void refuse_trace_choice(const YAML::Node& key_node, const std::string& path, const YAML::Node& value,
+                           const std::string& key_path) const {
+    const bool names_trace = path == "output.trace" || (path == "output" && value.IsMap() && value["trace"]);
+    if (names_trace) {
+      fail(key_node, key_path,
+           "whether runs keep trace.csv is chosen by the sweep's `traces:` key (or --traces), not by output.trace; "
+           "write `traces: true` to keep them");
+    }
+  }
+
   void parse_set(const YAML::Node& set, SweepSpec& spec) const {
     if (!set.IsMap()) fail(set, "set", "expected a mapping of parameter path -> value");
     check_keys(set, "set", {});
     for (const auto& kv : set) {
       const std::string key = kv.first.Scalar();
+      refuse_trace_choice(kv.first, key, kv.second, "set." + key);
       spec.fixed_overrides.push_back(key + "=" + value_text(kv.second, "set." + key));
       spec.fixed_origins.push_back(origin(kv.second));
     }
@@ -135,6 +148,9 @@ class Parser {
       p.path = kv.first.Scalar();
       const std::string key_path = "matrix." + p.path;
       if (p.path == "seed") fail(kv.first, key_path, "sweep seeds with the top-level `seeds:` key");
+      if (kv.second.IsSequence()) {
+        for (const YAML::Node& v : kv.second) refuse_trace_choice(kv.first, p.path, v, key_path);
+      }
       if (!kv.second.IsSequence() || kv.second.size() == 0) {
         fail(kv.second, key_path, "expected a non-empty list of values, e.g. [5s, 10s, 30s]");
       }

@@ -24,11 +24,17 @@ TEST(SweepPlan, MatrixOrderFirstParameterSlowestSeedFastest) {
   EXPECT_EQ(runs[2].folder, "period=5s,drift_ppm=uniform_-1__1_,seed=1");
   EXPECT_EQ(runs[7].folder, "period=10s,drift_ppm=uniform_-1__1_,seed=2");
   EXPECT_EQ(runs[7].values, (std::vector<std::string>{"10s", "uniform(-1, 1)"}));
-  // Traces are off unless the sweep asks for them; then the sweep's set:, the matrix, the seed.
+  // The sweep's set:, the matrix, the seed; then traces off unless the sweep asks for them.
   EXPECT_EQ(runs[7].overrides,
-            (std::vector<std::string>{"output.trace=false", "duration=1m", "algorithm.sync.period=10s",
-                                      "clocks.drift_ppm=uniform(-1, 1)", "seed=2"}));
+            (std::vector<std::string>{"duration=1m", "algorithm.sync.period=10s", "clocks.drift_ppm=uniform(-1, 1)",
+                                      "seed=2", "output.trace=false"}));
   for (std::size_t i = 0; i < runs.size(); ++i) EXPECT_EQ(runs[i].index, i);
+}
+
+TEST(SweepPlan, AWholeOutputMappingDoesNotBringTracesBack) {
+  SweepSpec spec = two_by_two();
+  spec.fixed_overrides = {"output={compress: gzip}"};
+  for (const PlannedRun& run : plan_sweep(spec)) EXPECT_EQ(run.overrides.back(), "output.trace=false");
 }
 
 TEST(SweepPlan, TracesKeptOnlyWhenTheSweepAsks) {
@@ -47,7 +53,8 @@ TEST(SweepPlan, WithoutSeedsEachCombinationRunsOnceWithTheBaseSeed) {
   ASSERT_EQ(runs.size(), 4u);
   EXPECT_FALSE(runs[0].seed.has_value());
   EXPECT_EQ(runs[0].folder, "period=5s,drift_ppm=10");
-  EXPECT_EQ(runs[0].overrides.back(), "clocks.drift_ppm=10");
+  EXPECT_EQ(runs[0].overrides.back(), "output.trace=false");
+  EXPECT_EQ(runs[0].overrides.end()[-2], "clocks.drift_ppm=10");
 }
 
 TEST(SweepPlan, FoldersStayUniqueWhenValuesSanitizeAlike) {
@@ -63,8 +70,9 @@ TEST(SweepPlan, FoldersStayUniqueWhenValuesSanitizeAlike) {
 TEST(SweepPlan, EquivalentRunCommandQuotesForTheShell) {
   const std::vector<PlannedRun> runs = plan_sweep(two_by_two());
   EXPECT_EQ(equivalent_run_command(two_by_two(), runs[2], "out"),
-            "clocksim run scenarios/base.yaml --set output.trace=false --set duration=1m --set algorithm.sync.period=5s "
-            "--set 'clocks.drift_ppm=uniform(-1, 1)' --set seed=1 --out out/period=5s,drift_ppm=uniform_-1__1_,seed=1");
+            "clocksim run scenarios/base.yaml --set duration=1m --set algorithm.sync.period=5s "
+            "--set 'clocks.drift_ppm=uniform(-1, 1)' --set seed=1 --set output.trace=false "
+            "--out out/period=5s,drift_ppm=uniform_-1__1_,seed=1");
 }
 
 }  // namespace

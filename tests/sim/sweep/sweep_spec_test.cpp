@@ -79,6 +79,15 @@ TEST_F(SweepSpecTest, ErrorsNameFileLineColumnAndKey) {
             "s.yaml:3:12: error: at 'seeds': expected a non-negative integer seed, got 'x'");
   EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1, 1]}\n"),
             "s.yaml:2:17: error: at 'matrix.a': value '1' is listed twice");
+  const std::string knob =
+      "whether runs keep trace.csv is chosen by the sweep's `traces:` key (or --traces), not by output.trace; "
+      "write `traces: true` to keep them";
+  EXPECT_EQ(error("base: base.yaml\nset: {output.trace: true}\nmatrix: {a: [1]}\n"),
+            "s.yaml:2:7: error: at 'set.output.trace': " + knob);
+  EXPECT_EQ(error("base: base.yaml\nset:\n  output: {compress: gzip, trace: false}\nmatrix: {a: [1]}\n"),
+            "s.yaml:3:3: error: at 'set.output': " + knob);
+  EXPECT_EQ(error("base: base.yaml\nmatrix: {output.trace: [true, false]}\n"),
+            "s.yaml:2:10: error: at 'matrix.output.trace': " + knob);
   EXPECT_EQ(error("base: base.yaml\nmatrix: {seed: [1, 2]}\n"),
             "s.yaml:2:10: error: at 'matrix.seed': sweep seeds with the top-level `seeds:` key");
   EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1]}\nmatrx: 1\n"),
