@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <iostream>
@@ -85,6 +86,24 @@ int rotate_key_files(const std::vector<NodeId>& ids, const std::string& dir, Rot
     paths.push_back(path);
     old_texts.push_back(text.str());
     rings.push_back(std::move(std::get<node::wire::Keyring>(ring)));
+  }
+  // A step taken for some members only would leave the pairs with the others behind: their
+  // files would disagree on the highest id, and no later step could be taken for everyone.
+  std::optional<std::string> left_out;
+  std::vector<NodeId> everyone = ids;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (NodeId peer : rings[i].peers()) {
+      if (std::find(everyone.begin(), everyone.end(), peer) != everyone.end()) continue;
+      everyone.push_back(peer);
+      if (!left_out) left_out = paths[i] + " holds keys for member " + std::to_string(peer);
+    }
+  }
+  if (left_out) {
+    std::sort(everyone.begin(), everyone.end());
+    std::string all;
+    for (NodeId id : everyone) all += (all.empty() ? "" : ",") + std::to_string(id);
+    return refuse(*left_out + ", which --ids leaves out: each step changes the keys of every pair, so list every member (--ids " +
+                  all + ")");
   }
   std::uint32_t highest = 0;
   for (const auto& r : rings) highest = std::max(highest, r.highest_key_id());

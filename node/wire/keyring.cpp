@@ -35,6 +35,14 @@ std::optional<std::pair<std::uint32_t, const ClusterKey*>> Keyring::signing_key(
   return std::nullopt;
 }
 
+std::vector<NodeId> Keyring::peers() const {
+  std::vector<NodeId> out;
+  for (const auto& [at, key] : keys_) {
+    if (out.empty() || out.back() != at.first) out.push_back(at.first);
+  }
+  return out;
+}
+
 std::vector<std::uint32_t> Keyring::accepted_key_ids(NodeId peer) const {
   if (shared_) return {0};
   std::vector<std::uint32_t> ids;

@@ -42,6 +42,8 @@ class Keyring {
   bool is_shared() const { return shared_.has_value(); }
   // Whether this node can sign for `peer`.
   bool has_peer(NodeId peer) const;
+  // Every peer with a pair key, ascending (none for a cluster key).
+  std::vector<NodeId> peers() const;
   // The highest key id of any pair key, accept-only included (0 for a cluster key or an empty keyring).
   std::uint32_t highest_key_id() const;
   std::size_t size() const { return keys_.size() + (shared_ ? 1 : 0); }

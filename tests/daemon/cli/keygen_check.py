@@ -79,6 +79,14 @@ rot.mkdir()
 if keygen("1,2,3", rot).returncode != 0:
     fail("keygen for the rotation")
 old_lines = {n: key_lines(rot / f"node{n}.keys") for n in (1, 2, 3)}
+# A step for some members only would leave the pairs with the others behind: refused, naming
+# the member left out and the whole list; no file changes.
+fresh = texts(rot)
+for step in ("--rotate", "--activate", "--retire"):
+    p = ctl_keygen("--ids", "1,2", "--out-dir", str(rot), step)
+    if p.returncode != 2 or "holds keys for member 3, which --ids leaves out" not in p.stderr \
+            or "(--ids 1,2,3)" not in p.stderr or texts(rot) != fresh:
+        fail(f"{step} for members 1,2 of 1,2,3: exit {p.returncode}, {p.stderr}")
 p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(rot), "--rotate")
 if p.returncode != 0:
     fail(f"--rotate: exit {p.returncode}, {p.stderr}")
