@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,12 @@ namespace clocksim::algorithms {
 
 enum class Layer : std::uint8_t { kSync, kElection };
 
+// Parameters whose values, together, make no sense (NTP's maxpoll below its minpoll).
+struct ParamConflict {
+  std::vector<std::string> params;  // the parameters involved, the one to blame first
+  std::string why;
+};
+
 struct AlgorithmInfo {
   std::string kind;  // as written in a scenario: "none", "berkeley", "tsp", ...
   Layer layer;
@@ -35,6 +42,10 @@ struct AlgorithmInfo {
   // It answers every message with another and arms no timer, so over links that always take no
   // time its run would never leave t = 0: the loader refuses a zero default latency for it.
   bool needs_link_delay = false;
+  // Constraints between parameters that no single parameter's range can say; empty: none. The
+  // scenario loader and clocksyncd's config reader both ask it, and point at the first of
+  // `params` that the user wrote.
+  std::function<std::optional<ParamConflict>(const ParamSet&)> check_params = nullptr;
 };
 
 struct LayerChoice {

@@ -9,7 +9,7 @@ std::vector<ParamSpec> ntp_params() {
   const NtpConfig d;
   return {
       param_spec("minpoll", ParamType::kInt, d.minpoll, "shortest poll interval, as a power of 2 seconds (RFC 5905 §7.2)", 0, 17),
-      param_spec("maxpoll", ParamType::kInt, d.maxpoll, "longest poll interval, as a power of 2 seconds", 0, 17),
+      param_spec("maxpoll", ParamType::kInt, d.maxpoll, "longest poll interval, as a power of 2 seconds; at least minpoll", 0, 17),
       param_spec("iburst", ParamType::kBool, d.iburst, "send a burst of 8 requests 2 s apart while a server is unreachable", 0, 1),
       param_spec("step_threshold", ParamType::kDuration, d.step_threshold,
                  "offsets above this are stepped after the stepout, smaller ones disciplined (STEPT)", 1e-6 * kS, 1e6 * kS),
@@ -31,6 +31,8 @@ NtpConfig ntp_config(const ParamSet& p) {
   c.stepout = p.get_duration("stepout");
   c.local_stratum = p.get_int("local_stratum");
   c.reference_dispersion = p.get_duration("reference_dispersion");
+  // The loaders refuse maxpoll below minpoll (the registration's check_params); a ParamSet made
+  // by hand still gets a valid range for the discipline's clamp.
   if (c.maxpoll < c.minpoll) c.maxpoll = c.minpoll;
   return c;
 }

@@ -309,6 +309,21 @@ std::variant<algorithms::StackSetup, std::string> build_stack_setup(const Daemon
     if (auto* e = std::get_if<std::string>(&v)) return o.origin + ": parameter '" + key + "': " + *e;
     (in_sync ? setup.sync.params : setup.election.params).set(o.name, std::get<ParamValue>(v));
   }
+  for (const auto* layer : {&setup.sync, &setup.election}) {
+    if (layer->kind.empty()) continue;
+    const auto* info = algorithms::find_algorithm(layer->kind, layer == &setup.sync ? algorithms::Layer::kSync
+                                                                                      : algorithms::Layer::kElection);
+    if (info == nullptr || !info->check_params) continue;
+    const auto conflict = info->check_params(layer->params);
+    if (!conflict) continue;
+    // Blamed where the user wrote it: the last writing of the first named parameter written.
+    for (const std::string& name : conflict->params) {
+      for (auto o = cfg.params.rbegin(); o != cfg.params.rend(); ++o) {
+        if (o->name == name) return o->origin + ": parameter '" + name + "': " + conflict->why;
+      }
+    }
+    return conflict->why;
+  }
 
   std::vector<NodeId> members{*cfg.id};
   for (const auto& p : cfg.peers) {

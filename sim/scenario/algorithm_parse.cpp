@@ -153,6 +153,26 @@ algorithms::LayerChoice parse_layer(const yaml::Node& node, const std::string& p
     }
     choice.params.set(spec->name, parse_param(e.value, p, *spec));
   }
+  if (info->check_params) {
+    if (const auto conflict = info->check_params(choice.params)) {
+      // The first named parameter that is written, but one given by --set before any from the
+      // file: that is the change that made the conflict.
+      const yaml::Node* blamed = nullptr;
+      std::string blamed_name;
+      for (const std::string& name : conflict->params) {
+        const yaml::Node* written = node.find(name);
+        if (written == nullptr) continue;
+        const bool from_set = written->pos.source && written->pos.source->rfind("--set ", 0) == 0;
+        if (blamed == nullptr || from_set) {
+          blamed = written;
+          blamed_name = name;
+        }
+        if (from_set) break;
+      }
+      if (blamed != nullptr) fail_at(*blamed, child_path(path, blamed_name), conflict->why);
+      fail_at(node, path, conflict->why);
+    }
+  }
   return choice;
 }
 

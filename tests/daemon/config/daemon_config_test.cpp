@@ -314,6 +314,27 @@ TEST(DaemonConfig, ParametersAreValidatedAgainstTheRegistry) {
   EXPECT_TRUE(std::holds_alternative<std::string>(build_stack_setup(cfg)));  // own id as a peer
 }
 
+// Values each within range that together are not (the registration's check_params) are refused
+// where the later one was written, as the scenario loader refuses them.
+TEST(DaemonConfig, ParametersThatConflictAreRefusedWhereWritten) {
+  DaemonConfig cfg;
+  cfg.id = 1;
+  cfg.sync_kind = "ntp";
+  cfg.params = {{"sync", "minpoll", "6", "n.yaml:5:14"}, {"", "maxpoll", "4", "--set maxpoll=4"}};
+  auto s = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_EQ(std::get<std::string>(s),
+            "--set maxpoll=4: parameter 'maxpoll': maxpoll 4 is below minpoll 6: the longest poll interval (2^maxpoll s) "
+            "cannot be shorter than the shortest");
+  cfg.params = {{"sync", "minpoll", "12", "n.yaml:5:14"}};  // above the default maxpoll, 10
+  s = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_EQ(std::get<std::string>(s).rfind("n.yaml:5:14: parameter 'minpoll': maxpoll 10 is below minpoll 12", 0), 0u)
+      << std::get<std::string>(s);
+  cfg.params = {{"sync", "minpoll", "6", "n.yaml:5:14"}, {"sync", "maxpoll", "6", "n.yaml:6:14"}};
+  EXPECT_TRUE(std::holds_alternative<algorithms::StackSetup>(build_stack_setup(cfg)));
+}
+
 // Durations at the ends of int64 from a config or --set: every parameter's declared range refuses
 // them with the key and the range; a magnitude beyond int64 is not a duration at all. Limits
 // are checked as the CLI checks them, and the largest accepted durations build a stack.
