@@ -64,6 +64,10 @@ inline constexpr std::uint16_t kQuitUntrusted = 1;
 // Message::flags of kLeave: value_ns names the successor the leaving master hands over to (a
 // LEAVE without it, as older senders send, names none).
 inline constexpr std::uint16_t kLeaveNamesSuccessor = 1;
+// Message::flags of kMasterReq, kAccept and kSlaveUp: the sender may not become master (timed's
+// -M off). Slaves do not hold back their election for its MASTERREQ, and a leaving master does
+// not name it as successor. Older senders, without the flag, count as nodes that may lead.
+inline constexpr std::uint16_t kSenderMayNotLead = 1;
 
 bool is_known_msg_type(std::uint8_t raw);
 std::string_view msg_type_name(MsgType t);

@@ -61,6 +61,7 @@ void TspElection::send_later(NodeId to, Message msg, Duration delay, Effects& ou
 void TspElection::join_later(NodeId master, Effects& out) {
   Message up = make_message(MsgType::kSlaveUp);
   up.subject = master;
+  if (!can_be_master_) up.flags = kSenderMayNotLead;
   send_later(master, up, jitter(), out);
 }
 
@@ -127,12 +128,18 @@ void TspElection::start_candidacy(LocalTime /*now*/, Effects& out) {
   master_ = kNoNode;
   ++term_;
   supporters_.clear();
+  successors_.clear();
   out.note(Note(NoteWhat::kTspElectionStarted).with_election({self_, term_}));
   Message m = make_message(MsgType::kElection, next_seq());
   m.subject = self_;
   m.term = term_;
   out.broadcast(m);  // §10: sent once, not acknowledged
   out.set_timer(timer(kCandidateTimer), cfg_.candidate_window);
+}
+
+void TspElection::add_supporter(NodeId from, const Message& msg) {
+  supporters_.insert(from);
+  if ((msg.flags & kSenderMayNotLead) == 0) successors_.insert(from);
 }
 
 void TspElection::give_up(NodeId master, LocalTime now, Effects& out, Note why) {
@@ -153,6 +160,7 @@ void TspElection::look_for_master(Effects& out) {
   awaiting_second_answer_ = false;
   Message m = make_message(MsgType::kMasterReq);
   m.subject = self_;
+  if (!can_be_master_) m.flags = kSenderMayNotLead;
   master_req_seq_ = acksend(kBroadcast, m, Purpose::kMasterReq, Duration::zero(), out);
 }
 
@@ -300,8 +308,8 @@ void TspElection::on_shutdown(LocalTime, Effects& out) {
   Message leave = make_message(MsgType::kLeave);
   leave.subject = self_;
   leave.term = term_;
-  // supporters_ is ordered: its first other node is the lowest id.
-  for (NodeId n : supporters_) {
+  // successors_ is ordered: its first other node is the lowest id that may lead.
+  for (NodeId n : successors_) {
     if (n == self_) continue;
     leave.flags = kLeaveNamesSuccessor;
     leave.value_ns = n;
@@ -344,13 +352,13 @@ void TspElection::on_message(LocalTime now, NodeId from, const Message& msg, Eff
     case MsgType::kMasterAck: handle_master_ack(from, msg, now, out); return;
     case MsgType::kMasterUp: handle_master_up(from, msg, now, out); return;
     case MsgType::kSlaveUp:
-      if (state_ == State::kCandidate) supporters_.insert(from);
+      if (state_ == State::kCandidate) add_supporter(from, msg);
       return;
     case MsgType::kLeave: handle_leave(from, msg, out); return;
     case MsgType::kElection: handle_election(from, msg, now, out); return;
     case MsgType::kAccept:
       ack(from, msg, out);
-      if (state_ == State::kCandidate && msg.term == term_) supporters_.insert(from);
+      if (state_ == State::kCandidate && msg.term == term_) add_supporter(from, msg);
       return;
     case MsgType::kRefuse:
       ack(from, msg, out);
@@ -384,6 +392,11 @@ void TspElection::on_message(LocalTime now, NodeId from, const Message& msg, Eff
 }
 
 void TspElection::handle_master_req(NodeId from, const Message& msg, LocalTime now, Effects& out) {
+  // timed yields to a starting peer (holds its election back, gives up its candidacy, or does not
+  // master the net itself), since that peer will master the net if no one answers it. A peer that
+  // may not lead never will: yielding to it only delays, and such peers asking again and again
+  // would hold every other node back forever. It joins whoever wins, through MASTERUP.
+  const bool may_lead = (msg.flags & kSenderMayNotLead) == 0;
   switch (state_) {
     case State::kMaster: {
       Message reply = mastership(MsgType::kMasterAck);
@@ -392,13 +405,13 @@ void TspElection::handle_master_req(NodeId from, const Message& msg, LocalTime n
       return;
     }
     case State::kSlave:
-      restart_election_timer(out);
+      if (may_lead) restart_election_timer(out);
       return;
     case State::kCandidate:
-      give_up(kNoNode, now, out, because(NoteWhy::kPeerStartingUp).with_peer(from));
+      if (may_lead) give_up(kNoNode, now, out, because(NoteWhy::kPeerStartingUp).with_peer(from));
       return;
     case State::kLooking:
-      heard_other_starting_ = true;
+      if (may_lead) heard_other_starting_ = true;
       return;
   }
 }
@@ -411,6 +424,7 @@ void TspElection::handle_master_ack(NodeId from, const Message& msg, LocalTime n
       become_slave(from, now, out, because(NoteWhy::kAnsweredMasterReq));
       Message up = make_message(MsgType::kSlaveUp, next_seq());
       up.subject = from;
+      if (!can_be_master_) up.flags = kSenderMayNotLead;
       out.send(from, up);
       // §4: listen a little longer for a second master.
       awaiting_second_answer_ = true;
@@ -496,6 +510,7 @@ void TspElection::handle_election(NodeId from, const Message& msg, LocalTime now
   Message reply = make_message(MsgType::kAccept);
   reply.subject = from;
   reply.term = msg.term;
+  if (!can_be_master_) reply.flags = kSenderMayNotLead;
   if (has_accepted_ && accepted_candidate_ != from && now - accepted_at_ < cfg_.refuse_window) {
     reply.type = MsgType::kRefuse;
     out.note(Note(NoteWhat::kRefusesCandidate)

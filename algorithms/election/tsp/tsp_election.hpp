@@ -91,6 +91,7 @@ class TspElection final : public ElectionLayer {
   void become_slave(NodeId master, LocalTime now, Effects& out, Note why);
   void become_master(LocalTime now, Effects& out, Note why);
   void start_candidacy(LocalTime now, Effects& out);
+  void add_supporter(NodeId from, const Message& msg);
   void give_up(NodeId master, LocalTime now, Effects& out, Note why);
   void look_for_master(Effects& out);
   void handle_leave(NodeId from, const Message& msg, Effects& out);
@@ -143,6 +144,7 @@ class TspElection final : public ElectionLayer {
 
   // Candidate.
   std::set<NodeId> supporters_;
+  std::set<NodeId> successors_;  // the supporters that may lead: whom a LEAVE may name
 
   // Master: outstanding QUITs (target -> seq) and the RESOLVE in progress.
   std::map<NodeId, std::uint32_t> quitting_;

@@ -245,5 +245,68 @@ TEST(TspNetwork, AGoneSuccessorDelaysTheHandOverByTwoCandidateWindowsOnly) {
   }
 }
 
+// Nodes that may not lead (timed's -M off) ask for a master again at each of their election
+// timeouts. Were the others to hold their election back for each such MASTERREQ, as timed does
+// for a peer starting up, five of them asking in turn would keep an eight-node cluster without a
+// master for good; they say that they may not lead, and the others elect.
+TEST(TspNetwork, NodesThatMayNotLeadDoNotHoldTheElectionBack) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    TestNetwork net(2_ms);
+    for (NodeId i = 0; i < 8; ++i) {
+      auto s = setup_for("tsp", i, 8, seed);
+      s.params = scaled(s.params);
+      s.can_be_master = i >= 5;
+      net.add(std::make_unique<TspElection>(s));
+    }
+    net.start_all();
+    const auto elected = net.run_until_true(
+        [&] {
+          const NodeId m = the_master(net);
+          return m != kNoNode && net.all_follow(m);
+        },
+        60_s, 10_ms);
+    ASSERT_TRUE(elected.has_value()) << "seed " << seed << " " << net.describe() << net.log();
+    EXPECT_GE(the_master(net), 5u);
+    // The lookup (6.2 s), the longest election timeout (15 s), a candidate window (3 s).
+    EXPECT_LT(*elected, 6200_ms + 15_s + 3_s + 200_ms) << "seed " << seed << net.log();
+  }
+}
+
+// Nodes that may not lead (timed's -M off) say so when they support a candidate, so a leaving
+// master names the lowest supporter that may lead, and the hand-over takes one candidate window,
+// not the two the others would wait for a successor that cannot stand.
+TEST(TspNetwork, ALeavingMasterNamesOnlyASuccessorThatMayLead) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    TestNetwork net(2_ms);
+    for (NodeId i = 0; i < 8; ++i) {
+      auto s = setup_for("tsp", i, 8, seed);
+      s.params = scaled(s.params);
+      s.can_be_master = i >= 3;  // the lowest ids, the ones a LEAVE would name first, may not lead
+      net.add(std::make_unique<TspElection>(s));
+    }
+    const NodeId old = first_master(net);
+    ASSERT_NE(old, kNoNode) << net.describe() << net.log();
+    ASSERT_GE(old, 3u);
+    const std::size_t before = net.sent().size();
+    net.shutdown(old);
+    NodeId successor = kNoNode;
+    for (std::size_t i = before; i < net.sent().size(); ++i) {
+      const Message& m = net.sent()[i].msg;
+      if (m.type == MsgType::kLeave && (m.flags & kLeaveNamesSuccessor) != 0) successor = static_cast<NodeId>(m.value_ns);
+    }
+    ASSERT_NE(successor, kNoNode) << "seed " << seed << ": the LEAVE names no successor";
+    EXPECT_GE(successor, 3u) << "seed " << seed << ": named a node that may not lead";
+    const auto handover = net.run_until_true(
+        [&] {
+          const NodeId m = the_master(net);
+          return m != kNoNode && m != old && net.all_follow(m);
+        },
+        20_s, 1_ms);
+    ASSERT_TRUE(handover.has_value()) << "seed " << seed << " " << net.describe() << net.log();
+    EXPECT_EQ(the_master(net), successor) << "seed " << seed;
+    EXPECT_LT(*handover, 3_s + 100_ms) << "seed " << seed << net.log();
+  }
+}
+
 }  // namespace
 }  // namespace clocksim::election
