@@ -30,7 +30,23 @@ __all__ = ["run", "validate", "sweep", "Result", "ScenarioError", "SweepError"]
 Overrides = Union[None, Mapping[str, object], Sequence[str]]
 
 
+def _no_nul(text, what):
+    """The engine reads paths and overrides as C strings, which end at a NUL: refused here, as
+    open() refuses such a path, instead of running another file or cutting a value short."""
+    if "\0" in text:
+        raise ValueError(f"{what}: embedded null byte in {text!r}")
+    return text
+
+
+def _path(path, what):
+    return _no_nul(os.fspath(path), what)
+
+
 def _override_list(overrides: Overrides):
+    return [_no_nul(item, "set=") for item in _override_texts(overrides)]
+
+
+def _override_texts(overrides: Overrides):
     if overrides is None:
         return []
     if isinstance(overrides, Mapping):
@@ -124,13 +140,13 @@ def run(scenario: Union[str, os.PathLike, Mapping], *, set: Overrides = None, se
     if isinstance(scenario, Mapping):
         _check_yaml_values(scenario)
         text = yaml.safe_dump(dict(scenario), sort_keys=False)
-        return Result(_clocksim.run_text(text, name, overrides, seed))
-    return Result(_clocksim.run_file(os.fspath(scenario), overrides, seed))
+        return Result(_clocksim.run_text(text, _no_nul(name, "name"), overrides, seed))
+    return Result(_clocksim.run_file(_path(scenario, "scenario"), overrides, seed))
 
 
 def validate(path: Union[str, os.PathLike], *, set: Overrides = None) -> None:
     """Raises ScenarioError if the scenario file (with the overrides) is invalid."""
-    _clocksim.validate_file(os.fspath(path), _override_list(set))
+    _clocksim.validate_file(_path(path, "path"), _override_list(set))
 
 
 def sweep(path: Union[str, os.PathLike], out: Union[str, os.PathLike], *, jobs: int = 0) -> pd.DataFrame:
@@ -139,7 +155,7 @@ def sweep(path: Union[str, os.PathLike], out: Union[str, os.PathLike], *, jobs: 
     RuntimeError naming the runs that failed to complete."""
     if not (isinstance(jobs, int) and not isinstance(jobs, bool) and 0 <= jobs <= 1024):
         raise ValueError(f"jobs must be an integer in 0 .. 1024 (0: every core), got {jobs!r}")
-    csv_text, failures = _clocksim.sweep_file(os.fspath(path), os.fspath(out), jobs)
+    csv_text, failures = _clocksim.sweep_file(_path(path, "path"), _path(out, "out"), jobs)
     if failures:
         raise RuntimeError("sweep runs failed: " + "; ".join(failures))
     return pd.read_csv(io.StringIO(csv_text))

@@ -120,6 +120,18 @@ def test_errors_carry_the_cli_message(tmp_path):
     assert isinstance(clocksim.ScenarioError("x"), ValueError)
 
 
+def test_an_embedded_null_byte_is_refused_not_cut_short(tmp_path):
+    path = str(scenario("drift-only.yaml"))
+    with pytest.raises(ValueError, match="embedded null byte"):
+        clocksim.run(path + "\0.bak")
+    with pytest.raises(ValueError, match="embedded null byte"):
+        clocksim.run(path, set={"name": "a\0b"})
+    with pytest.raises(ValueError, match="embedded null byte"):
+        clocksim.validate(path, set=["name=abc\0def"])
+    with pytest.raises(ValueError, match="embedded null byte"):
+        clocksim.sweep(path + "\0", tmp_path / "out")
+
+
 def test_python_values_a_scenario_cannot_hold_are_named_with_their_place():
     small = {"name": "x", "duration": "10s", "nodes": 3}
     with pytest.raises(TypeError, match=r"at 'clocks.drift_ppm': a object has no place in a scenario"):
