@@ -473,7 +473,7 @@ void RunAnalysis::finish() {
         for (const auto& f : failovers_) {
           if (!f.elected_at) {
             r.passed = false;
-            d << "master " << f.old_master << " lost at t=" << seconds_text(f.lost_at) << " was never replaced";
+            d << "master " << spec_.nodes[f.old_master].name << " lost at t=" << seconds_text(f.lost_at) << " was never replaced";
             break;
           }
           worst = std::max(worst, *f.elected_at - f.lost_at);

@@ -185,6 +185,22 @@ TEST(RunAnalysis, FailoverExpectationFailsWhenNoMasterEverReturns) {
   EXPECT_NE(a.expects()[0].detail.find("never replaced"), std::string::npos);
 }
 
+// The report names the lost master as the scenario does, not by its index.
+TEST(RunAnalysis, ANeverReplacedMasterIsNamedAsInTheScenario) {
+  auto spec = three_nodes();
+  spec.nodes[1].name = "beta";
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kFailoverTimeMax;
+  e.value = 10_s;
+  spec.expects.push_back(e);
+  RunAnalysis a(spec);
+  a.on_event(Time::epoch() + 1_s, 1, EventKind::kBecameMaster);
+  a.on_event(Time::epoch() + 5_s, 1, EventKind::kCrash);
+  a.on_tick(tick_at(6_s, 0, 0));
+  a.finish();
+  EXPECT_EQ(a.expects()[0].detail, "master beta lost at t=5.000s was never replaced");
+}
+
 // The messages of a failover by type: the loss-to-new-master interval counts everything (sync
 // traffic and heartbeats too); the election count leaves out HEARTBEAT, LOOP and sync messages
 // but follows the election past the appointment, up to the next detection after it.
