@@ -266,11 +266,10 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
     out.send(m.slave, adj);
     out.set_timer(ack_timer(m.slave), pending.wait);
   }
-  if (own != 0) {
-    out.adjust_clock(Duration::from_ns(own),
-                     abs_at_least(own, config_.step_threshold.ns()) ? AdjustMode::kStep : AdjustMode::kSlew,
-                     CorrectionSource{membership_.self, round_});
-  }
+  // Applied even when it rounds to 0, as a slave applies its own (on_adjust): see there.
+  out.adjust_clock(Duration::from_ns(own),
+                   abs_at_least(own, config_.step_threshold.ns()) ? AdjustMode::kStep : AdjustMode::kSlew,
+                   CorrectionSource{membership_.self, round_});
   ++rounds_completed_;
   in_round_ = false;
   out.note(Note(NoteWhat::kRoundComplete).with_round(round_).with_count(measured_.size(), round_slaves_.size()).with_value_ns(avg));
@@ -408,10 +407,11 @@ void Berkeley::on_adjust(LocalTime now, NodeId from, const Message& msg, Effects
   // SETTIME carries the master's time: the correction is the difference from this clock
   // (applied like any other: stepped at or above step_threshold, slewed below).
   const std::int64_t corr = msg.type == MsgType::kSetTime ? sat_sub(msg.value_ns, now.ns()) : msg.value_ns;
-  if (corr != 0) {
-    const bool step = abs_at_least(corr, config_.step_threshold.ns());
-    out.adjust_clock(Duration::from_ns(corr), step ? AdjustMode::kStep : AdjustMode::kSlew, CorrectionSource{from, msg.term});
-  }
+  // A correction that rounds to 0 is applied too: it is this round's answer (the clock is where
+  // the round wants it), so it replaces what is left of an older slew, as adjtime(0) does, and
+  // the round has taken effect on this clock (what the warm-up and the bound wait for).
+  const bool step = abs_at_least(corr, config_.step_threshold.ns());
+  out.adjust_clock(Duration::from_ns(corr), step ? AdjustMode::kStep : AdjustMode::kSlew, CorrectionSource{from, msg.term});
   if (msg.type == MsgType::kAdjust && (msg.flags & kAdjustHasRate) != 0) {
     out.set_rate_correction_ppm(static_cast<double>(msg.rate_ppb) * 1e-3);
   }
