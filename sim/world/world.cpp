@@ -72,20 +72,22 @@ World::World(const scenario::ScenarioSpec& spec, TopologyCache* topologies)
   logical_ = spec.algorithm.sync.kind == "logical";
   algorithm_seed_ = derive_seed(spec.seed, "algorithm");
 
-  // Ordering at equal times is by insertion: starts (by node id) before the first tick, faults in
-  // file order. The starts are one queue entry (see handle): N entries would leave N slots
-  // resident for the rest of the run.
+  // Ordering at equal times is by insertion: starts (by node id), then faults in file order, then
+  // the first tick, so that the row at t = 0 shows the faults at 0 s applied, as every later row
+  // shows those at its time (ticks after the first are queued during the run, after them). The
+  // starts are one queue entry (see handle): N entries would leave N slots resident for the rest
+  // of the run.
   queue_.reserve(static_cast<std::size_t>(n) * 4 + 64);
   // Probes carry nothing: they are queued as bare keys (schedule_probe).
   queue_.set_bare_payload(Event{Event::Kind::kProbe, 0, 0, 0});
   if (n > 0) queue_.push(now_, Event{Event::Kind::kStartAll, 0, 0, 0});
-  queue_.push(now_, Event{Event::Kind::kTick, 0, 0, 0});
   for (std::uint32_t f = 0; f < spec.faults.size(); ++f) {
     queue_.push(Time::epoch() + spec.faults[f].at, Event{Event::Kind::kFault, 0, f, 0});
     if (spec.faults[f].until) {
       queue_.push(Time::epoch() + *spec.faults[f].until, Event{Event::Kind::kFaultEnd, 0, f, 0});
     }
   }
+  queue_.push(now_, Event{Event::Kind::kTick, 0, 0, 0});
 }
 
 World::~World() = default;
