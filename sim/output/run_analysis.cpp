@@ -145,6 +145,8 @@ void RunAnalysis::close_election_windows(Time t, bool before_instant) {
 
 RunAnalysis::RunAnalysis(const scenario::ScenarioSpec& spec)
     : spec_(spec), first_correction_done_(spec.nodes.size()), state_(spec.expects.size()) {
+  for (const auto& e : spec.expects) track_masters_ = track_masters_ || e.outside_failover.has_value();
+  if (track_masters_) is_master_now_.assign(spec.nodes.size(), 0);
   const std::string& sync = spec.algorithm.sync.kind;
   if (spec.warmup) {
     steady_from_ = Time::epoch() + *spec.warmup;
@@ -174,7 +176,24 @@ void RunAnalysis::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMod
   first_correction_done_[node] = done;
 }
 
+void RunAnalysis::set_master_now(Time t, NodeId node, bool master) {
+  if (!track_masters_ || node >= is_master_now_.size() || (is_master_now_[node] != 0) == master) return;
+  const bool was_one = masters_now_ == 1;
+  is_master_now_[node] = master ? 1 : 0;
+  masters_now_ += master ? 1 : -1;
+  // Leaving or regaining exactly one master both start the settle time of outside_failover.
+  if (was_one || masters_now_ == 1) last_not_one_master_ = t;
+}
+
 void RunAnalysis::on_roles(Time t, const std::vector<NodeSnapshot>& nodes) {
+  if (track_masters_) {
+    masters_now_ = 0;
+    for (const NodeSnapshot& n : nodes) {
+      const bool master = n.up && n.role == Role::kMaster;
+      if (n.id < is_master_now_.size()) is_master_now_[n.id] = master ? 1 : 0;
+      masters_now_ += master ? 1 : 0;
+    }
+  }
   if (steady_from_ || !any_correction_) return;
   // The first full round is over once every up, correct node that takes time from others (not a
   // master or a server) has had its first correction take effect.
@@ -204,8 +223,8 @@ void RunAnalysis::on_tick(const TickStats& s) {
 void RunAnalysis::on_instant(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
                              std::optional<Duration> bound, std::int64_t min_offset_ns, std::int64_t max_offset_ns,
                              std::uint32_t up_nodes) {
-  // Between ticks the roles are those of the latest tick.
-  check(t, max_skew_ns, max_abs_offset_ns, bound, last_ ? last_->masters : 0, min_offset_ns, max_offset_ns, up_nodes);
+  // Between ticks the roles are the latest tick's, changed by the role events since.
+  check(t, max_skew_ns, max_abs_offset_ns, bound, masters_now(), min_offset_ns, max_offset_ns, up_nodes);
 }
 
 void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offset, std::optional<Duration> bound,
@@ -216,7 +235,7 @@ void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offs
 bool RunAnalysis::instant_could_matter(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
                                        std::optional<Duration> bound, std::int64_t min_offset_ns,
                                        std::int64_t max_offset_ns, std::uint32_t up_nodes) const {
-  return check_impl(*this, t, max_skew_ns, max_abs_offset_ns, bound, last_ ? last_->masters : 0, min_offset_ns,
+  return check_impl(*this, t, max_skew_ns, max_abs_offset_ns, bound, masters_now(), min_offset_ns,
                     max_offset_ns, up_nodes);
 }
 
@@ -339,6 +358,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
       break;
     case EventKind::kCrash:
       close_election_windows(t, true);
+      set_master_now(t, node, false);
       masters_by_events_.erase(node);
       if (node == current_master_ && node != kNoNode) {
         Failover f;
@@ -367,6 +387,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
       }
       break;
     case EventKind::kBecameMaster:
+      set_master_now(t, node, true);
       masters_by_events_.insert(node);
       current_master_ = node;
       for (auto& f : failovers_) {
@@ -385,6 +406,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
       for (auto& f : failovers_) {
         if (f.elected_at && !f.window_closed_at) f.followers.insert(node);
       }
+      set_master_now(t, node, false);
       masters_by_events_.erase(node);
       if (node == current_master_) current_master_ = kNoNode;
       break;

@@ -156,6 +156,15 @@ class RunAnalysis {
   // current only if it is one of them: nodes may still believe in a master that just stepped
   // down (TSP QUIT, a higher Bully coordinator), and that one's later crash is no failover.
   std::set<NodeId> masters_by_events_;
+  // The masters right now, for instants between ticks (only outside_failover asks): each tick's
+  // roles, then the role events since. Kept only when an expectation has outside_failover.
+  bool track_masters_ = false;
+  std::vector<char> is_master_now_;
+  std::uint32_t masters_now_ = 0;
+  void set_master_now(Time t, NodeId node, bool master);
+  std::uint32_t masters_now() const {
+    return track_masters_ ? masters_now_ : (last_ ? last_->masters : 0);
+  }
   void check(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns, std::optional<Duration> bound,
              std::uint32_t masters, std::int64_t min_offset_ns, std::int64_t max_offset_ns, std::uint32_t up_nodes);
   template <class Self>

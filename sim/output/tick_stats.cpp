@@ -20,15 +20,18 @@ TickStats compute_tick_stats(Time t, const std::vector<NodeSnapshot>& snapshots,
   // Summed in 128 bits: 10^6 offsets of 10^12 ns would overflow 64.
   __extension__ __int128 abs_sum = 0;
   for (const NodeSnapshot& snap : snapshots) {
-    if (!snap.up || snap.faulty) continue;
+    if (!snap.up) continue;
+    // A Byzantine node lies about its clock, not its role: it is left out of the skew, not out of
+    // the masters and beliefs (a lying master is still the master everyone follows).
+    if (snap.role == Role::kMaster) ++s.masters;
+    if (snap.believed_master < n) ++beliefs[snap.believed_master];
+    if (snap.faulty) continue;
     ++s.up_nodes;
     lo = std::min(lo, snap.offset_ns);
     hi = std::max(hi, snap.offset_ns);
     const std::int64_t a = snap.offset_ns < 0 ? -snap.offset_ns : snap.offset_ns;
     abs_sum += a;
     s.max_abs_offset_ns = std::max(s.max_abs_offset_ns, a);
-    if (snap.role == Role::kMaster) ++s.masters;
-    if (snap.believed_master < n) ++beliefs[snap.believed_master];
   }
   if (s.up_nodes >= 2) s.max_skew_ns = hi - lo;
   if (s.up_nodes >= 1) {
