@@ -75,7 +75,7 @@ void ExactSkewChecker::changed(Time t, const std::optional<Special>& before) {
   if (!left_done_) {
     // The first change at t: what the view shows, but for `before`, is the left limit.
     left_done_ = true;
-    evaluate(t, before, bound_left_);
+    evaluate(t, before, bound_left_, /*left_limit=*/true);
   }
   if (!right_pending_) {
     right_pending_ = true;
@@ -83,7 +83,7 @@ void ExactSkewChecker::changed(Time t, const std::optional<Special>& before) {
   }
 }
 
-bool ExactSkewChecker::can_skip(Time t, std::optional<Duration> bound) const {
+bool ExactSkewChecker::can_skip(Time t, std::optional<Duration> bound, bool left_limit) const {
   if (!bound_instants_ || !last_full_ || must_read_ || !std::isfinite(rate_bound_ppm_)) return false;
   // How far any clock can have moved since the last full reading: its rate bound over the time
   // since, the steps seen, and a nanosecond of rounding at each end.
@@ -92,12 +92,13 @@ bool ExactSkewChecker::can_skip(Time t, std::optional<Duration> bound) const {
   const std::int64_t move_ns = static_cast<std::int64_t>(std::ceil(drift_ns)) + jumps_ns_ + 2;
   return !analysis_.instant_could_matter(t, last_full_->skew_ns + 2 * move_ns, last_full_->abs_offset_ns + move_ns, bound,
                                          last_full_->min_offset_ns - move_ns, last_full_->max_offset_ns + move_ns,
-                                         last_full_->up_nodes);
+                                         last_full_->up_nodes, left_limit);
 }
 
-void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound) {
+void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound,
+                                bool left_limit) {
   ++evaluations_;
-  if (can_skip(t, bound)) return;
+  if (can_skip(t, bound, left_limit)) return;
   ++full_readings_;
   const NodeId skip = special ? special->node : kNoNode;
   std::int64_t hi = std::numeric_limits<std::int64_t>::min(), lo = std::numeric_limits<std::int64_t>::max();
@@ -136,7 +137,7 @@ void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, s
   const std::int64_t skew = up >= 2 ? hi - lo : 0;
   const std::int64_t abs_offset = up >= 1 ? abs_max : 0;
   const std::int64_t min_offset = up >= 1 ? lo : 0, max_offset = up >= 1 ? hi : 0;
-  analysis_.on_instant(t, skew, abs_offset, bound, min_offset, max_offset, up);
+  analysis_.on_instant(t, skew, abs_offset, bound, min_offset, max_offset, up, left_limit);
   last_full_ = Reading{t, skew, abs_offset, min_offset, max_offset, up};
   rate_bound_ppm_ = rate_bound_ppm;
   jumps_ns_ = 0;

@@ -87,7 +87,8 @@ class ExactSkewChecker final : public Observer {
   void enter(Time t);
   void changed(Time t, const std::optional<Special>& before);
   std::optional<Duration> bound_now(Time t) const;
-  void evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound);
+  // `left_limit`: the state just before t (it belongs to the open interval that ends at t).
+  void evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound, bool left_limit = false);
 
   const scenario::ScenarioSpec& spec_;
   const TickView& view_;
@@ -106,7 +107,7 @@ class ExactSkewChecker final : public Observer {
   std::uint64_t full_readings_ = 0;
 
   // The last full reading, and what bounds the clocks' movement since.
-  bool can_skip(Time t, std::optional<Duration> bound) const;
+  bool can_skip(Time t, std::optional<Duration> bound, bool left_limit) const;
   struct Reading {
     Time t;
     std::int64_t skew_ns = 0;

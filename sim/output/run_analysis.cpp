@@ -222,21 +222,22 @@ void RunAnalysis::on_tick(const TickStats& s) {
 
 void RunAnalysis::on_instant(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
                              std::optional<Duration> bound, std::int64_t min_offset_ns, std::int64_t max_offset_ns,
-                             std::uint32_t up_nodes) {
+                             std::uint32_t up_nodes, bool left_limit) {
   // Between ticks the roles are the latest tick's, changed by the role events since.
-  check(t, max_skew_ns, max_abs_offset_ns, bound, masters_now(), min_offset_ns, max_offset_ns, up_nodes);
+  check(t, max_skew_ns, max_abs_offset_ns, bound, masters_now(), min_offset_ns, max_offset_ns, up_nodes, left_limit);
 }
 
 void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offset, std::optional<Duration> bound,
-                        std::uint32_t masters, std::int64_t min_offset, std::int64_t max_offset, std::uint32_t up_nodes) {
-  check_impl(*this, t, max_skew, max_abs_offset, bound, masters, min_offset, max_offset, up_nodes);
+                        std::uint32_t masters, std::int64_t min_offset, std::int64_t max_offset, std::uint32_t up_nodes,
+                        bool left_limit) {
+  check_impl(*this, t, max_skew, max_abs_offset, bound, masters, min_offset, max_offset, up_nodes, left_limit);
 }
 
 bool RunAnalysis::instant_could_matter(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
                                        std::optional<Duration> bound, std::int64_t min_offset_ns,
-                                       std::int64_t max_offset_ns, std::uint32_t up_nodes) const {
+                                       std::int64_t max_offset_ns, std::uint32_t up_nodes, bool left_limit) const {
   return check_impl(*this, t, max_skew_ns, max_abs_offset_ns, bound, masters_now(), min_offset_ns,
-                    max_offset_ns, up_nodes);
+                    max_offset_ns, up_nodes, left_limit);
 }
 
 // One body for applying an instant (Self non-const) and for asking whether it would change
@@ -247,7 +248,7 @@ bool RunAnalysis::instant_could_matter(Time t, std::int64_t max_skew_ns, std::in
 template <class Self>
 bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int64_t max_abs_offset,
                              std::optional<Duration> bound, std::uint32_t masters, std::int64_t min_offset,
-                             std::int64_t max_offset, std::uint32_t up_nodes) {
+                             std::int64_t max_offset, std::uint32_t up_nodes, bool left_limit) {
   constexpr bool kApply = !std::is_const_v<Self>;
   if (max_skew > self.max_skew_ns_) {
     if constexpr (!kApply) return true;
@@ -256,7 +257,8 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
       self.max_skew_at_ = t;
     }
   }
-  const bool after_warmup = self.steady_from_ && t >= *self.steady_from_;
+  // The left limit at the warm-up's first instant is the state before it.
+  const bool after_warmup = self.steady_from_ && (t > *self.steady_from_ || (t == *self.steady_from_ && !left_limit));
   if (after_warmup) {
     if (!self.checked_after_warmup_) {
       if constexpr (!kApply) return true;
@@ -288,7 +290,7 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
     if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset && e.kind != Kind::kOffset) continue;
     if (up_nodes == 0) continue;  // no clock to measure
     const Duration since_start = t - Time::epoch();
-    if (since_start < e.after || (e.until && since_start > *e.until)) continue;
+    if (since_start < e.after || (left_limit && since_start == e.after) || (e.until && since_start > *e.until)) continue;
     if (e.outside_failover) {
       // Skip instants without exactly one master, and the settle time after each such interval.
       if (masters != 1) continue;

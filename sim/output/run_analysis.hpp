@@ -74,15 +74,18 @@ class RunAnalysis {
   // worst skew, the bound and the skew expectations like a tick (failovers stay per tick).
   // `up_nodes`: the clocks read; an instant with none says nothing about skew or offsets, so the
   // expectations skip it (its zeros would fail an `offset:` and pass the others vacuously).
+  // `left_limit`: the state just before t, which belongs to the open interval ending at t: outside
+  // a window (expect's `after`, the warm-up) that starts at t.
   void on_instant(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns, std::optional<Duration> bound,
-                  std::int64_t min_offset_ns, std::int64_t max_offset_ns, std::uint32_t up_nodes);
+                  std::int64_t min_offset_ns, std::int64_t max_offset_ns, std::uint32_t up_nodes,
+                  bool left_limit = false);
   // Whether an instant at t whose skew, largest |offset| and largest offset are at most these
   // values, and whose smallest offset is at least min_offset_ns, could change any result (a
   // maximum, a worst ratio, a violation). When it could not, the exact checker need not read
   // every clock there.
   bool instant_could_matter(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
                             std::optional<Duration> bound, std::int64_t min_offset_ns, std::int64_t max_offset_ns,
-                            std::uint32_t up_nodes) const;
+                            std::uint32_t up_nodes, bool left_limit = false) const;
   void on_event(Time t, NodeId node, EventKind kind);
   // The world's running count of messages sent, read when a failover starts and ends (the
   // analysis sees events as they happen, so the count is exact, not per tick).
@@ -166,11 +169,11 @@ class RunAnalysis {
     return track_masters_ ? masters_now_ : (last_ ? last_->masters : 0);
   }
   void check(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns, std::optional<Duration> bound,
-             std::uint32_t masters, std::int64_t min_offset_ns, std::int64_t max_offset_ns, std::uint32_t up_nodes);
+             std::uint32_t masters, std::int64_t min_offset_ns, std::int64_t max_offset_ns, std::uint32_t up_nodes, bool left_limit = false);
   template <class Self>
   static bool check_impl(Self& self, Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
                          std::optional<Duration> bound, std::uint32_t masters, std::int64_t min_offset_ns,
-                         std::int64_t max_offset_ns, std::uint32_t up_nodes);
+                         std::int64_t max_offset_ns, std::uint32_t up_nodes, bool left_limit);
   std::int64_t max_skew_ns_ = 0;
   Time max_skew_at_;
   Time max_bound_ratio_at_;

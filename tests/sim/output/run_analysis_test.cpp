@@ -438,6 +438,37 @@ TEST(RunAnalysis, AnInstantWithNoNodeUpCountsForNoExpectation) {
   EXPECT_TRUE(one_up.expects()[1].passed);
 }
 
+// The left limit of an instant is the state just before it: at the instant a window starts
+// (expect's `after`, the warm-up) it lies outside the window, at the instant one ends inside.
+TEST(RunAnalysis, TheLeftLimitAtAWindowsStartIsOutsideIt) {
+  auto spec = three_nodes();
+  spec.warmup = 30_s;
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kMaxSkew;
+  e.value = 1_ms;
+  e.after = 30_s;
+  spec.expects.push_back(e);
+  scenario::ExpectSpec floor = e;
+  floor.value = 200_ms;
+  floor.at_least = 100_ms;
+  spec.expects.push_back(floor);
+  scenario::ExpectSpec until = e;
+  until.after = Duration::zero();
+  until.until = 10_s;
+  spec.expects.push_back(until);
+  RunAnalysis a(spec);
+  const Time at_30 = Time::epoch() + 30_s;
+  a.on_instant(Time::epoch() + 10_s, 100'000'000, 50'000'000, std::nullopt, -50'000'000, 50'000'000, 2, /*left_limit=*/true);
+  a.on_instant(at_30, 100'000'000, 50'000'000, std::nullopt, -50'000'000, 50'000'000, 2, /*left_limit=*/true);
+  a.on_instant(at_30, 0, 0, std::nullopt, 0, 0, 2);
+  a.on_tick(offsets_at(31_s, 0, 0));
+  a.finish();
+  EXPECT_TRUE(a.expects()[0].passed) << a.expects()[0].detail;
+  EXPECT_FALSE(a.expects()[1].passed) << "nothing in the window reaches 100 ms: " << a.expects()[1].detail;
+  EXPECT_FALSE(a.expects()[2].passed) << "the left limit at `until` is inside: " << a.expects()[2].detail;
+  EXPECT_EQ(a.results_json()["max_skew_after_warmup_ns"], 0);
+}
+
 TEST(RunAnalysis, AtLeastFailsARunThatNeverReachesTheHandCalculatedValue) {
   auto spec = three_nodes();
   scenario::ExpectSpec e;
