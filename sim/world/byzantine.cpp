@@ -43,7 +43,8 @@ std::int64_t LiarTable::shift_ns(NodeId from, NodeId to) {
 Message LiarTable::tamper(NodeId from, NodeId to, const Message& msg) {
   Message m = msg;
   switch (msg.type) {
-    case MsgType::kTimeReply: {
+    case MsgType::kTimeReply:
+    case MsgType::kNtpReply: {  // NTP's receive and transmit timestamps are its t2 and t3
       const std::int64_t s = shift_ns(from, to);
       m.t2_ns += s;
       m.t3_ns += s;

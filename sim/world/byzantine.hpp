@@ -3,7 +3,8 @@
 // Lying at the boundary rather than inside an algorithm lets the same liar face every sync kind
 // (Berkeley, Cristian, Welch-Lynch) without any of them knowing it is tested.
 //
-// What is falsified: a reply's t2/t3 (the responder's readings) and a correction's value_ns
+// What is falsified: a reply's t2/t3 (the responder's readings; NTP's receive and transmit
+// timestamps too) and a correction's value_ns
 // (kAdjust, kSetTime: what a lying master tells a slave). Everything else passes untouched.
 #pragma once
 

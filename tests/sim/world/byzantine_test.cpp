@@ -42,6 +42,24 @@ TEST(LiarTable, TwoFacedTellsEachSideItsOwnStory) {
   EXPECT_FALSE(t.lying(3));
 }
 
+// NTP's reply carries the server's receive and transmit timestamps in t2/t3, as a time reply
+// does: a lying server shifts both; the origin timestamp (the client's own) is left alone.
+TEST(LiarTable, AnNtpServerLiesInItsReceiveAndTransmitTimestamps) {
+  LiarTable t(7);
+  scenario::ByzantineSpec b;
+  b.mode = scenario::ByzantineSpec::Mode::kTwoFaced;
+  b.lie = Duration::from_ns(500'000'000);
+  t.start(0, 2, b);
+  Message r = make_message(MsgType::kNtpReply, 1);
+  r.t1_ns = 5;
+  r.t2_ns = 1000;
+  r.t3_ns = 2000;
+  const Message lied = t.tamper(2, 3, r);
+  EXPECT_EQ(lied.t1_ns, 5);
+  EXPECT_EQ(lied.t2_ns, 1000 + 500'000'000);
+  EXPECT_EQ(lied.t3_ns, 2000 + 500'000'000);
+}
+
 TEST(LiarTable, ArbitraryDrawsStayInRangeAndRepeatPerSeed) {
   scenario::ByzantineSpec b;
   b.mode = scenario::ByzantineSpec::Mode::kArbitrary;
