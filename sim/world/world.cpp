@@ -318,7 +318,12 @@ void World::start_node(NodeId id) {
     for (NodeId peer = 0; peer < nodes_.size(); ++peer) {
       if (peer != id) h.loop().learn_peer_epoch(peer, epochs_[peer]);
     }
+    if (logical_) {
+      if (hosted_logical_reported_.size() != nodes_.size()) hosted_logical_reported_.assign(nodes_.size(), 0);
+      hosted_logical_reported_[id] = 0;
+    }
     h.loop().start();
+    if (logical_) report_hosted_logical_event(id);
     return;
   }
   Algorithm& algorithm = *(algorithms_[id] = free_running() ? AlgorithmPtr(&shared_free_running())
@@ -366,6 +371,7 @@ void World::fire_timer(const Event& ev) {
   roles_may_change(ev.node);
   if (HostedNode* h = hosted(ev.node)) {
     h->loop().on_timer(ev.a);
+    if (logical_) report_hosted_logical_event(ev.node);
     return;
   }
   effects_.clear();
@@ -380,13 +386,19 @@ void World::deliver_datagram(const Event& ev) {
   } else {
     ++stats_.messages_delivered;
     roles_may_change(ev.node);
+    if (logical_) {
+      for (Observer* o : observers_) o->on_message_delivered(now_, ev.a, ev.node, datagram_messages_[ev.b]);
+    }
     hosted(ev.node)->loop().on_datagram(datagrams_[ev.b]);
+    if (logical_) report_hosted_logical_event(ev.node);
   }
   datagrams_[ev.b].clear();
   free_datagrams_.push_back(ev.b);
 }
 
 void World::send_datagram(NodeId from, NodeId to, std::span<const std::uint8_t> bytes, const Message& carried) {
+  // The send event goes to the observers before its messages, as on the algorithm host.
+  if (logical_) report_hosted_logical_event(from);
   ++stats_.messages_sent;
   for (Observer* o : observers_) o->on_message_sent(now_, from, to, carried);
   const Delivery d = network_->transmit(from, to, carried, now_);
@@ -404,6 +416,10 @@ void World::send_datagram(NodeId from, NodeId to, std::span<const std::uint8_t> 
     free_datagrams_.pop_back();
   }
   datagrams_[slot].assign(bytes.begin(), bytes.end());
+  if (logical_) {
+    if (datagram_messages_.size() <= slot) datagram_messages_.resize(slot + 1);
+    datagram_messages_[slot] = carried;
+  }
   schedule(now_ + d.delay, Event{Event::Kind::kDeliverDatagram, to, from, slot});
 }
 

@@ -147,6 +147,11 @@ class World final : public TickView {
   class NodeEffectSink;
   void apply_effects(NodeId id);
   void report_logical_event(NodeId id);  // world_logical.cpp
+  // After a hosted node's dispatch (host: daemon): its loop may drop a datagram without asking
+  // the algorithm, whose last event is then an old one; a node's events have strictly rising
+  // Lamport times, so only a later one is new. Reset when the node (a new process) starts.
+  void report_hosted_logical_event(NodeId id);
+  std::vector<std::uint64_t> hosted_logical_reported_;
   void cancel_timer_event(NodeId id, TimerId timer);
   void arm_timer_event(NodeId id, TimerId timer, Time at);
   void send_one(NodeId from, NodeId to, const Message& msg);
@@ -192,6 +197,9 @@ class World final : public TickView {
   // (node/wire/freshness.hpp). Every node starts at t = 0 with epoch 1; a restart takes a larger one.
   std::vector<std::uint64_t> epochs_;
   std::vector<std::vector<std::uint8_t>> datagrams_;
+  // The message each datagram carries, kept with logical clocks only: the causality record
+  // learns from it which send a receive answers (on_message_delivered).
+  std::vector<Message> datagram_messages_;
   // Messages in flight (host: algorithm), free slots reused last-freed first: the slot a delivery
   // frees is still in cache when its handler sends the next message.
   std::vector<Message, memory::HugePageAllocator<Message>> in_flight_;

@@ -13,4 +13,15 @@ void World::report_logical_event(NodeId id) {
   for (Observer* o : observers_) o->on_logical_event(now_, id, *e);
 }
 
+void World::report_hosted_logical_event(NodeId id) {
+  const Algorithm* algorithm = algorithm_of(id);
+  if (algorithm == nullptr) return;
+  const LogicalEvent* e = algorithm->last_logical_event();
+  if (e == nullptr) return;
+  if (hosted_logical_reported_.size() != nodes_.size()) hosted_logical_reported_.assign(nodes_.size(), 0);
+  if (e->lamport <= hosted_logical_reported_[id]) return;
+  hosted_logical_reported_[id] = e->lamport;
+  for (Observer* o : observers_) o->on_logical_event(now_, id, *e);
+}
+
 }  // namespace clocksim::sim

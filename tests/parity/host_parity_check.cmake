@@ -2,7 +2,7 @@
 #       -P host_parity_check.cmake
 # Runs SCENARIO with host=algorithm and host=daemon; with SEEDS=N, for seeds 1..N (--seed), else
 # with the scenario's own seed. Both runs must complete and agree on every expect: (the same exit
-# code) and, unless BYTES=OFF, write the same events.csv, events.log, trace.csv and skew.csv byte for byte
+# code) and, unless BYTES=OFF, write the same events.csv, events.log, trace.csv, skew.csv and logical.csv byte for byte
 # (summary.json differs by design: wall time, and the daemon's datagram counters).
 if(NOT DEFINED BYTES)
   set(BYTES ON)
@@ -37,7 +37,7 @@ foreach(seed ${seed_args})
   if(NOT BYTES)
     continue()
   endif()
-  foreach(f events.csv events.log trace.csv skew.csv)
+  foreach(f events.csv events.log trace.csv skew.csv logical.csv)
     # A scenario may switch a file off (output:); then neither host may write it.
     if(NOT EXISTS ${OUT}/${seed}/algorithm/${f} AND NOT EXISTS ${OUT}/${seed}/daemon/${f})
       continue()
