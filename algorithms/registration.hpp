@@ -18,6 +18,7 @@
 
 #include "algorithms/core/algorithm.hpp"
 #include "algorithms/core/layers.hpp"
+#include "algorithms/core/logical_event.hpp"
 #include "algorithms/core/params.hpp"
 #include "algorithms/election/common/election_setup.hpp"
 
@@ -62,6 +63,8 @@ struct StackSetup {
   // The highest election number the node's earlier incarnations started (the simulator carries
   // it across a restart; clocksyncd keeps no state: 0). See algorithms/core/election_id.hpp.
   std::uint32_t elections_before = 0;
+  // Likewise the logical clocks' stable storage (algorithms/core/logical_event.hpp).
+  LogicalState logical_before;
   // This node's place in a time hierarchy (NTP): the servers it polls (empty: the algorithm's
   // default) and whether its host gives it a reference clock (Algorithm::on_reference).
   std::vector<NodeId> servers;

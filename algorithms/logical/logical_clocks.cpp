@@ -32,13 +32,16 @@ LogicalConfig logical_config(const ParamSet& p) {
   return c;
 }
 
-LogicalClocks::LogicalClocks(const Membership& membership, LogicalConfig config, std::uint64_t seed)
+LogicalClocks::LogicalClocks(const Membership& membership, LogicalConfig config, std::uint64_t seed,
+                             const LogicalState& before)
     : self_(membership.self),
       n_(membership.members ? static_cast<NodeId>(membership.members->size()) : 1),
       config_(config),
       rng_(derive_seed(seed, "logical.workload")),
-      vector_(config.vector ? n_ : 0, self_),
-      inbox_(n_) {}
+      lamport_(before.lamport),
+      vector_(config.vector ? n_ : 0, self_, before.vector),
+      inbox_(n_),
+      next_message_id_(before.next_message_id) {}
 
 void LogicalClocks::arm(Effects& out) {
   boost::random::exponential_distribution<double> gap(1.0);

@@ -35,7 +35,9 @@ inline constexpr TimerId kLogicalEventTimer = TimerSpace::make(kSyncTimerPart, 2
 
 class LogicalClocks final : public SyncLayer {
  public:
-  LogicalClocks(const Membership& membership, LogicalConfig config, std::uint64_t seed);
+  // `before`: the clocks and message count an earlier incarnation of this node left on stable
+  // storage (all zero for a first start).
+  LogicalClocks(const Membership& membership, LogicalConfig config, std::uint64_t seed, const LogicalState& before = {});
 
   void on_start(LocalTime now, Effects& out) override;
   void on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) override;

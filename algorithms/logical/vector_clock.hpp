@@ -12,6 +12,8 @@ namespace clocksim::logical {
 // IR1/IR2 of Lamport 1978: tick before every event; a receive first jumps past the timestamp.
 class LamportClock {
  public:
+  LamportClock() = default;
+  explicit LamportClock(std::uint64_t start) : time_(start) {}
   std::uint64_t tick() { return ++time_; }
   std::uint64_t receive(std::uint64_t stamp) {
     if (stamp > time_) time_ = stamp;
@@ -29,6 +31,9 @@ class VectorClock {
  public:
   VectorClock() = default;
   VectorClock(std::size_t n, NodeId self) : v_(n, 0), self_(self) {}
+  // Resumed from `start` (its size n; anything else starts from zero).
+  VectorClock(std::size_t n, NodeId self, const std::vector<std::uint64_t>& start)
+      : v_(start.size() == n ? start : std::vector<std::uint64_t>(n, 0)), self_(self) {}
   const std::vector<std::uint64_t>& entries() const { return v_; }
   void tick() { ++v_[self_]; }
   // Entry-wise maximum with a received timestamp, then tick (the receive is an event).

@@ -123,6 +123,7 @@ std::unique_ptr<Algorithm> World::make_algorithm(NodeId id) const {
   setup.election = spec_.algorithm.election;
   if (!spec_.nodes[id].can_be_master) setup.can_be_master = false;
   setup.elections_before = nodes_[id].elections_started;
+  if (id < logical_kept_.size()) setup.logical_before = logical_kept_[id];
   // No list on a full mesh: empty means every peer (as in clocksyncd), and listing N - 1
   // neighbours for each of N nodes would cost O(N^2) at start.
   if (!network_->topology().is_full_mesh()) {

@@ -151,6 +151,10 @@ class World final : public TickView {
   // the algorithm, whose last event is then an old one; a node's events have strictly rising
   // Lamport times, so only a later one is new. Reset when the node (a new process) starts.
   void report_hosted_logical_event(NodeId id);
+  void keep_logical_state(NodeId id, const LogicalEvent& e);
+  // Per node, from its reported logical events, for its next incarnation (logical clocks only:
+  // the Node record stays small).
+  std::vector<LogicalState> logical_kept_;
   std::vector<std::uint64_t> hosted_logical_reported_;
   void cancel_timer_event(NodeId id, TimerId timer);
   void arm_timer_event(NodeId id, TimerId timer, Time at);

@@ -1,6 +1,8 @@
 // The world's side of logical clocks: after each dispatch, the event the node's algorithm
 // stamped (if any) goes to the observers, which track the true happened-before relation
 // themselves (sim/logical) and write logical.csv.
+#include <algorithm>
+
 #include "sim/world/world.hpp"
 
 namespace clocksim::sim {
@@ -10,7 +12,16 @@ void World::report_logical_event(NodeId id) {
   if (algorithm == nullptr) return;
   const LogicalEvent* e = algorithm->last_logical_event();
   if (e == nullptr) return;
+  keep_logical_state(id, *e);
   for (Observer* o : observers_) o->on_logical_event(now_, id, *e);
+}
+
+void World::keep_logical_state(NodeId id, const LogicalEvent& e) {
+  if (logical_kept_.size() != nodes_.size()) logical_kept_.resize(nodes_.size());
+  LogicalState& kept = logical_kept_[id];
+  kept.lamport = e.lamport;
+  kept.vector = e.vector;
+  if (e.kind == LogicalEvent::Kind::kSend) kept.next_message_id = std::max(kept.next_message_id, e.message_id + 1);
 }
 
 void World::report_hosted_logical_event(NodeId id) {
@@ -21,6 +32,7 @@ void World::report_hosted_logical_event(NodeId id) {
   if (hosted_logical_reported_.size() != nodes_.size()) hosted_logical_reported_.assign(nodes_.size(), 0);
   if (e->lamport <= hosted_logical_reported_[id]) return;
   hosted_logical_reported_[id] = e->lamport;
+  keep_logical_state(id, *e);
   for (Observer* o : observers_) o->on_logical_event(now_, id, *e);
 }
 
