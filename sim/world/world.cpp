@@ -611,6 +611,10 @@ void World::apply_fault(std::uint32_t index, bool ending) {
         if (!node.up) return;
         const Algorithm* algorithm = algorithm_of(target);
         const bool was_master = algorithm && algorithm->role() == Role::kMaster;
+        // The stop is told first: its goodbye (a master's LEAVE) is part of what follows it, and
+        // a failover counts the messages sent from the loss of the master on.
+        emit(target, Note(f.graceful ? NoteWhat::kStopped : NoteWhat::kCrashed)
+                         .because(was_master ? NoteWhy::kWasMaster : NoteWhy::kNone));
         if (HostedNode* h = hosted(target); f.graceful && h != nullptr) {
           h->loop().shutdown();
         } else if (f.graceful && algorithms_[target]) {
@@ -622,8 +626,6 @@ void World::apply_fault(std::uint32_t index, bool ending) {
         }
         crash_node(target);
         ++stats_.crashes;
-        emit(target, Note(f.graceful ? NoteWhat::kStopped : NoteWhat::kCrashed)
-                         .because(was_master ? NoteWhy::kWasMaster : NoteWhy::kNone));
       } else {
         if (node.up) return;
         ++stats_.restarts;

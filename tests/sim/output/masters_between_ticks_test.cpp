@@ -54,5 +54,15 @@ TEST(MastersBetweenTicks, AByzantineMasterIsStillTheMaster) {
   EXPECT_TRUE(j["expects"][1]["evaluated"].get<bool>());
 }
 
+// A graceful stop's failover starts at the stop, before the goodbye: the LEAVE that starts the
+// election is one of its election messages.
+TEST(MastersBetweenTicks, AGracefulStopsFailoverCountsItsLeave) {
+  const auto spec = scenario::load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/graceful-handover.yaml");
+  const auto j = run_summary(spec);
+  const auto& f = j["results"]["failovers"].at(0);
+  EXPECT_EQ(f["election_messages_by_type"]["LEAVE"], 7) << f.dump(2);
+  EXPECT_EQ(f["messages_by_type"]["LEAVE"], 7) << f.dump(2);
+}
+
 }  // namespace
 }  // namespace clocksim::sim
