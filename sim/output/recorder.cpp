@@ -84,8 +84,8 @@ void Recorder::on_tick(const TickView& view) {
   }
 }
 
-void Recorder::on_message_sent(Time t, NodeId /*from*/, NodeId /*to*/, const Message& msg) {
-  analysis_.on_message_sent(t, msg.type);
+void Recorder::on_message_sent(Time t, NodeId from, NodeId /*to*/, const Message& msg) {
+  analysis_.on_message_sent(t, msg.type, from);
 }
 
 void Recorder::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode, CorrectionSource /*source*/) {

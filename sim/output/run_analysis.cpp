@@ -90,8 +90,26 @@ std::uint64_t Failover::election_messages() const {
   return sum;
 }
 
-void RunAnalysis::on_message_sent(Time t, MsgType type) {
+void RunAnalysis::on_message_sent(Time t, MsgType type, NodeId from) {
   const auto i = static_cast<std::uint8_t>(type);
+  for (std::size_t k = 0; k < open_partition_failovers_.size();) {
+    Failover& f = failovers_[open_partition_failovers_[k]];
+    if (f.elected_at && f.window_closed_at) {
+      open_partition_failovers_[k] = open_partition_failovers_.back();
+      open_partition_failovers_.pop_back();
+      continue;
+    }
+    ++k;
+    if (from == kNoNode || !concerns(f, from)) continue;
+    Failover::SideCounts& c = f.side_counts;
+    ++c.sent;
+    ++c.by_type[i];
+    if (c.last_send_at != t) {
+      c.at_instant.fill(0);
+      c.last_send_at = t;
+    }
+    ++c.at_instant[i];
+  }
   if (t != last_send_at_) {
     for (std::uint8_t k : types_at_instant_) sent_at_instant_[k] = 0;
     types_at_instant_.clear();
@@ -104,6 +122,15 @@ void RunAnalysis::on_message_sent(Time t, MsgType type) {
 void RunAnalysis::close_election_window(Failover& f, Time t, bool before_instant) {
   if (f.window_closed_at) return;
   f.window_closed_at = t;
+  if (f.partition) {
+    const Failover::SideCounts& c = f.side_counts;
+    const bool exclude_side = before_instant && t == c.last_send_at;
+    for (std::size_t i = 0; i < c.by_type.size(); ++i) {
+      if (!counts_as_election_message(static_cast<MsgType>(i))) continue;
+      f.election_by_type[i] = c.by_type[i] - (exclude_side ? c.at_instant[i] : 0);
+    }
+    return;
+  }
   const bool exclude = before_instant && t == last_send_at_;
   for (std::size_t i = 0; i < sent_by_type_.size(); ++i) {
     if (!counts_as_election_message(static_cast<MsgType>(i))) continue;
@@ -135,6 +162,7 @@ void RunAnalysis::start_partition_failovers(Time t) {
     f.lost_at = t;
     f.messages_at_loss = messages_sent_ ? *messages_sent_ : 0;
     f.sent_by_type_at_loss = sent_by_type_;
+    open_partition_failovers_.push_back(failovers_.size());
     failovers_.push_back(f);
   }
 }
@@ -396,9 +424,14 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
         if (!f.elected_at && concerns(f, node)) {
           f.elected_at = t;
           f.new_master = node;
-          f.messages_sent = messages_sent_ ? *messages_sent_ - f.messages_at_loss : 0;
-          for (std::size_t i = 0; i < sent_by_type_.size(); ++i) {
-            f.sent_by_type[i] = sent_by_type_[i] - f.sent_by_type_at_loss[i];
+          if (f.partition) {
+            f.messages_sent = f.side_counts.sent;
+            f.sent_by_type = f.side_counts.by_type;
+          } else {
+            f.messages_sent = messages_sent_ ? *messages_sent_ - f.messages_at_loss : 0;
+            for (std::size_t i = 0; i < sent_by_type_.size(); ++i) {
+              f.sent_by_type[i] = sent_by_type_[i] - f.sent_by_type_at_loss[i];
+            }
           }
           if (!f.detected_at) f.detected_at = t;
         }

@@ -49,6 +49,15 @@ struct Failover {
   std::set<NodeId> followers;  // nodes that became slaves after the appointment
   MessageCounts election_by_type{};
   std::uint64_t election_messages() const;
+  // A partition's failover counts its side's messages only (the other sides elect on their own):
+  // running counts of what the side's nodes sent since the loss, while the figures are open.
+  struct SideCounts {
+    std::uint64_t sent = 0;
+    MessageCounts by_type{};
+    MessageCounts at_instant{};  // sent at `last_send_at`, left out of a window closed then
+    Time last_send_at;
+  };
+  SideCounts side_counts;
 };
 
 // Election-layer messages that make up an election, as opposed to a master's periodic liveness
@@ -91,7 +100,8 @@ class RunAnalysis {
   // analysis sees events as they happen, so the count is exact, not per tick).
   void set_message_counter(const std::uint64_t* messages_sent) { messages_sent_ = messages_sent; }
   // One message handed to the network (a broadcast: once per destination).
-  void on_message_sent(Time t, MsgType type);
+  // `from`: the sender, which a partition's failover needs (kNoNode: none of them).
+  void on_message_sent(Time t, MsgType type, NodeId from = kNoNode);
   // A sync correction applied to a node's clock, and every node's role at a tick (before its
   // on_tick): together they tell when the first full round is over (the default warm-up).
   void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode);
@@ -159,6 +169,7 @@ class RunAnalysis {
   // current only if it is one of them: nodes may still believe in a master that just stepped
   // down (TSP QUIT, a higher Bully coordinator), and that one's later crash is no failover.
   std::set<NodeId> masters_by_events_;
+  std::vector<std::size_t> open_partition_failovers_;  // in failovers_: still counting their side's messages
   // The masters right now, for instants between ticks (only outside_failover asks): each tick's
   // roles, then the role events since. Kept only when an expectation has outside_failover.
   bool track_masters_ = false;

@@ -170,6 +170,39 @@ TEST(RunAnalysis, PartitionGivesTheSideWithoutTheMasterItsOwnFailover) {
   EXPECT_EQ(j["failovers"][0]["side"], nlohmann::ordered_json::array({"n3", "n4", "n5"}));
 }
 
+// Each side that lost the master counts its own nodes' messages only: two sides electing at once
+// do not each count both elections (summed over the failovers, every message once).
+TEST(RunAnalysis, APartitionSideCountsOnlyItsOwnMessages) {
+  auto spec = spec_with(6);
+  scenario::FaultSpec p;
+  p.kind = scenario::FaultSpec::Kind::kPartition;
+  p.at = 30_s;
+  p.groups = {{0, 1}, {2, 3}, {4, 5}};
+  spec.faults.push_back(p);
+  RunAnalysis a(spec);
+  a.on_event(Time::epoch() + 1_s, 2, EventKind::kBecameMaster);
+  a.on_tick(tick(2_s, 2, 1));
+  a.on_event(Time::epoch() + 30_s, kNoNode, EventKind::kPartition);
+  a.on_message_sent(Time::epoch() + 31_s, MsgType::kElection, 0);
+  a.on_message_sent(Time::epoch() + 31_s, MsgType::kElection, 0);
+  a.on_message_sent(Time::epoch() + 31_s, MsgType::kAccept, 1);
+  a.on_message_sent(Time::epoch() + 31_s, MsgType::kElection, 4);
+  a.on_message_sent(Time::epoch() + 31_s, MsgType::kHeartbeat, 2);  // the master's side
+  a.on_event(Time::epoch() + 34_s, 0, EventKind::kBecameMaster);
+  a.on_event(Time::epoch() + 35_s, 5, EventKind::kBecameMaster);
+  a.on_message_sent(Time::epoch() + 36_s, MsgType::kAccept, 4);
+  a.on_event(Time::epoch() + 40_s, kNoNode, EventKind::kHeal);
+  a.finish();
+  ASSERT_EQ(a.failovers().size(), 2u);
+  const Failover& left = a.failovers()[0];
+  const Failover& right = a.failovers()[1];
+  EXPECT_EQ(left.messages_sent, 3u);
+  EXPECT_EQ(left.election_messages(), 3u);
+  EXPECT_EQ(left.election_by_type[static_cast<std::size_t>(MsgType::kElection)], 2u);
+  EXPECT_EQ(right.messages_sent, 1u);  // up to its new master at 35 s
+  EXPECT_EQ(right.election_messages(), 2u);  // its election goes on past the appointment
+}
+
 TEST(RunAnalysis, FailoverExpectationFailsWhenNoMasterEverReturns) {
   auto spec = three_nodes();
   scenario::ExpectSpec e;
