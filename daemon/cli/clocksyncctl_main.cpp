@@ -15,6 +15,7 @@
 #include "daemon/cli/key_rotation_command.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/status_client.hpp"
+#include "node/loop/json_text.hpp"
 #include "node/wire/key_file.hpp"
 
 namespace {
@@ -161,7 +162,7 @@ int main(int argc, char** argv) {
     auto r = query_status(p, timeout_ms);
     if (auto* e = std::get_if<std::string>(&r)) {
       if (as_json) {
-        std::cout << nlohmann::json{{"peer", p}, {"error", *e}}.dump() << "\n";
+        std::cout << clocksim::node::json_text(nlohmann::json{{"peer", p}, {"error", *e}}) << "\n";
       } else {
         std::printf("%-22s %s\n", p.c_str(), e->c_str());
       }
@@ -170,7 +171,7 @@ int main(int argc, char** argv) {
     }
     const auto& j = std::get<nlohmann::json>(r);
     if (as_json) {
-      std::cout << j.dump() << "\n";
+      std::cout << clocksim::node::json_text(j) << "\n";
       continue;
     }
     try {

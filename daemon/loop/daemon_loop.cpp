@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "node/loop/json_text.hpp"
+
 namespace clocksim::daemon {
 
 namespace {
@@ -218,7 +220,7 @@ void DaemonLoop::run() {
         if (fds[i].revents & POLLIN) {
           control_.serve(fds[i].fd, [this] {
             loop_->count_status_query();
-            return status_json().dump();
+            return node::json_text(status_json());
           }, host_.monotonic_now());
         }
       }

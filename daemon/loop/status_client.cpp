@@ -11,6 +11,7 @@
 
 #include "daemon/loop/control_socket.hpp"
 #include "daemon/loop/endpoint.hpp"
+#include "node/loop/json_text.hpp"
 
 namespace clocksim::daemon {
 
@@ -23,7 +24,7 @@ std::variant<nlohmann::json, std::string> await_answer(int fd, const std::string
   if (n <= 0) return endpoint + ": receive failed: " + std::strerror(errno);
   auto j = nlohmann::json::parse(buf.data(), buf.data() + n, nullptr, false);
   if (j.is_discarded()) return endpoint + ": answer is not JSON";
-  if (j.is_object() && j.contains("error")) return endpoint + ": " + j["error"].dump();
+  if (j.is_object() && j.contains("error")) return endpoint + ": " + node::json_text(j["error"]);
   return j;
 }
 

@@ -387,5 +387,32 @@ TEST(DaemonLoop, AReloadTakesOnlyAKeyringThatCoversEveryPeer) {
   EXPECT_TRUE(insecure.status_json()["keys"].is_null());
 }
 
+// A refused reload's message may quote bytes that are not UTF-8 (a Latin-1 directory name, a typo
+// in the key file). The status report carries that message; the answer must still go out, with
+// each such byte replaced, and the loop must go on.
+TEST(DaemonLoop, StatusAnswersWhenTheLastReloadErrorIsNotUtf8) {
+  LoopParts p;
+  auto& [host, clock, log, cfg] = p;
+  cfg.control = "none";
+  cfg.status = "127.0.0.1:0";
+  cfg.peers = {{2, "127.0.0.1:7000"}};
+  const node::wire::Keyring start =
+      std::get<node::wire::Keyring>(node::wire::parse_keyring_text(node::wire::pairwise_keyrings({1, 2}, 1)[0], "t"));
+  DaemonLoop loop(cfg, std::make_unique<Probe>(), clock, &start, log);
+  ASSERT_EQ(loop.open(), std::nullopt);
+  loop.set_key_loader([] { return std::variant<node::wire::Keyring, std::string>(std::string("/etc/cl\xe9s/node1.keys: permissions 0644 are too open")); });
+  ASSERT_TRUE(loop.reload_keys());
+  std::thread t([&] { loop.run(); });
+  const std::string status = "127.0.0.1:" + std::to_string(loop.status_port());
+  for (int i = 0; i < 2; ++i) {
+    auto r = query_status(status, 3000);
+    ASSERT_TRUE(std::holds_alternative<nlohmann::json>(r)) << std::get<std::string>(r);
+    EXPECT_EQ(std::get<nlohmann::json>(r)["keys"]["last_reload_error"],
+              "/etc/cl\xef\xbf\xbds/node1.keys: permissions 0644 are too open");
+  }
+  loop.request_stop();
+  t.join();
+}
+
 }  // namespace
 }  // namespace clocksim::daemon
