@@ -93,6 +93,10 @@ int main(int argc, char** argv) {
         std::cerr << "clocksyncctl keygen: --ids: '" << text << "' is not a node id (a number such as 7, or n7)\n";
         return 2;
       }
+      if (auto e = clocksim::daemon::reserved_id_problem(*id)) {
+        std::cerr << "clocksyncctl keygen: --ids: " << *e << "\n";
+        return 2;
+      }
       ids.push_back(*id);
     }
     if (ids.empty() == out_file.empty()) {

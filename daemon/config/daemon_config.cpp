@@ -130,6 +130,7 @@ void read_peer_list(const Node& n, const std::string& path, std::vector<PeerConf
     auto p = parse_peer(config::read_string(n.items[i], item_path, "ID@HOST:PORT"));
     if (auto* e = std::get_if<std::string>(&p)) config::fail_at(n.items[i], item_path, *e);
     const NodeId id = std::get<PeerConfig>(p).id;
+    if (auto e = reserved_id_problem(id)) config::fail_at(n.items[i], item_path, *e);
     for (std::size_t j = 0; j < i; ++j) {
       if (out[out.size() - i + j].id == id) {
         config::fail_at(n.items[i], item_path,
@@ -187,6 +188,7 @@ void read_config(const Node& root, const std::string& path, DaemonConfig& cfg) {
   if (const Node* n = root.find("id")) {
     const auto id = n->is_scalar() ? parse_node_id(n->text) : std::nullopt;
     if (!id) config::fail_at(*n, "id", "expected a node id such as 1 or n1, got " + config::yaml::describe(*n));
+    if (auto e = reserved_id_problem(*id)) config::fail_at(*n, "id", *e);
     cfg.id = *id;
   }
   if (const Node* n = root.find("listen")) cfg.listen = read_bind_address(*n, "listen");
@@ -325,14 +327,17 @@ std::variant<algorithms::StackSetup, std::string> build_stack_setup(const Daemon
     return conflict->why;
   }
 
+  if (auto e = reserved_id_problem(*cfg.id)) return "this node's " + *e;
   std::vector<NodeId> members{*cfg.id};
   for (const auto& p : cfg.peers) {
+    if (auto e = reserved_id_problem(p.id)) return "peer " + *e;
     if (p.id == *cfg.id) return "peers: " + std::to_string(p.id) + " is this node's own id";
     if (std::count(members.begin(), members.end(), p.id) > 0) return "peers: id " + std::to_string(p.id) + " is listed twice";
     members.push_back(p.id);
   }
   std::sort(members.begin(), members.end());
   for (const auto& s : cfg.ntp_servers) {
+    if (auto e = reserved_id_problem(s.id)) return "ntp server " + *e;
     if (std::binary_search(members.begin(), members.end(), s.id)) {
       return "ntp server id " + std::to_string(s.id) + " is already this node's or a peer's id";
     }

@@ -59,8 +59,12 @@ DaemonLoop::~DaemonLoop() {
 std::optional<std::string> DaemonLoop::check() {
   auto listen = parse_endpoint(config_.listen);
   if (auto* e = std::get_if<std::string>(&listen)) return "listen: " + *e;
+  // The config refuses these too; checked again here, where a member id among the NTP client
+  // slots would do its harm, whoever built the LoopConfig.
+  if (auto e = reserved_id_problem(config_.self)) return "this node's " + *e;
   peers_.clear();
   for (const auto& p : config_.peers) {
+    if (auto e = reserved_id_problem(p.id)) return "peer " + *e;
     if (p.id == config_.self) return "peer " + std::to_string(p.id) + " has this node's own id";
     auto ep = parse_destination(p.address);
     if (auto* e = std::get_if<std::string>(&ep)) return "peer " + std::to_string(p.id) + ": " + *e;

@@ -34,6 +34,11 @@ namespace clocksim::daemon {
 inline constexpr NodeId kNtpClientIdBase = 0xF0000000U;
 inline constexpr std::size_t kNtpClientSlots = 1024;
 
+// Why `id` cannot name a member or an NTP server: ids from kNtpClientIdBase up are the NTP port's
+// client slots, and a send is routed by its id alone (members first), so a member there would get
+// a client's replies. Nullopt when it can.
+std::optional<std::string> reserved_id_problem(NodeId id);
+
 struct NtpServer {
   NodeId id = kNoNode;
   std::string address;  // host:port

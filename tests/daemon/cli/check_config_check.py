@@ -95,6 +95,31 @@ twice.write_text(base.replace("peers: [2@127.0.0.1:5526, 3@127.0.0.1:5527]",
 p = check(twice)
 if p.returncode != 2 or "id 2 is listed twice" not in p.stderr:
     fail(f"a peer listed twice: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+# Ids from 0xF0000000 up name the NTP port's clients: refused for a member and for an NTP server,
+# in the file (located) and as a flag, before anything binds.
+reserved = work / "reserved.yaml"
+reserved.write_text(base.replace("peers: [2@127.0.0.1:5526, 3@127.0.0.1:5527]",
+                                 "peers: [2@127.0.0.1:5526, 4026531840@127.0.0.1:5527]"))
+p = check(reserved)
+line = next(i + 1 for i, text in enumerate(reserved.read_text().splitlines()) if "4026531840@" in text)
+if p.returncode != 2 or f"{reserved}:{line}:27: error: at 'peers.1': id 4026531840 is reserved" not in p.stderr:
+    fail(f"a member id in the reserved range: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+ntp = work / "ntp.yaml"
+ntp.write_text(base.replace("kind: berkeley, period: 2s, step_threshold: 1ms, quantum: 0, resolution: 0", "kind: ntp")
+               + "ntp:\n  listen: 127.0.0.1:12301\n  servers: [100@127.0.0.1:12300, 4026531840@127.0.0.1:12302]\n")
+p = check(ntp)
+line = next(i + 1 for i, text in enumerate(ntp.read_text().splitlines()) if "servers:" in text)
+if p.returncode != 2 or f"{ntp}:{line}:" not in p.stderr or "at 'ntp.servers.1': id 4026531840 is reserved" not in p.stderr:
+    fail(f"an NTP server id in the reserved range: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+ntp.write_text(ntp.read_text().replace(", 4026531840@127.0.0.1:12302", ""))
+if check(ntp).returncode != 0:
+    fail(f"{ntp.name} without the reserved id must pass")
+p = check(ntp, "--ntp-server", "4294967000@127.0.0.1:12300")
+if p.returncode != 2 or "ntp server id 4294967000 is reserved" not in p.stderr:
+    fail(f"--ntp-server in the reserved range: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+p = check(work / "node1.yaml", "--id", "4026531841")
+if p.returncode != 2 or "id 4026531841 is reserved" not in p.stderr:
+    fail(f"--id in the reserved range: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 # Flag values outside what the virtual clock holds: NaN passes CLI11's ranges, a huge offset
 # would saturate the clock.
 for flag, value, says in (("--drift-ppm", "nan", "expected a number"), ("--offset", "9000000000s", "a century")):

@@ -323,6 +323,26 @@ TEST(DaemonLoop, OpenReportsBadAddressesAndDuplicatePeers) {
   EXPECT_NE(err->find("host:port"), std::string::npos);
 }
 
+// However its LoopConfig was built, a loop does not open with a member id among the NTP client
+// slots: a client's replies would go to that member on the cluster channel.
+TEST(DaemonLoop, RefusesMemberIdsReservedForNtpClients) {
+  LoopParts p;
+  auto& [host, clock, log, cfg] = p;
+  cfg.control = "none";
+  cfg.ntp_listen = "127.0.0.1:0";
+  cfg.peers = {{kNtpClientIdBase, "127.0.0.1:7000"}};
+  DaemonLoop peer(cfg, std::make_unique<Probe>(), clock, nullptr, log);
+  auto err = peer.check();
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->rfind("peer id " + std::to_string(kNtpClientIdBase) + " is reserved", 0), 0u) << *err;
+  cfg.peers = {{2, "127.0.0.1:7000"}};
+  cfg.self = kNtpClientIdBase + 3;
+  DaemonLoop self(cfg, std::make_unique<Probe>(), clock, nullptr, log);
+  err = self.open();
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->find("is reserved"), std::string::npos) << *err;
+}
+
 // A reload (SIGHUP) takes a new keyring only when it covers every peer; otherwise, and on a node
 // without keys, the keys in use stay and the status report says why.
 TEST(DaemonLoop, AReloadTakesOnlyAKeyringThatCoversEveryPeer) {
