@@ -7,6 +7,7 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/rng.hpp"
 #include "algorithms/election/static/static_election.hpp"
+#include "algorithms/node_params.hpp"
 #include "config/error.hpp"
 #include "config/file.hpp"
 #include "config/reader.hpp"
@@ -345,6 +346,28 @@ std::variant<algorithms::StackSetup, std::string> build_stack_setup(const Daemon
       return "ntp server id " + std::to_string(s.id) + " is listed twice";
     }
     setup.servers.push_back(s.id);
+  }
+  // Parameters that name nodes (a leader, a primary, a trusted list) name members; the error points
+  // where the value was written, or at the layer whose default names no member.
+  for (const auto* layer : {&setup.sync, &setup.election}) {
+    if (layer->kind.empty()) continue;
+    const bool is_sync = layer == &setup.sync;
+    const auto* info = algorithms::find_algorithm(layer->kind, is_sync ? algorithms::Layer::kSync : algorithms::Layer::kElection);
+    if (info == nullptr) continue;
+    const auto foreign = algorithms::foreign_node_param(
+        *info, layer->params, [&members](NodeId id) { return std::binary_search(members.begin(), members.end(), id); });
+    if (!foreign) continue;
+    std::string list;
+    for (NodeId m : members) list += (list.empty() ? "" : ", ") + std::to_string(m);
+    const std::string why = "node id " + std::to_string(foreign->id) + " is not a member (the members are " + list + ")";
+    const std::string layer_name = is_sync ? "sync" : "election";
+    for (auto o = cfg.params.rbegin(); o != cfg.params.rend(); ++o) {
+      if (o->name == foreign->param && (o->layer.empty() || o->layer == layer_name)) {
+        return o->origin + ": parameter '" + foreign->param + "': " + why;
+      }
+    }
+    return layer_name + " algorithm '" + layer->kind + "' defaults " + foreign->param + " to node id " +
+           std::to_string(foreign->id) + ", which is not a member (the members are " + list + "); set " + foreign->param;
   }
   if ((!cfg.ntp_servers.empty() || cfg.reference_clock != "none") && cfg.sync_kind != "ntp") {
     return std::string("ntp servers and a reference clock need sync: ntp");
