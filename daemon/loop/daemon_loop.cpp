@@ -87,6 +87,9 @@ std::optional<std::string> DaemonLoop::check() {
     return "control socket path is too long (at most " + std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
            " bytes): " + config_.control;
   }
+  if (!config_.control.empty()) {
+    if (auto e = ControlSocket::path_problem(config_.control)) return e;
+  }
   return std::nullopt;
 }
 
