@@ -21,7 +21,8 @@ std::variant<nlohmann::json, std::string> await_answer(int fd, const std::string
   if (::poll(&pfd, 1, timeout_ms) <= 0) return endpoint + ": no answer within " + std::to_string(timeout_ms) + " ms";
   std::vector<char> buf(65536);
   const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
-  if (n <= 0) return endpoint + ": receive failed: " + std::strerror(errno);
+  if (n < 0) return endpoint + ": receive failed: " + std::strerror(errno);
+  if (n == 0) return endpoint + ": empty answer";
   auto j = nlohmann::json::parse(buf.data(), buf.data() + n, nullptr, false);
   if (j.is_discarded()) return endpoint + ": answer is not JSON";
   if (j.is_object() && j.contains("error")) return endpoint + ": " + node::json_text(j["error"]);

@@ -6,8 +6,10 @@ usage: clocksyncctl_check.py CLOCKSYNCCTL WORK_DIR"""
 import json
 import pathlib
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 
 ctl, work = sys.argv[1], pathlib.Path(sys.argv[2])
 shutil.rmtree(work, ignore_errors=True)
@@ -38,5 +40,24 @@ if second["peer"] != good or "send failed" not in second["error"]:
 p = status("--timeout-ms", "200", "--peer", latin1)
 if p.returncode != 1 or b"send failed" not in p.stdout:
     fail(f"table with a Latin-1 peer: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
+
+# Something that answers with an empty datagram: named as such, not as a failed receive.
+empty = work / "empty.sock"
+server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+server.bind(str(empty))
+
+
+def answer_empty():
+    _, client = server.recvfrom(16)
+    server.sendto(b"", client)
+
+
+t = threading.Thread(target=answer_empty)
+t.start()
+p = status("--timeout-ms", "5000", "--peer", str(empty))
+t.join(timeout=10)
+if p.returncode != 1 or f"{empty}: empty answer".encode() not in p.stdout:
+    fail(f"an empty answer: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
+server.close()
 
 print("ok")
