@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> peers;
   bool as_json = false;
   int timeout_ms = 1000;
-  status->add_option("--peer", peers, "a node's control socket: a path (Unix socket) or HOST:PORT (UDP) (repeat)")->required();
+  status->add_option("--peer", peers, "a node's control socket: a path (Unix socket: with a '/', without a ':', or an existing socket file) or HOST:PORT (UDP) (repeat)")->required();
   status->add_flag("--json", as_json, "print the raw JSON answers, one per line");
   status->add_option("--timeout-ms", timeout_ms, "wait this long for each answer")->check(CLI::Range(1, 3'600'000));
   auto* keygen = app.add_subcommand("keygen", "write key files (mode 0600): pair keys for --ids, or one cluster key; --rotate, --activate and --retire change existing ones");

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -58,8 +59,15 @@ std::variant<nlohmann::json, std::string> query_unix(const std::string& path, in
 }
 }  // namespace
 
+bool names_unix_socket(const std::string& endpoint) {
+  // HOST:PORT always has a colon; a path may have none (node1.sock in the working directory).
+  if (endpoint.find('/') != std::string::npos || endpoint.find(':') == std::string::npos) return true;
+  struct stat st {};
+  return ::stat(endpoint.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 std::variant<nlohmann::json, std::string> query_status(const std::string& endpoint, int timeout_ms) {
-  if (endpoint.find('/') != std::string::npos) return query_unix(endpoint, timeout_ms);
+  if (names_unix_socket(endpoint)) return query_unix(endpoint, timeout_ms);
   auto ep = parse_destination(endpoint);
   if (auto* e = std::get_if<std::string>(&ep)) return *e;
   auto sock = UdpSocket::unbound(std::get<Endpoint>(ep).addr.family());

@@ -41,6 +41,15 @@ p = status("--timeout-ms", "200", "--peer", latin1)
 if p.returncode != 1 or b"send failed" not in p.stdout:
     fail(f"table with a Latin-1 peer: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
 
+# A socket in the working directory named without a '/' is a path, not HOST:PORT; so is any name
+# without a ':', and a socket file whose name has one.
+for name in ("missing.sock", "odd:name.sock"):
+    p = subprocess.run([ctl, "status", "--timeout-ms", "200", "--peer", name], capture_output=True, timeout=60, cwd=work)
+    says = f"{name}: send failed: ".encode()
+    if name == "odd:name.sock":
+        says = b"port must be a number"  # no such file: read as HOST:PORT
+    if p.returncode != 1 or says not in p.stdout:
+        fail(f"--peer {name}: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
 # Something that answers with an empty datagram: named as such, not as a failed receive.
 empty = work / "empty.sock"
 server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -52,12 +61,25 @@ def answer_empty():
     server.sendto(b"", client)
 
 
+for peer, cwd in ((str(empty), None), ("empty.sock", work)):
+    t = threading.Thread(target=answer_empty)
+    t.start()
+    p = subprocess.run([ctl, "status", "--timeout-ms", "5000", "--peer", peer], capture_output=True, timeout=60, cwd=cwd)
+    t.join(timeout=10)
+    if p.returncode != 1 or f"{peer}: empty answer".encode() not in p.stdout:
+        fail(f"an empty answer via --peer {peer}: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
+# A socket file whose name has a ':' is still a path.
+colon = work / "odd:name.sock"
+server2 = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+server2.bind(str(colon))
+server.close()
+server = server2
 t = threading.Thread(target=answer_empty)
 t.start()
-p = status("--timeout-ms", "5000", "--peer", str(empty))
+p = subprocess.run([ctl, "status", "--timeout-ms", "5000", "--peer", "odd:name.sock"], capture_output=True, timeout=60, cwd=work)
 t.join(timeout=10)
-if p.returncode != 1 or f"{empty}: empty answer".encode() not in p.stdout:
-    fail(f"an empty answer: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
+if p.returncode != 1 or b"odd:name.sock: empty answer" not in p.stdout:
+    fail(f"a socket file with a ':' in its name: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
 server.close()
 
 print("ok")
