@@ -369,8 +369,14 @@ std::variant<algorithms::StackSetup, std::string> build_stack_setup(const Daemon
     return layer_name + " algorithm '" + layer->kind + "' defaults " + foreign->param + " to node id " +
            std::to_string(foreign->id) + ", which is not a member (the members are " + list + "); set " + foreign->param;
   }
-  if ((!cfg.ntp_servers.empty() || cfg.reference_clock != "none") && cfg.sync_kind != "ntp") {
-    return std::string("ntp servers and a reference clock need sync: ntp");
+  if (cfg.sync_kind != "ntp") {
+    // Only the ntp algorithm answers NTP clients or polls servers: with another, the NTP port would
+    // take requests that nothing answers.
+    std::string given;
+    if (!cfg.ntp_listen.empty()) given = "ntp.listen (--ntp-listen)";
+    if (!cfg.ntp_servers.empty()) given += (given.empty() ? "" : ", ") + std::string("ntp.servers (--ntp-server)");
+    if (cfg.reference_clock != "none") given += (given.empty() ? "" : ", ") + std::string("ntp.reference_clock (--reference-clock)");
+    if (!given.empty()) return given + " need" + (given.find(',') == std::string::npos ? "s" : "") + " sync: ntp, not '" + cfg.sync_kind + "'";
   }
   setup.reference_clock = cfg.reference_clock == "system";
   setup.membership.self = *cfg.id;

@@ -102,8 +102,7 @@ void NtpService::handle(std::span<const std::uint8_t> bytes, const SocketAddress
     Message m = make_message(MsgType::kNtpRequest, next_seq_++);
     m.t1_ns = wire::unix_ns_from_ntp(p.transmit_ts, now_ns);
     current_ = Request{client, m.seq, p.transmit_ts, p.version};
-    ++counters_.requests_served;
-    deliver(client, m);
+    deliver(client, m);  // send() counts the request served when a reply goes out
     current_.reset();
     return;
   }
@@ -160,6 +159,7 @@ void NtpService::send(NodeId to, const Message& msg) {
     p.receive_ts = wire::ntp_from_unix_ns(msg.t2_ns);
     p.transmit_ts = wire::ntp_from_unix_ns(msg.t3_ns);
     dest = &clients_[to - kNtpClientIdBase];
+    ++counters_.requests_served;
   } else if (msg.type == MsgType::kNtpRequest) {
     auto it = servers_.find(to);
     if (it == servers_.end()) return;

@@ -46,7 +46,7 @@ struct NtpServer {
 
 struct NtpCounters {
   std::uint64_t packets_in = 0;
-  std::uint64_t requests_served = 0;   // mode-3 requests handed to the algorithm
+  std::uint64_t requests_served = 0;   // mode-3 requests the algorithm answered (a reply sent)
   std::uint64_t replies_delivered = 0; // mode-4 replies from configured servers, handed to the
                                        // algorithm (whose origin check may still reject them)
   std::uint64_t packets_out = 0;

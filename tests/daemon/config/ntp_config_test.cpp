@@ -68,7 +68,23 @@ TEST(NtpConfig, ErrorsNameTheKeyOrTheConflict) {
   wrong_sync.ntp_servers = {PeerConfig{100, "127.0.0.1:123"}};
   const auto r2 = build_stack_setup(wrong_sync);
   ASSERT_TRUE(std::holds_alternative<std::string>(r2));
-  EXPECT_NE(std::get<std::string>(r2).find("sync: ntp"), std::string::npos);
+  EXPECT_EQ(std::get<std::string>(r2), "ntp.servers (--ntp-server) needs sync: ntp, not 'berkeley'");
+
+  // An NTP port that no NTP algorithm would answer on is refused the same way.
+  DaemonConfig listen_only;
+  listen_only.id = 1;
+  listen_only.sync_kind = "berkeley";
+  listen_only.ntp_listen = "127.0.0.1:12301";
+  const auto r3 = build_stack_setup(listen_only);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r3));
+  EXPECT_EQ(std::get<std::string>(r3), "ntp.listen (--ntp-listen) needs sync: ntp, not 'berkeley'");
+  listen_only.reference_clock = "system";
+  const auto r4 = build_stack_setup(listen_only);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r4));
+  EXPECT_EQ(std::get<std::string>(r4),
+            "ntp.listen (--ntp-listen), ntp.reference_clock (--reference-clock) need sync: ntp, not 'berkeley'");
+  listen_only.sync_kind = "ntp";
+  EXPECT_TRUE(std::holds_alternative<algorithms::StackSetup>(build_stack_setup(listen_only)));
 }
 
 // Ids from kNtpClientIdBase up are the NTP port's client slots: a member or NTP server there is
