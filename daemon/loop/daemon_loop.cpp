@@ -75,12 +75,21 @@ std::optional<std::string> DaemonLoop::check() {
   if (keys_) {
     if (auto why = peer_without_key(*keys_, "the key file")) return why;
   }
-  // Two of its own sockets on one address: the second bind would fail, after the first (port 0
-  // asks for any free port, a different one for each).
-  for (const auto& [name, address] : {std::pair<const char*, const std::string&>{"status", config_.status},
-                                      std::pair<const char*, const std::string&>{"ntp.listen", config_.ntp_listen}}) {
-    if (!address.empty() && address == config_.listen && !address.ends_with(":0")) {
-      return std::string(name) + " " + address + " is the address of `listen`; give it a port of its own";
+  // Two of its own sockets on one address and port: the second bind would fail, after the first.
+  // Compared as resolved, so localhost and 127.0.0.1 are one address.
+  const std::pair<const char*, const std::string*> bound[] = {
+      {"listen", &config_.listen}, {"status", &config_.status}, {"ntp.listen", &config_.ntp_listen}};
+  for (std::size_t i = 0; i < std::size(bound); ++i) {
+    for (std::size_t j = i + 1; j < std::size(bound); ++j) {
+      if (bound[i].second->empty() || bound[j].second->empty()) continue;
+      auto first = parse_endpoint(*bound[i].second);
+      auto second = parse_endpoint(*bound[j].second);
+      // An address that does not parse is reported where it is bound.
+      if (!std::holds_alternative<Endpoint>(first) || !std::holds_alternative<Endpoint>(second)) continue;
+      if (std::get<Endpoint>(first).addr.binds_same_port_as(std::get<Endpoint>(second).addr)) {
+        return std::string(bound[j].first) + " " + *bound[j].second + " is the address of `" + bound[i].first + "` (" +
+               *bound[i].second + "); give it a port of its own";
+      }
     }
   }
   if (config_.control.size() >= sizeof(sockaddr_un{}.sun_path)) {

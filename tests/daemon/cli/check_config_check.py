@@ -85,10 +85,16 @@ if p.returncode != 2 or "control socket path is too long" not in p.stderr:
 same = work / "same.yaml"
 if "status: 127.0.0.1:6525" not in base:
     fail("node1.yaml no longer has its status address; update this test")
-same.write_text(base.replace("status: 127.0.0.1:6525", "status: 127.0.0.1:5525"))
-p = check(same)
-if p.returncode != 2 or "is the address of `listen`" not in p.stderr:
-    fail(f"status on the listen address: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+# However the address is spelled, and a wildcard covers every address of its version.
+for status, listen in (("127.0.0.1:5525", None), ("localhost:5525", None), ("127.1:5525", None),
+                       ("127.0.0.1:5525", "0.0.0.0:5525"), ("127.0.0.1:5525", "\"[::]:5525\"")):
+    text = base.replace("status: 127.0.0.1:6525", f"status: {status}")
+    if listen:
+        text = text.replace("listen: 127.0.0.1:5525", f"listen: {listen}")
+    same.write_text(text)
+    p = check(same)
+    if p.returncode != 2 or f"status {status} is the address of `listen`" not in p.stderr:
+        fail(f"status {status} on listen {listen or '127.0.0.1:5525'}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 twice = work / "twice.yaml"
 twice.write_text(base.replace("peers: [2@127.0.0.1:5526, 3@127.0.0.1:5527]",
                               "peers: [2@127.0.0.1:5526, 3@127.0.0.1:5527, 2@127.0.0.1:5528]"))
