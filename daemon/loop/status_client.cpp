@@ -6,8 +6,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "daemon/loop/control_socket.hpp"
@@ -17,7 +21,11 @@
 namespace clocksim::daemon {
 
 namespace {
-std::variant<nlohmann::json, std::string> await_answer(int fd, const std::string& endpoint, int timeout_ms) {
+// The largest UDP payload over IPv4: the most a status request can be padded to.
+constexpr std::size_t kMaxUdpPayloadBytes = 65507;
+
+// The answer as the daemon sent it, an {"error": ...} object included.
+std::variant<nlohmann::json, std::string> await_json(int fd, const std::string& endpoint, int timeout_ms) {
   pollfd pfd{fd, POLLIN, 0};
   if (::poll(&pfd, 1, timeout_ms) <= 0) return endpoint + ": no answer within " + std::to_string(timeout_ms) + " ms";
   std::vector<char> buf(65536);
@@ -26,8 +34,32 @@ std::variant<nlohmann::json, std::string> await_answer(int fd, const std::string
   if (n == 0) return endpoint + ": empty answer";
   auto j = nlohmann::json::parse(buf.data(), buf.data() + n, nullptr, false);
   if (j.is_discarded()) return endpoint + ": answer is not JSON";
-  if (j.is_object() && j.contains("error")) return endpoint + ": " + node::json_text(j["error"]);
   return j;
+}
+
+std::variant<nlohmann::json, std::string> as_answer(std::variant<nlohmann::json, std::string> got, const std::string& endpoint) {
+  if (auto* j = std::get_if<nlohmann::json>(&got); j && j->is_object() && j->contains("error")) {
+    return endpoint + ": " + node::json_text((*j)["error"]);
+  }
+  return got;
+}
+
+std::variant<nlohmann::json, std::string> await_answer(int fd, const std::string& endpoint, int timeout_ms) {
+  return as_answer(await_json(fd, endpoint, timeout_ms), endpoint);
+}
+
+// The request size a UDP status socket asks for in {"error":"pad the request to N bytes"}.
+std::optional<std::size_t> padding_asked(const std::variant<nlohmann::json, std::string>& got) {
+  const auto* j = std::get_if<nlohmann::json>(&got);
+  if (j == nullptr || !j->is_object() || !j->contains("error") || !(*j)["error"].is_string()) return std::nullopt;
+  const std::string& text = (*j)["error"].get_ref<const std::string&>();
+  static constexpr std::string_view kPrefix = "pad the request to ";
+  if (text.rfind(kPrefix, 0) != 0) return std::nullopt;
+  std::size_t bytes = 0;
+  const char* first = text.data() + kPrefix.size();
+  const auto [end, ec] = std::from_chars(first, text.data() + text.size(), bytes);
+  if (ec != std::errc() || end == first) return std::nullopt;
+  return bytes;
 }
 
 std::variant<nlohmann::json, std::string> query_unix(const std::string& path, int timeout_ms) {
@@ -73,13 +105,24 @@ std::variant<nlohmann::json, std::string> query_status(const std::string& endpoi
   auto sock = UdpSocket::unbound(std::get<Endpoint>(ep).addr.family());
   if (auto* e = std::get_if<std::string>(&sock)) return *e;
   const UdpSocket& s = std::get<UdpSocket>(sock);
-  // Padded: the daemon never answers with more bytes than it was sent (no amplification).
-  std::vector<std::uint8_t> request(ControlSocket::kUdpRequestSize, 0);
-  std::memcpy(request.data(), "status", 6);
-  if (!s.send_to(request, std::get<Endpoint>(ep).addr)) {
-    return endpoint + ": send failed: " + std::strerror(errno);
+  // Padded: the daemon never answers with more bytes than it was sent (no amplification). A larger
+  // cluster's answer may not fit in the usual padding; the daemon then says how much it needs, and
+  // the request is sent once more with that much and some room for counters that grew meanwhile.
+  std::size_t size = ControlSocket::kUdpRequestSize;
+  for (int attempt = 0;; ++attempt) {
+    std::vector<std::uint8_t> request(size, 0);
+    std::memcpy(request.data(), "status", 6);
+    if (!s.send_to(request, std::get<Endpoint>(ep).addr)) {
+      return endpoint + ": send failed: " + std::strerror(errno);
+    }
+    auto got = await_json(s.fd(), endpoint, timeout_ms);
+    const auto asked = padding_asked(got);
+    if (attempt == 0 && asked && *asked > size && *asked <= kMaxUdpPayloadBytes) {
+      size = std::min(*asked + 1024, kMaxUdpPayloadBytes);
+      continue;
+    }
+    return as_answer(std::move(got), endpoint);
   }
-  return await_answer(s.fd(), endpoint, timeout_ms);
 }
 
 }  // namespace clocksim::daemon

@@ -390,6 +390,24 @@ TEST(DaemonLoop, AControlSocketInUseIsNotTakenOver) {
   EXPECT_EQ(third.open(), std::nullopt);
 }
 
+// A cluster whose status does not fit in the usual 8192-byte padding is still readable over UDP:
+// the daemon asks for more padding, and the client sends the request once more with it.
+TEST(DaemonLoop, ALargeClustersStatusIsReadableOverUdp) {
+  LoopParts p;
+  auto& [host, clock, log, cfg] = p;
+  cfg.status = "127.0.0.1:0";
+  for (NodeId id = 2; id < 302; ++id) cfg.peers.push_back({id, "127.0.0.1:" + std::to_string(20000 + id)});
+  DaemonLoop loop(cfg, std::make_unique<Probe>(), clock, nullptr, log);
+  ASSERT_EQ(loop.open(), std::nullopt);
+  ASSERT_GT(loop.status_json().dump().size(), ControlSocket::kUdpRequestSize);
+  std::thread t([&] { loop.run(); });
+  auto r = query_status("127.0.0.1:" + std::to_string(loop.status_port()), 3000);
+  loop.request_stop();
+  t.join();
+  ASSERT_TRUE(std::holds_alternative<nlohmann::json>(r)) << std::get<std::string>(r);
+  EXPECT_EQ(std::get<nlohmann::json>(r)["peers"].size(), 300u);
+}
+
 // A reload (SIGHUP) takes a new keyring only when it covers every peer; otherwise, and on a node
 // without keys, the keys in use stay and the status report says why.
 TEST(DaemonLoop, AReloadTakesOnlyAKeyringThatCoversEveryPeer) {
