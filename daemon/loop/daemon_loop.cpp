@@ -73,7 +73,8 @@ std::optional<std::string> DaemonLoop::check() {
     if (!peers_.emplace(p.id, std::get<Endpoint>(reached)).second) return "peer " + std::to_string(p.id) + " listed twice";
   }
   if (keys_) {
-    if (auto why = peer_without_key(*keys_, "the key file")) return why;
+    // Pointed at where the peer is written: the key file has no place for a key it lacks.
+    if (auto why = peer_without_key(*keys_, "the key file", /*at_peer=*/true)) return why;
   }
   // Two of its own sockets on one address and port: the second bind would fail, after the first.
   // Compared as resolved, so localhost and 127.0.0.1 are one address.
@@ -93,11 +94,11 @@ std::optional<std::string> DaemonLoop::check() {
     }
   }
   if (config_.control.size() >= sizeof(sockaddr_un{}.sun_path)) {
-    return "control socket path is too long (at most " + std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
-           " bytes): " + config_.control;
+    return config_.control_origin + "control socket path is too long (at most " +
+           std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) + " bytes): " + config_.control;
   }
   if (!config_.control.empty()) {
-    if (auto e = ControlSocket::path_problem(config_.control)) return e;
+    if (auto e = ControlSocket::path_problem(config_.control)) return config_.control_origin + *e;
   }
   return std::nullopt;
 }
@@ -139,7 +140,7 @@ std::optional<std::string> DaemonLoop::reload_keys() {
   auto loaded = load_keys_();
   if (auto* e = std::get_if<std::string>(&loaded)) return refuse(*e);
   auto keys = std::make_unique<node::wire::Keyring>(std::move(std::get<node::wire::Keyring>(loaded)));
-  if (auto why = peer_without_key(*keys, "the new key file")) return refuse(*why);
+  if (auto why = peer_without_key(*keys, "the new key file", /*at_peer=*/false)) return refuse(*why);
   keys_ = keys.get();
   loop_->replace_keys(keys_);
   reloaded_keys_ = std::move(keys);  // the previous reload's keys are no longer referred to
@@ -150,11 +151,18 @@ std::optional<std::string> DaemonLoop::reload_keys() {
   return std::nullopt;
 }
 
-std::optional<std::string> DaemonLoop::peer_without_key(const node::wire::Keyring& keys, const char* file) const {
+std::optional<std::string> DaemonLoop::peer_without_key(const node::wire::Keyring& keys, const char* file,
+                                                        bool at_peer) const {
   for (const auto& [id, address] : peers_) {
     if (keys.has_peer(id)) continue;
-    if (keys.accepted_key_ids(id).empty()) return "peer " + std::to_string(id) + " has no key in " + file;
-    return "peer " + std::to_string(id) + " has only accept-only keys in " + file +
+    std::string origin;
+    if (at_peer) {
+      for (const auto& p : config_.peers) {
+        if (p.id == id) origin = p.origin;
+      }
+    }
+    if (keys.accepted_key_ids(id).empty()) return origin + "peer " + std::to_string(id) + " has no key in " + file;
+    return origin + "peer " + std::to_string(id) + " has only accept-only keys in " + file +
            ": none to sign with (clocksyncctl keygen --activate makes the newest one signing)";
   }
   return std::nullopt;

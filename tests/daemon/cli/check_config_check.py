@@ -76,11 +76,17 @@ partial.chmod(0o600)
 if os.geteuid() == 0:
     shutil.chown(partial, "nobody")
 p = check(work / "node1.yaml", "--key-file", str(partial))
-if p.returncode != 2 or "peer 3 has no key" not in p.stderr:
+# Located where node1.yaml lists peer 3 (peers.1 on line 11): the key file has no line to point to.
+if p.returncode != 2 or f"node1.yaml:11:27: error: at 'peers.1': peer 3 has no key" not in p.stderr:
     fail(f"a key file without peer 3: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 p = check(work / "node1.yaml", "--control", str(work / ("c" * 120 + ".sock")))
-if p.returncode != 2 or "control socket path is too long" not in p.stderr:
+if p.returncode != 2 or not p.stderr.startswith("clocksyncd: control socket path is too long"):
     fail(f"a long control path: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+long_control = work / "long-control.yaml"
+long_control.write_text(base.replace("control: node1.sock", "control: " + "c" * 120 + ".sock"))
+p = check(long_control)
+if p.returncode != 2 or f"{long_control}:9:10: error: at 'control': control socket path is too long" not in p.stderr:
+    fail(f"a long control path in the file: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 # Two of the node's own sockets on one address, and a peer listed twice: refused, named.
 same = work / "same.yaml"
 if "status: 127.0.0.1:6525" not in base:

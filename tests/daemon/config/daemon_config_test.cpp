@@ -335,6 +335,44 @@ TEST(DaemonConfig, ParametersThatConflictAreRefusedWhereWritten) {
   EXPECT_TRUE(std::holds_alternative<algorithms::StackSetup>(build_stack_setup(cfg)));
 }
 
+// Checks that need more than one value (made once the settings are assembled) still point where
+// the file wrote the value they refuse: file:line:col and key.
+TEST(DaemonConfig, ErrorsFoundOnAssemblyNameFileLineColumnAndKey) {
+  const struct {
+    const char* name;
+    const char* text;
+    const char* error;  // after "<file>:"
+  } cases[] = {
+      {"daemon_cfg_own_id.yaml", "id: 1\npeers:\n  - 2@127.0.0.1:5001\n  - 1@127.0.0.1:5002\n",
+       "4:5: error: at 'peers.1': peers: 1 is this node's own id"},
+      {"daemon_cfg_ntp_clash.yaml",
+       "id: 1\npeers: [3@127.0.0.1:5001]\nntp:\n  servers: [100@127.0.0.1:123, 3@127.0.0.1:124]\nalgorithm: {sync: ntp}\n",
+       "4:32: error: at 'ntp.servers.1': ntp server id 3 is already this node's or a peer's id"},
+      {"daemon_cfg_ntp_sync.yaml", "id: 1\nntp:\n  servers: [100@127.0.0.1:123]\n",
+       "3:13: error: at 'ntp.servers.0': ntp.servers (--ntp-server) needs sync: ntp, not 'berkeley'"},
+      {"daemon_cfg_ntp_listen.yaml", "id: 1\nntp: {listen: 127.0.0.1:123}\n",
+       "2:15: error: at 'ntp.listen': ntp.listen (--ntp-listen) needs sync: ntp, not 'berkeley'"},
+      {"daemon_cfg_alone.yaml", "id: 1\nalgorithm:\n  sync: phold\n  election: tsp\n",
+       "4:13: error: at 'algorithm.election': sync algorithm 'phold' runs alone and cannot run under an election; "
+       "leave 'election' out"},
+  };
+  for (const auto& c : cases) {
+    DaemonConfig cfg;
+    const std::string path = write_file(c.name, c.text);
+    ASSERT_EQ(load_config_file(path, cfg), std::nullopt) << c.name;
+    const auto s = build_stack_setup(cfg);
+    ASSERT_TRUE(std::holds_alternative<std::string>(s)) << c.name;
+    EXPECT_EQ(std::get<std::string>(s), path + ":" + c.error);
+  }
+  // Given as flags, the same checks name no place.
+  DaemonConfig flags;
+  flags.id = 1;
+  flags.peers = {PeerConfig{1, "127.0.0.1:5001"}};
+  const auto s = build_stack_setup(flags);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_EQ(std::get<std::string>(s), "peers: 1 is this node's own id");
+}
+
 // A parameter naming a node (static's leader, standby's primary, Berkeley's trusted list) names a
 // member, or the stack is not built: the error points where it was written, or at the default.
 TEST(DaemonConfig, ParametersNamingNodesNameMembers) {
