@@ -58,3 +58,8 @@ clocksim_script_test(daemon.keygen_all_or_none daemon 120 daemon/cli/keygen_chec
 # (tests/daemon/cli/check_config_check.py).
 clocksim_script_test(daemon.check_config daemon 120 daemon/cli/check_config_check.py
   $<TARGET_FILE:clocksyncd> $<TARGET_FILE:clocksyncctl> ${PROJECT_SOURCE_DIR}/daemon/examples ${CMAKE_CURRENT_BINARY_DIR}/daemon-check-config)
+
+# clocksyncctl status: unreachable nodes, odd peer names and odd answers are reported, never a
+# crash (tests/daemon/cli/clocksyncctl_check.py).
+clocksim_script_test(daemon.clocksyncctl_status daemon 120 daemon/cli/clocksyncctl_check.py
+  $<TARGET_FILE:clocksyncctl> ${CMAKE_CURRENT_BINARY_DIR}/daemon-clocksyncctl)

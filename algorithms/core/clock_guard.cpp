@@ -55,6 +55,11 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
       v.outcome = GuardOutcome::kStepAsSlew;
     }
   }
+  // Checked at start-up too, where the limits above do not apply.
+  if (target > kMaxAbsClockReadingNs || target < -kMaxAbsClockReadingNs) {
+    v.outcome = GuardOutcome::kRefusedOverflow;
+    return v;
+  }
   ++adjustments_;
   return v;
 }

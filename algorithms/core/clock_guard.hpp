@@ -10,17 +10,26 @@
 //    of slaves that jumped cannot drag it along (the jumped slaves are corrected back instead);
 //  - a step smaller than `min_step` is carried out as a slew (chrony's makestep threshold);
 //  - a frequency correction is clamped to ±max_rate_ppm (the kernel's ±500 ppm);
-// and always: a correction that would overflow the clock's int64 reading, or a non-finite rate,
-// is refused (RFC 5905 §10 sanity checks in the same spirit).
+// and always: a correction that would overflow the clock's int64 reading, or leave it less than a
+// century to run before it would (kClockHeadroomNs), or a non-finite rate, is refused (RFC 5905
+// §10 sanity checks in the same spirit).
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string_view>
 
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/time.hpp"
 
 namespace clocksim {
+
+// How far a corrected reading must stay from either end of int64 nanoseconds: a reading that
+// reaches the end saturates, and a saturated clock stands still (or, with a slew under way, goes
+// back). A century is clocksyncd's bound on a virtual clock's offset too; for a clock counting
+// from 1970 it allows readings up to about the year 2162.
+inline constexpr std::int64_t kClockHeadroomNs = 100LL * 365 * 86'400 * 1'000'000'000;
+inline constexpr std::int64_t kMaxAbsClockReadingNs = std::numeric_limits<std::int64_t>::max() - kClockHeadroomNs;
 
 // A zero panic_threshold or master_max_adjust switches that limit off (ntpd's `tinker panic 0`).
 struct ClockGuardConfig {
@@ -37,7 +46,7 @@ enum class GuardOutcome : std::uint8_t {
   kStepAsSlew,       // a small step after start-up, slewed instead
   kRefusedPanic,     // above the panic threshold after start-up
   kRefusedMasterLimit,
-  kRefusedOverflow,  // would overflow the clock reading
+  kRefusedOverflow,  // would overflow the clock reading, or come within kClockHeadroomNs of it
   kRefusedNotFinite, // NaN or infinite rate
 };
 std::string_view guard_outcome_name(GuardOutcome o);

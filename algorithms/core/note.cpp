@@ -56,6 +56,7 @@ EventKind note_what_kind(NoteWhat w) {
     case NoteWhat::kOkReceived:
     case NoteWhat::kMalformedStampDropped:
     case NoteWhat::kNoVectorStampDropped:
+    case NoteWhat::kRingForeignIdDropped:
     case NoteWhat::kNtpPanic:
     case NoteWhat::kNtpStepped:
     case NoteWhat::kHostAdded:
@@ -250,6 +251,7 @@ std::string_view note_what_name(NoteWhat w) {
     case NoteWhat::kByzantineStarts: return "byzantine_starts";
     case NoteWhat::kByzantineEnds: return "byzantine_ends";
     case NoteWhat::kRateRefused: return "rate_refused";
+    case NoteWhat::kRingForeignIdDropped: return "ring_foreign_id_dropped";
   }
   return "?";
 }

@@ -143,9 +143,11 @@ enum class NoteWhat : std::uint8_t {
   kByzantineEnds,
   // Berkeley (kept after the others so that no value moves).
   kRateRefused,                // peer: the master; value_ns: the rate asked, in ppb
+  // Ring (kept after the others so that no value moves).
+  kRingForeignIdDropped,       // peer: the sender; message: its type; value_ns: the id it names that is no member's
 };
 // The last NoteWhat: tests walk every value up to it.
-inline constexpr NoteWhat kLastNoteWhat = NoteWhat::kRateRefused;
+inline constexpr NoteWhat kLastNoteWhat = NoteWhat::kRingForeignIdDropped;
 
 // Why a role changed, or what qualifies an event. Fields it names are the note's own.
 enum class NoteWhy : std::uint8_t {

@@ -293,6 +293,9 @@ std::string note_text(const Note& n, const NodeNames& name) {
     case NoteWhat::kRateRefused:
       return "correction from " + name(n.peer) + " refused: its frequency correction of " + std::to_string(static_cast<double>(v) * 1e-3) +
              " ppm is beyond max_rate_correction_ppm";
+    case NoteWhat::kRingForeignIdDropped:
+      return "dropped a " + std::string(msg_type_name(n.message)) + " from " + name(n.peer) + " naming " +
+             std::to_string(v) + ", which is not a member";
   }
   return "";
 }

@@ -15,6 +15,7 @@
 #include "daemon/cli/key_rotation_command.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/status_client.hpp"
+#include "node/loop/json_text.hpp"
 #include "node/wire/key_file.hpp"
 
 namespace {
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> peers;
   bool as_json = false;
   int timeout_ms = 1000;
-  status->add_option("--peer", peers, "a node's control socket: a path (Unix socket) or HOST:PORT (UDP) (repeat)")->required();
+  status->add_option("--peer", peers, "a node's control socket: a path (Unix socket: with a '/', without a ':', or an existing socket file) or HOST:PORT (UDP) (repeat)")->required();
   status->add_flag("--json", as_json, "print the raw JSON answers, one per line");
   status->add_option("--timeout-ms", timeout_ms, "wait this long for each answer")->check(CLI::Range(1, 3'600'000));
   auto* keygen = app.add_subcommand("keygen", "write key files (mode 0600): pair keys for --ids, or one cluster key; --rotate, --activate and --retire change existing ones");
@@ -90,6 +91,10 @@ int main(int argc, char** argv) {
       const auto id = clocksim::daemon::parse_node_id(text);
       if (!id) {
         std::cerr << "clocksyncctl keygen: --ids: '" << text << "' is not a node id (a number such as 7, or n7)\n";
+        return 2;
+      }
+      if (auto e = clocksim::daemon::reserved_id_problem(*id)) {
+        std::cerr << "clocksyncctl keygen: --ids: " << *e << "\n";
         return 2;
       }
       ids.push_back(*id);
@@ -161,7 +166,7 @@ int main(int argc, char** argv) {
     auto r = query_status(p, timeout_ms);
     if (auto* e = std::get_if<std::string>(&r)) {
       if (as_json) {
-        std::cout << nlohmann::json{{"peer", p}, {"error", *e}}.dump() << "\n";
+        std::cout << clocksim::node::json_text(nlohmann::json{{"peer", p}, {"error", *e}}) << "\n";
       } else {
         std::printf("%-22s %s\n", p.c_str(), e->c_str());
       }
@@ -170,7 +175,7 @@ int main(int argc, char** argv) {
     }
     const auto& j = std::get<nlohmann::json>(r);
     if (as_json) {
-      std::cout << j.dump() << "\n";
+      std::cout << clocksim::node::json_text(j) << "\n";
       continue;
     }
     try {

@@ -118,7 +118,11 @@ int run(int argc, char** argv) {
   }
   if (o_listen->count()) cfg.listen = listen;
   if (o_status->count()) cfg.status = status;
-  if (o_control->count()) cfg.control = control;
+  // A flag replaces the file's value, and with it the place an error would point to.
+  if (o_control->count()) {
+    cfg.control = control;
+    cfg.control_origin.clear();
+  }
   if (o_remote->count()) cfg.allow_remote_status = allow_remote_status;
   if (o_user->count()) cfg.user = user;
   for (auto [opt, text, target, name] : {std::tuple{o_panic, &panic_text, &cfg.limits.panic_threshold, "--panic-threshold"},
@@ -165,11 +169,20 @@ int run(int argc, char** argv) {
   if (o_slew->count()) cfg.max_slew_ppm = max_slew_ppm;
   if (o_allow->count()) cfg.allow_system_clock = allow_system_clock;
   if (o_sync->count()) cfg.sync_kind = sync_kind;
-  if (o_election->count()) cfg.election_kind = election_kind;
+  if (o_election->count()) {
+    cfg.election_kind = election_kind;
+    cfg.election_origin.clear();
+  }
   if (o_seed->count()) cfg.seed = *config::seed_value(seed);
   if (o_nomaster->count()) cfg.can_be_master = !no_master;
-  if (o_ntp_listen->count()) cfg.ntp_listen = ntp_listen;
-  if (o_refclock->count()) cfg.reference_clock = reference_clock;
+  if (o_ntp_listen->count()) {
+    cfg.ntp_listen = ntp_listen;
+    cfg.ntp_listen_origin.clear();
+  }
+  if (o_refclock->count()) {
+    cfg.reference_clock = reference_clock;
+    cfg.reference_clock_origin.clear();
+  }
   if (o_ntp_server->count()) {
     cfg.ntp_servers.clear();
     for (const auto& text : ntp_servers) {

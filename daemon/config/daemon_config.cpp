@@ -7,6 +7,7 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/rng.hpp"
 #include "algorithms/election/static/static_election.hpp"
+#include "algorithms/node_params.hpp"
 #include "config/error.hpp"
 #include "config/file.hpp"
 #include "config/reader.hpp"
@@ -43,6 +44,11 @@ using config::Node;
 std::string where(const Node& n) {
   return (n.pos.source ? *n.pos.source : std::string()) + ":" + std::to_string(n.pos.line) + ":" +
          std::to_string(n.pos.column);
+}
+
+// How an error about the value at `n` (key `path`) begins: "file:line:col: error: at 'path': ".
+std::string origin_of(const Node& n, const std::string& path) {
+  return config::ConfigError(n.pos.source ? *n.pos.source : std::string(), n.pos.line, n.pos.column, path, "").what();
 }
 
 // "sync algorithm 'x' is not known; available: ..." when `kind` names no algorithm of `layer`.
@@ -130,6 +136,7 @@ void read_peer_list(const Node& n, const std::string& path, std::vector<PeerConf
     auto p = parse_peer(config::read_string(n.items[i], item_path, "ID@HOST:PORT"));
     if (auto* e = std::get_if<std::string>(&p)) config::fail_at(n.items[i], item_path, *e);
     const NodeId id = std::get<PeerConfig>(p).id;
+    if (auto e = reserved_id_problem(id)) config::fail_at(n.items[i], item_path, *e);
     for (std::size_t j = 0; j < i; ++j) {
       if (out[out.size() - i + j].id == id) {
         config::fail_at(n.items[i], item_path,
@@ -138,6 +145,7 @@ void read_peer_list(const Node& n, const std::string& path, std::vector<PeerConf
       }
     }
     out.push_back(std::get<PeerConfig>(p));
+    out.back().origin = origin_of(n.items[i], item_path);
   }
 }
 
@@ -164,13 +172,17 @@ void read_limits(const Node& n, DaemonConfig& cfg) {
 void read_ntp(const Node& n, DaemonConfig& cfg) {
   config::expect_map(n, "ntp", "the ntp section");
   config::check_keys(n, "ntp", {"listen", "servers", "reference_clock"});
-  if (const Node* l = n.find("listen")) cfg.ntp_listen = read_bind_address(*l, "ntp.listen");
+  if (const Node* l = n.find("listen")) {
+    cfg.ntp_listen = read_bind_address(*l, "ntp.listen");
+    cfg.ntp_listen_origin = origin_of(*l, "ntp.listen");
+  }
   if (const Node* l = n.find("servers")) read_peer_list(*l, "ntp.servers", cfg.ntp_servers);
   if (const Node* l = n.find("reference_clock")) {
     cfg.reference_clock = config::read_string(*l, "ntp.reference_clock", "none or system");
     if (cfg.reference_clock != "none" && cfg.reference_clock != "system") {
       config::fail_at(*l, "ntp.reference_clock", "expected none or system, got '" + cfg.reference_clock + "'");
     }
+    cfg.reference_clock_origin = origin_of(*l, "ntp.reference_clock");
   }
 }
 
@@ -187,6 +199,7 @@ void read_config(const Node& root, const std::string& path, DaemonConfig& cfg) {
   if (const Node* n = root.find("id")) {
     const auto id = n->is_scalar() ? parse_node_id(n->text) : std::nullopt;
     if (!id) config::fail_at(*n, "id", "expected a node id such as 1 or n1, got " + config::yaml::describe(*n));
+    if (auto e = reserved_id_problem(*id)) config::fail_at(*n, "id", *e);
     cfg.id = *id;
   }
   if (const Node* n = root.find("listen")) cfg.listen = read_bind_address(*n, "listen");
@@ -194,6 +207,7 @@ void read_config(const Node& root, const std::string& path, DaemonConfig& cfg) {
   if (const Node* n = root.find("control")) {
     cfg.control = config::read_string(*n, "control", "a socket path or none");
     if (cfg.control != "none") cfg.control = beside(path, cfg.control);
+    cfg.control_origin = origin_of(*n, "control");
   }
   if (const Node* n = root.find("allow_remote_status")) {
     cfg.allow_remote_status = config::read_bool(*n, "allow_remote_status");
@@ -213,7 +227,10 @@ void read_config(const Node& root, const std::string& path, DaemonConfig& cfg) {
     config::expect_map(*n, "algorithm", "the algorithm section");
     config::check_keys(*n, "algorithm", {"sync", "election", "can_be_master"});
     if (const Node* s = n->find("sync")) read_layer(*s, "sync", cfg.sync_kind, cfg.params);
-    if (const Node* e = n->find("election")) read_layer(*e, "election", cfg.election_kind, cfg.params);
+    if (const Node* e = n->find("election")) {
+      read_layer(*e, "election", cfg.election_kind, cfg.params);
+      cfg.election_origin = origin_of(*e, "algorithm.election");
+    }
     if (const Node* m = n->find("can_be_master")) cfg.can_be_master = config::read_bool(*m, "algorithm.can_be_master");
   }
 }
@@ -325,24 +342,77 @@ std::variant<algorithms::StackSetup, std::string> build_stack_setup(const Daemon
     return conflict->why;
   }
 
+  if (!setup.election.kind.empty()) {
+    for (const auto& a : algorithms::catalogue()) {
+      if (a.layer == algorithms::Layer::kSync && a.kind == setup.sync.kind && !a.runs_under_election) {
+        return cfg.election_origin + "sync algorithm '" + a.kind +
+               "' runs alone and cannot run under an election; leave 'election' out";
+      }
+    }
+  }
+  if (auto e = reserved_id_problem(*cfg.id)) return "this node's " + *e;
   std::vector<NodeId> members{*cfg.id};
   for (const auto& p : cfg.peers) {
-    if (p.id == *cfg.id) return "peers: " + std::to_string(p.id) + " is this node's own id";
-    if (std::count(members.begin(), members.end(), p.id) > 0) return "peers: id " + std::to_string(p.id) + " is listed twice";
+    if (auto e = reserved_id_problem(p.id)) return p.origin + "peer " + *e;
+    if (p.id == *cfg.id) return p.origin + "peers: " + std::to_string(p.id) + " is this node's own id";
+    if (std::count(members.begin(), members.end(), p.id) > 0) {
+      return p.origin + "peers: id " + std::to_string(p.id) + " is listed twice";
+    }
     members.push_back(p.id);
   }
   std::sort(members.begin(), members.end());
   for (const auto& s : cfg.ntp_servers) {
+    if (auto e = reserved_id_problem(s.id)) return s.origin + "ntp server " + *e;
     if (std::binary_search(members.begin(), members.end(), s.id)) {
-      return "ntp server id " + std::to_string(s.id) + " is already this node's or a peer's id";
+      return s.origin + "ntp server id " + std::to_string(s.id) + " is already this node's or a peer's id";
     }
     if (std::count_if(cfg.ntp_servers.begin(), cfg.ntp_servers.end(), [&s](const PeerConfig& o) { return o.id == s.id; }) > 1) {
-      return "ntp server id " + std::to_string(s.id) + " is listed twice";
+      return s.origin + "ntp server id " + std::to_string(s.id) + " is listed twice";
     }
     setup.servers.push_back(s.id);
   }
-  if ((!cfg.ntp_servers.empty() || cfg.reference_clock != "none") && cfg.sync_kind != "ntp") {
-    return std::string("ntp servers and a reference clock need sync: ntp");
+  // Parameters that name nodes (a leader, a primary, a trusted list) name members; the error points
+  // where the value was written, or at the layer whose default names no member.
+  for (const auto* layer : {&setup.sync, &setup.election}) {
+    if (layer->kind.empty()) continue;
+    const bool is_sync = layer == &setup.sync;
+    const auto* info = algorithms::find_algorithm(layer->kind, is_sync ? algorithms::Layer::kSync : algorithms::Layer::kElection);
+    if (info == nullptr) continue;
+    const auto foreign = algorithms::foreign_node_param(
+        *info, layer->params, [&members](NodeId id) { return std::binary_search(members.begin(), members.end(), id); });
+    if (!foreign) continue;
+    std::string list;
+    for (NodeId m : members) list += (list.empty() ? "" : ", ") + std::to_string(m);
+    const std::string why = "node id " + std::to_string(foreign->id) + " is not a member (the members are " + list + ")";
+    const std::string layer_name = is_sync ? "sync" : "election";
+    for (auto o = cfg.params.rbegin(); o != cfg.params.rend(); ++o) {
+      if (o->name == foreign->param && (o->layer.empty() || o->layer == layer_name)) {
+        return o->origin + ": parameter '" + foreign->param + "': " + why;
+      }
+    }
+    return layer_name + " algorithm '" + layer->kind + "' defaults " + foreign->param + " to node id " +
+           std::to_string(foreign->id) + ", which is not a member (the members are " + list + "); set " + foreign->param;
+  }
+  if (cfg.sync_kind != "ntp") {
+    // Only the ntp algorithm answers NTP clients or polls servers: with another, the NTP port would
+    // take requests that nothing answers.
+    std::string given, origin;
+    if (!cfg.ntp_listen.empty()) {
+      given = "ntp.listen (--ntp-listen)";
+      origin = cfg.ntp_listen_origin;
+    }
+    if (!cfg.ntp_servers.empty()) {
+      given += (given.empty() ? "" : ", ") + std::string("ntp.servers (--ntp-server)");
+      if (origin.empty()) origin = cfg.ntp_servers.front().origin;
+    }
+    if (cfg.reference_clock != "none") {
+      given += (given.empty() ? "" : ", ") + std::string("ntp.reference_clock (--reference-clock)");
+      if (origin.empty()) origin = cfg.reference_clock_origin;
+    }
+    if (!given.empty()) {
+      return origin + given + " need" + (given.find(',') == std::string::npos ? "s" : "") + " sync: ntp, not '" +
+             cfg.sync_kind + "'";
+    }
   }
   setup.reference_clock = cfg.reference_clock == "system";
   setup.membership.self = *cfg.id;
@@ -393,6 +463,7 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   }
   loop.control = cfg.control.empty() ? "/run/clocksyncd/node" + std::to_string(*cfg.id) + ".sock" : cfg.control;
   if (loop.control == "none") loop.control.clear();
+  loop.control_origin = cfg.control_origin;
   loop.clock_limits = cfg.limits;
   loop.peers = cfg.peers;
   loop.cluster = cfg.cluster;

@@ -49,6 +49,12 @@ struct DaemonConfig {
   std::string ntp_listen;
   std::vector<PeerConfig> ntp_servers;
   std::string reference_clock = "none";
+  // Where the file wrote these, for checks made once the settings are assembled (as
+  // PeerConfig::origin, "file:line:col: error: at 'key': "); empty when unset or given as a flag.
+  std::string control_origin;
+  std::string election_origin;
+  std::string ntp_listen_origin;
+  std::string reference_clock_origin;
 };
 
 // "3" or "n3".

@@ -18,6 +18,26 @@ ControlSocket::~ControlSocket() {
   if (unlink_on_close_) ::unlink(config_.unix_path.c_str());
 }
 
+std::optional<std::string> ControlSocket::path_problem(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
+  if (!S_ISSOCK(st.st_mode)) return path + ": exists and is not a socket";
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return std::nullopt;  // open() refuses it by its length
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  const int probe = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (probe < 0) return std::nullopt;
+  // Connecting to a datagram socket's path succeeds only while a process has it bound; the file of
+  // a run that has ended gives ECONNREFUSED.
+  const bool live = ::connect(probe, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(probe);
+  if (!live) return std::nullopt;
+  return "control socket " + path +
+         " is in use: a running process (another clocksyncd?) answers on it; stop that one, or give this node a "
+         "control path of its own (control: / --control)";
+}
+
 std::optional<std::string> ControlSocket::open(const ControlConfig& config) {
   config_ = config;
   if (!config.unix_path.empty()) {
@@ -25,12 +45,10 @@ std::optional<std::string> ControlSocket::open(const ControlConfig& config) {
     addr.sun_family = AF_UNIX;
     if (config.unix_path.size() >= sizeof addr.sun_path) return "control socket path is too long: " + config.unix_path;
     std::memcpy(addr.sun_path, config.unix_path.c_str(), config.unix_path.size() + 1);
-    // A socket file left by a previous run (crash) is replaced; any other file is not touched.
-    struct stat st {};
-    if (::lstat(config.unix_path.c_str(), &st) == 0) {
-      if (!S_ISSOCK(st.st_mode)) return config.unix_path + ": exists and is not a socket";
-      ::unlink(config.unix_path.c_str());
-    }
+    // A socket file left by a run that has ended (a crash) is replaced; a live socket and any
+    // other file are not touched.
+    if (auto e = path_problem(config.unix_path)) return e;
+    ::unlink(config.unix_path.c_str());
     unix_fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (unix_fd_ < 0) return std::string("control socket: ") + std::strerror(errno);
     // Created 0660 from the start (no window in which others could connect).

@@ -42,6 +42,10 @@ class ControlSocket {
   ControlSocket& operator=(const ControlSocket&) = delete;
 
   std::optional<std::string> open(const ControlConfig& config);
+  // Why `path` cannot become a control socket: a file there that is not a socket, or a socket that
+  // a running process still answers on (a second daemon must not take a live one over). Nullopt
+  // when the path is free or holds the socket file of a run that has ended, which open() replaces.
+  static std::optional<std::string> path_problem(const std::string& path);
   int unix_fd() const { return unix_fd_; }
   int udp_fd() const { return udp_.fd(); }
   std::uint16_t udp_port() const { return udp_.fd() >= 0 ? udp_.local_port() : 0; }

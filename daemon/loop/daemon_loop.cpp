@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "node/loop/json_text.hpp"
+
 namespace clocksim::daemon {
 
 namespace {
@@ -57,8 +59,12 @@ DaemonLoop::~DaemonLoop() {
 std::optional<std::string> DaemonLoop::check() {
   auto listen = parse_endpoint(config_.listen);
   if (auto* e = std::get_if<std::string>(&listen)) return "listen: " + *e;
+  // The config refuses these too; checked again here, where a member id among the NTP client
+  // slots would do its harm, whoever built the LoopConfig.
+  if (auto e = reserved_id_problem(config_.self)) return "this node's " + *e;
   peers_.clear();
   for (const auto& p : config_.peers) {
+    if (auto e = reserved_id_problem(p.id)) return "peer " + *e;
     if (p.id == config_.self) return "peer " + std::to_string(p.id) + " has this node's own id";
     auto ep = parse_destination(p.address);
     if (auto* e = std::get_if<std::string>(&ep)) return "peer " + std::to_string(p.id) + ": " + *e;
@@ -67,19 +73,32 @@ std::optional<std::string> DaemonLoop::check() {
     if (!peers_.emplace(p.id, std::get<Endpoint>(reached)).second) return "peer " + std::to_string(p.id) + " listed twice";
   }
   if (keys_) {
-    if (auto why = peer_without_key(*keys_, "the key file")) return why;
+    // Pointed at where the peer is written: the key file has no place for a key it lacks.
+    if (auto why = peer_without_key(*keys_, "the key file", /*at_peer=*/true)) return why;
   }
-  // Two of its own sockets on one address: the second bind would fail, after the first (port 0
-  // asks for any free port, a different one for each).
-  for (const auto& [name, address] : {std::pair<const char*, const std::string&>{"status", config_.status},
-                                      std::pair<const char*, const std::string&>{"ntp.listen", config_.ntp_listen}}) {
-    if (!address.empty() && address == config_.listen && !address.ends_with(":0")) {
-      return std::string(name) + " " + address + " is the address of `listen`; give it a port of its own";
+  // Two of its own sockets on one address and port: the second bind would fail, after the first.
+  // Compared as resolved, so localhost and 127.0.0.1 are one address.
+  const std::pair<const char*, const std::string*> bound[] = {
+      {"listen", &config_.listen}, {"status", &config_.status}, {"ntp.listen", &config_.ntp_listen}};
+  for (std::size_t i = 0; i < std::size(bound); ++i) {
+    for (std::size_t j = i + 1; j < std::size(bound); ++j) {
+      if (bound[i].second->empty() || bound[j].second->empty()) continue;
+      auto first = parse_endpoint(*bound[i].second);
+      auto second = parse_endpoint(*bound[j].second);
+      // An address that does not parse is reported where it is bound.
+      if (!std::holds_alternative<Endpoint>(first) || !std::holds_alternative<Endpoint>(second)) continue;
+      if (std::get<Endpoint>(first).addr.binds_same_port_as(std::get<Endpoint>(second).addr)) {
+        return std::string(bound[j].first) + " " + *bound[j].second + " is the address of `" + bound[i].first + "` (" +
+               *bound[i].second + "); give it a port of its own";
+      }
     }
   }
   if (config_.control.size() >= sizeof(sockaddr_un{}.sun_path)) {
-    return "control socket path is too long (at most " + std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
-           " bytes): " + config_.control;
+    return config_.control_origin + "control socket path is too long (at most " +
+           std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) + " bytes): " + config_.control;
+  }
+  if (!config_.control.empty()) {
+    if (auto e = ControlSocket::path_problem(config_.control)) return config_.control_origin + *e;
   }
   return std::nullopt;
 }
@@ -121,7 +140,7 @@ std::optional<std::string> DaemonLoop::reload_keys() {
   auto loaded = load_keys_();
   if (auto* e = std::get_if<std::string>(&loaded)) return refuse(*e);
   auto keys = std::make_unique<node::wire::Keyring>(std::move(std::get<node::wire::Keyring>(loaded)));
-  if (auto why = peer_without_key(*keys, "the new key file")) return refuse(*why);
+  if (auto why = peer_without_key(*keys, "the new key file", /*at_peer=*/false)) return refuse(*why);
   keys_ = keys.get();
   loop_->replace_keys(keys_);
   reloaded_keys_ = std::move(keys);  // the previous reload's keys are no longer referred to
@@ -132,11 +151,18 @@ std::optional<std::string> DaemonLoop::reload_keys() {
   return std::nullopt;
 }
 
-std::optional<std::string> DaemonLoop::peer_without_key(const node::wire::Keyring& keys, const char* file) const {
+std::optional<std::string> DaemonLoop::peer_without_key(const node::wire::Keyring& keys, const char* file,
+                                                        bool at_peer) const {
   for (const auto& [id, address] : peers_) {
     if (keys.has_peer(id)) continue;
-    if (keys.accepted_key_ids(id).empty()) return "peer " + std::to_string(id) + " has no key in " + file;
-    return "peer " + std::to_string(id) + " has only accept-only keys in " + file +
+    std::string origin;
+    if (at_peer) {
+      for (const auto& p : config_.peers) {
+        if (p.id == id) origin = p.origin;
+      }
+    }
+    if (keys.accepted_key_ids(id).empty()) return origin + "peer " + std::to_string(id) + " has no key in " + file;
+    return origin + "peer " + std::to_string(id) + " has only accept-only keys in " + file +
            ": none to sign with (clocksyncctl keygen --activate makes the newest one signing)";
   }
   return std::nullopt;
@@ -218,7 +244,7 @@ void DaemonLoop::run() {
         if (fds[i].revents & POLLIN) {
           control_.serve(fds[i].fd, [this] {
             loop_->count_status_query();
-            return status_json().dump();
+            return node::json_text(status_json());
           }, host_.monotonic_now());
         }
       }

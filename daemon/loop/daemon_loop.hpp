@@ -36,12 +36,16 @@ namespace clocksim::daemon {
 struct PeerConfig {
   NodeId id = kNoNode;
   std::string address;  // host:port
+  // Where it was written, as a config error begins ("node1.yaml:7:9: error: at 'peers.1': "), so
+  // that a later check can point there; empty for a flag.
+  std::string origin = {};
 };
 
 struct LoopConfig {
   NodeId self = kNoNode;
   std::string listen;  // host:port for cluster traffic (port 0: any)
   std::string control;  // Unix socket path for clocksyncctl (empty: none)
+  std::string control_origin;  // where `control` was written (as PeerConfig::origin); empty: a flag
   std::string status;   // host:port of the optional UDP status socket (empty: none; port 0: any)
   bool allow_remote_status = false;  // permit a non-loopback status address
   std::vector<PeerConfig> peers;
@@ -115,7 +119,8 @@ class DaemonLoop final : private node::DatagramTransport, private node::Referenc
   nlohmann::json accepted_key_ids() const;
   // Why `keys` (from `file`) cannot serve: the first configured peer it holds no key to sign with
   // for; at start-up and on a reload alike.
-  std::optional<std::string> peer_without_key(const node::wire::Keyring& keys, const char* file) const;
+  // `at_peer`: begin the message with where the peer was written (PeerConfig::origin).
+  std::optional<std::string> peer_without_key(const node::wire::Keyring& keys, const char* file, bool at_peer) const;
 
   LoopConfig config_;
   node::Clock& clock_;

@@ -100,6 +100,18 @@ bool SocketAddress::is_ipv6_any() const {
   return family() == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&v6(storage_).sin6_addr);
 }
 
+bool SocketAddress::binds_same_port_as(const SocketAddress& other) const {
+  if (port() == 0 || port() != other.port()) return false;
+  const auto is_ipv4_any = [](const SocketAddress& a) {
+    return a.family() == AF_INET && v4(a.storage_).sin_addr.s_addr == htonl(INADDR_ANY);
+  };
+  for (const auto& [wild, any] : {std::pair{this, &other}, std::pair{&other, this}}) {
+    if (wild->is_ipv6_any()) return true;
+    if (is_ipv4_any(*wild) && any->family() == AF_INET) return true;
+  }
+  return mapped_to_ipv6() == other.mapped_to_ipv6();
+}
+
 SocketAddress SocketAddress::mapped_to_ipv6() const {
   if (family() != AF_INET) return *this;
   SocketAddress m;

@@ -37,6 +37,10 @@ class SocketAddress {
   bool is_ipv6_any() const;
   // An IPv4 address as its IPv4-mapped IPv6 form (same port); any other address unchanged.
   SocketAddress mapped_to_ipv6() const;
+  // Whether sockets bound to this address and to `other` would need the same port: the same port
+  // (not 0, which binds any free one) on the same address, or on a wildcard that covers the other
+  // (0.0.0.0 covers IPv4; [::], bound dual stack, covers both versions).
+  bool binds_same_port_as(const SocketAddress& other) const;
 
   // Same family, address, port (and IPv6 scope).
   friend bool operator==(const SocketAddress& a, const SocketAddress& b);

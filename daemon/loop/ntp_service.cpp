@@ -20,6 +20,12 @@ constexpr std::uint32_t ascii_id(const char (&s)[5]) {
 }
 }  // namespace
 
+std::optional<std::string> reserved_id_problem(NodeId id) {
+  if (id < kNtpClientIdBase) return std::nullopt;
+  return "id " + std::to_string(id) + " is reserved: ids from " + std::to_string(kNtpClientIdBase) +
+         " (0xF0000000) up name the NTP port's clients; give a lower one";
+}
+
 NtpService::NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self)
     : listen_(std::move(listen)), configured_(std::move(servers)), clock_(clock), log_(log), self_(self) {}
 
@@ -27,7 +33,7 @@ std::optional<std::string> NtpService::open() {
   auto at = parse_endpoint(listen_);
   if (auto* e = std::get_if<std::string>(&at)) return "ntp listen: " + *e;
   for (const auto& s : configured_) {
-    if (s.id >= kNtpClientIdBase) return "ntp server " + std::to_string(s.id) + ": ids from " + std::to_string(kNtpClientIdBase) + " are reserved";
+    if (auto e = reserved_id_problem(s.id)) return "ntp server " + *e;
     auto ep = parse_destination(s.address);
     if (auto* e = std::get_if<std::string>(&ep)) return "ntp server " + std::to_string(s.id) + ": " + *e;
     // Requests leave from the NTP port's socket, and replies are matched by their source address
@@ -96,8 +102,7 @@ void NtpService::handle(std::span<const std::uint8_t> bytes, const SocketAddress
     Message m = make_message(MsgType::kNtpRequest, next_seq_++);
     m.t1_ns = wire::unix_ns_from_ntp(p.transmit_ts, now_ns);
     current_ = Request{client, m.seq, p.transmit_ts, p.version};
-    ++counters_.requests_served;
-    deliver(client, m);
+    deliver(client, m);  // send() counts the request served when a reply goes out
     current_.reset();
     return;
   }
@@ -154,6 +159,7 @@ void NtpService::send(NodeId to, const Message& msg) {
     p.receive_ts = wire::ntp_from_unix_ns(msg.t2_ns);
     p.transmit_ts = wire::ntp_from_unix_ns(msg.t3_ns);
     dest = &clients_[to - kNtpClientIdBase];
+    ++counters_.requests_served;
   } else if (msg.type == MsgType::kNtpRequest) {
     auto it = servers_.find(to);
     if (it == servers_.end()) return;

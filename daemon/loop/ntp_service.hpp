@@ -34,6 +34,11 @@ namespace clocksim::daemon {
 inline constexpr NodeId kNtpClientIdBase = 0xF0000000U;
 inline constexpr std::size_t kNtpClientSlots = 1024;
 
+// Why `id` cannot name a member or an NTP server: ids from kNtpClientIdBase up are the NTP port's
+// client slots, and a send is routed by its id alone (members first), so a member there would get
+// a client's replies. Nullopt when it can.
+std::optional<std::string> reserved_id_problem(NodeId id);
+
 struct NtpServer {
   NodeId id = kNoNode;
   std::string address;  // host:port
@@ -41,7 +46,7 @@ struct NtpServer {
 
 struct NtpCounters {
   std::uint64_t packets_in = 0;
-  std::uint64_t requests_served = 0;   // mode-3 requests handed to the algorithm
+  std::uint64_t requests_served = 0;   // mode-3 requests the algorithm answered (a reply sent)
   std::uint64_t replies_delivered = 0; // mode-4 replies from configured servers, handed to the
                                        // algorithm (whose origin check may still reject them)
   std::uint64_t packets_out = 0;

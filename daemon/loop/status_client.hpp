@@ -1,6 +1,7 @@
 // The client side of the control channel (clocksyncctl, tests): send "status", read one JSON
-// reply. `endpoint` with a '/' is a Unix socket path, otherwise HOST:PORT of a UDP status socket
-// (the request is then padded, since the daemon never answers with more than it was sent).
+// reply. `endpoint` is a Unix socket path when names_unix_socket says so, otherwise HOST:PORT of a
+// UDP status socket (the request is then padded, since the daemon never answers with more than it
+// was sent).
 #pragma once
 
 #include <string>
@@ -10,6 +11,8 @@
 
 namespace clocksim::daemon {
 
+// A path: it has a '/', or no ':' (which HOST:PORT always has), or a socket file of that name exists.
+bool names_unix_socket(const std::string& endpoint);
 std::variant<nlohmann::json, std::string> query_status(const std::string& endpoint, int timeout_ms);
 
 }  // namespace clocksim::daemon

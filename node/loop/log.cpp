@@ -5,6 +5,7 @@
 #include <string>
 
 #include "algorithms/core/note_text.hpp"
+#include "node/loop/json_text.hpp"
 
 namespace clocksim::node {
 
@@ -27,8 +28,8 @@ void Logger::write(std::string_view event, nlohmann::json fields) {
   line["event"] = event;
   if (const std::uint64_t held = limit_.take_suppressed()) line["suppressed"] = held;
   for (auto& [k, v] : fields.items()) line[k] = v;
-  // Replace invalid UTF-8 rather than throw: log lines may quote peer-controlled text.
-  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Log lines may quote peer-controlled text: json_text replaces invalid UTF-8 rather than throw.
+  const std::string text = json_text(line);
   std::fprintf(out_, "%s\n", text.c_str());
   std::fflush(out_);
 }

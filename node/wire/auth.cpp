@@ -33,6 +33,15 @@ int hex_value(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+
+// A byte as a message quotes it: printable ASCII as itself, anything else (a control character, a
+// byte of a multi-byte or broken encoding) by its value, which a terminal shows as it is.
+std::string character_text(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (byte >= 0x20 && byte < 0x7f) return std::string("'") + c + "'";
+  static constexpr char kHex[] = "0123456789abcdef";
+  return std::string("byte 0x") + kHex[byte >> 4] + kHex[byte & 0xf];
+}
 }  // namespace
 
 std::optional<std::string> key_weakness(std::span<const std::uint8_t> key) {
@@ -68,8 +77,7 @@ std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, co
       if (c == ' ' || c == '\t' || c == '\r') continue;
       if (hex_value(c) < 0) {
         return origin + ":" + std::to_string(line_no) + ":" + std::to_string(column_offset + i + 1) +
-               ": key file must hold hex digits only (e.g. `openssl rand -hex 32`), found '" +
-               std::string(1, c) + "'";
+               ": key file must hold hex digits only (e.g. `openssl rand -hex 32`), found " + character_text(c);
       }
       digits.push_back(c);
     }

@@ -6,6 +6,7 @@
 
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/election/static/static_election.hpp"
+#include "algorithms/node_params.hpp"
 #include "sim/scenario/distribution_parse.hpp"
 #include "sim/scenario/keys.hpp"
 #include "sim/scenario/reader.hpp"
@@ -211,28 +212,21 @@ void check_node_params(const yaml::Node* algorithm_node, const std::string& path
     if (info == nullptr || algorithm_node == nullptr) return;
     const yaml::Node* layer_node = algorithm_node == nullptr ? nullptr : algorithm_node->find(key);
     const std::string layer_path = child_path(path, key);
-    for (const ParamSpec& p : info->params) {
-      std::vector<NodeId> ids;
-      if (p.type == ParamType::kNodeList) {
-        ids = choice.params.get_node_list(p.name);
-      } else if (p.type == ParamType::kInt && p.names_node && choice.params.get_int(p.name) >= 0) {
-        ids.push_back(static_cast<NodeId>(choice.params.get_int(p.name)));
-      }
-      for (NodeId id : ids) {
-        if (id < node_count) continue;
-        const std::string nodes = node_count == 1 ? std::string("the only node is n0")
-                                                  : "the nodes are n0 .. n" + std::to_string(node_count - 1);
-        const yaml::Node* written = layer_node != nullptr && layer_node->is_map() ? layer_node->find(p.name) : nullptr;
-        if (written != nullptr) {
-          fail_at(*written, child_path(layer_path, p.name),
-                  "node id " + std::to_string(id) + " is not a node of this scenario (" + nodes + ")");
-        }
-        const yaml::Node& at = layer_node != nullptr ? *layer_node : *algorithm_node;
-        fail_at(at, layer_path,
-                "'" + choice.kind + "' defaults " + p.name + " to node id " + std::to_string(id) +
-                    ", which is not a node of this scenario (" + nodes + "); set " + p.name + ":");
-      }
+    const auto foreign =
+        algorithms::foreign_node_param(*info, choice.params, [node_count](NodeId id) { return id < node_count; });
+    if (!foreign) return;
+    const std::string& name = foreign->param;
+    const std::string id = std::to_string(foreign->id);
+    const std::string nodes = node_count == 1 ? std::string("the only node is n0")
+                                              : "the nodes are n0 .. n" + std::to_string(node_count - 1);
+    const yaml::Node* written = layer_node != nullptr && layer_node->is_map() ? layer_node->find(name) : nullptr;
+    if (written != nullptr) {
+      fail_at(*written, child_path(layer_path, name), "node id " + id + " is not a node of this scenario (" + nodes + ")");
     }
+    const yaml::Node& at = layer_node != nullptr ? *layer_node : *algorithm_node;
+    fail_at(at, layer_path,
+            "'" + choice.kind + "' defaults " + name + " to node id " + id + ", which is not a node of this scenario (" +
+                nodes + "); set " + name + ":");
   };
   check_layer(spec.sync, Layer::kSync, "sync");
   check_layer(spec.election, Layer::kElection, "election");

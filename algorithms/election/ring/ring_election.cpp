@@ -269,6 +269,15 @@ void RingElection::handle_leave(NodeId from, Effects& out) {
   out.set_timer(timer(kLeaveTimer), pause);
 }
 
+bool RingElection::is_member(NodeId id) const { return std::binary_search(members_.begin(), members_.end(), id); }
+
+std::optional<std::int64_t> RingElection::foreign_id(const Message& msg) const {
+  const std::int64_t initiator = msg.value_ns;
+  if (initiator < 0 || initiator >= std::int64_t{kBroadcast} || !is_member(static_cast<NodeId>(initiator))) return initiator;
+  if (msg.subject != kNoNode && !is_member(msg.subject)) return std::int64_t{msg.subject};
+  return std::nullopt;
+}
+
 void RingElection::revive(NodeId id, Effects& out, Note how) {
   if (!live_.revive(id)) return;
   out.note(std::move(how.as(NoteWhat::kRingNodeBack).with_peer(id)));
@@ -283,6 +292,13 @@ void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Ef
       Message ack = make_message(MsgType::kElectionAck, msg.seq);
       ack.subject = self_;
       out.send(from, ack);
+      // Only members initiate, and only members may win: a message naming anyone else is broken
+      // or forged by a member, and remembering its initiator would let one sender grow every
+      // node's copy tables without bound. Acknowledged all the same, so it is not sent again.
+      if (const auto foreign = foreign_id(msg)) {
+        out.note(Note(NoteWhat::kRingForeignIdDropped).with_peer(from).with_message(msg.type).with_value_ns(*foreign));
+        return;
+      }
       // A node taking part in an election is up: a restarted leaver rejoins the ring.
       Message in = msg;
       if (live_.departed(from)) {

@@ -33,9 +33,14 @@
 // ELECTION or ELECTED itself, initiates one, or a node that heard it directly vouches for it as
 // best (flag kBestIsBack). A LEAVE from anyone but the node's own master starts nothing, but
 // its sender is still marked departed (an ELECTION may overtake the master's LEAVE).
+//
+// An ELECTION or ELECTED whose initiator, or whose best or winner, is not a member is acknowledged
+// and dropped (note ring_foreign_id_dropped): it is nobody's election and nobody to follow, so what
+// a node remembers per initiator stays bounded by the membership.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -103,6 +108,10 @@ class RingElection final : public ElectionLayer {
   void follow(NodeId master, Effects& out, Note why);
   void handle_leave(NodeId from, Effects& out);
   void revive(NodeId id, Effects& out, Note how);
+  bool is_member(NodeId id) const;
+  // The id an ELECTION or ELECTED names that is no member's: its initiator, or else its best or
+  // winner (kNoNode, nobody, is allowed there). Nullopt when both are members.
+  std::optional<std::int64_t> foreign_id(const Message& msg) const;
 
   NodeId self_;
   bool can_be_master_;

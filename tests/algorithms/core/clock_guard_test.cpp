@@ -52,6 +52,23 @@ TEST(ClockGuard, OverflowIsRefusedEvenAtStartUp) {
   EXPECT_TRUE(g.in_startup());  // a refused adjustment does not use up the start-up allowance
 }
 
+// A result that fits in int64 but leaves the clock less than a century before the end would
+// saturate as the clock runs on, and a saturated clock stands still or runs back: refused too, at
+// start-up as later, either way. A century away is still allowed.
+TEST(ClockGuard, AResultNearTheEndOfTimeIsRefused) {
+  ClockGuard g;
+  const std::int64_t to_end = kMax - kNow.ns();
+  EXPECT_EQ(g.check(adjust(Duration::from_ns(to_end - 1'000'000'000)), kNow, false).outcome, GuardOutcome::kRefusedOverflow);
+  EXPECT_EQ(g.check(adjust(Duration::from_ns(to_end - kClockHeadroomNs + 1), AdjustMode::kSlew), kNow, false).outcome,
+            GuardOutcome::kRefusedOverflow);
+  EXPECT_EQ(g.check(adjust(Duration::from_ns(-kMaxAbsClockReadingNs - 1)), LocalTime::from_ns(0), false).outcome,
+            GuardOutcome::kRefusedOverflow);
+  EXPECT_TRUE(g.in_startup());
+  EXPECT_EQ(g.check(adjust(Duration::from_ns(to_end - kClockHeadroomNs)), kNow, false).outcome, GuardOutcome::kApplied);
+  EXPECT_EQ(g.check(adjust(Duration::from_ns(-kMaxAbsClockReadingNs)), LocalTime::from_ns(0), false).outcome,
+            GuardOutcome::kApplied);
+}
+
 TEST(ClockGuard, AMasterDoesNotFollowAJump) {
   ClockGuardConfig c;
   c.startup_updates = 0;
@@ -120,6 +137,7 @@ TEST(ClockGuard, NeverLetsThroughWhatItMustNot) {
     } else {
       std::int64_t t = 0;
       ASSERT_FALSE(__builtin_add_overflow(now.ns(), v.effect.delta.ns(), &t));
+      ASSERT_LE(abs_u64(t), static_cast<std::uint64_t>(kMaxAbsClockReadingNs));
       if (!was_startup) {
         ASSERT_LE(abs_u64(v.effect.delta.ns()), 1000'000'000'000ULL);
       }

@@ -76,25 +76,62 @@ partial.chmod(0o600)
 if os.geteuid() == 0:
     shutil.chown(partial, "nobody")
 p = check(work / "node1.yaml", "--key-file", str(partial))
-if p.returncode != 2 or "peer 3 has no key" not in p.stderr:
+# Located where node1.yaml lists peer 3 (peers.1 on line 11): the key file has no line to point to.
+if p.returncode != 2 or f"node1.yaml:11:27: error: at 'peers.1': peer 3 has no key" not in p.stderr:
     fail(f"a key file without peer 3: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 p = check(work / "node1.yaml", "--control", str(work / ("c" * 120 + ".sock")))
-if p.returncode != 2 or "control socket path is too long" not in p.stderr:
+if p.returncode != 2 or not p.stderr.startswith("clocksyncd: control socket path is too long"):
     fail(f"a long control path: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+long_control = work / "long-control.yaml"
+long_control.write_text(base.replace("control: node1.sock", "control: " + "c" * 120 + ".sock"))
+p = check(long_control)
+if p.returncode != 2 or f"{long_control}:9:10: error: at 'control': control socket path is too long" not in p.stderr:
+    fail(f"a long control path in the file: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 # Two of the node's own sockets on one address, and a peer listed twice: refused, named.
 same = work / "same.yaml"
 if "status: 127.0.0.1:6525" not in base:
     fail("node1.yaml no longer has its status address; update this test")
-same.write_text(base.replace("status: 127.0.0.1:6525", "status: 127.0.0.1:5525"))
-p = check(same)
-if p.returncode != 2 or "is the address of `listen`" not in p.stderr:
-    fail(f"status on the listen address: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+# However the address is spelled, and a wildcard covers every address of its version.
+for status, listen in (("127.0.0.1:5525", None), ("localhost:5525", None), ("127.1:5525", None),
+                       ("127.0.0.1:5525", "0.0.0.0:5525"), ("127.0.0.1:5525", "\"[::]:5525\"")):
+    text = base.replace("status: 127.0.0.1:6525", f"status: {status}")
+    if listen:
+        text = text.replace("listen: 127.0.0.1:5525", f"listen: {listen}")
+    same.write_text(text)
+    p = check(same)
+    if p.returncode != 2 or f"status {status} is the address of `listen`" not in p.stderr:
+        fail(f"status {status} on listen {listen or '127.0.0.1:5525'}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 twice = work / "twice.yaml"
 twice.write_text(base.replace("peers: [2@127.0.0.1:5526, 3@127.0.0.1:5527]",
                               "peers: [2@127.0.0.1:5526, 3@127.0.0.1:5527, 2@127.0.0.1:5528]"))
 p = check(twice)
 if p.returncode != 2 or "id 2 is listed twice" not in p.stderr:
     fail(f"a peer listed twice: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+# Ids from 0xF0000000 up name the NTP port's clients: refused for a member and for an NTP server,
+# in the file (located) and as a flag, before anything binds.
+reserved = work / "reserved.yaml"
+reserved.write_text(base.replace("peers: [2@127.0.0.1:5526, 3@127.0.0.1:5527]",
+                                 "peers: [2@127.0.0.1:5526, 4026531840@127.0.0.1:5527]"))
+p = check(reserved)
+line = next(i + 1 for i, text in enumerate(reserved.read_text().splitlines()) if "4026531840@" in text)
+if p.returncode != 2 or f"{reserved}:{line}:27: error: at 'peers.1': id 4026531840 is reserved" not in p.stderr:
+    fail(f"a member id in the reserved range: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+ntp = work / "ntp.yaml"
+ntp.write_text(base.replace("kind: berkeley, period: 2s, step_threshold: 1ms, quantum: 0, resolution: 0", "kind: ntp")
+               + "ntp:\n  listen: 127.0.0.1:12301\n  servers: [100@127.0.0.1:12300, 4026531840@127.0.0.1:12302]\n")
+p = check(ntp)
+line = next(i + 1 for i, text in enumerate(ntp.read_text().splitlines()) if "servers:" in text)
+if p.returncode != 2 or f"{ntp}:{line}:" not in p.stderr or "at 'ntp.servers.1': id 4026531840 is reserved" not in p.stderr:
+    fail(f"an NTP server id in the reserved range: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+ntp.write_text(ntp.read_text().replace(", 4026531840@127.0.0.1:12302", ""))
+if check(ntp).returncode != 0:
+    fail(f"{ntp.name} without the reserved id must pass")
+p = check(ntp, "--ntp-server", "4294967000@127.0.0.1:12300")
+if p.returncode != 2 or "ntp server id 4294967000 is reserved" not in p.stderr:
+    fail(f"--ntp-server in the reserved range: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+p = check(work / "node1.yaml", "--id", "4026531841")
+if p.returncode != 2 or "id 4026531841 is reserved" not in p.stderr:
+    fail(f"--id in the reserved range: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 # Flag values outside what the virtual clock holds: NaN passes CLI11's ranges, a huge offset
 # would saturate the clock.
 for flag, value, says in (("--drift-ppm", "nan", "expected a number"), ("--offset", "9000000000s", "a century")):

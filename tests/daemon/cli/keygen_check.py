@@ -35,7 +35,7 @@ if stat.S_IMODE((work / "ok" / "node2.keys").stat().st_mode) != 0o600:
 
 for ids, says in (("", "is not a node id"), ("1,x", "is not a node id"),
                   ("1,-2", "is not a node id"), ("1,4294967295", "is not a node id"), ("5", "at least two"),
-                  ("1,1", "twice")):
+                  ("1,1", "twice"), ("1,4026531840", "id 4026531840 is reserved")):
     out = work / f"bad{abs(hash(ids))}"
     p = keygen(ids, out)
     if p.returncode != 2 or says not in p.stderr:

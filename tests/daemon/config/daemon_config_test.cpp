@@ -335,6 +335,73 @@ TEST(DaemonConfig, ParametersThatConflictAreRefusedWhereWritten) {
   EXPECT_TRUE(std::holds_alternative<algorithms::StackSetup>(build_stack_setup(cfg)));
 }
 
+// Checks that need more than one value (made once the settings are assembled) still point where
+// the file wrote the value they refuse: file:line:col and key.
+TEST(DaemonConfig, ErrorsFoundOnAssemblyNameFileLineColumnAndKey) {
+  const struct {
+    const char* name;
+    const char* text;
+    const char* error;  // after "<file>:"
+  } cases[] = {
+      {"daemon_cfg_own_id.yaml", "id: 1\npeers:\n  - 2@127.0.0.1:5001\n  - 1@127.0.0.1:5002\n",
+       "4:5: error: at 'peers.1': peers: 1 is this node's own id"},
+      {"daemon_cfg_ntp_clash.yaml",
+       "id: 1\npeers: [3@127.0.0.1:5001]\nntp:\n  servers: [100@127.0.0.1:123, 3@127.0.0.1:124]\nalgorithm: {sync: ntp}\n",
+       "4:32: error: at 'ntp.servers.1': ntp server id 3 is already this node's or a peer's id"},
+      {"daemon_cfg_ntp_sync.yaml", "id: 1\nntp:\n  servers: [100@127.0.0.1:123]\n",
+       "3:13: error: at 'ntp.servers.0': ntp.servers (--ntp-server) needs sync: ntp, not 'berkeley'"},
+      {"daemon_cfg_ntp_listen.yaml", "id: 1\nntp: {listen: 127.0.0.1:123}\n",
+       "2:15: error: at 'ntp.listen': ntp.listen (--ntp-listen) needs sync: ntp, not 'berkeley'"},
+      {"daemon_cfg_alone.yaml", "id: 1\nalgorithm:\n  sync: phold\n  election: tsp\n",
+       "4:13: error: at 'algorithm.election': sync algorithm 'phold' runs alone and cannot run under an election; "
+       "leave 'election' out"},
+  };
+  for (const auto& c : cases) {
+    DaemonConfig cfg;
+    const std::string path = write_file(c.name, c.text);
+    ASSERT_EQ(load_config_file(path, cfg), std::nullopt) << c.name;
+    const auto s = build_stack_setup(cfg);
+    ASSERT_TRUE(std::holds_alternative<std::string>(s)) << c.name;
+    EXPECT_EQ(std::get<std::string>(s), path + ":" + c.error);
+  }
+  // Given as flags, the same checks name no place.
+  DaemonConfig flags;
+  flags.id = 1;
+  flags.peers = {PeerConfig{1, "127.0.0.1:5001"}};
+  const auto s = build_stack_setup(flags);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_EQ(std::get<std::string>(s), "peers: 1 is this node's own id");
+}
+
+// A parameter naming a node (static's leader, standby's primary, Berkeley's trusted list) names a
+// member, or the stack is not built: the error points where it was written, or at the default.
+TEST(DaemonConfig, ParametersNamingNodesNameMembers) {
+  const std::string path = write_file("daemon_cfg_leader.yaml", "id: 1\npeers: [2@127.0.0.1:5001, 3@127.0.0.1:5002]\n"
+                                                                "algorithm:\n  sync: berkeley\n  election: {kind: static, leader: 99}\n");
+  DaemonConfig cfg;
+  ASSERT_EQ(load_config_file(path, cfg), std::nullopt);
+  auto s = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_EQ(std::get<std::string>(s), path + ":5:36: parameter 'leader': node id 99 is not a member (the members are 1, 2, 3)");
+  cfg.params.push_back({"", "leader", "3", "--set leader=3"});
+  EXPECT_TRUE(std::holds_alternative<algorithms::StackSetup>(build_stack_setup(cfg)));
+  cfg.params.push_back({"sync", "trusted", "1,99", "--set sync.trusted=1,99"});
+  s = build_stack_setup(cfg);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_EQ(std::get<std::string>(s), "--set sync.trusted=1,99: parameter 'trusted': node id 99 is not a member (the members are 1, 2, 3)");
+  // Standby's default primary is node 0, which this cluster does not have.
+  DaemonConfig standby;
+  standby.id = 1;
+  standby.peers = {PeerConfig{2, "127.0.0.1:5001"}};
+  standby.election_kind = "standby";
+  s = build_stack_setup(standby);
+  ASSERT_TRUE(std::holds_alternative<std::string>(s));
+  EXPECT_EQ(std::get<std::string>(s), "election algorithm 'standby' defaults primary to node id 0, which is not a member "
+                                      "(the members are 1, 2); set primary");
+  standby.params = {{"", "primary", "1", "--set primary=1"}, {"", "secondary", "2", "--set secondary=2"}};
+  EXPECT_TRUE(std::holds_alternative<algorithms::StackSetup>(build_stack_setup(standby)));
+}
+
 // Durations at the ends of int64 from a config or --set: every parameter's declared range refuses
 // them with the key and the range; a magnitude beyond int64 is not a duration at all. Limits
 // are checked as the CLI checks them, and the largest accepted durations build a stack.
@@ -417,7 +484,8 @@ TEST(DaemonConfig, TheFormerLeaderParametersPointToTheStaticElection) {
   EXPECT_NE(std::get<std::string>(s).find("c.yaml:5:3: parameter 'sync.server' of sync algorithm 'cristian' has moved"),
             std::string::npos)
       << std::get<std::string>(s);
-  // What to write instead works: the static election with a leader.
+  // What to write instead works: the static election with a leader (a member).
+  cfg.peers = {PeerConfig{2, "127.0.0.1:5526"}};
   cfg.election_kind = "static";
   cfg.params = {{"election", "leader", "2", "c.yaml:6:3"}};
   s = build_stack_setup(cfg);

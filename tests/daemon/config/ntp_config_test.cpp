@@ -68,7 +68,70 @@ TEST(NtpConfig, ErrorsNameTheKeyOrTheConflict) {
   wrong_sync.ntp_servers = {PeerConfig{100, "127.0.0.1:123"}};
   const auto r2 = build_stack_setup(wrong_sync);
   ASSERT_TRUE(std::holds_alternative<std::string>(r2));
-  EXPECT_NE(std::get<std::string>(r2).find("sync: ntp"), std::string::npos);
+  EXPECT_EQ(std::get<std::string>(r2), "ntp.servers (--ntp-server) needs sync: ntp, not 'berkeley'");
+
+  // An NTP port that no NTP algorithm would answer on is refused the same way.
+  DaemonConfig listen_only;
+  listen_only.id = 1;
+  listen_only.sync_kind = "berkeley";
+  listen_only.ntp_listen = "127.0.0.1:12301";
+  const auto r3 = build_stack_setup(listen_only);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r3));
+  EXPECT_EQ(std::get<std::string>(r3), "ntp.listen (--ntp-listen) needs sync: ntp, not 'berkeley'");
+  listen_only.reference_clock = "system";
+  const auto r4 = build_stack_setup(listen_only);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r4));
+  EXPECT_EQ(std::get<std::string>(r4),
+            "ntp.listen (--ntp-listen), ntp.reference_clock (--reference-clock) need sync: ntp, not 'berkeley'");
+  listen_only.sync_kind = "ntp";
+  EXPECT_TRUE(std::holds_alternative<algorithms::StackSetup>(build_stack_setup(listen_only)));
+}
+
+// Ids from kNtpClientIdBase up are the NTP port's client slots: a member or NTP server there is
+// refused where it is written (file:line:col and key), as a flag, and by the loop itself.
+TEST(NtpConfig, IdsOfTheNtpClientSlotsAreRefused) {
+  const std::string first = std::to_string(kNtpClientIdBase);
+  const struct {
+    const char* name;
+    std::string text;
+    std::string error;  // after "<file>:"
+  } placed[] = {
+      {"ntp-reserved-id.yaml", "id: " + first + "\n", "1:5: error: at 'id': id " + first + " is reserved"},
+      {"ntp-reserved-peer.yaml", "id: 1\npeers: [2@127.0.0.1:5526, 4294967293@127.0.0.1:5527]\n",
+       "2:27: error: at 'peers.1': id 4294967293 is reserved"},
+      {"ntp-reserved-server.yaml", "id: 1\nntp:\n  servers:\n    - " + first + "@127.0.0.1:123\n",
+       "4:7: error: at 'ntp.servers.0': id " + first + " is reserved"},
+  };
+  for (const auto& c : placed) {
+    DaemonConfig cfg;
+    const std::string path = write_file(c.name, c.text);
+    const auto e = load_config_file(path, cfg);
+    ASSERT_TRUE(e) << c.name;
+    EXPECT_EQ(e->rfind(path + ":" + c.error, 0), 0u) << *e;
+  }
+  // Below the range is a member id like any other.
+  DaemonConfig edge;
+  EXPECT_EQ(load_config_file(write_file("ntp-edge-id.yaml", "id: 4026531839\npeers: [1@127.0.0.1:5526]\n"), edge), std::nullopt);
+
+  // From flags: refused when the settings are assembled.
+  DaemonConfig flags;
+  flags.id = 1;
+  flags.sync_kind = "ntp";
+  flags.ntp_servers = {PeerConfig{kNtpClientIdBase + 7, "127.0.0.1:123"}};
+  auto r = build_stack_setup(flags);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_EQ(std::get<std::string>(r).rfind("ntp server id " + std::to_string(kNtpClientIdBase + 7) + " is reserved", 0), 0u)
+      << std::get<std::string>(r);
+  flags.ntp_servers.clear();
+  flags.peers = {PeerConfig{kNtpClientIdBase, "127.0.0.1:5526"}};
+  r = build_stack_setup(flags);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_EQ(std::get<std::string>(r).rfind("peer id " + first + " is reserved", 0), 0u) << std::get<std::string>(r);
+  flags.peers = {PeerConfig{2, "127.0.0.1:5526"}};
+  flags.id = kNtpClientIdBase + 1;
+  r = build_stack_setup(flags);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_NE(std::get<std::string>(r).find("is reserved"), std::string::npos) << std::get<std::string>(r);
 }
 
 }  // namespace

@@ -8,7 +8,11 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "daemon/clock/host_time_source.hpp"
@@ -323,12 +327,92 @@ TEST(DaemonLoop, OpenReportsBadAddressesAndDuplicatePeers) {
   EXPECT_NE(err->find("host:port"), std::string::npos);
 }
 
+// However its LoopConfig was built, a loop does not open with a member id among the NTP client
+// slots: a client's replies would go to that member on the cluster channel.
+TEST(DaemonLoop, RefusesMemberIdsReservedForNtpClients) {
+  LoopParts p;
+  auto& [host, clock, log, cfg] = p;
+  cfg.ntp_listen = "127.0.0.1:0";
+  cfg.peers = {{kNtpClientIdBase, "127.0.0.1:7000"}};
+  DaemonLoop peer(cfg, std::make_unique<Probe>(), clock, nullptr, log);
+  auto err = peer.check();
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->rfind("peer id " + std::to_string(kNtpClientIdBase) + " is reserved", 0), 0u) << *err;
+  cfg.peers = {{2, "127.0.0.1:7000"}};
+  cfg.self = kNtpClientIdBase + 3;
+  DaemonLoop self(cfg, std::make_unique<Probe>(), clock, nullptr, log);
+  err = self.open();
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->find("is reserved"), std::string::npos) << *err;
+}
+
+// A second daemon given the control path a running one answers on refuses to start (before it
+// binds anything) and leaves the socket to its owner; the socket file of a run that has ended is
+// replaced.
+TEST(DaemonLoop, AControlSocketInUseIsNotTakenOver) {
+  const std::string dir = std::string(CLOCKSIM_BINARY_DIR) + "/control-in-use";
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/n.sock";
+  ::unlink(path.c_str());
+  LoopParts first_parts;
+  first_parts.cfg.control = path;
+  DaemonLoop first(first_parts.cfg, std::make_unique<Probe>(), first_parts.clock, nullptr, first_parts.log);
+  ASSERT_EQ(first.open(), std::nullopt);
+  LoopParts second_parts;
+  second_parts.cfg.self = 2;
+  second_parts.cfg.control = path;
+  DaemonLoop second(second_parts.cfg, std::make_unique<Probe>(), second_parts.clock, nullptr, second_parts.log);
+  const auto refused = second.check();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->rfind("control socket " + path + " is in use", 0), 0u) << *refused;
+  ASSERT_TRUE(second.open());
+  // Still the first loop's: a request there reaches it.
+  std::thread t([&] { first.run(); });
+  auto r = query_status(path, 3000);
+  ASSERT_TRUE(std::holds_alternative<nlohmann::json>(r)) << std::get<std::string>(r);
+  EXPECT_EQ(std::get<nlohmann::json>(r)["id"], 1);
+  first.request_stop();
+  t.join();
+
+  // A socket file nobody serves (a crashed run's) is taken.
+  const int dead = ::socket(AF_UNIX, SOCK_DGRAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string stale = dir + "/stale.sock";
+  ::unlink(stale.c_str());
+  std::memcpy(addr.sun_path, stale.c_str(), stale.size() + 1);
+  ASSERT_EQ(::bind(dead, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), 0);
+  ::close(dead);
+  LoopParts third_parts;
+  third_parts.cfg.control = stale;
+  DaemonLoop third(third_parts.cfg, std::make_unique<Probe>(), third_parts.clock, nullptr, third_parts.log);
+  EXPECT_EQ(third.check(), std::nullopt);
+  EXPECT_EQ(third.open(), std::nullopt);
+}
+
+// A cluster whose status does not fit in the usual 8192-byte padding is still readable over UDP:
+// the daemon asks for more padding, and the client sends the request once more with it.
+TEST(DaemonLoop, ALargeClustersStatusIsReadableOverUdp) {
+  LoopParts p;
+  auto& [host, clock, log, cfg] = p;
+  cfg.status = "127.0.0.1:0";
+  for (NodeId id = 2; id < 302; ++id) cfg.peers.push_back({id, "127.0.0.1:" + std::to_string(20000 + id)});
+  DaemonLoop loop(cfg, std::make_unique<Probe>(), clock, nullptr, log);
+  ASSERT_EQ(loop.open(), std::nullopt);
+  ASSERT_GT(loop.status_json().dump().size(), ControlSocket::kUdpRequestSize);
+  std::thread t([&] { loop.run(); });
+  auto r = query_status("127.0.0.1:" + std::to_string(loop.status_port()), 3000);
+  loop.request_stop();
+  t.join();
+  ASSERT_TRUE(std::holds_alternative<nlohmann::json>(r)) << std::get<std::string>(r);
+  EXPECT_EQ(std::get<nlohmann::json>(r)["peers"].size(), 300u);
+}
+
 // A reload (SIGHUP) takes a new keyring only when it covers every peer; otherwise, and on a node
 // without keys, the keys in use stay and the status report says why.
 TEST(DaemonLoop, AReloadTakesOnlyAKeyringThatCoversEveryPeer) {
   LoopParts p;
   auto& [host, clock, log, cfg] = p;
-  cfg.control = "none";
   cfg.peers = {{2, "127.0.0.1:7000"}, {3, "127.0.0.1:7001"}};
   auto ring_of = [](const std::string& text) { return std::get<node::wire::Keyring>(node::wire::parse_keyring_text(text, "t")); };
   const node::wire::Keyring start = ring_of(node::wire::pairwise_keyrings({1, 2, 3}, 1)[0]);
@@ -385,6 +469,32 @@ TEST(DaemonLoop, AReloadTakesOnlyAKeyringThatCoversEveryPeer) {
   ASSERT_TRUE(none);
   EXPECT_NE(none->find("--insecure"), std::string::npos);
   EXPECT_TRUE(insecure.status_json()["keys"].is_null());
+}
+
+// A refused reload's message may quote bytes that are not UTF-8 (a Latin-1 directory name, a typo
+// in the key file). The status report carries that message; the answer must still go out, with
+// each such byte replaced, and the loop must go on.
+TEST(DaemonLoop, StatusAnswersWhenTheLastReloadErrorIsNotUtf8) {
+  LoopParts p;
+  auto& [host, clock, log, cfg] = p;
+  cfg.status = "127.0.0.1:0";
+  cfg.peers = {{2, "127.0.0.1:7000"}};
+  const node::wire::Keyring start =
+      std::get<node::wire::Keyring>(node::wire::parse_keyring_text(node::wire::pairwise_keyrings({1, 2}, 1)[0], "t"));
+  DaemonLoop loop(cfg, std::make_unique<Probe>(), clock, &start, log);
+  ASSERT_EQ(loop.open(), std::nullopt);
+  loop.set_key_loader([] { return std::variant<node::wire::Keyring, std::string>(std::string("/etc/cl\xe9s/node1.keys: permissions 0644 are too open")); });
+  ASSERT_TRUE(loop.reload_keys());
+  std::thread t([&] { loop.run(); });
+  const std::string status = "127.0.0.1:" + std::to_string(loop.status_port());
+  for (int i = 0; i < 2; ++i) {
+    auto r = query_status(status, 3000);
+    ASSERT_TRUE(std::holds_alternative<nlohmann::json>(r)) << std::get<std::string>(r);
+    EXPECT_EQ(std::get<nlohmann::json>(r)["keys"]["last_reload_error"],
+              "/etc/cl\xef\xbf\xbds/node1.keys: permissions 0644 are too open");
+  }
+  loop.request_stop();
+  t.join();
 }
 
 }  // namespace

@@ -51,6 +51,27 @@ TEST(Endpoint, AddressesCompareByFamilyAddressAndPort) {
   EXPECT_NE(endpoint("127.0.0.1:5").addr, endpoint("127.0.0.2:5").addr);
 }
 
+// Whether two of a daemon's sockets would fight over one port: by the resolved address, with
+// wildcards covering their version ([::] both), and never for port 0 (any free port).
+TEST(Endpoint, BindsSamePortAsComparesResolvedAddressesAndWildcards) {
+  const auto same = [](const char* a, const char* b) {
+    const bool ab = endpoint(a).addr.binds_same_port_as(endpoint(b).addr);
+    EXPECT_EQ(ab, endpoint(b).addr.binds_same_port_as(endpoint(a).addr)) << a << " " << b;
+    return ab;
+  };
+  EXPECT_TRUE(same("127.0.0.1:5", "localhost:5"));
+  EXPECT_TRUE(same("127.0.0.1:5", "127.1:5"));
+  EXPECT_TRUE(same("0.0.0.0:5", "127.0.0.1:5"));
+  EXPECT_TRUE(same("[::]:5", "127.0.0.1:5"));
+  EXPECT_TRUE(same("[::]:5", "[::1]:5"));
+  EXPECT_TRUE(same("[::1]:5", "[0:0::1]:5"));
+  EXPECT_FALSE(same("0.0.0.0:5", "[::1]:5"));
+  EXPECT_FALSE(same("127.0.0.1:5", "127.0.0.1:6"));
+  EXPECT_FALSE(same("127.0.0.1:5", "127.0.0.2:5"));
+  EXPECT_FALSE(same("127.0.0.1:0", "127.0.0.1:0"));
+  EXPECT_FALSE(same("[::]:0", "127.0.0.1:0"));
+}
+
 TEST(Endpoint, RejectsWithTheTextAndTheExpectedForm) {
   for (const char* bad : {"127.0.0.1", ":5525", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:55x", "127.0.0.1:99999999999",
                           "::1:5525", "[::1]", "[]:5525", "[127.0.0.1]:5525", "[::g]:5525", "[::1:5525", "::1]:5525"}) {

@@ -70,6 +70,13 @@ TEST(KeyFile, ABadDigitIsLocatedInTheFile) {
   ASSERT_TRUE(std::holds_alternative<std::string>(cluster));
   EXPECT_EQ(std::get<std::string>(cluster).rfind("c.key:3:13: key file must hold hex digits only", 0), 0u)
       << std::get<std::string>(cluster);
+  // A byte that is not printable ASCII is named by its value, so the message stays plain text.
+  std::string latin1 = key;
+  latin1[62] = '\xff';
+  auto named = parse_keyring_text("2 1 " + latin1 + "\n", "k.keys");
+  ASSERT_TRUE(std::holds_alternative<std::string>(named));
+  EXPECT_NE(std::get<std::string>(named).find("k.keys:1:67: key file must hold hex digits only (e.g. `openssl rand -hex 32`), found byte 0xff"), std::string::npos)
+      << std::get<std::string>(named);
 }
 
 TEST(KeyFile, RejectsLowEntropyKeys) {

@@ -231,6 +231,42 @@ TEST(RingElection, TheLeaverIsSkippedNeverPutForwardAndNeverFollowed) {
   EXPECT_NE(f->believed_master(), 4u);
 }
 
+// Members 0..4. A member that sends ELECTIONs or ELECTEDs naming other ids (as initiator, best or
+// winner) is acknowledged, noted, and otherwise ignored: nothing is passed on, nobody new is
+// followed, and no copy of them is remembered, however many fresh ids it invents.
+TEST(RingElection, MessagesNamingANonMemberAreDroppedAndNoted) {
+  auto f = follower_of(3, 4);
+  const auto dropped = [](const Effects& out, std::int64_t id) {
+    return has_note(out, Note(NoteWhat::kRingForeignIdDropped).with_peer(2).with_value_ns(id));
+  };
+  for (std::int64_t initiator : {std::int64_t{5}, std::int64_t{4242}, std::int64_t{kBroadcast}, std::int64_t{kNoNode},
+                                 std::int64_t{-1}, (std::int64_t{1} << 32) + 1}) {
+    Message m = election_msg(1, 2, 7);
+    m.value_ns = initiator;  // the last one would read as n1 if cut to 32 bits
+    Effects a;
+    f->on_message(at(2_s), 2, m, a);
+    EXPECT_EQ(sends_of(a, MsgType::kElectionAck, 2).size(), 1u) << initiator;
+    EXPECT_TRUE(sends_of(a, MsgType::kRingElection).empty()) << initiator;
+    EXPECT_TRUE(dropped(a, initiator)) << initiator;
+    EXPECT_EQ(f->state(), RingElection::State::kFollower);
+  }
+  for (NodeId phantom : {NodeId{4242}, kBroadcast, NodeId{5}}) {
+    Effects e;
+    f->on_message(at(2_s), 2, elected_msg(1, phantom, 3), e);
+    EXPECT_EQ(f->believed_master(), 4u) << phantom;
+    EXPECT_TRUE(sends_of(e, MsgType::kRingElected).empty()) << phantom;
+    EXPECT_TRUE(dropped(e, phantom)) << phantom;
+    Effects b;
+    f->on_message(at(2_s), 2, election_msg(1, phantom, 3), b);
+    EXPECT_TRUE(sends_of(b, MsgType::kRingElection).empty()) << phantom;
+    EXPECT_TRUE(dropped(b, phantom)) << phantom;
+  }
+  // Nobody as best or winner is a member's message like any other.
+  Effects nobody;
+  f->on_message(at(2_s), 2, election_msg(1, kNoNode, 8), nobody);
+  EXPECT_EQ(sends_of(nobody, MsgType::kRingElection, 4).size(), 1u);
+}
+
 TEST(RingElection, AnInitiatorWhoseRoundNamesTheLeaverStartsAgain) {
   // A participant follows nobody: a LEAVE is not from its master and starts nothing.
   auto f = follower_of(0, 4);

@@ -1,0 +1,18 @@
+// JSON as text for readers outside the process (log lines, status answers, clocksyncctl output).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace clocksim::node {
+
+// Strings in these documents may quote bytes from outside: file names, error texts that cite a
+// file's bytes, paths given on a command line. Such bytes need not be UTF-8, and nlohmann's
+// default dump() throws on them; here each invalid byte becomes U+FFFD instead, so a report about
+// bad input can always be written.
+inline std::string json_text(const nlohmann::json& j, int indent = -1) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace clocksim::node

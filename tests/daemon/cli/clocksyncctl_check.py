@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""clocksyncctl status reports a node it cannot reach as one clean line, exit 1, in both output
+modes, whatever bytes the peer's name holds.
+
+usage: clocksyncctl_check.py CLOCKSYNCCTL WORK_DIR"""
+import json
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+
+ctl, work = sys.argv[1], pathlib.Path(sys.argv[2])
+shutil.rmtree(work, ignore_errors=True)
+work.mkdir(parents=True)
+
+
+def fail(message):
+    sys.exit("FAIL: " + message)
+
+
+def status(*args):
+    return subprocess.run([ctl, "status", *args], capture_output=True, timeout=60)
+
+
+# A Latin-1 file name (not UTF-8) that does not exist: the JSON line replaces the byte, and the
+# tool neither aborts nor loses the peers after it.
+latin1 = bytes(work) + b"/no\xe9such.sock"
+good = str(work / "missing.sock")
+p = status("--json", "--timeout-ms", "200", "--peer", latin1, "--peer", good)
+lines = p.stdout.decode("utf-8").splitlines()
+if p.returncode != 1 or len(lines) != 2:
+    fail(f"--json with a Latin-1 peer: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
+first, second = (json.loads(line) for line in lines)
+if first["peer"] != str(work) + "/no\ufffdsuch.sock" or "send failed" not in first["error"]:
+    fail(f"--json with a Latin-1 peer: {first!r}")
+if second["peer"] != good or "send failed" not in second["error"]:
+    fail(f"--json, the peer after it: {second!r}")
+p = status("--timeout-ms", "200", "--peer", latin1)
+if p.returncode != 1 or b"send failed" not in p.stdout:
+    fail(f"table with a Latin-1 peer: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
+
+# A socket in the working directory named without a '/' is a path, not HOST:PORT; so is any name
+# without a ':', and a socket file whose name has one.
+for name in ("missing.sock", "odd:name.sock"):
+    p = subprocess.run([ctl, "status", "--timeout-ms", "200", "--peer", name], capture_output=True, timeout=60, cwd=work)
+    says = f"{name}: send failed: ".encode()
+    if name == "odd:name.sock":
+        says = b"port must be a number"  # no such file: read as HOST:PORT
+    if p.returncode != 1 or says not in p.stdout:
+        fail(f"--peer {name}: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
+# Something that answers with an empty datagram: named as such, not as a failed receive.
+empty = work / "empty.sock"
+server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+server.bind(str(empty))
+
+
+def answer_empty():
+    _, client = server.recvfrom(16)
+    server.sendto(b"", client)
+
+
+for peer, cwd in ((str(empty), None), ("empty.sock", work)):
+    t = threading.Thread(target=answer_empty)
+    t.start()
+    p = subprocess.run([ctl, "status", "--timeout-ms", "5000", "--peer", peer], capture_output=True, timeout=60, cwd=cwd)
+    t.join(timeout=10)
+    if p.returncode != 1 or f"{peer}: empty answer".encode() not in p.stdout:
+        fail(f"an empty answer via --peer {peer}: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
+# A socket file whose name has a ':' is still a path.
+colon = work / "odd:name.sock"
+server2 = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+server2.bind(str(colon))
+server.close()
+server = server2
+t = threading.Thread(target=answer_empty)
+t.start()
+p = subprocess.run([ctl, "status", "--timeout-ms", "5000", "--peer", "odd:name.sock"], capture_output=True, timeout=60, cwd=work)
+t.join(timeout=10)
+if p.returncode != 1 or b"odd:name.sock: empty answer" not in p.stdout:
+    fail(f"a socket file with a ':' in its name: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
+server.close()
+
+print("ok")
