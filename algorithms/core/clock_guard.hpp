@@ -5,7 +5,9 @@
 // After start-up (the first `startup_updates` adjustments, ntpd's -g / chrony's makestep
 // count), the rules are those of the reference implementations, made per node:
 //  - a correction larger than `panic_threshold` is refused and reported (ntpd's 1000 s panic
-//    threshold; chrony's maxchange): one lying key holder cannot move a node by hours;
+//    threshold; chrony's maxchange), and so is one that would take the corrections accepted
+//    within the last `panic_window` of host time past it together: one lying key holder cannot
+//    move a node by hours, neither at once nor in many steps just below the threshold;
 //  - a master moves its own clock by at most `master_max_adjust` per adjustment, so a majority
 //    of slaves that jumped cannot drag it along (the jumped slaves are corrected back instead);
 //  - a step smaller than `min_step` is carried out as a slew (chrony's makestep threshold);
@@ -15,6 +17,7 @@
 // §10 sanity checks in the same spirit).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -34,6 +37,9 @@ inline constexpr std::int64_t kMaxAbsClockReadingNs = std::numeric_limits<std::i
 // A zero panic_threshold or master_max_adjust switches that limit off (ntpd's `tinker panic 0`).
 struct ClockGuardConfig {
   Duration panic_threshold = Duration::from_ns(1000'000'000'000);  // 1000 s
+  // The sizes of the corrections accepted after start-up within this much host (monotonic) time
+  // add up to at most panic_threshold. Zero: each correction is judged alone.
+  Duration panic_window = Duration::from_ns(3600'000'000'000);  // 1 h
   std::int64_t startup_updates = 3;   // adjustments of any size allowed at start
   Duration master_max_adjust = Duration::from_ns(1'000'000'000);  // 1 s per adjustment
   Duration min_step;                  // 0: steps as the algorithm asks
@@ -48,6 +54,7 @@ enum class GuardOutcome : std::uint8_t {
   kRefusedMasterLimit,
   kRefusedOverflow,  // would overflow the clock reading, or come within kClockHeadroomNs of it
   kRefusedNotFinite, // NaN or infinite rate
+  kRefusedPanicWindow,  // with the corrections of the last panic_window, above the panic threshold
 };
 std::string_view guard_outcome_name(GuardOutcome o);
 constexpr bool refused(GuardOutcome o) { return o >= GuardOutcome::kRefusedPanic; }
@@ -60,15 +67,29 @@ class ClockGuard {
     GuardOutcome outcome = GuardOutcome::kApplied;
     ClockEffect effect;  // what to carry out (unless refused)
   };
-  // Judges `effect` for a clock reading `now`; `is_master`: the node currently leads.
-  Verdict check(const ClockEffect& effect, LocalTime now, bool is_master);
+  // Judges `effect` for a clock reading `now`; `is_master`: the node currently leads; `host_ns`:
+  // the host's monotonic time, which no correction moves (it places the correction in the panic
+  // window).
+  Verdict check(const ClockEffect& effect, LocalTime now, bool is_master, std::int64_t host_ns);
 
   bool in_startup() const { return adjustments_ < config_.startup_updates; }
   const ClockGuardConfig& config() const { return config_; }
 
  private:
+  // The corrections accepted after start-up, summed per slice of panic_window / kWindowSlices of
+  // host time: memory stays fixed however many there are, and a slice is counted while any of it
+  // lies inside the window (so the sum errs on the safe side by at most one slice).
+  static constexpr std::int64_t kWindowSlices = 64;
+  struct Slice {
+    std::int64_t index = std::numeric_limits<std::int64_t>::min();  // host_ns / slice width
+    std::uint64_t moved_ns = 0;
+  };
+  std::int64_t slice_width_ns() const;
+  std::uint64_t moved_in_window_ns(std::int64_t host_ns) const;
+
   ClockGuardConfig config_;
   std::int64_t adjustments_ = 0;  // phase adjustments carried out so far
+  std::array<Slice, kWindowSlices> slices_{};
 };
 
 }  // namespace clocksim

@@ -103,7 +103,16 @@ void ControlSocket::serve(int fd, const std::function<std::string()>& answer, no
     } else {
       ++counters_.answered;
     }
-    ::sendto(fd, reply.data(), reply.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&from), from_len);
+    // A Unix datagram stays charged to the socket that sent it until its receiver reads it, so
+    // answers a client never reads would fill the control socket's send buffer and mute it for
+    // everyone. Each answer goes out from a socket of its own instead: a client that does not
+    // read holds only its own answers, and once its queue is full (net.unix.max_dgram_qlen) the
+    // next answer to it is dropped and counted.
+    const int out = udp ? -1 : ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    const ssize_t sent =
+        ::sendto(out >= 0 ? out : fd, reply.data(), reply.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&from), from_len);
+    if (out >= 0) ::close(out);
+    if (sent < 0) ++counters_.send_failed;
   }
 }
 

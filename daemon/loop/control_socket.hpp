@@ -29,6 +29,7 @@ struct ControlCounters {
   std::uint64_t ignored = 0;        // not a status request
   std::uint64_t too_small = 0;      // UDP request shorter than the reply would be
   std::uint64_t rate_limited = 0;   // UDP requests over the rate
+  std::uint64_t send_failed = 0;    // answers that could not be sent (a client that does not read)
 };
 
 class ControlSocket {

@@ -308,6 +308,7 @@ nlohmann::json DaemonLoop::status_json() {
   s["counters"]["timer_turns_capped"] = timer_turns_capped_;
   s["counters"]["log_lines_suppressed"] = log_.suppressed_total();
   s["counters"]["status_refused"] = control_.counters().too_small + control_.counters().rate_limited;
+  s["counters"]["status_send_failed"] = control_.counters().send_failed;
   s["ntp"] = ntp_ ? ntp_->status_json() : nlohmann::json(nullptr);
   s["keys"] = keys_ == nullptr ? nlohmann::json(nullptr)
                                : nlohmann::json{{"signing_key_ids", signing_key_ids()},

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <seccomp.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
@@ -33,6 +34,12 @@ std::optional<std::string> install_syscall_filter() {
       seccomp_release(ctx);
       return "seccomp_rule_add failed for syscall " + std::to_string(sc);
     }
+  }
+  // Unix datagram sockets only: each control answer leaves from a socket of its own
+  // (ControlSocket::serve), so that clients that never read cannot mute the control socket.
+  if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX)) != 0) {
+    seccomp_release(ctx);
+    return std::string("seccomp_rule_add failed for socket");
   }
   // Reading files only (OpenSSL may look up its configuration lazily); never writing or creating.
   if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT, O_RDONLY)) != 0) {

@@ -72,7 +72,8 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
   // Every correction passes the sanity limits first (algorithms/core/clock_guard.hpp).
   void guarded(const ClockEffect& asked) {
     const ClockGuard::Verdict v =
-        loop_.guard_.check(asked, loop_.host_.clock.now(), loop_.algorithm_->role() == Role::kMaster);
+        loop_.guard_.check(asked, loop_.host_.clock.now(), loop_.algorithm_->role() == Role::kMaster,
+                           loop_.host_.time.monotonic_now().ns());
     const char* op = asked.kind == ClockEffect::Kind::kSetRate ? "rate" : asked.mode == AdjustMode::kStep ? "step" : "slew";
     if (refused(v.outcome)) {
       ++loop_.counters_.clock_refused;

@@ -390,6 +390,45 @@ TEST(DaemonLoop, AControlSocketInUseIsNotTakenOver) {
   EXPECT_EQ(third.open(), std::nullopt);
 }
 
+// Clients that ask and never read do not mute the control socket: each holds only its own unread
+// answers, the answers its full queue cannot take are dropped and counted, and everyone else is
+// still answered.
+TEST(DaemonLoop, ClientsThatNeverReadDoNotMuteTheControlSocket) {
+  const std::string dir = std::string(CLOCKSIM_BINARY_DIR) + "/control-unread";
+  std::filesystem::create_directories(dir);
+  LoopParts p;
+  p.cfg.control = dir + "/n.sock";
+  ::unlink(p.cfg.control.c_str());
+  DaemonLoop loop(p.cfg, std::make_unique<Probe>(), p.clock, nullptr, p.log);
+  ASSERT_EQ(loop.open(), std::nullopt);
+  std::thread t([&] { loop.run(); });
+  sockaddr_un to{};
+  to.sun_family = AF_UNIX;
+  std::memcpy(to.sun_path, p.cfg.control.c_str(), p.cfg.control.size() + 1);
+  // Far more unread answers than the daemon's send buffer (about 200 KiB) would hold.
+  std::vector<int> idle;
+  for (int c = 0; c < 40; ++c) {
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un self{};
+    self.sun_family = AF_UNIX;
+    ASSERT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&self), sizeof(sa_family_t)), 0);  // autobind
+    for (int k = 0; k < 15; ++k) {
+      ASSERT_EQ(::sendto(fd, "status", 6, 0, reinterpret_cast<const sockaddr*>(&to), sizeof to), 6);
+    }
+    idle.push_back(fd);
+  }
+  nlohmann::json last;
+  for (int k = 0; k < 3; ++k) {
+    auto r = query_status(p.cfg.control, 3000);
+    ASSERT_TRUE(std::holds_alternative<nlohmann::json>(r)) << std::get<std::string>(r);
+    last = std::get<nlohmann::json>(r);
+  }
+  EXPECT_GT(last["counters"]["status_send_failed"].get<std::uint64_t>(), 0u);
+  for (int fd : idle) ::close(fd);
+  loop.request_stop();
+  t.join();
+}
+
 // A cluster whose status does not fit in the usual 8192-byte padding is still readable over UDP:
 // the daemon asks for more padding, and the client sends the request once more with it.
 TEST(DaemonLoop, ALargeClustersStatusIsReadableOverUdp) {
