@@ -9,22 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "sim/output/output_folder.hpp"
-#include "sim/run/run_scenario.hpp"
+#include "tests/sim/run/run_in_memory.hpp"
 #include "sim/scenario/loader.hpp"
 
 namespace clocksim::sim {
 namespace {
 
-nlohmann::json run_summary(const scenario::ScenarioSpec& spec) {
-  MemoryFolder folder;
-  RunOptions options;
-  options.folder = &folder;
-  options.quiet = true;
-  std::ostringstream report;
-  run_scenario(spec, options, report);
-  return nlohmann::json::parse(folder.files().at("summary.json"));
-}
+nlohmann::json run_summary(const scenario::ScenarioSpec& spec) { return testing::run_in_memory(spec).summary; }
 
 TEST(MastersBetweenTicks, AStepWhileNoMasterIsLeftOutWhetherOrNotATickFallsOnIt) {
   for (const char* step_at : {"60070ms", "60100ms"}) {

@@ -7,22 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "sim/output/output_folder.hpp"
-#include "sim/run/run_scenario.hpp"
+#include "tests/sim/run/run_in_memory.hpp"
 #include "sim/scenario/loader.hpp"
 
 namespace clocksim::sim {
 namespace {
 
-nlohmann::json run_results(const scenario::ScenarioSpec& spec) {
-  MemoryFolder folder;
-  RunOptions options;
-  options.folder = &folder;
-  options.quiet = true;
-  std::ostringstream report;
-  run_scenario(spec, options, report);
-  return nlohmann::json::parse(folder.files().at("summary.json"))["results"];
-}
+nlohmann::json run_results(const scenario::ScenarioSpec& spec) { return testing::run_in_memory(spec).summary["results"]; }
 
 TEST(NeighbourAverageLiar, OneTwoFacedNodeSplitsTheHonestClocks) {
   auto spec = scenario::load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/neighbour-average-ring.yaml");

@@ -6,22 +6,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "sim/output/output_folder.hpp"
-#include "sim/run/run_scenario.hpp"
+#include "tests/sim/run/run_in_memory.hpp"
 #include "sim/scenario/loader.hpp"
 
 namespace clocksim::sim {
 namespace {
 
 nlohmann::json run_results(const std::string& text) {
-  const auto spec = scenario::load_scenario_text(text, "rounded.yaml");
-  MemoryFolder folder;
-  RunOptions options;
-  options.folder = &folder;
-  options.quiet = true;
-  std::ostringstream report;
-  run_scenario(spec, options, report);
-  return nlohmann::json::parse(folder.files().at("summary.json"))["results"];
+  return testing::run_in_memory(scenario::load_scenario_text(text, "rounded.yaml")).summary["results"];
 }
 
 TEST(RoundedCorrection, ARoundOfCorrectionsRoundedToZeroEndsTheWarmUp) {

@@ -6,8 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "sim/output/output_folder.hpp"
-#include "sim/run/run_scenario.hpp"
+#include "tests/sim/run/run_in_memory.hpp"
 #include "sim/scenario/loader.hpp"
 
 namespace clocksim::sim {
@@ -19,18 +18,12 @@ TEST(FaultsAtZero, TheFirstRowShowsThemApplied) {
       "nodes:\n  - {name: n0}\n  - {name: n1}\n  - {name: n2}\n  - {name: n3, initial_offset: 1s}\n"
       "faults:\n  - {at: 0s, byzantine: {node: n3, mode: arbitrary, lie: 1ms}}\n  - {at: 0s, crash: n1}\n"
       "expect:\n  - {max_skew: 10ms}\n";
-  const auto spec = scenario::load_scenario_text(text, "tick-zero.yaml");
-  MemoryFolder folder;
-  RunOptions options;
-  options.folder = &folder;
-  options.quiet = true;
-  std::ostringstream report;
-  const RunOutcome outcome = run_scenario(spec, options, report);
-  EXPECT_TRUE(outcome.expectations_passed);
-  const std::string& skew = folder.files().at("skew.csv");
+  const auto run = testing::run_in_memory(scenario::load_scenario_text(text, "tick-zero.yaml"));
+  EXPECT_TRUE(run.outcome.expectations_passed);
+  const std::string& skew = run.files.at("skew.csv");
   const std::string first_row = skew.substr(skew.find('\n') + 1, skew.find('\n', skew.find('\n') + 1) - skew.find('\n') - 1);
   EXPECT_EQ(first_row.rfind("0,0,", 0), 0u) << first_row;  // t = 0, no skew among n0 and n2
-  const std::string& trace = folder.files().at("trace.csv");
+  const std::string& trace = run.files.at("trace.csv");
   EXPECT_NE(trace.find("\n0,n1,"), std::string::npos);
   const std::size_t n1_at_0 = trace.find("\n0,n1,");
   const std::string n1_row = trace.substr(n1_at_0 + 1, trace.find('\n', n1_at_0 + 1) - n1_at_0 - 1);

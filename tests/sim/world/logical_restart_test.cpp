@@ -8,8 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "sim/output/output_folder.hpp"
-#include "sim/run/run_scenario.hpp"
+#include "tests/sim/run/run_in_memory.hpp"
 #include "sim/scenario/loader.hpp"
 
 namespace clocksim::sim {
@@ -23,14 +22,8 @@ struct LogicalRun {
 LogicalRun run(const std::string& text, const std::string& host) {
   scenario::LoadOptions load;
   load.set_overrides = {"host=" + host};
-  const auto spec = scenario::load_scenario_text(text, "logical-restart.yaml", load);
-  MemoryFolder folder;
-  RunOptions options;
-  options.folder = &folder;
-  options.quiet = true;
-  std::ostringstream report;
-  run_scenario(spec, options, report);
-  return {nlohmann::json::parse(folder.files().at("summary.json"))["results"]["logical"], folder.files().at("logical.csv")};
+  const auto r = testing::run_in_memory(scenario::load_scenario_text(text, "logical-restart.yaml", load));
+  return {r.summary["results"]["logical"], r.files.at("logical.csv")};
 }
 
 std::size_t count_of(const std::string& text, const std::string& what) {

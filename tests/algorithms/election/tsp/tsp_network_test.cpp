@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "algorithms/election/tsp/tsp_election.hpp"
 #include "tests/algorithms/testing/election_helpers.hpp"
@@ -187,6 +188,26 @@ TEST(TspNetwork, ThirtyPercentLossElectsAMasterAndOneRemainsOnceLossStops) {
 }
 
 // Starts every node and lets the cluster settle: its master by 40 s (kNoNode if none or several).
+// The successor the LEAVEs sent since message `from` name (kNoNode: none).
+NodeId named_successor(const TestNetwork& net, std::size_t from) {
+  NodeId successor = kNoNode;
+  for (std::size_t i = from; i < net.sent().size(); ++i) {
+    const Message& m = net.sent()[i].msg;
+    if (m.type == MsgType::kLeave && (m.flags & kLeaveNamesSuccessor) != 0) successor = static_cast<NodeId>(m.value_ns);
+  }
+  return successor;
+}
+
+// How long until a master other than `old` is followed by every node up (none within 20 s).
+std::optional<Duration> hand_over(TestNetwork& net, NodeId old) {
+  return net.run_until_true(
+      [&] {
+        const NodeId m = the_master(net);
+        return m != kNoNode && m != old && net.all_follow(m);
+      },
+      20_s, 1_ms);
+}
+
 NodeId first_master(TestNetwork& net) {
   net.start_all();
   net.run_until(40_s);
@@ -203,12 +224,7 @@ TEST(TspNetwork, MasterLeavingHandsOverWithinTheCandidateWindow) {
     const NodeId old = first_master(net);
     ASSERT_NE(old, kNoNode) << net.describe();
     net.shutdown(old);
-    const auto handover = net.run_until_true(
-        [&] {
-          const NodeId m = the_master(net);
-          return m != kNoNode && m != old && net.all_follow(m);
-        },
-        20_s, 1_ms);
+    const auto handover = hand_over(net, old);
     ASSERT_TRUE(handover.has_value()) << "seed " << seed << " " << net.describe() << net.log();
     // The named successor stands alone: one candidate window, no collision to wait out.
     EXPECT_LT(*handover, 3_s + 100_ms) << "seed " << seed << net.log();
@@ -226,11 +242,7 @@ TEST(TspNetwork, AGoneSuccessorDelaysTheHandOverByTwoCandidateWindowsOnly) {
     ASSERT_NE(old, kNoNode) << net.describe();
     const std::size_t before = net.sent().size();
     net.shutdown(old);
-    NodeId successor = kNoNode;
-    for (std::size_t i = before; i < net.sent().size(); ++i) {
-      const Message& m = net.sent()[i].msg;
-      if (m.type == MsgType::kLeave && (m.flags & kLeaveNamesSuccessor) != 0) successor = static_cast<NodeId>(m.value_ns);
-    }
+    const NodeId successor = named_successor(net, before);
     ASSERT_NE(successor, kNoNode) << "seed " << seed << ": the LEAVE names no successor";
     net.crash(successor);
     const auto handover = net.run_until_true(
@@ -289,19 +301,10 @@ TEST(TspNetwork, ALeavingMasterNamesOnlyASuccessorThatMayLead) {
     ASSERT_GE(old, 3u);
     const std::size_t before = net.sent().size();
     net.shutdown(old);
-    NodeId successor = kNoNode;
-    for (std::size_t i = before; i < net.sent().size(); ++i) {
-      const Message& m = net.sent()[i].msg;
-      if (m.type == MsgType::kLeave && (m.flags & kLeaveNamesSuccessor) != 0) successor = static_cast<NodeId>(m.value_ns);
-    }
+    const NodeId successor = named_successor(net, before);
     ASSERT_NE(successor, kNoNode) << "seed " << seed << ": the LEAVE names no successor";
     EXPECT_GE(successor, 3u) << "seed " << seed << ": named a node that may not lead";
-    const auto handover = net.run_until_true(
-        [&] {
-          const NodeId m = the_master(net);
-          return m != kNoNode && m != old && net.all_follow(m);
-        },
-        20_s, 1_ms);
+    const auto handover = hand_over(net, old);
     ASSERT_TRUE(handover.has_value()) << "seed " << seed << " " << net.describe() << net.log();
     EXPECT_EQ(the_master(net), successor) << "seed " << seed;
     EXPECT_LT(*handover, 3_s + 100_ms) << "seed " << seed << net.log();
