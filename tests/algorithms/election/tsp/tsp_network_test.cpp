@@ -41,6 +41,18 @@ TestNetwork cluster(std::size_t n, std::uint64_t seed, const std::function<void(
   return net;
 }
 
+// n nodes of which only ids from `first_leader` up may become master (timed's -M).
+TestNetwork cluster_leading_from(std::size_t n, NodeId first_leader, std::uint64_t seed) {
+  TestNetwork net(2_ms);
+  for (NodeId i = 0; i < n; ++i) {
+    auto s = setup_for("tsp", i, n, seed);
+    s.params = scaled(s.params);
+    s.can_be_master = i >= first_leader;
+    net.add(std::make_unique<TspElection>(s));
+  }
+  return net;
+}
+
 NodeId the_master(const TestNetwork& net) {
   auto m = net.masters();
   return m.size() == 1 ? m[0] : kNoNode;
@@ -263,13 +275,7 @@ TEST(TspNetwork, AGoneSuccessorDelaysTheHandOverByTwoCandidateWindowsOnly) {
 // master for good; they say that they may not lead, and the others elect.
 TEST(TspNetwork, NodesThatMayNotLeadDoNotHoldTheElectionBack) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    TestNetwork net(2_ms);
-    for (NodeId i = 0; i < 8; ++i) {
-      auto s = setup_for("tsp", i, 8, seed);
-      s.params = scaled(s.params);
-      s.can_be_master = i >= 5;
-      net.add(std::make_unique<TspElection>(s));
-    }
+    TestNetwork net = cluster_leading_from(8, 5, seed);
     net.start_all();
     const auto elected = net.run_until_true(
         [&] {
@@ -289,13 +295,8 @@ TEST(TspNetwork, NodesThatMayNotLeadDoNotHoldTheElectionBack) {
 // not the two the others would wait for a successor that cannot stand.
 TEST(TspNetwork, ALeavingMasterNamesOnlyASuccessorThatMayLead) {
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    TestNetwork net(2_ms);
-    for (NodeId i = 0; i < 8; ++i) {
-      auto s = setup_for("tsp", i, 8, seed);
-      s.params = scaled(s.params);
-      s.can_be_master = i >= 3;  // the lowest ids, the ones a LEAVE would name first, may not lead
-      net.add(std::make_unique<TspElection>(s));
-    }
+    // The lowest ids, the ones a LEAVE would name first, may not lead.
+    TestNetwork net = cluster_leading_from(8, 3, seed);
     const NodeId old = first_master(net);
     ASSERT_NE(old, kNoNode) << net.describe() << net.log();
     ASSERT_GE(old, 3u);
