@@ -151,10 +151,14 @@ void read_peer_list(const Node& n, const std::string& path, std::vector<PeerConf
 
 void read_limits(const Node& n, DaemonConfig& cfg) {
   config::expect_map(n, "limits", "the limits section");
-  config::check_keys(n, "limits", {"panic_threshold", "master_max_adjust", "min_step", "max_rate_ppm", "startup_updates"});
+  config::check_keys(n, "limits",
+                     {"panic_threshold", "panic_window", "master_max_adjust", "min_step", "max_rate_ppm", "startup_updates"});
   // 0 switches a limit off; a negative one has no meaning.
   if (const Node* d = n.find("panic_threshold")) {
     cfg.limits.panic_threshold = config::read_duration(*d, "limits.panic_threshold", Duration::zero());
+  }
+  if (const Node* d = n.find("panic_window")) {
+    cfg.limits.panic_window = config::read_duration(*d, "limits.panic_window", Duration::zero());
   }
   if (const Node* d = n.find("master_max_adjust")) {
     cfg.limits.master_max_adjust = config::read_duration(*d, "limits.master_max_adjust", Duration::zero());

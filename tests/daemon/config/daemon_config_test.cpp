@@ -126,7 +126,7 @@ cluster: 7
 key_file: cluster.key
 peers: [1@127.0.0.1:5525, 3@127.0.0.1:5527]
 clock: {backend: virtual, drift_ppm: -150, offset: 12ms}
-limits: {panic_threshold: 60s, master_max_adjust: 250ms, min_step: 0.5s, max_rate_ppm: 200, startup_updates: 2}
+limits: {panic_threshold: 60s, panic_window: 10m, master_max_adjust: 250ms, min_step: 0.5s, max_rate_ppm: 200, startup_updates: 2}
 algorithm:
   sync: {kind: berkeley, period: 2s, average: median}
 seed: 5
@@ -153,6 +153,7 @@ seed: 5
   EXPECT_EQ(lc.status, "");  // no UDP status socket unless asked for
   EXPECT_EQ(lc.control, "/run/clocksyncd/node2.sock");
   EXPECT_EQ(lc.clock_limits.panic_threshold, 60_s);
+  EXPECT_EQ(lc.clock_limits.panic_window, 600_s);
   EXPECT_EQ(lc.clock_limits.master_max_adjust, 250_ms);
   EXPECT_EQ(lc.clock_limits.min_step, 500_ms);
   EXPECT_DOUBLE_EQ(lc.clock_limits.max_rate_ppm, 200);
