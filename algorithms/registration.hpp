@@ -61,7 +61,8 @@ struct StackSetup {
   LayerChoice election;
   bool can_be_master = true;  // timed's -M: a node without it never stands for election
   // The highest election number the node's earlier incarnations started (the simulator carries
-  // it across a restart; clocksyncd keeps no state: 0). See algorithms/core/election_id.hpp.
+  // it across a restart, clocksyncd in its state file: algorithms/core/stable_state.hpp). See
+  // algorithms/core/election_id.hpp.
   std::uint32_t elections_before = 0;
   // Likewise the logical clocks' stable storage (algorithms/core/logical_event.hpp).
   LogicalState logical_before;

@@ -12,12 +12,14 @@ namespace clocksim {
 
 // What a node's logical clocks keep on stable storage across a restart. A process that came back
 // with its clocks at 0 would break a -> b => L(a) < L(b) along its own history, and one that
-// numbered its messages from 0 again would have them taken for duplicates of its old ones. The
-// simulator carries it from each event a node reports; clocksyncd keeps no state (all zero).
+// numbered its messages from 0 again would have them taken for duplicates of its old ones. Both
+// hosts carry it from each event a node reports (algorithms/core/stable_state.hpp): the simulator
+// in memory, clocksyncd in its state file.
 struct LogicalState {
   std::uint64_t lamport = 0;
   std::vector<std::uint64_t> vector;  // empty: from zero
   std::uint32_t next_message_id = 0;
+  friend bool operator==(const LogicalState&, const LogicalState&) = default;
 };
 
 struct LogicalEvent {

@@ -2,7 +2,9 @@
 
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 namespace clocksim::logical {
@@ -18,7 +20,7 @@ std::vector<ParamSpec> logical_params() {
   p.push_back(ParamSpec{"send_probability", ParamType::kDouble, d.send_probability,
                         "chance that an event sends a message (else it is a local event)", 0, 1, {}});
   p.push_back(ParamSpec{"peers", ParamType::kChoice, std::string("random"),
-                        "whom a send goes to: any other node, or a ring neighbour by id (id - 1 or id + 1)",
+                        "whom a send goes to: any other node, or a ring neighbour in id order (the member before or after it)",
                         -1e300, 1e300, {"random", "neighbours"}});
   return p;
 }
@@ -35,13 +37,19 @@ LogicalConfig logical_config(const ParamSet& p) {
 LogicalClocks::LogicalClocks(const Membership& membership, LogicalConfig config, std::uint64_t seed,
                              const LogicalState& before)
     : self_(membership.self),
-      n_(membership.members ? static_cast<NodeId>(membership.members->size()) : 1),
+      members_(membership.members ? *membership.members : std::vector<NodeId>{membership.self}),
+      self_index_(static_cast<NodeId>(std::lower_bound(members_.begin(), members_.end(), self_) - members_.begin())),
+      n_(static_cast<NodeId>(members_.size())),
       config_(config),
       rng_(derive_seed(seed, "logical.workload")),
       lamport_(before.lamport),
-      vector_(config.vector ? n_ : 0, self_, before.vector),
+      vector_(config.vector ? n_ : 0, self_index_, before.vector),
       inbox_(n_),
-      next_message_id_(before.next_message_id) {}
+      next_message_id_(before.next_message_id) {
+  if (self_index_ == n_ || members_[self_index_] != self_) {
+    throw std::invalid_argument("logical clocks: node " + std::to_string(self_) + " is not among the members");
+  }
+}
 
 void LogicalClocks::arm(Effects& out) {
   boost::random::exponential_distribution<double> gap(1.0);
@@ -52,12 +60,12 @@ void LogicalClocks::arm(Effects& out) {
 NodeId LogicalClocks::pick_peer() {
   if (config_.peers == PeerChoice::kNeighbours) {
     const bool up = rng_.uniform01() < 0.5;
-    return up ? (self_ + 1) % n_ : (self_ + n_ - 1) % n_;
+    return members_[up ? (self_index_ + 1) % n_ : (self_index_ + n_ - 1) % n_];
   }
   boost::random::uniform_int_distribution<NodeId> pick(0, n_ - 2);
   NodeId to = pick(rng_);
-  if (to >= self_) ++to;  // anyone but itself
-  return to;
+  if (to >= self_index_) ++to;  // anyone but itself
+  return members_[to];
 }
 
 void LogicalClocks::record(LogicalEvent::Kind kind, NodeId peer, std::uint32_t id) {

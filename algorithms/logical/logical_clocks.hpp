@@ -1,6 +1,8 @@
 // Lamport and vector clocks driven by an application workload: each node's application does an
 // event at the times of a Poisson process (mean `mean_interval`); with `send_probability` the
-// event sends a message to a peer (a random one, or a ring neighbour by id), else it is local.
+// event sends a message to a peer (a random one, or a ring neighbour in id order), else it is
+// local. Entry i of a vector timestamp is the i-th member in ascending id order (in the simulator,
+// node i; clocksyncd's members may have any ids).
 // Receiving a message is an event too. Every event is stamped (vector_clock.hpp) and reported
 // through last_logical_event(), so the simulator can check the stamps against the true
 // happened-before relation, which it tracks itself. The node's physical clock is never read.
@@ -59,6 +61,8 @@ class LogicalClocks final : public SyncLayer {
   void record(LogicalEvent::Kind kind, NodeId peer, std::uint32_t id);
 
   NodeId self_;
+  std::vector<NodeId> members_;  // ascending, self included
+  NodeId self_index_;            // self's place in members_: its vector entry
   NodeId n_;
   LogicalConfig config_;
   Rng rng_;

@@ -26,6 +26,7 @@
 #include "daemon/loop/daemon_loop.hpp"
 #include "daemon/os/privileges.hpp"
 #include "daemon/os/syscall_filter.hpp"
+#include "daemon/state/state_file.hpp"
 #include "node/wire/key_file.hpp"
 
 namespace {
@@ -40,7 +41,7 @@ int user_error(const std::string& msg) {
 
 int run(int argc, char** argv) {
   CLI::App app{"clocksyncd: clock synchronization daemon running clocksim's algorithms over UDP"};
-  std::string config_file, id_text, listen, status, control, key_file, clock_backend, offset_text, sync_kind,
+  std::string config_file, id_text, listen, status, control, key_file, state_file, clock_backend, offset_text, sync_kind,
       election_kind, user, panic_text, master_max_text, min_step_text;
   double max_rate_ppm = 500;
   std::int64_t startup_updates = 3;
@@ -69,6 +70,9 @@ int run(int argc, char** argv) {
   auto* o_peer = app.add_option("--peer", peers, "a peer as ID@HOST:PORT (repeat for each)");
   auto* o_cluster = app.add_option("--cluster", cluster, "cluster id carried in every packet");
   auto* o_key = app.add_option("--key-file", key_file, "key file: pair keys from `clocksyncctl keygen`, or one hex cluster key; read again on SIGHUP");
+  auto* o_state = app.add_option("--state-file", state_file,
+                                 "where the node keeps what must outlive a restart (election numbers, logical clocks); "
+                                 "created if absent");
   auto* o_insecure = app.add_flag("--insecure", insecure, "run without authentication (testing only)");
   auto* o_clock = app.add_option("--clock", clock_backend, "clock backend: virtual or system")->check(CLI::IsMember({"virtual", "system"}));
   auto* o_drift = app.add_option("--drift-ppm", drift_ppm, "virtual clock: frequency error in ppm")
@@ -151,6 +155,7 @@ int run(int argc, char** argv) {
   }
   if (o_cluster->count()) cfg.cluster = cluster;
   if (o_key->count()) cfg.key_file = key_file;
+  if (o_state->count()) cfg.state_file = state_file;
   if (o_insecure->count()) cfg.insecure = insecure;
   if (o_clock->count()) cfg.clock_backend = clock_backend;
   // CLI11's ranges let NaN through (every comparison with it is false).
@@ -228,15 +233,31 @@ int run(int argc, char** argv) {
     return user_error("clock backend '" + cfg.clock_backend + "': expected virtual or system");
   }
 
+  // What the node's earlier runs kept (checked, not created, by --check-config).
+  algorithms::StackSetup& stack = std::get<algorithms::StackSetup>(setup);
+  const std::size_t members = stack.membership.members ? stack.membership.members->size() : 1;
+  std::unique_ptr<StateFile> state;
+  if (!cfg.state_file.empty()) {
+    if (check_config) {
+      if (auto e = StateFile::check(cfg.state_file, *cfg.id, members)) return user_error(*e);
+    } else {
+      auto opened = StateFile::open(cfg.state_file, *cfg.id, members);
+      if (auto* e = std::get_if<std::string>(&opened)) return user_error(*e);
+      state = std::move(std::get<std::unique_ptr<StateFile>>(opened));
+      stack.elections_before = state->saved().elections_started;
+      stack.logical_before = state->saved().logical;
+    }
+  }
+
   std::unique_ptr<Algorithm> algorithm;
   try {
-    algorithm = algorithms::make_stack(std::get<algorithms::StackSetup>(setup));
+    algorithm = algorithms::make_stack(stack);
   } catch (const std::invalid_argument& e) {
     return user_error(e.what());
   }
 
   node::Logger log(stderr);
-  DaemonLoop loop(std::get<LoopConfig>(loop_cfg), std::move(algorithm), *clock, keys.get(), log);
+  DaemonLoop loop(std::get<LoopConfig>(loop_cfg), std::move(algorithm), *clock, keys.get(), log, state.get());
   if (check_config) {
     if (auto e = privilege_drop_problem({cfg.user, cfg.clock_backend == "system"})) return user_error(*e);
     // What the daemon would refuse before it binds (a peer without a key, its own id among the

@@ -199,7 +199,7 @@ std::string beside(const std::string& config_path, const std::string& file) {
 void read_config(const Node& root, const std::string& path, DaemonConfig& cfg) {
   config::expect_map(root, "", "the daemon configuration");
   config::check_keys(root, "", {"id", "listen", "status", "control", "allow_remote_status", "peers", "cluster",
-                                "key_file", "insecure", "clock", "limits", "user", "algorithm", "seed", "ntp"});
+                                "key_file", "state_file", "insecure", "clock", "limits", "user", "algorithm", "seed", "ntp"});
   if (const Node* n = root.find("id")) {
     const auto id = n->is_scalar() ? parse_node_id(n->text) : std::nullopt;
     if (!id) config::fail_at(*n, "id", "expected a node id such as 1 or n1, got " + config::yaml::describe(*n));
@@ -224,6 +224,9 @@ void read_config(const Node& root, const std::string& path, DaemonConfig& cfg) {
   if (const Node* n = root.find("seed")) cfg.seed = config::read_uint64(*n, "seed");
   if (const Node* n = root.find("insecure")) cfg.insecure = config::read_bool(*n, "insecure");
   if (const Node* n = root.find("key_file")) cfg.key_file = beside(path, config::read_string(*n, "key_file", "a file name"));
+  if (const Node* n = root.find("state_file")) {
+    cfg.state_file = beside(path, config::read_string(*n, "state_file", "a file name"));
+  }
   if (const Node* n = root.find("peers")) read_peer_list(*n, "peers", cfg.peers);
   if (const Node* n = root.find("clock")) read_clock(*n, cfg);
   if (const Node* n = root.find("ntp")) read_ntp(*n, cfg);

@@ -33,6 +33,9 @@ struct DaemonConfig {
   std::vector<PeerConfig> peers;
   std::uint32_t cluster = 0;
   std::string key_file;
+  // What must outlive a restart (daemon/state/state_file.hpp); empty: kept nowhere, a restart
+  // starts from zero.
+  std::string state_file;
   bool insecure = false;
   std::string clock_backend = "virtual";
   double drift_ppm = 0;
@@ -65,7 +68,7 @@ std::variant<PeerConfig, std::string> parse_peer(const std::string& text);
 std::variant<ParamOverride, std::string> parse_param_override(const std::string& text);
 
 // Reads a YAML config into `cfg` (fields it does not name keep their value). A relative key_file
-// is taken relative to the config file's directory.
+// or state_file is taken relative to the config file's directory.
 std::optional<std::string> load_config_file(const std::string& path, DaemonConfig& cfg);
 
 // Checks everything that does not need the OS (ids, peers, algorithm kinds and parameters) and

@@ -38,7 +38,7 @@ node::NodeLoopConfig node_loop_config(const LoopConfig& config) {
 }
 
 DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, node::Clock& clock,
-                       const node::wire::Keyring* keys, node::Logger& log)
+                       const node::wire::Keyring* keys, node::Logger& log, node::StableStore* stable)
     : config_(std::move(config)), clock_(clock), keys_(keys), log_(log) {
   node::NodeLoopConfig node_config = node_loop_config(config_);
   if (!config_.ntp_listen.empty()) {
@@ -47,7 +47,7 @@ DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, 
   loop_ = std::make_unique<node::NodeLoop>(
       std::move(node_config), std::move(algorithm),
       node::NodeLoopHost{clock_, host_, *this, timers_, log_, nullptr, ntp_.get(),
-                         config_.reference_clock_system ? static_cast<node::ReferenceSource*>(this) : nullptr},
+                         config_.reference_clock_system ? static_cast<node::ReferenceSource*>(this) : nullptr, stable},
       keys_);
 }
 

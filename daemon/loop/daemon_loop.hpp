@@ -70,8 +70,9 @@ node::NodeLoopConfig node_loop_config(const LoopConfig& config);
 class DaemonLoop final : private node::DatagramTransport, private node::ReferenceSource {
  public:
   // `keys` null: --insecure (packets carry no MAC). The loop does not own clock or keys.
+  // `stable`, optional and not owned: where the node keeps what outlives a restart.
   DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, node::Clock& clock,
-             const node::wire::Keyring* keys, node::Logger& log);
+             const node::wire::Keyring* keys, node::Logger& log, node::StableStore* stable = nullptr);
   ~DaemonLoop() override;
 
   // Everything open() checks before it binds anything: the listen address, the peers (own id,

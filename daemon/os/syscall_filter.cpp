@@ -27,6 +27,8 @@ std::optional<std::string> install_syscall_filter() {
       SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(tgkill),
       // status report and shutdown (remove the control socket)
       SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek), SCMP_SYS(fsync), SCMP_SYS(unlink), SCMP_SYS(capget),
+      // the state file, opened at start-up: saves write in place (daemon/state/state_file.hpp)
+      SCMP_SYS(pwrite64), SCMP_SYS(fdatasync),
       SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
   };
   for (int sc : kAllowed) {

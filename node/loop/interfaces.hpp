@@ -9,11 +9,13 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/message.hpp"
 #include "algorithms/core/reference.hpp"
+#include "algorithms/core/stable_state.hpp"
 #include "node/clock/host_time.hpp"
 #include "node/wire/format.hpp"
 
@@ -52,6 +54,20 @@ class ReferenceSource {
  public:
   virtual ~ReferenceSource() = default;
   virtual ReferenceReading read(LocalTime local_now) = 0;
+};
+
+// Where a node keeps what must outlive its process (algorithms/core/stable_state.hpp): clocksyncd's
+// state file. The loop saves after each dispatch that changed it, before that dispatch's messages
+// leave, so a restarted node never reuses an election number, a Lamport time or a message id its
+// peers have seen.
+class StableStore {
+ public:
+  virtual ~StableStore() = default;
+  // What the last run saved (all zero for a first run).
+  virtual const StableState& saved() const = 0;
+  // Saves `state` durably; false (and a reason in last_error) when it could not.
+  virtual bool save(const StableState& state) = 0;
+  virtual const std::string& last_error() const = 0;
 };
 
 // Typed events for a host that reports them (the simulator's observers); default: ignored.

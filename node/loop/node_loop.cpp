@@ -145,6 +145,7 @@ NodeLoop::NodeLoop(NodeLoopConfig config, std::unique_ptr<Algorithm> algorithm, 
       guard_(config_.clock_limits) {
   if (!config_.members) config_.members = std::make_shared<const std::vector<NodeId>>(1, config_.self);
   started_mono_ = host_.time.monotonic_now();
+  if (host_.stable != nullptr) stable_ = host_.stable->saved();
 }
 
 NodeLoop::~NodeLoop() = default;
@@ -160,8 +161,7 @@ void NodeLoop::start() {
     if (auto p = channel_.seal_hello_request(id)) send_packet(id, *p, Message{});
   }
   algorithm_->on_start(host_.clock.now(), fx_);
-  LoopEffectSink sink(*this);
-  apply_effects(fx_, config_.self, *config_.members, sink);
+  carry_out();
   dispatch_done();
 }
 
@@ -191,20 +191,17 @@ void NodeLoop::on_datagram(std::span<const std::uint8_t> bytes) {
     ++counters_.hellos_in;
     return;
   }
-  const auto& members = *config_.members;
   ++counters_.packets_accepted;
   fx_.clear();
   algorithm_->on_message(host_.clock.now(), o.deliver->envelope.sender, o.deliver->message, fx_);
-  LoopEffectSink sink(*this);
-  apply_effects(fx_, config_.self, members, sink);
+  carry_out();
   dispatch_done();
 }
 
 void NodeLoop::on_foreign_message(NodeId from, const Message& msg) {
   fx_.clear();
   algorithm_->on_message(host_.clock.now(), from, msg, fx_);
-  LoopEffectSink sink(*this);
-  apply_effects(fx_, config_.self, *config_.members, sink);
+  carry_out();
   dispatch_done();
 }
 
@@ -212,16 +209,14 @@ void NodeLoop::on_timer(TimerId id) {
   ++counters_.timers_fired;
   fx_.clear();
   algorithm_->on_timer(host_.clock.now(), id, fx_);
-  LoopEffectSink sink(*this);
-  apply_effects(fx_, config_.self, *config_.members, sink);
+  carry_out();
   dispatch_done();
 }
 
 void NodeLoop::shutdown() {
   fx_.clear();
   algorithm_->on_shutdown(host_.clock.now(), fx_);
-  LoopEffectSink sink(*this);
-  apply_effects(fx_, config_.self, *config_.members, sink);
+  carry_out();
   dispatch_done();
 }
 
@@ -242,6 +237,27 @@ void NodeLoop::send_packet(NodeId to, const wire::Packet& p, const Message& carr
   }
 }
 
+void NodeLoop::carry_out() {
+  keep_stable_state();
+  LoopEffectSink sink(*this);
+  apply_effects(fx_, config_.self, *config_.members, sink);
+}
+
+void NodeLoop::keep_stable_state() {
+  if (!advance_stable_state(stable_, config_.self, fx_, algorithm_->last_logical_event())) return;
+  if (host_.stable == nullptr) return;
+  // Written before the messages go out. A failed write does not hold them back: the node goes
+  // on, and only a restart before the next good write could reuse what was not saved.
+  if (host_.stable->save(stable_)) {
+    ++counters_.state_saves;
+    return;
+  }
+  const auto failures = ++counters_.state_save_failures;
+  if (failures == 1 || failures % 1000 == 0) {
+    host_.log.write("state_save_failed", {{"node", config_.self}, {"count", failures}, {"error", host_.stable->last_error()}});
+  }
+}
+
 void NodeLoop::dispatch_done() {
   if (fx_.reference_read_requested() && host_.reference) {
     // Answered at once; a read asked for while answering is not answered again.
@@ -249,8 +265,7 @@ void NodeLoop::dispatch_done() {
     const ReferenceReading r = host_.reference->read(now);
     fx_.clear();
     algorithm_->on_reference(now, r, fx_);
-    LoopEffectSink sink(*this);
-    apply_effects(fx_, config_.self, *config_.members, sink);
+    carry_out();
   }
   const Role role = algorithm_->role();
   const NodeId master = algorithm_->believed_master();
@@ -308,8 +323,15 @@ nlohmann::json NodeLoop::status_json(nlohmann::json peers) {
         {"clock_limited", counters_.clock_limited},
         {"hellos_in", counters_.hellos_in},
         {"hellos_out", counters_.hellos_out},
+        {"state_saves", counters_.state_saves},
+        {"state_save_failures", counters_.state_save_failures},
         {"dropped_total", counters_.dropped_total()},
         {"dropped", dropped}}},
+      {"stable_state",
+       {{"kept", host_.stable != nullptr},
+        {"elections_started", stable_.elections_started},
+        {"lamport", stable_.logical.lamport},
+        {"next_message_id", stable_.logical.next_message_id}}},
       {"rounds", rounds_},
       {"last_round", last_round_ ? *last_round_ : nlohmann::json(nullptr)},
       {"peers", std::move(peers)},

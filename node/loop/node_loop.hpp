@@ -65,6 +65,8 @@ struct Counters {
   std::uint64_t clock_limited = 0;   // carried out in a limited form (rate clamped, step slewed)
   std::uint64_t hellos_in = 0;       // fresh hellos (freshness handshake), not delivered
   std::uint64_t hellos_out = 0;
+  std::uint64_t state_saves = 0;          // stable state written (StableStore)
+  std::uint64_t state_save_failures = 0;  // ... and writes that failed (the dispatch went on)
   std::array<std::uint64_t, wire::kDropReasonCount> dropped{};
   std::uint64_t dropped_total() const;
 };
@@ -78,6 +80,7 @@ struct NodeLoopHost {
   NodeLoopObserver* observer = nullptr;  // optional
   ForeignTransport* foreign = nullptr;    // optional: NTP's port
   ReferenceSource* reference = nullptr;   // optional: a reference clock
+  StableStore* stable = nullptr;          // optional: without it a restart starts from zero
 };
 
 class NodeLoop {
@@ -127,6 +130,9 @@ class NodeLoop {
 
  private:
   class LoopEffectSink;
+  // After an algorithm call: saves the stable state it moved on, then carries its effects out.
+  void carry_out();
+  void keep_stable_state();
   void dispatch_done();
   void drop(wire::DropReason reason);
   void send_one(NodeId to, const Message& msg);
@@ -147,6 +153,7 @@ class NodeLoop {
   std::optional<nlohmann::json> last_round_;
   std::uint64_t rounds_ = 0;
   MonoTime started_mono_;
+  StableState stable_;  // as last saved (host_.stable), else as the dispatches left it
 };
 
 }  // namespace clocksim::node

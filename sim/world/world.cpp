@@ -8,6 +8,7 @@
 
 #include "algorithms/core/effects_apply.hpp"
 #include "algorithms/core/rng.hpp"
+#include "algorithms/core/stable_state.hpp"
 #include "algorithms/none/free_running.hpp"
 #include "sim/distributions.hpp"
 #include "sim/network/topology.hpp"
@@ -515,8 +516,8 @@ void World::apply_effects(NodeId id) {
 }
 
 void World::emit(NodeId node, const Note& note) {
-  if (note.election && note.election->initiator == node && node < nodes_.size()) {
-    nodes_[node].elections_started = std::max(nodes_[node].elections_started, note.election->number);
+  if (const auto number = election_started_by(note, node); number && node < nodes_.size()) {
+    nodes_[node].elections_started = std::max(nodes_[node].elections_started, *number);
   }
   for (Observer* o : observers_) o->on_event(now_, node, note);
 }

@@ -3,6 +3,7 @@
 // themselves (sim/logical) and write logical.csv.
 #include <algorithm>
 
+#include "algorithms/core/stable_state.hpp"
 #include "sim/world/world.hpp"
 
 namespace clocksim::sim {
@@ -18,10 +19,7 @@ void World::report_logical_event(NodeId id) {
 
 void World::keep_logical_state(NodeId id, const LogicalEvent& e) {
   if (logical_kept_.size() != nodes_.size()) logical_kept_.resize(nodes_.size());
-  LogicalState& kept = logical_kept_[id];
-  kept.lamport = e.lamport;
-  kept.vector = e.vector;
-  if (e.kind == LogicalEvent::Kind::kSend) kept.next_message_id = std::max(kept.next_message_id, e.message_id + 1);
+  clocksim::keep_logical_state(logical_kept_[id], e);
 }
 
 void World::report_hosted_logical_event(NodeId id) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
+#include <stdexcept>
 
 namespace clocksim::logical {
 namespace {
@@ -85,6 +87,41 @@ TEST(LogicalClocks, NeighboursAreRingNeighbours) {
     EXPECT_TRUE(out.sends()[0].to == 1 || out.sends()[0].to == 4);
     EXPECT_EQ(out.sends()[1].to, out.sends()[0].to);
   }
+}
+
+// clocksyncd's members have any ids (1, 2, 3 in its examples): sends go to members only, and a
+// node's vector entry is its place in the membership, not its id (an id past the vector's end
+// once wrote past it).
+TEST(LogicalClocks, MembersWithAnyIdsSendToMembersAndTickTheirOwnPlace) {
+  const auto ids = std::make_shared<const std::vector<NodeId>>(std::vector<NodeId>{3, 7, 12, 40});
+  for (const PeerChoice choice : {PeerChoice::kRandom, PeerChoice::kNeighbours}) {
+    LogicalConfig c = always(1);
+    c.peers = choice;
+    LogicalClocks a(Membership{12, ids}, c, 5);
+    std::set<NodeId> seen;
+    for (int i = 0; i < 200; ++i) {
+      Effects out;
+      a.on_timer(LocalTime::from_ns(0), kLogicalEventTimer, out);
+      ASSERT_EQ(out.sends().size(), 1u);  // 4 entries fit in the head
+      seen.insert(out.sends()[0].to);
+    }
+    if (choice == PeerChoice::kRandom) {
+      EXPECT_EQ(seen, (std::set<NodeId>{3, 7, 40}));
+    } else {
+      EXPECT_EQ(seen, (std::set<NodeId>{7, 40}));  // the members before and after 12
+    }
+    EXPECT_EQ(a.vector(), (std::vector<std::uint64_t>{0, 0, 200, 0}));
+  }
+  // A stamp from member 40 (place 3) merges entry by entry.
+  LogicalClocks b(Membership{3, ids}, always(0), 6);
+  Effects out;
+  for (const Message& m : encode_stamp(0, 9, {0, 0, 0, 9})) b.on_message(LocalTime::from_ns(0), 40, m, out);
+  EXPECT_EQ(b.vector(), (std::vector<std::uint64_t>{1, 0, 0, 9}));
+}
+
+TEST(LogicalClocks, ANodeOutsideItsMembershipIsRefused) {
+  const auto ids = std::make_shared<const std::vector<NodeId>>(std::vector<NodeId>{3, 7});
+  EXPECT_THROW(LogicalClocks(Membership{5, ids}, always(1), 1), std::invalid_argument);
 }
 
 }  // namespace

@@ -192,7 +192,7 @@ TEST(DaemonConfig, ErrorsNameFileLineColumnAndKey) {
   EXPECT_EQ(config_error("daemon_cfg_bad1.yaml", "id: 1\nlisten: 127.0.0.1:1\nclcok: {}\n"),
             tmp("daemon_cfg_bad1.yaml") +
                 ":3:1: error: at 'clcok': unknown key 'clcok' (did you mean 'clock'?); allowed keys here: id, "
-                "listen, status, control, allow_remote_status, peers, cluster, key_file, insecure, clock, limits, user, "
+                "listen, status, control, allow_remote_status, peers, cluster, key_file, state_file, insecure, clock, limits, user, "
                 "algorithm, seed, ntp");
   EXPECT_EQ(config_error("daemon_cfg_bad3.yaml", "clock:\n  drift_ppm: fast\n"),
             tmp("daemon_cfg_bad3.yaml") + ":2:14: error: at 'clock.drift_ppm': expected a number, got 'fast'");

@@ -1,0 +1,36 @@
+// What a node keeps on stable storage across a restart, and how a dispatch moves it on: the
+// highest election number it started (Raft's currentTerm: ElectionSetup::elections_before) and
+// its logical clocks (LogicalState). Both hosts derive it the same way from what the algorithm
+// reports: the simulator keeps it in memory for a node's next incarnation, clocksyncd in its
+// state file (daemon/state), written before the dispatch's messages leave.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "algorithms/core/effects.hpp"
+#include "algorithms/core/ids.hpp"
+#include "algorithms/core/logical_event.hpp"
+#include "algorithms/core/note.hpp"
+
+namespace clocksim {
+
+struct StableState {
+  std::uint32_t elections_started = 0;
+  LogicalState logical;
+  friend bool operator==(const StableState&, const StableState&) = default;
+};
+
+// The number of the election `note` shows `self` starting, if it does.
+std::optional<std::uint32_t> election_started_by(const Note& note, NodeId self);
+
+// `kept` after the logical event `e` (the node's latest): its clocks, and the next message id
+// past a send's.
+void keep_logical_state(LogicalState& kept, const LogicalEvent& e);
+
+// `state` after one dispatch of node `self`: its notes (`fx`) and its latest logical event
+// (`last`, or null); whether it changed. Only moves forward: an old event reported again changes
+// nothing.
+bool advance_stable_state(StableState& state, NodeId self, const Effects& fx, const LogicalEvent* last);
+
+}  // namespace clocksim

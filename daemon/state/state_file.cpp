@@ -1,0 +1,305 @@
+#include "daemon/state/state_file.hpp"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace clocksim::daemon {
+namespace {
+
+constexpr char kMagic[8] = {'C', 'S', 'D', 'S', 'T', 'A', 'T', '1'};
+constexpr std::size_t kHeaderBytes = 8 + 8 + 4 + 32;
+// A file larger than this is not one of ours (a cluster of 10^5 members needs about 4 MB).
+constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20;
+constexpr std::uint64_t kMaxEntry = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+
+using Digest = std::array<unsigned char, 32>;
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Room for the text of any record of a cluster this size: every number at its widest.
+std::size_t copy_bytes_for(std::size_t members) {
+  const std::size_t need = kHeaderBytes + 256 + 21 * members;
+  return (need + 4095) / 4096 * 4096;
+}
+
+void put_le(std::string& out, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+std::uint64_t get_le(const char* p, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  return v;
+}
+
+Digest digest_of(const char* covered, std::size_t covered_bytes, const std::string& text) {
+  Digest d{};
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  unsigned int len = 0;
+  const bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
+                  EVP_DigestUpdate(ctx, covered, covered_bytes) == 1 &&
+                  EVP_DigestUpdate(ctx, text.data(), text.size()) == 1 && EVP_DigestFinal_ex(ctx, d.data(), &len) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) d.fill(0);  // never matches a stored digest: the copy reads as damaged
+  return d;
+}
+
+// One copy of the record, padded to `copy_bytes`.
+std::string encode_copy(const StableState& s, NodeId self, std::size_t members, std::uint64_t generation,
+                        std::size_t copy_bytes) {
+  const nlohmann::json j = {{"node", self},
+                            {"members", members},
+                            {"elections_started", s.elections_started},
+                            {"lamport", s.logical.lamport},
+                            {"next_message_id", s.logical.next_message_id},
+                            {"vector", s.logical.vector}};
+  const std::string text = j.dump();
+  std::string out(kMagic, sizeof kMagic);
+  put_le(out, generation, 8);
+  put_le(out, text.size(), 4);
+  const Digest d = digest_of(out.data() + 8, 12, text);
+  out.append(reinterpret_cast<const char*>(d.data()), d.size());
+  out += text;
+  out.resize(std::max(out.size(), copy_bytes), '\0');
+  return out;
+}
+
+struct Copy {
+  std::uint64_t generation = 0;
+  StableState state;
+  int half = 0;  // which half of the file holds it
+};
+
+std::optional<std::uint64_t> unsigned_field(const nlohmann::json& j, const char* key, std::uint64_t max) {
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_number_unsigned()) return std::nullopt;
+  const auto v = it->get<std::uint64_t>();
+  if (v > max) return std::nullopt;
+  return v;
+}
+
+struct Parsed {
+  Copy copy;
+  std::uint64_t node = 0;
+};
+
+// One intact copy, or why it is not: a copy that is damaged (torn, altered, not ours) gives way
+// to the other one; what an intact copy says is judged by the caller.
+std::variant<Parsed, std::string> decode_copy(const char* p, std::size_t bytes) {
+  if (bytes < kHeaderBytes || std::memcmp(p, kMagic, sizeof kMagic) != 0) return std::string("no record");
+  Parsed r;
+  r.copy.generation = get_le(p + 8, 8);
+  const std::uint64_t length = get_le(p + 16, 4);
+  if (length > bytes - kHeaderBytes) return std::string("record longer than its half of the file");
+  const std::string text(p + kHeaderBytes, length);
+  const Digest d = digest_of(p + 8, 12, text);
+  if (std::memcmp(d.data(), p + 20, d.size()) != 0) return std::string("checksum mismatch (a torn or altered write)");
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::string("record is not a JSON object");
+  const auto node = unsigned_field(j, "node", std::numeric_limits<NodeId>::max());
+  const auto elections = unsigned_field(j, "elections_started", std::numeric_limits<std::uint32_t>::max());
+  const auto lamport = unsigned_field(j, "lamport", kMaxEntry);
+  const auto next_id = unsigned_field(j, "next_message_id", std::numeric_limits<std::uint32_t>::max());
+  const auto vector = j.find("vector");
+  if (!node || !elections || !lamport || !next_id || vector == j.end() || !vector->is_array()) {
+    return std::string("record lacks a field or holds one out of range");
+  }
+  for (const auto& e : *vector) {
+    if (!e.is_number_unsigned() || e.get<std::uint64_t>() > kMaxEntry) return std::string("a vector entry is out of range");
+    r.copy.state.logical.vector.push_back(e.get<std::uint64_t>());
+  }
+  r.node = *node;
+  r.copy.state.elections_started = static_cast<std::uint32_t>(*elections);
+  r.copy.state.logical.lamport = *lamport;
+  r.copy.state.logical.next_message_id = static_cast<std::uint32_t>(*next_id);
+  return r;
+}
+
+// Why the newest record cannot be this node's in this cluster, if it cannot. Never a fall-back to
+// the older copy: it would turn the clocks back.
+std::optional<std::string> mismatch(const Parsed& r, NodeId self, std::size_t members) {
+  if (r.node != self) return "it belongs to node " + std::to_string(r.node) + ", not node " + std::to_string(self);
+  const auto& v = r.copy.state.logical.vector;
+  if (!v.empty() && v.size() != members) {
+    return "its vector clock has " + std::to_string(v.size()) + " entries, the cluster " + std::to_string(members) +
+           " members (the membership changed)";
+  }
+  return std::nullopt;
+}
+
+struct Loaded {
+  std::optional<Copy> newest;  // none: a first run (no file, or an empty one)
+  bool laid_out = false;       // the file already has this cluster's layout
+  int newest_half = 0;
+};
+
+std::string fault(const std::string& path, const std::string& what) {
+  return "state file " + path + ": " + what +
+         "; move it away to start this node from zero (its peers then drop its logical-clock messages "
+         "until its message ids pass the old ones)";
+}
+
+std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std::size_t members) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Loaded{};
+    return "state file " + path + ": cannot read it: " + errno_text();
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return "state file " + path + ": not a regular file";
+  }
+  const auto size = static_cast<std::size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return Loaded{};
+  }
+  if (size > kMaxFileBytes || size % 2 != 0 || size < 2 * kHeaderBytes) {
+    ::close(fd);
+    return fault(path, "not a clocksyncd state file (" + std::to_string(size) + " bytes)");
+  }
+  std::vector<char> bytes(size);
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n = ::read(fd, bytes.data() + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return "state file " + path + ": cannot read it: " + (n < 0 ? errno_text() : std::string("it shrank"));
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  const std::size_t half = size / 2;
+  std::optional<Parsed> newest;
+  std::string why[2];
+  for (int i = 0; i < 2; ++i) {
+    auto c = decode_copy(bytes.data() + i * half, half);
+    if (auto* e = std::get_if<std::string>(&c)) {
+      why[i] = *e;
+      continue;
+    }
+    Parsed& parsed = std::get<Parsed>(c);
+    parsed.copy.half = i;
+    if (!newest || parsed.copy.generation > newest->copy.generation) newest = std::move(parsed);
+  }
+  if (!newest) return fault(path, "neither copy is intact (first: " + why[0] + "; second: " + why[1] + ")");
+  if (auto e = mismatch(*newest, self, members)) return fault(path, *e);
+  const int newest_half = newest->copy.half;
+  return Loaded{std::move(newest->copy), half == copy_bytes_for(members), newest_half};
+}
+
+bool write_all(int fd, const std::string& bytes, off_t at) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, at + static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Writes a new file with both copies holding `state` (generation g + 1 in the first half, g + 2,
+// the newest, in the second) beside `path` and renames it over `path`: an interrupted layout
+// leaves the old file as it was.
+std::optional<std::string> lay_out(const std::string& path, NodeId self, std::size_t members, const StableState& state,
+                                   std::uint64_t generation) {
+  const std::size_t copy_bytes = copy_bytes_for(members);
+  const std::string tmp = path + ".new";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return "state file " + path + ": cannot create " + tmp + ": " + errno_text();
+  const std::string bytes = encode_copy(state, self, members, generation + 1, copy_bytes) +
+                            encode_copy(state, self, members, generation + 2, copy_bytes);
+  const bool ok = write_all(fd, bytes, 0) && ::fsync(fd) == 0;
+  const std::string err = ok ? std::string() : errno_text();
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = ok ? errno_text() : err;
+    ::unlink(tmp.c_str());
+    return "state file " + path + ": cannot write it: " + why;
+  }
+  // The rename itself reaches the disk with the directory.
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> StateFile::check(const std::string& path, NodeId self, std::size_t members) {
+  auto loaded = load(path, self, members);
+  if (auto* e = std::get_if<std::string>(&loaded)) return *e;
+  if (!std::get<Loaded>(loaded).newest) {
+    // A first run creates it: the folder must be there.
+    const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) {
+      return "state file " + path + ": folder " + dir.string() + " does not exist";
+    }
+  }
+  return std::nullopt;
+}
+
+std::variant<std::unique_ptr<StateFile>, std::string> StateFile::open(const std::string& path, NodeId self,
+                                                                       std::size_t members) {
+  auto loaded = load(path, self, members);
+  if (auto* e = std::get_if<std::string>(&loaded)) return *e;
+  Loaded& l = std::get<Loaded>(loaded);
+  const StableState state = l.newest ? l.newest->state : StableState{};
+  std::uint64_t generation = l.newest ? l.newest->generation : 0;
+  if (!l.laid_out) {
+    if (auto e = lay_out(path, self, members, state, generation)) return *e;
+    generation += 2;
+    l.newest_half = 1;
+  }
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return "state file " + path + ": cannot open it for writing: " + errno_text();
+  auto file = std::unique_ptr<StateFile>(new StateFile(path, fd, self, members, copy_bytes_for(members)));
+  file->generation_ = generation;
+  file->newest_half_ = l.newest_half;
+  file->saved_ = state;
+  return file;
+}
+
+StateFile::~StateFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool StateFile::save(const StableState& state) {
+  const std::uint64_t generation = generation_ + 1;
+  const std::string copy = encode_copy(state, self_, members_, generation, copy_bytes_);
+  if (copy.size() > copy_bytes_) {
+    last_error_ = "the record outgrew its room (" + std::to_string(copy.size()) + " bytes)";
+    return false;
+  }
+  // Over the older copy: a torn write leaves the newest intact.
+  const int half = 1 - newest_half_;
+  if (!write_all(fd_, copy, static_cast<off_t>(half) * static_cast<off_t>(copy_bytes_)) || ::fdatasync(fd_) != 0) {
+    last_error_ = "write to " + path_ + " failed: " + errno_text();
+    return false;
+  }
+  newest_half_ = half;
+  generation_ = generation;
+  saved_ = state;
+  return true;
+}
+
+}  // namespace clocksim::daemon

@@ -1,0 +1,65 @@
+// clocksyncd's stable storage (`state_file:`): what a node must not forget across a restart
+// (algorithms/core/stable_state.hpp), so that a restarted daemon neither reuses a message id its
+// peers took (they would drop its messages as duplicates) nor turns its Lamport clock back.
+//
+// Layout: two copies of one record, in two equal halves of the file. A save writes the copy
+// that is not the newest, then fdatasync: a crash in the middle of a write tears at most that
+// copy, and the next start reads the other. Each copy is
+//   "CSDSTAT1" | generation (u64 LE) | length (u32 LE) | SHA-256 of generation, length and text | text
+// where the text is a JSON object (node, members, elections_started, lamport, next_message_id,
+// vector). A start reads the intact copy of the higher generation.
+//
+// Why in place rather than a new file and a rename per save: after start-up the daemon runs under
+// a system call filter that lets it open files for reading only; the state file is opened (and
+// created or laid out again, by a rename) once, at start-up, and kept open.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "algorithms/core/ids.hpp"
+#include "node/loop/interfaces.hpp"
+
+namespace clocksim::daemon {
+
+class StateFile final : public node::StableStore {
+ public:
+  // Reads `path` for member `self` of a cluster of `members` members, and keeps it open for
+  // saves. A missing (or empty) file is a first run: it is created, mode 0600. A file laid out
+  // for another cluster size is laid out again, keeping its record. Refused, naming the file and
+  // the fault: neither copy intact, another node's file, a vector of another length.
+  static std::variant<std::unique_ptr<StateFile>, std::string> open(const std::string& path, NodeId self,
+                                                                     std::size_t members);
+  // What open() would refuse, without creating or changing anything (--check-config).
+  static std::optional<std::string> check(const std::string& path, NodeId self, std::size_t members);
+
+  ~StateFile() override;
+  StateFile(const StateFile&) = delete;
+  StateFile& operator=(const StateFile&) = delete;
+
+  const StableState& saved() const override { return saved_; }
+  bool save(const StableState& state) override;
+  const std::string& last_error() const override { return last_error_; }
+  const std::string& path() const { return path_; }
+  std::uint64_t generation() const { return generation_; }
+
+ private:
+  StateFile(std::string path, int fd, NodeId self, std::size_t members, std::size_t copy_bytes)
+      : path_(std::move(path)), fd_(fd), self_(self), members_(members), copy_bytes_(copy_bytes) {}
+
+  std::string path_;
+  int fd_;
+  NodeId self_;
+  std::size_t members_;
+  std::size_t copy_bytes_;  // each half of the file
+  std::uint64_t generation_ = 0;
+  int newest_half_ = 0;  // the half holding generation_'s record
+  StableState saved_;
+  std::string last_error_;
+};
+
+}  // namespace clocksim::daemon

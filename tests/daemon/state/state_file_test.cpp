@@ -1,0 +1,178 @@
+#include "daemon/state/state_file.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace clocksim::daemon {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StateFileTest : public ::testing::Test {
+ protected:
+  StateFileTest() {
+    dir_ = fs::temp_directory_path() / ("clocksim-state-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  ~StateFileTest() override { fs::remove_all(dir_); }
+
+  std::string path() const { return (dir_ / "node.state").string(); }
+  std::unique_ptr<StateFile> open_ok(NodeId self, std::size_t members) {
+    auto f = StateFile::open(path(), self, members);
+    if (auto* e = std::get_if<std::string>(&f)) ADD_FAILURE() << *e;
+    return f.index() == 0 ? std::move(std::get<0>(f)) : nullptr;
+  }
+  std::string open_error(NodeId self, std::size_t members) {
+    auto f = StateFile::open(path(), self, members);
+    return f.index() == 1 ? std::get<1>(f) : std::string();
+  }
+  std::string bytes() const {
+    std::ifstream in(path(), std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  void write_bytes(const std::string& b) const {
+    std::ofstream out(path(), std::ios::binary | std::ios::trunc);
+    out << b;
+  }
+
+  static StableState state(std::uint32_t elections, std::uint64_t lamport, std::uint32_t next_id,
+                           std::vector<std::uint64_t> vector) {
+    StableState s;
+    s.elections_started = elections;
+    s.logical.lamport = lamport;
+    s.logical.next_message_id = next_id;
+    s.logical.vector = std::move(vector);
+    return s;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(StateFileTest, AFirstRunCreatesThePrivateFileAndStartsFromZero) {
+  auto f = open_ok(2, 3);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->saved(), StableState{});
+  struct stat st {};
+  ASSERT_EQ(::stat(path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(st.st_size % 2, 0);
+  EXPECT_FALSE(fs::exists(path() + ".new"));
+}
+
+TEST_F(StateFileTest, WhatASaveKeptIsWhatTheNextRunReads) {
+  const StableState s = state(4, 91, 30, {12, 91, 7});
+  {
+    auto f = open_ok(2, 3);
+    ASSERT_TRUE(f->save(state(1, 5, 2, {0, 5, 1})));
+    ASSERT_TRUE(f->save(s));
+    EXPECT_EQ(f->saved(), s);
+  }
+  auto again = open_ok(2, 3);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->saved(), s);
+  // The next save goes over the older copy and is read back too.
+  const StableState later = state(4, 95, 31, {12, 95, 7});
+  ASSERT_TRUE(again->save(later));
+  EXPECT_EQ(open_ok(2, 3)->saved(), later);
+}
+
+// A crash in the middle of a save tears the copy being written: the other one still holds the
+// record before it. Every byte of either half is torn in turn.
+TEST_F(StateFileTest, ATornCopyLeavesTheOtherOne) {
+  const StableState before = state(2, 40, 10, {40, 3});
+  const StableState after = state(2, 41, 11, {41, 3});
+  {
+    auto f = open_ok(0, 2);
+    ASSERT_TRUE(f->save(before));
+    ASSERT_TRUE(f->save(after));
+  }
+  const std::string good = bytes();
+  const std::size_t half = good.size() / 2;
+  int read_after = 0;
+  int read_before = 0;
+  for (std::size_t at = 0; at < good.size(); at += 7) {
+    if (at % half > 400) continue;  // past every record's text: padding, not read
+    std::string torn = good;
+    torn[at] = static_cast<char>(torn[at] ^ 0x5A);
+    write_bytes(torn);
+    auto f = open_ok(0, 2);
+    ASSERT_TRUE(f) << "torn at byte " << at;
+    const StableState got = f->saved();
+    ASSERT_TRUE(got == after || got == before) << "torn at byte " << at;
+    (got == after ? read_after : read_before) += 1;
+    f.reset();
+    write_bytes(good);
+  }
+  EXPECT_GT(read_after, 0);
+  EXPECT_GT(read_before, 0);  // the newest copy torn: the older one
+}
+
+TEST_F(StateFileTest, BothCopiesDamagedIsRefusedAndNamesTheFile) {
+  { open_ok(1, 2); }
+  std::string b = bytes();
+  b[30] ^= 1;
+  b[b.size() / 2 + 30] ^= 1;
+  write_bytes(b);
+  const std::string e = open_error(1, 2);
+  EXPECT_NE(e.find(path()), std::string::npos) << e;
+  EXPECT_NE(e.find("neither copy is intact"), std::string::npos) << e;
+  EXPECT_NE(e.find("move it away"), std::string::npos) << e;
+  EXPECT_EQ(StateFile::check(path(), 1, 2), e);
+  EXPECT_EQ(bytes(), b);  // left as it was
+}
+
+TEST_F(StateFileTest, AnotherNodesFileOrAnotherMembershipIsRefused) {
+  {
+    auto f = open_ok(1, 3);
+    ASSERT_TRUE(f->save(state(0, 3, 1, {0, 3, 0})));
+  }
+  EXPECT_NE(open_error(2, 3).find("belongs to node 1, not node 2"), std::string::npos) << open_error(2, 3);
+  EXPECT_NE(open_error(1, 4).find("3 entries, the cluster 4 members"), std::string::npos) << open_error(1, 4);
+}
+
+TEST_F(StateFileTest, AGrownClusterWithoutAVectorIsLaidOutAgainKeepingTheRecord) {
+  const StableState lamport_only = state(3, 17, 9, {});
+  {
+    auto f = open_ok(1, 2);
+    ASSERT_TRUE(f->save(lamport_only));
+  }
+  const auto small = fs::file_size(path());
+  auto f = open_ok(1, 900);  // 900 members need more room for a vector than 2 did
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->saved(), lamport_only);
+  EXPECT_GT(fs::file_size(path()), small);
+  std::vector<std::uint64_t> wide(900, std::numeric_limits<std::int64_t>::max());
+  ASSERT_TRUE(f->save(state(3, 18, 10, wide)));  // every entry at its widest still fits
+  f.reset();
+  EXPECT_EQ(open_ok(1, 900)->saved().logical.vector, wide);
+}
+
+TEST_F(StateFileTest, AnythingElseIsRefusedNeverTakenForAState) {
+  for (const std::string& junk : {std::string("hello\n"), std::string(4096, 'x'), std::string(8192, '\0')}) {
+    write_bytes(junk);
+    EXPECT_FALSE(open_error(1, 2).empty()) << junk.size();
+  }
+  write_bytes("");  // an empty file: a first run (e.g. made by the package)
+  EXPECT_TRUE(open_ok(1, 2));
+  fs::remove(path());
+  fs::create_directories(path());
+  EXPECT_NE(open_error(1, 2).find("not a regular file"), std::string::npos);
+}
+
+TEST_F(StateFileTest, CheckReadsWithoutCreatingAndWantsTheFolder) {
+  EXPECT_EQ(StateFile::check(path(), 1, 2), std::nullopt);
+  EXPECT_FALSE(fs::exists(path()));
+  const auto e = StateFile::check((dir_ / "missing" / "node.state").string(), 1, 2);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find("does not exist"), std::string::npos) << *e;
+}
+
+}  // namespace
+}  // namespace clocksim::daemon
