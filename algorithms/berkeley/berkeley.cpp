@@ -256,7 +256,11 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
         adj.rate_ppb = static_cast<std::int64_t>(std::round(clamped));
       }
     }
-    // A new correction replaces an unacknowledged older one (the slave's clock moved on).
+    // A new correction replaces an unacknowledged older one (the slave's clock moved on). timed
+    // waits out acksend before its next round, so there the older one would have been counted
+    // as a failure: with a period shorter than the acksend span (5 sends, 6.2 s), it is counted
+    // here, or a slave that never acknowledges would never be dropped.
+    if (pending_.count(m.slave) != 0) give_up_correction(m.slave, false, out);
     auto& pending = pending_[m.slave];
     pending.msg = adj;
     // A SETTIME sent again later would carry an old time: it goes once, and a lost one counts
@@ -297,11 +301,16 @@ void Berkeley::on_ack_timer(NodeId slave, Effects& out) {
     out.set_timer(ack_timer(slave), p.wait);
     return;
   }
+  give_up_correction(slave, !in_round_, out);
+}
+
+void Berkeley::give_up_correction(NodeId slave, bool drop_now, Effects& out) {
   out.note(Note(NoteWhat::kCorrectionUnacknowledged).with_peer(slave));
-  pending_.erase(it);
+  pending_.erase(slave);
+  out.cancel_timer(ack_timer(slave));
   // Whether it applied the correction is unknown, so its rate bookkeeping no longer holds.
   if (auto r = rates_.find(slave); r != rates_.end()) r->second.reset();
-  count_failure(slave, !in_round_, out);
+  count_failure(slave, drop_now, out);
 }
 
 void Berkeley::count_failure(NodeId slave, bool drop_now, Effects& out) {

@@ -100,6 +100,8 @@ class Berkeley final : public SyncLayer {
   void on_ack_timer(NodeId slave, Effects& out);
   void stop_mastering(Effects& out);
   void count_failure(NodeId slave, bool drop_now, Effects& out);
+  // A correction `slave` never acknowledged: noted, forgotten, and one failure.
+  void give_up_correction(NodeId slave, bool drop_now, Effects& out);
   void drop_lost_hosts(Effects& out);
   void on_slave_up(NodeId from, Effects& out);
   void on_quit(LocalTime now, NodeId from, Effects& out);

@@ -68,6 +68,9 @@ inline constexpr std::uint16_t kLeaveNamesSuccessor = 1;
 // -M off). Slaves do not hold back their election for its MASTERREQ, and a leaving master does
 // not name it as successor. Older senders, without the flag, count as nodes that may lead.
 inline constexpr std::uint16_t kSenderMayNotLead = 1;
+// Message::flags of kTimeReply: the replier serves time as the master (Cristian's server), not
+// merely answers as any node does. Only such a reply tells an election that the master lives.
+inline constexpr std::uint16_t kReplyFromServer = 1;
 
 bool is_known_msg_type(std::uint8_t raw);
 std::string_view msg_type_name(MsgType t);

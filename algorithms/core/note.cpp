@@ -292,6 +292,7 @@ std::string_view note_why_name(NoteWhy w) {
     case NoteWhy::kVouchedFor: return "vouched_for";
     case NoteWhy::kHoldsElection: return "holds_election";
     case NoteWhy::kClaimsToCoordinate: return "claims_to_coordinate";
+    case NoteWhy::kBeatsLongAfterLeaving: return "beats_after_leaving";
     case NoteWhy::kTwoFaced: return "two_faced";
     case NoteWhy::kArbitrary: return "arbitrary";
   }

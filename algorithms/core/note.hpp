@@ -190,6 +190,7 @@ enum class NoteWhy : std::uint8_t {
   kVouchedFor,
   kHoldsElection,
   kClaimsToCoordinate,
+  kBeatsLongAfterLeaving,   // its heartbeat came more than a message delay after its LEAVE
   // Byzantine liar modes.
   kTwoFaced,
   kArbitrary,

@@ -88,6 +88,7 @@ std::string why_text(const Note& n, const NodeNames& name) {
     case NoteWhy::kVouchedFor: return "vouched for in an election";
     case NoteWhy::kHoldsElection: return "it holds an election";
     case NoteWhy::kClaimsToCoordinate: return "it claims to coordinate";
+    case NoteWhy::kBeatsLongAfterLeaving: return "its heartbeats go on after its LEAVE";
     case NoteWhy::kTwoFaced: return "two-faced";
     case NoteWhy::kArbitrary: return "arbitrary";
   }

@@ -102,6 +102,7 @@ void Cristian::on_message(LocalTime now, NodeId from, const Message& msg, Effect
     r.t1_ns = msg.t1_ns;
     r.t2_ns = now.ns();
     r.t3_ns = now.ns();
+    if (role_ == Role::kServer) r.flags |= kReplyFromServer;
     out.send(from, r);
     return;
   }

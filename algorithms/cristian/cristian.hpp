@@ -52,8 +52,11 @@ class Cristian final : public SyncLayer {
   void on_timer(LocalTime now, TimerId id, Effects& out) override;
   void lead(LocalTime now, Effects& out) override;
   void follow(NodeId master, LocalTime now, Effects& out) override;
+  // Every node answers a time request, so a reply shows the master alive only when its sender
+  // still serves as one (kReplyFromServer): a client of a master since deposed must not keep its
+  // election timer running on that node's answers.
   bool is_master_activity(NodeId from, const Message& msg) const override {
-    return from == server_ && msg.type == MsgType::kTimeReply;
+    return from == server_ && msg.type == MsgType::kTimeReply && (msg.flags & kReplyFromServer) != 0;
   }
   Role role() const override { return role_; }
   NodeId believed_master() const override { return server_; }

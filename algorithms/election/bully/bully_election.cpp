@@ -170,10 +170,10 @@ void BullyElection::on_shutdown(LocalTime /*now*/, Effects& out) {
   live_.leave(state_ == State::kCoordinator, term_, out);
 }
 
-void BullyElection::handle_leave(NodeId from, Effects& out) {
+void BullyElection::handle_leave(NodeId from, LocalTime now, Effects& out) {
   // The leaver is not asked nor followed from now on (Liveness::depart); only our own
   // coordinator's LEAVE starts an election.
-  live_.depart(from);
+  live_.depart(from, now);
   if (state_ == State::kCoordinator || from != master_) return;
   out.note(Note(NoteWhat::kMasterLeft).with_subject(from));
   // Garcia-Molina's recovery step, started now rather than after the failure timeout: with the
@@ -181,20 +181,25 @@ void BullyElection::handle_leave(NodeId from, Effects& out) {
   start_election(out, true);
 }
 
-void BullyElection::on_message(LocalTime /*now*/, NodeId from, const Message& msg, Effects& out) {
+void BullyElection::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
   if (from == self_) return;
   if (msg.type == MsgType::kLeave) {
-    handle_leave(from, out);
+    handle_leave(from, now, out);
     return;
   }
   if (departed(from)) {
-    // Only a node that is up holds an election or claims; a late HEARTBEAT or OK was sent
-    // before it left.
-    if (msg.type != MsgType::kBullyElection && msg.type != MsgType::kBullyCoordinator) return;
+    // Only a node that is up holds an election or claims. A late HEARTBEAT or OK was sent before
+    // it left -- unless the HEARTBEAT comes more than a message delay (at most T, a round trip)
+    // after the LEAVE: then its coordinator is back, and its claim did not reach this node.
+    NoteWhy back = NoteWhy::kNone;
+    if (msg.type == MsgType::kBullyElection) back = NoteWhy::kHoldsElection;
+    if (msg.type == MsgType::kBullyCoordinator) back = NoteWhy::kClaimsToCoordinate;
+    if (msg.type == MsgType::kHeartbeat && live_.beats_after_leaving(from, now, cfg_.answer_timeout)) {
+      back = NoteWhy::kBeatsLongAfterLeaving;
+    }
+    if (back == NoteWhy::kNone) return;
     live_.revive(from);
-    out.note(Note(NoteWhat::kBullyNodeBack)
-                 .with_peer(from)
-                 .because(msg.type == MsgType::kBullyElection ? NoteWhy::kHoldsElection : NoteWhy::kClaimsToCoordinate));
+    out.note(Note(NoteWhat::kBullyNodeBack).with_peer(from).because(back));
   }
   switch (msg.type) {
     case MsgType::kBullyElection: {

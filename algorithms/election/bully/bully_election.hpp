@@ -25,7 +25,9 @@
 // left, arriving late) is ignored, so the highest *live* id wins -- usually the next highest
 // node, which then has nobody above it to ask and claims at once. A departed id counts as alive
 // again once it is heard holding an election or claiming (ELECTION or COORDINATOR), which is
-// what a restarted node sends. A LEAVE from anyone but the node's own coordinator starts
+// what a restarted node sends, or beating more than T (a round trip, so more than any message
+// delay) after its LEAVE: a heartbeat that late was sent after it, by a node back up whose claim
+// was lost (a partition) and who will not claim again. A LEAVE from anyone but the node's own coordinator starts
 // nothing; its sender is still marked departed (a new coordinator's COORDINATOR may overtake the
 // old one's LEAVE, and that node must not follow the leaver's late heartbeat).
 #pragma once
@@ -86,7 +88,7 @@ class BullyElection final : public ElectionLayer {
   // `why`: a reason (because(...)) with the fields it names.
   void follow(NodeId master, Effects& out, Note why);
   void cancel_election_timers(Effects& out);
-  void handle_leave(NodeId from, Effects& out);
+  void handle_leave(NodeId from, LocalTime now, Effects& out);
   ElectionId own_election() const { return {self_, term_}; }
 
   NodeId self_;

@@ -9,7 +9,7 @@
 #pragma once
 
 #include <cstdint>
-#include <set>
+#include <map>
 
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/ids.hpp"
@@ -68,8 +68,17 @@ class Liveness {
   // ---- nodes that said LEAVE --------------------------------------------------------------
   // Whoever says LEAVE is going away, whether or not it leads this node: another node's message
   // may overtake the leader's LEAVE. It counts as gone until it is heard taking part again.
-  void depart(NodeId id) { departed_.insert(id); }
+  void depart(NodeId id, LocalTime now) { departed_[id] = now; }
   bool departed(NodeId id) const { return departed_.count(id) != 0; }
+  // Whether a heartbeat from departed `id` arriving at `now` was sent after its LEAVE: one sent
+  // before it arrives within a message delay (at most `max_delay`) of the LEAVE, so one arriving
+  // later comes from the node back up. Its claim (an ELECTION, a COORDINATOR, an ELECTED) may
+  // have been lost, say in a partition, and a leader claims only once: without this, a node
+  // that heard the LEAVE would ignore the returned leader for good.
+  bool beats_after_leaving(NodeId id, LocalTime now, Duration max_delay) const {
+    const auto it = departed_.find(id);
+    return it != departed_.end() && now - it->second > max_delay;
+  }
   // `id` is heard taking part again; true when it had departed.
   bool revive(NodeId id) { return departed_.erase(id) != 0; }
 
@@ -80,7 +89,7 @@ class Liveness {
   Setup setup_;
   Words words_;
   LocalTime last_heard_;
-  std::set<NodeId> departed_;
+  std::map<NodeId, LocalTime> departed_;  // and when its LEAVE arrived
 };
 
 }  // namespace clocksim::election

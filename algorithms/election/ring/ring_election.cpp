@@ -256,10 +256,10 @@ void RingElection::on_master_activity(NodeId master, LocalTime now, Effects& out
 
 void RingElection::on_shutdown(LocalTime /*now*/, Effects& out) { live_.leave(state_ == State::kMaster, my_term_, out); }
 
-void RingElection::handle_leave(NodeId from, Effects& out) {
+void RingElection::handle_leave(NodeId from, LocalTime now, Effects& out) {
   // The leaver is skipped from now on (Liveness::depart); only our own master's LEAVE starts an
   // election.
-  live_.depart(from);
+  live_.depart(from, now);
   if (state_ != State::kFollower || from != master_) return;
   master_ = kNoNode;
   // Every follower heard the LEAVE at about the same time; a random pause within one hop timeout
@@ -315,13 +315,18 @@ void RingElection::on_message(LocalTime now, NodeId from, const Message& msg, Ef
       return;
     }
     case MsgType::kLeave:
-      handle_leave(from, out);
+      handle_leave(from, now, out);
       return;
     case MsgType::kElectionAck:
       hops_.on_reply(MsgType::kElectionAck, msg.seq, out);
       return;
     case MsgType::kHeartbeat:
-      if (live_.departed(from)) return;  // sent before its LEAVE
+      if (live_.departed(from)) {
+        // Sent before its LEAVE, unless it comes more than a message delay (at most a hop
+        // timeout, a round trip) after it: then the master is back and its ELECTED was lost.
+        if (!live_.beats_after_leaving(from, now, cfg_.hop_timeout)) return;
+        revive(from, out, because(NoteWhy::kBeatsLongAfterLeaving));
+      }
       if (state_ == State::kMaster) {
         if (from > self_) {
           out.note(Note(NoteWhat::kHigherMasterHeard).with_peer(from));

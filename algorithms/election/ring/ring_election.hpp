@@ -31,7 +31,9 @@
 // forwarding node puts itself forward instead), an ELECTED naming it is not adopted, and its late
 // heartbeat is ignored. It counts as alive again once it is heard in an election: it sends an
 // ELECTION or ELECTED itself, initiates one, or a node that heard it directly vouches for it as
-// best (flag kBestIsBack). A LEAVE from anyone but the node's own master starts nothing, but
+// best (flag kBestIsBack), or it beats more than hop_timeout (a round trip) after its LEAVE,
+// which a heartbeat sent before the LEAVE cannot (a master back up whose ELECTED was lost in a
+// partition never sends another). A LEAVE from anyone but the node's own master starts nothing, but
 // its sender is still marked departed (an ELECTION may overtake the master's LEAVE).
 //
 // An ELECTION or ELECTED whose initiator, or whose best or winner, is not a member is acknowledged
@@ -106,7 +108,7 @@ class RingElection final : public ElectionLayer {
   // `why`: a reason (because(...)) with the fields it names.
   void become_master(Effects& out, Note why);
   void follow(NodeId master, Effects& out, Note why);
-  void handle_leave(NodeId from, Effects& out);
+  void handle_leave(NodeId from, LocalTime now, Effects& out);
   void revive(NodeId id, Effects& out, Note how);
   bool is_member(NodeId id) const;
   // The id an ELECTION or ELECTED names that is no member's: its initiator, or else its best or

@@ -18,6 +18,8 @@ struct ScriptedSlave {
   // Delays of the k-th probe (0-based); nullopt: the reply is lost.
   std::function<std::optional<std::pair<Duration, Duration>>(int probe)> delays =
       [](int) { return std::make_optional(std::make_pair(Duration::zero(), Duration::zero())); };
+  // Whether it acknowledges the round's correction (timed's ACK), at once.
+  bool acks = true;
 };
 
 struct RoundResult {
@@ -36,7 +38,8 @@ inline std::shared_ptr<const std::vector<NodeId>> members_of(NodeId n) {
 }
 
 // Runs the master from `now` until its round completes (it sends its corrections). The master
-// must already be leading (or be started by `kick`). ACKs are not answered here.
+// must already be leading (or be started by `kick`). A slave that `acks` acknowledges its
+// correction at the round's end.
 inline RoundResult run_round(Berkeley& master, LocalTime now, std::map<NodeId, ScriptedSlave>& slaves,
                              const std::function<void(Effects&)>& kick) {
   RoundResult r;
@@ -87,6 +90,12 @@ inline RoundResult run_round(Berkeley& master, LocalTime now, std::map<NodeId, S
     } else {
       break;  // stuck: the test will notice
     }
+  }
+  for (const auto& [to, adj] : r.adjusts) {
+    if (!slaves.at(to).acks) continue;
+    master.on_message(now, to, make_message(MsgType::kAck, adj.seq), out);
+    for (const auto& n : out.notes()) r.notes.push_back(n);
+    out.clear();
   }
   r.end = now;
   return r;

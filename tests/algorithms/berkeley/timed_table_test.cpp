@@ -120,6 +120,7 @@ TEST(BerkeleyHostTable, UnacknowledgedCorrectionsCountToo) {
   Berkeley master(Membership{0, members_of(2)}, c, 1);
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = 6 * kMs;
+  slaves[1].acks = false;
   LocalTime now = LocalTime::epoch();
   for (int round = 0; round < 2; ++round) {
     auto r = round == 0 ? run_round(master, now, slaves, [&](Effects& out) { start_static(master, now, out); })
@@ -135,6 +136,42 @@ TEST(BerkeleyHostTable, UnacknowledgedCorrectionsCountToo) {
     EXPECT_EQ(count_what(out.notes(), NoteWhat::kHostDropped), round == 1 ? 1 : 0);
     now = now + 10_s;
   }
+  EXPECT_TRUE(master.host_table().empty());
+}
+
+// With a period shorter than acksend's span (5 sends over 6.2 s) the next round's correction
+// comes before the last wait ends. The one it replaces was never acknowledged: it counts as a
+// failure all the same, as in timed (which waits out acksend before its next round), so a slave
+// that never acknowledges is still dropped.
+TEST(BerkeleyHostTable, ACorrectionReplacedUnacknowledgedCountsAsAFailure) {
+  BerkeleyConfig c = exact();
+  c.period = 5_s;
+  c.lost_host_rounds = 2;
+  c.probes = 1;
+  Berkeley master(Membership{0, members_of(2)}, c, 1);
+  std::map<NodeId, ScriptedSlave> slaves;
+  slaves[1].offset_ns = 6 * kMs;
+  slaves[1].acks = false;
+  LocalTime now = LocalTime::epoch();
+  std::vector<Note> notes;
+  for (int round = 0; round < 3; ++round) {
+    auto r = round == 0 ? run_round(master, now, slaves, [&](Effects& out) { start_static(master, now, out); })
+                        : next_round(master, now, slaves);
+    notes.insert(notes.end(), r.notes.begin(), r.notes.end());
+    if (round < 2) {
+      ASSERT_EQ(r.adjusts.count(1), 1u) << round;
+    }
+    // Never ACKed: three more sends (0.2 + 0.4 + 0.8 s), and the next round comes first.
+    Effects out;
+    for (int k = 0; k < 3; ++k) {
+      out.clear();
+      master.on_timer(now + 1_s, ack_timer(1), out);
+      EXPECT_EQ(count_what(out.notes(), NoteWhat::kCorrectionUnacknowledged), 0);
+    }
+    now = now + 5_s;
+  }
+  EXPECT_EQ(count_what(notes, NoteWhat::kCorrectionUnacknowledged), 2);
+  EXPECT_EQ(count_what(notes, NoteWhat::kHostDropped), 1);
   EXPECT_TRUE(master.host_table().empty());
 }
 

@@ -91,6 +91,30 @@ TEST_F(CristianClient, Roles) {
   EXPECT_EQ(r->t2_ns, 900);
 }
 
+// Every node answers a time request; only the serving master's reply says the master lives. A
+// client still polling a master since deposed (it missed the new one's announcement) must not
+// keep its election timer running on that node's answers.
+TEST_F(CristianClient, OnlyTheServingMastersReplyCountsAsMasterActivity) {
+  Message req = make_message(MsgType::kTimeRequest, 3);
+  Cristian server(Membership{0, members(3)}, config_, 5);
+  Effects s;
+  server.lead(LocalTime::epoch(), s);
+  server.on_message(LocalTime::from_ns(10), 1, req, s);
+  const Message served = *sent(s, MsgType::kTimeReply);
+  EXPECT_NE(served.flags & kReplyFromServer, 0);
+  Cristian deposed(Membership{2, members(3)}, config_, 5);
+  Effects d;
+  deposed.follow(0, LocalTime::epoch(), d);  // a slave now, still answering
+  d.clear();
+  deposed.on_message(LocalTime::from_ns(10), 1, req, d);
+  const Message answered = *sent(d, MsgType::kTimeReply);
+  EXPECT_EQ(answered.flags & kReplyFromServer, 0);
+
+  EXPECT_TRUE(client_->is_master_activity(0, served));
+  EXPECT_FALSE(client_->is_master_activity(0, answered));
+  EXPECT_FALSE(client_->is_master_activity(2, served));  // not its server
+}
+
 TEST_F(CristianClient, KeepsTheMinimumRoundTripSample) {
   ASSERT_NE(sent(out_, MsgType::kTimeRequest), nullptr);
   answer(25_ms, 5_ms, 5_ms);  // rtt 10

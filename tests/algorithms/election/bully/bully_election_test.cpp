@@ -373,6 +373,70 @@ TEST(BullyNetwork, CoordinatorLeavingHandsOverMuchFasterThanTheFailureTimeout) {
   EXPECT_GT(*failover, 3_s);
 }
 
+// A leaver back up claims once; if that COORDINATOR is lost (a partition), the nodes that heard
+// its LEAVE must still take it back from its heartbeats. A heartbeat within a message delay (at
+// most T) of the LEAVE was sent before it; one later comes from the node back up.
+TEST(BullyElection, ALeaversHeartbeatLongAfterItsLeaveRevivesIt) {
+  auto f = follower_of(2, 4);
+  Effects left;
+  f->on_message(at(2_s), 4, leave_from(4), left);
+  Effects won;
+  f->on_timer(at(2_s + 500_ms), T(BullyElection::kAnswerTimer), won);
+  ASSERT_EQ(f->role(), Role::kMaster);
+  Effects early;
+  f->on_message(at(2_s + 500_ms), 4, make_message(MsgType::kHeartbeat), early);  // within T: before the LEAVE
+  EXPECT_TRUE(f->departed(4));
+  EXPECT_EQ(f->role(), Role::kMaster);
+  Effects back;
+  f->on_message(at(2_s + 501_ms), 4, make_message(MsgType::kHeartbeat), back);
+  EXPECT_FALSE(f->departed(4));
+  EXPECT_TRUE(has_note(back, Note(NoteWhat::kBullyNodeBack).with_peer(4).because(NoteWhy::kBeatsLongAfterLeaving)));
+  EXPECT_EQ(f->believed_master(), 4u);  // the higher coordinator
+  EXPECT_EQ(f->role(), Role::kSlave);
+}
+
+// The two ways this went wrong before: two coordinators for good, and lower nodes holding an
+// election every second for good (they never asked the returned leader, who never answered).
+TEST(BullyNetwork, ALeaverWhoseClaimWasLostInAPartitionIsFollowedAfterTheHeal) {
+  {
+    TestNetwork net = cluster(4);
+    net.start_all();
+    net.run_until(10_s);
+    ASSERT_EQ(net.masters(), (std::vector<NodeId>{3}));
+    net.shutdown(3);
+    net.run_until(15_s);
+    net.partition({{2}, {0, 1, 3}});
+    net.run_until(20_s);
+    net.restart(3, std::make_unique<BullyElection>(setup_for("bully", 3, 4, 1)));  // its claim misses n2
+    net.run_until(30_s);
+    net.heal();
+    net.run_until(40_s);
+    EXPECT_EQ(net.masters(), (std::vector<NodeId>{3})) << net.describe() << net.log();
+    EXPECT_TRUE(net.all_follow(3)) << net.describe();
+  }
+  {
+    TestNetwork net = cluster(5);
+    net.start_all();
+    net.run_until(10_s);
+    net.shutdown(4);
+    net.run_until(12_s);
+    net.crash(3);
+    net.run_until(14_s);
+    net.restart(3, std::make_unique<BullyElection>(setup_for("bully", 3, 5)));
+    net.run_until(16_s);
+    net.partition({{0, 2, 3}, {1, 4}});
+    net.restart(4, std::make_unique<BullyElection>(setup_for("bully", 4, 5, 1)));
+    net.run_until(30_s);
+    net.heal();
+    net.run_until(40_s);
+    const std::size_t elections_before = net.count_sent(MsgType::kBullyElection);
+    net.run_until(60_s);
+    EXPECT_EQ(net.count_sent(MsgType::kBullyElection), elections_before) << "elections go on after the heal";
+    EXPECT_EQ(net.masters(), (std::vector<NodeId>{4})) << net.describe();
+    EXPECT_TRUE(net.all_follow(4)) << net.describe();
+  }
+}
+
 TEST(BullyNetwork, LeaverThatIsNotTheHighestIdHandsOverToTheHighestLive) {
   // n4 may not lead, so n3 coordinates; when n3 leaves, n2 is the highest live eligible node.
   TestNetwork net(1_ms);

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/algorithms/testing/election_helpers.hpp"
+
 namespace clocksim::election {
 namespace {
 
 using namespace clocksim::literals;
+using clocksim::testing::at;
 
 constexpr std::uint32_t kBeat = 1;
 constexpr std::uint32_t kFail = 2;
@@ -93,13 +96,25 @@ TEST(Liveness, ANodeThatLeftCountsAsGoneUntilHeardAgain) {
   Liveness live = make();
   EXPECT_FALSE(live.departed(2));
   EXPECT_FALSE(live.revive(2));
-  live.depart(2);
-  live.depart(2);
+  live.depart(2, at(1_s));
+  live.depart(2, at(1_s));
   EXPECT_TRUE(live.departed(2));
   EXPECT_FALSE(live.departed(3));
   EXPECT_TRUE(live.revive(2));
   EXPECT_FALSE(live.departed(2));
   EXPECT_FALSE(live.revive(2));
+}
+
+// A heartbeat within a message delay of the LEAVE was sent before it; a later one was not.
+TEST(Liveness, OnlyAHeartbeatLaterThanAMessageDelayAfterTheLeaveWasSentAfterIt) {
+  Liveness live = make();
+  EXPECT_FALSE(live.beats_after_leaving(2, at(5_s), 100_ms));  // never left
+  live.depart(2, at(1_s));
+  EXPECT_FALSE(live.beats_after_leaving(2, at(1_s), 100_ms));
+  EXPECT_FALSE(live.beats_after_leaving(2, at(1_s + 100_ms), 100_ms));
+  EXPECT_TRUE(live.beats_after_leaving(2, at(1_s + 101_ms), 100_ms));
+  EXPECT_FALSE(live.beats_after_leaving(2, at(500_ms), 100_ms));  // a clock stepped back
+  EXPECT_FALSE(live.beats_after_leaving(3, at(9_s), 100_ms));
 }
 
 }  // namespace

@@ -231,6 +231,23 @@ TEST(RingElection, TheLeaverIsSkippedNeverPutForwardAndNeverFollowed) {
   EXPECT_NE(f->believed_master(), 4u);
 }
 
+// A leaver back up whose ELECTED was lost (a partition) is known by its heartbeats: one more than
+// a hop timeout (a round trip) after its LEAVE cannot have been sent before it.
+TEST(RingElection, ALeaversHeartbeatLongAfterItsLeaveRevivesItAndItIsFollowed) {
+  auto f = follower_of(3, 4);
+  Effects left;
+  f->on_message(at(2_s), 4, leave_from(4), left);
+  Effects early;
+  f->on_message(at(2_s + 100_ms), 4, make_message(MsgType::kHeartbeat), early);
+  EXPECT_NE(f->believed_master(), 4u);
+  EXPECT_EQ(f->successor_of(3), 0u);
+  Effects back;
+  f->on_message(at(20_s), 4, make_message(MsgType::kHeartbeat), back);
+  EXPECT_TRUE(has_note(back, Note(NoteWhat::kRingNodeBack).with_peer(4).because(NoteWhy::kBeatsLongAfterLeaving)));
+  EXPECT_EQ(f->believed_master(), 4u);
+  EXPECT_EQ(f->successor_of(3), 4u);  // back in the ring
+}
+
 // Members 0..4. A member that sends ELECTIONs or ELECTEDs naming other ids (as initiator, best or
 // winner) is acknowledged, noted, and otherwise ignored: nothing is passed on, nobody new is
 // followed, and no copy of them is remembered, however many fresh ids it invents.
