@@ -97,7 +97,11 @@ void check_override_rate_rooms(const ClockSpec& clocks, const std::vector<NodeSp
 }
 
 void parse_clock_override(const yaml::Node& map, const std::string& path, ClockOverride& out) {
-  if (auto* v = map.find("initial_offset")) out.initial_offset_ns = parse_distribution(*v, child_path(path, "initial_offset"), Quantity::kDuration);
+  if (auto* v = map.find("initial_offset")) {
+    out.initial_offset_ns = parse_distribution(*v, child_path(path, "initial_offset"), Quantity::kDuration);
+    out.offset_where = location_of(*v);
+    out.offset_key = child_path(path, "initial_offset");
+  }
   if (auto* v = map.find("drift_ppm")) out.drift_ppm = read_ppm(*v, child_path(path, "drift_ppm"));
   if (auto* v = map.find("wander_ppm_per_sqrt_s")) out.wander_ppm_per_sqrt_s = read_wander(*v, child_path(path, "wander_ppm_per_sqrt_s"));
   if (auto* v = map.find("sine_amplitude_ppm")) out.sine_amplitude_ppm = read_ppm(*v, child_path(path, "sine_amplitude_ppm"));

@@ -7,6 +7,7 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "config/file.hpp"
 #include "algorithms/registry.hpp"
+#include "sim/clock/clock_reach.hpp"
 #include "sim/scenario/algorithm_parse.hpp"
 #include "sim/scenario/clocks_parse.hpp"
 #include "sim/scenario/expect_parse.hpp"
@@ -49,7 +50,13 @@ void check_link_delay(const yaml::Node& root, const ScenarioSpec& spec) {
 // that move clocks by up to a skew), plus the duration, must fit: beyond that readings would
 // saturate and the results be wrong without a word. Unbounded laws (normal) are left to the draws.
 void check_clock_range(const yaml::Node& root, const ScenarioSpec& spec) {
-  auto magnitude = [](const Distribution& d) { return std::max(std::fabs(d.lower_bound()), std::fabs(d.upper_bound())); };
+  // What bounded laws allow. An unbounded one (normal, Pareto) counts 0 here, so that the bounded
+  // rest is still checked; its draws are checked node by node when the run starts
+  // (sim/world/node_params).
+  auto magnitude = [](const Distribution& d) {
+    const double m = std::max(std::fabs(d.lower_bound()), std::fabs(d.upper_bound()));
+    return std::isfinite(m) ? m : 0.0;
+  };
   const ClockSpec& c = spec.clocks;
   double offset_ns = magnitude(c.initial_offset_ns);
   double rate_ppm = magnitude(c.drift_ppm) + magnitude(c.sine_amplitude_ppm);
@@ -65,10 +72,9 @@ void check_clock_range(const yaml::Node& root, const ScenarioSpec& spec) {
     if (f.kind == FaultSpec::Kind::kClockStep) steps_ns += std::fabs(static_cast<double>(f.step.ns()));
   }
   const double duration_ns = static_cast<double>(spec.duration.ns());
-  const double reach_ns = offset_ns + duration_ns * rate_ppm * 1e-6 + steps_ns;
-  if (!std::isfinite(reach_ns)) return;
-  constexpr double kRoomNs = 9.2e18;  // int64's 9.223e18, less a margin for slews and ticks
-  if (duration_ns + 3 * reach_ns <= kRoomNs) return;
+  const double reach_ns = sim::clock_reach_ns(offset_ns, rate_ppm, duration_ns, steps_ns);
+  if (sim::clock_reach_fits(reach_ns, duration_ns)) return;
+  constexpr double kRoomNs = sim::kClockRoomNs;
   const std::string room = format_duration(Duration::from_ns(static_cast<std::int64_t>(kRoomNs)));
   const yaml::Node* duration = root.find("duration");
   if (reach_ns == 0 || duration_ns >= kRoomNs) {

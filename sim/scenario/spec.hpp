@@ -71,6 +71,9 @@ struct ClockOverride {
   // rates found after loading (empty key: none given).
   SourceLocation rates_where;
   std::string rates_key;
+  // Where initial_offset was given, likewise (empty key: not given).
+  SourceLocation offset_where;
+  std::string offset_key;
 };
 
 // One node's ClockOverride, stored only when the node has one: a node without overrides costs one

@@ -6,6 +6,7 @@
 
 #include "algorithms/core/rng.hpp"
 #include "algorithms/core/number_text.hpp"
+#include "sim/clock/clock_reach.hpp"
 #include "sim/distributions.hpp"
 #include "sim/scenario/error.hpp"
 
@@ -32,6 +33,33 @@ void check_rate_room(const scenario::ScenarioSpec& spec, NodeId id, const ClockP
           "(a drift distribution without bounds, e.g. normal(0, 50), must not reach that far)");
 }
 
+// A draw from an unbounded law (a normal or Pareto offset or drift) can leave int64 nanoseconds,
+// which the loader, knowing only the laws, cannot rule out: checked here, on the node's values,
+// before the offset is converted (a double beyond int64 has no integer value to round to).
+void check_clock_reach(const scenario::ScenarioSpec& spec, NodeId id, double offset_ns, const ClockParams& p) {
+  double steps_ns = 0;
+  for (const scenario::FaultSpec& f : spec.faults) {
+    if (f.kind == scenario::FaultSpec::Kind::kClockStep) steps_ns += std::fabs(static_cast<double>(f.step.ns()));
+  }
+  const double duration_ns = static_cast<double>(spec.duration.ns());
+  const double rate_ppm = std::fabs(p.drift_ppm) + std::fabs(p.sine_amplitude_ppm);
+  const double reach_ns = clock_reach_ns(offset_ns, rate_ppm, duration_ns, steps_ns);
+  if (clock_reach_fits(reach_ns, duration_ns)) return;
+  const scenario::ClockOverride& o = spec.nodes[id].clock;
+  const bool own = !o.offset_key.empty();
+  const scenario::SourceLocation& at = own ? o.offset_where : spec.clocks.where;
+  const std::string file = at.file.empty() ? spec.source_file : at.file;
+  throw scenario::ScenarioError(
+      file, at.line, at.column, own ? o.offset_key : "clocks.initial_offset",
+      "node " + spec.nodes[id].name + "'s clock could be off by " +
+          (std::isfinite(reach_ns) ? number_text(reach_ns * 1e-9) + " s" : std::string("more than int64 holds")) +
+          " (as drawn for it: initial offset " + number_text(offset_ns * 1e-9) + " s, drift_ppm " + number_text(p.drift_ppm) +
+          ", sine_amplitude_ppm " + number_text(p.sine_amplitude_ppm) +
+          ", over the whole duration, and clock steps); the duration plus three times that must stay within " +
+          number_text(kClockRoomNs * 1e-9) + " s, which nanosecond clock arithmetic holds (a law without bounds, "
+          "e.g. pareto or normal, must not reach that far)");
+}
+
 }  // namespace
 
 ClockParams draw_clock_params(const scenario::ScenarioSpec& spec, NodeId id) {
@@ -42,9 +70,10 @@ ClockParams draw_clock_params(const scenario::ScenarioSpec& spec, NodeId id) {
   Rng rng(derive_seed(derive_seed(spec.seed, "clock"), static_cast<std::uint64_t>(id)));
   ClockParams p;
   const double offset_ns = sample(o.initial_offset_ns.value_or(c.initial_offset_ns), rng);
-  p.initial_offset = Duration::from_ns(std::llround(offset_ns));
   p.drift_ppm = sample(o.drift_ppm.value_or(c.drift_ppm), rng);
   p.sine_amplitude_ppm = sample(o.sine_amplitude_ppm.value_or(c.sine_amplitude_ppm), rng);
+  check_clock_reach(spec, id, offset_ns, p);
+  p.initial_offset = Duration::from_ns(std::llround(offset_ns));
   p.wander_ppm_per_sqrt_s = o.wander_ppm_per_sqrt_s.value_or(c.wander_ppm_per_sqrt_s);
   p.sine_period = c.sine_period;
   p.max_slew_ppm = o.max_slew_ppm.value_or(c.max_slew_ppm);

@@ -34,6 +34,51 @@ TEST(DrawClockParams, AnUnboundedDrawThatWouldStopAClockIsALocatedError) {
   EXPECT_LT(refused, 36);
 }
 
+// An offset drawn beyond int64 nanoseconds (a Pareto law's tail: 1 s * U^-100) once became
+// INT64_MIN and a negative skew, exit 0. Refused at the law, naming the node, before it is
+// converted; the same for a node's own law, at its key.
+TEST(DrawClockParams, AnUnboundedOffsetDrawBeyondNanosecondsIsALocatedError) {
+  const scenario::ScenarioSpec spec = load("{initial_offset: \"pareto(1s, 0.01)\"}", "[n0, n1, {name: n2, initial_offset: \"pareto(1s, 0.01)\"}]");
+  int refused = 0;
+  for (NodeId i = 0; i < spec.nodes.size(); ++i) {
+    try {
+      const ClockParams p = draw_clock_params(spec, i);
+      EXPECT_GE(p.initial_offset.ns(), 0);
+    } catch (const scenario::ScenarioError& e) {
+      ++refused;
+      EXPECT_EQ(e.file(), "rates.yaml");
+      EXPECT_EQ(e.key_path(), i == 2 ? "nodes.2.initial_offset" : "clocks.initial_offset") << e.what();
+      EXPECT_NE(e.message().find("node " + spec.nodes[i].name + "'s clock could be off by"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_GT(refused, 0);
+  // A normal drift that keeps the clock running but, over a long run, not within int64.
+  const scenario::ScenarioSpec slow = scenario::load_scenario_text(
+      "duration: 1920000h\nnodes: 3\nclocks: {drift_ppm: \"normal(0, 200000)\"}\n", "rates.yaml");
+  int too_far = 0;
+  for (NodeId i = 0; i < slow.nodes.size(); ++i) {
+    try {
+      draw_clock_params(slow, i);
+    } catch (const scenario::ScenarioError& e) {
+      ++too_far;
+      EXPECT_EQ(e.key_path(), "clocks.initial_offset");
+    }
+  }
+  EXPECT_GT(too_far, 0);
+}
+
+// A bounded offset beyond int64 is refused on loading even when another law is unbounded (which
+// used to switch the whole check off).
+TEST(DrawClockParams, ABoundedOffsetIsCheckedOnLoadingBesideAnUnboundedDrift) {
+  try {
+    load("{initial_offset: \"uniform(-9000000000s, 9000000000s)\", drift_ppm: \"normal(0, 1)\"}");
+    ADD_FAILURE() << "loaded";
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_EQ(e.key_path(), "clocks.initial_offset");
+    EXPECT_NE(e.message().find("clock offsets could reach"), std::string::npos) << e.what();
+  }
+}
+
 TEST(DrawClockParams, ANodesOverridesAreCheckedWithTheClustersRatesAtTheNodesKeys) {
   // Bounded: refused on loading, at the node's own key.
   try {
