@@ -20,6 +20,7 @@
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/sweep/sweep_plan.hpp"
+#include "sim/sweep/sweep_run_scenario.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 
@@ -104,10 +105,7 @@ std::pair<std::string, std::vector<std::string>> sweep_file(const std::string& p
   const std::vector<sweep::PlannedRun> runs = sweep::plan_sweep(spec);
   sim::TopologyCache topologies;  // a topology file is read once for the whole sweep
   auto load_run = [&spec, &topologies](const sweep::PlannedRun& run) {
-    scenario::LoadOptions options;
-    options.set_overrides = run.overrides;
-    options.topologies = &topologies;
-    return scenario::load_scenario_file(spec.base_scenario, options);
+    return sweep::load_run_scenario(spec, run, topologies);
   };
   for (const sweep::PlannedRun& run : runs) load_run(run);  // every combination valid before any runs
   sweep::SweepReport report;

@@ -5,7 +5,7 @@
     r.skew.plot(x="t_ns", y=["max_skew_ns", "bound_ns"])
     r.summary["results"]["max_skew_ns"], r.passed
 
-A scenario is a file path or a dict with the same keys as a scenario file. Overrides (`set=`) are
+A scenario is a file path (str, bytes or os.PathLike, as open() takes) or a dict with the same keys as a scenario file. Overrides (`set=`) are
 what `clocksim run --set` takes: a dict {"key.path": value} or a list of "key.path=value". The
 DataFrames are parsed from the exact text `clocksim run` writes to its files (docs/output-formats.md),
 so every number is the CLI's. Bad input raises clocksim.ScenarioError with the CLI's
@@ -38,8 +38,14 @@ def _no_nul(text, what):
     return text
 
 
-def _path(path, what):
-    return _no_nul(os.fspath(path), what)
+def _path(path, what, kinds="a path (str, bytes or os.PathLike)"):
+    """A path as open() takes one: text, bytes (decoded as os.fsdecode does, the file system's
+    own encoding) or an os.PathLike; anything else is named with the argument it was given for."""
+    try:
+        text = os.fsdecode(path)
+    except TypeError:
+        raise TypeError(f"{what}: expected {kinds}, got {type(path).__name__}") from None
+    return _no_nul(text, what)
 
 
 def _override_list(overrides: Overrides):
@@ -131,7 +137,7 @@ class Result:
         return f"<clocksim.Result {name!r} passed={self.passed} files={sorted(self.files)}>"
 
 
-def run(scenario: Union[str, os.PathLike, Mapping], *, set: Overrides = None, seed: Optional[int] = None,
+def run(scenario: Union[str, bytes, os.PathLike, Mapping], *, set: Overrides = None, seed: Optional[int] = None,
         name: str = "<dict>") -> Result:
     """Runs a scenario (a file path or a dict) in this process and returns its Result."""
     overrides = _override_list(set)
@@ -141,15 +147,16 @@ def run(scenario: Union[str, os.PathLike, Mapping], *, set: Overrides = None, se
         _check_yaml_values(scenario)
         text = yaml.safe_dump(dict(scenario), sort_keys=False)
         return Result(_clocksim.run_text(text, _no_nul(name, "name"), overrides, seed))
-    return Result(_clocksim.run_file(_path(scenario, "scenario"), overrides, seed))
+    return Result(_clocksim.run_file(_path(scenario, "scenario", "a path (str, bytes or os.PathLike) or a dict"),
+                                     overrides, seed))
 
 
-def validate(path: Union[str, os.PathLike], *, set: Overrides = None) -> None:
+def validate(path: Union[str, bytes, os.PathLike], *, set: Overrides = None) -> None:
     """Raises ScenarioError if the scenario file (with the overrides) is invalid."""
     _clocksim.validate_file(_path(path, "path"), _override_list(set))
 
 
-def sweep(path: Union[str, os.PathLike], out: Union[str, os.PathLike], *, jobs: int = 0) -> pd.DataFrame:
+def sweep(path: Union[str, bytes, os.PathLike], out: Union[str, bytes, os.PathLike], *, jobs: int = 0) -> pd.DataFrame:
     """Runs a sweep file (docs/sweeps.md) into the folder `out`, exactly as `clocksim sweep` does
     (resumable: finished runs are kept), and returns sweep.csv as one DataFrame. Raises
     RuntimeError naming the runs that failed to complete."""

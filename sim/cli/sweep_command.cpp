@@ -15,6 +15,7 @@
 #include "sim/scenario/loader.hpp"
 #include "sim/sweep/mpi_sweep.hpp"
 #include "sim/sweep/sweep_plan.hpp"
+#include "sim/sweep/sweep_run_scenario.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 
@@ -33,14 +34,6 @@ struct SweepArgs {
   bool traces = false;
 };
 
-scenario::ScenarioSpec load_run_spec(const sweep::SweepSpec& spec, const sweep::PlannedRun& run,
-                                     sim::TopologyCache& topologies) {
-  scenario::LoadOptions options;
-  options.set_overrides = run.overrides;
-  options.topologies = &topologies;
-  return scenario::load_scenario_file(spec.base_scenario, options);
-}
-
 int sweep_main(const SweepArgs& args) {
   sim::TopologyCache topologies;  // a topology file is read once for the whole sweep
   sweep::SweepSpec spec;
@@ -53,7 +46,7 @@ int sweep_main(const SweepArgs& args) {
     // not after an hour of runs. The specs are rebuilt in the workers (cheap; keeps memory flat).
     for (const sweep::PlannedRun& run : runs) {
       try {
-        load_run_spec(spec, run, topologies);
+        sweep::load_run_scenario(spec, run, topologies);
       } catch (const scenario::ScenarioError& e) {
         std::cerr << sweep::describe_run_error(spec, run, e) << '\n';
         return 2;
@@ -116,7 +109,7 @@ int sweep_main(const SweepArgs& args) {
     options.progress = false;  // one line for the whole sweep instead
     options.quiet = true;
     std::ostringstream report;  // expectation results are in summary.json and sweep.csv
-    sim::run_scenario(load_run_spec(spec, run, topologies), options, report);
+    sim::run_scenario(sweep::load_run_scenario(spec, run, topologies), options, report);
   };
   sweep::SweepReport report;
   const sweep::SweepOptions options{args.out_dir, args.jobs, progress, *shard};

@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
-#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -53,10 +52,27 @@ struct FileVertex {
 };
 struct FileEdge {
   std::string latency;  // a duration with its unit; a GraphML key of type "string"
-  double loss = std::numeric_limits<double>::quiet_NaN();  // NaN: absent
+  // Whether the file gives a loss is kept apart from its value: no double can stand for
+  // "absent", since the file may write any of them ("nan" included) and each must be judged.
+  bool loss_given = false;
+  double loss = 0;
 };
 using FileGraph =
     boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, FileVertex, FileEdge>;
+
+// The readers' way into FileEdge::loss: a write also records that the file gave a loss.
+struct LossMap {
+  using key_type = boost::graph_traits<FileGraph>::edge_descriptor;
+  using value_type = double;
+  using reference = double;
+  using category = boost::read_write_property_map_tag;
+  FileGraph* graph;
+};
+double get(const LossMap& m, const LossMap::key_type& e) { return (*m.graph)[e].loss; }
+void put(const LossMap& m, const LossMap::key_type& e, double loss) {
+  (*m.graph)[e].loss = loss;
+  (*m.graph)[e].loss_given = true;
+}
 
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -187,10 +203,14 @@ FileLinkAttributes parse_attributes(const FileEdge& e, NodeId a, NodeId b, const
                           e.latency + "\": " + error.message());
     }
   }
-  if (!std::isnan(e.loss)) {
+  if (e.loss_given) {
     if (!(e.loss >= 0 && e.loss <= 1)) {
-      const auto same = [&](std::string_view v) { return std::strtod(std::string(v).c_str(), nullptr) == e.loss; };
-      throw TopologyError(where("loss", same) + ": loss " + number_text(e.loss) + " is not a probability in [0, 1]");
+      const auto same = [&](std::string_view v) {
+        const double written = std::strtod(std::string(v).c_str(), nullptr);
+        return written == e.loss || (std::isnan(written) && std::isnan(e.loss));
+      };
+      throw TopologyError(where("loss", same) + ": loss " + (std::isnan(e.loss) ? "NaN" : number_text(e.loss)) +
+                          " is not a probability in [0, 1]");
     }
     attr.loss = e.loss;
   }
@@ -232,7 +252,7 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
   const IgnoredAttributes ignored;
   boost::dynamic_properties dp(ignored);
   dp.property("latency", boost::get(&FileEdge::latency, g));
-  dp.property("loss", boost::get(&FileEdge::loss, g));
+  dp.property("loss", LossMap{&g});
   std::vector<std::string> ids;
   try {
     if (graphml) {
@@ -309,7 +329,7 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
     if (++seen[{std::min(a, b), std::max(a, b)}] == 2) repeats.push_back(ids[u] + " -- " + ids[v]);
     edges.emplace_back(a, b);
     const FileEdge& attr = g[e];
-    if (attr.latency.empty() && std::isnan(attr.loss)) continue;
+    if (attr.latency.empty() && !attr.loss_given) continue;
     // A repeated edge's attributes replace the earlier ones.
     const WhereOf where = [&](std::string_view attribute, const std::function<bool(std::string_view)>& matches) {
       return located(edge_at(ids[u], ids[v], attribute, matches)) + ": edge " + ids[u] + " -- " + ids[v];

@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/replaced_files.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -77,14 +77,18 @@ void DiskFolder::stage(std::unique_ptr<AtomicFile> file) { staged_.push_back(std
 
 void DiskFolder::publish(std::span<const std::string_view> run_files) {
   const FolderLock lock(dir_);
+  // Every file this publish replaces or removes is moved aside before the first new file is
+  // renamed in, so that any failure can put the folder back as it was.
+  ReplacedFiles replaced;
+  for (const auto& file : staged_) replaced.set_aside(file->path());
   for (std::string_view name : run_files) {
-    if (created_.contains(name)) continue;
-    const std::string path = dir_ + "/" + std::string(name);
-    if (std::remove(path.c_str()) != 0 && errno != ENOENT) {
-      throw std::runtime_error("cannot remove " + path + " (left by an earlier run): " + std::strerror(errno));
-    }
+    if (!created_.contains(name)) replaced.set_aside(dir_ + "/" + std::string(name));
   }
-  for (const auto& file : staged_) file->publish();
+  for (const auto& file : staged_) {
+    file->publish();
+    replaced.placed(file->path());
+  }
+  replaced.keep_new();
   staged_.clear();
 }
 

@@ -33,7 +33,7 @@ class OutputFolder {
   // run did not write (a folder reused by another run must not keep the old run's files, which
   // would be read as this one's: a messages.csv the new run did not ask for, a trace.csv beside
   // the new trace.csv.gz), then makes the committed files visible in the order of their commits.
-  // A run that fails before this leaves the folder as it was.
+  // A run that fails before this, or in it, leaves the folder as it was.
   virtual void publish(std::span<const std::string_view> run_files) = 0;
 };
 

@@ -39,11 +39,23 @@ Json with_doc(Json j, const std::string& doc) {
   return j;
 }
 
+// A top-level section may be written with no value (`faults:`, or `--set faults=`): the loader
+// takes it as absent.
+Json or_empty(const Json& section) {
+  Json j = Json::object();
+  if (section.contains("description")) j["description"] = section["description"];  // shown by editors on the key
+  j["anyOf"] = Json::array({section, Json{{"type", "null"}, {"description", "empty: as if absent"}}});
+  return j;
+}
+
 // Patterns (ECMA-262) mirroring parse_duration and the distribution grammar.
 const std::string kNumber = R"([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)";
 const std::string kUnit = "(?:ns|us|ms|s|min|m|h)";
-const std::string kDuration = R"((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))" " *" + kUnit;  // non-negative
-const std::string kSignedDuration = "[-+]?" + kDuration;
+const std::string kDurationMagnitude = R"((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))" " *" + kUnit;
+// parse_duration takes a sign on any duration; where only non-negative ones are allowed, "+"
+// still reads as the value it prefixes.
+const std::string kDuration = "\\+?" + kDurationMagnitude;  // non-negative
+const std::string kSignedDuration = "[-+]?" + kDurationMagnitude;
 
 // kind(args): each argument optionally named, its value a number or (for durations) a duration.
 std::string dist_call_pattern(bool durations, bool latency) {
@@ -290,7 +302,7 @@ Json expect_schema() {
       {"masters_at_end", Json{{"type", "integer"}, {"minimum", 0}}},
       {"failover_time_max", ref("duration")},
       {"max_abs_offset", ref("duration")},
-      {"offset", with_doc(ref("duration"), "every up node's offset from true time, within 'within' (two-sided)")},
+      {"offset", with_doc(ref("signed_duration"), "every up node's offset from true time (signed), within 'within' (two-sided)")},
   };
   Json alternatives = Json::array();
   for (const auto& kind : keys::expect_kinds()) {
@@ -357,23 +369,23 @@ std::string scenario_json_schema() {
       {"warmup", with_doc(ref("duration"), "steady state starts this long after the start (default: after the first "
                                            "full sync round); the summary's steady-state figures use it")},
       {"nodes", nodes_schema()},
-      {"clocks", closed_object(keys::clocks(), clock_props())},
-      {"topology", topology_schema()},
-      {"links", links_schema()},
-      {"algorithm", closed_object(keys::algorithm(), {{"sync", layer_schema(algorithms::Layer::kSync)},
-                                                      {"election", layer_schema(algorithms::Layer::kElection)}})},
-      {"faults", faults_schema()},
-      {"expect", expect_schema()},
-      {"output", output_schema()},
+      {"clocks", or_empty(closed_object(keys::clocks(), clock_props()))},
+      {"topology", or_empty(topology_schema())},
+      {"links", or_empty(links_schema())},
+      {"algorithm", or_empty(closed_object(keys::algorithm(), {{"sync", layer_schema(algorithms::Layer::kSync)},
+                                                               {"election", layer_schema(algorithms::Layer::kElection)}}))},
+      {"faults", or_empty(faults_schema())},
+      {"expect", or_empty(expect_schema())},
+      {"output", or_empty(output_schema())},
       {"ordering",
-       closed_object(keys::ordering(),
+       or_empty(closed_object(keys::ordering(),
                      {{"servers", Json{{"type", "array"}, {"items", ref("node_name")}, {"minItems", 2},
                                        {"description", "the nodes that take and stamp requests"}}},
                       {"central", Json{{"allOf", Json::array({ref("node_name")})},
                                        {"description", "the node that orders the requests; default: the lowest-numbered node that is not a server"}}},
                       {"requests_per_s", Json{{"type", "number"}, {"exclusiveMinimum", 0}, {"default", 100},
                                               {"description", "Poisson rate of requests, over all servers"}}}},
-                     {"servers"})},
+                     {"servers"}))},
   };
   Json schema{{"$schema", "https://json-schema.org/draft/2020-12/schema"},
               {"$id", "https://clocksim.invalid/scenario.schema.json"},

@@ -164,7 +164,13 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name,
 ScenarioSpec load_scenario_text(std::string_view text, const std::string& display_name, const LoadOptions& options) {
   yaml::Node root = yaml::parse_document(text, display_name);
   for (const auto& s : options.set_overrides) apply_set_override(root, s);
-  return build_spec(root, display_name, options.topologies);
+  ScenarioSpec spec = build_spec(root, display_name, options.topologies);
+  if (options.require_summary && !spec.output.summary) {
+    // parse_output only sets summary to false from this very key.
+    fail_at(*root.find("output")->find("summary"), "output.summary",
+            "a sweep reads every run's summary.json (sweep.csv, resuming, --merge); remove 'summary: false'");
+  }
+  return spec;
 }
 
 ScenarioSpec load_scenario_file(const std::string& path, const LoadOptions& options) {

@@ -21,6 +21,9 @@ struct LoadOptions {
   // A file or random topology the loader builds to check it goes here, for the run to take
   // (RunOptions::topologies) instead of building it again; not owned. Null: built and dropped.
   sim::TopologyCache* topologies = nullptr;
+  // The caller reads the run's summary.json (a sweep: sweep.csv, resuming and --merge all do),
+  // so `output.summary: false` is refused at the place it is written.
+  bool require_summary = false;
 };
 
 // Reads and validates a scenario file; a relative topology file is resolved against the

@@ -1,21 +1,11 @@
 #include "sim/sweep/sweep_plan.hpp"
 
-#include <cstdio>
 #include <map>
+
+#include "sim/sweep/run_folder_name.hpp"
 
 namespace clocksim::sweep {
 namespace {
-
-// Folder names keep what reads well in a shell and a file manager; anything else becomes '_'.
-std::string sanitize(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                      c == '-' || c == '+' || c == '_';
-    out += keep ? c : '_';
-  }
-  return out.empty() ? "_" : out;
-}
 
 // Short label per parameter: its last path component, or the whole path when two parameters
 // share the last component (clocks.drift_ppm.max vs links.x.max).
@@ -29,18 +19,6 @@ std::vector<std::string> short_names(const std::vector<SweepParameter>& matrix) 
   std::vector<std::string> out;
   for (const SweepParameter& p : matrix) out.push_back(count[last(p.path)] > 1 ? p.path : last(p.path));
   return out;
-}
-
-// FNV-1a: a stable, platform-independent tag to tell apart folders that sanitize alike.
-std::string fnv1a_hex(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (const unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return std::string(buf, 8);
 }
 
 std::string shell_quote(const std::string& s) {
@@ -73,22 +51,19 @@ std::vector<PlannedRun> plan_sweep(const SweepSpec& spec) {
       PlannedRun run;
       run.index = runs.size();
       run.overrides.insert(run.overrides.end(), spec.fixed_overrides.begin(), spec.fixed_overrides.end());
-      std::string folder;
       for (std::size_t i = 0; i < spec.matrix.size(); ++i) {
         const std::string& value = spec.matrix[i].values[digit[i]];
         run.values.push_back(value);
         run.overrides.push_back(spec.matrix[i].path + "=" + value);
-        folder += (folder.empty() ? "" : ",") + sanitize(names[i]) + "=" + sanitize(value);
       }
       if (seed) {
         run.seed = seed;
         run.overrides.push_back("seed=" + std::to_string(*seed));
-        folder += ",seed=" + std::to_string(*seed);
       }
       // Last, so that a `set:` or matrix value replacing the whole output mapping cannot bring
       // trace.csv back (the spec refuses one that names output.trace itself).
       if (!spec.traces) run.overrides.push_back("output.trace=false");
-      run.folder = folder;
+      run.folder = run_folder_name(names, run.values, seed ? std::to_string(*seed) : "");
       runs.push_back(std::move(run));
     }
     for (std::size_t i = spec.matrix.size(); i-- > 0;) {
@@ -104,7 +79,7 @@ std::vector<PlannedRun> plan_sweep(const SweepSpec& spec) {
     if (uses[r.folder] > 1) {
       std::string key;
       for (const std::string& o : r.overrides) key += o + '\n';
-      r.folder += "~" + fnv1a_hex(key);
+      r.folder += "~" + stable_tag(key);
     }
   }
   return runs;

@@ -85,13 +85,16 @@ SweepTable::SweepTable(const SweepSpec& spec, const std::vector<PlannedRun>& run
     : runs_(&runs), rows_(runs.size()) {
   header_.push_back("run");
   for (const SweepParameter& p : spec.matrix) {
-    // A parameter whose every value is a duration with a unit is a number of seconds: "10s"
-    // sorts after "5s" and plots on a numeric axis.
+    // A parameter whose every value is a duration is a number of seconds: "10s" sorts after
+    // "5s" and plots on a numeric axis. A bare 0 is a duration too (the loader takes it as one),
+    // but so is it a count or a rate: only a unit on some value says the parameter is a time.
     bool durations = true;
+    bool some_unit = false;
     for (const std::string& v : p.values) {
-      durations = durations && v.find_first_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos &&
-                  parse_duration(v).has_value();
+      durations = durations && parse_duration(v).has_value();
+      some_unit = some_unit || v.find_first_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos;
     }
+    durations = durations && some_unit;
     param_is_duration_.push_back(durations);
     header_.push_back(durations ? p.path + "_s" : p.path);
   }

@@ -132,6 +132,19 @@ def test_an_embedded_null_byte_is_refused_not_cut_short(tmp_path):
         clocksim.sweep(path + "\0", tmp_path / "out")
 
 
+def test_a_path_is_whatever_open_takes(tmp_path):
+    path = scenario("drift-only.yaml")
+    expected = clocksim.run(path).files["trace.csv"]
+    assert clocksim.run(os.fsencode(path)).files["trace.csv"] == expected
+    clocksim.validate(os.fsencode(path))
+    with pytest.raises(ValueError, match="embedded null byte"):
+        clocksim.run(os.fsencode(path) + b"\0.bak")
+    with pytest.raises(TypeError, match=r"^scenario: expected a path \(str, bytes or os.PathLike\) or a dict, got int$"):
+        clocksim.run(7)
+    with pytest.raises(TypeError, match=r"^path: expected a path \(str, bytes or os.PathLike\), got NoneType$"):
+        clocksim.validate(None)
+
+
 def test_python_values_a_scenario_cannot_hold_are_named_with_their_place():
     small = {"name": "x", "duration": "10s", "nodes": 3}
     with pytest.raises(TypeError, match=r"at 'clocks.drift_ppm': a object has no place in a scenario"):

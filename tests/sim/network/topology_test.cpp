@@ -360,6 +360,14 @@ TEST(TopologyFile, Errors) {
   expect_error(write_temp("loss.dot", "graph {\n  n0 -- n1\n  [loss=\"x\"];\n}\n"), 2, "loss.dot:3:9: loss \"x\" is not a number");
   expect_error(write_temp("range.dot", "graph {\n  n0 -- n1 [loss=0.5];\n  n1 -- n0 [loss=1.5];\n}\n"), 2,
                "range.dot:3:18: edge n1 -- n0: loss 1.5 is not a probability");
+  // NaN fails every comparison, so a range check written as "out of range" would let it pass.
+  expect_error(write_temp("nan.dot", "graph {\n  n0 -- n1 [loss=\"nan\"];\n  n1 -- n2;\n}\n"), 3,
+               "nan.dot:2:18: edge n0 -- n1: loss NaN is not a probability in [0, 1]");
+  expect_error(write_temp("nan.graphml",
+                          "<graphml><key id=\"l\" for=\"edge\" attr.name=\"loss\" attr.type=\"double\"/>\n"
+                          "<graph edgedefault=\"undirected\"><node id=\"n0\"/><node id=\"n1\"/>\n"
+                          "<edge source=\"n0\" target=\"n1\"><data key=\"l\">NaN</data></edge></graph></graphml>\n"),
+               2, "nan.graphml:3:45: edge n0 -- n1: loss NaN is not a probability in [0, 1]");
   expect_error(write_temp("broken.graphml", "<graphml><graph edgedefault=\"undirected\">"), 2,
                "broken.graphml:1: not well-formed XML");
   expect_error(write_temp("undeclared.graphml", "<graphml><graph edgedefault=\"undirected\"><node id=\"n0\"/>"

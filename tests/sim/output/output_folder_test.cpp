@@ -104,6 +104,35 @@ TEST(DiskFolder, PublishRemovesOnlyTheKnownFilesItDidNotWrite) {
   std::filesystem::remove_all(dir);
 }
 
+// A destination that cannot be replaced (here a folder named summary.json, the last file renamed
+// in) fails the publish with the earlier run's files all still in place, none of the new ones.
+TEST(DiskFolder, APublishThatCannotFinishLeavesTheFolderAsItWas) {
+  const auto dir = std::filesystem::temp_directory_path() / "clocksim_disk_folder_undo_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "summary.json");
+  for (const char* old : {"trace.csv", "messages.csv"}) std::ofstream(dir / old) << "old\n";
+  {
+    DiskFolder folder(dir.string());
+    for (const char* name : {"trace.csv", "skew.csv", "summary.json"}) {
+      auto f = folder.create(name);
+      f->write("new");
+      f->commit();
+    }
+    const std::string_view known[] = {"trace.csv", "skew.csv", "messages.csv", "summary.json"};
+    try {
+      folder.publish(known);
+      ADD_FAILURE() << "published over a folder";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("summary.json: Is a directory"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(names_in(dir), (std::vector<std::string>{"messages.csv", "summary.json", "trace.csv"}));
+  EXPECT_EQ(slurp(dir / "trace.csv"), "old\n");
+  EXPECT_EQ(slurp(dir / "messages.csv"), "old\n");
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "summary.json"));
+  std::filesystem::remove_all(dir);
+}
+
 // Two runs publishing into one folder at once: the folder ends with the whole of one run, never
 // one run's trace beside the other's summary.
 TEST(DiskFolder, TwoRunsPublishingAtOnceNeverMixTheirFiles) {

@@ -16,6 +16,26 @@ ScenarioSpec load(const std::string& text, LoadOptions opts = {}) {
   return load_scenario_text(text, "test.yaml", opts);
 }
 
+// The schema check (tests/sim/scenario/schema_check.py) holds docs/scenario.schema.json to
+// accept every file under good/; this holds the loader to the same files, so the two agree.
+TEST(Loader, EveryGoodFileLoads) {
+  const std::filesystem::path dir = std::filesystem::path(CLOCKSIM_SOURCE_DIR) / "tests/sim/scenario/good";
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    EXPECT_NO_THROW(load_scenario_file(entry.path().string())) << entry.path();
+  }
+  EXPECT_GE(files, 5);
+}
+
+TEST(Loader, EmptySectionsAreAbsentAndOffsetExpectationsSigned) {
+  const auto s = load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/tests/sim/scenario/good/signs-and-empty-sections.yaml");
+  EXPECT_EQ(s.duration, 10_s);
+  EXPECT_TRUE(s.faults.empty());
+  ASSERT_EQ(s.expects.size(), 2u);
+}
+
 TEST(Loader, MinimalScenarioGetsDefaults) {
   const auto s = load("duration: 10s\nnodes: 3\n");
   EXPECT_EQ(s.name, "test");

@@ -67,6 +67,21 @@ TEST(SweepPlan, FoldersStayUniqueWhenValuesSanitizeAlike) {
   EXPECT_EQ(plan_sweep(spec)[0].folder, runs[0].folder);  // stable across calls
 }
 
+// File systems refuse a name over 255 bytes; with the ".partial" of a run in progress and a
+// "~tag" for names alike, every planned folder must still fit.
+TEST(SweepPlan, FoldersFitInAFileNameHoweverLongTheValues) {
+  SweepSpec spec;
+  const std::string schedule(300, 'x');
+  spec.matrix = {{"faults", {"[{at: 20s, crash: master}]", schedule, schedule + " "}}, {"description", {std::string(300, 'y')}}};
+  spec.seeds = {1, 2};
+  std::set<std::string> folders;
+  for (const PlannedRun& run : plan_sweep(spec)) {
+    EXPECT_LE((run.folder + ".partial").size(), 255u) << run.folder;
+    folders.insert(run.folder);
+  }
+  EXPECT_EQ(folders.size(), 6u);
+}
+
 TEST(SweepPlan, EquivalentRunCommandQuotesForTheShell) {
   const std::vector<PlannedRun> runs = plan_sweep(two_by_two());
   EXPECT_EQ(equivalent_run_command(two_by_two(), runs[2], "out"),

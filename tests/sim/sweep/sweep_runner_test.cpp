@@ -126,6 +126,23 @@ TEST_F(SweepRunnerTest, RunsEveryCombinationIntoItsFolderAndWritesTheTable) {
   EXPECT_TRUE(progress_.empty());  // progress off: quiet
 }
 
+// "0" is a duration without a unit: beside "3s" it is 0 seconds; a parameter of bare zeros
+// alone is no time at all (it could be a count), and stays as written.
+TEST_F(SweepRunnerTest, AUnitlessZeroAmongDurationsIsZeroSeconds) {
+  spec_.matrix = {{"algorithm.sync.first_round_delay", {"0", "3s", "10s"}}, {"clocks.drift_ppm", {"0"}}};
+  spec_.seeds = {1};
+  runs_ = plan_sweep(spec_);
+  sweep(dir_ / "z", 1, fake_run);
+  std::istringstream lines(slurp(dir_ / "z" / "sweep.csv"));
+  std::string header, zero, three;
+  std::getline(lines, header);
+  std::getline(lines, zero);
+  std::getline(lines, three);
+  EXPECT_EQ(header.rfind("run,algorithm.sync.first_round_delay_s,clocks.drift_ppm,seed,", 0), 0u) << header;
+  EXPECT_EQ(zero.rfind("\"first_round_delay=0,drift_ppm=0,seed=1\",0,0,1,", 0), 0u) << zero;
+  EXPECT_EQ(three.rfind("\"first_round_delay=3s,drift_ppm=0,seed=1\",3,0,1,", 0), 0u) << three;
+}
+
 // A run told to stop (Ctrl-C in the Python module) is not a failed run: the sweep starts nothing
 // more, writes the table of what finished, rethrows, and the same sweep again completes it.
 TEST_F(SweepRunnerTest, AStoppedRunStopsTheSweepWhichThenResumes) {
