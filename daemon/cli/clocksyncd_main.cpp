@@ -220,6 +220,9 @@ int run(int argc, char** argv) {
   if (auto* e = std::get_if<std::string>(&setup)) return user_error(*e);
   auto loop_cfg = build_loop_config(cfg);
   if (auto* e = std::get_if<std::string>(&loop_cfg)) return user_error(*e);
+  // Whom the daemon will run as is settled before anything is created (the state file) or bound:
+  // a refusal is the configuration's (exit 2), as --check-config says.
+  if (auto e = privilege_drop_problem({cfg.user, cfg.clock_backend == "system"})) return user_error(*e);
 
   HostTimeSource host;
   std::unique_ptr<node::Clock> clock;
@@ -259,7 +262,6 @@ int run(int argc, char** argv) {
   node::Logger log(stderr);
   DaemonLoop loop(std::get<LoopConfig>(loop_cfg), std::move(algorithm), *clock, keys.get(), log, state.get());
   if (check_config) {
-    if (auto e = privilege_drop_problem({cfg.user, cfg.clock_backend == "system"})) return user_error(*e);
     // What the daemon would refuse before it binds (a peer without a key, its own id among the
     // peers, a control path too long): refused here too.
     if (auto e = loop.check()) return user_error(*e);

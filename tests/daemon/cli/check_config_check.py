@@ -148,4 +148,13 @@ if os.geteuid() == 0:
                        capture_output=True, text=True, timeout=60)
     if p.returncode != 2 or "is uid 0" not in p.stderr:
         fail(f"--user root: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+    # The daemon itself refuses whom it would run as as --check-config does (exit 2), before it
+    # creates its state file or binds anything.
+    state = work / "refused.state"
+    p = subprocess.run([daemon, "--config", str(work / "node1.yaml"), "--user", "no-such-user-x", "--state-file",
+                        str(state), "--control", "none"], capture_output=True, text=True, timeout=60)
+    if p.returncode != 2 or "does not exist" not in p.stderr:
+        fail(f"starting with an unknown user: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+    if state.exists():
+        fail("a refused start created its state file")
 print("ok")
