@@ -4,11 +4,6 @@
 
 namespace clocksim {
 
-std::optional<std::uint32_t> election_started_by(const Note& note, NodeId self) {
-  if (!note.election || note.election->initiator != self) return std::nullopt;
-  return note.election->number;
-}
-
 void keep_logical_state(LogicalState& kept, const LogicalEvent& e) {
   kept.lamport = e.lamport;
   kept.vector = e.vector;

@@ -21,8 +21,12 @@ struct StableState {
   friend bool operator==(const StableState&, const StableState&) = default;
 };
 
-// The number of the election `note` shows `self` starting, if it does.
-std::optional<std::uint32_t> election_started_by(const Note& note, NodeId self);
+// The number of the election `note` shows `self` starting, if it does. Inline: the simulator
+// asks it for every note of every node.
+inline std::optional<std::uint32_t> election_started_by(const Note& note, NodeId self) {
+  if (!note.election || note.election->initiator != self) return std::nullopt;
+  return note.election->number;
+}
 
 // `kept` after the logical event `e` (the node's latest): its clocks, and the next message id
 // past a send's.
