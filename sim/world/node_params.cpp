@@ -14,6 +14,16 @@ namespace clocksim::sim {
 
 namespace {
 
+// A drawn value the scenario must not allow: at the node's own key (`where`, `key`) if it gave
+// one, else at the cluster's `clocks` (`cluster_key`).
+[[noreturn]] void throw_at_node_key(const scenario::ScenarioSpec& spec, const scenario::SourceLocation& where,
+                                    const std::string& key, const char* cluster_key, const std::string& message) {
+  const bool own = !key.empty();
+  const scenario::SourceLocation& at = own ? where : spec.clocks.where;
+  throw scenario::ScenarioError(at.file.empty() ? spec.source_file : at.file, at.line, at.column,
+                                own ? key : std::string(cluster_key), message);
+}
+
 // The loader checks rates that are bounded; a draw from an unbounded distribution (a normal
 // drift), or a node's overrides combined with the cluster's rates, are checked here, where the
 // node's values are known. A clock that could stand still is an error in the scenario.
@@ -22,11 +32,7 @@ void check_rate_room(const scenario::ScenarioSpec& spec, NodeId id, const ClockP
   if (std::fabs(p.drift_ppm) <= room_ppm) return;
   // At the node's own rate keys if it has some, else at the cluster's `clocks`.
   const scenario::ClockOverride& o = spec.nodes[id].clock;
-  const bool own = !o.rates_key.empty();
-  const scenario::SourceLocation& at = own ? o.rates_where : spec.clocks.where;
-  const std::string file = at.file.empty() ? spec.source_file : at.file;
-  throw scenario::ScenarioError(
-      file, at.line, at.column, own ? o.rates_key : "clocks.drift_ppm",
+  throw_at_node_key(spec, o.rates_where, o.rates_key, "clocks.drift_ppm",
       "node " + spec.nodes[id].name + "'s clock can stand still or run backwards: its drift_ppm " + number_text(p.drift_ppm) +
           " (as drawn for it), |sine_amplitude_ppm| " + number_text(std::fabs(p.sine_amplitude_ppm)) + " and max_slew_ppm " +
           number_text(std::max(0.0, p.max_slew_ppm)) + " can add up to 1000000 ppm or more; keep their sum below 999999 " +
@@ -46,11 +52,7 @@ void check_clock_reach(const scenario::ScenarioSpec& spec, NodeId id, double off
   const double reach_ns = clock_reach_ns(offset_ns, rate_ppm, duration_ns, steps_ns);
   if (clock_reach_fits(reach_ns, duration_ns)) return;
   const scenario::ClockOverride& o = spec.nodes[id].clock;
-  const bool own = !o.offset_key.empty();
-  const scenario::SourceLocation& at = own ? o.offset_where : spec.clocks.where;
-  const std::string file = at.file.empty() ? spec.source_file : at.file;
-  throw scenario::ScenarioError(
-      file, at.line, at.column, own ? o.offset_key : "clocks.initial_offset",
+  throw_at_node_key(spec, o.offset_where, o.offset_key, "clocks.initial_offset",
       "node " + spec.nodes[id].name + "'s clock could be off by " +
           (std::isfinite(reach_ns) ? number_text(reach_ns * 1e-9) + " s" : std::string("more than int64 holds")) +
           " (as drawn for it: initial offset " + number_text(offset_ns * 1e-9) + " s, drift_ppm " + number_text(p.drift_ppm) +

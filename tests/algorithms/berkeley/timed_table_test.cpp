@@ -113,14 +113,25 @@ TEST(BerkeleyHostTable, ZeroLostHostRoundsNeverDrops) {
   EXPECT_EQ(master.host_table(), (std::vector<NodeId>{1, 2}));
 }
 
-TEST(BerkeleyHostTable, UnacknowledgedCorrectionsCountToo) {
+// A master of n1 that drops a slave after two failures, and n1, which answers its probes but
+// never acknowledges a correction.
+BerkeleyConfig drops_after_two(Duration period) {
   BerkeleyConfig c = exact();
+  c.period = period;
   c.lost_host_rounds = 2;
   c.probes = 1;
-  Berkeley master(Membership{0, members_of(2)}, c, 1);
+  return c;
+}
+std::map<NodeId, ScriptedSlave> never_acknowledging() {
   std::map<NodeId, ScriptedSlave> slaves;
   slaves[1].offset_ns = 6 * kMs;
   slaves[1].acks = false;
+  return slaves;
+}
+
+TEST(BerkeleyHostTable, UnacknowledgedCorrectionsCountToo) {
+  Berkeley master(Membership{0, members_of(2)}, drops_after_two(10_s), 1);
+  std::map<NodeId, ScriptedSlave> slaves = never_acknowledging();
   LocalTime now = LocalTime::epoch();
   for (int round = 0; round < 2; ++round) {
     auto r = round == 0 ? run_round(master, now, slaves, [&](Effects& out) { start_static(master, now, out); })
@@ -144,14 +155,8 @@ TEST(BerkeleyHostTable, UnacknowledgedCorrectionsCountToo) {
 // failure all the same, as in timed (which waits out acksend before its next round), so a slave
 // that never acknowledges is still dropped.
 TEST(BerkeleyHostTable, ACorrectionReplacedUnacknowledgedCountsAsAFailure) {
-  BerkeleyConfig c = exact();
-  c.period = 5_s;
-  c.lost_host_rounds = 2;
-  c.probes = 1;
-  Berkeley master(Membership{0, members_of(2)}, c, 1);
-  std::map<NodeId, ScriptedSlave> slaves;
-  slaves[1].offset_ns = 6 * kMs;
-  slaves[1].acks = false;
+  Berkeley master(Membership{0, members_of(2)}, drops_after_two(5_s), 1);
+  std::map<NodeId, ScriptedSlave> slaves = never_acknowledging();
   LocalTime now = LocalTime::epoch();
   std::vector<Note> notes;
   for (int round = 0; round < 3; ++round) {

@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/sim/output/folder_contents.hpp"
+
 namespace clocksim::sim {
 namespace {
 
@@ -36,19 +38,8 @@ TEST(MemoryFolder, KeepsOnlyCommittedFilesWithTheirBytes) {
   EXPECT_EQ(folder.files().at("a.csv"), "x,y\n1,2\n");
 }
 
-std::vector<std::string> names_in(const std::filesystem::path& dir) {
-  std::vector<std::string> left;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) left.push_back(e.path().filename().string());
-  std::sort(left.begin(), left.end());
-  return left;
-}
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::names_in;
+using testing::slurp;
 
 TEST(DiskFolder, FilesAppearTogetherOnPublish) {
   const auto dir = std::filesystem::temp_directory_path() / "clocksim_disk_folder_test";

@@ -9,22 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "tests/sim/output/folder_contents.hpp"
+
 namespace clocksim::sim {
 namespace {
 
-std::vector<std::string> names_in(const std::filesystem::path& dir) {
-  std::vector<std::string> left;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) left.push_back(e.path().filename().string());
-  std::sort(left.begin(), left.end());
-  return left;
-}
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::names_in;
+using testing::slurp;
 
 std::filesystem::path fresh_dir(const char* name) {
   const auto dir = std::filesystem::temp_directory_path() / name;
