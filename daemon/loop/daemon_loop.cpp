@@ -57,7 +57,7 @@ DaemonLoop::~DaemonLoop() {
 }
 
 std::optional<std::string> DaemonLoop::check() {
-  auto listen = parse_endpoint(config_.listen);
+  auto listen = parse_bind_address(config_.listen);
   if (auto* e = std::get_if<std::string>(&listen)) return "listen: " + *e;
   // The config refuses these too; checked again here, where a member id among the NTP client
   // slots would do its harm, whoever built the LoopConfig.
@@ -105,7 +105,7 @@ std::optional<std::string> DaemonLoop::check() {
 
 std::optional<std::string> DaemonLoop::open() {
   if (auto e = check()) return e;
-  auto listen = parse_endpoint(config_.listen);
+  auto listen = parse_bind_address(config_.listen);
   auto data = UdpSocket::bind_to(std::get<Endpoint>(listen));
   if (auto* e = std::get_if<std::string>(&data)) return "listen: " + *e;
   data_socket_ = std::move(std::get<UdpSocket>(data));

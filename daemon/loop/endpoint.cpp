@@ -63,6 +63,21 @@ bool SocketAddress::is_loopback() const {
   return IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127;
 }
 
+bool SocketAddress::is_ipv4_mapped() const {
+  return family() == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&v6(storage_).sin6_addr);
+}
+
+SocketAddress SocketAddress::unmapped() const {
+  if (!is_ipv4_mapped()) return *this;
+  SocketAddress m;
+  sockaddr_in& out = *reinterpret_cast<sockaddr_in*>(&m.storage_);
+  out.sin_family = AF_INET;
+  out.sin_port = v6(storage_).sin6_port;
+  std::memcpy(&out.sin_addr.s_addr, &v6(storage_).sin6_addr.s6_addr[12], 4);
+  m.length_ = sizeof(sockaddr_in);
+  return m;
+}
+
 std::uint32_t SocketAddress::ntp_reference_id() const {
   if (family() == AF_INET) return ntohl(v4(storage_).sin_addr.s_addr);
   if (family() != AF_INET6) return 0;
@@ -182,6 +197,16 @@ std::variant<Endpoint, std::string> parse_endpoint(const std::string& text) {
   if (!address) return "'" + text + "': '" + host + "' is neither an IPv4 nor an IPv6 address";
   ep.addr = *address;
   ep.addr.set_port(*port);
+  return ep;
+}
+
+std::variant<Endpoint, std::string> parse_bind_address(const std::string& text) {
+  auto ep = parse_endpoint(text);
+  if (const auto* e = std::get_if<Endpoint>(&ep); e && e->addr.is_ipv4_mapped()) {
+    return "'" + text + "': an IPv4-mapped IPv6 address cannot be bound (a socket bound to a given IPv6 address "
+           "speaks IPv6 only); write it as " + e->addr.unmapped().to_string() + ", or bind [::]:" +
+           std::to_string(e->addr.port()) + " to speak both IP versions";
+  }
   return ep;
 }
 

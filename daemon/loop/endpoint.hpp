@@ -27,6 +27,10 @@ class SocketAddress {
   void set_port(std::uint16_t port);
   // 127.0.0.0/8, ::1, or an IPv4-mapped 127.0.0.0/8.
   bool is_loopback() const;
+  // ::ffff:a.b.c.d
+  bool is_ipv4_mapped() const;
+  // The IPv4 address an IPv4-mapped one stands for (same port); any other address unchanged.
+  SocketAddress unmapped() const;
   // The address's first four octets as an NTP reference id: the IPv4 address itself (also when
   // written IPv4-mapped), or for IPv6 the first four octets of the MD5 digest of the address
   // (RFC 5905, section 7.3).
@@ -60,6 +64,12 @@ struct Endpoint {
 // address is refused (its last group would read as the port). Returns an error message naming the
 // text when it cannot.
 std::variant<Endpoint, std::string> parse_endpoint(const std::string& text);
+// An address to bind a socket to: as parse_endpoint, and not an IPv4-mapped IPv6 address
+// ([::ffff:a.b.c.d]:PORT). A specific IPv6 address is bound IPv6 only (UdpSocket::bind_to), and
+// Linux refuses an IPv4-mapped address on such a socket (EINVAL), so the error names the IPv4 form
+// that binds the same address. Every bind address goes through here, so that --check-config and
+// the daemon's bind agree.
+std::variant<Endpoint, std::string> parse_bind_address(const std::string& text);
 // An address to send to: as parse_endpoint, and a port other than 0 (which only a socket being
 // bound can take, for "any free port").
 std::variant<Endpoint, std::string> parse_destination(const std::string& text);

@@ -30,7 +30,7 @@ NtpService::NtpService(std::string listen, std::vector<NtpServer> servers, node:
     : listen_(std::move(listen)), configured_(std::move(servers)), clock_(clock), log_(log), self_(self) {}
 
 std::optional<std::string> NtpService::open() {
-  auto at = parse_endpoint(listen_);
+  auto at = parse_bind_address(listen_);
   if (auto* e = std::get_if<std::string>(&at)) return "ntp listen: " + *e;
   for (const auto& s : configured_) {
     if (auto e = reserved_id_problem(s.id)) return "ntp server " + *e;
