@@ -42,7 +42,10 @@ DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, 
     : config_(std::move(config)), clock_(clock), keys_(keys), log_(log) {
   node::NodeLoopConfig node_config = node_loop_config(config_);
   if (!config_.ntp_listen.empty()) {
-    ntp_ = std::make_unique<NtpService>(config_.ntp_listen, config_.ntp_servers, clock_, log_, config_.self);
+    std::vector<NtpServer> members;
+    for (const auto& p : config_.peers) members.push_back(NtpServer{p.id, p.address});
+    ntp_ = std::make_unique<NtpService>(config_.ntp_listen, config_.ntp_servers, clock_, log_, config_.self,
+                                        std::move(members));
   }
   loop_ = std::make_unique<node::NodeLoop>(
       std::move(node_config), std::move(algorithm),

@@ -26,8 +26,14 @@ std::optional<std::string> reserved_id_problem(NodeId id) {
          " (0xF0000000) up name the NTP port's clients; give a lower one";
 }
 
-NtpService::NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self)
-    : listen_(std::move(listen)), configured_(std::move(servers)), clock_(clock), log_(log), self_(self) {}
+NtpService::NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self,
+                       std::vector<NtpServer> members)
+    : listen_(std::move(listen)),
+      configured_(std::move(servers)),
+      members_(std::move(members)),
+      clock_(clock),
+      log_(log),
+      self_(self) {}
 
 std::optional<std::string> NtpService::open() {
   auto at = parse_bind_address(listen_);
@@ -44,6 +50,11 @@ std::optional<std::string> NtpService::open() {
     if (!servers_.emplace(s.id, ServerState{server, std::nullopt, 0, server.addr.ntp_reference_id()}).second) {
       return "ntp server " + std::to_string(s.id) + " listed twice";
     }
+  }
+  for (const auto& m : members_) {
+    // The loop has checked the members' addresses already; one that does not parse is left out.
+    auto ep = parse_destination(m.address);
+    if (auto* e = std::get_if<Endpoint>(&ep)) member_reference_ids_[m.id] = e->addr.ntp_reference_id();
   }
   auto sock = UdpSocket::bind_to(std::get<Endpoint>(at));
   if (auto* e = std::get_if<std::string>(&sock)) return "ntp listen: " + *e;
@@ -133,10 +144,18 @@ void NtpService::handle(std::span<const std::uint8_t> bytes, const SocketAddress
   deliver(it->first, m);
 }
 
+// RFC 5905, 7.3: an upstream is named by its IPv4 address (or the MD5 digest of its IPv6 one),
+// which is what a downstream server compares with its own address to detect a timing loop; a node
+// id on the wire would read as some unrelated address (node 1 as 0.0.0.1).
 std::uint32_t NtpService::reference_id_for(NodeId id, int stratum) const {
-  if (stratum <= 1) return ascii_id("LOCL");  // a reference clock or this daemon's own clock
+  // The algorithm names no upstream (kNoNode) when it serves a reference clock or, at its local
+  // stratum, its own clock.
+  if (id == kNoNode || stratum <= 1) return ascii_id("LOCL");
   if (auto it = servers_.find(id); it != servers_.end()) return it->second.reference_id;
-  return id;
+  if (auto it = member_reference_ids_.find(id); it != member_reference_ids_.end()) return it->second;
+  // An upstream of no known address (the algorithm only follows configured servers and members,
+  // so this is not expected): 0, rather than an id a client would take for an address.
+  return 0;
 }
 
 void NtpService::send(NodeId to, const Message& msg) {

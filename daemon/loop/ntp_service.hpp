@@ -57,7 +57,10 @@ struct NtpCounters {
 
 class NtpService final : public node::ForeignTransport {
  public:
-  NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self);
+  // `members`: the cluster's other members and their cluster addresses; a node that follows one
+  // names it as its reference id by that address (RFC 5905, 7.3).
+  NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self,
+             std::vector<NtpServer> members = {});
 
   std::optional<std::string> open();
   int fd() const { return socket_.fd(); }
@@ -93,11 +96,13 @@ class NtpService final : public node::ForeignTransport {
 
   std::string listen_;
   std::vector<NtpServer> configured_;
+  std::vector<NtpServer> members_;
   node::Clock& clock_;
   node::Logger& log_;
   NodeId self_;
   UdpSocket socket_;
   std::map<NodeId, ServerState> servers_;
+  std::map<NodeId, std::uint32_t> member_reference_ids_;  // computed on opening, as a server's
   std::vector<SocketAddress> clients_;  // slot -> address
   std::size_t next_slot_ = 0;
   std::uint32_t next_seq_ = 1;

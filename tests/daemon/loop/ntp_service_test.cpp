@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 
+#include <array>
+#include <optional>
+
 #include "algorithms/ntp/ntp_message.hpp"
 #include "daemon/clock/host_time_source.hpp"
 #include "node/clock/virtual_clock.hpp"
@@ -44,6 +47,65 @@ TEST(NtpService, ARequestCountsAsServedOnlyWhenAReplyGoesOut) {
   EXPECT_EQ(ntp.counters().requests_served, 1u);
   EXPECT_EQ(ntp.counters().packets_out, 1u);
   EXPECT_EQ(ntp.counters().packets_in, 2u);
+}
+
+// A client on loopback asks `ntp` once; the algorithm answers with `header` (unless nullopt). The
+// reply as the client decodes it.
+std::optional<node::wire::NtpPacket> ask_once(NtpService& ntp, const std::optional<ntp::ReplyHeader>& header) {
+  auto client = UdpSocket::bind_to(std::get<Endpoint>(parse_endpoint("127.0.0.1:0")));
+  EXPECT_TRUE(std::holds_alternative<UdpSocket>(client));
+  if (!std::holds_alternative<UdpSocket>(client)) return std::nullopt;
+  const SocketAddress service = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(ntp.local_port()))).addr;
+  node::wire::NtpPacket request;
+  request.mode = static_cast<std::uint8_t>(node::wire::NtpMode::kClient);
+  request.transmit_ts = 0x1234'5678'9abc'def0ULL;
+  EXPECT_TRUE(std::get<UdpSocket>(client).send_to(node::wire::encode_ntp(request), service));
+  pollfd pfd{ntp.fd(), POLLIN, 0};
+  EXPECT_EQ(::poll(&pfd, 1, 2000), 1);
+  ntp.receive([&](NodeId from, const Message& m) {
+    if (!header || m.type != MsgType::kNtpRequest) return;
+    Message reply = make_message(MsgType::kNtpReply, m.seq);
+    reply.t2_ns = reply.t3_ns = 1'700'000'000'000'000'000;
+    ntp::put_header(reply, *header);
+    ntp.send(from, reply);
+  });
+  pollfd back{std::get<UdpSocket>(client).fd(), POLLIN, 0};
+  if (::poll(&back, 1, header ? 2000 : 50) != 1) return std::nullopt;
+  std::array<std::uint8_t, 128> buf{};
+  const auto got = std::get<UdpSocket>(client).receive(buf);
+  if (!got) return std::nullopt;
+  auto decoded = node::wire::decode_ntp({buf.data(), std::min(got->length, buf.size())});
+  if (!std::holds_alternative<node::wire::NtpPacket>(decoded)) return std::nullopt;
+  return std::get<node::wire::NtpPacket>(decoded);
+}
+
+// RFC 5905, 7.3: the reference id names the upstream by its address, as downstream servers
+// compare it with their own to detect a loop: LOCL for this node's own clock or a reference clock,
+// a configured server's or a followed member's IPv4 address (an IPv6 one's MD5 digest), never the
+// algorithm's node id.
+TEST(NtpService, TheReferenceIdIsLoclOrTheUpstreamsAddress) {
+  HostTimeSource host;
+  node::VirtualClock clock{{}, host};
+  node::Logger log{nullptr};
+  NtpService ntp("127.0.0.1:0", {NtpServer{100, "192.0.2.5:123"}}, clock, log, 1,
+                 {NtpServer{2, "127.0.0.7:5526"}, NtpServer{3, "[::1]:5527"}});
+  ASSERT_EQ(ntp.open(), std::nullopt);
+  auto refid = [&](NodeId upstream, int stratum) {
+    ntp::ReplyHeader h;
+    h.leap = ntp::Leap::kNone;
+    h.stratum = stratum;
+    h.reference_id = upstream;
+    const auto reply = ask_once(ntp, h);
+    EXPECT_TRUE(reply);
+    return reply ? reply->reference_id : 0xDEADBEEFu;
+  };
+  constexpr std::uint32_t kLocl = 0x4C4F434C;
+  EXPECT_EQ(refid(kNoNode, 5), kLocl);   // local stratum: its own clock
+  EXPECT_EQ(refid(kNoNode, 1), kLocl);   // a reference clock
+  EXPECT_EQ(refid(100, 3), 0xC0000205u); // a configured server: 192.0.2.5
+  EXPECT_EQ(refid(2, 6), 0x7F000007u);   // a followed member: 127.0.0.7, not 0.0.0.2
+  EXPECT_EQ(refid(3, 6), 0xCF404DC8u);   // an IPv6 member: MD5 of ::1
+  EXPECT_EQ(refid(77, 6), 0u);           // no address known: not the id 0.0.0.77
 }
 
 }  // namespace
