@@ -75,6 +75,7 @@ void Ntp::configure(std::vector<NodeId> servers, bool reference, LocalTime now, 
   } else if (!have_update_) {
     leap_ = Leap::kNotSynchronized;
     stratum_ = kMaxStratum;
+    updated_ns_.reset();  // the local clock it served so far is no reference any more
   }
   for (std::size_t k = 0; k < assocs_.size(); ++k) {
     if (config_.iburst && !assocs_[k].reference) assocs_[k].burst = kBurstCount;
@@ -88,9 +89,17 @@ Role Ntp::role() const {
   return assocs_.empty() ? Role::kNone : Role::kClient;
 }
 
+// Grows at PHI from the last update, up to MAXDISP (A.5.1's ceiling for any dispersion); a clock
+// never updated is as uncertain as it gets, not PHI times the age of the time scale's origin.
 double Ntp::root_dispersion_s(LocalTime now) const {
   if (assocs_.empty() && serves_locally()) return 0;
-  return root_dispersion_s_ + kPhi * static_cast<double>(now.ns() - updated_ns_) * 1e-9;
+  if (!updated_ns_) return kMaxDispersion;
+  return std::min(kMaxDispersion, root_dispersion_s_ + kPhi * static_cast<double>(now.ns() - *updated_ns_) * 1e-9);
+}
+
+std::optional<std::int64_t> Ntp::reference_time_ns(LocalTime now) const {
+  if (assocs_.empty() && serves_locally()) return now.ns();  // its own clock is its reference
+  return updated_ns_;
 }
 
 Duration Ntp::poll_interval(const Association&) const {
@@ -161,6 +170,10 @@ void Ntp::serve(LocalTime now, NodeId from, const Message& request, Effects& out
   h.reference_id = reference_id_;
   h.root_delay_ns = seconds_to_ns(root_delay_s_);
   h.root_dispersion_ns = seconds_to_ns(root_dispersion_s(now));
+  if (const auto ref = reference_time_ns(now)) {
+    const std::int64_t age_ms = std::max<std::int64_t>(0, now.ns() - *ref) / 1'000'000;
+    h.reference_age_ms = static_cast<std::uint32_t>(std::min<std::int64_t>(age_ms, kReferenceAgeMaxMs));
+  }
   put_header(r, h);
   out.send(from, r);
 }
@@ -286,6 +299,7 @@ void Ntp::select_and_update(LocalTime now, Effects& out) {
       have_update_ = true;
       leap_ = Leap::kNotSynchronized;
       stratum_ = kMaxStratum;
+      updated_ns_.reset();
       out.note(Note(NoteWhat::kNtpStepped).with_value_ns(seconds_to_ns(r.step_s)));
       return;
     case DisciplineResult::Kind::kSlew: break;

@@ -173,7 +173,10 @@ void NtpService::send(NodeId to, const Message& msg) {
     p.root_delay = wire::ntp_short_from_ns(h.root_delay_ns);
     p.root_dispersion = wire::ntp_short_from_ns(h.root_dispersion_ns);
     p.reference_id = h.leap == ntp::Leap::kNotSynchronized ? 0 : reference_id_for(h.reference_id, h.stratum);
-    p.reference_ts = wire::ntp_from_unix_ns(msg.t2_ns);
+    // RFC 5905, 7.3: when the clock was last set or corrected, 0 when it never was.
+    p.reference_ts = h.reference_age_ms == ntp::kNoReference
+                         ? 0
+                         : wire::ntp_from_unix_ns(msg.t2_ns - static_cast<std::int64_t>(h.reference_age_ms) * 1'000'000);
     p.origin_ts = current_->xmt_raw;  // bit for bit: clients match on it
     p.receive_ts = wire::ntp_from_unix_ns(msg.t2_ns);
     p.transmit_ts = wire::ntp_from_unix_ns(msg.t3_ns);

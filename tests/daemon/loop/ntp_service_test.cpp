@@ -108,5 +108,29 @@ TEST(NtpService, TheReferenceIdIsLoclOrTheUpstreamsAddress) {
   EXPECT_EQ(refid(77, 6), 0u);           // no address known: not the id 0.0.0.77
 }
 
+// RFC 5905, 7.3: the reference timestamp is when the clock was last set or corrected (the
+// algorithm's reference age before the reply's receive time), 0 when it never was; not the
+// request's arrival.
+TEST(NtpService, TheReferenceTimestampIsTheLastUpdateOrZero) {
+  HostTimeSource host;
+  node::VirtualClock clock{{}, host};
+  node::Logger log{nullptr};
+  NtpService ntp("127.0.0.1:0", {}, clock, log, 1);
+  ASSERT_EQ(ntp.open(), std::nullopt);
+  ntp::ReplyHeader h;
+  h.leap = ntp::Leap::kNotSynchronized;
+  h.stratum = 16;
+  const auto never = ask_once(ntp, h);
+  ASSERT_TRUE(never);
+  EXPECT_EQ(never->reference_ts, 0u);
+  h.leap = ntp::Leap::kNone;
+  h.stratum = 3;
+  h.reference_age_ms = 1500;
+  const auto synced = ask_once(ntp, h);
+  ASSERT_TRUE(synced);
+  EXPECT_EQ(synced->receive_ts, node::wire::ntp_from_unix_ns(1'700'000'000'000'000'000));
+  EXPECT_EQ(synced->reference_ts, node::wire::ntp_from_unix_ns(1'699'999'998'500'000'000));
+}
+
 }  // namespace
 }  // namespace clocksim::daemon
