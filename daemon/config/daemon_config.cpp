@@ -476,11 +476,11 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   loop.cluster = cfg.cluster;
   loop.sync_kind = cfg.sync_kind;
   loop.election_kind = cfg.election_kind;
-  if (!cfg.ntp_listen.empty()) {
-    if (auto e = check_addresses(cfg.ntp_listen, "ntp listen", cfg.ntp_servers, "ntp server")) return *e;
-  }
-  loop.ntp_listen = cfg.ntp_listen;
   for (const auto& s : cfg.ntp_servers) loop.ntp_servers.push_back(NtpServer{s.id, s.address});
+  // Without ntp.listen the servers are polled from a client-only port (ntp_client_address).
+  const std::string ntp_local = cfg.ntp_listen.empty() ? ntp_client_address(loop.ntp_servers) : cfg.ntp_listen;
+  if (auto e = check_addresses(ntp_local, "ntp listen", cfg.ntp_servers, "ntp server")) return *e;
+  loop.ntp_listen = cfg.ntp_listen;
   loop.reference_clock_system = cfg.reference_clock == "system";
   return loop;
 }

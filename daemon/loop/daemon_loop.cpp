@@ -41,7 +41,9 @@ DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, 
                        const node::wire::Keyring* keys, node::Logger& log, node::StableStore* stable)
     : config_(std::move(config)), clock_(clock), keys_(keys), log_(log) {
   node::NodeLoopConfig node_config = node_loop_config(config_);
-  if (!config_.ntp_listen.empty()) {
+  // Servers without ntp.listen are polled from a client-only port: a time daemon polls its
+  // servers whether or not it serves.
+  if (!config_.ntp_listen.empty() || !config_.ntp_servers.empty()) {
     std::vector<NtpServer> members;
     for (const auto& p : config_.peers) members.push_back(NtpServer{p.id, p.address});
     ntp_ = std::make_unique<NtpService>(config_.ntp_listen, config_.ntp_servers, clock_, log_, config_.self,

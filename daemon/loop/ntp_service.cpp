@@ -26,9 +26,18 @@ std::optional<std::string> reserved_id_problem(NodeId id) {
          " (0xF0000000) up name the NTP port's clients; give a lower one";
 }
 
+std::string ntp_client_address(const std::vector<NtpServer>& servers) {
+  for (const auto& s : servers) {
+    auto ep = parse_destination(s.address);
+    if (auto* e = std::get_if<Endpoint>(&ep); e && e->addr.family() == AF_INET6) return "[::]:0";
+  }
+  return "0.0.0.0:0";
+}
+
 NtpService::NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self,
                        std::vector<NtpServer> members)
-    : listen_(std::move(listen)),
+    : serving_(!listen.empty()),
+      listen_(serving_ ? std::move(listen) : ntp_client_address(servers)),
       configured_(std::move(servers)),
       members_(std::move(members)),
       clock_(clock),
@@ -109,6 +118,11 @@ void NtpService::handle(std::span<const std::uint8_t> bytes, const SocketAddress
   const wire::NtpPacket& p = std::get<wire::NtpPacket>(decoded);
   const std::int64_t now_ns = clock_.now().ns();
   if (p.mode == static_cast<std::uint8_t>(wire::NtpMode::kClient)) {
+    // A client-only port was not offered to anyone as a server: requests to it are not answered.
+    if (!serving_) {
+      ++counters_.requests_ignored;
+      return;
+    }
     const NodeId client = client_slot(from);
     Message m = make_message(MsgType::kNtpRequest, next_seq_++);
     m.t1_ns = wire::unix_ns_from_ntp(p.transmit_ts, now_ns);
@@ -217,6 +231,8 @@ nlohmann::json NtpService::status_json() const {
           {"packets_out", counters_.packets_out},
           {"send_errors", counters_.send_errors},
           {"unknown_server", counters_.unknown_server},
+          {"serving", serving_},
+          {"requests_ignored", counters_.requests_ignored},
           {"dropped", dropped}};
 }
 

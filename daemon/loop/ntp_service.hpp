@@ -44,6 +44,11 @@ struct NtpServer {
   std::string address;  // host:port
 };
 
+// Where a node that polls NTP servers but serves no NTP clients (no ntp.listen) binds its NTP
+// socket: an ephemeral port on the wildcard of the servers' IP version, [::] (dual stack) when
+// any is IPv6, as chronyd and ntpd poll from a client port without serving.
+std::string ntp_client_address(const std::vector<NtpServer>& servers);
+
 struct NtpCounters {
   std::uint64_t packets_in = 0;
   std::uint64_t requests_served = 0;   // mode-3 requests the algorithm answered (a reply sent)
@@ -52,12 +57,14 @@ struct NtpCounters {
   std::uint64_t packets_out = 0;
   std::uint64_t send_errors = 0;
   std::uint64_t unknown_server = 0;    // mode 4 from an address we never asked
+  std::uint64_t requests_ignored = 0;  // mode 3 on a client-only port (no ntp.listen): not answered
   std::array<std::uint64_t, node::wire::kNtpDropCount> dropped{};
 };
 
 class NtpService final : public node::ForeignTransport {
  public:
-  // `members`: the cluster's other members and their cluster addresses; a node that follows one
+  // `listen` empty: a client-only port (ntp_client_address), which polls `servers` and answers
+  // no requests. `members`: the cluster's other members and their cluster addresses; a node that follows one
   // names it as its reference id by that address (RFC 5905, 7.3).
   NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self,
              std::vector<NtpServer> members = {});
@@ -94,6 +101,7 @@ class NtpService final : public node::ForeignTransport {
   NodeId client_slot(const SocketAddress& from);
   std::uint32_t reference_id_for(NodeId id, int stratum) const;
 
+  bool serving_;  // an ntp.listen address was given: answer clients
   std::string listen_;
   std::vector<NtpServer> configured_;
   std::vector<NtpServer> members_;

@@ -51,6 +51,8 @@ TEST(NtpService, ARequestCountsAsServedOnlyWhenAReplyGoesOut) {
 
 // A client on loopback asks `ntp` once; the algorithm answers with `header` (unless nullopt). The
 // reply as the client decodes it.
+int delivered_requests = 0;
+
 std::optional<node::wire::NtpPacket> ask_once(NtpService& ntp, const std::optional<ntp::ReplyHeader>& header) {
   auto client = UdpSocket::bind_to(std::get<Endpoint>(parse_endpoint("127.0.0.1:0")));
   EXPECT_TRUE(std::holds_alternative<UdpSocket>(client));
@@ -63,6 +65,7 @@ std::optional<node::wire::NtpPacket> ask_once(NtpService& ntp, const std::option
   pollfd pfd{ntp.fd(), POLLIN, 0};
   EXPECT_EQ(::poll(&pfd, 1, 2000), 1);
   ntp.receive([&](NodeId from, const Message& m) {
+    ++delivered_requests;
     if (!header || m.type != MsgType::kNtpRequest) return;
     Message reply = make_message(MsgType::kNtpReply, m.seq);
     reply.t2_ns = reply.t3_ns = 1'700'000'000'000'000'000;
@@ -130,6 +133,40 @@ TEST(NtpService, TheReferenceTimestampIsTheLastUpdateOrZero) {
   ASSERT_TRUE(synced);
   EXPECT_EQ(synced->receive_ts, node::wire::ntp_from_unix_ns(1'700'000'000'000'000'000));
   EXPECT_EQ(synced->reference_ts, node::wire::ntp_from_unix_ns(1'699'999'998'500'000'000));
+}
+
+// A client-only port (no ntp.listen): it polls its servers from an ephemeral port on the
+// servers' IP version's wildcard and answers no client (counted), as it was offered to nobody.
+TEST(NtpService, AClientOnlyPortPollsItsServersAndServesNobody) {
+  EXPECT_EQ(ntp_client_address({NtpServer{100, "127.0.0.1:123"}}), "0.0.0.0:0");
+  EXPECT_EQ(ntp_client_address({NtpServer{100, "127.0.0.1:123"}, NtpServer{101, "[::1]:123"}}), "[::]:0");
+  auto upstream = UdpSocket::bind_to(std::get<Endpoint>(parse_endpoint("127.0.0.1:0")));
+  ASSERT_TRUE(std::holds_alternative<UdpSocket>(upstream));
+  HostTimeSource host;
+  node::VirtualClock clock{{}, host};
+  node::Logger log{nullptr};
+  NtpService ntp("", {NtpServer{100, "127.0.0.1:" + std::to_string(std::get<UdpSocket>(upstream).local_port())}}, clock,
+                 log, 1);
+  ASSERT_EQ(ntp.open(), std::nullopt);
+  EXPECT_NE(ntp.local_port(), 0);
+  EXPECT_EQ(ntp.status_json()["serving"], false);
+  Message poll = make_message(MsgType::kNtpRequest, 1);
+  poll.t1_ns = 1'700'000'000'000'000'000;
+  ntp.send(100, poll);
+  pollfd pfd{std::get<UdpSocket>(upstream).fd(), POLLIN, 0};
+  ASSERT_EQ(::poll(&pfd, 1, 2000), 1);
+  std::array<std::uint8_t, 128> buf{};
+  const auto got = std::get<UdpSocket>(upstream).receive(buf);
+  ASSERT_TRUE(got);
+  auto decoded = node::wire::decode_ntp({buf.data(), std::min(got->length, buf.size())});
+  ASSERT_TRUE(std::holds_alternative<node::wire::NtpPacket>(decoded));
+  EXPECT_EQ(std::get<node::wire::NtpPacket>(decoded).mode, static_cast<std::uint8_t>(node::wire::NtpMode::kClient));
+  // A request to that port is not handed to the algorithm (nor answered), and is counted.
+  delivered_requests = 0;
+  EXPECT_FALSE(ask_once(ntp, std::nullopt));
+  EXPECT_EQ(delivered_requests, 0);
+  EXPECT_EQ(ntp.counters().requests_ignored, 1u);
+  EXPECT_EQ(ntp.counters().requests_served, 0u);
 }
 
 }  // namespace
