@@ -198,6 +198,10 @@ void Ntp::receive_reply(LocalTime now, NodeId from, const Message& msg, Effects&
   a.outstanding_xmt_ns.reset();
   a.reach = static_cast<std::uint8_t>(a.reach | 1);
   const ReplyHeader h = get_header(msg);
+  // A server synchronized to this node is unfit (fit()); noted when it becomes so, not per reply.
+  if (h.reference_id == membership_.self && a.reference_id != membership_.self) {
+    out.note(Note(NoteWhat::kNtpLoop).with_peer(from));
+  }
   a.leap = h.leap;
   a.stratum = h.stratum;
   a.reference_id = h.reference_id;
@@ -236,7 +240,11 @@ double Ntp::root_distance(const Association& a, LocalTime now) const {
          kPhi * static_cast<double>(now.ns() - f.t_ns) * 1e-9 + f.jitter_s;
 }
 
-// A.5.2 fit(): synchronized, below MAXSTRAT, close enough, reachable, not a loop through us.
+// A.5.2 fit(): synchronized, below MAXSTRAT, close enough, reachable, not a loop through us. A
+// server names its system peer as its reference id (RFC 5905: its address; the daemon's NTP port
+// turns a reference id equal to this node's own address into membership_.self). The RFC's second
+// test, a server whose reference id is our own system peer's, is left out, as ntpd leaves it out:
+// it would refuse every server that shares our upstream, the usual redundant setup.
 bool Ntp::fit(const Association& a, LocalTime now) const {
   if (a.leap == Leap::kNotSynchronized || a.stratum >= kMaxStratum) return false;
   if (a.reach == 0 || a.filter.valid_stages() == 0) return false;

@@ -115,6 +115,10 @@ bool SocketAddress::is_ipv6_any() const {
   return family() == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&v6(storage_).sin6_addr);
 }
 
+bool SocketAddress::is_any() const {
+  return is_ipv6_any() || (family() == AF_INET && v4(storage_).sin_addr.s_addr == htonl(INADDR_ANY));
+}
+
 bool SocketAddress::binds_same_port_as(const SocketAddress& other) const {
   if (port() == 0 || port() != other.port()) return false;
   const auto is_ipv4_any = [](const SocketAddress& a) {
@@ -229,6 +233,22 @@ std::variant<Endpoint, std::string> reachable_from(const Endpoint& local, const 
   return remote.text + " is " + version(remote) + " but " + local.text + ", the socket it is reached from, is " +
          version(local) + (local.addr.family() == AF_INET6 ? " only" : "") +
          "; give addresses of one IP version, or bind to [::] to speak both";
+}
+
+std::optional<SocketAddress> local_address_toward(const SocketAddress& remote) {
+  // An IPv4 destination as IPv4 (a mapped one too), so the answer does not depend on whether IPv6
+  // sockets may speak IPv4 on this host.
+  const SocketAddress to = remote.unmapped();
+  const int fd = ::socket(to.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::nullopt;
+  std::optional<SocketAddress> local;
+  if (::connect(fd, to.get(), to.size()) == 0) {
+    sockaddr_storage a{};
+    socklen_t len = sizeof a;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) local = SocketAddress::from(a, len);
+  }
+  ::close(fd);
+  return local;
 }
 
 UdpSocket::~UdpSocket() {

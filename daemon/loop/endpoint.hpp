@@ -39,6 +39,8 @@ class SocketAddress {
   std::string to_string() const;
   // The IPv6 wildcard `::`: a socket bound to it takes both IP versions (UdpSocket::bind_to).
   bool is_ipv6_any() const;
+  // 0.0.0.0 or ::
+  bool is_any() const;
   // An IPv4 address as its IPv4-mapped IPv6 form (same port); any other address unchanged.
   SocketAddress mapped_to_ipv6() const;
   // Whether sockets bound to this address and to `other` would need the same port: the same port
@@ -79,6 +81,10 @@ std::variant<Endpoint, std::string> parse_destination(const std::string& text);
 // wildcard `[::]` speaks both (dual stack, IPV6_V6ONLY off), and reaches an IPv4 address as the
 // IPv4-mapped IPv6 address `::ffff:a.b.c.d`, the form in which that peer's datagrams arrive too.
 std::variant<Endpoint, std::string> reachable_from(const Endpoint& local, const Endpoint& remote);
+
+// The local address the kernel sends from to reach `remote` (a connected UDP socket's own address;
+// nothing is sent), or nullopt when it cannot say (no route).
+std::optional<SocketAddress> local_address_toward(const SocketAddress& remote);
 
 class UdpSocket {
  public:

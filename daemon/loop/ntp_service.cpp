@@ -56,7 +56,18 @@ std::optional<std::string> NtpService::open() {
     auto reached = reachable_from(std::get<Endpoint>(at), std::get<Endpoint>(ep));
     if (auto* e = std::get_if<std::string>(&reached)) return "ntp server " + std::to_string(s.id) + ": " + *e;
     const Endpoint& server = std::get<Endpoint>(reached);
-    if (!servers_.emplace(s.id, ServerState{server, std::nullopt, 0, server.addr.ntp_reference_id()}).second) {
+    // RFC 5905's loop test compares a server's reference id with "the local address": the address
+    // the server knows us by, which is the bound one, or on a wildcard the one the kernel sends
+    // from towards that server (a server reached at another of our addresses than the route's
+    // source would name that one, which is not detected).
+    const SocketAddress& bound = std::get<Endpoint>(at).addr;
+    std::optional<std::uint32_t> own;
+    if (!bound.is_any()) {
+      own = bound.ntp_reference_id();
+    } else if (const auto local = local_address_toward(server.addr)) {
+      own = local->ntp_reference_id();
+    }
+    if (!servers_.emplace(s.id, ServerState{server, std::nullopt, 0, server.addr.ntp_reference_id(), own}).second) {
       return "ntp server " + std::to_string(s.id) + " listed twice";
     }
   }
@@ -150,7 +161,13 @@ void NtpService::handle(std::span<const std::uint8_t> bytes, const SocketAddress
   h.leap = static_cast<ntp::Leap>(p.leap);
   h.stratum = p.stratum;
   h.poll = p.poll;
-  h.reference_id = kNoNode;  // a foreign reference id names no node of ours
+  // A reference id is an address, not a node id: only our own address means something to the
+  // algorithm, a server synchronized to this node (a timing loop, which fit() refuses), and it is
+  // passed as this node's id. Below stratum 2 the reference id is a code (a kiss code, a reference
+  // clock's name), not an address.
+  const bool loop = ours && p.stratum >= 2 && s.own_reference_id && p.reference_id == *s.own_reference_id;
+  if (loop) ++counters_.loop_replies;
+  h.reference_id = loop ? self_ : kNoNode;
   h.root_delay_ns = wire::ns_from_ntp_short(p.root_delay);
   h.root_dispersion_ns = wire::ns_from_ntp_short(p.root_dispersion);
   ntp::put_header(m, h);
@@ -233,6 +250,7 @@ nlohmann::json NtpService::status_json() const {
           {"unknown_server", counters_.unknown_server},
           {"serving", serving_},
           {"requests_ignored", counters_.requests_ignored},
+          {"loop_replies", counters_.loop_replies},
           {"dropped", dropped}};
 }
 

@@ -58,6 +58,8 @@ struct NtpCounters {
   std::uint64_t send_errors = 0;
   std::uint64_t unknown_server = 0;    // mode 4 from an address we never asked
   std::uint64_t requests_ignored = 0;  // mode 3 on a client-only port (no ntp.listen): not answered
+  std::uint64_t loop_replies = 0;      // replies of a server synchronized to this node (a timing
+                                       // loop): delivered, but the algorithm will not select it
   std::array<std::uint64_t, node::wire::kNtpDropCount> dropped{};
 };
 
@@ -89,6 +91,9 @@ class NtpService final : public node::ForeignTransport {
     std::int64_t last_xmt_ns = 0;                 // the local time it stands for
     // Computed on opening, before the system call filter: an IPv6 server's id is a digest.
     std::uint32_t reference_id = 0;
+    // The reference id this server gives us when it is synchronized to us: our address as it
+    // sees it (the one we reach it from). Nullopt when that address is unknown.
+    std::optional<std::uint32_t> own_reference_id;
   };
   struct Request {  // the request being answered right now
     NodeId client;

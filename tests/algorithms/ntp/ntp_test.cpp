@@ -246,6 +246,27 @@ TEST(Ntp, LoopThroughThisNodeIsNotSelected) {
   h.run(h.now() + 300_s, [](NodeId, const Message& req) { return reply(req, 3_ms, 1_ms, 2, /*refid=*/1); });
   EXPECT_EQ(h.ntp().stratum(), kMaxStratum);
   EXPECT_EQ(h.ntp().believed_master(), kNoNode);
+  // Noted once, when the server became a loop, not for every reply.
+  EXPECT_EQ(h.notes_of(NoteWhat::kNtpLoop), 1);
+  for (const auto& n : h.notes()) {
+    if (n.what == NoteWhat::kNtpLoop) {
+      EXPECT_EQ(n.peer, 0u);
+    }
+  }
+}
+
+// A server that turns to this node after it synchronized us is dropped from selection: two servers
+// polling each other do not keep serving time that comes from nowhere.
+TEST(Ntp, AServerThatBecomesALoopIsNoLongerSelected) {
+  Harness h(1, 2, NtpHost{{0}, false});
+  h.run(h.now() + 300_s, [](NodeId, const Message& req) { return reply(req, 3_ms, 1_ms, 2, /*refid=*/7); });
+  ASSERT_EQ(h.ntp().stratum(), 3);
+  ASSERT_EQ(h.ntp().believed_master(), 0u);
+  const int synced = h.notes_of(NoteWhat::kNtpSynchronized);
+  h.run(h.now() + 600_s, [](NodeId, const Message& req) { return reply(req, 3_ms, 1_ms, 4, /*refid=*/1); });
+  EXPECT_EQ(h.notes_of(NoteWhat::kNtpLoop), 1);
+  EXPECT_EQ(h.notes_of(NoteWhat::kNtpSynchronized), synced);  // never selected at stratum 4 + 1
+  EXPECT_EQ(h.ntp().stratum(), 3);                             // the last update from before the loop
 }
 
 // Three servers agree near +2 ms; a fourth is 400 ms off: the falseticker is named and ignored.

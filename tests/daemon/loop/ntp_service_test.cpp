@@ -169,5 +169,57 @@ TEST(NtpService, AClientOnlyPortPollsItsServersAndServesNobody) {
   EXPECT_EQ(ntp.counters().requests_served, 0u);
 }
 
+// RFC 5905 A.5.2: a server whose reference id is this node's own address (as that server knows
+// us: the bound address, or on a wildcard the one we reach it from) is synchronized to us, a
+// timing loop; its reply reaches the algorithm naming this node as the reference, which fit()
+// refuses. Any other reference id, or one below stratum 2 (a code, not an address), names nobody.
+TEST(NtpService, AServerSynchronizedToThisNodeIsPassedOnAsALoop) {
+  for (const char* listen : {"127.0.0.1:0", "0.0.0.0:0", ""}) {
+    SCOPED_TRACE(listen);
+    auto upstream = UdpSocket::bind_to(std::get<Endpoint>(parse_endpoint("127.0.0.1:0")));
+    ASSERT_TRUE(std::holds_alternative<UdpSocket>(upstream));
+    UdpSocket& server = std::get<UdpSocket>(upstream);
+    HostTimeSource host;
+    node::VirtualClock clock{{}, host};
+    node::Logger log{nullptr};
+    NtpService ntp(listen, {NtpServer{100, "127.0.0.1:" + std::to_string(server.local_port())}}, clock, log, 1);
+    ASSERT_EQ(ntp.open(), std::nullopt);
+    const SocketAddress service = std::get<Endpoint>(parse_endpoint("127.0.0.1:" + std::to_string(ntp.local_port()))).addr;
+    std::int64_t xmt_ns = 1'700'000'000'000'000'000;
+    // The algorithm's view of the server's reference id for one exchange.
+    auto exchange = [&](int stratum, std::uint32_t refid) -> std::optional<NodeId> {
+      Message poll = make_message(MsgType::kNtpRequest, 1);
+      poll.t1_ns = ++xmt_ns;
+      ntp.send(100, poll);
+      pollfd pfd{server.fd(), POLLIN, 0};
+      if (::poll(&pfd, 1, 2000) != 1) return std::nullopt;
+      std::array<std::uint8_t, 128> buf{};
+      const auto got = server.receive(buf);
+      if (!got) return std::nullopt;
+      auto request = node::wire::decode_ntp({buf.data(), std::min(got->length, buf.size())});
+      if (!std::holds_alternative<node::wire::NtpPacket>(request)) return std::nullopt;
+      node::wire::NtpPacket r;
+      r.mode = static_cast<std::uint8_t>(node::wire::NtpMode::kServer);
+      r.stratum = static_cast<std::uint8_t>(stratum);
+      r.reference_id = refid;
+      r.origin_ts = std::get<node::wire::NtpPacket>(request).transmit_ts;
+      r.receive_ts = r.transmit_ts = node::wire::ntp_from_unix_ns(xmt_ns);
+      server.send_to(node::wire::encode_ntp(r), service);
+      pollfd back{ntp.fd(), POLLIN, 0};
+      if (::poll(&back, 1, 2000) != 1) return std::nullopt;
+      std::optional<NodeId> named;
+      ntp.receive([&](NodeId from, const Message& m) {
+        if (from == 100 && m.type == MsgType::kNtpReply) named = ntp::get_header(m).reference_id;
+      });
+      return named;
+    };
+    EXPECT_EQ(exchange(3, 0x7F000001), NodeId{1});        // 127.0.0.1: us
+    EXPECT_EQ(ntp.counters().loop_replies, 1u);
+    EXPECT_EQ(exchange(3, 0x7F000009), NodeId{kNoNode});  // another server's address
+    EXPECT_EQ(exchange(1, 0x7F000001), NodeId{kNoNode});  // stratum 1: a code that happens to match
+    EXPECT_EQ(ntp.counters().loop_replies, 1u);
+  }
+}
+
 }  // namespace
 }  // namespace clocksim::daemon
