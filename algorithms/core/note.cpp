@@ -76,6 +76,7 @@ EventKind note_what_kind(NoteWhat w) {
       return EventKind::kRoundComplete;
     case NoteWhat::kNtpNoMajority:
     case NoteWhat::kNtpFalseticker:
+    case NoteWhat::kNtpLoop:
       return EventKind::kOutlier;
     case NoteWhat::kNtpSynchronized:
       return EventKind::kBecameSlave;
@@ -252,6 +253,7 @@ std::string_view note_what_name(NoteWhat w) {
     case NoteWhat::kByzantineEnds: return "byzantine_ends";
     case NoteWhat::kRateRefused: return "rate_refused";
     case NoteWhat::kRingForeignIdDropped: return "ring_foreign_id_dropped";
+    case NoteWhat::kNtpLoop: return "ntp_loop";
   }
   return "?";
 }

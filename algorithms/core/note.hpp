@@ -145,9 +145,11 @@ enum class NoteWhat : std::uint8_t {
   kRateRefused,                // peer: the master; value_ns: the rate asked, in ppb
   // Ring (kept after the others so that no value moves).
   kRingForeignIdDropped,       // peer: the sender; message: its type; value_ns: the id it names that is no member's
+  // NTP (kept after the others so that no value moves).
+  kNtpLoop,                    // peer: a server whose reply names this node as its reference (a timing loop)
 };
 // The last NoteWhat: tests walk every value up to it.
-inline constexpr NoteWhat kLastNoteWhat = NoteWhat::kRingForeignIdDropped;
+inline constexpr NoteWhat kLastNoteWhat = NoteWhat::kNtpLoop;
 
 // Why a role changed, or what qualifies an event. Fields it names are the note's own.
 enum class NoteWhy : std::uint8_t {

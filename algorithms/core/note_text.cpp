@@ -284,6 +284,8 @@ std::string note_text(const Note& n, const NodeNames& name) {
       return "NTP: falseticker " + server_text(n.peer, name, "reference clock") + " offset " + signed_ms_text(v);
     case NoteWhat::kNtpPanic: return "NTP: offset " + signed_ms_text(v) + " beyond the panic threshold; ignored";
     case NoteWhat::kNtpStepped: return "NTP: stepped the clock by " + signed_ms_text(v);
+    case NoteWhat::kNtpLoop:
+      return "NTP: server " + name(n.peer) + " is synchronized to this node (a timing loop); not selected while it is";
     case NoteWhat::kNtpSynchronized:
       return "NTP: synchronized to " + server_text(n.peer, name, "its reference clock") + " at stratum " + num(n.count) +
              ", offset " + signed_ms_text(v);

@@ -75,6 +75,7 @@ void Ntp::configure(std::vector<NodeId> servers, bool reference, LocalTime now, 
   } else if (!have_update_) {
     leap_ = Leap::kNotSynchronized;
     stratum_ = kMaxStratum;
+    updated_ns_.reset();  // the local clock it served so far is no reference any more
   }
   for (std::size_t k = 0; k < assocs_.size(); ++k) {
     if (config_.iburst && !assocs_[k].reference) assocs_[k].burst = kBurstCount;
@@ -88,9 +89,17 @@ Role Ntp::role() const {
   return assocs_.empty() ? Role::kNone : Role::kClient;
 }
 
+// Grows at PHI from the last update, up to MAXDISP (A.5.1's ceiling for any dispersion); a clock
+// never updated is as uncertain as it gets, not PHI times the age of the time scale's origin.
 double Ntp::root_dispersion_s(LocalTime now) const {
   if (assocs_.empty() && serves_locally()) return 0;
-  return root_dispersion_s_ + kPhi * static_cast<double>(now.ns() - updated_ns_) * 1e-9;
+  if (!updated_ns_) return kMaxDispersion;
+  return std::min(kMaxDispersion, root_dispersion_s_ + kPhi * static_cast<double>(now.ns() - *updated_ns_) * 1e-9);
+}
+
+std::optional<std::int64_t> Ntp::reference_time_ns(LocalTime now) const {
+  if (assocs_.empty() && serves_locally()) return now.ns();  // its own clock is its reference
+  return updated_ns_;
 }
 
 Duration Ntp::poll_interval(const Association&) const {
@@ -161,6 +170,10 @@ void Ntp::serve(LocalTime now, NodeId from, const Message& request, Effects& out
   h.reference_id = reference_id_;
   h.root_delay_ns = seconds_to_ns(root_delay_s_);
   h.root_dispersion_ns = seconds_to_ns(root_dispersion_s(now));
+  if (const auto ref = reference_time_ns(now)) {
+    const std::int64_t age_ms = std::max<std::int64_t>(0, now.ns() - *ref) / 1'000'000;
+    h.reference_age_ms = static_cast<std::uint32_t>(std::min<std::int64_t>(age_ms, kReferenceAgeMaxMs));
+  }
   put_header(r, h);
   out.send(from, r);
 }
@@ -185,6 +198,10 @@ void Ntp::receive_reply(LocalTime now, NodeId from, const Message& msg, Effects&
   a.outstanding_xmt_ns.reset();
   a.reach = static_cast<std::uint8_t>(a.reach | 1);
   const ReplyHeader h = get_header(msg);
+  // A server synchronized to this node is unfit (fit()); noted when it becomes so, not per reply.
+  if (h.reference_id == membership_.self && a.reference_id != membership_.self) {
+    out.note(Note(NoteWhat::kNtpLoop).with_peer(from));
+  }
   a.leap = h.leap;
   a.stratum = h.stratum;
   a.reference_id = h.reference_id;
@@ -223,7 +240,11 @@ double Ntp::root_distance(const Association& a, LocalTime now) const {
          kPhi * static_cast<double>(now.ns() - f.t_ns) * 1e-9 + f.jitter_s;
 }
 
-// A.5.2 fit(): synchronized, below MAXSTRAT, close enough, reachable, not a loop through us.
+// A.5.2 fit(): synchronized, below MAXSTRAT, close enough, reachable, not a loop through us. A
+// server names its system peer as its reference id (RFC 5905: its address; the daemon's NTP port
+// turns a reference id equal to this node's own address into membership_.self). The RFC's second
+// test, a server whose reference id is our own system peer's, is left out, as ntpd leaves it out:
+// it would refuse every server that shares our upstream, the usual redundant setup.
 bool Ntp::fit(const Association& a, LocalTime now) const {
   if (a.leap == Leap::kNotSynchronized || a.stratum >= kMaxStratum) return false;
   if (a.reach == 0 || a.filter.valid_stages() == 0) return false;
@@ -286,6 +307,7 @@ void Ntp::select_and_update(LocalTime now, Effects& out) {
       have_update_ = true;
       leap_ = Leap::kNotSynchronized;
       stratum_ = kMaxStratum;
+      updated_ns_.reset();
       out.note(Note(NoteWhat::kNtpStepped).with_value_ns(seconds_to_ns(r.step_s)));
       return;
     case DisciplineResult::Kind::kSlew: break;

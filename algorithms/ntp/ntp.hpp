@@ -74,6 +74,9 @@ class Ntp final : public SyncLayer {
   Leap leap() const { return leap_; }
   double root_delay_s() const { return root_delay_s_; }
   double root_dispersion_s(LocalTime now) const;
+  // When the clock was last set or corrected (RFC 5905, 7.3's reference timestamp), in local time:
+  // now for a node serving its own clock, nullopt when there is no such time.
+  std::optional<std::int64_t> reference_time_ns(LocalTime now) const;
   double system_offset_s() const { return system_offset_s_; }
   double system_jitter_s() const { return system_jitter_s_; }
   const Discipline& discipline() const { return discipline_; }
@@ -108,7 +111,9 @@ class Ntp final : public SyncLayer {
   double root_dispersion_s_ = 0;
   double system_offset_s_ = 0;
   double system_jitter_s_ = 0;
-  std::int64_t updated_ns_ = 0;       // local time of the last clock update
+  // Local time of the last clock update (RFC 5905's reference time): none before the first, or
+  // after a step, which leaves the system unsynchronized with the old value on the old time scale.
+  std::optional<std::int64_t> updated_ns_;
   // The system peer's sample last handed to the discipline: each is used once (A.5.5.3).
   std::int64_t last_sample_ns_ = std::numeric_limits<std::int64_t>::min();
   bool have_update_ = false;

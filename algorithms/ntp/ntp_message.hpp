@@ -6,7 +6,9 @@
 //                         t3_ns = transmit; hops = stratum; flags = leap | poll << 8;
 //                         subject = reference id (the server's system peer; kNoNode for a
 //                         reference clock or its local clock); value_ns = root delay;
-//                         rate_ppb = root dispersion in ns.
+//                         rate_ppb = root dispersion in ns; term = the reference time (when the
+//                         server's clock was last updated) as its age at t2 in ms, saturating at
+//                         kReferenceAgeMaxMs (49 days), or kNoReference when there is none.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,11 @@
 
 namespace clocksim::ntp {
 
+// The reply's term when the server's clock has never been set or corrected (RFC 5905, 7.3: the
+// reference timestamp is then 0).
+inline constexpr std::uint32_t kNoReference = 0xFFFFFFFFU;
+inline constexpr std::uint32_t kReferenceAgeMaxMs = kNoReference - 1;
+
 struct ReplyHeader {
   Leap leap = Leap::kNotSynchronized;
   int stratum = 0;
@@ -23,6 +30,7 @@ struct ReplyHeader {
   NodeId reference_id = kNoNode;
   std::int64_t root_delay_ns = 0;
   std::int64_t root_dispersion_ns = 0;
+  std::uint32_t reference_age_ms = kNoReference;
 };
 
 inline void put_header(Message& m, const ReplyHeader& h) {
@@ -32,6 +40,7 @@ inline void put_header(Message& m, const ReplyHeader& h) {
   m.subject = h.reference_id;
   m.value_ns = h.root_delay_ns;
   m.rate_ppb = h.root_dispersion_ns;
+  m.term = h.reference_age_ms;
 }
 
 inline ReplyHeader get_header(const Message& m) {
@@ -42,6 +51,7 @@ inline ReplyHeader get_header(const Message& m) {
   h.reference_id = m.subject;
   h.root_delay_ns = m.value_ns;
   h.root_dispersion_ns = m.rate_ppb;
+  h.reference_age_ms = m.term;
   return h;
 }
 

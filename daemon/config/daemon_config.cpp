@@ -73,7 +73,7 @@ std::string read_kind(const Node& n, const std::string& path, const std::string&
 // An address the daemon binds (listen, status, ntp.listen), checked where it is written.
 std::string read_bind_address(const Node& n, const std::string& path) {
   std::string text = config::read_string(n, path, "an address HOST:PORT");
-  auto ep = parse_endpoint(text);
+  auto ep = parse_bind_address(text);
   if (auto* e = std::get_if<std::string>(&ep)) config::fail_at(n, path, *e);
   return text;
 }
@@ -436,7 +436,7 @@ namespace {
 // from that socket (reachable_from: its IP version, or either from the dual-stack [::]).
 std::optional<std::string> check_addresses(const std::string& local, const std::string& local_what,
                                            const std::vector<PeerConfig>& remotes, const std::string& remote_what) {
-  auto at = parse_endpoint(local);
+  auto at = parse_bind_address(local);
   if (auto* e = std::get_if<std::string>(&at)) return local_what + ": " + *e;
   for (const auto& r : remotes) {
     auto to = parse_destination(r.address);
@@ -460,7 +460,7 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   loop.status = cfg.status;
   loop.allow_remote_status = cfg.allow_remote_status;
   if (!loop.status.empty()) {
-    auto status = parse_endpoint(loop.status);
+    auto status = parse_bind_address(loop.status);
     if (auto* e = std::get_if<std::string>(&status)) return "status: " + *e;
     if (!std::get<Endpoint>(status).addr.is_loopback() && !loop.allow_remote_status) {
       return "status: " + loop.status +
@@ -476,11 +476,11 @@ std::variant<LoopConfig, std::string> build_loop_config(const DaemonConfig& cfg)
   loop.cluster = cfg.cluster;
   loop.sync_kind = cfg.sync_kind;
   loop.election_kind = cfg.election_kind;
-  if (!cfg.ntp_listen.empty()) {
-    if (auto e = check_addresses(cfg.ntp_listen, "ntp listen", cfg.ntp_servers, "ntp server")) return *e;
-  }
-  loop.ntp_listen = cfg.ntp_listen;
   for (const auto& s : cfg.ntp_servers) loop.ntp_servers.push_back(NtpServer{s.id, s.address});
+  // Without ntp.listen the servers are polled from a client-only port (ntp_client_address).
+  const std::string ntp_local = cfg.ntp_listen.empty() ? ntp_client_address(loop.ntp_servers) : cfg.ntp_listen;
+  if (auto e = check_addresses(ntp_local, "ntp listen", cfg.ntp_servers, "ntp server")) return *e;
+  loop.ntp_listen = cfg.ntp_listen;
   loop.reference_clock_system = cfg.reference_clock == "system";
   return loop;
 }

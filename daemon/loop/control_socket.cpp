@@ -59,7 +59,7 @@ std::optional<std::string> ControlSocket::open(const ControlConfig& config) {
     unlink_on_close_ = true;
   }
   if (!config.udp.empty()) {
-    auto ep = parse_endpoint(config.udp);
+    auto ep = parse_bind_address(config.udp);
     if (auto* e = std::get_if<std::string>(&ep)) return "status: " + *e;
     const Endpoint& at = std::get<Endpoint>(ep);
     if (!at.addr.is_loopback() && !config.allow_remote_udp) {

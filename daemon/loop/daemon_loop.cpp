@@ -41,8 +41,13 @@ DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, 
                        const node::wire::Keyring* keys, node::Logger& log, node::StableStore* stable)
     : config_(std::move(config)), clock_(clock), keys_(keys), log_(log) {
   node::NodeLoopConfig node_config = node_loop_config(config_);
-  if (!config_.ntp_listen.empty()) {
-    ntp_ = std::make_unique<NtpService>(config_.ntp_listen, config_.ntp_servers, clock_, log_, config_.self);
+  // Servers without ntp.listen are polled from a client-only port: a time daemon polls its
+  // servers whether or not it serves.
+  if (!config_.ntp_listen.empty() || !config_.ntp_servers.empty()) {
+    std::vector<NtpServer> members;
+    for (const auto& p : config_.peers) members.push_back(NtpServer{p.id, p.address});
+    ntp_ = std::make_unique<NtpService>(config_.ntp_listen, config_.ntp_servers, clock_, log_, config_.self,
+                                        std::move(members));
   }
   loop_ = std::make_unique<node::NodeLoop>(
       std::move(node_config), std::move(algorithm),
@@ -57,7 +62,7 @@ DaemonLoop::~DaemonLoop() {
 }
 
 std::optional<std::string> DaemonLoop::check() {
-  auto listen = parse_endpoint(config_.listen);
+  auto listen = parse_bind_address(config_.listen);
   if (auto* e = std::get_if<std::string>(&listen)) return "listen: " + *e;
   // The config refuses these too; checked again here, where a member id among the NTP client
   // slots would do its harm, whoever built the LoopConfig.
@@ -105,7 +110,7 @@ std::optional<std::string> DaemonLoop::check() {
 
 std::optional<std::string> DaemonLoop::open() {
   if (auto e = check()) return e;
-  auto listen = parse_endpoint(config_.listen);
+  auto listen = parse_bind_address(config_.listen);
   auto data = UdpSocket::bind_to(std::get<Endpoint>(listen));
   if (auto* e = std::get_if<std::string>(&data)) return "listen: " + *e;
   data_socket_ = std::move(std::get<UdpSocket>(data));

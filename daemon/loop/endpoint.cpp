@@ -63,6 +63,21 @@ bool SocketAddress::is_loopback() const {
   return IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127;
 }
 
+bool SocketAddress::is_ipv4_mapped() const {
+  return family() == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&v6(storage_).sin6_addr);
+}
+
+SocketAddress SocketAddress::unmapped() const {
+  if (!is_ipv4_mapped()) return *this;
+  SocketAddress m;
+  sockaddr_in& out = *reinterpret_cast<sockaddr_in*>(&m.storage_);
+  out.sin_family = AF_INET;
+  out.sin_port = v6(storage_).sin6_port;
+  std::memcpy(&out.sin_addr.s_addr, &v6(storage_).sin6_addr.s6_addr[12], 4);
+  m.length_ = sizeof(sockaddr_in);
+  return m;
+}
+
 std::uint32_t SocketAddress::ntp_reference_id() const {
   if (family() == AF_INET) return ntohl(v4(storage_).sin_addr.s_addr);
   if (family() != AF_INET6) return 0;
@@ -98,6 +113,10 @@ std::string SocketAddress::to_string() const {
 
 bool SocketAddress::is_ipv6_any() const {
   return family() == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&v6(storage_).sin6_addr);
+}
+
+bool SocketAddress::is_any() const {
+  return is_ipv6_any() || (family() == AF_INET && v4(storage_).sin_addr.s_addr == htonl(INADDR_ANY));
 }
 
 bool SocketAddress::binds_same_port_as(const SocketAddress& other) const {
@@ -185,6 +204,16 @@ std::variant<Endpoint, std::string> parse_endpoint(const std::string& text) {
   return ep;
 }
 
+std::variant<Endpoint, std::string> parse_bind_address(const std::string& text) {
+  auto ep = parse_endpoint(text);
+  if (const auto* e = std::get_if<Endpoint>(&ep); e && e->addr.is_ipv4_mapped()) {
+    return "'" + text + "': an IPv4-mapped IPv6 address cannot be bound (a socket bound to a given IPv6 address "
+           "speaks IPv6 only); write it as " + e->addr.unmapped().to_string() + ", or bind [::]:" +
+           std::to_string(e->addr.port()) + " to speak both IP versions";
+  }
+  return ep;
+}
+
 std::variant<Endpoint, std::string> parse_destination(const std::string& text) {
   auto ep = parse_endpoint(text);
   if (const auto* e = std::get_if<Endpoint>(&ep); e && e->addr.port() == 0) {
@@ -204,6 +233,22 @@ std::variant<Endpoint, std::string> reachable_from(const Endpoint& local, const 
   return remote.text + " is " + version(remote) + " but " + local.text + ", the socket it is reached from, is " +
          version(local) + (local.addr.family() == AF_INET6 ? " only" : "") +
          "; give addresses of one IP version, or bind to [::] to speak both";
+}
+
+std::optional<SocketAddress> local_address_toward(const SocketAddress& remote) {
+  // An IPv4 destination as IPv4 (a mapped one too), so the answer does not depend on whether IPv6
+  // sockets may speak IPv4 on this host.
+  const SocketAddress to = remote.unmapped();
+  const int fd = ::socket(to.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::nullopt;
+  std::optional<SocketAddress> local;
+  if (::connect(fd, to.get(), to.size()) == 0) {
+    sockaddr_storage a{};
+    socklen_t len = sizeof a;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) local = SocketAddress::from(a, len);
+  }
+  ::close(fd);
+  return local;
 }
 
 UdpSocket::~UdpSocket() {

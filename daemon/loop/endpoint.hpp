@@ -27,6 +27,10 @@ class SocketAddress {
   void set_port(std::uint16_t port);
   // 127.0.0.0/8, ::1, or an IPv4-mapped 127.0.0.0/8.
   bool is_loopback() const;
+  // ::ffff:a.b.c.d
+  bool is_ipv4_mapped() const;
+  // The IPv4 address an IPv4-mapped one stands for (same port); any other address unchanged.
+  SocketAddress unmapped() const;
   // The address's first four octets as an NTP reference id: the IPv4 address itself (also when
   // written IPv4-mapped), or for IPv6 the first four octets of the MD5 digest of the address
   // (RFC 5905, section 7.3).
@@ -35,6 +39,8 @@ class SocketAddress {
   std::string to_string() const;
   // The IPv6 wildcard `::`: a socket bound to it takes both IP versions (UdpSocket::bind_to).
   bool is_ipv6_any() const;
+  // 0.0.0.0 or ::
+  bool is_any() const;
   // An IPv4 address as its IPv4-mapped IPv6 form (same port); any other address unchanged.
   SocketAddress mapped_to_ipv6() const;
   // Whether sockets bound to this address and to `other` would need the same port: the same port
@@ -60,6 +66,12 @@ struct Endpoint {
 // address is refused (its last group would read as the port). Returns an error message naming the
 // text when it cannot.
 std::variant<Endpoint, std::string> parse_endpoint(const std::string& text);
+// An address to bind a socket to: as parse_endpoint, and not an IPv4-mapped IPv6 address
+// ([::ffff:a.b.c.d]:PORT). A specific IPv6 address is bound IPv6 only (UdpSocket::bind_to), and
+// Linux refuses an IPv4-mapped address on such a socket (EINVAL), so the error names the IPv4 form
+// that binds the same address. Every bind address goes through here, so that --check-config and
+// the daemon's bind agree.
+std::variant<Endpoint, std::string> parse_bind_address(const std::string& text);
 // An address to send to: as parse_endpoint, and a port other than 0 (which only a socket being
 // bound can take, for "any free port").
 std::variant<Endpoint, std::string> parse_destination(const std::string& text);
@@ -69,6 +81,10 @@ std::variant<Endpoint, std::string> parse_destination(const std::string& text);
 // wildcard `[::]` speaks both (dual stack, IPV6_V6ONLY off), and reaches an IPv4 address as the
 // IPv4-mapped IPv6 address `::ffff:a.b.c.d`, the form in which that peer's datagrams arrive too.
 std::variant<Endpoint, std::string> reachable_from(const Endpoint& local, const Endpoint& remote);
+
+// The local address the kernel sends from to reach `remote` (a connected UDP socket's own address;
+// nothing is sent), or nullopt when it cannot say (no route).
+std::optional<SocketAddress> local_address_toward(const SocketAddress& remote);
 
 class UdpSocket {
  public:

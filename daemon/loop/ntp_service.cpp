@@ -26,11 +26,26 @@ std::optional<std::string> reserved_id_problem(NodeId id) {
          " (0xF0000000) up name the NTP port's clients; give a lower one";
 }
 
-NtpService::NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self)
-    : listen_(std::move(listen)), configured_(std::move(servers)), clock_(clock), log_(log), self_(self) {}
+std::string ntp_client_address(const std::vector<NtpServer>& servers) {
+  for (const auto& s : servers) {
+    auto ep = parse_destination(s.address);
+    if (auto* e = std::get_if<Endpoint>(&ep); e && e->addr.family() == AF_INET6) return "[::]:0";
+  }
+  return "0.0.0.0:0";
+}
+
+NtpService::NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self,
+                       std::vector<NtpServer> members)
+    : serving_(!listen.empty()),
+      listen_(serving_ ? std::move(listen) : ntp_client_address(servers)),
+      configured_(std::move(servers)),
+      members_(std::move(members)),
+      clock_(clock),
+      log_(log),
+      self_(self) {}
 
 std::optional<std::string> NtpService::open() {
-  auto at = parse_endpoint(listen_);
+  auto at = parse_bind_address(listen_);
   if (auto* e = std::get_if<std::string>(&at)) return "ntp listen: " + *e;
   for (const auto& s : configured_) {
     if (auto e = reserved_id_problem(s.id)) return "ntp server " + *e;
@@ -41,9 +56,25 @@ std::optional<std::string> NtpService::open() {
     auto reached = reachable_from(std::get<Endpoint>(at), std::get<Endpoint>(ep));
     if (auto* e = std::get_if<std::string>(&reached)) return "ntp server " + std::to_string(s.id) + ": " + *e;
     const Endpoint& server = std::get<Endpoint>(reached);
-    if (!servers_.emplace(s.id, ServerState{server, std::nullopt, 0, server.addr.ntp_reference_id()}).second) {
+    // RFC 5905's loop test compares a server's reference id with "the local address": the address
+    // the server knows us by, which is the bound one, or on a wildcard the one the kernel sends
+    // from towards that server (a server reached at another of our addresses than the route's
+    // source would name that one, which is not detected).
+    const SocketAddress& bound = std::get<Endpoint>(at).addr;
+    std::optional<std::uint32_t> own;
+    if (!bound.is_any()) {
+      own = bound.ntp_reference_id();
+    } else if (const auto local = local_address_toward(server.addr)) {
+      own = local->ntp_reference_id();
+    }
+    if (!servers_.emplace(s.id, ServerState{server, std::nullopt, 0, server.addr.ntp_reference_id(), own}).second) {
       return "ntp server " + std::to_string(s.id) + " listed twice";
     }
+  }
+  for (const auto& m : members_) {
+    // The loop has checked the members' addresses already; one that does not parse is left out.
+    auto ep = parse_destination(m.address);
+    if (auto* e = std::get_if<Endpoint>(&ep)) member_reference_ids_[m.id] = e->addr.ntp_reference_id();
   }
   auto sock = UdpSocket::bind_to(std::get<Endpoint>(at));
   if (auto* e = std::get_if<std::string>(&sock)) return "ntp listen: " + *e;
@@ -98,6 +129,11 @@ void NtpService::handle(std::span<const std::uint8_t> bytes, const SocketAddress
   const wire::NtpPacket& p = std::get<wire::NtpPacket>(decoded);
   const std::int64_t now_ns = clock_.now().ns();
   if (p.mode == static_cast<std::uint8_t>(wire::NtpMode::kClient)) {
+    // A client-only port was not offered to anyone as a server: requests to it are not answered.
+    if (!serving_) {
+      ++counters_.requests_ignored;
+      return;
+    }
     const NodeId client = client_slot(from);
     Message m = make_message(MsgType::kNtpRequest, next_seq_++);
     m.t1_ns = wire::unix_ns_from_ntp(p.transmit_ts, now_ns);
@@ -125,7 +161,13 @@ void NtpService::handle(std::span<const std::uint8_t> bytes, const SocketAddress
   h.leap = static_cast<ntp::Leap>(p.leap);
   h.stratum = p.stratum;
   h.poll = p.poll;
-  h.reference_id = kNoNode;  // a foreign reference id names no node of ours
+  // A reference id is an address, not a node id: only our own address means something to the
+  // algorithm, a server synchronized to this node (a timing loop, which fit() refuses), and it is
+  // passed as this node's id. Below stratum 2 the reference id is a code (a kiss code, a reference
+  // clock's name), not an address.
+  const bool loop = ours && p.stratum >= 2 && s.own_reference_id && p.reference_id == *s.own_reference_id;
+  if (loop) ++counters_.loop_replies;
+  h.reference_id = loop ? self_ : kNoNode;
   h.root_delay_ns = wire::ns_from_ntp_short(p.root_delay);
   h.root_dispersion_ns = wire::ns_from_ntp_short(p.root_dispersion);
   ntp::put_header(m, h);
@@ -133,10 +175,18 @@ void NtpService::handle(std::span<const std::uint8_t> bytes, const SocketAddress
   deliver(it->first, m);
 }
 
+// RFC 5905, 7.3: an upstream is named by its IPv4 address (or the MD5 digest of its IPv6 one),
+// which is what a downstream server compares with its own address to detect a timing loop; a node
+// id on the wire would read as some unrelated address (node 1 as 0.0.0.1).
 std::uint32_t NtpService::reference_id_for(NodeId id, int stratum) const {
-  if (stratum <= 1) return ascii_id("LOCL");  // a reference clock or this daemon's own clock
+  // The algorithm names no upstream (kNoNode) when it serves a reference clock or, at its local
+  // stratum, its own clock.
+  if (id == kNoNode || stratum <= 1) return ascii_id("LOCL");
   if (auto it = servers_.find(id); it != servers_.end()) return it->second.reference_id;
-  return id;
+  if (auto it = member_reference_ids_.find(id); it != member_reference_ids_.end()) return it->second;
+  // An upstream of no known address (the algorithm only follows configured servers and members,
+  // so this is not expected): 0, rather than an id a client would take for an address.
+  return 0;
 }
 
 void NtpService::send(NodeId to, const Message& msg) {
@@ -154,7 +204,10 @@ void NtpService::send(NodeId to, const Message& msg) {
     p.root_delay = wire::ntp_short_from_ns(h.root_delay_ns);
     p.root_dispersion = wire::ntp_short_from_ns(h.root_dispersion_ns);
     p.reference_id = h.leap == ntp::Leap::kNotSynchronized ? 0 : reference_id_for(h.reference_id, h.stratum);
-    p.reference_ts = wire::ntp_from_unix_ns(msg.t2_ns);
+    // RFC 5905, 7.3: when the clock was last set or corrected, 0 when it never was.
+    p.reference_ts = h.reference_age_ms == ntp::kNoReference
+                         ? 0
+                         : wire::ntp_from_unix_ns(msg.t2_ns - static_cast<std::int64_t>(h.reference_age_ms) * 1'000'000);
     p.origin_ts = current_->xmt_raw;  // bit for bit: clients match on it
     p.receive_ts = wire::ntp_from_unix_ns(msg.t2_ns);
     p.transmit_ts = wire::ntp_from_unix_ns(msg.t3_ns);
@@ -195,6 +248,9 @@ nlohmann::json NtpService::status_json() const {
           {"packets_out", counters_.packets_out},
           {"send_errors", counters_.send_errors},
           {"unknown_server", counters_.unknown_server},
+          {"serving", serving_},
+          {"requests_ignored", counters_.requests_ignored},
+          {"loop_replies", counters_.loop_replies},
           {"dropped", dropped}};
 }
 

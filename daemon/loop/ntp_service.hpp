@@ -44,6 +44,11 @@ struct NtpServer {
   std::string address;  // host:port
 };
 
+// Where a node that polls NTP servers but serves no NTP clients (no ntp.listen) binds its NTP
+// socket: an ephemeral port on the wildcard of the servers' IP version, [::] (dual stack) when
+// any is IPv6, as chronyd and ntpd poll from a client port without serving.
+std::string ntp_client_address(const std::vector<NtpServer>& servers);
+
 struct NtpCounters {
   std::uint64_t packets_in = 0;
   std::uint64_t requests_served = 0;   // mode-3 requests the algorithm answered (a reply sent)
@@ -52,12 +57,19 @@ struct NtpCounters {
   std::uint64_t packets_out = 0;
   std::uint64_t send_errors = 0;
   std::uint64_t unknown_server = 0;    // mode 4 from an address we never asked
+  std::uint64_t requests_ignored = 0;  // mode 3 on a client-only port (no ntp.listen): not answered
+  std::uint64_t loop_replies = 0;      // replies of a server synchronized to this node (a timing
+                                       // loop): delivered, but the algorithm will not select it
   std::array<std::uint64_t, node::wire::kNtpDropCount> dropped{};
 };
 
 class NtpService final : public node::ForeignTransport {
  public:
-  NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self);
+  // `listen` empty: a client-only port (ntp_client_address), which polls `servers` and answers
+  // no requests. `members`: the cluster's other members and their cluster addresses; a node that follows one
+  // names it as its reference id by that address (RFC 5905, 7.3).
+  NtpService(std::string listen, std::vector<NtpServer> servers, node::Clock& clock, node::Logger& log, NodeId self,
+             std::vector<NtpServer> members = {});
 
   std::optional<std::string> open();
   int fd() const { return socket_.fd(); }
@@ -79,6 +91,9 @@ class NtpService final : public node::ForeignTransport {
     std::int64_t last_xmt_ns = 0;                 // the local time it stands for
     // Computed on opening, before the system call filter: an IPv6 server's id is a digest.
     std::uint32_t reference_id = 0;
+    // The reference id this server gives us when it is synchronized to us: our address as it
+    // sees it (the one we reach it from). Nullopt when that address is unknown.
+    std::optional<std::uint32_t> own_reference_id;
   };
   struct Request {  // the request being answered right now
     NodeId client;
@@ -91,13 +106,16 @@ class NtpService final : public node::ForeignTransport {
   NodeId client_slot(const SocketAddress& from);
   std::uint32_t reference_id_for(NodeId id, int stratum) const;
 
+  bool serving_;  // an ntp.listen address was given: answer clients
   std::string listen_;
   std::vector<NtpServer> configured_;
+  std::vector<NtpServer> members_;
   node::Clock& clock_;
   node::Logger& log_;
   NodeId self_;
   UdpSocket socket_;
   std::map<NodeId, ServerState> servers_;
+  std::map<NodeId, std::uint32_t> member_reference_ids_;  // computed on opening, as a server's
   std::vector<SocketAddress> clients_;  // slot -> address
   std::size_t next_slot_ = 0;
   std::uint32_t next_seq_ = 1;

@@ -157,6 +157,46 @@ TEST(Ntp, UnsynchronizedServerAdvertisesStratumSixteen) {
   EXPECT_EQ(hdr.stratum, kMaxStratum);
 }
 
+// RFC 5905, 7.3: the reference timestamp is when the clock was last set or corrected, none before
+// that; root dispersion grows at PHI from that update, and with none is MAXDISP, not PHI times the
+// local time scale's age (a daemon's clock reads ns since 1970: 25,000 s).
+TEST(Ntp, ReferenceTimeAndRootDispersionCountFromTheLastUpdate) {
+  const auto ask = [](Ntp& ntp, LocalTime at) {
+    Message req = make_message(MsgType::kNtpRequest, 1);
+    Effects out;
+    ntp.on_message(at, 2, req, out);
+    return get_header(out.sends().at(0).msg);
+  };
+  Harness h(1, 3, NtpHost{{0}, false});
+  const LocalTime in_2023 = LocalTime::from_ns(1'700'000'000'000'000'000);
+  const ReplyHeader never = ask(h.ntp(), in_2023);
+  EXPECT_EQ(never.leap, Leap::kNotSynchronized);
+  EXPECT_EQ(never.reference_age_ms, kNoReference);
+  EXPECT_EQ(never.root_dispersion_ns, 16'000'000'000);  // MAXDISP
+  EXPECT_FALSE(h.ntp().reference_time_ns(in_2023));
+
+  h.run(h.now() + 300_s, [](NodeId, const Message& req) { return reply(req, 3_ms, 1_ms); });
+  ASSERT_EQ(h.ntp().stratum(), 2);
+  const auto updated = h.ntp().reference_time_ns(h.now());
+  ASSERT_TRUE(updated);
+  EXPECT_LE(*updated, h.now().ns());
+  EXPECT_GT(*updated, h.now().ns() - 70'000'000'000);  // polled every 16..64 s
+  const LocalTime later = h.now() + 100_s;
+  const ReplyHeader synced = ask(h.ntp(), later);
+  EXPECT_EQ(synced.reference_age_ms, static_cast<std::uint32_t>((later.ns() - *updated) / 1'000'000));
+  EXPECT_NEAR(static_cast<double>(synced.root_dispersion_ns) * 1e-9 - h.ntp().root_dispersion_s(h.now()),
+              kPhi * static_cast<double>(later.ns() - h.now().ns()) * 1e-9, 1e-9);
+
+  // A node serving its own clock at the local stratum: its clock is its reference, now.
+  NtpConfig local = fast_config();
+  local.local_stratum = 8;
+  Harness l(0, 3, NtpHost{{}, false}, local);
+  const ReplyHeader own = ask(l.ntp(), l.now() + 5_s);
+  EXPECT_EQ(own.stratum, 8);
+  EXPECT_EQ(own.reference_age_ms, 0u);
+  EXPECT_EQ(own.root_dispersion_ns, 0);
+}
+
 TEST(Ntp, ClientFollowsItsServerAtTheNextStratum) {
   Harness h(1, 3, NtpHost{{0}, false});
   EXPECT_EQ(h.ntp().role(), Role::kClient);
@@ -206,6 +246,27 @@ TEST(Ntp, LoopThroughThisNodeIsNotSelected) {
   h.run(h.now() + 300_s, [](NodeId, const Message& req) { return reply(req, 3_ms, 1_ms, 2, /*refid=*/1); });
   EXPECT_EQ(h.ntp().stratum(), kMaxStratum);
   EXPECT_EQ(h.ntp().believed_master(), kNoNode);
+  // Noted once, when the server became a loop, not for every reply.
+  EXPECT_EQ(h.notes_of(NoteWhat::kNtpLoop), 1);
+  for (const auto& n : h.notes()) {
+    if (n.what == NoteWhat::kNtpLoop) {
+      EXPECT_EQ(n.peer, 0u);
+    }
+  }
+}
+
+// A server that turns to this node after it synchronized us is dropped from selection: two servers
+// polling each other do not keep serving time that comes from nowhere.
+TEST(Ntp, AServerThatBecomesALoopIsNoLongerSelected) {
+  Harness h(1, 2, NtpHost{{0}, false});
+  h.run(h.now() + 300_s, [](NodeId, const Message& req) { return reply(req, 3_ms, 1_ms, 2, /*refid=*/7); });
+  ASSERT_EQ(h.ntp().stratum(), 3);
+  ASSERT_EQ(h.ntp().believed_master(), 0u);
+  const int synced = h.notes_of(NoteWhat::kNtpSynchronized);
+  h.run(h.now() + 600_s, [](NodeId, const Message& req) { return reply(req, 3_ms, 1_ms, 4, /*refid=*/1); });
+  EXPECT_EQ(h.notes_of(NoteWhat::kNtpLoop), 1);
+  EXPECT_EQ(h.notes_of(NoteWhat::kNtpSynchronized), synced);  // never selected at stratum 4 + 1
+  EXPECT_EQ(h.ntp().stratum(), 3);                             // the last update from before the loop
 }
 
 // Three servers agree near +2 ms; a fourth is 400 ms off: the falseticker is named and ignored.

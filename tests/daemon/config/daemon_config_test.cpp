@@ -268,6 +268,41 @@ TEST(DaemonConfig, ErrorsNameFileLineColumnAndKey) {
   EXPECT_EQ(*missing, "/nonexistent/daemon.yaml: error: cannot open the config file");
 }
 
+// An IPv4-mapped address can never be bound (a given IPv6 address is bound IPv6 only, and Linux
+// then refuses a mapped one), so --check-config refuses it where it is written, naming the IPv4
+// form, instead of passing what the daemon's bind then fails.
+TEST(DaemonConfig, Ipv4MappedBindAddressesAreRefusedWhereWritten) {
+  const auto why = [](const std::string& port) {
+    return "'[::ffff:127.0.0.1]:" + port +
+           "': an IPv4-mapped IPv6 address cannot be bound (a socket bound to a given IPv6 address speaks IPv6 only); "
+           "write it as 127.0.0.1:" + port + ", or bind [::]:" + port + " to speak both IP versions";
+  };
+  const struct {
+    const char* text;
+    std::string error;  // after "<file>:"
+  } placed[] = {
+      {"id: 1\nlisten: \"[::ffff:127.0.0.1]:17031\"\n", "2:9: error: at 'listen': " + why("17031")},
+      {"status: \"[::ffff:127.0.0.1]:17033\"\n", "1:9: error: at 'status': " + why("17033")},
+      {"ntp:\n  listen: \"[::ffff:127.0.0.1]:17034\"\n", "2:11: error: at 'ntp.listen': " + why("17034")},
+  };
+  for (std::size_t i = 0; i < std::size(placed); ++i) {
+    const std::string name = "daemon_cfg_mapped" + std::to_string(i) + ".yaml";
+    EXPECT_EQ(config_error(name, placed[i].text), tmp(name) + ":" + placed[i].error);
+  }
+  // The same addresses given as flags: refused when the settings are assembled.
+  for (const auto& [field, what] : {std::pair{&DaemonConfig::listen, "listen: "}, std::pair{&DaemonConfig::status, "status: "},
+                                    std::pair{&DaemonConfig::ntp_listen, "ntp listen: "}}) {
+    DaemonConfig flagged;
+    flagged.id = 1;
+    flagged.listen = "127.0.0.1:5525";
+    flagged.sync_kind = "ntp";
+    flagged.*field = "[::ffff:127.0.0.1]:17035";
+    const auto loop = build_loop_config(flagged);
+    ASSERT_TRUE(std::holds_alternative<std::string>(loop)) << what;
+    EXPECT_EQ(std::get<std::string>(loop), what + why("17035"));
+  }
+}
+
 TEST(DaemonConfig, DuplicateKeysAreRefused) {
   EXPECT_EQ(config_error("daemon_cfg_bad2.yaml", "id: 1\nid: 2\n"),
             tmp("daemon_cfg_bad2.yaml") + ":2:1: error: at 'id': duplicate key 'id' (first written at line 1, column 1)");

@@ -346,6 +346,22 @@ TEST(DaemonLoop, RefusesMemberIdsReservedForNtpClients) {
   EXPECT_NE(err->find("is reserved"), std::string::npos) << *err;
 }
 
+// NTP servers without ntp.listen are polled from a client-only port (as chronyd and ntpd poll
+// without serving), not dropped: the loop opens an NTP socket on an ephemeral port.
+TEST(DaemonLoop, NtpServersWithoutAListenAddressGetAClientPort) {
+  LoopParts p;
+  auto& [host, clock, log, cfg] = p;
+  cfg.ntp_servers = {{100, "127.0.0.1:9"}};
+  DaemonLoop loop(cfg, std::make_unique<Probe>(), clock, nullptr, log);
+  ASSERT_EQ(loop.open(), std::nullopt);
+  EXPECT_NE(loop.ntp_port(), 0);
+  // Without servers nothing is polled, so no NTP socket is opened.
+  LoopParts q;
+  DaemonLoop none(q.cfg, std::make_unique<Probe>(), q.clock, nullptr, q.log);
+  ASSERT_EQ(none.open(), std::nullopt);
+  EXPECT_EQ(none.ntp_port(), 0);
+}
+
 // A second daemon given the control path a running one answers on refuses to start (before it
 // binds anything) and leaves the socket to its owner; the socket file of a run that has ended is
 // replaced.

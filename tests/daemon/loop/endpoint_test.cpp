@@ -83,6 +83,24 @@ TEST(Endpoint, RejectsWithTheTextAndTheExpectedForm) {
   EXPECT_NE(std::get<std::string>(parse_destination("[::1]:0")).find("port 0 is no destination"), std::string::npos);
 }
 
+// A bind address is a parse_endpoint address that a socket can take: not IPv4-mapped, which a
+// socket bound to a given IPv6 address (IPv6 only) cannot bind. A destination may be mapped.
+TEST(Endpoint, BindAddressesAreNotIpv4Mapped) {
+  auto e = parse_bind_address("[::ffff:127.0.0.1]:5525");
+  ASSERT_TRUE(std::holds_alternative<std::string>(e));
+  EXPECT_NE(std::get<std::string>(e).find("write it as 127.0.0.1:5525"), std::string::npos) << std::get<std::string>(e);
+  // What the check refuses is exactly what bind_to cannot bind.
+  auto sock = UdpSocket::bind_to(endpoint("[::ffff:127.0.0.1]:0"));
+  ASSERT_TRUE(std::holds_alternative<std::string>(sock));
+  for (const char* ok : {"127.0.0.1:0", "[::1]:0", "[::]:0", "0.0.0.0:0"}) {
+    auto b = parse_bind_address(ok);
+    ASSERT_TRUE(std::holds_alternative<Endpoint>(b)) << ok;
+    EXPECT_TRUE(std::holds_alternative<UdpSocket>(UdpSocket::bind_to(std::get<Endpoint>(b)))) << ok;
+  }
+  EXPECT_TRUE(std::holds_alternative<Endpoint>(parse_destination("[::ffff:127.0.0.1]:5525")));
+  EXPECT_EQ(endpoint("[::ffff:192.0.2.7]:9").addr.unmapped().to_string(), "192.0.2.7:9");
+}
+
 // RFC 5905, 7.3: an IPv4 server's reference id is its address; an IPv6 one's the first four
 // octets of the MD5 digest of its 16 address octets (for ::1 computed apart from this code:
 // python3 -c "import hashlib; print(hashlib.md5(bytes(15) + b'\x01').hexdigest()[:8])").
