@@ -152,7 +152,10 @@ std::string fault(const std::string& path, const std::string& what) {
 }
 
 std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std::size_t members) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking: opening a FIFO for reading would otherwise wait for a writer, for good (and
+  // with the signals blocked for the signalfd, not even SIGTERM would end it). The type is
+  // checked before anything is read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT) return Loaded{};
     return "state file " + path + ": cannot read it: " + errno_text();
@@ -220,7 +223,12 @@ std::optional<std::string> lay_out(const std::string& path, NodeId self, std::si
                                    std::uint64_t generation) {
   const std::size_t copy_bytes = copy_bytes_for(members);
   const std::string tmp = path + ".new";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // A fresh file of our own: whatever is left at that name (a stale copy, a link planted to
+  // make the daemon write elsewhere, a FIFO) is removed, not written through.
+  if (::unlink(tmp.c_str()) != 0 && errno != ENOENT) {
+    return "state file " + path + ": cannot remove " + tmp + ": " + errno_text();
+  }
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return "state file " + path + ": cannot create " + tmp + ": " + errno_text();
   const std::string bytes = encode_copy(state, self, members, generation + 1, copy_bytes) +
                             encode_copy(state, self, members, generation + 2, copy_bytes);
@@ -270,8 +278,13 @@ std::variant<std::unique_ptr<StateFile>, std::string> StateFile::open(const std:
     generation += 2;
     l.newest_half = 1;
   }
-  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return "state file " + path + ": cannot open it for writing: " + errno_text();
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {  // replaced since it was read
+    ::close(fd);
+    return "state file " + path + ": not a regular file";
+  }
   auto file = std::unique_ptr<StateFile>(new StateFile(path, fd, self, members, copy_bytes_for(members)));
   file->generation_ = generation;
   file->newest_half_ = l.newest_half;

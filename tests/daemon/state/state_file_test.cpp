@@ -164,6 +164,25 @@ TEST_F(StateFileTest, AnythingElseIsRefusedNeverTakenForAState) {
   fs::remove(path());
   fs::create_directories(path());
   EXPECT_NE(open_error(1, 2).find("not a regular file"), std::string::npos);
+  // A FIFO: refused at once, not waited on for a writer that never comes.
+  fs::remove(path());
+  ASSERT_EQ(::mkfifo(path().c_str(), 0600), 0);
+  EXPECT_NE(open_error(1, 2).find("not a regular file"), std::string::npos);
+  EXPECT_NE(StateFile::check(path(), 1, 2).value_or("").find("not a regular file"), std::string::npos);
+}
+
+// What is left at the layout's temporary name is replaced, never written through: a link there
+// must not make the daemon write elsewhere.
+TEST_F(StateFileTest, TheLayoutNeverWritesThroughALinkLeftAtItsTemporaryName) {
+  const fs::path elsewhere = dir_ / "elsewhere";
+  { std::ofstream(elsewhere) << "keep"; }
+  fs::create_symlink(elsewhere, path() + ".new");
+  ASSERT_TRUE(open_ok(1, 2));
+  std::ifstream in(elsewhere);
+  std::string text;
+  in >> text;
+  EXPECT_EQ(text, "keep");
+  EXPECT_FALSE(fs::exists(path() + ".new"));
 }
 
 TEST_F(StateFileTest, CheckReadsWithoutCreatingAndWantsTheFolder) {
