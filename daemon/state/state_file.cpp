@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -284,6 +285,15 @@ std::variant<std::unique_ptr<StateFile>, std::string> StateFile::open(const std:
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {  // replaced since it was read
     ::close(fd);
     return "state file " + path + ": not a regular file";
+  }
+  // One process per state file: two daemons saving in turn would each overwrite what the other
+  // kept, and a restart would read whichever saved last. The lock lasts as long as the file is
+  // open (the process's life), and dies with it.
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const std::string why = errno == EWOULDBLOCK ? std::string("another process (a clocksyncd of the same node?) uses it")
+                                                 : errno_text();
+    ::close(fd);
+    return "state file " + path + ": " + why;
   }
   auto file = std::unique_ptr<StateFile>(new StateFile(path, fd, self, members, copy_bytes_for(members)));
   file->generation_ = generation;

@@ -80,6 +80,7 @@ TEST_F(StateFileTest, WhatASaveKeptIsWhatTheNextRunReads) {
   // The next save goes over the older copy and is read back too.
   const StableState later = state(4, 95, 31, {12, 95, 7});
   ASSERT_TRUE(again->save(later));
+  again.reset();
   EXPECT_EQ(open_ok(2, 3)->saved(), later);
 }
 
@@ -169,6 +170,17 @@ TEST_F(StateFileTest, AnythingElseIsRefusedNeverTakenForAState) {
   ASSERT_EQ(::mkfifo(path().c_str(), 0600), 0);
   EXPECT_NE(open_error(1, 2).find("not a regular file"), std::string::npos);
   EXPECT_NE(StateFile::check(path(), 1, 2).value_or("").find("not a regular file"), std::string::npos);
+}
+
+// Two processes saving into one file would undo each other: the second open is refused while
+// the first holds it, and taken once it is closed.
+TEST_F(StateFileTest, OneProcessAtATimeHoldsAStateFile) {
+  auto first = open_ok(1, 2);
+  ASSERT_TRUE(first);
+  const std::string e = open_error(1, 2);
+  EXPECT_NE(e.find("another process"), std::string::npos) << e;
+  first.reset();
+  EXPECT_TRUE(open_ok(1, 2));
 }
 
 // What is left at the layout's temporary name is replaced, never written through: a link there
