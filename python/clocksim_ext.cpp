@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -28,6 +29,22 @@ namespace py = pybind11;
 using namespace clocksim;
 
 namespace {
+
+// Text from the engine as Python str. It may quote a file name, and a file name on Linux need not
+// be UTF-8 (Python passes such a path on as the bytes os.fsencode makes): an invalid byte shows as
+// \xNN instead of making the text itself fail to convert.
+py::str text_of(const std::string& text) {
+  PyObject* str = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "backslashreplace");
+  if (str == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(str);
+}
+
+// Raises the module's exception `name` (or a built-in one) with an engine message, as text_of
+// decodes it.
+void raise_with(PyObject* type, const char* message) {
+  const py::str text = text_of(message);
+  PyErr_SetObject(type, text.ptr());
+}
 
 scenario::LoadOptions load_options(const std::vector<std::string>& overrides, std::optional<std::uint64_t> seed) {
   scenario::LoadOptions options;
@@ -99,7 +116,7 @@ void validate_file(const std::string& path, const std::vector<std::string>& over
 
 // Runs a sweep file into out_dir (resumable, as `clocksim sweep`); returns sweep.csv's text and
 // the runs that failed to complete.
-std::pair<std::string, std::vector<std::string>> sweep_file(const std::string& path, const std::string& out_dir,
+std::pair<std::string, std::vector<std::string>> sweep_report(const std::string& path, const std::string& out_dir,
                                                             unsigned jobs) {
   const sweep::SweepSpec spec = sweep::load_sweep_file(path);
   const std::vector<sweep::PlannedRun> runs = sweep::plan_sweep(spec);
@@ -135,12 +152,39 @@ std::pair<std::string, std::vector<std::string>> sweep_file(const std::string& p
   return {csv.str(), report.failures};
 }
 
+py::tuple sweep_file(const std::string& path, const std::string& out_dir, unsigned jobs) {
+  const auto [csv, failures] = sweep_report(path, out_dir, jobs);
+  py::list failed;
+  for (const std::string& f : failures) failed.append(text_of(f));
+  return py::make_tuple(text_of(csv), failed);
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_clocksim, m) {
   m.doc() = "clocksim's engine, in-process (use the `clocksim` package, not this module)";
-  py::register_exception<scenario::ScenarioError>(m, "ScenarioError", PyExc_ValueError);
-  py::register_exception<sweep::SweepError>(m, "SweepError", PyExc_ValueError);
+  // The module's errors, raised with the engine's message as text_of decodes it; any other C++
+  // exception whose message is valid UTF-8 goes on to pybind11's own translation.
+  const py::exception<scenario::ScenarioError> scenario_error(m, "ScenarioError", PyExc_ValueError);
+  const py::exception<sweep::SweepError> sweep_error(m, "SweepError", PyExc_ValueError);
+  py::register_exception_translator([](std::exception_ptr thrown) {
+    try {
+      if (thrown) std::rethrow_exception(thrown);
+    } catch (const scenario::ScenarioError& e) {
+      raise_with(py::module_::import("clocksim._clocksim").attr("ScenarioError").ptr(), e.what());
+    } catch (const sweep::SweepError& e) {
+      raise_with(py::module_::import("clocksim._clocksim").attr("SweepError").ptr(), e.what());
+    } catch (const std::exception& e) {
+      const std::string_view message = e.what();
+      PyObject* strict = PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()), nullptr);
+      if (strict != nullptr) {
+        Py_DECREF(strict);
+        throw;
+      }
+      PyErr_Clear();
+      raise_with(PyExc_RuntimeError, e.what());
+    }
+  });
   py::class_<RunResult>(m, "RunResult")
       // Text files as str; a compressed one (output.compress: gzip) as the bytes it holds.
       .def_property_readonly("files",
@@ -157,7 +201,7 @@ PYBIND11_MODULE(_clocksim, m) {
                                return files;
                              })
       .def_readonly("passed", &RunResult::passed)
-      .def_readonly("report", &RunResult::report);
+      .def_property_readonly("report", [](const RunResult& r) { return text_of(r.report); });
   m.def("run_file", &run_file, py::arg("path"), py::arg("overrides"), py::arg("seed"));
   m.def("run_text", &run_text, py::arg("yaml"), py::arg("name"), py::arg("overrides"), py::arg("seed"));
   m.def("validate_file", &validate_file, py::arg("path"), py::arg("overrides"));

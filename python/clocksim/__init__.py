@@ -39,13 +39,14 @@ def _no_nul(text, what):
 
 
 def _path(path, what, kinds="a path (str, bytes or os.PathLike)"):
-    """A path as open() takes one: text, bytes (decoded as os.fsdecode does, the file system's
-    own encoding) or an os.PathLike; anything else is named with the argument it was given for."""
+    """A path as open() takes one: text, bytes or an os.PathLike; anything else is named with the
+    argument it was given for. Handed on as the file system's bytes (os.fsencode), so that a name
+    that is not UTF-8 (any bytes are a valid Linux file name) reaches the engine as it is."""
     try:
         text = os.fsdecode(path)
     except TypeError:
         raise TypeError(f"{what}: expected {kinds}, got {type(path).__name__}") from None
-    return _no_nul(text, what)
+    return os.fsencode(_no_nul(text, what))
 
 
 def _override_list(overrides: Overrides):

@@ -12,6 +12,7 @@
 
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/params.hpp"
+#include "node/loop/json_text.hpp"
 #include "sim/bound/skew_bound.hpp"
 #include "sim/output/exact_skew.hpp"
 #include "sim/output/link_table.hpp"
@@ -273,7 +274,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
     j["events_per_s"] = outcome.wall_time_s > 0 ? static_cast<double>(st.events_processed) / outcome.wall_time_s : 0.0;
     // Written last: a folder with summary.json is a finished run (the sweep runner relies on it).
     const std::unique_ptr<OutputFile> summary = folder.create(std::string(run_files::kSummary));
-    summary->write(j.dump(2));
+    summary->write(node::json_text(j, 2));
     summary->write("\n");
     summary->commit();
   }

@@ -145,6 +145,32 @@ def test_a_path_is_whatever_open_takes(tmp_path):
         clocksim.validate(None)
 
 
+def test_a_file_name_that_is_not_utf8_runs_and_is_named_in_errors(tmp_path):
+    # Any bytes but '/' and NUL make a Linux file name; open() takes such a name as bytes.
+    folder = os.fsencode(tmp_path)
+    good = folder + b"/dr\xffift.yaml"
+    with open(good, "wb") as f:
+        f.write(open(scenario("drift-only.yaml"), "rb").read())
+    expected = clocksim.run(scenario("drift-only.yaml")).files["trace.csv"]
+    result = clocksim.run(good)
+    assert result.files["trace.csv"] == expected
+    assert result.summary["scenario"]["file"].endswith("dr\ufffdift.yaml")
+    clocksim.validate(good)
+    assert clocksim.run(os.fsdecode(good)).files["trace.csv"] == expected  # the surrogate-escaped str
+    bad = folder + b"/b\xfead.yaml"
+    with open(bad, "wb") as f:
+        f.write(b"name: bad\nduration: 10s\nnodes: 3\nlinks:\n  latency: 5 parsecs\n")
+    with pytest.raises(clocksim.ScenarioError, match=r"b\\xfead\.yaml:5:"):
+        clocksim.run(bad)
+    sweep_file = folder + b"/sw\xffeep.yaml"
+    with open(folder + b"/base.yaml", "wb") as f:
+        f.write(open(scenario("drift-only.yaml"), "rb").read())
+    with open(sweep_file, "wb") as f:
+        f.write(b"name: s\nbase: base.yaml\nset: {duration: 5s}\nmatrix:\n  clocks.drift_ppm: [1, 2]\n")
+    table = clocksim.sweep(sweep_file, folder + b"/o\xffut")
+    assert len(table) == 2 and os.path.exists(folder + b"/o\xffut/sweep.csv")
+
+
 def test_python_values_a_scenario_cannot_hold_are_named_with_their_place():
     small = {"name": "x", "duration": "10s", "nodes": 3}
     with pytest.raises(TypeError, match=r"at 'clocks.drift_ppm': a object has no place in a scenario"):

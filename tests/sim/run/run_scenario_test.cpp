@@ -150,6 +150,19 @@ TEST(RunScenario, UnwritableOutputLeavesNothingBehind) {
   fs::remove_all(dir);
 }
 
+// A Linux file name is any bytes but '/' and NUL: a scenario so named runs, and summary.json
+// (which names the file) stays valid JSON, each byte that is not UTF-8 written as U+FFFD.
+TEST(RunScenario, AScenarioFileNamedInBytesThatAreNotUtf8RunsAndItsSummaryIsJson) {
+  const fs::path dir = fresh_dir("bytes");
+  auto spec = testing::drift_only(3, 2_s, 1_s);
+  spec.source_file = (dir / "dr\xff\xfeift.yaml").string();
+  std::ostringstream report;
+  run_scenario(spec, RunOptions{(dir / "out").string(), false, true}, report);
+  const nlohmann::json summary = nlohmann::json::parse(slurp(dir / "out" / "summary.json"));
+  EXPECT_EQ(summary["scenario"]["file"], (dir / "dr\uFFFD\uFFFDift.yaml").string());
+  fs::remove_all(dir);
+}
+
 std::set<std::string> files_in(const fs::path& dir) {
   std::set<std::string> names;
   for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
