@@ -63,3 +63,8 @@ clocksim_script_test(daemon.check_config daemon 120 daemon/cli/check_config_chec
 # crash (tests/daemon/cli/clocksyncctl_check.py).
 clocksim_script_test(daemon.clocksyncctl_status daemon 120 daemon/cli/clocksyncctl_check.py
   $<TARGET_FILE:clocksyncctl> ${CMAKE_CURRENT_BINARY_DIR}/daemon-clocksyncctl)
+
+# A state file clocksyncd cannot create (a file-size limit, a read-only folder, a full file
+# system) stops the start with exit 2 and the reason (tests/daemon/cli/state_file_start_check.py).
+clocksim_script_test(daemon.state_file_start daemon 120 daemon/cli/state_file_start_check.py
+  $<TARGET_FILE:clocksyncd> ${CMAKE_CURRENT_BINARY_DIR}/daemon-state-file-start)

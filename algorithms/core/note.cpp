@@ -59,6 +59,7 @@ EventKind note_what_kind(NoteWhat w) {
     case NoteWhat::kRingForeignIdDropped:
     case NoteWhat::kNtpPanic:
     case NoteWhat::kNtpStepped:
+    case NoteWhat::kNtpStartupWait:
     case NoteWhat::kHostAdded:
     case NoteWhat::kSetTimeSent:
     case NoteWhat::kByzantineStarts:
@@ -77,6 +78,7 @@ EventKind note_what_kind(NoteWhat w) {
     case NoteWhat::kNtpNoMajority:
     case NoteWhat::kNtpFalseticker:
     case NoteWhat::kNtpLoop:
+    case NoteWhat::kNtpTooFewSane:
       return EventKind::kOutlier;
     case NoteWhat::kNtpSynchronized:
       return EventKind::kBecameSlave;
@@ -254,6 +256,8 @@ std::string_view note_what_name(NoteWhat w) {
     case NoteWhat::kRateRefused: return "rate_refused";
     case NoteWhat::kRingForeignIdDropped: return "ring_foreign_id_dropped";
     case NoteWhat::kNtpLoop: return "ntp_loop";
+    case NoteWhat::kNtpTooFewSane: return "ntp_too_few_sane";
+    case NoteWhat::kNtpStartupWait: return "ntp_startup_wait";
   }
   return "?";
 }

@@ -147,9 +147,11 @@ enum class NoteWhat : std::uint8_t {
   kRingForeignIdDropped,       // peer: the sender; message: its type; value_ns: the id it names that is no member's
   // NTP (kept after the others so that no value moves).
   kNtpLoop,                    // peer: a server whose reply names this node as its reference (a timing loop)
+  kNtpTooFewSane,              // count of total: truechimers of the minsane needed; the clock is left alone
+  kNtpStartupWait,             // count of total: servers selectable; value_ns: the longest wait for the rest
 };
 // The last NoteWhat: tests walk every value up to it.
-inline constexpr NoteWhat kLastNoteWhat = NoteWhat::kNtpLoop;
+inline constexpr NoteWhat kLastNoteWhat = NoteWhat::kNtpStartupWait;
 
 // Why a role changed, or what qualifies an event. Fields it names are the note's own.
 enum class NoteWhy : std::uint8_t {

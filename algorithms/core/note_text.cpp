@@ -284,6 +284,12 @@ std::string note_text(const Note& n, const NodeNames& name) {
       return "NTP: falseticker " + server_text(n.peer, name, "reference clock") + " offset " + signed_ms_text(v);
     case NoteWhat::kNtpPanic: return "NTP: offset " + signed_ms_text(v) + " beyond the panic threshold; ignored";
     case NoteWhat::kNtpStepped: return "NTP: stepped the clock by " + signed_ms_text(v);
+    case NoteWhat::kNtpTooFewSane:
+      return "NTP: only " + num(n.count) + " of the " + num(n.total) +
+             " agreeing servers needed (minsane); the clock is left alone";
+    case NoteWhat::kNtpStartupWait:
+      return "NTP: " + num(n.count) + " of " + num(n.total) + " servers selectable; the first clock update waits up to " +
+             seconds_text(v) + " for the others";
     case NoteWhat::kNtpLoop:
       return "NTP: server " + name(n.peer) + " is synchronized to this node (a timing loop); not selected while it is";
     case NoteWhat::kNtpSynchronized:

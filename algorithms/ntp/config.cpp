@@ -18,7 +18,15 @@ std::vector<ParamSpec> ntp_params() {
       param_spec("local_stratum", ParamType::kInt, d.local_stratum,
                  "stratum served by a node with neither servers nor reference clock; 0: such a node serves nothing", 0, 15),
       param_spec("reference_dispersion", ParamType::kDuration, d.reference_dispersion,
-                 "error a reference clock states for each reading (the host adds the scenario's real error)", 0, 1 * kS)
+                 "error a reference clock states for each reading (the host adds the scenario's real error)", 0, 1 * kS),
+      param_spec("minsane", ParamType::kInt, d.minsane,
+                 "fewest truechimers (servers that agree) the clock is updated from (ntpd's tos minsane, chrony's "
+                 "minsources); a node with fewer servers needs all of them",
+                 1, 64),
+      param_spec("startup_wait", ParamType::kDuration, d.startup_wait,
+                 "before the first clock update, how long to wait once one server is selectable for the others, so "
+                 "that a falseticker answering first is outvoted; 0s: update at once",
+                 0, 3600 * kS)
   };
 }
 
@@ -31,6 +39,8 @@ NtpConfig ntp_config(const ParamSet& p) {
   c.stepout = p.get_duration("stepout");
   c.local_stratum = p.get_int("local_stratum");
   c.reference_dispersion = p.get_duration("reference_dispersion");
+  c.minsane = p.get_int("minsane");
+  c.startup_wait = p.get_duration("startup_wait");
   // The loaders refuse maxpoll below minpoll (the registration's check_params); a ParamSet made
   // by hand still gets a valid range for the discipline's clamp.
   if (c.maxpoll < c.minpoll) c.maxpoll = c.minpoll;

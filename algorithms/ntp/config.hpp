@@ -19,6 +19,13 @@ struct NtpConfig {
   std::int64_t local_stratum = 10;  // a node with neither servers nor reference clock serves its own
                                     // clock at this stratum (chrony's `local stratum`); 0: it does not
   Duration reference_dispersion = Duration::from_ns(1'000);  // a reference reading's stated error
+  // The clock is updated only while at least this many servers are truechimers (ntpd's `tos
+  // minsane`, chrony's `minsources`); a node with fewer associations needs all of them.
+  std::int64_t minsane = 1;
+  // Before the first clock update, once one server is selectable, how long to wait for the others
+  // to become selectable too, so that a lone falseticker that answers first is outvoted rather
+  // than followed. Zero: update on the first selectable server.
+  Duration startup_wait = Duration::from_ns(16'000'000'000);
 };
 
 std::vector<ParamSpec> ntp_params();

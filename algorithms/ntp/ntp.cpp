@@ -50,6 +50,7 @@ void Ntp::configure(std::vector<NodeId> servers, bool reference, LocalTime now, 
   for (std::size_t k = 0; k < assocs_.size(); ++k) out.cancel_timer(poll_timer(k));
   assocs_.clear();
   system_peer_ = kNoNode;
+  first_selectable_ns_.reset();
   if (reference) {
     Association a;
     a.reference = true;
@@ -259,6 +260,25 @@ void Ntp::clear_filters(LocalTime now) {
   }
 }
 
+// Before the first clock update the servers answer in whatever order the network brings them;
+// selecting on the first to answer would follow it alone, falseticker or not, and the first update
+// steps the clock as far as it says. So once one server is selectable, the update waits (at most
+// startup_wait) for the rest, and the intersection then outvotes a liar. Every later update
+// already has the others' samples in their filters.
+bool Ntp::waits_for_more_servers(std::size_t selectable, LocalTime now, Effects& out) {
+  // The discipline leaves NSET on the first offset it is handed, stepped or not: that is the update
+  // the wait is for.
+  if (discipline_.state() != DisciplineState::kNset || config_.startup_wait <= Duration::zero() || selectable == 0 ||
+      selectable >= assocs_.size()) {
+    return false;
+  }
+  if (!first_selectable_ns_) {
+    first_selectable_ns_ = now.ns();
+    out.note(Note(NoteWhat::kNtpStartupWait).with_count(selectable, assocs_.size()).with_value(config_.startup_wait));
+  }
+  return now.ns() - *first_selectable_ns_ < config_.startup_wait.ns();
+}
+
 // §11.2.1-§11.2.3 and the clock update (A.5.5.1-A.5.5.4).
 void Ntp::select_and_update(LocalTime now, Effects& out) {
   std::vector<Candidate> candidates;
@@ -268,6 +288,7 @@ void Ntp::select_and_update(LocalTime now, Effects& out) {
     const FilterOutput& f = a.filter.last();
     candidates.push_back({k, f.offset_s, root_distance(a, now), f.jitter_s, a.stratum});
   }
+  if (waits_for_more_servers(candidates.size(), now, out)) return;
   const std::vector<Candidate> truechimers = intersect(candidates);
   if (truechimers.empty()) {
     if (candidates.size() > 1) out.note(Note(NoteWhat::kNtpNoMajority));
@@ -282,6 +303,15 @@ void Ntp::select_and_update(LocalTime now, Effects& out) {
                    .with_value_ns(seconds_to_ns(c.offset_s)));
     }
   }
+  // One server alone can be a falseticker no one outvotes: with minsane above 1 the clock holds
+  // over instead. Noted when the shortage begins, not at every reply.
+  const std::size_t sane_needed = std::min(static_cast<std::size_t>(config_.minsane), assocs_.size());
+  if (truechimers.size() < sane_needed) {
+    if (!too_few_sane_) out.note(Note(NoteWhat::kNtpTooFewSane).with_count(truechimers.size(), sane_needed));
+    too_few_sane_ = true;
+    return;
+  }
+  too_few_sane_ = false;
   double selection_jitter_s = 0;
   const std::vector<Candidate> survivors = cluster(truechimers, selection_jitter_s);
   const Candidate& best = survivors.front();

@@ -90,6 +90,7 @@ class Ntp final : public SyncLayer {
   void receive_reply(LocalTime now, NodeId from, const Message& msg, Effects& out);
   void add_sample(std::size_t k, const struct Sample& s, LocalTime now, Effects& out);
   void select_and_update(LocalTime now, Effects& out);
+  bool waits_for_more_servers(std::size_t selectable, LocalTime now, Effects& out);
   double root_distance(const Association& a, LocalTime now) const;
   bool fit(const Association& a, LocalTime now) const;
   void clear_filters(LocalTime now);
@@ -117,6 +118,10 @@ class Ntp final : public SyncLayer {
   // The system peer's sample last handed to the discipline: each is used once (A.5.5.3).
   std::int64_t last_sample_ns_ = std::numeric_limits<std::int64_t>::min();
   bool have_update_ = false;
+  // Local time the first server became selectable while the discipline had no offset yet
+  // (startup_wait counts from it); reset when the associations are configured anew.
+  std::optional<std::int64_t> first_selectable_ns_;
+  bool too_few_sane_ = false;  // the last selection had fewer truechimers than minsane (noted once)
 };
 
 }  // namespace clocksim::ntp

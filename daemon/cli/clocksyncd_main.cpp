@@ -322,6 +322,10 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGHUP);
   sigprocmask(SIG_BLOCK, &set, nullptr);
+  // A write past the file-size limit (RLIMIT_FSIZE), like a full disk or a quota, must fail with EFBIG
+  // like any other failed write: the state file's layout at start is then refused with its reason
+  // (exit 2) and a failed save is logged and counted, instead of SIGXFSZ ending the process.
+  signal(SIGXFSZ, SIG_IGN);
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

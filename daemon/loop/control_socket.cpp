@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -75,9 +76,28 @@ std::optional<std::string> ControlSocket::open(const ControlConfig& config) {
   return std::nullopt;
 }
 
-void ControlSocket::serve(int fd, const std::function<std::string()>& answer, node::MonoTime now) {
+namespace {
+
+// The member a status request's page starts at: "status" is 0, "status 120" is 120 (a UDP request
+// is padded with NULs after it). Nullopt for anything else.
+std::optional<std::size_t> status_request(std::string_view request) {
   static constexpr std::string_view kRequest = "status";
-  std::vector<std::uint8_t> buf(kUdpRequestSize * 2);
+  if (request.substr(0, kRequest.size()) != kRequest) return std::nullopt;
+  request.remove_prefix(kRequest.size());
+  request = request.substr(0, request.find('\0'));
+  if (request.empty()) return 0;
+  if (request.front() != ' ' || request.size() < 2 || request.size() > 21) return std::nullopt;
+  std::size_t from = 0;
+  const char* first = request.data() + 1;
+  const auto [end, ec] = std::from_chars(first, request.data() + request.size(), from);
+  if (ec != std::errc() || end != request.data() + request.size()) return std::nullopt;
+  return from;
+}
+
+}  // namespace
+
+void ControlSocket::serve(int fd, const Answer& answer, node::MonoTime now) {
+  std::vector<std::uint8_t> buf(kMaxReplyBytes + 1);
   const bool udp = fd == udp_.fd();
   for (int i = 0; i < 64; ++i) {
     sockaddr_storage from{};
@@ -86,7 +106,8 @@ void ControlSocket::serve(int fd, const std::function<std::string()>& answer, no
     if (n < 0) return;
     const std::size_t size = static_cast<std::size_t>(n);
     const std::string_view request(reinterpret_cast<const char*>(buf.data()), std::min(size, buf.size()));
-    if (request.substr(0, kRequest.size()) != kRequest) {
+    const auto peers_from = status_request(request);
+    if (!peers_from) {
       ++counters_.ignored;
       continue;
     }
@@ -94,12 +115,18 @@ void ControlSocket::serve(int fd, const std::function<std::string()>& answer, no
       ++counters_.rate_limited;
       continue;
     }
-    std::string reply = answer();
-    if (udp && reply.size() > size) {
+    const std::size_t max_bytes = udp ? std::min(size, kMaxReplyBytes) : kMaxReplyBytes;
+    std::string reply = answer(*peers_from, max_bytes);
+    if (udp && reply.size() > size && reply.size() <= kMaxReplyBytes) {
       // Never more bytes out than in: a short (spoofable) request gets at most a short error.
       ++counters_.too_small;
       reply = R"({"error":"pad the request to )" + std::to_string(reply.size()) + R"( bytes"})";
       if (reply.size() > size) continue;
+    } else if (reply.size() > max_bytes) {
+      // Not even one member fits beside the node's own state: said, never sent cut short.
+      ++counters_.too_large;
+      reply = R"({"error":"a status page of )" + std::to_string(reply.size()) + R"( bytes does not fit in a datagram"})";
+      if (udp && reply.size() > size) continue;
     } else {
       ++counters_.answered;
     }

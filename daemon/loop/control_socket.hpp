@@ -4,6 +4,9 @@
 // a non-loopback address only when explicitly allowed, answers at most `udp_per_second` requests
 // per second (token bucket), and never sends a reply larger than the request that asked for it
 // (clocksyncctl pads its request to kUdpRequestSize), so it cannot amplify a spoofed request.
+// A request is "status" for the first page of the answer or "status <member>" for the page that
+// starts at that member (daemon/loop/status_pages.hpp): a large cluster's answer comes in pages that
+// each fit in one datagram, never cut short.
 #pragma once
 
 #include <cstdint>
@@ -30,12 +33,16 @@ struct ControlCounters {
   std::uint64_t too_small = 0;      // UDP request shorter than the reply would be
   std::uint64_t rate_limited = 0;   // UDP requests over the rate
   std::uint64_t send_failed = 0;    // answers that could not be sent (a client that does not read)
+  std::uint64_t too_large = 0;      // a page longer than any datagram (refused with an error)
 };
 
 class ControlSocket {
  public:
   // The size clocksyncctl pads a UDP status request to; a reply never exceeds the request.
   static constexpr std::size_t kUdpRequestSize = 8192;
+  // The longest answer on either socket: the largest UDP payload over IPv4. Unix datagrams could be
+  // longer, but one page size for both keeps a client's buffer the same.
+  static constexpr std::size_t kMaxReplyBytes = 65507;
 
   ControlSocket() = default;
   ~ControlSocket();
@@ -52,8 +59,11 @@ class ControlSocket {
   std::uint16_t udp_port() const { return udp_.fd() >= 0 ? udp_.local_port() : 0; }
   const std::string& unix_path() const { return config_.unix_path; }
 
-  // Answers the requests queued on `fd` (at most 64 per call) with `answer()`.
-  void serve(int fd, const std::function<std::string()>& answer, node::MonoTime now);
+  // Answers the requests queued on `fd` (at most 64 per call) with `answer(peers_from, max_bytes)`:
+  // the page of the status answer that starts at member `peers_from`, at most `max_bytes` long
+  // (over UDP the request's own size, so that no answer is larger than what asked for it).
+  using Answer = std::function<std::string(std::size_t peers_from, std::size_t max_bytes)>;
+  void serve(int fd, const Answer& answer, node::MonoTime now);
   const ControlCounters& counters() const { return counters_; }
 
  private:

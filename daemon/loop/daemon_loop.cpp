@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "daemon/loop/status_pages.hpp"
 #include "node/loop/json_text.hpp"
 
 namespace clocksim::daemon {
@@ -247,9 +248,9 @@ void DaemonLoop::run() {
       if (fds[2].revents & POLLIN) receive_datagrams();
       for (int i : {3, 4}) {
         if (fds[i].revents & POLLIN) {
-          control_.serve(fds[i].fd, [this] {
+          control_.serve(fds[i].fd, [this](std::size_t peers_from, std::size_t max_bytes) {
             loop_->count_status_query();
-            return node::json_text(status_json());
+            return status_page(status_json(), peers_from, max_bytes);
           }, host_.monotonic_now());
         }
       }
@@ -312,7 +313,8 @@ nlohmann::json DaemonLoop::status_json() {
   nlohmann::json s = loop_->status_json(std::move(peers));
   s["counters"]["timer_turns_capped"] = timer_turns_capped_;
   s["counters"]["log_lines_suppressed"] = log_.suppressed_total();
-  s["counters"]["status_refused"] = control_.counters().too_small + control_.counters().rate_limited;
+  s["counters"]["status_refused"] =
+      control_.counters().too_small + control_.counters().rate_limited + control_.counters().too_large;
   s["counters"]["status_send_failed"] = control_.counters().send_failed;
   s["ntp"] = ntp_ ? ntp_->status_json() : nlohmann::json(nullptr);
   s["keys"] = keys_ == nullptr ? nlohmann::json(nullptr)

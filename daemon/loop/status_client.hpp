@@ -1,7 +1,8 @@
-// The client side of the control channel (clocksyncctl, tests): send "status", read one JSON
-// reply. `endpoint` is a Unix socket path when names_unix_socket says so, otherwise HOST:PORT of a
-// UDP status socket (the request is then padded, since the daemon never answers with more than it
-// was sent).
+// The client side of the control channel (clocksyncctl, tests): send "status", read the JSON
+// reply and, when the answer comes in pages (a large cluster: daemon/loop/status_pages.hpp), ask
+// for each further page and return the whole answer, or an error, never part of it. `endpoint` is
+// a Unix socket path when names_unix_socket says so, otherwise HOST:PORT of a UDP status socket
+// (the request is then padded, since the daemon never answers with more than it was sent).
 #pragma once
 
 #include <string>

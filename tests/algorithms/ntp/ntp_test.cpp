@@ -288,6 +288,111 @@ TEST(Ntp, FalsetickerAmongFourServersIsOutvoted) {
   ASSERT_GT(h.notes_of(NoteWhat::kNtpSynchronized), 0);
 }
 
+// Four stratum-1 servers, the fourth a falseticker 150 ms ahead that answers at once while the
+// honest three (near +2 ms) first answer 3 s later: what a client sees when the liar is closest.
+std::optional<Message> liar_first(const Harness& h, LocalTime start, NodeId s, const Message& req) {
+  if (s == 3) return reply(req, 150_ms - h.stepped(), 1_ms);
+  if (LocalTime::from_ns(req.t1_ns) < start + 3_s) return std::nullopt;
+  return reply(req, Duration::from_ns(2'000'000 + static_cast<std::int64_t>(s) * 100'000) - h.stepped(), 1_ms);
+}
+
+// The first update waits for the other servers, which outvote the liar: no step toward it, ever.
+TEST(Ntp, LiarAnsweringFirstIsOutvotedAtStart) {
+  Harness h(4, 5, NtpHost{{0, 1, 2, 3}, false});
+  const LocalTime start = h.now();
+  h.run(start + 600_s, [&](NodeId s, const Message& req) { return liar_first(h, start, s, req); });
+  EXPECT_EQ(h.stepped(), Duration::zero());
+  EXPECT_EQ(h.ntp().stratum(), 2);
+  EXPECT_NE(h.ntp().believed_master(), 3u);
+  EXPECT_NEAR(h.ntp().system_offset_s(), 0.0021, 0.0005);
+  EXPECT_EQ(h.notes_of(NoteWhat::kNtpStartupWait), 1);
+  for (const Note& n : h.notes()) {
+    if (n.what == NoteWhat::kNtpSynchronized) {
+      EXPECT_NE(n.peer, 3u);
+    }
+    if (n.what == NoteWhat::kNtpStartupWait) {
+      EXPECT_EQ(n.count, 1u);
+      EXPECT_EQ(n.total, 4u);
+    }
+  }
+}
+
+// Without the wait (the RFC's NSANE 1) the same start follows the liar: the first update steps the
+// clock the liar's 150 ms. This is what the wait is for.
+TEST(Ntp, WithoutTheStartupWaitTheFirstAnswerIsFollowed) {
+  NtpConfig c = fast_config();
+  c.startup_wait = Duration::zero();
+  Harness h(4, 5, NtpHost{{0, 1, 2, 3}, false}, c);
+  const LocalTime start = h.now();
+  h.run(start + 60_s, [&](NodeId s, const Message& req) { return liar_first(h, start, s, req); });
+  const auto first_step = std::find_if(h.notes().begin(), h.notes().end(),
+                                       [](const Note& n) { return n.what == NoteWhat::kNtpStepped; });
+  ASSERT_NE(first_step, h.notes().end());
+  EXPECT_NEAR(static_cast<double>(*first_step->value_ns), 150e6, 1e6);
+  EXPECT_EQ(h.notes_of(NoteWhat::kNtpStartupWait), 0);
+}
+
+// The wait is bounded: a server that never answers delays the first update by startup_wait, no more.
+TEST(Ntp, StartupWaitEndsForAServerThatNeverAnswers) {
+  NtpConfig c = fast_config();
+  c.startup_wait = 20_s;
+  Harness h(2, 3, NtpHost{{0, 1}, false}, c);
+  const auto only_server_0 = [](NodeId s, const Message& req) {
+    return s == 0 ? reply(req, 3_ms, 1_ms) : std::optional<Message>();
+  };
+  // Server 0 is selectable after its first few burst replies, within 10 s; 20 s later the first
+  // update still waits (the discipline has not started)...
+  const LocalTime start = h.now();
+  h.run(start + 25_s, only_server_0);
+  EXPECT_EQ(h.notes_of(NoteWhat::kNtpStartupWait), 1);
+  EXPECT_EQ(h.ntp().discipline().state(), DisciplineState::kNset);
+  // ...and once the wait is over the next reply updates the clock from server 0 alone.
+  h.run(start + 300_s, only_server_0);
+  EXPECT_NE(h.ntp().discipline().state(), DisciplineState::kNset);
+  EXPECT_EQ(h.ntp().stratum(), 2);
+  EXPECT_EQ(h.ntp().believed_master(), 0u);
+}
+
+// minsane 2: a lone server, liar or not, does not move the clock; noted once, not per reply. When
+// two agree the clock follows them.
+TEST(Ntp, MinsaneHoldsTheClockWhileTooFewServersAgree) {
+  NtpConfig c = fast_config();
+  c.minsane = 2;
+  c.startup_wait = Duration::zero();
+  Harness h(4, 5, NtpHost{{0, 1, 2, 3}, false}, c);
+  h.run(h.now() + 300_s, [&h](NodeId s, const Message& req) {
+    return s == 3 ? reply(req, 150_ms - h.stepped(), 1_ms) : std::optional<Message>();
+  });
+  EXPECT_EQ(h.stepped(), Duration::zero());
+  EXPECT_EQ(h.ntp().stratum(), kMaxStratum);
+  EXPECT_EQ(h.notes_of(NoteWhat::kNtpTooFewSane), 1);
+  for (const Note& n : h.notes()) {
+    if (n.what != NoteWhat::kNtpTooFewSane) continue;
+    EXPECT_EQ(n.count, 1u);
+    EXPECT_EQ(n.total, 2u);
+    EXPECT_EQ(n.kind(), EventKind::kOutlier);
+  }
+  // Two honest servers answer: they are the majority and the liar a falseticker.
+  h.run(h.now() + 600_s, [&h](NodeId s, const Message& req) {
+    if (s == 2) return std::optional<Message>();
+    return reply(req, (s == 3 ? 150_ms : 2_ms) - h.stepped(), 1_ms);
+  });
+  EXPECT_NEAR(h.stepped().seconds(), 0.002, 0.0005);  // the honest 2 ms, never the liar's 150
+  EXPECT_EQ(h.ntp().stratum(), 2);
+  EXPECT_NE(h.ntp().believed_master(), 3u);
+}
+
+// A node with fewer associations than minsane needs all of them (a stratum-1 node's one reference
+// clock, a node polling only the leader): minsane never leaves it unsynchronized for good.
+TEST(Ntp, MinsaneAboveTheServerCountNeedsEveryServer) {
+  NtpConfig c = fast_config();
+  c.minsane = 3;
+  Harness h(1, 3, NtpHost{{0}, false}, c);
+  h.run(h.now() + 300_s, [](NodeId, const Message& req) { return reply(req, 3_ms, 1_ms); });
+  EXPECT_EQ(h.ntp().stratum(), 2);
+  EXPECT_EQ(h.notes_of(NoteWhat::kNtpTooFewSane), 0);
+}
+
 // The discipline's frequency correction reaches the clock as set_rate_correction_ppm.
 TEST(Ntp, FrequencyErrorBecomesARateCorrection) {
   NtpConfig c = fast_config();

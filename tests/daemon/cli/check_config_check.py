@@ -126,6 +126,19 @@ if p.returncode != 2 or f"{ntp}:{line}:" not in p.stderr or "at 'ntp.servers.1':
 ntp.write_text(ntp.read_text().replace(", 4026531840@127.0.0.1:12302", ""))
 if check(ntp).returncode != 0:
     fail(f"{ntp.name} without the reserved id must pass")
+# NTP's selection parameters are read as the simulator reads them: same names, same ranges.
+for param, says in [("minsane: 0", "parameter 'sync.minsane': value 0 is outside [1, 64]"),
+                    ("startup_wait: 2h", "parameter 'sync.startup_wait': duration 2h is outside [0s, 3600s]")]:
+    bad = work / "bad-ntp.yaml"
+    bad.write_text(ntp.read_text().replace("kind: ntp", "kind: ntp, " + param))
+    p = check(bad)
+    line = next(i + 1 for i, text in enumerate(bad.read_text().splitlines()) if param in text)
+    if p.returncode != 2 or f"{bad}:{line}:" not in p.stderr or says not in p.stderr:
+        fail(f"{param!r}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+good = work / "good-ntp.yaml"
+good.write_text(ntp.read_text().replace("kind: ntp", "kind: ntp, minsane: 3, startup_wait: 30s"))
+if check(good).returncode != 0:
+    fail(f"{good.name} with minsane 3 and startup_wait 30s must pass")
 p = check(ntp, "--ntp-server", "4294967000@127.0.0.1:12300")
 if p.returncode != 2 or "ntp server id 4294967000 is reserved" not in p.stderr:
     fail(f"--ntp-server in the reserved range: exit {p.returncode}, stderr {p.stderr.strip()!r}")

@@ -2,7 +2,11 @@
 // logical clocks, and a node killed without a word comes back where it was, its new messages
 // taken by its peer (not dropped as repeats of its old ones).
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <string>
@@ -57,6 +61,58 @@ TEST(DaemonStateFile, ARestartedNodeGoesOnFromItsSavedClocksAndItsPeerTakesItsMe
   // passes the restarted node's. (From zero, they would be taken for repeats of the old ones.)
   ASSERT_TRUE(wait_until([&] { return stable(c, 0, "next_message_id") >= resumed_id + 20; }, seconds(10))) << c.log_tail(0);
   EXPECT_TRUE(wait_until([&] { return stable(c, 1, "lamport") > resumed_lamport + 10; }, seconds(5))) << c.log_tail(1);
+  for (std::size_t i = 0; i < c.size(); ++i) EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
+  std::filesystem::remove_all(dir);
+}
+
+// Saves that cannot be written (here a file-size limit below the state file's second half, which
+// fails the write with EFBIG as a full disk fails it with ENOSPC) are logged and counted, and the
+// node goes on. The limit, not a signal, is what the daemon meets: it ignores SIGXFSZ, which would
+// otherwise end it at the first such write. The limit is the run's own, set before it starts (an
+// unprivileged test cannot change another process's limits), on a state file an earlier run laid
+// out.
+TEST(DaemonStateFile, AFailedSaveIsLoggedAndCountedAndTheNodeGoesOn) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("clocksyncd-state-limit-itest-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::permissions(dir, std::filesystem::perms::all);  // the daemons write as nobody
+  std::vector<NodeSpec> nodes(2);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    nodes[i].id = static_cast<std::uint32_t>(i + 1);
+    nodes[i].extra_args = {"--state-file", (dir / ("n" + std::to_string(i + 1) + ".state")).string(), "--set",
+                           "mean_interval=20ms"};
+  }
+  ClusterHarness c("state_file_limit", nodes, {"--sync", "logical", "--set", "send_probability=1", "--set", "clock=vector"});
+  c.start_all();
+  ASSERT_TRUE(wait_until([&] { return counter(c, 0, "state_saves") >= 5; }, seconds(10))) << c.log_tail(0);
+  ASSERT_EQ(c.stop_gracefully(0, milliseconds(3000)), 0) << c.log_tail(0);
+  ASSERT_EQ(std::filesystem::file_size(dir / "n1.state"), 8192u);  // two 4096-byte copies
+
+  // Again, with files limited to 4096 bytes: the first copy can be written, the second not. Its
+  // log starts empty so that the limit leaves room for what this run writes there.
+  const std::filesystem::path log = std::filesystem::path(c.status_address(0)).parent_path() / "n1.log";
+  std::filesystem::resize_file(log, 0);
+  rlimit before{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
+  rlimit limited = before;
+  limited.rlim_cur = 4096;  // the soft limit only: this process takes its own back after the fork
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0) << std::strerror(errno);
+  c.start(0);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &before), 0) << std::strerror(errno);
+  ASSERT_TRUE(wait_until([&] { return counter(c, 0, "state_save_failures") >= 5; }, seconds(10))) << c.log_tail(0);
+  const std::uint64_t failures = counter(c, 0, "state_save_failures");
+  EXPECT_TRUE(wait_until([&] { return counter(c, 0, "state_save_failures") > failures; }, seconds(5)))
+      << "the node stopped after its failed saves\n" << c.log_tail(0);
+  const std::string text = c.log_tail(0, 100'000);
+  EXPECT_NE(text.find("state_save_failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("File too large"), std::string::npos) << text;
+  EXPECT_EQ(c.stop_gracefully(0, milliseconds(3000)), 0) << c.log_tail(0);
+
+  // Without the limit the next run reads what was saved and saves again.
+  c.start(0);
+  EXPECT_TRUE(wait_until([&] { return counter(c, 0, "state_saves") >= 5; }, seconds(10))) << c.log_tail(0);
+  EXPECT_EQ(counter(c, 0, "state_save_failures"), 0u);
   for (std::size_t i = 0; i < c.size(); ++i) EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
   std::filesystem::remove_all(dir);
 }

@@ -6,6 +6,8 @@
 #include "node/wire/key_file.hpp"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -18,6 +20,7 @@
 #include "daemon/clock/host_time_source.hpp"
 #include "node/clock/virtual_clock.hpp"
 #include "tests/node/loop/probe_algorithm.hpp"
+#include "daemon/loop/control_socket.hpp"
 #include "daemon/loop/status_client.hpp"
 
 namespace clocksim::daemon {
@@ -446,7 +449,7 @@ TEST(DaemonLoop, ClientsThatNeverReadDoNotMuteTheControlSocket) {
 }
 
 // A cluster whose status does not fit in the usual 8192-byte padding is still readable over UDP:
-// the daemon asks for more padding, and the client sends the request once more with it.
+// the rest comes in further pages.
 TEST(DaemonLoop, ALargeClustersStatusIsReadableOverUdp) {
   LoopParts p;
   auto& [host, clock, log, cfg] = p;
@@ -461,6 +464,59 @@ TEST(DaemonLoop, ALargeClustersStatusIsReadableOverUdp) {
   t.join();
   ASSERT_TRUE(std::holds_alternative<nlohmann::json>(r)) << std::get<std::string>(r);
   EXPECT_EQ(std::get<nlohmann::json>(r)["peers"].size(), 300u);
+}
+
+// A cluster of 3000 members: its status answer is far past the largest datagram. Over the Unix
+// control socket and over UDP it comes in pages, each within its datagram, and clocksyncctl's
+// client puts together the whole of it: every member in `peers` and in the key maps.
+TEST(DaemonLoop, AThreeThousandMemberClustersStatusComesWholeInPages) {
+  const std::string dir = std::string(CLOCKSIM_BINARY_DIR) + "/status-pages";
+  std::filesystem::create_directories(dir);
+  LoopParts p;
+  auto& [host, clock, log, cfg] = p;
+  cfg.status = "127.0.0.1:0";
+  cfg.control = dir + "/n.sock";
+  ::unlink(cfg.control.c_str());
+  for (NodeId id = 2; id < 3002; ++id) cfg.peers.push_back({id, "127.0.0.1:" + std::to_string(20000 + id)});
+  const auto keys = wire::Keyring::shared(wire::ClusterKey(std::vector<std::uint8_t>(32, 7)));
+  DaemonLoop loop(cfg, std::make_unique<Probe>(), clock, &keys, log);
+  ASSERT_EQ(loop.open(), std::nullopt);
+  const nlohmann::json whole = loop.status_json();
+  ASSERT_GT(whole.dump().size(), ControlSocket::kMaxReplyBytes);
+  std::thread t([&] { loop.run(); });
+  const auto unix_answer = query_status(cfg.control, 3000);
+  const auto udp_answer = query_status("127.0.0.1:" + std::to_string(loop.status_port()), 3000);
+  // One plain request, as a client that does not page sends it: the first page, within the
+  // request's 8192 bytes, saying that more follows.
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(loop.status_port());
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::vector<char> request(ControlSocket::kUdpRequestSize, 0);
+  std::memcpy(request.data(), "status", 6);
+  ASSERT_EQ(::sendto(fd, request.data(), request.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to),
+            static_cast<ssize_t>(request.size()));
+  pollfd pfd{fd, POLLIN, 0};
+  ASSERT_EQ(::poll(&pfd, 1, 3000), 1);
+  std::vector<char> buf(70000);
+  const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+  ::close(fd);
+  loop.request_stop();
+  t.join();
+  ASSERT_GT(n, 0);
+  EXPECT_LE(static_cast<std::size_t>(n), ControlSocket::kUdpRequestSize);
+  const auto first = nlohmann::json::parse(buf.data(), buf.data() + n);
+  EXPECT_EQ(first["page"]["peers_total"], 3000);
+  EXPECT_EQ(first["page"]["peers_next"], first["peers"].size());
+  for (const auto* answer : {&unix_answer, &udp_answer}) {
+    ASSERT_TRUE(std::holds_alternative<nlohmann::json>(*answer)) << std::get<std::string>(*answer);
+    const auto& j = std::get<nlohmann::json>(*answer);
+    EXPECT_EQ(j["peers"], whole["peers"]);
+    EXPECT_EQ(j["keys"]["signing_key_ids"], whole["keys"]["signing_key_ids"]);
+    EXPECT_EQ(j["keys"]["accepted_key_ids"], whole["keys"]["accepted_key_ids"]);
+    EXPECT_FALSE(j.contains("page"));
+  }
 }
 
 // A reload (SIGHUP) takes a new keyring only when it covers every peer; otherwise, and on a node

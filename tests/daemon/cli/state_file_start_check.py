@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""clocksyncd started with a state file it cannot create exits 2 naming the file and the reason,
+and leaves nothing behind: a file-size limit below the file's layout (RLIMIT_FSIZE: the write
+fails with EFBIG, and the daemon ignores SIGXFSZ so that the signal does not end it first), a
+read-only folder and a full file system. The last two need a folder that is really read-only or
+full: as an unprivileged user a mode 0555 folder; as root (who writes through any mode) a private
+mount namespace with a read-only bind mount and a 4 KiB tmpfs, skipped where mounts are not
+permitted.
+
+usage: state_file_start_check.py CLOCKSYNCD WORK_DIR"""
+import os
+import pathlib
+import resource
+import shutil
+import subprocess
+import sys
+
+daemon, work = sys.argv[1], pathlib.Path(sys.argv[2])
+shutil.rmtree(work, ignore_errors=True)
+work.mkdir(parents=True)
+root = os.geteuid() == 0
+# As root the daemon insists on a user to drop to; the state file is opened before it drops.
+user = ["--user", "nobody"] if root else []
+config = work / "node.yaml"
+config.write_text("id: 1\nlisten: 127.0.0.1:0\ncontrol: none\npeers: [2@127.0.0.1:9]\ninsecure: true\n"
+                  "algorithm:\n  sync: {kind: berkeley, period: 2s}\n")
+
+
+def fail(message):
+    sys.exit("FAIL: " + message)
+
+
+def start(state, prefix=(), preexec_fn=None):
+    # A start that gets past the state file runs until the timeout: that is a failure here too.
+    try:
+        return subprocess.run([*prefix, daemon, "--config", str(config), "--state-file", str(state), *user],
+                              capture_output=True, text=True, timeout=10, preexec_fn=preexec_fn)
+    except subprocess.TimeoutExpired:
+        fail(f"{state}: the daemon started")
+
+
+def expect_refused(p, state, reason):
+    if p.returncode != 2 or f"state file {state}" not in p.stderr or reason not in p.stderr:
+        fail(f"{state}: exit {p.returncode}, stderr {p.stderr.strip()!r}; expected exit 2 and {reason!r}")
+    left = sorted(x.name for x in state.parent.glob(state.name + "*"))
+    if left:
+        fail(f"{state}: a refused start left {left}")
+
+
+def small_files():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))  # the layout is 8192 bytes
+
+
+state = work / "limited.state"
+expect_refused(start(state, preexec_fn=small_files), state, "File too large")
+
+readonly = work / "readonly"
+readonly.mkdir()
+if not root:
+    readonly.chmod(0o555)
+    expect_refused(start(readonly / "n.state"), readonly / "n.state", "Permission denied")
+    readonly.chmod(0o755)
+
+
+def in_namespace(mount):
+    # unshare -m: the mount is seen by this command only and ends with it.
+    return ["unshare", "-m", "sh", "-c", mount + ' && exec "$0" "$@"']
+
+
+if root and shutil.which("unshare"):
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if probe.returncode != 0:
+        print("skipped read-only and full file systems: no mount namespace here")
+    else:
+        expect_refused(start(readonly / "n.state", in_namespace(f"mount --bind -o ro {readonly} {readonly}")),
+                       readonly / "n.state", "Read-only file system")
+        full = work / "full"
+        full.mkdir()
+        fill = f"mount -t tmpfs -o size=4k tmpfs {full} && dd if=/dev/zero of={full}/fill bs=1k count=8 2>/dev/null; true"
+        p = start(full / "n.state", in_namespace(fill))
+        if p.returncode != 2 or "No space left on device" not in p.stderr:
+            fail(f"a full file system: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+print("ok")
