@@ -91,7 +91,7 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
   ++adjustments_;
   if (after_startup && windowed) {
     const std::int64_t index = floor_div(host_ns, slice_width_ns());
-    Slice& s = slices_[static_cast<std::size_t>(((index % kWindowSlices) + kWindowSlices) % kWindowSlices)];
+    Slice& s = slices_[static_cast<std::size_t>(((index % kSliceSlots) + kSliceSlots) % kSliceSlots)];
     if (s.index != index) s = Slice{index, 0};
     s.moved_ns = sat_add_u64(s.moved_ns, abs_u64(delta));
   }

@@ -79,7 +79,11 @@ class ClockGuard {
   // The corrections accepted after start-up, summed per slice of panic_window / kWindowSlices of
   // host time: memory stays fixed however many there are, and a slice is counted while any of it
   // lies inside the window (so the sum errs on the safe side by at most one slice).
+  // The window touches kWindowSlices + 1 slices (the oldest one in part), so that many slots are
+  // kept: with one fewer, the current slice would take the slot of one still partly inside the
+  // window and forget corrections less than an hour old.
   static constexpr std::int64_t kWindowSlices = 64;
+  static constexpr std::int64_t kSliceSlots = kWindowSlices + 1;
   struct Slice {
     std::int64_t index = std::numeric_limits<std::int64_t>::min();  // host_ns / slice width
     std::uint64_t moved_ns = 0;
@@ -89,7 +93,7 @@ class ClockGuard {
 
   ClockGuardConfig config_;
   std::int64_t adjustments_ = 0;  // phase adjustments carried out so far
-  std::array<Slice, kWindowSlices> slices_{};
+  std::array<Slice, kSliceSlots> slices_{};
 };
 
 }  // namespace clocksim

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "algorithms/core/checked_math.hpp"
+
 namespace clocksim::ftavg {
 
 namespace {
@@ -102,8 +104,9 @@ void WelchLynch::on_message(LocalTime now, NodeId from, const Message& msg, Effe
   }
   if (msg.type != MsgType::kTimeReply) return;
   // A reply counts once, in the round that asked and only if it echoes that round's send time.
-  if (!reading_ || msg.term != round_ || msg.t1_ns != round_start_ns_ || from >= have_.size() ||
-      from == membership_.self || have_[from]) {
+  const auto slot = slot_of(from);
+  if (!reading_ || msg.term != round_ || msg.t1_ns != round_start_ns_ || !slot || from == membership_.self ||
+      have_[*slot]) {
     out.note(Note(NoteWhat::kFtReplyDiscarded).with_round(msg.term).with_peer(from));
     return;
   }
@@ -112,8 +115,16 @@ void WelchLynch::on_message(LocalTime now, NodeId from, const Message& msg, Effe
     out.note(Note(NoteWhat::kFtReadingOverflows).with_peer(from));
     return;
   }
-  have_[from] = true;
-  estimates_[from] = *est;
+  have_[*slot] = true;
+  estimates_[*slot] = *est;
+}
+
+std::optional<std::size_t> WelchLynch::slot_of(NodeId id) const {
+  if (!membership_.members) return std::nullopt;
+  const auto& m = *membership_.members;
+  const auto it = std::lower_bound(m.begin(), m.end(), id);
+  if (it == m.end() || *it != id) return std::nullopt;
+  return static_cast<std::size_t>(it - m.begin());
 }
 
 void WelchLynch::on_timer(LocalTime now, TimerId id, Effects& out) {
@@ -139,7 +150,7 @@ void WelchLynch::apply(Effects& out) {
   }
   last_correction_ = *c;
   if (*c != 0) {
-    const bool step = std::llabs(*c) >= config_.step_threshold.ns();
+    const bool step = abs_at_least(*c, config_.step_threshold.ns());
     out.adjust_clock(Duration::from_ns(*c), step ? AdjustMode::kStep : AdjustMode::kSlew);
   }
   out.note(Note(NoteWhat::kFtRoundComplete).with_round(round_).with_count(heard).with_value_ns(*c));

@@ -74,7 +74,10 @@ class WelchLynch final : public SyncLayer {
   std::uint32_t round_ = 0;       // round number: a reply of another round is stale
   bool reading_ = false;
   std::int64_t round_start_ns_ = 0;
-  std::vector<std::int64_t> estimates_;  // per peer this round (index = NodeId)
+  // A member's place in the ascending membership: its slot in estimates_ and have_. Ids are any
+  // numbers in clocksyncd (1..n, or 10, 20, ...), so an id is not an index.
+  std::optional<std::size_t> slot_of(NodeId id) const;
+  std::vector<std::int64_t> estimates_;  // per member this round (index = slot_of)
   std::vector<bool> have_;
   std::optional<std::int64_t> last_correction_;
 };

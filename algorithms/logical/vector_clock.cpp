@@ -6,7 +6,7 @@ namespace clocksim::logical {
 
 void VectorClock::receive(const std::vector<std::uint64_t>& stamp) {
   const std::size_t k = std::min(stamp.size(), v_.size());
-  for (std::size_t i = 0; i < k; ++i) v_[i] = std::max(v_[i], stamp[i]);
+  for (std::size_t i = 0; i < k; ++i) v_[i] = std::min(std::max(v_[i], stamp[i]), kMaxLogicalTime);
   tick();
 }
 

@@ -249,6 +249,13 @@ int run(int argc, char** argv) {
       state = std::move(std::get<std::unique_ptr<StateFile>>(opened));
       stack.elections_before = state->saved().elections_started;
       stack.logical_before = state->saved().logical;
+      // Above every earlier run's epoch even when the wall clock has gone back since.
+      auto epoch = state->begin_run(host.wall_now().ns());
+      if (auto* e = std::get_if<std::string>(&epoch)) {
+        std::cerr << "clocksyncd: " << *e << "\n";
+        return 1;
+      }
+      std::get<LoopConfig>(loop_cfg).epoch = std::get<std::uint64_t>(epoch);
     }
   }
 

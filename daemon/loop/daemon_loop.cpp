@@ -34,8 +34,10 @@ node::NodeLoopConfig node_loop_config(const LoopConfig& config) {
   for (const auto& p : config.peers) ids->push_back(p.id);
   std::sort(ids->begin(), ids->end());
   ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
-  return node::NodeLoopConfig{config.self, std::move(ids), config.cluster, config.sync_kind, config.election_kind,
-                              config.clock_limits};
+  node::NodeLoopConfig c{config.self, std::move(ids), config.cluster, config.sync_kind, config.election_kind,
+                         config.clock_limits};
+  c.epoch = config.epoch;
+  return c;
 }
 
 DaemonLoop::DaemonLoop(LoopConfig config, std::unique_ptr<Algorithm> algorithm, node::Clock& clock,

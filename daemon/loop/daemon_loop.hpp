@@ -59,6 +59,9 @@ struct LoopConfig {
   std::string ntp_listen;               // NTPv4 port (daemon/loop/ntp_service); empty: none
   std::vector<NtpServer> ntp_servers;   // upstream NTP servers
   bool reference_clock_system = false;  // answer reference-clock reads with CLOCK_REALTIME
+  // This run's start-up epoch (node/wire/freshness.hpp); 0: the wall clock at start. With a state
+  // file it is StateFile::begin_run's, above every earlier run's whatever the wall clock says.
+  std::uint64_t epoch = 0;
 };
 
 using Counters = node::Counters;

@@ -44,7 +44,9 @@ std::optional<std::string> install_syscall_filter() {
     return std::string("seccomp_rule_add failed for socket");
   }
   // Reading files only (OpenSSL may look up its configuration lazily); never writing or creating.
-  if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT, O_RDONLY)) != 0) {
+  // O_TRUNC is refused too: with O_RDONLY, Linux still empties a file the user may write.
+  if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+                       SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC, O_RDONLY)) != 0) {
     seccomp_release(ctx);
     return std::string("seccomp_rule_add failed for openat");
   }

@@ -58,14 +58,15 @@ Digest digest_of(const char* covered, std::size_t covered_bytes, const std::stri
 }
 
 // One copy of the record, padded to `copy_bytes`.
-std::string encode_copy(const StableState& s, NodeId self, std::size_t members, std::uint64_t generation,
-                        std::size_t copy_bytes) {
+std::string encode_copy(const StableState& s, NodeId self, std::size_t members, std::uint64_t epoch,
+                        std::uint64_t generation, std::size_t copy_bytes) {
   const nlohmann::json j = {{"node", self},
                             {"members", members},
                             {"elections_started", s.elections_started},
                             {"lamport", s.logical.lamport},
                             {"next_message_id", s.logical.next_message_id},
-                            {"vector", s.logical.vector}};
+                            {"vector", s.logical.vector},
+                            {"epoch", epoch}};
   const std::string text = j.dump();
   std::string out(kMagic, sizeof kMagic);
   put_le(out, generation, 8);
@@ -80,6 +81,7 @@ std::string encode_copy(const StableState& s, NodeId self, std::size_t members, 
 struct Copy {
   std::uint64_t generation = 0;
   StableState state;
+  std::uint64_t epoch = 0;
   int half = 0;  // which half of the file holds it
 };
 
@@ -116,6 +118,12 @@ std::variant<Parsed, std::string> decode_copy(const char* p, std::size_t bytes) 
   const auto vector = j.find("vector");
   if (!node || !elections || !lamport || !next_id || vector == j.end() || !vector->is_array()) {
     return std::string("record lacks a field or holds one out of range");
+  }
+  // Written by every save since the epoch is kept; a file from before reads as no epoch kept.
+  if (j.contains("epoch")) {
+    const auto epoch = unsigned_field(j, "epoch", std::numeric_limits<std::uint64_t>::max());
+    if (!epoch) return std::string("record holds an epoch out of range");
+    r.copy.epoch = *epoch;
   }
   for (const auto& e : *vector) {
     if (!e.is_number_unsigned() || e.get<std::uint64_t>() > kMaxEntry) return std::string("a vector entry is out of range");
@@ -221,7 +229,7 @@ bool write_all(int fd, const std::string& bytes, off_t at) {
 // the newest, in the second) beside `path` and renames it over `path`: an interrupted layout
 // leaves the old file as it was.
 std::optional<std::string> lay_out(const std::string& path, NodeId self, std::size_t members, const StableState& state,
-                                   std::uint64_t generation) {
+                                   std::uint64_t epoch, std::uint64_t generation) {
   const std::size_t copy_bytes = copy_bytes_for(members);
   const std::string tmp = path + ".new";
   // A fresh file of our own: whatever is left at that name (a stale copy, a link planted to
@@ -231,8 +239,8 @@ std::optional<std::string> lay_out(const std::string& path, NodeId self, std::si
   }
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return "state file " + path + ": cannot create " + tmp + ": " + errno_text();
-  const std::string bytes = encode_copy(state, self, members, generation + 1, copy_bytes) +
-                            encode_copy(state, self, members, generation + 2, copy_bytes);
+  const std::string bytes = encode_copy(state, self, members, epoch, generation + 1, copy_bytes) +
+                            encode_copy(state, self, members, epoch, generation + 2, copy_bytes);
   const bool ok = write_all(fd, bytes, 0) && ::fsync(fd) == 0;
   const std::string err = ok ? std::string() : errno_text();
   ::close(fd);
@@ -273,9 +281,10 @@ std::variant<std::unique_ptr<StateFile>, std::string> StateFile::open(const std:
   if (auto* e = std::get_if<std::string>(&loaded)) return *e;
   Loaded& l = std::get<Loaded>(loaded);
   const StableState state = l.newest ? l.newest->state : StableState{};
+  const std::uint64_t epoch = l.newest ? l.newest->epoch : 0;
   std::uint64_t generation = l.newest ? l.newest->generation : 0;
   if (!l.laid_out) {
-    if (auto e = lay_out(path, self, members, state, generation)) return *e;
+    if (auto e = lay_out(path, self, members, state, epoch, generation)) return *e;
     generation += 2;
     l.newest_half = 1;
   }
@@ -299,6 +308,7 @@ std::variant<std::unique_ptr<StateFile>, std::string> StateFile::open(const std:
   file->generation_ = generation;
   file->newest_half_ = l.newest_half;
   file->saved_ = state;
+  file->epoch_ = epoch;
   return file;
 }
 
@@ -306,9 +316,24 @@ StateFile::~StateFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+std::variant<std::uint64_t, std::string> StateFile::begin_run(std::int64_t wall_ns) {
+  const std::uint64_t wall = static_cast<std::uint64_t>(std::max<std::int64_t>(wall_ns, 1));
+  if (epoch_ == std::numeric_limits<std::uint64_t>::max()) {
+    return fault(path_, "its epoch is at the largest value, no later run can have a higher one");
+  }
+  const std::uint64_t chosen = std::max(wall, epoch_ + 1);
+  const std::uint64_t before = epoch_;
+  epoch_ = chosen;
+  if (!save(saved_)) {
+    epoch_ = before;
+    return "state file " + path_ + ": cannot keep this run's epoch: " + last_error_;
+  }
+  return chosen;
+}
+
 bool StateFile::save(const StableState& state) {
   const std::uint64_t generation = generation_ + 1;
-  const std::string copy = encode_copy(state, self_, members_, generation, copy_bytes_);
+  const std::string copy = encode_copy(state, self_, members_, epoch_, generation, copy_bytes_);
   if (copy.size() > copy_bytes_) {
     last_error_ = "the record outgrew its room (" + std::to_string(copy.size()) + " bytes)";
     return false;

@@ -7,7 +7,8 @@
 // copy, and the next start reads the other. Each copy is
 //   "CSDSTAT1" | generation (u64 LE) | length (u32 LE) | SHA-256 of generation, length and text | text
 // where the text is a JSON object (node, members, elections_started, lamport, next_message_id,
-// vector). A start reads the intact copy of the higher generation.
+// vector, epoch). A start reads the intact copy of the higher generation. `epoch` (absent in files
+// written before it was kept: 0) is the start-up epoch of the node's latest run.
 //
 // Why in place rather than a new file and a rename per save: after start-up the daemon runs under
 // a system call filter that lets it open files for reading only; the state file is opened (and
@@ -42,6 +43,15 @@ class StateFile final : public node::StableStore {
   StateFile& operator=(const StateFile&) = delete;
 
   const StableState& saved() const override { return saved_; }
+  // This run's start-up epoch (node/wire/freshness.hpp), kept before it is used: the wall clock
+  // `wall_ns`, or one above the latest run's when that is not lower. Peers refuse a sender epoch
+  // below one they have seen (as a replay of an earlier run), so a node whose clock went back
+  // between two runs (stepped back by its cluster or by hand, a board without a battery-backed
+  // clock) would be cut off from every peer that saw its last run until that peer restarted.
+  // An error when the epoch cannot be kept: a run must not start with an epoch a later run could
+  // pick again.
+  std::variant<std::uint64_t, std::string> begin_run(std::int64_t wall_ns);
+  std::uint64_t last_epoch() const { return epoch_; }
   bool save(const StableState& state) override;
   const std::string& last_error() const override { return last_error_; }
   const std::string& path() const { return path_; }
@@ -58,6 +68,7 @@ class StateFile final : public node::StableStore {
   std::size_t copy_bytes_;  // each half of the file
   std::uint64_t generation_ = 0;
   int newest_half_ = 0;  // the half holding generation_'s record
+  std::uint64_t epoch_ = 0;  // the latest run's start-up epoch (0: none kept)
   StableState saved_;
   std::string last_error_;
 };

@@ -72,6 +72,21 @@ TEST(ClockGuard, CorrectionsWithinThePanicWindowTogetherStayWithinTheThreshold) 
   for (int i = 0; i < 10; ++i) EXPECT_EQ(each.check(adjust(999_s), kNow, false, i).outcome, GuardOutcome::kApplied);
 }
 
+// The window is an hour of host time however its slices fall: a correction late in one slice is
+// still counted 64 slices later, when the current slice is the 65th the window touches.
+TEST(ClockGuard, ACorrectionLessThanAWindowOldIsCountedAtTheWindowsFarEnd) {
+  ClockGuard g;  // panic 1000 s over 1 h: slices of 56.25 s
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(g.check(adjust(0_s), kNow, false, 0).outcome, GuardOutcome::kApplied);
+  constexpr std::int64_t kSliceNs = 3600'000'000'000LL / 64;
+  EXPECT_EQ(g.check(adjust(999_s), kNow, false, kSliceNs - 1).outcome, GuardOutcome::kApplied);
+  // 3543.75 s later: the 999 s and this 1 s make the whole budget.
+  EXPECT_EQ(g.check(adjust(1_s), kNow, false, 64 * kSliceNs).outcome, GuardOutcome::kApplied);
+  EXPECT_EQ(g.check(adjust(999_s), kNow, false, 64 * kSliceNs + 1).outcome, GuardOutcome::kRefusedPanicWindow);
+  EXPECT_EQ(g.check(adjust(1_ms), kNow, false, 64 * kSliceNs + 2).outcome, GuardOutcome::kRefusedPanicWindow);
+  // Once the first correction's slice has left the window entirely, its 999 s come back.
+  EXPECT_EQ(g.check(adjust(999_s), kNow, false, 65 * kSliceNs).outcome, GuardOutcome::kApplied);
+}
+
 TEST(ClockGuard, OverflowIsRefusedEvenAtStartUp) {
   ClockGuard g;
   EXPECT_EQ(g.check(adjust(Duration::from_ns(kMax)), kNow, false, 0).outcome, GuardOutcome::kRefusedOverflow);

@@ -94,6 +94,43 @@ TEST_F(WelchLynchNode, AnswersRequestsWithItsReading) {
 
 // A full round, scripted: n = 4, f = 1. Peers at +10, -4 and +900 ms (a liar) are read with
 // symmetric 1 ms delays; drop the lowest (-4) and highest (+900), midpoint of {0, 10} = +5 ms.
+// clocksyncd's members have any ids: a reply counts by its sender's place in the membership, so
+// every peer's reading is used (with ids as indexes, every id at or above the member count was
+// discarded: here all of them, and the round had too few readings to move the clock).
+TEST_F(WelchLynchNode, MembersWithAnyIdsAreAllRead) {
+  config_.period = 10_s;
+  config_.faults = 1;
+  config_.combine = Combine::kMidpoint;
+  config_.read_window = 500_ms;
+  auto ids = std::make_shared<const std::vector<NodeId>>(std::vector<NodeId>{10, 20, 30, 40});
+  node_ = std::make_unique<WelchLynch>(Membership{10, ids}, config_);
+  node_->on_start(LocalTime::from_ns(0), out_);
+  out_.clear();
+  const std::int64_t t1 = 10'000 * kMs;
+  node_->on_timer(LocalTime::from_ns(t1), kWelchLynchRoundTimer, out_);
+  const Message req = out_.sends().at(0).msg;
+  out_.clear();
+  auto reply = [&](NodeId from, std::int64_t offset_ms) {
+    Message r = make_message(MsgType::kTimeReply, req.seq);
+    r.term = req.term;
+    r.t1_ns = req.t1_ns;
+    r.t2_ns = r.t3_ns = t1 + kMs + offset_ms * kMs;
+    node_->on_message(LocalTime::from_ns(t1 + 2 * kMs), from, r, out_);
+  };
+  reply(20, 10);
+  reply(30, -4);
+  reply(40, 900);
+  reply(40, 900);  // a duplicate is refused
+  reply(5, 7);     // not a member
+  ASSERT_EQ(out_.notes().size(), 2u);
+  EXPECT_EQ(out_.notes()[0].peer, 40u);
+  EXPECT_EQ(out_.notes()[1].peer, 5u);
+  out_.clear();
+  node_->on_timer(LocalTime::from_ns(t1 + 500 * kMs), kWelchLynchApplyTimer, out_);
+  ASSERT_EQ(out_.clock().size(), 1u);
+  EXPECT_EQ(out_.clock()[0].delta.ns(), 5 * kMs);  // {0, 10, -4, 900} less the extremes: (0 + 10) / 2
+}
+
 TEST_F(WelchLynchNode, OneRoundDropsTheExtremesAndStepsToTheMidpoint) {
   make(4, 1, Combine::kMidpoint);
   node_->on_start(LocalTime::from_ns(0), out_);

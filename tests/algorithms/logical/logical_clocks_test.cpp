@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -61,6 +62,32 @@ TEST(LogicalClocks, ASendCarriesBothStampsAndTheReceiverMergesThem) {
     EXPECT_EQ(got->lamport, 3u);  // max(2, 1) + 1
     EXPECT_EQ(got->vector, (std::vector<std::uint64_t>{1, 3, 0}));
   }
+}
+
+// A member's stamp at the end of the int64 range (well formed: the wire carries it) leaves the
+// receiver's clocks at that end, not past it: what the receiver sends next is still a stamp its
+// peers accept, however many events follow.
+TEST(LogicalClocks, AStampAtTheEndOfTheRangeLeavesTheReceiverAbleToSend) {
+  constexpr std::uint64_t kEnd = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  LogicalClocks a(Membership{0, members(2)}, always(1), 1);
+  LogicalClocks b(Membership{1, members(2)}, always(0), 2);
+  Effects out;
+  for (const Message& m : encode_stamp(7, kEnd, {kEnd, kEnd})) a.on_message(LocalTime::from_ns(0), 1, m, out);
+  ASSERT_NE(a.last_logical_event(), nullptr);
+  EXPECT_EQ(a.lamport(), kEnd);
+  EXPECT_EQ(a.vector(), (std::vector<std::uint64_t>{kEnd, kEnd}));
+  for (int i = 0; i < 3; ++i) {
+    out.clear();
+    a.on_timer(LocalTime::from_ns(0), kLogicalEventTimer, out);
+    ASSERT_EQ(out.sends().size(), 1u);
+    Effects in;
+    b.on_message(LocalTime::from_ns(0), 0, out.sends()[0].msg, in);
+    ASSERT_NE(b.last_logical_event(), nullptr) << "send " << i << " refused";
+    EXPECT_EQ(b.last_logical_event()->kind, LogicalEvent::Kind::kReceive);
+    EXPECT_TRUE(in.notes().empty());
+  }
+  EXPECT_EQ(a.lamport(), kEnd);
+  EXPECT_EQ(b.lamport(), kEnd);
 }
 
 TEST(LogicalClocks, AFragmentAloneIsNoEvent) {

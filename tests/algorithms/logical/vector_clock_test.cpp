@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace clocksim::logical {
 namespace {
 
@@ -11,6 +13,20 @@ TEST(LamportClock, TicksAndJumpsPastReceivedStamps) {
   EXPECT_EQ(c.tick(), 1u);
   EXPECT_EQ(c.receive(7), 8u);
   EXPECT_EQ(c.receive(3), 9u);  // an older stamp still counts as an event
+}
+
+// Stamps travel as int64: a clock stays at the end of that range instead of leaving it.
+TEST(LamportClock, SaturatesAtTheEndOfTheInt64Range) {
+  constexpr std::uint64_t kEnd = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  LamportClock c;
+  EXPECT_EQ(c.receive(kEnd - 1), kEnd);
+  EXPECT_EQ(c.tick(), kEnd);
+  EXPECT_EQ(c.receive(kEnd), kEnd);
+  VectorClock v(2, 0);
+  v.receive({kEnd, kEnd});
+  EXPECT_EQ(v.entries(), (std::vector<std::uint64_t>{kEnd, kEnd}));
+  v.tick();
+  EXPECT_EQ(v.entries(), (std::vector<std::uint64_t>{kEnd, kEnd}));
 }
 
 TEST(VectorClock, MergeIsEntrywiseMaxThenTick) {

@@ -1,6 +1,7 @@
 #include "daemon/state/state_file.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -195,6 +196,75 @@ TEST_F(StateFileTest, TheLayoutNeverWritesThroughALinkLeftAtItsTemporaryName) {
   in >> text;
   EXPECT_EQ(text, "keep");
   EXPECT_FALSE(fs::exists(path() + ".new"));
+}
+
+// A run's epoch is kept before it is used, and the next run's is above it even when the wall
+// clock went back in between: peers refuse a lower sender epoch as an earlier run's packets.
+TEST_F(StateFileTest, EveryRunsEpochIsAboveTheLastRunsWhateverTheWallClockSays) {
+  {
+    auto f = open_ok(2, 3);
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->last_epoch(), 0u);
+    EXPECT_EQ(std::get<std::uint64_t>(f->begin_run(5'000'000'000'000)), 5'000'000'000'000u);
+    ASSERT_TRUE(f->save(state(4, 9, 2, {1, 9, 0})));
+  }
+  {
+    auto f = open_ok(2, 3);
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->last_epoch(), 5'000'000'000'000u);
+    // The clock was stepped back an hour between the runs.
+    EXPECT_EQ(std::get<std::uint64_t>(f->begin_run(5'000'000'000'000 - 3'600'000'000'000)), 5'000'000'000'001u);
+    EXPECT_EQ(f->saved(), state(4, 9, 2, {1, 9, 0}));
+  }
+  {
+    auto f = open_ok(2, 3);
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->last_epoch(), 5'000'000'000'001u);
+    EXPECT_EQ(std::get<std::uint64_t>(f->begin_run(6'000'000'000'000)), 6'000'000'000'000u);
+    EXPECT_EQ(f->saved(), state(4, 9, 2, {1, 9, 0}));
+  }
+}
+
+// A file written before epochs were kept (its record has no "epoch") reads as none kept.
+TEST_F(StateFileTest, ARecordWithoutAnEpochReadsAsNoneKept) {
+  {
+    auto f = open_ok(2, 3);
+    ASSERT_TRUE(f);
+    ASSERT_TRUE(f->save(state(1, 7, 3, {0, 7, 0})));
+  }
+  // Both copies rewritten without the field, with their checksums (layout: state_file.hpp).
+  std::string b = bytes();
+  const std::size_t half = b.size() / 2;
+  for (std::size_t at : {std::size_t{0}, half}) {
+    const std::size_t len = static_cast<unsigned char>(b[at + 16]) | static_cast<unsigned char>(b[at + 17]) << 8;
+    std::string text = b.substr(at + 52, len);
+    const auto pos = text.find(",\"epoch\":");
+    if (pos != std::string::npos) text.erase(pos, text.find_first_of(",}", pos + 1) - pos);
+    if (text.find("\"epoch\"") != std::string::npos) {  // the first key: drop it with its comma
+      const auto p2 = text.find("\"epoch\"");
+      text.erase(p2, text.find(',', p2) + 1 - p2);
+    }
+    ASSERT_EQ(text.find("epoch"), std::string::npos) << text;
+    std::string covered = b.substr(at + 8, 8);
+    for (int i = 0; i < 4; ++i) covered.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xFF));
+    unsigned char digest[32];
+    unsigned int dlen = 0;
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    EVP_DigestUpdate(ctx, covered.data(), covered.size());
+    EVP_DigestUpdate(ctx, text.data(), text.size());
+    EVP_DigestFinal_ex(ctx, digest, &dlen);
+    EVP_MD_CTX_free(ctx);
+    std::string copy = b.substr(at, 8) + covered + std::string(reinterpret_cast<char*>(digest), 32) + text;
+    copy.resize(half, '\0');
+    b.replace(at, half, copy);
+  }
+  write_bytes(b);
+  auto f = open_ok(2, 3);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->last_epoch(), 0u);
+  EXPECT_EQ(f->saved(), state(1, 7, 3, {0, 7, 0}));
+  EXPECT_EQ(std::get<std::uint64_t>(f->begin_run(42)), 42u);
 }
 
 TEST_F(StateFileTest, CheckReadsWithoutCreatingAndWantsTheFolder) {
