@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "tests/daemon/integration/cluster_harness.hpp"
@@ -70,7 +71,8 @@ TEST(DaemonStateFile, ARestartedNodeGoesOnFromItsSavedClocksAndItsPeerTakesItsMe
 // node goes on. The limit, not a signal, is what the daemon meets: it ignores SIGXFSZ, which would
 // otherwise end it at the first such write. The limit is the run's own, set before it starts (an
 // unprivileged test cannot change another process's limits), on a state file an earlier run laid
-// out.
+// out, whose newest copy the test puts second: a start first keeps its run's epoch in the older
+// copy (a start that cannot keep it does not start at all), so the first must be the older.
 TEST(DaemonStateFile, AFailedSaveIsLoggedAndCountedAndTheNodeGoesOn) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("clocksyncd-state-limit-itest-" + std::to_string(::getpid()));
@@ -88,6 +90,23 @@ TEST(DaemonStateFile, AFailedSaveIsLoggedAndCountedAndTheNodeGoesOn) {
   ASSERT_TRUE(wait_until([&] { return counter(c, 0, "state_saves") >= 5; }, seconds(10))) << c.log_tail(0);
   ASSERT_EQ(c.stop_gracefully(0, milliseconds(3000)), 0) << c.log_tail(0);
   ASSERT_EQ(std::filesystem::file_size(dir / "n1.state"), 8192u);  // two 4096-byte copies
+
+  // Each copy is 8 bytes of magic, then its generation (little-endian), and which copy is which
+  // is only their place: the newest goes second.
+  {
+    std::fstream f(dir / "n1.state", std::ios::in | std::ios::out | std::ios::binary);
+    std::string bytes(8192, '\0');
+    ASSERT_TRUE(f.read(bytes.data(), 8192));
+    auto generation = [&bytes](std::size_t at) {
+      std::uint64_t g = 0;
+      for (int b = 7; b >= 0; --b) g = g << 8 | static_cast<unsigned char>(bytes[at + 8 + static_cast<std::size_t>(b)]);
+      return g;
+    };
+    if (generation(0) > generation(4096)) {
+      f.seekp(0);
+      ASSERT_TRUE(f.write(bytes.data() + 4096, 4096).write(bytes.data(), 4096));
+    }
+  }
 
   // Again, with files limited to 4096 bytes: the first copy can be written, the second not. Its
   // log starts empty so that the limit leaves room for what this run writes there.
