@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/output/output_folder.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/loader.hpp"
@@ -34,6 +36,49 @@ std::map<std::string, std::string> run_in_memory(const scenario::ScenarioSpec& s
     it->second = kept;
   }
   return files;
+}
+
+// The worst skew a run reports, in either mode (the bounded checker and the reference that reads
+// every clock at every instant), checked to agree.
+std::int64_t reported_max_skew_ns(const std::string& yaml) {
+  const auto spec = scenario::load_scenario_text(yaml, "case.yaml");
+  std::int64_t skew_ns[2] = {0, 0};
+  for (const bool read_all : {false, true}) {
+    MemoryFolder folder;
+    RunOptions options;
+    options.quiet = true;
+    options.folder = &folder;
+    options.read_every_instant = read_all;
+    std::ostringstream report;
+    run_scenario(spec, options, report);
+    const auto summary = nlohmann::json::parse(folder.take_files().at("summary.json"));
+    skew_ns[read_all] = summary.at("results").at("max_skew_ns").get<std::int64_t>();
+  }
+  EXPECT_EQ(skew_ns[0], skew_ns[1]) << "the bounded checker and the reference disagree";
+  return skew_ns[1];
+}
+
+// Two steps of one clock at one instant that cancel out: the skew is zero throughout. The
+// instant's left limit is the clock before both, not before both less the second.
+TEST(ExactSkewChecker, StepsOfOneClockAtOneInstantAreUndoneOneByOne) {
+  const std::string yaml = R"(name: cancelling-steps
+seed: 1
+duration: 10s
+tick: 1s
+nodes: 2
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: none
+faults:
+  - {at: 5500ms, clock_step: {node: n1, by: 10ms}}
+  - {at: 5500ms, clock_step: {node: n1, by: -10ms}}
+)";
+  EXPECT_EQ(reported_max_skew_ns(yaml), 0);
 }
 
 // Every output file of the run, the same whether the checker bounds instants or reads every
