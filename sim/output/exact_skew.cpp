@@ -176,14 +176,23 @@ void ExactSkewChecker::on_event(Time t, NodeId node, const Note& note) {
     }
     default:
       if (note.what == NoteWhat::kByzantineEnds) {
+        if (auto it = lying_faults_.find(node); it != lying_faults_.end() && --it->second == 0) lying_faults_.erase(it);
         // A Byzantine node that turns honest joins the skew again.
         changed(t, std::nullopt);
         must_read_ = true;
         touch(node);
         return;
       }
-      // A node that starts lying leaves the skew: the instant needs no look, the tournament does.
-      if (note.what == NoteWhat::kByzantineStarts) touch(node);
+      if (note.what == NoteWhat::kByzantineStarts) {
+        // A node that starts lying leaves the skew, but up to t it was a correct clock: the open
+        // interval that ends at t may peak at its end, so the left limit counts it. The world has
+        // marked it a liar before saying so. If it already lied, was down, or t is the start of
+        // the run (no interval before it), the skew only loses a clock here: no look is needed.
+        const bool was_correct = lying_faults_[node]++ == 0 && t > Time::epoch() && view_.node(node).up;
+        if (was_correct) changed(t, Special{node, view_.offset_ns(node), true});
+        touch(node);
+        if (was_correct) return;
+      }
       if (bound_now(t) != bound_left_) changed(t, std::nullopt);
       return;
   }

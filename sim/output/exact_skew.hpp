@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -123,6 +124,7 @@ class ExactSkewChecker final : public Observer {
   std::int64_t jumps_ns_ = 0;           // sum of |steps| since last_full_
   bool must_read_ = false;              // a clock joined since last_full_
   std::vector<NodeId> rate_changed_;    // frequency corrections to fold into the bound
+  std::map<NodeId, std::uint32_t> lying_faults_;  // per liar: its Byzantine faults in force
   std::optional<OffsetTournament> tournament_;  // absent in the reference mode: every clock is read
   void touch(NodeId node) {
     if (tournament_) tournament_->touch(node);

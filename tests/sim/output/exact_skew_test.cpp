@@ -58,6 +58,34 @@ std::int64_t reported_max_skew_ns(const std::string& yaml) {
   return skew_ns[1];
 }
 
+// Three free-running clocks from one offset, at +100, -100 and 0 ppm. n1 starts lying at 10.5 s,
+// between ticks: up to then it was correct, so the skew over the correct clocks approaches
+// 200 ppm * 10.5 s = 2.1 ms there, more than at any tick (2.0 ms at 10 s, 100 ppm * 20 s = 2 ms
+// at the end).
+TEST(ExactSkewChecker, ALiarsLastHonestInstantCounts) {
+  const std::string yaml = R"(name: liar-leaves-at-peak
+seed: 1
+duration: 20s
+tick: 1s
+nodes:
+  count: 3
+  overrides:
+    n0: {drift_ppm: 100}
+    n1: {drift_ppm: -100}
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: none
+faults:
+  - {at: 10500ms, byzantine: {node: n1, mode: arbitrary, lie: 1ms}}
+)";
+  EXPECT_EQ(reported_max_skew_ns(yaml), 2'100'000);
+}
+
 // Two steps of one clock at one instant that cancel out: the skew is zero throughout. The
 // instant's left limit is the clock before both, not before both less the second.
 TEST(ExactSkewChecker, StepsOfOneClockAtOneInstantAreUndoneOneByOne) {
