@@ -154,8 +154,9 @@ void ExactSkewChecker::on_tick(const TickView& view) {
 void ExactSkewChecker::on_event(Time t, NodeId node, const Note& note) {
   switch (note.kind()) {
     case EventKind::kCrash:
-      // The world crashed it before saying so: before, it was up with the reading it still has.
-      changed(t, Special{node, view_.offset_ns(node), true});
+      // The world crashed it before saying so: before, it was up with the reading it still has,
+      // and among the correct clocks unless it lied.
+      changed(t, Special{node, view_.offset_ns(node), lying_faults_.count(node) == 0});
       touch(node);
       return;
     case EventKind::kRestart:

@@ -86,6 +86,33 @@ faults:
   EXPECT_EQ(reported_max_skew_ns(yaml), 2'100'000);
 }
 
+// A liar that crashes between ticks was not among the correct clocks before its crash either:
+// n2 runs 1000 ppm fast but lies from 1 s on, so the correct clocks' skew peaks at 1 ms, n2's
+// reading just before it started lying, not at its 10.5 ms when it crashes.
+TEST(ExactSkewChecker, ALiarThatCrashesIsNotCountedBeforeItsCrash) {
+  const std::string yaml = R"(name: liar-crashes
+seed: 1
+duration: 20s
+tick: 1s
+nodes:
+  count: 3
+  overrides:
+    n2: {drift_ppm: 1000}
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: none
+faults:
+  - {at: 1s, byzantine: {node: n2, mode: arbitrary, lie: 1ms}}
+  - {at: 10500ms, crash: n2}
+)";
+  EXPECT_EQ(reported_max_skew_ns(yaml), 1'000'000);
+}
+
 // Two steps of one clock at one instant that cancel out: the skew is zero throughout. The
 // instant's left limit is the clock before both, not before both less the second.
 TEST(ExactSkewChecker, StepsOfOneClockAtOneInstantAreUndoneOneByOne) {
