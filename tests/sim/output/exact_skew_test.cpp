@@ -113,8 +113,9 @@ faults:
   EXPECT_EQ(reported_max_skew_ns(yaml), 1'000'000);
 }
 
-// Two steps of one clock at one instant that cancel out: the skew is zero throughout. The
-// instant's left limit is the clock before both, not before both less the second.
+// Two steps of one clock at one instant, +10 ms then -20 ms: the clock reads 0, then +10 ms
+// (between the two faults), then -10 ms, so the skew never exceeds 10 ms. The instant's left
+// limit is the clock before both steps, not the clock after the first less the second (+20 ms).
 TEST(ExactSkewChecker, StepsOfOneClockAtOneInstantAreUndoneOneByOne) {
   const std::string yaml = R"(name: cancelling-steps
 seed: 1
@@ -131,9 +132,9 @@ algorithm:
   sync: none
 faults:
   - {at: 5500ms, clock_step: {node: n1, by: 10ms}}
-  - {at: 5500ms, clock_step: {node: n1, by: -10ms}}
+  - {at: 5500ms, clock_step: {node: n1, by: -20ms}}
 )";
-  EXPECT_EQ(reported_max_skew_ns(yaml), 0);
+  EXPECT_EQ(reported_max_skew_ns(yaml), 10'000'000);
 }
 
 // Every output file of the run, the same whether the checker bounds instants or reads every
