@@ -208,7 +208,8 @@ void ExactSkewChecker::on_clock_adjust(Time t, NodeId node, Duration delta, Adju
   if (!at_once && delta.ns() != 0) {
     // The slew's end: its slope changes back (a later slew may replace it: a harmless extra look).
     const double span_ns = std::fabs(static_cast<double>(delta.ns())) / (slew_ppm_[node] * 1e-6);
-    const Time end = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(span_ns)));
+    // Saturated: a slew too slow to end within int64 nanoseconds runs past the end of the run.
+    const Time end = t + Duration::from_ns_rounded(std::ceil(span_ns));
     schedule_(end);
     if (tournament_) tournament_->slewing(node, end, delta.ns() < 0 ? -slew_ppm_[node] : slew_ppm_[node]);
   } else if (!at_once && tournament_) {

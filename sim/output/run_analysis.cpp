@@ -199,7 +199,8 @@ void RunAnalysis::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMod
     const auto& o = spec_.nodes[node].clock.get();
     const double slew_ppm = o.max_slew_ppm.value_or(spec_.clocks.max_slew_ppm);
     const double magnitude_ns = std::fabs(static_cast<double>(delta.ns()));
-    if (slew_ppm > 0) done = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(magnitude_ns / (slew_ppm * 1e-6))));
+    // Saturated: a slew too slow to end within int64 nanoseconds never ends.
+    if (slew_ppm > 0) done = t + Duration::from_ns_rounded(std::ceil(magnitude_ns / (slew_ppm * 1e-6)));
   }
   first_correction_done_[node] = done;
 }

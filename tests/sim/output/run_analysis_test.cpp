@@ -354,6 +354,31 @@ TEST(RunAnalysis, DefaultWarmupIsTheFirstFullRoundIncludingSlews) {
   EXPECT_EQ(j["steady_skew_p99_ns"], 6'000'000);
 }
 
+// A slew so slow that it would take longer than int64 nanoseconds can count (1 ms at 1e-10 ppm:
+// 10^22 ns) never ends within the run: the warm-up it belongs to is never over. Its end is
+// saturated, not converted out of range (which made it land before it began).
+TEST(RunAnalysis, ASlewLongerThanTimeCanCountNeverEndsTheWarmup) {
+  auto spec = three_nodes();
+  spec.algorithm.sync.kind = "berkeley";
+  spec.clocks.max_slew_ppm = 1e-10;
+  RunAnalysis a(spec);
+  std::vector<NodeSnapshot> roles;
+  for (NodeId i = 0; i < 3; ++i) roles.push_back({i, 0, 0, i == 0 ? Role::kMaster : Role::kSlave, 0, true, false});
+  a.on_roles(Time::epoch() + 1_s, roles);
+  a.on_clock_adjust(Time::epoch() + 1500_ms, 1, Duration::from_ns(1'000'000), AdjustMode::kSlew);
+  a.on_clock_adjust(Time::epoch() + 1500_ms, 2, Duration::from_ns(-1'000'000), AdjustMode::kSlew);
+  for (int s = 2; s <= 6; ++s) {
+    a.on_roles(Time::epoch() + Duration::from_ns(s * 1'000'000'000LL), roles);
+    TickStats t;
+    t.t = Time::epoch() + Duration::from_ns(s * 1'000'000'000LL);
+    t.masters = 1;
+    a.on_tick(t);
+  }
+  a.finish();
+  EXPECT_FALSE(a.steady_from().has_value());
+  EXPECT_TRUE(a.results_json()["warmup_ns"].is_null());
+}
+
 TEST(RunAnalysis, ScenarioWarmupWinsAndAWarmupNeverReachedIsNull) {
   auto spec = three_nodes();
   spec.algorithm.sync.kind = "berkeley";
