@@ -56,6 +56,20 @@ void ExactSkewChecker::start() {
     next_wander_probe_ = Time::epoch() + wander_step_;
     schedule_(next_wander_probe_);
   }
+  // The edges of the windows the results are taken over: an expectation's `after` and `until`,
+  // a scenario's warm-up. Over a window the skew peaks at a breakpoint inside it or at an edge,
+  // and an edge is no breakpoint; one at a tick is read there already.
+  auto edge = [this](Duration since_start) {
+    if (since_start <= Duration::zero() || since_start > spec_.duration || since_start.ns() % spec_.tick.ns() == 0) return;
+    schedule_(Time::epoch() + since_start);
+  };
+  using Kind = scenario::ExpectSpec::Kind;
+  for (const scenario::ExpectSpec& e : spec_.expects) {
+    if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset && e.kind != Kind::kOffset) continue;
+    edge(e.after);
+    if (e.until) edge(*e.until);
+  }
+  if (spec_.warmup) edge(*spec_.warmup);
 }
 
 std::optional<Duration> ExactSkewChecker::bound_now(Time t) const {

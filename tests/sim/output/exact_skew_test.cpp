@@ -137,6 +137,50 @@ faults:
   EXPECT_EQ(reported_max_skew_ns(yaml), 10'000'000);
 }
 
+// Expectation windows that start or end between ticks: two clocks 10 ms apart converge at
+// 1000 ppm until 10 s and part after, so over [5.5 s, 9 s] the skew is largest at its start and
+// over [11 s, 14.5 s] at its end, 4.5 ms both, where the ticks inside see 4 ms at most. Neither
+// edge is a tick nor a breakpoint of a clock.
+TEST(ExactSkewChecker, WindowEdgesBetweenTicksAreRead) {
+  const auto spec = scenario::load_scenario_text(R"(name: window-edges
+seed: 1
+duration: 20s
+tick: 1s
+nodes:
+  count: 2
+  overrides:
+    n0: {initial_offset: 10ms, drift_ppm: -1000}
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: none
+expect:
+  - {max_skew: 4200us, after: 5500ms, until: 9s}
+  - {max_skew: 4200us, after: 11s, until: 14500ms}
+)",
+                                                 "window-edges.yaml");
+  for (const bool read_all : {false, true}) {
+    SCOPED_TRACE(read_all ? "reading every clock" : "bounding instants");
+    MemoryFolder folder;
+    RunOptions options;
+    options.quiet = true;
+    options.folder = &folder;
+    options.read_every_instant = read_all;
+    std::ostringstream report;
+    const RunOutcome outcome = run_scenario(spec, options, report);
+    EXPECT_FALSE(outcome.expectations_passed);
+    const auto expects = nlohmann::json::parse(folder.take_files().at("summary.json")).at("expects");
+    for (const auto& e : expects) {
+      EXPECT_FALSE(e.at("passed").get<bool>()) << e.at("detail");
+      EXPECT_NE(e.at("detail").get<std::string>().find("measured 4.500ms"), std::string::npos) << e.at("detail");
+    }
+  }
+}
+
 // Every output file of the run, the same whether the checker bounds instants or reads every
 // clock at each.
 void expect_bounding_changes_nothing(const scenario::ScenarioSpec& spec) {
