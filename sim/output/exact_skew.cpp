@@ -72,6 +72,15 @@ void ExactSkewChecker::start() {
   if (spec_.warmup) edge(*spec_.warmup);
 }
 
+void ExactSkewChecker::settle_edges() {
+  const std::optional<Time> last = analysis_.last_not_one_master();
+  if (!last || last == settle_edges_from_) return;
+  settle_edges_from_ = last;
+  for (const scenario::ExpectSpec& e : spec_.expects) {
+    if (e.outside_failover) schedule_(*last + *e.outside_failover + Duration::from_ns(1));
+  }
+}
+
 std::optional<Duration> ExactSkewChecker::bound_now(Time t) const {
   return bound_ ? bound_->at(t) : std::nullopt;
 }
@@ -163,9 +172,11 @@ void ExactSkewChecker::on_tick(const TickView& view) {
   // The recorder checks the tick against the bound as it is now; a bound that changed at this
   // instant is checked on both sides.
   if (bound_now(view.now()) != bound_left_) changed(view.now(), std::nullopt);
+  settle_edges();  // the recorder has told the analysis of this tick's masters
 }
 
 void ExactSkewChecker::on_event(Time t, NodeId node, const Note& note) {
+  settle_edges();  // the recorder has told the analysis of a role this event changed
   switch (note.kind()) {
     case EventKind::kCrash:
       // The world crashed it before saying so: before, it was up with the reading it still has,

@@ -88,6 +88,10 @@ class ExactSkewChecker final : public Observer {
   void enter(Time t);
   void changed(Time t, const std::optional<Special>& before);
   std::optional<Duration> bound_now(Time t) const;
+  // `outside_failover` expectations count again just after the settle time that follows the
+  // latest instant without exactly one master: an edge of their window, read there.
+  void settle_edges();
+  std::optional<Time> settle_edges_from_;
   // `left_limit`: the state just before t (it belongs to the open interval that ends at t).
   void evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound, bool left_limit = false);
 

@@ -118,6 +118,9 @@ class RunAnalysis {
   // How the warm-up was chosen: "scenario" (its `warmup:`), "first_round", "no_sync" (nothing
   // to warm up: steady from the start).
   std::string_view warmup_rule() const { return warmup_rule_; }
+  // The latest instant without exactly one master (`outside_failover` skips the settle time
+  // after it); unset while there was none.
+  std::optional<Time> last_not_one_master() const { return last_not_one_master_; }
 
  private:
   struct ExpectState {

@@ -181,6 +181,48 @@ expect:
   }
 }
 
+// An `outside_failover` window opens again just after the settle time that follows the new
+// master's election, between ticks. n1 runs 1000 ppm slow from 20 ms ahead, so the skew falls
+// by 1 ms a second; n1 becomes master at 10.006 s, the window reopens after 10.306 s with the
+// skew at 9.694 ms, and the next tick (11 s) sees 9 ms.
+TEST(ExactSkewChecker, AnOutsideFailoverWindowIsReadWhereItOpensAgain) {
+  const auto spec = scenario::load_scenario_text(R"(name: settle-edge
+seed: 1
+duration: 18s
+tick: 1s
+nodes:
+  count: 3
+  overrides:
+    n1: {initial_offset: 20ms, drift_ppm: -1000}
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: {kind: berkeley, period: 1000s, first_round_delay: 1000s}
+  election: {kind: bully}
+faults:
+  - {at: 5500ms, crash: n2}
+expect:
+  - {max_skew: 9500us, after: 6s, outside_failover: 300ms}
+)",
+                                                 "settle-edge.yaml");
+  for (const bool read_all : {false, true}) {
+    SCOPED_TRACE(read_all ? "reading every clock" : "bounding instants");
+    MemoryFolder folder;
+    RunOptions options;
+    options.quiet = true;
+    options.folder = &folder;
+    options.read_every_instant = read_all;
+    std::ostringstream report;
+    EXPECT_FALSE(run_scenario(spec, options, report).expectations_passed) << report.str();
+    const auto e = nlohmann::json::parse(folder.take_files().at("summary.json")).at("expects").at(0);
+    EXPECT_NE(e.at("detail").get<std::string>().find("at t=10.306s"), std::string::npos) << e.at("detail");
+  }
+}
+
 // Every output file of the run, the same whether the checker bounds instants or reads every
 // clock at each.
 void expect_bounding_changes_nothing(const scenario::ScenarioSpec& spec) {
