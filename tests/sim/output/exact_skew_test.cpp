@@ -223,6 +223,47 @@ expect:
   }
 }
 
+// An `outside_failover` window also closes between ticks, as the master crashes: the interval
+// that ends there is inside it, and its left limit with it. n1 runs 1000 ppm fast, so the skew
+// reaches 5.5 ms as the master n2 crashes at 5.5 s, while the last tick before saw 5 ms.
+TEST(ExactSkewChecker, AnOutsideFailoverWindowIsReadWhereTheMasterCrashes) {
+  const auto spec = scenario::load_scenario_text(R"(name: close-edge
+seed: 1
+duration: 18s
+tick: 1s
+nodes:
+  count: 3
+  overrides:
+    n1: {drift_ppm: 1000}
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: {kind: berkeley, period: 1000s, first_round_delay: 1000s}
+  election: {kind: bully}
+faults:
+  - {at: 5500ms, crash: n2}
+expect:
+  - {max_skew: 5200us, until: 8s, outside_failover: 300ms}
+)",
+                                                 "close-edge.yaml");
+  for (const bool read_all : {false, true}) {
+    SCOPED_TRACE(read_all ? "reading every clock" : "bounding instants");
+    MemoryFolder folder;
+    RunOptions options;
+    options.quiet = true;
+    options.folder = &folder;
+    options.read_every_instant = read_all;
+    std::ostringstream report;
+    EXPECT_FALSE(run_scenario(spec, options, report).expectations_passed) << report.str();
+    const auto e = nlohmann::json::parse(folder.take_files().at("summary.json")).at("expects").at(0);
+    EXPECT_NE(e.at("detail").get<std::string>().find("measured 5.500ms"), std::string::npos) << e.at("detail");
+  }
+}
+
 // Every output file of the run, the same whether the checker bounds instants or reads every
 // clock at each.
 void expect_bounding_changes_nothing(const scenario::ScenarioSpec& spec) {

@@ -94,6 +94,30 @@ TEST(RunAnalysis, OutsideFailoverSkipsMasterlessTicksAndTheSettleTime) {
   EXPECT_NE(b.expects()[0].detail.find("t=5.000s"), std::string::npos) << b.expects()[0].detail;
 }
 
+// The left limit at the master's crash belongs to the interval that ends there, when the master
+// was still up: outside_failover counts it, though the crash has already made the run masterless
+// by the time the instant is checked.
+TEST(RunAnalysis, OutsideFailoverCountsTheLeftLimitAtTheMastersCrash) {
+  auto spec = three_nodes();
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kMaxSkew;
+  e.value = 1_ms;
+  e.outside_failover = 2_s;
+  spec.expects.push_back(e);
+  RunAnalysis a(spec);
+  std::vector<NodeSnapshot> roles;
+  for (NodeId i = 0; i < 3; ++i) roles.push_back({i, 0, 0, i == 0 ? Role::kMaster : Role::kSlave, 0, true, false});
+  a.on_roles(Time::epoch() + 1_s, roles);
+  a.on_tick(tick_at(1_s, 500'000, 1));
+  const Time crash = Time::epoch() + 1500_ms;
+  a.on_event(crash, 0, EventKind::kCrash);
+  a.on_instant(crash, 1'500'000, 0, std::nullopt, 0, 1'500'000, 3, /*left_limit=*/true);  // before: counted
+  a.on_instant(crash, 1'500'000, 0, std::nullopt, 0, 1'500'000, 2);                       // after: masterless
+  a.finish();
+  EXPECT_FALSE(a.expects()[0].passed);
+  EXPECT_NE(a.expects()[0].detail.find("t=1.500s"), std::string::npos) << a.expects()[0].detail;
+}
+
 TEST(RunAnalysis, FailoverIsTimedFromMasterCrashToNewMaster) {
   auto spec = three_nodes();
   scenario::ExpectSpec e;
