@@ -6,8 +6,12 @@
 // as its left limit (the state and bound before the change) and its right value (after), and
 // hands them to RunAnalysis; the recorder still writes skew.csv per tick.
 //
-// Two limits, stated in docs/output-formats.md: a sinusoidal rate term is not linear (between
-// breakpoints it is checked at ticks only), and slew ends are taken at the nanosecond after.
+// Three limits, stated in docs/output-formats.md: a sinusoidal rate term is not linear (between
+// breakpoints it is checked at ticks only), slew ends are taken at the nanosecond after, and each
+// reading is its linear value rounded to the nanosecond, so between breakpoints the skew of the
+// readings may exceed what the breakpoints show by 1 ns. The edges of the windows results are
+// taken over (an expectation's after/until, the warm-up, an outside_failover settle time's end)
+// are read too: over a window the skew peaks at a breakpoint or at an edge.
 //
 // Reading every clock at every breakpoint costs O(N) each, and a star of N clients has O(N)
 // breakpoints per period. So an instant is first bounded: since the last full reading at t0,
