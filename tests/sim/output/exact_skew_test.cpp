@@ -38,21 +38,26 @@ std::map<std::string, std::string> run_in_memory(const scenario::ScenarioSpec& s
   return files;
 }
 
+// A run's summary.json, and whether its expectations held.
+nlohmann::json run_summary(const scenario::ScenarioSpec& spec, bool read_every_instant, bool* passed = nullptr) {
+  MemoryFolder folder;
+  RunOptions options;
+  options.quiet = true;
+  options.folder = &folder;
+  options.read_every_instant = read_every_instant;
+  std::ostringstream report;
+  const RunOutcome outcome = run_scenario(spec, options, report);
+  if (passed) *passed = outcome.expectations_passed;
+  return nlohmann::json::parse(folder.take_files().at("summary.json"));
+}
+
 // The worst skew a run reports, in either mode (the bounded checker and the reference that reads
 // every clock at every instant), checked to agree.
 std::int64_t reported_max_skew_ns(const std::string& yaml) {
   const auto spec = scenario::load_scenario_text(yaml, "case.yaml");
   std::int64_t skew_ns[2] = {0, 0};
   for (const bool read_all : {false, true}) {
-    MemoryFolder folder;
-    RunOptions options;
-    options.quiet = true;
-    options.folder = &folder;
-    options.read_every_instant = read_all;
-    std::ostringstream report;
-    run_scenario(spec, options, report);
-    const auto summary = nlohmann::json::parse(folder.take_files().at("summary.json"));
-    skew_ns[read_all] = summary.at("results").at("max_skew_ns").get<std::int64_t>();
+    skew_ns[read_all] = run_summary(spec, read_all).at("results").at("max_skew_ns").get<std::int64_t>();
   }
   EXPECT_EQ(skew_ns[0], skew_ns[1]) << "the bounded checker and the reference disagree";
   return skew_ns[1];
@@ -165,15 +170,9 @@ expect:
                                                  "window-edges.yaml");
   for (const bool read_all : {false, true}) {
     SCOPED_TRACE(read_all ? "reading every clock" : "bounding instants");
-    MemoryFolder folder;
-    RunOptions options;
-    options.quiet = true;
-    options.folder = &folder;
-    options.read_every_instant = read_all;
-    std::ostringstream report;
-    const RunOutcome outcome = run_scenario(spec, options, report);
-    EXPECT_FALSE(outcome.expectations_passed);
-    const auto expects = nlohmann::json::parse(folder.take_files().at("summary.json")).at("expects");
+    bool passed = true;
+    const auto expects = run_summary(spec, read_all, &passed).at("expects");
+    EXPECT_FALSE(passed);
     for (const auto& e : expects) {
       EXPECT_FALSE(e.at("passed").get<bool>()) << e.at("detail");
       EXPECT_NE(e.at("detail").get<std::string>().find("measured 4.500ms"), std::string::npos) << e.at("detail");
@@ -211,14 +210,9 @@ expect:
                                                  "settle-edge.yaml");
   for (const bool read_all : {false, true}) {
     SCOPED_TRACE(read_all ? "reading every clock" : "bounding instants");
-    MemoryFolder folder;
-    RunOptions options;
-    options.quiet = true;
-    options.folder = &folder;
-    options.read_every_instant = read_all;
-    std::ostringstream report;
-    EXPECT_FALSE(run_scenario(spec, options, report).expectations_passed) << report.str();
-    const auto e = nlohmann::json::parse(folder.take_files().at("summary.json")).at("expects").at(0);
+    bool passed = true;
+    const auto e = run_summary(spec, read_all, &passed).at("expects").at(0);
+    EXPECT_FALSE(passed);
     EXPECT_NE(e.at("detail").get<std::string>().find("at t=10.306s"), std::string::npos) << e.at("detail");
   }
 }
@@ -252,14 +246,9 @@ expect:
                                                  "close-edge.yaml");
   for (const bool read_all : {false, true}) {
     SCOPED_TRACE(read_all ? "reading every clock" : "bounding instants");
-    MemoryFolder folder;
-    RunOptions options;
-    options.quiet = true;
-    options.folder = &folder;
-    options.read_every_instant = read_all;
-    std::ostringstream report;
-    EXPECT_FALSE(run_scenario(spec, options, report).expectations_passed) << report.str();
-    const auto e = nlohmann::json::parse(folder.take_files().at("summary.json")).at("expects").at(0);
+    bool passed = true;
+    const auto e = run_summary(spec, read_all, &passed).at("expects").at(0);
+    EXPECT_FALSE(passed);
     EXPECT_NE(e.at("detail").get<std::string>().find("measured 5.500ms"), std::string::npos) << e.at("detail");
   }
 }
