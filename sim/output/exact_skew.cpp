@@ -56,6 +56,29 @@ void ExactSkewChecker::start() {
     next_wander_probe_ = Time::epoch() + wander_step_;
     schedule_(next_wander_probe_);
   }
+  // The edges of the windows the results are taken over: an expectation's `after` and `until`,
+  // a scenario's warm-up. Over a window the skew peaks at a breakpoint inside it or at an edge,
+  // and an edge is no breakpoint; one at a tick is read there already.
+  auto edge = [this](Duration since_start) {
+    if (since_start <= Duration::zero() || since_start > spec_.duration || since_start.ns() % spec_.tick.ns() == 0) return;
+    schedule_(Time::epoch() + since_start);
+  };
+  using Kind = scenario::ExpectSpec::Kind;
+  for (const scenario::ExpectSpec& e : spec_.expects) {
+    if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset && e.kind != Kind::kOffset) continue;
+    edge(e.after);
+    if (e.until) edge(*e.until);
+  }
+  if (spec_.warmup) edge(*spec_.warmup);
+}
+
+void ExactSkewChecker::settle_edges() {
+  const std::optional<Time> last = analysis_.last_not_one_master();
+  if (!last || last == settle_edges_from_) return;
+  settle_edges_from_ = last;
+  for (const scenario::ExpectSpec& e : spec_.expects) {
+    if (e.outside_failover) schedule_(*last + *e.outside_failover + Duration::from_ns(1));
+  }
 }
 
 std::optional<Duration> ExactSkewChecker::bound_now(Time t) const {
@@ -149,13 +172,16 @@ void ExactSkewChecker::on_tick(const TickView& view) {
   // The recorder checks the tick against the bound as it is now; a bound that changed at this
   // instant is checked on both sides.
   if (bound_now(view.now()) != bound_left_) changed(view.now(), std::nullopt);
+  settle_edges();  // the recorder has told the analysis of this tick's masters
 }
 
 void ExactSkewChecker::on_event(Time t, NodeId node, const Note& note) {
+  settle_edges();  // the recorder has told the analysis of a role this event changed
   switch (note.kind()) {
     case EventKind::kCrash:
-      // The world crashed it before saying so: before, it was up with the reading it still has.
-      changed(t, Special{node, view_.offset_ns(node), true});
+      // The world crashed it before saying so: before, it was up with the reading it still has,
+      // and among the correct clocks unless it lied.
+      changed(t, Special{node, view_.offset_ns(node), lying_faults_.count(node) == 0});
       touch(node);
       return;
     case EventKind::kRestart:
@@ -166,10 +192,9 @@ void ExactSkewChecker::on_event(Time t, NodeId node, const Note& note) {
       touch(node);
       return;
     case EventKind::kClockStep: {
-      std::int64_t step_ns = 0;
-      for (const auto& f : spec_.faults) {
-        if (f.kind == scenario::FaultSpec::Kind::kClockStep && f.node == node && f.at.ns() == t.ns()) step_ns += f.step.ns();
-      }
+      // This step alone: several steps of one clock at one instant are told one by one, each
+      // after it is applied, so the clock shows the ones told so far, not all of them.
+      const std::int64_t step_ns = note.value_ns.value_or(0);
       changed(t, Special{node, view_.offset_ns(node) - step_ns, view_.is_up(node)});
       jumps_ns_ = checked_add_abs(jumps_ns_, step_ns);
       touch(node);
@@ -177,14 +202,23 @@ void ExactSkewChecker::on_event(Time t, NodeId node, const Note& note) {
     }
     default:
       if (note.what == NoteWhat::kByzantineEnds) {
+        if (auto it = lying_faults_.find(node); it != lying_faults_.end() && --it->second == 0) lying_faults_.erase(it);
         // A Byzantine node that turns honest joins the skew again.
         changed(t, std::nullopt);
         must_read_ = true;
         touch(node);
         return;
       }
-      // A node that starts lying leaves the skew: the instant needs no look, the tournament does.
-      if (note.what == NoteWhat::kByzantineStarts) touch(node);
+      if (note.what == NoteWhat::kByzantineStarts) {
+        // A node that starts lying leaves the skew, but up to t it was a correct clock: the open
+        // interval that ends at t may peak at its end, so the left limit counts it. The world has
+        // marked it a liar before saying so. If it already lied, was down, or t is the start of
+        // the run (no interval before it), the skew only loses a clock here: no look is needed.
+        const bool was_correct = lying_faults_[node]++ == 0 && t > Time::epoch() && view_.node(node).up;
+        if (was_correct) changed(t, Special{node, view_.offset_ns(node), true});
+        touch(node);
+        if (was_correct) return;
+      }
       if (bound_now(t) != bound_left_) changed(t, std::nullopt);
       return;
   }
@@ -199,7 +233,8 @@ void ExactSkewChecker::on_clock_adjust(Time t, NodeId node, Duration delta, Adju
   if (!at_once && delta.ns() != 0) {
     // The slew's end: its slope changes back (a later slew may replace it: a harmless extra look).
     const double span_ns = std::fabs(static_cast<double>(delta.ns())) / (slew_ppm_[node] * 1e-6);
-    const Time end = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(span_ns)));
+    // Saturated: a slew too slow to end within int64 nanoseconds runs past the end of the run.
+    const Time end = t + Duration::from_ns_rounded(std::ceil(span_ns));
     schedule_(end);
     if (tournament_) tournament_->slewing(node, end, delta.ns() < 0 ? -slew_ppm_[node] : slew_ppm_[node]);
   } else if (!at_once && tournament_) {

@@ -6,8 +6,12 @@
 // as its left limit (the state and bound before the change) and its right value (after), and
 // hands them to RunAnalysis; the recorder still writes skew.csv per tick.
 //
-// Two limits, stated in docs/output-formats.md: a sinusoidal rate term is not linear (between
-// breakpoints it is checked at ticks only), and slew ends are taken at the nanosecond after.
+// Three limits, stated in docs/output-formats.md: a sinusoidal rate term is not linear (between
+// breakpoints it is checked at ticks only), slew ends are taken at the nanosecond after, and each
+// reading is its linear value rounded to the nanosecond, so between breakpoints the skew of the
+// readings may exceed what the breakpoints show by 1 ns. The edges of the windows results are
+// taken over (an expectation's after/until, the warm-up, an outside_failover settle time's end)
+// are read too: over a window the skew peaks at a breakpoint or at an edge.
 //
 // Reading every clock at every breakpoint costs O(N) each, and a star of N clients has O(N)
 // breakpoints per period. So an instant is first bounded: since the last full reading at t0,
@@ -28,6 +32,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -87,6 +92,10 @@ class ExactSkewChecker final : public Observer {
   void enter(Time t);
   void changed(Time t, const std::optional<Special>& before);
   std::optional<Duration> bound_now(Time t) const;
+  // `outside_failover` expectations count again just after the settle time that follows the
+  // latest instant without exactly one master: an edge of their window, read there.
+  void settle_edges();
+  std::optional<Time> settle_edges_from_;
   // `left_limit`: the state just before t (it belongs to the open interval that ends at t).
   void evaluate(Time t, const std::optional<Special>& special, std::optional<Duration> bound, bool left_limit = false);
 
@@ -123,6 +132,7 @@ class ExactSkewChecker final : public Observer {
   std::int64_t jumps_ns_ = 0;           // sum of |steps| since last_full_
   bool must_read_ = false;              // a clock joined since last_full_
   std::vector<NodeId> rate_changed_;    // frequency corrections to fold into the bound
+  std::map<NodeId, std::uint32_t> lying_faults_;  // per liar: its Byzantine faults in force
   std::optional<OffsetTournament> tournament_;  // absent in the reference mode: every clock is read
   void touch(NodeId node) {
     if (tournament_) tournament_->touch(node);

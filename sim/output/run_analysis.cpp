@@ -199,7 +199,8 @@ void RunAnalysis::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMod
     const auto& o = spec_.nodes[node].clock.get();
     const double slew_ppm = o.max_slew_ppm.value_or(spec_.clocks.max_slew_ppm);
     const double magnitude_ns = std::fabs(static_cast<double>(delta.ns()));
-    if (slew_ppm > 0) done = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(magnitude_ns / (slew_ppm * 1e-6))));
+    // Saturated: a slew too slow to end within int64 nanoseconds never ends.
+    if (slew_ppm > 0) done = t + Duration::from_ns_rounded(std::ceil(magnitude_ns / (slew_ppm * 1e-6)));
   }
   first_correction_done_[node] = done;
 }
@@ -213,7 +214,19 @@ void RunAnalysis::set_master_now(Time t, NodeId node, bool master) {
   if (was_one || masters_now_ == 1) last_not_one_master_ = t;
 }
 
+void RunAnalysis::enter_instant(Time t) {
+  if (instant_ == t) return;
+  instant_ = t;
+  masters_before_ = Masters{masters_now(), last_not_one_master_};
+}
+
+RunAnalysis::Masters RunAnalysis::masters_at(Time t, bool left_limit) const {
+  if (left_limit && instant_ == t) return masters_before_;
+  return Masters{masters_now(), last_not_one_master_};
+}
+
 void RunAnalysis::on_roles(Time t, const std::vector<NodeSnapshot>& nodes) {
+  enter_instant(t);
   if (track_masters_) {
     masters_now_ = 0;
     for (const NodeSnapshot& n : nodes) {
@@ -234,6 +247,7 @@ void RunAnalysis::on_roles(Time t, const std::vector<NodeSnapshot>& nodes) {
 }
 
 void RunAnalysis::on_tick(const TickStats& s) {
+  enter_instant(s.t);
   if (current_master_ == kNoNode && s.masters > 0 && s.master != kNoNode &&
       (masters_by_events_.empty() || masters_by_events_.count(s.master) != 0)) {
     current_master_ = s.master;
@@ -242,7 +256,8 @@ void RunAnalysis::on_tick(const TickStats& s) {
     if (!f.elected_at) f.max_skew_during_ns = std::max(f.max_skew_during_ns, s.max_skew_ns);
   }
   if (s.bound) last_bound_ns_ = s.bound->ns();
-  check(s.t, s.max_skew_ns, s.max_abs_offset_ns, s.bound, s.masters, s.min_offset_ns, s.max_offset_ns, s.up_nodes);
+  check(s.t, s.max_skew_ns, s.max_abs_offset_ns, s.bound, Masters{s.masters, last_not_one_master_}, s.min_offset_ns,
+        s.max_offset_ns, s.up_nodes);
   if (steady_from_ && s.t >= *steady_from_) steady_tick_skews_ns_.push_back(s.max_skew_ns);
   last_ = s;
   if (s.masters != 1) last_not_one_master_ = s.t;
@@ -252,11 +267,12 @@ void RunAnalysis::on_instant(Time t, std::int64_t max_skew_ns, std::int64_t max_
                              std::optional<Duration> bound, std::int64_t min_offset_ns, std::int64_t max_offset_ns,
                              std::uint32_t up_nodes, bool left_limit) {
   // Between ticks the roles are the latest tick's, changed by the role events since.
-  check(t, max_skew_ns, max_abs_offset_ns, bound, masters_now(), min_offset_ns, max_offset_ns, up_nodes, left_limit);
+  check(t, max_skew_ns, max_abs_offset_ns, bound, masters_at(t, left_limit), min_offset_ns, max_offset_ns, up_nodes,
+        left_limit);
 }
 
 void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offset, std::optional<Duration> bound,
-                        std::uint32_t masters, std::int64_t min_offset, std::int64_t max_offset, std::uint32_t up_nodes,
+                        const Masters& masters, std::int64_t min_offset, std::int64_t max_offset, std::uint32_t up_nodes,
                         bool left_limit) {
   check_impl(*this, t, max_skew, max_abs_offset, bound, masters, min_offset, max_offset, up_nodes, left_limit);
 }
@@ -264,7 +280,7 @@ void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offs
 bool RunAnalysis::instant_could_matter(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
                                        std::optional<Duration> bound, std::int64_t min_offset_ns,
                                        std::int64_t max_offset_ns, std::uint32_t up_nodes, bool left_limit) const {
-  return check_impl(*this, t, max_skew_ns, max_abs_offset_ns, bound, masters_now(), min_offset_ns,
+  return check_impl(*this, t, max_skew_ns, max_abs_offset_ns, bound, masters_at(t, left_limit), min_offset_ns,
                     max_offset_ns, up_nodes, left_limit);
 }
 
@@ -275,7 +291,7 @@ bool RunAnalysis::instant_could_matter(Time t, std::int64_t max_skew_ns, std::in
 // instant that changes nothing at those extremes changes nothing at all.
 template <class Self>
 bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int64_t max_abs_offset,
-                             std::optional<Duration> bound, std::uint32_t masters, std::int64_t min_offset,
+                             std::optional<Duration> bound, const Masters& masters, std::int64_t min_offset,
                              std::int64_t max_offset, std::uint32_t up_nodes, bool left_limit) {
   constexpr bool kApply = !std::is_const_v<Self>;
   if (max_skew > self.max_skew_ns_) {
@@ -321,8 +337,8 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
     if (since_start < e.after || (left_limit && since_start == e.after) || (e.until && since_start > *e.until)) continue;
     if (e.outside_failover) {
       // Skip instants without exactly one master, and the settle time after each such interval.
-      if (masters != 1) continue;
-      if (self.last_not_one_master_ && t - *self.last_not_one_master_ <= *e.outside_failover) continue;
+      if (masters.count != 1) continue;
+      if (masters.last_not_one && t - *masters.last_not_one <= *e.outside_failover) continue;
     }
     auto& st = self.state_[i];
     std::int64_t allowed = e.value.ns();
@@ -375,6 +391,7 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
 }
 
 void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
+  enter_instant(t);
   switch (kind) {
     case EventKind::kRestart:
     case EventKind::kLinkDown:

@@ -118,6 +118,9 @@ class RunAnalysis {
   // How the warm-up was chosen: "scenario" (its `warmup:`), "first_round", "no_sync" (nothing
   // to warm up: steady from the start).
   std::string_view warmup_rule() const { return warmup_rule_; }
+  // The latest instant without exactly one master (`outside_failover` skips the settle time
+  // after it); unset while there was none.
+  std::optional<Time> last_not_one_master() const { return last_not_one_master_; }
 
  private:
   struct ExpectState {
@@ -179,11 +182,24 @@ class RunAnalysis {
   std::uint32_t masters_now() const {
     return track_masters_ ? masters_now_ : (last_ ? last_->masters : 0);
   }
+  // The masters as outside_failover sees them at an instant: their number, and the latest
+  // instant without exactly one master.
+  struct Masters {
+    std::uint32_t count = 0;
+    std::optional<Time> last_not_one;
+  };
+  // At an instant's left limit, the masters before anything happened at it: a master's crash
+  // closes the window, but the interval that ends at the crash is inside it.
+  Masters masters_at(Time t, bool left_limit) const;
+  // Called first by everything that may change the masters at t: keeps them as they were before.
+  void enter_instant(Time t);
+  std::optional<Time> instant_;
+  Masters masters_before_;
   void check(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns, std::optional<Duration> bound,
-             std::uint32_t masters, std::int64_t min_offset_ns, std::int64_t max_offset_ns, std::uint32_t up_nodes, bool left_limit = false);
+             const Masters& masters, std::int64_t min_offset_ns, std::int64_t max_offset_ns, std::uint32_t up_nodes, bool left_limit = false);
   template <class Self>
   static bool check_impl(Self& self, Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
-                         std::optional<Duration> bound, std::uint32_t masters, std::int64_t min_offset_ns,
+                         std::optional<Duration> bound, const Masters& masters, std::int64_t min_offset_ns,
                          std::int64_t max_offset_ns, std::uint32_t up_nodes, bool left_limit);
   std::int64_t max_skew_ns_ = 0;
   Time max_skew_at_;

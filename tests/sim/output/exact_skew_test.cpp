@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/output/output_folder.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/loader.hpp"
@@ -34,6 +36,221 @@ std::map<std::string, std::string> run_in_memory(const scenario::ScenarioSpec& s
     it->second = kept;
   }
   return files;
+}
+
+// A run's summary.json, and whether its expectations held.
+nlohmann::json run_summary(const scenario::ScenarioSpec& spec, bool read_every_instant, bool* passed = nullptr) {
+  MemoryFolder folder;
+  RunOptions options;
+  options.quiet = true;
+  options.folder = &folder;
+  options.read_every_instant = read_every_instant;
+  std::ostringstream report;
+  const RunOutcome outcome = run_scenario(spec, options, report);
+  if (passed) *passed = outcome.expectations_passed;
+  return nlohmann::json::parse(folder.take_files().at("summary.json"));
+}
+
+// The worst skew a run reports, in either mode (the bounded checker and the reference that reads
+// every clock at every instant), checked to agree.
+std::int64_t reported_max_skew_ns(const std::string& yaml) {
+  const auto spec = scenario::load_scenario_text(yaml, "case.yaml");
+  std::int64_t skew_ns[2] = {0, 0};
+  for (const bool read_all : {false, true}) {
+    skew_ns[read_all] = run_summary(spec, read_all).at("results").at("max_skew_ns").get<std::int64_t>();
+  }
+  EXPECT_EQ(skew_ns[0], skew_ns[1]) << "the bounded checker and the reference disagree";
+  return skew_ns[1];
+}
+
+// Three free-running clocks from one offset, at +100, -100 and 0 ppm. n1 starts lying at 10.5 s,
+// between ticks: up to then it was correct, so the skew over the correct clocks approaches
+// 200 ppm * 10.5 s = 2.1 ms there, more than at any tick (2.0 ms at 10 s, 100 ppm * 20 s = 2 ms
+// at the end).
+TEST(ExactSkewChecker, ALiarsLastHonestInstantCounts) {
+  const std::string yaml = R"(name: liar-leaves-at-peak
+seed: 1
+duration: 20s
+tick: 1s
+nodes:
+  count: 3
+  overrides:
+    n0: {drift_ppm: 100}
+    n1: {drift_ppm: -100}
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: none
+faults:
+  - {at: 10500ms, byzantine: {node: n1, mode: arbitrary, lie: 1ms}}
+)";
+  EXPECT_EQ(reported_max_skew_ns(yaml), 2'100'000);
+}
+
+// A liar that crashes between ticks was not among the correct clocks before its crash either:
+// n2 runs 1000 ppm fast but lies from 1 s on, so the correct clocks' skew peaks at 1 ms, n2's
+// reading just before it started lying, not at its 10.5 ms when it crashes.
+TEST(ExactSkewChecker, ALiarThatCrashesIsNotCountedBeforeItsCrash) {
+  const std::string yaml = R"(name: liar-crashes
+seed: 1
+duration: 20s
+tick: 1s
+nodes:
+  count: 3
+  overrides:
+    n2: {drift_ppm: 1000}
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: none
+faults:
+  - {at: 1s, byzantine: {node: n2, mode: arbitrary, lie: 1ms}}
+  - {at: 10500ms, crash: n2}
+)";
+  EXPECT_EQ(reported_max_skew_ns(yaml), 1'000'000);
+}
+
+// Two steps of one clock at one instant, +10 ms then -20 ms: the clock reads 0, then +10 ms
+// (between the two faults), then -10 ms, so the skew never exceeds 10 ms. The instant's left
+// limit is the clock before both steps, not the clock after the first less the second (+20 ms).
+TEST(ExactSkewChecker, StepsOfOneClockAtOneInstantAreUndoneOneByOne) {
+  const std::string yaml = R"(name: cancelling-steps
+seed: 1
+duration: 10s
+tick: 1s
+nodes: 2
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: none
+faults:
+  - {at: 5500ms, clock_step: {node: n1, by: 10ms}}
+  - {at: 5500ms, clock_step: {node: n1, by: -20ms}}
+)";
+  EXPECT_EQ(reported_max_skew_ns(yaml), 10'000'000);
+}
+
+// Expectation windows that start or end between ticks: two clocks 10 ms apart converge at
+// 1000 ppm until 10 s and part after, so over [5.5 s, 9 s] the skew is largest at its start and
+// over [11 s, 14.5 s] at its end, 4.5 ms both, where the ticks inside see 4 ms at most. Neither
+// edge is a tick nor a breakpoint of a clock.
+TEST(ExactSkewChecker, WindowEdgesBetweenTicksAreRead) {
+  const auto spec = scenario::load_scenario_text(R"(name: window-edges
+seed: 1
+duration: 20s
+tick: 1s
+nodes:
+  count: 2
+  overrides:
+    n0: {initial_offset: 10ms, drift_ppm: -1000}
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: none
+expect:
+  - {max_skew: 4200us, after: 5500ms, until: 9s}
+  - {max_skew: 4200us, after: 11s, until: 14500ms}
+)",
+                                                 "window-edges.yaml");
+  for (const bool read_all : {false, true}) {
+    SCOPED_TRACE(read_all ? "reading every clock" : "bounding instants");
+    bool passed = true;
+    const auto expects = run_summary(spec, read_all, &passed).at("expects");
+    EXPECT_FALSE(passed);
+    for (const auto& e : expects) {
+      EXPECT_FALSE(e.at("passed").get<bool>()) << e.at("detail");
+      EXPECT_NE(e.at("detail").get<std::string>().find("measured 4.500ms"), std::string::npos) << e.at("detail");
+    }
+  }
+}
+
+// An `outside_failover` window opens again just after the settle time that follows the new
+// master's election, between ticks. n1 runs 1000 ppm slow from 20 ms ahead, so the skew falls
+// by 1 ms a second; n1 becomes master at 10.006 s, the window reopens after 10.306 s with the
+// skew at 9.694 ms, and the next tick (11 s) sees 9 ms.
+TEST(ExactSkewChecker, AnOutsideFailoverWindowIsReadWhereItOpensAgain) {
+  const auto spec = scenario::load_scenario_text(R"(name: settle-edge
+seed: 1
+duration: 18s
+tick: 1s
+nodes:
+  count: 3
+  overrides:
+    n1: {initial_offset: 20ms, drift_ppm: -1000}
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: {kind: berkeley, period: 1000s, first_round_delay: 1000s}
+  election: {kind: bully}
+faults:
+  - {at: 5500ms, crash: n2}
+expect:
+  - {max_skew: 9500us, after: 6s, outside_failover: 300ms}
+)",
+                                                 "settle-edge.yaml");
+  for (const bool read_all : {false, true}) {
+    SCOPED_TRACE(read_all ? "reading every clock" : "bounding instants");
+    bool passed = true;
+    const auto e = run_summary(spec, read_all, &passed).at("expects").at(0);
+    EXPECT_FALSE(passed);
+    EXPECT_NE(e.at("detail").get<std::string>().find("at t=10.306s"), std::string::npos) << e.at("detail");
+  }
+}
+
+// An `outside_failover` window also closes between ticks, as the master crashes: the interval
+// that ends there is inside it, and its left limit with it. n1 runs 1000 ppm fast, so the skew
+// reaches 5.5 ms as the master n2 crashes at 5.5 s, while the last tick before saw 5 ms.
+TEST(ExactSkewChecker, AnOutsideFailoverWindowIsReadWhereTheMasterCrashes) {
+  const auto spec = scenario::load_scenario_text(R"(name: close-edge
+seed: 1
+duration: 18s
+tick: 1s
+nodes:
+  count: 3
+  overrides:
+    n1: {drift_ppm: 1000}
+clocks:
+  initial_offset: 0s
+  drift_ppm: 0
+topology: full_mesh
+links:
+  latency: 1ms
+algorithm:
+  sync: {kind: berkeley, period: 1000s, first_round_delay: 1000s}
+  election: {kind: bully}
+faults:
+  - {at: 5500ms, crash: n2}
+expect:
+  - {max_skew: 5200us, until: 8s, outside_failover: 300ms}
+)",
+                                                 "close-edge.yaml");
+  for (const bool read_all : {false, true}) {
+    SCOPED_TRACE(read_all ? "reading every clock" : "bounding instants");
+    bool passed = true;
+    const auto e = run_summary(spec, read_all, &passed).at("expects").at(0);
+    EXPECT_FALSE(passed);
+    EXPECT_NE(e.at("detail").get<std::string>().find("measured 5.500ms"), std::string::npos) << e.at("detail");
+  }
 }
 
 // Every output file of the run, the same whether the checker bounds instants or reads every

@@ -94,6 +94,30 @@ TEST(RunAnalysis, OutsideFailoverSkipsMasterlessTicksAndTheSettleTime) {
   EXPECT_NE(b.expects()[0].detail.find("t=5.000s"), std::string::npos) << b.expects()[0].detail;
 }
 
+// The left limit at the master's crash belongs to the interval that ends there, when the master
+// was still up: outside_failover counts it, though the crash has already made the run masterless
+// by the time the instant is checked.
+TEST(RunAnalysis, OutsideFailoverCountsTheLeftLimitAtTheMastersCrash) {
+  auto spec = three_nodes();
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kMaxSkew;
+  e.value = 1_ms;
+  e.outside_failover = 2_s;
+  spec.expects.push_back(e);
+  RunAnalysis a(spec);
+  std::vector<NodeSnapshot> roles;
+  for (NodeId i = 0; i < 3; ++i) roles.push_back({i, 0, 0, i == 0 ? Role::kMaster : Role::kSlave, 0, true, false});
+  a.on_roles(Time::epoch() + 1_s, roles);
+  a.on_tick(tick_at(1_s, 500'000, 1));
+  const Time crash = Time::epoch() + 1500_ms;
+  a.on_event(crash, 0, EventKind::kCrash);
+  a.on_instant(crash, 1'500'000, 0, std::nullopt, 0, 1'500'000, 3, /*left_limit=*/true);  // before: counted
+  a.on_instant(crash, 1'500'000, 0, std::nullopt, 0, 1'500'000, 2);                       // after: masterless
+  a.finish();
+  EXPECT_FALSE(a.expects()[0].passed);
+  EXPECT_NE(a.expects()[0].detail.find("t=1.500s"), std::string::npos) << a.expects()[0].detail;
+}
+
 TEST(RunAnalysis, FailoverIsTimedFromMasterCrashToNewMaster) {
   auto spec = three_nodes();
   scenario::ExpectSpec e;
@@ -352,6 +376,31 @@ TEST(RunAnalysis, DefaultWarmupIsTheFirstFullRoundIncludingSlews) {
   EXPECT_EQ(j["steady_skew_mean_ns"], 5'000'000);
   EXPECT_EQ(j["steady_skew_p50_ns"], 5'000'000);
   EXPECT_EQ(j["steady_skew_p99_ns"], 6'000'000);
+}
+
+// A slew so slow that it would take longer than int64 nanoseconds can count (1 ms at 1e-10 ppm:
+// 10^22 ns) never ends within the run: the warm-up it belongs to is never over. Its end is
+// saturated, not converted out of range (which made it land before it began).
+TEST(RunAnalysis, ASlewLongerThanTimeCanCountNeverEndsTheWarmup) {
+  auto spec = three_nodes();
+  spec.algorithm.sync.kind = "berkeley";
+  spec.clocks.max_slew_ppm = 1e-10;
+  RunAnalysis a(spec);
+  std::vector<NodeSnapshot> roles;
+  for (NodeId i = 0; i < 3; ++i) roles.push_back({i, 0, 0, i == 0 ? Role::kMaster : Role::kSlave, 0, true, false});
+  a.on_roles(Time::epoch() + 1_s, roles);
+  a.on_clock_adjust(Time::epoch() + 1500_ms, 1, Duration::from_ns(1'000'000), AdjustMode::kSlew);
+  a.on_clock_adjust(Time::epoch() + 1500_ms, 2, Duration::from_ns(-1'000'000), AdjustMode::kSlew);
+  for (int s = 2; s <= 6; ++s) {
+    a.on_roles(Time::epoch() + Duration::from_ns(s * 1'000'000'000LL), roles);
+    TickStats t;
+    t.t = Time::epoch() + Duration::from_ns(s * 1'000'000'000LL);
+    t.masters = 1;
+    a.on_tick(t);
+  }
+  a.finish();
+  EXPECT_FALSE(a.steady_from().has_value());
+  EXPECT_TRUE(a.results_json()["warmup_ns"].is_null());
 }
 
 TEST(RunAnalysis, ScenarioWarmupWinsAndAWarmupNeverReachedIsNull) {
