@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "algorithms/bounds/skew_bound.hpp"
 #include "sim/scenario/loader.hpp"
@@ -89,6 +90,37 @@ void check_floor_factor(int n, int faults, const char* combine) {
   // Random delays rarely line up against every node at once: the worst case of 100 seeds is
   // well above u/2 yet below the floor itself for the mean.
   EXPECT_GT(static_cast<double>(worst), 0.3 * floor_ns);
+}
+
+// The exact checker reads the clocks where the bound changes only at the instants the model
+// declares: for every change of at() (found by a millisecond scan, then to the nanosecond), the
+// last nanosecond before and the first after are declared. Drift-free clocks make every piece
+// constant, so every change is a step; a liar makes the per-round values change round by round.
+TEST(FtAverageSkewBound, BothSidesOfEveryChangeAreDeclaredInstants) {
+  for (const bool liar : {false, true}) {
+    std::string yaml = mesh_yaml(4, 1, "midpoint", 1);
+    if (liar) yaml += "faults:\n  - {at: 0s, byzantine: {node: n3, mode: two_faced, lie: 40ms, told_behind: [n0, n1]}}\n";
+    const auto spec = scenario::load_scenario_text(yaml, "mesh.yaml");
+    const BoundAvailability b = make_skew_bound(spec);
+    ASSERT_NE(b.bound, nullptr) << b.unavailable_reason;
+    const std::vector<Time> declared = b.bound->drop_instants();
+    auto at = [&](std::int64_t ns) { return b.bound->at(Time::from_ns(ns)); };
+    int changes = 0;
+    for (std::int64_t ms = 0; ms < 60'000; ++ms) {
+      std::int64_t lo = ms * 1'000'000, hi = lo + 1'000'000;
+      if (at(lo) == at(hi)) continue;
+      while (hi - lo > 1) {  // the first nanosecond whose value differs from lo's
+        const std::int64_t mid = lo + (hi - lo) / 2;
+        (at(mid) == at(lo) ? lo : hi) = mid;
+      }
+      ++changes;
+      for (const std::int64_t t : {hi - 1, hi}) {
+        EXPECT_TRUE(std::binary_search(declared.begin(), declared.end(), Time::from_ns(t)))
+            << (liar ? "with a liar: " : "") << "the bound changes at " << hi << " ns; " << t << " ns is not declared";
+      }
+    }
+    EXPECT_GE(changes, liar ? 3 : 1);
+  }
 }
 
 TEST(FtAverageFloor, MeanOfEveryEstimateStaysWithinTheFloorOver100Seeds) { check_floor_factor(4, 0, "mean"); }
