@@ -1,7 +1,9 @@
 #include "sim/bound/sync_skew_bound.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "sim/bound/epoch_skew_bound.hpp"
 #include "sim/bound/sync_bound_inputs.hpp"
@@ -18,12 +20,55 @@ class SyncSkewBound final : public SkewBound {
     // Round up: a bound must never fall below the truth by a rounding.
     return Duration::from_ns(static_cast<std::int64_t>(std::ceil(s * 1e9)));
   }
+  // at() is linear between the instants where its formula changes: the first round starts (a
+  // step up), the steady floor may take over, the first phase ends and the rate-corrected bound
+  // starts (steps), and inside the first round, where the lower envelope of its lines turns (a
+  // kink). A skew that peaks between two breakpoints of the clocks is checked where the bound
+  // turns or steps only if both sides are instants: the nanoseconds around each kink, and the
+  // last of the old value and the first of the new around each step, found as at() itself
+  // rounds (a double end can miss the nanosecond either way).
   std::vector<Time> drop_instants() const override {
-    // The first phase ends (the steady bound may be lower), the rate-corrected bound starts.
     std::vector<Time> v;
+    // The first phase ends (the steady bound may be lower), the rate-corrected bound starts.
     for (double s : {b_.first_done_max, b_.rate_correction_from}) {
       if (std::isfinite(s) && s >= 0 && s < 1e9) v.push_back(Time::from_ns(static_cast<std::int64_t>(std::floor(s * 1e9)) + 1));
     }
+    std::vector<double> turns_s = {b_.first_round_start_min, b_.first_round_start_min + b_.cycle_min, b_.first_done_max,
+                                   b_.rate_correction_from};
+    // The first round's lines (SkewBound::at), each as value + slope · t: where any two meet.
+    const double t0 = b_.first_round_start_min, r2 = 2 * b_.rho;
+    struct Line {
+      double value, slope;
+    };
+    std::vector<Line> lines = {{b_.initial_spread, r2},                                    // old spread
+                               {b_.first_k - r2 * t0, r2},                                 // new spread
+                               {b_.initial_spread + b_.e_cross + b_.quantum_half - r2 * t0, 2 * r2},  // cross
+                               {b_.steady_plain, 0}};
+    if (std::isfinite(b_.first_sync_extra)) {
+      lines.push_back({b_.initial_spread + b_.first_sync_extra, r2});
+      lines.push_back({b_.first_k - r2 * t0 + b_.first_sync_extra, r2});
+    }
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      for (std::size_t j = i + 1; j < lines.size(); ++j) {
+        if (lines[i].slope == lines[j].slope) continue;
+        const double meet_s = (lines[j].value - lines[i].value) / (lines[i].slope - lines[j].slope);
+        if (meet_s > t0 && meet_s < b_.first_done_max) turns_s.push_back(meet_s);
+      }
+    }
+    constexpr std::int64_t kAround_ns = 8;
+    for (const double turn_s : turns_s) {
+      if (!(std::isfinite(turn_s) && turn_s >= 0 && turn_s < 9e9)) continue;
+      const auto turn_ns = static_cast<std::int64_t>(std::floor(turn_s * 1e9));
+      v.push_back(Time::from_ns(turn_ns));
+      v.push_back(Time::from_ns(turn_ns + 1));
+      for (std::int64_t t = std::max<std::int64_t>(turn_ns - kAround_ns, 1); t <= turn_ns + kAround_ns; ++t) {
+        if (at(Time::from_ns(t)) == at(Time::from_ns(t - 1))) continue;
+        v.push_back(Time::from_ns(t - 1));
+        v.push_back(Time::from_ns(t));
+      }
+    }
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
     return v;
   }
   std::string describe() const override {

@@ -13,6 +13,7 @@
 #include "algorithms/bounds/skew_bound.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
+#include "tests/sim/bound/declared_instants.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -93,9 +94,8 @@ void check_floor_factor(int n, int faults, const char* combine) {
 }
 
 // The exact checker reads the clocks where the bound changes only at the instants the model
-// declares: for every change of at() (found by a millisecond scan, then to the nanosecond), the
-// last nanosecond before and the first after are declared. Drift-free clocks make every piece
-// constant, so every change is a step; a liar makes the per-round values change round by round.
+// declares: both sides of every step of at(). Drift-free clocks make every piece constant, so
+// every change is a step; a liar makes the per-round values change round by round.
 TEST(FtAverageSkewBound, BothSidesOfEveryChangeAreDeclaredInstants) {
   for (const bool liar : {false, true}) {
     std::string yaml = mesh_yaml(4, 1, "midpoint", 1);
@@ -103,23 +103,8 @@ TEST(FtAverageSkewBound, BothSidesOfEveryChangeAreDeclaredInstants) {
     const auto spec = scenario::load_scenario_text(yaml, "mesh.yaml");
     const BoundAvailability b = make_skew_bound(spec);
     ASSERT_NE(b.bound, nullptr) << b.unavailable_reason;
-    const std::vector<Time> declared = b.bound->drop_instants();
-    auto at = [&](std::int64_t ns) { return b.bound->at(Time::from_ns(ns)); };
-    int changes = 0;
-    for (std::int64_t ms = 0; ms < 60'000; ++ms) {
-      std::int64_t lo = ms * 1'000'000, hi = lo + 1'000'000;
-      if (at(lo) == at(hi)) continue;
-      while (hi - lo > 1) {  // the first nanosecond whose value differs from lo's
-        const std::int64_t mid = lo + (hi - lo) / 2;
-        (at(mid) == at(lo) ? lo : hi) = mid;
-      }
-      ++changes;
-      for (const std::int64_t t : {hi - 1, hi}) {
-        EXPECT_TRUE(std::binary_search(declared.begin(), declared.end(), Time::from_ns(t)))
-            << (liar ? "with a liar: " : "") << "the bound changes at " << hi << " ns; " << t << " ns is not declared";
-      }
-    }
-    EXPECT_GE(changes, liar ? 3 : 1);
+    const auto seen = testing::expect_changes_declared(*b.bound, 60'000'000'000, 0, liar ? "with a liar" : "no liar");
+    EXPECT_GE(seen.steps, liar ? 3 : 1);
   }
 }
 

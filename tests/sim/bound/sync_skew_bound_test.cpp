@@ -4,6 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include <string>
+
+#include <cmath>
+
+#include <algorithm>
+
+#include "tests/sim/bound/declared_instants.hpp"
 #include "tests/sim/bound/sync_bound_harness.hpp"
 
 namespace clocksim::sim {
@@ -21,6 +30,35 @@ TEST(SyncSkewBound, BasicScenarioHasTheDerivedBound) {
   EXPECT_GT(steady->ns(), 6'000'000);
   EXPECT_LT(steady->ns(), 7'000'000);
   EXPECT_NE(b.bound->describe().find("berkeley"), std::string::npos);
+}
+
+// The exact checker reads the clocks where the bound changes only at declared instants: both
+// sides of every step of at() and an instant beside every turn of its slope, through the first
+// round (where its lines' lower envelope turns) into the steady state, stepping and slewing,
+// with and without rate correction.
+TEST(SyncSkewBound, EveryStepAndTurnOfTheBoundIsADeclaredInstant) {
+  struct Case {
+    const char* file;
+    std::vector<std::string> overrides;
+  };
+  const std::vector<Case> cases = {{"berkeley-basic.yaml", {}},
+                                   {"berkeley-basic.yaml", {"algorithm.sync.step_threshold=1ms"}},
+                                   {"berkeley-basic.yaml", {"clocks.initial_offset=0s"}},
+                                   {"berkeley-basic.yaml", {"clocks.initial_offset=uniform(-1ms, 1ms)"}},
+                                   {"cristian-basic.yaml", {"clocks.initial_offset=0s"}},
+                                   {"berkeley-rate-correction.yaml", {}},
+                                   {"cristian-basic.yaml", {}}};
+  int turns = 0;
+  for (const Case& c : cases) {
+    const auto spec = load_repo_scenario(c.file, 1, c.overrides);
+    const auto b = make_skew_bound(spec);
+    ASSERT_NE(b.bound, nullptr) << c.file << ": " << b.unavailable_reason;
+    const double rho = std::max(std::fabs(spec.clocks.drift_ppm.lower_bound()), std::fabs(spec.clocks.drift_ppm.upper_bound())) * 1e-6;
+    const auto seen = testing::expect_changes_declared(*b.bound, std::min<std::int64_t>(spec.duration.ns(), 120'000'000'000),
+                                                       4 * rho + 1e-6, c.file);
+    turns += seen.turns;
+  }
+  EXPECT_GT(turns, 0);  // clocks that start together: the first round's lines cross, and the scan sees it
 }
 
 TEST(SyncSkewBound, NoBoundWhereTheAssumptionsFail) {
