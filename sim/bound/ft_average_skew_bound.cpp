@@ -24,9 +24,8 @@ class FtAverageSkewBound final : public SkewBound {
   // at() is linear, or constant, between the instants where its pieces meet: where the first
   // piece's rising line meets one round's spread, at T1, and at every round gap after it while
   // the per-round values still change (they may fall or rise). A skew that peaks between two
-  // breakpoints of the clocks is checked only where the bound changes if both sides of the change
-  // are instants: the last nanosecond of the old piece and the first of the new. Each is found
-  // as at() itself rounds, so a double end that misses the nanosecond either way still lands.
+  // breakpoints of the clocks is checked where the bound changes only if both sides of the change
+  // are instants.
   std::vector<Time> drop_instants() const override {
     std::vector<double> ends_s;
     if (b_.rho > 0) {
@@ -36,20 +35,7 @@ class FtAverageSkewBound final : public SkewBound {
     for (std::size_t j = 0; j < b_.per_round.size(); ++j) {
       ends_s.push_back(b_.first_done + static_cast<double>(j) * b_.round_gap);
     }
-    std::vector<Time> v;
-    constexpr std::int64_t kAround_ns = 8;  // beyond the model's 2 ns boundary slack and rounding
-    for (const double end_s : ends_s) {
-      if (!(end_s >= 0 && end_s < 9e9)) continue;
-      const auto end_ns = static_cast<std::int64_t>(std::floor(end_s * 1e9));
-      for (std::int64_t t = std::max<std::int64_t>(end_ns - kAround_ns, 1); t <= end_ns + kAround_ns; ++t) {
-        if (at(Time::from_ns(t)) == at(Time::from_ns(t - 1))) continue;
-        v.push_back(Time::from_ns(t - 1));
-        v.push_back(Time::from_ns(t));
-      }
-    }
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
+    return instants_around(*this, ends_s);
   }
   std::string describe() const override {
     std::ostringstream os;

@@ -71,6 +71,25 @@ ClockSpread clock_spread(const scenario::ScenarioSpec& spec) {
   return s;
 }
 
+std::vector<Time> instants_around(const SkewBound& bound, const std::vector<double>& ends_s) {
+  constexpr std::int64_t kAround_ns = 8;  // beyond a model's boundary slack and its rounding
+  std::vector<Time> v;
+  for (const double end_s : ends_s) {
+    if (!(std::isfinite(end_s) && end_s >= 0 && end_s < 9e9)) continue;
+    const auto end_ns = static_cast<std::int64_t>(std::floor(end_s * 1e9));
+    v.push_back(Time::from_ns(end_ns));
+    v.push_back(Time::from_ns(end_ns + 1));
+    for (std::int64_t t = std::max<std::int64_t>(end_ns - kAround_ns, 1); t <= end_ns + kAround_ns; ++t) {
+      if (bound.at(Time::from_ns(t)) == bound.at(Time::from_ns(t - 1))) continue;
+      v.push_back(Time::from_ns(t - 1));
+      v.push_back(Time::from_ns(t));
+    }
+  }
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
 BoundAvailability make_free_running_bound(const scenario::ScenarioSpec& spec) {
   ClockSpread s = clock_spread(spec);
   if (s.has_wander) {

@@ -37,6 +37,14 @@ class SkewBound {
   virtual std::vector<Time> drop_instants() const { return {}; }
 };
 
+// For a model's drop_instants(): the instants that let the exact checker see the bound change
+// around each of `ends_s` (true time in seconds): the nanoseconds on both sides of the end itself
+// (where at()'s slope may turn) and, within a few nanoseconds of it, the last of the old value and
+// the first of the new wherever at() steps, found as at() rounds (a double end can miss the
+// nanosecond either way). Ends that are not finite or not within [0, 9e9 s) are left out. Sorted,
+// each once.
+std::vector<Time> instants_around(const SkewBound& bound, const std::vector<double>& ends_s);
+
 // Why a scenario has no bound (empty when it has one).
 struct BoundAvailability {
   std::unique_ptr<SkewBound> bound;

@@ -24,15 +24,8 @@ class SyncSkewBound final : public SkewBound {
   // step up), the steady floor may take over, the first phase ends and the rate-corrected bound
   // starts (steps), and inside the first round, where the lower envelope of its lines turns (a
   // kink). A skew that peaks between two breakpoints of the clocks is checked where the bound
-  // turns or steps only if both sides are instants: the nanoseconds around each kink, and the
-  // last of the old value and the first of the new around each step, found as at() itself
-  // rounds (a double end can miss the nanosecond either way).
+  // turns or steps only if both sides are instants.
   std::vector<Time> drop_instants() const override {
-    std::vector<Time> v;
-    // The first phase ends (the steady bound may be lower), the rate-corrected bound starts.
-    for (double s : {b_.first_done_max, b_.rate_correction_from}) {
-      if (std::isfinite(s) && s >= 0 && s < 1e9) v.push_back(Time::from_ns(static_cast<std::int64_t>(std::floor(s * 1e9)) + 1));
-    }
     std::vector<double> turns_s = {b_.first_round_start_min, b_.first_round_start_min + b_.cycle_min, b_.first_done_max,
                                    b_.rate_correction_from};
     // The first round's lines (SkewBound::at), each as value + slope · t: where any two meet.
@@ -40,8 +33,8 @@ class SyncSkewBound final : public SkewBound {
     struct Line {
       double value, slope;
     };
-    std::vector<Line> lines = {{b_.initial_spread, r2},                                    // old spread
-                               {b_.first_k - r2 * t0, r2},                                 // new spread
+    std::vector<Line> lines = {{b_.initial_spread, r2},                                               // old spread
+                               {b_.first_k - r2 * t0, r2},                                            // new spread
                                {b_.initial_spread + b_.e_cross + b_.quantum_half - r2 * t0, 2 * r2},  // cross
                                {b_.steady_plain, 0}};
     if (std::isfinite(b_.first_sync_extra)) {
@@ -55,21 +48,7 @@ class SyncSkewBound final : public SkewBound {
         if (meet_s > t0 && meet_s < b_.first_done_max) turns_s.push_back(meet_s);
       }
     }
-    constexpr std::int64_t kAround_ns = 8;
-    for (const double turn_s : turns_s) {
-      if (!(std::isfinite(turn_s) && turn_s >= 0 && turn_s < 9e9)) continue;
-      const auto turn_ns = static_cast<std::int64_t>(std::floor(turn_s * 1e9));
-      v.push_back(Time::from_ns(turn_ns));
-      v.push_back(Time::from_ns(turn_ns + 1));
-      for (std::int64_t t = std::max<std::int64_t>(turn_ns - kAround_ns, 1); t <= turn_ns + kAround_ns; ++t) {
-        if (at(Time::from_ns(t)) == at(Time::from_ns(t - 1))) continue;
-        v.push_back(Time::from_ns(t - 1));
-        v.push_back(Time::from_ns(t));
-      }
-    }
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
+    return instants_around(*this, turns_s);
   }
   std::string describe() const override {
     std::ostringstream os;
