@@ -153,7 +153,11 @@ Duration read_duration(const Node& node, const std::string& path, Duration min, 
   }
   auto d = parse_duration(node.text);
   if (!d) fail_at(node, path, duration_problem(node.text));
-  if (*d < min) {
+  // A minus sign where no negative duration is allowed is refused even on a zero ("-0s"), as the
+  // JSON Schema refuses it: the text says negative, whatever its value.
+  const std::size_t first = node.text.find_first_not_of(' ');
+  const bool minus = first != std::string::npos && node.text[first] == '-';
+  if (*d < min || (minus && min >= Duration::zero())) {
     fail_at(node, path, (min == Duration::zero() ? std::string("expected a duration >= 0")
                          : min == Duration::from_ns(1) ? std::string("expected a positive duration")
                                                        : "expected a duration of at least " + format_duration(min)) +
