@@ -264,6 +264,8 @@ std::optional<std::string> lay_out(const std::string& path, NodeId self, std::si
 std::optional<std::string> StateFile::check(const std::string& path, NodeId self, std::size_t members) {
   auto loaded = load(path, self, members);
   if (auto* e = std::get_if<std::string>(&loaded)) return *e;
+  // The start opens the file for writing, or creates it in its folder, before it drops
+  // privileges: so may this process (access() reports a read-only file system to root too).
   if (!std::get<Loaded>(loaded).newest) {
     // A first run creates it: the folder must be there.
     const std::filesystem::path dir = std::filesystem::path(path).parent_path();
@@ -271,6 +273,12 @@ std::optional<std::string> StateFile::check(const std::string& path, NodeId self
     if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) {
       return "state file " + path + ": folder " + dir.string() + " does not exist";
     }
+    const std::string folder = dir.empty() ? std::string(".") : dir.string();
+    if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+      return "state file " + path + ": cannot create it in " + folder + ": " + errno_text();
+    }
+  } else if (::access(path.c_str(), R_OK | W_OK) != 0) {
+    return "state file " + path + ": cannot write it: " + errno_text();
   }
   return std::nullopt;
 }

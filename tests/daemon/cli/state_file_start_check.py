@@ -39,6 +39,11 @@ def start(state, prefix=(), preexec_fn=None):
         fail(f"{state}: the daemon started")
 
 
+def check_config(state, prefix=()):
+    return subprocess.run([*prefix, daemon, "--config", str(config), "--state-file", str(state), *user, "--check-config"],
+                          capture_output=True, text=True, timeout=10)
+
+
 def expect_refused(p, state, reason):
     if p.returncode != 2 or f"state file {state}" not in p.stderr or reason not in p.stderr:
         fail(f"{state}: exit {p.returncode}, stderr {p.stderr.strip()!r}; expected exit 2 and {reason!r}")
@@ -59,6 +64,8 @@ readonly.mkdir()
 if not root:
     readonly.chmod(0o555)
     expect_refused(start(readonly / "n.state"), readonly / "n.state", "Permission denied")
+    # --check-config says so too, rather than passing a start that then fails.
+    expect_refused(check_config(readonly / "n.state"), readonly / "n.state", "Permission denied")
     readonly.chmod(0o755)
 
 
@@ -72,8 +79,9 @@ if root and shutil.which("unshare"):
     if probe.returncode != 0:
         print("skipped read-only and full file systems: no mount namespace here")
     else:
-        expect_refused(start(readonly / "n.state", in_namespace(f"mount --bind -o ro {readonly} {readonly}")),
-                       readonly / "n.state", "Read-only file system")
+        read_only_mount = in_namespace(f"mount --bind -o ro {readonly} {readonly}")
+        expect_refused(start(readonly / "n.state", read_only_mount), readonly / "n.state", "Read-only file system")
+        expect_refused(check_config(readonly / "n.state", read_only_mount), readonly / "n.state", "Read-only file system")
         full = work / "full"
         full.mkdir()
         fill = f"mount -t tmpfs -o size=4k tmpfs {full} && dd if=/dev/zero of={full}/fill bs=1k count=8 2>/dev/null; true"
