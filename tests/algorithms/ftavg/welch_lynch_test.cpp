@@ -61,6 +61,15 @@ class WelchLynchNode : public ::testing::Test {
     config_.read_window = 500_ms;
     node_ = std::make_unique<WelchLynch>(Membership{0, members(n)}, config_);
   }
+  // `from`'s answer to the round's request `req` sent at local t1: its clock reads offset_ms
+  // ahead, and the answer arrives 2 ms after t1.
+  void reply_to(const Message& req, std::int64_t t1, NodeId from, std::int64_t offset_ms) {
+    Message r = make_message(MsgType::kTimeReply, req.seq);
+    r.term = req.term;
+    r.t1_ns = req.t1_ns;
+    r.t2_ns = r.t3_ns = t1 + kMs + offset_ms * kMs;
+    node_->on_message(LocalTime::from_ns(t1 + 2 * kMs), from, r, out_);
+  }
   WelchLynchConfig config_;
   std::unique_ptr<WelchLynch> node_;
   Effects out_;
@@ -110,13 +119,7 @@ TEST_F(WelchLynchNode, MembersWithAnyIdsAreAllRead) {
   node_->on_timer(LocalTime::from_ns(t1), kWelchLynchRoundTimer, out_);
   const Message req = out_.sends().at(0).msg;
   out_.clear();
-  auto reply = [&](NodeId from, std::int64_t offset_ms) {
-    Message r = make_message(MsgType::kTimeReply, req.seq);
-    r.term = req.term;
-    r.t1_ns = req.t1_ns;
-    r.t2_ns = r.t3_ns = t1 + kMs + offset_ms * kMs;
-    node_->on_message(LocalTime::from_ns(t1 + 2 * kMs), from, r, out_);
-  };
+  auto reply = [&](NodeId from, std::int64_t offset_ms) { reply_to(req, t1, from, offset_ms); };
   reply(20, 10);
   reply(30, -4);
   reply(40, 900);
@@ -142,13 +145,7 @@ TEST_F(WelchLynchNode, OneRoundDropsTheExtremesAndStepsToTheMidpoint) {
   const Message req = out_.sends()[0].msg;
   EXPECT_EQ(req.type, MsgType::kTimeRequest);
   out_.clear();
-  auto reply = [&](NodeId from, std::int64_t offset_ms) {
-    Message r = make_message(MsgType::kTimeReply, req.seq);
-    r.term = req.term;
-    r.t1_ns = req.t1_ns;
-    r.t2_ns = r.t3_ns = t1 + kMs + offset_ms * kMs;
-    node_->on_message(LocalTime::from_ns(t1 + 2 * kMs), from, r, out_);
-  };
+  auto reply = [&](NodeId from, std::int64_t offset_ms) { reply_to(req, t1, from, offset_ms); };
   reply(1, 10);
   reply(2, -4);
   reply(3, 900);
