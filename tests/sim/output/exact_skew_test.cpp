@@ -180,19 +180,18 @@ expect:
   }
 }
 
-// An `outside_failover` window opens again just after the settle time that follows the new
-// master's election, between ticks. n1 runs 1000 ppm slow from 20 ms ahead, so the skew falls
-// by 1 ms a second; n1 becomes master at 10.006 s, the window reopens after 10.306 s with the
-// skew at 9.694 ms, and the next tick (11 s) sees 9 ms.
-TEST(ExactSkewChecker, AnOutsideFailoverWindowIsReadWhereItOpensAgain) {
-  const auto spec = scenario::load_scenario_text(R"(name: settle-edge
+// Three Berkeley nodes under Bully whose master n2 crashes at 5.5 s; n1's clock is `n1_clock`,
+// and the run's one expectation is `expect` (an outside_failover window of a max_skew).
+scenario::ScenarioSpec bully_master_crashes_at_5500ms(const std::string& name, const std::string& n1_clock,
+                                                      const std::string& expect) {
+  return scenario::load_scenario_text("name: " + name + R"(
 seed: 1
 duration: 18s
 tick: 1s
 nodes:
   count: 3
   overrides:
-    n1: {initial_offset: 20ms, drift_ppm: -1000}
+    n1: )" + n1_clock + R"(
 clocks:
   initial_offset: 0s
   drift_ppm: 0
@@ -205,9 +204,16 @@ algorithm:
 faults:
   - {at: 5500ms, crash: n2}
 expect:
-  - {max_skew: 9500us, after: 6s, outside_failover: 300ms}
-)",
-                                                 "settle-edge.yaml");
+  - )" + expect + "\n",
+                                      name + ".yaml");
+}
+
+// An `outside_failover` window opens again just after the settle time that follows the new
+// master's election, between ticks. n1 runs 1000 ppm slow from 20 ms ahead, so the skew falls
+// by 1 ms a second; n1 becomes master at 10.006 s, the window reopens after 10.306 s with the
+// skew at 9.694 ms, and the next tick (11 s) sees 9 ms.
+TEST(ExactSkewChecker, AnOutsideFailoverWindowIsReadWhereItOpensAgain) {
+  const auto spec = bully_master_crashes_at_5500ms("settle-edge", "{initial_offset: 20ms, drift_ppm: -1000}", "{max_skew: 9500us, after: 6s, outside_failover: 300ms}");
   for (const bool read_all : {false, true}) {
     SCOPED_TRACE(read_all ? "reading every clock" : "bounding instants");
     bool passed = true;
@@ -221,29 +227,7 @@ expect:
 // that ends there is inside it, and its left limit with it. n1 runs 1000 ppm fast, so the skew
 // reaches 5.5 ms as the master n2 crashes at 5.5 s, while the last tick before saw 5 ms.
 TEST(ExactSkewChecker, AnOutsideFailoverWindowIsReadWhereTheMasterCrashes) {
-  const auto spec = scenario::load_scenario_text(R"(name: close-edge
-seed: 1
-duration: 18s
-tick: 1s
-nodes:
-  count: 3
-  overrides:
-    n1: {drift_ppm: 1000}
-clocks:
-  initial_offset: 0s
-  drift_ppm: 0
-topology: full_mesh
-links:
-  latency: 1ms
-algorithm:
-  sync: {kind: berkeley, period: 1000s, first_round_delay: 1000s}
-  election: {kind: bully}
-faults:
-  - {at: 5500ms, crash: n2}
-expect:
-  - {max_skew: 5200us, until: 8s, outside_failover: 300ms}
-)",
-                                                 "close-edge.yaml");
+  const auto spec = bully_master_crashes_at_5500ms("close-edge", "{drift_ppm: 1000}", "{max_skew: 5200us, until: 8s, outside_failover: 300ms}");
   for (const bool read_all : {false, true}) {
     SCOPED_TRACE(read_all ? "reading every clock" : "bounding instants");
     bool passed = true;

@@ -58,6 +58,17 @@ scenario::ScenarioSpec three_nodes() {
   return spec;
 }
 
+// Three nodes expected to keep max_skew <= 1 ms outside failovers, with 2 s to settle.
+scenario::ScenarioSpec three_nodes_outside_failover() {
+  auto spec = three_nodes();
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kMaxSkew;
+  e.value = 1_ms;
+  e.outside_failover = 2_s;
+  spec.expects.push_back(e);
+  return spec;
+}
+
 TickStats tick_at(Duration t, std::int64_t skew_ns, std::uint32_t masters, NodeId master = 0) {
   TickStats s;
   s.t = Time::epoch() + t;
@@ -69,12 +80,7 @@ TickStats tick_at(Duration t, std::int64_t skew_ns, std::uint32_t masters, NodeI
 }
 
 TEST(RunAnalysis, OutsideFailoverSkipsMasterlessTicksAndTheSettleTime) {
-  auto spec = three_nodes();
-  scenario::ExpectSpec e;
-  e.kind = scenario::ExpectSpec::Kind::kMaxSkew;
-  e.value = 1_ms;
-  e.outside_failover = 2_s;
-  spec.expects.push_back(e);
+  const auto spec = three_nodes_outside_failover();
   RunAnalysis a(spec);
   a.on_tick(tick_at(0_s, 500'000, 1));
   a.on_tick(tick_at(1_s, 9'000'000, 0));   // no master: skipped
@@ -98,12 +104,7 @@ TEST(RunAnalysis, OutsideFailoverSkipsMasterlessTicksAndTheSettleTime) {
 // was still up: outside_failover counts it, though the crash has already made the run masterless
 // by the time the instant is checked.
 TEST(RunAnalysis, OutsideFailoverCountsTheLeftLimitAtTheMastersCrash) {
-  auto spec = three_nodes();
-  scenario::ExpectSpec e;
-  e.kind = scenario::ExpectSpec::Kind::kMaxSkew;
-  e.value = 1_ms;
-  e.outside_failover = 2_s;
-  spec.expects.push_back(e);
+  const auto spec = three_nodes_outside_failover();
   RunAnalysis a(spec);
   std::vector<NodeSnapshot> roles;
   for (NodeId i = 0; i < 3; ++i) roles.push_back({i, 0, 0, i == 0 ? Role::kMaster : Role::kSlave, 0, true, false});
