@@ -200,62 +200,32 @@ std::uint8_t OffsetTournament::recompute(std::uint32_t k, std::uint8_t dirs, std
 }
 
 void OffsetTournament::set_cert(int dir, std::uint32_t k, std::int64_t t_ns) {
+  // Never before the queue's floor, which is not after this query: due at the next query either way.
+  if (t_ns != kNever) t_ns = std::max(t_ns, due_.floor_ns());
   Inner& node = inner_[k];
   const std::int64_t old = node.cert[dir];
+  if (t_ns == old) return;  // its entry in due_ still names it
   node.cert[dir] = t_ns;
-  const std::uint32_t pos = node.heap_pos[dir];
-  if (pos == kNone) {
-    if (t_ns == kNever) return;
-    node.heap_pos[dir] = static_cast<std::uint32_t>(heap_.size());
-    heap_.push_back(HeapEntry{t_ns, 2 * k + static_cast<std::uint32_t>(dir)});
-    sift_up(heap_.size() - 1);
-  } else if (t_ns == kNever) {
-    heap_remove(pos);
-  } else if (t_ns != old) {
-    heap_[pos].t_ns = t_ns;
-    if (t_ns < old) sift_up(pos);
-    else sift_down(pos);
+  if (old == kNever) ++live_certs_;
+  if (t_ns == kNever) {
+    --live_certs_;
+    return;
   }
+  due_.push(t_ns, 2 * k + static_cast<std::uint32_t>(dir));
+  // Stale entries of certificates that kept moving later would otherwise pile up.
+  constexpr std::size_t kCompactMin = 1024;
+  if (due_.size() > 2 * live_certs_ + kCompactMin) compact_due();
 }
 
-void OffsetTournament::heap_swap(std::size_t a, std::size_t b) {
-  std::swap(heap_[a], heap_[b]);
-  inner_[heap_[a].id >> 1].heap_pos[heap_[a].id & 1] = static_cast<std::uint32_t>(a);
-  inner_[heap_[b].id >> 1].heap_pos[heap_[b].id & 1] = static_cast<std::uint32_t>(b);
-}
-
-void OffsetTournament::sift_up(std::size_t i) {
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / 2;
-    if (heap_[parent].t_ns <= heap_[i].t_ns) return;
-    heap_swap(i, parent);
-    i = parent;
-  }
-}
-
-void OffsetTournament::sift_down(std::size_t i) {
-  const std::size_t n = heap_.size();
-  while (true) {
-    const std::size_t l = 2 * i + 1;
-    if (l >= n) return;
-    std::size_t m = l;
-    if (l + 1 < n && heap_[l + 1].t_ns < heap_[l].t_ns) m = l + 1;
-    if (heap_[i].t_ns <= heap_[m].t_ns) return;
-    heap_swap(i, m);
-    i = m;
-  }
-}
-
-void OffsetTournament::heap_remove(std::size_t i) {
-  const std::uint32_t id = heap_[i].id;
-  const std::size_t last = heap_.size() - 1;
-  if (i != last) heap_swap(i, last);
-  heap_.pop_back();
-  inner_[id >> 1].heap_pos[id & 1] = kNone;
-  if (i < heap_.size()) {
-    sift_up(i);
-    sift_down(i);
-  }
+void OffsetTournament::compact_due() {
+  // One entry per certificate: the one with its instant (a certificate that moved away and back
+  // has two).
+  kept_.assign(2 * static_cast<std::size_t>(width_), 0);
+  due_.compact([this](const RadixDueQueue::Entry& e) {
+    if (inner_[e.id >> 1].cert[e.id & 1] != e.t_ns || kept_[e.id]) return false;
+    kept_[e.id] = 1;
+    return true;
+  });
 }
 
 OffsetTournament::Extremes OffsetTournament::scan(NodeId exclude, std::int64_t now_ns) {
@@ -398,7 +368,7 @@ OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
     for (Leaf& leaf : leaves_) leaf.cache_stamp = leaf.refreshed_stamp = 0;
     stamp_ = 1;
   }
-  // Keeping the tree costs at least log N re-comparisons (each with its certificate and a heap
+  // Keeping the tree costs at least log N re-comparisons (each with its certificate and a queue
   // move) per changed node, and more when certificates expire; a scan costs N plain readings
   // per query. Over each window of queries, the cheaper of the two at the window's rate of
   // changes per query is used for the next window. Leaving scans for the tree costs one
@@ -425,12 +395,13 @@ OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
     refresh_leaf(i);
   }
   touched_.clear();
-  while (!heap_.empty() && heap_.front().t_ns <= now_ns) {
-    const std::uint32_t id = heap_.front().id;
-    heap_remove(0);
-    inner_[id >> 1].cert[id & 1] = kNever;  // expired: recomputed below
-    mark(id >> 1, static_cast<std::uint8_t>(1u << (id & 1)));
-  }
+  due_.take_due(now_ns, [this](const RadixDueQueue::Entry& e) {
+    std::int64_t& cert = inner_[e.id >> 1].cert[e.id & 1];
+    if (cert != e.t_ns) return;  // stale: the certificate changed since it was queued
+    cert = kNever;  // expired: recomputed below
+    --live_certs_;
+    mark(e.id >> 1, static_cast<std::uint8_t>(1u << (e.id & 1)));
+  });
   // Children before parents: level by level, deepest first (nodes of one level do not depend on
   // each other).
   for (std::size_t level = dirty_by_level_.size(); level-- > 0;) {

@@ -39,6 +39,7 @@
 
 #include "algorithms/core/ids.hpp"
 #include "sim/output/per_node_values.hpp"
+#include "sim/output/radix_due_queue.hpp"
 #include "sim/time.hpp"
 #include "sim/world/observer.hpp"
 
@@ -91,15 +92,10 @@ class OffsetTournament {
     std::uint32_t refreshed_stamp = 0;  // the query that last re-read its slope
     bool present = false;
   };
-  // An internal node: per direction its winner, its certificate and where that sits in heap_.
-  struct alignas(32) Inner {
+  // An internal node: per direction its winner and its certificate (kNever: none).
+  struct Inner {
     std::uint32_t win[2] = {kNone, kNone};
-    std::uint32_t heap_pos[2] = {kNone, kNone};
     std::int64_t cert[2] = {kNever, kNever};
-  };
-  struct HeapEntry {
-    std::int64_t t_ns;
-    std::uint32_t id;  // 2 k + dir
   };
 
   // The extremes by reading every clock, when too many changed since the last query for the tree
@@ -128,13 +124,11 @@ class OffsetTournament {
   std::uint8_t recompute(std::uint32_t k, std::uint8_t dirs, std::int64_t now_ns);
   std::uint32_t winner(int dir, std::uint32_t k) const;
   std::int64_t certificate(int dir, std::uint32_t w, std::uint32_t l, std::int64_t now_ns);
-  // The certificates that expire, as an indexed min-heap of cert ids (2 k + dir) with their
-  // instants: a recomputed certificate moves in place, so no stale entries pile up.
+  // The certificates that expire, in a monotone queue of cert ids (2 k + dir) with their
+  // instants. A changed certificate is queued again; the entry it replaces is stale (its instant
+  // is no longer the node's) and is skipped when it comes due, or dropped by compact_due().
   void set_cert(int dir, std::uint32_t k, std::int64_t t_ns);
-  void heap_swap(std::size_t a, std::size_t b);
-  void sift_up(std::size_t i);
-  void sift_down(std::size_t i);
-  void heap_remove(std::size_t i);
+  void compact_due();
 
   const TickView& view_;
   PerNodeValues<double> extra_rate_ppm_;
@@ -154,7 +148,9 @@ class OffsetTournament {
   static constexpr std::uint8_t kUpAtScan = 4;
   std::vector<std::uint8_t> leaf_touched_;
   std::vector<NodeId> touched_;
-  std::vector<HeapEntry> heap_;
+  RadixDueQueue due_;
+  std::size_t live_certs_ = 0;  // certificates other than kNever: the entries of due_ not stale
+  std::vector<std::uint8_t> kept_;  // scratch for compact_due
   std::uint32_t stamp_ = 0;  // the query; 0 is never one (stamps restart when it wraps)
   std::uint32_t present_ = 0;
   // The choice between the tree and a scan, made per window of queries. The weight is what a

@@ -1,0 +1,130 @@
+// A monotone queue of (instant, id) entries for the offset tournament's certificates: push an
+// entry due at some instant, then take out every entry due by a later instant, in any order.
+//
+// A radix heap (Ahuja, Mehlhorn, Orlin and Tarjan, "Faster algorithms for the shortest path
+// problem", JACM 37(2), 1990). Every entry is due at or after `floor`, the earliest instant taken
+// out so far, and sits in the bucket of the highest bit in which its instant differs from the
+// floor. A push is an append; taking out the earliest bucket's entries raises the floor to their
+// minimum and spreads them over lower buckets, so an entry moves at most 64 times over its life,
+// always towards nearer instants. A binary heap with positions kept for updates in place cost a
+// sift and a position write per level on most updates, and the certificates of a tree of 10^5
+// leaves change at every query.
+//
+// There is no update and no removal: the owner pushes a changed certificate again and recognises
+// the entries that no longer say what it holds when they come out (stale ones), and compact()
+// drops them in bulk so that certificates that never come due do not pile up.
+//
+// Instants before the floor cannot be placed: push() takes them as due at the floor, which is
+// never later than the instant of the last take_due(), so they come out at the next one. Callers
+// that compare an entry's instant with what they hold store floor_ns()-clamped instants.
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace clocksim::sim {
+
+class RadixDueQueue {
+ public:
+  struct Entry {
+    std::int64_t t_ns;
+    std::uint32_t id;
+  };
+
+  // The earliest instant a push may name; earlier ones are taken as this one.
+  std::int64_t floor_ns() const { return from_key(floor_); }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  void push(std::int64_t t_ns, std::uint32_t id) {
+    const std::uint64_t k = std::max(to_key(t_ns), floor_);
+    place(Slot{k, id});
+    ++size_;
+  }
+
+  // Calls f(Entry) once for every entry due at or before now_ns and removes them. f must not push.
+  template <class F>
+  void take_due(std::int64_t now_ns, F&& f) {
+    const std::uint64_t now = to_key(now_ns);
+    while (size_ > 0) {
+      if (!at_floor_.empty()) {
+        if (floor_ > now) return;
+        size_ -= at_floor_.size();
+        for (const Slot& s : at_floor_) f(Entry{from_key(s.key), s.id});
+        at_floor_.clear();
+        continue;
+      }
+      const int b = std::countr_zero(occupied_);  // the earliest non-empty bucket
+      std::vector<Slot>& bucket = buckets_[static_cast<std::size_t>(b)];
+      std::uint64_t least = std::numeric_limits<std::uint64_t>::max();
+      for (const Slot& s : bucket) least = std::min(least, s.key);
+      if (least > now) return;
+      // Raising the floor to the bucket's minimum keeps every other bucket's entries where they
+      // are (they differ from the new floor in the same highest bit as from the old one) and
+      // sends this bucket's entries to lower ones.
+      floor_ = least;
+      spill_.swap(bucket);
+      occupied_ &= ~(std::uint64_t{1} << b);
+      for (const Slot& s : spill_) place(s);
+      spill_.clear();
+    }
+  }
+
+  // Keeps only the entries for which keep(Entry) is true.
+  template <class Keep>
+  void compact(Keep&& keep) {
+    const auto filter = [&](std::vector<Slot>& slots) {
+      std::size_t kept = 0;
+      for (const Slot& s : slots) {
+        if (keep(Entry{from_key(s.key), s.id})) slots[kept++] = s;
+      }
+      slots.resize(kept);
+      return kept;
+    };
+    size_ = filter(at_floor_);
+    occupied_ = 0;
+    for (std::size_t b = 0; b < buckets_.size(); ++b) {
+      const std::size_t kept = filter(buckets_[b]);
+      size_ += kept;
+      if (kept > 0) occupied_ |= std::uint64_t{1} << b;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key;  // the instant, order-preserving as unsigned
+    std::uint32_t id;
+  };
+
+  // Flipping the sign bit maps int64 order onto uint64 order.
+  static constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  static std::uint64_t to_key(std::int64_t t_ns) { return static_cast<std::uint64_t>(t_ns) ^ kSign; }
+  static std::int64_t from_key(std::uint64_t k) { return static_cast<std::int64_t>(k ^ kSign); }
+
+  void place(const Slot& s) {
+    assert(s.key >= floor_);
+    if (s.key == floor_) {
+      at_floor_.push_back(s);
+      return;
+    }
+    const int b = std::bit_width(s.key ^ floor_) - 1;
+    buckets_[static_cast<std::size_t>(b)].push_back(s);
+    occupied_ |= std::uint64_t{1} << b;
+  }
+
+  // Bucket b holds the entries whose highest bit differing from the floor is bit b; at_floor_
+  // those due at the floor itself.
+  std::vector<Slot> at_floor_;
+  std::array<std::vector<Slot>, 64> buckets_;
+  std::vector<Slot> spill_;
+  std::uint64_t occupied_ = 0;  // bit b: bucket b is not empty
+  std::uint64_t floor_ = 0;     // the key of instant INT64_MIN
+  std::size_t size_ = 0;
+};
+
+}  // namespace clocksim::sim
