@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "sim/output/memory_room.hpp"
 #include "sim/output/output_folder.hpp"
 #include "sim/network/topology_cache.hpp"
 #include "sim/run/run_scenario.hpp"
@@ -75,6 +76,15 @@ std::function<bool()> python_signals_stop(std::atomic<bool>& stop) {
 }
 
 RunResult run_spec(const scenario::ScenarioSpec& spec, sim::TopologyCache& topologies) {
+  // The files are kept in memory, not written to a folder whose free space `clocksim run` checks:
+  // a run that cannot fit is refused before it starts, not when an allocation fails or the kernel
+  // kills the interpreter with everything in it.
+  try {
+    sim::check_memory_room(spec);
+  } catch (const std::runtime_error& e) {
+    raise_with(PyExc_MemoryError, e.what());
+    throw py::error_already_set();
+  }
   RunResult result;
   sim::MemoryFolder folder;
   sim::RunOptions options;

@@ -7,3 +7,11 @@ add_test(NAME repo.comment_refs_self_test
   COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/repo/comment_refs_check.py --self-test)
 set_tests_properties(repo.comment_refs repo.comment_refs_self_test PROPERTIES LABELS unit TIMEOUT 60
   ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
+# Commands in the docs name build trees that exist: build/<preset>/ mirroring the source tree
+# (tests/repo/build_paths_check.py), so that a command copied from a document runs.
+add_test(NAME repo.build_paths
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/repo/build_paths_check.py ${PROJECT_SOURCE_DIR})
+add_test(NAME repo.build_paths_self_test
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/repo/build_paths_check.py --self-test)
+set_tests_properties(repo.build_paths repo.build_paths_self_test PROPERTIES LABELS unit TIMEOUT 60
+  ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")

@@ -11,6 +11,7 @@
 #include "config/error.hpp"
 #include "config/file.hpp"
 #include "config/reader.hpp"
+#include "config/suggest.hpp"
 #include "node/clock/virtual_clock.hpp"
 #include "daemon/config/param_text.hpp"
 #include "daemon/loop/control_socket.hpp"
@@ -51,15 +52,21 @@ std::string origin_of(const Node& n, const std::string& path) {
   return config::ConfigError(n.pos.source ? *n.pos.source : std::string(), n.pos.line, n.pos.column, path, "").what();
 }
 
-// "sync algorithm 'x' is not known; available: ..." when `kind` names no algorithm of `layer`.
+// "sync algorithm 'x' is not known; available: ..." when `kind` names no algorithm of `layer`,
+// with the hints the scenario loader gives: the closest kind of that layer, or that the name is a
+// kind of the other layer (a sync kind written as the election, or the reverse).
 std::optional<std::string> unknown_kind(const std::string& kind, algorithms::Layer layer, const std::string& layer_name) {
   if (kind.empty() || (layer == algorithms::Layer::kElection && kind == "none")) return std::nullopt;
   if (algorithms::find_algorithm(kind, layer)) return std::nullopt;
-  std::string list;
+  std::vector<std::string> kinds;
+  std::string other_layer;
   for (const auto& a : algorithms::catalogue()) {
-    if (a.layer == layer) list += (list.empty() ? "" : ", ") + a.kind;
+    if (a.layer == layer) kinds.push_back(a.kind);
+    else if (a.kind == kind) other_layer = a.layer == algorithms::Layer::kSync ? "a sync" : "an election";
   }
-  return layer_name + " algorithm '" + kind + "' is not known; available: " + list;
+  const std::string hint =
+      other_layer.empty() ? config::did_you_mean(kind, kinds) : " ('" + kind + "' is " + other_layer + " algorithm)";
+  return layer_name + " algorithm '" + kind + "' is not known" + hint + "; available: " + config::join(kinds);
 }
 
 // A kind read from the file is checked where it is written (a flag may still replace it).

@@ -25,6 +25,8 @@ std::uint64_t min_trace_row_bytes(const std::string& name) { return name.size() 
 // the master may be empty), five commas and the newline.
 constexpr std::uint64_t kMinSkewRowBytes = 4 + 6;
 
+}  // namespace
+
 std::string human_bytes(std::uint64_t bytes) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB", "PB", "EB"};
   double v = static_cast<double>(bytes);
@@ -37,8 +39,6 @@ std::string human_bytes(std::uint64_t bytes) {
   std::snprintf(buf, sizeof buf, "%.3g %s", v, units[u]);
   return buf;
 }
-
-}  // namespace
 
 OutputSizeFloor output_size_floor(const scenario::ScenarioSpec& spec) {
   OutputSizeFloor f;

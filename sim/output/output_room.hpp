@@ -18,6 +18,9 @@ struct OutputSizeFloor {
   std::uint64_t bytes = 0;       // at least this many bytes (saturates at 2^64 - 1)
 };
 
+// "6.44 TB": bytes in decimal units, three significant digits.
+std::string human_bytes(std::uint64_t bytes);
+
 // The least the run's trace.csv and skew.csv can take. A compressed trace counts nothing: gzip
 // has no useful floor.
 OutputSizeFloor output_size_floor(const scenario::ScenarioSpec& spec);

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """docs/extending.md, step 5, end to end: the sweep of the example algorithm against Berkeley on
 the same ring runs, every neighbour_average run meets its scenario's expectations, summary.json
-says why it has no bound, and analysis/plot_sweep.py draws the comparison.
+says why it has no bound, analysis/plot_sweep.py draws the comparison, and the guide's table of
+measured skews is what the sweep measures.
 
     extending_guide_check.py CLOCKSIM SOURCE_DIR WORK_DIR
 """
@@ -45,6 +46,20 @@ def main():
     for kind, rs in sorted(kinds.items()):
         worst = max(int(r["max_skew_after_warmup_ns"]) for r in rs)
         print(f"{kind}: worst skew after warm-up over 5 seeds {worst / 1e6:.3f} ms")
+    check_guide_table(os.path.join(source, "docs", "extending.md"), kinds)
+
+
+def check_guide_table(guide, kinds):
+    """The guide's "Measured (seeds 1-5 ...)" table: each row's cells are this sweep's worst skew
+    after warm-up per seed, in ms with two decimals."""
+    with open(guide) as f:
+        rows = {cells[0]: cells[1:6] for cells in
+                ([c.strip() for c in line.strip().strip("|").split("|")] for line in f if line.startswith("| "))
+                if cells[0] in kinds}
+    assert sorted(rows) == sorted(kinds), f"{guide}: no table row for {sorted(set(kinds) - set(rows))}"
+    for kind, rs in kinds.items():
+        measured = [f"{int(r['max_skew_after_warmup_ns']) / 1e6:.2f} ms" for r in sorted(rs, key=lambda r: int(r["seed"]))]
+        assert rows[kind] == measured, f"{guide}: the {kind} row says {rows[kind]}, the sweep measures {measured}"
 
 
 if __name__ == "__main__":

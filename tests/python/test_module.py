@@ -3,6 +3,7 @@ equal what pandas reads from those files, dict scenarios, overrides, seeds, erro
 import json
 import os
 import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -266,3 +267,22 @@ def test_ctrl_c_stops_a_sweep_and_the_sweep_resumes(tmp_path):
     sweep_file.write_text(f"name: s\nbase: {base}\nset: {{duration: 3s}}\nmatrix:\n  nodes: [200, 201, 202, 203]\n"
                           "seeds: [1]\n")
     assert len(clocksim.sweep(sweep_file, tmp_path / "out", jobs=2)) == 4
+
+
+def test_a_run_whose_files_cannot_fit_in_memory_is_refused_before_it_starts():
+    # 1,000 nodes traced every millisecond for 100 h: terabytes of trace.csv text. Under a 2 GB
+    # address-space limit, so that a run that does start fails fast instead of filling the machine.
+    code = (
+        "import resource, time, clocksim\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))\n"
+        "t = time.monotonic()\n"
+        "try:\n"
+        "    clocksim.run({'name': 'big', 'duration': '100h', 'tick': '1ms', 'nodes': 1000})\n"
+        "except MemoryError as e:\n"
+        "    print(f'{time.monotonic() - t:.3f}', e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    seconds, message = out.stdout.split(" ", 1)
+    assert "need at least" in message and "360000001000 trace rows" in message, message
+    assert "output.trace_every" in message, message
+    assert float(seconds) < 1.0, out.stdout

@@ -1,6 +1,6 @@
 // docs/scenario.schema.json is the committed output of scenario_json_schema(): this test fails
 // when they differ. Regenerate with
-//   CLOCKSIM_UPDATE_SCHEMA=1 build/tests/sim_tests --gtest_filter='JsonSchema.*'
+//   CLOCKSIM_UPDATE_SCHEMA=1 build/ci/tests/sim_tests --gtest_filter='JsonSchema.*'
 #include "sim/scenario/json_schema.hpp"
 
 #include <gtest/gtest.h>
@@ -30,7 +30,7 @@ TEST(JsonSchema, CommittedFileMatchesTheGenerator) {
   committed << in.rdbuf();
   EXPECT_TRUE(committed.str() == generated)
       << "docs/scenario.schema.json is stale; regenerate it with\n"
-         "  CLOCKSIM_UPDATE_SCHEMA=1 build/tests/sim_tests --gtest_filter='JsonSchema.*'";
+         "  CLOCKSIM_UPDATE_SCHEMA=1 build/ci/tests/sim_tests --gtest_filter='JsonSchema.*'";
 }
 
 TEST(JsonSchema, ShapeFollowsTheLoaderKeysAndTheCatalogue) {
