@@ -536,7 +536,8 @@ void TspElection::handle_refuse(NodeId from, const Message& msg, LocalTime now, 
 void TspElection::handle_quit(NodeId from, const Message& msg, LocalTime now, Effects& out) {
   if (state_ == State::kCandidate) {
     // A master's QUIT makes the candidate its slave; an untrusting slave's only ends the candidacy.
-    const bool untrusting = (msg.flags & kQuitUntrusted) != 0;
+    // A master this node does not trust is never followed, whatever its QUIT claims.
+    const bool untrusting = (msg.flags & kQuitUntrusted) != 0 || !cfg_.trusts(from);
     give_up(untrusting ? kNoNode : from, now, out,
             because(untrusting ? NoteWhy::kToldToQuitBy : NoteWhy::kToldToQuitByMaster).with_peer(from));
     return;
@@ -549,7 +550,9 @@ void TspElection::handle_quit(NodeId from, const Message& msg, LocalTime now, Ef
     become_slave(kNoNode, now, out, because(NoteWhy::kToldToQuitBy).with_peer(from));
     return;
   }
-  if (outranks(msg.term, from)) {
+  // An untrusted rival cannot outrank: following it would hand the mastership to a node the
+  // slaves tell to QUIT, and the sync layer may trust everyone.
+  if (cfg_.trusts(from) && outranks(msg.term, from)) {
     out.note(Note(NoteWhat::kToldToQuit).with_peer(from));
     become_slave(from, now, out, because(NoteWhy::kToldToQuitBy).with_peer(from));
     return;
