@@ -417,7 +417,15 @@ void TspElection::handle_master_req(NodeId from, const Message& msg, LocalTime n
 }
 
 void TspElection::handle_master_ack(NodeId from, const Message& msg, LocalTime now, Effects& out) {
-  if (msg.term > term_) term_ = msg.term;
+  // Every member hears a starting node's MASTERREQ, so an untrusted one could answer it first;
+  // as with its MASTERUP, only a trusted master is followed (or reported as a second master). A
+  // master still tells an untrusted rival that answers its RESOLVE to quit.
+  const bool trusted = cfg_.trusts(from);
+  if (!trusted && state_ != State::kMaster) {
+    out.note(Note(NoteWhat::kUntrustedMaster).with_peer(from));
+    return;
+  }
+  if (trusted && msg.term > term_) term_ = msg.term;
   if (state_ == State::kLooking && msg.seq == master_req_seq_) {
     if (auto done = acks_.on_reply(MsgType::kMasterAck, msg.seq, out)) {
       purposes_.erase(done->msg.seq);

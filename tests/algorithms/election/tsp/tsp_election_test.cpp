@@ -630,6 +630,26 @@ TEST(TspTrust, NeitherMasterNorCandidateFollowsAnUntrustedNodesQuit) {
   EXPECT_NE(c->believed_master(), 5u) << "the candidate became an untrusted node's slave";
 }
 
+// A starting node follows the first master that answers its MASTERREQ; an untrusted node that
+// answers first (any member hears the broadcast) must not become its master.
+TEST(TspTrust, StartingNodeIgnoresAnUntrustedNodesMasterAck) {
+  auto m = trusting_node(3);
+  Effects start;
+  m->on_start(at(0_s), start);
+  const std::uint32_t req = sends_of(start, MsgType::kMasterReq).at(0).seq;
+  Message ack = make_message(MsgType::kMasterAck, req);
+  ack.term = std::numeric_limits<std::uint32_t>::max();
+  Effects lied;
+  m->on_message(at(5_ms), 5, ack, lied);
+  EXPECT_NE(m->believed_master(), 5u) << "followed an untrusted node's MASTERACK";
+  EXPECT_TRUE(sends_of(lied, MsgType::kSlaveUp, 5).empty());
+  // The trusted master's answer is still taken.
+  Effects honest;
+  m->on_message(at(10_ms), 6, make_message(MsgType::kMasterAck, req), honest);
+  EXPECT_EQ(m->believed_master(), 6u);
+  EXPECT_EQ(sends_of(honest, MsgType::kSlaveUp, 6).size(), 1u);
+}
+
 TEST(TspTrust, MasterStepsDownOnAnUntrustingQuit) {
   Fixture f = lone_master();
   Message q = make_message(MsgType::kQuit, 8);
