@@ -139,7 +139,9 @@ void TspElection::start_candidacy(LocalTime /*now*/, Effects& out) {
 
 void TspElection::add_supporter(NodeId from, const Message& msg) {
   supporters_.insert(from);
-  if ((msg.flags & kSenderMayNotLead) == 0) successors_.insert(from);
+  // A successor the others do not trust would only be told to QUIT, and the hand-over wait out
+  // the candidate windows given to it.
+  if ((msg.flags & kSenderMayNotLead) == 0 && cfg_.trusts(from)) successors_.insert(from);
 }
 
 void TspElection::give_up(NodeId master, LocalTime now, Effects& out, Note why) {

@@ -650,6 +650,35 @@ TEST(TspTrust, StartingNodeIgnoresAnUntrustedNodesMasterAck) {
   EXPECT_EQ(sends_of(honest, MsgType::kSlaveUp, 6).size(), 1u);
 }
 
+// A leaving master names the lowest supporter that may lead as its successor; a supporter it
+// does not trust (the others would tell it to QUIT) must not be the one named.
+TEST(TspTrust, LeavingMasterNeverNamesAnUntrustedSuccessor) {
+  auto m = trusting_node(3);
+  Effects start;
+  m->on_start(at(0_s), start);
+  Effects joined;
+  m->on_message(at(10_ms), 6, make_message(MsgType::kMasterAck, sends_of(start, MsgType::kMasterReq).at(0).seq), joined);
+  Effects fire;
+  m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
+  ASSERT_EQ(m->role(), Role::kCandidate);
+  const std::uint32_t term = sends_of(fire, MsgType::kElection).at(0).term;
+  for (NodeId supporter : {5u, 7u}) {  // 5 is not trusted, and the lower id
+    Message acc = make_message(MsgType::kAccept, 900 + supporter);
+    acc.term = term;
+    Effects a;
+    m->on_message(at(15_s + 50_ms), supporter, acc, a);
+  }
+  Effects win;
+  m->on_timer(at(18_s), T(TspElection::kCandidateTimer), win);
+  ASSERT_EQ(m->role(), Role::kMaster);
+  Effects bye;
+  m->on_shutdown(at(30_s), bye);
+  const auto leaves = sends_of(bye, MsgType::kLeave);
+  ASSERT_EQ(leaves.size(), 1u);
+  ASSERT_TRUE(leaves[0].flags & kLeaveNamesSuccessor);
+  EXPECT_EQ(leaves[0].value_ns, 7) << "named an untrusted successor";
+}
+
 TEST(TspTrust, MasterStepsDownOnAnUntrustingQuit) {
   Fixture f = lone_master();
   Message q = make_message(MsgType::kQuit, 8);
