@@ -141,6 +141,10 @@ void StandbyElection::on_message(LocalTime /*now*/, NodeId from, const Message& 
     return;
   }
   if (msg.type != MsgType::kHeartbeat) return;
+  // Only the pair may lead, so only the pair heartbeats. Anyone else's heartbeat is a lie (a
+  // member's key is enough to send one): it would be followed whenever the term decides, and
+  // its term would become the pair's next takeover term, up to the point of wrapping round.
+  if (from != cfg_.primary && from != cfg_.secondary) return;
   if (msg.term > term_) term_ = msg.term;
   if (!leading_ && (msg.flags & kRelaysLeave) != 0 && from != master_ && master_ != kNoNode &&
       master_ == static_cast<NodeId>(msg.value_ns)) {

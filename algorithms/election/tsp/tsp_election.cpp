@@ -139,7 +139,9 @@ void TspElection::start_candidacy(LocalTime /*now*/, Effects& out) {
 
 void TspElection::add_supporter(NodeId from, const Message& msg) {
   supporters_.insert(from);
-  if ((msg.flags & kSenderMayNotLead) == 0) successors_.insert(from);
+  // A successor the others do not trust would only be told to QUIT, and the hand-over wait out
+  // the candidate windows given to it.
+  if ((msg.flags & kSenderMayNotLead) == 0 && cfg_.trusts(from)) successors_.insert(from);
 }
 
 void TspElection::give_up(NodeId master, LocalTime now, Effects& out, Note why) {
@@ -417,7 +419,15 @@ void TspElection::handle_master_req(NodeId from, const Message& msg, LocalTime n
 }
 
 void TspElection::handle_master_ack(NodeId from, const Message& msg, LocalTime now, Effects& out) {
-  if (msg.term > term_) term_ = msg.term;
+  // Every member hears a starting node's MASTERREQ, so an untrusted one could answer it first;
+  // as with its MASTERUP, only a trusted master is followed (or reported as a second master). A
+  // master still tells an untrusted rival that answers its RESOLVE to quit.
+  const bool trusted = cfg_.trusts(from);
+  if (!trusted && state_ != State::kMaster) {
+    out.note(Note(NoteWhat::kUntrustedMaster).with_peer(from));
+    return;
+  }
+  if (trusted && msg.term > term_) term_ = msg.term;
   if (state_ == State::kLooking && msg.seq == master_req_seq_) {
     if (auto done = acks_.on_reply(MsgType::kMasterAck, msg.seq, out)) {
       purposes_.erase(done->msg.seq);
@@ -536,7 +546,8 @@ void TspElection::handle_refuse(NodeId from, const Message& msg, LocalTime now, 
 void TspElection::handle_quit(NodeId from, const Message& msg, LocalTime now, Effects& out) {
   if (state_ == State::kCandidate) {
     // A master's QUIT makes the candidate its slave; an untrusting slave's only ends the candidacy.
-    const bool untrusting = (msg.flags & kQuitUntrusted) != 0;
+    // A master this node does not trust is never followed, whatever its QUIT claims.
+    const bool untrusting = (msg.flags & kQuitUntrusted) != 0 || !cfg_.trusts(from);
     give_up(untrusting ? kNoNode : from, now, out,
             because(untrusting ? NoteWhy::kToldToQuitBy : NoteWhy::kToldToQuitByMaster).with_peer(from));
     return;
@@ -549,7 +560,9 @@ void TspElection::handle_quit(NodeId from, const Message& msg, LocalTime now, Ef
     become_slave(kNoNode, now, out, because(NoteWhy::kToldToQuitBy).with_peer(from));
     return;
   }
-  if (outranks(msg.term, from)) {
+  // An untrusted rival cannot outrank: following it would hand the mastership to a node the
+  // slaves tell to QUIT, and the sync layer may trust everyone.
+  if (cfg_.trusts(from) && outranks(msg.term, from)) {
     out.note(Note(NoteWhat::kToldToQuit).with_peer(from));
     become_slave(from, now, out, because(NoteWhy::kToldToQuitBy).with_peer(from));
     return;

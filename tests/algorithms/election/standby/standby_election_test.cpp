@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <limits>
 
 #include "tests/algorithms/testing/election_helpers.hpp"
 #include "tests/algorithms/testing/test_network.hpp"
@@ -175,6 +176,63 @@ TEST(Standby, LeavingSecondaryWithThePrimaryDownLeavesNoMaster) {
   Effects back;
   other->on_message(at(30_s), 0, heartbeat_from(0, 0), back);
   EXPECT_EQ(other->believed_master(), 0u);
+}
+
+// Only the primary and the secondary may lead, so only their heartbeats count. A member outside
+// the pair (a key holder that lies) must not be followed however high a term it claims: not by a
+// slave whose master went silent, not by an acting secondary, not by a primary under
+// stay_secondary; nor may its term push the pair's next takeover term round to 0.
+TEST(Standby, HeartbeatsOfAMemberOutsideThePairAreNeverFollowed) {
+  const std::uint32_t huge = std::numeric_limits<std::uint32_t>::max();
+  auto other = make(3, 5, "resume");
+  Effects s;
+  other->on_start(at(0_s), s);
+  Effects silent;
+  other->on_timer(at(5_s), TimerSpace::make(kElectionTimerPart, StandbyElection::kWatchTimer), silent);
+  ASSERT_EQ(other->believed_master(), kNoNode);
+  Effects claim;
+  other->on_message(at(5_s + 1_ms), 4, heartbeat_from(4, 7), claim);
+  EXPECT_EQ(other->believed_master(), kNoNode) << "followed n4, which may not lead";
+  Effects relay;  // nor may it make a slave drop its master by "relaying" the master's LEAVE
+  Message relayed = heartbeat_from(4, 7);
+  relayed.flags |= StandbyElection::kRelaysLeave;
+  relayed.value_ns = 1;
+  other->on_message(at(5_s + 2_ms), 1, heartbeat_from(1, 1), relay);
+  ASSERT_EQ(other->believed_master(), 1u);
+  other->on_message(at(5_s + 3_ms), 4, relayed, relay);
+  EXPECT_EQ(other->believed_master(), 1u);
+  other->on_message(at(5_s + 4_ms), 4, heartbeat_from(4, huge), relay);
+  EXPECT_EQ(other->believed_master(), 1u);
+
+  // The secondary, acting master after the primary left, keeps leading; its term stays its own.
+  auto secondary = make(1, 5, "resume");
+  Effects s1;
+  secondary->on_start(at(0_s), s1);
+  Effects pushed;
+  secondary->on_message(at(1_s), 4, heartbeat_from(4, huge), pushed);
+  EXPECT_EQ(secondary->believed_master(), 0u);
+  Effects left;
+  secondary->on_message(at(2_s), 0, leave_from(0), left);
+  ASSERT_EQ(secondary->role(), Role::kMaster);
+  const auto first = sends_of(left, MsgType::kHeartbeat);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].term, 1u) << "a stranger's term set the takeover term";
+  Effects usurp;
+  secondary->on_message(at(3_s), 4, heartbeat_from(4, 1000), usurp);
+  EXPECT_EQ(secondary->role(), Role::kMaster);
+  EXPECT_EQ(secondary->believed_master(), 1u);
+
+  // stay_secondary ranks by term alone within the pair: a stranger's higher term must not count.
+  auto primary = make(0, 5, "stay_secondary");
+  Effects s0;
+  primary->on_start(at(0_s), s0);
+  Effects lead;
+  primary->on_timer(at(5_s), TimerSpace::make(kElectionTimerPart, StandbyElection::kWatchTimer), lead);
+  ASSERT_EQ(primary->role(), Role::kMaster);
+  Effects usurp0;
+  primary->on_message(at(6_s), 4, heartbeat_from(4, 1000), usurp0);
+  EXPECT_EQ(primary->role(), Role::kMaster);
+  EXPECT_EQ(primary->believed_master(), 0u);
 }
 
 TEST(Standby, NewMastersFirstHeartbeatRelaysTheLeaveItMayOvertake) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "tests/algorithms/testing/election_helpers.hpp"
 
 namespace clocksim::election {
@@ -591,6 +593,90 @@ TEST(TspTrust, CandidateToldToQuitByAnUntrustingSlaveFollowsNobody) {
   f.m->on_message(at(15_s + 3_ms), 2, q, out);
   EXPECT_EQ(f.m->role(), Role::kSlave);
   EXPECT_EQ(f.m->believed_master(), kNoNode);
+}
+
+// An untrusted node's QUIT that claims to outrank (a later election, no kQuitUntrusted flag) is
+// what a lying member sends to take the mastership: neither a master nor a candidate may become
+// its slave, since it would then follow a master its sync layer may not be told to distrust.
+TEST(TspTrust, NeitherMasterNorCandidateFollowsAnUntrustedNodesQuit) {
+  auto m = trusting_node(3);
+  Effects start;
+  m->on_start(at(0_s), start);
+  const TimerId id = ack_timer(start);
+  for (int i = 0; i < 5; ++i) {
+    Effects o;
+    m->on_timer(at(1_s * (i + 1)), id, o);
+  }
+  ASSERT_EQ(m->role(), Role::kMaster);
+  Message q = make_message(MsgType::kQuit, 8);
+  q.term = std::numeric_limits<std::uint32_t>::max();
+  Effects out;
+  m->on_message(at(20_s), 5, q, out);
+  EXPECT_EQ(m->role(), Role::kMaster) << "the master obeyed an untrusted node's QUIT";
+  EXPECT_EQ(m->believed_master(), 3u);
+  EXPECT_EQ(sends_of(out, MsgType::kQuit, 5).size(), 1u) << "the rival is told to quit in turn";
+
+  auto c = trusting_node(3);
+  Effects cs;
+  c->on_start(at(0_s), cs);
+  Message ack = make_message(MsgType::kMasterAck, sends_of(cs, MsgType::kMasterReq).at(0).seq);
+  Effects joined;
+  c->on_message(at(10_ms), 6, ack, joined);
+  Effects fire;
+  c->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
+  ASSERT_EQ(c->role(), Role::kCandidate);
+  Effects told;
+  c->on_message(at(15_s + 3_ms), 5, q, told);
+  EXPECT_NE(c->believed_master(), 5u) << "the candidate became an untrusted node's slave";
+}
+
+// A starting node follows the first master that answers its MASTERREQ; an untrusted node that
+// answers first (any member hears the broadcast) must not become its master.
+TEST(TspTrust, StartingNodeIgnoresAnUntrustedNodesMasterAck) {
+  auto m = trusting_node(3);
+  Effects start;
+  m->on_start(at(0_s), start);
+  const std::uint32_t req = sends_of(start, MsgType::kMasterReq).at(0).seq;
+  Message ack = make_message(MsgType::kMasterAck, req);
+  ack.term = std::numeric_limits<std::uint32_t>::max();
+  Effects lied;
+  m->on_message(at(5_ms), 5, ack, lied);
+  EXPECT_NE(m->believed_master(), 5u) << "followed an untrusted node's MASTERACK";
+  EXPECT_TRUE(sends_of(lied, MsgType::kSlaveUp, 5).empty());
+  // The trusted master's answer is still taken.
+  Effects honest;
+  m->on_message(at(10_ms), 6, make_message(MsgType::kMasterAck, req), honest);
+  EXPECT_EQ(m->believed_master(), 6u);
+  EXPECT_EQ(sends_of(honest, MsgType::kSlaveUp, 6).size(), 1u);
+}
+
+// A leaving master names the lowest supporter that may lead as its successor; a supporter it
+// does not trust (the others would tell it to QUIT) must not be the one named.
+TEST(TspTrust, LeavingMasterNeverNamesAnUntrustedSuccessor) {
+  auto m = trusting_node(3);
+  Effects start;
+  m->on_start(at(0_s), start);
+  Effects joined;
+  m->on_message(at(10_ms), 6, make_message(MsgType::kMasterAck, sends_of(start, MsgType::kMasterReq).at(0).seq), joined);
+  Effects fire;
+  m->on_timer(at(15_s), T(TspElection::kElectionTimer), fire);
+  ASSERT_EQ(m->role(), Role::kCandidate);
+  const std::uint32_t term = sends_of(fire, MsgType::kElection).at(0).term;
+  for (NodeId supporter : {5u, 7u}) {  // 5 is not trusted, and the lower id
+    Message acc = make_message(MsgType::kAccept, 900 + supporter);
+    acc.term = term;
+    Effects a;
+    m->on_message(at(15_s + 50_ms), supporter, acc, a);
+  }
+  Effects win;
+  m->on_timer(at(18_s), T(TspElection::kCandidateTimer), win);
+  ASSERT_EQ(m->role(), Role::kMaster);
+  Effects bye;
+  m->on_shutdown(at(30_s), bye);
+  const auto leaves = sends_of(bye, MsgType::kLeave);
+  ASSERT_EQ(leaves.size(), 1u);
+  ASSERT_TRUE(leaves[0].flags & kLeaveNamesSuccessor);
+  EXPECT_EQ(leaves[0].value_ns, 7) << "named an untrusted successor";
 }
 
 TEST(TspTrust, MasterStepsDownOnAnUntrustingQuit) {
