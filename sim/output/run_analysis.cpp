@@ -149,13 +149,14 @@ void RunAnalysis::start_partition_failovers(Time t) {
   for (const auto& f : spec_.faults) {
     if (f.kind == scenario::FaultSpec::Kind::kPartition && f.at.ns() == t.ns()) fault = &f;
   }
-  if (!fault || current_master_ == kNoNode) return;
+  const NodeId master = current_master_ != kNoNode ? current_master_ : lost_master_at_ == t ? lost_master_ : kNoNode;
+  if (!fault || master == kNoNode) return;
   // Every group without the master has lost it: its own failover (detection, election, new
   // master among its nodes).
   for (const auto& group : fault->groups) {
-    if (std::find(group.begin(), group.end(), current_master_) != group.end()) continue;
+    if (std::find(group.begin(), group.end(), master) != group.end()) continue;
     Failover f;
-    f.old_master = current_master_;
+    f.old_master = master;
     f.partition = true;
     f.side = group;
     std::sort(f.side.begin(), f.side.end());
@@ -168,7 +169,11 @@ void RunAnalysis::start_partition_failovers(Time t) {
 }
 
 void RunAnalysis::close_election_windows(Time t, bool before_instant) {
-  for (auto& f : failovers_) close_election_window(f, t, before_instant);
+  // Faults at the instant of a loss are that loss (simultaneous crashes, a crash with a
+  // partition), in whatever order the scenario lists them: only a later one is the next fault.
+  for (auto& f : failovers_) {
+    if (f.lost_at != t) close_election_window(f, t, before_instant);
+  }
 }
 
 RunAnalysis::RunAnalysis(const scenario::ScenarioSpec& spec)
@@ -415,6 +420,8 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
         f.sent_by_type_at_loss = sent_by_type_;
         failovers_.push_back(f);
         current_master_ = kNoNode;
+        lost_master_ = node;
+        lost_master_at_ = t;
       }
       break;
     case EventKind::kMasterSilent:
@@ -467,7 +474,14 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
 }
 
 void RunAnalysis::finish() {
-  close_election_windows(last_ ? last_->t : Time::epoch() + spec_.duration, false);
+  const Time end = last_ ? last_->t : Time::epoch() + spec_.duration;
+  for (auto& f : failovers_) close_election_window(f, end, false);
+  // By the instant of the loss, a crash before the partition sides it caused: the same list
+  // whichever of two simultaneous faults the scenario names first.
+  std::stable_sort(failovers_.begin(), failovers_.end(), [](const Failover& a, const Failover& b) {
+    return a.lost_at != b.lost_at ? a.lost_at < b.lost_at : !a.partition && b.partition;
+  });
+  open_partition_failovers_.clear();
   masters_at_end_ = last_ ? last_->masters : 0;
   if (!steady_tick_skews_ns_.empty()) {
     std::vector<std::int64_t>& v = steady_tick_skews_ns_;

@@ -168,6 +168,10 @@ class RunAnalysis {
   void start_partition_failovers(Time t);
   void close_election_windows(Time t, bool before_instant);
   NodeId current_master_ = kNoNode;
+  // The master a crash took at `lost_master_at_`: a partition at that same instant cut its sides
+  // off from it all the same, whichever of the two faults was listed first.
+  NodeId lost_master_ = kNoNode;
+  Time lost_master_at_;
   // Nodes whose last role event made them master. A tick's most-believed master is adopted as
   // current only if it is one of them: nodes may still believe in a master that just stepped
   // down (TSP QUIT, a higher Bully coordinator), and that one's later crash is no failover.

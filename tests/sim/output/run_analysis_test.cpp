@@ -324,6 +324,60 @@ TEST(RunAnalysis, TheNextFaultClosesTheElectionWindow) {
   EXPECT_EQ(a.failovers()[0].election_messages(), 2u);
 }
 
+// Faults listed in either order happen at the same instant: a second crash at the instant the
+// master is lost is part of that loss, not the next fault that ends its election window.
+TEST(RunAnalysis, AFaultAtTheInstantOfTheLossDoesNotCloseItsElectionWindow) {
+  for (const bool master_first : {true, false}) {
+    auto spec = three_nodes();
+    RunAnalysis a(spec);
+    a.on_event(Time::epoch() + 1_s, 0, EventKind::kBecameMaster);
+    a.on_tick(tick_at(2_s, 0, 1, 0));
+    if (!master_first) a.on_event(Time::epoch() + 10_s, 1, EventKind::kCrash);
+    a.on_event(Time::epoch() + 10_s, 0, EventKind::kCrash);
+    if (master_first) a.on_event(Time::epoch() + 10_s, 1, EventKind::kCrash);
+    a.on_message_sent(Time::epoch() + 11_s, MsgType::kRingElection);
+    a.on_event(Time::epoch() + 12_s, 2, EventKind::kBecameMaster);
+    a.on_message_sent(Time::epoch() + 12_s, MsgType::kRingElected);
+    a.finish();
+    ASSERT_EQ(a.failovers().size(), 1u) << master_first;
+    EXPECT_EQ(a.failovers()[0].election_messages(), 2u) << master_first;
+  }
+}
+
+// A partition and the master's crash at one instant give the same failovers whichever is listed
+// first: the side cut off lost the master as much as the rest did.
+TEST(RunAnalysis, APartitionAndTheMastersCrashAtOneInstantGiveTheSameFailoversInEitherOrder) {
+  auto spec = spec_with(6);
+  scenario::FaultSpec p;
+  p.kind = scenario::FaultSpec::Kind::kPartition;
+  p.at = 30_s;
+  p.groups = {{0, 1, 2}, {5, 3, 4}};
+  spec.faults.push_back(p);
+  std::vector<nlohmann::ordered_json> results;
+  for (const bool crash_first : {true, false}) {
+    RunAnalysis a(spec);
+    a.on_event(Time::epoch() + 1_s, 1, EventKind::kBecameMaster);
+    a.on_tick(tick(2_s, 1, 1));
+    if (crash_first) a.on_event(Time::epoch() + 30_s, 1, EventKind::kCrash);
+    a.on_event(Time::epoch() + 30_s, kNoNode, EventKind::kPartition);
+    if (!crash_first) a.on_event(Time::epoch() + 30_s, 1, EventKind::kCrash);
+    a.on_event(Time::epoch() + 33_s, 2, EventKind::kElectionStarted);
+    a.on_message_sent(Time::epoch() + 33_s, MsgType::kBullyElection, 2);
+    a.on_event(Time::epoch() + 34_s, 2, EventKind::kBecameMaster);
+    a.on_event(Time::epoch() + 35_s, 4, EventKind::kElectionStarted);
+    a.on_message_sent(Time::epoch() + 35_s, MsgType::kBullyElection, 4);
+    a.on_event(Time::epoch() + 36_s, 5, EventKind::kBecameMaster);
+    a.on_tick(tick(39_s, 2, 2));
+    a.finish();
+    ASSERT_EQ(a.failovers().size(), 2u) << crash_first;
+    results.push_back(a.results_json()["failovers"]);
+  }
+  EXPECT_EQ(results[0], results[1]);
+  EXPECT_EQ(results[0][0]["cause"], "crash");
+  EXPECT_EQ(results[0][1]["cause"], "partition");
+  EXPECT_EQ(results[0][1]["new_master"], "n5");
+}
+
 TEST(RunAnalysis, AnElectionNeverFinishedStillCountsItsMessagesToTheEnd) {
   auto spec = three_nodes();
   RunAnalysis a(spec);
