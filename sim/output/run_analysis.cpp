@@ -168,6 +168,19 @@ void RunAnalysis::start_partition_failovers(Time t) {
   }
 }
 
+void RunAnalysis::appoint(Failover& f, Time t, NodeId master) {
+  f.elected_at = t;
+  f.new_master = master;
+  if (f.partition) {
+    f.messages_sent = f.side_counts.sent;
+    f.sent_by_type = f.side_counts.by_type;
+  } else {
+    f.messages_sent = messages_sent_ ? *messages_sent_ - f.messages_at_loss : 0;
+    for (std::size_t i = 0; i < sent_by_type_.size(); ++i) f.sent_by_type[i] = sent_by_type_[i] - f.sent_by_type_at_loss[i];
+  }
+  if (!f.detected_at) f.detected_at = t;
+}
+
 void RunAnalysis::close_election_windows(Time t, bool before_instant) {
   // Faults at the instant of a loss are that loss (simultaneous crashes, a crash with a
   // partition), in whatever order the scenario lists them: only a later one is the next fault.
@@ -395,7 +408,7 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
   return false;
 }
 
-void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
+void RunAnalysis::on_event(Time t, NodeId node, EventKind kind, NodeId subject) {
   enter_instant(t);
   switch (kind) {
     case EventKind::kRestart:
@@ -408,11 +421,13 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
       close_election_windows(t, true);
       start_partition_failovers(t);
       break;
-    case EventKind::kCrash:
+    case EventKind::kCrash: {
       close_election_windows(t, true);
       set_master_now(t, node, false);
-      masters_by_events_.erase(node);
-      if (node == current_master_ && node != kNoNode) {
+      // The master most nodes followed at the last tick is lost as much as the last node to
+      // become master (a side cut off by a partition may have made its own since).
+      const bool followed = masters_by_events_.erase(node) != 0 && last_ && last_->master == node;
+      if (node != kNoNode && (node == current_master_ || followed)) {
         Failover f;
         f.old_master = node;
         f.lost_at = t;
@@ -424,6 +439,7 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
         lost_master_at_ = t;
       }
       break;
+    }
     case EventKind::kMasterSilent:
       // A node that already followed the new master and now misses it starts a new episode
       // (a spurious timeout): not this failover's election. Late detectors of the lost master
@@ -445,23 +461,19 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind) {
       masters_by_events_.insert(node);
       current_master_ = node;
       for (auto& f : failovers_) {
-        if (!f.elected_at && concerns(f, node)) {
-          f.elected_at = t;
-          f.new_master = node;
-          if (f.partition) {
-            f.messages_sent = f.side_counts.sent;
-            f.sent_by_type = f.side_counts.by_type;
-          } else {
-            f.messages_sent = messages_sent_ ? *messages_sent_ - f.messages_at_loss : 0;
-            for (std::size_t i = 0; i < sent_by_type_.size(); ++i) {
-              f.sent_by_type[i] = sent_by_type_[i] - f.sent_by_type_at_loss[i];
-            }
-          }
-          if (!f.detected_at) f.detected_at = t;
-        }
+        if (!f.elected_at && concerns(f, node)) appoint(f, t, node);
       }
       break;
     case EventKind::kBecameSlave:
+      // Orphans that join a master already there (not the lost one) have their new master.
+      if (subject != kNoNode && subject != node && masters_by_events_.count(subject) != 0) {
+        for (auto& f : failovers_) {
+          if (!f.elected_at && f.old_master != subject && concerns(f, node) && concerns(f, subject)) {
+            appoint(f, t, subject);
+            if (current_master_ == kNoNode) current_master_ = subject;
+          }
+        }
+      }
       for (auto& f : failovers_) {
         if (f.elected_at && !f.window_closed_at) f.followers.insert(node);
       }

@@ -378,6 +378,49 @@ TEST(RunAnalysis, APartitionAndTheMastersCrashAtOneInstantGiveTheSameFailoversIn
   EXPECT_EQ(results[0][1]["new_master"], "n5");
 }
 
+// n7 leads seven nodes; n0, cut off alone, made itself master later. The crash of n7, the
+// master most nodes follow, is a failover although n0 was the last to become master.
+TEST(RunAnalysis, TheCrashOfTheMasterMostNodesFollowIsAFailoverWhateverBecameMasterLast) {
+  const auto spec = spec_with(8);
+  RunAnalysis a(spec);
+  a.on_event(Time::epoch() + 1_s, 7, EventKind::kBecameMaster);
+  a.on_tick(tick(2_s, 7, 1));
+  a.on_event(Time::epoch() + 32_s, 0, EventKind::kBecameMaster);
+  a.on_tick(tick(33_s, 7, 2));
+  a.on_event(Time::epoch() + 40_s, 7, EventKind::kCrash);
+  a.on_event(Time::epoch() + 43_s, 6, EventKind::kElectionStarted);
+  a.on_event(Time::epoch() + 44_s, 6, EventKind::kBecameMaster);
+  a.finish();
+  ASSERT_EQ(a.failovers().size(), 1u);
+  const Failover& f = a.failovers()[0];
+  EXPECT_EQ(f.old_master, 7u);
+  EXPECT_EQ(f.new_master, 6u);
+  EXPECT_EQ(*f.elected_at - f.lost_at, 4_s);
+}
+
+// The orphans of a crashed master may follow a master that is already there (TSP's slaves of a
+// silent master join the one that answers): that master is the failover's new master.
+TEST(RunAnalysis, OrphansJoiningAMasterAlreadyThereCompleteTheFailover) {
+  const auto spec = spec_with(8);
+  RunAnalysis a(spec);
+  a.on_event(Time::epoch() + 1_s, 7, EventKind::kBecameMaster);
+  a.on_tick(tick(2_s, 7, 1));
+  a.on_event(Time::epoch() + 32_s, 0, EventKind::kBecameMaster);
+  a.on_tick(tick(33_s, 7, 2));
+  a.on_event(Time::epoch() + 40_s, 7, EventKind::kCrash);
+  a.on_event(Time::epoch() + 43_s, 3, EventKind::kMasterSilent);
+  a.on_event(Time::epoch() + 44_s, 3, EventKind::kBecameSlave, 0);
+  a.on_event(Time::epoch() + 45_s, 4, EventKind::kBecameSlave, 0);
+  a.finish();
+  ASSERT_EQ(a.failovers().size(), 1u);
+  const Failover& f = a.failovers()[0];
+  EXPECT_EQ(f.old_master, 7u);
+  ASSERT_TRUE(f.elected_at);
+  EXPECT_EQ(f.new_master, 0u);
+  EXPECT_EQ(*f.detected_at - f.lost_at, 3_s);
+  EXPECT_EQ(*f.elected_at - f.lost_at, 4_s);
+}
+
 TEST(RunAnalysis, AnElectionNeverFinishedStillCountsItsMessagesToTheEnd) {
   auto spec = three_nodes();
   RunAnalysis a(spec);
