@@ -93,7 +93,7 @@ void Recorder::on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode m
 }
 
 void Recorder::on_event(Time t, NodeId node, const Note& note) {
-  analysis_.on_event(t, node, note.kind());
+  analysis_.on_event(t, node, note.kind(), note.subject);
   if (!events_csv_) return;
   const std::string detail = note_text(note, names_);
   line_.clear();

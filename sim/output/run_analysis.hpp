@@ -95,7 +95,8 @@ class RunAnalysis {
   bool instant_could_matter(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
                             std::optional<Duration> bound, std::int64_t min_offset_ns, std::int64_t max_offset_ns,
                             std::uint32_t up_nodes, bool left_limit = false) const;
-  void on_event(Time t, NodeId node, EventKind kind);
+  // `subject`: the node a role event names (the master a slave now follows), if any.
+  void on_event(Time t, NodeId node, EventKind kind, NodeId subject = kNoNode);
   // The world's running count of messages sent, read when a failover starts and ends (the
   // analysis sees events as they happen, so the count is exact, not per tick).
   void set_message_counter(const std::uint64_t* messages_sent) { messages_sent_ = messages_sent; }
@@ -167,7 +168,13 @@ class RunAnalysis {
   static bool concerns(const Failover& f, NodeId node);
   void start_partition_failovers(Time t);
   void close_election_windows(Time t, bool before_instant);
+  // `master` ends failover `f` at t: the time and the messages up to the appointment.
+  void appoint(Failover& f, Time t, NodeId master);
   NodeId current_master_ = kNoNode;
+  // The master a crash took at `lost_master_at_`: a partition at that same instant cut its sides
+  // off from it all the same, whichever of the two faults was listed first.
+  NodeId lost_master_ = kNoNode;
+  Time lost_master_at_;
   // Nodes whose last role event made them master. A tick's most-believed master is adopted as
   // current only if it is one of them: nodes may still believe in a master that just stepped
   // down (TSP QUIT, a higher Bully coordinator), and that one's later crash is no failover.

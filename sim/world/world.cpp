@@ -608,6 +608,15 @@ void World::apply_fault(std::uint32_t index, bool ending) {
         }
       }
       Node& node = nodes_[target];
+      std::vector<std::uint32_t>& holds = down_holds_[target];
+      if (f.kind == K::kRestart) {
+        holds.clear();
+      } else if (crash) {
+        holds.push_back(index);
+      } else {
+        std::erase(holds, index);
+        if (!holds.empty()) return;  // another crash or stop is still in force
+      }
       if (crash) {
         if (!node.up) return;
         const Algorithm* algorithm = algorithm_of(target);
@@ -638,6 +647,16 @@ void World::apply_fault(std::uint32_t index, bool ending) {
     case K::kLinkDown:
     case K::kLinkUp: {
       const bool down = (f.kind == K::kLinkDown) != ending;
+      std::vector<std::uint32_t>& holds = link_holds_[std::minmax(f.a, f.b)];
+      if (f.kind == K::kLinkUp) {
+        holds.clear();
+      } else if (down) {
+        holds.push_back(index);
+      } else {
+        std::erase(holds, index);
+        if (!holds.empty()) return;  // another link_down of this link is still in force
+      }
+      if (network_->link_up(f.a, f.b) == !down) return;
       network_->set_link_up(f.a, f.b, !down);
       emit(f.a, Note(down ? NoteWhat::kLinkDown : NoteWhat::kLinkRestored).with_peer(f.b));
       return;
@@ -645,10 +664,22 @@ void World::apply_fault(std::uint32_t index, bool ending) {
     case K::kPartition:
     case K::kHeal: {
       const bool partition = (f.kind == K::kPartition) != ending;
-      if (partition) {
-        network_->set_partition(f.groups);
+      std::uint32_t in_force = index;
+      if (f.kind == K::kHeal) {
+        partitions_in_force_.clear();
+      } else if (partition) {
+        partitions_in_force_.push_back(index);
+      } else {
+        const bool was_in_force = !partitions_in_force_.empty() && partitions_in_force_.back() == index;
+        std::erase(partitions_in_force_, index);
+        if (!was_in_force) return;  // a later partition replaced this one and is still in force
+        if (!partitions_in_force_.empty()) in_force = partitions_in_force_.back();
+      }
+      if (!partitions_in_force_.empty()) {
+        const scenario::FaultSpec& p = spec_.faults[in_force];
+        network_->set_partition(p.groups);
         Note partitioned(NoteWhat::kPartitioned);
-        for (const auto& g : f.groups) partitioned.with_group(g);
+        for (const auto& g : p.groups) partitioned.with_group(g);
         emit(kNoNode, partitioned);
       } else {
         network_->heal();

@@ -194,6 +194,13 @@ class World final : public TickView {
   Duration tick_;
   std::uint64_t algorithm_seed_ = 0;
   std::map<std::uint32_t, NodeId> resolved_fault_nodes_;
+  // The faults in force that hold a node down, a link down, or the network partitioned (in the
+  // order they began: the latest partition is the one in force). Each fault holds for its own
+  // interval: the end of one releases only its own hold, and a node, link or partition comes
+  // back once nothing holds it. `restart`, `link_up` and `heal` release every hold.
+  std::map<NodeId, std::vector<std::uint32_t>> down_holds_;
+  std::map<std::pair<NodeId, NodeId>, std::vector<std::uint32_t>> link_holds_;
+  std::vector<std::uint32_t> partitions_in_force_;
   // host: daemon: the cluster key derived from the seed, and datagrams in flight (free slots reused).
   std::unique_ptr<node::wire::Keyring> cluster_keys_;
   std::uint32_t cluster_id_ = 0;
