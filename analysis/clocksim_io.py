@@ -54,15 +54,15 @@ EVENT_KINDS = (
 SWEEP_RESULT_COLUMNS = [
     "run", "seed", "warmup_s", "max_skew_ns", "max_skew_after_warmup_ns", "steady_skew_mean_ns",
     "steady_skew_p50_ns", "steady_skew_p99_ns", "bound_ns", "skew_over_bound", "bound_violations",
-    "bound_note", "elections", "failovers", "failover_time_max_s", "detection_time_max_s",
-    "election_messages", "messages_sent", "messages_lost", "events", "expects", "expects_failed",
-    "expects_not_evaluated", "wall_time_s",
+    "bound_note", "elections", "failovers", "failovers_unfinished", "failover_time_max_s",
+    "detection_time_max_s", "election_messages", "messages_sent", "messages_lost", "events", "expects",
+    "expects_failed", "expects_not_evaluated", "wall_time_s",
 ]
 # Nullable integer columns of sweep.csv (empty: not applicable, e.g. no bound, no failover).
 SWEEP_NULLABLE_INT_COLUMNS = (
     "max_skew_after_warmup_ns", "steady_skew_mean_ns", "steady_skew_p50_ns", "steady_skew_p99_ns",
-    "bound_ns", "bound_violations", "elections", "election_messages", "messages_sent",
-    "messages_lost", "expects", "expects_failed", "expects_not_evaluated",
+    "bound_ns", "bound_violations", "elections", "failovers_unfinished", "election_messages",
+    "messages_sent", "messages_lost", "expects", "expects_failed", "expects_not_evaluated",
 )
 SWEEP_FLOAT_COLUMNS = ("warmup_s", "skew_over_bound", "failover_time_max_s",
                        "detection_time_max_s", "wall_time_s")

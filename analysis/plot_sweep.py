@@ -301,6 +301,20 @@ def make_sweep_figure(df: pd.DataFrame, params: list[str], x: str | None = None,
     return fig
 
 
+def unfinished_note(df: pd.DataFrame, metric: str | None) -> None:
+    """Says when a plotted failover time leaves out failovers that never finished: a run that
+    lost a master and had no new one by its end has no time to plot, and its point shows only
+    the failovers that did finish."""
+    column, _, _ = resolve_metric(df, metric)
+    if column != "failover_time_max_s" or "failovers_unfinished" not in df.columns:
+        return
+    runs = int((df["failovers_unfinished"].fillna(0) > 0).sum())
+    if runs:
+        print(f"note: {runs} of {len(df)} runs lost a master that was not replaced by the end of the run; "
+              "their worst failover time is over the finished failovers only (sweep.csv failovers_unfinished)",
+              file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sweepdir", help="a `clocksim sweep --out` directory")
@@ -319,6 +333,7 @@ def main(argv: list[str]) -> int:
     except OptionError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    unfinished_note(df, args.metric)
     path = args.out or os.path.join(args.sweepdir, "sweep.png")
     pc.save_png(fig, path)
     print(path)

@@ -20,8 +20,8 @@ namespace {
 const std::vector<std::string> kResultColumns = {
     "seed", "warmup_s", "max_skew_ns", "max_skew_after_warmup_ns", "steady_skew_mean_ns", "steady_skew_p50_ns",
     "steady_skew_p99_ns", "bound_ns", "skew_over_bound", "bound_violations", "bound_note", "elections", "failovers",
-    "failover_time_max_s", "detection_time_max_s", "election_messages", "messages_sent", "messages_lost", "events",
-    "expects", "expects_failed", "expects_not_evaluated", "wall_time_s"};
+    "failovers_unfinished", "failover_time_max_s", "detection_time_max_s", "election_messages", "messages_sent",
+    "messages_lost", "events", "expects", "expects_failed", "expects_not_evaluated", "wall_time_s"};
 
 std::string number_text(const nlohmann::json& value) {
   if (value.is_null()) return "";
@@ -134,6 +134,12 @@ RunVerdict SweepTable::record(std::size_t index, const std::string& run_dir) {
     const nlohmann::json failovers = results.value("failovers", nlohmann::json::array());
     line += "," + std::to_string(failovers.is_array() ? failovers.size() : 0);
     const nlohmann::json fos = failovers.is_array() ? failovers : nlohmann::json::array();
+    // A failover without a new master by the end of the run has no time: the worst time is over
+    // the finished ones, and how many did not finish is a column of its own (a number that says
+    // "never" would not sort or plot as one).
+    std::size_t unfinished = 0;
+    for (const nlohmann::json& f : fos) unfinished += f.value("failover_time_ns", nlohmann::json()).is_null() ? 1 : 0;
+    line += "," + std::to_string(unfinished);
     line += "," + max_over_failovers(fos, "failover_time_ns");
     line += "," + max_over_failovers(fos, "detection_time_ns");
     std::uint64_t election_messages = 0;

@@ -202,3 +202,19 @@ def test_script_options_and_errors(tmp_path):
     assert bad.returncode == 2 and "--metric wat: unknown" in bad.stderr
     bad = run_script("plot_sweep.py", str(tmp_path), "--hue", "kind")
     assert bad.returncode == 2 and "need --x" in bad.stderr
+
+
+def test_failover_time_says_when_failovers_never_finished(tmp_path):
+    rows = [{"run": f"r{i}", "election.kind": kind, "seed": 1, "max_skew_ns": 1000, "bound_ns": "",
+             "failovers": fos, "failovers_unfinished": unfinished, "failover_time_max_s": worst,
+             "events": 1, "wall_time_s": 0.1}
+            for i, (kind, fos, unfinished, worst) in enumerate([("bully", 1, 0, 3.2), ("bully", 2, 1, 2.5),
+                                                                ("ring", 1, 1, ""), ("ring", 1, 0, 4.0)])]
+    pd.DataFrame(rows).to_csv(tmp_path / "sweep.csv", index=False)
+    result = run_script("plot_sweep.py", str(tmp_path), "--metric", "failover_time")
+    assert result.returncode == 0, result.stderr
+    assert "note: 2 of 4 runs lost a master that was not replaced by the end of the run" in result.stderr
+    # Other metrics do not mention it.
+    other = run_script("plot_sweep.py", str(tmp_path), "--metric", "max")
+    assert other.returncode == 0, other.stderr
+    assert "note:" not in other.stderr
