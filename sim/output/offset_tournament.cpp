@@ -203,26 +203,44 @@ void OffsetTournament::set_cert(int dir, std::uint32_t k, std::int64_t t_ns) {
   // Never before the queue's floor, which is not after this query: due at the next query either way.
   if (t_ns != kNever) t_ns = std::max(t_ns, due_.floor_ns());
   Inner& node = inner_[k];
-  const std::int64_t old = node.cert[dir];
-  if (t_ns == old) return;  // its entry in due_ still names it
   node.cert[dir] = t_ns;
-  if (old == kNever) ++live_certs_;
-  if (t_ns == kNever) {
-    --live_certs_;
-    return;
-  }
+  // No certificate, or an entry at or before it already queued: nothing to add.
+  if (t_ns == kNever || node.queued[dir] <= t_ns) return;
+  if (node.queued[dir] == kNever) ++live_certs_;
+  node.queued[dir] = t_ns;
   due_.push(t_ns, 2 * k + static_cast<std::uint32_t>(dir));
-  // Stale entries of certificates that kept moving later would otherwise pile up.
+  // Stale entries of certificates that kept moving earlier would otherwise pile up.
   constexpr std::size_t kCompactMin = 1024;
   if (due_.size() > 2 * live_certs_ + kCompactMin) compact_due();
 }
 
+void OffsetTournament::take_expired(std::int64_t now_ns) {
+  requeue_.clear();
+  due_.take_due(now_ns, [this, now_ns](const RadixDueQueue::Entry& e) {
+    Inner& node = inner_[e.id >> 1];
+    const int dir = static_cast<int>(e.id & 1);
+    if (node.queued[dir] != e.t_ns) return;  // stale: the certificate relies on an earlier entry
+    node.queued[dir] = kNever;
+    --live_certs_;
+    if (node.cert[dir] == kNever) return;
+    if (node.cert[dir] > now_ns) {
+      requeue_.push_back(e.id);  // came due early: the certificate moved later since
+      return;
+    }
+    node.cert[dir] = kNever;  // expired: recomputed below
+    mark(e.id >> 1, static_cast<std::uint8_t>(1u << dir));
+  });
+  // After the take: the queue takes no pushes while it hands entries out. These are due after
+  // now_ns, so none of them would have come out at this query anyway.
+  for (const std::uint32_t id : requeue_) set_cert(static_cast<int>(id & 1), id >> 1, inner_[id >> 1].cert[id & 1]);
+}
+
 void OffsetTournament::compact_due() {
-  // One entry per certificate: the one with its instant (a certificate that moved away and back
-  // has two).
+  // One entry per certificate: the one it relies on (a certificate that moved away and back has
+  // two at that instant).
   kept_.assign(2 * static_cast<std::size_t>(width_), 0);
   due_.compact([this](const RadixDueQueue::Entry& e) {
-    if (inner_[e.id >> 1].cert[e.id & 1] != e.t_ns || kept_[e.id]) return false;
+    if (inner_[e.id >> 1].queued[e.id & 1] != e.t_ns || kept_[e.id]) return false;
     kept_[e.id] = 1;
     return true;
   });
@@ -395,13 +413,7 @@ OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {
     refresh_leaf(i);
   }
   touched_.clear();
-  due_.take_due(now_ns, [this](const RadixDueQueue::Entry& e) {
-    std::int64_t& cert = inner_[e.id >> 1].cert[e.id & 1];
-    if (cert != e.t_ns) return;  // stale: the certificate changed since it was queued
-    cert = kNever;  // expired: recomputed below
-    --live_certs_;
-    mark(e.id >> 1, static_cast<std::uint8_t>(1u << (e.id & 1)));
-  });
+  take_expired(now_ns);
   // Children before parents: level by level, deepest first (nodes of one level do not depend on
   // each other).
   for (std::size_t level = dirty_by_level_.size(); level-- > 0;) {

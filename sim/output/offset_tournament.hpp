@@ -92,10 +92,12 @@ class OffsetTournament {
     std::uint32_t refreshed_stamp = 0;  // the query that last re-read its slope
     bool present = false;
   };
-  // An internal node: per direction its winner and its certificate (kNever: none).
+  // An internal node: per direction its winner, its certificate (kNever: none) and the instant of
+  // the entry of due_ it relies on (kNever: none), never after the certificate.
   struct Inner {
     std::uint32_t win[2] = {kNone, kNone};
     std::int64_t cert[2] = {kNever, kNever};
+    std::int64_t queued[2] = {kNever, kNever};
   };
 
   // The extremes by reading every clock, when too many changed since the last query for the tree
@@ -124,10 +126,14 @@ class OffsetTournament {
   std::uint8_t recompute(std::uint32_t k, std::uint8_t dirs, std::int64_t now_ns);
   std::uint32_t winner(int dir, std::uint32_t k) const;
   std::int64_t certificate(int dir, std::uint32_t w, std::uint32_t l, std::int64_t now_ns);
-  // The certificates that expire, in a monotone queue of cert ids (2 k + dir) with their
-  // instants. A changed certificate is queued again; the entry it replaces is stale (its instant
-  // is no longer the node's) and is skipped when it comes due, or dropped by compact_due().
+  // The certificates that expire, in a monotone queue of cert ids (2 k + dir) with instants. A
+  // certificate relies on one entry due no later than itself (Inner::queued): one that moves
+  // later keeps its entry, which re-queues it at its instant when it comes due early; one that
+  // moves earlier is queued again, and the entry it no longer relies on is stale, skipped when it
+  // comes due or dropped by compact_due(). So every certificate due by a query has its entry
+  // taken out at that query, and certificates that only move later (most of them) add nothing.
   void set_cert(int dir, std::uint32_t k, std::int64_t t_ns);
+  void take_expired(std::int64_t now_ns);
   void compact_due();
 
   const TickView& view_;
@@ -149,8 +155,9 @@ class OffsetTournament {
   std::vector<std::uint8_t> leaf_touched_;
   std::vector<NodeId> touched_;
   RadixDueQueue due_;
-  std::size_t live_certs_ = 0;  // certificates other than kNever: the entries of due_ not stale
+  std::size_t live_certs_ = 0;  // certificates with an entry they rely on: the entries not stale
   std::vector<std::uint8_t> kept_;  // scratch for compact_due
+  std::vector<std::uint32_t> requeue_;  // scratch for take_expired
   std::uint32_t stamp_ = 0;  // the query; 0 is never one (stamps restart when it wraps)
   std::uint32_t present_ = 0;
   // The choice between the tree and a scan, made per window of queries. The weight is what a

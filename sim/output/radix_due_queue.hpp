@@ -10,9 +10,13 @@
 // sift and a position write per level on most updates, and the certificates of a tree of 10^5
 // leaves change at every query.
 //
-// There is no update and no removal: the owner pushes a changed certificate again and recognises
-// the entries that no longer say what it holds when they come out (stale ones), and compact()
-// drops them in bulk so that certificates that never come due do not pile up.
+// There is no update and no removal: the owner queues an entry again where it needs one earlier,
+// recognises the entries it no longer relies on when they come out (stale ones), and compact()
+// drops them in bulk so that they do not pile up.
+//
+// A bucket is a list of 128-byte chunks from one pool with a free list, so memory follows the
+// entries held: vectors per bucket would each keep the largest size they ever had, and entries
+// pass through most of the 64 buckets on their way down.
 //
 // Instants before the floor cannot be placed: push() takes them as due at the floor, which is
 // never later than the instant of the last take_due(), so they come out at the next one. Callers
@@ -25,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 namespace clocksim::sim {
@@ -52,46 +57,50 @@ class RadixDueQueue {
   void take_due(std::int64_t now_ns, F&& f) {
     const std::uint64_t now = to_key(now_ns);
     while (size_ > 0) {
-      if (!at_floor_.empty()) {
+      if (at_floor_.count != 0) {
         if (floor_ > now) return;
-        size_ -= at_floor_.size();
-        for (const Slot& s : at_floor_) f(Entry{from_key(s.key), s.id});
-        at_floor_.clear();
+        const List due = std::exchange(at_floor_, List{});
+        size_ -= due.count;
+        walk(due, [&](const Slot& s) { f(Entry{from_key(s.key), s.id}); });
+        release(due);
         continue;
       }
       const int b = std::countr_zero(occupied_);  // the earliest non-empty bucket
-      std::vector<Slot>& bucket = buckets_[static_cast<std::size_t>(b)];
+      List& bucket = buckets_[static_cast<std::size_t>(b)];
       std::uint64_t least = std::numeric_limits<std::uint64_t>::max();
-      for (const Slot& s : bucket) least = std::min(least, s.key);
+      walk(bucket, [&](const Slot& s) { least = std::min(least, s.key); });
       if (least > now) return;
       // Raising the floor to the bucket's minimum keeps every other bucket's entries where they
       // are (they differ from the new floor in the same highest bit as from the old one) and
       // sends this bucket's entries to lower ones.
       floor_ = least;
-      spill_.swap(bucket);
+      const List spilled = std::exchange(bucket, List{});
       occupied_ &= ~(std::uint64_t{1} << b);
-      for (const Slot& s : spill_) place(s);
-      spill_.clear();
+      walk(spilled, [&](const Slot s) { place(s); });  // by value: place() may grow the pool
+      release(spilled);
     }
   }
 
   // Keeps only the entries for which keep(Entry) is true.
   template <class Keep>
   void compact(Keep&& keep) {
-    const auto filter = [&](std::vector<Slot>& slots) {
-      std::size_t kept = 0;
-      for (const Slot& s : slots) {
-        if (keep(Entry{from_key(s.key), s.id})) slots[kept++] = s;
-      }
-      slots.resize(kept);
-      return kept;
+    std::vector<Slot> kept;
+    const auto filter = [&](List& list) {
+      kept.clear();
+      walk(list, [&](const Slot& s) {
+        if (keep(Entry{from_key(s.key), s.id})) kept.push_back(s);
+      });
+      release(list);
+      list = List{};
+      for (const Slot& s : kept) append(list, s);
+      return kept.size();
     };
     size_ = filter(at_floor_);
     occupied_ = 0;
     for (std::size_t b = 0; b < buckets_.size(); ++b) {
-      const std::size_t kept = filter(buckets_[b]);
-      size_ += kept;
-      if (kept > 0) occupied_ |= std::uint64_t{1} << b;
+      const std::size_t n = filter(buckets_[b]);
+      size_ += n;
+      if (n > 0) occupied_ |= std::uint64_t{1} << b;
     }
   }
 
@@ -99,6 +108,17 @@ class RadixDueQueue {
   struct Slot {
     std::uint64_t key;  // the instant, order-preserving as unsigned
     std::uint32_t id;
+  };
+  static constexpr std::uint32_t kNoChunk = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t kChunkSlots = 8;
+  struct Chunk {
+    Slot slots[kChunkSlots];
+  };
+  // The newest chunk first; every older one is full.
+  struct List {
+    std::uint32_t head = kNoChunk;
+    std::uint32_t head_count = 0;
+    std::uint32_t count = 0;
   };
 
   // Flipping the sign bit maps int64 order onto uint64 order.
@@ -109,19 +129,60 @@ class RadixDueQueue {
   void place(const Slot& s) {
     assert(s.key >= floor_);
     if (s.key == floor_) {
-      at_floor_.push_back(s);
+      append(at_floor_, s);
       return;
     }
     const int b = std::bit_width(s.key ^ floor_) - 1;
-    buckets_[static_cast<std::size_t>(b)].push_back(s);
+    append(buckets_[static_cast<std::size_t>(b)], s);
     occupied_ |= std::uint64_t{1} << b;
+  }
+
+  void append(List& list, const Slot& s) {
+    if (list.head == kNoChunk || list.head_count == kChunkSlots) {
+      std::uint32_t c;
+      if (free_ != kNoChunk) {
+        c = free_;
+        free_ = next_[c];
+      } else {
+        c = static_cast<std::uint32_t>(chunks_.size());
+        chunks_.emplace_back();
+        next_.push_back(kNoChunk);
+      }
+      next_[c] = list.head;
+      list.head = c;
+      list.head_count = 0;
+    }
+    chunks_[list.head].slots[list.head_count++] = s;
+    ++list.count;
+  }
+
+  // Calls f on each entry of `list`, by index into the pool, so f may append elsewhere.
+  template <class F>
+  void walk(const List& list, F&& f) const {
+    std::uint32_t n = list.head_count;
+    for (std::uint32_t c = list.head; c != kNoChunk; c = next_[c]) {
+      for (std::uint32_t j = 0; j < n; ++j) f(chunks_[c].slots[j]);
+      n = kChunkSlots;
+    }
+  }
+
+  // Returns the list's chunks to the free list (the list itself is left to the caller).
+  void release(const List& list) {
+    for (std::uint32_t c = list.head; c != kNoChunk;) {
+      const std::uint32_t next = next_[c];
+      next_[c] = free_;
+      free_ = c;
+      c = next;
+    }
   }
 
   // Bucket b holds the entries whose highest bit differing from the floor is bit b; at_floor_
   // those due at the floor itself.
-  std::vector<Slot> at_floor_;
-  std::array<std::vector<Slot>, 64> buckets_;
-  std::vector<Slot> spill_;
+  List at_floor_;
+  std::array<List, 64> buckets_{};
+  std::vector<Chunk> chunks_;
+  std::vector<std::uint32_t> next_;  // chunk c's next (older) chunk in its list, or in the free list
+  std::uint32_t free_ = kNoChunk;
   std::uint64_t occupied_ = 0;  // bit b: bucket b is not empty
   std::uint64_t floor_ = 0;     // the key of instant INT64_MIN
   std::size_t size_ = 0;
