@@ -59,6 +59,14 @@ scenario::ScenarioSpec three_nodes() {
 }
 
 // Three nodes expected to keep max_skew <= 1 ms outside failovers, with 2 s to settle.
+// Adds a failover_time_max expectation to spec.
+void expect_failover_within(scenario::ScenarioSpec& spec, Duration limit) {
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kFailoverTimeMax;
+  e.value = limit;
+  spec.expects.push_back(e);
+}
+
 scenario::ScenarioSpec three_nodes_outside_failover() {
   auto spec = three_nodes();
   scenario::ExpectSpec e;
@@ -121,10 +129,7 @@ TEST(RunAnalysis, OutsideFailoverCountsTheLeftLimitAtTheMastersCrash) {
 
 TEST(RunAnalysis, FailoverIsTimedFromMasterCrashToNewMaster) {
   auto spec = three_nodes();
-  scenario::ExpectSpec e;
-  e.kind = scenario::ExpectSpec::Kind::kFailoverTimeMax;
-  e.value = 10_s;
-  spec.expects.push_back(e);
+  expect_failover_within(spec, 10_s);
   scenario::ExpectSpec m;
   m.kind = scenario::ExpectSpec::Kind::kMastersAtEnd;
   m.count = 1;
@@ -167,10 +172,7 @@ TEST(RunAnalysis, PartitionGivesTheSideWithoutTheMasterItsOwnFailover) {
   p.at = 30_s;
   p.groups = {{0, 1, 2}, {5, 3, 4}};
   spec.faults.push_back(p);
-  scenario::ExpectSpec e;
-  e.kind = scenario::ExpectSpec::Kind::kFailoverTimeMax;
-  e.value = 8_s;
-  spec.expects.push_back(e);
+  expect_failover_within(spec, 8_s);
   RunAnalysis a(spec);
   a.on_event(Time::epoch() + 1_s, 1, EventKind::kBecameMaster);
   a.on_tick(tick(2_s, 1, 1));
@@ -232,10 +234,7 @@ TEST(RunAnalysis, APartitionSideCountsOnlyItsOwnMessages) {
 TEST(RunAnalysis, FailoverExpectationFailsWhenNoMasterEverReturns) {
   auto spec = three_nodes();
   spec.nodes[1].name = "beta";
-  scenario::ExpectSpec e;
-  e.kind = scenario::ExpectSpec::Kind::kFailoverTimeMax;
-  e.value = 10_s;
-  spec.expects.push_back(e);
+  expect_failover_within(spec, 10_s);
   RunAnalysis a(spec);
   a.on_event(Time::epoch() + 1_s, 1, EventKind::kBecameMaster);
   a.on_event(Time::epoch() + 5_s, 1, EventKind::kCrash);
@@ -251,10 +250,7 @@ TEST(RunAnalysis, FailoverExpectationFailsWhenNoMasterEverReturns) {
 // time: the run cannot tell, so that failover is not held against the expectation.
 TEST(RunAnalysis, AFailoverCutShortByTheEndOfTheRunIsNotAFailure) {
   auto spec = three_nodes();
-  scenario::ExpectSpec e;
-  e.kind = scenario::ExpectSpec::Kind::kFailoverTimeMax;
-  e.value = 10_s;
-  spec.expects.push_back(e);
+  expect_failover_within(spec, 10_s);
   {
     RunAnalysis a(spec);
     a.on_event(Time::epoch() + 1_s, 1, EventKind::kBecameMaster);
