@@ -14,7 +14,7 @@
 // recognises the entries it no longer relies on when they come out (stale ones), and compact()
 // drops them in bulk so that they do not pile up.
 //
-// A bucket is a list of 128-byte chunks from one pool with a free list, so memory follows the
+// A bucket is a list of chunks from one pool (sim/queue/chunk_lists.hpp), so memory follows the
 // entries held: vectors per bucket would each keep the largest size they ever had, and entries
 // pass through most of the 64 buckets on their way down.
 //
@@ -31,6 +31,8 @@
 #include <limits>
 #include <utility>
 #include <vector>
+
+#include "sim/queue/chunk_lists.hpp"
 
 namespace clocksim::sim {
 
@@ -59,25 +61,25 @@ class RadixDueQueue {
     while (size_ > 0) {
       if (at_floor_.count != 0) {
         if (floor_ > now) return;
-        const List due = std::exchange(at_floor_, List{});
+        List due = std::exchange(at_floor_, List{});
         size_ -= due.count;
-        walk(due, [&](const Slot& s) { f(Entry{from_key(s.key), s.id}); });
-        release(due);
+        pool_.walk(due, [&](const Slot& s) { f(Entry{from_key(s.key), s.id}); });
+        pool_.release(due);
         continue;
       }
       const int b = std::countr_zero(occupied_);  // the earliest non-empty bucket
       List& bucket = buckets_[static_cast<std::size_t>(b)];
       std::uint64_t least = std::numeric_limits<std::uint64_t>::max();
-      walk(bucket, [&](const Slot& s) { least = std::min(least, s.key); });
+      pool_.walk(bucket, [&](const Slot& s) { least = std::min(least, s.key); });
       if (least > now) return;
       // Raising the floor to the bucket's minimum keeps every other bucket's entries where they
       // are (they differ from the new floor in the same highest bit as from the old one) and
       // sends this bucket's entries to lower ones.
       floor_ = least;
-      const List spilled = std::exchange(bucket, List{});
+      List spilled = std::exchange(bucket, List{});
       occupied_ &= ~(std::uint64_t{1} << b);
-      walk(spilled, [&](const Slot s) { place(s); });  // by value: place() may grow the pool
-      release(spilled);
+      pool_.walk(spilled, [&](const Slot s) { place(s); });  // by value: place() may grow the pool
+      pool_.release(spilled);
     }
   }
 
@@ -87,12 +89,11 @@ class RadixDueQueue {
     std::vector<Slot> kept;
     const auto filter = [&](List& list) {
       kept.clear();
-      walk(list, [&](const Slot& s) {
+      pool_.walk(list, [&](const Slot& s) {
         if (keep(Entry{from_key(s.key), s.id})) kept.push_back(s);
       });
-      release(list);
-      list = List{};
-      for (const Slot& s : kept) append(list, s);
+      pool_.release(list);
+      for (const Slot& s : kept) pool_.append(list, s);
       return kept.size();
     };
     size_ = filter(at_floor_);
@@ -109,17 +110,8 @@ class RadixDueQueue {
     std::uint64_t key;  // the instant, order-preserving as unsigned
     std::uint32_t id;
   };
-  static constexpr std::uint32_t kNoChunk = std::numeric_limits<std::uint32_t>::max();
-  static constexpr std::uint32_t kChunkSlots = 8;
-  struct Chunk {
-    Slot slots[kChunkSlots];
-  };
-  // The newest chunk first; every older one is full.
-  struct List {
-    std::uint32_t head = kNoChunk;
-    std::uint32_t head_count = 0;
-    std::uint32_t count = 0;
-  };
+  using Pool = queue::ChunkLists<Slot>;
+  using List = Pool::List;
 
   // Flipping the sign bit maps int64 order onto uint64 order.
   static constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
@@ -129,60 +121,19 @@ class RadixDueQueue {
   void place(const Slot& s) {
     assert(s.key >= floor_);
     if (s.key == floor_) {
-      append(at_floor_, s);
+      pool_.append(at_floor_, s);
       return;
     }
     const int b = std::bit_width(s.key ^ floor_) - 1;
-    append(buckets_[static_cast<std::size_t>(b)], s);
+    pool_.append(buckets_[static_cast<std::size_t>(b)], s);
     occupied_ |= std::uint64_t{1} << b;
-  }
-
-  void append(List& list, const Slot& s) {
-    if (list.head == kNoChunk || list.head_count == kChunkSlots) {
-      std::uint32_t c;
-      if (free_ != kNoChunk) {
-        c = free_;
-        free_ = next_[c];
-      } else {
-        c = static_cast<std::uint32_t>(chunks_.size());
-        chunks_.emplace_back();
-        next_.push_back(kNoChunk);
-      }
-      next_[c] = list.head;
-      list.head = c;
-      list.head_count = 0;
-    }
-    chunks_[list.head].slots[list.head_count++] = s;
-    ++list.count;
-  }
-
-  // Calls f on each entry of `list`, by index into the pool, so f may append elsewhere.
-  template <class F>
-  void walk(const List& list, F&& f) const {
-    std::uint32_t n = list.head_count;
-    for (std::uint32_t c = list.head; c != kNoChunk; c = next_[c]) {
-      for (std::uint32_t j = 0; j < n; ++j) f(chunks_[c].slots[j]);
-      n = kChunkSlots;
-    }
-  }
-
-  // Returns the list's chunks to the free list (the list itself is left to the caller).
-  void release(const List& list) {
-    for (std::uint32_t c = list.head; c != kNoChunk;) {
-      const std::uint32_t next = next_[c];
-      next_[c] = free_;
-      free_ = c;
-      c = next;
-    }
   }
 
   // Bucket b holds the entries whose highest bit differing from the floor is bit b; at_floor_
   // those due at the floor itself.
   List at_floor_;
   std::array<List, 64> buckets_{};
-  std::vector<Chunk> chunks_;
-  std::vector<std::uint32_t> next_;  // chunk c's next (older) chunk in its list, or in the free list
-  std::uint32_t free_ = kNoChunk;
+  Pool pool_;
   std::uint64_t occupied_ = 0;  // bit b: bucket b is not empty
   std::uint64_t floor_ = 0;     // the key of instant INT64_MIN
   std::size_t size_ = 0;

@@ -24,14 +24,9 @@
 // bucket, sorted or popped; an entry already in the near part is left to the owner's pop, which
 // looks at its state anyway. Dropping changes no order: a dead entry is never returned.
 //
-// A bucket is a list of 128-byte chunks of entries from one pool with a free list, so its memory
-// follows what it holds (a vector per bucket would keep its largest size for good). The links
-// between chunks live apart from the chunks, in a small array that stays in cache: a chunk is
-// written when its bucket is filled and read again only when the bucket moves, often a second
-// later and long out of cache, so a link kept inside it would make a walk over a bucket one
-// dependent miss per chunk, and taking a chunk from the free list a miss of its own. With the
-// links apart, a move first names every chunk of the bucket to the memory system (prefetch_chain)
-// and the misses overlap.
+// A bucket is a list of 128-byte chunks from one pool (chunk_lists.hpp), so its memory follows
+// what it holds, and a move first names every chunk of the bucket to the memory system and the
+// misses overlap.
 //
 // Order: the near part orders by the full EventKey (time, then insertion sequence), and every
 // entry of one time lies in the same part (the boundaries are times), so pops come in exactly the
@@ -50,6 +45,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "sim/queue/chunk_lists.hpp"
 #include "sim/queue/event_key.hpp"
 #include "sim/queue/sorted_run.hpp"
 
@@ -64,8 +60,7 @@ class LadderQueue {
   bool empty() const { return size_ == 0; }
   void reserve(std::size_t) {}
   std::size_t memory_bytes() const {
-    std::size_t bytes = near_.memory_bytes() + far_.capacity() * sizeof(Entry) + chunks_.capacity() * sizeof(Chunk) +
-                        chunk_next_.capacity() * sizeof(std::uint32_t) +
+    std::size_t bytes = near_.memory_bytes() + far_.capacity() * sizeof(Entry) + pool_.memory_bytes() +
                         rungs_.capacity() * sizeof(Rung) + dead_marks_.capacity() * sizeof(std::uint64_t) +
                         dropped_.capacity() * sizeof(std::uint64_t);
     for (const Rung& r : rungs_) bytes += r.buckets.capacity() * sizeof(Bucket);
@@ -90,7 +85,7 @@ class LadderQueue {
     for (std::size_t d = depth_; d-- > 0;) {
       Rung& r = rungs_[d];
       if (t < r.end_ns) {
-        append(r.buckets[r.bucket_of(t)], e);
+        pool_.append(r.buckets[r.bucket_of(t)], e);
         return;
       }
     }
@@ -164,15 +159,15 @@ class LadderQueue {
       for (Bucket& b : rungs_[d].buckets) {
         if (b.count == 0) continue;
         kept.clear();
-        walk(*this, b, [&](const Entry& e) {
+        pool_.walk(b, [&](const Entry& e) {
           if (pred(e)) {
             ++removed;
           } else {
             kept.push_back(e);
           }
         });
-        release(b);
-        for (const Entry& e : kept) append(b, e);
+        pool_.release(b);
+        for (const Entry& e : kept) pool_.append(b, e);
       }
     }
     const auto it = std::remove_if(far_.begin(), far_.end(), [&](const Entry& e) { return pred(e); });
@@ -193,7 +188,7 @@ class LadderQueue {
   void rewrite_ids(F f) {
     near_.rewrite_ids(f);
     for (std::size_t d = 0; d < depth_; ++d) {
-      for (Bucket& b : rungs_[d].buckets) walk(*this, b, [&](Entry& e) { e.key.id = f(e.key.id); });
+      for (Bucket& b : rungs_[d].buckets) pool_.walk(b, [&](Entry& e) { e.key.id = f(e.key.id); });
     }
     for (Entry& e : far_) e.key.id = f(e.key.id);
   }
@@ -202,7 +197,7 @@ class LadderQueue {
   void for_each(F f) const {
     near_.for_each(f);
     for (std::size_t d = 0; d < depth_; ++d) {
-      for (const Bucket& b : rungs_[d].buckets) walk(*this, b, [&](const Entry& e) { f(e); });
+      for (const Bucket& b : rungs_[d].buckets) pool_.walk(b, [&](const Entry& e) { f(e); });
     }
     for (const Entry& e : far_) f(e);
   }
@@ -222,19 +217,7 @@ class LadderQueue {
   // nanosecond anyway; the limit only bounds the rung array.
   static constexpr std::size_t kMaxDepth = 64;
 
-  static constexpr std::uint32_t kNoChunk = std::numeric_limits<std::uint32_t>::max();
-  static constexpr std::size_t kChunkBytes = 128;
-  static constexpr std::uint32_t kChunkEntries = sizeof(Entry) <= kChunkBytes ? kChunkBytes / sizeof(Entry) : 1;
-  struct alignas(64) Chunk {
-    Entry entries[kChunkEntries];
-  };
-  // The fill of the newest chunk sits here rather than in the chunk, so that an append reads only
-  // the rung's bucket array (small, cached) and merely stores into the chunk, which may not be.
-  struct Bucket {
-    std::uint32_t head = kNoChunk;  // newest chunk
-    std::uint32_t head_count = 0;   // entries in it; every older chunk is full
-    std::uint32_t count = 0;        // entries in the bucket
-  };
+  using Bucket = typename ChunkLists<Entry>::List;
 
   struct Rung {
     std::int64_t start_ns = 0;
@@ -258,17 +241,6 @@ class LadderQueue {
     }
   };
 
-  // Calls f on each entry of bucket b of `self` (const or not). f may append to other buckets (the
-  // chunks are found by index, so growth of the pool is safe) if it takes the entry by value.
-  template <class Self, class F>
-  static void walk(Self& self, const Bucket& b, F&& f) {
-    std::uint32_t n = b.head_count;
-    for (std::uint32_t c = b.head; c != kNoChunk; c = self.chunk_next_[c]) {
-      for (std::uint32_t j = 0; j < n; ++j) f(self.chunks_[c].entries[j]);
-      n = kChunkEntries;
-    }
-  }
-
   // Makes the near part non-empty (the queue is not empty, and moving entries never drops the
   // last one).
   void fill_near() {
@@ -286,15 +258,15 @@ class LadderQueue {
       }
       Bucket& b = r.buckets[r.next];
       if (b.count > kSpreadAbove && depth_ < kMaxDepth && spread(b)) continue;
-      prefetch_chain(b);
+      pool_.prefetch(b);
       // The bucket after this one is needed after about kPerBucket pops: start loading it.
-      if (r.next + 1 < r.buckets.size()) prefetch_chain(r.buckets[r.next + 1]);
+      if (r.next + 1 < r.buckets.size()) pool_.prefetch(r.buckets[r.next + 1]);
       near_.load(b.count, [&](auto&& add) {
-        walk(*this, b, [&](const Entry& e) {
+        pool_.walk(b, [&](const Entry& e) {
           if (!drop_if_dead(e)) add(e);
         });
       });
-      release(b);
+      pool_.release(b);
       near_end_ns_ = r.bucket_end(r.next);
       ++r.next;
       ++loads_;
@@ -324,7 +296,7 @@ class LadderQueue {
   void lay_out_far() {
     Rung& r = open_rung(far_min_ns_, far_max_ns_, far_.size());
     for (const Entry& e : far_) {
-      if (!drop_if_dead(e)) append(r.buckets[r.bucket_of(e.key.time_ns)], e);
+      if (!drop_if_dead(e)) pool_.append(r.buckets[r.bucket_of(e.key.time_ns)], e);
     }
     far_.clear();
     far_min_ns_ = kNever;
@@ -337,10 +309,10 @@ class LadderQueue {
   // bucket land there, and are moved once the new rung is used up. False if the entries share
   // one instant (nothing to spread).
   bool spread(Bucket& b) {
-    prefetch_chain(b);
+    pool_.prefetch(b);
     std::int64_t lo = kNever;
     std::int64_t hi = kBefore;
-    walk(*this, b, [&](const Entry& e) {
+    pool_.walk(b, [&](const Entry& e) {
       lo = std::min(lo, e.key.time_ns);
       hi = std::max(hi, e.key.time_ns);
     });
@@ -349,11 +321,11 @@ class LadderQueue {
     b = Bucket{};
     Rung& child = open_rung(lo, hi, crowd.count);  // may move the rungs: `parent` is stale now
     // By value: an append may grow the chunk pool and move the entry being read.
-    walk(*this, crowd, [&](const Entry e) {
-      if (!drop_if_dead(e)) append(child.buckets[child.bucket_of(e.key.time_ns)], e);
+    pool_.walk(crowd, [&](const Entry e) {
+      if (!drop_if_dead(e)) pool_.append(child.buckets[child.bucket_of(e.key.time_ns)], e);
     });
     Bucket spent = crowd;
-    release(spent);
+    pool_.release(spent);
     near_end_ns_ = child.start_ns;
     return true;
   }
@@ -383,53 +355,10 @@ class LadderQueue {
     dropped_.push_back(id);
   }
 
-  void append(Bucket& b, const Entry& e) {
-    if (b.head == kNoChunk || b.head_count == kChunkEntries) {
-      std::uint32_t c;
-      if (free_chunk_ != kNoChunk) {
-        c = free_chunk_;
-        free_chunk_ = chunk_next_[c];
-      } else {
-        if (chunks_.size() >= kNoChunk) throw std::length_error("LadderQueue: too many pending events");
-        c = static_cast<std::uint32_t>(chunks_.size());
-        chunks_.emplace_back();
-        chunk_next_.push_back(kNoChunk);
-      }
-      chunk_next_[c] = b.head;
-      b.head = c;
-      b.head_count = 0;
-    }
-    chunks_[b.head].entries[b.head_count++] = e;
-    ++b.count;
-  }
-
-  // Starts loading every chunk of bucket b (the links are in cache), so that the walk that follows
-  // waits for them together rather than one after another.
-  void prefetch_chain(const Bucket& b) const {
-    for (std::uint32_t c = b.head; c != kNoChunk; c = chunk_next_[c]) {
-      const char* p = reinterpret_cast<const char*>(&chunks_[c]);
-      for (std::size_t off = 0; off < sizeof(Chunk); off += 64) __builtin_prefetch(p + off);
-    }
-  }
-
-  // Returns a bucket's chunks to the free list and empties it.
-  void release(Bucket& b) {
-    while (b.head != kNoChunk) {
-      const std::uint32_t next = chunk_next_[b.head];
-      chunk_next_[b.head] = free_chunk_;
-      free_chunk_ = b.head;
-      b.head = next;
-    }
-    b.head_count = 0;
-    b.count = 0;
-  }
-
   SortedRun<Entry> near_;
   std::vector<Rung> rungs_;  // [0, depth_) in use; rungs_[depth_ - 1] is the innermost
   std::size_t depth_ = 0;
-  std::vector<Chunk> chunks_;
-  std::vector<std::uint32_t> chunk_next_;  // chunk c's next (older, full) chunk in its bucket, or in the free list
-  std::uint32_t free_chunk_ = kNoChunk;
+  ChunkLists<Entry> pool_;
   std::vector<Entry> far_;
   std::size_t size_ = 0;
   std::uint64_t loads_ = 0;
