@@ -416,16 +416,21 @@ TEST(RunAnalysis, APartitionAndTheMastersCrashAtOneInstantGiveTheSameFailoversIn
   EXPECT_EQ(results[0][1]["new_master"], "n5");
 }
 
-// n7 leads seven nodes; n0, cut off alone, made itself master later. The crash of n7, the
-// master most nodes follow, is a failover although n0 was the last to become master.
-TEST(RunAnalysis, TheCrashOfTheMasterMostNodesFollowIsAFailoverWhateverBecameMasterLast) {
-  const auto spec = spec_with(8);
-  RunAnalysis a(spec);
+// n7 leads seven nodes from 1 s; n0, cut off alone, makes itself master at 32 s; n7 crashes at 40 s.
+void n7_leads_n0_alone_then_n7_crashes(RunAnalysis& a) {
   a.on_event(Time::epoch() + 1_s, 7, EventKind::kBecameMaster);
   a.on_tick(tick(2_s, 7, 1));
   a.on_event(Time::epoch() + 32_s, 0, EventKind::kBecameMaster);
   a.on_tick(tick(33_s, 7, 2));
   a.on_event(Time::epoch() + 40_s, 7, EventKind::kCrash);
+}
+
+// n7 leads seven nodes; n0, cut off alone, made itself master later. The crash of n7, the
+// master most nodes follow, is a failover although n0 was the last to become master.
+TEST(RunAnalysis, TheCrashOfTheMasterMostNodesFollowIsAFailoverWhateverBecameMasterLast) {
+  const auto spec = spec_with(8);
+  RunAnalysis a(spec);
+  n7_leads_n0_alone_then_n7_crashes(a);
   a.on_event(Time::epoch() + 43_s, 6, EventKind::kElectionStarted);
   a.on_event(Time::epoch() + 44_s, 6, EventKind::kBecameMaster);
   a.finish();
@@ -441,11 +446,7 @@ TEST(RunAnalysis, TheCrashOfTheMasterMostNodesFollowIsAFailoverWhateverBecameMas
 TEST(RunAnalysis, OrphansJoiningAMasterAlreadyThereCompleteTheFailover) {
   const auto spec = spec_with(8);
   RunAnalysis a(spec);
-  a.on_event(Time::epoch() + 1_s, 7, EventKind::kBecameMaster);
-  a.on_tick(tick(2_s, 7, 1));
-  a.on_event(Time::epoch() + 32_s, 0, EventKind::kBecameMaster);
-  a.on_tick(tick(33_s, 7, 2));
-  a.on_event(Time::epoch() + 40_s, 7, EventKind::kCrash);
+  n7_leads_n0_alone_then_n7_crashes(a);
   a.on_event(Time::epoch() + 43_s, 3, EventKind::kMasterSilent);
   a.on_event(Time::epoch() + 44_s, 3, EventKind::kBecameSlave, 0);
   a.on_event(Time::epoch() + 45_s, 4, EventKind::kBecameSlave, 0);
