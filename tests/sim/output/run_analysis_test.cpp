@@ -163,15 +163,21 @@ TEST(RunAnalysis, FailoverIsTimedFromMasterCrashToNewMaster) {
   EXPECT_EQ(j["failovers"][0]["messages_sent"], 42);
 }
 
-// "Master partitioned away": the side without the master loses it at the partition and has its
-// own failover, timed by its own nodes' detection and election; the master's side has none.
-TEST(RunAnalysis, PartitionGivesTheSideWithoutTheMasterItsOwnFailover) {
+// Six nodes, partitioned into {n0, n1, n2} and {n5, n3, n4} at 30 s.
+scenario::ScenarioSpec six_nodes_split_at_30s() {
   auto spec = spec_with(6);
   scenario::FaultSpec p;
   p.kind = scenario::FaultSpec::Kind::kPartition;
   p.at = 30_s;
   p.groups = {{0, 1, 2}, {5, 3, 4}};
   spec.faults.push_back(p);
+  return spec;
+}
+
+// "Master partitioned away": the side without the master loses it at the partition and has its
+// own failover, timed by its own nodes' detection and election; the master's side has none.
+TEST(RunAnalysis, PartitionGivesTheSideWithoutTheMasterItsOwnFailover) {
+  auto spec = six_nodes_split_at_30s();
   expect_failover_within(spec, 8_s);
   RunAnalysis a(spec);
   a.on_event(Time::epoch() + 1_s, 1, EventKind::kBecameMaster);
@@ -385,12 +391,7 @@ TEST(RunAnalysis, AFaultAtTheInstantOfTheLossDoesNotCloseItsElectionWindow) {
 // A partition and the master's crash at one instant give the same failovers whichever is listed
 // first: the side cut off lost the master as much as the rest did.
 TEST(RunAnalysis, APartitionAndTheMastersCrashAtOneInstantGiveTheSameFailoversInEitherOrder) {
-  auto spec = spec_with(6);
-  scenario::FaultSpec p;
-  p.kind = scenario::FaultSpec::Kind::kPartition;
-  p.at = 30_s;
-  p.groups = {{0, 1, 2}, {5, 3, 4}};
-  spec.faults.push_back(p);
+  auto spec = six_nodes_split_at_30s();
   std::vector<nlohmann::ordered_json> results;
   for (const bool crash_first : {true, false}) {
     RunAnalysis a(spec);
