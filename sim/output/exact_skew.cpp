@@ -168,6 +168,12 @@ void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, s
   rate_changed_.clear();
 }
 
+std::optional<OffsetExtremes> ExactSkewChecker::extremes_now(Time t) {
+  if (!tournament_) return std::nullopt;
+  const OffsetTournament::Extremes x = tournament_->query(t, kNoNode);
+  return OffsetExtremes{x.hi_ns, x.lo_ns, x.count};
+}
+
 void ExactSkewChecker::on_tick(const TickView& view) {
   // The recorder checks the tick against the bound as it is now; a bound that changed at this
   // instant is checked on both sides.

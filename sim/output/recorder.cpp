@@ -11,7 +11,7 @@ namespace clocksim::sim {
 
 Recorder::Recorder(const scenario::ScenarioSpec& spec, OutputFolder& folder, const SkewBound* bound,
                    RunAnalysis& analysis)
-    : spec_(spec), bound_(bound), analysis_(analysis) {
+    : spec_(spec), bound_(bound), analysis_(analysis), roles_(static_cast<NodeId>(spec.nodes.size())) {
   std::vector<std::string> names;
   names.reserve(spec.nodes.size());
   for (const auto& n : spec.nodes) names.push_back(n.name);
@@ -38,16 +38,22 @@ Recorder::Recorder(const scenario::ScenarioSpec& spec, OutputFolder& folder, con
 
 void Recorder::on_tick(const TickView& view) {
   const std::optional<Duration> bound = bound_ ? bound_->at(view.now()) : std::nullopt;
-  const std::vector<NodeSnapshot>& snapshots = view.snapshot_all();
-  const TickStats s = compute_tick_stats(view.now(), snapshots, bound, scratch_);
-  analysis_.on_roles(s.t, snapshots);
-  analysis_.on_tick(s);
-  const bool trace_this_tick = tick_index_ % trace_every_ticks_ == 0;
+  view.role_changes(role_changes_);
+  for (const NodeRole& r : role_changes_) roles_.update(r);
+  const bool trace_this_tick = trace_ && tick_index_ % trace_every_ticks_ == 0;
   ++tick_index_;
+  // Only the files need every clock's reading; the aggregate alone is the offsets' extremes.
+  std::optional<OffsetExtremes> extremes;
+  if (!trace_this_tick && !skew_ && extremes_) extremes = extremes_(view.now());
+  const std::vector<NodeSnapshot>* snapshots = extremes ? nullptr : &view.snapshot_all();
+  const TickStats s = extremes ? tick_stats_from_extremes(view.now(), *extremes, bound, roles_)
+                               : compute_tick_stats(view.now(), *snapshots, bound, roles_);
+  analysis_.on_roles(s.t, roles_);
+  analysis_.on_tick(s);
 
-  if (trace_ && trace_this_tick) {
+  if (trace_this_tick) {
     line_.clear();
-    for (const NodeSnapshot& n : snapshots) {
+    for (const NodeSnapshot& n : *snapshots) {
       if (!traced_[n.id]) continue;
       append_int(line_, s.t.ns());
       line_.push_back(',');

@@ -3,6 +3,7 @@
 // aggregate so that the per-tick work is done once.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,7 +12,9 @@
 #include "algorithms/core/note_text.hpp"
 #include "sim/bound/skew_bound.hpp"
 #include "sim/output/output_folder.hpp"
+#include "sim/output/role_tally.hpp"
 #include "sim/output/run_analysis.hpp"
+#include "sim/output/tick_stats.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/world/observer.hpp"
 
@@ -22,6 +25,12 @@ class Recorder final : public Observer {
   // bound may be null (bound_ns left empty).
   Recorder(const scenario::ScenarioSpec& spec, OutputFolder& folder, const SkewBound* bound,
            RunAnalysis& analysis);
+
+  // Where a tick that writes no per-node line (no trace row this tick, no skew.csv) gets the
+  // extremes of the offsets instead of reading every clock: the exact checker's tournament.
+  // Without one (or when it answers nullopt), every clock is read.
+  using ExtremesReader = std::function<std::optional<OffsetExtremes>(Time)>;
+  void read_extremes_with(ExtremesReader reader) { extremes_ = std::move(reader); }
 
   void on_tick(const TickView& view) override;
   void on_event(Time t, NodeId node, const Note& note) override;
@@ -39,7 +48,9 @@ class Recorder final : public Observer {
   std::vector<bool> traced_;
   std::int64_t trace_every_ticks_ = 1;
   std::int64_t tick_index_ = 0;
-  std::vector<NodeId> scratch_;
+  RoleTally roles_;
+  std::vector<NodeRole> role_changes_;
+  ExtremesReader extremes_;
   std::string line_;
 };
 

@@ -243,20 +243,17 @@ RunAnalysis::Masters RunAnalysis::masters_at(Time t, bool left_limit) const {
   return Masters{masters_now(), last_not_one_master_};
 }
 
-void RunAnalysis::on_roles(Time t, const std::vector<NodeSnapshot>& nodes) {
+void RunAnalysis::on_roles(Time t, const RoleTally& roles) {
   enter_instant(t);
   if (track_masters_) {
-    masters_now_ = 0;
-    for (const NodeSnapshot& n : nodes) {
-      const bool master = n.up && n.role == Role::kMaster;
-      if (n.id < is_master_now_.size()) is_master_now_[n.id] = master ? 1 : 0;
-      masters_now_ += master ? 1 : 0;
-    }
+    masters_now_ = roles.masters();
+    for (NodeId i = 0; i < roles.size() && i < is_master_now_.size(); ++i) is_master_now_[i] = roles.is_master(i) ? 1 : 0;
   }
   if (steady_from_ || !any_correction_) return;
   // The first full round is over once every up, correct node that takes time from others (not a
   // master or a server) has had its first correction take effect.
-  for (const NodeSnapshot& n : nodes) {
+  for (NodeId i = 0; i < roles.size(); ++i) {
+    const NodeRole& n = roles.node(i);
     if (!n.up || n.faulty || n.role == Role::kMaster || n.role == Role::kServer) continue;
     const auto& done = first_correction_done_[n.id];
     if (!done || *done > t) return;

@@ -106,7 +106,7 @@ class RunAnalysis {
   // A sync correction applied to a node's clock, and every node's role at a tick (before its
   // on_tick): together they tell when the first full round is over (the default warm-up).
   void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode);
-  void on_roles(Time t, const std::vector<NodeSnapshot>& nodes);
+  void on_roles(Time t, const RoleTally& roles);
   // Call once after the last tick.
   void finish();
 

@@ -170,6 +170,7 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   World world(spec, options.topologies);
   ExactSkewChecker exact(spec, world, bound.bound.get(), analysis, [&world](Time t) { world.schedule_probe(t); },
                          !options.read_every_instant);
+  recorder.read_extremes_with([&exact](Time t) { return exact.extremes_now(t); });
   // The exact checker notes the bound before anyone sees an event, and checks after all did.
   world.add_observer(exact.before_hook());
   // The bound next: it must have seen a tick's events before the recorder asks it for the tick.

@@ -28,6 +28,17 @@ struct NodeSnapshot {
   bool faulty = false;  // a Byzantine clock now: not among the correct nodes whose skew counts
 };
 
+// What a node's snapshot says besides its clock: it changes only while the node handles
+// something or a fault strikes it, so a per-tick pass can keep it up to date from the few nodes
+// that changed (TickView::role_changes).
+struct NodeRole {
+  NodeId id = kNoNode;
+  Role role = Role::kNone;
+  NodeId believed_master = kNoNode;
+  bool up = false;
+  bool faulty = false;
+};
+
 // A read-only view of every node at one tick.
 class TickView {
  public:
@@ -41,6 +52,12 @@ class TickView {
   // role and believed master only if the node handled something since the last call, which at
   // 10^5 nodes spares most of them a visit to their algorithm objects.
   virtual const std::vector<NodeSnapshot>& snapshot_all() const;
+  // Into `out`, in id order: every node whose role, believed master, up or faulty may differ
+  // from what the last call (or snapshot_all) saw, as it is now; every node at the first call.
+  // Listing a node that did not change is allowed (this default lists every node every time);
+  // leaving out one that did is not. With it a tick that needs no clock reading visits only the
+  // nodes that handled something since the last tick.
+  virtual void role_changes(std::vector<NodeRole>& out) const;
   // Cheap reads for checks that run far more often than ticks (the exact skew checker).
   virtual std::int64_t offset_ns(NodeId id) const { return node(id).offset_ns; }
   virtual bool is_up(NodeId id) const { return node(id).up; }
@@ -73,6 +90,14 @@ inline const std::vector<NodeSnapshot>& TickView::snapshot_all() const {
   all_.resize(node_count());
   for (NodeId i = 0; i < all_.size(); ++i) all_[i] = node(i);
   return all_;
+}
+
+inline void TickView::role_changes(std::vector<NodeRole>& out) const {
+  out.clear();
+  for (NodeId i = 0; i < node_count(); ++i) {
+    const NodeSnapshot s = node(i);
+    out.push_back(NodeRole{s.id, s.role, s.believed_master, s.up, s.faulty});
+  }
 }
 
 class Observer {

@@ -1,6 +1,7 @@
 #include "sim/world/world.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <stdexcept>
@@ -546,28 +547,45 @@ NodeSnapshot World::node(NodeId id) const {
   return s;
 }
 
-const std::vector<NodeSnapshot>& World::snapshot_all() const {
+void World::refresh_roles(std::vector<NodeRole>* changed) const {
   const NodeId n = node_count();
-  snapshots_.resize(n);
+  if (snapshots_.size() != n) {
+    snapshots_.resize(n);
+    for (NodeId i = 0; i < n; ++i) snapshots_[i].id = i;
+  }
   const bool liars = liars_.any();
+  for (std::size_t w = 0; w < role_stale_.size(); ++w) {
+    // Most words are zero at 10^5 nodes: a tick visits only the nodes that handled something.
+    for (std::uint64_t bits = std::exchange(role_stale_[w], 0); bits != 0; bits &= bits - 1) {
+      const NodeId i = static_cast<NodeId>(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+      if (i >= n) break;
+      const Node& node = nodes_[i];
+      NodeSnapshot& s = snapshots_[i];
+      s.up = node.up;
+      s.faulty = liars && liars_.lying(i);
+      const Algorithm* algorithm = node.up ? algorithm_of(i) : nullptr;
+      s.role = algorithm ? algorithm->role() : Role::kNone;
+      s.believed_master = algorithm ? algorithm->believed_master() : kNoNode;
+      if (changed) changed->push_back(NodeRole{i, s.role, s.believed_master, s.up, s.faulty});
+    }
+  }
+}
+
+void World::role_changes(std::vector<NodeRole>& out) const {
+  out.clear();
+  refresh_roles(&out);
+}
+
+const std::vector<NodeSnapshot>& World::snapshot_all() const {
+  refresh_roles(nullptr);
+  const NodeId n = node_count();
   for (NodeId i = 0; i < n; ++i) {
     // As node(): reading advances a clock's lazy wander, a pure function of (seed, t).
     auto& clock = const_cast<ClockModel&>(nodes_[i].clock);
-    const Node& node = nodes_[i];
     NodeSnapshot& s = snapshots_[i];
     const std::int64_t local = clock.local_ns(now_);
-    s.id = i;
     s.local_ns = local;
     s.offset_ns = local - now_.ns();
-    s.up = node.up;
-    s.faulty = liars && liars_.lying(i);
-    std::uint64_t& stale = role_stale_[i >> 6];
-    const std::uint64_t bit = std::uint64_t{1} << (i & 63);
-    if ((stale & bit) == 0) continue;
-    stale &= ~bit;
-    const Algorithm* algorithm = node.up ? algorithm_of(i) : nullptr;
-    s.role = algorithm ? algorithm->role() : Role::kNone;
-    s.believed_master = algorithm ? algorithm->believed_master() : kNoNode;
   }
   return snapshots_;
 }

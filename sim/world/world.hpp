@@ -81,6 +81,7 @@ class World final : public TickView {
   NodeId node_count() const override { return static_cast<NodeId>(nodes_.size()); }
   NodeSnapshot node(NodeId id) const override;
   const std::vector<NodeSnapshot>& snapshot_all() const override;
+  void role_changes(std::vector<NodeRole>& out) const override;
   const std::string& node_name(NodeId id) const override { return spec_.nodes[id].name; }
   std::int64_t offset_ns(NodeId id) const override;
   std::optional<double> clock_rate_ppm(NodeId id) const override { return nodes_[id].clock.rate_ppm(); }
@@ -233,6 +234,9 @@ class World final : public TickView {
   // are still right; the bits cost 1/8 byte a node, the snapshots are made on the first call.
   mutable std::vector<std::uint64_t> role_stale_;
   mutable std::vector<NodeSnapshot> snapshots_;
+  // Re-reads into snapshots_ the role, believed master, up and faulty of every node whose bit is
+  // set, clears the bits, and lists those nodes in `changed` if given.
+  void refresh_roles(std::vector<NodeRole>* changed) const;
   std::vector<std::string> startup_warnings_;  // e.g. a disconnected topology
 };
 

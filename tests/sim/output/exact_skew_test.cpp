@@ -11,32 +11,10 @@
 #include "sim/output/output_folder.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/sim/run/run_in_memory.hpp"
 
 namespace clocksim::sim {
 namespace {
-
-std::map<std::string, std::string> run_in_memory(const scenario::ScenarioSpec& spec, bool read_every_instant) {
-  MemoryFolder folder;
-  RunOptions options;
-  options.quiet = true;
-  options.folder = &folder;
-  options.read_every_instant = read_every_instant;
-  std::ostringstream report;
-  run_scenario(spec, options, report);
-  auto files = folder.take_files();
-  // The run's own timing is the only thing that may differ: its lines are left out.
-  if (auto it = files.find("summary.json"); it != files.end()) {
-    std::istringstream in(it->second);
-    std::string kept;
-    for (std::string line; std::getline(in, line);) {
-      if (line.find("\"wall_time_s\"") == std::string::npos && line.find("\"events_per_s\"") == std::string::npos) {
-        kept += line + "\n";
-      }
-    }
-    it->second = kept;
-  }
-  return files;
-}
 
 // A run's summary.json, and whether its expectations held.
 nlohmann::json run_summary(const scenario::ScenarioSpec& spec, bool read_every_instant, bool* passed = nullptr) {
@@ -240,8 +218,8 @@ TEST(ExactSkewChecker, AnOutsideFailoverWindowIsReadWhereTheMasterCrashes) {
 // Every output file of the run, the same whether the checker bounds instants or reads every
 // clock at each.
 void expect_bounding_changes_nothing(const scenario::ScenarioSpec& spec) {
-  const auto bounded = run_in_memory(spec, false);
-  const auto read_all = run_in_memory(spec, true);
+  const auto bounded = testing::files_without_timing(spec, false);
+  const auto read_all = testing::files_without_timing(spec, true);
   ASSERT_EQ(bounded.size(), read_all.size());
   for (const auto& [name, text] : read_all) {
     SCOPED_TRACE(name);

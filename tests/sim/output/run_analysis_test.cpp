@@ -114,8 +114,8 @@ TEST(RunAnalysis, OutsideFailoverSkipsMasterlessTicksAndTheSettleTime) {
 TEST(RunAnalysis, OutsideFailoverCountsTheLeftLimitAtTheMastersCrash) {
   const auto spec = three_nodes_outside_failover();
   RunAnalysis a(spec);
-  std::vector<NodeSnapshot> roles;
-  for (NodeId i = 0; i < 3; ++i) roles.push_back({i, 0, 0, i == 0 ? Role::kMaster : Role::kSlave, 0, true, false});
+  RoleTally roles(3);
+  for (NodeId i = 0; i < 3; ++i) roles.update({i, i == 0 ? Role::kMaster : Role::kSlave, 0, true, false});
   a.on_roles(Time::epoch() + 1_s, roles);
   a.on_tick(tick_at(1_s, 500'000, 1));
   const Time crash = Time::epoch() + 1500_ms;
@@ -484,8 +484,8 @@ TEST(RunAnalysis, DefaultWarmupIsTheFirstFullRoundIncludingSlews) {
   spec.clocks.max_slew_ppm = 1000;  // 1 ms of correction takes 1 s
   RunAnalysis a(spec);
   auto roles = [](Role r0) {
-    std::vector<NodeSnapshot> v;
-    for (NodeId i = 0; i < 3; ++i) v.push_back({i, 0, 0, i == 0 ? r0 : Role::kSlave, 0, true, false});
+    RoleTally v(3);
+    for (NodeId i = 0; i < 3; ++i) v.update({i, i == 0 ? r0 : Role::kSlave, 0, true, false});
     return v;
   };
   auto skew_tick = [](Duration t, std::int64_t skew) {
@@ -524,8 +524,8 @@ TEST(RunAnalysis, ASlewLongerThanTimeCanCountNeverEndsTheWarmup) {
   spec.algorithm.sync.kind = "berkeley";
   spec.clocks.max_slew_ppm = 1e-10;
   RunAnalysis a(spec);
-  std::vector<NodeSnapshot> roles;
-  for (NodeId i = 0; i < 3; ++i) roles.push_back({i, 0, 0, i == 0 ? Role::kMaster : Role::kSlave, 0, true, false});
+  RoleTally roles(3);
+  for (NodeId i = 0; i < 3; ++i) roles.update({i, i == 0 ? Role::kMaster : Role::kSlave, 0, true, false});
   a.on_roles(Time::epoch() + 1_s, roles);
   a.on_clock_adjust(Time::epoch() + 1500_ms, 1, Duration::from_ns(1'000'000), AdjustMode::kSlew);
   a.on_clock_adjust(Time::epoch() + 1500_ms, 2, Duration::from_ns(-1'000'000), AdjustMode::kSlew);

@@ -28,7 +28,7 @@ class DriftChecker final : public Observer {
   void on_tick(const TickView& view) override {
     ++ticks;
     snaps_ = view.snapshot_all();
-    const TickStats s = compute_tick_stats(view.now(), snaps_, std::nullopt, scratch_);
+    const TickStats s = compute_tick_stats(view.now(), snaps_, std::nullopt, RoleTally(view.node_count()));
     std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
     for (NodeId i = 0; i < view.node_count(); ++i) {
       const double t = static_cast<double>(view.now().ns());
@@ -44,7 +44,6 @@ class DriftChecker final : public Observer {
 
   std::vector<ClockParams> params_;
   std::vector<NodeSnapshot> snaps_;
-  std::vector<NodeId> scratch_;
   double worst_error_ns = 0;
   int ticks = 0;
   int skew_mismatches = 0;

@@ -1,0 +1,130 @@
+// A tick that writes no per-node line (no trace row, no skew.csv) takes the offsets' extremes
+// from the exact checker's tournament and the roles from the nodes that changed, instead of
+// reading every node. Its results must be those of reading every node: summary.json, events.csv
+// and events.log byte for byte, for every shipped scenario and for a star busy with crashes,
+// steps, a liar and failovers, whether the run writes the per-node files every tick, on some
+// ticks only (trace_every) or never.
+#include "sim/output/recorder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/loader.hpp"
+#include "tests/sim/run/run_in_memory.hpp"
+#include "tests/sim/scenario/shipped_scenarios.hpp"
+
+namespace clocksim::sim {
+namespace {
+
+// The files every way of writing leaves alike.
+std::map<std::string, std::string> results(scenario::ScenarioSpec spec, bool trace, bool skew, Duration trace_every) {
+  spec.output.trace = trace;
+  spec.output.skew = skew;
+  spec.output.trace_every = trace_every;
+  auto files = testing::files_without_timing(spec);
+  std::map<std::string, std::string> kept;
+  for (const char* name : {"summary.json", "events.csv", "events.log"}) {
+    if (auto it = files.find(name); it != files.end()) kept[name] = it->second;
+  }
+  return kept;
+}
+
+void expect_same_results_however_written(const scenario::ScenarioSpec& spec) {
+  const auto every_node = results(spec, true, true, Duration::zero());
+  ASSERT_TRUE(every_node.count("summary.json"));
+  struct Variant {
+    const char* what;
+    bool trace, skew;
+    Duration trace_every;
+  };
+  const Variant variants[] = {
+      {"no per-node file", false, false, Duration::zero()},
+      {"a trace row every third tick, no skew.csv", true, false, spec.tick * 3},
+      {"skew.csv only", false, true, Duration::zero()},
+  };
+  for (const Variant& v : variants) {
+    SCOPED_TRACE(v.what);
+    const auto got = results(spec, v.trace, v.skew, v.trace_every);
+    for (const auto& [name, text] : every_node) {
+      SCOPED_TRACE(name);
+      ASSERT_TRUE(got.count(name));
+      EXPECT_TRUE(got.at(name) == text) << "differs from reading every node at every tick";
+    }
+  }
+}
+
+TEST(Recorder, TicksWithoutPerNodeFilesGiveTheSameResultsInEveryShippedScenario) {
+  const auto files = clocksim::testing::shipped_scenarios();
+  ASSERT_GE(files.size(), 20u);
+  for (const std::string& file : files) {
+    SCOPED_TRACE(file);
+    expect_same_results_however_written(scenario::load_scenario_file(file));
+  }
+}
+
+// The daemon host, and expectations that follow the masters between ticks (outside_failover),
+// with the master crashed and restarted and a partition.
+TEST(Recorder, TicksWithoutPerNodeFilesGiveTheSameResultsThroughFailovers) {
+  const std::string dir = std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/";
+  struct Case {
+    const char* file;
+    std::vector<std::string> set;
+  };
+  const std::vector<Case> cases{
+      {"failover.yaml", {"host=daemon"}},
+      {"bully-failover.yaml",
+       {"faults=[{at: 30s, partition: [[n0, n1], rest], until: 50s}, {at: 40s, crash: master, until: 70s}]",
+        "expect=[{max_skew: 1ms, outside_failover: 10s}, {failover_time_max: 20s}]"}},
+      {"ring-failover.yaml", {"expect=[{max_skew: 20ms, outside_failover: 5s}]"}},
+      {"timed-defaults-failover.yaml", {"host=daemon"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.file);
+    scenario::LoadOptions load;
+    load.set_overrides = c.set;
+    expect_same_results_however_written(scenario::load_scenario_file(dir + c.file, load));
+  }
+}
+
+// A star of 300 clients that slew every second: the tournament keeps its tree and its scans
+// (with near sets) between ticks; crashes and restarts, steps, a two-faced liar and its end. In
+// the second run the clocks have a sinusoidal rate term, which is not linear between breakpoints,
+// and correct only every 20 s: there the ticks' own readings decide the extremes the
+// expectations see.
+TEST(Recorder, TicksWithoutPerNodeFilesGiveTheSameResultsOnABusyStar) {
+  for (const bool sine : {false, true}) {
+  SCOPED_TRACE(sine ? "with a sinusoidal rate term" : "without");
+  std::string yaml = std::string(R"(name: busy-star
+seed: 11
+duration: 90s
+tick: 500ms
+nodes: 301
+clocks:
+  initial_offset: uniform(-2ms, 2ms)
+  drift_ppm: uniform(-80, 80)
+  wander_ppm_per_sqrt_s: 0.01
+)") + (sine ? "  sine_amplitude_ppm: uniform(100, 300)\n  sine_period: 7s\n" : "") + R"(topology: star
+links:
+  latency: uniform(1ms, 3ms)
+algorithm:
+  sync: {kind: cristian, period: )" + (sine ? "20s" : "1s") + R"(, probes: 1}
+  election: {kind: static, leader: 0}
+faults:
+  - {at: 30s, byzantine: {node: n9, mode: two_faced, lie: 3ms, told_behind: [n0]}, until: 60s}
+)";
+  for (int k = 0; k < 10; ++k) {
+    yaml += "  - {at: " + std::to_string(10 + 7 * k) + "s, crash: n" + std::to_string(5 + 29 * k) + ", until: " +
+            std::to_string(14 + 7 * k) + "s}\n";
+    yaml += "  - {at: " + std::to_string(12 + 7 * k) + "s, clock_step: {node: n" + std::to_string(7 + 23 * k) +
+            ", by: " + (k % 2 ? "-" : "") + std::to_string(300 + 200 * k) + "us}}\n";
+  }
+  yaml += "expect:\n  - {max_skew: 2500us, after: 20s}\n  - {max_abs_offset: 3ms, after: 30s, until: 80s}\n";
+  expect_same_results_however_written(scenario::load_scenario_text(yaml, "busy-star.yaml"));
+  }
+}
+
+}  // namespace
+}  // namespace clocksim::sim
