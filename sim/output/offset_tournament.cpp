@@ -42,10 +42,8 @@ void OffsetTournament::touch_tree(NodeId i) {
 void OffsetTournament::touch(NodeId i) {
   if (i >= n_) return;
   touch_tree(i);
-  if (!(leaf_touched_[i] & kMoved)) {
-    leaf_touched_[i] |= kMoved;
-    moved_.push_back(i);
-  }
+  leaf_touched_[i] |= kHard;
+  mark_moved(i);
 }
 
 void OffsetTournament::touch_all() {
@@ -55,8 +53,9 @@ void OffsetTournament::touch_all() {
 
 void OffsetTournament::forget_near() {
   near_.valid = false;
-  for (NodeId i : moved_) leaf_touched_[i] &= static_cast<std::uint8_t>(~kMoved);
+  for (NodeId i : moved_) leaf_touched_[i] &= static_cast<std::uint8_t>(~(kMoved | kHard));
   moved_.clear();
+  for (NodeId i : near_nodes_) leaf_touched_[i] &= static_cast<std::uint8_t>(~kNear);
   near_nodes_.clear();
 }
 
@@ -65,7 +64,17 @@ void OffsetTournament::slewing(NodeId i, Time until, double slew_ppm) {
   leaves_[i].slew_until_ns = until.ns();
   leaves_[i].slew_ppm = slew_ppm;
   touch_tree(i);
-  ++slews_since_scan_;
+  // A near set whose bound leaves slews out reads a slewing clock until its slew is over (which
+  // also takes in the nanosecond re-basing a slew rounds the clock by).
+  if (near_.slews_read) {
+    mark_moved(i);
+  } else {
+    ++slews_since_scan_;
+  }
+  if (!(leaf_touched_[i] & kSlewListed)) {
+    leaf_touched_[i] |= kSlewListed;
+    slewers_.push_back(i);
+  }
 }
 
 std::int64_t OffsetTournament::value(std::uint32_t leaf) {
@@ -265,12 +274,15 @@ OffsetTournament::Extremes OffsetTournament::full_scan(NodeId exclude, std::int6
   view_.read_up_clocks(scan_);
   readings_ += scan_.size();
   top_rates_.clear();
+  double drift_ppm = 0;
   for (const TickView::ClockReading& c : scan_) {
     const NodeId i = c.id;
     const std::int64_t v = c.offset_ns;
     // The tree's rate bound, which counts the excluded node too.
     const double rate = rate_bound_of(i, c.rate_ppm);
     out.rate_bound_ppm = std::max(out.rate_bound_ppm, rate);
+    drift_ppm = std::max(drift_ppm, c.rate_ppm && std::isfinite(*c.rate_ppm) ? std::fabs(*c.rate_ppm) + extra_rate_ppm_[i]
+                                                                               : HUGE_VAL);
     if (top_rates_.size() < kTopRates || rate > top_rates_.back().first) {
       if (top_rates_.size() == kTopRates) top_rates_.pop_back();
       auto at = std::find_if(top_rates_.begin(), top_rates_.end(), [rate](const auto& r) { return r.first < rate; });
@@ -289,11 +301,27 @@ OffsetTournament::Extremes OffsetTournament::full_scan(NodeId exclude, std::int6
   }
 
   // The near set for the queries to come: the clocks within a margin of the extremes, which is
-  // what the fastest slope covers in a few query intervals.
+  // what the fastest drift covers in a few query intervals.
   forget_near();
   slews_since_scan_ = 0;
   for (NodeId i = 0; i < n_; ++i) leaf_touched_[i] &= static_cast<std::uint8_t>(~kUpAtScan);
-  const double margin = out.rate_bound_ppm * 1e-6 * kMarginQueries * query_gap_ns_;
+  std::size_t still = 0;
+  for (const NodeId i : slewers_) {
+    if (leaves_[i].slew_until_ns > now_ns) {
+      slewers_[still++] = i;
+    } else {
+      leaf_touched_[i] &= static_cast<std::uint8_t>(~kSlewListed);
+    }
+  }
+  slewers_.resize(still);
+  // Few clocks slewing now: read them until their slews are over, and leave slews out of the
+  // bound. Many: reading them would cost about a scan, so the slew rate stays in the bound.
+  near_.slews_read = still * 4 <= scan_.size();
+  if (near_.slews_read) {
+    for (const NodeId i : slewers_) mark_moved(i);
+  }
+  near_.rate_ppm = near_.slews_read ? drift_ppm : out.rate_bound_ppm;
+  const double margin = near_.rate_ppm * 1e-6 * kMarginQueries * query_gap_ns_;
   constexpr std::int64_t kFar = std::int64_t{1} << 61;  // beyond: no near set, so no overflow below
   if (scan_.empty() || !(margin < 1e15) || all_hi > kFar || all_lo < -kFar) return out;
   for (const TickView::ClockReading& c : scan_) leaf_touched_[c.id] |= kUpAtScan;
@@ -310,8 +338,8 @@ OffsetTournament::Extremes OffsetTournament::full_scan(NodeId exclude, std::int6
     if (near_nodes_.size() * 4 <= scan_.size() || margin_ns <= 4 * kSlackNs) break;
     margin_ns = std::max<std::int64_t>(4 * kSlackNs, margin_ns / 2);
   }
+  for (const NodeId i : near_nodes_) leaf_touched_[i] |= kNear;
   near_.t0_ns = now_ns;
-  near_.rate_ppm = out.rate_bound_ppm;
   near_.up = static_cast<std::uint32_t>(scan_.size());
   near_.rest = near_nodes_.size() < scan_.size();
   near_.valid = near_nodes_.size() * 2 <= scan_.size();
@@ -320,10 +348,11 @@ OffsetTournament::Extremes OffsetTournament::full_scan(NodeId exclude, std::int6
 
 bool OffsetTournament::scan_near_extremes(NodeId exclude, std::int64_t now_ns, Extremes& out) {
   if ((near_nodes_.size() + moved_.size()) * 2 > near_.up) return false;
-  // How far any clock outside the near set and untouched since t0 can have moved: its slope bound
-  // over the time since, the rounding of two readings, and a nanosecond for each slew (re-basing
-  // a slew rounds what it had done so far).
-  const double grow = near_.rate_ppm * 1e-6 * static_cast<double>(now_ns - near_.t0_ns) * (1 + 1e-9);
+  // How far any clock outside the near set and not moved since t0 can have moved: its slope
+  // bound over the time since, the rounding of two readings, and a nanosecond for each slew not
+  // read (re-basing a slew rounds what it had done so far).
+  const double drift = near_.rate_ppm * 1e-6 * static_cast<double>(now_ns - near_.t0_ns);
+  const double grow = drift * (1 + 1e-9);
   if (!(grow < 1e15) || slews_since_scan_ > (std::uint64_t{1} << 40)) return false;
   const std::int64_t grow_ns =
       static_cast<std::int64_t>(std::ceil(grow)) + kSlackNs + static_cast<std::int64_t>(slews_since_scan_);
@@ -334,35 +363,40 @@ bool OffsetTournament::scan_near_extremes(NodeId exclude, std::int64_t now_ns, E
   std::uint32_t up = near_.up;
   double rate_ppm = 0;
   for (const NodeId i : near_nodes_) {
-    if ((leaf_touched_[i] & kMoved) || i == exclude) continue;  // a touched one: below
+    if ((leaf_touched_[i] & kMoved) || i == exclude) continue;  // a moved one: below
     const std::int64_t v = view_.offset_ns(i);
     ++readings_;
     hi = std::max(hi, v);
     lo = std::min(lo, v);
   }
-  for (const NodeId i : moved_) {
+  moved_offset_ns_.resize(moved_.size());
+  moved_up_.resize(moved_.size());
+  for (std::size_t k = 0; k < moved_.size(); ++k) {
+    const NodeId i = moved_[k];
     const bool was_up = leaf_touched_[i] & kUpAtScan;
     const bool is_up = view_.is_up(i);
+    moved_up_[k] = is_up;
     up = up + (is_up ? 1 : 0) - (was_up ? 1 : 0);
     if (!is_up) continue;
     const std::int64_t v = view_.offset_ns(i);  // first: a lazy wander is brought up to now
+    moved_offset_ns_[k] = v;
     ++readings_;
     rate_ppm = std::max(rate_ppm, rate_bound_of(i, view_.clock_rate_ppm(i)));
     if (i == exclude) continue;
     hi = std::max(hi, v);
     lo = std::min(lo, v);
   }
-  // The untouched clocks keep the rate bounds they had at t0.
-  bool untouched_rate = top_rates_.size() < kTopRates;
+  // The clocks not moved keep the rate bounds they had at t0.
+  bool unmoved_rate = top_rates_.size() < kTopRates;
   for (const auto& [r, i] : top_rates_) {
     if (!(leaf_touched_[i] & kMoved)) {
       rate_ppm = std::max(rate_ppm, r);
-      untouched_rate = true;
+      unmoved_rate = true;
       break;
     }
   }
-  if (!untouched_rate || (near_.rest && (hi < rest_hi || lo > rest_lo))) return false;
-  // Less the excluded clock as counted above: an untouched one by its state at t0, as the tree
+  if (!unmoved_rate || (near_.rest && (hi < rest_hi || lo > rest_lo))) return false;
+  // Less the excluded clock as counted above: an unmoved one by its state at t0, as the tree
   // counts it (a crash is looked at, with the crashed clock excluded, before it is touched).
   if (exclude < n_) {
     const bool counted = (leaf_touched_[exclude] & kMoved) ? view_.is_up(exclude) : (leaf_touched_[exclude] & kUpAtScan) != 0;
@@ -377,7 +411,35 @@ bool OffsetTournament::scan_near_extremes(NodeId exclude, std::int64_t now_ns, E
     out.lo_ns = lo;
   }
   out.rate_bound_ppm = rate_ppm;
+  if (near_.slews_read) settle_moved(now_ns, drift);
   return true;
+}
+
+// A clock moved only by slews whose last slew is over drifts from its reading now no faster than
+// at t0 (its rate is the same), so from now on it is bounded as if it had been there at t0 if it
+// reads at most where a clock that stayed had drifted to by now. One that reads closer to an
+// extreme joins the near set.
+void OffsetTournament::settle_moved(std::int64_t now_ns, double drift) {
+  const std::int64_t stayed_ns = static_cast<std::int64_t>(std::floor(drift)) - kSlackNs;
+  const std::int64_t settled_hi = near_.hi_floor_ns - 1 + stayed_ns;
+  const std::int64_t settled_lo = near_.lo_ceil_ns + 1 - stayed_ns;
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < moved_.size(); ++k) {
+    const NodeId i = moved_[k];
+    const std::uint8_t f = leaf_touched_[i];
+    const bool settled = !(f & kHard) && (f & kUpAtScan) && moved_up_[k] && leaves_[i].slew_until_ns <= now_ns;
+    if (!settled) {
+      moved_[kept++] = i;
+      continue;
+    }
+    leaf_touched_[i] &= static_cast<std::uint8_t>(~kMoved);
+    const std::int64_t v = moved_offset_ns_[k];
+    if (!(f & kNear) && (v > settled_hi || v < settled_lo)) {
+      leaf_touched_[i] |= kNear;
+      near_nodes_.push_back(i);
+    }
+  }
+  moved_.resize(kept);
 }
 
 OffsetTournament::Extremes OffsetTournament::query(Time t, NodeId exclude) {

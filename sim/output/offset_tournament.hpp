@@ -22,14 +22,20 @@
 // A gap within the rounding slack certifies nothing: the pair is compared again at the next
 // query. Clocks that are all equal (no drift, no offsets) thus cost O(N) a query, like a scan.
 //
-// In scan mode, a query need not read every clock either. After a full scan at t0, no clock can
-// have moved by more than the fastest slope any of them may have (rate, sine and slew rate) times
-// (t - t0), unless something other than a slew changed it since (a step, a rate correction, a
-// crash or restart: touch(), as opposed to slewing()). So the scan also keeps the clocks that read
-// within a margin of the largest or smallest offset, and a later query reads only those and the
-// touched ones: if the largest of them is at least what any other clock can have grown to, it is
-// the largest offset (and likewise the smallest); otherwise it scans again. The margin is a few
-// query intervals' worth of that slope, so one scan serves several queries.
+// In scan mode, a query need not read every clock either. After a full scan at t0, a clock that
+// nothing but slews changed since (a step, a rate correction, a crash or restart: touch()) moves
+// no faster than its rate, its sine term and its slew rate allow. So the scan also keeps the
+// clocks that read within a margin of the largest or smallest offset, and a later query reads
+// only those and the touched ones: if the largest of them is at least what any other clock can
+// have grown to, it is the largest offset (and likewise the smallest); otherwise it scans again.
+// The margin is a few query intervals' worth of that slope, so one scan serves several queries.
+//
+// Where few clocks slew at a time (a large star, each client correcting every few seconds), the
+// slew rate (500 ppm) would make that margin ten times what drift alone needs. There the scan
+// leaves slews out of the bound and reads the slewing clocks instead: every clock slewing at t0
+// or since is read at each query until its slew is over, and then rejoins the others from that
+// reading (or the near set, if it reads close to an extreme). A slew then costs a reading or two,
+// however far it moves its clock. Where many slew at once, the slew rate stays in the bound.
 #pragma once
 
 #include <cstdint>
@@ -106,6 +112,9 @@ class OffsetTournament {
   Extremes scan(NodeId exclude, std::int64_t now_ns);
   Extremes full_scan(NodeId exclude, std::int64_t now_ns);
   bool scan_near_extremes(NodeId exclude, std::int64_t now_ns, Extremes& out);
+  // After a query answered from the near set: the moved clocks whose slews are over rejoin the
+  // others (`drift`: what the drift bound allows since t0, in ns).
+  void settle_moved(std::int64_t now_ns, double drift);
   // Marks node i for the tree only (a slew: within the slope bound the near set relies on).
   void touch_tree(NodeId i);
   // Drops the near set and what was touched since the scan that made it.
@@ -148,10 +157,16 @@ class OffsetTournament {
   std::vector<std::uint8_t> dirty_;     // per internal node: the directions to re-compare
   std::vector<std::vector<std::uint32_t>> dirty_by_level_;  // dirty internal nodes by depth
   // Per leaf, apart (touch() must not miss the cache): bits kTouched (re-read for the tree),
-  // kMoved (touched since the near set's scan) and kUpAtScan (up at that scan).
+  // kMoved (touched since the near set's scan, or, where it reads slews, slewed since or slewing
+  // at it: read at every query while set), kHard (touched: something other than a slew changed it, so it stays kMoved until
+  // the next scan), kUpAtScan (up at that scan), kNear (in near_nodes_) and kSlewListed (in
+  // slewers_).
   static constexpr std::uint8_t kTouched = 1;
   static constexpr std::uint8_t kMoved = 2;
   static constexpr std::uint8_t kUpAtScan = 4;
+  static constexpr std::uint8_t kHard = 8;
+  static constexpr std::uint8_t kNear = 16;
+  static constexpr std::uint8_t kSlewListed = 32;
   std::vector<std::uint8_t> leaf_touched_;
   std::vector<NodeId> touched_;
   RadixDueQueue due_;
@@ -178,18 +193,30 @@ class OffsetTournament {
     std::int64_t hi_floor_ns = 0;  // every other clock up at t0 read below this
     std::int64_t lo_ceil_ns = 0;   // and above this
     bool rest = false;             // some clock up at t0 is not in the near set
-    double rate_ppm = 0;           // the largest rate bound at t0
+    double rate_ppm = 0;           // what bounds an unmoved clock's slope: the largest drift
+                                   // bound at t0 (rate and sine), plus the slew rate unless slews_read
+    bool slews_read = false;       // slewing clocks are kMoved, read at each query
     std::uint32_t up = 0;          // clocks up at t0
   };
   static constexpr std::size_t kTopRates = 8;
   static constexpr double kMarginQueries = 4;
   Near near_;
   std::vector<NodeId> near_nodes_;
-  std::vector<NodeId> moved_;  // touched since the near set's scan
+  std::uint64_t slews_since_scan_ = 0;  // unless slews_read: each may move its clock by a rounding, 1 ns
+  std::vector<NodeId> moved_;  // kMoved
+  std::vector<std::int64_t> moved_offset_ns_;  // scratch: their readings at a query
+  std::vector<char> moved_up_;                 // and whether they were up
+  // Every clock that may be slewing: listed at its slewing(), dropped by the scan that finds its
+  // slew over. A scan marks those still slewing kMoved.
+  std::vector<NodeId> slewers_;
+  void mark_moved(NodeId i) {
+    if (leaf_touched_[i] & kMoved) return;
+    leaf_touched_[i] |= kMoved;
+    moved_.push_back(i);
+  }
   // The largest rate bounds at t0, largest first: the first one whose clock was not touched since
   // is the largest among the untouched clocks.
   std::vector<std::pair<double, NodeId>> top_rates_;
-  std::uint64_t slews_since_scan_ = 0;  // each may move its clock by a rounding, 1 ns
   std::int64_t last_scan_query_ns_ = 0;
   double query_gap_ns_ = 0;  // a moving average of the time between queries in scan mode
   bool stale_ = false;  // a scan answered since the last update: the tree is rebuilt before use

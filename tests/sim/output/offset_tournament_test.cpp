@@ -107,9 +107,11 @@ FakeClocks star_clients(std::size_t n, std::mt19937_64& rng) {
 // instant), as a function of the query's number.
 // other_percent: with slews_only, how many changes are still a step, a rate correction, a crash
 // or restart, or an unknown rate (a scan's near set must read those clocks, not bound them).
+// slew_scale: a slew's amount is a drawn offset divided by it (short slews: few clocks slew at a time).
 void run_history(std::uint64_t seed, std::size_t n, double rate_spread_ppm, std::int64_t offset_spread_ns,
                  int change_percent = 47, bool slews_only = false, int zero_slew_percent = 0,
-                 const std::function<int(int)>& changes_per_query = [](int) { return 1; }, int other_percent = 0) {
+                 const std::function<int(int)>& changes_per_query = [](int) { return 1; }, int other_percent = 0,
+                 std::int64_t slew_scale = 1) {
   std::mt19937_64 rng(seed);
   FakeClocks view(n);
   const double max_slew_ppm = 500, sine_ppm = 0;
@@ -145,7 +147,7 @@ void run_history(std::uint64_t seed, std::size_t n, double rate_spread_ppm, std:
       t.touch(i);
     } else if (w < 40) {  // a slew
       view.rebase(i);
-      const std::int64_t delta = zero_slew_percent > 0 && what(rng) < zero_slew_percent ? 0 : offset(rng);
+      const std::int64_t delta = zero_slew_percent > 0 && what(rng) < zero_slew_percent ? 0 : offset(rng) / slew_scale;
       const double span = std::fabs(static_cast<double>(delta)) / (max_slew_ppm * 1e-6);
       view.clocks[i].slew_ppm = delta < 0 ? -max_slew_ppm : max_slew_ppm;
       view.clocks[i].slew_end_ns = view.now_.ns() + static_cast<std::int64_t>(std::ceil(span));
@@ -365,6 +367,58 @@ TEST(OffsetTournament, MatchesAScanWhenAScanReadsOnlyTheClocksNearTheExtremes) {
     const std::int64_t spread_ns = seed % 3 == 0 ? 3 : 2'000'000;  // within rounding, or wide
     run_history(seed, n, 50, spread_ns, 100, true, 10, [n](int) { return static_cast<int>(n / 3); }, other);
   }
+}
+
+// Few clocks slewing at a time: the near set's bound leaves slews out and the slewing clocks are
+// read until their slews are over, then rejoin the others or the near set. Short and long slews,
+// slews replaced or cancelled, and the other changes the near set must read.
+TEST(OffsetTournament, MatchesAScanWhenTheNearSetReadsTheSlewingClocks) {
+  for (std::uint64_t seed = 700; seed < 716; ++seed) {
+    const std::size_t n = 200 + seed % 4 * 150;
+    const int per_query = 2 + static_cast<int>(seed % 5) * 3;
+    const int other = static_cast<int>(seed % 4) * 3;
+    const std::int64_t scale = seed % 2 == 0 ? 10 : 100;
+    run_history(seed, n, 50, 2'000'000, 100, true, 10, [per_query](int) { return per_query; }, other, scale);
+  }
+}
+
+// A star of 4096 clients, each correcting every 15 s (a query a second, 273 corrections between
+// two): a few hundred slew at a time, and a query reads those and the clocks near the extremes,
+// where a bound with the slew rate (500 ppm against 50 of drift) scans at almost every query.
+TEST(OffsetTournament, ScansReadTheSlewingClocksWhenFewSlewAtATime) {
+  const std::size_t n = 4096;
+  const double slew_ppm = 500;
+  std::mt19937_64 rng(17);
+  FakeClocks view = star_clients(n, rng);
+  std::uniform_int_distribution<std::int64_t> error_ns(-100'000, 100'000);
+  OffsetTournament t(view, std::vector<double>(n, 0.0), std::vector<double>(n, slew_ppm));
+  NodeId next = 0;
+  std::uint64_t before = 0;
+  const int queries = 600, warm = 60;
+  const std::size_t per_second = n / 15;
+  for (int q = 0; q < queries; ++q) {
+    if (q == warm) before = t.readings();
+    for (std::size_t c = 0; c < per_second; ++c) {
+      view.now_ = view.now_ + Duration::from_ns(1'000'000'000 / static_cast<std::int64_t>(per_second));
+      const NodeId i = next;
+      next = static_cast<NodeId>((next + 1) % n);
+      view.rebase(i);
+      const std::int64_t delta = -view.clocks[i].base_ns + error_ns(rng);
+      view.clocks[i].slew_ppm = delta < 0 ? -slew_ppm : slew_ppm;
+      view.clocks[i].slew_end_ns = view.now_.ns() + static_cast<std::int64_t>(std::ceil(
+                                                        std::fabs(static_cast<double>(delta)) / (slew_ppm * 1e-6)));
+      t.slewing(i, Time::from_ns(view.clocks[i].slew_end_ns), view.clocks[i].slew_ppm);
+    }
+    const auto got = t.query(view.now_, kNoNode);
+    const Brute want = brute(view, kNoNode, 0, slew_ppm);
+    ASSERT_EQ(got.hi_ns, want.hi) << "query " << q;
+    ASSERT_EQ(got.lo_ns, want.lo) << "query " << q;
+    ASSERT_EQ(got.count, want.count) << "query " << q;
+    ASSERT_EQ(got.rate_bound_ppm, want.rate_bound_ppm) << "query " << q;
+  }
+  const double per_query = static_cast<double>(t.readings() - before) / (queries - warm);
+  // About 0.36 n; with the slew rate in the bound, 1.07 n (a scan at most queries).
+  EXPECT_LT(per_query, 0.5 * static_cast<double>(n)) << "a full scan reads " << n;
 }
 
 // What the near set is for: clients of a star slew their corrections in, a few hundred between
