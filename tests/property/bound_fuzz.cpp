@@ -16,6 +16,10 @@
 //   welch_lynch  drawn in place of some adversarial cases: fault-tolerant averaging, every
 //                combine, up to f two-faced liars
 // and in some static cases rate corrections, often clamped below the drift.
+// The cases write neither trace.csv nor skew.csv, so their ticks read no clock (the offsets'
+// extremes come from the checker's tournament, the roles from the nodes that changed). Each
+// claimed case runs again writing skew.csv, whose ticks read every clock: summary.json and
+// events.csv must be the same byte for byte, or the case fails.
 // Prints one line per family: scenarios, claimed (the model gave a bound), worst skew/bound;
 // exit 1 on any violation, 2 on a usage error.
 #include <algorithm>
@@ -287,6 +291,18 @@ struct Result {
   bool dropped = false;
 };
 
+// A run's file less the lines that time the run itself (summary.json's wall_time_s, events_per_s).
+std::string results_text(const fs::path& file) {
+  std::ifstream in(file);
+  std::string kept;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("\"wall_time_s\"") == std::string::npos && line.find("\"events_per_s\"") == std::string::npos) {
+      kept += line + "\n";
+    }
+  }
+  return kept;
+}
+
 Result run_case(const Case& c, const fs::path& dir) {
   Result r;
   clocksim::scenario::ScenarioSpec spec;
@@ -309,6 +325,16 @@ Result run_case(const Case& c, const fs::path& dir) {
   options.quiet = true;
   const auto outcome = clocksim::sim::run_scenario(spec, options, sink);
   r.passed = outcome.expectations_passed;
+  clocksim::scenario::ScenarioSpec every_clock = spec;
+  every_clock.output.skew = true;
+  options.out_dir = (dir / "reading-every-clock").string();
+  clocksim::sim::run_scenario(every_clock, options, sink);
+  for (const char* name : {"summary.json", "events.csv"}) {
+    if (results_text(dir / name) != results_text(dir / "reading-every-clock" / name)) {
+      r.passed = false;
+      r.why += std::string(name) + " differs when every tick reads every clock (skew.csv written); ";
+    }
+  }
   std::ifstream in(dir / "summary.json");
   const auto j = nlohmann::json::parse(in);
   const auto& ratio = j["results"]["worst_skew_over_bound"];
