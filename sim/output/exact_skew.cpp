@@ -168,10 +168,14 @@ void ExactSkewChecker::evaluate(Time t, const std::optional<Special>& special, s
   rate_changed_.clear();
 }
 
-std::optional<OffsetExtremes> ExactSkewChecker::extremes_now(Time t) {
+std::optional<UpOffsets> ExactSkewChecker::extremes_now(Time t) {
   if (!tournament_) return std::nullopt;
   const OffsetTournament::Extremes x = tournament_->query(t, kNoNode);
-  return OffsetExtremes{x.hi_ns, x.lo_ns, x.count};
+  UpOffsets out;
+  out.count = x.count;
+  out.lo_ns = x.lo_ns;
+  out.hi_ns = x.hi_ns;
+  return out;
 }
 
 void ExactSkewChecker::on_tick(const TickView& view) {

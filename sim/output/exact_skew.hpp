@@ -64,9 +64,10 @@ class ExactSkewChecker final : public Observer {
   void on_node_started(Time t, NodeId node) override;
   void on_probe(const TickView& view) override;
 
-  // The extremes of the up, correct clocks' offsets at the view's time t, from the tournament,
-  // for a tick that reads no clock otherwise; nullopt in the reference mode (no tournament).
-  std::optional<OffsetExtremes> extremes_now(Time t);
+  // The count and extremes of the up, correct clocks' offsets at the view's time t (their abs
+  // sum left 0), from the tournament, for a tick that reads no clock otherwise; nullopt in the
+  // reference mode (no tournament).
+  std::optional<UpOffsets> extremes_now(Time t);
 
   std::uint64_t evaluations() const { return evaluations_; }
   // Instants where every clock was read (the rest were bounded).

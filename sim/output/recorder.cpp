@@ -42,12 +42,13 @@ void Recorder::on_tick(const TickView& view) {
   for (const NodeRole& r : role_changes_) roles_.update(r);
   const bool trace_this_tick = trace_ && tick_index_ % trace_every_ticks_ == 0;
   ++tick_index_;
-  // Only the files need every clock's reading; the aggregate alone is the offsets' extremes.
-  std::optional<OffsetExtremes> extremes;
-  if (!trace_this_tick && !skew_ && extremes_) extremes = extremes_(view.now());
-  const std::vector<NodeSnapshot>* snapshots = extremes ? nullptr : &view.snapshot_all();
-  const TickStats s = extremes ? tick_stats_from_extremes(view.now(), *extremes, bound, roles_)
-                               : compute_tick_stats(view.now(), *snapshots, bound, roles_);
+  // A trace row needs every node's snapshot, skew.csv's mean every clock's offset; the rest
+  // needs only the offsets' extremes.
+  const std::vector<NodeSnapshot>* snapshots = trace_this_tick ? &view.snapshot_all() : nullptr;
+  std::optional<UpOffsets> extremes;
+  if (!snapshots && !skew_ && extremes_) extremes = extremes_(view.now());
+  const UpOffsets offsets = snapshots ? up_offsets_of(*snapshots) : extremes ? *extremes : view.up_offsets();
+  const TickStats s = compute_tick_stats(view.now(), offsets, !extremes, bound, roles_);
   analysis_.on_roles(s.t, roles_);
   analysis_.on_tick(s);
 

@@ -27,9 +27,9 @@ class Recorder final : public Observer {
            RunAnalysis& analysis);
 
   // Where a tick that writes no per-node line (no trace row this tick, no skew.csv) gets the
-  // extremes of the offsets instead of reading every clock: the exact checker's tournament.
-  // Without one (or when it answers nullopt), every clock is read.
-  using ExtremesReader = std::function<std::optional<OffsetExtremes>(Time)>;
+  // extremes of the offsets (their abs sum left out) instead of reading every clock: the exact
+  // checker's tournament. Without one (or when it answers nullopt), every clock is read.
+  using ExtremesReader = std::function<std::optional<UpOffsets>(Time)>;
   void read_extremes_with(ExtremesReader reader) { extremes_ = std::move(reader); }
 
   void on_tick(const TickView& view) override;

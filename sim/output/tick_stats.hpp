@@ -17,7 +17,7 @@ struct TickStats {
   Time t;
   std::uint32_t up_nodes = 0;
   std::int64_t max_skew_ns = 0;          // max − min offset over up nodes (0 with fewer than 2)
-  std::int64_t mean_abs_offset_ns = 0;   // truncated; only from every clock (compute_tick_stats)
+  std::int64_t mean_abs_offset_ns = 0;   // truncated; 0 unless every clock was read
   std::int64_t max_abs_offset_ns = 0;
   std::int64_t min_offset_ns = 0;        // signed extremes over up nodes (0 with none)
   std::int64_t max_offset_ns = 0;
@@ -26,19 +26,13 @@ struct TickStats {
   std::optional<Duration> bound;
 };
 
-// The largest and smallest offset over the up, correct nodes at an instant, and how many there
-// are: what a tick needs of the clocks when no file wants every node's reading.
-struct OffsetExtremes {
-  std::int64_t hi_ns = 0;
-  std::int64_t lo_ns = 0;
-  std::uint32_t count = 0;
-};
-
-// The aggregate at t from every node's snapshot (TickView::snapshot_all) and the roles.
-TickStats compute_tick_stats(Time t, const std::vector<NodeSnapshot>& snapshots, std::optional<Duration> bound,
+// The aggregate at t of the counted clocks' offsets and the roles. `mean_known`: the offsets'
+// abs sum covers every counted clock, so mean_abs_offset_ns is given; otherwise (extremes alone)
+// it is left 0, which only skew.csv would show.
+TickStats compute_tick_stats(Time t, const UpOffsets& offsets, bool mean_known, std::optional<Duration> bound,
                              const RoleTally& roles);
-// The same but mean_abs_offset_ns (left 0), from the extremes alone.
-TickStats tick_stats_from_extremes(Time t, const OffsetExtremes& x, std::optional<Duration> bound,
-                                   const RoleTally& roles);
+// The offsets of the snapshots (TickView::snapshot_all) of the nodes counted in the skew: up and
+// not faulty.
+UpOffsets up_offsets_of(const std::vector<NodeSnapshot>& snapshots);
 
 }  // namespace clocksim::sim

@@ -39,6 +39,22 @@ struct NodeRole {
   bool faulty = false;
 };
 
+// The clocks counted in the skew (up and not lying) at an instant: how many, their extreme
+// offsets, and the sum of the offsets' magnitudes (in 128 bits: 10^6 offsets of 10^12 ns would
+// overflow 64).
+struct UpOffsets {
+  std::uint32_t count = 0;
+  std::int64_t lo_ns = 0;  // meaningful when count > 0
+  std::int64_t hi_ns = 0;
+  __extension__ __int128 abs_sum_ns = 0;
+  void add(std::int64_t offset_ns) {
+    lo_ns = count == 0 ? offset_ns : (offset_ns < lo_ns ? offset_ns : lo_ns);
+    hi_ns = count == 0 ? offset_ns : (offset_ns > hi_ns ? offset_ns : hi_ns);
+    abs_sum_ns += offset_ns < 0 ? -offset_ns : offset_ns;
+    ++count;
+  }
+};
+
 // A read-only view of every node at one tick.
 class TickView {
  public:
@@ -71,6 +87,16 @@ class TickView {
     std::int64_t offset_ns;
     std::optional<double> rate_ppm;
   };
+  // Every is_up node's offset_ns, read as those calls would, aggregated: for a tick that needs
+  // the aggregate and no node's own reading (a view can sum its clocks in one pass, keeping
+  // nothing).
+  virtual UpOffsets up_offsets() const {
+    UpOffsets sums;
+    for (NodeId i = 0; i < node_count(); ++i) {
+      if (is_up(i)) sums.add(offset_ns(i));
+    }
+    return sums;
+  }
   // Every node that is_up, in id order, with offset_ns and then clock_rate_ppm read as those calls
   // would: one call for a scan of every clock (a view can read its clocks in a tight loop).
   virtual void read_up_clocks(std::vector<ClockReading>& out) const {

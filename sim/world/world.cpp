@@ -278,6 +278,18 @@ void World::read_up_clocks(std::vector<ClockReading>& out) const {
   }
 }
 
+UpOffsets World::up_offsets() const {
+  UpOffsets sums;
+  const bool liars = liars_.any();
+  for (NodeId i = 0; i < nodes_.size(); ++i) {
+    const Node& n = nodes_[i];
+    if (!n.up || (liars && liars_.lying(i))) continue;
+    // As offset_ns(): reading advances a lazy wander, a pure function of (seed, t).
+    sums.add(const_cast<ClockModel&>(n.clock).local_ns(now_) - now_.ns());
+  }
+  return sums;
+}
+
 const node::Counters* World::node_loop_counters(NodeId id) const {
   HostedNode* h = hosted(id);
   return h != nullptr ? &h->loop().counters() : nullptr;

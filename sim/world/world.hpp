@@ -88,6 +88,7 @@ class World final : public TickView {
   // Counted in the skew: up and not lying (a Byzantine clock is left out, as in the tick stats).
   bool is_up(NodeId id) const override { return nodes_[id].up && !(liars_.any() && liars_.lying(id)); }
   void read_up_clocks(std::vector<ClockReading>& out) const override;
+  UpOffsets up_offsets() const override;
 
   const WorldStats& stats() const { return stats_; }
   // host: daemon: node `id`'s node-loop counters (packets in/out, drops by reason ...); null when

@@ -1,6 +1,6 @@
 // TickView::snapshot_all keeps a node's role and believed master from its last call unless the
 // node handled something, started or crashed since, or a fault struck; role_changes lists only
-// those nodes. These tests hold both to node(i) for every node at every instant an observer can
+// those nodes; up_offsets sums the clocks counted in the skew. These tests hold both to node(i) for every node at every instant an observer can
 // look: ticks, probes, notes, clock corrections, sends and deliveries, across every shipped
 // scenario (elections, failovers, restarts, partitions, Byzantine clocks, the daemon host). The
 // looks alternate between the two calls, as a run's ticks do when a trace is written only
@@ -35,6 +35,7 @@ class SnapshotCompare final : public Observer {
  private:
   void compare(const char* where) {
     ++comparisons;
+    compare_up_offsets(where);
     if (comparisons % 3 != 0) {
       compare_role_changes(where);
       return;
@@ -53,6 +54,19 @@ class SnapshotCompare final : public Observer {
         note(where, "node " + std::to_string(i));
       }
       roles_[i] = NodeRole{s.id, s.role, s.believed_master, s.up, s.faulty};
+    }
+  }
+  // The aggregate of the clocks counted in the skew, against node(i) one by one.
+  void compare_up_offsets(const char* where) {
+    UpOffsets want;
+    for (NodeId i = 0; i < view_.node_count(); ++i) {
+      const NodeSnapshot one = view_.node(i);
+      if (one.up && !one.faulty) want.add(one.offset_ns);
+    }
+    const UpOffsets got = view_.up_offsets();
+    if (got.count != want.count || (want.count > 0 && (got.lo_ns != want.lo_ns || got.hi_ns != want.hi_ns)) ||
+        got.abs_sum_ns != want.abs_sum_ns) {
+      note(where, "up_offsets");
     }
   }
   // The roles kept from every call's changes (and from snapshot_all's full lists) against node(i).

@@ -28,7 +28,7 @@ class DriftChecker final : public Observer {
   void on_tick(const TickView& view) override {
     ++ticks;
     snaps_ = view.snapshot_all();
-    const TickStats s = compute_tick_stats(view.now(), snaps_, std::nullopt, RoleTally(view.node_count()));
+    const TickStats s = compute_tick_stats(view.now(), up_offsets_of(snaps_), true, std::nullopt, RoleTally(view.node_count()));
     std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
     for (NodeId i = 0; i < view.node_count(); ++i) {
       const double t = static_cast<double>(view.now().ns());
