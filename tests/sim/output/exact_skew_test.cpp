@@ -18,15 +18,9 @@ namespace {
 
 // A run's summary.json, and whether its expectations held.
 nlohmann::json run_summary(const scenario::ScenarioSpec& spec, bool read_every_instant, bool* passed = nullptr) {
-  MemoryFolder folder;
-  RunOptions options;
-  options.quiet = true;
-  options.folder = &folder;
-  options.read_every_instant = read_every_instant;
-  std::ostringstream report;
-  const RunOutcome outcome = run_scenario(spec, options, report);
-  if (passed) *passed = outcome.expectations_passed;
-  return nlohmann::json::parse(folder.take_files().at("summary.json"));
+  const auto run = testing::run_in_memory(spec, read_every_instant);
+  if (passed) *passed = run.outcome.expectations_passed;
+  return run.summary;
 }
 
 // The worst skew a run reports, in either mode (the bounded checker and the reference that reads

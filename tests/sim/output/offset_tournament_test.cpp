@@ -382,28 +382,27 @@ TEST(OffsetTournament, MatchesAScanWhenTheNearSetReadsTheSlewingClocks) {
   }
 }
 
-// A star of 4096 clients, each correcting every 15 s (a query a second, 273 corrections between
-// two): a few hundred slew at a time, and a query reads those and the clocks near the extremes,
-// where a bound with the slew rate (500 ppm against 50 of drift) scans at almost every query.
-TEST(OffsetTournament, ScansReadTheSlewingClocksWhenFewSlewAtATime) {
-  const std::size_t n = 4096;
+// A star of n clients that correct in turn toward the server, give or take up to `error_ns`
+// (what an asymmetric round trip of 1-3 ms each way hides), slewing at 500 ppm: `per_query`
+// corrections `gap_ns` apart between two queries. Every query must equal a scan of every clock;
+// *per_query_readings: the clocks read per query after the first `warm` queries.
+void run_slewing_star(std::uint64_t seed, std::size_t n, std::int64_t error_ns, std::size_t per_query,
+                      std::int64_t gap_ns, int queries, int warm, double* per_query_readings) {
   const double slew_ppm = 500;
-  std::mt19937_64 rng(17);
+  std::mt19937_64 rng(seed);
   FakeClocks view = star_clients(n, rng);
-  std::uniform_int_distribution<std::int64_t> error_ns(-100'000, 100'000);
+  std::uniform_int_distribution<std::int64_t> error(-error_ns, error_ns);
   OffsetTournament t(view, std::vector<double>(n, 0.0), std::vector<double>(n, slew_ppm));
   NodeId next = 0;
   std::uint64_t before = 0;
-  const int queries = 600, warm = 60;
-  const std::size_t per_second = n / 15;
   for (int q = 0; q < queries; ++q) {
     if (q == warm) before = t.readings();
-    for (std::size_t c = 0; c < per_second; ++c) {
-      view.now_ = view.now_ + Duration::from_ns(1'000'000'000 / static_cast<std::int64_t>(per_second));
+    for (std::size_t c = 0; c < per_query; ++c) {
+      view.now_ = view.now_ + Duration::from_ns(gap_ns);
       const NodeId i = next;
       next = static_cast<NodeId>((next + 1) % n);
       view.rebase(i);
-      const std::int64_t delta = -view.clocks[i].base_ns + error_ns(rng);
+      const std::int64_t delta = -view.clocks[i].base_ns + error(rng);
       view.clocks[i].slew_ppm = delta < 0 ? -slew_ppm : slew_ppm;
       view.clocks[i].slew_end_ns = view.now_.ns() + static_cast<std::int64_t>(std::ceil(
                                                         std::fabs(static_cast<double>(delta)) / (slew_ppm * 1e-6)));
@@ -416,45 +415,30 @@ TEST(OffsetTournament, ScansReadTheSlewingClocksWhenFewSlewAtATime) {
     ASSERT_EQ(got.count, want.count) << "query " << q;
     ASSERT_EQ(got.rate_bound_ppm, want.rate_bound_ppm) << "query " << q;
   }
-  const double per_query = static_cast<double>(t.readings() - before) / (queries - warm);
+  *per_query_readings = static_cast<double>(t.readings() - before) / (queries - warm);
+}
+
+// A star of 4096 clients, each correcting every 15 s (a query a second, 273 corrections between
+// two): a few hundred slew at a time, and a query reads those and the clocks near the extremes,
+// where a bound with the slew rate (500 ppm against 50 of drift) scans at almost every query.
+TEST(OffsetTournament, ScansReadTheSlewingClocksWhenFewSlewAtATime) {
+  const std::size_t n = 4096, per_second = n / 15;
+  double per_query = 0;
+  run_slewing_star(17, n, 100'000, per_second, 1'000'000'000 / static_cast<std::int64_t>(per_second), 600, 60,
+                   &per_query);
+  ASSERT_FALSE(HasFatalFailure());
   // About 0.36 n; with the slew rate in the bound, 1.07 n (a scan at most queries).
   EXPECT_LT(per_query, 0.5 * static_cast<double>(n)) << "a full scan reads " << n;
 }
 
 // What the near set is for: clients of a star slew their corrections in, a few hundred between
-// two queries, too many for the tree; a query then reads the clocks near the extremes, not all.
+// two queries (a query every 1/16 s), too many for the tree, and most are slewing at any time; a
+// query then reads the clocks near the extremes, not all.
 TEST(OffsetTournament, ScansReadOnlyTheClocksNearTheExtremesWhileClientsSlew) {
   const std::size_t n = 4096;
-  const double slew_ppm = 500;
-  std::mt19937_64 rng(13);
-  FakeClocks view = star_clients(n, rng);
-  std::uniform_int_distribution<std::int64_t> error_ns(-1'000'000, 1'000'000);
-  OffsetTournament t(view, std::vector<double>(n, 0.0), std::vector<double>(n, slew_ppm));
-  NodeId next = 0;
-  std::uint64_t before = 0;
-  const int queries = 2'000, warm = 200;
-  for (int q = 0; q < queries; ++q) {
-    if (q == warm) before = t.readings();
-    for (std::size_t c = 0; c < n / 16; ++c) {  // a query every 1/16 s of true time
-      view.now_ = view.now_ + Duration::from_ns(1'000'000'000 / static_cast<std::int64_t>(n));
-      const NodeId i = next;
-      next = static_cast<NodeId>((next + 1) % n);
-      view.rebase(i);
-      // Toward the server, give or take what an asymmetric round trip of 1-3 ms each way hides.
-      const std::int64_t delta = -view.clocks[i].base_ns + error_ns(rng);
-      view.clocks[i].slew_ppm = delta < 0 ? -slew_ppm : slew_ppm;
-      view.clocks[i].slew_end_ns = view.now_.ns() + static_cast<std::int64_t>(std::ceil(
-                                                        std::fabs(static_cast<double>(delta)) / (slew_ppm * 1e-6)));
-      t.slewing(i, Time::from_ns(view.clocks[i].slew_end_ns), view.clocks[i].slew_ppm);
-    }
-    const auto got = t.query(view.now_, kNoNode);
-    const Brute want = brute(view, kNoNode, 0, slew_ppm);
-    ASSERT_EQ(got.hi_ns, want.hi) << "query " << q;
-    ASSERT_EQ(got.lo_ns, want.lo) << "query " << q;
-    ASSERT_EQ(got.count, want.count) << "query " << q;
-    ASSERT_EQ(got.rate_bound_ppm, want.rate_bound_ppm) << "query " << q;
-  }
-  const double per_query = static_cast<double>(t.readings() - before) / (queries - warm);
+  double per_query = 0;
+  run_slewing_star(13, n, 1'000'000, n / 16, 1'000'000'000 / static_cast<std::int64_t>(n), 2'000, 200, &per_query);
+  ASSERT_FALSE(HasFatalFailure());
   EXPECT_LT(per_query, 0.5 * static_cast<double>(n)) << "a full scan reads " << n;
 }
 

@@ -19,11 +19,13 @@ struct InMemoryRun {
   nlohmann::json summary;
 };
 
-inline InMemoryRun run_in_memory(const scenario::ScenarioSpec& spec) {
+// `read_every_instant`: the exact checker's reference mode (RunOptions).
+inline InMemoryRun run_in_memory(const scenario::ScenarioSpec& spec, bool read_every_instant = false) {
   MemoryFolder folder;
   RunOptions options;
   options.folder = &folder;
   options.quiet = true;
+  options.read_every_instant = read_every_instant;
   std::ostringstream report;
   InMemoryRun r;
   r.outcome = run_scenario(spec, options, report);
@@ -34,17 +36,9 @@ inline InMemoryRun run_in_memory(const scenario::ScenarioSpec& spec) {
 
 // Every file of a run by name, with the run's own timing (summary.json's wall_time_s and
 // events_per_s lines) left out: what two runs that must agree byte for byte are compared on.
-// `read_every_instant`: the exact checker's reference mode (RunOptions).
 inline std::map<std::string, std::string> files_without_timing(const scenario::ScenarioSpec& spec,
                                                                bool read_every_instant = false) {
-  MemoryFolder folder;
-  RunOptions options;
-  options.quiet = true;
-  options.folder = &folder;
-  options.read_every_instant = read_every_instant;
-  std::ostringstream report;
-  run_scenario(spec, options, report);
-  auto files = folder.take_files();
+  auto files = run_in_memory(spec, read_every_instant).files;
   if (auto it = files.find("summary.json"); it != files.end()) {
     std::istringstream in(it->second);
     std::string kept;
