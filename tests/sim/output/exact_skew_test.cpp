@@ -11,6 +11,7 @@
 #include "sim/output/output_folder.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/sim/output/busy_star.hpp"
 #include "tests/sim/run/run_in_memory.hpp"
 
 namespace clocksim::sim {
@@ -261,30 +262,12 @@ TEST(ExactSkewChecker, BoundingInstantsChangesNoOutput) {
 TEST(ExactSkewChecker, BoundingInstantsChangesNoOutputOnABusyStar) {
   for (const bool wander : {false, true}) {
     SCOPED_TRACE(wander ? "with wander" : "without wander");
-    std::string yaml = std::string(R"(name: busy-star
-seed: 5
-duration: 120s
-tick: 1s
-nodes: 401
-clocks:
-  initial_offset: uniform(-1ms, 1ms)
-  drift_ppm: uniform(-50, 50)
-)") + (wander ? "  wander_ppm_per_sqrt_s: 0.02\n" : "") + R"(topology: star
-links:
-  latency: uniform(1ms, 3ms)
-algorithm:
-  sync: {kind: cristian, period: 1s, probes: 1}
-  election: {kind: static, leader: 0}
-faults:
-  - {at: 40s, byzantine: {node: n7, mode: two_faced, lie: 3ms, told_behind: [n0]}, until: 90s}
-)";
-    for (int k = 0; k < 12; ++k) {
-      yaml += "  - {at: " + std::to_string(20 + 8 * k) + "s, crash: n" + std::to_string(11 + 31 * k) + ", until: " +
-              std::to_string(25 + 8 * k) + "s}\n";
-      yaml += "  - {at: " + std::to_string(23 + 8 * k) + "s, clock_step: {node: n" + std::to_string(13 + 29 * k) +
-              ", by: " + (k % 2 ? "-" : "") + std::to_string(200 + 150 * k) + "us}}\n";
-    }
-    yaml += "expect:\n  - {max_skew: 2500us, after: 20s}\n  - {max_abs_offset: 2ms, after: 30s, until: 120s}\n";
+    testing::BusyStar star;
+    star.seed = 5;
+    star.clock_lines = "  initial_offset: uniform(-1ms, 1ms)\n  drift_ppm: uniform(-50, 50)\n";
+    if (wander) star.clock_lines += "  wander_ppm_per_sqrt_s: 0.02\n";
+    star.expect_lines = "  - {max_skew: 2500us, after: 20s}\n  - {max_abs_offset: 2ms, after: 30s, until: 120s}\n";
+    const std::string yaml = testing::busy_star_yaml(star);
     const auto spec = scenario::load_scenario_text(yaml, "busy-star.yaml");
     expect_bounding_changes_nothing(spec);
   }

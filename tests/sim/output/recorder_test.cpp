@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/scenario/loader.hpp"
+#include "tests/sim/output/busy_star.hpp"
 #include "tests/sim/run/run_in_memory.hpp"
 #include "tests/sim/scenario/shipped_scenarios.hpp"
 
@@ -99,31 +100,30 @@ TEST(Recorder, TicksWithoutPerNodeFilesGiveTheSameResultsThroughFailovers) {
 TEST(Recorder, TicksWithoutPerNodeFilesGiveTheSameResultsOnABusyStar) {
   for (const bool sine : {false, true}) {
   SCOPED_TRACE(sine ? "with a sinusoidal rate term" : "without");
-  std::string yaml = std::string(R"(name: busy-star
-seed: 11
-duration: 90s
-tick: 500ms
-nodes: 301
-clocks:
-  initial_offset: uniform(-2ms, 2ms)
-  drift_ppm: uniform(-80, 80)
-  wander_ppm_per_sqrt_s: 0.01
-)") + (sine ? "  sine_amplitude_ppm: uniform(100, 300)\n  sine_period: 7s\n" : "") + R"(topology: star
-links:
-  latency: uniform(1ms, 3ms)
-algorithm:
-  sync: {kind: cristian, period: )" + (sine ? "20s" : "1s") + R"(, probes: 1}
-  election: {kind: static, leader: 0}
-faults:
-  - {at: 30s, byzantine: {node: n9, mode: two_faced, lie: 3ms, told_behind: [n0]}, until: 60s}
-)";
-  for (int k = 0; k < 10; ++k) {
-    yaml += "  - {at: " + std::to_string(10 + 7 * k) + "s, crash: n" + std::to_string(5 + 29 * k) + ", until: " +
-            std::to_string(14 + 7 * k) + "s}\n";
-    yaml += "  - {at: " + std::to_string(12 + 7 * k) + "s, clock_step: {node: n" + std::to_string(7 + 23 * k) +
-            ", by: " + (k % 2 ? "-" : "") + std::to_string(300 + 200 * k) + "us}}\n";
-  }
-  yaml += "expect:\n  - {max_skew: 2500us, after: 20s}\n  - {max_abs_offset: 3ms, after: 30s, until: 80s}\n";
+  testing::BusyStar star;
+  star.seed = 11;
+  star.duration_s = 90;
+  star.tick = "500ms";
+  star.clients = 300;
+  star.clock_lines = "  initial_offset: uniform(-2ms, 2ms)\n  drift_ppm: uniform(-80, 80)\n  wander_ppm_per_sqrt_s: 0.01\n";
+  if (sine) star.clock_lines += "  sine_amplitude_ppm: uniform(100, 300)\n  sine_period: 7s\n";
+  star.period = sine ? "20s" : "1s";
+  star.liar = 9;
+  star.liar_from_s = 30;
+  star.liar_until_s = 60;
+  star.faults = 10;
+  star.first_fault_s = 10;
+  star.fault_every_s = 7;
+  star.crash_first = 5;
+  star.crash_stride = 29;
+  star.step_first = 7;
+  star.step_stride = 23;
+  star.crash_s = 4;
+  star.step_after_s = 2;
+  star.step_us = 300;
+  star.step_grow_us = 200;
+  star.expect_lines = "  - {max_skew: 2500us, after: 20s}\n  - {max_abs_offset: 3ms, after: 30s, until: 80s}\n";
+  const std::string yaml = testing::busy_star_yaml(star);
   expect_same_results_however_written(scenario::load_scenario_text(yaml, "busy-star.yaml"));
   }
 }
