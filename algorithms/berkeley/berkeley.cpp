@@ -70,9 +70,13 @@ void Berkeley::stop_mastering(Effects& out) {
 
 bool Berkeley::is_master_activity(NodeId from, const Message& msg) const {
   // Only a master probes and corrects. Whether `from` is this node's master is the election's
-  // call: its own master's traffic restarts its timer, another's may reveal a master it missed.
+  // call: its own master's traffic restarts its timer, another's probe may reveal a master it
+  // missed. A correction from a node it does not follow reveals nothing: it is no claim to lead
+  // that the election could check (timed's slave learns its master from MASTERUP and MASTERACK),
+  // and counting it would let any member that sends one be adopted, and its next one obeyed.
   if (from == membership_.self || !config_.trusts(from)) return false;
-  return msg.type == MsgType::kAdjust || msg.type == MsgType::kTimeRequest || msg.type == MsgType::kSetTime;
+  if (msg.type == MsgType::kTimeRequest) return true;
+  return (msg.type == MsgType::kAdjust || msg.type == MsgType::kSetTime) && from == master_ && master_ != kNoNode;
 }
 
 void Berkeley::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
@@ -387,7 +391,12 @@ void Berkeley::on_adjust(LocalTime now, NodeId from, const Message& msg, Effects
     out.send(from, q);
     return;
   }
-  if (master_ != kNoNode && from != master_) return;  // not our master: no ACK, it will give up
+  // Only from the master this node follows (timed's slave takes ADJTIME and SETTIME only while it
+  // is a slave, from its master): a node that knows no master yet (before the election has
+  // spoken, or just restarted) takes no correction from anyone, so one member's key cannot set a
+  // whole cluster while it looks for its master. No ACK: the master retries, and its probes
+  // meanwhile let the election adopt it.
+  if (master_ == kNoNode || from != master_) return;
   // Honest masters clamp what they send to max_rate_correction_ppm, which the cluster shares: a
   // larger rate is a lying or broken master, and could stop this clock. Nothing of it is applied,
   // and no ACK tells the master it was.
