@@ -274,6 +274,10 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
     out.send(m.slave, adj);
     out.set_timer(ack_timer(m.slave), pending.wait);
   }
+  // What each slave measured read: the clock guard weighs a large start-up correction of the
+  // master's own clock against them.
+  out.consulted(static_cast<std::uint32_t>(round_slaves_.size()));
+  for (const auto& m : measured_) out.witness(m.slave, Duration::from_ns(m.delta_ns));
   // Applied even when it rounds to 0, as a slave applies its own (on_adjust): see there.
   out.adjust_clock(Duration::from_ns(own),
                    abs_at_least(own, config_.step_threshold.ns()) ? AdjustMode::kStep : AdjustMode::kSlew,
@@ -429,6 +433,10 @@ void Berkeley::on_adjust(LocalTime now, NodeId from, const Message& msg, Effects
   // the round wants it), so it replaces what is left of an older slew, as adjtime(0) does, and
   // the round has taken effect on this clock (what the warm-up and the bound wait for).
   const bool step = abs_at_least(corr, config_.step_threshold.ns());
+  // Its master is a slave's one source: the clock guard lets no lone source step the clock beyond
+  // the panic threshold at start-up unless limits.startup_quorum is 1.
+  out.consulted(1);
+  out.witness(from, Duration::from_ns(corr));
   out.adjust_clock(Duration::from_ns(corr), step ? AdjustMode::kStep : AdjustMode::kSlew, CorrectionSource{from, msg.term});
   if (msg.type == MsgType::kAdjust && (msg.flags & kAdjustHasRate) != 0) {
     out.set_rate_correction_ppm(static_cast<double>(msg.rate_ppb) * 1e-3);

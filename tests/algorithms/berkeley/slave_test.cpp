@@ -129,6 +129,16 @@ TEST_F(SlaveTest, SmallCorrectionIsSlewedAndAcked) {
   EXPECT_EQ(ack->to, 0u);
 }
 
+// A slave's correction rests on its master's word alone: one member consulted, one witness.
+TEST_F(SlaveTest, ReportsItsMasterAsItsOneSource) {
+  slave_.on_message(LocalTime::epoch(), 0, adjust(9, 1, -5_ms), out_);
+  ASSERT_EQ(out_.clock().size(), 1u);
+  EXPECT_EQ(out_.evidence().consulted, 1u);
+  ASSERT_EQ(out_.evidence().witnesses.size(), 1u);
+  EXPECT_EQ(out_.evidence().witnesses[0].member, 0u);
+  EXPECT_EQ(out_.evidence().witnesses[0].offset, -5_ms);
+}
+
 TEST_F(SlaveTest, LargeCorrectionIsStepped) {
   slave_.on_message(LocalTime::epoch(), 0, adjust(9, 1, 20_s), out_);
   EXPECT_EQ(out_.clock().at(0).mode, AdjustMode::kStep);
