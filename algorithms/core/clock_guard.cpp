@@ -64,10 +64,11 @@ bool ClockGuard::corroborated(std::int64_t delta, const Evidence& evidence, Node
   std::vector<std::pair<NodeId, std::int64_t>> seen;
   seen.reserve(evidence.witnesses.size());
   for (const Witness& w : evidence.witnesses) {
-    if (w.member == self && self != kNoNode) continue;
-    if (std::any_of(seen.begin(), seen.end(), [&](const auto& s) { return s.first == w.member; })) continue;
-    seen.emplace_back(w.member, w.offset.ns());
+    if (w.member != self || self == kNoNode) seen.emplace_back(w.member, w.offset.ns());
   }
+  std::stable_sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  seen.erase(std::unique(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+             seen.end());
   // Members consulted but silent count against the majority: a liar that answers alone while the
   // others' replies are lost (or held back) is still one of several.
   const std::uint32_t consulted =
@@ -121,10 +122,10 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
   const bool beyond_panic = panic > 0 && abs_u64(delta) > static_cast<std::uint64_t>(panic);
   // With the start-up rule off, the allowance is what it was for ntpd -g: anything goes, uncounted.
   const bool startup_unlimited = startup && config_.startup_quorum <= 0;
+  const bool beyond_headroom = target > kMaxAbsClockReadingNs || target < -kMaxAbsClockReadingNs;
   // A corroborated start-up correction beyond the threshold: the honest majority sets a node
   // that booted far off. It neither counts against the window nor ends the allowance (a node
   // decades off may need several rounds of an averaging algorithm to come within the threshold).
-  const bool beyond_headroom = target > kMaxAbsClockReadingNs || target < -kMaxAbsClockReadingNs;
   bool set_by_majority = false;
   if (beyond_panic && !startup_unlimited) {
     if (!startup) {
