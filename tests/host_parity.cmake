@@ -19,7 +19,11 @@
 #   berkeley-high-drift  the daemon's clock guard clamps rate corrections to ±500 ppm, as
 #                        clocksyncd does in production; the scenario's clocks drift further
 #   ntp-strata           the simulated node loop is not yet given the scenario's reference clocks
-set(CLOCKSIM_PARITY_OPEN berkeley-high-drift ntp-strata)
+#   berkeley-textbook    n2 starts 25 min off and its master is its one source: clocksyncd's guard
+#                        lets no lone source step a clock beyond the panic threshold at start-up
+#                        (limits.startup_quorum 2, docs/daemon.md), so the daemon host leaves n2
+#                        where it started, as clocksyncd would, where timed's slave obeys
+set(CLOCKSIM_PARITY_OPEN berkeley-high-drift ntp-strata berkeley-textbook)
 set(CLOCKSIM_PARITY_EXPECTATIONS_ONLY standby ring-failover)
 file(GLOB CLOCKSIM_PARITY_SCENARIOS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.yaml)
 foreach(file ${CLOCKSIM_PARITY_SCENARIOS})

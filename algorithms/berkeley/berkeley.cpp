@@ -70,9 +70,13 @@ void Berkeley::stop_mastering(Effects& out) {
 
 bool Berkeley::is_master_activity(NodeId from, const Message& msg) const {
   // Only a master probes and corrects. Whether `from` is this node's master is the election's
-  // call: its own master's traffic restarts its timer, another's may reveal a master it missed.
+  // call: its own master's traffic restarts its timer, another's probe may reveal a master it
+  // missed. A correction from a node it does not follow reveals nothing: it is no claim to lead
+  // that the election could check (timed's slave learns its master from MASTERUP and MASTERACK),
+  // and counting it would let any member that sends one be adopted, and its next one obeyed.
   if (from == membership_.self || !config_.trusts(from)) return false;
-  return msg.type == MsgType::kAdjust || msg.type == MsgType::kTimeRequest || msg.type == MsgType::kSetTime;
+  if (msg.type == MsgType::kTimeRequest) return true;
+  return (msg.type == MsgType::kAdjust || msg.type == MsgType::kSetTime) && from == master_ && master_ != kNoNode;
 }
 
 void Berkeley::on_message(LocalTime now, NodeId from, const Message& msg, Effects& out) {
@@ -270,6 +274,10 @@ void Berkeley::finish_round(LocalTime now, Effects& out) {
     out.send(m.slave, adj);
     out.set_timer(ack_timer(m.slave), pending.wait);
   }
+  // What each slave measured read: the clock guard weighs a large start-up correction of the
+  // master's own clock against them.
+  out.consulted(static_cast<std::uint32_t>(round_slaves_.size()));
+  for (const auto& m : measured_) out.witness(m.slave, Duration::from_ns(m.delta_ns));
   // Applied even when it rounds to 0, as a slave applies its own (on_adjust): see there.
   out.adjust_clock(Duration::from_ns(own),
                    abs_at_least(own, config_.step_threshold.ns()) ? AdjustMode::kStep : AdjustMode::kSlew,
@@ -387,7 +395,12 @@ void Berkeley::on_adjust(LocalTime now, NodeId from, const Message& msg, Effects
     out.send(from, q);
     return;
   }
-  if (master_ != kNoNode && from != master_) return;  // not our master: no ACK, it will give up
+  // Only from the master this node follows (timed's slave takes ADJTIME and SETTIME only while it
+  // is a slave, from its master): a node that knows no master yet (before the election has
+  // spoken, or just restarted) takes no correction from anyone, so one member's key cannot set a
+  // whole cluster while it looks for its master. No ACK: the master retries, and its probes
+  // meanwhile let the election adopt it.
+  if (master_ == kNoNode || from != master_) return;
   // Honest masters clamp what they send to max_rate_correction_ppm, which the cluster shares: a
   // larger rate is a lying or broken master, and could stop this clock. Nothing of it is applied,
   // and no ACK tells the master it was.
@@ -420,6 +433,10 @@ void Berkeley::on_adjust(LocalTime now, NodeId from, const Message& msg, Effects
   // the round wants it), so it replaces what is left of an older slew, as adjtime(0) does, and
   // the round has taken effect on this clock (what the warm-up and the bound wait for).
   const bool step = abs_at_least(corr, config_.step_threshold.ns());
+  // Its master is a slave's one source: the clock guard lets no lone source step the clock beyond
+  // the panic threshold at start-up unless limits.startup_quorum is 1.
+  out.consulted(1);
+  out.witness(from, Duration::from_ns(corr));
   out.adjust_clock(Duration::from_ns(corr), step ? AdjustMode::kStep : AdjustMode::kSlew, CorrectionSource{from, msg.term});
   if (msg.type == MsgType::kAdjust && (msg.flags & kAdjustHasRate) != 0) {
     out.set_rate_correction_ppm(static_cast<double>(msg.rate_ppb) * 1e-3);

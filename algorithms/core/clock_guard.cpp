@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "algorithms/core/checked_math.hpp"
 
@@ -17,6 +18,7 @@ std::string_view guard_outcome_name(GuardOutcome o) {
     case GuardOutcome::kRefusedOverflow: return "refused_overflow";
     case GuardOutcome::kRefusedNotFinite: return "refused_not_finite";
     case GuardOutcome::kRefusedPanicWindow: return "refused_panic_window";
+    case GuardOutcome::kRefusedUncorroborated: return "refused_uncorroborated";
   }
   return "?";
 }
@@ -42,7 +44,60 @@ std::uint64_t ClockGuard::moved_in_window_ns(std::int64_t host_ns) const {
   return sum;
 }
 
-ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, bool is_master, std::int64_t host_ns) {
+void ClockGuard::count_in_window(std::int64_t host_ns, std::uint64_t moved_ns) {
+  const std::int64_t index = floor_div(host_ns, slice_width_ns());
+  Slice& s = slices_[static_cast<std::size_t>(((index % kSliceSlots) + kSliceSlots) % kSliceSlots)];
+  if (s.index != index) s = Slice{index, 0};
+  s.moved_ns = sat_add_u64(s.moved_ns, moved_ns);
+}
+
+std::uint32_t ClockGuard::witnesses_needed(std::uint32_t consulted) const {
+  if (config_.startup_quorum <= 0) return 0;
+  const std::uint64_t quorum = static_cast<std::uint64_t>(config_.startup_quorum);
+  const std::uint64_t majority = std::uint64_t{consulted} / 2 + 1;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(std::max(quorum, majority), std::numeric_limits<std::uint32_t>::max()));
+}
+
+bool ClockGuard::corroborated(std::int64_t delta, const Evidence& evidence, NodeId self, Verdict& v) const {
+  // One reading per member: a member is one witness however often the algorithm names it (its
+  // first reading counts), and this node is none. kNoNode, the node's reference clock, is one.
+  std::vector<std::pair<NodeId, std::int64_t>> seen;
+  seen.reserve(evidence.witnesses.size());
+  for (const Witness& w : evidence.witnesses) {
+    if (w.member != self || self == kNoNode) seen.emplace_back(w.member, w.offset.ns());
+  }
+  std::stable_sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  seen.erase(std::unique(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+             seen.end());
+  // Members consulted but silent count against the majority: a liar that answers alone while the
+  // others' replies are lost (or held back) is still one of several.
+  const std::uint32_t consulted =
+      std::max<std::uint32_t>(evidence.consulted, static_cast<std::uint32_t>(std::min<std::size_t>(seen.size(), UINT32_MAX)));
+  v.needed = witnesses_needed(consulted);
+  std::vector<std::int64_t> offsets;
+  offsets.reserve(seen.size());
+  for (const auto& s : seen) offsets.push_back(s.second);
+  std::sort(offsets.begin(), offsets.end());
+  // Every group of readings within the tolerance of one another, as a window over the sorted
+  // offsets; one with enough witnesses corroborates a correction that moves the clock toward it
+  // and not past it (by more than the tolerance): anywhere in [min(0, lo - tol), max(0, hi + tol)].
+  const std::int64_t tol = std::max<std::int64_t>(config_.startup_tolerance.ns(), 0);
+  bool ok = false;
+  std::size_t first = 0;
+  for (std::size_t last = 0; last < offsets.size(); ++last) {
+    while (sat_sub(offsets[last], offsets[first]) > tol) ++first;
+    const std::size_t count = last - first + 1;
+    v.agreeing = std::max<std::uint32_t>(v.agreeing, static_cast<std::uint32_t>(std::min<std::size_t>(count, UINT32_MAX)));
+    if (count < v.needed) continue;
+    const std::int64_t lo = std::min<std::int64_t>(0, sat_sub(offsets[first], tol));
+    const std::int64_t hi = std::max<std::int64_t>(0, sat_add(offsets[last], tol));
+    ok = ok || (delta >= lo && delta <= hi);
+  }
+  return ok;
+}
+
+ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, bool is_master, std::int64_t host_ns,
+                                      const Evidence& evidence, NodeId self) {
   Verdict v;
   v.effect = effect;
   if (effect.kind == ClockEffect::Kind::kSetRate) {
@@ -61,18 +116,38 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
     v.outcome = GuardOutcome::kRefusedOverflow;
     return v;
   }
-  const bool after_startup = !in_startup();
+  const bool startup = in_startup();
   const std::int64_t panic = config_.panic_threshold.ns();
   const bool windowed = panic > 0 && config_.panic_window.ns() > 0;
-  if (after_startup) {
-    if (panic > 0 && abs_u64(delta) > static_cast<std::uint64_t>(panic)) {
+  const bool beyond_panic = panic > 0 && abs_u64(delta) > static_cast<std::uint64_t>(panic);
+  // With the start-up rule off, the allowance is what it was for ntpd -g: anything goes, uncounted.
+  const bool startup_unlimited = startup && config_.startup_quorum <= 0;
+  const bool beyond_headroom = target > kMaxAbsClockReadingNs || target < -kMaxAbsClockReadingNs;
+  // A corroborated start-up correction beyond the threshold: the honest majority sets a node
+  // that booted far off. It neither counts against the window nor ends the allowance (a node
+  // decades off may need several rounds of an averaging algorithm to come within the threshold).
+  bool set_by_majority = false;
+  if (beyond_panic && !startup_unlimited) {
+    if (!startup) {
       v.outcome = GuardOutcome::kRefusedPanic;
       return v;
     }
-    if (windowed && sat_add_u64(moved_in_window_ns(host_ns), abs_u64(delta)) > static_cast<std::uint64_t>(panic)) {
-      v.outcome = GuardOutcome::kRefusedPanicWindow;
+    if (beyond_headroom) {  // what it is, whatever the evidence
+      v.outcome = GuardOutcome::kRefusedOverflow;
       return v;
     }
+    if (!corroborated(delta, evidence, self, v)) {
+      v.outcome = GuardOutcome::kRefusedUncorroborated;
+      return v;
+    }
+    set_by_majority = true;
+  }
+  const bool counted = windowed && !startup_unlimited && !set_by_majority;
+  if (counted && sat_add_u64(moved_in_window_ns(host_ns), abs_u64(delta)) > static_cast<std::uint64_t>(panic)) {
+    v.outcome = GuardOutcome::kRefusedPanicWindow;
+    return v;
+  }
+  if (!startup) {
     const std::int64_t master_max = config_.master_max_adjust.ns();
     if (is_master && master_max > 0 && abs_u64(delta) > static_cast<std::uint64_t>(master_max)) {
       v.outcome = GuardOutcome::kRefusedMasterLimit;
@@ -83,18 +158,13 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
       v.outcome = GuardOutcome::kStepAsSlew;
     }
   }
-  // Checked at start-up too, where the limits above do not apply.
-  if (target > kMaxAbsClockReadingNs || target < -kMaxAbsClockReadingNs) {
+  // Checked at start-up too, where the limits above do not all apply.
+  if (beyond_headroom) {
     v.outcome = GuardOutcome::kRefusedOverflow;
     return v;
   }
-  ++adjustments_;
-  if (after_startup && windowed) {
-    const std::int64_t index = floor_div(host_ns, slice_width_ns());
-    Slice& s = slices_[static_cast<std::size_t>(((index % kSliceSlots) + kSliceSlots) % kSliceSlots)];
-    if (s.index != index) s = Slice{index, 0};
-    s.moved_ns = sat_add_u64(s.moved_ns, abs_u64(delta));
-  }
+  if (!set_by_majority) ++adjustments_;
+  if (counted) count_in_window(host_ns, abs_u64(delta));
   return v;
 }
 

@@ -1,20 +1,42 @@
 // Sanity limits on what an algorithm may do to its clock, in one place for every host: the
 // daemon's virtual and system clocks, and the simulator's node host if it wants them. Pure:
-// it judges a ClockEffect against the clock's reading and the node's role, nothing else.
+// it judges a ClockEffect against the clock's reading, the node's role and the readings the
+// correction rests on (Evidence, effects.hpp), nothing else.
 //
-// After start-up (the first `startup_updates` adjustments, ntpd's -g / chrony's makestep
-// count), the rules are those of the reference implementations, made per node:
+// The rules are those of the reference implementations, made per node:
 //  - a correction larger than `panic_threshold` is refused and reported (ntpd's 1000 s panic
 //    threshold; chrony's maxchange), and so is one that would take the corrections accepted
 //    within the last `panic_window` of host time past it together: one lying key holder cannot
 //    move a node by hours, neither at once nor in many steps just below the threshold;
-//  - a master moves its own clock by at most `master_max_adjust` per adjustment, so a majority
-//    of slaves that jumped cannot drag it along (the jumped slaves are corrected back instead);
-//  - a step smaller than `min_step` is carried out as a slew (chrony's makestep threshold);
+//  - at start-up (until `startup_updates` corrections within the threshold have been made,
+//    ntpd's -g / chrony's makestep count) a larger correction is allowed only when the members
+//    the algorithm consulted corroborate it: at least `startup_quorum` of them, and more than
+//    half of those consulted, read this clock as off by amounts within `startup_tolerance` of one
+//    another, and the correction moves the clock toward their readings and not past them (the
+//    majority rule of ntpd's clock select and chrony's source selection, applied to the one case
+//    where the guard would otherwise let anything through). A node that boots decades off is set
+//    by its honest majority, and one liar among its sources is outvoted. With the default quorum
+//    of 2 no member's word alone is enough: a node whose one source is a master (a Berkeley
+//    slave) or a server (a Cristian client) is not stepped beyond the threshold at start-up, since
+//    under an election any member can claim to be that master; `startup_quorum` 1 trusts a lone
+//    source as ntpd -g and chrony trust a single configured server;
+//  - after start-up, a master moves its own clock by at most `master_max_adjust` per
+//    adjustment, so a majority of slaves that jumped cannot drag it along (the jumped slaves are
+//    corrected back instead);
+//  - after start-up, a step smaller than `min_step` is carried out as a slew (chrony's makestep
+//    threshold);
 //  - a frequency correction is clamped to ±max_rate_ppm (the kernel's ±500 ppm);
 // and always: a correction that would overflow the clock's int64 reading, or leave it less than a
 // century to run before it would (kClockHeadroomNs), or a non-finite rate, is refused (RFC 5905
 // §10 sanity checks in the same spirit).
+//
+// So, with the defaults, one lying member moves a node by at most panic_threshold within any
+// panic_window of one run of the process, from its first correction on, whatever role it has or
+// claims; only a corroborated start-up correction is larger, and it is not counted against the
+// window (the honest majority setting a node that booted far off must not use up the budget of
+// the hour).
+// `startup_quorum` 0 switches the start-up rule off: the first `startup_updates` corrections are
+// then allowed whatever their size and uncounted, as ntpd -g without a selection would.
 #pragma once
 
 #include <array>
@@ -34,13 +56,23 @@ namespace clocksim {
 inline constexpr std::int64_t kClockHeadroomNs = 100LL * 365 * 86'400 * 1'000'000'000;
 inline constexpr std::int64_t kMaxAbsClockReadingNs = std::numeric_limits<std::int64_t>::max() - kClockHeadroomNs;
 
+// The largest startup_quorum a config may ask for (a cluster is far smaller).
+inline constexpr std::int64_t kMaxStartupQuorum = 1'000'000;
+
 // A zero panic_threshold or master_max_adjust switches that limit off (ntpd's `tinker panic 0`).
 struct ClockGuardConfig {
   Duration panic_threshold = Duration::from_ns(1000'000'000'000);  // 1000 s
-  // The sizes of the corrections accepted after start-up within this much host (monotonic) time
-  // add up to at most panic_threshold. Zero: each correction is judged alone.
+  // The sizes of the corrections accepted within this much host (monotonic) time add up to at
+  // most panic_threshold (start-up ones too, but for those a majority corroborated above the
+  // threshold). Zero: each correction is judged alone.
   Duration panic_window = Duration::from_ns(3600'000'000'000);  // 1 h
-  std::int64_t startup_updates = 3;   // adjustments of any size allowed at start
+  // Corrections within the panic threshold that end the start-up allowance.
+  std::int64_t startup_updates = 3;
+  // At start-up, a correction above the panic threshold needs this many consulted members (and
+  // more than half of those consulted) agreeing within startup_tolerance. 1: a lone source is
+  // trusted. 0: no corroboration needed, start-up corrections unlimited and uncounted.
+  std::int64_t startup_quorum = 2;
+  Duration startup_tolerance = Duration::from_ns(1'000'000'000);  // 1 s
   Duration master_max_adjust = Duration::from_ns(1'000'000'000);  // 1 s per adjustment
   Duration min_step;                  // 0: steps as the algorithm asks
   double max_rate_ppm = 500;
@@ -55,6 +87,7 @@ enum class GuardOutcome : std::uint8_t {
   kRefusedOverflow,  // would overflow the clock reading, or come within kClockHeadroomNs of it
   kRefusedNotFinite, // NaN or infinite rate
   kRefusedPanicWindow,  // with the corrections of the last panic_window, above the panic threshold
+  kRefusedUncorroborated,  // above the panic threshold at start-up, without a corroborating majority
 };
 std::string_view guard_outcome_name(GuardOutcome o);
 constexpr bool refused(GuardOutcome o) { return o >= GuardOutcome::kRefusedPanic; }
@@ -66,13 +99,22 @@ class ClockGuard {
   struct Verdict {
     GuardOutcome outcome = GuardOutcome::kApplied;
     ClockEffect effect;  // what to carry out (unless refused)
+    // For a correction above the panic threshold at start-up: the largest number of distinct
+    // witnesses that agreed within the tolerance, and how many were needed.
+    std::uint32_t agreeing = 0;
+    std::uint32_t needed = 0;
   };
   // Judges `effect` for a clock reading `now`; `is_master`: the node currently leads; `host_ns`:
   // the host's monotonic time, which no correction moves (it places the correction in the panic
-  // window).
-  Verdict check(const ClockEffect& effect, LocalTime now, bool is_master, std::int64_t host_ns);
+  // window); `evidence`: the readings the correction rests on (a member counts once; `self` is no
+  // witness of itself, and kNoNode stands for the node's reference clock, one witness).
+  Verdict check(const ClockEffect& effect, LocalTime now, bool is_master, std::int64_t host_ns,
+                const Evidence& evidence = {}, NodeId self = kNoNode);
 
   bool in_startup() const { return adjustments_ < config_.startup_updates; }
+  // The witnesses needed for a start-up correction above the panic threshold when `consulted`
+  // members were asked (0: the rule is off).
+  std::uint32_t witnesses_needed(std::uint32_t consulted) const;
   const ClockGuardConfig& config() const { return config_; }
 
  private:
@@ -90,9 +132,12 @@ class ClockGuard {
   };
   std::int64_t slice_width_ns() const;
   std::uint64_t moved_in_window_ns(std::int64_t host_ns) const;
+  void count_in_window(std::int64_t host_ns, std::uint64_t moved_ns);
+  // Whether `delta` is corroborated by `evidence` (start-up rule above); fills v.agreeing/needed.
+  bool corroborated(std::int64_t delta, const Evidence& evidence, NodeId self, Verdict& v) const;
 
   ClockGuardConfig config_;
-  std::int64_t adjustments_ = 0;  // phase adjustments carried out so far
+  std::int64_t adjustments_ = 0;  // phase adjustments within the panic threshold carried out so far
   std::array<Slice, kSliceSlots> slices_{};
 };
 

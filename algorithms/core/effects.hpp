@@ -46,6 +46,22 @@ struct ClockEffect {
   CorrectionSource source{};  // kAdjust
 };
 
+// What one member's reading says of this node's clock: the correction that reading alone asks
+// for (positive: the member reads ahead of this clock). Member kNoNode: the node's own reference
+// clock (a local instrument, no network member).
+struct Witness {
+  NodeId member = kNoNode;
+  Duration offset;
+};
+// The readings a dispatch's clock correction rests on: how many members the algorithm consulted
+// for it (asked, answered or not) and what those that answered said. The clock guard weighs a
+// large correction at start-up against them (clock_guard.hpp); the simulator's world, which
+// carries corrections out unguarded, ignores them.
+struct Evidence {
+  std::uint32_t consulted = 0;
+  std::vector<Witness> witnesses;
+};
+
 class Effects {
  public:
   void send(NodeId to, const Message& msg) { sends_.push_back({to, msg}); }
@@ -60,6 +76,10 @@ class Effects {
     clock_.push_back({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), ppm});
   }
   void note(Note n) { notes_.push_back(std::move(n)); }
+  // The correction asked in this dispatch rests on `consulted` members' readings, of which
+  // witness() reports each one that answered.
+  void consulted(std::uint32_t members) { evidence_.consulted = members; }
+  void witness(NodeId member, Duration offset) { evidence_.witnesses.push_back({member, offset}); }
   // Asks the host for one reading of this node's reference clock (Algorithm::on_reference, at the
   // same local time); a host whose node has no reference clock ignores it.
   void read_reference_clock() { reference_read_ = true; }
@@ -68,6 +88,7 @@ class Effects {
   const std::vector<TimerEffect>& timers() const { return timers_; }
   const std::vector<ClockEffect>& clock() const { return clock_; }
   const std::vector<Note>& notes() const { return notes_; }
+  const Evidence& evidence() const { return evidence_; }
   bool reference_read_requested() const { return reference_read_; }
   bool empty() const {
     return sends_.empty() && timers_.empty() && clock_.empty() && notes_.empty() && !reference_read_;
@@ -79,6 +100,8 @@ class Effects {
     timers_.clear();
     clock_.clear();
     notes_.clear();
+    evidence_.consulted = 0;
+    evidence_.witnesses.clear();
     reference_read_ = false;
   }
 
@@ -87,6 +110,7 @@ class Effects {
   std::vector<TimerEffect> timers_;
   std::vector<ClockEffect> clock_;
   std::vector<Note> notes_;
+  Evidence evidence_;
   bool reference_read_ = false;
 };
 

@@ -146,6 +146,9 @@ void Cristian::finish_series(Effects& out) {
   const CristianSample s = *best_;
   last_ = s;
   if (s.correction_ns != 0) {
+    // One source: the server (the clock guard trusts a lone source at start-up unless told not to).
+    out.consulted(1);
+    out.witness(server_, Duration::from_ns(s.correction_ns));
     const bool step = abs_at_least(s.correction_ns, config_.step_threshold.ns());
     out.adjust_clock(Duration::from_ns(s.correction_ns), step ? AdjustMode::kStep : AdjustMode::kSlew);
   }

@@ -150,6 +150,14 @@ void WelchLynch::apply(Effects& out) {
   }
   last_correction_ = *c;
   if (*c != 0) {
+    // What each member read: the clock guard weighs a large start-up correction against them.
+    if (membership_.members && !membership_.members->empty()) {
+      const auto& members = *membership_.members;
+      out.consulted(static_cast<std::uint32_t>(members.size() - 1));
+      for (std::size_t p = 0; p < have_.size() && p < members.size(); ++p) {
+        if (have_[p]) out.witness(members[p], Duration::from_ns(estimates_[p]));
+      }
+    }
     const bool step = abs_at_least(*c, config_.step_threshold.ns());
     out.adjust_clock(Duration::from_ns(*c), step ? AdjustMode::kStep : AdjustMode::kSlew);
   }

@@ -125,6 +125,11 @@ void NeighbourAverage::apply(Effects& out) {
   const std::int64_t correction = *ftavg::fault_tolerant_combine(values, 0, ftavg::Combine::kMean);
   last_correction_ = correction;
   if (correction != 0) {
+    // What each neighbour read: the clock guard weighs a large start-up correction against them.
+    out.consulted(static_cast<std::uint32_t>(neighbours_.size()));
+    for (std::size_t i = 0; i < neighbours_.size(); ++i) {
+      if (estimates_[i]) out.witness(neighbours_[i], Duration::from_ns(*estimates_[i]));
+    }
     const bool step = std::llabs(correction) >= config_.step_threshold.ns();
     out.adjust_clock(Duration::from_ns(correction), step ? AdjustMode::kStep : AdjustMode::kSlew);
   }

@@ -332,6 +332,13 @@ void Ntp::select_and_update(LocalTime now, Effects& out) {
     case DisciplineResult::Kind::kIgnore:
       return;
     case DisciplineResult::Kind::kStep:
+      // What each fit server (and the reference clock, kNoNode) read: the clock guard weighs a
+      // large start-up step against them.
+      out.consulted(static_cast<std::uint32_t>(assocs_.size()));
+      for (const Candidate& c : candidates) {
+        const Association& a = assocs_[c.index];
+        out.witness(a.reference ? kNoNode : a.server, Duration::from_ns(seconds_to_ns(c.offset_s)));
+      }
       out.adjust_clock(Duration::from_ns(seconds_to_ns(r.step_s)), AdjustMode::kStep);
       clear_filters(now);
       have_update_ = true;

@@ -42,9 +42,9 @@ int user_error(const std::string& msg) {
 int run(int argc, char** argv) {
   CLI::App app{"clocksyncd: clock synchronization daemon running clocksim's algorithms over UDP"};
   std::string config_file, id_text, listen, status, control, key_file, state_file, clock_backend, offset_text, sync_kind,
-      election_kind, user, panic_text, master_max_text, min_step_text;
+      election_kind, user, panic_text, master_max_text, min_step_text, startup_tolerance_text;
   double max_rate_ppm = 500;
-  std::int64_t startup_updates = 3;
+  std::int64_t startup_updates = 3, startup_quorum = 1;
   bool allow_remote_status = false, no_seccomp = false;
   std::vector<std::string> peers, sets;
   std::vector<std::string> ntp_servers;
@@ -64,7 +64,14 @@ int run(int argc, char** argv) {
   auto* o_master_max = app.add_option("--master-max-adjust", master_max_text, "a master moves its own clock by at most this per adjustment (default 1s; 0: off)");
   auto* o_min_step = app.add_option("--min-step", min_step_text, "after start-up, steps smaller than this are slewed (default 0: as the algorithm asks)");
   auto* o_max_rate = app.add_option("--max-rate-ppm", max_rate_ppm, "clamp frequency corrections to +-this (default 500)");
-  auto* o_startup = app.add_option("--startup-updates", startup_updates, "adjustments of any size allowed at start-up (default 3)");
+  auto* o_startup = app.add_option("--startup-updates", startup_updates,
+                                   "corrections within the panic threshold that end the start-up allowance (default 3)");
+  auto* o_startup_quorum =
+      app.add_option("--startup-quorum", startup_quorum,
+                     "at start-up, a correction above the panic threshold needs this many consulted members (and a "
+                     "majority of them) agreeing (default 1; 0: start-up corrections unlimited)");
+  auto* o_startup_tolerance = app.add_option("--startup-tolerance", startup_tolerance_text,
+                                             "how close the agreeing members' readings must be (default 1s)");
   auto* o_user = app.add_option("--user", user, "drop to this user after start-up (required when started as root)");
   app.add_flag("--no-seccomp", no_seccomp, "do not install the system call allow-list");
   auto* o_peer = app.add_option("--peer", peers, "a peer as ID@HOST:PORT (repeat for each)");
@@ -144,6 +151,19 @@ int run(int argc, char** argv) {
   if (o_startup->count()) {
     if (startup_updates < 0) return user_error("--startup-updates: expected a count >= 0");
     cfg.limits.startup_updates = startup_updates;
+  }
+  if (o_startup_quorum->count()) {
+    if (startup_quorum < 0 || startup_quorum > kMaxStartupQuorum) {
+      return user_error("--startup-quorum: expected a count in [0, " + std::to_string(kMaxStartupQuorum) + "]");
+    }
+    cfg.limits.startup_quorum = startup_quorum;
+  }
+  if (o_startup_tolerance->count()) {
+    const auto d = parse_duration(startup_tolerance_text);
+    if (!d || d->ns() <= 0) {
+      return user_error("--startup-tolerance: expected a duration > 0 such as 1s, got '" + startup_tolerance_text + "'");
+    }
+    cfg.limits.startup_tolerance = *d;
   }
   if (o_peer->count()) {
     cfg.peers.clear();

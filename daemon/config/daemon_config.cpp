@@ -159,7 +159,8 @@ void read_peer_list(const Node& n, const std::string& path, std::vector<PeerConf
 void read_limits(const Node& n, DaemonConfig& cfg) {
   config::expect_map(n, "limits", "the limits section");
   config::check_keys(n, "limits",
-                     {"panic_threshold", "panic_window", "master_max_adjust", "min_step", "max_rate_ppm", "startup_updates"});
+                     {"panic_threshold", "panic_window", "master_max_adjust", "min_step", "max_rate_ppm", "startup_updates",
+                      "startup_quorum", "startup_tolerance"});
   // 0 switches a limit off; a negative one has no meaning.
   if (const Node* d = n.find("panic_threshold")) {
     cfg.limits.panic_threshold = config::read_duration(*d, "limits.panic_threshold", Duration::zero());
@@ -177,6 +178,19 @@ void read_limits(const Node& n, DaemonConfig& cfg) {
   }
   if (const Node* d = n.find("startup_updates")) {
     cfg.limits.startup_updates = config::read_int(*d, "limits.startup_updates", 0);
+  }
+  // 0: the start-up rule off. A quorum above the members a node consults means that a start-up
+  // correction above the panic threshold is never taken: a choice, not an error.
+  if (const Node* d = n.find("startup_quorum")) {
+    cfg.limits.startup_quorum = config::read_int(*d, "limits.startup_quorum", 0, kMaxStartupQuorum);
+  }
+  // Readings never agree exactly: a zero tolerance would refuse every start-up correction above
+  // the threshold, which startup_quorum says more plainly.
+  if (const Node* d = n.find("startup_tolerance")) {
+    cfg.limits.startup_tolerance = config::read_duration(*d, "limits.startup_tolerance", Duration::zero());
+    if (cfg.limits.startup_tolerance <= Duration::zero()) {
+      config::fail_at(*d, "limits.startup_tolerance", "expected a duration > 0 such as 1s");
+    }
   }
 }
 

@@ -73,15 +73,30 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
   void guarded(const ClockEffect& asked) {
     const ClockGuard::Verdict v =
         loop_.guard_.check(asked, loop_.host_.clock.now(), loop_.algorithm_->role() == Role::kMaster,
-                           loop_.host_.time.monotonic_now().ns());
+                           loop_.host_.time.monotonic_now().ns(), loop_.fx_.evidence(), loop_.config_.self);
     const char* op = asked.kind == ClockEffect::Kind::kSetRate ? "rate" : asked.mode == AdjustMode::kStep ? "step" : "slew";
     if (refused(v.outcome)) {
       ++loop_.counters_.clock_refused;
-      loop_.host_.log.write("clock_refused", {{"node", loop_.config_.self},
-                                              {"reason", guard_outcome_name(v.outcome)},
-                                              {"op", op},
-                                              {"delta_ns", asked.delta.ns()},
-                                              {"rate_ppm", asked.rate_ppm}});
+      nlohmann::json line = {{"node", loop_.config_.self},
+                             {"reason", guard_outcome_name(v.outcome)},
+                             {"op", op},
+                             {"delta_ns", asked.delta.ns()},
+                             {"rate_ppm", asked.rate_ppm}};
+      if (v.outcome == GuardOutcome::kRefusedUncorroborated) {
+        ++loop_.counters_.clock_refused_startup;
+        line["agreeing"] = v.agreeing;
+        line["needed"] = v.needed;
+        // What the operator can do: the node stays where it is until its sources agree.
+        line["hint"] =
+            "a start-up correction above limits.panic_threshold needs limits.startup_quorum members, and a majority "
+            "of those consulted, agreeing within limits.startup_tolerance; if this clock is that far off, set it by "
+            "hand and restart, or trust a lone master or server with limits.startup_quorum: 1";
+      }
+      nlohmann::json last = line;
+      last.erase("node");
+      last["local_ns"] = loop_.host_.clock.now().ns();
+      loop_.last_refused_ = std::move(last);
+      loop_.host_.log.write("clock_refused", std::move(line));
       return;
     }
     if (v.outcome != GuardOutcome::kApplied) ++loop_.counters_.clock_limited;
@@ -298,6 +313,7 @@ nlohmann::json NodeLoop::status_json(nlohmann::json peers) {
       {"auth", keys_ ? (keys_->is_shared() ? "hmac-sha256 (cluster key)" : "hmac-sha256 (pair keys)") : "none"},
       {"epoch", channel_.epoch()},
       {"clock_startup", guard_.in_startup()},
+      {"clock_last_refused", last_refused_ ? *last_refused_ : nlohmann::json(nullptr)},
       {"uptime_ms", (host_.time.monotonic_now() - started_mono_).ns() / 1'000'000},
       {"clock",
        {{"backend", clock.backend()},
@@ -320,6 +336,7 @@ nlohmann::json NodeLoop::status_json(nlohmann::json peers) {
         {"role_changes", counters_.role_changes},
         {"status_queries", counters_.status_queries},
         {"clock_refused", counters_.clock_refused},
+        {"clock_refused_startup", counters_.clock_refused_startup},
         {"clock_limited", counters_.clock_limited},
         {"hellos_in", counters_.hellos_in},
         {"hellos_out", counters_.hellos_out},

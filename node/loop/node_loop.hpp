@@ -62,6 +62,8 @@ struct Counters {
   std::uint64_t role_changes = 0;
   std::uint64_t status_queries = 0;
   std::uint64_t clock_refused = 0;   // refused by the sanity limits
+  // ... of which start-up corrections above the panic threshold that no majority corroborated
+  std::uint64_t clock_refused_startup = 0;
   std::uint64_t clock_limited = 0;   // carried out in a limited form (rate clamped, step slewed)
   std::uint64_t hellos_in = 0;       // fresh hellos (freshness handshake), not delivered
   std::uint64_t hellos_out = 0;
@@ -151,6 +153,7 @@ class NodeLoop {
   NodeId last_master_ = kNoNode;
   std::optional<std::int64_t> role_since_local_ns_;
   std::optional<nlohmann::json> last_round_;
+  std::optional<nlohmann::json> last_refused_;  // the last correction the sanity limits refused
   std::uint64_t rounds_ = 0;
   MonoTime started_mono_;
   StableState stable_;  // as last saved (host_.stable), else as the dispatches left it

@@ -25,6 +25,7 @@ struct ScriptedSlave {
 struct RoundResult {
   std::map<NodeId, Message> adjusts;          // first kAdjust (or kSetTime) sent to each slave
   std::vector<ClockEffect> own_clock;         // the master's own adjustments
+  Evidence evidence;                          // what the last of them rests on
   std::vector<Note> notes;
   std::map<NodeId, int> probes_sent;
   LocalTime end;
@@ -72,6 +73,7 @@ inline RoundResult run_round(Berkeley& master, LocalTime now, std::map<NodeId, S
       if (t.id == kProbeTimer) probe_deadline = t.cancel ? std::nullopt : std::make_optional(now + t.after);
     }
     for (const auto& c : out.clock()) r.own_clock.push_back(c);
+    if (!out.clock().empty()) r.evidence = out.evidence();
     for (const auto& n : out.notes()) r.notes.push_back(n);
     out.clear();
     if (master.rounds_completed() > rounds_before) break;

@@ -89,6 +89,13 @@ TEST(BerkeleyMaster, TextbookExample) {
   const auto r = start_and_run(master, slaves);
   EXPECT_EQ(r.own_clock.at(0).delta, 5_min);
   EXPECT_EQ(r.own_clock.at(0).mode, AdjustMode::kStep);
+  // The master's own correction rests on both slaves' readings (for the clock guard).
+  EXPECT_EQ(r.evidence.consulted, 2u);
+  ASSERT_EQ(r.evidence.witnesses.size(), 2u);
+  EXPECT_EQ(r.evidence.witnesses[0].member, 1u);
+  EXPECT_EQ(r.evidence.witnesses[0].offset, -10_min);
+  EXPECT_EQ(r.evidence.witnesses[1].member, 2u);
+  EXPECT_EQ(r.evidence.witnesses[1].offset, 25_min);
   // Minutes off: timed 4.4 sends each its new time (SETTIME), the master's corrected time.
   EXPECT_EQ(r.adjusts.at(1).type, MsgType::kSetTime);
   EXPECT_EQ(r.adjusts.at(1).value_ns, r.end.ns() + (5_min).ns());

@@ -129,6 +129,16 @@ TEST_F(SlaveTest, SmallCorrectionIsSlewedAndAcked) {
   EXPECT_EQ(ack->to, 0u);
 }
 
+// A slave's correction rests on its master's word alone: one member consulted, one witness.
+TEST_F(SlaveTest, ReportsItsMasterAsItsOneSource) {
+  slave_.on_message(LocalTime::epoch(), 0, adjust(9, 1, -5_ms), out_);
+  ASSERT_EQ(out_.clock().size(), 1u);
+  EXPECT_EQ(out_.evidence().consulted, 1u);
+  ASSERT_EQ(out_.evidence().witnesses.size(), 1u);
+  EXPECT_EQ(out_.evidence().witnesses[0].member, 0u);
+  EXPECT_EQ(out_.evidence().witnesses[0].offset, -5_ms);
+}
+
 TEST_F(SlaveTest, LargeCorrectionIsStepped) {
   slave_.on_message(LocalTime::epoch(), 0, adjust(9, 1, 20_s), out_);
   EXPECT_EQ(out_.clock().at(0).mode, AdjustMode::kStep);
@@ -160,6 +170,46 @@ TEST_F(SlaveTest, ReorderedOlderRoundIsIgnored) {
 TEST_F(SlaveTest, CorrectionFromANonMasterIsIgnored) {
   slave_.on_message(LocalTime::epoch(), 1, adjust(9, 1, 3_ms), out_);
   EXPECT_TRUE(out_.empty());
+}
+
+// timed's slave takes ADJTIME and SETTIME only from its master: a node that knows no master yet
+// (before the election has spoken, after a restart, or after its master was lost) takes neither
+// from any member, trusted or not, and acknowledges nothing. Once it follows a master, that
+// master's corrections apply and nobody else's.
+TEST(BerkeleySlaveWithoutMaster, TakesNoCorrectionFromAnyone) {
+  Berkeley b(Membership{2, members_of(4)}, BerkeleyConfig{}, 7);
+  Effects out;
+  b.on_start(LocalTime::epoch(), out);
+  ASSERT_EQ(b.believed_master(), kNoNode);  // no election has spoken yet
+  Message set_time = make_message(MsgType::kSetTime, 5);
+  set_time.term = 1;
+  set_time.value_ns = 1'000'000'000'000'000'000;
+  for (NodeId from : {0u, 1u, 3u}) {
+    out.clear();
+    b.on_message(LocalTime::epoch(), from, adjust(9, 1, 500_ms), out);
+    b.on_message(LocalTime::epoch(), from, set_time, out);
+    EXPECT_TRUE(out.clock().empty()) << "from n" << from;
+    EXPECT_EQ(find_send(out, MsgType::kAck), nullptr) << "from n" << from;
+    // Nor is a correction a claim to lead that an election could adopt it by; a probe is.
+    EXPECT_FALSE(b.is_master_activity(from, adjust(9, 1, 500_ms))) << "from n" << from;
+    EXPECT_FALSE(b.is_master_activity(from, set_time)) << "from n" << from;
+    EXPECT_TRUE(b.is_master_activity(from, make_message(MsgType::kTimeRequest, 1))) << "from n" << from;
+  }
+  // A slave whose master is gone (the election follows nobody) is in the same place.
+  out.clear();
+  b.follow(kNoNode, LocalTime::epoch(), out);
+  b.on_message(LocalTime::epoch(), 1, adjust(10, 2, 500_ms), out);
+  EXPECT_TRUE(out.clock().empty());
+  // Following n0: n0's correction applies, n3's does not.
+  out.clear();
+  b.follow(0, LocalTime::epoch(), out);
+  b.on_message(LocalTime::epoch(), 3, adjust(11, 3, 500_ms), out);
+  EXPECT_TRUE(out.clock().empty());
+  EXPECT_FALSE(b.is_master_activity(3, adjust(11, 3, 500_ms)));
+  EXPECT_TRUE(b.is_master_activity(0, adjust(12, 3, 2_ms)));
+  b.on_message(LocalTime::epoch(), 0, adjust(12, 3, 2_ms), out);
+  ASSERT_EQ(out.clock().size(), 1u);
+  EXPECT_EQ(out.clock()[0].delta, 2_ms);
 }
 
 TEST_F(SlaveTest, RateCorrectionApplied) {
@@ -235,12 +285,14 @@ TEST(BerkeleySlaveStaleness, CorrectionMeasuredBeforeAnotherCorrectionIsIgnored)
   Berkeley slave(Membership{2, members_of(4)}, BerkeleyConfig{}, 7);
   Effects out;
   slave.on_start(LocalTime::epoch(), out);
-  slave.follow(kNoNode, LocalTime::epoch(), out);  // no master yet: accepts anyone
+  slave.follow(kNoNode, LocalTime::epoch(), out);  // no master yet
   slave.on_message(LocalTime::from_ns(1000), 3, time_request(1, 7), out);  // master n3 measures
   slave.on_message(LocalTime::from_ns(2000), 0, time_request(2, 4), out);  // master n0 measures
+  slave.follow(0, LocalTime::from_ns(2000), out);  // the election follows n0
   out.clear();
   slave.on_message(LocalTime::from_ns(3000), 0, adjust(3, 4, 2_ms), out);  // n0's correction applies
   EXPECT_EQ(out.clock().size(), 1u);
+  slave.follow(3, LocalTime::from_ns(3500), out);  // ... then n3 wins
   out.clear();
   slave.on_message(LocalTime::from_ns(4000), 3, adjust(4, 7, 5_ms), out);  // n3's is stale now
   EXPECT_TRUE(out.clock().empty());

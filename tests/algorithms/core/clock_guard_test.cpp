@@ -5,6 +5,7 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <vector>
 
 #include "algorithms/core/checked_math.hpp"
 
@@ -20,6 +21,7 @@ ClockEffect adjust(Duration d, AdjustMode mode = AdjustMode::kStep) {
 }
 ClockEffect rate(double ppm) { return ClockEffect{ClockEffect::Kind::kSetRate, AdjustMode::kSlew, {}, ppm}; }
 const LocalTime kNow = LocalTime::from_ns(1'700'000'000'000'000'000);
+Evidence evidence(std::uint32_t consulted, std::vector<Witness> witnesses) { return Evidence{consulted, std::move(witnesses)}; }
 
 TEST(CheckedMath, SaturatesInsteadOfWrapping) {
   EXPECT_EQ(sat_add(kMax, 1), kMax);
@@ -34,26 +36,34 @@ TEST(CheckedMath, SaturatesInsteadOfWrapping) {
   EXPECT_FALSE(abs_at_least(249'999, 250'000));
 }
 
-TEST(ClockGuard, StartUpAllowsLargeCorrectionsThenThePanicThresholdHolds) {
+// At start-up a correction within the panic threshold is allowed (the allowance ends after
+// three), one above it only with the evidence of a majority (tested below); after start-up the
+// threshold holds whatever the evidence says.
+TEST(ClockGuard, StartUpAllowsCorrectionsWithinTheThresholdThenTheThresholdHoldsForAll) {
   ClockGuard g;  // defaults: panic 1000 s, 3 start-up adjustments
   EXPECT_TRUE(g.in_startup());
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(g.check(adjust(3600_s), kNow, false, 0).outcome, GuardOutcome::kApplied);
+  EXPECT_EQ(g.check(adjust(3600_s), kNow, false, 0).outcome, GuardOutcome::kRefusedUncorroborated);
+  EXPECT_TRUE(g.in_startup());  // a refused correction does not use the allowance up
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(g.check(adjust(100_s), kNow, false, 0).outcome, GuardOutcome::kApplied);
   EXPECT_FALSE(g.in_startup());
-  EXPECT_EQ(g.check(adjust(3600_s), kNow, false, 0).outcome, GuardOutcome::kRefusedPanic);
+  const Evidence all_agree = evidence(3, {{1, 3600_s}, {2, 3600_s}, {3, 3600_s}});
+  EXPECT_EQ(g.check(adjust(3600_s), kNow, false, 0, all_agree).outcome, GuardOutcome::kRefusedPanic);
   EXPECT_EQ(g.check(adjust(-3600_s), kNow, false, 0).outcome, GuardOutcome::kRefusedPanic);
   EXPECT_EQ(g.check(adjust(1001_s), kNow, false, 0).outcome, GuardOutcome::kRefusedPanic);
-  EXPECT_EQ(g.check(adjust(999_s), kNow, false, 0).outcome, GuardOutcome::kApplied);
   EXPECT_EQ(g.check(adjust(Duration::from_ns(kMin)), kNow, false, 0).outcome, GuardOutcome::kRefusedPanic);
+  // The 300 s of start-up corrections count in the window: 700 s are left of this hour.
+  EXPECT_EQ(g.check(adjust(701_s), kNow, false, 0).outcome, GuardOutcome::kRefusedPanicWindow);
+  EXPECT_EQ(g.check(adjust(700_s), kNow, false, 0).outcome, GuardOutcome::kApplied);
 }
 
-// Corrections just below the panic threshold do not add up: after start-up, those accepted within
-// the last panic_window (host time) together stay within the threshold; as the window moves on,
-// its budget comes back. Start-up adjustments are not counted.
+// Corrections just below the panic threshold do not add up: those accepted within the last
+// panic_window (host time), start-up ones included, together stay within the threshold; as the
+// window moves on, its budget comes back.
 TEST(ClockGuard, CorrectionsWithinThePanicWindowTogetherStayWithinTheThreshold) {
   ClockGuard g;  // panic 1000 s over 1 h, 3 start-up adjustments
   constexpr std::int64_t kSecond = 1'000'000'000;
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(g.check(adjust(3600_s), kNow, false, 0).outcome, GuardOutcome::kApplied);
   EXPECT_EQ(g.check(adjust(999_s), kNow, false, 10 * kSecond).outcome, GuardOutcome::kApplied);
+  EXPECT_TRUE(g.in_startup());
   for (int i = 1; i < 10; ++i) {
     EXPECT_EQ(g.check(adjust(999_s), kNow, false, (10 + i) * kSecond).outcome, GuardOutcome::kRefusedPanicWindow) << i;
   }
@@ -96,18 +106,28 @@ TEST(ClockGuard, OverflowIsRefusedEvenAtStartUp) {
 
 // A result that fits in int64 but leaves the clock less than a century before the end would
 // saturate as the clock runs on, and a saturated clock stands still or runs back: refused too, at
-// start-up as later, either way. A century away is still allowed.
+// start-up as later, either way, whatever the evidence (every witness agreeing). A century away
+// is still allowed.
 TEST(ClockGuard, AResultNearTheEndOfTimeIsRefused) {
   ClockGuard g;
   const std::int64_t to_end = kMax - kNow.ns();
-  EXPECT_EQ(g.check(adjust(Duration::from_ns(to_end - 1'000'000'000)), kNow, false, 0).outcome, GuardOutcome::kRefusedOverflow);
-  EXPECT_EQ(g.check(adjust(Duration::from_ns(to_end - kClockHeadroomNs + 1), AdjustMode::kSlew), kNow, false, 0).outcome,
-            GuardOutcome::kRefusedOverflow);
-  EXPECT_EQ(g.check(adjust(Duration::from_ns(-kMaxAbsClockReadingNs - 1)), LocalTime::from_ns(0), false, 0).outcome,
+  // Every consulted member read the clock as off by exactly `d`.
+  auto unanimous = [](std::int64_t d) { return evidence(2, {{1, Duration::from_ns(d)}, {2, Duration::from_ns(d)}}); };
+  for (std::int64_t d : {to_end - 1'000'000'000, to_end - kClockHeadroomNs + 1}) {
+    EXPECT_EQ(g.check(adjust(Duration::from_ns(d), AdjustMode::kSlew), kNow, false, 0, unanimous(d)).outcome,
+              GuardOutcome::kRefusedOverflow);
+  }
+  EXPECT_EQ(g.check(adjust(Duration::from_ns(-kMaxAbsClockReadingNs - 1)), LocalTime::from_ns(0), false, 0,
+                    unanimous(-kMaxAbsClockReadingNs - 1))
+                .outcome,
             GuardOutcome::kRefusedOverflow);
   EXPECT_TRUE(g.in_startup());
-  EXPECT_EQ(g.check(adjust(Duration::from_ns(to_end - kClockHeadroomNs)), kNow, false, 0).outcome, GuardOutcome::kApplied);
-  EXPECT_EQ(g.check(adjust(Duration::from_ns(-kMaxAbsClockReadingNs)), LocalTime::from_ns(0), false, 0).outcome,
+  EXPECT_EQ(g.check(adjust(Duration::from_ns(to_end - kClockHeadroomNs)), kNow, false, 0, unanimous(to_end - kClockHeadroomNs))
+                .outcome,
+            GuardOutcome::kApplied);
+  EXPECT_EQ(g.check(adjust(Duration::from_ns(-kMaxAbsClockReadingNs)), LocalTime::from_ns(0), false, 0,
+                    unanimous(-kMaxAbsClockReadingNs))
+                .outcome,
             GuardOutcome::kApplied);
 }
 
@@ -156,8 +176,9 @@ TEST(ClockGuard, ZeroSwitchesALimitOff) {
   EXPECT_EQ(g.check(adjust(100'000_s), kNow, true, 0).outcome, GuardOutcome::kApplied);
 }
 
-// Random effects, hostile values included: never an overflowing target, never a rate outside
-// the clamp, never a large correction after start-up.
+// Random effects, hostile values included, with no evidence behind them: never an overflowing
+// target, never a rate outside the clamp, never a correction above the threshold (at start-up
+// neither), never more than the threshold within an hour.
 TEST(ClockGuard, NeverLetsThroughWhatItMustNot) {
   std::uint64_t x = 0x9E3779B97F4A7C15ULL;
   auto next = [&] {
@@ -166,7 +187,7 @@ TEST(ClockGuard, NeverLetsThroughWhatItMustNot) {
   };
   ClockGuard g;
   std::int64_t host_ns = 0;
-  // The corrections accepted after start-up, to check the window's sum against.
+  // The corrections accepted, to check the window's sum against.
   std::deque<std::pair<std::int64_t, std::uint64_t>> accepted;
   for (int i = 0; i < 100'000; ++i) {
     host_ns += static_cast<std::int64_t>(next() % 120'000'000'000ULL);  // up to 2 min on
@@ -184,21 +205,222 @@ TEST(ClockGuard, NeverLetsThroughWhatItMustNot) {
       std::int64_t t = 0;
       ASSERT_FALSE(__builtin_add_overflow(now.ns(), v.effect.delta.ns(), &t));
       ASSERT_LE(abs_u64(t), static_cast<std::uint64_t>(kMaxAbsClockReadingNs));
-      if (!was_startup) {
-        ASSERT_LE(abs_u64(v.effect.delta.ns()), 1000'000'000'000ULL);
-        accepted.emplace_back(host_ns, abs_u64(v.effect.delta.ns()));
-        while (accepted.front().first <= host_ns - 3600'000'000'000LL) accepted.pop_front();
-        std::uint64_t in_window = 0;
-        for (const auto& [at, moved] : accepted) {
-          if (at > host_ns - 3600'000'000'000LL) in_window += moved;
-        }
-        ASSERT_LE(in_window, 1000'000'000'000ULL);
+      ASSERT_LE(abs_u64(v.effect.delta.ns()), 1000'000'000'000ULL);
+      accepted.emplace_back(host_ns, abs_u64(v.effect.delta.ns()));
+      while (accepted.front().first <= host_ns - 3600'000'000'000LL) accepted.pop_front();
+      std::uint64_t in_window = 0;
+      for (const auto& [at, moved] : accepted) {
+        if (at > host_ns - 3600'000'000'000LL) in_window += moved;
       }
+      ASSERT_LE(in_window, 1000'000'000'000ULL);
       if (!was_startup && master) {
         ASSERT_LE(abs_u64(v.effect.delta.ns()), 1'000'000'000ULL);
       }
     }
   }
+}
+
+// The start-up rule: a correction above the panic threshold needs a majority of the members
+// consulted (and at least startup_quorum) reading the clock as off by amounts within the
+// tolerance of one another, and must move the clock toward them without passing them.
+TEST(ClockGuard, AStartUpCorrectionAboveTheThresholdNeedsACorroboratingMajority) {
+  constexpr std::int64_t kYear = 365LL * 86'400 * 1'000'000'000;
+  const Duration thirty_years = Duration::from_ns(30 * kYear);
+  // Three neighbours, honest ones and a liar: 47 years is what INT64_MAX did through a mean.
+  {
+    ClockGuard g;
+    const Evidence e = evidence(3, {{1, 0_s}, {2, 1_ms}, {3, Duration::from_ns(kMax)}});
+    const auto v = g.check(adjust(Duration::from_ns(47 * kYear)), kNow, false, 0, e);
+    EXPECT_EQ(v.outcome, GuardOutcome::kRefusedUncorroborated);
+    EXPECT_EQ(v.agreeing, 2u);
+    EXPECT_EQ(v.needed, 2u);
+    EXPECT_TRUE(g.in_startup());
+  }
+  // A node that booted 30 years behind: its three neighbours agree, a mean of its own reading and
+  // theirs moves it three quarters of the way, and the next rounds too; none of it uses up the
+  // allowance or the hour's budget.
+  {
+    ClockGuard g;
+    Duration left = thirty_years;
+    for (int round = 0; left > 1000_s; ++round) {
+      const Evidence e = evidence(3, {{1, left}, {2, left + 3_ms}, {3, left - 2_ms}});
+      const Duration step = Duration::from_ns(left.ns() / 4 * 3);
+      ASSERT_EQ(g.check(adjust(step), kNow, false, round, e).outcome, GuardOutcome::kApplied) << round;
+      left -= step;
+    }
+    EXPECT_TRUE(g.in_startup());
+    EXPECT_EQ(g.check(adjust(999_s), kNow, false, 100).outcome, GuardOutcome::kApplied);
+    // ... also when the fourth answer is a liar's extreme that a majority outvotes.
+    ClockGuard h;
+    const Evidence e = evidence(4, {{1, -thirty_years}, {2, -thirty_years}, {3, -thirty_years + 1_ms},
+                                    {4, Duration::from_ns(kMin)}});
+    EXPECT_EQ(h.check(adjust(Duration::from_ns(-thirty_years.ns() / 2)), kNow, false, 0, e).outcome, GuardOutcome::kApplied);
+    // Not past them (by more than the tolerance), not the other way, not by a minority.
+    EXPECT_EQ(h.check(adjust(-thirty_years - 1_s - 4_ms), kNow, false, 0, e).outcome, GuardOutcome::kRefusedUncorroborated);
+    EXPECT_EQ(h.check(adjust(-thirty_years - 1_s), kNow, false, 0, e).outcome, GuardOutcome::kApplied);
+    EXPECT_EQ(h.check(adjust(thirty_years), kNow, false, 0, e).outcome, GuardOutcome::kRefusedUncorroborated);
+    const Evidence minority = evidence(5, {{1, -thirty_years}, {2, -thirty_years}});
+    EXPECT_EQ(h.check(adjust(-thirty_years), kNow, false, 0, minority).outcome, GuardOutcome::kRefusedUncorroborated);
+  }
+  // Members consulted but silent count against the majority: a liar that answers alone while the
+  // others' replies are lost is one of three.
+  {
+    ClockGuard g;
+    const auto v = g.check(adjust(-thirty_years), kNow, false, 0, evidence(3, {{3, -thirty_years}}));
+    EXPECT_EQ(v.outcome, GuardOutcome::kRefusedUncorroborated);
+    EXPECT_EQ(v.agreeing, 1u);
+    EXPECT_EQ(v.needed, 2u);
+  }
+  // A member is one witness however often it is named, and the node is none of itself.
+  {
+    ClockGuard g;
+    const Evidence repeated = evidence(3, {{3, thirty_years}, {3, thirty_years}, {3, thirty_years}});
+    EXPECT_EQ(g.check(adjust(thirty_years), kNow, false, 0, repeated).outcome, GuardOutcome::kRefusedUncorroborated);
+    const Evidence with_self = evidence(2, {{7, thirty_years}, {3, thirty_years}});
+    EXPECT_EQ(g.check(adjust(thirty_years), kNow, false, 0, with_self, 7).outcome, GuardOutcome::kRefusedUncorroborated);
+    EXPECT_EQ(g.check(adjust(thirty_years), kNow, false, 0, with_self, 9).outcome, GuardOutcome::kApplied);
+    // With no consulted count, the witnesses themselves are the members consulted.
+    EXPECT_EQ(g.check(adjust(thirty_years), kNow, false, 0, evidence(0, {{3, thirty_years}})).outcome,
+              GuardOutcome::kRefusedUncorroborated);
+    EXPECT_EQ(g.check(adjust(thirty_years), kNow, false, 0, evidence(0, {{3, thirty_years}, {4, thirty_years}})).outcome,
+              GuardOutcome::kApplied);
+  }
+  // A lone source (a Berkeley slave's master, a Cristian client's server) is not enough by
+  // default: under an election any member can claim to be that master. startup_quorum 1 trusts
+  // it, as ntpd -g and chrony trust a single configured server.
+  {
+    ClockGuard g;
+    const Evidence lone = evidence(1, {{1, thirty_years}});
+    const auto v = g.check(adjust(thirty_years), kNow, false, 0, lone);
+    EXPECT_EQ(v.outcome, GuardOutcome::kRefusedUncorroborated);
+    EXPECT_EQ(v.agreeing, 1u);
+    EXPECT_EQ(v.needed, 2u);
+    ClockGuardConfig c;
+    c.startup_quorum = 1;
+    ClockGuard trusting(c);
+    EXPECT_EQ(trusting.check(adjust(thirty_years), kNow, false, 0, lone).outcome, GuardOutcome::kApplied);
+  }
+  // startup_quorum 0: the start-up allowance as it was, any size and uncounted.
+  {
+    ClockGuardConfig c;
+    c.startup_quorum = 0;
+    ClockGuard g(c);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(g.check(adjust(thirty_years), kNow, false, 0).outcome, GuardOutcome::kApplied);
+    EXPECT_FALSE(g.in_startup());
+    EXPECT_EQ(g.check(adjust(999_s), kNow, false, 0).outcome, GuardOutcome::kApplied);
+  }
+}
+
+// The edges: exactly the threshold is within it; readings exactly the tolerance apart agree and
+// one more nanosecond does not; a correction exactly at the far edge passes; extremes of int64 in
+// the readings neither wrap nor pass.
+TEST(ClockGuard, StartUpRuleEdges) {
+  {
+    ClockGuard g;
+    EXPECT_EQ(g.check(adjust(1000_s), kNow, false, 0).outcome, GuardOutcome::kApplied);
+    ClockGuard h;
+    EXPECT_EQ(h.check(adjust(1000_s + Duration::from_ns(1)), kNow, false, 0).outcome, GuardOutcome::kRefusedUncorroborated);
+    EXPECT_EQ(h.check(adjust(-1000_s - Duration::from_ns(1)), kNow, false, 0).outcome, GuardOutcome::kRefusedUncorroborated);
+  }
+  {
+    ClockGuard g;  // tolerance 1 s
+    const Duration d = 5000_s;
+    EXPECT_EQ(g.check(adjust(d), kNow, false, 0, evidence(2, {{1, d}, {2, d + 1_s}})).outcome, GuardOutcome::kApplied);
+    EXPECT_EQ(g.check(adjust(d), kNow, false, 0, evidence(2, {{1, d}, {2, d + 1_s + Duration::from_ns(1)}})).outcome,
+              GuardOutcome::kRefusedUncorroborated);
+    const Evidence e = evidence(2, {{1, d}, {2, d}});
+    EXPECT_EQ(g.check(adjust(d + 1_s), kNow, false, 0, e).outcome, GuardOutcome::kApplied);
+    EXPECT_EQ(g.check(adjust(d + 1_s + Duration::from_ns(1)), kNow, false, 0, e).outcome, GuardOutcome::kRefusedUncorroborated);
+  }
+  {
+    ClockGuardConfig c;
+    c.startup_tolerance = Duration::from_ns(kMax);  // everything agrees: the sums must saturate
+    ClockGuard g(c);
+    const Evidence e = evidence(3, {{1, Duration::from_ns(kMin)}, {2, Duration::from_ns(kMax)}, {3, Duration::from_ns(kMin + 1)}});
+    EXPECT_EQ(g.check(adjust(Duration::from_ns(kMin)), kNow, false, 0, e).outcome, GuardOutcome::kRefusedOverflow);
+    EXPECT_EQ(g.check(adjust(Duration::from_ns(kMax)), kNow, false, 0, e).outcome, GuardOutcome::kRefusedOverflow);
+    ClockGuard h;  // tolerance 1 s: the extremes and 0 agree with nobody
+    const Evidence apart = evidence(3, {{1, Duration::from_ns(kMin)}, {2, Duration::from_ns(kMax)}, {3, 0_s}});
+    EXPECT_EQ(h.check(adjust(Duration::from_ns(-kMaxAbsClockReadingNs)), LocalTime::from_ns(0), false, 0, apart).outcome,
+              GuardOutcome::kRefusedUncorroborated);
+  }
+}
+
+// A restart is a new process, so a new guard: the allowance and the window open again, and so a
+// liar's budget comes back once per run (docs/daemon.md says so); the majority rule does not.
+TEST(ClockGuard, ARestartReopensTheAllowanceButNotTheDoor) {
+  const Evidence liar_outvoted = evidence(3, {{1, 0_s}, {2, 0_s}, {3, Duration::from_ns(kMax)}});
+  for (int run = 0; run < 3; ++run) {
+    ClockGuard g;
+    EXPECT_EQ(g.check(adjust(Duration::from_ns(kMax / 4)), kNow, false, 0, liar_outvoted).outcome,
+              GuardOutcome::kRefusedUncorroborated);
+    EXPECT_EQ(g.check(adjust(1000_s), kNow, false, 0, liar_outvoted).outcome, GuardOutcome::kApplied);
+    EXPECT_EQ(g.check(adjust(1_ms), kNow, false, 1, liar_outvoted).outcome, GuardOutcome::kRefusedPanicWindow);
+  }
+}
+
+// A randomized adversary at start-up and after restarts: honest members read the clock as off by
+// about H (within half the tolerance), one liar says anything (int64 extremes included), some
+// members stay silent, and the correction asked is anything: the liar's word, a mean polluted by
+// it, H, or random. Every correction accepted is either within the panic threshold (and the
+// hour's sum within it) or lies between 0 and H, give or take 2.5 tolerances: one liar never
+// moves a node past where its honest majority reads it.
+TEST(ClockGuard, OneLiarCannotMoveANodePastItsHonestMajority) {
+  std::uint64_t x = 0x243F6A8885A308D3ULL;
+  auto next = [&] {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return x;
+  };
+  constexpr std::int64_t kPanic = 1000'000'000'000;
+  constexpr std::int64_t kTol = 1'000'000'000;
+  std::size_t accepted_beyond = 0;
+  for (int run = 0; run < 2000; ++run) {
+    ClockGuard g;  // a new run of the process
+    const std::int64_t honest_h = static_cast<std::int64_t>(next()) >> (2 + next() % 62);
+    const std::uint32_t others = 1 + static_cast<std::uint32_t>(next() % 9);  // members consulted
+    const NodeId liar = 1 + static_cast<NodeId>(next() % others);
+    std::int64_t host_ns = 0;
+    std::deque<std::pair<std::int64_t, std::uint64_t>> counted;
+    for (int k = 0; k < 20; ++k) {
+      host_ns += static_cast<std::int64_t>(next() % 600'000'000'000ULL);
+      Evidence e;
+      e.consulted = others;
+      const std::int64_t lie = next() % 3 == 0 ? (next() % 2 ? kMax : kMin) : static_cast<std::int64_t>(next()) >> (next() % 64);
+      std::int64_t sum = 0;
+      std::uint32_t heard = 0;
+      for (NodeId m = 1; m <= others; ++m) {
+        if (m != liar && next() % 5 == 0) continue;  // silent
+        const std::int64_t reading =
+            m == liar ? lie : sat_add(honest_h, static_cast<std::int64_t>(next() % kTol) - kTol / 2);
+        e.witnesses.push_back({m, Duration::from_ns(reading)});
+        sum = sat_add(sum, reading / static_cast<std::int64_t>(others + 1));
+        ++heard;
+      }
+      std::int64_t asked = 0;
+      switch (next() % 4) {
+        case 0: asked = lie; break;
+        case 1: asked = sum; break;
+        case 2: asked = honest_h; break;
+        default: asked = static_cast<std::int64_t>(next()) >> (next() % 64); break;
+      }
+      const auto v = g.check(adjust(Duration::from_ns(asked)), kNow, false, host_ns, e);
+      if (refused(v.outcome)) continue;
+      const std::uint64_t size = abs_u64(asked);
+      if (size > static_cast<std::uint64_t>(kPanic)) {
+        ++accepted_beyond;
+        ASSERT_GE(asked, std::min<std::int64_t>(0, sat_sub(honest_h, 5 * kTol / 2))) << run << " " << k;
+        ASSERT_LE(asked, std::max<std::int64_t>(0, sat_add(honest_h, 5 * kTol / 2))) << run << " " << k;
+        continue;
+      }
+      counted.emplace_back(host_ns, size);
+      std::uint64_t in_window = 0;
+      for (const auto& [at, moved] : counted) {
+        if (at > host_ns - 3600'000'000'000LL) in_window += moved;
+      }
+      ASSERT_LE(in_window, static_cast<std::uint64_t>(kPanic)) << run << " " << k;
+    }
+  }
+  EXPECT_GT(accepted_beyond, 100u);  // the honest majority did set far-off clocks
 }
 
 }  // namespace

@@ -103,6 +103,23 @@ TEST_F(NeighbourAverageNode, MovesToTheMeanOfItselfAndItsNeighbours) {
   EXPECT_EQ(node_->last_correction_ns(), 8 * kMs);
 }
 
+// With its correction, the round reports what it rests on for the clock guard: both neighbours
+// were asked, and what each one's reading said (a silent one is consulted but no witness).
+TEST_F(NeighbourAverageNode, ReportsTheReadingsItsCorrectionRestsOn) {
+  make();
+  const Message req = ask(10'000 * kMs);
+  reply(req, 3, -6);
+  node_->on_timer(LocalTime::from_ns(10'200 * kMs), kApplyTimer, out_);
+  ASSERT_EQ(out_.clock().size(), 1u);
+  EXPECT_EQ(out_.evidence().consulted, 2u);
+  ASSERT_EQ(out_.evidence().witnesses.size(), 1u);
+  EXPECT_EQ(out_.evidence().witnesses[0].member, 3u);
+  EXPECT_EQ(out_.evidence().witnesses[0].offset.ns(), -6 * kMs);
+  out_.clear();
+  EXPECT_EQ(out_.evidence().consulted, 0u);
+  EXPECT_TRUE(out_.evidence().witnesses.empty());
+}
+
 TEST_F(NeighbourAverageNode, StrangersDuplicatesAndStaleRepliesAreNotCounted) {
   make();
   const Message req = ask(10'000 * kMs);

@@ -63,6 +63,25 @@ for old, new, says in broken:
     if p.returncode != 2 or f"{bad}:{line}:" not in p.stderr or says not in p.stderr:
         fail(f"{new!r}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 
+# The start-up rule's limits (docs/daemon.md): refused located in the file, and as flags, exit 2;
+# sane values pass.
+for text, says in (("limits: {startup_quorum: -1}\n", "error: at 'limits.startup_quorum'"),
+                   ("limits:\n  startup_tolerance: 0s\n", "error: at 'limits.startup_tolerance': expected a duration > 0")):
+    bad = work / "bad-limits.yaml"
+    bad.write_text(base + text)
+    line = len(bad.read_text().splitlines())
+    p = check(bad)
+    if p.returncode != 2 or f"{bad}:{line}:" not in p.stderr or says not in p.stderr:
+        fail(f"{text!r}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+for flags, says in ((["--startup-quorum=-1"], "clocksyncd: --startup-quorum: expected a count in [0, "),
+                    (["--startup-tolerance", "0s"], "clocksyncd: --startup-tolerance: expected a duration > 0")):
+    p = check(work / "node1.yaml", *flags)
+    if p.returncode != 2 or says not in p.stderr:
+        fail(f"{flags}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+p = check(work / "node1.yaml", "--startup-quorum", "1", "--startup-tolerance", "250ms")
+if p.returncode != 0:
+    fail(f"--startup-quorum 1 --startup-tolerance 250ms: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+
 # Problems outside the file: a key file that is not there, a user that does not exist.
 p = check(work / "node1.yaml", "--key-file", str(work / "missing.keys"))
 if p.returncode != 2 or "cannot open key file" not in p.stderr:

@@ -126,7 +126,8 @@ cluster: 7
 key_file: cluster.key
 peers: [1@127.0.0.1:5525, 3@127.0.0.1:5527]
 clock: {backend: virtual, drift_ppm: -150, offset: 12ms}
-limits: {panic_threshold: 60s, panic_window: 10m, master_max_adjust: 250ms, min_step: 0.5s, max_rate_ppm: 200, startup_updates: 2}
+limits: {panic_threshold: 60s, panic_window: 10m, master_max_adjust: 250ms, min_step: 0.5s, max_rate_ppm: 200, startup_updates: 2,
+         startup_quorum: 3, startup_tolerance: 250ms}
 algorithm:
   sync: {kind: berkeley, period: 2s, average: median}
 seed: 5
@@ -158,6 +159,8 @@ seed: 5
   EXPECT_EQ(lc.clock_limits.min_step, 500_ms);
   EXPECT_DOUBLE_EQ(lc.clock_limits.max_rate_ppm, 200);
   EXPECT_EQ(lc.clock_limits.startup_updates, 2);
+  EXPECT_EQ(lc.clock_limits.startup_quorum, 3);
+  EXPECT_EQ(lc.clock_limits.startup_tolerance, 250_ms);
 }
 
 TEST(DaemonConfig, RejectsBadLimits) {
@@ -176,6 +179,16 @@ TEST(DaemonConfig, RejectsBadLimits) {
   e = load_config_file(write_file("daemon_cfg_zero_rate.yaml", "id: 1\nlimits:\n  max_rate_ppm: 0\n"), cfg);
   ASSERT_TRUE(e);
   EXPECT_NE(e->find("at 'limits.max_rate_ppm': expected a number in (0, 10000]"), std::string::npos) << *e;
+  // The start-up rule: a negative quorum has no meaning, nor has a zero tolerance (readings never
+  // agree exactly).
+  e = load_config_file(write_file("daemon_cfg_bad_quorum.yaml", "id: 1\nlimits:\n  startup_quorum: -1\n"), cfg);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find("daemon_cfg_bad_quorum.yaml:3:19: error: at 'limits.startup_quorum'"), std::string::npos) << *e;
+  e = load_config_file(write_file("daemon_cfg_bad_tolerance.yaml", "id: 1\nlimits: {startup_tolerance: 0s}\n"), cfg);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find("daemon_cfg_bad_tolerance.yaml:2:29: error: at 'limits.startup_tolerance': expected a duration > 0"),
+            std::string::npos)
+      << *e;
 }
 
 // The daemon's config goes through the scenarios' strict reader (config/): the same messages,

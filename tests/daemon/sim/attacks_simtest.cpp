@@ -14,6 +14,8 @@
 #include <span>
 
 #include "algorithms/berkeley/berkeley.hpp"
+#include "algorithms/core/checked_math.hpp"
+#include "algorithms/ftavg/clock_reading.hpp"
 #include "node/wire/codec.hpp"
 #include "tests/daemon/sim/sim_cluster.hpp"
 
@@ -353,6 +355,219 @@ TEST(DaemonAttackSim, RotatedAndRetiredKeysLockOutAStolenOldKeyFile) {
   EXPECT_EQ(lost, sent_in_window);
   EXPECT_TRUE(every_member_signs_with(3));
   ASSERT_EQ(c.agreed_master(), std::optional<NodeId>(1));
+}
+
+
+// ---- start-up and restarts ----------------------------------------------------------------
+// A key holder (member 4, its own keys; its process is gone, the test speaks for it) attacks
+// nodes while they are in their start-up allowance, and again after one restarts (a new process:
+// a new allowance and a new panic window). docs/daemon.md states the bound: a member whose word
+// a majority outvotes moves a node by at most the panic threshold (1000 s) within an hour of one
+// run, and a Berkeley slave takes corrections only from the master it follows.
+
+constexpr std::int64_t kI64Max = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kI64Min = std::numeric_limits<std::int64_t>::min();
+constexpr Duration kDocumentedBound = 1000_s;
+
+// Where node i's clock is headed: its offset from the wall clock plus the slew still to come.
+Duration heading(SimCluster& c, std::size_t i) {
+  return c.offset(i) + Duration::from_ns(c.status(i)["clock"]["pending_slew_ns"].get<std::int64_t>());
+}
+
+DaemonConfig with_sets(const char* sync, const char* election, const std::vector<std::string>& sets) {
+  DaemonConfig cfg;
+  cfg.sync_kind = sync;
+  cfg.election_kind = election;
+  cfg.cluster = 7;
+  for (const std::string& s : sets) cfg.params.push_back(std::get<ParamOverride>(parse_param_override(s)));
+  return cfg;
+}
+
+// Member `liar`'s process is killed as soon as the cluster has exchanged epochs; from then on
+// every time request addressed to it is answered by the test with a lie sealed with its keys:
+// int64's extremes, and a reading 3996 s ahead (which a mean over four clocks turns into a
+// correction of 999 s, just within the threshold). Returns the epoch the liar speaks with.
+std::uint64_t become_lying_neighbour(SimCluster& c, NodeId liar, Forger& forger, std::map<NodeId, std::uint64_t>& lies) {
+  const std::size_t li = c.index_of(liar);
+  const std::uint64_t liar_epoch = c.epoch(li) + 1;  // a later run of member 4: fresh at every peer
+  c.kill_hard(li);
+  c.set_tap([&c, liar, liar_epoch, &forger, &lies](NodeId from, NodeId to, std::span<const std::uint8_t> bytes) {
+    if (to != liar) return true;
+    const auto d = wire::decode(bytes, 7, liar, &c.keyring(liar));
+    if (!d.ok() || d.packet->envelope.kind != wire::PacketKind::kMessage || d.packet->message.type != MsgType::kTimeRequest) {
+      return true;
+    }
+    const std::size_t victim = c.index_of(from);
+    const Message& req = d.packet->message;
+    static constexpr std::int64_t kAhead = 3996'000'000'000;
+    const std::uint64_t k = lies[from]++;  // each victim hears every kind of lie in turn
+    const std::int64_t reading = k % 3 == 0 ? kI64Max : k % 3 == 1 ? kI64Min : sat_add(req.t1_ns, kAhead);
+    c.inject(victim, forger.packet(liar, from, c.epoch(victim), liar_epoch,
+                                   ftavg::clock_reading_reply(req, LocalTime::from_ns(reading))));
+    return true;
+  });
+  return liar_epoch;
+}
+
+// neighbour_average over four members, member 4 lying: at start-up (where its readings moved
+// every node by decades), past the allowance, and after node 1 restarts twice, no honest clock
+// moves by more than the documented bound in its run, and the start-up refusals are counted.
+TEST(DaemonAttackSim, OneKeyHolderCannotSetNeighbourAverageNodesAtStartUpOrAfterARestart) {
+  const DaemonConfig cfg = with_sets("neighbour_average", "", {"period=500ms", "read_window=100ms"});
+  SimCluster c({{1, 100, 5_ms, {}}, {2, -100, Duration::zero() - 5_ms, {}}, {3, 50, 2_ms, {}}, {4, 0, 0_ms, {}}}, cfg);
+  c.start_all();
+  c.run_for(50_ms);  // epochs exchanged, no round yet
+  std::vector<Duration> start;
+  for (std::size_t i = 0; i < 3; ++i) start.push_back(c.offset(i));
+  Forger member4{c.keyring(4), 1};
+  std::map<NodeId, std::uint64_t> lies;
+  become_lying_neighbour(c, 4, member4, lies);
+  c.run_for(6_s);  // a dozen rounds: the start-up allowance and well past it
+  for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_GE(lies[c.id(i)], 9u);
+    EXPECT_LE(abs(c.offset(i) - start[i]), kDocumentedBound) << "n" << c.id(i) << " moved " << (c.offset(i) - start[i]).seconds() << " s";
+    EXPECT_GE(counter(c.status(i), "clock_refused_startup"), 1u) << "n" << c.id(i);
+  }
+  for (int restart = 0; restart < 2; ++restart) {
+    c.kill_hard(0);
+    c.run_for(100_ms);
+    c.start(0);  // a fresh process: its clock at its configured offset again, a new allowance
+    const Duration at_start = c.offset(0);
+    const std::uint64_t lies_before = lies[1];
+    c.run_for(4_s);
+    EXPECT_GE(lies[1], lies_before + 6);
+    const auto s = c.status(0);
+    EXPECT_LE(abs(c.offset(0) - at_start), kDocumentedBound) << "restart " << restart << ": moved " << (c.offset(0) - at_start).seconds() << " s";
+    EXPECT_GE(counter(s, "clock_refused_startup"), 1u) << "restart " << restart;
+    EXPECT_EQ(s["clock_last_refused"]["reason"], "refused_uncorroborated") << s.dump();
+  }
+  Duration largest = Duration::zero();
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_LE(abs(c.offset(i) - start[i]), kDocumentedBound) << "n" << c.id(i);
+    largest = std::max(largest, abs(c.offset(i) - start[i]));
+  }
+  std::printf("a key holder's readings at start-up and after restarts: largest clock change %.3f s (bound %.0f s)\n",
+              largest.seconds(), kDocumentedBound.seconds());
+}
+
+// Berkeley under TSP, four members: before any master is elected, and again while node 2 looks
+// for its master after a restart, member 4 sends every node ADJUSTs of +500 ms and of int64's
+// extremes and SETTIMEs to the far future, in its own name. No node knows a master, so none takes
+// them: every clock stays where the honest rounds put it.
+TEST(DaemonAttackSim, OneKeyHolderCannotCorrectBerkeleyNodesThatKnowNoMaster) {
+  const DaemonConfig cfg =
+      with_sets("berkeley", "tsp",
+                {"sync.period=500ms", "probe_timeout=20ms", "measure_cap=200ms", "quantum=0", "resolution=0",
+                 "election.timeout=uniform(1500ms, 3s)", "candidate_window=500ms"});
+  SimCluster c({{1, 100, 5_ms, {}}, {2, -100, Duration::zero() - 5_ms, {}}, {3, 50, 2_ms, {}}, {4, 0, 0_ms, {}}}, cfg);
+  c.start_all();
+  c.run_for(50_ms);
+  const std::size_t li = c.index_of(4);
+  const std::uint64_t liar_epoch = c.epoch(li) + 1;
+  c.kill_hard(li);
+  Forger member4{c.keyring(4), 1};
+  std::uint32_t term = 1;
+  // Every 50 ms for `span`, to each live node: the attack's +500 ms, the extremes, a SETTIME.
+  auto attack = [&](Duration span, const std::vector<std::size_t>& victims) {
+    for (Duration t = Duration::zero(); t < span; t += 50_ms) {
+      for (std::size_t v : victims) {
+        for (std::int64_t value : {std::int64_t{500'000'000}, kI64Max, kI64Min}) {
+          c.inject(v, member4.packet(4, c.id(v), c.epoch(v), liar_epoch, forged_adjust(term++, value)));
+        }
+        Message set_time = make_message(MsgType::kSetTime, term);
+        set_time.term = term++;
+        set_time.value_ns = kI64Max / 2;
+        c.inject(v, member4.packet(4, c.id(v), c.epoch(v), liar_epoch, set_time));
+      }
+      c.run_for(50_ms);
+    }
+  };
+  std::vector<Duration> start;
+  for (std::size_t i = 0; i < 3; ++i) start.push_back(heading(c, i));
+  ASSERT_FALSE(c.agreed_master());
+  attack(1200_ms, {0, 1, 2});  // the election's timeout is at least 1.5 s: nobody leads yet
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_LT(abs(heading(c, i) - start[i]), 50_ms) << "n" << c.id(i) << " heads " << (heading(c, i) - start[i]).seconds() << " s off";
+    EXPECT_EQ(counter(c.status(i), "clock_steps") + counter(c.status(i), "clock_slews"), 0u) << "n" << c.id(i);
+  }
+  ASSERT_TRUE(c.run_until([&] { return c.agreed_master().has_value(); }, 10_s));
+  c.run_for(2_s);
+  // Node 2 restarts and is attacked while it looks for its master.
+  const std::size_t vi = c.index_of(2);
+  c.kill_hard(vi);
+  c.run_for(100_ms);
+  c.start(vi);
+  const Duration restarted_at = heading(c, vi);
+  std::vector<Duration> others;
+  for (std::size_t i = 0; i < 3; ++i) others.push_back(heading(c, i));
+  attack(600_ms, {vi});
+  EXPECT_LT(abs(heading(c, vi) - restarted_at), 50_ms) << (heading(c, vi) - restarted_at).seconds() << " s";
+  c.run_for(3_s);
+  Duration largest = abs(heading(c, vi) - restarted_at);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_LT(abs(heading(c, i) - others[i]), 50_ms) << "n" << c.id(i);
+    largest = std::max(largest, abs(heading(c, i) - others[i]));
+  }
+  std::printf("a key holder's ADJUSTs to Berkeley nodes that know no master: largest change of where a clock heads %.3f ms\n",
+              largest.milliseconds());
+  EXPECT_LT(c.skew(), 50_ms);
+}
+
+// Dead RTC batteries: the member whose clock starts 30 years behind (node 4, neighbour_average)
+// is set by its honest neighbours, although one member (5) is silent and counts against the
+// majority, and set again when it restarts equally far off; the others move by no more than the
+// bound while it is far. A Berkeley slave 30 years behind is set by its master, its one source.
+TEST(DaemonAttackSim, AnHonestNodeThirtyYearsOffIsSetByItsHonestMajority) {
+  const Duration thirty_years = Duration::from_ns(30LL * 365 * 86'400 * 1'000'000'000);
+  {
+    const DaemonConfig cfg = with_sets("neighbour_average", "", {"period=500ms", "read_window=100ms"});
+    SimCluster c({{1, 100, 5_ms, {}},
+                  {2, -100, Duration::zero() - 5_ms, {}},
+                  {3, 50, 2_ms, {}},
+                  {4, 0, Duration::zero() - thirty_years, {}},
+                  {5, 0, 0_ms, {}}},
+                 cfg);
+    c.start_all();
+    c.run_for(50_ms);
+    c.kill_hard(c.index_of(5));
+    std::vector<Duration> start;
+    for (std::size_t i = 0; i < 3; ++i) start.push_back(c.offset(i));
+    const std::size_t far = c.index_of(4);
+    for (int run = 0; run < 2; ++run) {
+      ASSERT_TRUE(c.run_until([&] { return abs(c.offset(far) - c.offset(0)) < 1_s; }, 20_s)) << "run " << run;
+      c.run_for(3_s);
+      EXPECT_LT(abs(c.offset(far) - c.offset(0)), 100_ms) << "run " << run;
+      for (std::size_t i = 0; i < 3; ++i) EXPECT_LE(abs(c.offset(i) - start[i]), kDocumentedBound) << "n" << c.id(i);
+      EXPECT_EQ(counter(c.status(far), "clock_refused"), 0u);
+      c.kill_hard(far);
+      c.run_for(100_ms);
+      c.start(far);  // the same dead battery: 30 years behind again
+      ASSERT_LT(abs(c.offset(far) + thirty_years), 1_s);
+    }
+  }
+  // Its master is a Berkeley slave's one source: by default no lone word steps a clock beyond the
+  // threshold (any member can claim to be the master), and the node says why and what to do;
+  // with limits.startup_quorum 1 it trusts its master as timed does.
+  for (std::int64_t quorum : {2, 1}) {
+    DaemonConfig cfg = static_berkeley();
+    cfg.limits.startup_quorum = quorum;
+    SimCluster c({{1, 100, 5_ms, {}}, {2, -100, Duration::zero() - thirty_years, {}}, {3, 50, 2_ms, {}}}, cfg);
+    c.start_all();
+    const bool set = c.run_until([&] { return abs(c.offset(1) - c.offset(0)) < 50_ms; }, 5_s);
+    const auto s = c.status(1);
+    if (quorum == 2) {
+      EXPECT_FALSE(set);
+      EXPECT_GE(counter(s, "clock_refused_startup"), 1u);
+      EXPECT_EQ(s["clock_last_refused"]["reason"], "refused_uncorroborated") << s.dump();
+      EXPECT_EQ(s["clock_last_refused"]["needed"], 2) << s.dump();
+      EXPECT_NE(s["clock_last_refused"]["hint"].get<std::string>().find("limits.startup_quorum: 1"), std::string::npos);
+      EXPECT_LT(abs(c.offset(1) + thirty_years), 1_s);
+    } else {
+      EXPECT_TRUE(set);
+      EXPECT_EQ(counter(s, "clock_refused"), 0u);
+      EXPECT_LT(c.skew(), 50_ms);
+    }
+  }
 }
 
 }  // namespace
