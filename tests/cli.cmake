@@ -29,3 +29,8 @@ clocksim_script_test(cli.command_names cli 60 sim/cli/command_names_check.py
 # folder inside out/ (tests/sim/cli/default_out_check.py).
 clocksim_script_test(cli.default_out_folder cli 60 sim/cli/default_out_check.py
   $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-default-out)
+
+# --plot passes the output folder to the plot script as one argument: a scenario name with
+# quotes, ';' or $( ) is a folder name, not a shell command (tests/sim/cli/plot_option_check.py).
+clocksim_script_test(cli.plot_folder_argument cli 120 sim/cli/plot_option_check.py
+  $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-plot-option)

@@ -86,6 +86,9 @@ def _check_yaml_values(value, path="scenario"):
 
 
 def _scalar_text(value):
+    if value is None:
+        # YAML's null, as `--set key=` writes it; str(None) would be the text 'None'.
+        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple, dict)):

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "sim/bound/saturated_ns.hpp"
+
 namespace clocksim::sim {
 
 namespace {
@@ -39,9 +41,9 @@ EpochSkewBound::EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario:
         return wide;
       }())),
       drift_(2 * worst_.rho),
-      retry_span_(Duration::from_ns(static_cast<std::int64_t>(std::ceil(input.retry_span_s * 1e9)))),
+      retry_span_(ceil_ns(input.retry_span_s * 1e9)),
       lossy_(lossy), slew_rate_(input.slew_ppm * 1e-6),
-      in_flight_(Duration::from_ns(static_cast<std::int64_t>(std::ceil((worst_.apply_window + input.retry_span_s) * 1e9)))) {
+      in_flight_(ceil_ns((worst_.apply_window + input.retry_span_s) * 1e9)) {
   b_ = &steady(0);
   assert(lossy_ || b_->valid);
   nodes_.resize(static_cast<std::size_t>(std::max(0, input.nodes)));
@@ -116,13 +118,13 @@ double EpochSkewBound::corners_s(Time t) const {
 
 Time EpochSkewBound::slew_end(const Adjust& a, Time t) const {
   if (!a.slew || slew_rate_ <= 0) return t;
-  return t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(a.size_s / slew_rate_ * 1e9)));
+  return t + ceil_ns(a.size_s / slew_rate_ * 1e9);
 }
 
 bool EpochSkewBound::older_slew_ran_into(NodeId master, Time completed) const {
   // The round began at most T_meas before it completed, and after the master's previous one.
-  Time start = Time::from_ns(std::max<std::int64_t>(
-      0, static_cast<std::int64_t>(std::floor((completed.seconds() - worst_.t_meas) * 1e9))));
+  Time start = Time::from_ns(
+      std::max<std::int64_t>(0, floor_ns((completed.seconds() - worst_.t_meas) * 1e9).ns()));
   const std::int64_t prev = master < nodes_.size() ? nodes_[master].last_completion_ns : -1;
   if (prev >= 0 && prev > start.ns()) start = Time::from_ns(prev);
   for (const NodeState& n : nodes_) {
@@ -224,7 +226,7 @@ void EpochSkewBound::start_watch(Time t, NodeId master) {
   w.completed = t;
   // The round began at most T_meas before it completed, and after the master's previous one.
   const double start_min_s = std::max(t.seconds() - worst_.t_meas, 0.0);
-  w.start_min = Time::from_ns(static_cast<std::int64_t>(std::floor(start_min_s * 1e9)));
+  w.start_min = Time::from_ns(floor_ns(start_min_s * 1e9).ns());
   const std::int64_t prev = nodes_[master].last_completion_ns;
   if (prev >= 0 && prev > w.start_min.ns()) w.start_min = Time::from_ns(prev);
   // A clock stepped by a fault after the round may have begun: some of its measurements saw
@@ -235,7 +237,7 @@ void EpochSkewBound::start_watch(Time t, NodeId master) {
   const bool own = m.last.at_ns == t.ns() && m.last_source.master == master && m.last_source.term == r.term;
   w.settle = t;
   if (own && m.last.slew && slew_rate_ > 0) {
-    w.settle = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(m.last.size_s / slew_rate_ * 1e9)));
+    w.settle = t + ceil_ns(m.last.size_s / slew_rate_ * 1e9);
   }
   note_error(w, old_slew(master, own, own && m.last.slew, t, w.start_min));
   for (NodeId i = 0; i < nodes_.size(); ++i) {
@@ -314,7 +316,7 @@ void EpochSkewBound::on_clock_adjust(Time t, NodeId node, Duration delta, Adjust
   note_error(w, old_slew(node, true, mode == AdjustMode::kSlew, t, w.start_min));
   Time end = t;
   if (mode == AdjustMode::kSlew && slew_rate_ > 0) {
-    end = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(std::fabs(delta.seconds()) / slew_rate_ * 1e9)));
+    end = t + ceil_ns(std::fabs(delta.seconds()) / slew_rate_ * 1e9);
   }
   if (end > w.settle) w.settle = end;
   finish_watch_if_done();
@@ -357,7 +359,7 @@ void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
       } else if (!stable_from_) {
         const double done_s = b_->full_round_done(value_s(hull_, t));
         if (std::isfinite(done_s)) {
-          stable_from_ = t + Duration::from_ns(static_cast<std::int64_t>(std::ceil(done_s * 1e9)));
+          stable_from_ = t + ceil_ns(done_s * 1e9);
         } else if (const auto sent = sends_.find(node); sent != sends_.end() && sent->second.at_ns == t.ns()) {
           // Its slews may outlast the period in the worst case over this hull; watch the ones it
           // really sends instead (all land within the apply window on lossless links).
@@ -453,7 +455,7 @@ void EpochSkewBound::on_tick(const TickView& view) {
   }
   if (full_round_ && !stable_from_) {
     const FullRound& f = *full_round_;
-    const Time landed = f.completed + Duration::from_ns(static_cast<std::int64_t>(std::ceil(worst_.apply_window * 1e9)));
+    const Time landed = f.completed + ceil_ns(worst_.apply_window * 1e9);
     if (now >= landed) {
       // Every correction of the full round has landed; its slews end at f.settle. The next round
       // must not measure one of them half done: it starts no earlier than L_min after this one.
@@ -477,7 +479,7 @@ std::optional<Duration> EpochSkewBound::at(Time t) const {
   const double s = stable_ ? b_->steady : value_s(hull_, t);
   if (!std::isfinite(s)) return std::nullopt;
   // Round up: a bound must never fall below the truth by a rounding.
-  return Duration::from_ns(static_cast<std::int64_t>(std::ceil(s * 1e9)));
+  return ceil_ns(s * 1e9);
 }
 
 std::string EpochSkewBound::describe() const {

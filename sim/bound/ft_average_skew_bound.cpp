@@ -8,6 +8,7 @@
 
 #include "algorithms/bounds/ft_average_bound.hpp"
 #include "algorithms/ftavg/welch_lynch.hpp"
+#include "sim/bound/saturated_ns.hpp"
 #include "sim/bound/sync_bound_inputs.hpp"
 
 namespace clocksim::sim {
@@ -19,7 +20,7 @@ class FtAverageSkewBound final : public SkewBound {
   std::optional<Duration> at(Time t) const override {
     const double s = b_.at(t.seconds());
     if (!std::isfinite(s)) return std::nullopt;
-    return Duration::from_ns(static_cast<std::int64_t>(std::ceil(s * 1e9)));  // never below the truth
+    return ceil_ns(s * 1e9);  // never below the truth
   }
   // at() is linear, or constant, between the instants where its pieces meet: where the first
   // piece's rising line meets one round's spread, at T1, and at every round gap after it while

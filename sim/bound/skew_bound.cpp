@@ -1,6 +1,7 @@
 #include "sim/bound/skew_bound.hpp"
 
 #include "sim/bound/bound_hook.hpp"
+#include "sim/bound/saturated_ns.hpp"
 
 #include "algorithms/registry.hpp"
 
@@ -22,7 +23,7 @@ class FreeRunningBound final : public SkewBound {
     const double ns = s_.offset_spread_ns + s_.drift_spread_ppm * 1e-6 * static_cast<double>(t.ns()) +
                       s_.sine_spread_ns + s_.steps_ns;
     // Round up: a bound must never be below the truth by a rounding.
-    return Duration::from_ns(static_cast<std::int64_t>(std::ceil(ns)));
+    return ceil_ns(ns);
   }
   std::string describe() const override {
     std::ostringstream os;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/bound/epoch_skew_bound.hpp"
+#include "sim/bound/saturated_ns.hpp"
 #include "sim/bound/sync_bound_inputs.hpp"
 
 namespace clocksim::sim {
@@ -18,7 +19,7 @@ class SyncSkewBound final : public SkewBound {
     const double s = b_.at(t.seconds());
     if (!std::isfinite(s)) return std::nullopt;
     // Round up: a bound must never fall below the truth by a rounding.
-    return Duration::from_ns(static_cast<std::int64_t>(std::ceil(s * 1e9)));
+    return ceil_ns(s * 1e9);
   }
   // at() is linear between the instants where its formula changes: the first round starts (a
   // step up), the steady floor may take over, the first phase ends and the rate-corrected bound

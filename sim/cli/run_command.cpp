@@ -1,5 +1,9 @@
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -45,19 +49,42 @@ std::string analysis_dir() {
   return std::string(CLOCKSIM_SOURCE_DIR) + "/analysis";
 }
 
+// Runs argv[0] with these arguments, no shell in between, and returns its exit status (-1 when it
+// could not be started or did not exit). The folder name is data, often the scenario's own
+// `name:`: through a shell command line a quote in it would end the quoting and run the rest.
+int run_program(const std::vector<std::string>& args, bool silent) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (silent) {
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  }
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return -1;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 void plot(const std::string& out_dir, bool quiet) {
   const std::string script = analysis_dir() + "/plot_offsets.py";
   if (!std::filesystem::exists(script)) {
     std::cerr << "clocksim: --plot: " << script << " not found; no plot made\n";
     return;
   }
-  if (std::system("/usr/bin/python3 -c 'import matplotlib, pandas' >/dev/null 2>&1") != 0) {
+  if (run_program({"/usr/bin/python3", "-c", "import matplotlib, pandas"}, true) != 0) {
     std::cerr << "clocksim: --plot: python3 with matplotlib and pandas is not installed "
                  "(apt-get install python3-matplotlib python3-pandas); no plot made\n";
     return;
   }
-  const std::string cmd = "/usr/bin/python3 '" + script + "' '" + out_dir + "'";
-  if (std::system(cmd.c_str()) != 0) {
+  if (run_program({"/usr/bin/python3", script, out_dir}, false) != 0) {
     std::cerr << "clocksim: --plot: the plot script failed\n";
   } else if (!quiet) {
     std::cout << "plots written to " << out_dir << "/\n";

@@ -10,6 +10,7 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/layers.hpp"
 #include "algorithms/core/number_text.hpp"
+#include "sim/bound/saturated_ns.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -365,7 +366,9 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
         }
         continue;
       }
-      allowed = static_cast<std::int64_t>(std::floor(static_cast<double>(bound->ns()) * e.bound_factor));
+      // Saturated: k times a bound near the top of the range is still the largest value, not a
+      // negative one that no skew could meet.
+      allowed = floor_ns(static_cast<double>(bound->ns()) * e.bound_factor).ns();
     }
     if (e.kind == Kind::kOffset) allowed = e.within.ns();
     // offset: how far the farthest up node is from the expected offset, on either side.

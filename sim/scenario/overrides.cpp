@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "sim/scenario/error.hpp"
@@ -74,7 +75,21 @@ void apply_set_override(yaml::Node& root, const std::string& assignment) {
     yaml::Limits limits;
     limits.max_bytes = 64 * 1024;
     limits.max_nodes = 10'000;
-    value = yaml::parse_document(text, source, limits);
+    try {
+      value = yaml::parse_document(text, source, limits);
+    } catch (const ScenarioError& e) {
+      // The parser speaks of files and of lines and columns of the value; say which key's value
+      // it is and where in it, like the other --set errors. Text after a complete value
+      // ("[draft] notes") is what the parser calls a second document.
+      std::string why = e.message();
+      if (why.rfind("a file holds exactly one YAML document", 0) == 0) {
+        why = "text follows the end of the value";
+      }
+      std::string where;
+      if (e.line() == 1 && e.column() > 0) where = " (at character " + std::to_string(e.column()) + ")";
+      fail(key_path, "the value '" + text + "' is not valid YAML" + where + ": " + why +
+                         "; to pass it as text, quote it: --set '" + key_path + "=\"...\"'");
+    }
   }
   yaml::relocate(value, here);
 

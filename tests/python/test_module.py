@@ -185,6 +185,10 @@ def test_python_values_a_scenario_cannot_hold_are_named_with_their_place():
     assert clocksim.run(small, set={"nodes": 4}).summary["scenario"]["nodes"] == 4
     assert clocksim.run(small, set=("nodes=5",)).summary["scenario"]["nodes"] == 5
     assert clocksim.run(small, set="nodes=6").summary["scenario"]["nodes"] == 6
+    # None is YAML's null, as `--set faults=` gives it: the section is absent, not the text 'None'.
+    crashing = {**small, "faults": [{"at": "1s", "crash": "n1"}]}
+    assert clocksim.run(crashing).summary["results"]["crashes"] == 1
+    assert clocksim.run(crashing, set={"faults": None}).summary["results"]["crashes"] == 0
 
 
 def test_sweep_returns_the_cli_table(tmp_path):

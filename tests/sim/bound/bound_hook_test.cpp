@@ -5,9 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "algorithms/registry.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/sim/run/run_in_memory.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -36,6 +40,34 @@ scenario::ScenarioSpec spec_for(const std::string& sync) {
   return scenario::load_scenario_text("name: t\nduration: 60s\ntick: 1s\nnodes: 4\nclocks:\n  drift_ppm: uniform(-20, 20)\n"
                                       "links:\n  latency: uniform(1ms, 2ms)\nalgorithm: {sync: {kind: " + sync + "}}\n",
                                       "t.yaml");
+}
+
+// A clock resolution of 3e9 s makes Berkeley's bound (four resolutions and more) exceed int64
+// nanoseconds at some ticks. It saturates at the largest value; a wrap to -2^63 made skew.csv list
+// a negative bound and `max_skew: 0.5 * bound` fail a skew of 0 ("allowed -4611686018.427s").
+TEST(BoundHook, ABoundBeyondTheNanosecondRangeSaturatesInsteadOfTurningNegative) {
+  const auto spec = scenario::load_scenario_text(
+      "name: t\nduration: 60s\ntick: 1s\nnodes: 4\nclocks: {resolution: 3000000000s}\n"
+      "links: {latency: \"uniform(1ms, 5ms)\"}\nalgorithm: {sync: {kind: berkeley, period: 10s, step_threshold: 1ms}}\n"
+      "expect:\n  - {max_skew: bound}\n  - {max_skew: 0.5 * bound}\n",
+      "t.yaml");
+  const auto r = testing::run_in_memory(spec);
+  std::istringstream skew(r.files.at("skew.csv"));
+  std::string line;
+  std::getline(skew, line);
+  int rows = 0;
+  while (std::getline(skew, line)) {
+    std::vector<std::string> cols;
+    std::stringstream ls(line);
+    for (std::string c; std::getline(ls, c, ',');) cols.push_back(c);
+    ASSERT_GE(cols.size(), 4u) << line;
+    if (cols[3].empty()) continue;
+    ++rows;
+    EXPECT_GE(std::stoll(cols[3]), 0) << line;
+  }
+  EXPECT_GT(rows, 0);
+  EXPECT_TRUE(r.outcome.expectations_passed);
+  for (const auto& e : r.summary["expects"]) EXPECT_EQ(e["detail"].get<std::string>().find("allowed -"), std::string::npos) << e;
 }
 
 TEST(BoundHook, AnAlgorithmWithoutABoundGivesItsReason) {
