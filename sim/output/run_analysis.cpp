@@ -329,8 +329,10 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
       else self.max_skew_after_warmup_ns_ = max_skew;
     }
     if (bound && bound->ns() > 0) {
-      const auto ratio_ppm =
-          static_cast<std::int64_t>(static_cast<double>(max_skew) / static_cast<double>(bound->ns()) * 1e6);
+      // Saturated: a skew 10^13 times a 1 ns bound is past int64 ppm, where a plain cast wraps
+      // to a negative ratio that would never be the worst.
+      const std::int64_t ratio_ppm =
+          floor_ns(static_cast<double>(max_skew) / static_cast<double>(bound->ns()) * 1e6).ns();
       if (ratio_ppm > self.max_bound_ratio_ppm_) {
         if constexpr (!kApply) return true;
         else {

@@ -695,5 +695,20 @@ TEST(RunAnalysis, AtLeastFailsARunThatNeverReachesTheHandCalculatedValue) {
   EXPECT_NE(idle.expects()[0].detail.find("below the lower limit"), std::string::npos) << idle.expects()[0].detail;
 }
 
+// A skew far beyond a tiny bound (here 2·10^13 times a 1 ns bound: 2·10^19 ppm, past int64)
+// is the worst ratio, saturated; a plain conversion wrapped it to a negative number, which was
+// never the worst, and summary.json said null.
+TEST(RunAnalysis, ARatioPastTheInt64RangeOfPpmIsTheWorstSaturated) {
+  RunAnalysis a(three_nodes());
+  TickStats s = tick_at(1_s, 20'000'000'000'000, 1);
+  s.bound = Duration::from_ns(1);
+  a.on_tick(s);
+  a.finish();
+  const auto j = a.results_json();
+  ASSERT_TRUE(j["worst_skew_over_bound"].is_number()) << j.dump();
+  EXPECT_GT(j["worst_skew_over_bound"].get<double>(), 9e12);
+  EXPECT_EQ(j["worst_skew_over_bound_at_ns"], 1'000'000'000);
+}
+
 }  // namespace
 }  // namespace clocksim::sim
