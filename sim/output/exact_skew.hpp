@@ -66,7 +66,7 @@ class ExactSkewChecker final : public Observer {
 
   // The count and extremes of the up, correct clocks' offsets at the view's time t (their abs
   // sum left 0), from the tournament, for a tick that reads no clock otherwise; nullopt in the
-  // reference mode (no tournament).
+  // reference mode (no tournament) and where reading every clock would be cheaper.
   std::optional<UpOffsets> extremes_now(Time t);
 
   std::uint64_t evaluations() const { return evaluations_; }

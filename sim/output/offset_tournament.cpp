@@ -263,8 +263,25 @@ OffsetTournament::Extremes OffsetTournament::scan(NodeId exclude, std::int64_t n
   query_gap_ns_ = query_gap_ns_ == 0 ? gap_ns : query_gap_ns_ + (gap_ns - query_gap_ns_) / 8;
   last_scan_query_ns_ = now_ns;
   Extremes out;
-  if (near_.valid && scan_near_extremes(exclude, now_ns, out)) return out;
+  if (near_.valid && scan_near_extremes(exclude, now_ns, out)) {
+    ++near_answers_;
+    return out;
+  }
+  near_answers_before_ = near_answers_;
+  near_answers_ = 0;
   return full_scan(exclude, now_ns);
+}
+
+bool OffsetTournament::cheaper_than_reading_every_clock() const {
+  if (!scan_mode_) {
+    // A tree made stale by scans is rebuilt whole; otherwise each changed clock costs its path.
+    const double levels = static_cast<double>(dirty_by_level_.size() - 1);
+    return !stale_ && kScanWeight * static_cast<double>(touched_.size()) * levels < static_cast<double>(n_);
+  }
+  if (near_.valid && (near_nodes_.size() + moved_.size()) * 2 <= near_.up) return true;
+  // A scan now costs a reading of every clock and more; worth it only if its near set is likely
+  // to answer queries after it, as the last one did.
+  return near_answers_before_ >= 2;
 }
 
 OffsetTournament::Extremes OffsetTournament::full_scan(NodeId exclude, std::int64_t now_ns) {

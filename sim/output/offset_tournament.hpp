@@ -77,6 +77,11 @@ class OffsetTournament {
   // none). Times of successive queries must not decrease.
   Extremes query(Time t, NodeId exclude);
 
+  // Whether a query now would likely read fewer clocks than a plain pass over every one (a caller
+  // that can make that pass itself, with no tree to keep, may prefer it): the tree with few
+  // changes, or a near set that still holds, or one whose predecessor answered queries.
+  bool cheaper_than_reading_every_clock() const;
+
   // Clock readings the tournament made (introspection for tests and the benchmark).
   std::uint64_t readings() const { return readings_; }
 
@@ -201,6 +206,8 @@ class OffsetTournament {
   static constexpr std::size_t kTopRates = 8;
   static constexpr double kMarginQueries = 4;
   Near near_;
+  std::uint32_t near_answers_ = 0;         // queries the current near set answered
+  std::uint32_t near_answers_before_ = 0;  // and the one before it
   std::vector<NodeId> near_nodes_;
   std::uint64_t slews_since_scan_ = 0;  // unless slews_read: each may move its clock by a rounding, 1 ns
   std::vector<NodeId> moved_;  // kMoved
