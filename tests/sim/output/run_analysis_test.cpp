@@ -699,7 +699,8 @@ TEST(RunAnalysis, AtLeastFailsARunThatNeverReachesTheHandCalculatedValue) {
 // is the worst ratio, saturated; a plain conversion wrapped it to a negative number, which was
 // never the worst, and summary.json said null.
 TEST(RunAnalysis, ARatioPastTheInt64RangeOfPpmIsTheWorstSaturated) {
-  RunAnalysis a(three_nodes());
+  const auto spec = three_nodes();  // the analysis keeps a reference
+  RunAnalysis a(spec);
   TickStats s = tick_at(1_s, 20'000'000'000'000, 1);
   s.bound = Duration::from_ns(1);
   a.on_tick(s);
