@@ -137,7 +137,7 @@ void register_run_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write trace.csv, skew.csv, events, summary.json");
   run->add_option("scenario", args->file, "Scenario YAML file")->required();
-  run->add_option("--out,-o", args->out_dir, "Output folder (default out/<scenario name>)");
+  run->add_option("--out,-o", args->out_dir, "Output folder (default out/<scenario name>)")->check(kNonEmptyFolder);
   config::add_seed_option(*run, args->seed, "Override the scenario's seed");
   run->add_option("--set", args->sets, "Override a scalar: key.path=value (repeatable)")->take_all();
   run->add_flag("--plot", args->plot, "Draw offsets.png and skew.png with analysis/plot_offsets.py");

@@ -158,7 +158,9 @@ void register_sweep_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<SweepArgs>();
   CLI::App* cmd = app.add_subcommand("sweep", "Run every combination of a sweep file (docs/sweeps.md)");
   cmd->add_option("sweep", args->file, "Sweep file (YAML)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out,-o", args->out_dir, "Output folder: one folder per run plus sweep.csv")->required();
+  cmd->add_option("--out,-o", args->out_dir, "Output folder: one folder per run plus sweep.csv")
+      ->required()
+      ->check(kNonEmptyFolder);
   cmd->add_option("--jobs,-j", args->jobs, "Runs in parallel (default: all cores; at most 1024)")
       ->check(CLI::Range(0u, sweep::kMaxSweepJobs));
   cmd->add_flag("--quiet,-q", args->quiet, "No progress line and no closing summary");

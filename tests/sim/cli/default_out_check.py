@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Without --out a run writes to out/<scenario name>, and the name is free text: a name with path
-separators or dots stays one folder inside out/, never a path that climbs out of it.
+separators or dots stays one folder inside out/, never a path that climbs out of it. An empty
+--out (a script's unset variable) is refused with exit 2, for run and sweep, and writes nothing.
 
 usage: default_out_check.py CLOCKSIM WORKDIR"""
 import os
@@ -33,4 +34,19 @@ for name, folder in cases.items():
 outside = [e for e in os.listdir(work) if e != "a"] + [e for e in os.listdir(os.path.join(work, "a")) if e != "b"]
 if outside:
     fail(f"a run wrote outside its out/ folder: {outside}")
+empty = os.path.join(work, "empty")
+os.makedirs(empty)
+scenario = os.path.join(empty, "scenario.yaml")
+with open(scenario, "w") as f:
+    f.write('name: plain\nduration: 2s\nnodes: 2\n')
+sweep = os.path.join(empty, "sweep.yaml")
+with open(sweep, "w") as f:
+    f.write("base: scenario.yaml\nseeds: [1, 2]\n")
+for args in (["run", scenario, "--quiet", "--out", ""], ["sweep", sweep, "--out", ""]):
+    p = subprocess.run([clocksim, *args], cwd=empty, capture_output=True, text=True, timeout=60)
+    if p.returncode != 2 or "--out" not in p.stderr or "empty" not in p.stderr:
+        fail(f"{args[0]} --out '': exit {p.returncode}, stderr {p.stderr.strip()!r}; expected exit 2 naming --out")
+left = sorted(set(os.listdir(empty)) - {"scenario.yaml", "sweep.yaml"})
+if left:
+    fail(f"--out '' left {left}")
 print("ok")
