@@ -76,6 +76,39 @@ TEST(RadixDueQueue, CompactKeepsWhatItIsToldToKeep) {
   }
 }
 
+// Entries a byte boundary apart (the queue buckets by the first byte in which an instant differs
+// from the floor): at every offset 2^(8k) - 1, 2^(8k) and 2^(8k) + 1 from a floor that is not
+// round itself, on both sides of zero, taken one instant at a time.
+TEST(RadixDueQueue, EntriesAcrossByteBoundariesComeOutAtTheirInstants) {
+  for (const std::int64_t base : {std::int64_t{-1'000'003}, std::int64_t{0}, std::int64_t{123'456'789'011}}) {
+    RadixDueQueue q;
+    q.push(base, 0);
+    EXPECT_EQ(take_sorted(q, base), (std::vector<Pair>{{base, 0}}));
+    std::vector<Pair> all;
+    std::uint32_t id = 1;
+    for (int byte = 0; byte < 7; ++byte) {
+      const std::int64_t step = std::int64_t{1} << (8 * byte);
+      for (const std::int64_t d : {step - 1, step, step + 1, 255 * step, 256 * step - 1}) {
+        if (d <= 0) continue;
+        q.push(base + d, id);
+        all.emplace_back(base + d, id);
+        ++id;
+      }
+    }
+    std::sort(all.begin(), all.end());
+    std::size_t next = 0;
+    while (next < all.size()) {
+      const std::int64_t t = all[next].first;
+      // Nothing comes out just before the next instant, then exactly the entries due at it.
+      EXPECT_EQ(take_sorted(q, t - 1), std::vector<Pair>{}) << base << " " << t;
+      std::vector<Pair> expected;
+      while (next < all.size() && all[next].first == t) expected.push_back(all[next++]);
+      EXPECT_EQ(take_sorted(q, t), expected) << base << " " << t;
+    }
+    EXPECT_TRUE(q.empty());
+  }
+}
+
 // Against a plain list, over random pushes (clustered, spread, at the floor and before it),
 // takes and compactions: the same entries come out at the same takes.
 TEST(RadixDueQueue, AgreesWithAPlainListOnRandomOperations) {
