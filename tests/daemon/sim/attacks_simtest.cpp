@@ -364,9 +364,10 @@ TEST(DaemonAttackSim, RotatedAndRetiredKeysLockOutAStolenOldKeyFile) {
 // ---- start-up and restarts ----------------------------------------------------------------
 // A key holder (member 4, its own keys; its process is gone, the test speaks for it) attacks
 // nodes while they are in their start-up allowance, and again after one restarts (a new process:
-// a new allowance and a new panic window). docs/daemon.md states the bound: a member whose word
-// a majority outvotes moves a node by at most the panic threshold (1000 s) within an hour of one
-// run, and a Berkeley slave takes corrections only from the master it follows.
+// a new allowance; without a state file, a new panic window too). docs/daemon.md states the bound:
+// a member whose word a majority outvotes moves a node by at most the panic threshold (1000 s)
+// within any hour (without a state file, within an hour of each run), and a Berkeley slave takes
+// corrections only from the master it follows.
 
 constexpr std::int64_t kI64Max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kI64Min = std::numeric_limits<std::int64_t>::min();
