@@ -22,8 +22,9 @@ World::HostedNode::HostedNode(World& world, NodeId id, std::unique_ptr<Algorithm
                                            world_.cluster_keys_.get());
 }
 
+// Only the window: the world keeps election numbers and logical clocks from the notes and events
+// itself (copying a vector clock here on every event would cost a large world dearly).
 bool World::HostedNode::save(const StableState& state) {
-  saved_ = state;
   world_.hosted_windows_[id_] = state.clock_window;
   return true;
 }
