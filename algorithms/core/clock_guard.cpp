@@ -24,32 +24,11 @@ std::string_view guard_outcome_name(GuardOutcome o) {
 }
 
 namespace {
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
 std::uint64_t sat_add_u64(std::uint64_t a, std::uint64_t b) {
   std::uint64_t sum = 0;
   return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<std::uint64_t>::max() : sum;
 }
 }  // namespace
-
-std::int64_t ClockGuard::slice_width_ns() const { return std::max<std::int64_t>(1, config_.panic_window.ns() / kWindowSlices); }
-
-std::uint64_t ClockGuard::moved_in_window_ns(std::int64_t host_ns) const {
-  const std::int64_t width = slice_width_ns();
-  const std::int64_t current = floor_div(host_ns, width);
-  std::uint64_t sum = 0;
-  for (const Slice& s : slices_) {
-    // Slices current - kWindowSlices .. current cover the window (the oldest one in part).
-    if (s.index > current - kWindowSlices - 1 && s.index <= current) sum = sat_add_u64(sum, s.moved_ns);
-  }
-  return sum;
-}
-
-void ClockGuard::count_in_window(std::int64_t host_ns, std::uint64_t moved_ns) {
-  const std::int64_t index = floor_div(host_ns, slice_width_ns());
-  Slice& s = slices_[static_cast<std::size_t>(((index % kSliceSlots) + kSliceSlots) % kSliceSlots)];
-  if (s.index != index) s = Slice{index, 0};
-  s.moved_ns = sat_add_u64(s.moved_ns, moved_ns);
-}
 
 std::uint32_t ClockGuard::witnesses_needed(std::uint32_t consulted) const {
   if (config_.startup_quorum <= 0) return 0;
@@ -118,7 +97,7 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
   }
   const bool startup = in_startup();
   const std::int64_t panic = config_.panic_threshold.ns();
-  const bool windowed = panic > 0 && config_.panic_window.ns() > 0;
+  const bool windowed = window_.enabled();
   const bool beyond_panic = panic > 0 && abs_u64(delta) > static_cast<std::uint64_t>(panic);
   // With the start-up rule off, the allowance is what it was for ntpd -g: anything goes, uncounted.
   const bool startup_unlimited = startup && config_.startup_quorum <= 0;
@@ -143,7 +122,7 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
     set_by_majority = true;
   }
   const bool counted = windowed && !startup_unlimited && !set_by_majority;
-  if (counted && sat_add_u64(moved_in_window_ns(host_ns), abs_u64(delta)) > static_cast<std::uint64_t>(panic)) {
+  if (counted && sat_add_u64(window_.moved_ns(host_ns), abs_u64(delta)) > static_cast<std::uint64_t>(panic)) {
     v.outcome = GuardOutcome::kRefusedPanicWindow;
     return v;
   }
@@ -164,7 +143,10 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
     return v;
   }
   if (!set_by_majority) ++adjustments_;
-  if (counted) count_in_window(host_ns, abs_u64(delta));
+  if (counted && delta != 0) {
+    window_.count(host_ns, abs_u64(delta));
+    v.counted = true;
+  }
   return v;
 }
 

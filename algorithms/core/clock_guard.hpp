@@ -31,10 +31,14 @@
 // §10 sanity checks in the same spirit).
 //
 // So, with the defaults, one lying member moves a node by at most panic_threshold within any
-// panic_window of one run of the process, from its first correction on, whatever role it has or
-// claims; only a corroborated start-up correction is larger, and it is not counted against the
-// window (the honest majority setting a node that booted far off must not use up the budget of
-// the hour).
+// panic_window, from its first correction on, whatever role it has or claims; only a corroborated
+// start-up correction is larger, and it is not counted against the window (the honest majority
+// setting a node that booted far off must not use up the budget of the hour). The window is the
+// guard's only memory that must outlive its process: a host that keeps window_state() and hands it
+// to restore_window() in the next run (clocksyncd's state file) holds that bound across restarts
+// and reboots (panic_window.hpp has the reboot rule); without it the bound holds per run. A new
+// run still reopens the start-up allowance, as ntpd -g does: above the threshold only with a
+// corroborating majority, and within it only as far as the kept window leaves room.
 // `startup_quorum` 0 switches the start-up rule off: the first `startup_updates` corrections are
 // then allowed whatever their size and uncounted, as ntpd -g without a selection would.
 #pragma once
@@ -45,6 +49,7 @@
 #include <string_view>
 
 #include "algorithms/core/effects.hpp"
+#include "algorithms/core/panic_window.hpp"
 #include "algorithms/core/time.hpp"
 
 namespace clocksim {
@@ -94,7 +99,7 @@ constexpr bool refused(GuardOutcome o) { return o >= GuardOutcome::kRefusedPanic
 
 class ClockGuard {
  public:
-  explicit ClockGuard(ClockGuardConfig config = {}) : config_(config) {}
+  explicit ClockGuard(ClockGuardConfig config = {}) : config_(config), window_(window_length(config)) {}
 
   struct Verdict {
     GuardOutcome outcome = GuardOutcome::kApplied;
@@ -103,6 +108,9 @@ class ClockGuard {
     // witnesses that agreed within the tolerance, and how many were needed.
     std::uint32_t agreeing = 0;
     std::uint32_t needed = 0;
+    // The correction was counted in the panic window: window_state() changed, and a host that
+    // keeps it saves it before it carries the correction out.
+    bool counted = false;
   };
   // Judges `effect` for a clock reading `now`; `is_master`: the node currently leads; `host_ns`:
   // the host's monotonic time, which no correction moves (it places the correction in the panic
@@ -117,28 +125,28 @@ class ClockGuard {
   std::uint32_t witnesses_needed(std::uint32_t consulted) const;
   const ClockGuardConfig& config() const { return config_; }
 
+  // The sizes of the corrections counted within the panic window that ends at `host_ns`: how much
+  // of the panic threshold is spent.
+  std::uint64_t moved_in_window_ns(std::int64_t host_ns) const { return window_.moved_ns(host_ns); }
+  // The window as plain data, stamped with the host's boot, for the next run of the process.
+  PanicWindowState window_state(const BootId& boot) const { return window_.state(boot); }
+  // Takes an earlier run's window_state() for a run started on boot `boot` at `host_ns`
+  // (panic_window.hpp). The start-up allowance is not part of it: it opens again.
+  void restore_window(const PanicWindowState& kept, const BootId& boot, std::int64_t host_ns) {
+    window_.restore(kept, boot, host_ns);
+  }
+
  private:
-  // The corrections accepted after start-up, summed per slice of panic_window / kWindowSlices of
-  // host time: memory stays fixed however many there are, and a slice is counted while any of it
-  // lies inside the window (so the sum errs on the safe side by at most one slice).
-  // The window touches kWindowSlices + 1 slices (the oldest one in part), so that many slots are
-  // kept: with one fewer, the current slice would take the slot of one still partly inside the
-  // window and forget corrections less than an hour old.
-  static constexpr std::int64_t kWindowSlices = 64;
-  static constexpr std::int64_t kSliceSlots = kWindowSlices + 1;
-  struct Slice {
-    std::int64_t index = std::numeric_limits<std::int64_t>::min();  // host_ns / slice width
-    std::uint64_t moved_ns = 0;
-  };
-  std::int64_t slice_width_ns() const;
-  std::uint64_t moved_in_window_ns(std::int64_t host_ns) const;
-  void count_in_window(std::int64_t host_ns, std::uint64_t moved_ns);
+  // With the panic threshold off, the window has nothing to bound.
+  static Duration window_length(const ClockGuardConfig& c) {
+    return c.panic_threshold.ns() > 0 ? c.panic_window : Duration::zero();
+  }
   // Whether `delta` is corroborated by `evidence` (start-up rule above); fills v.agreeing/needed.
   bool corroborated(std::int64_t delta, const Evidence& evidence, NodeId self, Verdict& v) const;
 
   ClockGuardConfig config_;
   std::int64_t adjustments_ = 0;  // phase adjustments within the panic threshold carried out so far
-  std::array<Slice, kSliceSlots> slices_{};
+  PanicWindow window_;  // the corrections accepted (start-up ones too, unless a majority set them)
 };
 
 }  // namespace clocksim

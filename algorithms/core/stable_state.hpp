@@ -1,6 +1,7 @@
 // What a node keeps on stable storage across a restart, and how a dispatch moves it on: the
-// highest election number it started (Raft's currentTerm: ElectionSetup::elections_before) and
-// its logical clocks (LogicalState). Both hosts derive it the same way from what the algorithm
+// highest election number it started (Raft's currentTerm: ElectionSetup::elections_before), its
+// logical clocks (LogicalState) and its clock guard's panic window (clock_guard.hpp, which the
+// node loop keeps here itself, before each correction the window counts). Both hosts derive it the same way from what the algorithm
 // reports: the simulator keeps it in memory for a node's next incarnation, clocksyncd in its
 // state file (daemon/state), written before the dispatch's messages leave.
 #pragma once
@@ -12,12 +13,16 @@
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/logical_event.hpp"
 #include "algorithms/core/note.hpp"
+#include "algorithms/core/panic_window.hpp"
 
 namespace clocksim {
 
 struct StableState {
   std::uint32_t elections_started = 0;
   LogicalState logical;
+  // The corrections the clock guard counted in its panic window, so that a restart does not give
+  // a liar a fresh budget.
+  PanicWindowState clock_window;
   friend bool operator==(const StableState&, const StableState&) = default;
 };
 

@@ -26,6 +26,7 @@
 #include "daemon/loop/daemon_loop.hpp"
 #include "daemon/os/privileges.hpp"
 #include "daemon/os/syscall_filter.hpp"
+#include "daemon/os/boot_id.hpp"
 #include "daemon/state/state_file.hpp"
 #include "node/wire/key_file.hpp"
 
@@ -276,6 +277,9 @@ int run(int argc, char** argv) {
         return 1;
       }
       std::get<LoopConfig>(loop_cfg).epoch = std::get<std::uint64_t>(epoch);
+      // Read now: the system call filter allows no new opens later. Unknown (unreadable) reads as
+      // another boot, so the clock window kept in the file is carried over conservatively.
+      std::get<LoopConfig>(loop_cfg).boot = read_boot_id();
     }
   }
 

@@ -37,6 +37,7 @@ node::NodeLoopConfig node_loop_config(const LoopConfig& config) {
   node::NodeLoopConfig c{config.self, std::move(ids), config.cluster, config.sync_kind, config.election_kind,
                          config.clock_limits};
   c.epoch = config.epoch;
+  c.boot = config.boot;
   return c;
 }
 

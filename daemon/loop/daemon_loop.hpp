@@ -62,6 +62,9 @@ struct LoopConfig {
   // This run's start-up epoch (node/wire/freshness.hpp); 0: the wall clock at start. With a state
   // file it is StateFile::begin_run's, above every earlier run's whatever the wall clock says.
   std::uint64_t epoch = 0;
+  // This boot's id (daemon/os/boot_id.hpp), for the clock guard's window kept in the state file;
+  // all zero: unknown.
+  BootId boot{};
 };
 
 using Counters = node::Counters;

@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/os/boot_id.hpp"
+
 namespace clocksim::daemon {
 namespace {
 
@@ -30,9 +32,13 @@ using Digest = std::array<unsigned char, 32>;
 
 std::string errno_text() { return std::strerror(errno); }
 
+// The clock window at its widest: its boot id and width, and every slot of the window holding a
+// slice whose numbers are at their widest ("[-9223372036854775808,18446744073709551615],").
+constexpr std::size_t kWindowTextBytes = 128 + 44 * PanicWindow::kSliceSlots;
+
 // Room for the text of any record of a cluster this size: every number at its widest.
 std::size_t copy_bytes_for(std::size_t members) {
-  const std::size_t need = kHeaderBytes + 256 + 21 * members;
+  const std::size_t need = kHeaderBytes + 256 + kWindowTextBytes + 21 * members;
   return (need + 4095) / 4096 * 4096;
 }
 
@@ -57,6 +63,12 @@ Digest digest_of(const char* covered, std::size_t covered_bytes, const std::stri
   return d;
 }
 
+nlohmann::json window_json(const PanicWindowState& w) {
+  nlohmann::json slices = nlohmann::json::array();
+  for (const auto& s : w.slices) slices.push_back(nlohmann::json::array({s.index, s.moved_ns}));
+  return {{"boot_id", boot_id_text(w.boot)}, {"slice_width_ns", w.slice_width_ns}, {"slices", std::move(slices)}};
+}
+
 // One copy of the record, padded to `copy_bytes`.
 std::string encode_copy(const StableState& s, NodeId self, std::size_t members, std::uint64_t epoch,
                         std::uint64_t generation, std::size_t copy_bytes) {
@@ -66,7 +78,8 @@ std::string encode_copy(const StableState& s, NodeId self, std::size_t members, 
                             {"lamport", s.logical.lamport},
                             {"next_message_id", s.logical.next_message_id},
                             {"vector", s.logical.vector},
-                            {"epoch", epoch}};
+                            {"epoch", epoch},
+                            {"clock_window", window_json(s.clock_window)}};
   const std::string text = j.dump();
   std::string out(kMagic, sizeof kMagic);
   put_le(out, generation, 8);
@@ -96,7 +109,56 @@ std::optional<std::uint64_t> unsigned_field(const nlohmann::json& j, const char*
 struct Parsed {
   Copy copy;
   std::uint64_t node = 0;
+  // What is wrong with the record's clock window, in an otherwise intact copy: refused by load()
+  // when it is the newest copy, never read as an empty window.
+  std::optional<std::string> window_fault;
 };
+
+std::optional<std::int64_t> signed_value(const nlohmann::json& v) {
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > kMaxEntry) return std::nullopt;
+    return static_cast<std::int64_t>(u);
+  }
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  return std::nullopt;
+}
+
+// The clock guard's window as written by window_json(), or which field is wrong. Only the syntax
+// and the ranges are judged here: slices from the future, of another width or another boot are
+// read by the guard's rules (algorithms/core/panic_window.hpp).
+std::variant<PanicWindowState, std::string> parse_window(const nlohmann::json& j) {
+  if (!j.is_object()) return std::string("clock_window is not an object");
+  PanicWindowState w;
+  const auto boot = j.find("boot_id");
+  if (boot == j.end() || !boot->is_string()) return std::string("clock_window.boot_id is missing or not a string");
+  const auto id = parse_boot_id(boot->get<std::string>());
+  if (!id) return std::string("clock_window.boot_id is not a boot id (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+  w.boot = *id;
+  const auto width = j.find("slice_width_ns");
+  const auto width_ns = width == j.end() ? std::nullopt : signed_value(*width);
+  if (!width_ns || *width_ns < 0) return std::string("clock_window.slice_width_ns is missing or out of range");
+  w.slice_width_ns = *width_ns;
+  const auto slices = j.find("slices");
+  if (slices == j.end() || !slices->is_array()) return std::string("clock_window.slices is missing or not a list");
+  if (slices->size() > static_cast<std::size_t>(PanicWindow::kSliceSlots)) {
+    return "clock_window.slices has " + std::to_string(slices->size()) + " entries, at most " +
+           std::to_string(PanicWindow::kSliceSlots);
+  }
+  if (!slices->empty() && w.slice_width_ns == 0) return std::string("clock_window.slice_width_ns is 0 beside slices");
+  for (std::size_t i = 0; i < slices->size(); ++i) {
+    const nlohmann::json& e = (*slices)[i];
+    const std::string where = "clock_window.slices[" + std::to_string(i) + "]";
+    if (!e.is_array() || e.size() != 2) return where + " is not a pair [index, moved_ns]";
+    const auto index = signed_value(e[0]);
+    if (!index) return where + ": its index is not an int64";
+    if (!e[1].is_number_unsigned()) {
+      return where + ": its moved_ns is " + (e[1].is_number_integer() ? "negative" : "not an unsigned 64-bit integer");
+    }
+    w.slices.push_back({*index, e[1].get<std::uint64_t>()});
+  }
+  return w;
+}
 
 // One intact copy, or why it is not: a copy that is damaged (torn, altered, not ours) gives way
 // to the other one; what an intact copy says is judged by the caller.
@@ -124,6 +186,16 @@ std::variant<Parsed, std::string> decode_copy(const char* p, std::size_t bytes) 
     const auto epoch = unsigned_field(j, "epoch", std::numeric_limits<std::uint64_t>::max());
     if (!epoch) return std::string("record holds an epoch out of range");
     r.copy.epoch = *epoch;
+  }
+  // Written by every save since the clock guard's window is kept; a file from before reads as a
+  // window with nothing counted.
+  if (const auto window = j.find("clock_window"); window != j.end()) {
+    auto w = parse_window(*window);
+    if (auto* e = std::get_if<std::string>(&w)) {
+      r.window_fault = *e;
+    } else {
+      r.copy.state.clock_window = std::move(std::get<PanicWindowState>(w));
+    }
   }
   for (const auto& e : *vector) {
     if (!e.is_number_unsigned() || e.get<std::uint64_t>() > kMaxEntry) return std::string("a vector entry is out of range");
@@ -210,6 +282,11 @@ std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std
   }
   if (!newest) return fault(path, "neither copy is intact (first: " + why[0] + "; second: " + why[1] + ")");
   if (auto e = mismatch(*newest, self, members)) return fault(path, *e);
+  if (newest->window_fault) {
+    return fault(path, *newest->window_fault +
+                           " (refused rather than forget the clock corrections it counts: moving the file away also "
+                           "forgets them)");
+  }
   const int newest_half = newest->copy.half;
   return Loaded{std::move(newest->copy), half == copy_bytes_for(members), newest_half};
 }

@@ -7,8 +7,13 @@
 // copy, and the next start reads the other. Each copy is
 //   "CSDSTAT1" | generation (u64 LE) | length (u32 LE) | SHA-256 of generation, length and text | text
 // where the text is a JSON object (node, members, elections_started, lamport, next_message_id,
-// vector, epoch). A start reads the intact copy of the higher generation. `epoch` (absent in files
-// written before it was kept: 0) is the start-up epoch of the node's latest run.
+// vector, epoch, clock_window). A start reads the intact copy of the higher generation. `epoch`
+// (absent in files written before it was kept: 0) is the start-up epoch of the node's latest run.
+// `clock_window` (absent in files written before it was kept: nothing counted) is the clock
+// guard's panic window (algorithms/core/panic_window.hpp): {boot_id: the kernel's boot id as text,
+// slice_width_ns, slices: [[index, moved_ns], ...]}. Unlike the other fields, a clock_window that
+// is malformed in an intact newest copy refuses the start, naming the field: falling back to the
+// older copy, or to an empty window, would hand a liar back the corrections it counted.
 //
 // Why in place rather than a new file and a rename per save: after start-up the daemon runs under
 // a system call filter that lets it open files for reading only; the state file is opened (and

@@ -100,6 +100,10 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
       return;
     }
     if (v.outcome != GuardOutcome::kApplied) ++loop_.counters_.clock_limited;
+    // Kept before the clock moves: a crash in between leaves the correction counted but not
+    // carried out, which errs on the safe side; the other order could leave it carried out and
+    // forgotten.
+    if (v.counted) loop_.keep_clock_window();
     const ClockEffect& c = v.effect;
     if (loop_.host_.observer) loop_.host_.observer->on_clock_effect(c);
     Clock& clock = loop_.host_.clock;
@@ -160,7 +164,18 @@ NodeLoop::NodeLoop(NodeLoopConfig config, std::unique_ptr<Algorithm> algorithm, 
       guard_(config_.clock_limits) {
   if (!config_.members) config_.members = std::make_shared<const std::vector<NodeId>>(1, config_.self);
   started_mono_ = host_.time.monotonic_now();
-  if (host_.stable != nullptr) stable_ = host_.stable->saved();
+  if (host_.stable == nullptr) return;
+  stable_ = host_.stable->saved();
+  // The corrections counted before this run still count (a restart is no fresh budget); only the
+  // start-up allowance opens again.
+  guard_.restore_window(stable_.clock_window, config_.boot, started_mono_.ns());
+  PanicWindowState restored = guard_.window_state(config_.boot);
+  // Kept as read now, when that is not what was saved (carried over from another boot, or slices
+  // that left the window): a second restart must not carry it over again, a window later.
+  if (restored.slices.empty() && stable_.clock_window.slices.empty()) return;
+  if (restored == stable_.clock_window) return;
+  stable_.clock_window = std::move(restored);
+  save_stable_state("clock_window");
 }
 
 NodeLoop::~NodeLoop() = default;
@@ -260,16 +275,30 @@ void NodeLoop::carry_out() {
 
 void NodeLoop::keep_stable_state() {
   if (!advance_stable_state(stable_, config_.self, fx_, algorithm_->last_logical_event())) return;
+  save_stable_state("logical_state");
+}
+
+void NodeLoop::keep_clock_window() {
   if (host_.stable == nullptr) return;
-  // Written before the messages go out. A failed write does not hold them back: the node goes
-  // on, and only a restart before the next good write could reuse what was not saved.
+  stable_.clock_window = guard_.window_state(config_.boot);
+  save_stable_state("clock_window");
+}
+
+void NodeLoop::save_stable_state(const char* what) {
+  if (host_.stable == nullptr) return;
+  // Written before the messages go out, or before the clock moves. A failed write holds neither
+  // back: the node goes on, counts and logs it, and only a restart before the next good write (of
+  // either kind: each writes the whole record) could reuse what was not saved, or forget a
+  // correction's share of the clock window. Refusing corrections while the disk fails would stop
+  // the node from following its honest cluster; the window in memory still bounds this run.
   if (host_.stable->save(stable_)) {
     ++counters_.state_saves;
     return;
   }
   const auto failures = ++counters_.state_save_failures;
   if (failures == 1 || failures % 1000 == 0) {
-    host_.log.write("state_save_failed", {{"node", config_.self}, {"count", failures}, {"error", host_.stable->last_error()}});
+    host_.log.write("state_save_failed",
+                    {{"node", config_.self}, {"count", failures}, {"what", what}, {"error", host_.stable->last_error()}});
   }
 }
 
@@ -313,6 +342,10 @@ nlohmann::json NodeLoop::status_json(nlohmann::json peers) {
       {"auth", keys_ ? (keys_->is_shared() ? "hmac-sha256 (cluster key)" : "hmac-sha256 (pair keys)") : "none"},
       {"epoch", channel_.epoch()},
       {"clock_startup", guard_.in_startup()},
+      // How much of the panic threshold the corrections of the last panic window used (kept
+      // across restarts with a state file), and the threshold (0: off).
+      {"clock_window_moved_ns", guard_.moved_in_window_ns(host_.time.monotonic_now().ns())},
+      {"clock_window_limit_ns", guard_.config().panic_threshold.ns()},
       {"clock_last_refused", last_refused_ ? *last_refused_ : nlohmann::json(nullptr)},
       {"uptime_ms", (host_.time.monotonic_now() - started_mono_).ns() / 1'000'000},
       {"clock",
@@ -348,7 +381,8 @@ nlohmann::json NodeLoop::status_json(nlohmann::json peers) {
        {{"kept", host_.stable != nullptr},
         {"elections_started", stable_.elections_started},
         {"lamport", stable_.logical.lamport},
-        {"next_message_id", stable_.logical.next_message_id}}},
+        {"next_message_id", stable_.logical.next_message_id},
+        {"clock_window_slices", stable_.clock_window.slices.size()}}},
       {"rounds", rounds_},
       {"last_round", last_round_ ? *last_round_ : nlohmann::json(nullptr)},
       {"peers", std::move(peers)},

@@ -45,6 +45,9 @@ struct NodeLoopConfig {
   // This run's start-up epoch (node/wire/freshness.hpp); 0: the host's wall clock at start, as
   // clocksyncd does. A simulator that plans every run's epoch sets it.
   std::uint64_t epoch = 0;
+  // The host's boot (algorithms/core/panic_window.hpp): a clock window kept by an earlier run on
+  // another boot, or with this all zero (unknown), is carried over by the conservative rule.
+  BootId boot{};
 };
 
 struct Counters {
@@ -68,7 +71,7 @@ struct Counters {
   std::uint64_t hellos_in = 0;       // fresh hellos (freshness handshake), not delivered
   std::uint64_t hellos_out = 0;
   std::uint64_t state_saves = 0;          // stable state written (StableStore)
-  std::uint64_t state_save_failures = 0;  // ... and writes that failed (the dispatch went on)
+  std::uint64_t state_save_failures = 0;  // ... and writes that failed (the dispatch or correction went on)
   std::array<std::uint64_t, wire::kDropReasonCount> dropped{};
   std::uint64_t dropped_total() const;
 };
@@ -135,6 +138,10 @@ class NodeLoop {
   // After an algorithm call: saves the stable state it moved on, then carries its effects out.
   void carry_out();
   void keep_stable_state();
+  // Keeps the clock guard's window (after a correction it counted, before it is carried out).
+  void keep_clock_window();
+  // Writes stable_ to the host's store, if any; `what` names the change in a failure's log line.
+  void save_stable_state(const char* what);
   void dispatch_done();
   void drop(wire::DropReason reason);
   void send_one(NodeId to, const Message& msg);

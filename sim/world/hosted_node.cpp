@@ -2,15 +2,31 @@
 
 namespace clocksim::sim {
 
+namespace {
+constexpr BootId kSimulatedBoot{'c', 'l', 'o', 'c', 'k', 's', 'i', 'm'};
+}  // namespace
+
 World::HostedNode::HostedNode(World& world, NodeId id, std::unique_ptr<Algorithm> algorithm, std::uint64_t epoch)
     : world_(world), id_(id) {
   node::NodeLoopConfig config{id, world_.members_, world_.cluster_id_, world_.spec_.algorithm.sync.kind,
                               world_.spec_.algorithm.election.kind,
                               // clocksyncd's default sanity limits: the simulated node is the daemon.
                               ClockGuardConfig{}, epoch};
+  // One boot for the whole run: the world's true time, the hosts' monotonic time, never restarts.
+  config.boot = kSimulatedBoot;
+  saved_.elections_started = world_.nodes_[id].elections_started;
+  if (id < world_.logical_kept_.size()) saved_.logical = world_.logical_kept_[id];
+  saved_.clock_window = world_.hosted_windows_[id];
   loop_ = std::make_unique<node::NodeLoop>(std::move(config), std::move(algorithm),
-                                           node::NodeLoopHost{*this, *this, *this, *this, log_, this},
+                                           node::NodeLoopHost{*this, *this, *this, *this, log_, this, nullptr, nullptr, this},
                                            world_.cluster_keys_.get());
+}
+
+// Only the window: the world keeps election numbers and logical clocks from the notes and events
+// itself (copying a vector clock here on every event would cost a large world dearly).
+bool World::HostedNode::save(const StableState& state) {
+  world_.hosted_windows_[id_] = state.clock_window;
+  return true;
 }
 
 ClockModel& World::HostedNode::clock() { return world_.nodes_[id_].clock; }

@@ -22,7 +22,8 @@ class World::HostedNode final : public node::Clock,
                                 public node::TimeSource,
                                 public node::DatagramTransport,
                                 public node::TimerService,
-                                public node::NodeLoopObserver {
+                                public node::NodeLoopObserver,
+                                public node::StableStore {
  public:
   // `epoch`: this run's start-up epoch (node/wire/freshness.hpp), planned by the world.
   HostedNode(World& world, NodeId id, std::unique_ptr<Algorithm> algorithm, std::uint64_t epoch);
@@ -50,6 +51,13 @@ class World::HostedNode final : public node::Clock,
   // node::NodeLoopObserver
   void on_note(const Note& note) override;
   void on_clock_effect(const ClockEffect& applied) override;
+  // node::StableStore: the world is the node's stable storage. What it keeps of its own for the
+  // next incarnation (election numbers, logical clocks) it hands the algorithm directly; the clock
+  // guard's window goes through here, so that a crash gives no liar a fresh budget, as with
+  // clocksyncd's state file.
+  const StableState& saved() const override { return saved_; }
+  bool save(const StableState& state) override;
+  const std::string& last_error() const override { return no_error_; }
 
  private:
   ClockModel& clock();
@@ -57,6 +65,8 @@ class World::HostedNode final : public node::Clock,
   World& world_;
   NodeId id_;
   node::Logger log_{nullptr};
+  StableState saved_;
+  std::string no_error_;
   std::unique_ptr<node::NodeLoop> loop_;
 };
 

@@ -50,6 +50,7 @@ World::World(const scenario::ScenarioSpec& spec, TopologyCache* topologies)
   staged_prefetch_ = n >= kStagedPrefetchNodes;
   if (spec.host == scenario::NodeHost::kDaemon) {
     hosted_.resize(n);
+    hosted_windows_.resize(n);
     epochs_.assign(n, 1);
     // One cluster key for every node, drawn from its own stream of the seed: a run is
     // reproducible, and no other stream moves.

@@ -14,6 +14,7 @@
 
 #include "algorithms/core/algorithm.hpp"
 #include "algorithms/core/effects.hpp"
+#include "algorithms/core/panic_window.hpp"
 #include "algorithms/core/rng.hpp"
 #include "algorithms/registry.hpp"
 #include "sim/clock/clock_model.hpp"
@@ -180,6 +181,9 @@ class World final : public TickView {
   // host: daemon: node i's node loop, which owns its algorithm (null while it is down); empty
   // with host: algorithm, so that those worlds' node records do not carry the pointer.
   std::vector<std::unique_ptr<HostedNode>> hosted_;
+  // host: daemon: node i's clock guard window as its last incarnation kept it, handed to the next
+  // one as clocksyncd's state file would (algorithms/core/panic_window.hpp).
+  std::vector<PanicWindowState> hosted_windows_;
   std::shared_ptr<const std::vector<NodeId>> members_;
   std::unique_ptr<Network> network_;
   EventQueue<Event> queue_;

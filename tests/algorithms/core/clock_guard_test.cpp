@@ -346,17 +346,73 @@ TEST(ClockGuard, StartUpRuleEdges) {
   }
 }
 
-// A restart is a new process, so a new guard: the allowance and the window open again, and so a
-// liar's budget comes back once per run (docs/daemon.md says so); the majority rule does not.
+// A restart is a new process, so a new guard: the allowance opens again (ntpd -g), and the majority
+// rule with it; the window does not, when the host keeps it (clocksyncd's state file): the
+// liar's budget spent in the first run is not given back by the second or the third.
 TEST(ClockGuard, ARestartReopensTheAllowanceButNotTheDoor) {
   const Evidence liar_outvoted = evidence(3, {{1, 0_s}, {2, 0_s}, {3, Duration::from_ns(kMax)}});
+  const BootId boot{7};
+  PanicWindowState kept;
   for (int run = 0; run < 3; ++run) {
     ClockGuard g;
-    EXPECT_EQ(g.check(adjust(Duration::from_ns(kMax / 4)), kNow, false, 0, liar_outvoted).outcome,
+    g.restore_window(kept, boot, run);
+    EXPECT_TRUE(g.in_startup()) << run;
+    EXPECT_EQ(g.check(adjust(Duration::from_ns(kMax / 4)), kNow, false, run, liar_outvoted).outcome,
               GuardOutcome::kRefusedUncorroborated);
-    EXPECT_EQ(g.check(adjust(1000_s), kNow, false, 0, liar_outvoted).outcome, GuardOutcome::kApplied);
-    EXPECT_EQ(g.check(adjust(1_ms), kNow, false, 1, liar_outvoted).outcome, GuardOutcome::kRefusedPanicWindow);
+    const auto v = g.check(adjust(1000_s), kNow, false, run, liar_outvoted);
+    EXPECT_EQ(v.outcome, run == 0 ? GuardOutcome::kApplied : GuardOutcome::kRefusedPanicWindow) << run;
+    EXPECT_EQ(v.counted, run == 0) << run;
+    EXPECT_EQ(g.check(adjust(1_ms), kNow, false, run + 1, liar_outvoted).outcome, GuardOutcome::kRefusedPanicWindow);
+    kept = g.window_state(boot);
   }
+  // Without the kept window, each run would have its own budget: the bound per run only.
+  ClockGuard forgetful;
+  EXPECT_EQ(forgetful.check(adjust(1000_s), kNow, false, 3, liar_outvoted).outcome, GuardOutcome::kApplied);
+}
+
+// Corrections just below the threshold, with a restart between each two: what the window counted
+// before a restart is refused after it, all hour long; an hour after the first correction (and a
+// slice), the budget is back. Only counted corrections change the window (and so need a save).
+TEST(ClockGuard, ABudgetSpentBeforeARestartStillRefusesAfterIt) {
+  constexpr std::int64_t kSecond = 1'000'000'000;
+  const BootId boot{1, 1};
+  PanicWindowState kept;
+  std::int64_t host_ns = 10 * kSecond;
+  std::uint64_t applied_ns = 0;
+  for (int run = 0; run < 20; ++run, host_ns += 120 * kSecond) {
+    ClockGuard g;
+    g.restore_window(kept, boot, host_ns);
+    EXPECT_EQ(g.moved_in_window_ns(host_ns), applied_ns) << run;
+    const auto v = g.check(adjust(run % 2 == 0 ? 600_s : -600_s), kNow, false, host_ns);
+    if (!refused(v.outcome)) applied_ns += 600'000'000'000;
+    EXPECT_EQ(v.outcome, run == 0 ? GuardOutcome::kApplied : GuardOutcome::kRefusedPanicWindow) << run;
+    EXPECT_FALSE(g.check(rate(100), kNow, false, host_ns).counted);
+    EXPECT_FALSE(g.check(adjust(0_s), kNow, false, host_ns).counted);
+    kept = g.window_state(boot);
+  }
+  EXPECT_EQ(applied_ns, 600'000'000'000u);
+  ClockGuard later;
+  later.restore_window(kept, boot, (10 + 3600 + 60) * kSecond);
+  EXPECT_EQ(later.check(adjust(999_s), kNow, false, (10 + 3600 + 60) * kSecond).outcome, GuardOutcome::kApplied);
+}
+
+// The guard's window round-trips through its plain state: a second guard restored from it judges
+// as the first one would.
+TEST(ClockGuard, ItsWindowRoundTripsThroughItsState) {
+  constexpr std::int64_t kSecond = 1'000'000'000;
+  const BootId boot{9};
+  ClockGuard g;
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(g.check(adjust(100_s), kNow, false, i * 700 * kSecond).counted) << i;
+  const PanicWindowState kept = g.window_state(boot);
+  EXPECT_EQ(kept.slices.size(), 5u);
+  ClockGuard h;
+  h.restore_window(kept, boot, 2800 * kSecond);
+  EXPECT_EQ(h.window_state(boot), kept);
+  for (std::int64_t t = 2800; t < 8000; t += 300) {
+    EXPECT_EQ(h.moved_in_window_ns(t * kSecond), g.moved_in_window_ns(t * kSecond)) << t;
+  }
+  EXPECT_EQ(h.check(adjust(501_s), kNow, false, 2800 * kSecond).outcome, GuardOutcome::kRefusedPanicWindow);
+  EXPECT_EQ(h.check(adjust(500_s), kNow, false, 2800 * kSecond).outcome, GuardOutcome::kApplied);
 }
 
 // A randomized adversary at start-up and after restarts: honest members read the clock as off by

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "tests/daemon/integration/cluster_harness.hpp"
@@ -63,6 +64,58 @@ TEST(DaemonStateFile, ARestartedNodeGoesOnFromItsSavedClocksAndItsPeerTakesItsMe
   ASSERT_TRUE(wait_until([&] { return stable(c, 0, "next_message_id") >= resumed_id + 20; }, seconds(10))) << c.log_tail(0);
   EXPECT_TRUE(wait_until([&] { return stable(c, 1, "lamport") > resumed_lamport + 10; }, seconds(5))) << c.log_tail(1);
   for (std::size_t i = 0; i < c.size(); ++i) EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
+  std::filesystem::remove_all(dir);
+}
+
+// The clock guard's window survives a restart of a real daemon under its system call filter:
+// node 2 starts 600 s ahead, so whichever of the two averages first moves by 300 s (within the
+// threshold, counted) and the other has nothing left to correct. That node, killed without a
+// word and started again, still counts the 300 s its earlier run carried out, and its state file
+// keeps them on this boot's id.
+TEST(DaemonStateFile, ARestartedNodeStillCountsTheCorrectionsOfItsEarlierRun) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("clocksyncd-state-window-itest-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::permissions(dir, std::filesystem::perms::all);  // the daemons write as nobody
+  std::vector<NodeSpec> nodes(2);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    nodes[i].id = static_cast<std::uint32_t>(i + 1);
+    nodes[i].offset_ms = i == 0 ? 0 : 600'000;
+    nodes[i].extra_args = {"--state-file", (dir / ("n" + std::to_string(i + 1) + ".state")).string()};
+  }
+  ClusterHarness c("state_file_window", nodes, {"--sync", "neighbour_average", "--set", "period=200ms", "--set", "read_window=50ms"});
+  c.start_all();
+  auto moved_ns = [&](std::size_t i) {
+    const auto s = c.status(i);
+    return s ? (*s)["clock_window_moved_ns"].get<std::int64_t>() : std::int64_t{-1};
+  };
+  constexpr std::int64_t kMostOfTheStep = 250'000'000'000;
+  std::size_t moved = c.size();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (std::size_t i = 0; i < c.size(); ++i) {
+          if (moved_ns(i) >= kMostOfTheStep) moved = i;
+        }
+        return moved < c.size();
+      },
+      seconds(10)))
+      << c.log_tail(0) << c.log_tail(1);
+  const std::int64_t before = moved_ns(moved);
+  EXPECT_LE(before, 1000'000'000'000);
+  c.kill_hard(moved);
+  c.start(moved);
+  ASSERT_TRUE(wait_until([&] { return c.status(moved).has_value(); }, seconds(5))) << c.log_tail(moved);
+  EXPECT_GE(moved_ns(moved), before) << "the restart forgot the corrections of its earlier run\n" << c.log_tail(moved);
+  EXPECT_EQ(counter(c, moved, "state_save_failures"), 0u) << c.log_tail(moved);
+  for (std::size_t i = 0; i < c.size(); ++i) EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
+  std::ifstream boot_file("/proc/sys/kernel/random/boot_id");
+  std::string boot;
+  if (std::getline(boot_file, boot)) {
+    std::ifstream state(dir / ("n" + std::to_string(moved + 1) + ".state"), std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(state), {}};
+    EXPECT_NE(bytes.find("\"boot_id\":\"" + boot + "\""), std::string::npos) << "no window on this boot's id";
+  }
   std::filesystem::remove_all(dir);
 }
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "algorithms/registry.hpp"
+#include "daemon/state/state_file.hpp"
 
 namespace clocksim::daemon::testing {
 
@@ -33,8 +34,20 @@ struct SimCluster::Transport final : node::DatagramTransport {
   std::size_t from;
 };
 
+// Hears of each correction as the node loop carries it out.
+struct SimCluster::Recorder final : node::NodeLoopObserver {
+  Recorder(SimCluster& c, std::vector<AppliedCorrection>& out) : c(c), out(out) {}
+  void on_clock_effect(const ClockEffect& applied) override {
+    if (applied.kind == ClockEffect::Kind::kAdjust) out.push_back({c.now_, applied.delta});
+  }
+  SimCluster& c;
+  std::vector<AppliedCorrection>& out;
+};
+
 struct SimCluster::Node {
   SimNodeSpec spec;
+  std::vector<AppliedCorrection> corrections;
+  std::unique_ptr<Recorder> recorder;
   std::unique_ptr<Transport> transport;
   std::unique_ptr<node::VirtualClock> clock;
   node::TimerTable timers;
@@ -42,6 +55,8 @@ struct SimCluster::Node {
   // The keys the running process read from its file (keyrings_ is the file), at start or at its
   // last reload; declared before the loop, which refers to them.
   std::unique_ptr<wire::Keyring> loaded_keys;
+  // The open state file of the running process (spec.state_file); before the loop, which saves to it.
+  std::unique_ptr<StateFile> state;
   std::unique_ptr<node::NodeLoop> loop;
 };
 
@@ -61,6 +76,7 @@ SimCluster::SimCluster(std::vector<SimNodeSpec> nodes, DaemonConfig common, SimN
     auto n = std::make_unique<Node>();
     n->spec = std::move(s);
     n->transport = std::make_unique<Transport>(*this, nodes_.size());
+    n->recorder = std::make_unique<Recorder>(*this, n->corrections);
     nodes_.push_back(std::move(n));
   }
 }
@@ -106,10 +122,25 @@ void SimCluster::start(std::size_t i) {
                                                  *time_);
   // The process reads its key file as it is now.
   n.loop.reset();
+  n.state.reset();
   n.loaded_keys = n.spec.keyed ? std::make_unique<wire::Keyring>(keyrings_.at(n.spec.id)) : nullptr;
-  n.loop = std::make_unique<node::NodeLoop>(node_loop_config(std::get<LoopConfig>(loop_cfg)),
-                                      algorithms::make_stack(std::get<algorithms::StackSetup>(setup)),
-                                      node::NodeLoopHost{*n.clock, *time_, *n.transport, n.timers, n.log},
+  auto& stack = std::get<algorithms::StackSetup>(setup);
+  LoopConfig& loop_config = std::get<LoopConfig>(loop_cfg);
+  if (!n.spec.state_file.empty()) {
+    // As clocksyncd starts with a state file (daemon/cli/clocksyncd_main.cpp).
+    auto opened = StateFile::open(n.spec.state_file, n.spec.id, nodes_.size());
+    if (auto* e = std::get_if<std::string>(&opened)) throw std::runtime_error(*e);
+    n.state = std::move(std::get<std::unique_ptr<StateFile>>(opened));
+    stack.elections_before = n.state->saved().elections_started;
+    stack.logical_before = n.state->saved().logical;
+    auto epoch = n.state->begin_run(time_->wall_now().ns());
+    if (auto* e = std::get_if<std::string>(&epoch)) throw std::runtime_error(*e);
+    loop_config.epoch = std::get<std::uint64_t>(epoch);
+    loop_config.boot = boot_;
+  }
+  n.loop = std::make_unique<node::NodeLoop>(node_loop_config(loop_config), algorithms::make_stack(stack),
+                                      node::NodeLoopHost{*n.clock, *time_, *n.transport, n.timers, n.log, n.recorder.get(),
+                                                         nullptr, nullptr, n.state.get()},
                                       n.loaded_keys.get());
   n.loop->start();
 }
@@ -160,6 +191,7 @@ void SimCluster::reload_keys(std::size_t i) {
 void SimCluster::kill_hard(std::size_t i) {
   Node& n = *nodes_.at(i);
   n.loop.reset();
+  n.state.reset();
   n.timers = node::TimerTable{};
 }
 
@@ -184,6 +216,10 @@ void SimCluster::inject(std::size_t i, std::vector<std::uint8_t> bytes) {
 void SimCluster::deliver_now(std::size_t i, std::span<const std::uint8_t> bytes) { nodes_.at(i)->loop->on_datagram(bytes); }
 
 Duration SimCluster::offset(std::size_t i) const { return nodes_.at(i)->clock->offset_from_system(); }
+
+const std::vector<AppliedCorrection>& SimCluster::corrections(std::size_t i) const { return nodes_.at(i)->corrections; }
+
+void SimCluster::reboot_host() { ++boot_[15]; }
 
 bool SimCluster::step(node::MonoTime limit) {
   // The earliest of: a delivery, every live node's next timer. Ties: deliveries first, then

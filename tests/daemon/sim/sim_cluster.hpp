@@ -37,6 +37,15 @@ struct SimNodeSpec {
   Duration offset;                 // initial offset of the virtual clock from the host's wall clock
   std::vector<std::string> sets;   // extra "NAME=VALUE" parameters, as for --set
   bool keyed = true;               // false: started --insecure, without any key
+  // Non-empty: started with this state file (daemon/state/state_file.hpp), as clocksyncd with
+  // `state_file:`; it outlives the node's runs as the file does.
+  std::string state_file = {};
+};
+
+// A clock correction a node carried out (after its guard), at the host's monotonic time.
+struct AppliedCorrection {
+  node::MonoTime at;
+  Duration delta;
 };
 
 struct SimNetworkSpec {
@@ -95,6 +104,12 @@ class SimCluster {
   void deliver_now(std::size_t i, std::span<const std::uint8_t> bytes);
   // Node i's virtual clock minus the host's wall clock.
   Duration offset(std::size_t i) const;
+  // Every step and slew node i carried out, over all its runs (a restart starts its virtual clock
+  // afresh, so its offset does not show what earlier runs did).
+  const std::vector<AppliedCorrection>& corrections(std::size_t i) const;
+  // The host reboots (as far as the nodes can tell: a new boot id; the simulation's monotonic
+  // time goes on): nodes started from now on run on the new boot.
+  void reboot_host();
   // Sees every datagram between members before the network carries it; false: the network loses it.
   using Tap = std::function<bool(NodeId from, NodeId to, std::span<const std::uint8_t> bytes)>;
   void set_tap(Tap tap) { tap_ = std::move(tap); }
@@ -107,6 +122,7 @@ class SimCluster {
  private:
   struct Node;
   struct Transport;
+  struct Recorder;
   struct Delivery {
     node::MonoTime at;
     std::uint64_t seq;
@@ -137,6 +153,7 @@ class SimCluster {
   std::priority_queue<Delivery, std::vector<Delivery>, std::greater<>> in_flight_;
   std::uint64_t seq_ = 0;
   Tap tap_;
+  BootId boot_{0x51, 0x3c};
 };
 
 }  // namespace clocksim::daemon::testing

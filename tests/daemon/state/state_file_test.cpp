@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 namespace clocksim::daemon {
 namespace {
@@ -53,8 +56,42 @@ class StateFileTest : public ::testing::Test {
     return s;
   }
 
+  // One copy of a record with the text `text` as the file layout has it (state_file.hpp), with a
+  // good checksum, padded to `half` bytes: what any writer that knows the layout could write.
+  static std::string copy_of(const std::string& text, std::uint64_t generation, std::size_t half) {
+    std::string covered;
+    for (int i = 0; i < 8; ++i) covered.push_back(static_cast<char>((generation >> (8 * i)) & 0xFF));
+    for (int i = 0; i < 4; ++i) covered.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xFF));
+    unsigned char digest[32];
+    unsigned int dlen = 0;
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    EVP_DigestUpdate(ctx, covered.data(), covered.size());
+    EVP_DigestUpdate(ctx, text.data(), text.size());
+    EVP_DigestFinal_ex(ctx, digest, &dlen);
+    EVP_MD_CTX_free(ctx);
+    std::string copy = "CSDSTAT1" + covered + std::string(reinterpret_cast<char*>(digest), 32) + text;
+    copy.resize(half, '\0');
+    return copy;
+  }
+  // The record of node 2 in a cluster of 3, as written before the clock window was kept.
+  static nlohmann::json old_record() {
+    return {{"node", 2}, {"members", 3}, {"elections_started", 1}, {"lamport", 7},
+            {"next_message_id", 3}, {"vector", {0, 7, 0}}, {"epoch", 99}};
+  }
+
   fs::path dir_;
 };
+
+PanicWindowState widest_window() {
+  PanicWindowState w;
+  w.boot = BootId{0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xfe, 0xff};
+  w.slice_width_ns = std::numeric_limits<std::int64_t>::max();
+  for (std::int64_t i = 0; i < PanicWindow::kSliceSlots; ++i) {
+    w.slices.push_back({std::numeric_limits<std::int64_t>::min() + i, std::numeric_limits<std::uint64_t>::max() - i});
+  }
+  return w;
+}
 
 TEST_F(StateFileTest, AFirstRunCreatesThePrivateFileAndStartsFromZero) {
   auto f = open_ok(2, 3);
@@ -265,6 +302,112 @@ TEST_F(StateFileTest, ARecordWithoutAnEpochReadsAsNoneKept) {
   EXPECT_EQ(f->last_epoch(), 0u);
   EXPECT_EQ(f->saved(), state(1, 7, 3, {0, 7, 0}));
   EXPECT_EQ(std::get<std::uint64_t>(f->begin_run(42)), 42u);
+}
+
+// The clock guard's window is kept with the record and read back as it was, at its widest (every
+// slot of the window, every number at an end of its range) in the smallest and a larger cluster.
+TEST_F(StateFileTest, TheClockWindowIsKeptWithTheRecord) {
+  for (std::size_t members : {std::size_t{1}, std::size_t{3}, std::size_t{200}}) {
+    fs::remove(path());
+    StableState s = state(3, 12, 4, std::vector<std::uint64_t>(members, std::numeric_limits<std::int64_t>::max()));
+    s.clock_window = widest_window();
+    {
+      auto f = open_ok(0, members);
+      ASSERT_TRUE(f);
+      ASSERT_TRUE(f->save(s)) << members << ": " << f->last_error();
+      PanicWindowState small;
+      small.boot = BootId{1};
+      small.slice_width_ns = 56'250'000'000;
+      small.slices = {{1000, 999'000'000'000}, {1001, 1}};
+      s.clock_window = small;
+      ASSERT_TRUE(f->save(s));  // the other half now
+    }
+    auto again = open_ok(0, members);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->saved(), s) << members;
+    s.clock_window = widest_window();
+    ASSERT_TRUE(again->save(s));
+    again.reset();
+    EXPECT_EQ(open_ok(0, members)->saved().clock_window, widest_window()) << members;
+  }
+}
+
+// A file written before the window was kept (no "clock_window" in its record, the layout of its
+// day) reads as a window with nothing counted, keeps the rest of its record, and takes a window
+// at the next save. A cluster large enough for the window to need more room is laid out again.
+TEST_F(StateFileTest, AFileWrittenBeforeTheClockWindowReadsAsNothingCounted) {
+  for (std::size_t members : {std::size_t{3}, std::size_t{150}}) {
+    nlohmann::json record = old_record();
+    record["members"] = members;
+    record["vector"] = std::vector<std::uint64_t>(members, 7);
+    // The layout before: 52 header bytes, 256 and 21 per member, in 4 KiB pages.
+    const std::size_t old_half = (52 + 256 + 21 * members + 4095) / 4096 * 4096;
+    write_bytes(copy_of(record.dump(), 5, old_half) + copy_of(record.dump(), 6, old_half));
+    auto f = open_ok(2, members);
+    ASSERT_TRUE(f) << members;
+    EXPECT_EQ(f->saved().clock_window, PanicWindowState{});
+    EXPECT_EQ(f->saved().logical.lamport, 7u);
+    EXPECT_EQ(f->last_epoch(), 99u);
+    StableState s = f->saved();
+    s.clock_window = widest_window();
+    ASSERT_TRUE(f->save(s)) << f->last_error();
+    f.reset();
+    EXPECT_EQ(open_ok(2, members)->saved().clock_window, widest_window()) << members;
+  }
+}
+
+// A clock window that is not what a run writes, in the newest intact copy, refuses the start and
+// names the file and the field: never an empty window, nor the older copy's (both would give a
+// liar back the corrections it counted). In the older copy only, it is not read at all.
+TEST_F(StateFileTest, AMalformedClockWindowIsRefusedNamingTheField) {
+  const nlohmann::json good = {{"boot_id", "0102-bad"}, {"slice_width_ns", 1}, {"slices", nlohmann::json::array()}};
+  struct Bad {
+    nlohmann::json window;
+    const char* field;
+  };
+  const std::string boot = "6f1c2a8e-0d4b-4b53-9a55-1f2e3d4c5b6a";
+  auto window = [&](nlohmann::json width, nlohmann::json slices) {
+    return nlohmann::json{{"boot_id", boot}, {"slice_width_ns", std::move(width)}, {"slices", std::move(slices)}};
+  };
+  const std::vector<Bad> bad = {
+      {"garbage", "clock_window is not an object"},
+      {nlohmann::json::array({1, 2}), "clock_window is not an object"},
+      {{{"slice_width_ns", 1}, {"slices", nlohmann::json::array()}}, "clock_window.boot_id"},
+      {good, "clock_window.boot_id"},
+      {{{"boot_id", 42}, {"slice_width_ns", 1}, {"slices", nlohmann::json::array()}}, "clock_window.boot_id"},
+      {window(-1, nlohmann::json::array()), "clock_window.slice_width_ns"},
+      {window(1.5, nlohmann::json::array()), "clock_window.slice_width_ns"},
+      {window("56s", nlohmann::json::array()), "clock_window.slice_width_ns"},
+      {window(0, {{1, 2}}), "clock_window.slice_width_ns is 0"},
+      {{{"boot_id", boot}, {"slices", nlohmann::json::array()}}, "clock_window.slice_width_ns"},
+      {window(1, "none"), "clock_window.slices"},
+      {{{"boot_id", boot}, {"slice_width_ns", 1}}, "clock_window.slices"},
+      {window(1, std::vector<std::vector<int>>(66, {1, 1})), "clock_window.slices has 66 entries"},
+      {window(1, {{1, 2}, 3}), "clock_window.slices[1] is not a pair"},
+      {window(1, {{1, 2, 3}}), "clock_window.slices[0] is not a pair"},
+      {window(1, {{1.5, 2}}), "clock_window.slices[0]: its index"},
+      {window(1, {{std::uint64_t{1} << 63, 2}}), "clock_window.slices[0]: its index"},
+      {window(1, {{1, -5}}), "clock_window.slices[0]: its moved_ns is negative"},
+      {window(1, {{1, 1e20}}), "clock_window.slices[0]: its moved_ns is not an unsigned"},
+      {window(1, {{1, "5"}}), "clock_window.slices[0]: its moved_ns is not an unsigned"},
+  };
+  for (const Bad& b : bad) {
+    nlohmann::json newest = old_record();
+    newest["clock_window"] = b.window;
+    nlohmann::json older = old_record();
+    older["clock_window"] = window(56'250'000'000, {{3, 999'000'000'000}});
+    write_bytes(copy_of(older.dump(), 5, 4096) + copy_of(newest.dump(), 6, 4096));
+    const std::string e = open_error(2, 3);
+    EXPECT_NE(e.find(path()), std::string::npos) << b.window.dump() << ": " << e;
+    EXPECT_NE(e.find(b.field), std::string::npos) << b.window.dump() << ": " << e;
+    EXPECT_EQ(StateFile::check(path(), 2, 3), e);
+    // Only in the older copy: the newest one is read, its window as written.
+    write_bytes(copy_of(newest.dump(), 5, 4096) + copy_of(older.dump(), 6, 4096));
+    auto f = open_ok(2, 3);
+    ASSERT_TRUE(f) << b.window.dump();
+    ASSERT_EQ(f->saved().clock_window.slices.size(), 1u);
+    EXPECT_EQ(f->saved().clock_window.slices[0].moved_ns, 999'000'000'000u);
+  }
 }
 
 TEST_F(StateFileTest, CheckReadsWithoutCreatingAndWantsTheFolder) {

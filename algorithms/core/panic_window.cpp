@@ -1,0 +1,89 @@
+#include "algorithms/core/panic_window.hpp"
+
+#include <algorithm>
+
+#include "algorithms/core/checked_math.hpp"
+
+namespace clocksim {
+
+namespace {
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+std::uint64_t sat_add_u64(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<std::uint64_t>::max() : sum;
+}
+// Whether slice `index` still lies (at least in part) inside the window whose newest slice is
+// `current`: slices current - kWindowSlices .. current.
+bool in_window(std::int64_t index, std::int64_t current) {
+  return index <= current && index >= sat_sub(current, PanicWindow::kWindowSlices);
+}
+}  // namespace
+
+std::int64_t PanicWindow::slice_width_ns() const { return std::max<std::int64_t>(1, window_.ns() / kWindowSlices); }
+
+std::int64_t PanicWindow::slice_of(std::int64_t host_ns) const { return floor_div(host_ns, slice_width_ns()); }
+
+std::uint64_t PanicWindow::moved_ns(std::int64_t host_ns) const {
+  if (!enabled()) return 0;
+  const std::int64_t current = slice_of(host_ns);
+  std::uint64_t sum = 0;
+  for (const Slot& s : slots_) {
+    if (s.moved_ns != 0 && in_window(s.index, current)) sum = sat_add_u64(sum, s.moved_ns);
+  }
+  return sum;
+}
+
+void PanicWindow::add(std::int64_t index, std::uint64_t moved_ns) {
+  Slot& s = slots_[static_cast<std::size_t>(((index % kSliceSlots) + kSliceSlots) % kSliceSlots)];
+  if (s.index != index) s = Slot{index, 0};
+  s.moved_ns = sat_add_u64(s.moved_ns, moved_ns);
+}
+
+void PanicWindow::count(std::int64_t host_ns, std::uint64_t moved_ns) {
+  if (enabled()) add(slice_of(host_ns), moved_ns);
+}
+
+PanicWindowState PanicWindow::state(const BootId& boot) const {
+  PanicWindowState s;
+  s.boot = boot;
+  for (const Slot& slot : slots_) {
+    if (slot.moved_ns != 0) s.slices.push_back({slot.index, slot.moved_ns});
+  }
+  std::sort(s.slices.begin(), s.slices.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  if (!s.slices.empty()) s.slice_width_ns = slice_width_ns();
+  return s;
+}
+
+void PanicWindow::restore(const PanicWindowState& kept, const BootId& boot, std::int64_t host_ns) {
+  slots_ = {};
+  if (!enabled()) return;
+  const std::int64_t current = slice_of(host_ns);
+  // Each kept slice at this window's width, by the last instant it covers.
+  const bool placeable = kept.slice_width_ns > 0;
+  std::vector<PanicWindowState::Slice> placed;
+  placed.reserve(kept.slices.size());
+  for (const auto& s : kept.slices) {
+    if (s.moved_ns == 0) continue;
+    const std::int64_t last_ns = placeable ? sat_sub(sat_mul(sat_add(s.index, 1), kept.slice_width_ns), 1) : 0;
+    placed.push_back({slice_of(last_ns), s.moved_ns});
+  }
+  if (placed.empty()) return;
+  std::int64_t newest = std::numeric_limits<std::int64_t>::min();
+  for (const auto& s : placed) newest = std::max(newest, s.index);
+  const bool same_boot = boot != BootId{} && kept.boot == boot;
+  if (same_boot && placeable && newest <= current) {
+    for (const auto& s : placed) {
+      if (in_window(s.index, current)) add(s.index, s.moved_ns);
+    }
+    return;
+  }
+  // Another boot, an unknown one, or host time behind the kept slices: what was within the window
+  // at its newest slice counts in full from now (the header comment says why).
+  std::uint64_t carried = 0;
+  for (const auto& s : placed) {
+    if (!placeable || in_window(s.index, newest)) carried = sat_add_u64(carried, s.moved_ns);
+  }
+  add(current, carried);
+}
+
+}  // namespace clocksim

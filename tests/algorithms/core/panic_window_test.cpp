@@ -1,0 +1,162 @@
+#include "algorithms/core/panic_window.hpp"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace clocksim {
+namespace {
+
+using namespace literals;
+constexpr std::int64_t kSecond = 1'000'000'000;
+constexpr std::int64_t kHour = 3600 * kSecond;
+constexpr std::int64_t kSlice = kHour / PanicWindow::kWindowSlices;  // 56.25 s
+constexpr std::uint64_t kU64Max = std::numeric_limits<std::uint64_t>::max();
+constexpr std::int64_t kI64Max = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kI64Min = std::numeric_limits<std::int64_t>::min();
+const BootId kBoot{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+const BootId kNextBoot{16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+
+// A new process that reads back what `kept` held, on `boot` at `host_ns`.
+PanicWindow restarted(const PanicWindowState& kept, const BootId& boot, std::int64_t host_ns, Duration window = 3600_s) {
+  PanicWindow w(window);
+  w.restore(kept, boot, host_ns);
+  return w;
+}
+
+// What a window kept reads back as it was on the same boot: the same sums at every later instant,
+// and the same state.
+TEST(PanicWindow, AKeptWindowReadsBackAsItWasOnTheSameBoot) {
+  PanicWindow w(3600_s);
+  w.count(10 * kSecond, 300 * kSecond);
+  w.count(20 * kSecond, 5 * kSecond);  // the same slice
+  w.count(1000 * kSecond, 200 * kSecond);
+  w.count(3000 * kSecond, 100 * kSecond);
+  const PanicWindowState kept = w.state(kBoot);
+  ASSERT_EQ(kept.slices.size(), 3u);
+  EXPECT_EQ(kept.slice_width_ns, kSlice);
+  EXPECT_EQ(kept.boot, kBoot);
+  EXPECT_EQ(kept.slices[0].moved_ns, static_cast<std::uint64_t>(305 * kSecond));
+  const PanicWindow back = restarted(kept, kBoot, 3001 * kSecond);
+  EXPECT_EQ(back.state(kBoot), kept);
+  for (std::int64_t t : {3001 * kSecond, 3600 * kSecond, 4000 * kSecond, 4700 * kSecond, 6000 * kSecond, 8000 * kSecond}) {
+    EXPECT_EQ(back.moved_ns(t), w.moved_ns(t)) << t / kSecond << " s";
+  }
+  EXPECT_EQ(back.moved_ns(3001 * kSecond), static_cast<std::uint64_t>(605 * kSecond));
+}
+
+// A kept slice leaves the window when it would have without the restart, not a window after it:
+// a correction late in slice 0 counts until slice 64 is over, and then no longer.
+TEST(PanicWindow, KeptSlicesLeaveTheWindowWhenTheyWouldHaveWithoutARestart) {
+  PanicWindow w(3600_s);
+  w.count(kSlice - 1, 999 * kSecond);
+  const PanicWindowState kept = w.state(kBoot);
+  const PanicWindow still = restarted(kept, kBoot, 64 * kSlice);
+  EXPECT_EQ(still.moved_ns(64 * kSlice), static_cast<std::uint64_t>(999 * kSecond));
+  EXPECT_EQ(still.moved_ns(65 * kSlice), 0u);
+  const PanicWindow gone = restarted(kept, kBoot, 65 * kSlice);
+  EXPECT_EQ(gone.moved_ns(65 * kSlice), 0u);
+  EXPECT_TRUE(gone.state(kBoot).slices.empty());  // nothing left to keep
+}
+
+// After a reboot host time starts again near zero: the kept slices' indices mean nothing, so what
+// the window held at its newest slice is counted in full from this start, for a whole window;
+// what had left the window by then is not.
+TEST(PanicWindow, AfterARebootWhatTheWindowHeldCountsInFullForAWholeWindow) {
+  PanicWindow w(3600_s);
+  w.count(100 * kSecond, 50 * kSecond);   // left the window by the newest slice
+  w.count(5000 * kSecond, 300 * kSecond);
+  w.count(8000 * kSecond, 600 * kSecond);
+  const PanicWindowState kept = w.state(kBoot);
+  const std::int64_t start = 30 * kSecond;  // the new boot's host time at this start
+  const PanicWindow rebooted = restarted(kept, kNextBoot, start);
+  EXPECT_EQ(rebooted.moved_ns(start), static_cast<std::uint64_t>(900 * kSecond));
+  EXPECT_EQ(rebooted.moved_ns(start + kHour), static_cast<std::uint64_t>(900 * kSecond));
+  EXPECT_EQ(rebooted.moved_ns(start + kHour + 2 * kSlice), 0u);
+  // Kept again, it is on the new boot's time: a second restart on that boot reads it as it is.
+  const PanicWindowState again = rebooted.state(kNextBoot);
+  ASSERT_EQ(again.slices.size(), 1u);
+  EXPECT_EQ(again.boot, kNextBoot);
+  EXPECT_EQ(restarted(again, kNextBoot, start + 600 * kSecond).moved_ns(start + 600 * kSecond),
+            static_cast<std::uint64_t>(900 * kSecond));
+  // An unknown boot on either side is never taken for the same one.
+  EXPECT_EQ(restarted(kept, BootId{}, start).moved_ns(start), static_cast<std::uint64_t>(900 * kSecond));
+  PanicWindowState unknown = kept;
+  unknown.boot = BootId{};
+  EXPECT_EQ(restarted(unknown, BootId{}, start).moved_ns(start), static_cast<std::uint64_t>(900 * kSecond));
+}
+
+// Host time behind the kept slices on the same boot (another time namespace, a hand-made file):
+// read as after a reboot, never as slices that would count until some far future, nor as none.
+TEST(PanicWindow, SlicesFromTheFutureCountInFullFromNow) {
+  PanicWindow w(3600_s);
+  w.count(10 * kHour, 700 * kSecond);
+  const PanicWindow back = restarted(w.state(kBoot), kBoot, 5 * kSecond);
+  EXPECT_EQ(back.moved_ns(5 * kSecond), static_cast<std::uint64_t>(700 * kSecond));
+  EXPECT_EQ(back.moved_ns(5 * kSecond + kHour + 2 * kSlice), 0u);
+  // At the far end of int64: no overflow, the same rule.
+  PanicWindowState far;
+  far.boot = kBoot;
+  far.slice_width_ns = kSlice;
+  far.slices = {{kI64Max, 10 * kSecond}, {kI64Max - 1, 20 * kSecond}};
+  EXPECT_EQ(restarted(far, kBoot, 0).moved_ns(0), static_cast<std::uint64_t>(30 * kSecond));
+}
+
+// A window of another length in this run (panic_window changed in the configuration): each kept
+// slice is placed by the last instant it covers, so it is never taken for older than it may be.
+TEST(PanicWindow, SlicesOfAnotherWidthArePlacedByTheirLastInstant) {
+  PanicWindow w(3600_s);
+  w.count(kSlice - 1, 400 * kSecond);  // slice 0 of 56.25 s
+  const PanicWindowState kept = w.state(kBoot);
+  // A 64 s window has 1 s slices: slice 0 covered up to 56.25 s, so it counts until about 120 s.
+  const PanicWindow narrow = restarted(kept, kBoot, 60 * kSecond, 64_s);
+  EXPECT_EQ(narrow.moved_ns(60 * kSecond), static_cast<std::uint64_t>(400 * kSecond));
+  EXPECT_EQ(narrow.moved_ns(kSlice + 64 * kSecond - 1), static_cast<std::uint64_t>(400 * kSecond));
+  EXPECT_EQ(narrow.moved_ns(kSlice + 66 * kSecond), 0u);
+  // A two-hour window keeps it for two hours.
+  const PanicWindow wide = restarted(kept, kBoot, 60 * kSecond, 7200_s);
+  EXPECT_EQ(wide.moved_ns(7000 * kSecond), static_cast<std::uint64_t>(400 * kSecond));
+}
+
+// Values no run writes: whatever they are, the restore neither crashes nor forgets what it can
+// read. A width of zero or below cannot place a slice in time: all of it counts from now.
+// Duplicate indices add up; moved_ns at the end of uint64 saturates (the budget is spent).
+TEST(PanicWindow, HostileKeptValuesErrOnTheSafeSide) {
+  for (std::int64_t width : {std::int64_t{0}, std::int64_t{-5}, kI64Min}) {
+    PanicWindowState s;
+    s.boot = kBoot;
+    s.slice_width_ns = width;
+    s.slices = {{kI64Min, 100 * kSecond}, {0, 200 * kSecond}, {kI64Max, 300 * kSecond}};
+    const PanicWindow back = restarted(s, kBoot, 50 * kHour);
+    EXPECT_EQ(back.moved_ns(50 * kHour), static_cast<std::uint64_t>(600 * kSecond)) << width;
+  }
+  PanicWindowState dup;
+  dup.boot = kBoot;
+  dup.slice_width_ns = kSlice;
+  dup.slices = {{3, 100 * kSecond}, {3, 250 * kSecond}, {2, 0}};
+  EXPECT_EQ(restarted(dup, kBoot, 4 * kSlice).moved_ns(4 * kSlice), static_cast<std::uint64_t>(350 * kSecond));
+  PanicWindowState huge = dup;
+  huge.slices = {{3, kU64Max}, {4, kU64Max}};
+  EXPECT_EQ(restarted(huge, kBoot, 4 * kSlice).moved_ns(4 * kSlice), kU64Max);
+  // More slices than the window has slots: those still inside it all count.
+  PanicWindowState many;
+  many.boot = kBoot;
+  many.slice_width_ns = kSlice;
+  for (std::int64_t i = 0; i < 1000; ++i) many.slices.push_back({i, static_cast<std::uint64_t>(kSecond)});
+  EXPECT_EQ(restarted(many, kBoot, 999 * kSlice).moved_ns(999 * kSlice), static_cast<std::uint64_t>(65 * kSecond));
+}
+
+// A window switched off keeps nothing and restores nothing.
+TEST(PanicWindow, AWindowSwitchedOffKeepsNothing) {
+  PanicWindow off(Duration::zero());
+  off.count(kSecond, 500 * kSecond);
+  EXPECT_TRUE(off.state(kBoot).slices.empty());
+  PanicWindow on(3600_s);
+  on.count(kSecond, 500 * kSecond);
+  const PanicWindowState kept = on.state(kBoot);
+  EXPECT_EQ(restarted(kept, kBoot, 2 * kSecond, Duration::zero()).moved_ns(2 * kSecond), 0u);
+  EXPECT_EQ(restarted(kept, kBoot, 2 * kSecond).moved_ns(2 * kSecond), static_cast<std::uint64_t>(500 * kSecond));
+}
+
+}  // namespace
+}  // namespace clocksim
