@@ -7,6 +7,18 @@ namespace clocksim::sim {
 
 namespace fs = std::filesystem;
 
+std::string folder_creation_failure(const fs::path& folder, const std::error_code& ec) {
+  std::error_code link_ec;
+  if (fs::is_symlink(fs::symlink_status(folder, link_ec))) {
+    const fs::path target = fs::read_symlink(folder, link_ec);
+    if (!fs::exists(folder, link_ec)) {
+      return "it is a symbolic link to " + (link_ec ? std::string("somewhere") : target.string()) +
+             ", which does not exist (a dangling link: remove it, or make the folder it names)";
+    }
+  }
+  return ec.message();
+}
+
 OutputDir::OutputDir(const std::string& path) {
   std::error_code ec;
   std::vector<fs::path> missing;  // innermost first
@@ -21,7 +33,7 @@ OutputDir::OutputDir(const std::string& path) {
   }
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
     if (!fs::create_directory(*it, ec) && ec) {
-      const std::string why = ec.message();
+      const std::string why = folder_creation_failure(*it, ec);
       remove_created();
       throw std::runtime_error("cannot create the output folder " + it->string() + ": " + why);
     }

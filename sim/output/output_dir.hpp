@@ -7,11 +7,17 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "sim/output/pending_files.hpp"
 
 namespace clocksim::sim {
+
+// Why `folder` could not be made, given the error the attempt gave: a symbolic link that leads
+// nowhere is named as such (the system's own word for it, "File exists", points the wrong way),
+// anything else by the error's message.
+std::string folder_creation_failure(const std::filesystem::path& folder, const std::error_code& ec);
 
 class OutputDir {
  public:

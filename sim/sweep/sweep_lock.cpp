@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include "sim/output/output_dir.hpp"
+
 namespace clocksim::sweep {
 
 SweepLock::SweepLock(const std::string& out_dir, const Shard& shard) : folder_(out_dir), whole_(shard.whole()) {
@@ -22,7 +24,17 @@ SweepLock::SweepLock(const std::string& out_dir, const Shard& shard) : folder_(o
     if (std::filesystem::exists(at, ec) && !std::filesystem::is_directory(at, ec)) {
       throw SweepFolderError("cannot use the output folder " + out_dir + ": " + at.string() + " is a file, not a folder");
     }
-    throw SweepFolderError("cannot create the output folder " + out_dir + (ec ? ": " + ec.message() : std::string()));
+    const std::error_code made_ec = ec;
+    at = std::filesystem::absolute(out_dir, ec);
+    while (!at.empty() && !std::filesystem::is_symlink(std::filesystem::symlink_status(at, ec)) &&
+           !std::filesystem::exists(at, ec) && at.has_parent_path() && at.parent_path() != at) {
+      at = at.parent_path();
+    }
+    if (std::filesystem::is_symlink(std::filesystem::symlink_status(at, ec)) && !std::filesystem::exists(at, ec)) {
+      throw SweepFolderError("cannot create the output folder " + out_dir + ": " + at.string() + ": " +
+                             sim::folder_creation_failure(at, made_ec));
+    }
+    throw SweepFolderError("cannot create the output folder " + out_dir + (made_ec ? ": " + made_ec.message() : std::string()));
   }
   const std::string& folder = folder_;
   try {

@@ -52,6 +52,28 @@ TEST(OutputDir, AFileInTheWayIsNamed) {
   fs::remove_all(dir);
 }
 
+// A symbolic link that leads nowhere, as the folder or one of its parents: named as a dangling
+// link with its target (the system says "File exists"), and nothing is made.
+TEST(OutputDir, ADanglingLinkInTheWayIsNamed) {
+  const fs::path dir = fresh_dir("dangling");
+  fs::create_symlink(dir / "gone", dir / "link");
+  for (const fs::path& asked : {dir / "link", dir / "link" / "run"}) {
+    try {
+      OutputDir made(asked.string());
+      FAIL() << "a dangling link was taken for a folder: " << asked;
+    } catch (const std::runtime_error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find((dir / "link").string() + ": it is a symbolic link to " + (dir / "gone").string() +
+                          ", which does not exist (a dangling link"),
+                std::string::npos)
+          << what;
+    }
+    EXPECT_FALSE(fs::exists(dir / "gone"));
+    EXPECT_TRUE(fs::is_symlink(dir / "link"));
+  }
+  fs::remove_all(dir);
+}
+
 // A run killed before it publishes leaves neither its temporaries nor the folders it made for
 // them; a folder that holds a file someone kept (or that was there before) stays.
 TEST(OutputDir, ASignalTakesAwayTheEmptyFoldersItMade) {

@@ -82,5 +82,23 @@ TEST_F(SweepLockTest, AFolderThatCannotBeMadeIsNamed) {
   fs::remove(file);
 }
 
+TEST_F(SweepLockTest, ADanglingLinkInTheWayIsNamed) {
+  fs::create_directories(fs::path(dir_).parent_path());
+  const std::string link = dir_ + "-link";
+  fs::create_symlink(dir_ + "-gone", link);
+  for (const std::string& asked : {link, link + "/sub"}) {
+    try {
+      SweepLock lock(asked, Shard{});
+      FAIL() << "a sweep folder behind a dangling link: " << asked;
+    } catch (const SweepFolderError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(link + ": it is a symbolic link to " + dir_ + "-gone, which does not exist"), std::string::npos)
+          << what;
+    }
+    EXPECT_FALSE(fs::exists(dir_ + "-gone"));
+  }
+  fs::remove(link);
+}
+
 }  // namespace
 }  // namespace clocksim::sweep
