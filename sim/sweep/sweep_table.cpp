@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -55,6 +56,20 @@ std::string max_over_failovers(const nlohmann::json& failovers, const char* key)
     if (v.is_number_integer()) worst = std::max(worst.value_or(v.get<long long>()), v.get<long long>());
   }
   return worst ? seconds_text(*worst) : std::string();
+}
+
+// A summary.json that does not parse (cut short, edited by hand, a disk fault): where, as
+// FILE:LINE:COLUMN, and what the parser saw, without the parser's exception name; and how to get
+// the run again (a merge only reads; a sweep or shard resumed runs a damaged run again).
+std::string unreadable_summary(const std::string& path, const std::string& what) {
+  static const std::regex kAt(R"(at line (\d+), column (\d+): (.*))");
+  std::smatch m;
+  const std::string where = std::regex_search(what, m, kAt) ? path + ":" + m[1].str() + ":" + m[2].str() : path;
+  std::string reason = m.empty() ? what : m[3].str();
+  if (reason.rfind("[json.exception", 0) == 0) reason = reason.substr(reason.find(']') + 1);
+  while (!reason.empty() && reason.front() == ' ') reason.erase(reason.begin());
+  return where + ": not valid JSON: " + reason +
+         " (run the sweep, or its shard, again without --merge: it runs this run again)";
 }
 
 }  // namespace
@@ -109,7 +124,7 @@ RunVerdict SweepTable::record(std::size_t index, const std::string& run_dir) {
   try {
     summary = nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(path + ": " + e.what());
+    throw std::runtime_error(unreadable_summary(path, e.what()));
   }
   try {
     const PlannedRun& run = (*runs_)[index];

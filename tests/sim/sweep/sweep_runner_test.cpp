@@ -247,6 +247,21 @@ TEST_F(SweepRunnerTest, MalformedSummaryIsReported) {
   EXPECT_NE(r.failures[0].find("summary.json: missing key 'scenario'"), std::string::npos) << r.failures[0];
 }
 
+// A merge reads what the runs wrote: a summary.json that does not parse is named as
+// FILE:LINE:COLUMN with the parser's reason (not its exception's name), and the way to redo it.
+TEST_F(SweepRunnerTest, AMergeNamesWhereASummaryStopsBeingJson) {
+  sweep(dir_ / "j", 1, fake_run);
+  const fs::path damaged = dir_ / "j" / runs_[3].folder / "summary.json";
+  std::ofstream(damaged, std::ios::trunc) << "{\n  \"scenario\": {\n    \"seed\": 1,,\n";
+  const SweepReport merged = merge_sweep(spec_, runs_, (dir_ / "j").string());
+  ASSERT_EQ(merged.failures.size(), 1u);
+  const std::string& said = merged.failures[0];
+  EXPECT_EQ(said.rfind(runs_[3].folder + ": " + damaged.string() + ":3:15: not valid JSON: syntax error", 0), 0u)
+      << "said: " << said;
+  EXPECT_EQ(said.find("json.exception"), std::string::npos) << said;
+  EXPECT_NE(said.find("without --merge: it runs this run again"), std::string::npos) << said;
+}
+
 TEST_F(SweepRunnerTest, ProgressLineWhenAsked) {
   sweep(dir_ / "p", 1, fake_run, /*progress=*/true);
   EXPECT_NE(progress_.find("sweep t: 12/12 runs (100%), 0 resumed, 0 failed"), std::string::npos) << progress_;
