@@ -44,6 +44,18 @@ std::optional<char> unclosed_flow(const std::string& text) {
   if (open.empty()) return std::nullopt;
   return open.front();
 }
+
+// A list index as written in a key path: decimal digits, no sign and no leading zero, so that one
+// entry has one name ("nodes.0", never "nodes.00" or "nodes.+0").
+std::optional<std::size_t> list_index(const std::string& seg) {
+  if (seg.empty() || seg.size() > 18 || (seg.size() > 1 && seg[0] == '0')) return std::nullopt;
+  std::size_t index = 0;
+  for (const char c : seg) {
+    if (c < '0' || c > '9') return std::nullopt;
+    index = index * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return index;
+}
 }  // namespace
 
 void apply_set_override(yaml::Node& root, const std::string& assignment) {
@@ -121,13 +133,13 @@ void apply_set_override(yaml::Node& root, const std::string& assignment) {
         child->pos = here;
       }
     } else if (cur->is_sequence()) {
-      const auto index = parse_integer(seg);
-      if (!index || *index < 0) fail(next_path, "'" + walked + "' is a list: expected an index such as " + walked + ".0, got '" + seg + "'");
-      if (static_cast<std::size_t>(*index) >= cur->items.size()) {
+      const auto index = list_index(seg);
+      if (!index) fail(next_path, "'" + walked + "' is a list: expected an index such as " + walked + ".0, got '" + seg + "'");
+      if (*index >= cur->items.size()) {
         fail(next_path, "index " + seg + " is out of range: '" + walked + "' has " + std::to_string(cur->items.size()) +
                             (cur->items.size() == 1 ? " entry" : " entries"));
       }
-      child = &cur->items[static_cast<std::size_t>(*index)];
+      child = &cur->items[*index];
     } else {
       fail(next_path, "cannot set '" + key_path + "': '" + walked + "' is the value '" + cur->text +
                           "', not a mapping or list");
