@@ -49,6 +49,26 @@ void check_link_delay(const yaml::Node& root, const ScenarioSpec& spec) {
 // sine terms for the whole duration, every clock step), times three (a skew, and the corrections
 // that move clocks by up to a skew), plus the duration, must fit: beyond that readings would
 // saturate and the results be wrong without a word. Unbounded laws (normal) are left to the draws.
+// The node at a dotted key path ("faults.2.clock_step.by"), or null.
+const yaml::Node* find_path(const yaml::Node& root, const std::string& path) {
+  const yaml::Node* cur = &root;
+  std::size_t start = 0;
+  while (cur != nullptr && start <= path.size()) {
+    const std::size_t dot = std::min(path.find('.', start), path.size());
+    const std::string seg = path.substr(start, dot - start);
+    if (cur->is_map()) {
+      cur = cur->find(seg);
+    } else if (cur->is_sequence() && !seg.empty() && seg.find_first_not_of("0123456789") == std::string::npos &&
+               std::stoull(seg) < cur->items.size()) {
+      cur = &cur->items[std::stoull(seg)];
+    } else {
+      return nullptr;
+    }
+    start = dot + 1;
+  }
+  return cur;
+}
+
 void check_clock_range(const yaml::Node& root, const ScenarioSpec& spec) {
   // What bounded laws allow. An unbounded one (normal, Pareto) counts 0 here, so that the bounded
   // rest is still checked; its draws are checked node by node when the run starts
@@ -60,16 +80,34 @@ void check_clock_range(const yaml::Node& root, const ScenarioSpec& spec) {
   const ClockSpec& c = spec.clocks;
   double offset_ns = magnitude(c.initial_offset_ns);
   double rate_ppm = magnitude(c.drift_ppm) + magnitude(c.sine_amplitude_ppm);
+  // Where each term is largest, to name that key if the reach does not fit.
+  std::string offset_key = "clocks.initial_offset", rate_key = "clocks.drift_ppm";
+  if (magnitude(c.sine_amplitude_ppm) > magnitude(c.drift_ppm)) rate_key = "clocks.sine_amplitude_ppm";
   for (const NodeSpec& n : spec.nodes) {
     if (!n.clock.has_value()) continue;
     const ClockOverride& o = n.clock;
-    if (o.initial_offset_ns) offset_ns = std::max(offset_ns, magnitude(*o.initial_offset_ns));
-    rate_ppm = std::max(rate_ppm, magnitude(o.drift_ppm.value_or(c.drift_ppm)) +
-                                      magnitude(o.sine_amplitude_ppm.value_or(c.sine_amplitude_ppm)));
+    if (o.initial_offset_ns && magnitude(*o.initial_offset_ns) > offset_ns) {
+      offset_ns = magnitude(*o.initial_offset_ns);
+      offset_key = o.offset_key;
+    }
+    const double rate = magnitude(o.drift_ppm.value_or(c.drift_ppm)) +
+                        magnitude(o.sine_amplitude_ppm.value_or(c.sine_amplitude_ppm));
+    if (rate > rate_ppm) {
+      rate_ppm = rate;
+      if (!o.rates_key.empty()) rate_key = o.rates_key;
+    }
   }
-  double steps_ns = 0;
-  for (const FaultSpec& f : spec.faults) {
-    if (f.kind == FaultSpec::Kind::kClockStep) steps_ns += std::fabs(static_cast<double>(f.step.ns()));
+  double steps_ns = 0, largest_step_ns = 0;
+  std::string step_key;
+  for (std::size_t i = 0; i < spec.faults.size(); ++i) {
+    const FaultSpec& f = spec.faults[i];
+    if (f.kind != FaultSpec::Kind::kClockStep) continue;
+    const double step = std::fabs(static_cast<double>(f.step.ns()));
+    steps_ns += step;
+    if (step > largest_step_ns) {
+      largest_step_ns = step;
+      step_key = "faults." + std::to_string(i) + ".clock_step.by";
+    }
   }
   const double duration_ns = static_cast<double>(spec.duration.ns());
   const double reach_ns = sim::clock_reach_ns(offset_ns, rate_ppm, duration_ns, steps_ns);
@@ -81,11 +119,16 @@ void check_clock_range(const yaml::Node& root, const ScenarioSpec& spec) {
     fail_at(duration != nullptr ? *duration : root, "duration",
             "nanosecond clock arithmetic holds 292 years: a run may last at most " + room);
   }
-  const yaml::Node* clocks = root.find("clocks");
-  const yaml::Node* at = clocks != nullptr && clocks->is_map() ? clocks->find("initial_offset") : nullptr;
+  // The key of the largest term: the initial offset, the rate over the run, or the clock steps
+  // (named by the largest one); the duration where the file does not say it (a default).
+  const double rate_ns = duration_ns * rate_ppm * 1e-6;
+  const std::string& key = steps_ns >= offset_ns && steps_ns >= rate_ns ? step_key
+                           : rate_ns >= offset_ns                       ? rate_key
+                                                                        : offset_key;
+  const yaml::Node* at = find_path(root, key);
   const std::string reach = reach_ns >= kRoomNs ? "more than " + room
                                                 : format_duration(Duration::from_ns(static_cast<std::int64_t>(reach_ns)));
-  fail_at(at != nullptr ? *at : (duration != nullptr ? *duration : root), at != nullptr ? "clocks.initial_offset" : "duration",
+  fail_at(at != nullptr ? *at : (duration != nullptr ? *duration : root), at != nullptr ? key : "duration",
           "clock offsets could reach " + reach +
               " (initial offset, drift and sine over the whole duration, clock steps); the duration plus three times "
               "that must stay within " + room + ", which nanosecond clock arithmetic holds");
