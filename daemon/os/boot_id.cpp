@@ -2,15 +2,11 @@
 
 #include <fstream>
 
+#include "algorithms/core/hex_digit.hpp"
+
 namespace clocksim::daemon {
 
 namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 bool is_dash_at(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
 constexpr std::size_t kTextLength = 36;
 }  // namespace
@@ -24,7 +20,7 @@ std::optional<BootId> parse_boot_id(std::string_view text) {
       if (text[i] != '-') return std::nullopt;
       continue;
     }
-    const int v = hex_value(text[i]);
+    const int v = hex_digit_value(text[i]);
     if (v < 0) return std::nullopt;
     id[nibble / 2] = static_cast<std::uint8_t>(id[nibble / 2] | (nibble % 2 == 0 ? v << 4 : v));
     ++nibble;

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "algorithms/core/hex_digit.hpp"
+
 namespace clocksim::node::wire {
 
 Mac ClusterKey::mac(std::span<const std::uint8_t> data) const {
@@ -27,12 +29,6 @@ bool ClusterKey::verify(std::span<const std::uint8_t> data, std::span<const std:
 }
 
 namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // A byte as a message quotes it: printable ASCII as itself, anything else (a control character, a
 // byte of a multi-byte or broken encoding) by its value, which a terminal shows as it is.
@@ -75,7 +71,7 @@ std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, co
     for (std::size_t i = start; i < line.size(); ++i) {
       const char c = line[i];
       if (c == ' ' || c == '\t' || c == '\r') continue;
-      if (hex_value(c) < 0) {
+      if (hex_digit_value(c) < 0) {
         return origin + ":" + std::to_string(line_no) + ":" + std::to_string(column_offset + i + 1) +
                ": key file must hold hex digits only (e.g. `openssl rand -hex 32`), found " + character_text(c);
       }
@@ -92,7 +88,7 @@ std::variant<ClusterKey, std::string> parse_key_text(const std::string& text, co
   }
   std::vector<std::uint8_t> bytes(n);
   for (std::size_t i = 0; i < n; ++i) {
-    bytes[i] = static_cast<std::uint8_t>(hex_value(digits[2 * i]) * 16 + hex_value(digits[2 * i + 1]));
+    bytes[i] = static_cast<std::uint8_t>(hex_digit_value(digits[2 * i]) * 16 + hex_digit_value(digits[2 * i + 1]));
   }
   if (auto weak = key_weakness(bytes)) {
     return origin + ": key rejected: " + *weak + "; make one with `clocksyncctl keygen` (or `openssl rand -hex 32`)";

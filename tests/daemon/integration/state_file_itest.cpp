@@ -21,6 +21,16 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
+// A fresh folder for the daemons' state files, named after this test process; open to every
+// user, since the daemons write as nobody.
+std::filesystem::path shared_empty_dir(const std::string& prefix) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / (prefix + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::permissions(dir, std::filesystem::perms::all);
+  return dir;
+}
+
 std::uint64_t stable(const ClusterHarness& c, std::size_t i, const char* key) {
   const auto s = c.status(i);
   return s ? (*s)["stable_state"][key].get<std::uint64_t>() : 0;
@@ -31,11 +41,7 @@ std::uint64_t counter(const ClusterHarness& c, std::size_t i, const char* key) {
 }
 
 TEST(DaemonStateFile, ARestartedNodeGoesOnFromItsSavedClocksAndItsPeerTakesItsMessages) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("clocksyncd-state-itest-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::filesystem::permissions(dir, std::filesystem::perms::all);  // the daemons write as nobody
+  const std::filesystem::path dir = shared_empty_dir("clocksyncd-state-itest-");
   std::vector<NodeSpec> nodes(2);
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     nodes[i].id = static_cast<std::uint32_t>(i + 1);  // ids 1 and 2: vector places 0 and 1
@@ -73,11 +79,7 @@ TEST(DaemonStateFile, ARestartedNodeGoesOnFromItsSavedClocksAndItsPeerTakesItsMe
 // word and started again, still counts the 300 s its earlier run carried out, and its state file
 // keeps them on this boot's id.
 TEST(DaemonStateFile, ARestartedNodeStillCountsTheCorrectionsOfItsEarlierRun) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("clocksyncd-state-window-itest-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::filesystem::permissions(dir, std::filesystem::perms::all);  // the daemons write as nobody
+  const std::filesystem::path dir = shared_empty_dir("clocksyncd-state-window-itest-");
   std::vector<NodeSpec> nodes(2);
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     nodes[i].id = static_cast<std::uint32_t>(i + 1);
@@ -127,11 +129,7 @@ TEST(DaemonStateFile, ARestartedNodeStillCountsTheCorrectionsOfItsEarlierRun) {
 // out, whose newest copy the test puts second: a start first keeps its run's epoch in the older
 // copy (a start that cannot keep it does not start at all), so the first must be the older.
 TEST(DaemonStateFile, AFailedSaveIsLoggedAndCountedAndTheNodeGoesOn) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("clocksyncd-state-limit-itest-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::filesystem::permissions(dir, std::filesystem::perms::all);  // the daemons write as nobody
+  const std::filesystem::path dir = shared_empty_dir("clocksyncd-state-limit-itest-");
   std::vector<NodeSpec> nodes(2);
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     nodes[i].id = static_cast<std::uint32_t>(i + 1);

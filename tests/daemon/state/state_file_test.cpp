@@ -15,6 +15,19 @@
 namespace clocksim::daemon {
 namespace {
 
+// The SHA-256 a copy carries: of its covered header (generation, length) and its text.
+std::string copy_digest(const std::string& covered, const std::string& text) {
+  unsigned char digest[32];
+  unsigned int dlen = 0;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx, covered.data(), covered.size());
+  EVP_DigestUpdate(ctx, text.data(), text.size());
+  EVP_DigestFinal_ex(ctx, digest, &dlen);
+  EVP_MD_CTX_free(ctx);
+  return std::string(reinterpret_cast<char*>(digest), 32);
+}
+
 namespace fs = std::filesystem;
 
 class StateFileTest : public ::testing::Test {
@@ -62,15 +75,7 @@ class StateFileTest : public ::testing::Test {
     std::string covered;
     for (int i = 0; i < 8; ++i) covered.push_back(static_cast<char>((generation >> (8 * i)) & 0xFF));
     for (int i = 0; i < 4; ++i) covered.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xFF));
-    unsigned char digest[32];
-    unsigned int dlen = 0;
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-    EVP_DigestUpdate(ctx, covered.data(), covered.size());
-    EVP_DigestUpdate(ctx, text.data(), text.size());
-    EVP_DigestFinal_ex(ctx, digest, &dlen);
-    EVP_MD_CTX_free(ctx);
-    std::string copy = "CSDSTAT1" + covered + std::string(reinterpret_cast<char*>(digest), 32) + text;
+    std::string copy = "CSDSTAT1" + covered + copy_digest(covered, text) + text;
     copy.resize(half, '\0');
     return copy;
   }
@@ -284,15 +289,7 @@ TEST_F(StateFileTest, ARecordWithoutAnEpochReadsAsNoneKept) {
     ASSERT_EQ(text.find("epoch"), std::string::npos) << text;
     std::string covered = b.substr(at + 8, 8);
     for (int i = 0; i < 4; ++i) covered.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xFF));
-    unsigned char digest[32];
-    unsigned int dlen = 0;
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-    EVP_DigestUpdate(ctx, covered.data(), covered.size());
-    EVP_DigestUpdate(ctx, text.data(), text.size());
-    EVP_DigestFinal_ex(ctx, digest, &dlen);
-    EVP_MD_CTX_free(ctx);
-    std::string copy = b.substr(at, 8) + covered + std::string(reinterpret_cast<char*>(digest), 32) + text;
+    std::string copy = b.substr(at, 8) + covered + copy_digest(covered, text) + text;
     copy.resize(half, '\0');
     b.replace(at, half, copy);
   }

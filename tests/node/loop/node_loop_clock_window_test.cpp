@@ -11,6 +11,7 @@
 #include "node/loop/node_loop.hpp"
 #include "node/loop/timer_table.hpp"
 #include "tests/node/clock/fake_time_source.hpp"
+#include "tests/node/loop/memory_store.hpp"
 
 namespace clocksim::node {
 namespace {
@@ -20,23 +21,7 @@ constexpr std::int64_t kStepNs = 600'000'000'000;  // 600 s: within the threshol
 const BootId kBoot{0xb0, 0x07};
 const BootId kNextBoot{0xb0, 0x08};
 
-class MemoryStore final : public StableStore {
- public:
-  const StableState& saved() const override { return saved_; }
-  bool save(const StableState& state) override {
-    if (fail) return false;
-    saved_ = state;
-    ++saves;
-    return true;
-  }
-  const std::string& last_error() const override { return error_; }
-  bool fail = false;
-  int saves = 0;
-
- private:
-  StableState saved_;
-  std::string error_ = "disk full";
-};
+using testing::MemoryStore;
 
 // Steps its clock by +600 s every 100 ms, as a liar's averaged reading would make it.
 class Stepper final : public Algorithm {

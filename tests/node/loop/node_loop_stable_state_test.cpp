@@ -11,29 +11,14 @@
 #include "node/loop/node_loop.hpp"
 #include "node/loop/timer_table.hpp"
 #include "tests/node/clock/fake_time_source.hpp"
+#include "tests/node/loop/memory_store.hpp"
 
 namespace clocksim::node {
 namespace {
 
 using namespace clocksim::literals;
 
-class MemoryStore final : public StableStore {
- public:
-  const StableState& saved() const override { return saved_; }
-  bool save(const StableState& state) override {
-    if (fail) return false;
-    saved_ = state;
-    ++saves;
-    return true;
-  }
-  const std::string& last_error() const override { return error_; }
-  bool fail = false;
-  int saves = 0;
-
- private:
-  StableState saved_;
-  std::string error_ = "disk full";
-};
+using testing::MemoryStore;
 
 // Checks, as each datagram leaves, that the id of the message it carries was saved as used.
 class CheckingTransport final : public DatagramTransport {
