@@ -57,7 +57,7 @@ def _override_texts(overrides: Overrides):
     if overrides is None:
         return []
     if isinstance(overrides, Mapping):
-        return [f"{key}={_scalar_text(value)}" for key, value in overrides.items()]
+        return [f"{key}={_scalar_text(value, key)}" for key, value in overrides.items()]
     if isinstance(overrides, str):
         return [overrides]
     if isinstance(overrides, (list, tuple)) and all(isinstance(item, str) for item in overrides):
@@ -69,23 +69,33 @@ def _override_texts(overrides: Overrides):
 _YAML_TYPES = (str, int, float, bool, type(None))
 
 
-def _check_yaml_values(value, path="scenario"):
-    """A dict scenario holds what a scenario file can: text, numbers, booleans, lists and dicts.
-    Anything else is named with its place, before PyYAML's own message ("cannot represent an object")."""
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if not isinstance(key, (str, int, float, bool)):
-                raise TypeError(f"{path}: key {key!r} is a {type(key).__name__}; a scenario's keys are text")
-            _check_yaml_values(item, f"{path}.{key}" if path != "scenario" else str(key))
-    elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            _check_yaml_values(item, f"{path}.{i}")
+def _check_yaml_values(value, path="scenario", _inside=None):
+    """A dict scenario holds what a scenario file can: text, numbers, booleans, lists and dicts,
+    as a tree. Anything else, and a list or dict that contains itself, is named with its place,
+    before PyYAML's own message ("cannot represent an object") or Python's RecursionError."""
+    if isinstance(value, (Mapping, list, tuple)):
+        inside = set() if _inside is None else _inside  # the containers on the way here
+        if id(value) in inside:
+            raise ValueError(f"at '{path}': this value contains itself; a scenario is a tree of text, "
+                             "numbers, booleans, lists and dicts, as in a scenario file")
+        inside.add(id(value))
+        try:
+            if isinstance(value, Mapping):
+                for key, item in value.items():
+                    if not isinstance(key, (str, int, float, bool)):
+                        raise TypeError(f"{path}: key {key!r} is a {type(key).__name__}; a scenario's keys are text")
+                    _check_yaml_values(item, f"{path}.{key}" if path != "scenario" else str(key), inside)
+            else:
+                for i, item in enumerate(value):
+                    _check_yaml_values(item, f"{path}.{i}", inside)
+        finally:
+            inside.discard(id(value))
     elif not isinstance(value, _YAML_TYPES):
         raise TypeError(f"at '{path}': a {type(value).__name__} has no place in a scenario; "
                         "use text, numbers, booleans, lists and dicts as in a scenario file")
 
 
-def _scalar_text(value):
+def _scalar_text(value, key="value"):
     if value is None:
         # YAML's null, as `--set key=` writes it; str(None) would be the text 'None'.
         return ""
@@ -93,6 +103,7 @@ def _scalar_text(value):
         return "true" if value else "false"
     if isinstance(value, (list, tuple, dict)):
         # Lists and mappings travel in YAML flow form, as `--set` takes them.
+        _check_yaml_values(value, key)
         return yaml.safe_dump(value, default_flow_style=True).strip()
     return str(value)
 

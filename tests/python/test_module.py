@@ -178,6 +178,19 @@ def test_python_values_a_scenario_cannot_hold_are_named_with_their_place():
         clocksim.run({**small, "clocks": {"drift_ppm": object()}})
     with pytest.raises(TypeError, match=r"at 'faults.0.at': a bytes has no place"):
         clocksim.run({**small, "faults": [{"at": b"5s", "crash": "n1"}]})
+    # A list or dict that contains itself is no tree: named where it loops, not a RecursionError.
+    looped = {"drift_ppm": 1}
+    looped["again"] = looped
+    with pytest.raises(ValueError, match=r"at 'clocks.again': this value contains itself"):
+        clocksim.run({**small, "clocks": looped})
+    ring = [{"at": "1s", "crash": "n1"}]
+    ring.append(ring)
+    with pytest.raises(ValueError, match=r"at 'faults.1': this value contains itself"):
+        clocksim.run(small, set={"faults": ring})
+    # The same dict twice is no loop.
+    step = {"node": "n1", "by": "1ms"}
+    twice = clocksim.run({**small, "faults": [{"at": "1s", "clock_step": step}, {"at": "2s", "clock_step": step}]})
+    assert twice.summary["scenario"]["faults"] == 2
     for bad in (5, ["nodes=3", 4], object()):
         with pytest.raises(TypeError, match=r"set= takes a dict"):
             clocksim.run(small, set=bad)
