@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -290,7 +291,32 @@ std::string fault(const std::string& path, const std::string& what) {
          "until its message ids pass the old ones)";
 }
 
-std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std::size_t members) {
+std::string mode_text(mode_t m) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
+  return buf;
+}
+
+// Who may have written the file, as the key file is judged (node/wire/key_file.hpp): whoever can
+// rewrite it can empty the clock window (a liar's fresh budget), lower the Lamport clock or stop
+// the node with an epoch at the top of its range. Reading it reveals nothing secret, so only write
+// permission for group or others is refused.
+std::optional<std::string> writer_problem(const std::string& path, const struct stat& st,
+                                          std::optional<std::uint32_t> run_as_uid) {
+  if ((st.st_mode & 022) != 0) {
+    return "state file " + path + ": permissions " + mode_text(st.st_mode) +
+           " let group or others write it, and so reset what it keeps (chmod 600 " + path + ")";
+  }
+  if (st.st_uid != ::geteuid() && st.st_uid != 0 && (!run_as_uid || st.st_uid != *run_as_uid)) {
+    return "state file " + path + ": owned by uid " + std::to_string(st.st_uid) + ", not by this user or root" +
+           (run_as_uid ? " or the user the daemon runs as (uid " + std::to_string(*run_as_uid) + ")" : std::string()) +
+           ", who could reset what it keeps";
+  }
+  return std::nullopt;
+}
+
+std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std::size_t members,
+                                       std::optional<std::uint32_t> run_as_uid) {
   // Non-blocking: opening a FIFO for reading would otherwise wait for a writer, for good (and
   // with the signals blocked for the signalfd, not even SIGTERM would end it). The type is
   // checked before anything is read.
@@ -303,6 +329,10 @@ std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     return "state file " + path + ": not a regular file";
+  }
+  if (auto e = writer_problem(path, st, run_as_uid)) {
+    ::close(fd);
+    return *e;
   }
   const auto size = static_cast<std::size_t>(st.st_size);
   if (size == 0) {
@@ -398,8 +428,9 @@ std::optional<std::string> lay_out(const std::string& path, NodeId self, std::si
 
 }  // namespace
 
-std::optional<std::string> StateFile::check(const std::string& path, NodeId self, std::size_t members) {
-  auto loaded = load(path, self, members);
+std::optional<std::string> StateFile::check(const std::string& path, NodeId self, std::size_t members,
+                                            std::optional<std::uint32_t> run_as_uid) {
+  auto loaded = load(path, self, members, run_as_uid);
   if (auto* e = std::get_if<std::string>(&loaded)) return *e;
   // The start opens the file for writing, or creates it in its folder, before it drops
   // privileges: so may this process (access() reports a read-only file system to root too).
@@ -421,8 +452,9 @@ std::optional<std::string> StateFile::check(const std::string& path, NodeId self
 }
 
 std::variant<std::unique_ptr<StateFile>, std::string> StateFile::open(const std::string& path, NodeId self,
-                                                                       std::size_t members) {
-  auto loaded = load(path, self, members);
+                                                                       std::size_t members,
+                                                                       std::optional<std::uint32_t> run_as_uid) {
+  auto loaded = load(path, self, members, run_as_uid);
   if (auto* e = std::get_if<std::string>(&loaded)) return *e;
   Loaded& l = std::get<Loaded>(loaded);
   const StableState state = l.newest ? l.newest->state : StableState{};

@@ -43,11 +43,14 @@ class StateFile final : public node::StableStore {
   // saves. A missing (or empty) file is a first run: it is created, mode 0600. A file laid out
   // for another cluster size is laid out again, keeping its record. Refused, naming the file and
   // the fault: neither copy intact, a malformed newest record (naming the field), another node's
-  // file, a vector of another length.
+  // file, a vector of another length, a file that group or others may write or that is owned by
+  // anyone but this user, root or `run_as_uid` (the user a daemon started as root drops to).
   static std::variant<std::unique_ptr<StateFile>, std::string> open(const std::string& path, NodeId self,
-                                                                     std::size_t members);
+                                                                     std::size_t members,
+                                                                     std::optional<std::uint32_t> run_as_uid = std::nullopt);
   // What open() would refuse, without creating or changing anything (--check-config).
-  static std::optional<std::string> check(const std::string& path, NodeId self, std::size_t members);
+  static std::optional<std::string> check(const std::string& path, NodeId self, std::size_t members,
+                                          std::optional<std::uint32_t> run_as_uid = std::nullopt);
 
   ~StateFile() override;
   StateFile(const StateFile&) = delete;

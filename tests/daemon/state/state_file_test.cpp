@@ -516,6 +516,37 @@ TEST_F(StateFileTest, AGenerationAtTheTopOfItsRangeIsNumberedAfresh) {
   }
 }
 
+// Whoever may rewrite the file can empty the clock window (a liar's fresh budget) or turn the
+// node's clocks back: a file group or others may write, or owned by anyone but this user, root or
+// the user the daemon runs as, is refused (as a key file is), by the start and by --check-config.
+TEST_F(StateFileTest, AFileOthersMayWriteIsRefused) {
+  {
+    auto f = open_ok(1, 2);
+    ASSERT_TRUE(f);
+    ASSERT_TRUE(f->save(state(1, 5, 2, {5, 0})));
+  }
+  for (mode_t mode : {0666, 0620, 0602}) {
+    ASSERT_EQ(::chmod(path().c_str(), mode), 0);
+    const std::string e = open_error(1, 2);
+    EXPECT_NE(e.find(path()), std::string::npos) << e;
+    EXPECT_NE(e.find("let group or others write it"), std::string::npos) << mode << ": " << e;
+    EXPECT_NE(e.find("chmod 600"), std::string::npos) << e;
+    EXPECT_EQ(StateFile::check(path(), 1, 2), e);
+  }
+  ASSERT_EQ(::chmod(path().c_str(), 0644), 0);  // readable is no risk
+  EXPECT_TRUE(open_ok(1, 2));
+  ASSERT_EQ(::chmod(path().c_str(), 0600), 0);
+  if (::geteuid() != 0) GTEST_SKIP() << "giving the file another owner needs root";
+  ASSERT_EQ(::chown(path().c_str(), 4242, 4242), 0);
+  const std::string e = open_error(1, 2);
+  EXPECT_NE(e.find("owned by uid 4242"), std::string::npos) << e;
+  EXPECT_EQ(StateFile::check(path(), 1, 2), e);
+  // The user a daemon started as root drops to may own it.
+  auto f = StateFile::open(path(), 1, 2, 4242);
+  EXPECT_EQ(f.index(), 0u) << (f.index() == 1 ? std::get<1>(f) : "");
+  EXPECT_EQ(StateFile::check(path(), 1, 2, 4242), std::nullopt);
+}
+
 TEST_F(StateFileTest, CheckReadsWithoutCreatingAndWantsTheFolder) {
   EXPECT_EQ(StateFile::check(path(), 1, 2), std::nullopt);
   EXPECT_FALSE(fs::exists(path()));
