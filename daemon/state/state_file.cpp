@@ -237,7 +237,8 @@ std::variant<Parsed, std::string> decode_copy(const char* p, std::size_t bytes, 
   if (j.contains("epoch")) {
     const auto epoch = unsigned_field(j, "epoch", std::numeric_limits<std::uint64_t>::max() - 1);
     if (const auto* e = std::get_if<std::string>(&epoch)) {
-      r.fault = *e + " (at the largest value no later run could have a higher one)";
+      const bool at_top = j["epoch"].is_number_unsigned();  // anything else is out of range below it
+      r.fault = *e + (at_top ? " (at the largest value no later run could have a higher one)" : "");
       return r;
     }
     r.copy.epoch = std::get<std::uint64_t>(epoch);
