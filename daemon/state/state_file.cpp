@@ -207,7 +207,7 @@ std::variant<Parsed, std::string> decode_copy(const char* p, std::size_t bytes, 
   if (std::memcmp(d.data(), p + 20, d.size()) != 0) return std::string("checksum mismatch (a torn or altered write)");
   if (length > max_text) {
     r.fault = "record is " + std::to_string(length) + " bytes, longer than any record of this cluster (at most " +
-              std::to_string(max_text) + ")";
+              std::to_string(max_text) + "; a larger cluster's, if the membership shrank)";
     return r;
   }
   auto parsed = parse_record(r.text);

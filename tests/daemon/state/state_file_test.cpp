@@ -179,6 +179,13 @@ TEST_F(StateFileTest, AnotherNodesFileOrAnotherMembershipIsRefused) {
   }
   EXPECT_NE(open_error(2, 3).find("belongs to node 1, not node 2"), std::string::npos) << open_error(2, 3);
   EXPECT_NE(open_error(1, 4).find("3 entries, the cluster 4 members"), std::string::npos) << open_error(1, 4);
+  // A cluster that shrank so far that the old vector alone outgrows its records.
+  {
+    fs::remove(path());
+    auto f = open_ok(1, 900);
+    ASSERT_TRUE(f->save(state(0, 3, 1, std::vector<std::uint64_t>(900, 1'000'000'000'000))));
+  }
+  EXPECT_NE(open_error(1, 3).find("if the membership shrank"), std::string::npos) << open_error(1, 3);
 }
 
 TEST_F(StateFileTest, AGrownClusterWithoutAVectorIsLaidOutAgainKeepingTheRecord) {
