@@ -39,10 +39,14 @@ std::string errno_text() { return std::strerror(errno); }
 // slice whose numbers are at their widest ("[-9223372036854775808,18446744073709551615],").
 constexpr std::size_t kWindowTextBytes = 128 + 44 * PanicWindow::kSliceSlots;
 
+// Every layout, of every version, gives each copy whole pages of this size: a file of any other
+// size was cut short (or never ours), and its first half may hold its older copy whole.
+constexpr std::size_t kPageBytes = 4096;
+
 // Room for the text of any record of a cluster this size: every number at its widest.
 std::size_t copy_bytes_for(std::size_t members) {
   const std::size_t need = kHeaderBytes + 256 + kWindowTextBytes + 21 * members;
-  return (need + 4095) / 4096 * 4096;
+  return (need + kPageBytes - 1) / kPageBytes * kPageBytes;
 }
 
 void put_le(std::string& out, std::uint64_t v, int bytes) {
@@ -340,9 +344,10 @@ std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std
     ::close(fd);
     return Loaded{};
   }
-  if (size > kMaxFileBytes || size % 2 != 0 || size < 2 * kHeaderBytes) {
+  if (size > kMaxFileBytes || size % (2 * kPageBytes) != 0) {
     ::close(fd);
-    return fault(path, "not a clocksyncd state file (" + std::to_string(size) + " bytes)");
+    return fault(path, "not a clocksyncd state file (" + std::to_string(size) + " bytes, not two copies of whole " +
+                           std::to_string(kPageBytes) + "-byte pages: cut short, or another file)");
   }
   std::vector<char> bytes(size);
   std::size_t got = 0;

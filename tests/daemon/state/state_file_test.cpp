@@ -475,13 +475,34 @@ TEST_F(StateFileTest, AMalformedRecordInTheNewestCopyIsRefusedNamingTheField) {
 TEST_F(StateFileTest, ARecordLongerThanTheClusterWritesIsRefusedUnread) {
   const std::size_t depth = 4 << 20;
   const std::string text = "{\"node\":2,\"x\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
-  const std::size_t half = text.size() + 4096;
+  const std::size_t half = (text.size() + 52 + 4095) / 4096 * 4096;
   write_bytes(copy_of(old_record().dump(), 5, half) + copy_of(text, 6, half));
   const std::string e = open_error(2, 3);
   EXPECT_NE(e.find(path()), std::string::npos) << e;
   EXPECT_NE(e.find("record is " + std::to_string(text.size()) + " bytes, longer than any record of this cluster"),
             std::string::npos)
       << e;
+}
+
+// A file cut short outside the daemon (a copy onto a full disk) is refused when its size is not
+// two copies of whole pages, as every layout writes: read by halves, its first half could hold
+// the older copy whole, and the newest one would be passed over.
+TEST_F(StateFileTest, AFileCutShortIsRefusedNotReadAsItsOlderCopy) {
+  {
+    auto f = open_ok(1, 2);
+    ASSERT_TRUE(f->save(state(1, 5, 2, {5, 0})));  // older, first half
+    ASSERT_TRUE(f->save(state(1, 9, 4, {9, 0})));  // newest, second half
+    ASSERT_TRUE(f->save(state(1, 12, 6, {12, 0})));  // newest, first half
+    ASSERT_TRUE(f->save(state(1, 13, 7, {13, 0})));  // newest, second half
+  }
+  const std::string whole = bytes();
+  ASSERT_EQ(whole.size() % 8192, 0u);
+  for (std::size_t cut : {whole.size() - 1, whole.size() - 2, whole.size() * 3 / 4, whole.size() / 2 + 100}) {
+    write_bytes(whole.substr(0, cut));
+    const std::string e = open_error(1, 2);
+    EXPECT_NE(e.find("cut short"), std::string::npos) << cut << ": " << e;
+    EXPECT_EQ(StateFile::check(path(), 1, 2), e);
+  }
 }
 
 // Two intact copies of one generation that differ are never written: which is the later is
