@@ -158,6 +158,12 @@ class TreeBuilder : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     check_tag(mark, tag);
+    // A NUL (written "\0" in a double-quoted string) ends the text wherever it reaches the
+    // operating system: a path, a user or a host name would silently stand for its part before
+    // the NUL ("x\0y.state" opens "x"). No value of any schema holds one.
+    if (value.find('\0') != std::string::npos) {
+      fail(mark, path(), "a NUL character (\\0) cannot be part of a key or value");
+    }
     Node n;
     n.kind = Node::Kind::kScalar;
     n.plain = tag == "?";

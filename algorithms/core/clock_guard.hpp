@@ -130,6 +130,8 @@ class ClockGuard {
   std::uint64_t moved_in_window_ns(std::int64_t host_ns) const { return window_.moved_ns(host_ns); }
   // The window as plain data, stamped with the host's boot, for the next run of the process.
   PanicWindowState window_state(const BootId& boot) const { return window_.state(boot); }
+  // Whether corrections are counted in a window at all (a zero panic_window or threshold: no).
+  bool window_enabled() const { return window_.enabled(); }
   // Takes an earlier run's window_state() for a run started on boot `boot` at `host_ns`
   // (panic_window.hpp). The start-up allowance is not part of it: it opens again.
   void restore_window(const PanicWindowState& kept, const BootId& boot, std::int64_t host_ns) {

@@ -19,7 +19,13 @@ bool in_window(std::int64_t index, std::int64_t current) {
 }
 }  // namespace
 
-std::int64_t PanicWindow::slice_width_ns() const { return std::max<std::int64_t>(1, window_.ns() / kWindowSlices); }
+// Rounded up: a correction is counted until the window has moved kWindowSlices whole slices past
+// its own, so those slices must cover the whole window. Rounded down, a window that is not a
+// multiple of kWindowSlices ns (1001us) would forget a correction up to 63 ns before it is a
+// window old, and let a second full budget in that soon.
+std::int64_t PanicWindow::slice_width_ns() const {
+  return std::max<std::int64_t>(1, window_.ns() / kWindowSlices + (window_.ns() % kWindowSlices != 0 ? 1 : 0));
+}
 
 std::int64_t PanicWindow::slice_of(std::int64_t host_ns) const { return floor_div(host_ns, slice_width_ns()); }
 

@@ -37,6 +37,9 @@ inline std::optional<std::uint32_t> election_started_by(const Note& note, NodeId
 // past a send's.
 void keep_logical_state(LogicalState& kept, const LogicalEvent& e);
 
+// Whether `e` (a node's latest logical event) came after the event `kept` was taken from.
+bool later_than_kept(const LogicalState& kept, const LogicalEvent& e);
+
 // `state` after one dispatch of node `self`: its notes (`fx`) and its latest logical event
 // (`last`, or null); whether it changed. Only moves forward: an old event reported again changes
 // nothing.

@@ -263,9 +263,9 @@ int run(int argc, char** argv) {
   std::unique_ptr<StateFile> state;
   if (!cfg.state_file.empty()) {
     if (check_config) {
-      if (auto e = StateFile::check(cfg.state_file, *cfg.id, members)) return user_error(*e);
+      if (auto e = StateFile::check(cfg.state_file, *cfg.id, members, uid_of_user(cfg.user))) return user_error(*e);
     } else {
-      auto opened = StateFile::open(cfg.state_file, *cfg.id, members);
+      auto opened = StateFile::open(cfg.state_file, *cfg.id, members, uid_of_user(cfg.user));
       if (auto* e = std::get_if<std::string>(&opened)) return user_error(*e);
       state = std::move(std::get<std::unique_ptr<StateFile>>(opened));
       stack.elections_before = state->saved().elections_started;

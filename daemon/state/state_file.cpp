@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -26,6 +28,7 @@ constexpr char kMagic[8] = {'C', 'S', 'D', 'S', 'T', 'A', 'T', '1'};
 constexpr std::size_t kHeaderBytes = 8 + 8 + 4 + 32;
 // A file larger than this is not one of ours (a cluster of 10^5 members needs about 4 MB).
 constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20;
+constexpr std::uint64_t kRenumberGeneration = std::uint64_t{1} << 62;
 constexpr std::uint64_t kMaxEntry = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 using Digest = std::array<unsigned char, 32>;
@@ -36,10 +39,14 @@ std::string errno_text() { return std::strerror(errno); }
 // slice whose numbers are at their widest ("[-9223372036854775808,18446744073709551615],").
 constexpr std::size_t kWindowTextBytes = 128 + 44 * PanicWindow::kSliceSlots;
 
+// Every layout, of every version, gives each copy whole pages of this size: a file of any other
+// size was cut short (or never ours), and its first half may hold its older copy whole.
+constexpr std::size_t kPageBytes = 4096;
+
 // Room for the text of any record of a cluster this size: every number at its widest.
 std::size_t copy_bytes_for(std::size_t members) {
   const std::size_t need = kHeaderBytes + 256 + kWindowTextBytes + 21 * members;
-  return (need + 4095) / 4096 * 4096;
+  return (need + kPageBytes - 1) / kPageBytes * kPageBytes;
 }
 
 void put_le(std::string& out, std::uint64_t v, int bytes) {
@@ -98,20 +105,25 @@ struct Copy {
   int half = 0;  // which half of the file holds it
 };
 
-std::optional<std::uint64_t> unsigned_field(const nlohmann::json& j, const char* key, std::uint64_t max) {
+// `key` of the record as an unsigned integer up to `max`, or what is wrong with it (naming it).
+std::variant<std::uint64_t, std::string> unsigned_field(const nlohmann::json& j, const char* key, std::uint64_t max) {
   const auto it = j.find(key);
-  if (it == j.end() || !it->is_number_unsigned()) return std::nullopt;
-  const auto v = it->get<std::uint64_t>();
-  if (v > max) return std::nullopt;
-  return v;
+  if (it == j.end()) return std::string(key) + " is missing";
+  if (!it->is_number_unsigned() || it->get<std::uint64_t>() > max) {
+    return std::string(key) + " is not an unsigned integer up to " + std::to_string(max);
+  }
+  return it->get<std::uint64_t>();
 }
 
 struct Parsed {
   Copy copy;
   std::uint64_t node = 0;
-  // What is wrong with the record's clock window, in an otherwise intact copy: refused by load()
-  // when it is the newest copy, never read as an empty window.
-  std::optional<std::string> window_fault;
+  std::string text;  // as stored, to tell two copies of one generation apart
+  // What is wrong with the record of an intact copy (its checksum holds, so a writer meant it):
+  // refused by load() when it is the newest copy, never passed over for the older one, whose
+  // record is older (a lower Lamport clock, an epoch a run may have used, a clock window without
+  // the latest correction).
+  std::optional<std::string> fault;
 };
 
 std::optional<std::int64_t> signed_value(const nlohmann::json& v) {
@@ -160,51 +172,103 @@ std::variant<PanicWindowState, std::string> parse_window(const nlohmann::json& j
   return w;
 }
 
-// One intact copy, or why it is not: a copy that is damaged (torn, altered, not ours) gives way
-// to the other one; what an intact copy says is judged by the caller.
-std::variant<Parsed, std::string> decode_copy(const char* p, std::size_t bytes) {
+// The record's text as JSON, or why it is not one: a key repeated within an object is refused
+// (a parser would silently keep one of the two values).
+std::variant<nlohmann::json, std::string> parse_record(const std::string& text) {
+  std::vector<std::vector<std::string>> keys;  // per open object, the keys seen so far
+  std::optional<std::string> repeated;
+  const nlohmann::json::parser_callback_t note = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) keys.emplace_back();
+    if (event == E::object_end && !keys.empty()) keys.pop_back();
+    if (event == E::key && !keys.empty()) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      auto& seen = keys.back();
+      if (std::find(seen.begin(), seen.end(), key) != seen.end() && !repeated) repeated = key;
+      seen.push_back(key);
+    }
+    return true;
+  };
+  nlohmann::json j = nlohmann::json::parse(text, note, false);
+  if (j.is_discarded() || !j.is_object()) return std::string("record is not a JSON object");
+  if (repeated) return "record repeats the key " + nlohmann::json(*repeated).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j;
+}
+
+// One intact copy, or why it is not: a copy that is damaged (torn, not ours) gives way to the
+// other one; a copy whose checksum holds but whose record is not what a run writes is returned
+// with its fault, judged by the caller. `max_text` is the longest record a run of this cluster
+// writes: anything longer is not parsed at all (a deeply nested text of tens of megabytes would
+// cost a start seconds and gigabytes).
+std::variant<Parsed, std::string> decode_copy(const char* p, std::size_t bytes, std::size_t max_text) {
   if (bytes < kHeaderBytes || std::memcmp(p, kMagic, sizeof kMagic) != 0) return std::string("no record");
   Parsed r;
   r.copy.generation = get_le(p + 8, 8);
   const std::uint64_t length = get_le(p + 16, 4);
   if (length > bytes - kHeaderBytes) return std::string("record longer than its half of the file");
-  const std::string text(p + kHeaderBytes, length);
-  const Digest d = digest_of(p + 8, 12, text);
+  r.text.assign(p + kHeaderBytes, length);
+  const Digest d = digest_of(p + 8, 12, r.text);
   if (std::memcmp(d.data(), p + 20, d.size()) != 0) return std::string("checksum mismatch (a torn or altered write)");
-  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::string("record is not a JSON object");
+  if (length > max_text) {
+    r.fault = "record is " + std::to_string(length) + " bytes, longer than any record of this cluster (at most " +
+              std::to_string(max_text) + "; a larger cluster's, if the membership shrank)";
+    return r;
+  }
+  auto parsed = parse_record(r.text);
+  if (auto* e = std::get_if<std::string>(&parsed)) {
+    r.fault = *e;
+    return r;
+  }
+  const nlohmann::json& j = std::get<nlohmann::json>(parsed);
   const auto node = unsigned_field(j, "node", std::numeric_limits<NodeId>::max());
   const auto elections = unsigned_field(j, "elections_started", std::numeric_limits<std::uint32_t>::max());
   const auto lamport = unsigned_field(j, "lamport", kMaxEntry);
   const auto next_id = unsigned_field(j, "next_message_id", std::numeric_limits<std::uint32_t>::max());
-  const auto vector = j.find("vector");
-  if (!node || !elections || !lamport || !next_id || vector == j.end() || !vector->is_array()) {
-    return std::string("record lacks a field or holds one out of range");
+  for (const auto* f : {&node, &elections, &lamport, &next_id}) {
+    if (const auto* e = std::get_if<std::string>(f)) {
+      r.fault = *e;
+      return r;
+    }
   }
-  // Written by every save since the epoch is kept; a file from before reads as no epoch kept.
+  const auto vector = j.find("vector");
+  if (vector == j.end() || !vector->is_array()) {
+    r.fault = "vector is missing or not a list";
+    return r;
+  }
+  // Written by every save since the epoch is kept; a file from before reads as no epoch kept. The
+  // largest value is refused here rather than at begin_run: no run after it could have a higher
+  // one, which is the file's fault (exit 2, and --check-config says so).
   if (j.contains("epoch")) {
-    const auto epoch = unsigned_field(j, "epoch", std::numeric_limits<std::uint64_t>::max());
-    if (!epoch) return std::string("record holds an epoch out of range");
-    r.copy.epoch = *epoch;
+    const auto epoch = unsigned_field(j, "epoch", std::numeric_limits<std::uint64_t>::max() - 1);
+    if (const auto* e = std::get_if<std::string>(&epoch)) {
+      const bool at_top = j["epoch"].is_number_unsigned();  // anything else is out of range below it
+      r.fault = *e + (at_top ? " (at the largest value no later run could have a higher one)" : "");
+      return r;
+    }
+    r.copy.epoch = std::get<std::uint64_t>(epoch);
   }
   // Written by every save since the clock guard's window is kept; a file from before reads as a
   // window with nothing counted.
   if (const auto window = j.find("clock_window"); window != j.end()) {
     auto w = parse_window(*window);
     if (auto* e = std::get_if<std::string>(&w)) {
-      r.window_fault = *e;
-    } else {
-      r.copy.state.clock_window = std::move(std::get<PanicWindowState>(w));
+      r.fault = *e + " (refused rather than forget the clock corrections it counts: moving the file away also forgets them)";
+      return r;
     }
+    r.copy.state.clock_window = std::move(std::get<PanicWindowState>(w));
   }
-  for (const auto& e : *vector) {
-    if (!e.is_number_unsigned() || e.get<std::uint64_t>() > kMaxEntry) return std::string("a vector entry is out of range");
+  for (std::size_t i = 0; i < vector->size(); ++i) {
+    const nlohmann::json& e = (*vector)[i];
+    if (!e.is_number_unsigned() || e.get<std::uint64_t>() > kMaxEntry) {
+      r.fault = "vector[" + std::to_string(i) + "] is not an unsigned integer up to " + std::to_string(kMaxEntry);
+      return r;
+    }
     r.copy.state.logical.vector.push_back(e.get<std::uint64_t>());
   }
-  r.node = *node;
-  r.copy.state.elections_started = static_cast<std::uint32_t>(*elections);
-  r.copy.state.logical.lamport = *lamport;
-  r.copy.state.logical.next_message_id = static_cast<std::uint32_t>(*next_id);
+  r.node = std::get<std::uint64_t>(node);
+  r.copy.state.elections_started = static_cast<std::uint32_t>(std::get<std::uint64_t>(elections));
+  r.copy.state.logical.lamport = std::get<std::uint64_t>(lamport);
+  r.copy.state.logical.next_message_id = static_cast<std::uint32_t>(std::get<std::uint64_t>(next_id));
   return r;
 }
 
@@ -232,7 +296,32 @@ std::string fault(const std::string& path, const std::string& what) {
          "until its message ids pass the old ones)";
 }
 
-std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std::size_t members) {
+std::string mode_text(mode_t m) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
+  return buf;
+}
+
+// Who may have written the file, as the key file is judged (node/wire/key_file.hpp): whoever can
+// rewrite it can empty the clock window (a liar's fresh budget), lower the Lamport clock or stop
+// the node with an epoch at the top of its range. Reading it reveals nothing secret, so only write
+// permission for group or others is refused.
+std::optional<std::string> writer_problem(const std::string& path, const struct stat& st,
+                                          std::optional<std::uint32_t> run_as_uid) {
+  if ((st.st_mode & 022) != 0) {
+    return "state file " + path + ": permissions " + mode_text(st.st_mode) +
+           " let group or others write it, and so reset what it keeps (chmod 600 " + path + ")";
+  }
+  if (st.st_uid != ::geteuid() && st.st_uid != 0 && (!run_as_uid || st.st_uid != *run_as_uid)) {
+    return "state file " + path + ": owned by uid " + std::to_string(st.st_uid) + ", not by this user or root" +
+           (run_as_uid ? " or the user the daemon runs as (uid " + std::to_string(*run_as_uid) + ")" : std::string()) +
+           ", who could reset what it keeps";
+  }
+  return std::nullopt;
+}
+
+std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std::size_t members,
+                                       std::optional<std::uint32_t> run_as_uid) {
   // Non-blocking: opening a FIFO for reading would otherwise wait for a writer, for good (and
   // with the signals blocked for the signalfd, not even SIGTERM would end it). The type is
   // checked before anything is read.
@@ -246,14 +335,19 @@ std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std
     ::close(fd);
     return "state file " + path + ": not a regular file";
   }
+  if (auto e = writer_problem(path, st, run_as_uid)) {
+    ::close(fd);
+    return *e;
+  }
   const auto size = static_cast<std::size_t>(st.st_size);
   if (size == 0) {
     ::close(fd);
     return Loaded{};
   }
-  if (size > kMaxFileBytes || size % 2 != 0 || size < 2 * kHeaderBytes) {
+  if (size > kMaxFileBytes || size % (2 * kPageBytes) != 0) {
     ::close(fd);
-    return fault(path, "not a clocksyncd state file (" + std::to_string(size) + " bytes)");
+    return fault(path, "not a clocksyncd state file (" + std::to_string(size) + " bytes, not two copies of whole " +
+                           std::to_string(kPageBytes) + "-byte pages: cut short, or another file)");
   }
   std::vector<char> bytes(size);
   std::size_t got = 0;
@@ -271,22 +365,24 @@ std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std
   std::optional<Parsed> newest;
   std::string why[2];
   for (int i = 0; i < 2; ++i) {
-    auto c = decode_copy(bytes.data() + i * half, half);
+    auto c = decode_copy(bytes.data() + i * half, half, copy_bytes_for(members) - kHeaderBytes);
     if (auto* e = std::get_if<std::string>(&c)) {
       why[i] = *e;
       continue;
     }
     Parsed& parsed = std::get<Parsed>(c);
     parsed.copy.half = i;
+    // Two intact copies of one generation are never written (each save is one above the last):
+    // which of them is the later is unknown, and either may hold the lower clocks.
+    if (newest && parsed.copy.generation == newest->copy.generation && parsed.text != newest->text) {
+      return fault(path, "both copies are generation " + std::to_string(parsed.copy.generation) +
+                             " and their records differ (neither is known to be the later)");
+    }
     if (!newest || parsed.copy.generation > newest->copy.generation) newest = std::move(parsed);
   }
   if (!newest) return fault(path, "neither copy is intact (first: " + why[0] + "; second: " + why[1] + ")");
+  if (newest->fault) return fault(path, "its newest copy (generation " + std::to_string(newest->copy.generation) + "): " + *newest->fault);
   if (auto e = mismatch(*newest, self, members)) return fault(path, *e);
-  if (newest->window_fault) {
-    return fault(path, *newest->window_fault +
-                           " (refused rather than forget the clock corrections it counts: moving the file away also "
-                           "forgets them)");
-  }
   const int newest_half = newest->copy.half;
   return Loaded{std::move(newest->copy), half == copy_bytes_for(members), newest_half};
 }
@@ -338,8 +434,9 @@ std::optional<std::string> lay_out(const std::string& path, NodeId self, std::si
 
 }  // namespace
 
-std::optional<std::string> StateFile::check(const std::string& path, NodeId self, std::size_t members) {
-  auto loaded = load(path, self, members);
+std::optional<std::string> StateFile::check(const std::string& path, NodeId self, std::size_t members,
+                                            std::optional<std::uint32_t> run_as_uid) {
+  auto loaded = load(path, self, members, run_as_uid);
   if (auto* e = std::get_if<std::string>(&loaded)) return *e;
   // The start opens the file for writing, or creates it in its folder, before it drops
   // privileges: so may this process (access() reports a read-only file system to root too).
@@ -361,14 +458,20 @@ std::optional<std::string> StateFile::check(const std::string& path, NodeId self
 }
 
 std::variant<std::unique_ptr<StateFile>, std::string> StateFile::open(const std::string& path, NodeId self,
-                                                                       std::size_t members) {
-  auto loaded = load(path, self, members);
+                                                                       std::size_t members,
+                                                                       std::optional<std::uint32_t> run_as_uid) {
+  auto loaded = load(path, self, members, run_as_uid);
   if (auto* e = std::get_if<std::string>(&loaded)) return *e;
   Loaded& l = std::get<Loaded>(loaded);
   const StableState state = l.newest ? l.newest->state : StableState{};
   const std::uint64_t epoch = l.newest ? l.newest->epoch : 0;
   std::uint64_t generation = l.newest ? l.newest->generation : 0;
-  if (!l.laid_out) {
+  // Generations only grow, and a start reads the higher one: a save past the largest would wrap
+  // to 0, and the next start would read the copy it was meant to replace. No run saves 2^62
+  // times; a file this high was made so, and is numbered afresh, both copies holding its record.
+  const bool renumber = generation >= kRenumberGeneration;
+  if (renumber) generation = 0;
+  if (!l.laid_out || renumber) {
     if (auto e = lay_out(path, self, members, state, epoch, generation)) return *e;
     generation += 2;
     l.newest_half = 1;

@@ -11,9 +11,14 @@
 // (absent in files written before it was kept: 0) is the start-up epoch of the node's latest run.
 // `clock_window` (absent in files written before it was kept: nothing counted) is the clock
 // guard's panic window (algorithms/core/panic_window.hpp): {boot_id: the kernel's boot id as text,
-// slice_width_ns, slices: [[index, moved_ns], ...]}. Unlike the other fields, a clock_window that
-// is malformed in an intact newest copy refuses the start, naming the field: falling back to the
-// older copy, or to an empty window, would hand a liar back the corrections it counted.
+// slice_width_ns, slices: [[index, moved_ns], ...]}. A copy whose checksum fails (torn, not ours)
+// gives way to the other one; an intact newest copy whose record is not what a run writes (a field
+// missing, of another type or out of range, a repeated key, a text longer than this cluster's
+// records) refuses the start, naming the field: the older copy is older in everything (a lower
+// Lamport clock, an epoch a run may have used, a clock window without the latest correction, which
+// would hand a liar back the corrections it counted). So do two intact copies of one generation
+// that differ. A generation near the top of its range is numbered afresh at open, so that saves
+// never wrap.
 //
 // Why in place rather than a new file and a rename per save: after start-up the daemon runs under
 // a system call filter that lets it open files for reading only; the state file is opened (and
@@ -37,11 +42,15 @@ class StateFile final : public node::StableStore {
   // Reads `path` for member `self` of a cluster of `members` members, and keeps it open for
   // saves. A missing (or empty) file is a first run: it is created, mode 0600. A file laid out
   // for another cluster size is laid out again, keeping its record. Refused, naming the file and
-  // the fault: neither copy intact, another node's file, a vector of another length.
+  // the fault: neither copy intact, a malformed newest record (naming the field), another node's
+  // file, a vector of another length, a file that group or others may write or that is owned by
+  // anyone but this user, root or `run_as_uid` (the user a daemon started as root drops to).
   static std::variant<std::unique_ptr<StateFile>, std::string> open(const std::string& path, NodeId self,
-                                                                     std::size_t members);
+                                                                     std::size_t members,
+                                                                     std::optional<std::uint32_t> run_as_uid = std::nullopt);
   // What open() would refuse, without creating or changing anything (--check-config).
-  static std::optional<std::string> check(const std::string& path, NodeId self, std::size_t members);
+  static std::optional<std::string> check(const std::string& path, NodeId self, std::size_t members,
+                                          std::optional<std::uint32_t> run_as_uid = std::nullopt);
 
   ~StateFile() override;
   StateFile(const StateFile&) = delete;

@@ -166,6 +166,11 @@ NodeLoop::NodeLoop(NodeLoopConfig config, std::unique_ptr<Algorithm> algorithm, 
   started_mono_ = host_.time.monotonic_now();
   if (host_.stable == nullptr) return;
   stable_ = host_.stable->saved();
+  // A run that counts nothing (limits.panic_window or panic_threshold 0) leaves the kept window as
+  // it was read, and every save of this run writes it back unchanged: emptying it would hand a
+  // liar a fresh budget in the next run that counts again, however recent the corrections it
+  // holds.
+  if (!guard_.window_enabled()) return;
   // The corrections counted before this run still count (a restart is no fresh budget); only the
   // start-up allowance opens again.
   guard_.restore_window(stable_.clock_window, config_.boot, started_mono_.ns());

@@ -124,6 +124,33 @@ TEST(YamlTree, BytesThatAreNotUtf8AreRefusedWhereTheyAre) {
   EXPECT_EQ(ok.find("name")->text, "\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x95\x90");
 }
 
+// A NUL would cut a path, user or host name short where it reaches the operating system
+// ("x\0y.state" opens "x"): refused where it is written, naming the key.
+TEST(YamlTree, ANulCharacterIsRefusedWhereItIs) {
+  struct Case {
+    std::string text;
+    int line, column;
+    const char* key;
+  };
+  const std::vector<Case> bad = {
+      {"a: 1\nstate_file: \"x\\0y.state\"\n", 2, 13, "state_file"},
+      {"user: \"nobody\\x00root\"\n", 1, 7, "user"},
+      {"a:\n  - b\n  - \"c\\0d\"\n", 3, 5, "a.1"},
+      {"\"k\\0ey\": 1\n", 1, 1, ""},
+  };
+  for (const Case& c : bad) {
+    try {
+      parse_document(c.text, "f");
+      ADD_FAILURE() << "accepted: " << c.text;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.line(), c.line) << c.text;
+      EXPECT_EQ(e.column(), c.column) << c.text;
+      EXPECT_EQ(e.key_path(), c.key) << c.text;
+      EXPECT_NE(e.message().find("NUL"), std::string::npos) << e.message();
+    }
+  }
+}
+
 TEST(YamlTree, SyntaxErrorsCarryYamlCppPosition) {
   try {
     parse_document("a: [1, 2\nb: 3\n", "f");

@@ -24,6 +24,19 @@ PanicWindow restarted(const PanicWindowState& kept, const BootId& boot, std::int
   return w;
 }
 
+// A window that is not a multiple of its 64 slices in nanoseconds still counts every correction
+// until it is a whole window old, wherever in its slice it fell (the slices cover the window).
+TEST(PanicWindow, ACorrectionIsCountedForAWholeWindowWhateverTheWindowsLength) {
+  for (std::int64_t window_ns : {std::int64_t{64}, std::int64_t{65}, std::int64_t{1000}, std::int64_t{1'001'000},
+                                 kHour + 63, kHour - 1}) {
+    for (std::int64_t at : {std::int64_t{0}, window_ns / 64 - 1, window_ns / 64, window_ns / 3}) {
+      PanicWindow w(Duration::from_ns(window_ns));
+      w.count(at, 7);
+      EXPECT_EQ(w.moved_ns(at + window_ns - 1), 7u) << window_ns << " ns window, counted at " << at;
+    }
+  }
+}
+
 // What a window kept reads back as it was on the same boot: the same sums at every later instant,
 // and the same state.
 TEST(PanicWindow, AKeptWindowReadsBackAsItWasOnTheSameBoot) {

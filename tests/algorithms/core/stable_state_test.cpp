@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace clocksim {
 namespace {
 
@@ -41,6 +43,37 @@ TEST(StableState, TheLatestLogicalEventIsKeptOnceAndASendMovesTheNextId) {
   EXPECT_EQ(s.logical.lamport, 9u);
   EXPECT_EQ(s.logical.next_message_id, 8u);  // a receive names the sender's id, not ours
   EXPECT_EQ(s.logical.vector, (std::vector<std::uint64_t>{6, 5, 0}));
+}
+
+// A member can put a node's Lamport clock at the end of its range with one stamp; its later events
+// share that time. They are still kept: a send moves the next message id on and a receive the
+// vector, so that a restart neither reuses an id sent since nor turns the vector clock back.
+TEST(StableState, EventsAtTheEndOfTheLamportRangeAreStillKept) {
+  constexpr std::uint64_t kEnd = std::numeric_limits<std::int64_t>::max();
+  StableState s;
+  const Effects none;
+  LogicalEvent pushed{LogicalEvent::Kind::kReceive, 2, 0, kEnd, {kEnd, 1, kEnd}};
+  EXPECT_TRUE(advance_stable_state(s, 1, none, &pushed));
+  LogicalEvent send{LogicalEvent::Kind::kSend, 2, 7, kEnd, {kEnd, 1, kEnd}};
+  EXPECT_TRUE(advance_stable_state(s, 1, none, &send));
+  EXPECT_EQ(s.logical.next_message_id, 8u);
+  EXPECT_FALSE(advance_stable_state(s, 1, none, &send));  // the same event again
+  LogicalEvent next{LogicalEvent::Kind::kSend, 0, 8, kEnd, {kEnd, 1, kEnd}};
+  EXPECT_TRUE(advance_stable_state(s, 1, none, &next));
+  EXPECT_EQ(s.logical.next_message_id, 9u);
+  LogicalEvent receive{LogicalEvent::Kind::kReceive, 0, 4, kEnd, {kEnd, 6, kEnd}};
+  EXPECT_TRUE(advance_stable_state(s, 1, none, &receive));
+  EXPECT_EQ(s.logical.vector, (std::vector<std::uint64_t>{kEnd, 6, kEnd}));
+  EXPECT_EQ(s.logical.next_message_id, 9u);
+  EXPECT_FALSE(advance_stable_state(s, 1, none, &receive));
+  // Lamport clocks only (no vector): the sends alone move it on.
+  StableState lamport_only;
+  LogicalEvent a{LogicalEvent::Kind::kSend, 2, 3, kEnd, {}};
+  LogicalEvent b{LogicalEvent::Kind::kSend, 2, 4, kEnd, {}};
+  EXPECT_TRUE(advance_stable_state(lamport_only, 1, none, &a));
+  EXPECT_TRUE(advance_stable_state(lamport_only, 1, none, &b));
+  EXPECT_FALSE(advance_stable_state(lamport_only, 1, none, &b));
+  EXPECT_EQ(lamport_only.logical.next_message_id, 5u);
 }
 
 }  // namespace

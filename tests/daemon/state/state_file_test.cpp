@@ -179,6 +179,13 @@ TEST_F(StateFileTest, AnotherNodesFileOrAnotherMembershipIsRefused) {
   }
   EXPECT_NE(open_error(2, 3).find("belongs to node 1, not node 2"), std::string::npos) << open_error(2, 3);
   EXPECT_NE(open_error(1, 4).find("3 entries, the cluster 4 members"), std::string::npos) << open_error(1, 4);
+  // A cluster that shrank so far that the old vector alone outgrows its records.
+  {
+    fs::remove(path());
+    auto f = open_ok(1, 900);
+    ASSERT_TRUE(f->save(state(0, 3, 1, std::vector<std::uint64_t>(900, 1'000'000'000'000))));
+  }
+  EXPECT_NE(open_error(1, 3).find("if the membership shrank"), std::string::npos) << open_error(1, 3);
 }
 
 TEST_F(StateFileTest, AGrownClusterWithoutAVectorIsLaidOutAgainKeepingTheRecord) {
@@ -405,6 +412,167 @@ TEST_F(StateFileTest, AMalformedClockWindowIsRefusedNamingTheField) {
     ASSERT_EQ(f->saved().clock_window.slices.size(), 1u);
     EXPECT_EQ(f->saved().clock_window.slices[0].moved_ns, 999'000'000'000u);
   }
+}
+
+// An intact newest copy (its checksum holds: some writer meant it) whose record is not what a run
+// writes refuses the start, naming the file and the field, as a malformed clock window does: the
+// older copy is older in everything (a lower Lamport clock and next message id, an epoch a run
+// may have used, a window without the latest correction), so passing over to it would turn the
+// node back.
+TEST_F(StateFileTest, AMalformedRecordInTheNewestCopyIsRefusedNamingTheField) {
+  struct Bad {
+    std::string text;
+    const char* field;
+  };
+  auto with = [](const char* key, nlohmann::json value) {
+    nlohmann::json r = old_record();
+    r[key] = std::move(value);
+    return r.dump();
+  };
+  auto without = [](const char* key) {
+    nlohmann::json r = old_record();
+    r.erase(key);
+    return r.dump();
+  };
+  const std::vector<Bad> bad = {
+      {with("lamport", 9.0), "lamport is not an unsigned integer"},
+      {with("lamport", "9"), "lamport is not an unsigned integer"},
+      {with("lamport", -1), "lamport is not an unsigned integer"},
+      {with("lamport", std::uint64_t{1} << 63), "lamport is not an unsigned integer up to 9223372036854775807"},
+      {without("lamport"), "lamport is missing"},
+      {with("node", std::uint64_t{1} << 32), "node is not an unsigned integer"},
+      {with("elections_started", std::uint64_t{1} << 32), "elections_started is not an unsigned integer"},
+      {with("next_message_id", std::uint64_t{1} << 32), "next_message_id is not an unsigned integer up to 4294967295"},
+      {with("next_message_id", nullptr), "next_message_id is not an unsigned integer"},
+      {with("vector", "7,7,7"), "vector is missing or not a list"},
+      {with("vector", {0, -7, 0}), "vector[1] is not an unsigned integer"},
+      {with("epoch", -5), "epoch is not an unsigned integer"},
+      {with("epoch", std::numeric_limits<std::uint64_t>::max()), "epoch is not an unsigned integer up to 18446744073709551614"},
+      {"[1,2,3]", "record is not a JSON object"},
+      {std::string("{\"node\":2,\0\"members\":3}", 24), "record is not a JSON object"},
+      {with("note", "x").insert(1, "\"lamport\":1,"), "record repeats the key \"lamport\""},
+      {"{\"node\":2,\"x\":\"\xff\xfe\"}", "record is not a JSON object"},
+  };
+  for (const Bad& b : bad) {
+    nlohmann::json older = old_record();
+    older["lamport"] = 3;
+    write_bytes(copy_of(older.dump(), 5, 4096) + copy_of(b.text, 6, 4096));
+    const std::string e = open_error(2, 3);
+    EXPECT_NE(e.find(path()), std::string::npos) << b.text << ": " << e;
+    EXPECT_NE(e.find(b.field), std::string::npos) << b.text << ": " << e;
+    EXPECT_NE(e.find("generation 6"), std::string::npos) << b.text << ": " << e;
+    EXPECT_EQ(StateFile::check(path(), 2, 3), e);
+    // Only in the older copy: the newest one is read.
+    write_bytes(copy_of(b.text, 5, 4096) + copy_of(old_record().dump(), 6, 4096));
+    auto f = open_ok(2, 3);
+    ASSERT_TRUE(f) << b.text;
+    EXPECT_EQ(f->saved().logical.lamport, 7u) << b.text;
+  }
+}
+
+// A record longer than any this cluster's runs write is refused unparsed: a text of tens of
+// megabytes nested millions deep would otherwise cost the start seconds and gigabytes.
+TEST_F(StateFileTest, ARecordLongerThanTheClusterWritesIsRefusedUnread) {
+  const std::size_t depth = 4 << 20;
+  const std::string text = "{\"node\":2,\"x\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
+  const std::size_t half = (text.size() + 52 + 4095) / 4096 * 4096;
+  write_bytes(copy_of(old_record().dump(), 5, half) + copy_of(text, 6, half));
+  const std::string e = open_error(2, 3);
+  EXPECT_NE(e.find(path()), std::string::npos) << e;
+  EXPECT_NE(e.find("record is " + std::to_string(text.size()) + " bytes, longer than any record of this cluster"),
+            std::string::npos)
+      << e;
+}
+
+// A file cut short outside the daemon (a copy onto a full disk) is refused when its size is not
+// two copies of whole pages, as every layout writes: read by halves, its first half could hold
+// the older copy whole, and the newest one would be passed over.
+TEST_F(StateFileTest, AFileCutShortIsRefusedNotReadAsItsOlderCopy) {
+  {
+    auto f = open_ok(1, 2);
+    ASSERT_TRUE(f->save(state(1, 5, 2, {5, 0})));  // older, first half
+    ASSERT_TRUE(f->save(state(1, 9, 4, {9, 0})));  // newest, second half
+    ASSERT_TRUE(f->save(state(1, 12, 6, {12, 0})));  // newest, first half
+    ASSERT_TRUE(f->save(state(1, 13, 7, {13, 0})));  // newest, second half
+  }
+  const std::string whole = bytes();
+  ASSERT_EQ(whole.size() % 8192, 0u);
+  for (std::size_t cut : {whole.size() - 1, whole.size() - 2, whole.size() * 3 / 4, whole.size() / 2 + 100}) {
+    write_bytes(whole.substr(0, cut));
+    const std::string e = open_error(1, 2);
+    EXPECT_NE(e.find("cut short"), std::string::npos) << cut << ": " << e;
+    EXPECT_EQ(StateFile::check(path(), 1, 2), e);
+  }
+}
+
+// Two intact copies of one generation that differ are never written: which is the later is
+// unknown, and the first half may hold the lower clocks.
+TEST_F(StateFileTest, TwoDifferentCopiesOfOneGenerationAreRefused) {
+  nlohmann::json lower = old_record();
+  lower["lamport"] = 5;
+  nlohmann::json higher = old_record();
+  higher["lamport"] = 9;
+  write_bytes(copy_of(lower.dump(), 7, 4096) + copy_of(higher.dump(), 7, 4096));
+  const std::string e = open_error(2, 3);
+  EXPECT_NE(e.find(path()), std::string::npos) << e;
+  EXPECT_NE(e.find("both copies are generation 7"), std::string::npos) << e;
+  EXPECT_EQ(StateFile::check(path(), 2, 3), e);
+  // The same record twice is merely redundant.
+  write_bytes(copy_of(higher.dump(), 7, 4096) + copy_of(higher.dump(), 7, 4096));
+  EXPECT_EQ(open_ok(2, 3)->saved().logical.lamport, 9u);
+}
+
+// A generation at the top of its range would make the next save wrap to 0, below the copy it
+// replaces, so the start after a run that saved once would read that run's predecessor (its
+// epoch, its clocks, its window). Such a file is numbered afresh, keeping its record.
+TEST_F(StateFileTest, AGenerationAtTheTopOfItsRangeIsNumberedAfresh) {
+  for (std::uint64_t top : {std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::uint64_t>::max() - 1}) {
+    nlohmann::json older = old_record();
+    older["lamport"] = 3;
+    write_bytes(copy_of(older.dump(), top - 1, 4096) + copy_of(old_record().dump(), top, 4096));
+    {
+      auto f = open_ok(2, 3);
+      ASSERT_TRUE(f);
+      EXPECT_EQ(f->saved().logical.lamport, 7u);
+      EXPECT_LT(f->generation(), std::uint64_t{1} << 62);
+      EXPECT_EQ(std::get<std::uint64_t>(f->begin_run(5'000)), 5'000u);  // this run's only save
+    }
+    auto f = open_ok(2, 3);
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->last_epoch(), 5'000u) << top;
+    EXPECT_EQ(f->saved().logical.lamport, 7u) << top;
+  }
+}
+
+// Whoever may rewrite the file can empty the clock window (a liar's fresh budget) or turn the
+// node's clocks back: a file group or others may write, or owned by anyone but this user, root or
+// the user the daemon runs as, is refused (as a key file is), by the start and by --check-config.
+TEST_F(StateFileTest, AFileOthersMayWriteIsRefused) {
+  {
+    auto f = open_ok(1, 2);
+    ASSERT_TRUE(f);
+    ASSERT_TRUE(f->save(state(1, 5, 2, {5, 0})));
+  }
+  for (mode_t mode : {0666, 0620, 0602}) {
+    ASSERT_EQ(::chmod(path().c_str(), mode), 0);
+    const std::string e = open_error(1, 2);
+    EXPECT_NE(e.find(path()), std::string::npos) << e;
+    EXPECT_NE(e.find("let group or others write it"), std::string::npos) << mode << ": " << e;
+    EXPECT_NE(e.find("chmod 600"), std::string::npos) << e;
+    EXPECT_EQ(StateFile::check(path(), 1, 2), e);
+  }
+  ASSERT_EQ(::chmod(path().c_str(), 0644), 0);  // readable is no risk
+  EXPECT_TRUE(open_ok(1, 2));
+  ASSERT_EQ(::chmod(path().c_str(), 0600), 0);
+  if (::geteuid() != 0) GTEST_SKIP() << "giving the file another owner needs root";
+  ASSERT_EQ(::chown(path().c_str(), 4242, 4242), 0);
+  const std::string e = open_error(1, 2);
+  EXPECT_NE(e.find("owned by uid 4242"), std::string::npos) << e;
+  EXPECT_EQ(StateFile::check(path(), 1, 2), e);
+  // The user a daemon started as root drops to may own it.
+  auto f = StateFile::open(path(), 1, 2, 4242);
+  EXPECT_EQ(f.index(), 0u) << (f.index() == 1 ? std::get<1>(f) : "");
+  EXPECT_EQ(StateFile::check(path(), 1, 2, 4242), std::nullopt);
 }
 
 TEST_F(StateFileTest, CheckReadsWithoutCreatingAndWantsTheFolder) {

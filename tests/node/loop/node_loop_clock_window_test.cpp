@@ -69,9 +69,9 @@ struct NullTransport final : DatagramTransport {
 
 class NodeLoopClockWindow : public ::testing::Test {
  protected:
-  std::unique_ptr<NodeLoop> make_loop(const BootId& boot, StableStore* store) {
+  std::unique_ptr<NodeLoop> make_loop(const BootId& boot, StableStore* store, ClockGuardConfig limits = {}) {
     auto members = std::make_shared<const std::vector<NodeId>>(std::vector<NodeId>{1});
-    NodeLoopConfig config{1, members, 5, "stepper", "none", ClockGuardConfig{}, 0};
+    NodeLoopConfig config{1, members, 5, "stepper", "none", limits, 0};
     config.boot = boot;
     timers_ = TimerTable{};
     return std::make_unique<NodeLoop>(std::move(config), std::make_unique<Stepper>(),
@@ -86,8 +86,8 @@ class NodeLoopClockWindow : public ::testing::Test {
     }
   }
   // A run of the process: started, one second of steps, status, gone.
-  nlohmann::json one_run(const BootId& boot, StableStore* store) {
-    auto loop = make_loop(boot, store);
+  nlohmann::json one_run(const BootId& boot, StableStore* store, ClockGuardConfig limits = {}) {
+    auto loop = make_loop(boot, store, limits);
     loop->start();
     run(*loop, 1_s);
     return loop->status_json(nlohmann::json::array());
@@ -134,6 +134,33 @@ TEST_F(NodeLoopClockWindow, ACountedCorrectionIsSavedBeforeTheClockMovesAndResta
   // Without a store, a run's budget is its own.
   one_run(kNextBoot, nullptr);
   EXPECT_EQ(clock_.steps, 3);
+}
+
+// A run with the window switched off (limits.panic_window: 0, or a zero threshold) counts nothing,
+// as documented, but leaves the kept window as it was: the next run that counts again still
+// counts the corrections made within the hour before, instead of starting from an empty window.
+TEST_F(NodeLoopClockWindow, ARunWithTheWindowOffLeavesTheKeptWindowForTheNextRun) {
+  one_run(kBoot, &store_);
+  ASSERT_EQ(clock_.steps, 1);
+  const PanicWindowState kept = store_.saved().clock_window;
+  ASSERT_FALSE(kept.slices.empty());
+  ClockGuardConfig no_window;
+  no_window.panic_window = Duration::zero();
+  ClockGuardConfig no_threshold;
+  no_threshold.panic_threshold = Duration::zero();
+  for (const ClockGuardConfig& off : {no_window, no_threshold}) {
+    const int steps_before = clock_.steps;
+    const auto status = one_run(kBoot, &store_, off);
+    EXPECT_GT(clock_.steps, steps_before);  // each 600 s step alone is within the threshold, or no limit at all
+    EXPECT_EQ(store_.saved().clock_window, kept);
+    EXPECT_EQ(status["stable_state"]["clock_window_slices"], kept.slices.size());
+  }
+  // Back on, within the hour of the first run's step: its 600 s leave no room for another.
+  const int steps_before = clock_.steps;
+  const auto status = one_run(kBoot, &store_);
+  EXPECT_EQ(clock_.steps, steps_before);
+  EXPECT_EQ(status["clock_window_moved_ns"], kStepNs);
+  EXPECT_EQ(status["clock_last_refused"]["reason"], "refused_panic_window");
 }
 
 // A save that fails does not stop the correction (as for message ids: the node goes on), and it
