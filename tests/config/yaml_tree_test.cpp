@@ -7,6 +7,23 @@
 namespace clocksim::config::yaml {
 namespace {
 
+// Parses `text` and expects it refused at line:column with `word` in the message (and, given
+// `key`, at that key).
+void expect_refused_at(const std::string& text, int line, int column, const std::string& word,
+                       const char* key = nullptr) {
+  try {
+    parse_document(text, "f");
+    ADD_FAILURE() << "accepted: " << text;
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.line(), line) << text;
+    EXPECT_EQ(e.column(), column) << text;
+    if (key != nullptr) {
+      EXPECT_EQ(e.key_path(), key) << text;
+    }
+    EXPECT_NE(e.message().find(word), std::string::npos) << e.message();
+  }
+}
+
 TEST(YamlTree, PositionsAreOneBasedAndKeysKeepOrder) {
   const Node root = parse_document("b: 1\na:\n  - x\n  - 'y'\n", "f.yaml");
   ASSERT_TRUE(root.is_map());
@@ -110,16 +127,7 @@ TEST(YamlTree, BytesThatAreNotUtf8AreRefusedWhereTheyAre) {
       {"a: \x80\n", 1, 4},                         // a lone continuation byte
       {"a: x\xE2\x82", 1, 5},                      // cut at the end of the file
   };
-  for (const Case& c : bad) {
-    try {
-      parse_document(c.text, "f");
-      ADD_FAILURE() << "accepted: " << c.text;
-    } catch (const ConfigError& e) {
-      EXPECT_EQ(e.line(), c.line) << c.text;
-      EXPECT_EQ(e.column(), c.column) << c.text;
-      EXPECT_NE(e.message().find("not UTF-8"), std::string::npos) << e.message();
-    }
-  }
+  for (const Case& c : bad) expect_refused_at(c.text, c.line, c.column, "not UTF-8");
   const Node ok = parse_document("name: \xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x95\x90\n", "f");
   EXPECT_EQ(ok.find("name")->text, "\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x95\x90");
 }
@@ -138,17 +146,7 @@ TEST(YamlTree, ANulCharacterIsRefusedWhereItIs) {
       {"a:\n  - b\n  - \"c\\0d\"\n", 3, 5, "a.1"},
       {"\"k\\0ey\": 1\n", 1, 1, ""},
   };
-  for (const Case& c : bad) {
-    try {
-      parse_document(c.text, "f");
-      ADD_FAILURE() << "accepted: " << c.text;
-    } catch (const ConfigError& e) {
-      EXPECT_EQ(e.line(), c.line) << c.text;
-      EXPECT_EQ(e.column(), c.column) << c.text;
-      EXPECT_EQ(e.key_path(), c.key) << c.text;
-      EXPECT_NE(e.message().find("NUL"), std::string::npos) << e.message();
-    }
-  }
+  for (const Case& c : bad) expect_refused_at(c.text, c.line, c.column, "NUL", c.key);
 }
 
 TEST(YamlTree, SyntaxErrorsCarryYamlCppPosition) {
