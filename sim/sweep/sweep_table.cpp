@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "algorithms/core/duration_parse.hpp"
 #include "sim/output/atomic_file.hpp"
@@ -62,14 +62,23 @@ std::string max_over_failovers(const nlohmann::json& failovers, const char* key)
 // FILE:LINE:COLUMN, and what the parser saw, without the parser's exception name; and how to get
 // the run again (a merge only reads; a sweep or shard resumed runs a damaged run again).
 std::string unreadable_summary(const std::string& path, const std::string& what) {
-  static const std::regex kAt(R"(at line (\d+), column (\d+): (.*))");
-  std::smatch m;
-  const std::string where = std::regex_search(what, m, kAt) ? path + ":" + m[1].str() + ":" + m[2].str() : path;
-  std::string reason = m.empty() ? what : m[3].str();
+  // nlohmann's parse errors read "[json.exception.parse_error.101] parse error at line L, column C:
+  // reason".
+  std::string where = path, reason = what;
+  constexpr std::string_view kAt = "at line ";
+  if (const auto at = what.find(kAt); at != std::string::npos) {
+    const auto comma = what.find(", column ", at);
+    const auto colon = comma == std::string::npos ? comma : what.find(": ", comma);
+    if (colon != std::string::npos) {
+      const std::string line = what.substr(at + kAt.size(), comma - at - kAt.size());
+      const std::string column = what.substr(comma + 9, colon - comma - 9);
+      where = path + ":" + line + ":" + column;
+      reason = what.substr(colon + 2);
+    }
+  }
   if (reason.rfind("[json.exception", 0) == 0) reason = reason.substr(reason.find(']') + 1);
   while (!reason.empty() && reason.front() == ' ') reason.erase(reason.begin());
-  return where + ": not valid JSON: " + reason +
-         " (run the sweep, or its shard, again without --merge: it runs this run again)";
+  return where + ": not valid JSON: " + reason + " (run the sweep, or its shard, again without --merge: it runs this run again)";
 }
 
 }  // namespace
