@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
   std::string out_dir, out_file;
   std::uint32_t key_id = 1;
   bool force = false;
-  keygen->add_option("--ids", id_texts, "member ids: one keyring per member, a key per pair (e.g. 1,2,3)")->delimiter(',');
+  // Split here rather than by CLI11, which passes over an empty item ("1,,2") without a word.
+  keygen->add_option("--ids", id_texts, "member ids: one keyring per member, a key per pair (e.g. 1,2,3)");
   keygen->add_option("--out-dir", out_dir, "directory for node<ID>.keys (with --ids)");
   keygen->add_option("--key-id", key_id, "key id of the new pair keys (raise it to rotate)");
   keygen->add_option("--out", out_file, "write one cluster-wide key here (any member can then speak for any other)");
@@ -86,8 +87,22 @@ int main(int argc, char** argv) {
   }
 
   if (keygen->parsed()) {
+    std::vector<std::string> items;
+    for (const std::string& list : id_texts) {
+      for (std::size_t start = 0;;) {
+        const std::size_t comma = list.find(',', start);
+        items.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
     std::vector<clocksim::NodeId> ids;
-    for (const std::string& text : id_texts) {
+    for (const std::string& text : items) {
+      if (text.empty()) {
+        std::cerr << "clocksyncctl keygen: --ids: '' is not a node id: an empty item in the list (two commas, or one "
+                     "at an end); give ids such as 1,2,3\n";
+        return 2;
+      }
       const auto id = clocksim::daemon::parse_node_id(text);
       if (!id) {
         std::cerr << "clocksyncctl keygen: --ids: '" << text << "' is not a node id (a number such as 7, or n7)\n";

@@ -70,7 +70,8 @@ int run(int argc, char** argv) {
   auto* o_startup_quorum =
       app.add_option("--startup-quorum", startup_quorum,
                      "at start-up, a correction above the panic threshold needs this many consulted members (and a "
-                     "majority of them) agreeing (default 1; 0: start-up corrections unlimited)");
+                     "majority of them) agreeing (default 2; 1: a lone master or server is trusted; 0: start-up "
+                     "corrections unlimited)");
   auto* o_startup_tolerance = app.add_option("--startup-tolerance", startup_tolerance_text,
                                              "how close the agreeing members' readings must be (default 1s)");
   auto* o_user = app.add_option("--user", user, "drop to this user after start-up (required when started as root)");
@@ -142,7 +143,10 @@ int run(int argc, char** argv) {
                                          std::tuple{o_min_step, &min_step_text, &cfg.limits.min_step, "--min-step"}}) {
     if (!opt->count()) continue;
     const auto d = parse_duration(*text);
-    if (!d || d->ns() < 0) return user_error(std::string(name) + ": expected a duration >= 0 such as 1000s, got '" + *text + "'");
+    if (!d || d->ns() < 0) {
+      return user_error(std::string(name) + ": expected a duration from 0 to 9223372036s (int64 nanoseconds) such as "
+                        "1000s, got '" + *text + "'");
+    }
     *target = *d;
   }
   if (o_max_rate->count()) {

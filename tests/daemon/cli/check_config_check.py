@@ -74,7 +74,11 @@ for text, says in (("limits: {startup_quorum: -1}\n", "error: at 'limits.startup
     if p.returncode != 2 or f"{bad}:{line}:" not in p.stderr or says not in p.stderr:
         fail(f"{text!r}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 for flags, says in ((["--startup-quorum=-1"], "clocksyncd: --startup-quorum: expected a count in [0, "),
-                    (["--startup-tolerance", "0s"], "clocksyncd: --startup-tolerance: expected a duration > 0")):
+                    (["--startup-tolerance", "0s"], "clocksyncd: --startup-tolerance: expected a duration > 0"),
+                    # Past int64 nanoseconds: said as a range, not as "expected a duration >= 0".
+                    (["--panic-threshold=99999999999s"],
+                     "clocksyncd: --panic-threshold: expected a duration from 0 to 9223372036s"),
+                    (["--min-step", "-1s"], "clocksyncd: --min-step: expected a duration from 0 to 9223372036s")):
     p = check(work / "node1.yaml", *flags)
     if p.returncode != 2 or says not in p.stderr:
         fail(f"{flags}: exit {p.returncode}, stderr {p.stderr.strip()!r}")

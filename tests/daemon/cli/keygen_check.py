@@ -33,7 +33,8 @@ if p.returncode != 0 or sorted(x.name for x in (work / "ok").iterdir()) != ["nod
 if stat.S_IMODE((work / "ok" / "node2.keys").stat().st_mode) != 0o600:
     fail("key files must be 0600")
 
-for ids, says in (("", "is not a node id"), ("1,x", "is not a node id"),
+for ids, says in (("", "is not a node id"), ("1,x", "is not a node id"), ("1,,2", "an empty item in the list"),
+                  ("1,2,", "an empty item in the list"), (",1,2", "an empty item in the list"),
                   ("1,-2", "is not a node id"), ("1,4294967295", "is not a node id"), ("5", "at least two"),
                   ("1,1", "twice"), ("1,4026531840", "id 4026531840 is reserved")):
     out = work / f"bad{abs(hash(ids))}"
