@@ -14,27 +14,25 @@
 namespace clocksim::sweep {
 
 SweepLock::SweepLock(const std::string& out_dir, const Shard& shard) : folder_(out_dir), whole_(shard.whole()) {
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec || !std::filesystem::is_directory(out_dir)) {
-    std::filesystem::path at = std::filesystem::absolute(out_dir, ec);
-    while (!at.empty() && !std::filesystem::exists(at, ec) && at.has_parent_path() && at.parent_path() != at) {
+  namespace fs = std::filesystem;
+  std::error_code made;
+  fs::create_directories(out_dir, made);
+  if (made || !fs::is_directory(out_dir)) {
+    // What is in the way: the innermost path up from out_dir that exists or is a link.
+    std::error_code ec;
+    fs::path at = fs::absolute(out_dir, ec);
+    while (!at.empty() && !fs::is_symlink(fs::symlink_status(at, ec)) && !fs::exists(at, ec) && at.has_parent_path() &&
+           at.parent_path() != at) {
       at = at.parent_path();
     }
-    if (std::filesystem::exists(at, ec) && !std::filesystem::is_directory(at, ec)) {
+    if (fs::is_symlink(fs::symlink_status(at, ec)) && !fs::exists(at, ec)) {
+      throw SweepFolderError("cannot create the output folder " + out_dir + ": " + at.string() + ": " +
+                             sim::folder_creation_failure(at, made));
+    }
+    if (fs::exists(at, ec) && !fs::is_directory(at, ec)) {
       throw SweepFolderError("cannot use the output folder " + out_dir + ": " + at.string() + " is a file, not a folder");
     }
-    const std::error_code made_ec = ec;
-    at = std::filesystem::absolute(out_dir, ec);
-    while (!at.empty() && !std::filesystem::is_symlink(std::filesystem::symlink_status(at, ec)) &&
-           !std::filesystem::exists(at, ec) && at.has_parent_path() && at.parent_path() != at) {
-      at = at.parent_path();
-    }
-    if (std::filesystem::is_symlink(std::filesystem::symlink_status(at, ec)) && !std::filesystem::exists(at, ec)) {
-      throw SweepFolderError("cannot create the output folder " + out_dir + ": " + at.string() + ": " +
-                             sim::folder_creation_failure(at, made_ec));
-    }
-    throw SweepFolderError("cannot create the output folder " + out_dir + (made_ec ? ": " + made_ec.message() : std::string()));
+    throw SweepFolderError("cannot create the output folder " + out_dir + (made ? ": " + made.message() : std::string()));
   }
   const std::string& folder = folder_;
   try {
