@@ -13,6 +13,7 @@ std::string_view guard_outcome_name(GuardOutcome o) {
     case GuardOutcome::kApplied: return "applied";
     case GuardOutcome::kRateClamped: return "rate_clamped";
     case GuardOutcome::kStepAsSlew: return "step_as_slew";
+    case GuardOutcome::kUndoClipped: return "undo_clipped";
     case GuardOutcome::kRefusedPanic: return "refused_panic";
     case GuardOutcome::kRefusedMasterLimit: return "refused_master_limit";
     case GuardOutcome::kRefusedOverflow: return "refused_overflow";
@@ -37,7 +38,7 @@ std::uint32_t ClockGuard::witnesses_needed(std::uint32_t consulted) const {
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(std::max(quorum, majority), std::numeric_limits<std::uint32_t>::max()));
 }
 
-bool ClockGuard::corroborated(std::int64_t delta, const Evidence& evidence, NodeId self, Verdict& v) const {
+bool ClockGuard::corroborated(std::int64_t delta, const Evidence& evidence, NodeId self, Verdict& v, bool undo) const {
   // One reading per member: a member is one witness however often the algorithm names it (its
   // first reading counts), and this node is none. kNoNode, the node's reference clock, is one.
   std::vector<std::pair<NodeId, std::int64_t>> seen;
@@ -53,6 +54,7 @@ bool ClockGuard::corroborated(std::int64_t delta, const Evidence& evidence, Node
   const std::uint32_t consulted =
       std::max<std::uint32_t>(evidence.consulted, static_cast<std::uint32_t>(std::min<std::size_t>(seen.size(), UINT32_MAX)));
   v.needed = witnesses_needed(consulted);
+  if (undo) v.needed = std::max<std::uint32_t>({v.needed, 2, consulted / 2 + 1});
   std::vector<std::int64_t> offsets;
   offsets.reserve(seen.size());
   for (const auto& s : seen) offsets.push_back(s.second);
@@ -122,9 +124,21 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
     set_by_majority = true;
   }
   const bool counted = windowed && !startup_unlimited && !set_by_majority;
+  std::uint64_t undone = 0;
   if (counted && sat_add_u64(window_.moved_ns(host_ns), abs_u64(delta)) > static_cast<std::uint64_t>(panic)) {
-    v.outcome = GuardOutcome::kRefusedPanicWindow;
-    return v;
+    // Past the spent budget only as a corroborated undo, and only as far as the window holds
+    // corrections the other way (the header comment says why).
+    const std::uint64_t room = window_.undo_room_ns(host_ns, delta);
+    if (room == 0 || !corroborated(delta, evidence, self, v, /*undo=*/true)) {
+      v.outcome = GuardOutcome::kRefusedPanicWindow;
+      return v;
+    }
+    undone = std::min(abs_u64(delta), room);
+    if (undone < abs_u64(delta)) {
+      // undone < |delta| <= 2^63, so it fits.
+      v.effect.delta = Duration::from_ns(delta < 0 ? -static_cast<std::int64_t>(undone) : static_cast<std::int64_t>(undone));
+      v.outcome = GuardOutcome::kUndoClipped;
+    }
   }
   if (!startup) {
     const std::int64_t master_max = config_.master_max_adjust.ns();
@@ -143,8 +157,12 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
     return v;
   }
   if (!set_by_majority) ++adjustments_;
-  if (counted && delta != 0) {
-    window_.count(host_ns, abs_u64(delta));
+  if (undone != 0) {
+    window_.undo(host_ns, v.effect.delta.ns());
+    v.counted = true;
+    v.undone_ns = undone;
+  } else if (counted && delta != 0) {
+    window_.count(host_ns, delta);
     v.counted = true;
   }
   return v;

@@ -33,7 +33,15 @@
 // So, with the defaults, one lying member moves a node by at most panic_threshold within any
 // panic_window, from its first correction on, whatever role it has or claims; only a corroborated
 // start-up correction is larger, and it is not counted against the window (the honest majority
-// setting a node that booted far off must not use up the budget of the hour). The window is the
+// setting a node that booted far off must not use up the budget of the hour).
+//
+// A spent budget must not keep a node where a liar left it for the rest of the hour: a
+// correction the window would refuse still passes as far as it only takes back corrections the
+// window holds (their signed net, PanicWindow::undo_room_ns), when a majority of at least two
+// consulted members corroborates it by the start-up rule's test, whatever startup_quorum says (a
+// lone source never outvotes the window). What it takes back cannot be taken back again, and it
+// is counted against the corrections after it (PanicWindow::undo), so that within any window the
+// clock still moves by at most the threshold in all: a lying majority gains no distance by it. The window is the
 // guard's only memory that must outlive its process: a host that keeps window_state() and hands it
 // to restore_window() in the next run (clocksyncd's state file) holds that bound across restarts
 // and reboots (panic_window.hpp has the reboot rule); without it the bound holds per run. A new
@@ -87,6 +95,7 @@ enum class GuardOutcome : std::uint8_t {
   kApplied,          // as asked
   kRateClamped,      // applied with the rate clamped
   kStepAsSlew,       // a small step after start-up, slewed instead
+  kUndoClipped,      // past a spent window, a corroborated undo cut to what the window holds
   kRefusedPanic,     // above the panic threshold after start-up
   kRefusedMasterLimit,
   kRefusedOverflow,  // would overflow the clock reading, or come within kClockHeadroomNs of it
@@ -108,9 +117,11 @@ class ClockGuard {
     // witnesses that agreed within the tolerance, and how many were needed.
     std::uint32_t agreeing = 0;
     std::uint32_t needed = 0;
-    // The correction was counted in the panic window: window_state() changed, and a host that
-    // keeps it saves it before it carries the correction out.
+    // The correction was counted in the panic window, or took back corrections it holds:
+    // window_state() changed, and a host that keeps it saves it before it carries it out.
     bool counted = false;
+    // How much of it took back corrections the window holds (past a spent budget, corroborated).
+    std::uint64_t undone_ns = 0;
   };
   // Judges `effect` for a clock reading `now`; `is_master`: the node currently leads; `host_ns`:
   // the host's monotonic time, which no correction moves (it places the correction in the panic
@@ -144,11 +155,12 @@ class ClockGuard {
     return c.panic_threshold.ns() > 0 ? c.panic_window : Duration::zero();
   }
   // Whether `delta` is corroborated by `evidence` (start-up rule above); fills v.agreeing/needed.
-  bool corroborated(std::int64_t delta, const Evidence& evidence, NodeId self, Verdict& v) const;
+  // `undo`: the test for taking back counted corrections, which always needs two witnesses.
+  bool corroborated(std::int64_t delta, const Evidence& evidence, NodeId self, Verdict& v, bool undo = false) const;
 
   ClockGuardConfig config_;
   std::int64_t adjustments_ = 0;  // phase adjustments within the panic threshold carried out so far
-  PanicWindow window_;  // the corrections accepted (start-up ones too, unless a majority set them)
+  PanicWindow window_;  // the corrections accepted (start-up ones too, unless a majority set or undid them)
 };
 
 }  // namespace clocksim

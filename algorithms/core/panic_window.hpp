@@ -33,6 +33,9 @@ struct PanicWindowState {
   struct Slice {
     std::int64_t index = 0;      // floor(host_ns / slice_width_ns)
     std::uint64_t moved_ns = 0;  // the sizes of the corrections counted in it, summed
+    // The same corrections with their signs, less what a corroborating majority has undone of
+    // them since (PanicWindow::undo; an undo itself counts with no net); |net_ns| <= moved_ns.
+    std::int64_t net_ns = 0;
     friend bool operator==(const Slice&, const Slice&) = default;
   };
   BootId boot{};                     // the boot whose host time the slices are on
@@ -58,7 +61,21 @@ class PanicWindow {
   // The sizes of the corrections counted within the window that ends at `host_ns`, summed
   // (saturating).
   std::uint64_t moved_ns(std::int64_t host_ns) const;
-  void count(std::int64_t host_ns, std::uint64_t moved_ns);
+  // Counts a correction of `delta_ns` (its size toward the budget, its sign toward the net).
+  void count(std::int64_t host_ns, std::int64_t delta_ns);
+
+  // How much of a correction of `delta_ns`'s sign would only take back corrections counted within
+  // the window that ends at `host_ns`: the nets of its slices that point the other way, summed
+  // (saturating). A node a liar moved can be moved back this far, and no farther, past a spent
+  // budget (clock_guard.hpp says when).
+  std::uint64_t undo_room_ns(std::int64_t host_ns, std::int64_t delta_ns) const;
+  // Takes `delta_ns` (at most undo_room_ns() of it) back from those slices, oldest first, each
+  // toward zero and never past it, so that what is undone cannot be undone again; and counts its
+  // size, with no net, in the current slice. Counted, it spends the budget of the corrections
+  // after it like any correction: once the slices it took back have left the window, it still
+  // holds the clock's movement within any window to the threshold, where an uncounted undo would
+  // let a move the other way follow at once. The sizes it took back stay counted too.
+  void undo(std::int64_t host_ns, std::int64_t delta_ns);
 
   // What a restart must keep, on boot `boot`.
   PanicWindowState state(const BootId& boot) const;
@@ -72,10 +89,11 @@ class PanicWindow {
   struct Slot {
     std::int64_t index = std::numeric_limits<std::int64_t>::min();
     std::uint64_t moved_ns = 0;
+    std::int64_t net_ns = 0;
   };
   std::int64_t slice_width_ns() const;
   std::int64_t slice_of(std::int64_t host_ns) const;
-  void add(std::int64_t index, std::uint64_t moved_ns);
+  void add(std::int64_t index, std::uint64_t moved_ns, std::int64_t net_ns);
 
   Duration window_;
   std::array<Slot, kSliceSlots> slots_{};

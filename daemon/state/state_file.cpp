@@ -36,8 +36,9 @@ using Digest = std::array<unsigned char, 32>;
 std::string errno_text() { return std::strerror(errno); }
 
 // The clock window at its widest: its boot id and width, and every slot of the window holding a
-// slice whose numbers are at their widest ("[-9223372036854775808,18446744073709551615],").
-constexpr std::size_t kWindowTextBytes = 128 + 44 * PanicWindow::kSliceSlots;
+// slice whose numbers are at their widest
+// ("[-9223372036854775808,18446744073709551615,-9223372036854775807],").
+constexpr std::size_t kWindowTextBytes = 128 + 66 * PanicWindow::kSliceSlots;
 
 // Every layout, of every version, gives each copy whole pages of this size: a file of any other
 // size was cut short (or never ours), and its first half may hold its older copy whole.
@@ -72,7 +73,7 @@ Digest digest_of(const char* covered, std::size_t covered_bytes, const std::stri
 
 nlohmann::json window_json(const PanicWindowState& w) {
   nlohmann::json slices = nlohmann::json::array();
-  for (const auto& s : w.slices) slices.push_back(nlohmann::json::array({s.index, s.moved_ns}));
+  for (const auto& s : w.slices) slices.push_back(nlohmann::json::array({s.index, s.moved_ns, s.net_ns}));
   return {{"boot_id", boot_id_text(w.boot)}, {"slice_width_ns", w.slice_width_ns}, {"slices", std::move(slices)}};
 }
 
@@ -161,13 +162,22 @@ std::variant<PanicWindowState, std::string> parse_window(const nlohmann::json& j
   for (std::size_t i = 0; i < slices->size(); ++i) {
     const nlohmann::json& e = (*slices)[i];
     const std::string where = "clock_window.slices[" + std::to_string(i) + "]";
-    if (!e.is_array() || e.size() != 2) return where + " is not a pair [index, moved_ns]";
+    // A pair is a slice written before nets were kept: no net, so nothing of it can be undone.
+    if (!e.is_array() || e.size() < 2 || e.size() > 3) return where + " is not [index, moved_ns, net_ns]";
     const auto index = signed_value(e[0]);
     if (!index) return where + ": its index is not an int64";
     if (!e[1].is_number_unsigned()) {
       return where + ": its moved_ns is " + (e[1].is_number_integer() ? "negative" : "not an unsigned 64-bit integer");
     }
-    w.slices.push_back({*index, e[1].get<std::uint64_t>()});
+    const std::uint64_t moved = e[1].get<std::uint64_t>();
+    std::int64_t net = 0;
+    if (e.size() == 3) {
+      const auto n = signed_value(e[2]);
+      if (!n) return where + ": its net_ns is not an int64";
+      if (abs_u64(*n) > moved) return where + ": its net_ns is larger than its moved_ns";
+      net = *n;
+    }
+    w.slices.push_back({*index, moved, net});
   }
   return w;
 }

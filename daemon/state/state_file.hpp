@@ -11,7 +11,8 @@
 // (absent in files written before it was kept: 0) is the start-up epoch of the node's latest run.
 // `clock_window` (absent in files written before it was kept: nothing counted) is the clock
 // guard's panic window (algorithms/core/panic_window.hpp): {boot_id: the kernel's boot id as text,
-// slice_width_ns, slices: [[index, moved_ns], ...]}. A copy whose checksum fails (torn, not ours)
+// slice_width_ns, slices: [[index, moved_ns, net_ns], ...]; a pair from before nets were kept
+// reads with net 0}. A copy whose checksum fails (torn, not ours)
 // gives way to the other one; an intact newest copy whose record is not what a run writes (a field
 // missing, of another type or out of range, a repeated key, a text longer than this cluster's
 // records) refuses the start, naming the field: the older copy is older in everything (a lower

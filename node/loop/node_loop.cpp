@@ -100,6 +100,14 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
       return;
     }
     if (v.outcome != GuardOutcome::kApplied) ++loop_.counters_.clock_limited;
+    if (v.undone_ns != 0) {
+      ++loop_.counters_.clock_undone;
+      loop_.host_.log.write("clock_undone", {{"node", loop_.config_.self},
+                                             {"delta_ns", v.effect.delta.ns()},
+                                             {"asked_ns", asked.delta.ns()},
+                                             {"agreeing", v.agreeing},
+                                             {"needed", v.needed}});
+    }
     // Kept before the clock moves: a crash in between leaves the correction counted but not
     // carried out, which errs on the safe side; the other order could leave it carried out and
     // forgotten.
@@ -376,6 +384,7 @@ nlohmann::json NodeLoop::status_json(nlohmann::json peers) {
         {"clock_refused", counters_.clock_refused},
         {"clock_refused_startup", counters_.clock_refused_startup},
         {"clock_limited", counters_.clock_limited},
+        {"clock_undone", counters_.clock_undone},
         {"hellos_in", counters_.hellos_in},
         {"hellos_out", counters_.hellos_out},
         {"state_saves", counters_.state_saves},

@@ -68,6 +68,7 @@ struct Counters {
   // ... of which start-up corrections above the panic threshold that no majority corroborated
   std::uint64_t clock_refused_startup = 0;
   std::uint64_t clock_limited = 0;   // carried out in a limited form (rate clamped, step slewed)
+  std::uint64_t clock_undone = 0;    // took back corrections past a spent window, corroborated
   std::uint64_t hellos_in = 0;       // fresh hellos (freshness handshake), not delivered
   std::uint64_t hellos_out = 0;
   std::uint64_t state_saves = 0;          // stable state written (StableStore)

@@ -430,6 +430,7 @@ TEST(ClockGuard, OneLiarCannotMoveANodePastItsHonestMajority) {
   constexpr std::int64_t kPanic = 1000'000'000'000;
   constexpr std::int64_t kTol = 1'000'000'000;
   std::size_t accepted_beyond = 0;
+  std::size_t undone = 0;
   for (int run = 0; run < 2000; ++run) {
     ClockGuard g;  // a new run of the process
     const std::int64_t honest_h = static_cast<std::int64_t>(next()) >> (2 + next() % 62);
@@ -461,6 +462,13 @@ TEST(ClockGuard, OneLiarCannotMoveANodePastItsHonestMajority) {
       }
       const auto v = g.check(adjust(Duration::from_ns(asked)), kNow, false, host_ns, e);
       if (refused(v.outcome)) continue;
+      if (v.undone_ns != 0) {
+        // Past the spent window only what the honest majority corroborates, and only back.
+        ++undone;
+        ASSERT_GE(v.effect.delta.ns(), std::min<std::int64_t>(0, sat_sub(honest_h, 5 * kTol / 2))) << run << " " << k;
+        ASSERT_LE(v.effect.delta.ns(), std::max<std::int64_t>(0, sat_add(honest_h, 5 * kTol / 2))) << run << " " << k;
+        continue;
+      }
       const std::uint64_t size = abs_u64(asked);
       if (size > static_cast<std::uint64_t>(kPanic)) {
         ++accepted_beyond;
@@ -477,6 +485,116 @@ TEST(ClockGuard, OneLiarCannotMoveANodePastItsHonestMajority) {
     }
   }
   EXPECT_GT(accepted_beyond, 100u);  // the honest majority did set far-off clocks
+  EXPECT_GT(undone, 10u);            // and took back what the liar had spent the window on
+}
+
+// After start-up, a liar that spent the hour's budget leaves the node off by up to the threshold;
+// its honest majority takes that back past the spent window, once and no farther, while the
+// liar, a lone source and a minority stay refused.
+TEST(ClockGuard, AMajorityTakesBackWhatALiarMovedPastASpentWindow) {
+  constexpr std::int64_t kSecond = 1'000'000'000;
+  ClockGuardConfig config;
+  config.startup_updates = 0;
+  config.startup_quorum = 1;  // trusts a lone source at start-up; an undo still needs two
+  ClockGuard g(config);
+  const Evidence liar = evidence(4, {{4, 999_s}});
+  ASSERT_EQ(g.check(adjust(999_s), kNow, false, 10 * kSecond, liar, 0).outcome, GuardOutcome::kApplied);
+  EXPECT_EQ(g.check(adjust(999_s), kNow, false, 20 * kSecond, liar, 0).outcome, GuardOutcome::kRefusedPanicWindow);
+  EXPECT_EQ(g.check(adjust(-999_s), kNow, false, 21 * kSecond, evidence(1, {{1, -999_s}}), 0).outcome,
+            GuardOutcome::kRefusedPanicWindow);
+  EXPECT_EQ(g.check(adjust(-999_s), kNow, false, 22 * kSecond, evidence(5, {{1, -999_s}, {2, -999_s}}), 0).outcome,
+            GuardOutcome::kRefusedPanicWindow);
+  // Witnesses that disagree by more than the tolerance are no majority.
+  EXPECT_EQ(g.check(adjust(-999_s), kNow, false, 23 * kSecond, evidence(3, {{1, -999_s}, {2, -990_s}}), 0).outcome,
+            GuardOutcome::kRefusedPanicWindow);
+  // This node is no witness of itself, and a member counts once.
+  EXPECT_EQ(g.check(adjust(-999_s), kNow, false, 24 * kSecond, evidence(3, {{0, -999_s}, {1, -999_s}, {1, -999_s}}), 0)
+                .outcome,
+            GuardOutcome::kRefusedPanicWindow);
+  const Evidence honest = evidence(4, {{1, Duration::from_ns(-999 * kSecond + 300'000'000)}, {2, -999_s}, {3, -999_s}});
+  const auto back = g.check(adjust(-999_s), kNow, false, 100 * kSecond, honest, 0);
+  EXPECT_EQ(back.outcome, GuardOutcome::kApplied);
+  EXPECT_EQ(back.effect.delta, -999_s);
+  EXPECT_EQ(back.undone_ns, static_cast<std::uint64_t>(999 * kSecond));
+  EXPECT_TRUE(back.counted);
+  EXPECT_EQ(back.agreeing, 3u);
+  // Taken back once: not again, and the liar's budget is no fresher for it.
+  EXPECT_EQ(g.check(adjust(-999_s), kNow, false, 110 * kSecond, honest, 0).outcome, GuardOutcome::kRefusedPanicWindow);
+  EXPECT_EQ(g.check(adjust(999_s), kNow, false, 120 * kSecond, liar, 0).outcome, GuardOutcome::kRefusedPanicWindow);
+  // An hour after the liar's correction its budget is back, less the undo (counted in a later
+  // slice of the window), until that has left the window too.
+  EXPECT_EQ(g.check(adjust(999_s), kNow, false, 3700 * kSecond, liar, 0).outcome, GuardOutcome::kRefusedPanicWindow);
+  EXPECT_EQ(g.check(adjust(1_s), kNow, false, 3701 * kSecond, liar, 0).outcome, GuardOutcome::kApplied);
+  EXPECT_EQ(g.check(adjust(999_s), kNow, false, 3760 * kSecond, liar, 0).outcome, GuardOutcome::kApplied);
+}
+
+// An undo asked for more than the window holds is cut to what it holds; a master is held to its
+// per-adjustment limit as ever.
+TEST(ClockGuard, AnUndoIsCutToWhatTheWindowHolds) {
+  constexpr std::int64_t kSecond = 1'000'000'000;
+  ClockGuardConfig config;
+  config.startup_updates = 0;
+  ClockGuard g(config);
+  ASSERT_EQ(g.check(adjust(600_s), kNow, false, kSecond).outcome, GuardOutcome::kApplied);
+  ASSERT_EQ(g.check(adjust(-100_s), kNow, false, 2 * kSecond).outcome, GuardOutcome::kApplied);
+  ASSERT_EQ(g.check(adjust(300_s), kNow, false, 3 * kSecond).outcome, GuardOutcome::kApplied);
+  const Evidence majority = evidence(3, {{1, -900_s}, {2, -900_s}});
+  const auto cut = g.check(adjust(-900_s, AdjustMode::kSlew), kNow, false, 4 * kSecond, majority, 0);
+  EXPECT_EQ(cut.outcome, GuardOutcome::kUndoClipped);
+  EXPECT_EQ(cut.effect.delta, -800_s);  // the net: +600 - 100 + 300
+  EXPECT_EQ(cut.undone_ns, static_cast<std::uint64_t>(800 * kSecond));
+  EXPECT_EQ(g.check(adjust(-1_s), kNow, false, 5 * kSecond, majority, 0).outcome, GuardOutcome::kRefusedPanicWindow);
+  ClockGuard m(config);
+  ASSERT_EQ(m.check(adjust(999_ms), kNow, true, kSecond).outcome, GuardOutcome::kApplied);
+  for (int i = 0; i < 1000; ++i) m.check(adjust(999_ms), kNow, true, (2 + i) * kSecond);
+  EXPECT_EQ(m.check(adjust(-2_s), kNow, true, 2000 * kSecond, evidence(3, {{1, -2_s}, {2, -2_s}}), 0).outcome,
+            GuardOutcome::kRefusedMasterLimit);
+}
+
+// Whatever corroborates what (a lying majority, an honest one, a lone source), across restarts:
+// within any window the clock moves by at most the threshold in all, undos included.
+TEST(ClockGuard, WithinAnyWindowTheClockMovesByAtMostTheThresholdWhoeverCorroborates) {
+  std::uint64_t x = 0x9E3779B97F4A7C15ULL;
+  auto next = [&] {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return x;
+  };
+  constexpr std::int64_t kSecond = 1'000'000'000;
+  constexpr std::int64_t kPanic = 1000 * kSecond;
+  constexpr std::int64_t kWindow = 3600 * kSecond;
+  const BootId boot{7};
+  ClockGuardConfig config;
+  config.startup_updates = 0;
+  std::size_t undos = 0;
+  for (int run = 0; run < 400; ++run) {
+    ClockGuard g(config);
+    std::vector<std::pair<std::int64_t, std::int64_t>> applied;  // host_ns, delta_ns
+    std::int64_t host_ns = 0;
+    for (int k = 0; k < 60; ++k) {
+      host_ns += static_cast<std::int64_t>(next() % (1200 * static_cast<std::uint64_t>(kSecond)));
+      if (next() % 8 == 0) {  // a restart that keeps the window
+        const PanicWindowState kept = g.window_state(boot);
+        g = ClockGuard(config);
+        g.restore_window(kept, boot, host_ns);
+      }
+      const std::int64_t asked = static_cast<std::int64_t>(next() % (2400 * static_cast<std::uint64_t>(kSecond))) - 1200 * kSecond;
+      Evidence e;
+      e.consulted = 5;
+      const std::uint32_t agreeing = static_cast<std::uint32_t>(next() % 6);
+      for (NodeId m = 1; m <= agreeing; ++m) e.witnesses.push_back({m, Duration::from_ns(asked)});
+      const auto v = g.check(adjust(Duration::from_ns(asked)), kNow, false, host_ns, e, 0);
+      if (refused(v.outcome)) continue;
+      if (v.undone_ns != 0) ++undos;
+      applied.emplace_back(host_ns, v.effect.delta.ns());
+      for (std::size_t i = 0; i < applied.size(); ++i) {
+        if (applied.back().first - applied[i].first >= kWindow) continue;
+        std::int64_t moved = 0;
+        for (std::size_t j = i; j < applied.size(); ++j) moved += applied[j].second;
+        ASSERT_LE(abs_u64(moved), static_cast<std::uint64_t>(kPanic)) << run << " " << k << " from " << i;
+      }
+    }
+  }
+  EXPECT_GT(undos, 100u);
 }
 
 }  // namespace

@@ -159,6 +159,81 @@ TEST(PanicWindow, HostileKeptValuesErrOnTheSafeSide) {
   EXPECT_EQ(restarted(many, kBoot, 999 * kSlice).moved_ns(999 * kSlice), static_cast<std::uint64_t>(65 * kSecond));
 }
 
+// The room to take corrections back is the net of those the window holds that point the other
+// way, slice by slice: a slice's own mix of directions nets out first, and slices that point the
+// same way as the undo give it no room.
+TEST(PanicWindow, UndoRoomIsTheNetOfTheCorrectionsThatPointTheOtherWay) {
+  PanicWindow w(3600_s);
+  w.count(10 * kSecond, 300 * kSecond);
+  w.count(20 * kSecond, -100 * kSecond);  // the same slice: net +200 s
+  w.count(500 * kSecond, 250 * kSecond);
+  w.count(1000 * kSecond, -40 * kSecond);
+  const std::int64_t now = 1100 * kSecond;
+  EXPECT_EQ(w.moved_ns(now), static_cast<std::uint64_t>(690 * kSecond));
+  EXPECT_EQ(w.undo_room_ns(now, -kSecond), static_cast<std::uint64_t>(450 * kSecond));
+  EXPECT_EQ(w.undo_room_ns(now, kSecond), static_cast<std::uint64_t>(40 * kSecond));
+  EXPECT_EQ(w.undo_room_ns(now, 0), 0u);
+  // Once a slice has left the window, it gives no room.
+  EXPECT_EQ(w.undo_room_ns(3600 * kSecond + 2 * kSlice, -kSecond), static_cast<std::uint64_t>(250 * kSecond));
+  EXPECT_EQ(w.undo_room_ns(5000 * kSecond, -kSecond), 0u);
+}
+
+// An undo takes back the oldest first, never turns a slice's net around (so what is undone
+// cannot be undone the other way), and is counted itself, with no net.
+TEST(PanicWindow, AnUndoTakesBackOnlyWhatWasCountedAndIsCountedItself) {
+  PanicWindow w(3600_s);
+  w.count(10 * kSecond, 300 * kSecond);
+  w.count(500 * kSecond, 250 * kSecond);
+  w.count(1000 * kSecond, -40 * kSecond);
+  const std::int64_t now = 1100 * kSecond;
+  w.undo(now, -400 * kSecond);
+  EXPECT_EQ(w.undo_room_ns(now, -kSecond), static_cast<std::uint64_t>(150 * kSecond));
+  EXPECT_EQ(w.undo_room_ns(now, kSecond), static_cast<std::uint64_t>(40 * kSecond));
+  EXPECT_EQ(w.moved_ns(now), static_cast<std::uint64_t>(990 * kSecond));
+  const PanicWindowState kept = w.state(kBoot);
+  ASSERT_EQ(kept.slices.size(), 4u);
+  EXPECT_EQ(kept.slices[0].net_ns, 0);  // the oldest, taken back whole
+  EXPECT_EQ(kept.slices[1].net_ns, 150 * kSecond);
+  EXPECT_EQ(kept.slices[2].net_ns, -40 * kSecond);
+  EXPECT_EQ(kept.slices[3].moved_ns, static_cast<std::uint64_t>(400 * kSecond));
+  EXPECT_EQ(kept.slices[3].net_ns, 0);
+  // Asked for more than the room: every net reaches zero and none goes past it.
+  w.undo(now + 1, -1000 * kSecond);
+  EXPECT_EQ(w.undo_room_ns(now + 1, -kSecond), 0u);
+  EXPECT_EQ(w.undo_room_ns(now + 1, kSecond), static_cast<std::uint64_t>(40 * kSecond));
+  // Extremes: nets at int64's ends are taken back without overflow.
+  PanicWindow x(3600_s);
+  x.count(0, kI64Min);
+  x.count(kSlice, kI64Max);
+  EXPECT_EQ(x.undo_room_ns(kSlice, 1), std::uint64_t{1} << 63);
+  EXPECT_EQ(x.undo_room_ns(kSlice, -1), static_cast<std::uint64_t>(kI64Max));
+  x.undo(kSlice, kI64Max);
+  EXPECT_EQ(x.undo_room_ns(kSlice, 1), 1u);
+  EXPECT_EQ(x.undo_room_ns(kSlice, -1), static_cast<std::uint64_t>(kI64Max));
+  EXPECT_EQ(x.moved_ns(kSlice), kU64Max);
+}
+
+// Nets are kept with the sizes: read back as they were on the same boot, and carried whole
+// into the current slice after a reboot, as the sizes are.
+TEST(PanicWindow, NetsAreKeptAcrossRestartsAndReboots) {
+  PanicWindow w(3600_s);
+  w.count(10 * kSecond, 300 * kSecond);
+  w.count(500 * kSecond, -100 * kSecond);
+  const PanicWindowState kept = w.state(kBoot);
+  const PanicWindow same = restarted(kept, kBoot, 600 * kSecond);
+  EXPECT_EQ(same.state(kBoot), kept);
+  EXPECT_EQ(same.undo_room_ns(600 * kSecond, -1), static_cast<std::uint64_t>(300 * kSecond));
+  const PanicWindow rebooted = restarted(kept, kNextBoot, 5 * kSecond);
+  EXPECT_EQ(rebooted.moved_ns(5 * kSecond), static_cast<std::uint64_t>(400 * kSecond));
+  EXPECT_EQ(rebooted.undo_room_ns(5 * kSecond, -1), static_cast<std::uint64_t>(200 * kSecond));
+  EXPECT_EQ(rebooted.undo_room_ns(5 * kSecond, 1), 0u);
+  // A kept net larger than its size (a hand-made file) is cut to the size.
+  PanicWindowState forged = kept;
+  forged.slices[0].net_ns = kI64Max;
+  EXPECT_EQ(restarted(forged, kBoot, 600 * kSecond).undo_room_ns(600 * kSecond, -1),
+            static_cast<std::uint64_t>(300 * kSecond));
+}
+
 // A window switched off keeps nothing and restores nothing.
 TEST(PanicWindow, AWindowSwitchedOffKeepsNothing) {
   PanicWindow off(Duration::zero());

@@ -140,33 +140,35 @@ TEST(DaemonStateFile, AFailedSaveIsLoggedAndCountedAndTheNodeGoesOn) {
   c.start_all();
   ASSERT_TRUE(wait_until([&] { return counter(c, 0, "state_saves") >= 5; }, seconds(10))) << c.log_tail(0);
   ASSERT_EQ(c.stop_gracefully(0, milliseconds(3000)), 0) << c.log_tail(0);
-  ASSERT_EQ(std::filesystem::file_size(dir / "n1.state"), 8192u);  // two 4096-byte copies
+  // Two copies of two 4096-byte pages each: the clock window at its widest takes more than one.
+  constexpr std::size_t kHalf = 8192;
+  ASSERT_EQ(std::filesystem::file_size(dir / "n1.state"), 2 * kHalf);
 
   // Each copy is 8 bytes of magic, then its generation (little-endian), and which copy is which
   // is only their place: the newest goes second.
   {
     std::fstream f(dir / "n1.state", std::ios::in | std::ios::out | std::ios::binary);
-    std::string bytes(8192, '\0');
-    ASSERT_TRUE(f.read(bytes.data(), 8192));
+    std::string bytes(2 * kHalf, '\0');
+    ASSERT_TRUE(f.read(bytes.data(), 2 * kHalf));
     auto generation = [&bytes](std::size_t at) {
       std::uint64_t g = 0;
       for (int b = 7; b >= 0; --b) g = g << 8 | static_cast<unsigned char>(bytes[at + 8 + static_cast<std::size_t>(b)]);
       return g;
     };
-    if (generation(0) > generation(4096)) {
+    if (generation(0) > generation(kHalf)) {
       f.seekp(0);
-      ASSERT_TRUE(f.write(bytes.data() + 4096, 4096).write(bytes.data(), 4096));
+      ASSERT_TRUE(f.write(bytes.data() + kHalf, kHalf).write(bytes.data(), kHalf));
     }
   }
 
-  // Again, with files limited to 4096 bytes: the first copy can be written, the second not. Its
+  // Again, with files limited to one copy's size: the first copy can be written, the second not. Its
   // log starts empty so that the limit leaves room for what this run writes there.
   const std::filesystem::path log = std::filesystem::path(c.status_address(0)).parent_path() / "n1.log";
   std::filesystem::resize_file(log, 0);
   rlimit before{};
   ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
   rlimit limited = before;
-  limited.rlim_cur = 4096;  // the soft limit only: this process takes its own back after the fork
+  limited.rlim_cur = kHalf;  // the soft limit only: this process takes its own back after the fork
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0) << std::strerror(errno);
   c.start(0);
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &before), 0) << std::strerror(errno);

@@ -521,6 +521,61 @@ TEST(DaemonAttackSim, OneKeyHolderCannotMoveANodeByMoreThanTheThresholdPerHourBy
   fs::remove_all(dir);
 }
 
+// The same liar, once: a single reading 3996 s ahead to node 1 after its start-up allowance, which
+// its mean turns into a 999 s correction, the whole hour's budget; then member 4 falls silent.
+// Node 1's two honest neighbours read it 999 s ahead and ask it back, while their own means draw
+// them a third of the way toward it. The window used to refuse node 1 its way back for the rest of
+// the hour, so its neighbours' means drew the whole cluster the liar's 999 s; now their
+// corroborated corrections take node 1 back past the spent window and the three meet a third of
+// the way. The undo is counted: the liar's next lie finds no budget.
+TEST(DaemonAttackSim, AnHonestMajorityTakesBackWhatALiarMovedWithinRounds) {
+  const DaemonConfig cfg = with_sets("neighbour_average", "", {"period=500ms", "read_window=100ms"});
+  SimCluster c({{1, 100, 5_ms, {}}, {2, -100, Duration::zero() - 5_ms, {}}, {3, 50, 2_ms, {}}, {4, 0, 0_ms, {}}}, cfg);
+  c.start_all();
+  c.run_for(3_s);  // six rounds: the start-up allowance is over and the clocks agree
+  std::vector<Duration> start;
+  for (std::size_t i = 0; i < 3; ++i) start.push_back(heading(c, i));
+  const std::size_t li = c.index_of(4);
+  const std::uint64_t liar_epoch = c.epoch(li) + 1;
+  c.kill_hard(li);
+  Forger member4{c.keyring(4), 1};
+  int lies_told = 0;
+  bool lie_again = false;
+  c.set_tap([&](NodeId from, NodeId to, std::span<const std::uint8_t> bytes) {
+    if (to != 4 || from != 1 || (lies_told > 0 && !lie_again)) return true;  // silent otherwise
+    const auto d = wire::decode(bytes, 7, 4, &c.keyring(4));
+    if (!d.ok() || d.packet->envelope.kind != wire::PacketKind::kMessage || d.packet->message.type != MsgType::kTimeRequest) {
+      return true;
+    }
+    const Message& req = d.packet->message;
+    c.inject(0, member4.packet(4, 1, c.epoch(0), liar_epoch,
+                               ftavg::clock_reading_reply(req, LocalTime::from_ns(sat_add(req.t1_ns, 3996'000'000'000)))));
+    ++lies_told;
+    return true;
+  });
+  ASSERT_TRUE(c.run_until([&] { return heading(c, 0) - start[0] > 900_s; }, 2_s)) << "the lie did not move node 1";
+  const Duration lied = heading(c, 0) - start[0];
+  c.run_for(5_s);
+  const auto s = c.status(0);
+  EXPECT_GE(counter(s, "clock_undone"), 1u) << s.dump();
+  Duration largest = Duration::zero();
+  for (std::size_t i = 0; i < 3; ++i) {
+    const Duration moved = heading(c, i) - start[i];
+    EXPECT_LE(abs(moved), 400_s) << "n" << c.id(i) << " " << moved.seconds() << " s";
+    EXPECT_LE(abs(heading(c, i) - heading(c, 0)), 1_s) << "n" << c.id(i);
+    largest = std::max(largest, abs(moved));
+  }
+  // The liar's next lie finds the budget spent: the undo counted.
+  const int told = lies_told;
+  const Duration before_lie = heading(c, 0);
+  lie_again = true;
+  c.run_for(2_s);
+  EXPECT_GT(lies_told, told);
+  EXPECT_LE(abs(heading(c, 0) - before_lie), 1_s) << (heading(c, 0) - before_lie).seconds() << " s";
+  std::printf("one lie moved node 1 by %.3f s; after it the three clocks are at most %.3f s from where they were\n",
+              lied.seconds(), largest.seconds());
+}
+
 // Berkeley under TSP, four members: before any master is elected, and again while node 2 looks
 // for its master after a restart, member 4 sends every node ADJUSTs of +500 ms and of int64's
 // extremes and SETTIMEs to the far future, in its own name. No node knows a master, so none takes

@@ -93,7 +93,8 @@ PanicWindowState widest_window() {
   w.boot = BootId{0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xfe, 0xff};
   w.slice_width_ns = std::numeric_limits<std::int64_t>::max();
   for (std::int64_t i = 0; i < PanicWindow::kSliceSlots; ++i) {
-    w.slices.push_back({std::numeric_limits<std::int64_t>::min() + i, std::numeric_limits<std::uint64_t>::max() - i});
+    w.slices.push_back({std::numeric_limits<std::int64_t>::min() + i, std::numeric_limits<std::uint64_t>::max() - i,
+                        std::numeric_limits<std::int64_t>::min() + i});
   }
   return w;
 }
@@ -387,8 +388,15 @@ TEST_F(StateFileTest, AMalformedClockWindowIsRefusedNamingTheField) {
       {window(1, "none"), "clock_window.slices"},
       {{{"boot_id", boot}, {"slice_width_ns", 1}}, "clock_window.slices"},
       {window(1, std::vector<std::vector<int>>(66, {1, 1})), "clock_window.slices has 66 entries"},
-      {window(1, {{1, 2}, 3}), "clock_window.slices[1] is not a pair"},
-      {window(1, {{1, 2, 3}}), "clock_window.slices[0] is not a pair"},
+      {window(1, {{1, 2}, 3}), "clock_window.slices[1] is not [index, moved_ns, net_ns]"},
+      {window(1, {{1, 2, 1, 3}}), "clock_window.slices[0] is not [index, moved_ns, net_ns]"},
+      {window(1, nlohmann::json::array({nlohmann::json::array({1})})), "clock_window.slices[0] is not [index, moved_ns, net_ns]"},
+      {window(1, {{1, 5, 6}}), "clock_window.slices[0]: its net_ns is larger than its moved_ns"},
+      {window(1, {{1, 5, -6}}), "clock_window.slices[0]: its net_ns is larger than its moved_ns"},
+      {window(1, {{1, 5, 1.5}}), "clock_window.slices[0]: its net_ns is not an int64"},
+      {window(1, {{1, 5, "1"}}), "clock_window.slices[0]: its net_ns is not an int64"},
+      {window(1, {nlohmann::json::array({1, std::uint64_t{1} << 63, std::uint64_t{1} << 63})}),
+       "clock_window.slices[0]: its net_ns is not an int64"},
       {window(1, {{1.5, 2}}), "clock_window.slices[0]: its index"},
       {window(1, {{std::uint64_t{1} << 63, 2}}), "clock_window.slices[0]: its index"},
       {window(1, {{1, -5}}), "clock_window.slices[0]: its moved_ns is negative"},
@@ -411,6 +419,8 @@ TEST_F(StateFileTest, AMalformedClockWindowIsRefusedNamingTheField) {
     ASSERT_TRUE(f) << b.window.dump();
     ASSERT_EQ(f->saved().clock_window.slices.size(), 1u);
     EXPECT_EQ(f->saved().clock_window.slices[0].moved_ns, 999'000'000'000u);
+    // A pair, as written before nets were kept: nothing of it can be taken back.
+    EXPECT_EQ(f->saved().clock_window.slices[0].net_ns, 0);
   }
 }
 
