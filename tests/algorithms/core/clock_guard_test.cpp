@@ -23,6 +23,15 @@ ClockEffect rate(double ppm) { return ClockEffect{ClockEffect::Kind::kSetRate, A
 const LocalTime kNow = LocalTime::from_ns(1'700'000'000'000'000'000);
 Evidence evidence(std::uint32_t consulted, std::vector<Witness> witnesses) { return Evidence{consulted, std::move(witnesses)}; }
 
+// The randomized adversaries' draws: fixed seeds, the same runs everywhere.
+struct XorShift {
+  std::uint64_t x;
+  std::uint64_t operator()() {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return x;
+  }
+};
+
 TEST(CheckedMath, SaturatesInsteadOfWrapping) {
   EXPECT_EQ(sat_add(kMax, 1), kMax);
   EXPECT_EQ(sat_add(kMin, -1), kMin);
@@ -180,11 +189,7 @@ TEST(ClockGuard, ZeroSwitchesALimitOff) {
 // target, never a rate outside the clamp, never a correction above the threshold (at start-up
 // neither), never more than the threshold within an hour.
 TEST(ClockGuard, NeverLetsThroughWhatItMustNot) {
-  std::uint64_t x = 0x9E3779B97F4A7C15ULL;
-  auto next = [&] {
-    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-    return x;
-  };
+  XorShift next{0x9E3779B97F4A7C15ULL};
   ClockGuard g;
   std::int64_t host_ns = 0;
   // The corrections accepted, to check the window's sum against.
@@ -422,11 +427,7 @@ TEST(ClockGuard, ItsWindowRoundTripsThroughItsState) {
 // hour's sum within it) or lies between 0 and H, give or take 2.5 tolerances: one liar never
 // moves a node past where its honest majority reads it.
 TEST(ClockGuard, OneLiarCannotMoveANodePastItsHonestMajority) {
-  std::uint64_t x = 0x243F6A8885A308D3ULL;
-  auto next = [&] {
-    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-    return x;
-  };
+  XorShift next{0x243F6A8885A308D3ULL};
   constexpr std::int64_t kPanic = 1000'000'000'000;
   constexpr std::int64_t kTol = 1'000'000'000;
   std::size_t accepted_beyond = 0;
@@ -554,11 +555,7 @@ TEST(ClockGuard, AnUndoIsCutToWhatTheWindowHolds) {
 // Whatever corroborates what (a lying majority, an honest one, a lone source), across restarts:
 // within any window the clock moves by at most the threshold in all, undos included.
 TEST(ClockGuard, WithinAnyWindowTheClockMovesByAtMostTheThresholdWhoeverCorroborates) {
-  std::uint64_t x = 0x9E3779B97F4A7C15ULL;
-  auto next = [&] {
-    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-    return x;
-  };
+  XorShift next{0x9E3779B97F4A7C15ULL};
   constexpr std::int64_t kSecond = 1'000'000'000;
   constexpr std::int64_t kPanic = 1000 * kSecond;
   constexpr std::int64_t kWindow = 3600 * kSecond;
