@@ -12,6 +12,7 @@
 #include <iostream>
 #include <set>
 
+#include "daemon/cli/command_line.hpp"
 #include "daemon/cli/key_rotation_command.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/status_client.hpp"
@@ -79,12 +80,7 @@ int main(int argc, char** argv) {
                                     "id; then reload each node again, after which an old key opens nothing");
   o_rotate->excludes(o_activate)->excludes(o_retire);
   o_activate->excludes(o_retire);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
+  if (const auto done = clocksim::daemon::parse_command_line(app, argc, argv, "clocksyncctl")) return *done;
 
   if (keygen->parsed()) {
     std::vector<std::string> items;
