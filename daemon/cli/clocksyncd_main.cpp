@@ -6,6 +6,7 @@
 //                                                  socket or touching a clock; exit 0 or 2)
 // Flags override the file. Exit 0 after a graceful stop (SIGTERM/SIGINT), 2 on a user error,
 // 1 when the OS refuses (port in use, clock not adjustable). SIGHUP reloads the key file.
+#include <algorithm>
 #include <cmath>
 #include <signal.h>
 
@@ -36,8 +37,13 @@ namespace {
 using namespace clocksim;
 using namespace clocksim::daemon;
 
+// Each line its own error (a config file's every mistake), each with the program's name.
 int user_error(const std::string& msg) {
-  std::cerr << "clocksyncd: " << msg << "\n";
+  for (std::size_t start = 0; start <= msg.size();) {
+    const std::size_t end = std::min(msg.find('\n', start), msg.size());
+    std::cerr << "clocksyncd: " << msg.substr(start, end - start) << "\n";
+    start = end + 1;
+  }
   return 2;
 }
 
