@@ -59,6 +59,11 @@ clocksim_script_test(daemon.keygen_all_or_none daemon 120 daemon/cli/keygen_chec
 clocksim_script_test(daemon.check_config daemon 120 daemon/cli/check_config_check.py
   $<TARGET_FILE:clocksyncd> $<TARGET_FILE:clocksyncctl> ${PROJECT_SOURCE_DIR}/daemon/examples ${CMAKE_CURRENT_BINARY_DIR}/daemon-check-config)
 
+# Every error clocksyncd and clocksyncctl print is one line that starts with the program's name,
+# CLI11's flag errors included, exit 2 (tests/daemon/cli/flag_errors_check.py).
+clocksim_script_test(daemon.flag_errors daemon 120 daemon/cli/flag_errors_check.py
+  $<TARGET_FILE:clocksyncd> $<TARGET_FILE:clocksyncctl>)
+
 # clocksyncctl status: unreachable nodes, odd peer names and odd answers are reported, never a
 # crash (tests/daemon/cli/clocksyncctl_check.py).
 clocksim_script_test(daemon.clocksyncctl_status daemon 120 daemon/cli/clocksyncctl_check.py

@@ -12,6 +12,8 @@
 #include <iostream>
 #include <set>
 
+#include "daemon/cli/command_line.hpp"
+#include "daemon/cli/key_folder.hpp"
 #include "daemon/cli/key_rotation_command.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/status_client.hpp"
@@ -62,7 +64,8 @@ int main(int argc, char** argv) {
   bool force = false;
   // Split here rather than by CLI11, which passes over an empty item ("1,,2") without a word.
   keygen->add_option("--ids", id_texts, "member ids: one keyring per member, a key per pair (e.g. 1,2,3)");
-  keygen->add_option("--out-dir", out_dir, "directory for node<ID>.keys (with --ids)");
+  keygen->add_option("--out-dir", out_dir,
+                     "directory for node<ID>.keys (with --ids); created if missing (mode 0700, with its parents)");
   keygen->add_option("--key-id", key_id, "key id of the new pair keys (raise it to rotate)");
   keygen->add_option("--out", out_file, "write one cluster-wide key here (any member can then speak for any other)");
   keygen->add_flag("--force", force, "overwrite existing files");
@@ -79,12 +82,7 @@ int main(int argc, char** argv) {
                                     "id; then reload each node again, after which an old key opens nothing");
   o_rotate->excludes(o_activate)->excludes(o_retire);
   o_activate->excludes(o_retire);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
+  if (const auto done = clocksim::daemon::parse_command_line(app, argc, argv, "clocksyncctl")) return *done;
 
   if (keygen->parsed()) {
     std::vector<std::string> items;
@@ -156,6 +154,11 @@ int main(int argc, char** argv) {
       const RotationStep step = rotate ? RotationStep::kRotate : activate ? RotationStep::kActivate : RotationStep::kRetire;
       return clocksim::daemon::rotate_key_files(ids, out_dir, step, key_id_given ? std::optional<std::uint32_t>(key_id) : std::nullopt);
     }
+    auto folder = clocksim::daemon::prepare_key_folder(out_dir);
+    if (const auto* refused = std::get_if<clocksim::daemon::KeyFolderRefusal>(&folder)) {
+      std::cerr << "clocksyncctl keygen: " << refused->message << "\n";
+      return refused->exit_code;
+    }
     const auto texts = clocksim::node::wire::pairwise_keyrings(ids, key_id);
     // All or none: a keyring whose partners got no file would hold keys nobody else has.
     std::vector<std::string> written;
@@ -164,6 +167,7 @@ int main(int argc, char** argv) {
       if (auto e = clocksim::node::wire::write_secret_file(path, texts[i], force)) {
         std::cerr << "clocksyncctl keygen: " << *e << (written.empty() ? "" : "; removed the key files written before it") << "\n";
         for (const std::string& w : written) std::remove(w.c_str());
+        clocksim::daemon::remove_created_folders(std::get<clocksim::daemon::KeyFolder>(folder));
         return 1;
       }
       written.push_back(path);

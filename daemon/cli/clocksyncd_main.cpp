@@ -6,6 +6,7 @@
 //                                                  socket or touching a clock; exit 0 or 2)
 // Flags override the file. Exit 0 after a graceful stop (SIGTERM/SIGINT), 2 on a user error,
 // 1 when the OS refuses (port in use, clock not adjustable). SIGHUP reloads the key file.
+#include <algorithm>
 #include <cmath>
 #include <signal.h>
 
@@ -18,6 +19,7 @@
 
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/registry.hpp"
+#include "daemon/cli/command_line.hpp"
 #include "daemon/clock/system_clock.hpp"
 #include "daemon/clock/host_time_source.hpp"
 #include "config/seed_option.hpp"
@@ -35,8 +37,13 @@ namespace {
 using namespace clocksim;
 using namespace clocksim::daemon;
 
+// Each line its own error (a config file's every mistake), each with the program's name.
 int user_error(const std::string& msg) {
-  std::cerr << "clocksyncd: " << msg << "\n";
+  for (std::size_t start = 0; start <= msg.size();) {
+    const std::size_t end = std::min(msg.find('\n', start), msg.size());
+    std::cerr << "clocksyncd: " << msg.substr(start, end - start) << "\n";
+    start = end + 1;
+  }
   return 2;
 }
 
@@ -103,12 +110,7 @@ int run(int argc, char** argv) {
   app.add_flag("--check-config", check_config,
                "check the configuration, key file, algorithms and user, print a summary and exit (0: would start, 2: "
                "would not); binds no socket and changes no clock");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
+  if (const auto done = parse_command_line(app, argc, argv, "clocksyncd")) return *done;
 
   if (list_algorithms) {
     for (const auto& a : algorithms::catalogue()) {

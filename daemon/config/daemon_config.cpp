@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/rng.hpp"
@@ -41,6 +44,37 @@ std::variant<PeerConfig, std::string> parse_peer(const std::string& text) {
 namespace {
 
 using config::Node;
+
+// The errors of one config file. Each key (and each key of a section) is read on its own, so a
+// mistake in one says nothing about the others: the file is read to its end and every such error
+// is reported, in the order of the file, rather than one per run of --check-config. What needs
+// the whole configuration (the algorithm's parameters, a peer's key, the sockets) is checked once
+// the file reads without error.
+class FileErrors {
+ public:
+  // Runs `read`; an error it raises is noted, and the caller goes on with the next key.
+  template <class Read>
+  void read(Read&& read) {
+    try {
+      read();
+    } catch (const config::ConfigError& e) {
+      errors_.push_back(e);
+    }
+  }
+  // Every error, one per line, by place in the file; nullopt when there is none.
+  std::optional<std::string> text() {
+    if (errors_.empty()) return std::nullopt;
+    std::stable_sort(errors_.begin(), errors_.end(), [](const config::ConfigError& a, const config::ConfigError& b) {
+      return std::pair(a.line(), a.column()) < std::pair(b.line(), b.column());
+    });
+    std::string all;
+    for (const auto& e : errors_) all += (all.empty() ? "" : "\n") + std::string(e.what());
+    return all;
+  }
+
+ private:
+  std::vector<config::ConfigError> errors_;
+};
 
 std::string where(const Node& n) {
   return (n.pos.source ? *n.pos.source : std::string()) + ":" + std::to_string(n.pos.line) + ":" +
@@ -113,27 +147,38 @@ void read_layer(const Node& n, const std::string& layer, std::string& kind, std:
   }
 }
 
-void read_clock(const Node& n, DaemonConfig& cfg) {
+void read_clock(const Node& n, DaemonConfig& cfg, FileErrors& errors) {
   config::expect_map(n, "clock", "the clock section");
-  config::check_keys(n, "clock", {"backend", "drift_ppm", "offset", "max_slew_ppm", "allow_system_clock"});
+  errors.read([&] {
+    config::check_keys(n, "clock", {"backend", "drift_ppm", "offset", "max_slew_ppm", "allow_system_clock"});
+  });
   if (const Node* b = n.find("backend")) {
-    cfg.clock_backend = config::read_string(*b, "clock.backend", "virtual or system");
-    if (cfg.clock_backend != "virtual" && cfg.clock_backend != "system") {
-      config::fail_at(*b, "clock.backend", "expected virtual or system, got '" + cfg.clock_backend + "'");
-    }
+    errors.read([&] {
+      cfg.clock_backend = config::read_string(*b, "clock.backend", "virtual or system");
+      if (cfg.clock_backend != "virtual" && cfg.clock_backend != "system") {
+        config::fail_at(*b, "clock.backend", "expected virtual or system, got '" + cfg.clock_backend + "'");
+      }
+    });
   }
   // The virtual clock's limits (node/clock/virtual_clock.hpp): it must keep running forward.
   if (const Node* d = n.find("drift_ppm")) {
-    cfg.drift_ppm = config::read_number(*d, "clock.drift_ppm", -node::VirtualClock::kMaxAbsRatePpm, node::VirtualClock::kMaxAbsRatePpm);
+    errors.read([&] {
+      cfg.drift_ppm =
+          config::read_number(*d, "clock.drift_ppm", -node::VirtualClock::kMaxAbsRatePpm, node::VirtualClock::kMaxAbsRatePpm);
+    });
   }
   if (const Node* m = n.find("max_slew_ppm")) {
-    cfg.max_slew_ppm = config::read_number(*m, "clock.max_slew_ppm", 0, node::VirtualClock::kMaxSlewPpm);
+    errors.read([&] { cfg.max_slew_ppm = config::read_number(*m, "clock.max_slew_ppm", 0, node::VirtualClock::kMaxSlewPpm); });
   }
   if (const Node* o = n.find("offset")) {
-    cfg.offset = config::read_duration(*o, "clock.offset", Duration::from_ns(-node::VirtualClock::kMaxAbsOffsetNs),
-                                       Duration::from_ns(node::VirtualClock::kMaxAbsOffsetNs));
+    errors.read([&] {
+      cfg.offset = config::read_duration(*o, "clock.offset", Duration::from_ns(-node::VirtualClock::kMaxAbsOffsetNs),
+                                         Duration::from_ns(node::VirtualClock::kMaxAbsOffsetNs));
+    });
   }
-  if (const Node* a = n.find("allow_system_clock")) cfg.allow_system_clock = config::read_bool(*a, "clock.allow_system_clock");
+  if (const Node* a = n.find("allow_system_clock")) {
+    errors.read([&] { cfg.allow_system_clock = config::read_bool(*a, "clock.allow_system_clock"); });
+  }
 }
 
 void read_peer_list(const Node& n, const std::string& path, std::vector<PeerConfig>& out) {
@@ -156,58 +201,72 @@ void read_peer_list(const Node& n, const std::string& path, std::vector<PeerConf
   }
 }
 
-void read_limits(const Node& n, DaemonConfig& cfg) {
+void read_limits(const Node& n, DaemonConfig& cfg, FileErrors& errors) {
   config::expect_map(n, "limits", "the limits section");
-  config::check_keys(n, "limits",
-                     {"panic_threshold", "panic_window", "master_max_adjust", "min_step", "max_rate_ppm", "startup_updates",
-                      "startup_quorum", "startup_tolerance"});
+  errors.read([&] {
+    config::check_keys(n, "limits",
+                       {"panic_threshold", "panic_window", "master_max_adjust", "min_step", "max_rate_ppm",
+                        "startup_updates", "startup_quorum", "startup_tolerance"});
+  });
   // 0 switches a limit off; a negative one has no meaning.
   if (const Node* d = n.find("panic_threshold")) {
-    cfg.limits.panic_threshold = config::read_duration(*d, "limits.panic_threshold", Duration::zero());
+    errors.read([&] { cfg.limits.panic_threshold = config::read_duration(*d, "limits.panic_threshold", Duration::zero()); });
   }
   if (const Node* d = n.find("panic_window")) {
-    cfg.limits.panic_window = config::read_duration(*d, "limits.panic_window", Duration::zero());
+    errors.read([&] { cfg.limits.panic_window = config::read_duration(*d, "limits.panic_window", Duration::zero()); });
   }
   if (const Node* d = n.find("master_max_adjust")) {
-    cfg.limits.master_max_adjust = config::read_duration(*d, "limits.master_max_adjust", Duration::zero());
+    errors.read([&] {
+      cfg.limits.master_max_adjust = config::read_duration(*d, "limits.master_max_adjust", Duration::zero());
+    });
   }
-  if (const Node* d = n.find("min_step")) cfg.limits.min_step = config::read_duration(*d, "limits.min_step", Duration::zero());
+  if (const Node* d = n.find("min_step")) {
+    errors.read([&] { cfg.limits.min_step = config::read_duration(*d, "limits.min_step", Duration::zero()); });
+  }
   if (const Node* d = n.find("max_rate_ppm")) {
-    cfg.limits.max_rate_ppm = config::read_number(*d, "limits.max_rate_ppm", 0, 10'000);
-    if (!(cfg.limits.max_rate_ppm > 0)) config::fail_at(*d, "limits.max_rate_ppm", "expected a number in (0, 10000]");
+    errors.read([&] {
+      cfg.limits.max_rate_ppm = config::read_number(*d, "limits.max_rate_ppm", 0, 10'000);
+      if (!(cfg.limits.max_rate_ppm > 0)) config::fail_at(*d, "limits.max_rate_ppm", "expected a number in (0, 10000]");
+    });
   }
   if (const Node* d = n.find("startup_updates")) {
-    cfg.limits.startup_updates = config::read_int(*d, "limits.startup_updates", 0);
+    errors.read([&] { cfg.limits.startup_updates = config::read_int(*d, "limits.startup_updates", 0); });
   }
   // 0: the start-up rule off. A quorum above the members a node consults means that a start-up
   // correction above the panic threshold is never taken: a choice, not an error.
   if (const Node* d = n.find("startup_quorum")) {
-    cfg.limits.startup_quorum = config::read_int(*d, "limits.startup_quorum", 0, kMaxStartupQuorum);
+    errors.read([&] { cfg.limits.startup_quorum = config::read_int(*d, "limits.startup_quorum", 0, kMaxStartupQuorum); });
   }
   // Readings never agree exactly: a zero tolerance would refuse every start-up correction above
   // the threshold, which startup_quorum says more plainly.
   if (const Node* d = n.find("startup_tolerance")) {
-    cfg.limits.startup_tolerance = config::read_duration(*d, "limits.startup_tolerance", Duration::zero());
-    if (cfg.limits.startup_tolerance <= Duration::zero()) {
-      config::fail_at(*d, "limits.startup_tolerance", "expected a duration > 0 such as 1s");
-    }
+    errors.read([&] {
+      cfg.limits.startup_tolerance = config::read_duration(*d, "limits.startup_tolerance", Duration::zero());
+      if (cfg.limits.startup_tolerance <= Duration::zero()) {
+        config::fail_at(*d, "limits.startup_tolerance", "expected a duration > 0 such as 1s");
+      }
+    });
   }
 }
 
-void read_ntp(const Node& n, DaemonConfig& cfg) {
+void read_ntp(const Node& n, DaemonConfig& cfg, FileErrors& errors) {
   config::expect_map(n, "ntp", "the ntp section");
-  config::check_keys(n, "ntp", {"listen", "servers", "reference_clock"});
+  errors.read([&] { config::check_keys(n, "ntp", {"listen", "servers", "reference_clock"}); });
   if (const Node* l = n.find("listen")) {
-    cfg.ntp_listen = read_bind_address(*l, "ntp.listen");
-    cfg.ntp_listen_origin = origin_of(*l, "ntp.listen");
+    errors.read([&] {
+      cfg.ntp_listen = read_bind_address(*l, "ntp.listen");
+      cfg.ntp_listen_origin = origin_of(*l, "ntp.listen");
+    });
   }
-  if (const Node* l = n.find("servers")) read_peer_list(*l, "ntp.servers", cfg.ntp_servers);
+  if (const Node* l = n.find("servers")) errors.read([&] { read_peer_list(*l, "ntp.servers", cfg.ntp_servers); });
   if (const Node* l = n.find("reference_clock")) {
-    cfg.reference_clock = config::read_string(*l, "ntp.reference_clock", "none or system");
-    if (cfg.reference_clock != "none" && cfg.reference_clock != "system") {
-      config::fail_at(*l, "ntp.reference_clock", "expected none or system, got '" + cfg.reference_clock + "'");
-    }
-    cfg.reference_clock_origin = origin_of(*l, "ntp.reference_clock");
+    errors.read([&] {
+      cfg.reference_clock = config::read_string(*l, "ntp.reference_clock", "none or system");
+      if (cfg.reference_clock != "none" && cfg.reference_clock != "system") {
+        config::fail_at(*l, "ntp.reference_clock", "expected none or system, got '" + cfg.reference_clock + "'");
+      }
+      cfg.reference_clock_origin = origin_of(*l, "ntp.reference_clock");
+    });
   }
 }
 
@@ -217,61 +276,74 @@ std::string beside(const std::string& config_path, const std::string& file) {
   return p.is_relative() ? (std::filesystem::path(config_path).parent_path() / p).string() : file;
 }
 
-void read_config(const Node& root, const std::string& path, DaemonConfig& cfg) {
+void read_config(const Node& root, const std::string& path, DaemonConfig& cfg, FileErrors& errors) {
   config::expect_map(root, "", "the daemon configuration");
-  config::check_keys(root, "", {"id", "listen", "status", "control", "allow_remote_status", "peers", "cluster",
-                                "key_file", "state_file", "insecure", "clock", "limits", "user", "algorithm", "seed", "ntp"});
+  errors.read([&] {
+    config::check_keys(root, "", {"id", "listen", "status", "control", "allow_remote_status", "peers", "cluster",
+                                  "key_file", "state_file", "insecure", "clock", "limits", "user", "algorithm", "seed",
+                                  "ntp"});
+  });
   if (const Node* n = root.find("id")) {
-    const auto id = n->is_scalar() ? parse_node_id(n->text) : std::nullopt;
-    if (!id) config::fail_at(*n, "id", "expected a node id such as 1 or n1, got " + config::yaml::describe(*n));
-    if (auto e = reserved_id_problem(*id)) config::fail_at(*n, "id", *e);
-    cfg.id = *id;
+    errors.read([&] {
+      const auto id = n->is_scalar() ? parse_node_id(n->text) : std::nullopt;
+      if (!id) config::fail_at(*n, "id", "expected a node id such as 1 or n1, got " + config::yaml::describe(*n));
+      if (auto e = reserved_id_problem(*id)) config::fail_at(*n, "id", *e);
+      cfg.id = *id;
+    });
   }
-  if (const Node* n = root.find("listen")) cfg.listen = read_bind_address(*n, "listen");
-  if (const Node* n = root.find("status")) cfg.status = read_bind_address(*n, "status");
+  if (const Node* n = root.find("listen")) errors.read([&] { cfg.listen = read_bind_address(*n, "listen"); });
+  if (const Node* n = root.find("status")) errors.read([&] { cfg.status = read_bind_address(*n, "status"); });
   if (const Node* n = root.find("control")) {
-    cfg.control = config::read_string(*n, "control", "a socket path or none");
-    if (cfg.control != "none") cfg.control = beside(path, cfg.control);
-    cfg.control_origin = origin_of(*n, "control");
+    errors.read([&] {
+      cfg.control = config::read_string(*n, "control", "a socket path or none");
+      if (cfg.control != "none") cfg.control = beside(path, cfg.control);
+      cfg.control_origin = origin_of(*n, "control");
+    });
   }
   if (const Node* n = root.find("allow_remote_status")) {
-    cfg.allow_remote_status = config::read_bool(*n, "allow_remote_status");
+    errors.read([&] { cfg.allow_remote_status = config::read_bool(*n, "allow_remote_status"); });
   }
-  if (const Node* n = root.find("user")) cfg.user = config::read_string(*n, "user", "a user name");
-  if (const Node* n = root.find("limits")) read_limits(*n, cfg);
+  if (const Node* n = root.find("user")) errors.read([&] { cfg.user = config::read_string(*n, "user", "a user name"); });
+  if (const Node* n = root.find("limits")) errors.read([&] { read_limits(*n, cfg, errors); });
   if (const Node* n = root.find("cluster")) {
-    cfg.cluster = static_cast<std::uint32_t>(config::read_int(*n, "cluster", 0, 0xFFFFFFFF));
+    errors.read([&] { cfg.cluster = static_cast<std::uint32_t>(config::read_int(*n, "cluster", 0, 0xFFFFFFFF)); });
   }
-  if (const Node* n = root.find("seed")) cfg.seed = config::read_uint64(*n, "seed");
-  if (const Node* n = root.find("insecure")) cfg.insecure = config::read_bool(*n, "insecure");
-  if (const Node* n = root.find("key_file")) cfg.key_file = beside(path, config::read_string(*n, "key_file", "a file name"));
+  if (const Node* n = root.find("seed")) errors.read([&] { cfg.seed = config::read_uint64(*n, "seed"); });
+  if (const Node* n = root.find("insecure")) errors.read([&] { cfg.insecure = config::read_bool(*n, "insecure"); });
+  if (const Node* n = root.find("key_file")) {
+    errors.read([&] { cfg.key_file = beside(path, config::read_string(*n, "key_file", "a file name")); });
+  }
   if (const Node* n = root.find("state_file")) {
-    cfg.state_file = beside(path, config::read_string(*n, "state_file", "a file name"));
+    errors.read([&] { cfg.state_file = beside(path, config::read_string(*n, "state_file", "a file name")); });
   }
-  if (const Node* n = root.find("peers")) read_peer_list(*n, "peers", cfg.peers);
-  if (const Node* n = root.find("clock")) read_clock(*n, cfg);
-  if (const Node* n = root.find("ntp")) read_ntp(*n, cfg);
+  if (const Node* n = root.find("peers")) errors.read([&] { read_peer_list(*n, "peers", cfg.peers); });
+  if (const Node* n = root.find("clock")) errors.read([&] { read_clock(*n, cfg, errors); });
+  if (const Node* n = root.find("ntp")) errors.read([&] { read_ntp(*n, cfg, errors); });
   if (const Node* n = root.find("algorithm")) {
-    config::expect_map(*n, "algorithm", "the algorithm section");
-    config::check_keys(*n, "algorithm", {"sync", "election", "can_be_master"});
-    if (const Node* s = n->find("sync")) read_layer(*s, "sync", cfg.sync_kind, cfg.params);
-    if (const Node* e = n->find("election")) {
-      read_layer(*e, "election", cfg.election_kind, cfg.params);
-      cfg.election_origin = origin_of(*e, "algorithm.election");
-    }
-    if (const Node* m = n->find("can_be_master")) cfg.can_be_master = config::read_bool(*m, "algorithm.can_be_master");
+    errors.read([&] {
+      config::expect_map(*n, "algorithm", "the algorithm section");
+      errors.read([&] { config::check_keys(*n, "algorithm", {"sync", "election", "can_be_master"}); });
+      if (const Node* s = n->find("sync")) errors.read([&] { read_layer(*s, "sync", cfg.sync_kind, cfg.params); });
+      if (const Node* e = n->find("election")) {
+        errors.read([&] {
+          read_layer(*e, "election", cfg.election_kind, cfg.params);
+          cfg.election_origin = origin_of(*e, "algorithm.election");
+        });
+      }
+      if (const Node* m = n->find("can_be_master")) {
+        errors.read([&] { cfg.can_be_master = config::read_bool(*m, "algorithm.can_be_master"); });
+      }
+    });
   }
 }
 
 }  // namespace
 
 std::optional<std::string> load_config_file(const std::string& path, DaemonConfig& cfg) {
-  try {
-    read_config(config::load_yaml_file(path, "config file"), path, cfg);
-  } catch (const config::ConfigError& e) {
-    return std::string(e.what());
-  }
-  return std::nullopt;
+  FileErrors errors;
+  // A file that is not YAML, or not a mapping, has nothing more to read: its one error.
+  errors.read([&] { read_config(config::load_yaml_file(path, "config file"), path, cfg, errors); });
+  return errors.text();
 }
 
 namespace {

@@ -68,7 +68,8 @@ std::variant<PeerConfig, std::string> parse_peer(const std::string& text);
 std::variant<ParamOverride, std::string> parse_param_override(const std::string& text);
 
 // Reads a YAML config into `cfg` (fields it does not name keep their value). A relative key_file
-// or state_file is taken relative to the config file's directory.
+// or state_file is taken relative to the config file's directory. The error names every key the
+// file got wrong, one line each (file:line:col, key) in the order of the file.
 std::optional<std::string> load_config_file(const std::string& path, DaemonConfig& cfg);
 
 // Checks everything that does not need the OS (ids, peers, algorithm kinds and parameters) and

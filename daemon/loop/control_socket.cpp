@@ -71,7 +71,7 @@ std::optional<std::string> ControlSocket::open(const ControlConfig& config) {
     auto s = UdpSocket::bind_to(at);
     if (auto* e = std::get_if<std::string>(&s)) return "status: " + *e;
     udp_ = std::move(std::get<UdpSocket>(s));
-    udp_rate_.emplace(config.udp_per_second, config.udp_per_second);
+    udp_rate_.emplace(config.udp_per_source_per_second, config.udp_overall_per_second);
   }
   return std::nullopt;
 }
@@ -111,9 +111,17 @@ void ControlSocket::serve(int fd, const Answer& answer, node::MonoTime now) {
       ++counters_.ignored;
       continue;
     }
-    if (udp && !udp_rate_->allow(now.ns())) {
-      ++counters_.rate_limited;
-      continue;
+    if (udp) {
+      const auto source = SocketAddress::from(from, from_len);
+      const auto verdict = source ? udp_rate_->judge(*source, now.ns()) : StatusRateLimit::Verdict::kSourceOverRate;
+      if (verdict == StatusRateLimit::Verdict::kSourceOverRate) {
+        ++counters_.rate_limited_source;
+        continue;
+      }
+      if (verdict == StatusRateLimit::Verdict::kOverallOverRate) {
+        ++counters_.rate_limited_overall;
+        continue;
+      }
     }
     const std::size_t max_bytes = udp ? std::min(size, kMaxReplyBytes) : kMaxReplyBytes;
     std::string reply = answer(*peers_from, max_bytes);

@@ -1,8 +1,10 @@
 // The control channel clocksyncctl talks to. By default a Unix datagram socket whose file mode
 // (0660) decides who may ask, as chronyc's /run/chrony/chronyd.sock: nothing on the network can
 // reach it. Optionally a UDP socket for remote monitoring, hardened against reflection: it binds
-// a non-loopback address only when explicitly allowed, answers at most `udp_per_second` requests
-// per second (token bucket), and never sends a reply larger than the request that asked for it
+// a non-loopback address only when explicitly allowed, answers each source address at most
+// `udp_per_source_per_second` requests a second and all of them together at most
+// `udp_overall_per_second` (status_rate_limit.hpp: a flood from one address, forged or not, does
+// not starve the others), and never sends a reply larger than the request that asked for it
 // (clocksyncctl pads its request to kUdpRequestSize), so it cannot amplify a spoofed request.
 // A request is "status" for the first page of the answer or "status <member>" for the page that
 // starts at that member (daemon/loop/status_pages.hpp): a large cluster's answer comes in pages that
@@ -15,8 +17,8 @@
 #include <string>
 
 #include "daemon/loop/endpoint.hpp"
+#include "daemon/loop/status_rate_limit.hpp"
 #include "node/clock/host_time.hpp"
-#include "node/loop/log_rate_limit.hpp"
 
 namespace clocksim::daemon {
 
@@ -24,14 +26,17 @@ struct ControlConfig {
   std::string unix_path;           // empty: no Unix socket
   std::string udp;                 // HOST:PORT; empty: no UDP socket
   bool allow_remote_udp = false;   // permit a non-loopback UDP bind
-  double udp_per_second = 10;      // answered requests per second (burst: the same number)
+  // Answered UDP requests per second (and at once): from each source address, and from all.
+  std::int64_t udp_per_source_per_second = 10;
+  std::int64_t udp_overall_per_second = 50;
 };
 
 struct ControlCounters {
   std::uint64_t answered = 0;
   std::uint64_t ignored = 0;        // not a status request
   std::uint64_t too_small = 0;      // UDP request shorter than the reply would be
-  std::uint64_t rate_limited = 0;   // UDP requests over the rate
+  std::uint64_t rate_limited_source = 0;   // UDP requests over their source address's rate
+  std::uint64_t rate_limited_overall = 0;  // UDP requests within it, but over the rate of all
   std::uint64_t send_failed = 0;    // answers that could not be sent (a client that does not read)
   std::uint64_t too_large = 0;      // a page longer than any datagram (refused with an error)
 };
@@ -71,7 +76,7 @@ class ControlSocket {
   int unix_fd_ = -1;
   bool unlink_on_close_ = false;
   UdpSocket udp_;
-  std::optional<node::LogRateLimit> udp_rate_;
+  std::optional<StatusRateLimit> udp_rate_;
   ControlCounters counters_;
 };
 

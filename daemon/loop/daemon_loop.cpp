@@ -316,8 +316,11 @@ nlohmann::json DaemonLoop::status_json() {
   nlohmann::json s = loop_->status_json(std::move(peers));
   s["counters"]["timer_turns_capped"] = timer_turns_capped_;
   s["counters"]["log_lines_suppressed"] = log_.suppressed_total();
+  const ControlCounters& status = control_.counters();
   s["counters"]["status_refused"] =
-      control_.counters().too_small + control_.counters().rate_limited + control_.counters().too_large;
+      status.too_small + status.rate_limited_source + status.rate_limited_overall + status.too_large;
+  s["counters"]["status_rate_limited_source"] = status.rate_limited_source;
+  s["counters"]["status_rate_limited_overall"] = status.rate_limited_overall;
   s["counters"]["status_send_failed"] = control_.counters().send_failed;
   s["ntp"] = ntp_ ? ntp_->status_json() : nlohmann::json(nullptr);
   s["keys"] = keys_ == nullptr ? nlohmann::json(nullptr)

@@ -334,10 +334,6 @@ void World::start_node(NodeId id) {
     for (NodeId peer = 0; peer < nodes_.size(); ++peer) {
       if (peer != id) h.loop().learn_peer_epoch(peer, epochs_[peer]);
     }
-    if (logical_) {
-      if (hosted_logical_reported_.size() != nodes_.size()) hosted_logical_reported_.assign(nodes_.size(), 0);
-      hosted_logical_reported_[id] = 0;
-    }
     h.loop().start();
     if (logical_) report_hosted_logical_event(id);
     return;

@@ -98,6 +98,9 @@ class World final : public TickView {
   const Network& network() const { return *network_; }
 
  private:
+  // Tests put a node's stable storage where no scenario can bring it (a Lamport clock at the end
+  // of its range) before it starts.
+  friend struct WorldTestAccess;
   // A pending event is 16 bytes whatever its kind: timers and ticks, most of a run's pending
   // events, carry no message. A message in flight waits in in_flight_ (its slot in `b`), which the
   // world prefetches together with the receiving node one event ahead.
@@ -151,14 +154,14 @@ class World final : public TickView {
   void apply_effects(NodeId id);
   void report_logical_event(NodeId id);  // world_logical.cpp
   // After a hosted node's dispatch (host: daemon): its loop may drop a datagram without asking
-  // the algorithm, whose last event is then an old one; a node's events have strictly rising
-  // Lamport times, so only a later one is new. Reset when the node (a new process) starts.
+  // the algorithm, whose last event is then an old one; only an event later than the kept one
+  // (later_than_kept, as clocksyncd keeps them) is new. A restarted node goes on from the kept
+  // one, so the rule holds across incarnations too.
   void report_hosted_logical_event(NodeId id);
   void keep_logical_state(NodeId id, const LogicalEvent& e);
   // Per node, from its reported logical events, for its next incarnation (logical clocks only:
   // the Node record stays small).
   std::vector<LogicalState> logical_kept_;
-  std::vector<std::uint64_t> hosted_logical_reported_;
   void cancel_timer_event(NodeId id, TimerId timer);
   void arm_timer_event(NodeId id, TimerId timer, Time at);
   void send_one(NodeId from, NodeId to, const Message& msg);

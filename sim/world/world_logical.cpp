@@ -27,9 +27,11 @@ void World::report_hosted_logical_event(NodeId id) {
   if (algorithm == nullptr) return;
   const LogicalEvent* e = algorithm->last_logical_event();
   if (e == nullptr) return;
-  if (hosted_logical_reported_.size() != nodes_.size()) hosted_logical_reported_.assign(nodes_.size(), 0);
-  if (e->lamport <= hosted_logical_reported_[id]) return;
-  hosted_logical_reported_[id] = e->lamport;
+  if (logical_kept_.size() != nodes_.size()) logical_kept_.resize(nodes_.size());
+  // clocksyncd's rule for what its state file keeps (advance_stable_state), so that both hosts
+  // agree on which events happened: at the end of the Lamport range later events share the
+  // Lamport time, and only their vector or message id tells them from the kept one.
+  if (!later_than_kept(logical_kept_[id], *e)) return;
   keep_logical_state(id, *e);
   for (Observer* o : observers_) o->on_logical_event(now_, id, *e);
 }

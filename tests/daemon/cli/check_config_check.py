@@ -63,6 +63,22 @@ for old, new, says in broken:
     if p.returncode != 2 or f"{bad}:{line}:" not in p.stderr or says not in p.stderr:
         fail(f"{new!r}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 
+# Independent mistakes are reported together, each on its own line with the program's name, its
+# place in the file and its key, in the order of the file; exit 2.
+many = work / "many.yaml"
+many.write_text(base.replace("backend: virtual", "backend: virtul").replace("kind: tsp", "kind: tps")
+                .replace("listen: 127.0.0.1:5525", "listen: 127.0.0.1:70000") + "insecure: yes\n")
+p = check(many)
+lines = p.stderr.splitlines()
+wanted = ["at 'listen'", "at 'clock.backend'", "at 'algorithm.election.kind'", "at 'insecure'"]
+got = [w for line in lines for w in wanted if w in line]
+if p.returncode != 2 or any(not line.startswith(f"clocksyncd: {many}:") for line in lines) or \
+        sorted(got) != sorted(wanted) or len(lines) != len(wanted):
+    fail(f"four mistakes at once: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+positions = [tuple(int(x) for x in line[len(f"clocksyncd: {many}:"):].split(":")[:2]) for line in lines]
+if positions != sorted(positions):
+    fail(f"four mistakes at once, not in the order of the file: {positions}")
+
 # The start-up rule's limits (docs/daemon.md): refused located in the file, and as flags, exit 2;
 # sane values pass.
 for text, says in (("limits: {startup_quorum: -1}\n", "error: at 'limits.startup_quorum'"),

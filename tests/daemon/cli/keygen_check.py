@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """clocksyncctl keygen writes a keyring for every member of --ids or none: ids are read as the
 daemon reads them (7 or n7), at least two (a key per pair), and a failure part-way removes the
-files it wrote. A rotation is three steps, each to every file or to none, keeping mode 0600:
+files it wrote. --out-dir is created when missing (mode 0700, its parents as mkdir -p makes them)
+and refused when group or others may write it (unless sticky, as /tmp). A rotation is three steps, each to every file or to none, keeping mode 0600:
 --rotate adds a new key id, accept-only, to every member's file; --activate makes it the id
 members sign with; --retire keeps only it. Each refuses to run out of order.
 
@@ -23,7 +24,7 @@ def fail(message):
 
 
 def keygen(ids, out):
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
     return subprocess.run([ctl, "keygen", "--ids", ids, "--out-dir", str(out)], capture_output=True, text=True, timeout=60)
 
 
@@ -44,9 +45,46 @@ for ids, says in (("", "is not a node id"), ("1,x", "is not a node id"), ("1,,2"
     if any(out.iterdir()):
         fail(f"--ids {ids!r} refused, yet wrote {sorted(x.name for x in out.iterdir())}")
 
+# A missing --out-dir is made, its parents too, the folder itself for its owner only.
+fresh = work / "fresh" / "a" / "b"
+p = subprocess.run([ctl, "keygen", "--ids", "1,2", "--out-dir", str(fresh) + "/"], capture_output=True, text=True,
+                   timeout=60)
+if p.returncode != 0 or sorted(x.name for x in fresh.iterdir()) != ["node1.keys", "node2.keys"]:
+    fail(f"keygen into a missing folder: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+if stat.S_IMODE(fresh.stat().st_mode) != 0o700:
+    fail(f"--out-dir made with mode {stat.S_IMODE(fresh.stat().st_mode):o}, expected 700")
+old_umask = os.umask(0o022)
+os.umask(old_umask)
+if stat.S_IMODE(fresh.parent.stat().st_mode) != 0o777 & ~old_umask:
+    fail(f"a parent of --out-dir made with mode {stat.S_IMODE(fresh.parent.stat().st_mode):o}, not as mkdir -p")
+# A folder others may write (without the sticky bit) could have its key files replaced: refused,
+# nothing written; with the sticky bit (as /tmp) others cannot, and it is used.
+shared = work / "shared"
+shared.mkdir()
+for mode in (0o777, 0o775, 0o757):
+    shared.chmod(mode)
+    p = subprocess.run([ctl, "keygen", "--ids", "1,2", "--out-dir", str(shared)], capture_output=True, text=True,
+                       timeout=60)
+    if p.returncode != 2 or "let group or others replace the key files in it" not in p.stderr or any(shared.iterdir()):
+        fail(f"--out-dir of mode {mode:o}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+shared.chmod(0o1777)
+p = subprocess.run([ctl, "keygen", "--ids", "1,2", "--out-dir", str(shared)], capture_output=True, text=True, timeout=60)
+if p.returncode != 0:
+    fail(f"--out-dir of mode 1777: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+(work / "plain").write_text("")
+p = subprocess.run([ctl, "keygen", "--ids", "1,2", "--out-dir", str(work / "plain")], capture_output=True, text=True,
+                   timeout=60)
+if p.returncode != 2 or "is not a folder" not in p.stderr:
+    fail(f"--out-dir naming a file: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+# Refused ids make no folder.
+p = subprocess.run([ctl, "keygen", "--ids", "1,x", "--out-dir", str(work / "never")], capture_output=True, text=True,
+                   timeout=60)
+if p.returncode != 2 or (work / "never").exists():
+    fail(f"refused ids: exit {p.returncode}, and the folder {'was' if (work / 'never').exists() else 'was not'} made")
+
 # node3.keys exists and --force is not given: nothing of the new set may stay.
 part = work / "part"
-part.mkdir()
+part.mkdir(mode=0o700)
 (part / "node3.keys").write_text("keep me\n")
 os.chmod(part / "node3.keys", 0o600)
 p = keygen("1,2,3", part)

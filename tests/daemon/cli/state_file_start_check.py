@@ -2,7 +2,10 @@
 """clocksyncd started with a state file it cannot create exits 2 naming the file and the reason,
 and leaves nothing behind: a file-size limit below the file's layout (RLIMIT_FSIZE: the write
 fails with EFBIG, and the daemon ignores SIGXFSZ so that the signal does not end it first), a
-read-only folder and a full file system. The last two need a folder that is really read-only or
+read-only folder and a full file system. A state file that is a symbolic link, or in a folder
+that group or others may write (without the sticky bit), is refused the same way, by the start
+and by --check-config, and nothing is written through the link. The read-only folder and the
+full file system need a folder that is really read-only or
 full: as an unprivileged user a mode 0555 folder; as root (who writes through any mode) a private
 mount namespace with a read-only bind mount and a 4 KiB tmpfs, skipped where mounts are not
 permitted.
@@ -58,6 +61,36 @@ def small_files():
 
 state = work / "limited.state"
 expect_refused(start(state, preexec_fn=small_files), state, "File too large")
+
+# A link is refused, not followed: neither the file it names nor the folder's is written.
+target = work / "elsewhere.state"
+for name in ("linked.state", "dangling.state"):
+    link = work / name
+    if name == "linked.state":
+        target.write_bytes(b"")
+        target.chmod(0o600)
+    elif target.exists():
+        target.unlink()
+    link.symlink_to(target)
+    for run in (start, check_config):
+        p = run(link)
+        if p.returncode != 2 or f"state file {link}: is a symbolic link" not in p.stderr:
+            fail(f"{name} ({run.__name__}): exit {p.returncode}, stderr {p.stderr.strip()!r}")
+    if not link.is_symlink() or (name == "dangling.state") == target.exists() or \
+            (target.exists() and target.stat().st_size != 0):
+        fail(f"{name}: the refused start wrote through the link")
+    link.unlink()
+
+# A folder others may write: they could put their own file in its place.
+shared = work / "shared"
+shared.mkdir()
+shared.chmod(0o777)
+for run in (start, check_config):
+    expect_refused(run(shared / "n.state"), shared / "n.state", "let group or others replace the state file in it")
+shared.chmod(0o1777)  # sticky, as /tmp: others can neither remove nor rename our file
+p = check_config(shared / "n.state")
+if p.returncode != 0:
+    fail(f"a sticky folder: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 
 readonly = work / "readonly"
 readonly.mkdir()

@@ -101,6 +101,57 @@ TEST(DaemonConfig, ClockRatesThatCouldStopTheVirtualClockAreRefused) {
   EXPECT_EQ(load_config_file(path, cfg), std::nullopt);
 }
 
+// Each key is read on its own, so one run reports every mistake of the file, one per line in the
+// order of the file, each with its place and key; a file with one mistake still reads as one line.
+TEST(DaemonConfig, EveryIndependentErrorOfTheFileIsReportedInItsOrder) {
+  const std::string path = write_file("daemon_cfg_many.yaml",
+                                      "id: 1\n"
+                                      "listen: 127.0.0.1:70000\n"
+                                      "clcok: {backend: virtual}\n"
+                                      "peers: [2@127.0.0.1:5526]\n"
+                                      "insecure: yes\n"
+                                      "clock: {backend: virtul, drift_ppm: -2000000}\n"
+                                      "limits: {startup_quorum: -1, panic_threshold: 10s}\n"
+                                      "algorithm:\n"
+                                      "  sync: {kind: berkley}\n"
+                                      "  election: tsp\n"
+                                      "seed: -4\n");
+  DaemonConfig cfg;
+  const auto error = load_config_file(path, cfg);
+  ASSERT_TRUE(error);
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at <= error->size();) {
+    const std::size_t end = std::min(error->find('\n', at), error->size());
+    lines.push_back(error->substr(at, end - at));
+    at = end + 1;
+  }
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {":2:9: error: at 'listen'", "port must be a number"},
+      {":3:1: error: at 'clcok'", "unknown key 'clcok' (did you mean 'clock'?)"},
+      {":5:11: error: at 'insecure'", "expected true or false"},
+      {":6:18: error: at 'clock.backend'", "got 'virtul'"},
+      {":6:37: error: at 'clock.drift_ppm'", "got -2000000"},
+      {":7:26: error: at 'limits.startup_quorum'", "got -1"},
+      {":9:16: error: at 'algorithm.sync.kind'", "'berkley' is not known"},
+      {":11:7: error: at 'seed'", "got '-4'"}};
+  ASSERT_EQ(lines.size(), expected.size()) << *error;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(lines[i].rfind(path + expected[i].first, 0), 0u) << lines[i];
+    EXPECT_NE(lines[i].find(expected[i].second), std::string::npos) << lines[i];
+  }
+  // What the file got right is read all the same.
+  EXPECT_EQ(cfg.id, 1u);
+  EXPECT_EQ(cfg.limits.panic_threshold, 10_s);
+  EXPECT_EQ(cfg.election_kind, "tsp");
+  // One mistake: one line, as before.
+  const std::string one = write_file("daemon_cfg_one.yaml", "id: 1\nseed: -4\n");
+  DaemonConfig single;
+  const auto e = load_config_file(one, single);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->find('\n'), std::string::npos) << *e;
+  EXPECT_EQ(e->rfind(one + ":2:7: error: at 'seed'", 0), 0u) << *e;
+}
+
 TEST(DaemonConfig, ParsesPeersAndIds) {
   EXPECT_EQ(parse_node_id("n7"), 7u);
   EXPECT_EQ(parse_node_id("7"), 7u);

@@ -64,7 +64,7 @@ TEST(DaemonAttack, TheStatusSocketDoesNotAmplify) {
     const ssize_t n = ::recv(sock.fd(), buf.data(), buf.size(), 0);
     if (n > 0) out_bytes += static_cast<std::size_t>(n);
   }
-  // A padded request (as clocksyncctl sends) is answered, but only about `udp_per_second`.
+  // A padded request (as clocksyncctl sends) is answered, but only about `udp_per_source_per_second`.
   int answered = 0;
   const auto t0 = std::chrono::steady_clock::now();
   for (int k = 0; k < 40; ++k) {

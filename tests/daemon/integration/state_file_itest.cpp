@@ -21,13 +21,17 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// A fresh folder for the daemons' state files, named after this test process; open to every
-// user, since the daemons write as nobody.
+// A fresh folder for the daemons' state files, named after this test process. Only its owner may
+// write it, whatever the umask: the daemons refuse a folder others may write (they could put a
+// file of their own in a state file's place). Daemons that drop to nobody still save, through the
+// file they opened before dropping.
 std::filesystem::path shared_empty_dir(const std::string& prefix) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / (prefix + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::filesystem::permissions(dir, std::filesystem::perms::all);
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / (prefix + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
   return dir;
 }
 

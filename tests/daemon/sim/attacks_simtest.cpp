@@ -478,6 +478,7 @@ TEST(DaemonAttackSim, OneKeyHolderCannotMoveANodeByMoreThanTheThresholdPerHourBy
   const fs::path dir = fs::temp_directory_path() / ("clocksim-guard-sim-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::group_write | fs::perms::others_write, fs::perm_options::remove);  // whatever the umask
   auto state = [&](int id) { return (dir / ("node" + std::to_string(id) + ".state")).string(); };
   const DaemonConfig cfg = with_sets("neighbour_average", "", {"period=500ms", "read_window=100ms"});
   SimCluster c({{1, 100, 5_ms, {}, true, state(1)},

@@ -37,6 +37,9 @@ class StateFileTest : public ::testing::Test {
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    // Whatever the umask: a folder others may write is refused (AFolderOthersMayWriteIsRefused).
+    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
   }
   ~StateFileTest() override { fs::remove_all(dir_); }
 
@@ -583,6 +586,68 @@ TEST_F(StateFileTest, AFileOthersMayWriteIsRefused) {
   auto f = StateFile::open(path(), 1, 2, 4242);
   EXPECT_EQ(f.index(), 0u) << (f.index() == 1 ? std::get<1>(f) : "");
   EXPECT_EQ(StateFile::check(path(), 1, 2, 4242), std::nullopt);
+}
+
+// A link is not followed: whoever may change it, or the file it points at, would choose what the
+// daemon reads and overwrites, whatever the checks on the state file's own folder say.
+TEST_F(StateFileTest, ASymbolicLinkIsRefusedNotFollowed) {
+  {
+    auto f = open_ok(1, 2);
+    ASSERT_TRUE(f);
+    ASSERT_TRUE(f->save(state(1, 5, 2, {5, 0})));
+  }
+  const std::string kept = bytes();
+  const std::string link = (dir_ / "link.state").string();
+  const std::string dangling = (dir_ / "dangling.state").string();
+  ASSERT_EQ(::symlink(path().c_str(), link.c_str()), 0);
+  ASSERT_EQ(::symlink((dir_ / "elsewhere.state").c_str(), dangling.c_str()), 0);
+  for (const std::string& p : {link, dangling}) {
+    auto f = StateFile::open(p, 1, 2);
+    ASSERT_EQ(f.index(), 1u) << p;
+    const std::string e = std::get<1>(f);
+    EXPECT_NE(e.find("state file " + p + ": is a symbolic link"), std::string::npos) << e;
+    EXPECT_EQ(StateFile::check(p, 1, 2), e);
+    EXPECT_TRUE(fs::is_symlink(p)) << p;
+  }
+  EXPECT_EQ(bytes(), kept);  // the file linked to is untouched
+  EXPECT_FALSE(fs::exists(dir_ / "elsewhere.state"));
+}
+
+// Whoever may write the folder may replace the state file in it (rename another over it), so the
+// folder is judged as the file is: not writable by group or others unless sticky (as /tmp is:
+// others can then not remove or rename our file), owned by this user, root or the user the daemon
+// runs as. By the start and by --check-config, whether the file exists yet or not.
+TEST_F(StateFileTest, AFolderOthersMayWriteIsRefused) {
+  for (bool exists : {false, true}) {
+    if (exists) {
+      ASSERT_TRUE(open_ok(1, 2));
+    }
+    for (mode_t mode : {0777, 0775, 0757, 0770}) {
+      ASSERT_EQ(::chmod(dir_.c_str(), mode), 0);
+      const std::string e = open_error(1, 2);
+      EXPECT_NE(e.find("state file " + path() + ": folder " + dir_.string() + ": permissions"), std::string::npos)
+          << mode << ": " << e;
+      EXPECT_NE(e.find("let group or others replace the state file in it"), std::string::npos) << mode << ": " << e;
+      EXPECT_NE(e.find("chmod go-w " + dir_.string()), std::string::npos) << e;
+      EXPECT_EQ(StateFile::check(path(), 1, 2), e);
+      EXPECT_EQ(fs::exists(path()), exists);  // nothing created in it
+    }
+    for (mode_t mode : {01777, 01770, 0755, 0700}) {  // sticky, or only the owner writes
+      ASSERT_EQ(::chmod(dir_.c_str(), mode), 0);
+      EXPECT_EQ(StateFile::check(path(), 1, 2), std::nullopt) << mode;
+      EXPECT_TRUE(open_ok(1, 2)) << mode;
+    }
+    fs::remove(path());
+  }
+  if (::geteuid() != 0) GTEST_SKIP() << "giving the folder another owner needs root";
+  ASSERT_EQ(::chown(dir_.c_str(), 4242, 4242), 0);
+  const std::string e = open_error(1, 2);
+  EXPECT_NE(e.find("folder " + dir_.string() + ": owned by uid 4242, not by this user or root"), std::string::npos) << e;
+  EXPECT_EQ(StateFile::check(path(), 1, 2), e);
+  // The user a daemon started as root drops to may own it (the package's /var/lib/clocksyncd).
+  EXPECT_EQ(StateFile::check(path(), 1, 2, 4242), std::nullopt);
+  auto f = StateFile::open(path(), 1, 2, 4242);
+  EXPECT_EQ(f.index(), 0u) << (f.index() == 1 ? std::get<1>(f) : "");
 }
 
 TEST_F(StateFileTest, CheckReadsWithoutCreatingAndWantsTheFolder) {

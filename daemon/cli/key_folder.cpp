@@ -1,0 +1,84 @@
+#include "daemon/cli/key_folder.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace clocksim::daemon {
+
+namespace {
+
+std::string mode_text(mode_t m) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
+  return buf;
+}
+
+std::optional<KeyFolderRefusal> unfit(const std::string& dir, const struct stat& st) {
+  if (!S_ISDIR(st.st_mode)) return KeyFolderRefusal{"--out-dir " + dir + " is not a folder", 2};
+  if ((st.st_mode & 022) != 0 && (st.st_mode & S_ISVTX) == 0) {
+    return KeyFolderRefusal{"--out-dir " + dir + ": permissions " + mode_text(st.st_mode) +
+                                " let group or others replace the key files in it (chmod go-w " + dir + ")",
+                            2};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<KeyFolder, KeyFolderRefusal> prepare_key_folder(const std::string& dir) {
+  namespace fs = std::filesystem;
+  KeyFolder made;
+  // "keys/" names the folder "keys": its parent is what mkdir -p makes first.
+  const fs::path target = fs::path(dir).lexically_normal();
+  const fs::path folder = target.has_filename() ? target : target.parent_path();
+  struct stat st {};
+  if (::stat(folder.c_str(), &st) == 0) {
+    if (auto e = unfit(dir, st)) return *e;
+    return made;
+  }
+  if (errno != ENOENT) return KeyFolderRefusal{"--out-dir " + dir + ": " + std::strerror(errno), 1};
+  // The folders above it, each as mkdir makes it (0777 less the umask), as mkdir -p does.
+  std::vector<fs::path> missing;
+  for (fs::path p = folder.parent_path(); !p.empty() && !fs::exists(p); p = p.parent_path()) {
+    missing.insert(missing.begin(), p);
+    if (p == p.parent_path()) break;
+  }
+  auto undo = [&made](const std::string& why) {
+    remove_created_folders(made);
+    return KeyFolderRefusal{why, 1};
+  };
+  for (const fs::path& p : missing) {
+    if (::mkdir(p.c_str(), 0777) == 0) {
+      made.created.push_back(p.string());
+    } else if (errno != EEXIST) {
+      return undo("--out-dir " + dir + ": cannot create " + p.string() + ": " + std::strerror(errno));
+    }
+  }
+  if (::mkdir(folder.c_str(), 0700) != 0) {
+    const int err = errno;
+    // Made by someone else meanwhile: judged as any existing folder.
+    if (err == EEXIST && ::stat(folder.c_str(), &st) == 0) {
+      if (auto e = unfit(dir, st)) {
+        remove_created_folders(made);
+        return *e;
+      }
+      return made;
+    }
+    return undo("--out-dir " + dir + ": cannot create it: " + std::strerror(err));
+  }
+  made.created.push_back(folder.string());
+  // Its own mode exactly, whatever the umask: keys are for their owner only.
+  if (::chmod(folder.c_str(), 0700) != 0) return undo("--out-dir " + dir + ": chmod 700: " + std::strerror(errno));
+  return made;
+}
+
+void remove_created_folders(const KeyFolder& folder) {
+  for (auto it = folder.created.rbegin(); it != folder.created.rend(); ++it) (void)::rmdir(it->c_str());
+}
+
+}  // namespace clocksim::daemon
