@@ -7,6 +7,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "algorithms/core/checked_math.hpp"
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/layers.hpp"
 #include "algorithms/core/number_text.hpp"
@@ -374,9 +375,12 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
     }
     if (e.kind == Kind::kOffset) allowed = e.within.ns();
     // offset: how far the farthest up node is from the expected offset, on either side.
+    // Saturated: an expected offset near the end of the range minus a clock's offset of the other
+    // sign is past int64, where a wrapped negative distance would pass every node.
     const std::int64_t value = e.kind == Kind::kMaxSkew       ? max_skew
                                : e.kind == Kind::kMaxAbsOffset ? max_abs_offset
-                                                               : std::max(max_offset - e.value.ns(), e.value.ns() - min_offset);
+                                                               : std::max(sat_sub(max_offset, e.value.ns()),
+                                                                          sat_sub(e.value.ns(), min_offset));
     const std::int64_t excess = value - allowed;
     const double ratio = allowed > 0 ? static_cast<double>(value) / static_cast<double>(allowed)
                                      : (value > 0 ? std::numeric_limits<double>::infinity() : 0.0);

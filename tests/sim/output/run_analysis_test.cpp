@@ -611,6 +611,25 @@ TEST(RunAnalysis, OffsetExpectationIsTwoSidedAndSigned) {
       << short_by_2ms.expects()[0].detail;
 }
 
+// An expected offset at either end of the range (accepted: a duration is any int64 of
+// nanoseconds) against clocks of the other sign: the distance is past int64, and a wrapped
+// negative distance read as within every tolerance.
+TEST(RunAnalysis, AnOffsetExpectationAtTheEndOfTheRangeFailsClocksFarFromIt) {
+  for (const Duration expected : {Duration::max(), Duration::from_ns(-Duration::max().ns())}) {
+    auto spec = three_nodes();
+    scenario::ExpectSpec e;
+    e.kind = scenario::ExpectSpec::Kind::kOffset;
+    e.value = expected;
+    e.within = 1_ms;
+    spec.expects.push_back(e);
+    RunAnalysis a(spec);
+    a.on_tick(offsets_at(1_s, -1'000'000'000, 1'000'000'000));
+    a.finish();
+    EXPECT_FALSE(a.expects()[0].passed) << expected.ns() << ": " << a.expects()[0].detail;
+    EXPECT_TRUE(a.expects()[0].evaluated);
+  }
+}
+
 // A tick or instant with no node up has no clock to measure: its zeros neither fail an offset
 // expectation nor pass a skew or |offset| one. Over an interval with no node up at all, every
 // one of them is not evaluated, and says why.
