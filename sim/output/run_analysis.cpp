@@ -59,6 +59,7 @@ std::string expect_text(const scenario::ExpectSpec& e) {
     case Kind::kOffset: s = "offset == " + format_duration(e.value) + " +- " + format_duration(e.within); break;
     case Kind::kMastersAtEnd: s = "masters_at_end == " + std::to_string(e.count); break;
     case Kind::kFailoverTimeMax: s = "failover_time <= " + format_duration(e.value); break;
+    case Kind::kCausality: s = "causality consistent"; break;
   }
   if (e.at_least) s += " and >= " + format_duration(*e.at_least);
   if (e.kind == Kind::kMaxSkew || e.kind == Kind::kMaxAbsOffset || e.kind == Kind::kOffset) {
@@ -491,6 +492,11 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind, NodeId subject) 
   }
 }
 
+void RunAnalysis::set_causality(std::uint64_t events, std::optional<CausalityReport> report) {
+  logical_events_ = events;
+  causality_ = std::move(report);
+}
+
 void RunAnalysis::finish() {
   const Time end = last_ ? last_->t : Time::epoch() + spec_.duration;
   for (auto& f : failovers_) close_election_window(f, end, false);
@@ -562,6 +568,25 @@ void RunAnalysis::finish() {
         } else if (e.at_least) {
           d << "; largest " << human(Duration::from_ns(st.largest_ns)) << " at t=" << seconds_text(st.largest_at)
             << " (at least " << human(*e.at_least) << ")";
+        }
+        break;
+      case Kind::kCausality:
+        // No event, or too many to check, leaves the stamps unchecked: never a pass.
+        if (logical_events_ == 0) {
+          r.passed = false;
+          r.evaluated = false;
+          d << "no logical-clock event in the run";
+        } else if (!causality_) {
+          r.passed = false;
+          r.evaluated = false;
+          d << logical_events_ << " events, more than are checked pair by pair: happened-before not checked";
+        } else {
+          const CausalityReport& c = *causality_;
+          r.passed = c.ok();
+          d << c.events << " events, " << c.happened_before << " happened-before pairs: " << c.lamport_violations
+            << " Lamport violation(s), " << c.vector_false_order << " vector order(s) without happened-before, "
+            << c.vector_missed_order << " happened-before pair(s) the vectors miss, " << c.unmatched_receives
+            << " receive(s) of a message never delivered";
         }
         break;
       case Kind::kMastersAtEnd:
