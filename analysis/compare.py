@@ -286,6 +286,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--clocksim", help="with --run: the clocksim binary (default: $CLOCKSIM_BINARY, PATH, "
                                            "build/ci or build/release of this tree)")
     args = parser.parse_args(argv)
+    if not args.run:
+        # Without --run these would be passed over in silence: the page would land beside the
+        # first folder while the user looks for it in --out.
+        given = [name for name, value in (("--out", args.out), ("--set", args.set), ("--clocksim", args.clocksim))
+                 if value]
+        if given:
+            parser.error(f"{', '.join(given)} applies only with --run; write the page elsewhere with -o FILE")
     if args.run:
         check_distinct_stems(args.run, args.out or os.path.join("out", "compare"))
         clocksim = find_clocksim(args.clocksim)

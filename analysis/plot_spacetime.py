@@ -37,6 +37,10 @@ def read_logical(outdir: str) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise cio.FormatError(path, f"missing columns {missing}")
+    if df.empty:
+        # A run without a single logical event (shorter than the first gap of its workload, every
+        # node down) writes the header alone, which pandas types as text: still a valid file.
+        return df.astype({"event": "int64", "t_ns": "int64", "lamport": "int64"})
     for c in ("event", "t_ns", "lamport"):
         if not pd.api.types.is_integer_dtype(df[c]):
             raise cio.FormatError(path, f"column '{c}' is not integer")
@@ -82,6 +86,8 @@ def make_spacetime_figure(df: pd.DataFrame, max_events: int = DEFAULT_MAX_EVENTS
     title = "space-time diagram: Lamport time" + (" [vector]" if vectors else "") + " per event"
     if len(df) > len(shown):
         title += f" (first {len(shown)} of {len(df)} events)"
+    elif df.empty:
+        title += " (no events in this run)"
     ax.set_title(title)
     fig.tight_layout()
     return fig
@@ -93,6 +99,10 @@ def main(argv: list[str]) -> int:
     p.add_argument("--max-events", type=int, default=DEFAULT_MAX_EVENTS)
     p.add_argument("--no-vectors", action="store_true", help="label events with Lamport times only")
     args = p.parse_args(argv)
+    if args.max_events < 1:
+        # A negative count would slice from the end: the diagram would leave out the last events
+        # while its title says it shows the first ones.
+        p.error(f"--max-events must be at least 1, got {args.max_events}")
     df = read_logical(args.outdir)
     fig = make_spacetime_figure(df, args.max_events, not args.no_vectors)
     pc.save_png(fig, os.path.join(args.outdir, "spacetime.png"))

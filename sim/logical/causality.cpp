@@ -6,6 +6,13 @@ namespace clocksim::sim {
 
 namespace {
 bool is_stamp(const Message& m) { return m.type == MsgType::kLamport || m.type == MsgType::kVectorStamp; }
+
+// V(a) < V(b) (logical::compare's kBefore). `own`: a's own entry, where a correct clock puts a
+// concurrent a ahead of b; looking there first settles almost every concurrent pair in one step.
+bool vector_before(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b, std::size_t own) {
+  if (own < a.size() && own < b.size() && a[own] > b[own]) return false;
+  return logical::compare(a, b) == logical::Causality::kBefore;
+}
 }  // namespace
 
 void CausalityRecorder::on_message_sent(Time, NodeId from, NodeId, const Message& msg) {
@@ -46,6 +53,15 @@ CausalityReport CausalityRecorder::check() const {
   std::vector<std::uint64_t> before(e * words, 0);
   std::vector<std::int64_t> prev_on_node(last_event_.size(), -1);
   auto row = [&](std::size_t i) { return before.data() + i * words; };
+  rep.has_vectors = e > 0 && !events_[0].event.vector.empty();
+  const std::size_t width = e > 0 ? events_[0].event.vector.size() : 0;
+  bool one_width = true;
+  for (const RecordedEvent& r : events_) one_width = one_width && r.event.vector.size() == width;
+  // Every edge of the graph (program order, message) with stamps that rise along it: then they
+  // rise along every path, since < of Lamport times and of vectors of one width is transitive,
+  // and no happened-before pair needs its own look (O(E·n) instead of O(E²·n), minutes at 20,000
+  // events of 200 entries). A falling edge, or vectors of several widths, counts pair by pair.
+  bool edges_rise = one_width;
   for (std::size_t i = 0; i < e; ++i) {
     std::uint64_t* r = row(i);
     auto absorb = [&](std::int64_t j) {
@@ -53,12 +69,15 @@ CausalityReport CausalityRecorder::check() const {
       const std::uint64_t* s = row(static_cast<std::size_t>(j));
       for (std::size_t w = 0; w < words; ++w) r[w] |= s[w];
       r[static_cast<std::size_t>(j) / 64] |= std::uint64_t{1} << (static_cast<std::size_t>(j) % 64);
+      const LogicalEvent& from = events_[static_cast<std::size_t>(j)].event;
+      const LogicalEvent& to = events_[i].event;
+      if (from.lamport >= to.lamport) edges_rise = false;
+      if (rep.has_vectors && logical::compare(from.vector, to.vector) != logical::Causality::kBefore) edges_rise = false;
     };
     absorb(prev_on_node[events_[i].node]);
     absorb(events_[i].cause);
     prev_on_node[events_[i].node] = static_cast<std::int64_t>(i);
   }
-  rep.has_vectors = e > 0 && !events_[0].event.vector.empty();
   for (std::size_t b = 0; b < e; ++b) {
     const std::uint64_t* r = row(b);
     for (std::size_t a = 0; a < e; ++a) {
@@ -69,12 +88,11 @@ CausalityReport CausalityRecorder::check() const {
       const auto& eb = events_[b].event;
       if (hb) {
         ++rep.happened_before;
+        if (edges_rise) continue;
         if (ea.lamport >= eb.lamport) ++rep.lamport_violations;
-      }
-      if (rep.has_vectors) {
-        const bool vless = logical::compare(ea.vector, eb.vector) == logical::Causality::kBefore;
-        if (vless && !hb) ++rep.vector_false_order;
-        if (hb && !vless) ++rep.vector_missed_order;
+        if (rep.has_vectors && !vector_before(ea.vector, eb.vector, events_[a].node)) ++rep.vector_missed_order;
+      } else if (rep.has_vectors && vector_before(ea.vector, eb.vector, events_[a].node)) {
+        ++rep.vector_false_order;
       }
     }
   }

@@ -35,8 +35,12 @@ double direction_factor(const scenario::LinkModel& model, double asymmetry, Node
 bool adversary_picks_max(const MessageContext& msg) {
   const bool even = ((msg.from ^ msg.to) & 1U) == 0;
   switch (msg.type) {
-    case MsgType::kTimeRequest: return even;
-    case MsgType::kTimeReply: return !even;
+    // NTP's on-wire offset is the same midpoint of one exchange as a clock reading's: its
+    // request and reply err the same way, or the adversary would grant NTP symmetric paths.
+    case MsgType::kTimeRequest:
+    case MsgType::kNtpRequest: return even;
+    case MsgType::kTimeReply:
+    case MsgType::kNtpReply: return !even;
     case MsgType::kSetTime: return even;
     default: return true;
   }

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "algorithms/core/checked_math.hpp"
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/layers.hpp"
 #include "algorithms/core/number_text.hpp"
@@ -58,6 +59,7 @@ std::string expect_text(const scenario::ExpectSpec& e) {
     case Kind::kOffset: s = "offset == " + format_duration(e.value) + " +- " + format_duration(e.within); break;
     case Kind::kMastersAtEnd: s = "masters_at_end == " + std::to_string(e.count); break;
     case Kind::kFailoverTimeMax: s = "failover_time <= " + format_duration(e.value); break;
+    case Kind::kCausality: s = "causality consistent"; break;
   }
   if (e.at_least) s += " and >= " + format_duration(*e.at_least);
   if (e.kind == Kind::kMaxSkew || e.kind == Kind::kMaxAbsOffset || e.kind == Kind::kOffset) {
@@ -374,9 +376,12 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
     }
     if (e.kind == Kind::kOffset) allowed = e.within.ns();
     // offset: how far the farthest up node is from the expected offset, on either side.
+    // Saturated: an expected offset near the end of the range minus a clock's offset of the other
+    // sign is past int64, where a wrapped negative distance would pass every node.
     const std::int64_t value = e.kind == Kind::kMaxSkew       ? max_skew
                                : e.kind == Kind::kMaxAbsOffset ? max_abs_offset
-                                                               : std::max(max_offset - e.value.ns(), e.value.ns() - min_offset);
+                                                               : std::max(sat_sub(max_offset, e.value.ns()),
+                                                                          sat_sub(e.value.ns(), min_offset));
     const std::int64_t excess = value - allowed;
     const double ratio = allowed > 0 ? static_cast<double>(value) / static_cast<double>(allowed)
                                      : (value > 0 ? std::numeric_limits<double>::infinity() : 0.0);
@@ -487,6 +492,11 @@ void RunAnalysis::on_event(Time t, NodeId node, EventKind kind, NodeId subject) 
   }
 }
 
+void RunAnalysis::set_causality(std::uint64_t events, std::optional<CausalityReport> report) {
+  logical_events_ = events;
+  causality_ = std::move(report);
+}
+
 void RunAnalysis::finish() {
   const Time end = last_ ? last_->t : Time::epoch() + spec_.duration;
   for (auto& f : failovers_) close_election_window(f, end, false);
@@ -558,6 +568,25 @@ void RunAnalysis::finish() {
         } else if (e.at_least) {
           d << "; largest " << human(Duration::from_ns(st.largest_ns)) << " at t=" << seconds_text(st.largest_at)
             << " (at least " << human(*e.at_least) << ")";
+        }
+        break;
+      case Kind::kCausality:
+        // No event, or too many to check, leaves the stamps unchecked: never a pass.
+        if (logical_events_ == 0) {
+          r.passed = false;
+          r.evaluated = false;
+          d << "no logical-clock event in the run";
+        } else if (!causality_) {
+          r.passed = false;
+          r.evaluated = false;
+          d << logical_events_ << " events, more than are checked pair by pair: happened-before not checked";
+        } else {
+          const CausalityReport& c = *causality_;
+          r.passed = c.ok();
+          d << c.events << " events, " << c.happened_before << " happened-before pairs: " << c.lamport_violations
+            << " Lamport violation(s), " << c.vector_false_order << " vector order(s) without happened-before, "
+            << c.vector_missed_order << " happened-before pair(s) the vectors miss, " << c.unmatched_receives
+            << " receive(s) of a message never delivered";
         }
         break;
       case Kind::kMastersAtEnd:

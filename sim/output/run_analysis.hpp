@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/logical/causality.hpp"
 #include "sim/output/tick_stats.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/world/observer.hpp"
@@ -107,6 +108,10 @@ class RunAnalysis {
   // on_tick): together they tell when the first full round is over (the default warm-up).
   void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode);
   void on_roles(Time t, const RoleTally& roles);
+  // sync: logical: how many events the run stamped, and the check of every pair of them against
+  // the true happened-before relation (nullopt: too many events to check pair by pair), which
+  // `causality: consistent` reads. Before finish().
+  void set_causality(std::uint64_t events, std::optional<CausalityReport> report);
   // Call once after the last tick.
   void finish();
 
@@ -220,6 +225,8 @@ class RunAnalysis {
   std::optional<TickStats> last_;
   std::optional<Time> last_not_one_master_;  // latest tick with zero or several masters
   std::optional<std::int64_t> last_bound_ns_;
+  std::uint64_t logical_events_ = 0;
+  std::optional<CausalityReport> causality_;
 };
 
 }  // namespace clocksim::sim

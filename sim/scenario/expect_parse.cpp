@@ -40,7 +40,7 @@ void read_skew_limit(const yaml::Node& v, const std::string& p, ExpectSpec& e) {
 
 }  // namespace
 
-std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string& path, Duration duration) {
+std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string& path, Duration duration, bool logical) {
   std::vector<ExpectSpec> out;
   if (!node || node->is_null()) return out;
   expect_sequence(*node, path, "a list of expectations such as [{max_skew: bound, after: 30s}]");
@@ -84,6 +84,13 @@ std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string&
       e.kind = Kind::kOffset;
       windowed = true;
       e.value = read_duration(v, vp);
+    } else if (kind == "causality") {
+      e.kind = Kind::kCausality;
+      if (!v.is_scalar() || trim(v.text) != "consistent") {
+        fail_at(v, vp, "expected 'consistent' (every pair of events' Lamport and vector stamps agree with the true "
+                       "happened-before relation), got " + yaml::describe(v));
+      }
+      if (!logical) fail_at(v, vp, "'causality' checks logical-clock stamps: it needs algorithm.sync.kind logical");
     } else if (kind == "masters_at_end") {
       e.kind = Kind::kMastersAtEnd;
       e.count = read_int(v, vp, 0);

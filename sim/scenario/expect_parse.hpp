@@ -3,6 +3,7 @@
 //   - {masters_at_end: 1}
 //   - {failover_time_max: 20s}
 //   - {max_abs_offset: 50ms, after: 1m}
+//   - {causality: consistent}             # sync: logical only
 #pragma once
 
 #include <string>
@@ -13,6 +14,7 @@
 
 namespace clocksim::scenario {
 
-std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string& path, Duration duration);
+// `logical`: the run stamps events with logical clocks (sync: logical), which `causality` needs.
+std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string& path, Duration duration, bool logical);
 
 }  // namespace clocksim::scenario

@@ -303,6 +303,9 @@ Json expect_schema() {
       {"failover_time_max", ref("duration")},
       {"max_abs_offset", ref("duration")},
       {"offset", with_doc(ref("signed_duration"), "every up node's offset from true time (signed), within 'within' (two-sided)")},
+      {"causality", Json{{"enum", Json::array({"consistent"})},
+                         {"description", "sync: logical: every pair of events' Lamport and vector stamps agree with the "
+                                         "true happened-before relation"}}},
   };
   Json alternatives = Json::array();
   for (const auto& kind : keys::expect_kinds()) {

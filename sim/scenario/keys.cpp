@@ -84,7 +84,7 @@ const std::vector<std::string>& byzantine_modes() {
   return k;
 }
 const std::vector<std::string>& expect_kinds() {
-  static const std::vector<std::string> k{"max_skew", "masters_at_end", "failover_time_max", "max_abs_offset", "offset"};
+  static const std::vector<std::string> k{"max_skew", "masters_at_end", "failover_time_max", "max_abs_offset", "offset", "causality"};
   return k;
 }
 const std::vector<std::string>& expect_window() {

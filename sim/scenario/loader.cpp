@@ -196,7 +196,7 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name,
   check_link_delay(root, spec);
   spec.faults = parse_faults(root.find("faults"), "faults", names, adjacency, spec.duration);
   check_clock_range(root, spec);
-  spec.expects = parse_expects(root.find("expect"), "expect", spec.duration);
+  spec.expects = parse_expects(root.find("expect"), "expect", spec.duration, spec.algorithm.sync.kind == "logical");
   spec.output = parse_output(root.find("output"), "output", names, spec.tick);
   spec.ordering = parse_ordering(root.find("ordering"), "ordering", names);
   return spec;

@@ -226,6 +226,7 @@ struct ExpectSpec {
     kFailoverTimeMax,  // every failover completes within value
     kMaxAbsOffset,     // every up node's |offset| vs true time <= value after `after`
     kOffset,           // every up node's offset vs true time within value ± within (two-sided)
+    kCausality,        // sync: logical: every pair of events' stamps agree with happened-before
   };
   Kind kind = Kind::kMaxSkew;
   Duration after;

@@ -86,6 +86,15 @@ def test_script_and_report_delegation(three_runs, tmp_path):
     assert bad.returncode == 2 and "not after the start" in bad.stderr
 
 
+def test_run_options_without_run_are_refused(three_runs, tmp_path):
+    for extra in (["--out", str(tmp_path / "elsewhere")], ["--set", "duration=1m"]):
+        r = run_script("compare.py", *three_runs, *extra)
+        assert r.returncode == 2, r.stdout
+        assert f"{extra[0]} applies only with --run" in r.stderr
+        assert "-o FILE" in r.stderr
+    assert not os.path.exists(os.path.join(os.path.dirname(three_runs[0]), "compare.html"))
+
+
 def test_real_tsp_bully_ring_side_by_side(tmp_path):
     """The teacher's recipe on real runs (docs/analysis.md, Recipe 2)."""
     if not (BINARY and os.path.exists(BINARY)):

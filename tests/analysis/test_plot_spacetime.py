@@ -85,3 +85,24 @@ def test_malformed_input_exits_2(tmp_path):
     assert "missing columns" in result.stderr
     result = run_script("plot_spacetime.py", str(tmp_path))
     assert result.returncode == 2
+
+
+def test_a_run_without_events_draws_an_empty_diagram_that_says_so(tmp_path):
+    d = tmp_path / "quiet"
+    d.mkdir()
+    (d / "logical.csv").write_text(LOGICAL_CSV.splitlines()[0] + "\n")
+    result = run_script("plot_spacetime.py", str(d))
+    assert result.returncode == 0, result.stderr
+    assert os.path.isfile(d / "spacetime.png")
+    fig = plot_spacetime.make_spacetime_figure(plot_spacetime.read_logical(str(d)))
+    ax = fig.axes[0]
+    assert _gids(ax, "event:") == []
+    assert "no events" in ax.get_title()
+
+
+def test_max_events_below_one_is_refused(logical_dir):
+    for value in ("0", "-2"):
+        result = run_script("plot_spacetime.py", logical_dir, "--max-events", value)
+        assert result.returncode == 2
+        assert "--max-events must be at least 1" in result.stderr
+        assert not os.path.exists(os.path.join(logical_dir, "spacetime.png"))

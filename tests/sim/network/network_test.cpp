@@ -257,6 +257,22 @@ TEST(Network, AdversaryMakesRoundTripsErrInOppositeDirectionsPerSlave) {
   EXPECT_EQ(net.max_latency(), 3_ms);
 }
 
+// NTP's offset is the midpoint of one request and its reply, as a clock reading's is: the
+// adversary takes one extreme each way for it too, not the late one both ways (which left NTP
+// on symmetric paths, with no asymmetry error at all).
+TEST(Network, AdversaryMakesNtpExchangesErrLikeClockReadings) {
+  const Distribution adversarial{Distribution::Kind::kAdversarial, 1e6, 9e6, 0};
+  Network net(Topology::full_mesh(5), links_with(adversarial), 5, 1);
+  const NodeId server = 0;
+  for (NodeId client = 1; client < 5; ++client) {
+    const Duration out = net.transmit(client, server, make_message(MsgType::kNtpRequest), kNow).delay;
+    const Duration back = net.transmit(server, client, make_message(MsgType::kNtpReply), kNow).delay;
+    EXPECT_EQ(out + back, 10_ms) << "client " << client;
+    EXPECT_EQ(net.transmit(client, server, make_message(MsgType::kTimeRequest), kNow).delay, out) << "client " << client;
+    EXPECT_EQ((out - back) / 2, client % 2 == 0 ? 4_ms : -4_ms) << "client " << client;
+  }
+}
+
 TEST(Network, LatencyBoundsCoverEveryModelInUse) {
   scenario::LinksSpec links = links_with(Distribution::uniform(1e6, 5e6), 0, 0.1);
   EXPECT_EQ(Network(ring(4), links, 4, 1).min_latency(), 900'000_ns);

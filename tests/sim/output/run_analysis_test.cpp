@@ -611,6 +611,63 @@ TEST(RunAnalysis, OffsetExpectationIsTwoSidedAndSigned) {
       << short_by_2ms.expects()[0].detail;
 }
 
+// An expected offset at either end of the range (accepted: a duration is any int64 of
+// nanoseconds) against clocks of the other sign: the distance is past int64, and a wrapped
+// negative distance read as within every tolerance.
+TEST(RunAnalysis, AnOffsetExpectationAtTheEndOfTheRangeFailsClocksFarFromIt) {
+  for (const Duration expected : {Duration::max(), Duration::from_ns(-Duration::max().ns())}) {
+    auto spec = three_nodes();
+    scenario::ExpectSpec e;
+    e.kind = scenario::ExpectSpec::Kind::kOffset;
+    e.value = expected;
+    e.within = 1_ms;
+    spec.expects.push_back(e);
+    RunAnalysis a(spec);
+    a.on_tick(offsets_at(1_s, -1'000'000'000, 1'000'000'000));
+    a.finish();
+    EXPECT_FALSE(a.expects()[0].passed) << expected.ns() << ": " << a.expects()[0].detail;
+    EXPECT_TRUE(a.expects()[0].evaluated);
+  }
+}
+
+// `causality: consistent` holds only when the stamps were checked and agree with happened-before:
+// a violation fails it, and a run with no event or too many to check leaves it not evaluated
+// (never a pass that checked nothing).
+TEST(RunAnalysis, CausalityExpectationFollowsTheHappenedBeforeCheck) {
+  auto spec = three_nodes();
+  scenario::ExpectSpec e;
+  e.kind = scenario::ExpectSpec::Kind::kCausality;
+  spec.expects.push_back(e);
+  CausalityReport sound;
+  sound.events = 12;
+  sound.happened_before = 30;
+  CausalityReport broken = sound;
+  broken.lamport_violations = 2;
+  CausalityReport missed = sound;
+  missed.vector_missed_order = 1;
+  struct Case {
+    std::uint64_t events;
+    std::optional<CausalityReport> report;
+    bool passed, evaluated;
+    const char* detail;
+  };
+  for (const Case& c : {Case{12, sound, true, true, "0 Lamport violation(s)"},
+                        Case{12, broken, false, true, "2 Lamport violation(s)"},
+                        Case{12, missed, false, true, "1 happened-before pair(s) the vectors miss"},
+                        Case{0, std::nullopt, false, false, "no logical-clock event"},
+                        Case{30'000, std::nullopt, false, false, "not checked"}}) {
+    RunAnalysis a(spec);
+    a.on_tick(offsets_at(1_s, 0, 0));
+    a.set_causality(c.events, c.report);
+    a.finish();
+    const ExpectResult& r = a.expects()[0];
+    EXPECT_EQ(r.passed, c.passed) << r.detail;
+    EXPECT_EQ(r.evaluated, c.evaluated) << r.detail;
+    EXPECT_NE(r.detail.find(c.detail), std::string::npos) << r.detail;
+    EXPECT_EQ(r.text, "causality consistent");
+  }
+}
+
 // A tick or instant with no node up has no clock to measure: its zeros neither fail an offset
 // expectation nor pass a skew or |offset| one. Over an interval with no node up at all, every
 // one of them is not evaluated, and says why.
