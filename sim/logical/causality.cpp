@@ -89,6 +89,7 @@ CausalityReport CausalityRecorder::check() const {
       if (hb) {
         ++rep.happened_before;
         if (edges_rise) continue;
+        ++rep.pairs_compared;
         if (ea.lamport >= eb.lamport) ++rep.lamport_violations;
         if (rep.has_vectors && !vector_before(ea.vector, eb.vector, events_[a].node)) ++rep.vector_missed_order;
       } else if (rep.has_vectors && vector_before(ea.vector, eb.vector, events_[a].node)) {

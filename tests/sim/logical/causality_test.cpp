@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -206,14 +205,12 @@ TEST(CausalityRecorder, CountsDamagedStampsExactlyAsEveryPairSeesThem) {
 // 6,000 events of 1,000-entry vectors, every pair ordered: looked at pair by pair that is 2·10^10
 // entry comparisons (most of a minute); the check needs only the graph's edges for the ordered
 // pairs, and one entry for the others.
-TEST(CausalityRecorder, ChecksManyLongVectorsInSeconds) {
+TEST(CausalityRecorder, StampsThatRiseAlongEveryEdgeSettleTheOrderedPairsWithoutALookEach) {
   const CausalityRecorder rec = message_chain(1000, 3000);
-  const auto start = std::chrono::steady_clock::now();
   const CausalityReport r = rec.check();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.happened_before, 6000u * 5999u / 2);
-  EXPECT_LT(seconds, 15.0);
+  EXPECT_EQ(r.pairs_compared, 0u);  // each of the 18 million pairs compared: minutes at this size
 }
 
 }  // namespace
