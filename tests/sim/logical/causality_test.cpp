@@ -101,7 +101,6 @@ TEST(CausalityRecorder, CatchesAStampThatIgnoresTheMessage) {
   EXPECT_FALSE(r.ok());
 }
 
-
 // A chain of messages through every node in turn: every pair of events is ordered, and every
 // vector has `nodes` entries. Correct stamps unless `corrupt` names events to damage.
 CausalityRecorder message_chain(NodeId nodes, std::size_t messages, std::uint64_t corrupt_seed = 0) {
@@ -120,31 +119,30 @@ CausalityRecorder message_chain(NodeId nodes, std::size_t messages, std::uint64_
     }
     return e;
   };
+  auto stamp = [](LogicalEvent::Kind kind, NodeId peer, std::size_t message, std::uint64_t lamport_now,
+                  const std::vector<std::uint64_t>& vector) {
+    LogicalEvent e;
+    e.kind = kind;
+    e.peer = peer;
+    e.message_id = static_cast<std::uint32_t>(message);
+    e.lamport = lamport_now;
+    e.vector = vector;
+    return e;
+  };
   for (std::size_t k = 0; k < messages; ++k) {
     const NodeId from = static_cast<NodeId>(k % nodes), to = static_cast<NodeId>((k + 1) % nodes);
     const Time t = Time::from_ns(static_cast<std::int64_t>(2 * k + 1));
     ++lamport[from];
     ++clock[from][from];
-    LogicalEvent send;
-    send.kind = LogicalEvent::Kind::kSend;
-    send.peer = to;
-    send.message_id = static_cast<std::uint32_t>(k);
-    send.lamport = lamport[from];
-    send.vector = clock[from];
-    rec.on_logical_event(t, from, damaged(send));
+    rec.on_logical_event(t, from, damaged(stamp(LogicalEvent::Kind::kSend, to, k, lamport[from], clock[from])));
     const Message m = make_message(MsgType::kLamport, static_cast<std::uint32_t>(k));
     rec.on_message_sent(t, from, to, m);
     rec.on_message_delivered(t + Duration::from_ns(1), from, to, m);
     lamport[to] = std::max(lamport[to], lamport[from]) + 1;
     for (NodeId i = 0; i < nodes; ++i) clock[to][i] = std::max(clock[to][i], clock[from][i]);
     ++clock[to][to];
-    LogicalEvent recv;
-    recv.kind = LogicalEvent::Kind::kReceive;
-    recv.peer = from;
-    recv.message_id = static_cast<std::uint32_t>(k);
-    recv.lamport = lamport[to];
-    recv.vector = clock[to];
-    rec.on_logical_event(t + Duration::from_ns(1), to, damaged(recv));
+    rec.on_logical_event(t + Duration::from_ns(1), to,
+                         damaged(stamp(LogicalEvent::Kind::kReceive, from, k, lamport[to], clock[to])));
   }
   return rec;
 }
