@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "config/unknown_command.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/output/pending_files.hpp"
 
@@ -29,19 +30,9 @@ int main(int argc, char** argv) {
   clocksim::cli::register_validate_command(app, exit_code);
   clocksim::cli::register_schema_command(app, exit_code);
   clocksim::cli::register_extra_commands(app, exit_code);
-  // CLI11 would answer "A subcommand is required" to a misspelt one ("clocksim rnu").
-  if (argc > 1 && argv[1][0] != '-') {
-    const std::string given = argv[1];
-    std::string known;
-    bool found = false;
-    for (const CLI::App* sub : app.get_subcommands({})) {
-      found = found || sub->check_name(given);
-      known += (known.empty() ? "" : ", ") + sub->get_name();
-    }
-    if (!found) {
-      std::cerr << "clocksim: unknown command '" << given << "'; the commands are " << known << " (clocksim --help)\n";
-      return 2;
-    }
+  if (const auto unknown = clocksim::config::unknown_command(app, argc, argv)) {
+    std::cerr << "clocksim: " << *unknown << " (clocksim --help)\n";
+    return 2;
   }
   try {
     app.parse(argc, argv);

@@ -56,6 +56,16 @@ for program, name, args in bad:
     if p.stdout:
         fail(f"{name} {' '.join(args)}: printed {p.stdout!r} on stdout")
 
+# A command clocksyncctl does not have is named, with the ones it has (CLI11 alone said "A
+# subcommand is required", naming neither).
+for given, expected in (("no-such-command", "clocksyncctl: unknown command 'no-such-command'; the commands are "
+                         "status, keygen (clocksyncctl --help)"),
+                        ("stauts", "clocksyncctl: unknown command 'stauts' (did you mean 'status'?); the commands are "
+                         "status, keygen (clocksyncctl --help)")):
+    p = subprocess.run([ctl, given], capture_output=True, text=True, timeout=60)
+    if p.returncode != 2 or p.stderr.strip() != expected:
+        fail(f"clocksyncctl {given}: exit {p.returncode}, stderr {p.stderr!r}; expected exit 2 and {expected!r}")
+
 for program, args in ((daemon, ["--help"]), (ctl, ["--help"]), (ctl, ["keygen", "--help"])):
     p = subprocess.run([program, *args], capture_output=True, text=True, timeout=60)
     if p.returncode != 0 or "Usage:" not in p.stdout or p.stderr:

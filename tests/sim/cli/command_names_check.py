@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""clocksim answers a misspelt command by naming the commands it has (exit 2), and every command
-it names exists.
+"""clocksim answers a misspelt command by naming it, the command it was likely meant to be and the
+commands it has (exit 2), and every command it names exists.
 
 usage: command_names_check.py CLOCKSIM"""
 import subprocess
@@ -16,8 +16,12 @@ def run(*args):
 
 
 p = run("rnu", "scenarios/failover.yaml")
-if p.returncode != 2 or "unknown command 'rnu'; the commands are run, validate, schema, sweep" not in p.stderr:
+if p.returncode != 2 or "unknown command 'rnu' (did you mean 'run'?); the commands are run, validate, schema, sweep" \
+        not in p.stderr:
     fail(f"a misspelt command: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+p = run("plot", "scenarios/failover.yaml")
+if p.returncode != 2 or "unknown command 'plot'; the commands are run, validate, schema, sweep" not in p.stderr:
+    fail(f"an unknown command: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 for command in ("run", "validate", "schema", "sweep"):
     p = run(command, "--help")
     if p.returncode != 0 or command not in p.stdout:
