@@ -545,7 +545,7 @@ void RunAnalysis::finish() {
         } else if (!st.checked_any) {
           r.passed = false;
           r.evaluated = false;
-          d << "no tick with a node up fell in the checked interval";
+          d << "no tick with a correct node up (one neither down nor Byzantine) fell in the checked interval";
         } else if (st.first_violation) {
           r.passed = false;
           d << "exceeded by " << human(Duration::from_ns(st.worst_excess_ns)) << " at t="

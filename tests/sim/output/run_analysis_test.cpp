@@ -689,7 +689,7 @@ TEST(RunAnalysis, AnInstantWithNoNodeUpCountsForNoExpectation) {
   none_up.finish();
   for (const auto& r : none_up.expects()) {
     EXPECT_FALSE(r.evaluated) << r.text << ": " << r.detail;
-    EXPECT_NE(r.detail.find("no tick with a node up"), std::string::npos) << r.detail;
+    EXPECT_NE(r.detail.find("no tick with a correct node up (one neither down nor Byzantine)"), std::string::npos) << r.detail;
   }
   RunAnalysis one_up(spec);  // the same zeros from a node that is up are measured
   TickStats zero = offsets_at(2_s, 0, 0);
