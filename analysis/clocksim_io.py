@@ -36,6 +36,9 @@ LINKS_FILE = "links.csv"
 
 TRACE_COLUMNS = ["t_ns", "node", "local_ns", "offset_ns", "role", "up"]
 SKEW_COLUMNS = ["t_ns", "max_skew_ns", "mean_abs_offset_ns", "bound_ns", "master", "masters"]
+# Empty in skew.csv: the skew and mean |offset| at a tick with no correct node up, the bound of a
+# scenario without one.
+SKEW_NULLABLE_COLUMNS = ("max_skew_ns", "mean_abs_offset_ns", "bound_ns")
 # events.csv: typed note fields; node columns hold names, empty when the field is not set.
 EVENTS_COLUMNS = ["t_ns", "node", "kind", "what", "why", "subject", "peer", "election", "round", "seq",
                   "message", "value_ns", "rtt_ns", "error_ns", "count", "total", "nodes", "detail"]
@@ -207,12 +210,15 @@ def read_trace(outdir: str) -> pd.DataFrame:
 
 
 def read_skew(outdir: str) -> pd.DataFrame:
+    """skew.csv. max_skew_ns and mean_abs_offset_ns are <NA> at a tick with no correct node up
+    (nothing measured), bound_ns when the scenario has no bound: nullable Int64 columns, which
+    `.to_numpy(dtype=float, na_value=np.nan)` turns into NaN gaps."""
     path = os.path.join(outdir, SKEW_FILE)
-    dtypes = {"t_ns": "int64", "max_skew_ns": "int64", "mean_abs_offset_ns": "int64",
+    dtypes = {"t_ns": "int64", "max_skew_ns": "Int64", "mean_abs_offset_ns": "Int64",
               "bound_ns": "Int64", "master": "str", "masters": "int64"}
     df = _read_csv(path, SKEW_COLUMNS, dtypes,
                    ["t_ns", "max_skew_ns", "mean_abs_offset_ns", "bound_ns", "masters"],
-                   nullable_int=("bound_ns",))
+                   nullable_int=SKEW_NULLABLE_COLUMNS)
     return _sorted_by_time(df)
 
 

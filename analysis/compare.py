@@ -86,7 +86,9 @@ def make_compare_figure(sides: list[Side], window: tuple[int, int]):
     v_max = 1.0
     for s in sides:
         if s.run.skew is not None:
-            v_max = max(v_max, float(s.run.skew["max_skew_ns"].max()))
+            measured = s.run.skew["max_skew_ns"].to_numpy(dtype=float, na_value=np.nan)
+            if np.isfinite(measured).any():  # none at all: every tick had no correct node up
+                v_max = max(v_max, float(np.nanmax(measured)))
     v_scale, v_name = pc.value_unit(v_max)
     for i, s in enumerate(sides):
         row = len(sides) - 1 - i
@@ -110,7 +112,9 @@ def make_compare_figure(sides: list[Side], window: tuple[int, int]):
         t_rel = skew["t_ns"].to_numpy() - s.origin_ns
         keep = (t_rel >= start) & (t_rel <= end)
         color = colors(i % colors.N)
-        skew_ax.plot(t_rel[keep] / t_scale, skew["max_skew_ns"].to_numpy()[keep] / v_scale, color=color, lw=1.6,
+        # NaN (no correct node up at that tick) leaves a gap in the line.
+        measured = skew["max_skew_ns"].to_numpy(dtype=float, na_value=np.nan)[keep]
+        skew_ax.plot(t_rel[keep] / t_scale, measured / v_scale, color=color, lw=1.6,
                      label=f"{s.label}: max skew", gid=f"skew:{i}")
         bound = skew["bound_ns"].to_numpy(dtype=float, na_value=np.nan)[keep]
         if np.isfinite(bound).any():

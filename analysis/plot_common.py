@@ -109,10 +109,14 @@ def natural_key(name: str):
 
 def minmax_indices(y: np.ndarray, max_points: int) -> np.ndarray:
     """Indices of a subsequence of at most ~max_points that keeps, per bucket, the minimum and
-    the maximum (so spikes and violations survive downsampling). NaNs are ignored per bucket."""
+    the maximum (so spikes and violations survive downsampling). NaNs are ignored per bucket,
+    but the first NaN of every run of them is kept, so that a gap in the data stays a gap in the
+    line instead of being bridged."""
     n = len(y)
     if n <= max_points or max_points < 4:
         return np.arange(n)
+    nan = np.isnan(np.asarray(y, dtype=float))
+    gap_starts = np.flatnonzero(nan & ~np.concatenate([[False], nan[:-1]]))
     bucket = int(np.ceil(n / (max_points // 2)))
     nb = n // bucket
     head = np.asarray(y[: nb * bucket], dtype=float).reshape(nb, bucket)
@@ -123,7 +127,7 @@ def minmax_indices(y: np.ndarray, max_points: int) -> np.ndarray:
     if nb * bucket < n:
         tail = np.arange(nb * bucket, n)
         idx = np.concatenate([idx, tail[[0, -1]]])
-    return np.unique(idx)
+    return np.unique(np.concatenate([idx, gap_starts]))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -201,9 +201,22 @@ def _draw_offsets(ax, run: cio.Run, shown: pd.DataFrame, master: pd.DataFrame | 
 
 def violation_mask(skew: pd.DataFrame, warmup_ns: int) -> np.ndarray:
     """Ticks after warm-up where the measured max skew exceeds the bound written for that tick."""
-    bound = skew["bound_ns"]
-    return (bound.notna() & (skew["max_skew_ns"] > bound.fillna(0))
-            & (skew["t_ns"] >= warmup_ns)).to_numpy(dtype=bool)
+    # Compared as integers (nullable): a tick with no bound or nothing measured violates nothing.
+    over = (skew["max_skew_ns"].astype("Int64") > skew["bound_ns"].astype("Int64")).fillna(False)
+    return (over & (skew["t_ns"] >= warmup_ns)).to_numpy(dtype=bool)
+
+
+def unmeasured_intervals(t: np.ndarray, skew_ns: np.ndarray, end_ns: int) -> list[tuple[int, int]]:
+    """[start, end) of each run of ticks whose skew is NaN (no correct node up), the end being the
+    next measured tick (or the end of the run)."""
+    gap = np.isnan(skew_ns)
+    if not gap.any():
+        return []
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], gap.astype(np.int8), [0]])))
+    out = []
+    for first, after in zip(edges[::2], edges[1::2]):
+        out.append((int(t[first]), int(t[after]) if after < len(t) else max(end_ns, int(t[-1]))))
+    return out
 
 
 def make_skew_figure(run: cio.Run, max_points: int = DEFAULT_MAX_POINTS):
@@ -213,7 +226,7 @@ def make_skew_figure(run: cio.Run, max_points: int = DEFAULT_MAX_POINTS):
     end_ns = max(run.duration_ns, int(skew["t_ns"].iloc[-1]) if len(skew) else 0)
     t_scale, t_name = pc.time_unit(end_ns)
     t = skew["t_ns"].to_numpy()
-    s = skew["max_skew_ns"].to_numpy(dtype=float)
+    s = skew["max_skew_ns"].to_numpy(dtype=float, na_value=np.nan)  # NaN: no correct node up
     b = skew["bound_ns"].to_numpy(dtype=float, na_value=np.nan)
     top = np.nanmax(np.concatenate([s, b, [1.0]]))
     v_scale, v_name = pc.value_unit(top)
@@ -224,6 +237,10 @@ def make_skew_figure(run: cio.Run, max_points: int = DEFAULT_MAX_POINTS):
                    gid="warmup", label="warm-up")
     pc.shade_intervals(ax, pc.event_intervals(run.events, end_ns), t_scale)
     pc.mark_points(ax, pc.point_events(run.events), t_scale)
+    for k, (g0, g1) in enumerate(unmeasured_intervals(t, s, end_ns)):
+        # Nothing was measured there: a hatched gap, not a line at 0.
+        ax.axvspan(g0 / t_scale, g1 / t_scale, facecolor="none", edgecolor="#888888", hatch="//", lw=0,
+                   zorder=0, gid="no-node-up", label="no correct node up" if k == 0 else "_nolegend_")
 
     idx = pc.minmax_indices(s, max_points)
     ax.plot(t[idx] / t_scale, s[idx] / v_scale, lw=0.9, color="#1f77b4", label="measured max skew",

@@ -63,7 +63,9 @@ def main() -> int:
                 subprocess.run([args.clocksim, "run", path, "--quiet", "--out", out], check=True)
                 with open(os.path.join(out, "skew.csv")) as f:
                     rows = list(csv.DictReader(f))
-                worst.append(max(int(r["max_skew_ns"]) for r in rows if int(r["t_ns"]) >= 60_000_000_000))
+                # An empty skew: no correct node up at that tick, nothing measured.
+                worst.append(max(int(r["max_skew_ns"]) for r in rows
+                                 if int(r["t_ns"]) >= 60_000_000_000 and r["max_skew_ns"] != ""))
                 with open(os.path.join(out, "summary.json")) as f:
                     msgs.append(json.load(f)["results"]["messages_sent"])
                 bound = rows[-1]["bound_ns"]

@@ -12,14 +12,14 @@ set(_analysis_env PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg)
 list(APPEND _analysis_env CLOCKSIM_BINARY=$<TARGET_FILE:clocksim>)
 
 file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/analysis-tmp)
-foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering plot_sequence plot_links events compare report
+foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering plot_sequence plot_links events compare report no_node_up
                user_errors real_run report_browser)
   set(_needs "")
   set(_label python)
   if(_suite STREQUAL "report_browser")
     set(_needs --needs-chromium)
     set(_label browser)
-  elseif(_suite STREQUAL "real_run" OR _suite STREQUAL "compare")
+  elseif(_suite STREQUAL "real_run" OR _suite STREQUAL "compare" OR _suite STREQUAL "no_node_up")
     set(_needs --needs-binary)
     set(_label python_binary)
   endif()

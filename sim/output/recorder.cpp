@@ -77,9 +77,10 @@ void Recorder::on_tick(const TickView& view) {
     line_.clear();
     append_int(line_, s.t.ns());
     line_.push_back(',');
-    append_int(line_, s.max_skew_ns);
+    // With no correct node up there is no offset to measure: a 0 would read as perfect agreement.
+    if (s.up_nodes > 0) append_int(line_, s.max_skew_ns);
     line_.push_back(',');
-    append_int(line_, s.mean_abs_offset_ns);
+    if (s.up_nodes > 0) append_int(line_, s.mean_abs_offset_ns);
     line_.push_back(',');
     if (s.bound) append_int(line_, s.bound->ns());
     line_.push_back(',');

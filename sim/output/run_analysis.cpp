@@ -276,7 +276,7 @@ void RunAnalysis::on_tick(const TickStats& s) {
   if (s.bound) last_bound_ns_ = s.bound->ns();
   check(s.t, s.max_skew_ns, s.max_abs_offset_ns, s.bound, Masters{s.masters, last_not_one_master_}, s.min_offset_ns,
         s.max_offset_ns, s.up_nodes);
-  if (steady_from_ && s.t >= *steady_from_) steady_tick_skews_ns_.push_back(s.max_skew_ns);
+  if (steady_from_ && s.t >= *steady_from_ && s.up_nodes > 0) steady_tick_skews_ns_.push_back(s.max_skew_ns);
   last_ = s;
   if (s.masters != 1) last_not_one_master_ = s.t;
 }
@@ -312,6 +312,8 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
                              std::optional<Duration> bound, const Masters& masters, std::int64_t min_offset,
                              std::int64_t max_offset, std::uint32_t up_nodes, bool left_limit) {
   constexpr bool kApply = !std::is_const_v<Self>;
+  // With no correct node up nothing was measured: the 0 passed for the skew is no agreement.
+  if (up_nodes == 0) return false;
   if (max_skew > self.max_skew_ns_) {
     if constexpr (!kApply) return true;
     else {
@@ -352,7 +354,6 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
   for (std::size_t i = 0; i < self.spec_.expects.size(); ++i) {
     const auto& e = self.spec_.expects[i];
     if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset && e.kind != Kind::kOffset) continue;
-    if (up_nodes == 0) continue;  // no clock to measure
     const Duration since_start = t - Time::epoch();
     if (since_start < e.after || (left_limit && since_start == e.after) || (e.until && since_start > *e.until)) continue;
     if (e.outside_failover) {

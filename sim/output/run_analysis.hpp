@@ -83,7 +83,8 @@ class RunAnalysis {
   // An instant between ticks where the skew may peak (sim/output/exact_skew): it counts for the
   // worst skew, the bound and the skew expectations like a tick (failovers stay per tick).
   // `up_nodes`: the clocks read; an instant with none says nothing about skew or offsets, so the
-  // expectations skip it (its zeros would fail an `offset:` and pass the others vacuously).
+  // skew figures and the expectations skip it (its zeros would read as agreement, fail an
+  // `offset:` and pass the others vacuously).
   // `left_limit`: the state just before t, which belongs to the open interval ending at t: outside
   // a window (expect's `after`, the warm-up) that starts at t.
   void on_instant(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns, std::optional<Duration> bound,

@@ -15,8 +15,10 @@ namespace clocksim::sim {
 
 struct TickStats {
   Time t;
-  std::uint32_t up_nodes = 0;
-  std::int64_t max_skew_ns = 0;          // max − min offset over up nodes (0 with fewer than 2)
+  std::uint32_t up_nodes = 0;            // up and correct: the nodes the figures below are over
+  // The figures below mean nothing with up_nodes 0 (no clock measured): skew.csv leaves them
+  // empty and no statistic counts them.
+  std::int64_t max_skew_ns = 0;          // max − min offset over up nodes (0 with one)
   std::int64_t mean_abs_offset_ns = 0;   // truncated; 0 unless every clock was read
   std::int64_t max_abs_offset_ns = 0;
   std::int64_t min_offset_ns = 0;        // signed extremes over up nodes (0 with none)

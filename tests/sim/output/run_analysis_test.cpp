@@ -491,6 +491,7 @@ TEST(RunAnalysis, DefaultWarmupIsTheFirstFullRoundIncludingSlews) {
   auto skew_tick = [](Duration t, std::int64_t skew) {
     TickStats s;
     s.t = Time::epoch() + t;
+    s.up_nodes = 3;
     s.max_skew_ns = skew;
     s.masters = 1;
     return s;
