@@ -209,6 +209,31 @@ def read_trace(outdir: str) -> pd.DataFrame:
     return _sorted_by_time(df)
 
 
+def read_trace_nodes(outdir: str) -> list[str]:
+    """The nodes trace.csv (or trace.csv.gz) traces, in the order of its first tick's rows (node id
+    order), reading only that tick: every node of the run unless output.trace_nodes chose some."""
+    path = _present(outdir, TRACE_FILE)
+    _read_header(path, TRACE_COLUMNS)
+    names: list[str] = []
+    try:
+        chunks = pd.read_csv(path, usecols=["t_ns", "node"], dtype={"t_ns": "int64", "node": "str"},
+                             keep_default_na=False, chunksize=4096)
+        first = None
+        for chunk in chunks:
+            if first is None and len(chunk):
+                first = int(chunk["t_ns"].iloc[0])
+            same = (chunk["t_ns"] == first).to_numpy()
+            names += chunk.loc[same, "node"].tolist()
+            if not same.all():
+                break
+        chunks.close()
+    except (ValueError, TypeError, OverflowError, pd.errors.ParserError) as err:
+        raise FormatError(path, f"malformed CSV: {err}") from err
+    except (OSError, EOFError, zlib.error) as err:
+        raise FormatError(path, f"cannot read: {err}") from err
+    return names
+
+
 def read_skew(outdir: str) -> pd.DataFrame:
     """skew.csv. max_skew_ns and mean_abs_offset_ns are <NA> at a tick with no correct node up
     (nothing measured), bound_ns when the scenario has no bound: nullable Int64 columns, which

@@ -171,3 +171,15 @@ def test_a_damaged_gzip_trace_is_a_format_error(run_dir):
     with pytest.raises(cio.FormatError) as err:
         cio.read_trace(run_dir)
     assert err.value.path.endswith("trace.csv.gz")
+
+
+def test_trace_nodes_are_the_first_ticks_rows_plain_or_gzip(run_dir):
+    """read_trace_nodes reads the first tick only (the fixture has 6 nodes over 600 ticks)."""
+    import gzip
+    import shutil
+    assert cio.read_trace_nodes(run_dir) == [f"n{i}" for i in range(6)]
+    src = os.path.join(run_dir, "trace.csv")
+    with open(src, "rb") as f_in, gzip.open(src + ".gz", "wb") as f_out:
+        shutil.copyfileobj(f_in, f_out)
+    os.remove(src)
+    assert cio.read_trace_nodes(run_dir) == [f"n{i}" for i in range(6)]

@@ -21,6 +21,48 @@ LOGICAL_CSV = """event,t_ns,node,kind,peer,message_id,cause,lamport,vector
 """
 
 
+# The rest of the run: n3 has no logical event (it is down from the start), n0 -- n2 is down
+# from 450 ms to 650 ms, n1 crashes after its last event and restarts, a partition is healed.
+TRACE_CSV = """t_ns,node,local_ns,offset_ns,role,up
+0,n0,5,5,none,1
+0,n1,-3,-3,none,1
+0,n2,2,2,none,1
+0,n3,7,7,none,0
+100000000,n0,100000005,5,none,1
+"""
+EVENTS_CSV = """t_ns,node,kind,what,why,subject,peer,election,round,seq,message,value_ns,rtt_ns,error_ns,count,total,nodes,detail
+0,n3,crash,crashed,,,,,,,,,,,,,,crashed
+450000000,n0,link_down,link_down,,,n2,,,,,,,,,,,link to n2 down
+650000000,n0,link_up,link_restored,,,n2,,,,,,,,,,,link restored to n2
+720000000,n1,crash,crashed,,,,,,,,,,,,,,crashed
+760000000,,partition,partitioned,,,,,,,,,,,,,n0 n1|n2 n3,network partitioned: [n0 n1] [n2 n3]
+900000000,n1,restart,restarted,,,,,,,,,,,,,,restarted
+950000000,,heal,healed,,,,,,,,,,,,,,network healed
+"""
+SUMMARY_JSON = """{"format_version": 1, "scenario": {"name": "logical-faults", "seed": 1,
+ "duration_ns": 1000000000, "tick_ns": 100000000, "nodes": 4}, "results": {}, "expects": []}"""
+
+
+@pytest.fixture
+def faults_dir(tmp_path):
+    d = tmp_path / "faults"
+    d.mkdir()
+    (d / "logical.csv").write_text(LOGICAL_CSV)
+    (d / "trace.csv").write_text(TRACE_CSV)
+    (d / "events.csv").write_text(EVENTS_CSV)
+    (d / "summary.json").write_text(SUMMARY_JSON)
+    return str(d)
+
+
+def _figure(outdir, **kwargs):
+    df = plot_spacetime.read_logical(outdir)
+    return plot_spacetime.make_spacetime_figure(df, context=plot_spacetime.read_context(outdir, df), **kwargs)
+
+
+def _legend(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
 @pytest.fixture
 def logical_dir(tmp_path):
     d = tmp_path / "run"
@@ -106,3 +148,67 @@ def test_max_events_below_one_is_refused(logical_dir):
         assert result.returncode == 2
         assert "--max-events must be at least 1" in result.stderr
         assert not os.path.exists(os.path.join(logical_dir, "spacetime.png"))
+
+
+def test_every_node_of_the_run_gets_its_line_one_without_events_included(faults_dir):
+    ax = _figure(faults_dir).axes[0]
+    assert _gids(ax, "node:") == ["node:n0", "node:n1", "node:n2", "node:n3"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["n0", "n1", "n2", "n3"]
+    # Drawn to the end of the run (1 s), past the last logical event (700 ms).
+    line = next(l for l in ax.lines if l.get_gid() == "node:n3")
+    assert list(line.get_xdata()) == [0, 1000.0]
+
+
+def test_crashes_restarts_links_and_partitions_are_marked_with_a_legend(faults_dir):
+    ax = _figure(faults_dir).axes[0]
+    assert _gids(ax, "crash:") == ["crash:n1:720000000", "crash:n3:0"]
+    assert _gids(ax, "restart:") == ["restart:n1:900000000"]
+    down = {l.get_gid(): list(l.get_xdata()) for l in ax.lines if (l.get_gid() or "").startswith("down:")}
+    # n1 from its crash to its restart; n3 never restarts: down to the end of the run.
+    assert down == {"down:n1:720000000": [720.0, 900.0], "down:n3:0": [0.0, 1000.0]}
+    y = {t.get_text(): v for t, v in zip(ax.get_yticklabels(), ax.get_yticks())}
+    crash = next(l for l in ax.lines if l.get_gid() == "crash:n1:720000000")
+    assert list(crash.get_ydata()) == [y["n1"]]
+    links = {l.get_gid(): (list(l.get_xdata()), l.get_ydata()[0]) for l in ax.lines
+             if (l.get_gid() or "").startswith("link-down:")}
+    assert links == {"link-down:n0-n2:n0:450000000": ([450.0, 650.0], y["n0"] - 0.22),
+                     "link-down:n0-n2:n2:450000000": ([450.0, 650.0], y["n2"] - 0.22)}
+    spans = [p for p in ax.patches if (p.get_gid() or "").startswith("partition:")]
+    assert len(spans) == 1
+    xs = [v[0] for v in spans[0].get_xy()]
+    assert (min(xs), max(xs)) == (760.0, 950.0)
+    assert "n0 n1 | n2 n3" in [t.get_text().strip() for t in ax.texts]
+    legend = _legend(ax)
+    for entry in ("crash", "restart", "node down", "link down (under both ends)", "partition (until healed)"):
+        assert entry in legend
+
+
+def test_a_cut_diagram_marks_only_the_faults_up_to_its_last_event(faults_dir):
+    ax = _figure(faults_dir, max_events=3).axes[0]  # events up to 300 ms
+    assert _gids(ax, "crash:") == ["crash:n3:0"]
+    assert _gids(ax, "restart:") == [] and _gids(ax, "link-down:") == [] and _gids(ax, "partition:") == []
+    n3 = next(l for l in ax.lines if l.get_gid() == "down:n3:0")
+    assert list(n3.get_xdata()) == [0.0, 300.0]
+
+
+def test_the_script_draws_the_faults_from_the_run_folder(faults_dir):
+    result = run_script("plot_spacetime.py", faults_dir)
+    assert result.returncode == 0, result.stderr
+    assert os.path.getsize(os.path.join(faults_dir, "spacetime.png")) > 5_000
+
+
+def test_a_run_without_faults_has_no_fault_legend(logical_dir):
+    ax = _figure(logical_dir).axes[0]
+    assert ax.get_legend() is None
+    assert _gids(ax, "node:") == ["node:n0", "node:n1", "node:n2"]
+
+
+def test_nodes_no_file_names_are_counted_in_the_title(faults_dir):
+    # output.trace_nodes: [n0]: trace.csv names n0 alone, and n3 is in no other file.
+    with open(os.path.join(faults_dir, "trace.csv"), "w") as f:
+        f.write(TRACE_CSV.splitlines()[0] + "\n0,n0,5,5,none,1\n")
+    with open(os.path.join(faults_dir, "events.csv"), "w") as f:
+        f.write(EVENTS_CSV.splitlines()[0] + "\n")
+    ax = _figure(faults_dir).axes[0]
+    assert _gids(ax, "node:") == ["node:n0", "node:n1", "node:n2"]
+    assert "3 of 4 nodes" in ax.get_title()
