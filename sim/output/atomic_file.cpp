@@ -25,10 +25,11 @@ std::string temp_path_for(const std::string& final_path, const void* writer) {
   return dir + "." + base + ".tmp." + std::to_string(::getpid()) + "." + std::string(address, end);
 }
 
-std::string io_error(const std::string& path, int error) {
-  return "I/O error writing " + path + ": " + std::strerror(error);
-}
 }  // namespace
+
+WriteRefused::WriteRefused(std::string path, int error)
+    : std::runtime_error("I/O error writing " + path + ": " + std::strerror(error)), path_(std::move(path)),
+      error_(error) {}
 
 // Registered before the temporary exists, so there is no moment at which a signal could leave it.
 AtomicFile::AtomicFile(std::string final_path)
@@ -53,7 +54,7 @@ void AtomicFile::flush_buffer() {
   if (buffer_.empty()) return;
   const bool ok = std::fwrite(buffer_.data(), 1, buffer_.size(), file_) == buffer_.size();
   buffer_.clear();
-  if (!ok) throw std::runtime_error(io_error(final_path_, errno));
+  if (!ok) throw WriteRefused(final_path_, errno);
 }
 
 void AtomicFile::write(std::string_view data) {
@@ -68,7 +69,7 @@ void AtomicFile::finish() {
   file_ = nullptr;
   if (close_failed) {
     discard();
-    throw std::runtime_error(io_error(final_path_, close_error));
+    throw WriteRefused(final_path_, close_error);
   }
 }
 

@@ -6,13 +6,31 @@
 // PendingFile, so a run killed by a signal removes it too (pending_files.hpp).
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include "sim/output/pending_files.hpp"
 
 namespace clocksim::sim {
+
+// A write the system refused (a full disk, a file-size limit, a quota): "I/O error writing PATH:
+// REASON". `at_ns`, when the run sets it, is the simulated time it had reached, so that the
+// message can say how far it got.
+class WriteRefused : public std::runtime_error {
+ public:
+  WriteRefused(std::string path, int error);
+  const std::string& path() const { return path_; }
+  int error() const { return error_; }
+  std::optional<std::int64_t> at_ns;
+
+ private:
+  std::string path_;
+  int error_;
+};
 
 class AtomicFile {
  public:
@@ -22,7 +40,7 @@ class AtomicFile {
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
-  // Buffered: writes go out in large blocks. Throws std::runtime_error naming the path and the
+  // Buffered: writes go out in large blocks. Throws WriteRefused naming the path and the
   // system's reason as soon as a block cannot be written (disk full, file-size limit), so a run
   // that can no longer record stops at once instead of simulating on for nothing.
   void write(std::string_view data);
@@ -30,7 +48,7 @@ class AtomicFile {
     finish();
     publish();
   }
-  // Writes out the rest and closes the temporary (fsync-free); throws on I/O error.
+  // Writes out the rest and closes the temporary (fsync-free); throws WriteRefused on I/O error.
   void finish();
   // Renames the finished temporary over the final name; throws if it cannot.
   void publish();

@@ -91,4 +91,41 @@ void check_output_room(const scenario::ScenarioSpec& spec, const std::string& ou
       "output.skew: false) or write elsewhere (--out)");
 }
 
+std::string refused_write_message(const WriteRefused& refused, const scenario::ScenarioSpec& spec) {
+  const std::string& path = refused.path();
+  const auto slash = path.find_last_of('/');
+  const std::string file = slash == std::string::npos ? path : path.substr(slash + 1);
+  char when[96];
+  if (refused.at_ns) {
+    std::snprintf(when, sizeof when, " (at t=%.3fs of %.3fs)", static_cast<double>(*refused.at_ns) * 1e-9,
+                  spec.duration.seconds());
+  } else {
+    std::snprintf(when, sizeof when, " (after the %.3fs of the run, writing its last files)", spec.duration.seconds());
+  }
+  std::string why, change;
+  if (file == "events.csv" || file == "events.log") {
+    why = "events.csv and events.log grow with every note of the run's algorithms and faults (a timeout, an "
+          "election, a round, a lost reply), as many as the run makes: no bound on their size is known before it, "
+          "so the check of free space before the run counts only trace.csv and skew.csv";
+    change = "output.events: false, a shorter duration";
+  } else if (file == "messages.csv") {
+    why = "messages.csv has a row per message the run sent, known only at its end, which the check before the run "
+          "cannot count";
+    change = "output.messages: false";
+  } else if (file == "logical.csv") {
+    why = "logical.csv has a row per application event, known only at the end of the run, which the check before "
+          "the run cannot count";
+    change = "output.trace: false, a shorter duration";
+  } else if (file == "trace.csv" || file == "trace.csv.gz" || file == "skew.csv") {
+    why = "the check before the run counted the least trace.csv and skew.csv can take (" +
+          human_bytes(output_size_floor(spec).bytes) + "); their rows are longer, and the other files take room too";
+    change = "a coarser tick, output.trace_every, output.trace_nodes, output.compress: gzip, output.skew: false";
+  }
+  std::string message = std::string(refused.what()) + when + ". ";
+  if (!why.empty()) message += why + ". ";
+  message += "The output folder is as it was; ";
+  message += change.empty() ? "free some room" : "record less (" + change + ")";
+  return message + " or write elsewhere (--out)";
+}
+
 }  // namespace clocksim::sim

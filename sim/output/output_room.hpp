@@ -3,11 +3,15 @@
 // minimum length, so a lower bound on their size is exact arithmetic. A run whose lower bound
 // exceeds the free space of its output folder's file system cannot finish; it is refused at
 // once instead of filling the disk first (a 1 ns tick over a long duration asks for petabytes).
+// The other files grow with what the run does (a note per timeout, election or round, a row per
+// message or application event), which only the run tells: a run that passes can still fill the
+// disk, and then stops at the refused write, saying so (refused_write_message).
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "sim/output/atomic_file.hpp"
 #include "sim/scenario/spec.hpp"
 
 namespace clocksim::sim {
@@ -29,5 +33,11 @@ OutputSizeFloor output_size_floor(const scenario::ScenarioSpec& spec);
 // exceeds the space available to this user on the file system that holds, or will hold,
 // `out_dir` (which need not exist yet). Does nothing when that space cannot be read.
 void check_output_room(const scenario::ScenarioSpec& spec, const std::string& out_dir);
+
+// What to say when a write is refused in the middle of the run (the check above passed): which
+// file, how far the run got, why the check did not foresee it and what to change. events.csv,
+// events.log, messages.csv and logical.csv have no size known before the run (they grow with
+// what its algorithms do), so the check cannot count them, and no finite bound on them exists.
+std::string refused_write_message(const WriteRefused& refused, const scenario::ScenarioSpec& spec);
 
 }  // namespace clocksim::sim

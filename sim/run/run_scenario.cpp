@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 #include "algorithms/core/params.hpp"
 #include "node/loop/json_text.hpp"
 #include "sim/bound/skew_bound.hpp"
+#include "sim/output/atomic_file.hpp"
 #include "sim/output/exact_skew.hpp"
 #include "sim/output/link_table.hpp"
 #include "sim/output/output_dir.hpp"
@@ -151,9 +153,8 @@ void write_result_lines(const nlohmann::ordered_json& r, const std::string& boun
   out << "\n";
 }
 
-}  // namespace
-
-RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& options, std::ostream& report) {
+// The run itself; a refused write leaves it with how far it got.
+RunOutcome run_recorded(const scenario::ScenarioSpec& spec, const RunOptions& options, std::ostream& report) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::optional<OutputDir> dir;  // declared before the files in it, so that it goes after them
   std::unique_ptr<DiskFolder> disk;
@@ -205,7 +206,12 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
   auto next_look = std::chrono::steady_clock::now();
   Time t = Time::epoch();
   while (true) {
-    world.run_until(t);
+    try {
+      world.run_until(t);
+    } catch (WriteRefused& refused) {
+      refused.at_ns = world.now().ns();
+      throw;
+    }
     if (const auto now = std::chrono::steady_clock::now(); now >= next_look || t >= world.end()) {
       next_look = now + std::chrono::milliseconds(100);
       if (options.should_stop && options.should_stop()) throw RunStopped{};
@@ -298,6 +304,16 @@ RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& op
     }
   }
   return outcome;
+}
+
+}  // namespace
+
+RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& options, std::ostream& report) {
+  try {
+    return run_recorded(spec, options, report);
+  } catch (const WriteRefused& refused) {
+    throw std::runtime_error(refused_write_message(refused, spec));
+  }
 }
 
 }  // namespace clocksim::sim

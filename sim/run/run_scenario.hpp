@@ -43,7 +43,9 @@ struct RunOutcome {
   double wall_time_s = 0;
 };
 
-// Runs the scenario; throws std::runtime_error on I/O failure (nothing half-written remains).
+// Runs the scenario; throws std::runtime_error on I/O failure (nothing half-written remains). A
+// write refused in the middle of the run (sim/output/output_room.hpp refused_write_message) says
+// which file, how far the run got and what to change.
 // Writes a short human report to `report` (which expectations held, by how much they failed).
 RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& options, std::ostream& report);
 

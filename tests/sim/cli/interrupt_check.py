@@ -10,6 +10,9 @@ leaves no unfinished file behind.
   reason, and nothing in the output folder.
 - `clocksim run` whose trace could not fit on the file system at all: refused before it starts,
   with exit 2, and nothing created.
+- `clocksim run` whose events.csv outgrows its room (no trace; the check before the run cannot
+  count events, whose number only the run tells): it stops at the refused write with exit 2,
+  saying how far it got, why the check did not foresee it and what to change, and leaves nothing.
 - `clocksim sweep` ended by SIGTERM: no temporary file anywhere under its folder, and running the
   same command again finishes the sweep.
 
@@ -100,6 +103,50 @@ def check_file_size_limit(clocksim, work, scenario):
     print(f"ok: a refused write stopped the run after {took:.1f} s with exit 2: {result.stderr.strip()}")
 
 
+# Thirty nodes on a lossy network write hundreds of kilobytes of events a simulated minute (a
+# master_silent per node per missed heartbeat); skew.csv alone is 6 kB, all the check can count.
+CHATTY = """name: chatty
+seed: 1
+duration: 10m
+tick: 1s
+nodes: 30
+clocks:
+  drift_ppm: uniform(-100, 100)
+  initial_offset: uniform(-20ms, 20ms)
+topology: full_mesh
+links:
+  latency: uniform(1ms, 5ms)
+  loss: 0.3
+algorithm:
+  sync: {kind: berkeley, period: 200ms}
+  election: {kind: bully}
+output: {trace: false}
+"""
+
+
+def check_events_outgrow_their_room(clocksim, work):
+    out = os.path.join(work, "run-events", "out")
+    shutil.rmtree(os.path.dirname(out), ignore_errors=True)
+    scenario = os.path.join(work, "chatty.yaml")
+    with open(scenario, "w") as f:
+        f.write(CHATTY)
+
+    def limit():  # a full disk fails the same way, with "No space left on device"
+        resource.setrlimit(resource.RLIMIT_FSIZE, (512 << 10, resource.RLIM_INFINITY))
+
+    result = subprocess.run([clocksim, "run", scenario, "--out", out, "--quiet"], preexec_fn=limit,
+                            capture_output=True, text=True, timeout=300)
+    if result.returncode != 2:
+        fail(f"events past a 512 KiB file-size limit: expected exit 2, got {result.returncode}\n{result.stderr}")
+    for needed in ("I/O error writing", "events.", "File too large", " (at t=", "of 600.000s)",
+                   "no bound on their size is known before it", "output.events: false"):
+        if needed not in result.stderr:
+            fail(f"the refused write's message lacks {needed!r}: {result.stderr!r}")
+    if os.path.exists(os.path.dirname(out)):
+        fail(f"the failed run left {every_file(os.path.dirname(out))} behind")
+    print(f"ok: events past their room stopped the run with exit 2: {result.stderr.strip()}")
+
+
 def check_no_room(clocksim, work):
     out = os.path.join(work, "run-no-room", "out")
     scenario = os.path.join(work, "petabytes.yaml")
@@ -162,6 +209,7 @@ def main():
         check_run_signal(clocksim, work, scenario, sig)
     check_file_size_limit(clocksim, work, scenario)
     check_no_room(clocksim, work)
+    check_events_outgrow_their_room(clocksim, work)
     check_sweep_signal(clocksim, work)
 
 
