@@ -12,8 +12,7 @@
 #include <iostream>
 #include <set>
 
-#include "config/unknown_command.hpp"
-#include "daemon/cli/command_line.hpp"
+#include "config/command_line.hpp"
 #include "daemon/cli/key_folder.hpp"
 #include "daemon/cli/key_rotation_command.hpp"
 #include "daemon/config/daemon_config.hpp"
@@ -83,11 +82,7 @@ int main(int argc, char** argv) {
                                     "id; then reload each node again, after which an old key opens nothing");
   o_rotate->excludes(o_activate)->excludes(o_retire);
   o_activate->excludes(o_retire);
-  if (const auto unknown = clocksim::config::unknown_command(app, argc, argv)) {
-    std::cerr << "clocksyncctl: " << *unknown << " (clocksyncctl --help)\n";
-    return 2;
-  }
-  if (const auto done = clocksim::daemon::parse_command_line(app, argc, argv, "clocksyncctl")) return *done;
+  if (const auto done = clocksim::config::parse_command_line(app, argc, argv, "clocksyncctl")) return *done;
 
   if (keygen->parsed()) {
     std::vector<std::string> items;
