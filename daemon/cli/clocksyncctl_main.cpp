@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <set>
 
@@ -117,6 +118,11 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (!out_file.empty()) {
+      const std::string folder = std::filesystem::path(out_file).parent_path().string();
+      if (auto e = clocksim::daemon::key_folder_problem(folder.empty() ? "." : folder, {out_file})) {
+        std::cerr << "clocksyncctl keygen: --out " << out_file << ": " << *e << "\n";
+        return 2;
+      }
       const std::string text = "# clocksyncd cluster key (keep secret: mode 0600)\n" +
                                clocksim::node::wire::random_key_hex(32) + "\n";
       if (auto e = clocksim::node::wire::write_secret_file(out_file, text, force)) {
@@ -154,7 +160,9 @@ int main(int argc, char** argv) {
       const RotationStep step = rotate ? RotationStep::kRotate : activate ? RotationStep::kActivate : RotationStep::kRetire;
       return clocksim::daemon::rotate_key_files(ids, out_dir, step, key_id_given ? std::optional<std::uint32_t>(key_id) : std::nullopt);
     }
-    auto folder = clocksim::daemon::prepare_key_folder(out_dir);
+    std::vector<std::string> paths;
+    for (clocksim::NodeId id : ids) paths.push_back(out_dir + "/node" + std::to_string(id) + ".keys");
+    auto folder = clocksim::daemon::prepare_key_folder(out_dir, paths);
     if (const auto* refused = std::get_if<clocksim::daemon::KeyFolderRefusal>(&folder)) {
       std::cerr << "clocksyncctl keygen: " << refused->message << "\n";
       return refused->exit_code;
@@ -163,7 +171,7 @@ int main(int argc, char** argv) {
     // All or none: a keyring whose partners got no file would hold keys nobody else has.
     std::vector<std::string> written;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      const std::string path = out_dir + "/node" + std::to_string(ids[i]) + ".keys";
+      const std::string& path = paths[i];
       if (auto e = clocksim::node::wire::write_secret_file(path, texts[i], force)) {
         std::cerr << "clocksyncctl keygen: " << *e << (written.empty() ? "" : "; removed the key files written before it") << "\n";
         for (const std::string& w : written) std::remove(w.c_str());

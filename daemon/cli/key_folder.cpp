@@ -4,33 +4,36 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
+
+#include "daemon/os/folder_trust.hpp"
 
 namespace clocksim::daemon {
 
 namespace {
 
-std::string mode_text(mode_t m) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
-  return buf;
-}
-
-std::optional<KeyFolderRefusal> unfit(const std::string& dir, const struct stat& st) {
+std::optional<KeyFolderRefusal> unfit(const std::string& dir, const std::vector<std::string>& files,
+                                      const struct stat& st) {
   if (!S_ISDIR(st.st_mode)) return KeyFolderRefusal{"--out-dir " + dir + " is not a folder", 2};
-  if ((st.st_mode & 022) != 0 && (st.st_mode & S_ISVTX) == 0) {
-    return KeyFolderRefusal{"--out-dir " + dir + ": permissions " + mode_text(st.st_mode) +
-                                " let group or others replace the key files in it (chmod go-w " + dir + ")",
-                            2};
-  }
+  if (auto e = key_folder_problem(dir, files)) return KeyFolderRefusal{*e, 2};
   return std::nullopt;
 }
 
 }  // namespace
 
-std::variant<KeyFolder, KeyFolderRefusal> prepare_key_folder(const std::string& dir) {
+std::optional<std::string> key_folder_problem(const std::string& dir, const std::vector<std::string>& files) {
+  if (auto e = folder_trust_problem(dir, "the key files")) return "key folder " + *e;
+  for (const std::string& file : files) {
+    struct stat st {};
+    if (::lstat(file.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      return file + " is a symbolic link; give the path of the key file itself";
+    }
+  }
+  return std::nullopt;
+}
+
+std::variant<KeyFolder, KeyFolderRefusal> prepare_key_folder(const std::string& dir, const std::vector<std::string>& files) {
   namespace fs = std::filesystem;
   KeyFolder made;
   // "keys/" names the folder "keys": its parent is what mkdir -p makes first.
@@ -38,7 +41,7 @@ std::variant<KeyFolder, KeyFolderRefusal> prepare_key_folder(const std::string& 
   const fs::path folder = target.has_filename() ? target : target.parent_path();
   struct stat st {};
   if (::stat(folder.c_str(), &st) == 0) {
-    if (auto e = unfit(dir, st)) return *e;
+    if (auto e = unfit(dir, files, st)) return *e;
     return made;
   }
   if (errno != ENOENT) return KeyFolderRefusal{"--out-dir " + dir + ": " + std::strerror(errno), 1};
@@ -63,7 +66,7 @@ std::variant<KeyFolder, KeyFolderRefusal> prepare_key_folder(const std::string& 
     const int err = errno;
     // Made by someone else meanwhile: judged as any existing folder.
     if (err == EEXIST && ::stat(folder.c_str(), &st) == 0) {
-      if (auto e = unfit(dir, st)) {
+      if (auto e = unfit(dir, files, st)) {
         remove_created_folders(made);
         return *e;
       }

@@ -2,7 +2,9 @@
 """clocksyncctl keygen writes a keyring for every member of --ids or none: ids are read as the
 daemon reads them (7 or n7), at least two (a key per pair), and a failure part-way removes the
 files it wrote. --out-dir is created when missing (mode 0700, its parents as mkdir -p makes them)
-and refused when group or others may write it (unless sticky, as /tmp). A rotation is three steps, each to every file or to none, keeping mode 0600:
+and refused when group or others may write it (unless sticky, as /tmp); in every mode (--out-dir,
+--out, each step of a rotation) a folder others may write or another user owns, or a key file
+that is a symbolic link, is refused and nothing changes. A rotation is three steps, each to every file or to none, keeping mode 0600:
 --rotate adds a new key id, accept-only, to every member's file; --activate makes it the id
 members sign with; --retire keeps only it. Each refuses to run out of order.
 
@@ -209,4 +211,69 @@ before = texts(top)
 p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(top), "--rotate")
 if p.returncode != 2 or "no key id above 4294967295 is left" not in p.stderr or texts(top) != before:
     fail(f"--rotate past the last key id: exit {p.returncode}, {p.stderr}")
+
+# Every mode judges its folder alike (one check): a folder group or others may write (without the
+# sticky bit) or that another user owns is refused, exit 2, naming the folder and its mode or
+# owner, and so is a key file that is a symbolic link; nothing is written or changed. Root's own
+# ownership excuses no write bit, so this means the same when the tests run as root.
+def modes(folder):
+    return {x.name: (x.read_text() if x.is_file() and not x.is_symlink() else "->") for x in folder.iterdir()}
+
+
+def every_mode(folder):
+    """The keygen command lines of every mode, writing into or changing the files of `folder`."""
+    return {"--ids --out-dir": ["--ids", "1,2,3", "--out-dir", str(folder), "--force"],
+            "--out": ["--out", str(folder / "cluster.key"), "--force"],
+            "--rotate": ["--ids", "1,2,3", "--out-dir", str(folder), "--rotate"],
+            "--activate": ["--ids", "1,2,3", "--out-dir", str(folder), "--activate"],
+            "--retire": ["--ids", "1,2,3", "--out-dir", str(folder), "--retire"]}
+
+
+def expect_refused(mode, args, folder, says):
+    before = modes(folder)
+    p = ctl_keygen(*args)
+    if p.returncode != 2 or says not in p.stderr or len(p.stderr.splitlines()) != 1:
+        fail(f"keygen {mode} into {folder}: exit {p.returncode}, stderr {p.stderr.strip()!r}; expected exit 2 "
+             f"saying {says!r}")
+    if modes(folder) != before:
+        fail(f"keygen {mode} refused for {folder}, yet changed its files")
+
+
+guarded = work / "guarded"
+guarded.mkdir(mode=0o700)
+if keygen("1,2,3", guarded).returncode != 0 or ctl_keygen("--out", str(guarded / "cluster.key")).returncode != 0:
+    fail("keygen for the folder checks")
+for mode, args in every_mode(guarded).items():
+    for bits in (0o777, 0o775, 0o757, 0o720):
+        guarded.chmod(bits)
+        expect_refused(mode, args, guarded, f"key folder {guarded}: permissions {bits:04o} let group or others "
+                                            f"replace the key files in it (chmod go-w {guarded})")
+    guarded.chmod(0o700)
+if os.geteuid() == 0:
+    os.chown(guarded, 4242, 4242)
+    for mode, args in every_mode(guarded).items():
+        expect_refused(mode, args, guarded, f"key folder {guarded}: owned by uid 4242, not by this user or root")
+    os.chown(guarded, 0, 0)
+# A key file that is a link: whoever may change the link chooses where the keys go.
+elsewhere = work / "elsewhere"
+elsewhere.mkdir(mode=0o700)
+for name in ("node2.keys", "cluster.key"):
+    (elsewhere / name).write_bytes((guarded / name).read_bytes())
+    os.chmod(elsewhere / name, 0o600)
+    (guarded / name).unlink()
+    (guarded / name).symlink_to(elsewhere / name)
+kept = modes(elsewhere)
+for mode, args in every_mode(guarded).items():
+    link = guarded / ("cluster.key" if mode == "--out" else "node2.keys")
+    expect_refused(mode, args, guarded, f"{link} is a symbolic link; give the path of the key file itself")
+if modes(elsewhere) != kept:
+    fail("a refused keygen changed the file a link points to")
+# Once fit, every mode goes through (the refusals above were the folder's, not the files').
+for name in ("node2.keys", "cluster.key"):
+    (guarded / name).unlink()
+    shutil.copy2(elsewhere / name, guarded / name)
+for mode in ("--rotate", "--activate", "--retire", "--out", "--ids --out-dir"):
+    p = ctl_keygen(*every_mode(guarded)[mode])
+    if p.returncode != 0:
+        fail(f"keygen {mode} into a fit folder: exit {p.returncode}, {p.stderr}")
 print("ok: keygen writes every keyring or none; --rotate, --activate and --retire change every file or none, in order")
