@@ -23,7 +23,7 @@ std::optional<KeyFolderRefusal> unfit(const std::string& dir, const std::vector<
 }  // namespace
 
 std::optional<std::string> key_folder_problem(const std::string& dir, const std::vector<std::string>& files) {
-  if (auto e = folder_trust_problem(dir, "the key files")) return "key folder " + *e;
+  if (auto e = folder_trust_problem(dir, "the key files")) return e;
   for (const std::string& file : files) {
     struct stat st {};
     if (::lstat(file.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
@@ -45,18 +45,21 @@ std::variant<KeyFolder, KeyFolderRefusal> prepare_key_folder(const std::string& 
     return made;
   }
   if (errno != ENOENT) return KeyFolderRefusal{"--out-dir " + dir + ": " + std::strerror(errno), 1};
-  // The folders above it, each as mkdir makes it (0777 less the umask), as mkdir -p does.
+  // Nothing is made below a folder that is not fit for keys.
+  if (auto e = key_folder_problem(dir, files)) return KeyFolderRefusal{*e, 2};
+  // The folders above it as mkdir -p makes them (the umask applies), but never writable by group
+  // or others, which would make the new folder unfit at once.
   std::vector<fs::path> missing;
   for (fs::path p = folder.parent_path(); !p.empty() && !fs::exists(p); p = p.parent_path()) {
     missing.insert(missing.begin(), p);
     if (p == p.parent_path()) break;
   }
-  auto undo = [&made](const std::string& why) {
+  auto undo = [&made](const std::string& why, int exit_code = 1) {
     remove_created_folders(made);
-    return KeyFolderRefusal{why, 1};
+    return KeyFolderRefusal{why, exit_code};
   };
   for (const fs::path& p : missing) {
-    if (::mkdir(p.c_str(), 0777) == 0) {
+    if (::mkdir(p.c_str(), 0755) == 0) {
       made.created.push_back(p.string());
     } else if (errno != EEXIST) {
       return undo("--out-dir " + dir + ": cannot create " + p.string() + ": " + std::strerror(errno));
@@ -66,10 +69,7 @@ std::variant<KeyFolder, KeyFolderRefusal> prepare_key_folder(const std::string& 
     const int err = errno;
     // Made by someone else meanwhile: judged as any existing folder.
     if (err == EEXIST && ::stat(folder.c_str(), &st) == 0) {
-      if (auto e = unfit(dir, files, st)) {
-        remove_created_folders(made);
-        return *e;
-      }
+      if (auto e = unfit(dir, files, st)) return undo(e->message, e->exit_code);
       return made;
     }
     return undo("--out-dir " + dir + ": cannot create it: " + std::strerror(err));
@@ -77,6 +77,8 @@ std::variant<KeyFolder, KeyFolderRefusal> prepare_key_folder(const std::string& 
   made.created.push_back(folder.string());
   // Its own mode exactly, whatever the umask: keys are for their owner only.
   if (::chmod(folder.c_str(), 0700) != 0) return undo("--out-dir " + dir + ": chmod 700: " + std::strerror(errno));
+  // The way to it as it now is: a folder above it made meanwhile by someone else is theirs.
+  if (auto e = key_folder_problem(dir, files)) return undo(*e, 2);
   return made;
 }
 

@@ -9,11 +9,11 @@
 
 namespace clocksim::daemon {
 
-// Why keygen must not write the key files `files` into the folder `dir`, if it must not: a folder
-// someone other than root or this user could change (daemon/os/folder_trust.hpp), since whoever
-// may replace a key file there chooses the keys a node trusts; or a key file that is a symbolic
-// link, since whoever may change the link chooses where the keys are written. A missing folder or
-// file is no problem here.
+// Why keygen must not write the key files `files` into the folder `dir`, if it must not: a folder,
+// or one on the way to it, that someone other than root or this user could change
+// (daemon/os/folder_trust.hpp), since whoever may replace a key file there chooses the keys a node
+// trusts; or a key file that is a symbolic link, since whoever may change the link chooses where
+// the keys are written. A missing folder or file is no problem here.
 std::optional<std::string> key_folder_problem(const std::string& dir, const std::vector<std::string>& files);
 
 struct KeyFolder {
@@ -26,8 +26,9 @@ struct KeyFolderRefusal {
 };
 
 // Makes `dir` ready for the new key files `files` in it: created when missing, mode 0700, with
-// the folders above it that are missing too (as `mkdir -p`, their mode left to the umask). An
-// existing folder is judged by key_folder_problem.
+// the folders above it that are missing too (as `mkdir -p`, their mode left to the umask but never
+// writable by group or others). The folder and the way to it are judged by key_folder_problem,
+// before anything is made and after.
 std::variant<KeyFolder, KeyFolderRefusal> prepare_key_folder(const std::string& dir, const std::vector<std::string>& files);
 
 // Removes what prepare_key_folder created (innermost first), as far as it is empty: a keygen that

@@ -57,8 +57,16 @@ if stat.S_IMODE(fresh.stat().st_mode) != 0o700:
     fail(f"--out-dir made with mode {stat.S_IMODE(fresh.stat().st_mode):o}, expected 700")
 old_umask = os.umask(0o022)
 os.umask(old_umask)
-if stat.S_IMODE(fresh.parent.stat().st_mode) != 0o777 & ~old_umask:
+if stat.S_IMODE(fresh.parent.stat().st_mode) != 0o755 & ~old_umask:
     fail(f"a parent of --out-dir made with mode {stat.S_IMODE(fresh.parent.stat().st_mode):o}, not as mkdir -p")
+# Whatever the umask, the parents it makes are not writable by group or others: that would make
+# the new key folder unfit (a folder on the way others may write) the moment it was made.
+loose = work / "loose" / "a" / "b"
+p = subprocess.run([ctl, "keygen", "--ids", "1,2", "--out-dir", str(loose)], capture_output=True, text=True,
+                   timeout=60, preexec_fn=lambda: os.umask(0))
+if p.returncode != 0 or stat.S_IMODE(loose.parent.stat().st_mode) != 0o755:
+    fail(f"keygen under umask 0: exit {p.returncode}, stderr {p.stderr.strip()!r}, a parent made with mode "
+         f"{stat.S_IMODE(loose.parent.stat().st_mode) if loose.parent.exists() else 0:o}")
 # A folder others may write (without the sticky bit) could have its key files replaced: refused,
 # nothing written; with the sticky bit (as /tmp) others cannot, and it is used.
 shared = work / "shared"
@@ -246,14 +254,36 @@ if keygen("1,2,3", guarded).returncode != 0 or ctl_keygen("--out", str(guarded /
 for mode, args in every_mode(guarded).items():
     for bits in (0o777, 0o775, 0o757, 0o720):
         guarded.chmod(bits)
-        expect_refused(mode, args, guarded, f"key folder {guarded}: permissions {bits:04o} let group or others "
+        expect_refused(mode, args, guarded, f"folder {guarded}: permissions {bits:04o} let group or others "
                                             f"replace the key files in it (chmod go-w {guarded})")
     guarded.chmod(0o700)
 if os.geteuid() == 0:
     os.chown(guarded, 4242, 4242)
     for mode, args in every_mode(guarded).items():
-        expect_refused(mode, args, guarded, f"key folder {guarded}: owned by uid 4242, not by this user or root")
+        expect_refused(mode, args, guarded, f"folder {guarded}: owned by uid 4242, not by this user or root")
     os.chown(guarded, 0, 0)
+# Every folder on the way counts, not only the last (as sshd's StrictModes): whoever may write one
+# above may rename the key folder away and put one of their own in its place.
+inner = guarded / "inner"
+inner.mkdir(mode=0o700)
+if keygen("1,2,3", inner).returncode != 0 or ctl_keygen("--out", str(inner / "cluster.key")).returncode != 0:
+    fail("keygen for the folder checks on the way")
+for mode, args in every_mode(inner).items():
+    guarded.chmod(0o757)
+    expect_refused(mode, args, inner, f"folder {guarded} (on the way to {inner}): permissions 0757 let group or "
+                                      f"others rename what is in it, and so replace the key files (chmod go-w {guarded})")
+    guarded.chmod(0o1777)  # sticky, root's or this user's (as /tmp): nobody else can rename what is in it
+    if ctl_keygen(*args).returncode != 0:
+        fail(f"keygen {mode} below a sticky folder: {ctl_keygen(*args).stderr}")
+    guarded.chmod(0o700)
+# A missing --out-dir is not made below a folder others may write; a fit one is made 0700.
+guarded.chmod(0o777)
+p = ctl_keygen("--ids", "1,2", "--out-dir", str(guarded / "new" / "keys"))
+if p.returncode != 2 or f"folder {guarded} (on the way to {guarded}/new/keys): permissions 0777" not in p.stderr \
+        or (guarded / "new").exists():
+    fail(f"--out-dir made below a folder of mode 0777: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+guarded.chmod(0o700)
+shutil.rmtree(inner)
 # A key file that is a link: whoever may change the link chooses where the keys go.
 elsewhere = work / "elsewhere"
 elsewhere.mkdir(mode=0o700)
