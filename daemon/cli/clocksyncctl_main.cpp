@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
     }
     if (!out_file.empty()) {
       const std::string folder = std::filesystem::path(out_file).parent_path().string();
-      if (auto e = clocksim::daemon::key_folder_problem(folder.empty() ? "." : folder, {out_file})) {
+      if (auto e = clocksim::daemon::key_folder_problem(folder.empty() ? "." : folder, {out_file},
+                                                          clocksim::daemon::KeyFileLinks::kRefused)) {
         std::cerr << "clocksyncctl keygen: --out " << out_file << ": " << *e << "\n";
         return 2;
       }

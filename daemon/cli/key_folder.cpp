@@ -16,18 +16,29 @@ namespace {
 std::optional<KeyFolderRefusal> unfit(const std::string& dir, const std::vector<std::string>& files,
                                       const struct stat& st) {
   if (!S_ISDIR(st.st_mode)) return KeyFolderRefusal{"--out-dir " + dir + " is not a folder", 2};
-  if (auto e = key_folder_problem(dir, files)) return KeyFolderRefusal{*e, 2};
+  if (auto e = key_folder_problem(dir, files, KeyFileLinks::kRefused)) return KeyFolderRefusal{*e, 2};
   return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<std::string> key_folder_problem(const std::string& dir, const std::vector<std::string>& files) {
+std::optional<std::string> key_folder_problem(const std::string& dir, const std::vector<std::string>& files,
+                                              KeyFileLinks links) {
   if (auto e = folder_trust_problem(dir, "the key files")) return e;
+  // The link itself sits in the folder judged above; where it leads must be as safe, or whoever
+  // may write there chooses the keys.
   for (const std::string& file : files) {
     struct stat st {};
-    if (::lstat(file.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-      return file + " is a symbolic link; give the path of the key file itself";
+    if (::lstat(file.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) continue;
+    if (links == KeyFileLinks::kRefused) {
+      return file + " is a symbolic link; new keys are written only where they are named (give the path the "
+                    "link leads to, or remove the link)";
+    }
+    std::error_code error;
+    const std::filesystem::path target = std::filesystem::weakly_canonical(file, error);
+    if (error) return file + ": cannot follow the link: " + error.message();
+    if (auto e = folder_trust_problem(target.parent_path().string(), "the key files")) {
+      return *e + " (the key file " + file + " is a link to " + target.string() + ")";
     }
   }
   return std::nullopt;
@@ -46,7 +57,7 @@ std::variant<KeyFolder, KeyFolderRefusal> prepare_key_folder(const std::string& 
   }
   if (errno != ENOENT) return KeyFolderRefusal{"--out-dir " + dir + ": " + std::strerror(errno), 1};
   // Nothing is made below a folder that is not fit for keys.
-  if (auto e = key_folder_problem(dir, files)) return KeyFolderRefusal{*e, 2};
+  if (auto e = key_folder_problem(dir, files, KeyFileLinks::kRefused)) return KeyFolderRefusal{*e, 2};
   // The folders above it as mkdir -p makes them (the umask applies), but never writable by group
   // or others, which would make the new folder unfit at once.
   std::vector<fs::path> missing;
@@ -78,7 +89,7 @@ std::variant<KeyFolder, KeyFolderRefusal> prepare_key_folder(const std::string& 
   // Its own mode exactly, whatever the umask: keys are for their owner only.
   if (::chmod(folder.c_str(), 0700) != 0) return undo("--out-dir " + dir + ": chmod 700: " + std::strerror(errno));
   // The way to it as it now is: a folder above it made meanwhile by someone else is theirs.
-  if (auto e = key_folder_problem(dir, files)) return undo(*e, 2);
+  if (auto e = key_folder_problem(dir, files, KeyFileLinks::kRefused)) return undo(*e, 2);
   return made;
 }
 

@@ -12,9 +12,13 @@ namespace clocksim::daemon {
 // Why keygen must not write the key files `files` into the folder `dir`, if it must not: a folder,
 // or one on the way to it, that someone other than root or this user could change
 // (daemon/os/folder_trust.hpp), since whoever may replace a key file there chooses the keys a node
-// trusts; or a key file that is a symbolic link, since whoever may change the link chooses where
-// the keys are written. A missing folder or file is no problem here.
-std::optional<std::string> key_folder_problem(const std::string& dir, const std::vector<std::string>& files);
+// trusts. A key file that is a symbolic link: a rotation (kFollowed) changes the file where the
+// link leads and keeps the link (configuration management and secret mounts keep keys that way),
+// so the folder it leads to is judged alike; new keyrings and --out (kRefused) are written only
+// where they are named, never through a link. A missing folder or file is no problem here.
+enum class KeyFileLinks { kFollowed, kRefused };
+std::optional<std::string> key_folder_problem(const std::string& dir, const std::vector<std::string>& files,
+                                              KeyFileLinks links);
 
 struct KeyFolder {
   std::vector<std::string> created;  // the folders made for it, outermost first

@@ -67,7 +67,7 @@ int rotate_key_files(const std::vector<NodeId>& ids, const std::string& dir, Rot
   };
   std::vector<std::string> paths, old_texts;
   for (NodeId id : ids) paths.push_back(dir + "/node" + std::to_string(id) + ".keys");
-  if (auto e = key_folder_problem(dir, paths)) return refuse(*e);
+  if (auto e = key_folder_problem(dir, paths, KeyFileLinks::kFollowed)) return refuse(*e);
   std::vector<node::wire::Keyring> rings;
   for (const std::string& path : paths) {
     // The checks a daemon makes (mode 0600, owner, key strength, syntax) before anything is

@@ -4,7 +4,8 @@ daemon reads them (7 or n7), at least two (a key per pair), and a failure part-w
 files it wrote. --out-dir is created when missing (mode 0700, its parents as mkdir -p makes them)
 and refused when group or others may write it (unless sticky, as /tmp); in every mode (--out-dir,
 --out, each step of a rotation) a folder others may write or another user owns, or a key file
-that is a symbolic link, is refused and nothing changes. A rotation is three steps, each to every file or to none, keeping mode 0600:
+that is a link (for a rotation step: one into such a folder), is refused and nothing changes; a
+rotation step follows a link into a safe folder and keeps it. A rotation is three steps, each to every file or to none, keeping mode 0600:
 --rotate adds a new key id, accept-only, to every member's file; --activate makes it the id
 members sign with; --retire keeps only it. Each refuses to run out of order.
 
@@ -222,7 +223,7 @@ if p.returncode != 2 or "no key id above 4294967295 is left" not in p.stderr or 
 
 # Every mode judges its folder alike (one check): a folder group or others may write (without the
 # sticky bit) or that another user owns is refused, exit 2, naming the folder and its mode or
-# owner, and so is a key file that is a symbolic link; nothing is written or changed. Root's own
+# owner, and so is a key file that is a link (see below); nothing is written or changed. Root's own
 # ownership excuses no write bit, so this means the same when the tests run as root.
 def modes(folder):
     return {x.name: (x.read_text() if x.is_file() and not x.is_symlink() else "->") for x in folder.iterdir()}
@@ -284,7 +285,10 @@ if p.returncode != 2 or f"folder {guarded} (on the way to {guarded}/new/keys): p
     fail(f"--out-dir made below a folder of mode 0777: exit {p.returncode}, stderr {p.stderr.strip()!r}")
 guarded.chmod(0o700)
 shutil.rmtree(inner)
-# A key file that is a link: whoever may change the link chooses where the keys go.
+# A key file that is a link: a rotation step changes the file where it leads and keeps the link
+# (configuration management, secret mounts), when the folder it leads to is as safe as the key
+# folder; when others may write that folder, whoever may change what is there chooses the keys,
+# and the step is refused. New keyrings and --out are written only where they are named.
 elsewhere = work / "elsewhere"
 elsewhere.mkdir(mode=0o700)
 for name in ("node2.keys", "cluster.key"):
@@ -292,12 +296,27 @@ for name in ("node2.keys", "cluster.key"):
     os.chmod(elsewhere / name, 0o600)
     (guarded / name).unlink()
     (guarded / name).symlink_to(elsewhere / name)
+link = guarded / "node2.keys"
+for mode in ("--rotate", "--activate", "--retire"):
+    before = (elsewhere / "node2.keys").read_bytes()
+    p = ctl_keygen(*every_mode(guarded)[mode])
+    if p.returncode != 0 or not link.is_symlink() or link.resolve() != elsewhere / "node2.keys" or \
+            (elsewhere / "node2.keys").read_bytes() == before:
+        fail(f"keygen {mode} through a link into a safe folder: exit {p.returncode}, {p.stderr.strip()!r}, "
+             f"link kept: {link.is_symlink()}")
 kept = modes(elsewhere)
-for mode, args in every_mode(guarded).items():
-    link = guarded / ("cluster.key" if mode == "--out" else "node2.keys")
-    expect_refused(mode, args, guarded, f"{link} is a symbolic link; give the path of the key file itself")
+for mode in ("--out", "--ids --out-dir"):
+    named = guarded / ("cluster.key" if mode == "--out" else "node2.keys")
+    expect_refused(mode, every_mode(guarded)[mode], guarded,
+                   f"{named} is a symbolic link; new keys are written only where they are named")
+elsewhere.chmod(0o757)
+for mode in ("--rotate", "--activate", "--retire"):
+    expect_refused(mode, every_mode(guarded)[mode], guarded,
+                   f"folder {elsewhere}: permissions 0757 let group or others replace the key files in it (chmod "
+                   f"go-w {elsewhere}) (the key file {link} is a link to {elsewhere / 'node2.keys'})")
 if modes(elsewhere) != kept:
     fail("a refused keygen changed the file a link points to")
+elsewhere.chmod(0o700)
 # Once fit, every mode goes through (the refusals above were the folder's, not the files').
 for name in ("node2.keys", "cluster.key"):
     (guarded / name).unlink()
