@@ -17,4 +17,19 @@ ConfigError::ConfigError(std::string file, int line, int column, std::string key
   what_ += message_;
 }
 
+ConfigError::ConfigError(const std::vector<ConfigError>& errors) : ConfigError(errors.front()) {
+  for (std::size_t i = 1; i < errors.size(); ++i) {
+    for (ConfigError& one : errors[i].each()) {
+      what_ += "\n" + one.what_;
+      more_.push_back(std::move(one));
+    }
+  }
+}
+
+std::vector<ConfigError> ConfigError::each() const {
+  std::vector<ConfigError> all{ConfigError(file_, line_, column_, key_path_, message_)};
+  all.insert(all.end(), more_.begin(), more_.end());
+  return all;
+}
+
 }  // namespace clocksim::config

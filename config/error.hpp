@@ -10,13 +10,21 @@
 
 #include <exception>
 #include <string>
-
+#include <vector>
 
 namespace clocksim::config {
 
 class ConfigError : public std::exception {
  public:
   ConfigError(std::string file, int line, int column, std::string key_path, std::string message);
+  // Errors found together of which none hides another (every unknown key of one mapping), in the
+  // order given (at least one): this error is the first of them, for a reader that stops at one,
+  // and what() lists them all, one a line.
+  explicit ConfigError(const std::vector<ConfigError>& errors);
+
+  // Each error on its own: this one alone, or each of those it was made of, for a reader that
+  // reports every error of a file in the file's order (the daemon's config).
+  std::vector<ConfigError> each() const;
 
   const std::string& file() const { return file_; }
   int line() const { return line_; }      // 1-based; 0 when there is no position
@@ -32,6 +40,7 @@ class ConfigError : public std::exception {
   std::string key_path_;
   std::string message_;
   std::string what_;
+  std::vector<ConfigError> more_;  // after the first, each on its own
 };
 
 }  // namespace clocksim::config

@@ -18,8 +18,14 @@ std::string child_path(const std::string& path, std::size_t index) {
   return child_path(path, std::to_string(index));
 }
 
+namespace {
+ConfigError error_at(const yaml::Pos& pos, const std::string& path, const std::string& message) {
+  return ConfigError(pos.source ? *pos.source : std::string("<config>"), pos.line, pos.column, path, message);
+}
+}  // namespace
+
 void fail_at(const yaml::Pos& pos, const std::string& path, const std::string& message) {
-  throw ConfigError(pos.source ? *pos.source : std::string("<config>"), pos.line, pos.column, path, message);
+  throw error_at(pos, path, message);
 }
 
 void fail_at(const Node& node, const std::string& path, const std::string& message) {
@@ -53,14 +59,18 @@ void expect_sequence(const Node& node, const std::string& path, std::string_view
 }
 
 void check_keys(const Node& map, const std::string& path, const std::vector<std::string>& allowed) {
+  // Every unknown key, not the first only: one misspelling says nothing about the next, and a
+  // file with three should not take three runs to mend.
+  std::vector<ConfigError> unknown;
   for (const auto& e : map.entries) {
     bool ok = false;
     for (const auto& a : allowed) ok = ok || a == e.key;
     if (ok) continue;
     std::string msg = "unknown key '" + e.key + "'" + did_you_mean(e.key, allowed);
     if (e.key == "<<") msg = "YAML merge keys ('<<') are not supported";
-    fail_at(e.key_pos, child_path(path, e.key), msg + "; allowed keys here: " + join(allowed));
+    unknown.push_back(error_at(e.key_pos, child_path(path, e.key), msg + "; allowed keys here: " + join(allowed)));
   }
+  if (!unknown.empty()) throw ConfigError(unknown);
 }
 
 const Node& require_key(const Node& map, const std::string& path, std::string_view key, std::string_view expected) {

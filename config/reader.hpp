@@ -30,7 +30,8 @@ std::optional<std::int64_t> parse_integer(std::string_view text);
 // Checks that `node` is a mapping (`what` names it in the message: "the links section").
 void expect_map(const Node& node, const std::string& path, std::string_view what);
 void expect_sequence(const Node& node, const std::string& path, std::string_view what);
-// Every key must be one of `allowed`; otherwise an error at the key with a suggestion.
+// Every key must be one of `allowed`; otherwise an error at each other key, with a suggestion,
+// thrown together (ConfigError::each()).
 void check_keys(const Node& map, const std::string& path, const std::vector<std::string>& allowed);
 // A key that must be present in `map`.
 const Node& require_key(const Node& map, const std::string& path, std::string_view key, std::string_view expected);

@@ -21,6 +21,12 @@ clocksim_script_test(cli.clock_rates_adversary cli 600 sim/cli/clock_rate_check.
 clocksim_script_test(cli.seed_option cli 120 sim/cli/seed_option_check.py
   $<TARGET_FILE:clocksim> $<TARGET_FILE:clocksyncd> ${CMAKE_CURRENT_BINARY_DIR}/cli-seed-option)
 
+# CLI11's own errors (a flag that does not parse, a missing or stray argument) are one line that
+# starts with the program's name, exit 2, as every other error of clocksim's and the daemon's
+# (tests/sim/cli/flag_errors_check.py; tests/daemon/cli/flag_errors_check.py for the daemon's).
+clocksim_script_test(cli.flag_errors cli 60 sim/cli/flag_errors_check.py
+  $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-flag-errors)
+
 # A misspelt command is named with the commands there are (tests/sim/cli/command_names_check.py).
 clocksim_script_test(cli.command_names cli 60 sim/cli/command_names_check.py
   $<TARGET_FILE:clocksim>)

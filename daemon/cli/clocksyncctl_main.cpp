@@ -9,11 +9,11 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <set>
 
-#include "config/unknown_command.hpp"
-#include "daemon/cli/command_line.hpp"
+#include "config/command_line.hpp"
 #include "daemon/cli/key_folder.hpp"
 #include "daemon/cli/key_rotation_command.hpp"
 #include "daemon/config/daemon_config.hpp"
@@ -83,11 +83,7 @@ int main(int argc, char** argv) {
                                     "id; then reload each node again, after which an old key opens nothing");
   o_rotate->excludes(o_activate)->excludes(o_retire);
   o_activate->excludes(o_retire);
-  if (const auto unknown = clocksim::config::unknown_command(app, argc, argv)) {
-    std::cerr << "clocksyncctl: " << *unknown << " (clocksyncctl --help)\n";
-    return 2;
-  }
-  if (const auto done = clocksim::daemon::parse_command_line(app, argc, argv, "clocksyncctl")) return *done;
+  if (const auto done = clocksim::config::parse_command_line(app, argc, argv, "clocksyncctl")) return *done;
 
   if (keygen->parsed()) {
     std::vector<std::string> items;
@@ -122,6 +118,12 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (!out_file.empty()) {
+      const std::string folder = std::filesystem::path(out_file).parent_path().string();
+      if (auto e = clocksim::daemon::key_folder_problem(folder.empty() ? "." : folder, {out_file},
+                                                          clocksim::daemon::KeyFileLinks::kRefused)) {
+        std::cerr << "clocksyncctl keygen: --out " << out_file << ": " << *e << "\n";
+        return 2;
+      }
       const std::string text = "# clocksyncd cluster key (keep secret: mode 0600)\n" +
                                clocksim::node::wire::random_key_hex(32) + "\n";
       if (auto e = clocksim::node::wire::write_secret_file(out_file, text, force)) {
@@ -159,7 +161,9 @@ int main(int argc, char** argv) {
       const RotationStep step = rotate ? RotationStep::kRotate : activate ? RotationStep::kActivate : RotationStep::kRetire;
       return clocksim::daemon::rotate_key_files(ids, out_dir, step, key_id_given ? std::optional<std::uint32_t>(key_id) : std::nullopt);
     }
-    auto folder = clocksim::daemon::prepare_key_folder(out_dir);
+    std::vector<std::string> paths;
+    for (clocksim::NodeId id : ids) paths.push_back(out_dir + "/node" + std::to_string(id) + ".keys");
+    auto folder = clocksim::daemon::prepare_key_folder(out_dir, paths);
     if (const auto* refused = std::get_if<clocksim::daemon::KeyFolderRefusal>(&folder)) {
       std::cerr << "clocksyncctl keygen: " << refused->message << "\n";
       return refused->exit_code;
@@ -168,7 +172,7 @@ int main(int argc, char** argv) {
     // All or none: a keyring whose partners got no file would hold keys nobody else has.
     std::vector<std::string> written;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      const std::string path = out_dir + "/node" + std::to_string(ids[i]) + ".keys";
+      const std::string& path = paths[i];
       if (auto e = clocksim::node::wire::write_secret_file(path, texts[i], force)) {
         std::cerr << "clocksyncctl keygen: " << *e << (written.empty() ? "" : "; removed the key files written before it") << "\n";
         for (const std::string& w : written) std::remove(w.c_str());

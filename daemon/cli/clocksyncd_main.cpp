@@ -19,9 +19,9 @@
 
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/registry.hpp"
-#include "daemon/cli/command_line.hpp"
 #include "daemon/clock/system_clock.hpp"
 #include "daemon/clock/host_time_source.hpp"
+#include "config/command_line.hpp"
 #include "config/seed_option.hpp"
 #include "node/clock/virtual_clock.hpp"
 #include "daemon/config/daemon_config.hpp"
@@ -110,7 +110,7 @@ int run(int argc, char** argv) {
   app.add_flag("--check-config", check_config,
                "check the configuration, key file, algorithms and user, print a summary and exit (0: would start, 2: "
                "would not); binds no socket and changes no clock");
-  if (const auto done = parse_command_line(app, argc, argv, "clocksyncd")) return *done;
+  if (const auto done = config::parse_command_line(app, argc, argv, "clocksyncd")) return *done;
 
   if (list_algorithms) {
     for (const auto& a : algorithms::catalogue()) {

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "daemon/cli/key_folder.hpp"
 #include "node/wire/key_file.hpp"
 
 namespace clocksim::daemon {
@@ -65,9 +66,10 @@ int rotate_key_files(const std::vector<NodeId>& ids, const std::string& dir, Rot
     return 2;
   };
   std::vector<std::string> paths, old_texts;
+  for (NodeId id : ids) paths.push_back(dir + "/node" + std::to_string(id) + ".keys");
+  if (auto e = key_folder_problem(dir, paths, KeyFileLinks::kFollowed)) return refuse(*e);
   std::vector<node::wire::Keyring> rings;
-  for (NodeId id : ids) {
-    const std::string path = dir + "/node" + std::to_string(id) + ".keys";
+  for (const std::string& path : paths) {
     // The checks a daemon makes (mode 0600, owner, key strength, syntax) before anything is
     // changed; root may tend files that the daemon's user owns.
     std::optional<std::uint32_t> owner;
@@ -83,7 +85,6 @@ int rotate_key_files(const std::vector<NodeId>& ids, const std::string& dir, Rot
     std::stringstream text;
     text << in.rdbuf();
     if (!in) return refuse(path + ": cannot read it");
-    paths.push_back(path);
     old_texts.push_back(text.str());
     rings.push_back(std::move(std::get<node::wire::Keyring>(ring)));
   }

@@ -18,10 +18,10 @@ enum class RotationStep {
 
 // Changes the keyrings node<ID>.keys in `dir` of the members `ids` (sorted, at least two) by one
 // step of a rotation; `new_key_id` (else one above the highest id any of them holds) is the id
-// kRotate adds. Every file must hold pair keys for every other member, and the step must follow
-// the one before it in every file. All files change or none: a failure part-way puts back the
-// ones already changed. Prints the changed paths; returns the exit code (0, 1 when a file cannot
-// be changed, 2 when the files do not allow it).
+// kRotate adds. `dir` must be fit for keys (key_folder.hpp), every file must hold pair keys for
+// every other member, and the step must follow the one before it in every file. All files change
+// or none: a failure part-way puts back the ones already changed. Prints the changed paths;
+// returns the exit code (0, 1 when a file cannot be changed, 2 when the files do not allow it).
 int rotate_key_files(const std::vector<NodeId>& ids, const std::string& dir, RotationStep step,
                      std::optional<std::uint32_t> new_key_id);
 

@@ -58,7 +58,7 @@ class FileErrors {
     try {
       read();
     } catch (const config::ConfigError& e) {
-      errors_.push_back(e);
+      for (config::ConfigError& one : e.each()) errors_.push_back(std::move(one));
     }
   }
   // Every error, one per line, by place in the file; nullopt when there is none.

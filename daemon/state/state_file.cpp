@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/os/boot_id.hpp"
+#include "daemon/os/folder_trust.hpp"
 
 namespace clocksim::daemon {
 namespace {
@@ -312,37 +313,34 @@ std::string mode_text(mode_t m) {
   return buf;
 }
 
-// Who may change `what` (the state file, or the folder it lives in), as the key file is judged
-// (node/wire/key_file.hpp): whoever can rewrite the file, or replace it in its folder, can empty
-// the clock window (a liar's fresh budget), lower the Lamport clock or stop the node with an epoch
-// at the top of its range. Reading it reveals nothing secret, so only write permission for group
-// or others is refused; in a folder, only without the sticky bit (as /tmp has), which keeps others
-// from removing or renaming a file they do not own.
-std::optional<std::string> writer_problem(const std::string& what, const std::string& path, const struct stat& st,
+// Who may change the state file, as the key file is judged (node/wire/key_file.hpp): whoever can
+// rewrite it can empty the clock window (a liar's fresh budget), lower the Lamport clock or stop
+// the node with an epoch at the top of its range. Reading it reveals nothing secret, so only write
+// permission for group or others is refused.
+std::optional<std::string> writer_problem(const std::string& path, const struct stat& st,
                                           std::optional<std::uint32_t> run_as_uid) {
-  const bool folder = S_ISDIR(st.st_mode);
-  if ((st.st_mode & 022) != 0 && !(folder && (st.st_mode & S_ISVTX) != 0)) {
-    return what + " " + path + ": permissions " + mode_text(st.st_mode) + " let group or others " +
-           (folder ? "replace the state file in it" : "write it") + ", and so reset what it keeps (chmod " +
-           (folder ? "go-w " : "600 ") + path + ")";
+  if ((st.st_mode & 022) != 0) {
+    return "state file " + path + ": permissions " + mode_text(st.st_mode) +
+           " let group or others write it, and so reset what it keeps (chmod 600 " + path + ")";
   }
   if (st.st_uid != ::geteuid() && st.st_uid != 0 && (!run_as_uid || st.st_uid != *run_as_uid)) {
-    return what + " " + path + ": owned by uid " + std::to_string(st.st_uid) + ", not by this user or root" +
+    return "state file " + path + ": owned by uid " + std::to_string(st.st_uid) + ", not by this user or root" +
            (run_as_uid ? " or the user the daemon runs as (uid " + std::to_string(*run_as_uid) + ")" : std::string()) +
            ", who could reset what it keeps";
   }
   return std::nullopt;
 }
 
-// The folder of the state file, judged as the file is. A folder that does not exist is left to
-// the caller (check() names it, open() cannot create the file there). It is the folder a path
-// names, links followed: the one the file is created and renamed in.
+// The folder of the state file and the way to it (daemon/os/folder_trust.hpp): whoever may write
+// either may put a file of their own in the state file's place. A folder that does not exist is
+// left to the caller (check() names it, open() cannot create the file there). It is the folder a
+// path names, links followed: the one the file is created and renamed in.
 std::optional<std::string> folder_problem(const std::string& path, std::optional<std::uint32_t> run_as_uid) {
   const std::string dir = std::filesystem::path(path).parent_path().string();
-  const std::string folder = dir.empty() ? std::string(".") : dir;
-  struct stat st {};
-  if (::stat(folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
-  return writer_problem("state file " + path + ": folder", folder, st, run_as_uid);
+  if (auto e = folder_trust_problem(dir.empty() ? std::string(".") : dir, "the state file", run_as_uid)) {
+    return "state file " + path + ": " + *e;
+  }
+  return std::nullopt;
 }
 
 // A link is refused rather than followed: whoever may change the link (or what it points at)
@@ -370,7 +368,7 @@ std::variant<Loaded, std::string> load(const std::string& path, NodeId self, std
     ::close(fd);
     return "state file " + path + ": not a regular file";
   }
-  if (auto e = writer_problem("state file", path, st, run_as_uid)) {
+  if (auto e = writer_problem(path, st, run_as_uid)) {
     ::close(fd);
     return *e;
   }

@@ -45,9 +45,9 @@ class StateFile final : public node::StableStore {
   // for another cluster size is laid out again, keeping its record. Refused, naming the file and
   // the fault: neither copy intact, a malformed newest record (naming the field), another node's
   // file, a vector of another length, a file that group or others may write or that is owned by
-  // anyone but this user, root or `run_as_uid` (the user a daemon started as root drops to), a
-  // folder judged the same way (group or others may write it only with the sticky bit), a path
-  // that is a symbolic link.
+  // anyone but this user, root or `run_as_uid` (the user a daemon started as root drops to), its
+  // folder or any folder on the way to it judged the same way (group or others may write one only
+  // with the sticky bit; daemon/os/folder_trust.hpp), a path that is a symbolic link.
   static std::variant<std::unique_ptr<StateFile>, std::string> open(const std::string& path, NodeId self,
                                                                      std::size_t members,
                                                                      std::optional<std::uint32_t> run_as_uid = std::nullopt);

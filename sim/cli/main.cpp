@@ -9,14 +9,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
-#include <filesystem>
-#include <iostream>
-#include <stdexcept>
-#include <string>
-#include <vector>
 
-#include "config/unknown_command.hpp"
+#include "config/command_line.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/output/pending_files.hpp"
 
@@ -30,15 +24,6 @@ int main(int argc, char** argv) {
   clocksim::cli::register_validate_command(app, exit_code);
   clocksim::cli::register_schema_command(app, exit_code);
   clocksim::cli::register_extra_commands(app, exit_code);
-  if (const auto unknown = clocksim::config::unknown_command(app, argc, argv)) {
-    std::cerr << "clocksim: " << *unknown << " (clocksim --help)\n";
-    return 2;
-  }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
+  if (const auto done = clocksim::config::parse_command_line(app, argc, argv, "clocksim")) return *done;
   return exit_code;
 }

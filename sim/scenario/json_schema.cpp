@@ -333,7 +333,7 @@ Json output_schema() {
       keys::output(),
       {{"trace", flag("write trace.csv")},
        {"skew", flag("write skew.csv")},
-       {"events", flag("write events.log")},
+       {"events", flag("write events.csv and events.log")},
        {"summary", flag("write summary.json")},
        {"messages", Json{{"type", "boolean"}, {"default", false},
                          {"description", "write messages.csv: every message sent, when it arrived, its fate (opt-in)"}}},

@@ -6,29 +6,19 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "config/error.hpp"
 #include "config/file.hpp"
+#include "config/reader.hpp"
 
 namespace clocksim::sweep {
 namespace {
 
-std::string format_error(const std::string& file, int line, int column, const std::string& key_path,
-                         const std::string& message) {
-  std::ostringstream out;
-  out << file;
-  if (line > 0) out << ':' << line << ':' << column;
-  out << ": error: ";
-  if (!key_path.empty()) out << "at '" << key_path << "': ";
-  out << message;
-  return out.str();
-}
-
 class Parser {
  public:
-  Parser(std::string display_name, std::string base_dir)
-      : file_(std::move(display_name)), base_dir_(std::move(base_dir)) {}
+  // `tree` is the file as config/ reads it, which knows every key's place.
+  Parser(std::string display_name, std::string base_dir, const config::yaml::Node& tree)
+      : file_(std::move(display_name)), base_dir_(std::move(base_dir)), tree_(tree) {}
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& key_path, const std::string& message) const {
     const YAML::Mark mark = node.Mark();
@@ -42,7 +32,7 @@ class Parser {
     if (!root.IsMap()) fail(root, "", "expected a mapping with keys base, matrix and optionally set, seeds, name");
     SweepSpec spec;
     spec.source_file = file_;
-    check_keys(root, "", {"name", "description", "base", "set", "matrix", "seeds", "traces"});
+    check_keys(tree_, "", {"name", "description", "base", "set", "matrix", "seeds", "traces"});
     if (const YAML::Node name = root["name"]) spec.name = scalar(name, "name");
     spec.base_scenario = parse_base(root);
     if (const YAML::Node set = root["set"]) parse_set(set, spec);
@@ -65,18 +55,13 @@ class Parser {
   }
 
  private:
-  void check_keys(const YAML::Node& map, const std::string& path, const std::set<std::string>& allowed) const {
-    std::set<std::string> seen;
-    for (const auto& kv : map) {
-      if (!kv.first.IsScalar()) fail(kv.first, path, "keys must be plain names");
-      const std::string key = kv.first.Scalar();
-      const std::string key_path = path.empty() ? key : path + "." + key;
-      if (!seen.insert(key).second) fail(kv.first, key_path, "duplicate key");
-      if (!allowed.empty() && !allowed.contains(key)) {
-        std::string names;
-        for (const std::string& a : allowed) names += (names.empty() ? "" : ", ") + a;
-        fail(kv.first, key_path, "unknown key; expected one of " + names);
-      }
+  // As every configuration file's keys are checked (config/reader.hpp): each unknown key, with a
+  // suggestion. Keys that are not plain names, and repeated ones, the reader has refused already.
+  void check_keys(const config::yaml::Node& map, const std::string& path, const std::vector<std::string>& allowed) const {
+    try {
+      config::check_keys(map, path, allowed);
+    } catch (const config::ConfigError& e) {
+      throw SweepError(e);
     }
   }
 
@@ -126,7 +111,6 @@ class Parser {
 
   void parse_set(const YAML::Node& set, SweepSpec& spec) const {
     if (!set.IsMap()) fail(set, "set", "expected a mapping of parameter path -> value");
-    check_keys(set, "set", {});
     for (const auto& kv : set) {
       const std::string key = kv.first.Scalar();
       refuse_trace_choice(kv.first, key, kv.second, "set." + key);
@@ -141,7 +125,6 @@ class Parser {
     if (!matrix.IsMap() || matrix.size() == 0) {
       fail(matrix, "matrix", "expected a non-empty mapping of parameter path -> list of values");
     }
-    check_keys(matrix, "matrix", {});
     std::vector<SweepParameter> out;
     for (const auto& kv : matrix) {
       SweepParameter p;
@@ -200,7 +183,7 @@ class Parser {
       return out;
     }
     if (seeds.IsMap()) {
-      check_keys(seeds, "seeds", {"from", "to"});
+      check_keys(*tree_.find("seeds"), "seeds", {"from", "to"});
       if (!seeds["from"] || !seeds["to"]) fail(seeds, "seeds", "a range needs both from and to");
       return seed_range(seeds, seed_value(seeds["from"], scalar(seeds["from"], "seeds.from"), "seeds.from"),
                         seed_value(seeds["to"], scalar(seeds["to"], "seeds.to"), "seeds.to"));
@@ -215,25 +198,30 @@ class Parser {
 
   std::string file_;
   std::string base_dir_;
+  const config::yaml::Node& tree_;
 };
 
 }  // namespace
 
 SweepError::SweepError(const std::string& file, int line, int column, const std::string& key_path,
                        const std::string& message)
-    : std::runtime_error(format_error(file, line, column, key_path, message)),
+    : std::runtime_error(config::ConfigError(file, line, column, key_path, message).what()),
       line_(line),
       column_(column),
       key_path_(key_path) {}
+
+SweepError::SweepError(const config::ConfigError& error)
+    : std::runtime_error(error.what()), line_(error.line()), column_(error.column()), key_path_(error.key_path()) {}
 
 SweepSpec parse_sweep_text(std::string_view yaml, const std::string& display_name, const std::string& base_dir) {
   // The rules every configuration file of ours is read by (one document, UTF-8, no duplicate keys,
   // no tabs in indentation, the size, depth and alias budgets), located; the parser below walks
   // yaml-cpp's tree of the same text.
+  config::yaml::Node tree;
   try {
-    config::yaml::parse_document(yaml, display_name);
+    tree = config::yaml::parse_document(yaml, display_name);
   } catch (const config::ConfigError& e) {
-    throw SweepError(e.file(), e.line(), e.column(), e.key_path(), e.message());
+    throw SweepError(e);
   }
   YAML::Node root;
   try {
@@ -241,7 +229,7 @@ SweepSpec parse_sweep_text(std::string_view yaml, const std::string& display_nam
   } catch (const YAML::ParserException& e) {
     throw SweepError(display_name, e.mark.line + 1, e.mark.column + 1, "", "invalid YAML: " + e.msg);
   }
-  SweepSpec spec = Parser(display_name, base_dir).parse(root);
+  SweepSpec spec = Parser(display_name, base_dir, tree).parse(root);
   if (spec.name.empty()) spec.name = std::filesystem::path(display_name).stem().string();
   return spec;
 }

@@ -16,6 +16,10 @@
 #include <string_view>
 #include <vector>
 
+namespace clocksim::config {
+class ConfigError;
+}  // namespace clocksim::config
+
 namespace clocksim::sweep {
 
 // Where a value is written in the sweep file (1-based; 0: nowhere), so that a value the base
@@ -50,6 +54,8 @@ class SweepError : public std::runtime_error {
  public:
   SweepError(const std::string& file, int line, int column, const std::string& key_path,
              const std::string& message);
+  // An error of the reader every configuration file shares (config/), every line of it.
+  explicit SweepError(const config::ConfigError& error);
   int line() const { return line_; }  // 1-based; 0 when there is no position
   int column() const { return column_; }
   const std::string& key_path() const { return key_path_; }

@@ -4,11 +4,52 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "config/error.hpp"
 #include "config/yaml_tree.hpp"
 
 namespace clocksim::config {
 namespace {
+
+// One misspelt key says nothing about the next: every unknown key of the mapping is named, each
+// at its place and with its suggestion, in the order of the file, and each can be had on its own.
+TEST(CheckKeys, EveryUnknownKeyOfAMappingIsNamedAtItsPlace) {
+  const Node doc = yaml::parse_document("seed: 1\nduraton: 1s\nnodes: 2\nlniks: {}\nwhatever: 3\n", "k.yaml");
+  const std::vector<std::string> allowed = {"seed", "duration", "nodes", "links"};
+  try {
+    check_keys(doc, "", allowed);
+    FAIL() << "unknown keys were taken";
+  } catch (const ConfigError& e) {
+    const std::string tail = "; allowed keys here: seed, duration, nodes, links";
+    const std::vector<std::string> lines = {
+        "k.yaml:2:1: error: at 'duraton': unknown key 'duraton' (did you mean 'duration'?)" + tail,
+        "k.yaml:4:1: error: at 'lniks': unknown key 'lniks' (did you mean 'links'?)" + tail,
+        "k.yaml:5:1: error: at 'whatever': unknown key 'whatever'" + tail};
+    EXPECT_EQ(std::string(e.what()), lines[0] + "\n" + lines[1] + "\n" + lines[2]);
+    // To a reader that stops at one error, it is the first.
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.column(), 1);
+    EXPECT_EQ(e.key_path(), "duraton");
+    const std::vector<ConfigError> each = e.each();
+    ASSERT_EQ(each.size(), 3u);
+    for (std::size_t i = 0; i < each.size(); ++i) {
+      EXPECT_EQ(std::string(each[i].what()), lines[i]);
+      EXPECT_EQ(each[i].each().size(), 1u);
+    }
+    EXPECT_EQ(each[2].line(), 5);
+  }
+  // One unknown key reads as before: one line.
+  const Node one = yaml::parse_document("nodes: 2\nsed: 1\n", "k.yaml");
+  try {
+    check_keys(one, "", allowed);
+    FAIL() << "an unknown key was taken";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "k.yaml:2:1: error: at 'sed': unknown key 'sed' (did you mean 'seed'?); allowed "
+                                     "keys here: seed, duration, nodes, links");
+    EXPECT_EQ(e.each().size(), 1u);
+  }
+}
 
 // Seeds: every value of 2^64 and nothing else, with no wrap-around or saturation.
 TEST(ParseUint64, TakesTheWholeRangeAndRefusesEverythingElse) {

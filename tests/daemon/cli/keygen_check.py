@@ -2,7 +2,10 @@
 """clocksyncctl keygen writes a keyring for every member of --ids or none: ids are read as the
 daemon reads them (7 or n7), at least two (a key per pair), and a failure part-way removes the
 files it wrote. --out-dir is created when missing (mode 0700, its parents as mkdir -p makes them)
-and refused when group or others may write it (unless sticky, as /tmp). A rotation is three steps, each to every file or to none, keeping mode 0600:
+and refused when group or others may write it (unless sticky, as /tmp); in every mode (--out-dir,
+--out, each step of a rotation) a folder others may write or another user owns, or a key file
+that is a link (for a rotation step: one into such a folder), is refused and nothing changes; a
+rotation step follows a link into a safe folder and keeps it. A rotation is three steps, each to every file or to none, keeping mode 0600:
 --rotate adds a new key id, accept-only, to every member's file; --activate makes it the id
 members sign with; --retire keeps only it. Each refuses to run out of order.
 
@@ -55,8 +58,16 @@ if stat.S_IMODE(fresh.stat().st_mode) != 0o700:
     fail(f"--out-dir made with mode {stat.S_IMODE(fresh.stat().st_mode):o}, expected 700")
 old_umask = os.umask(0o022)
 os.umask(old_umask)
-if stat.S_IMODE(fresh.parent.stat().st_mode) != 0o777 & ~old_umask:
+if stat.S_IMODE(fresh.parent.stat().st_mode) != 0o755 & ~old_umask:
     fail(f"a parent of --out-dir made with mode {stat.S_IMODE(fresh.parent.stat().st_mode):o}, not as mkdir -p")
+# Whatever the umask, the parents it makes are not writable by group or others: that would make
+# the new key folder unfit (a folder on the way others may write) the moment it was made.
+loose = work / "loose" / "a" / "b"
+p = subprocess.run([ctl, "keygen", "--ids", "1,2", "--out-dir", str(loose)], capture_output=True, text=True,
+                   timeout=60, preexec_fn=lambda: os.umask(0))
+if p.returncode != 0 or stat.S_IMODE(loose.parent.stat().st_mode) != 0o755:
+    fail(f"keygen under umask 0: exit {p.returncode}, stderr {p.stderr.strip()!r}, a parent made with mode "
+         f"{stat.S_IMODE(loose.parent.stat().st_mode) if loose.parent.exists() else 0:o}")
 # A folder others may write (without the sticky bit) could have its key files replaced: refused,
 # nothing written; with the sticky bit (as /tmp) others cannot, and it is used.
 shared = work / "shared"
@@ -209,4 +220,109 @@ before = texts(top)
 p = ctl_keygen("--ids", "1,2,3", "--out-dir", str(top), "--rotate")
 if p.returncode != 2 or "no key id above 4294967295 is left" not in p.stderr or texts(top) != before:
     fail(f"--rotate past the last key id: exit {p.returncode}, {p.stderr}")
+
+# Every mode judges its folder alike (one check): a folder group or others may write (without the
+# sticky bit) or that another user owns is refused, exit 2, naming the folder and its mode or
+# owner, and so is a key file that is a link (see below); nothing is written or changed. Root's own
+# ownership excuses no write bit, so this means the same when the tests run as root.
+def modes(folder):
+    return {x.name: (x.read_text() if x.is_file() and not x.is_symlink() else "->") for x in folder.iterdir()}
+
+
+def every_mode(folder):
+    """The keygen command lines of every mode, writing into or changing the files of `folder`."""
+    return {"--ids --out-dir": ["--ids", "1,2,3", "--out-dir", str(folder), "--force"],
+            "--out": ["--out", str(folder / "cluster.key"), "--force"],
+            "--rotate": ["--ids", "1,2,3", "--out-dir", str(folder), "--rotate"],
+            "--activate": ["--ids", "1,2,3", "--out-dir", str(folder), "--activate"],
+            "--retire": ["--ids", "1,2,3", "--out-dir", str(folder), "--retire"]}
+
+
+def expect_refused(mode, args, folder, says):
+    before = modes(folder)
+    p = ctl_keygen(*args)
+    if p.returncode != 2 or says not in p.stderr or len(p.stderr.splitlines()) != 1:
+        fail(f"keygen {mode} into {folder}: exit {p.returncode}, stderr {p.stderr.strip()!r}; expected exit 2 "
+             f"saying {says!r}")
+    if modes(folder) != before:
+        fail(f"keygen {mode} refused for {folder}, yet changed its files")
+
+
+guarded = work / "guarded"
+guarded.mkdir(mode=0o700)
+if keygen("1,2,3", guarded).returncode != 0 or ctl_keygen("--out", str(guarded / "cluster.key")).returncode != 0:
+    fail("keygen for the folder checks")
+for mode, args in every_mode(guarded).items():
+    for bits in (0o777, 0o775, 0o757, 0o720):
+        guarded.chmod(bits)
+        expect_refused(mode, args, guarded, f"folder {guarded}: permissions {bits:04o} let group or others "
+                                            f"replace the key files in it (chmod go-w {guarded})")
+    guarded.chmod(0o700)
+if os.geteuid() == 0:
+    os.chown(guarded, 4242, 4242)
+    for mode, args in every_mode(guarded).items():
+        expect_refused(mode, args, guarded, f"folder {guarded}: owned by uid 4242, not by this user or root")
+    os.chown(guarded, 0, 0)
+# Every folder on the way counts, not only the last (as sshd's StrictModes): whoever may write one
+# above may rename the key folder away and put one of their own in its place.
+inner = guarded / "inner"
+inner.mkdir(mode=0o700)
+if keygen("1,2,3", inner).returncode != 0 or ctl_keygen("--out", str(inner / "cluster.key")).returncode != 0:
+    fail("keygen for the folder checks on the way")
+for mode, args in every_mode(inner).items():
+    guarded.chmod(0o757)
+    expect_refused(mode, args, inner, f"folder {guarded} (on the way to {inner}): permissions 0757 let group or "
+                                      f"others rename what is in it, and so replace the key files (chmod go-w {guarded})")
+    guarded.chmod(0o1777)  # sticky, root's or this user's (as /tmp): nobody else can rename what is in it
+    if ctl_keygen(*args).returncode != 0:
+        fail(f"keygen {mode} below a sticky folder: {ctl_keygen(*args).stderr}")
+    guarded.chmod(0o700)
+# A missing --out-dir is not made below a folder others may write; a fit one is made 0700.
+guarded.chmod(0o777)
+p = ctl_keygen("--ids", "1,2", "--out-dir", str(guarded / "new" / "keys"))
+if p.returncode != 2 or f"folder {guarded} (on the way to {guarded}/new/keys): permissions 0777" not in p.stderr \
+        or (guarded / "new").exists():
+    fail(f"--out-dir made below a folder of mode 0777: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+guarded.chmod(0o700)
+shutil.rmtree(inner)
+# A key file that is a link: a rotation step changes the file where it leads and keeps the link
+# (configuration management, secret mounts), when the folder it leads to is as safe as the key
+# folder; when others may write that folder, whoever may change what is there chooses the keys,
+# and the step is refused. New keyrings and --out are written only where they are named.
+elsewhere = work / "elsewhere"
+elsewhere.mkdir(mode=0o700)
+for name in ("node2.keys", "cluster.key"):
+    (elsewhere / name).write_bytes((guarded / name).read_bytes())
+    os.chmod(elsewhere / name, 0o600)
+    (guarded / name).unlink()
+    (guarded / name).symlink_to(elsewhere / name)
+link = guarded / "node2.keys"
+for mode in ("--rotate", "--activate", "--retire"):
+    before = (elsewhere / "node2.keys").read_bytes()
+    p = ctl_keygen(*every_mode(guarded)[mode])
+    if p.returncode != 0 or not link.is_symlink() or link.resolve() != elsewhere / "node2.keys" or \
+            (elsewhere / "node2.keys").read_bytes() == before:
+        fail(f"keygen {mode} through a link into a safe folder: exit {p.returncode}, {p.stderr.strip()!r}, "
+             f"link kept: {link.is_symlink()}")
+kept = modes(elsewhere)
+for mode in ("--out", "--ids --out-dir"):
+    named = guarded / ("cluster.key" if mode == "--out" else "node2.keys")
+    expect_refused(mode, every_mode(guarded)[mode], guarded,
+                   f"{named} is a symbolic link; new keys are written only where they are named")
+elsewhere.chmod(0o757)
+for mode in ("--rotate", "--activate", "--retire"):
+    expect_refused(mode, every_mode(guarded)[mode], guarded,
+                   f"folder {elsewhere}: permissions 0757 let group or others replace the key files in it (chmod "
+                   f"go-w {elsewhere}) (the key file {link} is a link to {elsewhere / 'node2.keys'})")
+if modes(elsewhere) != kept:
+    fail("a refused keygen changed the file a link points to")
+elsewhere.chmod(0o700)
+# Once fit, every mode goes through (the refusals above were the folder's, not the files').
+for name in ("node2.keys", "cluster.key"):
+    (guarded / name).unlink()
+    shutil.copy2(elsewhere / name, guarded / name)
+for mode in ("--rotate", "--activate", "--retire", "--out", "--ids --out-dir"):
+    p = ctl_keygen(*every_mode(guarded)[mode])
+    if p.returncode != 0:
+        fail(f"keygen {mode} into a fit folder: exit {p.returncode}, {p.stderr}")
 print("ok: keygen writes every keyring or none; --rotate, --activate and --retire change every file or none, in order")

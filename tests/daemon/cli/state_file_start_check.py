@@ -3,8 +3,8 @@
 and leaves nothing behind: a file-size limit below the file's layout (RLIMIT_FSIZE: the write
 fails with EFBIG, and the daemon ignores SIGXFSZ so that the signal does not end it first), a
 read-only folder and a full file system. A state file that is a symbolic link, or in a folder
-that group or others may write (without the sticky bit), is refused the same way, by the start
-and by --check-config, and nothing is written through the link. The read-only folder and the
+that group or others may write (without the sticky bit), or below one, is refused the same way,
+by the start and by --check-config, and nothing is written through the link. The read-only folder and the
 full file system need a folder that is really read-only or
 full: as an unprivileged user a mode 0555 folder; as root (who writes through any mode) a private
 mount namespace with a read-only bind mount and a 4 KiB tmpfs, skipped where mounts are not
@@ -91,6 +91,17 @@ shared.chmod(0o1777)  # sticky, as /tmp: others can neither remove nor rename ou
 p = check_config(shared / "n.state")
 if p.returncode != 0:
     fail(f"a sticky folder: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+
+# A folder on the way others may write: they could rename the state file's folder away and put
+# their own in its place (every folder on the way is judged, as sshd's StrictModes does).
+above = work / "above"
+(above / "state").mkdir(parents=True)
+above.chmod(0o757)
+for run in (start, check_config):
+    expect_refused(run(above / "state" / "n.state"), above / "state" / "n.state",
+                   f"folder {above} (on the way to {above / 'state'}): permissions 0757 let group or others rename "
+                   "what is in it, and so replace the state file")
+above.chmod(0o755)
 
 readonly = work / "readonly"
 readonly.mkdir()

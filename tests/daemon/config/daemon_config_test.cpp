@@ -152,6 +152,34 @@ TEST(DaemonConfig, EveryIndependentErrorOfTheFileIsReportedInItsOrder) {
   EXPECT_EQ(e->rfind(one + ":2:7: error: at 'seed'", 0), 0u) << *e;
 }
 
+// Two unknown keys of one mapping are two independent errors: each is reported at its place, with
+// its suggestion, among the file's other errors in the file's order (--check-config).
+TEST(DaemonConfig, EveryUnknownKeyOfAMappingIsReportedAtItsPlace) {
+  const std::string path = write_file("daemon_cfg_unknown_keys.yaml",
+                                      "id: 1\n"
+                                      "lisen: 127.0.0.1:5525\n"
+                                      "seed: -4\n"
+                                      "clock: {backnd: virtual, drift_pm: 5}\n"
+                                      "statefile: n.state\n");
+  DaemonConfig cfg;
+  const auto error = load_config_file(path, cfg);
+  ASSERT_TRUE(error);
+  const std::vector<std::string> expected = {
+      path + ":2:1: error: at 'lisen': unknown key 'lisen' (did you mean 'listen'?); allowed keys here: id, ",
+      path + ":3:7: error: at 'seed': ",
+      path + ":4:9: error: at 'clock.backnd': unknown key 'backnd' (did you mean 'backend'?); allowed keys here: backend, ",
+      path + ":4:26: error: at 'clock.drift_pm': unknown key 'drift_pm' (did you mean 'drift_ppm'?)",
+      path + ":5:1: error: at 'statefile': unknown key 'statefile' (did you mean 'state_file'?)"};
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at <= error->size();) {
+    const std::size_t end = std::min(error->find('\n', at), error->size());
+    lines.push_back(error->substr(at, end - at));
+    at = end + 1;
+  }
+  ASSERT_EQ(lines.size(), expected.size()) << *error;
+  for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(lines[i].rfind(expected[i], 0), 0u) << lines[i];
+}
+
 TEST(DaemonConfig, ParsesPeersAndIds) {
   EXPECT_EQ(parse_node_id("n7"), 7u);
   EXPECT_EQ(parse_node_id("7"), 7u);

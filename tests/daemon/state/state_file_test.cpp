@@ -650,6 +650,51 @@ TEST_F(StateFileTest, AFolderOthersMayWriteIsRefused) {
   EXPECT_EQ(f.index(), 0u) << (f.index() == 1 ? std::get<1>(f) : "");
 }
 
+// As sshd's StrictModes judges the way to authorized_keys: whoever may write a folder above the
+// state file's may rename the state file's folder away and put one of their own in its place, so
+// every folder on the way is judged as the state file's own is (/tmp, sticky and root's, passes).
+// Root's ownership excuses no write bit, so this means the same when the tests run as root.
+TEST_F(StateFileTest, AFolderOnTheWayOthersMayWriteIsRefused) {
+  const fs::path inner = dir_ / "var" / "lib";
+  fs::create_directories(inner);
+  ASSERT_EQ(::chmod((dir_ / "var").c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(inner.c_str(), 0700), 0);
+  const std::string state_path = (inner / "node.state").string();
+  for (bool exists : {false, true}) {
+    if (exists) {
+      auto f = StateFile::open(state_path, 1, 2);
+      ASSERT_EQ(f.index(), 0u) << std::get<1>(f);
+    }
+    for (const fs::path& above : {dir_ / "var", dir_}) {
+      for (mode_t mode : {0777, 0775, 0757}) {
+        ASSERT_EQ(::chmod(above.c_str(), mode), 0);
+        auto f = StateFile::open(state_path, 1, 2);
+        ASSERT_EQ(f.index(), 1u) << above << " " << mode;
+        const std::string e = std::get<1>(f);
+        EXPECT_NE(e.find("state file " + state_path + ": folder " + above.string() + " (on the way to " +
+                         inner.string() + "): permissions"),
+                  std::string::npos)
+            << e;
+        EXPECT_NE(e.find("chmod go-w " + above.string()), std::string::npos) << e;
+        EXPECT_EQ(StateFile::check(state_path, 1, 2), e);
+        EXPECT_EQ(fs::exists(state_path), exists);  // nothing created below it
+      }
+      ASSERT_EQ(::chmod(above.c_str(), 01777), 0);  // sticky, as /tmp
+      EXPECT_EQ(StateFile::check(state_path, 1, 2), std::nullopt) << above;
+      ASSERT_EQ(::chmod(above.c_str(), 0755), 0);
+    }
+  }
+  if (::geteuid() != 0) GTEST_SKIP() << "giving a folder another owner needs root";
+  ASSERT_EQ(::chown((dir_ / "var").c_str(), 4242, 4242), 0);
+  const auto e = StateFile::check(state_path, 1, 2);
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find("folder " + (dir_ / "var").string() + " (on the way to " + inner.string() +
+                    "): owned by uid 4242, not by this user or root"),
+            std::string::npos)
+      << *e;
+  EXPECT_EQ(StateFile::check(state_path, 1, 2, 4242), std::nullopt);  // the daemon's user's own folders
+}
+
 TEST_F(StateFileTest, CheckReadsWithoutCreatingAndWantsTheFolder) {
   EXPECT_EQ(StateFile::check(path(), 1, 2), std::nullopt);
   EXPECT_FALSE(fs::exists(path()));

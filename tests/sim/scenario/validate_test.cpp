@@ -45,6 +45,20 @@ TEST(Validate, BadFileGivesExitCode2AndTheLocatedError) {
       << err.str();
 }
 
+// Every unknown key of a mapping is named, not the first only, each at its place.
+TEST(Validate, EveryUnknownKeyOfAMappingIsNamed) {
+  const std::string dir = std::string(CLOCKSIM_BINARY_DIR) + "/validate_test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/keys.yaml") << "duration: 1s\nnodes: 2\nlinks:\n  latncy: 2ms\n  los: 0.1\n";
+  std::ostringstream out, err;
+  EXPECT_EQ(validate_files({dir + "/keys.yaml"}, out, err), 2);
+  for (const char* line :
+       {":4:3: error: at 'links.latncy': unknown key 'latncy' (did you mean 'latency'?)",
+        ":5:3: error: at 'links.los': unknown key 'los' (did you mean 'loss'?)"}) {
+    EXPECT_NE(err.str().find(dir + "/keys.yaml" + std::string(line)), std::string::npos) << err.str();
+  }
+}
+
 TEST(Validate, MissingFileAndNoFiles) {
   std::ostringstream out, err;
   EXPECT_EQ(validate_files({"/nonexistent/x.yaml"}, out, err), 2);

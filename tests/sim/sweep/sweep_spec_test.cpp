@@ -90,8 +90,16 @@ TEST_F(SweepSpecTest, ErrorsNameFileLineColumnAndKey) {
             "s.yaml:2:10: error: at 'matrix.output.trace': " + knob);
   EXPECT_EQ(error("base: base.yaml\nmatrix: {seed: [1, 2]}\n"),
             "s.yaml:2:10: error: at 'matrix.seed': sweep seeds with the top-level `seeds:` key");
+  // Unknown keys as in every configuration file (config/reader.hpp): each one, with a suggestion.
+  const std::string allowed = "; allowed keys here: name, description, base, set, matrix, seeds, traces";
   EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1]}\nmatrx: 1\n"),
-            "s.yaml:3:1: error: at 'matrx': unknown key; expected one of base, description, matrix, name, seeds, set, traces");
+            "s.yaml:3:1: error: at 'matrx': unknown key 'matrx' (did you mean 'matrix'?)" + allowed);
+  EXPECT_EQ(error("bse: base.yaml\nmatrix: {a: [1]}\ntrace: true\n"),
+            "s.yaml:1:1: error: at 'bse': unknown key 'bse' (did you mean 'base'?)" + allowed +
+                "\ns.yaml:3:1: error: at 'trace': unknown key 'trace' (did you mean 'traces'?)" + allowed);
+  EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1]}\nseeds: {from: 1, too: 3, step: 1}\n"),
+            "s.yaml:3:18: error: at 'seeds.too': unknown key 'too' (did you mean 'to'?); allowed keys here: from, to"
+            "\ns.yaml:3:26: error: at 'seeds.step': unknown key 'step'; allowed keys here: from, to");
   EXPECT_EQ(error("base: base.yaml\nbase: base.yaml\nmatrix: {a: [1]}\n"),
             "s.yaml:2:1: error: at 'base': duplicate key 'base' (first written at line 1, column 1)");
   EXPECT_EQ(error("base: base.yaml\n"), "s.yaml:1:1: error: at 'matrix': missing key: parameter path -> list of values");
