@@ -69,6 +69,11 @@ clocksim_script_test(daemon.flag_errors daemon 120 daemon/cli/flag_errors_check.
 clocksim_script_test(daemon.clocksyncctl_status daemon 120 daemon/cli/clocksyncctl_check.py
   $<TARGET_FILE:clocksyncctl> ${CMAKE_CURRENT_BINARY_DIR}/daemon-clocksyncctl)
 
+# A key file someone else could replace (its folder, one above it, where its link leads) stops
+# the start with exit 2 (tests/daemon/cli/key_file_start_check.py).
+clocksim_script_test(daemon.key_file_start daemon 60 daemon/cli/key_file_start_check.py
+  $<TARGET_FILE:clocksyncd> ${CMAKE_CURRENT_BINARY_DIR}/daemon-key-file-start)
+
 # A state file clocksyncd cannot create (a file-size limit, a read-only folder, a full file
 # system) stops the start with exit 2 and the reason (tests/daemon/cli/state_file_start_check.py).
 clocksim_script_test(daemon.state_file_start daemon 120 daemon/cli/state_file_start_check.py

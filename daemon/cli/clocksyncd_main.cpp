@@ -29,6 +29,7 @@
 #include "daemon/os/privileges.hpp"
 #include "daemon/os/syscall_filter.hpp"
 #include "daemon/os/boot_id.hpp"
+#include "daemon/os/folder_trust.hpp"
 #include "daemon/state/state_file.hpp"
 #include "node/wire/key_file.hpp"
 
@@ -235,6 +236,11 @@ int run(int argc, char** argv) {
   std::unique_ptr<node::wire::Keyring> keys;
   if (!cfg.key_file.empty()) {
     // A key file owned by the user to drop to is accepted too: that user reads it again on SIGHUP.
+    // Whoever may write the key file's folder, one on the way to it, or the folder a link leads
+    // to, may put their own keys in its place: judged as keygen and the state file judge theirs.
+    if (auto e = file_trust_problem(cfg.key_file, "the key file", uid_of_user(cfg.user))) {
+      return user_error("key file " + cfg.key_file + ": " + *e);
+    }
     auto k = node::wire::load_keyring_file(cfg.key_file, uid_of_user(cfg.user));
     if (auto* e = std::get_if<std::string>(&k)) return user_error(*e);
     keys = std::make_unique<node::wire::Keyring>(std::move(std::get<node::wire::Keyring>(k)));
@@ -322,7 +328,10 @@ int run(int argc, char** argv) {
     std::error_code ec;
     std::string path = std::filesystem::absolute(cfg.key_file, ec).string();
     if (ec) path = cfg.key_file;
-    loop.set_key_loader([path] { return node::wire::load_keyring_file(path); });
+    loop.set_key_loader([path]() -> std::variant<node::wire::Keyring, std::string> {
+      if (auto e = file_trust_problem(path, "the key file")) return "key file " + path + ": " + *e;
+      return node::wire::load_keyring_file(path);
+    });
   }
   if (auto e = loop.watch_signals()) {
     std::cerr << "clocksyncd: " << *e << "\n";

@@ -25,8 +25,6 @@ std::optional<KeyFolderRefusal> unfit(const std::string& dir, const std::vector<
 std::optional<std::string> key_folder_problem(const std::string& dir, const std::vector<std::string>& files,
                                               KeyFileLinks links) {
   if (auto e = folder_trust_problem(dir, "the key files")) return e;
-  // The link itself sits in the folder judged above; where it leads must be as safe, or whoever
-  // may write there chooses the keys.
   for (const std::string& file : files) {
     struct stat st {};
     if (::lstat(file.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) continue;
@@ -34,12 +32,7 @@ std::optional<std::string> key_folder_problem(const std::string& dir, const std:
       return file + " is a symbolic link; new keys are written only where they are named (give the path the "
                     "link leads to, or remove the link)";
     }
-    std::error_code error;
-    const std::filesystem::path target = std::filesystem::weakly_canonical(file, error);
-    if (error) return file + ": cannot follow the link: " + error.message();
-    if (auto e = folder_trust_problem(target.parent_path().string(), "the key files")) {
-      return *e + " (the key file " + file + " is a link to " + target.string() + ")";
-    }
+    if (auto e = file_trust_problem(file, "the key files")) return e;
   }
   return std::nullopt;
 }

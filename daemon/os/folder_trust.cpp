@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <vector>
 
 namespace clocksim::daemon {
@@ -166,6 +167,21 @@ std::optional<std::string> folder_trust_problem(const std::string& dir, std::str
   }
   for (std::size_t i = 0; i + (w.reached ? 1 : 0) < w.folders.size(); ++i) {
     if (auto e = judge(w.folders[i], false, dir, what, trusted)) return e;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> file_trust_problem(const std::string& path, std::string_view contents,
+                                              std::optional<std::uint32_t> also_uid) {
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  if (auto e = folder_trust_problem(dir.empty() ? std::string(".") : dir, contents, also_uid)) return e;
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return std::nullopt;
+  std::error_code error;
+  const std::filesystem::path target = std::filesystem::weakly_canonical(path, error);
+  if (error) return path + ": cannot follow the link: " + error.message();
+  if (auto e = folder_trust_problem(target.parent_path().string(), contents, also_uid)) {
+    return *e + " (" + path + " is a link to " + target.string() + ")";
   }
   return std::nullopt;
 }

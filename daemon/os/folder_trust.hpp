@@ -27,4 +27,10 @@ namespace clocksim::daemon {
 std::optional<std::string> folder_trust_problem(const std::string& dir, std::string_view contents,
                                                 std::optional<std::uint32_t> also_uid = std::nullopt);
 
+// The same for one file, `path`: the folder it is named in and, when it is a symbolic link, the
+// folder where the link leads, since whoever may write that one replaces the file as surely. A
+// missing file is judged by its folder alone. `contents` names it in the message ("the key files").
+std::optional<std::string> file_trust_problem(const std::string& path, std::string_view contents,
+                                              std::optional<std::uint32_t> also_uid = std::nullopt);
+
 }  // namespace clocksim::daemon

@@ -313,7 +313,7 @@ elsewhere.chmod(0o757)
 for mode in ("--rotate", "--activate", "--retire"):
     expect_refused(mode, every_mode(guarded)[mode], guarded,
                    f"folder {elsewhere}: permissions 0757 let group or others replace the key files in it (chmod "
-                   f"go-w {elsewhere}) (the key file {link} is a link to {elsewhere / 'node2.keys'})")
+                   f"go-w {elsewhere}) ({link} is a link to {elsewhere / 'node2.keys'})")
 if modes(elsewhere) != kept:
     fail("a refused keygen changed the file a link points to")
 elsewhere.chmod(0o700)
