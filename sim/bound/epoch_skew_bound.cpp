@@ -111,6 +111,16 @@ bool EpochSkewBound::round_measured_all_up(NodeId master, Time t) const {
   return true;
 }
 
+bool EpochSkewBound::round_left_out_up_node(NodeId master, Time t) const {
+  const auto sent = sends_.find(master);
+  const bool sent_now = sent != sends_.end() && sent->second.at_ns == t.ns();
+  for (NodeId i = 0; i < nodes_.size(); ++i) {
+    if (i == master || !nodes_[i].up) continue;
+    if (!sent_now || std::find(sent->second.to.begin(), sent->second.to.end(), i) == sent->second.to.end()) return true;
+  }
+  return false;
+}
+
 double EpochSkewBound::corners_s(Time t) const {
   const double up = stable_ ? b_->steady_corners : value_s(hull_, t);
   return down_ ? std::max(up, value_s(*down_, t)) : up;
@@ -336,6 +346,10 @@ void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
       // unless its largest correction could reach the threshold (then b_ already does).
       const bool set_time = round_set_time(node, t);
       if (set_time && stable_) disrupt(t, 0);
+      // The steady cycle corrects every up clock each round. One whose reply came too late (or
+      // never: a probe outlived by its round trip) is left on its old trajectory, drifting on,
+      // with no host_dropped to say so until lost_host_rounds such rounds have passed, if ever.
+      if (stable_ && round_left_out_up_node(node, t)) disrupt(t, 0);
       grow(hull_, t, set_time);
       if (down_) grow(*down_, t, set_time);
       while (!recent_.empty() && recent_.front().at + in_flight_ + in_flight_ < t) recent_.erase(recent_.begin());

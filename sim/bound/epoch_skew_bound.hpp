@@ -184,6 +184,9 @@ class EpochSkewBound final : public SkewBound, public Observer {
   // up node (its host table may have dropped one).
   bool round_set_time(NodeId master, Time t) const;
   bool round_measured_all_up(NodeId master, Time t) const;
+  // Whether that round corrected none of some up node (it did not answer in time, or the host
+  // table dropped it): a round that sent nothing left out every up node but the master.
+  bool round_left_out_up_node(NodeId master, Time t) const;
   std::map<NodeId, RoundSends> sends_;
   // Recent round completions (time, master): corrections of another master's round may still
   // land after a reset and must stay counted.
