@@ -332,6 +332,18 @@ void EpochSkewBound::on_clock_adjust(Time t, NodeId node, Duration delta, Adjust
   finish_watch_if_done();
 }
 
+void EpochSkewBound::on_clock_guarded(Time t, NodeId /*node*/) {
+  // The hull still covers the clock (a refused correction leaves it where it was, a clipped one
+  // between its corners); the steady cycle, the full rounds and their resets assume every
+  // correction is carried out as computed, so they are given up for the rest of the run.
+  apply_pending_reset(t);
+  guarded_ = true;
+  cancel_watch();
+  stable_from_.reset();
+  full_round_.reset();
+  disrupt(t, 0);
+}
+
 void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
   apply_pending_reset(t);
   if (note.what == NoteWhat::kHostDropped && note.peer < nodes_.size() && nodes_[note.peer].up) {
@@ -354,7 +366,7 @@ void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
       if (down_) grow(*down_, t, set_time);
       while (!recent_.empty() && recent_.front().at + in_flight_ + in_flight_ < t) recent_.erase(recent_.begin());
       recent_.push_back({t, node});
-      if (set_time) {
+      if (set_time || guarded_) {
         cancel_watch();
       } else {
         start_watch(t, node);
@@ -364,7 +376,7 @@ void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
       // The first completion may end a round that began before the agreement; the round after
       // it began later, so it measured and corrected every up node that is in the master's host
       // table: a full round if that is every up node (and none got a SETTIME).
-      if (set_time || !round_measured_all_up(node, t) || older_slew_ran_into(node, t)) {
+      if (set_time || guarded_ || !round_measured_all_up(node, t) || older_slew_ran_into(node, t)) {
         stable_from_.reset();
         full_round_.reset();
         first_completion_ = t;  // the next round may be a full one

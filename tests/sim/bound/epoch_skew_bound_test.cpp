@@ -291,6 +291,22 @@ TEST_F(EpochSkewBoundTest, RoundLeavingOutAnUpSlaveWhileStableDisrupts) {
   EXPECT_TRUE(bound_.stable());
 }
 
+// Under host: daemon clocksyncd's clock guard may refuse a correction (a master's own above
+// master_max_adjust): the clock is not where the round put it, so the steady phase ends and no
+// later round counts as full; the hull, which covers a clock left where it was, goes on.
+TEST_F(EpochSkewBoundTest, ACorrectionTheGuardRefusedEndsTheSteadyPhaseForGood) {
+  stabilize(20);
+  ASSERT_TRUE(bound_.stable());
+  bound_.on_clock_guarded(Time::from_ns(50'000'000'000), 0);
+  EXPECT_FALSE(bound_.stable());
+  EXPECT_NEAR(at(50), steady_.steady_corners * 1e3, 1e-5);
+  stabilize(60);
+  stabilize(90);
+  EXPECT_FALSE(bound_.stable());
+  // It only grows: by drift between rounds and by a round's growth at each completion.
+  EXPECT_GT(at(115), at(50));
+}
+
 TEST_F(EpochSkewBoundTest, SetTimeRoundGrowsByTheTransitAndIsNotAFullRound) {
   bounds::BerkeleyBoundInput wide = input();
   wide.settime_error = true;
