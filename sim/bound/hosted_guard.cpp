@@ -39,11 +39,12 @@ std::optional<std::string> guard_breaks_bound(const bounds::SkewBound& b, const 
     return why.str();
   }
   if (limits.window_s > 0 && limits.correction_s > 0) {
-    // Every clock is corrected at most once a round (rounds at least cycle_min apart), plus the
-    // first round's.
-    const double rounds = std::floor(limits.window_s / b.cycle_min) + 2;
-    if (!(rounds * largest_s < limits.correction_s)) {
-      why << "corrections adding up to " << rounds * largest_s << " s within " << limits.window_s
+    // Every clock is corrected at most once a round (rounds at least cycle_min apart): the first
+    // round's correction, and at most the steady one in every other round of the window.
+    const double rounds = std::floor(limits.window_s / b.cycle_min) + 1;
+    const double sum_s = b.correction_first + rounds * b.correction_steady;
+    if (!(sum_s < limits.correction_s)) {
+      why << "corrections adding up to " << sum_s << " s within " << limits.window_s
           << " s (its limit: " << limits.correction_s << " s) that the bound counts on";
       return why.str();
     }

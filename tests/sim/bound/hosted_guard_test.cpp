@@ -50,9 +50,12 @@ TEST(HostedGuard, AMastersOwnCorrectionAboveOneSecondBreaksTheBound) {
 
 TEST(HostedGuard, CorrectionsAddingUpPastThePanicThresholdWithinTheWindowBreakIt) {
   const HostedGuardLimits l = defaults();
-  // 3,602 rounds of 1 s within an hour could bring 0.5 s each: 1,801 s, past 1,000 s.
+  // The first round and 3,601 more of 1 s within an hour, 0.5 s each: 1,801 s, past 1,000 s.
   EXPECT_TRUE(guard_breaks_bound(with_corrections(0.5, 0.5, 1), l, true, 0).has_value());
   EXPECT_FALSE(guard_breaks_bound(with_corrections(0.2, 0.2, 1), l, true, 0).has_value());
+  // A first correction far larger than the steady ones counts once (Cristian: 60 s, then 1 ms).
+  EXPECT_FALSE(guard_breaks_bound(with_corrections(60, 0.001, 10), l, false, 0).has_value());
+  EXPECT_TRUE(guard_breaks_bound(with_corrections(60, 3, 10), l, false, 0).has_value());  // 60 + 361 · 3 s
 }
 
 TEST(HostedGuard, RateCorrectionsAboveTheClampBreakIt) {
