@@ -1,6 +1,7 @@
 #include "algorithms/bounds/skew_bound.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -245,6 +246,22 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   b.cycle_max = in.period_s / (1 - rho - master_slew);
   b.cycle_min = in.period_s / (1 + rho + master_slew);
   const int answered = std::min(in.probes, in.good_replies);
+  // A slave that has not answered is given up after its last probe's timeout: probes go out
+  // every probe_timeout while fewer than `probes` are out and the cap is not reached. A reply
+  // after that is discarded (measure.c matches the sequence number), and nothing but the latency
+  // law decides whether the first reply beats it: at worst a slave is never measured and never
+  // corrected, which only the epoch model's hull (§7) covers. The master's clock runs at most
+  // 1 + ρ + s fast.
+  // Counted in whole nanoseconds, as the master's timers are: a ceil of the quotient of two
+  // doubles can round one probe too many.
+  const std::int64_t cap_ns = std::llround(in.measure_cap_s * 1e9);
+  const std::int64_t timeout_ns = std::max<std::int64_t>(1, std::llround(in.probe_timeout_s * 1e9));
+  const double probes_sent = static_cast<double>(
+      std::min<std::int64_t>(in.probes, std::max<std::int64_t>(1, (cap_ns + timeout_ns - 1) / timeout_ns)));
+  if (!in.epochs && !(2 * d_max < probes_sent * in.probe_timeout_s / (1 + rho + master_slew))) {
+    b.reason = "a round trip can outlast a slave's whole probe schedule (probes x probe_timeout, within measure_cap), so a slave may never be measured";
+    return b;
+  }
   double per_slave;
   if (2 * d_max < in.probe_timeout_s / (1 + rho + master_slew)) {
     per_slave = answered * 2 * d_max;  // ping-pong, every reply beats its timer
@@ -390,9 +407,15 @@ SkewBound cristian_skew_bound(const CristianBoundInput& in) {
   b.e_cross = 2 * e;
   b.cycle_max = in.period_s / (1 - rho);
   b.cycle_min = in.period_s / (1 + rho);
-  const double series = (2 * d_max < in.probe_timeout_s / (1 + rho + slew))
-                            ? in.probes * 2 * d_max
-                            : in.probes * in.probe_timeout_s / (1 - rho - slew) + 2 * d_max;
+  // A reply that comes after the probe timeout is discarded (its request is no longer the one
+  // outstanding), and nothing but the latency law decides how many do: at worst every probe of
+  // every series, and the clients are never corrected. The timer runs on the client's clock, at
+  // most 1 + ρ + s fast.
+  if (!(2 * d_max < in.probe_timeout_s / (1 + rho + slew))) {
+    b.reason = "a round trip can outlast probe_timeout, so every reply of a series may come too late and be discarded";
+    return b;
+  }
+  const double series = in.probes * 2 * d_max;
   b.t_meas = series;
   b.apply_window = series;
   // First series at t = 0: each client between its initial and its corrected trajectory.

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 
+#include "algorithms/core/clock_guard.hpp"
 #include "algorithms/core/effects.hpp"
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/message.hpp"
@@ -78,6 +79,9 @@ class NodeLoopObserver {
   // A clock effect that passed the sanity limits (as they left it), just before the clock
   // carries it out: with the master and round that computed a correction.
   virtual void on_clock_effect(const ClockEffect& /*applied*/) {}
+  // A clock effect the sanity limits refused or changed (`asked` as the algorithm asked it): what
+  // the algorithm computed is not what the clock does.
+  virtual void on_clock_guarded(const ClockEffect& /*asked*/, GuardOutcome /*outcome*/) {}
   virtual void on_drop(wire::DropReason /*reason*/) {}
 };
 

@@ -75,6 +75,7 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
         loop_.guard_.check(asked, loop_.host_.clock.now(), loop_.algorithm_->role() == Role::kMaster,
                            loop_.host_.time.monotonic_now().ns(), loop_.fx_.evidence(), loop_.config_.self);
     const char* op = asked.kind == ClockEffect::Kind::kSetRate ? "rate" : asked.mode == AdjustMode::kStep ? "step" : "slew";
+    if (v.outcome != GuardOutcome::kApplied && loop_.host_.observer) loop_.host_.observer->on_clock_guarded(asked, v.outcome);
     if (refused(v.outcome)) {
       ++loop_.counters_.clock_refused;
       nlohmann::json line = {{"node", loop_.config_.self},

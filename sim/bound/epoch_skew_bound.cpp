@@ -111,6 +111,16 @@ bool EpochSkewBound::round_measured_all_up(NodeId master, Time t) const {
   return true;
 }
 
+bool EpochSkewBound::round_left_out_up_node(NodeId master, Time t) const {
+  const auto sent = sends_.find(master);
+  const bool sent_now = sent != sends_.end() && sent->second.at_ns == t.ns();
+  for (NodeId i = 0; i < nodes_.size(); ++i) {
+    if (i == master || !nodes_[i].up) continue;
+    if (!sent_now || std::find(sent->second.to.begin(), sent->second.to.end(), i) == sent->second.to.end()) return true;
+  }
+  return false;
+}
+
 double EpochSkewBound::corners_s(Time t) const {
   const double up = stable_ ? b_->steady_corners : value_s(hull_, t);
   return down_ ? std::max(up, value_s(*down_, t)) : up;
@@ -322,6 +332,18 @@ void EpochSkewBound::on_clock_adjust(Time t, NodeId node, Duration delta, Adjust
   finish_watch_if_done();
 }
 
+void EpochSkewBound::on_clock_guarded(Time t, NodeId /*node*/) {
+  // The hull still covers the clock (a refused correction leaves it where it was, a clipped one
+  // between its corners); the steady cycle, the full rounds and their resets assume every
+  // correction is carried out as computed, so they are given up for the rest of the run.
+  apply_pending_reset(t);
+  guarded_ = true;
+  cancel_watch();
+  stable_from_.reset();
+  full_round_.reset();
+  disrupt(t, 0);
+}
+
 void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
   apply_pending_reset(t);
   if (note.what == NoteWhat::kHostDropped && note.peer < nodes_.size() && nodes_[note.peer].up) {
@@ -336,11 +358,15 @@ void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
       // unless its largest correction could reach the threshold (then b_ already does).
       const bool set_time = round_set_time(node, t);
       if (set_time && stable_) disrupt(t, 0);
+      // The steady cycle corrects every up clock each round. One whose reply came too late (or
+      // never: a probe outlived by its round trip) is left on its old trajectory, drifting on,
+      // with no host_dropped to say so until lost_host_rounds such rounds have passed, if ever.
+      if (stable_ && round_left_out_up_node(node, t)) disrupt(t, 0);
       grow(hull_, t, set_time);
       if (down_) grow(*down_, t, set_time);
       while (!recent_.empty() && recent_.front().at + in_flight_ + in_flight_ < t) recent_.erase(recent_.begin());
       recent_.push_back({t, node});
-      if (set_time) {
+      if (set_time || guarded_) {
         cancel_watch();
       } else {
         start_watch(t, node);
@@ -350,7 +376,7 @@ void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
       // The first completion may end a round that began before the agreement; the round after
       // it began later, so it measured and corrected every up node that is in the master's host
       // table: a full round if that is every up node (and none got a SETTIME).
-      if (set_time || !round_measured_all_up(node, t) || older_slew_ran_into(node, t)) {
+      if (set_time || guarded_ || !round_measured_all_up(node, t) || older_slew_ran_into(node, t)) {
         stable_from_.reset();
         full_round_.reset();
         first_completion_ = t;  // the next round may be a full one

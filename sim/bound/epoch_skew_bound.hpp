@@ -49,6 +49,7 @@ class EpochSkewBound final : public SkewBound, public Observer {
   void on_tick(const TickView& view) override;
   void on_event(Time t, NodeId node, const Note& note) override;
   void on_clock_adjust(Time t, NodeId node, Duration delta, AdjustMode mode, CorrectionSource source) override;
+  void on_clock_guarded(Time t, NodeId node) override;
   // A master's corrections (kAdjust) leave as its round completes: their term and recipients say
   // which round completed and whom it measured, as typed data.
   void on_message_sent(Time t, NodeId from, NodeId to, const Message& msg) override;
@@ -114,6 +115,9 @@ class EpochSkewBound final : public SkewBound, public Observer {
   std::vector<Step> steps_;
 
   bool stable_ = false;
+  // Under host: daemon, once the clock guard has refused or changed a correction (a master's own
+  // above master_max_adjust, ...) no round is known to land every clock on its trajectory.
+  bool guarded_ = false;
   Hull hull_;                   // while disrupted
   std::optional<Hull> down_;    // while some node is down: covers it too
   std::uint32_t down_count_ = 0;
@@ -184,6 +188,9 @@ class EpochSkewBound final : public SkewBound, public Observer {
   // up node (its host table may have dropped one).
   bool round_set_time(NodeId master, Time t) const;
   bool round_measured_all_up(NodeId master, Time t) const;
+  // Whether that round corrected none of some up node (it did not answer in time, or the host
+  // table dropped it): a round that sent nothing left out every up node but the master.
+  bool round_left_out_up_node(NodeId master, Time t) const;
   std::map<NodeId, RoundSends> sends_;
   // Recent round completions (time, master): corrections of another master's round may still
   // land after a reset and must stay counted.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/bound/epoch_skew_bound.hpp"
+#include "sim/bound/hosted_guard.hpp"
 #include "sim/bound/saturated_ns.hpp"
 #include "sim/bound/sync_bound_inputs.hpp"
 
@@ -87,10 +88,22 @@ BoundAvailability make_sync_skew_bound(const scenario::ScenarioSpec& spec) {
       return {std::make_unique<EpochSkewBound>(input, spec, env.lossy), ""};
     }
     b = bounds::berkeley_skew_bound(input);
+    if (const auto guard = hosted_guard_limits(spec); guard && b.valid) {
+      // A frequency correction is the negated slope fitted to a slave's free-running offset:
+      // within 2ρ of the truth's spread plus the fit's error, and within the algorithm's clamp.
+      const double rate_sent_ppm =
+          input.rate_correction ? std::min(input.max_rate_correction_ppm, 2 * b.rho * 1e6 + b.rate_fit_error_ppm) : 0;
+      if (auto why = guard_breaks_bound(b, *guard, true, rate_sent_ppm)) {
+        return {nullptr, *why};
+      }
+    }
   } else if (kind == "cristian") {
     const auto in = cristian_bound_input(spec);
     if (const auto* why = std::get_if<std::string>(&in)) return {nullptr, *why};
     b = bounds::cristian_skew_bound(std::get<bounds::CristianBoundInput>(in));
+    if (const auto guard = hosted_guard_limits(spec); guard && b.valid) {
+      if (auto why = guard_breaks_bound(b, *guard, false, 0)) return {nullptr, *why};
+    }
     if (clock_spread(spec).has_wander && b.valid) {
       b.probabilistic = true;
       b.reason = "rate wander: a 6-sigma envelope, holds with probability >= 1 - " +

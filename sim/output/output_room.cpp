@@ -117,7 +117,7 @@ std::string refused_write_message(const WriteRefused& refused, const scenario::S
           "the run cannot count";
     change = "output.trace: false, a shorter duration";
   } else if (file == "trace.csv" || file == "trace.csv.gz" || file == "skew.csv") {
-    why = "the check before the run counted the least trace.csv and skew.csv can take (" +
+    why = "The check before the run counted the least trace.csv and skew.csv can take (" +
           human_bytes(output_size_floor(spec).bytes) + "); their rows are longer, and the other files take room too";
     change = "a coarser tick, output.trace_every, output.trace_nodes, output.compress: gzip, output.skew: false";
   }

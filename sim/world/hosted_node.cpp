@@ -49,6 +49,10 @@ void World::HostedNode::on_clock_effect(const ClockEffect& applied) {
   for (Observer* o : world_.observers_) o->on_clock_adjust(world_.now_, id_, applied.delta, applied.mode, applied.source);
 }
 
+void World::HostedNode::on_clock_guarded(const ClockEffect& /*asked*/, GuardOutcome /*outcome*/) {
+  for (Observer* o : world_.observers_) o->on_clock_guarded(world_.now_, id_);
+}
+
 Duration World::HostedNode::monotonic_span(Duration local_span) { return clock().true_span(world_.now_, local_span); }
 
 Duration World::HostedNode::offset_from_system() {

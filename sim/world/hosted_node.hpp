@@ -51,6 +51,7 @@ class World::HostedNode final : public node::Clock,
   // node::NodeLoopObserver
   void on_note(const Note& note) override;
   void on_clock_effect(const ClockEffect& applied) override;
+  void on_clock_guarded(const ClockEffect& asked, GuardOutcome outcome) override;
   // node::StableStore: the world is the node's stable storage. What it keeps of its own for the
   // next incarnation (election numbers, logical clocks) it hands the algorithm directly; the clock
   // guard's window goes through here, so that a crash gives no liar a fresh budget, as with

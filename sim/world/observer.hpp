@@ -144,6 +144,9 @@ class Observer {
   // a round corrected (docs/bounds.md §7).
   virtual void on_clock_adjust(Time /*t*/, NodeId /*node*/, Duration /*delta*/, AdjustMode /*mode*/,
                                CorrectionSource /*source*/) {}
+  // Under host: daemon, a correction clocksyncd's clock guard refused or changed (a rate clamped,
+  // an undo clipped): the clock does not do what the algorithm computed (docs/bounds.md §7).
+  virtual void on_clock_guarded(Time /*t*/, NodeId /*node*/) {}
   // A frequency correction replaced a clock's previous one (its slope changes, not its reading).
   virtual void on_rate_correction(Time /*t*/, NodeId /*node*/, double /*ppm*/) {}
   // A node's process starts (at t = 0, or a restart): from now on it is up.

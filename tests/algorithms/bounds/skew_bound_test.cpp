@@ -256,5 +256,46 @@ TEST(CristianBound, FirstSeriesFromZeroSpreadCoversTwoClients) {
   EXPECT_NEAR(b.at(b.first_done_max / 2), 2 * e, 1e-12);
 }
 
+// A reply that comes after its slave's last probe timed out is discarded: with a round trip
+// that can outlast every probe's wait, a slave may go unmeasured (and uncorrected) for the whole
+// run, so no static bound exists. One probe of 10 ms against a 12 ms round trip: none; a second
+// probe keeps the first one's reply in time (12 ms < 20 ms); a cap below the second probe's
+// start sends only one.
+TEST(BerkeleyBound, NoBoundWhenEveryReplyCanComeAfterTheSlavesLastTimeout) {
+  BerkeleyBoundInput in = basic();
+  in.latency_max_s = 6 * kMs;
+  in.probe_timeout_s = 10 * kMs;
+  in.probes = 1;
+  const SkewBound one = berkeley_skew_bound(in);
+  EXPECT_FALSE(one.valid);
+  EXPECT_NE(one.reason.find("never be measured"), std::string::npos) << one.reason;
+  in.probes = 2;
+  EXPECT_TRUE(berkeley_skew_bound(in).valid);
+  in.measure_cap_s = 10 * kMs;
+  EXPECT_FALSE(berkeley_skew_bound(in).valid);
+  in.measure_cap_s = 10 * kMs + 1e-9;
+  EXPECT_TRUE(berkeley_skew_bound(in).valid);
+  // Through disruptions the epoch model's hull covers a slave left uncorrected.
+  in.measure_cap_s = 10 * kMs;
+  in.epochs = true;
+  EXPECT_TRUE(berkeley_skew_bound(in).valid);
+}
+
+// Cristian: a reply after its probe's timeout no longer matches the outstanding request and is
+// discarded, so with a round trip that can outlast probe_timeout a client may never be corrected.
+TEST(CristianBound, NoBoundWhenARoundTripCanOutlastTheProbeTimeout) {
+  CristianBoundInput in;
+  in.nodes = 3;
+  in.period_s = 10;
+  in.latency_min_s = 6 * kMs;
+  in.latency_max_s = 6 * kMs;
+  in.probe_timeout_s = 12 * kMs;  // the timer and the reply tie: either may come first
+  const SkewBound b = cristian_skew_bound(in);
+  EXPECT_FALSE(b.valid);
+  EXPECT_NE(b.reason.find("probe_timeout"), std::string::npos) << b.reason;
+  in.probe_timeout_s = 12.1 * kMs;  // a slewing client's timer (500 ppm fast) still waits 12.094 ms
+  EXPECT_TRUE(cristian_skew_bound(in).valid);
+}
+
 }  // namespace
 }  // namespace clocksim::bounds

@@ -84,7 +84,7 @@ class EpochSkewBoundTest : public ::testing::Test {
     }
     ASSERT_EQ(note.kind(), kind);
     const Time t = Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9)));
-    if (kind == EventKind::kRoundComplete && node < view_.nodes_.size()) {
+    if (kind == EventKind::kRoundComplete && node < view_.nodes_.size() && !send_none_) {
       // A round corrects every up node in the master's table (here: all but `skip`).
       Message m = make_message(set_time_ ? MsgType::kSetTime : MsgType::kAdjust, 7);
       m.term = ++term_;
@@ -95,6 +95,7 @@ class EpochSkewBoundTest : public ::testing::Test {
     bound_.on_event(t, node, note);
   }
   NodeId skip_ = kNoNode;
+  bool send_none_ = false;  // a round that measured no slave sends no correction
   bool set_time_ = false;
   std::uint32_t term_ = 0;
   double at(double t_s) { return ms(bound_.at(Time::from_ns(static_cast<std::int64_t>(std::llround(t_s * 1e9))))); }
@@ -258,6 +259,52 @@ TEST_F(EpochSkewBoundTest, HostDroppedWhileStableDisrupts) {
   event(90, 3, EventKind::kCrash);
   bound_.on_event(Time::from_ns(95'000'000'000), 0, Note(NoteWhat::kHostDropped).with_peer(3));
   EXPECT_TRUE(bound_.stable());
+}
+
+// A slave whose reply comes after its last probe timed out is left out of that round, with no
+// host_dropped until lost_host_rounds such rounds (or never, with 0): the steady cycle, which
+// corrects every up clock each round, no longer holds from that round's completion.
+TEST_F(EpochSkewBoundTest, RoundLeavingOutAnUpSlaveWhileStableDisrupts) {
+  stabilize(20);
+  ASSERT_TRUE(bound_.stable());
+  const double corners_ms = steady_.steady_corners * 1e3;
+  skip_ = 2;
+  event(50, 0, EventKind::kRoundComplete);
+  EXPECT_FALSE(bound_.stable());
+  EXPECT_NEAR(at(50), worst_.grow(steady_.steady_corners) * 1e3, 1e-5);
+  EXPECT_GT(at(50), corners_ms);
+  // A round that measured nobody sends nothing: every up slave was left out.
+  skip_ = kNoNode;
+  stabilize(60);
+  ASSERT_TRUE(bound_.stable());
+  send_none_ = true;
+  event(90, 0, EventKind::kRoundComplete);
+  EXPECT_FALSE(bound_.stable());
+  // A slave that is down is not left out: the steady bound with it down already counts it.
+  send_none_ = false;
+  stabilize(100);
+  ASSERT_TRUE(bound_.stable());
+  view_.nodes_[3].up = false;
+  event(130, 3, EventKind::kCrash);
+  skip_ = 3;
+  event(134, 0, EventKind::kRoundComplete);
+  EXPECT_TRUE(bound_.stable());
+}
+
+// Under host: daemon clocksyncd's clock guard may refuse a correction (a master's own above
+// master_max_adjust): the clock is not where the round put it, so the steady phase ends and no
+// later round counts as full; the hull, which covers a clock left where it was, goes on.
+TEST_F(EpochSkewBoundTest, ACorrectionTheGuardRefusedEndsTheSteadyPhaseForGood) {
+  stabilize(20);
+  ASSERT_TRUE(bound_.stable());
+  bound_.on_clock_guarded(Time::from_ns(50'000'000'000), 0);
+  EXPECT_FALSE(bound_.stable());
+  EXPECT_NEAR(at(50), steady_.steady_corners * 1e3, 1e-5);
+  stabilize(60);
+  stabilize(90);
+  EXPECT_FALSE(bound_.stable());
+  // It only grows: by drift between rounds and by a round's growth at each completion.
+  EXPECT_GT(at(115), at(50));
 }
 
 TEST_F(EpochSkewBoundTest, SetTimeRoundGrowsByTheTransitAndIsNotAFullRound) {

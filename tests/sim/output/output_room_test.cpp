@@ -151,6 +151,8 @@ TEST(OutputRoom, ARefusedWriteNamesWhatToChangeForEachFile) {
   std::string m = message("trace.csv", 2'500'000'000);
   EXPECT_NE(m.find("No space left on device (at t=2.500s of 10.000s)"), std::string::npos) << m;
   EXPECT_NE(m.find("least trace.csv and skew.csv can take (638 B)"), std::string::npos) << m;
+  // Each part of the message is a sentence of its own.
+  EXPECT_NE(m.find("of 10.000s). The check before the run counted"), std::string::npos) << m;
   EXPECT_NE(m.find("output.trace_every"), std::string::npos) << m;
   m = message("messages.csv", std::nullopt);  // written when the run is over
   EXPECT_NE(m.find("(after the 10.000s of the run, writing its last files)"), std::string::npos) << m;

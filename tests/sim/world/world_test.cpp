@@ -414,5 +414,32 @@ faults:
   EXPECT_LE(moved.total_ns, 1000'000'000'000) << "n1 moved " << moved.total_ns / 1e9 << " s in two minutes";
 }
 
+// Observers hear of every correction the daemon host's clock guard refuses or changes: the skew
+// bound gives up its steady cycle on it (docs/bounds.md §7). ±10 % drift makes the master's own
+// corrections exceed master_max_adjust (1 s), which the guard refuses; under host: algorithm
+// nothing is guarded.
+TEST(World, HostDaemonTellsObserversOfTheCorrectionsItsGuardRefuses) {
+  struct Guarded final : Observer {
+    void on_tick(const TickView&) override {}
+    void on_event(Time, NodeId, const Note&) override {}
+    void on_clock_guarded(Time, NodeId node) override { nodes.push_back(node); }
+    std::vector<NodeId> nodes;
+  };
+  for (const char* host : {"host=algorithm", "host=daemon"}) {
+    const auto spec = scenario::load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/berkeley-high-drift.yaml",
+                                                   scenario::LoadOptions{{host}});
+    Guarded guarded;
+    World world(spec);
+    world.add_observer(&guarded);
+    world.run_until(world.end());
+    if (spec.host == scenario::NodeHost::kAlgorithm) {
+      EXPECT_TRUE(guarded.nodes.empty());
+    } else {
+      ASSERT_FALSE(guarded.nodes.empty());
+      EXPECT_EQ(guarded.nodes.front(), 0u) << "the master's own correction comes first";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace clocksim::sim

@@ -1,0 +1,61 @@
+#include "sim/bound/hosted_guard.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "algorithms/core/clock_guard.hpp"
+
+namespace clocksim::sim {
+
+std::optional<HostedGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec) {
+  if (spec.host != scenario::NodeHost::kDaemon) return std::nullopt;
+  const ClockGuardConfig c{};  // what sim/world/hosted_node.cpp gives every simulated daemon
+  HostedGuardLimits l;
+  l.master_correction_s = c.master_max_adjust.seconds();
+  l.correction_s = c.panic_threshold.seconds();
+  l.window_s = c.panic_threshold.ns() > 0 ? c.panic_window.seconds() : 0;
+  l.rate_ppm = c.max_rate_ppm;
+  return l;
+}
+
+double guard_correction_limit_s(const HostedGuardLimits& limits) {
+  double limit = 0;
+  for (const double x : {limits.master_correction_s, limits.correction_s}) {
+    if (x > 0) limit = limit > 0 ? std::min(limit, x) : x;
+  }
+  return limit;
+}
+
+std::optional<std::string> guard_breaks_bound(const bounds::SkewBound& b, const HostedGuardLimits& limits,
+                                              bool masters_correct_themselves, double max_rate_ppm) {
+  const double largest_s = std::max(b.correction_first, b.correction_steady);
+  std::ostringstream why;
+  why << "host: daemon: clocksyncd's clock guard may refuse ";
+  const double own_limit_s = masters_correct_themselves ? guard_correction_limit_s(limits) : limits.correction_s;
+  if (own_limit_s > 0 && !(largest_s < own_limit_s)) {
+    why << "a correction of up to " << largest_s << " s (its limit: " << own_limit_s
+        << " s) that the bound counts on";
+    return why.str();
+  }
+  if (limits.window_s > 0 && limits.correction_s > 0) {
+    // Every clock is corrected at most once a round (rounds at least cycle_min apart): the first
+    // round's correction, and at most the steady one in every other round of the window.
+    const double rounds = std::floor(limits.window_s / b.cycle_min) + 1;
+    const double sum_s = b.correction_first + rounds * b.correction_steady;
+    if (!(sum_s < limits.correction_s)) {
+      why << "corrections adding up to " << sum_s << " s within " << limits.window_s
+          << " s (its limit: " << limits.correction_s << " s) that the bound counts on";
+      return why.str();
+    }
+  }
+  if (max_rate_ppm > limits.rate_ppm) {
+    std::ostringstream r;
+    r << "host: daemon: clocksyncd's clock guard clamps frequency corrections to " << limits.rate_ppm
+      << " ppm, below the " << max_rate_ppm << " ppm the bound lets the master send";
+    return r.str();
+  }
+  return std::nullopt;
+}
+
+}  // namespace clocksim::sim

@@ -1,0 +1,38 @@
+// Under `host: daemon` every clock effect an algorithm asks for passes clocksyncd's clock guard
+// (algorithms/core/clock_guard), which the simulated node runs with its defaults
+// (sim/world/hosted_node.cpp). The guard refuses a master's own correction above
+// master_max_adjust, any correction above panic_threshold or past the panic window's sum, and
+// clamps rates to ±max_rate_ppm. The skew bounds count on every correction being carried out,
+// so under that host a bound is claimed only where the guard can never intervene
+// (docs/bounds.md §1).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "algorithms/bounds/skew_bound.hpp"
+#include "sim/scenario/spec.hpp"
+
+namespace clocksim::sim {
+
+struct HostedGuardLimits {
+  double master_correction_s = 0;  // a master's own correction beyond this is refused (0: no limit)
+  double correction_s = 0;         // any correction beyond this is refused (0: no limit)
+  double window_s = 0;             // ... and the corrections within this much time add up to it
+  double rate_ppm = 0;             // frequency corrections are clamped to this
+};
+
+// The guard's limits when the scenario runs under host: daemon; nullopt under host: algorithm.
+std::optional<HostedGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec);
+
+// Why the guard could refuse or clamp a correction a fixed-in-advance bound counts on (nullopt:
+// it cannot). `masters_correct_themselves`: Berkeley's master applies its own correction, a
+// Cristian server none. `max_rate_ppm`: the largest frequency correction the algorithm may send
+// (0: none).
+std::optional<std::string> guard_breaks_bound(const bounds::SkewBound& b, const HostedGuardLimits& limits,
+                                              bool masters_correct_themselves, double max_rate_ppm);
+
+// The largest correction the guard lets through untouched, a master's included (0: no limit).
+double guard_correction_limit_s(const HostedGuardLimits& limits);
+
+}  // namespace clocksim::sim
