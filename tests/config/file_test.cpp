@@ -1,5 +1,6 @@
 #include "config/file.hpp"
 
+#include <unistd.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,7 +13,7 @@ namespace clocksim::config {
 namespace {
 
 std::string write_temp(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / name;
+  const auto path = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
   std::ofstream(path, std::ios::binary) << text;
   return path.string();
 }

@@ -42,7 +42,7 @@ using testing::names_in;
 using testing::slurp;
 
 TEST(DiskFolder, FilesAppearTogetherOnPublish) {
-  const auto dir = std::filesystem::temp_directory_path() / "clocksim_disk_folder_test";
+  const auto dir = std::filesystem::temp_directory_path() / ("clocksim_disk_folder_test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string_view known[] = {"trace.csv", "summary.json"};
@@ -77,7 +77,7 @@ TEST(DiskFolder, FilesAppearTogetherOnPublish) {
 }
 
 TEST(DiskFolder, PublishRemovesOnlyTheKnownFilesItDidNotWrite) {
-  const auto dir = std::filesystem::temp_directory_path() / "clocksim_disk_folder_stale_test";
+  const auto dir = std::filesystem::temp_directory_path() / ("clocksim_disk_folder_stale_test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   for (const char* old : {"trace.csv", "messages.csv", "summary.json", "notes.txt"}) std::ofstream(dir / old) << "old\n";
@@ -98,7 +98,7 @@ TEST(DiskFolder, PublishRemovesOnlyTheKnownFilesItDidNotWrite) {
 // A destination that cannot be replaced (here a folder named summary.json, the last file renamed
 // in) fails the publish with the earlier run's files all still in place, none of the new ones.
 TEST(DiskFolder, APublishThatCannotFinishLeavesTheFolderAsItWas) {
-  const auto dir = std::filesystem::temp_directory_path() / "clocksim_disk_folder_undo_test";
+  const auto dir = std::filesystem::temp_directory_path() / ("clocksim_disk_folder_undo_test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir / "summary.json");
   for (const char* old : {"trace.csv", "messages.csv"}) std::ofstream(dir / old) << "old\n";
@@ -127,7 +127,7 @@ TEST(DiskFolder, APublishThatCannotFinishLeavesTheFolderAsItWas) {
 // Two runs publishing into one folder at once: the folder ends with the whole of one run, never
 // one run's trace beside the other's summary.
 TEST(DiskFolder, TwoRunsPublishingAtOnceNeverMixTheirFiles) {
-  const auto dir = std::filesystem::temp_directory_path() / "clocksim_disk_folder_race_test";
+  const auto dir = std::filesystem::temp_directory_path() / ("clocksim_disk_folder_race_test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string_view known[] = {"a.csv", "b.csv", "c.csv", "d.csv"};
@@ -164,7 +164,7 @@ TEST(DiskFolder, TwoRunsPublishingAtOnceNeverMixTheirFiles) {
 
 // The lock is an flock on the folder: a publish waits while another process holds it.
 TEST(DiskFolder, PublishWaitsForTheFolderLock) {
-  const auto dir = std::filesystem::temp_directory_path() / "clocksim_disk_folder_lock_test";
+  const auto dir = std::filesystem::temp_directory_path() / ("clocksim_disk_folder_lock_test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const int held = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -1,5 +1,6 @@
 #include "sim/output/output_room.hpp"
 
+#include <unistd.h>
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -48,7 +49,7 @@ TEST(OutputRoom, TheFloorCountsRowsAndTheirShortestForm) {
 // refuse a run that would have fitted).
 TEST(OutputRoom, TheFloorIsNeverAboveWhatARunWrites) {
   for (const auto& spec : {testing::drift_only(5, 30_s, 100_ms), testing::drift_only(2, 5_s, 1_ms)}) {
-    const auto dir = std::filesystem::temp_directory_path() / "clocksim_output_room_test";
+    const auto dir = std::filesystem::temp_directory_path() / ("clocksim_output_room_test-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::ostringstream report;
     run_scenario(spec, RunOptions{dir.string(), false, true}, report);
@@ -61,7 +62,7 @@ TEST(OutputRoom, TheFloorIsNeverAboveWhatARunWrites) {
 TEST(OutputRoom, ARunThatCannotFitIsRefusedBeforeAnythingIsCreated) {
   auto spec = testing::drift_only(3, 1000000_s, 1_s);
   spec.tick = Duration::from_ns(1);  // 10^15 ticks: petabytes of rows
-  const auto dir = std::filesystem::temp_directory_path() / "clocksim_output_room_refused" / "run";
+  const auto dir = std::filesystem::temp_directory_path() / ("clocksim_output_room_refused-" + std::to_string(::getpid())) / "run";
   std::filesystem::remove_all(dir.parent_path());
   try {
     check_output_room(spec, dir.string());

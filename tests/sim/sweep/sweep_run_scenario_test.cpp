@@ -1,5 +1,6 @@
 #include "sim/sweep/sweep_run_scenario.hpp"
 
+#include <unistd.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -19,7 +20,7 @@ namespace fs = std::filesystem;
 class SweepRunScenario : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / "clocksim_sweep_run_scenario_test";
+    dir_ = fs::temp_directory_path() / ("clocksim_sweep_run_scenario_test-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
