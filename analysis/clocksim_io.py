@@ -62,8 +62,9 @@ SWEEP_RESULT_COLUMNS = [
     "expects_failed", "expects_not_evaluated", "wall_time_s",
 ]
 # Nullable integer columns of sweep.csv (empty: not applicable, e.g. no bound, no failover).
+# max_skew_ns is empty for a run in which no instant had a correct node up.
 SWEEP_NULLABLE_INT_COLUMNS = (
-    "max_skew_after_warmup_ns", "steady_skew_mean_ns", "steady_skew_p50_ns", "steady_skew_p99_ns",
+    "max_skew_ns", "max_skew_after_warmup_ns", "steady_skew_mean_ns", "steady_skew_p50_ns", "steady_skew_p99_ns",
     "bound_ns", "bound_violations", "elections", "failovers_unfinished", "election_messages",
     "messages_sent", "messages_lost", "expects", "expects_failed", "expects_not_evaluated",
 )
@@ -329,11 +330,11 @@ def read_sweep(sweepdir: str) -> tuple[pd.DataFrame, list[str]]:
                                 "parameter path (e.g. algorithm.sync.period) besides "
                                 + ",".join(SWEEP_RESULT_COLUMNS))
     dtypes = {c: "str" for c in params}
-    dtypes.update({"run": "str", "seed": "int64", "max_skew_ns": "int64", "failovers": "int64",
+    dtypes.update({"run": "str", "seed": "int64", "failovers": "int64",
                    "events": "int64", "bound_note": "str"})
     dtypes.update({c: "Int64" for c in SWEEP_NULLABLE_INT_COLUMNS})
     dtypes.update({c: "float64" for c in SWEEP_FLOAT_COLUMNS})
-    ints = ["seed", "max_skew_ns", "failovers", "events", *SWEEP_NULLABLE_INT_COLUMNS]
+    ints = ["seed", "failovers", "events", *SWEEP_NULLABLE_INT_COLUMNS]
     df = _read_csv(path, SWEEP_REQUIRED_COLUMNS, dtypes, ints,
                    nullable_int=SWEEP_NULLABLE_INT_COLUMNS + SWEEP_FLOAT_COLUMNS)
     if "bound_note" in df.columns:

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "config/unexpected_argument.hpp"
 #include "config/unknown_command.hpp"
 
 namespace clocksim::config {
@@ -30,6 +31,9 @@ inline std::optional<int> parse_command_line(CLI::App& app, int argc, const char
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    // CLI11 checks what is required before what it did not take, so "clocksim run --seeed 3"
+    // would say "scenario is required" of a line whose mistake is the flag.
+    if (const auto stray = unexpected_argument(app)) return refuse(*stray);
     return refuse(e.what());
   }
   return std::nullopt;

@@ -13,6 +13,7 @@
 #include "algorithms/node_params.hpp"
 #include "config/error.hpp"
 #include "config/file.hpp"
+#include "config/file_errors.hpp"
 #include "config/reader.hpp"
 #include "config/suggest.hpp"
 #include "node/clock/virtual_clock.hpp"
@@ -45,36 +46,11 @@ namespace {
 
 using config::Node;
 
-// The errors of one config file. Each key (and each key of a section) is read on its own, so a
-// mistake in one says nothing about the others: the file is read to its end and every such error
-// is reported, in the order of the file, rather than one per run of --check-config. What needs
-// the whole configuration (the algorithm's parameters, a peer's key, the sockets) is checked once
-// the file reads without error.
-class FileErrors {
- public:
-  // Runs `read`; an error it raises is noted, and the caller goes on with the next key.
-  template <class Read>
-  void read(Read&& read) {
-    try {
-      read();
-    } catch (const config::ConfigError& e) {
-      for (config::ConfigError& one : e.each()) errors_.push_back(std::move(one));
-    }
-  }
-  // Every error, one per line, by place in the file; nullopt when there is none.
-  std::optional<std::string> text() {
-    if (errors_.empty()) return std::nullopt;
-    std::stable_sort(errors_.begin(), errors_.end(), [](const config::ConfigError& a, const config::ConfigError& b) {
-      return std::pair(a.line(), a.column()) < std::pair(b.line(), b.column());
-    });
-    std::string all;
-    for (const auto& e : errors_) all += (all.empty() ? "" : "\n") + std::string(e.what());
-    return all;
-  }
-
- private:
-  std::vector<config::ConfigError> errors_;
-};
+// Each key (and each key of a section) is read on its own (config::FileErrors), so a mistake in
+// one says nothing about the others: the file is read to its end and every such error is
+// reported. What needs the whole configuration (the algorithm's parameters, a peer's key, the
+// sockets) is checked once the file reads without error.
+using config::FileErrors;
 
 std::string where(const Node& n) {
   return (n.pos.source ? *n.pos.source : std::string()) + ":" + std::to_string(n.pos.line) + ":" +

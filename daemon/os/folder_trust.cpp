@@ -11,17 +11,13 @@
 #include <filesystem>
 #include <vector>
 
+#include "node/os/file_mode.hpp"
+
 namespace clocksim::daemon {
 namespace {
 
 // As the kernel's limit on links followed in one lookup: a loop ends the walk, as it ends an open.
 constexpr int kMaxLinks = 40;
-
-std::string mode_text(mode_t m) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
-  return buf;
-}
 
 std::deque<std::string> names_of(const std::string& path) {
   std::deque<std::string> names;
@@ -143,7 +139,7 @@ std::optional<std::string> judge(const Walked& f, bool leaf, const std::string& 
   const std::string name = leaf ? "folder " + f.folder : "folder " + f.folder + " (on the way to " + dir + ")";
   const std::string harm = leaf ? "replace " + contents + " in it" : "rename what is in it, and so replace " + contents;
   if (group_or_others_write(f.st) && (f.st.st_mode & S_ISVTX) == 0) {
-    return name + ": permissions " + mode_text(f.st.st_mode) + " let group or others " + harm + " (chmod go-w " +
+    return name + ": permissions " + node::mode_text(f.st.st_mode) + " let group or others " + harm + " (chmod go-w " +
            f.folder + ")";
   }
   if (!trusted.owns(f.st)) {

@@ -21,6 +21,7 @@
 
 #include "daemon/os/boot_id.hpp"
 #include "daemon/os/folder_trust.hpp"
+#include "node/os/file_mode.hpp"
 
 namespace clocksim::daemon {
 namespace {
@@ -307,12 +308,6 @@ std::string fault(const std::string& path, const std::string& what) {
          "until its message ids pass the old ones)";
 }
 
-std::string mode_text(mode_t m) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
-  return buf;
-}
-
 // Who may change the state file, as the key file is judged (node/wire/key_file.hpp): whoever can
 // rewrite it can empty the clock window (a liar's fresh budget), lower the Lamport clock or stop
 // the node with an epoch at the top of its range. Reading it reveals nothing secret, so only write
@@ -320,7 +315,7 @@ std::string mode_text(mode_t m) {
 std::optional<std::string> writer_problem(const std::string& path, const struct stat& st,
                                           std::optional<std::uint32_t> run_as_uid) {
   if ((st.st_mode & 022) != 0) {
-    return "state file " + path + ": permissions " + mode_text(st.st_mode) +
+    return "state file " + path + ": permissions " + node::mode_text(st.st_mode) +
            " let group or others write it, and so reset what it keeps (chmod 600 " + path + ")";
   }
   if (st.st_uid != ::geteuid() && st.st_uid != 0 && (!run_as_uid || st.st_uid != *run_as_uid)) {

@@ -12,15 +12,11 @@
 #include <map>
 #include <stdexcept>
 
+#include "node/os/file_mode.hpp"
+
 namespace clocksim::node::wire {
 
 namespace {
-std::string mode_text(mode_t m) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
-  return buf;
-}
-
 // Closes the descriptor on every path out.
 struct Fd {
   int fd;

@@ -96,9 +96,11 @@ void ExactSkewChecker::enter(Time t) {
 void ExactSkewChecker::changed(Time t, const std::optional<Special>& before) {
   enter(t);
   if (!left_done_) {
-    // The first change at t: what the view shows, but for `before`, is the left limit.
+    // The first change at t: what the view shows, but for `before`, is the left limit. The start
+    // of the run has none: no interval comes before it, so what the view shows before a change
+    // at 0 (a node a fault crashes at 0 s, a clock one steps at 0 s) never held.
     left_done_ = true;
-    evaluate(t, before, bound_left_, /*left_limit=*/true);
+    if (t > Time::epoch()) evaluate(t, before, bound_left_, /*left_limit=*/true);
   }
   if (!right_pending_) {
     right_pending_ = true;

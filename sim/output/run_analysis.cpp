@@ -314,11 +314,14 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
   constexpr bool kApply = !std::is_const_v<Self>;
   // With no correct node up nothing was measured: the 0 passed for the skew is no agreement.
   if (up_nodes == 0) return false;
-  if (max_skew > self.max_skew_ns_) {
+  // The first instant measured sets the worst skew whatever it is (0 included): before it there is
+  // no worst skew to report, not one of 0.
+  if (!self.measured_ || max_skew > self.max_skew_ns_) {
     if constexpr (!kApply) return true;
     else {
       self.max_skew_ns_ = max_skew;
       self.max_skew_at_ = t;
+      self.measured_ = true;
     }
   }
   // The left limit at the warm-up's first instant is the state before it.
@@ -646,9 +649,10 @@ bool RunAnalysis::all_passed() const {
 
 nlohmann::ordered_json RunAnalysis::results_json() const {
   nlohmann::ordered_json j;
-  j["max_skew_ns"] = max_skew_ns_;
-  j["max_skew_at_ns"] = max_skew_at_.ns();
   const auto null = nlohmann::ordered_json(nullptr);
+  // Null in a run where no instant had a correct node up: nothing was measured.
+  j["max_skew_ns"] = measured_ ? nlohmann::ordered_json(max_skew_ns_) : null;
+  j["max_skew_at_ns"] = measured_ ? nlohmann::ordered_json(max_skew_at_.ns()) : null;
   j["max_skew_after_warmup_ns"] = checked_after_warmup_ ? nlohmann::ordered_json(max_skew_after_warmup_ns_) : null;
   j["warmup_ns"] = steady_from_ ? nlohmann::ordered_json((*steady_from_ - Time::epoch()).ns()) : null;
   j["warmup_rule"] = std::string(warmup_rule_);

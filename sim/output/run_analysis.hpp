@@ -214,6 +214,7 @@ class RunAnalysis {
   static bool check_impl(Self& self, Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
                          std::optional<Duration> bound, const Masters& masters, std::int64_t min_offset_ns,
                          std::int64_t max_offset_ns, std::uint32_t up_nodes, bool left_limit);
+  bool measured_ = false;  // some instant had a correct node up
   std::int64_t max_skew_ns_ = 0;
   Time max_skew_at_;
   Time max_bound_ratio_at_;

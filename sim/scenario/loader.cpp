@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "algorithms/core/duration_parse.hpp"
 #include "config/file.hpp"
+#include "config/file_errors.hpp"
 #include "algorithms/registry.hpp"
 #include "sim/clock/clock_reach.hpp"
 #include "sim/scenario/algorithm_parse.hpp"
@@ -134,31 +136,18 @@ void check_clock_range(const yaml::Node& root, const ScenarioSpec& spec) {
               "that must stay within " + room + ", which nanosecond clock arithmetic holds");
 }
 
-ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name, sim::TopologyCache* topologies) {
-  if (root.is_null()) {
-    fail_at(root, "", "the scenario is empty; expected a mapping with at least 'duration' and 'nodes'");
-  }
-  expect_map(root, "", "a scenario");
-  check_keys(root, "", top_level_keys());
+// The sync algorithm's kind as written (`sync: x` or `sync: {kind: x}`), for reading the
+// expectations of a file whose algorithm has other mistakes; nullopt when it is not plain text.
+std::optional<std::string> written_sync_kind(const yaml::Node& root) {
+  const yaml::Node* algorithm = root.find("algorithm");
+  const yaml::Node* sync = algorithm != nullptr && algorithm->is_map() ? algorithm->find("sync") : nullptr;
+  const yaml::Node* kind = sync != nullptr && sync->is_map() ? sync->find("kind") : sync;
+  if (kind == nullptr || !kind->is_scalar()) return std::nullopt;
+  return kind->text;
+}
 
-  ScenarioSpec spec;
-  spec.source_file = display_name;
-  spec.name = std::filesystem::path(display_name).stem().string();
-  if (auto* v = root.find("name")) spec.name = read_string(*v, "name", "a scenario name");
-  if (auto* v = root.find("description")) {
-    if (!v->is_scalar()) fail_at(*v, "description", "expected a description (text), got " + yaml::describe(*v));
-    spec.description = v->text;  // may be empty
-  }
-  if (auto* v = root.find("seed")) spec.seed = read_uint64(*v, "seed");
-  if (auto* v = root.find("host")) {
-    const std::string host = read_string(*v, "host", "algorithm or daemon");
-    if (host == "daemon") {
-      spec.host = NodeHost::kDaemon;
-    } else if (host != "algorithm") {
-      fail_at(*v, "host", "unknown host '" + host + "'; expected algorithm or daemon");
-    }
-  }
-
+// duration and tick (which must divide it).
+void read_timing(const yaml::Node& root, ScenarioSpec& spec) {
   const yaml::Node& duration_node = require_key(root, "", "duration", "how long to simulate, e.g. 5m");
   spec.duration = read_duration(duration_node, "duration", Duration::from_ns(1));
   spec.tick = kDefaultTick;
@@ -174,31 +163,96 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name,
   if (spec.duration.ns() % spec.tick.ns() != 0) {
     fail_at(tick_at, tick_path, "duration (" + duration_node.text + ") must be a whole number of ticks (" + tick_text + ")");
   }
+}
 
+void read_warmup(const yaml::Node& root, ScenarioSpec& spec) {
   if (auto* v = root.find("warmup")) {
     spec.warmup = read_duration(*v, "warmup", Duration::zero());
     if (*spec.warmup > spec.duration) {
-      fail_at(*v, "warmup", "warmup (" + v->text + ") is longer than duration (" + duration_node.text + ")");
+      fail_at(*v, "warmup", "warmup (" + v->text + ") is longer than duration (" + root.find("duration")->text + ")");
     }
   }
+}
 
-  spec.nodes = parse_nodes(require_key(root, "", "nodes", "a node count such as 8, or a list of nodes"), "nodes");
+// Every section is read on its own and every error collected (config::FileErrors): a misspelt
+// key under `clocks` says nothing about `links`, and a file with mistakes in three sections should
+// not take three runs to mend. A section that others read (the node names, the topology, the
+// duration, the algorithm) must read cleanly before they are: otherwise its one mistake would come
+// back as theirs.
+ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name, sim::TopologyCache* topologies) {
+  if (root.is_null()) {
+    fail_at(root, "", "the scenario is empty; expected a mapping with at least 'duration' and 'nodes'");
+  }
+  expect_map(root, "", "a scenario");
+  config::FileErrors errors;
+  errors.read([&] { check_keys(root, "", top_level_keys()); });
+
+  ScenarioSpec spec;
+  spec.source_file = display_name;
+  spec.name = std::filesystem::path(display_name).stem().string();
+  errors.read([&] {
+    if (auto* v = root.find("name")) spec.name = read_string(*v, "name", "a scenario name");
+  });
+  errors.read([&] {
+    if (auto* v = root.find("description")) {
+      if (!v->is_scalar()) fail_at(*v, "description", "expected a description (text), got " + yaml::describe(*v));
+      spec.description = v->text;  // may be empty
+    }
+  });
+  errors.read([&] {
+    if (auto* v = root.find("seed")) spec.seed = read_uint64(*v, "seed");
+  });
+  errors.read([&] {
+    if (auto* v = root.find("host")) {
+      const std::string host = read_string(*v, "host", "algorithm or daemon");
+      if (host == "daemon") {
+        spec.host = NodeHost::kDaemon;
+      } else if (host != "algorithm") {
+        fail_at(*v, "host", "unknown host '" + host + "'; expected algorithm or daemon");
+      }
+    }
+  });
+
+  const bool timing_read = errors.read([&] { read_timing(root, spec); });
+  if (timing_read) errors.read([&] { read_warmup(root, spec); });
+  if (!errors.read([&] {
+        spec.nodes = parse_nodes(require_key(root, "", "nodes", "a node count such as 8, or a list of nodes"), "nodes");
+      })) {
+    errors.throw_if_any();  // every later section names nodes
+  }
   const NodeNames names(spec.nodes);
-  spec.clocks = parse_clocks(root.find("clocks"), "clocks");
-  check_override_rate_rooms(spec.clocks, spec.nodes);
+  const bool clocks_read = errors.read([&] {
+    spec.clocks = parse_clocks(root.find("clocks"), "clocks");
+    check_override_rate_rooms(spec.clocks, spec.nodes);
+  });
   const auto base_dir = std::filesystem::path(display_name).parent_path();
-  spec.topology = parse_topology(root.find("topology"), "topology", names, base_dir.empty() ? "." : base_dir);
-  const TopologyAdjacency adjacency(spec.topology, names, spec.seed, spec.source_file, topologies);
-  adjacency.check_file();
-  spec.links = parse_links(root.find("links"), "links", names, adjacency);
-  spec.algorithm = parse_algorithm(root.find("algorithm"), "algorithm", algorithms::catalogue());
-  check_node_params(root.find("algorithm"), "algorithm", spec.algorithm, spec.nodes.size(), algorithms::catalogue());
-  check_link_delay(root, spec);
-  spec.faults = parse_faults(root.find("faults"), "faults", names, adjacency, spec.duration);
-  check_clock_range(root, spec);
-  spec.expects = parse_expects(root.find("expect"), "expect", spec.duration, spec.algorithm.sync.kind == "logical");
-  spec.output = parse_output(root.find("output"), "output", names, spec.tick);
-  spec.ordering = parse_ordering(root.find("ordering"), "ordering", names);
+  std::optional<TopologyAdjacency> adjacency;
+  if (!errors.read([&] {
+        spec.topology = parse_topology(root.find("topology"), "topology", names, base_dir.empty() ? "." : base_dir);
+        adjacency.emplace(spec.topology, names, spec.seed, spec.source_file, topologies);
+        adjacency->check_file();
+      })) {
+    errors.throw_if_any();  // links and faults name links
+  }
+  const bool links_read = errors.read([&] { spec.links = parse_links(root.find("links"), "links", names, *adjacency); });
+  const bool algorithm_read = errors.read([&] {
+    spec.algorithm = parse_algorithm(root.find("algorithm"), "algorithm", algorithms::catalogue());
+    check_node_params(root.find("algorithm"), "algorithm", spec.algorithm, spec.nodes.size(), algorithms::catalogue());
+  });
+  if (links_read && algorithm_read) errors.read([&] { check_link_delay(root, spec); });
+  if (timing_read) {
+    const bool faults_read =
+        errors.read([&] { spec.faults = parse_faults(root.find("faults"), "faults", names, *adjacency, spec.duration); });
+    if (faults_read && clocks_read) errors.read([&] { check_clock_range(root, spec); });
+    const std::optional<std::string> sync_kind =
+        algorithm_read ? std::optional<std::string>(spec.algorithm.sync.kind) : written_sync_kind(root);
+    if (sync_kind) {
+      errors.read([&] { spec.expects = parse_expects(root.find("expect"), "expect", spec.duration, *sync_kind == "logical"); });
+    }
+    errors.read([&] { spec.output = parse_output(root.find("output"), "output", names, spec.tick); });
+  }
+  errors.read([&] { spec.ordering = parse_ordering(root.find("ordering"), "ordering", names); });
+  errors.throw_if_any();
   return spec;
 }
 

@@ -126,6 +126,17 @@ def test_sweep_parameters_are_the_other_columns(sweep_dir):
     assert len(df) == 27 and df["bound_ns"].notna().all()
 
 
+def test_sweep_run_with_no_node_ever_up_reads_as_missing_skew(sweep_dir):
+    # clocksim leaves max_skew_ns empty for a run in which no instant had a correct node up.
+    path = os.path.join(sweep_dir, "sweep.csv")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[3, "max_skew_ns"] = ""
+    df.to_csv(path, index=False)
+    got, _ = cio.read_sweep(sweep_dir)
+    assert got["max_skew_ns"].isna().tolist() == [i == 3 for i in range(len(got))]
+    assert str(got["max_skew_ns"].dtype) == "Int64"
+
+
 def test_sweep_without_parameter_columns_is_rejected(sweep_dir):
     path = os.path.join(sweep_dir, "sweep.csv")
     df = pd.read_csv(path).drop(columns=["algorithm.sync.period", "clocks.drift_ppm"])

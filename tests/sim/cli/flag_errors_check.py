@@ -35,7 +35,10 @@ bad = [
     (["sweep", "missing.yaml"], "missing.yaml"),
     (["sweep", "s.yaml", "--jobs", "many"], "--jobs"),
     ([], "A subcommand is required"),
-    (["--no-such-flag"], "A subcommand is required"),
+    (["--no-such-flag"], "unknown option '--no-such-flag'"),
+    (["run", "--seeed", "3"], "unknown option '--seeed' (did you mean '--seed'?)"),
+    (["run", "s.yaml", "--out=x", "--quite"], "unknown option '--quite' (did you mean '--quiet'?)"),
+    (["validate", "--strcit=1"], "unknown option '--strcit'"),
     (["rnu", "s.yaml"], "unknown command 'rnu' (did you mean 'run'?)"),
 ]
 for args, says in bad:

@@ -110,5 +110,25 @@ TEST(RecorderNoNodeUp, TicksWhoseOnlyUpNodeLiesLeaveTheSkewEmptyButKeepTheMaster
   EXPECT_NE(rows[30][1], "");
 }
 
+TEST(RecorderNoNodeUp, ARunWithNoNodeEverUpHasNoWorstSkew) {
+  const auto run = testing::run_in_memory(scenario::load_scenario_text(
+      all_down_yaml("  - {at: 0s, crash: n0}\n  - {at: 0s, crash: n1}\n  - {at: 0s, crash: n2}\n"), "never-up.yaml"));
+  const auto& res = run.summary["results"];
+  EXPECT_TRUE(res["max_skew_ns"].is_null()) << res["max_skew_ns"];
+  EXPECT_TRUE(res["max_skew_at_ns"].is_null()) << res["max_skew_at_ns"];
+  EXPECT_TRUE(res["max_skew_after_warmup_ns"].is_null());
+  for (const auto& r : skew_rows(run.files.at("skew.csv"))) EXPECT_EQ(r[1], "") << "t_ns " << r[0];
+}
+
+TEST(RecorderNoNodeUp, TheWorstSkewOfARunWhoseFirstMeasurementIsZeroIsDatedThere) {
+  // Only n2 comes up, at 5 s: every measurement is 0, the first at 5 s.
+  const auto run = testing::run_in_memory(scenario::load_scenario_text(
+      all_down_yaml("  - {at: 0s, crash: n0}\n  - {at: 0s, crash: n1}\n  - {at: 0s, crash: n2, until: 5s}\n"),
+      "late-up.yaml"));
+  const auto& res = run.summary["results"];
+  EXPECT_EQ(res["max_skew_ns"], 0);
+  EXPECT_EQ(res["max_skew_at_ns"], 5'000'000'000);
+}
+
 }  // namespace
 }  // namespace clocksim::sim

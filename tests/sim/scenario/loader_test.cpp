@@ -5,6 +5,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/error.hpp"
 
 namespace clocksim::scenario {
 namespace {
@@ -329,6 +334,65 @@ TEST(Loader, ErrorsAreScenarioErrorsWithLocation) {
                  "test.yaml:4:12: error: at 'links.latency': expected a latency distribution such as "
                  "uniform(1ms, 5ms), got '5 parsecs'");
   }
+}
+
+// (line, key path) of every error a scenario text raises, in the order reported.
+std::vector<std::pair<int, std::string>> errors_of(const std::string& text) {
+  try {
+    load(text);
+  } catch (const config::ConfigError& e) {
+    std::vector<std::pair<int, std::string>> found;
+    for (const auto& one : e.each()) found.emplace_back(one.line(), one.key_path());
+    return found;
+  }
+  return {};
+}
+
+// A mistake in one section says nothing about another: one reading names them all, in the order
+// of the file, however many sections they are spread over.
+TEST(Loader, MistakesInSeveralSectionsAreReportedTogetherInFileOrder) {
+  const std::string text =
+      "seeed: 3\n"                        // 1
+      "duration: 10s\n"                   // 2
+      "nodes: 3\n"                        // 3
+      "clocks:\n  drift_pmm: 5\n"          // 5
+      "links:\n  latency: 5 parsecs\n"     // 7
+      "algorithm:\n  sync: {kind: berkeley, perod: 5s}\n"  // 9
+      "faults:\n  - {at: 1s, crsh: n1}\n"  // 11
+      "expect:\n  - max_skw: 5ms\n"        // 13
+      "output:\n  trcae: true\n";          // 15
+  const std::vector<std::pair<int, std::string>> want = {
+      {1, "seeed"}, {5, "clocks.drift_pmm"}, {7, "links.latency"}, {9, "algorithm.sync.perod"},
+      {11, "faults.0.crsh"}, {13, "expect.0.max_skw"}, {15, "output.trcae"}};
+  const auto got = errors_of(text);
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(got[i].first, want[i].first) << got[i].second;
+    EXPECT_EQ(got[i].second.rfind(want[i].second, 0), 0u) << got[i].second << " against " << want[i].second;
+  }
+}
+
+// What other sections read (the duration, the nodes, the algorithm) is reported once: the sections
+// that depend on it are not read against a default and blamed for its mistake.
+TEST(Loader, AMistakeOtherSectionsDependOnIsReportedOnce) {
+  // A bad duration: no "tick longer than duration", no fault "after the end", no output error.
+  auto got = errors_of("duration: 10 parsecs\nnodes: 3\nfaults:\n  - {at: 5s, crash: n1}\nclocks:\n  drift_pmm: 5\n");
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].second, "duration");
+  EXPECT_EQ(got[1].second, "clocks.drift_pmm");
+  // Bad nodes: nothing that names a node is read, but what came before is still reported.
+  got = errors_of("seeed: 1\nduration: 10s\nnodes: -3\nfaults:\n  - {at: 5s, crash: n7}\n");
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].second, "seeed");
+  EXPECT_EQ(got[1].second.rfind("nodes", 0), 0u) << got[1].second;
+  // An algorithm whose kind cannot be read: expectations (which depend on it) are not read.
+  got = errors_of("duration: 10s\nnodes: 3\nalgorithm: {sync: {kind: [berkeley]}}\nexpect:\n  - causality: consistent\n");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].second.rfind("algorithm", 0), 0u) << got[0].second;
+  // One whose kind reads but whose parameters do not: they are, against that kind.
+  got = errors_of("duration: 10s\nnodes: 3\nalgorithm: {sync: {kind: berkeley, perod: 1s}}\nexpect:\n  - causality: consistent\n");
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].second.rfind("expect.0", 0), 0u) << got[1].second;
 }
 
 }  // namespace
