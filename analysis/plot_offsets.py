@@ -219,6 +219,22 @@ def unmeasured_intervals(t: np.ndarray, skew_ns: np.ndarray, end_ns: int) -> lis
     return out
 
 
+def mark_zero_skew(ax, t, s, max_points: int) -> None:
+    """A log axis cannot show a skew of exactly 0 (one correct node up, or clocks that agree to
+    the nanosecond): left alone it would read as a gap, like the hatched ticks where nothing was
+    measured. Such ticks get a mark on the axis's floor instead."""
+    zero = np.flatnonzero(s == 0)
+    if not len(zero):
+        return
+    if len(zero) > max_points:
+        zero = zero[np.linspace(0, len(zero) - 1, max_points).astype(int)]
+    ax.autoscale_view()
+    floor, top = ax.get_ylim()
+    ax.scatter(t[zero], np.full(len(zero), floor), s=12, marker="^", color="#1f77b4", clip_on=False, zorder=6,
+               gid="zero-skew", label="skew 0 (below a log axis)")
+    ax.set_ylim(floor, top)
+
+
 def make_skew_figure(run: cio.Run, max_points: int = DEFAULT_MAX_POINTS):
     skew = run.skew
     fig, axes = pc.new_figure()
@@ -259,6 +275,7 @@ def make_skew_figure(run: cio.Run, max_points: int = DEFAULT_MAX_POINTS):
                    label=f"bound violated ({n_viol} ticks)", gid="violations")
     if pc.wants_log(np.concatenate([s, b])):
         ax.set_yscale("log", nonpositive="mask")
+        mark_zero_skew(ax, t / t_scale, s, max_points)
     else:
         ax.set_ylim(bottom=0)
     ax.set_xlabel(f"true time ({t_name})")

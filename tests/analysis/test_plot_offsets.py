@@ -166,6 +166,24 @@ def test_skew_without_bound_has_no_bound_line(tmp_path):
     assert "no theoretical bound" in ax.get_title()
 
 
+def test_zero_skew_on_a_log_axis_is_marked_not_a_gap(tmp_path):
+    fixture_run.generate_run(str(tmp_path), ticks=200)
+    path = os.path.join(str(tmp_path), "skew.csv")
+    skew = pd.read_csv(path, dtype=str, keep_default_na=False)
+    skew.loc[50:59, "max_skew_ns"] = "0"
+    skew.loc[100, "max_skew_ns"] = "1000000000"  # a span of 10^3 or more: a log axis
+    skew.to_csv(path, index=False)
+    run = _load(str(tmp_path))
+    ax = plot_offsets.make_skew_figure(run).axes[0]
+    assert ax.get_yscale() == "log"
+    marks = _gids(ax, "zero-skew")
+    assert len(marks) == 1
+    xs = marks[0].get_offsets()[:, 0]
+    t_s = run.skew["t_ns"].to_numpy()[50:60] / 1e9
+    assert np.allclose(np.sort(xs), t_s / (60 if ax.get_xlabel().endswith("(min)") else 1))
+    assert not _gids(ax, "no-node-up")
+
+
 def test_downsampling_keeps_extremes_and_bounds_the_points(tmp_path):
     fixture_run.generate_run(str(tmp_path), nodes=2, ticks=50_000, tick_ms=1)
     run = _load(str(tmp_path))
