@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -71,6 +72,7 @@ def label(row, vectors: bool) -> str:
 class RunContext:
     """What the other files of the run say around logical.csv (all optional)."""
     nodes: list[str] = field(default_factory=list)  # every node named by the run's files
+    id_order: list[str] = field(default_factory=list)  # trace.csv's nodes, by node id
     node_count: int | None = None                    # summary.json's scenario.nodes
     events: pd.DataFrame | None = None               # events.csv
     end_ns: int | None = None                        # the run's duration
@@ -89,7 +91,8 @@ def read_context(outdir: str, logical: pd.DataFrame) -> RunContext:
             ctx.end_ns = scenario["duration_ns"]
     path = os.path.join(outdir, cio.TRACE_FILE)
     if os.path.exists(path) or os.path.exists(path + ".gz"):
-        names += cio.read_trace_nodes(outdir)
+        ctx.id_order = cio.read_trace_nodes(outdir)
+        names += ctx.id_order
     if os.path.exists(os.path.join(outdir, cio.EVENTS_FILE)):
         ctx.events = cio.read_events(outdir)
         for column in ("node", "subject", "peer"):
@@ -194,6 +197,12 @@ def make_spacetime_figure(df: pd.DataFrame, max_events: int = DEFAULT_MAX_EVENTS
     cut = len(df) > len(shown)
     # Every node of the run gets its line, one with no logical event (down all along) included.
     nodes = sorted(set(df["node"]) | set(ctx.nodes), key=pc.natural_key)
+    # A vector timestamp lists its entries by node id: the lines follow the same order whenever
+    # trace.csv says it for every node (names need not sort as their ids do).
+    by_id = {n: i for i, n in enumerate(ctx.id_order)}
+    in_id_order = bool(nodes) and all(n in by_id for n in nodes)
+    if in_id_order:
+        nodes.sort(key=by_id.__getitem__)
     y = {n: len(nodes) - 1 - i for i, n in enumerate(nodes)}  # first node on top
     # Whole runs are drawn to their end (a crash after the last event still shows); a cut one to
     # its last event drawn.
@@ -234,6 +243,9 @@ def make_spacetime_figure(df: pd.DataFrame, max_events: int = DEFAULT_MAX_EVENTS
         title += f" (first {len(shown)} of {len(df)} events)"
     elif df.empty:
         title += " (no events in this run)"
+    named_by_id = all(re.fullmatch(r"n\d+", n) for n in nodes)  # default names sort as their ids
+    if vectors and not in_id_order and not named_by_id and (df["vector"] != "").any():
+        title += " — vector entries by node id, which trace.csv does not give for every node"
     if ctx.node_count is not None and len(nodes) < ctx.node_count:
         # output.trace_nodes left some nodes out of trace.csv, and nothing else names them.
         title += f" — {len(nodes)} of {ctx.node_count} nodes (the others are named in no file)"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -212,3 +213,27 @@ def test_nodes_no_file_names_are_counted_in_the_title(faults_dir):
     ax = _figure(faults_dir).axes[0]
     assert _gids(ax, "node:") == ["node:n0", "node:n1", "node:n2"]
     assert "3 of 4 nodes" in ax.get_title()
+
+
+def test_lines_follow_node_ids_as_vector_entries_do(tmp_path):
+    # Names that sort otherwise than their ids: n0 is "zeta", n1 "alpha", n2 "mid", n3 "beta".
+    rename = {"n0": "zeta", "n1": "alpha", "n2": "mid", "n3": "beta"}
+
+    def renamed(text):
+        for old, new in rename.items():
+            text = re.sub(rf"\b{old}\b", new, text)
+        return text
+
+    d = tmp_path / "named"
+    d.mkdir()
+    for name, text in (("logical.csv", LOGICAL_CSV), ("trace.csv", TRACE_CSV), ("events.csv", EVENTS_CSV),
+                       ("summary.json", SUMMARY_JSON)):
+        (d / name).write_text(renamed(text))
+    ax = _figure(str(d)).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["zeta", "alpha", "mid", "beta"]
+    assert "node id" not in ax.get_title()
+    # Without trace.csv the ids are unknown: names in order, and the title says the vectors differ.
+    (d / "trace.csv").unlink()
+    ax = _figure(str(d)).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["alpha", "beta", "mid", "zeta"]
+    assert "vector entries by node id" in ax.get_title()
