@@ -172,8 +172,9 @@ def _draw_offsets(ax, run: cio.Run, shown: pd.DataFrame, master: pd.DataFrame | 
         y = ms["offset_ns"].to_numpy(dtype=float)
         if np.isfinite(y).any():
             tm = ms["t_ns"].to_numpy()
-            step = max(1, len(y) // max_points)
-            ax.plot(tm[::step] / t_scale, y[::step] / v_scale, lw=2.6, color=pc.MASTER_COLOR,
+            # Downsampled as the node lines are: a tick with no master (NaN) stays a gap.
+            keep = pc.minmax_indices(y, max_points)
+            ax.plot(tm[keep] / t_scale, y[keep] / v_scale, lw=2.6, color=pc.MASTER_COLOR,
                     alpha=0.85, label="master", gid="master", zorder=5)
             names = ms["master"].to_numpy()
             changes = np.flatnonzero((names != np.roll(names, 1)) & (names != ""))

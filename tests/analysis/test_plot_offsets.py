@@ -184,6 +184,18 @@ def test_zero_skew_on_a_log_axis_is_marked_not_a_gap(tmp_path):
     assert not _gids(ax, "no-node-up")
 
 
+def test_downsampled_master_line_keeps_a_gap_with_no_master(tmp_path):
+    fixture_run.generate_run(str(tmp_path), nodes=3, ticks=20_000, tick_ms=1)
+    path = os.path.join(str(tmp_path), "skew.csv")
+    skew = pd.read_csv(path, dtype=str, keep_default_na=False)
+    skew.loc[10_001:10_003, "master"] = ""  # three ticks without a master, between two kept points
+    skew.to_csv(path, index=False)
+    ax = plot_offsets.make_offsets_figure(_load(str(tmp_path)), max_points=500).axes[0]
+    master = _gids(ax, "master")[0]
+    assert len(master.get_ydata()) <= 510
+    assert np.isnan(master.get_ydata()).any()
+
+
 def test_downsampling_keeps_extremes_and_bounds_the_points(tmp_path):
     fixture_run.generate_run(str(tmp_path), nodes=2, ticks=50_000, tick_ms=1)
     run = _load(str(tmp_path))
