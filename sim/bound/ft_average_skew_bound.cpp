@@ -64,6 +64,11 @@ BoundAvailability make_ft_average_skew_bound(const scenario::ScenarioSpec& spec)
     }
   }
   if (!spec.algorithm.election.kind.empty()) return {nullptr, "welch_lynch needs no election; with one there is no bound model"};
+  // Each round averages every node's reading of every other: the model needs each pair one hop
+  // apart (the shared check below would word the same condition for a master).
+  if (spec.topology.kind != scenario::TopologySpec::Kind::kFullMesh) {
+    return {nullptr, "the welch_lynch bound assumes a full mesh (every node reads every other over one link)"};
+  }
   SyncBoundEnvironment env;
   std::string why;
   if (!sync_bound_environment(spec, kNoNode, env, why, /*disruptions=*/true)) return {nullptr, why};

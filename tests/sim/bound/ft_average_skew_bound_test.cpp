@@ -108,6 +108,21 @@ TEST(FtAverageSkewBound, BothSidesOfEveryChangeAreDeclaredInstants) {
   }
 }
 
+// Off a full mesh the model has no bound, and says why in the algorithm's own terms (it has no
+// master to be one hop from).
+TEST(FtAverageSkewBound, NoBoundOffAFullMeshAndTheReasonNamesNoMaster) {
+  for (const char* topology : {"ring", "line", "star"}) {
+    std::string yaml = mesh_yaml(5, 1, "midpoint", 1);
+    yaml.replace(yaml.find("topology: full_mesh"), 19, std::string("topology: ") + topology);
+    const auto spec = scenario::load_scenario_text(yaml, "ring.yaml");
+    const BoundAvailability b = make_skew_bound(spec);
+    EXPECT_EQ(b.bound, nullptr) << topology;
+    EXPECT_NE(b.unavailable_reason.find("welch_lynch bound assumes a full mesh"), std::string::npos)
+        << topology << ": " << b.unavailable_reason;
+    EXPECT_EQ(b.unavailable_reason.find("master"), std::string::npos) << topology << ": " << b.unavailable_reason;
+  }
+}
+
 TEST(FtAverageFloor, MeanOfEveryEstimateStaysWithinTheFloorOver100Seeds) { check_floor_factor(4, 0, "mean"); }
 
 TEST(FtAverageFloor, FaultTolerantMidpointStaysWithinQuarterAboveTheFloorOver100Seeds) {
