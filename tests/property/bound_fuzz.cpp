@@ -292,7 +292,7 @@ Case draw_case(std::uint64_t index) {
   return c;
 }
 
-// A probe or reply timeout around the longest round trip `rtt_max_ms`: well below it, just below,
+// A probe, reply or ACK timeout around the longest round trip `rtt_max_ms`: well below it, just below,
 // on it, just above and well above. The models claim a bound only when every round trip beats
 // the timeout as the prober's clock counts it (1 + ρ + s fast at most), so the draws straddle
 // that edge from both sides.
@@ -322,8 +322,8 @@ std::string probe_links(Draw& d, double lo_ms, double hi_ms, double& d_max_ms) {
 //   hosted    Berkeley under host: daemon (clocksyncd's clock guard with its defaults): spreads,
 //             drifts and rate clamps on both sides of the guard's limits, with or without
 //             disruptions
-//   timeouts  Berkeley under host: algorithm with probe timeouts and measure caps around the
-//             round trip, with or without disruptions
+//   timeouts  Berkeley under host: algorithm with probe timeouts, measure caps and ACK waits
+//             around the round trip, with or without disruptions
 Case draw_probe_case(std::uint64_t index) {
   Draw d(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.probe"), index));
   Case c;
@@ -332,14 +332,16 @@ Case draw_probe_case(std::uint64_t index) {
   const double period = d.pick<double>({1, 2, 5, 10, 20});
   c.tick_ms = d.pick<double>({10, 50, 100});
   c.duration_s = period * d.integer(4, 10);
-  // Wide spreads (0.5-4 s) ask the master for more than the guard's master_max_adjust (1 s).
-  const double spread = d.pick<double>({0.0, (hi - lo) / 2, d.uniform(0, 100), d.uniform(500, 4000)});
+  // Wide spreads (0.5-4 s) ask the master for more than the guard's master_max_adjust (1 s); the
+  // widest (1500-3000 s) ask any node for more than its panic_threshold (1000 s).
+  const double spread = d.pick<double>(
+      {0.0, (hi - lo) / 2, d.uniform(0, 100), d.uniform(500, 4000), d.uniform(500, 4000), d.uniform(1.5e6, 3e6)});
   double d_max = hi;
   switch (index % 3) {
     case 0: {
       c.family = "cristian";
       c.nodes = d.integer(2, 32);
-      c.clocks = clocks(d, d.pick<double>({0.0, 10.0, 100.0, 1000.0, 10000.0}), spread,
+      c.clocks = clocks(d, d.pick<double>({0.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0}), spread,
                         d.pick<double>({100.0, 500.0, 5000.0, 50000.0}));
       const int leader = d.chance(0.5) ? d.integer(0, c.nodes - 1) : -1;
       const int server = std::max(leader, 0);
@@ -378,6 +380,11 @@ Case draw_probe_case(std::uint64_t index) {
       if (!hosted || d.chance(0.5)) {
         c.sync += ", probe_timeout: " + timeout_around(d, 2 * d_max);
         if (d.chance(0.3)) c.sync += ", measure_cap: " + timeout_around(d, 2 * d_max * d.integer(1, 4));
+      }
+      if (d.chance(0.4)) {
+        // A correction's ACK: acksend's first wait around the round trip, over 1-5 sends (a
+        // SETTIME goes once).
+        c.sync += ", ack_timeout: " + timeout_around(d, 2 * d_max) + ", ack_tries: " + std::to_string(d.integer(1, 5));
       }
       if (hosted && d.chance(0.3)) {
         // Frequency corrections on both sides of the guard's clamp (500 ppm).
