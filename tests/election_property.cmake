@@ -92,3 +92,13 @@ foreach(_chunk RANGE 0 4)
 endforeach()
 add_test(NAME bound.fuzz.long COMMAND bound_fuzz 0 20000 --out ${PROJECT_BINARY_DIR}/bound-fuzz/long)
 set_tests_properties(bound.fuzz.long PROPERTIES LABELS long TIMEOUT 36000)
+# The probe stream (bound_fuzz --probe: Cristian, host: daemon, probe timeouts around the round
+# trip), its cases numbered on their own: 1,200 in CI (about 12 s), 20,000 long.
+foreach(_chunk RANGE 0 2)
+  math(EXPR _first "${_chunk} * 400")
+  add_test(NAME bound.fuzz.probe.${_chunk}
+           COMMAND bound_fuzz ${_first} 400 --probe --quiet --out ${PROJECT_BINARY_DIR}/bound-fuzz/probe-${_chunk})
+  set_tests_properties(bound.fuzz.probe.${_chunk} PROPERTIES LABELS property TIMEOUT 900)
+endforeach()
+add_test(NAME bound.fuzz.probe.long COMMAND bound_fuzz 0 20000 --probe --out ${PROJECT_BINARY_DIR}/bound-fuzz/probe-long)
+set_tests_properties(bound.fuzz.probe.long PROPERTIES LABELS long TIMEOUT 36000)

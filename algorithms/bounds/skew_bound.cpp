@@ -262,6 +262,25 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
     b.reason = "a round trip can outlast a slave's whole probe schedule (probes x probe_timeout, within measure_cap), so a slave may never be measured";
     return b;
   }
+  // An ACK that comes after the master's last wait for it (acksend: τ, 2τ, ... over `ack_tries`
+  // sends, τ(2^tries − 1) on its clock; a SETTIME's one wait τ) makes the master give the
+  // correction up although the slave applied it: a failure, which drops the slave from every
+  // later round once lost_host_rounds of them add up, and restarts its rate fit. Nothing but the
+  // latency law decides whether the ACK, 2·d_max after the first send at most, beats that. The
+  // epoch model sees the host_dropped and does not count on rate corrections (§7).
+  if (!in.epochs && (in.lost_host_rounds > 0 || in.rate_correction)) {
+    const double waits_s = in.settime_error ? in.ack_timeout_s
+                                            : in.ack_timeout_s * (std::ldexp(1.0, std::max(1, in.ack_tries)) - 1);
+    if (!(2 * d_max < waits_s / (1 + rho + master_slew))) {
+      b.reason = in.settime_error
+                     ? "a SETTIME's ACK can come after the master's one wait for it (ack_timeout): the slave is counted "
+                       "as failed, dropped after lost_host_rounds such rounds or its rate fit restarted"
+                     : "a correction's ACK can come after the master's last wait for it (ack_timeout doubled over "
+                       "ack_tries sends): the slave is counted as failed, dropped after lost_host_rounds such rounds "
+                       "or its rate fit restarted";
+      return b;
+    }
+  }
   double per_slave;
   if (2 * d_max < in.probe_timeout_s / (1 + rho + master_slew)) {
     per_slave = answered * 2 * d_max;  // ping-pong, every reply beats its timer

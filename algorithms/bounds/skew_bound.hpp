@@ -69,6 +69,12 @@ struct BerkeleyBoundInput {
   // retransmitted (acksend's doubling waits).
   int unresponsive_slaves = 0;
   double retry_span_s = 0;
+  // acksend: a correction's first wait for its ACK (doubled per resend) and how many sends; a
+  // SETTIME goes once. An ACK after the last wait counts as a failure against the slave, and
+  // lost_host_rounds failures (0: never) drop it from the master's rounds.
+  double ack_timeout_s = 0.2;
+  int ack_tries = 5;
+  int lost_host_rounds = 0;
   // Corrections at least this large go out as SETTIME (the master's time, uncompensated for
   // transit); 0: never. When the largest correction the model allows can reach it, the error
   // interval widens to a SETTIME's (§4.1b). settime_error forces that widening (the epoch model

@@ -135,7 +135,13 @@ bool EpochSkewBound::older_slew_ran_into(NodeId master, Time completed) const {
   // The round began at most T_meas before it completed, and after the master's previous one.
   Time start = Time::from_ns(
       std::max<std::int64_t>(0, floor_ns((completed.seconds() - worst_.t_meas) * 1e9).ns()));
-  const std::int64_t prev = master < nodes_.size() ? nodes_[master].last_completion_ns : -1;
+  // The completion at `completed` itself may already be recorded: the one before it bounds the
+  // start, else the window would be empty and no slew could ever be found running in it.
+  std::int64_t prev = -1;
+  if (master < nodes_.size()) {
+    const NodeState& m = nodes_[master];
+    prev = m.last_completion_ns < completed.ns() ? m.last_completion_ns : m.completion_before_ns;
+  }
   if (prev >= 0 && prev > start.ns()) start = Time::from_ns(prev);
   for (const NodeState& n : nodes_) {
     if (!n.up) continue;
@@ -371,7 +377,10 @@ void EpochSkewBound::on_event(Time t, NodeId node, const Note& note) {
       } else {
         start_watch(t, node);
       }
-      if (node < nodes_.size()) nodes_[node].last_completion_ns = t.ns();
+      if (node < nodes_.size()) {
+        nodes_[node].completion_before_ns = nodes_[node].last_completion_ns;
+        nodes_[node].last_completion_ns = t.ns();
+      }
       if (stable_ || !agree_since_ || node != agreed_master_ || t < *agree_since_ + retry_span_) return;
       // The first completion may end a round that began before the agreement; the round after
       // it began later, so it measured and corrected every up node that is in the master's host

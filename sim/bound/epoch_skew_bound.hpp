@@ -155,6 +155,7 @@ class EpochSkewBound final : public SkewBound, public Observer {
     Adjust last, before;
     CorrectionSource last_source;
     std::int64_t last_completion_ns = -1;  // as a master
+    std::int64_t completion_before_ns = -1;  // the one before last_completion_ns
   };
   std::vector<NodeState> nodes_;
   // The round being watched for a reset.

@@ -172,6 +172,9 @@ BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
   in.rate_correction = cfg.rate_correction;
   in.rate_window = static_cast<int>(cfg.rate_window);
   in.max_rate_correction_ppm = cfg.max_rate_correction_ppm;
+  in.ack_timeout_s = cfg.ack_timeout.seconds();
+  in.ack_tries = static_cast<int>(cfg.ack_tries);
+  in.lost_host_rounds = static_cast<int>(cfg.lost_host_rounds);
   if (disruptions) {
     in.epochs = true;
     // A crashed or cut-off slave makes its measurement run the timeout schedule.

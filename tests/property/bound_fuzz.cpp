@@ -3,9 +3,11 @@
 // the skew at or below the bound at every instant. A violation is shrunk (fewer nodes, faults,
 // seconds) and the smallest YAML that still fails is written out.
 //
-//   bound_fuzz FIRST COUNT [--out DIR] [--quiet]
+//   bound_fuzz FIRST COUNT [--probe] [--print] [--out DIR] [--quiet]
 //
-// Case i is drawn from derive_seed(0xB0F2, i): the same case on every machine. Families:
+// Case i is drawn from derive_seed(0xB0F2, i): the same case on every machine. --probe draws
+// case i of the probe stream instead (draw_probe_case: Cristian, host: daemon, probe timeouts
+// around the round trip); --print writes the cases' YAML and runs none. Families:
 //   adversarial  drift-free, adversarial latency, static master (the reading-error worst case)
 //   drift        high drift (10^3..10^5 ppm) dominating the bound, static master
 //   static       everything else without faults: topologies star/mesh, latency laws with
@@ -64,10 +66,13 @@ struct Case {
   std::string election;  // flow mapping or empty
   std::vector<Fault> faults;
   std::uint64_t seed = 1;
+  std::string host;  // empty: the default host (algorithm)
 
   std::string yaml() const {
     std::ostringstream y;
-    y << "name: fuzz-" << family << "\nseed: " << seed << "\nduration: " << duration_s << "s\ntick: " << tick_ms
+    y << "name: fuzz-" << family << "\nseed: " << seed;
+    if (!host.empty()) y << "\nhost: " << host;
+    y << "\nduration: " << duration_s << "s\ntick: " << tick_ms
       << "ms\nnodes: " << nodes << "\nclocks:\n"
       << clocks << "topology: " << topology << "\nlinks:\n"
       << links << "algorithm:\n  sync: " << sync << "\n";
@@ -172,6 +177,41 @@ void make_welch_lynch(Case& c, Draw& ext, double period_s) {
   }
 }
 
+// An election kind and up to four crashes (slave or master, with or without restart),
+// partitions and clock steps, drawn for the node count and duration already in `c`; from `ext`,
+// sometimes a cut link. The faults come out in time order.
+void draw_disruptions(Case& c, Draw& d, Draw& ext) {
+  const std::string kind = d.pick<std::string>({"tsp", "bully", "ring", "standby", ""});
+  if (!kind.empty()) c.election = "{kind: " + kind + "}";
+  const int faults = d.integer(0, 4);
+  for (int f = 0; f < faults; ++f) {
+    const double at = std::floor(d.uniform(5, c.duration_s - 5));
+    const double until = std::min(c.duration_s - 1, at + std::floor(d.uniform(5, 40)));
+    const std::string node = "n" + std::to_string(d.integer(0, c.nodes - 1));
+    std::ostringstream t;
+    switch (d.integer(0, 4)) {
+      case 0: t << "{at: " << at << "s, crash: master, until: " << until << "s}"; break;
+      case 1: t << "{at: " << at << "s, crash: " << node << ", until: " << until << "s}"; break;
+      case 2: t << "{at: " << at << "s, partition: [[n0], rest], until: " << until << "s}"; break;
+      case 3: t << "{at: " << at << "s, clock_step: {node: " << node << ", by: " << ms(d.uniform(-50, 50)) << "}}"; break;
+      default: t << "{at: " << at << "s, crash: " << node << "}"; break;
+    }
+    c.faults.push_back({at, t.str()});
+  }
+  if (ext.chance(0.3)) {
+    // A cut link: its messages go round by two hops or more while it is down.
+    const double at = std::floor(ext.uniform(5, c.duration_s - 5));
+    const int a = ext.integer(0, c.nodes - 1);
+    const int b = (a + ext.integer(1, c.nodes - 1)) % c.nodes;
+    std::ostringstream t;
+    t << "{at: " << at << "s, link_down: [n" << a << ", n" << b << "]";
+    if (ext.chance(0.5)) t << ", until: " << std::min(c.duration_s - 1, at + std::floor(ext.uniform(5, 40))) << "s";
+    t << "}";
+    c.faults.push_back({at, t.str()});
+  }
+  std::sort(c.faults.begin(), c.faults.end(), [](const Fault& a, const Fault& b) { return a.at_s < b.at_s; });
+}
+
 Case draw_case(std::uint64_t index) {
   Draw d(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz"), index));
   Draw timed(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.timed"), index));
@@ -245,35 +285,119 @@ Case draw_case(std::uint64_t index) {
       c.links = "  latency: " + latency_law(d, lo, hi, d.chance(0.2)) + "\n";
       if (d.chance(0.3)) c.links += "  loss: " + std::to_string(d.pick<double>({0.01, 0.05, 0.2})) + "\n";
       c.sync = berkeley(d, period, 1, true, &timed);
-      const std::string kind = d.pick<std::string>({"tsp", "bully", "ring", "standby", ""});
-      if (!kind.empty()) c.election = "{kind: " + kind + "}";
-      const int faults = d.integer(0, 4);
-      for (int f = 0; f < faults; ++f) {
-        const double at = std::floor(d.uniform(5, c.duration_s - 5));
-        const double until = std::min(c.duration_s - 1, at + std::floor(d.uniform(5, 40)));
-        const std::string node = "n" + std::to_string(d.integer(0, c.nodes - 1));
-        std::ostringstream t;
-        switch (d.integer(0, 4)) {
-          case 0: t << "{at: " << at << "s, crash: master, until: " << until << "s}"; break;
-          case 1: t << "{at: " << at << "s, crash: " << node << ", until: " << until << "s}"; break;
-          case 2: t << "{at: " << at << "s, partition: [[n0], rest], until: " << until << "s}"; break;
-          case 3: t << "{at: " << at << "s, clock_step: {node: " << node << ", by: " << ms(d.uniform(-50, 50)) << "}}"; break;
-          default: t << "{at: " << at << "s, crash: " << node << "}"; break;
-        }
-        c.faults.push_back({at, t.str()});
+      draw_disruptions(c, d, ext);
+      break;
+    }
+  }
+  return c;
+}
+
+// A probe, reply or ACK timeout around the longest round trip `rtt_max_ms`: well below it, just below,
+// on it, just above and well above. The models claim a bound only when every round trip beats
+// the timeout as the prober's clock counts it (1 + ρ + s fast at most), so the draws straddle
+// that edge from both sides.
+std::string timeout_around(Draw& d, double rtt_max_ms) {
+  const double factor = d.pick<double>({0.3, 0.8, 0.99, 1.0, 1.001, 1.01, 1.06, 1.2, 3.0});
+  return ms(std::max(0.001, factor * rtt_max_ms));
+}
+
+// Latency and asymmetry lines under links:, and the longest one-way delay they allow (ms).
+std::string probe_links(Draw& d, double lo_ms, double hi_ms, double& d_max_ms) {
+  std::string links = "  latency: " + latency_law(d, lo_ms, hi_ms, d.chance(0.3)) + "\n";
+  d_max_ms = hi_ms;
+  if (d.chance(0.3)) {
+    const double a = d.uniform(0.01, 0.5);
+    links += d.chance(0.5) ? "  asymmetry: " + std::to_string(a) + "\n"
+                           : "  asymmetry: \"uniform(" + std::to_string(-a) + ", " + std::to_string(a) + ")\"\n";
+    d_max_ms = hi_ms * (1 + a);
+  }
+  return links;
+}
+
+// The probe stream (bound_fuzz --probe): what the main stream never draws, from a seed of its
+// own so that the main stream's cases stayed as they were. Families:
+//   cristian  Cristian's clients and server (static, named leader, or elected), probes, periods,
+//             step thresholds, min_delay, probe timeouts around the round trip; host algorithm
+//             or daemon
+//   hosted    Berkeley under host: daemon (clocksyncd's clock guard with its defaults): spreads,
+//             drifts and rate clamps on both sides of the guard's limits, with or without
+//             disruptions
+//   timeouts  Berkeley under host: algorithm with probe timeouts, measure caps and ACK waits
+//             around the round trip, with or without disruptions
+Case draw_probe_case(std::uint64_t index) {
+  Draw d(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.probe"), index));
+  Case c;
+  c.seed = d.next() % 1000000 + 1;
+  const double lo = d.uniform(0, 3), hi = lo + d.uniform(0, 5);
+  const double period = d.pick<double>({1, 2, 5, 10, 20});
+  c.tick_ms = d.pick<double>({10, 50, 100});
+  c.duration_s = period * d.integer(4, 10);
+  // Wide spreads (0.5-4 s) ask the master for more than the guard's master_max_adjust (1 s); the
+  // widest (1500-3000 s) ask any node for more than its panic_threshold (1000 s).
+  const double spread = d.pick<double>(
+      {0.0, (hi - lo) / 2, d.uniform(0, 100), d.uniform(500, 4000), d.uniform(500, 4000), d.uniform(1.5e6, 3e6)});
+  double d_max = hi;
+  switch (index % 3) {
+    case 0: {
+      c.family = "cristian";
+      c.nodes = d.integer(2, 32);
+      c.clocks = clocks(d, d.pick<double>({0.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0}), spread,
+                        d.pick<double>({100.0, 500.0, 5000.0, 50000.0}));
+      const int leader = d.chance(0.5) ? d.integer(0, c.nodes - 1) : -1;
+      const int server = std::max(leader, 0);
+      // A star around the server, or (rarely) around a client: then a client is two hops away.
+      c.topology = d.chance(0.25) ? "star(n" + std::to_string(d.chance(0.8) ? server : d.integer(0, c.nodes - 1)) + ")"
+                                  : "full_mesh";
+      c.links = probe_links(d, lo, hi, d_max);
+      std::ostringstream s;
+      s << "{kind: cristian, period: " << period << "s, probes: " << d.integer(1, 10)
+        << ", step_threshold: " << d.pick<std::string>({"0s", "1ms", "20s"});
+      if (d.chance(0.8)) s << ", probe_timeout: " << timeout_around(d, 2 * d_max);
+      if (d.chance(0.3)) s << ", min_delay: " << ms(lo);
+      s << "}";
+      c.sync = s.str();
+      const std::string elected = d.pick<std::string>({"tsp", "bully", "ring", "standby"});
+      if (leader >= 0) {
+        c.election = "{kind: static, leader: " + std::to_string(leader) + "}";
+      } else if (d.chance(0.2)) {
+        c.election = "{kind: " + elected + "}";
       }
-      if (ext.chance(0.3)) {
-        // A cut link: its messages go round by two hops or more while it is down.
-        const double at = std::floor(ext.uniform(5, c.duration_s - 5));
-        const int a = ext.integer(0, c.nodes - 1);
-        const int b = (a + ext.integer(1, c.nodes - 1)) % c.nodes;
-        std::ostringstream t;
-        t << "{at: " << at << "s, link_down: [n" << a << ", n" << b << "]";
-        if (ext.chance(0.5)) t << ", until: " << std::min(c.duration_s - 1, at + std::floor(ext.uniform(5, 40))) << "s";
-        t << "}";
-        c.faults.push_back({at, t.str()});
+      if (d.chance(0.4)) c.host = "daemon";
+      break;
+    }
+    case 1:
+    case 2: {
+      const bool hosted = index % 3 == 1;
+      c.family = hosted ? "hosted" : "timeouts";
+      if (hosted) c.host = "daemon";
+      c.nodes = d.integer(2, 32);
+      c.clocks = clocks(d, d.pick<double>({0.0, 100.0, 1000.0, 10000.0, 100000.0}), spread,
+                        d.pick<double>({500.0, 5000.0, 50000.0}));
+      c.topology = d.chance(0.2) ? "star" : "full_mesh";
+      c.links = probe_links(d, lo, hi, d_max);
+      c.sync = berkeley(d, period, d.pick<double>({0.0, 1.0, 20000.0}), true, &d);
+      c.sync.pop_back();  // the closing brace
+      if (!hosted || d.chance(0.5)) {
+        c.sync += ", probe_timeout: " + timeout_around(d, 2 * d_max);
+        if (d.chance(0.3)) c.sync += ", measure_cap: " + timeout_around(d, 2 * d_max * d.integer(1, 4));
       }
-      std::sort(c.faults.begin(), c.faults.end(), [](const Fault& a, const Fault& b) { return a.at_s < b.at_s; });
+      if (d.chance(0.4)) {
+        // A correction's ACK: acksend's first wait around the round trip, over 1-5 sends (a
+        // SETTIME goes once).
+        c.sync += ", ack_timeout: " + timeout_around(d, 2 * d_max) + ", ack_tries: " + std::to_string(d.integer(1, 5));
+      }
+      if (hosted && d.chance(0.3)) {
+        // Frequency corrections on both sides of the guard's clamp (500 ppm).
+        c.sync += ", rate_correction: true, max_rate_correction_ppm: " + std::to_string(d.pick<int>({50, 200, 500, 1000, 5000}));
+      }
+      c.sync += "}";
+      if (d.chance(0.4) && c.sync.find("rate_correction") == std::string::npos) {
+        c.nodes = std::max(c.nodes, 3);
+        c.topology = "full_mesh";
+        c.duration_s = std::max(60.0, period * d.integer(10, 20));
+        if (d.chance(0.3)) c.links += "  loss: " + std::to_string(d.pick<double>({0.01, 0.05})) + "\n";
+        draw_disruptions(c, d, d);
+      }
       break;
     }
   }
@@ -379,28 +503,46 @@ std::vector<Case> shrink_steps(const Case& c) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: bound_fuzz FIRST COUNT [--out DIR] [--quiet]\n";
+    std::cerr << "usage: bound_fuzz FIRST COUNT [--probe] [--print] [--out DIR] [--quiet]\n";
     return 2;
   }
   const std::uint64_t first = std::stoull(argv[1]);
   const std::uint64_t count = std::stoull(argv[2]);
-  fs::path out = fs::temp_directory_path() / ("bound_fuzz_" + std::to_string(first));
-  bool quiet = false;
+  fs::path out;
+  bool quiet = false, probe = false, print = false;
   for (int i = 3; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--out" && i + 1 < argc) out = argv[++i];
-    if (a == "--quiet") quiet = true;
+    if (a == "--out" && i + 1 < argc) {
+      out = argv[++i];
+    } else if (a == "--quiet") {
+      quiet = true;
+    } else if (a == "--probe") {
+      probe = true;
+    } else if (a == "--print") {
+      print = true;
+    } else {
+      std::cerr << "bound_fuzz: unknown option '" << a << "'\n";
+      return 2;
+    }
+  }
+  if (out.empty()) out = fs::temp_directory_path() / ((probe ? "bound_fuzz_probe_" : "bound_fuzz_") + std::to_string(first));
+  if (print) {
+    for (std::uint64_t i = first; i < first + count; ++i) {
+      std::cout << "# case " << i << "\n" << (probe ? draw_probe_case(i) : draw_case(i)).yaml();
+    }
+    return 0;
   }
   fs::create_directories(out);
   struct Family {
     std::uint64_t cases = 0, claimed = 0, violations = 0, set_time = 0, dropped = 0;
     double worst = 0;
+    std::uint64_t worst_case = 0;
   };
   std::map<std::string, Family> families;
   std::map<std::string, std::uint64_t> unclaimed_reasons;
   int failures = 0;
   for (std::uint64_t i = first; i < first + count; ++i) {
-    const Case c = draw_case(i);
+    const Case c = probe ? draw_probe_case(i) : draw_case(i);
     const fs::path dir = out / ("case-" + std::to_string(i));
     Result r = run_case(c, dir);
     Family& f = families[c.family];
@@ -415,7 +557,10 @@ int main(int argc, char** argv) {
       continue;
     }
     ++f.claimed;
-    f.worst = std::max(f.worst, r.ratio);
+    if (r.ratio > f.worst) {
+      f.worst = r.ratio;
+      f.worst_case = i;
+    }
     f.set_time += r.set_time ? 1 : 0;
     f.dropped += r.dropped ? 1 : 0;
     if (r.passed) {
@@ -443,10 +588,12 @@ int main(int argc, char** argv) {
               << "\n";
   }
   for (const auto& [name, f] : families) {
-    char line[200];
-    std::snprintf(line, sizeof line, "%-12s scenarios %5llu  claimed %5llu  violations %llu  worst skew/bound %.3f\n",
+    char line[240];
+    std::snprintf(line, sizeof line,
+                  "%-12s scenarios %5llu  claimed %5llu  violations %llu  worst skew/bound %.3f (case %llu)\n",
                   name.c_str(), static_cast<unsigned long long>(f.cases), static_cast<unsigned long long>(f.claimed),
-                  static_cast<unsigned long long>(f.violations), f.worst);
+                  static_cast<unsigned long long>(f.violations), f.worst,
+                  static_cast<unsigned long long>(f.worst_case));
     std::cout << line;
   }
   for (const auto& [name, f] : families) {

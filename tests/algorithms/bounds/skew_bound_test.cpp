@@ -281,6 +281,45 @@ TEST(BerkeleyBound, NoBoundWhenEveryReplyCanComeAfterTheSlavesLastTimeout) {
   EXPECT_TRUE(berkeley_skew_bound(in).valid);
 }
 
+// An ACK after the master's last wait for it counts as a failure against the slave although the
+// slave applied the correction: after lost_host_rounds of them the slave is dropped and never
+// corrected again, and with rate correction its fit restarts every round. Round trip 10 ms, master
+// clock up to 1 + ρ + s = 1.0051 fast. One send with a 3 ms wait: no bound; five sends (3 ms
+// doubled: 93 ms of waits) are enough; a SETTIME goes once, so when corrections can reach its
+// threshold the one wait decides again. With lost_host_rounds 0 and no rate correction a late ACK
+// changes nothing; the epoch model sees the slave dropped.
+TEST(BerkeleyBound, NoBoundWhenACorrectionsAckCanComeAfterTheMastersLastWait) {
+  BerkeleyBoundInput in = basic();
+  in.lost_host_rounds = 1;
+  in.ack_timeout_s = 3 * kMs;
+  in.ack_tries = 1;
+  const SkewBound one = berkeley_skew_bound(in);
+  EXPECT_FALSE(one.valid);
+  EXPECT_NE(one.reason.find("ACK can come after"), std::string::npos) << one.reason;
+  in.ack_timeout_s = 10 * kMs * 1.005;  // just short of the edge
+  EXPECT_FALSE(berkeley_skew_bound(in).valid);
+  in.ack_timeout_s = 10 * kMs * 1.0052;
+  EXPECT_TRUE(berkeley_skew_bound(in).valid);
+  in.ack_timeout_s = 3 * kMs;
+  in.ack_tries = 5;
+  const SkewBound five = berkeley_skew_bound(in);
+  ASSERT_TRUE(five.valid) << five.reason;
+  in.settime_threshold_s = five.correction_first / 2;  // the first round's corrections can reach it
+  const SkewBound settime = berkeley_skew_bound(in);
+  EXPECT_FALSE(settime.valid);
+  EXPECT_NE(settime.reason.find("SETTIME's ACK"), std::string::npos) << settime.reason;
+  in.settime_threshold_s = 0;
+  in.ack_tries = 1;
+  in.lost_host_rounds = 0;
+  EXPECT_TRUE(berkeley_skew_bound(in).valid) << "never dropped, and no rate fit to restart";
+  in.rate_correction = true;
+  EXPECT_FALSE(berkeley_skew_bound(in).valid);
+  in.rate_correction = false;
+  in.lost_host_rounds = 1;
+  in.epochs = true;
+  EXPECT_TRUE(berkeley_skew_bound(in).valid);
+}
+
 // Cristian: a reply after its probe's timeout no longer matches the outstanding request and is
 // discarded, so with a round trip that can outlast probe_timeout a client may never be corrected.
 TEST(CristianBound, NoBoundWhenARoundTripCanOutlastTheProbeTimeout) {

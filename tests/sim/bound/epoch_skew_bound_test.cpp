@@ -514,6 +514,39 @@ TEST_F(LossyEpochTest, StepOverARunningSlewAddsItsRemainder) {
   EXPECT_NEAR(bound_ms(15), bound_ms(11) + 100e-6 * 4 * 1e3, 1e-5);
 }
 
+// A slew still running when the agreed master's next round began (here a correction of its
+// previous round that landed late, within the retry span) moved that slave while the round read
+// it: that round is not the full round that makes the run stable. The same rounds without the
+// late slew are, so the check is on the slew and not on the rounds.
+TEST(EpochSkewBoundSlews, ASlewRunningIntoARoundKeepsItFromBeingTheFullRound) {
+  bounds::BerkeleyBoundInput in = input();
+  in.period_s = 4;
+  auto at_s = [](double t) { return Time::from_ns(static_cast<std::int64_t>(std::llround(t * 1e9))); };
+  auto run = [&](bool late_slew) {
+    EpochSkewBound bound(in, scenario::ScenarioSpec{}, false);
+    FakeView view(4);
+    view.follow(0);
+    auto complete = [&](double t, std::uint32_t term) {
+      Message m = make_message(MsgType::kAdjust, 7);
+      m.term = term;
+      for (NodeId to = 1; to < 4; ++to) bound.on_message_sent(at_s(t), 0, to, m);
+      bound.on_event(at_s(t), 0, Note(NoteWhat::kRoundComplete).with_round(term));
+    };
+    view.now_ = at_s(20);
+    bound.on_tick(view);
+    complete(24, 1);  // after the retry span of the agreement: the first completion
+    // 0.4 ms at 500 ppm: runs until 27.8 s, into the next round (which began at or after
+    // 28 s - T_meas, T_meas about 0.43 s) but not until it completes.
+    if (late_slew) bound.on_clock_adjust(at_s(27), 1, 400_us, AdjustMode::kSlew, CorrectionSource{0, 1});
+    complete(28, 2);
+    view.now_ = at_s(31.9);  // every correction of round 2 applied (full_round_done <= 2.5 s)
+    bound.on_tick(view);
+    return bound.stable();
+  };
+  EXPECT_TRUE(run(false));
+  EXPECT_FALSE(run(true)) << "round 2 read n1 while its slew ran";
+}
+
 TEST(EpochSkewBoundScenarios, FailoverScenariosGetTheEpochModelAndLossGetsNone) {
   const auto failover = make_skew_bound(testing::load_repo_scenario("failover.yaml", 1));
   ASSERT_NE(failover.bound, nullptr) << failover.unavailable_reason;

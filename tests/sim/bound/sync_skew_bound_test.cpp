@@ -73,6 +73,17 @@ TEST(SyncSkewBound, NoBoundWhereTheAssumptionsFail) {
   EXPECT_NE(slow.unavailable_reason.find("slews outlast"), std::string::npos);
   const auto cristian = make_skew_bound(load_repo_scenario("cristian-basic.yaml", 1));
   EXPECT_NE(cristian.bound, nullptr) << cristian.unavailable_reason;
+  // A correction's ACK after the master's last wait (one send, 3 ms, against a 10 ms round trip)
+  // counts the slave as failed, and with lost_host_rounds 1 drops it from every later round: no
+  // bound. Three sends wait 3 + 6 + 12 ms, which every ACK beats.
+  const std::vector<std::string> late = {"algorithm.sync.ack_timeout=3ms", "algorithm.sync.ack_tries=1",
+                                         "algorithm.sync.lost_host_rounds=1"};
+  const auto late_ack = make_skew_bound(load_repo_scenario("berkeley-basic.yaml", 1, late));
+  EXPECT_EQ(late_ack.bound, nullptr);
+  EXPECT_NE(late_ack.unavailable_reason.find("ACK can come after"), std::string::npos) << late_ack.unavailable_reason;
+  const auto in_time = make_skew_bound(load_repo_scenario(
+      "berkeley-basic.yaml", 1, {"algorithm.sync.ack_timeout=3ms", "algorithm.sync.ack_tries=3", "algorithm.sync.lost_host_rounds=1"}));
+  EXPECT_NE(in_time.bound, nullptr) << in_time.unavailable_reason;
 }
 
 // max_slew_ppm 0 (docs/bounds.md §4.7b): clocks that cannot slew step every correction. The bound
