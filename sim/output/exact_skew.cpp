@@ -114,7 +114,11 @@ bool ExactSkewChecker::can_skip(Time t, std::optional<Duration> bound, bool left
   // since, the steps seen, and a nanosecond of rounding at each end.
   const double drift_ns = rate_bound_ppm_ * 1e-6 * static_cast<double>((t - last_full_->t).ns());
   if (drift_ns > 1e15) return false;
-  const std::int64_t move_ns = static_cast<std::int64_t>(std::ceil(drift_ns)) + jumps_ns_ + 2;
+  // The ceiling without a call into libm (this runs at nearly every instant): truncation rounds
+  // toward zero, so only a positive fraction needs one more.
+  std::int64_t drift_ceil_ns = static_cast<std::int64_t>(drift_ns);
+  if (static_cast<double>(drift_ceil_ns) < drift_ns) ++drift_ceil_ns;
+  const std::int64_t move_ns = drift_ceil_ns + jumps_ns_ + 2;
   return !analysis_.instant_could_matter(t, last_full_->skew_ns + 2 * move_ns, last_full_->abs_offset_ns + move_ns, bound,
                                          last_full_->min_offset_ns - move_ns, last_full_->max_offset_ns + move_ns,
                                          last_full_->up_nodes, left_limit);

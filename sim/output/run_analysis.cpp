@@ -298,8 +298,10 @@ void RunAnalysis::check(Time t, std::int64_t max_skew, std::int64_t max_abs_offs
 bool RunAnalysis::instant_could_matter(Time t, std::int64_t max_skew_ns, std::int64_t max_abs_offset_ns,
                                        std::optional<Duration> bound, std::int64_t min_offset_ns,
                                        std::int64_t max_offset_ns, std::uint32_t up_nodes, bool left_limit) const {
-  return check_impl(*this, t, max_skew_ns, max_abs_offset_ns, bound, masters_at(t, left_limit), min_offset_ns,
-                    max_offset_ns, up_nodes, left_limit);
+  // The masters matter only to outside_failover expectations (check_impl reads them nowhere
+  // else), and this is asked at nearly every instant of a run: without any, they are not looked up.
+  return check_impl(*this, t, max_skew_ns, max_abs_offset_ns, bound, track_masters_ ? masters_at(t, left_limit) : Masters{},
+                    min_offset_ns, max_offset_ns, up_nodes, left_limit);
 }
 
 // One body for applying an instant (Self non-const) and for asking whether it would change
