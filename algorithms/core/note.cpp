@@ -60,6 +60,7 @@ EventKind note_what_kind(NoteWhat w) {
     case NoteWhat::kNtpPanic:
     case NoteWhat::kNtpStepped:
     case NoteWhat::kNtpStartupWait:
+    case NoteWhat::kClockGuarded:
     case NoteWhat::kHostAdded:
     case NoteWhat::kSetTimeSent:
     case NoteWhat::kByzantineStarts:
@@ -258,6 +259,7 @@ std::string_view note_what_name(NoteWhat w) {
     case NoteWhat::kNtpLoop: return "ntp_loop";
     case NoteWhat::kNtpTooFewSane: return "ntp_too_few_sane";
     case NoteWhat::kNtpStartupWait: return "ntp_startup_wait";
+    case NoteWhat::kClockGuarded: return "clock_guarded";
   }
   return "?";
 }
@@ -301,6 +303,15 @@ std::string_view note_why_name(NoteWhy w) {
     case NoteWhy::kBeatsLongAfterLeaving: return "beats_after_leaving";
     case NoteWhy::kTwoFaced: return "two_faced";
     case NoteWhy::kArbitrary: return "arbitrary";
+    case NoteWhy::kGuardRateClamped: return "rate_clamped";
+    case NoteWhy::kGuardStepAsSlew: return "step_as_slew";
+    case NoteWhy::kGuardUndoClipped: return "undo_clipped";
+    case NoteWhy::kGuardRefusedPanic: return "refused_panic";
+    case NoteWhy::kGuardRefusedMasterLimit: return "refused_master_limit";
+    case NoteWhy::kGuardRefusedOverflow: return "refused_overflow";
+    case NoteWhy::kGuardRefusedNotFinite: return "refused_not_finite";
+    case NoteWhy::kGuardRefusedPanicWindow: return "refused_panic_window";
+    case NoteWhy::kGuardRefusedUncorroborated: return "refused_uncorroborated";
   }
   return "";
 }

@@ -149,9 +149,11 @@ enum class NoteWhat : std::uint8_t {
   kNtpLoop,                    // peer: a server whose reply names this node as its reference (a timing loop)
   kNtpTooFewSane,              // count of total: truechimers of the minsane needed; the clock is left alone
   kNtpStartupWait,             // count of total: servers selectable; value_ns: the longest wait for the rest
+  // The host's clock guard (kept after the others so that no value moves).
+  kClockGuarded,               // why: what the guard did; value_ns: the correction asked (a rate: in ppb)
 };
 // The last NoteWhat: tests walk every value up to it.
-inline constexpr NoteWhat kLastNoteWhat = NoteWhat::kNtpStartupWait;
+inline constexpr NoteWhat kLastNoteWhat = NoteWhat::kClockGuarded;
 
 // Why a role changed, or what qualifies an event. Fields it names are the note's own.
 enum class NoteWhy : std::uint8_t {
@@ -198,8 +200,18 @@ enum class NoteWhy : std::uint8_t {
   // Byzantine liar modes.
   kTwoFaced,
   kArbitrary,
+  // What the clock guard did to a correction (algorithms/core/clock_guard.hpp, GuardOutcome).
+  kGuardRateClamped,
+  kGuardStepAsSlew,
+  kGuardUndoClipped,
+  kGuardRefusedPanic,
+  kGuardRefusedMasterLimit,
+  kGuardRefusedOverflow,
+  kGuardRefusedNotFinite,
+  kGuardRefusedPanicWindow,
+  kGuardRefusedUncorroborated,
 };
-inline constexpr NoteWhy kLastNoteWhy = NoteWhy::kArbitrary;
+inline constexpr NoteWhy kLastNoteWhy = NoteWhy::kGuardRefusedUncorroborated;
 
 struct Note {
   Note() = default;

@@ -91,6 +91,15 @@ std::string why_text(const Note& n, const NodeNames& name) {
     case NoteWhy::kBeatsLongAfterLeaving: return "its heartbeats go on after its LEAVE";
     case NoteWhy::kTwoFaced: return "two-faced";
     case NoteWhy::kArbitrary: return "arbitrary";
+    case NoteWhy::kGuardRateClamped: return "clamped to limits.max_rate_ppm";
+    case NoteWhy::kGuardStepAsSlew: return "slewed, being below limits.min_step";
+    case NoteWhy::kGuardUndoClipped: return "cut to what the panic window holds the other way";
+    case NoteWhy::kGuardRefusedPanic: return "refused: beyond limits.panic_threshold";
+    case NoteWhy::kGuardRefusedMasterLimit: return "refused: a master's own correction beyond limits.master_max_adjust";
+    case NoteWhy::kGuardRefusedOverflow: return "refused: the clock's reading would overflow";
+    case NoteWhy::kGuardRefusedNotFinite: return "refused: not a finite rate";
+    case NoteWhy::kGuardRefusedPanicWindow: return "refused: with the last panic_window's corrections, beyond limits.panic_threshold";
+    case NoteWhy::kGuardRefusedUncorroborated: return "refused: a start-up correction beyond limits.panic_threshold that no majority corroborates";
   }
   return "";
 }
@@ -290,6 +299,14 @@ std::string note_text(const Note& n, const NodeNames& name) {
     case NoteWhat::kNtpStartupWait:
       return "NTP: " + num(n.count) + " of " + num(n.total) + " servers selectable; the first clock update waits up to " +
              seconds_text(v) + " for the others";
+    case NoteWhat::kClockGuarded:
+      // Only a frequency correction is clamped or found not finite; its value is in ppb.
+      if (n.why == NoteWhy::kGuardRateClamped || n.why == NoteWhy::kGuardRefusedNotFinite) {
+        return "clock guard: a frequency correction" +
+               (n.value_ns ? " of " + std::to_string(static_cast<double>(v) * 1e-3) + " ppm" : std::string()) + " " +
+               why_text(n, name);
+      }
+      return "clock guard: a correction of " + signed_ms_text(v) + " " + why_text(n, name);
     case NoteWhat::kNtpLoop:
       return "NTP: server " + name(n.peer) + " is synchronized to this node (a timing loop); not selected while it is";
     case NoteWhat::kNtpSynchronized:

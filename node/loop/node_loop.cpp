@@ -1,6 +1,7 @@
 #include "node/loop/node_loop.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 
 #include "algorithms/core/effects_apply.hpp"
@@ -11,6 +12,35 @@ namespace {
 nlohmann::json node_or_null(NodeId id) {
   if (id == kNoNode) return nullptr;
   return id;
+}
+
+NoteWhy guard_note_why(GuardOutcome outcome) {
+  switch (outcome) {
+    case GuardOutcome::kApplied: break;
+    case GuardOutcome::kRateClamped: return NoteWhy::kGuardRateClamped;
+    case GuardOutcome::kStepAsSlew: return NoteWhy::kGuardStepAsSlew;
+    case GuardOutcome::kUndoClipped: return NoteWhy::kGuardUndoClipped;
+    case GuardOutcome::kRefusedPanic: return NoteWhy::kGuardRefusedPanic;
+    case GuardOutcome::kRefusedMasterLimit: return NoteWhy::kGuardRefusedMasterLimit;
+    case GuardOutcome::kRefusedOverflow: return NoteWhy::kGuardRefusedOverflow;
+    case GuardOutcome::kRefusedNotFinite: return NoteWhy::kGuardRefusedNotFinite;
+    case GuardOutcome::kRefusedPanicWindow: return NoteWhy::kGuardRefusedPanicWindow;
+    case GuardOutcome::kRefusedUncorroborated: return NoteWhy::kGuardRefusedUncorroborated;
+  }
+  return NoteWhy::kNone;
+}
+
+// What the guard did to `asked`, as a note: the correction asked in value_ns (a rate in ppb, when
+// it is a finite one that fits).
+Note guard_note(const ClockEffect& asked, GuardOutcome outcome) {
+  Note n(NoteWhat::kClockGuarded);
+  n.because(guard_note_why(outcome));
+  if (asked.kind != ClockEffect::Kind::kSetRate) {
+    n.with_value(asked.delta);
+  } else if (std::isfinite(asked.rate_ppm) && std::fabs(asked.rate_ppm) < 9e12) {
+    n.with_value_ns(std::llround(asked.rate_ppm * 1e3));
+  }
+  return n;
 }
 }  // namespace
 
@@ -75,7 +105,11 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
         loop_.guard_.check(asked, loop_.host_.clock.now(), loop_.algorithm_->role() == Role::kMaster,
                            loop_.host_.time.monotonic_now().ns(), loop_.fx_.evidence(), loop_.config_.self);
     const char* op = asked.kind == ClockEffect::Kind::kSetRate ? "rate" : asked.mode == AdjustMode::kStep ? "step" : "slew";
-    if (v.outcome != GuardOutcome::kApplied && loop_.host_.observer) loop_.host_.observer->on_clock_guarded(asked, v.outcome);
+    if (v.outcome != GuardOutcome::kApplied && loop_.host_.observer) {
+      // The simulator's events.csv shows what the guard did; the daemon logs it below.
+      loop_.host_.observer->on_clock_guarded(asked, v.outcome);
+      loop_.host_.observer->on_note(guard_note(asked, v.outcome));
+    }
     if (refused(v.outcome)) {
       ++loop_.counters_.clock_refused;
       nlohmann::json line = {{"node", loop_.config_.self},

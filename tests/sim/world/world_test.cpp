@@ -421,9 +421,17 @@ faults:
 TEST(World, HostDaemonTellsObserversOfTheCorrectionsItsGuardRefuses) {
   struct Guarded final : Observer {
     void on_tick(const TickView&) override {}
-    void on_event(Time, NodeId, const Note&) override {}
+    void on_event(Time, NodeId node, const Note& note) override {
+      if (note.what == NoteWhat::kClockGuarded) notes.push_back({node, note.why, note.value_ns.value_or(0)});
+    }
     void on_clock_guarded(Time, NodeId node) override { nodes.push_back(node); }
     std::vector<NodeId> nodes;
+    struct Seen {
+      NodeId node;
+      NoteWhy why;
+      std::int64_t value_ns;
+    };
+    std::vector<Seen> notes;
   };
   for (const char* host : {"host=algorithm", "host=daemon"}) {
     const auto spec = scenario::load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/berkeley-high-drift.yaml",
@@ -437,6 +445,14 @@ TEST(World, HostDaemonTellsObserversOfTheCorrectionsItsGuardRefuses) {
     } else {
       ASSERT_FALSE(guarded.nodes.empty());
       EXPECT_EQ(guarded.nodes.front(), 0u) << "the master's own correction comes first";
+      // Each one is also an event (events.csv's clock_guarded), saying what the guard did.
+      ASSERT_EQ(guarded.notes.size(), guarded.nodes.size());
+      EXPECT_EQ(guarded.notes.front().node, 0u);
+      EXPECT_EQ(guarded.notes.front().why, NoteWhy::kGuardRefusedMasterLimit);
+      EXPECT_GT(std::llabs(guarded.notes.front().value_ns), 1'000'000'000) << "the correction asked, above 1 s";
+    }
+    if (spec.host == scenario::NodeHost::kAlgorithm) {
+      EXPECT_TRUE(guarded.notes.empty());
     }
   }
 }
