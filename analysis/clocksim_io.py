@@ -57,7 +57,7 @@ EVENT_KINDS = (
 SWEEP_RESULT_COLUMNS = [
     "run", "seed", "warmup_s", "max_skew_ns", "max_skew_after_warmup_ns", "steady_skew_mean_ns",
     "steady_skew_p50_ns", "steady_skew_p99_ns", "bound_ns", "skew_over_bound", "bound_violations",
-    "bound_note", "elections", "failovers", "failovers_unfinished", "failover_time_max_s",
+    "bound_why", "bound_note", "elections", "failovers", "failovers_unfinished", "failover_time_max_s",
     "detection_time_max_s", "election_messages", "messages_sent", "messages_lost", "events", "expects",
     "expects_failed", "expects_not_evaluated", "wall_time_s",
 ]
@@ -331,14 +331,15 @@ def read_sweep(sweepdir: str) -> tuple[pd.DataFrame, list[str]]:
                                 + ",".join(SWEEP_RESULT_COLUMNS))
     dtypes = {c: "str" for c in params}
     dtypes.update({"run": "str", "seed": "int64", "failovers": "int64",
-                   "events": "int64", "bound_note": "str"})
+                   "events": "int64", "bound_why": "str", "bound_note": "str"})
     dtypes.update({c: "Int64" for c in SWEEP_NULLABLE_INT_COLUMNS})
     dtypes.update({c: "float64" for c in SWEEP_FLOAT_COLUMNS})
     ints = ["seed", "failovers", "events", *SWEEP_NULLABLE_INT_COLUMNS]
     df = _read_csv(path, SWEEP_REQUIRED_COLUMNS, dtypes, ints,
                    nullable_int=SWEEP_NULLABLE_INT_COLUMNS + SWEEP_FLOAT_COLUMNS)
-    if "bound_note" in df.columns:
-        df["bound_note"] = df["bound_note"].fillna("")
+    for text in ("bound_why", "bound_note"):
+        if text in df.columns:
+            df[text] = df[text].fillna("")
     return df, params
 
 

@@ -35,33 +35,38 @@ FtAverageBound ft_average_skew_bound(const FtAverageBoundInput& in) {
   b.rho = rho;
   b.initial_spread = in.initial_spread_s;
   if (n < 2 || f < 0) {
-    b.reason = "fault-tolerant averaging needs two nodes at least";
+    b.no_bound = NoBound(NoBoundWhy::kTooFewNodes);
     return b;
   }
   if (2 * f + 1 > n) {
-    b.reason = "faults: " + std::to_string(f) + " drops every estimate of " + std::to_string(n) + " nodes: nobody ever corrects";
+    b.no_bound = NoBound(NoBoundWhy::kFaultsDropEveryEstimate);
+    b.no_bound.faults = f;
+    b.no_bound.nodes = n;
     return b;
   }
   if (in.step_threshold_s > 0) {
-    b.reason = "the welch_lynch bound covers stepped corrections only (step_threshold: 0)";
+    b.no_bound = NoBound(NoBoundWhy::kStepsOnly);
     return b;
   }
   if (rho >= 0.01) {
-    b.reason = "drift of 1% or more is outside the bound's model";
+    b.no_bound = NoBound(NoBoundWhy::kDriftTooLarge);
     return b;
   }
   if (in.liars > 0) {
     if (in.mean) {
-      b.reason = "with Byzantine clocks only combine: midpoint has a bound (Welch-Lynch)";
+      b.no_bound = NoBound(NoBoundWhy::kByzantineNeedsMidpoint);
       return b;
     }
     if (in.liars > f) {
-      b.reason = std::to_string(in.liars) + " Byzantine clocks but faults: " + std::to_string(f) + ": no bound";
+      b.no_bound = NoBound(NoBoundWhy::kMoreLiarsThanFaults);
+      b.no_bound.liars = in.liars;
+      b.no_bound.faults = f;
       return b;
     }
     if (n < 3 * f + 1) {
-      b.reason = "n = " + std::to_string(n) + " < 3f + 1 = " + std::to_string(3 * f + 1) +
-                 ": liars can keep the honest clocks apart (Dolev, Halpern & Strong); no bound";
+      b.no_bound = NoBound(NoBoundWhy::kTooFewForLiars);
+      b.no_bound.nodes = n;
+      b.no_bound.faults = f;
       return b;
     }
   }
@@ -97,12 +102,13 @@ FtAverageBound ft_average_skew_bound(const FtAverageBoundInput& in) {
   }
   b.steady = b.per_round.back();
   if (W * (1 - rho) <= p_max + 2 * in.latency_max_s) {
-    b.reason = "read_window (" + std::to_string(W) + " s) must exceed the skew at a round start plus a round trip (" +
-               std::to_string(p_max + 2 * in.latency_max_s) + " s): a correction could land inside another node's reading";
+    b.no_bound = NoBound(NoBoundWhy::kReadWindowTooShort);
+    b.no_bound.amount_s = W;
+    b.no_bound.limit_s = p_max + 2 * in.latency_max_s;
     return b;
   }
   if (R * (1 - rho) <= W * (1 + rho) / (1 - rho) + p_max) {
-    b.reason = "period must exceed read_window plus the skew: rounds would overlap";
+    b.no_bound = NoBound(NoBoundWhy::kRoundsOverlap);
     return b;
   }
   b.valid = true;

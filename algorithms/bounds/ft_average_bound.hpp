@@ -7,8 +7,9 @@
 // halves each round plus 2ε (Welch & Lynch): S' ≤ (S + D)/2 + 2ε, converging to 4ε + 2D.
 #pragma once
 
-#include <string>
 #include <vector>
+
+#include "algorithms/bounds/no_bound.hpp"
 
 namespace clocksim::bounds {
 
@@ -30,7 +31,7 @@ struct FtAverageBoundInput {
 
 struct FtAverageBound {
   bool valid = false;
-  std::string reason;
+  NoBound no_bound;  // why not valid
   double eps = 0;          // ε: error of one offset estimate, as applied
   double factor = 1;       // 1 − 1/n for the mean of all estimates, else 1
   double k_round = 0;      // spread right after an honest round (no liars)

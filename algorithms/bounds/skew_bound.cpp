@@ -188,11 +188,11 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   SkewBound b;
   const double d_min = in.latency_min_s, d_max = in.latency_max_s;
   if (!(std::isfinite(d_max) && d_min >= 0 && d_max >= d_min)) {
-    b.reason = "latency is not bounded: no worst case";
+    b.no_bound = NoBound(NoBoundWhy::kUnboundedLatency);
     return b;
   }
   if (!std::isfinite(in.initial_spread_s) || !std::isfinite(in.rho_ppm)) {
-    b.reason = "initial offsets or drift are not bounded";
+    b.no_bound = NoBound(NoBoundWhy::kUnboundedClocks);
     return b;
   }
   b.wander_sigma = in.wander_ppm_per_sqrt_s * kPpm;
@@ -208,7 +208,6 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   if (in.nodes <= 1) {
     b.valid = true;
     b.first_round_start_min = kInf;
-    b.reason = "a single node has no skew";
     b.initial_spread = 0;
     b.rho = 0;
     return b;
@@ -240,7 +239,7 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   // §4.2 timing of a round.
   const double master_slew = in.step_threshold_s > 0 ? slew : 0.0;
   if (rho + master_slew >= 1) {
-    b.reason = "rate error plus slew rate reach 100%";
+    b.no_bound = NoBound(NoBoundWhy::kRateAndSlewReachOne);
     return b;
   }
   b.cycle_max = in.period_s / (1 - rho - master_slew);
@@ -259,7 +258,7 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   const double probes_sent = static_cast<double>(
       std::min<std::int64_t>(in.probes, std::max<std::int64_t>(1, (cap_ns + timeout_ns - 1) / timeout_ns)));
   if (!in.epochs && !(2 * d_max < probes_sent * in.probe_timeout_s / (1 + rho + master_slew))) {
-    b.reason = "a round trip can outlast a slave's whole probe schedule (probes x probe_timeout, within measure_cap), so a slave may never be measured";
+    b.no_bound = NoBound(NoBoundWhy::kRoundTripOutlastsProbes);
     return b;
   }
   // An ACK that comes after the master's last wait for it (acksend: τ, 2τ, ... over `ack_tries`
@@ -272,12 +271,7 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
     const double waits_s = in.settime_error ? in.ack_timeout_s
                                             : in.ack_timeout_s * (std::ldexp(1.0, std::max(1, in.ack_tries)) - 1);
     if (!(2 * d_max < waits_s / (1 + rho + master_slew))) {
-      b.reason = in.settime_error
-                     ? "a SETTIME's ACK can come after the master's one wait for it (ack_timeout): the slave is counted "
-                       "as failed, dropped after lost_host_rounds such rounds or its rate fit restarted"
-                     : "a correction's ACK can come after the master's last wait for it (ack_timeout doubled over "
-                       "ack_tries sends): the slave is counted as failed, dropped after lost_host_rounds such rounds "
-                       "or its rate fit restarted";
+      b.no_bound = NoBound(in.settime_error ? NoBoundWhy::kLateSettimeAck : NoBoundWhy::kLateCorrectionAck);
       return b;
     }
   }
@@ -320,7 +314,7 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   b.correction_first = in.initial_spread_s + 2 * rho * (b.first_round_start_max + b.t_meas) + b.e_cross + q;
   const double first_done = b.apply_window + slew_time(slewed_part(b.correction_first, in.step_threshold_s), slew);
   if (first_done > b.cycle_min && !in.epochs) {
-    b.reason = "first-round slews outlast the period (raise the slew rate, lower step_threshold or the initial spread)";
+    b.no_bound = NoBound(NoBoundWhy::kFirstSlewsOutlastPeriod);
     return b;
   }
   b.first_done_max = b.first_round_start_max + first_done + kPhaseSlack;
@@ -366,15 +360,14 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
       rate_fit_holds = false;
       rc_drift = plain_drift;
       drift_worst = plain_drift;
-      b.reason = "rate correction not counted: a steady correction can reach settime_threshold, and the SETTIME "
-                 "restarts the slave's rate fit";
+      b.rate_correction_not_counted = true;
     } else if (in.settime_threshold_s > 0 && b.correction_first >= in.settime_threshold_s) {
       b.rate_correction_from += b.cycle_max;
     }
   }
   const Cycle worst = steady_cycle(cycle_params(drift_worst));
   if (!std::isfinite(worst.sup)) {
-    b.reason = "steady-state slews outlast the period (raise the slew rate or lower step_threshold)";
+    b.no_bound = NoBound(NoBoundWhy::kSlewsOutlastPeriod);
     return b;
   }
   b.correction_steady = worst.correction;
@@ -391,9 +384,7 @@ SkewBound berkeley_skew_bound_once(const BerkeleyBoundInput& in) {
   }
   b.valid = true;
   if (b.probabilistic) {
-    b.reason = (b.reason.empty() ? std::string() : b.reason + "; ") +
-               "rate wander: a 6-sigma envelope, holds with probability >= 1 - " +
-               std::to_string(wander_miss_probability() * in.nodes) + " (every clock's walk within 6 sigma over the run)";
+    b.wander_miss_at_most = wander_miss_probability() * in.nodes;
   }
   return b;
 }
@@ -404,7 +395,7 @@ SkewBound cristian_skew_bound(const CristianBoundInput& in) {
   SkewBound b;
   const double d_min = in.latency_min_s, d_max = in.latency_max_s;
   if (!(std::isfinite(d_max) && d_min >= 0 && d_max >= d_min)) {
-    b.reason = "latency is not bounded: no worst case";
+    b.no_bound = NoBound(NoBoundWhy::kUnboundedLatency);
     return b;
   }
   const double rho = in.rho_ppm * kPpm;
@@ -431,7 +422,7 @@ SkewBound cristian_skew_bound(const CristianBoundInput& in) {
   // every series, and the clients are never corrected. The timer runs on the client's clock, at
   // most 1 + ρ + s fast.
   if (!(2 * d_max < in.probe_timeout_s / (1 + rho + slew))) {
-    b.reason = "a round trip can outlast probe_timeout, so every reply of a series may come too late and be discarded";
+    b.no_bound = NoBound(NoBoundWhy::kRoundTripOutlastsTimeout);
     return b;
   }
   const double series = in.probes * 2 * d_max;
@@ -442,7 +433,7 @@ SkewBound cristian_skew_bound(const CristianBoundInput& in) {
   b.correction_first = in.initial_spread_s + 2 * rho * series + e;
   const double first_done = series + slew_time(slewed_part(b.correction_first, in.step_threshold_s), slew);
   if (first_done > b.cycle_min) {
-    b.reason = "first slews outlast the period";
+    b.no_bound = NoBound(NoBoundWhy::kFirstSlewsOutlastPeriod);
     return b;
   }
   b.first_done_max = first_done + kPhaseSlack;
@@ -456,7 +447,7 @@ SkewBound cristian_skew_bound(const CristianBoundInput& in) {
     age = std::min(age, (b.cycle_max + series + 2 * e / slew) / (1 - 2 * rho / slew));
   }
   if (!std::isfinite(age) || age - b.cycle_max > b.cycle_min) {
-    b.reason = "slews outlast the period";
+    b.no_bound = NoBound(NoBoundWhy::kSlewsOutlastPeriod);
     return b;
   }
   b.correction_steady = 2 * e + 2 * rho * age;

@@ -6,12 +6,14 @@
 // The bound is a true worst case over every admissible latency in [d_min, d_max], every clock
 // rate error within ±rho, every initial offset within the given spread and every ordering of
 // events; it is never fitted to runs. Where an assumption the derivation needs does not hold
-// (unbounded latency, slews that outlast the period, ...) the result is invalid with a reason.
+// (unbounded latency, slews that outlast the period, ...) the result is invalid, and says why
+// (no_bound.hpp).
 #pragma once
 
 #include <cstdint>
 #include <limits>
-#include <string>
+
+#include "algorithms/bounds/no_bound.hpp"
 
 namespace clocksim::bounds {
 
@@ -89,7 +91,11 @@ struct BerkeleyBoundInput {
 struct SkewBound {
   bool valid = false;
   bool probabilistic = false;  // wander: a 6σ envelope, not a hard bound
-  std::string reason;          // why invalid, or notes
+  double wander_miss_at_most = 0;  // probabilistic: the chance some clock leaves its envelope
+  NoBound no_bound;            // why not valid
+  // Berkeley: a steady correction can reach settime_threshold, and the SETTIME restarts the
+  // slave's rate fit, so the bound does not count on rate correction.
+  bool rate_correction_not_counted = false;
   // Components (seconds unless stated), as named in docs/bounds.md.
   double e_lo = 0, e_hi = 0;   // reading error interval of one measured delta
   double k_new = 0;            // K: pairwise skew right after a round, before drift

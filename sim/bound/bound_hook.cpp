@@ -26,13 +26,13 @@ const BoundHookRegistration* find_bound_hook(const std::string& kind) {
   return nullptr;
 }
 
-std::optional<std::string> liars_break_the_model(const scenario::ScenarioSpec& spec) {
+bounds::NoBound liars_break_the_model(const scenario::ScenarioSpec& spec) {
   for (const auto& f : spec.faults) {
     if (f.kind == scenario::FaultSpec::Kind::kByzantine) {
-      return "Byzantine clocks: only welch_lynch has a bound model with liars";
+      return bounds::NoBound(bounds::NoBoundWhy::kByzantineClocks);
     }
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace clocksim::sim

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +30,7 @@ std::vector<BoundHookRegistration> registered_bound_hooks();
 const BoundHookRegistration* find_bound_hook(const std::string& kind);
 
 // Why a scenario with Byzantine clocks has no bound under a model that assumes every clock honest
-// (nullopt without liars).
-std::optional<std::string> liars_break_the_model(const scenario::ScenarioSpec& spec);
+// (kNone without liars).
+bounds::NoBound liars_break_the_model(const scenario::ScenarioSpec& spec);
 
 }  // namespace clocksim::sim

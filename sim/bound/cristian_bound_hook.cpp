@@ -6,7 +6,7 @@ namespace clocksim::sim::bound_hooks {
 // docs/bounds.md: the master/slave worst case, which assumes every clock answers honestly.
 BoundHookRegistration cristian_bound_hook() {
   return {"cristian", [](const scenario::ScenarioSpec& spec) -> BoundAvailability {
-            if (auto why = liars_break_the_model(spec)) return {nullptr, *why};
+            if (auto why = liars_break_the_model(spec)) return {nullptr, why};
             return make_sync_skew_bound(spec);
           }};
 }

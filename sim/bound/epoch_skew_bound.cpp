@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "sim/bound/no_bound_text.hpp"
 #include "sim/bound/saturated_ns.hpp"
 
 namespace clocksim::sim {
@@ -57,17 +58,17 @@ EpochSkewBound::EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario:
   hull_ = Hull{Time::epoch(), input.initial_spread_s};
 }
 
-bool EpochSkewBound::usable(const bounds::BerkeleyBoundInput& input, bool lossy, std::string& why) {
+bool EpochSkewBound::usable(const bounds::BerkeleyBoundInput& input, bool lossy, bounds::NoBound& why) {
   if (lossy) {
     const bounds::SkewBound w = bounds::berkeley_skew_bound(input);
     const bool ok = std::isfinite(w.round_growth) && w.round_growth > 0 && std::isfinite(w.k_new) && w.rho > 0;
-    if (!ok) why = w.reason.empty() ? "no finite growth per round" : w.reason;
+    if (!ok) why = w.no_bound ? w.no_bound : bounds::NoBound(bounds::NoBoundWhy::kNoFiniteGrowth);
     return ok;
   }
   bounds::BerkeleyBoundInput all_up = input;
   all_up.unresponsive_slaves = 0;
   const bounds::SkewBound b = bounds::berkeley_skew_bound(all_up);
-  if (!b.valid) why = b.reason;
+  if (!b.valid) why = b.no_bound;
   return b.valid;
 }
 
@@ -536,7 +537,7 @@ std::string EpochSkewBound::describe() const {
        << " ms (or the initial spread " << input_.initial_spread_s * 1e3
        << " ms), and shrinks after every observed full round";
   }
-  if (worst_.probabilistic) os << "; " << worst_.reason;
+  os << bound_caveats_text(worst_);
   return os.str();
 }
 

@@ -40,7 +40,7 @@ class EpochSkewBound final : public SkewBound, public Observer {
   EpochSkewBound(bounds::BerkeleyBoundInput input, const scenario::ScenarioSpec& spec, bool lossy);
   // Lossless: the steady state must exist with every node up. Lossy: the hull's pieces must be
   // finite. Otherwise returns false and why.
-  static bool usable(const bounds::BerkeleyBoundInput& input, bool lossy, std::string& why);
+  static bool usable(const bounds::BerkeleyBoundInput& input, bool lossy, bounds::NoBound& why);
 
   std::optional<Duration> at(Time t) const override;
   std::string describe() const override;

@@ -60,20 +60,20 @@ BoundAvailability make_ft_average_skew_bound(const scenario::ScenarioSpec& spec)
     if (f.kind == K::kByzantine) {
       liars.insert(f.node);
     } else {
-      return {nullptr, "faults other than byzantine (crashes, partitions, clock steps) are not covered by the welch_lynch bound"};
+      return {nullptr, bounds::NoBound(bounds::NoBoundWhy::kFaultsBesideByzantine)};
     }
   }
-  if (!spec.algorithm.election.kind.empty()) return {nullptr, "welch_lynch needs no election; with one there is no bound model"};
+  if (!spec.algorithm.election.kind.empty()) return {nullptr, bounds::NoBound(bounds::NoBoundWhy::kElectionWithWelchLynch)};
   // Each round averages every node's reading of every other: the model needs each pair one hop
   // apart (the shared check below would word the same condition for a master).
   if (spec.topology.kind != scenario::TopologySpec::Kind::kFullMesh) {
-    return {nullptr, "the welch_lynch bound assumes a full mesh (every node reads every other over one link)"};
+    return {nullptr, bounds::NoBound(bounds::NoBoundWhy::kPeersNotOneHop)};
   }
   SyncBoundEnvironment env;
-  std::string why;
+  bounds::NoBound why;
   if (!sync_bound_environment(spec, kNoNode, env, why, /*disruptions=*/true)) return {nullptr, why};
-  if (env.lossy) return {nullptr, "message loss changes which estimates each node keeps: no worst case"};
-  if (env.wander_ppm_per_sqrt_s > 0) return {nullptr, "random-walk wander has no deterministic bound"};
+  if (env.lossy) return {nullptr, bounds::NoBound(bounds::NoBoundWhy::kMessageLoss)};
+  if (env.wander_ppm_per_sqrt_s > 0) return {nullptr, bounds::NoBound(bounds::NoBoundWhy::kRateWander)};
   const ftavg::WelchLynchConfig cfg = ftavg::welch_lynch_config(spec.algorithm.sync.params);
   bounds::FtAverageBoundInput in;
   in.nodes = static_cast<int>(spec.nodes.size());
@@ -97,8 +97,8 @@ BoundAvailability make_ft_average_skew_bound(const scenario::ScenarioSpec& spec)
   for (const auto& n : spec.nodes) take(n.clock);
   in.max_abs_initial_offset_s = max_abs * 1e-9;
   bounds::FtAverageBound b = bounds::ft_average_skew_bound(in);
-  if (!b.valid) return {nullptr, b.reason};
-  return {std::make_unique<FtAverageSkewBound>(std::move(b)), ""};
+  if (!b.valid) return {nullptr, b.no_bound};
+  return {std::make_unique<FtAverageSkewBound>(std::move(b)), {}};
 }
 
 }  // namespace clocksim::sim

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 #include "algorithms/core/clock_guard.hpp"
 
@@ -27,16 +26,15 @@ double guard_correction_limit_s(const HostedGuardLimits& limits) {
   return limit;
 }
 
-std::optional<std::string> guard_breaks_bound(const bounds::SkewBound& b, const HostedGuardLimits& limits,
-                                              bool masters_correct_themselves, double max_rate_ppm) {
+bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const HostedGuardLimits& limits,
+                                   bool masters_correct_themselves, double max_rate_ppm) {
   const double largest_s = std::max(b.correction_first, b.correction_steady);
-  std::ostringstream why;
-  why << "host: daemon: clocksyncd's clock guard may refuse ";
   const double own_limit_s = masters_correct_themselves ? guard_correction_limit_s(limits) : limits.correction_s;
   if (own_limit_s > 0 && !(largest_s < own_limit_s)) {
-    why << "a correction of up to " << largest_s << " s (its limit: " << own_limit_s
-        << " s) that the bound counts on";
-    return why.str();
+    bounds::NoBound why(bounds::NoBoundWhy::kGuardRefusesCorrection);
+    why.amount_s = largest_s;
+    why.limit_s = own_limit_s;
+    return why;
   }
   if (limits.window_s > 0 && limits.correction_s > 0) {
     // Every clock is corrected at most once a round (rounds at least cycle_min apart): the first
@@ -44,18 +42,20 @@ std::optional<std::string> guard_breaks_bound(const bounds::SkewBound& b, const 
     const double rounds = std::floor(limits.window_s / b.cycle_min) + 1;
     const double sum_s = b.correction_first + rounds * b.correction_steady;
     if (!(sum_s < limits.correction_s)) {
-      why << "corrections adding up to " << sum_s << " s within " << limits.window_s
-          << " s (its limit: " << limits.correction_s << " s) that the bound counts on";
-      return why.str();
+      bounds::NoBound why(bounds::NoBoundWhy::kGuardRefusesCorrectionSum);
+      why.amount_s = sum_s;
+      why.window_s = limits.window_s;
+      why.limit_s = limits.correction_s;
+      return why;
     }
   }
   if (max_rate_ppm > limits.rate_ppm) {
-    std::ostringstream r;
-    r << "host: daemon: clocksyncd's clock guard clamps frequency corrections to " << limits.rate_ppm
-      << " ppm, below the " << max_rate_ppm << " ppm the bound lets the master send";
-    return r.str();
+    bounds::NoBound why(bounds::NoBoundWhy::kGuardClampsRate);
+    why.rate_ppm = max_rate_ppm;
+    why.rate_limit_ppm = limits.rate_ppm;
+    return why;
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace clocksim::sim

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <optional>
-#include <string>
 
 #include "algorithms/bounds/skew_bound.hpp"
 #include "sim/scenario/spec.hpp"
@@ -25,12 +24,12 @@ struct HostedGuardLimits {
 // The guard's limits when the scenario runs under host: daemon; nullopt under host: algorithm.
 std::optional<HostedGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec);
 
-// Why the guard could refuse or clamp a correction a fixed-in-advance bound counts on (nullopt:
+// Why the guard could refuse or clamp a correction a fixed-in-advance bound counts on (kNone:
 // it cannot). `masters_correct_themselves`: Berkeley's master applies its own correction, a
 // Cristian server none. `max_rate_ppm`: the largest frequency correction the algorithm may send
 // (0: none).
-std::optional<std::string> guard_breaks_bound(const bounds::SkewBound& b, const HostedGuardLimits& limits,
-                                              bool masters_correct_themselves, double max_rate_ppm);
+bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const HostedGuardLimits& limits,
+                                   bool masters_correct_themselves, double max_rate_ppm);
 
 // The largest correction the guard lets through untouched, a master's included (0: no limit).
 double guard_correction_limit_s(const HostedGuardLimits& limits);

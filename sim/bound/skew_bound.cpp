@@ -97,21 +97,29 @@ BoundAvailability make_free_running_bound(const scenario::ScenarioSpec& spec) {
     // Probabilistic (docs/bounds.md §4.7): every rate's walk within 6σ√T over the run.
     s.drift_spread_ppm += 2 * bounds::wander_envelope_ppm(s.max_wander_ppm_per_sqrt_s, spec.duration.seconds());
   }
-  return {std::make_unique<FreeRunningBound>(s), ""};
+  return {std::make_unique<FreeRunningBound>(s), {}};
 }
 
 BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec) {
   const ClockSpread s = clock_spread(spec);
   if (!std::isfinite(s.offset_spread_ns) || !std::isfinite(s.drift_spread_ppm) || !std::isfinite(s.sine_spread_ns)) {
-    return {nullptr, "an unbounded clock distribution (normal, exponential, ...) has no worst case"};
+    return {nullptr, bounds::NoBound(bounds::NoBoundWhy::kUnboundedClocks)};
   }
   // Each algorithm says whether it has a bound (its registration) and, if so, the engine holds
   // the function under its kind (sim/bound/bound_hook.hpp).
   const std::string kind = spec.algorithm.sync.kind.empty() ? "none" : spec.algorithm.sync.kind;
   const auto* algorithm = algorithms::find_registration(kind, algorithms::Layer::kSync);
-  if (algorithm && !algorithm->bound.has_hook()) return {nullptr, algorithm->bound.no_bound_reason};
+  bounds::NoBound none;
+  none.algorithm = kind;
+  if (algorithm && !algorithm->bound.has_hook()) {
+    none.why = bounds::NoBoundWhy::kNoModel;
+    return {nullptr, none};
+  }
   const auto* hook = find_bound_hook(kind);
-  if (!algorithm || !hook) return {nullptr, "no bound model for sync algorithm '" + kind + "'"};
+  if (!algorithm || !hook) {
+    none.why = bounds::NoBoundWhy::kUnknownAlgorithm;
+    return {nullptr, none};
+  }
   return hook->make(spec);
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/bounds/no_bound.hpp"
 #include "algorithms/core/time.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/time.hpp"
@@ -45,10 +46,11 @@ class SkewBound {
 // each once.
 std::vector<Time> instants_around(const SkewBound& bound, const std::vector<double>& ends_s);
 
-// Why a scenario has no bound (empty when it has one).
+// The bound, or why a scenario has none (NoBoundWhy::kNone when it has one; no_bound_text.hpp
+// words it).
 struct BoundAvailability {
   std::unique_ptr<SkewBound> bound;
-  std::string unavailable_reason;
+  bounds::NoBound no_bound;
 };
 
 // Through the sync algorithm's bound hook (sim/bound/bound_hook.hpp).

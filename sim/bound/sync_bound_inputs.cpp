@@ -40,13 +40,13 @@ std::size_t route_hops_max(const scenario::ScenarioSpec& spec) {
 }  // namespace
 
 bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, SyncBoundEnvironment& env,
-                            std::string& why, bool disruptions) {
+                            bounds::NoBound& why, bool disruptions) {
   if (!disruptions && !spec.faults.empty()) {
-    why = "faults (crashes, partitions, clock steps) are not covered by the sync bound";
+    why = bounds::NoBound(bounds::NoBoundWhy::kFaults);
     return false;
   }
   if (!disruptions && holds_elections(spec)) {
-    why = "an election changes masters: not covered by the sync bound";
+    why = bounds::NoBound(bounds::NoBoundWhy::kElection);
     return false;
   }
   using Kind = scenario::TopologySpec::Kind;
@@ -54,8 +54,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
   const bool one_hop = spec.topology.kind == Kind::kFullMesh ||
                        (!disruptions && spec.topology.kind == Kind::kStar && spec.topology.hub == master);
   if (!one_hop) {
-    why = disruptions ? "the sync bound through master changes assumes a full mesh (every node one hop from any master)"
-                      : "the sync bound assumes every node one hop from the master (full mesh, or a star around it)";
+    why = bounds::NoBound(disruptions ? bounds::NoBoundWhy::kMastersNotOneHop : bounds::NoBoundWhy::kMasterNotOneHop);
     return false;
   }
   const auto& c = spec.clocks;
@@ -83,7 +82,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
   take(scenario::ClockOverride{});
   for (const auto& n : spec.nodes) take(n.clock);
   if (!std::isfinite(off_hi - off_lo) || !std::isfinite(rho)) {
-    why = "an unbounded clock distribution has no worst case";
+    why = bounds::NoBound(bounds::NoBoundWhy::kUnboundedClocks);
     return false;
   }
   double lat_lo = kInf, lat_hi = 0;
@@ -97,11 +96,11 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
   for (const auto& o : spec.links.overrides) lossless = take_link(o.model) && lossless;
   env.lossy = !lossless;
   if (!lossless && !disruptions) {
-    why = "message loss can leave a slave uncorrected for rounds: no worst case";
+    why = bounds::NoBound(bounds::NoBoundWhy::kMessageLoss);
     return false;
   }
   if (!std::isfinite(lat_hi)) {
-    why = "an unbounded latency distribution has no worst case";
+    why = bounds::NoBound(bounds::NoBoundWhy::kUnboundedLatency);
     return false;
   }
   env.rho_ppm = rho;
@@ -128,11 +127,11 @@ bool has_disruptions(const scenario::ScenarioSpec& spec) {
 BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
   const berkeley::BerkeleyConfig cfg = berkeley::berkeley_config(spec.algorithm.sync.params);
   SyncBoundEnvironment env;
-  std::string why;
+  bounds::NoBound why;
   const bool disruptions = has_disruptions(spec);
   if (!sync_bound_environment(spec, static_master(spec), env, why, disruptions)) return why;
   if (disruptions && cfg.rate_correction) {
-    return std::string("rate corrections outlive the master that set them: master changes with rate correction are not covered");
+    return bounds::NoBound(bounds::NoBoundWhy::kRateCorrectionAcrossMasters);
   }
   if (!cfg.trusted.empty()) {
     // A master some slaves do not trust is refused (and told to QUIT): it corrects only some
@@ -141,7 +140,9 @@ BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
     for (const auto& n : spec.nodes) {
       const bool may_lead = holds_elections(spec) ? n.can_be_master : n.id == fixed;
       if (may_lead && !cfg.trusts(n.id)) {
-        return std::string("node ") + n.name + " may lead but is not in the trusted set: its corrections are refused";
+        bounds::NoBound why(bounds::NoBoundWhy::kUntrustedMaster);
+        why.node = n.name;
+        return why;
       }
     }
   }
@@ -203,7 +204,7 @@ BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec) {
 CristianInputOrWhy cristian_bound_input(const scenario::ScenarioSpec& spec) {
   const cristian::CristianConfig cfg = cristian::cristian_config(spec.algorithm.sync.params);
   SyncBoundEnvironment env;
-  std::string why;
+  bounds::NoBound why;
   if (!sync_bound_environment(spec, static_master(spec), env, why, false)) return why;
   bounds::CristianBoundInput in;
   in.nodes = static_cast<int>(spec.nodes.size());

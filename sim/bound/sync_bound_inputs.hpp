@@ -3,7 +3,6 @@
 // calls these for `sync: berkeley` and `sync: cristian`.
 #pragma once
 
-#include <string>
 #include <variant>
 
 #include "algorithms/bounds/skew_bound.hpp"
@@ -11,9 +10,9 @@
 
 namespace clocksim::sim {
 
-// Either the inputs, or why this scenario has no worst case (the text goes to summary.json).
-using BerkeleyInputOrWhy = std::variant<bounds::BerkeleyBoundInput, std::string>;
-using CristianInputOrWhy = std::variant<bounds::CristianBoundInput, std::string>;
+// Either the inputs, or why this scenario has no worst case.
+using BerkeleyInputOrWhy = std::variant<bounds::BerkeleyBoundInput, bounds::NoBound>;
+using CristianInputOrWhy = std::variant<bounds::CristianBoundInput, bounds::NoBound>;
 
 BerkeleyInputOrWhy berkeley_bound_input(const scenario::ScenarioSpec& spec);
 CristianInputOrWhy cristian_bound_input(const scenario::ScenarioSpec& spec);
@@ -32,10 +31,10 @@ struct SyncBoundEnvironment {
   double latency_max_s = 0;
   bool lossy = false;  // some link loses messages (allowed only with `disruptions`)
 };
-// nullopt-like: returns the reason in `why` when there is no worst case.
+// False, and the reason in `why`, when there is no worst case.
 // With `disruptions`, faults and elections are allowed (the epoch model, docs/bounds.md §7).
 bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, SyncBoundEnvironment& env,
-                            std::string& why, bool disruptions);
+                            bounds::NoBound& why, bool disruptions);
 // Faults, an election or message loss: the bound must follow the run (EpochSkewBound).
 bool has_disruptions(const scenario::ScenarioSpec& spec);
 

@@ -7,6 +7,7 @@
 
 #include "sim/bound/epoch_skew_bound.hpp"
 #include "sim/bound/hosted_guard.hpp"
+#include "sim/bound/no_bound_text.hpp"
 #include "sim/bound/saturated_ns.hpp"
 #include "sim/bound/sync_bound_inputs.hpp"
 
@@ -62,7 +63,7 @@ class SyncSkewBound final : public SkewBound {
       os << "; with rate correction " << b_.steady * 1e3 << " ms from t = " << b_.rate_correction_from << " s (φ = "
          << b_.rate_fit_error_ppm << " ppm)";
     }
-    if (b_.probabilistic) os << "; " << b_.reason;
+    os << bound_caveats_text(b_);
     return os.str();
   }
 
@@ -78,14 +79,14 @@ BoundAvailability make_sync_skew_bound(const scenario::ScenarioSpec& spec) {
   bounds::SkewBound b;
   if (kind == "berkeley") {
     const auto in = berkeley_bound_input(spec);
-    if (const auto* why = std::get_if<std::string>(&in)) return {nullptr, *why};
+    if (const auto* why = std::get_if<bounds::NoBound>(&in)) return {nullptr, *why};
     const auto& input = std::get<bounds::BerkeleyBoundInput>(in);
     if (has_disruptions(spec)) {
       SyncBoundEnvironment env;
-      std::string why;
+      bounds::NoBound why;
       sync_bound_environment(spec, kNoNode, env, why, true);
       if (!EpochSkewBound::usable(input, env.lossy, why)) return {nullptr, why};
-      return {std::make_unique<EpochSkewBound>(input, spec, env.lossy), ""};
+      return {std::make_unique<EpochSkewBound>(input, spec, env.lossy), {}};
     }
     b = bounds::berkeley_skew_bound(input);
     if (const auto guard = hosted_guard_limits(spec); guard && b.valid) {
@@ -93,27 +94,26 @@ BoundAvailability make_sync_skew_bound(const scenario::ScenarioSpec& spec) {
       // within 2ρ of the truth's spread plus the fit's error, and within the algorithm's clamp.
       const double rate_sent_ppm =
           input.rate_correction ? std::min(input.max_rate_correction_ppm, 2 * b.rho * 1e6 + b.rate_fit_error_ppm) : 0;
-      if (auto why = guard_breaks_bound(b, *guard, true, rate_sent_ppm)) {
-        return {nullptr, *why};
-      }
+      if (auto why = guard_breaks_bound(b, *guard, true, rate_sent_ppm)) return {nullptr, why};
     }
   } else if (kind == "cristian") {
     const auto in = cristian_bound_input(spec);
-    if (const auto* why = std::get_if<std::string>(&in)) return {nullptr, *why};
+    if (const auto* why = std::get_if<bounds::NoBound>(&in)) return {nullptr, *why};
     b = bounds::cristian_skew_bound(std::get<bounds::CristianBoundInput>(in));
     if (const auto guard = hosted_guard_limits(spec); guard && b.valid) {
-      if (auto why = guard_breaks_bound(b, *guard, false, 0)) return {nullptr, *why};
+      if (auto why = guard_breaks_bound(b, *guard, false, 0)) return {nullptr, why};
     }
     if (clock_spread(spec).has_wander && b.valid) {
       b.probabilistic = true;
-      b.reason = "rate wander: a 6-sigma envelope, holds with probability >= 1 - " +
-                 std::to_string(bounds::wander_miss_probability() * static_cast<double>(spec.nodes.size()));
+      b.wander_miss_at_most = bounds::wander_miss_probability() * static_cast<double>(spec.nodes.size());
     }
   } else {
-    return {nullptr, "no bound model for sync algorithm '" + kind + "'"};
+    bounds::NoBound none(bounds::NoBoundWhy::kUnknownAlgorithm);
+    none.algorithm = kind;
+    return {nullptr, none};
   }
-  if (!b.valid) return {nullptr, b.reason};
-  return {std::make_unique<SyncSkewBound>(std::move(b), kind), ""};
+  if (!b.valid) return {nullptr, b.no_bound};
+  return {std::make_unique<SyncSkewBound>(std::move(b), kind), {}};
 }
 
 }  // namespace clocksim::sim

@@ -14,6 +14,7 @@
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/params.hpp"
 #include "node/loop/json_text.hpp"
+#include "sim/bound/no_bound_text.hpp"
 #include "sim/bound/skew_bound.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/exact_skew.hpp"
@@ -260,7 +261,10 @@ RunOutcome run_recorded(const scenario::ScenarioSpec& spec, const RunOptions& op
     j["scenario"] = sc;
     nlohmann::ordered_json results = analysis.results_json();
     results["bound_model"] = bound.bound ? nlohmann::ordered_json(bound.bound->describe()) : nlohmann::ordered_json(nullptr);
-    results["bound_note"] = bound.unavailable_reason;
+    // Why there is no bound: a stable word for programs, and the sentence (empty with a bound).
+    const std::string_view why_word = bounds::no_bound_word(bound.no_bound.why);
+    results["bound_why"] = why_word.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(why_word);
+    results["bound_note"] = no_bound_text(bound.no_bound);
     const WorldStats& st = world.stats();
     results["messages_sent"] = st.messages_sent;
     results["messages_delivered"] = st.messages_delivered;
@@ -296,7 +300,7 @@ RunOutcome run_recorded(const scenario::ScenarioSpec& spec, const RunOptions& op
   if (dir) dir->keep();
 
   if (!options.quiet) {
-    write_result_lines(analysis.results_json(), bound.unavailable_reason, report);
+    write_result_lines(analysis.results_json(), no_bound_text(bound.no_bound), report);
     for (const auto& r : analysis.expects()) {
       report << (r.passed ? "  ok    " : r.evaluated ? "  FAIL  " : "  N/A   ") << r.text << ": " << r.detail;
       if (!r.passed && r.where.line > 0) report << "  [" << r.where.file << ":" << r.where.line << "]";

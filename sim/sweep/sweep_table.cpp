@@ -20,7 +20,7 @@ namespace {
 // The columns after the parameters; every other column of sweep.csv is a swept parameter.
 const std::vector<std::string> kResultColumns = {
     "seed", "warmup_s", "max_skew_ns", "max_skew_after_warmup_ns", "steady_skew_mean_ns", "steady_skew_p50_ns",
-    "steady_skew_p99_ns", "bound_ns", "skew_over_bound", "bound_violations", "bound_note", "elections", "failovers",
+    "steady_skew_p99_ns", "bound_ns", "skew_over_bound", "bound_violations", "bound_why", "bound_note", "elections", "failovers",
     "failovers_unfinished", "failover_time_max_s", "detection_time_max_s", "election_messages", "messages_sent",
     "messages_lost", "events", "expects", "expects_failed", "expects_not_evaluated", "wall_time_s"};
 
@@ -152,6 +152,8 @@ RunVerdict SweepTable::record(std::size_t index, const std::string& run_dir) {
                             "steady_skew_p99_ns", "bound_ns", "worst_skew_over_bound", "bound_violations"}) {
       line += "," + number_text(results.value(key, none));
     }
+    const nlohmann::json& why = results.value("bound_why", none);
+    line += "," + (why.is_string() ? csv_field(why.get<std::string>()) : std::string());
     const nlohmann::json& note = results.value("bound_note", none);
     line += "," + (note.is_string() ? csv_field(note.get<std::string>()) : std::string());
     line += "," + number_text(results.value("elections", none));

@@ -129,7 +129,8 @@ def _study(tmp_path):
                         "max_skew_ns": skew * 5, "max_skew_after_warmup_ns": skew,
                         "steady_skew_mean_ns": skew // 2, "bound_ns": bound,
                         "skew_over_bound": "" if bound == "" else skew / bound,
-                        "bound_violations": violations, "bound_note": "no bound" if bound == "" else "",
+                        "bound_violations": violations, "bound_why": "no_model" if bound == "" else "",
+                        "bound_note": "no bound" if bound == "" else "",
                         "failovers": 0, "events": 1, "wall_time_s": 0.1})
     df = pd.DataFrame(rows)
     df.to_csv(tmp_path / "sweep.csv", index=False)

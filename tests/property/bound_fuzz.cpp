@@ -439,7 +439,7 @@ Result run_case(const Case& c, const fs::path& dir) {
   r.loaded = true;
   const auto bound = clocksim::sim::make_skew_bound(spec);
   if (!bound.bound) {
-    r.why = bound.unavailable_reason;
+    r.why = std::string(clocksim::bounds::no_bound_word(bound.no_bound.why));
     return r;
   }
   r.claimed = true;

@@ -25,6 +25,7 @@
 #include "sim/bound/skew_bound.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
+#include "sim/bound/no_bound_text.hpp"
 
 namespace {
 
@@ -166,7 +167,7 @@ int main(int argc, char** argv) {
   const bool check_bound = sim::make_skew_bound(spec).bound != nullptr;
   if (!check_heal && !check_bound) {
     std::cerr << path << ": no partition heals and there is no skew bound: nothing to check ("
-              << sim::make_skew_bound(spec).unavailable_reason << ")\n";
+              << sim::no_bound_text(sim::make_skew_bound(spec).no_bound) << ")\n";
     return 2;
   }
   std::uint64_t failures = 0;

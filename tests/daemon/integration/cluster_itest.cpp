@@ -53,7 +53,7 @@ double skew_bound_s() {
   in.resolution_s = 0;
   in.initial_spread_s = 0.040;
   const auto b = bounds::berkeley_skew_bound(in);
-  EXPECT_TRUE(b.valid) << b.reason;
+  EXPECT_TRUE(b.valid) << bounds::no_bound_word(b.no_bound.why);
   return b.steady;
 }
 

@@ -14,6 +14,7 @@
 #include "sim/output/output_folder.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/bound/no_bound_text.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -36,7 +37,7 @@ TEST(BoundCases, EveryCounterexampleGetsABoundAndHoldsIt) {
     SCOPED_TRACE(file.filename().string());
     const scenario::ScenarioSpec spec = scenario::load_scenario_file(file.string());
     const BoundAvailability bound = make_skew_bound(spec);
-    ASSERT_NE(bound.bound, nullptr) << bound.unavailable_reason;
+    ASSERT_NE(bound.bound, nullptr) << no_bound_text(bound.no_bound);
     MemoryFolder folder;
     RunOptions options;
     options.folder = &folder;

@@ -12,6 +12,7 @@
 #include "algorithms/registry.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/sim/run/run_in_memory.hpp"
+#include "sim/bound/no_bound_text.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -74,14 +75,16 @@ TEST(BoundHook, AnAlgorithmWithoutABoundGivesItsReason) {
   for (const char* kind : {"ntp", "neighbour_average"}) {
     const auto b = make_skew_bound(spec_for(kind));
     EXPECT_EQ(b.bound, nullptr) << kind;
-    EXPECT_EQ(b.unavailable_reason, algorithms::find_registration(kind, Layer::kSync)->bound.no_bound_reason);
+    EXPECT_EQ(b.no_bound.why, bounds::NoBoundWhy::kNoModel) << kind;
+    EXPECT_EQ(b.no_bound.algorithm, kind);
+    EXPECT_EQ(no_bound_text(b.no_bound), algorithms::find_registration(kind, Layer::kSync)->bound.no_bound_reason);
   }
 }
 
 TEST(BoundHook, AnAlgorithmWithAHookGetsItsBound) {
   for (const char* kind : {"none", "berkeley", "welch_lynch"}) {
     const auto b = make_skew_bound(spec_for(kind));
-    EXPECT_NE(b.bound, nullptr) << kind << ": " << b.unavailable_reason;
+    EXPECT_NE(b.bound, nullptr) << kind << ": " << no_bound_text(b.no_bound);
   }
 }
 
@@ -92,9 +95,9 @@ TEST(BoundHook, LiarsBreakTheHonestModelsOnly) {
                                         "algorithm: {sync: {kind: " + kind + "}}\n" + byz,
                                         "t.yaml");
   };
-  EXPECT_NE(liars_break_the_model(with_liar("berkeley")), std::nullopt);
+  EXPECT_EQ(liars_break_the_model(with_liar("berkeley")).why, bounds::NoBoundWhy::kByzantineClocks);
   EXPECT_EQ(make_skew_bound(with_liar("berkeley")).bound, nullptr);
-  EXPECT_EQ(liars_break_the_model(spec_for("berkeley")), std::nullopt);
+  EXPECT_EQ(liars_break_the_model(spec_for("berkeley")).why, bounds::NoBoundWhy::kNone);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "sim/bound/sync_skew_bound.hpp"
 #include "tests/sim/bound/sync_bound_harness.hpp"
+#include "sim/bound/no_bound_text.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -549,17 +550,17 @@ TEST(EpochSkewBoundSlews, ASlewRunningIntoARoundKeepsItFromBeingTheFullRound) {
 
 TEST(EpochSkewBoundScenarios, FailoverScenariosGetTheEpochModelAndLossGetsNone) {
   const auto failover = make_skew_bound(testing::load_repo_scenario("failover.yaml", 1));
-  ASSERT_NE(failover.bound, nullptr) << failover.unavailable_reason;
+  ASSERT_NE(failover.bound, nullptr) << no_bound_text(failover.no_bound);
   EXPECT_NE(failover.bound->observer(), nullptr);
   EXPECT_NE(failover.bound->describe().find("§7"), std::string::npos);
   const auto lossy = make_skew_bound(testing::load_repo_scenario("lossy-election.yaml", 1));
-  ASSERT_NE(lossy.bound, nullptr) << lossy.unavailable_reason;
+  ASSERT_NE(lossy.bound, nullptr) << no_bound_text(lossy.no_bound);
   EXPECT_NE(lossy.bound->describe().find("lose messages"), std::string::npos);
   const auto rc = make_skew_bound(testing::load_repo_scenario("failover.yaml", 1, {"algorithm.sync.rate_correction=true"}));
   EXPECT_EQ(rc.bound, nullptr);
   const auto slow = make_skew_bound(testing::load_repo_scenario("failover.yaml", 1, {"algorithm.sync.step_threshold=10ms"}));
   EXPECT_EQ(slow.bound, nullptr);
-  EXPECT_NE(slow.unavailable_reason.find("slews outlast"), std::string::npos);
+  EXPECT_EQ(slow.no_bound.why, bounds::NoBoundWhy::kSlewsOutlastPeriod) << no_bound_text(slow.no_bound);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
 #include "tests/sim/bound/declared_instants.hpp"
+#include "sim/bound/no_bound_text.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -81,7 +82,7 @@ void check_floor_factor(int n, int faults, const char* combine) {
     const auto spec = scenario::load_scenario_text(mesh_yaml(n, faults, combine, seed), "mesh.yaml");
     bool has_bound = false;
     const HonestSkew s = run(spec, 5.5, has_bound);
-    ASSERT_TRUE(has_bound) << make_skew_bound(spec).unavailable_reason;
+    ASSERT_TRUE(has_bound) << no_bound_text(make_skew_bound(spec).no_bound);
     EXPECT_EQ(s.violations, 0) << "seed " << seed;
     worst = std::max(worst, s.settled_max_ns);
   }
@@ -102,7 +103,7 @@ TEST(FtAverageSkewBound, BothSidesOfEveryChangeAreDeclaredInstants) {
     if (liar) yaml += "faults:\n  - {at: 0s, byzantine: {node: n3, mode: two_faced, lie: 40ms, told_behind: [n0, n1]}}\n";
     const auto spec = scenario::load_scenario_text(yaml, "mesh.yaml");
     const BoundAvailability b = make_skew_bound(spec);
-    ASSERT_NE(b.bound, nullptr) << b.unavailable_reason;
+    ASSERT_NE(b.bound, nullptr) << no_bound_text(b.no_bound);
     const auto seen = testing::expect_changes_declared(*b.bound, 60'000'000'000, 0, liar ? "with a liar" : "no liar");
     EXPECT_GE(seen.steps, liar ? 3 : 1);
   }
@@ -117,9 +118,9 @@ TEST(FtAverageSkewBound, NoBoundOffAFullMeshAndTheReasonNamesNoMaster) {
     const auto spec = scenario::load_scenario_text(yaml, "ring.yaml");
     const BoundAvailability b = make_skew_bound(spec);
     EXPECT_EQ(b.bound, nullptr) << topology;
-    EXPECT_NE(b.unavailable_reason.find("welch_lynch bound assumes a full mesh"), std::string::npos)
-        << topology << ": " << b.unavailable_reason;
-    EXPECT_EQ(b.unavailable_reason.find("master"), std::string::npos) << topology << ": " << b.unavailable_reason;
+    EXPECT_EQ(b.no_bound.why, bounds::NoBoundWhy::kPeersNotOneHop)
+        << topology << ": " << no_bound_text(b.no_bound);
+    EXPECT_EQ(no_bound_text(b.no_bound).find("master"), std::string::npos) << topology << ": " << no_bound_text(b.no_bound);
   }
 }
 

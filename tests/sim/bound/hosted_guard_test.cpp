@@ -8,6 +8,7 @@
 
 #include "sim/bound/skew_bound.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/bound/no_bound_text.hpp"
 
 namespace clocksim::sim {
 namespace {
@@ -39,29 +40,31 @@ TEST(HostedGuard, OnlyUnderTheDaemonHost) {
 
 TEST(HostedGuard, AMastersOwnCorrectionAboveOneSecondBreaksTheBound) {
   const HostedGuardLimits l = defaults();
-  EXPECT_FALSE(guard_breaks_bound(with_corrections(0.9, 0.01, 10), l, true, 0).has_value());
-  const auto why = guard_breaks_bound(with_corrections(2.25, 0.5, 10), l, true, 0);
-  ASSERT_TRUE(why.has_value());
-  EXPECT_NE(why->find("clock guard"), std::string::npos) << *why;
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.9, 0.01, 10), l, true, 0).why, bounds::NoBoundWhy::kNone);
+  const bounds::NoBound why = guard_breaks_bound(with_corrections(2.25, 0.5, 10), l, true, 0);
+  ASSERT_EQ(why.why, bounds::NoBoundWhy::kGuardRefusesCorrection);
+  EXPECT_DOUBLE_EQ(why.amount_s, 2.25);
+  EXPECT_DOUBLE_EQ(why.limit_s, 1.0);
+  EXPECT_NE(no_bound_text(why).find("clock guard"), std::string::npos) << no_bound_text(why);
   // A Cristian server corrects nothing: its clients meet the panic threshold only.
-  EXPECT_FALSE(guard_breaks_bound(with_corrections(20, 0.5, 100), l, false, 0).has_value());
-  EXPECT_TRUE(guard_breaks_bound(with_corrections(1000, 0.5, 100), l, false, 0).has_value());
+  EXPECT_EQ(guard_breaks_bound(with_corrections(20, 0.5, 100), l, false, 0).why, bounds::NoBoundWhy::kNone);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(1001, 0.5, 100), l, false, 0).why, bounds::NoBoundWhy::kGuardRefusesCorrection);
 }
 
 TEST(HostedGuard, CorrectionsAddingUpPastThePanicThresholdWithinTheWindowBreakIt) {
   const HostedGuardLimits l = defaults();
   // The first round and 3,601 more of 1 s within an hour, 0.5 s each: 1,801 s, past 1,000 s.
-  EXPECT_TRUE(guard_breaks_bound(with_corrections(0.5, 0.5, 1), l, true, 0).has_value());
-  EXPECT_FALSE(guard_breaks_bound(with_corrections(0.2, 0.2, 1), l, true, 0).has_value());
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.5, 0.5, 1), l, true, 0).why, bounds::NoBoundWhy::kGuardRefusesCorrectionSum);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.2, 0.2, 1), l, true, 0).why, bounds::NoBoundWhy::kNone);
   // A first correction far larger than the steady ones counts once (Cristian: 60 s, then 1 ms).
-  EXPECT_FALSE(guard_breaks_bound(with_corrections(60, 0.001, 10), l, false, 0).has_value());
-  EXPECT_TRUE(guard_breaks_bound(with_corrections(60, 3, 10), l, false, 0).has_value());  // 60 + 361 · 3 s
+  EXPECT_EQ(guard_breaks_bound(with_corrections(60, 0.001, 10), l, false, 0).why, bounds::NoBoundWhy::kNone);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(60, 3, 10), l, false, 0).why, bounds::NoBoundWhy::kGuardRefusesCorrectionSum);  // 60 + 361 · 3 s
 }
 
 TEST(HostedGuard, RateCorrectionsAboveTheClampBreakIt) {
   const HostedGuardLimits l = defaults();
-  EXPECT_FALSE(guard_breaks_bound(with_corrections(0.01, 0.01, 10), l, true, 500).has_value());
-  EXPECT_TRUE(guard_breaks_bound(with_corrections(0.01, 0.01, 10), l, true, 1000).has_value());
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.01, 0.01, 10), l, true, 500).why, bounds::NoBoundWhy::kNone);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.01, 0.01, 10), l, true, 1000).why, bounds::NoBoundWhy::kGuardClampsRate);
 }
 
 // scenarios/berkeley-high-drift.yaml: ±10 % drift makes the master's own correction up to 2.25 s,
@@ -74,7 +77,8 @@ TEST(HostedGuard, HighDriftBerkeleyHasNoBoundUnderTheDaemonHost) {
   spec.host = scenario::NodeHost::kDaemon;
   const BoundAvailability a = make_skew_bound(spec);
   EXPECT_EQ(a.bound, nullptr);
-  EXPECT_NE(a.unavailable_reason.find("host: daemon"), std::string::npos) << a.unavailable_reason;
+  EXPECT_EQ(a.no_bound.why, bounds::NoBoundWhy::kGuardRefusesCorrection) << no_bound_text(a.no_bound);
+  EXPECT_NE(no_bound_text(a.no_bound).find("host: daemon"), std::string::npos) << no_bound_text(a.no_bound);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ TEST(NeighbourAverageLiar, OneTwoFacedNodeSplitsTheHonestClocks) {
   const auto honest = run_results(spec);
   EXPECT_LE(honest["max_skew_after_warmup_ns"].get<double>(), 3e6);
   EXPECT_TRUE(honest["bound_ns"].is_null());
+  EXPECT_EQ(honest["bound_why"], "no_model");
   EXPECT_NE(honest["bound_note"].get<std::string>().find("tolerates no liar"), std::string::npos);
 
   const std::string text =

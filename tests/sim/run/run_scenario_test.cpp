@@ -115,6 +115,25 @@ TEST(RunScenario, SkewColumnHasTheFreeRunningBoundAndRespectsIt) {
     EXPECT_LE(std::stoll(cols[1]), bound);
   }
   EXPECT_EQ(rows, 101);
+  // With a bound there is no reason for its absence: a null word and an empty sentence.
+  const nlohmann::json results = nlohmann::json::parse(slurp(dir / "summary.json"))["results"];
+  EXPECT_TRUE(results["bound_why"].is_null());
+  EXPECT_EQ(results["bound_note"], "");
+  fs::remove_all(dir);
+}
+
+// A run without a bound says why as a word programs can group by, and as a sentence.
+TEST(RunScenario, SummarySaysWhyThereIsNoBoundInAWordAndASentence) {
+  auto spec = testing::drift_only(5, 10_s, 1_s, 3);
+  spec.clocks.drift_ppm = scenario::Distribution{scenario::Distribution::Kind::kNormal, 0, 10, 0};
+  const fs::path dir = fresh_dir("nobound");
+  std::ostringstream report;
+  run_scenario(spec, RunOptions{dir.string(), false, false}, report);
+  const nlohmann::json results = nlohmann::json::parse(slurp(dir / "summary.json"))["results"];
+  EXPECT_TRUE(results["bound_ns"].is_null());
+  EXPECT_EQ(results["bound_why"], "unbounded_clocks");
+  EXPECT_NE(results["bound_note"].get<std::string>().find("no worst case"), std::string::npos) << results["bound_note"];
+  EXPECT_NE(report.str().find("no worst case"), std::string::npos) << report.str();
   fs::remove_all(dir);
 }
 

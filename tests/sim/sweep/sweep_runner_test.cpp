@@ -47,7 +47,7 @@ void fake_run(const PlannedRun& run, const std::string& dir) {
       << R"({"format_version": 1, "scenario": {"seed": 42}, "results": {"max_skew_ns": )" << h % 100000
       << R"(, "max_skew_after_warmup_ns": )" << h % 1000 << R"(, "bound_ns": )" << (h % 2 ? "null" : "5000")
       << R"(, "bound_violations": 0, "warmup_ns": 2500000000, "worst_skew_over_bound": 0.5,)"
-      << R"( "bound_note": "no, \"quoted\"", "elections": 3,)"
+      << R"( "bound_why": "message_loss", "bound_note": "no, \"quoted\"", "elections": 3,)"
       << R"( "failovers": [{"failover_time_ns": 1500000000, "detection_time_ns": 1000000000, "election_messages": 7},)"
       << R"( {"failover_time_ns": 250000000, "detection_time_ns": null, "election_messages": 5},)"
       << R"( {"failover_time_ns": null, "detection_time_ns": 4000000000, "election_messages": 0}],)"
@@ -112,14 +112,14 @@ TEST_F(SweepRunnerTest, RunsEveryCombinationIntoItsFolderAndWritesTheTable) {
   EXPECT_EQ(header,
             "run,algorithm.sync.period_s,links.latency,seed,warmup_s,max_skew_ns,max_skew_after_warmup_ns,"
             "steady_skew_mean_ns,steady_skew_p50_ns,steady_skew_p99_ns,bound_ns,skew_over_bound,bound_violations,"
-            "bound_note,elections,failovers,failovers_unfinished,failover_time_max_s,detection_time_max_s,election_messages,"
+            "bound_why,bound_note,elections,failovers,failovers_unfinished,failover_time_max_s,detection_time_max_s,election_messages,"
             "messages_sent,messages_lost,events,expects,expects_failed,expects_not_evaluated,wall_time_s");
   EXPECT_EQ(first.rfind("\"period=5s,latency=uniform_1ms__2ms_,seed=1\",5,\"uniform(1ms, 2ms)\",1,2.5,", 0), 0u)
       << first;
-  // bound_note quoted; 3 elections, 3 failovers, one of them without a new master by the end
+  // bound_why, bound_note quoted; 3 elections, 3 failovers, one of them without a new master by the end
   // (worst of the others 1.5 s; detection 4 s), 12 election messages, 90 sent, 1 lost, 77
   // events; 3 expects: 1 failed, 1 not evaluated; wall time.
-  EXPECT_NE(first.find(",0.5,0,\"no, \"\"quoted\"\"\",3,3,1,1.5,4,12,90,1,77,3,1,1,0.25"), std::string::npos) << first;
+  EXPECT_NE(first.find(",0.5,0,message_loss,\"no, \"\"quoted\"\"\",3,3,1,1.5,4,12,90,1,77,3,1,1,0.25"), std::string::npos) << first;
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 13);
   for (const auto& e : fs::directory_iterator(dir_ / "a")) {
     EXPECT_EQ(e.path().string().find(".partial"), std::string::npos) << e.path();
