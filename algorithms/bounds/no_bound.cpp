@@ -41,6 +41,7 @@ std::string_view no_bound_word(NoBoundWhy why) {
     case NoBoundWhy::kGuardRefusesCorrection: return "guard_refuses_correction";
     case NoBoundWhy::kGuardRefusesCorrectionSum: return "guard_refuses_correction_sum";
     case NoBoundWhy::kGuardClampsRate: return "guard_clamps_rate";
+    case NoBoundWhy::kGuardSlewsSteps: return "guard_slews_steps";
   }
   return "";
 }

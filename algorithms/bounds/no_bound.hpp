@@ -53,8 +53,9 @@ enum class NoBoundWhy : std::uint8_t {
   kGuardRefusesCorrection,
   kGuardRefusesCorrectionSum,
   kGuardClampsRate,
+  kGuardSlewsSteps,  // min_step above the smallest correction the algorithm steps
 };
-inline constexpr NoBoundWhy kLastNoBoundWhy = NoBoundWhy::kGuardClampsRate;
+inline constexpr NoBoundWhy kLastNoBoundWhy = NoBoundWhy::kGuardSlewsSteps;
 
 // The figures a reason quotes; each reason fills the ones its sentence names, the rest stay
 // zero or empty.
@@ -62,8 +63,10 @@ struct NoBound {
   NoBoundWhy why = NoBoundWhy::kNone;
   std::string algorithm;  // kNoModel, kUnknownAlgorithm
   std::string node;       // kUntrustedMaster: the node's name
-  double amount_s = 0;    // kGuardRefusesCorrection(Sum): the correction; kReadWindowTooShort: read_window
-  double limit_s = 0;     // the limit it meets; kReadWindowTooShort: the skew plus a round trip
+  double amount_s = 0;    // kGuardRefusesCorrection(Sum): the correction; kReadWindowTooShort: read_window;
+                          // kGuardSlewsSteps: the smallest step
+  double limit_s = 0;     // the limit it meets (kGuardSlewsSteps: min_step); kReadWindowTooShort: the
+                          // skew plus a round trip
   double window_s = 0;    // kGuardRefusesCorrectionSum
   double rate_ppm = 0;    // kGuardClampsRate: the rate the bound lets the master send
   double rate_limit_ppm = 0;

@@ -11,6 +11,7 @@
 #include "algorithms/core/rng.hpp"
 #include "algorithms/election/static/static_election.hpp"
 #include "algorithms/node_params.hpp"
+#include "config/clock_limits.hpp"
 #include "config/error.hpp"
 #include "config/file.hpp"
 #include "config/file_errors.hpp"
@@ -177,54 +178,6 @@ void read_peer_list(const Node& n, const std::string& path, std::vector<PeerConf
   }
 }
 
-void read_limits(const Node& n, DaemonConfig& cfg, FileErrors& errors) {
-  config::expect_map(n, "limits", "the limits section");
-  errors.read([&] {
-    config::check_keys(n, "limits",
-                       {"panic_threshold", "panic_window", "master_max_adjust", "min_step", "max_rate_ppm",
-                        "startup_updates", "startup_quorum", "startup_tolerance"});
-  });
-  // 0 switches a limit off; a negative one has no meaning.
-  if (const Node* d = n.find("panic_threshold")) {
-    errors.read([&] { cfg.limits.panic_threshold = config::read_duration(*d, "limits.panic_threshold", Duration::zero()); });
-  }
-  if (const Node* d = n.find("panic_window")) {
-    errors.read([&] { cfg.limits.panic_window = config::read_duration(*d, "limits.panic_window", Duration::zero()); });
-  }
-  if (const Node* d = n.find("master_max_adjust")) {
-    errors.read([&] {
-      cfg.limits.master_max_adjust = config::read_duration(*d, "limits.master_max_adjust", Duration::zero());
-    });
-  }
-  if (const Node* d = n.find("min_step")) {
-    errors.read([&] { cfg.limits.min_step = config::read_duration(*d, "limits.min_step", Duration::zero()); });
-  }
-  if (const Node* d = n.find("max_rate_ppm")) {
-    errors.read([&] {
-      cfg.limits.max_rate_ppm = config::read_number(*d, "limits.max_rate_ppm", 0, 10'000);
-      if (!(cfg.limits.max_rate_ppm > 0)) config::fail_at(*d, "limits.max_rate_ppm", "expected a number in (0, 10000]");
-    });
-  }
-  if (const Node* d = n.find("startup_updates")) {
-    errors.read([&] { cfg.limits.startup_updates = config::read_int(*d, "limits.startup_updates", 0); });
-  }
-  // 0: the start-up rule off. A quorum above the members a node consults means that a start-up
-  // correction above the panic threshold is never taken: a choice, not an error.
-  if (const Node* d = n.find("startup_quorum")) {
-    errors.read([&] { cfg.limits.startup_quorum = config::read_int(*d, "limits.startup_quorum", 0, kMaxStartupQuorum); });
-  }
-  // Readings never agree exactly: a zero tolerance would refuse every start-up correction above
-  // the threshold, which startup_quorum says more plainly.
-  if (const Node* d = n.find("startup_tolerance")) {
-    errors.read([&] {
-      cfg.limits.startup_tolerance = config::read_duration(*d, "limits.startup_tolerance", Duration::zero());
-      if (cfg.limits.startup_tolerance <= Duration::zero()) {
-        config::fail_at(*d, "limits.startup_tolerance", "expected a duration > 0 such as 1s");
-      }
-    });
-  }
-}
-
 void read_ntp(const Node& n, DaemonConfig& cfg, FileErrors& errors) {
   config::expect_map(n, "ntp", "the ntp section");
   errors.read([&] { config::check_keys(n, "ntp", {"listen", "servers", "reference_clock"}); });
@@ -280,7 +233,7 @@ void read_config(const Node& root, const std::string& path, DaemonConfig& cfg, F
     errors.read([&] { cfg.allow_remote_status = config::read_bool(*n, "allow_remote_status"); });
   }
   if (const Node* n = root.find("user")) errors.read([&] { cfg.user = config::read_string(*n, "user", "a user name"); });
-  if (const Node* n = root.find("limits")) errors.read([&] { read_limits(*n, cfg, errors); });
+  if (const Node* n = root.find("limits")) errors.read([&] { config::read_clock_limits(*n, "limits", cfg.limits, errors); });
   if (const Node* n = root.find("cluster")) {
     errors.read([&] { cfg.cluster = static_cast<std::uint32_t>(config::read_int(*n, "cluster", 0, 0xFFFFFFFF)); });
   }

@@ -8,6 +8,7 @@
 
 #include "algorithms/bounds/ft_average_bound.hpp"
 #include "algorithms/ftavg/welch_lynch.hpp"
+#include "sim/bound/hosted_guard.hpp"
 #include "sim/bound/saturated_ns.hpp"
 #include "sim/bound/sync_bound_inputs.hpp"
 
@@ -50,6 +51,21 @@ class FtAverageSkewBound final : public SkewBound {
  private:
   bounds::FtAverageBound b_;
 };
+
+// What clocksyncd's guard judges of a round's corrections (hosted_guard.hpp). A node corrects by
+// the trimmed average of its estimates of the others, which the honest ones' offsets bound: at
+// most the skew when it reads, plus one estimate's error. Before the first round completes the
+// skew is at most S0 + 2ρT1 + ε, after it the largest per-round bound; every round is at least a
+// period of the fastest clock apart. Every correction is a step (the model covers no other).
+bounds::SkewBound welch_lynch_corrections(const bounds::FtAverageBound& b, const bounds::FtAverageBoundInput& in) {
+  double steady = 0;
+  for (const double x : b.per_round) steady = std::max(steady, x);
+  bounds::SkewBound c;
+  c.correction_steady = steady + b.eps;
+  c.correction_first = std::max(b.initial_spread + 2 * b.rho * b.first_done + b.eps, steady) + b.eps;
+  c.cycle_min = in.period_s / (1 + b.rho);
+  return c;
+}
 
 }  // namespace
 
@@ -98,6 +114,9 @@ BoundAvailability make_ft_average_skew_bound(const scenario::ScenarioSpec& spec)
   in.max_abs_initial_offset_s = max_abs * 1e-9;
   bounds::FtAverageBound b = bounds::ft_average_skew_bound(in);
   if (!b.valid) return {nullptr, b.no_bound};
+  if (const auto guard = hosted_guard_limits(spec)) {
+    if (auto why = guard_breaks_bound(welch_lynch_corrections(b, in), *guard, false, 0, 0)) return {nullptr, why};
+  }
   return {std::make_unique<FtAverageSkewBound>(std::move(b)), {}};
 }
 

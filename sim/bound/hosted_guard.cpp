@@ -9,12 +9,13 @@ namespace clocksim::sim {
 
 std::optional<HostedGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec) {
   if (spec.host != scenario::NodeHost::kDaemon) return std::nullopt;
-  const ClockGuardConfig c{};  // what sim/world/hosted_node.cpp gives every simulated daemon
+  const ClockGuardConfig& c = spec.daemon_limits;  // what sim/world/hosted_node.cpp gives every simulated daemon
   HostedGuardLimits l;
   l.master_correction_s = c.master_max_adjust.seconds();
   l.correction_s = c.panic_threshold.seconds();
   l.window_s = c.panic_threshold.ns() > 0 ? c.panic_window.seconds() : 0;
   l.rate_ppm = c.max_rate_ppm;
+  l.min_step_s = c.min_step.seconds();
   return l;
 }
 
@@ -27,7 +28,15 @@ double guard_correction_limit_s(const HostedGuardLimits& limits) {
 }
 
 bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const HostedGuardLimits& limits,
-                                   bool masters_correct_themselves, double max_rate_ppm) {
+                                   bool masters_correct_themselves, double max_rate_ppm, double smallest_step_s) {
+  if (limits.min_step_s > 0 && smallest_step_s < limits.min_step_s) {
+    // The guard slews a step below min_step: a correction the bound takes as done at once would
+    // still be under way, for as long as the clock's slew rate takes.
+    bounds::NoBound why(bounds::NoBoundWhy::kGuardSlewsSteps);
+    why.amount_s = smallest_step_s;
+    why.limit_s = limits.min_step_s;
+    return why;
+  }
   const double largest_s = std::max(b.correction_first, b.correction_steady);
   const double own_limit_s = masters_correct_themselves ? guard_correction_limit_s(limits) : limits.correction_s;
   if (own_limit_s > 0 && !(largest_s < own_limit_s)) {

@@ -1,10 +1,10 @@
 // Under `host: daemon` every clock effect an algorithm asks for passes clocksyncd's clock guard
-// (algorithms/core/clock_guard), which the simulated node runs with its defaults
-// (sim/world/hosted_node.cpp). The guard refuses a master's own correction above
-// master_max_adjust, any correction above panic_threshold or past the panic window's sum, and
-// clamps rates to ±max_rate_ppm. The skew bounds count on every correction being carried out,
-// so under that host a bound is claimed only where the guard can never intervene
-// (docs/bounds.md §1).
+// (algorithms/core/clock_guard), which the simulated node runs with the scenario's `limits:`
+// (clocksyncd's defaults unless it sets them; sim/world/hosted_node.cpp). The guard refuses a
+// master's own correction above master_max_adjust, any correction above panic_threshold or past
+// the panic window's sum, slews steps below min_step, and clamps rates to ±max_rate_ppm. The skew
+// bounds count on every correction being carried out as asked, so under that host a bound is
+// claimed only where the guard can never intervene (docs/bounds.md §1).
 #pragma once
 
 #include <optional>
@@ -19,6 +19,7 @@ struct HostedGuardLimits {
   double correction_s = 0;         // any correction beyond this is refused (0: no limit)
   double window_s = 0;             // ... and the corrections within this much time add up to it
   double rate_ppm = 0;             // frequency corrections are clamped to this
+  double min_step_s = 0;           // a step smaller than this is slewed instead (0: steps as asked)
 };
 
 // The guard's limits when the scenario runs under host: daemon; nullopt under host: algorithm.
@@ -27,9 +28,10 @@ std::optional<HostedGuardLimits> hosted_guard_limits(const scenario::ScenarioSpe
 // Why the guard could refuse or clamp a correction a fixed-in-advance bound counts on (kNone:
 // it cannot). `masters_correct_themselves`: Berkeley's master applies its own correction, a
 // Cristian server none. `max_rate_ppm`: the largest frequency correction the algorithm may send
-// (0: none).
+// (0: none). `smallest_step_s`: the smallest correction the algorithm carries out as a step
+// (infinity: it steps none), which the guard would slew if it were below min_step.
 bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const HostedGuardLimits& limits,
-                                   bool masters_correct_themselves, double max_rate_ppm);
+                                   bool masters_correct_themselves, double max_rate_ppm, double smallest_step_s);
 
 // The largest correction the guard lets through untouched, a master's included (0: no limit).
 double guard_correction_limit_s(const HostedGuardLimits& limits);

@@ -117,6 +117,11 @@ std::string no_bound_text(const bounds::NoBound& n) {
       os << "host: daemon: clocksyncd's clock guard clamps frequency corrections to " << n.rate_limit_ppm
          << " ppm, below the " << n.rate_ppm << " ppm the bound lets the master send";
       break;
+    case NoBoundWhy::kGuardSlewsSteps:
+      os << "host: daemon: clocksyncd's clock guard slews steps smaller than min_step (" << n.limit_s
+         << " s), and the algorithm steps corrections from " << n.amount_s
+         << " s on, which the bound takes as done at once";
+      break;
   }
   return os.str();
 }

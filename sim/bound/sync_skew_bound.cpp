@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -94,14 +95,20 @@ BoundAvailability make_sync_skew_bound(const scenario::ScenarioSpec& spec) {
       // within 2ρ of the truth's spread plus the fit's error, and within the algorithm's clamp.
       const double rate_sent_ppm =
           input.rate_correction ? std::min(input.max_rate_correction_ppm, 2 * b.rho * 1e6 + b.rate_fit_error_ppm) : 0;
-      if (auto why = guard_breaks_bound(b, *guard, true, rate_sent_ppm)) return {nullptr, why};
+      // Corrections below step_threshold are slewed, those above it stepped (0: every one), and so
+      // is a SETTIME, sent for corrections of settime_threshold and more.
+      const double smallest_step_s = std::min(input.step_threshold_s, input.settime_threshold_s > 0
+                                                                          ? input.settime_threshold_s
+                                                                          : std::numeric_limits<double>::infinity());
+      if (auto why = guard_breaks_bound(b, *guard, true, rate_sent_ppm, smallest_step_s)) return {nullptr, why};
     }
   } else if (kind == "cristian") {
     const auto in = cristian_bound_input(spec);
     if (const auto* why = std::get_if<bounds::NoBound>(&in)) return {nullptr, *why};
-    b = bounds::cristian_skew_bound(std::get<bounds::CristianBoundInput>(in));
+    const auto& input = std::get<bounds::CristianBoundInput>(in);
+    b = bounds::cristian_skew_bound(input);
     if (const auto guard = hosted_guard_limits(spec); guard && b.valid) {
-      if (auto why = guard_breaks_bound(b, *guard, false, 0)) return {nullptr, why};
+      if (auto why = guard_breaks_bound(b, *guard, false, 0, input.step_threshold_s)) return {nullptr, why};
     }
     if (clock_spread(spec).has_wander && b.valid) {
       b.probabilistic = true;

@@ -9,7 +9,7 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 }  // namespace
 
 const std::vector<std::string>& top_level() {
-  static const std::vector<std::string> k{"name",     "description", "seed",      "host",     "duration", "tick",  "warmup", "nodes",
+  static const std::vector<std::string> k{"name",     "description", "seed",      "host",     "limits",   "duration", "tick",  "warmup", "nodes",
                                           "clocks",   "topology", "links",       "algorithm", "faults",   "expect", "output",
                                           "ordering"};
   return k;

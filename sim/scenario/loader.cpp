@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "algorithms/core/duration_parse.hpp"
+#include "config/clock_limits.hpp"
 #include "config/file.hpp"
 #include "config/file_errors.hpp"
 #include "algorithms/registry.hpp"
@@ -202,7 +203,7 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name,
   errors.read([&] {
     if (auto* v = root.find("seed")) spec.seed = read_uint64(*v, "seed");
   });
-  errors.read([&] {
+  const bool host_read = errors.read([&] {
     if (auto* v = root.find("host")) {
       const std::string host = read_string(*v, "host", "algorithm or daemon");
       if (host == "daemon") {
@@ -212,6 +213,16 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name,
       }
     }
   });
+  if (const yaml::Node* v = root.find("limits"); v != nullptr && !v->is_null() && host_read) {
+    errors.read([&] {
+      if (spec.host != NodeHost::kDaemon) {
+        fail_at(*v, "limits",
+                "limits are clocksyncd's clock guard limits and apply only under host: daemon (this scenario runs "
+                "host: algorithm, where the world carries out every correction as asked)");
+      }
+      config::read_clock_limits(*v, "limits", spec.daemon_limits, errors);
+    });
+  }
 
   const bool timing_read = errors.read([&] { read_timing(root, spec); });
   if (timing_read) errors.read([&] { read_warmup(root, spec); });

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "algorithms/core/clock_guard.hpp"
 #include "algorithms/core/ids.hpp"
 #include "algorithms/core/time.hpp"
 #include "algorithms/registry.hpp"
@@ -278,6 +279,8 @@ struct ScenarioSpec {
   std::string source_file;
   std::uint64_t seed = 1;
   NodeHost host = NodeHost::kAlgorithm;
+  // host: daemon: the clock guard limits every simulated clocksyncd runs (its config's `limits:`).
+  ClockGuardConfig daemon_limits;
   Duration duration;
   Duration tick;
   // When the steady state starts for the summary's steady-state figures (docs/output-formats.md):

@@ -67,11 +67,13 @@ struct Case {
   std::vector<Fault> faults;
   std::uint64_t seed = 1;
   std::string host;  // empty: the default host (algorithm)
+  std::string limits;  // host: daemon: a flow mapping of clocksyncd's guard limits, or empty (its defaults)
 
   std::string yaml() const {
     std::ostringstream y;
     y << "name: fuzz-" << family << "\nseed: " << seed;
     if (!host.empty()) y << "\nhost: " << host;
+    if (!limits.empty()) y << "\nlimits: " << limits;
     y << "\nduration: " << duration_s << "s\ntick: " << tick_ms
       << "ms\nnodes: " << nodes << "\nclocks:\n"
       << clocks << "topology: " << topology << "\nlinks:\n"
@@ -314,18 +316,38 @@ std::string probe_links(Draw& d, double lo_ms, double hi_ms, double& d_max_ms) {
   return links;
 }
 
+// clocksyncd's guard limits for a host: daemon case, around the corrections the case asks for:
+// a master's own (master_max_adjust), any (panic_threshold, over panic_window), steps the guard
+// slews (min_step against the algorithm's step_threshold), frequency clamps, start-up rules. Or
+// none (the defaults) half the time.
+std::string guard_limits(Draw& d) {
+  if (d.chance(0.5)) return "";
+  std::ostringstream s;
+  s << "{master_max_adjust: " << d.pick<std::string>({"0s", "100ms", "500ms", "1s", "2s", "5s", "30s"})
+    << ", panic_threshold: " << d.pick<std::string>({"0s", "1s", "10s", "100s", "1000s", "5000s"})
+    << ", panic_window: " << d.pick<std::string>({"0s", "1m", "10m", "1h"})
+    << ", min_step: " << d.pick<std::string>({"0s", "0s", "500us", "1ms", "10ms", "1s", "30s"})
+    << ", max_rate_ppm: " << d.pick<int>({50, 200, 500, 2000})
+    << ", startup_updates: " << d.pick<int>({0, 1, 3, 10})
+    << ", startup_quorum: " << d.pick<int>({0, 1, 2, 3}) << "}";
+  return s.str();
+}
+
 // The probe stream (bound_fuzz --probe): what the main stream never draws, from a seed of its
 // own so that the main stream's cases stayed as they were. Families:
 //   cristian  Cristian's clients and server (static, named leader, or elected), probes, periods,
 //             step thresholds, min_delay, probe timeouts around the round trip; host algorithm
 //             or daemon
-//   hosted    Berkeley under host: daemon (clocksyncd's clock guard with its defaults): spreads,
-//             drifts and rate clamps on both sides of the guard's limits, with or without
-//             disruptions
+//   hosted    Berkeley under host: daemon (clocksyncd's clock guard with its defaults, or limits
+//             drawn around the case's corrections): spreads, drifts and rate clamps on both sides
+//             of the guard's limits, with or without disruptions
 //   timeouts  Berkeley under host: algorithm with probe timeouts, measure caps and ACK waits
 //             around the round trip, with or without disruptions
 Case draw_probe_case(std::uint64_t index) {
   Draw d(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.probe"), index));
+  // The guard's limits from a stream of their own, so that every other draw of a case stayed as
+  // it was before scenarios could set them.
+  Draw limits(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.probe.limits"), index));
   Case c;
   c.seed = d.next() % 1000000 + 1;
   const double lo = d.uniform(0, 3), hi = lo + d.uniform(0, 5);
@@ -362,14 +384,20 @@ Case draw_probe_case(std::uint64_t index) {
       } else if (d.chance(0.2)) {
         c.election = "{kind: " + elected + "}";
       }
-      if (d.chance(0.4)) c.host = "daemon";
+      if (d.chance(0.4)) {
+        c.host = "daemon";
+        c.limits = guard_limits(limits);
+      }
       break;
     }
     case 1:
     case 2: {
       const bool hosted = index % 3 == 1;
       c.family = hosted ? "hosted" : "timeouts";
-      if (hosted) c.host = "daemon";
+      if (hosted) {
+        c.host = "daemon";
+        c.limits = guard_limits(limits);
+      }
       c.nodes = d.integer(2, 32);
       c.clocks = clocks(d, d.pick<double>({0.0, 100.0, 1000.0, 10000.0, 100000.0}), spread,
                         d.pick<double>({500.0, 5000.0, 50000.0}));

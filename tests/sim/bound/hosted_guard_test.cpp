@@ -4,14 +4,19 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 
 #include "sim/bound/skew_bound.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/bound/no_bound_text.hpp"
+#include "tests/sim/run/run_in_memory.hpp"
 
 namespace clocksim::sim {
 namespace {
+
+// The algorithm steps no correction: min_step has nothing to slew.
+constexpr double kStepsNone = std::numeric_limits<double>::infinity();
 
 HostedGuardLimits defaults() {
   scenario::ScenarioSpec spec;
@@ -40,31 +45,43 @@ TEST(HostedGuard, OnlyUnderTheDaemonHost) {
 
 TEST(HostedGuard, AMastersOwnCorrectionAboveOneSecondBreaksTheBound) {
   const HostedGuardLimits l = defaults();
-  EXPECT_EQ(guard_breaks_bound(with_corrections(0.9, 0.01, 10), l, true, 0).why, bounds::NoBoundWhy::kNone);
-  const bounds::NoBound why = guard_breaks_bound(with_corrections(2.25, 0.5, 10), l, true, 0);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.9, 0.01, 10), l, true, 0, kStepsNone).why, bounds::NoBoundWhy::kNone);
+  const bounds::NoBound why = guard_breaks_bound(with_corrections(2.25, 0.5, 10), l, true, 0, kStepsNone);
   ASSERT_EQ(why.why, bounds::NoBoundWhy::kGuardRefusesCorrection);
   EXPECT_DOUBLE_EQ(why.amount_s, 2.25);
   EXPECT_DOUBLE_EQ(why.limit_s, 1.0);
   EXPECT_NE(no_bound_text(why).find("clock guard"), std::string::npos) << no_bound_text(why);
   // A Cristian server corrects nothing: its clients meet the panic threshold only.
-  EXPECT_EQ(guard_breaks_bound(with_corrections(20, 0.5, 100), l, false, 0).why, bounds::NoBoundWhy::kNone);
-  EXPECT_EQ(guard_breaks_bound(with_corrections(1001, 0.5, 100), l, false, 0).why, bounds::NoBoundWhy::kGuardRefusesCorrection);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(20, 0.5, 100), l, false, 0, kStepsNone).why, bounds::NoBoundWhy::kNone);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(1001, 0.5, 100), l, false, 0, kStepsNone).why, bounds::NoBoundWhy::kGuardRefusesCorrection);
 }
 
 TEST(HostedGuard, CorrectionsAddingUpPastThePanicThresholdWithinTheWindowBreakIt) {
   const HostedGuardLimits l = defaults();
   // The first round and 3,601 more of 1 s within an hour, 0.5 s each: 1,801 s, past 1,000 s.
-  EXPECT_EQ(guard_breaks_bound(with_corrections(0.5, 0.5, 1), l, true, 0).why, bounds::NoBoundWhy::kGuardRefusesCorrectionSum);
-  EXPECT_EQ(guard_breaks_bound(with_corrections(0.2, 0.2, 1), l, true, 0).why, bounds::NoBoundWhy::kNone);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.5, 0.5, 1), l, true, 0, kStepsNone).why, bounds::NoBoundWhy::kGuardRefusesCorrectionSum);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.2, 0.2, 1), l, true, 0, kStepsNone).why, bounds::NoBoundWhy::kNone);
   // A first correction far larger than the steady ones counts once (Cristian: 60 s, then 1 ms).
-  EXPECT_EQ(guard_breaks_bound(with_corrections(60, 0.001, 10), l, false, 0).why, bounds::NoBoundWhy::kNone);
-  EXPECT_EQ(guard_breaks_bound(with_corrections(60, 3, 10), l, false, 0).why, bounds::NoBoundWhy::kGuardRefusesCorrectionSum);  // 60 + 361 · 3 s
+  EXPECT_EQ(guard_breaks_bound(with_corrections(60, 0.001, 10), l, false, 0, kStepsNone).why, bounds::NoBoundWhy::kNone);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(60, 3, 10), l, false, 0, kStepsNone).why, bounds::NoBoundWhy::kGuardRefusesCorrectionSum);  // 60 + 361 · 3 s
+}
+
+TEST(HostedGuard, MinStepAboveTheSmallestStepBreaksIt) {
+  HostedGuardLimits l = defaults();
+  l.min_step_s = 0.01;
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.5, 0.5, 10), l, true, 0, 0.01).why, bounds::NoBoundWhy::kNone);
+  const bounds::NoBound why = guard_breaks_bound(with_corrections(0.5, 0.5, 10), l, true, 0, 0.005);
+  EXPECT_EQ(why.why, bounds::NoBoundWhy::kGuardSlewsSteps);
+  EXPECT_DOUBLE_EQ(why.amount_s, 0.005);
+  EXPECT_DOUBLE_EQ(why.limit_s, 0.01);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.5, 0.5, 10), l, true, 0, 0).why, bounds::NoBoundWhy::kGuardSlewsSteps);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.5, 0.5, 10), l, true, 0, kStepsNone).why, bounds::NoBoundWhy::kNone);
 }
 
 TEST(HostedGuard, RateCorrectionsAboveTheClampBreakIt) {
   const HostedGuardLimits l = defaults();
-  EXPECT_EQ(guard_breaks_bound(with_corrections(0.01, 0.01, 10), l, true, 500).why, bounds::NoBoundWhy::kNone);
-  EXPECT_EQ(guard_breaks_bound(with_corrections(0.01, 0.01, 10), l, true, 1000).why, bounds::NoBoundWhy::kGuardClampsRate);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.01, 0.01, 10), l, true, 500, kStepsNone).why, bounds::NoBoundWhy::kNone);
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.01, 0.01, 10), l, true, 1000, kStepsNone).why, bounds::NoBoundWhy::kGuardClampsRate);
 }
 
 // scenarios/berkeley-high-drift.yaml: ±10 % drift makes the master's own correction up to 2.25 s,
@@ -79,6 +96,54 @@ TEST(HostedGuard, HighDriftBerkeleyHasNoBoundUnderTheDaemonHost) {
   EXPECT_EQ(a.bound, nullptr);
   EXPECT_EQ(a.no_bound.why, bounds::NoBoundWhy::kGuardRefusesCorrection) << no_bound_text(a.no_bound);
   EXPECT_NE(no_bound_text(a.no_bound).find("host: daemon"), std::string::npos) << no_bound_text(a.no_bound);
+}
+
+// The scenario's limits are what the guard judges by, in the run and in the bound. With
+// master_max_adjust off the high-drift master's own corrections pass, the bound is claimed again,
+// and the run, checked at every instant, stays within it.
+TEST(HostedGuard, AScenariosLimitsDecideTheBoundAndTheRunKeepsIt) {
+  const std::string file = std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/berkeley-high-drift.yaml";
+  const auto off = scenario::load_scenario_file(file, scenario::LoadOptions{{"host=daemon", "limits.master_max_adjust=0s"}});
+  const BoundAvailability a = make_skew_bound(off);
+  ASSERT_NE(a.bound, nullptr) << no_bound_text(a.no_bound);
+  const auto run = testing::run_in_memory(off);
+  EXPECT_EQ(run.summary["results"]["bound_violations"], 0) << run.summary["results"].dump();
+  EXPECT_LE(run.summary["results"]["max_skew_ns"].get<double>(), run.summary["results"]["bound_ns"].get<double>());
+  EXPECT_EQ(run.files.at("events.csv").find("clock_guarded"), std::string::npos) << "the guard let every correction through";
+
+  // A panic threshold below the largest correction the bound counts on takes it away again.
+  const auto tight = scenario::load_scenario_file(
+      file, scenario::LoadOptions{{"host=daemon", "limits.master_max_adjust=0s", "limits.panic_threshold=1s"}});
+  EXPECT_EQ(make_skew_bound(tight).no_bound.why, bounds::NoBoundWhy::kGuardRefusesCorrection);
+}
+
+// A step the guard would slew (below min_step) is one the bound takes as done at once.
+TEST(HostedGuard, MinStepAboveTheSmallestStepTakesTheBoundAway) {
+  const std::string file = std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/cristian-basic.yaml";
+  const auto plain = scenario::load_scenario_file(file, scenario::LoadOptions{{"host=daemon"}});
+  ASSERT_NE(make_skew_bound(plain).bound, nullptr) << no_bound_text(make_skew_bound(plain).no_bound);
+  // cristian-basic steps every correction (step_threshold: 0s).
+  const auto slewed = scenario::load_scenario_file(file, scenario::LoadOptions{{"host=daemon", "limits.min_step=1ms"}});
+  const BoundAvailability b = make_skew_bound(slewed);
+  EXPECT_EQ(b.no_bound.why, bounds::NoBoundWhy::kGuardSlewsSteps) << no_bound_text(b.no_bound);
+  EXPECT_DOUBLE_EQ(b.no_bound.limit_s, 1e-3);
+  // Slewing below step_threshold, stepping above it: a min_step at or below it slews no step.
+  const auto above = scenario::load_scenario_file(
+      file, scenario::LoadOptions{{"host=daemon", "algorithm.sync.step_threshold=10ms", "limits.min_step=10ms"}});
+  EXPECT_NE(make_skew_bound(above).no_bound.why, bounds::NoBoundWhy::kGuardSlewsSteps)
+      << no_bound_text(make_skew_bound(above).no_bound);
+}
+
+// welch_lynch under host: daemon: every node's round correction passes the guard, or no bound.
+TEST(HostedGuard, WelchLynchKeepsItsBoundOnlyWhereTheGuardLetsEveryRoundThrough) {
+  const std::string file = std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/welch-lynch-mesh.yaml";
+  const auto plain = scenario::load_scenario_file(file, scenario::LoadOptions{{"host=daemon"}});
+  ASSERT_NE(make_skew_bound(plain).bound, nullptr) << no_bound_text(make_skew_bound(plain).no_bound);
+  const auto tight = scenario::load_scenario_file(file, scenario::LoadOptions{{"host=daemon", "limits.panic_threshold=1us"}});
+  EXPECT_EQ(make_skew_bound(tight).no_bound.why, bounds::NoBoundWhy::kGuardRefusesCorrection)
+      << no_bound_text(make_skew_bound(tight).no_bound);
+  const auto slewed = scenario::load_scenario_file(file, scenario::LoadOptions{{"host=daemon", "limits.min_step=1us"}});
+  EXPECT_EQ(make_skew_bound(slewed).no_bound.why, bounds::NoBoundWhy::kGuardSlewsSteps);
 }
 
 }  // namespace

@@ -61,6 +61,42 @@ TEST(Loader, MinimalScenarioGetsDefaults) {
   EXPECT_DOUBLE_EQ(s.links.defaults.latency_ns.a, 1e6);
 }
 
+// host: daemon runs clocksyncd's clock guard with the limits its config would give it, written
+// the same way; under host: algorithm there is no guard, and limits there are a mistake.
+TEST(Loader, LimitsAreClocksyncdsAndOnlyUnderTheDaemonHost) {
+  EXPECT_EQ(load("duration: 10s\nnodes: 3\nhost: daemon\n").daemon_limits.panic_threshold,
+            ClockGuardConfig{}.panic_threshold);
+  const auto s = load("duration: 10s\nnodes: 3\nhost: daemon\nlimits: {master_max_adjust: 0s, min_step: 2ms}\n");
+  EXPECT_EQ(s.daemon_limits.master_max_adjust, Duration::zero());
+  EXPECT_EQ(s.daemon_limits.min_step, 2_ms);
+  EXPECT_EQ(s.daemon_limits.panic_threshold, ClockGuardConfig{}.panic_threshold);
+  // --set reaches them, as any key.
+  EXPECT_EQ(load("duration: 10s\nnodes: 3\nhost: daemon\n", LoadOptions{{"limits.panic_threshold=5s"}})
+                .daemon_limits.panic_threshold,
+            5_s);
+  try {
+    load("duration: 10s\nnodes: 3\nlimits: {panic_threshold: 5s}\n");
+    FAIL() << "limits under host: algorithm were taken";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("test.yaml:3:9: error: at 'limits': limits are clocksyncd's clock guard limits "
+                                         "and apply only under host: daemon"),
+              std::string::npos)
+        << e.what();
+  }
+  // Each mistake of the section with the others of the file.
+  try {
+    load("duration: 10s\nnodes: 3\nhost: daemon\nlimits: {panic_treshold: 5s, min_step: -1ms}\ntick: 0s\n");
+    FAIL() << "bad limits were taken";
+  } catch (const ScenarioError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("'limits.panic_treshold': unknown key 'panic_treshold' (did you mean 'panic_threshold'?)"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find("'limits.min_step'"), std::string::npos) << what;
+    EXPECT_NE(what.find("'tick'"), std::string::npos) << what;
+  }
+}
+
 TEST(Loader, FullScenario) {
   const auto s = load(R"yaml(
 name: failover
