@@ -75,7 +75,8 @@ class Effects {
   void set_rate_correction_ppm(double ppm) {
     clock_.push_back({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), ppm});
   }
-  void note(Note n) { notes_.push_back(std::move(n)); }
+  void note(const Note& n) { notes_.push_back(n); }
+  void note(Note&& n) { notes_.push_back(std::move(n)); }
   // The correction asked in this dispatch rests on `consulted` members' readings, of which
   // witness() reports each one that answered.
   void consulted(std::uint32_t members) { evidence_.consulted = members; }
@@ -95,17 +96,20 @@ class Effects {
   }
 
   // Keeps capacity: the driver reuses one Effects per dispatch, so the hot path never allocates.
+  // Inline but for the notes' destructors, which most dispatches have none to run.
   void clear() {
     sends_.clear();
     timers_.clear();
     clock_.clear();
-    notes_.clear();
+    if (!notes_.empty()) clear_notes();
     evidence_.consulted = 0;
     evidence_.witnesses.clear();
     reference_read_ = false;
   }
 
  private:
+  [[gnu::noinline]] void clear_notes() { notes_.clear(); }
+
   std::vector<SendEffect> sends_;
   std::vector<TimerEffect> timers_;
   std::vector<ClockEffect> clock_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "algorithms/core/round_ns.hpp"
 #include "sim/distributions.hpp"
 
 namespace clocksim::sim {
@@ -14,7 +15,7 @@ using Kind = scenario::Distribution::Kind;
 
 Duration round_ns(double ns) {
   if (!(ns < 9.2e18)) return Duration::max();
-  return Duration::from_ns(std::llround(ns));
+  return Duration::from_ns(round_ns_half_away(ns));
 }
 
 }  // namespace

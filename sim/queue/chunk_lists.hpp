@@ -38,21 +38,7 @@ class ChunkLists {
   };
 
   void append(List& list, const Entry& e) {
-    if (list.head == kNoChunk || list.head_count == kChunkEntries) {
-      std::uint32_t c;
-      if (free_ != kNoChunk) {
-        c = free_;
-        free_ = next_[c];
-      } else {
-        if (chunks_.size() >= kNoChunk) throw std::length_error("ChunkLists: too many entries");
-        c = static_cast<std::uint32_t>(chunks_.size());
-        chunks_.emplace_back();
-        next_.push_back(kNoChunk);
-      }
-      next_[c] = list.head;
-      list.head = c;
-      list.head_count = 0;
-    }
+    if (list.head == kNoChunk || list.head_count == kChunkEntries) start_chunk(list);
     chunks_[list.head].entries[list.head_count++] = e;
     ++list.count;
   }
@@ -97,6 +83,25 @@ class ChunkLists {
   struct alignas(64) Chunk {
     Entry entries[kChunkEntries];
   };
+
+  // Puts an empty chunk at the head of `list`: needed once in kChunkEntries appends, and kept out
+  // of append so that append is a few stores its callers inline, rather than a call that saves
+  // and restores every register the pool's growth path uses.
+  [[gnu::noinline]] void start_chunk(List& list) {
+    std::uint32_t c;
+    if (free_ != kNoChunk) {
+      c = free_;
+      free_ = next_[c];
+    } else {
+      if (chunks_.size() >= kNoChunk) throw std::length_error("ChunkLists: too many entries");
+      c = static_cast<std::uint32_t>(chunks_.size());
+      chunks_.emplace_back();
+      next_.push_back(kNoChunk);
+    }
+    next_[c] = list.head;
+    list.head = c;
+    list.head_count = 0;
+  }
 
   template <class Self, class F>
   static void walk_impl(Self& self, const List& list, F& f) {
