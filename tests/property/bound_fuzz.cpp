@@ -342,12 +342,15 @@ std::string guard_limits(Draw& d) {
 //             drawn around the case's corrections): spreads, drifts and rate clamps on both sides
 //             of the guard's limits, with or without disruptions
 //   timeouts  Berkeley under host: algorithm with probe timeouts, measure caps and ACK waits
-//             around the round trip, with or without disruptions
+//             around the round trip, rate correction, slave timeouts around the period, with or
+//             without disruptions
 Case draw_probe_case(std::uint64_t index) {
   Draw d(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.probe"), index));
   // The guard's limits from a stream of their own, so that every other draw of a case stayed as
   // it was before scenarios could set them.
   Draw limits(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.probe.limits"), index));
+  // Likewise the timeouts family's rate corrections and slave timeouts.
+  Draw extra(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.probe.extra"), index));
   Case c;
   c.seed = d.next() % 1000000 + 1;
   const double lo = d.uniform(0, 3), hi = lo + d.uniform(0, 5);
@@ -417,6 +420,16 @@ Case draw_probe_case(std::uint64_t index) {
       if (hosted && d.chance(0.3)) {
         // Frequency corrections on both sides of the guard's clamp (500 ppm).
         c.sync += ", rate_correction: true, max_rate_correction_ppm: " + std::to_string(d.pick<int>({50, 200, 500, 1000, 5000}));
+      } else if (!hosted && extra.chance(0.3)) {
+        // Rate correction with the ACK waits and probe timeouts above: a late ACK restarts a
+        // slave's rate fit.
+        c.sync += ", rate_correction: true, rate_window: " + std::to_string(extra.integer(2, 6));
+      }
+      if (extra.chance(0.3)) {
+        // A slave that hears no master for this long announces itself again (SLAVEUP), and a
+        // master that had dropped it takes it back: around the period, shorter than a round
+        // can take.
+        c.sync += ", slave_timeout: " + ms(period * 1000 * extra.pick<double>({0.3, 0.5, 1.0, 1.5, 3.0}));
       }
       c.sync += "}";
       if (d.chance(0.4) && c.sync.find("rate_correction") == std::string::npos) {
