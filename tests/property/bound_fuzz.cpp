@@ -15,7 +15,8 @@
 //                averaging options, slews, SETTIME thresholds and LOSTHOST (drawn from a stream of their own)
 //   disrupted    elections (tsp, bully, ring, standby), crashes and restarts of slaves and the
 //                master, partitions, clock steps, cut links, message loss (full mesh)
-//   welch_lynch  drawn in place of some adversarial cases: fault-tolerant averaging, every
+//   welch_lynch  drawn in place of some adversarial cases: fault-tolerant averaging (in some
+//                cases under host: daemon with guard limits around its corrections), every
 //                combine, up to f two-faced liars
 // and in some static cases rate corrections, often clamped below the drift.
 // The cases write neither trace.csv nor skew.csv, so their ticks read no clock (the offsets'
@@ -179,6 +180,19 @@ void make_welch_lynch(Case& c, Draw& ext, double period_s) {
   }
 }
 
+// clocksyncd's guard limits around a Welch-Lynch round's corrections (the initial spread up to
+// 100 ms, then a few ms): a panic threshold on both sides of them, over windows that do and do not
+// hold many rounds; min_step slewing the steps the model counts on; start-up rules.
+std::string welch_lynch_limits(Draw& d) {
+  std::ostringstream s;
+  s << "{panic_threshold: " << d.pick<std::string>({"0s", "2ms", "10ms", "50ms", "150ms", "1s", "1000s"})
+    << ", panic_window: " << d.pick<std::string>({"0s", "30s", "1m", "1h"})
+    << ", min_step: " << d.pick<std::string>({"0s", "0s", "0s", "100us"})
+    << ", master_max_adjust: " << d.pick<std::string>({"0s", "1ms", "1s"})
+    << ", startup_updates: " << d.pick<int>({0, 1, 3}) << ", startup_quorum: " << d.pick<int>({0, 1, 2}) << "}";
+  return s.str();
+}
+
 // An election kind and up to four crashes (slave or master, with or without restart),
 // partitions and clock steps, drawn for the node count and duration already in `c`; from `ext`,
 // sometimes a cut link. The faults come out in time order.
@@ -238,7 +252,15 @@ Case draw_case(std::uint64_t index) {
       c.topology = "full_mesh";
       c.links = "  latency: " + latency_law(d, lo, std::max(hi, lo + 1), true) + "\n";
       c.sync = berkeley(d, period, 1000, false);
-      if (ext.chance(0.3)) make_welch_lynch(c, ext, period);
+      if (ext.chance(0.3)) {
+        make_welch_lynch(c, ext, period);
+        // From a stream of its own, so that every other draw of the case is what it was.
+        Draw host(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.welch_lynch.host"), index));
+        if (host.chance(0.4)) {
+          c.host = "daemon";
+          c.limits = welch_lynch_limits(host);
+        }
+      }
       break;
     }
     case 1: {
