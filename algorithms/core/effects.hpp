@@ -77,6 +77,9 @@ class Effects {
   }
   void note(const Note& n) { notes_.push_back(n); }
   void note(Note&& n) { notes_.push_back(std::move(n)); }
+  // A note built in place, to be filled through the reference (valid until the next note): a
+  // Note is large, and one built aside costs a move and a destruction besides.
+  Note& add_note(NoteWhat what) { return notes_.emplace_back(what); }
   // The correction asked in this dispatch rests on `consulted` members' readings, of which
   // witness() reports each one that answered.
   void consulted(std::uint32_t members) { evidence_.consulted = members; }

@@ -152,11 +152,10 @@ void Cristian::finish_series(Effects& out) {
     const bool step = abs_at_least(s.correction_ns, config_.step_threshold.ns());
     out.adjust_clock(Duration::from_ns(s.correction_ns), step ? AdjustMode::kStep : AdjustMode::kSlew);
   }
-  Note corrected(NoteWhat::kCorrected);
+  Note& corrected = out.add_note(NoteWhat::kCorrected);
   corrected.with_peer(server_).with_value_ns(s.correction_ns);
   corrected.rtt_ns = s.rtt_ns;
   corrected.error_ns = s.error_bound_ns;
-  out.note(std::move(corrected));
 }
 
 }  // namespace clocksim::cristian

@@ -261,11 +261,7 @@ class LadderQueue {
       pool_.prefetch(b);
       // The bucket after this one is needed after about kPerBucket pops: start loading it.
       if (r.next + 1 < r.buckets.size()) pool_.prefetch(r.buckets[r.next + 1]);
-      near_.load(b.count, [&](auto&& add) {
-        pool_.walk(b, [&](const Entry& e) {
-          if (!drop_if_dead(e)) add(e);
-        });
-      });
+      near_.load(b.count, [&](auto&& add) { walk_live(b, add); });
       pool_.release(b);
       near_end_ns_ = r.bucket_end(r.next);
       ++r.next;
@@ -295,8 +291,13 @@ class LadderQueue {
   // Lays the far list out as the outermost rung. Called with nothing else pending.
   void lay_out_far() {
     Rung& r = open_rung(far_min_ns_, far_max_ns_, far_.size());
-    for (const Entry& e : far_) {
-      if (!drop_if_dead(e)) pool_.append(r.buckets[r.bucket_of(e.key.time_ns)], e);
+    const DeadMarks marks = dead_marks();
+    if (marks.word_count == 0) {
+      for (const Entry& e : far_) pool_.append(r.buckets[r.bucket_of(e.key.time_ns)], e);
+    } else {
+      for (const Entry& e : far_) {
+        if (!drop_if_dead(marks, e)) pool_.append(r.buckets[r.bucket_of(e.key.time_ns)], e);
+      }
     }
     far_.clear();
     far_min_ns_ = kNever;
@@ -321,9 +322,7 @@ class LadderQueue {
     b = Bucket{};
     Rung& child = open_rung(lo, hi, crowd.count);  // may move the rungs: `parent` is stale now
     // By value: an append may grow the chunk pool and move the entry being read.
-    pool_.walk(crowd, [&](const Entry e) {
-      if (!drop_if_dead(e)) pool_.append(child.buckets[child.bucket_of(e.key.time_ns)], e);
-    });
+    walk_live(crowd, [&](const Entry e) { pool_.append(child.buckets[child.bucket_of(e.key.time_ns)], e); });
     Bucket spent = crowd;
     pool_.release(spent);
     near_end_ns_ = child.start_ns;
@@ -334,25 +333,49 @@ class LadderQueue {
     dead_marks_.resize(std::max<std::size_t>(word + 1, 2 * dead_marks_.size()), 0);
   }
 
+  // The dead marks as a move reads them, taken once before it: a move only clears marks, never
+  // adds words, and the locals stay in registers across the appends' calls, which the members
+  // would not. No words when nothing is marked, so the test fails at once.
+  struct DeadMarks {
+    const std::uint64_t* words;
+    std::size_t word_count;
+    std::uint64_t mask;
+    bool marked(std::uint64_t id) const {
+      const std::uint64_t low = id & mask;
+      const std::size_t word = static_cast<std::size_t>(low >> 6);
+      return word < word_count && (words[word] >> (low & 63) & 1) != 0;
+    }
+  };
+  DeadMarks dead_marks() const { return {dead_marks_.data(), marked_ == 0 ? 0 : dead_marks_.size(), mark_mask_}; }
+
+  // Calls f on each entry of `b` that is not dropped as dead (by value, so that f may append).
+  // Without marks (a workload that cancels nothing) the walk tests nothing.
+  template <class F>
+  void walk_live(const Bucket& b, F&& f) {
+    const DeadMarks marks = dead_marks();
+    if (marks.word_count == 0) {
+      pool_.walk(b, [&](const Entry e) { f(e); });
+    } else {
+      pool_.walk(b, [&](const Entry e) {
+        if (!drop_if_dead(marks, e)) f(e);
+      });
+    }
+  }
+
   // Drops `e` if it is marked dead: counts it out, clears its mark and records its id. The test
   // is inline (every moved entry takes it); the drop is not (about one entry in five on a
   // request/reply protocol's star). The last entry is never dropped, so a ladder that was not
   // empty before a move is not empty after it (the owner checked empty() before asking for the
   // top).
-  bool drop_if_dead(const Entry& e) {
-    if (marked_ == 0 || size_ == 1) return false;
-    const std::uint64_t low = e.key.id & mark_mask_;
-    const std::size_t word = static_cast<std::size_t>(low >> 6);
-    if (word >= dead_marks_.size() || (dead_marks_[word] >> (low & 63) & 1) == 0) return false;
-    drop(e.key.id);
-    return true;
-  }
-  [[gnu::noinline]] void drop(std::uint64_t id) {
+  bool drop_if_dead(const DeadMarks& marks, const Entry& e) { return marks.marked(e.key.id) && drop(e.key.id); }
+  [[gnu::noinline]] bool drop(std::uint64_t id) {
+    if (size_ == 1) return false;
     const std::uint64_t low = id & mark_mask_;
     dead_marks_[static_cast<std::size_t>(low >> 6)] &= ~(std::uint64_t{1} << (low & 63));
     --marked_;
     --size_;
     dropped_.push_back(id);
+    return true;
   }
 
   SortedRun<Entry> near_;

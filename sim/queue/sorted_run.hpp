@@ -40,10 +40,13 @@ class SortedRun {
   template <class Walk>
   void load(std::size_t count, Walk&& walk) {
     assert(empty());
-    run_.clear();
     head_ = 0;
-    run_.reserve(count);
-    walk([this](const Entry& e) { run_.push_back(e); });
+    // `count` bounds what the walk hands over: stores through a pointer, without push_back's
+    // capacity test per entry; the surplus is cut off after.
+    run_.resize(count);
+    Entry* out = run_.data();
+    walk([&out](const Entry& e) { *out++ = e; });
+    run_.resize(static_cast<std::size_t>(out - run_.data()));
     std::sort(run_.begin(), run_.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
   }
 
