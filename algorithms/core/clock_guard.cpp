@@ -14,12 +14,14 @@ std::string_view guard_outcome_name(GuardOutcome o) {
     case GuardOutcome::kRateClamped: return "rate_clamped";
     case GuardOutcome::kStepAsSlew: return "step_as_slew";
     case GuardOutcome::kUndoClipped: return "undo_clipped";
+    case GuardOutcome::kRateBudgetSpent: return "rate_budget_spent";
     case GuardOutcome::kRefusedPanic: return "refused_panic";
     case GuardOutcome::kRefusedMasterLimit: return "refused_master_limit";
     case GuardOutcome::kRefusedOverflow: return "refused_overflow";
     case GuardOutcome::kRefusedNotFinite: return "refused_not_finite";
     case GuardOutcome::kRefusedPanicWindow: return "refused_panic_window";
     case GuardOutcome::kRefusedUncorroborated: return "refused_uncorroborated";
+    case GuardOutcome::kRefusedRatePanicWindow: return "refused_rate_panic_window";
   }
   return "?";
 }
@@ -89,8 +91,41 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
     const double limit = std::abs(config_.max_rate_ppm);
     v.effect.rate_ppm = std::clamp(effect.rate_ppm, -limit, limit);
     if (v.effect.rate_ppm != effect.rate_ppm) v.outcome = GuardOutcome::kRateClamped;
+    if (!rate_windowed()) {
+      rate_ppm_ = v.effect.rate_ppm;
+      return v;
+    }
+    // The rate in effect is counted up to now; what it was counted ahead beyond now is taken back
+    // only if the new rate is let through (a refused one leaves the old rate running).
+    const std::int64_t settle = rate_settlement_ns(host_ns);
+    const double old_ppm = rate_ppm_;
+    const auto apply_settlement = [&] {
+      if (settle < 0) window_.refund(host_ns, old_ppm < 0 ? -settle : settle);
+      if (settle > 0) window_.count(host_ns, old_ppm < 0 ? -settle : settle);
+      v.counted = v.counted || settle != 0;
+    };
+    if (v.effect.rate_ppm == 0) {
+      apply_settlement();
+      rate_ppm_ = 0;
+      return v;
+    }
+    const std::uint64_t moved = window_.moved_ns(host_ns);
+    const std::uint64_t settled =
+        settle < 0 ? moved - std::min(moved, abs_u64(settle)) : sat_add_u64(moved, static_cast<std::uint64_t>(settle));
+    const std::uint64_t panic = static_cast<std::uint64_t>(config_.panic_threshold.ns());
+    const std::uint64_t room = settled < panic ? panic - settled : 0;
+    if (rate_span_ns(v.effect.rate_ppm, room, window_.slice_end_ns(host_ns) - host_ns) <= 0) {
+      v.outcome = GuardOutcome::kRefusedRatePanicWindow;
+      return v;
+    }
+    apply_settlement();
+    count_rate_ahead(v.effect.rate_ppm, host_ns, host_ns);
+    v.counted = true;
     return v;
   }
+  // A phase correction is judged with everything the clock moved up to now, a rate in effect
+  // past its counted end included.
+  if (rate_ppm_ != 0 && rate_windowed()) v.counted = count_rate_overdue(host_ns);
   const std::int64_t delta = effect.delta.ns();
   std::int64_t target = 0;
   if (__builtin_add_overflow(now.ns(), delta, &target)) {
@@ -165,6 +200,107 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
     window_.count(host_ns, delta);
     v.counted = true;
   }
+  return v;
+}
+
+// The margin covers a time base that runs at another rate than the clock the threshold is read
+// on: a kernel's frequency correction slows or speeds CLOCK_MONOTONIC with CLOCK_REALTIME (a
+// relative error of the rate itself, under 5e-4 at the kernel's ±500 ppm), and a simulated
+// clock's reading moves by its hardware rate besides.
+std::uint64_t ClockGuard::rate_movement_ns(double ppm, std::int64_t span_ns) {
+  if (span_ns <= 0 || ppm == 0) return 0;
+  constexpr long double kMargin = 1.001L;
+  const long double ns = std::ceil(std::fabs(static_cast<long double>(ppm)) * static_cast<long double>(span_ns) * kMargin / 1e6L);
+  if (!(ns < 1.8e19L)) return std::numeric_limits<std::uint64_t>::max();
+  return static_cast<std::uint64_t>(ns);
+}
+
+std::int64_t ClockGuard::rate_span_ns(double ppm, std::uint64_t room_ns, std::int64_t cap_ns) {
+  if (cap_ns <= 0) return 0;
+  if (ppm == 0) return cap_ns;
+  if (room_ns == 0) return 0;
+  const long double guess = static_cast<long double>(room_ns) * 1e6L / (std::fabs(static_cast<long double>(ppm)) * 1.001L);
+  std::int64_t span = guess >= static_cast<long double>(cap_ns) ? cap_ns : static_cast<std::int64_t>(guess);
+  // The division rounds either way; step back until the movement fits (a few steps at most).
+  while (span > 0 && rate_movement_ns(ppm, span) > room_ns) span -= std::max<std::int64_t>(1, span >> 40);
+  return std::max<std::int64_t>(span, 0);
+}
+
+std::int64_t ClockGuard::rate_settlement_ns(std::int64_t host_ns) const {
+  if (rate_ppm_ == 0 || !rate_windowed()) return 0;
+  const std::uint64_t due = rate_movement_ns(rate_ppm_, sat_sub(host_ns, rate_from_ns_));
+  if (due >= rate_counted_ns_) {
+    return static_cast<std::int64_t>(std::min<std::uint64_t>(due - rate_counted_ns_, std::numeric_limits<std::int64_t>::max()));
+  }
+  return -static_cast<std::int64_t>(std::min<std::uint64_t>(rate_counted_ns_ - due, std::numeric_limits<std::int64_t>::max()));
+}
+
+bool ClockGuard::count_rate_ahead(double ppm, std::int64_t from_ns, std::int64_t host_ns) {
+  const std::uint64_t moved = window_.moved_ns(host_ns);
+  const std::uint64_t panic = static_cast<std::uint64_t>(config_.panic_threshold.ns());
+  const std::uint64_t room = moved < panic ? panic - moved : 0;
+  // Ahead to the end of this slice at most: counted in it, the movement never leaves the window
+  // before it happened.
+  const std::int64_t end = std::min(window_.slice_end_ns(host_ns), sat_add(from_ns, rate_span_ns(ppm, room, sat_sub(window_.slice_end_ns(host_ns), from_ns))));
+  if (end <= host_ns) return false;
+  const std::uint64_t ahead = rate_movement_ns(ppm, end - from_ns);
+  window_.count(host_ns, ppm < 0 ? -static_cast<std::int64_t>(std::min<std::uint64_t>(ahead, INT64_MAX))
+                                 : static_cast<std::int64_t>(std::min<std::uint64_t>(ahead, INT64_MAX)));
+  rate_ppm_ = ppm;
+  rate_from_ns_ = from_ns;
+  rate_until_ns_ = end;
+  rate_counted_ns_ = ahead;
+  return true;
+}
+
+std::optional<std::int64_t> ClockGuard::rate_deadline_ns() const {
+  if (rate_ppm_ == 0 || !rate_windowed()) return std::nullopt;
+  return rate_until_ns_;
+}
+
+bool ClockGuard::count_rate_overdue(std::int64_t host_ns) {
+  const std::int64_t overdue = rate_settlement_ns(host_ns);
+  if (overdue <= 0) return false;
+  window_.count(host_ns, rate_ppm_ < 0 ? -overdue : overdue);
+  rate_counted_ns_ = sat_add_u64(rate_counted_ns_, static_cast<std::uint64_t>(overdue));
+  return true;
+}
+
+ClockGuard::Verdict ClockGuard::rate_due(std::int64_t host_ns) {
+  Verdict v;
+  v.effect = ClockEffect{ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), rate_ppm_};
+  if (rate_ppm_ == 0 || !rate_windowed() || host_ns < rate_until_ns_) return v;
+  // What the rate moved past the counted end (a host's timer fires a little late) is counted
+  // whatever the budget says: it happened.
+  v.counted = count_rate_overdue(host_ns);
+  if (count_rate_ahead(rate_ppm_, host_ns, host_ns)) {
+    v.counted = true;
+    return v;
+  }
+  rate_ppm_ = 0;
+  rate_counted_ns_ = 0;
+  v.effect.rate_ppm = 0;
+  v.outcome = GuardOutcome::kRateBudgetSpent;
+  return v;
+}
+
+ClockGuard::Verdict ClockGuard::adopt_rate(double ppm, std::int64_t host_ns) {
+  Verdict v;
+  v.effect = ClockEffect{ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), 0.0};
+  rate_ppm_ = 0;
+  rate_counted_ns_ = 0;
+  if (!std::isfinite(ppm) || ppm == 0) return v;
+  if (!rate_windowed()) {
+    rate_ppm_ = ppm;
+    v.effect.rate_ppm = ppm;
+    return v;
+  }
+  if (count_rate_ahead(ppm, host_ns, host_ns)) {
+    v.effect.rate_ppm = ppm;
+    v.counted = true;
+    return v;
+  }
+  v.outcome = GuardOutcome::kRateBudgetSpent;
   return v;
 }
 

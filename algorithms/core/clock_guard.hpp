@@ -30,8 +30,18 @@
 // century to run before it would (kClockHeadroomNs), or a non-finite rate, is refused (RFC 5905
 // §10 sanity checks in the same spirit).
 //
+// A frequency correction moves the clock too, by its rate for as long as it stays: the guard counts
+// that movement in the panic window with the phase corrections, ahead of time, one slice of the
+// window at a time (the rate's movement until the end of the current slice, with a 0.1 % margin
+// for the host's time base, and the unspent rest taken back when the rate is changed before then).
+// A rate the spent budget leaves no room for is refused, and a rate in effect is revoked (set to
+// zero: the clock runs free) at the instant its movement would take the window past the
+// threshold: the host asks rate_deadline_ns() when to call rate_due(). Counted ahead, the window
+// kept across a restart already holds the movement up to that instant.
+//
 // So, with the defaults, one lying member moves a node by at most panic_threshold within any
-// panic_window, from its first correction on, whatever role it has or claims; only a corroborated
+// panic_window, in steps, slews and rates together, from its first correction on, whatever role
+// it has or claims; only a corroborated
 // start-up correction is larger, and it is not counted against the window (the honest majority
 // setting a node that booted far off must not use up the budget of the hour).
 //
@@ -54,6 +64,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string_view>
 
 #include "algorithms/core/effects.hpp"
@@ -96,12 +107,14 @@ enum class GuardOutcome : std::uint8_t {
   kRateClamped,      // applied with the rate clamped
   kStepAsSlew,       // a small step after start-up, slewed instead
   kUndoClipped,      // past a spent window, a corroborated undo cut to what the window holds
+  kRateBudgetSpent,  // a rate in effect revoked: its movement used up the panic window's budget
   kRefusedPanic,     // above the panic threshold after start-up
   kRefusedMasterLimit,
   kRefusedOverflow,  // would overflow the clock reading, or come within kClockHeadroomNs of it
   kRefusedNotFinite, // NaN or infinite rate
   kRefusedPanicWindow,  // with the corrections of the last panic_window, above the panic threshold
   kRefusedUncorroborated,  // above the panic threshold at start-up, without a corroborating majority
+  kRefusedRatePanicWindow,  // a frequency correction the spent panic window leaves no room for
 };
 std::string_view guard_outcome_name(GuardOutcome o);
 constexpr bool refused(GuardOutcome o) { return o >= GuardOutcome::kRefusedPanic; }
@@ -129,6 +142,21 @@ class ClockGuard {
   // witness of itself, and kNoNode stands for the node's reference clock, one witness).
   Verdict check(const ClockEffect& effect, LocalTime now, bool is_master, std::int64_t host_ns,
                 const Evidence& evidence = {}, NodeId self = kNoNode);
+
+  // The frequency correction the guard last let through (or adopted) and still counts.
+  double rate_ppm() const { return rate_ppm_; }
+  // The host (monotonic) instant at which rate_due() must be called: the end of the movement
+  // counted ahead for the rate in effect. nullopt: no rate, or no window to count it in.
+  std::optional<std::int64_t> rate_deadline_ns() const;
+  // At (or after) rate_deadline_ns(): counts the rate's movement ahead to the end of the next
+  // slice, as far as the budget allows (counted), or, with no room left, revokes the rate
+  // (kRateBudgetSpent, effect: a zero rate the host carries out). Otherwise (outcome kApplied,
+  // nothing counted) there is nothing to do.
+  Verdict rate_due(std::int64_t host_ns);
+  // The rate a clock already runs with when the host starts (a kernel keeps its frequency across
+  // a restart of the daemon), counted from `host_ns` on like one just let through; with no room
+  // in the window it is revoked at once (kRateBudgetSpent). A non-finite rate is taken as none.
+  Verdict adopt_rate(double ppm, std::int64_t host_ns);
 
   bool in_startup() const { return adjustments_ < config_.startup_updates; }
   // The witnesses needed for a start-up correction above the panic threshold when `consulted`
@@ -158,9 +186,30 @@ class ClockGuard {
   // `undo`: the test for taking back counted corrections, which always needs two witnesses.
   bool corroborated(std::int64_t delta, const Evidence& evidence, NodeId self, Verdict& v, bool undo = false) const;
 
+  // The clock's movement in `span_ns` of host time at rate `ppm`, rounded up, with the margin.
+  static std::uint64_t rate_movement_ns(double ppm, std::int64_t span_ns);
+  // The longest span (at most `cap_ns`) whose movement at `ppm` fits in `room_ns`.
+  static std::int64_t rate_span_ns(double ppm, std::uint64_t room_ns, std::int64_t cap_ns);
+  // What counting the rate in effect up to `host_ns` changes in the window: negative, the unspent
+  // rest of what was counted ahead; positive, movement past the counted end not yet counted.
+  std::int64_t rate_settlement_ns(std::int64_t host_ns) const;
+  // Counts what the rate in effect moved past its counted end, up to `host_ns`; whether it did.
+  bool count_rate_overdue(std::int64_t host_ns);
+  // Counts `ppm` ahead from `from_ns`, as the window's slice of `host_ns` allows; false (nothing
+  // counted) when the budget has no room for it.
+  bool count_rate_ahead(double ppm, std::int64_t from_ns, std::int64_t host_ns);
+  // Whether a rate is counted at all.
+  bool rate_windowed() const { return window_.enabled() && config_.panic_threshold.ns() > 0; }
+
   ClockGuardConfig config_;
   std::int64_t adjustments_ = 0;  // phase adjustments within the panic threshold carried out so far
   PanicWindow window_;  // the corrections accepted (start-up ones too, unless a majority set or undid them)
+  // The rate in effect, and the host span [rate_from_ns_, rate_until_ns_) whose movement at that
+  // rate the window holds (rate_counted_ns_ of it, counted in the slice of rate_from_ns_'s call).
+  double rate_ppm_ = 0;
+  std::int64_t rate_from_ns_ = 0;
+  std::int64_t rate_until_ns_ = 0;
+  std::uint64_t rate_counted_ns_ = 0;
 };
 
 }  // namespace clocksim

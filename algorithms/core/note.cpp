@@ -306,6 +306,8 @@ std::string_view note_why_name(NoteWhy w) {
     case NoteWhy::kGuardRateClamped: return "rate_clamped";
     case NoteWhy::kGuardStepAsSlew: return "step_as_slew";
     case NoteWhy::kGuardUndoClipped: return "undo_clipped";
+    case NoteWhy::kGuardRateBudgetSpent: return "rate_budget_spent";
+    case NoteWhy::kGuardRefusedRatePanicWindow: return "refused_rate_panic_window";
     case NoteWhy::kGuardRefusedPanic: return "refused_panic";
     case NoteWhy::kGuardRefusedMasterLimit: return "refused_master_limit";
     case NoteWhy::kGuardRefusedOverflow: return "refused_overflow";

@@ -210,8 +210,10 @@ enum class NoteWhy : std::uint8_t {
   kGuardRefusedNotFinite,
   kGuardRefusedPanicWindow,
   kGuardRefusedUncorroborated,
+  kGuardRateBudgetSpent,
+  kGuardRefusedRatePanicWindow,
 };
-inline constexpr NoteWhy kLastNoteWhy = NoteWhy::kGuardRefusedUncorroborated;
+inline constexpr NoteWhy kLastNoteWhy = NoteWhy::kGuardRefusedRatePanicWindow;
 
 struct Note {
   Note() = default;

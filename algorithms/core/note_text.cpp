@@ -94,6 +94,8 @@ std::string why_text(const Note& n, const NodeNames& name) {
     case NoteWhy::kGuardRateClamped: return "clamped to limits.max_rate_ppm";
     case NoteWhy::kGuardStepAsSlew: return "slewed, being below limits.min_step";
     case NoteWhy::kGuardUndoClipped: return "cut to what the panic window holds the other way";
+    case NoteWhy::kGuardRateBudgetSpent: return "revoked: its movement used up the panic window";
+    case NoteWhy::kGuardRefusedRatePanicWindow: return "refused: the last panic_window's corrections leave no room for its movement";
     case NoteWhy::kGuardRefusedPanic: return "refused: beyond limits.panic_threshold";
     case NoteWhy::kGuardRefusedMasterLimit: return "refused: a master's own correction beyond limits.master_max_adjust";
     case NoteWhy::kGuardRefusedOverflow: return "refused: the clock's reading would overflow";
@@ -300,8 +302,10 @@ std::string note_text(const Note& n, const NodeNames& name) {
       return "NTP: " + num(n.count) + " of " + num(n.total) + " servers selectable; the first clock update waits up to " +
              seconds_text(v) + " for the others";
     case NoteWhat::kClockGuarded:
-      // Only a frequency correction is clamped or found not finite; its value is in ppb.
-      if (n.why == NoteWhy::kGuardRateClamped || n.why == NoteWhy::kGuardRefusedNotFinite) {
+      // Only a frequency correction is clamped, found not finite, revoked or refused for its
+      // movement; its value is in ppb.
+      if (n.why == NoteWhy::kGuardRateClamped || n.why == NoteWhy::kGuardRefusedNotFinite ||
+          n.why == NoteWhy::kGuardRateBudgetSpent || n.why == NoteWhy::kGuardRefusedRatePanicWindow) {
         return "clock guard: a frequency correction" +
                (n.value_ns ? " of " + std::to_string(static_cast<double>(v) * 1e-3) + " ppm" : std::string()) + " " +
                why_text(n, name);

@@ -91,6 +91,25 @@ void PanicWindow::undo(std::int64_t host_ns, std::int64_t delta_ns) {
   add(slice_of(host_ns), abs_u64(delta_ns), 0);
 }
 
+void PanicWindow::refund(std::int64_t host_ns, std::int64_t delta_ns) {
+  if (!enabled() || delta_ns == 0) return;
+  const std::int64_t index = slice_of(host_ns);
+  Slot& s = slots_[static_cast<std::size_t>(((index % kSliceSlots) + kSliceSlots) % kSliceSlots)];
+  if (s.index != index) return;
+  const std::uint64_t taken = std::min(s.moved_ns, abs_u64(delta_ns));
+  s.moved_ns -= taken;
+  if ((delta_ns > 0 && s.net_ns > 0) || (delta_ns < 0 && s.net_ns < 0)) {
+    const std::uint64_t from_net = std::min(taken, abs_u64(s.net_ns));
+    s.net_ns = s.net_ns > 0 ? static_cast<std::int64_t>(static_cast<std::uint64_t>(s.net_ns) - from_net)
+                            : static_cast<std::int64_t>(static_cast<std::uint64_t>(s.net_ns) + from_net);
+  }
+  s.net_ns = clamp_to(s.net_ns, s.moved_ns);
+}
+
+std::int64_t PanicWindow::slice_end_ns(std::int64_t host_ns) const {
+  return sat_mul(sat_add(slice_of(host_ns), 1), slice_width_ns());
+}
+
 PanicWindowState PanicWindow::state(const BootId& boot) const {
   PanicWindowState s;
   s.boot = boot;

@@ -76,6 +76,15 @@ class PanicWindow {
   // holds the clock's movement within any window to the threshold, where an uncounted undo would
   // let a move the other way follow at once. The sizes it took back stay counted too.
   void undo(std::int64_t host_ns, std::int64_t delta_ns);
+  // Takes back part of a correction counted in the slice of `host_ns` that will not happen after
+  // all: the unspent rest of a frequency correction's movement, counted ahead to the end of its
+  // slice (ClockGuard). Its size leaves that slice's sum; its sign leaves the net only toward zero
+  // (an undo may have taken part of the net already), so the net never outgrows the sum and
+  // never offers more to take back than was counted.
+  void refund(std::int64_t host_ns, std::int64_t delta_ns);
+  // The first host instant after `host_ns` in a later slice (saturating): a correction counted at
+  // `host_ns` may be counted ahead until then without leaving the window early.
+  std::int64_t slice_end_ns(std::int64_t host_ns) const;
 
   // What a restart must keep, on boot `boot`.
   PanicWindowState state(const BootId& boot) const;

@@ -14,6 +14,9 @@ namespace clocksim::daemon {
 
 class SystemClock final : public node::Clock {
  public:
+  // Reads the frequency correction the kernel runs with now: it outlives the process that set it,
+  // and the node loop's clock guard counts it from start (clock_guard.hpp).
+  SystemClock();
   std::string_view backend() const override { return "system"; }
   LocalTime now() override;
   void step(Duration delta) override;

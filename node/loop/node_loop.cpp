@@ -20,12 +20,14 @@ NoteWhy guard_note_why(GuardOutcome outcome) {
     case GuardOutcome::kRateClamped: return NoteWhy::kGuardRateClamped;
     case GuardOutcome::kStepAsSlew: return NoteWhy::kGuardStepAsSlew;
     case GuardOutcome::kUndoClipped: return NoteWhy::kGuardUndoClipped;
+    case GuardOutcome::kRateBudgetSpent: return NoteWhy::kGuardRateBudgetSpent;
     case GuardOutcome::kRefusedPanic: return NoteWhy::kGuardRefusedPanic;
     case GuardOutcome::kRefusedMasterLimit: return NoteWhy::kGuardRefusedMasterLimit;
     case GuardOutcome::kRefusedOverflow: return NoteWhy::kGuardRefusedOverflow;
     case GuardOutcome::kRefusedNotFinite: return NoteWhy::kGuardRefusedNotFinite;
     case GuardOutcome::kRefusedPanicWindow: return NoteWhy::kGuardRefusedPanicWindow;
     case GuardOutcome::kRefusedUncorroborated: return NoteWhy::kGuardRefusedUncorroborated;
+    case GuardOutcome::kRefusedRatePanicWindow: return NoteWhy::kGuardRefusedRatePanicWindow;
   }
   return NoteWhy::kNone;
 }
@@ -98,18 +100,19 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
     loop_.host_.log.write("note", std::move(line));
   }
 
- private:
-  // Every correction passes the sanity limits first (algorithms/core/clock_guard.hpp).
-  void guarded(const ClockEffect& asked) {
-    const ClockGuard::Verdict v =
-        loop_.guard_.check(asked, loop_.host_.clock.now(), loop_.algorithm_->role() == Role::kMaster,
-                           loop_.host_.time.monotonic_now().ns(), loop_.fx_.evidence(), loop_.config_.self);
+  // Carries out what the guard made of `asked` (a correction, or the rate in effect when the
+  // guard revokes it): reports, counts and logs it, keeps the window, moves the clock.
+  void enact(const ClockEffect& asked, const ClockGuard::Verdict& v) {
     const char* op = asked.kind == ClockEffect::Kind::kSetRate ? "rate" : asked.mode == AdjustMode::kStep ? "step" : "slew";
     if (v.outcome != GuardOutcome::kApplied && loop_.host_.observer) {
       // The simulator's events.csv shows what the guard did; the daemon logs it below.
       loop_.host_.observer->on_clock_guarded(asked, v.outcome);
       loop_.host_.observer->on_note(guard_note(asked, v.outcome));
     }
+    // Kept before the clock moves: a crash in between leaves the correction counted but not
+    // carried out, which errs on the safe side; the other order could leave it carried out and
+    // forgotten. (A refused correction may have counted a rate's movement up to now.)
+    if (v.counted) loop_.keep_clock_window();
     if (refused(v.outcome)) {
       ++loop_.counters_.clock_refused;
       nlohmann::json line = {{"node", loop_.config_.self},
@@ -135,6 +138,13 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
       return;
     }
     if (v.outcome != GuardOutcome::kApplied) ++loop_.counters_.clock_limited;
+    if (v.outcome == GuardOutcome::kRateBudgetSpent) {
+      ++loop_.counters_.rate_revoked;
+      loop_.host_.log.write("clock_rate_revoked", {{"node", loop_.config_.self},
+                                                   {"rate_ppm", asked.rate_ppm},
+                                                   {"moved_ns", loop_.guard_.moved_in_window_ns(loop_.host_.time.monotonic_now().ns())},
+                                                   {"limit_ns", loop_.guard_.config().panic_threshold.ns()}});
+    }
     if (v.undone_ns != 0) {
       ++loop_.counters_.clock_undone;
       loop_.host_.log.write("clock_undone", {{"node", loop_.config_.self},
@@ -143,10 +153,6 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
                                              {"agreeing", v.agreeing},
                                              {"needed", v.needed}});
     }
-    // Kept before the clock moves: a crash in between leaves the correction counted but not
-    // carried out, which errs on the safe side; the other order could leave it carried out and
-    // forgotten.
-    if (v.counted) loop_.keep_clock_window();
     const ClockEffect& c = v.effect;
     if (loop_.host_.observer) loop_.host_.observer->on_clock_effect(c);
     Clock& clock = loop_.host_.clock;
@@ -160,6 +166,13 @@ class NodeLoop::LoopEffectSink final : public EffectSink {
     }
   }
 
+  // Every correction passes the sanity limits first (algorithms/core/clock_guard.hpp).
+  void guarded(const ClockEffect& asked) {
+    enact(asked, loop_.guard_.check(asked, loop_.host_.clock.now(), loop_.algorithm_->role() == Role::kMaster,
+                                    loop_.host_.time.monotonic_now().ns(), loop_.fx_.evidence(), loop_.config_.self));
+  }
+
+ private:
   template <class Change>
   void adjust(const char* op, Duration delta, double rate_ppm, Change change, std::uint64_t& counter) {
     try {
@@ -229,6 +242,15 @@ NodeLoop::NodeLoop(NodeLoopConfig config, std::unique_ptr<Algorithm> algorithm, 
 NodeLoop::~NodeLoop() = default;
 
 void NodeLoop::start() {
+  // A clock may already run with a frequency correction (the kernel keeps it while the daemon is
+  // down): the guard counts it from now on, and revokes it if the kept window has no room left.
+  const double running_ppm = host_.clock.rate_correction_ppm();
+  const ClockGuard::Verdict adopted = guard_.adopt_rate(running_ppm, host_.time.monotonic_now().ns());
+  if (adopted.outcome == GuardOutcome::kRateBudgetSpent) {
+    LoopEffectSink(*this).enact({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), running_ppm}, adopted);
+  } else if (adopted.counted) {
+    keep_clock_window();
+  }
   fx_.clear();
   last_role_ = algorithm_->role();
   last_master_ = algorithm_->believed_master();
@@ -284,6 +306,7 @@ void NodeLoop::on_foreign_message(NodeId from, const Message& msg) {
 }
 
 void NodeLoop::on_timer(TimerId id) {
+  if (id == kGuardRateTimer) return on_rate_deadline();
   ++counters_.timers_fired;
   fx_.clear();
   algorithm_->on_timer(host_.clock.now(), id, fx_);
@@ -319,6 +342,27 @@ void NodeLoop::carry_out() {
   keep_stable_state();
   LoopEffectSink sink(*this);
   apply_effects(fx_, config_.self, *config_.members, sink);
+  follow_rate_deadline();
+}
+
+void NodeLoop::follow_rate_deadline() {
+  const std::optional<std::int64_t> due_ns = guard_.rate_deadline_ns();
+  if (due_ns == rate_timer_ns_) return;
+  if (rate_timer_ns_) host_.timers.cancel(kGuardRateTimer);
+  rate_timer_ns_ = due_ns;
+  if (due_ns) host_.timers.arm(kGuardRateTimer, MonoTime::from_ns(*due_ns));
+}
+
+void NodeLoop::on_rate_deadline() {
+  rate_timer_ns_.reset();  // the host took it out of its table
+  const double running_ppm = guard_.rate_ppm();
+  const ClockGuard::Verdict v = guard_.rate_due(host_.time.monotonic_now().ns());
+  if (v.outcome == GuardOutcome::kRateBudgetSpent) {
+    LoopEffectSink(*this).enact({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), running_ppm}, v);
+  } else if (v.counted) {
+    keep_clock_window();
+  }
+  follow_rate_deadline();
 }
 
 void NodeLoop::keep_stable_state() {
@@ -420,6 +464,7 @@ nlohmann::json NodeLoop::status_json(nlohmann::json peers) {
         {"clock_refused_startup", counters_.clock_refused_startup},
         {"clock_limited", counters_.clock_limited},
         {"clock_undone", counters_.clock_undone},
+        {"rate_revoked", counters_.rate_revoked},
         {"hellos_in", counters_.hellos_in},
         {"hellos_out", counters_.hellos_out},
         {"state_saves", counters_.state_saves},

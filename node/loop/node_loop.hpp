@@ -33,6 +33,11 @@
 
 namespace clocksim::node {
 
+// The loop's own timer, never an algorithm's (algorithms own TimerSpace parts 1 and 2): the clock
+// guard's deadline for a frequency correction's share of the panic window (clock_guard.hpp).
+inline constexpr std::uint32_t kHostTimerPart = 0xFF;
+inline constexpr TimerId kGuardRateTimer = TimerSpace::make(kHostTimerPart, 1);
+
 struct NodeLoopConfig {
   NodeId self = kNoNode;
   // Every member id, self included, ascending and without duplicates; shared by a simulator's
@@ -69,6 +74,8 @@ struct Counters {
   std::uint64_t clock_refused_startup = 0;
   std::uint64_t clock_limited = 0;   // carried out in a limited form (rate clamped, step slewed)
   std::uint64_t clock_undone = 0;    // took back corrections past a spent window, corroborated
+  // frequency corrections revoked (set to zero) when their movement used up the panic window
+  std::uint64_t rate_revoked = 0;
   std::uint64_t hellos_in = 0;       // fresh hellos (freshness handshake), not delivered
   std::uint64_t hellos_out = 0;
   std::uint64_t state_saves = 0;          // stable state written (StableStore)
@@ -141,6 +148,10 @@ class NodeLoop {
   void keep_stable_state();
   // Keeps the clock guard's window (after a correction it counted, before it is carried out).
   void keep_clock_window();
+  // Keeps the loop's timer at the guard's rate deadline (armed, moved or cancelled).
+  void follow_rate_deadline();
+  // The guard's rate deadline fell due: counts the rate ahead, or revokes it.
+  void on_rate_deadline();
   // Writes stable_ to the host's store, if any; `what` names the change in a failure's log line.
   void save_stable_state(const char* what);
   void dispatch_done();
@@ -165,6 +176,7 @@ class NodeLoop {
   std::uint64_t rounds_ = 0;
   MonoTime started_mono_;
   StableState stable_;  // as last saved (host_.stable), else as the dispatches left it
+  std::optional<std::int64_t> rate_timer_ns_;  // where kGuardRateTimer is armed, if it is
 };
 
 }  // namespace clocksim::node

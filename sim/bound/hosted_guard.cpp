@@ -49,7 +49,11 @@ bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const HostedGuard
     // Every clock is corrected at most once a round (rounds at least cycle_min apart): the first
     // round's correction, and at most the steady one in every other round of the window.
     const double rounds = std::floor(limits.window_s / b.cycle_min) + 1;
-    const double sum_s = b.correction_first + rounds * b.correction_steady;
+    // A frequency correction's movement counts too, ahead to the end of a slice (1/64 of the
+    // window) and with the guard's 0.1 % margin: in any window, at most the largest rate for a
+    // window and a slice.
+    const double rate_s = max_rate_ppm * 1e-6 * limits.window_s * (1.0 + 1.0 / 64) * 1.001;
+    const double sum_s = b.correction_first + rounds * b.correction_steady + rate_s;
     if (!(sum_s < limits.correction_s)) {
       bounds::NoBound why(bounds::NoBoundWhy::kGuardRefusesCorrectionSum);
       why.amount_s = sum_s;

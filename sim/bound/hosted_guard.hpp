@@ -28,7 +28,8 @@ std::optional<HostedGuardLimits> hosted_guard_limits(const scenario::ScenarioSpe
 // Why the guard could refuse or clamp a correction a fixed-in-advance bound counts on (kNone:
 // it cannot). `masters_correct_themselves`: Berkeley's master applies its own correction, a
 // Cristian server none. `max_rate_ppm`: the largest frequency correction the algorithm may send
-// (0: none). `smallest_step_s`: the smallest correction the algorithm carries out as a step
+// (0: none), whose movement the guard counts in the panic window with the corrections.
+// `smallest_step_s`: the smallest correction the algorithm carries out as a step
 // (infinity: it steps none), which the guard would slew if it were below min_step.
 bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const HostedGuardLimits& limits,
                                    bool masters_correct_themselves, double max_rate_ppm, double smallest_step_s);

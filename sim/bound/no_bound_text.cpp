@@ -110,7 +110,7 @@ std::string no_bound_text(const bounds::NoBound& n) {
          << " s (its limit: " << n.limit_s << " s) that the bound counts on";
       break;
     case NoBoundWhy::kGuardRefusesCorrectionSum:
-      os << "host: daemon: clocksyncd's clock guard may refuse corrections adding up to " << n.amount_s << " s within "
+      os << "host: daemon: clocksyncd's clock guard may refuse corrections (frequency corrections' movement included) adding up to " << n.amount_s << " s within "
          << n.window_s << " s (its limit: " << n.limit_s << " s) that the bound counts on";
       break;
     case NoBoundWhy::kGuardClampsRate:

@@ -78,6 +78,44 @@ TEST(HostedGuard, MinStepAboveTheSmallestStepBreaksIt) {
   EXPECT_EQ(guard_breaks_bound(with_corrections(0.5, 0.5, 10), l, true, 0, kStepsNone).why, bounds::NoBoundWhy::kNone);
 }
 
+// A frequency correction's movement counts in the panic window with the corrections: the largest
+// rate the algorithm sends, for a window and a slice, with the guard's margin.
+TEST(HostedGuard, RateCorrectionsMovementCountsTowardTheWindowsSum) {
+  HostedGuardLimits l = defaults();
+  l.correction_s = 0.5;
+  // Steps: 0.001 + 361 x 0.001 = 0.362 s; alone within 0.5 s.
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.001, 0.001, 10), l, true, 0, kStepsNone).why, bounds::NoBoundWhy::kNone);
+  // With 100 ppm for an hour and a slice: 0.366 s more.
+  const bounds::NoBound why = guard_breaks_bound(with_corrections(0.001, 0.001, 10), l, true, 100, kStepsNone);
+  ASSERT_EQ(why.why, bounds::NoBoundWhy::kGuardRefusesCorrectionSum);
+  EXPECT_NEAR(why.amount_s, 0.362 + 100e-6 * 3600 * (1 + 1.0 / 64) * 1.001, 1e-9);
+  EXPECT_NE(no_bound_text(why).find("frequency"), std::string::npos) << no_bound_text(why);
+  // 30 ppm: 0.110 s more, within.
+  EXPECT_EQ(guard_breaks_bound(with_corrections(0.001, 0.001, 10), l, true, 30, kStepsNone).why, bounds::NoBoundWhy::kNone);
+}
+
+// End to end under host: daemon: Berkeley's frequency corrections with a panic budget they use up
+// (50 ms an hour, where the slaves' rates move them by ~100 ms in the run's ten minutes). The bound
+// is not claimed, the guard revokes rates (events.csv says so), and the run is the same bytes
+// twice. With the default budget the bound is claimed and the guard never steps in.
+TEST(HostedGuard, ABerkeleyRunWhoseRatesSpendTheBudgetHasItsRatesRevoked) {
+  const std::string file = std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/berkeley-rate-correction.yaml";
+  const auto plain = scenario::load_scenario_file(file, scenario::LoadOptions{{"host=daemon"}});
+  ASSERT_NE(make_skew_bound(plain).bound, nullptr) << no_bound_text(make_skew_bound(plain).no_bound);
+  const auto plain_run = testing::run_in_memory(plain);
+  EXPECT_EQ(plain_run.files.at("events.csv").find("rate_budget_spent"), std::string::npos);
+  EXPECT_EQ(plain_run.summary["results"]["bound_violations"], 0);
+
+  const auto tight = scenario::load_scenario_file(file, scenario::LoadOptions{{"host=daemon", "limits.panic_threshold=50ms"}});
+  EXPECT_EQ(make_skew_bound(tight).no_bound.why, bounds::NoBoundWhy::kGuardRefusesCorrectionSum)
+      << no_bound_text(make_skew_bound(tight).no_bound);
+  const auto first = testing::files_without_timing(tight);
+  const std::string& events = first.at("events.csv");
+  EXPECT_NE(events.find("rate_budget_spent"), std::string::npos);
+  EXPECT_NE(events.find("a frequency correction of"), std::string::npos);
+  EXPECT_TRUE(first == testing::files_without_timing(tight)) << "not the same bytes twice";
+}
+
 TEST(HostedGuard, RateCorrectionsAboveTheClampBreakIt) {
   const HostedGuardLimits l = defaults();
   EXPECT_EQ(guard_breaks_bound(with_corrections(0.01, 0.01, 10), l, true, 500, kStepsNone).why, bounds::NoBoundWhy::kNone);
