@@ -31,6 +31,11 @@ std::uint64_t sat_add_u64(std::uint64_t a, std::uint64_t b) {
   std::uint64_t sum = 0;
   return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<std::uint64_t>::max() : sum;
 }
+// A rate's movement of `ns` as a signed correction: the direction the rate moves the clock.
+std::int64_t moved_by(double ppm, std::uint64_t ns) {
+  const auto size = static_cast<std::int64_t>(std::min<std::uint64_t>(ns, std::numeric_limits<std::int64_t>::max()));
+  return ppm < 0 ? -size : size;
+}
 }  // namespace
 
 std::uint32_t ClockGuard::witnesses_needed(std::uint32_t consulted) const {
@@ -100,8 +105,8 @@ ClockGuard::Verdict ClockGuard::check(const ClockEffect& effect, LocalTime now, 
     const std::int64_t settle = rate_settlement_ns(host_ns);
     const double old_ppm = rate_ppm_;
     const auto apply_settlement = [&] {
-      if (settle < 0) window_.refund(host_ns, old_ppm < 0 ? -settle : settle);
-      if (settle > 0) window_.count(host_ns, old_ppm < 0 ? -settle : settle);
+      if (settle < 0) window_.refund(host_ns, moved_by(old_ppm, abs_u64(settle)));
+      if (settle > 0) window_.count(host_ns, moved_by(old_ppm, abs_u64(settle)));
       v.counted = v.counted || settle != 0;
     };
     if (v.effect.rate_ppm == 0) {
@@ -244,8 +249,7 @@ bool ClockGuard::count_rate_ahead(double ppm, std::int64_t from_ns, std::int64_t
   const std::int64_t end = std::min(window_.slice_end_ns(host_ns), sat_add(from_ns, rate_span_ns(ppm, room, sat_sub(window_.slice_end_ns(host_ns), from_ns))));
   if (end <= host_ns) return false;
   const std::uint64_t ahead = rate_movement_ns(ppm, end - from_ns);
-  window_.count(host_ns, ppm < 0 ? -static_cast<std::int64_t>(std::min<std::uint64_t>(ahead, INT64_MAX))
-                                 : static_cast<std::int64_t>(std::min<std::uint64_t>(ahead, INT64_MAX)));
+  window_.count(host_ns, moved_by(ppm, ahead));
   rate_ppm_ = ppm;
   rate_from_ns_ = from_ns;
   rate_until_ns_ = end;
@@ -261,7 +265,7 @@ std::optional<std::int64_t> ClockGuard::rate_deadline_ns() const {
 bool ClockGuard::count_rate_overdue(std::int64_t host_ns) {
   const std::int64_t overdue = rate_settlement_ns(host_ns);
   if (overdue <= 0) return false;
-  window_.count(host_ns, rate_ppm_ < 0 ? -overdue : overdue);
+  window_.count(host_ns, moved_by(rate_ppm_, static_cast<std::uint64_t>(overdue)));
   rate_counted_ns_ = sat_add_u64(rate_counted_ns_, static_cast<std::uint64_t>(overdue));
   return true;
 }

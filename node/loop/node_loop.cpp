@@ -245,12 +245,7 @@ void NodeLoop::start() {
   // A clock may already run with a frequency correction (the kernel keeps it while the daemon is
   // down): the guard counts it from now on, and revokes it if the kept window has no room left.
   const double running_ppm = host_.clock.rate_correction_ppm();
-  const ClockGuard::Verdict adopted = guard_.adopt_rate(running_ppm, host_.time.monotonic_now().ns());
-  if (adopted.outcome == GuardOutcome::kRateBudgetSpent) {
-    LoopEffectSink(*this).enact({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), running_ppm}, adopted);
-  } else if (adopted.counted) {
-    keep_clock_window();
-  }
+  carry_out_rate(running_ppm, guard_.adopt_rate(running_ppm, host_.time.monotonic_now().ns()));
   fx_.clear();
   last_role_ = algorithm_->role();
   last_master_ = algorithm_->believed_master();
@@ -356,13 +351,16 @@ void NodeLoop::follow_rate_deadline() {
 void NodeLoop::on_rate_deadline() {
   rate_timer_ns_.reset();  // the host took it out of its table
   const double running_ppm = guard_.rate_ppm();
-  const ClockGuard::Verdict v = guard_.rate_due(host_.time.monotonic_now().ns());
+  carry_out_rate(running_ppm, guard_.rate_due(host_.time.monotonic_now().ns()));
+  follow_rate_deadline();
+}
+
+void NodeLoop::carry_out_rate(double running_ppm, const ClockGuard::Verdict& v) {
   if (v.outcome == GuardOutcome::kRateBudgetSpent) {
     LoopEffectSink(*this).enact({ClockEffect::Kind::kSetRate, AdjustMode::kSlew, Duration::zero(), running_ppm}, v);
   } else if (v.counted) {
     keep_clock_window();
   }
-  follow_rate_deadline();
 }
 
 void NodeLoop::keep_stable_state() {

@@ -152,6 +152,9 @@ class NodeLoop {
   void follow_rate_deadline();
   // The guard's rate deadline fell due: counts the rate ahead, or revokes it.
   void on_rate_deadline();
+  // What the guard made of the rate `running_ppm` the clock runs with (adopted at start, or due):
+  // a revocation carried out, or the window it counted kept.
+  void carry_out_rate(double running_ppm, const ClockGuard::Verdict& v);
   // Writes stable_ to the host's store, if any; `what` names the change in a failure's log line.
   void save_stable_state(const char* what);
   void dispatch_done();

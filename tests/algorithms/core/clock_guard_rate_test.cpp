@@ -165,6 +165,23 @@ TEST(ClockGuardRate, ARetunedRateIsChargedForItsMovementOnly) {
   EXPECT_LE(static_cast<double>(counted), moved * 1.002 + 100e-6 * (3600.0 / 64) * 1e9);
 }
 
+// What a retuned rate gives back leaves the window's net in the rate's own direction only: after
+// a +50 ms step and a -100 ppm rate retuned to zero a second later, in one slice, the net is the
+// step less what the rate counted (never more: an undo may take back only what was moved).
+TEST(ClockGuardRate, ARefundLeavesTheNetInTheRatesDirection) {
+  ClockGuard g(small_budget(kSecond, 3600 * kSecond));
+  ASSERT_FALSE(refused(g.check(step(50'000'000), kNow, false, 0).outcome));
+  ASSERT_FALSE(refused(g.check(rate(-100), kNow, false, 0).outcome));
+  ASSERT_FALSE(refused(g.check(rate(0), kNow, false, kSecond).outcome));
+  const PanicWindowState s = g.window_state(BootId{1});
+  ASSERT_EQ(s.slices.size(), 1u);
+  EXPECT_EQ(s.slices[0].moved_ns, 50'000'000u + 100'100);  // the step and 100 us (with the margin) of rate
+  // Counted ahead to the slice's end (56.25 s at 100 ppm and the margin: 5,630,625 ns, rounded up),
+  // then 5.5 ms given back: the give-back leaves the net (which points the other way) untouched.
+  EXPECT_GE(s.slices[0].net_ns, 50'000'000 - 5'630'626);
+  EXPECT_LE(s.slices[0].net_ns, 50'000'000 - 5'630'625);
+}
+
 // The rate a clock already runs with at start is counted from then on; with the kept window spent
 // it is revoked at once.
 TEST(ClockGuardRate, ARateFoundAtStartIsCountedOrRevoked) {

@@ -132,6 +132,49 @@ TEST(DaemonAttackSim, OneRatePacketCannotWedgeANode) {
   EXPECT_FALSE(c.alive(vi));
 }
 
+// A stolen master key, used as a frequency knob: ADJUSTs that correct nothing but carry the
+// largest rate the slaves accept (500 ppm), every 5 s, with terms far ahead of the master's so that
+// its honest rounds are ignored. With limits.panic_threshold 1s the rate's movement counts in the
+// panic window: node 2 moves by at most 1 s within any hour (the rate is revoked when it would move
+// it further, and refused until its movement leaves the window), where it moved 1.8 s an hour
+// before. Measured on the clock itself: its offset less its own drift.
+TEST(DaemonAttackSim, AStolenKeysRateMovesANodeByAtMostTheThresholdPerHour) {
+  DaemonConfig cfg = static_berkeley();
+  cfg.params.push_back(std::get<ParamOverride>(parse_param_override("max_rate_correction_ppm=500")));
+  cfg.limits.panic_threshold = 1_s;
+  SimCluster c(three_nodes(), cfg);
+  c.start_all();
+  run_rounds(c, 6);
+  const std::size_t vi = c.index_of(2);
+  constexpr double kDriftPpm = -100;  // node 2's, three_nodes()
+  Forger stolen_master{c.keyring(1)};
+  struct Sample {
+    double at_s;
+    double moved_s;  // offset less drift since the attack began
+  };
+  std::vector<Sample> samples;
+  const Duration start = c.offset(vi);
+  double at_s = 0;
+  for (std::uint32_t i = 0; i < 2 * 720; ++i, at_s += 5) {  // two hours
+    c.inject(vi, stolen_master.packet(1, 2, c.epoch(vi), c.epoch(0), forged_adjust(1'000'000 + i, 0, 500'000)));
+    c.run_for(5_s);
+    samples.push_back({at_s + 5, (c.offset(vi) - start).seconds() - kDriftPpm * 1e-6 * (at_s + 5)});
+  }
+  double worst_s = 0;
+  for (const Sample& a : samples) {
+    for (const Sample& b : samples) {
+      if (b.at_s > a.at_s && b.at_s - a.at_s <= 3600) worst_s = std::max(worst_s, std::fabs(b.moved_s - a.moved_s));
+    }
+  }
+  const auto s = c.status(vi);
+  EXPECT_GE(counter(s, "rate_revoked"), 1u) << s.dump();
+  EXPECT_GE(counter(s, "clock_refused"), 100u);
+  EXPECT_LE(worst_s, 1.0 + 1e-3) << "moved " << worst_s << " s within an hour";
+  EXPECT_GE(worst_s, 0.9);  // the liar's rate did act, up to the budget
+  EXPECT_LE(s["clock_window_moved_ns"].get<std::int64_t>(), 1'000'000'000);
+  std::printf("a stolen key's 500 ppm for two hours: node 2 moved at most %.3f s within an hour (threshold 1 s)\n", worst_s);
+}
+
 // A step of INT64_MAX (and of INT64_MIN) in the master's name: refused; the reading does not wrap.
 TEST(DaemonAttackSim, OverflowingCorrectionsAreRefused) {
   SimCluster c(three_nodes(), static_berkeley());
