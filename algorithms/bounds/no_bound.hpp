@@ -62,7 +62,7 @@ inline constexpr NoBoundWhy kLastNoBoundWhy = NoBoundWhy::kGuardSlewsSteps;
 struct NoBound {
   NoBoundWhy why = NoBoundWhy::kNone;
   std::string algorithm;  // kNoModel, kUnknownAlgorithm
-  std::string node;       // kUntrustedMaster: the node's name
+  std::string node;       // kUntrustedMaster: the node's name; guard reasons: the node whose own limits: break it
   double amount_s = 0;    // kGuardRefusesCorrection(Sum): the correction; kReadWindowTooShort: read_window;
                           // kGuardSlewsSteps: the smallest step
   double limit_s = 0;     // the limit it meets (kGuardSlewsSteps: min_step); kReadWindowTooShort: the

@@ -114,8 +114,8 @@ BoundAvailability make_ft_average_skew_bound(const scenario::ScenarioSpec& spec)
   in.max_abs_initial_offset_s = max_abs * 1e-9;
   bounds::FtAverageBound b = bounds::ft_average_skew_bound(in);
   if (!b.valid) return {nullptr, b.no_bound};
-  if (const auto guard = hosted_guard_limits(spec)) {
-    if (auto why = guard_breaks_bound(welch_lynch_corrections(b, in), *guard, false, 0, 0)) return {nullptr, why};
+  if (const auto guard = hosted_guard_limits(spec); !guard.empty()) {
+    if (auto why = guard_breaks_bound(welch_lynch_corrections(b, in), guard, false, 0, 0)) return {nullptr, why};
   }
   return {std::make_unique<FtAverageSkewBound>(std::move(b)), {}};
 }

@@ -7,9 +7,9 @@
 
 namespace clocksim::sim {
 
-std::optional<HostedGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec) {
-  if (spec.host != scenario::NodeHost::kDaemon) return std::nullopt;
-  const ClockGuardConfig& c = spec.daemon_limits;  // what sim/world/hosted_node.cpp gives every simulated daemon
+namespace {
+
+HostedGuardLimits from_config(const ClockGuardConfig& c) {
   HostedGuardLimits l;
   l.master_correction_s = c.master_max_adjust.seconds();
   l.correction_s = c.panic_threshold.seconds();
@@ -17,6 +17,27 @@ std::optional<HostedGuardLimits> hosted_guard_limits(const scenario::ScenarioSpe
   l.rate_ppm = c.max_rate_ppm;
   l.min_step_s = c.min_step.seconds();
   return l;
+}
+
+bool same(const HostedGuardLimits& a, const HostedGuardLimits& b) {
+  return a.master_correction_s == b.master_correction_s && a.correction_s == b.correction_s && a.window_s == b.window_s &&
+         a.rate_ppm == b.rate_ppm && a.min_step_s == b.min_step_s;
+}
+
+}  // namespace
+
+std::vector<NodeGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec) {
+  std::vector<NodeGuardLimits> all;
+  if (spec.host != scenario::NodeHost::kDaemon) return all;
+  // What sim/world/hosted_node.cpp gives each simulated daemon (ScenarioSpec::limits_of).
+  all.push_back({from_config(spec.daemon_limits), {}});
+  for (const auto& [id, config] : spec.node_limits) {
+    const HostedGuardLimits l = from_config(config);
+    if (std::none_of(all.begin(), all.end(), [&](const NodeGuardLimits& seen) { return same(seen.limits, l); })) {
+      all.push_back({l, spec.nodes[id].name});
+    }
+  }
+  return all;
 }
 
 double guard_correction_limit_s(const HostedGuardLimits& limits) {
@@ -67,6 +88,18 @@ bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const HostedGuard
     why.rate_ppm = max_rate_ppm;
     why.rate_limit_ppm = limits.rate_ppm;
     return why;
+  }
+  return {};
+}
+
+bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const std::vector<NodeGuardLimits>& limits,
+                                   bool masters_correct_themselves, double max_rate_ppm, double smallest_step_s) {
+  for (const NodeGuardLimits& l : limits) {
+    bounds::NoBound why = guard_breaks_bound(b, l.limits, masters_correct_themselves, max_rate_ppm, smallest_step_s);
+    if (why) {
+      why.node = l.node;
+      return why;
+    }
   }
   return {};
 }

@@ -7,7 +7,8 @@
 // claimed only where the guard can never intervene (docs/bounds.md §1).
 #pragma once
 
-#include <optional>
+#include <string>
+#include <vector>
 
 #include "algorithms/bounds/skew_bound.hpp"
 #include "sim/scenario/spec.hpp"
@@ -22,8 +23,14 @@ struct HostedGuardLimits {
   double min_step_s = 0;           // a step smaller than this is slewed instead (0: steps as asked)
 };
 
-// The guard's limits when the scenario runs under host: daemon; nullopt under host: algorithm.
-std::optional<HostedGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec);
+// Every distinct set of limits the scenario's simulated daemons run, the top-level one first and
+// then the nodes' own in node order, each with the first node that runs it (empty under host:
+// algorithm).
+struct NodeGuardLimits {
+  HostedGuardLimits limits;
+  std::string node;  // empty: the top-level limits: (every node without limits of its own)
+};
+std::vector<NodeGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec);
 
 // Why the guard could refuse or clamp a correction a fixed-in-advance bound counts on (kNone:
 // it cannot). `masters_correct_themselves`: Berkeley's master applies its own correction, a
@@ -32,6 +39,10 @@ std::optional<HostedGuardLimits> hosted_guard_limits(const scenario::ScenarioSpe
 // `smallest_step_s`: the smallest correction the algorithm carries out as a step
 // (infinity: it steps none), which the guard would slew if it were below min_step.
 bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const HostedGuardLimits& limits,
+                                   bool masters_correct_themselves, double max_rate_ppm, double smallest_step_s);
+// The same for every node's limits: the first set that breaks the bound, its node named when the
+// limits are a node's own. Any node may run the round (a master elected), so every set counts.
+bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const std::vector<NodeGuardLimits>& limits,
                                    bool masters_correct_themselves, double max_rate_ppm, double smallest_step_s);
 
 // The largest correction the guard lets through untouched, a master's included (0: no limit).

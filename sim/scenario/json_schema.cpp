@@ -185,6 +185,26 @@ std::map<std::string, Json> clock_props() {
   };
 }
 
+// clocksyncd's `limits:` section (config/clock_limits), at the top level and in a node entry.
+Json limits_schema() {
+  return closed_object(
+    config::clock_limit_keys(),
+    {{"panic_threshold", with_doc(ref("duration"), "refuse a correction larger than this (0: off; default 1000s)")},
+     {"panic_window", with_doc(ref("duration"), "corrections accepted within this much time add up to at "
+                                                "most panic_threshold (0: each judged alone; default 1h)")},
+     {"master_max_adjust", with_doc(ref("duration"), "after start-up a master moves its own clock by at most "
+                                                     "this per adjustment (0: off; default 1s)")},
+     {"min_step", with_doc(ref("duration"), "after start-up a smaller step is slewed instead (default 0)")},
+     {"max_rate_ppm", Json{{"type", "number"}, {"exclusiveMinimum", 0}, {"maximum", 10000}, {"default", 500},
+                           {"description", "frequency corrections are clamped to +-this"}}},
+     {"startup_updates", Json{{"type", "integer"}, {"minimum", 0}, {"default", 3},
+                              {"description", "corrections within panic_threshold that end the start-up allowance"}}},
+     {"startup_quorum", Json{{"type", "integer"}, {"minimum", 0}, {"maximum", kMaxStartupQuorum}, {"default", 2},
+                             {"description", "consulted members that must corroborate a start-up correction "
+                                             "above panic_threshold (0: the start-up rule off)"}}},
+     {"startup_tolerance", with_doc(ref("duration"), "how closely corroborating readings agree (> 0; default 1s)")}});
+}
+
 Json nodes_schema() {
   std::map<std::string, Json> entry = clock_props();
   entry["name"] = ref("node_name");
@@ -195,6 +215,8 @@ Json nodes_schema() {
                           {"description", "the nodes this node takes time from (NTP)"}};
   entry["reference_clock"] = with_doc(ref("duration_distribution"),
                                       "this node has a reference clock: each reading is true time plus a draw of this error (NTP stratum 1)");
+  entry["limits"] = with_doc(or_empty(limits_schema()),
+                             "host: daemon only: this node's clocksyncd clock guard limits, its keys on top of the top-level limits:");
   Json list_entry = Json{{"anyOf", Json::array({ref("node_name"), closed_object(keys::node_entry(), entry)})}};
   std::vector<std::string> override_keys(keys::node_entry().begin() + 1, keys::node_entry().end());
   Json mapping = closed_object(
@@ -368,25 +390,8 @@ std::string scenario_json_schema() {
                     {"default", "algorithm"},
                     {"description", "algorithm: the world carries out each algorithm's effects; daemon: every node "
                                     "runs clocksyncd's node loop (encoded, authenticated datagrams, replay windows)"}}},
-      {"limits",
-       with_doc(or_empty(closed_object(
-                    config::clock_limit_keys(),
-                    {{"panic_threshold", with_doc(ref("duration"), "refuse a correction larger than this (0: off; default 1000s)")},
-                     {"panic_window", with_doc(ref("duration"), "corrections accepted within this much time add up to at "
-                                                                "most panic_threshold (0: each judged alone; default 1h)")},
-                     {"master_max_adjust", with_doc(ref("duration"), "after start-up a master moves its own clock by at most "
-                                                                     "this per adjustment (0: off; default 1s)")},
-                     {"min_step", with_doc(ref("duration"), "after start-up a smaller step is slewed instead (default 0)")},
-                     {"max_rate_ppm", Json{{"type", "number"}, {"exclusiveMinimum", 0}, {"maximum", 10000}, {"default", 500},
-                                           {"description", "frequency corrections are clamped to +-this"}}},
-                     {"startup_updates", Json{{"type", "integer"}, {"minimum", 0}, {"default", 3},
-                                              {"description", "corrections within panic_threshold that end the start-up allowance"}}},
-                     {"startup_quorum", Json{{"type", "integer"}, {"minimum", 0}, {"maximum", kMaxStartupQuorum}, {"default", 2},
-                                             {"description", "consulted members that must corroborate a start-up correction "
-                                                             "above panic_threshold (0: the start-up rule off)"}}},
-                     {"startup_tolerance", with_doc(ref("duration"), "how closely corroborating readings agree (> 0; default 1s)")}})),
-                "host: daemon only: clocksyncd's clock guard limits, as its config's limits: section "
-                "(docs/daemon.md); clocksyncd's defaults when absent")},
+      {"limits", with_doc(or_empty(limits_schema()), "host: daemon only: clocksyncd's clock guard limits, as its config's limits: "
+                                                     "section (docs/daemon.md); clocksyncd's defaults when absent")},
       {"duration", with_doc(ref("duration"), "simulated time, a whole number of ticks (required)")},
       {"tick", with_doc(ref("duration"), "output interval: one trace/skew row per tick (default 1s)")},
       {"warmup", with_doc(ref("duration"), "steady state starts this long after the start (default: after the first "

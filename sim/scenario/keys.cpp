@@ -24,7 +24,7 @@ const std::vector<std::string>& clock_override() {
   return k;
 }
 const std::vector<std::string>& node_entry() {
-  static const std::vector<std::string> k = concat({"name", "can_be_master", "servers", "reference_clock"}, clock_override());
+  static const std::vector<std::string> k = concat({"name", "can_be_master", "servers", "reference_clock", "limits"}, clock_override());
   return k;
 }
 const std::vector<std::string>& clocks() {

@@ -17,6 +17,7 @@
 #include "sim/scenario/faults_parse.hpp"
 #include "sim/scenario/links_parse.hpp"
 #include "sim/scenario/node_names.hpp"
+#include "sim/scenario/node_limits_parse.hpp"
 #include "sim/scenario/nodes_parse.hpp"
 #include "sim/scenario/output_parse.hpp"
 #include "sim/scenario/overrides.hpp"
@@ -231,6 +232,7 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name,
       })) {
     errors.throw_if_any();  // every later section names nodes
   }
+  if (host_read) read_node_limits(*root.find("nodes"), "nodes", spec, errors);
   const NodeNames names(spec.nodes);
   const bool clocks_read = errors.read([&] {
     spec.clocks = parse_clocks(root.find("clocks"), "clocks");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -279,8 +280,16 @@ struct ScenarioSpec {
   std::string source_file;
   std::uint64_t seed = 1;
   NodeHost host = NodeHost::kAlgorithm;
-  // host: daemon: the clock guard limits every simulated clocksyncd runs (its config's `limits:`).
+  // host: daemon: the clock guard limits every simulated clocksyncd runs (its config's `limits:`),
+  // and those of the nodes given a `limits:` of their own (the top-level section with their keys
+  // on top), as a cluster whose members' configs differ. Kept apart from NodeSpec, which a
+  // 10^6-node scenario holds per node.
   ClockGuardConfig daemon_limits;
+  std::map<NodeId, ClockGuardConfig> node_limits;
+  const ClockGuardConfig& limits_of(NodeId id) const {
+    const auto it = node_limits.find(id);
+    return it == node_limits.end() ? daemon_limits : it->second;
+  }
   Duration duration;
   Duration tick;
   // When the steady state starts for the summary's steady-state figures (docs/output-formats.md):

@@ -10,9 +10,9 @@ World::HostedNode::HostedNode(World& world, NodeId id, std::unique_ptr<Algorithm
     : world_(world), id_(id) {
   node::NodeLoopConfig config{id, world_.members_, world_.cluster_id_, world_.spec_.algorithm.sync.kind,
                               world_.spec_.algorithm.election.kind,
-                              // The scenario's `limits:` (clocksyncd's defaults unless it sets them):
-                              // the simulated node is the daemon.
-                              world_.spec_.daemon_limits, epoch};
+                              // The scenario's `limits:` (clocksyncd's defaults unless it sets them),
+                              // or this node's own: the simulated node is the daemon.
+                              world_.spec_.limits_of(id), epoch};
   // One boot for the whole run: the world's true time, the hosts' monotonic time, never restarts.
   config.boot = kSimulatedBoot;
   saved_.elections_started = world_.nodes_[id].elections_started;

@@ -7,7 +7,8 @@
 //
 // Case i is drawn from derive_seed(0xB0F2, i): the same case on every machine. --probe draws
 // case i of the probe stream instead (draw_probe_case: Cristian, host: daemon, probe timeouts
-// around the round trip); --print writes the cases' YAML and runs none. Families:
+// around the round trip; under host: daemon some members with guard limits of their own);
+// --print writes the cases' YAML and runs none. Families:
 //   adversarial  drift-free, adversarial latency, static master (the reading-error worst case)
 //   drift        high drift (10^3..10^5 ppm) dominating the bound, static master
 //   static       everything else without faults: topologies star/mesh, latency laws with
@@ -69,14 +70,26 @@ struct Case {
   std::uint64_t seed = 1;
   std::string host;  // empty: the default host (algorithm)
   std::string limits;  // host: daemon: a flow mapping of clocksyncd's guard limits, or empty (its defaults)
+  // host: daemon: nodes given guard limits of their own (node id, flow mapping); those past
+  // `nodes` (a shrunk case) are left out.
+  std::vector<std::pair<int, std::string>> node_limits;
 
   std::string yaml() const {
     std::ostringstream y;
     y << "name: fuzz-" << family << "\nseed: " << seed;
     if (!host.empty()) y << "\nhost: " << host;
     if (!limits.empty()) y << "\nlimits: " << limits;
-    y << "\nduration: " << duration_s << "s\ntick: " << tick_ms
-      << "ms\nnodes: " << nodes << "\nclocks:\n"
+    y << "\nduration: " << duration_s << "s\ntick: " << tick_ms << "ms\nnodes: ";
+    std::string own;
+    for (const auto& [id, l] : node_limits) {
+      if (id < nodes) own += std::string(own.empty() ? "" : ", ") + "n" + std::to_string(id) + ": {limits: " + l + "}";
+    }
+    if (own.empty()) {
+      y << nodes;
+    } else {
+      y << "{count: " << nodes << ", overrides: {" << own << "}}";
+    }
+    y << "\nclocks:\n"
       << clocks << "topology: " << topology << "\nlinks:\n"
       << links << "algorithm:\n  sync: " << sync << "\n";
     if (!election.empty()) y << "  election: " << election << "\n";
@@ -342,8 +355,12 @@ std::string probe_links(Draw& d, double lo_ms, double hi_ms, double& d_max_ms) {
 // a master's own (master_max_adjust), any (panic_threshold, over panic_window), steps the guard
 // slews (min_step against the algorithm's step_threshold), frequency clamps, start-up rules. Or
 // none (the defaults) half the time.
+std::string guard_limit_values(Draw& d);
 std::string guard_limits(Draw& d) {
   if (d.chance(0.5)) return "";
+  return guard_limit_values(d);
+}
+std::string guard_limit_values(Draw& d) {
   std::ostringstream s;
   s << "{master_max_adjust: " << d.pick<std::string>({"0s", "100ms", "500ms", "1s", "2s", "5s", "30s"})
     << ", panic_threshold: " << d.pick<std::string>({"0s", "1s", "10s", "100s", "1000s", "5000s"})
@@ -463,6 +480,19 @@ Case draw_probe_case(std::uint64_t index) {
       }
       break;
     }
+  }
+  // Under host: daemon, some members run limits of their own (their clocksyncd configs differ):
+  // from a stream of their own, so that every other draw of a case stayed as it was.
+  Draw own(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.probe.node_limits"), index));
+  if (c.host == "daemon" && own.chance(0.3)) {
+    const int count = own.integer(1, std::min(3, c.nodes));
+    for (int i = 0; i < count; ++i) {
+      const int id = own.integer(0, c.nodes - 1);
+      if (std::none_of(c.node_limits.begin(), c.node_limits.end(), [&](const auto& e) { return e.first == id; })) {
+        c.node_limits.emplace_back(id, guard_limit_values(own));
+      }
+    }
+    std::sort(c.node_limits.begin(), c.node_limits.end());
   }
   return c;
 }
@@ -598,6 +628,7 @@ int main(int argc, char** argv) {
   fs::create_directories(out);
   struct Family {
     std::uint64_t cases = 0, claimed = 0, violations = 0, set_time = 0, dropped = 0;
+    std::uint64_t own_limits = 0, own_limits_claimed = 0;  // cases whose members run limits of their own
     double worst = 0;
     std::uint64_t worst_case = 0;
   };
@@ -610,6 +641,8 @@ int main(int argc, char** argv) {
     Result r = run_case(c, dir);
     Family& f = families[c.family];
     ++f.cases;
+    const bool own_limits = !c.node_limits.empty();
+    f.own_limits += own_limits ? 1 : 0;
     if (!r.loaded) {
       std::cerr << "case " << i << ": the generator wrote an invalid scenario: " << r.why << "\n" << c.yaml();
       return 2;
@@ -620,6 +653,7 @@ int main(int argc, char** argv) {
       continue;
     }
     ++f.claimed;
+    f.own_limits_claimed += own_limits ? 1 : 0;
     if (r.ratio > f.worst) {
       f.worst = r.ratio;
       f.worst_case = i;
@@ -661,7 +695,9 @@ int main(int argc, char** argv) {
   }
   for (const auto& [name, f] : families) {
     std::cout << "  " << name << ": " << f.set_time << " claimed case(s) sent a SETTIME, " << f.dropped
-              << " dropped a host\n";
+              << " dropped a host";
+    if (f.own_limits > 0) std::cout << "; " << f.own_limits_claimed << " claimed of " << f.own_limits << " with members' own limits";
+    std::cout << "\n";
   }
   if (!quiet) {
     for (const auto& [why, n] : unclaimed_reasons) std::cout << "  no bound (" << n << "): " << why << "\n";

@@ -15,13 +15,15 @@
 namespace clocksim::sim {
 namespace {
 
+using namespace clocksim::literals;
+
 // The algorithm steps no correction: min_step has nothing to slew.
 constexpr double kStepsNone = std::numeric_limits<double>::infinity();
 
 HostedGuardLimits defaults() {
   scenario::ScenarioSpec spec;
   spec.host = scenario::NodeHost::kDaemon;
-  return *hosted_guard_limits(spec);
+  return hosted_guard_limits(spec).front().limits;
 }
 
 bounds::SkewBound with_corrections(double first_s, double steady_s, double cycle_min_s) {
@@ -35,7 +37,7 @@ bounds::SkewBound with_corrections(double first_s, double steady_s, double cycle
 
 TEST(HostedGuard, OnlyUnderTheDaemonHost) {
   scenario::ScenarioSpec spec;
-  EXPECT_FALSE(hosted_guard_limits(spec).has_value());
+  EXPECT_TRUE(hosted_guard_limits(spec).empty());
   const HostedGuardLimits l = defaults();
   EXPECT_DOUBLE_EQ(l.master_correction_s, 1.0);  // master_max_adjust
   EXPECT_DOUBLE_EQ(l.correction_s, 1000.0);      // panic_threshold
@@ -153,6 +155,38 @@ TEST(HostedGuard, AScenariosLimitsDecideTheBoundAndTheRunKeepsIt) {
   const auto tight = scenario::load_scenario_file(
       file, scenario::LoadOptions{{"host=daemon", "limits.master_max_adjust=0s", "limits.panic_threshold=1s"}});
   EXPECT_EQ(make_skew_bound(tight).no_bound.why, bounds::NoBoundWhy::kGuardRefusesCorrection);
+}
+
+// A node given limits of its own (clocksyncd's config differs per member) runs them, and the bound
+// counts them: the high-drift master with master_max_adjust back on for it alone refuses its own
+// corrections, only it does, and the bound, claimed without it, is declined naming it. A node
+// whose own limits equal everyone's changes nothing.
+TEST(HostedGuard, ANodesOwnLimitsAreWhatItsGuardAndTheBoundGoBy) {
+  const std::string file = std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/berkeley-high-drift.yaml";
+  const auto same = scenario::load_scenario_file(
+      file, scenario::LoadOptions{{"host=daemon", "limits.master_max_adjust=0s", "nodes.overrides.n3.limits.master_max_adjust=0s"}});
+  ASSERT_EQ(same.node_limits.size(), 1u);
+  ASSERT_NE(make_skew_bound(same).bound, nullptr) << no_bound_text(make_skew_bound(same).no_bound);
+  EXPECT_EQ(hosted_guard_limits(same).size(), 1u);
+
+  const auto mixed = scenario::load_scenario_file(
+      file, scenario::LoadOptions{{"host=daemon", "limits.master_max_adjust=0s", "nodes.overrides.n0.limits.master_max_adjust=1s"}});
+  EXPECT_EQ(mixed.limits_of(0).master_max_adjust, 1_s);
+  EXPECT_EQ(mixed.limits_of(1).master_max_adjust, Duration::zero());
+  const BoundAvailability a = make_skew_bound(mixed);
+  ASSERT_EQ(a.no_bound.why, bounds::NoBoundWhy::kGuardRefusesCorrection) << no_bound_text(a.no_bound);
+  EXPECT_EQ(a.no_bound.node, "n0");
+  EXPECT_DOUBLE_EQ(a.no_bound.limit_s, 1.0);
+  EXPECT_NE(no_bound_text(a.no_bound).find("node n0's own limits"), std::string::npos) << no_bound_text(a.no_bound);
+
+  const std::string events = testing::run_in_memory(mixed).files.at("events.csv");
+  std::size_t guarded = 0;
+  for (std::size_t at = events.find("clock_guarded"); at != std::string::npos; at = events.find("clock_guarded", at + 1)) {
+    const std::size_t line = events.rfind('\n', at) + 1;
+    EXPECT_NE(events.substr(line, at - line).find(",n0,"), std::string::npos) << events.substr(line, events.find('\n', at) - line);
+    ++guarded;
+  }
+  EXPECT_GT(guarded, 0u) << "the master's own limits refused nothing";
 }
 
 // A step the guard would slew (below min_step) is one the bound takes as done at once.

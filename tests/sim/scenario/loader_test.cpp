@@ -97,6 +97,53 @@ TEST(Loader, LimitsAreClocksyncdsAndOnlyUnderTheDaemonHost) {
   }
 }
 
+// A node's own limits: (a member whose clocksyncd config differs) take the top-level section's
+// values and put theirs on top; the other nodes run the top-level ones. In both node forms, and
+// with the same errors as the top-level section, at the node's own path.
+TEST(Loader, ANodesOwnLimitsGoOnTopOfTheScenarios) {
+  const auto s = load(
+      "duration: 10s\nhost: daemon\nlimits: {min_step: 2ms}\n"
+      "nodes:\n  - {name: a, limits: {panic_threshold: 5s}}\n  - b\n  - {name: c, drift_ppm: 3}\n");
+  ASSERT_EQ(s.node_limits.size(), 1u);
+  EXPECT_EQ(s.limits_of(0).panic_threshold, 5_s);
+  EXPECT_EQ(s.limits_of(0).min_step, 2_ms);  // the scenario's, under the node's
+  EXPECT_EQ(s.limits_of(0).master_max_adjust, ClockGuardConfig{}.master_max_adjust);
+  EXPECT_EQ(s.limits_of(1).panic_threshold, ClockGuardConfig{}.panic_threshold);
+  EXPECT_EQ(s.limits_of(2).min_step, 2_ms);
+
+  const auto m = load("duration: 10s\nhost: daemon\nnodes: {count: 4, overrides: {n2: {limits: {max_rate_ppm: 50}}}}\n");
+  ASSERT_EQ(m.node_limits.size(), 1u);
+  EXPECT_EQ(m.limits_of(2).max_rate_ppm, 50);
+  EXPECT_EQ(m.limits_of(3).max_rate_ppm, ClockGuardConfig{}.max_rate_ppm);
+  // --set reaches a node's limits as any key.
+  const auto set = load("duration: 10s\nhost: daemon\nnodes: {count: 4, overrides: {n1: {drift_ppm: 1}}}\n",
+                        LoadOptions{{"nodes.overrides.n1.limits.panic_threshold=7s"}});
+  EXPECT_EQ(set.limits_of(1).panic_threshold, 7_s);
+
+  try {
+    load("duration: 10s\nnodes:\n  - {name: a, limits: {panic_threshold: 5s}}\n");
+    FAIL() << "a node's limits under host: algorithm were taken";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("test.yaml:3:23: error: at 'nodes.0.limits': a node's limits are its "
+                                         "clocksyncd's clock guard limits and apply only under host: daemon"),
+              std::string::npos)
+        << e.what();
+  }
+  try {
+    load("duration: 10s\nhost: daemon\nnodes: {count: 3, overrides: {n1: {limits: {panic_treshold: 5s, min_step: -1ms}}}}\n"
+         "tick: 0s\n");
+    FAIL() << "bad limits of a node were taken";
+  } catch (const ScenarioError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("'nodes.overrides.n1.limits.panic_treshold': unknown key 'panic_treshold' (did you mean "
+                        "'panic_threshold'?)"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find("'nodes.overrides.n1.limits.min_step'"), std::string::npos) << what;
+    EXPECT_NE(what.find("'tick'"), std::string::npos) << what;
+  }
+}
+
 TEST(Loader, FullScenario) {
   const auto s = load(R"yaml(
 name: failover
