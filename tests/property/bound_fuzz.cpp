@@ -17,8 +17,8 @@
 //   disrupted    elections (tsp, bully, ring, standby), crashes and restarts of slaves and the
 //                master, partitions, clock steps, cut links, message loss (full mesh)
 //   welch_lynch  drawn in place of some adversarial cases: fault-tolerant averaging (in some
-//                cases under host: daemon with guard limits around its corrections), every
-//                combine, up to f two-faced liars
+//                cases under host: daemon with guard limits around its corrections, some
+//                members with limits of their own), every combine, up to f two-faced liars
 // and in some static cases rate corrections, often clamped below the drift.
 // The cases write neither trace.csv nor skew.csv, so their ticks read no clock (the offsets'
 // extremes come from the checker's tournament, the roles from the nodes that changed). Each
@@ -193,6 +193,17 @@ void make_welch_lynch(Case& c, Draw& ext, double period_s) {
   }
 }
 
+// One to three members (of c.nodes) given limits of their own, drawn by `limits` from `own`.
+void draw_node_limits(Case& c, Draw& own, std::string (*limits)(Draw&)) {
+  for (int i = own.integer(1, std::min(3, c.nodes)); i > 0; --i) {
+    const int id = own.integer(0, c.nodes - 1);
+    if (std::none_of(c.node_limits.begin(), c.node_limits.end(), [&](const auto& e) { return e.first == id; })) {
+      c.node_limits.emplace_back(id, limits(own));
+    }
+  }
+  std::sort(c.node_limits.begin(), c.node_limits.end());
+}
+
 // clocksyncd's guard limits around a Welch-Lynch round's corrections (the initial spread up to
 // 100 ms, then a few ms): a panic threshold on both sides of them, over windows that do and do not
 // hold many rounds; min_step slewing the steps the model counts on; start-up rules.
@@ -272,6 +283,10 @@ Case draw_case(std::uint64_t index) {
         if (host.chance(0.4)) {
           c.host = "daemon";
           c.limits = welch_lynch_limits(host);
+          // Some members with limits of their own (their configs differ): every node corrects
+          // itself each round, so each member's limits must let its corrections through.
+          Draw own(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.welch_lynch.node_limits"), index));
+          if (own.chance(0.3)) draw_node_limits(c, own, welch_lynch_limits);
         }
       }
       break;
@@ -484,16 +499,7 @@ Case draw_probe_case(std::uint64_t index) {
   // Under host: daemon, some members run limits of their own (their clocksyncd configs differ):
   // from a stream of their own, so that every other draw of a case stayed as it was.
   Draw own(clocksim::derive_seed(clocksim::derive_seed(0xB0F2, "bound_fuzz.probe.node_limits"), index));
-  if (c.host == "daemon" && own.chance(0.3)) {
-    const int count = own.integer(1, std::min(3, c.nodes));
-    for (int i = 0; i < count; ++i) {
-      const int id = own.integer(0, c.nodes - 1);
-      if (std::none_of(c.node_limits.begin(), c.node_limits.end(), [&](const auto& e) { return e.first == id; })) {
-        c.node_limits.emplace_back(id, guard_limit_values(own));
-      }
-    }
-    std::sort(c.node_limits.begin(), c.node_limits.end());
-  }
+  if (c.host == "daemon" && own.chance(0.3)) draw_node_limits(c, own, guard_limit_values);
   return c;
 }
 
