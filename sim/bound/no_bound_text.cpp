@@ -125,7 +125,7 @@ std::string no_bound_text(const bounds::NoBound& n) {
   }
   const bool guard = n.why == NoBoundWhy::kGuardRefusesCorrection || n.why == NoBoundWhy::kGuardRefusesCorrectionSum ||
                      n.why == NoBoundWhy::kGuardClampsRate || n.why == NoBoundWhy::kGuardSlewsSteps;
-  if (guard && !n.node.empty()) os << " (node " << n.node << "'s own limits:)";
+  if (guard && !n.node.empty()) os << " (node " << n.node << "'s own limits)";
   return os.str();
 }
 
