@@ -26,12 +26,16 @@ bool same(const HostedGuardLimits& a, const HostedGuardLimits& b) {
 
 }  // namespace
 
-std::vector<NodeGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec) {
+std::vector<NodeGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec, NodeId never_corrected) {
   std::vector<NodeGuardLimits> all;
   if (spec.host != scenario::NodeHost::kDaemon) return all;
-  // What sim/world/hosted_node.cpp gives each simulated daemon (ScenarioSpec::limits_of).
-  all.push_back({from_config(spec.daemon_limits), {}});
+  // What sim/world/hosted_node.cpp gives each simulated daemon (ScenarioSpec::limits_of); the
+  // top-level limits only where some corrected node runs them.
+  const bool skipped_runs_top = never_corrected < spec.nodes.size() && !spec.node_limits.contains(never_corrected);
+  const bool only_skipped_runs_top = skipped_runs_top && spec.nodes.size() == spec.node_limits.size() + 1;
+  if (!only_skipped_runs_top) all.push_back({from_config(spec.daemon_limits), {}});
   for (const auto& [id, config] : spec.node_limits) {
+    if (id == never_corrected) continue;
     const HostedGuardLimits l = from_config(config);
     if (std::none_of(all.begin(), all.end(), [&](const NodeGuardLimits& seen) { return same(seen.limits, l); })) {
       all.push_back({l, spec.nodes[id].name});

@@ -25,12 +25,13 @@ struct HostedGuardLimits {
 
 // Every distinct set of limits the scenario's simulated daemons run, the top-level one first and
 // then the nodes' own in node order, each with the first node that runs it (empty under host:
-// algorithm).
+// algorithm). `never_corrected` (a Cristian server, which corrects nothing) is left out: no
+// correction passes its guard.
 struct NodeGuardLimits {
   HostedGuardLimits limits;
   std::string node;  // empty: the top-level limits: (every node without limits of its own)
 };
-std::vector<NodeGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec);
+std::vector<NodeGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec, NodeId never_corrected = kNoNode);
 
 // Why the guard could refuse or clamp a correction a fixed-in-advance bound counts on (kNone:
 // it cannot). `masters_correct_themselves`: Berkeley's master applies its own correction, a

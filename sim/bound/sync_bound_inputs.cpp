@@ -18,16 +18,6 @@ bool holds_elections(const scenario::ScenarioSpec& spec) {
   return !kind.empty() && kind != "static";
 }
 
-// The fixed master: the static election's `leader`, else the lowest id.
-NodeId static_master(const scenario::ScenarioSpec& spec) {
-  const auto& election = spec.algorithm.election;
-  if (election.kind == "static" && election.params.get_int("leader") >= 0) {
-    return static_cast<NodeId>(election.params.get_int("leader"));
-  }
-  NodeId lowest = kNoNode;
-  for (const auto& n : spec.nodes) lowest = std::min(lowest, n.id);
-  return lowest;
-}
 // The most hops a message between two nodes of the full mesh can take. A link cut by a fault
 // sends its messages round by the shortest path that is left (sim/network/router.hpp), each hop
 // with a latency of its own. On a shortest path v0 ... vd, v0 is adjacent to none of v2 ... vd,
@@ -38,6 +28,16 @@ std::size_t route_hops_max(const scenario::ScenarioSpec& spec) {
   return std::max<std::size_t>(1, std::min(cuts + 1, spec.nodes.size() - 1));
 }
 }  // namespace
+
+NodeId static_master(const scenario::ScenarioSpec& spec) {
+  const auto& election = spec.algorithm.election;
+  if (election.kind == "static" && election.params.get_int("leader") >= 0) {
+    return static_cast<NodeId>(election.params.get_int("leader"));
+  }
+  NodeId lowest = kNoNode;
+  for (const auto& n : spec.nodes) lowest = std::min(lowest, n.id);
+  return lowest;
+}
 
 bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, SyncBoundEnvironment& env,
                             bounds::NoBound& why, bool disruptions) {

@@ -37,5 +37,7 @@ bool sync_bound_environment(const scenario::ScenarioSpec& spec, NodeId master, S
                             bounds::NoBound& why, bool disruptions);
 // Faults, an election or message loss: the bound must follow the run (EpochSkewBound).
 bool has_disruptions(const scenario::ScenarioSpec& spec);
+// The fixed master (Cristian's server): the static election's `leader`, else the lowest id.
+NodeId static_master(const scenario::ScenarioSpec& spec);
 
 }  // namespace clocksim::sim

@@ -107,7 +107,7 @@ BoundAvailability make_sync_skew_bound(const scenario::ScenarioSpec& spec) {
     if (const auto* why = std::get_if<bounds::NoBound>(&in)) return {nullptr, *why};
     const auto& input = std::get<bounds::CristianBoundInput>(in);
     b = bounds::cristian_skew_bound(input);
-    if (const auto guard = hosted_guard_limits(spec); !guard.empty() && b.valid) {
+    if (const auto guard = hosted_guard_limits(spec, static_master(spec)); !guard.empty() && b.valid) {
       if (auto why = guard_breaks_bound(b, guard, false, 0, input.step_threshold_s)) return {nullptr, why};
     }
     if (clock_spread(spec).has_wander && b.valid) {

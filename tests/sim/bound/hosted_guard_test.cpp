@@ -189,6 +189,31 @@ TEST(HostedGuard, ANodesOwnLimitsAreWhatItsGuardAndTheBoundGoBy) {
   EXPECT_GT(guarded, 0u) << "the master's own limits refused nothing";
 }
 
+// A Cristian server corrects nothing, so its own limits cannot break its clients' bound; a
+// client's can, and is named. (cristian-basic steps every correction: a min_step would slew them.)
+TEST(HostedGuard, ACristianServersOwnLimitsDoNotCountAClientsDo) {
+  auto spec = scenario::load_scenario_file(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/cristian-basic.yaml",
+                                           scenario::LoadOptions{{"host=daemon"}});
+  ASSERT_NE(make_skew_bound(spec).bound, nullptr) << no_bound_text(make_skew_bound(spec).no_bound);
+  ClockGuardConfig slews = spec.daemon_limits;
+  slews.min_step = 1_ms;
+  spec.node_limits[0] = slews;  // the server (no election: the lowest id)
+  EXPECT_NE(make_skew_bound(spec).bound, nullptr) << no_bound_text(make_skew_bound(spec).no_bound);
+  spec.node_limits[3] = slews;
+  const BoundAvailability a = make_skew_bound(spec);
+  EXPECT_EQ(a.no_bound.why, bounds::NoBoundWhy::kGuardSlewsSteps) << no_bound_text(a.no_bound);
+  EXPECT_EQ(a.no_bound.node, "n3");
+  // The top-level limits count only where a client runs them: every client with limits of its own
+  // that let everything through, and the top level slewing, leaves the server alone with them.
+  scenario::ScenarioSpec all_own = spec;
+  all_own.daemon_limits = slews;
+  all_own.node_limits.clear();
+  for (NodeId i = 1; i < all_own.nodes.size(); ++i) all_own.node_limits[i] = ClockGuardConfig{};
+  EXPECT_NE(make_skew_bound(all_own).bound, nullptr) << no_bound_text(make_skew_bound(all_own).no_bound);
+  all_own.node_limits.erase(5);
+  EXPECT_EQ(make_skew_bound(all_own).no_bound.why, bounds::NoBoundWhy::kGuardSlewsSteps);
+}
+
 // A step the guard would slew (below min_step) is one the bound takes as done at once.
 TEST(HostedGuard, MinStepAboveTheSmallestStepTakesTheBoundAway) {
   const std::string file = std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/cristian-basic.yaml";
