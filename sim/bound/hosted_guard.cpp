@@ -26,21 +26,33 @@ bool same(const HostedGuardLimits& a, const HostedGuardLimits& b) {
 
 }  // namespace
 
-std::vector<NodeGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec, NodeId never_corrected) {
+std::vector<NodeGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec, NodeId leader, bool leader_corrected) {
   std::vector<NodeGuardLimits> all;
   if (spec.host != scenario::NodeHost::kDaemon) return all;
-  // What sim/world/hosted_node.cpp gives each simulated daemon (ScenarioSpec::limits_of); the
-  // top-level limits only where some corrected node runs them.
-  const bool skipped_runs_top = never_corrected < spec.nodes.size() && !spec.node_limits.contains(never_corrected);
-  const bool only_skipped_runs_top = skipped_runs_top && spec.nodes.size() == spec.node_limits.size() + 1;
-  if (!only_skipped_runs_top) all.push_back({from_config(spec.daemon_limits), {}});
-  for (const auto& [id, config] : spec.node_limits) {
-    if (id == never_corrected) continue;
+  const bool known = leader < spec.nodes.size();
+  // What sim/world/hosted_node.cpp gives each simulated daemon (ScenarioSpec::limits_of).
+  auto add = [&](const ClockGuardConfig& config, const std::string& node, bool leads) {
+    if (known && leads && !leader_corrected) return;
     const HostedGuardLimits l = from_config(config);
-    if (std::none_of(all.begin(), all.end(), [&](const NodeGuardLimits& seen) { return same(seen.limits, l); })) {
-      all.push_back({l, spec.nodes[id].name});
+    const bool as_leader = !known || leads;
+    for (NodeGuardLimits& seen : all) {
+      if (!same(seen.limits, l)) continue;
+      if (as_leader && !seen.leader) {
+        seen.leader = true;
+        if (!node.empty()) seen.node = node;
+      }
+      return;
     }
+    all.push_back({l, node, as_leader});
+  };
+  if (!known) {
+    add(spec.daemon_limits, {}, true);
+  } else {
+    const bool leader_on_top = !spec.node_limits.contains(leader);
+    if (spec.nodes.size() > spec.node_limits.size() + (leader_on_top ? 1 : 0)) add(spec.daemon_limits, {}, false);
+    if (leader_on_top) add(spec.daemon_limits, {}, true);
   }
+  for (const auto& [id, config] : spec.node_limits) add(config, spec.nodes[id].name, id == leader);
   return all;
 }
 
@@ -99,7 +111,7 @@ bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const HostedGuard
 bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const std::vector<NodeGuardLimits>& limits,
                                    bool masters_correct_themselves, double max_rate_ppm, double smallest_step_s) {
   for (const NodeGuardLimits& l : limits) {
-    bounds::NoBound why = guard_breaks_bound(b, l.limits, masters_correct_themselves, max_rate_ppm, smallest_step_s);
+    bounds::NoBound why = guard_breaks_bound(b, l.limits, masters_correct_themselves && l.leader, max_rate_ppm, smallest_step_s);
     if (why) {
       why.node = l.node;
       return why;

@@ -25,13 +25,17 @@ struct HostedGuardLimits {
 
 // Every distinct set of limits the scenario's simulated daemons run, the top-level one first and
 // then the nodes' own in node order, each with the first node that runs it (empty under host:
-// algorithm). `never_corrected` (a Cristian server, which corrects nothing) is left out: no
-// correction passes its guard.
+// algorithm). `leader`: the node that leads every round of a fixed-in-advance bound (a static
+// master or server; kNoNode: any node may lead); its sets are marked, and left out when
+// `leader_corrected` is false (a Cristian server corrects nothing, so no correction passes its
+// guard).
 struct NodeGuardLimits {
   HostedGuardLimits limits;
-  std::string node;  // empty: the top-level limits: (every node without limits of its own)
+  std::string node;     // empty: the top-level limits: (every node without limits of its own)
+  bool leader = true;   // the leader (or, unknown, any node) runs these
 };
-std::vector<NodeGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec, NodeId never_corrected = kNoNode);
+std::vector<NodeGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& spec, NodeId leader = kNoNode,
+                                                 bool leader_corrected = true);
 
 // Why the guard could refuse or clamp a correction a fixed-in-advance bound counts on (kNone:
 // it cannot). `masters_correct_themselves`: Berkeley's master applies its own correction, a
@@ -42,7 +46,8 @@ std::vector<NodeGuardLimits> hosted_guard_limits(const scenario::ScenarioSpec& s
 bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const HostedGuardLimits& limits,
                                    bool masters_correct_themselves, double max_rate_ppm, double smallest_step_s);
 // The same for every node's limits: the first set that breaks the bound, its node named when the
-// limits are a node's own. Any node may run the round (a master elected), so every set counts.
+// limits are a node's own. A master's own correction meets master_max_adjust only in the sets the
+// leader runs.
 bounds::NoBound guard_breaks_bound(const bounds::SkewBound& b, const std::vector<NodeGuardLimits>& limits,
                                    bool masters_correct_themselves, double max_rate_ppm, double smallest_step_s);
 

@@ -90,7 +90,7 @@ BoundAvailability make_sync_skew_bound(const scenario::ScenarioSpec& spec) {
       return {std::make_unique<EpochSkewBound>(input, spec, env.lossy), {}};
     }
     b = bounds::berkeley_skew_bound(input);
-    if (const auto guard = hosted_guard_limits(spec); !guard.empty() && b.valid) {
+    if (const auto guard = hosted_guard_limits(spec, static_master(spec), true); !guard.empty() && b.valid) {
       // A frequency correction is the negated slope fitted to a slave's free-running offset:
       // within 2ρ of the truth's spread plus the fit's error, and within the algorithm's clamp.
       const double rate_sent_ppm =
@@ -107,7 +107,7 @@ BoundAvailability make_sync_skew_bound(const scenario::ScenarioSpec& spec) {
     if (const auto* why = std::get_if<bounds::NoBound>(&in)) return {nullptr, *why};
     const auto& input = std::get<bounds::CristianBoundInput>(in);
     b = bounds::cristian_skew_bound(input);
-    if (const auto guard = hosted_guard_limits(spec, static_master(spec)); !guard.empty() && b.valid) {
+    if (const auto guard = hosted_guard_limits(spec, static_master(spec), false); !guard.empty() && b.valid) {
       if (auto why = guard_breaks_bound(b, guard, false, 0, input.step_threshold_s)) return {nullptr, why};
     }
     if (clock_spread(spec).has_wander && b.valid) {

@@ -160,7 +160,7 @@ TEST(HostedGuard, AScenariosLimitsDecideTheBoundAndTheRunKeepsIt) {
 // A node given limits of its own (clocksyncd's config differs per member) runs them, and the bound
 // counts them: the high-drift master with master_max_adjust back on for it alone refuses its own
 // corrections, only it does, and the bound, claimed without it, is declined naming it. A node
-// whose own limits equal everyone's changes nothing.
+// whose own limits equal everyone's changes nothing, nor does a slave's master_max_adjust.
 TEST(HostedGuard, ANodesOwnLimitsAreWhatItsGuardAndTheBoundGoBy) {
   const std::string file = std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios/berkeley-high-drift.yaml";
   const auto same = scenario::load_scenario_file(
@@ -168,6 +168,15 @@ TEST(HostedGuard, ANodesOwnLimitsAreWhatItsGuardAndTheBoundGoBy) {
   ASSERT_EQ(same.node_limits.size(), 1u);
   ASSERT_NE(make_skew_bound(same).bound, nullptr) << no_bound_text(make_skew_bound(same).no_bound);
   EXPECT_EQ(hosted_guard_limits(same).size(), 1u);
+
+  // master_max_adjust limits a master's own correction: a slave's (n3 never leads under the static
+  // master) takes nothing from the bound, and the run, checked at every instant, keeps it.
+  const auto slave = scenario::load_scenario_file(
+      file, scenario::LoadOptions{{"host=daemon", "limits.master_max_adjust=0s", "nodes.overrides.n3.limits.master_max_adjust=1s"}});
+  ASSERT_NE(make_skew_bound(slave).bound, nullptr) << no_bound_text(make_skew_bound(slave).no_bound);
+  const auto slave_run = testing::run_in_memory(slave);
+  EXPECT_EQ(slave_run.summary["results"]["bound_violations"], 0) << slave_run.summary["results"].dump();
+  EXPECT_EQ(slave_run.files.at("events.csv").find("clock_guarded"), std::string::npos);
 
   const auto mixed = scenario::load_scenario_file(
       file, scenario::LoadOptions{{"host=daemon", "limits.master_max_adjust=0s", "nodes.overrides.n0.limits.master_max_adjust=1s"}});
