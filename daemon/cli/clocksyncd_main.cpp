@@ -182,8 +182,14 @@ int run(int argc, char** argv) {
     }
   }
   if (o_cluster->count()) cfg.cluster = cluster;
-  if (o_key->count()) cfg.key_file = key_file;
-  if (o_state->count()) cfg.state_file = state_file;
+  if (o_key->count()) {
+    cfg.key_file = key_file;
+    cfg.key_file_origin.clear();
+  }
+  if (o_state->count()) {
+    cfg.state_file = state_file;
+    cfg.state_file_origin.clear();
+  }
   if (o_insecure->count()) cfg.insecure = insecure;
   if (o_clock->count()) cfg.clock_backend = clock_backend;
   // CLI11's ranges let NaN through (every comparison with it is false).
@@ -239,10 +245,10 @@ int run(int argc, char** argv) {
     // Whoever may write the key file's folder, one on the way to it, or the folder a link leads
     // to, may put their own keys in its place: judged as keygen and the state file judge theirs.
     if (auto e = file_trust_problem(cfg.key_file, "the key file", uid_of_user(cfg.user))) {
-      return user_error("key file " + cfg.key_file + ": " + *e);
+      return user_error(cfg.key_file_origin + "key file " + cfg.key_file + ": " + *e);
     }
     auto k = node::wire::load_keyring_file(cfg.key_file, uid_of_user(cfg.user));
-    if (auto* e = std::get_if<std::string>(&k)) return user_error(*e);
+    if (auto* e = std::get_if<std::string>(&k)) return user_error(cfg.key_file_origin + *e);
     keys = std::make_unique<node::wire::Keyring>(std::move(std::get<node::wire::Keyring>(k)));
   } else if (!cfg.insecure) {
     return user_error("refusing to start without keys: give --key-file FILE (make one with `clocksyncctl keygen`), "
@@ -275,10 +281,12 @@ int run(int argc, char** argv) {
   std::unique_ptr<StateFile> state;
   if (!cfg.state_file.empty()) {
     if (check_config) {
-      if (auto e = StateFile::check(cfg.state_file, *cfg.id, members, uid_of_user(cfg.user))) return user_error(*e);
+      if (auto e = StateFile::check(cfg.state_file, *cfg.id, members, uid_of_user(cfg.user))) {
+        return user_error(cfg.state_file_origin + *e);
+      }
     } else {
       auto opened = StateFile::open(cfg.state_file, *cfg.id, members, uid_of_user(cfg.user));
-      if (auto* e = std::get_if<std::string>(&opened)) return user_error(*e);
+      if (auto* e = std::get_if<std::string>(&opened)) return user_error(cfg.state_file_origin + *e);
       state = std::move(std::get<std::unique_ptr<StateFile>>(opened));
       stack.elections_before = state->saved().elections_started;
       stack.logical_before = state->saved().logical;

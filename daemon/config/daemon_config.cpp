@@ -241,9 +241,11 @@ void read_config(const Node& root, const std::string& path, DaemonConfig& cfg, F
   if (const Node* n = root.find("insecure")) errors.read([&] { cfg.insecure = config::read_bool(*n, "insecure"); });
   if (const Node* n = root.find("key_file")) {
     errors.read([&] { cfg.key_file = beside(path, config::read_string(*n, "key_file", "a file name")); });
+    cfg.key_file_origin = origin_of(*n, "key_file");
   }
   if (const Node* n = root.find("state_file")) {
     errors.read([&] { cfg.state_file = beside(path, config::read_string(*n, "state_file", "a file name")); });
+    cfg.state_file_origin = origin_of(*n, "state_file");
   }
   if (const Node* n = root.find("peers")) errors.read([&] { read_peer_list(*n, "peers", cfg.peers); });
   if (const Node* n = root.find("clock")) errors.read([&] { read_clock(*n, cfg, errors); });

@@ -58,6 +58,8 @@ struct DaemonConfig {
   std::string election_origin;
   std::string ntp_listen_origin;
   std::string reference_clock_origin;
+  std::string key_file_origin;
+  std::string state_file_origin;
 };
 
 // "3" or "n3".

@@ -3,7 +3,8 @@
 than root, this user or the user it drops to could replace: one in a folder that group or others
 may write (without the sticky bit), or below such a folder, or a link into such a folder. Whoever
 may write any of them may put keys of their own in the file's place. A key file in a safe folder,
-and a link into one, are accepted.
+and a link into one, are accepted. A refused key file that the config file names is pointed to
+there (file:line:col and the key); one given by --key-file is named as the flag gave it.
 
 usage: key_file_start_check.py CLOCKSYNCD WORK_DIR"""
 import os
@@ -77,4 +78,22 @@ expect_accepted(link)
 (work / "elsewhere").chmod(0o757)
 expect_refused(link, f"folder {work / 'elsewhere'}: permissions 0757 let group or others replace the key file in it")
 expect_refused(link, f"({link} is a link to {target})")
+# Named by the config file: the refusal points to where (a missing file, and one others could replace).
+named = work / "named.yaml"
+missing = work / "safe" / "missing.key"
+named.write_text(config.read_text() + f"key_file: {missing}\n")
+line = len(config.read_text().splitlines()) + 1
+for key, says in ((missing, "cannot open key file"), (link, "permissions 0757")):
+    named.write_text(config.read_text() + f"key_file: {key}\n")
+    p = subprocess.run([daemon, "--config", str(named), *user, "--check-config"], capture_output=True, text=True, timeout=10)
+    where = f"clocksyncd: {named}:{line}:11: error: at 'key_file': "
+    if p.returncode != 2 or not p.stderr.startswith(where) or says not in p.stderr:
+        fail(f"key_file: {key} in {named}: exit {p.returncode}, stderr {p.stderr.strip()!r}; expected exit 2, "
+             f"beginning {where!r} and saying {says!r}")
+    # The flag replaces the file's key_file, and with it the place an error points to.
+    p = subprocess.run([daemon, "--config", str(named), "--key-file", str(missing), *user, "--check-config"],
+                       capture_output=True, text=True, timeout=10)
+    if p.returncode != 2 or "error: at 'key_file'" in p.stderr or f"{missing}: cannot open key file" not in p.stderr:
+        fail(f"--key-file {missing}: exit {p.returncode}, stderr {p.stderr.strip()!r}; expected exit 2 naming the flag's file only")
+(work / "elsewhere").chmod(0o700)
 print("ok: a key file others could replace is refused, in its folder, above it, or where its link leads")

@@ -8,7 +8,8 @@ by the start and by --check-config, and nothing is written through the link. The
 full file system need a folder that is really read-only or
 full: as an unprivileged user a mode 0555 folder; as root (who writes through any mode) a private
 mount namespace with a read-only bind mount and a 4 KiB tmpfs, skipped where mounts are not
-permitted.
+permitted. A refused state file that the config file names is pointed to there (file:line:col and
+the key), by the start and by --check-config.
 
 usage: state_file_start_check.py CLOCKSYNCD WORK_DIR"""
 import os
@@ -101,6 +102,18 @@ for run in (start, check_config):
     expect_refused(run(above / "state" / "n.state"), above / "state" / "n.state",
                    f"folder {above} (on the way to {above / 'state'}): permissions 0757 let group or others rename "
                    "what is in it, and so replace the state file")
+
+# Named by the config file (not --state-file): the refusal points to the key that named it.
+named = work / "named.yaml"
+named.write_text(config.read_text() + f"state_file: {above / 'state' / 'n.state'}\n")
+where = f"clocksyncd: {named}:{len(config.read_text().splitlines()) + 1}:13: error: at 'state_file': state file "
+for extra in ([], ["--check-config"]):
+    try:
+        p = subprocess.run([daemon, "--config", str(named), *user, *extra], capture_output=True, text=True, timeout=10)
+    except subprocess.TimeoutExpired:
+        fail(f"state_file in {named} {extra}: the daemon started")
+    if p.returncode != 2 or not p.stderr.startswith(where) or "permissions 0757" not in p.stderr:
+        fail(f"state_file in {named} {extra}: exit {p.returncode}, stderr {p.stderr.strip()!r}; expected exit 2 beginning {where!r}")
 above.chmod(0o755)
 
 readonly = work / "readonly"
