@@ -40,3 +40,15 @@ clocksim_script_test(cli.default_out_folder cli 60 sim/cli/default_out_check.py
 # quotes, ';' or $( ) is a folder name, not a shell command (tests/sim/cli/plot_option_check.py).
 clocksim_script_test(cli.plot_folder_argument cli 120 sim/cli/plot_option_check.py
   $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-plot-option)
+
+# A run that outgrows its memory limit (--memory-limit; by default nine tenths of what the machine
+# has available) ends with exit 2 and a message, not by the kernel's out-of-memory killer, and
+# leaves no output behind (tests/sim/cli/memory_limit_check.py). A sanitizer build applies no
+# limit: the script checks the option's parsing there, and says so.
+if(CMAKE_CXX_FLAGS MATCHES "fsanitize")
+  set(clocksim_sanitizer_build 1)
+else()
+  set(clocksim_sanitizer_build 0)
+endif()
+clocksim_script_test(cli.memory_limit cli 600 sim/cli/memory_limit_check.py
+  $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-memory-limit ${clocksim_sanitizer_build})

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "config/seed_option.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/memory_limit_option.hpp"
 #include "sim/network/topology_cache.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/loader.hpp"
@@ -38,6 +40,7 @@ struct RunArgs {
   std::string out_dir;
   std::vector<std::string> sets;
   std::string seed;  // config/seed_option.hpp
+  std::string memory_limit;
   bool plot = false;
   bool quiet = false;
 };
@@ -92,6 +95,8 @@ void plot(const std::string& out_dir, bool quiet) {
 }
 
 int do_run(const RunArgs& a) {
+  const std::optional<sim::MemoryLimit> limit = apply_memory_limit_option(a.memory_limit, "clocksim");
+  if (!limit) return 2;
   sim::TopologyCache topologies;  // a topology file is read once, for the check and the run
   scenario::LoadOptions load;
   load.set_overrides = a.sets;
@@ -102,6 +107,9 @@ int do_run(const RunArgs& a) {
     spec = scenario::load_scenario_file(a.file, load);
   } catch (const scenario::ScenarioError& e) {
     std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "clocksim: " << a.file << ": " << sim::out_of_memory_message(*limit) << "\n";
     return 2;
   }
   std::string out = a.out_dir;
@@ -118,6 +126,10 @@ int do_run(const RunArgs& a) {
   } catch (const scenario::ScenarioError& e) {
     // Found while building the world (a node's drawn rates): already located in the file.
     std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    // The world is gone by now, and with it what it held: there is room for the message.
+    std::cerr << "clocksim: " << a.file << ": " << sim::out_of_memory_message(*limit) << "\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "clocksim: " << a.file << ": " << e.what() << "\n";
@@ -140,6 +152,7 @@ void register_run_command(CLI::App& app, int& exit_code) {
   run->add_option("--out,-o", args->out_dir, "Output folder (default out/<scenario name>)")->check(kNonEmptyFolder);
   config::add_seed_option(*run, args->seed, "Override the scenario's seed");
   run->add_option("--set", args->sets, "Override a scalar: key.path=value (repeatable)")->take_all();
+  add_memory_limit_option(*run, args->memory_limit);
   run->add_flag("--plot", args->plot, "Draw offsets.png and skew.png with analysis/plot_offsets.py");
   run->add_flag("--quiet,-q", args->quiet, "No progress and no report");
   run->callback([args, &exit_code] { exit_code = do_run(*args); });

@@ -4,11 +4,14 @@
 
 #include <iostream>
 #include <memory>
+#include <new>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/memory_limit_option.hpp"
 #include "sim/network/topology_cache.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/error.hpp"
@@ -32,9 +35,12 @@ struct SweepArgs {
   bool merge = false;
   bool mpi = false;
   bool traces = false;
+  std::string memory_limit;
 };
 
 int sweep_main(const SweepArgs& args) {
+  const std::optional<sim::MemoryLimit> limit = apply_memory_limit_option(args.memory_limit, "clocksim sweep");
+  if (!limit) return 2;
   sim::TopologyCache topologies;  // a topology file is read once for the whole sweep
   sweep::SweepSpec spec;
   std::vector<sweep::PlannedRun> runs;
@@ -102,14 +108,19 @@ int sweep_main(const SweepArgs& args) {
   }
 
   const bool progress = !args.quiet && ::isatty(STDERR_FILENO) != 0;
-  const sweep::RunFunction run_one = [&spec, &topologies](const sweep::PlannedRun& run, const std::string& run_dir) {
+  const sweep::RunFunction run_one = [&spec, &topologies, &limit](const sweep::PlannedRun& run, const std::string& run_dir) {
     sim::RunOptions options;
     options.topologies = &topologies;
     options.out_dir = run_dir;
     options.progress = false;  // one line for the whole sweep instead
     options.quiet = true;
     std::ostringstream report;  // expectation results are in summary.json and sweep.csv
-    sim::run_scenario(sweep::load_run_scenario(spec, run, topologies), options, report);
+    try {
+      sim::run_scenario(sweep::load_run_scenario(spec, run, topologies), options, report);
+    } catch (const std::bad_alloc&) {
+      // The limit is the process's: runs in parallel share it (fewer --jobs leave each more).
+      throw std::runtime_error(sim::out_of_memory_message(*limit));
+    }
   };
   sweep::SweepReport report;
   const sweep::SweepOptions options{args.out_dir, args.jobs, progress, *shard};
@@ -175,6 +186,7 @@ void register_sweep_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--mpi", args->mpi,
                 "Spread the runs over the ranks of `mpirun -np K` (one at a time per rank; --out on a file "
                 "system every rank shares)");
+  add_memory_limit_option(*cmd, args->memory_limit);
   cmd->callback([args, &exit_code] { exit_code = sweep_main(*args); });
 }
 
