@@ -48,7 +48,7 @@ std::string read_text(const std::string& path) {
 
 // This process's cgroup folders' room: cgroup v2 ("0::/path") and v1's memory controller
 // ("N:memory:/path"), where their files are visible; the least of them.
-std::optional<std::uint64_t> cgroup_room_here() {
+[[maybe_unused]] std::optional<std::uint64_t> cgroup_room_here() {
   std::istringstream lines(read_text("/proc/self/cgroup"));
   std::optional<std::uint64_t> room;
   std::string line;
@@ -72,7 +72,7 @@ std::optional<std::uint64_t> cgroup_room_here() {
 }
 
 // What the process's data (as RLIMIT_DATA counts it) is now: VmData of /proc/self/status.
-std::uint64_t data_now_bytes() {
+[[maybe_unused]] std::uint64_t data_now_bytes() {
   std::istringstream lines(read_text("/proc/self/status"));
   std::string key, unit;
   std::uint64_t kib = 0;
