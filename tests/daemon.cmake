@@ -11,11 +11,12 @@ if(CLOCKSIM_DAEMON_ITESTS)
     CLOCKSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CLOCKSIM_BINARY_DIR="${PROJECT_BINARY_DIR}"
     CLOCKSYNCD_PATH="$<TARGET_FILE:clocksyncd>")
   add_dependencies(daemon_integration_tests clocksyncd clocksyncctl)
-  # The asan test preset leaves the label "daemon" to the ci preset: a daemon that dropped to
-  # another user under a seccomp allow-list can no longer read /proc/self/exe, which UBSan's vptr
-  # check and LeakSanitizer's exit-time tracer need, so sanitized daemons fail for the sandbox's
-  # sake, not ours. The daemon's units (daemon_tests, node_tests) still run under ASan and UBSan.
-  # Should the label be run with sanitizers anyway, LeakSanitizer is off in the daemons:
+  # The asan test preset leaves the label "daemon" to the ci preset: LeakSanitizer's exit-time
+  # tracer needs ptrace, which the daemon's seccomp allow-list refuses, so sanitized daemons would
+  # fail for the sandbox's sake, not ours (UBSan's vptr check needs a pipe, which the allow-list
+  # grants in the sanitizer build only). The daemon's units (daemon_tests, node_tests) still run
+  # under ASan and UBSan. Should the label be run with sanitizers anyway, LeakSanitizer is off in
+  # the daemons:
   set(CLOCKSIM_DAEMON_ITEST_ENV "")
   if(CMAKE_CXX_FLAGS MATCHES "sanitize=address")
     set(CLOCKSIM_DAEMON_ITEST_ENV ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1")
