@@ -1,7 +1,6 @@
 # Daemon integration tests: real clocksyncd processes on 127.0.0.1 (label "daemon"). They are
 # not *_test.cpp files, so they stay out of the daemon_tests unit binary; each test bounds its own
 # time and stops every process it started.
-# The asan preset turns them off: it does not run their label (the note below), so it need not build them.
 if(CLOCKSIM_DAEMON_ITESTS)
   file(GLOB CLOCKSIM_DAEMON_ITESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/daemon/integration/*.cpp)
   add_executable(daemon_integration_tests ${CLOCKSIM_DAEMON_ITESTS})
@@ -11,12 +10,9 @@ if(CLOCKSIM_DAEMON_ITESTS)
     CLOCKSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CLOCKSIM_BINARY_DIR="${PROJECT_BINARY_DIR}"
     CLOCKSYNCD_PATH="$<TARGET_FILE:clocksyncd>")
   add_dependencies(daemon_integration_tests clocksyncd clocksyncctl)
-  # The asan test preset leaves the label "daemon" to the ci preset: LeakSanitizer's exit-time
-  # tracer needs ptrace, which the daemon's seccomp allow-list refuses, so sanitized daemons would
-  # fail for the sandbox's sake, not ours (UBSan's vptr check needs a pipe, which the allow-list
-  # grants in the sanitizer build only). The daemon's units (daemon_tests, node_tests) still run
-  # under ASan and UBSan. Should the label be run with sanitizers anyway, LeakSanitizer is off in
-  # the daemons:
+  # Under the asan preset too: real daemons under ASan and UBSan, seccomp allow-list and all
+  # (it grants UBSan the pipe its vptr check needs in the sanitizer build). LeakSanitizer's
+  # exit-time tracer needs ptrace, which the allow-list refuses, so it is off in the daemons:
   set(CLOCKSIM_DAEMON_ITEST_ENV "")
   if(CMAKE_CXX_FLAGS MATCHES "sanitize=address")
     set(CLOCKSIM_DAEMON_ITEST_ENV ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1")
