@@ -142,7 +142,7 @@ std::pair<std::string, std::vector<std::string>> sweep_report(const std::string&
     py::gil_scoped_release unlocked;
     std::ostringstream progress;
     if (jobs > sweep::kMaxSweepJobs) throw py::value_error("jobs must be at most " + std::to_string(sweep::kMaxSweepJobs));
-    report = sweep::run_sweep(spec, runs, {out_dir, jobs, false, {}},
+    report = sweep::run_sweep(spec, runs, {out_dir, jobs, false, {}, std::nullopt},
                               [&](const sweep::PlannedRun& run, const std::string& run_dir) {
                                 sim::RunOptions options;
                                 options.out_dir = run_dir;

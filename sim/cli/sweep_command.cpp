@@ -123,7 +123,7 @@ int sweep_main(const SweepArgs& args) {
     }
   };
   sweep::SweepReport report;
-  const sweep::SweepOptions options{args.out_dir, args.jobs, progress, *shard};
+  const sweep::SweepOptions options{args.out_dir, args.jobs, progress, *shard, limit->bytes};
   try {
     if (args.mpi) {
       sweep::MpiSweepResult result = sweep::run_sweep_mpi(spec, runs, options, run_one, std::cerr);

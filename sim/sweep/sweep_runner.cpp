@@ -1,5 +1,7 @@
 #include "sim/sweep/sweep_runner.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -8,6 +10,7 @@
 #include <filesystem>
 #include <ostream>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include "sim/run/run_scenario.hpp"
@@ -38,6 +41,19 @@ bool parse_size(std::string_view text, std::size_t& out) {
   if (text.empty()) return false;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && end == text.data() + text.size();
+}
+
+// What a new thread's stack reserves: the size pthreads gives a thread by default (RLIMIT_STACK,
+// 8 MiB on most systems), which std::thread uses.
+std::uint64_t default_thread_stack_bytes() {
+  pthread_attr_t attr;
+  std::size_t bytes = 8u << 20;
+  if (::pthread_attr_init(&attr) == 0) {
+    std::size_t got = 0;
+    if (::pthread_attr_getstacksize(&attr, &got) == 0 && got > 0) bytes = got;
+    ::pthread_attr_destroy(&attr);
+  }
+  return bytes;
 }
 
 }  // namespace
@@ -170,6 +186,16 @@ SweepReport run_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs
 
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(todo.size(), 1)));
+  if (options.memory_limit_bytes) {
+    // Each worker reserves a thread stack, which the limit counts whether touched or not.
+    const std::uint64_t stack_bytes = default_thread_stack_bytes();
+    const std::uint64_t fit = std::max<std::uint64_t>(1, *options.memory_limit_bytes / 2 / stack_bytes);
+    if (jobs > fit) {
+      progress_out << "clocksim sweep: " << fit << " workers instead of " << jobs << ": their stacks ("
+                   << stack_bytes / (1024 * 1024) << " MiB each) may take at most half of the memory limit\n";
+      jobs = static_cast<unsigned>(fit);
+    }
+  }
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stopped{false};
   auto worker = [&] {
@@ -187,7 +213,17 @@ SweepReport run_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs
   };
   {
     std::vector<std::jthread> pool;
-    for (unsigned i = 1; i < jobs; ++i) pool.emplace_back(worker);
+    for (unsigned i = 1; i < jobs; ++i) {
+      try {
+        pool.emplace_back(worker);
+      } catch (const std::system_error& e) {
+        // Out of threads or of memory for their stacks (a memory limit counts them): the runs go
+        // on with the workers there are, each run the same whoever runs it.
+        progress_out << "clocksim sweep: started " << i << " of " << jobs << " workers (the system refused more: "
+                     << e.what() << "); the runs go on with those\n";
+        break;
+      }
+    }
     worker();  // the calling thread works too
   }
   SweepReport report = progress.finish();  // sweep.csv holds what finished; the rest resumes

@@ -12,6 +12,7 @@
 #include <iosfwd>
 #include <memory>
 #include <mutex>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,9 @@ struct SweepOptions {
   unsigned jobs = 0;      // 0: all cores
   bool progress = false;  // a live progress line (the CLI sets it on a terminal)
   Shard shard;            // a part only: runs it, writes no sweep.csv (merge_sweep does)
+  // The process's memory limit (sim/memory/memory_limit.hpp), if any: the workers' stacks are
+  // kept to half of it, so that the runs have the other half.
+  std::optional<std::uint64_t> memory_limit_bytes;
 };
 
 // Runs one planned run, writing its files into `run_dir` (created by the callee). Throws on

@@ -8,7 +8,8 @@ message naming the limit, instead of being killed by the kernel's out-of-memory 
   4096 x 4095 messages in flight) ends with exit 2 and the message, creates no output folder, and
   leaves an existing one as it was.
 - A sweep: the run that outgrows the limit is reported failed with the same message, the others
-  finish.
+  finish. A sweep whose `--jobs` threads' stacks would take more than half of the limit runs on
+  fewer workers, says so, and finishes every run.
 - By default the limit is in force: the data limit of a running `clocksim run` is nine tenths of
   MemAvailable at its start, give or take what the process held then and what changed since.
 
@@ -88,6 +89,17 @@ if p.returncode != 1 or f"failed: nodes=4096,seed=1: {SAYS}" not in p.stderr:
          "run failed with the message")
 if not os.path.exists(os.path.join(out, "nodes=8,seed=1", "summary.json")) or os.path.exists(os.path.join(out, "nodes=4096,seed=1")):
     fail(f"the sweep's folders: {sorted(os.listdir(out))}; expected the 8-node run done and no 4096-node folder")
+
+# 64 workers' stacks (8 MiB each) would take far more than half of 200 MiB: fewer workers.
+many = os.path.join(work, "many.yaml")
+with open(many, "w") as f:
+    f.write("name: many\nbase: mesh.yaml\nset: {nodes: 3, duration: 6s}\nmatrix:\n  tick: [1s]\nseeds: 1..64\n")
+out = os.path.join(work, "many")
+p = run("sweep", many, "--quiet", "--out", out, "-j", "64", "--memory-limit", "200MiB", timeout=300)
+done = [d for d in os.listdir(out) if os.path.exists(os.path.join(out, d, "summary.json"))] if os.path.isdir(out) else []
+if p.returncode != 0 or "workers instead of 64: their stacks" not in p.stderr or len(done) != 64:
+    fail(f"64 jobs under 200MiB: exit {p.returncode}, {len(done)} runs done, stderr {p.stderr.strip()!r}; expected exit 0, "
+         "a note of fewer workers, and every run done")
 
 
 def mem_available():

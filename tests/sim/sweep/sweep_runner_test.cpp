@@ -85,7 +85,7 @@ class SweepRunnerTest : public ::testing::Test {
   SweepReport sweep(const fs::path& out, unsigned jobs, const RunFunction& fn, bool progress = false,
                     Shard shard = {}) {
     std::ostringstream sink;
-    SweepReport r = run_sweep(spec_, runs_, {out.string(), jobs, progress, shard}, fn, sink);
+    SweepReport r = run_sweep(spec_, runs_, {out.string(), jobs, progress, shard, std::nullopt}, fn, sink);
     progress_ = sink.str();
     return r;
   }
