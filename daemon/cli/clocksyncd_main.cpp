@@ -135,10 +135,13 @@ int run(int argc, char** argv) {
   if (o_listen->count()) cfg.listen = listen;
   if (o_status->count()) cfg.status = status;
   // A flag replaces the file's value, and with it the place an error would point to.
-  if (o_control->count()) {
-    cfg.control = control;
-    cfg.control_origin.clear();
-  }
+  const auto replace_from_flag = [](const CLI::Option* flag, const std::string& value, std::string& field,
+                                    std::string& origin) {
+    if (flag->count() == 0) return;
+    field = value;
+    origin.clear();
+  };
+  replace_from_flag(o_control, control, cfg.control, cfg.control_origin);
   if (o_remote->count()) cfg.allow_remote_status = allow_remote_status;
   if (o_user->count()) cfg.user = user;
   for (auto [opt, text, target, name] : {std::tuple{o_panic, &panic_text, &cfg.limits.panic_threshold, "--panic-threshold"},
@@ -182,14 +185,8 @@ int run(int argc, char** argv) {
     }
   }
   if (o_cluster->count()) cfg.cluster = cluster;
-  if (o_key->count()) {
-    cfg.key_file = key_file;
-    cfg.key_file_origin.clear();
-  }
-  if (o_state->count()) {
-    cfg.state_file = state_file;
-    cfg.state_file_origin.clear();
-  }
+  replace_from_flag(o_key, key_file, cfg.key_file, cfg.key_file_origin);
+  replace_from_flag(o_state, state_file, cfg.state_file, cfg.state_file_origin);
   if (o_insecure->count()) cfg.insecure = insecure;
   if (o_clock->count()) cfg.clock_backend = clock_backend;
   // CLI11's ranges let NaN through (every comparison with it is false).
@@ -208,20 +205,11 @@ int run(int argc, char** argv) {
   if (o_slew->count()) cfg.max_slew_ppm = max_slew_ppm;
   if (o_allow->count()) cfg.allow_system_clock = allow_system_clock;
   if (o_sync->count()) cfg.sync_kind = sync_kind;
-  if (o_election->count()) {
-    cfg.election_kind = election_kind;
-    cfg.election_origin.clear();
-  }
+  replace_from_flag(o_election, election_kind, cfg.election_kind, cfg.election_origin);
   if (o_seed->count()) cfg.seed = *config::seed_value(seed);
   if (o_nomaster->count()) cfg.can_be_master = !no_master;
-  if (o_ntp_listen->count()) {
-    cfg.ntp_listen = ntp_listen;
-    cfg.ntp_listen_origin.clear();
-  }
-  if (o_refclock->count()) {
-    cfg.reference_clock = reference_clock;
-    cfg.reference_clock_origin.clear();
-  }
+  replace_from_flag(o_ntp_listen, ntp_listen, cfg.ntp_listen, cfg.ntp_listen_origin);
+  replace_from_flag(o_refclock, reference_clock, cfg.reference_clock, cfg.reference_clock_origin);
   if (o_ntp_server->count()) {
     cfg.ntp_servers.clear();
     for (const auto& text : ntp_servers) {
