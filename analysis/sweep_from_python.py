@@ -18,9 +18,33 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-import clocksim  # noqa: E402
-
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def import_clocksim():
+    """The clocksim module from PYTHONPATH, else from this tree's own builds (release first)."""
+    try:
+        import clocksim
+        return clocksim
+    except ImportError:
+        pass
+    build = os.path.join(HERE, "..", "build")
+    for preset in ["release", "ci", "debug", "bench"]:
+        folder = os.path.join(build, preset, "python")
+        if os.path.isdir(os.path.join(folder, "clocksim")):
+            sys.path.insert(0, folder)
+            try:
+                import clocksim
+                return clocksim
+            except ImportError:
+                sys.path.pop(0)
+    sys.stderr.write("sweep_from_python.py: error: the clocksim module is not built: run scripts/test.sh (or "
+                     "cmake --preset release && cmake --build --preset release), or set PYTHONPATH to a "
+                     "build's python folder (build/release/python)\n")
+    sys.exit(2)
+
+
+clocksim = import_clocksim()
 SCENARIO = os.path.join(HERE, "..", "scenarios", "berkeley-basic.yaml")
 PERIODS_S = [10, 15, 20, 30, 60]
 WARMUP_NS = 60_000_000_000

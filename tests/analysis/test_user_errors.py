@@ -46,3 +46,17 @@ def test_compare_refuses_two_scenarios_that_would_share_a_folder(tmp_path):
     p = run_script("compare.py", "--run", str(tmp_path / "a" / "base.yaml"), str(tmp_path / "b" / "base.yaml"),
                    "--out", str(tmp_path / "o"))
     one_line_error(p, "same file name", "rename one")
+
+
+def test_the_python_example_says_how_to_get_the_module(tmp_path):
+    # A copy outside the tree finds no build folder to take the module from, and no PYTHONPATH.
+    import shutil
+    import subprocess
+    import sys
+    folder = tmp_path / "analysis"
+    folder.mkdir()
+    shutil.copy(os.path.join(os.path.dirname(__file__), "..", "..", "analysis", "sweep_from_python.py"), folder)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    p = subprocess.run([sys.executable, str(folder / "sweep_from_python.py"), "--seeds", "1"], capture_output=True,
+                       text=True, env=env, cwd=tmp_path)
+    one_line_error(p, "clocksim module is not built", "scripts/test.sh", "PYTHONPATH")
