@@ -77,7 +77,7 @@ void reject_tab_indentation(std::string_view text, const std::string& source) {
 // YAML text is Unicode, and every name and description read from it ends up in JSON, CSV and
 // HTML outputs: a byte sequence that is not UTF-8 is refused where it is, not when summary.json
 // is written. Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-void reject_invalid_utf8(std::string_view text, const std::string& source) {
+void reject_non_yaml_text(std::string_view text, const std::string& source) {
   int line = 1;
   int column = 1;
   std::size_t i = 0;
@@ -107,6 +107,18 @@ void reject_invalid_utf8(std::string_view text, const std::string& source) {
       std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(b));
       throw ConfigError(source, line, column, "",
                         std::string("byte ") + hex + " is not UTF-8; save the file as UTF-8 (YAML text is Unicode)");
+    }
+    // YAML's printable set leaves out the C0 controls but tab, line feed and carriage return, DEL
+    // and the C1 controls but NEL; the parser would otherwise report a NUL as an escape it does not
+    // know, or pass a control character on into names that reach CSV and HTML.
+    const bool control = len == 1 ? (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7F
+                                   : len == 2 && code >= 0x80 && code <= 0x9F && code != 0x85;
+    if (control) {
+      char hex[12];
+      std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(len == 1 ? b : code));
+      throw ConfigError(source, line, column, "",
+                        std::string("control character ") + hex +
+                            " is not allowed in YAML text; inside double quotes write it as an escape (\"\\x..\")");
     }
     if (b == '\n') {
       ++line;
@@ -336,7 +348,7 @@ Node parse_document(std::string_view text, const std::string& source_name, const
     throw ConfigError(source_name, 1, 1, "",
                         "file is larger than " + std::to_string(limits.max_bytes) + " bytes");
   }
-  reject_invalid_utf8(text, source_name);
+  reject_non_yaml_text(text, source_name);
   reject_tab_indentation(text, source_name);
   auto source = std::make_shared<const std::string>(source_name);
   std::istringstream in{std::string(text)};

@@ -149,6 +149,27 @@ TEST(YamlTree, ANulCharacterIsRefusedWhereItIs) {
   for (const Case& c : bad) expect_refused_at(c.text, c.line, c.column, "NUL", c.key);
 }
 
+// Raw control bytes are outside YAML's printable set: refused where they are, with their code point,
+// before the parser reads a NUL as an unknown escape or a name carries an ESC into an HTML report.
+TEST(YamlTree, RawControlCharactersAreRefusedWhereTheyAre) {
+  struct Case {
+    std::string text;
+    int line, column;
+    const char* code;
+  };
+  const std::vector<Case> bad = {
+      {std::string("name: x\0y\n", 10), 1, 8, "U+0000"},
+      {"a: 1\nname: \x1B[31mred\n", 2, 7, "U+001B"},
+      {"a: \x7F\n", 1, 4, "U+007F"},
+      {"a: b\x0C\n", 1, 5, "U+000C"},
+      {"a: \xC2\x9B\n", 1, 4, "U+009B"},  // C1 CSI, written in UTF-8
+  };
+  for (const Case& c : bad) expect_refused_at(c.text, c.line, c.column, std::string("control character ") + c.code);
+  // What YAML does allow: tab, CR LF line ends, and control characters as escapes.
+  EXPECT_EQ(parse_document("a: \"x\ty\"\r\nb: 2\r\n", "f").find("b")->text, "2");
+  EXPECT_EQ(parse_document("a: \"\\x1B\"\n", "f").find("a")->text, "\x1B");
+}
+
 TEST(YamlTree, SyntaxErrorsCarryYamlCppPosition) {
   try {
     parse_document("a: [1, 2\nb: 3\n", "f");
