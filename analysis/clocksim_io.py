@@ -8,6 +8,7 @@ second; drawing code downsamples (see plot_common.minmax_indices).
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -123,12 +124,53 @@ def _present(outdir: str, filename: str) -> str:
     return path
 
 
+def shown(text: str, limit: int = 120) -> str:
+    """Text from a file made safe to print in one line of a message: control characters and
+    undecodable bytes escaped, and cut to `limit` characters."""
+    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return out if len(out) <= limit else out[:limit] + "..."
+
+
+def not_utf8(path: str) -> FormatError:
+    """The error for a file that is not UTF-8, at its first bad byte's line and column (every file
+    clocksim writes is UTF-8: such a file was damaged or written by something else)."""
+    opener = gzip.open if path.endswith(".gz") else open
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line, column = 1, 1
+    try:
+        with opener(path, "rb") as f:
+            while chunk := f.read(1 << 16):
+                held = decoder.getstate()[0]  # the start of a sequence cut by the last chunk
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as err:
+                    data = held + chunk  # what the error's positions count in
+                    good = data[:err.start].decode("utf-8", errors="ignore")
+                    pending = good.rsplit("\n", 1)
+                    line += good.count("\n")
+                    column = (column if len(pending) == 1 else 1) + len(pending[-1])
+                    return FormatError(path, f"line {line}, column {column}: byte 0x{data[err.start]:02X} is not "
+                                             "UTF-8 (every file clocksim writes is UTF-8: this one was damaged or "
+                                             "written by something else)")
+                pieces = text.rsplit("\n", 1)
+                line += text.count("\n")
+                column = (column if len(pieces) == 1 else 1) + len(pieces[-1])
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return FormatError(path, f"line {line}: the file ends inside a UTF-8 sequence")
+    except (OSError, EOFError, zlib.error) as e:
+        return FormatError(path, f"cannot read: {e}")
+    return FormatError(path, "not UTF-8")
+
+
 def _read_header(path: str, required: list[str]) -> list[str]:
     _require_file(path)
     opener = gzip.open if path.endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+        with opener(path, "rt", encoding="utf-8") as f:
             first = f.readline()
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     except (OSError, EOFError, zlib.error) as e:  # a truncated or non-gzip .gz
         raise FormatError(path, f"cannot read: {e}") from None
     if not first.strip():
@@ -138,10 +180,10 @@ def _read_header(path: str, required: list[str]) -> list[str]:
     if missing:
         raise FormatError(
             path, f"line 1: missing column(s) {', '.join(missing)}; expected header "
-                  f"{','.join(required)}, found {','.join(header)}")
+                  f"{','.join(required)}, found {shown(','.join(header))}")
     dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:
-        raise FormatError(path, f"line 1: duplicate column(s) {', '.join(dupes)}")
+        raise FormatError(path, f"line 1: duplicate column(s) {shown(', '.join(dupes))}")
     return header
 
 
@@ -153,7 +195,7 @@ def _first_bad_line(path: str, column: str, allow_empty: bool) -> str:
     bad |= numeric.notna() & (numeric != np.floor(numeric.fillna(0)))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        return f"line {i + 2}: column {column}: expected an integer, found {raw.iloc[i]!r}"
+        return f"line {i + 2}: column {column}: expected an integer, found {shown(repr(raw.iloc[i]))}"
     return f"column {column}: malformed values"
 
 
@@ -165,15 +207,17 @@ def _read_csv(path: str, required: list[str], dtypes: dict, int_columns: list[st
     try:
         df = pd.read_csv(path, usecols=usecols, dtype={c: dtypes[c] for c in usecols},
                          keep_default_na=False, na_values=na_values, engine="c")
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     except (ValueError, TypeError, OverflowError) as err:
         for column in int_columns:
             if column in usecols:
                 message = _first_bad_line(path, column, column in nullable_int)
                 if not message.endswith("malformed values"):
                     raise FormatError(path, message) from err
-        raise FormatError(path, f"malformed CSV: {err}") from err
+        raise FormatError(path, f"malformed CSV: {shown(str(err), 300)}") from err
     except pd.errors.ParserError as err:
-        raise FormatError(path, f"malformed CSV: {err}") from err
+        raise FormatError(path, f"malformed CSV: {shown(str(err), 300)}") from err
     except (OSError, EOFError, zlib.error) as err:  # a .gz cut short or damaged after its header
         raise FormatError(path, f"cannot read: {err}") from err
     for column in int_columns:
@@ -201,7 +245,7 @@ def read_trace(outdir: str) -> pd.DataFrame:
     unknown_roles = set(df["role"].cat.categories) - ROLES
     if unknown_roles:
         i = int(np.flatnonzero(df["role"].isin(unknown_roles).to_numpy())[0])
-        raise FormatError(path, f"line {i + 2}: column role: {df['role'].iloc[i]!r} is not one of "
+        raise FormatError(path, f"line {i + 2}: column role: {shown(repr(df['role'].iloc[i]))} is not one of "
                                 f"{', '.join(sorted(ROLES))}")
     bad_up = ~df["up"].isin([0, 1])
     if bad_up.any():
@@ -228,8 +272,10 @@ def read_trace_nodes(outdir: str) -> list[str]:
             if not same.all():
                 break
         chunks.close()
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     except (ValueError, TypeError, OverflowError, pd.errors.ParserError) as err:
-        raise FormatError(path, f"malformed CSV: {err}") from err
+        raise FormatError(path, f"malformed CSV: {shown(str(err), 300)}") from err
     except (OSError, EOFError, zlib.error) as err:
         raise FormatError(path, f"cannot read: {err}") from err
     return names
@@ -267,7 +313,7 @@ def read_messages(outdir: str) -> pd.DataFrame:
     bad = ~df["fate"].isin(MESSAGE_FATES)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise FormatError(path, f"line {i + 2}: column fate: unknown value {df['fate'].iloc[i]!r}; "
+        raise FormatError(path, f"line {i + 2}: column fate: unknown value {shown(repr(df['fate'].iloc[i]))}; "
                                 f"expected one of {', '.join(sorted(MESSAGE_FATES))}")
     return df
 
@@ -295,8 +341,11 @@ def read_events_log(outdir: str) -> list[str]:
 def read_summary(outdir: str) -> dict:
     path = os.path.join(outdir, SUMMARY_FILE)
     _require_file(path)
-    with open(path, "r", encoding="utf-8") as f:
-        text = f.read()
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     if not text.strip():
         raise FormatError(path, "empty file; expected a JSON object")
     try:
@@ -309,7 +358,7 @@ def read_summary(outdir: str) -> dict:
         raise FormatError(path, f"missing key format_version (expected {FORMAT_VERSION})")
     version = summary["format_version"]
     if version != FORMAT_VERSION:
-        raise FormatError(path, f"format_version {version!r} is not supported: these scripts read "
+        raise FormatError(path, f"format_version {shown(repr(version))} is not supported: these scripts read "
                                 f"format_version {FORMAT_VERSION}; use the analysis/ scripts from "
                                 f"the same clocksim version as the binary")
     for key in ("scenario", "results"):

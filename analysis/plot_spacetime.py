@@ -43,11 +43,13 @@ def read_logical(outdir: str) -> pd.DataFrame:
     try:
         df = pd.read_csv(path, dtype={"node": str, "kind": str, "peer": str, "vector": str},
                          keep_default_na=False)
+    except UnicodeDecodeError:
+        raise cio.not_utf8(path) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise cio.FormatError(path, f"not a CSV file: {err}") from err
+        raise cio.FormatError(path, f"not a CSV file: {cio.shown(str(err), 300)}") from err
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
-        raise cio.FormatError(path, f"missing columns {missing}")
+        raise cio.FormatError(path, f"missing columns {cio.shown(str(missing), 300)}")
     if df.empty:
         # A run without a single logical event (shorter than the first gap of its workload, every
         # node down) writes the header alone, which pandas types as text: still a valid file.
@@ -57,7 +59,7 @@ def read_logical(outdir: str) -> pd.DataFrame:
             raise cio.FormatError(path, f"column '{c}' is not integer")
     bad = df.loc[~df["kind"].isin(KIND_COLOUR.keys()), "kind"]
     if len(bad):
-        raise cio.FormatError(path, f"unknown event kind '{bad.iloc[0]}'")
+        raise cio.FormatError(path, f"unknown event kind {cio.shown(repr(bad.iloc[0]))}")
     return df
 
 

@@ -194,3 +194,59 @@ def test_trace_nodes_are_the_first_ticks_rows_plain_or_gzip(run_dir):
         shutil.copyfileobj(f_in, f_out)
     os.remove(src)
     assert cio.read_trace_nodes(run_dir) == [f"n{i}" for i in range(6)]
+
+
+def _damage(path, line, column, byte=b"\xff"):
+    """Puts `byte` (not UTF-8) at line:column (1-based) of the file."""
+    with open(path, "rb") as f:
+        lines = f.read().split(b"\n")
+    lines[line - 1] = lines[line - 1][:column - 1] + byte + lines[line - 1][column - 1:]
+    with open(path, "wb") as f:
+        f.write(b"\n".join(lines))
+
+
+@pytest.mark.parametrize("name, read", [("trace.csv", cio.read_trace), ("skew.csv", cio.read_skew),
+                                        ("events.csv", cio.read_events), ("summary.json", cio.read_summary),
+                                        ("trace.csv", cio.read_trace_nodes)])
+def test_bytes_that_are_not_utf8_are_located(run_dir, name, read):
+    _damage(os.path.join(run_dir, name), 3, 4)
+    with pytest.raises(cio.FormatError) as err:
+        read(run_dir)
+    assert err.value.path.endswith(name)
+    assert "line 3, column 4: byte 0xFF is not UTF-8" in str(err.value), str(err.value)
+
+
+def test_a_damaged_header_is_shown_escaped_and_cut(run_dir):
+    path = os.path.join(run_dir, "skew.csv")
+    with open(path, "rb") as f:
+        rest = f.read().split(b"\n", 1)[1]
+    with open(path, "wb") as f:
+        f.write(b"t\x1b[2J\x07" + b"x" * 500 + b"\n" + rest)
+    with pytest.raises(cio.FormatError) as err:
+        cio.read_skew(run_dir)
+    message = str(err.value)
+    assert "\x1b" not in message and "\x07" not in message and "\\x1b[2J\\x07" in message
+    found = message.split(", found ", 1)[1]
+    assert len(found) <= 123 and found.endswith("...")
+
+
+def test_a_gzip_file_not_utf8_inside_is_located(run_dir):
+    import gzip
+    src = os.path.join(run_dir, "trace.csv")
+    _damage(src, 2, 1, b"\xc3(")
+    with open(src, "rb") as f_in, gzip.open(src + ".gz", "wb") as f_out:
+        f_out.write(f_in.read())
+    os.remove(src)
+    with pytest.raises(cio.FormatError, match=r"line 2, column 1: byte 0xC3 is not UTF-8"):
+        cio.read_trace(run_dir)
+
+
+@pytest.mark.parametrize("script, name", [("plot_offsets.py", "skew.csv"), ("events.py", "events.csv"),
+                                          ("report.py", "summary.json"), ("compare.py", "summary.json")])
+def test_scripts_refuse_a_file_not_utf8_in_one_line(run_dir, tmp_path, script, name):
+    _damage(os.path.join(run_dir, name), 2, 2, b"\x9a")
+    extra = ["-o", str(tmp_path / "c.html")] if script == "compare.py" else []
+    result = run_script(script, run_dir, *extra)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert f"{name}: line 2, column 2: byte 0x9A is not UTF-8" in result.stderr
