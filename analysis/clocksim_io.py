@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+import warnings
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable
@@ -188,35 +189,59 @@ def _read_header(path: str, required: list[str]) -> list[str]:
 
 
 def _first_bad_line(path: str, column: str, allow_empty: bool) -> str:
-    """Finds where a numeric column fails to parse, for the error message (slow path only)."""
-    raw = pd.read_csv(path, usecols=[column], dtype=str, keep_default_na=False)[column]
-    numeric = pd.to_numeric(raw, errors="coerce")
-    bad = numeric.isna() & ~((raw == "") if allow_empty else False)
-    bad |= numeric.notna() & (numeric != np.floor(numeric.fillna(0)))
+    """Finds where an integer column fails to parse, for the error message (slow path only)."""
+    try:
+        raw = pd.read_csv(path, usecols=[column], dtype=str, keep_default_na=False)[column]
+    except (ValueError, pd.errors.ParserError):
+        return f"column {column}: malformed values"
+    integer = raw.str.fullmatch(r"-?[0-9]+").to_numpy()
+    bad = ~integer & ~((raw == "").to_numpy() if allow_empty else False)
+    for i in np.flatnonzero(integer):
+        if not -2**63 <= int(raw.iloc[i]) < 2**63:
+            bad[i] = True
+            break
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        return f"line {i + 2}: column {column}: expected an integer, found {shown(repr(raw.iloc[i]))}"
+        i = int(np.flatnonzero(bad)[0])
+        return f"line {i + 2}: column {column}: expected a 64-bit integer, found {shown(repr(raw.iloc[i]))}"
     return f"column {column}: malformed values"
+
+
+def _exact_nullable_int(text: pd.Series) -> pd.Series:
+    """A column of integers or empty fields as Int64, every value exact: pandas reads a nullable
+    integer column through float64, which rounds past 2^53 ns (104 days) and fails near 2^63."""
+    empty = (text == "").to_numpy()
+    values = np.zeros(len(text), dtype="int64")
+    if not empty.all():
+        values[~empty] = text[~empty].astype("int64").to_numpy()  # ValueError, OverflowError if not
+    return pd.Series(pd.arrays.IntegerArray(values, empty), index=text.index, name=text.name)
 
 
 def _read_csv(path: str, required: list[str], dtypes: dict, int_columns: list[str],
               nullable_int: tuple[str, ...] = ()) -> pd.DataFrame:
     header = _read_header(path, required)
     usecols = [c for c in header if c in dtypes]
-    na_values = {c: [""] for c in nullable_int}
+    exact = [c for c in usecols if dtypes[c] == "Int64"]  # read as text, converted exactly
+    na_values = {c: [""] for c in nullable_int if c not in exact}
     try:
-        df = pd.read_csv(path, usecols=usecols, dtype={c: dtypes[c] for c in usecols},
-                         keep_default_na=False, na_values=na_values, engine="c")
+        # pandas warns on stderr before it raises for a value it cannot cast (inf in an integer
+        # column): the error below says it, with its line.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            df = pd.read_csv(path, usecols=usecols,
+                             dtype={c: "str" if c in exact else dtypes[c] for c in usecols},
+                             keep_default_na=False, na_values=na_values, engine="c")
+        for column in exact:
+            df[column] = _exact_nullable_int(df[column])
     except UnicodeDecodeError:
         raise not_utf8(path) from None
+    except pd.errors.ParserError as err:  # a ValueError too: the row structure, not a value
+        raise FormatError(path, f"malformed CSV: {shown(str(err), 300)}") from err
     except (ValueError, TypeError, OverflowError) as err:
         for column in int_columns:
             if column in usecols:
                 message = _first_bad_line(path, column, column in nullable_int)
                 if not message.endswith("malformed values"):
                     raise FormatError(path, message) from err
-        raise FormatError(path, f"malformed CSV: {shown(str(err), 300)}") from err
-    except pd.errors.ParserError as err:
         raise FormatError(path, f"malformed CSV: {shown(str(err), 300)}") from err
     except (OSError, EOFError, zlib.error) as err:  # a .gz cut short or damaged after its header
         raise FormatError(path, f"cannot read: {err}") from err

@@ -250,3 +250,42 @@ def test_scripts_refuse_a_file_not_utf8_in_one_line(run_dir, tmp_path, script, n
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert f"{name}: line 2, column 2: byte 0x9A is not UTF-8" in result.stderr
+
+
+def test_nullable_integers_are_read_exactly_to_the_end_of_int64(tmp_path):
+    # pandas reads a nullable integer column through float64: 1234567890123456789 came back as
+    # ...768, and 2^63 - 1 failed. Nanosecond counts that large are what clocksim writes for
+    # absurd runs, and the analysis must read what was written.
+    import fixture_run
+    fixture_run.generate_run(str(tmp_path), with_bound=False, ticks=5)
+    big = [1234567890123456789, 2**63 - 1, -2**63, 2**53 + 1]
+    path = tmp_path / "skew.csv"
+    lines = path.read_text().splitlines()
+    for i, value in enumerate(big):
+        fields = lines[i + 1].split(",")
+        fields[1] = str(value)
+        lines[i + 1] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n")
+    skew = cio.read_skew(str(tmp_path))
+    assert [int(v) for v in skew["max_skew_ns"][:4]] == big
+    assert skew["bound_ns"].isna().all() and str(skew["max_skew_ns"].dtype) == "Int64"
+
+
+@pytest.mark.parametrize("value, found", [("inf", "'inf'"), ("1e308", "'1e308'"), ("1.5", "'1.5'"),
+                                          ("99999999999999999999", "'99999999999999999999'"),
+                                          ("9223372036854775808", "'9223372036854775808'")])
+def test_a_value_that_is_no_int64_is_named_at_its_line(run_dir, value, found):
+    path = os.path.join(run_dir, "skew.csv")
+    _rewrite(path, lambda ls: ls[:3] + [ls[3].replace(ls[3].split(",")[1], value, 1)] + ls[4:])
+    with pytest.raises(cio.FormatError) as err:
+        cio.read_skew(run_dir)
+    assert f"line 4: column max_skew_ns: expected a 64-bit integer, found {found}" in str(err.value), str(err.value)
+
+
+def test_an_unterminated_quote_is_one_line_not_a_traceback(sweep_dir):
+    path = os.path.join(sweep_dir, "sweep.csv")
+    _rewrite(path, lambda ls: ls + ['"never closed,1'])
+    result = run_script("plot_sweep.py", sweep_dir)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "sweep.csv: malformed CSV" in result.stderr and "EOF inside string" in result.stderr, result.stderr
