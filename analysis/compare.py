@@ -115,14 +115,14 @@ def make_compare_figure(sides: list[Side], window: tuple[int, int]):
         # NaN (no correct node up at that tick) leaves a gap in the line.
         measured = skew["max_skew_ns"].to_numpy(dtype=float, na_value=np.nan)[keep]
         skew_ax.plot(t_rel[keep] / t_scale, measured / v_scale, color=color, lw=1.6,
-                     label=f"{s.label}: max skew", gid=f"skew:{i}")
+                     label=f"{pc.plain(s.label)}: max skew", gid=f"skew:{i}")
         bound = skew["bound_ns"].to_numpy(dtype=float, na_value=np.nan)[keep]
         if np.isfinite(bound).any():
             skew_ax.plot(t_rel[keep] / t_scale, bound / v_scale, color=color, lw=1.0, ls="--",
-                         label=f"{s.label}: bound", gid=f"bound:{i}")
+                         label=f"{pc.plain(s.label)}: bound", gid=f"bound:{i}")
         if el is not None:
             skew_ax.axvline(el / t_scale, color=color, lw=0.8, ls=":")
-    phase_ax.set_yticks(range(len(sides)), [s.label for s in reversed(sides)])
+    phase_ax.set_yticks(range(len(sides)), [pc.plain(s.label) for s in reversed(sides)])
     phase_ax.axvline(0, color="#d62728", lw=1.2)
     phase_ax.set_title("failover phases after the master's loss (t = 0): detection, then election", fontsize=10)
     phase_ax.legend(handles=[pc.Patch(color=c, label=k) for k, c in PHASE_COLORS.items()], fontsize=8,
@@ -158,7 +158,7 @@ def make_messages_figure(sides: list[Side]):
         counts = (s.failover or {}).get("election_messages_by_type") or {}
         xs = np.arange(len(types)) + (i - (len(sides) - 1) / 2) * width
         ax.bar(xs, [counts.get(t, 0) for t in types], width=width, color=colors(i % colors.N),
-               label=f"{s.label}: {sum(counts.values())} in all", gid=f"messages:{i}")
+               label=f"{pc.plain(s.label)}: {sum(counts.values())} in all", gid=f"messages:{i}")
     ax.set_xticks(range(len(types)), types, rotation=20, fontsize=8)
     ax.set_ylabel("messages")
     ax.set_title("election messages by type (one window for every run: see the note below)", fontsize=10)

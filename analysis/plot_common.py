@@ -30,6 +30,13 @@ INTERVAL_STYLE = {  # kind -> (face colour, legend label)
 }
 
 
+def plain(text) -> str:
+    """Text from a run (a scenario's name, a swept value, a folder name) as matplotlib must draw it:
+    literally. Between two "$" matplotlib reads mathtext, so a name such as "a$\\frac{b$" stopped
+    the figure with a parse error, and "$5 to $9" lost its dollars; "\\$" is a literal one."""
+    return re.sub(r"(?<!\\)\$", r"\\$", str(text))
+
+
 def new_figure(nrows: int = 1, ncols: int = 1, figsize=FIGSIZE_IN, **kwargs):
     fig = Figure(figsize=figsize, dpi=DPI)
     FigureCanvasAgg(fig)

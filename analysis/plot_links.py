@@ -54,7 +54,7 @@ def make_links_figure(links, title: str = ""):
     ax.set_title(f"{len(values)} links: a from {values.min():+.3f} to {values.max():+.3f}, "
                  f"mean |a| {np.abs(values).mean():.3f}", fontsize=10)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(pc.plain(title))
     fig.tight_layout()
     return fig
 

@@ -87,7 +87,7 @@ def make_offsets_figure(run: cio.Run, max_nodes: int = DEFAULT_MAX_NODES,
     envelope = _envelope(trace) if len(nodes) < total_nodes else None
     _draw_offsets(ax, run, shown, master, nodes, 0, end_ns, t_scale, max_points, envelope)
     subset = f" — {len(nodes)} of {total_nodes} nodes shown" if len(nodes) < total_nodes else ""
-    ax.set_title(f"{run.name} (seed {run.seed}): clock offsets{subset}")
+    ax.set_title(f"{pc.plain(run.name)} (seed {run.seed}): clock offsets{subset}")
     ax.set_xlabel(f"true time ({t_name})")
     handles, labels = ax.get_legend_handles_labels()
     if len(nodes) > 12:  # too many node names for a legend: keep the master and the band
@@ -282,7 +282,7 @@ def make_skew_figure(run: cio.Run, max_points: int = DEFAULT_MAX_POINTS):
     ax.set_xlabel(f"true time ({t_name})")
     ax.set_ylabel(f"skew between up nodes ({v_name})")
     bound_note = "" if np.isfinite(b).any() else " (this scenario has no theoretical bound)"
-    ax.set_title(f"{run.name} (seed {run.seed}): max skew vs bound{bound_note}")
+    ax.set_title(f"{pc.plain(run.name)} (seed {run.seed}): max skew vs bound{bound_note}")
     ax.grid(True, alpha=0.3, which="both")
     handles, labels = ax.get_legend_handles_labels()
     extra = pc.interval_legend_handles(ax)

@@ -52,7 +52,7 @@ def make_ordering_figure(runs: list[tuple[str, dict]]):
                label="by arrival at the central" if i == 0 else None)
         ax.text(i - w, clock[i], f"mean skew {pc.format_ns(o['servers_mean_skew_ns'])}", ha="center", va="bottom",
                 fontsize=8, gid=f"skew:{label}")
-    ax.set_xticks(xs, labels=[label for label, _ in runs])
+    ax.set_xticks(xs, labels=[pc.plain(label) for label, _ in runs])
     ax.set_ylabel("consecutive requests ordered wrongly (%)")
     ax.set_ylim(0, max([1.0] + clock + lamport + arrival) * 1.15)
     ax.set_title("The ordering lesson: a central server orders requests by stamps or by arrival")

@@ -183,7 +183,7 @@ def make_sequence_figure(messages: pd.DataFrame, events: pd.DataFrame | None, st
     what = f"{len(shown)} messages drawn" + (f" ({layer} layer, this window)" if layer else " (this window)")
     if left_out:
         what += f" (first {MAX_ARROWS}; {left_out} more not drawn)"
-    ax.set_title((title + "\n" if title else "") + what, fontsize=10)
+    ax.set_title((pc.plain(title) + "\n" if title else "") + what, fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)
     if handles:
         ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.85)

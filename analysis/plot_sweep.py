@@ -187,7 +187,7 @@ def draw_panel(ax, df: pd.DataFrame, xparam: str, series: pd.Series, series_labe
         lo = g["y"].min().to_numpy() / scale
         hi = g["y"].max().to_numpy() / scale
         color = colors(s_index % colors.N)
-        name = ("all runs" if pooled else f"{series_label}={key}" if key != "" else "runs")
+        name = pc.plain("all runs" if pooled else f"{series_label}={key}" if key != "" else "runs")
         ax.fill_between(xs, lo, hi, color=color, alpha=0.18, lw=0, gid=f"band:{key}")
         ax.plot(xs, med, "o-", color=color, lw=1.6, ms=4, label=f"median ({name})", gid=f"median:{key}")
         ax.plot(xs, hi, "v:", color=color, lw=1.0, ms=4, label=f"max ({name})", gid=f"max:{key}")
@@ -210,15 +210,15 @@ def draw_panel(ax, df: pd.DataFrame, xparam: str, series: pd.Series, series_labe
         ax.scatter(x[over], y_all[over] / scale, marker="x", s=30, color=pc.VIOLATION_COLOR, zorder=6,
                    label=f"run with bound violations ({int(over.sum())})", gid="violations")
     if categories is not None:
-        ax.set_xticks(range(len(categories)), categories, rotation=20, fontsize=8)
+        ax.set_xticks(range(len(categories)), [pc.plain(c) for c in categories], rotation=20, fontsize=8)
     elif (x > 0).all() and pc.wants_log(x, ratio=20.0):  # a log axis would hide x = 0
         ax.set_xscale("log")
     if log_y:
         ax.set_yscale("log", nonpositive="mask")
-    ax.set_xlabel(_axis_label(xparam, unit))
+    ax.set_xlabel(pc.plain(_axis_label(xparam, unit)))
     unit_text = v_name if kind == "skew" else "s" if kind == "seconds" else ""
-    ax.set_ylabel(f"{label} ({unit_text})" if unit_text else label)
-    ax.set_title(title, fontsize=10)
+    ax.set_ylabel(pc.plain(f"{label} ({unit_text})" if unit_text else label))
+    ax.set_title(pc.plain(title), fontsize=10)
     ax.grid(True, alpha=0.3, which="both")
     handles += [Line2D([], [], color="black", marker="o", lw=1.6, ms=4, label="median over seeds"),
                 Line2D([], [], color="black", marker="v", ls=":", ms=4, label="max over seeds (band: min..max)")]

@@ -60,3 +60,21 @@ def test_the_python_example_says_how_to_get_the_module(tmp_path):
     p = subprocess.run([sys.executable, str(folder / "sweep_from_python.py"), "--seeds", "1"], capture_output=True,
                        text=True, env=env, cwd=tmp_path)
     one_line_error(p, "clocksim module is not built", "scripts/test.sh", "PYTHONPATH")
+
+
+def test_dollars_in_a_scenario_name_are_drawn_as_they_are(tmp_path):
+    # Between two "$" matplotlib reads mathtext: such a name stopped every figure with a parse
+    # error (exit 1 and a traceback), or lost its dollars.
+    import json
+    import fixture_run
+    import plot_common as pc
+    assert pc.plain("a$\\frac{b$") == "a\\$\\frac{b\\$" and pc.plain(pc.plain("$5")) == "\\$5"
+    run = tmp_path / "run$1"
+    fixture_run.generate_run(str(run), ticks=100, with_messages=True)
+    summary = json.loads((run / "summary.json").read_text())
+    summary["scenario"]["name"] = "a$\\frac{b$ costs $5"
+    (run / "summary.json").write_text(json.dumps(summary))
+    for script, *args in [("plot_offsets.py",), ("report.py",), ("plot_sequence.py", "--window", "0s:10s"),
+                          ("compare.py", "-o", str(tmp_path / "c.html"))]:
+        p = run_script(script, *args, str(run))
+        assert p.returncode == 0 and "Traceback" not in p.stderr, (script, p.stderr)
