@@ -102,10 +102,13 @@ def make_compare_figure(sides: list[Side], window: tuple[int, int]):
             if el is not None:
                 phase_ax.barh(row, (el - d) / t_scale, left=d / t_scale, color=PHASE_COLORS["election"],
                               height=0.6, gid=f"phase:election:{i}")
+                # Notes inside the plot: an election longer than the window puts its note past the
+                # right edge, where tight_layout would try to make room for it and fail.
                 phase_ax.text(el / t_scale, row, f"  {s.failover.get('new_master')} after {el / 1e9:.3f} s",
-                              va="center", fontsize=9)
+                              va="center", fontsize=9, in_layout=False)
             else:
-                phase_ax.text(d / t_scale, row, "  never replaced", va="center", fontsize=9, color="#c62828")
+                phase_ax.text(d / t_scale, row, "  never replaced", va="center", fontsize=9, color="#c62828",
+                              in_layout=False)
         skew = s.run.skew
         if skew is None:
             continue

@@ -160,7 +160,7 @@ def make_sequence_figure(messages: pd.DataFrame, events: pd.DataFrame | None, st
                                 color="#333333", backgroundcolor=(1, 1, 1, 0.7), gid="election_id")
     ax.set_xticks(range(len(nodes)), nodes)
     ax.xaxis.tick_top()
-    ax.set_xlim(-0.5, len(nodes) - 0.5)
+    ax.set_xlim(-0.5, max(len(nodes), 1) - 0.5)  # a window without messages still has an axis
     origin = "" if origin_ns == 0 else f" since t={origin_ns / 1e9:.3f}s"
     if ordinal is not None:
         n = len(ordinal.instants)

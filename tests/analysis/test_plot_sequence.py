@@ -111,3 +111,14 @@ def test_script_writes_png_and_rejects_bad_input(tmp_path):
                                       ("1.5", 1_500_000_000)])
 def test_parse_time(text, ns):
     assert plot_sequence.parse_time_ns(text) == ns
+
+
+def test_a_run_without_messages_draws_quietly(tmp_path):
+    # A run that sent no message (one node): no node to draw, still an axis (matplotlib warned of
+    # a singular x range on stderr).
+    import warnings
+    messages = write_messages(str(tmp_path)).iloc[0:0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plot_sequence.make_sequence_figure(messages, None, 0, 10_000 * MS)
+        fig.canvas.draw()
