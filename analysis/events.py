@@ -32,11 +32,23 @@ class OptionError(Exception):
     pass
 
 
+def names_in(option: str, text: str | None) -> list[str] | None:
+    """The comma-separated names of an option (None: not given). Given, it must name something: an
+    empty filter would print nothing, or everything, without saying why."""
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise OptionError(f"{option} {text!r}: names nothing (comma-separated names expected)")
+    return names
+
+
 def kinds_for(only: str | None) -> set[str] | None:
-    if not only:
+    names = names_in("--only", only)
+    if names is None:
         return None
     kinds: set[str] = set()
-    for name in (n.strip() for n in only.split(",") if n.strip()):
+    for name in names:
         if name in GROUPS:
             kinds.update(GROUPS[name])
         elif name in cio.EVENT_KINDS:
@@ -83,6 +95,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         kinds = kinds_for(args.only)
+        node_names = names_in("--node", args.node)
+        election_ids = names_in("--election", args.election)
         start = plot_sequence.parse_time_ns(args.start) if args.start else None
         end = plot_sequence.parse_time_ns(args.end) if args.end else None
         if start is not None and end is not None and end < start:
@@ -91,14 +105,14 @@ def main(argv: list[str]) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     events = cio.read_events(args.outdir)
-    nodes = {n.strip() for n in args.node.split(",")} if args.node else None
+    nodes = set(node_names) if node_names is not None else None
     if nodes:
         known = set(events["node"])
         unknown = sorted(n for n in nodes if n not in known)
         if unknown:
             print(f"error: --node {','.join(unknown)}: no event names this node", file=sys.stderr)
             return 2
-    elections = {e.strip() for e in args.election.split(",")} if args.election else None
+    elections = set(election_ids) if election_ids is not None else None
     if elections:
         unknown = sorted(e for e in elections if e not in set(events["election"]))
         if unknown:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 import clocksim_io as cio
 import events as events_tool
 from conftest import run_script
@@ -46,3 +48,10 @@ def test_unknown_names_exit_2(run_dir):
     assert bad.returncode == 2 and "--only electons: unknown" in bad.stderr
     bad = run_script("events.py", run_dir, "--node", "n99")
     assert bad.returncode == 2 and "n99" in bad.stderr
+
+
+@pytest.mark.parametrize("option, value", [("--only", ",,,"), ("--only", ""), ("--node", ""), ("--election", " , ")])
+def test_a_filter_that_names_nothing_is_refused(run_dir, option, value):
+    # Before, --only ",,," printed nothing and --node "" printed every event, both with exit 0.
+    p = run_script("events.py", run_dir, option, value)
+    assert p.returncode == 2 and "names nothing" in p.stderr and not p.stdout, (p.returncode, p.stderr)
