@@ -371,11 +371,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("outdirs", nargs="+", metavar="outdir",
                         help="a `clocksim run --out` directory; several: a comparison page (compare.py)")
     parser.add_argument("-o", "--output", help="where to write (default OUTDIR/report.html)")
-    parser.add_argument("--max-nodes", type=int, default=plot_offsets.DEFAULT_MAX_NODES)
+    parser.add_argument("--max-nodes", type=int, default=plot_offsets.DEFAULT_MAX_NODES,
+                        help="draw at most this many nodes' offsets (masters first)")
     parser.add_argument("--window", help="the message sequence chart's window, START:END in true time "
                                          "(default: the first failover's election); with several runs, "
                                          "relative to the fault")
     args = parser.parse_args(argv)
+    if args.max_nodes < 1:
+        parser.error("--max-nodes must be at least 1")  # as plot_offsets.py: 0 drew an empty plot
     import plot_sequence  # noqa: E402 (imports this module's siblings)
     window = None
     if args.window:

@@ -78,3 +78,8 @@ def test_dollars_in_a_scenario_name_are_drawn_as_they_are(tmp_path):
                           ("compare.py", "-o", str(tmp_path / "c.html"))]:
         p = run_script(script, *args, str(run))
         assert p.returncode == 0 and "Traceback" not in p.stderr, (script, p.stderr)
+
+
+def test_report_needs_a_node_to_draw(run_dir):
+    for value in ("0", "-3"):
+        one_line_error(run_script("report.py", run_dir, "--max-nodes", value), "--max-nodes")
