@@ -13,7 +13,7 @@ list(APPEND _analysis_env CLOCKSIM_BINARY=$<TARGET_FILE:clocksim>)
 
 file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/analysis-tmp)
 foreach(_suite clocksim_io plot_offsets plot_sweep plot_spacetime plot_ordering plot_sequence plot_links events compare report no_node_up
-               user_errors real_run report_browser)
+               user_errors real_run report_browser damaged_outputs)
   set(_needs "")
   set(_label python)
   if(_suite STREQUAL "report_browser")
