@@ -113,6 +113,12 @@ int main(int argc, char** argv) {
       }
       ids.push_back(*id);
     }
+    if (ids.empty() && out_file.empty() && (rotate || activate || retire)) {
+      // A rotation step changes every member's file, so it must be told every member.
+      std::cerr << "clocksyncctl keygen: " << (rotate ? "--rotate" : activate ? "--activate" : "--retire")
+                << " needs --ids, every member's id, and --out-dir, the folder of their key files\n";
+      return 2;
+    }
     if (ids.empty() == out_file.empty()) {
       std::cerr << "clocksyncctl keygen: give either --ids (with --out-dir) or --out\n";
       return 2;

@@ -43,6 +43,7 @@ bad = [
     (ctl, "clocksyncctl", ["keygen", "--key-id", "4294967296"]),
     (ctl, "clocksyncctl", ["keygen", "--ids", "1,2", "--rotate", "--activate"]),
     (ctl, "clocksyncctl", ["keygen", "--ids", "1,x"]),
+    (ctl, "clocksyncctl", ["keygen", "--rotate", "--out-dir", "keys"]),
 ]
 for program, name, args in bad:
     p = subprocess.run([program, *args], capture_output=True, text=True, timeout=60)
@@ -65,6 +66,14 @@ for given, expected in (("no-such-command", "clocksyncctl: unknown command 'no-s
     p = subprocess.run([ctl, given], capture_output=True, text=True, timeout=60)
     if p.returncode != 2 or p.stderr.strip() != expected:
         fail(f"clocksyncctl {given}: exit {p.returncode}, stderr {p.stderr!r}; expected exit 2 and {expected!r}")
+
+# A rotation step without --ids says what it needs (before: "give either --ids (with --out-dir) or
+# --out", and --out is no way to rotate).
+for step in ("--rotate", "--activate", "--retire"):
+    p = subprocess.run([ctl, "keygen", step, "--out-dir", "keys"], capture_output=True, text=True, timeout=60)
+    expected = f"clocksyncctl keygen: {step} needs --ids, every member's id, and --out-dir, the folder of their key files"
+    if p.returncode != 2 or p.stderr.strip() != expected:
+        fail(f"clocksyncctl keygen {step} --out-dir keys: exit {p.returncode}, stderr {p.stderr!r}; expected {expected!r}")
 
 for program, args in ((daemon, ["--help"]), (ctl, ["--help"]), (ctl, ["keygen", "--help"])):
     p = subprocess.run([program, *args], capture_output=True, text=True, timeout=60)
