@@ -25,6 +25,34 @@ namespace {
 
 using clocksim::daemon::query_status;
 
+// Text from an answer as the table prints it: control characters (C0, DEL, C1 in UTF-8) as \xNN.
+// An answer can come over UDP from anyone who can forge one: its text must not drive the
+// operator's terminal (clear the screen, rewrite the lines above).
+std::string printable(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if (c < 0x20 || c == 0x7F || c1) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02X", c1 ? static_cast<unsigned char>(text[++i]) : c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// nlohmann's message without its "[json.exception.type_error.302] " prefix: what is wrong with the
+// answer, for an operator rather than a programmer.
+std::string answer_problem(const nlohmann::json::exception& e) {
+  const std::string what = e.what();
+  const std::size_t end = what.find("] ");
+  return what.rfind("[json.exception.", 0) == 0 && end != std::string::npos ? what.substr(end + 2) : what;
+}
+
 std::string master_text(const nlohmann::json& j) { return j.is_null() ? "-" : std::to_string(j.get<std::uint32_t>()); }
 
 // The key ids a node signs with over all its peers, and in brackets those it accepts when they are
@@ -215,14 +243,14 @@ int main(int argc, char** argv) {
     try {
       const auto& c = j.at("counters");
       std::printf("%-22s %5u %-10s %7s %14.3f %9llu %9llu %8llu %7llu  %s\n", p.c_str(), j.at("id").get<unsigned>(),
-                  j.at("role").get<std::string>().c_str(), master_text(j.at("believed_master")).c_str(),
+                  printable(j.at("role").get<std::string>()).c_str(), master_text(j.at("believed_master")).c_str(),
                   j.at("clock").at("offset_ns").get<double>() * 1e-6,
                   static_cast<unsigned long long>(c.at("packets_in").get<std::uint64_t>()),
                   static_cast<unsigned long long>(c.at("packets_out").get<std::uint64_t>()),
                   static_cast<unsigned long long>(c.at("dropped_total").get<std::uint64_t>()),
                   static_cast<unsigned long long>(j.at("rounds").get<std::uint64_t>()), keys_text(j.at("keys")).c_str());
     } catch (const nlohmann::json::exception& e) {
-      std::printf("%-22s unexpected answer: %s\n", p.c_str(), e.what());
+      std::printf("%-22s not a clocksyncd status answer: %s\n", p.c_str(), printable(answer_problem(e)).c_str());
       rc = 1;
     }
   }

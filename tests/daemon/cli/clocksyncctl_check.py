@@ -82,4 +82,26 @@ if p.returncode != 1 or b"odd:name.sock: empty answer" not in p.stdout:
     fail(f"a socket file with a ':' in its name: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
 server.close()
 
+# An answer can be forged (over UDP, by anyone who can send one): its text must not reach the
+# terminal as control characters, and one that is no status answer is named as such, without
+# the JSON library's internals.
+forged = work / "forged.sock"
+server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+server.bind(str(forged))
+well_formed = {"id": 7, "role": "\x1b[2J\x1b[1;1Hmaster\u009b", "believed_master": None, "clock": {"offset_ns": 1500000},
+               "counters": {"packets_in": 1, "packets_out": 2, "dropped_total": 0}, "rounds": 3, "keys": None}
+for answer, says in ((json.dumps(well_formed).encode(), b"\\x1B[2J\\x1B[1;1Hmaster\\x9B"),
+                     (b"{}", b"not a clocksyncd status answer: key 'counters' not found"),
+                     (b'{"counters": 1, "id": "7"}', b"not a clocksyncd status answer: ")):
+    def answer_once(reply=answer):
+        _, client = server.recvfrom(16)
+        server.sendto(reply, client)
+    t = threading.Thread(target=answer_once)
+    t.start()
+    p = status("--timeout-ms", "5000", "--peer", str(forged))
+    t.join(timeout=10)
+    if says not in p.stdout or b"\x1b" in p.stdout or b"\xc2\x9b" in p.stdout or b"[json.exception" in p.stdout:
+        fail(f"answer {answer!r}: exit {p.returncode}, stdout {p.stdout!r}; expected {says!r}, no control characters")
+server.close()
+
 print("ok")
