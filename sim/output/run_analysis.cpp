@@ -376,9 +376,9 @@ bool RunAnalysis::check_impl(Self& self, Time t, std::int64_t max_skew, std::int
         }
         continue;
       }
-      // Saturated: k times a bound near the top of the range is still the largest value, not a
-      // negative one that no skew could meet.
-      allowed = floor_ns(static_cast<double>(bound->ns()) * e.bound_factor).ns();
+      // Exact, and saturated: k times a bound near the top of the range is still the largest
+      // value, not a negative one that no skew could meet.
+      allowed = floor_scaled_ns(*bound, e.bound_factor).ns();
     }
     if (e.kind == Kind::kOffset) allowed = e.within.ns();
     // offset: how far the farthest up node is from the expected offset, on either side.
