@@ -1,5 +1,8 @@
 """Reads the files `clocksim run` and `clocksim sweep` write (docs/output-formats.md).
 
+A run folder is a path, or a mapping of file names to their contents (text or bytes): the files of
+a run the Python module kept in memory (`clocksim.run`), which it reads with these same readers.
+
 Every reader checks that the file exists, that its header names the documented columns (extra
 columns are allowed so the format can grow additively) and that the values parse; anything else
 raises FormatError, which `run_main` turns into one clear line on stderr and exit code 2.
@@ -19,7 +22,7 @@ import sys
 import warnings
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping, Union
 
 import numpy as np
 import pandas as pd
@@ -108,21 +111,65 @@ def run_main(main: Callable[[list[str]], int], argv: list[str] | None = None) ->
 # ---------------------------------------------------------------------------------------------
 # CSV plumbing
 
-def _require_file(path: str) -> None:
-    if not os.path.exists(path):
-        raise FormatError(path, "file not found (did the run write it? see the scenario's output: "
-                                "section)")
-    if os.path.isdir(path):
-        raise FormatError(path, "is a directory, expected a file")
+# A run's folder: a path, or its files held in memory by name (text or bytes).
+Folder = Union[str, "os.PathLike[str]", Mapping[str, Union[str, bytes]]]
 
 
-def _present(outdir: str, filename: str) -> str:
-    """The path of `filename` in outdir, or of its gzip form (output.compress: gzip) when only that
-    exists; the plain name when neither does, for the error message."""
-    path = os.path.join(outdir, filename)
-    if not os.path.exists(path) and os.path.exists(path + ".gz"):
-        return path + ".gz"
-    return path
+class _File:
+    """One file of a folder, on disk or in memory, opened the same way by every reader. `name` is
+    what messages call it: the path, or the file's name for a folder in memory."""
+
+    def __init__(self, folder: Folder, filename: str):
+        if isinstance(folder, Mapping):
+            data = folder.get(filename)
+            self.path, self.name = None, filename
+            self.data = data.encode("utf-8") if isinstance(data, str) else data
+        else:
+            self.path = os.path.join(folder, filename)
+            self.name, self.data = self.path, None
+
+    @classmethod
+    def on_disk(cls, path: str) -> "_File":
+        return cls(os.path.dirname(path), os.path.basename(path)) if not isinstance(path, _File) else path
+
+    @property
+    def gz(self) -> bool:
+        return self.name.endswith(".gz")
+
+    def open_binary(self):
+        raw = open(self.path, "rb") if self.data is None else io.BytesIO(self.data)
+        return gzip.GzipFile(fileobj=raw, mode="rb") if self.gz else raw
+
+    def csv(self) -> dict:
+        """What pandas.read_csv reads: the path, or the bytes with their compression named."""
+        if self.data is None:
+            return {"filepath_or_buffer": self.path}
+        return {"filepath_or_buffer": io.BytesIO(self.data), "compression": "gzip" if self.gz else None}
+
+    def read_text(self) -> str:
+        with self.open_binary() as f:
+            return f.read().decode("utf-8")
+
+
+def _require_file(f: _File) -> None:
+    if f.data is None and f.path is None or f.path is not None and not os.path.exists(f.path):
+        raise FormatError(f.name, "file not found (did the run write it? see the scenario's output: "
+                                  "section)")
+    if f.path is not None and os.path.isdir(f.path):
+        raise FormatError(f.name, "is a directory, expected a file")
+
+
+def _present(folder: Folder, filename: str) -> _File:
+    """`filename` in the folder, or its gzip form (output.compress: gzip) when only that exists;
+    the plain name when neither does, for the error message."""
+    plain, packed = _File(folder, filename), _File(folder, filename + ".gz")
+    if not _exists(plain) and _exists(packed):
+        return packed
+    return plain
+
+
+def _exists(f: _File) -> bool:
+    return f.data is not None if f.path is None else os.path.exists(f.path)
 
 
 def shown(text: str, limit: int = 120) -> str:
@@ -132,14 +179,15 @@ def shown(text: str, limit: int = 120) -> str:
     return out if len(out) <= limit else out[:limit] + "..."
 
 
-def not_utf8(path: str) -> FormatError:
+def not_utf8(file: str | _File) -> FormatError:
     """The error for a file that is not UTF-8, at its first bad byte's line and column (every file
     clocksim writes is UTF-8: such a file was damaged or written by something else)."""
-    opener = gzip.open if path.endswith(".gz") else open
+    source = _File.on_disk(file)
+    path = source.name
     decoder = codecs.getincrementaldecoder("utf-8")()
     line, column = 1, 1
     try:
-        with opener(path, "rb") as f:
+        with source.open_binary() as f:
             while chunk := f.read(1 << 16):
                 held = decoder.getstate()[0]  # the start of a sequence cut by the last chunk
                 try:
@@ -164,14 +212,14 @@ def not_utf8(path: str) -> FormatError:
     return FormatError(path, "not UTF-8")
 
 
-def _read_header(path: str, required: list[str]) -> list[str]:
-    _require_file(path)
-    opener = gzip.open if path.endswith(".gz") else open
+def _read_header(source: _File, required: list[str]) -> list[str]:
+    _require_file(source)
+    path = source.name
     try:
-        with opener(path, "rt", encoding="utf-8") as f:
+        with io.TextIOWrapper(source.open_binary(), encoding="utf-8") as f:
             first = f.readline()
     except UnicodeDecodeError:
-        raise not_utf8(path) from None
+        raise not_utf8(source) from None
     except (OSError, EOFError, zlib.error) as e:  # a truncated or non-gzip .gz
         raise FormatError(path, f"cannot read: {e}") from None
     if not first.strip():
@@ -188,10 +236,10 @@ def _read_header(path: str, required: list[str]) -> list[str]:
     return header
 
 
-def _first_bad_line(path: str, column: str, allow_empty: bool) -> str:
+def _first_bad_line(source: _File, column: str, allow_empty: bool) -> str:
     """Finds where an integer column fails to parse, for the error message (slow path only)."""
     try:
-        raw = pd.read_csv(path, usecols=[column], dtype=str, keep_default_na=False)[column]
+        raw = pd.read_csv(**source.csv(), usecols=[column], dtype=str, keep_default_na=False)[column]
     except (ValueError, pd.errors.ParserError):
         return f"column {column}: malformed values"
     integer = raw.str.fullmatch(r"-?[0-9]+").to_numpy()
@@ -216,9 +264,10 @@ def _exact_nullable_int(text: pd.Series) -> pd.Series:
     return pd.Series(pd.arrays.IntegerArray(values, empty), index=text.index, name=text.name)
 
 
-def _read_csv(path: str, required: list[str], dtypes: dict, int_columns: list[str],
+def _read_csv(source: _File, required: list[str], dtypes: dict, int_columns: list[str],
               nullable_int: tuple[str, ...] = ()) -> pd.DataFrame:
-    header = _read_header(path, required)
+    header = _read_header(source, required)
+    path = source.name
     usecols = [c for c in header if c in dtypes]
     exact = [c for c in usecols if dtypes[c] == "Int64"]  # read as text, converted exactly
     na_values = {c: [""] for c in nullable_int if c not in exact}
@@ -227,19 +276,19 @@ def _read_csv(path: str, required: list[str], dtypes: dict, int_columns: list[st
         # column): the error below says it, with its line.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            df = pd.read_csv(path, usecols=usecols,
+            df = pd.read_csv(**source.csv(), usecols=usecols,
                              dtype={c: "str" if c in exact else dtypes[c] for c in usecols},
                              keep_default_na=False, na_values=na_values, engine="c")
         for column in exact:
             df[column] = _exact_nullable_int(df[column])
     except UnicodeDecodeError:
-        raise not_utf8(path) from None
+        raise not_utf8(source) from None
     except pd.errors.ParserError as err:  # a ValueError too: the row structure, not a value
         raise FormatError(path, f"malformed CSV: {shown(str(err), 300)}") from err
     except (ValueError, TypeError, OverflowError) as err:
         for column in int_columns:
             if column in usecols:
-                message = _first_bad_line(path, column, column in nullable_int)
+                message = _first_bad_line(source, column, column in nullable_int)
                 if not message.endswith("malformed values"):
                     raise FormatError(path, message) from err
         raise FormatError(path, f"malformed CSV: {shown(str(err), 300)}") from err
@@ -262,11 +311,12 @@ def _sorted_by_time(df: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # One file each
 
-def read_trace(outdir: str) -> pd.DataFrame:
-    path = _present(outdir, TRACE_FILE)
+def read_trace(outdir: Folder) -> pd.DataFrame:
+    source = _present(outdir, TRACE_FILE)
+    path = source.name
     dtypes = {"t_ns": "int64", "node": "category", "local_ns": "int64", "offset_ns": "int64",
               "role": "category", "up": "int8"}
-    df = _read_csv(path, TRACE_COLUMNS, dtypes, ["t_ns", "local_ns", "offset_ns", "up"])
+    df = _read_csv(source, TRACE_COLUMNS, dtypes, ["t_ns", "local_ns", "offset_ns", "up"])
     unknown_roles = set(df["role"].cat.categories) - ROLES
     if unknown_roles:
         i = int(np.flatnonzero(df["role"].isin(unknown_roles).to_numpy())[0])
@@ -279,14 +329,15 @@ def read_trace(outdir: str) -> pd.DataFrame:
     return _sorted_by_time(df)
 
 
-def read_trace_nodes(outdir: str) -> list[str]:
+def read_trace_nodes(outdir: Folder) -> list[str]:
     """The nodes trace.csv (or trace.csv.gz) traces, in the order of its first tick's rows (node id
     order), reading only that tick: every node of the run unless output.trace_nodes chose some."""
-    path = _present(outdir, TRACE_FILE)
-    _read_header(path, TRACE_COLUMNS)
+    source = _present(outdir, TRACE_FILE)
+    path = source.name
+    _read_header(source, TRACE_COLUMNS)
     names: list[str] = []
     try:
-        chunks = pd.read_csv(path, usecols=["t_ns", "node"], dtype={"t_ns": "int64", "node": "str"},
+        chunks = pd.read_csv(**source.csv(), usecols=["t_ns", "node"], dtype={"t_ns": "int64", "node": "str"},
                              keep_default_na=False, chunksize=4096)
         first = None
         for chunk in chunks:
@@ -298,7 +349,7 @@ def read_trace_nodes(outdir: str) -> list[str]:
                 break
         chunks.close()
     except UnicodeDecodeError:
-        raise not_utf8(path) from None
+        raise not_utf8(source) from None
     except (ValueError, TypeError, OverflowError, pd.errors.ParserError) as err:
         raise FormatError(path, f"malformed CSV: {shown(str(err), 300)}") from err
     except (OSError, EOFError, zlib.error) as err:
@@ -306,34 +357,37 @@ def read_trace_nodes(outdir: str) -> list[str]:
     return names
 
 
-def read_skew(outdir: str) -> pd.DataFrame:
+def read_skew(outdir: Folder) -> pd.DataFrame:
     """skew.csv. max_skew_ns and mean_abs_offset_ns are <NA> at a tick with no correct node up
     (nothing measured), bound_ns when the scenario has no bound: nullable Int64 columns, which
     `.to_numpy(dtype=float, na_value=np.nan)` turns into NaN gaps."""
-    path = os.path.join(outdir, SKEW_FILE)
+    source = _File(outdir, SKEW_FILE)
+    path = source.name
     dtypes = {"t_ns": "int64", "max_skew_ns": "Int64", "mean_abs_offset_ns": "Int64",
               "bound_ns": "Int64", "master": "str", "masters": "int64"}
-    df = _read_csv(path, SKEW_COLUMNS, dtypes,
+    df = _read_csv(source, SKEW_COLUMNS, dtypes,
                    ["t_ns", "max_skew_ns", "mean_abs_offset_ns", "bound_ns", "masters"],
                    nullable_int=SKEW_NULLABLE_COLUMNS)
     return _sorted_by_time(df)
 
 
-def read_events(outdir: str) -> pd.DataFrame:
-    path = os.path.join(outdir, EVENTS_FILE)
+def read_events(outdir: Folder) -> pd.DataFrame:
+    source = _File(outdir, EVENTS_FILE)
+    path = source.name
     dtypes = {c: "str" for c in EVENTS_COLUMNS}
     dtypes["t_ns"] = "int64"
     dtypes.update({c: "Int64" for c in EVENTS_INT_COLUMNS})
-    df = _read_csv(path, EVENTS_COLUMNS, dtypes, ["t_ns", *EVENTS_INT_COLUMNS], nullable_int=EVENTS_INT_COLUMNS)
+    df = _read_csv(source, EVENTS_COLUMNS, dtypes, ["t_ns", *EVENTS_INT_COLUMNS], nullable_int=EVENTS_INT_COLUMNS)
     return _sorted_by_time(df)
 
 
-def read_messages(outdir: str) -> pd.DataFrame:
+def read_messages(outdir: Folder) -> pd.DataFrame:
     """messages.csv (written with `output: {messages: true}`): one row per message sent."""
-    path = os.path.join(outdir, MESSAGES_FILE)
+    source = _File(outdir, MESSAGES_FILE)
+    path = source.name
     dtypes = {"sent_ns": "int64", "received_ns": "Int64", "from": "str", "to": "str", "type": "str",
               "layer": "str", "fate": "str", "election": "str"}
-    df = _read_csv(path, MESSAGES_COLUMNS, dtypes, ["sent_ns", "received_ns"],
+    df = _read_csv(source, MESSAGES_COLUMNS, dtypes, ["sent_ns", "received_ns"],
                    nullable_int=("received_ns",))
     bad = ~df["fate"].isin(MESSAGE_FATES)
     if bad.any():
@@ -343,12 +397,13 @@ def read_messages(outdir: str) -> pd.DataFrame:
     return df
 
 
-def read_links(outdir: str) -> pd.DataFrame:
+def read_links(outdir: Folder) -> pd.DataFrame:
     """links.csv (written when the asymmetry is drawn per link, or with `output: {links: true}`):
     one row per link a -- b, its asymmetry and the latency factor of each direction."""
-    path = os.path.join(outdir, LINKS_FILE)
+    source = _File(outdir, LINKS_FILE)
+    path = source.name
     dtypes = {"a": "str", "b": "str", "asymmetry": "float64", "factor_ab": "float64", "factor_ba": "float64"}
-    df = _read_csv(path, LINKS_COLUMNS, dtypes, [])
+    df = _read_csv(source, LINKS_COLUMNS, dtypes, [])
     bad = ~df["asymmetry"].between(-1, 1)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -356,21 +411,21 @@ def read_links(outdir: str) -> pd.DataFrame:
     return df
 
 
-def read_events_log(outdir: str) -> list[str]:
-    path = os.path.join(outdir, EVENTS_LOG_FILE)
-    _require_file(path)
-    with open(path, "r", encoding="utf-8", errors="replace") as f:
+def read_events_log(outdir: Folder) -> list[str]:
+    source = _File(outdir, EVENTS_LOG_FILE)
+    _require_file(source)
+    with io.TextIOWrapper(source.open_binary(), encoding="utf-8", errors="replace") as f:
         return [line.rstrip("\n") for line in f if line.strip()]
 
 
-def read_summary(outdir: str) -> dict:
-    path = os.path.join(outdir, SUMMARY_FILE)
-    _require_file(path)
+def read_summary(outdir: Folder) -> dict:
+    source = _File(outdir, SUMMARY_FILE)
+    path = source.name
+    _require_file(source)
     try:
-        with open(path, "r", encoding="utf-8") as f:
-            text = f.read()
+        text = source.read_text()
     except UnicodeDecodeError:
-        raise not_utf8(path) from None
+        raise not_utf8(source) from None
     if not text.strip():
         raise FormatError(path, "empty file; expected a JSON object")
     try:
@@ -394,10 +449,11 @@ def read_summary(outdir: str) -> dict:
     return summary
 
 
-def read_sweep(sweepdir: str) -> tuple[pd.DataFrame, list[str]]:
+def read_sweep(sweepdir: Folder) -> tuple[pd.DataFrame, list[str]]:
     """Returns sweep.csv and the names of its swept-parameter columns, in file order."""
-    path = os.path.join(sweepdir, SWEEP_FILE)
-    header = _read_header(path, SWEEP_REQUIRED_COLUMNS)
+    source = _File(sweepdir, SWEEP_FILE)
+    path = source.name
+    header = _read_header(source, SWEEP_REQUIRED_COLUMNS)
     params = [c for c in header if c not in SWEEP_RESULT_COLUMNS]
     if not params:
         raise FormatError(path, "line 1: no parameter columns: expected at least one swept "
@@ -409,7 +465,7 @@ def read_sweep(sweepdir: str) -> tuple[pd.DataFrame, list[str]]:
     dtypes.update({c: "Int64" for c in SWEEP_NULLABLE_INT_COLUMNS})
     dtypes.update({c: "float64" for c in SWEEP_FLOAT_COLUMNS})
     ints = ["seed", "failovers", "events", *SWEEP_NULLABLE_INT_COLUMNS]
-    df = _read_csv(path, SWEEP_REQUIRED_COLUMNS, dtypes, ints,
+    df = _read_csv(source, SWEEP_REQUIRED_COLUMNS, dtypes, ints,
                    nullable_int=SWEEP_NULLABLE_INT_COLUMNS + SWEEP_FLOAT_COLUMNS)
     for text in ("bound_why", "bound_note"):
         if text in df.columns:
@@ -474,7 +530,7 @@ def load_run(outdir: str, required=("trace", "skew"), optional=("events", "event
     run = Run(outdir=outdir, summary=read_summary(outdir))
     for key in list(required) + list(optional):
         filename, reader = _READERS[key]
-        if key in optional and not os.path.exists(_present(outdir, filename)):
+        if key in optional and not _exists(_present(outdir, filename)):
             run.missing.append(filename)
             continue
         setattr(run, key, reader(outdir))

@@ -7,12 +7,11 @@
 
 A scenario is a file path (str, bytes or os.PathLike, as open() takes) or a dict with the same keys as a scenario file. Overrides (`set=`) are
 what `clocksim run --set` takes: a dict {"key.path": value} or a list of "key.path=value". The
-DataFrames are parsed from the exact text `clocksim run` writes to its files (docs/output-formats.md),
-so every number is the CLI's. Bad input raises clocksim.ScenarioError with the CLI's
-file:line:col message.
+DataFrames are read from the exact text `clocksim run` writes to its files (docs/output-formats.md)
+by the analysis scripts' readers (analysis/clocksim_io.py), so every number is the CLI's, exact
+to the ends of int64, and each frame equals what those readers make of the CLI's folder. Bad
+input raises clocksim.ScenarioError with the CLI's file:line:col message.
 """
-import gzip
-import io
 import json
 import os
 from typing import Mapping, Optional, Sequence, Union
@@ -21,6 +20,7 @@ import pandas as pd
 import yaml
 
 from . import _clocksim
+from . import _io
 
 ScenarioError = _clocksim.ScenarioError
 SweepError = _clocksim.SweepError
@@ -109,9 +109,10 @@ def _scalar_text(value, key="value"):
 
 
 class Result:
-    """One run: its files as DataFrames (trace, skew, events), summary.json as a dict, the raw
-    text of every file in `files`, whether every `expect:` held in `passed`, and `report`, the
-    lines `clocksim run` prints about the expectations."""
+    """One run: its files as DataFrames (trace, skew, events, messages, links; None for a file the
+    run did not write), summary.json as a dict, the raw text of every file in `files`, whether
+    every `expect:` held in `passed`, and `report`, the lines `clocksim run` prints about the
+    expectations."""
 
     def __init__(self, raw):
         self.files = dict(raw.files)
@@ -120,28 +121,33 @@ class Result:
         self.summary = json.loads(self.files["summary.json"]) if "summary.json" in self.files else None
         self._frames = {}
 
-    def _frame(self, name):
+    def _frame(self, name, read):
         if name not in self._frames:
-            text = self.files.get(name)
-            if text is None and name + ".gz" in self.files:  # output.compress: gzip
-                text = gzip.decompress(self.files[name + ".gz"]).decode("utf-8")
-            # keep_default_na=False: an empty field (no bound, no master) stays "" in text columns;
-            # numeric columns with gaps still become float with NaN.
-            self._frames[name] = None if text is None else pd.read_csv(io.StringIO(text), keep_default_na=False,
-                                                                        na_values=[""])
+            present = name in self.files or name + ".gz" in self.files  # output.compress: gzip
+            self._frames[name] = read(self.files) if present else None
         return self._frames[name]
 
     @property
     def trace(self):
-        return self._frame("trace.csv")
+        return self._frame(_io.TRACE_FILE, _io.read_trace)
 
     @property
     def skew(self):
-        return self._frame("skew.csv")
+        return self._frame(_io.SKEW_FILE, _io.read_skew)
 
     @property
     def events(self):
-        return self._frame("events.csv")
+        return self._frame(_io.EVENTS_FILE, _io.read_events)
+
+    @property
+    def messages(self):
+        """messages.csv, written with `output: {messages: true}`."""
+        return self._frame(_io.MESSAGES_FILE, _io.read_messages)
+
+    @property
+    def links(self):
+        """links.csv, written when the asymmetry is drawn per link."""
+        return self._frame(_io.LINKS_FILE, _io.read_links)
 
     @property
     def events_log(self):
@@ -173,11 +179,12 @@ def validate(path: Union[str, bytes, os.PathLike], *, set: Overrides = None) -> 
 
 def sweep(path: Union[str, bytes, os.PathLike], out: Union[str, bytes, os.PathLike], *, jobs: int = 0) -> pd.DataFrame:
     """Runs a sweep file (docs/sweeps.md) into the folder `out`, exactly as `clocksim sweep` does
-    (resumable: finished runs are kept), and returns sweep.csv as one DataFrame. Raises
+    (resumable: finished runs are kept), and returns sweep.csv as one DataFrame, read as
+    analysis/clocksim_io.py's read_sweep reads the folder. Raises
     RuntimeError naming the runs that failed to complete."""
     if not (isinstance(jobs, int) and not isinstance(jobs, bool) and 0 <= jobs <= 1024):
         raise ValueError(f"jobs must be an integer in 0 .. 1024 (0: every core), got {jobs!r}")
     csv_text, failures = _clocksim.sweep_file(_path(path, "path"), _path(out, "out"), jobs)
     if failures:
         raise RuntimeError("sweep runs failed: " + "; ".join(failures))
-    return pd.read_csv(io.StringIO(csv_text))
+    return _io.read_sweep({_io.SWEEP_FILE: csv_text})[0]
