@@ -20,17 +20,10 @@ class FreeRunningBound final : public SkewBound {
  public:
   explicit FreeRunningBound(const ClockSpread& s) : s_(s) {}
   std::optional<Duration> at(Time t) const override {
-    const double rates_ns = s_.drift_spread_ppm * 1e-6 * static_cast<double>(t.ns()) + s_.sine_spread_ns;
-    const double ns = s_.offset_spread_ns + rates_ns + s_.steps_ns;
-    // Round up: a bound must never be below the truth by a rounding. Below 2^50 ns (13 days) the
-    // double sum errs by under a nanosecond, which the ceiling covers, since every clock reads
-    // whole nanoseconds. Past it the exact parts are summed as integers and the rates' part is
-    // raised by far more than its few roundings.
-    constexpr double kExactInDouble_ns = 1125899906842624.0;  // 2^50
-    if (ns < kExactInDouble_ns && s_.offset_spread.ns() < kExactInDouble_ns && s_.steps.ns() < kExactInDouble_ns) {
-      return ceil_ns(ns);
-    }
-    return s_.offset_spread + s_.steps + ceil_ns(rates_ns * (1 + 0x1p-40) + 1);
+    const double ns = s_.offset_spread_ns + s_.drift_spread_ppm * 1e-6 * static_cast<double>(t.ns()) +
+                      s_.sine_spread_ns + s_.steps_ns;
+    // Round up: a bound must never be below the truth by a rounding.
+    return ceil_ns(ns);
   }
   std::string describe() const override {
     std::ostringstream os;
@@ -44,12 +37,49 @@ class FreeRunningBound final : public SkewBound {
   ClockSpread s_;
 };
 
+// Every model computes in doubles, which hold whole nanoseconds only up to 2^53 ns (104 days).
+// Below 2^50 ns (13 days) a model's roundings err by less than a nanosecond, which its rounding
+// up to the nanosecond covers, since clocks read whole nanoseconds. A scenario whose clocks
+// spread further (months of initial offsets or of steps) feeds its model values whose roundings
+// are whole nanoseconds or more: its bound gets a margin of 2^-40 of that spread, far above the
+// few roundings of a model's formulas (each under 2^-53 of the values it rounds).
+class WithRoundingMargin final : public SkewBound {
+ public:
+  WithRoundingMargin(std::unique_ptr<SkewBound> inner, Duration margin) : inner_(std::move(inner)), margin_(margin) {}
+  std::optional<Duration> at(Time t) const override {
+    const std::optional<Duration> b = inner_->at(t);
+    if (!b) return b;
+    return *b + margin_;  // saturating
+  }
+  std::string describe() const override {
+    std::ostringstream os;
+    os << inner_->describe() << " + " << margin_.ns() << " ns for the roundings of values past 2^50 ns";
+    return os.str();
+  }
+  Observer* observer() override { return inner_->observer(); }
+  std::vector<Time> drop_instants() const override { return inner_->drop_instants(); }
+
+ private:
+  std::unique_ptr<SkewBound> inner_;
+  Duration margin_;
+};
+
+// The spread the clocks can reach in the run (initial offsets, steps, rates), to which every
+// model's values are commensurate; zero below 2^50 ns, where no margin is needed.
+Duration rounding_margin(const scenario::ScenarioSpec& spec) {
+  const ClockSpread s = clock_spread(spec);
+  const double reach_ns = s.offset_spread_ns + s.steps_ns + s.sine_spread_ns +
+                          s.drift_spread_ppm * 1e-6 * static_cast<double>(spec.duration.ns());
+  constexpr double kExactBelow_ns = 0x1p50;
+  if (!(reach_ns >= kExactBelow_ns)) return Duration::zero();
+  return ceil_ns(reach_ns * 0x1p-40) + Duration::from_ns(1);
+}
+
 }  // namespace
 
 ClockSpread clock_spread(const scenario::ScenarioSpec& spec) {
   const auto& c = spec.clocks;
   double off_lo = std::numeric_limits<double>::infinity(), off_hi = -off_lo;
-  Duration off_lo_ns = Duration::max(), off_hi_ns = Duration::min();
   double drift_lo = off_lo, drift_hi = -off_lo;
   double sine_lo = 0, sine_hi = 0;  // integrated sine lies in [min(0, 2A/w), max(0, 2A/w)]
   ClockSpread s;
@@ -61,8 +91,6 @@ ClockSpread clock_spread(const scenario::ScenarioSpec& spec) {
     const auto& sine = o.sine_amplitude_ppm.value_or(c.sine_amplitude_ppm);
     off_lo = std::min(off_lo, off.lower_bound());
     off_hi = std::max(off_hi, off.upper_bound());
-    off_lo_ns = std::min(off_lo_ns, floor_ns(std::round(off.lower_bound())));
-    off_hi_ns = std::max(off_hi_ns, ceil_ns(std::round(off.upper_bound())));
     drift_lo = std::min(drift_lo, drift.lower_bound());
     drift_hi = std::max(drift_hi, drift.upper_bound());
     sine_lo = std::min(sine_lo, 2 * sine.lower_bound() * 1e-6 / w * 1e9);
@@ -73,15 +101,11 @@ ClockSpread clock_spread(const scenario::ScenarioSpec& spec) {
   take(scenario::ClockOverride{});
   for (const auto& n : spec.nodes) take(n.clock);
   s.offset_spread_ns = off_hi - off_lo;
-  if (std::isfinite(off_lo) && std::isfinite(off_hi)) s.offset_spread = off_hi_ns - off_lo_ns;
   s.drift_spread_ppm = drift_hi - drift_lo;
   s.max_abs_drift_ppm = std::max(std::fabs(drift_lo), std::fabs(drift_hi));
   s.sine_spread_ns = sine_hi - sine_lo;
   for (const auto& f : spec.faults) {
-    if (f.kind == scenario::FaultSpec::Kind::kClockStep) {
-      s.steps_ns += std::fabs(static_cast<double>(f.step.ns()));
-      s.steps = s.steps + (f.step < Duration::zero() ? -f.step : f.step);
-    }
+    if (f.kind == scenario::FaultSpec::Kind::kClockStep) s.steps_ns += std::fabs(static_cast<double>(f.step.ns()));
   }
   return s;
 }
@@ -134,7 +158,11 @@ BoundAvailability make_skew_bound(const scenario::ScenarioSpec& spec) {
     none.why = bounds::NoBoundWhy::kUnknownAlgorithm;
     return {nullptr, none};
   }
-  return hook->make(spec);
+  BoundAvailability made = hook->make(spec);
+  if (const Duration margin = rounding_margin(spec); made.bound && margin > Duration::zero()) {
+    made.bound = std::make_unique<WithRoundingMargin>(std::move(made.bound), margin);
+  }
+  return made;
 }
 
 }  // namespace clocksim::sim

@@ -66,12 +66,6 @@ struct ClockSpread {
   double max_abs_drift_ppm = 0;
   double sine_spread_ns = 0;    // spread of the integrated sinusoidal terms
   double steps_ns = 0;          // sum of |injected clock steps|
-  // The spread of the initial offsets and the sum of the steps in whole nanoseconds, exact
-  // (saturating): a clock's initial offset is its draw rounded to the nanosecond, monotone in
-  // the draw, so it lies between the rounded ends of the law. The doubles above lose nanoseconds
-  // past 2^53 ns (104 days), where a bound summed in them can fall below the truth.
-  Duration offset_spread = Duration::zero();
-  Duration steps = Duration::zero();
   bool has_wander = false;
   double max_wander_ppm_per_sqrt_s = 0;
 };
