@@ -1,6 +1,7 @@
 #include "config/reader.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <sstream>
 
@@ -182,6 +183,42 @@ std::string read_string(const Node& node, const std::string& path, std::string_v
     fail_at(node, path, "expected " + std::string(expected) + ", got " + yaml::describe(node));
   }
   return node.text;
+}
+
+std::optional<ControlCharacter> find_control_character(std::string_view utf8, bool allow_line_breaks) {
+  std::size_t index = 0;
+  for (std::size_t i = 0; i < utf8.size(); ++index) {
+    const auto b = static_cast<unsigned char>(utf8[i]);
+    if (b < 0x80) {
+      const bool line_break = b == '\n' || b == '\t';
+      if ((b < 0x20 && !(allow_line_breaks && line_break)) || b == 0x7F) return ControlCharacter{index + 1, b};
+      ++i;
+      continue;
+    }
+    // C1 controls are U+0080..U+009F: 0xC2 then 0x80..0x9F. The text is valid UTF-8 (the YAML
+    // reader refuses anything else), so a lead byte says how long its character is.
+    if (b == 0xC2 && i + 1 < utf8.size() && static_cast<unsigned char>(utf8[i + 1]) <= 0x9F) {
+      return ControlCharacter{index + 1, static_cast<unsigned char>(utf8[i + 1])};
+    }
+    i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+  }
+  return std::nullopt;
+}
+
+std::string describe_control_character(const ControlCharacter& c) {
+  char code[12];
+  std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c.code));
+  return std::string(code) + " (character " + std::to_string(c.index) + ")";
+}
+
+std::string read_name_text(const Node& node, const std::string& path, std::string_view expected) {
+  std::string text = read_string(node, path, expected);
+  if (const auto c = find_control_character(text, false)) {
+    fail_at(node, path, std::string(expected) + " may not hold a control character, found " +
+                            describe_control_character(*c) + ": a name is printed on terminals and becomes a "
+                            "folder name and CSV text");
+  }
+  return text;
 }
 
 }  // namespace clocksim::config

@@ -49,6 +49,20 @@ Duration read_duration(const Node& node, const std::string& path, Duration min =
 // Any scalar (quoted or not), non-empty.
 std::string read_string(const Node& node, const std::string& path, std::string_view expected);
 
+// The first control character of UTF-8 text (C0, DEL, C1; tab and line feed allowed only with
+// `allow_line_breaks`): its position in characters (1-based) and code point.
+struct ControlCharacter {
+  std::size_t index = 0;
+  std::uint32_t code = 0;
+};
+std::optional<ControlCharacter> find_control_character(std::string_view utf8, bool allow_line_breaks);
+// "U+001B (the 5th character)": for the messages that refuse one.
+std::string describe_control_character(const ControlCharacter& c);
+// A name in free text (a scenario's, a sweep's), non-empty, without control characters: double
+// quotes take escapes ("\e", "\n"), and a name is printed on terminals, made into a folder
+// name and written into CSV rows and titles, where an escape sequence or a line break would act.
+std::string read_name_text(const Node& node, const std::string& path, std::string_view expected);
+
 // Message fragment for a duration the parser refused ("'5' has no unit: ...").
 std::string duration_problem(std::string_view text);
 

@@ -193,11 +193,17 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name,
   spec.source_file = display_name;
   spec.name = std::filesystem::path(display_name).stem().string();
   errors.read([&] {
-    if (auto* v = root.find("name")) spec.name = read_string(*v, "name", "a scenario name");
+    if (auto* v = root.find("name")) spec.name = config::read_name_text(*v, "name", "a scenario name");
   });
   errors.read([&] {
     if (auto* v = root.find("description")) {
       if (!v->is_scalar()) fail_at(*v, "description", "expected a description (text), got " + yaml::describe(*v));
+      // Lines and tabs are text; other control characters would act on the terminal or the
+      // report that shows it.
+      if (const auto c = config::find_control_character(v->text, true)) {
+        fail_at(*v, "description", "a description may not hold a control character other than a line break or a "
+                                   "tab, found " + config::describe_control_character(*c));
+      }
       spec.description = v->text;  // may be empty
     }
   });

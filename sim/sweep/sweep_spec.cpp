@@ -33,7 +33,13 @@ class Parser {
     SweepSpec spec;
     spec.source_file = file_;
     check_keys(tree_, "", {"name", "description", "base", "set", "matrix", "seeds", "traces"});
-    if (const YAML::Node name = root["name"]) spec.name = scalar(name, "name");
+    if (const YAML::Node name = root["name"]) {
+      spec.name = scalar(name, "name");
+      if (const auto c = config::find_control_character(spec.name, false)) {
+        fail(name, "name", "a sweep name may not hold a control character, found " +
+                               config::describe_control_character(*c));
+      }
+    }
     spec.base_scenario = parse_base(root);
     if (const YAML::Node set = root["set"]) parse_set(set, spec);
     if (const YAML::Node traces = root["traces"]) {

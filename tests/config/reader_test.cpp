@@ -79,5 +79,22 @@ TEST(ReadDuration, AMinusSignIsRefusedWhereOnlyNonNegativeDurationsAre) {
   EXPECT_THROW(read_duration(*doc.find("a"), "a", Duration::from_ns(1)), std::exception);
 }
 
+TEST(FindControlCharacter, FindsC0DelAndC1AndCountsCharactersNotBytes) {
+  EXPECT_FALSE(find_control_character("Berkeley / TSP — café", false));
+  EXPECT_FALSE(find_control_character("two\nlines\tand a tab", true));
+  const auto esc = find_control_character("é\x1b[31m", false);
+  ASSERT_TRUE(esc);
+  EXPECT_EQ(esc->index, 2u);
+  EXPECT_EQ(esc->code, 0x1Bu);
+  EXPECT_EQ(find_control_character("a\nb", false)->code, 0x0Au);
+  EXPECT_EQ(find_control_character("a\tb", false)->index, 2u);
+  EXPECT_EQ(find_control_character("a\rb", true)->code, 0x0Du);  // a carriage return moves the cursor
+  EXPECT_EQ(find_control_character("a\x7f", true)->code, 0x7Fu);
+  EXPECT_EQ(find_control_character("€\xc2\x85", true)->code, 0x85u);   // NEL, a C1 control
+  EXPECT_EQ(find_control_character("😀\xc2\x9f", true)->index, 2u);  // four bytes, one character
+  EXPECT_FALSE(find_control_character("\xc2\xa0nbsp", false));           // U+00A0 is no control
+  EXPECT_EQ(describe_control_character(*esc), "U+001B (character 2)");
+}
+
 }  // namespace
 }  // namespace clocksim::config

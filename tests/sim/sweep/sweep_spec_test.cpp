@@ -112,6 +112,12 @@ TEST_F(SweepSpecTest, ErrorsNameFileLineColumnAndKey) {
             std::string::npos);
 }
 
+TEST_F(SweepSpecTest, ANameWithAControlCharacterIsRefusedAtItsPlace) {
+  EXPECT_EQ(error("base: base.yaml\nname: \"a\\x1b[2Jb\"\nmatrix: {duration: [1m]}\n"),
+            "s.yaml:2:7: error: at 'name': a sweep name may not hold a control character, found U+001B (character 2)");
+  EXPECT_EQ(error("base: base.yaml\nname: \"Berkeley / TSP \u00e9\"\nmatrix: {duration: [1m]}\n"), "");
+}
+
 TEST_F(SweepSpecTest, RefusesHugeSweeps) {
   EXPECT_NE(error("base: base.yaml\nmatrix: {a: [1, 2]}\nseeds: 1..600000\n").find("more than 1000000 runs"),
             std::string::npos);
