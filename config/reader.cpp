@@ -200,6 +200,16 @@ std::optional<ControlCharacter> find_control_character(std::string_view utf8, bo
     if (b == 0xC2 && i + 1 < utf8.size() && static_cast<unsigned char>(utf8[i + 1]) <= 0x9F) {
       return ControlCharacter{index + 1, static_cast<unsigned char>(utf8[i + 1])};
     }
+    // The bidirectional formatting characters (U+200E, U+200F, U+202A..U+202E, U+2066..U+2069)
+    // reorder what a terminal shows after them: a name could display as another.
+    if (b == 0xE2 && i + 2 < utf8.size()) {
+      const auto b1 = static_cast<unsigned char>(utf8[i + 1]);
+      const auto b2 = static_cast<unsigned char>(utf8[i + 2]);
+      const std::uint32_t code = 0x2000u | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+      if (code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069)) {
+        return ControlCharacter{index + 1, code};
+      }
+    }
     i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
   }
   return std::nullopt;

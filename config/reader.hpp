@@ -49,7 +49,8 @@ Duration read_duration(const Node& node, const std::string& path, Duration min =
 // Any scalar (quoted or not), non-empty.
 std::string read_string(const Node& node, const std::string& path, std::string_view expected);
 
-// The first control character of UTF-8 text (C0, DEL, C1; tab and line feed allowed only with
+// The first control character of UTF-8 text (C0, DEL, C1, and the bidirectional formatting
+// characters that reorder a terminal's line; tab and line feed allowed only with
 // `allow_line_breaks`): its position in characters (1-based) and code point.
 struct ControlCharacter {
   std::size_t index = 0;

@@ -93,6 +93,10 @@ TEST(FindControlCharacter, FindsC0DelAndC1AndCountsCharactersNotBytes) {
   EXPECT_EQ(find_control_character("€\xc2\x85", true)->code, 0x85u);   // NEL, a C1 control
   EXPECT_EQ(find_control_character("😀\xc2\x9f", true)->index, 2u);  // four bytes, one character
   EXPECT_FALSE(find_control_character("\xc2\xa0nbsp", false));           // U+00A0 is no control
+  EXPECT_EQ(find_control_character("abc\xe2\x80\xaetxt.exe", true)->code, 0x202Eu);  // right-to-left override
+  EXPECT_EQ(find_control_character("\xe2\x81\xa6x", false)->code, 0x2066u);
+  EXPECT_EQ(find_control_character("a\xe2\x80\x8f", false)->index, 2u);
+  EXPECT_FALSE(find_control_character("\xe2\x80\x94 \xe2\x80\x99 \xe2\x82\xac", false));  // dash, quote, euro
   EXPECT_EQ(describe_control_character(*esc), "U+001B (character 2)");
 }
 
