@@ -1,5 +1,7 @@
 #include "sim/sweep/sweep_runner.hpp"
 
+#include "sim/sweep/sweep_record.hpp"
+
 #include <pthread.h>
 
 #include <algorithm>
@@ -96,6 +98,7 @@ SweepProgress::SweepProgress(const SweepSpec& spec, const std::vector<PlannedRun
                              const SweepOptions& options, std::ostream& progress_out)
     : spec_(spec), runs_(runs), options_(options), lock_(options.out_dir, options.shard), out_(progress_out),
       table_(spec, runs) {
+  check_plan_record(options.out_dir, plan_record(spec, runs));  // before any run folder is read
   start_s_ = last_write_s_ = steady_seconds();
 }
 
@@ -233,6 +236,7 @@ SweepReport run_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs
 
 SweepReport merge_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs, const std::string& out_dir) {
   const SweepLock lock(out_dir, Shard{});
+  check_plan_record(out_dir, plan_record(spec, runs));
   lock.remove_shard_locks();
   SweepTable table(spec, runs);
   SweepReport report;

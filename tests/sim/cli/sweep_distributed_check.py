@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """CTest sweep.shard_merge and sweep.mpi: a sweep split into shards and merged, or spread over MPI
 ranks, writes the same run folders and the same sweep.csv as the threaded sweep (wall-clock
-fields aside), and resumes the same way.
+fields aside), and resumes the same way; another sweep's shards in the same folder are refused.
 
     sweep_distributed_check.py shard CLOCKSIM_BINARY SOURCE_DIR WORK_DIR
     sweep_distributed_check.py mpi CLOCKSIM_BINARY SOURCE_DIR WORK_DIR MPIEXEC
@@ -76,7 +76,21 @@ def main():
         for bad in ("-1", "1025", "99999999999"):
             r = sh(binary, "sweep", sweep_file, "--out", out, "--jobs", bad, ok=(2,))
             assert "--jobs" in r.stderr and "1797693" not in r.stderr, r.stderr
-        print(f"ok: 3 shards + merge identical to the threaded sweep ({RUNS} runs); bad --shard exits 2")
+        # The shards of another sweep (the sweep file edited in between) into the same folder:
+        # refused at once, naming what differs, and nothing of the folder changes.
+        other = os.path.join(work, "other.yaml")
+        with open(other, "w") as f:
+            f.write(SWEEP.format(base=base).replace("duration: 40s", "duration: 30s"))
+        def contents():  # the lock files a refused shard takes before it reads the record aside
+            return {k: v for k, v in deterministic_files(out).items() if not k.endswith(".lock")}
+        before = contents()
+        for cmd in (["--shard", "1/3"], ["--merge"], ["--jobs", "1"]):
+            r = sh(binary, "sweep", other, "--out", out, *cmd, ok=(2,))
+            assert "holds runs of another sweep" in r.stderr and "duration=40s" in r.stderr \
+                and "duration=30s" in r.stderr, r.stderr
+        assert contents() == before, "a refused sweep changed the folder"
+        print(f"ok: 3 shards + merge identical to the threaded sweep ({RUNS} runs); bad --shard exits 2; "
+              "another sweep's shards, merge and resume refused")
         return
 
     mpiexec = sys.argv[5]

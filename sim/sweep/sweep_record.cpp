@@ -1,0 +1,174 @@
+#include "sim/sweep/sweep_record.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "sim/sweep/run_folder_name.hpp"
+
+namespace clocksim::sweep {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kRecordFile = ".sweep-plan";
+constexpr const char* kVersionLine = "clocksim sweep plan 1";
+
+std::string escaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string unescaped(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      const char next = text[++i];
+      out += next == 't' ? '\t' : next == 'n' ? '\n' : next;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// "a=1 b=2" from a run line "folder\ta=1\tb=2".
+std::string overrides_shown(const std::string& line) {
+  const auto tab = line.find('\t');
+  std::string shown = tab == std::string::npos ? "" : line.substr(tab + 1);
+  for (char& c : shown) {
+    if (c == '\t') c = ' ';
+  }
+  return shown.empty() ? "no overrides" : shown;
+}
+
+std::string first_difference(const std::string& recorded, const std::string& planned) {
+  const std::vector<std::string> was = lines_of(recorded);
+  const std::vector<std::string> now = lines_of(planned);
+  if (was.empty() || was[0] != kVersionLine) return "its record was written by another version of clocksim";
+  if (was.size() > 1 && now.size() > 1 && was[1] != now[1]) {
+    return "the base scenario's text has changed since its runs were planned";
+  }
+  if (was.size() != now.size()) {
+    return "it was planned with " + std::to_string(was.size() > 2 ? was.size() - 2 : 0) + " runs, this sweep has " +
+           std::to_string(now.size() - 2);
+  }
+  for (std::size_t i = 2; i < now.size(); ++i) {
+    if (was[i] == now[i]) continue;
+    const std::string folder = now[i].substr(0, now[i].find('\t'));
+    if (was[i].substr(0, was[i].find('\t')) != folder) {
+      return "its run " + std::to_string(i - 1) + " is " + was[i].substr(0, was[i].find('\t')) + ", this sweep's " + folder;
+    }
+    return "its run " + folder + " was planned with " + overrides_shown(was[i]) + ", this sweep's with " +
+           overrides_shown(now[i]);
+  }
+  return "its record differs";
+}
+
+// Whether any run of a recorded plan has finished: its folder holds summary.json, written last.
+bool any_run_done(const std::string& out_dir, const std::string& recorded) {
+  const std::vector<std::string> lines = lines_of(recorded);
+  if (lines.empty() || lines[0] != kVersionLine) {
+    // A record this version cannot read: any finished run folder counts.
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(out_dir, error)) {
+      if (entry.is_directory() && fs::exists(entry.path() / "summary.json")) return true;
+    }
+    return false;
+  }
+  for (std::size_t i = 2; i < lines.size(); ++i) {
+    const std::string folder = unescaped(lines[i].substr(0, lines[i].find('\t')));
+    if (folder.empty() || folder.find('/') != std::string::npos || folder == "..") continue;
+    if (fs::exists(fs::path(out_dir) / folder / "summary.json")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string plan_record(const SweepSpec& spec, const std::vector<PlannedRun>& runs) {
+  std::ostringstream out;
+  out << kVersionLine << '\n';
+  const std::string base = read_all(spec.base_scenario);
+  out << "base " << base.size() << ' ' << stable_tag(base) << '\n';
+  for (const PlannedRun& run : runs) {
+    out << escaped(run.folder);
+    for (const std::string& o : run.overrides) out << '\t' << escaped(o);
+    out << '\n';
+  }
+  return out.str();
+}
+
+void check_plan_record(const std::string& out_dir, const std::string& record) {
+  const fs::path path = fs::path(out_dir) / kRecordFile;
+  if (!fs::exists(path)) {
+    // Written whole under another name, then linked into place: link() fails if a racing shard
+    // put its record there first, and then that record is the one compared below.
+    const fs::path temp = fs::path(out_dir) / (std::string(kRecordFile) + ".tmp-" + std::to_string(::getpid()));
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      out << record;
+      out.flush();
+      if (!out) throw SweepFolderError("cannot write " + temp.string() + ": " + std::strerror(errno));
+    }
+    const int linked = ::link(temp.c_str(), path.c_str());
+    const int link_errno = errno;
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    if (linked == 0) return;
+    if (link_errno != EEXIST) {
+      throw SweepFolderError("cannot write " + path.string() + ": " + std::strerror(link_errno));
+    }
+  }
+  const std::string recorded = read_all(path.string());
+  if (recorded == record) return;
+  if (!any_run_done(out_dir, recorded)) {
+    // Nothing of the other plan finished (it was stopped before its first run ended): there is
+    // nothing to mix, and this sweep's plan takes the folder.
+    const fs::path temp = fs::path(out_dir) / (std::string(kRecordFile) + ".tmp-" + std::to_string(::getpid()));
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      out << record;
+      out.flush();
+      if (!out) throw SweepFolderError("cannot write " + temp.string() + ": " + std::strerror(errno));
+    }
+    std::error_code error;
+    fs::rename(temp, path, error);
+    if (error) throw SweepFolderError("cannot write " + path.string() + ": " + error.message());
+    return;
+  }
+  throw SweepPlanMismatch(out_dir + " holds runs of another sweep: " +
+                          first_difference(recorded, record) + ". Give this sweep a new --out folder (or, "
+                          "to keep those runs anyway, delete " + path.string() + ")");
+}
+
+}  // namespace clocksim::sweep

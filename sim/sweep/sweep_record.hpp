@@ -1,0 +1,34 @@
+// What a sweep's output folder was planned from, recorded in `<out>/.sweep-plan` by the first
+// sweep, shard or merge that uses the folder and checked by every later one. Resuming, the shards
+// of one sweep and its merge all plan the same runs from the same inputs; a sweep file or base
+// scenario edited in between, or the shards of two different sweeps given one --out, would
+// otherwise mix runs of different scenarios in one sweep.csv without a word.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/sweep/sweep_lock.hpp"
+#include "sim/sweep/sweep_plan.hpp"
+#include "sim/sweep/sweep_spec.hpp"
+
+namespace clocksim::sweep {
+
+// The folder holds the runs of another plan: the user's to resolve (a new --out, or removing
+// the record to keep the runs anyway).
+class SweepPlanMismatch : public SweepFolderError {
+ public:
+  using SweepFolderError::SweepFolderError;
+};
+
+// The record: a version line, the base scenario's size and content tag, then one line per run,
+// its folder and its overrides, tab-separated (a tab or line break inside a value escaped).
+// Nothing in it depends on --jobs, --shard, --mpi or the machine.
+std::string plan_record(const SweepSpec& spec, const std::vector<PlannedRun>& runs);
+
+// Writes `record` as out_dir/.sweep-plan when the folder has none (whole or not at all: a shard
+// racing another finds one complete record), else compares it with the one there and throws
+// SweepPlanMismatch naming the first difference.
+void check_plan_record(const std::string& out_dir, const std::string& record);
+
+}  // namespace clocksim::sweep
