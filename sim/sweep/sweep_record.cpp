@@ -113,6 +113,16 @@ bool any_run_done(const std::string& out_dir, const std::string& recorded) {
   return false;
 }
 
+// The record written whole under a name of this process's, to be put in place in one step.
+fs::path written_aside(const std::string& out_dir, const std::string& record) {
+  const fs::path temp = fs::path(out_dir) / (std::string(kRecordFile) + ".tmp-" + std::to_string(::getpid()));
+  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+  out << record;
+  out.flush();
+  if (!out) throw SweepFolderError("cannot write " + temp.string() + ": " + std::strerror(errno));
+  return temp;
+}
+
 }  // namespace
 
 std::string plan_record(const SweepSpec& spec, const std::vector<PlannedRun>& runs) {
@@ -133,34 +143,27 @@ void check_plan_record(const std::string& out_dir, const std::string& record) {
   if (!fs::exists(path)) {
     // Written whole under another name, then linked into place: link() fails if a racing shard
     // put its record there first, and then that record is the one compared below.
-    const fs::path temp = fs::path(out_dir) / (std::string(kRecordFile) + ".tmp-" + std::to_string(::getpid()));
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      out << record;
-      out.flush();
-      if (!out) throw SweepFolderError("cannot write " + temp.string() + ": " + std::strerror(errno));
-    }
+    const fs::path temp = written_aside(out_dir, record);
     const int linked = ::link(temp.c_str(), path.c_str());
     const int link_errno = errno;
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    if (linked == 0) return;
-    if (link_errno != EEXIST) {
+    std::error_code error;
+    if (linked != 0 && link_errno != EEXIST) {
+      // A file system without hard links (some network and FUSE mounts): renamed into place
+      // instead, where two shards racing may both write it (the same bytes, if of one sweep).
+      fs::rename(temp, path, error);
+      if (!error) return;
+      fs::remove(temp, error);
       throw SweepFolderError("cannot write " + path.string() + ": " + std::strerror(link_errno));
     }
+    fs::remove(temp, error);
+    if (linked == 0) return;
   }
   const std::string recorded = read_all(path.string());
   if (recorded == record) return;
   if (!any_run_done(out_dir, recorded)) {
     // Nothing of the other plan finished (it was stopped before its first run ended): there is
     // nothing to mix, and this sweep's plan takes the folder.
-    const fs::path temp = fs::path(out_dir) / (std::string(kRecordFile) + ".tmp-" + std::to_string(::getpid()));
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      out << record;
-      out.flush();
-      if (!out) throw SweepFolderError("cannot write " + temp.string() + ": " + std::strerror(errno));
-    }
+    const fs::path temp = written_aside(out_dir, record);
     std::error_code error;
     fs::rename(temp, path, error);
     if (error) throw SweepFolderError("cannot write " + path.string() + ": " + error.message());
