@@ -152,7 +152,7 @@ class _File:
 
 
 def _require_file(f: _File) -> None:
-    if f.data is None and f.path is None or f.path is not None and not os.path.exists(f.path):
+    if not _exists(f):
         raise FormatError(f.name, "file not found (did the run write it? see the scenario's output: "
                                   "section)")
     if f.path is not None and os.path.isdir(f.path):
