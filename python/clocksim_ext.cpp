@@ -128,13 +128,14 @@ void validate_file(const std::string& path, const std::vector<std::string>& over
 // the runs that failed to complete.
 std::pair<std::string, std::vector<std::string>> sweep_report(const std::string& path, const std::string& out_dir,
                                                             unsigned jobs) {
-  const sweep::SweepSpec spec = sweep::load_sweep_file(path);
+  sweep::SweepSpec spec = sweep::load_sweep_file(path);
   const std::vector<sweep::PlannedRun> runs = sweep::plan_sweep(spec);
   sim::TopologyCache topologies;  // a topology file is read once for the whole sweep
   auto load_run = [&spec, &topologies](const sweep::PlannedRun& run) {
     return sweep::load_run_scenario(spec, run, topologies);
   };
-  for (const sweep::PlannedRun& run : runs) load_run(run);  // every combination valid before any runs
+  // Every combination valid before any runs; the files they read go into the sweep's record.
+  for (const sweep::PlannedRun& run : runs) sweep::note_input_files(spec, load_run(run));
   sweep::SweepReport report;
   std::atomic<bool> stop{false};
   const std::function<bool()> should_stop = python_signals_stop(stop);

@@ -52,7 +52,7 @@ int sweep_main(const SweepArgs& args) {
     // not after an hour of runs. The specs are rebuilt in the workers (cheap; keeps memory flat).
     for (const sweep::PlannedRun& run : runs) {
       try {
-        sweep::load_run_scenario(spec, run, topologies);
+        sweep::note_input_files(spec, sweep::load_run_scenario(spec, run, topologies));
       } catch (const scenario::ScenarioError& e) {
         std::cerr << sweep::describe_run_error(spec, run, e) << '\n';
         return 2;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -71,25 +72,63 @@ std::string overrides_shown(const std::string& line) {
   return shown.empty() ? "no overrides" : shown;
 }
 
-std::string first_difference(const std::string& recorded, const std::string& planned) {
-  const std::vector<std::string> was = lines_of(recorded);
-  const std::vector<std::string> now = lines_of(planned);
-  if (was.empty() || was[0] != kVersionLine) return "its record was written by another version of clocksim";
-  if (was.size() > 1 && now.size() > 1 && was[1] != now[1]) {
-    return "the base scenario's text has changed since its runs were planned";
-  }
-  if (was.size() != now.size()) {
-    return "it was planned with " + std::to_string(was.size() > 2 ? was.size() - 2 : 0) + " runs, this sweep has " +
-           std::to_string(now.size() - 2);
-  }
-  for (std::size_t i = 2; i < now.size(); ++i) {
-    if (was[i] == now[i]) continue;
-    const std::string folder = now[i].substr(0, now[i].find('\t'));
-    if (was[i].substr(0, was[i].find('\t')) != folder) {
-      return "its run " + std::to_string(i - 1) + " is " + was[i].substr(0, was[i].find('\t')) + ", this sweep's " + folder;
+// A record's lines apart: the base's and the input files' lines, then one line per run.
+struct RecordParts {
+  std::string base;
+  std::vector<std::string> files;
+  std::vector<std::string> runs;
+};
+
+RecordParts parts_of(const std::vector<std::string>& lines) {
+  RecordParts parts;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (i == 1 && lines[i].starts_with("base ")) {
+      parts.base = lines[i];
+    } else if (parts.runs.empty() && lines[i].starts_with("file ")) {
+      parts.files.push_back(lines[i]);
+    } else {
+      parts.runs.push_back(lines[i]);
     }
-    return "its run " + folder + " was planned with " + overrides_shown(was[i]) + ", this sweep's with " +
-           overrides_shown(now[i]);
+  }
+  return parts;
+}
+
+// "net.dot" from "file 120 0a1b2c3d net.dot".
+std::string file_named(const std::string& line) {
+  std::size_t at = 0;
+  for (int field = 0; field < 3 && at != std::string::npos; ++field) at = line.find(' ', at + 1);
+  return at == std::string::npos ? line : unescaped(line.substr(at + 1));
+}
+
+std::string first_file_difference(const std::vector<std::string>& was, const std::vector<std::string>& now) {
+  for (std::size_t i = 0; i < std::max(was.size(), now.size()); ++i) {
+    if (i < was.size() && i < now.size() && was[i] == now[i]) continue;
+    if (i >= was.size()) return "its runs did not read " + file_named(now[i]) + ", this sweep's do";
+    if (i >= now.size()) return "its runs read " + file_named(was[i]) + ", this sweep's do not";
+    if (file_named(was[i]) == file_named(now[i])) return file_named(now[i]) + " has changed since its runs were planned";
+    return "its runs read " + file_named(was[i]) + ", this sweep's " + file_named(now[i]);
+  }
+  return {};
+}
+
+std::string first_difference(const std::string& recorded, const std::string& planned) {
+  const std::vector<std::string> was_lines = lines_of(recorded);
+  if (was_lines.empty() || was_lines[0] != kVersionLine) return "its record was written by another version of clocksim";
+  const RecordParts was = parts_of(was_lines);
+  const RecordParts now = parts_of(lines_of(planned));
+  if (was.base != now.base) return "the base scenario's text has changed since its runs were planned";
+  if (std::string files = first_file_difference(was.files, now.files); !files.empty()) return files;
+  if (was.runs.size() != now.runs.size()) {
+    return "it was planned with " + std::to_string(was.runs.size()) + " runs, this sweep has " +
+           std::to_string(now.runs.size());
+  }
+  for (std::size_t i = 0; i < now.runs.size(); ++i) {
+    if (was.runs[i] == now.runs[i]) continue;
+    const std::string was_folder = was.runs[i].substr(0, was.runs[i].find('\t'));
+    const std::string folder = now.runs[i].substr(0, now.runs[i].find('\t'));
+    if (was_folder != folder) return "its run " + std::to_string(i + 1) + " is " + was_folder + ", this sweep's " + folder;
+    return "its run " + folder + " was planned with " + overrides_shown(was.runs[i]) + ", this sweep's with " +
+           overrides_shown(now.runs[i]);
   }
   return "its record differs";
 }
@@ -105,8 +144,8 @@ bool any_run_done(const std::string& out_dir, const std::string& recorded) {
     }
     return false;
   }
-  for (std::size_t i = 2; i < lines.size(); ++i) {
-    const std::string folder = unescaped(lines[i].substr(0, lines[i].find('\t')));
+  for (const std::string& line : parts_of(lines).runs) {
+    const std::string folder = unescaped(line.substr(0, line.find('\t')));
     if (folder.empty() || folder.find('/') != std::string::npos || folder == "..") continue;
     if (fs::exists(fs::path(out_dir) / folder / "summary.json")) return true;
   }
@@ -130,6 +169,15 @@ std::string plan_record(const SweepSpec& spec, const std::vector<PlannedRun>& ru
   out << kVersionLine << '\n';
   const std::string base = read_all(spec.base_scenario);
   out << "base " << base.size() << ' ' << stable_tag(base) << '\n';
+  const fs::path base_dir = fs::path(spec.base_scenario).parent_path();
+  for (const std::string& file : spec.input_files) {
+    const std::string text = read_all(file);
+    // Named as from the base scenario, as the scenario names it: the same files read from
+    // another working directory make the same record.
+    const fs::path relative = fs::path(file).lexically_relative(base_dir);
+    out << "file " << text.size() << ' ' << stable_tag(text) << ' '
+        << escaped(relative.empty() ? file : relative.generic_string()) << '\n';
+  }
   for (const PlannedRun& run : runs) {
     out << escaped(run.folder);
     for (const std::string& o : run.overrides) out << '\t' << escaped(o);

@@ -2,7 +2,8 @@
 // sweep, shard or merge that uses the folder and checked by every later one. Resuming, the shards
 // of one sweep and its merge all plan the same runs from the same inputs; a sweep file or base
 // scenario edited in between, or the shards of two different sweeps given one --out, would
-// otherwise mix runs of different scenarios in one sweep.csv without a word.
+// otherwise mix runs of different scenarios in one sweep.csv without a word; so would a topology
+// file edited between a sweep's first runs and its resumption.
 #pragma once
 
 #include <string>
@@ -21,7 +22,8 @@ class SweepPlanMismatch : public SweepFolderError {
   using SweepFolderError::SweepFolderError;
 };
 
-// The record: a version line, the base scenario's size and content tag, then one line per run,
+// The record: a version line, the base scenario's size and content tag, the same for each file
+// in spec.input_files (named relative to the base scenario's folder), then one line per run,
 // its folder and its overrides, tab-separated (a tab or line break inside a value escaped).
 // Nothing in it depends on --jobs, --shard, --mpi or the machine.
 std::string plan_record(const SweepSpec& spec, const std::vector<PlannedRun>& runs);

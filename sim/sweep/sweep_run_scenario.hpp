@@ -12,4 +12,8 @@ namespace clocksim::sweep {
 // (which the sweep needs to know it is done) is refused too.
 scenario::ScenarioSpec load_run_scenario(const SweepSpec& spec, const PlannedRun& run, sim::TopologyCache& topologies);
 
+// Adds the files `run` reads besides the base scenario to spec.input_files (once each), for the
+// sweep's record of what its runs were planned from (sweep_record.hpp).
+void note_input_files(SweepSpec& spec, const scenario::ScenarioSpec& run);
+
 }  // namespace clocksim::sweep

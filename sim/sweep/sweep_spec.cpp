@@ -40,6 +40,14 @@ class Parser {
                                config::describe_control_character(*c));
       }
     }
+    if (const YAML::Node description = root["description"]) {
+      // Never printed by clocksim, but read by people and their tools: the same text a
+      // scenario's description may hold.
+      if (const auto c = config::find_control_character(scalar(description, "description"), true)) {
+        fail(description, "description", "a description may not hold a control character other than a line break "
+                                         "or a tab, found " + config::describe_control_character(*c));
+      }
+    }
     spec.base_scenario = parse_base(root);
     if (const YAML::Node set = root["set"]) parse_set(set, spec);
     if (const YAML::Node traces = root["traces"]) {

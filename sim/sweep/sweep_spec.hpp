@@ -46,6 +46,9 @@ struct SweepSpec {
   // Per-tick traces (trace.csv) in every run folder: off unless `traces: true` or --traces, as
   // a sweep's questions are answered by summary.json and sweep.csv (and traces cost ~8x the disk).
   bool traces = false;
+  // The files the runs read besides the base scenario (topology files), each once, in the order
+  // first met: not in the sweep file, so empty until the runs are loaded (note_input_files).
+  std::vector<std::string> input_files;
 };
 
 // A user error in a sweep file, printed like a compiler diagnostic:

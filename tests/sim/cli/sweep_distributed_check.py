@@ -89,8 +89,30 @@ def main():
             assert "holds runs of another sweep" in r.stderr and "duration=40s" in r.stderr \
                 and "duration=30s" in r.stderr, r.stderr
         assert contents() == before, "a refused sweep changed the folder"
+        # A topology file the runs read, edited between two shards of one sweep: the later shard
+        # and the merge are refused, naming the file; with the file as it was, both go on.
+        net = os.path.join(work, "triangle.dot")
+        triangle = "graph { n0 -- n1; n1 -- n2; n2 -- n0; }\n"
+        with open(net, "w") as f:
+            f.write(triangle)
+        topo = os.path.join(work, "topo.yaml")
+        with open(topo, "w") as f:
+            f.write(SWEEP.format(base=base).replace("  nodes: [3, 4]\n", "")
+                    .replace("set: {", "set: {nodes: 3, topology: {file: " + net + "}, "))
+        topo_out = os.path.join(work, "topo")
+        sh(binary, "sweep", topo, "--out", topo_out, "--shard", "0/2")
+        with open(net, "w") as f:
+            f.write(triangle.replace("n2 -- n0", "n0 -- n2"))
+        for cmd in (["--shard", "1/2"], ["--merge"]):
+            r = sh(binary, "sweep", topo, "--out", topo_out, *cmd, ok=(2,))
+            assert "holds runs of another sweep" in r.stderr and "triangle.dot has changed" in r.stderr, r.stderr
+        with open(net, "w") as f:
+            f.write(triangle)
+        sh(binary, "sweep", topo, "--out", topo_out, "--shard", "1/2")
+        r = sh(binary, "sweep", topo, "--out", topo_out, "--merge")
+        assert "6 runs, 6 done, 0 not done" in r.stdout, r.stdout
         print(f"ok: 3 shards + merge identical to the threaded sweep ({RUNS} runs); bad --shard exits 2; "
-              "another sweep's shards, merge and resume refused")
+              "another sweep's shards, merge and resume refused, and so are shards after its topology file changed")
         return
 
     mpiexec = sys.argv[5]

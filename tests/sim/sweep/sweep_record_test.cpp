@@ -25,8 +25,9 @@ class SweepRecordTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  std::string record(const std::string& sweep) {
-    const SweepSpec spec = parse_sweep_text(sweep, "s.yaml", dir_.string());
+  std::string record(const std::string& sweep, const std::vector<std::string>& input_files = {}) {
+    SweepSpec spec = parse_sweep_text(sweep, "s.yaml", dir_.string());
+    for (const std::string& file : input_files) spec.input_files.push_back((dir_ / file).lexically_normal().string());
     return plan_record(spec, plan_sweep(spec));
   }
   std::string out() const { return (dir_ / "out").string(); }
@@ -36,9 +37,9 @@ class SweepRecordTest : public ::testing::Test {
     std::ofstream(dir_ / "out" / folder / "summary.json") << "{}";
   }
   // The mismatch's message, or "" when the record is accepted.
-  std::string refusal(const std::string& sweep) {
+  std::string refusal(const std::string& sweep, const std::vector<std::string>& input_files = {}) {
     try {
-      check_plan_record(out(), record(sweep));
+      check_plan_record(out(), record(sweep, input_files));
     } catch (const SweepPlanMismatch& e) {
       return e.what();
     }
@@ -77,6 +78,29 @@ TEST_F(SweepRecordTest, ASweepFileChangedAfterARunFinishedIsRefusedNamingTheDiff
   // The base scenario edited in place: the same sweep file, other runs.
   std::ofstream(dir_ / "base.yaml") << "name: base\nduration: 10s\nnodes: 3\nseed: 9\n";
   EXPECT_NE(refusal(kSweep).find("the base scenario's text has changed"), std::string::npos);
+}
+
+TEST_F(SweepRecordTest, ATopologyFileTheRunsReadIsRecordedByContentAndNamedWhenItChanges) {
+  fs::create_directories(dir_ / "nets");
+  std::ofstream(dir_ / "nets" / "a.dot") << "graph { n0 -- n1; n1 -- n2; }\n";
+  std::ofstream(dir_ / "nets" / "b.dot") << "graph { n0 -- n1; n0 -- n2; }\n";
+  ASSERT_EQ(refusal(kSweep, {"nets/a.dot"}), "");
+  // Named from the base scenario's folder, whatever the working directory.
+  EXPECT_NE(record(kSweep, {"nets/a.dot"}).find("\nfile 30 "), std::string::npos) << record(kSweep, {"nets/a.dot"});
+  EXPECT_NE(record(kSweep, {"nets/a.dot"}).find(" nets/a.dot\n"), std::string::npos);
+  finish("nodes=3,seed=1");
+  EXPECT_EQ(refusal(kSweep, {"nets/a.dot"}), "");  // a resume with the file as it was
+  // The file edited in place, by one byte of the same size: its content, not its size, is recorded.
+  std::ofstream(dir_ / "nets" / "a.dot") << "graph { n0 -- n1; n1 -- n2; }\r";
+  const std::string edited = refusal(kSweep, {"nets/a.dot"});
+  EXPECT_NE(edited.find("holds runs of another sweep: nets/a.dot has changed since its runs were planned"),
+            std::string::npos)
+      << edited;
+  std::ofstream(dir_ / "nets" / "a.dot") << "graph { n0 -- n1; n1 -- n2; }\n";
+  EXPECT_NE(refusal(kSweep, {"nets/b.dot"}).find("its runs read nets/a.dot, this sweep's nets/b.dot"), std::string::npos);
+  EXPECT_NE(refusal(kSweep, {"nets/a.dot", "nets/b.dot"}).find("its runs did not read nets/b.dot, this sweep's do"),
+            std::string::npos);
+  EXPECT_NE(refusal(kSweep).find("its runs read nets/a.dot, this sweep's do not"), std::string::npos);
 }
 
 TEST_F(SweepRecordTest, AnotherPlanTakesAFolderWhereNothingOfTheFirstFinished) {

@@ -71,5 +71,18 @@ TEST_F(SweepRunScenario, SummaryOnIsTheDefault) {
   EXPECT_TRUE(load_run_scenario(spec, plan_sweep(spec).front(), topologies_).output.summary);
 }
 
+// The sweep's record names what its runs read besides the base: every run's topology file, once
+// each, whether the base names it or a run's value does.
+TEST_F(SweepRunScenario, EveryRunsTopologyFileIsNotedOnce) {
+  std::ofstream(dir_ / "a.dot") << "graph { n0 -- n1; n1 -- n2; }\n";
+  std::ofstream(dir_ / "b.dot") << "graph { n0 -- n1; n0 -- n2; }\n";
+  SweepSpec spec = spec_with_base("name: b\nduration: 10s\nnodes: 3\ntopology: full_mesh\n");
+  spec.matrix = {{"topology", {"{file: a.dot}", "{file: b.dot}", "full_mesh", "{file: a.dot}"}}};
+  for (const PlannedRun& run : plan_sweep(spec)) note_input_files(spec, load_run_scenario(spec, run, topologies_));
+  ASSERT_EQ(spec.input_files.size(), 2u);
+  EXPECT_EQ(spec.input_files[0], (dir_ / "a.dot").string());
+  EXPECT_EQ(spec.input_files[1], (dir_ / "b.dot").string());
+}
+
 }  // namespace
 }  // namespace clocksim::sweep

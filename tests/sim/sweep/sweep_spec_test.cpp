@@ -118,6 +118,15 @@ TEST_F(SweepSpecTest, ANameWithAControlCharacterIsRefusedAtItsPlace) {
   EXPECT_EQ(error("base: base.yaml\nname: \"Berkeley / TSP \u00e9\"\nmatrix: {duration: [1m]}\n"), "");
 }
 
+TEST_F(SweepSpecTest, ADescriptionWithAControlCharacterIsRefusedAtItsPlace) {
+  EXPECT_EQ(error("base: base.yaml\ndescription: \"two\\nlines\\tand \\u202Eevil\"\nmatrix: {duration: [1m]}\n"),
+            "s.yaml:2:14: error: at 'description': a description may not hold a control character other than a line "
+            "break or a tab, found U+202E (character 15)");
+  EXPECT_EQ(error("base: base.yaml\ndescription: |\n  Two lines,\n  and a\ttab.\nmatrix: {duration: [1m]}\n"), "");
+  EXPECT_NE(error("base: base.yaml\ndescription: [a]\nmatrix: {duration: [1m]}\n").find("at 'description'"),
+            std::string::npos);
+}
+
 TEST_F(SweepSpecTest, RefusesHugeSweeps) {
   EXPECT_NE(error("base: base.yaml\nmatrix: {a: [1, 2]}\nseeds: 1..600000\n").find("more than 1000000 runs"),
             std::string::npos);
