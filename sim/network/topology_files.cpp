@@ -31,6 +31,7 @@
 #include "config/file.hpp"
 #include "sim/network/dot_outline.hpp"
 #include "sim/network/graphml_outline.hpp"
+#include "sim/network/nesting_limit.hpp"
 #include "sim/network/topology.hpp"
 #include "sim/scenario/distribution_parse.hpp"
 #include "sim/scenario/error.hpp"
@@ -247,6 +248,15 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
   if (!graphml && !dot_file)
     throw TopologyError(path + ": unknown topology file type (expected .graphml, .dot or .gv)");
   const std::string text = read_all(path);
+  // Before any parser descends into it (nesting_limit.hpp).
+  const auto refuse_if_deep = [&](std::string_view read) {
+    if (const auto deep = graphml ? xml_nesting_beyond(read, kMaxTopologyNesting) : dot_nesting_beyond(read, kMaxTopologyNesting)) {
+      throw TopologyError(path + ":" + std::to_string(deep->line) + ":" + std::to_string(deep->column) +
+                          ": nested more than " + std::to_string(kMaxTopologyNesting) + (graphml ? " elements" : " braces") +
+                          " deep; a topology file needs a few levels");
+    }
+  };
+  refuse_if_deep(text);
 
   FileGraph g;
   const IgnoredAttributes ignored;
@@ -265,7 +275,10 @@ Topology read_topology_file(const std::string& path, NodeId node_count,
       try {
         // Subgraphs without the keyword and HTML strings, which Graphviz reads, in the form Boost reads.
         const std::optional<std::string> dialect = dot::in_boost_dialect(text);
+        if (dialect) refuse_if_deep(*dialect);  // what Boost's reader reads instead
         read = boost::read_graphviz(dialect ? *dialect : text, g, dp, "node_id");
+      } catch (const TopologyError&) {
+        throw;
       } catch (const std::exception& e) {
         refuse_dot(path, text, e.what());
       }

@@ -375,5 +375,30 @@ TEST(TopologyFile, Errors) {
                2, "edge n0 -- n2: node \"n2\" is not declared");
 }
 
+// Nested 10^5 levels deep, a file of a few hundred kilobytes overflowed the stack of the parsers
+// that descend into it (a crash, not an error): refused, located, before any of them reads it.
+TEST(TopologyFile, NestingTooDeepForAParserIsRefusedWhereItStarts) {
+  std::string braces, elements;
+  for (int i = 0; i < 100000; ++i) braces += "{";
+  for (int i = 0; i < 100000; ++i) braces += "}";
+  expect_error(write_temp("deep.dot", "graph {\n  n0 -- n1;\n  " + braces + "\n}\n"), 2,
+               "deep.dot:3:258: nested more than 256 braces deep; a topology file needs a few levels");
+  std::string chain;
+  for (int i = 0; i < 100000; ++i) chain += "subgraph {";
+  for (int i = 0; i < 100000; ++i) chain += "}";
+  expect_error(write_temp("deep2.dot", "graph { n0 -- " + chain + " }"), 2, "deep2.dot:1:2574: nested more than 256 braces");
+  for (int i = 0; i < 100000; ++i) elements += "<x>";
+  for (int i = 0; i < 100000; ++i) elements += "</x>";
+  expect_error(write_temp("deep.graphml", "<graphml><graph edgedefault=\"undirected\"><node id=\"n0\"/><node id=\"n1\"/>\n" +
+                                              elements + "</graph></graphml>"),
+               2, "deep.graphml:2:763: nested more than 256 elements deep");
+  // As deep as a real file nests, and deeper: read.
+  std::string clusters;
+  for (int i = 0; i < 200; ++i) clusters += "subgraph c" + std::to_string(i) + " { ";
+  clusters += "n1";
+  for (int i = 0; i < 200; ++i) clusters += " }";
+  EXPECT_EQ(read_topology_file(write_temp("clusters.dot", "graph { n0 -- " + clusters + " }"), 2, {}).node_count(), 2u);
+}
+
 }  // namespace
 }  // namespace clocksim::sim
