@@ -432,6 +432,10 @@ def read_summary(outdir: Folder) -> dict:
         summary = json.loads(text)
     except json.JSONDecodeError as err:
         raise FormatError(path, f"line {err.lineno}:{err.colno}: invalid JSON: {err.msg}") from err
+    except RecursionError:
+        # The decoder descends once per nested array or object; a summary nests a few levels.
+        raise FormatError(path, "arrays or objects nested too deep to read; not a summary.json "
+                                "clocksim writes") from None
     if not isinstance(summary, dict):
         raise FormatError(path, "expected a JSON object at the top level")
     if "format_version" not in summary:

@@ -106,6 +106,14 @@ def test_invalid_json_gives_line_and_column(run_dir):
         cio.read_summary(run_dir)
 
 
+def test_json_nested_past_the_decoders_depth_is_a_format_error(run_dir):
+    # 10^5 nested arrays: json raises RecursionError, which ended every script in a traceback.
+    with open(os.path.join(run_dir, "summary.json"), "w") as f:
+        f.write('{"format_version": 1, "x": ' + "[" * 100000 + "]" * 100000 + "}")
+    with pytest.raises(cio.FormatError, match=r"summary.json: arrays or objects nested too deep to read"):
+        cio.read_summary(run_dir)
+
+
 def test_empty_csv_is_reported(run_dir):
     open(os.path.join(run_dir, "events.csv"), "w").close()
     with pytest.raises(cio.FormatError, match="empty file; expected the header t_ns,node,kind,what,why,"):
