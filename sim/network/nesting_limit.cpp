@@ -113,9 +113,11 @@ std::optional<dot::Location> as_outline_lexes(std::string_view text, int max_dep
 // of the line, `/* */`, `#` only at the start of a line, and a backslash before a line end; a
 // quoted string is `"(?:[^"\\]|\\.)*"` (a backslash escapes any character); and `<` starts an
 // HTML string read tag by tag, `<(/?)(?:[^!?'"]|'[^']*?'|"[^"]*?")*?(/?)>` or a CDATA section,
-// until as many tags have closed as opened (text between tags is skipped). Where the tokenizer
-// would fail (an unclosed string, a character it has no token for), the reader stops; this scan
-// reads on instead, which can only find more levels, never fewer.
+// until as many tags have closed as opened (text between tags is skipped). Where a string or an
+// HTML string fails, the tokenizer throws and the reader stops: so does this scan, which keeps it
+// linear (reading on would rescan the rest of the text from every later '<' or quote). Past a
+// character it has no token for the reader stops too; this scan reads on, which can only find
+// more levels.
 
 bool line_end(char c) { return c == '\n' || c == '\r' || c == '\f'; }
 
@@ -158,11 +160,12 @@ std::optional<HtmlTag> boost_html_tag(std::string_view s, std::size_t at) {
   return std::nullopt;
 }
 
-void skip_boost_html(Cursor& c) {
+// Past an HTML string; false where the tokenizer fails in it.
+bool skip_boost_html(Cursor& c) {
   const std::string_view s = c.text();
   int open_tags = 0;
   do {
-    if (c.done()) return;  // unclosed: the reader stops
+    if (c.done()) return false;  // never closed
     if (c.peek() != '<') {
       c.advance();
       continue;
@@ -174,28 +177,28 @@ void skip_boost_html(Cursor& c) {
       } else if (!tag->empty) {
         ++open_tags;
       }
-    } else if (c.starts("<![CDATA[")) {
+    } else if (c.starts("<![CDATA[") && s.find("]]>", c.pos()) != std::string_view::npos) {
       c.skip_past("]]>");
     } else {
-      c.advance();  // the reader stops here; read on
-      return;
+      return false;
     }
   } while (open_tags > 0);
+  return true;
 }
 
-void skip_boost_quoted(Cursor& c) {
+// Past a quoted string; false where it never closes.
+bool skip_boost_quoted(Cursor& c) {
   const std::string_view s = c.text();
   std::size_t j = c.pos() + 1;
   while (j < s.size() && s[j] != '"') j += s[j] == '\\' && j + 1 < s.size() ? 2 : 1;
-  if (j >= s.size()) {
-    c.advance();  // no closing quote: the reader stops here; read on after it
-    return;
-  }
+  if (j >= s.size()) return false;
   c.advance_to(j + 1);
+  return true;
 }
 
-// What the tokenizer skips before a token.
-void skip_boost_between_tokens(Cursor& c) {
+// What the tokenizer skips before a token. `last_comment_end`: where the text's last `*/` starts
+// (a `/*` with none after it is not a comment, found without searching the rest each time).
+void skip_boost_between_tokens(Cursor& c, std::size_t last_comment_end) {
   while (!c.done()) {
     const char ch = c.peek();
     const bool line_start = c.pos() == 0 || line_end(c.text()[c.pos() - 1]);
@@ -203,7 +206,8 @@ void skip_boost_between_tokens(Cursor& c) {
       c.advance();
     } else if (ch == '/' && c.peek(1) == '/') {
       while (!c.done() && !line_end(c.peek())) c.advance();
-    } else if (ch == '/' && c.peek(1) == '*' && c.text().find("*/", c.pos() + 2) != std::string_view::npos) {
+    } else if (ch == '/' && c.peek(1) == '*' && last_comment_end != std::string_view::npos &&
+               last_comment_end >= c.pos() + 2) {
       c.advance();
       c.advance();
       c.skip_past("*/");
@@ -221,12 +225,13 @@ void skip_boost_between_tokens(Cursor& c) {
 std::optional<dot::Location> as_boost_lexes(std::string_view text, int max_depth) {
   Cursor c(text);
   Depth depth(max_depth);
-  for (skip_boost_between_tokens(c); !c.done(); skip_boost_between_tokens(c)) {
+  const std::size_t last_comment_end = text.rfind("*/");
+  for (skip_boost_between_tokens(c, last_comment_end); !c.done(); skip_boost_between_tokens(c, last_comment_end)) {
     const char ch = c.peek();
     if (ch == '"') {
-      skip_boost_quoted(c);
+      if (!skip_boost_quoted(c)) return std::nullopt;
     } else if (ch == '<') {
-      skip_boost_html(c);
+      if (!skip_boost_html(c)) return std::nullopt;
     } else {
       // Identifiers, numbers and punctuation hold no quote, '<', '/', '#' or backslash: read
       // a character at a time, they count the same as token by token.

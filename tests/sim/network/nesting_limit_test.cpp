@@ -50,6 +50,19 @@ TEST(DotNesting, BracesTheLexerReadsAsTextDoNotCount) {
   expect_at(dot_nesting_beyond("graph { {\"}\" {\"}\" {\"}\" b }}} }", 3), 1, 19);
 }
 
+// A failed string, HTML string or comment ends the scan where Boost's reader stops, or is found
+// without rescanning the rest: from every one of 10^6 '<' or quotes, a rescan to the end of the
+// text would take some 10^12 steps.
+TEST(DotNesting, TextsTheTokenizerFailsOnAreScannedOnce) {
+  for (const std::string piece : {"<", "<!", "\"\\", "/*", "<a \"", "<\"", "{\""}) {
+    const std::string text = "graph { " + repeated(piece, 1000000 / static_cast<int>(piece.size())) + " }";
+    EXPECT_FALSE(dot_nesting_beyond(text, 1000000)) << piece;
+  }
+  for (const std::string piece : {"<", "<!", "<a b=\"", "<!--", "<?", "<![CDATA["}) {
+    EXPECT_FALSE(xml_nesting_beyond("<g>" + repeated(piece, 1000000 / static_cast<int>(piece.size())), 1000000)) << piece;
+  }
+}
+
 TEST(XmlNesting, TheElementOneLevelTooDeepIsFound) {
   const std::string graph = "<graphml><graph><node id=\"a\"/><edge source=\"a\" target=\"a\"><data key=\"d\">1</data></edge>";
   EXPECT_FALSE(xml_nesting_beyond(graph + "</graph></graphml>", 4));
