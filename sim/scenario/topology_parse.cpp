@@ -42,7 +42,10 @@ TopologySpec parse_file_form(const yaml::Node& node, const std::string& path, co
   if (p.is_relative()) p = base_dir / p;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(p, ec)) {
-    fail_at(f, fpath, "topology file '" + file + "' (resolved to '" + p.lexically_normal().string() + "') does not exist");
+    // A directory, a pipe or a device is there but is not a file to read a graph from.
+    const bool there = std::filesystem::exists(p, ec);
+    fail_at(f, fpath, "topology file '" + file + "' (resolved to '" + p.lexically_normal().string() + "') " +
+                          (there ? "is not a regular file" : "does not exist"));
   }
   TopologySpec t;
   t.kind = Kind::kFile;

@@ -99,8 +99,9 @@ class Parser {
     std::filesystem::path path = scalar(base, "base");
     if (path.empty()) fail(base, "base", "expected a scenario file path");
     if (path.is_relative() && !base_dir_.empty()) path = std::filesystem::path(base_dir_) / path;
-    if (!std::filesystem::is_regular_file(path)) {
-      fail(base, "base", "no such scenario file: " + path.lexically_normal().string());
+    if (std::error_code error; !std::filesystem::is_regular_file(path, error)) {
+      fail(base, "base", (std::filesystem::exists(path, error) ? "not a regular file: " : "no such scenario file: ") +
+                             path.lexically_normal().string());
     }
     return path.lexically_normal().string();
   }

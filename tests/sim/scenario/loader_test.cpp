@@ -332,6 +332,19 @@ TEST(Loader, TopologyFileIsResolvedRelativeToTheScenario) {
   const auto s = load_scenario_file(dir + "/s.yaml");
   EXPECT_EQ(s.topology.kind, TopologySpec::Kind::kFile);
   EXPECT_EQ(s.topology.file, std::filesystem::path(dir + "/net.graphml").lexically_normal().string());
+  // A folder (or a pipe, a device) by that name is there but holds no graph to read.
+  std::filesystem::create_directories(dir + "/folder.dot");
+  std::ofstream(dir + "/d.yaml") << "duration: 1s\nnodes: 2\ntopology: {file: folder.dot}\n";
+  try {
+    load_scenario_file(dir + "/d.yaml");
+    FAIL() << "a folder was taken for a topology file";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("3:18: error: at 'topology.file': topology file 'folder.dot' (resolved to '" +
+                                         std::filesystem::path(dir + "/folder.dot").lexically_normal().string() +
+                                         "') is not a regular file"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(Loader, Distributions) {

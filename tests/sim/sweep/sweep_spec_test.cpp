@@ -73,6 +73,9 @@ TEST_F(SweepSpecTest, ErrorsNameFileLineColumnAndKey) {
             "s.yaml:3:15: error: at 'matrix.links.loss': expected a non-empty list of values, e.g. [5s, 10s, 30s]");
   EXPECT_EQ(error("base: nope.yaml\nmatrix: {a: [1]}\n"),
             "s.yaml:1:7: error: at 'base': no such scenario file: " + (dir_ / "nope.yaml").string());
+  fs::create_directories(dir_ / "folder.yaml");
+  EXPECT_EQ(error("base: folder.yaml\nmatrix: {a: [1]}\n"),
+            "s.yaml:1:7: error: at 'base': not a regular file: " + (dir_ / "folder.yaml").string());
   EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1]}\nseeds: 5..2\n"),
             "s.yaml:3:8: error: at 'seeds': empty range: the end is below the start");
   EXPECT_EQ(error("base: base.yaml\nmatrix: {a: [1]}\nseeds: [1, x]\n"),
