@@ -50,7 +50,7 @@ class Lexer {
         // "a" + "b" is one id.
         while (true) {
           const std::size_t save_i = i_;
-          const int save_line = line_, save_col = col_;
+          const Location saved_at = at_;
           skip_space_and_comments();
           if (i_ < s_.size() && s_[i_] == '+') {
             advance();
@@ -61,8 +61,7 @@ class Lexer {
             }
           }
           i_ = save_i;
-          line_ = save_line;
-          col_ = save_col;
+          at_ = saved_at;
           break;
         }
       } else if (c == '<') {
@@ -94,15 +93,10 @@ class Lexer {
   }
 
  private:
-  Location here() const { return {line_, col_}; }
+  Location here() const { return at_; }
   char advance() {
     const char c = s_[i_++];
-    if (c == '\n') {
-      ++line_;
-      col_ = 1;
-    } else {
-      ++col_;
-    }
+    at_.step(c);
     return c;
   }
 
@@ -192,8 +186,7 @@ class Lexer {
 
   std::string_view s_;
   std::size_t i_ = 0;
-  int line_ = 1;
-  int col_ = 1;
+  Location at_{1, 1};
 };
 
 bool keyword(const Token& t, std::string_view word) {

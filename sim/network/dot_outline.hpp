@@ -23,6 +23,15 @@ namespace clocksim::sim::dot {
 struct Location {
   int line = 0;
   int column = 0;
+  // Past character `c` of the text: a line break starts the next line. Columns count bytes.
+  void step(char c) {
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
 };
 
 // One `name = value` of an attribute list, the value unquoted.

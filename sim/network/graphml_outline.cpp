@@ -80,20 +80,13 @@ class Scanner {
   bool starts(std::string_view p) const { return s_.substr(i_, p.size()) == p; }
   // Advances to `pos`, counting lines on the way.
   void move_to(std::size_t pos) {
-    for (; i_ < pos && i_ < s_.size(); ++i_) {
-      if (s_[i_] == '\n') {
-        ++line_;
-        col_ = 1;
-      } else {
-        ++col_;
-      }
-    }
+    for (; i_ < pos && i_ < s_.size(); ++i_) at_.step(s_[i_]);
   }
   void skip_past(std::string_view end) {
     const std::size_t at = s_.find(end, i_);
     move_to(at == std::string_view::npos ? s_.size() : at + end.size());
   }
-  dot::Location here() const { return {line_, col_}; }
+  dot::Location here() const { return at_; }
 
   // At '<' of a start tag: its name and attributes; a <node> or <edge> is recorded with the
   // <data> elements inside it, a <key> with its id and attr.name.
@@ -200,8 +193,7 @@ class Scanner {
 
   std::string_view s_;
   std::size_t i_ = 0;
-  int line_ = 1;
-  int col_ = 1;
+  dot::Location at_{1, 1};
 };
 
 }  // namespace

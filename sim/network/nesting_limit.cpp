@@ -19,16 +19,11 @@ class Cursor {
   bool starts(std::string_view p) const { return s_.substr(i_, p.size()) == p; }
   std::size_t pos() const { return i_; }
   std::string_view text() const { return s_; }
-  dot::Location here() const { return {line_, col_}; }
+  dot::Location here() const { return at_; }
 
   char advance() {
     const char c = s_[i_++];
-    if (c == '\n') {
-      ++line_;
-      col_ = 1;
-    } else {
-      ++col_;
-    }
+    at_.step(c);
     return c;
   }
   void advance_to(std::size_t pos) {
@@ -43,8 +38,7 @@ class Cursor {
  private:
   std::string_view s_;
   std::size_t i_ = 0;
-  int line_ = 1;
-  int col_ = 1;
+  dot::Location at_{1, 1};
 };
 
 // Counts nesting: a level opened past max_depth is where the text is refused. A closing brace
