@@ -320,6 +320,7 @@ std::optional<dot::Location> dot_nesting_beyond(std::string_view text, int max_d
 
 std::optional<dot::Location> xml_nesting_beyond(std::string_view text, int max_depth) {
   Cursor c(text.substr(0, text.find('\0')));
+  if (c.starts("\xEF\xBB\xBF")) c.advance_to(3);  // a UTF-8 byte order mark, which the parser skips
   Depth depth(max_depth);
   for (int open = 0;;) {
     if (open == 0) {
@@ -343,11 +344,16 @@ std::optional<dot::Location> xml_nesting_beyond(std::string_view text, int max_d
     const dot::Location at = c.here();
     c.advance();  // <
     bool read = true;
+    // The parser looks for a declaration's end only after its opening: `<?>` and `<!-->` do
+    // not close themselves.
     if (c.starts("?")) {
+      c.advance();
       read = past(c, "?>");
     } else if (c.starts("!--")) {
+      c.advance_to(c.pos() + 3);
       read = past(c, "-->");
     } else if (c.starts("![CDATA[")) {
+      c.advance_to(c.pos() + 8);
       read = past(c, "]]>");
     } else if (c.starts("!DOCTYPE") && xml_space(c.peek(8))) {
       c.advance_to(c.pos() + 9);

@@ -68,6 +68,8 @@ TEST(XmlNesting, TheElementOneLevelTooDeepIsFound) {
   EXPECT_FALSE(xml_nesting_beyond(graph + "</graph></graphml>", 4));
   expect_at(xml_nesting_beyond(graph + "</graph></graphml>", 3), 1, 59);
   expect_at(xml_nesting_beyond("<?xml version=\"1.0\"?>\n<a>\n <b>\n  <c/>\n  <c>\n", 2), 5, 3);
+  // After a byte order mark, as the parser reads on past one.
+  expect_at(xml_nesting_beyond("\xEF\xBB\xBF<a><b><c>", 2), 1, 10);
 }
 
 TEST(XmlNesting, MarkupThatIsNotAnElementDoesNotCount) {
@@ -76,6 +78,11 @@ TEST(XmlNesting, MarkupThatIsNotAnElementDoesNotCount) {
   EXPECT_FALSE(xml_nesting_beyond("<g><![CDATA[" + deep + "]]></g>", 3));
   EXPECT_FALSE(xml_nesting_beyond("<?pi " + deep + "?><g/>", 3));
   EXPECT_FALSE(xml_nesting_beyond("<!DOCTYPE g [<!ENTITY e \"" + deep + "\">]><g/>", 3));
+  // A comment or processing instruction ends at a closing after its opening: `<!-->` and `<?>`
+  // run on, over what would otherwise nest.
+  EXPECT_FALSE(xml_nesting_beyond("<g><!-->" + deep + "--></g>", 3));
+  EXPECT_FALSE(xml_nesting_beyond("<g><?>" + deep + "?></g>", 3));
+  expect_at(xml_nesting_beyond("<g><?x?><a><b><c>", 3), 1, 15);
   // A declaration other than the DOCTYPE ends at its first '>', brackets or not.
   expect_at(xml_nesting_beyond("<!ELEMENT [><a><b><c>", 2), 1, 19);
   EXPECT_FALSE(xml_nesting_beyond("<g a=\"" + deep + "\" b='/>'></g>", 3));
