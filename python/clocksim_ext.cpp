@@ -21,10 +21,12 @@
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/sweep/sweep_lock.hpp"
 #include "sim/sweep/sweep_plan.hpp"
 #include "sim/sweep/sweep_run_scenario.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_spec.hpp"
+#include "sim/version/code_identity.hpp"
 
 namespace py = pybind11;
 using namespace clocksim;
@@ -174,6 +176,8 @@ py::tuple sweep_file(const std::string& path, const std::string& out_dir, unsign
 
 PYBIND11_MODULE(_clocksim, m) {
   m.doc() = "clocksim's engine, in-process (use the `clocksim` package, not this module)";
+  m.attr("version") = sim::clocksim_version();
+  m.attr("code_identity") = sim::code_identity();
   // The module's errors, raised with the engine's message as text_of decodes it; any other C++
   // exception whose message is valid UTF-8 goes on to pybind11's own translation.
   const py::exception<scenario::ScenarioError> scenario_error(m, "ScenarioError", PyExc_ValueError);
@@ -184,6 +188,10 @@ PYBIND11_MODULE(_clocksim, m) {
     } catch (const scenario::ScenarioError& e) {
       raise_with(py::module_::import("clocksim._clocksim").attr("ScenarioError").ptr(), e.what());
     } catch (const sweep::SweepError& e) {
+      raise_with(py::module_::import("clocksim._clocksim").attr("SweepError").ptr(), e.what());
+    } catch (const sweep::SweepFolderError& e) {
+      // An --out folder that cannot be used (in the way, or holding another sweep's or another
+      // build's runs): the caller's to resolve, as the command line's exit 2 says.
       raise_with(py::module_::import("clocksim._clocksim").attr("SweepError").ptr(), e.what());
     } catch (const std::exception& e) {
       const std::string_view message = e.what();

@@ -15,3 +15,9 @@ add_test(NAME repo.build_paths_self_test
   COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/repo/build_paths_check.py --self-test)
 set_tests_properties(repo.build_paths repo.build_paths_self_test PROPERTIES LABELS unit TIMEOUT 60
   ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
+# The build's code identity (cmake/code_identity_write.cmake), which a sweep records so that no
+# other build resumes it, follows the sources' content and the build, not paths or timestamps.
+add_test(NAME repo.code_identity
+  COMMAND ${CMAKE_COMMAND} -DWRITER=${PROJECT_SOURCE_DIR}/cmake/code_identity_write.cmake
+          -DWORK=${CMAKE_CURRENT_BINARY_DIR}/code_identity_test -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/code_identity_test.cmake)
+set_tests_properties(repo.code_identity PROPERTIES LABELS unit TIMEOUT 60)

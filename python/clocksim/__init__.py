@@ -24,6 +24,11 @@ from . import _io
 
 ScenarioError = _clocksim.ScenarioError
 SweepError = _clocksim.SweepError
+# The release, and the identity of the simulation code this module was built from: the same as
+# `clocksim --version` prints for the command line of the same build, whose runs and sweeps
+# write the same bytes as this module's.
+__version__ = _clocksim.version
+code_identity = _clocksim.code_identity
 
 __all__ = ["run", "validate", "sweep", "Result", "ScenarioError", "SweepError"]
 

@@ -9,16 +9,19 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "config/command_line.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/output/pending_files.hpp"
+#include "sim/version/code_identity.hpp"
 
 int main(int argc, char** argv) {
   clocksim::sim::remove_pending_files_on_signals();
   CLI::App app{"clocksim: deterministic simulator for clock synchronization"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "clocksim 0.1.0");
+  app.set_version_flag("--version", std::string("clocksim ") + clocksim::sim::clocksim_version() + " (code " +
+                                        clocksim::sim::code_identity() + ")");
   int exit_code = 0;  // the executed subcommand's callback sets it
   clocksim::cli::register_run_command(app, exit_code);
   clocksim::cli::register_validate_command(app, exit_code);

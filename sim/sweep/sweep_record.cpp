@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "sim/sweep/run_folder_name.hpp"
+#include "sim/version/code_identity.hpp"
 
 namespace clocksim::sweep {
 
@@ -19,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kRecordFile = ".sweep-plan";
-constexpr const char* kVersionLine = "clocksim sweep plan 1";
+constexpr const char* kVersionLine = "clocksim sweep plan 2";
 
 std::string escaped(const std::string& text) {
   std::string out;
@@ -72,8 +73,9 @@ std::string overrides_shown(const std::string& line) {
   return shown.empty() ? "no overrides" : shown;
 }
 
-// A record's lines apart: the base's and the input files' lines, then one line per run.
+// A record's lines apart: the build's, the base's and the input files' lines, then one line per run.
 struct RecordParts {
+  std::string code;
   std::string base;
   std::vector<std::string> files;
   std::vector<std::string> runs;
@@ -82,7 +84,9 @@ struct RecordParts {
 RecordParts parts_of(const std::vector<std::string>& lines) {
   RecordParts parts;
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    if (i == 1 && lines[i].starts_with("base ")) {
+    if (i == 1 && lines[i].starts_with("code ")) {
+      parts.code = lines[i];
+    } else if (i <= 2 && parts.runs.empty() && parts.files.empty() && lines[i].starts_with("base ")) {
       parts.base = lines[i];
     } else if (parts.runs.empty() && lines[i].starts_with("file ")) {
       parts.files.push_back(lines[i]);
@@ -98,6 +102,14 @@ std::string file_named(const std::string& line) {
   std::size_t at = 0;
   for (int field = 0; field < 3 && at != std::string::npos; ++field) at = line.find(' ', at + 1);
   return at == std::string::npos ? line : unescaped(line.substr(at + 1));
+}
+
+// "0.1.0, code 3f2a9c1b2d3e4f50" from "code 0.1.0 3f2a9c1b2d3e4f50".
+std::string build_named(const std::string& line) {
+  const std::string rest = line.size() > 5 ? line.substr(5) : "";
+  const auto space = rest.find(' ');
+  if (space == std::string::npos) return "code " + rest;
+  return rest.substr(0, space) + ", code " + rest.substr(space + 1);
 }
 
 std::string first_file_difference(const std::vector<std::string>& was, const std::vector<std::string>& now) {
@@ -116,6 +128,10 @@ std::string first_difference(const std::string& recorded, const std::string& pla
   if (was_lines.empty() || was_lines[0] != kVersionLine) return "its record was written by another version of clocksim";
   const RecordParts was = parts_of(was_lines);
   const RecordParts now = parts_of(lines_of(planned));
+  if (was.code != now.code) {
+    return "its runs were made by another build of clocksim (" + build_named(was.code) + "; this is " +
+           build_named(now.code) + "), which may write other bytes: resume it with that build";
+  }
   if (was.base != now.base) return "the base scenario's text has changed since its runs were planned";
   if (std::string files = first_file_difference(was.files, now.files); !files.empty()) return files;
   if (was.runs.size() != now.runs.size()) {
@@ -167,6 +183,8 @@ fs::path written_aside(const std::string& out_dir, const std::string& record) {
 std::string plan_record(const SweepSpec& spec, const std::vector<PlannedRun>& runs) {
   std::ostringstream out;
   out << kVersionLine << '\n';
+  // The build: another one may draw, round or decide differently, so its runs are not these.
+  out << "code " << sim::clocksim_version() << ' ' << sim::code_identity() << '\n';
   const std::string base = read_all(spec.base_scenario);
   out << "base " << base.size() << ' ' << stable_tag(base) << '\n';
   const fs::path base_dir = fs::path(spec.base_scenario).parent_path();

@@ -3,7 +3,7 @@
 // of one sweep and its merge all plan the same runs from the same inputs; a sweep file or base
 // scenario edited in between, or the shards of two different sweeps given one --out, would
 // otherwise mix runs of different scenarios in one sweep.csv without a word; so would a topology
-// file edited between a sweep's first runs and its resumption.
+// file edited between a sweep's first runs and its resumption, or a sweep resumed by another build.
 #pragma once
 
 #include <string>
@@ -22,10 +22,11 @@ class SweepPlanMismatch : public SweepFolderError {
   using SweepFolderError::SweepFolderError;
 };
 
-// The record: a version line, the base scenario's size and content tag, the same for each file
+// The record: a version line, the build's version and code identity (sim/version/code_identity.hpp),
+// the base scenario's size and content tag, the same for each file
 // in spec.input_files (named relative to the base scenario's folder), then one line per run,
 // its folder and its overrides, tab-separated (a tab or line break inside a value escaped).
-// Nothing in it depends on --jobs, --shard, --mpi or the machine.
+// Nothing in it depends on --jobs, --shard, --mpi or the machine but the build.
 std::string plan_record(const SweepSpec& spec, const std::vector<PlannedRun>& runs);
 
 // Writes `record` as out_dir/.sweep-plan when the folder has none (whole or not at all: a shard

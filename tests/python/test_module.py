@@ -250,6 +250,32 @@ def test_sweep_returns_the_cli_table(tmp_path):
     assert not (tmp_path / "never").exists()
 
 
+def test_the_module_and_the_command_line_of_one_build_share_a_sweep(tmp_path):
+    version = subprocess.run([BINARY, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    assert version == f"clocksim {clocksim.__version__} (code {clocksim.code_identity})"
+    assert len(clocksim.code_identity) == 16 and int(clocksim.code_identity, 16) >= 0
+    sweep_file = tmp_path / "s.yaml"
+    sweep_file.write_text(
+        f"name: s\nbase: {scenario('cristian-basic.yaml')}\nset: {{duration: 20s}}\n"
+        "matrix:\n  algorithm.sync.period: [5s, 10s]\nseeds: [1]\n")
+    clocksim.sweep(sweep_file, tmp_path / "out", jobs=1)
+    # The command line resumes (here: finds done) what the module ran, and takes its record.
+    done = subprocess.run([BINARY, "sweep", str(sweep_file), "--out", str(tmp_path / "out"), "--quiet"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    record = (tmp_path / "out" / ".sweep-plan").read_text().splitlines()
+    assert record[1] == f"code {clocksim.__version__} {clocksim.code_identity}"
+    # A record of another build is refused by both, naming both builds.
+    record[1] = "code 0.0.9 0123456789abcdef"
+    (tmp_path / "out" / ".sweep-plan").write_text("\n".join(record) + "\n")
+    refused = subprocess.run([BINARY, "sweep", str(sweep_file), "--out", str(tmp_path / "out"), "--quiet"],
+                             capture_output=True, text=True)
+    assert refused.returncode == 2
+    assert "made by another build of clocksim (0.0.9, code 0123456789abcdef; this is " in refused.stderr
+    with pytest.raises(clocksim.SweepError, match="another build of clocksim"):
+        clocksim.sweep(sweep_file, tmp_path / "out", jobs=1)
+
+
 def test_the_python_sweep_example_measures_and_plots(tmp_path):
     import importlib.util
     path = os.path.join(SOURCE, "analysis", "sweep_from_python.py")

@@ -8,6 +8,7 @@
 
 #include "sim/sweep/sweep_plan.hpp"
 #include "sim/sweep/sweep_spec.hpp"
+#include "sim/version/code_identity.hpp"
 
 namespace clocksim::sweep {
 namespace {
@@ -111,6 +112,29 @@ TEST_F(SweepRecordTest, AnotherPlanTakesAFolderWhereNothingOfTheFirstFinished) {
   finish("nodes=3,seed=1");
   EXPECT_EQ(refusal(other), "");
   EXPECT_NE(refusal(kSweep), "");  // now the folder holds a run of the second plan
+}
+
+TEST_F(SweepRecordTest, RunsOfAnotherBuildAreRefusedNamingBothBuilds) {
+  const std::string build = std::string(sim::clocksim_version()) + " " + sim::code_identity();
+  const std::string planned = record(kSweep);
+  ASSERT_EQ(planned.substr(0, planned.find("\nbase ")), "clocksim sweep plan 2\ncode " + build) << planned;
+  // The same plan, recorded by another build (a rebuilt tree, other flags, another release).
+  std::string other = planned;
+  other.replace(other.find(build), build.size(), "0.0.9 0123456789abcdef");
+  std::ofstream(dir_ / "out" / ".sweep-plan") << other;
+  finish("nodes=3,seed=1");
+  const std::string refused = refusal(kSweep);
+  EXPECT_NE(refused.find("holds runs of another sweep: its runs were made by another build of clocksim (0.0.9, code "
+                         "0123456789abcdef; this is " +
+                         std::string(sim::clocksim_version()) + ", code " + sim::code_identity() +
+                         "), which may write other bytes: resume it with that build"),
+            std::string::npos)
+      << refused;
+  // Before any of its runs finished, the folder is this build's to take, as for any other plan.
+  fs::remove_all(dir_ / "out" / "nodes=3,seed=1");
+  std::ofstream(dir_ / "out" / ".sweep-plan") << other;
+  EXPECT_EQ(refusal(kSweep), "");
+  EXPECT_EQ(refusal(kSweep), "");
 }
 
 TEST_F(SweepRecordTest, ARecordOfAnotherVersionIsNamed) {
