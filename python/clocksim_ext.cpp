@@ -176,7 +176,7 @@ py::tuple sweep_file(const std::string& path, const std::string& out_dir, unsign
 
 PYBIND11_MODULE(_clocksim, m) {
   m.doc() = "clocksim's engine, in-process (use the `clocksim` package, not this module)";
-  m.attr("version") = sim::clocksim_version();
+  m.attr("version") = sim::release_version();
   m.attr("code_identity") = sim::code_identity();
   // The module's errors, raised with the engine's message as text_of decodes it; any other C++
   // exception whose message is valid UTF-8 goes on to pybind11's own translation.

@@ -52,3 +52,8 @@ else()
 endif()
 clocksim_script_test(cli.memory_limit cli 600 sim/cli/memory_limit_check.py
   $<TARGET_FILE:clocksim> ${CMAKE_CURRENT_BINARY_DIR}/cli-memory-limit ${clocksim_sanitizer_build})
+
+# --version names the program, the release and the code identity a sweep records, one line, exit
+# 0 (tests/sim/cli/version_check.py).
+clocksim_script_test(cli.version cli 60 sim/cli/version_check.py
+  ${PROJECT_VERSION} $<TARGET_FILE:clocksim> $<TARGET_FILE:clocksyncd> $<TARGET_FILE:clocksyncctl>)

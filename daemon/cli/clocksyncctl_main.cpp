@@ -11,13 +11,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <set>
+#include <vector>
 
 #include "config/command_line.hpp"
 #include "daemon/cli/key_folder.hpp"
 #include "daemon/cli/key_rotation_command.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/status_client.hpp"
+#include "daemon/version/code_identity.hpp"
 #include "node/loop/json_text.hpp"
 #include "node/wire/key_file.hpp"
 
@@ -53,6 +56,17 @@ std::string answer_problem(const nlohmann::json::exception& e) {
   return what.rfind("[json.exception.", 0) == 0 && end != std::string::npos ? what.substr(end + 2) : what;
 }
 
+// "0.1.0 (code e683d4b453c5dbe4)" from an answer's `build`; a daemon that reports none (before
+// builds were reported) or a malformed one is "unknown".
+std::string build_text(const nlohmann::json& answer) {
+  const auto build = answer.find("build");
+  if (build == answer.end() || !build->is_object()) return "unknown";
+  const auto release = build->find("release");
+  const auto code = build->find("code");
+  if (release == build->end() || code == build->end() || !release->is_string() || !code->is_string()) return "unknown";
+  return printable(release->get<std::string>()) + " (code " + printable(code->get<std::string>()) + ")";
+}
+
 std::string master_text(const nlohmann::json& j) { return j.is_null() ? "-" : std::to_string(j.get<std::uint32_t>()); }
 
 // The key ids a node signs with over all its peers, and in brackets those it accepts when they are
@@ -78,6 +92,8 @@ std::string keys_text(const nlohmann::json& keys) {
 
 int main(int argc, char** argv) {
   CLI::App app{"clocksyncctl: query clocksyncd status sockets"};
+  app.set_version_flag("--version", std::string("clocksyncctl ") + clocksim::daemon::release_version() + " (code " +
+                                        clocksim::daemon::code_identity() + ")");
   app.require_subcommand(1);
   auto* status = app.add_subcommand("status", "print each node's role, master, clock offset and counters");
   std::vector<std::string> peers;
@@ -220,6 +236,7 @@ int main(int argc, char** argv) {
   }
 
   int rc = 0;
+  std::map<std::string, std::vector<std::string>> builds;  // build -> the peers that run it
   if (!as_json) {
     std::printf("%-22s %5s %-10s %7s %14s %9s %9s %8s %7s  %s\n", "node", "id", "role", "master", "offset_ms", "pkts_in",
                 "pkts_out", "dropped", "rounds", "keys");
@@ -249,9 +266,20 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(c.at("packets_out").get<std::uint64_t>()),
                   static_cast<unsigned long long>(c.at("dropped_total").get<std::uint64_t>()),
                   static_cast<unsigned long long>(j.at("rounds").get<std::uint64_t>()), keys_text(j.at("keys")).c_str());
+      builds[build_text(j)].push_back(p);
     } catch (const nlohmann::json::exception& e) {
       std::printf("%-22s not a clocksyncd status answer: %s\n", p.c_str(), printable(answer_problem(e)).c_str());
       rc = 1;
+    }
+  }
+  // Members of one cluster running different code (an upgrade half done, a node not restarted):
+  // said under the table, since the binaries on disk may all be the new one.
+  if (builds.size() > 1) {
+    std::printf("the nodes run %zu builds:\n", builds.size());
+    for (const auto& [build, nodes] : builds) {
+      std::string named;
+      for (const std::string& node : nodes) named += (named.empty() ? "" : ", ") + node;
+      std::printf("  %s: %s\n", build.c_str(), named.c_str());
     }
   }
   return rc;

@@ -31,6 +31,7 @@
 #include "daemon/os/boot_id.hpp"
 #include "daemon/os/folder_trust.hpp"
 #include "daemon/state/state_file.hpp"
+#include "daemon/version/code_identity.hpp"
 #include "node/wire/key_file.hpp"
 
 namespace {
@@ -50,6 +51,8 @@ int user_error(const std::string& msg) {
 
 int run(int argc, char** argv) {
   CLI::App app{"clocksyncd: clock synchronization daemon running clocksim's algorithms over UDP"};
+  app.set_version_flag("--version", std::string("clocksyncd ") + clocksim::daemon::release_version() + " (code " +
+                                        clocksim::daemon::code_identity() + ")");
   std::string config_file, id_text, listen, status, control, key_file, state_file, clock_backend, offset_text, sync_kind,
       election_kind, user, panic_text, master_max_text, min_step_text, startup_tolerance_text;
   double max_rate_ppm = 500;

@@ -17,6 +17,7 @@
 #include <system_error>
 
 #include "daemon/loop/status_pages.hpp"
+#include "daemon/version/code_identity.hpp"
 #include "node/loop/json_text.hpp"
 
 namespace clocksim::daemon {
@@ -323,6 +324,8 @@ nlohmann::json DaemonLoop::status_json() {
   s["counters"]["status_rate_limited_overall"] = status.rate_limited_overall;
   s["counters"]["status_send_failed"] = control_.counters().send_failed;
   s["ntp"] = ntp_ ? ntp_->status_json() : nlohmann::json(nullptr);
+  // The running process's build, which after an upgrade is not the binary's on disk until restart.
+  s["build"] = {{"release", release_version()}, {"code", code_identity()}};
   s["keys"] = keys_ == nullptr ? nlohmann::json(nullptr)
                                : nlohmann::json{{"signing_key_ids", signing_key_ids()},
                                                 {"accepted_key_ids", accepted_key_ids()},

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   clocksim::sim::remove_pending_files_on_signals();
   CLI::App app{"clocksim: deterministic simulator for clock synchronization"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("clocksim ") + clocksim::sim::clocksim_version() + " (code " +
+  app.set_version_flag("--version", std::string("clocksim ") + clocksim::sim::release_version() + " (code " +
                                         clocksim::sim::code_identity() + ")");
   int exit_code = 0;  // the executed subcommand's callback sets it
   clocksim::cli::register_run_command(app, exit_code);

@@ -184,7 +184,7 @@ std::string plan_record(const SweepSpec& spec, const std::vector<PlannedRun>& ru
   std::ostringstream out;
   out << kVersionLine << '\n';
   // The build: another one may draw, round or decide differently, so its runs are not these.
-  out << "code " << sim::clocksim_version() << ' ' << sim::code_identity() << '\n';
+  out << "code " << sim::release_version() << ' ' << sim::code_identity() << '\n';
   const std::string base = read_all(spec.base_scenario);
   out << "base " << base.size() << ' ' << stable_tag(base) << '\n';
   const fs::path base_dir = fs::path(spec.base_scenario).parent_path();

@@ -6,7 +6,7 @@
 
 namespace clocksim::sim {
 
-const char* clocksim_version();
+const char* release_version();
 const char* code_identity();
 
 }  // namespace clocksim::sim

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """clocksyncctl status reports a node it cannot reach as one clean line, exit 1, in both output
-modes, whatever bytes the peer's name holds.
+modes, whatever bytes the peer's name holds; a forged answer's text never reaches the terminal as
+control characters; nodes that run different builds are named under the table.
 
 usage: clocksyncctl_check.py CLOCKSYNCCTL WORK_DIR"""
 import json
@@ -103,5 +104,42 @@ for answer, says in ((json.dumps(well_formed).encode(), b"\\x1B[2J\\x1B[1;1Hmast
     if says not in p.stdout or b"\x1b" in p.stdout or b"\xc2\x9b" in p.stdout or b"[json.exception" in p.stdout:
         fail(f"answer {answer!r}: exit {p.returncode}, stdout {p.stdout!r}; expected {says!r}, no control characters")
 server.close()
+
+# The builds the nodes report: one line under the table when they differ (an upgrade half done),
+# naming each build with its nodes; nothing when they agree. A build is forged text like any other.
+def serve(path, reply):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(path))
+
+    def answer_once():
+        _, client = sock.recvfrom(16)
+        sock.sendto(json.dumps(reply).encode(), client)
+    thread = threading.Thread(target=answer_once)
+    thread.start()
+    return sock, thread
+
+
+def with_build(build):
+    return {**well_formed, "role": "slave", **({} if build is None else {"build": build})}
+
+
+new = {"release": "0.1.0", "code": "e683d4b453c5dbe4"}
+old = {"release": "0.1.0", "code": "3f2a9c1b2d3e4f50"}
+for builds, says, silent in (
+        ((new, new), None, b"builds"),
+        ((new, old, new), b"the nodes run 2 builds:\n  0.1.0 (code 3f2a9c1b2d3e4f50): " + bytes(work / "b1.sock") +
+         b"\n  0.1.0 (code e683d4b453c5dbe4): " + bytes(work / "b0.sock") + b", " + bytes(work / "b2.sock") + b"\n", None),
+        ((new, None, {"release": 1, "code": None}), b"  unknown: " + bytes(work / "b1.sock") + b", " + bytes(work / "b2.sock"),
+         None),
+        ((new, {"release": "0.1.0\x1b[2J", "code": "x"}), b"  0.1.0\\x1B[2J (code x): ", b"\x1b")):
+    servers = [serve(work / f"b{i}.sock", with_build(b)) for i, b in enumerate(builds)]
+    p = status("--timeout-ms", "5000", *sum((["--peer", str(work / f"b{i}.sock")] for i in range(len(builds))), []))
+    for sock, thread in servers:
+        thread.join(timeout=10)
+        sock.close()
+    for i in range(len(builds)):
+        (work / f"b{i}.sock").unlink()
+    if p.returncode != 0 or (says is not None and says not in p.stdout) or (silent is not None and silent in p.stdout):
+        fail(f"builds {builds}: exit {p.returncode}, stdout {p.stdout!r}; expected {says!r}, not {silent!r}")
 
 print("ok")

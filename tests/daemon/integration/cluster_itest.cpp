@@ -13,6 +13,7 @@
 
 #include "algorithms/bounds/skew_bound.hpp"
 #include "algorithms/registry.hpp"
+#include "daemon/version/code_identity.hpp"
 #include "tests/daemon/integration/cluster_harness.hpp"
 
 namespace clocksim::daemon::testing {
@@ -131,6 +132,12 @@ TEST_P(DaemonCluster, StaticMasterBerkeleyConvergesWithinTheBound) {
   ASSERT_TRUE(wait_until([&] { return agreed_master(c).has_value(); }, seconds(10))) << logs(c);
   const auto master = *agreed_master(c);
   EXPECT_EQ(master, 1u);  // standalone Berkeley: the lowest id leads
+  // Each running process reports its own build, the one the test binary was built with.
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const auto j = c.status(i);
+    ASSERT_TRUE(j.has_value()) << c.log_tail(i);
+    EXPECT_EQ((*j)["build"], (nlohmann::json{{"release", daemon::release_version()}, {"code", daemon::code_identity()}}));
+  }
   ASSERT_TRUE(wait_until([&] { return rounds_of(c, master) >= 4; }, seconds(15))) << logs(c);
   const double bound_ns = skew_bound_s() * 1e9;
   const double skew_ns = max_skew_over(c, 6, milliseconds(100));

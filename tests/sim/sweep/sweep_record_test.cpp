@@ -115,7 +115,7 @@ TEST_F(SweepRecordTest, AnotherPlanTakesAFolderWhereNothingOfTheFirstFinished) {
 }
 
 TEST_F(SweepRecordTest, RunsOfAnotherBuildAreRefusedNamingBothBuilds) {
-  const std::string build = std::string(sim::clocksim_version()) + " " + sim::code_identity();
+  const std::string build = std::string(sim::release_version()) + " " + sim::code_identity();
   const std::string planned = record(kSweep);
   ASSERT_EQ(planned.substr(0, planned.find("\nbase ")), "clocksim sweep plan 2\ncode " + build) << planned;
   // The same plan, recorded by another build (a rebuilt tree, other flags, another release).
@@ -126,7 +126,7 @@ TEST_F(SweepRecordTest, RunsOfAnotherBuildAreRefusedNamingBothBuilds) {
   const std::string refused = refusal(kSweep);
   EXPECT_NE(refused.find("holds runs of another sweep: its runs were made by another build of clocksim (0.0.9, code "
                          "0123456789abcdef; this is " +
-                         std::string(sim::clocksim_version()) + ", code " + sim::code_identity() +
+                         std::string(sim::release_version()) + ", code " + sim::code_identity() +
                          "), which may write other bytes: resume it with that build"),
             std::string::npos)
       << refused;
