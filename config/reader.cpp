@@ -5,6 +5,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "algorithms/core/decimal_text.hpp"
 #include "algorithms/core/duration_parse.hpp"
 #include "config/error.hpp"
 #include "config/suggest.hpp"
@@ -114,11 +115,7 @@ std::uint64_t read_uint64(const Node& node, const std::string& path) {
 }
 
 namespace {
-std::string format_number(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
+std::string format_number(double v) { return general_text(v, 6); }
 }  // namespace
 
 double read_number(const Node& node, const std::string& path, double min, double max) {

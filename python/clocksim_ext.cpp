@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "sim/output/memory_room.hpp"
 #include "sim/output/output_folder.hpp"
 #include "sim/network/topology_cache.hpp"
@@ -94,7 +95,7 @@ RunResult run_spec(const scenario::ScenarioSpec& spec, sim::TopologyCache& topol
   options.topologies = &topologies;
   std::atomic<bool> stop{false};
   options.should_stop = python_signals_stop(stop);
-  std::ostringstream report;
+  CLocaleStream report;
   try {
     py::gil_scoped_release unlocked;  // a long run must not block other Python threads
     result.passed = sim::run_scenario(spec, options, report).expectations_passed;
@@ -143,7 +144,7 @@ std::pair<std::string, std::vector<std::string>> sweep_report(const std::string&
   const std::function<bool()> should_stop = python_signals_stop(stop);
   try {
     py::gil_scoped_release unlocked;
-    std::ostringstream progress;
+    CLocaleStream progress;
     if (jobs > sweep::kMaxSweepJobs) throw py::value_error("jobs must be at most " + std::to_string(sweep::kMaxSweepJobs));
     report = sweep::run_sweep(spec, runs, {out_dir, jobs, false, {}, std::nullopt},
                               [&](const sweep::PlannedRun& run, const std::string& run_dir) {
@@ -152,7 +153,7 @@ std::pair<std::string, std::vector<std::string>> sweep_report(const std::string&
                                 options.quiet = true;
                                 options.topologies = &topologies;
                                 options.should_stop = should_stop;
-                                std::ostringstream ignored;
+                                CLocaleStream ignored;
                                 sim::run_scenario(load_run(run), options, ignored);
                               },
                               progress);
@@ -160,7 +161,7 @@ std::pair<std::string, std::vector<std::string>> sweep_report(const std::string&
     throw py::error_already_set();
   }
   std::ifstream in(out_dir + "/sweep.csv", std::ios::binary);
-  std::ostringstream csv;
+  CLocaleStream csv;
   csv << in.rdbuf();
   return {csv.str(), report.failures};
 }

@@ -16,6 +16,7 @@ packages=(
   chromium  # the report's browser test (label "browser") renders report.html headless
   clang libclang-rt-14-dev  # the wire decoders' libFuzzer targets (label "fuzz")
   libns3-dev  # the peer benchmark (bench/peers.sh) and its CTest check: ns-3 runs the same workloads
+  locales   # glibc's locale sources: tests compile a ',' decimal locale and check outputs do not change
 )
 # Every test is part of the normal run, so everything any test needs is installed for everyone:
 # a test whose dependency is missing fails and names the package; none is skipped.

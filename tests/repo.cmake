@@ -21,3 +21,11 @@ add_test(NAME repo.code_identity
   COMMAND ${CMAKE_COMMAND} -DWRITER=${PROJECT_SOURCE_DIR}/cmake/code_identity_write.cmake
           -DWORK=${CMAKE_CURRENT_BINARY_DIR}/code_identity_test -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/code_identity_test.cmake)
 set_tests_properties(repo.code_identity PROPERTIES LABELS unit TIMEOUT 60)
+# Code that runs embedded (the Python module, the C++ library) formats and reads numbers without
+# the process's locale (tests/repo/locale_free_numbers_check.py); the self-test shows it can fail.
+add_test(NAME repo.locale_free_numbers
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/repo/locale_free_numbers_check.py ${PROJECT_SOURCE_DIR})
+add_test(NAME repo.locale_free_numbers_self_test
+  COMMAND ${CLOCKSIM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/repo/locale_free_numbers_check.py --self-test)
+set_tests_properties(repo.locale_free_numbers repo.locale_free_numbers_self_test PROPERTIES LABELS unit TIMEOUT 60
+  ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")

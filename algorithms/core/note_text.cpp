@@ -1,6 +1,6 @@
 #include "algorithms/core/note_text.hpp"
 
-#include <cstdio>
+#include "algorithms/core/decimal_text.hpp"
 
 namespace clocksim {
 
@@ -14,29 +14,21 @@ namespace {
 
 // "8.213s": a span rounded to the millisecond.
 std::string seconds_text(std::int64_t ns) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3fs", static_cast<double>(ns) * 1e-9);
-  return buf;
+  return fixed_text(static_cast<double>(ns) * 1e-9, 3) + "s";
 }
 
 // "+1.234ms": an offset, signed.
 std::string signed_ms_text(std::int64_t ns) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%+.3fms", static_cast<double>(ns) * 1e-6);
-  return buf;
+  return fixed_text(static_cast<double>(ns) * 1e-6, 3, true) + "ms";
 }
 
 std::string ms_text(std::int64_t ns) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.3fms", static_cast<double>(ns) * 1e-6);
-  return buf;
+  return fixed_text(static_cast<double>(ns) * 1e-6, 3) + "ms";
 }
 
 // "+0.001234ms": a correction to the nanosecond.
 std::string signed_ms6_text(std::int64_t ns) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%+.6fms", static_cast<double>(ns) * 1e-6);
-  return buf;
+  return fixed_text(static_cast<double>(ns) * 1e-6, 6, true) + "ms";
 }
 
 // An NTP server, or the node's own reference clock (kNoNode).
@@ -159,7 +151,7 @@ std::string note_text(const Note& n, const NodeNames& name) {
 
     case NoteWhat::kReplyDiscarded: return "discarded reply seq " + num(n.seq) + " from " + name(n.peer);
     case NoteWhat::kMasterUnheard:
-      return "no word from master " + name(n.subject) + " for " + std::to_string(static_cast<double>(v) * 1e-9) + " s";
+      return "no word from master " + name(n.subject) + " for " + fixed_text(static_cast<double>(v) * 1e-9, 6) + " s";
     case NoteWhat::kRoundUnanswered: return name(n.peer) + " did not answer round " + num(n.round);
     case NoteWhat::kOwnClockOutlier: return "master's own clock outside the window this round";
     case NoteWhat::kDeltaOutlier: return name(n.peer) + " delta " + signed_ms_text(v) + " left out of the average";
@@ -307,7 +299,7 @@ std::string note_text(const Note& n, const NodeNames& name) {
       if (n.why == NoteWhy::kGuardRateClamped || n.why == NoteWhy::kGuardRefusedNotFinite ||
           n.why == NoteWhy::kGuardRateBudgetSpent || n.why == NoteWhy::kGuardRefusedRatePanicWindow) {
         return "clock guard: a frequency correction" +
-               (n.value_ns ? " of " + std::to_string(static_cast<double>(v) * 1e-3) + " ppm" : std::string()) + " " +
+               (n.value_ns ? " of " + fixed_text(static_cast<double>(v) * 1e-3, 6) + " ppm" : std::string()) + " " +
                why_text(n, name);
       }
       return "clock guard: a correction of " + signed_ms_text(v) + " " + why_text(n, name);
@@ -321,7 +313,7 @@ std::string note_text(const Note& n, const NodeNames& name) {
       return "byzantine: " + why_text(n, name) + " liar, off by up to " + std::to_string(v) + " ns";
     case NoteWhat::kByzantineEnds: return "byzantine: honest again";
     case NoteWhat::kRateRefused:
-      return "correction from " + name(n.peer) + " refused: its frequency correction of " + std::to_string(static_cast<double>(v) * 1e-3) +
+      return "correction from " + name(n.peer) + " refused: its frequency correction of " + fixed_text(static_cast<double>(v) * 1e-3, 6) +
              " ppm is beyond max_rate_correction_ppm";
     case NoteWhat::kRingForeignIdDropped:
       return "dropped a " + std::string(msg_type_name(n.message)) + " from " + name(n.peer) + " naming " +

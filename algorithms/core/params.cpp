@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "algorithms/core/decimal_text.hpp"
 #include "algorithms/core/duration_parse.hpp"
 
 namespace clocksim {
@@ -62,11 +63,7 @@ std::string param_to_string(const ParamValue& v) {
   struct Visitor {
     std::string operator()(bool b) const { return b ? "true" : "false"; }
     std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const {
-      std::ostringstream os;
-      os << d;
-      return os.str();
-    }
+    std::string operator()(double d) const { return general_text(d, 6); }
     std::string operator()(Duration d) const { return format_duration(d); }
     std::string operator()(const DurationRange& r) const {
       if (r.min == r.max) return format_duration(r.min);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "algorithms/core/checked_math.hpp"
+#include "algorithms/core/number_text.hpp"
 
 namespace clocksim::node {
 
@@ -21,10 +22,10 @@ LinearClock start_clock(const VirtualClockParams& params, TimeSource& source) {
 namespace {
 const VirtualClockParams& checked(const VirtualClockParams& params) {
   if (!(std::abs(params.drift_ppm) <= VirtualClock::kMaxAbsRatePpm)) {
-    throw std::invalid_argument("virtual clock drift of " + std::to_string(params.drift_ppm) + " ppm is out of range");
+    throw std::invalid_argument("virtual clock drift of " + number_text(params.drift_ppm) + " ppm is out of range");
   }
   if (!(params.max_slew_ppm >= 0 && params.max_slew_ppm <= VirtualClock::kMaxSlewPpm)) {
-    throw std::invalid_argument("virtual clock slew rate of " + std::to_string(params.max_slew_ppm) + " ppm is out of range");
+    throw std::invalid_argument("virtual clock slew rate of " + number_text(params.max_slew_ppm) + " ppm is out of range");
   }
   return params;
 }
@@ -59,7 +60,7 @@ void VirtualClock::slew(Duration delta) {
 void VirtualClock::set_rate_correction_ppm(double ppm) {
   // A rate at or beyond -1e6 ppm would stop or reverse the clock and make every timer due at once.
   if (!std::isfinite(ppm) || std::abs(ppm) >= kMaxAbsRatePpm) {
-    throw std::invalid_argument("rate correction of " + std::to_string(ppm) + " ppm is out of range");
+    throw std::invalid_argument("rate correction of " + number_text(ppm) + " ppm is out of range");
   }
   linear_.set_rate_correction_ppm(source_.monotonic_now().ns(), ppm);
 }

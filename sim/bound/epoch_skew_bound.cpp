@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "sim/bound/no_bound_text.hpp"
 #include "sim/bound/saturated_ns.hpp"
 
@@ -519,7 +520,7 @@ std::optional<Duration> EpochSkewBound::at(Time t) const {
 }
 
 std::string EpochSkewBound::describe() const {
-  std::ostringstream os;
+  CLocaleStream os;
   os << "berkeley worst case through disruptions (docs/bounds.md §7): ";
   if (lossy_) {
     os << "links lose messages, so no steady bound holds; the hull of all clocks grows by 2ρ = " << drift_ * 1e6

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "algorithms/bounds/ft_average_bound.hpp"
+#include "algorithms/core/c_locale_stream.hpp"
 #include "algorithms/ftavg/welch_lynch.hpp"
 #include "sim/bound/hosted_guard.hpp"
 #include "sim/bound/saturated_ns.hpp"
@@ -40,7 +41,7 @@ class FtAverageSkewBound final : public SkewBound {
     return instants_around(*this, ends_s);
   }
   std::string describe() const override {
-    std::ostringstream os;
+    CLocaleStream os;
     os << "welch_lynch worst case (docs/bounds.md §8): max(S0 + 2ρt + ε, one round's spread) until T1 = " << b_.first_done << " s (S0 = "
        << b_.initial_spread * 1e3 << " ms, ρ = " << b_.rho * 1e6 << " ppm, ε = " << b_.eps * 1e3
        << " ms); then per round, converging to " << b_.steady * 1e3 << " ms (K = " << b_.k_round * 1e3

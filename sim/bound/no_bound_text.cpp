@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "algorithms/registry.hpp"
 
 namespace clocksim::sim {
@@ -9,7 +10,7 @@ namespace clocksim::sim {
 using bounds::NoBoundWhy;
 
 std::string no_bound_text(const bounds::NoBound& n) {
-  std::ostringstream os;
+  CLocaleStream os;
   switch (n.why) {
     case NoBoundWhy::kNone: break;
     case NoBoundWhy::kUnboundedClocks:
@@ -130,7 +131,7 @@ std::string no_bound_text(const bounds::NoBound& n) {
 }
 
 std::string bound_caveats_text(const bounds::SkewBound& b) {
-  std::ostringstream os;
+  CLocaleStream os;
   if (b.rate_correction_not_counted) {
     os << "; rate correction not counted: a steady correction can reach settime_threshold, and the SETTIME "
           "restarts the slave's rate fit";

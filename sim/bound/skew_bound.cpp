@@ -1,5 +1,6 @@
 #include "sim/bound/skew_bound.hpp"
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "sim/bound/bound_hook.hpp"
 #include "sim/bound/saturated_ns.hpp"
 
@@ -26,7 +27,7 @@ class FreeRunningBound final : public SkewBound {
     return ceil_ns(ns);
   }
   std::string describe() const override {
-    std::ostringstream os;
+    CLocaleStream os;
     os << "free-running: offset spread " << s_.offset_spread_ns << " ns + drift spread "
        << s_.drift_spread_ppm << " ppm * t + sine spread " << s_.sine_spread_ns << " ns + steps "
        << s_.steps_ns << " ns";
@@ -52,7 +53,7 @@ class WithRoundingMargin final : public SkewBound {
     return *b + margin_;  // saturating
   }
   std::string describe() const override {
-    std::ostringstream os;
+    CLocaleStream os;
     os << inner_->describe() << " + " << margin_.ns() << " ns for the roundings of values past 2^50 ns";
     return os.str();
   }

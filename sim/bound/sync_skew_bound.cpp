@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "sim/bound/epoch_skew_bound.hpp"
 #include "sim/bound/hosted_guard.hpp"
 #include "sim/bound/no_bound_text.hpp"
@@ -55,7 +56,7 @@ class SyncSkewBound final : public SkewBound {
     return instants_around(*this, turns_s);
   }
   std::string describe() const override {
-    std::ostringstream os;
+    CLocaleStream os;
     os << kind_ << " worst case (docs/bounds.md): before the first corrections S0 + 2ρt + E_x + q with S0 = "
        << b_.initial_spread * 1e3 << " ms, ρ = " << b_.rho * 1e6 << " ppm; then " << b_.steady_plain * 1e3
        << " ms (K = " << b_.k_new * 1e3 << " ms, E_x = " << b_.e_cross * 1e3 << " ms, L = " << b_.cycle_max

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/memory_limit_option.hpp"
 #include "sim/network/topology_cache.hpp"
@@ -114,7 +115,7 @@ int sweep_main(const SweepArgs& args) {
     options.out_dir = run_dir;
     options.progress = false;  // one line for the whole sweep instead
     options.quiet = true;
-    std::ostringstream report;  // expectation results are in summary.json and sweep.csv
+    CLocaleStream report;  // expectation results are in summary.json and sweep.csv
     try {
       sim::run_scenario(sweep::load_run_scenario(spec, run, topologies), options, report);
     } catch (const std::bad_alloc&) {

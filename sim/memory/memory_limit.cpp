@@ -9,6 +9,7 @@
 #include <sstream>
 #include <utility>
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "sim/output/memory_room.hpp"
 #include "sim/output/output_room.hpp"
 
@@ -41,7 +42,7 @@ std::optional<std::uint64_t> whole_number(std::string_view s) {
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
   if (!in) return {};
-  std::ostringstream s;
+  CLocaleStream s;
   s << in.rdbuf();
   return s.str();
 }

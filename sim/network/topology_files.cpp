@@ -9,8 +9,8 @@
 // "r10" comes before "r2"); the warning spells out the first few assignments.
 // Optional edge attributes: "latency" (a latency distribution in the scenario syntax: "2ms",
 // "uniform(1ms, 5ms)") and "loss" (a probability).
+#include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -39,6 +39,18 @@
 namespace clocksim::sim {
 
 namespace {
+// The number an attribute's text holds, as Boost's conversion reads it (an optional sign, no
+// spaces, the whole text), in any locale: strtod would stop at the '.' where LC_NUMERIC has ','.
+std::optional<double> number_in(std::string_view text) {
+  const bool plus = text.starts_with('+');
+  if (plus) text.remove_prefix(1);
+  if (text.empty() || (plus && text.starts_with('-'))) return std::nullopt;
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
 // "2 edge(s) listed more than once, ...: a -- b, c -- d" (the first few named).
 std::string listed(const std::vector<std::string>& items, const std::string& what) {
   constexpr std::size_t kNamed = 5;
@@ -207,8 +219,8 @@ FileLinkAttributes parse_attributes(const FileEdge& e, NodeId a, NodeId b, const
   if (e.loss_given) {
     if (!(e.loss >= 0 && e.loss <= 1)) {
       const auto same = [&](std::string_view v) {
-        const double written = std::strtod(std::string(v).c_str(), nullptr);
-        return written == e.loss || (std::isnan(written) && std::isnan(e.loss));
+        const auto written = number_in(v);
+        return written && (*written == e.loss || (std::isnan(*written) && std::isnan(e.loss)));
       };
       throw TopologyError(where("loss", same) + ": loss " + (std::isnan(e.loss) ? "NaN" : number_text(e.loss)) +
                           " is not a probability in [0, 1]");
@@ -226,12 +238,7 @@ FileLinkAttributes parse_attributes(const FileEdge& e, NodeId a, NodeId b, const
                         ": " + o.problem);
   }
   // A loss that is not a number fails Boost's conversion, which names no attribute.
-  const auto not_number = [](std::string_view v) {
-    const std::string s(v);
-    char* end = nullptr;
-    std::strtod(s.c_str(), &end);
-    return s.empty() || end != s.c_str() + s.size();
-  };
+  const auto not_number = [](std::string_view v) { return !number_in(v); };
   if (const auto bad = dot::find_attribute(o, "loss", not_number)) {
     throw TopologyError(path + ":" + std::to_string(bad->at.line) + ":" + std::to_string(bad->at.column) +
                         ": loss \"" + bad->value + "\" is not a number");

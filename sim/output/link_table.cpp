@@ -1,8 +1,8 @@
 #include "sim/output/link_table.hpp"
 
-#include <cstdio>
 #include <string>
 
+#include "algorithms/core/decimal_text.hpp"
 #include "sim/network/link_delay.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/run_files.hpp"
@@ -15,9 +15,7 @@ bool drawn(const scenario::LinkModel& m) { return m.asymmetry.kind != scenario::
 
 // Nine significant digits: a draw is a double, and the factors are what a latency is scaled by.
 void append_real(std::string& line, double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  line += buf;
+  line += general_text(v, 9);
 }
 
 }  // namespace

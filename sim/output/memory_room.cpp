@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "sim/output/output_room.hpp"
 
 namespace clocksim::sim {
@@ -37,7 +38,7 @@ void check_memory_room(const scenario::ScenarioSpec& spec, std::optional<std::ui
 void check_memory_room(const scenario::ScenarioSpec& spec) {
   std::ifstream in("/proc/meminfo");
   if (!in) return;
-  std::ostringstream text;
+  CLocaleStream text;
   text << in.rdbuf();
   check_memory_room(spec, mem_available_bytes(text.str()));
 }

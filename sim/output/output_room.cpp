@@ -1,9 +1,9 @@
+#include "algorithms/core/decimal_text.hpp"
 #include "sim/output/output_room.hpp"
 
 #include <sys/statvfs.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
@@ -35,9 +35,7 @@ std::string human_bytes(std::uint64_t bytes) {
     v /= 1000;
     ++u;
   }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g %s", v, units[u]);
-  return buf;
+  return general_text(v, 3) + " " + units[u];
 }
 
 OutputSizeFloor output_size_floor(const scenario::ScenarioSpec& spec) {
@@ -95,13 +93,10 @@ std::string refused_write_message(const WriteRefused& refused, const scenario::S
   const std::string& path = refused.path();
   const auto slash = path.find_last_of('/');
   const std::string file = slash == std::string::npos ? path : path.substr(slash + 1);
-  char when[96];
-  if (refused.at_ns) {
-    std::snprintf(when, sizeof when, " (at t=%.3fs of %.3fs)", static_cast<double>(*refused.at_ns) * 1e-9,
-                  spec.duration.seconds());
-  } else {
-    std::snprintf(when, sizeof when, " (after the %.3fs of the run, writing its last files)", spec.duration.seconds());
-  }
+  const std::string when =
+      refused.at_ns ? " (at t=" + fixed_text(static_cast<double>(*refused.at_ns) * 1e-9, 3) + "s of " +
+                          fixed_text(spec.duration.seconds(), 3) + "s)"
+                    : " (after the " + fixed_text(spec.duration.seconds(), 3) + "s of the run, writing its last files)";
   std::string why, change;
   if (file == "events.csv" || file == "events.log") {
     why = "events.csv and events.log grow with every note of the run's algorithms and faults (a timeout, an "

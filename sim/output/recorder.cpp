@@ -1,7 +1,7 @@
 #include "sim/output/recorder.hpp"
 
-#include <cstdio>
 
+#include "algorithms/core/decimal_text.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/event_row.hpp"
 #include "sim/output/gzip_file.hpp"
@@ -108,9 +108,9 @@ void Recorder::on_event(Time t, NodeId node, const Note& note) {
   append_event_row(line_, t, node, note, names_, detail);
   events_csv_->write(line_);
 
-  char when[48];
-  std::snprintf(when, sizeof when, "t=%.3fs ", t.seconds());
-  line_.assign(when);
+  line_.assign("t=");
+  line_.append(fixed_text(t.seconds(), 3));
+  line_.append("s ");
   if (node != kNoNode) {
     line_.append(names_(node));
     line_.push_back(' ');

@@ -7,7 +7,9 @@
 #include <sstream>
 #include <type_traits>
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "algorithms/core/checked_math.hpp"
+#include "algorithms/core/decimal_text.hpp"
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/layers.hpp"
 #include "algorithms/core/number_text.hpp"
@@ -18,30 +20,17 @@ namespace {
 
 using Kind = scenario::ExpectSpec::Kind;
 
-std::string seconds_text(Time t) {
-  std::ostringstream os;
-  os.setf(std::ios::fixed);
-  os.precision(3);
-  os << t.seconds() << "s";
-  return os.str();
-}
+std::string seconds_text(Time t) { return fixed_text(t.seconds(), 3) + "s"; }
 
 // For reports: three significant decimals in the unit that fits ("65.641ms"), not an exact
 // round-trip form.
 std::string human(Duration d) {
   const double ns = static_cast<double>(d.ns());
   const double mag = ns < 0 ? -ns : ns;
-  char buf[48];
-  if (mag >= 1e9) {
-    std::snprintf(buf, sizeof buf, "%.3fs", ns * 1e-9);
-  } else if (mag >= 1e6) {
-    std::snprintf(buf, sizeof buf, "%.3fms", ns * 1e-6);
-  } else if (mag >= 1e3) {
-    std::snprintf(buf, sizeof buf, "%.3fus", ns * 1e-3);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.0fns", ns);
-  }
-  return buf;
+  if (mag >= 1e9) return fixed_text(ns * 1e-9, 3) + "s";
+  if (mag >= 1e6) return fixed_text(ns * 1e-6, 3) + "ms";
+  if (mag >= 1e3) return fixed_text(ns * 1e-3, 3) + "us";
+  return fixed_text(ns, 0) + "ns";
 }
 
 std::string expect_text(const scenario::ExpectSpec& e) {
@@ -539,7 +528,7 @@ void RunAnalysis::finish() {
     ExpectResult r;
     r.text = expect_text(e);
     r.where = e.where;
-    std::ostringstream d;
+    CLocaleStream d;
     switch (e.kind) {
       case Kind::kMaxSkew:
       case Kind::kMaxAbsOffset:
@@ -561,8 +550,7 @@ void RunAnalysis::finish() {
         } else {
           // The instant closest to the limit by ratio: where the bound is small, a small skew
           // can be the tightest point.
-          char ratio[32];
-          std::snprintf(ratio, sizeof ratio, "%.3f", st.worst_ratio);
+          const std::string ratio = fixed_text(st.worst_ratio, 3);
           d << "worst " << human(Duration::from_ns(st.worst_ratio_value_ns)) << " at t="
             << seconds_text(st.worst_ratio_at) << " (allowed " << human(Duration::from_ns(st.worst_ratio_allowed_ns))
             << ", ratio " << ratio << ")";

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "algorithms/core/decimal_text.hpp"
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/core/params.hpp"
 #include "node/loop/json_text.hpp"
@@ -67,8 +68,11 @@ class Progress {
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double rate = wall > 0 ? static_cast<double>(events) / wall : 0;
     const double eta = fraction > 0 ? wall * (1 - fraction) / fraction : 0;
-    std::fprintf(stderr, "\r[%3.0f%%] t=%.1fs/%.1fs  %.2f M events/s  ETA %.0f s   ", fraction * 100, sim_s, end_s,
-                 rate * 1e-6, eta);
+    std::string percent = fixed_text(fraction * 100, 0);
+    percent.insert(0, percent.size() < 3 ? 3 - percent.size() : 0, ' ');
+    const std::string line = "\r[" + percent + "%] t=" + fixed_text(sim_s, 1) + "s/" + fixed_text(end_s, 1) + "s  " +
+                             fixed_text(rate * 1e-6, 2) + " M events/s  ETA " + fixed_text(eta, 0) + " s   ";
+    std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
   }
   void done() {
@@ -105,9 +109,7 @@ nlohmann::ordered_json logical_summary(const CausalityRecorder& c, const std::op
 
 std::string ms_text(const nlohmann::ordered_json& ns) {
   if (!ns.is_number()) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f ms", ns.get<double>() * 1e-6);
-  return buf;
+  return fixed_text(ns.get<double>() * 1e-6, 3) + " ms";
 }
 
 // What every run concludes, expectations or not: the steady state's skew against the bound, and
@@ -117,38 +119,31 @@ void write_result_lines(const nlohmann::ordered_json& r, const std::string& boun
   if (r["warmup_ns"].is_null()) {
     out << "never reached (no full sync round completed; set `warmup:` to choose one)\n";
   } else {
-    char when[64];
-    std::snprintf(when, sizeof when, "from t=%.3fs (%s)", r["warmup_ns"].get<double>() * 1e-9,
-                  r["warmup_rule"].get<std::string>() == "scenario" ? "warmup: in the scenario"
-                  : r["warmup_rule"].get<std::string>() == "no_sync" ? "no sync algorithm"
-                                                                      : "after the first full round");
-    out << when << ": worst skew " << ms_text(r["max_skew_after_warmup_ns"]) << ", mean "
+    const std::string& rule = r["warmup_rule"].get_ref<const std::string&>();
+    out << "from t=" << fixed_text(r["warmup_ns"].get<double>() * 1e-9, 3) << "s ("
+        << (rule == "scenario" ? "warmup: in the scenario" : rule == "no_sync" ? "no sync algorithm" : "after the first full round")
+        << "): worst skew " << ms_text(r["max_skew_after_warmup_ns"]) << ", mean "
         << ms_text(r["steady_skew_mean_ns"]) << ", p99 " << ms_text(r["steady_skew_p99_ns"]) << "\n";
   }
   out << "  bound: ";
   if (r["bound_ns"].is_null()) {
     out << "none (" << (bound_note.empty() ? std::string("no bound model") : bound_note) << ")\n";
   } else {
-    char ratio[32] = "n/a";
-    if (r["worst_skew_over_bound"].is_number()) {
-      std::snprintf(ratio, sizeof ratio, "%.3f", r["worst_skew_over_bound"].get<double>());
-    }
+    const std::string ratio =
+        r["worst_skew_over_bound"].is_number() ? fixed_text(r["worst_skew_over_bound"].get<double>(), 3) : "n/a";
     out << ms_text(r["bound_ns"]) << " at the end; worst skew/bound " << ratio << ", "
         << r["bound_violations"].get<std::uint64_t>() << " violating instant(s)\n";
   }
   const auto& fos = r["failovers"];
   out << "  elections started: " << r["elections"].get<std::uint64_t>() << "; failovers: " << fos.size();
   for (const auto& f : fos) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%.3fs", f["lost_at_ns"].get<double>() * 1e-9);
-    out << "\n    " << f["old_master"].get<std::string>() << " lost at t=" << buf << " -> ";
+    out << "\n    " << f["old_master"].get<std::string>() << " lost at t="
+        << fixed_text(f["lost_at_ns"].get<double>() * 1e-9, 3) << "s -> ";
     if (f["new_master"].is_null()) {
       out << "never replaced";
     } else {
-      std::snprintf(buf, sizeof buf, "%s after %.3f s, %llu election messages", f["new_master"].get<std::string>().c_str(),
-                    f["failover_time_ns"].get<double>() * 1e-9,
-                    static_cast<unsigned long long>(f["election_messages"].get<std::uint64_t>()));
-      out << buf;
+      out << f["new_master"].get<std::string>() << " after " << fixed_text(f["failover_time_ns"].get<double>() * 1e-9, 3)
+          << " s, " << f["election_messages"].get<std::uint64_t>() << " election messages";
     }
   }
   out << "\n";

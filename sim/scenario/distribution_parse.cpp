@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "algorithms/core/duration_parse.hpp"
 #include "sim/scenario/call_syntax.hpp"
 #include "sim/scenario/reader.hpp"
@@ -42,7 +43,7 @@ std::vector<std::string> kind_names() {
 
 std::string show(double v, Quantity q) {
   if (q == Quantity::kPpm) {
-    std::ostringstream os;
+    CLocaleStream os;
     os << v;
     return os.str();
   }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "algorithms/core/duration_parse.hpp"
 #include "algorithms/registry.hpp"
 #include "sim/scenario/suggest.hpp"
@@ -34,7 +35,7 @@ std::string type_name(ParamType t) {
 }
 
 std::string number(double v) {
-  std::ostringstream os;
+  CLocaleStream os;
   os << v;
   return os.str();
 }

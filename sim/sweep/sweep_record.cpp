@@ -10,6 +10,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "algorithms/core/c_locale_stream.hpp"
 #include "sim/sweep/run_folder_name.hpp"
 #include "sim/version/code_identity.hpp"
 
@@ -181,7 +182,7 @@ fs::path written_aside(const std::string& out_dir, const std::string& record) {
 }  // namespace
 
 std::string plan_record(const SweepSpec& spec, const std::vector<PlannedRun>& runs) {
-  std::ostringstream out;
+  CLocaleStream out;
   out << kVersionLine << '\n';
   // The build: another one may draw, round or decide differently, so its runs are not these.
   out << "code " << sim::release_version() << ' ' << sim::code_identity() << '\n';

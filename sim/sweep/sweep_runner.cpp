@@ -1,5 +1,6 @@
 #include "sim/sweep/sweep_runner.hpp"
 
+#include "algorithms/core/decimal_text.hpp"
 #include "sim/sweep/sweep_record.hpp"
 
 #include <pthread.h>
@@ -162,13 +163,11 @@ void SweepProgress::print(bool final_line) {
   if (!options_.shard.whole()) {
     what += " shard " + std::to_string(options_.shard.index) + "/" + std::to_string(options_.shard.count);
   }
-  char line[240];
-  std::snprintf(line, sizeof line, "\rsweep %s: %zu/%zu runs (%.0f%%), %zu resumed, %zu failed, ETA %s   ",
-                what.c_str(), report_.resumed + done, report_.total,
-                report_.total ? 100.0 * static_cast<double>(report_.resumed + done) / static_cast<double>(report_.total)
-                              : 100.0,
-                report_.resumed, failures_.size(), final_line ? "0s" : eta.c_str());
-  out_ << line << (final_line ? "\n" : "") << std::flush;
+  const double percent =
+      report_.total ? 100.0 * static_cast<double>(report_.resumed + done) / static_cast<double>(report_.total) : 100.0;
+  out_ << "\rsweep " << what << ": " << report_.resumed + done << "/" << report_.total << " runs ("
+       << fixed_text(percent, 0) << "%), " << report_.resumed << " resumed, " << failures_.size() << " failed, ETA "
+       << (final_line ? "0s" : eta) << "   " << (final_line ? "\n" : "") << std::flush;
 }
 
 SweepReport SweepProgress::finish() {

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "algorithms/core/decimal_text.hpp"
 #include "algorithms/core/duration_parse.hpp"
 #include "sim/output/atomic_file.hpp"
 
@@ -30,9 +31,7 @@ std::string number_text(const nlohmann::json& value) {
   if (value.is_number_float()) {
     const double v = value.get<double>();
     if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9e15) return std::to_string(static_cast<long long>(v));
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
+    return general_text(v, 6);
   }
   throw std::runtime_error("expected a number, found " + value.dump());
 }

@@ -8,6 +8,7 @@
 
 #include "config/error.hpp"
 #include "config/yaml_tree.hpp"
+#include "tests/comma_locale.hpp"
 
 namespace clocksim::config {
 namespace {
@@ -98,6 +99,25 @@ TEST(FindControlCharacter, FindsC0DelAndC1AndCountsCharactersNotBytes) {
   EXPECT_EQ(find_control_character("a\xe2\x80\x8f", false)->index, 2u);
   EXPECT_FALSE(find_control_character("\xe2\x80\x94 \xe2\x80\x99 \xe2\x82\xac", false));  // dash, quote, euro
   EXPECT_EQ(describe_control_character(*esc), "U+001B (character 2)");
+}
+
+// Numbers read and named in a process whose locale writes "1,5" (a program embedding clocksim may
+// have set one): the text of the file is read as written, and the range in a message is the one
+// the code holds, with a '.'.
+TEST(ReadNumber, ReadsAndNamesNumbersTheSameInACommaDecimalLocale) {
+  const clocksim::testing::CommaLocale comma;
+  ASSERT_TRUE(comma.active());
+  EXPECT_EQ(parse_number("0.25"), 0.25);
+  EXPECT_EQ(parse_number("1e-3"), 1e-3);
+  EXPECT_FALSE(parse_number("0,25"));
+  const Node doc = yaml::parse_document("loss: 1.5\nrate: 0.75\n", "n.yaml");
+  EXPECT_EQ(read_number(*doc.find("rate"), "rate", 0.5, 1), 0.75);
+  try {
+    (void)read_number(*doc.find("loss"), "loss", 0.125, 1);
+    FAIL() << "1.5 was taken as within [0.125, 1]";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("expected a number between 0.125 and 1, got 1.5"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

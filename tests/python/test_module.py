@@ -276,6 +276,52 @@ def test_the_module_and_the_command_line_of_one_build_share_a_sweep(tmp_path):
         clocksim.sweep(sweep_file, tmp_path / "out", jobs=1)
 
 
+def test_a_comma_decimal_locale_in_the_interpreter_changes_no_byte(tmp_path):
+    """locale.setlocale in the interpreter (or a GUI toolkit that sets the user's locale) switches the
+    C library's number formatting for the whole process; the module's runs and sweeps must still
+    be the command line's bytes."""
+    import locale
+    made = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8", str(tmp_path / "de_DE.UTF-8")],
+                          capture_output=True, text=True)
+    assert (tmp_path / "de_DE.UTF-8").exists(), \
+        f"localedef failed ({made.returncode}: {made.stderr.strip()}): install Debian's 'locales' package"
+    sweep_file = tmp_path / "s.yaml"
+    sweep_file.write_text(
+        f"name: s\nbase: {scenario('berkeley-basic.yaml')}\nset: {{duration: 30s}}\n"
+        "matrix:\n  algorithm.sync.period: [2.5s, 10s]\n  links.latency: ['uniform(0.5ms, 1.5ms)']\nseeds: [1]\n")
+    names = ("failover.yaml", "welch-lynch-byzantine.yaml", "ntp-strata.yaml", "logical-clocks.yaml")
+    for name in names:
+        cli_run(scenario(name), tmp_path / "cli" / name)
+    subprocess.run([BINARY, "sweep", str(sweep_file), "--out", str(tmp_path / "cli-sweep"), "--quiet"], check=True)
+    old_locpath = os.environ.get("LOCPATH")
+    old_locale = locale.setlocale(locale.LC_ALL)
+    os.environ["LOCPATH"] = str(tmp_path)
+    try:
+        locale.setlocale(locale.LC_ALL, "de_DE.UTF-8")
+        assert locale.localeconv()["decimal_point"] == ","
+        results = {name: clocksim.run(scenario(name)) for name in names}
+        clocksim.sweep(sweep_file, tmp_path / "py-sweep", jobs=2)
+    finally:
+        locale.setlocale(locale.LC_ALL, old_locale)
+        if old_locpath is None:
+            os.environ.pop("LOCPATH")
+        else:
+            os.environ["LOCPATH"] = old_locpath
+    for name, result in results.items():
+        for file_name in sorted(p.name for p in (tmp_path / "cli" / name).iterdir()):
+            text = (tmp_path / "cli" / name / file_name).read_text(encoding="utf-8")
+            if file_name == "summary.json":
+                assert without_wall_clock(result.files[file_name]) == without_wall_clock(text), name
+            else:
+                assert result.files[file_name] == text, f"{name}: {file_name} differs in a comma locale"
+    py, _ = clocksim_io.read_sweep(str(tmp_path / "py-sweep"))
+    cli, _ = clocksim_io.read_sweep(str(tmp_path / "cli-sweep"))
+    pd.testing.assert_frame_equal(py.drop(columns=["wall_time_s"]), cli.drop(columns=["wall_time_s"]))
+    strip = lambda text: "\n".join(line.rsplit(",", 1)[0] for line in text.splitlines())  # wall_time_s is last
+    assert strip((tmp_path / "py-sweep" / "sweep.csv").read_text(encoding="utf-8")) == \
+        strip((tmp_path / "cli-sweep" / "sweep.csv").read_text(encoding="utf-8"))
+
+
 def test_the_python_sweep_example_measures_and_plots(tmp_path):
     import importlib.util
     path = os.path.join(SOURCE, "analysis", "sweep_from_python.py")

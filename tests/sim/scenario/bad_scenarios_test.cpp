@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/comma_locale.hpp"
+
 namespace clocksim::scenario {
 namespace {
 
@@ -69,7 +71,7 @@ TEST(BadScenarios, BatteryIsLargeAndEveryFileStatesItsError) {
   for (const auto& c : cases) EXPECT_FALSE(c.expected_prefix.empty()) << c.file << " has no '# expect-error:' line";
 }
 
-TEST(BadScenarios, EachFileGivesExactlyItsError) {
+void expect_each_file_gives_exactly_its_error() {
   for (const auto& c : bad_cases()) {
     SCOPED_TRACE(c.file);
     try {
@@ -80,6 +82,16 @@ TEST(BadScenarios, EachFileGivesExactlyItsError) {
       EXPECT_EQ(what.substr(0, c.expected_prefix.size()), c.expected_prefix) << "full error: " << what;
     }
   }
+}
+
+TEST(BadScenarios, EachFileGivesExactlyItsError) { expect_each_file_gives_exactly_its_error(); }
+
+// The same messages, numbers and all, in a process whose locale writes "1,5": a number in an
+// error is the one the file holds, as the user wrote it.
+TEST(BadScenarios, EachFileGivesExactlyItsErrorInACommaDecimalLocale) {
+  const clocksim::testing::CommaLocale comma;
+  ASSERT_TRUE(comma.active());
+  expect_each_file_gives_exactly_its_error();
 }
 
 }  // namespace
