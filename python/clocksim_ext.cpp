@@ -19,6 +19,7 @@
 #include "sim/output/memory_room.hpp"
 #include "sim/output/output_folder.hpp"
 #include "sim/network/topology_cache.hpp"
+#include "sim/run/float_environment.hpp"
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/error.hpp"
 #include "sim/scenario/loader.hpp"
@@ -109,6 +110,7 @@ RunResult run_spec(const scenario::ScenarioSpec& spec, sim::TopologyCache& topol
 
 // The topology file, if any, is read once: for the loader's check and for the run.
 RunResult run_file(const std::string& path, const std::vector<std::string>& overrides, std::optional<std::uint64_t> seed) {
+  const sim::DefaultFloatEnvironment float_environment;  // whatever the interpreter's libraries set
   sim::TopologyCache topologies;
   scenario::LoadOptions options = load_options(overrides, seed);
   options.topologies = &topologies;
@@ -117,6 +119,7 @@ RunResult run_file(const std::string& path, const std::vector<std::string>& over
 
 RunResult run_text(const std::string& yaml, const std::string& name, const std::vector<std::string>& overrides,
                    std::optional<std::uint64_t> seed) {
+  const sim::DefaultFloatEnvironment float_environment;
   sim::TopologyCache topologies;
   scenario::LoadOptions options = load_options(overrides, seed);
   options.topologies = &topologies;
@@ -124,6 +127,7 @@ RunResult run_text(const std::string& yaml, const std::string& name, const std::
 }
 
 void validate_file(const std::string& path, const std::vector<std::string>& overrides) {
+  const sim::DefaultFloatEnvironment float_environment;
   scenario::load_scenario_file(path, load_options(overrides, std::nullopt));
 }
 
@@ -131,6 +135,7 @@ void validate_file(const std::string& path, const std::vector<std::string>& over
 // the runs that failed to complete.
 std::pair<std::string, std::vector<std::string>> sweep_report(const std::string& path, const std::string& out_dir,
                                                             unsigned jobs) {
+  const sim::DefaultFloatEnvironment float_environment;
   sweep::SweepSpec spec = sweep::load_sweep_file(path);
   const std::vector<sweep::PlannedRun> runs = sweep::plan_sweep(spec);
   sim::TopologyCache topologies;  // a topology file is read once for the whole sweep

@@ -29,6 +29,7 @@
 #include "sim/output/ordering_probe.hpp"
 #include "sim/output/recorder.hpp"
 #include "sim/output/run_analysis.hpp"
+#include "sim/run/float_environment.hpp"
 #include "sim/world/world.hpp"
 #include "sim/output/run_files.hpp"
 
@@ -308,6 +309,7 @@ RunOutcome run_recorded(const scenario::ScenarioSpec& spec, const RunOptions& op
 }  // namespace
 
 RunOutcome run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& options, std::ostream& report) {
+  const DefaultFloatEnvironment float_environment;
   try {
     return run_recorded(spec, options, report);
   } catch (const WriteRefused& refused) {

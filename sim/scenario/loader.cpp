@@ -11,6 +11,7 @@
 #include "config/file_errors.hpp"
 #include "algorithms/registry.hpp"
 #include "sim/clock/clock_reach.hpp"
+#include "sim/run/float_environment.hpp"
 #include "sim/scenario/algorithm_parse.hpp"
 #include "sim/scenario/clocks_parse.hpp"
 #include "sim/scenario/expect_parse.hpp"
@@ -278,6 +279,7 @@ ScenarioSpec build_spec(const yaml::Node& root, const std::string& display_name,
 }  // namespace
 
 ScenarioSpec load_scenario_text(std::string_view text, const std::string& display_name, const LoadOptions& options) {
+  const sim::DefaultFloatEnvironment float_environment;
   yaml::Node root = yaml::parse_document(text, display_name);
   for (const auto& s : options.set_overrides) apply_set_override(root, s);
   ScenarioSpec spec = build_spec(root, display_name, options.topologies);

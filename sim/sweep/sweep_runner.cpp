@@ -1,6 +1,7 @@
 #include "sim/sweep/sweep_runner.hpp"
 
 #include "algorithms/core/decimal_text.hpp"
+#include "sim/run/float_environment.hpp"
 #include "sim/sweep/sweep_record.hpp"
 
 #include <pthread.h>
@@ -183,6 +184,7 @@ SweepReport SweepProgress::finish() {
 
 SweepReport run_sweep(const SweepSpec& spec, const std::vector<PlannedRun>& runs, const SweepOptions& options,
                       const RunFunction& run_one, std::ostream& progress_out) {
+  const sim::DefaultFloatEnvironment float_environment;  // the pool's threads inherit it
   SweepProgress progress(spec, runs, options, progress_out);
   const std::vector<std::size_t> todo = progress.scan();
 

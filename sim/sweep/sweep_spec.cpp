@@ -10,6 +10,7 @@
 #include "config/error.hpp"
 #include "config/file.hpp"
 #include "config/reader.hpp"
+#include "sim/run/float_environment.hpp"
 
 namespace clocksim::sweep {
 namespace {
@@ -229,6 +230,7 @@ SweepError::SweepError(const config::ConfigError& error)
     : std::runtime_error(error.what()), line_(error.line()), column_(error.column()), key_path_(error.key_path()) {}
 
 SweepSpec parse_sweep_text(std::string_view yaml, const std::string& display_name, const std::string& base_dir) {
+  const sim::DefaultFloatEnvironment float_environment;
   // The rules every configuration file of ours is read by (one document, UTF-8, no duplicate keys,
   // no tabs in indentation, the size, depth and alias budgets), located; the parser below walks
   // yaml-cpp's tree of the same text.

@@ -322,6 +322,41 @@ def test_a_comma_decimal_locale_in_the_interpreter_changes_no_byte(tmp_path):
         strip((tmp_path / "cli-sweep" / "sweep.csv").read_text(encoding="utf-8"))
 
 
+def test_the_interpreters_rounding_mode_changes_no_byte(tmp_path):
+    """A library loaded into the interpreter may change the floating-point environment (the
+    rounding mode, or flush-to-zero when built with -ffast-math); runs and sweeps must still be the
+    command line's bytes, and the interpreter gets its environment back."""
+    import ctypes
+    libm = ctypes.CDLL("libm.so.6")
+    fe_upward, fe_downward = 0x800, 0x400  # x86-64 glibc <fenv.h>
+    sweep_file = tmp_path / "s.yaml"
+    sweep_file.write_text(
+        f"name: s\nbase: {scenario('cristian-basic.yaml')}\nset: {{duration: 30s}}\n"
+        "matrix:\n  algorithm.sync.period: [2.5s, 10s]\nseeds: [1, 2]\n")
+    names = ("cristian-basic.yaml", "ntp-strata.yaml", "failover.yaml")
+    for name in names:
+        cli_run(scenario(name), tmp_path / "cli" / name)
+    subprocess.run([BINARY, "sweep", str(sweep_file), "--out", str(tmp_path / "cli-sweep"), "--quiet"], check=True)
+    for mode in (fe_upward, fe_downward):
+        assert libm.fesetround(mode) == 0
+        try:
+            results = {name: clocksim.run(scenario(name)) for name in names}
+            clocksim.sweep(sweep_file, tmp_path / f"py-sweep-{mode}", jobs=2)
+            assert libm.fegetround() == mode, "the module did not give the rounding mode back"
+        finally:
+            libm.fesetround(0)
+        for name, result in results.items():
+            for file_name in sorted(p.name for p in (tmp_path / "cli" / name).iterdir()):
+                text = (tmp_path / "cli" / name / file_name).read_text(encoding="utf-8")
+                if file_name == "summary.json":
+                    assert without_wall_clock(result.files[file_name]) == without_wall_clock(text), name
+                else:
+                    assert result.files[file_name] == text, f"{name}: {file_name} differs, rounding mode {mode:#x}"
+        py, _ = clocksim_io.read_sweep(str(tmp_path / f"py-sweep-{mode}"))
+        cli, _ = clocksim_io.read_sweep(str(tmp_path / "cli-sweep"))
+        pd.testing.assert_frame_equal(py.drop(columns=["wall_time_s"]), cli.drop(columns=["wall_time_s"]))
+
+
 def test_the_python_sweep_example_measures_and_plots(tmp_path):
     import importlib.util
     path = os.path.join(SOURCE, "analysis", "sweep_from_python.py")
