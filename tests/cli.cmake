@@ -57,3 +57,9 @@ clocksim_script_test(cli.memory_limit cli 600 sim/cli/memory_limit_check.py
 # 0 (tests/sim/cli/version_check.py).
 clocksim_script_test(cli.version cli 60 sim/cli/version_check.py
   ${PROJECT_VERSION} $<TARGET_FILE:clocksim> $<TARGET_FILE:clocksyncd> $<TARGET_FILE:clocksyncctl>)
+
+# Standard output on a full disk is an error, exit 2, for all three programs; a run started with
+# its standard descriptors closed writes the usual files (tests/sim/cli/standard_output_check.py).
+clocksim_script_test(cli.standard_output cli 300 sim/cli/standard_output_check.py
+  $<TARGET_FILE:clocksim> $<TARGET_FILE:clocksyncd> $<TARGET_FILE:clocksyncctl> ${PROJECT_SOURCE_DIR}
+  ${CMAKE_CURRENT_BINARY_DIR}/cli-standard-output)

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "config/command_line.hpp"
+#include "config/standard_streams.hpp"
 #include "daemon/cli/key_folder.hpp"
 #include "daemon/cli/key_rotation_command.hpp"
 #include "daemon/config/daemon_config.hpp"
@@ -90,7 +91,7 @@ std::string keys_text(const nlohmann::json& keys) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"clocksyncctl: query clocksyncd status sockets"};
   app.set_version_flag("--version", std::string("clocksyncctl ") + clocksim::daemon::release_version() + " (code " +
                                         clocksim::daemon::code_identity() + ")");
@@ -283,4 +284,12 @@ int main(int argc, char** argv) {
     }
   }
   return rc;
+}
+
+int main(int argc, char** argv) {
+  if (!clocksim::config::keep_standard_descriptors_open()) {
+    std::cerr << "clocksyncctl: cannot open /dev/null for a closed standard descriptor\n";
+    return 2;
+  }
+  return clocksim::config::finish_standard_output("clocksyncctl", run(argc, argv));
 }

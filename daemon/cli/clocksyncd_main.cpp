@@ -23,6 +23,7 @@
 #include "daemon/clock/host_time_source.hpp"
 #include "config/command_line.hpp"
 #include "config/seed_option.hpp"
+#include "config/standard_streams.hpp"
 #include "node/clock/virtual_clock.hpp"
 #include "daemon/config/daemon_config.hpp"
 #include "daemon/loop/daemon_loop.hpp"
@@ -359,6 +360,10 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (!clocksim::config::keep_standard_descriptors_open()) {
+    std::cerr << "clocksyncd: cannot open /dev/null for a closed standard descriptor\n";
+    return 2;
+  }
   // Block the termination and reload signals before anything else so that only the signalfd
   // sees them.
   sigset_t set;
@@ -372,7 +377,7 @@ int main(int argc, char** argv) {
   // (exit 2) and a failed save is logged and counted, instead of SIGXFSZ ending the process.
   signal(SIGXFSZ, SIG_IGN);
   try {
-    return run(argc, argv);
+    return clocksim::config::finish_standard_output("clocksyncd", run(argc, argv));
   } catch (const std::exception& e) {
     std::cerr << "clocksyncd: fatal: " << e.what() << "\n";
     return 1;
