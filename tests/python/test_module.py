@@ -276,6 +276,20 @@ def test_the_module_and_the_command_line_of_one_build_share_a_sweep(tmp_path):
         clocksim.sweep(sweep_file, tmp_path / "out", jobs=1)
 
 
+def assert_same_as_the_cli(results, cli_runs, py_sweep, cli_sweep, condition):
+    """In-process runs (name -> Result) and a sweep folder against the CLI's folders of the same."""
+    for name, result in results.items():
+        for file_name in sorted(p.name for p in (cli_runs / name).iterdir()):
+            text = (cli_runs / name / file_name).read_text(encoding="utf-8")
+            if file_name == "summary.json":
+                assert without_wall_clock(result.files[file_name]) == without_wall_clock(text), name
+            else:
+                assert result.files[file_name] == text, f"{name}: {file_name} differs {condition}"
+    py, _ = clocksim_io.read_sweep(str(py_sweep))
+    cli, _ = clocksim_io.read_sweep(str(cli_sweep))
+    pd.testing.assert_frame_equal(py.drop(columns=["wall_time_s"]), cli.drop(columns=["wall_time_s"]))
+
+
 def test_a_comma_decimal_locale_in_the_interpreter_changes_no_byte(tmp_path):
     """locale.setlocale in the interpreter (or a GUI toolkit that sets the user's locale) switches the
     C library's number formatting for the whole process; the module's runs and sweeps must still
@@ -307,16 +321,7 @@ def test_a_comma_decimal_locale_in_the_interpreter_changes_no_byte(tmp_path):
             os.environ.pop("LOCPATH")
         else:
             os.environ["LOCPATH"] = old_locpath
-    for name, result in results.items():
-        for file_name in sorted(p.name for p in (tmp_path / "cli" / name).iterdir()):
-            text = (tmp_path / "cli" / name / file_name).read_text(encoding="utf-8")
-            if file_name == "summary.json":
-                assert without_wall_clock(result.files[file_name]) == without_wall_clock(text), name
-            else:
-                assert result.files[file_name] == text, f"{name}: {file_name} differs in a comma locale"
-    py, _ = clocksim_io.read_sweep(str(tmp_path / "py-sweep"))
-    cli, _ = clocksim_io.read_sweep(str(tmp_path / "cli-sweep"))
-    pd.testing.assert_frame_equal(py.drop(columns=["wall_time_s"]), cli.drop(columns=["wall_time_s"]))
+    assert_same_as_the_cli(results, tmp_path / "cli", tmp_path / "py-sweep", tmp_path / "cli-sweep", "in a comma locale")
     strip = lambda text: "\n".join(line.rsplit(",", 1)[0] for line in text.splitlines())  # wall_time_s is last
     assert strip((tmp_path / "py-sweep" / "sweep.csv").read_text(encoding="utf-8")) == \
         strip((tmp_path / "cli-sweep" / "sweep.csv").read_text(encoding="utf-8"))
@@ -345,16 +350,8 @@ def test_the_interpreters_rounding_mode_changes_no_byte(tmp_path):
             assert libm.fegetround() == mode, "the module did not give the rounding mode back"
         finally:
             libm.fesetround(0)
-        for name, result in results.items():
-            for file_name in sorted(p.name for p in (tmp_path / "cli" / name).iterdir()):
-                text = (tmp_path / "cli" / name / file_name).read_text(encoding="utf-8")
-                if file_name == "summary.json":
-                    assert without_wall_clock(result.files[file_name]) == without_wall_clock(text), name
-                else:
-                    assert result.files[file_name] == text, f"{name}: {file_name} differs, rounding mode {mode:#x}"
-        py, _ = clocksim_io.read_sweep(str(tmp_path / f"py-sweep-{mode}"))
-        cli, _ = clocksim_io.read_sweep(str(tmp_path / "cli-sweep"))
-        pd.testing.assert_frame_equal(py.drop(columns=["wall_time_s"]), cli.drop(columns=["wall_time_s"]))
+        assert_same_as_the_cli(results, tmp_path / "cli", tmp_path / f"py-sweep-{mode}", tmp_path / "cli-sweep",
+                               f"with rounding mode {mode:#x}")
 
 
 def test_the_python_sweep_example_measures_and_plots(tmp_path):

@@ -15,8 +15,9 @@ usage: build_paths_check.py REPO_ROOT    (exit 0: clean; 1: findings, one per li
 import json
 import os
 import re
-import subprocess
 import sys
+
+from tracked_files import tracked_files
 
 TEXT_SUFFIXES = ('.md', '.cpp', '.hpp', '.py', '.sh', '.cmake', '.yaml', '.txt', '.json')
 # Trees the repository's own scripts configure outside the presets.
@@ -67,8 +68,7 @@ def main():
     root = sys.argv[1]
     with open(os.path.join(root, 'CMakePresets.json')) as f:
         tree_names = trees(f.read())
-    listing = subprocess.run(['git', '-C', root, 'ls-files', '-z'], check=True, capture_output=True).stdout
-    files = [p for p in listing.decode().split('\0') if p]
+    files = tracked_files(root)
     top_folders = {p.split('/')[0] for p in files if '/' in p}
     bad = 0
     for path in files:

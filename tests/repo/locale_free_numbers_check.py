@@ -18,8 +18,9 @@ usage: locale_free_numbers_check.py REPO_ROOT    (exit 0: clean; 1: findings, on
 """
 import os
 import re
-import subprocess
 import sys
+
+from tracked_files import tracked_files
 
 FOLDERS = ('algorithms/', 'config/', 'node/', 'sim/', 'python/')
 SUFFIXES = ('.cpp', '.hpp')
@@ -109,9 +110,8 @@ def main():
     if sys.argv[1:] == ['--self-test']:
         return self_test()
     root = sys.argv[1]
-    listing = subprocess.run(['git', '-C', root, 'ls-files', '-z'], check=True, capture_output=True).stdout
     bad = 0
-    for path in sorted(p for p in listing.decode().split('\0') if p):
+    for path in tracked_files(root):
         if not path.startswith(FOLDERS) or not path.endswith(SUFFIXES) or path in ALLOWED:
             continue
         with open(os.path.join(root, path), encoding='utf-8') as f:

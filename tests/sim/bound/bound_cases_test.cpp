@@ -15,20 +15,14 @@
 #include "sim/run/run_scenario.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/bound/no_bound_text.hpp"
+#include "tests/sim/yaml_files.hpp"
 
 namespace clocksim::sim {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<fs::path> cases() {
-  std::vector<fs::path> v;
-  for (const auto& e : fs::directory_iterator(fs::path(CLOCKSIM_SOURCE_DIR) / "tests/sim/bound/cases")) {
-    if (e.path().extension() == ".yaml") v.push_back(e.path());
-  }
-  std::sort(v.begin(), v.end());
-  return v;
-}
+std::vector<fs::path> cases() { return clocksim::testing::yaml_files_in("tests/sim/bound/cases"); }
 
 TEST(BoundCases, EveryCounterexampleGetsABoundAndHoldsIt) {
   const auto files = cases();

@@ -20,18 +20,10 @@
 
 #include "sim/scenario/loader.hpp"
 #include "tests/sim/run/run_in_memory.hpp"
+#include "tests/sim/yaml_files.hpp"
 
 namespace clocksim::sim {
 namespace {
-
-std::vector<std::string> shipped_scenarios() {
-  std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(CLOCKSIM_SOURCE_DIR) + "/scenarios")) {
-    if (e.path().extension() == ".yaml") files.push_back(e.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 struct Environment {
   const char* name;
@@ -55,10 +47,11 @@ std::vector<Environment> other_environments() {
 }
 
 TEST(FloatEnvironment, EveryShippedScenarioWritesTheSameBytesInAnyEnvironmentAndGivesItBack) {
-  const auto files = shipped_scenarios();
+  const auto files = clocksim::testing::yaml_files_in("scenarios");
   ASSERT_GE(files.size(), 30u);
   const auto environments = other_environments();
-  for (const std::string& file : files) {
+  for (const auto& path : files) {
+    const std::string file = path.string();
     SCOPED_TRACE(file);
     const auto expected = testing::files_without_timing(scenario::load_scenario_file(file));
     for (const Environment& environment : environments) {
