@@ -11,7 +11,7 @@ namespace clocksim::sim {
 
 namespace {
 
-using Kind = scenario::Distribution::Kind;
+using DistributionKind = scenario::Distribution::Kind;
 
 Duration round_ns(double ns) {
   if (!(ns < 9.2e18)) return Duration::max();
@@ -22,7 +22,7 @@ Duration round_ns(double ns) {
 
 double link_asymmetry(const scenario::LinkModel& model, NodeId u, NodeId v, std::uint64_t asymmetry_seed) {
   const scenario::Distribution& law = model.asymmetry;
-  if (law.kind == Kind::kConstant) return law.a + law.shift;
+  if (law.kind == DistributionKind::kConstant) return law.a + law.shift;
   SmallRng stream(derive_seed(derive_seed(asymmetry_seed, std::uint64_t{std::min(u, v)}), std::uint64_t{std::max(u, v)}));
   // The parser keeps the support within [-1, 1]; the clamp only guards rounding at its ends.
   return std::clamp(sample(law, stream), -1.0, 1.0);
@@ -52,7 +52,7 @@ HopResult traverse_link(const scenario::LinkModel& model, NodeId u, NodeId v,
   if (model.loss > 0 && stream.uniform01() < model.loss) return {true, Duration::zero()};
   const scenario::Distribution& law = model.latency_ns;
   double latency_ns = 0;
-  if (law.kind == Kind::kAdversarial) {
+  if (law.kind == DistributionKind::kAdversarial) {
     latency_ns = std::max(0.0, (adversary_picks_max(msg) ? law.b : law.a) + law.shift);
   } else {
     latency_ns = sample_latency(law, stream);

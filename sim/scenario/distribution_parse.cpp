@@ -12,32 +12,32 @@
 namespace clocksim::scenario {
 namespace {
 
-using Kind = Distribution::Kind;
+using DistributionKind = Distribution::Kind;
 
 struct KindInfo {
   const char* name;
-  Kind kind;
+  DistributionKind kind;
   std::vector<std::string> params;
   // Which parameters are unitless (lognormal's sigma and pareto's shape are pure numbers).
   std::vector<bool> unitless;
 };
 
-const std::vector<KindInfo>& kinds() {
+const std::vector<KindInfo>& distribution_kinds() {
   static const std::vector<KindInfo> k{
-      {"constant", Kind::kConstant, {"value"}, {false}},
-      {"uniform", Kind::kUniform, {"min", "max"}, {false, false}},
-      {"normal", Kind::kNormal, {"mean", "sd"}, {false, false}},
-      {"lognormal", Kind::kLognormal, {"median", "sigma"}, {false, true}},
-      {"exponential", Kind::kExponential, {"mean"}, {false}},
-      {"pareto", Kind::kPareto, {"scale", "shape"}, {false, true}},
-      {"adversarial", Kind::kAdversarial, {"min", "max"}, {false, false}},
+      {"constant", DistributionKind::kConstant, {"value"}, {false}},
+      {"uniform", DistributionKind::kUniform, {"min", "max"}, {false, false}},
+      {"normal", DistributionKind::kNormal, {"mean", "sd"}, {false, false}},
+      {"lognormal", DistributionKind::kLognormal, {"median", "sigma"}, {false, true}},
+      {"exponential", DistributionKind::kExponential, {"mean"}, {false}},
+      {"pareto", DistributionKind::kPareto, {"scale", "shape"}, {false, true}},
+      {"adversarial", DistributionKind::kAdversarial, {"min", "max"}, {false, false}},
   };
   return k;
 }
 
 std::vector<std::string> kind_names() {
   std::vector<std::string> names;
-  for (const auto& k : kinds()) names.emplace_back(k.name);
+  for (const auto& k : distribution_kinds()) names.emplace_back(k.name);
   return names;
 }
 
@@ -91,7 +91,7 @@ Distribution parse_distribution(const yaml::Node& node, const std::string& path,
       fail_at(node, path, duration_problem(text));
     }
     const std::string word(trim(text));
-    for (const auto& k : kinds()) {
+    for (const auto& k : distribution_kinds()) {
       if (word == k.name) fail_at(node, path, "distribution '" + word + "' needs arguments: " + signature(k.name, k.params));
     }
     fail_at(node, path, "expected " + expected + ", got '" + node.text + "'");
@@ -107,14 +107,14 @@ Distribution parse_distribution(const yaml::Node& node, const std::string& path,
   }
   const Call call = parse_call(body, node, path, expected);
   const KindInfo* info = nullptr;
-  for (const auto& k : kinds()) {
+  for (const auto& k : distribution_kinds()) {
     if (call.name == k.name) info = &k;
   }
   if (!info) {
     fail_at(node, path, "unknown distribution '" + call.name + "'" + did_you_mean(call.name, kind_names()) +
                             "; expected one of " + join(kind_names()));
   }
-  if (info->kind == Kind::kAdversarial && q != Quantity::kLatency) {
+  if (info->kind == DistributionKind::kAdversarial && q != Quantity::kLatency) {
     fail_at(node, path, "adversarial(min, max) is only allowed for link latency");
   }
   const auto args = bind_args(call, info->params, info->params.size(), node, path);
@@ -131,24 +131,24 @@ Distribution parse_distribution(const yaml::Node& node, const std::string& path,
   d.shift = shift;
   const std::string sig = signature(info->name, info->params);
   switch (info->kind) {
-    case Kind::kConstant: break;
-    case Kind::kUniform:
-    case Kind::kAdversarial:
+    case DistributionKind::kConstant: break;
+    case DistributionKind::kUniform:
+    case DistributionKind::kAdversarial:
       if (d.b < d.a) {
         fail_at(node, path, sig + " needs min <= max, got min " + show(d.a, q) + " > max " + show(d.b, q));
       }
       break;
-    case Kind::kNormal:
+    case DistributionKind::kNormal:
       if (d.b < 0) fail_at(node, path, "normal(mean, sd) needs sd >= 0, got " + show(d.b, q));
       break;
-    case Kind::kLognormal:
+    case DistributionKind::kLognormal:
       if (d.a <= 0) fail_at(node, path, "lognormal(median, sigma) needs median > 0, got " + show(d.a, q));
       if (d.b < 0) fail_at(node, path, "lognormal(median, sigma) needs sigma >= 0, got " + show(d.b, Quantity::kPpm));
       break;
-    case Kind::kExponential:
+    case DistributionKind::kExponential:
       if (d.a <= 0) fail_at(node, path, "exponential(mean) needs mean > 0, got " + show(d.a, q));
       break;
-    case Kind::kPareto:
+    case DistributionKind::kPareto:
       if (d.a <= 0) fail_at(node, path, "pareto(scale, shape) needs scale > 0, got " + show(d.a, q));
       if (d.b <= 0) fail_at(node, path, "pareto(scale, shape) needs shape > 0, got " + show(d.b, Quantity::kPpm));
       break;
@@ -156,7 +156,7 @@ Distribution parse_distribution(const yaml::Node& node, const std::string& path,
   // Latency may not go below zero (normal is truncated at zero by the network, so only its
   // shift matters there).
   if (q == Quantity::kLatency) {
-    const double lower = d.kind == Kind::kNormal ? d.shift : d.lower_bound();
+    const double lower = d.kind == DistributionKind::kNormal ? d.shift : d.lower_bound();
     if (lower < 0) {
       fail_at(node, path, "latency must not be negative, but '" + node.text + "' reaches " + show(lower, q));
     }

@@ -9,11 +9,7 @@
 namespace clocksim::scenario {
 namespace {
 
-using Kind = ExpectSpec::Kind;
-
-const std::vector<std::string>& kinds() {
-  return keys::expect_kinds();
-}
+using ExpectKind = ExpectSpec::Kind;
 
 // "bound", "1.5 * bound", "1.5*bound" or a duration.
 void read_skew_limit(const yaml::Node& v, const std::string& p, ExpectSpec& e) {
@@ -54,18 +50,18 @@ std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string&
       for (const auto& w : keys::expect_window()) window_key = window_key || w == e.key;
       if (window_key) continue;
       bool known = false;
-      for (const auto& k : kinds()) known = known || k == e.key;
+      for (const auto& k : keys::expect_kinds()) known = known || k == e.key;
       if (!known) {
         fail_at(e.key_pos, child_path(p, e.key),
-                "unknown expectation '" + e.key + "'" + did_you_mean(e.key, kinds()) + "; expected one of " +
-                    join(kinds()) + " (with optional after, until, outside_failover for max_skew, max_abs_offset and offset; at_least for max_skew and max_abs_offset; within for offset)");
+                "unknown expectation '" + e.key + "'" + did_you_mean(e.key, keys::expect_kinds()) + "; expected one of " +
+                    join(keys::expect_kinds()) + " (with optional after, until, outside_failover for max_skew, max_abs_offset and offset; at_least for max_skew and max_abs_offset; within for offset)");
       }
       if (!kind.empty()) {
         fail_at(e.key_pos, child_path(p, e.key), "an expectation checks one thing; this one has both '" + kind + "' and '" + e.key + "'");
       }
       kind = e.key;
     }
-    if (kind.empty()) fail_at(item, p, "missing what to expect: one of " + join(kinds()));
+    if (kind.empty()) fail_at(item, p, "missing what to expect: one of " + join(keys::expect_kinds()));
 
     ExpectSpec e;
     e.where = location_of(item);
@@ -73,34 +69,34 @@ std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string&
     const std::string vp = child_path(p, kind);
     bool windowed = false;
     if (kind == "max_skew") {
-      e.kind = Kind::kMaxSkew;
+      e.kind = ExpectKind::kMaxSkew;
       windowed = true;
       read_skew_limit(v, vp, e);
     } else if (kind == "max_abs_offset") {
-      e.kind = Kind::kMaxAbsOffset;
+      e.kind = ExpectKind::kMaxAbsOffset;
       windowed = true;
       e.value = read_duration(v, vp, Duration::zero());
     } else if (kind == "offset") {
-      e.kind = Kind::kOffset;
+      e.kind = ExpectKind::kOffset;
       windowed = true;
       e.value = read_duration(v, vp);
     } else if (kind == "causality") {
-      e.kind = Kind::kCausality;
+      e.kind = ExpectKind::kCausality;
       if (!v.is_scalar() || trim(v.text) != "consistent") {
         fail_at(v, vp, "expected 'consistent' (every pair of events' Lamport and vector stamps agree with the true "
                        "happened-before relation), got " + yaml::describe(v));
       }
       if (!logical) fail_at(v, vp, "'causality' checks logical-clock stamps: it needs algorithm.sync.kind logical");
     } else if (kind == "masters_at_end") {
-      e.kind = Kind::kMastersAtEnd;
+      e.kind = ExpectKind::kMastersAtEnd;
       e.count = read_int(v, vp, 0);
     } else {
-      e.kind = Kind::kFailoverTimeMax;
+      e.kind = ExpectKind::kFailoverTimeMax;
       e.value = read_duration(v, vp, Duration::from_ns(1));
     }
     if (const yaml::Node* a = item.find("at_least")) {
       const std::string ap = child_path(p, "at_least");
-      if (e.kind != Kind::kMaxSkew && e.kind != Kind::kMaxAbsOffset) {
+      if (e.kind != ExpectKind::kMaxSkew && e.kind != ExpectKind::kMaxAbsOffset) {
         fail_at(*a, ap, "'at_least' applies only to max_skew and max_abs_offset");
       }
       e.at_least = read_duration(*a, ap, Duration::zero());
@@ -110,7 +106,7 @@ std::vector<ExpectSpec> parse_expects(const yaml::Node* node, const std::string&
     }
     if (const yaml::Node* w = item.find("within")) {
       const std::string wp = child_path(p, "within");
-      if (e.kind != Kind::kOffset) fail_at(*w, wp, "'within' applies only to offset");
+      if (e.kind != ExpectKind::kOffset) fail_at(*w, wp, "'within' applies only to offset");
       e.within = read_duration(*w, wp, Duration::zero());
     }
     if (const yaml::Node* o = item.find("outside_failover")) {

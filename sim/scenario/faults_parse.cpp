@@ -11,7 +11,7 @@
 namespace clocksim::scenario {
 namespace {
 
-using Kind = FaultSpec::Kind;
+using FaultKind = FaultSpec::Kind;
 
 const std::vector<std::string>& actions() {
   return keys::fault_actions();
@@ -141,7 +141,7 @@ std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& p
     const std::string ap = child_path(p, action);
     bool may_end = false;
     if (action == "crash" || action == "stop") {
-      f.kind = Kind::kCrash;
+      f.kind = FaultKind::kCrash;
       f.graceful = action == "stop";
       may_end = true;
       if (v.is_scalar() && v.text == "master") {
@@ -150,28 +150,28 @@ std::vector<FaultSpec> parse_faults(const yaml::Node* node, const std::string& p
         f.node = names.read(v, ap);
       }
     } else if (action == "restart") {
-      f.kind = Kind::kRestart;
+      f.kind = FaultKind::kRestart;
       f.node = names.read(v, ap);
     } else if (action == "link_down" || action == "link_up") {
-      f.kind = action == "link_down" ? Kind::kLinkDown : Kind::kLinkUp;
+      f.kind = action == "link_down" ? FaultKind::kLinkDown : FaultKind::kLinkUp;
       may_end = action == "link_down";
       read_pair(v, ap, names, f);
       require_link(v, ap, names, topology, f.a, f.b);
     } else if (action == "partition") {
-      f.kind = Kind::kPartition;
+      f.kind = FaultKind::kPartition;
       may_end = true;
       read_partition(v, ap, names, f);
     } else if (action == "heal") {
-      f.kind = Kind::kHeal;
+      f.kind = FaultKind::kHeal;
       if (!(v.is_scalar() && v.plain && (v.text == "all" || v.text == "true"))) {
         fail_at(v, ap, "expected 'heal: all' (heals every partition), got " + yaml::describe(v));
       }
     } else if (action == "byzantine") {
-      f.kind = Kind::kByzantine;
+      f.kind = FaultKind::kByzantine;
       may_end = true;
       read_byzantine(v, ap, names, f);
     } else {  // clock_step
-      f.kind = Kind::kClockStep;
+      f.kind = FaultKind::kClockStep;
       expect_map(v, ap, "a clock step {node: n2, by: 50ms}");
       check_keys(v, ap, keys::clock_step());
       f.node = names.read(require_key(v, ap, "node", "the node whose clock steps"), child_path(ap, "node"));

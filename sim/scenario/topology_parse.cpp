@@ -10,7 +10,7 @@
 namespace clocksim::scenario {
 namespace {
 
-using Kind = TopologySpec::Kind;
+using TopologyKind = TopologySpec::Kind;
 
 const std::vector<std::string>& topology_kinds() {
   return keys::topology_kinds();
@@ -48,7 +48,7 @@ TopologySpec parse_file_form(const yaml::Node& node, const std::string& path, co
                           (there ? "is not a regular file" : "does not exist"));
   }
   TopologySpec t;
-  t.kind = Kind::kFile;
+  t.kind = TopologyKind::kFile;
   t.file = p.lexically_normal().string();
   t.where = location_of(f);
   return t;
@@ -66,23 +66,23 @@ TopologySpec parse_topology(const yaml::Node* node, const std::string& path, con
 
   const Call call = parse_call(node->text, *node, path, kExpected);
   const auto n = static_cast<std::int64_t>(names.size());
-  auto no_args = [&](Kind k) {
+  auto no_args = [&](TopologyKind k) {
     if (!call.args.empty()) fail_at(*node, path, "topology '" + call.name + "' takes no arguments");
     t.kind = k;
   };
   if (call.name == "full_mesh") {
-    no_args(Kind::kFullMesh);
+    no_args(TopologyKind::kFullMesh);
   } else if (call.name == "ring") {
-    no_args(Kind::kRing);
+    no_args(TopologyKind::kRing);
     if (n < 3) fail_at(*node, path, "a ring needs at least 3 nodes, the scenario has " + std::to_string(n));
   } else if (call.name == "line") {
-    no_args(Kind::kLine);
+    no_args(TopologyKind::kLine);
   } else if (call.name == "star") {
-    t.kind = Kind::kStar;
+    t.kind = TopologyKind::kStar;
     const auto args = bind_args(call, {"hub"}, 0, *node, path);
     t.hub = args[0] ? names.read(arg_node(*node, *args[0]), path) : 0;
   } else if (call.name == "grid") {
-    t.kind = Kind::kGrid;
+    t.kind = TopologyKind::kGrid;
     const auto args = bind_args(call, {"rows", "cols"}, 2, *node, path);
     t.rows = static_cast<int>(read_int(arg_node(*node, *args[0]), path, 1, 1'000'000));
     t.cols = static_cast<int>(read_int(arg_node(*node, *args[1]), path, 1, 1'000'000));
@@ -92,12 +92,12 @@ TopologySpec parse_topology(const yaml::Node* node, const std::string& path, con
                                " cells but the scenario has " + std::to_string(n) + " nodes; rows * cols must equal the node count");
     }
   } else if (call.name == "erdos_renyi") {
-    t.kind = Kind::kErdosRenyi;
+    t.kind = TopologyKind::kErdosRenyi;
     const auto args = bind_args(call, {"p"}, 1, *node, path);
     t.p = read_number(arg_node(*node, *args[0]), path, 0, 1);
     if (t.p <= 0) fail_at(*node, path, "erdos_renyi(p) needs an edge probability p in (0, 1], got " + *args[0]);
   } else if (call.name == "barabasi_albert") {
-    t.kind = Kind::kBarabasiAlbert;
+    t.kind = TopologyKind::kBarabasiAlbert;
     const auto args = bind_args(call, {"m"}, 1, *node, path);
     if (n < 2) fail_at(*node, path, "barabasi_albert needs at least 2 nodes");
     t.m = static_cast<int>(read_int(arg_node(*node, *args[0]), path, 1, n - 1));

@@ -8,7 +8,7 @@
 #include "tests/algorithms/berkeley/master_harness.hpp"
 
 namespace clocksim::berkeley {
-namespace {
+namespace timed_table_test {
 
 using namespace literals;
 using testing::members_of;
@@ -379,5 +379,5 @@ TEST(BerkeleyTrust, StaticMasterObeysATrustedQuitAndAnswersTheFirstUntrustedOne)
   EXPECT_TRUE(other.host_table().empty());
 }
 
-}  // namespace
+}  // namespace timed_table_test
 }  // namespace clocksim::berkeley

@@ -10,7 +10,7 @@
 #include "algorithms/core/checked_math.hpp"
 
 namespace clocksim {
-namespace {
+namespace clock_guard_test {
 
 using namespace literals;
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
@@ -595,5 +595,5 @@ TEST(ClockGuard, WithinAnyWindowTheClockMovesByAtMostTheThresholdWhoeverCorrobor
   EXPECT_GT(undos, 100u);
 }
 
-}  // namespace
+}  // namespace clock_guard_test
 }  // namespace clocksim

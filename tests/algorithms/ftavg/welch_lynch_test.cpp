@@ -6,7 +6,7 @@
 #include <memory>
 
 namespace clocksim::ftavg {
-namespace {
+namespace welch_lynch_test {
 
 using namespace literals;
 constexpr std::int64_t kMs = 1'000'000;
@@ -214,5 +214,5 @@ TEST_F(WelchLynchNode, SmallCorrectionsAreSlewedAboveTheThreshold) {
   EXPECT_EQ(out_.clock()[0].mode, AdjustMode::kSlew);
 }
 
-}  // namespace
+}  // namespace welch_lynch_test
 }  // namespace clocksim::ftavg

@@ -5,7 +5,7 @@
 #include <cmath>
 
 namespace clocksim::ntp {
-namespace {
+namespace discipline_test {
 
 constexpr std::int64_t kS = 1'000'000'000;
 using K = DisciplineResult::Kind;
@@ -79,5 +79,5 @@ TEST(NtpDiscipline, PollGrowsWhileOffsetsStayWithinTheJitter) {
   EXPECT_LT(d.poll(), 8);
 }
 
-}  // namespace
+}  // namespace discipline_test
 }  // namespace clocksim::ntp

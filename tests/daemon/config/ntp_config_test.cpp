@@ -6,7 +6,7 @@
 #include "daemon/config/daemon_config.hpp"
 
 namespace clocksim::daemon {
-namespace {
+namespace ntp_config_test {
 
 std::string write_file(const std::string& name, const std::string& text) {
   const std::string path = std::string(CLOCKSIM_BINARY_DIR) + "/" + name;
@@ -134,5 +134,5 @@ TEST(NtpConfig, IdsOfTheNtpClientSlotsAreRefused) {
   EXPECT_NE(std::get<std::string>(r).find("is reserved"), std::string::npos) << std::get<std::string>(r);
 }
 
-}  // namespace
+}  // namespace ntp_config_test
 }  // namespace clocksim::daemon

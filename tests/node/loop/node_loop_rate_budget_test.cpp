@@ -15,7 +15,7 @@
 #include "tests/node/loop/memory_store.hpp"
 
 namespace clocksim::node {
-namespace {
+namespace node_loop_rate_budget_test {
 
 using namespace clocksim::literals;
 constexpr std::int64_t kSecond = 1'000'000'000;
@@ -158,5 +158,5 @@ TEST_F(NodeLoopRateBudget, ARestartRevokesARateTheKeptWindowHasNoRoomFor) {
   EXPECT_EQ(status["counters"]["clock_refused"], 1);
 }
 
-}  // namespace
+}  // namespace node_loop_rate_budget_test
 }  // namespace clocksim::node

@@ -8,7 +8,7 @@
 #include "node/wire/bytes.hpp"
 
 namespace clocksim::node::wire {
-namespace {
+namespace codec_test {
 
 ClusterKey test_key(std::uint8_t fill = 0x11) { return ClusterKey(std::vector<std::uint8_t>(32, fill)); }
 
@@ -279,5 +279,5 @@ TEST(WireCodec, EveryReasonHasAName) {
   }
 }
 
-}  // namespace
+}  // namespace codec_test
 }  // namespace clocksim::node::wire

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace clocksim::sim {
-namespace {
+namespace memory_limit_test {
 
 using Kind = MemoryLimitRequest::Kind;
 
@@ -61,5 +61,5 @@ TEST(MemoryLimit, NoneAppliesNothing) {
   EXPECT_FALSE(std::get<MemoryLimit>(applied).bytes);
 }
 
-}  // namespace
+}  // namespace memory_limit_test
 }  // namespace clocksim::sim

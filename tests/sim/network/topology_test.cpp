@@ -11,7 +11,7 @@
 #include "algorithms/core/rng.hpp"
 
 namespace clocksim::sim {
-namespace {
+namespace topology_test {
 
 using Kind = scenario::TopologySpec::Kind;
 
@@ -400,5 +400,5 @@ TEST(TopologyFile, NestingTooDeepForAParserIsRefusedWhereItStarts) {
   EXPECT_EQ(read_topology_file(write_temp("clusters.dot", "graph { n0 -- " + clusters + " }"), 2, {}).node_count(), 2u);
 }
 
-}  // namespace
+}  // namespace topology_test
 }  // namespace clocksim::sim

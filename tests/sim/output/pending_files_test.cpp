@@ -18,7 +18,7 @@
 #include "sim/output/atomic_file.hpp"
 
 namespace clocksim::sim {
-namespace {
+namespace pending_files_test {
 
 namespace fs = std::filesystem;
 
@@ -177,5 +177,5 @@ TEST(AtomicFile, AWriteErrorThrowsAtOnceAndLeavesNothing) {
   fs::remove_all(dir);
 }
 
-}  // namespace
+}  // namespace pending_files_test
 }  // namespace clocksim::sim

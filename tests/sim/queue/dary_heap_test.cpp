@@ -9,7 +9,7 @@
 #include "algorithms/core/rng.hpp"
 
 namespace clocksim::sim::queue {
-namespace {
+namespace dary_heap_test {
 
 struct Entry {
   EventKey key;
@@ -93,5 +93,5 @@ TEST(DaryHeap, ReplaceTopOfASingleEntry) {
   EXPECT_EQ(heap.top().key, (EventKey{7, 1}));
 }
 
-}  // namespace
+}  // namespace dary_heap_test
 }  // namespace clocksim::sim::queue

@@ -12,7 +12,7 @@
 #include "algorithms/core/rng.hpp"
 
 namespace clocksim::sim::queue {
-namespace {
+namespace ladder_queue_test {
 
 struct Entry {
   EventKey key;
@@ -391,5 +391,5 @@ TEST(LadderQueue, MemoryFollowsThePopulation) {
   EXPECT_LT(q.memory_bytes(), 100'000U * 96);
 }
 
-}  // namespace
+}  // namespace ladder_queue_test
 }  // namespace clocksim::sim::queue

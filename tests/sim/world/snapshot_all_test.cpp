@@ -113,7 +113,7 @@ std::uint64_t check_scenario(const std::string& file, std::vector<std::string> o
 }
 
 TEST(SnapshotAll, MatchesNodeByNodeInEveryShippedScenario) {
-  const auto files = testing::shipped_scenarios();
+  const auto files = clocksim::testing::shipped_scenarios();
   ASSERT_GE(files.size(), 20u);
   for (const std::string& file : files) {
     EXPECT_GT(check_scenario(file, {}), 0u) << file;

@@ -9,7 +9,7 @@
 #include "tests/algorithms/testing/test_network.hpp"
 
 namespace clocksim::election {
-namespace {
+namespace ring_election_test {
 
 using namespace clocksim::literals;
 using namespace clocksim::testing;
@@ -580,5 +580,5 @@ TEST(RingNetwork, TimeoutsShorterThanTheRoundTripCostMessagesLinearInTime) {
   }
 }
 
-}  // namespace
+}  // namespace ring_election_test
 }  // namespace clocksim::election

@@ -9,7 +9,7 @@
 #include "tests/algorithms/testing/test_network.hpp"
 
 namespace clocksim::election {
-namespace {
+namespace standby_election_test {
 
 using namespace clocksim::literals;
 using namespace clocksim::testing;
@@ -330,5 +330,5 @@ TEST(StandbyNetwork, FollowerThatMissesTheLeaveFollowsTheRelayingHeartbeat) {
   EXPECT_TRUE(net.has_note(3, Note(NoteWhat::kMasterLeftRelayed).with_peer(1)));
 }
 
-}  // namespace
+}  // namespace standby_election_test
 }  // namespace clocksim::election

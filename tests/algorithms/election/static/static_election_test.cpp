@@ -6,7 +6,7 @@
 #include "tests/algorithms/testing/election_helpers.hpp"
 
 namespace clocksim::election {
-namespace {
+namespace static_election_test {
 
 using clocksim::testing::setup_for;
 
@@ -78,5 +78,5 @@ TEST(StaticElection, OldLeaderParametersSayWhereTheyWent) {
             std::string::npos);
 }
 
-}  // namespace
+}  // namespace static_election_test
 }  // namespace clocksim::election
