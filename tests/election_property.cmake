@@ -82,22 +82,26 @@ foreach(_case
 endforeach()
 
 # The bound fuzzer (tests/property/bound_fuzz.cpp): random scenarios over the space the bound
-# model claims, each under the exact checker. 500 cases in CI (label property), 20,000 long.
+# model claims, each under the exact checker. 500 cases in CI (label property; the asan build runs
+# the share CLOCKSIM_FUZZ_PERCENT of each chunk), 20,000 long.
 add_executable(bound_fuzz ${CMAKE_CURRENT_SOURCE_DIR}/property/bound_fuzz.cpp)
 target_link_libraries(bound_fuzz PRIVATE clocksim_sim clocksim_warnings)
+clocksim_fuzz_cases(_bound_fuzz_cases 100)
 foreach(_chunk RANGE 0 4)
   math(EXPR _first "${_chunk} * 100")
-  add_test(NAME bound.fuzz.${_chunk} COMMAND bound_fuzz ${_first} 100 --quiet --out ${PROJECT_BINARY_DIR}/bound-fuzz/${_chunk})
+  add_test(NAME bound.fuzz.${_chunk} COMMAND bound_fuzz ${_first} ${_bound_fuzz_cases} --quiet --out ${PROJECT_BINARY_DIR}/bound-fuzz/${_chunk})
   set_tests_properties(bound.fuzz.${_chunk} PROPERTIES LABELS property TIMEOUT 900)
 endforeach()
 add_test(NAME bound.fuzz.long COMMAND bound_fuzz 0 20000 --out ${PROJECT_BINARY_DIR}/bound-fuzz/long)
 set_tests_properties(bound.fuzz.long PROPERTIES LABELS long TIMEOUT 36000)
 # The probe stream (bound_fuzz --probe: Cristian, host: daemon, probe timeouts around the round
-# trip), its cases numbered on their own: 1,200 in CI (about 12 s), 20,000 long.
+# trip), its cases numbered on their own: 1,200 in CI (about 12 s; the asan build the share
+# CLOCKSIM_FUZZ_PERCENT of each chunk), 20,000 long.
+clocksim_fuzz_cases(_probe_fuzz_cases 400)
 foreach(_chunk RANGE 0 2)
   math(EXPR _first "${_chunk} * 400")
   add_test(NAME bound.fuzz.probe.${_chunk}
-           COMMAND bound_fuzz ${_first} 400 --probe --quiet --out ${PROJECT_BINARY_DIR}/bound-fuzz/probe-${_chunk})
+           COMMAND bound_fuzz ${_first} ${_probe_fuzz_cases} --probe --quiet --out ${PROJECT_BINARY_DIR}/bound-fuzz/probe-${_chunk})
   set_tests_properties(bound.fuzz.probe.${_chunk} PROPERTIES LABELS property TIMEOUT 900)
 endforeach()
 add_test(NAME bound.fuzz.probe.long COMMAND bound_fuzz 0 20000 --probe --out ${PROJECT_BINARY_DIR}/bound-fuzz/probe-long)
