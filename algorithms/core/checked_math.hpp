@@ -34,6 +34,11 @@ constexpr std::int64_t sat_mul(std::int64_t a, std::int64_t b) {
   return r;
 }
 
+constexpr std::uint64_t sat_add_u64(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t r = 0;
+  return __builtin_add_overflow(a, b, &r) ? std::numeric_limits<std::uint64_t>::max() : r;
+}
+
 // |v| as unsigned: defined for INT64_MIN too (std::llabs is not).
 constexpr std::uint64_t abs_u64(std::int64_t v) {
   return v < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);

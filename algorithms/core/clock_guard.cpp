@@ -27,10 +27,6 @@ std::string_view guard_outcome_name(GuardOutcome o) {
 }
 
 namespace {
-std::uint64_t sat_add_u64(std::uint64_t a, std::uint64_t b) {
-  std::uint64_t sum = 0;
-  return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<std::uint64_t>::max() : sum;
-}
 // A rate's movement of `ns` as a signed correction: the direction the rate moves the clock.
 std::int64_t moved_by(double ppm, std::uint64_t ns) {
   const auto size = static_cast<std::int64_t>(std::min<std::uint64_t>(ns, std::numeric_limits<std::int64_t>::max()));

@@ -8,10 +8,6 @@ namespace clocksim {
 
 namespace {
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
-std::uint64_t sat_add_u64(std::uint64_t a, std::uint64_t b) {
-  std::uint64_t sum = 0;
-  return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<std::uint64_t>::max() : sum;
-}
 // `net` within [-limit, limit] (limit saturating at int64's range).
 std::int64_t clamp_to(std::int64_t net, std::uint64_t limit) {
   if (abs_u64(net) <= limit) return net;

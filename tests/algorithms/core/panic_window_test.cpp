@@ -5,7 +5,7 @@
 #include <limits>
 
 namespace clocksim {
-namespace {
+namespace panic_window_test {
 
 using namespace literals;
 constexpr std::int64_t kSecond = 1'000'000'000;
@@ -246,5 +246,5 @@ TEST(PanicWindow, AWindowSwitchedOffKeepsNothing) {
   EXPECT_EQ(restarted(kept, kBoot, 2 * kSecond).moved_ns(2 * kSecond), static_cast<std::uint64_t>(500 * kSecond));
 }
 
-}  // namespace
+}  // namespace panic_window_test
 }  // namespace clocksim

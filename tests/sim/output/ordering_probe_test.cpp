@@ -9,7 +9,7 @@
 #include "sim/scenario/loader.hpp"
 
 namespace clocksim::sim {
-namespace {
+namespace ordering_probe_test {
 
 // Three nodes at fixed offsets from true time; ticks of 1 ms.
 class FixedOffsets final : public TickView {
@@ -127,5 +127,5 @@ TEST(OrderingProbe, TheCentralDefaultsToTheFirstNodeThatIsNotAServerAndMayBeName
                scenario::ScenarioError);
 }
 
-}  // namespace
+}  // namespace ordering_probe_test
 }  // namespace clocksim::sim

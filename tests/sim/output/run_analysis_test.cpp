@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace clocksim::sim {
-namespace {
+namespace run_analysis_test {
 
 using namespace clocksim::literals;
 
@@ -769,5 +769,5 @@ TEST(RunAnalysis, ARatioPastTheInt64RangeOfPpmIsTheWorstSaturated) {
   EXPECT_EQ(j["worst_skew_over_bound_at_ns"], 1'000'000'000);
 }
 
-}  // namespace
+}  // namespace run_analysis_test
 }  // namespace clocksim::sim

@@ -10,7 +10,7 @@
 #include "algorithms/core/rng.hpp"
 
 namespace clocksim::sim::queue {
-namespace {
+namespace sorted_run_test {
 
 struct Entry {
   EventKey key;
@@ -136,5 +136,5 @@ TEST(SortedRun, StormAtOneInstantIsFifo) {
   EXPECT_TRUE(q.empty());
 }
 
-}  // namespace
+}  // namespace sorted_run_test
 }  // namespace clocksim::sim::queue

@@ -17,7 +17,7 @@
 #include "tests/sim/world/test_scenarios.hpp"
 
 namespace clocksim::sim {
-namespace {
+namespace run_scenario_test {
 
 using namespace clocksim::literals;
 namespace fs = std::filesystem;
@@ -437,5 +437,5 @@ links: {latency: 2ms, asymmetry: {draw: "uniform(0.1, 0.6)", slow: high_to_low}}
   for (const auto& d : {a, b, c}) fs::remove_all(d);
 }
 
-}  // namespace
+}  // namespace run_scenario_test
 }  // namespace clocksim::sim

@@ -5,7 +5,7 @@
 #include "sim/scenario/loader.hpp"
 
 namespace clocksim::scenario {
-namespace {
+namespace node_hierarchy_test {
 
 ScenarioSpec load(const std::string& text) { return load_scenario_text(text, "test.yaml"); }
 
@@ -50,5 +50,5 @@ TEST(NodeHierarchy, BadServersAreLocatedErrors) {
   EXPECT_NE(message("duration: 1s\nnodes:\n  - {name: a, reference_clock: fast}\n").find("reference_clock"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace node_hierarchy_test
 }  // namespace clocksim::scenario

@@ -11,7 +11,7 @@
 #include "sim/world/world.hpp"
 
 namespace clocksim::sim {
-namespace {
+namespace ntp_falseticker_test {
 
 constexpr NodeId kClient = 4;
 
@@ -79,5 +79,5 @@ TEST(NtpFalseticker, WithoutTheWaitTheClientStepsTowardTheLiar) {
   EXPECT_GT(w.worst_offset_ns, 140'000'000);
 }
 
-}  // namespace
+}  // namespace ntp_falseticker_test
 }  // namespace clocksim::sim

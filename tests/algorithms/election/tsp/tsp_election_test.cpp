@@ -9,7 +9,7 @@
 #include "tests/algorithms/testing/election_helpers.hpp"
 
 namespace clocksim::election {
-namespace {
+namespace tsp_election_test {
 
 using namespace clocksim::literals;
 using namespace clocksim::testing;
@@ -545,11 +545,11 @@ TEST(TspElection, TheSuccessorALeaveNamesStandsAtOnceAndTheOthersWaitForIt) {
   EXPECT_LE(race->after, 100_ms) << "a LEAVE without the flag names no successor";
 }
 
-}  // namespace
+}  // namespace tsp_election_test
 }  // namespace clocksim::election
 
 namespace clocksim::election {
-namespace {
+namespace tsp_election_test {
 
 // timed's trusted set (-F): node 5 is not trusted.
 std::unique_ptr<TspElection> trusting_node(NodeId self) {
@@ -691,5 +691,5 @@ TEST(TspTrust, MasterStepsDownOnAnUntrustingQuit) {
   EXPECT_EQ(sends_of(out, MsgType::kElectionAck, 2).size(), 1u);
 }
 
-}  // namespace
+}  // namespace tsp_election_test
 }  // namespace clocksim::election

@@ -11,7 +11,7 @@
 #include "tests/algorithms/testing/test_network.hpp"
 
 namespace clocksim::election {
-namespace {
+namespace tsp_network_test {
 
 using namespace clocksim::literals;
 using clocksim::testing::setup_for;
@@ -312,5 +312,5 @@ TEST(TspNetwork, ALeavingMasterNamesOnlyASuccessorThatMayLead) {
   }
 }
 
-}  // namespace
+}  // namespace tsp_network_test
 }  // namespace clocksim::election
