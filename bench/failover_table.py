@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Failover table of issue 4, measured with the simulator itself (docs/failover-table.md).
 
 For each election algorithm (tsp, bully, ring, standby) and each node count, runs the

@@ -39,4 +39,6 @@ if [[ -z "$clocksim" ]]; then
   cmake --build --preset release -j 2 --target clocksim >&2
   clocksim=build/release/sim/clocksim
 fi
-exec python3 bench/failover_table.py --clocksim "$clocksim" ${args[@]+"${args[@]}"}
+# Debian's interpreter, with the python3-* packages scripts/install-deps.sh installs, as every
+# script of analysis/ and bench/ uses: a python3 found first on PATH (pyenv, a venv) may lack them.
+exec /usr/bin/python3 bench/failover_table.py --clocksim "$clocksim" ${args[@]+"${args[@]}"}
