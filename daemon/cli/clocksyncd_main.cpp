@@ -376,6 +376,9 @@ int main(int argc, char** argv) {
   // like any other failed write: the state file's layout at start is then refused with its reason
   // (exit 2) and a failed save is logged and counted, instead of SIGXFSZ ending the process.
   signal(SIGXFSZ, SIG_IGN);
+  // A log reader that went away (a closed pipe on standard error) makes a write fail with EPIPE,
+  // which the logger counts, instead of SIGPIPE ending the daemon that keeps the clock.
+  signal(SIGPIPE, SIG_IGN);
   try {
     return clocksim::config::finish_standard_output("clocksyncd", run(argc, argv));
   } catch (const std::exception& e) {

@@ -317,6 +317,7 @@ nlohmann::json DaemonLoop::status_json() {
   nlohmann::json s = loop_->status_json(std::move(peers));
   s["counters"]["timer_turns_capped"] = timer_turns_capped_;
   s["counters"]["log_lines_suppressed"] = log_.suppressed_total();
+  s["counters"]["log_lines_unwritten"] = log_.unwritten_total();
   const ControlCounters& status = control_.counters();
   s["counters"]["status_refused"] =
       status.too_small + status.rate_limited_source + status.rate_limited_overall + status.too_large;

@@ -1,6 +1,10 @@
 #include "node/loop/log.hpp"
 
+#include <poll.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <string>
 
@@ -27,11 +31,43 @@ void Logger::write(std::string_view event, nlohmann::json fields) {
   nlohmann::json line = nlohmann::json::object();
   line["event"] = event;
   if (const std::uint64_t held = limit_.take_suppressed()) line["suppressed"] = held;
+  if (unwritten_held_ != 0) line["unwritten"] = unwritten_held_;
   for (auto& [k, v] : fields.items()) line[k] = v;
   // Log lines may quote peer-controlled text: json_text replaces invalid UTF-8 rather than throw.
-  const std::string text = json_text(line);
-  std::fprintf(out_, "%s\n", text.c_str());
-  std::fflush(out_);
+  if (emit(json_text(line) + '\n')) {
+    unwritten_held_ = 0;
+  } else {
+    ++unwritten_total_;
+    ++unwritten_held_;
+  }
+}
+
+bool Logger::emit(const std::string& text) {
+  const int fd = ::fileno(out_);
+  if (fd < 0) {  // a stream without a descriptor (a memory stream) never blocks
+    std::fputs(text.c_str(), out_);
+    return std::fflush(out_) == 0;
+  }
+  std::fflush(out_);  // whatever the stream still holds goes first
+  pollfd ready{fd, POLLOUT, 0};
+  int polled = 0;
+  do {
+    polled = ::poll(&ready, 1, 0);
+  } while (polled < 0 && errno == EINTR);
+  if (polled != 1 || (ready.revents & POLLOUT) == 0 || (ready.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
+    return false;
+  }
+  // A pipe that polls writable has a free buffer page, and a write of up to PIPE_BUF bytes goes
+  // into it whole; a longer line may wait for the reader to take some of it.
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
 }
 
 nlohmann::json note_fields(const Note& note) {

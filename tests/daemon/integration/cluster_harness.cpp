@@ -124,7 +124,7 @@ void ClusterHarness::start(std::size_t i) {
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      const int fd = nodes_[i].output_fd >= 0 ? nodes_[i].output_fd : ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (fd >= 0) {
         ::dup2(fd, 1);
         ::dup2(fd, 2);

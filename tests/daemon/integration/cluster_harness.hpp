@@ -23,6 +23,7 @@ struct NodeSpec {
   std::vector<std::string> extra_args;  // e.g. {"--no-master"}
   bool without_key = false;             // start it --insecure, without the cluster key
   std::string listen_host = {};         // where it binds, if not the harness's host (e.g. "[::]")
+  int output_fd = -1;                   // its standard output and error, if not its log file
 };
 
 class ClusterHarness {

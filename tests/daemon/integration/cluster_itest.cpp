@@ -3,7 +3,9 @@
 // exit 0 on SIGTERM. Every process is stopped by the harness, even when an assertion fails.
 // Elections, failover, hand-over and a member without keys run as deterministic simulations of
 // the same node loop and configuration path: tests/daemon/sim/cluster_simtest.cpp.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -171,6 +173,52 @@ TEST_P(DaemonCluster, ADualStackMasterLeadsPeersOfEitherVersion) {
   EXPECT_EQ((*master)["counters"]["dropped_total"], (*master)["counters"]["dropped"]["stale"]) << master->dump();
   EXPECT_GT((*master)["counters"]["packets_accepted"].get<std::uint64_t>(), 8u) << master->dump();
   for (std::size_t i = 0; i < c.size(); ++i) EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
+}
+
+// The master's log goes to a pipe that is full before it starts and that nobody reads (a paused
+// `clocksyncd ... 2>&1 | less`, a stuck log collector). Its clock and its cluster must not wait
+// for the reader: it starts, leads the rounds and keeps the five within the bound, answers its
+// status, and counts every line it could not write; its last line, once the reader reads again,
+// says how many were lost.
+TEST(DaemonLog, AMasterWhoseLogReaderStoppedReadingKeepsTheClusterWithinTheBound) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  const int read_fd = fds[0], write_fd = fds[1];
+  // Two pages: poll() calls a pipe writable while one of its pages is free, so that the
+  // signal and stop lines both go in once the reader has read.
+  ::fcntl(write_fd, F_SETPIPE_SZ, 8192);
+  ::fcntl(write_fd, F_SETFL, O_NONBLOCK);
+  const std::string filler(512, '#');
+  while (::write(write_fd, filler.data(), filler.size()) > 0) {
+  }
+  ::fcntl(write_fd, F_SETFL, 0);  // the daemon inherits an ordinary blocking descriptor
+  auto nodes = five_nodes();
+  nodes[0].output_fd = write_fd;
+  auto args = berkeley_args();
+  args.insert(args.end(), {"--election", "none"});
+  {
+    ClusterHarness c("stuck_log_reader", nodes, args);
+    c.start_all();
+    ::close(write_fd);
+    ASSERT_TRUE(wait_until([&] { return agreed_master(c) == std::optional<std::uint32_t>(1); }, seconds(10))) << logs(c);
+    ASSERT_TRUE(wait_until([&] { return rounds_of(c, 1) >= 4; }, seconds(15))) << logs(c);
+    const double skew_ns = max_skew_over(c, 6, milliseconds(100));
+    EXPECT_LE(skew_ns, skew_bound_s() * 1e9) << logs(c);
+    const auto j = c.status(0);
+    ASSERT_TRUE(j.has_value());
+    EXPECT_GE((*j)["counters"]["log_lines_unwritten"].get<std::uint64_t>(), 3u) << j->dump();  // privileges, start, role
+    std::string held(16384, '\0');
+    ASSERT_GT(::read(read_fd, held.data(), held.size()), 0);  // the reader reads again
+    EXPECT_EQ(c.stop_gracefully(0, milliseconds(3000)), 0);
+    for (std::size_t i = 1; i < c.size(); ++i) EXPECT_EQ(c.stop_gracefully(i, milliseconds(3000)), 0) << c.log_tail(i);
+  }
+  std::string rest;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(read_fd, buf, sizeof buf)) > 0;) rest.append(buf, static_cast<std::size_t>(n));
+  ::close(read_fd);
+  const auto stop_line = rest.find("\"event\":\"stop\"");
+  ASSERT_NE(stop_line, std::string::npos) << rest;
+  EXPECT_NE(rest.find("\"unwritten\":"), std::string::npos) << rest;
 }
 
 }  // namespace
